@@ -1,0 +1,74 @@
+"""ocrplug: a pluggy host for OCR pipelines (detectors, recognizers, renderers, rasterizers)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ocrplug.commands import CliCommand
+from ocrplug.components import (
+    ComponentSpec,
+    Detector,
+    DocumentInfo,
+    Options,
+    PageRange,
+    Rasterizer,
+    Recognizer,
+    Renderer,
+    RenderSession,
+    require,
+)
+from ocrplug.errors import (
+    ConfigError,
+    InputError,
+    MissingExtraError,
+    OcrplugError,
+    PageError,
+    PluginError,
+    WeightsError,
+)
+from ocrplug.hookspecs import hookimpl
+from ocrplug.model import SCHEMA_VERSION, Document, Page, PageFailure, PageImage, Region
+
+if TYPE_CHECKING:
+    from ocrplug.pipeline import Pipeline
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CliCommand",
+    "ComponentSpec",
+    "ConfigError",
+    "Detector",
+    "Document",
+    "DocumentInfo",
+    "InputError",
+    "MissingExtraError",
+    "OcrplugError",
+    "Options",
+    "Page",
+    "PageError",
+    "PageFailure",
+    "PageImage",
+    "PageRange",
+    "Pipeline",
+    "PluginError",
+    "Rasterizer",
+    "Recognizer",
+    "Region",
+    "RenderSession",
+    "Renderer",
+    "WeightsError",
+    "__version__",
+    "hookimpl",
+    "require",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # The pipeline pulls in YAML and the plugin manager; import it on first use.
+    if name == "Pipeline":
+        from ocrplug.pipeline import Pipeline
+
+        return Pipeline
+    raise AttributeError(f"module 'ocrplug' has no attribute {name!r}")

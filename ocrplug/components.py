@@ -1,0 +1,196 @@
+"""Components: the named, typed building blocks a plugin registers for each role.
+
+A plugin's hook returns :class:`ComponentSpec` objects. Each spec names a component, gives its options
+model (a pydantic model subclassing :class:`Options`: defaults, bounds, descriptions) and a factory that
+builds the working object (a :class:`Detector`, :class:`Recognizer`, :class:`Renderer` or
+:class:`Rasterizer`) from validated options. The factory runs once per process; heavy imports (torch,
+onnxruntime, transformers) belong inside it so that listing plugins stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ocrplug.errors import MissingExtraError
+from ocrplug.model import Page, PageImage, Region
+
+__all__ = [
+    "ROLES",
+    "ComponentSpec",
+    "Detector",
+    "DocumentInfo",
+    "Options",
+    "PageRange",
+    "Rasterizer",
+    "Recognizer",
+    "Renderer",
+    "RenderSession",
+    "Role",
+    "require",
+]
+
+Role = Literal["rasterizer", "detector", "recognizer", "renderer"]
+ROLES: tuple[Role, ...] = ("rasterizer", "detector", "recognizer", "renderer")
+
+
+class Options(BaseModel):
+    """Base of every component's options model: unknown keys are rejected, values are validated.
+
+    Declare each option with ``pydantic.Field(default, ge=..., le=..., description=...)``; the
+    description is what ``ocrplug plugins`` and the docs show.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    """A named component offered by a plugin.
+
+    ``factory(options)`` builds the working object from an instance of ``options``.
+    ``extra`` is the ``pip install 'ocrplug[extra]'`` name that brings its optional dependencies.
+    """
+
+    name: str
+    role: Role
+    factory: Callable[[Any], Any]
+    options: type[Options] = Options
+    description: str = ""
+    extra: str | None = None
+
+    def build(self, options: Options | None = None) -> Any:
+        """Validate ``options`` (default: all defaults) and build the component."""
+        return self.factory(options if options is not None else self.options())
+
+
+def require(module: str, component: str, extra: str) -> ModuleType:
+    """Import an optional dependency, or raise :class:`MissingExtraError` naming the extra to install."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingExtraError(component, extra, module.split(".")[0]) from exc
+
+
+@dataclass(frozen=True)
+class PageRange:
+    """1-based inclusive page selection, e.g. ``"1-5,8"``; ``None`` spec means all pages."""
+
+    spec: str | None = None
+
+    def indices(self, count: int) -> list[int]:
+        """0-based page indices selected out of ``count`` pages, in order, without duplicates."""
+        if not self.spec:
+            return list(range(count))
+        chosen: list[int] = []
+        for part in self.spec.split(","):
+            part = part.strip()
+            if "-" in part:
+                lo_s, hi_s = part.split("-", 1)
+                lo = int(lo_s) if lo_s.strip() else 1
+                hi = int(hi_s) if hi_s.strip() else count
+            else:
+                lo = hi = int(part)
+            for p in range(max(lo, 1), min(hi, count) + 1):
+                if p - 1 not in chosen:
+                    chosen.append(p - 1)
+        return chosen
+
+    @staticmethod
+    def validate_spec(spec: str) -> str:
+        """Check the syntax of a page range; raises ValueError with the offending part."""
+        for part in spec.split(","):
+            part = part.strip()
+            bits = part.split("-", 1)
+            if not part or not all(b.strip().isdigit() or (len(bits) == 2 and not b.strip()) for b in bits):
+                raise ValueError(f"bad page range part {part!r} (use e.g. '1-5,8' with 1-based pages)")
+            if any(b.strip() == "0" for b in bits):
+                raise ValueError(f"bad page range part {part!r}: pages are numbered from 1")
+        return spec
+
+
+class Rasterizer(ABC):
+    """Turns a document file into page images, one page at a time.
+
+    ``extensions``: lower-case file suffixes (with the dot) this rasterizer reads.
+    """
+
+    extensions: ClassVar[tuple[str, ...]] = ()
+
+    @abstractmethod
+    def page_count(self, path: Path) -> int:
+        """Number of pages in ``path``; raises :class:`~ocrplug.errors.InputError` if unreadable."""
+
+    @abstractmethod
+    def iter_pages(self, path: Path, pages: PageRange, dpi: float) -> Iterator[PageImage]:
+        """Yield the selected pages one by one (never all in memory at once), RGB uint8.
+
+        ``dpi`` is the resolution to rasterize vector documents at; image files keep their pixels.
+        Raises :class:`~ocrplug.errors.InputError` for a corrupt or encrypted file.
+        """
+
+
+class Detector(ABC):
+    """Finds text regions on a page image."""
+
+    @abstractmethod
+    def detect(self, page: PageImage) -> list[Region]:
+        """Regions of ``page`` in page pixel coordinates, in reading order, without text."""
+
+    def detect_batch(self, pages: Sequence[PageImage]) -> list[list[Region]]:
+        """Detect on several pages; override to batch same-size pages through a model."""
+        return [self.detect(p) for p in pages]
+
+
+class Recognizer(ABC):
+    """Reads the text of regions a detector found."""
+
+    @abstractmethod
+    def recognize(self, page: PageImage, regions: Sequence[Region]) -> list[Region]:
+        """Return ``regions`` (same order, same count) with ``text`` and ``confidence`` filled.
+
+        A recognizer may add word children to line regions. A region it cannot read gets empty text
+        and confidence 0, never an exception that loses the page.
+        """
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What a renderer knows about a document before its first page arrives."""
+
+    source: str
+    page_count: int
+    out_dir: Path
+    stem: str
+
+
+class RenderSession(ABC):
+    """Writes one document's outputs, page by page (streaming)."""
+
+    @abstractmethod
+    def add_page(self, page: Page, image: PageImage | None) -> None:
+        """Add a finished page, in page order; ``image`` is given when the renderer needs it."""
+
+    @abstractmethod
+    def close(self) -> list[Path]:
+        """Finish the outputs (atomically) and return the paths written."""
+
+    def abort(self) -> None:
+        """Drop partial outputs after an interruption; the default does nothing."""
+
+
+class Renderer(ABC):
+    """Turns processed documents into files. ``needs_image``: whether pages come with their image."""
+
+    needs_image: ClassVar[bool] = False
+
+    @abstractmethod
+    def open(self, info: DocumentInfo) -> RenderSession:
+        """Start writing outputs for one document under ``info.out_dir``."""

@@ -1,0 +1,1 @@
+"""Input/output helpers: atomic file writes and input discovery."""

@@ -1,0 +1,154 @@
+"""The plugin host: discovers plugins and collects their components by role.
+
+Plugins come from the ``ocrplug`` entry-point group (built-in and third-party alike) and from modules
+named in a pipeline config (``plugins:``). Each :class:`PluginHost` owns its own pluggy manager: there
+is no module-global registry, so tests and worker processes build exactly what they need.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from ocrplug import hookspecs
+from ocrplug.commands import CliCommand
+from ocrplug.components import ROLES, ComponentSpec, Role
+from ocrplug.errors import ConfigError, PluginError
+
+__all__ = ["ENTRY_POINT_GROUP", "PluginHost", "closest"]
+
+ENTRY_POINT_GROUP = "ocrplug"
+
+_ROLE_HOOKS: dict[Role, str] = {
+    "rasterizer": "ocrplug_register_rasterizers",
+    "detector": "ocrplug_register_detectors",
+    "recognizer": "ocrplug_register_recognizers",
+    "renderer": "ocrplug_register_renderers",
+}
+
+
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate most similar to ``name`` (for "did you mean" hints), or None."""
+    import difflib
+
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+@dataclass
+class _Registry:
+    specs: dict[Role, dict[str, ComponentSpec]] = field(default_factory=lambda: {r: {} for r in ROLES})
+    owners: dict[tuple[Role, str], str] = field(default_factory=dict)
+
+
+class PluginHost:
+    """Loads plugins and exposes their components by role and name."""
+
+    def __init__(self, extra_plugins: Sequence[str | ModuleType | Any] = (), entry_points: bool = True) -> None:
+        """Create a host; ``extra_plugins`` are module names or plugin objects to register as well."""
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self.pm.add_hookspecs(hookspecs)
+        if entry_points:
+            self._load_entry_points()
+        for plugin in extra_plugins:
+            self.register(plugin)
+        self._registry: _Registry | None = None
+
+    def _load_entry_points(self) -> None:
+        for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+            if self.pm.get_plugin(ep.name) is not None or self.pm.is_blocked(ep.name):
+                continue
+            try:
+                plugin = ep.load()
+            except Exception as exc:  # an import error inside a plugin: say which one
+                raise PluginError(f'error importing plugin "{ep.name}" ({ep.value}): {exc}') from exc
+            self.pm.register(plugin, name=ep.name)
+
+    def register(self, plugin: str | ModuleType | Any, name: str | None = None) -> None:
+        """Register a plugin given as a module name or an object with hook implementations."""
+        if isinstance(plugin, str):
+            if self.pm.get_plugin(plugin) is not None:
+                return
+            try:
+                module = importlib.import_module(plugin)
+            except Exception as exc:
+                raise PluginError(f'error importing plugin "{plugin}": {exc}') from exc
+            name, plugin = plugin, module
+        if self.pm.is_registered(plugin):
+            return
+        try:
+            self.pm.register(plugin, name=name)
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f'plugin "{name or plugin}" is invalid: {exc}') from exc
+        self._registry = None
+
+    def plugin_names(self) -> list[str]:
+        """Names of the registered plugins, sorted."""
+        return sorted(n for n, p in self.pm.list_name_plugin() if p is not None)
+
+    def _collect(self) -> _Registry:
+        if self._registry is not None:
+            return self._registry
+        registry = _Registry()
+        for role, hook_name in _ROLE_HOOKS.items():
+            hook = getattr(self.pm.hook, hook_name)
+            for impl in hook.get_hookimpls():
+                plugin_name = impl.plugin_name
+                try:
+                    specs = impl.function()
+                except Exception as exc:
+                    raise PluginError(f'plugin "{plugin_name}" failed in {hook_name}: {exc}') from exc
+                for spec in specs or ():
+                    if not isinstance(spec, ComponentSpec) or spec.role != role:
+                        raise PluginError(
+                            f'plugin "{plugin_name}" returned {spec!r} from {hook_name}; '
+                            f"expected ComponentSpec objects with role={role!r}"
+                        )
+                    key = (role, spec.name)
+                    if key in registry.owners:
+                        raise PluginError(
+                            f"{role} {spec.name!r} is offered by two plugins: "
+                            f'"{registry.owners[key]}" and "{plugin_name}"; uninstall or block one of them'
+                        )
+                    registry.owners[key] = plugin_name
+                    registry.specs[role][spec.name] = spec
+        self._registry = registry
+        return registry
+
+    def components(self, role: Role) -> dict[str, ComponentSpec]:
+        """All components of a role, by name, sorted by name."""
+        specs = self._collect().specs[role]
+        return {name: specs[name] for name in sorted(specs)}
+
+    def owner(self, role: Role, name: str) -> str:
+        """Name of the plugin that offers component ``name`` of ``role``."""
+        return self._collect().owners[(role, name)]
+
+    def component(self, role: Role, name: str, key_path: str = "", source: str | None = None) -> ComponentSpec:
+        """The component ``name`` of ``role``; a :class:`ConfigError` with a suggestion when unknown."""
+        specs = self.components(role)
+        if name in specs:
+            return specs[name]
+        hint = closest(name, specs)
+        where = f"{source}: " if source else ""
+        key = f" at {key_path!r}" if key_path else ""
+        suggestion = f"; did you mean {hint!r}?" if hint else ""
+        available = ", ".join(specs) or "none installed"
+        raise ConfigError(f"{where}unknown {role} {name!r}{key}{suggestion} (available: {available})")
+
+    def cli_commands(self) -> list[CliCommand]:
+        """Sub-commands contributed by plugins."""
+        commands: list[CliCommand] = []
+        for impl in self.pm.hook.ocrplug_cli_commands.get_hookimpls():
+            try:
+                commands.extend(impl.function() or ())
+            except Exception as exc:
+                raise PluginError(f'plugin "{impl.plugin_name}" failed in ocrplug_cli_commands: {exc}') from exc
+        return commands

@@ -1,0 +1,1 @@
+"""Built-in ocrplug plugin `craft` (registered through the `ocrplug` entry-point group)."""

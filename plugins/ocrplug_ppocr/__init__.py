@@ -1,0 +1,1 @@
+"""Built-in ocrplug plugin `ppocr` (registered through the `ocrplug` entry-point group)."""

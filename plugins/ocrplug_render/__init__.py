@@ -1,0 +1,1 @@
+"""Built-in ocrplug plugin `render` (registered through the `ocrplug` entry-point group)."""

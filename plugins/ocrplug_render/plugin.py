@@ -1,0 +1,11 @@
+"""Hook implementations of the built-in `render` plugin."""
+
+from __future__ import annotations
+
+from ocrplug import ComponentSpec, hookimpl
+
+
+@hookimpl
+def ocrplug_register_detectors() -> list[ComponentSpec]:
+    """Components of this plugin (filled in as they land)."""
+    return []

@@ -1,0 +1,33 @@
+"""Shared test fixtures: the ../shared folder (skipped clearly when absent) and a fresh plugin host."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = Path(os.environ.get("OCRPLUG_SHARED", REPO_ROOT.parent / "shared"))
+
+
+def shared_path(*parts: str) -> Path:
+    """Path inside ../shared, or skip the calling test with a clear reason when it is absent."""
+    path = SHARED_DIR.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared material not present: {path} (set OCRPLUG_SHARED to its location)")
+    return path
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The ../shared folder; tests using it are skipped when it is absent."""
+    return shared_path()
+
+
+@pytest.fixture
+def plugin_host():
+    """A fresh plugin host with every installed plugin (no global state between tests)."""
+    from ocrplug.manager import PluginHost
+
+    return PluginHost()
