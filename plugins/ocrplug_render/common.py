@@ -1,0 +1,363 @@
+"""Helpers shared by the renderers: output naming, streamed atomic files, and a normalized layout.
+
+Pipelines hand renderers very different trees: a detector-only run gives top-level regions without
+text, a line recognizer gives lines without words, Tesseract gives blocks of lines of words, and some
+detectors give loose words. :func:`page_layout` turns any of these into the block -> line -> word
+structure that hOCR, ALTO, PAGE, text and PDF all need, so each renderer handles one shape only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+
+from ocrplug.components import DocumentInfo
+from ocrplug.io.atomic import atomic_path, atomic_write
+from ocrplug.model import Page, Point, Quad, Region
+
+__all__ = [
+    "LayoutBlock",
+    "LayoutLine",
+    "StreamedFile",
+    "StreamedPath",
+    "line_words",
+    "output_path",
+    "page_layout",
+    "quad_of_points",
+    "union_quad",
+]
+
+# Consecutive top-level lines are split into separate paragraphs when the vertical gap between them
+# exceeds this many line heights (only used when the recognizer gave no blocks of its own).
+DEFAULT_PARAGRAPH_GAP = 1.0
+
+
+def output_path(info: DocumentInfo, suffix: str) -> Path:
+    """``<out_dir>/<stem><suffix>`` for a document (the host makes stems unique)."""
+    return Path(info.out_dir) / f"{info.stem}{suffix}"
+
+
+class StreamedFile:
+    """A text or binary file written piece by piece and renamed into place only by :meth:`commit`.
+
+    Wraps :func:`ocrplug.io.atomic.atomic_write` so a renderer can keep it open across ``add_page``
+    calls: nothing appears under the final name until the document is complete.
+    """
+
+    def __init__(self, path: Path, binary: bool = False) -> None:
+        """Open a temporary file beside ``path``."""
+        self.path = Path(path)
+        self._stack = contextlib.ExitStack()
+        self.handle: IO = self._stack.enter_context(atomic_write(self.path, "wb" if binary else "w"))
+        self._open = True
+
+    def write(self, data: str | bytes) -> None:
+        """Append to the temporary file."""
+        self.handle.write(data)
+
+    def commit(self) -> Path:
+        """Flush and rename onto the final path; returns it."""
+        if self._open:
+            self._open = False
+            self._stack.close()
+        return self.path
+
+    def discard(self) -> None:
+        """Remove the temporary file; the final path is left untouched."""
+        if self._open:
+            self._open = False
+            err = _Aborted("render aborted")
+            # Throwing into the context managers makes atomic_path delete its temporary file.
+            self._stack.__exit__(type(err), err, None)
+
+
+class StreamedPath:
+    """A temporary path beside the final one, for libraries that save by file name (cv2, pikepdf)."""
+
+    def __init__(self, path: Path) -> None:
+        """Reserve a temporary file beside ``path``."""
+        self.path = Path(path)
+        self._stack = contextlib.ExitStack()
+        self.tmp: Path = self._stack.enter_context(atomic_path(self.path))
+        self._open = True
+
+    def commit(self) -> Path:
+        """Rename the temporary file onto the final path; returns it."""
+        if self._open:
+            self._open = False
+            self._stack.close()
+        return self.path
+
+    def discard(self) -> None:
+        """Remove the temporary file."""
+        if self._open:
+            self._open = False
+            err = _Aborted("render aborted")
+            self._stack.__exit__(type(err), err, None)
+
+
+class _Aborted(Exception):
+    """Thrown into atomic writers to make them drop their temporary file."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Layout normalization
+
+
+@dataclass
+class LayoutLine:
+    """One text line: its outline, its words (possibly synthesized) and its text.
+
+    ``region`` is the model's line region, or None when the line was synthesized from loose words
+    or from a top-level region of unknown level.
+    """
+
+    quad: Quad
+    words: list[Region]
+    text: str
+    region: Region | None = None
+    polygon: tuple[Point, ...] | None = None
+    confidence: float | None = None
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        """Axis-aligned bounds of the line (quad, polygon and words)."""
+        return bbox_of([self.quad, *([self.polygon] if self.polygon else []), *(w.quad for w in self.words)])
+
+
+@dataclass
+class LayoutBlock:
+    """A block (paragraph) of lines; ``region`` is None when synthesized."""
+
+    lines: list[LayoutLine] = field(default_factory=list)
+    region: Region | None = None
+
+    @property
+    def quad(self) -> Quad:
+        """The block's quad, or the union of its lines' bounds."""
+        if self.region is not None:
+            return self.region.quad
+        return union_quad([ln.quad for ln in self.lines])
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        """Axis-aligned bounds of the block and its lines."""
+        outlines: list[Sequence[Point]] = [ln.quad for ln in self.lines]
+        if self.region is not None:
+            outlines.append(self.region.outline)
+        return bbox_of(outlines)
+
+    @property
+    def text(self) -> str:
+        """The block's lines joined by newlines."""
+        return "\n".join(ln.text for ln in self.lines)
+
+
+def bbox_of(outlines: Sequence[Sequence[Point]]) -> tuple[float, float, float, float]:
+    """Axis-aligned bounds ``(left, top, right, bottom)`` of several point lists."""
+    pts = np.concatenate([np.asarray(o, dtype=np.float64).reshape(-1, 2) for o in outlines])
+    return (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
+
+
+def union_quad(quads: Sequence[Sequence[Point]]) -> Quad:
+    """Axis-aligned quad around several quads."""
+    x0, y0, x1, y1 = bbox_of(quads)
+    return ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+
+
+def quad_of_points(points: Sequence[Point]) -> Quad:
+    """Axis-aligned quad around a point list."""
+    return union_quad([points])
+
+
+def _height(quad: Quad) -> float:
+    q = np.asarray(quad)
+    return float(max((np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2, 1.0))
+
+
+def _centre(quad: Quad) -> np.ndarray:
+    return np.asarray(quad, dtype=np.float64).mean(axis=0)
+
+
+def _same_row(a: Quad, b: Quad) -> bool:
+    # Two words share a row when their centres are close across the text direction (measured
+    # perpendicular to the first word's baseline, so rotated text groups too) and b follows a.
+    qa = np.asarray(a)
+    direction = (qa[1] - qa[0]) + (qa[2] - qa[3])
+    norm = float(np.linalg.norm(direction))
+    if norm == 0:
+        return False
+    ux = direction / norm
+    uy = np.array([-ux[1], ux[0]])
+    d = _centre(b) - _centre(a)
+    across = abs(float(d @ uy))
+    along = float(d @ ux)
+    return across < 0.5 * min(_height(a), _height(b)) and along > 0
+
+
+def _join_words(words: Sequence[Region]) -> str:
+    return " ".join(w.text for w in words if w.text)
+
+
+def _mean_confidence(regions: Sequence[Region]) -> float | None:
+    values = [r.confidence for r in regions if r.confidence is not None]
+    return float(sum(values) / len(values)) if values else None
+
+
+def line_words(line: Region) -> list[Region]:
+    """The words of a line region; when it has none, words synthesized from its text.
+
+    A line recognizer (TrOCR, PP-OCR) gives a line's text without word boxes. Formats such as hOCR
+    and ALTO want words, so the line's quad is cut along its text direction in proportion to the
+    characters of each whitespace-separated token (spaces included), which is how far a monospaced
+    approximation can go without glyph metrics.
+    """
+    words = [r for r in line.children if r.level == "word"]
+    if words or not line.text or not line.text.strip():
+        return words
+    text = line.text
+    tokens: list[tuple[int, int]] = []  # (start, end) character offsets of each token
+    start = None
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if start is not None:
+                tokens.append((start, i))
+                start = None
+        elif start is None:
+            start = i
+    if start is not None:
+        tokens.append((start, len(text)))
+    q = np.asarray(line.quad, dtype=np.float64)
+    n = len(text)
+
+    def at(frac: float) -> tuple[np.ndarray, np.ndarray]:
+        top = q[0] + (q[1] - q[0]) * frac
+        bottom = q[3] + (q[2] - q[3]) * frac
+        return top, bottom
+
+    out: list[Region] = []
+    for k, (s, e) in enumerate(tokens):
+        t0, b0 = at(s / n)
+        t1, b1 = at(e / n)
+        quad = (tuple(t0), tuple(t1), tuple(b1), tuple(b0))
+        out.append(
+            Region(
+                quad=quad,
+                level="word",
+                text=text[s:e],
+                confidence=line.confidence,
+                order=k,
+                attributes={"synthetic": True},
+            )
+        )
+    return out
+
+
+def _line_from_region(region: Region) -> LayoutLine:
+    words = line_words(region)
+    text = region.text if region.text is not None else _join_words(words)
+    conf = region.confidence if region.confidence is not None else _mean_confidence(words)
+    return LayoutLine(quad=region.quad, words=words, text=text, region=region, polygon=region.polygon, confidence=conf)
+
+
+def _lines_from_words(words: Sequence[Region]) -> list[LayoutLine]:
+    """Group loose words (already in reading order) into lines by row."""
+    lines: list[list[Region]] = []
+    for w in words:
+        if lines and _same_row(lines[-1][-1].quad, w.quad):
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return [
+        LayoutLine(
+            quad=union_quad([w.quad for w in group]) if len(group) > 1 else group[0].quad,
+            words=list(group),
+            text=_join_words(group),
+            confidence=_mean_confidence(group),
+        )
+        for group in lines
+    ]
+
+
+def _lines_of(children: Sequence[Region]) -> list[LayoutLine]:
+    """Lines from a sequence of line and word regions (runs of loose words become lines)."""
+    out: list[LayoutLine] = []
+    loose: list[Region] = []
+    for child in children:
+        if child.level == "word":
+            loose.append(child)
+            continue
+        if loose:
+            out.extend(_lines_from_words(loose))
+            loose = []
+        if child.level == "line":
+            out.append(_line_from_region(child))
+        else:  # a block nested in a block: flatten its lines
+            out.extend(_lines_of(child.children) if child.children else [_line_from_region(child)])
+    if loose:
+        out.extend(_lines_from_words(loose))
+    return out
+
+
+def _split_paragraphs(lines: list[LayoutLine], gap: float) -> list[LayoutBlock]:
+    if not lines:
+        return []
+    blocks = [LayoutBlock(lines=[lines[0]])]
+    for prev, cur in itertools.pairwise(lines):
+        p0, p1 = prev.bbox[1], prev.bbox[3]
+        c0 = cur.bbox[1]
+        height = max(min(p1 - p0, cur.bbox[3] - c0), 1.0)
+        if gap > 0 and c0 - p1 > gap * height:
+            blocks.append(LayoutBlock(lines=[cur]))
+        else:
+            blocks[-1].lines.append(cur)
+    return blocks
+
+
+def page_layout(page: Page, paragraph_gap: float = DEFAULT_PARAGRAPH_GAP) -> list[LayoutBlock]:
+    """The page as blocks of lines of words, whatever shape its region tree has.
+
+    Block regions keep their lines; runs of top-level lines or words are gathered into synthesized
+    blocks, split where the vertical gap exceeds ``paragraph_gap`` line heights (0: never split).
+    A block region without children becomes a block with one line (its own text, if any).
+    """
+    blocks: list[LayoutBlock] = []
+    pending: list[Region] = []
+
+    def flush() -> None:
+        if pending:
+            blocks.extend(_split_paragraphs(_lines_of(pending), paragraph_gap))
+            pending.clear()
+
+    for region in page.regions:
+        if region.level == "block":
+            flush()
+            lines = _lines_of(region.children) if region.children else [_line_from_region(region)]
+            blocks.append(LayoutBlock(lines=lines, region=region))
+        else:
+            pending.append(region)
+    flush()
+    return blocks
+
+
+def iter_words(blocks: Sequence[LayoutBlock]) -> Iterator[tuple[LayoutBlock, LayoutLine, Region]]:
+    """Every word of a layout with its block and line, in reading order."""
+    for block in blocks:
+        for line in block.lines:
+            for word in line.words:
+                yield block, line, word
+
+
+def quad_angle_deg(quad: Quad) -> float:
+    """Text direction of a quad in degrees, counter-clockwise on screen (as hOCR/ALTO count it)."""
+    q = np.asarray(quad, dtype=np.float64)
+    d = (q[1] - q[0]) + (q[2] - q[3])
+    # y grows downwards, so a counter-clockwise rotation on screen has negative dy.
+    return float(math.degrees(math.atan2(-d[1], d[0])))

@@ -1,0 +1,101 @@
+"""The ``json`` renderer: the host's page model (``Document.to_dict()``) per document, streamed."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from pydantic import Field
+
+from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
+from ocrplug.model import SCHEMA_VERSION, Page, PageFailure, PageImage
+from ocrplug_render.common import StreamedFile, output_path
+
+__all__ = ["JsonOptions", "JsonRenderer"]
+
+
+class JsonOptions(Options):
+    """Options of the ``json`` renderer."""
+
+    indent: int | None = Field(
+        None, ge=0, le=8, description="pretty-print with this many spaces per level; null for compact output"
+    )
+    suffix: str = Field(".json", description="file name suffix of the output, after the document stem")
+
+
+class JsonSession(RenderSession):
+    """Writes ``{"schema_version", "source", "pages": [...], "failures": [...]}`` page by page.
+
+    The result is exactly ``Document.to_dict()`` of the document (``Document.from_json`` reads it
+    back), but no page is kept in memory once written.
+    """
+
+    def __init__(self, info: DocumentInfo, options: JsonOptions) -> None:
+        """Open the temporary file and write the document header."""
+        self.options = options
+        self.file = StreamedFile(output_path(info, options.suffix))
+        self.failures: list[PageFailure] = []
+        self.pages = 0
+        ind = options.indent
+        nl = "\n" if ind is not None else ""
+        pad = " " * (ind or 0)
+        sep = ": " if ind is not None else ":"
+        head = f"{{{nl}{pad}{_dump('schema_version')}{sep}{_dump(SCHEMA_VERSION)},"
+        head += f"{nl}{pad}{_dump('source')}{sep}{_dump(info.source)},"
+        head += f"{nl}{pad}{_dump('pages')}{sep}["
+        self.file.write(head)
+
+    def _item(self, obj: object) -> str:
+        ind = self.options.indent
+        if ind is None:
+            return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+        # Nested two levels deep (document -> list), so shift every line by two indents.
+        return textwrap.indent(json.dumps(obj, ensure_ascii=False, indent=ind), " " * (2 * ind))
+
+    def add_page(self, page: Page, image: PageImage | None) -> None:
+        """Append one page to the ``pages`` array."""
+        ind = self.options.indent
+        prefix = ("," if self.pages else "") + ("\n" if ind is not None else "")
+        self.file.write(prefix + self._item(page.to_dict()))
+        self.pages += 1
+
+    def add_failure(self, failure: PageFailure) -> None:
+        """Record a page that failed (written in ``failures`` at the end)."""
+        self.failures.append(failure)
+
+    def close(self) -> list[Path]:
+        """Write the failures and the closing brackets, then rename the file into place."""
+        ind = self.options.indent
+        nl = "\n" if ind is not None else ""
+        pad = " " * (ind or 0)
+        sep = ": " if ind is not None else ":"
+        tail = (nl + pad if self.pages else "") + "],"
+        tail += f"{nl}{pad}{_dump('failures')}{sep}["
+        for k, failure in enumerate(self.failures):
+            tail += ("," if k else "") + nl + self._item(failure.to_dict())
+        tail += (nl + pad if self.failures else "") + "]" + nl + "}" + nl
+        self.file.write(tail)
+        return [self.file.commit()]
+
+    def abort(self) -> None:
+        """Drop the partial JSON file."""
+        self.file.discard()
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class JsonRenderer(Renderer):
+    """The full page model as JSON, one file per document."""
+
+    needs_image = False
+
+    def __init__(self, options: JsonOptions | None = None) -> None:
+        """Keep the validated options."""
+        self.options = options or JsonOptions()
+
+    def open(self, info: DocumentInfo) -> JsonSession:
+        """Start the ``<stem>.json`` output of one document."""
+        return JsonSession(info, self.options)

@@ -1,0 +1,83 @@
+"""The ``text`` renderer: plain UTF-8 text in reading order, one ``.txt`` per document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+
+from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
+from ocrplug.model import Page, PageImage
+from ocrplug_render.common import DEFAULT_PARAGRAPH_GAP, StreamedFile, output_path, page_layout
+
+__all__ = ["TextOptions", "TextRenderer", "page_text"]
+
+
+class TextOptions(Options):
+    """Options of the ``text`` renderer."""
+
+    page_separator: str = Field(
+        "\f",
+        description="string written between pages (default: form feed, as pdftotext does); '' for none",
+    )
+    paragraph_gap: float = Field(
+        DEFAULT_PARAGRAPH_GAP,
+        ge=0,
+        description="when the recognizer gives no blocks, start a new paragraph where the vertical gap "
+        "between lines exceeds this many line heights (0: never split)",
+    )
+    skip_empty_lines: bool = Field(
+        True, description="leave out lines without text (e.g. regions of a detector-only pipeline)"
+    )
+    suffix: str = Field(".txt", description="file name suffix of the output, after the document stem")
+
+
+def page_text(page: Page, options: TextOptions | None = None) -> str:
+    """The text of one page: lines separated by newlines, blocks (paragraphs) by a blank line."""
+    opts = options or TextOptions()
+    paragraphs: list[str] = []
+    for block in page_layout(page, opts.paragraph_gap):
+        lines = [ln.text for ln in block.lines if ln.text.strip() or not opts.skip_empty_lines]
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+class TextSession(RenderSession):
+    """Appends each page's text to a temporary file; renamed into place by :meth:`close`."""
+
+    def __init__(self, info: DocumentInfo, options: TextOptions) -> None:
+        """Open the temporary output file."""
+        self.options = options
+        self.file = StreamedFile(output_path(info, options.suffix))
+        self.pages = 0
+
+    def add_page(self, page: Page, image: PageImage | None) -> None:
+        """Write one page's text (after a page separator from the second page on)."""
+        if self.pages:
+            self.file.write(self.options.page_separator)
+        text = page_text(page, self.options)
+        self.file.write(text + "\n" if text else "")
+        self.pages += 1
+
+    def close(self) -> list[Path]:
+        """Rename the finished text file into place."""
+        return [self.file.commit()]
+
+    def abort(self) -> None:
+        """Drop the partial text file."""
+        self.file.discard()
+
+
+class TextRenderer(Renderer):
+    """Plain text in reading order; lines kept, paragraphs separated by blank lines."""
+
+    needs_image = False
+
+    def __init__(self, options: TextOptions | None = None) -> None:
+        """Keep the validated options."""
+        self.options = options or TextOptions()
+
+    def open(self, info: DocumentInfo) -> TextSession:
+        """Start the ``<stem>.txt`` output of one document."""
+        return TextSession(info, self.options)
