@@ -1,1 +1,1 @@
-"""Built-in ocrplug plugin `inputs` (registered through the `ocrplug` entry-point group)."""
+"""Built-in rasterizers: image files (Pillow) and PDF (pdf2image + poppler)."""
