@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -24,6 +25,8 @@ from ocrplug.errors import ConfigError, PluginError
 __all__ = ["ENTRY_POINT_GROUP", "PluginHost", "closest"]
 
 ENTRY_POINT_GROUP = "ocrplug"
+
+log = logging.getLogger(__name__)
 
 _ROLE_HOOKS: dict[Role, str] = {
     "rasterizer": "ocrplug_register_rasterizers",
@@ -54,6 +57,7 @@ class PluginHost:
         """Create a host; ``extra_plugins`` are module names or plugin objects to register as well."""
         self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
+        self.broken: dict[str, str] = {}
         if entry_points:
             self._load_entry_points()
         for plugin in extra_plugins:
@@ -66,8 +70,12 @@ class PluginHost:
                 continue
             try:
                 plugin = ep.load()
-            except Exception as exc:  # an import error inside a plugin: say which one
-                raise PluginError(f'error importing plugin "{ep.name}" ({ep.value}): {exc}') from exc
+            except Exception as exc:
+                # One broken plugin must not take down pipelines that do not use it: remember it,
+                # warn, and name it when a component cannot be found.
+                self.broken[ep.name] = f'error importing plugin "{ep.name}" ({ep.value}): {exc!r}'
+                log.warning("%s", self.broken[ep.name])
+                continue
             self.pm.register(plugin, name=ep.name)
 
     def register(self, plugin: str | ModuleType | Any, name: str | None = None) -> None:
@@ -141,7 +149,8 @@ class PluginHost:
         key = f" at {key_path!r}" if key_path else ""
         suggestion = f"; did you mean {hint!r}?" if hint else ""
         available = ", ".join(specs) or "none installed"
-        raise ConfigError(f"{where}unknown {role} {name!r}{key}{suggestion} (available: {available})")
+        broken = "".join(f"; note: {msg}" for msg in self.broken.values())
+        raise ConfigError(f"{where}unknown {role} {name!r}{key}{suggestion} (available: {available}){broken}")
 
     def cli_commands(self) -> list[CliCommand]:
         """Sub-commands contributed by plugins."""

@@ -1,0 +1,106 @@
+"""Config validation: every bad config fails before any page, naming file, key path and suggestion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ocrplug import ConfigError, Pipeline
+from ocrplug.config import apply_overrides, load_yaml
+from ocrplug.manager import PluginHost
+
+
+@pytest.fixture
+def host() -> PluginHost:
+    return PluginHost(extra_plugins=["tests.fakes.fault_plugin"])
+
+
+def _yaml(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "job.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_top_level_typo_names_file_key_and_suggestion(tmp_path: Path) -> None:
+    path = _yaml(tmp_path, "detecter: {name: fake-box}\nplugins: [tests.fakes.fault_plugin]\n")
+    with pytest.raises(ConfigError) as err:
+        Pipeline.from_yaml(path)
+    msg = str(err.value)
+    assert str(path) in msg and "'detecter'" in msg and "did you mean 'detector'" in msg
+
+
+def test_option_typo_names_dotted_path_and_suggestion(tmp_path: Path) -> None:
+    path = _yaml(
+        tmp_path,
+        "plugins: [tests.fakes.fault_plugin]\ndetector:\n  name: fake-box\n  options: {text_treshold: 0.5}\n",
+    )
+    with pytest.raises(ConfigError) as err:
+        Pipeline.from_yaml(path)
+    msg = str(err.value)
+    assert "detector.options.text_treshold" in msg and "did you mean 'text_threshold'" in msg and str(path) in msg
+
+
+def test_wrong_type_and_out_of_range(host: PluginHost) -> None:
+    with pytest.raises(ConfigError, match=r"detector\.options\.text_threshold.*less than or equal to 1"):
+        Pipeline.from_dict({"detector": {"name": "fake-box", "options": {"text_threshold": 3}}}, host=host)
+    with pytest.raises(ConfigError, match=r"input\.dpi"):
+        Pipeline.from_dict({"input": {"dpi": "high"}}, host=host)
+    with pytest.raises(ConfigError, match=r"jobs"):
+        Pipeline.from_dict({"jobs": 0}, host=host)
+    with pytest.raises(ConfigError, match=r"page range"):
+        Pipeline.from_dict({"input": {"pages": "1-x"}}, host=host)
+
+
+def test_unknown_component_suggests_closest(host: PluginHost) -> None:
+    with pytest.raises(ConfigError, match=r"unknown detector 'fake-bx'.*did you mean 'fake-box'"):
+        Pipeline.from_dict({"detector": "fake-bx"}, host=host)
+    with pytest.raises(ConfigError, match=r"unknown renderer 'fake-line'.*renderers\.0\.name.*fake-lines"):
+        Pipeline.from_dict({"renderers": ["fake-line"]}, host=host)
+
+
+def test_validation_happens_before_any_page(host: PluginHost, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.fakes import fault_plugin
+
+    calls: list[int] = []
+    monkeypatch.setattr(fault_plugin.BoxDetector, "detect", lambda self, page: calls.append(1) or [])
+    with pytest.raises(ConfigError):
+        Pipeline.from_dict({"detector": "fake-box", "renderers": [{"name": "fake-lines", "options": {"x": 1}}]}, host=host)
+    assert calls == []
+
+
+def test_detector_only_pipeline_gives_regions_without_text(host: PluginHost) -> None:
+    image = np.full((40, 60, 3), 255, np.uint8)
+    image[10:20, 5:50] = 0
+    doc = Pipeline.from_dict({"detector": "fake-box"}, host=host).run(image)
+    (region,) = doc.pages[0].regions
+    assert region.text is None and region.bbox == (5.0, 10.0, 49.0, 19.0)
+
+
+def test_python_construction_equals_dict(host: PluginHost) -> None:
+    a = Pipeline(detector="fake-box", recognizer={"name": "fake-echo"}, host=host)
+    b = Pipeline.from_dict({"detector": {"name": "fake-box"}, "recognizer": "fake-echo"}, host=host)
+    assert a.to_dict() == b.to_dict()
+    image = np.zeros((10, 10, 3), np.uint8)
+    assert a.run(image) == b.run(image)
+
+
+def test_overrides() -> None:
+    data = {"detector": "craft", "renderers": [{"name": "overlay"}]}
+    out = apply_overrides(data, ["detector.options.text_threshold=0.6", "renderers.0.options.color=red", "input.dpi=150"])
+    assert out["detector"] == {"name": "craft", "options": {"text_threshold": 0.6}}
+    assert out["renderers"][0]["options"] == {"color": "red"}
+    assert out["input"]["dpi"] == 150
+    assert data["detector"] == "craft"  # the input is not mutated
+    with pytest.raises(ConfigError, match="KEY.PATH=VALUE"):
+        apply_overrides({}, ["nonsense"])
+
+
+def test_bad_yaml_names_file(tmp_path: Path) -> None:
+    path = _yaml(tmp_path, "detector: [unclosed\n")
+    with pytest.raises(ConfigError, match="invalid YAML") as err:
+        load_yaml(path)
+    assert str(path) in str(err.value)
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_yaml(tmp_path / "missing.yaml")

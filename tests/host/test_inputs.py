@@ -1,0 +1,215 @@
+"""Input handling: image formats, normalization, folders, streamed PDFs and bad inputs."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ocrplug import InputError, Pipeline
+from ocrplug.components import PageRange
+from ocrplug.manager import PluginHost
+from ocrplug_inputs.images import ImageRasterizer
+
+FAKES = ["tests.fakes.fault_plugin"]
+
+
+@pytest.fixture
+def host() -> PluginHost:
+    return PluginHost(extra_plugins=FAKES)
+
+
+def _pages(path: Path, spec: str | None = None) -> list:
+    return list(ImageRasterizer().iter_pages(path, PageRange(spec), 300))
+
+
+def _rgb(w: int = 40, h: int = 30) -> Image.Image:
+    img = Image.new("RGB", (w, h), "white")
+    img.paste((255, 0, 0), (0, 0, 10, 10))
+    return img
+
+
+@pytest.mark.parametrize("ext", [".png", ".jpg", ".bmp", ".webp", ".tif"])
+def test_formats_read_as_rgb(tmp_path: Path, ext: str) -> None:
+    path = tmp_path / f"x{ext}"
+    _rgb().save(path)
+    (page,) = _pages(path)
+    assert page.image.shape == (30, 40, 3) and page.image.dtype == np.uint8
+    assert page.image[2, 2, 0] > 200 and page.image[2, 2, 1] < 60
+
+
+def test_multipage_tiff_and_page_range(tmp_path: Path) -> None:
+    path = tmp_path / "multi.tiff"
+    frames = [Image.new("L", (20, 10), v) for v in (0, 100, 200)]
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    pages = _pages(path)
+    assert [p.index for p in pages] == [0, 1, 2]
+    assert [int(p.image[0, 0, 0]) for p in pages] == [0, 100, 200]
+    assert [p.index for p in _pages(path, "2-3")] == [1, 2]
+
+
+def test_exif_orientation_is_honoured(tmp_path: Path) -> None:
+    path = tmp_path / "rot.jpg"
+    img = _rgb(40, 30)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to display
+    img.save(path, exif=exif, quality=95)
+    (page,) = _pages(path)
+    assert page.image.shape == (40, 30, 3)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Image.new("L", (8, 8), 77),
+        lambda: Image.new("1", (8, 8), 1),
+        lambda: Image.new("RGBA", (8, 8), (0, 0, 0, 0)),
+        lambda: Image.new("RGB", (8, 8), (5, 6, 7)).convert("P"),
+        lambda: Image.fromarray(np.full((8, 8), 65535, np.uint16)),
+        lambda: Image.new("LA", (8, 8), (0, 255)),
+    ],
+    ids=["gray", "1bit", "rgba-transparent", "palette", "16bit", "gray-alpha"],
+)
+def test_modes_are_normalized(tmp_path: Path, make) -> None:
+    img = make()
+    path = tmp_path / "m.png"
+    img.save(path)
+    (page,) = _pages(path)
+    assert page.image.dtype == np.uint8 and page.image.shape == (8, 8, 3)
+    expected = {"L": 77, "1": 255, "RGBA": 255, "LA": 0}
+    if img.mode in expected:
+        assert int(page.image[0, 0, 0]) == expected[img.mode]
+    if img.mode.startswith("I"):
+        assert int(page.image[0, 0, 0]) == 255
+
+
+def test_folder_input_sorted(tmp_path: Path, host: PluginHost) -> None:
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    for name in ("b.png", "a.jpg", "c.txt", "d.tif"):
+        (_rgb().save(folder / name) if not name.endswith(".txt") else (folder / name).write_text("x"))
+    pipe = Pipeline.from_dict({"detector": "fake-box", "renderers": ["fake-lines"]}, host=host)
+    report = pipe.run_many([folder], out_dir=tmp_path / "out")
+    assert [Path(d.source).name for d in report.documents] == ["a.jpg", "b.png", "d.tif"]
+    assert report.ok
+
+
+def _pdf(path: Path, n: int) -> Path:
+    pages = [Image.new("RGB", (200, 100), "white") for _ in range(n)]
+    for i, p in enumerate(pages):
+        p.paste((0, 0, 0), (10 + 20 * i, 10, 60 + 20 * i, 30))
+    pages[0].save(path, save_all=True, append_images=pages[1:], resolution=50)
+    return path
+
+
+def test_pdf_pages_are_streamed_one_at_a_time(tmp_path: Path, host: PluginHost, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pdf2image
+
+    pdf = _pdf(tmp_path / "three.pdf", 3)
+    calls: list[tuple[int, int]] = []
+    real = pdf2image.convert_from_path
+
+    def spy(*args, **kwargs):
+        calls.append((kwargs["first_page"], kwargs["last_page"]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf2image, "convert_from_path", spy)
+    pipe = Pipeline.from_dict({"detector": "fake-box", "input": {"dpi": 72}}, host=host)
+    seen = []
+    for page in pipe.iter_pages(pdf):
+        seen.append(page.index)
+        assert len(calls) == page.index + 1  # the next page is not rendered before this one is consumed
+    assert seen == [0, 1, 2]
+    assert calls == [(1, 1), (2, 2), (3, 3)]
+    doc = pipe.run(pdf)
+    assert [p.index for p in doc.pages] == [0, 1, 2]
+    assert all(p.dpi == 72 for p in doc.pages)
+    # the black box moves right by 20 px (at 50 dpi) per page: detection follows the page order
+    lefts = [p.regions[0].bbox[0] for p in doc.pages]
+    assert lefts == sorted(lefts) and lefts[0] < lefts[2]
+
+
+def test_pdf_page_range(tmp_path: Path, host: PluginHost) -> None:
+    pdf = _pdf(tmp_path / "three.pdf", 3)
+    doc = Pipeline.from_dict({"detector": "fake-box", "input": {"dpi": 50, "pages": "2-3"}}, host=host).run(pdf)
+    assert [p.index for p in doc.pages] == [1, 2]
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, Path]:
+    corrupt = tmp_path / "corrupt.png"
+    corrupt.write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage" * 20)
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    good_pdf = _pdf(tmp_path / "good.pdf", 2)
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes(good_pdf.read_bytes()[:300])
+    locked = tmp_path / "locked.pdf"
+    import pikepdf
+
+    with pikepdf.open(good_pdf) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(user="secret", owner="owner"))
+    return {"corrupt": corrupt, "empty": empty, "truncated": truncated, "locked": locked}
+
+
+def test_bad_inputs_fail_clearly_and_others_are_written(tmp_path: Path, host: PluginHost) -> None:
+    bad = _bad_inputs(tmp_path)
+    good = tmp_path / "good.png"
+    _rgb().save(good)
+    pipe = Pipeline.from_dict({"detector": "fake-box", "renderers": ["fake-lines"], "input": {"dpi": 50}}, host=host)
+    out = tmp_path / "out"
+    report = pipe.run_many([bad["corrupt"], good, bad["empty"], bad["truncated"], bad["locked"]], out_dir=out)
+    assert (out / "good.lines").read_text() == "0 1 True\n"
+    errors = {Path(f.source).name: f.error for f in report.failures}
+    assert "corrupt" in errors["corrupt.png"] and "corrupt.png" in errors["corrupt.png"]
+    assert "empty" in errors["empty.jpg"]
+    assert "corrupt or truncated" in errors["truncated.pdf"]
+    assert "password" in errors["locked.pdf"]
+    assert len(report.failures) == 4
+
+
+def test_password_option_opens_encrypted_pdf(tmp_path: Path, host: PluginHost) -> None:
+    locked = _bad_inputs(tmp_path)["locked"]
+    pipe = Pipeline.from_dict(
+        {"detector": "fake-box", "input": {"dpi": 50, "options": {"password": "secret"}}}, host=host
+    )
+    assert len(pipe.run(locked).pages) == 2
+
+
+def test_single_run_of_unreadable_input_raises(tmp_path: Path, host: PluginHost) -> None:
+    bad = _bad_inputs(tmp_path)
+    pipe = Pipeline.from_dict({"detector": "fake-box"}, host=host)
+    with pytest.raises(InputError, match="empty"):
+        pipe.run(bad["empty"])
+    with pytest.raises(InputError, match="unsupported file type '.txt'"):
+        (tmp_path / "notes.txt").write_text("x")
+        pipe.run(tmp_path / "notes.txt")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_plugin_raising_on_one_page_loses_no_other_page(tmp_path: Path, host: PluginHost, jobs: int) -> None:
+    pdf = _pdf(tmp_path / "four.pdf", 4)
+    pipe = Pipeline.from_dict(
+        {
+            "detector": {"name": "fake-box", "options": {"fail_on_pages": [1]}},
+            "recognizer": "fake-echo",
+            "renderers": ["fake-lines"],
+            "input": {"dpi": 50},
+            "plugins": FAKES,
+        },
+        host=host,
+    )
+    out = tmp_path / "out"
+    report = pipe.run_many([pdf], out_dir=out, jobs=jobs)
+    doc = report.documents[0]
+    assert [p.index for p in doc.pages] == [0, 2, 3]
+    assert [p.regions[0].text for p in doc.pages] == ["page0", "page2", "page3"]
+    assert len(report.failures) == 1 and report.failures[0].index == 1
+    assert "injected failure on page 1" in report.failures[0].error
+    assert (out / "four.lines").read_text().splitlines() == ["0 1 True", "2 1 True", "3 1 True"]
+
+
+def test_poppler_is_used_for_pdfs() -> None:
+    assert subprocess.run(["pdfinfo", "-v"], capture_output=True).returncode == 0

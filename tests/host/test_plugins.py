@@ -1,0 +1,152 @@
+"""Plugin discovery: a third-party package with an entry point is found, listed and usable."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ocrplug import Pipeline, PluginError
+from ocrplug.manager import PluginHost
+
+PLUGIN_SOURCE = '''
+from pydantic import Field
+from ocrplug import ComponentSpec, Detector, Options, Region, hookimpl
+
+class StripeOptions(Options):
+    stripes: int = Field(2, ge=1, le=10, description="How many horizontal stripes to report.")
+
+class StripeDetector(Detector):
+    def __init__(self, options):
+        self.options = options
+    def detect(self, page):
+        h = page.height / self.options.stripes
+        return [Region.from_box(0, i * h, page.width, (i + 1) * h, level="line", score=0.9, order=i)
+                for i in range(self.options.stripes)]
+
+@hookimpl
+def ocrplug_register_detectors():
+    return [ComponentSpec(name="stripes", role="detector", factory=StripeDetector,
+                          options=StripeOptions, description="Reports N horizontal stripes.")]
+'''
+
+
+def _install_fake_distribution(root: Path, module: str, dist: str, source: str) -> None:
+    """Lay out an installed distribution (module + dist-info with an entry point) under ``root``."""
+    (root / f"{module}.py").write_text(source)
+    info = root / f"{dist.replace('-', '_')}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(f"[ocrplug]\n{dist} = {module}\n")
+    (info / "RECORD").write_text("")
+
+
+@pytest.fixture
+def third_party(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    site = tmp_path / "site"
+    site.mkdir()
+    _install_fake_distribution(site, "stripe_plugin", "ocrplug-stripes", PLUGIN_SOURCE)
+    monkeypatch.syspath_prepend(str(site))
+    return site
+
+
+def test_entry_point_plugin_is_discovered_and_used_from_yaml(third_party: Path, tmp_path: Path) -> None:
+    host = PluginHost()
+    assert "ocrplug-stripes" in host.plugin_names()
+    assert host.owner("detector", "stripes") == "ocrplug-stripes"
+    cfg = tmp_path / "job.yaml"
+    cfg.write_text("detector:\n  name: stripes\n  options: {stripes: 3}\n")
+    doc = Pipeline.from_yaml(cfg).run(np.zeros((30, 50, 3), np.uint8))
+    assert [r.bbox for r in doc.pages[0].regions] == [(0, 0, 50, 10), (0, 10, 50, 20), (0, 20, 50, 30)]
+
+
+def test_cli_lists_third_party_plugin(third_party: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(third_party), *sys.path]))
+    out = subprocess.run(
+        [sys.executable, "-m", "ocrplug.cli", "plugins", "--json"], capture_output=True, text=True, env=env, check=True
+    )
+    listing = json.loads(out.stdout)
+    comp = listing["components"]["detector"]["stripes"]
+    assert comp["plugin"] == "ocrplug-stripes"
+    assert comp["options"]["stripes"]["default"] == 2
+    assert comp["options"]["stripes"]["bounds"] == ">=1 <=10"
+    assert "horizontal stripes" in comp["options"]["stripes"]["description"]
+    text = subprocess.run([sys.executable, "-m", "ocrplug.cli", "plugins"], capture_output=True, text=True, env=env, check=True)
+    assert "stripes  [plugin ocrplug-stripes]" in text.stdout
+
+
+def test_same_component_name_from_two_plugins_is_an_error(third_party: Path) -> None:
+    _install_fake_distribution(third_party, "stripe_clone", "ocrplug-clone", PLUGIN_SOURCE)
+    host = PluginHost()
+    with pytest.raises(PluginError) as err:
+        host.components("detector")
+    assert "ocrplug-stripes" in str(err.value) and "ocrplug-clone" in str(err.value) and "'stripes'" in str(err.value)
+
+
+def test_broken_plugin_is_named_and_does_not_break_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    _install_fake_distribution(site, "broken_plugin", "ocrplug-broken", "raise RuntimeError('kaboom')\n")
+    monkeypatch.syspath_prepend(str(site))
+    host = PluginHost()
+    assert "kaboom" in host.broken["ocrplug-broken"]
+    from ocrplug import ConfigError
+
+    with pytest.raises(ConfigError, match="ocrplug-broken.*kaboom"):
+        host.component("detector", "whatever")
+
+
+def test_plugin_module_from_config(tmp_path: Path) -> None:
+    host = PluginHost()
+    pipe = Pipeline.from_dict({"detector": "fake-box", "plugins": ["tests.fakes.fault_plugin"]}, host=host)
+    assert pipe.host.owner("detector", "fake-box") == "tests.fakes.fault_plugin"
+    with pytest.raises(PluginError, match='error importing plugin "no_such_module_xyz"'):
+        Pipeline.from_dict({"plugins": ["no_such_module_xyz"]})
+
+
+def test_hook_raising_is_reported_with_plugin_name() -> None:
+    from ocrplug import hookimpl
+
+    class Bad:
+        @hookimpl
+        def ocrplug_register_detectors(self):
+            raise ValueError("bad registration")
+
+    host = PluginHost(extra_plugins=[Bad()], entry_points=False)
+    with pytest.raises(PluginError, match="failed in ocrplug_register_detectors: bad registration"):
+        host.components("detector")
+
+
+def test_builtin_plugins_register_through_entry_points() -> None:
+    import importlib.metadata
+
+    names = {ep.name for ep in importlib.metadata.entry_points(group="ocrplug")}
+    assert {"inputs", "tesseract", "render", "craft", "db", "ppocr", "trocr"} <= names
+    host = PluginHost()
+    assert {"image", "pdf2image"} <= set(host.components("rasterizer"))
+
+
+def test_help_works_without_torch() -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        for name in ("torch", "transformers", "onnxruntime", "rapidocr"):
+            sys.modules[name] = None  # any import of them now raises ImportError
+        from ocrplug.cli import main
+        try:
+            main(["--help"])
+        except SystemExit as exc:
+            assert exc.code == 0
+        assert "torch" not in [m for m in sys.modules if sys.modules[m] is not None]
+        print("HELP-OK")
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "HELP-OK" in out.stdout, out.stderr
+    assert "run" in out.stdout and "plugins" in out.stdout and "eval" in out.stdout
