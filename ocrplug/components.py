@@ -31,8 +31,8 @@ __all__ = [
     "PageRange",
     "Rasterizer",
     "Recognizer",
-    "Renderer",
     "RenderSession",
+    "Renderer",
     "Role",
     "require",
 ]
@@ -182,7 +182,7 @@ class RenderSession(ABC):
     def close(self) -> list[Path]:
         """Finish the outputs (atomically) and return the paths written."""
 
-    def abort(self) -> None:
+    def abort(self) -> None:  # noqa: B027 - optional hook, deliberately a no-op by default
         """Drop partial outputs after an interruption; the default does nothing."""
 
 

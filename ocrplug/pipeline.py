@@ -120,7 +120,7 @@ class Pipeline:
         detector: ComponentArg | Detector = None,
         recognizer: ComponentArg | Recognizer = None,
         renderers: Sequence[ComponentArg | Renderer] = (),
-        input: Mapping[str, Any] | None = None,  # noqa: A002 - mirrors the YAML key
+        input: Mapping[str, Any] | None = None,
         output: Mapping[str, Any] | None = None,
         plugins: Sequence[str] = (),
         jobs: int = 1,
@@ -579,3 +579,10 @@ def _init_worker(config: dict[str, Any], source: str) -> None:
 def _worker_process(page_image: PageImage) -> Page | _Failed:
     assert _WORKER is not None, "worker not initialised"
     return _safe_process(_WORKER, page_image)
+
+
+def _safe_abort(session: RenderSession) -> None:
+    try:
+        session.abort()
+    except Exception:  # aborting is best effort; the original error matters more
+        log.debug("renderer abort failed: %s", traceback.format_exc())

@@ -93,7 +93,7 @@ def test_overrides() -> None:
     assert out["renderers"][0]["options"] == {"color": "red"}
     assert out["input"]["dpi"] == 150
     assert data["detector"] == "craft"  # the input is not mutated
-    with pytest.raises(ConfigError, match="KEY.PATH=VALUE"):
+    with pytest.raises(ConfigError, match=r"KEY\.PATH=VALUE"):
         apply_overrides({}, ["nonsense"])
 
 

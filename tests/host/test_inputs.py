@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from ocrplug_inputs.images import ImageRasterizer
 from PIL import Image
 
 from ocrplug import InputError, Pipeline
 from ocrplug.components import PageRange
 from ocrplug.manager import PluginHost
-from ocrplug_inputs.images import ImageRasterizer
 
 FAKES = ["tests.fakes.fault_plugin"]
 
@@ -183,7 +183,7 @@ def test_single_run_of_unreadable_input_raises(tmp_path: Path, host: PluginHost)
     pipe = Pipeline.from_dict({"detector": "fake-box"}, host=host)
     with pytest.raises(InputError, match="empty"):
         pipe.run(bad["empty"])
-    with pytest.raises(InputError, match="unsupported file type '.txt'"):
+    with pytest.raises(InputError, match=r"unsupported file type '\.txt'"):
         (tmp_path / "notes.txt").write_text("x")
         pipe.run(tmp_path / "notes.txt")
 

@@ -23,7 +23,7 @@ def test_json_round_trip_is_lossless() -> None:
     back = Document.from_json(text)
     assert back == doc
     assert back.to_json() == text
-    assert '"schema_version": "%s"' % SCHEMA_VERSION in text
+    assert f'"schema_version": "{SCHEMA_VERSION}"' in text
 
 
 def test_unknown_schema_major_version_is_refused() -> None:

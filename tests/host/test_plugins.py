@@ -98,7 +98,7 @@ def test_broken_plugin_is_named_and_does_not_break_others(tmp_path: Path, monkey
     assert "kaboom" in host.broken["ocrplug-broken"]
     from ocrplug import ConfigError
 
-    with pytest.raises(ConfigError, match="ocrplug-broken.*kaboom"):
+    with pytest.raises(ConfigError, match=r"ocrplug-broken.*kaboom"):
         host.component("detector", "whatever")
 
 
