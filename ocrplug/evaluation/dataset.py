@@ -1,0 +1,217 @@
+"""Load an evaluation set in the ``shared/eval`` format: ``images/`` + ``annotations/<stem>.json``.
+
+Each annotation names its image and lists ``words`` and/or ``lines``: ``{"text", "quad", "ignore"}``
+with ``quad`` four ``[x, y]`` corners in image pixels (clockwise from the top-left of the text) or
+``null`` where the source gives text without geometry. ``ignore: true`` or the text ``###`` marks a
+"don't care" region (ICDAR 2015). An optional page-level ``text`` key holds the full page text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ocrplug.errors import ConfigError, InputError
+from ocrplug.geometry import reading_order
+from ocrplug.model import Point, Region
+
+__all__ = [
+    "DONT_CARE_TEXT",
+    "GroundTruth",
+    "GtRegion",
+    "load_annotation",
+    "load_dataset",
+    "normalize_text",
+]
+
+DONT_CARE_TEXT = "###"
+GT_LEVELS: tuple[str, ...] = ("word", "line")
+_WS = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """NFC-normalize and collapse every run of whitespace (newlines included) to one space."""
+    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+@dataclass(frozen=True)
+class GtRegion:
+    """One ground-truth word or line: its quad (None without geometry), text, and don't-care flag."""
+
+    quad: tuple[Point, Point, Point, Point] | None
+    text: str | None = None
+    ignore: bool = False
+
+    @property
+    def dont_care(self) -> bool:
+        """True for a region neither rewarded nor penalised (``ignore`` or text ``###``)."""
+        return self.ignore or self.text == DONT_CARE_TEXT
+
+    @property
+    def has_text(self) -> bool:
+        """True when the region carries text that recognition can be scored against."""
+        return not self.dont_care and bool(self.text and self.text.strip())
+
+
+@dataclass(frozen=True)
+class GroundTruth:
+    """The ground truth of one image of an evaluation set."""
+
+    name: str
+    image_path: Path
+    annotation_path: Path
+    width: int | None
+    height: int | None
+    words: tuple[GtRegion, ...] = ()
+    lines: tuple[GtRegion, ...] = ()
+    text: str | None = None
+
+    def regions(self, level: str) -> tuple[GtRegion, ...]:
+        """The GT regions of ``level`` ('word' or 'line')."""
+        if level == "word":
+            return self.words
+        if level == "line":
+            return self.lines
+        raise ValueError(f"ground truth has no level {level!r}; expected one of {GT_LEVELS}")
+
+    def has_geometry(self, level: str) -> bool:
+        """True when ``level`` has at least one region and every region of it has a quad."""
+        regions = self.regions(level)
+        return bool(regions) and all(r.quad is not None for r in regions)
+
+    @property
+    def page_text(self) -> str:
+        """Reference page text in reading order (newlines between lines; not yet normalized).
+
+        The ``text`` key when present; else the GT lines in file order (the sets list lines in
+        reading order); else the GT words sorted into reading order (ICDAR 2015 lists words in no
+        particular order). Don't-care and empty regions are left out.
+        """
+        if self.text is not None:
+            return self.text
+        if self.lines:
+            return "\n".join(r.text for r in self.lines if r.has_text and r.text)
+        words = list(self.words)
+        if words and all(r.quad is not None for r in words):
+            # Order the whole layout (don't-care words included, so rows group the same way as for a
+            # page that detected every word), then keep the words with text.
+            regions = [Region(quad=r.quad, attributes={"gt": i}) for i, r in enumerate(words)]  # type: ignore[arg-type]
+            words = [words[r.attributes["gt"]] for r in reading_order(regions)]
+        return " ".join(r.text for r in words if r.has_text and r.text)
+
+
+def _natural_key(path: Path) -> list[Any]:
+    # img_2 before img_10: the order people expect and that --limit takes the first N of.
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.stem)]
+
+
+def _fail(path: Path, key: str, why: str) -> InputError:
+    return InputError(f"{path}: malformed annotation at key {key!r}: {why}")
+
+
+def _parse_quad(value: Any, path: Path, key: str) -> tuple[Point, Point, Point, Point] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Sequence) or isinstance(value, str) or len(value) != 4:
+        raise _fail(path, key, f"expected 4 [x, y] corners or null, got {value!r}")
+    points: list[Point] = []
+    for corner in value:
+        if (
+            not isinstance(corner, Sequence)
+            or isinstance(corner, str)
+            or len(corner) != 2
+            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in corner)
+            or not all(math.isfinite(c) for c in corner)
+        ):
+            raise _fail(path, key, f"each corner must be two finite numbers [x, y], got {corner!r}")
+        points.append((float(corner[0]), float(corner[1])))
+    return (points[0], points[1], points[2], points[3])
+
+
+def _parse_regions(data: dict[str, Any], key: str, path: Path) -> tuple[GtRegion, ...]:
+    items = data.get(key)
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        raise _fail(path, key, f"expected a list, got {type(items).__name__}")
+    regions: list[GtRegion] = []
+    for i, item in enumerate(items):
+        where = f"{key}[{i}]"
+        if not isinstance(item, dict):
+            raise _fail(path, where, f"expected an object, got {type(item).__name__}")
+        if "quad" not in item:
+            raise _fail(path, f"{where}.quad", "missing (use null for a region without geometry)")
+        quad = _parse_quad(item["quad"], path, f"{where}.quad")
+        text = item.get("text")
+        if text is not None and not isinstance(text, str):
+            raise _fail(path, f"{where}.text", f"expected a string or null, got {type(text).__name__}")
+        ignore = item.get("ignore", False)
+        if not isinstance(ignore, bool):
+            raise _fail(path, f"{where}.ignore", f"expected true or false, got {ignore!r}")
+        regions.append(GtRegion(quad=quad, text=text, ignore=ignore))
+    return tuple(regions)
+
+
+def _optional_size(data: dict[str, Any], key: str, path: Path) -> int | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise _fail(path, key, f"expected a positive integer, got {value!r}")
+    return value
+
+
+def load_annotation(path: str | Path, images_dir: str | Path) -> GroundTruth:
+    """Read one annotation JSON; raise :class:`InputError` naming the file and key when malformed."""
+    path = Path(path)
+    images_dir = Path(images_dir)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: cannot read annotation: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: malformed annotation: expected a JSON object, got {type(data).__name__}")
+    image = data.get("image")
+    if not isinstance(image, str) or not image:
+        raise _fail(path, "image", "missing or not a file name (PDF annotation sets are not supported)")
+    image_path = images_dir / image
+    if not image_path.is_file():
+        raise _fail(path, "image", f"image file {image_path} does not exist")
+    text = data.get("text")
+    if text is not None and not isinstance(text, str):
+        raise _fail(path, "text", f"expected a string, got {type(text).__name__}")
+    return GroundTruth(
+        name=path.stem,
+        image_path=image_path,
+        annotation_path=path,
+        width=_optional_size(data, "width", path),
+        height=_optional_size(data, "height", path),
+        words=_parse_regions(data, "words", path),
+        lines=_parse_regions(data, "lines", path),
+        text=text,
+    )
+
+
+def load_dataset(dataset_dir: str | Path, limit: int | None = None) -> list[GroundTruth]:
+    """Load every annotation of a set (natural name order), or the first ``limit`` of them."""
+    root = Path(dataset_dir)
+    annotations = root / "annotations"
+    images = root / "images"
+    if not root.is_dir():
+        raise InputError(f"{root}: evaluation set folder does not exist")
+    if not annotations.is_dir() or not images.is_dir():
+        raise InputError(f"{root}: not an evaluation set: expected the folders images/ and annotations/")
+    if limit is not None and limit < 1:
+        raise ConfigError(f"limit (--limit) must be at least 1, got {limit}")
+    files = sorted(annotations.glob("*.json"), key=_natural_key)
+    if not files:
+        raise InputError(f"{annotations}: no annotation .json files")
+    if limit is not None:
+        files = files[:limit]
+    return [load_annotation(f, images) for f in files]
