@@ -1,0 +1,264 @@
+"""Crop rectification shared by every recognizer.
+
+A region's quadrilateral (any rotation, any perspective) is warped into an upright, axis-aligned crop
+with a configurable margin. Each :class:`Crop` keeps the homography back to the page, so boxes a
+recognizer finds inside the crop (e.g. Tesseract's words) map back to page pixels as quads.
+
+Orientation: a quad's corner order says where the text starts (top-left corner of the text as read),
+but many detectors only return geometric order (top-left on screen first). A crop much taller than it is
+wide is then most likely a vertical line and is turned by 90 degrees; which of the two senses (and, on
+request, whether the text is upside down) is decided by a recognizer-supplied scoring callback that
+reads each candidate and returns a confidence.
+
+Everything here is numpy/OpenCV; warping one crop costs about its own size, so pages with hundreds of
+regions stay fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import cv2
+import numpy as np
+
+from ocrplug.model import PageImage, Quad, Region
+
+__all__ = [
+    "ORIENTATIONS",
+    "Crop",
+    "CropOptions",
+    "Orientation",
+    "Scorer",
+    "choose_orientation",
+    "crop_region",
+    "crop_regions",
+    "quad_of_region",
+    "rotate_crop",
+    "to_gray",
+    "with_rotation",
+]
+
+Orientation = Literal["auto", "quad", "try-all"]
+ORIENTATIONS: tuple[str, ...] = ("auto", "quad", "try-all")
+
+#: Reads a batch of candidate crop images and returns one confidence (any scale, higher is better) each.
+Scorer = Callable[[Sequence[np.ndarray]], Sequence[float]]
+
+
+@dataclass(frozen=True)
+class CropOptions:
+    """How regions are cut out of the page.
+
+    ``margin``: extra context around the quad on every side, as a fraction of the text height.
+    ``orientation``: ``"quad"`` trusts the corner order as given; ``"auto"`` turns crops taller than
+    ``vertical_ratio`` times their width by 90 degrees (the sense picked by the scorer when there is
+    one, else counter-clockwise: text running top to bottom); ``"try-all"`` also scores every crop
+    upside down and keeps the better reading.
+    ``vertical_ratio``: height/width above which a crop counts as vertical text (words use twice this,
+    since a single letter like "I" is tall on its own).
+    ``max_height``: crops taller than this (pixels) are scaled down, keeping the aspect ratio; 0 = never.
+    """
+
+    margin: float = 0.1
+    orientation: Orientation = "auto"
+    vertical_ratio: float = 1.5
+    max_height: int = 0
+
+
+@dataclass(frozen=True)
+class Crop:
+    """An upright crop of one region and the map back to the page.
+
+    ``image``: the crop (same channels as the page image, uint8), text upright, reading left to right.
+    ``to_page``: 3x3 homography from crop pixel coordinates to page pixel coordinates.
+    ``rotation``: degrees (0, 90, 180, 270, counter-clockwise) the warped quad was turned to be upright.
+    """
+
+    image: np.ndarray
+    to_page: np.ndarray
+    rotation: int = 0
+
+    @property
+    def width(self) -> int:
+        """Crop width in pixels."""
+        return int(self.image.shape[1])
+
+    @property
+    def height(self) -> int:
+        """Crop height in pixels."""
+        return int(self.image.shape[0])
+
+    def map_points(self, points: np.ndarray | Sequence[Sequence[float]]) -> np.ndarray:
+        """Map ``(n, 2)`` crop pixel coordinates to page pixel coordinates."""
+        pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        homo = np.hstack([pts, np.ones((len(pts), 1))]) @ self.to_page.T
+        return homo[:, :2] / homo[:, 2:3]
+
+    def map_box(self, left: float, top: float, right: float, bottom: float) -> Quad:
+        """Page quad of an axis-aligned box inside the crop, clockwise from the text's top-left."""
+        pts = self.map_points([(left, top), (right, top), (right, bottom), (left, bottom)])
+        return tuple((float(x), float(y)) for x, y in pts)  # type: ignore[return-value]
+
+
+def quad_of_region(region: Region) -> np.ndarray:
+    """The quad to rectify for ``region``: its quad, or the min-area rectangle of a finer polygon.
+
+    For a polygon (e.g. a curved line) the rectangle's corners are ordered so that its top edge points
+    the same way as the region's quad, keeping the reading direction the detector gave.
+    """
+    quad = np.asarray(region.quad, dtype=np.float64)
+    if not region.polygon or len(region.polygon) <= 4:
+        return quad
+    rect = cv2.minAreaRect(np.asarray(region.polygon, dtype=np.float32))
+    box = cv2.boxPoints(rect).astype(np.float64)  # 4 corners, consistent winding
+    # Make the winding clockwise on screen (y down): positive signed area in that frame.
+    area = np.sum(box[:, 0] * np.roll(box[:, 1], -1) - np.roll(box[:, 0], -1) * box[:, 1])
+    if area < 0:
+        box = box[::-1]
+    direction = (quad[1] - quad[0]) + (quad[2] - quad[3])
+    best, best_dot = box, -np.inf
+    for k in range(4):
+        cand = np.roll(box, -k, axis=0)
+        edge = cand[1] - cand[0]
+        dot = float(np.dot(edge, direction) / (np.linalg.norm(edge) + 1e-9))
+        if dot > best_dot:
+            best, best_dot = cand, dot
+    return best
+
+
+def _warp(image: np.ndarray, quad: np.ndarray, margin: float, max_height: int) -> Crop:
+    top = np.linalg.norm(quad[1] - quad[0])
+    bottom = np.linalg.norm(quad[2] - quad[3])
+    left = np.linalg.norm(quad[3] - quad[0])
+    right = np.linalg.norm(quad[2] - quad[1])
+    width = max((top + bottom) / 2, 1.0)
+    height = max((left + right) / 2, 1.0)
+    # The margin is relative to the text height for horizontal text; use the shorter side so a
+    # vertical line (tall crop before turning) gets a margin from its real text height.
+    pad = margin * min(width, height)
+    out_w = round(width + 2 * pad)
+    out_h = round(height + 2 * pad)
+    scale = 1.0
+    if max_height and out_h > max_height and out_h <= out_w * 4:
+        scale = max_height / out_h
+    out_w = max(round(out_w * scale), 1)
+    out_h = max(round(out_h * scale), 1)
+    p = pad * scale
+    dst = np.array(
+        [[p, p], [out_w - p, p], [out_w - p, out_h - p], [p, out_h - p]],
+        dtype=np.float32,
+    )
+    # Map the quad's corners onto the inner rectangle; the margin then comes from the page around it.
+    page_to_crop = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    crop = cv2.warpPerspective(
+        image,
+        page_to_crop,
+        (out_w, out_h),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    return Crop(image=crop, to_page=np.linalg.inv(page_to_crop.astype(np.float64)))
+
+
+def rotate_crop(crop: Crop, degrees: int) -> Crop:
+    """Turn a crop counter-clockwise by a multiple of 90 degrees, keeping its map to the page."""
+    k = (degrees // 90) % 4
+    if k == 0:
+        return crop
+    h, w = crop.image.shape[:2]
+    image = np.ascontiguousarray(np.rot90(crop.image, k))
+    # Matrix sending coordinates in the turned crop back to the original crop (pixel-corner frame).
+    if k == 1:  # CCW: new (x, y) <- old (w - y, x)
+        back = np.array([[0, -1, w], [1, 0, 0], [0, 0, 1]], dtype=np.float64)
+    elif k == 2:
+        back = np.array([[-1, 0, w], [0, -1, h], [0, 0, 1]], dtype=np.float64)
+    else:  # CW: new (x, y) <- old (y, h - x)
+        back = np.array([[0, 1, 0], [-1, 0, h], [0, 0, 1]], dtype=np.float64)
+    return Crop(image=image, to_page=crop.to_page @ back, rotation=(crop.rotation + 90 * k) % 360)
+
+
+def _is_vertical(crop: Crop, level: str, ratio: float) -> bool:
+    limit = ratio * (2.0 if level == "word" else 1.0)
+    return crop.height > limit * crop.width
+
+
+def crop_region(
+    image: np.ndarray,
+    region: Region,
+    options: CropOptions | None = None,
+) -> Crop:
+    """Warp one region to an upright crop (without scoring: tall crops turn counter-clockwise)."""
+    return crop_regions(image, [region], options)[0]
+
+
+def crop_regions(
+    image: np.ndarray | PageImage,
+    regions: Sequence[Region],
+    options: CropOptions | None = None,
+    scorer: Scorer | None = None,
+) -> list[Crop]:
+    """Upright crops of ``regions`` (same order), oriented as ``options.orientation`` says.
+
+    ``scorer`` reads candidate crops in one batch and returns a confidence each; with it, vertical
+    crops try both 90-degree senses (and the unturned crop), and ``"try-all"`` also tries 180 degrees.
+    """
+    opts = options or CropOptions()
+    page = image.image if isinstance(image, PageImage) else image
+    crops = [_warp(page, quad_of_region(r), opts.margin, opts.max_height) for r in regions]
+    if opts.orientation == "quad":
+        return crops
+    candidates: list[list[Crop]] = []
+    for crop, region in zip(crops, regions, strict=True):
+        if _is_vertical(crop, region.level, opts.vertical_ratio):
+            # CCW first: the default when nothing can score (text running top to bottom).
+            cands = [rotate_crop(crop, 90), rotate_crop(crop, 270), crop]
+        else:
+            cands = [crop]
+        if opts.orientation == "try-all":
+            cands = cands + [rotate_crop(c, 180) for c in cands if c.rotation in (0, 90)]
+        candidates.append(cands)
+    if scorer is None:
+        return [c[0] for c in candidates]
+    return choose_orientation(candidates, scorer)
+
+
+def choose_orientation(candidates: Sequence[Sequence[Crop]], scorer: Scorer) -> list[Crop]:
+    """For each region, keep the candidate crop the scorer rates highest (ties keep the earlier one).
+
+    All candidates of all regions are scored in one call so batched recognizers stay batched.
+    """
+    flat = [c for cands in candidates for c in cands if len(cands) > 1]
+    scores = list(scorer([c.image for c in flat])) if flat else []
+    if len(scores) != len(flat):
+        raise ValueError(f"orientation scorer returned {len(scores)} scores for {len(flat)} crops")
+    chosen: list[Crop] = []
+    k = 0
+    for cands in candidates:
+        if len(cands) == 1:
+            chosen.append(cands[0])
+            continue
+        part = scores[k : k + len(cands)]
+        k += len(cands)
+        best = max(range(len(cands)), key=lambda i: (part[i], -i))
+        chosen.append(cands[best])
+    return chosen
+
+
+def with_rotation(region: Region, crop: Crop) -> Region:
+    """Record the rotation a crop needed in the region's attributes (when not 0)."""
+    if not crop.rotation:
+        return region
+    attrs = dict(region.attributes)
+    attrs["rotation"] = crop.rotation
+    return replace(region, attributes=attrs)
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    """8-bit single-channel view of a crop (RGB or already gray)."""
+    if image.ndim == 2:
+        return image
+    if image.shape[2] == 1:
+        return image[:, :, 0]
+    return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
