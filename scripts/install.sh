@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# One-step set-up on Debian/Ubuntu with Python 3.11: system packages, a virtualenv in .venv,
+# torch (CPU) first, then ocrplug with every built-in backend. `--test` adds the test tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(
+  tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-osd
+  poppler-utils qpdf
+  fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-noto-core
+)
+extras="all"
+[[ "${1:-}" == "--test" ]] && extras="all,test"
+
+if command -v apt-get >/dev/null 2>&1; then
+  SUDO=""
+  [[ "$(id -u)" != "0" ]] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
+  missing=()
+  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if ((${#missing[@]})); then
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+else
+  echo "install.sh: apt-get not found; install Tesseract and poppler-utils yourself" >&2
+fi
+
+PYTHON="${PYTHON:-python3}"
+[[ -x .venv/bin/python ]] || "$PYTHON" -m venv .venv
+export PIP_CONSTRAINT="$PWD/constraints.txt"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+.venv/bin/python -m pip install -q --upgrade pip
+# torch first, pinned: that exact version is the CPU build (no CUDA downloads).
+.venv/bin/python -m pip install -q "torch==2.13.0"
+.venv/bin/python -m pip install -q -e ".[${extras}]"
+echo "ocrplug installed in .venv ($(.venv/bin/ocrplug --version))"

@@ -1,0 +1,86 @@
+"""The CLI: run summaries and exit codes, config printing, interruption, atomic outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from PIL import Image
+
+from ocrplug.cli import main
+from ocrplug.config import DEFAULT_CONFIG, validate_config
+from ocrplug.io.atomic import atomic_write
+
+JOB = "plugins: [tests.fakes.fault_plugin]\ndetector: fake-box\nrecognizer: fake-echo\nrenderers: [fake-lines]\n"
+
+
+def _job(tmp_path: Path, text: str = JOB) -> Path:
+    path = tmp_path / "job.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_config_default_prints_valid_yaml(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config", "--default"]) == 0
+    data = yaml.safe_load(capsys.readouterr().out)
+    assert data == DEFAULT_CONFIG
+    validate_config(data)
+
+
+def test_run_reports_failures_and_keeps_good_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.png"
+    Image.new("RGB", (30, 20), "white").save(good)
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"not a jpeg")
+    out = tmp_path / "out"
+    code = main(["run", str(bad), str(good), "-c", str(_job(tmp_path)), "-o", str(out)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert (out / "good.lines").read_text() == "0 0 True\n"
+    assert "1 failure(s)" in captured.err and "bad.jpg" in captured.err
+    assert str(out / "good.lines") in captured.out
+    assert "\r" not in captured.err  # no progress bar when not a terminal
+
+
+def test_run_success_exit_code_and_set_override(tmp_path: Path) -> None:
+    good = tmp_path / "good.png"
+    Image.new("RGB", (30, 20), "white").save(good)
+    out = tmp_path / "out"
+    args = ["run", str(good), "-c", str(_job(tmp_path)), "-o", str(out), "--set", "detector.options.fail_on_pages=[0]"]
+    assert main(args) == 1
+    assert main(args[:-2]) == 0
+
+
+def test_bad_config_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    job = _job(tmp_path, JOB + "detecter: x\n")
+    assert main(["run", str(tmp_path), "-c", str(job)]) == 2
+    assert "did you mean 'detector'" in capsys.readouterr().err
+
+
+def test_interrupt_aborts_without_partial_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.fakes import fault_plugin
+
+    pages = [Image.new("RGB", (30, 20), "white") for _ in range(3)]
+    tif = tmp_path / "multi.tif"
+    pages[0].save(tif, save_all=True, append_images=pages[1:])
+
+    def detect(self, page):
+        if page.index == 2:
+            raise KeyboardInterrupt
+        return []
+
+    monkeypatch.setattr(fault_plugin.BoxDetector, "detect", detect)
+    out = tmp_path / "out"
+    assert main(["run", str(tif), "-c", str(_job(tmp_path)), "-o", str(out)]) == 130
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_atomic_write_keeps_old_file_on_error(tmp_path: Path) -> None:
+    target = tmp_path / "result.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), atomic_write(target) as fh:
+        fh.write("half")
+        raise RuntimeError("crash")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["result.txt"]
