@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
+import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,7 +219,7 @@ def line_words(line: Region) -> list[Region]:
     A line recognizer (TrOCR, PP-OCR) gives a line's text without word boxes. Formats such as hOCR
     and ALTO want words, so the line's quad is cut along its text direction in proportion to the
     characters of each whitespace-separated token (spaces included), which is how far a monospaced
-    approximation can go without glyph metrics.
+    approximation can go without glyph metrics. Right-to-left text is laid out from the right end.
     """
     words = [r for r in line.children if r.level == "word"]
     if words or not line.text or not line.text.strip():
@@ -242,10 +244,13 @@ def line_words(line: Region) -> list[Region]:
         bottom = q[3] + (q[2] - q[3]) * frac
         return top, bottom
 
+    # Right-to-left text runs from the right end of the (left-to-right on screen) quad.
+    rtl = is_rtl(text)
     out: list[Region] = []
     for k, (s, e) in enumerate(tokens):
-        t0, b0 = at(s / n)
-        t1, b1 = at(e / n)
+        f0, f1 = (1 - e / n, 1 - s / n) if rtl else (s / n, e / n)
+        t0, b0 = at(f0)
+        t1, b1 = at(f1)
         quad = (tuple(t0), tuple(t1), tuple(b1), tuple(b0))
         out.append(
             Region(
@@ -361,3 +366,70 @@ def quad_angle_deg(quad: Quad) -> float:
     d = (q[1] - q[0]) + (q[2] - q[3])
     # y grows downwards, so a counter-clockwise rotation on screen has negative dy.
     return float(math.degrees(math.atan2(-d[1], d[0])))
+
+
+# Characters XML 1.0 forbids (C0 controls other than tab/newline/CR, lone surrogates, U+FFFE/U+FFFF);
+# a recognizer can emit them, and one of them makes the whole file unreadable to XML parsers.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry."""
+    return _XML_INVALID.sub("", text)
+
+
+def is_rtl(text: str) -> bool:
+    """Whether the first strongly directional character of ``text`` is right-to-left."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def int_box(box: tuple[float, float, float, float], width: int, height: int) -> tuple[int, int, int, int]:
+    """Integer ``(left, top, right, bottom)`` clipped to the page, never empty."""
+    # The epsilon keeps float noise (30.0000001) from growing a box by a whole pixel.
+    x0 = min(max(math.floor(box[0] + 1e-6), 0), max(width - 1, 0))
+    y0 = min(max(math.floor(box[1] + 1e-6), 0), max(height - 1, 0))
+    x1 = min(max(math.ceil(box[2] - 1e-6), x0 + 1), max(width, x0 + 1))
+    y1 = min(max(math.ceil(box[3] - 1e-6), y0 + 1), max(height, y0 + 1))
+    return x0, y0, x1, y1
+
+
+def utc_timestamp() -> str:
+    """The current UTC time as an XML Schema dateTime (second precision)."""
+    import datetime as _dt
+
+    return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def median_angle_deg(quads: Sequence[Quad]) -> float:
+    """The median text direction of several quads, in degrees counter-clockwise."""
+    if not quads:
+        return 0.0
+    return float(np.median([quad_angle_deg(q) for q in quads]))
+
+
+def baseline_points(region: Region | None, box: tuple[float, float, float, float]) -> list[Point] | None:
+    """Two page points on a line's baseline when the model has one (``attributes["baseline"]``).
+
+    Accepted forms: two points ``[[x0, y0], [x1, y1]]`` (or more: first and last are used), or hOCR's
+    ``[slope, offset]`` relative to the bottom-left corner of ``box`` (the line's bounds).
+    """
+    if region is None:
+        return None
+    raw = region.attributes.get("baseline")
+    if raw is None:
+        return None
+    try:
+        if len(raw) == 2 and all(isinstance(v, (int, float)) for v in raw):
+            slope, offset = float(raw[0]), float(raw[1])
+            x0, x1, bottom = box[0], box[2], box[3]
+            return [(x0, bottom + offset), (x1, bottom + offset + slope * (x1 - x0))]
+        pts = [(float(p[0]), float(p[1])) for p in raw]
+        return [pts[0], pts[-1]] if len(pts) >= 2 else None
+    except (TypeError, ValueError, IndexError):
+        return None
