@@ -48,3 +48,14 @@ def paste_rotated(canvas: np.ndarray, patch: np.ndarray, centre: tuple[float, fl
     canvas[mask > 127] = warped[mask > 127]
     corners = np.array([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]], dtype=np.float64)
     return corners @ m.T
+
+
+@pytest.fixture
+def plugin_host():
+    """A fresh host with only the recognizer plugins, so other plugins' state cannot break these tests."""
+    from ocrplug.manager import PluginHost
+
+    return PluginHost(
+        extra_plugins=["ocrplug_tesseract.plugin", "ocrplug_ppocr.plugin", "ocrplug_trocr.plugin"],
+        entry_points=False,
+    )

@@ -1,0 +1,39 @@
+"""Option models of the ``ppocr`` plugin (kept apart so listing plugins imports nothing heavy)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ocrplug.components import Options
+
+__all__ = ["PPOCRRecognizerOptions"]
+
+
+class PPOCRRecognizerOptions(Options):
+    """Options of the ``ppocr`` recognizer."""
+
+    model: str | None = Field(
+        None,
+        description="Path of a PP-OCR recognition ONNX model; default: the one shipped in the rapidocr wheel.",
+    )
+    dict_path: str | None = Field(
+        None,
+        description="Character dictionary (one character per line); default: the list stored in the "
+        "model's ONNX metadata ('character').",
+    )
+    batch_size: int = Field(8, ge=1, le=256, description="Crops per ONNX Runtime call (sorted by width).")
+    max_ratio: float = Field(
+        40.0, ge=1.0, le=200.0, description="Widest crop read, as width/height; wider crops are squeezed to it."
+    )
+    margin: float = Field(0.05, ge=0.0, le=2.0, description="Context kept around each region, times its height.")
+    orientation: Literal["auto", "quad", "try-all"] = Field(
+        "auto",
+        description="'quad' trusts the quad's corner order; 'auto' turns tall crops by 90 degrees and "
+        "lets the model's confidence pick the sense; 'try-all' also tries every crop upside down.",
+    )
+    device: Literal["cpu", "cuda", "auto"] = Field(
+        "cpu", description="ONNX Runtime device: cpu, cuda, or auto (cuda when available)."
+    )
+    threads: int = Field(0, ge=0, le=256, description="ONNX Runtime intra-op threads (0: its default).")
