@@ -150,3 +150,11 @@ def test_help_works_without_torch() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "HELP-OK" in out.stdout, out.stderr
     assert "run" in out.stdout and "plugins" in out.stdout and "eval" in out.stdout
+
+
+def test_missing_extra_names_the_pip_extra() -> None:
+    from ocrplug import MissingExtraError, require
+
+    with pytest.raises(MissingExtraError, match=r"pip install 'ocrplug\[craft\]'") as err:
+        require("surely_not_installed_pkg.sub", "craft", "craft")
+    assert err.value.missing == "surely_not_installed_pkg"
