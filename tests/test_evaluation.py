@@ -369,3 +369,84 @@ def test_oracle_pipeline_scores_perfectly_on_real_set(name: str, level: str) -> 
     assert report.overall_text is not None and report.overall_text.cer == 0.0
     if name == "icdar2015":
         assert report.overall[level].gt_dont_care > 0  # the don't-care path is exercised on real data
+
+
+class BatchPipeline(FakePipeline):
+    """Like the real Pipeline: ``run_many`` over all inputs, reporting progress per page."""
+
+    def run_many(self, inputs: list[Any], progress: Any = None) -> Any:
+        from ocrplug.pipeline import RunReport
+
+        report = RunReport()
+        for path in inputs:
+            page = self.pages[Path(path).name]
+            self.calls.append(Path(path))
+            if isinstance(page, Exception):  # an unreadable input: no document, a failure with index None
+                report.failures.append(PageFailure(str(path), None, str(page)))
+                continue
+            report.documents.append(Document(source=str(path), pages=(page,)))
+            if progress:
+                progress(str(path), len(report.documents), len(inputs))
+        return report
+
+
+def test_evaluate_uses_run_many_when_available(tiny_set: Path) -> None:
+    pipeline = BatchPipeline({"shapes.png": shapes_prediction(), "lines.png": InputError("lines.png: corrupt")})
+    seen: list[str] = []
+    report = evaluate(pipeline, tiny_set, progress=lambda done, total, name: seen.append(name))
+    assert [p.name for p in pipeline.calls] == ["lines.png", "shapes.png"] and seen == ["shapes"]
+    rows = {r.name: r for r in report.images}
+    assert rows["lines"].error == "lines.png: corrupt" and rows["shapes"].error is None
+    assert rows["shapes"].scores.levels["word"].hmean == pytest.approx(4 / 7)
+    assert report.overall["line"].recall == 0.0  # the unreadable image's lines are all missed
+    assert rows["shapes"].seconds >= 0.0 and rows["lines"].seconds == 0.0
+
+
+def _render_words(path: Path, words: list[tuple[str, int, int]]) -> list[dict[str, Any]]:
+    """Draw words with DejaVu Sans at (x, y) and return their GT entries with tight ink quads."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    try:
+        font = ImageFont.truetype("DejaVuSans.ttf", 44)
+    except OSError:
+        try:
+            font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 44)
+        except OSError:
+            pytest.skip("DejaVu Sans font not installed")
+    image = Image.new("RGB", (640, 160), "white")
+    draw = ImageDraw.Draw(image)
+    out = []
+    for text, x, y in words:
+        draw.text((x, y), text, fill="black", font=font)
+        x0, y0, x1, y1 = draw.textbbox((x, y), text, font=font)
+        out.append({"text": text, "quad": [[x0, y0], [x1, y0], [x1, y1], [x0, y1]], "ignore": False})
+    cv2.imwrite(str(path), cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR))
+    return out
+
+
+@pytest.mark.slow
+def test_run_eval_with_the_default_pipeline_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("pytesseract")
+    from ocrplug.config import DEFAULT_CONFIG
+
+    root = tmp_path / "set"
+    (root / "images").mkdir(parents=True)
+    (root / "annotations").mkdir()
+    words = _render_words(root / "images" / "page.png", [("Quick", 30, 40), ("brown", 230, 40), ("fox", 440, 40)])
+    ann = {"image": "page.png", "width": 640, "height": 160, "words": words}
+    (root / "annotations" / "page.json").write_text(json.dumps(ann), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = json.loads(json.dumps(DEFAULT_CONFIG))
+    assert config["renderers"], "the default config is expected to have renderers, which eval must ignore"
+    text, code = run_eval(config, root, as_json=True, source="<test config>")
+    data = json.loads(text)
+    assert code == 0 and data["failed"] == 0
+    word = data["overall"]["detection"]["word"]
+    assert (word["matched"], word["gt_care"]) == (3, 3)
+    assert word["hmean"] == 1.0
+    assert data["overall"]["text"]["cer"] <= 0.1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["set"]  # no renderer output was written
+
+    bad = dict(config, renderers=[{"name": "no-such-renderer"}])
+    with pytest.raises(ConfigError, match="no-such-renderer"):
+        run_eval(bad, root, source="<test config>")

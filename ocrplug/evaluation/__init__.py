@@ -52,18 +52,25 @@ __all__ = [
 ]
 
 
-def _build_pipeline(config: Any) -> PipelineLike:
+def _build_pipeline(config: Any, source: str | None) -> PipelineLike:
     if config is not None and hasattr(config, "run"):
         return config  # already a pipeline (or a test double)
+    from ocrplug.config import DEFAULT_CONFIG, load_yaml
     from ocrplug.pipeline import Pipeline
 
     if config is None:
-        return Pipeline.from_dict({})
-    if isinstance(config, str | Path):
-        return Pipeline.from_yaml(config)
-    if isinstance(config, Mapping):
-        return Pipeline.from_dict(dict(config))
-    raise TypeError(f"config must be a YAML path, a dict, a pipeline or None, not {type(config).__name__}")
+        data, source = dict(DEFAULT_CONFIG), source or "<default config>"
+    elif isinstance(config, str | Path):
+        data, source = load_yaml(config), source or str(config)
+    elif isinstance(config, Mapping):
+        data, source = dict(config), source or "<dict>"
+    else:
+        raise TypeError(f"config must be a YAML path, a dict, a pipeline or None, not {type(config).__name__}")
+    # Resolve the whole config first (a typo in a renderer name is still an error; nothing is built
+    # yet), then drop renderers and output: evaluation only needs the pages and writes no files.
+    checked = Pipeline.from_dict(data, source=source)
+    data = {k: v for k, v in data.items() if k not in ("renderers", "output")}
+    return Pipeline.from_dict(data, source=source, host=checked.host)
 
 
 def run_eval(
@@ -72,15 +79,17 @@ def run_eval(
     limit: int | None = None,
     as_json: bool = False,
     progress: ProgressFn | None = None,
+    source: str | None = None,
 ) -> tuple[str, int]:
     """What ``ocrplug eval`` does: build the pipeline, evaluate, format; returns ``(text, exit_code)``.
 
-    ``config``: a YAML path, a config dict, None for the default pipeline, or an object with ``run``.
-    The text is the JSON report (``as_json``) or a plain-text table; the exit code is 0, or 1 when the
-    pipeline failed on any image (those images still count, as empty pages). Configuration and dataset
-    errors raise :class:`ocrplug.ConfigError` / :class:`ocrplug.InputError` for the CLI to report.
+    ``config``: a YAML path, a config dict (``source`` names it in errors), None for the default
+    pipeline, or an object with ``run``. Renderers and ``output`` of the config are ignored. The text
+    is the JSON report (``as_json``) or a plain-text table; the exit code is 0, or 1 when the pipeline
+    failed on any image (those images still count, as empty pages). Configuration and dataset errors
+    raise :class:`ocrplug.ConfigError` / :class:`ocrplug.InputError` for the CLI to report.
     """
-    pipeline = _build_pipeline(config)
+    pipeline = _build_pipeline(config, source)
     report = evaluate(pipeline, dataset_dir, limit=limit, progress=progress)
     text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if as_json else report.render_text()
     return text, 1 if report.failures else 0

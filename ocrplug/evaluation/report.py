@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ocrplug.evaluation.metrics import DONT_CARE_AREA, IOU_THRESHOLD, LevelScores, PageScores, TextScores
@@ -139,17 +140,19 @@ class EvalReport:
     def summary(self) -> str:
         """One line: images, time, pages/s and the protocol."""
         pps = self.pages_per_second
-        return (
-            f"{len(self.images)} images, {len(self.failures)} failed, {self.seconds:.2f} s, "
-            f"{_fmt(pps, 2)} pages/s; ICDAR 2015 protocol: IoU > {self.iou_threshold:g}, "
-            f"don't-care overlap > {self.dont_care_area:g} of a detection's area"
-        )
+        line = f"{len(self.images)} images, {len(self.failures)} failed, {self.seconds:.2f} s, {_fmt(pps, 2)} pages/s"
+        if self.levels:
+            line += (
+                f"; ICDAR 2015 protocol: IoU > {self.iou_threshold:g}, "
+                f"don't-care overlap > {self.dont_care_area:g} of a detection's area"
+            )
+        return line
 
     def table(self) -> Any:
         """A ``rich.table.Table`` of the per-image rows and the overall row."""
         from rich.table import Table
 
-        table = Table(title=f"ocrplug eval: {self.dataset}")
+        table = Table(title=f"ocrplug eval: {Path(self.dataset).name or self.dataset}")
         for i, col in enumerate(self._columns()):
             table.add_column(col, justify="left" if i == 0 else "right", no_wrap=i == 0)
         rows = self.rows()
@@ -170,7 +173,7 @@ class EvalReport:
         notes = sorted({n for r in self.images for n in r.scores.notes})
         for note in notes:
             console.print(f"note: {note}", markup=False, highlight=False)
-        return buffer.getvalue()
+        return buffer.getvalue().rstrip("\n")
 
 
 def levels_of(results: Sequence[ImageResult]) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ocrplug.errors import OcrplugError
-from ocrplug.evaluation.dataset import GT_LEVELS, load_dataset
+from ocrplug.evaluation.dataset import GT_LEVELS, GroundTruth, load_dataset
 from ocrplug.evaluation.metrics import DONT_CARE_AREA, IOU_THRESHOLD, score_page
 from ocrplug.evaluation.report import EvalReport, ImageResult
 from ocrplug.model import Document, Page
@@ -28,18 +28,71 @@ class PipelineLike(Protocol):
         ...
 
 
-def _run_one(pipeline: PipelineLike, path: Path) -> tuple[Page | None, str | None, int]:
-    try:
-        doc = pipeline.run(path)
-    except OcrplugError as exc:
-        return None, str(exc), 0
-    except Exception as exc:  # one crashing image must not lose the rest of the evaluation
-        return None, f"{type(exc).__name__}: {exc}", 0
+Outcome = tuple[Page | None, str | None, int, float]
+"""What running one image gave: its first page (None on failure), error, page count, seconds."""
+
+
+def _outcome(doc: Document | None, error: str | None, seconds: float) -> Outcome:
+    if doc is None:
+        return None, error or "the pipeline returned nothing", 0, seconds
     if doc.pages:
-        return doc.pages[0], None, len(doc.pages)
+        return doc.pages[0], None, len(doc.pages), seconds
     if doc.failures:
-        return None, "; ".join(f.error for f in doc.failures), 0
-    return None, "the pipeline returned no page", 0
+        return None, "; ".join(f.error for f in doc.failures), 0, seconds
+    return None, "the pipeline returned no page", 0, seconds
+
+
+def _run_each(pipeline: PipelineLike, gts: list[GroundTruth], progress: ProgressFn | None) -> list[Outcome]:
+    """One ``run(path)`` call per image, timed on its own."""
+    outcomes: list[Outcome] = []
+    for i, gt in enumerate(gts):
+        start = time.perf_counter()
+        doc, error = None, None
+        try:
+            doc = pipeline.run(gt.image_path)
+        except OcrplugError as exc:
+            error = str(exc)
+        except Exception as exc:  # one crashing image must not lose the rest of the evaluation
+            error = f"{type(exc).__name__}: {exc}"
+        outcomes.append(_outcome(doc, error, time.perf_counter() - start))
+        if progress is not None:
+            progress(i + 1, len(gts), gt.name)
+    return outcomes
+
+
+def _run_batch(pipeline: Any, gts: list[GroundTruth], progress: ProgressFn | None) -> list[Outcome]:
+    """All images through ``pipeline.run_many`` (one worker pool for ``jobs > 1``, models loaded once).
+
+    An image's seconds are the wall time between the previous page finishing and its own, so with
+    several workers they add up to the run's wall time and pages/s is the real throughput.
+    """
+    names = {str(gt.image_path): gt.name for gt in gts}
+    seconds: dict[str, float] = {}
+    last = time.perf_counter()
+    started: set[str] = set()
+
+    def on_page(source: str, pages_done: int, total: int | None) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        key = str(source)
+        seconds[key] = seconds.get(key, 0.0) + now - last
+        last = now
+        if key in names and key not in started:
+            started.add(key)
+            if progress is not None:
+                progress(len(started), len(gts), names[key])
+
+    report = pipeline.run_many([gt.image_path for gt in gts], progress=on_page)
+    documents = {doc.source: doc for doc in report.documents}
+    input_errors: dict[str, str] = {}
+    for failure in report.failures:
+        if failure.source not in documents:
+            input_errors.setdefault(failure.source, failure.error)
+    outcomes: list[Outcome] = []
+    for gt in gts:
+        key = str(gt.image_path)
+        outcomes.append(_outcome(documents.get(key), input_errors.get(key), seconds.get(key, 0.0)))
+    return outcomes
 
 
 def evaluate(
@@ -60,13 +113,9 @@ def evaluate(
     """
     gts = load_dataset(dataset_dir, limit)
     levels = tuple(lv for lv in GT_LEVELS if any(g.has_geometry(lv) for g in gts))
-    outcomes: list[tuple[Page | None, str | None, int, float]] = []
-    for i, gt in enumerate(gts):
-        start = time.perf_counter()
-        page, error, n_pages = _run_one(pipeline, gt.image_path)
-        outcomes.append((page, error, n_pages, time.perf_counter() - start))
-        if progress is not None:
-            progress(i + 1, len(gts), gt.name)
+    # The real Pipeline streams many inputs through one worker pool; other objects get run() per image.
+    run_many = getattr(pipeline, "run_many", None)
+    outcomes = _run_batch(pipeline, gts, progress) if callable(run_many) else _run_each(pipeline, gts, progress)
 
     recognition = any(page is not None and any(r.text is not None for r, _ in page.walk()) for page, *_ in outcomes)
     results: list[ImageResult] = []
