@@ -1,0 +1,196 @@
+"""Benchmark of the ``db`` detector against the other installed detectors on ../shared/eval.
+
+For each detector configuration and set it prints per-page time (wall and process CPU) and the
+ICDAR-style detection scores at IoU 0.5 (one-to-one matching, "do not care" boxes ignored):
+recall, precision and H-mean, plus ``cover`` = share of ground-truth boxes at least half inside one
+detection (a fairer view of a line detector on word ground truth).
+
+    python benchmarks/db_detect.py                       # db vs tesseract-layout, all sets
+    python benchmarks/db_detect.py --sets sroie --detector db --detector "db:max_side=1280" \
+        --detector "db:max_side=7040,tile_size=1024"      # resolution / tiling study
+
+A detector is ``name`` or ``name:key=value,key=value`` (options of that component). Not a test: the
+figures go to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+from shapely.geometry import Polygon
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("OCRPLUG_SHARED", REPO.parent / "shared")) / "eval"
+# Ground-truth level compared per set: SROIE annotates lines, the others words.
+SETS = {"sroie": "lines", "funsd": "words", "icdar2015": "words"}
+
+
+def parse_detector(text: str) -> tuple[str, dict[str, object]]:
+    """``name:key=value,...`` -> (name, options) with YAML-typed values."""
+    import yaml
+
+    name, _, rest = text.partition(":")
+    options: dict[str, object] = {}
+    for part in filter(None, rest.split(",")):
+        key, _, value = part.partition("=")
+        options[key.strip()] = yaml.safe_load(value)
+    return name.strip(), options
+
+
+def polygon(points: object) -> Polygon:
+    """A valid shapely polygon of a quad/outline (self-intersections repaired)."""
+    poly = Polygon(np.asarray(points, dtype=np.float64).reshape(-1, 2))
+    return poly if poly.is_valid else poly.buffer(0)
+
+
+@dataclass
+class Score:
+    """Running totals of one detector on one set."""
+
+    gt: int = 0
+    det: int = 0
+    matched: int = 0
+    covered: int = 0
+    pages: int = 0
+    wall: float = 0.0
+    cpu: float = 0.0
+    worst_wall: float = 0.0
+    per_page: list[float] = field(default_factory=list)
+
+    def add(self, gts: list[Polygon], ignores: list[Polygon], dets: list[Polygon]) -> None:
+        """Match one page's detections to its ground truth and add up the counts."""
+        # Detections mostly inside a "do not care" region neither help nor hurt (ICDAR 2015 rule).
+        kept = []
+        for d in dets:
+            if d.area <= 0:
+                continue
+            if any(d.intersection(g).area / d.area > 0.5 for g in ignores):
+                continue
+            kept.append(d)
+        pairs = []
+        for i, g in enumerate(gts):
+            for j, d in enumerate(kept):
+                if not g.intersects(d):
+                    continue
+                inter = g.intersection(d).area
+                union = g.area + d.area - inter
+                if union > 0 and inter / union >= 0.5:
+                    pairs.append((inter / union, i, j))
+        used_g, used_d = set(), set()
+        for _, i, j in sorted(pairs, reverse=True):
+            if i not in used_g and j not in used_d:
+                used_g.add(i)
+                used_d.add(j)
+        self.gt += len(gts)
+        self.det += len(kept)
+        self.matched += len(used_g)
+        self.covered += sum(1 for g in gts if g.area > 0 and any(g.intersection(d).area / g.area >= 0.5 for d in kept))
+
+    def row(self) -> tuple[float, float, float, float]:
+        """(recall, precision, H-mean, cover)."""
+        r = self.matched / self.gt if self.gt else 0.0
+        p = self.matched / self.det if self.det else 0.0
+        h = 2 * r * p / (r + p) if r + p else 0.0
+        c = self.covered / self.gt if self.gt else 0.0
+        return r, p, h, c
+
+
+def load_set(name: str, limit: int | None) -> list[tuple[Path, list[Polygon], list[Polygon]]]:
+    """(image path, ground-truth polygons, ignore polygons) of a set, in file order."""
+    root = SHARED / name
+    items = []
+    for ann_path in sorted((root / "annotations").glob("*.json"))[:limit]:
+        ann = json.loads(ann_path.read_text(encoding="utf-8"))
+        gts, ignores = [], []
+        for entry in ann.get(SETS[name]) or []:
+            if entry.get("quad") is None:
+                continue
+            (ignores if entry.get("ignore") else gts).append(polygon(entry["quad"]))
+        items.append((root / "images" / ann["image"], gts, ignores))
+    return items
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print one table row per (set, detector)."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated sets (default: all)")
+    parser.add_argument("--detector", action="append", help="detector spec, repeatable (default: db, tesseract-layout)")
+    parser.add_argument("--limit", type=int, default=None, help="first N images of each set")
+    parser.add_argument("--threads", type=int, default=1, help="threads given to db (default 1: shared machine)")
+    args = parser.parse_args(argv)
+    if not SHARED.is_dir():
+        print(f"shared eval data not found at {SHARED}; set OCRPLUG_SHARED", file=sys.stderr)
+        return 2
+
+    from ocrplug.manager import PluginHost
+    from ocrplug.model import PageImage
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    host = PluginHost()
+    available = host.components("detector")
+    specs = args.detector or ["db", "tesseract-layout"]
+    detectors = []
+    for text in specs:
+        name, options = parse_detector(text)
+        if name not in available:
+            print(f"skipping {name!r}: not registered (have {sorted(available)})", file=sys.stderr)
+            continue
+        if name == "db":
+            options.setdefault("threads", args.threads)
+        spec = available[name]
+        try:
+            t0 = time.perf_counter()
+            detector = spec.build(spec.options(**options))
+            load_s = time.perf_counter() - t0
+        except Exception as exc:  # a detector without its weights or extra: report and go on
+            print(f"skipping {text!r}: {exc}", file=sys.stderr)
+            continue
+        detectors.append((text, detector, load_s))
+
+    print(
+        f"{'set':<10} {'detector':<42} {'pages':>5} {'s/page':>7} {'cpu/pg':>7} {'max s':>6} "
+        f"{'recall':>6} {'prec':>6} {'hmean':>6} {'cover':>6}"
+    )
+    for set_name in filter(None, args.sets.split(",")):
+        items = load_set(set_name, args.limit)
+        for text, detector, _ in detectors:
+            score = Score()
+            for path, gts, ignores in items:
+                bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
+                page = PageImage(image=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), index=0, source=str(path))
+                w0, c0 = time.perf_counter(), time.process_time()
+                regions = detector.detect(page)
+                wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+                score.pages += 1
+                score.wall += wall
+                score.cpu += cpu
+                score.worst_wall = max(score.worst_wall, wall)
+                # Compare at the level the set annotates: words of line regions when the set has words
+                # and the detector gives them, else the detector's top-level regions.
+                regs = regions
+                if SETS[set_name] == "words":
+                    words = [w for r in regions for w in r.words]
+                    regs = words or regions
+                elif any(r.level == "block" for r in regions):
+                    regs = [ln for r in regions for ln in r.descendants("line")] or regions
+                score.add(gts, ignores, [polygon(r.outline) for r in regs])
+            r, p, h, c = score.row()
+            n = max(score.pages, 1)
+            print(
+                f"{set_name:<10} {text:<42} {score.pages:>5} {score.wall / n:>7.3f} {score.cpu / n:>7.3f} "
+                f"{score.worst_wall:>6.2f} {r:>6.3f} {p:>6.3f} {h:>6.3f} {c:>6.3f}",
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""The ``db`` detector: PP-OCR's DBNet run with onnxruntime, returning line regions in page pixels."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from ocrplug.components import Detector, Options
+from ocrplug.errors import InputError, WeightsError
+from ocrplug.geometry import reading_order
+from ocrplug.model import PageImage, Region
+from ocrplug_db.postprocess import DbBox, DbParams, boxes_from_prob
+from ocrplug_db.preprocess import STRIDE, Tile, pad_size, plan_tiles, resize_page, target_size, to_batch
+
+__all__ = ["DbDetector", "DbOptions"]
+
+#: DB's own kernel-size floor (map pixels): thinner kernels are noise at any resolution.
+KERNEL_MIN_SIZE = 3.0
+
+
+class DbOptions(Options):
+    """Options of the ``db`` detector (names follow PP-OCR's ``det_db_*`` settings where they exist)."""
+
+    model: str | None = Field(
+        None,
+        description="Path of a DB detection ONNX model (N x 3 x H x W in, N x 1 x H x W probabilities out); "
+        "default: the PP-OCR detection model shipped inside the installed rapidocr wheel.",
+    )
+    limit_side_len: int = Field(
+        736, ge=STRIDE, le=16384, description="Side length (pixels) that limit_type applies to before detection."
+    )
+    limit_type: Literal["min", "max"] = Field(
+        "min",
+        description="'min': enlarge pages whose shorter side is below limit_side_len; "
+        "'max': shrink pages whose longer side is above it.",
+    )
+    max_side: int = Field(
+        2560,
+        ge=STRIDE,
+        le=32768,
+        description="Cap on the longer side (pixels) of the page as the network sees it; larger pages are "
+        "scaled down to it. Raise it (with tile_size) for very small text on huge scans.",
+    )
+    tile_size: int = Field(
+        0,
+        ge=0,
+        le=8192,
+        description="When > 0, pages that are larger than this (after resizing) on either side are run in "
+        "overlapping square tiles of this size (a multiple of 32) and their probability maps stitched, "
+        "which bounds memory whatever the page size. 0: whole pages.",
+    )
+    tile_overlap: int = Field(
+        128, ge=0, le=4096, description="Overlap (pixels of the resized page) between neighbouring tiles."
+    )
+    thresh: float = Field(0.3, gt=0.0, lt=1.0, description="Probability above which a pixel belongs to a text kernel.")
+    box_thresh: float = Field(0.6, ge=0.0, le=1.0, description="Minimum mean probability of a kept box (its score).")
+    unclip_ratio: float = Field(
+        1.5,
+        gt=0.0,
+        le=10.0,
+        description="How far shrunk kernels are grown back: by area * unclip_ratio / perimeter pixels.",
+    )
+    max_candidates: int = Field(
+        1000, ge=1, le=100000, description="Most text kernels examined per page (the largest are kept)."
+    )
+    use_dilation: bool = Field(
+        False, description="Dilate the binary map by 2x2 before finding kernels (joins kernels 1 pixel apart)."
+    )
+    score_mode: Literal["fast", "slow"] = Field(
+        "fast",
+        description="'fast': mean probability inside the kernel's rotated rectangle; "
+        "'slow': mean probability over the kernel's own pixels (exact outline).",
+    )
+    box_type: Literal["quad", "poly"] = Field(
+        "quad",
+        description="'quad': minimum-area rotated rectangles; 'poly': also keep each line's unclipped "
+        "polygon outline (curved text) in Region.polygon.",
+    )
+    min_size: float = Field(
+        3.0, ge=0.0, le=10000.0, description="Boxes whose shorter side is below this (page pixels) are dropped."
+    )
+    batch_size: int = Field(
+        4, ge=1, le=256, description="Pages (or tiles) of the same size run through the network at once."
+    )
+    threads: int = Field(0, ge=0, le=1024, description="onnxruntime intra-op threads; 0 lets onnxruntime decide.")
+
+    @model_validator(mode="after")
+    def _check_tiles(self) -> DbOptions:
+        if self.tile_size:
+            if self.tile_size < 4 * STRIDE or self.tile_size % STRIDE:
+                raise ValueError(
+                    f"tile_size must be 0 or a multiple of {STRIDE} of at least {4 * STRIDE}, got {self.tile_size}"
+                )
+            if 2 * self.tile_overlap >= self.tile_size:
+                raise ValueError(
+                    f"tile_overlap ({self.tile_overlap}) must be less than half of tile_size ({self.tile_size})"
+                )
+        return self
+
+
+def _as_rgb(page: PageImage) -> np.ndarray:
+    img = np.asarray(page.image)
+    if img.dtype != np.uint8:
+        raise InputError(f"{page.source} page {page.index + 1}: expected a uint8 image, got {img.dtype}")
+    if img.ndim == 2:
+        return np.repeat(img[:, :, None], 3, axis=2)
+    if img.ndim == 3 and img.shape[2] in (3, 4):
+        return img[:, :, :3]
+    raise InputError(f"{page.source} page {page.index + 1}: expected an H x W x 3 image, got shape {img.shape}")
+
+
+class DbDetector(Detector):
+    """Differentiable-Binarization text detector (line level) on onnxruntime."""
+
+    def __init__(self, options: DbOptions, model: object | None = None) -> None:
+        """Load the model named by ``options.model`` (default: rapidocr's), or use an already-loaded one."""
+        from ocrplug_db.model import load_model
+
+        self.options = options
+        if options.model is not None and not Path(options.model).expanduser().is_file():
+            raise WeightsError(f"DB detection model not found: {options.model} (option 'model')")
+        self.model = model if model is not None else load_model(options.model, threads=options.threads)
+
+    def _params(self, scale: float) -> DbParams:
+        o = self.options
+        return DbParams(
+            thresh=o.thresh,
+            box_thresh=o.box_thresh,
+            unclip_ratio=o.unclip_ratio,
+            max_candidates=o.max_candidates,
+            use_dilation=o.use_dilation,
+            score_mode=o.score_mode,
+            box_type=o.box_type,
+            # DB's noise floor, unless the user asks for boxes smaller than it.
+            min_size=min(KERNEL_MIN_SIZE, o.min_size * scale),
+        )
+
+    def detect(self, page: PageImage) -> list[Region]:
+        """Line regions of one page, in page pixels and reading order, scored by mean probability."""
+        return self.detect_batch([page])[0]
+
+    def probability_maps(self, pages: Sequence[PageImage]) -> list[np.ndarray]:
+        """The network's text-probability map of each page, at the resized page's resolution.
+
+        Pages (or tiles) with the same padded size share one network call of up to ``batch_size``.
+        """
+        o = self.options
+        resized: list[np.ndarray] = []
+        maps: list[np.ndarray | None] = []
+        work: dict[tuple[int, int], list[tuple[int, Tile | None]]] = defaultdict(list)
+        for i, page in enumerate(pages):
+            img = _as_rgb(page)
+            size = target_size(img.shape[0], img.shape[1], o.limit_side_len, o.limit_type, o.max_side)
+            resized.append(resize_page(img, size))
+            if o.tile_size and max(size) > o.tile_size:
+                maps.append(np.zeros(size, dtype=np.float32))
+                for tile in plan_tiles(size[0], size[1], o.tile_size, o.tile_overlap):
+                    work[(pad_size(tile.y1 - tile.y0), pad_size(tile.x1 - tile.x0))].append((i, tile))
+            else:
+                maps.append(None)
+                work[(pad_size(size[0]), pad_size(size[1]))].append((i, None))
+        for (height, width), items in work.items():
+            for start in range(0, len(items), o.batch_size):
+                chunk = items[start : start + o.batch_size]
+                crops = [resized[i] if t is None else resized[i][t.y0 : t.y1, t.x0 : t.x1] for i, t in chunk]
+                probs = self.model(to_batch(crops, height, width))
+                for (i, tile), prob in zip(chunk, probs, strict=True):
+                    h, w = resized[i].shape[:2]
+                    if tile is None:
+                        maps[i] = np.ascontiguousarray(prob[:h, :w])
+                    else:
+                        target = maps[i]
+                        assert target is not None
+                        target[tile.keep_y0 : tile.keep_y1, tile.keep_x0 : tile.keep_x1] = prob[
+                            tile.keep_y0 - tile.y0 : tile.keep_y1 - tile.y0,
+                            tile.keep_x0 - tile.x0 : tile.keep_x1 - tile.x0,
+                        ]
+        return [m for m in maps if m is not None]
+
+    def detect_batch(self, pages: Sequence[PageImage]) -> list[list[Region]]:
+        """Detect on several pages; same-size pages (or tiles) are batched through the network."""
+        if not pages:
+            return []
+        maps = self.probability_maps(pages)
+        return [self._regions(page, prob) for page, prob in zip(pages, maps, strict=True)]
+
+    def _regions(self, page: PageImage, prob: np.ndarray) -> list[Region]:
+        sy, sx = prob.shape[0] / page.height, prob.shape[1] / page.width
+        boxes = boxes_from_prob(prob, self._params(min(sx, sy)))
+        return reading_order(self._to_regions(boxes, sx, sy, page.width, page.height))
+
+    def _to_regions(self, boxes: list[DbBox], sx: float, sy: float, width: int, height: int) -> list[Region]:
+        if not boxes:
+            return []
+        inv = np.array([1.0 / sx, 1.0 / sy])
+        limit = np.array([width, height], dtype=np.float64)
+        quads = np.clip(np.stack([b.quad for b in boxes]) * inv, 0.0, limit)
+        # Shorter side of each quad in page pixels, for the user-facing min_size filter.
+        sides = np.linalg.norm(quads - np.roll(quads, -1, axis=1), axis=2)
+        short = np.minimum(sides[:, 0] + sides[:, 2], sides[:, 1] + sides[:, 3]) / 2
+        regions = []
+        for box, quad, small in zip(boxes, quads, short < self.options.min_size, strict=True):
+            if small:
+                continue
+            polygon = None
+            if box.polygon is not None:
+                polygon = np.clip(box.polygon * inv, 0.0, limit)
+            regions.append(
+                Region(
+                    quad=quad,
+                    level="line",
+                    score=float(np.clip(box.score, 0.0, 1.0)),
+                    polygon=polygon,
+                )
+            )
+        return regions
