@@ -22,6 +22,8 @@ _RENDERERS: tuple[tuple[str, str, str, str, str | None, str], ...] = (
     ("hocr", "hocr", "HocrOptions", "HocrRenderer", None, "hOCR 1.2 (XHTML), one .hocr per document"),
     ("alto", "alto", "AltoOptions", "AltoRenderer", None, "ALTO XML v4.4, one .alto.xml per document"),
     ("page", "page", "PageXmlOptions", "PageXmlRenderer", None, "PAGE XML 2019, one .page.xml per page"),
+    ("pdf", "pdf", "PdfOptions", "PdfRenderer", "render",
+     "searchable PDF: page images with an invisible text layer, one .pdf per document"),
 )
 
 

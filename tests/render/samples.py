@@ -53,7 +53,7 @@ def sample_page(index: int = 0, width: int = 640, height: int = 480) -> Page:
     cjk = words_line(CJK.split(" "), 30, 140, char_w=20)
     special = words_line(SPECIAL.split(" "), 30, 170)
     # A line recognizer's output: text, no word boxes.
-    rtl = Region.from_box(30, 240, 330, 262, level="line", text=RTL, confidence=0.7, order=3)
+    rtl = Region.from_box(30, 240, 180, 262, level="line", text=RTL, confidence=0.7, order=3)
     loose = (
         Region.from_box(30, 320, 80, 340, level="word", text="loose", confidence=0.6),
         Region.from_box(90, 320, 150, 340, level="word", text="words", confidence=0.5),

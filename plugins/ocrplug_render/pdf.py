@@ -1,0 +1,327 @@
+"""The ``pdf`` renderer: a searchable PDF, each page's image under an invisible text layer.
+
+Every word is written with text render mode 3 (invisible) in a glyphless font, its text matrix
+rotated to the word's direction and scaled (font size to the word's height, horizontal scaling to its
+width) so that selecting, searching and ``pdftotext -bbox`` land on the word in the image. Text is
+encoded through a per-document ToUnicode map, so any Unicode text (accents, CJK, right-to-left)
+extracts as recognized.
+
+Streaming: each page is written to its own small temporary PDF as it arrives (its JPEG is not kept
+in memory); ``close()`` joins them with pikepdf, which copies the page streams from those files
+while saving. pikepdf (the ``render`` extra) and fontTools are imported only when a session opens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import math
+import shutil
+import tempfile
+import zlib
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field
+
+import ocrplug
+from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession, require
+from ocrplug.errors import PluginError
+from ocrplug.model import Page, PageImage, Region
+from ocrplug_render.common import (
+    DEFAULT_PARAGRAPH_GAP,
+    StreamedPath,
+    is_rtl,
+    iter_words,
+    output_path,
+    page_layout,
+)
+
+__all__ = ["PdfOptions", "PdfRenderer", "glyphless_font"]
+
+FONT_NAME = "OcrplugGlyphless"
+# Font metrics in 1/1000 em: ascent + |descent| = 1 em, so a font size equal to the word's height
+# makes the glyph box span the word from top to bottom; every glyph advances half an em.
+ASCENT, DESCENT, ADVANCE = 800, -200, 500
+# Join the per-page files into a chunk once this many are open (keeps open file handles bounded).
+_CHUNK = 128
+
+
+class PdfOptions(Options):
+    """Options of the ``pdf`` renderer."""
+
+    image_format: Literal["jpeg", "lossless"] = Field(
+        "jpeg", description="how page images are stored: jpeg (small) or lossless (Flate, exact pixels)"
+    )
+    jpeg_quality: int = Field(85, ge=1, le=100, description="JPEG quality (1-100) when image_format is jpeg")
+    grayscale: bool = Field(False, description="store page images in grayscale (smaller files)")
+    dpi: float = Field(
+        300.0, gt=0, description="resolution used for the page size when a page does not state its dpi"
+    )
+    paragraph_gap: float = Field(
+        DEFAULT_PARAGRAPH_GAP, ge=0, description="paragraph grouping of lines without blocks (affects text order only)"
+    )
+    suffix: str = Field(".pdf", description="file name suffix of the output, after the document stem")
+
+
+@functools.lru_cache(maxsize=1)
+def glyphless_font() -> bytes:
+    """A TrueType font whose glyphs are all empty (made with fontTools), for invisible text."""
+    fb_mod = require("fontTools.fontBuilder", "pdf", "render")
+    pen_mod = require("fontTools.pens.ttGlyphPen", "pdf", "render")
+    fb = fb_mod.FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder([".notdef", "blank"])
+    fb.setupCharacterMap({0x20: "blank"})
+    empty = pen_mod.TTGlyphPen(None).glyph()
+    fb.setupGlyf({".notdef": empty, "blank": empty})
+    fb.setupHorizontalMetrics({".notdef": (ADVANCE, 0), "blank": (ADVANCE, 0)})
+    fb.setupHorizontalHeader(ascent=ASCENT, descent=DESCENT)
+    fb.setupNameTable({"familyName": FONT_NAME, "styleName": "Regular"})
+    fb.setupOS2(sTypoAscender=ASCENT, sTypoDescender=DESCENT, usWinAscent=ASCENT, usWinDescent=-DESCENT)
+    fb.setupPost()
+    buf = io.BytesIO()
+    fb.save(buf)
+    return buf.getvalue()
+
+
+def _to_unicode_cmap(chars: dict[str, int]) -> bytes:
+    """A ToUnicode CMap mapping each 2-byte code (CID) back to its character."""
+    entries = sorted((cid, ch) for ch, cid in chars.items())
+    lines = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        "/CMapName /Adobe-Identity-UCS def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        "<0000> <FFFF>",
+        "endcodespacerange",
+    ]
+    # The CMap syntax allows at most 100 entries per bfchar section.
+    for start in range(0, len(entries), 100):
+        chunk = entries[start:start + 100]
+        lines.append(f"{len(chunk)} beginbfchar")
+        for cid, ch in chunk:
+            lines.append(f"<{cid:04X}> <{ch.encode('utf-16-be').hex().upper()}>")
+        lines.append("endbfchar")
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return ("\n".join(lines) + "\n").encode("ascii")
+
+
+def _font_object(pdf: Any, chars: dict[str, int]) -> Any:
+    """The Type0 font (Identity-H, glyphless TrueType descendant) with its ToUnicode map."""
+    pikepdf = require("pikepdf", "pdf", "render")
+    Name, Dictionary, Array = pikepdf.Name, pikepdf.Dictionary, pikepdf.Array
+    font_file = pikepdf.Stream(pdf, glyphless_font())
+    descriptor = pdf.make_indirect(Dictionary(
+        Type=Name.FontDescriptor, FontName=Name("/" + FONT_NAME), Flags=4,
+        FontBBox=Array([0, DESCENT, ADVANCE, ASCENT]), ItalicAngle=0, Ascent=ASCENT, Descent=DESCENT,
+        CapHeight=ASCENT, StemV=80, FontFile2=font_file,
+    ))
+    max_cid = max(chars.values(), default=0)
+    # Every CID shows glyph 1 (empty); the map is one big-endian GID per CID.
+    gid_map = pikepdf.Stream(pdf, zlib.compress(b"\x00\x01" * (max_cid + 1)))
+    gid_map.Filter = Name.FlateDecode
+    cid_font = pdf.make_indirect(Dictionary(
+        Type=Name.Font, Subtype=Name.CIDFontType2, BaseFont=Name("/" + FONT_NAME),
+        CIDSystemInfo=Dictionary(Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0),
+        FontDescriptor=descriptor, DW=ADVANCE, CIDToGIDMap=gid_map,
+    ))
+    to_unicode = pikepdf.Stream(pdf, zlib.compress(_to_unicode_cmap(chars)))
+    to_unicode.Filter = Name.FlateDecode
+    return pdf.make_indirect(Dictionary(
+        Type=Name.Font, Subtype=Name.Type0, BaseFont=Name("/" + FONT_NAME), Encoding=Name("/Identity-H"),
+        DescendantFonts=Array([cid_font]), ToUnicode=to_unicode,
+    ))
+
+
+def _word_ops(word: Region, text_codes: bytes, n_codes: int, scale: float, height_pt: float,
+              pikepdf: Any) -> list[tuple[list[Any], Any]]:
+    """Text operators placing one word over its quad (page pixels -> PDF points, y up)."""
+    q = np.asarray(word.quad, dtype=np.float64) * scale
+    q[:, 1] = height_pt - q[:, 1]  # PDF y grows upwards
+    tl, tr, br, bl = q
+    direction = ((tr - tl) + (br - bl)) / 2
+    width = float(np.linalg.norm(direction))
+    height = float((np.linalg.norm(tl - bl) + np.linalg.norm(tr - br)) / 2)
+    if width <= 0 or height <= 0:
+        return []
+    angle = math.atan2(direction[1], direction[0])
+    # Baseline origin: up from the bottom-left corner by the descent, so the glyph box fills the quad.
+    up = (tl - bl) / max(float(np.linalg.norm(tl - bl)), 1e-9)
+    origin = bl + up * height * (-DESCENT / 1000)
+    size = height
+    natural = n_codes * size * ADVANCE / 1000
+    c, s = math.cos(angle), math.sin(angle)
+    op = pikepdf.Operator
+    return [
+        ([pikepdf.Name("/F1"), round(size, 3)], op("Tf")),
+        ([round(100 * width / natural, 3)], op("Tz")),
+        ([round(c, 6), round(s, 6), round(-s, 6), round(c, 6), round(float(origin[0]), 3),
+          round(float(origin[1]), 3)], op("Tm")),
+        ([pikepdf.String(text_codes)], op("Tj")),
+    ]
+
+
+class PdfSession(RenderSession):
+    """Writes each page to a temporary one-page PDF; ``close`` joins them into the output."""
+
+    def __init__(self, info: DocumentInfo, options: PdfOptions) -> None:
+        """Prepare the temporary folder beside the output."""
+        self.pikepdf = require("pikepdf", "pdf", "render")
+        glyphless_font()  # fail early (MissingExtraError) rather than at close
+        self.info = info
+        self.options = options
+        self.path = output_path(info, options.suffix)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.workdir = Path(tempfile.mkdtemp(prefix=f".{info.stem}.pdfpages.", dir=self.path.parent))
+        self.page_files: list[Path] = []
+        self.chunk_files: list[Path] = []
+        # Character -> 2-byte code shared by every page; written as the font's ToUnicode map at close.
+        self.codes: dict[str, int] = {}
+
+    def _encode(self, text: str) -> bytes:
+        out = bytearray()
+        for ch in text:
+            cid = self.codes.get(ch)
+            if cid is None:
+                cid = len(self.codes) + 1
+                if cid > 0xFFFF:
+                    continue  # more than 65535 distinct characters in one document: drop the rest
+                self.codes[ch] = cid
+            out += cid.to_bytes(2, "big")
+        return bytes(out)
+
+    def _image_stream(self, pdf: Any, image: np.ndarray) -> Any:
+        pikepdf = self.pikepdf
+        from PIL import Image
+
+        pil = Image.fromarray(np.ascontiguousarray(image[..., :3], dtype=np.uint8))
+        if self.options.grayscale:
+            pil = pil.convert("L")
+        colorspace = pikepdf.Name.DeviceGray if pil.mode == "L" else pikepdf.Name.DeviceRGB
+        if self.options.image_format == "jpeg":
+            buf = io.BytesIO()
+            pil.save(buf, format="JPEG", quality=self.options.jpeg_quality)
+            stream = pikepdf.Stream(pdf, buf.getvalue())
+            stream.Filter = pikepdf.Name.DCTDecode
+        else:
+            stream = pikepdf.Stream(pdf, zlib.compress(pil.tobytes(), 6))
+            stream.Filter = pikepdf.Name.FlateDecode
+        stream.Type = pikepdf.Name.XObject
+        stream.Subtype = pikepdf.Name.Image
+        stream.Width, stream.Height = pil.size
+        stream.ColorSpace = colorspace
+        stream.BitsPerComponent = 8
+        return stream
+
+    def add_page(self, page: Page, image: PageImage | None) -> None:
+        """Write the page (image and invisible words) to its temporary PDF."""
+        if image is None:
+            raise PluginError(f"pdf renderer: page {page.index + 1} of {page.source} came without its image")
+        pikepdf = self.pikepdf
+        dpi = page.dpi or image.dpi or self.options.dpi
+        scale = 72.0 / dpi
+        w_pt, h_pt = page.width * scale, page.height * scale
+        pdf = pikepdf.Pdf.new()
+        ops: list[tuple[list[Any], Any]] = [
+            ([], pikepdf.Operator("q")),
+            ([w_pt, 0, 0, h_pt, 0, 0], pikepdf.Operator("cm")),
+            ([pikepdf.Name("/Im0")], pikepdf.Operator("Do")),
+            ([], pikepdf.Operator("Q")),
+            ([], pikepdf.Operator("BT")),
+            ([3], pikepdf.Operator("Tr")),
+        ]
+        for _, _, word in iter_words(page_layout(page, self.options.paragraph_gap)):
+            text = (word.text or "").strip()
+            if not text:
+                continue
+            if is_rtl(text):
+                # Readers assume right-to-left glyphs are drawn in visual order (right to left
+                # means reversed when laid out left to right) and reverse them back on extraction.
+                text = text[::-1]
+            codes = self._encode(text)
+            ops.extend(_word_ops(word, codes, len(codes) // 2, scale, h_pt, pikepdf))
+        ops.append(([], pikepdf.Operator("ET")))
+        content = pikepdf.Stream(pdf, pikepdf.unparse_content_stream(ops))
+        pdf_page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=[0, 0, round(w_pt, 4), round(h_pt, 4)],
+            Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=self._image_stream(pdf, image.image))),
+            Contents=content,
+        )
+        pdf.pages.append(pikepdf.Page(pdf_page))
+        path = self.workdir / f"page{len(self.page_files) + len(self.chunk_files) * _CHUNK:06d}.pdf"
+        pdf.save(path)
+        pdf.close()
+        self.page_files.append(path)
+        if len(self.page_files) >= _CHUNK:
+            self._compact()
+
+    def _join(self, files: list[Path], target: Path, font: Any | None = None, finish: bool = False) -> None:
+        pikepdf = self.pikepdf
+        out = pikepdf.Pdf.new()
+        sources = []
+        try:
+            for path in files:
+                src = pikepdf.Pdf.open(path)
+                sources.append(src)
+                out.pages.extend(src.pages)
+            if finish:
+                shared = _font_object(out, self.codes)
+                for pg in out.pages:
+                    pg.Resources.Font = pikepdf.Dictionary(F1=shared)
+                with out.open_metadata(set_pikepdf_as_editor=False) as meta:
+                    meta["xmp:CreatorTool"] = f"ocrplug {ocrplug.__version__}"
+                out.docinfo[pikepdf.Name.Creator] = f"ocrplug {ocrplug.__version__}"
+                out.docinfo[pikepdf.Name.Title] = Path(self.info.source).name
+            # Streams are read from the (still open) source files while saving.
+            out.save(target)
+        finally:
+            out.close()
+            for src in sources:
+                src.close()
+
+    def _compact(self) -> None:
+        chunk = self.workdir / f"chunk{len(self.chunk_files):06d}.pdf"
+        self._join(self.page_files, chunk)
+        for path in self.page_files:
+            path.unlink()
+        self.page_files = []
+        self.chunk_files.append(chunk)
+
+    def close(self) -> list[Path]:
+        """Join the pages, add the shared font, and write the output atomically."""
+        try:
+            target = StreamedPath(self.path)
+            try:
+                self._join(self.chunk_files + self.page_files, target.tmp, finish=True)
+            except BaseException:
+                target.discard()
+                raise
+            target.commit()
+        finally:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        return [self.path]
+
+    def abort(self) -> None:
+        """Drop the temporary pages."""
+        with contextlib.suppress(OSError):
+            shutil.rmtree(self.workdir)
+
+
+class PdfRenderer(Renderer):
+    """Searchable PDF: page images with an invisible, positioned text layer."""
+
+    needs_image = True
+
+    def __init__(self, options: PdfOptions | None = None) -> None:
+        """Keep the validated options."""
+        self.options = options or PdfOptions()
+
+    def open(self, info: DocumentInfo) -> PdfSession:
+        """Start the ``<stem>.pdf`` output of one document."""
+        return PdfSession(info, self.options)
