@@ -1,0 +1,270 @@
+"""CRAFT post-processing: score maps -> word boxes and polygons, exactly as the official code.
+
+This reproduces ``craft_utils.getDetBoxes`` / ``getPoly_core`` / ``adjustResultCoordinates`` of
+clovaai/CRAFT-pytorch (same boxes, same order, same polygons, including the quirks listed in
+``docs/craft.md``), but without whole-image work per component: thresholds, connected components, the
+link-only mask and the per-component maxima are computed once for the whole map, and each component is
+then processed inside its own window (the official code scans the whole map several times per
+component, which makes a dense 4K page take tens of seconds).
+
+Numpy and OpenCV only, so it can be tested on synthetic score maps without any weights.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+__all__ = ["Detections", "adjust_coordinates", "get_det_boxes", "poly_for_box"]
+
+# Official getPoly_core constants.
+_NUM_CP = 5
+_MAX_LEN_RATIO = 0.7
+_EXPAND_RATIO = 1.45
+_MAX_R = 2.0
+_STEP_R = 0.2
+_TOT_SEG = _NUM_CP * 2 + 1
+# The official r values, built the same way so float rounding (1.5000000000000002, ...) is identical.
+_R_VALUES = tuple(float(r) for r in np.arange(0.5, _MAX_R, _STEP_R))
+
+
+@dataclass(frozen=True)
+class Detections:
+    """Result of :func:`get_det_boxes`, in heatmap pixels.
+
+    ``boxes``: (N, 4, 2) float32, clockwise from the corner with the smallest x + y.
+    ``polys``: N entries, a (14, 2) float64 polygon or None where the official code builds none.
+    ``mapper``: (N,) component label of each box in ``labels`` (ascending: raster order of components).
+    ``scores``: (N,) mean region score over each component's pixels (not clipped).
+    ``labels``: int32 label image of the connected components; ``n_labels`` includes the background.
+    """
+
+    boxes: np.ndarray
+    polys: list[np.ndarray | None]
+    mapper: np.ndarray
+    scores: np.ndarray
+    labels: np.ndarray
+    n_labels: int
+
+    def __len__(self) -> int:
+        return int(self.boxes.shape[0])
+
+
+def _threshold(score: np.ndarray, threshold: float) -> np.ndarray:
+    # cv2.threshold(THRESH_BINARY) keeps values strictly above the threshold cast to the map's dtype.
+    return score > np.asarray(threshold, dtype=score.dtype)
+
+
+def get_det_boxes(
+    textmap: np.ndarray,
+    linkmap: np.ndarray,
+    text_threshold: float,
+    link_threshold: float,
+    low_text: float,
+    poly: bool = False,
+) -> Detections:
+    """Word boxes (and polygons when ``poly``) from the region and affinity maps, as official ``getDetBoxes``."""
+    if textmap.shape != linkmap.shape or textmap.ndim != 2:
+        raise ValueError(f"textmap and linkmap must be 2-D maps of one shape, got {textmap.shape} and {linkmap.shape}")
+    img_h, img_w = textmap.shape
+    text_score = _threshold(textmap, low_text)
+    link_score = _threshold(linkmap, link_threshold)
+    link_only = link_score & ~text_score
+    combined = (text_score | link_score).view(np.uint8)
+    n_labels, labels, stats, _ = cv2.connectedComponentsWithStats(combined, connectivity=4)
+
+    # Per-component maximum and mean of the region score, in one pass over the foreground pixels.
+    flat_labels = labels.ravel()
+    fg = np.flatnonzero(flat_labels)
+    fg_labels = flat_labels[fg]
+    fg_text = textmap.ravel()[fg]
+    comp_max = np.full(n_labels, -np.inf, dtype=textmap.dtype)
+    np.maximum.at(comp_max, fg_labels, fg_text)
+    areas = stats[:, cv2.CC_STAT_AREA].astype(np.int64)
+    comp_mean = np.bincount(fg_labels, weights=fg_text, minlength=n_labels) / np.maximum(areas, 1)
+
+    keep = (areas >= 10) & ~(comp_max < np.asarray(text_threshold, dtype=textmap.dtype))
+    keep[0] = False
+    mapper = np.flatnonzero(keep)
+
+    boxes = np.empty((len(mapper), 4, 2), dtype=np.float32)
+    kernels: dict[int, np.ndarray] = {}
+    for i, k in enumerate(mapper.tolist()):
+        x, y, w, h, size = (int(v) for v in stats[k])
+        # Python ints: the official int32 product can overflow on huge components; ours cannot.
+        niter = int(math.sqrt(size * min(w, h) / (w * h)) * 2)
+        sx, sy = max(x - niter, 0), max(y - niter, 0)
+        ex, ey = min(x + w + niter + 1, img_w), min(y + h + niter + 1, img_h)
+        window = labels[sy:ey, sx:ex] == k
+        window &= ~link_only[sy:ey, sx:ex]
+        segmap = window.view(np.uint8)
+        if niter > 0:
+            kernel = kernels.get(niter)
+            if kernel is None:
+                kernel = kernels[niter] = cv2.getStructuringElement(cv2.MORPH_RECT, (1 + niter, 1 + niter))
+            segmap = cv2.dilate(segmap, kernel)
+        ys, xs = np.nonzero(segmap)
+        points = np.empty((len(xs), 2), dtype=np.int32)
+        points[:, 0] = xs + sx
+        points[:, 1] = ys + sy
+        box = cv2.boxPoints(cv2.minAreaRect(points))
+        bw, bh = np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[1] - box[2])
+        box_ratio = max(bw, bh) / (min(bw, bh) + 1e-5)
+        if abs(1 - box_ratio) <= 0.1:
+            # Near-square box: the official code falls back to the pixels' axis-aligned extremes.
+            left, right = points[:, 0].min(), points[:, 0].max()
+            top, bottom = points[:, 1].min(), points[:, 1].max()
+            box = np.array([[left, top], [right, top], [right, bottom], [left, bottom]], dtype=np.float32)
+        start = int(box.sum(axis=1).argmin())
+        boxes[i] = np.roll(box, 4 - start, 0)
+
+    polys: list[np.ndarray | None]
+    if poly:
+        polys = [poly_for_box(box, labels, int(k)) for box, k in zip(boxes, mapper, strict=True)]
+    else:
+        polys = [None] * len(mapper)
+    return Detections(
+        boxes=boxes, polys=polys, mapper=mapper, scores=comp_mean[mapper], labels=labels, n_labels=int(n_labels)
+    )
+
+
+def _warp_point(m_inv: np.ndarray, x: float, y: float) -> np.ndarray:
+    out = np.matmul(m_inv, (x, y, 1))
+    return np.array([out[0] / out[2], out[1] / out[2]])
+
+
+def poly_for_box(box: np.ndarray, labels: np.ndarray, label: int) -> np.ndarray | None:
+    """The official 14-point polygon of component ``label`` inside ``box``, or None where it builds none.
+
+    Reproduces ``getPoly_core`` including its last-segment quirk (the final average goes to segment 10
+    whatever segment the column scan ended in). Work is bounded by the box size.
+    """
+    w = int(np.linalg.norm(box[0] - box[1]) + 1)
+    h = int(np.linalg.norm(box[1] - box[2]) + 1)
+    if w < 10 or h < 10:
+        return None
+    target = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    m = cv2.getPerspectiveTransform(box, target)
+    word = cv2.warpPerspective(labels, m, (w, h), flags=cv2.INTER_NEAREST) == label
+    try:
+        m_inv = np.linalg.inv(m)
+    except np.linalg.LinAlgError:
+        return None
+
+    # Top and bottom contour of every column with at least two pixels, vectorised over columns.
+    counts = word.sum(axis=0)
+    cols = np.flatnonzero(counts >= 2)
+    tops = word.argmax(axis=0)[cols]
+    bottoms = (h - 1 - word[::-1].argmax(axis=0))[cols]
+    max_len = int((bottoms - tops + 1).max()) if len(cols) else -1
+    if h * _MAX_LEN_RATIO < max_len:
+        return None
+
+    # Pivot points per segment: a sequential scan (the segment index lags when columns are empty), over
+    # at most w columns, with plain Python numbers.
+    seg_w = w / _TOT_SEG
+    pivots: list[tuple[int, float] | None] = [None] * _NUM_CP
+    sections: list[list[float]] = [[0, 0] for _ in range(_TOT_SEG)]
+    seg_height = [0] * _NUM_CP
+    seg_num = num_sec = 0
+    prev_h = -1
+    for x, sy, ey in zip(cols.tolist(), tops.tolist(), bottoms.tolist(), strict=True):
+        if (seg_num + 1) * seg_w <= x and seg_num <= _TOT_SEG:
+            if num_sec == 0:
+                break
+            sections[seg_num] = [sections[seg_num][0] / num_sec, sections[seg_num][1] / num_sec]
+            num_sec = 0
+            seg_num += 1
+            prev_h = -1
+        cy = (sy + ey) * 0.5
+        cur_h = ey - sy + 1
+        sections[seg_num] = [sections[seg_num][0] + x, sections[seg_num][1] + cy]
+        num_sec += 1
+        if seg_num % 2 == 0:
+            continue
+        if prev_h < cur_h:
+            pivots[(seg_num - 1) // 2] = (x, cy)
+            seg_height[(seg_num - 1) // 2] = cur_h
+            prev_h = cur_h
+    if num_sec != 0:
+        # Official quirk: always the last section, not the one the scan stopped in.
+        sections[-1] = [sections[-1][0] / num_sec, sections[-1][1] / num_sec]
+    if any(p is None for p in pivots) or seg_w < max(seg_height) * 0.25:
+        return None
+    pp: list[tuple[int, float]] = pivots  # type: ignore[assignment]
+
+    half_char_h = float(np.median(seg_height)) * _EXPAND_RATIO / 2
+    new_pp: list[list[float]] = []
+    for i, (x, cy) in enumerate(pp):
+        dx = sections[i * 2 + 2][0] - sections[i * 2][0]
+        dy = sections[i * 2 + 2][1] - sections[i * 2][1]
+        if dx == 0:
+            new_pp.append([x, cy - half_char_h, x, cy + half_char_h])
+            continue
+        rad = -math.atan2(dy, dx)
+        c, s = half_char_h * math.cos(rad), half_char_h * math.sin(rad)
+        new_pp.append([x - s, cy - c, x + s, cy + c])
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grad_s = np.float64(pp[1][1] - pp[0][1]) / (pp[1][0] - pp[0][0]) + np.float64(pp[2][1] - pp[1][1]) / (
+            pp[2][0] - pp[1][0]
+        )
+        grad_e = np.float64(pp[-2][1] - pp[-1][1]) / (pp[-2][0] - pp[-1][0]) + np.float64(pp[-3][1] - pp[-2][1]) / (
+            pp[-3][0] - pp[-2][0]
+        )
+
+    # Push the end edges outwards until the edge line no longer touches the component (the last r is
+    # always accepted, so both edges are always found).
+    line_img = np.zeros(word.shape, dtype=np.uint8)
+    first, last = np.array(new_pp[0]), np.array(new_pp[-1])
+    spp = epp = None
+    for r in _R_VALUES:
+        dx = 2 * half_char_h * r
+        last_try = r + 2 * _STEP_R >= _MAX_R
+        if spp is None:
+            dy = grad_s * dx
+            p = first - np.array([dx, dy, dx, dy])
+            if last_try or not _line_touches(line_img, word, p):
+                spp = p
+        if epp is None:
+            dy = grad_e * dx
+            p = last + np.array([dx, dy, dx, dy])
+            if last_try or not _line_touches(line_img, word, p):
+                epp = p
+        if spp is not None and epp is not None:
+            break
+    assert spp is not None and epp is not None  # the last r always accepts
+
+    points = [_warp_point(m_inv, spp[0], spp[1])]
+    points += [_warp_point(m_inv, p[0], p[1]) for p in new_pp]
+    points += [_warp_point(m_inv, epp[0], epp[1]), _warp_point(m_inv, epp[2], epp[3])]
+    points += [_warp_point(m_inv, p[2], p[3]) for p in reversed(new_pp)]
+    points.append(_warp_point(m_inv, spp[2], spp[3]))
+    return np.array(points)
+
+
+def _line_touches(buffer: np.ndarray, mask: np.ndarray, p: np.ndarray) -> bool:
+    buffer.fill(0)
+    cv2.line(buffer, (int(p[0]), int(p[1])), (int(p[2]), int(p[3])), 1, thickness=1)
+    return bool(np.any(mask & buffer.view(bool)))
+
+
+def adjust_coordinates(
+    points: np.ndarray | Sequence[np.ndarray | None], ratio_w: float, ratio_h: float, ratio_net: float = 2
+) -> list[np.ndarray | None] | np.ndarray:
+    """Scale heatmap coordinates to image pixels, as official ``adjustResultCoordinates``.
+
+    An (N, 4, 2) float32 box array stays float32 (the product is computed in float64, as numpy does for
+    the official in-place multiply). A list of polygons may hold None entries, which are kept (the
+    official code raises on numpy >= 1.24 for such lists; this returns what numpy < 1.24 gave).
+    """
+    scale = np.array([ratio_w * ratio_net, ratio_h * ratio_net], dtype=np.float64)
+    if isinstance(points, np.ndarray):
+        return (points.astype(np.float64) * scale).astype(points.dtype)
+    return [
+        None if p is None else (np.asarray(p, dtype=np.float64) * scale).astype(np.asarray(p).dtype) for p in points
+    ]
