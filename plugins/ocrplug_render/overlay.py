@@ -46,6 +46,9 @@ class OverlayOptions(Options):
     levels: list[LevelName] = Field(
         ["block", "line", "word"], description="which region levels to draw (block, line, word)"
     )
+    color: str | None = Field(
+        None, description="one outline colour for every level (overrides word_color, line_color, block_color)"
+    )
     word_color: str = Field("red", description="outline colour of word regions: a name or #rrggbb")
     line_color: str = Field("#00c000", description="outline colour of line regions: a name or #rrggbb")
     block_color: str = Field("blue", description="outline colour of block regions: a name or #rrggbb")
@@ -73,7 +76,7 @@ class OverlayOptions(Options):
         "default: the first of DejaVu Sans, Noto Sans, Liberation Sans, FreeSans found",
     )
 
-    @field_validator("word_color", "line_color", "block_color", "label_background")
+    @field_validator("color", "word_color", "line_color", "block_color", "label_background")
     @classmethod
     def _check_color(cls, value: str | None) -> str | None:
         if value is not None:
@@ -85,8 +88,10 @@ class OverlayOptions(Options):
         """File suffix of the chosen format."""
         return ".png" if self.format == "png" else ".jpg"
 
-    def color(self, level: str) -> tuple[int, int, int]:
+    def level_color(self, level: str) -> tuple[int, int, int]:
         """RGB colour for a region level."""
+        if self.color is not None:
+            return parse_color(self.color)
         return parse_color({"word": self.word_color, "line": self.line_color, "block": self.block_color}[level])
 
 
@@ -145,13 +150,13 @@ def draw_overlay(page: Page, image: np.ndarray, options: OverlayOptions | None =
         fill = canvas.copy()
         for lvl in order:
             for region in by_level[lvl]:
-                cv2.fillPoly(fill, [_outline(region, opts.shape, sx, sy)], opts.color(lvl))
+                cv2.fillPoly(fill, [_outline(region, opts.shape, sx, sy)], opts.level_color(lvl))
         canvas = cv2.addWeighted(fill, opts.fill_opacity, canvas, 1 - opts.fill_opacity, 0)
     for lvl in order:
         outlines = [_outline(r, opts.shape, sx, sy) for r in by_level[lvl]]
         if outlines:
             # LINE_8 (no anti-aliasing): outline pixels carry exactly the chosen colour.
-            cv2.polylines(canvas, outlines, isClosed=True, color=opts.color(lvl), thickness=opts.line_width,
+            cv2.polylines(canvas, outlines, isClosed=True, color=opts.level_color(lvl), thickness=opts.line_width,
                           lineType=cv2.LINE_8)
     if opts.labels:
         canvas = _draw_labels(canvas, by_level, order, opts, sx, sy)
@@ -166,7 +171,7 @@ def _draw_labels(canvas: np.ndarray, by_level: dict[str, list[Region]], order: l
     draw = ImageDraw.Draw(pil)
     background = parse_color(opts.label_background) if opts.label_background else None
     for lvl in order:
-        color = opts.color(lvl)
+        color = opts.level_color(lvl)
         for index, region in enumerate(by_level[lvl]):
             label = _label(region, index, list(opts.labels))
             if not label:

@@ -142,3 +142,10 @@ def test_missing_image_and_bad_colour_are_clear_errors(info) -> None:
     with pytest.raises(ValidationError, match="unknown colour"):
         OverlayOptions(word_color="reddish")
     assert parse_color("#0f0") == (0, 255, 0)
+
+
+def test_single_colour_overrides_levels() -> None:
+    word = Region.from_box(60, 60, 100, 80, level="word")
+    line = Region.from_box(50, 50, 300, 90, level="line", children=(word,))
+    out = draw_overlay(_page(line), _white(), OverlayOptions(color="green"))
+    assert tuple(out[50, 200]) == (0, 128, 0) and tuple(out[60, 80]) == (0, 128, 0)
