@@ -294,7 +294,13 @@ class PdfSession(RenderSession):
         self.chunk_files.append(chunk)
 
     def close(self) -> list[Path]:
-        """Join the pages, add the shared font, and write the output atomically."""
+        """Join the pages, add the shared font, and write the output atomically.
+
+        A document without any page (every page failed) writes no PDF: a PDF needs at least one page.
+        """
+        if not self.page_files and not self.chunk_files:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            return []
         try:
             target = StreamedPath(self.path)
             try:

@@ -174,3 +174,9 @@ def test_empty_and_textless_pages(info) -> None:
     with pikepdf.open(path) as pdf:
         assert len(pdf.pages) == 1
     assert pdftotext(path).strip() == ""
+
+
+def test_document_without_pages_writes_no_pdf(info) -> None:
+    session = PdfRenderer().open(info)
+    assert session.close() == []
+    assert list(info.out_dir.iterdir()) == []
