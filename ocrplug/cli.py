@@ -206,7 +206,18 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     data, source = _load_config(args)
     if args.jobs:
         data["jobs"] = args.jobs
-    text, code = run_eval(data, args.dataset, limit=args.limit, as_json=args.json, source=source)
+    if args.json or not sys.stderr.isatty():
+        text, code = run_eval(data, args.dataset, limit=args.limit, as_json=args.json, source=source)
+    else:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("images", total=None)
+
+            def update(done: int, total: int, name: str) -> None:
+                bar.update(task, completed=done, total=total, description=name[:30])
+
+            text, code = run_eval(data, args.dataset, limit=args.limit, as_json=False, progress=update, source=source)
     print(text)
     return code
 

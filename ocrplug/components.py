@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict
 
 from ocrplug.errors import MissingExtraError
-from ocrplug.model import Page, PageImage, Region
+from ocrplug.model import Page, PageFailure, PageImage, Region
 
 __all__ = [
     "ROLES",
@@ -177,6 +177,9 @@ class RenderSession(ABC):
     @abstractmethod
     def add_page(self, page: Page, image: PageImage | None) -> None:
         """Add a finished page, in page order; ``image`` is given when the renderer needs it."""
+
+    def add_failure(self, failure: PageFailure) -> None:  # noqa: B027 - optional hook
+        """Note a page of this document that failed (in page order); the default ignores it."""
 
     @abstractmethod
     def close(self) -> list[Path]:

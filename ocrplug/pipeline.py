@@ -433,14 +433,17 @@ class Pipeline:
                                 _safe_abort(session)
                                 sessions.remove((name, session))
                     else:
-                        failures.append(_failure(result))  # type: ignore[arg-type]
+                        failure = _failure(result)  # type: ignore[arg-type]
+                        failures.append(failure)
                         report.pages_done += 1
+                        _tell_failure(sessions, failure)
                     if progress:
                         progress(event.image.source, report.pages_done, total)
                 elif isinstance(event, _Failed):
                     failure = _failure(event)
                     if current == event.source:
                         failures.append(failure)
+                        _tell_failure(sessions, failure)
                     else:
                         report.failures.append(failure)
                 elif isinstance(event, _End):
@@ -579,6 +582,14 @@ def _init_worker(config: dict[str, Any], source: str) -> None:
 def _worker_process(page_image: PageImage) -> Page | _Failed:
     assert _WORKER is not None, "worker not initialised"
     return _safe_process(_WORKER, page_image)
+
+
+def _tell_failure(sessions: list[tuple[str, RenderSession]], failure: PageFailure) -> None:
+    for _, session in sessions:
+        try:
+            session.add_failure(failure)
+        except Exception:  # a renderer's bookkeeping must not hide the page's own error
+            log.debug("renderer add_failure failed: %s", traceback.format_exc())
 
 
 def _safe_abort(session: RenderSession) -> None:

@@ -84,3 +84,21 @@ def test_atomic_write_keeps_old_file_on_error(tmp_path: Path) -> None:
         raise RuntimeError("crash")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["result.txt"]
+
+
+def test_eval_command_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    images, annotations = tmp_path / "set" / "images", tmp_path / "set" / "annotations"
+    images.mkdir(parents=True)
+    annotations.mkdir()
+    img = Image.new("RGB", (60, 40), "white")
+    img.paste((0, 0, 0), (10, 10, 50, 30))
+    img.save(images / "a.png")
+    gt = {"image": "a.png", "width": 60, "height": 40, "lines": [{"text": "page0", "quad": [[10, 10], [49, 10], [49, 29], [10, 29]]}], "words": []}
+    (annotations / "a.json").write_text(json.dumps(gt))
+    code = main(["eval", str(tmp_path / "set"), "-c", str(_job(tmp_path)), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert report["overall"]["detection"]["line"]["hmean"] == 1.0
+    assert report["overall"]["text"]["cer"] == 0.0
