@@ -125,3 +125,24 @@ def forward(npz: str) -> dict[str, np.ndarray]:
         "refined_link": refined[0, :, :, 0].numpy(),
         "feature": feature[0].numpy(),
     }
+
+
+def lite_networks(width: float = 0.25, seed: int = 7) -> tuple[Any, Any]:
+    """A narrow CRAFT and refiner with recipe-style random weights (maps with a useful dynamic range)."""
+    from ocrplug_craft.net import CRAFT, load_state_dict_checked
+    from ocrplug_craft.refiner import RefineNet
+
+    craft = CRAFT(width=width)
+    refiner = RefineNet(feature_channels=craft.feature_channels, width=width)
+    for net, offset in ((craft, 0), (refiner, 1)):
+        shapes = {k: list(v.shape) for k, v in net.state_dict().items()}
+        load_state_dict_checked(net, make_state_dict(shapes, seed + offset), "lite")
+    import torch
+
+    # Random narrow nets give nearly flat maps; stretch and shift the output layers so that the default
+    # thresholds find regions on real text images.
+    with torch.no_grad():
+        craft.conv_cls[8].weight[0] *= 10
+        craft.conv_cls[8].bias[0] = craft.conv_cls[8].bias[0] * 10 + 0.4
+        refiner.aspp1[6].bias += 0.6
+    return craft.eval(), refiner.eval()

@@ -1,0 +1,176 @@
+"""Inference backends for CRAFT: torch (CPU/CUDA) and ONNX Runtime, behind one small interface.
+
+A backend takes a normalised NCHW float32 batch (height and width multiples of 32) and returns the
+score maps as numpy arrays ``(N, H/2, W/2)``: region score, affinity score and, when the link refiner
+is loaded, the refined affinity. Heavy imports happen in the constructors.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from ocrplug.errors import ConfigError, WeightsError
+
+__all__ = ["Backend", "Maps", "OnnxBackend", "TorchBackend", "export_onnx", "select_device"]
+
+
+@dataclass(frozen=True)
+class Maps:
+    """Score maps of a batch, float32 ``(N, h, w)``; ``refined_link`` is None without the refiner."""
+
+    score_text: np.ndarray
+    score_link: np.ndarray
+    refined_link: np.ndarray | None
+
+
+class Backend(Protocol):
+    """What the detector needs from an inference backend."""
+
+    has_refiner: bool
+
+    def run(self, batch: np.ndarray) -> Maps:
+        """Score maps for a normalised NCHW float32 batch."""
+        ...
+
+
+def select_device(name: str) -> str:
+    """Resolve ``auto`` to ``cuda`` when available, else ``cpu``; check that a CUDA device exists."""
+    import torch
+
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise ConfigError(f"device: {name!r} requested but torch sees no CUDA device (use 'cpu' or 'auto')")
+    return name
+
+
+class TorchBackend:
+    """torch inference: eval mode, ``torch.inference_mode``, channels-last, fp16 on CUDA when asked."""
+
+    def __init__(
+        self,
+        craft: Any,
+        refiner: Any | None = None,
+        device: str = "cpu",
+        precision: str = "auto",
+        channels_last: bool = True,
+    ) -> None:
+        """Move the networks to ``device``; ``precision`` 'auto' means fp16 on CUDA, fp32 on CPU."""
+        import torch
+
+        self.device = torch.device(device)
+        half = precision == "fp16" or (precision == "auto" and self.device.type == "cuda")
+        if half and self.device.type != "cuda":
+            raise ConfigError("precision: 'fp16' is only supported on CUDA devices")
+        self.dtype = torch.float16 if half else torch.float32
+        self.memory_format = torch.channels_last if channels_last else torch.contiguous_format
+        self.craft = craft.eval().to(self.device, self.dtype, memory_format=self.memory_format)
+        self.refiner = (
+            None if refiner is None else refiner.eval().to(self.device, self.dtype, memory_format=self.memory_format)
+        )
+        self.has_refiner = self.refiner is not None
+
+    def run(self, batch: np.ndarray) -> Maps:
+        """Forward pass of CRAFT (and the refiner) on a batch."""
+        import torch
+
+        with torch.inference_mode():
+            x = torch.from_numpy(batch).to(self.device, self.dtype).contiguous(memory_format=self.memory_format)
+            y, feature = self.craft(x)
+            refined = self.refiner(y, feature)[..., 0].float().cpu().numpy() if self.refiner is not None else None
+            y = y.float().cpu().numpy()
+        return Maps(np.ascontiguousarray(y[..., 0]), np.ascontiguousarray(y[..., 1]), refined)
+
+
+class _ExportModule:
+    """Builds the torch module exported to ONNX: NCHW input -> NCHW maps (refiner included when given)."""
+
+    @staticmethod
+    def build(craft: Any, refiner: Any | None) -> Any:
+        from torch import nn
+
+        class CraftExport(nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.craft = craft
+                self.refiner = refiner
+
+            def forward(self, x: Any) -> Any:
+                y, feature = self.craft(x)
+                scores = y.permute(0, 3, 1, 2)
+                if self.refiner is None:
+                    return scores
+                return scores, self.refiner(y, feature).permute(0, 3, 1, 2)
+
+        return CraftExport().eval()
+
+
+def export_onnx(craft: Any, refiner: Any | None, path: str | Path, opset: int = 17) -> Path:
+    """Export CRAFT (with the refiner when given) to ONNX with dynamic batch, height and width.
+
+    Outputs: ``scores`` (N, 2, H/2, W/2) and, with the refiner, ``refined`` (N, 1, H/2, W/2). The file is
+    written atomically.
+    """
+    import torch
+
+    from ocrplug.io.atomic import atomic_path
+
+    module = _ExportModule.build(craft.float().eval(), None if refiner is None else refiner.float().eval())
+    outputs = ["scores"] if refiner is None else ["scores", "refined"]
+    axes = {"input": {0: "batch", 2: "height", 3: "width"}}
+    axes.update({name: {0: "batch", 2: "height_2", 3: "width_2"} for name in outputs})
+    path = Path(path)
+    with atomic_path(path) as tmp, torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        # The TorchScript exporter: it needs no onnxscript and handles the dynamic bilinear resizes.
+        torch.onnx.export(
+            module,
+            (torch.zeros(1, 3, 64, 64),),
+            str(tmp),
+            input_names=["input"],
+            output_names=outputs,
+            dynamic_axes=axes,
+            opset_version=opset,
+            dynamo=False,
+        )
+    return path
+
+
+class OnnxBackend:
+    """ONNX Runtime inference of an exported CRAFT model (CPU, or CUDA when its provider is installed)."""
+
+    def __init__(self, path: str | Path, device: str = "cpu", threads: int | None = None) -> None:
+        """Open the model; ``device`` 'cuda' uses the CUDA provider, falling back to CPU only if asked 'auto'."""
+        import onnxruntime as ort
+
+        path = Path(path)
+        if not path.is_file():
+            raise WeightsError(f"onnx_model: file not found: {path} (create it with `ocrplug craft export-onnx`)")
+        options = ort.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        available = ort.get_available_providers()
+        if device.startswith("cuda"):
+            if "CUDAExecutionProvider" not in available:
+                raise ConfigError("device: 'cuda' with backend 'onnx' needs onnxruntime-gpu (CUDAExecutionProvider)")
+            providers = ["CUDAExecutionProvider", "CPUExecutionProvider"]
+        else:
+            providers = ["CPUExecutionProvider"]
+        try:
+            self.session = ort.InferenceSession(str(path), options, providers=providers)
+        except Exception as exc:  # invalid protobuf, unsupported opset
+            raise WeightsError(f"cannot load ONNX model {path}: {exc}") from exc
+        self.outputs = [o.name for o in self.session.get_outputs()]
+        self.has_refiner = "refined" in self.outputs
+
+    def run(self, batch: np.ndarray) -> Maps:
+        """Run the session on a batch."""
+        results = dict(zip(self.outputs, self.session.run(None, {"input": batch}), strict=True))
+        scores = results["scores"]
+        refined = results.get("refined")
+        return Maps(scores[:, 0], scores[:, 1], None if refined is None else refined[:, 0])

@@ -1,0 +1,102 @@
+"""``ocrplug craft info`` (which weights would be used, and their hashes) and ``ocrplug craft export-onnx``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ocrplug.errors import WeightsError
+
+__all__ = ["configure", "info", "run"]
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the ``info`` and ``export-onnx`` sub-commands."""
+    sub = parser.add_subparsers(dest="craft_command", required=True)
+    info_p = sub.add_parser(
+        "info", help="show where CRAFT weights are looked for, which would be used, and their sha256"
+    )
+    info_p.add_argument("--weights", default="craft_mlt_25k", help="weights name or path (default: %(default)s)")
+    info_p.add_argument("--refiner-weights", default="craft_refiner_CTW1500", help="refiner weights name or path")
+    info_p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    export = sub.add_parser("export-onnx", help="export CRAFT (and the link refiner) to ONNX")
+    export.add_argument("output", help="the .onnx file to write")
+    export.add_argument("--weights", default="craft_mlt_25k", help="weights name or path (default: %(default)s)")
+    export.add_argument("--refiner", action="store_true", help="include the link refiner (output 'refined')")
+    export.add_argument("--refiner-weights", default="craft_refiner_CTW1500", help="refiner weights name or path")
+    export.add_argument("--opset", type=int, default=17, help="ONNX opset (default: %(default)s)")
+
+
+def info(weights: str, refiner_weights: str) -> dict:
+    """What ``ocrplug craft info`` reports, as a dict."""
+    from ocrplug_craft.weights import registry, resolve_weights, shipped_dir, weights_home
+
+    def describe(value: str, kind: str, option: str) -> dict:
+        try:
+            resolved = resolve_weights(value, kind, option)  # type: ignore[arg-type]
+        except WeightsError as exc:
+            return {"value": value, "status": "missing", "error": str(exc)}
+        entry = {"value": value, "path": str(resolved.path), "expected_sha256": resolved.expected_sha256}
+        try:
+            entry["sha256"] = resolved.verify()
+            entry["status"] = "ok" if resolved.expected_sha256 else "ok (no known hash to check)"
+        except WeightsError as exc:
+            entry.update(status="hash mismatch", error=str(exc))
+        return entry
+
+    return {
+        "cache_dir": str(weights_home()),
+        "shipped_dir": str(shipped_dir()),
+        "weights": describe(weights, "craft", "weights"),
+        "refiner_weights": describe(refiner_weights, "refiner", "refiner_weights"),
+        "known": {
+            name: {
+                "file": s.filename,
+                "kind": s.kind,
+                "shipped": s.shipped,
+                "sha256": s.sha256,
+                "description": s.description,
+            }
+            for name, s in sorted(registry().items())
+        },
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen sub-command; returns the exit code."""
+    if args.craft_command == "info":
+        report = info(args.weights, args.refiner_weights)
+        if args.json:
+            print(json.dumps(report, indent=2))
+        else:
+            print(f"cache directory:   {report['cache_dir']}")
+            print(f"shipped weights:   {report['shipped_dir']}")
+            for key in ("weights", "refiner_weights"):
+                entry = report[key]
+                print(f"{key}: {entry['value']}: {entry['status']}")
+                if "path" in entry:
+                    print(f"  path:   {entry['path']}")
+                    print(f"  sha256: {entry.get('sha256', '?')}")
+                if "error" in entry:
+                    print(f"  {entry['error']}")
+            print("known weights:")
+            for name, spec in report["known"].items():
+                print(f"  {name:<24} {spec['kind']:<8} {spec['file']:<28} {spec['description']}")
+        return 0 if report["weights"]["status"].startswith("ok") else 5
+    if args.craft_command == "export-onnx":
+        from ocrplug_craft.backends import export_onnx
+        from ocrplug_craft.net import load_checkpoint
+        from ocrplug_craft.refiner import load_refiner_checkpoint
+        from ocrplug_craft.weights import resolve_weights
+
+        craft_w = resolve_weights(args.weights, "craft", "--weights")
+        craft_w.verify()
+        refiner = None
+        if args.refiner:
+            refiner_w = resolve_weights(args.refiner_weights, "refiner", "--refiner-weights")
+            refiner_w.verify()
+            refiner = load_refiner_checkpoint(refiner_w.path)
+        path = export_onnx(load_checkpoint(craft_w.path), refiner, args.output, opset=args.opset)
+        print(f"wrote {path}")
+        return 0
+    raise AssertionError(f"unknown craft command {args.craft_command!r}")

@@ -1,0 +1,245 @@
+"""The ``craft`` detector component: options, model loading, and score maps -> page regions.
+
+Words come from the region and affinity maps exactly as in the official code. With ``refiner: true``,
+lines come from the refined affinity map (as the official ``--refine`` path, which also forces
+polygons) and each line's words (from the non-refined affinity) are attached as its children.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from ocrplug.components import Detector, Options, require
+from ocrplug.geometry import reading_order
+from ocrplug.model import PageImage, Region
+from ocrplug_craft.postprocess import Detections, adjust_coordinates, get_det_boxes
+from ocrplug_craft.preprocess import Canvas, resize_aspect_ratio, to_batch
+
+__all__ = ["CraftDetector", "CraftOptions", "build_detector", "regions_from_maps"]
+
+log = logging.getLogger(__name__)
+
+
+class CraftOptions(Options):
+    """Options of the ``craft`` detector (official names and defaults where the official code has them)."""
+
+    text_threshold: float = Field(0.7, gt=0, description="region score a component must reach somewhere to be kept")
+    link_threshold: float = Field(0.4, gt=0, description="affinity score above which characters are linked")
+    low_text: float = Field(0.4, gt=0, description="region score above which a pixel belongs to text")
+    canvas_size: int = Field(1280, ge=32, description="longest side of the resized page, at most")
+    mag_ratio: float = Field(1.5, gt=0, description="page magnification before detection (capped by canvas_size)")
+    poly: bool = Field(False, description="also return the official 14-point polygons of curved words")
+    min_size: int = Field(
+        -1, ge=-1, description="drop regions whose longer side is under this many page pixels; -1 keeps all"
+    )
+    width: int | None = Field(
+        None, ge=32, description="resize the page to this width before detection instead of using mag_ratio"
+    )
+    refiner: bool = Field(False, description="run the link refiner: output lines with their words as children")
+    weights: str = Field("craft_mlt_25k", description="CRAFT weights: a known name or a file path")
+    refiner_weights: str = Field(
+        "craft_refiner_CTW1500", description="link refiner weights: a known name or a file path"
+    )
+    backend: Literal["torch", "onnx"] = Field("torch", description="inference backend")
+    onnx_model: str | None = Field(
+        None, description="ONNX model for backend 'onnx' (default: exported once into the weights cache)"
+    )
+    device: str = Field("auto", description="'auto', 'cpu', 'cuda' or 'cuda:N'")
+    precision: Literal["auto", "fp32", "fp16"] = Field("auto", description="'auto' is fp16 on CUDA, fp32 on CPU")
+    batch_size: int = Field(4, ge=1, description="pages of the same canvas size run through the network together")
+    threads: int | None = Field(None, ge=1, description="CPU threads for inference (default: the library's choice)")
+
+
+def _clip_quad(box: np.ndarray, width: int, height: int) -> np.ndarray:
+    return np.clip(box, [0, 0], [width, height])
+
+
+def _region(box: np.ndarray, poly: np.ndarray | None, score: float, level: str, page_w: int, page_h: int) -> Region:
+    polygon = None if poly is None else tuple(map(tuple, _clip_quad(poly, page_w, page_h)))
+    return Region(
+        quad=tuple(map(tuple, _clip_quad(box.astype(np.float64), page_w, page_h))),
+        level=level,  # type: ignore[arg-type]
+        score=float(np.clip(score, 0.0, 1.0)),
+        polygon=polygon,
+    )
+
+
+def _keep(boxes: np.ndarray, min_size: int) -> np.ndarray:
+    if min_size < 0 or not len(boxes):
+        return np.ones(len(boxes), dtype=bool)
+    sides = np.linalg.norm(boxes - np.roll(boxes, -1, axis=1), axis=2)  # (N, 4) edge lengths
+    return sides.max(axis=1) >= min_size
+
+
+def _assign_words(words: Detections, lines: Detections) -> np.ndarray:
+    """Index of the line holding each word (-1 for none): the line label covering most of its pixels."""
+    if not len(words) or not len(lines):
+        return np.full(len(words), -1, dtype=np.int64)
+    word_lut = np.full(words.n_labels, -1, dtype=np.int64)
+    word_lut[words.mapper] = np.arange(len(words))
+    line_lut = np.full(lines.n_labels, -1, dtype=np.int64)
+    line_lut[lines.mapper] = np.arange(len(lines))
+    w = word_lut[words.labels]
+    ln = line_lut[lines.labels]
+    both = (w >= 0) & (ln >= 0)
+    pairs, counts = np.unique(w[both] * len(lines) + ln[both], return_counts=True)
+    owner = np.full(len(words), -1, dtype=np.int64)
+    best = np.zeros(len(words), dtype=np.int64)
+    # Ascending order of (word, count) so the last write per word is its largest overlap.
+    order = np.lexsort((counts, pairs // len(lines)))
+    for pair, count in zip(pairs[order].tolist(), counts[order].tolist(), strict=True):
+        word = pair // len(lines)
+        if count >= best[word]:
+            owner[word], best[word] = pair % len(lines), count
+    return owner
+
+
+def regions_from_maps(
+    score_text: np.ndarray,
+    score_link: np.ndarray,
+    refined_link: np.ndarray | None,
+    canvas: Canvas,
+    page_size: tuple[int, int],
+    options: CraftOptions,
+) -> list[Region]:
+    """Turn one page's score maps into regions in page pixels, in reading order.
+
+    ``page_size`` is ``(width, height)``. Without ``refined_link``: words. With it: lines whose children
+    are the words found with the non-refined affinity.
+    """
+    page_w, page_h = page_size
+    # Heatmap pixels are half canvas pixels; the canvas is the page scaled by ``ratio``.
+    inv = 1 / canvas.ratio
+    o = options
+    words = get_det_boxes(score_text, score_link, o.text_threshold, o.link_threshold, o.low_text, o.poly)
+    word_boxes = adjust_coordinates(words.boxes, inv, inv)
+    word_polys = adjust_coordinates(words.polys, inv, inv)
+    word_keep = _keep(word_boxes, o.min_size)
+    word_regions = [
+        _region(word_boxes[i], word_polys[i], words.scores[i], "word", page_w, page_h)
+        for i in np.flatnonzero(word_keep)
+    ]
+    if refined_link is None:
+        return reading_order(word_regions)
+
+    # The official --refine path forces polygons for the refined (line) boxes.
+    lines = get_det_boxes(score_text, refined_link, o.text_threshold, o.link_threshold, o.low_text, poly=True)
+    line_boxes = adjust_coordinates(lines.boxes, inv, inv)
+    line_polys = adjust_coordinates(lines.polys, inv, inv)
+    line_keep = _keep(line_boxes, o.min_size)
+    owner = _assign_words(words, lines)
+    children: dict[int, list[Region]] = {}
+    orphans: list[Region] = []
+    for region, word_index in zip(word_regions, np.flatnonzero(word_keep).tolist(), strict=True):
+        line = int(owner[word_index])
+        if line >= 0 and line_keep[line]:
+            children.setdefault(line, []).append(region)
+        else:
+            orphans.append(region)
+    line_regions = [
+        _region(line_boxes[i], line_polys[i], lines.scores[i], "line", page_w, page_h).with_(
+            children=tuple(reading_order(children.get(int(i), [])))
+        )
+        for i in np.flatnonzero(line_keep)
+    ]
+    # A word no kept line covers becomes a line of its own, so the output is uniformly line-level.
+    line_regions += [w.with_(level="line", children=(w.with_(order=0),)) for w in orphans]
+    return reading_order(line_regions)
+
+
+class CraftDetector(Detector):
+    """CRAFT text detector (words, or lines with word children when the link refiner is on)."""
+
+    def __init__(self, options: CraftOptions, backend: object) -> None:
+        """Use an already built inference ``backend`` (see :mod:`ocrplug_craft.backends`)."""
+        self.options = options
+        self.backend = backend
+        if options.refiner and not getattr(backend, "has_refiner", False):
+            raise ValueError("refiner: true needs a backend with the link refiner loaded")
+
+    def _canvas(self, page: PageImage) -> Canvas:
+        o = self.options
+        image = page.image
+        if image.ndim == 2:
+            image = np.repeat(image[:, :, None], 3, axis=2)
+        return resize_aspect_ratio(image[:, :, :3], o.canvas_size, o.mag_ratio, target_width=o.width)
+
+    def detect(self, page: PageImage) -> list[Region]:
+        """Regions of one page, in page pixels and reading order."""
+        return self.detect_batch([page])[0]
+
+    def detect_batch(self, pages: Sequence[PageImage]) -> list[list[Region]]:
+        """Detect on several pages; pages whose canvases have the same size share a forward pass."""
+        canvases = [self._canvas(p) for p in pages]
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for i, canvas in enumerate(canvases):
+            groups.setdefault(canvas.image.shape, []).append(i)
+        results: list[list[Region]] = [[] for _ in pages]
+        step = self.options.batch_size
+        for members in groups.values():
+            for start in range(0, len(members), step):
+                chunk = members[start : start + step]
+                maps = self.backend.run(to_batch([canvases[i].image for i in chunk]))  # type: ignore[attr-defined]
+                for j, i in enumerate(chunk):
+                    refined = maps.refined_link[j] if (self.options.refiner and maps.refined_link is not None) else None
+                    results[i] = regions_from_maps(
+                        maps.score_text[j],
+                        maps.score_link[j],
+                        refined,
+                        canvases[i],
+                        (pages[i].width, pages[i].height),
+                        self.options,
+                    )
+        return results
+
+
+def _onnx_cache_path(craft_sha: str, refiner_sha: str | None) -> Path:
+    from ocrplug_craft.weights import weights_home
+
+    name = f"craft-{craft_sha[:16]}" + (f"-refiner-{refiner_sha[:16]}" if refiner_sha else "") + ".onnx"
+    return weights_home() / "onnx" / name
+
+
+def build_detector(options: CraftOptions) -> CraftDetector:
+    """Factory of the ``craft`` component: resolve weights, load the networks, pick the backend."""
+    from ocrplug_craft.weights import resolve_weights
+
+    if options.backend == "onnx" and options.onnx_model:
+        require("onnxruntime", "craft", "onnx")
+        from ocrplug_craft.backends import OnnxBackend
+
+        return CraftDetector(options, OnnxBackend(options.onnx_model, options.device, options.threads))
+
+    require("torch", "craft", "craft")
+    import torch
+
+    from ocrplug_craft.backends import TorchBackend, export_onnx, select_device
+    from ocrplug_craft.net import load_checkpoint
+    from ocrplug_craft.refiner import load_refiner_checkpoint
+
+    if options.threads:
+        torch.set_num_threads(options.threads)
+    craft_w = resolve_weights(options.weights, "craft", "weights")
+    craft_sha = craft_w.verify()
+    refiner_w = resolve_weights(options.refiner_weights, "refiner", "refiner_weights") if options.refiner else None
+    refiner_sha = refiner_w.verify() if refiner_w else None
+    if options.backend == "onnx":
+        require("onnxruntime", "craft", "onnx")
+        from ocrplug_craft.backends import OnnxBackend
+
+        path = _onnx_cache_path(craft_sha, refiner_sha)
+        if not path.is_file():
+            log.info("exporting CRAFT to ONNX at %s (once)", path)
+            refiner = load_refiner_checkpoint(refiner_w.path) if refiner_w else None
+            export_onnx(load_checkpoint(craft_w.path), refiner, path)
+        return CraftDetector(options, OnnxBackend(path, options.device, options.threads))
+    craft = load_checkpoint(craft_w.path)
+    refiner = load_refiner_checkpoint(refiner_w.path) if refiner_w else None
+    device = select_device(options.device)
+    return CraftDetector(options, TorchBackend(craft, refiner, device, options.precision))
