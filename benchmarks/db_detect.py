@@ -1,7 +1,7 @@
 """Benchmark of the ``db`` detector against the other installed detectors on ../shared/eval.
 
 For each detector configuration and set it prints per-page time (wall and process CPU) and the
-ICDAR-style detection scores at IoU 0.5 (one-to-one matching, "do not care" boxes ignored):
+detection scores of the project's ICDAR 2015 matcher (``ocrplug.evaluation``, as ``ocrplug eval``):
 recall, precision and H-mean, plus ``cover`` = share of ground-truth boxes at least half inside one
 detection (a fairer view of a line detector on word ground truth).
 
@@ -16,10 +16,10 @@ figures go to docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +27,14 @@ import cv2
 import numpy as np
 from shapely.geometry import Polygon
 
+from ocrplug.evaluation.dataset import GtRegion, load_dataset
+from ocrplug.evaluation.metrics import LevelScores, score_detection
+from ocrplug.model import PageImage, Region
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("OCRPLUG_SHARED", REPO.parent / "shared")) / "eval"
 # Ground-truth level compared per set: SROIE annotates lines, the others words.
-SETS = {"sroie": "lines", "funsd": "words", "icdar2015": "words"}
+SETS = {"sroie": "line", "funsd": "word", "icdar2015": "word"}
 
 
 def parse_detector(text: str) -> tuple[str, dict[str, object]]:
@@ -55,67 +59,28 @@ def polygon(points: object) -> Polygon:
 class Score:
     """Running totals of one detector on one set."""
 
+    levels: list[LevelScores] = field(default_factory=list)
     gt: int = 0
-    det: int = 0
-    matched: int = 0
     covered: int = 0
     pages: int = 0
     wall: float = 0.0
     cpu: float = 0.0
     worst_wall: float = 0.0
-    per_page: list[float] = field(default_factory=list)
 
-    def add(self, gts: list[Polygon], ignores: list[Polygon], dets: list[Polygon]) -> None:
-        """Match one page's detections to its ground truth and add up the counts."""
-        # Detections mostly inside a "do not care" region neither help nor hurt (ICDAR 2015 rule).
-        kept = []
-        for d in dets:
-            if d.area <= 0:
-                continue
-            if any(d.intersection(g).area / d.area > 0.5 for g in ignores):
-                continue
-            kept.append(d)
-        pairs = []
-        for i, g in enumerate(gts):
-            for j, d in enumerate(kept):
-                if not g.intersects(d):
-                    continue
-                inter = g.intersection(d).area
-                union = g.area + d.area - inter
-                if union > 0 and inter / union >= 0.5:
-                    pairs.append((inter / union, i, j))
-        used_g, used_d = set(), set()
-        for _, i, j in sorted(pairs, reverse=True):
-            if i not in used_g and j not in used_d:
-                used_g.add(i)
-                used_d.add(j)
-        self.gt += len(gts)
-        self.det += len(kept)
-        self.matched += len(used_g)
-        self.covered += sum(1 for g in gts if g.area > 0 and any(g.intersection(d).area / g.area >= 0.5 for d in kept))
+    def add(self, gts: Sequence[GtRegion], dets: Sequence[Region], level: str) -> None:
+        """Score one page with the project's ICDAR 2015 matcher (as ``ocrplug eval``) and count cover."""
+        self.levels.append(score_detection(gts, dets, level))
+        care = [polygon(g.quad) for g in gts if not g.dont_care]
+        outlines = [polygon(d.outline) for d in dets]
+        self.gt += len(care)
+        self.covered += sum(
+            1 for g in care if g.area > 0 and any(g.intersection(d).area / g.area >= 0.5 for d in outlines)
+        )
 
     def row(self) -> tuple[float, float, float, float]:
-        """(recall, precision, H-mean, cover)."""
-        r = self.matched / self.gt if self.gt else 0.0
-        p = self.matched / self.det if self.det else 0.0
-        h = 2 * r * p / (r + p) if r + p else 0.0
-        c = self.covered / self.gt if self.gt else 0.0
-        return r, p, h, c
-
-
-def load_set(name: str, limit: int | None) -> list[tuple[Path, list[Polygon], list[Polygon]]]:
-    """(image path, ground-truth polygons, ignore polygons) of a set, in file order."""
-    root = SHARED / name
-    items = []
-    for ann_path in sorted((root / "annotations").glob("*.json"))[:limit]:
-        ann = json.loads(ann_path.read_text(encoding="utf-8"))
-        gts, ignores = [], []
-        for entry in ann.get(SETS[name]) or []:
-            if entry.get("quad") is None:
-                continue
-            (ignores if entry.get("ignore") else gts).append(polygon(entry["quad"]))
-        items.append((root / "images" / ann["image"], gts, ignores))
-    return items
+        """(recall, precision, H-mean, cover) over all pages so far."""
+        total = LevelScores.total("any", self.levels)
+        return total.recall, total.precision, total.hmean, (self.covered / self.gt if self.gt else 0.0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,7 +96,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     from ocrplug.manager import PluginHost
-    from ocrplug.model import PageImage
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     host = PluginHost()
@@ -160,10 +124,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{'recall':>6} {'prec':>6} {'hmean':>6} {'cover':>6}"
     )
     for set_name in filter(None, args.sets.split(",")):
-        items = load_set(set_name, args.limit)
+        items = load_dataset(SHARED / set_name, args.limit)
+        level = SETS[set_name]
         for text, detector, _ in detectors:
             score = Score()
-            for path, gts, ignores in items:
+            for gt in items:
+                path = gt.image_path
                 bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
                 page = PageImage(image=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), index=0, source=str(path))
                 w0, c0 = time.perf_counter(), time.process_time()
@@ -176,12 +142,12 @@ def main(argv: list[str] | None = None) -> int:
                 # Compare at the level the set annotates: words of line regions when the set has words
                 # and the detector gives them, else the detector's top-level regions.
                 regs = regions
-                if SETS[set_name] == "words":
+                if level == "word":
                     words = [w for r in regions for w in r.words]
                     regs = words or regions
                 elif any(r.level == "block" for r in regions):
                     regs = [ln for r in regions for ln in r.descendants("line")] or regions
-                score.add(gts, ignores, [polygon(r.outline) for r in regs])
+                score.add(gt.regions(level), regs, level)
             r, p, h, c = score.row()
             n = max(score.pages, 1)
             print(

@@ -1,0 +1,290 @@
+"""The ``db`` detector end to end: rendered pages, a real receipt, batching, tiling, options and errors."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from pydantic import ValidationError
+from shapely.geometry import Polygon
+
+from ocrplug.errors import ConfigError, InputError, WeightsError
+from ocrplug.model import PageImage, Region
+from tests.conftest import shared_path
+
+needs_model = pytest.mark.skipif(
+    importlib.util.find_spec("onnxruntime") is None or importlib.util.find_spec("rapidocr") is None,
+    reason="the db extra (onnxruntime, rapidocr) is not installed: pip install 'ocrplug[db]'",
+)
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+LINES = [
+    "Invoice number 2026-0117",
+    "Delivered to: Harbour Street 12",
+    "Qty 3  Item notebook  Price 4.50",
+    "3 x blue notebooks A5",
+    "TOTAL DUE 48.90 EUR",
+    "Thank you for your order!",
+]
+
+
+def iou(a: object, b: object) -> float:
+    """Intersection over union of two outlines (shapely)."""
+    pa, pb = Polygon(np.asarray(a).reshape(-1, 2)), Polygon(np.asarray(b).reshape(-1, 2))
+    union = pa.union(pb).area
+    return pa.intersection(pb).area / union if union else 0.0
+
+
+def recall(gt: list[object], regions: list[Region], threshold: float = 0.5) -> float:
+    """Share of ground-truth boxes matched one-to-one by a detection at IoU >= threshold."""
+    used: set[int] = set()
+    hits = 0
+    for g in gt:
+        scores = [(iou(g, r.quad), k) for k, r in enumerate(regions) if k not in used]
+        best = max(scores, default=(0.0, -1))
+        if best[0] >= threshold:
+            used.add(best[1])
+            hits += 1
+    return hits / len(gt)
+
+
+def render_page(
+    size: tuple[int, int] = (900, 640), font_px: int = 28, lines: list[str] = LINES
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """A white RGB page with one text line per entry, and each line's ink box as a quad."""
+    width, height = size
+    img = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, font_px)
+    boxes = []
+    for k, text in enumerate(lines):
+        x, y = 40 + 23 * (k % 3), 30 + k * int(font_px * 3.2)
+        draw.text((x, y), text, fill=(20, 20, 20), font=font)
+        x0, y0, x1, y1 = draw.textbbox((x, y), text, font=font)
+        boxes.append(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64))
+    return np.asarray(img), boxes
+
+
+@pytest.fixture(scope="module")
+def spec():
+    """The registered ``db`` component."""
+    from ocrplug.manager import PluginHost
+
+    return PluginHost().components("detector")["db"]
+
+
+@pytest.fixture(scope="module")
+def detector(spec):
+    """One detector (one thread: the test machine is shared) for the whole module."""
+    if importlib.util.find_spec("onnxruntime") is None or importlib.util.find_spec("rapidocr") is None:
+        pytest.skip("the db extra (onnxruntime, rapidocr) is not installed: pip install 'ocrplug[db]'")
+    return spec.build(spec.options(threads=1))
+
+
+def _page(image: np.ndarray, index: int = 0) -> PageImage:
+    return PageImage(image=image, index=index, source="test")
+
+
+@needs_model
+def test_finds_every_line_of_a_rendered_page(detector) -> None:
+    image, gt = render_page()
+    regions = detector.detect(_page(image))
+    assert recall(gt, regions) >= 0.83  # 5 of 6 at least; measured 6 of 6
+    assert len(regions) <= len(gt) + 1
+    assert all(r.level == "line" and r.score is not None and 0.6 <= r.score <= 1 for r in regions)
+    # Reading order: numbered 0..n-1, top to bottom on this one-column page.
+    assert [r.order for r in regions] == list(range(len(regions)))
+    centres = [np.mean(r.quad, axis=0)[1] for r in regions]
+    assert centres == sorted(centres)
+
+
+@needs_model
+def test_boxes_are_in_page_pixels_whatever_the_network_resolution(detector, spec) -> None:
+    image, gt = render_page(size=(760, 330), lines=LINES[:3])
+    big = cv2.resize(image, None, fx=1.6, fy=1.6, interpolation=cv2.INTER_CUBIC)
+    gt_big = [g * 1.6 for g in gt]
+    assert recall(gt_big, detector.detect(_page(big))) >= 0.83
+    # Squeezed through a small network input (max_side 640): boxes still land on the full page.
+    small_net = spec.build(spec.options(threads=1, max_side=640))
+    assert recall(gt_big, small_net.detect(_page(big))) >= 0.66
+
+
+@needs_model
+def test_rotated_page_gives_rotated_quads(detector) -> None:
+    image, gt = render_page(lines=LINES[:3])
+    h, w = image.shape[:2]
+    rot = cv2.getRotationMatrix2D((w / 2, h / 2), 12, 1.0)
+    turned = cv2.warpAffine(image, rot, (w, h), borderValue=(255, 255, 255))
+    gt_turned = [cv2.transform(g[None].astype(np.float32), rot)[0] for g in gt]
+    regions = detector.detect(_page(turned))
+    assert recall(gt_turned, regions) >= 0.66
+    tops = [np.subtract(r.quad[1], r.quad[0]) for r in regions]
+    angles = [np.degrees(np.arctan2(t[1], t[0])) for t in tops]
+    assert np.median(angles) == pytest.approx(-12, abs=3)
+
+
+@needs_model
+def test_poly_boxes_carry_an_outline_around_the_quad_area(spec) -> None:
+    image, gt = render_page(lines=LINES[:2])
+    poly = spec.build(spec.options(threads=1, box_type="poly"))
+    regions = poly.detect(_page(image))
+    assert recall(gt, regions) == 1.0
+    for r in regions:
+        assert r.polygon is not None and len(r.polygon) >= 4
+        assert iou(r.polygon, r.quad) > 0.7
+
+
+@needs_model
+def test_batch_gives_the_same_regions_as_single_pages(spec) -> None:
+    # Small pages, no enlarging (limit 'max'), two per network call: the third page has its own size.
+    detector = spec.build(spec.options(threads=1, limit_type="max", limit_side_len=1024, batch_size=2))
+    a, _ = render_page(size=(760, 330), lines=LINES[:3])
+    b, _ = render_page(size=(760, 330), lines=LINES[3:])
+    c, _ = render_page(size=(600, 240), lines=LINES[1:3])
+    pages = [_page(a, 0), _page(b, 1), _page(c, 2), _page(a, 3)]
+    batched = detector.detect_batch(pages)
+    single = [detector.detect(p) for p in pages]
+    assert all(len(x) >= 2 for x in single)
+    assert [len(x) for x in batched] == [len(x) for x in single]
+    for got, want in zip(batched, single, strict=True):
+        for r, s in zip(got, want, strict=True):
+            assert np.abs(np.subtract(r.quad, s.quad)).max() < 1.0
+    assert detector.detect_batch([]) == []
+
+
+@needs_model
+def test_tiles_keep_small_text_that_downscaling_loses(spec) -> None:
+    # A long strip of small (11 px) text: squeezing it to 512 px makes the text 3 px high.
+    words = [f"tiny print line {k} with some words" for k in range(8)]
+    image, gt = render_page(size=(1800, 420), font_px=11, lines=words)
+    squeezed = spec.build(spec.options(threads=1, max_side=512, limit_side_len=32))
+    tiled = spec.build(spec.options(threads=1, max_side=1800, tile_size=512, tile_overlap=96, batch_size=2))
+    whole = spec.build(spec.options(threads=1, max_side=1800))
+    lost = recall(gt, squeezed.detect(_page(image)))
+    found_tiled = recall(gt, tiled.detect(_page(image)))
+    found_whole = recall(gt, whole.detect(_page(image)))
+    assert lost <= 0.5
+    assert found_tiled >= 0.85 and found_whole >= 0.85
+
+
+@needs_model
+def test_real_receipt_lines(detector) -> None:
+    """SROIE receipt 000 (463 x 1013): line recall at IoU 0.5 against its annotated lines."""
+    ann_path = shared_path("eval", "sroie", "annotations", "000.json")
+    ann = json.loads(ann_path.read_text(encoding="utf-8"))
+    bgr = cv2.imread(str(ann_path.parent.parent / "images" / ann["image"]))
+    gt = [np.array(line["quad"], dtype=np.float64) for line in ann["lines"] if line["quad"]]
+    regions = detector.detect(_page(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)))
+    assert recall(gt, regions) >= 0.8  # measured 1.0 (44 of 44, 45 boxes)
+    assert len(regions) <= len(gt) * 1.2
+
+
+@needs_model
+def test_real_form_words_fall_inside_lines(detector) -> None:
+    """FUNSD form 82092117: nearly every annotated word lies inside one detected line."""
+    ann_path = shared_path("eval", "funsd", "annotations", "82092117.json")
+    ann = json.loads(ann_path.read_text(encoding="utf-8"))
+    bgr = cv2.imread(str(ann_path.parent.parent / "images" / ann["image"]))
+    regions = detector.detect(_page(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)))
+    lines = [Polygon(r.quad) for r in regions]
+    words = [Polygon(w["quad"]) for w in ann["words"] if w["quad"] and not w.get("ignore")]
+    inside = sum(1 for w in words if any(w.intersection(ln).area >= 0.5 * w.area for ln in lines))
+    assert inside / len(words) >= 0.85
+
+
+@needs_model
+def test_blank_and_grey_pages(detector) -> None:
+    assert detector.detect(_page(np.full((300, 400, 3), 255, np.uint8))) == []
+    image, gt = render_page(lines=LINES[:2])
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    assert recall(gt, detector.detect(_page(grey))) == 1.0
+
+
+@needs_model
+def test_bad_page_images_are_input_errors(detector) -> None:
+    with pytest.raises(InputError, match="uint8"):
+        detector.detect(_page(np.zeros((50, 50, 3), np.float32)))
+    with pytest.raises(InputError, match="shape"):
+        detector.detect(_page(np.zeros((50, 50, 2), np.uint8)))
+
+
+def test_missing_model_file_is_a_weights_error_naming_it(spec, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "det.onnx"
+    with pytest.raises(WeightsError, match=str(missing)):
+        spec.build(spec.options(model=str(missing)))
+
+
+@needs_model
+def test_corrupt_model_file_is_a_weights_error_naming_it(spec, tmp_path: Path) -> None:
+    bad = tmp_path / "det.onnx"
+    bad.write_bytes(b"this is not an onnx graph" * 10)
+    with pytest.raises(WeightsError, match=str(bad)):
+        spec.build(spec.options(model=str(bad)))
+
+
+@needs_model
+def test_default_model_checksum_is_checked(monkeypatch, tmp_path: Path) -> None:
+    from ocrplug_db import model as db_model
+
+    fake = tmp_path / db_model.DEFAULT_MODEL_NAME
+    fake.write_bytes(b"truncated download")
+    monkeypatch.setattr(db_model, "default_model_path", lambda: fake)
+    with pytest.raises(WeightsError, match="corrupt"):
+        db_model.load_model(None)
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"thresh": 1.5}, "thresh"),
+        ({"box_thresh": -0.1}, "box_thresh"),
+        ({"unclip_ratio": 0}, "unclip_ratio"),
+        ({"limit_type": "avg"}, "limit_type"),
+        ({"score_mode": "exact"}, "score_mode"),
+        ({"box_type": "circle"}, "box_type"),
+        ({"max_side": 16}, "max_side"),
+        ({"max_candidates": 0}, "max_candidates"),
+        ({"min_size": -1}, "min_size"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"threads": -2}, "threads"),
+        ({"treshold": 0.3}, "treshold"),
+        ({"tile_size": 500}, "tile_size"),
+        ({"tile_size": 512, "tile_overlap": 256}, "tile_overlap"),
+    ],
+)
+def test_bad_options_are_refused_naming_the_option(spec, options: dict, field: str) -> None:
+    with pytest.raises(ValidationError, match=field):
+        spec.options(**options)
+
+
+def test_pipeline_config_errors_name_the_key() -> None:
+    from ocrplug.pipeline import Pipeline
+
+    with pytest.raises(ConfigError, match="thresh"):
+        Pipeline.from_dict({"detector": {"name": "db", "options": {"thresh": 2}}})
+
+
+@needs_model
+def test_pipeline_runs_db_end_to_end(tmp_path: Path) -> None:
+    from ocrplug.pipeline import Pipeline
+
+    image, gt = render_page(lines=LINES[:4])
+    path = tmp_path / "page.png"
+    cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    pipeline = Pipeline.from_dict(
+        {
+            "detector": {"name": "db", "options": {"threads": 1}},
+            "renderers": [{"name": "json"}],
+            "output": {"dir": str(tmp_path / "out")},
+        }
+    )
+    doc = pipeline.run(path, out_dir=tmp_path / "out")
+    (page,) = doc.pages
+    assert recall(gt, list(page.regions)) >= 0.75
+    written = json.loads((tmp_path / "out" / "page.json").read_text(encoding="utf-8"))
+    assert len(written["pages"][0]["regions"]) == len(page.regions)

@@ -1,0 +1,67 @@
+"""DB pre-processing: resolution choice, tiling plan, batch layout (no model)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from ocrplug_db.preprocess import pad_size, plan_tiles, resize_page, target_size, to_batch
+
+
+def test_min_limit_enlarges_small_pages_and_max_side_caps_large_ones() -> None:
+    assert target_size(368, 500, 736, "min", 2000) == (736, 1000)
+    assert target_size(1000, 800, 736, "min", 2000) == (1000, 800)
+    assert target_size(7016, 4961, 736, "min", 2000) == (2000, 1414)
+    # An elongated strip: enlarged for its short side, then capped by max_side.
+    assert target_size(100, 3000, 736, "min", 2560) == (85, 2560)
+
+
+def test_max_limit_shrinks_only_large_pages() -> None:
+    assert target_size(2000, 1000, 960, "max", 4000) == (960, 480)
+    assert target_size(500, 300, 960, "max", 4000) == (500, 300)
+
+
+def test_pad_size_is_the_next_multiple_of_32() -> None:
+    assert [pad_size(n) for n in (1, 32, 33, 736, 1414)] == [32, 32, 64, 736, 1440]
+
+
+@pytest.mark.parametrize(
+    ("h", "w", "tile", "overlap"), [(1000, 700, 256, 64), (2000, 1414, 1024, 128), (300, 5000, 512, 0)]
+)
+def test_tile_cores_cover_the_page_exactly_once(h: int, w: int, tile: int, overlap: int) -> None:
+    tiles = plan_tiles(h, w, tile, overlap)
+    hits = np.zeros((h, w), np.int32)
+    for t in tiles:
+        assert t.y1 - t.y0 == min(tile, h) and t.x1 - t.x0 == min(tile, w)  # all batchable together
+        assert t.y0 <= t.keep_y0 < t.keep_y1 <= t.y1 and t.x0 <= t.keep_x0 < t.keep_x1 <= t.x1
+        # Inner edges of a core keep at least overlap/2 of context.
+        if t.keep_y0 > 0:
+            assert t.keep_y0 - t.y0 >= overlap // 2
+        if t.keep_x1 < w:
+            assert t.x1 - t.keep_x1 >= overlap // 2
+        hits[t.keep_y0 : t.keep_y1, t.keep_x0 : t.keep_x1] += 1
+    assert (hits == 1).all()
+
+
+def test_small_page_is_one_tile_and_bad_overlap_is_refused() -> None:
+    assert len(plan_tiles(200, 300, 512, 64)) == 1
+    with pytest.raises(ValueError, match="overlap"):
+        plan_tiles(2000, 2000, 256, 128)
+
+
+def test_batch_is_bgr_normalised_and_zero_padded() -> None:
+    img = np.zeros((40, 50, 3), np.uint8)
+    img[..., 0] = 255  # red
+    batch = to_batch([img, img[:20, :30]], 64, 64)
+    assert batch.shape == (2, 3, 64, 64) and batch.dtype == np.float32
+    # BGR order: red lands in the last plane, at +1; blue and green at -1.
+    assert batch[0, 2, :40, :50] == pytest.approx(1.0)
+    assert batch[0, 0, :40, :50] == pytest.approx(-1.0)
+    assert (batch[0, :, 40:, :] == 0).all() and (batch[1, :, 20:, :] == 0).all() and (batch[1, :, :, 30:] == 0).all()
+    with pytest.raises(ValueError, match="does not fit"):
+        to_batch([img], 32, 64)
+
+
+def test_resize_keeps_the_image_when_the_size_is_unchanged() -> None:
+    img = np.zeros((10, 20, 3), np.uint8)
+    assert resize_page(img, (10, 20)) is img
+    assert resize_page(img, (5, 10)).shape == (5, 10, 3)
