@@ -7,6 +7,7 @@ is loaded, the refined affinity. Heavy imports happen in the constructors.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ import numpy as np
 
 from ocrplug.errors import ConfigError, WeightsError
 
-__all__ = ["Backend", "Maps", "OnnxBackend", "TorchBackend", "export_onnx", "select_device"]
+__all__ = ["Backend", "Maps", "OnnxBackend", "TorchBackend", "export_onnx", "fuse_conv_bn", "select_device"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,26 @@ def select_device(name: str) -> str:
     return name
 
 
+def fuse_conv_bn(net: Any) -> Any:
+    """A copy of ``net`` in eval mode with every ``Conv2d`` directly followed by a ``BatchNorm2d`` fused."""
+    import copy
+
+    from torch import nn
+    from torch.nn.utils.fusion import fuse_conv_bn_eval
+
+    net = copy.deepcopy(net).eval()
+    for module in net.modules():
+        if not isinstance(module, nn.Sequential):
+            continue
+        names = list(module._modules)
+        for a, b in itertools.pairwise(names):
+            conv, bn = module._modules[a], module._modules[b]
+            if isinstance(conv, nn.Conv2d) and isinstance(bn, nn.BatchNorm2d):
+                module._modules[a] = fuse_conv_bn_eval(conv, bn)
+                module._modules[b] = nn.Identity()
+    return net
+
+
 class TorchBackend:
     """torch inference: eval mode, ``torch.inference_mode``, channels-last, fp16 on CUDA when asked."""
 
@@ -59,8 +80,13 @@ class TorchBackend:
         device: str = "cpu",
         precision: str = "auto",
         channels_last: bool = True,
+        fuse: bool = True,
     ) -> None:
-        """Move the networks to ``device``; ``precision`` 'auto' means fp16 on CUDA, fp32 on CPU."""
+        """Move the networks to ``device``; ``precision`` 'auto' means fp16 on CUDA, fp32 on CPU.
+
+        ``fuse`` folds each eval-mode BatchNorm into the convolution before it (a copy; the given modules
+        are not changed): the same function with one pass less over every feature map.
+        """
         import torch
 
         self.device = torch.device(device)
@@ -69,10 +95,13 @@ class TorchBackend:
             raise ConfigError("precision: 'fp16' is only supported on CUDA devices")
         self.dtype = torch.float16 if half else torch.float32
         self.memory_format = torch.channels_last if channels_last else torch.contiguous_format
-        self.craft = craft.eval().to(self.device, self.dtype, memory_format=self.memory_format)
-        self.refiner = (
-            None if refiner is None else refiner.eval().to(self.device, self.dtype, memory_format=self.memory_format)
-        )
+
+        def prepare(net: Any) -> Any:
+            net = fuse_conv_bn(net) if fuse else net.eval()
+            return net.to(self.device, self.dtype, memory_format=self.memory_format)
+
+        self.craft = prepare(craft)
+        self.refiner = None if refiner is None else prepare(refiner)
         self.has_refiner = self.refiner is not None
 
     def run(self, batch: np.ndarray) -> Maps:

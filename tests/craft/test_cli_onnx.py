@@ -95,3 +95,15 @@ def test_detector_with_onnx_backend_matches_torch_backend(plugin_host, tmp_path,
     assert len(ours) == len(via_onnx) > 0
     for a, b in zip(ours, via_onnx, strict=True):
         assert np.allclose(a.quad, b.quad, atol=1.0)
+
+
+def test_torch_backend_fused_channels_last_matches_official_maps() -> None:
+    craft, refiner = vectors.networks()
+    stored = vectors.load_npz("net_page_480x640_c512.npz")
+    backend = TorchBackend(craft, refiner, "cpu")  # BN fused into the convolutions, channels-last
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in backend.craft.modules())
+    assert any(isinstance(m, torch.nn.BatchNorm2d) for m in craft.modules()), "the given module is unchanged"
+    maps = backend.run(normalize(stored["resized_uint8"])[None])
+    for name in ("score_text", "score_link", "refined_link"):
+        ref = stored[name]
+        assert np.abs(getattr(maps, name)[0] - ref).max() <= 1e-4 * float(ref.max() - ref.min())

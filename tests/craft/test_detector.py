@@ -128,7 +128,7 @@ def test_official_weights_give_the_official_boxes_through_the_component(plugin_h
 def test_batching_width_and_min_size(plugin_host, lite) -> None:
     spec = plugin_host.components("detector")["craft"]
     base = dict(weights=str(lite[0]), device="cpu", link_threshold=1.0)
-    detector = spec.build(CraftOptions(**base, canvas_size=320))
+    detector = spec.build(CraftOptions(**base, canvas_size=224))
     small, page = _page("img_small_300x200.png").image, _page("img_page_480x640.png").image
     images = [small, small[::-1, ::-1].copy(), page[:200, :300].copy(), page[200:440, :180].copy()]
     pages = [PageImage(image, i, "x") for i, image in enumerate(images)]
@@ -145,7 +145,7 @@ def test_batching_width_and_min_size(plugin_host, lite) -> None:
             assert 0 <= x0 <= x1 <= page.width and 0 <= y0 <= y1 <= page.height and 0 <= r.score <= 1
     # min_size drops small regions, in page pixels.
     sizes = [max(r.bbox[2] - r.bbox[0], r.bbox[3] - r.bbox[1]) for r in batched[0]]
-    big = spec.build(CraftOptions(**base, canvas_size=320, min_size=int(np.median(sizes)) + 1)).detect(pages[0])
+    big = spec.build(CraftOptions(**base, canvas_size=224, min_size=int(np.median(sizes)) + 1)).detect(pages[0])
     assert 0 < len(batched[0]) and len(big) < len(batched[0])
     # width replaces mag_ratio: the canvas follows the requested width.
     assert spec.build(CraftOptions(**base, width=64))._canvas(pages[0]).target_hw == (42, 64)
