@@ -199,7 +199,7 @@ def resolve_weights(value: str, kind: Kind, option: str = "weights") -> Resolved
                 f"{option}: shipped weights {value!r} are missing from the package: {path} (reinstall ocrplug)"
             )
         raise WeightsError(
-            f"{option}: weights {value!r} not found: expected the file {spec.filename} at {path}. "
+            f"{option}: {value!r} not found: expected the file {spec.filename} at {path}. "
             f"Download it from {spec.source} and put it there (the folder is $OCRPLUG_HOME/weights when "
             f"OCRPLUG_HOME is set, else the platform cache directory), or give a file path as `{option}:`."
         )
