@@ -1,0 +1,70 @@
+"""``ocrplug craft train --config train.yaml``: the training sub-command, wired by the craft CLI.
+
+``add_train_command(subparsers)`` adds the ``train`` parser to the ``ocrplug craft`` sub-parsers;
+``run_train(args)`` runs it and returns the exit code. ``python -m ocrplug_craft.training.cli`` runs the
+same command without the host CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from typing import Any
+
+__all__ = ["add_train_command", "main", "run_train"]
+
+
+def add_train_command(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``train`` to an ``argparse`` sub-parsers object and return its parser."""
+    p = subparsers.add_parser(
+        "train",
+        help="train a CRAFT model on synthetic documents (+ weak supervision on real word boxes)",
+        description="Train CRAFT as configured in a YAML file (see docs/model-card-craft-lite.md). "
+        "A run resumes from OUTPUT_DIR/last.pt when present.",
+    )
+    p.add_argument("--config", required=True, help="training config (YAML)")
+    p.add_argument("--output-dir", help="override output_dir of the config")
+    p.add_argument("--steps", type=int, help="override steps of the config")
+    p.add_argument("--max-minutes", type=float, help="override max_minutes of the config")
+    p.add_argument("--no-resume", action="store_true", help="start from scratch even if a checkpoint exists")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (log lines only)")
+    p.set_defaults(craft_train=run_train)
+    return p
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Load the config, apply command-line overrides, train, print the summary as JSON; exit code 0."""
+    from ocrplug_craft.training.train import load_config, train
+
+    overrides: dict[str, Any] = {}
+    if args.output_dir:
+        overrides["output_dir"] = args.output_dir
+    if args.steps is not None:
+        overrides["steps"] = args.steps
+    if args.max_minutes is not None:
+        overrides["max_minutes"] = args.max_minutes
+    if args.no_progress:
+        overrides["progress"] = False
+    cfg = load_config(args.config, overrides)
+    summary = train(cfg, resume=not args.no_resume)
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stand-alone entry point: ``python -m ocrplug_craft.training.cli train --config ...``."""
+    from ocrplug.errors import OcrplugError
+
+    parser = argparse.ArgumentParser(prog="ocrplug-craft-train")
+    add_train_command(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.craft_train(args)
+    except OcrplugError as exc:
+        parser.exit(exc.exit_code, f"error: {exc}\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

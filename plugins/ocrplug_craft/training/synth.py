@@ -1,0 +1,666 @@
+"""Synthetic document generator with exact character quadrilaterals, for CRAFT training.
+
+Each sample is a page (or a crop of one) with text laid out like a document: paragraphs, forms with
+labels and rules, tables with grid lines, receipts in monospace, and sparse large words. Fonts come from
+the Debian ``fonts-*`` packages (DejaVu, Liberation, FreeFont, Noto). No handwriting font is installed by
+the set-up, so a "handwriting-like" style is imitated with italic/oblique faces drawn one character at a
+time with baseline, size and spacing jitter.
+
+The whole page then goes through a slight perspective/rotation warp (applied to the image and to every
+quadrilateral with the same homography), a paper-like background, blur, noise and JPEG artefacts.
+Everything is drawn from one ``numpy.random.Generator``, so a seed gives the same sample on every run.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+__all__ = [
+    "FONT_DIRS",
+    "FontFace",
+    "SynthSample",
+    "available_fonts",
+    "generate_page",
+    "sample_seed",
+]
+
+FONT_DIRS = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/truetype/liberation",
+    "/usr/share/fonts/truetype/freefont",
+    "/usr/share/fonts/truetype/noto",
+)
+
+# Latin-script faces only: the generator writes Latin text, and e.g. NotoSansArabic has no Latin glyphs.
+_FONT_PREFIXES = (
+    "DejaVuSans", "DejaVuSerif", "Liberation", "FreeSans", "FreeSerif", "FreeMono",
+    "NotoSans-", "NotoSerif-", "NotoSansDisplay-", "NotoSerifDisplay-", "NotoSansMono-",
+)
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One font file and the style families it belongs to (used to pick fonts per layout)."""
+
+    path: str
+    mono: bool
+    italic: bool
+    bold: bool
+
+
+@dataclass(frozen=True)
+class SynthSample:
+    """A synthetic image with its ground truth.
+
+    ``char_quads``: (N, 4, 2) float32 corners of every character in image pixels, clockwise from the
+    top-left corner of the glyph as read. ``char_word``: (N,) index into ``words`` of each character.
+    ``word_quads``: (M, 4, 2) float32, one quad per word (same corner order). Characters are listed word
+    by word, in reading order inside each word, which is what the affinity ground truth relies on.
+    """
+
+    image: np.ndarray
+    char_quads: np.ndarray
+    char_word: np.ndarray
+    words: tuple[str, ...]
+    word_quads: np.ndarray
+
+
+def available_fonts(dirs: Sequence[str] = FONT_DIRS) -> list[FontFace]:
+    """Latin-script TrueType fonts found under ``dirs``, sorted by path (stable across runs)."""
+    faces = []
+    for d in dirs:
+        for path in sorted(Path(d).glob("*.ttf")) if Path(d).is_dir() else []:
+            name = path.name
+            if not name.startswith(_FONT_PREFIXES) or "MathTeX" in name or "ExtraLight" in name:
+                continue
+            low = name.lower()
+            faces.append(
+                FontFace(
+                    path=str(path),
+                    mono="mono" in low,
+                    italic="italic" in low or "oblique" in low,
+                    bold="bold" in low,
+                )
+            )
+    return sorted(faces, key=lambda f: f.path)
+
+
+@functools.lru_cache(maxsize=512)
+def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    # BASIC layout: glyph advances are then exactly font.getlength(prefix), which is how character
+    # positions are computed below (raqm's shaping could move glyphs by kerning).
+    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
+
+
+def sample_seed(seed: int, index: int) -> int:
+    """Seed of sample ``index`` of a run seeded with ``seed``: independent streams, resumable anywhere."""
+    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
+
+
+# ---------------------------------------------------------------------------------------------- text
+
+_WORDS = (
+    "the of and to in for is on that by this with you it not or be are from at as your all have new more an "
+    "was we will home can us about if page my has search free but our one other do no information time they "
+    "site he up may what which their news out use any there see only so his when contact here business who "
+    "web also now help get view online first am been would how were me services some these click its like "
+    "service than find price date back top people had list name just over state year day into email two "
+    "health world next used go work last most products music buy data make them should product system post "
+    "her city add policy number such please available copyright support message after best software then "
+    "jan good video well where info rights public books high school through each links she review years "
+    "order very privacy book items company read group need many user said does set under general research "
+    "university january mail full map reviews program life know games way days management part could great "
+    "united hotel real item international center ebay must store travel comments made development report off "
+    "member details line terms before hotels did send right type because local those using results office "
+    "education national car design take posted internet address community within states area want phone "
+    "shipping reserved subject between forum family long based code show even black check special prices "
+    "website index being women much sign file link open today technology south case project same pages uk "
+    "version section own found sports house related security both county american photo game members power "
+    "while care network down computer systems three total place end following download him without per access "
+    "think north resources current posts big media law control water history pictures size art personal "
+    "since including guide shop directory board location change white text small rating rate government "
+    "children during usa return students shopping account times sites level digital profile previous form "
+    "events love old john main call hours image department title description non insurance another why shall "
+    "property class still money quality every listing content country private little visit save tools low "
+    "reply customer december compare movies include college value article york man card jobs provide food "
+    "source author different press learn sale around print course job canada process teen room stock training "
+    "too credit point join science men categories advanced west sales look english left team estate box "
+    "conditions select windows photos gay thread week category note live large gallery table register however "
+    "june october november market library really action start series model features air industry plan human "
+    "provided tv yes required second hot accessories cost movie forums march la september better say questions "
+    "july going medical test friend come dec server pc study application cart staff articles san feedback "
+    "again play looking issues april never users complete street topic comment financial things working "
+    "against standard tax person below mobile less got blog party payment equipment login student let "
+    "programs offers legal above recent park stores side act problem red give memory performance social "
+    "august quote language story sell options experience rates create key body young america important field "
+    "few east paper single age activities club example girls additional password latest something road gift "
+    "question changes night ca hard texas oct pay four poker status browse issue range building seller court "
+    "february always result audio light write war nov offer blue groups al easy given files event release "
+    "analysis request fax china making picture needs possible might professional yet month major star areas "
+    "future space committee hand sun cards problems london washington meeting rss become interest id child "
+    "keep enter california share similar garden schools million added reference companies listed baby "
+    "learning energy run delivery net popular term film stories put computers journal reports co try welcome "
+    "central images president notice god original head radio until cell color self council away includes "
+    "track australia discussion archive once others entertainment agreement format least society months log "
+    "safety friends sure faq trade edition cars messages marketing tell further updated association able "
+    "having provides david fun already green studies close common drive specific several gold feb living sep "
+    "collection called short arts lot ask display limited powered solutions means director daily beach past "
+    "natural whether due et electronics five upon period planning database says official weather mar land "
+    "average done technical window france pro region island record direct microsoft conference environment "
+    "records st district calendar costs style url front statement update parts aug ever downloads early miles "
+    "sound resource present applications either ago document word works material bill apr written talk "
+    "federal hosting rules final adult tickets thing centre requirements via cheap kids finance true minutes "
+    "else mark third rock gifts europe reading topics bad individual tips plus auto cover usually edit "
+    "together videos percent fast function fact unit getting global tech meet far economic en player projects "
+    "lyrics often subscribe submit germany amount watch included feel though bank risk thanks everything deals "
+    "various words linux jul production commercial james weight town heart advertising received choose treatment "
+    "newsletter archives points knowledge magazine error camera jun girl currently construction toys registered "
+    "clear golf receive domain methods chapter makes protection policies loan wide beauty manager india position "
+    "taken sort listings models michael known half cases step engineering florida simple quick none wireless "
+    "license paul friday lake whole annual published later basic sony shows corporate google church method "
+    "purchase customers active response practice hardware figure materials fire holiday chat enough designed "
+    "along among death writing speed html countries loss face brand discount higher effects created remember "
+    "standards oil bit yellow political increase advertise kingdom base near environmental thought stuff french "
+    "storage oh japan doing loans shoes entry stay nature orders availability africa summary turn mean growth "
+    "notes agency king monday european activity copy although drug pics western income force cash employment "
+    "overall bay river commission ad package contents seen players engine port album regional stop supplies "
+    "started administration bar institute views plans double dog build screen exchange types soon sponsored "
+    "lines electronic continue across benefits needed season apply someone held ny anything printer condition "
+    "effective believe organization effect asked eur mind sunday selection casino pdf lost tour menu volume "
+    "cross anyone mortgage hope silver corporation wish inside solution mature role rather weeks addition came "
+    "supply nothing certain usr executive running lower necessary union jewelry according dc clothing mon com "
+    "particular fine names robert homepage hour gas skills six bush islands advice career military rental "
+    "decision leave british teens pre huge sat woman facilities zip bid kind sellers middle move cable "
+    "opportunities taking values division coming tuesday object lesbian appropriate machine logo length actually "
+    "nice score statistics client ok returns capital follow sample investment sent shown saturday christmas "
+    "england culture band flash ms lead george choice went starting registration fri thursday courses consumer "
+    "hi airport foreign artist outside furniture levels channel letter mode phones ideas wednesday structure "
+    "fund summer allow degree contract button releases wed homes super male matter custom virginia almost took "
+    "located multiple asian distribution editor inn industrial cause potential song cnet ltd los hp focus late "
+    "fall featured idea rooms female responsible inc communications win associated thomas primary cancer "
+    "numbers reason tool browser spring foundation answer voice eg friendly schedule documents communication "
+    "purpose feature bed comes police everyone independent ip approach cameras brown physical operating hill "
+    "maps medicine deal hold ratings chicago forms glass happy tue smith wanted developed thank safe unique "
+    "survey prior telephone sport ready feed animal sources mexico population pa regular secure navigation "
+    "operations therefore simply evidence station christian round paypal favorite understand option master "
+    "valley recently probably thu rentals sea built publications blood cut worldwide improve connection "
+    "publisher hall larger anti networks earth parents nokia impact transfer introduction kitchen strong tel "
+    "carolina wedding properties hospital ground overview ship accommodation owners disease tx excellent paid "
+    "italy perfect hair opportunity kit classic basis command cities william express anal award distance tree "
+    "peter assessment ensure thus wall ie involved el extra especially interface pussy partners budget rated "
+    "guides success maximum ma operation existing quite selected boy amazon patients restaurants beautiful "
+    "warning wine locations horse vote forward flowers stars significant lists technologies owner retail animals "
+    "useful directly manufacturer ways est son providing rule mac housing takes iii gmt bring catalog searches "
+    "max trying mother authority considered told xml traffic programme joined input strategy feet agent valid "
+    "bin modern senior ireland teaching door grand testing trial charge units instead canadian cool normal "
+    "wrote enterprise ships entire educational md leading metal positive fl fitness chinese opinion mb asia "
+    "football abstract uses output funds mr greater likely develop employees artists alternative processing "
+    "responsibility resolution java guest seems publication pass relations trust van contains session multi "
+    "photography republic fees components vacation century academic assistance completed skin graphics indian "
+    "prev ads mary il expected ring grade dating pacific mountain organizations pop filter mailing vehicle "
+    "longer consider int northern behind panel floor german buying match proposed default require iraq boys "
+    "outdoor deep morning otherwise allows rest protein plant reported hit transportation mm pool mini politics "
+    "partner disclaimer authors boards faculty parties fish membership mission eye string sense modified pack "
+    "released stage internal goods recommended born unless richard detailed japanese race approved background "
+    "target except character usb maintenance ability maybe functions ed moving brands places php pretty "
+    "trademarks phentermine spain southern yourself etc winter battery youth pressure submitted boston debt "
+    "keywords medium television interested core break purposes throughout sets dance wood msn itself defined "
+    "papers playing awards fee studio reader virtual device established answers rent las remote dark external"
+).split()
+
+_PUNCT_AFTER = (",", ".", ":", ";", ")", "?", "!", "%")
+
+
+def _random_word(rng: np.random.Generator) -> str:
+    """A document-like token: dictionary word, number, amount, date, code, with case and punctuation."""
+    kind = rng.random()
+    if kind < 0.62:
+        w = _WORDS[int(rng.integers(len(_WORDS)))]
+        case = rng.random()
+        if case < 0.18:
+            w = w.upper()
+        elif case < 0.5:
+            w = w.capitalize()
+    elif kind < 0.74:
+        w = str(int(rng.integers(0, 10 ** int(rng.integers(1, 7)))))
+    elif kind < 0.82:
+        w = f"{'$' if rng.random() < 0.5 else ''}{rng.integers(0, 9999)}.{rng.integers(0, 100):02d}"
+    elif kind < 0.88:
+        sep = "/-."[int(rng.integers(3))]
+        w = f"{rng.integers(1, 32):02d}{sep}{rng.integers(1, 13):02d}{sep}{rng.integers(1950, 2030)}"
+    elif kind < 0.95:
+        letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        n = int(rng.integers(1, 4))
+        w = "".join(letters[int(i)] for i in rng.integers(0, 26, n)) + "-" + str(int(rng.integers(10, 99999)))
+    else:
+        alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789#&@*+=/"
+        w = "".join(alphabet[int(i)] for i in rng.integers(0, len(alphabet), int(rng.integers(1, 9))))
+    if rng.random() < 0.12:
+        w += _PUNCT_AFTER[int(rng.integers(len(_PUNCT_AFTER)))]
+    if rng.random() < 0.03:
+        w = "(" + w
+    return w
+
+
+# ---------------------------------------------------------------------------------------------- layout
+
+
+class _Canvas:
+    """Ink layers of a page being laid out, and the ground truth recorded while drawing."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width = width
+        self.height = height
+        self.text = Image.new("L", (width, height), 0)
+        self.rules = Image.new("L", (width, height), 0)
+        self.text_draw = ImageDraw.Draw(self.text)
+        self.rule_draw = ImageDraw.Draw(self.rules)
+        self.char_boxes: list[tuple[float, float, float, float]] = []
+        self.char_word: list[int] = []
+        self.words: list[str] = []
+        self.word_boxes: list[tuple[float, float, float, float]] = []
+
+    def draw_word(
+        self, x: float, y: float, word: str, font: ImageFont.FreeTypeFont, rng: np.random.Generator | None = None
+    ) -> float:
+        """Draw ``word`` with its top-left at (x, y) and record its glyph boxes; return its advance width.
+
+        With ``rng`` the characters are drawn one by one with baseline/size jitter (handwriting-like).
+        Words whose glyph boxes would leave the canvas are not drawn (partial words have no clean GT).
+        """
+        boxes = []
+        if rng is None:
+            for i, ch in enumerate(word):
+                if ch.isspace():
+                    continue
+                off = font.getlength(word[:i])
+                left, top, right, bottom = font.getbbox(ch)
+                boxes.append((x + off + left, y + top, x + off + right, y + bottom, ch, None, 0.0, 0.0))
+            advance = font.getlength(word)
+        else:
+            cx = 0.0
+            size = font.size
+            for ch in word:
+                f = _font(font.path, max(6, round(size * rng.uniform(0.9, 1.1))))
+                dy = rng.normal(0.0, 0.05 * size)
+                left, top, right, bottom = f.getbbox(ch)
+                boxes.append((x + cx + left, y + dy + top, x + cx + right, y + dy + bottom, ch, f, cx, dy))
+                cx += f.getlength(ch) * rng.uniform(0.92, 1.08)
+            advance = cx
+        boxes = [b for b in boxes if b[2] > b[0] and b[3] > b[1]]
+        if not boxes:
+            return advance
+        x0 = min(b[0] for b in boxes)
+        y0 = min(b[1] for b in boxes)
+        x1 = max(b[2] for b in boxes)
+        y1 = max(b[3] for b in boxes)
+        if x0 < 1 or y0 < 1 or x1 > self.width - 1 or y1 > self.height - 1:
+            return advance
+        if rng is None:
+            self.text_draw.text((x, y), word, font=font, fill=255)
+        else:
+            for b in boxes:
+                self.text_draw.text((x + b[6], y + b[7]), b[4], font=b[5], fill=255)
+        index = len(self.words)
+        self.words.append(word)
+        self.word_boxes.append((x0, y0, x1, y1))
+        for b in boxes:
+            self.char_boxes.append(b[:4])
+            self.char_word.append(index)
+        return advance
+
+
+def _pick_font(rng: np.random.Generator, fonts: Sequence[FontFace], *, mono: bool | None = None,
+               italic: bool | None = None, bold: bool | None = None) -> FontFace:
+    pool = [
+        f for f in fonts
+        if (mono is None or f.mono == mono) and (italic is None or f.italic == italic) and (bold is None or f.bold == bold)
+    ]
+    pool = pool or list(fonts)
+    return pool[int(rng.integers(len(pool)))]
+
+
+def _font_size(rng: np.random.Generator, lo: float, hi: float) -> int:
+    # Log-uniform: small print is as common as headings in documents.
+    return round(np.exp(rng.uniform(np.log(lo), np.log(hi))))
+
+
+def _layout_paragraphs(c: _Canvas, rng: np.random.Generator, fonts: Sequence[FontFace], size_range: tuple[float, float]) -> None:
+    y = rng.uniform(0.0, 0.15) * c.height
+    while y < c.height:
+        size = _font_size(rng, *size_range)
+        face = _pick_font(rng, fonts, mono=bool(rng.random() < 0.15) or None)
+        hand = face.italic and rng.random() < 0.5
+        font = _font(face.path, size)
+        spacing = size * rng.uniform(1.1, 2.2)
+        left = rng.uniform(0.0, 0.25) * c.width
+        right = c.width - rng.uniform(0.0, 0.2) * c.width
+        space = font.getlength(" ") * rng.uniform(1.0, 2.2)
+        for _ in range(int(rng.integers(1, 9))):
+            x = left + (rng.uniform(0, 4) * size if rng.random() < 0.2 else 0.0)
+            while True:
+                word = _random_word(rng)
+                if x + font.getlength(word) > right:
+                    break
+                x += c.draw_word(x, y, word, font, rng if hand else None) + space
+            y += spacing
+            if y > c.height:
+                break
+        y += size * rng.uniform(0.5, 3.0)
+
+
+def _layout_form(c: _Canvas, rng: np.random.Generator, fonts: Sequence[FontFace], size_range: tuple[float, float]) -> None:
+    size = _font_size(rng, *size_range)
+    label_face = _pick_font(rng, fonts, mono=False)
+    value_face = _pick_font(rng, fonts)
+    hand = value_face.italic and rng.random() < 0.6
+    y = rng.uniform(0.0, 0.1) * c.height
+    while y < c.height:
+        s = max(6, int(size * rng.uniform(0.85, 1.15)))
+        lf, vf = _font(label_face.path, s), _font(value_face.path, s)
+        x = rng.uniform(0.01, 0.1) * c.width
+        for _col in range(int(rng.integers(1, 4))):
+            label = " ".join(_random_word(rng) for _ in range(int(rng.integers(1, 4)))) + ":"
+            for i, w in enumerate(label.split(" ")):
+                x += c.draw_word(x, y, w, lf) + (lf.getlength(" ") if i < len(label.split(" ")) - 1 else s * 0.6)
+            field_w = s * rng.uniform(4, 14)
+            base = y + s * 1.15
+            style = rng.random()
+            if style < 0.45:
+                c.rule_draw.line([(x, base), (x + field_w, base)], fill=int(rng.integers(150, 256)), width=max(1, s // 12))
+            elif style < 0.7:
+                c.rule_draw.rectangle([x - 3, y - s * 0.25, x + field_w, base + 2], outline=int(rng.integers(150, 256)), width=1)
+            if rng.random() < 0.75:
+                vx = x + s * 0.3
+                for _ in range(int(rng.integers(1, 4))):
+                    w = _random_word(rng)
+                    if vx + vf.getlength(w) > x + field_w:
+                        break
+                    vx += c.draw_word(vx, y + rng.normal(0, s * 0.05), w, vf, rng if hand else None) + vf.getlength(" ") * 1.3
+            if rng.random() < 0.15:  # a check box
+                bx = x + field_w + s
+                c.rule_draw.rectangle([bx, y + s * 0.1, bx + s * 0.8, y + s * 0.9], outline=200, width=1)
+            x += field_w + s * rng.uniform(1.5, 4)
+            if x > c.width * 0.9:
+                break
+        y += s * rng.uniform(1.8, 3.2)
+
+
+def _layout_table(c: _Canvas, rng: np.random.Generator, fonts: Sequence[FontFace], size_range: tuple[float, float]) -> None:
+    size = _font_size(rng, *size_range)
+    face = _pick_font(rng, fonts, italic=False)
+    bold = _pick_font(rng, fonts, italic=False, bold=True)
+    ncols = int(rng.integers(2, 7))
+    x0 = rng.uniform(0.0, 0.1) * c.width
+    widths = rng.uniform(0.6, 1.6, ncols)
+    widths = widths / widths.sum() * (c.width - x0 - rng.uniform(0.0, 0.1) * c.width)
+    xs = x0 + np.concatenate([[0.0], np.cumsum(widths)])
+    row_h = size * rng.uniform(1.5, 2.4)
+    y = rng.uniform(0.0, 0.15) * c.height
+    grid = rng.random()
+    lw = max(1, size // 14)
+    first = True
+    while y + row_h < c.height:
+        font = _font((bold if first else face).path, size)
+        for j in range(ncols):
+            n_words = int(rng.integers(0 if not first else 1, 3))
+            cx = xs[j] + size * 0.3
+            right_align = rng.random() < 0.3
+            words = [_random_word(rng) for _ in range(n_words)]
+            total = sum(font.getlength(w) for w in words) + font.getlength(" ") * max(0, n_words - 1)
+            if right_align:
+                cx = xs[j + 1] - size * 0.3 - total
+            for w in words:
+                if cx + font.getlength(w) > xs[j + 1] - 2:
+                    break
+                cx += c.draw_word(cx, y + (row_h - size) / 2, w, font) + font.getlength(" ")
+        if grid < 0.6:
+            c.rule_draw.line([(xs[0], y), (xs[-1], y)], fill=230, width=lw)
+        elif first or grid < 0.8:
+            c.rule_draw.line([(xs[0], y + row_h), (xs[-1], y + row_h)], fill=230, width=lw)
+        y += row_h
+        first = False
+    if grid < 0.6:
+        top = rng.uniform(0.0, 0.15) * c.height
+        for xv in xs:
+            c.rule_draw.line([(xv, top), (xv, y)], fill=230, width=lw)
+
+
+def _layout_receipt(c: _Canvas, rng: np.random.Generator, fonts: Sequence[FontFace], size_range: tuple[float, float]) -> None:
+    size = _font_size(rng, *size_range)
+    face = _pick_font(rng, fonts, mono=True) if rng.random() < 0.75 else _pick_font(rng, fonts)
+    font = _font(face.path, size)
+    left = rng.uniform(0.0, 0.3) * c.width
+    right = c.width - rng.uniform(0.0, 0.3) * c.width
+    y = rng.uniform(0.0, 0.1) * c.height
+    space = font.getlength(" ")
+    while y < c.height:
+        r = rng.random()
+        if r < 0.12:
+            c.rule_draw.line([(left, y + size / 2), (right, y + size / 2)], fill=200, width=1)
+        elif r < 0.25:  # centred header line
+            words = [_random_word(rng).upper() for _ in range(int(rng.integers(1, 4)))]
+            total = sum(font.getlength(w) for w in words) + space * (len(words) - 1)
+            x = (left + right - total) / 2
+            for w in words:
+                x += c.draw_word(x, y, w, font) + space
+        else:  # item ... price
+            x = left
+            for _ in range(int(rng.integers(1, 4))):
+                w = _random_word(rng)
+                x += c.draw_word(x, y, w, font) + space
+            price = f"{rng.integers(0, 999)}.{rng.integers(0, 100):02d}"
+            c.draw_word(right - font.getlength(price), y, price, font)
+        y += size * rng.uniform(1.2, 1.8)
+
+
+def _layout_sparse(c: _Canvas, rng: np.random.Generator, fonts: Sequence[FontFace], size_range: tuple[float, float]) -> None:
+    """A few larger words at random places: headings, stamps, signs (closer to scene text)."""
+    for _ in range(int(rng.integers(3, 14))):
+        size = _font_size(rng, size_range[0] * 1.5, size_range[1] * 2.5)
+        face = _pick_font(rng, fonts)
+        font = _font(face.path, size)
+        x = rng.uniform(0, 0.8) * c.width
+        y = rng.uniform(0, 0.9) * c.height
+        for _ in range(int(rng.integers(1, 4))):
+            w = _random_word(rng)
+            x += c.draw_word(x, y, w, font, rng if face.italic and rng.random() < 0.4 else None) + font.getlength(" ") * 1.5
+
+
+_LAYOUTS = (
+    (_layout_paragraphs, 0.3),
+    (_layout_form, 0.25),
+    (_layout_table, 0.15),
+    (_layout_receipt, 0.12),
+    (_layout_sparse, 0.18),
+)
+
+
+# ---------------------------------------------------------------------------------------------- rendering
+
+
+def _boxes_to_quads(boxes: Sequence[tuple[float, float, float, float]]) -> np.ndarray:
+    if not boxes:
+        return np.zeros((0, 4, 2), np.float32)
+    b = np.asarray(boxes, np.float32)
+    return np.stack(
+        [np.stack([b[:, 0], b[:, 1]], 1), np.stack([b[:, 2], b[:, 1]], 1),
+         np.stack([b[:, 2], b[:, 3]], 1), np.stack([b[:, 0], b[:, 3]], 1)],
+        axis=1,
+    )
+
+
+def _random_homography(rng: np.random.Generator, width: int, height: int, max_angle: float, perspective: float) -> np.ndarray:
+    """Rotation about the centre, slight scale and a perspective jitter of the corners."""
+    r = rng.random()
+    angle = rng.normal(0.0, 1.5) if r < 0.7 else rng.uniform(-max_angle, max_angle)
+    rot = cv2.getRotationMatrix2D((width / 2, height / 2), float(angle), float(rng.uniform(0.95, 1.05)))
+    rot3 = np.vstack([rot, [0.0, 0.0, 1.0]])
+    src = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
+    jitter = rng.uniform(-perspective, perspective, (4, 2)) * np.float32([width, height])
+    persp = cv2.getPerspectiveTransform(src, (src + jitter).astype(np.float32))
+    return persp @ rot3
+
+
+def _warp_quads(quads: np.ndarray, h: np.ndarray) -> np.ndarray:
+    if len(quads) == 0:
+        return quads
+    pts = cv2.perspectiveTransform(quads.reshape(-1, 1, 2).astype(np.float64), h)
+    return pts.reshape(-1, 4, 2).astype(np.float32)
+
+
+def _background(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
+    """Paper: a light base colour, a low-frequency illumination gradient, fibre-like noise, speckles."""
+    base = rng.uniform(200, 255)
+    tint = rng.normal(0.0, 6.0, 3)
+    img = np.empty((height, width, 3), np.float32)
+    img[:] = base + tint
+    if rng.random() < 0.7:  # uneven illumination / yellowed paper
+        low = rng.normal(0.0, 1.0, (4, 4)).astype(np.float32)
+        low = cv2.resize(low, (width, height), interpolation=cv2.INTER_CUBIC)
+        img += low[..., None] * rng.uniform(2, 14)
+    if rng.random() < 0.5:  # paper texture
+        tex = rng.normal(0.0, 1.0, (max(1, height // 2), max(1, width // 2))).astype(np.float32)
+        tex = cv2.GaussianBlur(cv2.resize(tex, (width, height)), (0, 0), rng.uniform(0.5, 2.0))
+        img += tex[..., None] * rng.uniform(2, 10)
+    if rng.random() < 0.08:  # dark background (inverted text blocks, stamps, scene-like)
+        img *= rng.uniform(0.15, 0.6)
+    return img
+
+
+def generate_page(
+    rng: np.random.Generator,
+    width: int,
+    height: int,
+    fonts: Sequence[FontFace] | None = None,
+    *,
+    size_range: tuple[float, float] = (9.0, 40.0),
+    max_angle: float = 12.0,
+    perspective: float = 0.03,
+    degrade: bool = True,
+) -> SynthSample:
+    """Generate one synthetic document image of ``width`` x ``height`` pixels.
+
+    ``size_range``: font sizes in pixels (log-uniform). ``max_angle``: largest page rotation in degrees
+    (most pages get only ~1.5 degrees). ``perspective``: corner jitter as a fraction of the page size.
+    ``degrade``: add blur, noise and JPEG artefacts. Raises ValueError when no font is found.
+    """
+    fonts = list(fonts) if fonts is not None else available_fonts()
+    if not fonts:
+        raise ValueError(f"no usable TrueType font found under {', '.join(FONT_DIRS)}")
+    c = _Canvas(width, height)
+    probs = np.array([p for _, p in _LAYOUTS])
+    n_blocks = 1 if rng.random() < 0.6 else 2
+    for _ in range(n_blocks):
+        layout = _LAYOUTS[int(rng.choice(len(_LAYOUTS), p=probs / probs.sum()))][0]
+        layout(c, rng, fonts, size_range)
+    # A second block may overdraw the first: overlapping words are erased and dropped from the GT.
+    char_quads = _boxes_to_quads(c.char_boxes)
+    word_quads = _boxes_to_quads(c.word_boxes)
+    char_word = np.asarray(c.char_word, np.int32)
+    words = tuple(c.words)
+    char_quads, word_quads, char_word, words = _drop_overlaps(char_quads, word_quads, char_word, words, c)
+
+    text = np.asarray(c.text, np.float32) / 255.0
+    rules = np.asarray(c.rules, np.float32) / 255.0
+    h = _random_homography(rng, width, height, max_angle, perspective)
+    text = cv2.warpPerspective(text, h, (width, height), flags=cv2.INTER_LINEAR)
+    rules = cv2.warpPerspective(rules, h, (width, height), flags=cv2.INTER_LINEAR)
+    char_quads = _warp_quads(char_quads, h)
+    word_quads = _warp_quads(word_quads, h)
+
+    img = _background(rng, width, height)
+    dark_bg = float(img.mean()) < 128
+    ink = rng.uniform(200, 255, 3) if dark_bg else rng.uniform(0, 90, 3)
+    if not dark_bg and rng.random() < 0.15:  # coloured ink: blue pen, red stamp, ...
+        ink = rng.uniform(0, 200, 3)
+    rule_ink = rng.uniform(0, 140, 3) if not dark_bg else rng.uniform(180, 255, 3)
+    alpha = np.clip(text * rng.uniform(0.75, 1.0), 0, 1)[..., None]
+    img = img * (1 - rules[..., None]) + rule_ink * rules[..., None]
+    img = img * (1 - alpha) + ink * alpha
+    if degrade:
+        img = _degrade(rng, img)
+    image = np.clip(img, 0, 255).astype(np.uint8)
+    return SynthSample(image=image, char_quads=char_quads, char_word=char_word, words=words, word_quads=word_quads)
+
+
+def _drop_overlaps(char_quads: np.ndarray, word_quads: np.ndarray, char_word: np.ndarray, words: tuple[str, ...],
+                   c: _Canvas) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Remove words whose box overlaps an earlier word (second layout blocks may overdraw the first).
+
+    The ink of a dropped word stays on the page, so the word is erased from the text layer as well to
+    keep image and ground truth consistent.
+    """
+    n = len(word_quads)
+    if n < 2:
+        return char_quads, word_quads, char_word, words
+    b = np.asarray(c.word_boxes, np.float32)
+    keep = np.ones(n, bool)
+    # Pairwise intersection test; pages hold at most a few hundred words, so n^2 booleans are cheap.
+    ix = np.minimum(b[:, None, 2], b[None, :, 2]) - np.maximum(b[:, None, 0], b[None, :, 0])
+    iy = np.minimum(b[:, None, 3], b[None, :, 3]) - np.maximum(b[:, None, 1], b[None, :, 1])
+    hit = (ix > 0) & (iy > 0)
+    np.fill_diagonal(hit, False)
+    for i in range(n):
+        if keep[i] and hit[i, :i][keep[:i]].any():
+            keep[i] = False
+    if keep.all():
+        return char_quads, word_quads, char_word, words
+    draw = c.text_draw
+    for i in np.flatnonzero(~keep):
+        x0, y0, x1, y1 = b[i]
+        draw.rectangle([x0, y0, x1, y1], fill=0)
+    # Erasing a rectangle may clip a kept word that overlapped it; redraw nothing, but drop those too.
+    erased = ~keep
+    clipped = (hit[:, erased].any(axis=1)) & keep
+    keep &= ~clipped
+    for i in np.flatnonzero(clipped):
+        x0, y0, x1, y1 = b[i]
+        draw.rectangle([x0, y0, x1, y1], fill=0)
+    new_index = np.cumsum(keep) - 1
+    char_keep = keep[char_word]
+    return (
+        char_quads[char_keep],
+        word_quads[keep],
+        new_index[char_word[char_keep]].astype(np.int32),
+        tuple(w for w, k in zip(words, keep, strict=True) if k),
+    )
+
+
+def _degrade(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
+    """Scanner/camera artefacts: blur, sensor noise, salt-and-pepper specks, grey scale, JPEG."""
+    if rng.random() < 0.6:
+        img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.3, 1.3))
+    if rng.random() < 0.6:
+        img = img + rng.normal(0.0, rng.uniform(2, 12), img.shape).astype(np.float32)
+    if rng.random() < 0.2:
+        specks = rng.random(img.shape[:2]) < rng.uniform(0.0005, 0.004)
+        img[specks] = rng.uniform(0, 80)
+    if rng.random() < 0.4:  # grey-scale scans (FUNSD-like)
+        img[:] = img.mean(axis=2, keepdims=True)
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    if rng.random() < 0.6:
+        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(25, 95))])
+        if ok:
+            img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+    return img.astype(np.float32)
+
+
+def save_preview(sample: SynthSample, path: str | Path) -> None:
+    """Write the image with character (green) and word (red) quads drawn on it, for eyeballing the GT."""
+    vis = sample.image.copy()
+    cv2.polylines(vis, [q.astype(np.int32) for q in sample.char_quads], True, (0, 200, 0), 1)
+    cv2.polylines(vis, [q.astype(np.int32) for q in sample.word_quads], True, (255, 0, 0), 1)
+    buf = io.BytesIO()
+    Image.fromarray(vis).save(buf, format="PNG")
+    from ocrplug.io.atomic import write_bytes_atomic
+
+    write_bytes_atomic(path, buf.getvalue())

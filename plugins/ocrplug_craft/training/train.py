@@ -1,0 +1,345 @@
+"""The CRAFT training loop: config, Adam, OHEM loss, checkpoints and resume, progress bar, JSONL log.
+
+A run is a pure function of its config: sample ``i`` of the run is generated from ``(seed, i)``, the
+network is initialised from ``seed``, and the step counter is saved with the checkpoint, so resuming
+after an interruption continues the same sample sequence. Outputs under ``output_dir``:
+
+- ``last.pt``: model + optimiser + step (written atomically every ``checkpoint_every`` steps and at the end);
+- ``log.jsonl``: one JSON object per logged step (loss, learning rate, seconds) and per validation;
+- ``weights.pt``: the final model's state dict (official key names), fp16 when ``export_fp16``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ocrplug.errors import ConfigError
+from ocrplug.io.atomic import atomic_path, write_text_atomic
+
+__all__ = ["TrainConfig", "WeakConfig", "export_weights", "load_config", "train", "validate"]
+
+log = logging.getLogger(__name__)
+
+
+class WeakConfig(BaseModel):
+    """Weak supervision on real word-annotated pages (the paper's second stage)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dataset: Path = Field(description="folder in the shared/eval format (images/ + annotations/), e.g. ../shared/eval/funsd_train")
+    fraction: float = Field(0.5, ge=0.0, le=1.0, description="share of training samples taken from the real pages")
+    refresh_every: int = Field(0, ge=0, description="re-estimate pseudo char boxes with the current model every N steps (0: once)")
+    max_pages: int = Field(0, ge=0, description="use at most this many pages (0: all)")
+
+
+class TrainConfig(BaseModel):
+    """Options of ``ocrplug craft train`` (YAML keys of the config file)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    output_dir: Path = Field(description="where checkpoints, the log and the final weights go")
+    seed: int = Field(0, description="seed of the network initialisation and of every sample")
+    width: float = Field(0.25, gt=0.0, le=1.0, description="channel width multiplier (1.0 = official CRAFT)")
+    crop_size: int = Field(256, ge=64, description="side of the square training crops, a multiple of 32")
+    batch_size: int = Field(8, ge=1)
+    steps: int = Field(1000, ge=1, description="number of optimiser steps")
+    lr: float = Field(1e-3, gt=0.0, description="Adam learning rate")
+    lr_decay_at: float = Field(0.8, gt=0.0, le=1.0, description="fraction of the steps after which the rate is divided by 10")
+    weight_decay: float = Field(0.0, ge=0.0)
+    neg_ratio: float = Field(3.0, gt=0.0, description="hard negatives per positive pixel (OHEM)")
+    font_size_min: float = Field(8.0, gt=0.0, description="smallest synthetic font size in pixels")
+    font_size_max: float = Field(44.0, gt=0.0, description="largest synthetic font size in pixels")
+    threads: int = Field(2, ge=1, description="torch intra-op threads of the training process")
+    workers: int = Field(1, ge=0, description="data-loader worker processes generating samples")
+    log_every: int = Field(10, ge=1)
+    checkpoint_every: int = Field(50, ge=1)
+    val_every: int = Field(100, ge=0, description="validate every N steps (0: only at the end)")
+    val_samples: int = Field(24, ge=0, description="held-out synthetic pages for the validation H-mean")
+    val_size: int = Field(512, ge=64, description="side of the validation pages, a multiple of 32")
+    max_minutes: float = Field(0.0, ge=0.0, description="stop cleanly (checkpoint + export) after this many minutes (0: no limit)")
+    init_weights: Path | None = Field(None, description="start from these weights (fine-tuning) instead of a random network")
+    export_fp16: bool = Field(True, description="write weights.pt in float16")
+    progress: bool = Field(True, description="show a progress bar")
+    weak: WeakConfig | None = None
+
+    @field_validator("crop_size", "val_size")
+    @classmethod
+    def _multiple_of_32(cls, v: int) -> int:
+        if v % 32:
+            raise ValueError(f"must be a multiple of 32 (the network downsamples 5 times), got {v}")
+        return v
+
+
+def load_config(path: str | os.PathLike[str], overrides: dict[str, Any] | None = None) -> TrainConfig:
+    """Read and validate a YAML training config (relative paths are relative to the working directory).
+
+    Raises :class:`ConfigError` naming the file and the offending key.
+    """
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"cannot read training config {path}: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"training config {path} is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"training config {path} must be a mapping of options")
+    data.update(overrides or {})
+    try:
+        return TrainConfig.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"training config {path}: {where}: {first['msg']}") from exc
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def _lr_at(cfg: TrainConfig, step: int) -> float:
+    # Short linear warm-up (BN statistics of a random net are wild), then a step decay.
+    warm = min(50, max(1, cfg.steps // 20))
+    if step < warm:
+        return cfg.lr * (step + 1) / warm
+    return cfg.lr * (0.1 if step >= int(cfg.lr_decay_at * cfg.steps) else 1.0)
+
+
+def _save_checkpoint(path: Path, net: Any, optimizer: Any, step: int, cfg: TrainConfig, elapsed: float) -> None:
+    import torch
+
+    with atomic_path(path) as tmp:
+        torch.save(
+            {
+                "model": net.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "step": step,
+                "elapsed_s": elapsed,
+                "config": json.loads(cfg.model_dump_json()),
+            },
+            tmp,
+        )
+
+
+def export_weights(state_dict: dict[str, Any], path: str | os.PathLike[str], fp16: bool = True) -> Path:
+    """Write a bare state dict (official key names; float tensors in fp16 when asked) atomically."""
+    import torch
+
+    out = {}
+    for k, v in state_dict.items():
+        if k.endswith("num_batches_tracked"):
+            continue  # not needed for inference; keeps the file loadable by the official code's strict=False
+        out[k] = v.half() if fp16 and v.is_floating_point() else v.clone()
+    with atomic_path(path) as tmp:
+        torch.save(out, tmp)
+    return Path(path)
+
+
+class _Logger:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    def write(self, record: dict[str, Any]) -> None:
+        # Appending one line at a time keeps the log readable while training runs; a crash loses at
+        # most the line being written, and resume continues the same file.
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record) + "\n")
+
+
+def validate(net: Any, cfg: TrainConfig, samples: int | None = None) -> dict[str, float]:
+    """Word-level P/R/H-mean of ``net`` on held-out synthetic pages (seed ``cfg.seed + 1_000_003``)."""
+    import torch
+
+    from ocrplug_craft.training.dataset import SynthDataset, normalize
+    from ocrplug_craft.training.evaluate import DetectionScore, boxes_from_maps, match_boxes
+
+    ds = SynthDataset(cfg.seed + 1_000_003, cfg.val_size, size_range=(cfg.font_size_min, cfg.font_size_max))
+    total = DetectionScore(0, 0, 0)
+    was_training = net.training
+    net.eval()
+    with torch.inference_mode():
+        for i in range(cfg.val_samples if samples is None else samples):
+            s = ds.sample(i)
+            y, _ = net(torch.from_numpy(normalize(s.image))[None])
+            region, affinity = y[0, ..., 0].numpy(), y[0, ..., 1].numpy()
+            dets = boxes_from_maps(region, affinity) * 2.0
+            total = total + match_boxes(dets, s.word_quads)
+    net.train(was_training)
+    return {"precision": total.precision, "recall": total.recall, "hmean": total.hmean}
+
+
+def _worker_init(_: int) -> None:
+    import cv2
+    import torch
+
+    # One core each: the training process owns the rest of this small machine.
+    torch.set_num_threads(1)
+    cv2.setNumThreads(1)
+
+
+def _build_dataset(cfg: TrainConfig, net: Any) -> Any:
+    from ocrplug_craft.training.dataset import MixedDataset, SynthDataset, WeakDataset
+
+    synth = SynthDataset(cfg.seed, cfg.crop_size, size_range=(cfg.font_size_min, cfg.font_size_max))
+    if cfg.weak is None or cfg.weak.fraction == 0.0:
+        return synth
+    from ocrplug_craft.training.weak import pseudo_label_dataset
+
+    pages = pseudo_label_dataset(net, cfg.weak.dataset, max_pages=cfg.weak.max_pages or None)
+    real = WeakDataset(pages, cfg.seed, cfg.crop_size)
+    return MixedDataset(synth, real, cfg.weak.fraction, cfg.seed)
+
+
+# ---------------------------------------------------------------------------------------------- train
+
+
+def train(cfg: TrainConfig, resume: bool = True, on_step: Callable[[int, float], None] | None = None) -> dict[str, Any]:
+    """Run (or resume) training as configured; return a summary (steps, seconds, final validation).
+
+    ``resume``: continue from ``output_dir/last.pt`` when it exists. ``on_step(step, loss)`` is called
+    after every optimiser step (tests use it).
+    """
+    import torch
+    from torch.utils.data import DataLoader
+
+    from ocrplug_craft.net import CRAFT, infer_width, load_state_dict_checked, read_state_dict
+    from ocrplug_craft.training.loss import craft_loss
+
+    torch.set_num_threads(cfg.threads)
+    out = cfg.output_dir
+    out.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(out / "config.json", cfg.model_dump_json(indent=2))
+    logger = _Logger(out / "log.jsonl")
+
+    torch.manual_seed(cfg.seed)
+    np.random.seed(cfg.seed % 2**32)
+    net = CRAFT(width=cfg.width)
+    if cfg.init_weights is not None:
+        sd = read_state_dict(cfg.init_weights)
+        if abs(infer_width(sd) - cfg.width) > 1e-6:
+            raise ConfigError(f"init_weights {cfg.init_weights} have width {infer_width(sd):g}, config says {cfg.width:g}")
+        load_state_dict_checked(net, sd, str(cfg.init_weights))
+    net = net.float().train()
+    optimizer = torch.optim.Adam(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+
+    step, elapsed_before = 0, 0.0
+    ckpt_path = out / "last.pt"
+    if resume and ckpt_path.is_file():
+        ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=True)
+        net.load_state_dict(ckpt["model"])
+        optimizer.load_state_dict(ckpt["optimizer"])
+        step, elapsed_before = int(ckpt["step"]), float(ckpt.get("elapsed_s", 0.0))
+        log.info("resumed from %s at step %d", ckpt_path, step)
+        logger.write({"event": "resume", "step": step})
+
+    dataset = _build_dataset(cfg, net)
+    if step >= cfg.steps:
+        return _finish(cfg, net, optimizer, step, elapsed_before, logger)
+    # Items are addressed by global sample index, so the loader order is the same on resume.
+    indices = range(step * cfg.batch_size, cfg.steps * cfg.batch_size)
+    loader = DataLoader(
+        dataset,
+        batch_size=cfg.batch_size,
+        sampler=indices,
+        num_workers=cfg.workers,
+        worker_init_fn=_worker_init if cfg.workers else None,
+        prefetch_factor=2 if cfg.workers else None,
+        persistent_workers=False,
+        # fork() after torch's OpenMP pool has run deadlocks the child (libgomp is not fork-safe):
+        # a second train() in one process, or a resume after validation, would hang. Spawn is safe.
+        multiprocessing_context="spawn" if cfg.workers else None,
+    )
+
+    start = time.monotonic()
+    running = math.nan
+    progress = _progress(cfg.progress)
+    with progress:
+        task = progress.add_task("training", total=cfg.steps, completed=step, loss=math.nan)
+        for image, region, affinity, confidence in loader:
+            lr = _lr_at(cfg, step)
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            y, _ = net(image)
+            loss = craft_loss(y, region, affinity, confidence, neg_ratio=cfg.neg_ratio)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            step += 1
+            value = float(loss.detach())
+            running = value if math.isnan(running) else 0.9 * running + 0.1 * value
+            progress.update(task, completed=step, loss=running)
+            if on_step is not None:
+                on_step(step, value)
+            elapsed = elapsed_before + time.monotonic() - start
+            if step % cfg.log_every == 0:
+                logger.write({"step": step, "loss": value, "loss_avg": running, "lr": lr, "elapsed_s": round(elapsed, 1)})
+            if step % cfg.checkpoint_every == 0:
+                _save_checkpoint(ckpt_path, net, optimizer, step, cfg, elapsed)
+            if cfg.val_every and step % cfg.val_every == 0 and step < cfg.steps and cfg.val_samples:
+                v = validate(net, cfg)
+                logger.write({"step": step, "val": v, "elapsed_s": round(elapsed, 1)})
+                progress.console.log(f"step {step}: val H-mean {v['hmean']:.3f} (P {v['precision']:.3f} R {v['recall']:.3f})")
+            if cfg.max_minutes and elapsed >= cfg.max_minutes * 60:
+                logger.write({"event": "time_limit", "step": step, "elapsed_s": round(elapsed, 1)})
+                break
+    return _finish(cfg, net, optimizer, step, elapsed_before + time.monotonic() - start, logger)
+
+
+def _finish(cfg: TrainConfig, net: Any, optimizer: Any, step: int, elapsed: float, logger: _Logger) -> dict[str, Any]:
+    out = cfg.output_dir
+    _save_checkpoint(out / "last.pt", net, optimizer, step, cfg, elapsed)
+    export_weights(net.state_dict(), out / "weights.pt", fp16=cfg.export_fp16)
+    summary: dict[str, Any] = {"steps": step, "elapsed_s": round(elapsed, 1), "weights": str(out / "weights.pt")}
+    if cfg.val_samples:
+        summary["val"] = validate(net, cfg)
+    logger.write({"event": "done", **summary})
+    return summary
+
+
+class _NullProgress:
+    console = type("C", (), {"log": staticmethod(lambda *a, **k: None)})()
+
+    def __enter__(self) -> _NullProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, *a: Any, **k: Any) -> int:
+        return 0
+
+    def update(self, *a: Any, **k: Any) -> None:
+        return None
+
+
+def _progress(enabled: bool) -> Any:
+    if not enabled:
+        return _NullProgress()
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("loss {task.fields[loss]:.4f}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
