@@ -53,7 +53,8 @@ def gaussian_template(size: int = _TEMPLATE_SIZE, edge_value: float = DEFAULT_ED
 
 def _valid_quad(quad: np.ndarray) -> bool:
     # A perspective transform needs a non-degenerate convex quad.
-    area = 0.5 * abs(float(np.cross(quad[2] - quad[0], quad[3] - quad[1])))
+    d1, d2 = quad[2] - quad[0], quad[3] - quad[1]
+    area = 0.5 * abs(float(d1[0] * d2[1] - d1[1] * d2[0]))
     return np.isfinite(quad).all() and area >= 0.25
 
 

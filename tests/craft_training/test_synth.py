@@ -1,0 +1,72 @@
+"""The synthetic document generator: determinism, character/word bookkeeping, ink under the boxes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from ocrplug_craft.training.synth import available_fonts, generate_page, sample_seed
+
+
+@pytest.fixture(scope="module")
+def fonts():
+    found = available_fonts()
+    if not found:
+        pytest.skip("no Debian fonts-* TrueType fonts installed")
+    return found
+
+
+def test_same_seed_same_page_other_seed_other_page(fonts) -> None:
+    a = generate_page(np.random.default_rng(sample_seed(7, 0)), 160, 128, fonts)
+    b = generate_page(np.random.default_rng(sample_seed(7, 0)), 160, 128, fonts)
+    c = generate_page(np.random.default_rng(sample_seed(7, 1)), 160, 128, fonts)
+    assert a.image.shape == (128, 160, 3) and a.image.dtype == np.uint8
+    assert np.array_equal(a.image, b.image) and np.array_equal(a.char_quads, b.char_quads) and a.words == b.words
+    assert not np.array_equal(a.image, c.image)
+    assert sample_seed(7, 0) != sample_seed(7, 1) != sample_seed(8, 0)
+
+
+def test_every_character_of_every_word_has_a_quad_inside_its_word(fonts) -> None:
+    pages = [generate_page(np.random.default_rng(sample_seed(11, i)), 256, 256, fonts) for i in range(6)]
+    assert sum(len(p.words) for p in pages) > 20
+    for p in pages:
+        assert p.char_quads.shape == (len(p.char_word), 4, 2)
+        assert p.word_quads.shape == (len(p.words), 4, 2)
+        counts = np.bincount(p.char_word, minlength=len(p.words))
+        assert counts.tolist() == [len("".join(w.split())) for w in p.words]
+        # Characters are listed word by word (the affinity GT relies on it).
+        assert np.all(np.diff(p.char_word) >= 0)
+        for q, w in zip(p.char_quads, p.char_word, strict=True):
+            wq = p.word_quads[w]
+            assert q[:, 0].min() >= wq[:, 0].min() - 1.5 and q[:, 0].max() <= wq[:, 0].max() + 1.5
+            assert q[:, 1].min() >= wq[:, 1].min() - 1.5 and q[:, 1].max() <= wq[:, 1].max() + 1.5
+        # Corners clockwise on screen (y down): positive shoelace area.
+        x, y = p.char_quads[..., 0], p.char_quads[..., 1]
+        area = 0.5 * np.sum(x * np.roll(y, -1, axis=1) - np.roll(x, -1, axis=1) * y, axis=1)
+        assert np.all(area > 0)
+
+
+def test_character_boxes_cover_ink(fonts) -> None:
+    checked = 0
+    for i in range(8):
+        p = generate_page(np.random.default_rng(sample_seed(5, i)), 256, 256, fonts, degrade=False)
+        grey = p.image.mean(axis=2)
+        background = np.median(grey)
+        inside = np.zeros(grey.shape, bool)
+        import cv2
+
+        mask = np.zeros(grey.shape, np.uint8)
+        cv2.fillPoly(mask, [np.round(q).astype(np.int32) for q in p.char_quads], 1)
+        inside = mask.astype(bool)
+        if inside.sum() < 50:
+            continue
+        # Ink differs from the paper inside character boxes far more than elsewhere.
+        contrast_in = np.abs(grey[inside] - background).mean()
+        contrast_out = np.abs(grey[~inside] - background).mean()
+        assert contrast_in > 2 * contrast_out
+        checked += 1
+    assert checked >= 4
+
+
+def test_no_fonts_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="no usable TrueType font"):
+        generate_page(np.random.default_rng(0), 64, 64, fonts=[])

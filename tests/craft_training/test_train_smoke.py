@@ -1,0 +1,92 @@
+"""A few training steps on tiny images: loss, checkpoints, resume, determinism, exported weights, config errors.
+
+This is the CI smoke test of ``ocrplug craft train``; it never runs a real training.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from ocrplug_craft.training.cli import add_train_command, main  # noqa: E402
+from ocrplug_craft.training.train import TrainConfig, load_config, train  # noqa: E402
+
+from ocrplug.errors import ConfigError  # noqa: E402
+
+
+def _cfg(out: Path, **kw: object) -> TrainConfig:
+    base = dict(
+        output_dir=out, seed=3, width=0.125, crop_size=64, batch_size=2, steps=3, threads=1, workers=0,
+        val_every=0, val_samples=1, val_size=64, checkpoint_every=2, log_every=1, progress=False,
+        font_size_min=8, font_size_max=16,
+    )
+    base.update(kw)
+    return TrainConfig.model_validate(base)
+
+
+def test_few_steps_resume_and_determinism(tmp_path: Path) -> None:
+    from ocrplug_craft.net import load_checkpoint
+
+    losses_a: list[float] = []
+    summary = train(_cfg(tmp_path / "a"), on_step=lambda s, v: losses_a.append(v))
+    assert summary["steps"] == 3 and len(losses_a) == 3
+    assert all(0.0 < v < 10.0 for v in losses_a)
+    weights = tmp_path / "a" / "weights.pt"
+    sd = torch.load(weights, map_location="cpu", weights_only=True)
+    assert sd["basenet.slice1.0.weight"].dtype == torch.float16
+    net = load_checkpoint(weights)  # the CRAFT loader infers the width and accepts the fp16 file
+    assert net.width == pytest.approx(0.125)
+    log = [json.loads(line) for line in (tmp_path / "a" / "log.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in log if "loss" in r] == [1, 2, 3]
+    assert log[-1]["event"] == "done" and "hmean" in log[-1]["val"]
+
+    # Same config, same seed: the same losses (the run is a function of its config).
+    again: list[float] = []
+    train(_cfg(tmp_path / "a2"), on_step=lambda s, v: again.append(v))
+    assert again == pytest.approx(losses_a, rel=1e-5)
+
+
+def test_resume_continues_the_same_sample_sequence(tmp_path: Path) -> None:
+    straight: list[float] = []
+    train(_cfg(tmp_path / "s", steps=4, lr_decay_at=1.0), on_step=lambda s, v: straight.append(v))
+    first: list[float] = []
+    train(_cfg(tmp_path / "r", steps=2, lr_decay_at=1.0), on_step=lambda s, v: first.append(v))
+    rest: list[float] = []
+    # lr schedule: warm-up over max(1, steps // 20) = 1 step for both lengths; no decay (lr_decay_at 1.0).
+    train(_cfg(tmp_path / "r", steps=4, lr_decay_at=1.0), on_step=lambda s, v: rest.append(v))
+    assert first + rest == pytest.approx(straight, rel=1e-4)
+
+
+def test_config_errors_name_the_key(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("output_dir: out\ncrop_sise: 256\n")
+    with pytest.raises(ConfigError, match="crop_sise"):
+        load_config(bad)
+    bad.write_text("output_dir: out\ncrop_size: 100\n")
+    with pytest.raises(ConfigError, match=r"crop_size.*multiple of 32"):
+        load_config(bad)
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "missing.yaml")
+
+
+def test_cli_trains_from_a_yaml_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    cfg = tmp_path / "train.yaml"
+    cfg.write_text(
+        "output_dir: out\nwidth: 0.125\ncrop_size: 64\nbatch_size: 1\nsteps: 5\nworkers: 0\nthreads: 1\n"
+        "val_every: 0\nval_samples: 0\nval_size: 64\n"
+    )
+    out = tmp_path / "run"
+    assert main(["train", "--config", str(cfg), "--output-dir", str(out), "--steps", "1", "--no-progress"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["steps"] == 1 and (out / "weights.pt").is_file() and (out / "last.pt").is_file()
+    # The sub-command can be hooked into any argparse sub-parsers object (the `ocrplug craft` CLI).
+    parser = argparse.ArgumentParser()
+    add_train_command(parser.add_subparsers(dest="cmd"))
+    args = parser.parse_args(["train", "--config", "x.yaml", "--max-minutes", "2"])
+    assert args.max_minutes == 2.0 and callable(args.craft_train)
