@@ -152,14 +152,19 @@ def _warp(image: np.ndarray, quad: np.ndarray, margin: float, max_height: int) -
     )
     # Map the quad's corners onto the inner rectangle; the margin then comes from the page around it.
     page_to_crop = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
-    crop = cv2.warpPerspective(
-        image,
-        page_to_crop,
-        (out_w, out_h),
-        flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_REPLICATE,
-    )
-    return Crop(image=crop, to_page=np.linalg.inv(page_to_crop.astype(np.float64)))
+    crop = cv2.warpPerspective(image, page_to_crop, (out_w, out_h), flags=cv2.INTER_LINEAR)
+    to_page = np.linalg.inv(page_to_crop.astype(np.float64))
+    corners = cv2.perspectiveTransform(
+        np.array([[[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]]], dtype=np.float64), to_page
+    )[0]
+    h, w = image.shape[:2]
+    if corners.min() < 0 or np.any(corners[:, 0] > w) or np.any(corners[:, 1] > h):
+        # The margin reaches past the page edge (e.g. a region that is the whole image). Repeating edge
+        # pixels would smear text touching the edge into stripes; fill with the crop's background instead.
+        inside = cv2.warpPerspective(np.full((h, w), 255, np.uint8), page_to_crop, (out_w, out_h)) > 127
+        if inside.any() and not inside.all():
+            crop[~inside] = np.median(crop[inside], axis=0).astype(crop.dtype)
+    return Crop(image=crop, to_page=to_page)
 
 
 def rotate_crop(crop: Crop, degrees: int) -> Crop:
