@@ -40,7 +40,7 @@ class DbOptions(Options):
         "'max': shrink pages whose longer side is above it.",
     )
     max_side: int = Field(
-        2560,
+        2000,
         ge=STRIDE,
         le=32768,
         description="Cap on the longer side (pixels) of the page as the network sees it; larger pages are "
@@ -87,7 +87,12 @@ class DbOptions(Options):
     batch_size: int = Field(
         4, ge=1, le=256, description="Pages (or tiles) of the same size run through the network at once."
     )
-    threads: int = Field(0, ge=0, le=1024, description="onnxruntime intra-op threads; 0 lets onnxruntime decide.")
+    threads: int | None = Field(
+        None,
+        ge=1,
+        le=1024,
+        description="CPU threads for inference (onnxruntime intra-op); default: onnxruntime's choice.",
+    )
 
     @model_validator(mode="after")
     def _check_tiles(self) -> DbOptions:

@@ -88,10 +88,10 @@ class DbModel:
         return out[:, 0] if out.ndim == 4 else out
 
 
-def load_model(path: str | Path | None, threads: int = 0) -> DbModel:
+def load_model(path: str | Path | None, threads: int | None = None) -> DbModel:
     """Open the DB model at ``path`` (default: the rapidocr wheel's) with onnxruntime on CPU.
 
-    ``threads`` sets onnxruntime's intra-op threads (0: onnxruntime decides). Raises
+    ``threads`` sets onnxruntime's intra-op threads (None: onnxruntime decides). Raises
     :class:`WeightsError` naming the path when the file is missing, is not an ONNX model, or does not
     have the shape of a DB detector; :class:`MissingExtraError` when onnxruntime is not installed.
     """
@@ -107,7 +107,7 @@ def load_model(path: str | Path | None, threads: int = 0) -> DbModel:
                 "reinstall rapidocr"
             )
     opts = ort.SessionOptions()
-    opts.intra_op_num_threads = int(threads)
+    opts.intra_op_num_threads = 0 if threads is None else int(threads)
     opts.inter_op_num_threads = 1
     # The arena keeps the peak allocation of the largest page for the life of the session; pages vary
     # in size, so give memory back instead.

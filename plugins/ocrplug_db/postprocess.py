@@ -5,9 +5,10 @@ al., 2020) as PP-OCR applies it: threshold the probability map, take the connect
 each by its mean probability, drop weak ones, and grow ("unclip") the shrunk kernel back to the full
 text extent by ``d = area * unclip_ratio / perimeter``.
 
-Whole-map work (thresholding, labelling, per-component statistics, outline scores, size filters,
-unclipping of rectangles, corner ordering, rescaling) is vectorised over all candidates at once; the
-per-candidate loops left touch only that candidate's contour or bounding-box crop. All coordinates
+Whole-map work is done once per map (thresholding, one contour pass, and in ``slow`` mode one labelling
+and one weighted histogram for every kernel's mean), and the per-box arithmetic is vectorised over all
+candidates (size filters, the closed-form unclipping of rectangles, corner ordering). The loops left
+are OpenCV calls on one contour or one box's window crop each. All coordinates
 returned are continuous map coordinates (pixel ``i`` spans ``[i, i + 1)``).
 """
 
@@ -24,6 +25,7 @@ __all__ = [
     "DbParams",
     "binarize",
     "boxes_from_prob",
+    "mean_inside",
     "order_quads",
     "rect_corners",
     "unclip_polygon",
@@ -136,20 +138,30 @@ def unclip_polygon(points: np.ndarray, ratio: float) -> np.ndarray | None:
     return np.asarray(grown[0], dtype=np.float64) / scale
 
 
-def _mean_inside(prob: np.ndarray, polygon: np.ndarray) -> float:
-    """Mean probability inside a polygon (continuous coordinates), computed on its bounding-box crop."""
-    h, w = prob.shape
-    x0 = int(np.clip(np.floor(polygon[:, 0].min()), 0, w - 1))
-    x1 = int(np.clip(np.ceil(polygon[:, 0].max()), x0 + 1, w))
-    y0 = int(np.clip(np.floor(polygon[:, 1].min()), 0, h - 1))
-    y1 = int(np.clip(np.ceil(polygon[:, 1].max()), y0 + 1, h))
-    mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
-    # Back to pixel-index coordinates for the rasteriser.
-    pts = np.round(polygon - 0.5 - np.array([x0, y0])).astype(np.int32)
-    cv2.fillPoly(mask, [pts], 1)
-    if not mask.any():
-        return 0.0
-    return float(cv2.mean(prob[y0:y1, x0:x1], mask)[0])
+def _windows(polygons: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
+    """Integer bounding windows ``(x0, y0, x1, y1)`` of polygons, clipped to the map, all at once."""
+    h, w = shape[:2]
+    lo = np.array([p.min(axis=0) for p in polygons])
+    hi = np.array([p.max(axis=0) for p in polygons])
+    x0 = np.clip(np.floor(lo[:, 0]), 0, w - 1).astype(np.int64)
+    y0 = np.clip(np.floor(lo[:, 1]), 0, h - 1).astype(np.int64)
+    x1 = np.maximum(np.clip(np.ceil(hi[:, 0]), 0, w).astype(np.int64), x0 + 1)
+    y1 = np.maximum(np.clip(np.ceil(hi[:, 1]), 0, h).astype(np.int64), y0 + 1)
+    return np.stack([x0, y0, x1, y1], axis=1)
+
+
+def mean_inside(prob: np.ndarray, polygons: list[np.ndarray]) -> np.ndarray:
+    """Mean probability inside each polygon (continuous coordinates), each on its own window crop."""
+    if not polygons:
+        return np.zeros(0)
+    windows = _windows(polygons, prob.shape)
+    scores = np.zeros(len(polygons))
+    for k, (poly, (x0, y0, x1, y1)) in enumerate(zip(polygons, windows.tolist(), strict=True)):
+        mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        # Back to pixel-index coordinates for the rasteriser.
+        cv2.fillPoly(mask, [np.round(poly - (x0 + 0.5, y0 + 0.5)).astype(np.int32)], 1)
+        scores[k] = cv2.mean(prob[y0:y1, x0:x1], mask)[0]
+    return scores
 
 
 def _clockwise(poly: np.ndarray) -> np.ndarray:
@@ -166,47 +178,36 @@ def boxes_from_prob(prob: np.ndarray, params: DbParams) -> list[DbBox]:
         raise ValueError(f"expected a 2-D probability map, got shape {prob.shape}")
     prob = np.ascontiguousarray(prob, dtype=np.float32)
     mask = binarize(prob, params.thresh, params.use_dilation)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_32S)
-    if count <= 1:
-        return []
-    # Cheap vectorised pre-filter before any per-component work: a component whose bounding box is
-    # thinner than min_size is a speck or a thin rule, and its rotated box would fail the same test.
-    ids = np.arange(1, count)
-    bw, bh, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
-    keep = np.minimum(bw, bh) >= params.min_size
-    ids, area = ids[keep], area[keep]
-    if len(ids) > params.max_candidates:
-        # Keep the largest kernels: specks go first.
-        top = np.argsort(-area, kind="stable")[: params.max_candidates]
-        ids = np.sort(ids[top])
-    if len(ids) == 0:
-        return []
-
-    # One external contour per kept component (outer borders are 8-connected, like the labelling).
+    # One external contour per 8-connected kernel (border following, far cheaper than labelling).
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    wanted = np.zeros(count, dtype=bool)
-    wanted[ids] = True
-    by_label: dict[int, np.ndarray] = {}
-    for contour in contours:
-        x, y = contour[0, 0]
-        label = int(labels[y, x])
-        if wanted[label] and label not in by_label:
-            by_label[label] = contour.reshape(-1, 2)
-    ids = np.array([i for i in ids if int(i) in by_label], dtype=np.int64)
-    if len(ids) == 0:
+    if not contours:
         return []
+    # Cheap vectorised pre-filter before any per-kernel work: a kernel whose bounding box is thinner
+    # than min_size is a speck or a thin rule, and its rotated box would fail the same test.
+    bounds = np.array([cv2.boundingRect(c) for c in contours]).reshape(-1, 4)
+    idx = np.flatnonzero(np.minimum(bounds[:, 2], bounds[:, 3]) >= params.min_size)
+    if len(idx) > params.max_candidates:
+        # Keep the largest kernels: specks go first.
+        areas = np.array([cv2.contourArea(contours[i]) for i in idx])
+        idx = np.sort(idx[np.argsort(-areas, kind="stable")[: params.max_candidates]])
+    if len(idx) == 0:
+        return []
+    kept = [contours[i].reshape(-1, 2) for i in idx]
 
+    outline_scores = None
     if params.score_mode == "slow":
-        # Mean probability over each component's own pixels (its exact outline), all at once.
+        # Mean probability over each kernel's own pixels (its exact outline), all kernels at once:
+        # label the mask, sum per label, and find each contour's label at its first point.
+        count, labels = cv2.connectedComponents(mask, connectivity=8, ltype=cv2.CV_32S)
         sums = np.bincount(labels.ravel(), weights=prob.ravel(), minlength=count)
-        counts = np.bincount(labels.ravel(), minlength=count)
-        outline_scores = sums[ids] / np.maximum(counts[ids], 1)
-    else:
-        outline_scores = None
+        sizes = np.bincount(labels.ravel(), minlength=count)
+        first = np.array([c[0] for c in kept])
+        ids = labels[first[:, 1], first[:, 0]]
+        outline_scores = sums[ids] / np.maximum(sizes[ids], 1)
 
     if params.box_type == "quad":
-        return _quad_boxes(prob, [by_label[int(i)] for i in ids], outline_scores, params)
-    return _poly_boxes(prob, [by_label[int(i)] for i in ids], outline_scores, params)
+        return _quad_boxes(prob, kept, outline_scores, params)
+    return _poly_boxes(prob, kept, outline_scores, params)
 
 
 def _quad_boxes(
@@ -223,7 +224,7 @@ def _quad_boxes(
         return []
     corners = rect_corners(centres, sizes, angles)
     if outline_scores is None:
-        scores = np.array([_mean_inside(prob, q) for q in corners])
+        scores = mean_inside(prob, list(corners))
     else:
         scores = outline_scores[keep]
     strong = scores >= params.box_thresh
@@ -251,7 +252,7 @@ def _poly_boxes(
         approx = cv2.approxPolyDP(contour.reshape(-1, 1, 2), epsilon, True).reshape(-1, 2).astype(np.float64) + 0.5
         if len(approx) < 4:
             continue
-        score = _mean_inside(prob, approx) if outline_scores is None else float(outline_scores[k])
+        score = float(mean_inside(prob, [approx])[0]) if outline_scores is None else float(outline_scores[k])
         if score < params.box_thresh:
             continue
         grown = unclip_polygon(approx, params.unclip_ratio)

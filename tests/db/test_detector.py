@@ -251,7 +251,7 @@ def test_default_model_checksum_is_checked(monkeypatch, tmp_path: Path) -> None:
         ({"max_candidates": 0}, "max_candidates"),
         ({"min_size": -1}, "min_size"),
         ({"batch_size": 0}, "batch_size"),
-        ({"threads": -2}, "threads"),
+        ({"threads": 0}, "threads"),
         ({"treshold": 0.3}, "treshold"),
         ({"tile_size": 500}, "tile_size"),
         ({"tile_size": 512, "tile_overlap": 256}, "tile_overlap"),
