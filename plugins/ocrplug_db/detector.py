@@ -112,6 +112,8 @@ def _as_rgb(page: PageImage) -> np.ndarray:
     img = np.asarray(page.image)
     if img.dtype != np.uint8:
         raise InputError(f"{page.source} page {page.index + 1}: expected a uint8 image, got {img.dtype}")
+    if img.size == 0:
+        raise InputError(f"{page.source} page {page.index + 1}: empty image (shape {img.shape})")
     if img.ndim == 2:
         return np.repeat(img[:, :, None], 3, axis=2)
     if img.ndim == 3 and img.shape[2] in (3, 4):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import cv2
@@ -211,6 +212,8 @@ def test_bad_page_images_are_input_errors(detector) -> None:
         detector.detect(_page(np.zeros((50, 50, 3), np.float32)))
     with pytest.raises(InputError, match="shape"):
         detector.detect(_page(np.zeros((50, 50, 2), np.uint8)))
+    with pytest.raises(InputError, match="empty"):
+        detector.detect(_page(np.zeros((0, 50, 3), np.uint8)))
 
 
 def test_missing_model_file_is_a_weights_error_naming_it(spec, tmp_path: Path) -> None:
@@ -288,3 +291,34 @@ def test_pipeline_runs_db_end_to_end(tmp_path: Path) -> None:
     assert recall(gt, list(page.regions)) >= 0.75
     written = json.loads((tmp_path / "out" / "page.json").read_text(encoding="utf-8"))
     assert len(written["pages"][0]["regions"]) == len(page.regions)
+
+
+def test_missing_rapidocr_names_the_extra(monkeypatch) -> None:
+    from ocrplug_db import model as db_model
+
+    from ocrplug.errors import MissingExtraError
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "rapidocr" else real(name, *a))
+    monkeypatch.setitem(sys.modules, "rapidocr", None)
+    with pytest.raises(MissingExtraError, match=r"ocrplug\[db\]"):
+        db_model.default_model_path()
+
+
+def test_missing_onnxruntime_names_the_extra(monkeypatch, spec) -> None:
+    from ocrplug.errors import MissingExtraError
+
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    with pytest.raises(MissingExtraError, match=r"ocrplug\[db\]"):
+        spec.build(spec.options())
+
+
+@needs_model
+def test_odd_page_shapes_stay_inside_the_page(detector) -> None:
+    strip, _ = render_page(size=(900, 70), font_px=20, lines=["a single line strip"])
+    for image in (np.full((5, 5, 3), 255, np.uint8), strip[:20, :], np.ascontiguousarray(strip.transpose(1, 0, 2))):
+        h, w = image.shape[:2]
+        for region in detector.detect(_page(image)):
+            q = np.asarray(region.quad)
+            assert (q >= 0).all() and (q[:, 0] <= w).all() and (q[:, 1] <= h).all()
+    assert len(detector.detect(_page(strip))) == 1
