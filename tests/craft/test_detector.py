@@ -165,3 +165,22 @@ def test_words_without_a_line_become_their_own_line(plugin_host, lite) -> None:
     assert [len(line.children) for line in lines] == [1, 1]
     assert lines[0].quad[0][1] < lines[1].quad[0][1]
     assert lines[0].polygon is None  # straight line: the official code gives no polygon
+
+
+def test_shipped_weights_are_found_by_name(plugin_host, tmp_path, monkeypatch, lite) -> None:
+    import json
+
+    from ocrplug_craft import weights
+
+    (tmp_path / "craft_lite_synth.pt").write_bytes(lite[0].read_bytes())
+    entry = {"name": "craft-lite-synth", "filename": "craft_lite_synth.pt", "kind": "craft"}
+    entry["sha256"] = weights.file_sha256(tmp_path / "craft_lite_synth.pt")
+    (tmp_path / "index.json").write_text(json.dumps([entry]))
+    monkeypatch.setattr(weights, "shipped_dir", lambda: tmp_path)
+    resolved = weights.resolve_weights("craft-lite-synth", "craft")
+    assert resolved.path == tmp_path / "craft_lite_synth.pt" and resolved.spec.shipped
+    detector = plugin_host.components("detector")["craft"].build(CraftOptions(weights="craft-lite-synth", device="cpu"))
+    assert detector.backend.craft.width == 0.25
+    (tmp_path / "craft_lite_synth.pt").write_bytes(b"corrupted")
+    with pytest.raises(WeightsError, match="corrupt or not the expected file"):
+        weights.resolve_weights("craft-lite-synth", "craft").verify()
