@@ -41,11 +41,12 @@ __all__ = [
     "validate_config",
 ]
 
-# The default pipeline: runs on a fresh machine with no weights to fetch.
+# The default pipeline: runs on a fresh machine with no weights to fetch (the PP-OCR models ship inside
+# the rapidocr wheel). Chosen by benchmarks/default_pipeline.py; the table is in docs/benchmarks.md.
 DEFAULT_CONFIG: dict[str, Any] = {
     "input": {"dpi": 300},
-    "detector": {"name": "tesseract-layout"},
-    "recognizer": {"name": "tesseract", "options": {"lang": "eng"}},
+    "detector": {"name": "db"},
+    "recognizer": {"name": "ppocr"},
     "renderers": [{"name": "text"}, {"name": "json"}],
     "output": {"dir": "ocrplug-out"},
 }
@@ -267,8 +268,8 @@ def resolve_component(
 def default_config_yaml() -> str:
     """The default pipeline configuration as commented YAML (``ocrplug config --default``)."""
     header = (
-        "# ocrplug default pipeline: Tesseract layout analysis + Tesseract recognition.\n"
-        "# Runs offline with Debian's tesseract-ocr; change `name:` to swap components\n"
+        "# ocrplug default pipeline: DBNet detection + PP-OCR recognition (ONNX models shipped in the\n"
+        "# rapidocr wheel, run offline with onnxruntime); change `name:` to swap components\n"
         "# (see `ocrplug plugins` for every component and its options).\n"
     )
     return header + yaml.safe_dump(DEFAULT_CONFIG, sort_keys=False)

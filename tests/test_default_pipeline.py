@@ -1,8 +1,7 @@
-"""The default pipeline runs offline with no weights and reads a rendered page."""
+"""The default pipeline runs offline with no weights to fetch and reads a rendered page."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +27,6 @@ def page() -> np.ndarray:
     return np.asarray(img)
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr is not installed")
 def test_default_pipeline_reads_a_rendered_page(page: np.ndarray, tmp_path: Path) -> None:
     config = dict(DEFAULT_CONFIG, output={"dir": str(tmp_path)})
     doc = Pipeline.from_dict(config).run(page)
