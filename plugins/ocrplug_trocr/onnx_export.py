@@ -1,9 +1,12 @@
-"""Export TrOCR to ONNX (encoder + decoder without cache) and run it with a greedy loop on ONNX Runtime.
+"""Export TrOCR to ONNX (encoder + one-token decoder step with a key/value cache) and run it greedily.
 
-The decoder graph takes the whole prefix each step (no key/value cache): simpler graphs that any
-ONNX Runtime build runs, at the price of recomputing the prefix; TrOCR outputs are short lines.
-The greedy loop reproduces ``generate(num_beams=1)``, including ``no_repeat_ngram_size``, so both paths
-give the same token ids.
+Two graphs: ``encoder.onnx`` maps pixels to the encoder states *and* every decoder layer's
+cross-attention keys/values (computed once per image, not once per token); ``decoder.onnx`` reads one
+token given the self-attention cache of the previous tokens and returns the next-token logits and the
+grown cache. The step decoder is written here from the model's own weights (the TrOCR decoder layer:
+post-norm self-attention, cross-attention, feed-forward) because transformers' cache objects do not
+trace. The greedy loop reproduces ``generate(num_beams=1)``, including ``no_repeat_ngram_size``, so both
+paths give the same token ids (checked after export).
 """
 
 from __future__ import annotations
@@ -62,58 +65,57 @@ def export_onnx(model_name: str, out_dir: str | Path, opset: int = 17, check: bo
     h, w = (size["height"], size["width"]) if "height" in size else (size["shortest_edge"],) * 2
     channels = model.config.encoder.num_channels
 
-    class Encoder(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.encoder = model.encoder
-            self.proj = getattr(model, "enc_to_dec_proj", None)
-
-        def forward(self, pixel_values: Any) -> Any:
-            hidden = self.encoder(pixel_values=pixel_values).last_hidden_state
-            return self.proj(hidden) if self.proj is not None else hidden
-
-    class Decoder(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.decoder = model.decoder
-
-        def forward(self, input_ids: Any, encoder_hidden_states: Any) -> Any:
-            return self.decoder(
-                input_ids=input_ids, encoder_hidden_states=encoder_hidden_states, use_cache=False
-            ).logits
-
+    encoder, decoder = _step_modules(torch, model)
     pixels = torch.zeros(2, channels, h, w)
-    ids = torch.full((2, 3), 2, dtype=torch.long)
     # no_grad, not inference_mode: the exporter traces again and cannot reuse inference tensors.
     # The TorchScript-based exporter needs no extra packages (the dynamo one needs onnxscript).
     with torch.no_grad():
-        hidden = Encoder()(pixels)
+        _, cross_k, cross_v = encoder(pixels)
+        layers, _, heads, _, head_dim = cross_k.shape
+        past = torch.zeros(layers, 2, heads, 3, head_dim)
         torch.onnx.export(
-            Encoder().eval(),
+            encoder,
             (pixels,),
             str(out / "encoder.onnx"),
             input_names=["pixel_values"],
-            output_names=["encoder_hidden_states"],
-            dynamic_axes={"pixel_values": {0: "batch"}, "encoder_hidden_states": {0: "batch", 1: "sequence"}},
+            output_names=["encoder_hidden_states", "cross_keys", "cross_values"],
+            dynamic_axes={
+                "pixel_values": {0: "batch"},
+                "encoder_hidden_states": {0: "batch", 1: "sequence"},
+                "cross_keys": {1: "batch", 3: "sequence"},
+                "cross_values": {1: "batch", 3: "sequence"},
+            },
             opset_version=opset,
             dynamo=False,
         )
         torch.onnx.export(
-            Decoder().eval(),
-            (ids, hidden),
+            decoder,
+            (torch.full((2, 1), 2, dtype=torch.long), torch.tensor([3]), past, past, cross_k, cross_v),
             str(out / "decoder.onnx"),
-            input_names=["input_ids", "encoder_hidden_states"],
-            output_names=["logits"],
+            input_names=["input_ids", "position", "past_keys", "past_values", "cross_keys", "cross_values"],
+            output_names=["logits", "keys", "values"],
             dynamic_axes={
-                "input_ids": {0: "batch", 1: "tokens"},
-                "encoder_hidden_states": {0: "batch", 1: "sequence"},
-                "logits": {0: "batch", 1: "tokens"},
+                "input_ids": {0: "batch"},
+                "past_keys": {1: "batch", 3: "past"},
+                "past_values": {1: "batch", 3: "past"},
+                "cross_keys": {1: "batch", 3: "sequence"},
+                "cross_values": {1: "batch", 3: "sequence"},
+                "logits": {0: "batch"},
+                "keys": {1: "batch", 3: "total"},
+                "values": {1: "batch", 3: "total"},
             },
             opset_version=opset,
             dynamo=False,
         )
     processor.save_pretrained(str(out))
-    manifest = {"source": model_name, "opset": opset, **_generation_settings(model)}
+    manifest = {
+        "source": model_name,
+        "opset": opset,
+        "layers": int(layers),
+        "heads": int(heads),
+        "head_dim": int(head_dim),
+        **_generation_settings(model),
+    }
     write_text_atomic(out / MANIFEST, json.dumps(manifest, indent=2))
     if check:
         rng = np.random.default_rng(0)
@@ -127,6 +129,74 @@ def export_onnx(model_name: str, out_dir: str | Path, opset: int = 17, check: bo
         if ref_ids != got_ids:
             raise WeightsError(f"ONNX export of {model_name} decodes differently from torch: {got_ids} != {ref_ids}")
     return out
+
+
+def _step_modules(torch: Any, model: Any) -> tuple[Any, Any]:
+    """Torch modules for the two graphs, sharing the model's weights."""
+    nn = torch.nn
+    dec = model.decoder.model.decoder  # TrOCRForCausalLM -> wrapper -> TrOCRDecoder
+    out_proj = model.decoder.output_projection
+    learned = bool(model.config.decoder.use_learned_position_embeddings)
+    pad = dec.padding_idx if dec.padding_idx is not None else 1
+
+    def heads_of(x: Any, attn: Any) -> Any:  # (B, T, D) -> (B, H, T, d)
+        b, t, _ = x.shape
+        return x.view(b, t, attn.num_heads, attn.head_dim).transpose(1, 2)
+
+    class Encoder(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = model.encoder
+            self.proj = getattr(model, "enc_to_dec_proj", None)
+            self.layers = dec.layers
+
+        def forward(self, pixel_values: Any) -> Any:
+            hidden = self.encoder(pixel_values=pixel_values).last_hidden_state
+            if self.proj is not None:
+                hidden = self.proj(hidden)
+            keys = [heads_of(layer.encoder_attn.k_proj(hidden), layer.encoder_attn) for layer in self.layers]
+            values = [heads_of(layer.encoder_attn.v_proj(hidden), layer.encoder_attn) for layer in self.layers]
+            return hidden, torch.stack(keys), torch.stack(values)
+
+    class Step(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.dec = dec
+            self.out_proj = out_proj
+            if not learned:
+                # The sinusoidal table is a plain attribute that from_pretrained may leave on the meta
+                # device; rebuild it (it is a fixed function of the sizes) as a buffer of this module.
+                emb = dec.embed_positions
+                rows = model.config.decoder.max_position_embeddings + pad + 1
+                self.register_buffer("sinusoid", emb.get_embedding(rows, emb.embedding_dim, pad), persistent=False)
+
+        def forward(self, input_ids: Any, position: Any, past_k: Any, past_v: Any, cross_k: Any, cross_v: Any) -> Any:
+            x = self.dec.embed_tokens(input_ids)  # scaled by sqrt(d_model) when the config says so
+            if learned:
+                pos = self.dec.embed_positions.weight[position + 2]
+            else:
+                pos = self.sinusoid[position + pad + 1]
+            x = x + pos.unsqueeze(0)
+            if self.dec.layernorm_embedding is not None:
+                x = self.dec.layernorm_embedding(x)
+            keys, values = [], []
+            for i, layer in enumerate(self.dec.layers):
+                sa, ca = layer.self_attn, layer.encoder_attn
+                q = heads_of(sa.q_proj(x) * sa.scaling, sa)
+                k = torch.cat([past_k[i], heads_of(sa.k_proj(x), sa)], dim=2)
+                v = torch.cat([past_v[i], heads_of(sa.v_proj(x), sa)], dim=2)
+                keys.append(k)
+                values.append(v)
+                # One query attends to every earlier token: no causal mask is needed.
+                a = torch.softmax(q @ k.transpose(-1, -2), dim=-1) @ v
+                x = layer.self_attn_layer_norm(x + sa.out_proj(a.transpose(1, 2).reshape(x.shape)))
+                q = heads_of(ca.q_proj(x) * ca.scaling, ca)
+                a = torch.softmax(q @ cross_k[i].transpose(-1, -2), dim=-1) @ cross_v[i]
+                x = layer.encoder_attn_layer_norm(x + ca.out_proj(a.transpose(1, 2).reshape(x.shape)))
+                x = layer.final_layer_norm(x + layer.fc2(layer.activation_fn(layer.fc1(x))))
+            return self.out_proj(x)[:, 0], torch.stack(keys), torch.stack(values)
+
+    return Encoder().eval(), Step().eval()
 
 
 def _strip(ids: Sequence[int], pad: int, eos: int) -> list[int]:
@@ -177,14 +247,25 @@ class OnnxTrOCR:
     def generate(self, pixel_values: np.ndarray, max_length: int = 64) -> tuple[list[list[int]], list[list[float]]]:
         """Greedy token ids (start token first) and the probability of each generated token, per image."""
         s = self.settings
-        hidden = self.encoder.run(None, {"pixel_values": pixel_values.astype(np.float32)})[0]
-        batch = hidden.shape[0]
+        _, cross_k, cross_v = self.encoder.run(None, {"pixel_values": pixel_values.astype(np.float32)})
+        batch = cross_k.shape[1]
+        cache_shape = (s["layers"], batch, s["heads"], 0, s["head_dim"])
+        past_k = np.zeros(cache_shape, dtype=cross_k.dtype)
+        past_v = np.zeros(cache_shape, dtype=cross_k.dtype)
         ids = np.full((batch, 1), s["decoder_start_token_id"], dtype=np.int64)
         probs: list[list[float]] = [[] for _ in range(batch)]
         done = np.zeros(batch, dtype=bool)
         n = s["no_repeat_ngram_size"]
-        for _ in range(max_length - 1):
-            logits = self.decoder.run(None, {"input_ids": ids, "encoder_hidden_states": hidden})[0][:, -1, :]
+        for step in range(max_length - 1):
+            feed = {
+                "input_ids": ids[:, -1:],
+                "position": np.array([step], dtype=np.int64),
+                "past_keys": past_k,
+                "past_values": past_v,
+                "cross_keys": cross_k,
+                "cross_values": cross_v,
+            }
+            logits, past_k, past_v = self.decoder.run(None, feed)
             logits = logits.astype(np.float64)
             if n:
                 for b in range(batch):

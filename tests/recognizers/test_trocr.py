@@ -128,3 +128,36 @@ def test_errors_are_clear(plugin_host, tmp_path, monkeypatch):
         _build(plugin_host, onnx=str(tmp_path))
     with pytest.raises(ConfigError, match="num_beams"):
         _build(plugin_host, onnx=str(tmp_path), num_beams=3)
+
+
+@pytest.mark.parametrize(
+    "encoder_type,decoder_extra",
+    [
+        ("deit", {"layernorm_embedding": False, "scale_embedding": False}),
+        ("vit", {"activation_function": "relu", "scale_embedding": True}),
+    ],
+)
+def test_onnx_ids_match_for_other_architectures(tmp_path, encoder_type, decoder_extra):
+    pytest.importorskip("onnxruntime")
+    import torch
+    from ocrplug_trocr.onnx_export import OnnxTrOCR, export_onnx
+    from ocrplug_trocr.random_model import save_random_trocr
+
+    model_dir = save_random_trocr(
+        tmp_path / "m",
+        encoder=TINY_ENCODER,
+        decoder={**TINY_DECODER, **decoder_extra},
+        image_size=32,
+        vocab_size=60,
+        encoder_type=encoder_type,
+        eos_scale=0.5,
+    )
+    out_dir = export_onnx(str(model_dir), tmp_path / "onnx")  # raises when ids differ from torch
+    from ocrplug_trocr.loading import load_model, load_processor
+
+    model, processor = load_model(str(model_dir)), load_processor(str(model_dir))
+    pixel_values = processor(images=_images(5), return_tensors="pt").pixel_values
+    with torch.inference_mode():
+        ref = model.generate(pixel_values, num_beams=1, max_length=12).tolist()
+    got, _ = OnnxTrOCR(out_dir).generate(pixel_values.numpy(), max_length=12)
+    assert [[t for t in r if t != 1] for r in ref] == [[t for t in g if t != 1] for g in got]
