@@ -39,7 +39,23 @@ def load_model(model: str, dtype: Any = None) -> Any:
         net = transformers.VisionEncoderDecoderModel.from_pretrained(_path(model), dtype=dtype)
     except (OSError, ValueError) as exc:
         raise WeightsError(f"cannot load the TrOCR model {_where(model)} {model!r}: {exc}; {OFFLINE_HINT}") from exc
+    _fix_sinusoidal_positions(net)
     return net.eval()
+
+
+def _fix_sinusoidal_positions(net: Any) -> None:
+    """Rebuild a sinusoidal position table that from_pretrained left on the meta device.
+
+    transformers 5 builds models on the meta device and only loads parameters and buffers; TrOCR's
+    sinusoidal table is a plain attribute, so it would stay without data and generation would fail.
+    The table is a fixed function of its size, so recomputing it is exact.
+    """
+    emb = getattr(
+        getattr(getattr(getattr(net, "decoder", None), "model", None), "decoder", None), "embed_positions", None
+    )
+    weights = getattr(emb, "weights", None)
+    if weights is not None and getattr(weights, "is_meta", False):
+        emb.weights = emb.get_embedding(weights.shape[0], emb.embedding_dim, emb.padding_idx)
 
 
 def _path(model: str) -> str:

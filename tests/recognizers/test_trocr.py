@@ -133,7 +133,7 @@ def test_errors_are_clear(plugin_host, tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     "encoder_type,decoder_extra",
     [
-        ("deit", {"layernorm_embedding": False, "scale_embedding": False}),
+        ("deit", {"use_learned_position_embeddings": False, "layernorm_embedding": False, "scale_embedding": False}),
         ("vit", {"activation_function": "relu", "scale_embedding": True}),
     ],
 )
