@@ -1,12 +1,14 @@
 """Recognizer CER on the real sets in ../shared/eval (read-only; nothing is copied into the repository).
 
 Usage: python benchmarks/recog_cer.py [--shared ../shared] [--recognizers tesseract,ppocr] [--trocr MODEL]
+       [--detector NAME] [--pages-only]
 
 * ``icdar2015_words``: 200 ICDAR 2015 word crops, each read whole as one word region.
 * ``handwriting_iam``: the 3 original IAM line images, each read whole as one line region.
-* ``tesseract_testing``: whole-page Tesseract (psm 3, as ``tesseract page.tif -``) vs the
-  ``tesseract-layout`` detector + each recognizer on its line crops; page CER after collapsing
-  whitespace, so the figures compare reading, not line breaking.
+* ``tesseract_testing``: whole-page Tesseract (psm 3, as ``tesseract page.tif -``) vs a detector
+  (``--detector``, default ``tesseract-layout``) + each recognizer on its crops; page CER after collapsing
+  whitespace, so the figures compare reading, not line breaking, plus a bag-of-words CER (words sorted)
+  that ignores reading order (a detector that interleaves two columns is not a recognition error).
 
 CER = Levenshtein distance / reference length, summed over the items of a set (case-sensitive).
 ``--trocr MODEL`` adds TrOCR with a local save_pretrained directory or a cached hub id.
@@ -40,6 +42,11 @@ def levenshtein(a: str, b: str) -> int:
 def flat(text: str) -> str:
     """Whitespace collapsed to single spaces."""
     return re.sub(r"\s+", " ", text).strip()
+
+
+def bag(text: str) -> str:
+    """Words sorted alphabetically: a CER on these ignores reading order (columns, region order)."""
+    return " ".join(sorted(text.split()))
 
 
 def load(path: Path) -> np.ndarray:
@@ -98,6 +105,10 @@ def main() -> None:
     parser.add_argument("--shared", default=str(Path(__file__).resolve().parents[1].parent / "shared"))
     parser.add_argument("--recognizers", default="tesseract,ppocr")
     parser.add_argument("--trocr", default=None, help="TrOCR model dir / cached hub id (adds 'trocr')")
+    parser.add_argument(
+        "--detector", default="tesseract-layout", help="detector whose crops the recognizers read on the pages"
+    )
+    parser.add_argument("--pages-only", action="store_true", help="only the Tesseract test pages")
     args = parser.parse_args()
     ev = Path(args.shared) / "eval"
     names = [n for n in args.recognizers.split(",") if n]
@@ -115,8 +126,10 @@ def main() -> None:
     from ocrplug.model import PageImage
 
     rows = []
-    _, host = build("tesseract", None)
-    det_spec = host.components("detector")["tesseract-layout"]
+    from ocrplug.manager import PluginHost
+
+    host = PluginHost()  # every installed plugin: the detector may come from another one
+    det_spec = host.components("detector")[args.detector]
     detector = det_spec.build(det_spec.options())
     detections = {stem: detector.detect(PageImage(img, 0, stem)) for stem, img, _ in pages}
 
@@ -124,29 +137,34 @@ def main() -> None:
     from ocrplug_tesseract.engine import TesseractEngine
 
     engine = TesseractEngine()
-    e = t = 0
+    e = b = t = 0
     for _stem, img, text in pages:
         page_text = " ".join(line.text for line in engine.read_page(img, 3))
         e += levenshtein(flat(page_text), flat(text))
+        b += levenshtein(bag(page_text), bag(text))
         t += len(flat(text))
-    rows.append(("tesseract whole page (psm 3)", "-", "-", e / t))
+    rows.append(("tesseract whole page (psm 3)", "-", "-", e / t, b / t))
 
     for name in names:
         rec, _ = build(name, args.trocr)
-        w_cer = crop_cer(rec, words, "word")
-        i_cer = crop_cer(rec, iam, "line")
-        e = t = 0
+        w_cer = crop_cer(rec, words, "word") if not args.pages_only else "-"
+        i_cer = crop_cer(rec, iam, "line") if not args.pages_only else "-"
+        e = b = t = 0
         for stem, img, text in pages:
             out = rec.recognize(PageImage(img, 0, stem), detections[stem])
-            e += levenshtein(flat(" ".join(r.text or "" for r in out)), flat(text))
+            got = " ".join(r.text or "" for r in out)
+            e += levenshtein(flat(got), flat(text))
+            b += levenshtein(bag(got), bag(text))
             t += len(flat(text))
-        rows.append((f"{name} (tesseract-layout lines)", w_cer, i_cer, e / t))
+        rows.append((f"{name} ({args.detector} crops)", w_cer, i_cer, e / t, b / t))
 
-    print(f"{'recognizer':36s} {'ICDAR15 words':>14s} {'IAM lines':>10s} {'Tesseract pages':>16s}")
-    for name, a, b, c in rows:
-        fa = a if isinstance(a, str) else f"{a:.4f}"
-        fb = b if isinstance(b, str) else f"{b:.4f}"
-        print(f"{name:36s} {fa:>14s} {fb:>10s} {c:16.4f}")
+    print(
+        f"{'recognizer':36s} {'ICDAR15 words':>14s} {'IAM lines':>10s} {'pages CER':>10s} {'pages bag-of-words CER':>23s}"
+    )
+    for name, wa, ia, pc, pb in rows:
+        fa = wa if isinstance(wa, str) else f"{wa:.4f}"
+        fb = ia if isinstance(ia, str) else f"{ia:.4f}"
+        print(f"{name:36s} {fa:>14s} {fb:>10s} {pc:10.4f} {pb:23.4f}")
     print(f"items: {len(words)} word crops, {len(iam)} IAM lines, {len(pages)} Tesseract test pages")
 
 
