@@ -191,3 +191,23 @@ def test_layout_detector_levels_and_downscaling(plugin_host):
         assert np.allclose(np.asarray(b.bbox), 2 * np.asarray(a.bbox), atol=8)
     none = _build(plugin_host, "detector", "tesseract-layout", min_size=500).detect(_page(canvas))
     assert none == []
+
+
+def test_missing_tesseract_program_says_how_to_install(plugin_host, monkeypatch):
+    import pytesseract
+
+    from ocrplug.errors import PluginError
+
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    with pytest.raises(PluginError, match="apt-get install tesseract-ocr"):
+        _build(plugin_host, "recognizer", "tesseract", backend="pytesseract")
+
+
+def test_layout_detector_pytesseract_backend_agrees(plugin_host):
+    canvas, _lines = _text_page()
+    fast = _build(plugin_host, "detector", "tesseract-layout").detect(_page(canvas))
+    slow = _build(plugin_host, "detector", "tesseract-layout", backend="pytesseract").detect(_page(canvas))
+    assert len(slow) == len(fast) == 3
+    assert [len(r.children) for r in slow] == [len(r.children) for r in fast]
+    for a, b in zip(fast, slow, strict=True):
+        assert np.allclose(a.bbox, b.bbox, atol=4)
