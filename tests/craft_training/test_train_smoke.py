@@ -90,3 +90,21 @@ def test_cli_trains_from_a_yaml_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     add_train_command(parser.add_subparsers(dest="cmd"))
     args = parser.parse_args(["train", "--config", "x.yaml", "--max-minutes", "2"])
     assert args.max_minutes == 2.0 and callable(args.craft_train)
+
+
+def test_init_keeps_the_thin_head_alive_and_the_output_near_zero() -> None:
+    from ocrplug_craft.net import CRAFT
+    from ocrplug_craft.training.train import init_weights
+
+    torch.manual_seed(0)
+    net = CRAFT(width=0.25)
+    init_weights(net)
+    acts: dict[str, torch.Tensor] = {}
+    relus = [m for m in net.conv_cls if isinstance(m, torch.nn.ReLU)]
+    relus[-1].register_forward_hook(lambda m, i, o: acts.__setitem__("h", o.detach()))
+    with torch.no_grad():
+        y, _ = net.eval()(torch.randn(1, 3, 64, 64))
+    # Every unit of the last hidden layer fires somewhere, and the scores start at ~0 (no false positives
+    # for the hard-negative mining to punish).
+    assert all(float((acts["h"][0, c] > 0).float().mean()) > 0.5 for c in range(acts["h"].shape[1]))
+    assert float(y.abs().max()) < 0.05
