@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -225,7 +224,6 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ocrplug`` command; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     plugin_commands: list[Any] = []
     try:
         from ocrplug.manager import PluginHost

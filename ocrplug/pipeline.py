@@ -42,6 +42,7 @@ from ocrplug.config import (
 from ocrplug.errors import ConfigError, InputError, OcrplugError, PageError
 from ocrplug.manager import PluginHost
 from ocrplug.model import Document, Page, PageFailure, PageImage, Region
+from ocrplug.threads import safe_torch_threads
 
 __all__ = ["Pipeline", "RunReport", "find_inputs"]
 
@@ -237,6 +238,7 @@ class Pipeline:
         for ext in pdf.extensions:
             rasterizers[ext] = pdf
         self._rasterizers = rasterizers
+        safe_torch_threads()
         self._built = True
 
     def build(self) -> Pipeline:
@@ -574,7 +576,6 @@ _WORKER: Pipeline | None = None
 
 def _init_worker(config: dict[str, Any], source: str) -> None:
     global _WORKER
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     _WORKER = Pipeline.from_dict(config, source=source)
     _WORKER._build()
 

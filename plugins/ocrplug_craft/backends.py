@@ -89,6 +89,9 @@ class TorchBackend:
         """
         import torch
 
+        from ocrplug.threads import safe_torch_threads
+
+        safe_torch_threads()  # OMP_THREAD_LIMIT below torch's threads gives wrong maps
         self.device = torch.device(device)
         half = precision == "fp16" or (precision == "auto" and self.device.type == "cuda")
         if half and self.device.type != "cuda":

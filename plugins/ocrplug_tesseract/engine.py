@@ -172,14 +172,17 @@ class TesseractEngine:
         threads: int = 1,
     ) -> None:
         """Check the installation and languages, then set up the backend (APIs are built lazily)."""
-        # Tesseract's OpenMP threads fight with ours and with other workers; one is fastest per call.
-        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         self.lang = lang
         self.oem = oem
         self.variables = dict(variables or {})
         self.dpi = dpi
         self.threads = max(1, threads)
         self.backend = self._pick_backend(backend)
+        if self.backend == "pytesseract":
+            # Debian's tesseract program uses OpenMP threads that fight with ours and with other
+            # workers; one is fastest per call. (The tesserocr wheel's Tesseract has no OpenMP, and
+            # setting this in-process would also cap torch: see ocrplug.threads.)
+            os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         self.tessdata = find_tessdata(tessdata)
         check_languages(lang, self.tessdata)
         self._pool: queue.Queue[Any] = queue.Queue()

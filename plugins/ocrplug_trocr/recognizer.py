@@ -47,6 +47,9 @@ class TrOCRRecognizer(Recognizer):
         self.onnx = None
         if options.threads:
             torch.set_num_threads(options.threads)
+        from ocrplug.threads import safe_torch_threads
+
+        safe_torch_threads()  # OMP_THREAD_LIMIT below torch's threads gives wrong results
         self.device = resolve_device(options.device)
         dtype = getattr(torch, options.dtype)
         if dtype == torch.float16 and self.device == "cpu":
