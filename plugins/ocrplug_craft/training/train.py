@@ -121,9 +121,10 @@ def init_weights(net: Any) -> None:
 
     Convolutions get Xavier-uniform weights and zero biases, BatchNorms weight 1 and bias 0, as the
     official code does. Two additions keep the thin head of lite widths alive (at width 0.25 its last
-    hidden layer has 4 channels): the head's ReLU-followed convolutions start with a bias of 0.1, and the
-    output convolution starts near zero, so the first steps (where hard negatives dominate the loss)
-    do not push every head unit below zero for good. Without them the head died within ~10 steps.
+    hidden layer has 4 channels): the output convolution starts near zero, so the first steps (where hard
+    negatives dominate the loss) have no false positives to push down by driving every head unit below
+    zero for good, and the head's ReLU-followed convolutions start with a bias of 0.1. With the default
+    initialisation the head died within ~10 steps and the output stayed constant.
     """
     from torch import nn
 
