@@ -20,7 +20,7 @@ from typing import IO
 
 import numpy as np
 
-from ocrplug.components import DocumentInfo
+from ocrplug.components import DocumentInfo, RenderSession
 from ocrplug.io.atomic import atomic_path, atomic_write
 from ocrplug.model import Page, Point, Quad, Region
 
@@ -433,3 +433,27 @@ def baseline_points(region: Region | None, box: tuple[float, float, float, float
         return [pts[0], pts[-1]] if len(pts) >= 2 else None
     except (TypeError, ValueError, IndexError):
         return None
+
+
+class PerPageFilesSession(RenderSession):
+    """A session that writes one file per page as pages arrive (overlay images, PAGE XML).
+
+    Subclasses implement ``add_page`` and append each path they write to ``written``.
+    """
+
+    def __init__(self, info: DocumentInfo, options: object) -> None:
+        """Remember where to write and how."""
+        self.info = info
+        self.options = options
+        self.written: list[Path] = []
+
+    def close(self) -> list[Path]:
+        """The files written."""
+        return list(self.written)
+
+    def abort(self) -> None:
+        """Remove the files of this document written so far."""
+        for path in self.written:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        self.written.clear()

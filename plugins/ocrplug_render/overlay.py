@@ -12,10 +12,11 @@ import numpy as np
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 from pydantic import Field, field_validator
 
-from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
+from ocrplug.components import DocumentInfo, Options, Renderer
 from ocrplug.errors import ConfigError, PluginError
 from ocrplug.io.atomic import atomic_path
 from ocrplug.model import Page, PageImage, Region
+from ocrplug_render.common import PerPageFilesSession
 
 __all__ = ["OverlayOptions", "OverlayRenderer", "draw_overlay", "parse_color"]
 
@@ -194,14 +195,11 @@ def page_file_name(stem: str, page_index: int, suffix: str) -> str:
     return f"{stem}_p{page_index + 1:04d}{suffix}"
 
 
-class OverlaySession(RenderSession):
+class OverlaySession(PerPageFilesSession):
     """Writes one image per page as pages arrive; nothing of a page is kept after ``add_page``."""
 
-    def __init__(self, info: DocumentInfo, options: OverlayOptions) -> None:
-        """Remember where to write."""
-        self.info = info
-        self.options = options
-        self.written: list[Path] = []
+    options: OverlayOptions
+
 
     def add_page(self, page: Page, image: PageImage | None) -> None:
         """Draw the page's regions on its image and write the file atomically."""
@@ -216,17 +214,6 @@ class OverlaySession(RenderSession):
             else:
                 pil.save(tmp, format="PNG")
         self.written.append(path)
-
-    def close(self) -> list[Path]:
-        """The page images written."""
-        return list(self.written)
-
-    def abort(self) -> None:
-        """Remove the page images of this document written so far."""
-        for path in self.written:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-        self.written.clear()
 
 
 class OverlayRenderer(Renderer):

@@ -8,7 +8,6 @@ as a polygon (the model's polygon or quad, so rotated text keeps its shape), ``T
 
 from __future__ import annotations
 
-import contextlib
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,12 +16,13 @@ import numpy as np
 from pydantic import Field
 
 import ocrplug
-from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
+from ocrplug.components import DocumentInfo, Options, Renderer
 from ocrplug.errors import ConfigError
 from ocrplug.io.atomic import write_text_atomic
 from ocrplug.model import Page, PageImage, Point
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
+    PerPageFilesSession,
     baseline_points,
     is_rtl,
     median_angle_deg,
@@ -128,14 +128,11 @@ def render_page_xml(page: Page, info: DocumentInfo, options: PageXmlOptions | No
     return root
 
 
-class PageXmlSession(RenderSession):
+class PageXmlSession(PerPageFilesSession):
     """Writes one PAGE XML file per page as pages arrive."""
 
-    def __init__(self, info: DocumentInfo, options: PageXmlOptions) -> None:
-        """Remember where to write."""
-        self.info = info
-        self.options = options
-        self.written: list[Path] = []
+    options: PageXmlOptions
+
 
     def path_for(self, page: Page) -> Path:
         """``<stem>.page.xml`` for a one-page document, else ``<stem>_p<NNNN>.page.xml``."""
@@ -150,17 +147,6 @@ class PageXmlSession(RenderSession):
         path = self.path_for(page)
         write_text_atomic(path, text)
         self.written.append(path)
-
-    def close(self) -> list[Path]:
-        """The files written."""
-        return list(self.written)
-
-    def abort(self) -> None:
-        """Remove the files of this document written so far."""
-        for path in self.written:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-        self.written.clear()
 
 
 class PageXmlRenderer(Renderer):
