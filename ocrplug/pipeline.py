@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 import traceback
 from collections import deque
@@ -42,7 +43,7 @@ from ocrplug.config import (
 from ocrplug.errors import ConfigError, InputError, OcrplugError, PageError
 from ocrplug.manager import PluginHost
 from ocrplug.model import Document, Page, PageFailure, PageImage, Region
-from ocrplug.threads import safe_torch_threads
+from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
 
 __all__ = ["Pipeline", "RunReport", "find_inputs"]
 
@@ -329,7 +330,8 @@ class Pipeline:
         window = max(2 * jobs, 2)
         queue: deque[Any] = deque()
         with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(self.to_dict(), self.source)
+            max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+            initargs=(self.to_dict(), self.source, max(1, (os.cpu_count() or 1) // jobs)),
         ) as pool:
             try:
                 for event in events:
@@ -574,10 +576,14 @@ def _resolve(event: Any) -> Any:
 _WORKER: Pipeline | None = None
 
 
-def _init_worker(config: dict[str, Any], source: str) -> None:
+def _init_worker(config: dict[str, Any], source: str, threads: int) -> None:
     global _WORKER
+    os.environ[WORKER_THREADS_ENV] = str(threads)
     _WORKER = Pipeline.from_dict(config, source=source)
     _WORKER._build()
+    if "torch" in sys.modules:  # loaded by a component: share the cores between workers
+        sys.modules["torch"].set_num_threads(threads)
+        safe_torch_threads()
 
 
 def _worker_process(page_image: PageImage) -> Page | _Failed:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["omp_thread_limit", "safe_torch_threads"]
+__all__ = ["WORKER_THREADS_ENV", "default_threads", "omp_thread_limit", "safe_torch_threads"]
+
+WORKER_THREADS_ENV = "OCRPLUG_WORKER_THREADS"
 
 
 def omp_thread_limit() -> int | None:
@@ -28,3 +30,13 @@ def safe_torch_threads() -> None:
         return
     if torch.get_num_threads() > limit:
         torch.set_num_threads(limit)
+
+
+def default_threads() -> int | None:
+    """Threads a component should use when its own option says "decide for me".
+
+    In a ``--jobs N`` worker the pipeline sets ``OCRPLUG_WORKER_THREADS`` to the CPU count divided by N,
+    so N workers do not each start one thread per core; elsewhere None (the library decides).
+    """
+    value = os.environ.get(WORKER_THREADS_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None

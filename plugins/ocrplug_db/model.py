@@ -107,6 +107,10 @@ def load_model(path: str | Path | None, threads: int | None = None) -> DbModel:
                 "reinstall rapidocr"
             )
     opts = ort.SessionOptions()
+    if threads is None:
+        from ocrplug.threads import default_threads
+
+        threads = default_threads()  # a share of the cores inside a --jobs worker
     opts.intra_op_num_threads = 0 if threads is None else int(threads)
     opts.inter_op_num_threads = 1
     # The arena keeps the peak allocation of the largest page for the life of the session; pages vary

@@ -113,8 +113,11 @@ class PPOCRRecognizer(Recognizer):
         if not path.is_file():
             raise ConfigError(f"ppocr option 'model': {path} does not exist")
         so = ort.SessionOptions()
-        if options.threads:
-            so.intra_op_num_threads = options.threads
+        from ocrplug.threads import default_threads
+
+        threads = options.threads or default_threads()  # a share of the cores inside a --jobs worker
+        if threads:
+            so.intra_op_num_threads = threads
             so.inter_op_num_threads = 1
         providers = ["CPUExecutionProvider"]
         available = ort.get_available_providers()

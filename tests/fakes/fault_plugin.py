@@ -3,6 +3,7 @@ recognizer, and a renderer that writes one line per page."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -29,7 +30,13 @@ class BoxDetector(Detector):
         ys, xs = (gray < 128).nonzero()
         if len(xs) == 0:
             return []
-        return [Region.from_box(float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()), level="line", score=1.0)]
+        threads = os.environ.get("OCRPLUG_WORKER_THREADS")
+        return [
+            Region.from_box(
+                float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()), level="line", score=1.0,
+                attributes={"worker_threads": threads} if threads else {},
+            )
+        ]
 
 
 class EchoRecognizer(Recognizer):
