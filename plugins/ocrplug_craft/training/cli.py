@@ -27,6 +27,7 @@ def add_train_command(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--output-dir", help="override output_dir of the config")
     p.add_argument("--steps", type=int, help="override steps of the config")
     p.add_argument("--max-minutes", type=float, help="override max_minutes of the config")
+    p.add_argument("--init-weights", help="override init_weights of the config (start from these weights)")
     p.add_argument("--no-resume", action="store_true", help="start from scratch even if a checkpoint exists")
     p.add_argument("--no-progress", action="store_true", help="no progress bar (log lines only)")
     p.set_defaults(craft_train=run_train)
@@ -44,6 +45,8 @@ def run_train(args: argparse.Namespace) -> int:
         overrides["steps"] = args.steps
     if args.max_minutes is not None:
         overrides["max_minutes"] = args.max_minutes
+    if args.init_weights:
+        overrides["init_weights"] = args.init_weights
     if args.no_progress:
         overrides["progress"] = False
     cfg = load_config(args.config, overrides)
