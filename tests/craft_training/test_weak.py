@@ -56,3 +56,48 @@ def test_pseudo_label_word_confident_and_fallback() -> None:
     est = pseudo_label_word(region, word, "abcdefgh", 0.5)
     assert est.confidence == 0.5 and len(est.quads) == 8
     assert np.allclose(est.quads[0, 0], word[0]) and np.allclose(est.quads[-1, 2], word[2])
+
+
+def test_weak_supervision_end_to_end_on_a_tiny_word_annotated_set(tmp_path) -> None:
+    """Pseudo-label a shared/eval-format folder with a (random) net, crop it, and train one mixed step."""
+    import json
+
+    import cv2
+
+    torch = pytest.importorskip("torch")
+    from ocrplug_craft.training.dataset import WeakDataset
+    from ocrplug_craft.training.synth import available_fonts, generate_page, sample_seed
+    from ocrplug_craft.training.train import TrainConfig, WeakConfig, train
+    from ocrplug_craft.training.weak import pseudo_label_dataset
+
+    if not available_fonts():
+        pytest.skip("no fonts")
+    page = generate_page(np.random.default_rng(sample_seed(1, 1)), 96, 96)
+    (tmp_path / "images").mkdir()
+    (tmp_path / "annotations").mkdir()
+    cv2.imwrite(str(tmp_path / "images" / "p.png"), cv2.cvtColor(page.image, cv2.COLOR_RGB2BGR))
+    words = [{"text": t, "quad": q.round().astype(int).tolist(), "ignore": False} for t, q in zip(page.words, page.word_quads, strict=True)]
+    words.append({"text": "", "quad": [[0, 0], [5, 0], [5, 5], [0, 5]], "ignore": True})
+    (tmp_path / "annotations" / "p.json").write_text(json.dumps({"image": "p.png", "width": 96, "height": 96, "words": words}))
+
+    from ocrplug_craft.net import CRAFT
+
+    torch.manual_seed(0)
+    pages = pseudo_label_dataset(CRAFT(width=0.125), tmp_path)
+    assert len(pages) == 1
+    p = pages[0]
+    n_text = len(page.words)
+    assert len(p.word_quads) == n_text and len(p.ignore_quads) == 1
+    # A random net finds no characters: every word falls back to the even split at confidence 0.5.
+    assert np.allclose(p.word_confidence, 0.5)
+    assert len(p.char_quads) == sum(len("".join(w.split())) for w in page.words)
+    image, region, affinity, conf = WeakDataset(pages, seed=0, size=64, scale_range=(1.0, 1.0)).crop(0)
+    assert image.shape == (64, 64, 3) and region.shape == affinity.shape == conf.shape == (32, 32)
+    assert set(np.unique(conf)) <= {0.0, 0.5, 1.0}
+
+    cfg = TrainConfig(
+        output_dir=tmp_path / "run", width=0.125, crop_size=64, batch_size=2, steps=1, threads=1, workers=0,
+        val_samples=0, val_every=0, val_size=64, progress=False,
+        weak=WeakConfig(dataset=tmp_path, fraction=0.5),
+    )
+    assert train(cfg)["steps"] == 1

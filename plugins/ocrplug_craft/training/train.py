@@ -38,8 +38,8 @@ class WeakConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     dataset: Path = Field(description="folder in the shared/eval format (images/ + annotations/), e.g. ../shared/eval/funsd_train")
+    # Pseudo char boxes are estimated once, with the starting model (init_weights), before training.
     fraction: float = Field(0.5, ge=0.0, le=1.0, description="share of training samples taken from the real pages")
-    refresh_every: int = Field(0, ge=0, description="re-estimate pseudo char boxes with the current model every N steps (0: once)")
     max_pages: int = Field(0, ge=0, description="use at most this many pages (0: all)")
 
 
