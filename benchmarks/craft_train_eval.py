@@ -28,7 +28,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("OCRPLUG_SHARED", REPO.parent / "shared"))
-LEVEL = {"funsd": "word", "icdar2015": "word", "sroie": "line"}
+LEVEL = {"funsd": "word", "funsd_train": "word", "icdar2015": "word", "sroie": "line"}
 
 
 def parse_detector(spec: str) -> tuple[str, str, dict[str, Any]]:
