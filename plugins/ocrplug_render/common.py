@@ -46,26 +46,15 @@ def output_path(info: DocumentInfo, suffix: str) -> Path:
     return Path(info.out_dir) / f"{info.stem}{suffix}"
 
 
-class StreamedFile:
-    """A text or binary file written piece by piece and renamed into place only by :meth:`commit`.
+class _AtomicOutput:
+    """An atomic writer held open across ``add_page`` calls: renamed into place only by :meth:`commit`."""
 
-    Wraps :func:`ocrplug.io.atomic.atomic_write` so a renderer can keep it open across ``add_page``
-    calls: nothing appears under the final name until the document is complete.
-    """
-
-    def __init__(self, path: Path, binary: bool = False) -> None:
-        """Open a temporary file beside ``path``."""
-        self.path = Path(path)
-        self._stack = contextlib.ExitStack()
-        self.handle: IO = self._stack.enter_context(atomic_write(self.path, "wb" if binary else "w"))
-        self._open = True
-
-    def write(self, data: str | bytes) -> None:
-        """Append to the temporary file."""
-        self.handle.write(data)
+    path: Path
+    _stack: contextlib.ExitStack
+    _open: bool
 
     def commit(self) -> Path:
-        """Flush and rename onto the final path; returns it."""
+        """Flush and rename the temporary file onto the final path; returns it."""
         if self._open:
             self._open = False
             self._stack.close()
@@ -80,7 +69,23 @@ class StreamedFile:
             self._stack.__exit__(type(err), err, None)
 
 
-class StreamedPath:
+class StreamedFile(_AtomicOutput):
+    """A text or binary file written piece by piece; nothing appears under the final name until the
+    document is complete (wraps :func:`ocrplug.io.atomic.atomic_write`)."""
+
+    def __init__(self, path: Path, binary: bool = False) -> None:
+        """Open a temporary file beside ``path``."""
+        self.path = Path(path)
+        self._stack = contextlib.ExitStack()
+        self.handle: IO = self._stack.enter_context(atomic_write(self.path, "wb" if binary else "w"))
+        self._open = True
+
+    def write(self, data: str | bytes) -> None:
+        """Append to the temporary file."""
+        self.handle.write(data)
+
+
+class StreamedPath(_AtomicOutput):
     """A temporary path beside the final one, for libraries that save by file name (cv2, pikepdf)."""
 
     def __init__(self, path: Path) -> None:
@@ -89,20 +94,6 @@ class StreamedPath:
         self._stack = contextlib.ExitStack()
         self.tmp: Path = self._stack.enter_context(atomic_path(self.path))
         self._open = True
-
-    def commit(self) -> Path:
-        """Rename the temporary file onto the final path; returns it."""
-        if self._open:
-            self._open = False
-            self._stack.close()
-        return self.path
-
-    def discard(self) -> None:
-        """Remove the temporary file."""
-        if self._open:
-            self._open = False
-            err = _Aborted("render aborted")
-            self._stack.__exit__(type(err), err, None)
 
 
 class _Aborted(Exception):
