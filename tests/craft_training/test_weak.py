@@ -101,3 +101,6 @@ def test_weak_supervision_end_to_end_on_a_tiny_word_annotated_set(tmp_path) -> N
         weak=WeakConfig(dataset=tmp_path, fraction=0.5),
     )
     assert train(cfg)["steps"] == 1
+    events = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    labels = next(e for e in events if e.get("event") == "pseudo_labels")
+    assert labels["words"] == n_text and labels["even_split_share"] == 1.0

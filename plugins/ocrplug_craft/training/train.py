@@ -216,7 +216,7 @@ def _worker_init(_: int) -> None:
     cv2.setNumThreads(1)
 
 
-def _build_dataset(cfg: TrainConfig, net: Any) -> Any:
+def _build_dataset(cfg: TrainConfig, net: Any, logger: _Logger | None = None) -> Any:
     from ocrplug_craft.training.dataset import MixedDataset, SynthDataset, WeakDataset
 
     synth = SynthDataset(cfg.seed, cfg.crop_size, size_range=(cfg.font_size_min, cfg.font_size_max))
@@ -225,6 +225,12 @@ def _build_dataset(cfg: TrainConfig, net: Any) -> Any:
     from ocrplug_craft.training.weak import pseudo_label_dataset
 
     pages = pseudo_label_dataset(net, cfg.weak.dataset, max_pages=cfg.weak.max_pages or None)
+    conf = np.concatenate([p.word_confidence for p in pages]) if pages else np.zeros(0)
+    if logger is not None and len(conf):
+        # How much the interim model's watershed boxes were trusted (0.5 = even-split fallback).
+        logger.write({"event": "pseudo_labels", "pages": len(pages), "words": len(conf),
+                      "mean_confidence": round(float(conf.mean()), 4),
+                      "even_split_share": round(float((conf <= 0.5).mean()), 4)})
     real = WeakDataset(pages, cfg.seed, cfg.crop_size)
     return MixedDataset(synth, real, cfg.weak.fraction, cfg.seed)
 
@@ -272,7 +278,7 @@ def train(cfg: TrainConfig, resume: bool = True, on_step: Callable[[int, float],
         log.info("resumed from %s at step %d", ckpt_path, step)
         logger.write({"event": "resume", "step": step})
 
-    dataset = _build_dataset(cfg, net)
+    dataset = _build_dataset(cfg, net, logger)
     if step >= cfg.steps:
         return _finish(cfg, net, optimizer, step, elapsed_before, logger)
     # Items are addressed by global sample index, so the loader order is the same on resume.
