@@ -15,7 +15,10 @@ def test_index_lists_the_shipped_file_under_25_mb_with_its_hash() -> None:
 
     index = json.loads((shipped_dir() / "index.json").read_text())
     names = {e["name"] for e in index}
-    assert "craft-lite-synth" in names
+    assert {"craft-lite-synth", "craft-lite-funsd"} <= names
+    # The FUNSD-trained weights must carry the dataset's terms where users see them.
+    funsd = next(e for e in index if e["name"] == "craft-lite-funsd")
+    assert "non-commercial" in funsd["description"]
     for entry in index:
         path = shipped_dir() / entry["filename"]
         assert path.stat().st_size < 25 * 1024 * 1024
