@@ -11,7 +11,7 @@ __all__ = ["configure", "info", "run"]
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """Add the ``info`` and ``export-onnx`` sub-commands."""
+    """Add the ``info``, ``export-onnx`` and ``train`` sub-commands."""
     sub = parser.add_subparsers(dest="craft_command", required=True)
     info_p = sub.add_parser(
         "info", help="show where CRAFT weights are looked for, which would be used, and their sha256"
@@ -25,6 +25,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     export.add_argument("--refiner", action="store_true", help="include the link refiner (output 'refined')")
     export.add_argument("--refiner-weights", default="craft_refiner_CTW1500", help="refiner weights name or path")
     export.add_argument("--opset", type=int, default=17, help="ONNX opset (default: %(default)s)")
+    from ocrplug_craft.training.cli import add_train_command  # argparse only: cheap to import
+
+    add_train_command(sub)
 
 
 def info(weights: str, refiner_weights: str) -> dict:
@@ -64,6 +67,8 @@ def info(weights: str, refiner_weights: str) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen sub-command; returns the exit code."""
+    if args.craft_command == "train":
+        return int(args.craft_train(args))
     if args.craft_command == "info":
         report = info(args.weights, args.refiner_weights)
         if args.json:

@@ -108,3 +108,17 @@ def test_init_keeps_the_thin_head_alive_and_the_output_near_zero() -> None:
     # start at ~0, so hard-negative mining has no false positives to push down through the head.
     assert all(float((acts["h"][:, c] > 0).float().mean()) > 0 for c in range(acts["h"].shape[1]))
     assert float(y.abs().max()) < 0.05
+
+
+def test_ocrplug_craft_train_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The host CLI exposes training as `ocrplug craft train --config train.yaml`."""
+    import yaml
+
+    from ocrplug.cli import main as ocrplug_main
+
+    cfg = _cfg(tmp_path / "run", steps=2).model_dump(mode="json")
+    config = tmp_path / "train.yaml"
+    config.write_text(yaml.safe_dump(cfg))
+    assert ocrplug_main(["craft", "train", "--config", str(config), "--no-progress"]) == 0
+    assert (tmp_path / "run" / "weights.pt").is_file()
+    assert '"steps": 2' in capsys.readouterr().out
