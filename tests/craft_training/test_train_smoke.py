@@ -122,3 +122,51 @@ def test_ocrplug_craft_train_command(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert ocrplug_main(["craft", "train", "--config", str(config), "--no-progress"]) == 0
     assert (tmp_path / "run" / "weights.pt").is_file()
     assert '"steps": 2' in capsys.readouterr().out
+
+
+def _write_stage(path: Path, out: Path, **extra: object) -> None:
+    import yaml
+
+    cfg = dict(
+        output_dir=str(out), seed=5, width=0.125, crop_size=64, batch_size=1, steps=2, workers=0, threads=1,
+        val_every=0, val_samples=0, val_size=64, progress=False, font_size_min=8, font_size_max=16,
+    )
+    cfg.update(extra)
+    path.write_text(yaml.safe_dump({k: str(v) if isinstance(v, Path) else v for k, v in cfg.items()}))
+
+
+def test_one_command_runs_the_previous_stages_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`train --config stage2.yaml` trains stage 1 first, then stage 2 from stage 1's weights."""
+    from ocrplug_craft.training.train import load_chain
+
+    (tmp_path / "configs").mkdir()
+    s1, s2 = tmp_path / "configs" / "s1.yaml", tmp_path / "configs" / "s2.yaml"
+    _write_stage(s1, tmp_path / "runs" / "s1")
+    _write_stage(s2, tmp_path / "runs" / "s2", previous_stage="s1.yaml", init_weights=tmp_path / "runs" / "s1" / "last.pt",
+                 scene_fraction=0.5, seed=6)
+    chain = load_chain(s2, {"steps": 3}, {"progress": False})
+    assert [c.output_dir.name for c in chain] == ["s1", "s2"] and [c.steps for c in chain] == [2, 3]
+    assert main(["train", "--config", str(s2), "--no-progress"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["steps"] == 2
+    assert (tmp_path / "runs" / "s1" / "weights.pt").is_file() and (tmp_path / "runs" / "s2" / "weights.pt").is_file()
+    # Run again: both stages are finished, so neither trains another step.
+    logs = [tmp_path / "runs" / name / "log.jsonl" for name in ("s1", "s2")]
+    before = [len(p.read_text().splitlines()) for p in logs]
+    assert main(["train", "--config", str(s2), "--no-progress"]) == 0
+    for path, n in zip(logs, before, strict=True):
+        new = [json.loads(x) for x in path.read_text().splitlines()[n:]]
+        assert new and not any("loss" in r for r in new)
+
+
+def test_previous_stage_errors_name_the_file(tmp_path: Path) -> None:
+    from ocrplug_craft.training.train import load_chain
+
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    _write_stage(a, tmp_path / "ra", previous_stage="b.yaml")
+    _write_stage(b, tmp_path / "rb", previous_stage="a.yaml")
+    with pytest.raises(ConfigError, match="loops back"):
+        load_chain(a)
+    _write_stage(a, tmp_path / "ra", previous_stage="missing.yaml")
+    with pytest.raises(ConfigError, match=r"missing\.yaml"):
+        load_chain(a)

@@ -12,6 +12,8 @@ import json
 import logging
 from typing import Any
 
+log = logging.getLogger(__name__)
+
 __all__ = ["add_train_command", "main", "run_train"]
 
 
@@ -21,22 +23,26 @@ def add_train_command(subparsers: Any) -> argparse.ArgumentParser:
         "train",
         help="train a CRAFT model on synthetic documents (+ weak supervision on real word boxes)",
         description="Train CRAFT as configured in a YAML file (see docs/model-card-craft-lite.md). "
-        "A run resumes from OUTPUT_DIR/last.pt when present.",
+        "A run resumes from OUTPUT_DIR/last.pt when present. A config with previous_stage runs that stage "
+        "first (a finished stage is not trained again), so the last stage's config reproduces a whole recipe.",
     )
     p.add_argument("--config", required=True, help="training config (YAML)")
-    p.add_argument("--output-dir", help="override output_dir of the config")
-    p.add_argument("--steps", type=int, help="override steps of the config")
-    p.add_argument("--max-minutes", type=float, help="override max_minutes of the config")
+    p.add_argument("--output-dir", help="override output_dir of the config (not of its previous stages)")
+    p.add_argument("--steps", type=int, help="override steps of the config (not of its previous stages)")
+    p.add_argument("--max-minutes", type=float, help="override max_minutes of the config (not of its previous stages)")
     p.add_argument("--init-weights", help="override init_weights of the config (start from these weights)")
-    p.add_argument("--no-resume", action="store_true", help="start from scratch even if a checkpoint exists")
+    p.add_argument("--no-resume", action="store_true", help="start every stage from scratch even if a checkpoint exists")
     p.add_argument("--no-progress", action="store_true", help="no progress bar (log lines only)")
     p.set_defaults(craft_train=run_train)
     return p
 
 
 def run_train(args: argparse.Namespace) -> int:
-    """Load the config, apply command-line overrides, train, print the summary as JSON; exit code 0."""
-    from ocrplug_craft.training.train import load_config, train
+    """Load the config (and its previous stages), apply overrides, train each stage in order.
+
+    Prints the last stage's summary as JSON (earlier stages' summaries are logged); exit code 0.
+    """
+    from ocrplug_craft.training.train import load_chain, train
 
     overrides: dict[str, Any] = {}
     if args.output_dir:
@@ -47,10 +53,15 @@ def run_train(args: argparse.Namespace) -> int:
         overrides["max_minutes"] = args.max_minutes
     if args.init_weights:
         overrides["init_weights"] = args.init_weights
-    if args.no_progress:
-        overrides["progress"] = False
-    cfg = load_config(args.config, overrides)
-    summary = train(cfg, resume=not args.no_resume)
+    shared = {"progress": False} if args.no_progress else {}
+    chain = load_chain(args.config, overrides, shared)
+    summary: dict[str, Any] = {}
+    for i, cfg in enumerate(chain, 1):
+        if len(chain) > 1:
+            log.info("stage %d/%d: %s", i, len(chain), cfg.output_dir)
+        summary = train(cfg, resume=not args.no_resume)
+        if i < len(chain):
+            log.info("stage %d/%d finished: %s", i, len(chain), json.dumps(summary))
     print(json.dumps(summary, indent=2))
     return 0
 

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from ocrplug_craft.training.gt import score_maps
+from ocrplug_craft.training.scene import generate_scene
 from ocrplug_craft.training.synth import FontFace, SynthSample, available_fonts, generate_page, sample_seed
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ __all__ = [
 # The official CRAFT normalisation (ImageNet statistics on 0-255 RGB).
 IMAGENET_MEAN = np.float32([0.485, 0.456, 0.406]) * 255.0
 IMAGENET_STD = np.float32([0.229, 0.224, 0.225]) * 255.0
+# Extra entropy word of the random stream that decides page vs scene (independent of the sample's own).
+_SCENE_STREAM = 0x5CE4E
 
 
 def normalize(image: np.ndarray) -> np.ndarray:
@@ -59,6 +62,9 @@ class SynthDataset:
 
     ``size``: crop side in pixels (a multiple of 32 keeps the network's skip connections aligned).
     ``size_range``: font sizes in pixels. ``length`` only bounds ``len()`` for samplers.
+    ``scene_fraction``: share of items drawn as scene-like images (signs over procedural clutter, see
+    :mod:`ocrplug_craft.training.scene`) instead of document pages. The choice comes from its own random
+    stream, so with 0 every item is exactly the document page it always was.
     """
 
     def __init__(
@@ -68,9 +74,13 @@ class SynthDataset:
         length: int = 10**9,
         size_range: tuple[float, float] = (8.0, 44.0),
         fonts: Sequence[FontFace] | None = None,
+        scene_fraction: float = 0.0,
     ) -> None:
         """Set up the generator; fonts default to every usable installed Latin font."""
+        if not 0.0 <= scene_fraction <= 1.0:
+            raise ValueError(f"scene_fraction must be within [0, 1], got {scene_fraction}")
         self.seed = seed
+        self.scene_fraction = scene_fraction
         self.size = size
         self.length = length
         self.size_range = size_range
@@ -81,9 +91,16 @@ class SynthDataset:
         return self.length
 
     def sample(self, index: int) -> SynthSample:
-        """The synthetic page of item ``index`` (image and character/word quads)."""
+        """The synthetic image of item ``index`` (image and character/word quads)."""
         rng = np.random.default_rng(sample_seed(self.seed, index))
+        if self.scene_fraction > 0.0 and self.is_scene(index):
+            return generate_scene(rng, self.size, self.size, self.fonts, size_range=self.size_range)
         return generate_page(rng, self.size, self.size, self.fonts, size_range=self.size_range)
+
+    def is_scene(self, index: int) -> bool:
+        """Whether item ``index`` is a scene-like image rather than a document page."""
+        choice = np.random.default_rng(np.random.SeedSequence([self.seed, index, _SCENE_STREAM]))
+        return bool(choice.random() < self.scene_fraction)
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, ...]:
         """(image, region, affinity, confidence) tensors of item ``index``."""

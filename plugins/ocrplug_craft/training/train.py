@@ -27,7 +27,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ocrplug.errors import ConfigError
 from ocrplug.io.atomic import atomic_path, write_text_atomic
 
-__all__ = ["TrainConfig", "WeakConfig", "export_weights", "init_weights", "load_config", "train", "validate"]
+__all__ = [
+    "TrainConfig",
+    "WeakConfig",
+    "export_weights",
+    "init_weights",
+    "load_chain",
+    "load_config",
+    "train",
+    "validate",
+]
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +70,10 @@ class TrainConfig(BaseModel):
     neg_ratio: float = Field(3.0, gt=0.0, description="hard negatives per positive pixel (OHEM)")
     font_size_min: float = Field(8.0, gt=0.0, description="smallest synthetic font size in pixels")
     font_size_max: float = Field(44.0, gt=0.0, description="largest synthetic font size in pixels")
+    scene_fraction: float = Field(
+        0.0, ge=0.0, le=1.0,
+        description="share of synthetic samples drawn as scene-like images (signs over clutter, some without text)",
+    )
     threads: int = Field(2, ge=1, description="torch intra-op threads of the training process")
     workers: int = Field(1, ge=0, description="data-loader worker processes generating samples")
     log_every: int = Field(10, ge=1)
@@ -70,6 +83,11 @@ class TrainConfig(BaseModel):
     val_size: int = Field(512, ge=64, description="side of the validation pages, a multiple of 32")
     max_minutes: float = Field(0.0, ge=0.0, description="stop cleanly (checkpoint + export) after this many minutes (0: no limit)")
     init_weights: Path | None = Field(None, description="start from these weights (fine-tuning) instead of a random network")
+    previous_stage: Path | None = Field(
+        None,
+        description="config of the stage this one continues (relative to this file); `train` runs it first "
+        "(or resumes it, a no-op once finished), so one command reproduces a whole multi-stage recipe",
+    )
     export_fp16: bool = Field(True, description="write weights.pt in float16")
     progress: bool = Field(True, description="show a progress bar")
     weak: WeakConfig | None = None
@@ -103,6 +121,29 @@ def load_config(path: str | os.PathLike[str], overrides: dict[str, Any] | None =
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"training config {path}: {where}: {first['msg']}") from exc
+
+
+def load_chain(path: str | os.PathLike[str], overrides: dict[str, Any] | None = None,
+               shared: dict[str, Any] | None = None) -> list[TrainConfig]:
+    """The config at ``path`` preceded by the stages it continues (``previous_stage``), first stage first.
+
+    ``overrides`` apply to the config at ``path`` only; ``shared`` overrides (e.g. ``progress``) to every
+    stage. Raises :class:`ConfigError` on a missing file or a cycle of stages.
+    """
+    chain: list[TrainConfig] = []
+    seen: set[Path] = set()
+    current: Path | None = Path(path)
+    stage_overrides = {**(shared or {}), **(overrides or {})}
+    while current is not None:
+        key = current.resolve()
+        if key in seen:
+            raise ConfigError(f"training config {current}: previous_stage chain loops back to {current}")
+        seen.add(key)
+        cfg = load_config(current, stage_overrides)
+        chain.insert(0, cfg)
+        current = current.parent / cfg.previous_stage if cfg.previous_stage is not None else None
+        stage_overrides = dict(shared or {})
+    return chain
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -192,7 +233,8 @@ def validate(net: Any, cfg: TrainConfig, samples: int | None = None) -> dict[str
     from ocrplug_craft.training.dataset import SynthDataset, normalize
     from ocrplug_craft.training.evaluate import DetectionScore, boxes_from_maps, match_boxes
 
-    ds = SynthDataset(cfg.seed + 1_000_003, cfg.val_size, size_range=(cfg.font_size_min, cfg.font_size_max))
+    ds = SynthDataset(cfg.seed + 1_000_003, cfg.val_size, size_range=(cfg.font_size_min, cfg.font_size_max),
+                      scene_fraction=cfg.scene_fraction)
     total = DetectionScore(0, 0, 0)
     was_training = net.training
     net.eval()
@@ -219,7 +261,8 @@ def _worker_init(_: int) -> None:
 def _build_dataset(cfg: TrainConfig, net: Any, logger: _Logger | None = None) -> Any:
     from ocrplug_craft.training.dataset import MixedDataset, SynthDataset, WeakDataset
 
-    synth = SynthDataset(cfg.seed, cfg.crop_size, size_range=(cfg.font_size_min, cfg.font_size_max))
+    synth = SynthDataset(cfg.seed, cfg.crop_size, size_range=(cfg.font_size_min, cfg.font_size_max),
+                         scene_fraction=cfg.scene_fraction)
     if cfg.weak is None or cfg.weak.fraction == 0.0:
         return synth
     from ocrplug_craft.training.weak import pseudo_label_dataset
@@ -278,9 +321,9 @@ def train(cfg: TrainConfig, resume: bool = True, on_step: Callable[[int, float],
         log.info("resumed from %s at step %d", ckpt_path, step)
         logger.write({"event": "resume", "step": step})
 
-    dataset = _build_dataset(cfg, net, logger)
-    if step >= cfg.steps:
+    if step >= cfg.steps:  # a finished run: nothing to train (a previous stage of a recipe, say)
         return _finish(cfg, net, optimizer, step, elapsed_before, logger)
+    dataset = _build_dataset(cfg, net, logger)
     # Items are addressed by global sample index, so the loader order is the same on resume.
     indices = range(step * cfg.batch_size, cfg.steps * cfg.batch_size)
     loader = DataLoader(

@@ -1,0 +1,86 @@
+"""Scene-like synthetic samples: determinism, ground truth over the drawn text, negatives, dataset mix."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from ocrplug_craft.training.dataset import SynthDataset
+from ocrplug_craft.training.scene import clutter_background, generate_scene
+from ocrplug_craft.training.synth import available_fonts, sample_seed
+
+
+@pytest.fixture(scope="module")
+def fonts():
+    found = available_fonts()
+    if not found:
+        pytest.skip("no Debian fonts-* TrueType fonts installed")
+    return found
+
+
+def test_same_seed_same_scene_other_seed_other_scene(fonts) -> None:
+    a = generate_scene(np.random.default_rng(sample_seed(3, 0)), 192, 160, fonts)
+    b = generate_scene(np.random.default_rng(sample_seed(3, 0)), 192, 160, fonts)
+    c = generate_scene(np.random.default_rng(sample_seed(3, 1)), 192, 160, fonts)
+    assert a.image.shape == (160, 192, 3) and a.image.dtype == np.uint8
+    assert np.array_equal(a.image, b.image) and np.array_equal(a.char_quads, b.char_quads) and a.words == b.words
+    assert not np.array_equal(a.image, c.image)
+
+
+def test_scene_bookkeeping_matches_the_words(fonts) -> None:
+    scenes = [generate_scene(np.random.default_rng(sample_seed(21, i)), 256, 256, fonts) for i in range(12)]
+    assert sum(len(s.words) for s in scenes) > 20
+    for s in scenes:
+        assert s.char_quads.shape == (len(s.char_word), 4, 2) and s.word_quads.shape == (len(s.words), 4, 2)
+        counts = np.bincount(s.char_word, minlength=len(s.words))
+        assert counts.tolist() == [len("".join(w.split())) for w in s.words]
+        assert np.all(np.diff(s.char_word) >= 0)
+        # Corners clockwise on screen (y down) after the warp: positive shoelace area.
+        x, y = s.char_quads[..., 0], s.char_quads[..., 1]
+        assert np.all(0.5 * np.sum(x * np.roll(y, -1, axis=1) - np.roll(x, -1, axis=1) * y, axis=1) > 0)
+
+
+def test_text_is_drawn_where_the_ground_truth_says(fonts) -> None:
+    """The same scene with its text layer and without: the pixels that change are inside the char boxes."""
+    checked = 0
+    for i in range(10):
+        s = generate_scene(np.random.default_rng(sample_seed(9, i)), 256, 256, fonts)
+        if len(s.words) == 0:
+            continue
+        mask = np.zeros(s.image.shape[:2], np.uint8)
+        for q in s.word_quads:
+            cv2.fillPoly(mask, [np.round(q).astype(np.int32)], 1)
+        inside = mask.astype(bool)
+        # Text strokes: strong local contrast (Laplacian) is far denser inside word boxes than on average
+        # on plates; clutter makes the outside busy too, so compare to the box surroundings, not zero.
+        edges = np.abs(cv2.Laplacian(s.image.mean(axis=2).astype(np.float32), cv2.CV_32F))
+        assert edges[inside].mean() > 0.8 * edges[~inside].mean()
+        checked += 1
+    assert checked >= 5
+
+
+def test_some_scenes_have_no_text_and_clutter_is_not_flat(fonts) -> None:
+    scenes = [generate_scene(np.random.default_rng(sample_seed(4, i)), 128, 128, fonts) for i in range(60)]
+    empty = sum(len(s.words) == 0 for s in scenes)
+    assert 1 <= empty <= 30
+    bg = clutter_background(np.random.default_rng(0), 128, 96)
+    assert bg.shape == (96, 128, 3) and bg.dtype == np.float32
+    assert bg.std() > 5.0
+
+
+def test_no_fonts_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="no usable TrueType font"):
+        generate_scene(np.random.default_rng(0), 64, 64, fonts=[])
+
+
+def test_dataset_scene_fraction_mixes_and_leaves_pages_untouched(fonts) -> None:
+    pages = SynthDataset(5, 128, fonts=fonts)
+    mixed = SynthDataset(5, 128, fonts=fonts, scene_fraction=0.5)
+    scene_items = [i for i in range(40) if mixed.is_scene(i)]
+    assert 8 <= len(scene_items) <= 32
+    page_item = next(i for i in range(40) if not mixed.is_scene(i))
+    # Items that stay pages are exactly the pages of a scene-free run (old configs reproduce).
+    assert np.array_equal(mixed.sample(page_item).image, pages.sample(page_item).image)
+    assert not np.array_equal(mixed.sample(scene_items[0]).image, pages.sample(scene_items[0]).image)
+    with pytest.raises(ValueError, match="scene_fraction"):
+        SynthDataset(5, 128, fonts=fonts, scene_fraction=1.5)
