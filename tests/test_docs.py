@@ -57,3 +57,13 @@ def test_readme_opens_with_the_two_setup_commands_and_ci_runs_the_test_one() -> 
     assert "pytest" in test_cmd and "install" in test_cmd
     assert test_cmd in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert (ROOT / "examples" / run_cmd.split("examples/")[1].split()[0]).exists()
+
+
+def test_every_craft_training_key_is_documented() -> None:
+    """`ocrplug craft train` YAML keys: each one is in docs/craft.md's table, with a description in code."""
+    train = pytest.importorskip("ocrplug_craft.training.train")
+    text = (DOCS / "craft.md").read_text(encoding="utf-8")
+    for cls, prefix in ((train.TrainConfig, ""), (train.WeakConfig, "weak.")):
+        for key, field in cls.model_fields.items():
+            assert f"| `{prefix}{key}` |" in text, f"training key {prefix}{key} is missing from docs/craft.md"
+            assert field.description, f"training key {prefix}{key} has no description"

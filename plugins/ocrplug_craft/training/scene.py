@@ -179,7 +179,7 @@ def _place_sign(rng: np.random.Generator, c: _Canvas, layers: _SignLayers,
                 taken: list[tuple[float, float, float, float]], fonts: Sequence[FontFace],
                 size_range: tuple[float, float]) -> None:
     """Lay out 1-3 lines of 1-3 words, on a coloured plate or straight on the clutter."""
-    size = _font_size(rng, size_range[0] * 1.2, size_range[1] * 2.0)
+    size = _font_size(rng, size_range[0], size_range[1] * 2.0)
     face = _pick_font(rng, fonts, bold=bool(rng.random() < 0.5) or None)
     font = _font(face.path, size)
     upper = rng.random() < 0.4
@@ -235,7 +235,7 @@ def generate_scene(
     """Generate one scene-like image of ``width`` x ``height`` pixels with its character ground truth.
 
     ``text_probability``: share of images with any text (the rest are pure negatives). Signs get
-    ``size_range`` scaled up (scene text is larger than body text) and a stronger warp than pages.
+    ``size_range`` up to twice its largest size (signs are often larger than body text) and a stronger warp than pages.
     Raises ValueError when no font is found.
     """
     fonts = list(fonts) if fonts is not None else available_fonts()

@@ -61,11 +61,11 @@ class TrainConfig(BaseModel):
     seed: int = Field(0, description="seed of the network initialisation and of every sample")
     width: float = Field(0.25, gt=0.0, le=1.0, description="channel width multiplier (1.0 = official CRAFT)")
     crop_size: int = Field(256, ge=64, description="side of the square training crops, a multiple of 32")
-    batch_size: int = Field(8, ge=1)
+    batch_size: int = Field(8, ge=1, description="crops per optimiser step")
     steps: int = Field(1000, ge=1, description="number of optimiser steps")
     lr: float = Field(1e-3, gt=0.0, description="Adam learning rate")
     lr_decay_at: float = Field(0.8, gt=0.0, le=1.0, description="fraction of the steps after which the rate is divided by 10")
-    weight_decay: float = Field(0.0, ge=0.0)
+    weight_decay: float = Field(0.0, ge=0.0, description="Adam weight decay")
     clip_grad_norm: float = Field(5.0, ge=0.0, description="clip the gradient norm to this value (0: no clipping)")
     neg_ratio: float = Field(3.0, gt=0.0, description="hard negatives per positive pixel (OHEM)")
     font_size_min: float = Field(8.0, gt=0.0, description="smallest synthetic font size in pixels")
@@ -76,8 +76,8 @@ class TrainConfig(BaseModel):
     )
     threads: int = Field(2, ge=1, description="torch intra-op threads of the training process")
     workers: int = Field(1, ge=0, description="data-loader worker processes generating samples")
-    log_every: int = Field(10, ge=1)
-    checkpoint_every: int = Field(50, ge=1)
+    log_every: int = Field(10, ge=1, description="write the loss to log.jsonl every N steps")
+    checkpoint_every: int = Field(50, ge=1, description="save last.pt (model, optimiser, step) every N steps")
     val_every: int = Field(100, ge=0, description="validate every N steps (0: only at the end)")
     val_samples: int = Field(24, ge=0, description="held-out synthetic pages for the validation H-mean")
     val_size: int = Field(512, ge=64, description="side of the validation pages, a multiple of 32")
@@ -90,7 +90,7 @@ class TrainConfig(BaseModel):
     )
     export_fp16: bool = Field(True, description="write weights.pt in float16")
     progress: bool = Field(True, description="show a progress bar")
-    weak: WeakConfig | None = None
+    weak: WeakConfig | None = Field(None, description="weak supervision on real word boxes (keys below); none: synthetic only")
 
     @field_validator("crop_size", "val_size")
     @classmethod
