@@ -90,7 +90,7 @@ def _railing(rng: np.random.Generator, img: np.ndarray) -> None:
         angle = rng.uniform(0, np.pi)
         d = np.array([np.cos(angle), np.sin(angle)])
         n = np.array([-d[1], d[0]])
-        spacing = rng.uniform(3, 24)
+        spacing = rng.uniform(5, 24)
         count = int(rng.integers(4, 60))
         start = np.array([rng.uniform(0, w), rng.uniform(0, h)])
         length = rng.uniform(0.2, 1.5) * max(w, h)
@@ -109,7 +109,7 @@ def _grating(rng: np.random.Generator, img: np.ndarray) -> None:
     x1, y1 = min(w, x0 + int(rng.uniform(0.2, 0.8) * w)), min(h, y0 + int(rng.uniform(0.2, 0.8) * h))
     yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
     angle = rng.uniform(0, np.pi)
-    period = rng.uniform(2.5, 14)
+    period = rng.uniform(4, 14)
     wave = np.sin((xx * np.cos(angle) + yy * np.sin(angle)) * 2 * np.pi / period)
     if rng.random() < 0.4:  # tiles / bricks: a second direction
         wave = np.maximum(wave, np.sin((xx * np.sin(angle) - yy * np.cos(angle)) * 2 * np.pi / (period * rng.uniform(1, 4))))
@@ -145,7 +145,7 @@ def _dots(rng: np.random.Generator, img: np.ndarray) -> None:
     h, w = img.shape[:2]
     colour = _colour(rng).tolist()
     for _ in range(int(rng.integers(10, 200))):
-        r = int(rng.integers(1, 6))
+        r = int(rng.integers(2, 7))
         cv2.circle(img, (int(rng.uniform(0, w)), int(rng.uniform(0, h))), r, colour, -1, cv2.LINE_AA)
 
 
@@ -177,13 +177,15 @@ class _SignLayers:
 
 def _place_sign(rng: np.random.Generator, c: _Canvas, layers: _SignLayers,
                 taken: list[tuple[float, float, float, float]], fonts: Sequence[FontFace],
-                size_range: tuple[float, float]) -> None:
-    """Lay out 1-3 lines of 1-3 words, on a coloured plate or straight on the clutter."""
-    size = _font_size(rng, size_range[0], size_range[1] * 2.0)
+                sizes: tuple[float, float], max_lines: int = 3, max_words: int = 3) -> None:
+    """Lay out 1-``max_lines`` lines of 1-``max_words`` words (font size in ``sizes``), on a coloured
+    plate or straight on the clutter."""
+    size = _font_size(rng, *sizes)
     face = _pick_font(rng, fonts, bold=bool(rng.random() < 0.5) or None)
     font = _font(face.path, size)
     upper = rng.random() < 0.4
-    lines = [[_random_word(rng) for _ in range(int(rng.integers(1, 4)))] for _ in range(int(rng.integers(1, 4)))]
+    lines = [[_random_word(rng) for _ in range(int(rng.integers(1, max_words + 1)))]
+             for _ in range(int(rng.integers(1, max_lines + 1)))]
     if upper:
         lines = [[w.upper() for w in line] for line in lines]
     spacing, leading, margin = rng.uniform(1.0, 1.8), rng.uniform(1.2, 1.6), rng.uniform(0.3, 1.0)
@@ -234,8 +236,10 @@ def generate_scene(
 ) -> SynthSample:
     """Generate one scene-like image of ``width`` x ``height`` pixels with its character ground truth.
 
-    ``text_probability``: share of images with any text (the rest are pure negatives). Signs get
-    ``size_range`` up to twice its largest size (signs are often larger than body text) and a stronger warp than pages.
+    ``text_probability``: share of images with any text (the rest are pure negatives). Signs use fonts
+    from ``size_range`` up to twice its largest size (signs are often larger than body text); 40 % of the
+    images also hold a small-print notice (so small text on a busy image stays text). The warp is
+    stronger than on pages.
     Raises ValueError when no font is found.
     """
     fonts = list(fonts) if fonts is not None else available_fonts()
@@ -246,8 +250,10 @@ def generate_scene(
     layers = _SignLayers(width, height)
     if rng.random() < text_probability:
         taken: list[tuple[float, float, float, float]] = []
+        if rng.random() < 0.4:  # a notice, poster or receipt in the scene: small print, several lines
+            _place_sign(rng, c, layers, taken, fonts, (size_range[0], size_range[0] * 2.0), max_lines=6, max_words=5)
         for _ in range(int(rng.integers(1, 5))):
-            _place_sign(rng, c, layers, taken, fonts, size_range)
+            _place_sign(rng, c, layers, taken, fonts, (size_range[0], size_range[1] * 2.0))
     h = _random_homography(rng, width, height, max_angle, perspective)
     warp = lambda a: cv2.warpPerspective(a, h, (width, height), flags=cv2.INTER_LINEAR)  # noqa: E731
     alpha_img, plate_img, ink_img = layers.images
