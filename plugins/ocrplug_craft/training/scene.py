@@ -42,8 +42,8 @@ def _luma(c: np.ndarray) -> float:
     return float(0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2])
 
 
-def _contrasting(rng: np.random.Generator, against: np.ndarray, min_diff: float = 90.0) -> np.ndarray:
-    """A random colour whose luma differs from ``against`` by at least ``min_diff`` (legible text)."""
+def _contrasting(rng: np.random.Generator, against: np.ndarray, min_diff: float) -> np.ndarray:
+    """A random colour whose luma differs from ``against`` by at least ``min_diff`` (still legible)."""
     for _ in range(20):
         c = _colour(rng)
         if abs(_luma(c) - _luma(against)) >= min_diff:
@@ -177,9 +177,9 @@ class _SignLayers:
 
 def _place_sign(rng: np.random.Generator, c: _Canvas, layers: _SignLayers,
                 taken: list[tuple[float, float, float, float]], fonts: Sequence[FontFace],
-                sizes: tuple[float, float], max_lines: int = 3, max_words: int = 3) -> None:
+                sizes: tuple[float, float], max_lines: int = 3, max_words: int = 3, paper: bool = False) -> None:
     """Lay out 1-``max_lines`` lines of 1-``max_words`` words (font size in ``sizes``), on a coloured
-    plate or straight on the clutter."""
+    plate or straight on the clutter; ``paper``: always on a light, paper-like plate."""
     size = _font_size(rng, *sizes)
     face = _pick_font(rng, fonts, bold=bool(rng.random() < 0.5) or None)
     font = _font(face.path, size)
@@ -209,11 +209,12 @@ def _place_sign(rng: np.random.Generator, c: _Canvas, layers: _SignLayers,
     else:
         return
     taken.append(box)
-    plate = _colour(rng)
-    if rng.random() < 0.7:
+    plate = rng.uniform(185, 255, 3).astype(np.float32) if paper else _colour(rng)
+    if paper or rng.random() < 0.7:
         layers.plate_alpha.rectangle(box, fill=255)
         layers.plate_colour.rectangle(box, fill=tuple(int(v) for v in plate))
-    ink = _contrasting(rng, plate)
+    # Faint print (thermal receipts, pale stamps, washed-out signs) must stay text: contrast from low to high.
+    ink = _contrasting(rng, plate, min_diff=float(rng.uniform(30.0, 120.0)))
     layers.ink_colour.rectangle(box, fill=tuple(int(v) for v in ink))
     y = y0 + pad
     for line in lines:
@@ -251,7 +252,7 @@ def generate_scene(
     if rng.random() < text_probability:
         taken: list[tuple[float, float, float, float]] = []
         if rng.random() < 0.4:  # a notice, poster or receipt in the scene: small print, several lines
-            _place_sign(rng, c, layers, taken, fonts, (size_range[0], size_range[0] * 2.0), max_lines=6, max_words=5)
+            _place_sign(rng, c, layers, taken, fonts, (size_range[0], size_range[0] * 2.0), max_lines=6, max_words=5, paper=True)
         for _ in range(int(rng.integers(1, 5))):
             _place_sign(rng, c, layers, taken, fonts, (size_range[0], size_range[1] * 2.0))
     h = _random_homography(rng, width, height, max_angle, perspective)
