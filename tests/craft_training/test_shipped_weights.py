@@ -45,3 +45,19 @@ def test_shipped_model_detects_words_on_held_out_synthetic_pages(plugin_host) ->
         total = total + match_boxes(np.asarray([r.quad for r in regions], np.float32), page.word_quads)
     # A random network finds nothing; the shipped one finds a good share of the words.
     assert total.hmean > 0.3, total
+
+
+def test_shipped_model_stays_silent_on_clutter_without_text(plugin_host) -> None:
+    """Scene-like clutter (foliage noise, railings, shapes; no text): the shipped model reports (almost)
+    nothing. The document-only model of the first release fired 91 times on these six images."""
+    from ocrplug_craft.training.scene import clutter_background
+
+    from ocrplug.model import PageImage
+
+    spec = plugin_host.components("detector")["craft"]
+    detector = spec.build(spec.options(weights="craft-lite-synth", threads=1))
+    found = []
+    for i in range(6):
+        image = np.clip(clutter_background(np.random.default_rng(10_000 + i), 448, 448), 0, 255).astype(np.uint8)
+        found.append(len(detector.detect(PageImage(image=image, index=0, source=f"clutter-{i}"))))
+    assert sum(found) <= 2, found
