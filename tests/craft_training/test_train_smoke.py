@@ -5,6 +5,7 @@ This is the CI smoke test of ``ocrplug craft train``; it never runs a real train
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -170,3 +171,19 @@ def test_previous_stage_errors_name_the_file(tmp_path: Path) -> None:
     _write_stage(a, tmp_path / "ra", previous_stage="missing.yaml")
     with pytest.raises(ConfigError, match=r"missing\.yaml"):
         load_chain(a)
+
+
+def test_shipped_recipes_are_valid_chains() -> None:
+    """The committed configs load, and the shipped model's recipe is stages 1-2 (documents) then 3 (+ scenes)."""
+    from ocrplug_craft.training.train import load_chain
+
+    configs = Path(__file__).resolve().parents[2] / "plugins" / "ocrplug_craft" / "training" / "configs"
+    chain = load_chain(configs / "craft-lite-synth-stage3.yaml")
+    assert [c.output_dir.name for c in chain] == ["craft-lite-synth", "craft-lite-synth-stage2", "craft-lite-synth-stage3"]
+    assert [c.scene_fraction for c in chain[:2]] == [0.0, 0.0] and chain[2].scene_fraction > 0
+    # Each stage starts from the previous stage's checkpoint.
+    assert chain[0].init_weights is None
+    for before, after in itertools.pairwise(chain):
+        assert after.init_weights == before.output_dir / "last.pt"
+    funsd = load_chain(configs / "craft-lite-funsd.yaml")
+    assert funsd[-1].weak is not None and "funsd_train" in str(funsd[-1].weak.dataset)
