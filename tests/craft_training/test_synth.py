@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from ocrplug_craft.training.synth import available_fonts, generate_page, sample_seed
-
-
-@pytest.fixture(scope="module")
-def fonts():
-    found = available_fonts()
-    if not found:
-        pytest.skip("no Debian fonts-* TrueType fonts installed")
-    return found
+from ocrplug_craft.training.synth import generate_page, sample_seed
 
 
 def test_same_seed_same_page_other_seed_other_page(fonts) -> None:
