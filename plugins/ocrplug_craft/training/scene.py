@@ -234,13 +234,14 @@ def generate_scene(
     max_angle: float = 25.0,
     perspective: float = 0.08,
     text_probability: float = 0.85,
+    degrade: bool = True,
 ) -> SynthSample:
     """Generate one scene-like image of ``width`` x ``height`` pixels with its character ground truth.
 
     ``text_probability``: share of images with any text (the rest are pure negatives). Signs use fonts
     from ``size_range`` up to twice its largest size (signs are often larger than body text); 40 % of the
     images also hold a small-print notice (so small text on a busy image stays text). The warp is
-    stronger than on pages.
+    stronger than on pages. ``degrade``: add blur, noise and JPEG artefacts.
     Raises ValueError when no font is found.
     """
     fonts = list(fonts) if fonts is not None else available_fonts()
@@ -264,7 +265,8 @@ def generate_scene(
     text = warp(np.asarray(c.text, np.float32) / 255.0)[..., None]
     img = img * (1 - plate_alpha) + plate_rgb * plate_alpha
     img = img * (1 - text) + ink_rgb * text
-    img = _degrade(rng, img)
+    if degrade:
+        img = _degrade(rng, img)
     return SynthSample(
         image=np.clip(img, 0, 255).astype(np.uint8),
         char_quads=_warp_quads(_boxes_to_quads(c.char_boxes), h),
