@@ -8,6 +8,7 @@ DEBIAN_PACKAGES=(
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-osd
   poppler-utils qpdf
   fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-noto-core
+  fonts-humor-sans fonts-breip fonts-comic-neue
 )
 extras="all"
 [[ "${1:-}" == "--test" ]] && extras="all,test"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from ocrplug_craft.training.synth import generate_page, sample_seed
+from ocrplug_craft.training.synth import available_fonts, generate_page, sample_seed
 
 
 def test_same_seed_same_page_other_seed_other_page(fonts) -> None:
@@ -62,3 +62,56 @@ def test_character_boxes_cover_ink(fonts) -> None:
 def test_no_fonts_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="no usable TrueType font"):
         generate_page(np.random.default_rng(0), 64, 64, fonts=[])
+
+
+@pytest.fixture(scope="module")
+def hand_fonts():
+    found = [f for f in available_fonts() if f.hand]
+    if not found:
+        pytest.skip("no handwriting-like fonts installed (fonts-humor-sans, fonts-breip, fonts-comic-neue)")
+    return found
+
+
+def test_handwriting_faces_are_flagged_and_picked_only_when_asked(fonts, hand_fonts) -> None:
+    from ocrplug_craft.training.synth import _pick_font
+
+    assert not any(f.hand for f in available_fonts(handwriting=False))
+    every = available_fonts()
+    assert {f.path for f in hand_fonts} <= {f.path for f in every}
+    assert any("Humor-Sans" in f.path for f in hand_fonts)
+    rng = np.random.default_rng(0)
+    assert not any(_pick_font(rng, every).hand for _ in range(200))
+    assert all(_pick_font(rng, every, hand=True).hand for _ in range(50))
+
+
+def test_handwriting_faces_draw_with_exact_boxes(hand_fonts) -> None:
+    """Pages drawn in handwriting faces only: word bookkeeping holds and ink lies under the char boxes."""
+    import cv2
+
+    checked = 0
+    for i in range(6):
+        p = generate_page(np.random.default_rng(sample_seed(13, i)), 256, 256, hand_fonts, degrade=False)
+        counts = np.bincount(p.char_word, minlength=len(p.words))
+        assert counts.tolist() == [len("".join(w.split())) for w in p.words]
+        grey = p.image.mean(axis=2)
+        mask = np.zeros(grey.shape, np.uint8)
+        cv2.fillPoly(mask, [np.round(q).astype(np.int32) for q in p.char_quads], 1)
+        inside = mask.astype(bool)
+        if inside.sum() < 50:
+            continue
+        background = np.median(grey)
+        assert np.abs(grey[inside] - background).mean() > 2 * np.abs(grey[~inside] - background).mean()
+        checked += 1
+    assert checked >= 3
+
+
+def test_handwriting_is_used_when_available_and_absent_faces_change_nothing(fonts, hand_fonts) -> None:
+    printed = [f for f in fonts if not f.hand]
+    both = printed + hand_fonts
+    pages = [(generate_page(np.random.default_rng(sample_seed(17, i)), 192, 192, printed),
+              generate_page(np.random.default_rng(sample_seed(17, i)), 192, 192, both)) for i in range(10)]
+    # Some pages change (a form's values or a note are now handwritten) ...
+    assert any(not np.array_equal(a.image, b.image) for a, b in pages)
+    # ... and printed-only generation is what it always was: same seed, same page.
+    again = generate_page(np.random.default_rng(sample_seed(17, 0)), 192, 192, printed)
+    assert np.array_equal(again.image, pages[0][0].image)

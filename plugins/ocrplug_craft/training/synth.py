@@ -2,9 +2,10 @@
 
 Each sample is a page (or a crop of one) with text laid out like a document: paragraphs, forms with
 labels and rules, tables with grid lines, receipts in monospace, and sparse large words. Fonts come from
-the Debian ``fonts-*`` packages (DejaVu, Liberation, FreeFont, Noto). No handwriting font is installed by
-the set-up, so a "handwriting-like" style is imitated with italic/oblique faces drawn one character at a
-time with baseline, size and spacing jitter.
+the Debian ``fonts-*`` packages: printed faces from DejaVu, Liberation, FreeFont and Noto, and
+handwriting-like faces from Humor Sans, Breip and Comic Neue (form values and some paragraphs). A
+"handwritten" style also draws italic/oblique or handwriting faces one character at a time with
+baseline, size and spacing jitter.
 
 The whole page then goes through a slight perspective/rotation warp (applied to the image and to every
 quadrilateral with the same homography), a paper-like background, blur, noise and JPEG artefacts.
@@ -25,6 +26,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 __all__ = [
     "FONT_DIRS",
+    "HANDWRITING_FONT_DIRS",
     "FontFace",
     "SynthSample",
     "available_fonts",
@@ -37,6 +39,14 @@ FONT_DIRS = (
     "/usr/share/fonts/truetype/liberation",
     "/usr/share/fonts/truetype/freefont",
     "/usr/share/fonts/truetype/noto",
+)
+
+# Handwriting-like faces (Debian fonts-humor-sans, fonts-breip, fonts-comic-neue): drawn only where a layout
+# asks for "handwritten" text (form values, some paragraphs), never for printed text.
+HANDWRITING_FONT_DIRS = (
+    "/usr/share/fonts/truetype/humor-sans",
+    "/usr/share/fonts/truetype/breip",
+    "/usr/share/fonts/opentype/comic-neue",
 )
 
 # Latin-script faces only: the generator writes Latin text, and e.g. NotoSansArabic has no Latin glyphs.
@@ -54,6 +64,7 @@ class FontFace:
     mono: bool
     italic: bool
     bold: bool
+    hand: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,8 +84,13 @@ class SynthSample:
     word_quads: np.ndarray
 
 
-def available_fonts(dirs: Sequence[str] = FONT_DIRS) -> list[FontFace]:
-    """Latin-script TrueType fonts found under ``dirs``, sorted by path (stable across runs)."""
+def available_fonts(dirs: Sequence[str] = FONT_DIRS, *, handwriting: bool = True,
+                    handwriting_dirs: Sequence[str] = HANDWRITING_FONT_DIRS) -> list[FontFace]:
+    """Latin-script TrueType fonts found under ``dirs``, sorted by path (stable across runs).
+
+    ``handwriting``: also the handwriting-like faces under ``handwriting_dirs`` (``hand=True``; TrueType
+    or OpenType), listed after the printed ones.
+    """
     faces = []
     for d in dirs:
         for path in sorted(Path(d).glob("*.ttf")) if Path(d).is_dir() else []:
@@ -90,7 +106,14 @@ def available_fonts(dirs: Sequence[str] = FONT_DIRS) -> list[FontFace]:
                     bold="bold" in low,
                 )
             )
-    return sorted(faces, key=lambda f: f.path)
+    faces.sort(key=lambda f: f.path)
+    hand = []
+    for d in handwriting_dirs if handwriting else ():
+        paths = sorted(p for p in Path(d).glob("*") if p.suffix.lower() in {".ttf", ".otf"}) if Path(d).is_dir() else []
+        for path in paths:
+            low = path.name.lower()
+            hand.append(FontFace(path=str(path), mono=False, italic="italic" in low, bold="bold" in low, hand=True))
+    return faces + sorted(hand, key=lambda f: f.path)
 
 
 @functools.lru_cache(maxsize=512)
@@ -319,13 +342,21 @@ class _Canvas:
 
 
 def _pick_font(rng: np.random.Generator, fonts: Sequence[FontFace], *, mono: bool | None = None,
-               italic: bool | None = None, bold: bool | None = None) -> FontFace:
+               italic: bool | None = None, bold: bool | None = None, hand: bool = False) -> FontFace:
+    """A random face with the asked styles: printed faces unless ``hand``, then handwriting-like ones."""
     pool = [
         f for f in fonts
-        if (mono is None or f.mono == mono) and (italic is None or f.italic == italic) and (bold is None or f.bold == bold)
+        if f.hand == hand and (mono is None or f.mono == mono) and (italic is None or f.italic == italic)
+        and (bold is None or f.bold == bold)
     ]
-    pool = pool or list(fonts)
+    pool = pool or [f for f in fonts if f.hand == hand] or list(fonts)
     return pool[int(rng.integers(len(pool)))]
+
+
+def _has_hand(fonts: Sequence[FontFace]) -> bool:
+    # Only then do layouts draw the extra random numbers that choose handwriting: without handwriting
+    # faces every sample is exactly what it was before they were supported.
+    return any(f.hand for f in fonts)
 
 
 def _font_size(rng: np.random.Generator, lo: float, hi: float) -> int:
@@ -339,6 +370,8 @@ def _layout_paragraphs(c: _Canvas, rng: np.random.Generator, fonts: Sequence[Fon
         size = _font_size(rng, *size_range)
         face = _pick_font(rng, fonts, mono=bool(rng.random() < 0.15) or None)
         hand = face.italic and rng.random() < 0.5
+        if _has_hand(fonts) and rng.random() < 0.12:  # a handwritten note
+            face, hand = _pick_font(rng, fonts, hand=True), bool(rng.random() < 0.5)
         font = _font(face.path, size)
         spacing = size * rng.uniform(1.1, 2.2)
         left = rng.uniform(0.0, 0.25) * c.width
@@ -362,6 +395,8 @@ def _layout_form(c: _Canvas, rng: np.random.Generator, fonts: Sequence[FontFace]
     label_face = _pick_font(rng, fonts, mono=False)
     value_face = _pick_font(rng, fonts)
     hand = value_face.italic and rng.random() < 0.6
+    if _has_hand(fonts) and rng.random() < 0.5:  # values filled in by hand
+        value_face, hand = _pick_font(rng, fonts, hand=True), bool(rng.random() < 0.5)
     y = rng.uniform(0.0, 0.1) * c.height
     while y < c.height:
         s = max(6, int(size * rng.uniform(0.85, 1.15)))

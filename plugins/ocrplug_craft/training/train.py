@@ -70,6 +70,11 @@ class TrainConfig(BaseModel):
     neg_ratio: float = Field(3.0, gt=0.0, description="hard negatives per positive pixel (OHEM)")
     font_size_min: float = Field(8.0, gt=0.0, description="smallest synthetic font size in pixels")
     font_size_max: float = Field(44.0, gt=0.0, description="largest synthetic font size in pixels")
+    handwriting_fonts: bool = Field(
+        True,
+        description="also draw handwriting-like faces (Debian fonts-humor-sans, fonts-breip, fonts-comic-neue) "
+        "for form values and some paragraphs",
+    )
     scene_fraction: float = Field(
         0.0, ge=0.0, le=1.0,
         description="share of synthetic samples drawn as scene-like images (signs over clutter, some without text)",
@@ -232,9 +237,10 @@ def validate(net: Any, cfg: TrainConfig, samples: int | None = None) -> dict[str
 
     from ocrplug_craft.training.dataset import SynthDataset, normalize
     from ocrplug_craft.training.evaluate import DetectionScore, boxes_from_maps, match_boxes
+    from ocrplug_craft.training.synth import available_fonts
 
     ds = SynthDataset(cfg.seed + 1_000_003, cfg.val_size, size_range=(cfg.font_size_min, cfg.font_size_max),
-                      scene_fraction=cfg.scene_fraction)
+                      scene_fraction=cfg.scene_fraction, fonts=available_fonts(handwriting=cfg.handwriting_fonts))
     total = DetectionScore(0, 0, 0)
     was_training = net.training
     net.eval()
@@ -260,9 +266,10 @@ def _worker_init(_: int) -> None:
 
 def _build_dataset(cfg: TrainConfig, net: Any, logger: _Logger | None = None) -> Any:
     from ocrplug_craft.training.dataset import MixedDataset, SynthDataset, WeakDataset
+    from ocrplug_craft.training.synth import available_fonts
 
     synth = SynthDataset(cfg.seed, cfg.crop_size, size_range=(cfg.font_size_min, cfg.font_size_max),
-                         scene_fraction=cfg.scene_fraction)
+                         scene_fraction=cfg.scene_fraction, fonts=available_fonts(handwriting=cfg.handwriting_fonts))
     if cfg.weak is None or cfg.weak.fraction == 0.0:
         return synth
     from ocrplug_craft.training.weak import pseudo_label_dataset
