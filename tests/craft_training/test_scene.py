@@ -10,15 +10,6 @@ from ocrplug_craft.training.scene import clutter_background, generate_scene
 from ocrplug_craft.training.synth import sample_seed
 
 
-def test_same_seed_same_scene_other_seed_other_scene(fonts) -> None:
-    a = generate_scene(np.random.default_rng(sample_seed(3, 0)), 192, 160, fonts)
-    b = generate_scene(np.random.default_rng(sample_seed(3, 0)), 192, 160, fonts)
-    c = generate_scene(np.random.default_rng(sample_seed(3, 1)), 192, 160, fonts)
-    assert a.image.shape == (160, 192, 3) and a.image.dtype == np.uint8
-    assert np.array_equal(a.image, b.image) and np.array_equal(a.char_quads, b.char_quads) and a.words == b.words
-    assert not np.array_equal(a.image, c.image)
-
-
 def test_scene_bookkeeping_matches_the_words(fonts) -> None:
     scenes = [generate_scene(np.random.default_rng(sample_seed(21, i)), 256, 256, fonts) for i in range(12)]
     assert sum(len(s.words) for s in scenes) > 20

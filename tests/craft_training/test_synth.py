@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from ocrplug_craft.training.scene import generate_scene
 from ocrplug_craft.training.synth import available_fonts, generate_page, sample_seed
 
 
-def test_same_seed_same_page_other_seed_other_page(fonts) -> None:
-    a = generate_page(np.random.default_rng(sample_seed(7, 0)), 160, 128, fonts)
-    b = generate_page(np.random.default_rng(sample_seed(7, 0)), 160, 128, fonts)
-    c = generate_page(np.random.default_rng(sample_seed(7, 1)), 160, 128, fonts)
-    assert a.image.shape == (128, 160, 3) and a.image.dtype == np.uint8
+@pytest.mark.parametrize(("generate", "seed", "width", "height"), [(generate_page, 7, 160, 128), (generate_scene, 3, 192, 160)],
+                         ids=["page", "scene"])
+def test_same_seed_same_sample_other_seed_other_sample(fonts, generate, seed: int, width: int, height: int) -> None:
+    """Both generators (document pages and scene-like images) are pure functions of their seed."""
+    a = generate(np.random.default_rng(sample_seed(seed, 0)), width, height, fonts)
+    b = generate(np.random.default_rng(sample_seed(seed, 0)), width, height, fonts)
+    c = generate(np.random.default_rng(sample_seed(seed, 1)), width, height, fonts)
+    assert a.image.shape == (height, width, 3) and a.image.dtype == np.uint8
     assert np.array_equal(a.image, b.image) and np.array_equal(a.char_quads, b.char_quads) and a.words == b.words
     assert not np.array_equal(a.image, c.image)
+
+
+def test_sample_seeds_differ() -> None:
     assert sample_seed(7, 0) != sample_seed(7, 1) != sample_seed(8, 0)
 
 
