@@ -56,14 +56,20 @@ def input_signature(path: Path) -> dict[str, int]:
 class Manifest:
     """The manifest of one output folder (see the module docstring). Not thread-safe."""
 
-    def __init__(self, out_dir: Path) -> None:
-        """Load ``<out_dir>/.ocrplug/manifest.json`` (an unreadable one is started afresh)."""
+    def __init__(self, out_dir: Path, persist: bool = True) -> None:
+        """Load ``<out_dir>/.ocrplug/manifest.json`` (an unreadable one is started afresh).
+
+        ``persist`` False: an in-memory manifest that never touches the disk (a run writing nothing).
+        """
         self.out_dir = Path(out_dir)
+        self.persist = persist
         self.dir = self.out_dir / MANIFEST_DIR
         self.path = self.dir / "manifest.json"
         self.documents: dict[str, dict[str, Any]] = {}
         self.names: dict[str, str] = {}
         with contextlib.suppress(OSError, ValueError, AttributeError):
+            if not persist:
+                return
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("schema") == SCHEMA:
                 self.documents = dict(data.get("documents", {}))
@@ -71,6 +77,8 @@ class Manifest:
 
     def save(self) -> None:
         """Write the manifest atomically."""
+        if not self.persist:
+            return
         self.dir.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"schema": SCHEMA, "documents": self.documents, "names": self.names}, indent=1)
         write_text_atomic(self.path, text + "\n")

@@ -332,13 +332,14 @@ class Pipeline:
         jobs: int | None = None,
         progress: ProgressCallback | None = None,
         *,
-        resume: bool = True,
+        resume: bool = False,
         keep_pages: bool = True,
     ) -> RunReport:
         """Process many inputs (files, folders, arrays), write renderer outputs, never stop on a failure.
 
         ``progress(source, pages_done, total_pages)`` is called after each page. ``resume``: skip
-        documents an earlier run into the same folder finished (see :mod:`ocrplug.manifest`).
+        documents an earlier run into the same folder finished and reuse the pages a killed run
+        journaled (what ``ocrplug run`` does; see :mod:`ocrplug.manifest`).
         ``keep_pages``: keep every page in ``report.documents`` (False keeps memory flat).
         Raises :class:`~ocrplug.errors.OutputError` before any page for an unusable output folder.
         """

@@ -43,7 +43,7 @@ def run_inputs(
     *,
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
-    resume: bool = True,
+    resume: bool = False,
     keep_pages: bool = True,
     executor: Executor | None = None,
 ) -> RunReport:

@@ -113,7 +113,8 @@ class OutputFolder:
 
     ``renderers``: ``(label, renderer)`` pairs, labels like ``"text#0"`` used in messages.
     ``config``: the validated pipeline config (its hash decides whether earlier work can be reused).
-    ``resume``: False redoes every document (``--no-resume``). ``keep_pages``: keep each document's
+    ``resume``: skip documents an earlier run finished and reuse journaled pages (``ocrplug run`` does
+    by default; ``--no-resume`` turns it off). ``keep_pages``: keep each document's
     pages in :attr:`report` (the Python API default); False keeps memory flat on long runs.
     """
 
@@ -122,7 +123,7 @@ class OutputFolder:
         path: str | os.PathLike[str],
         renderers: Sequence[tuple[str, Renderer]],
         config: PipelineConfig,
-        resume: bool = True,
+        resume: bool = False,
         keep_pages: bool = True,
     ) -> None:
         """Remember the settings; nothing touches the disk before ``__enter__``."""
@@ -138,7 +139,14 @@ class OutputFolder:
         self._started = time.perf_counter()
 
     def __enter__(self) -> OutputFolder:
-        """Check, lock and clean the folder; load the manifest. Raises OutputError."""
+        """Check, lock and clean the folder; load the manifest. Raises OutputError.
+
+        Without renderers nothing is written: the folder is not touched and nothing is resumed.
+        """
+        if not self.renderers:
+            self.resume = False
+            self.manifest = Manifest(self.path, persist=False)
+            return self
         self.path = check_output_dir(self.path)
         try:
             locked = self._stack.enter_context(folder_lock(self.path))
@@ -224,7 +232,7 @@ class OutputFolder:
         name = self._names[file.label]
         key = _key(file)
         journal = None
-        if key is not None:
+        if key is not None and self.manifest.persist:
             signature = input_signature(Path(key))
             header = {"input": key, "config": self.config_hash, **signature}
             journal = PageJournal(self.manifest.journal_path(name), header, resume=self.resume)
