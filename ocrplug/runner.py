@@ -57,7 +57,7 @@ def run_inputs(
     folder = OutputFolder(out_dir, pipeline.named_renderers(), pipeline.config, resume=resume, keep_pages=keep_pages)
     with folder:
         sources = pipeline.sources
-        files, missing = sources.discover(inputs, exclude=folder.path)
+        files, missing = sources.discover(inputs, exclude=folder.earlier_outputs())
         for failure in missing:
             folder.fail_input(failure.source, failure.error)
         documents: list[InputDocument] = []

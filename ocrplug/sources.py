@@ -13,7 +13,7 @@ Page counts are computed once, when a document is opened (:meth:`Sources.open`).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -156,22 +156,26 @@ class Sources:
             )
         return self._by_ext[ext]
 
-    def discover(self, inputs: Sequence[Any], exclude: Path | None = None) -> tuple[list[InputFile], list[PageFailure]]:
+    def discover(
+        self, inputs: Sequence[Any], exclude: Collection[Path] = ()
+    ) -> tuple[list[InputFile], list[PageFailure]]:
         """Expand ``inputs`` (files, folders, arrays) into input files, and the inputs that do not exist.
 
-        Folders are read one level deep, files sorted by name, keeping only supported suffixes;
-        ``exclude`` (the output folder) and hidden files are skipped. Each input file appears once.
+        Folders are read one level deep, files sorted by name, keeping only supported suffixes; hidden
+        files and the resolved paths in ``exclude`` (outputs of earlier runs, e.g. overlay images when
+        the output folder is the input folder) are skipped. Each input file appears once.
         """
         found: list[InputFile] = []
         failures: list[PageFailure] = []
         seen: set[Path] = set()
+        skip = set(exclude)
         for item in inputs:
             if not isinstance(item, (str, os.PathLike)):
                 found.append(InputFile(label=ARRAY_LABEL, path=None, name="page", array=item))
                 continue
             given = Path(item)
             if given.is_dir():
-                files = self._folder(given, exclude)
+                files = [f for f in self._folder(given) if f.resolve() not in skip]
                 if not files:
                     failures.append(PageFailure(str(item), None, f"{item}: folder holds no supported files"))
                 for f in files:
@@ -186,11 +190,8 @@ class Sources:
                 found.append(InputFile(label=str(item), path=given.resolve(), name=given.stem))
         return found, failures
 
-    def _folder(self, folder: Path, exclude: Path | None) -> list[Path]:
+    def _folder(self, folder: Path) -> list[Path]:
         wanted = set(self._by_ext)
-        skip = exclude.resolve() if exclude is not None else None
-        if skip is not None and folder.resolve() == skip:
-            return []
         return sorted(
             p for p in folder.iterdir()
             if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in wanted

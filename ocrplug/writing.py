@@ -196,6 +196,16 @@ class OutputFolder:
         self._stack.enter_context(protect(f.path for f in files if f.path is not None))
         return dict(self._names)
 
+    def earlier_outputs(self) -> set[Path]:
+        """Resolved paths of the files earlier runs wrote here (never taken as inputs from a folder)."""
+        if self.manifest is None:
+            return set()
+        return {
+            (self.path / rel).resolve()
+            for entry in self.manifest.documents.values()
+            for rel in entry.get("outputs", [])
+        }
+
     def name_of(self, file: InputFile) -> str:
         """The output name :meth:`plan` gave ``file``."""
         return self._names[file.label]

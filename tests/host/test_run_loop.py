@@ -303,3 +303,27 @@ def test_memory_stays_flat_over_many_pages(tmp_path: Path) -> None:
     assert len((tmp_path / "out" / "long.txt").read_text().split("\f")) == 300
     # A held page result costs a few kB; holding 250 of them would add well over 0.5 MB.
     assert marks[300] - marks[50] < 512 * 1024, marks
+
+
+def test_output_folder_may_be_the_input_folder(tmp_path: Path) -> None:
+    scans = tmp_path / "scans"
+    _png(scans / "a.png")
+    job = _job(tmp_path)
+    job.write_text(JOB.replace("renderers: [fake-lines]", "renderers: [fake-lines, overlay]"))
+    assert main(["run", str(scans), "-c", str(job), "-o", str(scans)]) == 0
+    assert _visible(scans) == ["a.lines", "a.png", "a_p0001.png"]
+    # A rerun does not take the overlay image it wrote for an input.
+    assert main(["run", str(scans), "-c", str(job), "-o", str(scans), "--no-resume"]) == 0
+    assert _visible(scans) == ["a.lines", "a.png", "a_p0001.png"]
+
+
+@pytest.mark.parametrize("mode", ["P", "I;16", "LA", "L", "F", "RGBA", "CMYK"])
+def test_host_normalizes_pillow_images_like_the_image_rasterizer(mode: str) -> None:
+    import numpy as np
+    from ocrplug_inputs.images import normalize_image
+
+    from ocrplug.sources import to_rgb_array
+
+    img = Image.new(mode, (5, 4))
+    assert np.array_equal(to_rgb_array(img), normalize_image(img))
+    assert to_rgb_array(np.zeros((4, 5), dtype=np.uint16)).shape == (4, 5, 3)
