@@ -131,8 +131,17 @@ def _on_sigterm(signum: int, frame: Any) -> None:
 def _run_with_progress(pipeline: Any, args: argparse.Namespace, show: bool) -> Any:
     import signal
 
-    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, _on_sigterm)
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous is not signal.SIG_DFL:
+        return _run(pipeline, args, show)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _run(pipeline, args, show)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(pipeline: Any, args: argparse.Namespace, show: bool) -> Any:
     options = {"out_dir": args.output, "jobs": args.jobs, "resume": not args.no_resume, "keep_pages": False}
     if not show:
         return pipeline.run_many(args.inputs, **options)

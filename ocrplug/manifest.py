@@ -2,7 +2,9 @@
 
 It lives in ``<out>/.ocrplug/``:
 
-- ``manifest.json`` (schema ``ocrplug-manifest/1``), rewritten atomically after each document::
+- ``manifest.json`` (schema ``ocrplug-manifest/1``), rewritten atomically at the end of a run, with
+  ``manifest.log`` holding the updates since (one JSON line per document start and end, replayed on
+  load, so a killed run loses nothing)::
 
       {"schema": "ocrplug-manifest/1",
        "documents": {"/abs/input.pdf": {"name": "input", "size": 1234, "mtime_ns": 1700000000000000000,
@@ -65,23 +67,43 @@ class Manifest:
         self.persist = persist
         self.dir = self.out_dir / MANIFEST_DIR
         self.path = self.dir / "manifest.json"
+        self.log_path = self.dir / "manifest.log"
         self.documents: dict[str, dict[str, Any]] = {}
         self.names: dict[str, str] = {}
+        self._log: IO[str] | None = None
+        if not persist:
+            return
         with contextlib.suppress(OSError, ValueError, AttributeError):
-            if not persist:
-                return
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("schema") == SCHEMA:
                 self.documents = dict(data.get("documents", {}))
                 self.names = dict(data.get("names", {}))
+        with contextlib.suppress(OSError):
+            with open(self.log_path, encoding="utf-8") as fh:
+                for line in fh:
+                    try:
+                        record = json.loads(line)
+                        self._apply(str(record["key"]), dict(record["fields"]))
+                    except (ValueError, KeyError, TypeError):
+                        break  # a line cut short by a crash
+
+    def _apply(self, key: str, fields: dict[str, Any]) -> None:
+        self.documents.setdefault(key, {}).update(fields)
+        if "name" in fields:
+            self.names[str(fields["name"])] = key
 
     def save(self) -> None:
-        """Write the manifest atomically."""
+        """Write the whole manifest atomically and drop the update log (end of a run)."""
         if not self.persist:
             return
         self.dir.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"schema": SCHEMA, "documents": self.documents, "names": self.names}, indent=1)
         write_text_atomic(self.path, text + "\n")
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        with contextlib.suppress(FileNotFoundError):
+            self.log_path.unlink()
 
     def claim_name(self, key: str | None, wanted: str, taken: set[str]) -> str:
         """A stable output name for input ``key``: the one it had before, else ``wanted`` or
@@ -110,9 +132,19 @@ class Manifest:
         return all((self.out_dir / rel).exists() for rel in entry.get("outputs", []))
 
     def update(self, key: str, **fields: Any) -> None:
-        """Set fields of the entry of ``key`` (created if new) and save."""
-        self.documents.setdefault(key, {}).update(fields)
-        self.save()
+        """Set fields of the entry of ``key`` (created if new), appended to ``manifest.log`` at once.
+
+        Appending keeps each update O(1) on runs of many documents, and a killed run loses none of them
+        (the next run replays the log); :meth:`save` folds the log into ``manifest.json``.
+        """
+        self._apply(key, fields)
+        if not self.persist:
+            return
+        if self._log is None:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self._log = open(self.log_path, "a", encoding="utf-8")
+        self._log.write(json.dumps({"key": key, "fields": fields}) + "\n")
+        self._log.flush()
 
     def journal_path(self, name: str) -> Path:
         """Where the page journal of the document named ``name`` lives."""

@@ -162,9 +162,13 @@ class OutputFolder:
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        """Release the lock and input protection; fix the report's duration."""
+        """Fold the manifest log into the manifest, release the lock and input protection."""
         self.report.seconds = time.perf_counter() - self._started
-        self._stack.close()
+        try:
+            if self.manifest is not None:
+                self.manifest.save()
+        finally:
+            self._stack.close()
 
     # -- planning -----------------------------------------------------------------------------------
 
