@@ -22,7 +22,7 @@ import numpy as np
 
 from ocrplug.components import PageRange, Rasterizer
 from ocrplug.config import ComponentConfig, PipelineConfig, resolve_component
-from ocrplug.errors import ConfigError, InputError
+from ocrplug.errors import ConfigError, InputError, OcrplugError
 from ocrplug.manager import PluginHost
 from ocrplug.model import PageFailure, PageImage
 
@@ -111,6 +111,7 @@ class Sources:
         by_ext: dict[str, Rasterizer] = {}
         preferred: dict[str, Rasterizer] = {}
         accepted_options = not options
+        self._unavailable: list[str] = []
         for name, spec in host.components("rasterizer").items():
             if name == chosen:
                 resolved = resolve_component(
@@ -128,7 +129,11 @@ class Sources:
                     accepted_options = True
                 except ValueError:
                     own = None
-            built = spec.build(own)
+            try:
+                built = spec.build(own)
+            except OcrplugError as exc:  # e.g. a missing extra: the other file types still work
+                self._unavailable.append(f"{name}: {exc}")
+                continue
             for ext in built.extensions:
                 by_ext.setdefault(ext.lower(), built)
         if chosen and chosen not in host.components("rasterizer"):
@@ -151,8 +156,9 @@ class Sources:
         """The rasterizer that reads ``path`` (by suffix); InputError for an unsupported type."""
         ext = path.suffix.lower()
         if ext not in self._by_ext:
+            missing = f"; not available: {'; '.join(self._unavailable)}" if self._unavailable else ""
             raise InputError(
-                f"{path}: unsupported file type {ext or '(no suffix)'!r} (supported: {', '.join(self.extensions)})"
+                f"{path}: unsupported file type {ext or '(no suffix)'!r} (supported: {', '.join(self.extensions)}{missing})"
             )
         return self._by_ext[ext]
 
