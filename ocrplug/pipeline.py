@@ -226,7 +226,10 @@ class Pipeline:
         pages go to workers, else 1 (so pages stream one at a time)."""
         if (jobs or self.config.jobs) > 1:
             return self.batch_pages
-        self._build()
+        try:
+            self._build()
+        except Exception:  # e.g. missing weights: each page then fails with the error, named
+            return 1
         own = self.detector is not None and type(self.detector).detect_batch is not Detector.detect_batch
         return self.batch_pages if own else 1
 
