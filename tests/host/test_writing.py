@@ -119,3 +119,19 @@ def test_page_results_pickle(pipe: Pipeline) -> None:
     image = PageImage(np.zeros((8, 8, 3), np.uint8), 0, "x")
     assert isinstance(pickle.loads(pickle.dumps(process_batch(pipe, [image])))[0], Page)
     assert pickle.loads(pickle.dumps(pipe.config)) == pipe.config
+
+
+def test_protected_inputs_are_never_replaced_even_through_a_symlink(tmp_path: Path) -> None:
+    from ocrplug.io.atomic import protect, write_text_atomic
+
+    original = tmp_path / "scan.txt"
+    original.write_text("the input")
+    link = tmp_path / "link.txt"
+    link.symlink_to(original)
+    with protect([original]):
+        for target in (original, link):
+            with pytest.raises(OutputError, match="refusing to overwrite an input file"):
+                write_text_atomic(target, "an output")
+    assert original.read_text() == "the input" and link.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.txt", "scan.txt"]  # no temporary left
+    write_text_atomic(tmp_path / "other.txt", "fine")  # protection ends with the block
