@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ocrplug.components import ComponentSpec, Options, PageRange, Role
+from ocrplug.components import DEFAULT_MAX_PIXELS, ComponentSpec, Options, PageRange, Role
 from ocrplug.errors import ConfigError
 from ocrplug.manager import PluginHost, closest
 
@@ -78,6 +78,12 @@ class InputConfig(_Strict):
         None, description="Rasterizer for PDF files (default: pdf2image); images always use `image`."
     )
     options: dict[str, Any] = Field(default_factory=dict, description="Options of the PDF rasterizer.")
+    max_pixels: int = Field(
+        DEFAULT_MAX_PIXELS,
+        ge=1,
+        description="Most pixels (width x height) one page may decode to: larger images fail with a named "
+        "error, larger PDF pages are rendered at a lower dpi. Default 100 million (about 300 MB as RGB).",
+    )
 
     @field_validator("pages")
     @classmethod

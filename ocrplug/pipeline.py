@@ -238,6 +238,8 @@ class Pipeline:
         pdf = self._pdf.spec.build(self._pdf.options)
         for ext in pdf.extensions:
             rasterizers[ext] = pdf
+        for rasterizer in rasterizers.values():
+            rasterizer.max_pixels = self.config.input.max_pixels
         self._rasterizers = rasterizers
         safe_torch_threads()
         self._built = True
