@@ -58,6 +58,8 @@ class PluginHost:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
         self.broken: dict[str, str] = {}
+        # Plugins a config or caller asked for by name: their failures are errors, not warnings.
+        self._explicit: set[str] = set()
         if entry_points:
             self._load_entry_points()
         for plugin in extra_plugins:
@@ -90,6 +92,7 @@ class PluginHost:
             name, plugin = plugin, module
         if self.pm.is_registered(plugin):
             return
+        self._explicit.add(name or self.pm.get_canonical_name(plugin))
         try:
             self.pm.register(plugin, name=name)
             self.pm.check_pending()
@@ -101,24 +104,47 @@ class PluginHost:
         """Names of the registered plugins, sorted."""
         return sorted(n for n, p in self.pm.list_name_plugin() if p is not None)
 
+    def _isolate(self, plugin_name: str, message: str, exc: BaseException | None = None) -> None:
+        """Unregister a discovered plugin whose hook failed, remember why, and warn (like an import error).
+
+        A plugin that was asked for by name (``plugins:`` in a config) is not isolated: its failure is
+        a :class:`PluginError`, since the run needs it.
+        """
+        if plugin_name in self._explicit:
+            raise PluginError(message) from exc
+        self.broken[plugin_name] = message
+        log.warning("%s", message)
+        self.pm.unregister(name=plugin_name)
+
     def _collect(self) -> _Registry:
         if self._registry is not None:
             return self._registry
+        while True:
+            registry = self._try_collect()
+            if registry is not None:
+                self._registry = registry
+                return registry
+
+    def _try_collect(self) -> _Registry | None:
+        """Collect every component; None when a plugin had to be isolated (collect again without it)."""
         registry = _Registry()
         for role, hook_name in _ROLE_HOOKS.items():
             hook = getattr(self.pm.hook, hook_name)
             for impl in hook.get_hookimpls():
                 plugin_name = impl.plugin_name
                 try:
-                    specs = impl.function()
+                    specs = list(impl.function() or ())
                 except Exception as exc:
-                    raise PluginError(f'plugin "{plugin_name}" failed in {hook_name}: {exc}') from exc
-                for spec in specs or ():
+                    self._isolate(plugin_name, f'error in plugin "{plugin_name}" ({hook_name}): {exc!r}', exc)
+                    return None
+                for spec in specs:
                     if not isinstance(spec, ComponentSpec) or spec.role != role:
-                        raise PluginError(
-                            f'plugin "{plugin_name}" returned {spec!r} from {hook_name}; '
-                            f"expected ComponentSpec objects with role={role!r}"
+                        self._isolate(
+                            plugin_name,
+                            f'error in plugin "{plugin_name}" ({hook_name}): returned {spec!r}; '
+                            f"expected ComponentSpec objects with role={role!r}",
                         )
+                        return None
                     key = (role, spec.name)
                     if key in registry.owners:
                         raise PluginError(
@@ -127,7 +153,6 @@ class PluginHost:
                         )
                     registry.owners[key] = plugin_name
                     registry.specs[role][spec.name] = spec
-        self._registry = registry
         return registry
 
     def components(self, role: Role) -> dict[str, ComponentSpec]:
@@ -159,5 +184,6 @@ class PluginHost:
             try:
                 commands.extend(impl.function() or ())
             except Exception as exc:
-                raise PluginError(f'plugin "{impl.plugin_name}" failed in ocrplug_cli_commands: {exc}') from exc
+                self._isolate(impl.plugin_name, f'error in plugin "{impl.plugin_name}" (ocrplug_cli_commands): {exc!r}', exc)
+                self._registry = None
         return commands

@@ -36,7 +36,7 @@ from ocrplug.config import (
     ComponentConfig,
     PipelineConfig,
     ResolvedComponent,
-    load_yaml,
+    check_components,
     resolve_component,
     validate_config,
 )
@@ -180,16 +180,14 @@ class Pipeline:
 
     @classmethod
     def from_yaml(cls, path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Pipeline:
-        """Build a pipeline from a YAML file, with optional ``key.path=value`` overrides."""
-        from ocrplug.config import apply_overrides
+        """Build a pipeline from a YAML file layered over the default pipeline, then ``key.path=value`` overrides."""
+        from ocrplug.config import load_config
 
-        data = load_yaml(path)
-        if overrides:
-            data = apply_overrides(data, overrides)
-        return cls.from_dict(data, source=str(path))
+        return cls.from_dict(load_config(path, overrides).data, source=str(path))  # layered over the default
 
     def _resolve(self) -> None:
         cfg, src = self.config, self.source
+        check_components(self.host, cfg, src)  # every component error at once, before any is built
         self._det: ResolvedComponent | None = None
         self._rec: ResolvedComponent | None = None
         if cfg.detector is not None:

@@ -138,10 +138,13 @@ def _font_object(pdf: Any, chars: dict[str, int]) -> Any:
     ))
 
 
-def _word_ops(word: Region, text_codes: bytes, n_codes: int, scale: float, height_pt: float,
+def _word_ops(word: Region, text_codes: bytes, n_codes: int, scale: tuple[float, float], height_pt: float,
               pikepdf: Any) -> list[tuple[list[Any], Any]]:
-    """Text operators placing one word over its quad (page pixels -> PDF points, y up)."""
-    q = np.asarray(word.quad, dtype=np.float64) * scale
+    """Text operators placing one word over its quad (page pixels -> PDF points, y up).
+
+    ``scale`` is points per pixel along x and y.
+    """
+    q = np.asarray(word.quad, dtype=np.float64) * np.asarray(scale, dtype=np.float64)
     q[:, 1] = height_pt - q[:, 1]  # PDF y grows upwards
     tl, tr, br, bl = q
     direction = ((tr - tl) + (br - bl)) / 2
@@ -223,9 +226,9 @@ class PdfSession(RenderSession):
         if image is None:
             raise PluginError(f"pdf renderer: page {page.index + 1} of {page.source} came without its image")
         pikepdf = self.pikepdf
-        dpi = page.dpi or image.dpi or self.options.dpi
-        scale = 72.0 / dpi
-        w_pt, h_pt = page.width * scale, page.height * scale
+        dpi_x, dpi_y = page.resolution or image.resolution or (self.options.dpi, self.options.dpi)
+        scale = (72.0 / dpi_x, 72.0 / dpi_y)  # a fax is 204 x 98 dpi: each axis has its own
+        w_pt, h_pt = page.width * scale[0], page.height * scale[1]
         pdf = pikepdf.Pdf.new()
         ops: list[tuple[list[Any], Any]] = [
             ([], pikepdf.Operator("q")),

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ocrplug import Pipeline, PluginError
+from ocrplug import ConfigError, Pipeline, PluginError
 from ocrplug.manager import PluginHost
 
 PLUGIN_SOURCE = '''
@@ -119,8 +119,38 @@ def test_hook_raising_is_reported_with_plugin_name() -> None:
             raise ValueError("bad registration")
 
     host = PluginHost(extra_plugins=[Bad()], entry_points=False)
-    with pytest.raises(PluginError, match="failed in ocrplug_register_detectors: bad registration"):
+    # Asked for by the caller: its failure is an error naming it (exit code 4 in the CLI).
+    with pytest.raises(PluginError, match=r"error in plugin .*\(ocrplug_register_detectors\): ValueError\('bad registration'\)"):
         host.components("detector")
+
+
+BAD_HOOK_SOURCE = """
+from ocrplug import hookimpl
+
+@hookimpl
+def ocrplug_register_detectors():
+    raise RuntimeError("registration kaboom")
+"""
+
+
+def test_entry_point_hook_raising_is_isolated_like_an_import_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    _install_fake_distribution(site, "badhook_plugin", "ocrplug-badhook", BAD_HOOK_SOURCE)
+    monkeypatch.syspath_prepend(str(site))
+    host = PluginHost()
+    assert "db" in host.components("detector")  # every other plugin still works
+    assert "ocrplug-badhook" not in host.plugin_names()
+    assert "registration kaboom" in host.broken["ocrplug-badhook"]
+    with pytest.raises(ConfigError, match=r"ocrplug-badhook.*registration kaboom"):
+        host.component("detector", "whatever")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), *sys.path]))
+    out = subprocess.run([sys.executable, "-m", "ocrplug.cli", "plugins"], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert 'error in plugin "ocrplug-badhook"' in out.stderr and "registration kaboom" in out.stderr
+    assert "Traceback" not in out.stderr
 
 
 def test_builtin_plugins_register_through_entry_points() -> None:
