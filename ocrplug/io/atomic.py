@@ -27,7 +27,10 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=target.parent)
+    # The temporary name is ASCII: libraries that save by name (qpdf, OpenCV) reject names that are
+    # not valid UTF-8, and the final name is given by the rename alone.
+    stem = target.stem.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".part{target.suffix}", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:

@@ -29,10 +29,12 @@ from pydantic import Field
 import ocrplug
 from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession, require
 from ocrplug.errors import PluginError
-from ocrplug.model import Page, PageImage, Region
+from ocrplug.model import Page, PageFailure, PageImage, Region
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
     StreamedPath,
+    escape_surrogates,
+    failure_note,
     is_rtl,
     iter_words,
     output_path,
@@ -180,8 +182,11 @@ class PdfSession(RenderSession):
         self.options = options
         self.path = output_path(info, options.suffix)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.workdir = Path(tempfile.mkdtemp(prefix=f".{info.stem}.pdfpages.", dir=self.path.parent))
+        # An ASCII name: qpdf (through pikepdf) cannot take file names that are not valid UTF-8.
+        self.workdir = Path(tempfile.mkdtemp(prefix=".ocrplug-pdfpages.", dir=self.path.parent))
         self.page_files: list[Path] = []
+        self.pages_read = 0  # pages with an image (failure notes alone make no PDF)
+        self.last_size: tuple[float, float] | None = None  # points, for the size of a failure note
         self.chunk_files: list[Path] = []
         # Character -> 2-byte code shared by every page; written as the font's ToUnicode map at close.
         self.codes: dict[str, int] = {}
@@ -256,13 +261,48 @@ class PdfSession(RenderSession):
             Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=self._image_stream(pdf, image.image))),
             Contents=content,
         )
-        pdf.pages.append(pikepdf.Page(pdf_page))
+        self._save_page(pdf, pdf_page)
+        self.pages_read += 1
+        self.last_size = (w_pt, h_pt)
+
+    def _save_page(self, pdf: Any, pdf_page: Any) -> None:
+        pdf.pages.append(self.pikepdf.Page(pdf_page))
         path = self.workdir / f"page{len(self.page_files) + len(self.chunk_files) * _CHUNK:06d}.pdf"
         pdf.save(path)
         pdf.close()
         self.page_files.append(path)
         if len(self.page_files) >= _CHUNK:
             self._compact()
+
+    def add_failure(self, failure: PageFailure) -> None:
+        """Put a blank page with a visible note where a page failed, so page numbers stay aligned.
+
+        The page has the size of the page before it (US Letter when it is the first one).
+        """
+        if failure.index is None:
+            return  # the whole input failed before its first page
+        pikepdf = self.pikepdf
+        w_pt, h_pt = self.last_size or (612.0, 792.0)
+        # Helvetica (a standard font every reader has) in WinAnsi: the note is kept to ASCII.
+        note = failure_note(failure).encode("ascii", "backslashreplace").decode("ascii")
+        op = pikepdf.Operator
+        ops: list[tuple[list[Any], Any]] = [([], op("BT")), ([pikepdf.Name("/F2"), 9], op("Tf")), ([11], op("TL")),
+                                             ([36, h_pt - 48], op("Td"))]
+        for k in range(0, len(note), 90):
+            ops.append(([pikepdf.String(note[k:k + 90])], op("'")))
+        ops.append(([], op("ET")))
+        pdf = pikepdf.Pdf.new()
+        helvetica = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica,
+            Encoding=pikepdf.Name.WinAnsiEncoding,
+        )
+        pdf_page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=[0, 0, round(w_pt, 4), round(h_pt, 4)],
+            Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F2=helvetica)),
+            Contents=pikepdf.Stream(pdf, pikepdf.unparse_content_stream(ops)),
+        )
+        self._save_page(pdf, pdf_page)
 
     def _join(self, files: list[Path], target: Path, font: Any | None = None, finish: bool = False) -> None:
         pikepdf = self.pikepdf
@@ -276,11 +316,14 @@ class PdfSession(RenderSession):
             if finish:
                 shared = _font_object(out, self.codes)
                 for pg in out.pages:
-                    pg.Resources.Font = pikepdf.Dictionary(F1=shared)
+                    if pikepdf.Name.Font in pg.Resources:  # a failure note page keeps its Helvetica
+                        pg.Resources.Font.F1 = shared
+                    else:
+                        pg.Resources.Font = pikepdf.Dictionary(F1=shared)
                 with out.open_metadata(set_pikepdf_as_editor=False) as meta:
                     meta["xmp:CreatorTool"] = f"ocrplug {ocrplug.__version__}"
                 out.docinfo[pikepdf.Name.Creator] = f"ocrplug {ocrplug.__version__}"
-                out.docinfo[pikepdf.Name.Title] = Path(self.info.source).name
+                out.docinfo[pikepdf.Name.Title] = escape_surrogates(Path(self.info.source).name)
             # Streams are read from the (still open) source files while saving.
             out.save(target)
         finally:
@@ -299,9 +342,9 @@ class PdfSession(RenderSession):
     def close(self) -> list[Path]:
         """Join the pages, add the shared font, and write the output atomically.
 
-        A document without any page (every page failed) writes no PDF: a PDF needs at least one page.
+        A document without any page read (every page failed) writes no PDF.
         """
-        if not self.page_files and not self.chunk_files:
+        if not self.pages_read:
             shutil.rmtree(self.workdir, ignore_errors=True)
             return []
         try:
