@@ -144,7 +144,7 @@ class ImageRasterizer(Rasterizer):
         except UnidentifiedImageError as exc:
             raise InputError(f"{path}: not a readable image (corrupt or unsupported format)") from exc
         except OSError as exc:
-            raise InputError(f"{path}: cannot open image: {exc.strerror or exc}") from exc
+            raise InputError(f"{path}: not a readable image (corrupt or truncated: {exc.strerror or exc})") from exc
         except Exception as exc:  # Pillow raises many types for malformed headers
             raise InputError(f"{path}: not a readable image (corrupt header: {type(exc).__name__}: {exc})") from exc
         self._check_size(path, img, None)
