@@ -572,7 +572,8 @@ def load_config(
         host = host or PluginHost(extra_plugins=[p for p in plugins if isinstance(p, str)])
         items.extend(_component_items(host, data, raw))
     _raise_all(items, lambda key: _source_of(sources, key, label))
-    assert config is not None
+    # Validate again: component options may have taken `--set` numbers as text.
+    config = PipelineConfig.model_validate(data)
     return LoadedConfig(data=data, config=config, sources=sources, label=label)
 
 
