@@ -13,6 +13,7 @@ decompression bomb, out of memory) becomes that file's :class:`~ocrplug.errors.I
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import warnings
 from collections.abc import Iterator
@@ -25,7 +26,9 @@ from ocrplug.components import Options, PageRange, Rasterizer
 from ocrplug.errors import InputError
 from ocrplug.model import PageImage
 
-__all__ = ["ImageOptions", "ImageRasterizer", "normalize_image"]
+__all__ = ["ImageOptions", "ImageRasterizer", "normalize_image", "resolution"]
+
+log = logging.getLogger(__name__)
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
 
@@ -100,17 +103,21 @@ def resolution(info: dict) -> tuple[float | None, float | None]:
 
 
 @contextlib.contextmanager
-def _pillow_limit(max_pixels: int) -> Iterator[None]:
-    """Let Pillow open images up to ``max_pixels`` (our check replaces its decompression-bomb check)."""
+def _decoding(path: Path, max_pixels: int) -> Iterator[None]:
+    """Let Pillow open images up to ``max_pixels`` (our check replaces its decompression-bomb check),
+    and turn its warnings about ``path`` (corrupt EXIF, odd TIFF tags) into log lines naming the file."""
     old = Image.MAX_IMAGE_PIXELS
     # Pillow raises above twice its limit and warns above it; ours is checked on every frame instead.
     Image.MAX_IMAGE_PIXELS = max(old or 0, max_pixels // 2 + 1)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             yield
     finally:
         Image.MAX_IMAGE_PIXELS = old
+        for message in dict.fromkeys(str(w.message).strip() for w in caught):
+            log.warning("%s: %s", path, message)
 
 
 def _turns_quarter(img: Image.Image) -> bool:
@@ -132,7 +139,7 @@ class ImageRasterizer(Rasterizer):
         if path.stat().st_size == 0:
             raise InputError(f"{path}: file is empty (0 bytes)")
         try:
-            with _pillow_limit(self.max_pixels):
+            with _decoding(path, self.max_pixels):
                 img = Image.open(path)
         except Image.DecompressionBombError as exc:
             found = re.search(r"\((\d+) pixels\)", str(exc))
@@ -165,7 +172,8 @@ class ImageRasterizer(Rasterizer):
         """Number of frames (pages) in the image file; InputError when it cannot be read."""
         with self._open(path) as img:
             try:
-                return max(1, int(getattr(img, "n_frames", 1)))
+                with _decoding(path, self.max_pixels):
+                    return max(1, int(getattr(img, "n_frames", 1)))
             except Exception as exc:  # n_frames walks the file (TIFF, GIF) and meets its corruption
                 raise InputError(f"{path}: not a readable image (corrupt frame list: {exc})") from exc
 
@@ -178,7 +186,7 @@ class ImageRasterizer(Rasterizer):
         with self._open(path) as img:
             for index in pages.indices(count):
                 try:
-                    with _pillow_limit(self.max_pixels):
+                    with _decoding(path, self.max_pixels):
                         img.seek(index)
                         self._check_size(path, img, index)
                         frame = ImageOps.exif_transpose(img)
