@@ -260,6 +260,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ocrplug`` command; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if hasattr(sys.stdout, "reconfigure"):
+        # Paths printed on stdout are the file's bytes, also when its name is not valid UTF-8 (a
+        # strict UTF-8 locale would otherwise raise on the surrogates Python keeps for such bytes).
+        sys.stdout.reconfigure(errors="surrogateescape")
     plugin_commands: list[Any] = []
     try:
         from ocrplug.manager import PluginHost

@@ -560,7 +560,8 @@ def load_config(
         try:
             data = apply_overrides(data, [item])
         except ConfigError as exc:
-            items.append((key, str(exc), "override"))
+            sources[key] = f"--set {key}"
+            items.append((key, str(exc).split(": ", 1)[-1], "override"))
             continue
         _forget(sources, key)
         sources[key] = f"--set {key}"

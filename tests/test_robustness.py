@@ -240,6 +240,21 @@ def test_file_name_that_is_not_utf8_gets_every_output(tmp_path: Path) -> None:
         assert "Pages:           1" in info.stdout
 
 
+def test_cli_prints_a_non_utf8_path_under_a_strict_locale(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    raw = b"M\xfcller.png"
+    _text_image(tmp_path / raw.decode("utf-8", "surrogateescape"))
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONIOENCODING="utf-8:strict",
+               PYTHONPATH=os.pathsep.join([str(root), str(root / "plugins"), *sys.path]))
+    proc = subprocess.run([sys.executable, "-m", "ocrplug.cli", "run", str(tmp_path), "-o", str(tmp_path / "out"),
+                           *PLAIN, "--set", "renderers=[json]"], capture_output=True, env=env)
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+    assert b"M\xfcller.json" in proc.stdout  # the path's own bytes
+
+
 def _three_page_pdf(path: Path) -> Path:
     pages = [Image.new("RGB", (200, 100), "white") for _ in range(3)]
     for i, page in enumerate(pages):

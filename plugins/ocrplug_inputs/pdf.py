@@ -42,7 +42,9 @@ class Pdf2ImageOptions(Options):
 def _explain(path: Path, message: str, password: str | None) -> InputError:
     """One user-facing InputError for a poppler / pdf2image message about ``path``."""
     low = message.lower()
-    text = " ".join(message.split())[:300]
+    # poppler repeats its complaints (one per attempt to recover): each distinct line once
+    distinct = dict.fromkeys(" ".join(line.split()) for line in message.splitlines() if line.strip())
+    text = "; ".join(distinct)[:300]
     if "password" in low or "encrypt" in low:
         if password is None:
             return InputError(
