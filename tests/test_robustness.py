@@ -152,6 +152,11 @@ def test_fax_resolution_is_kept_per_axis_down_to_the_pdf_page(tmp_path: Path) ->
         box = [float(v) for v in pdf.pages[0].MediaBox]
     assert box[2] == pytest.approx(1728 / 204 * 72, abs=0.1) and box[3] == pytest.approx(550 / 98 * 72, abs=0.1)
     assert "scan_res 204 98" in (out / "fax.hocr").read_text()
+    from ocrplug_render.alto import AltoOptions, render_alto_page
+
+    element = render_alto_page(page.empty_page(), AltoOptions(measurement_unit="mm10"))
+    assert float(element.get("WIDTH")) == pytest.approx(1728 / 204 * 254, abs=0.1)
+    assert float(element.get("HEIGHT")) == pytest.approx(550 / 98 * 254, abs=0.1)
 
 
 def test_float_tiff_in_0_to_1_is_read_as_a_normal_page(tmp_path: Path) -> None:
