@@ -36,6 +36,17 @@ _ROLE_HOOKS: dict[Role, str] = {
 }
 
 
+# Broken-plugin warnings already logged in this process: the CLI builds more than one host (commands,
+# config check, pipeline), and a user should read each warning once.
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _WARNED:
+        _WARNED.add(message)
+        log.warning("%s", message)
+
+
 def closest(name: str, candidates: Iterable[str]) -> str | None:
     """The candidate most similar to ``name`` (for "did you mean" hints), or None."""
     import difflib
@@ -76,7 +87,7 @@ class PluginHost:
                 # One broken plugin must not take down pipelines that do not use it: remember it,
                 # warn, and name it when a component cannot be found.
                 self.broken[ep.name] = f'error importing plugin "{ep.name}" ({ep.value}): {exc!r}'
-                log.warning("%s", self.broken[ep.name])
+                _warn_once(self.broken[ep.name])
                 continue
             self.pm.register(plugin, name=ep.name)
 
@@ -113,7 +124,7 @@ class PluginHost:
         if plugin_name in self._explicit:
             raise PluginError(message) from exc
         self.broken[plugin_name] = message
-        log.warning("%s", message)
+        _warn_once(message)
         self.pm.unregister(name=plugin_name)
 
     def _collect(self) -> _Registry:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from ocrplug import ConfigError, Pipeline, PluginError
 from ocrplug.manager import PluginHost
@@ -152,6 +153,14 @@ def test_entry_point_hook_raising_is_isolated_like_an_import_error(
     assert out.returncode == 0, out.stderr
     assert 'error in plugin "ocrplug-badhook"' in out.stderr and "registration kaboom" in out.stderr
     assert "Traceback" not in out.stderr
+    # `run` builds several hosts (commands, config check, pipeline): the warning still comes once.
+    image = tmp_path / "blank.png"
+    Image.new("RGB", (20, 10), "white").save(image)
+    args = ["run", str(image), "-o", str(tmp_path / "out"), "--no-progress", "--set", "detector=null",
+            "--set", "recognizer=null", "--set", "renderers=[json]"]
+    out = subprocess.run([sys.executable, "-m", "ocrplug.cli", *args], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.count('error in plugin "ocrplug-badhook"') == 1, out.stderr
 
 
 def test_builtin_plugins_register_through_entry_points() -> None:
