@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import Image
 
 from ocrplug import Pipeline
-from ocrplug.config import DEFAULT_CONFIG, load_yaml
+from ocrplug.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +51,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    config = load_yaml(args.config) if args.config else dict(DEFAULT_CONFIG)
+    config = load_config(args.config).data  # the file layered over the default, as `ocrplug run -c`
     with tempfile.TemporaryDirectory() as tmp:
         pdf = make_pdf(Path(tmp), args.pages)
         config = {**config, "input": {**config.get("input", {}), "dpi": 150}}

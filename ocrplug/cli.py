@@ -56,8 +56,14 @@ def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser
     plugins = sub.add_parser("plugins", help="list installed plugins, components and options")
     plugins.add_argument("--json", action="store_true", help="machine-readable output")
 
-    config = sub.add_parser("config", help="print pipeline configuration")
+    config = sub.add_parser(
+        "config", help="print pipeline configuration",
+        description="Print the default pipeline (--default) or the effective config: the -c file layered "
+        "over the default, then --set overrides (--show, the default action), after checking it.",
+    )
     config.add_argument("--default", action="store_true", help="print the default pipeline YAML")
+    config.add_argument("--show", action="store_true", help="print the effective config (the default action)")
+    config.add_argument("--sources", action="store_true", help="with --show: say where each key came from")
     _add_config_args(config)
 
     ev = sub.add_parser("eval", help="score a pipeline on a dataset folder (images/ + annotations/)")
@@ -76,14 +82,19 @@ def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser
     return parser
 
 
-def _load_config(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
-    from ocrplug.config import DEFAULT_CONFIG, apply_overrides, load_yaml
+def _load_config(args: argparse.Namespace, warn: bool = True) -> tuple[dict[str, Any], str]:
+    """The effective config (``-c`` file layered over the default, then ``--set``), fully checked.
 
-    if args.config is not None:
-        data, source = load_yaml(args.config), str(args.config)
-    else:
-        data, source = json.loads(json.dumps(DEFAULT_CONFIG)), "<default config>"
-    return apply_overrides(data, args.overrides), source
+    Every config error is raised at once (ConfigError, exit code 2); with ``warn``, a config that will
+    read no text says so on stderr.
+    """
+    from ocrplug.config import load_config, no_text_reason
+
+    loaded = load_config(args.config, args.overrides)
+    reason = no_text_reason(loaded.config)
+    if warn and reason:
+        print(f"ocrplug: warning: {reason}", file=sys.stderr)
+    return loaded.data, loaded.label
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -180,6 +191,7 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
                     "default": None if f.is_required() else _jsonable(f.get_default(call_default_factory=True)),
                     "description": f.description or "",
                     "bounds": _bounds(f),
+                    "choices": _choices(f.annotation),
                 }
             listing["components"].setdefault(role, {})[name] = {
                 "plugin": host.owner(role, name),
@@ -203,7 +215,24 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
 
 
 def _type_name(annotation: Any) -> str:
+    choices = _choices(annotation)
+    if choices:
+        return "one of " + ", ".join(repr(c) for c in choices)
     return getattr(annotation, "__name__", None) or str(annotation).replace("typing.", "")
+
+
+def _choices(annotation: Any) -> list[Any]:
+    """The allowed values of a ``Literal[...]`` option (also inside ``Optional``), else []."""
+    import typing
+
+    if typing.get_origin(annotation) is typing.Literal:
+        return list(typing.get_args(annotation))
+    found: list[Any] = []
+    for arg in typing.get_args(annotation):
+        found += _choices(arg)
+    if found and type(None) in typing.get_args(annotation):
+        found.append(None)
+    return found
 
 
 def _jsonable(value: Any) -> Any:
@@ -227,14 +256,21 @@ def _bounds(field: Any) -> str:
 def _cmd_config(args: argparse.Namespace) -> int:
     import yaml
 
-    from ocrplug.config import default_config_yaml, validate_config
+    from ocrplug.config import default_config_yaml, load_config, no_text_reason
 
     if args.default and args.config is None and not args.overrides:
         print(default_config_yaml(), end="")
         return 0
-    data, source = _load_config(args)
-    validate_config(data, source)
-    print(yaml.safe_dump(data, sort_keys=False), end="")
+    loaded = load_config(args.config, args.overrides)
+    effective = loaded.config.model_dump(exclude_none=False)
+    print(yaml.safe_dump(effective, sort_keys=False), end="")
+    if args.sources:
+        print("# where each key came from:")
+        for key in sorted(loaded.sources):
+            print(f"#   {key}: {loaded.sources[key]}")
+    reason = no_text_reason(loaded.config)
+    if reason:
+        print(f"ocrplug: warning: {reason}", file=sys.stderr)
     return 0
 
 
@@ -263,6 +299,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ocrplug`` command; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if hasattr(sys.stdout, "reconfigure"):
+        # Paths printed on stdout are the file's bytes, also when its name is not valid UTF-8 (a
+        # strict UTF-8 locale would otherwise raise on the surrogates Python keeps for such bytes).
+        sys.stdout.reconfigure(errors="surrogateescape")
     plugin_commands: list[Any] = []
     try:
         from ocrplug.manager import PluginHost

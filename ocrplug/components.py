@@ -23,6 +23,7 @@ from ocrplug.errors import MissingExtraError
 from ocrplug.model import Page, PageFailure, PageImage, Region
 
 __all__ = [
+    "DEFAULT_MAX_PIXELS",
     "ROLES",
     "ComponentSpec",
     "Detector",
@@ -39,6 +40,11 @@ __all__ = [
 
 Role = Literal["rasterizer", "detector", "recognizer", "renderer"]
 ROLES: tuple[Role, ...] = ("rasterizer", "detector", "recognizer", "renderer")
+
+# Pixels (width x height) one page may decode to unless ``input.max_pixels`` says otherwise. 100 million
+# holds an A3 page at 600 dpi (70 M) or A0 at 250 dpi, and is about 300 MB as RGB; Pillow's own
+# decompression-bomb limit (179 M, an error) is above it, so ours is the one users meet.
+DEFAULT_MAX_PIXELS = 100_000_000
 
 
 class Options(BaseModel):
@@ -120,9 +126,13 @@ class Rasterizer(ABC):
     """Turns a document file into page images, one page at a time.
 
     ``extensions``: lower-case file suffixes (with the dot) this rasterizer reads.
+    ``max_pixels``: the most pixels (width x height) one page may decode to; the pipeline sets it from
+    ``input.max_pixels``. A page above it is refused with an :class:`~ocrplug.errors.InputError` (image
+    files) or rendered at a lower resolution (vector pages), never decoded whole.
     """
 
     extensions: ClassVar[tuple[str, ...]] = ()
+    max_pixels: int = DEFAULT_MAX_PIXELS
 
     @abstractmethod
     def page_count(self, path: Path) -> int:

@@ -9,7 +9,14 @@ A config is YAML (or the same dict built in Python)::
     output: {dir: out/}
     plugins: [my_package.my_plugin]
 
-Every error names the config file, the dotted key path and, for typos, the closest valid name.
+A config file is **layered over a base**, the default pipeline (:data:`DEFAULT_CONFIG`) unless a caller
+gives another (a preset): a key the file does not give keeps the base's value; mappings merge key by
+key; a list (``renderers``, ``plugins``) replaces the base's list; ``detector: null`` or
+``recognizer: null`` switches that stage off; naming another component (``detector: craft``) drops the
+base component's options. ``--set KEY.PATH=VALUE`` overrides apply last.
+
+Every error names where its key came from (the config file, ``--set KEY`` or the default), the dotted
+key path and, for typos, the closest valid name; all errors of a config are reported at once.
 """
 
 from __future__ import annotations
@@ -23,20 +30,27 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ocrplug.components import ComponentSpec, Options, PageRange, Role
+from ocrplug.components import DEFAULT_MAX_PIXELS, ComponentSpec, Options, PageRange, Role
 from ocrplug.errors import ConfigError
 from ocrplug.manager import PluginHost, closest
 
 __all__ = [
     "DEFAULT_CONFIG",
+    "DEFAULT_SOURCE",
+    "MAX_ERRORS",
     "ComponentConfig",
     "InputConfig",
+    "LoadedConfig",
     "OutputConfig",
     "PipelineConfig",
     "ResolvedComponent",
     "apply_overrides",
+    "check_components",
     "default_config_yaml",
+    "layer_config",
+    "load_config",
     "load_yaml",
+    "no_text_reason",
     "resolve_component",
     "validate_config",
 ]
@@ -75,9 +89,23 @@ class InputConfig(_Strict):
     dpi: float = Field(200, gt=0, le=2400, description="Resolution at which PDF pages are rasterized.")
     pages: str | None = Field(None, description="1-based page selection, e.g. '1-5,8'; all pages when empty.")
     rasterizer: str | None = Field(
-        None, description="Rasterizer for PDF files (default: pdf2image); images always use `image`."
+        None,
+        description="Rasterizer to prefer for the file types it reads (default: the installed one for each "
+        "suffix); it receives `input.options`.",
     )
     options: dict[str, Any] = Field(default_factory=dict, description="Options of the PDF rasterizer.")
+    max_pixels: int = Field(
+        DEFAULT_MAX_PIXELS,
+        ge=1,
+        description="Most pixels (width x height) one page may decode to: larger images fail with a named "
+        "error, larger PDF pages are rendered at a lower dpi. Default 100 million (about 300 MB as RGB).",
+    )
+
+    @field_validator("pages", mode="before")
+    @classmethod
+    def _page_number(cls, value: Any) -> Any:
+        # `pages: 3` in YAML is the integer 3: one page, as the text "3" would be.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     @field_validator("pages")
     @classmethod
@@ -273,3 +301,308 @@ def default_config_yaml() -> str:
         "# (see `ocrplug plugins` for every component and its options).\n"
     )
     return header + yaml.safe_dump(DEFAULT_CONFIG, sort_keys=False)
+
+
+# --------------------------------------------------------------------------------------------------
+# Layering, sources and all-errors-at-once loading
+
+DEFAULT_SOURCE = "default config"
+# At most this many errors are listed (a wrong file can yield hundreds); the count says how many more.
+MAX_ERRORS = 20
+
+_COMPONENT_KEYS = ("detector", "recognizer")
+
+ErrorItem = tuple[str, str]  # (dotted key path, message)
+
+
+def _forget(sources: dict[str, str], path: str) -> None:
+    for key in [k for k in sources if k == path or k.startswith(path + ".")]:
+        del sources[key]
+
+
+def _record_all(data: Any, sources: dict[str, str], source: str, prefix: str) -> None:
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            path = f"{prefix}{key}"
+            sources[path] = source
+            _record_all(value, sources, source, path + ".")
+
+
+def _as_component(value: Any) -> Any:
+    return {"name": value} if isinstance(value, str) else value
+
+
+def _layer(base: Mapping[str, Any], data: Mapping[str, Any], sources: dict[str, str], source: str, prefix: str) -> dict[str, Any]:
+    result = copy.deepcopy(dict(base))
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        old = result.get(key)
+        if not prefix and key in _COMPONENT_KEYS:
+            new_c, old_c = _as_component(value), _as_component(old)
+            same = (
+                isinstance(new_c, Mapping)
+                and isinstance(old_c, Mapping)
+                and new_c.get("name", old_c.get("name")) == old_c.get("name")
+            )
+            if same:  # the same component: its options merge key by key
+                result[key] = _layer(old_c, new_c, sources, source, path + ".")
+                continue
+        elif isinstance(value, Mapping) and isinstance(old, Mapping):
+            result[key] = _layer(old, value, sources, source, path + ".")
+            continue
+        _forget(sources, path)
+        result[key] = copy.deepcopy(value)
+        sources[path] = source
+        _record_all(value, sources, source, path + ".")
+    return result
+
+
+def layer_config(base: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` layered over ``base`` (neither is changed), by the rules in the module docstring.
+
+    ``base`` is the default pipeline or a preset; ``data`` a config file's mapping. Keys are not
+    validated here: an unknown key is carried over and reported by :func:`validate_config`.
+    """
+    return _layer(base, data, {}, "", "")
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """An effective configuration: the layered dict, its validated model, and where each key came from.
+
+    ``sources`` maps dotted key paths to a label (the config file's path, ``--set KEY`` or
+    :data:`DEFAULT_SOURCE`); ``label`` names the config as a whole (the file, else the base).
+    """
+
+    data: dict[str, Any]
+    config: PipelineConfig
+    sources: dict[str, str]
+    label: str
+
+    def source_of(self, key: str) -> str:
+        """Where ``key`` (dotted path) came from: the label of its longest recorded prefix."""
+        return _source_of(self.sources, key, self.label)
+
+
+def _source_of(sources: Mapping[str, str], key: str, fallback: str) -> str:
+    parts = key.split(".")
+    for i in range(len(parts), 0, -1):
+        found = sources.get(".".join(parts[:i]))
+        if found is not None:
+            return found
+    return fallback
+
+
+def _error_items(exc: ValidationError, model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, str]]:
+    """(key path, message, pydantic error type) for every error of ``exc``."""
+    items = []
+    for err in exc.errors():
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        key = ".".join(filter(None, [prefix, _dotted(loc)]))
+        if err["type"] == "extra_forbidden":
+            valid = _model_fields_at(model, loc)
+            hint = closest(str(loc[-1]), valid) if loc else None
+            msg = f"unknown key {key!r}"
+            msg += f"; did you mean {hint!r}?" if hint else ""
+            if valid:
+                msg += f" (valid keys here: {', '.join(valid)})"
+        else:
+            got = err.get("input")
+            shown = "" if isinstance(got, (dict, list)) else f" (got {got!r})"
+            msg = f"{key}: {err['msg']}{shown}"
+        items.append((key, msg, err["type"]))
+    return items
+
+
+def _set_path(data: Any, key: str, value: Any) -> bool:
+    node = data
+    parts = key.split(".")
+    for part in parts[:-1]:
+        node = node[int(part)] if isinstance(node, list) and part.isdigit() else (node.get(part) if isinstance(node, dict) else None)
+        if node is None:
+            return False
+    last = parts[-1]
+    if isinstance(node, list) and last.isdigit() and int(last) < len(node):
+        node[int(last)] = value
+    elif isinstance(node, dict):
+        node[last] = value
+    else:
+        return False
+    return True
+
+
+def _stringify(data: dict[str, Any], items: Sequence[tuple[str, str, str]], raw: Mapping[str, str], prefix: str = "") -> bool:
+    """Give ``--set`` values that YAML read as numbers back as text where a string is expected.
+
+    ``--set input.pages=3`` is read by YAML as the integer 3; a string-typed key takes the text "3".
+    Returns True when something changed (validate again).
+    """
+    changed = False
+    for key, _, kind in items:
+        if kind == "string_type" and key in raw:
+            local = key[len(prefix) + 1:] if prefix else key
+            changed |= _set_path(data, local, raw[key].strip())
+    return changed
+
+
+def _validate_structure(data: dict[str, Any], raw: Mapping[str, str]) -> tuple[PipelineConfig | None, list[tuple[str, str, str]]]:
+    for _ in range(2):
+        try:
+            return PipelineConfig.model_validate(data), []
+        except ValidationError as exc:
+            items = _error_items(exc, PipelineConfig)
+            if not _stringify(data, items, raw):
+                return None, items
+    return None, items
+
+
+def _component_items(host: PluginHost, data: dict[str, Any], raw: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """Errors of every component named in ``data``: unknown names and invalid options."""
+    wanted: list[tuple[Role, str, Any, str, str]] = []  # role, name key, config, options key
+    for key in _COMPONENT_KEYS:
+        if data.get(key) is not None:
+            wanted.append((key, f"{key}.name", data[key], f"{key}.options", key))  # type: ignore[arg-type]
+    renderers = data.get("renderers")
+    if isinstance(renderers, (str, Mapping)):
+        renderers = [renderers]
+    for i, item in enumerate(renderers if isinstance(renderers, list) else []):
+        wanted.append(("renderer", f"renderers.{i}.name", item, f"renderers.{i}.options", f"renderers.{i}"))
+    inp = data.get("input") if isinstance(data.get("input"), Mapping) else {}
+    rasterizer = inp.get("rasterizer") or _rasterizer_for_options(host, inp.get("options"))
+    if rasterizer:
+        wanted.append((
+            "rasterizer", "input.rasterizer", {"name": rasterizer, "options": inp.get("options") or {}}, "input.options", "input",
+        ))
+    items: list[tuple[str, str, str]] = []
+    for role, name_key, value, options_key, _ in wanted:
+        try:
+            component = ComponentConfig.model_validate(value)
+        except ValidationError:
+            continue  # reported by the structure check
+        try:
+            spec = host.component(role, component.name, key_path=name_key)
+        except ConfigError as exc:
+            items.append((name_key, str(exc), "unknown_component"))
+            continue
+        options = dict(component.options)
+        for _ in range(2):
+            try:
+                spec.options.model_validate(options)
+                break
+            except ValidationError as exc:
+                found = _error_items(exc, spec.options, prefix=options_key)
+                if not _stringify(options, found, raw, prefix=options_key):
+                    items.extend(found)
+                    break
+        if options != dict(component.options):  # stringified --set values: keep them in the data
+            target = data["input"] if role == "rasterizer" else _container(data, name_key)
+            if isinstance(target, dict):
+                target["options"] = options
+    return items
+
+
+def _rasterizer_for_options(host: PluginHost, options: Any) -> str | None:
+    """With no ``input.rasterizer`` named, the rasterizer whose options ``input.options`` are checked
+    against: one that accepts them, else the one sharing most keys with them (for "did you mean")."""
+    if not options or not isinstance(options, Mapping):
+        return None
+    specs = host.components("rasterizer")
+    for name, spec in specs.items():
+        try:
+            spec.options.model_validate(dict(options))
+            return name
+        except (ValidationError, ValueError):
+            continue
+    def overlap(name: str) -> tuple[int, int]:
+        fields = specs[name].options.model_fields
+        near = sum(1 for key in options if key in fields or closest(str(key), fields))
+        return near, len(fields)
+    return max(specs, key=overlap) if specs else None
+
+
+def _container(data: dict[str, Any], name_key: str) -> Any:
+    parts = name_key.split(".")[:-1]
+    node: Any = data
+    for part in parts:
+        node = node[int(part)] if isinstance(node, list) else node.get(part)
+    if isinstance(node, str):
+        return None
+    return node
+
+
+def _raise_all(items: Sequence[tuple[str, str, str]], source_of: Any) -> None:
+    if not items:
+        return
+    lines = [f"{source_of(key)}: {msg}" for key, msg, _ in items[:MAX_ERRORS]]
+    if len(items) == 1:
+        raise ConfigError(lines[0])
+    more = f"\n  ... and {len(items) - MAX_ERRORS} more" if len(items) > MAX_ERRORS else ""
+    raise ConfigError(f"{len(items)} configuration errors:\n  " + "\n  ".join(lines) + more)
+
+
+def check_components(host: PluginHost, config: PipelineConfig | Mapping[str, Any], source: str = "<config>") -> None:
+    """Check every component a config names (detector, recognizer, renderers, PDF rasterizer) at once.
+
+    Raises one :class:`ConfigError` listing every unknown name and invalid option (up to
+    :data:`MAX_ERRORS`), each with its dotted key path, prefixed with ``source``.
+    """
+    data = config.model_dump() if isinstance(config, PipelineConfig) else copy.deepcopy(dict(config))
+    _raise_all(_component_items(host, data, {}), lambda key: source)
+
+
+def load_config(
+    path: str | Path | None = None,
+    overrides: Sequence[str] = (),
+    *,
+    base: Mapping[str, Any] | None = None,
+    base_source: str = DEFAULT_SOURCE,
+    host: PluginHost | None = None,
+    components: bool = True,
+) -> LoadedConfig:
+    """The effective config: ``base`` (default: :data:`DEFAULT_CONFIG`), then the YAML file at
+    ``path`` layered over it, then the ``--set`` style ``overrides``.
+
+    Validates the structure and (with ``components``) every component's name and options, with the
+    plugins the config names (``host`` is built when not given). Raises one :class:`ConfigError` with
+    every error found (up to :data:`MAX_ERRORS`), each prefixed with where its key came from. A preset
+    is another ``base`` (with its name as ``base_source``).
+    """
+    base = DEFAULT_CONFIG if base is None else base
+    sources: dict[str, str] = {}
+    _record_all(base, sources, base_source, "")
+    data = copy.deepcopy(dict(base))
+    label = base_source
+    if path is not None:
+        label = str(path)
+        data = _layer(data, load_yaml(path), sources, label, "")
+    raw: dict[str, str] = {}
+    items: list[tuple[str, str, str]] = []
+    for item in overrides:
+        key = ".".join(p for p in item.split("=", 1)[0].strip().split(".") if p)
+        try:
+            data = apply_overrides(data, [item])
+        except ConfigError as exc:
+            sources[key] = f"--set {key}"
+            items.append((key, str(exc).split(": ", 1)[-1], "override"))
+            continue
+        _forget(sources, key)
+        sources[key] = f"--set {key}"
+        raw[key] = item.split("=", 1)[1]
+    config, found = _validate_structure(data, raw)
+    items.extend(found)
+    if components:
+        plugins = data.get("plugins") if isinstance(data.get("plugins"), list) else []
+        host = host or PluginHost(extra_plugins=[p for p in plugins if isinstance(p, str)])
+        items.extend(_component_items(host, data, raw))
+    _raise_all(items, lambda key: _source_of(sources, key, label))
+    # Validate again: component options may have taken `--set` numbers as text.
+    config = PipelineConfig.model_validate(data)
+    return LoadedConfig(data=data, config=config, sources=sources, label=label)
+
+
+def no_text_reason(config: PipelineConfig) -> str | None:
+    """Why a run of ``config`` will produce no text (for a warning), or None when it reads text."""
+    if config.recognizer is None:
+        stage = "detector only" if config.detector is not None else "no detector either"
+        return f"the pipeline has no recognizer (recognizer: null; {stage}), so no text will be read"
+    return None

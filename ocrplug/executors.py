@@ -74,13 +74,17 @@ class PageBatch:
 
 
 def process_batch(pipeline: Pipeline, images: Sequence[PageImage]) -> list[PageResult]:
-    """Run ``pipeline`` on ``images``; one ``Page`` or ``PageFailure`` per image, never an exception.
+    """Run ``pipeline`` on ``images``; one ``Page`` or ``PageFailure`` per image.
+
+    A failed page never raises; a pipeline whose components cannot be built raises that error
+    (:class:`~ocrplug.errors.WeightsError`, :class:`~ocrplug.errors.PluginError`), since no page could succeed.
 
     Uses :meth:`Pipeline.process_batch` (so detectors batch); when the batch as a whole fails, each page
     is retried alone so one bad page costs only itself.
     """
     if not images:
         return []
+    pipeline.build()  # a component that cannot be built (weights, extras) fails the run, not each page
     try:
         return list(pipeline.process_batch(images))
     except Exception:
@@ -216,6 +220,8 @@ def _collect(batch: PageBatch, future: Future[list[PageResult]] | None) -> tuple
         return batch, []
     try:
         return batch, future.result()
+    except _BuildFailed as exc:  # the worker could not build the pipeline: every page would fail alike
+        raise exc.error() from None
     except Exception as exc:  # the worker died (killed, out of memory) or a result could not be pickled
         return batch, [PageFailure(i.source, i.index, f"worker failed: {exc!r}") for i in batch.images]
 
@@ -223,6 +229,23 @@ def _collect(batch: PageBatch, future: Future[list[PageResult]] | None) -> tuple
 # -- worker side ---------------------------------------------------------------------------------
 
 _WORKER: Pipeline | None = None
+_BUILD_ERROR: tuple[str, str] | None = None
+
+
+class _BuildFailed(Exception):
+    """Raised in a worker whose pipeline could not be built; picklable (two strings)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(kind, message)
+        self.kind, self.message = kind, message
+
+    def error(self) -> Exception:
+        from ocrplug import errors
+
+        cls = getattr(errors, self.kind, None)
+        if self.kind == "MissingExtraError" or not (isinstance(cls, type) and issubclass(cls, errors.OcrplugError)):
+            cls = errors.PluginError if self.kind == "MissingExtraError" else errors.OcrplugError
+        return cls(self.message)
 _PR_SET_PDEATHSIG = 1
 
 
@@ -244,18 +267,24 @@ def _die_with_parent(parent_pid: int) -> None:
 
 
 def _init_worker(config: PipelineConfig, source: str, threads: int, parent_pid: int) -> None:
-    global _WORKER
+    global _WORKER, _BUILD_ERROR
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ[WORKER_THREADS_ENV] = str(threads)
     from ocrplug.pipeline import Pipeline
 
-    _WORKER = Pipeline.from_config(config, source=source).build()
+    try:
+        _WORKER = Pipeline.from_config(config, source=source).build()
+    except Exception as exc:  # reported by the parent as the run's error (see _collect)
+        _BUILD_ERROR = (type(exc).__name__, str(exc))
+        return
     if "torch" in sys.modules:  # loaded by a component: share the cores between workers
         sys.modules["torch"].set_num_threads(threads)
         safe_torch_threads()
 
 
 def _run_in_worker(images: tuple[PageImage, ...]) -> list[PageResult]:
+    if _BUILD_ERROR is not None:
+        raise _BuildFailed(*_BUILD_ERROR)
     assert _WORKER is not None, "worker not initialised"
     return process_batch(_WORKER, images)

@@ -36,6 +36,17 @@ _ROLE_HOOKS: dict[Role, str] = {
 }
 
 
+# Broken-plugin warnings already logged in this process: the CLI builds more than one host (commands,
+# config check, pipeline), and a user should read each warning once.
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _WARNED:
+        _WARNED.add(message)
+        log.warning("%s", message)
+
+
 def closest(name: str, candidates: Iterable[str]) -> str | None:
     """The candidate most similar to ``name`` (for "did you mean" hints), or None."""
     import difflib
@@ -58,6 +69,8 @@ class PluginHost:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
         self.broken: dict[str, str] = {}
+        # Plugins a config or caller asked for by name: their failures are errors, not warnings.
+        self._explicit: set[str] = set()
         if entry_points:
             self._load_entry_points()
         for plugin in extra_plugins:
@@ -74,7 +87,7 @@ class PluginHost:
                 # One broken plugin must not take down pipelines that do not use it: remember it,
                 # warn, and name it when a component cannot be found.
                 self.broken[ep.name] = f'error importing plugin "{ep.name}" ({ep.value}): {exc!r}'
-                log.warning("%s", self.broken[ep.name])
+                _warn_once(self.broken[ep.name])
                 continue
             self.pm.register(plugin, name=ep.name)
 
@@ -90,6 +103,7 @@ class PluginHost:
             name, plugin = plugin, module
         if self.pm.is_registered(plugin):
             return
+        self._explicit.add(name or self.pm.get_canonical_name(plugin))
         try:
             self.pm.register(plugin, name=name)
             self.pm.check_pending()
@@ -101,24 +115,47 @@ class PluginHost:
         """Names of the registered plugins, sorted."""
         return sorted(n for n, p in self.pm.list_name_plugin() if p is not None)
 
+    def _isolate(self, plugin_name: str, message: str, exc: BaseException | None = None) -> None:
+        """Unregister a discovered plugin whose hook failed, remember why, and warn (like an import error).
+
+        A plugin that was asked for by name (``plugins:`` in a config) is not isolated: its failure is
+        a :class:`PluginError`, since the run needs it.
+        """
+        if plugin_name in self._explicit:
+            raise PluginError(message) from exc
+        self.broken[plugin_name] = message
+        _warn_once(message)
+        self.pm.unregister(name=plugin_name)
+
     def _collect(self) -> _Registry:
         if self._registry is not None:
             return self._registry
+        while True:
+            registry = self._try_collect()
+            if registry is not None:
+                self._registry = registry
+                return registry
+
+    def _try_collect(self) -> _Registry | None:
+        """Collect every component; None when a plugin had to be isolated (collect again without it)."""
         registry = _Registry()
         for role, hook_name in _ROLE_HOOKS.items():
             hook = getattr(self.pm.hook, hook_name)
             for impl in hook.get_hookimpls():
                 plugin_name = impl.plugin_name
                 try:
-                    specs = impl.function()
+                    specs = list(impl.function() or ())
                 except Exception as exc:
-                    raise PluginError(f'plugin "{plugin_name}" failed in {hook_name}: {exc}') from exc
-                for spec in specs or ():
+                    self._isolate(plugin_name, f'error in plugin "{plugin_name}" ({hook_name}): {exc!r}', exc)
+                    return None
+                for spec in specs:
                     if not isinstance(spec, ComponentSpec) or spec.role != role:
-                        raise PluginError(
-                            f'plugin "{plugin_name}" returned {spec!r} from {hook_name}; '
-                            f"expected ComponentSpec objects with role={role!r}"
+                        self._isolate(
+                            plugin_name,
+                            f'error in plugin "{plugin_name}" ({hook_name}): returned {spec!r}; '
+                            f"expected ComponentSpec objects with role={role!r}",
                         )
+                        return None
                     key = (role, spec.name)
                     if key in registry.owners:
                         raise PluginError(
@@ -127,7 +164,6 @@ class PluginHost:
                         )
                     registry.owners[key] = plugin_name
                     registry.specs[role][spec.name] = spec
-        self._registry = registry
         return registry
 
     def components(self, role: Role) -> dict[str, ComponentSpec]:
@@ -159,5 +195,6 @@ class PluginHost:
             try:
                 commands.extend(impl.function() or ())
             except Exception as exc:
-                raise PluginError(f'plugin "{impl.plugin_name}" failed in ocrplug_cli_commands: {exc}') from exc
+                self._isolate(impl.plugin_name, f'error in plugin "{impl.plugin_name}" (ocrplug_cli_commands): {exc!r}', exc)
+                self._registry = None
         return commands

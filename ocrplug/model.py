@@ -161,13 +161,20 @@ class Region:
 class PageImage:
     """The heavy part of a page: its RGB uint8 image (H x W x 3) and where it came from.
 
-    ``index`` is 0-based within ``source``; ``dpi`` is None when unknown.
+    ``index`` is 0-based within ``source``; ``dpi`` is the horizontal resolution (None when unknown)
+    and ``dpi_y`` the vertical one when it differs (a 204 x 98 dpi fax), else None.
     """
 
     image: np.ndarray
     index: int
     source: str
     dpi: float | None = None
+    dpi_y: float | None = None
+
+    @property
+    def resolution(self) -> tuple[float, float] | None:
+        """(horizontal, vertical) dpi, or None when unknown."""
+        return _resolution(self.dpi, self.dpi_y)
 
     @property
     def width(self) -> int:
@@ -181,12 +188,17 @@ class PageImage:
 
     def empty_page(self) -> Page:
         """The light result for this image, with no regions yet."""
-        return Page(index=self.index, width=self.width, height=self.height, dpi=self.dpi, source=self.source)
+        return Page(
+            index=self.index, width=self.width, height=self.height, dpi=self.dpi, dpi_y=self.dpi_y, source=self.source
+        )
 
 
 @dataclass(frozen=True)
 class Page:
-    """The light result of one page: where it came from, its size, and its regions in reading order."""
+    """The light result of one page: where it came from, its size, and its regions in reading order.
+
+    ``dpi`` is the horizontal resolution, ``dpi_y`` the vertical one when it differs (else None).
+    """
 
     index: int
     width: int
@@ -194,9 +206,15 @@ class Page:
     source: str
     dpi: float | None = None
     regions: tuple[Region, ...] = ()
+    dpi_y: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regions", tuple(self.regions))
+
+    @property
+    def resolution(self) -> tuple[float, float] | None:
+        """(horizontal, vertical) dpi, or None when unknown."""
+        return _resolution(self.dpi, self.dpi_y)
 
     def walk(self) -> Iterator[tuple[Region, Region | None]]:
         """Every region of the page with its parent (None at top level), depth first, in order."""
@@ -230,8 +248,8 @@ class Page:
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict of the page."""
-        return {
+        """JSON-ready dict of the page (``dpi_y`` only when the vertical resolution differs)."""
+        data: dict[str, Any] = {
             "index": self.index,
             "width": self.width,
             "height": self.height,
@@ -239,6 +257,9 @@ class Page:
             "source": self.source,
             "regions": [r.to_dict() for r in self.regions],
         }
+        if self.dpi_y is not None and self.dpi_y != self.dpi:
+            data["dpi_y"] = self.dpi_y
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Page:
@@ -248,9 +269,16 @@ class Page:
             width=data["width"],
             height=data["height"],
             dpi=data.get("dpi"),
+            dpi_y=data.get("dpi_y"),
             source=data["source"],
             regions=tuple(Region.from_dict(r) for r in data.get("regions", ())),
         )
+
+
+def _resolution(dpi: float | None, dpi_y: float | None) -> tuple[float, float] | None:
+    if dpi is None:
+        return None
+    return (dpi, dpi_y if dpi_y is not None else dpi)
 
 
 def _region_text(region: Region) -> str:

@@ -18,7 +18,7 @@ from ocrplug.config import (
     ComponentConfig,
     PipelineConfig,
     ResolvedComponent,
-    load_yaml,
+    check_components,
     resolve_component,
     validate_config,
 )
@@ -129,16 +129,17 @@ class Pipeline:
 
     @classmethod
     def from_yaml(cls, path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Pipeline:
-        """Build a pipeline from a YAML file, with optional ``key.path=value`` overrides."""
-        from ocrplug.config import apply_overrides
+        """Build a pipeline from a YAML file layered over the default pipeline, then ``key.path=value`` overrides."""
+        from ocrplug.config import load_config
 
-        data = load_yaml(path)
-        if overrides:
-            data = apply_overrides(data, overrides)
-        return cls.from_dict(data, source=str(path))
+        return cls.from_dict(load_config(path, overrides).data, source=str(path))  # layered over the default
 
     def _resolve(self) -> None:
         cfg, src = self.config, self.source
+        # Every component error at once, before any is built (components given as objects are not checked).
+        data = cfg.model_dump()
+        data["renderers"] = [None if f"renderers.{i}" in self._instances else r for i, r in enumerate(data["renderers"])]
+        check_components(self.host, data, src)
 
         def resolve(role: Any, key: str, rc: ComponentConfig | None) -> ResolvedComponent | None:
             if rc is None or key in self._instances:
@@ -226,10 +227,7 @@ class Pipeline:
         pages go to workers, else 1 (so pages stream one at a time)."""
         if (jobs or self.config.jobs) > 1:
             return self.batch_pages
-        try:
-            self._build()
-        except Exception:  # e.g. missing weights: each page then fails with the error, named
-            return 1
+        self._build()  # missing weights or extras: no page can succeed, so the run stops here (exit 5 / 4)
         own = self.detector is not None and type(self.detector).detect_batch is not Detector.detect_batch
         return self.batch_pages if own else 1
 

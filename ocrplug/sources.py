@@ -144,6 +144,8 @@ class Sources:
                 "name one with input.rasterizer to see its option errors"
             )
         by_ext.update(preferred)
+        for rasterizer in by_ext.values():
+            rasterizer.max_pixels = config.input.max_pixels
         self._by_ext = by_ext
         self._pages = PageRange(config.input.pages)
 

@@ -76,7 +76,10 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     target = Path(path)
     _check_not_protected(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=target.parent)
+    # The temporary name is ASCII: libraries that save by name (qpdf, OpenCV) reject names that are
+    # not valid UTF-8, and the final name is given by the rename alone.
+    stem = _ascii(target.stem)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".part{target.suffix}", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -91,11 +94,16 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
+def _ascii(name: str) -> str:
+    """``name`` with every non-ASCII character (or undecodable byte) replaced by ``_``."""
+    return name.encode("ascii", "replace").decode("ascii").replace("?", "_")
+
+
 def temporary_dir(parent: str | os.PathLike[str], stem: str) -> Path:
     """A new hidden scratch folder ``<parent>/.<stem>.<random>.partdir`` (the caller removes it)."""
     folder = Path(parent)
     folder.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{Path(stem).name}.", suffix=".partdir", dir=folder))
+    return Path(tempfile.mkdtemp(prefix=f".{_ascii(Path(stem).name)}.", suffix=".partdir", dir=folder))
 
 
 def remove_stale_temporaries(folder: str | os.PathLike[str]) -> list[Path]:

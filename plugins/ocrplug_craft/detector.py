@@ -29,9 +29,9 @@ log = logging.getLogger(__name__)
 class CraftOptions(Options):
     """Options of the ``craft`` detector (official names and defaults where the official code has them)."""
 
-    text_threshold: float = Field(0.7, gt=0, description="region score a component must reach somewhere to be kept")
-    link_threshold: float = Field(0.4, gt=0, description="affinity score above which characters are linked")
-    low_text: float = Field(0.4, gt=0, description="region score above which a pixel belongs to text")
+    text_threshold: float = Field(0.7, gt=0, le=1, description="region score a component must reach somewhere to be kept")
+    link_threshold: float = Field(0.4, gt=0, le=1, description="affinity score above which characters are linked")
+    low_text: float = Field(0.4, gt=0, le=1, description="region score above which a pixel belongs to text")
     canvas_size: int = Field(1280, ge=32, description="longest side of the resized page, at most")
     mag_ratio: float = Field(1.5, gt=0, description="page magnification before detection (capped by canvas_size)")
     poly: bool = Field(False, description="also return the official 14-point polygons of curved words")

@@ -1,7 +1,16 @@
-"""The `pdf2image` rasterizer: PDF pages rendered by poppler, one page per call (streaming)."""
+"""The `pdf2image` rasterizer: PDF pages rendered by poppler, one page per call (streaming).
+
+Pages are rendered inside their CropBox (what viewers show), not the MediaBox. A page that would
+exceed ``max_pixels`` at ``input.dpi`` is rendered at the highest resolution that fits (logged as a
+warning), and its :class:`~ocrplug.model.PageImage` states that resolution, so page sizes stay right.
+Every failure of pdf2image or poppler on one file becomes that file's :class:`~ocrplug.errors.InputError`.
+"""
 
 from __future__ import annotations
 
+import logging
+import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +25,10 @@ from .images import normalize_image
 
 __all__ = ["Pdf2ImageOptions", "Pdf2ImageRasterizer"]
 
+log = logging.getLogger(__name__)
+
+_PAGE_SIZE = re.compile(r"^Page\s+(\d+)\s+size$")
+
 
 class Pdf2ImageOptions(Options):
     """Options of the pdf2image rasterizer."""
@@ -26,15 +39,25 @@ class Pdf2ImageOptions(Options):
     timeout: float = Field(600, gt=0, description="Seconds allowed for poppler to render one page.")
 
 
-def _explain(path: Path, message: str) -> InputError:
+def _explain(path: Path, message: str, password: str | None) -> InputError:
+    """One user-facing InputError for a poppler / pdf2image message about ``path``."""
     low = message.lower()
+    # poppler repeats its complaints (one per attempt to recover): each distinct line once
+    distinct = dict.fromkeys(" ".join(line.split()) for line in message.splitlines() if line.strip())
+    text = "; ".join(distinct)[:300]
     if "password" in low or "encrypt" in low:
-        return InputError(f"{path}: PDF is password-protected; set input.options.password (--set input.options.password=...)")
+        if password is None:
+            return InputError(
+                f"{path}: PDF is password-protected; set input.options.password (--set input.options.password=...)"
+            )
+        return InputError(f"{path}: wrong password for this PDF (input.options.password)")
+    if "page count 0" in low or "can not be after the last page (0)" in low:
+        return InputError(f"{path}: PDF has no pages")
     if "no such file" in low:
         return InputError(f"{path}: no such file")
     if "unable to get page count" in low or "syntax error" in low or "couldn't" in low or "may not be a pdf" in low:
-        return InputError(f"{path}: not a readable PDF (corrupt or truncated): {message.strip()}")
-    return InputError(f"{path}: cannot read PDF: {message.strip()}")
+        return InputError(f"{path}: not a readable PDF (corrupt or truncated): {text}")
+    return InputError(f"{path}: cannot read PDF: {text}")
 
 
 class Pdf2ImageRasterizer(Rasterizer):
@@ -46,48 +69,93 @@ class Pdf2ImageRasterizer(Rasterizer):
         """Keep the options; poppler is looked up when the first file is read."""
         self.options = options
 
-    def page_count(self, path: Path) -> int:
-        """Number of pages (poppler's pdfinfo); InputError for corrupt or encrypted files."""
+    def _info(self, path: Path, first: int | None = None, last: int | None = None) -> dict:
         from pdf2image import pdfinfo_from_path
-        from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
+        from pdf2image.exceptions import PDFInfoNotInstalledError
 
         if not path.is_file():
             raise InputError(f"{path}: no such file")
         if path.stat().st_size == 0:
             raise InputError(f"{path}: file is empty (0 bytes)")
         try:
-            info = pdfinfo_from_path(str(path), userpw=self.options.password, timeout=self.options.timeout)
+            return pdfinfo_from_path(
+                str(path), userpw=self.options.password, timeout=self.options.timeout, first_page=first, last_page=last
+            )
         except PDFInfoNotInstalledError as exc:
             raise InputError("poppler is not installed (pdfinfo not found); install it with: apt-get install poppler-utils") from exc
-        except (PDFPageCountError, PDFSyntaxError) as exc:
-            raise _explain(path, str(exc)) from exc
-        if "Encrypted" in info and str(info["Encrypted"]).startswith("yes") and self.options.password is None:
-            # pdfinfo opens files with only an owner password; they render fine.
-            pass
-        return int(info["Pages"])
+        except Exception as exc:  # PDFPageCountError, PDFSyntaxError, timeouts, undecodable output
+            raise _explain(path, str(exc), self.options.password) from exc
+
+    def page_count(self, path: Path) -> int:
+        """Number of pages (poppler's pdfinfo); InputError for corrupt, encrypted or empty files."""
+        info = self._info(path)
+        try:
+            count = int(info["Pages"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{path}: not a readable PDF (no page count)") from exc
+        if count <= 0:
+            raise InputError(f"{path}: PDF has no pages")
+        return count
+
+    def _page_sizes(self, path: Path, count: int) -> dict[int, tuple[float, float]]:
+        """CropBox sizes in points by 0-based page index (pdfinfo's ``Page N size`` lines)."""
+        sizes: dict[int, tuple[float, float]] = {}
+        for key, value in self._info(path, 1, count).items():
+            match = _PAGE_SIZE.match(key.strip())
+            nums = re.findall(r"[\d.]+", str(value))
+            if match and len(nums) >= 2:
+                with_rot = (float(nums[0]), float(nums[1]))
+                sizes[int(match.group(1)) - 1] = with_rot
+        return sizes
+
+    def _fit_dpi(self, path: Path, index: int, dpi: float, size: tuple[float, float] | None) -> float:
+        if size is None:
+            return dpi
+        w_px, h_px = size[0] * dpi / 72.0, size[1] * dpi / 72.0
+        if w_px * h_px <= self.max_pixels:
+            return dpi
+        fitted = math.floor(dpi * math.sqrt(self.max_pixels / (w_px * h_px)) * 100) / 100
+        if fitted < 1:
+            raise InputError(
+                f"{path}: page {index + 1} of {size[0]:.0f} x {size[1]:.0f} pt cannot be rendered within "
+                f"input.max_pixels ({self.max_pixels:,})"
+            )
+        log.warning(
+            "%s: page %d (%.0f x %.0f pt) at %g dpi exceeds input.max_pixels (%s); rendered at %g dpi",
+            path, index + 1, size[0], size[1], dpi, f"{self.max_pixels:,}", fitted,
+        )
+        return fitted
 
     def iter_pages(self, path: Path, pages: PageRange, dpi: float) -> Iterator[PageImage]:
-        """Render the selected pages one by one at ``dpi``; never holds more than one page."""
+        """Render the selected pages one by one at ``dpi`` (lower if a page exceeds ``max_pixels``).
+
+        Never holds more than one page. Raises :class:`InputError` for a page poppler cannot render.
+        """
         from pdf2image import convert_from_path
-        from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
 
         count = self.page_count(path)
+        sizes = self._page_sizes(path, count)
         for index in pages.indices(count):
+            page_dpi = self._fit_dpi(path, index, dpi, sizes.get(index))
             try:
                 images = convert_from_path(
                     str(path),
-                    dpi=dpi,
+                    dpi=page_dpi,
                     first_page=index + 1,
                     last_page=index + 1,
                     userpw=self.options.password,
                     use_pdftocairo=self.options.use_pdftocairo,
+                    use_cropbox=True,
                     grayscale=self.options.grayscale,
                     timeout=self.options.timeout,
                 )
-            except (PDFPageCountError, PDFSyntaxError) as exc:
-                raise _explain(path, str(exc)) from exc
-            if not images:
-                raise InputError(f"{path}: page {index + 1} could not be rendered")
-            with images[0] as img:
-                array = normalize_image(img)
-            yield PageImage(image=np.ascontiguousarray(array), index=index, source=str(path), dpi=float(dpi))
+                if not images:
+                    raise InputError(f"{path}: page {index + 1} could not be rendered")
+                with images[0] as img:
+                    array = normalize_image(img)
+            except InputError:
+                raise
+            except Exception as exc:  # poppler errors, timeouts, unreadable renderer output
+                error = _explain(path, str(exc) or type(exc).__name__, self.options.password)
+                raise InputError(f"{error} (page {index + 1})") from exc
+            yield PageImage(image=np.ascontiguousarray(array), index=index, source=str(path), dpi=float(page_dpi))

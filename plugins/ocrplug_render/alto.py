@@ -64,12 +64,15 @@ class AltoOptions(Options):
 class _Units:
     """Converts page pixels to the declared measurement unit and formats numbers."""
 
-    def __init__(self, unit: str, dpi: float) -> None:
+    def __init__(self, unit: str, dpi: float, dpi_y: float | None = None) -> None:
         self.unit = unit
+        # Each axis has its own resolution (a 204 x 98 dpi fax): x uses ``dpi``, y uses ``dpi_y``.
         self.factor = {"pixel": 1.0, "mm10": 254.0 / dpi, "inch1200": 1200.0 / dpi}[unit]
+        dy = dpi_y or dpi
+        self.factor_y = {"pixel": 1.0, "mm10": 254.0 / dy, "inch1200": 1200.0 / dy}[unit]
 
-    def num(self, value: float) -> str:
-        v = max(value, 0.0) * self.factor
+    def num(self, value: float, vertical: bool = False) -> str:
+        v = max(value, 0.0) * (self.factor_y if vertical else self.factor)
         if self.unit == "pixel":
             return str(round(v))
         return f"{v:.2f}".rstrip("0").rstrip(".")
@@ -83,13 +86,13 @@ class _Units:
                     "HEIGHT": str(max(bottom - top, 0))}
         return {
             "HPOS": self.num(x0),
-            "VPOS": self.num(y0),
+            "VPOS": self.num(y0, vertical=True),
             "WIDTH": self.num(max(x1 - x0, 0.0)),
-            "HEIGHT": self.num(max(y1 - y0, 0.0)),
+            "HEIGHT": self.num(max(y1 - y0, 0.0), vertical=True),
         }
 
     def points(self, pts: Sequence[Point]) -> str:
-        return " ".join(f"{self.num(x)},{self.num(y)}" for x, y in pts)
+        return " ".join(f"{self.num(x)},{self.num(y, vertical=True)}" for x, y in pts)
 
 
 def _shape(parent: ET.Element, pts: Sequence[Point], units: _Units) -> None:
@@ -107,7 +110,8 @@ def _needs_shape(pts: Sequence[Point], min_angle: float) -> bool:
 def render_alto_page(page: Page, options: AltoOptions | None = None) -> ET.Element:
     """The ``Page`` element of one page (namespace-less; the document root declares ALTO's)."""
     opts = options or AltoOptions()
-    units = _Units(opts.measurement_unit, page.dpi or opts.dpi)
+    res = page.resolution or (opts.dpi, opts.dpi)
+    units = _Units(opts.measurement_unit, res[0], res[1])
     n = page.index + 1
     W, H = float(page.width), float(page.height)
     clip = np.array([W, H])
@@ -121,9 +125,9 @@ def render_alto_page(page: Page, options: AltoOptions | None = None) -> ET.Eleme
         return [(float(x), float(y)) for x, y in arr]
 
     el = ET.Element("Page", {
-        "ID": f"page_{n}", "PHYSICAL_IMG_NR": str(n), "WIDTH": units.num(W), "HEIGHT": units.num(H),
+        "ID": f"page_{n}", "PHYSICAL_IMG_NR": str(n), "WIDTH": units.num(W), "HEIGHT": units.num(H, vertical=True),
     })
-    space = ET.SubElement(el, "PrintSpace", {"HPOS": "0", "VPOS": "0", "WIDTH": units.num(W), "HEIGHT": units.num(H)})
+    space = ET.SubElement(el, "PrintSpace", {"HPOS": "0", "VPOS": "0", "WIDTH": units.num(W), "HEIGHT": units.num(H, vertical=True)})
     counts = {"block": 0, "line": 0, "word": 0, "sp": 0}
 
     def next_id(kind: str) -> str:
@@ -169,7 +173,7 @@ def render_alto_page(page: Page, options: AltoOptions | None = None) -> ET.Eleme
                     else:
                         left, right = wbox[2], prev[0]
                     ET.SubElement(tl, "SP", {"WIDTH": units.num(right - left), "HPOS": units.num(left),
-                                             "VPOS": units.num(lbox[1])})
+                                             "VPOS": units.num(lbox[1], vertical=True)})
                 wattrs = {"ID": next_id("word"), "CONTENT": xml_safe(word.text or ""), **units.box(wbox)}
                 if word.confidence is not None:
                     wattrs["WC"] = f"{word.confidence:.3f}".rstrip("0").rstrip(".") or "0"

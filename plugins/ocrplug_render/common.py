@@ -22,13 +22,15 @@ import numpy as np
 
 from ocrplug.components import DocumentInfo, RenderSession
 from ocrplug.io.atomic import atomic_path, atomic_write
-from ocrplug.model import Page, Point, Quad, Region
+from ocrplug.model import Page, PageFailure, Point, Quad, Region
 
 __all__ = [
     "LayoutBlock",
     "LayoutLine",
     "StreamedFile",
     "StreamedPath",
+    "escape_surrogates",
+    "failure_note",
     "line_words",
     "output_path",
     "page_layout",
@@ -39,6 +41,26 @@ __all__ = [
 # Consecutive top-level lines are split into separate paragraphs when the vertical gap between them
 # exceeds this many line heights (only used when the recognizer gave no blocks of its own).
 DEFAULT_PARAGRAPH_GAP = 1.0
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str) -> str:
+    """``text`` with the undecodable bytes of a file name written as ``\\xNN`` (valid UTF-8 then).
+
+    Python keeps the bytes of a name that is not valid UTF-8 (``Rechnung_M\\xfcller.png`` in Latin-1)
+    as lone surrogates (PEP 383), which no UTF-8 file or XML document may hold.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def failure_note(failure: PageFailure) -> str:
+    """The one-line marker written in place of a page that failed (text and PDF outputs)."""
+    page = "" if failure.index is None else f"page {failure.index + 1} "
+    return f"[ocrplug: {page}not read: {escape_surrogates(failure.error)}]"
 
 
 def output_path(info: DocumentInfo, suffix: str) -> Path:
@@ -81,8 +103,8 @@ class StreamedFile(_AtomicOutput):
         self._open = True
 
     def write(self, data: str | bytes) -> None:
-        """Append to the temporary file."""
-        self.handle.write(data)
+        """Append to the temporary file (text: undecodable file-name bytes escaped, see :func:`escape_surrogates`)."""
+        self.handle.write(escape_surrogates(data) if isinstance(data, str) else data)
 
 
 class StreamedPath(_AtomicOutput):

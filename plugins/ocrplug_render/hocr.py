@@ -93,12 +93,13 @@ def render_hocr_page(page: Page, options: HocrOptions | None = None) -> ET.Eleme
     opts = options or HocrOptions()
     n = page.index + 1
     W, H = page.width, page.height
-    dpi = round(page.dpi) if page.dpi else None
+    res = page.resolution
+    dpi = (round(res[0]), round(res[1])) if res else None
     root = ET.Element("div", {
         "class": "ocr_page",
         "id": f"page_{n}",
         "title": _title(image=page.source, bbox=(0, 0, W, H), ppageno=page.index,
-                        scan_res=(dpi, dpi) if dpi else None),
+                        scan_res=dpi),
     })
     counters = {"block": 0, "par": 0, "line": 0, "word": 0}
 
@@ -361,8 +362,9 @@ def read_hocr(path: str | Path) -> Document:
             raise InputError(f"hOCR file {path}: ocr_page {k + 1} has no bbox")
         res = node.props.get("scan_res")
         dpi = float(res[0] if isinstance(res, list) else res) if res is not None else None
+        dpi_y = float(res[1]) if isinstance(res, list) and len(res) > 1 and float(res[1]) != dpi else None
         index = int(node.props.get("ppageno", k))
         pages.append(Page(index=index, width=int(bbox[2]), height=int(bbox[3]),
-                          source=str(node.props.get("image", path.name)), dpi=dpi,
+                          source=str(node.props.get("image", path.name)), dpi=dpi, dpi_y=dpi_y,
                           regions=_regions(node.children)))
     return Document(source=str(path), pages=tuple(pages))

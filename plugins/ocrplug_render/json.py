@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from ocrplug.model import SCHEMA_VERSION, Page, PageFailure, PageImage
 from ocrplug_render.common import StreamedFile, output_path
 
 __all__ = ["JsonOptions", "JsonRenderer"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class JsonOptions(Options):
@@ -49,9 +52,9 @@ class JsonSession(RenderSession):
     def _item(self, obj: object) -> str:
         ind = self.options.indent
         if ind is None:
-            return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+            return _json_surrogates(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
         # Nested two levels deep (document -> list), so shift every line by two indents.
-        return textwrap.indent(json.dumps(obj, ensure_ascii=False, indent=ind), " " * (2 * ind))
+        return textwrap.indent(_json_surrogates(json.dumps(obj, ensure_ascii=False, indent=ind)), " " * (2 * ind))
 
     def add_page(self, page: Page, image: PageImage | None) -> None:
         """Append one page to the ``pages`` array."""
@@ -84,7 +87,13 @@ class JsonSession(RenderSession):
 
 
 def _dump(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _json_surrogates(json.dumps(value, ensure_ascii=False))
+
+
+def _json_surrogates(text: str) -> str:
+    # A file name that is not valid UTF-8 reaches us as lone surrogates (PEP 383); JSON's \uXXXX
+    # escapes carry them exactly, so json.loads gives back the same name and the file is valid UTF-8.
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class JsonRenderer(Renderer):

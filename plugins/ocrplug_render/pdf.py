@@ -29,10 +29,12 @@ import ocrplug
 from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession, require
 from ocrplug.errors import PluginError
 from ocrplug.io.atomic import temporary_dir
-from ocrplug.model import Page, PageImage, Region
+from ocrplug.model import Page, PageFailure, PageImage, Region
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
     StreamedPath,
+    escape_surrogates,
+    failure_note,
     is_rtl,
     iter_words,
     output_path,
@@ -138,10 +140,13 @@ def _font_object(pdf: Any, chars: dict[str, int]) -> Any:
     ))
 
 
-def _word_ops(word: Region, text_codes: bytes, n_codes: int, scale: float, height_pt: float,
+def _word_ops(word: Region, text_codes: bytes, n_codes: int, scale: tuple[float, float], height_pt: float,
               pikepdf: Any) -> list[tuple[list[Any], Any]]:
-    """Text operators placing one word over its quad (page pixels -> PDF points, y up)."""
-    q = np.asarray(word.quad, dtype=np.float64) * scale
+    """Text operators placing one word over its quad (page pixels -> PDF points, y up).
+
+    ``scale`` is points per pixel along x and y.
+    """
+    q = np.asarray(word.quad, dtype=np.float64) * np.asarray(scale, dtype=np.float64)
     q[:, 1] = height_pt - q[:, 1]  # PDF y grows upwards
     tl, tr, br, bl = q
     direction = ((tr - tl) + (br - bl)) / 2
@@ -179,6 +184,8 @@ class PdfSession(RenderSession):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.workdir = temporary_dir(self.path.parent, info.stem)
         self.page_files: list[Path] = []
+        self.pages_read = 0  # pages with an image (failure notes alone make no PDF)
+        self.last_size: tuple[float, float] | None = None  # points, for the size of a failure note
         self.chunk_files: list[Path] = []
         # Character -> 2-byte code shared by every page; written as the font's ToUnicode map at close.
         self.codes: dict[str, int] = {}
@@ -223,9 +230,9 @@ class PdfSession(RenderSession):
         if image is None:
             raise PluginError(f"pdf renderer: page {page.index + 1} of {page.source} came without its image")
         pikepdf = self.pikepdf
-        dpi = page.dpi or image.dpi or self.options.dpi
-        scale = 72.0 / dpi
-        w_pt, h_pt = page.width * scale, page.height * scale
+        dpi_x, dpi_y = page.resolution or image.resolution or (self.options.dpi, self.options.dpi)
+        scale = (72.0 / dpi_x, 72.0 / dpi_y)  # a fax is 204 x 98 dpi: each axis has its own
+        w_pt, h_pt = page.width * scale[0], page.height * scale[1]
         pdf = pikepdf.Pdf.new()
         ops: list[tuple[list[Any], Any]] = [
             ([], pikepdf.Operator("q")),
@@ -253,13 +260,48 @@ class PdfSession(RenderSession):
             Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=self._image_stream(pdf, image.image))),
             Contents=content,
         )
-        pdf.pages.append(pikepdf.Page(pdf_page))
+        self._save_page(pdf, pdf_page)
+        self.pages_read += 1
+        self.last_size = (w_pt, h_pt)
+
+    def _save_page(self, pdf: Any, pdf_page: Any) -> None:
+        pdf.pages.append(self.pikepdf.Page(pdf_page))
         path = self.workdir / f"page{len(self.page_files) + len(self.chunk_files) * _CHUNK:06d}.pdf"
         pdf.save(path)
         pdf.close()
         self.page_files.append(path)
         if len(self.page_files) >= _CHUNK:
             self._compact()
+
+    def add_failure(self, failure: PageFailure) -> None:
+        """Put a blank page with a visible note where a page failed, so page numbers stay aligned.
+
+        The page has the size of the page before it (US Letter when it is the first one).
+        """
+        if failure.index is None:
+            return  # the whole input failed before its first page
+        pikepdf = self.pikepdf
+        w_pt, h_pt = self.last_size or (612.0, 792.0)
+        # Helvetica (a standard font every reader has) in WinAnsi: the note is kept to ASCII.
+        note = failure_note(failure).encode("ascii", "backslashreplace").decode("ascii")
+        op = pikepdf.Operator
+        ops: list[tuple[list[Any], Any]] = [([], op("BT")), ([pikepdf.Name("/F2"), 9], op("Tf")), ([11], op("TL")),
+                                             ([36, h_pt - 48], op("Td"))]
+        for k in range(0, len(note), 90):
+            ops.append(([pikepdf.String(note[k:k + 90])], op("'")))
+        ops.append(([], op("ET")))
+        pdf = pikepdf.Pdf.new()
+        helvetica = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica,
+            Encoding=pikepdf.Name.WinAnsiEncoding,
+        )
+        pdf_page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=[0, 0, round(w_pt, 4), round(h_pt, 4)],
+            Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F2=helvetica)),
+            Contents=pikepdf.Stream(pdf, pikepdf.unparse_content_stream(ops)),
+        )
+        self._save_page(pdf, pdf_page)
 
     def _join(self, files: list[Path], target: Path, font: Any | None = None, finish: bool = False) -> None:
         pikepdf = self.pikepdf
@@ -273,11 +315,14 @@ class PdfSession(RenderSession):
             if finish:
                 shared = _font_object(out, self.codes)
                 for pg in out.pages:
-                    pg.Resources.Font = pikepdf.Dictionary(F1=shared)
+                    if pikepdf.Name.Font in pg.Resources:  # a failure note page keeps its Helvetica
+                        pg.Resources.Font.F1 = shared
+                    else:
+                        pg.Resources.Font = pikepdf.Dictionary(F1=shared)
                 with out.open_metadata(set_pikepdf_as_editor=False) as meta:
                     meta["xmp:CreatorTool"] = f"ocrplug {ocrplug.__version__}"
                 out.docinfo[pikepdf.Name.Creator] = f"ocrplug {ocrplug.__version__}"
-                out.docinfo[pikepdf.Name.Title] = Path(self.info.source).name
+                out.docinfo[pikepdf.Name.Title] = escape_surrogates(Path(self.info.source).name)
             # Streams are read from the (still open) source files while saving.
             out.save(target)
         finally:
@@ -296,9 +341,9 @@ class PdfSession(RenderSession):
     def close(self) -> list[Path]:
         """Join the pages, add the shared font, and write the output atomically.
 
-        A document without any page (every page failed) writes no PDF: a PDF needs at least one page.
+        A document without any page read (every page failed) writes no PDF.
         """
-        if not self.page_files and not self.chunk_files:
+        if not self.pages_read:
             shutil.rmtree(self.workdir, ignore_errors=True)
             return []
         try:

@@ -7,8 +7,8 @@ from pathlib import Path
 from pydantic import Field
 
 from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
-from ocrplug.model import Page, PageImage
-from ocrplug_render.common import DEFAULT_PARAGRAPH_GAP, StreamedFile, output_path, page_layout
+from ocrplug.model import Page, PageFailure, PageImage
+from ocrplug_render.common import DEFAULT_PARAGRAPH_GAP, StreamedFile, failure_note, output_path, page_layout
 
 __all__ = ["TextOptions", "TextRenderer", "page_text"]
 
@@ -58,6 +58,15 @@ class TextSession(RenderSession):
             self.file.write(self.options.page_separator)
         text = page_text(page, self.options)
         self.file.write(text + "\n" if text else "")
+        self.pages += 1
+
+    def add_failure(self, failure: PageFailure) -> None:
+        """Write a one-line marker in place of a page that failed, so page numbers stay aligned."""
+        if failure.index is None:
+            return  # the whole input failed before its first page: nothing to mark
+        if self.pages:
+            self.file.write(self.options.page_separator)
+        self.file.write(failure_note(failure) + "\n")
         self.pages += 1
 
     def close(self) -> list[Path]:

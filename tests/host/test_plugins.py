@@ -11,8 +11,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
-from ocrplug import Pipeline, PluginError
+from ocrplug import ConfigError, Pipeline, PluginError
 from ocrplug.manager import PluginHost
 
 PLUGIN_SOURCE = '''
@@ -61,7 +62,8 @@ def test_entry_point_plugin_is_discovered_and_used_from_yaml(third_party: Path, 
     assert "ocrplug-stripes" in host.plugin_names()
     assert host.owner("detector", "stripes") == "ocrplug-stripes"
     cfg = tmp_path / "job.yaml"
-    cfg.write_text("detector:\n  name: stripes\n  options: {stripes: 3}\n")
+    # The file is layered over the default pipeline: switch off what this test does not want.
+    cfg.write_text("detector:\n  name: stripes\n  options: {stripes: 3}\nrecognizer: null\nrenderers: []\n")
     doc = Pipeline.from_yaml(cfg).run(np.zeros((30, 50, 3), np.uint8))
     assert [r.bbox for r in doc.pages[0].regions] == [(0, 0, 50, 10), (0, 10, 50, 20), (0, 20, 50, 30)]
 
@@ -119,8 +121,46 @@ def test_hook_raising_is_reported_with_plugin_name() -> None:
             raise ValueError("bad registration")
 
     host = PluginHost(extra_plugins=[Bad()], entry_points=False)
-    with pytest.raises(PluginError, match="failed in ocrplug_register_detectors: bad registration"):
+    # Asked for by the caller: its failure is an error naming it (exit code 4 in the CLI).
+    with pytest.raises(PluginError, match=r"error in plugin .*\(ocrplug_register_detectors\): ValueError\('bad registration'\)"):
         host.components("detector")
+
+
+BAD_HOOK_SOURCE = """
+from ocrplug import hookimpl
+
+@hookimpl
+def ocrplug_register_detectors():
+    raise RuntimeError("registration kaboom")
+"""
+
+
+def test_entry_point_hook_raising_is_isolated_like_an_import_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    _install_fake_distribution(site, "badhook_plugin", "ocrplug-badhook", BAD_HOOK_SOURCE)
+    monkeypatch.syspath_prepend(str(site))
+    host = PluginHost()
+    assert "db" in host.components("detector")  # every other plugin still works
+    assert "ocrplug-badhook" not in host.plugin_names()
+    assert "registration kaboom" in host.broken["ocrplug-badhook"]
+    with pytest.raises(ConfigError, match=r"ocrplug-badhook.*registration kaboom"):
+        host.component("detector", "whatever")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), *sys.path]))
+    out = subprocess.run([sys.executable, "-m", "ocrplug.cli", "plugins"], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert 'error in plugin "ocrplug-badhook"' in out.stderr and "registration kaboom" in out.stderr
+    assert "Traceback" not in out.stderr
+    # `run` builds several hosts (commands, config check, pipeline): the warning still comes once.
+    image = tmp_path / "blank.png"
+    Image.new("RGB", (20, 10), "white").save(image)
+    args = ["run", str(image), "-o", str(tmp_path / "out"), "--no-progress", "--set", "detector=null",
+            "--set", "recognizer=null", "--set", "renderers=[json]"]
+    out = subprocess.run([sys.executable, "-m", "ocrplug.cli", *args], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.count('error in plugin "ocrplug-badhook"') == 1, out.stderr
 
 
 def test_builtin_plugins_register_through_entry_points() -> None:

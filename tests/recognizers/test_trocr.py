@@ -130,6 +130,33 @@ def test_errors_are_clear(plugin_host, tmp_path, monkeypatch):
         _build(plugin_host, onnx=str(tmp_path), num_beams=3)
 
 
+def test_unreachable_hub_fails_at_once_with_one_message(plugin_host, monkeypatch, caplog):
+    import socket
+
+    import transformers
+    from ocrplug_trocr import loading
+
+    # A port nothing listens on: the probe is refused at once, as on a machine without network.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    loading._hub_problem.cache_clear()
+
+    def no_download(*args, **kwargs):
+        raise AssertionError("from_pretrained must not be tried when the hub is unreachable")
+
+    monkeypatch.setattr(transformers.AutoProcessor, "from_pretrained", no_download)
+    monkeypatch.setattr(transformers.VisionEncoderDecoderModel, "from_pretrained", no_download)
+    with caplog.at_level("DEBUG"), pytest.raises(WeightsError) as err:
+        _build(plugin_host, model="ocrplug-tests/not-a-cached-model")
+    assert "not in the Hugging Face cache" in str(err.value) and f"127.0.0.1:{port}" in str(err.value)
+    assert "unreachable" in str(err.value) and "HF_HUB_OFFLINE" in str(err.value)
+    assert not [r for r in caplog.records if r.levelno >= 30]  # no retry warnings
+    loading._hub_problem.cache_clear()
+
+
 @pytest.mark.parametrize(
     "encoder_type,decoder_extra",
     [
