@@ -137,3 +137,16 @@ def test_exit_codes_for_config_plugin_and_weights(tmp_path: Path, capsys: pytest
     assert main(["run", str(image), *out, "--set", f"detector.options.model={missing}"]) == 5
     err = capsys.readouterr().err
     assert "missing.onnx" in err and "Traceback" not in err
+
+
+def test_missing_weights_stop_a_pool_run_with_exit_5(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With --jobs 2 the workers cannot build the pipeline: the run stops with the weights error (exit 5),
+    named once, instead of failing every page with a broken-pool message."""
+    image = tmp_path / "a.png"
+    Image.new("RGB", (40, 20), "white").save(image)
+    missing = tmp_path / "missing.onnx"
+    code = main(["run", str(image), "-o", str(tmp_path / "out"), "--no-progress", "--jobs", "2",
+                 "--set", f"detector.options.model={missing}", "--set", "recognizer=null"])
+    err = capsys.readouterr().err
+    assert code == 5, err
+    assert "missing.onnx" in err and "Traceback" not in err and "BrokenProcessPool" not in err
