@@ -67,6 +67,10 @@ ENGINE_NAME = "ocrplug"
 # same noise floor OCRmyPDF-EasyOCR uses, below which detector quads jitter.
 MIN_TEXTANGLE_DEG = 0.6
 
+# Gap left between consecutive word boxes of a line, in line heights: twice poppler's word-break
+# threshold (0.1 font size), so text extractors see the space (see _separate_words).
+WORD_GAP = 0.2
+
 # Config sections OCRmyPDF takes over: it rasterizes, renders and schedules pages itself.
 _IGNORED_SECTIONS = ("input", "renderers", "output", "jobs")
 
@@ -291,13 +295,32 @@ def _line_element(line: Region, width: int, height: int) -> OcrElement | None:
         return None
     # hOCR's textangle is counter-clockwise on screen; quad_angle is clockwise (y grows downwards).
     angle = -math.degrees(quad_angle(line.quad))
+    textangle = angle if abs(angle) >= MIN_TEXTANGLE_DEG else 0.0
+    box = _bbox(line.outline, width, height)
+    if textangle == 0.0:
+        _separate_words(words, box.height)
     return OcrElement(
-        ocr_class=OcrClass.LINE,
-        bbox=_bbox(line.outline, width, height),
-        textangle=angle if abs(angle) >= MIN_TEXTANGLE_DEG else 0.0,
-        confidence=line.confidence,
-        children=words,
+        ocr_class=OcrClass.LINE, bbox=box, textangle=textangle, confidence=line.confidence, children=words
     )
+
+
+def _separate_words(words: list[OcrElement], line_height: float) -> None:
+    """Leave a gap of ``WORD_GAP`` line heights between consecutive words of a horizontal line.
+
+    PDF text extractors infer spaces from geometry: poppler's pdftotext breaks a word where the gap
+    exceeds 0.1 x font size (``minWordBreakSpace`` in TextOutputDev.cc), and OCRmyPDF sizes the font
+    from the line height. Word boxes derived from CTC time steps may touch or overlap, which made
+    pdftotext read "agent responsible" as "agentresponsible"; the boundary is moved to the middle of
+    the two boxes' gap (or overlap) and each side pulled back by half the gap.
+    """
+    gap = WORD_GAP * line_height
+    for cur, nxt in zip(words, words[1:], strict=False):
+        a, b = cur.bbox, nxt.bbox
+        if a is None or b is None or b.left <= a.left or b.left - a.right >= gap:
+            continue
+        middle = (a.right + b.left) / 2
+        a.right = max(a.left + (a.right - a.left) / 2, middle - gap / 2)
+        b.left = min(b.left + (b.right - b.left) / 2, middle + gap / 2)
 
 
 def _lines_of(regions: Sequence[Region]) -> list[Region]:
