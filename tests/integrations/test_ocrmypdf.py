@@ -125,6 +125,22 @@ def test_a_line_without_words_is_cut_in_proportion_to_its_characters() -> None:
     assert w2.bbox.left == pytest.approx(100 + 90 * 3 / 8) and w2.bbox.right == pytest.approx(190)
 
 
+def test_touching_words_are_pulled_apart_so_extractors_see_the_space() -> None:
+    # CTC word boxes may overlap (here by 4 px); pdftotext would read them as one word.
+    line = Region.from_box(0, 0, 200, 20, level="line", text="agent responsible", children=(
+        Region.from_box(0, 0, 84, 20, level="word", text="agent"),
+        Region.from_box(80, 0, 200, 20, level="word", text="responsible"),
+    ))
+    tree = engine.page_to_ocr_tree(Page(index=0, width=300, height=100, source="x", regions=(line,)), 72, 0)
+    a, b = (w.bbox for w in tree.words)
+    assert b.left - a.right == pytest.approx(engine.WORD_GAP * 20)
+    assert a.right == pytest.approx(82 - 2) and b.left == pytest.approx(82 + 2)
+    # Words already apart keep their boxes.
+    far = Region.from_box(0, 0, 200, 20, level="line", children=(_word(0, "x", 0), _word(100, "y", 0)))
+    tree = engine.page_to_ocr_tree(Page(index=0, width=300, height=100, source="x", regions=(far,)), 72, 0)
+    assert [(w.bbox.left, w.bbox.right) for w in tree.words] == [(0, 40), (100, 140)]
+
+
 def test_rotated_line_gets_a_counter_clockwise_textangle() -> None:
     # Text running up the page (rotated 90 degrees counter-clockwise): TL is bottom-left on screen.
     quad = ((10, 200), (10, 100), (30, 100), (30, 200))
