@@ -22,6 +22,7 @@ share ocrplug's own ``--jobs`` workers use, so the engine adds no parallelism of
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import logging
 import math
@@ -96,6 +97,11 @@ class OcrplugOptions(BaseModel):
     threads: int | None = Field(
         None, ge=1, le=256, description="Threads per worker for ONNX Runtime / torch; default cpu_count // jobs."
     )
+    output: Literal["tree", "hocr"] = Field(
+        "tree",
+        description="What the engine answers: 'tree' (OCRmyPDF 17's OCR element tree, built here) or 'hocr' "
+        "(ocrplug's `hocr` renderer, parsed back by OCRmyPDF); both are drawn by OCRmyPDF's fpdf2 renderer.",
+    )
 
 
 # -- options ------------------------------------------------------------------------------------------
@@ -122,6 +128,9 @@ def _add_options(parser: ArgumentParser) -> None:
                        help="a page ocrplug fails on: stop with an error (fail, default) or leave it without text (skip)")
     group.add_argument("--ocrplug-threads", type=int, metavar="N", dest="ocrplug_threads",
                        help="threads per worker for the models (default: CPU count // --jobs)")
+    group.add_argument("--ocrplug-output", choices=["tree", "hocr"], default="tree", dest="ocrplug_output",
+                       help="answer OCRmyPDF with its OCR element tree (tree, default) or with hOCR from "
+                       "ocrplug's hocr renderer")
 
 
 def _plugin_options(options: Any) -> OcrplugOptions:
@@ -314,7 +323,7 @@ def _separate_words(words: list[OcrElement], line_height: float) -> None:
     the two boxes' gap (or overlap) and each side pulled back by half the gap.
     """
     gap = WORD_GAP * line_height
-    for cur, nxt in zip(words, words[1:], strict=False):
+    for cur, nxt in itertools.pairwise(words):
         a, b = cur.bbox, nxt.bbox
         if a is None or b is None or b.left <= a.left or b.left - a.right >= gap:
             continue
@@ -387,6 +396,16 @@ def page_text(page: Page) -> str:
 # -- the engine ----------------------------------------------------------------------------------------
 
 
+def _page_number_of(path: Path) -> int:
+    """0-based page number of an OCRmyPDF per-page work file (``000002_ocr_hocr.hocr``: 1); 0 if unknown.
+
+    OCRmyPDF's hOCR API gives the engine no page number, but names each page's files with it
+    (``PageContext.get_path``); ocrplug needs it for messages and page-aware components.
+    """
+    prefix = Path(path).name.split("_", 1)[0]
+    return int(prefix) - 1 if prefix.isdigit() and int(prefix) > 0 else 0
+
+
 def _version() -> str:
     from ocrplug import __version__
 
@@ -394,7 +413,15 @@ def _version() -> str:
 
 
 class OcrplugEngine(OcrEngine):
-    """OCRmyPDF's view of an ocrplug pipeline: one page image in, an OCR element tree and text out."""
+    """OCRmyPDF's view of an ocrplug pipeline: one page image in, an OCR element tree (or hOCR) and text out.
+
+    ``output`` is ``"tree"`` (:meth:`generate_ocr`) or ``"hocr"`` (:meth:`generate_hocr`), from
+    ``--ocrplug-output``; OCRmyPDF asks :meth:`supports_generate_ocr` which one to call.
+    """
+
+    def __init__(self, output: str = "tree") -> None:
+        """An engine answering with ``output`` ("tree" or "hocr")."""
+        self.output = output
 
     @staticmethod
     def version() -> str:
@@ -471,10 +498,9 @@ class OcrplugEngine(OcrEngine):
         # A clockwise tilt (positive quad angle, y down) is levelled by a counter-clockwise rotation.
         return float(math.degrees(sorted(angles)[len(angles) // 2]))
 
-    @staticmethod
-    def supports_generate_ocr() -> bool:
-        """True: ocrplug answers with OCRmyPDF 17's OCR element tree."""
-        return True
+    def supports_generate_ocr(self) -> bool:  # type: ignore[override]
+        """True unless ``--ocrplug-output hocr``: then OCRmyPDF calls :meth:`generate_hocr` instead."""
+        return self.output != "hocr"
 
     @staticmethod
     def generate_ocr(input_file: Path, options: Any, page_number: int = 0) -> tuple[OcrElement, str]:
@@ -498,8 +524,27 @@ class OcrplugEngine(OcrEngine):
 
     @staticmethod
     def generate_hocr(input_file: Path, output_hocr: Path, output_text: Path, options: Any) -> None:
-        """Not used: OCRmyPDF 17 calls :meth:`generate_ocr` when :meth:`supports_generate_ocr` is true."""
-        raise NotImplementedError("ocrplug uses OCRmyPDF's generate_ocr() API; it writes no hOCR")
+        """Write the page as hOCR with ocrplug's ``hocr`` renderer (found by name) and its text.
+
+        Used with ``--ocrplug-output hocr``; errors as in :meth:`generate_ocr`.
+        """
+        import tempfile
+
+        from ocrplug.components import DocumentInfo
+
+        page_number = _page_number_of(output_hocr)
+        page = _ocr_page(input_file, options, page_number)
+        if page is None:
+            page = _read_page(input_file, page_number).empty_page()
+        with _LOCK:
+            host = _pipeline(options).host
+        renderer = host.component("renderer", "hocr", key_path="renderers", source="ocrplug OCRmyPDF engine").build()
+        with tempfile.TemporaryDirectory(prefix="ocrplug-hocr-") as tmp:
+            session = renderer.open(DocumentInfo(source=str(input_file), page_count=1, out_dir=Path(tmp), stem="page"))
+            session.add_page(page, None)
+            written = [p for p in session.close() if p.suffix == ".hocr"]
+            shutil.copyfile(written[0], output_hocr)
+        Path(output_text).write_text(page_text(page), encoding="utf-8")
 
     @staticmethod
     def generate_pdf(input_file: Path, output_pdf: Path, output_text: Path, options: Any) -> None:
@@ -527,7 +572,9 @@ def _check_options(options: Any, claim_auto: bool) -> None:
 
 
 def _engine(options: Any, claim_auto: bool) -> OcrplugEngine | None:
-    return OcrplugEngine() if _selected(options, claim_auto) else None
+    if not _selected(options, claim_auto):
+        return None
+    return OcrplugEngine(_plugin_options(options).output if options is not None else "tree")
 
 
 # Hooks of the module itself, registered by `ocrmypdf --plugin ocrplug.integrations.ocrmypdf`: naming

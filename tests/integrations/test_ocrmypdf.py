@@ -341,3 +341,14 @@ def test_unknown_component_is_a_bad_argument_with_a_suggestion(tmp_path: Path) -
     proc = _ocrmypdf("--plugin", PLUGIN, "--ocrplug-detector", "crafft", SAMPLE_PDF, tmp_path / "out.pdf")
     assert proc.returncode == 1, proc.stderr  # OCRmyPDF's ExitCode.bad_args
     assert "unknown detector 'crafft'" in proc.stderr and "did you mean 'craft'" in proc.stderr
+
+
+@needs_tools
+def test_hocr_answer_goes_through_ocrplugs_hocr_renderer(tmp_path: Path) -> None:
+    job = _fake_job(tmp_path, {"name": "counting"})
+    out, sidecar = tmp_path / "out.pdf", tmp_path / "out.txt"
+    proc = _ocrmypdf("--plugin", PLUGIN, "--ocrplug-config", job, "--ocrplug-output", "hocr", "--output-type", "pdf",
+                     "--sidecar", sidecar, SAMPLE_PDF, out, env=_env(OCRPLUG_TEST_LOG=str(tmp_path / "calls.log")))
+    assert proc.returncode == 0, proc.stderr
+    assert _pdftotext(out).split() == "counted page0 counted page1".split()
+    assert sidecar.read_text().split() == "counted page0 counted page1".split()
