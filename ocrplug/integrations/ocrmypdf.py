@@ -198,8 +198,9 @@ def _worker_threads(opts: OcrplugOptions, options: Any) -> int:
     return max(1, cpus // max(1, int(jobs)))
 
 
-# One pipeline per process and config: OCRmyPDF calls the engine from worker processes (or threads
-# with --use-threads), and loading models per page would cost more than the OCR itself.
+# One pipeline per process and set of options (the job file is read once): OCRmyPDF calls the engine
+# from worker processes (or threads with --use-threads), and loading models per page would cost more
+# than the OCR itself.
 _PIPELINES: dict[str, Any] = {}
 _LOCK = threading.Lock()
 
@@ -209,10 +210,11 @@ def _pipeline(options: Any) -> Any:
     from ocrplug.pipeline import Pipeline
 
     opts = _plugin_options(options)
-    config = pipeline_config(opts, list(getattr(options, "languages", None) or ()))
-    key = json.dumps(config, sort_keys=True, default=str)
+    languages = list(getattr(options, "languages", None) or ())
+    key = json.dumps([opts.model_dump(), languages, getattr(options, "jobs", None)], sort_keys=True, default=str)
     pipeline = _PIPELINES.get(key)
     if pipeline is None:
+        config = pipeline_config(opts, languages)
         threads = _worker_threads(opts, options)
         os.environ[WORKER_THREADS_ENV] = str(threads)
         pipeline = Pipeline.from_dict(config, source=opts.config or "<ocrplug default pipeline>").build()
