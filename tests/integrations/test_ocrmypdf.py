@@ -352,3 +352,13 @@ def test_hocr_answer_goes_through_ocrplugs_hocr_renderer(tmp_path: Path) -> None
     assert proc.returncode == 0, proc.stderr
     assert _pdftotext(out).split() == "counted page0 counted page1".split()
     assert sidecar.read_text().split() == "counted page0 counted page1".split()
+
+
+def test_the_integration_imports_no_plugin() -> None:
+    # The engine reaches components only by name through the plugin host (ocrplug's layering rule).
+    import ast
+
+    tree = ast.parse(Path(engine.__file__).read_text(encoding="utf-8"))
+    modules = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert modules and not [m for m in modules if m.startswith("ocrplug_")]
