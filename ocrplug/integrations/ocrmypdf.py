@@ -32,6 +32,7 @@ import sys
 import threading
 from argparse import ArgumentParser
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -57,6 +58,7 @@ __all__ = [
     "installed",
     "page_to_ocr_tree",
     "pipeline_config",
+    "tree_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,10 @@ MIN_TEXTANGLE_DEG = 0.6
 # Gap left between consecutive word boxes of a line, in line heights: twice poppler's word-break
 # threshold (0.1 font size), so text extractors see the space (see _separate_words).
 WORD_GAP = 0.2
+
+# Loose words (from a word detector) continue a row when they overlap it by this share of the smaller
+# height; half, as for the host's reading order (ocrplug.geometry.reading_order, line_overlap=0.5).
+ROW_OVERLAP = 0.5
 
 # Config sections OCRmyPDF takes over: it rasterizes, renders and schedules pages itself.
 _IGNORED_SECTIONS = ("input", "renderers", "output", "jobs")
@@ -201,29 +207,43 @@ def _worker_threads(opts: OcrplugOptions, options: Any) -> int:
 # One pipeline per process and set of options (the job file is read once): OCRmyPDF calls the engine
 # from worker processes (or threads with --use-threads), and loading models per page would cost more
 # than the OCR itself.
-_PIPELINES: dict[str, Any] = {}
+@dataclass
+class _Worker:
+    pipeline: Any
+    threads: int
+    plugins: list[str]
+    hocr: Any = None
+
+
+_WORKERS: dict[str, _Worker] = {}
 _LOCK = threading.Lock()
 
 
-def _pipeline(options: Any) -> Any:
-    """The process's pipeline for these options, built (models loaded) on first use. Call under _LOCK."""
+def _worker(options: Any) -> _Worker:
+    """The process's pipeline for these options; components load on its first page. Call under _LOCK."""
     from ocrplug.pipeline import Pipeline
 
     opts = _plugin_options(options)
     languages = list(getattr(options, "languages", None) or ())
     key = json.dumps([opts.model_dump(), languages, getattr(options, "jobs", None)], sort_keys=True, default=str)
-    pipeline = _PIPELINES.get(key)
-    if pipeline is None:
+    worker = _WORKERS.get(key)
+    if worker is None:
         config = pipeline_config(opts, languages)
         threads = _worker_threads(opts, options)
-        os.environ[WORKER_THREADS_ENV] = str(threads)
-        pipeline = Pipeline.from_dict(config, source=opts.config or "<ocrplug default pipeline>").build()
-        torch = sys.modules.get("torch")
-        if torch is not None:  # a component loaded torch: keep it to this worker's share of the cores
-            torch.set_num_threads(threads)
-            safe_torch_threads()
-        _PIPELINES[key] = pipeline
-    return pipeline
+        os.environ[WORKER_THREADS_ENV] = str(threads)  # ONNX Runtime components read it when they load
+        # torch sizes its pool from OMP_NUM_THREADS when first imported (by a component, on the first
+        # page); torch components already loaded are clamped after each page by _limit_torch.
+        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+        pipeline = Pipeline.from_dict(config, source=opts.config or "<ocrplug default pipeline>")
+        worker = _WORKERS[key] = _Worker(pipeline, threads, list(config.get("plugins", [])))
+    return worker
+
+
+def _limit_torch(threads: int) -> None:
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.get_num_threads() > threads:  # a component loaded torch: keep to our share
+        torch.set_num_threads(threads)
+    safe_torch_threads()
 
 
 def _read_page(input_file: Path, page_number: int) -> PageImage:
@@ -243,7 +263,10 @@ def _ocr_page(input_file: Path, options: Any, page_number: int) -> Page | None:
     page_image = _read_page(input_file, page_number)
     try:
         with _LOCK:
-            return _pipeline(options).process_page(page_image)
+            worker = _worker(options)
+            page = worker.pipeline.process_page(page_image)
+            _limit_torch(worker.threads)
+            return page
     except OcrplugError as exc:
         error = str(exc)
     except Exception as exc:  # a component bug: report it as the engine's failure on this page
@@ -335,17 +358,55 @@ def _separate_words(words: list[OcrElement], line_height: float) -> None:
 
 
 def _lines_of(regions: Sequence[Region]) -> list[Region]:
-    """The line regions among ``regions`` in order; a loose word is a line of its own."""
+    """The line regions among ``regions`` in order; runs of loose words are gathered into lines."""
     lines: list[Region] = []
+    loose: list[Region] = []
     for region in regions:
+        if region.level == "word":
+            loose.append(region)
+            continue
+        lines.extend(_word_rows(loose))
+        loose = []
         if region.level == "block":
             lines.extend(_lines_of(region.children) if region.children else [region.with_(level="line")])
-        elif region.level == "line":
-            lines.append(region)
         else:
-            lines.append(Region(quad=region.quad, level="line", text=region.text, confidence=region.confidence,
-                                children=(region,)))
+            lines.append(region)
+    lines.extend(_word_rows(loose))
     return lines
+
+
+def _same_row(a: Region, b: Region) -> bool:
+    """Whether word ``b`` continues the row of word ``a``: to its right, overlapping half the smaller height."""
+    ax0, ay0, ax1, ay1 = a.bbox
+    bx0, by0, _, by1 = b.bbox
+    overlap = min(ay1, by1) - max(ay0, by0)
+    return bx0 >= (ax0 + ax1) / 2 and overlap >= ROW_OVERLAP * min(ay1 - ay0, by1 - by0)
+
+
+def _word_rows(words: Sequence[Region]) -> list[Region]:
+    """Consecutive words (in reading order) on one row, as line regions.
+
+    A word detector (CRAFT) gives loose words; as separate lines each would get its own font size and
+    a textangle from its own short quad, and pdftotext then runs neighbouring words together. The
+    line's quad runs from the first word's left edge to the last word's right edge, so its direction is
+    measured over the whole row.
+    """
+    rows: list[list[Region]] = []
+    for word in words:
+        if rows and _same_row(rows[-1][-1], word):
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [
+        Region(
+            quad=(row[0].quad[0], row[-1].quad[1], row[-1].quad[2], row[0].quad[3]),
+            level="line",
+            text=" ".join(w.text for w in row if w.text),
+            confidence=min((w.confidence for w in row if w.confidence is not None), default=None),
+            children=tuple(w.with_(order=k) for k, w in enumerate(row)),
+        )
+        for row in rows
+    ]
 
 
 def page_to_ocr_tree(page: Page, dpi: float, page_number: int) -> OcrElement:
@@ -389,10 +450,14 @@ def page_to_ocr_tree(page: Page, dpi: float, page_number: int) -> OcrElement:
     )
 
 
-def page_text(page: Page) -> str:
-    """The sidecar text of a page: ocrplug's own text output (one line per line, reading order)."""
-    text = page.text
-    return text + "\n" if text and not text.endswith("\n") else text
+def tree_text(tree: OcrElement) -> str:
+    """The sidecar text of a page: one line per text line of ``tree``, words in reading order.
+
+    For a pipeline whose recognizer gives line regions (the default) this is ``Page.text``, ocrplug's
+    own text output; loose words (a word detector) come out in the rows :func:`page_to_ocr_tree` made.
+    """
+    lines = [" ".join(w.text for w in line.words) for line in tree.lines]
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 # -- the engine ----------------------------------------------------------------------------------------
@@ -522,7 +587,8 @@ class OcrplugEngine(OcrEngine):
                                page_number=page_number)
             return empty, ""
         dpi = page.dpi or 72.0
-        return page_to_ocr_tree(page, dpi, page_number), page_text(page)
+        tree = page_to_ocr_tree(page, dpi, page_number)
+        return tree, tree_text(tree)
 
     @staticmethod
     def generate_hocr(input_file: Path, output_hocr: Path, output_text: Path, options: Any) -> None:
@@ -539,14 +605,19 @@ class OcrplugEngine(OcrEngine):
         if page is None:
             page = _read_page(input_file, page_number).empty_page()
         with _LOCK:
-            host = _pipeline(options).host
-        renderer = host.component("renderer", "hocr", key_path="renderers", source="ocrplug OCRmyPDF engine").build()
+            worker = _worker(options)
+            if worker.hocr is None:
+                from ocrplug.manager import PluginHost
+
+                spec = PluginHost(extra_plugins=worker.plugins).component("renderer", "hocr", source="ocrplug engine")
+                worker.hocr = spec.build()
+            renderer = worker.hocr
         with tempfile.TemporaryDirectory(prefix="ocrplug-hocr-") as tmp:
             session = renderer.open(DocumentInfo(source=str(input_file), page_count=1, out_dir=Path(tmp), stem="page"))
             session.add_page(page, None)
             written = [p for p in session.close() if p.suffix == ".hocr"]
             shutil.copyfile(written[0], output_hocr)
-        Path(output_text).write_text(page_text(page), encoding="utf-8")
+        Path(output_text).write_text(tree_text(page_to_ocr_tree(page, page.dpi or 72.0, page_number)), encoding="utf-8")
 
     @staticmethod
     def generate_pdf(input_file: Path, output_pdf: Path, output_text: Path, options: Any) -> None:

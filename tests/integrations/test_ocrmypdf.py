@@ -141,6 +141,17 @@ def test_touching_words_are_pulled_apart_so_extractors_see_the_space() -> None:
     assert [(w.bbox.left, w.bbox.right) for w in tree.words] == [(0, 40), (100, 140)]
 
 
+def test_loose_words_on_a_row_become_one_line() -> None:
+    # A word detector (CRAFT) gives top-level words: one row of three jittered words, then a new row.
+    row = [Region(quad=((0, 12), (40, 10), (40, 30), (0, 32)), level="word", text="All"),
+           Region(quad=((50, 10), (90, 12), (90, 32), (50, 30)), level="word", text="three"),
+           _word(100, "motors", 11), _word(0, "next", 60)]
+    tree = engine.page_to_ocr_tree(Page(index=0, width=300, height=100, source="x", regions=tuple(row)), 72, 0)
+    assert [[w.text for w in line.words] for line in tree.lines] == [["All", "three", "motors"], ["next"]]
+    assert engine.tree_text(tree) == "All three motors\nnext\n"
+    assert tree.lines[0].textangle == 0  # measured over the row, not from one tilted word
+
+
 def test_rotated_line_gets_a_counter_clockwise_textangle() -> None:
     # Text running up the page (rotated 90 degrees counter-clockwise): TL is bottom-left on screen.
     quad = ((10, 200), (10, 100), (30, 100), (30, 200))
@@ -263,7 +274,7 @@ def test_rotated_page_is_turned_upright_and_read(tmp_path: Path) -> None:
         # PIL turned the content 90 degrees counter-clockwise; /Rotate 90 turns it back clockwise on display.
         assert int(pdf.pages[0].obj.get("/Rotate", 0)) % 360 == 90
     layer = _pdftotext(out)
-    upright = engine.page_text(_upright_page())
+    upright = _upright_page().text
     assert _char_similarity(layer, upright) >= MIN_CHAR_SIMILARITY, (layer, upright)
     assert _words(layer) == _words(sidecar.read_text(encoding="utf-8"))
 
