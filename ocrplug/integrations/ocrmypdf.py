@@ -466,8 +466,8 @@ def tree_text(tree: OcrElement) -> str:
 def _page_number_of(path: Path) -> int:
     """0-based page number of an OCRmyPDF per-page work file (``000002_ocr_hocr.hocr``: 1); 0 if unknown.
 
-    OCRmyPDF's hOCR API gives the engine no page number, but names each page's files with it
-    (``PageContext.get_path``); ocrplug needs it for messages and page-aware components.
+    OCRmyPDF's hOCR and deskew calls give the engine no page number, but it names each page's files
+    with it (``PageContext.get_path``); ocrplug needs it for messages and page-aware components.
     """
     prefix = Path(path).name.split("_", 1)[0]
     return int(prefix) - 1 if prefix.isdigit() and int(prefix) > 0 else 0
@@ -555,7 +555,7 @@ class OcrplugEngine(OcrEngine):
         weighted by nothing: one vote per line, so a few long rules or a stray diagonal cannot dominate.
         Costs one extra pipeline run per page, only when OCRmyPDF is given ``--deskew``.
         """
-        page = _ocr_page(input_file, options, 0)
+        page = _ocr_page(input_file, options, _page_number_of(input_file))
         if page is None:
             return 0.0
         regions = page.lines or page.words
