@@ -15,8 +15,10 @@ Two ways to load it (see ``docs/ocrmypdf.md``):
   ocrplug is also the ``auto`` engine (as OCRmyPDF-EasyOCR does when it is named).
 
 Models are built once per OCRmyPDF worker process (on its first page), never per page. Each worker's
-components get ``cpu_count // jobs`` threads (at least 1) through ``OCRPLUG_WORKER_THREADS``, the
-share ocrplug's own ``--jobs`` workers use, so the engine adds no parallelism of its own.
+components get ``cpu_count // jobs`` threads (at least 1) through ``OCRPLUG_WORKER_THREADS`` (ONNX
+Runtime components, the share ocrplug's own ``--jobs`` workers use) and ``OMP_NUM_THREADS`` (torch),
+so the engine adds no parallelism of its own. ``--ocrplug-output hocr`` answers with hOCR from
+ocrplug's ``hocr`` renderer instead (measured worse; see ``docs/benchmarks.md``).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ocrplug.errors import MissingExtraError, OcrplugError
 
@@ -642,6 +644,9 @@ def _check_options(options: Any, claim_auto: bool) -> None:
                            source=opts.config or "<ocrplug default pipeline>")
     except OcrplugError as exc:
         raise BadArgsError(f"ocrplug: {exc}") from exc
+    except ValidationError as exc:  # an --ocrplug-* value out of range (e.g. --ocrplug-threads 0)
+        errors = "; ".join(f"--ocrplug-{'-'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise BadArgsError(f"ocrplug: {errors}") from exc
 
 
 def _engine(options: Any, claim_auto: bool) -> OcrplugEngine | None:

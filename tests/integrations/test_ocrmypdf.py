@@ -373,3 +373,10 @@ def test_the_integration_imports_no_plugin() -> None:
     modules = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert modules and not [m for m in modules if m.startswith("ocrplug_")]
+
+
+@needs_tools
+def test_out_of_range_flag_is_a_bad_argument_naming_it(tmp_path: Path) -> None:
+    proc = _ocrmypdf("--plugin", PLUGIN, "--ocrplug-threads", "0", SAMPLE_PDF, tmp_path / "out.pdf")
+    assert proc.returncode == 1, proc.stderr
+    assert "--ocrplug-threads" in proc.stderr and "greater than or equal to 1" in proc.stderr
