@@ -380,3 +380,25 @@ def test_out_of_range_flag_is_a_bad_argument_naming_it(tmp_path: Path) -> None:
     proc = _ocrmypdf("--plugin", PLUGIN, "--ocrplug-threads", "0", SAMPLE_PDF, tmp_path / "out.pdf")
     assert proc.returncode == 1, proc.stderr
     assert "--ocrplug-threads" in proc.stderr and "greater than or equal to 1" in proc.stderr
+
+
+@needs_tools
+def test_with_two_jobs_each_worker_builds_once_and_gets_half_the_cores(tmp_path: Path) -> None:
+    import pikepdf
+
+    four = tmp_path / "four.pdf"
+    with pikepdf.open(SAMPLE_PDF) as a, pikepdf.open(SAMPLE_PDF) as b:
+        a.pages.extend(b.pages)
+        a.save(four)
+    log = tmp_path / "calls.log"
+    job = _fake_job(tmp_path, {"name": "counting"})
+    proc = _ocrmypdf("--plugin", PLUGIN, "--ocrplug-config", job, "--jobs", "2", "--output-type", "pdf", four,
+                     tmp_path / "out.pdf", env=_env(OCRPLUG_TEST_LOG=str(log)))
+    assert proc.returncode == 0, proc.stderr
+    lines = [line.split() for line in log.read_text().splitlines()]
+    builds = {entry[1]: entry[2] for entry in lines if entry[0] == "build"}
+    page_pids = [entry[1] for entry in lines if entry[0] == "page"]
+    assert len(page_pids) == 4
+    assert sum(entry[0] == "build" for entry in lines) == len(builds) <= 2  # at most once per process
+    assert set(page_pids) <= set(builds)
+    assert set(builds.values()) == {str(max(1, (os.cpu_count() or 1) // 2))}
