@@ -24,6 +24,8 @@ pytest.importorskip("ocrmypdf")
 from ocrplug.config import DEFAULT_CONFIG
 from ocrplug.errors import ConfigError
 from ocrplug.integrations import ocrmypdf as engine
+from ocrplug.integrations.ocrmypdf import options as engine_options
+from ocrplug.integrations.ocrmypdf import tree as engine_tree
 from ocrplug.model import Page, PageImage, Region
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,7 +135,7 @@ def test_touching_words_are_pulled_apart_so_extractors_see_the_space() -> None:
     ))
     tree = engine.page_to_ocr_tree(Page(index=0, width=300, height=100, source="x", regions=(line,)), 72, 0)
     a, b = (w.bbox for w in tree.words)
-    assert b.left - a.right == pytest.approx(engine.WORD_GAP * 20)
+    assert b.left - a.right == pytest.approx(engine_tree.WORD_GAP * 20)
     assert a.right == pytest.approx(82 - 2) and b.left == pytest.approx(82 + 2)
     # Words already apart keep their boxes.
     far = Region.from_box(0, 0, 200, 20, level="line", children=(_word(0, "x", 0), _word(100, "y", 0)))
@@ -204,10 +206,10 @@ def test_engine_selection_installed_is_passive_named_plugin_claims_auto() -> Non
 
 def test_worker_threads_share_the_cores_between_ocrmypdf_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
-    assert engine._worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=4)) == 2
-    assert engine._worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=None)) == 1
-    assert engine._worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=16)) == 1
-    assert engine._worker_threads(engine.OcrplugOptions(threads=3), SimpleNamespace(jobs=4)) == 3
+    assert engine_options.worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=4)) == 2
+    assert engine_options.worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=None)) == 1
+    assert engine_options.worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=16)) == 1
+    assert engine_options.worker_threads(engine.OcrplugOptions(threads=3), SimpleNamespace(jobs=4)) == 3
 
 
 def test_pyproject_registers_the_entry_point_and_extra() -> None:
@@ -369,9 +371,11 @@ def test_the_integration_imports_no_plugin() -> None:
     # The engine reaches components only by name through the plugin host (ocrplug's layering rule).
     import ast
 
-    tree = ast.parse(Path(engine.__file__).read_text(encoding="utf-8"))
-    modules = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
-    modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    modules = []
+    for path in Path(engine.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert modules and not [m for m in modules if m.startswith("ocrplug_")]
 
 
