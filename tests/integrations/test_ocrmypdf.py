@@ -220,6 +220,7 @@ def test_pyproject_registers_the_entry_point_and_extra() -> None:
     assert any(d.startswith("ocrmypdf") for d in extras["all"])
 
 
+@pytest.mark.slow
 def test_deskew_angle_levels_a_tilted_page(tmp_path: Path) -> None:
     from PIL import Image
 
@@ -235,6 +236,7 @@ def test_deskew_angle_levels_a_tilted_page(tmp_path: Path) -> None:
 # -- the real ocrmypdf command ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @needs_tools
 def test_sample_pdf_gives_pdfa_whose_text_is_ocrplugs_own(tmp_path: Path) -> None:
     import pikepdf
@@ -258,6 +260,7 @@ def test_sample_pdf_gives_pdfa_whose_text_is_ocrplugs_own(tmp_path: Path) -> Non
     assert "Quarterly Maintenance Report" in " ".join(layer.split())
 
 
+@pytest.mark.slow
 @needs_tools
 def test_rotated_page_is_turned_upright_and_read(tmp_path: Path) -> None:
     from PIL import Image
