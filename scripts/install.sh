@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-osd
   poppler-utils qpdf
+  ghostscript
   fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-noto-core
   fonts-humor-sans fonts-breip fonts-comic-neue
 )

@@ -1,0 +1,164 @@
+"""OCRmyPDF with its own Tesseract engine vs OCRmyPDF with the ocrplug engine (default pipeline), one run.
+
+Usage: python benchmarks/ocrmypdf_engine.py [--shared ../shared] [--funsd-pages 10] [--json out.json]
+
+For each engine, the same `ocrmypdf` command (`--force-ocr --output-type pdf --optimize 0`, default
+`--jobs`) runs on:
+- the scanned PDFs of ../shared/eval/pdfs (annotation kind "scanned": no ground truth, so time only);
+- the first N FUNSD test pages (../shared/eval/funsd), made into one PDF at their native size
+  (one PDF point per image pixel, so OCRmyPDF hands each engine the original pixels).
+Engines alternate per input so the shared machine's load falls on both alike.
+
+Printed per engine: wall seconds per page and CPU seconds per page (user + system of the ocrmypdf
+process tree), and on FUNSD the word recall of `pdftotext` (GT words found, as a multiset, exact
+match after NFC) and the page CER of `pdftotext` text against the GT page text in reading order (the
+`ocrplug eval` metric: character edits / reference characters over all pages). The same two figures
+on each engine's `--sidecar` text show what the PDF text layer loses. Ratios are ocrplug / Tesseract.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGINES = {
+    "tesseract": ["--ocr-engine", "tesseract"],
+    "ocrplug": ["--plugin", "ocrplug.integrations.ocrmypdf", "--ocr-engine", "ocrplug"],
+    # The same pipeline answering with hOCR from ocrplug's `hocr` renderer (FUNSD only): which answer
+    # gives OCRmyPDF the better text layer.
+    "ocrplug-hocr": ["--plugin", "ocrplug.integrations.ocrmypdf", "--ocr-engine", "ocrplug", "--ocrplug-output", "hocr"],
+}
+TIMED_ON_SCANNED = ("tesseract", "ocrplug")
+COMMON = ["--force-ocr", "--output-type", "pdf", "--optimize", "0", "-q"]
+
+
+def _cpu_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_ocrmypdf(engine: str, src: Path, out: Path, sidecar: Path) -> tuple[float, float]:
+    """Run one ocrmypdf command; returns (wall seconds, CPU seconds). Raises on a non-zero exit."""
+    cmd = [str(Path(sys.executable).with_name("ocrmypdf")), *ENGINES[engine], *COMMON, "--sidecar", str(sidecar),
+           str(src), str(out)]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), str(ROOT / "plugins"), env.get("PYTHONPATH")]))
+    cpu0, t0 = _cpu_children(), time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    wall, cpu = time.perf_counter() - t0, _cpu_children() - cpu0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{engine} on {src.name}: exit {proc.returncode}\n{proc.stderr[-2000:]}")
+    return wall, cpu
+
+
+def pdftotext_pages(path: Path) -> list[str]:
+    """Text of each page of ``path`` as poppler's pdftotext reads it."""
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
+
+
+def funsd_pdf(funsd: Path, count: int, out: Path) -> list:
+    """Write the first ``count`` FUNSD test pages as one PDF (72 dpi: one point per pixel); their GT."""
+    import img2pdf
+
+    from ocrplug.evaluation.dataset import load_dataset
+
+    gts = load_dataset(funsd, limit=count)
+    layout = img2pdf.get_fixed_dpi_layout_fun((72, 72))
+    out.write_bytes(img2pdf.convert([str(gt.image_path) for gt in gts], layout_fun=layout))
+    return gts
+
+
+def word_recall(found: str, gt) -> tuple[int, int]:
+    """(GT words found in ``found`` as a multiset, GT words with text)."""
+    ref = Counter(unicodedata.normalize("NFC", r.text.strip()) for r in gt.words if r.has_text and r.text)
+    hyp = Counter(unicodedata.normalize("NFC", w) for w in found.split())
+    return sum((ref & hyp).values()), sum(ref.values())
+
+
+def score_funsd(pages: list[str], gts: list) -> dict[str, float]:
+    """Word recall and page CER of per-page texts against the FUNSD ground truth."""
+    from ocrplug.evaluation.metrics import TextScores
+
+    hits = total = 0
+    scores = []
+    for text, gt in zip(pages, gts, strict=False):
+        h, t = word_recall(text, gt)
+        hits, total = hits + h, total + t
+        scores.append(TextScores.of(text, gt.page_text))
+    return {"word_recall": hits / total if total else 0.0, "page_cer": TextScores.total(scores).cer}
+
+
+def main() -> int:
+    """Run both engines on every input and print the comparison."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=Path(os.environ.get("OCRPLUG_SHARED", ROOT.parent / "shared")))
+    parser.add_argument("--funsd-pages", type=int, default=10)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    pdfs, funsd = args.shared / "eval" / "pdfs", args.shared / "eval" / "funsd"
+    if not pdfs.is_dir() or not funsd.is_dir():
+        print(f"skipped: {pdfs} or {funsd} is absent (pass --shared)")
+        return 0
+
+    scanned = []
+    for ann in sorted((pdfs / "annotations").glob("*.json")):
+        data = json.loads(ann.read_text(encoding="utf-8"))
+        if data.get("kind") == "scanned":
+            scanned.append((pdfs / "files" / data["pdf"], int(data["page_count"])))
+    results: dict[str, dict] = {e: {"scanned": {"pages": 0, "wall": 0.0, "cpu": 0.0}} for e in ENGINES}
+    with tempfile.TemporaryDirectory(prefix="ocrmypdf-bench-") as tmp:
+        work = Path(tmp)
+        gts = funsd_pdf(funsd, args.funsd_pages, work / "funsd.pdf")
+        for src, pages in scanned:
+            for engine in TIMED_ON_SCANNED:
+                wall, cpu = run_ocrmypdf(engine, src, work / f"{engine}-{src.name}", work / f"{engine}-{src.stem}.txt")
+                row = results[engine]["scanned"]
+                row["pages"] += pages
+                row["wall"] += wall
+                row["cpu"] += cpu
+                print(f"{engine:9s} {src.name:16s} {pages} pages  wall {wall:6.1f} s  cpu {cpu:6.1f} s", flush=True)
+        for engine in ENGINES:
+            out, side = work / f"{engine}-funsd.pdf", work / f"{engine}-funsd.txt"
+            wall, cpu = run_ocrmypdf(engine, work / "funsd.pdf", out, side)
+            layer = score_funsd(pdftotext_pages(out), gts)
+            sidecar = score_funsd(side.read_text(encoding="utf-8").split("\f"), gts)
+            results[engine]["funsd"] = {"pages": len(gts), "wall": wall, "cpu": cpu, "pdftotext": layer,
+                                        "sidecar": sidecar}
+            print(f"{engine:9s} funsd.pdf        {len(gts)} pages  wall {wall:6.1f} s  cpu {cpu:6.1f} s", flush=True)
+
+    print()
+    print("| engine | scanned PDFs: wall / CPU s per page | FUNSD: wall / CPU s per page | FUNSD word recall "
+          "(pdftotext / sidecar) | FUNSD page CER (pdftotext / sidecar) |")
+    print("|---|---|---|---|---|")
+    for engine, res in results.items():
+        s, f = res["scanned"], res["funsd"]
+        timed = f"{s['wall'] / s['pages']:.2f} / {s['cpu'] / s['pages']:.2f}" if s["pages"] else "-"
+        print(f"| {engine} | {timed} "
+              f"| {f['wall'] / f['pages']:.2f} / {f['cpu'] / f['pages']:.2f} "
+              f"| {f['pdftotext']['word_recall']:.3f} / {f['sidecar']['word_recall']:.3f} "
+              f"| {f['pdftotext']['page_cer']:.3f} / {f['sidecar']['page_cer']:.3f} |")
+    t, o = results["tesseract"], results["ocrplug"]
+    for part in ("scanned", "funsd"):
+        ratio = (o[part]["wall"] / o[part]["pages"]) / (t[part]["wall"] / t[part]["pages"])
+        cpu_ratio = (o[part]["cpu"] / o[part]["pages"]) / (t[part]["cpu"] / t[part]["pages"])
+        print(f"{part}: ocrplug / Tesseract seconds per page: wall {ratio:.2f}x, CPU {cpu_ratio:.2f}x (goal <= 2x)")
+    recall_gain = o["funsd"]["pdftotext"]["word_recall"] - t["funsd"]["pdftotext"]["word_recall"]
+    print(f"funsd: word recall ocrplug - Tesseract = {recall_gain:+.3f} (goal > 0)")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

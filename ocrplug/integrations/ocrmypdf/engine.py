@@ -1,0 +1,268 @@
+"""The OCRmyPDF engine object: one ocrplug pipeline per worker process, one page image per call."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import shutil
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ocrmypdf import BoundingBox, OcrClass, OcrElement, OcrEngine, OrientationConfidence
+from ocrmypdf.exceptions import SubprocessOutputError
+
+from ocrplug.errors import OcrplugError
+from ocrplug.geometry import quad_angle
+from ocrplug.integrations.ocrmypdf.options import pipeline_config, plugin_options, worker_threads
+from ocrplug.integrations.ocrmypdf.tree import page_to_ocr_tree, tree_text
+from ocrplug.model import Page, PageImage
+from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
+
+__all__ = ["OcrplugEngine"]
+
+log = logging.getLogger(__name__)
+
+
+# One pipeline per process and set of options (the job file is read once): OCRmyPDF calls the engine
+# from worker processes (or threads with --use-threads), and loading models per page would cost more
+# than the OCR itself.
+@dataclass
+class _Worker:
+    pipeline: Any
+    threads: int
+    plugins: list[str]
+    hocr: Any = None
+
+
+_WORKERS: dict[str, _Worker] = {}
+_LOCK = threading.Lock()
+
+
+def _worker(options: Any) -> _Worker:
+    """The process's pipeline for these options; components load on its first page. Call under _LOCK."""
+    from ocrplug.pipeline import Pipeline
+
+    opts = plugin_options(options)
+    languages = list(getattr(options, "languages", None) or ())
+    key = json.dumps([opts.model_dump(), languages, getattr(options, "jobs", None)], sort_keys=True, default=str)
+    worker = _WORKERS.get(key)
+    if worker is None:
+        config = pipeline_config(opts, languages)
+        threads = worker_threads(opts, options)
+        os.environ[WORKER_THREADS_ENV] = str(threads)  # ONNX Runtime components read it when they load
+        # torch sizes its pool from OMP_NUM_THREADS when first imported (by a component, on the first
+        # page); torch components already loaded are clamped after each page by _limit_torch.
+        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+        pipeline = Pipeline.from_dict(config, source=opts.config or "<ocrplug default pipeline>")
+        worker = _WORKERS[key] = _Worker(pipeline, threads, list(config.get("plugins", [])))
+    return worker
+
+
+def _limit_torch(threads: int) -> None:
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.get_num_threads() > threads:  # a component loaded torch: keep to our share
+        torch.set_num_threads(threads)
+    safe_torch_threads()
+
+
+def _read_page(input_file: Path, page_number: int) -> PageImage:
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(input_file) as im:
+        dpi = im.info.get("dpi")
+        rgb = np.asarray(im.convert("RGB"))
+    dpi_value = float(dpi[0]) if isinstance(dpi, tuple) and dpi[0] else None
+    return PageImage(image=np.ascontiguousarray(rgb), index=page_number, source=str(input_file), dpi=dpi_value)
+
+
+def _ocr_page(input_file: Path, options: Any, page_number: int) -> Page | None:
+    """Run the pipeline on one page image; None when the page failed and ``on_error`` is ``skip``."""
+    opts = plugin_options(options)
+    page_image = _read_page(input_file, page_number)
+    try:
+        with _LOCK:
+            worker = _worker(options)
+            page = worker.pipeline.process_page(page_image)
+            _limit_torch(worker.threads)
+            return page
+    except OcrplugError as exc:
+        error = str(exc)
+    except Exception as exc:  # a component bug: report it as the engine's failure on this page
+        log.debug("ocrplug failed on page %d", page_number + 1, exc_info=True)
+        error = f"{type(exc).__name__}: {exc}"
+    message = f"ocrplug failed on page {page_number + 1}: {error}"
+    if opts.on_error == "skip":
+        log.error("%s (page left without text: --ocrplug-on-error skip)", message)
+        return None
+    raise SubprocessOutputError(message)
+
+
+# -- the engine ----------------------------------------------------------------------------------------
+
+
+def _page_number_of(path: Path) -> int:
+    """0-based page number of an OCRmyPDF per-page work file (``000002_ocr_hocr.hocr``: 1); 0 if unknown.
+
+    OCRmyPDF's hOCR and deskew calls give the engine no page number, but it names each page's files
+    with it (``PageContext.get_path``); ocrplug needs it for messages and page-aware components.
+    """
+    prefix = Path(path).name.split("_", 1)[0]
+    return int(prefix) - 1 if prefix.isdigit() and int(prefix) > 0 else 0
+
+
+def _version() -> str:
+    from ocrplug import __version__
+
+    return __version__
+
+
+class OcrplugEngine(OcrEngine):
+    """OCRmyPDF's view of an ocrplug pipeline: one page image in, an OCR element tree (or hOCR) and text out.
+
+    ``output`` is ``"tree"`` (:meth:`generate_ocr`) or ``"hocr"`` (:meth:`generate_hocr`), from
+    ``--ocrplug-output``; OCRmyPDF asks :meth:`supports_generate_ocr` which one to call.
+    """
+
+    def __init__(self, output: str = "tree") -> None:
+        """An engine answering with ``output`` ("tree" or "hocr")."""
+        self.output = output
+
+    @staticmethod
+    def version() -> str:
+        """ocrplug's version."""
+        return _version()
+
+    @staticmethod
+    def creator_tag(options: Any) -> str:
+        """``ocrplug <version> (<detector> + <recognizer>)`` for the PDF's metadata."""
+        try:
+            config = pipeline_config(plugin_options(options))
+            parts = [config.get(r, {}).get("name", "-") for r in ("detector", "recognizer")]
+            return f"ocrplug {_version()} ({' + '.join(parts)})"
+        except OcrplugError:
+            return f"ocrplug {_version()}"
+
+    def __str__(self) -> str:
+        """Engine name and version, for OCRmyPDF's messages."""
+        return f"ocrplug {_version()}"
+
+    @staticmethod
+    def languages(options: Any) -> set[str]:
+        """Tesseract's installed languages for the ``tesseract`` recognizer; otherwise empty (no check).
+
+        An empty set tells OCRmyPDF not to check ``-l``: recognizers without a language option read
+        the scripts their model was trained on, and a warning says ``-l`` was not passed to them.
+        """
+        try:
+            config = pipeline_config(plugin_options(options))
+        except OcrplugError:
+            return set()
+        if config.get("recognizer", {}).get("name") == "tesseract" and shutil.which("tesseract"):
+            from ocrmypdf._exec import tesseract
+
+            return set(tesseract.get_languages())
+        return set()
+
+    @staticmethod
+    def get_orientation(input_file: Path, options: Any) -> OrientationConfidence:
+        """Page orientation from Tesseract's OSD when installed; 0 with no confidence otherwise.
+
+        ocrplug's layout stage has no page orientation yet, so OCRmyPDF's ``--rotate-pages`` uses
+        Tesseract's orientation and script detection (the ``osd`` traineddata) here.
+        """
+        if shutil.which("tesseract"):
+            from ocrmypdf._exec import tesseract
+
+            tess = getattr(options, "tesseract", None)
+            try:
+                return tesseract.get_orientation(
+                    input_file,
+                    engine_mode=getattr(tess, "oem", None),
+                    timeout=getattr(tess, "non_ocr_timeout", 180.0),
+                )
+            except Exception as exc:  # OSD is advisory: a failure leaves the page as it is
+                log.warning("Tesseract OSD failed on %s (%s); page orientation left unchanged", input_file, exc)
+        return OrientationConfidence(angle=0, confidence=0.0)
+
+    @staticmethod
+    def get_deskew(input_file: Path, options: Any) -> float:
+        """Skew angle in degrees (counter-clockwise rotation that levels the text), from ocrplug's lines.
+
+        The median text direction of the page's line quads (each word's quad when there are no lines),
+        weighted by nothing: one vote per line, so a few long rules or a stray diagonal cannot dominate.
+        Costs one extra pipeline run per page, only when OCRmyPDF is given ``--deskew``.
+        """
+        page = _ocr_page(input_file, options, _page_number_of(input_file))
+        if page is None:
+            return 0.0
+        regions = page.lines or page.words
+        angles = [quad_angle(r.quad) for r in regions if r.text]
+        if not angles:
+            return 0.0
+        # A clockwise tilt (positive quad angle, y down) is levelled by a counter-clockwise rotation.
+        return float(math.degrees(sorted(angles)[len(angles) // 2]))
+
+    def supports_generate_ocr(self) -> bool:  # type: ignore[override]
+        """True unless ``--ocrplug-output hocr``: then OCRmyPDF calls :meth:`generate_hocr` instead."""
+        return self.output != "hocr"
+
+    @staticmethod
+    def generate_ocr(input_file: Path, options: Any, page_number: int = 0) -> tuple[OcrElement, str]:
+        """Run the pipeline on one page image; the element tree and the page's text (the sidecar text).
+
+        Raises :class:`ocrmypdf.exceptions.SubprocessOutputError` (OCRmyPDF exit code 7, as for a
+        Tesseract crash) naming the page when ocrplug fails on it, unless ``--ocrplug-on-error skip``.
+        """
+        page = _ocr_page(input_file, options, page_number)
+        if page is None:
+            from PIL import Image
+
+            with Image.open(input_file) as im:
+                width, height = im.size
+                dpi = im.info.get("dpi", (72.0, 72.0))[0]
+            empty = OcrElement(ocr_class=OcrClass.PAGE, bbox=BoundingBox(0, 0, width, height), dpi=float(dpi),
+                               page_number=page_number)
+            return empty, ""
+        dpi = page.dpi or 72.0
+        tree = page_to_ocr_tree(page, dpi, page_number)
+        return tree, tree_text(tree)
+
+    @staticmethod
+    def generate_hocr(input_file: Path, output_hocr: Path, output_text: Path, options: Any) -> None:
+        """Write the page as hOCR with ocrplug's ``hocr`` renderer (found by name) and its text.
+
+        Used with ``--ocrplug-output hocr``; errors as in :meth:`generate_ocr`.
+        """
+        import tempfile
+
+        from ocrplug.components import DocumentInfo
+
+        page_number = _page_number_of(output_hocr)
+        page = _ocr_page(input_file, options, page_number)
+        if page is None:
+            page = _read_page(input_file, page_number).empty_page()
+        with _LOCK:
+            worker = _worker(options)
+            if worker.hocr is None:
+                from ocrplug.manager import PluginHost
+
+                spec = PluginHost(extra_plugins=worker.plugins).component("renderer", "hocr", source="ocrplug engine")
+                worker.hocr = spec.build()
+            renderer = worker.hocr
+        with tempfile.TemporaryDirectory(prefix="ocrplug-hocr-") as tmp:
+            session = renderer.open(DocumentInfo(source=str(input_file), page_count=1, out_dir=Path(tmp), stem="page"))
+            session.add_page(page, None)
+            written = [p for p in session.close() if p.suffix == ".hocr"]
+            shutil.copyfile(written[0], output_hocr)
+        Path(output_text).write_text(tree_text(page_to_ocr_tree(page, page.dpi or 72.0, page_number)), encoding="utf-8")
+
+    @staticmethod
+    def generate_pdf(input_file: Path, output_pdf: Path, output_text: Path, options: Any) -> None:
+        """Not supported: OCRmyPDF renders the text layer from the element tree (no ``sandwich``)."""
+        raise NotImplementedError("ocrplug uses OCRmyPDF's generate_ocr() API; use the default --pdf-renderer")

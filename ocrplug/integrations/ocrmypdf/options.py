@@ -1,0 +1,157 @@
+"""The ``--ocrplug-*`` options of the OCRmyPDF engine and the ocrplug config they select."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+from argparse import ArgumentParser
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ocrplug.config import DEFAULT_CONFIG, apply_overrides, load_yaml, validate_config
+
+__all__ = [
+    "ENGINE_NAME",
+    "OcrplugOptions",
+    "add_arguments",
+    "pipeline_config",
+    "plugin_options",
+    "selected",
+    "worker_threads",
+]
+
+log = logging.getLogger(__name__)
+
+ENGINE_NAME = "ocrplug"
+"""The value of OCRmyPDF's ``--ocr-engine`` that selects this engine."""
+
+# Config sections OCRmyPDF takes over: it rasterizes, renders and schedules pages itself.
+_IGNORED_SECTIONS = ("input", "renderers", "output", "jobs")
+
+
+class OcrplugOptions(BaseModel):
+    """The ``ocrplug`` option namespace of OCRmyPDF (``options.ocrplug``), one field per ``--ocrplug-*`` flag."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    config: str | None = Field(
+        None, description="ocrplug YAML job whose detector, recognizer and plugins are used (default pipeline when unset)."
+    )
+    detector: str | None = Field(None, description="Detector component name; replaces the config's detector.")
+    recognizer: str | None = Field(None, description="Recognizer component name; replaces the config's recognizer.")
+    overrides: list[str] = Field(
+        default_factory=list, description="KEY.PATH=VALUE overrides of the config, as `ocrplug run --set`."
+    )
+    on_error: Literal["fail", "skip"] = Field(
+        "fail",
+        description="A page ocrplug fails on: 'fail' stops OCRmyPDF with a child-process error (as a Tesseract "
+        "crash does); 'skip' logs it and leaves that page without text.",
+    )
+    threads: int | None = Field(
+        None, ge=1, le=256, description="Threads per worker for ONNX Runtime / torch; default cpu_count // jobs."
+    )
+    output: Literal["tree", "hocr"] = Field(
+        "tree",
+        description="What the engine answers: 'tree' (OCRmyPDF 17's OCR element tree, built here) or 'hocr' "
+        "(ocrplug's `hocr` renderer, parsed back by OCRmyPDF); both are drawn by OCRmyPDF's fpdf2 renderer.",
+    )
+
+
+# -- flags ---------------------------------------------------------------------------------------------
+
+
+def add_arguments(parser: ArgumentParser) -> None:
+    """Add the ``--ocrplug-*`` flags to OCRmyPDF's parser and ``ocrplug`` to ``--ocr-engine``'s choices."""
+    # Both registrations (entry point and --plugin) may be present; add the flags once.
+    if "--ocrplug-config" in parser._option_string_actions:
+        return
+    for action in parser._actions:
+        # OCRmyPDF declares --ocr-engine with fixed choices and argparse has no public way to extend them.
+        if action.dest == "ocr_engine" and action.choices is not None and ENGINE_NAME not in action.choices:
+            action.choices = [*action.choices, ENGINE_NAME]
+    group = parser.add_argument_group("ocrplug", "ocrplug OCR engine (select it with --ocr-engine ocrplug)")
+    group.add_argument("--ocrplug-config", metavar="JOB.yaml", dest="ocrplug_config",
+                       help="ocrplug YAML job giving detector, recognizer and plugins (default: ocrplug's default pipeline)")
+    group.add_argument("--ocrplug-detector", metavar="NAME", dest="ocrplug_detector",
+                       help="ocrplug detector component (see `ocrplug plugins`); replaces the job's detector")
+    group.add_argument("--ocrplug-recognizer", metavar="NAME", dest="ocrplug_recognizer",
+                       help="ocrplug recognizer component; replaces the job's recognizer")
+    group.add_argument("--ocrplug-set", metavar="KEY.PATH=VALUE", action="append", default=[], dest="ocrplug_overrides",
+                       help="override one key of the job, e.g. detector.options.text_threshold=0.6 (repeatable)")
+    group.add_argument("--ocrplug-on-error", choices=["fail", "skip"], default="fail", dest="ocrplug_on_error",
+                       help="a page ocrplug fails on: stop with an error (fail, default) or leave it without text (skip)")
+    group.add_argument("--ocrplug-threads", type=int, metavar="N", dest="ocrplug_threads",
+                       help="threads per worker for the models (default: CPU count // --jobs)")
+    group.add_argument("--ocrplug-output", choices=["tree", "hocr"], default="tree", dest="ocrplug_output",
+                       help="answer OCRmyPDF with its OCR element tree (tree, default) or with hOCR from "
+                       "ocrplug's hocr renderer")
+
+
+def plugin_options(options: Any) -> OcrplugOptions:
+    """The ``ocrplug`` namespace of OCRmyPDF's options (defaults when the namespace is not registered)."""
+    try:
+        value = options.ocrplug
+    except AttributeError:
+        return OcrplugOptions()
+    return value if isinstance(value, OcrplugOptions) else OcrplugOptions.model_validate(value)
+
+
+def selected(options: Any, claim_auto: bool) -> bool:
+    """Whether OCRmyPDF's ``--ocr-engine`` chooses ocrplug (``auto`` counts when ``claim_auto``)."""
+    engine = getattr(options, "ocr_engine", "auto") if options is not None else "auto"
+    return engine == ENGINE_NAME or (claim_auto and engine == "auto")
+
+
+# -- configuration ------------------------------------------------------------------------------------
+
+
+def pipeline_config(opts: OcrplugOptions, languages: Sequence[str] = ()) -> dict[str, Any]:
+    """The ocrplug config dict (YAML structure) the engine builds its pipeline from.
+
+    Starts from ``opts.config`` (a YAML job) or ocrplug's default pipeline, replaces the detector /
+    recognizer named by ``opts``, applies ``opts.overrides``, and drops the sections OCRmyPDF owns
+    (input, renderers, output, jobs). OCRmyPDF's ``-l`` languages (ISO 639-2, joined by ``+``) become
+    the recognizer's ``lang`` option when its options model has one and the job does not set it.
+    Raises :class:`~ocrplug.errors.ConfigError` naming the file and key for a bad job.
+    """
+    from ocrplug.manager import PluginHost
+
+    source = opts.config or "<ocrplug default pipeline>"
+    data: dict[str, Any] = load_yaml(opts.config) if opts.config else copy.deepcopy(DEFAULT_CONFIG)
+    for role in ("detector", "recognizer"):
+        name = getattr(opts, role)
+        if name:
+            current = data.get(role)
+            same = (isinstance(current, str) and current == name) or (
+                isinstance(current, Mapping) and current.get("name") == name
+            )
+            if not same:
+                data[role] = {"name": name}
+    if opts.overrides:
+        data = apply_overrides(data, opts.overrides)
+    for key in _IGNORED_SECTIONS:
+        data.pop(key, None)
+    config = validate_config(data, source)  # structure and key names, before any plugin is imported
+    rec = config.recognizer
+    if rec is not None and languages and "lang" not in rec.options:
+        host = PluginHost(extra_plugins=config.plugins)
+        spec = host.component("recognizer", rec.name, key_path="recognizer.name", source=source)
+        if "lang" in spec.options.model_fields:
+            data["recognizer"] = {"name": rec.name, "options": {**rec.options, "lang": "+".join(languages)}}
+        elif any(lang != "eng" for lang in languages):
+            log.warning(
+                "ocrplug recognizer %r has no language option; -l %s is not passed to it", rec.name, "+".join(languages)
+            )
+    return validate_config(data, source).model_dump(exclude_defaults=True)
+
+
+def worker_threads(opts: OcrplugOptions, options: Any) -> int:
+    """Threads each worker's components get: ``--ocrplug-threads``, else CPU count // ``--jobs`` (at least 1)."""
+    if opts.threads:
+        return opts.threads
+    cpus = os.cpu_count() or 1
+    jobs = getattr(options, "jobs", None) or cpus
+    return max(1, cpus // max(1, int(jobs)))

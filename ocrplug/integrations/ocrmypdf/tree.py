@@ -1,0 +1,204 @@
+"""ocrplug's page model -> OCRmyPDF 17's OCR element tree (``ocr_page`` > ``ocr_par`` > ``ocr_line`` > ``ocrx_word``)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+
+from ocrmypdf import BoundingBox, OcrClass, OcrElement
+
+from ocrplug.geometry import quad_angle
+from ocrplug.model import Page, Quad, Region
+
+__all__ = ["MIN_TEXTANGLE_DEG", "ROW_OVERLAP", "WORD_GAP", "page_to_ocr_tree", "tree_text"]
+
+# Lines whose text direction is within this many degrees of horizontal are rendered unrotated; the
+# same noise floor OCRmyPDF-EasyOCR uses, below which detector quads jitter.
+MIN_TEXTANGLE_DEG = 0.6
+
+# Gap left between consecutive word boxes of a line, in line heights: twice poppler's word-break
+# threshold (0.1 font size), so text extractors see the space (see _separate_words).
+WORD_GAP = 0.2
+
+# Loose words (from a word detector) continue a row when they overlap it by this share of the smaller
+# height; half, as for the host's reading order (ocrplug.geometry.reading_order, line_overlap=0.5).
+ROW_OVERLAP = 0.5
+
+
+def _bbox(points: Sequence[tuple[float, float]], width: int, height: int) -> BoundingBox:
+    xs = [min(max(p[0], 0.0), float(width)) for p in points]
+    ys = [min(max(p[1], 0.0), float(height)) for p in points]
+    return BoundingBox(left=min(xs), top=min(ys), right=max(xs), bottom=max(ys))
+
+
+def _split_quad(quad: Quad, words: list[str]) -> list[Quad]:
+    """Cut a line quad along its text direction into one quad per word, in proportion to its characters."""
+    total = float(sum(len(w) for w in words) + len(words) - 1) or 1.0  # the words and one space between each
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = quad
+    quads: list[Quad] = []
+    start = 0
+    for word in words:
+        a, b = start / total, min(1.0, (start + len(word)) / total)
+        quads.append((
+            (x0 + (x1 - x0) * a, y0 + (y1 - y0) * a),
+            (x0 + (x1 - x0) * b, y0 + (y1 - y0) * b),
+            (x3 + (x2 - x3) * b, y3 + (y2 - y3) * b),
+            (x3 + (x2 - x3) * a, y3 + (y2 - y3) * a),
+        ))
+        start += len(word) + 1
+    return quads
+
+
+def _word_elements(line: Region, width: int, height: int) -> list[OcrElement]:
+    words = [w for w in line.children if w.level == "word" and w.text and w.text.strip()]
+    if words:
+        return [
+            OcrElement(ocr_class=OcrClass.WORD, bbox=_bbox(w.quad, width, height), text=w.text.strip(),
+                       confidence=w.confidence)
+            for w in words
+        ]
+    tokens = (line.text or "").split()
+    if not tokens:
+        return []
+    return [
+        OcrElement(ocr_class=OcrClass.WORD, bbox=_bbox(q, width, height), text=t, confidence=line.confidence)
+        for t, q in zip(tokens, _split_quad(line.quad, tokens), strict=True)
+    ]
+
+
+def _line_element(line: Region, width: int, height: int) -> OcrElement | None:
+    words = _word_elements(line, width, height)
+    if not words:
+        return None
+    # hOCR's textangle is counter-clockwise on screen; quad_angle is clockwise (y grows downwards).
+    angle = -math.degrees(quad_angle(line.quad))
+    textangle = angle if abs(angle) >= MIN_TEXTANGLE_DEG else 0.0
+    box = _bbox(line.outline, width, height)
+    if textangle == 0.0:
+        _separate_words(words, box.height)
+    return OcrElement(
+        ocr_class=OcrClass.LINE, bbox=box, textangle=textangle, confidence=line.confidence, children=words
+    )
+
+
+def _separate_words(words: list[OcrElement], line_height: float) -> None:
+    """Leave a gap of ``WORD_GAP`` line heights between consecutive words of a horizontal line.
+
+    PDF text extractors infer spaces from geometry: poppler's pdftotext breaks a word where the gap
+    exceeds 0.1 x font size (``minWordBreakSpace`` in TextOutputDev.cc), and OCRmyPDF sizes the font
+    from the line height. Word boxes derived from CTC time steps may touch or overlap, which made
+    pdftotext read "agent responsible" as "agentresponsible"; the boundary is moved to the middle of
+    the two boxes' gap (or overlap) and each side pulled back by half the gap.
+    """
+    gap = WORD_GAP * line_height
+    for cur, nxt in itertools.pairwise(words):
+        a, b = cur.bbox, nxt.bbox
+        if a is None or b is None or b.left <= a.left or b.left - a.right >= gap:
+            continue
+        middle = (a.right + b.left) / 2
+        a.right = max(a.left + (a.right - a.left) / 2, middle - gap / 2)
+        b.left = min(b.left + (b.right - b.left) / 2, middle + gap / 2)
+
+
+def _lines_of(regions: Sequence[Region]) -> list[Region]:
+    """The line regions among ``regions`` in order; runs of loose words are gathered into lines."""
+    lines: list[Region] = []
+    loose: list[Region] = []
+    for region in regions:
+        if region.level == "word":
+            loose.append(region)
+            continue
+        lines.extend(_word_rows(loose))
+        loose = []
+        if region.level == "block":
+            lines.extend(_lines_of(region.children) if region.children else [region.with_(level="line")])
+        else:
+            lines.append(region)
+    lines.extend(_word_rows(loose))
+    return lines
+
+
+def _same_row(a: Region, b: Region) -> bool:
+    """Whether word ``b`` continues the row of word ``a``: to its right, overlapping half the smaller height."""
+    ax0, ay0, ax1, ay1 = a.bbox
+    bx0, by0, _, by1 = b.bbox
+    overlap = min(ay1, by1) - max(ay0, by0)
+    return bx0 >= (ax0 + ax1) / 2 and overlap >= ROW_OVERLAP * min(ay1 - ay0, by1 - by0)
+
+
+def _word_rows(words: Sequence[Region]) -> list[Region]:
+    """Consecutive words (in reading order) on one row, as line regions.
+
+    A word detector (CRAFT) gives loose words; as separate lines each would get its own font size and
+    a textangle from its own short quad, and pdftotext then runs neighbouring words together. The
+    line's quad runs from the first word's left edge to the last word's right edge, so its direction is
+    measured over the whole row.
+    """
+    rows: list[list[Region]] = []
+    for word in words:
+        if rows and _same_row(rows[-1][-1], word):
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [
+        Region(
+            quad=(row[0].quad[0], row[-1].quad[1], row[-1].quad[2], row[0].quad[3]),
+            level="line",
+            text=" ".join(w.text for w in row if w.text),
+            confidence=min((w.confidence for w in row if w.confidence is not None), default=None),
+            children=tuple(w.with_(order=k) for k, w in enumerate(row)),
+        )
+        for row in rows
+    ]
+
+
+def page_to_ocr_tree(page: Page, dpi: float, page_number: int) -> OcrElement:
+    """OCRmyPDF's OCR element tree for an ocrplug page result.
+
+    ``page`` is in page pixels of the image OCRmyPDF passed (origin top-left), which is the element
+    tree's coordinate system too; ``dpi`` is that image's resolution. Blocks become ``ocr_par``
+    elements, runs of top-level lines (or loose words) one ``ocr_par`` each; lines keep their reading
+    order. A line without word children (a line recognizer's output) is cut into words in proportion
+    to their characters, so each word keeps its own box in the text layer. Empty lines are dropped.
+    """
+    w, h = page.width, page.height
+    paragraphs: list[OcrElement] = []
+    pending: list[Region] = []
+
+    def paragraph(lines: Sequence[Region]) -> None:
+        elements = [e for e in (_line_element(r, w, h) for r in lines) if e is not None]
+        if elements:
+            boxes = [e.bbox for e in elements if e.bbox is not None]
+            paragraphs.append(OcrElement(
+                ocr_class=OcrClass.PARAGRAPH,
+                bbox=BoundingBox(min(b.left for b in boxes), min(b.top for b in boxes),
+                                 max(b.right for b in boxes), max(b.bottom for b in boxes)),
+                children=elements,
+            ))
+
+    for region in page.regions:
+        if region.level == "block":
+            paragraph(pending)
+            pending = []
+            paragraph(_lines_of([region]))
+        else:
+            pending.append(region)
+    paragraph(_lines_of(pending))
+    return OcrElement(
+        ocr_class=OcrClass.PAGE,
+        bbox=BoundingBox(left=0, top=0, right=w, bottom=h),
+        dpi=float(dpi),
+        page_number=page_number,
+        children=paragraphs,
+    )
+
+
+def tree_text(tree: OcrElement) -> str:
+    """The sidecar text of a page: one line per text line of ``tree``, words in reading order.
+
+    For a pipeline whose recognizer gives line regions (the default) this is ``Page.text``, ocrplug's
+    own text output; loose words (a word detector) come out in the rows :func:`page_to_ocr_tree` made.
+    """
+    lines = [" ".join(w.text for w in line.words) for line in tree.lines]
+    return "\n".join(lines) + "\n" if lines else ""
