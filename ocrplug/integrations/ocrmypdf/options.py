@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ocrplug.config import DEFAULT_CONFIG, apply_overrides, load_yaml, validate_config
+from ocrplug.config import DEFAULT_CONFIG, apply_overrides, layer_config, load_yaml, validate_config
 
 __all__ = [
     "ENGINE_NAME",
@@ -111,7 +111,7 @@ def selected(options: Any, claim_auto: bool) -> bool:
 def pipeline_config(opts: OcrplugOptions, languages: Sequence[str] = ()) -> dict[str, Any]:
     """The ocrplug config dict (YAML structure) the engine builds its pipeline from.
 
-    Starts from ``opts.config`` (a YAML job) or ocrplug's default pipeline, replaces the detector /
+    Starts from ``opts.config`` (a YAML job, layered over the default pipeline) or the default pipeline, replaces the detector /
     recognizer named by ``opts``, applies ``opts.overrides``, and drops the sections OCRmyPDF owns
     (input, renderers, output, jobs). OCRmyPDF's ``-l`` languages (ISO 639-2, joined by ``+``) become
     the recognizer's ``lang`` option when its options model has one and the job does not set it.
@@ -120,7 +120,8 @@ def pipeline_config(opts: OcrplugOptions, languages: Sequence[str] = ()) -> dict
     from ocrplug.manager import PluginHost
 
     source = opts.config or "<ocrplug default pipeline>"
-    data: dict[str, Any] = load_yaml(opts.config) if opts.config else copy.deepcopy(DEFAULT_CONFIG)
+    # A job file is layered over the default pipeline, as `ocrplug run -c` does.
+    data: dict[str, Any] = layer_config(DEFAULT_CONFIG, load_yaml(opts.config)) if opts.config else copy.deepcopy(DEFAULT_CONFIG)
     for role in ("detector", "recognizer"):
         name = getattr(opts, role)
         if name:
