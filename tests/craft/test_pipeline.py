@@ -38,7 +38,7 @@ def test_pipeline_reports_missing_weights_and_unknown_options(tmp_path, monkeypa
     monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))
     # Components are built where pages are processed; missing weights stop the run with their error
     # (no page could succeed), which names the file to put in place.
-    with pytest.raises(WeightsError, match="craft_mlt_25k.pth"):
+    with pytest.raises(WeightsError, match=r"craft_mlt_25k\.pth"):
         Pipeline.from_dict({"detector": {"name": "craft"}}).run(np.zeros((40, 60, 3), np.uint8))
     with pytest.raises(OcrplugError, match="text_treshold"):
         Pipeline.from_dict({"detector": {"name": "craft", "options": {"text_treshold": 0.5}}})
