@@ -9,6 +9,7 @@ DEBIAN_PACKAGES=(
   poppler-utils qpdf
   fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-noto-core
   fonts-humor-sans fonts-breip fonts-comic-neue
+  openjdk-17-jre-headless
 )
 extras="all"
 [[ "${1:-}" == "--test" ]] && extras="all,test"
