@@ -260,7 +260,8 @@ def _cmd_spark(args: argparse.Namespace) -> int:
     if report.failures:
         print(f"{len(report.failures)} failure(s):", file=sys.stderr)
         for failure in report.failures:
-            print(f"  {failure.source}: {failure.error}", file=sys.stderr)
+            where = "" if failure.source in failure.error else f"{failure.source}: "
+            print(f"  {where}{failure.error}", file=sys.stderr)
         return 1
     return 0
 

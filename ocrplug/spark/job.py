@@ -179,7 +179,7 @@ def run_spark_job(
             and marker.get("status") == "done"
             and marker.get("config_hash") == digest
             and marker.get("length") == row.length
-            and marker.get("modificationTime") == str(row.modificationTime)
+            and marker.get("modified_ms") == worker.epoch_ms(row.modificationTime)
         ):
             report.skipped.append(row.path)
         else:

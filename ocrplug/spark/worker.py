@@ -51,7 +51,9 @@ __all__ = [
     "detect_batches",
     "document_batches",
     "draw_batches",
+    "epoch_ms",
     "iter_file",
+    "local_path",
     "ocr_batches",
     "rasterize_batches",
     "recognize_batches",
@@ -116,6 +118,20 @@ def _file_name(path: str) -> str:
     """The last component of a path or URI (``file:/a/b.pdf`` -> ``b.pdf``)."""
     parsed = urlparse(path)
     return PurePosixPath(unquote(parsed.path) if parsed.scheme else path).name
+
+
+def epoch_ms(value: Any) -> int | None:
+    """A ``binaryFile`` modification time as milliseconds since the epoch (driver and workers agree).
+
+    Workers see Arrow timestamps (aware, UTC) and the driver naive local datetimes; both convert.
+    """
+    return None if value is None else round(value.timestamp() * 1000)
+
+
+def local_path(path: str) -> str:
+    """``file:`` URIs (how Spark names local files) as plain paths; other paths unchanged."""
+    parsed = urlparse(path)
+    return unquote(parsed.path) if parsed.scheme == "file" else path
 
 
 @contextlib.contextmanager
@@ -434,6 +450,7 @@ def write_document(
     sessions: list[tuple[str, RenderSession, bool]] | None = None
     outputs: list[str] = []
     pages = 0
+    path = local_path(path)  # outputs name local inputs as `ocrplug run` does, not as file: URIs
     try:
         for row, page, image in iter_file(pipeline, path, content):
             rows.append(row)
@@ -500,7 +517,7 @@ def document_batches(
         marker = {
             "source": path,
             "length": row.get("length"),
-            "modificationTime": str(row.get("modificationTime")),
+            "modified_ms": epoch_ms(row.get("modificationTime")),
             "config_hash": digest,
         }
         status = write_document(
