@@ -47,6 +47,11 @@ def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser
     run.add_argument("-o", "--output", type=Path, help="output folder (default: output.dir or ./ocrplug-out)")
     run.add_argument("-j", "--jobs", type=int, help="worker processes for pages (default: config jobs or 1)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--no-resume",
+        action="store_true",
+        help="redo every input, even those an earlier run into the same output folder finished",
+    )
 
     plugins = sub.add_parser("plugins", help="list installed plugins, components and options")
     plugins.add_argument("--json", action="store_true", help="machine-readable output")
@@ -94,20 +99,54 @@ def _cmd_run(args: argparse.Namespace) -> int:
     report = _run_with_progress(pipeline, args, show)
     for path in report.outputs:
         print(path)
+    if report.skipped:
+        print(
+            f"{len(report.skipped)} document(s) skipped, already done (--no-resume redoes them)", file=sys.stderr
+        )
+    if report.pages_resumed:
+        print(f"{report.pages_resumed} page(s) taken from an interrupted earlier run", file=sys.stderr)
     if report.failures:
         print(f"\n{len(report.failures)} failure(s):", file=sys.stderr)
         for failure in report.failures:
             where = failure.source if failure.index is None else f"{failure.source} page {failure.index + 1}"
-            print(f"  {where}: {failure.error}", file=sys.stderr)
-        ok_docs = sum(1 for d in report.documents if d.pages)
-        print(f"{report.pages_done} page(s) processed; outputs written for {ok_docs} document(s)", file=sys.stderr)
-        return 1
-    return 0
+            message = failure.error if failure.error.startswith(failure.source) else f"{where}: {failure.error}"
+            print(f"  {message}", file=sys.stderr)
+    if report.failures or report.skipped:
+        print(
+            f"{report.pages_ok} page(s) processed; outputs written for {report.documents_written} document(s)",
+            file=sys.stderr,
+        )
+    if not report.failures:
+        return 0
+    nothing_read = not report.documents and not report.skipped
+    return 3 if nothing_read else 1
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C (finished documents kept) but exiting with 143."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Terminated
 
 
 def _run_with_progress(pipeline: Any, args: argparse.Namespace, show: bool) -> Any:
+    import signal
+
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous is not signal.SIG_DFL:
+        return _run(pipeline, args, show)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _run(pipeline, args, show)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(pipeline: Any, args: argparse.Namespace, show: bool) -> Any:
+    options = {"out_dir": args.output, "jobs": args.jobs, "resume": not args.no_resume, "keep_pages": False}
     if not show:
-        return pipeline.run_many(args.inputs, out_dir=args.output, jobs=args.jobs)
+        return pipeline.run_many(args.inputs, **options)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = [
@@ -125,7 +164,7 @@ def _run_with_progress(pipeline: Any, args: argparse.Namespace, show: bool) -> A
             rate = f"{done / elapsed:.2f}" if elapsed > 0 else "-"
             bar.update(task, completed=done, total=total, rate=rate, description=Path(source).name[:30])
 
-        return pipeline.run_many(args.inputs, out_dir=args.output, jobs=args.jobs, progress=update)
+        return pipeline.run_many(args.inputs, progress=update, **options)
 
 
 def _cmd_plugins(args: argparse.Namespace) -> int:
@@ -291,9 +330,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OcrplugError as exc:
         print(f"ocrplug: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("ocrplug: interrupted; finished outputs are complete, unfinished ones were not written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print(
+            "ocrplug: interrupted; documents finished before are complete, the unfinished one was not written "
+            "(run the same command again to resume)",
+            file=sys.stderr,
+        )
+        return 143 if isinstance(exc, _Terminated) else 130
 
 
 if __name__ == "__main__":

@@ -197,3 +197,11 @@ class Renderer(ABC):
     @abstractmethod
     def open(self, info: DocumentInfo) -> RenderSession:
         """Start writing outputs for one document under ``info.out_dir``."""
+
+    def planned_outputs(self, info: DocumentInfo) -> list[Path] | None:
+        """The files ``open(info)`` will write, when known before any page; None when unknown.
+
+        The run refuses to start when one of them is an input file; override it so that check covers
+        your renderer (writes through :mod:`ocrplug.io.atomic` are refused at write time anyway).
+        """
+        return None

@@ -11,6 +11,7 @@ __all__ = [
     "InputError",
     "MissingExtraError",
     "OcrplugError",
+    "OutputError",
     "PageError",
     "PluginError",
     "WeightsError",
@@ -33,6 +34,11 @@ class InputError(OcrplugError):
     """An input file cannot be read (missing, corrupt, encrypted, unsupported)."""
 
     exit_code = 3
+
+
+class OutputError(ConfigError):
+    """The output folder cannot be used (a file, not writable, locked by another run), or an output
+    would overwrite an input file. Exit code 2, like any usage error; the message names the path."""
 
 
 class PluginError(OcrplugError):

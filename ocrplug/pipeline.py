@@ -1,37 +1,19 @@
-"""The config-driven pipeline: inputs -> rasterizer -> detector -> recognizer -> renderers.
+"""The pipeline: construction from config and the work on one page (detect, then recognize).
 
-A :class:`Pipeline` is built from YAML, a dict, or Python arguments, and validated completely before
-any page is processed. Pages stream one at a time from the rasterizer; with ``jobs > 1`` they are
-processed in worker processes that each build the pipeline once from its config (so models load once
-per worker), and results come back in page order. A failing page or input is recorded and the run goes
-on: every page that succeeded still reaches the renderers.
+A :class:`Pipeline` is built from YAML, a dict, Python arguments or a validated
+:class:`~ocrplug.config.PipelineConfig`; the config is validated once. Running many inputs is the
+run loop's job (:mod:`ocrplug.runner`), which reads inputs through :mod:`ocrplug.sources`, runs page
+batches on an :mod:`ocrplug.executors` executor and writes through :mod:`ocrplug.writing`.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-import sys
-import time
-import traceback
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from ocrplug.components import (
-    Detector,
-    DocumentInfo,
-    PageRange,
-    Rasterizer,
-    Recognizer,
-    Renderer,
-    RenderSession,
-)
+from ocrplug.components import Detector, Rasterizer, Recognizer, Renderer
 from ocrplug.config import (
     ComponentConfig,
     PipelineConfig,
@@ -43,66 +25,24 @@ from ocrplug.config import (
 from ocrplug.errors import ConfigError, InputError, OcrplugError, PageError
 from ocrplug.manager import PluginHost
 from ocrplug.model import Document, Page, PageFailure, PageImage, Region
-from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
+from ocrplug.runner import ProgressCallback, run_inputs
+from ocrplug.sources import InputFile, Sources
+from ocrplug.threads import safe_torch_threads
+from ocrplug.writing import RunReport
 
 __all__ = ["Pipeline", "RunReport", "find_inputs"]
 
-log = logging.getLogger(__name__)
-
 ComponentArg = str | Mapping[str, Any] | ComponentConfig | None
-ProgressCallback = Callable[[str, int, int | None], None]
 
 
-@dataclass
-class RunReport:
-    """What a multi-input run produced: documents, failures and files written."""
-
-    documents: list[Document] = field(default_factory=list)
-    outputs: list[Path] = field(default_factory=list)
-    failures: list[PageFailure] = field(default_factory=list)
-    pages_done: int = 0
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        """True when no input, page or renderer failed."""
-        return not self.failures
-
-
-@dataclass(frozen=True)
-class _Start:
-    source: str
-    page_count: int
-
-
-@dataclass(frozen=True)
-class _End:
-    source: str
-
-
-@dataclass(frozen=True)
-class _Failed:
-    source: str
-    index: int | None
-    error: str
-
-
-@dataclass
-class _PageTask:
-    image: PageImage
-    result: Future[Page] | Page | _Failed | None = None
-
-
-def _component_config(value: ComponentArg, role: str) -> ComponentConfig | None:
-    if value is None or isinstance(value, ComponentConfig):
-        return value
+def _component_config(value: ComponentArg, role: str) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if isinstance(value, ComponentConfig):
+        return value.model_dump()
     if isinstance(value, (str, Mapping)):
-        return ComponentConfig.model_validate(value)
+        return ComponentConfig.model_validate(value).model_dump()
     raise ConfigError(f"{role}: expected a component name or {{name, options}}, got {type(value).__name__}")
-
-
-def _config_dict(config: ComponentConfig | None) -> dict[str, Any] | None:
-    return None if config is None else {"name": config.name, "options": dict(config.options)}
 
 
 class Pipeline:
@@ -115,7 +55,11 @@ class Pipeline:
 
     Components may also be given as ready-made :class:`Detector` / :class:`Recognizer` /
     :class:`Renderer` objects (then ``jobs`` must stay 1, since workers rebuild from config).
+    ``batch_pages``: how many consecutive pages of a document go to the detector's ``detect_batch``
+    at once.
     """
+
+    batch_pages: int = 4
 
     def __init__(
         self,
@@ -129,54 +73,59 @@ class Pipeline:
         *,
         host: PluginHost | None = None,
         source: str = "<pipeline>",
+        batch_pages: int | None = None,
     ) -> None:
-        """Validate the configuration and build every component (see the class docstring)."""
-        self._instances: dict[str, Any] = {}
-        det_cfg = self._split("detector", detector, Detector)
-        rec_cfg = self._split("recognizer", recognizer, Recognizer)
-        ren_cfgs: list[dict[str, Any] | None] = []
-        for i, renderer in enumerate(renderers):
-            ren_cfgs.append(self._split(f"renderers.{i}", renderer, Renderer))
+        """Validate the configuration and resolve every component (see the class docstring)."""
+        instances: dict[str, Any] = {}
+
+        def split(key: str, value: Any, cls: type) -> dict[str, Any] | None:
+            if isinstance(value, cls):
+                instances[key] = value
+                return None
+            return _component_config(value, key)
+
         raw: dict[str, Any] = {
             "input": dict(input or {}),
-            "detector": det_cfg,
-            "recognizer": rec_cfg,
-            "renderers": [c if c is not None else {"name": "<object>"} for c in ren_cfgs],
+            "detector": split("detector", detector, Detector),
+            "recognizer": split("recognizer", recognizer, Recognizer),
+            "renderers": [
+                split(f"renderers.{i}", r, Renderer) or {"name": "<object>"} for i, r in enumerate(renderers)
+            ],
             "output": dict(output or {}),
             "plugins": list(plugins),
             "jobs": jobs,
         }
+        self._setup(validate_config(raw, source), source, host, instances, batch_pages)
+
+    def _setup(
+        self, config: PipelineConfig, source: str, host: PluginHost | None, instances: dict[str, Any], batch_pages: int | None
+    ) -> None:
         self.source = source
-        self.config: PipelineConfig = validate_config(raw, source)
-        self.host = host or PluginHost(extra_plugins=self.config.plugins)
+        self.config = config
+        self._instances = instances
+        if batch_pages is not None:
+            self.batch_pages = max(1, batch_pages)
+        self.host = host or PluginHost(extra_plugins=config.plugins)
         if host is not None:
-            for plugin in self.config.plugins:
+            for plugin in config.plugins:
                 host.register(plugin)
         self._resolve()
-
-    def _split(self, key: str, value: Any, cls: type) -> dict[str, Any] | None:
-        if isinstance(value, cls):
-            self._instances[key] = value
-            return None
-        return _config_dict(_component_config(value, key))
 
     # -- construction -------------------------------------------------------------------------
 
     @classmethod
+    def from_config(
+        cls, config: PipelineConfig, source: str = "<config>", host: PluginHost | None = None
+    ) -> Pipeline:
+        """Build a pipeline from an already validated config (what worker processes do)."""
+        pipeline = cls.__new__(cls)
+        pipeline._setup(config, source, host, {}, None)
+        return pipeline
+
+    @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str = "<dict>", host: PluginHost | None = None) -> Pipeline:
         """Build a pipeline from a config dict (the YAML structure); errors name ``source``."""
-        config = validate_config(data, source)
-        return cls(
-            detector=config.detector,
-            recognizer=config.recognizer,
-            renderers=list(config.renderers),
-            input=config.input.model_dump(),
-            output=config.output.model_dump(),
-            plugins=config.plugins,
-            jobs=config.jobs,
-            host=host,
-            source=source,
-        )
+        return cls.from_config(validate_config(data, source), source=source, host=host)
 
     @classmethod
     def from_yaml(cls, path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Pipeline:
@@ -190,32 +139,29 @@ class Pipeline:
 
     def _resolve(self) -> None:
         cfg, src = self.config, self.source
-        self._det: ResolvedComponent | None = None
-        self._rec: ResolvedComponent | None = None
-        if cfg.detector is not None:
-            self._det = resolve_component(self.host, "detector", cfg.detector, "detector", src)
-        if cfg.recognizer is not None:
-            self._rec = resolve_component(self.host, "recognizer", cfg.recognizer, "recognizer", src)
-        self._ren: list[ResolvedComponent | None] = []
-        for i, rc in enumerate(cfg.renderers):
-            key = f"renderers.{i}"
-            self._ren.append(None if key in self._instances else resolve_component(self.host, "renderer", rc, key, src))
-        pdf_name = cfg.input.rasterizer or "pdf2image"
-        self._pdf = resolve_component(
-            self.host, "rasterizer", ComponentConfig(name=pdf_name, options=cfg.input.options), "input.rasterizer", src
-        )
+
+        def resolve(role: Any, key: str, rc: ComponentConfig | None) -> ResolvedComponent | None:
+            if rc is None or key in self._instances:
+                return None
+            return resolve_component(self.host, role, rc, key, src)
+
+        self._det = resolve("detector", "detector", cfg.detector)
+        self._rec = resolve("recognizer", "recognizer", cfg.recognizer)
+        self._ren = [resolve("renderer", f"renderers.{i}", rc) for i, rc in enumerate(cfg.renderers)]
+        self._sources = Sources(self.host, cfg, src)
         if cfg.jobs > 1 and self._instances:
             raise ConfigError(f"{src}: jobs > 1 needs components given by name, not as Python objects")
-        self._built = False
+        self._models_built = False
+        self._renderers: list[Renderer] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The validated configuration as a plain dict (what worker processes rebuild from)."""
+        """The validated configuration as a plain dict."""
         return self.config.model_dump()
 
     # -- components ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        if self._built:
+        if self._models_built:
             return
         self.detector: Detector | None = self._instances.get("detector") or (
             self._det.spec.build(self._det.options) if self._det else None
@@ -223,143 +169,131 @@ class Pipeline:
         self.recognizer: Recognizer | None = self._instances.get("recognizer") or (
             self._rec.spec.build(self._rec.options) if self._rec else None
         )
-        self.renderers: list[Renderer] = [
-            self._instances[f"renderers.{i}"] if rc is None else rc.spec.build(rc.options)
-            for i, rc in enumerate(self._ren)
-        ]
-        rasterizers: dict[str, Rasterizer] = {}
-        for name, spec in self.host.components("rasterizer").items():
-            if name == self._pdf.spec.name:
-                continue
-            built = spec.build()
-            for ext in built.extensions:
-                if ext != ".pdf":
-                    rasterizers.setdefault(ext, built)
-        pdf = self._pdf.spec.build(self._pdf.options)
-        for ext in pdf.extensions:
-            rasterizers[ext] = pdf
-        self._rasterizers = rasterizers
         safe_torch_threads()
-        self._built = True
+        self._models_built = True
+
+    @property
+    def renderers(self) -> list[Renderer]:
+        """The renderers, built on first use (the detector and recognizer are not needed for them)."""
+        if self._renderers is None:
+            self._renderers = [
+                self._instances[f"renderers.{i}"] if rc is None else rc.spec.build(rc.options)
+                for i, rc in enumerate(self._ren)
+            ]
+        return self._renderers
+
+    def named_renderers(self) -> list[tuple[str, Renderer]]:
+        """``(label, renderer)`` pairs, labels like ``"text#0"`` for messages."""
+        return [(f"{rc.name}#{i}", r) for i, (rc, r) in enumerate(zip(self.config.renderers, self.renderers, strict=True))]
 
     def build(self) -> Pipeline:
-        """Build (load) every component now instead of on first use; returns self."""
+        """Build (load) the detector and recognizer now instead of on first page; returns self."""
         self._build()
         return self
 
     @property
+    def sources(self) -> Sources:
+        """How inputs become documents and page images (rasterizers chosen by suffix)."""
+        return self._sources
+
+    @property
     def supported_extensions(self) -> list[str]:
         """File suffixes the installed rasterizers read."""
-        self._build()
-        return sorted(self._rasterizers)
+        return self._sources.extensions
 
     def rasterizer_for(self, path: Path) -> Rasterizer:
         """The rasterizer that reads ``path`` (by suffix); InputError for an unsupported type."""
-        self._build()
-        ext = path.suffix.lower()
-        if ext not in self._rasterizers:
-            raise InputError(
-                f"{path}: unsupported file type {ext or '(no suffix)'!r} (supported: {', '.join(self.supported_extensions)})"
-            )
-        return self._rasterizers[ext]
+        return self._sources.rasterizer_for(Path(path))
 
     # -- per page -----------------------------------------------------------------------------
 
+    def process_batch(self, images: Sequence[PageImage]) -> list[Page]:
+        """Detect (one ``detect_batch`` call) and recognize several pages of one document.
+
+        Exceptions propagate; :func:`ocrplug.executors.process_batch` turns them into page failures.
+        """
+        self._build()
+        if self.detector is not None:
+            found = self.detector.detect_batch(list(images))
+            if len(found) != len(images):
+                raise OcrplugError(f"detector returned {len(found)} pages of regions for {len(images)} pages")
+        else:
+            found = [self._whole_page(image) for image in images]
+        return [self._recognize(image, list(regions)) for image, regions in zip(images, found, strict=True)]
+
+    def batch_size(self, jobs: int | None = None) -> int:
+        """Pages per batch: ``batch_pages`` when the detector batches (overrides ``detect_batch``) or
+        pages go to workers, else 1 (so pages stream one at a time)."""
+        if (jobs or self.config.jobs) > 1:
+            return self.batch_pages
+        self._build()
+        own = self.detector is not None and type(self.detector).detect_batch is not Detector.detect_batch
+        return self.batch_pages if own else 1
+
     def process_page(self, page_image: PageImage) -> Page:
         """Detect and recognize one page image; exceptions propagate (callers record them)."""
-        self._build()
-        regions: list[Region] = []
-        if self.detector is not None:
-            regions = list(self.detector.detect(page_image))
-        elif self.recognizer is not None:
-            # Recognizer-only pipeline: the whole image is one line (e.g. pre-cropped line images).
-            h, w = page_image.height, page_image.width
-            regions = [Region.from_box(0, 0, w, h, level="line")]
+        return self.process_batch([page_image])[0]
+
+    def _whole_page(self, image: PageImage) -> list[Region]:
+        # Recognizer-only pipeline: the whole image is one line (e.g. pre-cropped line images).
+        if self.recognizer is None:
+            return []
+        return [Region.from_box(0, 0, image.width, image.height, level="line")]
+
+    def _recognize(self, image: PageImage, regions: list[Region]) -> Page:
         if self.recognizer is not None and regions:
-            recognized = list(self.recognizer.recognize(page_image, regions))
+            recognized = list(self.recognizer.recognize(image, regions))
             if len(recognized) != len(regions):
                 raise OcrplugError(
                     f"recognizer returned {len(recognized)} regions for {len(regions)} (it must keep the count)"
                 )
             regions = recognized
-        return page_image.empty_page().with_(regions=tuple(regions))
+        return image.empty_page().with_(regions=tuple(regions))
 
-    # -- streaming ----------------------------------------------------------------------------
-
-    def _page_images(self, source: str | os.PathLike[str] | np.ndarray | Any) -> tuple[str, int, Iterator[PageImage]]:
-        if isinstance(source, np.ndarray) or type(source).__module__.startswith("PIL"):
-            image = _array_from(source)
-            return "<array>", 1, iter([PageImage(image=image, index=0, source="<array>")])
-        path = Path(source)
-        rasterizer = self.rasterizer_for(path)
-        pages = PageRange(self.config.input.pages)
-        count = len(pages.indices(rasterizer.page_count(path)))
-        return str(path), count, rasterizer.iter_pages(path, pages, self.config.input.dpi)
-
-    def _events(self, sources: Iterable[Any]) -> Iterator[_Start | _End | _Failed | _PageTask]:
-        for source in sources:
-            label = "<array>" if isinstance(source, np.ndarray) else str(source)
-            try:
-                label, count, pages = self._page_images(source)
-            except OcrplugError as exc:
-                yield _Failed(label, None, str(exc))
-                continue
-            yield _Start(label, count)
-            index = -1
-            try:
-                for page_image in pages:
-                    index = page_image.index
-                    yield _PageTask(page_image)
-            except OcrplugError as exc:
-                yield _Failed(label, None if index < 0 else index + 1, str(exc))
-            except Exception as exc:  # a rasterizer bug must not lose the other inputs
-                yield _Failed(label, None if index < 0 else index + 1, f"rasterizer failed: {exc!r}")
-            yield _End(label)
-
-    def _ordered(self, events: Iterator[Any], jobs: int) -> Iterator[Any]:
-        """Run page tasks (inline or in workers) and yield events in their original order."""
-        if jobs <= 1:
-            for event in events:
-                if isinstance(event, _PageTask):
-                    event.result = _safe_process(self, event.image)
-                yield event
-            return
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
-        window = max(2 * jobs, 2)
-        queue: deque[Any] = deque()
-        with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-            initargs=(self.to_dict(), self.source, max(1, (os.cpu_count() or 1) // jobs)),
-        ) as pool:
-            try:
-                for event in events:
-                    if isinstance(event, _PageTask):
-                        event.result = pool.submit(_worker_process, event.image)
-                    queue.append(event)
-                    while queue and (
-                        sum(isinstance(e, _PageTask) for e in queue) > window or _is_ready(queue[0])
-                    ):
-                        yield _resolve(queue.popleft())
-                while queue:
-                    yield _resolve(queue.popleft())
-            except BaseException:
-                for event in queue:
-                    if isinstance(event, _PageTask) and isinstance(event.result, Future):
-                        event.result.cancel()
-                raise
+    # -- running ------------------------------------------------------------------------------
 
     def iter_results(self, source: Any) -> Iterator[Page | PageFailure]:
-        """Yield each page of one input as it finishes, or a :class:`PageFailure` for a failed page."""
-        for event in self._ordered(self._events([source]), self.config.jobs):
-            if isinstance(event, _PageTask):
-                yield event.result if isinstance(event.result, Page) else _failure(event.result)  # type: ignore[arg-type]
-            elif isinstance(event, _Failed):
-                yield _failure(event)
+        """Yield each page of one input as it finishes, or a :class:`PageFailure` for a failed page
+        (a failure with ``index`` None when the input cannot be read at all)."""
+        from ocrplug.executors import PageBatch, make_executor
+
+        files, missing = self._sources.discover([source])
+        if missing or not files:
+            label = str(source)
+            yield PageFailure(label, None, missing[0].error if missing else f"{label}: folder holds no supported files")
+            return
+        file: InputFile = files[0]
+        try:
+            document = self._sources.open(file)
+        except OcrplugError as exc:
+            yield PageFailure(file.label, None, str(exc))
+            return
+
+        def batches() -> Iterator[PageBatch]:
+            chunk: list[PageImage] = []
+            try:
+                for image in document.pages():
+                    chunk.append(image)
+                    if len(chunk) >= size:
+                        yield PageBatch(tuple(chunk))
+                        chunk = []
+            except Exception as exc:
+                error = str(exc) if isinstance(exc, OcrplugError) else f"rasterizer failed: {exc!r}"
+                yield PageBatch(tuple(chunk), last=True, error=error)
+                return
+            yield PageBatch(tuple(chunk), last=True)
+
+        size = self.batch_size()
+        with make_executor(self) as executor:
+            done = 0
+            for batch, results in executor.map(batches()):
+                yield from results
+                done += len(results)
+                if batch.error is not None:
+                    yield PageFailure(file.label, done if done else None, batch.error)
 
     def iter_pages(self, source: Any) -> Iterator[Page]:
-        """Yield each page of one input (file path, folder-free) as it finishes, in order.
+        """Yield each page of one input (file path or image array) as it finishes, in order.
 
         Raises :class:`PageError` at the first failed page; use :meth:`run` to collect failures.
         """
@@ -376,13 +310,11 @@ class Pipeline:
         """
         if out_dir is not None or (self.config.output.dir and self.config.renderers):
             report = self.run_many([source], out_dir=out_dir)
-            document = report.documents[0] if report.documents else None
-            if document is None:
+            if not report.documents:
                 raise InputError(report.failures[0].error) if report.failures else InputError(f"{source}: no pages")
-            return document
+            return report.documents[0]
         pages: list[Page] = []
         failures: list[PageFailure] = []
-        label = "<array>" if isinstance(source, np.ndarray) else str(source)
         for result in self.iter_results(source):
             if isinstance(result, Page):
                 pages.append(result)
@@ -390,6 +322,7 @@ class Pipeline:
                 raise InputError(result.error)
             else:
                 failures.append(result)
+        label = "<array>" if not isinstance(source, (str, os.PathLike)) else str(source)
         return Document(source=label, pages=tuple(pages), failures=tuple(failures))
 
     def run_many(
@@ -398,209 +331,23 @@ class Pipeline:
         out_dir: str | os.PathLike[str] | None = None,
         jobs: int | None = None,
         progress: ProgressCallback | None = None,
+        *,
+        resume: bool = False,
+        keep_pages: bool = True,
     ) -> RunReport:
         """Process many inputs (files, folders, arrays), write renderer outputs, never stop on a failure.
 
-        ``progress(source, pages_done, total_pages)`` is called after each page.
+        ``progress(source, pages_done, total_pages)`` is called after each page. ``resume``: skip
+        documents an earlier run into the same folder finished and reuse the pages a killed run
+        journaled (what ``ocrplug run`` does; see :mod:`ocrplug.manifest`).
+        ``keep_pages``: keep every page in ``report.documents`` (False keeps memory flat).
+        Raises :class:`~ocrplug.errors.OutputError` before any page for an unusable output folder.
         """
-        self._build()
-        started = time.perf_counter()
-        jobs = jobs or self.config.jobs
-        target = Path(out_dir or self.config.output.dir or "ocrplug-out")
-        report = RunReport()
-        sources = list(self._expand(inputs, report))
-        total = self._count_pages(sources)
-        stems = _unique_stems([s for s in sources])
-        sessions: list[tuple[str, RenderSession]] = []
-        pages: list[Page] = []
-        failures: list[PageFailure] = []
-        current: str | None = None
-        try:
-            for event in self._ordered(self._events(sources), jobs):
-                if isinstance(event, _Start):
-                    current, pages, failures = event.source, [], []
-                    info = DocumentInfo(
-                        source=event.source, page_count=event.page_count, out_dir=target, stem=stems[event.source]
-                    )
-                    sessions = self._open_sessions(info, report, failures)
-                elif isinstance(event, _PageTask):
-                    result = event.result
-                    if isinstance(result, Page):
-                        pages.append(result)
-                        report.pages_done += 1
-                        for name, session in list(sessions):
-                            try:
-                                image = event.image if self._needs_image(name) else None
-                                session.add_page(result, image)
-                            except Exception as exc:
-                                failures.append(PageFailure(event.image.source, event.image.index, f"renderer {name!r} failed: {exc}"))
-                                _safe_abort(session)
-                                sessions.remove((name, session))
-                    else:
-                        failure = _failure(result)  # type: ignore[arg-type]
-                        failures.append(failure)
-                        report.pages_done += 1
-                        _tell_failure(sessions, failure)
-                    if progress:
-                        progress(event.image.source, report.pages_done, total)
-                elif isinstance(event, _Failed):
-                    failure = _failure(event)
-                    if current == event.source:
-                        failures.append(failure)
-                        _tell_failure(sessions, failure)
-                    else:
-                        report.failures.append(failure)
-                elif isinstance(event, _End):
-                    for name, session in sessions:
-                        try:
-                            report.outputs.extend(session.close())
-                        except Exception as exc:
-                            failures.append(PageFailure(event.source, None, f"renderer {name!r} failed: {exc}"))
-                    sessions = []
-                    report.documents.append(Document(source=event.source, pages=tuple(pages), failures=tuple(failures)))
-                    report.failures.extend(failures)
-                    current = None
-        except BaseException:
-            for _, session in sessions:
-                _safe_abort(session)
-            raise
-        report.seconds = time.perf_counter() - started
-        return report
-
-    def _needs_image(self, name: str) -> bool:
-        return bool(self._renderer_flags.get(name))
-
-    def _open_sessions(
-        self, info: DocumentInfo, report: RunReport, failures: list[PageFailure]
-    ) -> list[tuple[str, RenderSession]]:
-        sessions: list[tuple[str, RenderSession]] = []
-        self._renderer_flags: dict[str, bool] = {}
-        for i, renderer in enumerate(self.renderers):
-            name = f"{self.config.renderers[i].name}#{i}"
-            self._renderer_flags[name] = bool(getattr(renderer, "needs_image", False))
-            try:
-                sessions.append((name, renderer.open(info)))
-            except Exception as exc:
-                failures.append(PageFailure(info.source, None, f"renderer {name!r} failed to start: {exc}"))
-        return sessions
-
-    def _expand(self, inputs: Sequence[Any], report: RunReport) -> Iterator[Any]:
-        for item in inputs:
-            if isinstance(item, (str, os.PathLike)) and Path(item).is_dir():
-                found = find_inputs(Path(item), self.supported_extensions)
-                if not found:
-                    report.failures.append(PageFailure(str(item), None, f"{item}: folder holds no supported files"))
-                yield from found
-            elif isinstance(item, (str, os.PathLike)) and not Path(item).exists():
-                report.failures.append(PageFailure(str(item), None, f"{item}: no such file or folder"))
-            else:
-                yield item
-
-    def _count_pages(self, sources: Sequence[Any]) -> int | None:
-        total = 0
-        for source in sources:
-            if isinstance(source, np.ndarray) or not isinstance(source, (str, os.PathLike)):
-                total += 1
-                continue
-            try:
-                path = Path(source)
-                total += len(PageRange(self.config.input.pages).indices(self.rasterizer_for(path).page_count(path)))
-            except OcrplugError:
-                continue
-        return total
+        target = out_dir or self.config.output.dir or "ocrplug-out"
+        return run_inputs(self, inputs, target, jobs=jobs, progress=progress, resume=resume, keep_pages=keep_pages)
 
 
 def find_inputs(folder: Path, extensions: Sequence[str]) -> list[Path]:
-    """Every file of ``folder`` (not recursive) with a supported suffix, sorted by name."""
+    """Every file of ``folder`` (not recursive, hidden files skipped) with a supported suffix, sorted."""
     wanted = {e.lower() for e in extensions}
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in wanted)
-
-
-def _unique_stems(sources: Sequence[Any]) -> dict[str, str]:
-    stems: dict[str, str] = {}
-    used: set[str] = set()
-    for source in sources:
-        label = "<array>" if isinstance(source, np.ndarray) else str(source)
-        base = "page" if label == "<array>" else Path(label).stem
-        stem, n = base, 2
-        while stem in used:
-            stem, n = f"{base}-{n}", n + 1
-        used.add(stem)
-        stems[label] = stem
-    return stems
-
-
-def _array_from(image: Any) -> np.ndarray:
-    if not isinstance(image, np.ndarray):
-        from ocrplug_inputs.images import normalize_image
-
-        return normalize_image(image)
-    arr = image
-    if arr.ndim == 2:
-        arr = np.repeat(arr[:, :, None], 3, axis=2)
-    if arr.ndim != 3 or arr.shape[2] not in (3, 4):
-        raise InputError(f"<array>: expected an H x W, H x W x 3 (RGB) or H x W x 4 image, got shape {arr.shape}")
-    if arr.shape[2] == 4:
-        arr = arr[:, :, :3]
-    if arr.dtype != np.uint8:
-        top = 65535.0 if arr.dtype == np.uint16 else (1.0 if arr.max() <= 1.0 else 255.0)
-        arr = np.clip(arr.astype(np.float64) / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    return np.ascontiguousarray(arr)
-
-
-def _failure(event: _Failed) -> PageFailure:
-    return PageFailure(source=event.source, index=event.index, error=event.error)
-
-
-def _safe_process(pipeline: Pipeline, page_image: PageImage) -> Page | _Failed:
-    try:
-        return pipeline.process_page(page_image)
-    except Exception as exc:
-        log.debug("page failed: %s", traceback.format_exc())
-        return _Failed(page_image.source, page_image.index, f"{type(exc).__name__}: {exc}")
-
-
-def _is_ready(event: Any) -> bool:
-    return not isinstance(event, _PageTask) or not isinstance(event.result, Future) or event.result.done()
-
-
-def _resolve(event: Any) -> Any:
-    if isinstance(event, _PageTask) and isinstance(event.result, Future):
-        try:
-            event.result = event.result.result()
-        except Exception as exc:  # a worker died or could not pickle
-            event.result = _Failed(event.image.source, event.image.index, f"worker failed: {exc!r}")
-    return event
-
-
-_WORKER: Pipeline | None = None
-
-
-def _init_worker(config: dict[str, Any], source: str, threads: int) -> None:
-    global _WORKER
-    os.environ[WORKER_THREADS_ENV] = str(threads)
-    _WORKER = Pipeline.from_dict(config, source=source)
-    _WORKER._build()
-    if "torch" in sys.modules:  # loaded by a component: share the cores between workers
-        sys.modules["torch"].set_num_threads(threads)
-        safe_torch_threads()
-
-
-def _worker_process(page_image: PageImage) -> Page | _Failed:
-    assert _WORKER is not None, "worker not initialised"
-    return _safe_process(_WORKER, page_image)
-
-
-def _tell_failure(sessions: list[tuple[str, RenderSession]], failure: PageFailure) -> None:
-    for _, session in sessions:
-        try:
-            session.add_failure(failure)
-        except Exception:  # a renderer's bookkeeping must not hide the page's own error
-            log.debug("renderer add_failure failed: %s", traceback.format_exc())
-
-
-def _safe_abort(session: RenderSession) -> None:
-    try:
-        session.abort()
-    except Exception:  # aborting is best effort; the original error matters more
-        log.debug("renderer abort failed: %s", traceback.format_exc())
+    return sorted(p for p in Path(folder).iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in wanted)

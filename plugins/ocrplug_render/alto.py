@@ -236,6 +236,10 @@ class AltoRenderer(Renderer):
         """Keep the validated options."""
         self.options = options or AltoOptions()
 
+    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
+        """The one file ``open(info)`` writes."""
+        return [output_path(info, self.options.suffix)]
+
     def open(self, info: DocumentInfo) -> AltoSession:
         """Start the ``<stem>.alto.xml`` output of one document."""
         return AltoSession(info, self.options)

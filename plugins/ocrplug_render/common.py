@@ -429,7 +429,9 @@ def baseline_points(region: Region | None, box: tuple[float, float, float, float
 class PerPageFilesSession(RenderSession):
     """A session that writes one file per page as pages arrive (overlay images, PAGE XML).
 
-    Subclasses implement ``add_page`` and append each path they write to ``written``.
+    Each page goes to a hidden temporary name beside its final one (:meth:`page_file`); ``close``
+    renames them all into place, ``abort`` removes only those temporaries, so an interrupted run never
+    deletes or half-replaces files an earlier run completed. ``written`` lists the final paths.
     """
 
     def __init__(self, info: DocumentInfo, options: object) -> None:
@@ -437,14 +439,30 @@ class PerPageFilesSession(RenderSession):
         self.info = info
         self.options = options
         self.written: list[Path] = []
+        self._pending: list[StreamedPath] = []
+
+    @contextlib.contextmanager
+    def page_file(self, path: Path) -> Iterator[Path]:
+        """Yield a temporary path to save one page's file to; it becomes ``path`` at ``close``."""
+        target = StreamedPath(path)
+        try:
+            yield target.tmp
+        except BaseException:
+            target.discard()
+            raise
+        self._pending.append(target)
+        self.written.append(Path(path))
 
     def close(self) -> list[Path]:
-        """The files written."""
+        """Rename every page file into place; returns the final paths."""
+        for target in self._pending:
+            target.commit()
+        self._pending.clear()
         return list(self.written)
 
     def abort(self) -> None:
-        """Remove the files of this document written so far."""
-        for path in self.written:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+        """Remove this session's temporary page files; files already in place are left alone."""
+        for target in self._pending:
+            target.discard()
+        self._pending.clear()
         self.written.clear()

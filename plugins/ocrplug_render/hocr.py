@@ -201,6 +201,10 @@ class HocrRenderer(Renderer):
         """Keep the validated options."""
         self.options = options or HocrOptions()
 
+    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
+        """The one file ``open(info)`` writes."""
+        return [output_path(info, self.options.suffix)]
+
     def open(self, info: DocumentInfo) -> HocrSession:
         """Start the ``<stem>.hocr`` output of one document."""
         return HocrSession(info, self.options)

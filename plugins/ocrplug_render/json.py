@@ -96,6 +96,10 @@ class JsonRenderer(Renderer):
         """Keep the validated options."""
         self.options = options or JsonOptions()
 
+    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
+        """The one file ``open(info)`` writes."""
+        return [output_path(info, self.options.suffix)]
+
     def open(self, info: DocumentInfo) -> JsonSession:
         """Start the ``<stem>.json`` output of one document."""
         return JsonSession(info, self.options)

@@ -14,7 +14,6 @@ from pydantic import Field, field_validator
 
 from ocrplug.components import DocumentInfo, Options, Renderer
 from ocrplug.errors import ConfigError, PluginError
-from ocrplug.io.atomic import atomic_path
 from ocrplug.model import Page, PageImage, Region
 from ocrplug_render.common import PerPageFilesSession
 
@@ -208,12 +207,11 @@ class OverlaySession(PerPageFilesSession):
         drawn = draw_overlay(page, image.image, self.options)
         path = Path(self.info.out_dir) / page_file_name(self.info.stem, page.index, self.options.suffix)
         pil = Image.fromarray(drawn)
-        with atomic_path(path) as tmp:
+        with self.page_file(path) as tmp:
             if self.options.format == "jpeg":
                 pil.save(tmp, format="JPEG", quality=self.options.jpeg_quality)
             else:
                 pil.save(tmp, format="PNG")
-        self.written.append(path)
 
 
 class OverlayRenderer(Renderer):
@@ -224,6 +222,10 @@ class OverlayRenderer(Renderer):
     def __init__(self, options: OverlayOptions | None = None) -> None:
         """Keep the validated options."""
         self.options = options or OverlayOptions()
+
+    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
+        """The page images ``open(info)`` writes (pages 1..page_count)."""
+        return [Path(info.out_dir) / page_file_name(info.stem, i, self.options.suffix) for i in range(info.page_count)]
 
     def open(self, info: DocumentInfo) -> OverlaySession:
         """Start writing ``<stem>_p<NNNN>.png`` (or ``.jpg``) files for one document."""

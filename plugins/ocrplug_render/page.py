@@ -18,7 +18,6 @@ from pydantic import Field
 import ocrplug
 from ocrplug.components import DocumentInfo, Options, Renderer
 from ocrplug.errors import ConfigError
-from ocrplug.io.atomic import write_text_atomic
 from ocrplug.model import Page, PageImage, Point
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
@@ -145,8 +144,8 @@ class PageXmlSession(PerPageFilesSession):
         ET.indent(root, space=" ")
         text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
         path = self.path_for(page)
-        write_text_atomic(path, text)
-        self.written.append(path)
+        with self.page_file(path) as tmp:
+            tmp.write_text(text, encoding="utf-8")
 
 
 class PageXmlRenderer(Renderer):
@@ -157,6 +156,11 @@ class PageXmlRenderer(Renderer):
     def __init__(self, options: PageXmlOptions | None = None) -> None:
         """Keep the validated options."""
         self.options = options or PageXmlOptions()
+
+    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
+        """The PAGE files ``open(info)`` writes (pages 1..page_count)."""
+        session = PageXmlSession(info, self.options)
+        return [session.path_for(Page(index=i, width=1, height=1, source=info.source)) for i in range(info.page_count)]
 
     def open(self, info: DocumentInfo) -> PageXmlSession:
         """Start writing the PAGE files of one document."""

@@ -18,7 +18,6 @@ import functools
 import io
 import math
 import shutil
-import tempfile
 import zlib
 from pathlib import Path
 from typing import Any, Literal
@@ -29,6 +28,7 @@ from pydantic import Field
 import ocrplug
 from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession, require
 from ocrplug.errors import PluginError
+from ocrplug.io.atomic import temporary_dir
 from ocrplug.model import Page, PageImage, Region
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
@@ -177,7 +177,7 @@ class PdfSession(RenderSession):
         self.options = options
         self.path = output_path(info, options.suffix)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.workdir = Path(tempfile.mkdtemp(prefix=f".{info.stem}.pdfpages.", dir=self.path.parent))
+        self.workdir = temporary_dir(self.path.parent, info.stem)
         self.page_files: list[Path] = []
         self.chunk_files: list[Path] = []
         # Character -> 2-byte code shared by every page; written as the font's ToUnicode map at close.
@@ -327,6 +327,10 @@ class PdfRenderer(Renderer):
     def __init__(self, options: PdfOptions | None = None) -> None:
         """Keep the validated options."""
         self.options = options or PdfOptions()
+
+    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
+        """The one PDF ``open(info)`` writes."""
+        return [output_path(info, self.options.suffix)]
 
     def open(self, info: DocumentInfo) -> PdfSession:
         """Start the ``<stem>.pdf`` output of one document."""

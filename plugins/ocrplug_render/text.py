@@ -78,6 +78,10 @@ class TextRenderer(Renderer):
         """Keep the validated options."""
         self.options = options or TextOptions()
 
+    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
+        """The one file ``open(info)`` writes."""
+        return [output_path(info, self.options.suffix)]
+
     def open(self, info: DocumentInfo) -> TextSession:
         """Start the ``<stem>.txt`` output of one document."""
         return TextSession(info, self.options)

@@ -4,6 +4,7 @@ recognizer, and a renderer that writes one line per page."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from pydantic import Field
@@ -15,6 +16,7 @@ from ocrplug.io.atomic import write_text_atomic
 class BoxOptions(Options):
     fail_on_pages: list[int] = Field(default_factory=list, description="0-based page indices that raise.")
     text_threshold: float = Field(0.7, ge=0, le=1, description="Unused threshold (for typo tests).")
+    delay_s: float = Field(0.0, ge=0, description="Seconds to sleep per page (slow runs for kill tests).")
 
 
 class BoxDetector(Detector):
@@ -24,6 +26,8 @@ class BoxDetector(Detector):
         self.options = options
 
     def detect(self, page):
+        if self.options.delay_s:
+            time.sleep(self.options.delay_s)
         if page.index in self.options.fail_on_pages:
             raise RuntimeError(f"injected failure on page {page.index}")
         gray = page.image.mean(axis=2)

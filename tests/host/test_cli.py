@@ -73,7 +73,8 @@ def test_interrupt_aborts_without_partial_outputs(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(fault_plugin.BoxDetector, "detect", detect)
     out = tmp_path / "out"
     assert main(["run", str(tif), "-c", str(_job(tmp_path)), "-o", str(out)]) == 130
-    assert not out.exists() or list(out.iterdir()) == []
+    # Only the hidden resume bookkeeping (.ocrplug/) is left: no output, no temporary file.
+    assert [p.name for p in out.iterdir()] == [".ocrplug"]
 
 
 def test_atomic_write_keeps_old_file_on_error(tmp_path: Path) -> None:

@@ -130,9 +130,25 @@ def test_session_keeps_no_images_and_abort_removes_files(info) -> None:
     img = PageImage(image=_white(640, 480), index=0, source="sample.png")
     session.add_page(doc.pages[0], img)
     assert not any(isinstance(v, (np.ndarray, PageImage)) for v in vars(session).values())
-    assert (info.out_dir / "sample_p0001.png").exists()
+    # Written under a hidden temporary name until the document commits.
+    assert not (info.out_dir / "sample_p0001.png").exists()
+    assert [p.name.startswith(".sample_p0001.") for p in info.out_dir.iterdir()] == [True]
     session.abort()
     assert list(info.out_dir.iterdir()) == []
+
+
+def test_abort_keeps_files_an_earlier_run_completed(info) -> None:
+    doc = sample_document(2)
+    img = PageImage(image=_white(640, 480), index=0, source="sample.png")
+    first = OverlayRenderer().open(info)
+    first.add_page(doc.pages[0], img)
+    assert first.close() == [info.out_dir / "sample_p0001.png"]
+    before = (info.out_dir / "sample_p0001.png").read_bytes()
+    again = OverlayRenderer(OverlayOptions(color="green")).open(info)
+    again.add_page(doc.pages[0], img)
+    again.abort()
+    assert [p.name for p in info.out_dir.iterdir()] == ["sample_p0001.png"]
+    assert (info.out_dir / "sample_p0001.png").read_bytes() == before
 
 
 def test_missing_image_and_bad_colour_are_clear_errors(info) -> None:

@@ -1,0 +1,217 @@
+"""Sources: inputs (files, folders, arrays) -> documents -> page images.
+
+:class:`Sources` picks a rasterizer per file suffix from what the installed rasterizers declare
+(``Rasterizer.extensions``); the host names none of them. The default for a suffix is the first
+rasterizer registered for it; ``input.rasterizer`` overrides it for the suffixes it reads and receives
+``input.options``. When no rasterizer is named, ``input.options`` go to the rasterizers whose options
+model accepts them (e.g. ``password`` to the PDF rasterizer); options no rasterizer accepts are a
+:class:`~ocrplug.errors.ConfigError`.
+
+Page counts are computed once, when a document is opened (:meth:`Sources.open`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+
+from ocrplug.components import PageRange, Rasterizer
+from ocrplug.config import ComponentConfig, PipelineConfig, resolve_component
+from ocrplug.errors import ConfigError, InputError, OcrplugError
+from ocrplug.manager import PluginHost
+from ocrplug.model import PageFailure, PageImage
+
+__all__ = ["ARRAY_LABEL", "InputDocument", "InputFile", "Sources", "to_rgb_array"]
+
+ARRAY_LABEL = "<array>"
+
+
+def to_rgb_array(image: Any) -> np.ndarray:
+    """An H x W x 3 RGB uint8 array from a numpy array (gray, RGB, RGBA; uint8, uint16 or float in
+    [0, 1] / [0, 255]) or a Pillow image (any mode; alpha composited on white).
+
+    Raises :class:`~ocrplug.errors.InputError` for any other shape or type.
+    """
+    if not isinstance(image, np.ndarray):
+        if not type(image).__module__.startswith("PIL"):
+            raise InputError(f"{ARRAY_LABEL}: expected a numpy array or a Pillow image, got {type(image).__name__}")
+        image = _pil_to_array(image)
+    arr = image
+    if arr.ndim == 2:
+        arr = np.repeat(arr[:, :, None], 3, axis=2)
+    if arr.ndim != 3 or arr.shape[2] not in (3, 4):
+        raise InputError(f"{ARRAY_LABEL}: expected an H x W, H x W x 3 (RGB) or H x W x 4 image, got shape {arr.shape}")
+    if arr.shape[2] == 4:
+        arr = arr[:, :, :3]
+    if arr.dtype != np.uint8:
+        top = 65535.0 if arr.dtype == np.uint16 else (1.0 if arr.max() <= 1.0 else 255.0)
+        arr = np.clip(arr.astype(np.float64) / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(arr)
+
+
+def _pil_to_array(img: Any) -> np.ndarray:
+    from PIL import Image
+
+    mode = img.mode
+    if mode.startswith("I;16"):
+        return np.asarray(img, dtype=np.uint16)
+    if mode in ("I", "F"):
+        arr = np.asarray(img, dtype=np.float64)
+        top = 255.0 if arr.max() <= 255 else max(float(arr.max()), 1.0)
+        return np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    if mode in ("P", "PA", "RGBA", "LA", "RGBa", "La"):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return np.asarray(Image.alpha_composite(background, rgba).convert("RGB"))
+    return np.asarray(img if mode == "RGB" else img.convert("RGB"))
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One input found on the command line or in a folder.
+
+    ``label``: the path as the user gave it (or as found in a folder), used in messages and results.
+    ``path``: the resolved file path (symlinks followed), None for an in-memory array.
+    ``name``: the output name wanted, without suffix: the file's stem for a file given directly, its
+    path relative to the given folder for folder inputs (``sub/scan``), ``page`` for arrays.
+    """
+
+    label: str
+    path: Path | None
+    name: str
+    array: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass
+class InputDocument:
+    """An opened input: its rasterizer and selected page count, ready to stream page images."""
+
+    file: InputFile
+    page_count: int
+    _pages: Iterator[PageImage]
+
+    def pages(self) -> Iterator[PageImage]:
+        """The selected page images, one at a time (RGB uint8)."""
+        return self._pages
+
+
+class Sources:
+    """Finds inputs and opens them with the right rasterizer (see the module docstring)."""
+
+    def __init__(self, host: PluginHost, config: PipelineConfig, source: str = "<pipeline>") -> None:
+        """Build every installed rasterizer (cheap: their factories import nothing heavy)."""
+        self.config = config
+        chosen = config.input.rasterizer
+        options = config.input.options
+        by_ext: dict[str, Rasterizer] = {}
+        preferred: dict[str, Rasterizer] = {}
+        accepted_options = not options
+        self._unavailable: list[str] = []
+        for name, spec in host.components("rasterizer").items():
+            if name == chosen:
+                resolved = resolve_component(
+                    host, "rasterizer", ComponentConfig(name=name, options=options), "input.rasterizer", source
+                )
+                built = spec.build(resolved.options)
+                accepted_options = True
+                for ext in built.extensions:
+                    preferred[ext.lower()] = built
+                continue
+            own = None
+            if options and not chosen:
+                try:
+                    own = spec.options.model_validate(options)
+                    accepted_options = True
+                except ValueError:
+                    own = None
+            try:
+                built = spec.build(own)
+            except OcrplugError as exc:  # e.g. a missing extra: the other file types still work
+                self._unavailable.append(f"{name}: {exc}")
+                continue
+            for ext in built.extensions:
+                by_ext.setdefault(ext.lower(), built)
+        if chosen and chosen not in host.components("rasterizer"):
+            host.component("rasterizer", chosen, key_path="input.rasterizer.name", source=source)
+        if not accepted_options:
+            raise ConfigError(
+                f"{source}: input.options {sorted(options)} are accepted by no installed rasterizer; "
+                "name one with input.rasterizer to see its option errors"
+            )
+        by_ext.update(preferred)
+        self._by_ext = by_ext
+        self._pages = PageRange(config.input.pages)
+
+    @property
+    def extensions(self) -> list[str]:
+        """File suffixes the installed rasterizers read, sorted."""
+        return sorted(self._by_ext)
+
+    def rasterizer_for(self, path: Path) -> Rasterizer:
+        """The rasterizer that reads ``path`` (by suffix); InputError for an unsupported type."""
+        ext = path.suffix.lower()
+        if ext not in self._by_ext:
+            missing = f"; not available: {'; '.join(self._unavailable)}" if self._unavailable else ""
+            raise InputError(
+                f"{path}: unsupported file type {ext or '(no suffix)'!r} (supported: {', '.join(self.extensions)}{missing})"
+            )
+        return self._by_ext[ext]
+
+    def discover(
+        self, inputs: Sequence[Any], exclude: Collection[Path] = ()
+    ) -> tuple[list[InputFile], list[PageFailure]]:
+        """Expand ``inputs`` (files, folders, arrays) into input files, and the inputs that do not exist.
+
+        Folders are read one level deep, files sorted by name, keeping only supported suffixes; hidden
+        files and the resolved paths in ``exclude`` (outputs of earlier runs, e.g. overlay images when
+        the output folder is the input folder) are skipped. Each input file appears once.
+        """
+        found: list[InputFile] = []
+        failures: list[PageFailure] = []
+        seen: set[Path] = set()
+        skip = set(exclude)
+        for item in inputs:
+            if not isinstance(item, (str, os.PathLike)):
+                found.append(InputFile(label=ARRAY_LABEL, path=None, name="page", array=item))
+                continue
+            given = Path(item)
+            if given.is_dir():
+                files = [f for f in self._folder(given) if f.resolve() not in skip]
+                if not files:
+                    failures.append(PageFailure(str(item), None, f"{item}: folder holds no supported files"))
+                for f in files:
+                    rel = PurePosixPath(f.relative_to(given).as_posix())
+                    if f.resolve() not in seen:
+                        seen.add(f.resolve())
+                        found.append(InputFile(label=str(f), path=f.resolve(), name=str(rel.with_suffix(""))))
+            elif not given.exists():
+                failures.append(PageFailure(str(item), None, f"{item}: no such file or folder"))
+            elif given.resolve() not in seen:
+                seen.add(given.resolve())
+                found.append(InputFile(label=str(item), path=given.resolve(), name=given.stem))
+        return found, failures
+
+    def _folder(self, folder: Path) -> list[Path]:
+        wanted = set(self._by_ext)
+        return sorted(
+            p for p in folder.iterdir()
+            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in wanted
+        )
+
+    def open(self, item: InputFile) -> InputDocument:
+        """Open one input: choose its rasterizer and count its selected pages (once).
+
+        Raises :class:`~ocrplug.errors.InputError` naming the file when it cannot be read.
+        """
+        if item.path is None:
+            image = PageImage(image=to_rgb_array(item.array), index=0, source=ARRAY_LABEL)
+            return InputDocument(item, 1, iter([image]))
+        path = Path(item.label)
+        rasterizer = self.rasterizer_for(path)
+        count = len(self._pages.indices(rasterizer.page_count(path)))
+        return InputDocument(item, count, rasterizer.iter_pages(path, self._pages, self.config.input.dpi))

@@ -1,0 +1,401 @@
+"""Writing: the output folder of a run, each document's render sessions, and the run report.
+
+This is the public seam for anything that produces finished pages, the in-process run loop or another
+engine (``ocrplug spark run``)::
+
+    with OutputFolder(out_dir, renderers, config, resume=True) as folder:   # checked before any page
+        plan = folder.plan(files)                                # names; refuses inputs as outputs
+        for file in files:
+            if folder.is_done(file):                             # resume: finished earlier
+                folder.skip(file); continue
+            writer = folder.document(file, page_count)
+            for page_image in ...:                               # pages in page order
+                cached = writer.cached(page_image.index)         # journaled by a killed run
+                writer.add(cached or ocr(page_image), page_image)
+            writer.commit()                                      # or writer.abort() / writer.fail(msg)
+    report = folder.report
+
+Guarantees: an unusable output folder raises :class:`~ocrplug.errors.OutputError` (exit 2, naming the
+path) in :meth:`OutputFolder.__enter__`, before any page; an output that would replace an input file
+is refused in :meth:`OutputFolder.plan` (and by :func:`ocrplug.io.atomic.protect` at write time);
+render sessions are opened lazily at a document's first page, so a failed input leaves nothing
+behind; :meth:`DocumentWriter.abort` removes only this run's temporary files, never files an earlier
+run completed; the report counts only files really written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ocrplug.components import DocumentInfo, Renderer, RenderSession
+from ocrplug.config import PipelineConfig
+from ocrplug.errors import OutputError
+from ocrplug.io.atomic import protect, remove_stale_temporaries
+from ocrplug.manifest import Manifest, PageJournal, config_hash, folder_lock, input_signature
+from ocrplug.model import Document, Page, PageFailure, PageImage
+from ocrplug.sources import InputFile
+
+__all__ = ["DocumentWriter", "OutputFolder", "RunReport", "check_output_dir"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunReport:
+    """What a multi-input run produced.
+
+    ``documents``: one :class:`Document` per input processed (with its pages only when the run keeps
+    them); ``outputs``: files really written; ``failures``: failed inputs (``index`` None) and pages;
+    ``skipped``: inputs finished by an earlier run (resume); ``pages_done``: pages processed, failed
+    ones included; ``pages_resumed``: pages taken from an interrupted run's journal instead of OCR.
+    """
+
+    documents: list[Document] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+    failures: list[PageFailure] = field(default_factory=list)
+    pages_done: int = 0
+    seconds: float = 0.0
+    skipped: list[str] = field(default_factory=list)
+    pages_resumed: int = 0
+    documents_written: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when no input, page or renderer failed."""
+        return not self.failures
+
+    @property
+    def pages_ok(self) -> int:
+        """Pages that came through without failure."""
+        failed = sum(1 for f in self.failures if f.index is not None)
+        return self.pages_done - failed
+
+
+def check_output_dir(path: Path) -> Path:
+    """Create ``path`` if needed and prove it is a writable folder; returns it resolved.
+
+    Raises :class:`OutputError` naming the path (a file, not writable, cannot be created).
+    """
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputError(f"{path}: output folder is a file, not a folder") from None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot create the output folder ({exc.strerror or exc})") from None
+    if not path.is_dir():
+        raise OutputError(f"{path}: output folder is not a folder")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".ocrplug-probe.", dir=path)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"{path}: output folder is not writable ({exc.strerror or exc})") from None
+    return path.resolve()
+
+
+@dataclass(frozen=True)
+class _NamedRenderer:
+    label: str
+    renderer: Renderer
+
+
+class OutputFolder:
+    """A run's output folder: checked and locked on entry, resume manifest, one writer per document.
+
+    ``renderers``: ``(label, renderer)`` pairs, labels like ``"text#0"`` used in messages.
+    ``config``: the validated pipeline config (its hash decides whether earlier work can be reused).
+    ``resume``: skip documents an earlier run finished and reuse journaled pages (``ocrplug run`` does
+    by default; ``--no-resume`` turns it off). ``keep_pages``: keep each document's
+    pages in :attr:`report` (the Python API default); False keeps memory flat on long runs.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        renderers: Sequence[tuple[str, Renderer]],
+        config: PipelineConfig,
+        resume: bool = False,
+        keep_pages: bool = True,
+    ) -> None:
+        """Remember the settings; nothing touches the disk before ``__enter__``."""
+        self.path = Path(path)
+        self.renderers = [_NamedRenderer(label, r) for label, r in renderers]
+        self.config_hash = config_hash(config)
+        self.resume = resume
+        self.keep_pages = keep_pages
+        self.report = RunReport()
+        self.manifest: Manifest | None = None
+        self._names: dict[str, str] = {}
+        self._stack = contextlib.ExitStack()
+        self._started = time.perf_counter()
+
+    def __enter__(self) -> OutputFolder:
+        """Check, lock and clean the folder; load the manifest. Raises OutputError.
+
+        Without renderers nothing is written: the folder is not touched and nothing is resumed.
+        """
+        if not self.renderers:
+            self.resume = False
+            self.manifest = Manifest(self.path, persist=False)
+            return self
+        self.path = check_output_dir(self.path)
+        try:
+            locked = self._stack.enter_context(folder_lock(self.path))
+        except OSError as exc:
+            raise OutputError(f"{self.path}: cannot lock the output folder ({exc.strerror or exc})") from None
+        if not locked:
+            self._stack.close()
+            raise OutputError(f"{self.path}: another ocrplug run is writing into this output folder")
+        stale = remove_stale_temporaries(self.path)
+        if stale:
+            log.info("removed %d temporary file(s) left by an interrupted run in %s", len(stale), self.path)
+        self.manifest = Manifest(self.path)
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        """Fold the manifest log into the manifest, release the lock and input protection."""
+        self.report.seconds = time.perf_counter() - self._started
+        try:
+            if self.manifest is not None:
+                self.manifest.save()
+        finally:
+            self._stack.close()
+
+    # -- planning -----------------------------------------------------------------------------------
+
+    def plan(self, files: Sequence[InputFile], page_counts: dict[str, int] | None = None) -> dict[str, str]:
+        """Give each input its output name (stable and distinct, see docs/cli.md) and check that no
+        planned output is an input file; returns ``{label: name}``.
+
+        Raises :class:`OutputError` naming both paths when an output would replace an input. From here
+        on, writing onto any input through :mod:`ocrplug.io.atomic` is refused too.
+        """
+        assert self.manifest is not None, "use OutputFolder as a context manager"
+        inputs = {os.path.normcase(str(f.path)): f for f in files if f.path is not None}
+        taken: set[str] = set()
+        for f in files:
+            name = self.manifest.claim_name(_key(f), f.name, taken)
+            taken.add(name)
+            self._names[f.label] = name
+            count = (page_counts or {}).get(f.label, 1)
+            info = DocumentInfo(source=f.label, page_count=count, out_dir=self.path, stem=name)
+            for nr in self.renderers:
+                planned = getattr(nr.renderer, "planned_outputs", None)
+                for out in (planned(info) if planned else None) or ():
+                    hit = inputs.get(os.path.normcase(os.path.realpath(out)))
+                    if hit is not None:
+                        raise OutputError(
+                            f"{out}: renderer {nr.label!r} would overwrite the input file {hit.label}; "
+                            "choose another output folder (-o)"
+                        )
+        self._stack.enter_context(protect(f.path for f in files if f.path is not None))
+        return dict(self._names)
+
+    def earlier_outputs(self) -> set[Path]:
+        """Resolved paths of the files earlier runs wrote here (never taken as inputs from a folder)."""
+        if self.manifest is None:
+            return set()
+        return {
+            (self.path / rel).resolve()
+            for entry in self.manifest.documents.values()
+            for rel in entry.get("outputs", [])
+        }
+
+    def name_of(self, file: InputFile) -> str:
+        """The output name :meth:`plan` gave ``file``."""
+        return self._names[file.label]
+
+    def is_done(self, file: InputFile) -> bool:
+        """Whether an earlier run finished ``file`` with the same config (resume)."""
+        key = _key(file)
+        if not self.resume or key is None or self.manifest is None:
+            return False
+        try:
+            signature = input_signature(Path(key))
+        except OSError:
+            return False
+        return self.manifest.is_done(key, signature, self.config_hash)
+
+    def skip(self, file: InputFile) -> None:
+        """Record that ``file`` was skipped because it is already done."""
+        self.report.skipped.append(file.label)
+
+    def fail_input(self, label: str, error: str) -> None:
+        """Record an input that could not be read at all (nothing is written for it)."""
+        self.report.failures.append(PageFailure(label, None, error))
+        key = os.path.normcase(os.path.realpath(label)) if label and os.path.exists(label) else None
+        if key is not None and self.manifest is not None:
+            self.manifest.update(key, status="failed", error=error, config=self.config_hash)
+
+    # -- documents ----------------------------------------------------------------------------------
+
+    def document(self, file: InputFile, page_count: int) -> DocumentWriter:
+        """Start the outputs of ``file`` (``page_count`` selected pages); sessions open at its first page."""
+        assert self.manifest is not None, "use OutputFolder as a context manager"
+        if file.label not in self._names:
+            self.plan([file])
+        name = self._names[file.label]
+        key = _key(file)
+        journal = None
+        if key is not None and self.manifest.persist:
+            signature = input_signature(Path(key))
+            header = {"input": key, "config": self.config_hash, **signature}
+            journal = PageJournal(self.manifest.journal_path(name), header, resume=self.resume)
+            self.manifest.update(
+                key, name=name, status="running", config=self.config_hash, page_count=page_count, **signature
+            )
+        info = DocumentInfo(source=file.label, page_count=page_count, out_dir=self.path, stem=name)
+        return DocumentWriter(self, info, key, journal)
+
+
+def _key(file: InputFile) -> str | None:
+    return None if file.path is None else os.path.normcase(str(file.path))
+
+
+class DocumentWriter:
+    """Feeds one document's pages, in page order, to every renderer, then commits or aborts.
+
+    Get one from :meth:`OutputFolder.document`. Pages and page failures go in through :meth:`add`;
+    :meth:`commit` finishes the outputs atomically and records the document in the manifest;
+    :meth:`abort` drops this document's temporary files (earlier outputs stay untouched).
+    """
+
+    def __init__(self, folder: OutputFolder, info: DocumentInfo, key: str | None, journal: PageJournal | None) -> None:
+        """Used by :meth:`OutputFolder.document`."""
+        self.folder = folder
+        self.info = info
+        self.key = key
+        self.journal = journal
+        self.pages: list[Page] = []
+        self.failures: list[PageFailure] = []
+        self.pages_ok = 0
+        self._pending_failures: list[PageFailure] = []
+        self._sessions: list[tuple[str, RenderSession]] | None = None
+        self._needs_image = {nr.label: bool(getattr(nr.renderer, "needs_image", False)) for nr in folder.renderers}
+        self._closed = False
+
+    @property
+    def needs_images(self) -> bool:
+        """Whether any renderer wants page images (else callers may drop them early)."""
+        return any(self._needs_image.values())
+
+    def cached(self, index: int) -> Page | None:
+        """The page ``index`` as a killed earlier run finished it (from the journal), or None."""
+        return None if self.journal is None else self.journal.get(index)
+
+    def _open(self) -> list[tuple[str, RenderSession]]:
+        if self._sessions is None:
+            self._sessions = []
+            for nr in self.folder.renderers:
+                try:
+                    self._sessions.append((nr.label, nr.renderer.open(self.info)))
+                except Exception as exc:
+                    self.failures.append(PageFailure(self.info.source, None, f"renderer {nr.label!r} failed to start: {exc}"))
+            for failure in self._pending_failures:
+                self._tell(failure)
+            self._pending_failures.clear()
+        return self._sessions
+
+    def add(self, result: Page | PageFailure, image: PageImage | None = None, *, from_journal: bool = False) -> None:
+        """Add the next page (or its failure), in page order; ``image`` goes to renderers that need it.
+
+        ``from_journal``: the page came from :meth:`cached` (it is not journaled again).
+        """
+        report = self.folder.report
+        report.pages_done += 1
+        if isinstance(result, PageFailure):
+            self.failures.append(result)
+            if self._sessions is None:
+                self._pending_failures.append(result)
+            else:
+                self._tell(result)
+            return
+        if from_journal:
+            report.pages_resumed += 1
+        elif self.journal is not None:
+            self.journal.append(result)
+        self.pages_ok += 1
+        if self.folder.keep_pages:
+            self.pages.append(result)
+        for label, session in list(self._open()):
+            try:
+                session.add_page(result, image if self._needs_image[label] else None)
+            except Exception as exc:
+                log.debug("renderer failed: %s", traceback.format_exc())
+                self.failures.append(PageFailure(result.source, result.index, f"renderer {label!r} failed: {exc}"))
+                _safe(session.abort)
+                self._sessions.remove((label, session))  # type: ignore[union-attr]
+
+    def _tell(self, failure: PageFailure) -> None:
+        for _, session in self._sessions or ():
+            try:
+                session.add_failure(failure)
+            except Exception:  # a renderer's bookkeeping must not hide the page's own error
+                log.debug("renderer add_failure failed: %s", traceback.format_exc())
+
+    def fail(self, error: str, index: int | None = None) -> None:
+        """Record that reading the document stopped (``index``: the page that could not be read)."""
+        self.add(PageFailure(self.info.source, index, error))
+        self.folder.report.pages_done -= 1  # not a processed page
+
+    def commit(self) -> list[Path]:
+        """Finish every renderer's outputs (atomically), record the document; returns the files written."""
+        if self._closed:
+            return []
+        self._closed = True
+        report = self.folder.report
+        written: list[Path] = []
+        for label, session in self._sessions or ():
+            try:
+                written.extend(Path(p) for p in session.close())
+            except Exception as exc:
+                log.debug("renderer close failed: %s", traceback.format_exc())
+                self.failures.append(PageFailure(self.info.source, None, f"renderer {label!r} failed: {exc}"))
+                _safe(session.abort)
+        report.outputs.extend(written)
+        if written:
+            report.documents_written += 1
+        report.failures.extend(self.failures)
+        report.documents.append(Document(source=self.info.source, pages=tuple(self.pages), failures=tuple(self.failures)))
+        done = not self.failures and (self.pages_ok > 0 or not self.folder.renderers)
+        if self.journal is not None:
+            self.journal.close(remove=done)
+        if self.key is not None and self.folder.manifest is not None:
+            rels = []
+            for p in written:
+                with contextlib.suppress(ValueError):
+                    rels.append(str(p.resolve().relative_to(self.folder.path)))
+            self.folder.manifest.update(
+                self.key,
+                status="done" if done else "failed",
+                pages_done=self.pages_ok,
+                failed_pages=[f.index for f in self.failures if f.index is not None],
+                outputs=rels,
+            )
+        return written
+
+    def abort(self) -> None:
+        """Drop this document's temporary outputs (interrupt); its journal stays for the next run."""
+        if self._closed:
+            return
+        self._closed = True
+        for _, session in self._sessions or ():
+            _safe(session.abort)
+        if self.journal is not None:
+            self.journal.close()
+
+
+def _safe(fn: Any) -> None:
+    try:
+        fn()
+    except Exception:  # aborting is best effort; the original error matters more
+        log.debug("renderer abort failed: %s", traceback.format_exc())
