@@ -270,11 +270,11 @@ def _add_spark_command(sub: Any) -> None:
         "run", help="OCR files with Spark", description="OCR files with Spark: renderer files per document, "
         "page results as Parquet (OUT/pages.parquet), resumable."
     )
-    run.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, or paths Spark reads (hdfs://, s3a://)")
+    run.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders every executor can read")
     _add_config_args(run)
-    run.add_argument("-o", "--output", type=Path, help="output folder every executor can write (default: output.dir)")
+    run.add_argument("-o", "--output", type=Path, help="output folder, written by the driver (default: output.dir)")
     run.add_argument("--master", help="Spark master, e.g. local[2] (default: spark-submit's, else local[*])")
-    run.add_argument("--partitions", type=int, help="Spark tasks to spread documents over")
+    run.add_argument("--partitions", type=int, help="Spark tasks per wave of documents (default: one per document)")
     run.add_argument("--no-resume", action="store_true", help="redo documents an earlier run finished")
 
 
@@ -282,18 +282,18 @@ def _cmd_spark(args: argparse.Namespace) -> int:
     from ocrplug.spark.job import run_spark_job
 
     data, source = _load_config(args)
-    report = run_spark_job(
+    job = run_spark_job(
         args.inputs, data, args.output, source=source, master=args.master,
         resume=not args.no_resume, partitions=args.partitions,
     )
+    report = job.run
     for path in report.outputs:
         print(path)
     if report.skipped:
         print(f"{len(report.skipped)} document(s) skipped, already done (--no-resume redoes them)", file=sys.stderr)
-    done = sum(1 for d in report.documents if d["status"] == "done")
     print(
-        f"{report.pages_done} page(s) in {len(report.documents)} document(s) ({done} complete) in "
-        f"{report.seconds:.1f} s after {report.startup_seconds:.1f} s Spark start-up",
+        f"{report.pages_done} page(s) in {len(report.documents)} document(s) in {report.seconds:.1f} s "
+        f"(Spark start-up {job.startup_seconds:.1f} s, writing {job.write_seconds:.1f} s)",
         file=sys.stderr,
     )
     if report.failures:

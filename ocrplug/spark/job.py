@@ -1,204 +1,201 @@
-"""``ocrplug spark run``: a whole job on Spark, writing per-document files and a Parquet dataset, resumably.
+"""``ocrplug spark run``: OCR on Spark, outputs written through the host's writing layer, resumably.
 
-The driver validates the config, lists the inputs (local files and folders, or any path Spark reads:
-``hdfs://``, ``s3a://``), skips documents an earlier run finished, and sends the rest to the executors as
-``binaryFile`` rows. Each task OCRs whole documents (:func:`ocrplug.spark.worker.write_document`): it
-feeds the configured renderers the pages in page order, writes the document's page rows to
-``OUT/pages.parquet/<stem>.parquet`` and then a marker ``OUT/.ocrplug-spark/<stem>.json``. So ``OUT``
-must be a folder every executor can write (local mode, NFS, a mounted bucket).
+Executors do the page work (:func:`ocrplug.spark.ocr_dataframe` on ``binaryFile`` rows: rasterize,
+detect, recognize); the driver writes, through :class:`ocrplug.writing.OutputFolder` exactly as
+``ocrplug run`` does: the output folder is checked and locked before Spark starts, output names are
+planned once (stable and distinct across runs, never an input file), each document's pages go to its
+:class:`~ocrplug.writing.DocumentWriter` in page order and are committed atomically, and the resume
+manifest (``OUT/.ocrplug/``) records every document as it is committed, so ``ocrplug run`` and
+``ocrplug spark run`` resume each other's work. The page results are also written as a Parquet dataset,
+one file per document: ``OUT/pages.parquet/<name>.parquet``.
 
-Resume: a document is skipped when its marker says ``done`` for the same config (hash of everything but
-``output`` and ``jobs``) and the same input length and modification time; failed documents are retried.
-Markers are written by executors as documents finish, so a killed job loses only documents in flight.
+Documents go to Spark in waves (two in flight, so one wave's last tasks overlap the next wave's first):
+a killed job loses at most the waves in flight. Renderers that need page images (overlay, pdf) get them
+by rasterizing the document again on the driver; the others need only the page results.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import os
 import time
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
-from ocrplug.errors import ConfigError, InputError
-from ocrplug.model import PageFailure
-from ocrplug.pipeline import Pipeline, find_inputs
-from ocrplug.spark import worker
-from ocrplug.spark.rows import STATUS_SCHEMA
+from ocrplug.errors import InputError
+from ocrplug.model import PageFailure, PageImage
+from ocrplug.pipeline import Pipeline
+from ocrplug.sources import InputFile
+from ocrplug.spark.rows import PAGE_SCHEMA, page_from_row
+from ocrplug.spark.worker import local_path
+from ocrplug.writing import OutputFolder, RunReport
 
-__all__ = ["DATASET_DIR", "MARKER_DIR", "SparkJobReport", "run_spark_job"]
+__all__ = ["DATASET_DIR", "SparkJobReport", "run_spark_job"]
 
 DATASET_DIR = "pages.parquet"
 """Folder of the page-results Parquet dataset under the output folder (one file per document)."""
 
-MARKER_DIR = ".ocrplug-spark"
-"""Folder of the per-document resume markers under the output folder."""
-
 
 @dataclass
 class SparkJobReport:
-    """What ``ocrplug spark run`` did: documents written, skipped (already done) and failures."""
+    """The writing layer's :class:`~ocrplug.writing.RunReport`, plus Spark's share of the time.
 
-    documents: list[dict[str, Any]] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    failures: list[PageFailure] = field(default_factory=list)
-    outputs: list[Path] = field(default_factory=list)
-    pages_done: int = 0
+    ``startup_seconds``: starting the Spark session (0 when one was given); ``spark_seconds``: the
+    page work on Spark as the driver waited for it; ``write_seconds``: the driver's writing.
+    """
+
+    run: RunReport = field(default_factory=RunReport)
     startup_seconds: float = 0.0
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        """True when no input, page or renderer failed."""
-        return not self.failures
+    spark_seconds: float = 0.0
+    write_seconds: float = 0.0
 
 
-def _is_uri(text: str) -> bool:
-    scheme = urlparse(text).scheme
-    return len(scheme) > 1 and scheme != "file"
+def _waves(files: Sequence[InputFile], size: int) -> Iterator[list[InputFile]]:
+    for start in range(0, len(files), size):
+        yield list(files[start : start + size])
 
 
-def _expand(inputs: Sequence[str | os.PathLike[str]], extensions: Sequence[str], report: SparkJobReport) -> list[str]:
-    """Local files and folders (not recursive, supported suffixes) as absolute paths; URIs as given."""
-    paths: list[str] = []
-    for item in inputs:
-        text = os.fspath(item)
-        if _is_uri(text):
-            paths.append(text)
-            continue
-        path = Path(text.removeprefix("file:")).absolute()
-        if path.is_dir():
-            found = find_inputs(path, extensions)
-            if not found:
-                report.failures.append(PageFailure(text, None, f"{text}: folder holds no supported files"))
-            paths.extend(str(p) for p in found)
-        elif path.exists():
-            paths.append(str(path))
-        else:
-            report.failures.append(PageFailure(text, None, f"{text}: no such file or folder"))
-    return paths
+def _write_document(
+    folder: OutputFolder, pipeline: Pipeline, file: InputFile, rows: list[dict[str, Any]], dataset: Path
+) -> None:
+    """Feed one document's page rows (any order) to its writer in page order, then commit."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
+    from ocrplug.io.atomic import atomic_path
 
-def _check_out_dir(out_dir: Path) -> None:
+    label = file.label
+    rows = sorted(rows, key=lambda r: -1 if r["page_index"] is None else r["page_index"])
+    for row in rows:
+        row["path"] = label
+        if row["error"]:
+            row["error"] = row["error"].replace(row.get("_spark_path", ""), label)
+        row.pop("_spark_path", None)
+    name = folder.name_of(file)
+    with atomic_path(dataset / f"{name.replace('/', '--')}.parquet") as tmp:
+        pq.write_table(pa.Table.from_pylist(rows, schema=PAGE_SCHEMA), tmp)
+    if not rows:
+        folder.fail_input(label, f"{label}: Spark returned no result for this file")
+        return
+    if rows[0]["page_index"] is None:  # the file could not be opened at all
+        folder.fail_input(label, rows[0]["error"])
+        return
+    writer = folder.document(file, int(rows[0]["page_count"] or len(rows)))
+    images: Iterator[PageImage] | None = None
+    if writer.needs_images:
+        images = pipeline.sources.open(file).pages()
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        probe = out_dir / f".ocrplug-spark-probe-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise ConfigError(f"{out_dir}: output folder is not usable: {exc.strerror or exc}") from exc
-
-
-def _load_markers(marker_dir: Path) -> dict[str, dict[str, Any]]:
-    markers: dict[str, dict[str, Any]] = {}
-    for path in sorted(marker_dir.glob("*.json")) if marker_dir.is_dir() else ():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            markers[str(data["source"])] = data
-        except (OSError, ValueError, KeyError):
-            continue  # a marker we cannot read only costs a redo of that document
-    return markers
-
-
-def _stem_of(path: str) -> str:
-    parsed = urlparse(path)
-    return PurePosixPath(unquote(parsed.path) if parsed.scheme else path).stem or "document"
-
-
-def _assign_stems(paths: Sequence[str], markers: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    """Output stems: the one an earlier run used for the same input, else the file's stem made unique."""
-    stems = {p: str(markers[p]["stem"]) for p in paths if p in markers and markers[p].get("stem")}
-    used = {str(m.get("stem")) for m in markers.values()}
-    for path in paths:
-        if path in stems:
-            continue
-        base = _stem_of(path)
-        stem, n = base, 2
-        while stem in used:
-            stem, n = f"{base}-{n}", n + 1
-        used.add(stem)
-        stems[path] = stem
-    return stems
+        for row in rows:
+            index = int(row["page_index"])
+            image = None
+            if images is not None and row["width"] is not None:
+                image = next((im for im in images if im.index >= index), None)
+                image = image if image is not None and image.index == index else None
+            if row["error"] is None:
+                writer.add(page_from_row(row).with_(source=label), image)
+            elif row["width"] is not None:  # this page failed; the document goes on
+                writer.add(PageFailure(label, index, row["error"]), image)
+            else:  # reading the document stopped at this page
+                writer.fail(row["error"], index)
+    except BaseException:
+        writer.abort()
+        raise
+    writer.commit()
 
 
 def run_spark_job(
-    inputs: Sequence[str | os.PathLike[str]],
+    inputs: Sequence[Any],
     config: Mapping[str, Any],
-    out_dir: str | os.PathLike[str] | None = None,
+    out_dir: str | Path | None = None,
     *,
     source: str = "<config>",
     master: str | None = None,
     resume: bool = True,
     partitions: int | None = None,
+    wave: int | None = None,
     spark: Any = None,
 ) -> SparkJobReport:
-    """Run ``config`` on ``inputs`` with Spark; see the module docstring for what is written where.
+    """Run ``config`` on ``inputs`` (files and folders every executor can read) with Spark.
 
-    ``out_dir`` defaults to ``output.dir`` of the config, then ``./ocrplug-out``. ``master`` is used
-    when this call starts the Spark session (``spark`` None). ``resume=False`` redoes every document.
-    ``partitions``: tasks to spread documents over (default: one per document, at most 4 per core).
-    Raises ConfigError for a bad config or an unusable output folder (before Spark starts),
-    InputError when no input could be listed; page and file failures are in the report.
+    ``out_dir`` defaults to ``output.dir``, then ``./ocrplug-out``; only the driver writes there.
+    ``master`` is used when this call starts the session (``spark`` None). ``resume`` skips documents
+    an earlier run (``ocrplug run`` or this) finished with the same config. ``wave``: documents per
+    Spark job (default 8 per core); ``partitions``: tasks per wave (default one per document).
+    Raises ConfigError/OutputError before Spark starts for a bad config or output folder, and
+    InputError when no input exists; page and file failures are in the report.
     """
     pipeline = Pipeline.from_dict(config, source=source)
-    cfg = pipeline.to_dict()
-    target = Path(out_dir or pipeline.config.output.dir or "ocrplug-out").absolute()
-    _check_out_dir(target)
+    page_config = pipeline.to_dict() | {"renderers": []}
+    target = Path(out_dir or pipeline.config.output.dir or "ocrplug-out")
     report = SparkJobReport()
-    lister = Pipeline.from_dict(worker.stage_config(cfg), source=source)
-    paths = _expand(inputs, lister.supported_extensions, report)
-    if not paths:
-        raise InputError("no input files to process" + "".join(f"; {f.error}" for f in report.failures))
+    folder = OutputFolder(target, pipeline.named_renderers(), pipeline.config, resume=resume, keep_pages=False)
+    with folder:
+        report.run = folder.report
+        files, missing = pipeline.sources.discover(list(inputs), exclude=folder.earlier_outputs())
+        for failure in missing:
+            folder.fail_input(failure.source, failure.error)
+        if not files and missing:
+            raise InputError("; ".join(f.error for f in missing))
+        todo = []
+        for file in files:
+            if folder.is_done(file):
+                folder.skip(file)
+            else:
+                todo.append(file)
+        folder.plan(files)
+        if not todo:
+            return report
 
-    started = time.perf_counter()
-    if spark is None:
-        from ocrplug.spark.frames import spark_session
+        started = time.perf_counter()
+        if spark is None:
+            from ocrplug.spark.frames import spark_session
 
-        spark = spark_session(master, app_name="ocrplug spark run")
-    report.startup_seconds = time.perf_counter() - started
-    started = time.perf_counter()
+            spark = spark_session(master, app_name="ocrplug spark run")
+        report.startup_seconds = time.perf_counter() - started
 
-    from pyspark.sql import functions as F
-    from pyspark.sql.pandas.types import from_arrow_schema
+        from pyspark.sql import functions as F
 
-    files = spark.read.format("binaryFile").load(paths)
-    listing = files.select("path", "length", "modificationTime").collect()
-    digest = worker.config_hash(cfg)
-    marker_dir = target / MARKER_DIR
-    known = _load_markers(marker_dir)
-    markers = known if resume else {}
-    todo: list[str] = []
-    for row in listing:
-        marker = markers.get(row.path)
-        if (
-            marker is not None
-            and marker.get("status") == "done"
-            and marker.get("config_hash") == digest
-            and marker.get("length") == row.length
-            and marker.get("modified_ms") == worker.epoch_ms(row.modificationTime)
-        ):
-            report.skipped.append(row.path)
-        else:
-            todo.append(row.path)
-    stems = _assign_stems([r.path for r in listing], known)
-    if todo:
+        from ocrplug.spark.frames import ocr_dataframe
+
+        by_path = {str(f.path): f for f in todo}
+        files_df = spark.read.format("binaryFile").load(list(by_path))
         parallelism = spark.sparkContext.defaultParallelism
-        count = partitions or max(1, min(len(todo), 4 * parallelism))
-        body = functools.partial(
-            worker.document_batches, config=cfg, out_dir=str(target), dataset_dir=str(target / DATASET_DIR),
-            marker_dir=str(marker_dir), stems={p: stems[p] for p in todo}, digest=digest,
-        )
-        wanted = files.where(F.col("path").isin(todo)).repartition(count)
-        for status in wanted.mapInArrow(body, from_arrow_schema(STATUS_SCHEMA)).collect():
-            doc = status.asDict()
-            report.documents.append(doc)
-            report.pages_done += int(doc["pages"]) + int(doc["failed_pages"])
-            report.outputs.extend(Path(p) for p in doc["outputs"])
-            report.failures.extend(PageFailure(doc["path"], None, e) for e in doc["errors"])
-    report.documents.sort(key=lambda d: d["path"])
-    report.seconds = time.perf_counter() - started
+        size = wave or 8 * parallelism
+
+        def run_wave(chunk: list[InputFile]) -> list[dict[str, Any]]:
+            wanted = files_df.where(F.col("path").isin([f"file:{f.path}" for f in chunk] + [str(f.path) for f in chunk]))
+            pages = ocr_dataframe(wanted, page_config, partitions=partitions or len(chunk))
+            return [r.asDict(recursive=True) for r in pages.collect()]
+
+        dataset = folder.path / DATASET_DIR
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="ocrplug-spark") as pool:
+            waves = _waves(todo, size)
+            pending: deque[tuple[list[InputFile], Future[list[dict[str, Any]]]]] = deque()
+            for chunk in (next(waves, None), next(waves, None)):
+                if chunk:
+                    pending.append((chunk, pool.submit(run_wave, chunk)))
+            try:
+                while pending:
+                    chunk, future = pending.popleft()
+                    waited = time.perf_counter()
+                    rows = future.result()
+                    report.spark_seconds += time.perf_counter() - waited
+                    following = next(waves, None)
+                    if following:
+                        pending.append((following, pool.submit(run_wave, following)))
+                    written = time.perf_counter()
+                    grouped: dict[str, list[dict[str, Any]]] = {str(f.path): [] for f in chunk}
+                    for row in rows:
+                        key = local_path(row["path"])
+                        row["_spark_path"] = row["path"]
+                        if key in grouped:
+                            grouped[key].append(row)
+                    for file in chunk:
+                        _write_document(folder, pipeline, file, grouped[str(file.path)], dataset)
+                    report.write_seconds += time.perf_counter() - written
+            except BaseException:
+                spark.sparkContext.cancelAllJobs()
+                raise
     return report

@@ -40,7 +40,6 @@ __all__ = [
     "PAGE_SCHEMA",
     "REGIONS_TYPE",
     "REGION_TYPE",
-    "STATUS_SCHEMA",
     "error_row",
     "image_from_struct",
     "image_struct",
@@ -109,20 +108,6 @@ the page text in reading order (lines joined by newlines), ``orientation`` the p
 the pipeline reported (null when it reports none), ``error`` null for a good page, ``seconds`` the time
 spent on the page (detector + recognizer, not rasterizing).
 """
-
-STATUS_SCHEMA = pa.schema(
-    [
-        ("path", pa.string()),
-        ("stem", pa.string()),
-        ("status", pa.string()),
-        ("pages", pa.int32()),
-        ("failed_pages", pa.int32()),
-        ("outputs", pa.list_(pa.string())),
-        ("errors", pa.list_(pa.string())),
-        ("seconds", pa.float64()),
-    ]
-)
-"""One row per document of ``ocrplug spark run``: ``status`` is ``done`` or ``failed``."""
 
 
 def regions_to_rows(regions: Sequence[Region]) -> list[dict[str, Any]]:

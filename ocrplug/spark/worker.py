@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import os
 import sys
 import tempfile
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -28,15 +26,14 @@ from urllib.parse import unquote, urlparse
 import numpy as np
 import pyarrow as pa
 
-from ocrplug.components import DocumentInfo, PageRange, Renderer, RenderSession
+from ocrplug.components import DocumentInfo, PageRange, Renderer
 from ocrplug.errors import OcrplugError
-from ocrplug.model import Page, PageFailure, PageImage
+from ocrplug.model import Page, PageImage
 from ocrplug.pipeline import Pipeline
 from ocrplug.spark.rows import (
     IMAGE_TYPE,
     PAGE_SCHEMA,
     REGIONS_TYPE,
-    STATUS_SCHEMA,
     error_row,
     image_from_struct,
     image_struct,
@@ -47,11 +44,8 @@ from ocrplug.spark.rows import (
 from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
 
 __all__ = [
-    "config_hash",
     "detect_batches",
-    "document_batches",
     "draw_batches",
-    "epoch_ms",
     "iter_file",
     "local_path",
     "ocr_batches",
@@ -59,18 +53,11 @@ __all__ = [
     "recognize_batches",
     "stage_config",
     "worker_pipeline",
-    "write_document",
 ]
 
 Row = dict[str, Any]
 
 _PIPELINES: dict[str, Pipeline] = {}
-
-
-def config_hash(config: Mapping[str, Any]) -> str:
-    """sha256 (hex) of a config's page-affecting parts: everything but ``output`` and ``jobs``."""
-    data = {k: v for k, v in config.items() if k not in ("output", "jobs")}
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def stage_config(config: Mapping[str, Any], *keep: str) -> dict[str, Any]:
@@ -118,14 +105,6 @@ def _file_name(path: str) -> str:
     """The last component of a path or URI (``file:/a/b.pdf`` -> ``b.pdf``)."""
     parsed = urlparse(path)
     return PurePosixPath(unquote(parsed.path) if parsed.scheme else path).name
-
-
-def epoch_ms(value: Any) -> int | None:
-    """A ``binaryFile`` modification time as milliseconds since the epoch (driver and workers agree).
-
-    Workers see Arrow timestamps (aware, UTC) and the driver naive local datetimes; both convert.
-    """
-    return None if value is None else round(value.timestamp() * 1000)
 
 
 def local_path(path: str) -> str:
@@ -398,130 +377,3 @@ def _draw(renderer: Renderer, page: Page, image: PageImage, origin: str) -> Row:
         with Image.open(written[0]) as drawn:
             array = np.asarray(drawn.convert("RGB"))
     return image_struct(PageImage(image=array, index=page.index, source=origin), origin=origin)
-
-
-# -- the document job of `ocrplug spark run` ----------------------------------------------------
-
-
-def _open_sessions(
-    pipeline: Pipeline, info: DocumentInfo, failures: list[PageFailure]
-) -> list[tuple[str, RenderSession, bool]]:
-    sessions: list[tuple[str, RenderSession, bool]] = []
-    for i, renderer in enumerate(pipeline.renderers):
-        name = f"{pipeline.config.renderers[i].name}#{i}"
-        try:
-            sessions.append((name, renderer.open(info), bool(getattr(renderer, "needs_image", False))))
-        except Exception as exc:
-            failures.append(PageFailure(info.source, None, f"renderer {name!r} failed to start: {exc}"))
-    return sessions
-
-
-def _abort(session: RenderSession) -> None:
-    try:
-        session.abort()
-    except Exception:  # aborting is best effort; the original error matters more
-        traceback.print_exc(file=sys.stderr)
-
-
-def write_document(
-    pipeline: Pipeline,
-    path: str,
-    content: bytes | None,
-    out_dir: Path,
-    stem: str,
-    dataset_dir: Path,
-    marker: Mapping[str, Any],
-    marker_path: Path,
-) -> Row:
-    """OCR one file and write everything it produces; returns its ``STATUS_SCHEMA`` row.
-
-    Pages go to the configured renderers in page order (their sessions commit atomically on close, or
-    abort on a renderer failure), the page rows to ``dataset_dir/<stem>.parquet`` (atomically), and a
-    done/failed marker (``marker`` plus status) to ``marker_path``, last, so a marker always describes
-    files that exist. A failed page or file is recorded, never raised.
-    """
-    import pyarrow.parquet as pq
-
-    from ocrplug.io.atomic import atomic_path, write_text_atomic
-
-    started = time.perf_counter()
-    rows: list[Row] = []
-    failures: list[PageFailure] = []
-    sessions: list[tuple[str, RenderSession, bool]] | None = None
-    outputs: list[str] = []
-    pages = 0
-    path = local_path(path)  # outputs name local inputs as `ocrplug run` does, not as file: URIs
-    try:
-        for row, page, image in iter_file(pipeline, path, content):
-            rows.append(row)
-            if sessions is None and row["page_count"] is not None:
-                info = DocumentInfo(source=path, page_count=int(row["page_count"]), out_dir=out_dir, stem=stem)
-                sessions = _open_sessions(pipeline, info, failures)
-            if page is not None:
-                pages += 1
-                for entry in list(sessions or ()):
-                    name, session, needs_image = entry
-                    try:
-                        session.add_page(page.with_(source=path), image if needs_image else None)
-                    except Exception as exc:
-                        failures.append(PageFailure(path, page.index, f"renderer {name!r} failed: {exc}"))
-                        _abort(session)
-                        sessions.remove(entry)  # type: ignore[union-attr]
-            else:
-                failure = PageFailure(path, row["page_index"], row["error"])
-                failures.append(failure)
-                for _, session, _ in sessions or ():
-                    with contextlib.suppress(Exception):
-                        session.add_failure(failure)
-        for name, session, _ in sessions or ():
-            try:
-                outputs.extend(str(p) for p in session.close())
-            except Exception as exc:
-                failures.append(PageFailure(path, None, f"renderer {name!r} failed: {exc}"))
-        sessions = None
-    except BaseException:
-        for _, session, _ in sessions or ():
-            _abort(session)
-        raise
-    table = pa.Table.from_pylist(rows, schema=PAGE_SCHEMA)
-    with atomic_path(dataset_dir / f"{stem}.parquet") as tmp:
-        pq.write_table(table, tmp)
-    status = {
-        "path": path,
-        "stem": stem,
-        "status": "failed" if failures else "done",
-        "pages": pages,
-        "failed_pages": sum(1 for f in failures if f.index is not None),
-        "outputs": outputs,
-        "errors": [f.error if f.index is None else f"page {f.index + 1}: {f.error}" for f in failures],
-        "seconds": time.perf_counter() - started,
-    }
-    write_text_atomic(marker_path, json.dumps(dict(marker) | status, indent=1, ensure_ascii=False))
-    return status
-
-
-def document_batches(
-    batches: Iterable[pa.RecordBatch],
-    config: Mapping[str, Any],
-    out_dir: str,
-    dataset_dir: str,
-    marker_dir: str,
-    stems: Mapping[str, str],
-    digest: str,
-) -> Iterator[pa.RecordBatch]:
-    """``mapInArrow`` body of ``ocrplug spark run``: binaryFile rows in, one ``STATUS_SCHEMA`` row per file."""
-    pipeline = worker_pipeline(config)
-    for batch in _chunks(batches, 1):
-        row = batch.to_pylist()[0]
-        path, stem = row["path"], stems[row["path"]]
-        marker = {
-            "source": path,
-            "length": row.get("length"),
-            "modified_ms": epoch_ms(row.get("modificationTime")),
-            "config_hash": digest,
-        }
-        status = write_document(
-            pipeline, path, row.get("content"), Path(out_dir), stem, Path(dataset_dir), marker,
-            Path(marker_dir) / f"{stem}.json",
-        )
-        yield pa.RecordBatch.from_pylist([status], schema=STATUS_SCHEMA)

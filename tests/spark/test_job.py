@@ -36,10 +36,11 @@ def test_spark_run_writes_documents_parquet_and_resumes(spark, spark_inputs, job
     local = tmp_path / "local"
     assert main(["run", str(spark_inputs), "-c", str(job_yaml), "-o", str(local), "--no-progress"]) == 1
     capsys.readouterr()
-    expected = sorted(p.name for p in local.iterdir())
+    expected = sorted(p.name for p in local.iterdir() if not p.name.startswith("."))
     assert expected == ["a.json", "a.lines", "a.txt", "b.json", "b.lines", "b.txt", "c.json", "c.lines", "c.txt",
                         "doc.json", "doc.lines", "doc.txt"]
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".") and p.is_file()) == expected
+    assert (out / ".ocrplug" / "manifest.json").exists()
     for name in expected:
         if name.endswith(".json"):
             # The fake detector notes the worker's thread budget, which only Spark workers set.
@@ -52,33 +53,37 @@ def test_spark_run_writes_documents_parquet_and_resumes(spark, spark_inputs, job
     assert (out / "doc.lines").read_text().splitlines() == ["0 1 True", "1 1 True", "2 1 True"]
     assert [p["index"] for p in json.loads((out / "doc.json").read_text(encoding="utf-8"))["pages"]] == [0, 1, 2]
 
-    # The Parquet dataset: one row per page, the corrupt file as an error row.
+    # The Parquet dataset: one row per page, the corrupt file as an error row, paths as given.
     table = pq.read_table(out / "pages.parquet").to_pylist()
     by_file = {}
     for row in table:
-        by_file.setdefault(Path(row["path"]).name, []).append(row)
-    assert sorted(len(v) for v in by_file.values()) == [1, 1, 1, 1, 3]
-    assert [r["text"] for r in sorted(by_file["doc.pdf"], key=lambda r: r["page_index"])] == ["page0", "page1", "page2"]
-    assert by_file["bad.png"][0]["page_index"] is None and "not a readable image" in by_file["bad.png"][0]["error"]
-    spark_rows = spark.read.parquet(str(out / "pages.parquet")).count()
-    assert spark_rows == len(table) == 7
+        by_file.setdefault(row["path"], []).append(row)
+    assert sorted(by_file) == sorted(str(p) for p in spark_inputs.iterdir())
+    assert [r["text"] for r in sorted(by_file[str(spark_inputs / "doc.pdf")], key=lambda r: r["page_index"])] == [
+        "page0", "page1", "page2"]
+    bad = by_file[str(spark_inputs / "bad.png")]
+    assert bad[0]["page_index"] is None and bad[0]["error"].startswith(f"{spark_inputs / 'bad.png'}: not a readable")
+    assert spark.read.parquet(str(out / "pages.parquet")).count() == len(table) == 7
 
-    # Rerun: finished documents are skipped, the failed one is retried.
+    # Rerun: finished documents are skipped (the manifest of the writing layer), the failed one retried.
     before = (out / "a.txt").stat().st_mtime_ns
     code = main(["spark", "run", str(spark_inputs), "-c", str(job_yaml), "-o", str(out)])
     err = capsys.readouterr().err
-    assert code == 1 and "4 document(s) skipped, already done" in err
-    assert "0 page(s) in 1 document(s)" in err  # only bad.png was tried again
+    assert code == 1 and "4 document(s) skipped, already done" in err and "bad.png: not a readable" in err
     assert (out / "a.txt").stat().st_mtime_ns == before
+    # `ocrplug run` reads the same manifest: nothing left to do but the corrupt file.
+    assert main(["run", str(spark_inputs), "-c", str(job_yaml), "-o", str(out), "--no-progress"]) == 1
+    assert "4 document(s) skipped, already done" in capsys.readouterr().err
 
     # A changed input is redone; a changed config redoes everything.
     os.utime(spark_inputs / "a.png")
     main(["spark", "run", str(spark_inputs / "a.png"), "-c", str(job_yaml), "-o", str(out)])
     assert "1 page(s) in 1 document(s)" in capsys.readouterr().err
+    assert (out / "a.txt").stat().st_mtime_ns != before
     job_yaml.write_text(yaml.safe_dump(JOB | {"input": {"dpi": 100}}), encoding="utf-8")
     main(["spark", "run", str(spark_inputs), "-c", str(job_yaml), "-o", str(out)])
     err = capsys.readouterr().err
-    assert "skipped" not in err and "6 page(s) in 5 document(s)" in err
+    assert "skipped" not in err and "6 page(s) in 4 document(s)" in err
 
 
 def test_spark_run_bad_config_and_output_fail_before_spark(spark_inputs, tmp_path, capsys):
