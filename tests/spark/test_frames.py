@@ -13,6 +13,7 @@ from ocrplug.pipeline import Pipeline
 from tests.spark.conftest import FAKE_CONFIG
 
 pytest.importorskip("pyspark", reason="pyspark not installed (pip install 'ocrplug[spark]')")
+pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
 
 
 def _local(path: str) -> str:

@@ -13,6 +13,7 @@ from ocrplug.cli import main
 from tests.spark.conftest import FAKE_CONFIG
 
 pytest.importorskip("pyspark", reason="pyspark not installed (pip install 'ocrplug[spark]')")
+pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
 pq = pytest.importorskip("pyarrow.parquet")
 
 JOB = FAKE_CONFIG | {"renderers": [{"name": "text"}, {"name": "json"}, {"name": "fake-lines"}]}
