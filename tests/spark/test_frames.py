@@ -81,6 +81,23 @@ def test_failed_page_is_an_error_row_and_the_others_go_on(files, spark_inputs):
     assert rows[(pdf, 0)]["text"] == "page0" and rows[(pdf, 2)]["text"] == "page2"
 
 
+def test_multipage_tiff_gives_one_row_per_page(spark, tmp_path):
+    from PIL import Image, ImageDraw
+
+    from ocrplug.spark import ocr_dataframe
+
+    frames = []
+    for i in range(2):
+        frame = Image.new("RGB", (80, 60), "white")
+        ImageDraw.Draw(frame).rectangle((5 + 10 * i, 5, 40 + 10 * i, 30), fill="black")
+        frames.append(frame)
+    frames[0].save(tmp_path / "scan.tif", save_all=True, append_images=frames[1:])
+    rows = ocr_dataframe(spark.read.format("binaryFile").load(str(tmp_path / "scan.tif")), FAKE_CONFIG).collect()
+    rows = sorted((r.asDict(recursive=True) for r in rows), key=lambda r: r["page_index"])
+    assert [(r["page_index"], r["page_count"], r["text"]) for r in rows] == [(0, 2, "page0"), (1, 2, "page1")]
+    assert [r["regions"][0]["quad"][0] for r in rows] == [[5.0, 5.0], [15.0, 5.0]]
+
+
 def test_bad_config_fails_on_the_driver_naming_the_key(files):
     from ocrplug.errors import ConfigError
     from ocrplug.spark import ocr_dataframe
