@@ -106,7 +106,7 @@ PAGE_SCHEMA = pa.schema(
 ``width``/``height`` in pixels of the page image, ``dpi`` as rasterized (null when unknown), ``text``
 the page text in reading order (lines joined by newlines), ``orientation`` the page rotation in degrees
 the pipeline reported (null when it reports none), ``error`` null for a good page, ``seconds`` the time
-spent on the page (detector + recognizer, not rasterizing).
+spent on the page (detector + recognizer, not rasterizing; a batch's time shared among its pages).
 """
 
 

@@ -131,9 +131,12 @@ def iter_file(
     """Rasterize one file's bytes and yield ``(row, page, image)`` per selected page, in page order.
 
     ``row`` is a ``PAGE_SCHEMA`` row; ``page`` is None for a failed page (its error is in the row);
-    with ``process=False`` pages are only rasterized (``page`` None, ``row`` without results). A file
-    that cannot be read at all yields one error row with ``page_index`` None. Never raises for bad
-    input: every error becomes a row, with the temporary file's name replaced by ``path``.
+    with ``process=False`` pages are only rasterized (``page`` None, ``row`` without results). Pages go
+    through :func:`ocrplug.executors.process_batch` in batches of ``pipeline.batch_size(1)`` (several
+    pages when the detector has its own ``detect_batch``). A file that cannot be read at all yields one
+    error row with ``page_index`` None; reading that stops mid-document yields the pages read, then an
+    error row for the next page. Never raises for bad input: every error becomes a row, with the
+    temporary file's name replaced by ``path``.
     """
     name = _file_name(path)
     try:
@@ -143,11 +146,14 @@ def iter_file(
         return
     index = -1
     count: int | None = None
+    size = pipeline.batch_size(1) if process else 1
+    batch: list[PageImage] = []
     with _temporary_file(content or b"", Path(name).suffix) as tmp:
 
         def clean(message: str) -> str:
             return message.replace(str(tmp), path)
 
+        error: str | None = None
         try:
             selection = PageRange(pipeline.config.input.pages)
             count = len(selection.indices(rasterizer.page_count(tmp)))
@@ -157,18 +163,34 @@ def iter_file(
                 if not process:
                     yield error_row(path, "", index, count, image) | {"error": None}, None, image
                     continue
-                started = time.perf_counter()
-                try:
-                    page = pipeline.process_page(image)
-                except Exception as exc:  # one page's failure is that page's row, never the job's
-                    yield error_row(path, clean(f"{type(exc).__name__}: {exc}"), index, count, image), None, image
-                    continue
-                yield page_to_row(page.with_(source=path), path, count, time.perf_counter() - started), page, image
+                batch.append(image)
+                if len(batch) >= size:
+                    yield from _processed(pipeline, batch, path, count, clean)
+                    batch = []
         except OcrplugError as exc:
-            yield error_row(path, clean(str(exc)), None if index < 0 else index + 1, count), None, None
+            error = clean(str(exc))
         except Exception as exc:  # a rasterizer bug must not lose the other files
-            message = clean(f"rasterizer failed: {type(exc).__name__}: {exc}")
-            yield error_row(path, message, None if index < 0 else index + 1, count), None, None
+            error = clean(f"rasterizer failed: {type(exc).__name__}: {exc}")
+        if batch:
+            yield from _processed(pipeline, batch, path, count, clean)
+        if error is not None:
+            yield error_row(path, error, None if index < 0 else index + 1, count), None, None
+
+
+def _processed(
+    pipeline: Pipeline, images: list[PageImage], path: str, count: int | None, clean: Callable[[str], str]
+) -> Iterator[tuple[Row, Page | None, PageImage | None]]:
+    """Rows of one batch of pages; a failed page is its own error row (the others go on)."""
+    from ocrplug.executors import process_batch
+
+    started = time.perf_counter()
+    results = process_batch(pipeline, images)
+    each = (time.perf_counter() - started) / len(images)
+    for image, result in zip(images, results, strict=True):
+        if isinstance(result, Page):
+            yield page_to_row(result.with_(source=path), path, count, each), result, image
+        else:
+            yield error_row(path, clean(result.error), image.index, count, image), None, image
 
 
 def _chunks(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.RecordBatch]:
