@@ -19,7 +19,7 @@ from ocrplug.errors import OcrplugError
 
 __all__ = ["build_parser", "main"]
 
-BUILTIN_COMMANDS = ("run", "plugins", "config", "eval")
+BUILTIN_COMMANDS = ("run", "plugins", "config", "eval", "spark")
 
 
 def _add_config_args(parser: argparse.ArgumentParser) -> None:
@@ -72,6 +72,8 @@ def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.add_argument("--limit", type=int, help="evaluate only the first N images")
     ev.add_argument("-j", "--jobs", type=int, help="worker processes")
+
+    _add_spark_command(sub)
 
     for command in plugin_commands:
         if command.name in BUILTIN_COMMANDS:
@@ -296,6 +298,49 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return code
 
 
+def _add_spark_command(sub: Any) -> None:
+    """``ocrplug spark run``: the same pipeline on Spark (``ocrplug.spark``, extra ``[spark]``)."""
+    spark = sub.add_parser("spark", help="run a pipeline on Spark (needs ocrplug[spark] and Java 17)")
+    spark_sub = spark.add_subparsers(dest="spark_command", metavar="SPARK_COMMAND", required=True)
+    run = spark_sub.add_parser(
+        "run", help="OCR files with Spark", description="OCR files with Spark: renderer files per document, "
+        "page results as Parquet (OUT/pages.parquet), resumable."
+    )
+    run.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders every executor can read")
+    _add_config_args(run)
+    run.add_argument("-o", "--output", type=Path, help="output folder, written by the driver (default: output.dir)")
+    run.add_argument("--master", help="Spark master, e.g. local[2] (default: spark-submit's, else local[*])")
+    run.add_argument("--partitions", type=int, help="Spark tasks per wave of documents (default: one per document)")
+    run.add_argument("--no-resume", action="store_true", help="redo documents an earlier run finished")
+
+
+def _cmd_spark(args: argparse.Namespace) -> int:
+    from ocrplug.spark.job import run_spark_job
+
+    data, source = _load_config(args)
+    job = run_spark_job(
+        args.inputs, data, args.output, source=source, master=args.master,
+        resume=not args.no_resume, partitions=args.partitions,
+    )
+    report = job.run
+    for path in report.outputs:
+        print(path)
+    if report.skipped:
+        print(f"{len(report.skipped)} document(s) skipped, already done (--no-resume redoes them)", file=sys.stderr)
+    print(
+        f"{report.pages_done} page(s) in {len(report.documents)} document(s) in {report.seconds:.1f} s "
+        f"(Spark start-up {job.startup_seconds:.1f} s, writing {job.write_seconds:.1f} s)",
+        file=sys.stderr,
+    )
+    if report.failures:
+        print(f"{len(report.failures)} failure(s):", file=sys.stderr)
+        for failure in report.failures:
+            where = "" if failure.source in failure.error else f"{failure.source}: "
+            print(f"  {where}{failure.error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ocrplug`` command; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -314,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    handlers = {"run": _cmd_run, "plugins": _cmd_plugins, "config": _cmd_config, "eval": _cmd_eval}
+    handlers = {"run": _cmd_run, "plugins": _cmd_plugins, "config": _cmd_config, "eval": _cmd_eval, "spark": _cmd_spark}
     try:
         if getattr(args, "_plugin_run", None) is not None:
             return int(args._plugin_run(args))

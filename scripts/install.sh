@@ -10,6 +10,7 @@ DEBIAN_PACKAGES=(
   ghostscript
   fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-noto-core
   fonts-humor-sans fonts-breip fonts-comic-neue
+  openjdk-17-jre-headless
 )
 extras="all"
 [[ "${1:-}" == "--test" ]] && extras="all,test"
@@ -22,6 +23,8 @@ if command -v apt-get >/dev/null 2>&1; then
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if ((${#missing[@]})); then
+    # openjdk's post-install step fails on slim images that have no man1 folder.
+    $SUDO mkdir -p /usr/share/man/man1
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
   fi
