@@ -15,9 +15,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ocrplug.errors import ConfigError, WeightsError
+from ocrplug.errors import ConfigError
 
-__all__ = ["Backend", "Maps", "OnnxBackend", "TorchBackend", "export_onnx", "fuse_conv_bn", "select_device"]
+__all__ = ["Backend", "Maps", "OnnxBackend", "TorchBackend", "export_onnx", "fuse_conv_bn"]
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,6 @@ class Backend(Protocol):
     def run(self, batch: np.ndarray) -> Maps:
         """Score maps for a normalised NCHW float32 batch."""
         ...
-
-
-def select_device(name: str) -> str:
-    """Resolve ``auto`` to ``cuda`` when available, else ``cpu``; check that a CUDA device exists."""
-    import torch
-
-    if name == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise ConfigError(f"device: {name!r} requested but torch sees no CUDA device (use 'cpu' or 'auto')")
-    return name
 
 
 def fuse_conv_bn(net: Any) -> Any:
@@ -178,25 +167,10 @@ class OnnxBackend:
 
     def __init__(self, path: str | Path, device: str = "cpu", threads: int | None = None) -> None:
         """Open the model; ``device`` 'cuda' uses the CUDA provider, falling back to CPU only if asked 'auto'."""
-        import onnxruntime as ort
+        from ocrplug.runtime import onnx_session
 
-        path = Path(path)
-        if not path.is_file():
-            raise WeightsError(f"onnx_model: file not found: {path} (create it with `ocrplug craft export-onnx`)")
-        options = ort.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-        available = ort.get_available_providers()
-        if device.startswith("cuda"):
-            if "CUDAExecutionProvider" not in available:
-                raise ConfigError("device: 'cuda' with backend 'onnx' needs onnxruntime-gpu (CUDAExecutionProvider)")
-            providers = ["CUDAExecutionProvider", "CPUExecutionProvider"]
-        else:
-            providers = ["CPUExecutionProvider"]
-        try:
-            self.session = ort.InferenceSession(str(path), options, providers=providers)
-        except Exception as exc:  # invalid protobuf, unsupported opset
-            raise WeightsError(f"cannot load ONNX model {path}: {exc}") from exc
+        what = "onnx_model (create it with `ocrplug craft export-onnx`)"
+        self.session = onnx_session(path, device=device, threads=threads, what=what)
         self.outputs = [o.name for o in self.session.get_outputs()]
         self.has_refiner = "refined" in self.outputs
 

