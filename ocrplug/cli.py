@@ -32,6 +32,9 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
         metavar="KEY.PATH=VALUE",
         help="override a config value, e.g. --set detector.options.text_threshold=0.6 (repeatable)",
     )
+    parser.add_argument(
+        "--preset", help="start from a named pipeline (fast, accurate) instead of the default; see README"
+    )
 
 
 def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser:
@@ -74,10 +77,17 @@ def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser
 def _load_config(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     from ocrplug.config import DEFAULT_CONFIG, apply_overrides, load_yaml
 
+    base, source = json.loads(json.dumps(DEFAULT_CONFIG)), "<default config>"
+    if getattr(args, "preset", None):
+        from ocrplug.presets import preset_config
+
+        base, source = preset_config(args.preset), f"<preset {args.preset}>"
     if args.config is not None:
         data, source = load_yaml(args.config), str(args.config)
+        if getattr(args, "preset", None):
+            data = {**base, **data}  # the file's top-level sections replace the preset's
     else:
-        data, source = json.loads(json.dumps(DEFAULT_CONFIG)), "<default config>"
+        data = base
     return apply_overrides(data, args.overrides), source
 
 
@@ -190,7 +200,7 @@ def _cmd_config(args: argparse.Namespace) -> int:
 
     from ocrplug.config import default_config_yaml, validate_config
 
-    if args.default and args.config is None and not args.overrides:
+    if args.default and args.config is None and not args.overrides and not args.preset:
         print(default_config_yaml(), end="")
         return 0
     data, source = _load_config(args)

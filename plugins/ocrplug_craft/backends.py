@@ -71,7 +71,12 @@ class TorchBackend:
         channels_last: bool = True,
         fuse: bool = True,
     ) -> None:
-        """Move the networks to ``device``; ``precision`` 'auto' means fp16 on CUDA, fp32 on CPU.
+        """Move the networks to ``device`` in the floating-point ``precision``.
+
+        ``precision``: ``fp32``; ``fp16`` (CUDA only); ``bf16`` (bfloat16 weights and activations; on CPU
+        through oneDNN, fast where the CPU has AVX512-BF16 or AMX); ``auto`` is fp16 on CUDA and fp32 on
+        CPU (the detector's ``auto`` decides further, see :func:`ocrplug_craft.detector.build_detector`).
+        Raises :class:`ConfigError` for fp16 on CPU or an unknown precision.
 
         ``fuse`` folds each eval-mode BatchNorm into the convolution before it (a copy; the given modules
         are not changed): the same function with one pass less over every feature map.
@@ -82,10 +87,15 @@ class TorchBackend:
 
         safe_torch_threads()  # OMP_THREAD_LIMIT below torch's threads gives wrong maps
         self.device = torch.device(device)
-        half = precision == "fp16" or (precision == "auto" and self.device.type == "cuda")
-        if half and self.device.type != "cuda":
-            raise ConfigError("precision: 'fp16' is only supported on CUDA devices")
-        self.dtype = torch.float16 if half else torch.float32
+        if precision == "auto":
+            precision = "fp16" if self.device.type == "cuda" else "fp32"
+        dtypes = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+        if precision not in dtypes:
+            raise ConfigError(f"precision: {precision!r} is not a torch precision (fp32, fp16, bf16)")
+        if precision == "fp16" and self.device.type != "cuda":
+            raise ConfigError("precision: 'fp16' is only supported on CUDA devices (on CPU use 'bf16' or 'int8')")
+        self.precision = precision
+        self.dtype = dtypes[precision]
         self.memory_format = torch.channels_last if channels_last else torch.contiguous_format
 
         def prepare(net: Any) -> Any:

@@ -51,7 +51,9 @@ class CraftOptions(Options):
         None, description="ONNX model for backend 'onnx' (default: exported once into the weights cache)"
     )
     device: str = Field("auto", description="'auto', 'cpu', 'cuda' or 'cuda:N'")
-    precision: Literal["auto", "fp32", "fp16"] = Field("auto", description="'auto' is fp16 on CUDA, fp32 on CPU")
+    precision: Literal["auto", "fp32", "fp16", "bf16", "int8"] = Field(
+        "auto", description="'auto' (see docs), 'fp32', 'fp16' (CUDA), 'bf16' (torch), 'int8' (ONNX Runtime)"
+    )
     batch_size: int = Field(4, ge=1, description="pages of the same canvas size run through the network together")
     threads: int | None = Field(None, ge=1, description="CPU threads for inference (default: the library's choice)")
 
@@ -199,17 +201,65 @@ class CraftDetector(Detector):
         return results
 
 
-def _onnx_cache_path(craft_sha: str, refiner_sha: str | None) -> Path:
+def _onnx_cache_path(craft_sha: str, refiner_sha: str | None, suffix: str = "") -> Path:
     from ocrplug_craft.weights import weights_home
 
-    name = f"craft-{craft_sha[:16]}" + (f"-refiner-{refiner_sha[:16]}" if refiner_sha else "") + ".onnx"
+    name = f"craft-{craft_sha[:16]}" + (f"-refiner-{refiner_sha[:16]}" if refiner_sha else "") + suffix + ".onnx"
     return weights_home() / "onnx" / name
 
 
+def int8_cache_path(craft_sha: str) -> Path:
+    """Where the int8 model of the CRAFT weights with this SHA-256 is kept (made once, see quantize.py)."""
+    return _onnx_cache_path(craft_sha, None, "-int8")
+
+
+def _int8_model(craft_path: Path, craft_sha: str) -> Path:
+    """The int8 ONNX model of these weights: from the cache, or quantized now with the shipped ranges."""
+    import tempfile
+
+    from ocrplug.errors import WeightsError
+    from ocrplug_craft.backends import export_onnx, fuse_conv_bn
+    from ocrplug_craft.net import load_checkpoint
+    from ocrplug_craft.quantize import quantize_int8, shipped_calibration
+
+    path = int8_cache_path(craft_sha)
+    if path.is_file():
+        return path
+    ranges = shipped_calibration(craft_sha)
+    if ranges is None:
+        raise WeightsError(
+            f"precision: 'int8' needs activation ranges for the weights {craft_path} (only craft_mlt_25k's ship "
+            f"with ocrplug): run `ocrplug craft quantize --weights {craft_path} --calibration DIR` once, with DIR a "
+            f"folder of representative pages; it writes {path}"
+        )
+    log.info("quantizing CRAFT to int8 at %s (once)", path)
+    with tempfile.TemporaryDirectory(prefix="ocrplug-craft-") as tmp:
+        fp32 = export_onnx(fuse_conv_bn(load_checkpoint(craft_path)), None, Path(tmp) / "craft.onnx")
+        quantize_int8(fp32, path, calibration_cache=ranges)
+    return path
+
+
+def auto_precision(device: str) -> str:
+    """What ``precision: auto`` means on ``device``: fp16 on CUDA, else fp32 (see docs/craft.md, Speed)."""
+    return "fp16" if device.startswith("cuda") else "fp32"
+
+
 def build_detector(options: CraftOptions) -> CraftDetector:
-    """Factory of the ``craft`` component: resolve weights, load the networks, pick the backend."""
+    """Factory of the ``craft`` component: resolve weights, load the networks, pick the backend.
+
+    ``precision: int8`` runs on ONNX Runtime (``backend: onnx``) without the refiner; ``bf16`` and
+    ``fp16`` run on torch. Raises :class:`ConfigError` for other combinations, :class:`WeightsError` for
+    missing or corrupt weights.
+    """
+    from ocrplug.errors import ConfigError
     from ocrplug_craft.weights import resolve_weights
 
+    if options.precision == "int8" and (options.backend != "onnx" or options.refiner):
+        raise ConfigError(
+            "precision: 'int8' runs on ONNX Runtime without the refiner: set backend: onnx, refiner: false"
+        )
+    if options.precision in ("bf16", "fp16") and options.backend == "onnx":
+        raise ConfigError(f"precision: {options.precision!r} runs on torch: set backend: torch (or precision: int8)")
     if options.backend == "onnx" and options.onnx_model:
         require("onnxruntime", "craft", "onnx")
         from ocrplug_craft.backends import OnnxBackend
@@ -234,6 +284,10 @@ def build_detector(options: CraftOptions) -> CraftDetector:
         require("onnxruntime", "craft", "onnx")
         from ocrplug_craft.backends import OnnxBackend
 
+        if options.precision == "int8":
+            return CraftDetector(
+                options, OnnxBackend(_int8_model(craft_w.path, craft_sha), options.device, options.threads)
+            )
         path = _onnx_cache_path(craft_sha, refiner_sha)
         if not path.is_file():
             log.info("exporting CRAFT to ONNX at %s (once)", path)
@@ -243,4 +297,5 @@ def build_detector(options: CraftOptions) -> CraftDetector:
     craft = load_checkpoint(craft_w.path)
     refiner = load_refiner_checkpoint(refiner_w.path) if refiner_w else None
     device = select_torch_device(options.device)
-    return CraftDetector(options, TorchBackend(craft, refiner, device, options.precision))
+    precision = auto_precision(device) if options.precision == "auto" else options.precision
+    return CraftDetector(options, TorchBackend(craft, refiner, device, precision))
