@@ -121,8 +121,8 @@ def quantize_int8(
             activation_type=QuantType.QUInt8,
             weight_type=QuantType.QInt8,
             calibrate_method=CalibrationMethod.MinMax,
-            # Merge the ranges after every page: a full-size CRAFT page keeps gigabytes of activations.
-            extra_options={"CalibMaxIntermediateOutputs": 1},
+            # (No CalibMaxIntermediateOutputs: onnxruntime 1.32 drops the collected ranges when it is set;
+            # the calibration graph outputs only per-tensor minima and maxima anyway.)
             calibration_cache_path=None if cache is None else str(cache),
         )
     return output

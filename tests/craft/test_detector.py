@@ -145,7 +145,11 @@ def test_batching_width_and_min_size(plugin_host, lite) -> None:
     small, page = _page("img_small_300x200.png").image, _page("img_page_480x640.png").image
     images = [small, small[::-1, ::-1].copy(), page[:200, :300].copy(), page[200:440, :180].copy()]
     pages = [PageImage(image, i, "x") for i, image in enumerate(images)]
+    run, batches = detector.backend.run, []
+    detector.backend.run = lambda batch: batches.append(batch.shape) or run(batch)
     batched = detector.detect_batch(pages)
+    # The three 300x200 pages share one forward pass; the 180x240 page gets its own.
+    assert sorted(shape[0] for shape in batches) == [1, 3]
     single = [detector.detect(p) for p in pages]
     assert [len(b) for b in batched] == [len(s) for s in single]
     for b, s in zip(batched, single, strict=True):
