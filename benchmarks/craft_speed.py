@@ -4,10 +4,11 @@ Builds our ``craft`` detector through its options for each path (``build_path``,
 ``craft_official.py``) and runs it on the first ``--limit`` pages of FUNSD and ICDAR 2015 (word level,
 ``ocrplug.evaluation`` matching at IoU 0.5), reporting per path: seconds per page (network +
 post-processing, model loading excluded, after one warm-up page) and word H-mean, with the difference to
-torch fp32. ``--canvas`` also measures ``canvas_size`` values (accuracy vs time).
+the first path (canvas 1280). ``--canvas`` also measures ``canvas_size`` values (accuracy vs time). All
+contenders run interleaved page by page.
 
     python benchmarks/craft_speed.py --limit 5 [--paths torch-fp32,onnx-fp32,torch-bf16,onnx-int8]
-    python benchmarks/craft_speed.py --limit 5 --paths onnx-int8 --canvas 960,1280,1600
+    python benchmarks/craft_speed.py --limit 5 --paths torch-fp32,onnx-int8 --canvas 960,1280,1600
 """
 
 from __future__ import annotations
@@ -41,28 +42,36 @@ def build_path(name: str, threads: int = 2, **options: object) -> Any:
     return build_detector(CraftOptions(device="cpu", threads=threads, **PATHS[name], **options))  # type: ignore[arg-type]
 
 
-def word_hmean(detector: object, dataset: Path, limit: int) -> tuple[float, float, int]:
-    """(word H-mean at IoU 0.5, mean seconds per page, pages) of ``detector`` on a shared eval set."""
+def word_hmeans(detectors: dict[str, Any], dataset: Path, limit: int) -> dict[str, tuple[float, float, int]]:
+    """Per detector: (word H-mean at IoU 0.5, mean seconds per page, pages) on a shared eval set.
+
+    The detectors run interleaved page by page, so that load changes on a shared machine hit all alike.
+    """
     from ocrplug.evaluation.dataset import load_dataset
     from ocrplug.evaluation.metrics import score_detection
     from ocrplug.model import PageImage
 
     samples = load_dataset(dataset, limit=limit)
-    tp = n_pred = n_gt = 0
-    seconds = []
+    counts = {key: [0, 0, 0] for key in detectors}
+    seconds: dict[str, list[float]] = {key: [] for key in detectors}
     for i, sample in enumerate(samples):
         image = cv2.cvtColor(cv2.imread(str(sample.image_path)), cv2.COLOR_BGR2RGB)
         page = PageImage(image=image, index=0, source=sample.name)
-        if i == 0:
-            detector.detect(page)  # type: ignore[attr-defined]  # warm-up
-        t0 = time.perf_counter()
-        regions = detector.detect(page)  # type: ignore[attr-defined]
-        seconds.append(time.perf_counter() - t0)
-        scores = score_detection(sample.regions("word"), regions, "word")
-        tp, n_pred, n_gt = tp + scores.matched, n_pred + scores.det_care, n_gt + scores.gt_care
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gt if n_gt else 0.0
-    return (2 * p * r / (p + r) if p + r else 0.0), float(np.mean(seconds)), len(samples)
+        for key, detector in detectors.items():
+            if i == 0:
+                detector.detect(page)  # warm-up
+            t0 = time.perf_counter()
+            regions = detector.detect(page)
+            seconds[key].append(time.perf_counter() - t0)
+            scores = score_detection(sample.regions("word"), regions, "word")
+            c = counts[key]
+            c[0], c[1], c[2] = c[0] + scores.matched, c[1] + scores.det_care, c[2] + scores.gt_care
+    out = {}
+    for key, (tp, n_pred, n_gt) in counts.items():
+        p = tp / n_pred if n_pred else 0.0
+        r = tp / n_gt if n_gt else 0.0
+        out[key] = ((2 * p * r / (p + r) if p + r else 0.0), float(np.mean(seconds[key])), len(samples))
+    return out
 
 
 def main() -> int:
@@ -78,20 +87,23 @@ def main() -> int:
 
     torch.set_num_threads(args.threads)
     cv2.setNumThreads(args.threads)
-    rows = []
-    for canvas in [int(c) for c in args.canvas.split(",")]:
-        for name in args.paths.split(","):
-            detector = build_path(name, args.threads, canvas_size=canvas)
-            cells = {s: word_hmean(detector, SHARED / "eval" / s, args.limit) for s in args.sets.split(",")}
-            rows.append((name, canvas, cells))
-            print(
-                f"{name:<11} canvas {canvas}: "
-                + "; ".join(f"{s} H {h:.4f}, {sec:.2f} s/page ({n} pages)" for s, (h, sec, n) in cells.items()),
-                flush=True,
-            )
-    base = next((c for n, cv, c in rows if n == "torch-fp32" and cv == 1280), None)
+    detectors = {
+        (name, canvas): build_path(name, args.threads, canvas_size=canvas)
+        for canvas in [int(c) for c in args.canvas.split(",")]
+        for name in args.paths.split(",")
+    }
+    per_set = {s: word_hmeans(detectors, SHARED / "eval" / s, args.limit) for s in args.sets.split(",")}
+    rows = [(name, canvas, {s: per_set[s][(name, canvas)] for s in per_set}) for name, canvas in detectors]
+    for name, canvas, cells in rows:
+        print(
+            f"{name:<11} canvas {canvas}: "
+            + "; ".join(f"{s} H {h:.4f}, {sec:.2f} s/page ({n} pages)" for s, (h, sec, n) in cells.items()),
+            flush=True,
+        )
+    ref = args.paths.split(",")[0]
+    base = next((c for n, cv, c in rows if n == ref and cv == 1280), rows[0][2])
     if base:
-        print("\npath / canvas | " + " | ".join(f"{s} H (diff vs torch-fp32 1280) / s per page" for s in base))
+        print("\npath / canvas | " + " | ".join(f"{s} H (diff vs {ref} 1280) / s per page (speed-up)" for s in base))
         for name, canvas, cells in rows:
             print(
                 f"{name} {canvas} | "

@@ -239,9 +239,21 @@ def _int8_model(craft_path: Path, craft_sha: str) -> Path:
     return path
 
 
-def auto_precision(device: str) -> str:
-    """What ``precision: auto`` means on ``device``: fp16 on CUDA, else fp32 (see docs/craft.md, Speed)."""
-    return "fp16" if device.startswith("cuda") else "fp32"
+def auto_precision(device: str, backend: str, int8_ready: bool) -> str:
+    """What ``precision: auto`` means: the fastest path that keeps the word H-mean of fp32 (within 0.01).
+
+    CUDA: fp16. CPU with ``backend: onnx``: int8 when activation ranges exist for the weights
+    (``int8_ready``), else fp32. CPU with torch: bf16 when the CPU computes it natively (AVX512-BF16 or
+    AMX, :func:`ocrplug.runtime.torch_bf16_supported`), else fp32. Measured in docs/benchmarks.md,
+    "Official CRAFT (issue 15)".
+    """
+    if device.startswith("cuda"):
+        return "fp16"
+    if backend == "onnx":
+        return "int8" if int8_ready else "fp32"
+    from ocrplug.runtime import torch_bf16_supported
+
+    return "bf16" if torch_bf16_supported() else "fp32"
 
 
 def build_detector(options: CraftOptions) -> CraftDetector:
@@ -252,6 +264,7 @@ def build_detector(options: CraftOptions) -> CraftDetector:
     missing or corrupt weights.
     """
     from ocrplug.errors import ConfigError
+    from ocrplug_craft.quantize import shipped_calibration
     from ocrplug_craft.weights import resolve_weights
 
     if options.precision == "int8" and (options.backend != "onnx" or options.refiner):
@@ -284,7 +297,18 @@ def build_detector(options: CraftOptions) -> CraftDetector:
         require("onnxruntime", "craft", "onnx")
         from ocrplug_craft.backends import OnnxBackend
 
-        if options.precision == "int8":
+        precision = options.precision
+        if precision == "auto":
+            device = "cuda" if options.device.startswith("cuda") else "cpu"
+            if options.device == "auto":
+                from ocrplug.runtime import onnx_providers
+
+                device = "cuda" if onnx_providers("auto")[0].startswith("CUDA") else "cpu"
+            ready = refiner_w is None and (
+                int8_cache_path(craft_sha).is_file() or shipped_calibration(craft_sha) is not None
+            )
+            precision = "fp32" if device == "cuda" else auto_precision(device, "onnx", ready)
+        if precision == "int8":
             return CraftDetector(
                 options, OnnxBackend(_int8_model(craft_w.path, craft_sha), options.device, options.threads)
             )
@@ -297,5 +321,5 @@ def build_detector(options: CraftOptions) -> CraftDetector:
     craft = load_checkpoint(craft_w.path)
     refiner = load_refiner_checkpoint(refiner_w.path) if refiner_w else None
     device = select_torch_device(options.device)
-    precision = auto_precision(device) if options.precision == "auto" else options.precision
+    precision = auto_precision(device, "torch", False) if options.precision == "auto" else options.precision
     return CraftDetector(options, TorchBackend(craft, refiner, device, precision))

@@ -92,7 +92,7 @@ def test_detector_with_onnx_backend_matches_torch_backend(plugin_host, tmp_path,
     monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))
     torch.save(vectors.lite_networks()[0].state_dict(), tmp_path / "c.pth")
     spec = plugin_host.components("detector")["craft"]
-    base = dict(weights=str(tmp_path / "c.pth"), device="cpu", link_threshold=1.0)
+    base = dict(weights=str(tmp_path / "c.pth"), device="cpu", link_threshold=1.0, precision="fp32")
     import cv2
 
     from ocrplug.model import PageImage

@@ -113,7 +113,9 @@ def test_official_weights_give_the_official_boxes_through_the_component(plugin_h
     craft_path, refiner_path = vectors.save_weights(tmp_path)
     case = next(c for c in vectors.load_json("network_cases.json") if c["npz"] == "net_strip_411x157_c1280.npz")
     page = _page(case["image"])
-    options = CraftOptions(weights=str(craft_path), refiner_weights=str(refiner_path), refiner=True, device="cpu")
+    options = CraftOptions(
+        weights=str(craft_path), refiner_weights=str(refiner_path), refiner=True, device="cpu", precision="fp32"
+    )
     detector = plugin_host.components("detector")["craft"].build(options)
     lines = detector.detect(page)
     runs = {(r["linkmap"], r["params"]["poly"], r["params"]["text_threshold"]): r for r in case["runs"]}
