@@ -232,6 +232,7 @@ def _int8_model(craft_path: Path, craft_sha: str) -> Path:
             f"with ocrplug): run `ocrplug craft quantize --weights {craft_path} --calibration DIR` once, with DIR a "
             f"folder of representative pages; it writes {path}"
         )
+    require("onnx", "craft", "onnx")  # onnxruntime's quantization tools read the graph with it
     log.info("quantizing CRAFT to int8 at %s (once)", path)
     with tempfile.TemporaryDirectory(prefix="ocrplug-craft-") as tmp:
         fp32 = export_onnx(fuse_conv_bn(load_checkpoint(craft_path)), None, Path(tmp) / "craft.onnx")
