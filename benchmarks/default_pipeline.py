@@ -4,6 +4,7 @@ as `ocrplug eval` on the sets of ../shared/eval, in one run.
 Usage: python benchmarks/default_pipeline.py [--shared ../shared] [--limit-scale 1.0] [--json out.json]
        [--detectors tesseract-layout,db] [--recognizers tesseract,ppocr]
        python benchmarks/default_pipeline.py --presets fast,accurate --full [--set layout.name=...]
+       python benchmarks/default_pipeline.py --presets fast,accurate@detector.options.precision=fp32 --sets funsd
 
 Prints one markdown table (per set: detection H-mean at the set's level, page CER, seconds per page) and
 the mean rank that decides the default. Skips clearly when ../shared/eval is absent.
@@ -93,15 +94,17 @@ def main() -> int:
         return 0
     sets = FULL_SETS if args.full else SETS
     if args.sets:
-        sets = {k: v for k, v in FULL_SETS.items() if k in args.sets.split(",")}
+        sets = {k: v for k, v in {**FULL_SETS, **sets}.items() if k in args.sets.split(",")}
     if args.presets:
         from ocrplug.config import apply_overrides
         from ocrplug.presets import preset_config
 
         jobs = []
-        for name in args.presets.split(","):
-            config = apply_overrides({**preset_config(name), "renderers": []}, args.overrides)
-            jobs.append((f"preset {name}", config))
+        for item in args.presets.split(","):
+            # NAME or NAME@KEY=VALUE@KEY=VALUE: overrides for this preset only (e.g. a variant to compare).
+            name, *own = item.split("@")
+            config = apply_overrides({**preset_config(name), "renderers": []}, [*args.overrides, *own])
+            jobs.append((f"preset {item}", config))
     else:
         pairs = [(d, r) for d in args.detectors.split(",") for r in args.recognizers.split(",")]
         jobs = [(f"{d} + {r}", {"detector": d, "recognizer": r, "input": {"dpi": 300}}) for d, r in pairs]
