@@ -3,9 +3,16 @@ as `ocrplug eval` on the sets of ../shared/eval, in one run.
 
 Usage: python benchmarks/default_pipeline.py [--shared ../shared] [--limit-scale 1.0] [--json out.json]
        [--detectors tesseract-layout,db] [--recognizers tesseract,ppocr]
+       python benchmarks/default_pipeline.py --presets fast,accurate --full [--set layout.name=...]
+       python benchmarks/default_pipeline.py --presets fast,accurate@detector.options.precision=fp32 --sets funsd
 
 Prints one markdown table (per set: detection H-mean at the set's level, page CER, seconds per page) and
 the mean rank that decides the default. Skips clearly when ../shared/eval is absent.
+
+``--presets`` evaluates the named presets of ``ocrplug.presets`` (each with ``--set`` overrides, e.g. a
+layout stage) instead of detector x recognizer pairs, and applies the preset rule: the default is the
+preset with the lowest mean page CER unless it is more than 2x slower per page than the runner-up.
+``--full`` uses every image of every set (``icdar2015_words`` included).
 """
 
 from __future__ import annotations
@@ -30,13 +37,42 @@ SETS = {
 }
 
 
-def run_pair(detector: str | None, recognizer: str, dataset: Path, limit: int) -> dict:
+FULL_SETS = {**{name: (None, level) for name, (_, level) in SETS.items()}, "icdar2015_words": (None, "word")}
+
+
+def run_pair(detector: str | None, recognizer: str, dataset: Path, limit: int | None) -> dict:
     """Evaluate one pair on one set; returns the report dict."""
     config: dict = {"recognizer": recognizer, "input": {"dpi": 300}}
     if detector:
         config["detector"] = detector
-    report = evaluate(Pipeline.from_dict(config, source=f"{detector}+{recognizer}"), dataset, limit=limit)
+    return run_config(config, f"{detector}+{recognizer}", dataset, limit)
+
+
+def run_config(config: dict, source: str, dataset: Path, limit: int | None) -> dict:
+    """Evaluate one pipeline configuration on one set (``limit`` None: every image); the report dict."""
+    report = evaluate(Pipeline.from_dict(config, source=source), dataset, limit=limit)
     return report.to_dict()
+
+
+def preset_choice(results: dict[str, dict[str, dict]]) -> tuple[str, str]:
+    """(chosen preset, why): lowest mean page CER unless > 2x slower per page than the runner-up."""
+
+    def mean(key: str, field: str) -> float:
+        values = [r[field] for r in results[key].values() if r[field] is not None]
+        return sum(values) / len(values) if values else float("inf")
+
+    ranked = sorted(results, key=lambda k: mean(k, "cer"))
+    best = ranked[0]
+    if len(ranked) == 1:
+        return best, "only preset measured"
+    runner = ranked[1]
+    slower = mean(best, "s_per_page") / mean(runner, "s_per_page")
+    why = (
+        f"{best}: mean page CER {mean(best, 'cer'):.3f}, {mean(best, 's_per_page'):.1f} s/page; "
+        f"{runner}: {mean(runner, 'cer'):.3f}, {mean(runner, 's_per_page'):.1f} s/page; "
+        f"{best} is {slower:.2f}x the runner-up's time per page"
+    )
+    return (runner, why + " (> 2x: the runner-up wins)") if slower > 2.0 else (best, why + " (<= 2x)")
 
 
 def main() -> int:
@@ -47,20 +83,40 @@ def main() -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--detectors", default="tesseract-layout,db")
     parser.add_argument("--recognizers", default="tesseract,ppocr")
+    parser.add_argument("--presets", help="evaluate these presets (comma-separated) instead of pairs")
+    parser.add_argument("--full", action="store_true", help="every image of every set")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], help="override for each preset")
+    parser.add_argument("--sets", help="only these sets (comma-separated)")
     args = parser.parse_args()
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     eval_dir = args.shared / "eval"
     if not eval_dir.is_dir():
         print(f"SKIP: {eval_dir} not found (the shared evaluation sets are needed)")
         return 0
-    pairs = [(d, r) for d in args.detectors.split(",") for r in args.recognizers.split(",")]
+    sets = FULL_SETS if args.full else SETS
+    if args.sets:
+        sets = {k: v for k, v in {**FULL_SETS, **sets}.items() if k in args.sets.split(",")}
+    if args.presets:
+        from ocrplug.config import apply_overrides
+        from ocrplug.presets import preset_config
+
+        jobs = []
+        for item in args.presets.split(","):
+            # NAME or NAME@KEY=VALUE@KEY=VALUE: overrides for this preset only (e.g. a variant to compare).
+            name, *own = item.split("@")
+            config = apply_overrides({**preset_config(name), "renderers": []}, [*args.overrides, *own])
+            jobs.append((f"preset {item}", config))
+    else:
+        pairs = [(d, r) for d in args.detectors.split(",") for r in args.recognizers.split(",")]
+        jobs = [(f"{d} + {r}", {"detector": d, "recognizer": r, "input": {"dpi": 300}}) for d, r in pairs]
+    if any("tesseract" in json.dumps(config) for _, config in jobs):
+        # For the tesseract components only: torch (craft) must not run under a lower OMP_THREAD_LIMIT.
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     results: dict[str, dict[str, dict]] = {}
-    for det, rec in pairs:
-        key = f"{det} + {rec}"
+    for key, config in jobs:
         results[key] = {}
-        for name, (limit, level) in SETS.items():
-            n = max(1, int(limit * args.limit_scale))
-            rep = run_pair(det, rec, eval_dir / name, n)
+        for name, (limit, level) in sets.items():
+            n = None if limit is None else max(1, int(limit * args.limit_scale))
+            rep = run_config(config, key, eval_dir / name, n)
             det_scores = rep["overall"]["detection"].get(level) if level else None
             text = rep["overall"]["text"] or {}
             results[key][name] = {
@@ -71,7 +127,7 @@ def main() -> int:
                 "s_per_page": rep["seconds"] / max(rep["pages"], 1),
             }
             print(f"{key:32s} {name:18s} {results[key][name]}", file=sys.stderr, flush=True)
-    names = list(SETS)
+    names = list(sets)
     head = "| pair | " + " | ".join(f"{n} H / CER / s" for n in names) + " |"
     print(head)
     print("|" + "---|" * (len(names) + 1))
@@ -93,8 +149,13 @@ def main() -> int:
     best = min(results, key=score)
     for key in results:
         cer, neg_h = score(key)
-        print(f"{key}: mean CER {cer:.3f}, mean H-mean {-neg_h:.3f}")
-    print(f"best pair: {best}")
+        speed = sum(r["s_per_page"] for r in results[key].values()) / len(results[key])
+        print(f"{key}: mean CER {cer:.3f}, mean H-mean {-neg_h:.3f}, mean {speed:.2f} s/page")
+    if args.presets:
+        chosen, why = preset_choice(results)
+        print(f"default preset by the rule: {chosen} ({why})")
+    else:
+        print(f"best pair: {best}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

@@ -32,6 +32,9 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
         metavar="KEY.PATH=VALUE",
         help="override a config value, e.g. --set detector.options.text_threshold=0.6 (repeatable)",
     )
+    parser.add_argument(
+        "--preset", help="start from a named pipeline (fast, accurate) instead of the default; see README"
+    )
 
 
 def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser:
@@ -88,15 +91,27 @@ def _load_config(args: argparse.Namespace, warn: bool = True) -> tuple[dict[str,
     """The effective config (``-c`` file layered over the default, then ``--set``), fully checked.
 
     Every config error is raised at once (ConfigError, exit code 2); with ``warn``, a config that will
-    read no text says so on stderr.
+    read no text says so on stderr. ``--preset NAME`` replaces the default pipeline as the base.
     """
-    from ocrplug.config import load_config, no_text_reason
+    from ocrplug.config import no_text_reason
 
-    loaded = load_config(args.config, args.overrides)
+    loaded = _loaded_config(args)
     reason = no_text_reason(loaded.config)
     if warn and reason:
         print(f"ocrplug: warning: {reason}", file=sys.stderr)
     return loaded.data, loaded.label
+
+
+def _loaded_config(args: argparse.Namespace) -> Any:
+    """``load_config`` for the command's ``--preset``, ``-c`` and ``--set`` arguments."""
+    from ocrplug.config import DEFAULT_SOURCE, load_config
+
+    preset = getattr(args, "preset", None)
+    if not preset:
+        return load_config(args.config, args.overrides, base_source=DEFAULT_SOURCE)
+    from ocrplug.presets import preset_config
+
+    return load_config(args.config, args.overrides, base=preset_config(preset), base_source=f"preset {preset}")
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -258,12 +273,12 @@ def _bounds(field: Any) -> str:
 def _cmd_config(args: argparse.Namespace) -> int:
     import yaml
 
-    from ocrplug.config import default_config_yaml, load_config, no_text_reason
+    from ocrplug.config import default_config_yaml, no_text_reason
 
-    if args.default and args.config is None and not args.overrides:
+    if args.default and args.config is None and not args.overrides and not args.preset:
         print(default_config_yaml(), end="")
         return 0
-    loaded = load_config(args.config, args.overrides)
+    loaded = _loaded_config(args)
     effective = loaded.config.model_dump(exclude_none=False)
     print(yaml.safe_dump(effective, sort_keys=False), end="")
     if args.sources:

@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ocrplug.components import DEFAULT_MAX_PIXELS, ComponentSpec, Options, PageRange, Role
 from ocrplug.errors import ConfigError
 from ocrplug.manager import PluginHost, closest
+from ocrplug.presets import DEFAULT_PRESET, PRESET_SUMMARIES, preset_config
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -55,15 +56,9 @@ __all__ = [
     "validate_config",
 ]
 
-# The default pipeline: runs on a fresh machine with no weights to fetch (the PP-OCR models ship inside
-# the rapidocr wheel). Chosen by benchmarks/default_pipeline.py; the table is in docs/benchmarks.md.
-DEFAULT_CONFIG: dict[str, Any] = {
-    "input": {"dpi": 300},
-    "detector": {"name": "db"},
-    "recognizer": {"name": "ppocr"},
-    "renderers": [{"name": "text"}, {"name": "json"}],
-    "output": {"dir": "ocrplug-out"},
-}
+# The default pipeline: the preset chosen by measurement (ocrplug.presets.DEFAULT_PRESET; the rule and the
+# table are in docs/benchmarks.md). It runs offline: its models ship inside installed wheels.
+DEFAULT_CONFIG: dict[str, Any] = preset_config(DEFAULT_PRESET)
 
 
 class _Strict(BaseModel):
@@ -296,8 +291,8 @@ def resolve_component(
 def default_config_yaml() -> str:
     """The default pipeline configuration as commented YAML (``ocrplug config --default``)."""
     header = (
-        "# ocrplug default pipeline: DBNet detection + PP-OCR recognition (ONNX models shipped in the\n"
-        "# rapidocr wheel, run offline with onnxruntime); change `name:` to swap components\n"
+        f"# ocrplug default pipeline (preset {DEFAULT_PRESET!r}, see `--preset`): {PRESET_SUMMARIES[DEFAULT_PRESET]};\n"
+        "# every model ships in an installed wheel, nothing is downloaded. Change `name:` to swap components\n"
         "# (see `ocrplug plugins` for every component and its options).\n"
     )
     return header + yaml.safe_dump(DEFAULT_CONFIG, sort_keys=False)

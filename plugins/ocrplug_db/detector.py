@@ -126,7 +126,7 @@ class DbDetector(Detector):
 
     def __init__(self, options: DbOptions, model: object | None = None) -> None:
         """Load the model named by ``options.model`` (default: rapidocr's), or use an already-loaded one."""
-        from ocrplug_db.model import load_model
+        from ocrplug_db.loading import load_model
 
         self.options = options
         if options.model is not None and not Path(options.model).expanduser().is_file():

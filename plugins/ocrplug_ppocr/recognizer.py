@@ -107,28 +107,17 @@ class PPOCRRecognizer(Recognizer):
 
     def __init__(self, options: PPOCRRecognizerOptions) -> None:
         """Load the ONNX model and its character table."""
-        ort = require("onnxruntime", "ppocr", "ppocr")
+        require("onnxruntime", "ppocr", "ppocr")
         self.options = options
         path = Path(options.model).expanduser() if options.model else default_model_path()
         if not path.is_file():
             raise ConfigError(f"ppocr option 'model': {path} does not exist")
-        so = ort.SessionOptions()
-        from ocrplug.threads import default_threads
+        from ocrplug.runtime import onnx_session
 
-        threads = options.threads or default_threads()  # a share of the cores inside a --jobs worker
-        if threads:
-            so.intra_op_num_threads = threads
-            so.inter_op_num_threads = 1
-        providers = ["CPUExecutionProvider"]
-        available = ort.get_available_providers()
-        if options.device in ("cuda", "auto") and "CUDAExecutionProvider" in available:
-            providers.insert(0, "CUDAExecutionProvider")
-        elif options.device == "cuda":
-            raise ConfigError("ppocr option 'device': cuda requested but onnxruntime has no CUDAExecutionProvider")
-        try:
-            self.session = ort.InferenceSession(str(path), sess_options=so, providers=providers)
-        except Exception as exc:
-            raise WeightsError(f"cannot load ppocr model {path}: {exc}") from exc
+        # threads None: a share of the cores inside a --jobs worker (see ocrplug.runtime.onnx_session).
+        self.session = onnx_session(
+            path, device=options.device, threads=options.threads, what="ppocr model", option="ppocr option 'device'"
+        )
         self.model_path = path
         inp = self.session.get_inputs()[0]
         self.input_name = inp.name

@@ -135,16 +135,11 @@ def _fix_sinusoidal_positions(net: Any) -> None:
 
 
 def resolve_device(device: str) -> str:
-    """``cpu``/``cuda`` from the option (``auto``: cuda when torch sees one)."""
-    import torch
+    """``cpu``/``cuda`` from the option (``auto``: cuda when torch sees one); see
+    :func:`ocrplug.runtime.select_torch_device`."""
+    from ocrplug.runtime import select_torch_device
 
-    from ocrplug.errors import ConfigError
-
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ConfigError("trocr option 'device': cuda requested but torch sees no CUDA device")
-    return device
+    return select_torch_device(device, "trocr option 'device'")
 
 
 def hub_offline() -> bool:

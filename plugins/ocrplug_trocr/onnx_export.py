@@ -225,7 +225,7 @@ class OnnxTrOCR:
 
     def __init__(self, directory: str | Path, threads: int = 0, device: str = "cpu") -> None:
         """Open ``encoder.onnx`` / ``decoder.onnx`` and the manifest written by :func:`export_onnx`."""
-        ort = require("onnxruntime", "trocr", "onnx")
+        require("onnxruntime", "trocr", "onnx")
         self.directory = Path(directory)
         manifest = self.directory / MANIFEST
         if not manifest.is_file():
@@ -234,15 +234,14 @@ class OnnxTrOCR:
                 "`ocrplug trocr export-onnx MODEL DIR`"
             )
         self.settings = json.loads(manifest.read_text(encoding="utf-8"))
-        so = ort.SessionOptions()
-        if threads:
-            so.intra_op_num_threads = threads
-            so.inter_op_num_threads = 1
-        providers = ["CPUExecutionProvider"]
-        if device in ("cuda", "auto") and "CUDAExecutionProvider" in ort.get_available_providers():
-            providers.insert(0, "CUDAExecutionProvider")
-        self.encoder = ort.InferenceSession(str(self.directory / "encoder.onnx"), so, providers=providers)
-        self.decoder = ort.InferenceSession(str(self.directory / "decoder.onnx"), so, providers=providers)
+        from ocrplug.runtime import onnx_session
+
+        def session(part: str) -> Any:
+            path = self.directory / f"{part}.onnx"
+            return onnx_session(path, device=device, threads=threads or None, what=f"trocr ONNX {part}")
+
+        self.encoder = session("encoder")
+        self.decoder = session("decoder")
 
     def generate(self, pixel_values: np.ndarray, max_length: int = 64) -> tuple[list[list[int]], list[list[float]]]:
         """Greedy token ids (start token first) and the probability of each generated token, per image."""

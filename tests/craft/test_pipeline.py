@@ -34,7 +34,7 @@ def test_pipeline_with_craft_and_refiner_gives_lines_with_words(tmp_path) -> Non
     assert document.to_dict()["pages"][0]["regions"][0]["level"] == "line"
 
 
-def test_pipeline_reports_missing_weights_and_unknown_options(tmp_path, monkeypatch) -> None:
+def test_pipeline_reports_missing_weights_and_unknown_options(tmp_path, monkeypatch, no_wheel) -> None:
     monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))
     # Components are built where pages are processed; missing weights stop the run with their error
     # (no page could succeed), which names the file to put in place.

@@ -232,7 +232,7 @@ def test_corrupt_model_file_is_a_weights_error_naming_it(spec, tmp_path: Path) -
 
 @needs_model
 def test_default_model_checksum_is_checked(monkeypatch, tmp_path: Path) -> None:
-    from ocrplug_db import model as db_model
+    from ocrplug_db import loading as db_model
 
     fake = tmp_path / db_model.DEFAULT_MODEL_NAME
     fake.write_bytes(b"truncated download")
@@ -294,7 +294,7 @@ def test_pipeline_runs_db_end_to_end(tmp_path: Path) -> None:
 
 
 def test_missing_rapidocr_names_the_extra(monkeypatch) -> None:
-    from ocrplug_db import model as db_model
+    from ocrplug_db import loading as db_model
 
     from ocrplug.errors import MissingExtraError
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ocrplug_db.detector import DbOptions
-from ocrplug_db.model import DEFAULT_MODEL_NAME, DEFAULT_MODEL_SHA256
+from ocrplug_db.loading import DEFAULT_MODEL_NAME, DEFAULT_MODEL_SHA256
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "db.md"
 

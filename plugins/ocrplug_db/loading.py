@@ -8,14 +8,13 @@ whole pipeline). Any other DB-style ONNX model with one ``N x 3 x H x W`` input 
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ocrplug.components import require
 from ocrplug.errors import WeightsError
+from ocrplug.runtime import onnx_session, package_file, verify_sha256
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
@@ -34,15 +33,6 @@ DEFAULT_MODEL_NAME = "PP-OCRv6_det_small.onnx"
 DEFAULT_MODEL_SHA256 = "090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f"
 
 
-def _rapidocr_models_dir() -> Path:
-    spec = importlib.util.find_spec("rapidocr")
-    if spec is None or not spec.submodule_search_locations:
-        # The same message as any other missing extra: it names the pip command.
-        require("rapidocr", COMPONENT, EXTRA)
-        raise WeightsError("the rapidocr package has no importable location; pass the model path with 'model:'")
-    return Path(next(iter(spec.submodule_search_locations))) / "models"
-
-
 def default_model_path() -> Path:
     """Path of the detection ONNX model inside the installed rapidocr wheel.
 
@@ -50,26 +40,15 @@ def default_model_path() -> Path:
     bundles a different ``*det*.onnx`` file is accepted too. Raises :class:`MissingExtraError` when
     rapidocr is not installed and :class:`WeightsError` when it ships no detection model.
     """
-    models = _rapidocr_models_dir()
-    preferred = models / DEFAULT_MODEL_NAME
-    if preferred.is_file():
-        return preferred
-    others = sorted(models.glob("*det*.onnx"))
-    if others:
-        return others[-1]
+    found = package_file("rapidocr", f"models/{DEFAULT_MODEL_NAME}") or package_file("rapidocr", "models/*det*.onnx")
+    if found is not None:
+        return found
+    # The same message as any other missing extra when rapidocr is absent: it names the pip command.
+    require("rapidocr", COMPONENT, EXTRA)
     raise WeightsError(
-        f"no detection model (*det*.onnx) found in the rapidocr package at {models}; "
+        "no detection model (*det*.onnx) found in the rapidocr package's models folder; "
         "reinstall rapidocr or pass the model path with the 'model:' option"
     )
-
-
-def sha256_of(path: Path) -> str:
-    """Hex SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @dataclass
@@ -95,32 +74,15 @@ def load_model(path: str | Path | None, threads: int | None = None) -> DbModel:
     :class:`WeightsError` naming the path when the file is missing, is not an ONNX model, or does not
     have the shape of a DB detector; :class:`MissingExtraError` when onnxruntime is not installed.
     """
-    ort = require("onnxruntime", COMPONENT, EXTRA)
+    require("onnxruntime", COMPONENT, EXTRA)
     model_path = default_model_path() if path is None else Path(path).expanduser()
     if not model_path.is_file():
         raise WeightsError(f"DB detection model not found: {model_path} (option 'model')")
     if model_path.name == DEFAULT_MODEL_NAME and path is None:
-        actual = sha256_of(model_path)
-        if actual != DEFAULT_MODEL_SHA256:
-            raise WeightsError(
-                f"DB detection model {model_path} is corrupt: sha256 {actual}, expected {DEFAULT_MODEL_SHA256}; "
-                "reinstall rapidocr"
-            )
-    opts = ort.SessionOptions()
-    if threads is None:
-        from ocrplug.threads import default_threads
-
-        threads = default_threads()  # a share of the cores inside a --jobs worker
-    opts.intra_op_num_threads = 0 if threads is None else int(threads)
-    opts.inter_op_num_threads = 1
-    # The arena keeps the peak allocation of the largest page for the life of the session; pages vary
-    # in size, so give memory back instead.
-    opts.enable_cpu_mem_arena = False
-    opts.log_severity_level = 3
-    try:
-        session = ort.InferenceSession(str(model_path), sess_options=opts, providers=["CPUExecutionProvider"])
-    except Exception as exc:  # onnxruntime raises its own exception types for unreadable graphs
-        raise WeightsError(f"cannot load DB detection model {model_path}: {exc}") from exc
+        verify_sha256(model_path, DEFAULT_MODEL_SHA256, "DB detection model", "reinstall rapidocr")
+    # threads None: a share of the cores inside a --jobs worker. Pages vary in size, so the memory arena
+    # (which keeps the largest page's peak for the life of the session) is off.
+    session = onnx_session(model_path, threads=threads, what="DB detection model", release_memory=True)
     inputs, outputs = session.get_inputs(), session.get_outputs()
     if len(inputs) != 1 or len(outputs) < 1 or len(inputs[0].shape) != 4:
         raise WeightsError(

