@@ -176,10 +176,9 @@ def test_default_job_is_ocrplugs_default_pipeline_without_the_sections_ocrmypdf_
 
 
 def test_flags_replace_components_and_languages_reach_a_recognizer_with_lang(tmp_path: Path) -> None:
-    opts = engine.OcrplugOptions(detector="craft", recognizer="tesseract",
-                                 overrides=["detector.options.text_threshold=0.6"])
+    opts = engine.OcrplugOptions(detector="db", recognizer="tesseract", overrides=["detector.options.box_thresh=0.6"])
     config = engine.pipeline_config(opts, ["eng", "deu"])
-    assert config["detector"] == {"name": "craft", "options": {"text_threshold": 0.6}}
+    assert config["detector"] == {"name": "db", "options": {"box_thresh": 0.6}}  # the default's options dropped
     assert config["recognizer"] == {"name": "tesseract", "options": {"lang": "eng+deu"}}
     # A language the job sets itself wins over -l.
     job = tmp_path / "job.yaml"
