@@ -18,13 +18,14 @@ import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ocrplug.components import ComponentSpec, Options, PageRange, Role
 from ocrplug.errors import ConfigError
+from ocrplug.layout import LayoutOptions
 from ocrplug.manager import PluginHost, closest
 
 __all__ = [
@@ -78,6 +79,12 @@ class InputConfig(_Strict):
         None, description="Rasterizer for PDF files (default: pdf2image); images always use `image`."
     )
     options: dict[str, Any] = Field(default_factory=dict, description="Options of the PDF rasterizer.")
+    # -- issue 14: page orientation
+    orientation: Literal["auto", "none"] = Field(
+        "auto",
+        description="auto: detect 0/90/180/270 per page and read the page upright (coordinates stay in the "
+        "original image); none: read pages as given.",
+    )
 
     @field_validator("pages")
     @classmethod
@@ -101,6 +108,8 @@ class PipelineConfig(_Strict):
     output: OutputConfig = Field(default_factory=OutputConfig)
     plugins: list[str] = Field(default_factory=list, description="Extra plugin modules to register.")
     jobs: int = Field(1, ge=1, le=256, description="Worker processes for pages.")
+    # -- issue 14: the host layout step (structure and reading order)
+    layout: LayoutOptions = Field(default_factory=LayoutOptions, description="Structure and reading order.")
 
     @field_validator("renderers", mode="before")
     @classmethod
@@ -149,9 +158,7 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _format_errors(
-    exc: ValidationError, model: type[BaseModel], source: str, prefix: str = ""
-) -> ConfigError:
+def _format_errors(exc: ValidationError, model: type[BaseModel], source: str, prefix: str = "") -> ConfigError:
     lines = []
     for err in exc.errors():
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]

@@ -41,8 +41,10 @@ from ocrplug.config import (
     validate_config,
 )
 from ocrplug.errors import ConfigError, InputError, OcrplugError, PageError
+from ocrplug.layout import layout_regions
 from ocrplug.manager import PluginHost
 from ocrplug.model import Document, Page, PageFailure, PageImage, Region
+from ocrplug.orientation import detect_orientation, map_regions, rotate_page, to_original
 from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
 
 __all__ = ["Pipeline", "RunReport", "find_inputs"]
@@ -126,6 +128,7 @@ class Pipeline:
         output: Mapping[str, Any] | None = None,
         plugins: Sequence[str] = (),
         jobs: int = 1,
+        layout: Mapping[str, Any] | None = None,
         *,
         host: PluginHost | None = None,
         source: str = "<pipeline>",
@@ -145,6 +148,7 @@ class Pipeline:
             "output": dict(output or {}),
             "plugins": list(plugins),
             "jobs": jobs,
+            "layout": dict(layout or {}),
         }
         self.source = source
         self.config: PipelineConfig = validate_config(raw, source)
@@ -174,6 +178,7 @@ class Pipeline:
             output=config.output.model_dump(),
             plugins=config.plugins,
             jobs=config.jobs,
+            layout=config.layout.model_dump(),
             host=host,
             source=source,
         )
@@ -266,8 +271,12 @@ class Pipeline:
     # -- per page -----------------------------------------------------------------------------
 
     def process_page(self, page_image: PageImage) -> Page:
-        """Detect and recognize one page image; exceptions propagate (callers record them)."""
+        """Detect, recognize and lay out one page image; exceptions propagate (callers record them).
+
+        Coordinates of the result are in the frame of ``page_image`` as given, whatever its orientation.
+        """
         self._build()
+        original = page_image
         regions: list[Region] = []
         if self.detector is not None:
             regions = list(self.detector.detect(page_image))
@@ -275,6 +284,13 @@ class Pipeline:
             # Recognizer-only pipeline: the whole image is one line (e.g. pre-cropped line images).
             h, w = page_image.height, page_image.width
             regions = [Region.from_box(0, 0, w, h, level="line")]
+        # -- orientation (issue 14): turn a sideways / upside-down page upright and detect again there.
+        angle = 0
+        if self.config.input.orientation == "auto" and self.detector is not None and self.recognizer is not None:
+            angle = detect_orientation(page_image, regions, self.recognizer.recognize).angle
+            if angle:
+                page_image = rotate_page(page_image, angle)
+                regions = list(self.detector.detect(page_image))
         if self.recognizer is not None and regions:
             recognized = list(self.recognizer.recognize(page_image, regions))
             if len(recognized) != len(regions):
@@ -282,7 +298,12 @@ class Pipeline:
                     f"recognizer returned {len(recognized)} regions for {len(regions)} (it must keep the count)"
                 )
             regions = recognized
-        return page_image.empty_page().with_(regions=tuple(regions))
+        # -- layout (issue 14): blocks -> lines -> words in reading order, in the upright frame.
+        regions = layout_regions(regions, self.config.layout)
+        if angle:
+            w, h = original.width, original.height
+            regions = map_regions(regions, lambda p: to_original(p, angle, w, h), reorder=False)
+        return original.empty_page().with_(regions=tuple(regions), orientation=angle)
 
     # -- streaming ----------------------------------------------------------------------------
 
@@ -330,7 +351,9 @@ class Pipeline:
         window = max(2 * jobs, 2)
         queue: deque[Any] = deque()
         with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+            max_workers=jobs,
+            mp_context=ctx,
+            initializer=_init_worker,
             initargs=(self.to_dict(), self.source, max(1, (os.cpu_count() or 1) // jobs)),
         ) as pool:
             try:
@@ -338,9 +361,7 @@ class Pipeline:
                     if isinstance(event, _PageTask):
                         event.result = pool.submit(_worker_process, event.image)
                     queue.append(event)
-                    while queue and (
-                        sum(isinstance(e, _PageTask) for e in queue) > window or _is_ready(queue[0])
-                    ):
+                    while queue and (sum(isinstance(e, _PageTask) for e in queue) > window or _is_ready(queue[0])):
                         yield _resolve(queue.popleft())
                 while queue:
                     yield _resolve(queue.popleft())
@@ -433,7 +454,11 @@ class Pipeline:
                                 image = event.image if self._needs_image(name) else None
                                 session.add_page(result, image)
                             except Exception as exc:
-                                failures.append(PageFailure(event.image.source, event.image.index, f"renderer {name!r} failed: {exc}"))
+                                failures.append(
+                                    PageFailure(
+                                        event.image.source, event.image.index, f"renderer {name!r} failed: {exc}"
+                                    )
+                                )
                                 _safe_abort(session)
                                 sessions.remove((name, session))
                     else:

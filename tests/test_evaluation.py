@@ -25,7 +25,7 @@ from ocrplug.evaluation import (
     score_page,
     word_error_rate,
 )
-from ocrplug.geometry import reading_order
+from ocrplug.layout import LayoutOptions, layout_regions, order_regions
 from ocrplug.model import Document, Page, PageFailure, Region
 from tests.conftest import shared_path
 
@@ -351,7 +351,8 @@ class OraclePipeline:
             for r in gt.lines
         ]
         words = [Region(quad=r.quad, text=r.text if r.has_text else None) for r in gt.words]  # type: ignore[arg-type]
-        regions += reading_order(words)
+        # Keep the ground truth's own order (a perfect detector that also orders perfectly).
+        regions = layout_regions([*regions, *order_regions(words)], LayoutOptions(reading_order="detector"))
         page = Page(index=0, width=gt.width or 1, height=gt.height or 1, source=str(path), regions=regions)
         return Document(source=str(path), pages=(page,))
 
