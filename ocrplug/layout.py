@@ -507,20 +507,25 @@ def _detector_blocks(regions: Sequence[Region], opts: LayoutOptions) -> list[Reg
     def flush() -> None:
         if not pending:
             return
-        lines, loose = _flatten(pending)
-        # Loose words keep the detector's order; consecutive ones on one row form a line.
-        built = [ln.with_(children=tuple(w.with_(order=k) for k, w in enumerate(_line_words(ln)))) for ln in lines]
-        for word in loose:
-            built.append(
-                Region(
-                    quad=word.quad,
-                    level="line",
-                    score=word.score,
-                    text=word.text,
-                    confidence=word.confidence,
-                    children=(word.with_(order=0),),
-                )
-            )
+        # Everything keeps the detector's order; consecutive loose words on one row form a line.
+        built: list[Region] = []
+        group: list[Region] = []
+        for item in pending:
+            if item.level == "word":
+                if group:
+                    a, b = _box(group[-1], rot), _box(item, rot)
+                    h = min(a[3] - a[1], b[3] - b[1])
+                    if not (abs((a[1] + a[3]) / 2 - (b[1] + b[3]) / 2) < opts.line_overlap * h and b[0] > a[0]):
+                        built.append(_make_line([_Unit(w, -1, _box(w, rot)) for w in group], [], rot))
+                        group = []
+                group.append(item)
+                continue
+            if group:
+                built.append(_make_line([_Unit(w, -1, _box(w, rot)) for w in group], [], rot))
+                group = []
+            built.append(item.with_(children=tuple(w.with_(order=k) for k, w in enumerate(_line_words(item)))))
+        if group:
+            built.append(_make_line([_Unit(w, -1, _box(w, rot)) for w in group], [], rot))
         for para in _paragraphs(built, rot, opts.paragraph_gap):
             blocks.append(_block(para, rot, len(blocks)))
         pending.clear()
