@@ -79,7 +79,7 @@ class LayoutOptions(BaseModel):
         description="auto: columns, then rows, keeping table rows together (a detector's own blocks are "
         "kept); rows: no column cut; columns: cut at every wide gutter; detector: keep the detector's order.",
     )
-    column_gap: float = Field(1.2, gt=0, le=100, description="Narrowest column gutter, in median line heights.")
+    column_gap: float = Field(0.6, gt=0, le=100, description="Narrowest column gutter, in median line heights.")
     line_overlap: float = Field(
         0.5,
         gt=0,

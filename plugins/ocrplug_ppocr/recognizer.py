@@ -286,9 +286,8 @@ def _join_chunks(parts: list[tuple[_Piece, CTCResult, float]]) -> tuple[CTCResul
     return CTCResult("".join(text), tuple(probs), tuple(steps), tuple(hints)), px
 
 
-def _ink_gaps(crop: Crop, res: CTCResult, px_per_step: float) -> list[float]:
-    """Widest run of ink-free columns between each emitted character and the previous one, as a share
-    of the text's ink height (0 for the first character). Otsu's threshold separates ink from paper."""
+def _ink_columns(crop: Crop) -> tuple[np.ndarray, float]:
+    """Which columns of the crop hold ink, and the text's ink height (pixels); Otsu separates ink from paper."""
     image = crop.image
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
     _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
@@ -296,18 +295,36 @@ def _ink_gaps(crop: Crop, res: CTCResult, px_per_step: float) -> list[float]:
         ink = 1 - ink
     rows = np.flatnonzero(ink.any(axis=1))
     height = float(rows[-1] - rows[0] + 1) if len(rows) else float(crop.height)
-    columns = ink.any(axis=0)
+    return ink.any(axis=0), height
+
+
+def _widest_blank(columns: np.ndarray, x0: int, x1: int) -> int:
+    blank = ~columns[max(x0, 0) : max(min(x1, len(columns)), 0)]
+    if not blank.any():
+        return 0
+    # Lengths of runs of True: differences between the edges of the padded run mask.
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], blank.astype(np.int8), [0]])))
+    return int((edges[1::2] - edges[::2]).max())
+
+
+def _ink_gaps(columns: np.ndarray, height: float, res: CTCResult, px_per_step: float) -> list[float]:
+    """Widest run of ink-free columns between each emitted character and the previous one, as a share
+    of the text's ink height (0 for the first character)."""
     out = [0.0]
     for k in range(1, len(res.steps)):
-        x0 = max(int((res.steps[k - 1] + 0.5) * px_per_step), 0)
-        x1 = min(int((res.steps[k] + 0.5) * px_per_step), len(columns))
-        blank = ~columns[x0:x1]
-        best = run = 0
-        for v in blank:
-            run = run + 1 if v else 0
-            best = max(best, run)
-        out.append(best / height)
+        x0 = int((res.steps[k - 1] + 0.5) * px_per_step)
+        x1 = int((res.steps[k] + 0.5) * px_per_step)
+        out.append(_widest_blank(columns, x0, x1) / height)
     return out
+
+
+def _trim(columns: np.ndarray, x0: float, x1: float) -> tuple[float, float]:
+    """``[x0, x1]`` shrunk to the ink columns inside it (unchanged when it holds no ink)."""
+    a, b = max(int(x0), 0), min(math.ceil(x1), len(columns))
+    inked = np.flatnonzero(columns[a:b])
+    if not len(inked):
+        return x0, x1
+    return float(a + inked[0]), float(a + inked[-1] + 1)
 
 
 def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, options: PPOCRRecognizerOptions) -> Region:
@@ -321,7 +338,8 @@ def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, option
         return region.with_(text="", confidence=0.0, children=())
     breaks = [ch.isspace() for ch in res.text]
     hints = res.space_before or (0.0,) * len(res.text)
-    gaps = _ink_gaps(crop, res, px_per_step) if options.space_gap > 0 else [0.0] * len(res.text)
+    columns, ink_height = _ink_columns(crop)
+    gaps = _ink_gaps(columns, ink_height, res, px_per_step) if options.space_gap > 0 else [0.0] * len(res.text)
     starts = [
         k > 0
         and not breaks[k]
@@ -344,8 +362,10 @@ def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, option
     words: list[Region] = []
     for group in groups:
         s0, s1 = res.steps[group[0]], res.steps[group[-1]]
-        # A character spans about one time step either side of where CTC emitted it.
+        # A character spans about one time step either side of where CTC emitted it; the box is then
+        # shrunk to the ink inside, so word boxes (and the column gutters between them) are tight.
         x0, x1 = max(0.0, (s0 - 0.5) * px_per_step), min(crop.width, (s1 + 1.5) * px_per_step)
+        x0, x1 = _trim(columns, x0, x1)
         words.append(
             Region(
                 quad=crop.map_box(x0, 0, x1, crop.height),
