@@ -260,6 +260,56 @@ def _is_table_cut(boxes: np.ndarray, left: np.ndarray, line_overlap: float) -> b
     return paired > _ROW_PAIRING * len(rows[sparse])
 
 
+# A gutter may be bridged by units (a picture's caption or stray marks, a drop cap) over at most this
+# share of the height of what is being cut.
+_GUTTER_BRIDGE = 0.15
+
+
+def _covered(lo: np.ndarray, hi: np.ndarray) -> float:
+    """Total length of the union of the intervals [lo, hi]."""
+    if not len(lo):
+        return 0.0
+    idx = np.argsort(lo, kind="stable")
+    lo, hi = lo[idx], np.maximum.accumulate(hi[idx])
+    starts = np.maximum(lo, np.concatenate([[lo[0]], hi[:-1]]))
+    return float(np.maximum(hi - starts, 0).sum())
+
+
+def _crossed_gutters(b: np.ndarray, min_col_gap: float, opts: LayoutOptions) -> list[tuple[float, float]]:
+    """Column gutters ``(start, width)`` that units bridge over at most ``_GUTTER_BRIDGE`` of the height.
+
+    Candidates are the x ranges where few units lie (at most a fifth of the rows); each is kept when
+    the units overlapping it cover little of the height (their centres then put them on one side).
+    """
+    if len(b) < 8:
+        return []
+    left, right = float(b[:, 0].min()), float(b[:, 2].max())
+    top, bottom = float(b[:, 1].min()), float(b[:, 3].max())
+    x0 = np.floor(b[:, 0] - left).astype(int)
+    x1 = np.ceil(b[:, 2] - left).astype(int)
+    cover = np.zeros(math.ceil(right - left) + 2, dtype=np.int64)
+    np.add.at(cover, x0, 1)
+    np.add.at(cover, x1, -1)
+    cover = np.cumsum(cover)[:-1]
+    rows = max(1, len(_row_groups(b, opts.line_overlap)))
+    low = (cover <= max(2, rows // 5)).astype(np.int8)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], low, [0]])))
+    min_side = _MIN_COLUMN_SHARE * (right - left)
+    centres = (b[:, 0] + b[:, 2]) / 2
+    out = []
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        g = (left + float(start), float(end - start))
+        if g[1] < min_col_gap or g[0] - left < min_side or right - (g[0] + g[1]) < min_side:
+            continue
+        mid = g[0] + g[1] / 2
+        bridge = (b[:, 0] < mid) & (b[:, 2] > mid)  # units across the gutter's centre line
+        if _covered(b[bridge, 1], b[bridge, 3]) > _GUTTER_BRIDGE * (bottom - top):
+            continue
+        if opts.reading_order == "columns" or not _is_table_cut(b, centres < g[0] + g[1] / 2, opts.line_overlap):
+            out.append(g)
+    return out
+
+
 def _xy_cut(idx: np.ndarray, boxes: np.ndarray, min_col_gap: float, opts: LayoutOptions) -> list[np.ndarray]:
     """Leaf blocks (arrays of unit indices) in reading order."""
     if len(idx) <= 1:
@@ -280,6 +330,11 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, min_col_gap: float, opts: Layout
             x_gaps = [g for g in x_gaps if not _is_table_cut(b, centres < g[0] + g[1] / 2, opts.line_overlap)]
     best_y = max((w for _, w in y_gaps), default=0.0)
     best_x = max((w for _, w in x_gaps), default=0.0)
+    if opts.reading_order != "rows" and best_x <= 0 and best_y < 0.5 * float(np.median(_heights(b))):
+        # Only row gaps are left, but a picture or a stray mark may bridge the gutter of two columns:
+        # look again for a gutter that at most a few units cross (they go to the side of their centre).
+        x_gaps = _crossed_gutters(b, min_col_gap, opts)
+        best_x = max((w for _, w in x_gaps), default=0.0)
     if best_y <= 0 and best_x <= 0:
         return [idx]
     # Cut along the axis with the widest gap, at every gap nearly as wide, so recursions stay shallow.
