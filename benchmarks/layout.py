@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ocrplug import Pipeline
+from ocrplug import Document, Pipeline
 from ocrplug.components import PageRange
 from ocrplug.evaluation import evaluate
 from ocrplug.evaluation.dataset import load_dataset
@@ -43,36 +43,57 @@ def _default() -> Pipeline:
     return Pipeline.from_dict({"detector": "db", "recognizer": "ppocr"}, source="default").build()
 
 
+# The subsets of benchmarks/default_pipeline.py, so figures compare with its table (same images).
+SUBSETS = {"tesseract_testing": 4, "funsd": 15, "icdar2015": 20, "handwriting_iam": 7, "sroie": 8}
+
+
 def part_eval(shared: Path, limit: int | None, out: dict) -> None:
     pipe = _default()
     for name in ("tesseract_testing", "funsd", "icdar2015", "handwriting_iam"):
+        n = SUBSETS[name] if limit is None else (limit or None)
         root = shared / "eval" / name
         if not root.exists():
             print(f"{name}: skipped ({root} absent)")
             continue
         t = time.perf_counter()
-        report = evaluate(pipe, root, limit=limit).to_dict()
+        recorder = _Recorder(pipe)
+        report = evaluate(recorder, root, limit=n).to_dict()
         overall = report["overall"]
         det = {lvl: round(v.get("hmean", 0.0), 4) for lvl, v in overall.get("detection", {}).items()}
         cer = round(overall["text"]["cer"], 4)
         extra = ""
         if name == "funsd":
-            extra = f" word accuracy {_funsd_word_accuracy(pipe, root, limit):.4f}"
+            extra = f" word accuracy {_word_accuracy(recorder, root, n):.4f}"
         print(
             f"{name}: {report['pages']} images, page CER {cer}, H-mean {det}{extra} ({time.perf_counter() - t:.0f} s)"
         )
         out[name] = {"images": report["pages"], "page_cer": cer, "hmean": det}
 
 
-def _funsd_word_accuracy(pipe: Pipeline, root: Path, limit: int | None) -> float:
-    """Exact-match share of matched words (IoU >= 0.5) on FUNSD: recognition quality of word boxes."""
+class _Recorder:
+    """Runs the pipeline image by image for ``evaluate`` and keeps each page (for word accuracy)."""
+
+    def __init__(self, pipe: Pipeline) -> None:
+        self.pipe = pipe
+        self.pages: dict[str, object] = {}
+
+    def run(self, path: Path) -> Document:
+        doc = self.pipe.run(path)
+        self.pages[str(path)] = doc.pages[0] if doc.pages else None
+        return doc
+
+
+def _word_accuracy(recorder: _Recorder, root: Path, limit: int | None) -> float:
+    """Exact-match share of matched words (IoU >= 0.5, ICDAR rules): how often a found word is read right."""
     from ocrplug.evaluation.metrics import score_detection
 
     right = total = 0
-    for gt in load_dataset(root)[:limit]:
-        page = pipe.run(gt.image_path).pages[0]
+    for gt in load_dataset(root, limit):
+        page = recorder.pages.get(str(gt.image_path))
+        if page is None:
+            continue
         refs = [r for r in gt.words if r.quad is not None and not r.dont_care]
-        words = page.words
+        words = page.words  # type: ignore[attr-defined]
         for m in score_detection(refs, words, "word").matches:
             total += 1
             right += (words[m.det].text or "") == (refs[m.gt].text or "")
@@ -89,7 +110,7 @@ def part_sroie(shared: Path, limit: int | None, out: dict) -> None:
     except ImportError:
         print("sroie: skipped (rapidocr not installed)")
         return
-    gts = load_dataset(root)[:limit]
+    gts = load_dataset(root)[: SUBSETS["sroie"] if limit is None else (limit or None)]
     pipe = _default()
     ours, theirs = [], []
     engine = RapidOCR()
@@ -192,7 +213,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=Path(os.environ.get("OCRPLUG_SHARED", ROOT.parent / "shared")))
     ap.add_argument("--only", default="eval,sroie,craft,cases")
-    ap.add_argument("--limit", type=int, default=None, help="first N images of each set")
+    ap.add_argument("--limit", type=int, default=None, help="first N images of each set (0: all; default: the SUBSETS)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     if not args.shared.exists():
