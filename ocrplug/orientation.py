@@ -34,6 +34,7 @@ __all__ = [
     "map_regions",
     "rotate_image",
     "rotate_page",
+    "sample_lines",
     "to_original",
     "to_upright",
 ]
@@ -146,19 +147,29 @@ def _size(r: Region) -> tuple[float, float]:
     return x1 - x0, y1 - y0
 
 
+def sample_lines(regions: Sequence[Region], sample: int = 8) -> tuple[list[Region], bool]:
+    """The ``sample`` largest lines (or words) of a detector's output, and whether most run vertically.
+
+    Vertical: taller than ``_VERTICAL_RATIO`` times their width on the page as given, i.e. the page is
+    turned by 90 or 270 degrees. Regions under 4 pixels across are left out.
+    """
+    leaves = [r for r in _leaves(regions) if min(_size(r)) >= 4]
+    leaves.sort(key=lambda r: -_size(r)[0] * _size(r)[1])
+    picked = leaves[:sample]
+    tall = sum(1 for r in picked if _size(r)[1] > _VERTICAL_RATIO * _size(r)[0])
+    return picked, tall > len(picked) / 2
+
+
 def detect_orientation(page: PageImage, regions: Sequence[Region], read: ReadFn, sample: int = 8) -> OrientationResult:
     """The clockwise angle that makes ``page`` upright, from its detected ``regions`` (original frame).
 
     ``read`` is the pipeline recognizer's ``recognize``; ``sample`` regions (the largest) are read in
     each of the two candidate frames. Returns angle 0 when there is nothing to read.
     """
-    leaves = [r for r in _leaves(regions) if min(_size(r)) >= 4]
-    if not leaves:
+    picked, vertical = sample_lines(regions, sample)
+    if not picked:
         return OrientationResult(0, {})
-    leaves.sort(key=lambda r: -_size(r)[0] * _size(r)[1])
-    picked = leaves[:sample]
-    tall = sum(1 for r in picked if _size(r)[1] > _VERTICAL_RATIO * _size(r)[0])
-    candidates = (90, 270) if tall > len(picked) / 2 else (0, 180)
+    candidates = (90, 270) if vertical else (0, 180)
     scores: dict[int, float] = {}
     for angle in candidates:
         turned = rotate_page(page, angle)
