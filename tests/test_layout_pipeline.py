@@ -87,3 +87,28 @@ def test_two_column_page_reads_column_by_column(pipeline: Pipeline) -> None:
     page = pipeline.run(np.asarray(img)).pages[0]
     assert page.text.splitlines() == ["Station report for the north", *left, *right]
     assert len(page.regions) >= 2  # the columns are blocks of their own
+
+
+def test_searchable_pdf_of_a_turned_page_puts_words_over_their_ink(tmp_path: Path) -> None:
+    import re
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    case = shared_path("cases", "page_rot180.png")
+    image = np.asarray(Image.open(case).convert("RGB"))
+    config = {"detector": "db", "recognizer": {"name": "ppocr", "options": {"threads": 1}}, "renderers": ["pdf"]}
+    Pipeline.from_dict({**config, "output": {"dir": str(tmp_path)}}).run(case)
+    pdf = tmp_path / "page_rot180.pdf"
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    page = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', html)
+    assert page is not None
+    scale = image.shape[1] / float(page.group(1))
+    words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)<', html)
+    found = {text: [float(v) * scale for v in box] for *box, text in words}
+    assert {"Invoice", "4711", "widgets", "345.67"} <= set(found)
+    for text in ("Invoice", "widgets", "345.67"):
+        assert _ink_under(image, tuple(found[text])) > 0.05, text  # type: ignore[arg-type]
+    # Upside down: the first line of the text is at the bottom of the original image.
+    assert found["Invoice"][1] > found["widgets"][1]
