@@ -14,7 +14,9 @@ Parts (``--only`` picks some; all by default):
   the 4 pages of ``eval/pdfs/files/cardinal.pdf``, each turned 0/90/180/270: page CER against the
   upright reading; ``examples/sample.pdf`` phrases; ``cases/wide_line.png`` CER.
 
-Skips a part clearly when its data or package is absent.
+Skips a part clearly when its data or package is absent. ``eval`` and ``sroie`` also run on a tree
+without issue 14 (``PYTHONPATH=<tree>:<tree>/plugins``), which gives the "before" figures on the
+same images.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ from ocrplug.components import PageRange
 from ocrplug.evaluation import evaluate
 from ocrplug.evaluation.dataset import load_dataset
 from ocrplug.evaluation.metrics import TextScores, char_error_rate
-from ocrplug.orientation import rotate_image
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_TEXT = "Invoice 4711 ACME Ltd\nDelivery of 12 widgets\nTotal amount 345.67 EUR\nPayment due 2026-12-31"
@@ -158,6 +159,8 @@ def part_craft(shared: Path, limit: int | None, out: dict) -> None:
 
 def part_cases(shared: Path, out: dict) -> None:
     from PIL import Image
+
+    from ocrplug.orientation import rotate_image
 
     pipe = _default()
     rows = []
