@@ -18,6 +18,9 @@ How the order is found (``reading_order: auto``), in the frame of the page's dom
    both sides span at least a quarter of the width, and the rows do not pair up across it: when
    most rows of the side with fewer words per row (a receipt's prices, a form's values) share a
    baseline with a row on the other side, the page is a table and is read row by row instead.
+   When only row gaps are left (a picture's caption bridges the gutter, so no cut is clean), a
+   gutter that few units cover and that units bridge over at most 15% of the height still
+   separates the columns; the bridging units go to the side of their centre.
 3. Lines: inside each leaf block, units of one detector line stay one line; loose words on one row
    whose gap is under ``word_gap`` line heights join into a line. Lines are read in rows (centres
    within ``line_overlap`` of the smaller height), each row left to right.
