@@ -15,7 +15,8 @@ How the order is found (``reading_order: auto``), in the frame of the page's dom
    vertically into columns. Because units are words, a detector line that crosses a column gutter
    is split there (db joins lines across a narrow gutter; its words do not cover the gutter).
    A vertical gap is a column gutter only when it is at least ``column_gap`` line heights wide,
-   both sides span at least a quarter of the width, and the rows do not pair up across it: when
+   both sides span at least a quarter of the width and hold two rows or more (a single line is never
+   cut), and the rows do not pair up across it: when
    most rows of the side with fewer words per row (a receipt's prices, a form's values) share a
    baseline with a row on the other side, the page is a table and is read row by row instead.
    When only row gaps are left (a picture's caption bridges the gutter, so no cut is clean), a
@@ -242,6 +243,15 @@ def _row_groups(boxes: np.ndarray, line_overlap: float) -> list[list[int]]:
     return [sorted(row, key=lambda k: boxes[k, 0]) for row in rows]
 
 
+def _is_column_cut(boxes: np.ndarray, left: np.ndarray, opts: LayoutOptions) -> bool:
+    """Whether a vertical cut (``left``: units on its left) separates columns: each side holds at least
+    two rows (a single line is never cut into columns), and with ``auto`` the sides are not a table."""
+    for side in (left, ~left):
+        if len(_row_groups(boxes[side], opts.line_overlap)) < 2:
+            return False
+    return opts.reading_order != "auto" or not _is_table_cut(boxes, left, opts.line_overlap)
+
+
 def _is_table_cut(boxes: np.ndarray, left: np.ndarray, line_overlap: float) -> bool:
     """Whether the rows on both sides of a vertical cut pair up (a table, read row by row)."""
     sides = [boxes[left], boxes[~left]]
@@ -308,7 +318,7 @@ def _crossed_gutters(b: np.ndarray, min_col_gap: float, opts: LayoutOptions) -> 
         bridge = (b[:, 0] < mid) & (b[:, 2] > mid)  # units across the gutter's centre line
         if _covered(b[bridge, 1], b[bridge, 3]) > _GUTTER_BRIDGE * (bottom - top):
             continue
-        if opts.reading_order == "columns" or not _is_table_cut(b, centres < g[0] + g[1] / 2, opts.line_overlap):
+        if _is_column_cut(b, centres < g[0] + g[1] / 2, opts):
             out.append(g)
     return out
 
@@ -328,9 +338,8 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, min_col_gap: float, opts: Layout
             for g in _gaps(b[:, 0], b[:, 2])
             if g[1] >= min_col_gap and g[0] - left >= min_side and right - (g[0] + g[1]) >= min_side
         ]
-        if opts.reading_order == "auto":
-            centres = (b[:, 0] + b[:, 2]) / 2
-            x_gaps = [g for g in x_gaps if not _is_table_cut(b, centres < g[0] + g[1] / 2, opts.line_overlap)]
+        centres = (b[:, 0] + b[:, 2]) / 2
+        x_gaps = [g for g in x_gaps if _is_column_cut(b, centres < g[0] + g[1] / 2, opts)]
     best_y = max((w for _, w in y_gaps), default=0.0)
     best_x = max((w for _, w in x_gaps), default=0.0)
     if opts.reading_order != "rows" and best_x <= 0 and best_y < 0.5 * float(np.median(_heights(b))):

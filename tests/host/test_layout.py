@@ -153,3 +153,10 @@ def test_layout_config_is_validated_with_key_paths() -> None:
         validate_config({"layout": {"reading_ordr": "rows"}}, "job.yaml")
     with pytest.raises(ConfigError, match="orientation"):
         validate_config({"input": {"orientation": "sideways"}}, "job.yaml")
+
+
+def test_a_single_line_with_wide_word_gaps_is_never_cut_into_columns() -> None:
+    # Tight word boxes (as Tesseract gives) with gaps wider than column_gap line heights.
+    line = _line([(0, 100, "Invoice"), (130, 200, "4711"), (400, 500, "total"), (530, 640, "345.67")], 0)
+    assert _lines(layout_regions([line])) == ["Invoice 4711 total 345.67"]
+    assert _lines(layout_regions([line], LayoutOptions(reading_order="columns"))) == ["Invoice 4711 total 345.67"]
