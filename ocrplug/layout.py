@@ -243,6 +243,10 @@ def _row_groups(boxes: np.ndarray, line_overlap: float) -> list[list[int]]:
     return [sorted(row, key=lambda k: boxes[k, 0]) for row in rows]
 
 
+def _words_per_row(boxes: np.ndarray, line_overlap: float) -> float:
+    return len(boxes) / max(len(_row_groups(boxes, line_overlap)), 1)
+
+
 def _is_column_cut(boxes: np.ndarray, left: np.ndarray, opts: LayoutOptions) -> bool:
     """Whether a vertical cut (``left``: units on its left) separates columns: each side holds at least
     two rows (a single line is never cut into columns), and with ``auto`` the sides are not a table."""
@@ -318,7 +322,13 @@ def _crossed_gutters(b: np.ndarray, min_col_gap: float, opts: LayoutOptions) -> 
         bridge = (b[:, 0] < mid) & (b[:, 2] > mid)  # units across the gutter's centre line
         if _covered(b[bridge, 1], b[bridge, 3]) > _GUTTER_BRIDGE * (bottom - top):
             continue
-        if _is_column_cut(b, centres < g[0] + g[1] / 2, opts):
+        left_side = centres < g[0] + g[1] / 2
+        # Only prose columns (several words a row on both sides): a form's sparse fields are never
+        # split by a gutter that something bridges.
+        dense = all(
+            _words_per_row(b[side], opts.line_overlap) > _TABLE_WORDS_PER_ROW for side in (left_side, ~left_side)
+        )
+        if dense and _is_column_cut(b, left_side, opts):
             out.append(g)
     return out
 
