@@ -468,7 +468,17 @@ def _leaf_lines(units: list[_Unit], lines: list[Region], rot: np.ndarray, opts: 
                 u = units[i]
                 same_line = u.source >= 0 and u.source == prev.source
                 h = min(_heights(boxes[[current[-1], i]]))
-                near = u.source < 0 and prev.source < 0 and boxes[i, 0] - boxes[current[-1], 2] < opts.word_gap * h
+                a, b = boxes[current[-1]], boxes[i]
+                hs = _heights(boxes[[current[-1], i]])
+                # Loose words join when close along the row, of like height, and overlapping across it
+                # by half the smaller height (a tall mark or a word of the next row never joins).
+                near = (
+                    u.source < 0
+                    and prev.source < 0
+                    and b[0] - a[2] < opts.word_gap * h
+                    and hs.max() <= 2 * hs.min()
+                    and min(a[3], b[3]) - max(a[1], b[1]) >= 0.5 * h
+                )
                 if same_line or near:
                     current.append(i)
                     continue

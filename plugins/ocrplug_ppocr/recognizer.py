@@ -327,6 +327,16 @@ def _trim(columns: np.ndarray, x0: float, x1: float) -> tuple[float, float]:
     return float(a + inked[0]), float(a + inked[-1] + 1)
 
 
+def _in_number(text: str, k: int) -> bool:
+    """Whether ``text[k]`` continues a number across a separator ("1.32", "2,50", "12:30"): no space there.
+
+    Receipt fonts print wide periods, so the ink gap after one can look like a word space.
+    """
+    if not text[k].isdigit() or k < 2:
+        return False
+    return (text[k - 1] in ".,:" and text[k - 2].isdigit()) or (text[k - 1].isdigit() and text[k - 2] in ".,:")
+
+
 def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, options: PPOCRRecognizerOptions) -> Region:
     """The region with text and confidence; a line also gets word children with their own boxes.
 
@@ -345,6 +355,7 @@ def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, option
         and not breaks[k]
         and not breaks[k - 1]
         and (hints[k] >= options.space_prob or gaps[k] > options.space_gap)
+        and not _in_number(res.text, k)
         for k in range(len(res.text))
     ]
     groups: list[list[int]] = []

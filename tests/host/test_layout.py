@@ -160,3 +160,10 @@ def test_a_single_line_with_wide_word_gaps_is_never_cut_into_columns() -> None:
     line = _line([(0, 100, "Invoice"), (130, 200, "4711"), (400, 500, "total"), (530, 640, "345.67")], 0)
     assert _lines(layout_regions([line])) == ["Invoice 4711 total 345.67"]
     assert _lines(layout_regions([line], LayoutOptions(reading_order="columns"))) == ["Invoice 4711 total 345.67"]
+
+
+def test_loose_words_join_only_with_words_of_their_own_line() -> None:
+    # A tall mark beside a row (a ruling, a stamp) and the next row's words never join the row's line.
+    words = [_box(0, 0, 50, 20, "a"), _box(60, 0, 110, 20, "b"), _box(120, -60, 130, 80, "|"), _box(0, 30, 50, 50, "c")]
+    out = _lines(layout_regions(words))
+    assert "a b" in out and "c" in out and "|" in out

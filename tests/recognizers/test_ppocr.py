@@ -165,3 +165,10 @@ def test_shared_wide_line_case_reads_with_default_options(ppocr):
     image = np.asarray(Image.open(path).convert("RGB"))
     (out,) = ppocr.recognize(_page(image), [Region.from_box(0, 0, image.shape[1], image.shape[0], level="line")])
     assert char_error_rate(out.text, expected) <= 0.02
+
+
+def test_no_space_is_inserted_inside_a_number():
+    from ocrplug_ppocr.recognizer import _in_number
+
+    assert [k for k in range(len("1.32 x")) if _in_number("1.32 x", k)] == [2, 3]
+    assert not _in_number("total318", 5) and not _in_number("a.b", 2)
