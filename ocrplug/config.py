@@ -25,13 +25,14 @@ import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ocrplug.components import DEFAULT_MAX_PIXELS, ComponentSpec, Options, PageRange, Role
 from ocrplug.errors import ConfigError
+from ocrplug.layout import LayoutOptions
 from ocrplug.manager import PluginHost, closest
 from ocrplug.presets import DEFAULT_PRESET, PRESET_SUMMARIES, preset_config
 
@@ -101,6 +102,12 @@ class InputConfig(_Strict):
     def _page_number(cls, value: Any) -> Any:
         # `pages: 3` in YAML is the integer 3: one page, as the text "3" would be.
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    # -- issue 14: page orientation
+    orientation: Literal["auto", "none"] = Field(
+        "auto",
+        description="auto: detect 0/90/180/270 per page and read the page upright (coordinates stay in the "
+        "original image); none: read pages as given.",
+    )
 
     @field_validator("pages")
     @classmethod
@@ -124,6 +131,8 @@ class PipelineConfig(_Strict):
     output: OutputConfig = Field(default_factory=OutputConfig)
     plugins: list[str] = Field(default_factory=list, description="Extra plugin modules to register.")
     jobs: int = Field(1, ge=1, le=256, description="Worker processes for pages.")
+    # -- issue 14: the host layout step (structure and reading order)
+    layout: LayoutOptions = Field(default_factory=LayoutOptions, description="Structure and reading order.")
 
     @field_validator("renderers", mode="before")
     @classmethod
@@ -172,9 +181,7 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _format_errors(
-    exc: ValidationError, model: type[BaseModel], source: str, prefix: str = ""
-) -> ConfigError:
+def _format_errors(exc: ValidationError, model: type[BaseModel], source: str, prefix: str = "") -> ConfigError:
     lines = []
     for err in exc.errors():
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]

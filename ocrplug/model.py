@@ -28,7 +28,7 @@ __all__ = [
     "Region",
 ]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: Page.orientation
 
 Level = Literal["word", "line", "block"]
 LEVELS: tuple[str, ...] = ("word", "line", "block")
@@ -198,6 +198,11 @@ class Page:
     """The light result of one page: where it came from, its size, and its regions in reading order.
 
     ``dpi`` is the horizontal resolution, ``dpi_y`` the vertical one when it differs (else None).
+
+    ``orientation``: degrees (0, 90, 180, 270) the page image was turned clockwise to make its text
+    upright before detection (see :mod:`ocrplug.orientation`). Region coordinates are always in the
+    frame of the original image (``width`` x ``height`` as given), so overlays and the searchable PDF
+    match the input; a region's quad still starts at the top-left corner of the text as read.
     """
 
     index: int
@@ -207,9 +212,12 @@ class Page:
     dpi: float | None = None
     regions: tuple[Region, ...] = ()
     dpi_y: float | None = None
+    orientation: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regions", tuple(self.regions))
+        if self.orientation not in (0, 90, 180, 270):
+            raise ValueError(f"orientation must be 0, 90, 180 or 270, got {self.orientation!r}")
 
     @property
     def resolution(self) -> tuple[float, float] | None:
@@ -237,11 +245,14 @@ class Page:
 
     @property
     def text(self) -> str:
-        """Page text in reading order: one line per line region (or per top-level region)."""
-        lines = self.lines
-        if lines:
-            return "\n".join(_region_text(r) for r in lines)
-        return "\n".join(_region_text(r) for r in self.regions)
+        """Page text in reading order, one line per line region of the layout (:mod:`ocrplug.layout`).
+
+        Pipelines lay pages out already; a page built by hand is laid out here with default options.
+        """
+        from ocrplug.layout import is_laid_out, layout_page
+
+        page = self if is_laid_out(self) else layout_page(self)
+        return "\n".join(_region_text(r) for r in page.lines)
 
     def with_(self, **changes: Any) -> Page:
         """A copy with some fields changed (pages are frozen)."""
@@ -255,6 +266,7 @@ class Page:
             "height": self.height,
             "dpi": self.dpi,
             "source": self.source,
+            "orientation": self.orientation,
             "regions": [r.to_dict() for r in self.regions],
         }
         if self.dpi_y is not None and self.dpi_y != self.dpi:
@@ -272,6 +284,7 @@ class Page:
             dpi_y=data.get("dpi_y"),
             source=data["source"],
             regions=tuple(Region.from_dict(r) for r in data.get("regions", ())),
+            orientation=int(data.get("orientation", 0)),
         )
 
 

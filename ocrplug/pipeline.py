@@ -23,8 +23,10 @@ from ocrplug.config import (
     validate_config,
 )
 from ocrplug.errors import ConfigError, InputError, OcrplugError, PageError
+from ocrplug.layout import layout_regions
 from ocrplug.manager import PluginHost
 from ocrplug.model import Document, Page, PageFailure, PageImage, Region
+from ocrplug.orientation import detect_orientation, map_regions, rotate_page, to_original
 from ocrplug.runner import ProgressCallback, run_inputs
 from ocrplug.sources import InputFile, Sources
 from ocrplug.threads import safe_torch_threads
@@ -70,6 +72,7 @@ class Pipeline:
         output: Mapping[str, Any] | None = None,
         plugins: Sequence[str] = (),
         jobs: int = 1,
+        layout: Mapping[str, Any] | None = None,
         *,
         host: PluginHost | None = None,
         source: str = "<pipeline>",
@@ -94,6 +97,7 @@ class Pipeline:
             "output": dict(output or {}),
             "plugins": list(plugins),
             "jobs": jobs,
+            "layout": dict(layout or {}),
         }
         self._setup(validate_config(raw, source), source, host, instances, batch_pages)
 
@@ -220,7 +224,7 @@ class Pipeline:
                 raise OcrplugError(f"detector returned {len(found)} pages of regions for {len(images)} pages")
         else:
             found = [self._whole_page(image) for image in images]
-        return [self._recognize(image, list(regions)) for image, regions in zip(images, found, strict=True)]
+        return [self._finish(image, list(regions)) for image, regions in zip(images, found, strict=True)]
 
     def batch_size(self, jobs: int | None = None) -> int:
         """Pages per batch: ``batch_pages`` when the detector batches (overrides ``detect_batch``) or
@@ -241,15 +245,35 @@ class Pipeline:
             return []
         return [Region.from_box(0, 0, image.width, image.height, level="line")]
 
-    def _recognize(self, image: PageImage, regions: list[Region]) -> Page:
-        if self.recognizer is not None and regions:
-            recognized = list(self.recognizer.recognize(image, regions))
-            if len(recognized) != len(regions):
-                raise OcrplugError(
-                    f"recognizer returned {len(recognized)} regions for {len(regions)} (it must keep the count)"
-                )
-            regions = recognized
-        return image.empty_page().with_(regions=tuple(regions))
+    def _finish(self, image: PageImage, regions: list[Region]) -> Page:
+        """Orientation, recognition and layout of one page whose regions were detected.
+
+        Coordinates of the result are in the frame of ``image`` as given, whatever its orientation.
+        """
+        # -- orientation (issue 14): turn a sideways / upside-down page upright and detect again there.
+        upright, angle = image, 0
+        if self.config.input.orientation == "auto" and self.detector is not None and self.recognizer is not None:
+            angle = detect_orientation(image, regions, self.recognizer.recognize).angle
+            if angle:
+                upright = rotate_page(image, angle)
+                regions = list(self.detector.detect(upright))
+        regions = self._recognize(upright, regions)
+        # -- layout (issue 14): blocks -> lines -> words in reading order, in the upright frame.
+        regions = layout_regions(regions, self.config.layout)
+        if angle:
+            w, h = image.width, image.height
+            regions = map_regions(regions, lambda p: to_original(p, angle, w, h), reorder=False)
+        return image.empty_page().with_(regions=tuple(regions), orientation=angle)
+
+    def _recognize(self, image: PageImage, regions: list[Region]) -> list[Region]:
+        if self.recognizer is None or not regions:
+            return regions
+        recognized = list(self.recognizer.recognize(image, regions))
+        if len(recognized) != len(regions):
+            raise OcrplugError(
+                f"recognizer returned {len(recognized)} regions for {len(regions)} (it must keep the count)"
+            )
+        return recognized
 
     # -- running ------------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from ocrplug.evaluation import (
     score_page,
     word_error_rate,
 )
-from ocrplug.geometry import reading_order
+from ocrplug.layout import LayoutOptions, layout_regions, order_regions
 from ocrplug.model import Document, Page, PageFailure, Region
 from tests.conftest import shared_path
 
@@ -351,7 +351,8 @@ class OraclePipeline:
             for r in gt.lines
         ]
         words = [Region(quad=r.quad, text=r.text if r.has_text else None) for r in gt.words]  # type: ignore[arg-type]
-        regions += reading_order(words)
+        # Keep the ground truth's own order (a perfect detector that also orders perfectly).
+        regions = layout_regions([*regions, *order_regions(words)], LayoutOptions(reading_order="detector"))
         page = Page(index=0, width=gt.width or 1, height=gt.height or 1, source=str(path), regions=regions)
         return Document(source=str(path), pages=(page,))
 
@@ -450,3 +451,35 @@ def test_run_eval_with_the_default_pipeline_end_to_end(tmp_path: Path, monkeypat
     bad = dict(config, renderers=[{"name": "no-such-renderer"}])
     with pytest.raises(ConfigError, match="no-such-renderer"):
         run_eval(bad, root, source="<test config>")
+
+
+class _GtWordDetector:
+    """A word detector (like craft without its refiner): the GT lines of each image cut into word boxes,
+    returned in shuffled order and without lines, so only the host layout can rebuild the lines."""
+
+    def __init__(self, dataset_dir: Path) -> None:
+        self.gt = {g.image_path.name: g for g in load_dataset(dataset_dir)}
+
+    def detect(self, page: Any) -> list[Region]:
+        from ocrplug.layout import synthesize_words
+
+        gt = self.gt[Path(page.source).name]
+        words: list[Region] = []
+        for r in gt.lines:
+            if r.quad is None or not r.text:
+                continue
+            words += [w.with_(text=None, attributes={}) for w in synthesize_words(Region(quad=r.quad, text=r.text))]
+        rng = np.random.default_rng(0)
+        return [words[i] for i in rng.permutation(len(words))]
+
+
+@pytest.mark.shared
+def test_word_detector_is_scored_at_line_level_through_the_layout() -> None:
+    from ocrplug import Pipeline
+    from ocrplug.components import Detector
+
+    root = shared_path("eval", "sroie")
+    detector = type("WordDetector", (_GtWordDetector, Detector), {})(root)
+    report = evaluate(Pipeline(detector=detector), root, limit=3)
+    line = report.overall_level("line")
+    assert line.hmean >= 0.8, line

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ocrplug.errors import ConfigError, InputError
-from ocrplug.geometry import reading_order
+from ocrplug.layout import order_regions
 from ocrplug.model import Point, Region
 
 __all__ = [
@@ -102,7 +102,7 @@ class GroundTruth:
             # Order the whole layout (don't-care words included, so rows group the same way as for a
             # page that detected every word), then keep the words with text.
             regions = [Region(quad=r.quad, attributes={"gt": i}) for i, r in enumerate(words)]  # type: ignore[arg-type]
-            words = [words[r.attributes["gt"]] for r in reading_order(regions)]
+            words = [words[r.attributes["gt"]] for r in order_regions(regions)]
         return " ".join(r.text for r in words if r.has_text and r.text)
 
 

@@ -16,7 +16,6 @@ import numpy as np
 from pydantic import Field
 
 from ocrplug.components import Detector, Options, require
-from ocrplug.geometry import reading_order
 from ocrplug.model import PageImage, Region
 from ocrplug_craft.postprocess import Detections, adjust_coordinates, get_det_boxes
 from ocrplug_craft.preprocess import Canvas, resize_aspect_ratio, to_batch
@@ -110,7 +109,7 @@ def regions_from_maps(
     page_size: tuple[int, int],
     options: CraftOptions,
 ) -> list[Region]:
-    """Turn one page's score maps into regions in page pixels, in reading order.
+    """Turn one page's score maps into regions in page pixels (unordered: the host layout step orders).
 
     ``page_size`` is ``(width, height)``. Without ``refined_link``: words. With it: lines whose children
     are the words found with the non-refined affinity.
@@ -128,7 +127,7 @@ def regions_from_maps(
         for i in np.flatnonzero(word_keep)
     ]
     if refined_link is None:
-        return reading_order(word_regions)
+        return word_regions  # the host layout step orders them
 
     # The official --refine path forces polygons for the refined (line) boxes.
     lines = get_det_boxes(score_text, refined_link, o.text_threshold, o.link_threshold, o.low_text, poly=True)
@@ -146,13 +145,13 @@ def regions_from_maps(
             orphans.append(region)
     line_regions = [
         _region(line_boxes[i], line_polys[i], lines.scores[i], "line", page_w, page_h).with_(
-            children=tuple(reading_order(children.get(int(i), [])))
+            children=tuple(children.get(int(i), []))
         )
         for i in np.flatnonzero(line_keep)
     ]
     # A word no kept line covers becomes a line of its own, so the output is uniformly line-level.
     line_regions += [w.with_(level="line", children=(w.with_(order=0),)) for w in orphans]
-    return reading_order(line_regions)
+    return line_regions
 
 
 class CraftDetector(Detector):
@@ -173,7 +172,7 @@ class CraftDetector(Detector):
         return resize_aspect_ratio(image[:, :, :3], o.canvas_size, o.mag_ratio, target_width=o.width)
 
     def detect(self, page: PageImage) -> list[Region]:
-        """Regions of one page, in page pixels and reading order."""
+        """Regions of one page, in page pixels (the host layout step orders them)."""
         return self.detect_batch([page])[0]
 
     def detect_batch(self, pages: Sequence[PageImage]) -> list[list[Region]]:

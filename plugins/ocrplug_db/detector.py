@@ -12,7 +12,6 @@ from pydantic import Field, model_validator
 
 from ocrplug.components import Detector, Options
 from ocrplug.errors import InputError, WeightsError
-from ocrplug.geometry import reading_order
 from ocrplug.model import PageImage, Region
 from ocrplug_db.postprocess import DbBox, DbParams, boxes_from_prob
 from ocrplug_db.preprocess import STRIDE, Tile, pad_size, plan_tiles, resize_page, target_size, to_batch
@@ -148,7 +147,7 @@ class DbDetector(Detector):
         )
 
     def detect(self, page: PageImage) -> list[Region]:
-        """Line regions of one page, in page pixels and reading order, scored by mean probability."""
+        """Line regions of one page, in page pixels (ordered later by the host layout), scored by mean probability."""
         return self.detect_batch([page])[0]
 
     def probability_maps(self, pages: Sequence[PageImage]) -> list[np.ndarray]:
@@ -199,7 +198,7 @@ class DbDetector(Detector):
     def _regions(self, page: PageImage, prob: np.ndarray) -> list[Region]:
         sy, sx = prob.shape[0] / page.height, prob.shape[1] / page.width
         boxes = boxes_from_prob(prob, self._params(min(sx, sy)))
-        return reading_order(self._to_regions(boxes, sx, sy, page.width, page.height))
+        return self._to_regions(boxes, sx, sy, page.width, page.height)  # ordered by the host layout step
 
     def _to_regions(self, boxes: list[DbBox], sx: float, sy: float, width: int, height: int) -> list[Region]:
         if not boxes:

@@ -25,7 +25,23 @@ class PPOCRRecognizerOptions(Options):
     )
     batch_size: int = Field(8, ge=1, le=256, description="Crops per ONNX Runtime call (sorted by width).")
     max_ratio: float = Field(
-        40.0, ge=1.0, le=200.0, description="Widest crop read, as width/height; wider crops are squeezed to it."
+        40.0,
+        ge=4.0,
+        le=200.0,
+        description="Widest piece read at once, as width/height; wider crops are read in overlapping chunks.",
+    )
+    space_prob: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="Split a word where the model's space class reaches this probability between two characters.",
+    )
+    space_gap: float = Field(
+        0.45,
+        ge=0.0,
+        le=10.0,
+        description="Split a word where the ink gap between two characters exceeds this share of the text "
+        "height (0: off).",
     )
     margin: float = Field(0.05, ge=0.0, le=2.0, description="Context kept around each region, times its height.")
     orientation: Literal["auto", "quad", "try-all"] = Field(

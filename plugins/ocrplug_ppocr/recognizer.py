@@ -27,7 +27,14 @@ from .options import PPOCRRecognizerOptions
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CTCResult", "PPOCRRecognizer", "ctc_greedy", "default_model_path", "load_characters"]
+__all__ = [
+    "CTCResult",
+    "PPOCRRecognizer",
+    "chunk_spans",
+    "ctc_greedy",
+    "default_model_path",
+    "load_characters",
+]
 
 
 _MIN_RATIO = 320 / 48
@@ -71,11 +78,17 @@ def load_characters(session_meta: dict[str, str], dict_path: str | None, classes
 
 @dataclass(frozen=True)
 class CTCResult:
-    """Decoded text of one crop, the confidence of each kept character and its time step."""
+    """Decoded text of one crop, per emitted character: its probability, time step and space evidence.
+
+    ``steps``: the time step at which each character was emitted (fractional after chunks are joined).
+    ``space_before``: the highest probability of the space class between the previous emitted
+    character and this one (0 for the first), the model's own hint of a word gap it did not emit.
+    """
 
     text: str
     probs: tuple[float, ...]
-    steps: tuple[int, ...]
+    steps: tuple[float, ...]
+    space_before: tuple[float, ...] = ()
 
     @property
     def confidence(self) -> float:
@@ -86,10 +99,12 @@ class CTCResult:
 def ctc_greedy(probs: np.ndarray, table: Sequence[str], lengths: Sequence[int] | None = None) -> list[CTCResult]:
     """Best-path CTC decoding of ``(batch, time, classes)`` probabilities (class 0 = blank).
 
-    ``lengths`` limits each row to its real (unpadded) number of time steps.
+    ``lengths`` limits each row to its real (unpadded) number of time steps. The space class is the
+    table's last entry (PaddleOCR's convention, see :func:`load_characters`).
     """
     best = probs.argmax(axis=2)
     best_p = probs.max(axis=2)
+    space = len(table) - 1 if table and table[-1] == " " else None
     out = []
     for b in range(best.shape[0]):
         n = best.shape[1] if lengths is None else int(lengths[b])
@@ -98,8 +113,49 @@ def ctc_greedy(probs: np.ndarray, table: Sequence[str], lengths: Sequence[int] |
         keep[1:] &= idx[1:] != idx[:-1]  # collapse repeats
         steps = np.flatnonzero(keep)
         text = "".join(table[i] for i in idx[steps])
-        out.append(CTCResult(text, tuple(float(v) for v in p[steps]), tuple(int(s) for s in steps)))
+        hints = [0.0] * len(steps)
+        if space is not None:
+            sp = probs[b, :n, space]
+            for k in range(1, len(steps)):
+                hints[k] = float(sp[steps[k - 1] + 1 : steps[k] + 1].max())
+        out.append(CTCResult(text, tuple(float(v) for v in p[steps]), tuple(float(s) for s in steps), tuple(hints)))
     return out
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One model input cut from a crop: ``image`` starts ``offset`` crop pixels from the crop's left edge;
+    characters whose centre falls in ``[keep_from, keep_to)`` (crop pixels) are kept from it."""
+
+    source: int
+    image: np.ndarray
+    offset: int
+    keep_from: float
+    keep_to: float
+
+
+def chunk_spans(width: int, height: int, max_ratio: float) -> list[tuple[int, int, float, float]]:
+    """Overlapping chunks ``(start, end, keep_from, keep_to)`` in pixels for a crop too wide to read whole.
+
+    A crop up to ``max_ratio`` x ``height`` wide is one chunk. Wider crops are cut into chunks of that
+    width overlapping by two text heights; each keeps the characters whose centre lies in its core (the
+    overlap is split in the middle), so every character is read at least one height from a cut edge.
+    """
+    limit = max(int(max_ratio * height), 4 * height, 1)
+    if width <= limit:
+        return [(0, width, 0.0, float(width))]
+    overlap = 2 * height
+    stride = limit - overlap
+    count = math.ceil((width - overlap) / stride)
+    stride = math.ceil((width - overlap) / count)
+    spans = []
+    for k in range(count):
+        start = k * stride
+        end = min(start + stride + overlap, width)
+        keep_from = 0.0 if k == 0 else start + overlap / 2
+        keep_to = float(width) if k == count - 1 else start + stride + overlap / 2
+        spans.append((start, end, keep_from, keep_to))
+    return spans
 
 
 class PPOCRRecognizer(Recognizer):
@@ -139,7 +195,22 @@ class PPOCRRecognizer(Recognizer):
         return cv2.resize(image, (new_w, self.height), interpolation=cv2.INTER_LINEAR)
 
     def read(self, images: Sequence[np.ndarray]) -> list[tuple[CTCResult, float]]:
-        """Read RGB crops; each result comes with the crop-pixels-per-time-step factor (for word boxes)."""
+        """Read RGB crops; each result comes with the crop-pixels-per-time-step factor (for word boxes).
+
+        Crops wider than ``max_ratio`` times their height are read in overlapping chunks and joined
+        (:func:`chunk_spans`), never squeezed; steps of a joined result count from the crop's left edge.
+        """
+        pieces: list[_Piece] = []
+        for i, img in enumerate(images):
+            for start, end, keep_from, keep_to in chunk_spans(img.shape[1], img.shape[0], self.options.max_ratio):
+                pieces.append(_Piece(i, img[:, start:end], start, keep_from, keep_to))
+        reads = self._read_pieces([p.image for p in pieces])
+        joined: list[list[tuple[_Piece, CTCResult, float]]] = [[] for _ in images]
+        for piece, (res, px) in zip(pieces, reads, strict=True):
+            joined[piece.source].append((piece, res, px))
+        return [_join_chunks(parts) for parts in joined]
+
+    def _read_pieces(self, images: Sequence[np.ndarray]) -> list[tuple[CTCResult, float]]:
         results: list[tuple[CTCResult, float] | None] = [None] * len(images)
         if not images:
             return []
@@ -179,42 +250,129 @@ class PPOCRRecognizer(Recognizer):
             log.warning("ppocr failed on %s: %s", page.source, exc)
             return [r.with_(text="", confidence=0.0) for r in regions]
         return [
-            with_rotation(_fill(region, crop, res, px), crop)
+            with_rotation(_fill(region, crop, res, px, self.options), crop)
             for region, crop, (res, px) in zip(regions, crops, reads, strict=True)
         ]
 
 
-def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float) -> Region:
-    text = res.text.strip()
-    if not text:
+def _join_chunks(parts: list[tuple[_Piece, CTCResult, float]]) -> tuple[CTCResult, float]:
+    """One crop's result from the results of its chunks (a single chunk passes through)."""
+    if len(parts) == 1 and parts[0][0].offset == 0:
+        return parts[0][1], parts[0][2]
+    px = parts[0][2]  # chunks share the crop height, hence the scale
+    text: list[str] = []
+    probs: list[float] = []
+    steps: list[float] = []
+    hints: list[float] = []
+    for piece, res, piece_px in parts:
+        for k, ch in enumerate(res.text):
+            centre = piece.offset + (res.steps[k] + 0.5) * piece_px
+            if piece.keep_from <= centre < piece.keep_to:
+                text.append(ch)
+                probs.append(res.probs[k])
+                steps.append(centre / px - 0.5)
+                hints.append(res.space_before[k] if res.space_before else 0.0)
+    return CTCResult("".join(text), tuple(probs), tuple(steps), tuple(hints)), px
+
+
+def _ink_columns(crop: Crop) -> tuple[np.ndarray, float]:
+    """Which columns of the crop hold ink, and the text's ink height (pixels); Otsu separates ink from paper."""
+    image = crop.image
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if ink.mean() > 0.5:  # light text on a dark ground
+        ink = 1 - ink
+    rows = np.flatnonzero(ink.any(axis=1))
+    height = float(rows[-1] - rows[0] + 1) if len(rows) else float(crop.height)
+    return ink.any(axis=0), height
+
+
+def _widest_blank(columns: np.ndarray, x0: int, x1: int) -> int:
+    blank = ~columns[max(x0, 0) : max(min(x1, len(columns)), 0)]
+    if not blank.any():
+        return 0
+    # Lengths of runs of True: differences between the edges of the padded run mask.
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], blank.astype(np.int8), [0]])))
+    return int((edges[1::2] - edges[::2]).max())
+
+
+def _ink_gaps(columns: np.ndarray, height: float, res: CTCResult, px_per_step: float) -> list[float]:
+    """Widest run of ink-free columns between each emitted character and the previous one, as a share
+    of the text's ink height (0 for the first character)."""
+    out = [0.0]
+    for k in range(1, len(res.steps)):
+        x0 = int((res.steps[k - 1] + 0.5) * px_per_step)
+        x1 = int((res.steps[k] + 0.5) * px_per_step)
+        out.append(_widest_blank(columns, x0, x1) / height)
+    return out
+
+
+def _trim(columns: np.ndarray, x0: float, x1: float) -> tuple[float, float]:
+    """``[x0, x1]`` shrunk to the ink columns inside it (unchanged when it holds no ink)."""
+    a, b = max(int(x0), 0), min(math.ceil(x1), len(columns))
+    inked = np.flatnonzero(columns[a:b])
+    if not len(inked):
+        return x0, x1
+    return float(a + inked[0]), float(a + inked[-1] + 1)
+
+
+def _in_number(text: str, k: int) -> bool:
+    """Whether ``text[k]`` continues a number across a separator ("1.32", "2,50", "12:30"): no space there.
+
+    Receipt fonts print wide periods, so the ink gap after one can look like a word space.
+    """
+    if not text[k].isdigit() or k < 2:
+        return False
+    return (text[k - 1] in ".,:" and text[k - 2].isdigit()) or (text[k - 1].isdigit() and text[k - 2] in ".,:")
+
+
+def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, options: PPOCRRecognizerOptions) -> Region:
+    """The region with text and confidence; a line also gets word children with their own boxes.
+
+    Words are split at the spaces the model emitted, and also where it hinted at one (the space class
+    reached ``space_prob`` between two characters) or where the ink gap between two characters is wider
+    than ``space_gap`` times the text height (the model often joins "Invoice2041" or "fourbar").
+    """
+    if not res.text.strip():
         return region.with_(text="", confidence=0.0, children=())
+    breaks = [ch.isspace() for ch in res.text]
+    hints = res.space_before or (0.0,) * len(res.text)
+    columns, ink_height = _ink_columns(crop)
+    gaps = _ink_gaps(columns, ink_height, res, px_per_step) if options.space_gap > 0 else [0.0] * len(res.text)
+    starts = [
+        k > 0
+        and not breaks[k]
+        and not breaks[k - 1]
+        and (hints[k] >= options.space_prob or gaps[k] > options.space_gap)
+        and not _in_number(res.text, k)
+        for k in range(len(res.text))
+    ]
+    groups: list[list[int]] = []
+    for k in range(len(res.text)):
+        if breaks[k]:
+            groups.append([])
+        elif starts[k] or not groups:
+            groups.append([k])
+        else:
+            groups[-1].append(k)
+    groups = [g for g in groups if g]
     if region.level != "line":
+        text = " ".join("".join(res.text[k] for k in g) for g in groups)
         return region.with_(text=text, confidence=res.confidence, children=())
     words: list[Region] = []
-    current: list[int] = []
-    chars = res.text
-
-    def flush() -> None:
-        if not current:
-            return
-        s0, s1 = res.steps[current[0]], res.steps[current[-1]]
-        # A character spans about one time step either side of where CTC emitted it.
+    for group in groups:
+        s0, s1 = res.steps[group[0]], res.steps[group[-1]]
+        # A character spans about one time step either side of where CTC emitted it; the box is then
+        # shrunk to the ink inside, so word boxes (and the column gutters between them) are tight.
         x0, x1 = max(0.0, (s0 - 0.5) * px_per_step), min(crop.width, (s1 + 1.5) * px_per_step)
+        x0, x1 = _trim(columns, x0, x1)
         words.append(
             Region(
                 quad=crop.map_box(x0, 0, x1, crop.height),
                 level="word",
-                text="".join(chars[k] for k in current),
-                confidence=float(np.mean([res.probs[k] for k in current])),
+                text="".join(res.text[k] for k in group),
+                confidence=float(np.mean([res.probs[k] for k in group])),
                 order=len(words),
             )
         )
-
-    for k, ch in enumerate(chars):
-        if ch.isspace():
-            flush()
-            current = []
-        else:
-            current.append(k)
-    flush()
     return region.with_(text=" ".join(w.text or "" for w in words), confidence=res.confidence, children=tuple(words))

@@ -1,15 +1,13 @@
-"""Helpers shared by the renderers: output naming, streamed atomic files, and a normalized layout.
+"""Helpers shared by the renderers: output naming, streamed atomic files, and a view of the layout.
 
-Pipelines hand renderers very different trees: a detector-only run gives top-level regions without
-text, a line recognizer gives lines without words, Tesseract gives blocks of lines of words, and some
-detectors give loose words. :func:`page_layout` turns any of these into the block -> line -> word
-structure that hOCR, ALTO, PAGE, text and PDF all need, so each renderer handles one shape only.
+Structure and reading order are decided once, by the host's layout step (:mod:`ocrplug.layout`):
+pages arrive as blocks of lines of words in reading order. :func:`page_layout` only wraps that tree in
+the small :class:`LayoutBlock` / :class:`LayoutLine` views that hOCR, ALTO, PAGE, text and PDF walk.
 """
 
 from __future__ import annotations
 
 import contextlib
-import itertools
 import math
 import re
 import unicodedata
@@ -22,6 +20,7 @@ import numpy as np
 
 from ocrplug.components import DocumentInfo, RenderSession
 from ocrplug.io.atomic import atomic_path, atomic_write
+from ocrplug.layout import LayoutOptions, is_laid_out, layout_page, synthesize_words
 from ocrplug.model import Page, PageFailure, Point, Quad, Region
 
 __all__ = [
@@ -38,8 +37,7 @@ __all__ = [
     "union_quad",
 ]
 
-# Consecutive top-level lines are split into separate paragraphs when the vertical gap between them
-# exceeds this many line heights (only used when the recognizer gave no blocks of its own).
+# Paragraph gap (line heights) for pages that did not go through a pipeline's layout step.
 DEFAULT_PARAGRAPH_GAP = 1.0
 
 
@@ -192,33 +190,13 @@ def quad_of_points(points: Sequence[Point]) -> Quad:
     return union_quad([points])
 
 
-def _height(quad: Quad) -> float:
-    q = np.asarray(quad)
-    return float(max((np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2, 1.0))
-
-
-def _centre(quad: Quad) -> np.ndarray:
-    return np.asarray(quad, dtype=np.float64).mean(axis=0)
-
-
-def _same_row(a: Quad, b: Quad) -> bool:
-    # Two words share a row when their centres are close across the text direction (measured
-    # perpendicular to the first word's baseline, so rotated text groups too) and b follows a.
-    qa = np.asarray(a)
-    direction = (qa[1] - qa[0]) + (qa[2] - qa[3])
-    norm = float(np.linalg.norm(direction))
-    if norm == 0:
-        return False
-    ux = direction / norm
-    uy = np.array([-ux[1], ux[0]])
-    d = _centre(b) - _centre(a)
-    across = abs(float(d @ uy))
-    along = float(d @ ux)
-    return across < 0.5 * min(_height(a), _height(b)) and along > 0
-
-
-def _join_words(words: Sequence[Region]) -> str:
-    return " ".join(w.text for w in words if w.text)
+def line_words(line: Region) -> list[Region]:
+    """The words of a line region; when it has none, words cut from its text (see
+    :func:`ocrplug.layout.synthesize_words`)."""
+    words = [r for r in line.children if r.level == "word"]
+    if words or not line.text or not line.text.strip():
+        return words
+    return synthesize_words(line)
 
 
 def _mean_confidence(regions: Sequence[Region]) -> float | None:
@@ -226,143 +204,22 @@ def _mean_confidence(regions: Sequence[Region]) -> float | None:
     return float(sum(values) / len(values)) if values else None
 
 
-def line_words(line: Region) -> list[Region]:
-    """The words of a line region; when it has none, words synthesized from its text.
-
-    A line recognizer (TrOCR, PP-OCR) gives a line's text without word boxes. Formats such as hOCR
-    and ALTO want words, so the line's quad is cut along its text direction in proportion to the
-    characters of each whitespace-separated token (spaces included), which is how far a monospaced
-    approximation can go without glyph metrics. Right-to-left text is laid out from the right end.
-    """
-    words = [r for r in line.children if r.level == "word"]
-    if words or not line.text or not line.text.strip():
-        return words
-    text = line.text
-    tokens: list[tuple[int, int]] = []  # (start, end) character offsets of each token
-    start = None
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if start is not None:
-                tokens.append((start, i))
-                start = None
-        elif start is None:
-            start = i
-    if start is not None:
-        tokens.append((start, len(text)))
-    q = np.asarray(line.quad, dtype=np.float64)
-    n = len(text)
-
-    def at(frac: float) -> tuple[np.ndarray, np.ndarray]:
-        top = q[0] + (q[1] - q[0]) * frac
-        bottom = q[3] + (q[2] - q[3]) * frac
-        return top, bottom
-
-    # Right-to-left text runs from the right end of the (left-to-right on screen) quad.
-    rtl = is_rtl(text)
-    out: list[Region] = []
-    for k, (s, e) in enumerate(tokens):
-        f0, f1 = (1 - e / n, 1 - s / n) if rtl else (s / n, e / n)
-        t0, b0 = at(f0)
-        t1, b1 = at(f1)
-        quad = (tuple(t0), tuple(t1), tuple(b1), tuple(b0))
-        out.append(
-            Region(
-                quad=quad,
-                level="word",
-                text=text[s:e],
-                confidence=line.confidence,
-                order=k,
-                attributes={"synthetic": True},
-            )
-        )
-    return out
-
-
-def _line_from_region(region: Region) -> LayoutLine:
+def _line(region: Region) -> LayoutLine:
     words = line_words(region)
-    text = region.text if region.text is not None else _join_words(words)
+    text = region.text if region.text is not None else " ".join(w.text for w in words if w.text)
     conf = region.confidence if region.confidence is not None else _mean_confidence(words)
     return LayoutLine(quad=region.quad, words=words, text=text, region=region, polygon=region.polygon, confidence=conf)
 
 
-def _lines_from_words(words: Sequence[Region]) -> list[LayoutLine]:
-    """Group loose words (already in reading order) into lines by row."""
-    lines: list[list[Region]] = []
-    for w in words:
-        if lines and _same_row(lines[-1][-1].quad, w.quad):
-            lines[-1].append(w)
-        else:
-            lines.append([w])
-    return [
-        LayoutLine(
-            quad=union_quad([w.quad for w in group]) if len(group) > 1 else group[0].quad,
-            words=list(group),
-            text=_join_words(group),
-            confidence=_mean_confidence(group),
-        )
-        for group in lines
-    ]
-
-
-def _lines_of(children: Sequence[Region]) -> list[LayoutLine]:
-    """Lines from a sequence of line and word regions (runs of loose words become lines)."""
-    out: list[LayoutLine] = []
-    loose: list[Region] = []
-    for child in children:
-        if child.level == "word":
-            loose.append(child)
-            continue
-        if loose:
-            out.extend(_lines_from_words(loose))
-            loose = []
-        if child.level == "line":
-            out.append(_line_from_region(child))
-        else:  # a block nested in a block: flatten its lines
-            out.extend(_lines_of(child.children) if child.children else [_line_from_region(child)])
-    if loose:
-        out.extend(_lines_from_words(loose))
-    return out
-
-
-def _split_paragraphs(lines: list[LayoutLine], gap: float) -> list[LayoutBlock]:
-    if not lines:
-        return []
-    blocks = [LayoutBlock(lines=[lines[0]])]
-    for prev, cur in itertools.pairwise(lines):
-        p0, p1 = prev.bbox[1], prev.bbox[3]
-        c0 = cur.bbox[1]
-        height = max(min(p1 - p0, cur.bbox[3] - c0), 1.0)
-        if gap > 0 and c0 - p1 > gap * height:
-            blocks.append(LayoutBlock(lines=[cur]))
-        else:
-            blocks[-1].lines.append(cur)
-    return blocks
-
-
 def page_layout(page: Page, paragraph_gap: float = DEFAULT_PARAGRAPH_GAP) -> list[LayoutBlock]:
-    """The page as blocks of lines of words, whatever shape its region tree has.
+    """The host layout's blocks of lines of words (:mod:`ocrplug.layout`), as renderers walk them.
 
-    Block regions keep their lines; runs of top-level lines or words are gathered into synthesized
-    blocks, split where the vertical gap exceeds ``paragraph_gap`` line heights (0: never split).
-    A block region without children becomes a block with one line (its own text, if any).
+    Pages from a pipeline are laid out already and are only viewed here; a page built by hand (or read
+    back from JSON of an older version) is laid out with default options and ``paragraph_gap``.
     """
-    blocks: list[LayoutBlock] = []
-    pending: list[Region] = []
-
-    def flush() -> None:
-        if pending:
-            blocks.extend(_split_paragraphs(_lines_of(pending), paragraph_gap))
-            pending.clear()
-
-    for region in page.regions:
-        if region.level == "block":
-            flush()
-            lines = _lines_of(region.children) if region.children else [_line_from_region(region)]
-            blocks.append(LayoutBlock(lines=lines, region=region))
-        else:
-            pending.append(region)
-    flush()
-    return blocks
+    if not is_laid_out(page):
+        page = layout_page(page, LayoutOptions(paragraph_gap=paragraph_gap))
+    return [LayoutBlock(lines=[_line(ln) for ln in block.children], region=block) for block in page.regions]
 
 
 def iter_words(blocks: Sequence[LayoutBlock]) -> Iterator[tuple[LayoutBlock, LayoutLine, Region]]:

@@ -132,11 +132,9 @@ def test_official_weights_give_the_official_boxes_through_the_component(plugin_h
 
     matches(lines, lines_run["boxes"])
     matches(words, words_run["boxes"])
-    # Reading order: lines numbered 0..n-1, children inside their line, each in order.
-    assert [r.order for r in lines] == list(range(len(lines)))
+    # Lines hold their words (the host layout step orders them later).
     for line in lines:
         assert line.level == "line" and all(w.level == "word" for w in line.children)
-        assert [w.order for w in line.children] == list(range(len(line.children)))
         assert all(0 <= c for w in line.children for c in np.ravel(w.quad))
 
 

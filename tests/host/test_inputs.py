@@ -206,12 +206,12 @@ def test_plugin_raising_on_one_page_loses_no_other_page(tmp_path: Path, host: Pl
     report = pipe.run_many([pdf], out_dir=out, jobs=jobs)
     doc = report.documents[0]
     assert [p.index for p in doc.pages] == [0, 2, 3]
-    assert [p.regions[0].text for p in doc.pages] == ["page0", "page2", "page3"]
+    assert [p.lines[0].text for p in doc.pages] == ["page0", "page2", "page3"]
     assert len(report.failures) == 1 and report.failures[0].index == 1
     assert "injected failure on page 1" in report.failures[0].error
     assert (out / "four.lines").read_text().splitlines() == ["0 1 True", "2 1 True", "3 1 True"]
     # Workers share the cores: each is told its thread budget (components read ocrplug.threads).
-    threads = {p.regions[0].attributes.get("worker_threads") for p in doc.pages}
+    threads = {p.lines[0].attributes.get("worker_threads") for p in doc.pages}
     assert threads == ({str(max(1, (os.cpu_count() or 1) // 2))} if jobs == 2 else {None})
 
 

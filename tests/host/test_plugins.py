@@ -65,7 +65,7 @@ def test_entry_point_plugin_is_discovered_and_used_from_yaml(third_party: Path, 
     # The file is layered over the default pipeline: switch off what this test does not want.
     cfg.write_text("detector:\n  name: stripes\n  options: {stripes: 3}\nrecognizer: null\nrenderers: []\n")
     doc = Pipeline.from_yaml(cfg).run(np.zeros((30, 50, 3), np.uint8))
-    assert [r.bbox for r in doc.pages[0].regions] == [(0, 0, 50, 10), (0, 10, 50, 20), (0, 20, 50, 30)]
+    assert [r.bbox for r in doc.pages[0].lines] == [(0, 0, 50, 10), (0, 10, 50, 20), (0, 20, 50, 30)]
 
 
 def test_cli_lists_third_party_plugin(third_party: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -112,3 +114,61 @@ def test_missing_model_file_is_a_config_error(tmp_path):
 
     with pytest.raises(ConfigError, match="ppocr option 'model'"):
         PPOCRRecognizer(PPOCRRecognizerOptions(model=str(tmp_path / "nope.onnx")))
+
+
+def test_ctc_greedy_reports_the_space_class_between_characters():
+    from ocrplug_ppocr.recognizer import ctc_greedy
+
+    table = ["", "a", "b", "c", " "]
+    probs = _onehot([1, 0, 0, 2, 0, 3])
+    probs[1] = [0.6, 0.05, 0.0, 0.05, 0.3]  # blank wins, but the model hints at a space
+    (res,) = ctc_greedy(probs[None], table)
+    assert res.text == "abc"
+    assert res.space_before[0] == 0.0 and res.space_before[1] == pytest.approx(0.3)
+    assert res.space_before[2] < 0.1
+
+
+@pytest.mark.parametrize("width", [10, 400, 401, 4700, 12345])
+def test_chunk_spans_cover_the_crop_once_and_overlap(width):
+    from ocrplug_ppocr.recognizer import chunk_spans
+
+    spans = chunk_spans(width, 28, 40.0)
+    assert spans[0][0] == 0 and spans[-1][1] == width
+    # The cores tile [0, width) exactly: every character is kept from exactly one chunk.
+    assert spans[0][2] == 0 and spans[-1][3] == width
+    for (_, e0, _, k1), (s1, _, k0, _) in itertools.pairwise(spans):
+        assert k1 == k0 and s1 < e0 and e0 - s1 >= 2 * 28 and s1 + 28 <= k0 <= e0 - 28
+    assert all(e - s <= 40 * 28 for s, e, *_ in spans)
+
+
+def test_a_line_far_wider_than_max_ratio_is_read_whole(ppocr):
+    text = " ".join(["Invoice 4711 ACME Ltd total 345.67 EUR due 2026-12-31 ref 815 item widget blue crate"] * 3)
+    strip = draw_line(text, 24)
+    h, w = strip.shape[:2]
+    assert w / h > 1.5 * ppocr.options.max_ratio  # two chunks at least
+    canvas = np.full((h + 20, w + 20, 3), 255, np.uint8)
+    canvas[10 : 10 + h, 10 : 10 + w] = strip
+    (out,) = ppocr.recognize(_page(canvas), [Region.from_box(10, 10, 10 + w, 10 + h, level="line")])
+    assert out.text == text
+    assert [x.text for x in out.children] == text.split()
+
+
+def test_shared_wide_line_case_reads_with_default_options(ppocr):
+    from PIL import Image
+
+    from ocrplug.evaluation.metrics import char_error_rate
+
+    from ..conftest import shared_path
+
+    path = shared_path("cases", "wide_line.png")
+    expected = (path.parent / "wide_line.expected.txt").read_text(encoding="utf-8").strip()
+    image = np.asarray(Image.open(path).convert("RGB"))
+    (out,) = ppocr.recognize(_page(image), [Region.from_box(0, 0, image.shape[1], image.shape[0], level="line")])
+    assert char_error_rate(out.text, expected) <= 0.02
+
+
+def test_no_space_is_inserted_inside_a_number():
+    from ocrplug_ppocr.recognizer import _in_number
+
+    assert [k for k in range(len("1.32 x")) if _in_number("1.32 x", k)] == [2, 3]
+    assert not _in_number("total318", 5) and not _in_number("a.b", 2)

@@ -22,7 +22,9 @@ def test_block_keeps_its_lines_and_loose_words_become_lines() -> None:
              Region.from_box(10, 240, 40, 260, text="f"))
     blocks = page_layout(_page(block, *loose))
     assert [[ln.text for ln in b.lines] for b in blocks] == [["a b", "c"], ["d e", "f"]]
-    assert blocks[0].region is block and blocks[1].region is None
+    # The block keeps its place and bounds; the loose words get a block of their own from the layout.
+    assert blocks[0].region is not None and blocks[0].region.quad == block.quad
+    assert blocks[1].region is not None and blocks[1].region.level == "block"
 
 
 def test_rotated_loose_words_group_along_their_direction() -> None:
@@ -34,7 +36,7 @@ def test_rotated_loose_words_group_along_their_direction() -> None:
         words.append(Region(quad=rotated_quad(cx, cy, 50, 20, 30), text=f"w{k}"))
     words.append(Region.from_box(100, 600, 150, 620, text="below"))
     blocks = page_layout(_page(*words), paragraph_gap=0)
-    assert [ln.text for ln in blocks[0].lines] == ["w0 w1 w2", "below"]
+    assert [ln.text for b in blocks for ln in b.lines] == ["w0 w1 w2", "below"]
 
 
 def test_paragraph_gap_splits_top_level_lines() -> None:

@@ -1,0 +1,650 @@
+"""The host's layout step: words -> lines -> blocks, and the reading order of a page.
+
+Every page goes through :func:`layout_page` after recognition, whatever its detector returned (loose
+words, lines with or without word children, Tesseract's blocks). The result is one shape that
+``Page.text``, every renderer and ``ocrplug eval`` read: top-level ``block`` regions whose children
+are ``line`` regions whose children are ``word`` regions, all in reading order (``order`` renumbered).
+
+How the order is found (``reading_order: auto``), in the frame of the page's dominant text angle:
+
+1. Units. Each detector line is cut into its words (the recognizer's word boxes; without them the
+   line is one unit); loose words are units of their own.
+2. Columns and bands: a recursive XY-cut over the units (as in Nagy & Seth's X-Y tree and the
+   whitespace cuts of Tesseract's column finder and kraken's reading order): the widest whitespace
+   gap of the projection profile of the unit boxes splits the page, horizontally into bands or
+   vertically into columns. Because units are words, a detector line that crosses a column gutter
+   is split there (db joins lines across a narrow gutter; its words do not cover the gutter).
+   A vertical gap is a column gutter only when it is at least ``column_gap`` line heights wide,
+   both sides span at least a quarter of the width and hold two rows or more (a single line is never
+   cut), and the rows do not pair up across it: when
+   most rows of the side with fewer words per row (a receipt's prices, a form's values) share a
+   baseline with a row on the other side, the page is a table and is read row by row instead.
+   When only row gaps are left (a picture's caption bridges the gutter, so no cut is clean), a
+   gutter that few units cover and that units bridge over at most 15% of the height still
+   separates the columns; the bridging units go to the side of their centre.
+3. Lines: inside each leaf block, units of one detector line stay one line; loose words on one row
+   whose gap is under ``word_gap`` line heights join into a line. Lines are read in rows (centres
+   within ``line_overlap`` of the smaller height), each row left to right.
+4. Paragraphs: a leaf's lines are split into blocks where the vertical gap exceeds
+   ``paragraph_gap`` line heights.
+
+``reading_order: rows`` skips the column cut (every page a single column of rows); ``columns`` cuts
+at every wide gutter even where rows pair up; ``detector`` keeps the detector's order and blocks
+(Tesseract's own page analysis, for instance) and only fills in missing lines, words and blocks.
+With ``auto``, a detector that already returned blocks (``tesseract-layout``) keeps its order.
+
+Coordinates are never changed: regions keep the page pixels their detector gave. A line that was
+split gets the union of its words' quads (axis-aligned in the text frame) and its words' joined text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from ocrplug.model import Page, Quad, Region
+
+__all__ = [
+    "LayoutOptions",
+    "ReadingOrder",
+    "is_laid_out",
+    "layout_page",
+    "layout_regions",
+    "order_regions",
+    "synthesize_words",
+]
+
+ReadingOrder = Literal["auto", "rows", "columns", "detector"]
+
+# A column must span at least this share of the width of what is being cut: a narrow strip of prices
+# or values beside labels is read row by row with them.
+_MIN_COLUMN_SHARE = 0.25
+# A vertical gap whose sides pair up row by row for more than this share of the sparser side's rows
+# is a table (receipt, form), not a column gutter.
+_ROW_PAIRING = 0.5
+# The sparser side of a table has few words per row (a price, a value); columns of prose have many.
+_TABLE_WORDS_PER_ROW = 3.0
+
+
+class LayoutOptions(BaseModel):
+    """Options of the layout step (the ``layout:`` section of a pipeline config)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reading_order: ReadingOrder = Field(
+        "auto",
+        description="auto: columns, then rows, keeping table rows together (a detector's own blocks are "
+        "kept); rows: no column cut; columns: cut at every wide gutter; detector: keep the detector's order.",
+    )
+    column_gap: float = Field(0.6, gt=0, le=100, description="Narrowest column gutter, in median line heights.")
+    line_overlap: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="Two lines share a row when their centres differ by less than this share of the smaller height.",
+    )
+    word_gap: float = Field(
+        2.0,
+        ge=0,
+        le=100,
+        description="Loose words on one row join into a line when their gap is under this many line heights.",
+    )
+    paragraph_gap: float = Field(
+        1.0,
+        ge=0,
+        le=100,
+        description="Lines of a column split into paragraphs (blocks) where the "
+        "vertical gap exceeds this many line heights (0: never).",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Units and frames
+
+
+@dataclass
+class _Unit:
+    """One word-sized piece of the page in the text frame: ``box`` = (x0, y0, x1, y1)."""
+
+    region: Region  # a word (or a whole line / unknown-level region when it has no words)
+    source: int  # index of the detector line it came from; -1 for a loose word
+    box: np.ndarray
+
+
+def _text_angle(quads: np.ndarray) -> float:
+    top = (quads[:, 1] - quads[:, 0]) + (quads[:, 2] - quads[:, 3])
+    angles = np.arctan2(top[:, 1], top[:, 0])
+    return float(np.arctan2(np.median(np.sin(angles)), np.median(np.cos(angles))))
+
+
+def _frame(angle: float) -> np.ndarray:
+    c, s = math.cos(-angle), math.sin(-angle)
+    return np.array([[c, -s], [s, c]])
+
+
+def _box(region: Region, rot: np.ndarray) -> np.ndarray:
+    pts = np.asarray(region.quad, dtype=np.float64) @ rot.T
+    return np.concatenate([pts.min(axis=0), pts.max(axis=0)])
+
+
+def _heights(boxes: np.ndarray) -> np.ndarray:
+    return np.maximum(boxes[:, 3] - boxes[:, 1], 1.0)
+
+
+def synthesize_words(line: Region) -> list[Region]:
+    """Word regions for a line that has text but no word boxes, cut from its quad.
+
+    The quad is cut along its text direction in proportion to each whitespace-separated token's share
+    of the characters (a monospaced approximation; right-to-left text from the right end). The words
+    carry ``attributes["synthetic"] = True``.
+    """
+    text = line.text or ""
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    if not tokens:
+        return []
+    q = np.asarray(line.quad, dtype=np.float64)
+    n = len(text)
+    rtl = _is_rtl(text)
+    out = []
+    for k, (s, e) in enumerate(tokens):
+        f0, f1 = (1 - e / n, 1 - s / n) if rtl else (s / n, e / n)
+        t0, t1 = q[0] + (q[1] - q[0]) * f0, q[0] + (q[1] - q[0]) * f1
+        b0, b1 = q[3] + (q[2] - q[3]) * f0, q[3] + (q[2] - q[3]) * f1
+        out.append(
+            Region(
+                quad=(tuple(t0), tuple(t1), tuple(b1), tuple(b0)),
+                level="word",
+                text=text[s:e],
+                confidence=line.confidence,
+                order=k,
+                attributes={"synthetic": True},
+            )
+        )
+    return out
+
+
+def _is_rtl(text: str) -> bool:
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _line_words(line: Region) -> list[Region]:
+    words = [c for c in line.children if c.level == "word"]
+    if words:
+        return words
+    return synthesize_words(line) if line.text and line.text.strip() else []
+
+
+def _flatten(regions: Sequence[Region]) -> tuple[list[Region], list[Region]]:
+    """Detector lines (blocks flattened) and loose words, in the order given."""
+    lines: list[Region] = []
+    loose: list[Region] = []
+    for region in regions:
+        if region.level == "block":
+            if region.children:
+                sub_lines, sub_loose = _flatten(region.children)
+                lines += sub_lines
+                loose += sub_loose
+            else:
+                lines.append(region.with_(level="line"))
+        elif region.level == "line":
+            lines.append(region)
+        else:
+            loose.append(region)
+    return lines, loose
+
+
+# --------------------------------------------------------------------------------------------------
+# Ordering
+
+
+def _gaps(lo: np.ndarray, hi: np.ndarray) -> list[tuple[float, float]]:
+    """Whitespace gaps ``(start, width)`` in the union of the intervals [lo, hi]."""
+    idx = np.argsort(lo, kind="stable")
+    reach = np.maximum.accumulate(hi[idx])
+    starts = lo[idx][1:]
+    widths = starts - reach[:-1]
+    return [(float(reach[k]), float(widths[k])) for k in np.nonzero(widths > 0)[0]]
+
+
+def _row_groups(boxes: np.ndarray, line_overlap: float) -> list[list[int]]:
+    """Indices grouped into rows by centre height (top to bottom); each row sorted left to right."""
+    if len(boxes) == 0:
+        return []
+    cy = (boxes[:, 1] + boxes[:, 3]) / 2
+    h = _heights(boxes)
+    rows: list[list[int]] = []
+    row_y: list[float] = []
+    row_h: list[float] = []
+    for i in np.argsort(cy, kind="stable"):
+        if rows and abs(cy[i] - row_y[-1]) < line_overlap * min(h[i], row_h[-1]):
+            rows[-1].append(int(i))
+            row_y[-1] += (cy[i] - row_y[-1]) / len(rows[-1])
+            row_h[-1] = min(row_h[-1], float(h[i]))
+        else:
+            rows.append([int(i)])
+            row_y.append(float(cy[i]))
+            row_h.append(float(h[i]))
+    return [sorted(row, key=lambda k: boxes[k, 0]) for row in rows]
+
+
+def _words_per_row(boxes: np.ndarray, line_overlap: float) -> float:
+    return len(boxes) / max(len(_row_groups(boxes, line_overlap)), 1)
+
+
+def _is_column_cut(boxes: np.ndarray, left: np.ndarray, opts: LayoutOptions) -> bool:
+    """Whether a vertical cut (``left``: units on its left) separates columns: each side holds at least
+    two rows (a single line is never cut into columns), and with ``auto`` the sides are not a table."""
+    for side in (left, ~left):
+        if len(_row_groups(boxes[side], opts.line_overlap)) < 2:
+            return False
+    return opts.reading_order != "auto" or not _is_table_cut(boxes, left, opts.line_overlap)
+
+
+def _is_table_cut(boxes: np.ndarray, left: np.ndarray, line_overlap: float) -> bool:
+    """Whether the rows on both sides of a vertical cut pair up (a table, read row by row)."""
+    sides = [boxes[left], boxes[~left]]
+    rows = [_row_groups(b, line_overlap) for b in sides]
+    density = [len(b) / max(len(r), 1) for b, r in zip(sides, rows, strict=True)]
+    sparse = int(np.argmin(density))
+    if density[sparse] > _TABLE_WORDS_PER_ROW:
+        return False
+    other = sides[1 - sparse]
+    ocy = (other[:, 1] + other[:, 3]) / 2
+    oh = _heights(other)
+    paired = 0
+    for row in rows[sparse]:
+        b = sides[sparse][row]
+        cy = float(((b[:, 1] + b[:, 3]) / 2).mean())
+        h = float(_heights(b).min())
+        if np.any(np.abs(ocy - cy) < line_overlap * np.minimum(oh, h)):
+            paired += 1
+    return paired > _ROW_PAIRING * len(rows[sparse])
+
+
+# A gutter may be bridged by units (a picture's caption or stray marks, a drop cap) over at most this
+# share of the height of what is being cut.
+_GUTTER_BRIDGE = 0.15
+
+
+def _covered(lo: np.ndarray, hi: np.ndarray) -> float:
+    """Total length of the union of the intervals [lo, hi]."""
+    if not len(lo):
+        return 0.0
+    idx = np.argsort(lo, kind="stable")
+    lo, hi = lo[idx], np.maximum.accumulate(hi[idx])
+    starts = np.maximum(lo, np.concatenate([[lo[0]], hi[:-1]]))
+    return float(np.maximum(hi - starts, 0).sum())
+
+
+def _crossed_gutters(b: np.ndarray, min_col_gap: float, opts: LayoutOptions) -> list[tuple[float, float]]:
+    """Column gutters ``(start, width)`` that units bridge over at most ``_GUTTER_BRIDGE`` of the height.
+
+    Candidates are the x ranges where few units lie (at most a fifth of the rows); each is kept when
+    the units overlapping it cover little of the height (their centres then put them on one side).
+    """
+    if len(b) < 8:
+        return []
+    left, right = float(b[:, 0].min()), float(b[:, 2].max())
+    top, bottom = float(b[:, 1].min()), float(b[:, 3].max())
+    x0 = np.floor(b[:, 0] - left).astype(int)
+    x1 = np.ceil(b[:, 2] - left).astype(int)
+    cover = np.zeros(math.ceil(right - left) + 2, dtype=np.int64)
+    np.add.at(cover, x0, 1)
+    np.add.at(cover, x1, -1)
+    cover = np.cumsum(cover)[:-1]
+    rows = max(1, len(_row_groups(b, opts.line_overlap)))
+    low = (cover <= max(2, rows // 5)).astype(np.int8)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], low, [0]])))
+    min_side = _MIN_COLUMN_SHARE * (right - left)
+    centres = (b[:, 0] + b[:, 2]) / 2
+    out = []
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        g = (left + float(start), float(end - start))
+        if g[1] < min_col_gap or g[0] - left < min_side or right - (g[0] + g[1]) < min_side:
+            continue
+        mid = g[0] + g[1] / 2
+        bridge = (b[:, 0] < mid) & (b[:, 2] > mid)  # units across the gutter's centre line
+        if _covered(b[bridge, 1], b[bridge, 3]) > _GUTTER_BRIDGE * (bottom - top):
+            continue
+        left_side = centres < g[0] + g[1] / 2
+        # Only prose columns (several words a row on both sides): a form's sparse fields are never
+        # split by a gutter that something bridges.
+        dense = all(
+            _words_per_row(b[side], opts.line_overlap) > _TABLE_WORDS_PER_ROW for side in (left_side, ~left_side)
+        )
+        if dense and _is_column_cut(b, left_side, opts):
+            out.append(g)
+    return out
+
+
+def _xy_cut(idx: np.ndarray, boxes: np.ndarray, min_col_gap: float, opts: LayoutOptions) -> list[np.ndarray]:
+    """Leaf blocks (arrays of unit indices) in reading order."""
+    if len(idx) <= 1:
+        return [idx]
+    b = boxes[idx]
+    y_gaps = _gaps(b[:, 1], b[:, 3])
+    x_gaps: list[tuple[float, float]] = []
+    if opts.reading_order != "rows":
+        left, right = float(b[:, 0].min()), float(b[:, 2].max())
+        min_side = _MIN_COLUMN_SHARE * (right - left)
+        x_gaps = [
+            g
+            for g in _gaps(b[:, 0], b[:, 2])
+            if g[1] >= min_col_gap and g[0] - left >= min_side and right - (g[0] + g[1]) >= min_side
+        ]
+        centres = (b[:, 0] + b[:, 2]) / 2
+        x_gaps = [g for g in x_gaps if _is_column_cut(b, centres < g[0] + g[1] / 2, opts)]
+    best_y = max((w for _, w in y_gaps), default=0.0)
+    best_x = max((w for _, w in x_gaps), default=0.0)
+    if opts.reading_order != "rows" and best_x <= 0 and best_y < 0.5 * float(np.median(_heights(b))):
+        # Only row gaps are left, but a picture or a stray mark may bridge the gutter of two columns:
+        # look again for a gutter that at most a few units cross (they go to the side of their centre).
+        x_gaps = _crossed_gutters(b, min_col_gap, opts)
+        best_x = max((w for _, w in x_gaps), default=0.0)
+    if best_y <= 0 and best_x <= 0:
+        return [idx]
+    # Cut along the axis with the widest gap, at every gap nearly as wide, so recursions stay shallow.
+    axis, gaps, best = (0, x_gaps, best_x) if best_x > best_y else (1, y_gaps, best_y)
+    cuts = np.asarray(sorted(start + width / 2 for start, width in gaps if width >= 0.5 * best))
+    band = np.searchsorted(cuts, (b[:, axis] + b[:, axis + 2]) / 2)
+    out: list[np.ndarray] = []
+    for k in range(len(cuts) + 1):
+        members = idx[band == k]
+        if len(members) == len(idx):
+            return [idx]
+        if len(members):
+            out.extend(_xy_cut(members, boxes, min_col_gap, opts))
+    return out
+
+
+def _stacks(leaves: list[np.ndarray], boxes: np.ndarray) -> list[np.ndarray]:
+    """Consecutive leaves stacked one under the other (mostly overlapping in x) joined into one run.
+
+    The XY-cut also cuts between the rows of a paragraph; the runs are the column pieces whose lines
+    are then grouped into lines and paragraphs.
+    """
+    runs: list[list[np.ndarray]] = []
+    prev: np.ndarray | None = None
+    for leaf in leaves:
+        b = boxes[leaf]
+        box = np.array([b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()])
+        if prev is not None:
+            overlap = min(prev[2], box[2]) - max(prev[0], box[0])
+            narrower = max(min(prev[2] - prev[0], box[2] - box[0]), 1.0)
+            if box[1] >= prev[3] - 0.5 * (box[3] - box[1]) and overlap > 0.5 * narrower:
+                runs[-1].append(leaf)
+                prev = np.array([min(prev[0], box[0]), prev[1], max(prev[2], box[2]), box[3]])
+                continue
+        runs.append([leaf])
+        prev = box
+    return [np.concatenate(run) for run in runs]
+
+
+# --------------------------------------------------------------------------------------------------
+# Building lines and blocks
+
+
+def _union_quad(regions: Sequence[Region], rot: np.ndarray) -> Quad:
+    """The quad around several regions, axis-aligned in the text frame, in page pixels."""
+    pts = np.concatenate([np.asarray(r.outline, dtype=np.float64) for r in regions]) @ rot.T
+    x0, y0 = pts.min(axis=0)
+    x1, y1 = pts.max(axis=0)
+    corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]) @ rot  # back to the page frame
+    return tuple((float(x), float(y)) for x, y in corners)  # type: ignore[return-value]
+
+
+def _mean_conf(regions: Sequence[Region]) -> float | None:
+    values = [r.confidence for r in regions if r.confidence is not None]
+    return float(sum(values) / len(values)) if values else None
+
+
+def _join(words: Sequence[Region]) -> str | None:
+    if all(w.text is None for w in words):
+        return None
+    return " ".join(w.text for w in words if w.text)
+
+
+def _make_line(units: list[_Unit], lines: list[Region], rot: np.ndarray) -> Region:
+    source = units[0].source
+    words = [u.region for u in units]
+    if source >= 0:
+        original = lines[source]
+        whole = len(units) == len(_line_words(original)) or (not _line_words(original) and len(units) == 1)
+        if whole:
+            kids = tuple(w.with_(level="word", order=k) for k, w in enumerate(_line_words(original)))
+            return original.with_(children=kids)
+        return Region(
+            quad=_union_quad(words, rot),
+            level="line",
+            score=original.score,
+            text=_join(words),
+            confidence=_mean_conf(words),
+            children=tuple(w.with_(order=k) for k, w in enumerate(words)),
+            attributes={"split": True},
+        )
+    if len(words) == 1 and words[0].level == "line":
+        return words[0]
+    return Region(
+        quad=words[0].quad if len(words) == 1 else _union_quad(words, rot),
+        level="line",
+        score=_mean_score(words),
+        text=_join(words),
+        confidence=_mean_conf(words),
+        children=tuple(w.with_(level="word", order=k, children=()) for k, w in enumerate(words)),
+    )
+
+
+def _mean_score(regions: Sequence[Region]) -> float | None:
+    values = [r.score for r in regions if r.score is not None]
+    return float(sum(values) / len(values)) if values else None
+
+
+def _leaf_lines(units: list[_Unit], lines: list[Region], rot: np.ndarray, opts: LayoutOptions) -> list[Region]:
+    """The lines of one leaf block in reading order (rows top to bottom, each left to right)."""
+    # Pieces: consecutive units of one detector line, or loose words chained along a row.
+    boxes = np.stack([u.box for u in units])
+    pieces: list[list[int]] = []
+    for row in _row_groups(boxes, opts.line_overlap):
+        current: list[int] = []
+        for i in row:
+            if current:
+                prev = units[current[-1]]
+                u = units[i]
+                same_line = u.source >= 0 and u.source == prev.source
+                h = min(_heights(boxes[[current[-1], i]]))
+                a, b = boxes[current[-1]], boxes[i]
+                hs = _heights(boxes[[current[-1], i]])
+                # Loose words join when close along the row, of like height, and overlapping across it
+                # by half the smaller height (a tall mark or a word of the next row never joins).
+                near = (
+                    u.source < 0
+                    and prev.source < 0
+                    and b[0] - a[2] < opts.word_gap * h
+                    and hs.max() <= 2 * hs.min()
+                    and min(a[3], b[3]) - max(a[1], b[1]) >= 0.5 * h
+                )
+                if same_line or near:
+                    current.append(i)
+                    continue
+                pieces.append(current)
+            current = [i]
+        if current:
+            pieces.append(current)
+    # A detector line whose words landed on two rows (a slanted line) is still one line: merge pieces
+    # of the same source line, keeping the first piece's place.
+    merged: list[list[int]] = []
+    seen: dict[int, int] = {}
+    for piece in pieces:
+        src = units[piece[0]].source
+        if src >= 0 and all(units[i].source == src for i in piece) and src in seen:
+            merged[seen[src]].extend(piece)
+            continue
+        if src >= 0:
+            seen[src] = len(merged)
+        merged.append(piece)
+    out = []
+    for piece in merged:
+        piece.sort(key=lambda i: boxes[i, 0])
+        out.append(_make_line([units[i] for i in piece], lines, rot))
+    return out
+
+
+def _paragraphs(lines: list[Region], rot: np.ndarray, gap: float) -> list[list[Region]]:
+    if not lines:
+        return []
+    boxes = np.stack([_box(ln, rot) for ln in lines])
+    groups = [[0]]
+    for i in range(1, len(lines)):
+        prev = groups[-1][-1]
+        h = max(min(boxes[prev, 3] - boxes[prev, 1], boxes[i, 3] - boxes[i, 1]), 1.0)
+        if gap > 0 and boxes[i, 1] - boxes[prev, 3] > gap * h:
+            groups.append([i])
+        else:
+            groups[-1].append(i)
+    return [[lines[i] for i in g] for g in groups]
+
+
+def _block(lines: list[Region], rot: np.ndarray, order: int) -> Region:
+    return Region(
+        quad=_union_quad(lines, rot),
+        level="block",
+        text=None,
+        confidence=_mean_conf(lines),
+        order=order,
+        children=tuple(ln.with_(order=k) for k, ln in enumerate(lines)),
+    )
+
+
+def order_regions(regions: Sequence[Region], options: LayoutOptions | None = None) -> list[Region]:
+    """Regions of one level (words or lines, no children needed) in reading order, ``order`` renumbered.
+
+    The same XY-cut and row grouping as :func:`layout_regions`, for callers that only need an order
+    (e.g. the evaluation's ground-truth words).
+    """
+    if not regions:
+        return []
+    opts = options or LayoutOptions()
+    quads = np.asarray([r.quad for r in regions], dtype=np.float64)
+    rot = _frame(_text_angle(quads))
+    boxes = np.stack([_box(r, rot) for r in regions])
+    min_gap = opts.column_gap * float(np.median(_heights(boxes)))
+    out: list[Region] = []
+    for leaf in _xy_cut(np.arange(len(regions)), boxes, min_gap, opts):
+        for row in _row_groups(boxes[leaf], opts.line_overlap):
+            out.extend(regions[int(leaf[i])] for i in row)
+    return [r.with_(order=k) for k, r in enumerate(out)]
+
+
+def layout_regions(regions: Sequence[Region], options: LayoutOptions | None = None) -> list[Region]:
+    """Blocks of lines of words, in reading order, from any list of recognized (or detected) regions.
+
+    ``regions``: the detector's output (after recognition): loose words, lines with or without word
+    children, blocks of lines. Returns top-level ``block`` regions (see the module docstring).
+    """
+    opts = options or LayoutOptions()
+    if not regions:
+        return []
+    keep_detector = opts.reading_order == "detector" or (
+        opts.reading_order == "auto" and any(r.level == "block" for r in regions)
+    )
+    if keep_detector:
+        return _detector_blocks(regions, opts)
+    lines, loose = _flatten(regions)
+    all_quads = np.asarray([r.quad for r in [*lines, *loose]], dtype=np.float64)
+    rot = _frame(_text_angle(all_quads))
+    units: list[_Unit] = []
+    for k, line in enumerate(lines):
+        words = _line_words(line)
+        for w in words or [line]:
+            units.append(_Unit(w, k, _box(w, rot)))
+    units += [_Unit(w, -1, _box(w, rot)) for w in loose]
+    boxes = np.stack([u.box for u in units])
+    min_gap = opts.column_gap * float(np.median(_heights(boxes)))
+    blocks: list[Region] = []
+    for leaf in _stacks(_xy_cut(np.arange(len(units)), boxes, min_gap, opts), boxes):
+        leaf_lines = _leaf_lines([units[int(i)] for i in leaf], lines, rot, opts)
+        for para in _paragraphs(leaf_lines, rot, opts.paragraph_gap):
+            blocks.append(_block(para, rot, len(blocks)))
+    return blocks
+
+
+def _detector_blocks(regions: Sequence[Region], opts: LayoutOptions) -> list[Region]:
+    """Keep the detector's order; wrap loose lines/words into blocks so the shape is uniform."""
+    quads = np.asarray([r.quad for r in regions], dtype=np.float64)
+    rot = _frame(_text_angle(quads))
+    blocks: list[Region] = []
+    pending: list[Region] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        # Everything keeps the detector's order; consecutive loose words on one row form a line.
+        built: list[Region] = []
+        group: list[Region] = []
+        for item in pending:
+            if item.level == "word":
+                if group:
+                    a, b = _box(group[-1], rot), _box(item, rot)
+                    h = min(a[3] - a[1], b[3] - b[1])
+                    if not (abs((a[1] + a[3]) / 2 - (b[1] + b[3]) / 2) < opts.line_overlap * h and b[0] > a[0]):
+                        built.append(_make_line([_Unit(w, -1, _box(w, rot)) for w in group], [], rot))
+                        group = []
+                group.append(item)
+                continue
+            if group:
+                built.append(_make_line([_Unit(w, -1, _box(w, rot)) for w in group], [], rot))
+                group = []
+            built.append(item.with_(children=tuple(w.with_(order=k) for k, w in enumerate(_line_words(item)))))
+        if group:
+            built.append(_make_line([_Unit(w, -1, _box(w, rot)) for w in group], [], rot))
+        for para in _paragraphs(built, rot, opts.paragraph_gap):
+            blocks.append(_block(para, rot, len(blocks)))
+        pending.clear()
+
+    for region in regions:
+        if region.level == "block":
+            flush()
+            lines, _ = _flatten([region])
+            kids = [
+                ln.with_(order=k, children=tuple(w.with_(order=j) for j, w in enumerate(_line_words(ln))))
+                for k, ln in enumerate(lines)
+            ]
+            blocks.append(
+                region.with_(order=len(blocks), children=tuple(kids))
+                if kids
+                else _block([region.with_(level="line")], rot, len(blocks))
+            )
+        else:
+            pending.append(region)
+    flush()
+    return blocks
+
+
+def is_laid_out(page: Page) -> bool:
+    """Whether a page already has the layout step's shape (blocks of lines of words, nothing loose)."""
+    return all(
+        b.level == "block"
+        and all(ln.level == "line" and all(w.level == "word" for w in ln.children) for ln in b.children)
+        for b in page.regions
+    )
+
+
+def layout_page(page: Page, options: LayoutOptions | None = None) -> Page:
+    """The page with its regions replaced by :func:`layout_regions`'s blocks (other fields kept)."""
+    return page.with_(regions=tuple(layout_regions(page.regions, options)))

@@ -1,0 +1,169 @@
+"""The host layout step: words -> lines -> blocks and the reading order (ocrplug.layout)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from ocrplug.config import validate_config
+from ocrplug.errors import ConfigError
+from ocrplug.layout import LayoutOptions, is_laid_out, layout_page, layout_regions, order_regions
+from ocrplug.model import Document, Page, Region
+
+
+def _box(x0: float, y0: float, x1: float, y1: float, name: str, level: str = "word") -> Region:
+    return Region.from_box(x0, y0, x1, y1, text=name, level=level)  # type: ignore[arg-type]
+
+
+def _names(regions: list[Region]) -> list[str]:
+    return [r.text or "" for r in regions]
+
+
+def _line(words: list[tuple[float, float, str]], y: float, h: float = 20) -> Region:
+    """A detector line over several words (x0, x1, text), with the recognizer's word children."""
+    kids = tuple(_box(x0, y, x1, y + h, t) for x0, x1, t in words)
+    x0, x1 = words[0][0], words[-1][1]
+    return Region.from_box(x0, y, x1, y + h, level="line", text=" ".join(t for *_, t in words), children=kids)
+
+
+def _prose(x0: float, name: str, n: int = 5) -> list[tuple[float, float, str]]:
+    """``n`` words of a prose column starting at ``x0`` (each 30 px wide, 6 px apart), the first named."""
+    return [(x0 + 36 * k, x0 + 36 * k + 30, name if k == 0 else "w") for k in range(n)]
+
+
+def _page(regions: list[Region]) -> Page:
+    return Page(index=0, width=1000, height=1000, source="t", regions=tuple(regions))
+
+
+def _lines(blocks: list[Region]) -> list[str]:
+    return [ln.text or "" for b in blocks for ln in b.children]
+
+
+def test_rows_left_to_right_despite_jitter() -> None:
+    regions = [
+        _box(70, 12, 120, 30, "b"),
+        _box(0, 10, 50, 28, "a"),
+        _box(0, 50, 40, 70, "c"),
+        _box(60, 52, 90, 69, "d"),
+    ]
+    out = order_regions(regions)
+    assert _names(out) == ["a", "b", "c", "d"]
+    assert [r.order for r in out] == [0, 1, 2, 3]
+    # Loose words on one row become one line each row.
+    assert _lines(layout_regions(regions)) == ["a b", "c d"]
+
+
+def test_two_columns_under_a_title_read_column_by_column() -> None:
+    regions = [_box(0, 0, 400, 30, "title", "line")]
+    for i in range(4):
+        y = 60 + 30 * i
+        regions.append(_line(_prose(0, f"L{i}"), y))
+        regions.append(_line(_prose(220, f"R{i}"), y))
+    blocks = layout_regions(regions[::-1])
+    assert _lines(blocks) == ["title"] + [f"L{i} w w w w" for i in range(4)] + [f"R{i} w w w w" for i in range(4)]
+
+
+def test_a_detector_line_across_the_gutter_is_split_at_it() -> None:
+    # db joins the two columns' lines into one line each; its words leave the gutter empty.
+    regions = [_line(_prose(0, f"L{i}") + _prose(220, f"R{i}"), 30 * i) for i in range(6)]
+    blocks = layout_regions(regions)
+    assert _lines(blocks) == [f"L{i} w w w w" for i in range(6)] + [f"R{i} w w w w" for i in range(6)]
+    split = blocks[0].children[0]
+    assert split.attributes.get("split") is True
+    assert split.bbox == (0, 0, 174, 20)
+
+
+def test_receipt_with_price_strip_reads_row_by_row() -> None:
+    regions = []
+    for i in range(5):
+        y = 30 * i
+        regions.append(_line([(0, 60, f"item{i}"), (70, 150 + 10 * i, "x")], y))
+        regions.append(_line([(220, 400, f"price{i}")], y))
+    out = _lines(layout_regions(regions[::-1]))
+    assert out == [n for i in range(5) for n in (f"item{i} x", f"price{i}")]
+    # Forcing columns reads the price column after the items.
+    forced = _lines(layout_regions(regions, LayoutOptions(reading_order="columns")))
+    assert forced[:5] == [f"item{i} x" for i in range(5)]
+
+
+def test_rows_mode_never_cuts_columns() -> None:
+    regions = []
+    for i in range(4):
+        regions.append(_line([(0, 80, f"L{i}"), (100, 180, "l")], 30 * i))
+        regions.append(_line([(220, 300, f"R{i}"), (320, 400, "r")], 30 * i))
+    out = _lines(layout_regions(regions, LayoutOptions(reading_order="rows")))
+    assert out == [n for i in range(4) for n in (f"L{i} l", f"R{i} r")]
+
+
+def test_rotated_page_reads_in_text_frame() -> None:
+    angle = math.radians(30)
+    rot = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
+    regions = []
+    for row in range(3):
+        for col in range(3):
+            x0, y0 = col * 60, row * 40
+            corners = np.array([(x0, y0), (x0 + 50, y0), (x0 + 50, y0 + 20), (x0, y0 + 20)]) @ rot.T + 300
+            regions.append(Region(quad=tuple(map(tuple, corners)), text=f"{row}{col}"))
+    assert _names(order_regions(regions[::-1])) == [f"{r}{c}" for r in range(3) for c in range(3)]
+    assert _lines(layout_regions(regions[::-1])) == ["00 01 02", "10 11 12", "20 21 22"]
+
+
+def test_detector_order_keeps_blocks_and_fills_words() -> None:
+    line = Region.from_box(0, 0, 200, 20, level="line", text="hello big world")
+    block = Region.from_box(0, 0, 200, 20, level="block", children=(line,))
+    later = _box(0, 100, 50, 120, "first?")
+    out = layout_regions([block, later], LayoutOptions(reading_order="detector"))
+    assert [b.level for b in out] == ["block", "block"]
+    assert _lines(out) == ["hello big world", "first?"]
+    words = out[0].children[0].children
+    assert [w.text for w in words] == ["hello", "big", "world"]
+    assert all(w.attributes.get("synthetic") for w in words)
+
+
+def test_paragraphs_split_at_wide_vertical_gaps() -> None:
+    regions = [_box(0, 0, 100, 20, "a", "line"), _box(0, 25, 100, 45, "b", "line"), _box(0, 120, 100, 140, "c", "line")]
+    blocks = layout_regions(regions)
+    assert [[ln.text for ln in b.children] for b in blocks] == [["a", "b"], ["c"]]
+    assert [[ln.text for ln in b.children] for b in layout_regions(regions, LayoutOptions(paragraph_gap=0))] == [
+        ["a", "b", "c"]
+    ]
+
+
+def test_page_text_and_json_round_trip_keep_the_layout() -> None:
+    regions = [_box(70, 12, 120, 30, "b"), _box(0, 10, 50, 28, "a"), _box(0, 50, 40, 70, "c")]
+    page = _page(regions)
+    assert not is_laid_out(page)
+    assert page.text == "a b\nc"
+    laid = layout_page(page).with_(orientation=180)
+    assert is_laid_out(laid)
+    doc = Document(source="t", pages=(laid,))
+    back = Document.from_json(doc.to_json())
+    assert back == doc
+    assert back.pages[0].orientation == 180
+    assert back.pages[0].text == "a b\nc"
+
+
+def test_layout_config_is_validated_with_key_paths() -> None:
+    cfg = validate_config({"layout": {"reading_order": "rows"}, "input": {"orientation": "none"}}, "job.yaml")
+    assert cfg.layout.reading_order == "rows"
+    assert cfg.input.orientation == "none"
+    with pytest.raises(ConfigError, match="layout"):
+        validate_config({"layout": {"reading_ordr": "rows"}}, "job.yaml")
+    with pytest.raises(ConfigError, match="orientation"):
+        validate_config({"input": {"orientation": "sideways"}}, "job.yaml")
+
+
+def test_a_single_line_with_wide_word_gaps_is_never_cut_into_columns() -> None:
+    # Tight word boxes (as Tesseract gives) with gaps wider than column_gap line heights.
+    line = _line([(0, 100, "Invoice"), (130, 200, "4711"), (400, 500, "total"), (530, 640, "345.67")], 0)
+    assert _lines(layout_regions([line])) == ["Invoice 4711 total 345.67"]
+    assert _lines(layout_regions([line], LayoutOptions(reading_order="columns"))) == ["Invoice 4711 total 345.67"]
+
+
+def test_loose_words_join_only_with_words_of_their_own_line() -> None:
+    # A tall mark beside a row (a ruling, a stamp) and the next row's words never join the row's line.
+    words = [_box(0, 0, 50, 20, "a"), _box(60, 0, 110, 20, "b"), _box(120, -60, 130, 80, "|"), _box(0, 30, 50, 50, "c")]
+    out = _lines(layout_regions(words))
+    assert "a b" in out and "c" in out and "|" in out
