@@ -359,6 +359,40 @@ def _layer(base: Mapping[str, Any], data: Mapping[str, Any], sources: dict[str, 
     return result
 
 
+def _drop_options_of_replaced_component(data: dict[str, Any], sources: dict[str, str], item: str, key: str) -> None:
+    """``--set detector.name=db`` over a base whose detector is another component: that component's
+    options do not apply to the new one, so they are dropped (as a config file's ``detector:`` does)."""
+    parts = key.split(".")
+    if "=" not in item or parts[-1] != "name" or not (
+        (len(parts) == 2 and parts[0] in _COMPONENT_KEYS) or (len(parts) == 3 and parts[0] == "renderers" and parts[1].isdigit())
+    ):
+        return
+    try:
+        new_name = yaml.safe_load(item.split("=", 1)[1])
+    except yaml.YAMLError:
+        return
+    container: Any = data
+    for part in parts[:-2]:
+        container = container[int(part)] if isinstance(container, list) and part.isdigit() else (
+            container.get(part) if isinstance(container, Mapping) else None
+        )
+        if container is None:
+            return
+    slot = parts[-2]
+    if isinstance(container, list):
+        if not slot.isdigit() or int(slot) >= len(container):
+            return
+        index: Any = int(slot)
+    elif isinstance(container, dict):
+        index = slot
+    else:
+        return
+    current = _as_component(container[index] if isinstance(container, list) else container.get(index))
+    if isinstance(current, Mapping) and current.get("name") not in (None, new_name):
+        container[index] = {"name": current.get("name")}
+        _forget(sources, ".".join(parts[:-1]) + ".options")
+
+
 def layer_config(base: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
     """``data`` layered over ``base`` (neither is changed), by the rules in the module docstring.
 
@@ -581,6 +615,7 @@ def load_config(
     items: list[tuple[str, str, str]] = []
     for item in overrides:
         key = ".".join(p for p in item.split("=", 1)[0].strip().split(".") if p)
+        _drop_options_of_replaced_component(data, sources, item, key)
         try:
             data = apply_overrides(data, [item])
         except ConfigError as exc:

@@ -99,7 +99,8 @@ def test_config_show_prints_the_effective_config(tmp_path: Path, capsys: pytest.
     assert main(["config", "--show", "-c", str(path), "--set", "input.pages=2", "--sources"]) == 0
     out = capsys.readouterr().out
     shown = yaml.safe_load(out)
-    assert shown["detector"]["name"] == "db" and shown["recognizer"]["name"] == "ppocr"
+    assert shown["detector"]["name"] == DEFAULT_CONFIG["detector"]["name"]
+    assert shown["recognizer"]["name"] == DEFAULT_CONFIG["recognizer"]["name"]
     assert shown["input"]["dpi"] == 150 and shown["input"]["pages"] == "2"
     assert shown["input"]["max_pixels"] == 100_000_000
     assert [r["name"] for r in shown["renderers"]] == ["pdf"]
@@ -134,7 +135,7 @@ def test_exit_codes_for_config_plugin_and_weights(tmp_path: Path, capsys: pytest
     assert main(["run", str(image), *out, "--set", "plugins=[no_such_plugin_module_xyz]"]) == 4
     assert 'error importing plugin "no_such_plugin_module_xyz"' in capsys.readouterr().err
     missing = tmp_path / "missing.onnx"
-    assert main(["run", str(image), *out, "--set", f"detector.options.model={missing}"]) == 5
+    assert main(["run", str(image), *out, "--set", "detector.name=db", "--set", f"detector.options.model={missing}"]) == 5
     err = capsys.readouterr().err
     assert "missing.onnx" in err and "Traceback" not in err
 
@@ -146,7 +147,17 @@ def test_missing_weights_stop_a_pool_run_with_exit_5(tmp_path: Path, capsys: pyt
     Image.new("RGB", (40, 20), "white").save(image)
     missing = tmp_path / "missing.onnx"
     code = main(["run", str(image), "-o", str(tmp_path / "out"), "--no-progress", "--jobs", "2",
-                 "--set", f"detector.options.model={missing}", "--set", "recognizer=null"])
+                 "--set", "detector.name=db", "--set", f"detector.options.model={missing}", "--set", "recognizer=null"])
     err = capsys.readouterr().err
     assert code == 5, err
     assert "missing.onnx" in err and "Traceback" not in err and "BrokenProcessPool" not in err
+
+
+def test_set_another_component_name_drops_the_base_components_options(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--set detector.name=db` over a preset whose detector is craft with options: craft's options do not
+    carry over to db (they would be unknown keys), as with a config file's `detector: db`."""
+    assert main(["config", "--preset", "accurate", "--set", "detector.name=db", "--set", "detector.options.box_thresh=0.5"]) == 0
+    shown = yaml.safe_load(capsys.readouterr().out)
+    assert shown["detector"] == {"name": "db", "options": {"box_thresh": 0.5}}
+    assert main(["config", "--preset", "accurate", "--set", "detector.name=craft"]) == 0  # same name: options kept
+    assert yaml.safe_load(capsys.readouterr().out)["detector"]["options"]["precision"] == "int8"
