@@ -29,9 +29,10 @@ def test_pipeline_with_craft_and_refiner_gives_lines_with_words(tmp_path) -> Non
     document = pipeline.run(image)
     page = document.pages[0]
     assert (page.width, page.height) == (300, 200)
-    assert page.lines and all(r.level == "line" for r in page.regions)
+    # The host layout puts the refiner's lines (with craft's words inside) into blocks.
+    assert page.lines and all(r.level == "block" for r in page.regions)
     assert page.words and all(w.level == "word" for line in page.lines for w in line.children)
-    assert document.to_dict()["pages"][0]["regions"][0]["level"] == "line"
+    assert document.to_dict()["pages"][0]["regions"][0]["children"][0]["level"] == "line"
 
 
 def test_pipeline_reports_missing_weights_and_unknown_options(tmp_path, monkeypatch, no_wheel) -> None:

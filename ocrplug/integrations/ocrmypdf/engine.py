@@ -194,18 +194,19 @@ class OcrplugEngine(OcrEngine):
     def get_deskew(input_file: Path, options: Any) -> float:
         """Skew angle in degrees (counter-clockwise rotation that levels the text), from ocrplug's lines.
 
-        The median text direction of the page's line quads (each word's quad when there are no lines),
-        weighted by nothing: one vote per line, so a few long rules or a stray diagonal cannot dominate.
+        The median text direction of the page's lines, one vote per line, so a few long rules or a stray
+        diagonal cannot dominate. A line's direction is the least-squares slope through its words' centres
+        when it has several words (a word detector's short words have unreliable quad angles, and the
+        layout's lines around them are axis-aligned), else its own quad's angle.
         Costs one extra pipeline run per page, only when OCRmyPDF is given ``--deskew``.
         """
         page = _ocr_page(input_file, options, _page_number_of(input_file))
         if page is None:
             return 0.0
-        regions = page.lines or page.words
-        angles = [quad_angle(r.quad) for r in regions if r.text]
+        angles = [a for a in (_line_angle(line) for line in page.lines) if a is not None]
         if not angles:
             return 0.0
-        # A clockwise tilt (positive quad angle, y down) is levelled by a counter-clockwise rotation.
+        # A clockwise tilt (positive angle, y down) is levelled by a counter-clockwise rotation.
         return float(math.degrees(sorted(angles)[len(angles) // 2]))
 
     def supports_generate_ocr(self) -> bool:  # type: ignore[override]
@@ -266,3 +267,19 @@ class OcrplugEngine(OcrEngine):
     def generate_pdf(input_file: Path, output_pdf: Path, output_text: Path, options: Any) -> None:
         """Not supported: OCRmyPDF renders the text layer from the element tree (no ``sandwich``)."""
         raise NotImplementedError("ocrplug uses OCRmyPDF's generate_ocr() API; use the default --pdf-renderer")
+
+
+def _line_angle(line: Any) -> float | None:
+    """Direction of a text line in radians (clockwise, y down), or None for a line without text."""
+    if not line.text:
+        return None
+    words = [w for w in line.words if w.text]
+    if len(words) >= 2:
+        import numpy as np
+
+        centres = np.asarray([np.asarray(w.quad).mean(axis=0) for w in words])
+        dx = centres[:, 0] - centres[:, 0].mean()
+        if float((dx * dx).sum()) > 0:
+            slope = float((dx * (centres[:, 1] - centres[:, 1].mean())).sum() / (dx * dx).sum())
+            return math.atan(slope)
+    return quad_angle(line.quad)
