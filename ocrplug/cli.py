@@ -37,6 +37,17 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _jobs(text: str) -> int:
+    """``--jobs N``: a whole number from 1 to 256 (as the config's ``jobs``), else a usage error (exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"{value} is out of range (1 to 256)")
+    return value
+
+
 def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser:
     """The argument parser, with the sub-commands plugins contribute."""
     parser = argparse.ArgumentParser(prog="ocrplug", description="OCR pipelines built from plugins.")
@@ -48,7 +59,7 @@ def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser
     run.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="image/PDF files or folders")
     _add_config_args(run)
     run.add_argument("-o", "--output", type=Path, help="output folder (default: output.dir or ./ocrplug-out)")
-    run.add_argument("-j", "--jobs", type=int, help="worker processes for pages (default: config jobs or 1)")
+    run.add_argument("-j", "--jobs", type=_jobs, help="worker processes for pages (default: config jobs or 1)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.add_argument(
         "--no-resume",
@@ -74,7 +85,7 @@ def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser
     _add_config_args(ev)
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.add_argument("--limit", type=int, help="evaluate only the first N images")
-    ev.add_argument("-j", "--jobs", type=int, help="worker processes")
+    ev.add_argument("-j", "--jobs", type=_jobs, help="worker processes")
 
     _add_spark_command(sub)
 

@@ -119,6 +119,8 @@ class PageRange:
                 raise ValueError(f"bad page range part {part!r} (use e.g. '1-5,8' with 1-based pages)")
             if any(b.strip() == "0" for b in bits):
                 raise ValueError(f"bad page range part {part!r}: pages are numbered from 1")
+            if len(bits) == 2 and bits[0].strip() and bits[1].strip() and int(bits[0]) > int(bits[1]):
+                raise ValueError(f"bad page range part {part!r}: the first page comes after the last")
         return spec
 
 

@@ -208,6 +208,10 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{p}: cannot read config file: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{p}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); save it as UTF-8"
+        ) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -234,15 +238,16 @@ def apply_overrides(data: Mapping[str, Any], overrides: Sequence[str]) -> dict[s
             raise ConfigError(f"--set {item!r}: empty key path")
         try:
             value = yaml.safe_load(raw) if raw.strip() else None
-        except yaml.YAMLError:
+        except yaml.YAMLError as exc:
+            if raw.strip()[:1] in "[{":  # meant as a list or mapping: say why it does not parse
+                problem = getattr(exc, "problem", None) or "invalid YAML"
+                raise ConfigError(f"--set {item!r}: the value is not valid YAML ({problem})") from None
             value = raw
         node: Any = result
         for i, part in enumerate(parts[:-1]):
             nxt = parts[i + 1]
             if isinstance(node, list):
-                idx = _index(part, item)
-                while len(node) <= idx:
-                    node.append({})
+                idx = _list_slot(node, part, item, ".".join(parts[:i]))
                 node = node[idx]
                 continue
             if not isinstance(node, dict):
@@ -256,9 +261,7 @@ def apply_overrides(data: Mapping[str, Any], overrides: Sequence[str]) -> dict[s
             node = node[part]
         last = parts[-1]
         if isinstance(node, list):
-            idx = _index(last, item)
-            while len(node) <= idx:
-                node.append({})
+            idx = _list_slot(node, last, item, ".".join(parts[:-1]))
             node[idx] = value
         elif isinstance(node, dict):
             node[last] = value
@@ -267,10 +270,19 @@ def apply_overrides(data: Mapping[str, Any], overrides: Sequence[str]) -> dict[s
     return result
 
 
-def _index(part: str, item: str) -> int:
+def _list_slot(node: list[Any], part: str, item: str, where: str) -> int:
+    """The list index ``part`` of ``node``; one past the end appends an item, further is an error."""
     if not part.isdigit():
         raise ConfigError(f"--set {item!r}: {part!r} must be a list index")
-    return int(part)
+    idx = int(part)
+    if idx > len(node):
+        raise ConfigError(
+            f"--set {item!r}: {where} has {len(node)} item(s); index {idx} is past its end "
+            f"(use {where}.{len(node)} to add one)"
+        )
+    if idx == len(node):
+        node.append({})
+    return idx
 
 
 def validate_config(data: Mapping[str, Any], source: str = "<config>") -> PipelineConfig:
@@ -426,7 +438,9 @@ def _source_of(sources: Mapping[str, str], key: str, fallback: str) -> str:
         found = sources.get(".".join(parts[:i]))
         if found is not None:
             return found
-    return fallback
+    # An error on a key that only exists through a longer key (`--set detecter.name=db` -> 'detecter').
+    below = sorted(k for k in sources if k.startswith(key + "."))
+    return sources[below[0]] if below else fallback
 
 
 def _error_items(exc: ValidationError, model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, str]]:
@@ -620,7 +634,9 @@ def load_config(
             data = apply_overrides(data, [item])
         except ConfigError as exc:
             sources[key] = f"--set {key}"
-            items.append((key, str(exc).split(": ", 1)[-1], "override"))
+            message = str(exc)
+            prefix = f"--set {item!r}: "
+            items.append((key, message[len(prefix):] if message.startswith(prefix) else message, "override"))
             continue
         _forget(sources, key)
         sources[key] = f"--set {key}"

@@ -208,12 +208,16 @@ class Sources:
     def open(self, item: InputFile) -> InputDocument:
         """Open one input: choose its rasterizer and count its selected pages (once).
 
-        Raises :class:`~ocrplug.errors.InputError` naming the file when it cannot be read.
+        Raises :class:`~ocrplug.errors.InputError` naming the file when it cannot be read or when
+        ``input.pages`` selects none of its pages.
         """
         if item.path is None:
             image = PageImage(image=to_rgb_array(item.array), index=0, source=ARRAY_LABEL)
             return InputDocument(item, 1, iter([image]))
         path = Path(item.label)
         rasterizer = self.rasterizer_for(path)
-        count = len(self._pages.indices(rasterizer.page_count(path)))
+        total = rasterizer.page_count(path)
+        count = len(self._pages.indices(total))
+        if count == 0:
+            raise InputError(f"{path}: input.pages {self._pages.spec!r} selects no page of its {total} page(s)")
         return InputDocument(item, count, rasterizer.iter_pages(path, self._pages, self.config.input.dpi))

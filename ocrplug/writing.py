@@ -176,12 +176,14 @@ class OutputFolder:
         """Give each input its output name (stable and distinct, see docs/cli.md) and check that no
         planned output is an input file; returns ``{label: name}``.
 
-        Raises :class:`OutputError` naming both paths when an output would replace an input. From here
+        Raises :class:`OutputError` naming both paths when an output would replace an input, and naming
+        both writers when two renderers (or two documents) would write the same file. From here
         on, writing onto any input through :mod:`ocrplug.io.atomic` is refused too.
         """
         assert self.manifest is not None, "use OutputFolder as a context manager"
         inputs = {os.path.normcase(str(f.path)): f for f in files if f.path is not None}
         taken: set[str] = set()
+        planned_by: dict[str, str] = {}  # planned output -> who writes it, to catch two writers of one file
         for f in files:
             name = self.manifest.claim_name(_key(f), f.name, taken)
             taken.add(name)
@@ -191,6 +193,13 @@ class OutputFolder:
             for nr in self.renderers:
                 planned = getattr(nr.renderer, "planned_outputs", None)
                 for out in (planned(info) if planned else None) or ():
+                    who = f"renderer {nr.label!r} for {f.label}"
+                    earlier = planned_by.setdefault(os.path.normcase(os.path.abspath(out)), who)
+                    if earlier != who:
+                        raise OutputError(
+                            f"{out}: {earlier} and {who} would both write this file; give one of them another "
+                            "`suffix` option (or drop the duplicate renderer)"
+                        )
                     hit = inputs.get(os.path.normcase(os.path.realpath(out)))
                     if hit is not None:
                         raise OutputError(

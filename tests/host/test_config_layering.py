@@ -161,3 +161,37 @@ def test_set_another_component_name_drops_the_base_components_options(capsys: py
     assert shown["detector"] == {"name": "db", "options": {"box_thresh": 0.5}}
     assert main(["config", "--preset", "accurate", "--set", "detector.name=craft"]) == 0  # same name: options kept
     assert yaml.safe_load(capsys.readouterr().out)["detector"]["options"]["precision"] == "int8"
+
+
+def test_user_mistakes_found_by_a_new_user_are_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Mistakes a tester made as a new user: each is exit 2 with a message naming the key or file."""
+    image = tmp_path / "s.png"
+    Image.new("RGB", (40, 20), "white").save(image)
+    out = ["-o", str(tmp_path / "out"), "--no-progress"]
+    cases = {
+        "--set detecter.name=db": "--set detecter.name: unknown key 'detecter'; did you mean 'detector'?",
+        "--set renderers.5.name=pdf": "index 5 is past its end (use renderers.2 to add one)",
+        "--set renderers=[{name: pdf": "--set renderers: the value is not valid YAML",
+        "--set input.pages=5-2": "the first page comes after the last",
+        "--set renderers=[text, text]": "would both write this file",
+    }
+    for args, message in cases.items():
+        flag, value = args.split(" ", 1)
+        assert main(["run", str(image), *out, flag, value]) == 2, args
+        assert message in capsys.readouterr().err, args
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes(b"detector: db\n# M\xfcller\n")
+    assert main(["run", str(image), *out, "-c", str(latin1)]) == 2
+    err = capsys.readouterr().err
+    assert "latin1.yaml: not UTF-8 text (byte 0xfc" in err and "Traceback" not in err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", str(image), *out, "--jobs", "0"])
+    assert exit_info.value.code == 2 and "out of range (1 to 256)" in capsys.readouterr().err
+
+
+def test_a_page_selection_that_selects_nothing_fails_the_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pdf = Path(__file__).resolve().parents[2] / "examples" / "sample.pdf"  # 2 pages
+    code = main(["run", str(pdf), "-o", str(tmp_path / "out"), "--no-progress", "--set", "input.pages=3-9",
+                 "--set", "detector=null", "--set", "recognizer=null", "--set", "renderers=[json]"])
+    assert code == 3
+    assert "input.pages '3-9' selects no page of its 2 page(s)" in capsys.readouterr().err
