@@ -117,6 +117,8 @@ def config_cases(tmp: Path) -> list[tuple[str, list[str]]]:
         return str(path)
 
     image = str(_page(tmp / "cfg.png"))
+    latin1 = tmp / "latin1.yaml"
+    latin1.write_bytes(b"detector: db  # M\xfcller\n")
     return [
         ("YAML with only `renderers: [{name: pdf}]`", [image, "-c", job("pdf_only.yaml", "renderers: [{name: pdf}]\n")]),
         ("typo in a top-level key", [image, "-c", job("typo.yaml", "detecter: db\n")]),
@@ -124,13 +126,20 @@ def config_cases(tmp: Path) -> list[tuple[str, list[str]]]:
         ("CRAFT `text_threshold: 3`", [image, "--set", "detector=craft", "--set", "detector.options.text_threshold=3"]),
         ("unknown component", [image, "--set", "recognizer=tesserakt"]),
         ("three mistakes from file and --set", [image, "-c", job("three.yaml", "detecter: db\n"), "--set", "input.dpi=-1", "--set", "renderers=[jsn]"]),
-        ("`--set input.pages=3` (bare number for a string key)", [image, *PLAIN, "--set", "input.pages=3"]),
+        ("`--set input.pages=1` (bare number for a string key)", [image, *PLAIN, "--set", "input.pages=1"]),
         ("`--set` without `=`", [image, "--set", "input.dpi"]),
         ("invalid YAML", [image, "-c", job("bad.yaml", "detector: [db\n")]),
         ("config file missing", [image, "-c", str(tmp / "missing.yaml")]),
         ("`recognizer: null` (no text will be read)", [image, "--set", "recognizer=null", "--set", "renderers=[json]"]),
         ("`plugins: [no_such_module]`", [image, "--set", "plugins=[no_such_module]"]),
-        ("DB model file missing", [image, "--set", f"detector.options.model={tmp / 'missing.onnx'}"]),
+        ("DB model file missing", [image, "--set", "detector=db", "--set", f"detector.options.model={tmp / 'missing.onnx'}"]),
+        ("config file that is not UTF-8 (Latin-1)", [image, "-c", latin1]),
+        ("`--set` list index past the end", [image, "--set", "renderers.5.name=pdf"]),
+        ("`--set` value that is broken YAML", [image, "--set", "renderers=[{name: pdf"]),
+        ("reversed page range `5-2`", [image, "--set", "input.pages=5-2"]),
+        ("page selection that matches no page", [image, *PLAIN, "--set", "input.pages=2-3"]),
+        ("two renderers writing one file", [image, "--set", "renderers=[text, text]"]),
+        ("`--jobs 0`", [image, "--jobs", "0"]),
         ("trocr model not cached, hub unreachable", [image, "--set", "recognizer=trocr", "--set", "renderers=[json]"]),
     ]
 
