@@ -53,7 +53,7 @@ PRESET_SUMMARIES = {
 
 #: The preset the built-in default pipeline is (``ocrplug.config.DEFAULT_CONFIG``), chosen by the rule of
 #: the module doc on every shared evaluation set (docs/benchmarks.md, "Default pipeline choice, presets"):
-#: ``accurate`` has the lower mean page CER (0.325 vs 0.339) and is 1.52x slower per page (<= 2x).
+#: ``accurate`` has the lower mean page CER (0.240 vs 0.247 with the layout step) and is within 2x per page.
 DEFAULT_PRESET = "accurate"
 
 
