@@ -40,7 +40,7 @@ from ocrplug.components import DocumentInfo, Renderer, RenderSession
 from ocrplug.config import PipelineConfig
 from ocrplug.errors import OutputError
 from ocrplug.io.atomic import protect, remove_stale_temporaries
-from ocrplug.manifest import Manifest, PageJournal, config_hash, folder_lock, input_signature
+from ocrplug.manifest import MANIFEST_DIR, Manifest, PageJournal, config_hash, folder_lock, input_signature
 from ocrplug.model import Document, Page, PageFailure, PageImage
 from ocrplug.sources import InputFile
 
@@ -148,6 +148,8 @@ class OutputFolder:
             self.manifest = Manifest(self.path, persist=False)
             return self
         self.path = check_output_dir(self.path)
+        state_dir = self.path / MANIFEST_DIR
+        fresh = not state_dir.exists()
         try:
             locked = self._stack.enter_context(folder_lock(self.path))
         except OSError as exc:
@@ -158,8 +160,22 @@ class OutputFolder:
         stale = remove_stale_temporaries(self.path)
         if stale:
             log.info("removed %d temporary file(s) left by an interrupted run in %s", len(stale), self.path)
-        self.manifest = Manifest(self.path)
+        if fresh:  # runs before the lock is released: a refused run leaves no empty .ocrplug/ behind
+            self._stack.callback(self._drop_unused_state_dir, state_dir)
+        try:
+            self.manifest = Manifest(self.path)
+        except BaseException:
+            self._stack.close()
+            raise
         return self
+
+    def _drop_unused_state_dir(self, state_dir: Path) -> None:
+        """Remove the ``.ocrplug/`` this run created when it recorded nothing (e.g. a refused run)."""
+        if self.manifest is not None and self.manifest.changed:
+            return
+        with contextlib.suppress(OSError):
+            (state_dir / "lock").unlink()
+            state_dir.rmdir()
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         """Fold the manifest log into the manifest, release the lock and input protection."""

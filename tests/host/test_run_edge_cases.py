@@ -1,0 +1,72 @@
+"""Run-loop edge cases through `ocrplug run`: tampered resume manifests, refused runs leaving nothing,
+output paths streamed as documents commit, unreadable pages in the middle of a document."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from ocrplug.cli import main
+from tests.host.test_run_loop import _job, _png, _visible
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"schema": "ocrplug-manifest/1", "documents": {}, "names": 3}',
+        '{"schema": "ocrplug-manifest/1", "documents": {"/x.png": {"outputs": 3}}, "names": {}}',
+        '{"schema": "ocrplug-manifest/1", "documents": [], "names": {}}',
+        "[1, 2]",
+        '{"schema": "ocrplug-manifest/1", "documents": {',
+    ],
+    ids=["names-int", "outputs-int", "documents-list", "not-an-object", "invalid-json"],
+)
+def test_malformed_manifest_is_set_aside_with_one_warning(
+    tmp_path: Path, text: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    good = _png(tmp_path / "good.png")
+    out = tmp_path / "out"
+    (out / ".ocrplug").mkdir(parents=True)
+    (out / ".ocrplug" / "manifest.json").write_text(text)
+    with caplog.at_level(logging.WARNING):
+        assert main(["run", str(good), "-c", str(_job(tmp_path)), "-o", str(out)]) == 0
+    assert _visible(out) == ["good.lines"]
+    aside = sorted((out / ".ocrplug").glob("manifest.json.bad-*"))
+    assert len(aside) == 1 and aside[0].read_text() == text
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and str(aside[0]) in warnings[0] and "manifest.json" in warnings[0]
+    manifest = json.loads((out / ".ocrplug" / "manifest.json").read_text())
+    assert [d["status"] for d in manifest["documents"].values()] == ["done"]
+
+
+def test_manifest_that_is_a_folder_is_exit_2_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = _png(tmp_path / "good.png")
+    out = tmp_path / "out"
+    (out / ".ocrplug" / "manifest.json").mkdir(parents=True)
+    assert main(["run", str(good), "-c", str(_job(tmp_path)), "-o", str(out)]) == 2
+    assert str(out / ".ocrplug" / "manifest.json") in capsys.readouterr().err
+    assert _visible(out) == []
+    # The lock was released: once the folder is moved away the same command runs.
+    (out / ".ocrplug" / "manifest.json").rmdir()
+    assert main(["run", str(good), "-c", str(_job(tmp_path)), "-o", str(out)]) == 0
+
+
+def test_refused_run_leaves_no_state_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "dir"
+    folder.mkdir()
+    sample = folder / "sample.pdf"
+    Image.new("RGB", (60, 40), "white").save(sample)
+    job = tmp_path / "job.yaml"
+    job.write_text("plugins: [tests.fakes.fault_plugin]\ndetector: fake-box\nrecognizer: fake-echo\ninput: {dpi: 30}\n")
+    code = main(["run", str(sample), "-c", str(job), "-o", str(folder), "--set", "renderers=[{name: pdf}]"])
+    assert code == 2
+    assert "would overwrite the input file" in capsys.readouterr().err
+    assert sorted(p.name for p in folder.iterdir()) == ["sample.pdf"]
+    # A run that writes does keep its state folder.
+    out = tmp_path / "out"
+    assert main(["run", str(sample), "-c", str(job), "-o", str(out), "--set", "renderers=[{name: text}]"]) == 0
+    assert (out / ".ocrplug" / "manifest.json").is_file()
