@@ -12,6 +12,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ocrplug.errors import OcrplugError
@@ -46,15 +47,19 @@ def run_inputs(
     resume: bool = False,
     keep_pages: bool = True,
     executor: Executor | None = None,
+    on_output: Callable[[Path], None] | None = None,
 ) -> RunReport:
     """OCR ``inputs`` (files, folders, arrays) into ``out_dir``; never stops on a failed input or page.
 
     ``progress(source, pages_done, total_pages)`` is called after each page. ``executor`` replaces the
-    one chosen from ``jobs``. Raises :class:`~ocrplug.errors.OutputError` (before any page) for an
+    one chosen from ``jobs``. ``on_output(path)`` is called for each file written, as soon as its document is
+    committed (so an interrupted run has already reported every finished file). Raises :class:`~ocrplug.errors.OutputError` (before any page) for an
     unusable output folder or an output that would replace an input; ``KeyboardInterrupt`` propagates
     after the unfinished document's temporary files are removed.
     """
-    folder = OutputFolder(out_dir, pipeline.named_renderers(), pipeline.config, resume=resume, keep_pages=keep_pages)
+    folder = OutputFolder(
+        out_dir, pipeline.named_renderers(), pipeline.config, resume=resume, keep_pages=keep_pages, on_output=on_output
+    )
     with folder:
         sources = pipeline.sources
         files, missing = sources.discover(inputs, exclude=folder.earlier_outputs())

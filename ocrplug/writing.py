@@ -31,7 +31,7 @@ import os
 import tempfile
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,13 +125,18 @@ class OutputFolder:
         config: PipelineConfig,
         resume: bool = False,
         keep_pages: bool = True,
+        on_output: Callable[[Path], None] | None = None,
     ) -> None:
-        """Remember the settings; nothing touches the disk before ``__enter__``."""
+        """Remember the settings; nothing touches the disk before ``__enter__``.
+
+        ``on_output(path)`` is called for each file written, as soon as its document is committed.
+        """
         self.path = Path(path)
         self.renderers = [_NamedRenderer(label, r) for label, r in renderers]
         self.config_hash = config_hash(config)
         self.resume = resume
         self.keep_pages = keep_pages
+        self.on_output = on_output
         self.report = RunReport()
         self.manifest: Manifest | None = None
         self._names: dict[str, str] = {}
@@ -397,6 +402,9 @@ class DocumentWriter:
                 failed_pages=[f.index for f in self.failures if f.index is not None],
                 outputs=rels,
             )
+        if self.folder.on_output is not None:
+            for path in written:
+                self.folder.on_output(path)
         return written
 
     def abort(self) -> None:

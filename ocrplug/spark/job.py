@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +116,7 @@ def run_spark_job(
     partitions: int | None = None,
     wave: int | None = None,
     spark: Any = None,
+    on_output: Callable[[Path], None] | None = None,
 ) -> SparkJobReport:
     """Run ``config`` on ``inputs`` (files and folders every executor can read) with Spark.
 
@@ -123,6 +124,7 @@ def run_spark_job(
     ``master`` is used when this call starts the session (``spark`` None). ``resume`` skips documents
     an earlier run (``ocrplug run`` or this) finished with the same config. ``wave``: documents per
     Spark job (default 8 per core); ``partitions``: tasks per wave (default one per document).
+    ``on_output(path)`` is called for each file written, as soon as its document is committed.
     Raises ConfigError/OutputError before Spark starts for a bad config or output folder, and
     InputError when no input exists; page and file failures are in the report.
     """
@@ -130,7 +132,9 @@ def run_spark_job(
     page_config = pipeline.to_dict() | {"renderers": []}
     target = Path(out_dir or pipeline.config.output.dir or "ocrplug-out")
     report = SparkJobReport()
-    folder = OutputFolder(target, pipeline.named_renderers(), pipeline.config, resume=resume, keep_pages=False)
+    folder = OutputFolder(
+        target, pipeline.named_renderers(), pipeline.config, resume=resume, keep_pages=False, on_output=on_output
+    )
     with folder:
         report.run = folder.report
         files, missing = pipeline.sources.discover(list(inputs), exclude=folder.earlier_outputs())

@@ -70,3 +70,31 @@ def test_refused_run_leaves_no_state_folder(tmp_path: Path, capsys: pytest.Captu
     out = tmp_path / "out"
     assert main(["run", str(sample), "-c", str(job), "-o", str(out), "--set", "renderers=[{name: text}]"]) == 0
     assert (out / ".ocrplug" / "manifest.json").is_file()
+
+
+def test_output_paths_are_printed_as_documents_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.fakes import fault_plugin
+
+    a = _png(tmp_path / "in" / "a.png")
+    b = _png(tmp_path / "in" / "b.png")
+    c = _png(tmp_path / "in" / "c.png")
+    out = tmp_path / "out"
+    real = fault_plugin.BoxDetector.detect
+    printed_before_c: list[str] = []
+
+    def detect(self, page):
+        if page.source.endswith("c.png"):
+            printed_before_c.append(capsys.readouterr().out)  # what stdout held before the last document
+            raise KeyboardInterrupt
+        return real(self, page)
+
+    monkeypatch.setattr(fault_plugin.BoxDetector, "detect", detect)
+    job = _job(tmp_path)
+    job.write_text(job.read_text().replace("[fake-lines]", "[fake-lines, text]"))
+    assert main(["run", str(a), str(b), str(c), "-c", str(job), "-o", str(out)]) == 130
+    assert printed_before_c[0].splitlines() == [str(out / n) for n in ("a.lines", "a.txt", "b.lines", "b.txt")]
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing more after the interrupt; the summary goes to stderr
+    assert "interrupted" in captured.err
