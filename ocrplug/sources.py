@@ -217,3 +217,21 @@ class Sources:
         rasterizer = self.rasterizer_for(path)
         count = len(self._pages.indices(rasterizer.page_count(path)))
         return InputDocument(item, count, rasterizer.iter_pages(path, self._pages, self.config.input.dpi))
+
+    def reopen_after(self, item: InputFile, index: int) -> Iterator[PageImage]:
+        """The selected pages of file ``item`` after page ``index`` (0-based), read afresh: how the run
+        loop goes on past a page the rasterizer could not decode. Raises InputError like :meth:`open`."""
+        path = Path(item.label)
+        after = _PagesAfter(self._pages.spec, index)
+        return self.rasterizer_for(path).iter_pages(path, after, self.config.input.dpi)
+
+
+@dataclass(frozen=True)
+class _PagesAfter(PageRange):
+    """The pages of a selection that come after page ``after`` (0-based)."""
+
+    after: int = -1
+
+    def indices(self, count: int) -> list[int]:
+        """The selected 0-based indices greater than ``after``."""
+        return [i for i in super().indices(count) if i > self.after]

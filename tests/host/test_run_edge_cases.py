@@ -98,3 +98,44 @@ def test_output_paths_are_printed_as_documents_commit(
     captured = capsys.readouterr()
     assert captured.out == ""  # nothing more after the interrupt; the summary goes to stderr
     assert "interrupted" in captured.err
+
+
+def _tif_with_bad_frame(path: Path, pages: int, bad: int) -> Path:
+    """A deflate-compressed multi-page TIFF whose frame ``bad`` (0-based) has garbage strip data."""
+    frames = []
+    for i in range(pages):
+        frame = Image.new("RGB", (24, 16), "white")
+        frame.paste((0, 0, 0), (2, 2, 4 + i, 8))
+        frames.append(frame)
+    frames[0].save(path, save_all=True, append_images=frames[1:], compression="tiff_deflate")
+    with Image.open(path) as img:
+        img.seek(bad)
+        offset, size = img.tag_v2[273][0], img.tag_v2[279][0]
+    data = bytearray(path.read_bytes())
+    data[offset : offset + size] = b"\xff" * size
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_undecodable_middle_page_is_a_page_failure_and_later_pages_are_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tif = _tif_with_bad_frame(tmp_path / "doc.tif", pages=4, bad=1)
+    out = tmp_path / "out"
+    job = _job(tmp_path)
+    job.write_text(job.read_text().replace("[fake-lines]", "[fake-lines, text, json]"))
+    assert main(["run", str(tif), "-c", str(job), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "page 2" in err and "corrupt or truncated" in err
+    # Pages 1, 3 and 4 read; page 2 is a page failure with its index in every output.
+    assert [line.split()[0] for line in (out / "doc.lines").read_text().splitlines()] == ["0", "2", "3"]
+    pages = (out / "doc.txt").read_text().split("\f")
+    assert len(pages) == 4 and pages[1].startswith("[ocrplug: page 2 not read:")
+    assert [pages[0].strip(), pages[2].strip(), pages[3].strip()] == ["page0", "page2", "page3"]
+    doc = json.loads((out / "doc.json").read_text())
+    assert [p["index"] for p in doc["pages"]] == [0, 2, 3]
+    assert [f["index"] for f in doc["failures"]] == [1]
+    # Page selection still holds after the bad page.
+    out2 = tmp_path / "out2"
+    assert main(["run", str(tif), "-c", str(job), "-o", str(out2), "--set", "input.pages=2-3"]) == 1
+    assert [line.split()[0] for line in (out2 / "doc.lines").read_text().splitlines()] == ["2"]
