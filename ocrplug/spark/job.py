@@ -16,6 +16,7 @@ by rasterizing the document again on the driver; the others need only the page r
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -23,6 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ocrplug.errors import InputError
 from ocrplug.model import PageFailure, PageImage
@@ -52,6 +54,20 @@ class SparkJobReport:
     write_seconds: float = 0.0
 
 
+def _utf8(text: str) -> bool:
+    """Whether ``text`` encodes to UTF-8 (False for a file name holding surrogate-escaped bytes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _byte_uri(path: Path | None) -> str:
+    """A ``file:`` URI of ``path`` with every byte that is not ASCII-safe percent-encoded."""
+    return "file:" + quote(os.fsencode(str(path)), safe="/")
+
+
 def _waves(files: Sequence[InputFile], size: int) -> Iterator[list[InputFile]]:
     for start in range(0, len(files), size):
         yield list(files[start : start + size])
@@ -69,9 +85,10 @@ def _write_document(
     label = file.label
     rows = sorted(rows, key=lambda r: -1 if r["page_index"] is None else r["page_index"])
     for row in rows:
-        row["path"] = label
+        # Parquet strings are UTF-8: a name's undecodable bytes are written as \xNN escapes.
+        row["path"] = os.fsencode(label).decode("utf-8", "backslashreplace")
         if row["error"]:
-            row["error"] = row["error"].replace(row.get("_spark_path", ""), label)
+            row["error"] = row["error"].replace(row.get("_spark_path", ""), row["path"])
         row.pop("_spark_path", None)
     name = folder.name_of(file)
     with atomic_path(dataset / f"{name.replace('/', '--')}.parquet") as tmp:
@@ -163,13 +180,26 @@ def run_spark_job(
 
         from ocrplug.spark.frames import ocr_dataframe
 
-        by_path = {str(f.path): f for f in todo}
-        files_df = spark.read.format("binaryFile").load(list(by_path))
+        # A path that is not valid UTF-8 cannot cross into the JVM (Py4J and Java file names are
+        # Unicode): the driver reads such files and hands Spark their bytes under a percent-encoded
+        # file: URI; the others Spark reads itself.
+        plain = [f for f in todo if _utf8(str(f.path))]
+        undecodable = {_byte_uri(f.path): str(f.path) for f in todo if not _utf8(str(f.path))}
+        files_df = None
+        if plain:
+            files_df = spark.read.format("binaryFile").load([str(f.path) for f in plain]).select("path", "content")
+        if undecodable:
+            read = spark.createDataFrame(
+                [(uri, Path(path).read_bytes()) for uri, path in undecodable.items()], "path string, content binary"
+            )
+            files_df = read if files_df is None else files_df.unionByName(read)
         parallelism = spark.sparkContext.defaultParallelism
         size = wave or 8 * parallelism
 
         def run_wave(chunk: list[InputFile]) -> list[dict[str, Any]]:
-            wanted = files_df.where(F.col("path").isin([f"file:{f.path}" for f in chunk] + [str(f.path) for f in chunk]))
+            names = [f"file:{f.path}" if _utf8(str(f.path)) else _byte_uri(f.path) for f in chunk]
+            names += [str(f.path) for f in chunk if _utf8(str(f.path))]
+            wanted = files_df.where(F.col("path").isin(names))
             pages = ocr_dataframe(wanted, page_config, partitions=partitions or len(chunk))
             return [r.asDict(recursive=True) for r in pages.collect()]
 
@@ -192,7 +222,7 @@ def run_spark_job(
                     written = time.perf_counter()
                     grouped: dict[str, list[dict[str, Any]]] = {str(f.path): [] for f in chunk}
                     for row in rows:
-                        key = local_path(row["path"])
+                        key = undecodable.get(row["path"]) or local_path(row["path"])
                         row["_spark_path"] = row["path"]
                         if key in grouped:
                             grouped[key].append(row)
