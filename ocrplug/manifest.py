@@ -170,6 +170,12 @@ class Manifest:
         with contextlib.suppress(FileNotFoundError):
             self.log_path.unlink()
 
+    def close(self) -> None:
+        """Close the update log without folding it (``save`` does both)."""
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
     def claim_name(self, key: str | None, wanted: str, taken: set[str]) -> str:
         """A stable output name for input ``key``: the one it had before, else ``wanted`` or
         ``wanted-2``, ``wanted-3``... avoiding names owned by other inputs and names in ``taken``.

@@ -141,6 +141,7 @@ class OutputFolder:
         self.manifest: Manifest | None = None
         self._names: dict[str, str] = {}
         self._stack = contextlib.ExitStack()
+        self._refused = False
         self._started = time.perf_counter()
 
     def __enter__(self) -> OutputFolder:
@@ -175,18 +176,25 @@ class OutputFolder:
         return self
 
     def _drop_unused_state_dir(self, state_dir: Path) -> None:
-        """Remove the ``.ocrplug/`` this run created when it recorded nothing (e.g. a refused run)."""
-        if self.manifest is not None and self.manifest.changed:
+        """Remove the ``.ocrplug/`` this run created when it recorded nothing or was refused."""
+        if self.manifest is not None and self.manifest.changed and not self._refused:
             return
+        if self.manifest is not None:
+            self.manifest.close()
         with contextlib.suppress(OSError):
+            (state_dir / "manifest.log").unlink(missing_ok=True)
             (state_dir / "lock").unlink()
             state_dir.rmdir()
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        """Fold the manifest log into the manifest, release the lock and input protection."""
+        """Fold the manifest log into the manifest, release the lock and input protection.
+
+        A run refused with :class:`OutputError` (e.g. an output would overwrite an input) saves nothing.
+        """
         self.report.seconds = time.perf_counter() - self._started
+        self._refused = isinstance(exc, OutputError)
         try:
-            if self.manifest is not None:
+            if self.manifest is not None and not self._refused:
                 self.manifest.save()
         finally:
             self._stack.close()

@@ -139,3 +139,17 @@ def test_undecodable_middle_page_is_a_page_failure_and_later_pages_are_read(
     out2 = tmp_path / "out2"
     assert main(["run", str(tif), "-c", str(job), "-o", str(out2), "--set", "input.pages=2-3"]) == 1
     assert [line.split()[0] for line in (out2 / "doc.lines").read_text().splitlines()] == ["2"]
+
+
+def test_refused_run_with_a_failed_input_leaves_no_state_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "dir"
+    folder.mkdir()
+    sample = folder / "sample.pdf"
+    Image.new("RGB", (60, 40), "white").save(sample)
+    bad = folder / "bad.png"
+    bad.write_bytes(b"not a png")  # recorded as failed before the overwrite is found
+    job = tmp_path / "job.yaml"
+    job.write_text("plugins: [tests.fakes.fault_plugin]\ndetector: fake-box\nrecognizer: fake-echo\ninput: {dpi: 30}\n")
+    code = main(["run", str(bad), str(sample), "-c", str(job), "-o", str(folder), "--set", "renderers=[{name: pdf}]"])
+    assert code == 2
+    assert sorted(p.name for p in folder.iterdir()) == ["bad.png", "sample.pdf"]
