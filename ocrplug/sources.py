@@ -26,7 +26,7 @@ from ocrplug.errors import ConfigError, InputError, OcrplugError
 from ocrplug.manager import PluginHost
 from ocrplug.model import PageFailure, PageImage
 
-__all__ = ["ARRAY_LABEL", "InputDocument", "InputFile", "Sources", "to_rgb_array"]
+__all__ = ["ARRAY_LABEL", "InputDocument", "InputFile", "PagesAfter", "Sources", "to_rgb_array"]
 
 ARRAY_LABEL = "<array>"
 
@@ -222,12 +222,12 @@ class Sources:
         """The selected pages of file ``item`` after page ``index`` (0-based), read afresh: how the run
         loop goes on past a page the rasterizer could not decode. Raises InputError like :meth:`open`."""
         path = Path(item.label)
-        after = _PagesAfter(self._pages.spec, index)
+        after = PagesAfter(self._pages.spec, index)
         return self.rasterizer_for(path).iter_pages(path, after, self.config.input.dpi)
 
 
 @dataclass(frozen=True)
-class _PagesAfter(PageRange):
+class PagesAfter(PageRange):
     """The pages of a selection that come after page ``after`` (0-based)."""
 
     after: int = -1

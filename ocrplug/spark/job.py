@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ocrplug.errors import InputError
+from ocrplug.errors import InputError, OcrplugError, PageReadError
 from ocrplug.model import PageFailure, PageImage
 from ocrplug.pipeline import Pipeline
 from ocrplug.sources import InputFile
@@ -52,6 +52,24 @@ class SparkJobReport:
     startup_seconds: float = 0.0
     spark_seconds: float = 0.0
     write_seconds: float = 0.0
+
+
+def _readable_pages(pipeline: Pipeline, file: InputFile) -> Iterator[PageImage]:
+    """The driver's page images of ``file`` for renderers that need them, past pages it cannot decode."""
+    try:
+        pages = pipeline.sources.open(file).pages()
+        failed = -1
+        while True:
+            try:
+                yield from pages
+                return
+            except PageReadError as exc:
+                if exc.index <= failed:
+                    return
+                failed = exc.index
+                pages = pipeline.sources.reopen_after(file, exc.index)
+    except OcrplugError:  # the executors' rows already name the error; these pages get no image
+        return
 
 
 def _utf8(text: str) -> bool:
@@ -102,7 +120,7 @@ def _write_document(
     writer = folder.document(file, int(rows[0]["page_count"] or len(rows)))
     images: Iterator[PageImage] | None = None
     if writer.needs_images:
-        images = pipeline.sources.open(file).pages()
+        images = _readable_pages(pipeline, file)
     try:
         for row in rows:
             index = int(row["page_index"])
@@ -114,6 +132,8 @@ def _write_document(
                 writer.add(page_from_row(row).with_(source=label), image)
             elif row["width"] is not None:  # this page failed; the document goes on
                 writer.add(PageFailure(label, index, row["error"]), image)
+            elif row is not rows[-1]:  # a page the rasterizer could not decode; the pages after it were read
+                writer.add(PageFailure(label, index, row["error"]))
             else:  # reading the document stopped at this page
                 writer.fail(row["error"], index)
     except BaseException:
