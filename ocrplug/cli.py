@@ -133,9 +133,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not pipeline.config.renderers:
         print("warning: the pipeline has no renderers, so nothing will be written", file=sys.stderr)
     show = not args.no_progress and sys.stderr.isatty()
-    report = _run_with_progress(pipeline, args, show)
-    for path in report.outputs:
-        print(path)
+    report = _run_with_progress(pipeline, args, show)  # prints each output path as its document commits
     if report.skipped:
         print(
             f"{len(report.skipped)} document(s) skipped, already done (--no-resume redoes them)", file=sys.stderr
@@ -180,8 +178,16 @@ def _run_with_progress(pipeline: Any, args: argparse.Namespace, show: bool) -> A
         signal.signal(signal.SIGTERM, previous)
 
 
+def _print_output(path: Path) -> None:
+    """Print a written file's path on stdout at once (scripts read them even from an interrupted run)."""
+    print(path, flush=True)
+
+
 def _run(pipeline: Any, args: argparse.Namespace, show: bool) -> Any:
-    options = {"out_dir": args.output, "jobs": args.jobs, "resume": not args.no_resume, "keep_pages": False}
+    options = {
+        "out_dir": args.output, "jobs": args.jobs, "resume": not args.no_resume, "keep_pages": False,
+        "on_output": _print_output,
+    }
     if not show:
         return pipeline.run_many(args.inputs, **options)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -346,11 +352,9 @@ def _cmd_spark(args: argparse.Namespace) -> int:
     data, source = _load_config(args)
     job = run_spark_job(
         args.inputs, data, args.output, source=source, master=args.master,
-        resume=not args.no_resume, partitions=args.partitions,
+        resume=not args.no_resume, partitions=args.partitions, on_output=_print_output,
     )
     report = job.run
-    for path in report.outputs:
-        print(path)
     if report.skipped:
         print(f"{len(report.skipped)} document(s) skipped, already done (--no-resume redoes them)", file=sys.stderr)
     print(

@@ -13,6 +13,7 @@ __all__ = [
     "OcrplugError",
     "OutputError",
     "PageError",
+    "PageReadError",
     "PluginError",
     "WeightsError",
 ]
@@ -34,6 +35,16 @@ class InputError(OcrplugError):
     """An input file cannot be read (missing, corrupt, encrypted, unsupported)."""
 
     exit_code = 3
+
+
+class PageReadError(InputError):
+    """One page of an input cannot be decoded (corrupt frame, page poppler cannot render); the
+    others may still be readable. ``index``: the 0-based page. A rasterizer raises it from
+    ``iter_pages``; the run loop records the page as failed and reopens the document after it."""
+
+    def __init__(self, message: str, index: int) -> None:
+        super().__init__(message)
+        self.index = index
 
 
 class OutputError(ConfigError):

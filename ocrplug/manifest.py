@@ -28,12 +28,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from ocrplug.config import PipelineConfig
+from ocrplug.errors import OutputError
 from ocrplug.io.atomic import write_text_atomic
 from ocrplug.model import Page
 
@@ -41,6 +44,41 @@ __all__ = ["MANIFEST_DIR", "Manifest", "PageJournal", "config_hash", "input_sign
 
 MANIFEST_DIR = ".ocrplug"
 SCHEMA = "ocrplug-manifest/1"
+
+log = logging.getLogger(__name__)
+
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "name": (str,), "size": (int,), "mtime_ns": (int,), "config": (str,), "status": (str,),
+    "page_count": (int, type(None)), "pages_done": (int,), "error": (str,), "failed_pages": (list,), "outputs": (list,),
+}
+
+
+def _check_entry(key: str, entry: Any) -> None:
+    """ValueError when a document entry has a field of the wrong type (a tampered manifest)."""
+    if not isinstance(entry, dict):
+        raise ValueError(f"entry of {key!r} is not an object")
+    for name, types in _FIELD_TYPES.items():
+        value = entry.get(name)
+        if name in entry and (not isinstance(value, types) or isinstance(value, bool)):
+            raise ValueError(f"{key!r}: {name} is {type(value).__name__}")
+    if not all(isinstance(x, str) for x in entry.get("outputs", [])):
+        raise ValueError(f"{key!r}: outputs are not all strings")
+    if not all(isinstance(x, int) for x in entry.get("failed_pages", [])):
+        raise ValueError(f"{key!r}: failed_pages are not all integers")
+
+
+def _checked(data: Any) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """``(documents, names)`` of a loaded manifest; ValueError naming what is malformed."""
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise ValueError(f"not an {SCHEMA} object")
+    documents, names = data.get("documents", {}), data.get("names", {})
+    if not isinstance(documents, dict) or not isinstance(names, dict):
+        raise ValueError("documents and names must be objects")
+    for key, entry in documents.items():
+        _check_entry(key, entry)
+    if not all(isinstance(v, str) for v in names.values()):
+        raise ValueError("names must map output names to input paths")
+    return dict(documents), dict(names)
 
 
 def config_hash(config: PipelineConfig) -> str:
@@ -59,7 +97,11 @@ class Manifest:
     """The manifest of one output folder (see the module docstring). Not thread-safe."""
 
     def __init__(self, out_dir: Path, persist: bool = True) -> None:
-        """Load ``<out_dir>/.ocrplug/manifest.json`` (an unreadable one is started afresh).
+        """Load ``<out_dir>/.ocrplug/manifest.json`` and replay ``manifest.log``.
+
+        An unreadable or malformed manifest (invalid JSON, wrong types) is renamed
+        ``manifest.json.bad-<time>`` with one warning, and the run starts afresh; a manifest path that
+        is a folder raises :class:`~ocrplug.errors.OutputError` naming it.
 
         ``persist`` False: an in-memory manifest that never touches the disk (a run writing nothing).
         """
@@ -71,21 +113,41 @@ class Manifest:
         self.documents: dict[str, dict[str, Any]] = {}
         self.names: dict[str, str] = {}
         self._log: IO[str] | None = None
+        self.changed = False
         if not persist:
             return
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("schema") == SCHEMA:
-                self.documents = dict(data.get("documents", {}))
-                self.names = dict(data.get("names", {}))
+        if self.path.is_dir():
+            raise OutputError(f"{self.path}: the resume manifest is a folder, not a file; move it away or use --no-resume")
+        if self.path.exists():
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                documents, names = _checked(data)
+            except (OSError, ValueError) as exc:
+                self._set_aside(self.path, exc)
+            else:
+                self.documents, self.names = documents, names
         with contextlib.suppress(OSError):
             with open(self.log_path, encoding="utf-8") as fh:
                 for line in fh:
                     try:
                         record = json.loads(line)
-                        self._apply(str(record["key"]), dict(record["fields"]))
+                        key, fields = record["key"], record["fields"]
+                        if not isinstance(key, str) or not isinstance(fields, dict):
+                            raise ValueError("not a manifest update")
+                        _check_entry(key, {**self.documents.get(key, {}), **fields})
                     except (ValueError, KeyError, TypeError):
-                        break  # a line cut short by a crash
+                        break  # a line cut short by a crash (or tampered): the rest is not replayed
+                    self._apply(key, fields)
+                    self.changed = True
+
+    def _set_aside(self, path: Path, why: Exception) -> None:
+        """Rename an unreadable or malformed manifest to ``manifest.json.bad-<time>`` and warn once."""
+        aside = path.with_name(f"{path.name}.bad-{time.strftime('%Y%m%dT%H%M%S')}")
+        try:
+            os.replace(path, aside)
+        except OSError as exc:
+            raise OutputError(f"{path}: malformed resume manifest ({why}) that cannot be set aside ({exc})") from None
+        log.warning("%s: malformed resume manifest (%s); set aside as %s, starting a fresh run", path, why, aside)
 
     def _apply(self, key: str, fields: dict[str, Any]) -> None:
         self.documents.setdefault(key, {}).update(fields)
@@ -93,8 +155,11 @@ class Manifest:
             self.names[str(fields["name"])] = key
 
     def save(self) -> None:
-        """Write the whole manifest atomically and drop the update log (end of a run)."""
-        if not self.persist:
+        """Write the whole manifest atomically and drop the update log (end of a run).
+
+        Nothing is written when nothing changed (a run refused before its first document).
+        """
+        if not self.persist or not self.changed:
             return
         self.dir.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"schema": SCHEMA, "documents": self.documents, "names": self.names}, indent=1)
@@ -104,6 +169,12 @@ class Manifest:
             self._log = None
         with contextlib.suppress(FileNotFoundError):
             self.log_path.unlink()
+
+    def close(self) -> None:
+        """Close the update log without folding it (``save`` does both)."""
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
     def claim_name(self, key: str | None, wanted: str, taken: set[str]) -> str:
         """A stable output name for input ``key``: the one it had before, else ``wanted`` or
@@ -140,6 +211,7 @@ class Manifest:
         self._apply(key, fields)
         if not self.persist:
             return
+        self.changed = True
         if self._log is None:
             self.dir.mkdir(parents=True, exist_ok=True)
             self._log = open(self.log_path, "a", encoding="utf-8")

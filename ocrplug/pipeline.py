@@ -9,7 +9,7 @@ batches on an :mod:`ocrplug.executors` executor and writes through :mod:`ocrplug
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -359,6 +359,7 @@ class Pipeline:
         *,
         resume: bool = False,
         keep_pages: bool = True,
+        on_output: Callable[[Path], None] | None = None,
     ) -> RunReport:
         """Process many inputs (files, folders, arrays), write renderer outputs, never stop on a failure.
 
@@ -366,10 +367,13 @@ class Pipeline:
         documents an earlier run into the same folder finished and reuse the pages a killed run
         journaled (what ``ocrplug run`` does; see :mod:`ocrplug.manifest`).
         ``keep_pages``: keep every page in ``report.documents`` (False keeps memory flat).
+        ``on_output(path)`` is called for each file written, as soon as its document is committed.
         Raises :class:`~ocrplug.errors.OutputError` before any page for an unusable output folder.
         """
         target = out_dir or self.config.output.dir or "ocrplug-out"
-        return run_inputs(self, inputs, target, jobs=jobs, progress=progress, resume=resume, keep_pages=keep_pages)
+        return run_inputs(
+            self, inputs, target, jobs=jobs, progress=progress, resume=resume, keep_pages=keep_pages, on_output=on_output
+        )
 
 
 def find_inputs(folder: Path, extensions: Sequence[str]) -> list[Path]:

@@ -12,12 +12,13 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ocrplug.errors import OcrplugError
+from ocrplug.errors import OcrplugError, PageReadError
 from ocrplug.executors import Executor, PageBatch, make_executor
-from ocrplug.model import Page, PageImage
-from ocrplug.sources import InputDocument
+from ocrplug.model import Page, PageFailure, PageImage
+from ocrplug.sources import InputDocument, Sources
 from ocrplug.writing import DocumentWriter, OutputFolder, RunReport
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ ProgressCallback = Callable[[str, int, int | None], None]
 class _Slot:
     writer: DocumentWriter
     cached: tuple[Page, PageImage] | None = None
+    failure: PageFailure | None = None  # a page the rasterizer could not decode
 
 
 def run_inputs(
@@ -46,15 +48,19 @@ def run_inputs(
     resume: bool = False,
     keep_pages: bool = True,
     executor: Executor | None = None,
+    on_output: Callable[[Path], None] | None = None,
 ) -> RunReport:
     """OCR ``inputs`` (files, folders, arrays) into ``out_dir``; never stops on a failed input or page.
 
     ``progress(source, pages_done, total_pages)`` is called after each page. ``executor`` replaces the
-    one chosen from ``jobs``. Raises :class:`~ocrplug.errors.OutputError` (before any page) for an
+    one chosen from ``jobs``. ``on_output(path)`` is called for each file written, as soon as its document is
+    committed (so an interrupted run has already reported every finished file). Raises :class:`~ocrplug.errors.OutputError` (before any page) for an
     unusable output folder or an output that would replace an input; ``KeyboardInterrupt`` propagates
     after the unfinished document's temporary files are removed.
     """
-    folder = OutputFolder(out_dir, pipeline.named_renderers(), pipeline.config, resume=resume, keep_pages=keep_pages)
+    folder = OutputFolder(
+        out_dir, pipeline.named_renderers(), pipeline.config, resume=resume, keep_pages=keep_pages, on_output=on_output
+    )
     with folder:
         sources = pipeline.sources
         files, missing = sources.discover(inputs, exclude=folder.earlier_outputs())
@@ -81,11 +87,14 @@ def run_inputs(
         open_writers: list[DocumentWriter] = []
         try:
             with executor or make_executor(pipeline, jobs) as ex:
-                for batch, results in ex.map(_batches(documents, folder, open_writers, pipeline.batch_size(jobs))):
+                for batch, results in ex.map(_batches(documents, sources, folder, open_writers, pipeline.batch_size(jobs))):
                     slot: _Slot = batch.document
                     writer = slot.writer
                     if slot.cached is not None:
                         writer.add(slot.cached[0], slot.cached[1], from_journal=True)
+                        _tell(progress, writer, folder.report, total)
+                    if slot.failure is not None:
+                        writer.add(slot.failure)
                         _tell(progress, writer, folder.report, total)
                     for image, result in zip(batch.images, results, strict=True):
                         writer.add(result, image)
@@ -110,29 +119,53 @@ def _tell(progress: ProgressCallback | None, writer: DocumentWriter, report: Run
 
 
 def _batches(
-    documents: Sequence[InputDocument], folder: OutputFolder, open_writers: list[DocumentWriter], size: int
+    documents: Sequence[InputDocument],
+    sources: Sources,
+    folder: OutputFolder,
+    open_writers: list[DocumentWriter],
+    size: int,
 ) -> Iterator[PageBatch]:
+    """Each document's pages in batches. A page the rasterizer cannot decode (:class:`PageReadError`)
+    becomes that page's failure and the document is reopened after it; any other rasterizer error
+    ends the document (``PageBatch.error``)."""
     for document in documents:
         writer = folder.document(document.file, document.page_count)
         open_writers.append(writer)
         slot = _Slot(writer)
         chunk: list[PageImage] = []
         error: str | None = None
-        try:
-            for image in document.pages():
-                cached = writer.cached(image.index)
-                if cached is not None:
-                    if chunk:
+        pages: Iterator[PageImage] | None = document.pages()
+        failed_at = -1
+        while pages is not None:
+            try:
+                for image in pages:
+                    cached = writer.cached(image.index)
+                    if cached is not None:
+                        if chunk:
+                            yield PageBatch(tuple(chunk), slot)
+                            chunk = []
+                        yield PageBatch((), _Slot(writer, (cached, image)))
+                        continue
+                    chunk.append(image)
+                    if len(chunk) >= size:
                         yield PageBatch(tuple(chunk), slot)
                         chunk = []
-                    yield PageBatch((), _Slot(writer, (cached, image)))
+                pages = None
+            except PageReadError as exc:
+                if exc.index <= failed_at or document.file.path is None:  # no progress: stop here
+                    error, pages = str(exc), None
                     continue
-                chunk.append(image)
-                if len(chunk) >= size:
+                failed_at = exc.index
+                if chunk:
                     yield PageBatch(tuple(chunk), slot)
                     chunk = []
-        except OcrplugError as exc:
-            error = str(exc)
-        except Exception as exc:  # a rasterizer bug must not lose the other inputs
-            error = f"{document.file.label}: rasterizer failed: {exc!r}"
+                yield PageBatch((), _Slot(writer, failure=PageFailure(document.file.label, exc.index, str(exc))))
+                try:
+                    pages = sources.reopen_after(document.file, exc.index)
+                except OcrplugError as reopen_exc:
+                    error, pages = str(reopen_exc), None
+            except OcrplugError as exc:
+                error, pages = str(exc), None
+            except Exception as exc:  # a rasterizer bug must not lose the other inputs
+                error, pages = f"{document.file.label}: rasterizer failed: {exc!r}", None
         yield PageBatch(tuple(chunk), slot, last=True, error=error)

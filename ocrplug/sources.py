@@ -26,7 +26,7 @@ from ocrplug.errors import ConfigError, InputError, OcrplugError
 from ocrplug.manager import PluginHost
 from ocrplug.model import PageFailure, PageImage
 
-__all__ = ["ARRAY_LABEL", "InputDocument", "InputFile", "Sources", "to_rgb_array"]
+__all__ = ["ARRAY_LABEL", "InputDocument", "InputFile", "PagesAfter", "Sources", "to_rgb_array"]
 
 ARRAY_LABEL = "<array>"
 
@@ -221,3 +221,21 @@ class Sources:
         if count == 0:
             raise InputError(f"{path}: input.pages {self._pages.spec!r} selects no page of its {total} page(s)")
         return InputDocument(item, count, rasterizer.iter_pages(path, self._pages, self.config.input.dpi))
+
+    def reopen_after(self, item: InputFile, index: int) -> Iterator[PageImage]:
+        """The selected pages of file ``item`` after page ``index`` (0-based), read afresh: how the run
+        loop goes on past a page the rasterizer could not decode. Raises InputError like :meth:`open`."""
+        path = Path(item.label)
+        after = PagesAfter(self._pages.spec, index)
+        return self.rasterizer_for(path).iter_pages(path, after, self.config.input.dpi)
+
+
+@dataclass(frozen=True)
+class PagesAfter(PageRange):
+    """The pages of a selection that come after page ``after`` (0-based)."""
+
+    after: int = -1
+
+    def indices(self, count: int) -> list[int]:
+        """The selected 0-based indices greater than ``after``."""
+        return [i for i in super().indices(count) if i > self.after]

@@ -31,7 +31,7 @@ import os
 import tempfile
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ from ocrplug.components import DocumentInfo, Renderer, RenderSession
 from ocrplug.config import PipelineConfig
 from ocrplug.errors import OutputError
 from ocrplug.io.atomic import protect, remove_stale_temporaries
-from ocrplug.manifest import Manifest, PageJournal, config_hash, folder_lock, input_signature
+from ocrplug.manifest import MANIFEST_DIR, Manifest, PageJournal, config_hash, folder_lock, input_signature
 from ocrplug.model import Document, Page, PageFailure, PageImage
 from ocrplug.sources import InputFile
 
@@ -125,17 +125,23 @@ class OutputFolder:
         config: PipelineConfig,
         resume: bool = False,
         keep_pages: bool = True,
+        on_output: Callable[[Path], None] | None = None,
     ) -> None:
-        """Remember the settings; nothing touches the disk before ``__enter__``."""
+        """Remember the settings; nothing touches the disk before ``__enter__``.
+
+        ``on_output(path)`` is called for each file written, as soon as its document is committed.
+        """
         self.path = Path(path)
         self.renderers = [_NamedRenderer(label, r) for label, r in renderers]
         self.config_hash = config_hash(config)
         self.resume = resume
         self.keep_pages = keep_pages
+        self.on_output = on_output
         self.report = RunReport()
         self.manifest: Manifest | None = None
         self._names: dict[str, str] = {}
         self._stack = contextlib.ExitStack()
+        self._refused = False
         self._started = time.perf_counter()
 
     def __enter__(self) -> OutputFolder:
@@ -148,6 +154,8 @@ class OutputFolder:
             self.manifest = Manifest(self.path, persist=False)
             return self
         self.path = check_output_dir(self.path)
+        state_dir = self.path / MANIFEST_DIR
+        fresh = not state_dir.exists()
         try:
             locked = self._stack.enter_context(folder_lock(self.path))
         except OSError as exc:
@@ -158,14 +166,35 @@ class OutputFolder:
         stale = remove_stale_temporaries(self.path)
         if stale:
             log.info("removed %d temporary file(s) left by an interrupted run in %s", len(stale), self.path)
-        self.manifest = Manifest(self.path)
+        if fresh:  # runs before the lock is released: a refused run leaves no empty .ocrplug/ behind
+            self._stack.callback(self._drop_unused_state_dir, state_dir)
+        try:
+            self.manifest = Manifest(self.path)
+        except BaseException:
+            self._stack.close()
+            raise
         return self
 
+    def _drop_unused_state_dir(self, state_dir: Path) -> None:
+        """Remove the ``.ocrplug/`` this run created when it recorded nothing or was refused."""
+        if self.manifest is not None and self.manifest.changed and not self._refused:
+            return
+        if self.manifest is not None:
+            self.manifest.close()
+        with contextlib.suppress(OSError):
+            (state_dir / "manifest.log").unlink(missing_ok=True)
+            (state_dir / "lock").unlink()
+            state_dir.rmdir()
+
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        """Fold the manifest log into the manifest, release the lock and input protection."""
+        """Fold the manifest log into the manifest, release the lock and input protection.
+
+        A run refused with :class:`OutputError` (e.g. an output would overwrite an input) saves nothing.
+        """
         self.report.seconds = time.perf_counter() - self._started
+        self._refused = isinstance(exc, OutputError)
         try:
-            if self.manifest is not None:
+            if self.manifest is not None and not self._refused:
                 self.manifest.save()
         finally:
             self._stack.close()
@@ -390,6 +419,9 @@ class DocumentWriter:
                 failed_pages=[f.index for f in self.failures if f.index is not None],
                 outputs=rels,
             )
+        if self.folder.on_output is not None:
+            for path in written:
+                self.folder.on_output(path)
         return written
 
     def abort(self) -> None:

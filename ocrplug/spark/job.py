@@ -16,15 +16,17 @@ by rasterizing the document again on the driver; the others need only the page r
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from ocrplug.errors import InputError
+from ocrplug.errors import InputError, OcrplugError, PageReadError
 from ocrplug.model import PageFailure, PageImage
 from ocrplug.pipeline import Pipeline
 from ocrplug.sources import InputFile
@@ -52,6 +54,38 @@ class SparkJobReport:
     write_seconds: float = 0.0
 
 
+def _readable_pages(pipeline: Pipeline, file: InputFile) -> Iterator[PageImage]:
+    """The driver's page images of ``file`` for renderers that need them, past pages it cannot decode."""
+    try:
+        pages = pipeline.sources.open(file).pages()
+        failed = -1
+        while True:
+            try:
+                yield from pages
+                return
+            except PageReadError as exc:
+                if exc.index <= failed:
+                    return
+                failed = exc.index
+                pages = pipeline.sources.reopen_after(file, exc.index)
+    except OcrplugError:  # the executors' rows already name the error; these pages get no image
+        return
+
+
+def _utf8(text: str) -> bool:
+    """Whether ``text`` encodes to UTF-8 (False for a file name holding surrogate-escaped bytes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _byte_uri(path: Path | None) -> str:
+    """A ``file:`` URI of ``path`` with every byte that is not ASCII-safe percent-encoded."""
+    return "file:" + quote(os.fsencode(str(path)), safe="/")
+
+
 def _waves(files: Sequence[InputFile], size: int) -> Iterator[list[InputFile]]:
     for start in range(0, len(files), size):
         yield list(files[start : start + size])
@@ -69,9 +103,10 @@ def _write_document(
     label = file.label
     rows = sorted(rows, key=lambda r: -1 if r["page_index"] is None else r["page_index"])
     for row in rows:
-        row["path"] = label
+        # Parquet strings are UTF-8: a name's undecodable bytes are written as \xNN escapes.
+        row["path"] = os.fsencode(label).decode("utf-8", "backslashreplace")
         if row["error"]:
-            row["error"] = row["error"].replace(row.get("_spark_path", ""), label)
+            row["error"] = row["error"].replace(row.get("_spark_path", ""), row["path"])
         row.pop("_spark_path", None)
     name = folder.name_of(file)
     with atomic_path(dataset / f"{name.replace('/', '--')}.parquet") as tmp:
@@ -85,7 +120,7 @@ def _write_document(
     writer = folder.document(file, int(rows[0]["page_count"] or len(rows)))
     images: Iterator[PageImage] | None = None
     if writer.needs_images:
-        images = pipeline.sources.open(file).pages()
+        images = _readable_pages(pipeline, file)
     try:
         for row in rows:
             index = int(row["page_index"])
@@ -97,6 +132,8 @@ def _write_document(
                 writer.add(page_from_row(row).with_(source=label), image)
             elif row["width"] is not None:  # this page failed; the document goes on
                 writer.add(PageFailure(label, index, row["error"]), image)
+            elif row is not rows[-1]:  # a page the rasterizer could not decode; the pages after it were read
+                writer.add(PageFailure(label, index, row["error"]))
             else:  # reading the document stopped at this page
                 writer.fail(row["error"], index)
     except BaseException:
@@ -116,6 +153,7 @@ def run_spark_job(
     partitions: int | None = None,
     wave: int | None = None,
     spark: Any = None,
+    on_output: Callable[[Path], None] | None = None,
 ) -> SparkJobReport:
     """Run ``config`` on ``inputs`` (files and folders every executor can read) with Spark.
 
@@ -123,6 +161,7 @@ def run_spark_job(
     ``master`` is used when this call starts the session (``spark`` None). ``resume`` skips documents
     an earlier run (``ocrplug run`` or this) finished with the same config. ``wave``: documents per
     Spark job (default 8 per core); ``partitions``: tasks per wave (default one per document).
+    ``on_output(path)`` is called for each file written, as soon as its document is committed.
     Raises ConfigError/OutputError before Spark starts for a bad config or output folder, and
     InputError when no input exists; page and file failures are in the report.
     """
@@ -130,7 +169,9 @@ def run_spark_job(
     page_config = pipeline.to_dict() | {"renderers": []}
     target = Path(out_dir or pipeline.config.output.dir or "ocrplug-out")
     report = SparkJobReport()
-    folder = OutputFolder(target, pipeline.named_renderers(), pipeline.config, resume=resume, keep_pages=False)
+    folder = OutputFolder(
+        target, pipeline.named_renderers(), pipeline.config, resume=resume, keep_pages=False, on_output=on_output
+    )
     with folder:
         report.run = folder.report
         files, missing = pipeline.sources.discover(list(inputs), exclude=folder.earlier_outputs())
@@ -159,13 +200,26 @@ def run_spark_job(
 
         from ocrplug.spark.frames import ocr_dataframe
 
-        by_path = {str(f.path): f for f in todo}
-        files_df = spark.read.format("binaryFile").load(list(by_path))
+        # A path that is not valid UTF-8 cannot cross into the JVM (Py4J and Java file names are
+        # Unicode): the driver reads such files and hands Spark their bytes under a percent-encoded
+        # file: URI; the others Spark reads itself.
+        plain = [f for f in todo if _utf8(str(f.path))]
+        undecodable = {_byte_uri(f.path): str(f.path) for f in todo if not _utf8(str(f.path))}
+        files_df = None
+        if plain:
+            files_df = spark.read.format("binaryFile").load([str(f.path) for f in plain]).select("path", "content")
+        if undecodable:
+            read = spark.createDataFrame(
+                [(uri, Path(path).read_bytes()) for uri, path in undecodable.items()], "path string, content binary"
+            )
+            files_df = read if files_df is None else files_df.unionByName(read)
         parallelism = spark.sparkContext.defaultParallelism
         size = wave or 8 * parallelism
 
         def run_wave(chunk: list[InputFile]) -> list[dict[str, Any]]:
-            wanted = files_df.where(F.col("path").isin([f"file:{f.path}" for f in chunk] + [str(f.path) for f in chunk]))
+            names = [f"file:{f.path}" if _utf8(str(f.path)) else _byte_uri(f.path) for f in chunk]
+            names += [str(f.path) for f in chunk if _utf8(str(f.path))]
+            wanted = files_df.where(F.col("path").isin(names))
             pages = ocr_dataframe(wanted, page_config, partitions=partitions or len(chunk))
             return [r.asDict(recursive=True) for r in pages.collect()]
 
@@ -188,7 +242,7 @@ def run_spark_job(
                     written = time.perf_counter()
                     grouped: dict[str, list[dict[str, Any]]] = {str(f.path): [] for f in chunk}
                     for row in rows:
-                        key = local_path(row["path"])
+                        key = undecodable.get(row["path"]) or local_path(row["path"])
                         row["_spark_path"] = row["path"]
                         if key in grouped:
                             grouped[key].append(row)

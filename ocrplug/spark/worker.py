@@ -27,9 +27,10 @@ import numpy as np
 import pyarrow as pa
 
 from ocrplug.components import DocumentInfo, PageRange, Renderer
-from ocrplug.errors import OcrplugError
+from ocrplug.errors import OcrplugError, PageReadError
 from ocrplug.model import Page, PageImage
 from ocrplug.pipeline import Pipeline
+from ocrplug.sources import PagesAfter
 from ocrplug.spark.rows import (
     IMAGE_TYPE,
     PAGE_SCHEMA,
@@ -134,8 +135,9 @@ def iter_file(
     with ``process=False`` pages are only rasterized (``page`` None, ``row`` without results). Pages go
     through :func:`ocrplug.executors.process_batch` in batches of ``pipeline.batch_size(1)`` (several
     pages when the detector has its own ``detect_batch``). A file that cannot be read at all yields one
-    error row with ``page_index`` None; reading that stops mid-document yields the pages read, then an
-    error row for the next page. Never raises for bad input: every error becomes a row, with the
+    error row with ``page_index`` None; a page the rasterizer cannot decode (``PageReadError``) is an
+    error row for that page (``width`` null) and the pages after it are still read; reading that stops
+    mid-document otherwise yields the pages read, then an error row for the next page. Never raises for bad input: every error becomes a row, with the
     temporary file's name replaced by ``path``.
     """
     name = _file_name(path)
@@ -157,16 +159,30 @@ def iter_file(
         try:
             selection = PageRange(pipeline.config.input.pages)
             count = len(selection.indices(rasterizer.page_count(tmp)))
-            for image in rasterizer.iter_pages(tmp, selection, pipeline.config.input.dpi):
-                image = dataclasses.replace(image, source=path)
-                index = image.index
-                if not process:
-                    yield error_row(path, "", index, count, image) | {"error": None}, None, image
-                    continue
-                batch.append(image)
-                if len(batch) >= size:
-                    yield from _processed(pipeline, batch, path, count, clean)
-                    batch = []
+            pages: Iterator[PageImage] | None = rasterizer.iter_pages(tmp, selection, pipeline.config.input.dpi)
+            while pages is not None:
+                try:
+                    for image in pages:
+                        image = dataclasses.replace(image, source=path)
+                        index = image.index
+                        if not process:
+                            yield error_row(path, "", index, count, image) | {"error": None}, None, image
+                            continue
+                        batch.append(image)
+                        if len(batch) >= size:
+                            yield from _processed(pipeline, batch, path, count, clean)
+                            batch = []
+                    pages = None
+                except PageReadError as exc:  # this page only: go on after it
+                    if exc.index <= index:
+                        raise
+                    if batch:
+                        yield from _processed(pipeline, batch, path, count, clean)
+                        batch = []
+                    yield error_row(path, clean(str(exc)), exc.index, count), None, None
+                    index = exc.index
+                    after = PagesAfter(pipeline.config.input.pages, exc.index)
+                    pages = rasterizer.iter_pages(tmp, after, pipeline.config.input.dpi)
         except OcrplugError as exc:
             error = clean(str(exc))
         except Exception as exc:  # a rasterizer bug must not lose the other files

@@ -23,7 +23,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ocrplug.components import Options, PageRange, Rasterizer
-from ocrplug.errors import InputError
+from ocrplug.errors import InputError, PageReadError
 from ocrplug.model import PageImage
 
 __all__ = ["ImageOptions", "ImageRasterizer", "normalize_image", "resolution"]
@@ -160,10 +160,11 @@ class ImageRasterizer(Rasterizer):
     def _check_size(self, path: Path, img: Image.Image, index: int | None) -> None:
         w, h = img.size
         where = "" if index is None else f" page {index + 1}"
+        error = InputError if index is None else (lambda message: PageReadError(message, index))
         if w <= 0 or h <= 0:
-            raise InputError(f"{path}{where}: image has no pixels ({w} x {h})")
+            raise error(f"{path}{where}: image has no pixels ({w} x {h})")
         if w * h > self.max_pixels:
-            raise InputError(
+            raise error(
                 f"{path}{where}: image of {w} x {h} = {w * h:,} pixels is larger than input.max_pixels "
                 f"({self.max_pixels:,}); raise input.max_pixels to read it"
             )
@@ -180,7 +181,8 @@ class ImageRasterizer(Rasterizer):
     def iter_pages(self, path: Path, pages: PageRange, dpi: float) -> Iterator[PageImage]:
         """Yield the selected frames as RGB pages; ``dpi`` is ignored (pixels and resolution are kept).
 
-        Raises :class:`InputError` for a frame that is corrupt, truncated or larger than ``max_pixels``.
+        Raises :class:`~ocrplug.errors.PageReadError` (an :class:`InputError`) naming the frame for a
+        frame that is corrupt, truncated or larger than ``max_pixels``; the frames after it may be readable.
         """
         count = self.page_count(path)
         with self._open(path) as img:
@@ -198,7 +200,8 @@ class ImageRasterizer(Rasterizer):
                 except InputError:
                     raise
                 except MemoryError as exc:
-                    raise InputError(f"{path}: page {index + 1} does not fit in memory") from exc
-                except Exception as exc:  # every decoder failure of this file is this file's error
-                    raise InputError(f"{path}: page {index + 1} is corrupt or truncated: {type(exc).__name__}: {exc}") from exc
+                    raise PageReadError(f"{path}: page {index + 1} does not fit in memory", index) from exc
+                except Exception as exc:  # every decoder failure of this frame is this page's error
+                    message = f"{path}: page {index + 1} is corrupt or truncated: {type(exc).__name__}: {exc}"
+                    raise PageReadError(message, index) from exc
                 yield PageImage(image=np.ascontiguousarray(array), index=index, source=str(path), dpi=x_dpi, dpi_y=y_dpi)

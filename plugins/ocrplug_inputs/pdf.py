@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import Field
 
 from ocrplug.components import Options, PageRange, Rasterizer
-from ocrplug.errors import InputError
+from ocrplug.errors import InputError, PageReadError
 from ocrplug.model import PageImage
 
 from .images import normalize_image
@@ -129,7 +129,8 @@ class Pdf2ImageRasterizer(Rasterizer):
     def iter_pages(self, path: Path, pages: PageRange, dpi: float) -> Iterator[PageImage]:
         """Render the selected pages one by one at ``dpi`` (lower if a page exceeds ``max_pixels``).
 
-        Never holds more than one page. Raises :class:`InputError` for a page poppler cannot render.
+        Never holds more than one page. Raises :class:`~ocrplug.errors.PageReadError` (an
+        :class:`InputError`) naming the page for a page poppler cannot render.
         """
         from pdf2image import convert_from_path
 
@@ -150,12 +151,12 @@ class Pdf2ImageRasterizer(Rasterizer):
                     timeout=self.options.timeout,
                 )
                 if not images:
-                    raise InputError(f"{path}: page {index + 1} could not be rendered")
+                    raise PageReadError(f"{path}: page {index + 1} could not be rendered", index)
                 with images[0] as img:
                     array = normalize_image(img)
             except InputError:
                 raise
             except Exception as exc:  # poppler errors, timeouts, unreadable renderer output
                 error = _explain(path, str(exc) or type(exc).__name__, self.options.password)
-                raise InputError(f"{error} (page {index + 1})") from exc
+                raise PageReadError(f"{error} (page {index + 1})", index) from exc
             yield PageImage(image=np.ascontiguousarray(array), index=index, source=str(path), dpi=float(page_dpi))
