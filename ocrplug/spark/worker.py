@@ -28,6 +28,7 @@ import pyarrow as pa
 
 from ocrplug.components import DocumentInfo, PageRange, Renderer
 from ocrplug.errors import OcrplugError, PageReadError
+from ocrplug.layout import layout_regions
 from ocrplug.model import Page, PageImage
 from ocrplug.pipeline import Pipeline
 from ocrplug.sources import PagesAfter
@@ -67,6 +68,8 @@ def stage_config(config: Mapping[str, Any], *keep: str) -> dict[str, Any]:
     The other components are set explicitly to none, so a stage builds (loads) only what it uses.
     """
     out: dict[str, Any] = {"input": dict(config.get("input") or {}), "plugins": list(config.get("plugins") or [])}
+    if config.get("layout") is not None:
+        out["layout"] = dict(config["layout"])
     out["detector"] = config.get("detector") if "detector" in keep else None
     out["recognizer"] = config.get("recognizer") if "recognizer" in keep else None
     out["renderers"] = list(config.get("renderers") or []) if "renderers" in keep else []
@@ -344,7 +347,12 @@ def recognize_batches(
     text_col: str,
     batch_size: int,
 ) -> Iterator[pa.RecordBatch]:
-    """``mapInArrow`` body of the recognizer stage: image + regions in, regions with text + page text out."""
+    """``mapInArrow`` body of the recognizer stage: image + regions in, regions with text + page text out.
+
+    After recognition the regions go through the host layout step (``config["layout"]``), as in a whole
+    pipeline; page orientation is not detected in the stages (it needs the detector and the recognizer
+    together: use :func:`ocrplug.spark.ocr_dataframe` for turned pages).
+    """
     pipeline = worker_pipeline(stage_config(config, "recognizer"))
     if pipeline.recognizer is None:
         raise OcrplugError("the recognizer stage needs a config with a recognizer")
@@ -361,6 +369,8 @@ def recognize_batches(
                         f"recognizer returned {len(recognized)} regions for {len(regions)} (it must keep the count)"
                     )
                 regions = tuple(recognized)
+            # The host layout step, as in Pipeline.process_page: blocks -> lines -> words in reading order.
+            regions = tuple(layout_regions(list(regions), pipeline.config.layout))
             page = image.empty_page().with_(regions=regions)
             return {output_regions_col: regions_to_rows(page.regions), text_col: page.text}
 

@@ -63,7 +63,7 @@ def test_ocr_dataframe_matches_pipeline_run(files, spark_inputs):
     assert [rows[(pdf, i)]["text"] for i in range(3)] == ["page0", "page1", "page2"]
     assert {rows[(pdf, i)]["page_count"] for i in range(3)} == {3}
     # The pipeline is built in the worker with one thread per task (spark.task.cpus = 1).
-    assert got.regions[0].attributes == {"worker_threads": "1"}
+    assert got.lines[0].attributes == {"worker_threads": "1"}
     bad = rows[(str(spark_inputs / "bad.png"), None)]
     assert "bad.png" in bad["error"] and "not a readable image" in bad["error"]
     assert "ocrplug-spark-" not in bad["error"]  # the worker's temporary file name never leaks

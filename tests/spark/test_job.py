@@ -46,8 +46,9 @@ def test_spark_run_writes_documents_parquet_and_resumes(spark, spark_inputs, job
         if name.endswith(".json"):
             # The fake detector notes the worker's thread budget, which only Spark workers set.
             got, want = (json.loads((d / name).read_text(encoding="utf-8")) for d in (out, local))
-            for page in got["pages"]:
-                assert [r.pop("attributes") for r in page["regions"]] == [{"worker_threads": "1"}]
+            for page in got["pages"]:  # block -> line (the detector's region, with its attributes) -> words
+                lines = [line for block in page["regions"] for line in block["children"]]
+                assert [line.pop("attributes") for line in lines] == [{"worker_threads": "1"}]
             assert got == want, name
         else:
             assert (out / name).read_bytes() == (local / name).read_bytes(), name

