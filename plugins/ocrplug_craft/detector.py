@@ -55,6 +55,13 @@ class CraftOptions(Options):
     )
     batch_size: int = Field(4, ge=1, description="pages of the same canvas size run through the network together")
     threads: int | None = Field(None, ge=1, description="CPU threads for inference (default: the library's choice)")
+    tile_aspect: float = Field(
+        4.0,
+        ge=0,
+        description="a page longer than this many times its short side, that canvas_size would shrink, is "
+        "detected in overlapping tiles along its long side at mag_ratio (a 4700 x 28 px line is not squeezed "
+        "to 8 px high text); 0: never tile",
+    )
 
 
 def _clip_quad(box: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -176,7 +183,58 @@ class CraftDetector(Detector):
         return self.detect_batch([page])[0]
 
     def detect_batch(self, pages: Sequence[PageImage]) -> list[list[Region]]:
-        """Detect on several pages; pages whose canvases have the same size share a forward pass."""
+        """Detect on several pages; pages whose canvases have the same size share a forward pass.
+
+        A very elongated page (see ``tile_aspect``) is cut into overlapping tiles along its long side,
+        detected with the other canvases, and its regions are put back in page pixels: a word found
+        whole in two tiles is kept once (the larger box), and a word cut by a tile's inner edge is kept
+        only where no whole detection covers it.
+        """
+        parts: list[PageImage] = []
+        owners: list[tuple[int, int, int, bool, bool]] = []  # page, axis, offset, first tile, last tile
+        for i, page in enumerate(pages):
+            for axis, offset, first, last, tile in self._tiles(page):
+                parts.append(tile)
+                owners.append((i, axis, offset, first, last))
+        found = self._detect_parts(parts)
+        results: list[list[Region]] = [[] for _ in pages]
+        candidates: dict[int, list[tuple[Region, bool]]] = {}
+        for (i, axis, offset, first, last), tile, regions in zip(owners, parts, found, strict=True):
+            if axis < 0:
+                results[i] = regions
+                continue
+            size = tile.width if axis == 0 else tile.height
+            for region in regions:
+                b = region.bbox
+                lo, hi = (b[0], b[2]) if axis == 0 else (b[1], b[3])
+                cut = (not first and lo <= 2) or (not last and hi >= size - 3)
+                candidates.setdefault(i, []).append((_shifted(region, offset, axis), cut))
+        for i, found_here in candidates.items():
+            results[i] = _merge_tiles(found_here)
+        return results
+
+    def _tiles(self, page: PageImage) -> list[tuple[int, int, bool, bool, PageImage]]:
+        """``(axis, offset, first, last, tile)`` for each tile of ``page`` (axis -1: the whole page)."""
+        o = self.options
+        h, w = page.height, page.width
+        long_side, short_side = max(h, w), max(1, min(h, w))
+        if not o.tile_aspect or long_side / short_side < o.tile_aspect or long_side * o.mag_ratio <= o.canvas_size:
+            return [(-1, 0, True, True, page)]
+        axis = 0 if w >= h else 1
+        length = max(int(o.canvas_size / o.mag_ratio), 2 * short_side)
+        overlap = min(length // 2, max(4 * short_side, length // 4))  # longer than any word of the line
+        step = length - overlap
+        starts = list(range(0, max(long_side - length, 0) + 1, step))
+        if starts[-1] + length < long_side:
+            starts.append(long_side - length)
+        tiles = []
+        for k, start in enumerate(starts):
+            image = page.image[:, start : start + length] if axis == 0 else page.image[start : start + length]
+            tile = PageImage(image=np.ascontiguousarray(image), index=page.index, source=page.source, dpi=page.dpi)
+            tiles.append((axis, start, k == 0, k == len(starts) - 1, tile))
+        return tiles
+
+    def _detect_parts(self, pages: Sequence[PageImage]) -> list[list[Region]]:
         canvases = [self._canvas(p) for p in pages]
         groups: dict[tuple[int, ...], list[int]] = {}
         for i, canvas in enumerate(canvases):
@@ -198,6 +256,41 @@ class CraftDetector(Detector):
                         self.options,
                     )
         return results
+
+
+def _merge_tiles(found: Sequence[tuple[Region, bool]]) -> list[Region]:
+    """Regions of overlapping tiles, in page pixels, without duplicates (see ``detect_batch``)."""
+
+    def area(b: tuple[float, float, float, float]) -> float:
+        return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
+
+    def inter(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+        return area((max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])))
+
+    kept: list[Region] = []
+    whole = sorted((r for r, cut in found if not cut), key=lambda r: -area(r.bbox))
+    for region in whole:  # larger first: of two copies of one word, the larger box stays
+        b = region.bbox
+        if all(inter(b, k.bbox) <= 0.5 * min(area(b), area(k.bbox)) for k in kept):
+            kept.append(region)
+    for region, cut in found:
+        b = region.bbox
+        if cut and all(inter(b, k.bbox) <= 0.3 * area(b) for k in kept):
+            kept.append(region)
+    return kept
+
+
+def _shifted(region: Region, offset: int, axis: int) -> Region:
+    """``region`` (and its children) moved by ``offset`` pixels along ``axis`` (0: x, 1: y)."""
+
+    def move(points: Sequence[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
+        return tuple((x + offset, y) if axis == 0 else (x, y + offset) for x, y in points)
+
+    return region.with_(
+        quad=move(region.quad),
+        polygon=move(region.polygon) if region.polygon else None,
+        children=tuple(_shifted(c, offset, axis) for c in region.children),
+    )
 
 
 def _onnx_cache_path(craft_sha: str, refiner_sha: str | None, suffix: str = "") -> Path:
