@@ -58,6 +58,9 @@ def spark():
     paths = [str(REPO_ROOT), str(REPO_ROOT / "plugins"), os.environ.get("PYTHONPATH", "")]
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # Spark's Python workers inherit this process's environment: a thread budget an earlier test left
+    # here (an engine or pipeline built in-process) would replace the one the workers set per task.
+    saved = os.environ.pop("OCRPLUG_WORKER_THREADS", None)
     from ocrplug.spark import spark_session
 
     session = spark_session(
@@ -68,3 +71,5 @@ def spark():
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+    if saved is not None:
+        os.environ["OCRPLUG_WORKER_THREADS"] = saved
