@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from ocrplug_craft.detector import CraftOptions, _merge_tiles
@@ -64,7 +66,7 @@ def test_a_very_wide_line_is_tiled_and_every_word_found_once(plugin_host) -> Non
     # Tiled at mag_ratio: about one box per word (CRAFT may join a close pair), none found twice.
     assert len(tiled) >= 0.8 * 3 * len(WORDS)
     boxes = sorted(r.bbox for r in tiled)
-    for a, b in zip(boxes, boxes[1:], strict=False):
+    for a, b in itertools.pairwise(boxes):
         overlap = min(a[2], b[2]) - max(a[0], b[0])
         assert overlap < 0.5 * min(a[2] - a[0], b[2] - b[0]), (a, b)
     assert all(0 <= r.bbox[0] and r.bbox[2] <= image.shape[1] + 1 for r in tiled)
