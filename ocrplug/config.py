@@ -182,22 +182,7 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 
 
 def _format_errors(exc: ValidationError, model: type[BaseModel], source: str, prefix: str = "") -> ConfigError:
-    lines = []
-    for err in exc.errors():
-        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-        key = ".".join(filter(None, [prefix, _dotted(loc)]))
-        if err["type"] == "extra_forbidden":
-            valid = _model_fields_at(model, loc)
-            hint = closest(str(loc[-1]), valid) if loc else None
-            msg = f"unknown key {key!r}"
-            msg += f"; did you mean {hint!r}?" if hint else ""
-            if valid:
-                msg += f" (valid keys here: {', '.join(valid)})"
-        else:
-            got = err.get("input")
-            shown = "" if isinstance(got, (dict, list)) else f" (got {got!r})"
-            msg = f"{key}: {err['msg']}{shown}"
-        lines.append(msg)
+    lines = [message for _, message, _ in _error_items(exc, model, prefix)]
     return ConfigError(f"{source}: " + "; ".join(lines))
 
 

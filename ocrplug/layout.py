@@ -55,6 +55,7 @@ __all__ = [
     "LayoutOptions",
     "ReadingOrder",
     "is_laid_out",
+    "is_rtl",
     "layout_page",
     "layout_regions",
     "order_regions",
@@ -151,7 +152,7 @@ def synthesize_words(line: Region) -> list[Region]:
         return []
     q = np.asarray(line.quad, dtype=np.float64)
     n = len(text)
-    rtl = _is_rtl(text)
+    rtl = is_rtl(text)
     out = []
     for k, (s, e) in enumerate(tokens):
         f0, f1 = (1 - e / n, 1 - s / n) if rtl else (s / n, e / n)
@@ -170,7 +171,8 @@ def synthesize_words(line: Region) -> list[Region]:
     return out
 
 
-def _is_rtl(text: str) -> bool:
+def is_rtl(text: str) -> bool:
+    """Whether the first strongly directional character of ``text`` is right-to-left (Unicode bidi classes R, AL)."""
     for ch in text:
         kind = unicodedata.bidirectional(ch)
         if kind in ("R", "AL"):

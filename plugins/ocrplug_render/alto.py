@@ -18,13 +18,13 @@ from pydantic import Field
 
 import ocrplug
 from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
+from ocrplug.layout import is_rtl
 from ocrplug.model import Page, PageImage, Point
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
     StreamedFile,
     baseline_points,
     bbox_of,
-    is_rtl,
     median_angle_deg,
     output_path,
     page_layout,

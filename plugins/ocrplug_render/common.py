@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,17 +245,6 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 def xml_safe(text: str) -> str:
     """``text`` without the characters XML 1.0 cannot carry."""
     return _XML_INVALID.sub("", text)
-
-
-def is_rtl(text: str) -> bool:
-    """Whether the first strongly directional character of ``text`` is right-to-left."""
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
 
 
 def int_box(box: tuple[float, float, float, float], width: int, height: int) -> tuple[int, int, int, int]:

@@ -19,6 +19,7 @@ from pydantic import Field
 import ocrplug
 from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
 from ocrplug.errors import InputError
+from ocrplug.layout import is_rtl
 from ocrplug.model import Document, Page, PageImage, Region
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
@@ -26,7 +27,6 @@ from ocrplug_render.common import (
     StreamedFile,
     baseline_points,
     int_box,
-    is_rtl,
     output_path,
     page_layout,
     quad_angle_deg,

@@ -18,12 +18,12 @@ from pydantic import Field
 import ocrplug
 from ocrplug.components import DocumentInfo, Options, Renderer
 from ocrplug.errors import ConfigError
+from ocrplug.layout import is_rtl
 from ocrplug.model import Page, PageImage, Point
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
     PerPageFilesSession,
     baseline_points,
-    is_rtl,
     median_angle_deg,
     page_layout,
     union_quad,

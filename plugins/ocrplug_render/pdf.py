@@ -29,13 +29,13 @@ import ocrplug
 from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession, require
 from ocrplug.errors import PluginError
 from ocrplug.io.atomic import temporary_dir
+from ocrplug.layout import is_rtl
 from ocrplug.model import Page, PageFailure, PageImage, Region
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
     StreamedPath,
     escape_surrogates,
     failure_note,
-    is_rtl,
     iter_words,
     output_path,
     page_layout,

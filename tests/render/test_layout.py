@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from ocrplug_render.common import is_rtl, line_words, page_layout, xml_safe
+from ocrplug_render.common import line_words, page_layout, xml_safe
 
+from ocrplug.layout import is_rtl
 from ocrplug.model import Page, Region
 
 from .samples import rotated_quad, words_line
