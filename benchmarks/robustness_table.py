@@ -140,6 +140,7 @@ def config_cases(tmp: Path) -> list[tuple[str, list[str]]]:
         ("page selection that matches no page", [image, *PLAIN, "--set", "input.pages=2-3"]),
         ("two renderers writing one file", [image, "--set", "renderers=[text, text]"]),
         ("`--jobs 0`", [image, "--jobs", "0"]),
+        ("empty output folder `-o ''`", [image, *PLAIN, "-o", ""]),
         ("trocr model not cached, hub unreachable", [image, "--set", "recognizer=trocr", "--set", "renderers=[json]"]),
     ]
 
@@ -178,7 +179,8 @@ def main() -> int:
         print("| config mistake | what `ocrplug run` prints (stderr) | exit code |")
         print("|---|---|---|")
         for title, argv in config_cases(tmp):
-            code, err = _ocrplug(["run", *argv, "-o", str(tmp / "cfg-out"), "--no-progress"], tmp)
+            out = [] if "-o" in argv else ["-o", str(tmp / "cfg-out")]
+            code, err = _ocrplug(["run", *argv, *out, "--no-progress"], tmp)
             print(f"| {title} | {_message(err, tmp)} | {code} |")
         print()
         print(fuzz(tmp, args.fuzz, args.seed))
