@@ -134,6 +134,7 @@ def config_cases(tmp: Path) -> list[tuple[str, list[str]]]:
         ("`plugins: [no_such_module]`", [image, "--set", "plugins=[no_such_module]"]),
         ("DB model file missing", [image, "--set", "detector=db", "--set", f"detector.options.model={tmp / 'missing.onnx'}"]),
         ("config file that is not UTF-8 (Latin-1)", [image, "-c", latin1]),
+        ("key given twice in a config file", [image, "-c", job("twice.yaml", "input: {dpi: 200}\ndetector: db\ninput: {dpi: 300}\n")]),
         ("`--set` list index past the end", [image, "--set", "renderers.5.name=pdf"]),
         ("`--set` value that is broken YAML", [image, "--set", "renderers=[{name: pdf"]),
         ("reversed page range `5-2`", [image, "--set", "input.pages=5-2"]),
