@@ -84,6 +84,14 @@ def input_cases(tmp: Path) -> list[tuple[str, Path | None, list[str]]]:
     (tmp / "notes.txt").write_text("hello")
     cases.append(("unsupported file type", tmp / "notes.txt", []))
     cases.append(("missing file", tmp / "nope.png", []))
+    os.mkfifo(tmp / "fifo.png")
+    cases.append(("named pipe (FIFO) given as input", tmp / "fifo.png", []))
+    cases.append(("device given as input (`/dev/null`)", Path(os.devnull), []))
+    linked = tmp / "linked"
+    linked.mkdir()
+    _page(linked / "fine.png")
+    (linked / "dangling.png").symlink_to(tmp / "gone.png")
+    cases.append(("broken symlink inside an input folder", linked, []))
     pikepdf.Pdf.new().save(tmp / "no_pages.pdf")
     cases.append(("PDF with 0 pages", tmp / "no_pages.pdf", []))
     with pikepdf.Pdf.new() as pdf:
