@@ -249,3 +249,22 @@ def test_special_files_and_broken_symlinks_are_named_failures(tmp_path: Path, ho
         os.devnull: f"{os.devnull}: not a regular file: a character device",
         str(tmp_path / "nope.png"): f"{tmp_path / 'nope.png'}: no such file or folder",
     }
+
+
+def test_libtiff_messages_are_logged_naming_the_file(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """libtiff prints decoder complaints to stderr itself; they come back as warnings naming the file."""
+    noise = (np.random.default_rng(0).random((60, 90)) * 255).astype(np.uint8)
+    path = tmp_path / "fax.tif"
+    Image.fromarray(noise).convert("1").save(path, compression="group4")
+    data = bytearray(path.read_bytes())
+    for i in range(20, 60):  # inside the strip (Pillow writes it right after the 8-byte header)
+        data[i] ^= 0x55
+    path.write_bytes(bytes(data))
+    with caplog.at_level("WARNING", logger="ocrplug_inputs.images"):
+        (page,) = _pages(path)
+    assert page.image.shape == (60, 90, 3)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith(f"{path}: Fax4Decode: ") for m in messages), messages
+    assert "Fax4Decode" not in capfd.readouterr().err
