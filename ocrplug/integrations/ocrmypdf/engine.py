@@ -19,7 +19,7 @@ from ocrmypdf.exceptions import SubprocessOutputError
 from ocrplug.errors import OcrplugError
 from ocrplug.geometry import quad_angle
 from ocrplug.integrations.ocrmypdf.options import pipeline_config, plugin_options, worker_threads
-from ocrplug.integrations.ocrmypdf.tree import page_to_ocr_tree, tree_text
+from ocrplug.integrations.ocrmypdf.tree import page_to_ocr_tree, separate_words, tree_text
 from ocrplug.model import Page, PageImage
 from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
 
@@ -258,7 +258,8 @@ class OcrplugEngine(OcrEngine):
             renderer = worker.hocr
         with tempfile.TemporaryDirectory(prefix="ocrplug-hocr-") as tmp:
             session = renderer.open(DocumentInfo(source=str(input_file), page_count=1, out_dir=Path(tmp), stem="page"))
-            session.add_page(page, None)
+            # OCRmyPDF draws hOCR word boxes as they are: touching ones would run together in extracted text.
+            session.add_page(separate_words(page), None)
             written = [p for p in session.close() if p.suffix == ".hocr"]
             shutil.copyfile(written[0], output_hocr)
         Path(output_text).write_text(tree_text(page_to_ocr_tree(page, page.dpi or 72.0, page_number)), encoding="utf-8")
