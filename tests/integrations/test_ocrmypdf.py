@@ -190,7 +190,22 @@ def test_default_job_is_ocrplugs_default_pipeline_without_the_sections_ocrmypdf_
     config = engine.pipeline_config(engine.OcrplugOptions())
     assert config["detector"]["name"] == DEFAULT_CONFIG["detector"]["name"]
     assert config["recognizer"]["name"] == DEFAULT_CONFIG["recognizer"]["name"]
-    assert not {"input", "renderers", "output", "jobs"} & set(config)
+    assert not {"renderers", "output", "jobs"} & set(config)
+    # OCRmyPDF asks for the page orientation itself (--rotate-pages); otherwise pages are read as given.
+    assert config["input"] == {"orientation": "none"}
+    # A job or --ocrplug-set may still ask the pipeline to find it.
+    opts = engine.OcrplugOptions(overrides=["input.orientation=auto", "input.dpi=600"])
+    assert engine.pipeline_config(opts).get("input", {}).get("orientation", "auto") == "auto"
+
+
+def test_components_with_a_threads_option_get_the_workers_share() -> None:
+    config = engine.pipeline_config(engine.OcrplugOptions(), threads=1)
+    # ppocr reads threads 0 (its default) as "every core": the share must be given explicitly.
+    assert config["recognizer"]["options"]["threads"] == 1
+    assert config["detector"]["options"]["threads"] == 1
+    # A thread count the user set wins.
+    opts = engine.OcrplugOptions(overrides=["recognizer.options.threads=3"])
+    assert engine.pipeline_config(opts, threads=1)["recognizer"]["options"]["threads"] == 3
 
 
 def test_flags_replace_components_and_languages_reach_a_recognizer_with_lang(tmp_path: Path) -> None:

@@ -52,8 +52,9 @@ def _worker(options: Any) -> _Worker:
     key = json.dumps([opts.model_dump(), languages, getattr(options, "jobs", None)], sort_keys=True, default=str)
     worker = _WORKERS.get(key)
     if worker is None:
-        config = pipeline_config(opts, languages)
         threads = worker_threads(opts, options)
+        # Components with a `threads` option get the share explicitly: some read "0" as "every core".
+        config = pipeline_config(opts, languages, threads=threads)
         os.environ[WORKER_THREADS_ENV] = str(threads)  # ONNX Runtime components read it when they load
         # torch sizes its pool from OMP_NUM_THREADS when first imported (by a component, on the first
         # page); torch components already loaded are clamped after each page by _limit_torch.
@@ -142,7 +143,7 @@ class OcrplugEngine(OcrEngine):
     def creator_tag(options: Any) -> str:
         """``ocrplug <version> (<detector> + <recognizer>)`` for the PDF's metadata."""
         try:
-            config = pipeline_config(plugin_options(options))
+            config = pipeline_config(plugin_options(options), check_components=False)
             parts = [config.get(r, {}).get("name", "-") for r in ("detector", "recognizer")]
             return f"ocrplug {_version()} ({' + '.join(parts)})"
         except OcrplugError:
@@ -160,7 +161,7 @@ class OcrplugEngine(OcrEngine):
         the scripts their model was trained on, and a warning says ``-l`` was not passed to them.
         """
         try:
-            config = pipeline_config(plugin_options(options))
+            config = pipeline_config(plugin_options(options), check_components=False)
         except OcrplugError:
             return set()
         if config.get("recognizer", {}).get("name") == "tesseract" and shutil.which("tesseract"):
