@@ -172,24 +172,26 @@ class OcrplugEngine(OcrEngine):
 
     @staticmethod
     def get_orientation(input_file: Path, options: Any) -> OrientationConfidence:
-        """Page orientation from Tesseract's OSD when installed; 0 with no confidence otherwise.
+        """Page orientation for ``--rotate-pages``: from ocrplug (default) or Tesseract's OSD.
 
-        ocrplug's layout stage has no page orientation yet, so OCRmyPDF's ``--rotate-pages`` uses
-        Tesseract's orientation and script detection (the ``osd`` traineddata) here.
+        ``--ocrplug-orientation ocrplug``: the pipeline's detector and recognizer decide
+        (:func:`ocrplug.orientation.detect_orientation`: the axis from the detected boxes, the sense
+        from the recognizer's confidence on the largest ones read both ways). OCRmyPDF's angle is the
+        counter-clockwise turn that makes the page upright, ocrplug's the clockwise one, so it is
+        negated. The confidence is on OCRmyPDF's scale for ``--rotate-pages-threshold`` (default 14):
+        100 x the margin between the two senses' mean recognizer confidence (see
+        :data:`ORIENTATION_CONFIDENCE_SCALE`). A page without text, a pipeline without a detector or
+        recognizer, or a failure gives angle 0 with confidence 0 (the page is left as it is).
+        ``--ocrplug-orientation tesseract``: Tesseract's OSD (``osd`` traineddata), as OCRmyPDF's own
+        engine answers; 0 with confidence 0 when Tesseract is not installed.
         """
-        if shutil.which("tesseract"):
-            from ocrmypdf._exec import tesseract
-
-            tess = getattr(options, "tesseract", None)
-            try:
-                return tesseract.get_orientation(
-                    input_file,
-                    engine_mode=getattr(tess, "oem", None),
-                    timeout=getattr(tess, "non_ocr_timeout", 180.0),
-                )
-            except Exception as exc:  # OSD is advisory: a failure leaves the page as it is
-                log.warning("Tesseract OSD failed on %s (%s); page orientation left unchanged", input_file, exc)
-        return OrientationConfidence(angle=0, confidence=0.0)
+        if plugin_options(options).orientation == "tesseract":
+            return _tesseract_orientation(input_file, options)
+        try:
+            return _ocrplug_orientation(input_file, options)
+        except Exception as exc:  # orientation is advisory: the page is read as it is, errors surface there
+            log.warning("ocrplug could not tell the orientation of %s (%s); page left as it is", input_file, exc)
+            return OrientationConfidence(angle=0, confidence=0.0)
 
     @staticmethod
     def get_deskew(input_file: Path, options: Any) -> float:
@@ -269,6 +271,50 @@ class OcrplugEngine(OcrEngine):
     def generate_pdf(input_file: Path, output_pdf: Path, output_text: Path, options: Any) -> None:
         """Not supported: OCRmyPDF renders the text layer from the element tree (no ``sandwich``)."""
         raise NotImplementedError("ocrplug uses OCRmyPDF's generate_ocr() API; use the default --pdf-renderer")
+
+
+# OCRmyPDF compares an orientation's confidence with --rotate-pages-threshold (default 14, on the scale of
+# Tesseract's OSD). ocrplug's confidence is the margin between the mean recognizer confidence of the chosen
+# sense and of the opposite one (0..1); times 100 the default threshold asks for a 0.14 margin.
+ORIENTATION_CONFIDENCE_SCALE = 100.0
+
+
+def _ocrplug_orientation(input_file: Path, options: Any) -> OrientationConfidence:
+    """The page orientation from the worker's pipeline (see :meth:`OcrplugEngine.get_orientation`)."""
+    from ocrplug.orientation import detect_orientation
+
+    page_image = _read_page(input_file, _page_number_of(input_file))
+    with _LOCK:
+        worker = _worker(options)
+        pipeline = worker.pipeline.build()
+        if pipeline.detector is None or pipeline.recognizer is None:
+            return OrientationConfidence(angle=0, confidence=0.0)
+        regions = pipeline.detector.detect(page_image)
+        result = detect_orientation(page_image, regions, pipeline.recognizer.recognize)
+        _limit_torch(worker.threads)
+    others = [score for angle, score in result.scores.items() if angle != result.angle]
+    if not others:
+        return OrientationConfidence(angle=0, confidence=0.0)
+    margin = result.scores[result.angle] - max(others)
+    log.debug("ocrplug orientation of %s: %s", input_file, result.scores)
+    return OrientationConfidence(angle=(-result.angle) % 360, confidence=max(0.0, margin) * ORIENTATION_CONFIDENCE_SCALE)
+
+
+def _tesseract_orientation(input_file: Path, options: Any) -> OrientationConfidence:
+    """Tesseract's OSD answer, as OCRmyPDF's Tesseract engine gives it; 0 / 0 without Tesseract."""
+    if shutil.which("tesseract"):
+        from ocrmypdf._exec import tesseract
+
+        tess = getattr(options, "tesseract", None)
+        try:
+            return tesseract.get_orientation(
+                input_file,
+                engine_mode=getattr(tess, "oem", None),
+                timeout=getattr(tess, "non_ocr_timeout", 180.0),
+            )
+        except Exception as exc:  # OSD is advisory: a failure leaves the page as it is
+            log.warning("Tesseract OSD failed on %s (%s); page orientation left unchanged", input_file, exc)
+    return OrientationConfidence(angle=0, confidence=0.0)
 
 
 def _line_angle(line: Any) -> float | None:

@@ -54,6 +54,11 @@ class OcrplugOptions(BaseModel):
     threads: int | None = Field(
         None, ge=1, le=256, description="Threads per worker for ONNX Runtime / torch; default cpu_count // jobs."
     )
+    orientation: Literal["ocrplug", "tesseract"] = Field(
+        "ocrplug",
+        description="Who answers OCRmyPDF's page orientation question (--rotate-pages): 'ocrplug' (the "
+        "pipeline's detector and recognizer, ocrplug.orientation) or 'tesseract' (Tesseract's OSD).",
+    )
     output: Literal["tree", "hocr"] = Field(
         "tree",
         description="What the engine answers: 'tree' (OCRmyPDF 17's OCR element tree, built here) or 'hocr' "
@@ -86,6 +91,10 @@ def add_arguments(parser: ArgumentParser) -> None:
                        help="a page ocrplug fails on: stop with an error (fail, default) or leave it without text (skip)")
     group.add_argument("--ocrplug-threads", type=int, metavar="N", dest="ocrplug_threads",
                        help="threads per worker for the models (default: CPU count // --jobs)")
+    group.add_argument("--ocrplug-orientation", choices=["ocrplug", "tesseract"], default="ocrplug",
+                       dest="ocrplug_orientation",
+                       help="page orientation for --rotate-pages from ocrplug's detector and recognizer (ocrplug, "
+                       "default) or from Tesseract's OSD (tesseract)")
     group.add_argument("--ocrplug-output", choices=["tree", "hocr"], default="tree", dest="ocrplug_output",
                        help="answer OCRmyPDF with its OCR element tree (tree, default) or with hOCR from "
                        "ocrplug's hocr renderer")
