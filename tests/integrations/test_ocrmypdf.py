@@ -229,6 +229,23 @@ def test_a_bad_job_names_the_file_and_key(tmp_path: Path) -> None:
         engine.pipeline_config(engine.OcrplugOptions(config=str(job)))
 
 
+def test_every_config_error_is_reported_with_its_own_source(tmp_path: Path) -> None:
+    job = tmp_path / "job.yaml"
+    job.write_text("detector: craft\nrecogniser: ppocr\n")
+    opts = engine.OcrplugOptions(config=str(job), recognizer="ppocrr",
+                                 overrides=["detector.options.text_treshold=0.6", "layout.nope=1"])
+    with pytest.raises(ConfigError) as caught:
+        engine.pipeline_config(opts)
+    message = str(caught.value)
+    assert message.startswith("4 configuration errors")
+    assert f"{job}: unknown key 'recogniser'; did you mean 'recognizer'?" in message
+    assert "--ocrplug-recognizer ppocrr: unknown recognizer 'ppocrr'" in message
+    assert "--ocrplug-set detector.options.text_treshold: unknown key" in message and "'text_threshold'" in message
+    assert "--ocrplug-set layout.nope: unknown key 'layout.nope'" in message
+    # Nothing is blamed on the default pipeline or on the job for what a flag gave.
+    assert "default" not in message and message.count(str(job)) == 1
+
+
 def test_engine_selection_installed_is_passive_named_plugin_claims_auto() -> None:
     for choice, installed, named in [("auto", False, True), ("ocrplug", True, True), ("tesseract", False, False)]:
         options = SimpleNamespace(ocr_engine=choice)
