@@ -1,7 +1,7 @@
 """OCRmyPDF with its own Tesseract engine vs OCRmyPDF with the ocrplug engine (default pipeline), one run.
 
 Usage: python benchmarks/ocrmypdf_engine.py [--shared ../shared] [--funsd-pages 10] [--json out.json]
-       python benchmarks/ocrmypdf_engine.py --profile 3 [--shared ../shared] [-- --ocrplug-set ...]
+       python benchmarks/ocrmypdf_engine.py --profile 3 [--profile-pdf PDF] [-- --ocrplug-threads=1 ...]
 
 For each engine, the same `ocrmypdf` command (`--force-ocr --output-type pdf --optimize 0`, default
 `--jobs`) runs on:
@@ -21,8 +21,8 @@ on each engine's `--sidecar` text show what the PDF text layer loses. Ratios are
 timed), with wall and CPU seconds per page of each stage: model loading, reading the page image the
 engine receives (its size and dpi are printed), detection, orientation, recognition, layout, the
 element tree, and the rest (OCRmyPDF's own work: rasterizing, grafting, writing). Stages nest: the
-recognizer calls made by the orientation step count as orientation. Extra OCRmyPDF arguments after
-`--` (e.g. `--ocrplug-set input.orientation=none`) are passed as API keywords.
+recognizer calls made by the orientation step count as orientation. `--ocrplug-NAME=VALUE` items after
+`--` (e.g. `-- --ocrplug-threads=1 --ocrplug-set=input.orientation=auto`) are passed as API keywords.
 """
 
 from __future__ import annotations
@@ -172,12 +172,14 @@ def profile_engine(funsd: Path, pages: int, extra: list[str], pdf: Path | None =
     engine_module.page_to_ocr_tree = timer.wrap("element tree", engine_module.page_to_ocr_tree)
     engine_module.tree_text = timer.wrap("element tree", engine_module.tree_text)
     keywords: dict = {}
-    for item in extra:  # --ocrplug-set K=V (repeatable) and --ocrplug-output X
-        flag, _, value = item.partition("=") if item.startswith("--ocrplug-output=") else (item, "", "")
-        if flag == "--ocrplug-output":
-            keywords["ocrplug_output"] = value
+    for item in extra:  # --ocrplug-set=K=V (repeatable), --ocrplug-threads=1, --ocrplug-output=hocr, ...
+        flag, _, value = item.partition("=")
+        if flag == "--ocrplug-set":
+            keywords.setdefault("ocrplug_overrides", []).append(value)
+        elif flag.startswith("--ocrplug-"):
+            keywords[flag[2:].replace("-", "_")] = int(value) if value.isdigit() else value
         else:
-            keywords.setdefault("ocrplug_overrides", []).append(item)
+            raise SystemExit(f"--profile passes only --ocrplug-NAME=VALUE items to OCRmyPDF, got {item!r}")
     with tempfile.TemporaryDirectory(prefix="ocrmypdf-profile-") as tmp:
         work = Path(tmp)
         gts = funsd_pdf(funsd, pages, work / "funsd.pdf") if pdf is None else []
@@ -208,7 +210,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--profile", type=int, metavar="N", help="split the ocrplug engine's cost on N FUNSD pages")
     parser.add_argument("--profile-pdf", type=Path, metavar="PDF", help="with --profile: this PDF instead of FUNSD")
-    parser.add_argument("extra", nargs="*", help="with --profile: --ocrplug-set KEY=VALUE items (after --)")
+    parser.add_argument("extra", nargs="*", help="with --profile: --ocrplug-NAME=VALUE items (after --)")
     args = parser.parse_args()
     pdfs, funsd = args.shared / "eval" / "pdfs", args.shared / "eval" / "funsd"
     if args.profile:
