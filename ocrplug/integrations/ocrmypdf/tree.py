@@ -85,9 +85,7 @@ def _textangle(line: Region) -> float:
 
 def _line_element(line: Region, width: int, height: int) -> OcrElement | None:
     textangle = _textangle(line)
-    if textangle == 0.0:
-        line = separate_line_words(line)
-    words = _word_elements(line, width, height)
+    words = _word_elements(separate_line_words(line), width, height)
     if not words:
         return None
     box = _bbox(line.outline, width, height)
