@@ -191,11 +191,13 @@ def test_default_job_is_ocrplugs_default_pipeline_without_the_sections_ocrmypdf_
     assert config["detector"]["name"] == DEFAULT_CONFIG["detector"]["name"]
     assert config["recognizer"]["name"] == DEFAULT_CONFIG["recognizer"]["name"]
     assert not {"renderers", "output", "jobs"} & set(config)
-    # OCRmyPDF asks for the page orientation itself (--rotate-pages); otherwise pages are read as given.
-    assert config["input"] == {"orientation": "none"}
-    # A job or --ocrplug-set may still ask the pipeline to find it.
+    # Without --rotate-pages the pipeline finds each page's orientation (its default, auto)...
+    assert config.get("input", {}).get("orientation", "auto") == "auto"
+    # ...with it OCRmyPDF asked the engine and turned the page already: the pipeline reads it as given.
+    assert engine.pipeline_config(engine.OcrplugOptions(), rotate_pages=True)["input"] == {"orientation": "none"}
+    # A job or --ocrplug-set decides for itself.
     opts = engine.OcrplugOptions(overrides=["input.orientation=auto", "input.dpi=600"])
-    assert engine.pipeline_config(opts).get("input", {}).get("orientation", "auto") == "auto"
+    assert engine.pipeline_config(opts, rotate_pages=True).get("input", {}).get("orientation", "auto") == "auto"
 
 
 def test_components_with_a_threads_option_get_the_workers_share() -> None:

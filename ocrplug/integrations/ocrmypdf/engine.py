@@ -49,12 +49,14 @@ def _worker(options: Any) -> _Worker:
 
     opts = plugin_options(options)
     languages = list(getattr(options, "languages", None) or ())
-    key = json.dumps([opts.model_dump(), languages, getattr(options, "jobs", None)], sort_keys=True, default=str)
+    rotate_pages = bool(getattr(options, "rotate_pages", False))
+    key = json.dumps([opts.model_dump(), languages, getattr(options, "jobs", None), rotate_pages], sort_keys=True,
+                     default=str)
     worker = _WORKERS.get(key)
     if worker is None:
         threads = worker_threads(opts, options)
         # Components with a `threads` option get the share explicitly: some read "0" as "every core".
-        config = pipeline_config(opts, languages, threads=threads)
+        config = pipeline_config(opts, languages, threads=threads, rotate_pages=rotate_pages)
         os.environ[WORKER_THREADS_ENV] = str(threads)  # ONNX Runtime components read it when they load
         # torch sizes its pool from OMP_NUM_THREADS when first imported (by a component, on the first
         # page); torch components already loaded are clamped after each page by _limit_torch.

@@ -123,6 +123,7 @@ def pipeline_config(
     languages: Sequence[str] = (),
     threads: int | None = None,
     check_components: bool = True,
+    rotate_pages: bool = False,
 ) -> dict[str, Any]:
     """The ocrplug config dict (YAML structure) the engine builds its pipeline from.
 
@@ -130,9 +131,10 @@ def pipeline_config(
     ``opts.config`` layered over the default pipeline, ``--ocrplug-detector`` / ``--ocrplug-recognizer``
     (a component other than the job's drops the job's options for it), then the ``--ocrplug-set``
     overrides. Then the sections OCRmyPDF owns (input, renderers, output, jobs) are dropped, except
-    ``input.orientation`` when the job or an override sets it; otherwise it is ``none``: OCRmyPDF asks
-    the engine for the page orientation itself (``--rotate-pages``), and without that flag pages are
-    read as given, as with Tesseract. OCRmyPDF's ``-l`` languages (ISO 639-2, joined by ``+``) become
+    ``input.orientation`` when the job or an override sets it. Otherwise it is ``none`` with
+    ``rotate_pages`` (OCRmyPDF's ``--rotate-pages``: OCRmyPDF asked the engine and turned the page
+    already, so it is not turned twice) and the pipeline's ``auto`` without (a turned page is read
+    upright in place; measured cheaper than reading it as given, see docs/ocrmypdf.md). OCRmyPDF's ``-l`` languages (ISO 639-2, joined by ``+``) become
     the recognizer's ``lang`` option when its options model has one and the job does not set it;
     ``threads`` (the worker's share of the cores) becomes the ``threads`` option of every component
     that has one and is not given one. Raises one :class:`~ocrplug.errors.ConfigError` listing every
@@ -158,7 +160,7 @@ def pipeline_config(
     orientation = (data.get("input") or {}).get("orientation")
     for key in _IGNORED_SECTIONS:
         data.pop(key, None)
-    data["input"] = {"orientation": orientation or "none"}
+    data["input"] = {"orientation": orientation or ("none" if rotate_pages else "auto")}
     config = validate_config(data, loaded.label)
     if not (languages or threads) or not check_components:
         return config.model_dump(exclude_defaults=True)
