@@ -60,4 +60,10 @@ class PPOCRRecognizerOptions(Options):
     device: Literal["cpu", "cuda", "auto"] = Field(
         "cpu", description="ONNX Runtime device: cpu, cuda, or auto (cuda when available)."
     )
-    threads: int = Field(0, ge=0, le=256, description="ONNX Runtime intra-op threads (0: its default).")
+    threads: int = Field(
+        0,
+        ge=0,
+        le=256,
+        description="ONNX Runtime intra-op threads (0: the worker's share of the cores inside "
+        "a --jobs / OCRmyPDF worker, else ONNX Runtime's default).",
+    )

@@ -172,7 +172,7 @@ class PPOCRRecognizer(Recognizer):
 
         # threads None: a share of the cores inside a --jobs worker (see ocrplug.runtime.onnx_session).
         self.session = onnx_session(
-            path, device=options.device, threads=options.threads, what="ppocr model", option="ppocr option 'device'"
+            path, device=options.device, threads=options.threads or None, what="ppocr model", option="ppocr option 'device'"
         )
         self.model_path = path
         inp = self.session.get_inputs()[0]
