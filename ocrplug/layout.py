@@ -645,7 +645,12 @@ def adopt_words(detected: Region, recognized: Region) -> Region:
     """A recognized line of :func:`lines_for_recognition`, back in the page's terms.
 
     Its quad becomes the union of the detector's words again (without the ends added for reading).
-    When the recognizer returned word children with text, they are kept. When
+    When the recognizer returned word children with text, they keep their text and, where they match
+    the detector's words, take the detector's boxes (a detector box is tighter than a box cut from the
+    line crop): a recognizer word and a detector word match when they overlap along the line by half
+    the narrower one; a recognizer word that matches one or several detector words ("318.40" over
+    "318" and "40") gets their union; several recognizer words over one detector word, or a word over
+    none (a trailing period), keep the recognizer's boxes. When
     its children are the detector's untouched words (no text) or none: if the line's text has as many
     tokens as the detector found words, each word takes its token; otherwise the children are dropped
     (the layout step then cuts word boxes from the line, :func:`synthesize_words`).
@@ -658,7 +663,7 @@ def adopt_words(detected: Region, recognized: Region) -> Region:
         recognized = recognized.with_(quad=_union_quad(originals, _frame(_text_angle(quads))))
     words = [c for c in recognized.children if c.level == "word"]
     if words and any(w.text is not None for w in words):
-        return recognized
+        return recognized.with_(children=_matched_words(words, originals)) if originals else recognized
     tokens = _TOKEN.findall(recognized.text or "")
     if tokens and len(tokens) == len(originals):
         kids = tuple(
@@ -667,6 +672,41 @@ def adopt_words(detected: Region, recognized: Region) -> Region:
         )
         return recognized.with_(children=kids)
     return recognized.with_(children=())
+
+
+def _matched_words(read: Sequence[Region], found: Sequence[Region]) -> tuple[Region, ...]:
+    """The recognizer's words of one line with the detector's boxes where they match (see :func:`adopt_words`)."""
+    quads = np.asarray([w.quad for w in found], dtype=np.float64)
+    rot = _frame(_text_angle(quads))
+    rb = [_box(w, rot) for w in read]
+    fb = [_box(w, rot) for w in found]
+    n = len(read)
+    parent = list(range(n + len(found)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(rb):
+        for j, b in enumerate(fb):
+            overlap = min(a[2], b[2]) - max(a[0], b[0])
+            if overlap > 0.5 * max(min(a[2] - a[0], b[2] - b[0]), 1e-6):
+                parent[root(i)] = root(n + j)
+    groups: dict[int, tuple[list[int], list[int]]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), ([], []))[0].append(i)
+    for j in range(len(found)):
+        if root(n + j) in groups:
+            groups[root(n + j)][1].append(j)
+    out: list[Region] = []
+    for rs, ds in sorted(groups.values(), key=lambda g: min(rb[i][0] for i in g[0])):
+        if len(rs) == 1 and ds:
+            out.append(read[rs[0]].with_(quad=_union_quad([found[j] for j in ds], rot)))
+        else:
+            out.extend(read[i] for i in rs)
+    return tuple(w.with_(order=k) for k, w in enumerate(out))
 
 
 def _detector_blocks(regions: Sequence[Region], opts: LayoutOptions) -> list[Region]:
