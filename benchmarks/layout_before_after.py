@@ -205,7 +205,8 @@ def score(records: list[dict], refs: dict[str, dict[str, str]], name: str, share
         # again); the page text scored below is the one each tree itself gave.
         ps = score_page(dataclasses.replace(gt, text=""), page, levels=levels, recognition=True)
         for lv in levels:
-            det[lv].append(ps.levels[lv])
+            if lv in ps.levels:  # as ocrplug eval: an image whose GT of this level lacks quads is not scored
+                det[lv].append(ps.levels[lv])
         for ref_label, ref_texts in refs.items():
             reference = ref_texts[gt_name]
             if not normalize_text(reference):
@@ -217,7 +218,8 @@ def score(records: list[dict], refs: dict[str, dict[str, str]], name: str, share
         "seconds": seconds,
         "errors": errors,
         "loaded": counts,
-        "hmean": {lv: LevelScores.total(lv, det[lv]).hmean for lv in levels},
+        "hmean": {lv: LevelScores.total(lv, det[lv]).hmean for lv in levels if det[lv]},
+        "hmean_images": {lv: len(det[lv]) for lv in levels if det[lv]},
         "page_cer": {ref: TextScores.total(text[ref]).cer for ref in refs},
         "bag_cer": {ref: TextScores.total(bag[ref]).cer for ref in refs},
     }
@@ -257,6 +259,27 @@ def _after_default(tree: Path, preset: str | None) -> dict[str, Any]:
     return {k: v for k, v in cfg.items() if k not in ("renderers", "output")}
 
 
+def _write_json(
+    path: Path,
+    trees: dict[str, tuple[Path, dict[str, Any]]],
+    limits: dict[str, int | None],
+    records: dict[str, list[dict]],
+    results: dict,
+    verdicts: dict,
+    commits: dict[str, str],
+    shared: Path,
+) -> None:
+    data = {
+        "trees": {label: {"path": str(t), "commit": commits[label], "config": c} for label, (t, c) in trees.items()},
+        "limits": limits,
+        "shared": str(shared),
+        "results": results,
+        "verdicts": verdicts,
+        "records": records,
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def _json_arg(value: str, flag: str) -> dict[str, Any]:
     try:
         data = json.loads(value)
@@ -273,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         return child(Path(argv[1]), Path(argv[2]))
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(
-        "--before-tree", type=Path, required=True, help="checkout without issue 14 (has ocrplug/, plugins/)"
+        "--before-tree", type=Path, default=None, help="checkout without issue 14 (has ocrplug/, plugins/); required"
     )
     ap.add_argument("--after-tree", type=Path, default=ROOT, help="checkout with issue 14 (default: this repo)")
     ap.add_argument(
@@ -286,30 +309,54 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", default=",".join(DEFAULT_SETS), help="comma-separated sets of <shared>/eval")
     ap.add_argument("--limit", type=int, default=None, help="first N images of every set (0: all; default: subsets)")
     ap.add_argument("--limits", default=None, help="per set, e.g. funsd=15,icdar2015=20 (after --limit)")
-    ap.add_argument("--shared", type=Path, default=Path(os.environ.get("OCRPLUG_SHARED", ROOT.parent / "shared")))
+    ap.add_argument(
+        "--shared", type=Path, default=None, help="shared data folder (default: $OCRPLUG_SHARED or ../shared)"
+    )
     ap.add_argument("--json", type=Path, default=None, help="also write figures and per-image records here")
+    ap.add_argument(
+        "--rescore", type=Path, default=None, help="score the records of an earlier --json file again, run no OCR"
+    )
     args = ap.parse_args(argv)
 
     if args.after_config and args.after_preset:
         ap.error("give --after-config or --after-preset, not both")
-    before_tree, after_tree = args.before_tree.resolve(), args.after_tree.resolve()
-    # The parent scores with the after tree's evaluation code.
+    shared_default = Path(os.environ.get("OCRPLUG_SHARED", ROOT.parent / "shared"))
+    shared_given = args.shared is not None
+    args.shared = (args.shared or shared_default).resolve()
+    after_tree = args.after_tree.resolve()
+    # The parent scores with the after tree's evaluation code (this repo's unless --after-tree says otherwise).
     sys.path[:0] = [str(after_tree), str(after_tree / "plugins")]
-    sets = [s for s in args.sets.split(",") if s]
-    for s in sets:
-        if not (args.shared / "eval" / s / "annotations").is_dir():
-            raise SystemExit(f"--sets: {args.shared / 'eval' / s} is not an evaluation set (no annotations/)")
-    limits = _parse_limits(args, sets)
-    before_cfg = _json_arg(args.before_config, "--before-config")
-    if args.after_config:
-        after_cfg = _json_arg(args.after_config, "--after-config")
+    records: dict[str, list[dict]] = {}
+    if args.rescore:
+        saved = json.loads(args.rescore.read_text(encoding="utf-8"))
+        records = saved["records"]
+        trees = {label: (Path(t["path"]), t["config"]) for label, t in saved["trees"].items()}
+        limits = saved["limits"]
+        sets = list(limits)
+        commits = {label: t["commit"] for label, t in saved["trees"].items()}
+        if "shared" in saved and not shared_given:
+            args.shared = Path(saved["shared"])
+        print(f"rescoring the pages recorded in {args.rescore} (no OCR run)")
     else:
-        after_cfg = _after_default(after_tree, args.after_preset)
-    args.shared = args.shared.resolve()
-    plan = [(s, limits[s]) for s in sets]
-
-    trees = {"before": (before_tree, before_cfg), "after": (after_tree, after_cfg)}
-    records = {label: run_tree(label, tree, cfg, plan, args.shared) for label, (tree, cfg) in trees.items()}
+        if args.before_tree is None:
+            ap.error("--before-tree is required (a checkout without issue 14)")
+        sets = [s for s in args.sets.split(",") if s]
+        for s in sets:
+            if not (args.shared / "eval" / s / "annotations").is_dir():
+                raise SystemExit(f"--sets: {args.shared / 'eval' / s} is not an evaluation set (no annotations/)")
+        limits = _parse_limits(args, sets)
+        before_cfg = _json_arg(args.before_config, "--before-config")
+        if args.after_config:
+            after_cfg = _json_arg(args.after_config, "--after-config")
+        else:
+            after_cfg = _after_default(after_tree, args.after_preset)
+        trees = {"before": (args.before_tree.resolve(), before_cfg), "after": (after_tree, after_cfg)}
+        commits = {label: _tree_commit(tree) for label, (tree, _) in trees.items()}
+        plan = [(s, limits[s]) for s in sets]
+        for label, (tree, cfg) in trees.items():
+            records[label] = run_tree(label, tree, cfg, plan, args.shared)
+            if args.json:  # kept at once, so a failure while scoring never costs the OCR runs (see --rescore)
+                _write_json(args.json, trees, limits, records, {}, {}, commits, args.shared)
     refs: dict[str, dict[str, dict[str, str]]] = {s: {} for s in sets}  # set -> ref label -> image -> text
     for label, recs in records.items():
         for r in recs:
@@ -320,16 +367,15 @@ def main(argv: list[str] | None = None) -> int:
     for s in sets:
         results[s] = {label: score(records[label], refs[s], s, args.shared, limits[s]) for label in trees}
 
-    commits = {label: _tree_commit(tree) for label, (tree, _) in trees.items()}
     print()
-    print(f"before: {before_tree} @ {commits['before']}  config {json.dumps(before_cfg)}")
-    print(f"after:  {after_tree} @ {commits['after']}  config {json.dumps(after_cfg)}")
+    for label, (tree, cfg) in trees.items():
+        print(f"{label + ':':<7} {tree} @ {commits[label]}  config {json.dumps(cfg)}")
     print("before-ref / after-ref: the reference page text each tree's own evaluation builds (GT lines in file")
     print("order where the set has lines; else GT words ordered by that tree's reading-order code).")
     print("bag CER: CER of each page's words sorted alphabetically, against the reference's sorted words")
     print(f"(independent of reading order). Limit for a regression: {LIMIT} (issue 14).")
     print()
-    header = f"{'set':<22} {'figure':<34} {'before':>8} {'after':>8} {'delta':>8}  verdict"
+    header = f"{'set':<22} {'figure':<40} {'before':>8} {'after':>8} {'delta':>8}  verdict"
     print(header)
     print("-" * len(header))
     verdicts: dict[str, dict[str, str]] = {}
@@ -338,7 +384,9 @@ def main(argv: list[str] | None = None) -> int:
         n = b["images"]
         rows: list[tuple[str, float, float, bool]] = []
         for lv in b["hmean"]:
-            rows.append((f"{lv} H-mean", b["hmean"][lv], a["hmean"][lv], True))
+            scored = b["hmean_images"][lv]
+            what = f"{lv} H-mean" + (f" ({scored} img with quads)" if scored != n else "")
+            rows.append((what, b["hmean"][lv], a["hmean"][lv], True))
         for ref in ("before-ref", "after-ref"):
             rows.append((f"page CER vs {ref}", b["page_cer"][ref], a["page_cer"][ref], False))
         rows.append(
@@ -355,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
             verdict = _verdict(va - vb, up)
             verdicts[s][fig] = verdict
             label = f"{s} ({n})" if i == 0 else ""
-            print(f"{label:<22} {fig:<34} {vb:>8.4f} {va:>8.4f} {va - vb:>+8.4f}  {verdict}")
+            print(f"{label:<22} {fig:<40} {vb:>8.4f} {va:>8.4f} {va - vb:>+8.4f}  {verdict}")
         same_refs = refs[s]["before-ref"] == refs[s]["after-ref"]
         bag_same = all(_bag(refs[s]["before-ref"][k]) == _bag(refs[s]["after-ref"][k]) for k in refs[s]["before-ref"])
         notes = [
@@ -382,23 +430,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    "trees": {
-                        label: {"path": str(t), "commit": commits[label], "config": c}
-                        for label, (t, c) in trees.items()
-                    },
-                    "limits": limits,
-                    "results": results,
-                    "verdicts": verdicts,
-                    "records": records,
-                },
-                ensure_ascii=False,
-                indent=1,
-            ),
-            encoding="utf-8",
-        )
+        _write_json(args.json, trees, limits, records, results, verdicts, commits, args.shared)
         print(f"figures and per-image records written to {args.json}")
     return 0
 
