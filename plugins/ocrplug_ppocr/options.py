@@ -8,7 +8,10 @@ from pydantic import Field
 
 from ocrplug.components import Options
 
-__all__ = ["PPOCRRecognizerOptions"]
+__all__ = ["MIN_RATIO_DEFAULT", "PPOCRRecognizerOptions"]
+
+#: Default ``min_ratio``: PaddleOCR's recognition training shape, 48x320 (measured in docs/benchmarks.md).
+MIN_RATIO_DEFAULT = 320 / 48
 
 
 class PPOCRRecognizerOptions(Options):
@@ -24,6 +27,18 @@ class PPOCRRecognizerOptions(Options):
         "model's ONNX metadata ('character').",
     )
     batch_size: int = Field(8, ge=1, le=256, description="Crops per ONNX Runtime call (sorted by width).")
+    min_ratio: float = Field(
+        MIN_RATIO_DEFAULT,
+        ge=0.0,
+        le=200.0,
+        description="Every batch is padded to at least this width/height (PaddleOCR's training shape 48x320 "
+        "is 6.67; 0: to the widest crop of the batch).",
+    )
+    precision: Literal["fp32", "int8"] = Field(
+        "fp32",
+        description="'int8': the model's MatMul weights quantized to int8 (ONNX Runtime dynamic quantization), "
+        "made once and cached next to other derived models ($OCRPLUG_HOME/weights/onnx).",
+    )
     max_ratio: float = Field(
         40.0,
         ge=4.0,

@@ -37,9 +37,6 @@ __all__ = [
 ]
 
 
-_MIN_RATIO = 320 / 48
-
-
 def default_model_path() -> Path:
     """The recognition model shipped in the installed rapidocr wheel."""
     spec = importlib.util.find_spec("rapidocr")
@@ -170,10 +167,23 @@ class PPOCRRecognizer(Recognizer):
             raise ConfigError(f"ppocr option 'model': {path} does not exist")
         from ocrplug.runtime import onnx_session
 
-        # threads None: a share of the cores inside a --jobs worker (see ocrplug.runtime.onnx_session).
-        self.session = onnx_session(
-            path, device=options.device, threads=options.threads, what="ppocr model", option="ppocr option 'device'"
-        )
+        def load(model: Path) -> object:
+            return onnx_session(
+                model,
+                device=options.device,
+                threads=options.threads,
+                what="ppocr model",
+                option="ppocr option 'device'",
+            )
+
+        if options.precision == "int8":
+            from .quantize import int8_model
+
+            with int8_model(path) as int8_path:
+                self.session = load(int8_path)  # read whole into memory: the file may be temporary
+        else:
+            self.session = load(path)
+        #: The source model (fp32 file; with ``precision: int8`` the quantized model is made from it).
         self.model_path = path
         inp = self.session.get_inputs()[0]
         self.input_name = inp.name
@@ -220,8 +230,8 @@ class PPOCRRecognizer(Recognizer):
         bs = self.options.batch_size
         for start in range(0, len(order), bs):
             idx = order[start : start + bs]
-            # Pad to at least PaddleOCR's 48x320 training shape: short crops read the way the model learned.
-            width = max(max(resized[i].shape[1] for i in idx), round(self.height * _MIN_RATIO))
+            # Padding to at least min_ratio: PaddleOCR's 48x320 training shape by default.
+            width = max(max(resized[i].shape[1] for i in idx), round(self.height * self.options.min_ratio))
             batch = np.zeros((len(idx), 3, self.height, width), dtype=np.float32)
             for k, i in enumerate(idx):
                 # PaddleOCR models are trained on BGR images scaled to [-1, 1].
