@@ -15,11 +15,13 @@ Sets (read-only from ../shared/eval, nothing copied into the repository):
 CER = Levenshtein distance / reference length summed over a set (case-sensitive, whitespace collapsed).
 Seconds per crop = wall time of the recognize calls / crops; variants are interleaved set by set, and
 with ``--repeat N`` each variant's best of N times is kept, so load from other processes on a shared
-machine spreads over all variants. The first variant is the reference: the table gives each variant's CER
+machine spreads over all variants. Before the sets, one ONNX Runtime call on a fixed random batch is timed
+per ``precision`` (best of ``--model-repeat``): the cleaner fp32-vs-int8 ratio. The first variant is the reference: the table gives each variant's CER
 minus the reference's, and the reference's time divided by the variant's (speed-up, >1 is faster).
 
-Default variants: the shipped defaults (``fp32``), ``precision: int8``, padding to the batch's own width
-(``min_ratio: 0``), and batch sizes 1 and 32.
+Default variants (``mr``: ``min_ratio``, ``b``: ``batch_size``): the options before this benchmark (fp32,
+padding to 320/48, batches of 8) as the reference, ``precision: int8``, padding to the batch's widest
+crop (``min_ratio: 0``) with batches of 8, 4 and 1, and int8 with ``min_ratio: 0``.
 """
 
 from __future__ import annotations
@@ -37,12 +39,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from recog_cer import flat, levenshtein, load
 
 DEFAULT_VARIANTS = [
-    "fp32:",
-    "int8:precision=int8",
-    "fp32 min_ratio=0:min_ratio=0",
-    "int8 min_ratio=0:precision=int8,min_ratio=0",
-    "fp32 batch 1:batch_size=1",
-    "fp32 batch 32:batch_size=32",
+    "fp32 mr6.67 b8:min_ratio=6.6667,batch_size=8",
+    "int8 mr6.67 b8:precision=int8,min_ratio=6.6667,batch_size=8",
+    "fp32 mr0 b8:min_ratio=0,batch_size=8",
+    "fp32 mr0 b4:min_ratio=0,batch_size=4",
+    "fp32 mr0 b1:min_ratio=0,batch_size=1",
+    "int8 mr0 b4:precision=int8,min_ratio=0,batch_size=4",
+    "int8 mr0 b1:precision=int8,min_ratio=0,batch_size=1",
 ]
 
 
@@ -122,6 +125,35 @@ def run_set(rec, calls) -> tuple[int, int, float, int]:
     return errors, chars, seconds, crops
 
 
+def model_timing(built, widths: tuple[int, ...], batch: int, repeat: int) -> None:
+    """Print the best-of-``repeat`` time of one ONNX Runtime call on a fixed random batch per model.
+
+    The minimum of many short calls is far less sensitive to other processes than whole-set times, so
+    this is the cleaner fp32-vs-int8 speed ratio (one variant per ``precision``).
+    """
+    rng = np.random.default_rng(0)
+    seen: dict[str, object] = {}
+    for name, rec in built:
+        seen.setdefault(rec.options.precision, (name, rec))
+    print(f"\nONNX Runtime call on a random {batch}x3x48xW batch, best of {repeat} (ms)")
+    print(f"{'model':26s} " + " ".join(f"{'W=' + str(w):>8s}" for w in widths))
+    ref: list[float] = []
+    for precision, (name, rec) in seen.items():
+        row = []
+        for width in widths:
+            x = rng.uniform(-1, 1, (batch, 3, rec.height, width)).astype(np.float32)
+            rec.session.run(None, {rec.input_name: x})  # warm-up (allocations, kernel choice)
+            best = float("inf")
+            for _ in range(repeat):
+                start = time.perf_counter()
+                rec.session.run(None, {rec.input_name: x})
+                best = min(best, time.perf_counter() - start)
+            row.append(1000 * best)
+        ref = ref or row
+        ratios = " ".join(f"{r / v:8.2f}" for r, v in zip(ref, row, strict=True))
+        print(f"{precision + ' (' + name + ')':26s} " + " ".join(f"{v:8.1f}" for v in row) + f"   speed-up {ratios}")
+
+
 def main() -> None:
     """Print CER and seconds per crop of every variant on every set, with differences to the first."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -131,6 +163,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="time each variant N times, keep the best")
     parser.add_argument("--variant", action="append", help="NAME:KEY=VALUE,... (ppocr options); repeatable")
     parser.add_argument("--sets", default="icdar15,iam,funsd-words,funsd-lines")
+    parser.add_argument("--model-repeat", type=int, default=20, help="calls per fixed-batch timing (0: skip it)")
     args = parser.parse_args()
     ev = Path(args.shared) / "eval"
     if not ev.is_dir():
@@ -147,7 +180,10 @@ def main() -> None:
         print(f"built {name!r} in {time.perf_counter() - start:.2f} s ({rec.model_path.name})", flush=True)
         built.append((name, rec))
 
-    wanted = args.sets.split(",")
+    if args.model_repeat:
+        model_timing(built, (96, 320, 960), 8, args.model_repeat)
+
+    wanted = [s for s in args.sets.split(",") if s]
     pages = funsd_pages(ev / "funsd", args.funsd_pages) if any(s.startswith("funsd") for s in wanted) else []
     sets = {
         "icdar15": lambda: whole_items(ev / "icdar2015_words", "word"),
@@ -168,6 +204,8 @@ def main() -> None:
         print(f"done {set_name} ({results[(set_name, built[0][0])][2]} crops)", flush=True)
 
     ref = built[0][0]
+    if not wanted:
+        return
     print(f"\nreference: {ref!r}; threads {args.threads}; best of {args.repeat}")
     print(f"{'set':12s} {'variant':26s} {'crops':>6s} {'CER':>7s} {'dCER':>8s} {'ms/crop':>8s} {'speed-up':>8s}")
     for set_name in wanted:
