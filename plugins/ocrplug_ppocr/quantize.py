@@ -3,8 +3,9 @@
 ONNX Runtime's ``quantize_dynamic`` stores the weights of the chosen operators as int8 (per tensor,
 symmetric) and quantizes their activations at run time, so no calibration data is needed. Only
 ``MatMul``/``Gemm`` are quantized (:data:`INT8_OP_TYPES`): on PP-OCRv6_rec_small that keeps CER within
-0.002 of fp32, while quantizing ``Conv`` too (``ConvInteger``) raised CER by about 0.1 and ran 4-6 times
-slower than fp32 on x86-64 (docs/benchmarks.md, "PP-OCR int8 and padding").
+0.002 of fp32 on ICDAR 2015 words and FUNSD words and lines, and runs a model call 1.1-1.5x faster, while
+quantizing ``Conv`` too (``ConvInteger``) raised CER by 0.04-0.13 and ran 3-8 times slower than fp32 on
+x86-64 (docs/benchmarks.md, "PP-OCR int8 and padding").
 
 The quantized model is cached under :func:`ocrplug.runtime.cache_home` ``/weights/onnx``, named after the
 source model's SHA-256 and the recipe, written atomically; when that folder cannot be written it is
