@@ -116,7 +116,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--line-gap", type=float, default=1.0)
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args(argv)
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
     from ocrplug.evaluation import evaluate
     from ocrplug.pipeline import Pipeline

@@ -97,7 +97,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from ocrplug.manager import PluginHost
 
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     host = PluginHost()
     available = host.components("detector")
     specs = args.detector or ["db", "tesseract-layout"]

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -108,9 +107,6 @@ def main() -> int:
     else:
         pairs = [(d, r) for d in args.detectors.split(",") for r in args.recognizers.split(",")]
         jobs = [(f"{d} + {r}", {"detector": d, "recognizer": r, "input": {"dpi": 300}}) for d, r in pairs]
-    if any("tesseract" in json.dumps(config) for _, config in jobs):
-        # For the tesseract components only: torch (craft) must not run under a lower OMP_THREAD_LIMIT.
-        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     results: dict[str, dict[str, dict]] = {}
     for key, config in jobs:
         results[key] = {}

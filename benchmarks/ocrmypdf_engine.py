@@ -1,6 +1,7 @@
 """OCRmyPDF with its own Tesseract engine vs OCRmyPDF with the ocrplug engine (default pipeline), one run.
 
 Usage: python benchmarks/ocrmypdf_engine.py [--shared ../shared] [--funsd-pages 10] [--json out.json]
+       python benchmarks/ocrmypdf_engine.py --profile 3 [--profile-pdf PDF] [-- --ocrplug-threads=1 ...]
 
 For each engine, the same `ocrmypdf` command (`--force-ocr --output-type pdf --optimize 0`, default
 `--jobs`) runs on:
@@ -14,6 +15,14 @@ process tree), and on FUNSD the word recall of `pdftotext` (GT words found, as a
 match after NFC) and the page CER of `pdftotext` text against the GT page text in reading order (the
 `ocrplug eval` metric: character edits / reference characters over all pages). The same two figures
 on each engine's `--sidecar` text show what the PDF text layer loses. Ratios are ocrplug / Tesseract.
+
+`--profile N` instead splits the ocrplug engine's cost on the first N FUNSD pages: one in-process
+`ocrmypdf.ocr(..., jobs=1, use_threads=True)` call (so every stage runs in this process and can be
+timed), with wall and CPU seconds per page of each stage: model loading, reading the page image the
+engine receives (its size and dpi are printed), detection, orientation, recognition, layout, the
+element tree, and the rest (OCRmyPDF's own work: rasterizing, grafting, writing). Stages nest: the
+recognizer calls made by the orientation step count as orientation. `--ocrplug-NAME=VALUE` items after
+`--` (e.g. `-- --ocrplug-threads=1 --ocrplug-set=input.orientation=auto`) are passed as API keywords.
 """
 
 from __future__ import annotations
@@ -99,14 +108,116 @@ def score_funsd(pages: list[str], gts: list) -> dict[str, float]:
     return {"word_recall": hits / total if total else 0.0, "page_cer": TextScores.total(scores).cer}
 
 
+class StageTimer:
+    """Wall and CPU seconds per named stage; a stage entered inside another counts to the outer one."""
+
+    def __init__(self) -> None:
+        """No time recorded yet."""
+        self.wall: Counter[str] = Counter()
+        self.cpu: Counter[str] = Counter()
+        self.depth = 0
+
+    def wrap(self, stage: str, fn):
+        """``fn`` timed as ``stage`` (unless called inside another timed stage)."""
+        import functools
+
+        @functools.wraps(fn)
+        def timed(*a, **k):
+            if self.depth:
+                return fn(*a, **k)
+            self.depth += 1
+            w0, c0 = time.perf_counter(), time.process_time()
+            try:
+                return fn(*a, **k)
+            finally:
+                self.wall[stage] += time.perf_counter() - w0
+                self.cpu[stage] += time.process_time() - c0
+                self.depth -= 1
+
+        return timed
+
+
+def profile_engine(funsd: Path, pages: int, extra: list[str], pdf: Path | None = None) -> int:
+    """Split one in-process OCRmyPDF + ocrplug run on ``pages`` FUNSD pages (or on ``pdf``) into stages."""
+    sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
+    import ocrmypdf
+
+    import ocrplug.pipeline as pipeline_module
+    from ocrplug.integrations.ocrmypdf import engine as engine_module
+
+    timer = StageTimer()
+    sizes: list[tuple[int, int, float | None]] = []
+    build = pipeline_module.Pipeline._build
+
+    def build_and_time(self) -> None:
+        fresh = not self._models_built
+        timer.wrap("model loading", build)(self)
+        if fresh:
+            for stage, component, names in (("detection", self.detector, ("detect", "detect_batch")),
+                                            ("recognition", self.recognizer, ("recognize",))):
+                for name in names if component is not None else ():
+                    setattr(component, name, timer.wrap(stage, getattr(component, name)))
+
+    read_page = engine_module._read_page
+
+    def read_and_note(*a, **k):
+        image = read_page(*a, **k)
+        sizes.append((image.width, image.height, image.dpi))
+        return image
+
+    pipeline_module.Pipeline._build = build_and_time
+    pipeline_module.detect_orientation = timer.wrap("orientation", pipeline_module.detect_orientation)
+    pipeline_module.layout_regions = timer.wrap("layout", pipeline_module.layout_regions)
+    engine_module._read_page = timer.wrap("page image", read_and_note)
+    engine_module.page_to_ocr_tree = timer.wrap("element tree", engine_module.page_to_ocr_tree)
+    engine_module.tree_text = timer.wrap("element tree", engine_module.tree_text)
+    keywords: dict = {}
+    for item in extra:  # --ocrplug-set=K=V (repeatable), --ocrplug-threads=1, --ocrplug-output=hocr, ...
+        flag, _, value = item.partition("=")
+        if flag == "--ocrplug-set":
+            keywords.setdefault("ocrplug_overrides", []).append(value)
+        elif flag.startswith("--ocrplug-"):
+            keywords[flag[2:].replace("-", "_")] = int(value) if value.isdigit() else value
+        else:
+            raise SystemExit(f"--profile passes only --ocrplug-NAME=VALUE items to OCRmyPDF, got {item!r}")
+    with tempfile.TemporaryDirectory(prefix="ocrmypdf-profile-") as tmp:
+        work = Path(tmp)
+        gts = funsd_pdf(funsd, pages, work / "funsd.pdf") if pdf is None else []
+        w0, c0 = time.perf_counter(), time.process_time()
+        ocrmypdf.ocr(pdf or work / "funsd.pdf", work / "out.pdf", plugins=["ocrplug.integrations.ocrmypdf"],
+                     ocr_engine="ocrplug", force_ocr=True, output_type="pdf", optimize=0, jobs=1, use_threads=True,
+                     progress_bar=False, sidecar=work / "out.txt", **keywords)
+        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+        recall = score_funsd(pdftotext_pages(work / "out.pdf"), gts)["word_recall"] if gts else None
+    n = len(gts) or len(sizes)
+    print(f"page images the engine received: {sorted(set(sizes))} (width, height, dpi)")
+    print(f"{'stage':28s} {'wall s/page':>12s} {'CPU s/page':>11s}")
+    for stage in ("model loading", "page image", "detection", "orientation", "recognition", "layout", "element tree"):
+        print(f"{stage:28s} {timer.wall[stage] / n:12.3f} {timer.cpu[stage] / n:11.3f}")
+    rest_w, rest_c = wall - sum(timer.wall.values()), cpu - sum(timer.cpu.values())
+    print(f"{'OCRmyPDF (the rest)':28s} {rest_w / n:12.3f} {rest_c / n:11.3f}")
+    print(f"{'total':28s} {wall / n:12.3f} {cpu / n:11.3f}")
+    if recall is not None:
+        print(f"pdftotext word recall on these {n} pages: {recall:.3f}")
+    return 0
+
+
 def main() -> int:
-    """Run both engines on every input and print the comparison."""
+    """Run both engines on every input and print the comparison (or ``--profile`` the ocrplug engine)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=Path(os.environ.get("OCRPLUG_SHARED", ROOT.parent / "shared")))
     parser.add_argument("--funsd-pages", type=int, default=10)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--profile", type=int, metavar="N", help="split the ocrplug engine's cost on N FUNSD pages")
+    parser.add_argument("--profile-pdf", type=Path, metavar="PDF", help="with --profile: this PDF instead of FUNSD")
+    parser.add_argument("extra", nargs="*", help="with --profile: --ocrplug-NAME=VALUE items (after --)")
     args = parser.parse_args()
     pdfs, funsd = args.shared / "eval" / "pdfs", args.shared / "eval" / "funsd"
+    if args.profile:
+        if not funsd.is_dir():
+            print(f"skipped: {funsd} is absent (pass --shared)")
+            return 0
+        return profile_engine(funsd, args.profile, args.extra, args.profile_pdf)
     if not pdfs.is_dir() or not funsd.is_dir():
         print(f"skipped: {pdfs} or {funsd} is absent (pass --shared)")
         return 0

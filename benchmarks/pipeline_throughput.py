@@ -50,7 +50,6 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=8)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     config = load_config(args.config).data  # the file layered over the default, as `ocrplug run -c`
     with tempfile.TemporaryDirectory() as tmp:
         pdf = make_pdf(Path(tmp), args.pages)

@@ -18,14 +18,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 from pathlib import Path
 
 import cv2
 import numpy as np
-
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
 def levenshtein(a: str, b: str) -> int:

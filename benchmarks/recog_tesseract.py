@@ -16,8 +16,6 @@ import time
 
 import numpy as np
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
 WORDS = (
     "the quick brown fox jumps over lazy dog invoice total amount paid tax date number customer "
     "street city order item price quantity shipping address phone email account balance 2026 42.50 "

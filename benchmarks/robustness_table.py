@@ -84,6 +84,14 @@ def input_cases(tmp: Path) -> list[tuple[str, Path | None, list[str]]]:
     (tmp / "notes.txt").write_text("hello")
     cases.append(("unsupported file type", tmp / "notes.txt", []))
     cases.append(("missing file", tmp / "nope.png", []))
+    os.mkfifo(tmp / "fifo.png")
+    cases.append(("named pipe (FIFO) given as input", tmp / "fifo.png", []))
+    cases.append(("device given as input (`/dev/null`)", Path(os.devnull), []))
+    linked = tmp / "linked"
+    linked.mkdir()
+    _page(linked / "fine.png")
+    (linked / "dangling.png").symlink_to(tmp / "gone.png")
+    cases.append(("broken symlink inside an input folder", linked, []))
     pikepdf.Pdf.new().save(tmp / "no_pages.pdf")
     cases.append(("PDF with 0 pages", tmp / "no_pages.pdf", []))
     with pikepdf.Pdf.new() as pdf:
@@ -134,12 +142,14 @@ def config_cases(tmp: Path) -> list[tuple[str, list[str]]]:
         ("`plugins: [no_such_module]`", [image, "--set", "plugins=[no_such_module]"]),
         ("DB model file missing", [image, "--set", "detector=db", "--set", f"detector.options.model={tmp / 'missing.onnx'}"]),
         ("config file that is not UTF-8 (Latin-1)", [image, "-c", latin1]),
+        ("key given twice in a config file", [image, "-c", job("twice.yaml", "input: {dpi: 200}\ndetector: db\ninput: {dpi: 300}\n")]),
         ("`--set` list index past the end", [image, "--set", "renderers.5.name=pdf"]),
         ("`--set` value that is broken YAML", [image, "--set", "renderers=[{name: pdf"]),
         ("reversed page range `5-2`", [image, "--set", "input.pages=5-2"]),
         ("page selection that matches no page", [image, *PLAIN, "--set", "input.pages=2-3"]),
         ("two renderers writing one file", [image, "--set", "renderers=[text, text]"]),
         ("`--jobs 0`", [image, "--jobs", "0"]),
+        ("empty output folder `-o ''`", [image, *PLAIN, "-o", ""]),
         ("trocr model not cached, hub unreachable", [image, "--set", "recognizer=trocr", "--set", "renderers=[json]"]),
     ]
 
@@ -178,7 +188,8 @@ def main() -> int:
         print("| config mistake | what `ocrplug run` prints (stderr) | exit code |")
         print("|---|---|---|")
         for title, argv in config_cases(tmp):
-            code, err = _ocrplug(["run", *argv, "-o", str(tmp / "cfg-out"), "--no-progress"], tmp)
+            out = [] if "-o" in argv else ["-o", str(tmp / "cfg-out")]
+            code, err = _ocrplug(["run", *argv, *out, "--no-progress"], tmp)
             print(f"| {title} | {_message(err, tmp)} | {code} |")
         print()
         print(fuzz(tmp, args.fuzz, args.seed))

@@ -48,6 +48,13 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _output_dir(text: str) -> Path:
+    """``-o/--output``: a folder path; an empty one is a usage error (exit 2), not the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("empty output folder (give a path; '.' means the current folder)")
+    return Path(text)
+
+
 def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser:
     """The argument parser, with the sub-commands plugins contribute."""
     parser = argparse.ArgumentParser(prog="ocrplug", description="OCR pipelines built from plugins.")
@@ -58,7 +65,7 @@ def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser
     run = sub.add_parser("run", help="OCR images, PDFs or folders", description="OCR images, PDFs or folders.")
     run.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="image/PDF files or folders")
     _add_config_args(run)
-    run.add_argument("-o", "--output", type=Path, help="output folder (default: output.dir or ./ocrplug-out)")
+    run.add_argument("-o", "--output", type=_output_dir, help="output folder (default: output.dir or ./ocrplug-out)")
     run.add_argument("-j", "--jobs", type=_jobs, help="worker processes for pages (default: config jobs or 1)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.add_argument(
@@ -340,7 +347,7 @@ def _add_spark_command(sub: Any) -> None:
     )
     run.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders every executor can read")
     _add_config_args(run)
-    run.add_argument("-o", "--output", type=Path, help="output folder, written by the driver (default: output.dir)")
+    run.add_argument("-o", "--output", type=_output_dir, help="output folder, written by the driver (default: output.dir)")
     run.add_argument("--master", help="Spark master, e.g. local[2] (default: spark-submit's, else local[*])")
     run.add_argument("--partitions", type=int, help="Spark tasks per wave of documents (default: one per document)")
     run.add_argument("--no-resume", action="store_true", help="redo documents an earlier run finished")

@@ -22,7 +22,7 @@ key path and, for typos, the closest valid name; all errors of a config are repo
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -186,8 +186,57 @@ def _format_errors(exc: ValidationError, model: type[BaseModel], source: str, pr
     return ConfigError(f"{source}: " + "; ".join(lines))
 
 
+def _duplicate_keys(node: yaml.Node, path: str = "", seen: set[int] | None = None) -> Iterator[tuple[str, int, int]]:
+    """Every key given twice in one mapping of a composed YAML document, in document order: (dotted key,
+    line of its first and of its repeated occurrence, 1-based). Merge keys (``<<``) are not counted."""
+    seen = set() if seen is None else seen
+    if id(node) in seen:  # an alias to a node already checked (or a recursive anchor)
+        return
+    seen.add(id(node))
+    children: list[tuple[str, yaml.Node]] = []
+    if isinstance(node, yaml.MappingNode):
+        lines: dict[tuple[str, str], int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                children.append((path, value_node))
+                continue
+            key = str(key_node.value)
+            dotted = f"{path}.{key}" if path else key
+            line = key_node.start_mark.line + 1
+            if (key_node.tag, key) in lines:
+                yield dotted, lines[(key_node.tag, key)], line
+            else:
+                lines[(key_node.tag, key)] = line
+            children.append((dotted, value_node))
+    elif isinstance(node, yaml.SequenceNode):
+        children = [(f"{path}.{i}" if path else str(i), item) for i, item in enumerate(node.value)]
+    for child_path, child in children:
+        yield from _duplicate_keys(child, child_path, seen)
+
+
+def _safe_load_unique(text: str, source: str) -> Any:
+    """``yaml.safe_load`` that refuses a key given twice in one mapping (YAML would silently keep the
+    last one): ConfigError naming ``source`` and, for each such key, its dotted path and both lines."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        duplicates = [
+            f"key {key!r} is given twice (lines {first} and {second})" for key, first, second in _duplicate_keys(node)
+        ]
+        if duplicates:
+            raise ConfigError(f"{source}: " + "; ".join(duplicates) + "; keep one of each")
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def load_yaml(path: str | Path) -> dict[str, Any]:
-    """Read a YAML config file into a dict; errors name the file (and line for syntax errors)."""
+    """Read a YAML config file into a dict; errors name the file (and line for syntax errors).
+
+    A key given twice in one mapping is a :class:`ConfigError` naming both lines.
+    """
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -198,7 +247,7 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
             f"{p}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); save it as UTF-8"
         ) from None
     try:
-        data = yaml.safe_load(text)
+        data = _safe_load_unique(text, str(p))
     except yaml.YAMLError as exc:
         raise ConfigError(f"{p}: invalid YAML: {exc}") from exc
     if data is None:

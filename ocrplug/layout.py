@@ -54,10 +54,12 @@ from ocrplug.model import Page, Quad, Region
 __all__ = [
     "LayoutOptions",
     "ReadingOrder",
+    "adopt_words",
     "is_laid_out",
     "is_rtl",
     "layout_page",
     "layout_regions",
+    "lines_for_recognition",
     "order_regions",
     "synthesize_words",
 ]
@@ -92,10 +94,11 @@ class LayoutOptions(BaseModel):
         description="Two lines share a row when their centres differ by less than this share of the smaller height.",
     )
     word_gap: float = Field(
-        2.0,
+        1.5,
         ge=0,
         le=100,
-        description="Loose words on one row join into a line when their gap is under this many line heights.",
+        description="Loose words on one row join into a line when their gap is under this many line heights "
+        "(1.5: receipt and form cells a word apart stay apart; measured on SROIE, docs/benchmarks.md).",
     )
     paragraph_gap: float = Field(
         1.0,
@@ -103,6 +106,11 @@ class LayoutOptions(BaseModel):
         le=100,
         description="Lines of a column split into paragraphs (blocks) where the "
         "vertical gap exceeds this many line heights (0: never).",
+    )
+    read_lines: bool = Field(
+        True,
+        description="Loose words (a word detector such as craft) are joined into lines before recognition "
+        "and each line is read whole; false: each word is read alone.",
     )
 
 
@@ -584,6 +592,81 @@ def layout_regions(regions: Sequence[Region], options: LayoutOptions | None = No
         for para in _paragraphs(leaf_lines, rot, opts.paragraph_gap):
             blocks.append(_block(para, rot, len(blocks)))
     return blocks
+
+
+def lines_for_recognition(regions: Sequence[Region], options: LayoutOptions | None = None) -> list[Region]:
+    """The regions to recognize: loose words joined into lines, everything else as given.
+
+    A word detector (craft without its refiner) finds words; a line recognizer (ppocr, TrOCR,
+    Tesseract in line mode) reads a whole line better than its words one by one, because it sees the
+    context (a period between "318" and "40" that no word box holds, spacing, the text height) and it
+    is called far fewer times. The loose words are grouped exactly as the layout step groups them
+    (column cut, then words of one row closer than ``word_gap`` line heights: see the module doc), so a
+    line never crosses a column gutter. Each new line (``level="line"``, ``text=None``) is the union of
+    its words' quads (page pixels, axis-aligned in the text frame) with the detector's words as its
+    children (``attributes["grouped"] = True``). Detector lines and blocks pass through unchanged,
+    first. With ``read_lines`` false, or without loose words, the regions are returned as given.
+    """
+    opts = options or LayoutOptions()
+    if not opts.read_lines or not regions:
+        return list(regions)
+    loose = [r for r in regions if r.level not in ("line", "block")]
+    if not loose:
+        return list(regions)
+    kept = [r for r in regions if r.level in ("line", "block")]
+    grouped = [
+        line.with_(quad=_lengthen(line.quad, _LINE_END_PAD), attributes={**line.attributes, "grouped": True}, text=None)
+        for block in layout_regions(loose, opts)
+        for line in block.children
+    ]
+    return [*kept, *grouped]
+
+
+# A line read whole is lengthened by this share of its height at both ends: a trailing period or comma
+# lies outside every CRAFT word box. Measured on examples/sample.pdf, tesseract_testing and SROIE
+# (docs/benchmarks.md, "Word detectors read line by line": 0.3 vs 0 and 0.6).
+_LINE_END_PAD = 0.3
+
+
+def _lengthen(quad: Quad, pad: float) -> Quad:
+    """``quad`` (corners tl, tr, br, bl) made longer by ``pad`` x its height at both ends of its text direction."""
+    q = np.asarray(quad, dtype=np.float64)
+    along = (q[1] - q[0]) + (q[2] - q[3])
+    length = float(np.linalg.norm(along))
+    if length == 0 or pad <= 0:
+        return quad
+    height = float(np.linalg.norm((q[3] - q[0]) + (q[2] - q[1]))) / 2
+    d = along / length * pad * height
+    out = q + np.array([-d, d, d, -d])
+    return tuple((float(x), float(y)) for x, y in out)  # type: ignore[return-value]
+
+
+def adopt_words(detected: Region, recognized: Region) -> Region:
+    """A recognized line of :func:`lines_for_recognition`, back in the page's terms.
+
+    Its quad becomes the union of the detector's words again (without the ends added for reading).
+    When the recognizer returned word children with text, they are kept. When
+    its children are the detector's untouched words (no text) or none: if the line's text has as many
+    tokens as the detector found words, each word takes its token; otherwise the children are dropped
+    (the layout step then cuts word boxes from the line, :func:`synthesize_words`).
+    """
+    if not detected.attributes.get("grouped"):
+        return recognized
+    originals = [c for c in detected.children if c.level == "word"]
+    if originals:  # the line's own quad: its words' union, without the ends added for reading
+        quads = np.asarray([w.quad for w in originals], dtype=np.float64)
+        recognized = recognized.with_(quad=_union_quad(originals, _frame(_text_angle(quads))))
+    words = [c for c in recognized.children if c.level == "word"]
+    if words and any(w.text is not None for w in words):
+        return recognized
+    tokens = _TOKEN.findall(recognized.text or "")
+    if tokens and len(tokens) == len(originals):
+        kids = tuple(
+            w.with_(text=t, confidence=recognized.confidence, order=k)
+            for k, (w, t) in enumerate(zip(originals, tokens, strict=True))
+        )
+        return recognized.with_(children=kids)
+    return recognized.with_(children=())
 
 
 def _detector_blocks(regions: Sequence[Region], opts: LayoutOptions) -> list[Region]:

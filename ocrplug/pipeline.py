@@ -23,7 +23,7 @@ from ocrplug.config import (
     validate_config,
 )
 from ocrplug.errors import ConfigError, InputError, OcrplugError, PageError
-from ocrplug.layout import layout_regions
+from ocrplug.layout import adopt_words, layout_regions, lines_for_recognition
 from ocrplug.manager import PluginHost
 from ocrplug.model import Document, Page, PageFailure, PageImage, Region
 from ocrplug.orientation import detect_orientation, map_regions, rotate_page, to_original
@@ -257,7 +257,7 @@ class Pipeline:
             if angle:
                 upright = rotate_page(image, angle)
                 regions = list(self.detector.detect(upright))
-        regions = self._recognize(upright, regions)
+        regions = self.recognize(upright, regions)
         # -- layout (issue 14): blocks -> lines -> words in reading order, in the upright frame.
         regions = layout_regions(regions, self.config.layout)
         if angle:
@@ -265,15 +265,30 @@ class Pipeline:
             regions = map_regions(regions, lambda p: to_original(p, angle, w, h), reorder=False)
         return image.empty_page().with_(regions=tuple(regions), orientation=angle)
 
-    def _recognize(self, image: PageImage, regions: list[Region]) -> list[Region]:
+    def recognize(self, image: PageImage, regions: Sequence[Region]) -> list[Region]:
+        """Recognize the detected ``regions`` of one page image (page pixels); no layout step yet.
+
+        Loose words are first joined into lines and read whole when ``layout.read_lines`` is on
+        (:func:`ocrplug.layout.lines_for_recognition`), so the result may hold fewer, line-level
+        regions than ``regions``. Raises :class:`~ocrplug.errors.OcrplugError` when the recognizer
+        does not return one region per region it was given.
+        """
+        self._build()
         if self.recognizer is None or not regions:
-            return regions
-        recognized = list(self.recognizer.recognize(image, regions))
-        if len(recognized) != len(regions):
+            return list(regions)
+        units = lines_for_recognition(regions, self.config.layout)
+        recognized = list(self.recognizer.recognize(image, units))
+        if len(recognized) != len(units):
             raise OcrplugError(
-                f"recognizer returned {len(recognized)} regions for {len(regions)} (it must keep the count)"
+                f"recognizer returned {len(recognized)} regions for {len(units)} (it must keep the count)"
             )
-        return recognized
+        out = []
+        for unit, region in zip(units, recognized, strict=True):
+            if unit.attributes.get("grouped"):
+                region = adopt_words(unit, region)
+                region = region.with_(attributes={k: v for k, v in region.attributes.items() if k != "grouped"})
+            out.append(region)
+        return out
 
     # -- running ------------------------------------------------------------------------------
 

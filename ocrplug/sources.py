@@ -13,6 +13,7 @@ Page counts are computed once, when a document is opened (:meth:`Sources.open`).
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -69,6 +70,27 @@ def _pil_to_array(img: Any) -> np.ndarray:
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return np.asarray(Image.alpha_composite(background, rgba).convert("RGB"))
     return np.asarray(img if mode == "RGB" else img.convert("RGB"))
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as an input file (missing, a broken symlink, a FIFO, socket or
+    device), or None for a regular file (symlinks followed). Folders are the caller's business."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            try:
+                target = os.readlink(path)
+            except OSError:
+                target = "?"
+            return f"broken symbolic link (its target {target} cannot be opened: {exc.strerror or exc})"
+        return "no such file or folder" if isinstance(exc, FileNotFoundError) else f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"))
+    kind = next((name for test, name in kinds if test(mode)), "a special file")
+    return f"not a regular file: {kind}"
 
 
 @dataclass(frozen=True)
@@ -183,27 +205,38 @@ class Sources:
                 continue
             given = Path(item)
             if given.is_dir():
-                files = [f for f in self._folder(given) if f.resolve() not in skip]
-                if not files:
+                entries, unreadable = self._folder(given)
+                files = [f for f in entries if f.resolve() not in skip]
+                failures += [PageFailure(str(f), None, f"{f}: {reason}") for f, reason in unreadable]
+                if not files and not unreadable:
                     failures.append(PageFailure(str(item), None, f"{item}: folder holds no supported files"))
                 for f in files:
                     rel = PurePosixPath(f.relative_to(given).as_posix())
                     if f.resolve() not in seen:
                         seen.add(f.resolve())
                         found.append(InputFile(label=str(f), path=f.resolve(), name=str(rel.with_suffix(""))))
-            elif not given.exists():
-                failures.append(PageFailure(str(item), None, f"{item}: no such file or folder"))
+            elif (reason := _not_a_file(given)) is not None:
+                failures.append(PageFailure(str(item), None, f"{item}: {reason}"))
             elif given.resolve() not in seen:
                 seen.add(given.resolve())
                 found.append(InputFile(label=str(item), path=given.resolve(), name=given.stem))
         return found, failures
 
-    def _folder(self, folder: Path) -> list[Path]:
+    def _folder(self, folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+        """The readable files of ``folder`` with a supported suffix (not hidden), sorted; and the entries
+        with such a name that are not readable files (broken symlinks, FIFOs, sockets, devices), with why."""
         wanted = set(self._by_ext)
-        return sorted(
-            p for p in folder.iterdir()
-            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in wanted
-        )
+        files: list[Path] = []
+        unreadable: list[tuple[Path, str]] = []
+        for p in sorted(folder.iterdir()):
+            if p.name.startswith(".") or p.suffix.lower() not in wanted or p.is_dir():
+                continue
+            reason = _not_a_file(p)
+            if reason is None:
+                files.append(p)
+            else:
+                unreadable.append((p, reason))
+        return files, unreadable
 
     def open(self, item: InputFile) -> InputDocument:
         """Open one input: choose its rasterizer and count its selected pages (once).

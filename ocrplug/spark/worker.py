@@ -356,19 +356,13 @@ def recognize_batches(
     pipeline = worker_pipeline(stage_config(config, "recognizer"))
     if pipeline.recognizer is None:
         raise OcrplugError("the recognizer stage needs a config with a recognizer")
-    recognizer = pipeline.recognizer
     outputs = [output_regions_col, text_col]
 
     def work_for(row: Row) -> Callable[[PageImage], Row]:
         def work(image: PageImage) -> Row:
             regions = regions_from_rows(row.get(regions_col))
-            if regions:
-                recognized = list(recognizer.recognize(image, regions))
-                if len(recognized) != len(regions):
-                    raise OcrplugError(
-                        f"recognizer returned {len(recognized)} regions for {len(regions)} (it must keep the count)"
-                    )
-                regions = tuple(recognized)
+            if regions:  # loose words are read as lines, as in a whole pipeline (layout.read_lines)
+                regions = tuple(pipeline.recognize(image, regions))
             # The host layout step, as in Pipeline.process_page: blocks -> lines -> words in reading order.
             regions = tuple(layout_regions(list(regions), pipeline.config.layout))
             page = image.empty_page().with_(regions=regions)

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
+import sys
+import tempfile
+import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -102,15 +106,52 @@ def resolution(info: dict) -> tuple[float | None, float | None]:
     return x, y
 
 
+# One native-stderr capture at a time: fd 2 belongs to the whole process.
+_STDERR_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def _native_stderr(path: Path) -> Iterator[None]:
+    """Capture what C libraries write to file descriptor 2 while Pillow works on ``path`` (libtiff
+    prints its decoder messages there itself, e.g. ``Fax4Decode: Bad code word at line 13 of strip 0``,
+    which do not name the file) and log each distinct line as a warning naming the file.
+
+    Anything else written to fd 2 from another thread during the call is captured and logged the same
+    way (not lost). Without a usable fd 2 nothing is captured.
+    """
+    with _STDERR_LOCK:
+        try:
+            if sys.stderr is not None:
+                sys.stderr.flush()
+            saved: int | None = os.dup(2)
+        except (OSError, ValueError):
+            saved = None
+        if saved is None:
+            yield
+            return
+        with tempfile.TemporaryFile() as sink:
+            os.dup2(sink.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+                os.close(saved)
+                sink.seek(0)
+                text = sink.read().decode("utf-8", "replace")
+                for line in dict.fromkeys(ln.strip() for ln in text.splitlines() if ln.strip()):
+                    log.warning("%s: %s", path, line)
+
+
 @contextlib.contextmanager
 def _decoding(path: Path, max_pixels: int) -> Iterator[None]:
     """Let Pillow open images up to ``max_pixels`` (our check replaces its decompression-bomb check),
-    and turn its warnings about ``path`` (corrupt EXIF, odd TIFF tags) into log lines naming the file."""
+    and turn its warnings about ``path`` (corrupt EXIF, odd TIFF tags) and libtiff's own messages
+    (:func:`_native_stderr`) into log lines naming the file."""
     old = Image.MAX_IMAGE_PIXELS
     # Pillow raises above twice its limit and warns above it; ours is checked on every frame instead.
     Image.MAX_IMAGE_PIXELS = max(old or 0, max_pixels // 2 + 1)
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, _native_stderr(path):
             warnings.simplefilter("always")
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             yield

@@ -55,6 +55,14 @@ class PPOCRRecognizerOptions(Options):
         description="Split a word where the ink gap between two characters exceeds this share of the text "
         "height (0: off).",
     )
+    min_confidence: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="A crop read with a lower mean character probability gets empty text (noise read as "
+        "text: barcodes, logos, stains); 0 keeps every reading. RapidOCR uses 0.5 (its text_score); here 0.5 "
+        "cost handwriting more than it saved on receipts, so the default keeps everything.",
+    )
     margin: float = Field(0.05, ge=0.0, le=2.0, description="Context kept around each region, times its height.")
     orientation: Literal["auto", "quad", "try-all"] = Field(
         "auto",
@@ -64,4 +72,10 @@ class PPOCRRecognizerOptions(Options):
     device: Literal["cpu", "cuda", "auto"] = Field(
         "cpu", description="ONNX Runtime device: cpu, cuda, or auto (cuda when available)."
     )
-    threads: int = Field(0, ge=0, le=256, description="ONNX Runtime intra-op threads (0: its default).")
+    threads: int = Field(
+        0,
+        ge=0,
+        le=256,
+        description="ONNX Runtime intra-op threads (0: the worker's share of the cores inside "
+        "a --jobs / OCRmyPDF worker, else ONNX Runtime's default).",
+    )

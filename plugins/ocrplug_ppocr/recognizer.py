@@ -167,11 +167,12 @@ class PPOCRRecognizer(Recognizer):
             raise ConfigError(f"ppocr option 'model': {path} does not exist")
         from ocrplug.runtime import onnx_session
 
+        # threads None: a share of the cores inside a --jobs worker (see ocrplug.runtime.onnx_session).
         def load(model: Path) -> object:
             return onnx_session(
                 model,
                 device=options.device,
-                threads=options.threads,
+                threads=options.threads or None,
                 what="ppocr model",
                 option="ppocr option 'device'",
             )
@@ -339,12 +340,15 @@ def _in_number(text: str, k: int) -> bool:
 def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, options: PPOCRRecognizerOptions) -> Region:
     """The region with text and confidence; a line also gets word children with their own boxes.
 
-    Words are split at the spaces the model emitted, and also where it hinted at one (the space class
+    A reading whose mean character probability is under ``min_confidence`` gives empty text (as
+    RapidOCR's ``text_score`` does with the same models). Words are split at the spaces the model emitted, and also where it hinted at one (the space class
     reached ``space_prob`` between two characters) or where the ink gap between two characters is wider
     than ``space_gap`` times the text height (the model often joins "Invoice2041" or "fourbar").
     """
     if not res.text.strip():
         return region.with_(text="", confidence=0.0, children=())
+    if res.confidence < options.min_confidence:  # noise read as text (RapidOCR drops these too)
+        return region.with_(text="", confidence=res.confidence, children=())
     breaks = [ch.isspace() for ch in res.text]
     hints = res.space_before or (0.0,) * len(res.text)
     columns, ink_height = _ink_columns(crop)

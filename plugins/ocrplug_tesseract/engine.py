@@ -7,7 +7,10 @@ Two backends share one interface (:class:`TesseractEngine.read`):
   model load per region.
 * ``pytesseract`` (fallback): one ``tesseract`` process per *call*, not per region: crops are scaled to
   a common height and stacked into one tall image separated by blank bands, and the words Tesseract
-  returns are split back by the band they fall in.
+  returns are split back by the band they fall in. The program is the one ``pytesseract`` is set to
+  (``pytesseract.pytesseract.tesseract_cmd``); it runs with ``OMP_THREAD_LIMIT=1`` in *its own*
+  environment unless the variable is already set (never in this process's ``os.environ``: below
+  torch's thread count it makes torch CPU kernels return wrong results, see :mod:`ocrplug.threads`).
 
 Results are :class:`TessWord` boxes in the coordinates of the image that was given.
 """
@@ -19,6 +22,8 @@ import os
 import queue
 import shlex
 import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -178,11 +183,6 @@ class TesseractEngine:
         self.dpi = dpi
         self.threads = max(1, threads)
         self.backend = self._pick_backend(backend)
-        if self.backend == "pytesseract":
-            # Debian's tesseract program uses OpenMP threads that fight with ours and with other
-            # workers; one is fastest per call. (The tesserocr wheel's Tesseract has no OpenMP, and
-            # setting this in-process would also cap torch: see ocrplug.threads.)
-            os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         self.tessdata = find_tessdata(tessdata)
         check_languages(lang, self.tessdata)
         self._pool: queue.Queue[Any] = queue.Queue()
@@ -356,9 +356,9 @@ def _tess_config(engine: TesseractEngine, psm: int) -> str:
 
 
 def _data_to_lines(data: dict[str, list[Any]], dx: float = 0.0, dy: float = 0.0) -> list[TessLine]:
-    """Group pytesseract's image_to_data rows (level 5 = word) into lines."""
+    """Group the rows of Tesseract's TSV word table (level 5 = word) into lines."""
     groups: dict[tuple[int, int, int, int], list[TessWord]] = {}
-    for i, level in enumerate(data["level"]):
+    for i, level in enumerate(data.get("level", [])):
         if int(level) != 5:
             continue
         text = str(data["text"][i]).strip()
@@ -377,12 +377,56 @@ def _data_to_lines(data: dict[str, list[Any]], dx: float = 0.0, dy: float = 0.0)
 
 
 def _read_page_pytesseract(image: np.ndarray, psm: int, engine: TesseractEngine) -> list[TessLine]:
-    import pytesseract
+    return _data_to_lines(_image_to_data(image, engine.lang, _tess_config(engine, psm)))
 
-    data = pytesseract.image_to_data(
-        image, lang=engine.lang, config=_tess_config(engine, psm), output_type=pytesseract.Output.DICT
-    )
-    return _data_to_lines(data)
+
+def _program_env() -> dict[str, str]:
+    """The environment of a ``tesseract`` child process: ours plus ``OMP_THREAD_LIMIT=1`` if unset.
+
+    Debian's tesseract program uses OpenMP threads that fight with ours and with other workers; one
+    is fastest per call. Only the child gets it: in this process it would cap torch (ocrplug.threads).
+    """
+    env = dict(os.environ)
+    env.setdefault("OMP_THREAD_LIMIT", "1")
+    return env
+
+
+def _image_to_data(image: np.ndarray, lang: str, config: str) -> dict[str, list[str]]:
+    """Run the ``tesseract`` program on a uint8 image (gray or RGB); its TSV word table as columns.
+
+    Same table as ``pytesseract.image_to_data(..., output_type=DICT)`` (keys ``level``, ``page_num``,
+    ``block_num``, ``par_num``, ``line_num``, ``word_num``, ``left``, ``top``, ``width``, ``height``,
+    ``conf``, ``text``; values as strings), but the child gets :func:`_program_env`. Raises
+    :class:`PluginError` with Tesseract's message when the program fails.
+    """
+    import pytesseract
+    from PIL import Image
+
+    program = pytesseract.pytesseract.tesseract_cmd
+    with tempfile.TemporaryDirectory(prefix="ocrplug-tess-") as tmp:
+        src, base = Path(tmp) / "in.png", Path(tmp) / "out"
+        Image.fromarray(np.ascontiguousarray(image)).save(src)
+        cmd = [program, str(src), str(base), "-l", lang, "-c", "tessedit_create_tsv=1", *shlex.split(config)]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, env=_program_env(), check=False)
+        except OSError as exc:
+            raise PluginError(f'plugin "tesseract": cannot run {program!r}: {exc.strerror or exc}; {INSTALL_HINT}') from exc
+        if proc.returncode != 0:
+            message = " ".join(proc.stderr.decode("utf-8", "replace").split())[:300]
+            raise PluginError(f'plugin "tesseract": the tesseract program failed (exit {proc.returncode}): {message}')
+        rows = base.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace").splitlines()
+    if not rows:
+        return {}
+    header = rows[0].split("\t")
+    columns: dict[str, list[str]] = {name: [] for name in header}
+    for row in rows[1:]:
+        cells = row.split("\t")
+        if len(cells) < len(header) - 1:
+            continue
+        cells += [""] * (len(header) - len(cells))  # a word row whose text is empty may lose its last tab
+        for name, cell in zip(header, cells, strict=False):
+            columns[name].append(cell)
+    return columns
 
 
 _STACK_HEIGHT = 48  # every crop is scaled to this height so one block of lines is uniform for Tesseract
@@ -393,7 +437,6 @@ _STACK_MAX_ROWS = 200
 def _read_stacked(images: Sequence[np.ndarray], psm: int, engine: TesseractEngine) -> list[list[TessLine]]:
     """One tesseract process per batch of up to 200 crops stacked vertically; words split back by band."""
     import cv2
-    import pytesseract
 
     if psm not in (7, 8, 13):
         # Multi-line crops (blocks) would be squashed by the common band height: one call each.
@@ -415,9 +458,7 @@ def _read_stacked(images: Sequence[np.ndarray], psm: int, engine: TesseractEngin
             small = cv2.resize(img, (widths[k], _STACK_HEIGHT), interpolation=cv2.INTER_AREA)
             y = _STACK_GAP + k * band
             canvas[y : y + _STACK_HEIGHT, _STACK_GAP : _STACK_GAP + widths[k]] = small
-        data = pytesseract.image_to_data(
-            canvas, lang=engine.lang, config=_tess_config(engine, stack_psm), output_type=pytesseract.Output.DICT
-        )
+        data = _image_to_data(canvas, engine.lang, _tess_config(engine, stack_psm))
         per_row: list[list[TessWord]] = [[] for _ in batch]
         for line in _data_to_lines(data):
             for word in line.words:

@@ -103,3 +103,17 @@ def test_eval_command_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert code == 0
     assert report["overall"]["detection"]["line"]["hmean"] == 1.0
     assert report["overall"]["text"]["cer"] == 0.0
+
+
+@pytest.mark.parametrize("command", [["run"], ["spark", "run"]])
+def test_empty_output_folder_is_a_usage_error(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    image = tmp_path / "in.png"
+    Image.new("RGB", (40, 20), "white").save(image)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        main([*command, str(image), "-o", "", "--set", "detector=null", "--set", "recognizer=null"])
+    assert exc.value.code == 2
+    assert "argument -o/--output: empty output folder" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.png"]  # nothing written to the current folder

@@ -104,3 +104,24 @@ def test_bad_yaml_names_file(tmp_path: Path) -> None:
     assert str(path) in str(err.value)
     with pytest.raises(ConfigError, match="cannot read"):
         load_yaml(tmp_path / "missing.yaml")
+
+
+def test_duplicate_yaml_keys_are_errors_naming_file_key_and_lines(tmp_path, capsys):
+    from ocrplug.cli import main
+
+    path = tmp_path / "dup.yaml"
+    path.write_text(
+        "input:\n  dpi: 200\nrenderers:\n  - name: text\n    options: {suffix: .a.txt, suffix: .b.txt}\n"
+        "input:\n  dpi: 300\n"
+    )
+    with pytest.raises(ConfigError) as exc:
+        load_yaml(path)
+    message = str(exc.value)
+    assert message.startswith(f"{path}: ")
+    assert "key 'input' is given twice (lines 1 and 6)" in message
+    assert "key 'renderers.0.options.suffix' is given twice (lines 5 and 5)" in message
+    assert main(["config", "-c", str(path)]) == 2
+    assert "key 'input' is given twice" in capsys.readouterr().err
+    # Anchors and merge keys (<<) are not duplicates.
+    path.write_text("base: &b {dpi: 200}\ninput:\n  <<: *b\n  dpi: 300\n")
+    assert load_yaml(path)["input"] == {"dpi": 300}

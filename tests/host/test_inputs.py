@@ -217,3 +217,54 @@ def test_plugin_raising_on_one_page_loses_no_other_page(tmp_path: Path, host: Pl
 
 def test_poppler_is_used_for_pdfs() -> None:
     assert subprocess.run(["pdfinfo", "-v"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_special_files_and_broken_symlinks_are_named_failures(tmp_path: Path, host: PluginHost) -> None:
+    import socket
+
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    _rgb().save(folder / "a.png")
+    (folder / "b.png").symlink_to(tmp_path / "gone.png")  # dangling: its target does not exist
+    os.mkfifo(folder / "c.png")
+    os.mkfifo(tmp_path / "pipe.jpg")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(tmp_path / "s.png"))
+    try:
+        pipe = Pipeline.from_dict({"detector": "fake-box", "renderers": ["fake-lines"]}, host=host)
+        inputs = [folder, tmp_path / "pipe.jpg", tmp_path / "s.png", Path(os.devnull), tmp_path / "nope.png"]
+        report = pipe.run_many(inputs, out_dir=tmp_path / "out")
+    finally:
+        sock.close()
+    assert [Path(d.source).name for d in report.documents] == ["a.png"]
+    assert (tmp_path / "out" / "a.lines").is_file()
+    errors = {f.source: f.error for f in report.failures}
+    assert errors == {
+        str(folder / "b.png"): f"{folder / 'b.png'}: broken symbolic link (its target {tmp_path / 'gone.png'} "
+        "cannot be opened: No such file or directory)",
+        str(folder / "c.png"): f"{folder / 'c.png'}: not a regular file: a named pipe (FIFO)",
+        str(tmp_path / "pipe.jpg"): f"{tmp_path / 'pipe.jpg'}: not a regular file: a named pipe (FIFO)",
+        str(tmp_path / "s.png"): f"{tmp_path / 's.png'}: not a regular file: a socket",
+        os.devnull: f"{os.devnull}: not a regular file: a character device",
+        str(tmp_path / "nope.png"): f"{tmp_path / 'nope.png'}: no such file or folder",
+    }
+
+
+def test_libtiff_messages_are_logged_naming_the_file(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """libtiff prints decoder complaints to stderr itself; they come back as warnings naming the file."""
+    noise = (np.random.default_rng(0).random((60, 90)) * 255).astype(np.uint8)
+    path = tmp_path / "fax.tif"
+    Image.fromarray(noise).convert("1").save(path, compression="group4")
+    data = bytearray(path.read_bytes())
+    for i in range(20, 60):  # inside the strip (Pillow writes it right after the 8-byte header)
+        data[i] ^= 0x55
+    path.write_bytes(bytes(data))
+    with caplog.at_level("WARNING", logger="ocrplug_inputs.images"):
+        (page,) = _pages(path)
+    assert page.image.shape == (60, 90, 3)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith(f"{path}: Fax4Decode: ") for m in messages), messages
+    assert "Fax4Decode" not in capfd.readouterr().err

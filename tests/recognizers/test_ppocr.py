@@ -172,3 +172,34 @@ def test_no_space_is_inserted_inside_a_number():
 
     assert [k for k in range(len("1.32 x")) if _in_number("1.32 x", k)] == [2, 3]
     assert not _in_number("total318", 5) and not _in_number("a.b", 2)
+
+
+def test_threads_zero_takes_the_workers_share(monkeypatch):
+    # Inside a --jobs / OCRmyPDF worker the host sets the worker's share of the cores; ppocr's default
+    # (threads 0) must take it, not every core (two workers with all cores each oversubscribe the CPU).
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("rapidocr")
+    from ocrplug_ppocr.options import PPOCRRecognizerOptions
+    from ocrplug_ppocr.recognizer import PPOCRRecognizer
+
+    from ocrplug.threads import WORKER_THREADS_ENV
+
+    monkeypatch.setenv(WORKER_THREADS_ENV, "1")
+    rec = PPOCRRecognizer(PPOCRRecognizerOptions())
+    assert rec.session.get_session_options().intra_op_num_threads == 1
+    rec = PPOCRRecognizer(PPOCRRecognizerOptions(threads=2))
+    assert rec.session.get_session_options().intra_op_num_threads == 2
+
+
+def test_min_confidence_empties_low_confidence_reads(ppocr):
+    from ocrplug_ppocr.options import PPOCRRecognizerOptions
+    from ocrplug_ppocr.recognizer import PPOCRRecognizer
+
+    canvas = np.full((120, 700, 3), 255, np.uint8)
+    quad = paste_rotated(canvas, draw_line("Invoice total 42.50"), (350, 60), 0)
+    line = Region(quad=quad, level="line")
+    read = ppocr.recognize(_page(canvas), [line])[0]
+    assert read.text == "Invoice total 42.50"
+    strict = PPOCRRecognizer(PPOCRRecognizerOptions(threads=1, min_confidence=min(1.0, read.confidence + 0.01)))
+    out = strict.recognize(_page(canvas), [line])[0]
+    assert out.text == "" and out.children == () and out.confidence == pytest.approx(read.confidence, abs=1e-3)

@@ -211,3 +211,32 @@ def test_layout_detector_pytesseract_backend_agrees(plugin_host):
     assert [len(r.children) for r in slow] == [len(r.children) for r in fast]
     for a, b in zip(fast, slow, strict=True):
         assert np.allclose(a.bbox, b.bbox, atol=4)
+
+
+def test_pytesseract_backend_limits_omp_threads_of_the_program_only(plugin_host, monkeypatch, tmp_path):
+    """OMP_THREAD_LIMIT=1 reaches the tesseract child, never this process (it would break torch)."""
+    import os
+    import shutil
+
+    import pytesseract
+
+    real = shutil.which("tesseract")
+    if real is None:
+        pytest.skip("the tesseract program is not installed (apt-get install tesseract-ocr)")
+    seen = tmp_path / "omp.txt"
+    wrapper = tmp_path / "tesseract"
+    wrapper.write_text(f'#!/bin/sh\necho "${{OMP_THREAD_LIMIT-unset}}" >> "{seen}"\nexec "{real}" "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(wrapper))
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    canvas = np.full((120, 500, 3), 255, np.uint8)
+    quad = paste_rotated(canvas, draw_line("limited threads"), (250, 60), 0)
+    rec = _build(plugin_host, "recognizer", "tesseract", backend="pytesseract")
+    (out,) = rec.recognize(_page(canvas), [Region(quad=quad, level="line")])
+    assert _words(out.text) == ["limited", "threads"]
+    assert "OMP_THREAD_LIMIT" not in os.environ
+    assert seen.read_text().split() == ["1"]
+    # A limit the user set is passed on unchanged.
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "2")
+    rec.recognize(_page(canvas), [Region(quad=quad, level="line")])
+    assert seen.read_text().split() == ["1", "2"]

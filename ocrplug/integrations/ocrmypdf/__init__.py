@@ -17,10 +17,12 @@ Two ways to load it (see ``docs/ocrmypdf.md``):
   ocrplug is also the ``auto`` engine (as OCRmyPDF-EasyOCR does when it is named).
 
 Models are built once per OCRmyPDF worker process (on its first page), never per page. Each worker's
-components get ``cpu_count // jobs`` threads (at least 1) through ``OCRPLUG_WORKER_THREADS`` (ONNX
-Runtime components, the share ocrplug's own ``--jobs`` workers use) and ``OMP_NUM_THREADS`` (torch),
-so the engine adds no parallelism of its own. ``--ocrplug-output hocr`` answers with hOCR from
-ocrplug's ``hocr`` renderer instead (measured worse; see ``docs/benchmarks.md``).
+components get ``cpu_count // jobs`` threads (at least 1): as their ``threads`` option when they have
+one, else through ``OCRPLUG_WORKER_THREADS`` (ONNX Runtime components, the share ocrplug's own
+``--jobs`` workers use) and ``OMP_NUM_THREADS`` (torch), so the engine adds no parallelism of its own.
+``--rotate-pages`` is answered by ocrplug's own page orientation (``--ocrplug-orientation tesseract``:
+Tesseract's OSD). ``--ocrplug-output hocr`` answers with hOCR from ocrplug's ``hocr`` renderer instead
+(the same text layer; see ``docs/benchmarks.md``).
 """
 
 from __future__ import annotations

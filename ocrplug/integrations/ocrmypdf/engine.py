@@ -19,7 +19,7 @@ from ocrmypdf.exceptions import SubprocessOutputError
 from ocrplug.errors import OcrplugError
 from ocrplug.geometry import quad_angle
 from ocrplug.integrations.ocrmypdf.options import pipeline_config, plugin_options, worker_threads
-from ocrplug.integrations.ocrmypdf.tree import page_to_ocr_tree, tree_text
+from ocrplug.integrations.ocrmypdf.tree import page_to_ocr_tree, separate_words, tree_text
 from ocrplug.model import Page, PageImage
 from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
 
@@ -49,11 +49,14 @@ def _worker(options: Any) -> _Worker:
 
     opts = plugin_options(options)
     languages = list(getattr(options, "languages", None) or ())
-    key = json.dumps([opts.model_dump(), languages, getattr(options, "jobs", None)], sort_keys=True, default=str)
+    rotate_pages = bool(getattr(options, "rotate_pages", False))
+    key = json.dumps([opts.model_dump(), languages, getattr(options, "jobs", None), rotate_pages], sort_keys=True,
+                     default=str)
     worker = _WORKERS.get(key)
     if worker is None:
-        config = pipeline_config(opts, languages)
         threads = worker_threads(opts, options)
+        # Components with a `threads` option get the share explicitly: some read "0" as "every core".
+        config = pipeline_config(opts, languages, threads=threads, rotate_pages=rotate_pages)
         os.environ[WORKER_THREADS_ENV] = str(threads)  # ONNX Runtime components read it when they load
         # torch sizes its pool from OMP_NUM_THREADS when first imported (by a component, on the first
         # page); torch components already loaded are clamped after each page by _limit_torch.
@@ -142,7 +145,7 @@ class OcrplugEngine(OcrEngine):
     def creator_tag(options: Any) -> str:
         """``ocrplug <version> (<detector> + <recognizer>)`` for the PDF's metadata."""
         try:
-            config = pipeline_config(plugin_options(options))
+            config = pipeline_config(plugin_options(options), check_components=False)
             parts = [config.get(r, {}).get("name", "-") for r in ("detector", "recognizer")]
             return f"ocrplug {_version()} ({' + '.join(parts)})"
         except OcrplugError:
@@ -160,7 +163,7 @@ class OcrplugEngine(OcrEngine):
         the scripts their model was trained on, and a warning says ``-l`` was not passed to them.
         """
         try:
-            config = pipeline_config(plugin_options(options))
+            config = pipeline_config(plugin_options(options), check_components=False)
         except OcrplugError:
             return set()
         if config.get("recognizer", {}).get("name") == "tesseract" and shutil.which("tesseract"):
@@ -171,24 +174,26 @@ class OcrplugEngine(OcrEngine):
 
     @staticmethod
     def get_orientation(input_file: Path, options: Any) -> OrientationConfidence:
-        """Page orientation from Tesseract's OSD when installed; 0 with no confidence otherwise.
+        """Page orientation for ``--rotate-pages``: from ocrplug (default) or Tesseract's OSD.
 
-        ocrplug's layout stage has no page orientation yet, so OCRmyPDF's ``--rotate-pages`` uses
-        Tesseract's orientation and script detection (the ``osd`` traineddata) here.
+        ``--ocrplug-orientation ocrplug``: the pipeline's detector and recognizer decide
+        (:func:`ocrplug.orientation.detect_orientation`: the axis from the detected boxes, the sense
+        from the recognizer's confidence on the largest ones read both ways). OCRmyPDF's angle is the
+        counter-clockwise turn that makes the page upright, ocrplug's the clockwise one, so it is
+        negated. The confidence is on OCRmyPDF's scale for ``--rotate-pages-threshold`` (default 14):
+        100 x the margin between the two senses' mean recognizer confidence (see
+        :data:`ORIENTATION_CONFIDENCE_SCALE`). A page without text, a pipeline without a detector or
+        recognizer, or a failure gives angle 0 with confidence 0 (the page is left as it is).
+        ``--ocrplug-orientation tesseract``: Tesseract's OSD (``osd`` traineddata), as OCRmyPDF's own
+        engine answers; 0 with confidence 0 when Tesseract is not installed.
         """
-        if shutil.which("tesseract"):
-            from ocrmypdf._exec import tesseract
-
-            tess = getattr(options, "tesseract", None)
-            try:
-                return tesseract.get_orientation(
-                    input_file,
-                    engine_mode=getattr(tess, "oem", None),
-                    timeout=getattr(tess, "non_ocr_timeout", 180.0),
-                )
-            except Exception as exc:  # OSD is advisory: a failure leaves the page as it is
-                log.warning("Tesseract OSD failed on %s (%s); page orientation left unchanged", input_file, exc)
-        return OrientationConfidence(angle=0, confidence=0.0)
+        if plugin_options(options).orientation == "tesseract":
+            return _tesseract_orientation(input_file, options)
+        try:
+            return _ocrplug_orientation(input_file, options)
+        except Exception as exc:  # orientation is advisory: the page is read as it is, errors surface there
+            log.warning("ocrplug could not tell the orientation of %s (%s); page left as it is", input_file, exc)
+            return OrientationConfidence(angle=0, confidence=0.0)
 
     @staticmethod
     def get_deskew(input_file: Path, options: Any) -> float:
@@ -258,7 +263,8 @@ class OcrplugEngine(OcrEngine):
             renderer = worker.hocr
         with tempfile.TemporaryDirectory(prefix="ocrplug-hocr-") as tmp:
             session = renderer.open(DocumentInfo(source=str(input_file), page_count=1, out_dir=Path(tmp), stem="page"))
-            session.add_page(page, None)
+            # OCRmyPDF draws hOCR word boxes as they are: touching ones would run together in extracted text.
+            session.add_page(separate_words(page), None)
             written = [p for p in session.close() if p.suffix == ".hocr"]
             shutil.copyfile(written[0], output_hocr)
         Path(output_text).write_text(tree_text(page_to_ocr_tree(page, page.dpi or 72.0, page_number)), encoding="utf-8")
@@ -267,6 +273,50 @@ class OcrplugEngine(OcrEngine):
     def generate_pdf(input_file: Path, output_pdf: Path, output_text: Path, options: Any) -> None:
         """Not supported: OCRmyPDF renders the text layer from the element tree (no ``sandwich``)."""
         raise NotImplementedError("ocrplug uses OCRmyPDF's generate_ocr() API; use the default --pdf-renderer")
+
+
+# OCRmyPDF compares an orientation's confidence with --rotate-pages-threshold (default 14, on the scale of
+# Tesseract's OSD). ocrplug's confidence is the margin between the mean recognizer confidence of the chosen
+# sense and of the opposite one (0..1); times 100 the default threshold asks for a 0.14 margin.
+ORIENTATION_CONFIDENCE_SCALE = 100.0
+
+
+def _ocrplug_orientation(input_file: Path, options: Any) -> OrientationConfidence:
+    """The page orientation from the worker's pipeline (see :meth:`OcrplugEngine.get_orientation`)."""
+    from ocrplug.orientation import detect_orientation
+
+    page_image = _read_page(input_file, _page_number_of(input_file))
+    with _LOCK:
+        worker = _worker(options)
+        pipeline = worker.pipeline.build()
+        if pipeline.detector is None or pipeline.recognizer is None:
+            return OrientationConfidence(angle=0, confidence=0.0)
+        regions = pipeline.detector.detect(page_image)
+        result = detect_orientation(page_image, regions, pipeline.recognizer.recognize)
+        _limit_torch(worker.threads)
+    others = [score for angle, score in result.scores.items() if angle != result.angle]
+    if not others:
+        return OrientationConfidence(angle=0, confidence=0.0)
+    margin = result.scores[result.angle] - max(others)
+    log.debug("ocrplug orientation of %s: %s", input_file, result.scores)
+    return OrientationConfidence(angle=(-result.angle) % 360, confidence=max(0.0, margin) * ORIENTATION_CONFIDENCE_SCALE)
+
+
+def _tesseract_orientation(input_file: Path, options: Any) -> OrientationConfidence:
+    """Tesseract's OSD answer, as OCRmyPDF's Tesseract engine gives it; 0 / 0 without Tesseract."""
+    if shutil.which("tesseract"):
+        from ocrmypdf._exec import tesseract
+
+        tess = getattr(options, "tesseract", None)
+        try:
+            return tesseract.get_orientation(
+                input_file,
+                engine_mode=getattr(tess, "oem", None),
+                timeout=getattr(tess, "non_ocr_timeout", 180.0),
+            )
+        except Exception as exc:  # OSD is advisory: a failure leaves the page as it is
+            log.warning("Tesseract OSD failed on %s (%s); page orientation left unchanged", input_file, exc)
+    return OrientationConfidence(angle=0, confidence=0.0)
 
 
 def _line_angle(line: Any) -> float | None:

@@ -11,7 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ocrplug.config import DEFAULT_CONFIG, apply_overrides, layer_config, load_yaml, validate_config
+from ocrplug.config import DEFAULT_CONFIG, DEFAULT_SOURCE, load_config, validate_config
+from ocrplug.errors import ConfigError
 
 __all__ = [
     "ENGINE_NAME",
@@ -53,6 +54,11 @@ class OcrplugOptions(BaseModel):
     threads: int | None = Field(
         None, ge=1, le=256, description="Threads per worker for ONNX Runtime / torch; default cpu_count // jobs."
     )
+    orientation: Literal["ocrplug", "tesseract"] = Field(
+        "ocrplug",
+        description="Who answers OCRmyPDF's page orientation question (--rotate-pages): 'ocrplug' (the "
+        "pipeline's detector and recognizer, ocrplug.orientation) or 'tesseract' (Tesseract's OSD).",
+    )
     output: Literal["tree", "hocr"] = Field(
         "tree",
         description="What the engine answers: 'tree' (OCRmyPDF 17's OCR element tree, built here) or 'hocr' "
@@ -85,6 +91,10 @@ def add_arguments(parser: ArgumentParser) -> None:
                        help="a page ocrplug fails on: stop with an error (fail, default) or leave it without text (skip)")
     group.add_argument("--ocrplug-threads", type=int, metavar="N", dest="ocrplug_threads",
                        help="threads per worker for the models (default: CPU count // --jobs)")
+    group.add_argument("--ocrplug-orientation", choices=["ocrplug", "tesseract"], default="ocrplug",
+                       dest="ocrplug_orientation",
+                       help="page orientation for --rotate-pages from ocrplug's detector and recognizer (ocrplug, "
+                       "default) or from Tesseract's OSD (tesseract)")
     group.add_argument("--ocrplug-output", choices=["tree", "hocr"], default="tree", dest="ocrplug_output",
                        help="answer OCRmyPDF with its OCR element tree (tree, default) or with hOCR from "
                        "ocrplug's hocr renderer")
@@ -108,45 +118,76 @@ def selected(options: Any, claim_auto: bool) -> bool:
 # -- configuration ------------------------------------------------------------------------------------
 
 
-def pipeline_config(opts: OcrplugOptions, languages: Sequence[str] = ()) -> dict[str, Any]:
+def pipeline_config(
+    opts: OcrplugOptions,
+    languages: Sequence[str] = (),
+    threads: int | None = None,
+    check_components: bool = True,
+    rotate_pages: bool = False,
+) -> dict[str, Any]:
     """The ocrplug config dict (YAML structure) the engine builds its pipeline from.
 
-    Starts from ``opts.config`` (a YAML job, layered over the default pipeline) or the default pipeline, replaces the detector /
-    recognizer named by ``opts``, applies ``opts.overrides``, and drops the sections OCRmyPDF owns
-    (input, renderers, output, jobs). OCRmyPDF's ``-l`` languages (ISO 639-2, joined by ``+``) become
-    the recognizer's ``lang`` option when its options model has one and the job does not set it.
-    Raises :class:`~ocrplug.errors.ConfigError` naming the file and key for a bad job.
+    Loaded as ``ocrplug run -c JOB --set ...`` loads it (:func:`ocrplug.config.load_config`): the job
+    ``opts.config`` layered over the default pipeline, ``--ocrplug-detector`` / ``--ocrplug-recognizer``
+    (a component other than the job's drops the job's options for it), then the ``--ocrplug-set``
+    overrides. Then the sections OCRmyPDF owns (input, renderers, output, jobs) are dropped, except
+    ``input.orientation`` when the job or an override sets it. Otherwise it is ``none`` with
+    ``rotate_pages`` (OCRmyPDF's ``--rotate-pages``: OCRmyPDF asked the engine and turned the page
+    already, so it is not turned twice) and the pipeline's ``auto`` without (a turned page is read
+    upright in place; measured cheaper than reading it as given, see docs/ocrmypdf.md). OCRmyPDF's ``-l`` languages (ISO 639-2, joined by ``+``) become
+    the recognizer's ``lang`` option when its options model has one and the job does not set it;
+    ``threads`` (the worker's share of the cores) becomes the ``threads`` option of every component
+    that has one and is not given one. Raises one :class:`~ocrplug.errors.ConfigError` listing every
+    error of the job and flags, each prefixed with its source (the job file, the ``--ocrplug-*`` flag,
+    or the default pipeline). ``check_components=False`` skips the component checks (structure only).
     """
     from ocrplug.manager import PluginHost
 
-    source = opts.config or "<ocrplug default pipeline>"
-    # A job file is layered over the default pipeline, as `ocrplug run -c` does.
-    data: dict[str, Any] = layer_config(DEFAULT_CONFIG, load_yaml(opts.config)) if opts.config else copy.deepcopy(DEFAULT_CONFIG)
+    overrides: list[str] = []
+    flags: dict[str, str] = {}
     for role in ("detector", "recognizer"):
         name = getattr(opts, role)
         if name:
-            current = data.get(role)
-            same = (isinstance(current, str) and current == name) or (
-                isinstance(current, Mapping) and current.get("name") == name
-            )
-            if not same:
-                data[role] = {"name": name}
-    if opts.overrides:
-        data = apply_overrides(data, opts.overrides)
+            overrides.append(f"{role}.name={name}")
+            flags[f"--set {role}.name"] = f"--ocrplug-{role} {name}"
+    overrides += opts.overrides
+    try:
+        loaded = load_config(opts.config, overrides, base=DEFAULT_CONFIG, base_source=DEFAULT_SOURCE,
+                             components=check_components)
+    except ConfigError as exc:
+        raise ConfigError(_flag_sources(str(exc), flags)) from None
+    data = copy.deepcopy(loaded.data)
+    orientation = (data.get("input") or {}).get("orientation")
     for key in _IGNORED_SECTIONS:
         data.pop(key, None)
-    config = validate_config(data, source)  # structure and key names, before any plugin is imported
-    rec = config.recognizer
-    if rec is not None and languages and "lang" not in rec.options:
-        host = PluginHost(extra_plugins=config.plugins)
-        spec = host.component("recognizer", rec.name, key_path="recognizer.name", source=source)
-        if "lang" in spec.options.model_fields:
-            data["recognizer"] = {"name": rec.name, "options": {**rec.options, "lang": "+".join(languages)}}
-        elif any(lang != "eng" for lang in languages):
-            log.warning(
-                "ocrplug recognizer %r has no language option; -l %s is not passed to it", rec.name, "+".join(languages)
-            )
-    return validate_config(data, source).model_dump(exclude_defaults=True)
+    data["input"] = {"orientation": orientation or ("none" if rotate_pages else "auto")}
+    config = validate_config(data, loaded.label)
+    if not (languages or threads) or not check_components:
+        return config.model_dump(exclude_defaults=True)
+    host = PluginHost(extra_plugins=config.plugins)
+    for role in ("detector", "recognizer"):
+        component = getattr(config, role)
+        if component is None:
+            continue
+        fields = host.component(role, component.name, key_path=f"{role}.name", source=loaded.label).options.model_fields
+        options = dict(component.options)
+        if threads and "threads" in fields and "threads" not in options:
+            options["threads"] = threads
+        if role == "recognizer" and languages and "lang" not in options:
+            if "lang" in fields:
+                options["lang"] = "+".join(languages)
+            elif any(lang != "eng" for lang in languages):
+                log.warning("ocrplug recognizer %r has no language option; -l %s is not passed to it",
+                            component.name, "+".join(languages))
+        data[role] = {"name": component.name, "options": options}
+    return validate_config(data, loaded.label).model_dump(exclude_defaults=True)
+
+
+def _flag_sources(message: str, flags: Mapping[str, str]) -> str:
+    """A config error message with ``--set KEY`` sources named as the OCRmyPDF flags that gave them."""
+    for internal, flag in flags.items():
+        message = message.replace(f"{internal}:", f"{flag}:")
+    return message.replace("--set ", "--ocrplug-set ")
 
 
 def worker_threads(opts: OcrplugOptions, options: Any) -> int:

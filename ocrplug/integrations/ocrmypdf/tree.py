@@ -11,14 +11,22 @@ from ocrmypdf import BoundingBox, OcrClass, OcrElement
 from ocrplug.geometry import quad_angle
 from ocrplug.model import Page, Quad, Region
 
-__all__ = ["MIN_TEXTANGLE_DEG", "ROW_OVERLAP", "WORD_GAP", "page_to_ocr_tree", "tree_text"]
+__all__ = [
+    "MIN_TEXTANGLE_DEG",
+    "ROW_OVERLAP",
+    "WORD_GAP",
+    "page_to_ocr_tree",
+    "separate_line_words",
+    "separate_words",
+    "tree_text",
+]
 
 # Lines whose text direction is within this many degrees of horizontal are rendered unrotated; the
 # same noise floor OCRmyPDF-EasyOCR uses, below which detector quads jitter.
 MIN_TEXTANGLE_DEG = 0.6
 
 # Gap left between consecutive word boxes of a line, in line heights: twice poppler's word-break
-# threshold (0.1 font size), so text extractors see the space (see _separate_words).
+# threshold (0.1 font size), so text extractors see the space (see separate_line_words).
 WORD_GAP = 0.2
 
 # Loose words (from a word detector) continue a row when they overlap it by this share of the smaller
@@ -61,44 +69,85 @@ def _word_elements(line: Region, width: int, height: int) -> list[OcrElement]:
     tokens = (line.text or "").split()
     if not tokens:
         return []
+    # The cut leaves one character cell between words, so these need no separating.
     return [
         OcrElement(ocr_class=OcrClass.WORD, bbox=_bbox(q, width, height), text=t, confidence=line.confidence)
         for t, q in zip(tokens, _split_quad(line.quad, tokens), strict=True)
     ]
 
 
+def _textangle(line: Region) -> float:
+    """hOCR's textangle of a line: counter-clockwise degrees, 0 under ``MIN_TEXTANGLE_DEG``."""
+    # quad_angle is clockwise on screen (y grows downwards).
+    angle = -math.degrees(quad_angle(line.quad))
+    return angle if abs(angle) >= MIN_TEXTANGLE_DEG else 0.0
+
+
 def _line_element(line: Region, width: int, height: int) -> OcrElement | None:
-    words = _word_elements(line, width, height)
+    textangle = _textangle(line)
+    words = _word_elements(separate_line_words(line), width, height)
     if not words:
         return None
-    # hOCR's textangle is counter-clockwise on screen; quad_angle is clockwise (y grows downwards).
-    angle = -math.degrees(quad_angle(line.quad))
-    textangle = angle if abs(angle) >= MIN_TEXTANGLE_DEG else 0.0
     box = _bbox(line.outline, width, height)
-    if textangle == 0.0:
-        _separate_words(words, box.height)
     return OcrElement(
         ocr_class=OcrClass.LINE, bbox=box, textangle=textangle, confidence=line.confidence, children=words
     )
 
 
-def _separate_words(words: list[OcrElement], line_height: float) -> None:
-    """Leave a gap of ``WORD_GAP`` line heights between consecutive words of a horizontal line.
+def separate_line_words(line: Region) -> Region:
+    """``line`` with a gap of ``WORD_GAP`` line heights between consecutive words (a level line only).
 
     PDF text extractors infer spaces from geometry: poppler's pdftotext breaks a word where the gap
     exceeds 0.1 x font size (``minWordBreakSpace`` in TextOutputDev.cc), and OCRmyPDF sizes the font
-    from the line height. Word boxes derived from CTC time steps may touch or overlap, which made
-    pdftotext read "agent responsible" as "agentresponsible"; the boundary is moved to the middle of
-    the two boxes' gap (or overlap) and each side pulled back by half the gap.
+    from the line height. Word boxes that touch or overlap (CRAFT's dilated word boxes, boxes from CTC
+    time steps) made pdftotext read "agent responsible" as "agentresponsible". The boundary is moved
+    to the middle of the two boxes' gap (or overlap) and each side pulled back by half the gap, to
+    whole pixels inwards (hOCR rounds boxes outwards), never by more than half a word. A changed
+    word's quad becomes its axis-aligned box (what both the element tree and hOCR keep of it). Lines
+    whose text direction is ``MIN_TEXTANGLE_DEG`` or more off level are returned unchanged.
     """
-    gap = WORD_GAP * line_height
-    for cur, nxt in itertools.pairwise(words):
-        a, b = cur.bbox, nxt.bbox
-        if a is None or b is None or b.left <= a.left or b.left - a.right >= gap:
+    if _textangle(line) != 0.0:
+        return line
+    slots = [k for k, w in enumerate(line.children) if w.level == "word" and w.text and w.text.strip()]
+    if len(slots) < 2:
+        return line
+    _, top, _, bottom = line.bbox
+    gap = WORD_GAP * (bottom - top)
+    boxes = {k: list(line.children[k].bbox) for k in slots}
+    changed: set[int] = set()
+    for i, j in itertools.pairwise(slots):
+        a, b = boxes[i], boxes[j]
+        if b[0] <= a[0] or b[0] - a[2] >= gap:
             continue
-        middle = (a.right + b.left) / 2
-        a.right = max(a.left + (a.right - a.left) / 2, middle - gap / 2)
-        b.left = min(b.left + (b.right - b.left) / 2, middle + gap / 2)
+        middle = (a[2] + b[0]) / 2
+        a[2] = max(a[0] + (a[2] - a[0]) / 2, math.floor(middle - gap / 2))
+        b[0] = min(b[0] + (b[2] - b[0]) / 2, math.ceil(middle + gap / 2))
+        changed |= {i, j}
+    if not changed:
+        return line
+    children = tuple(
+        w.with_(quad=Region.from_box(*boxes[k]).quad, polygon=None) if k in changed else w
+        for k, w in enumerate(line.children)
+    )
+    return line.with_(children=children)
+
+
+def separate_words(page: Page) -> Page:
+    """``page`` with the words of every level line pulled apart (:func:`separate_line_words`).
+
+    For the hOCR answer (``--ocrplug-output hocr``): OCRmyPDF draws hOCR word boxes as they are, so
+    touching boxes must be separated before ocrplug's ``hocr`` renderer writes them, as the element
+    tree does for its own words.
+    """
+
+    def visit(region: Region) -> Region:
+        if region.level == "line":
+            return separate_line_words(region)
+        if region.children:
+            return region.with_(children=tuple(visit(c) for c in region.children))
+        return region
+
+    return page.with_(regions=tuple(visit(r) for r in page.regions))
 
 
 def _lines_of(regions: Sequence[Region]) -> list[Region]:
