@@ -231,7 +231,8 @@ class PPOCRRecognizer(Recognizer):
         bs = self.options.batch_size
         for start in range(0, len(order), bs):
             idx = order[start : start + bs]
-            # Padding to at least min_ratio: PaddleOCR's 48x320 training shape by default.
+            # Padded to the batch's widest crop, or to min_ratio x height if wider (0 by default: a short
+            # word costs its own width, not a 320 px line, at no CER cost; docs/benchmarks.md).
             width = max(max(resized[i].shape[1] for i in idx), round(self.height * self.options.min_ratio))
             batch = np.zeros((len(idx), 3, self.height, width), dtype=np.float32)
             for k, i in enumerate(idx):
