@@ -87,3 +87,14 @@ def test_padding_to_the_batch_width_reads_short_words(tmp_path):
     page, regions = _lines_page()
     out = _recognizer(min_ratio=0, batch_size=4).recognize(page, regions)
     assert [r.text for r in out] == [*TEXTS, "Hello"]
+
+
+def test_a_model_that_cannot_be_quantized_is_a_weights_error_naming_it(tmp_path, monkeypatch):
+    from ocrplug.errors import WeightsError
+
+    monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path / "home"))
+    broken = tmp_path / "broken_rec.onnx"
+    broken.write_bytes(b"not an onnx graph")
+    with pytest.raises(WeightsError, match=r"broken_rec\.onnx"):
+        _recognizer(model=str(broken), precision="int8")
+    assert not list((tmp_path / "home").rglob("*.onnx"))  # no half-written cache file left behind
