@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from ocrplug.errors import ConfigError, WeightsError
 
 __all__ = [
+    "cache_home",
     "file_sha256",
     "onnx_providers",
     "onnx_session",
@@ -119,6 +121,17 @@ def onnx_session(
         return ort.InferenceSession(str(path), sess_options=options, providers=providers)
     except Exception as exc:  # onnxruntime raises its own types for unreadable graphs or opsets
         raise WeightsError(f"cannot load {what} {path}: {exc}") from exc
+
+
+def cache_home() -> Path:
+    """ocrplug's cache folder for downloaded or derived files: ``$OCRPLUG_HOME``, else the platform's
+    user cache directory (e.g. ``~/.cache/ocrplug``). It is not created here."""
+    home = os.environ.get("OCRPLUG_HOME")
+    if home:
+        return Path(home).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("ocrplug"))
 
 
 _HASH_CACHE: dict[tuple[str, int, int], str] = {}

@@ -37,9 +37,6 @@ __all__ = [
 ]
 
 
-_MIN_RATIO = 320 / 48
-
-
 def default_model_path() -> Path:
     """The recognition model shipped in the installed rapidocr wheel."""
     spec = importlib.util.find_spec("rapidocr")
@@ -171,9 +168,23 @@ class PPOCRRecognizer(Recognizer):
         from ocrplug.runtime import onnx_session
 
         # threads None: a share of the cores inside a --jobs worker (see ocrplug.runtime.onnx_session).
-        self.session = onnx_session(
-            path, device=options.device, threads=options.threads or None, what="ppocr model", option="ppocr option 'device'"
-        )
+        def load(model: Path) -> object:
+            return onnx_session(
+                model,
+                device=options.device,
+                threads=options.threads or None,
+                what="ppocr model",
+                option="ppocr option 'device'",
+            )
+
+        if options.precision == "int8":
+            from .quantize import int8_model
+
+            with int8_model(path) as int8_path:
+                self.session = load(int8_path)  # read whole into memory: the file may be temporary
+        else:
+            self.session = load(path)
+        #: The source model (fp32 file; with ``precision: int8`` the quantized model is made from it).
         self.model_path = path
         inp = self.session.get_inputs()[0]
         self.input_name = inp.name
@@ -220,8 +231,9 @@ class PPOCRRecognizer(Recognizer):
         bs = self.options.batch_size
         for start in range(0, len(order), bs):
             idx = order[start : start + bs]
-            # Pad to at least PaddleOCR's 48x320 training shape: short crops read the way the model learned.
-            width = max(max(resized[i].shape[1] for i in idx), round(self.height * _MIN_RATIO))
+            # Padded to the batch's widest crop, or to min_ratio x height if wider (0 by default: a short
+            # word costs its own width, not a 320 px line, at no CER cost; docs/benchmarks.md).
+            width = max(max(resized[i].shape[1] for i in idx), round(self.height * self.options.min_ratio))
             batch = np.zeros((len(idx), 3, self.height, width), dtype=np.float32)
             for k, i in enumerate(idx):
                 # PaddleOCR models are trained on BGR images scaled to [-1, 1].
