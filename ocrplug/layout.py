@@ -128,9 +128,33 @@ class _Unit:
 
 
 def _text_angle(quads: np.ndarray) -> float:
+    """The page's dominant text direction (radians, image frame: y down), from ``(N, 4, 2)`` quads.
+
+    First the median direction of the quads' top and bottom edges; then, within 6 degrees of it, the
+    direction whose projection profile of the region centres is sharpest (the sum of squared bin
+    counts, bins an eighth of the median height: Postl's projection-profile skew estimate, as in
+    Hull's survey of skew detection, 1998). A single region's own edges can tilt by a few degrees
+    (CRAFT boxes words with descenders slightly rotated), enough to break a 3000 px line into rows;
+    the rows of centres do not tilt.
+    """
     top = (quads[:, 1] - quads[:, 0]) + (quads[:, 2] - quads[:, 3])
     angles = np.arctan2(top[:, 1], top[:, 0])
-    return float(np.arctan2(np.median(np.sin(angles)), np.median(np.cos(angles))))
+    theta = float(np.arctan2(np.median(np.sin(angles)), np.median(np.cos(angles))))
+    if len(quads) < 3:
+        return theta
+    centres = quads.mean(axis=1)
+    side = (quads[:, 3] - quads[:, 0]) + (quads[:, 2] - quads[:, 1])
+    step = max(float(np.median(np.linalg.norm(side, axis=1))) / 8, 0.5)
+    best, best_score = theta, -1.0
+    for delta in np.radians(np.arange(-6.0, 6.01, 0.25)):
+        a = theta + float(delta)
+        proj = centres @ np.array([-math.sin(a), math.cos(a)])
+        counts = np.bincount(np.floor((proj - proj.min()) / step).astype(np.int64))
+        score = float((counts.astype(np.float64) ** 2).sum())
+        # Ties (a page of one region per row) keep the angle nearest the edges' median.
+        if score > best_score + 1e-9 or (abs(score - best_score) <= 1e-9 and abs(delta) < abs(best - theta)):
+            best, best_score = a, score
+    return best
 
 
 def _frame(angle: float) -> np.ndarray:

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ocrplug.components import Detector, Rasterizer, Recognizer, Renderer
 from ocrplug.config import (
     ComponentConfig,
@@ -260,6 +262,10 @@ class Pipeline:
         regions = self.recognize(upright, regions)
         # -- layout (issue 14): blocks -> lines -> words in reading order, in the upright frame.
         regions = layout_regions(regions, self.config.layout)
+        # Every coordinate inside the page: lines read with lengthened ends and boxes of text that
+        # touches the edge can reach a pixel or two past it.
+        bound = np.array([upright.width, upright.height], dtype=np.float64)
+        regions = map_regions(regions, lambda p: np.clip(p, 0.0, bound), reorder=False)
         if angle:
             w, h = image.width, image.height
             regions = map_regions(regions, lambda p: to_original(p, angle, w, h), reorder=False)

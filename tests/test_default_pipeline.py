@@ -52,3 +52,48 @@ def test_default_pipeline_reads_word_detector_lines_whole(tmp_path: Path) -> Non
     # Read word by word (read_lines off), the default detector loses the period between "318" and "40".
     words_only = dict(config, layout={"read_lines": False})
     assert "318.40" not in Pipeline.from_dict(words_only).run(SAMPLE).text
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [
+        ((3000, 40), "very long line " * 90),
+        ((5500, 60), "Reading everything carefully, they kept going along the long winding way. " * 4),
+    ],
+)
+def test_default_pipeline_reads_one_long_line_as_one_line(size: tuple[int, int], text: str, tmp_path: Path) -> None:
+    # A single wide line (CRAFT boxes descender words a few degrees turned) is one line, left to right,
+    # and no coordinate of the result leaves the page.
+    if not FONT.exists():
+        pytest.skip("fonts-dejavu-core is not installed")
+    img = Image.new("RGB", size, "white")
+    font = ImageFont.truetype(str(FONT), 30)
+    ImageDraw.Draw(img).text((0, 2 if size[1] == 40 else 10), text, font=font, fill="black")
+    # The words drawn whole inside the image (the text runs past its right edge).
+    tokens = text.split()
+    inside = [t for k, t in enumerate(tokens) if font.getlength(" ".join(tokens[: k + 1])) <= size[0]]
+    page = Pipeline.from_dict(dict(DEFAULT_CONFIG, output={"dir": str(tmp_path)})).run(np.asarray(img)).pages[0]
+    assert len(page.lines) == 1
+    words = page.text.split()
+    assert words[:4] == inside[:4]
+    same = sum(a == b for a, b in zip(words, inside, strict=False))
+    assert same >= 0.9 * len(inside), (words, inside)
+    for region in [*page.lines, *page.words]:
+        q = np.asarray(region.quad)
+        assert (q >= 0).all() and (q[:, 0] <= size[0]).all() and (q[:, 1] <= size[1]).all()
+
+
+def test_text_touching_the_page_edges_keeps_every_box_inside_the_page(tmp_path: Path) -> None:
+    if not FONT.exists():
+        pytest.skip("fonts-dejavu-core is not installed")
+    img = Image.new("RGB", (1200, 800), "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(str(FONT), 30)
+    draw.text((0, -4), "Topleft word", font=font, fill="black")
+    draw.text((0, 770), "Bottom left.", font=font, fill="black")
+    draw.text((1000, 770), "Corner.", font=font, fill="black")
+    page = Pipeline.from_dict(dict(DEFAULT_CONFIG, output={"dir": str(tmp_path)})).run(np.asarray(img)).pages[0]
+    assert "Bottom left." in page.text
+    for region in [*page.regions, *page.lines, *page.words]:
+        q = np.asarray(region.quad)
+        assert (q >= 0).all() and (q[:, 0] <= 1200).all() and (q[:, 1] <= 800).all(), region

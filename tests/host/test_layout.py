@@ -167,3 +167,33 @@ def test_loose_words_join_only_with_words_of_their_own_line() -> None:
     words = [_box(0, 0, 50, 20, "a"), _box(60, 0, 110, 20, "b"), _box(120, -60, 130, 80, "|"), _box(0, 30, 50, 50, "c")]
     out = _lines(layout_regions(words))
     assert "a b" in out and "c" in out and "|" in out
+
+
+def _tilted(x0: float, y0: float, w: float, h: float, deg: float, name: str) -> Region:
+    """A word box of ``w`` x ``h`` whose quad is turned by ``deg`` about its centre."""
+    c = np.array([x0 + w / 2, y0 + h / 2])
+    a = math.radians(deg)
+    rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+    corners = np.array([[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]]) @ rot.T + c
+    return Region(quad=tuple(map(tuple, corners)), level="word", text=name)  # type: ignore[arg-type]
+
+
+def test_a_long_line_of_slightly_tilted_word_boxes_stays_one_line() -> None:
+    # CRAFT boxes words with descenders ("long", "very") a few degrees turned; their median tilt must
+    # not become the page's text angle, which would cut a 3000 px line into rows.
+    words = [_tilted(75 * k, 5, 60, 30, 3.0 if k % 3 else 0.0, f"w{k}") for k in range(40)]
+    lines = _lines(layout_regions(words))
+    assert lines == [" ".join(f"w{k}" for k in range(40))]
+
+
+def test_a_skewed_page_still_reads_row_by_row() -> None:
+    # Every box and every row turned by 4 degrees (a skewed scan): rows stay rows.
+    a = math.radians(4.0)
+    words = []
+    for row in range(5):
+        for k in range(6):
+            x, y = 80 * k, 60 * row
+            xr, yr = x * math.cos(a) - y * math.sin(a), x * math.sin(a) + y * math.cos(a)
+            words.append(_tilted(xr + 100, yr + 50, 60, 25, 4.0, f"r{row}w{k}"))
+    lines = _lines(layout_regions(words))
+    assert lines == [" ".join(f"r{row}w{k}" for k in range(6)) for row in range(5)]
