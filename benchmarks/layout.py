@@ -197,7 +197,7 @@ def part_craft(shared: Path, limit: int | None, out: dict) -> None:
     pipe = Pipeline.from_dict(
         {"detector": {"name": "craft", "options": {"weights": str(weights)}}, "recognizer": "ppocr"}, source="craft"
     ).build()
-    report = evaluate(pipe, root, limit=limit).to_dict()
+    report = evaluate(pipe, root, limit=limit or None).to_dict()
     line = report["overall"]["detection"].get("line", {})
     print(
         f"craft + ppocr on sroie ({report['pages']} images): line H-mean {line.get('hmean', 0):.4f} "
