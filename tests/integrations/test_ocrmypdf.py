@@ -248,6 +248,23 @@ def test_every_config_error_is_reported_with_its_own_source(tmp_path: Path) -> N
     assert "default" not in message and message.count(str(job)) == 1
 
 
+def test_ocrplug_preset_is_the_base_the_job_and_flags_layer_over(tmp_path: Path) -> None:
+    from ocrplug.presets import preset_config
+
+    fast = engine.pipeline_config(engine.OcrplugOptions(preset="fast"))
+    assert fast["detector"] == preset_config("fast")["detector"]
+    job = tmp_path / "job.yaml"
+    job.write_text("layout: {reading_order: rows}\n")
+    layered = engine.pipeline_config(engine.OcrplugOptions(preset="fast", config=str(job), overrides=["layout.word_gap=1"]))
+    assert layered["detector"]["name"] == "db" and layered["layout"]["reading_order"] == "rows"
+    assert layered["layout"]["word_gap"] == 1
+    with pytest.raises(ConfigError, match=r"--ocrplug-preset: unknown preset 'quick'; known presets: accurate, fast"):
+        engine.pipeline_config(engine.OcrplugOptions(preset="quick"))
+    # An option error under a preset is blamed on the flag that gave it.
+    with pytest.raises(ConfigError, match=r"--ocrplug-set detector.options.thresh: .*less than 1"):
+        engine.pipeline_config(engine.OcrplugOptions(preset="fast", overrides=["detector.options.thresh=2"]))
+
+
 def test_engine_selection_installed_is_passive_named_plugin_claims_auto() -> None:
     for choice, installed, named in [("auto", False, True), ("ocrplug", True, True), ("tesseract", False, False)]:
         options = SimpleNamespace(ocr_engine=choice)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ocrplug.config import DEFAULT_CONFIG, DEFAULT_SOURCE, load_config, validate_config
 from ocrplug.errors import ConfigError
+from ocrplug.presets import preset_config
 
 __all__ = [
     "ENGINE_NAME",
@@ -40,6 +41,9 @@ class OcrplugOptions(BaseModel):
 
     config: str | None = Field(
         None, description="ocrplug YAML job whose detector, recognizer and plugins are used (default pipeline when unset)."
+    )
+    preset: str | None = Field(
+        None, description="ocrplug preset the job is layered over, as `ocrplug run --preset` (default: the default pipeline)."
     )
     detector: str | None = Field(None, description="Detector component name; replaces the config's detector.")
     recognizer: str | None = Field(None, description="Recognizer component name; replaces the config's recognizer.")
@@ -81,6 +85,9 @@ def add_arguments(parser: ArgumentParser) -> None:
     group = parser.add_argument_group("ocrplug", "ocrplug OCR engine (select it with --ocr-engine ocrplug)")
     group.add_argument("--ocrplug-config", metavar="JOB.yaml", dest="ocrplug_config",
                        help="ocrplug YAML job giving detector, recognizer and plugins (default: ocrplug's default pipeline)")
+    group.add_argument("--ocrplug-preset", metavar="NAME", dest="ocrplug_preset",
+                       help="start from this ocrplug preset (fast, accurate) instead of the default pipeline; "
+                       "--ocrplug-config, -detector, -recognizer and -set apply on top of it")
     group.add_argument("--ocrplug-detector", metavar="NAME", dest="ocrplug_detector",
                        help="ocrplug detector component (see `ocrplug plugins`); replaces the job's detector")
     group.add_argument("--ocrplug-recognizer", metavar="NAME", dest="ocrplug_recognizer",
@@ -128,7 +135,7 @@ def pipeline_config(
     """The ocrplug config dict (YAML structure) the engine builds its pipeline from.
 
     Loaded as ``ocrplug run -c JOB --set ...`` loads it (:func:`ocrplug.config.load_config`): the job
-    ``opts.config`` layered over the default pipeline, ``--ocrplug-detector`` / ``--ocrplug-recognizer``
+    ``opts.config`` layered over the default pipeline (or ``--ocrplug-preset``'s), ``--ocrplug-detector`` / ``--ocrplug-recognizer``
     (a component other than the job's drops the job's options for it), then the ``--ocrplug-set``
     overrides. Then the sections OCRmyPDF owns (input, renderers, output, jobs) are dropped, except
     ``input.orientation`` when the job or an override sets it. Otherwise it is ``none`` with
@@ -151,8 +158,14 @@ def pipeline_config(
             overrides.append(f"{role}.name={name}")
             flags[f"--set {role}.name"] = f"--ocrplug-{role} {name}"
     overrides += opts.overrides
+    base, base_source = DEFAULT_CONFIG, DEFAULT_SOURCE
+    if opts.preset:
+        try:
+            base, base_source = preset_config(opts.preset), f"--ocrplug-preset {opts.preset}"
+        except ConfigError as exc:
+            raise ConfigError(f"--ocrplug-preset: {exc}") from None
     try:
-        loaded = load_config(opts.config, overrides, base=DEFAULT_CONFIG, base_source=DEFAULT_SOURCE,
+        loaded = load_config(opts.config, overrides, base=base, base_source=base_source,
                              components=check_components)
     except ConfigError as exc:
         raise ConfigError(_flag_sources(str(exc), flags)) from None
