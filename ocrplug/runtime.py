@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import logging
 import os
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ocrplug.errors import ConfigError, WeightsError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 __all__ = [
     "cache_home",
     "file_sha256",
+    "load_derived_model",
     "onnx_providers",
     "onnx_session",
     "package_file",
@@ -132,6 +140,48 @@ def cache_home() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("ocrplug"))
+
+
+def load_derived_model(path: str | Path, make: Callable[[Path], object], load: Callable[[Path], T], what: str) -> T:
+    """Load a model derived from another one (an export, a quantization) and cached at ``path``.
+
+    ``make(output)`` writes the derived model to ``output`` (atomically, e.g. with
+    :func:`ocrplug.io.atomic.atomic_path`); ``load(path)`` opens it and raises :class:`WeightsError`
+    when it cannot (as :func:`onnx_session` does). The cache is ours to rebuild:
+
+    - a missing file is made, then loaded;
+    - a cached file that fails to load (corrupt, truncated, from another version) is logged as a
+      warning naming the file, made again over it and loaded again;
+    - when the cache folder cannot be written (:class:`OSError`: read-only home, ``$OCRPLUG_HOME``
+      naming a file or ``/proc``), the model is made in a temporary folder for this process only, with
+      a warning; ``load`` must read it whole, as the folder is removed when this returns.
+
+    ``what`` names the model in messages. Raises :class:`WeightsError` naming ``path`` when the model
+    made again still does not load, and lets through the :class:`WeightsError` of ``make`` (a source
+    model that cannot be derived).
+    """
+    path = Path(path)
+    if path.is_file():
+        try:
+            return load(path)
+        except WeightsError as exc:
+            log.warning("the cached %s %s does not load (%s); making it again", what, path, exc)
+    try:
+        log.info("making the %s at %s (once)", what, path)
+        make(path)
+    except OSError as exc:
+        log.warning("cannot cache the %s at %s (%s); making it for this process only", what, path, exc)
+        with tempfile.TemporaryDirectory(prefix="ocrplug-model-") as tmp:
+            temporary = Path(tmp) / path.name
+            make(temporary)
+            return load(temporary)
+    try:
+        return load(path)
+    except WeightsError as exc:
+        raise WeightsError(
+            f"the cached {what} {path} does not load even after making it again ({exc}); delete the file, and "
+            f"check that its folder {path.parent} is writable and has free space"
+        ) from exc
 
 
 _HASH_CACHE: dict[tuple[str, int, int], str] = {}

@@ -175,11 +175,20 @@ def export_onnx(craft: Any, refiner: Any | None, path: str | Path, opset: int = 
 class OnnxBackend:
     """ONNX Runtime inference of an exported CRAFT model (CPU, or CUDA when its provider is installed)."""
 
-    def __init__(self, path: str | Path, device: str = "cpu", threads: int | None = None) -> None:
-        """Open the model; ``device`` 'cuda' uses the CUDA provider, falling back to CPU only if asked 'auto'."""
+    def __init__(
+        self,
+        path: str | Path,
+        device: str = "cpu",
+        threads: int | None = None,
+        what: str = "onnx_model (create it with `ocrplug craft export-onnx`)",
+    ) -> None:
+        """Open the model; ``device`` 'cuda' uses the CUDA provider, falling back to CPU only if asked 'auto'.
+
+        ``what`` names the model in the :class:`~ocrplug.errors.WeightsError` raised when it cannot be
+        loaded. The model is read whole: the file may be removed afterwards.
+        """
         from ocrplug.runtime import onnx_session
 
-        what = "onnx_model (create it with `ocrplug craft export-onnx`)"
         self.session = onnx_session(path, device=device, threads=threads, what=what)
         self.outputs = [o.name for o in self.session.get_outputs()]
         self.has_refiner = "refined" in self.outputs

@@ -305,31 +305,58 @@ def int8_cache_path(craft_sha: str) -> Path:
     return _onnx_cache_path(craft_sha, None, "-int8")
 
 
-def _int8_model(craft_path: Path, craft_sha: str) -> Path:
-    """The int8 ONNX model of these weights: from the cache, or quantized now with the shipped ranges."""
+def _int8_backend(craft_path: Path, craft_sha: str, device: str, threads: int | None) -> object:
+    """ONNX Runtime backend of the int8 model of these weights: cached, or quantized now with the shipped
+    ranges (once; a cached file that does not load is quantized again, and when the cache folder cannot
+    be written it is quantized for this process only, see :func:`ocrplug.runtime.load_derived_model`).
+
+    Raises :class:`WeightsError` when no activation ranges exist for these weights and nothing is cached.
+    """
     import tempfile
 
     from ocrplug.errors import WeightsError
-    from ocrplug_craft.backends import export_onnx, fuse_conv_bn
+    from ocrplug.runtime import load_derived_model
+    from ocrplug_craft.backends import OnnxBackend, export_onnx, fuse_conv_bn
     from ocrplug_craft.net import load_checkpoint
     from ocrplug_craft.quantize import quantize_int8, shipped_calibration
 
     path = int8_cache_path(craft_sha)
-    if path.is_file():
-        return path
     ranges = shipped_calibration(craft_sha)
-    if ranges is None:
-        raise WeightsError(
-            f"precision: 'int8' needs activation ranges for the weights {craft_path} (only craft_mlt_25k's ship "
-            f"with ocrplug): run `ocrplug craft quantize --weights {craft_path} --calibration DIR` once, with DIR a "
-            f"folder of representative pages; it writes {path}"
-        )
-    require("onnx", "craft", "onnx")  # onnxruntime's quantization tools read the graph with it
-    log.info("quantizing CRAFT to int8 at %s (once)", path)
-    with tempfile.TemporaryDirectory(prefix="ocrplug-craft-") as tmp:
-        fp32 = export_onnx(fuse_conv_bn(load_checkpoint(craft_path)), None, Path(tmp) / "craft.onnx")
-        quantize_int8(fp32, path, calibration_cache=ranges)
-    return path
+
+    def make(output: Path) -> None:
+        if ranges is None:
+            raise WeightsError(
+                f"precision: 'int8' needs activation ranges for the weights {craft_path} (only craft_mlt_25k's "
+                f"ship with ocrplug): run `ocrplug craft quantize --weights {craft_path} --calibration DIR` once, "
+                f"with DIR a folder of representative pages; it writes {path}"
+            )
+        require("onnx", "craft", "onnx")  # onnxruntime's quantization tools read the graph with it
+        with tempfile.TemporaryDirectory(prefix="ocrplug-craft-") as tmp:
+            fp32 = export_onnx(fuse_conv_bn(load_checkpoint(craft_path)), None, Path(tmp) / "craft.onnx")
+            quantize_int8(fp32, output, calibration_cache=ranges)
+
+    def load(model: Path) -> OnnxBackend:
+        return OnnxBackend(model, device, threads, what="int8 CRAFT model")
+
+    return load_derived_model(path, make, load, "int8 CRAFT model")
+
+
+def _fp32_backend(craft_path: Path, refiner_path: Path | None, path: Path, device: str, threads: int | None) -> object:
+    """ONNX Runtime backend of the fp32 export cached at ``path`` (exported once, again when it does not
+    load, or for this process only when the cache folder cannot be written)."""
+    from ocrplug.runtime import load_derived_model
+    from ocrplug_craft.backends import OnnxBackend, export_onnx
+    from ocrplug_craft.net import load_checkpoint
+    from ocrplug_craft.refiner import load_refiner_checkpoint
+
+    def make(output: Path) -> None:
+        refiner = load_refiner_checkpoint(refiner_path) if refiner_path else None
+        export_onnx(load_checkpoint(craft_path), refiner, output)
+
+    def load(model: Path) -> OnnxBackend:
+        return OnnxBackend(model, device, threads, what="exported CRAFT model")
+
+    return load_derived_model(path, make, load, "exported CRAFT model")
 
 
 def auto_precision(device: str, backend: str, int8_ready: bool) -> str:
@@ -376,7 +403,7 @@ def build_detector(options: CraftOptions) -> CraftDetector:
     import torch
 
     from ocrplug.runtime import select_torch_device
-    from ocrplug_craft.backends import TorchBackend, export_onnx
+    from ocrplug_craft.backends import TorchBackend
     from ocrplug_craft.net import load_checkpoint
     from ocrplug_craft.refiner import load_refiner_checkpoint
 
@@ -388,8 +415,6 @@ def build_detector(options: CraftOptions) -> CraftDetector:
     refiner_sha = refiner_w.verify() if refiner_w else None
     if options.backend == "onnx":
         require("onnxruntime", "craft", "onnx")
-        from ocrplug_craft.backends import OnnxBackend
-
         precision = options.precision
         if precision == "auto":
             device = "cuda" if options.device.startswith("cuda") else "cpu"
@@ -402,15 +427,11 @@ def build_detector(options: CraftOptions) -> CraftDetector:
             )
             precision = "fp32" if device == "cuda" else auto_precision(device, "onnx", ready)
         if precision == "int8":
-            return CraftDetector(
-                options, OnnxBackend(_int8_model(craft_w.path, craft_sha), options.device, options.threads)
-            )
+            return CraftDetector(options, _int8_backend(craft_w.path, craft_sha, options.device, options.threads))
         path = _onnx_cache_path(craft_sha, refiner_sha)
-        if not path.is_file():
-            log.info("exporting CRAFT to ONNX at %s (once)", path)
-            refiner = load_refiner_checkpoint(refiner_w.path) if refiner_w else None
-            export_onnx(load_checkpoint(craft_w.path), refiner, path)
-        return CraftDetector(options, OnnxBackend(path, options.device, options.threads))
+        refiner_path = refiner_w.path if refiner_w else None
+        backend = _fp32_backend(craft_w.path, refiner_path, path, options.device, options.threads)
+        return CraftDetector(options, backend)
     craft = load_checkpoint(craft_w.path)
     refiner = load_refiner_checkpoint(refiner_w.path) if refiner_w else None
     device = select_torch_device(options.device)

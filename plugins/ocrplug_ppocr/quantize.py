@@ -9,23 +9,26 @@ x86-64 (docs/benchmarks.md, "PP-OCR int8 and padding").
 
 The quantized model is cached under :func:`ocrplug.runtime.cache_home` ``/weights/onnx``, named after the
 source model's SHA-256 and the recipe, written atomically; when that folder cannot be written it is
-quantized into a temporary folder for this process only (about a second) and a warning says why.
+quantized into a temporary folder for this process only (about a second) and a warning says why, and a
+cached file that does not load is quantized again (:func:`ocrplug.runtime.load_derived_model`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from ocrplug.components import require
 from ocrplug.errors import WeightsError
 
-__all__ = ["INT8_OP_TYPES", "int8_cache_path", "int8_model", "quantize_int8"]
+__all__ = ["INT8_OP_TYPES", "int8_cache_path", "load_int8_model", "quantize_int8"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 #: Operator types whose weights are quantized (see the module docstring for why not ``Conv``).
 INT8_OP_TYPES = ("MatMul", "Gemm")
@@ -82,26 +85,16 @@ def _quiet_preprocessing_hint() -> Iterator[None]:
         root.removeFilter(hint)
 
 
-@contextlib.contextmanager
-def int8_model(source: str | Path) -> Iterator[Path]:
-    """Yield the path of the int8 version of ``source``: the cached file, made now if missing.
+def load_int8_model(source: str | Path, load: Callable[[Path], T]) -> T:
+    """``load(path)`` of the int8 version of ``source``: the cached file, made now if missing.
 
-    When the cache folder cannot be written (read-only home, ``$OCRPLUG_HOME`` naming a file), the model
-    is quantized into a temporary folder that is removed when the block ends: load it inside the block.
+    Through :func:`ocrplug.runtime.load_derived_model`: a cached file that does not load is logged and
+    quantized again; when the cache folder cannot be written the model is quantized into a temporary
+    folder for this process only (``load`` must read it whole). Raises :class:`WeightsError` naming
+    ``source`` when it cannot be quantized, or naming the cached file when it still does not load.
     """
-    from ocrplug.runtime import file_sha256
+    from ocrplug.runtime import file_sha256, load_derived_model
 
     source = Path(source)
     path = int8_cache_path(file_sha256(source), source.stem)
-    if path.is_file():
-        yield path
-        return
-    try:
-        log.info("quantizing %s to int8 at %s (once)", source.name, path)
-        quantize_int8(source, path)
-    except OSError as exc:
-        log.warning("cannot cache the int8 ppocr model at %s (%s); quantizing it for this process only", path, exc)
-        with tempfile.TemporaryDirectory(prefix="ocrplug-ppocr-") as tmp:
-            yield quantize_int8(source, Path(tmp) / path.name)
-        return
-    yield path
+    return load_derived_model(path, lambda output: quantize_int8(source, output), load, "int8 ppocr model")

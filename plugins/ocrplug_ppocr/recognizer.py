@@ -178,10 +178,9 @@ class PPOCRRecognizer(Recognizer):
             )
 
         if options.precision == "int8":
-            from .quantize import int8_model
+            from .quantize import load_int8_model
 
-            with int8_model(path) as int8_path:
-                self.session = load(int8_path)  # read whole into memory: the file may be temporary
+            self.session = load_int8_model(path, load)  # read whole into memory: the file may be temporary
         else:
             self.session = load(path)
         #: The source model (fp32 file; with ``precision: int8`` the quantized model is made from it).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -75,12 +76,53 @@ def test_unwritable_cache_falls_back_to_a_temporary_model_with_a_warning(tmp_pat
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be", encoding="utf-8")
     monkeypatch.setenv("OCRPLUG_HOME", str(blocker))
-    with caplog.at_level(logging.WARNING, logger="ocrplug_ppocr"):
+    with caplog.at_level(logging.WARNING):
         rec = _recognizer(precision="int8")
     assert any("cannot cache the int8 ppocr model" in r.getMessage() for r in caplog.records)
     assert blocker.is_file()
     page, regions = _lines_page()
     assert [r.text for r in rec.recognize(page, regions)] == [*TEXTS, "Hello"]
+
+
+def test_a_corrupt_cached_int8_model_is_quantized_again(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))
+    pytest.importorskip("rapidocr")
+    from ocrplug_ppocr.quantize import int8_cache_path
+    from ocrplug_ppocr.recognizer import default_model_path
+
+    from ocrplug.runtime import file_sha256
+
+    source = default_model_path()
+    cached = int8_cache_path(file_sha256(source), source.stem)
+    cached.parent.mkdir(parents=True)
+    cached.write_text("garbage\n")
+    with caplog.at_level(logging.WARNING):
+        rec = _recognizer(precision="int8")
+    assert any(str(cached) in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    assert cached.stat().st_size > 100_000  # the quantized model, written over the garbage
+    page, regions = _lines_page()
+    assert [r.text for r in rec.recognize(page, regions)] == [*TEXTS, "Hello"]
+
+
+def test_a_cached_int8_model_that_stays_corrupt_is_an_error_saying_what_to_do(tmp_path, monkeypatch):
+    from ocrplug.errors import WeightsError
+
+    monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))
+    import ocrplug_ppocr.quantize as quantize
+
+    pytest.importorskip("rapidocr")
+    from ocrplug_ppocr.recognizer import default_model_path
+
+    from ocrplug.runtime import file_sha256
+
+    source = default_model_path()
+    cached = quantize.int8_cache_path(file_sha256(source), source.stem)
+    cached.parent.mkdir(parents=True)
+    cached.write_text("garbage\n")
+    monkeypatch.setattr(quantize, "quantize_int8", lambda src, output: Path(output).write_text("bad\n"))
+    with pytest.raises(WeightsError, match="delete the file") as err:
+        _recognizer(precision="int8")
+    assert str(cached) in str(err.value)
 
 
 def test_padding_to_the_batch_width_reads_short_words(tmp_path):

