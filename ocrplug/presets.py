@@ -53,8 +53,8 @@ PRESET_SUMMARIES = {
 
 #: The preset the built-in default pipeline is (``ocrplug.config.DEFAULT_CONFIG``), chosen by the rule of
 #: the module doc on every shared evaluation set (docs/benchmarks.md, "Default pipeline choice, presets"):
-#: ``accurate`` has the lower mean page CER (0.227 vs 0.236, rerun with word detectors read line by line)
-#: and is within 2x per page (0.77x).
+#: ``accurate`` has the lower mean page CER (0.226 vs 0.235, rerun with word detectors read line by line)
+#: and is within 2x per page (1.08x).
 DEFAULT_PRESET = "accurate"
 
 
