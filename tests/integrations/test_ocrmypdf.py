@@ -278,6 +278,11 @@ def test_worker_threads_share_the_cores_between_ocrmypdf_jobs(monkeypatch: pytes
     assert engine_options.worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=None)) == 1
     assert engine_options.worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=16)) == 1
     assert engine_options.worker_threads(engine.OcrplugOptions(threads=3), SimpleNamespace(jobs=4)) == 3
+    # Page workers as threads of one process (OCRmyPDF 17's default): pages share one pipeline, one at a
+    # time, so it gets the --jobs threads itself.
+    assert engine_options.worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=4, use_threads=True)) == 4
+    assert engine_options.worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=16, use_threads=True)) == 8
+    assert engine_options.worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=4, use_threads=False)) == 2
 
 
 def test_pyproject_registers_the_entry_point_and_extra() -> None:

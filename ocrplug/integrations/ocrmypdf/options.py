@@ -204,9 +204,16 @@ def _flag_sources(message: str, flags: Mapping[str, str]) -> str:
 
 
 def worker_threads(opts: OcrplugOptions, options: Any) -> int:
-    """Threads each worker's components get: ``--ocrplug-threads``, else CPU count // ``--jobs`` (at least 1)."""
+    """Threads each worker's components get: ``--ocrplug-threads``, else CPU count // ``--jobs`` (at least 1).
+
+    OCRmyPDF 17 runs page workers as threads of one process by default (``options.use_threads``); the
+    engine then serves every page from one pipeline, one page at a time (its models are shared under a
+    lock), so that pipeline gets the ``--jobs`` threads itself: min(``--jobs``, CPU count).
+    """
     if opts.threads:
         return opts.threads
     cpus = os.cpu_count() or 1
-    jobs = getattr(options, "jobs", None) or cpus
-    return max(1, cpus // max(1, int(jobs)))
+    jobs = max(1, int(getattr(options, "jobs", None) or cpus))
+    if getattr(options, "use_threads", False):
+        return min(jobs, cpus)
+    return max(1, cpus // jobs)
