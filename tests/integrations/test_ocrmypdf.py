@@ -279,9 +279,9 @@ def test_worker_threads_share_the_cores_between_ocrmypdf_jobs(monkeypatch: pytes
     assert engine_options.worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=16)) == 1
     assert engine_options.worker_threads(engine.OcrplugOptions(threads=3), SimpleNamespace(jobs=4)) == 3
     # Page workers as threads of one process (OCRmyPDF 17's default): pages share one pipeline, one at a
-    # time, so it gets the --jobs threads itself.
-    assert engine_options.worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=4, use_threads=True)) == 4
-    assert engine_options.worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=16, use_threads=True)) == 8
+    # time, so it gets every core the workers would have shared.
+    assert engine_options.worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=4, use_threads=True)) == 8
+    assert engine_options.worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=1, use_threads=True)) == 8
     assert engine_options.worker_threads(engine.OcrplugOptions(), SimpleNamespace(jobs=4, use_threads=False)) == 2
 
 
@@ -458,7 +458,7 @@ def test_models_are_built_once_per_worker_with_its_thread_share(tmp_path: Path) 
     pages = sorted(int(entry[2]) for entry in lines if entry[0] == "page")
     assert pages == [0, 1]
     assert len(builds) == 1
-    assert builds[0][2] == str(max(1, (os.cpu_count() or 1) // 1))  # --jobs 1: the worker may use every core
+    assert builds[0][2] == str(os.cpu_count() or 1)  # --jobs 1: the worker may use every core
     assert re.sub(r"\s+", " ", sidecar.read_text()).split() == "counted page0 counted page1".split()
 
 
@@ -523,7 +523,8 @@ def test_out_of_range_flag_is_a_bad_argument_naming_it(tmp_path: Path) -> None:
 
 
 @needs_tools
-def test_with_two_jobs_each_worker_builds_once_and_gets_half_the_cores(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["--use-threads", "--no-use-threads"])
+def test_with_two_jobs_each_worker_builds_once_with_its_share_of_the_cores(tmp_path: Path, mode: str) -> None:
     import pikepdf
 
     four = tmp_path / "four.pdf"
@@ -532,7 +533,7 @@ def test_with_two_jobs_each_worker_builds_once_and_gets_half_the_cores(tmp_path:
         a.save(four)
     log = tmp_path / "calls.log"
     job = _fake_job(tmp_path, {"name": "counting"})
-    proc = _ocrmypdf("--plugin", PLUGIN, "--ocrplug-config", job, "--jobs", "2", "--output-type", "pdf", four,
+    proc = _ocrmypdf("--plugin", PLUGIN, "--ocrplug-config", job, "--jobs", "2", mode, "--output-type", "pdf", four,
                      tmp_path / "out.pdf", env=_env(OCRPLUG_TEST_LOG=str(log)))
     assert proc.returncode == 0, proc.stderr
     lines = [line.split() for line in log.read_text().splitlines()]
@@ -541,4 +542,7 @@ def test_with_two_jobs_each_worker_builds_once_and_gets_half_the_cores(tmp_path:
     assert len(page_pids) == 4
     assert sum(entry[0] == "build" for entry in lines) == len(builds) <= 2  # at most once per process
     assert set(page_pids) <= set(builds)
-    assert set(builds.values()) == {str(max(1, (os.cpu_count() or 1) // 2))}
+    # Worker threads (OCRmyPDF's default) share one pipeline, pages taking turns: it gets every core;
+    # worker processes each get their half.
+    cpus = os.cpu_count() or 1
+    assert set(builds.values()) == {str(cpus if mode == "--use-threads" else max(1, cpus // 2))}

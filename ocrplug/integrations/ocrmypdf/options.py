@@ -208,12 +208,12 @@ def worker_threads(opts: OcrplugOptions, options: Any) -> int:
 
     OCRmyPDF 17 runs page workers as threads of one process by default (``options.use_threads``); the
     engine then serves every page from one pipeline, one page at a time (its models are shared under a
-    lock), so that pipeline gets the ``--jobs`` threads itself: min(``--jobs``, CPU count).
+    lock), so that pipeline gets the threads all workers would have shared: the CPU count.
     """
     if opts.threads:
         return opts.threads
     cpus = os.cpu_count() or 1
-    jobs = max(1, int(getattr(options, "jobs", None) or cpus))
     if getattr(options, "use_threads", False):
-        return min(jobs, cpus)
+        return cpus
+    jobs = max(1, int(getattr(options, "jobs", None) or cpus))
     return max(1, cpus // jobs)
