@@ -271,7 +271,7 @@ def apply_overrides(data: Mapping[str, Any], overrides: Sequence[str]) -> dict[s
         if not parts:
             raise ConfigError(f"--set {item!r}: empty key path")
         try:
-            value = yaml.safe_load(raw) if raw.strip() else None
+            value = _safe_load_unique(raw, f"--set {item!r}") if raw.strip() else None
         except yaml.YAMLError as exc:
             if raw.strip()[:1] in "[{":  # meant as a list or mapping: say why it does not parse
                 problem = getattr(exc, "problem", None) or "invalid YAML"

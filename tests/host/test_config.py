@@ -125,3 +125,11 @@ def test_duplicate_yaml_keys_are_errors_naming_file_key_and_lines(tmp_path, caps
     # Anchors and merge keys (<<) are not duplicates.
     path.write_text("base: &b {dpi: 200}\ninput:\n  <<: *b\n  dpi: 300\n")
     assert load_yaml(path)["input"] == {"dpi": 300}
+
+
+def test_duplicate_keys_inside_a_set_value_are_errors():
+    from ocrplug.config import load_config
+
+    with pytest.raises(ConfigError, match=r"--set layout: key 'word_gap' is given twice"):
+        load_config(None, ["layout={word_gap: 1, word_gap: 2}"])
+    assert load_config(None, ["layout={word_gap: 1}"]).data["layout"]["word_gap"] == 1
