@@ -23,7 +23,7 @@ BUILTIN_COMMANDS = ("run", "plugins", "config", "eval", "spark")
 
 
 def _add_config_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-c", "--config", type=Path, help="pipeline YAML (default: the built-in default pipeline)")
+    parser.add_argument("-c", "--config", type=_config_file, help="pipeline YAML (default: the built-in default pipeline)")
     parser.add_argument(
         "--set",
         dest="overrides",
@@ -46,6 +46,13 @@ def _jobs(text: str) -> int:
     if not 1 <= value <= 256:
         raise argparse.ArgumentTypeError(f"{value} is out of range (1 to 256)")
     return value
+
+
+def _config_file(text: str) -> Path:
+    """``-c/--config``: a file path; an empty one is a usage error (exit 2), not the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("empty config path (give a YAML file)")
+    return Path(text)
 
 
 def _output_dir(text: str) -> Path:

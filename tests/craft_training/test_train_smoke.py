@@ -72,6 +72,12 @@ def test_config_errors_name_the_key(tmp_path: Path) -> None:
         load_config(bad)
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(tmp_path / "missing.yaml")
+    bad.write_text("output_dir: out\ncrop_size: 256\ncrop_size: 512\n")
+    with pytest.raises(ConfigError, match=r"key 'crop_size' is given twice \(lines 2 and 3\)"):
+        load_config(bad)
+    bad.write_text("- a list\n")
+    with pytest.raises(ConfigError, match="must be a mapping"):
+        load_config(bad)
 
 
 def test_cli_trains_from_a_yaml_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

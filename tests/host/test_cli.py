@@ -117,3 +117,10 @@ def test_empty_output_folder_is_a_usage_error(
     assert exc.value.code == 2
     assert "argument -o/--output: empty output folder" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.png"]  # nothing written to the current folder
+
+
+def test_empty_config_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["config", "--show", "-c", ""])
+    assert exc.value.code == 2
+    assert "argument -c/--config: empty config path" in capsys.readouterr().err

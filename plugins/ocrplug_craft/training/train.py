@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ocrplug.config import load_yaml
 from ocrplug.errors import ConfigError
 from ocrplug.io.atomic import atomic_path, write_text_atomic
 
@@ -111,14 +111,9 @@ def load_config(path: str | os.PathLike[str], overrides: dict[str, Any] | None =
     Raises :class:`ConfigError` naming the file and the offending key.
     """
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"cannot read training config {path}: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"training config {path} is not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"training config {path} must be a mapping of options")
+    # The host's YAML reading: unreadable or non-UTF-8 files, syntax errors, a key given twice and a
+    # top level that is not a mapping are ConfigErrors naming the file.
+    data = dict(load_yaml(path))
     data.update(overrides or {})
     try:
         return TrainConfig.model_validate(data)
