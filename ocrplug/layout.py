@@ -150,14 +150,15 @@ def _text_angle(quads: np.ndarray) -> float:
         counts = np.bincount(np.floor((proj - proj.min()) / step).astype(np.int64))
         return float((counts.astype(np.float64) ** 2).sum())
 
-    best, best_score = theta, sharpness(theta)
+    at_median = sharpness(theta)
+    best, best_score = theta, at_median
     for delta in np.radians(np.arange(-6.0, 6.01, 0.25)):
         score = sharpness(theta + float(delta))
         if score > best_score:
             best, best_score = theta + float(delta), score
     # The edges' median stands unless the profile is clearly sharper elsewhere: where the boxes are
     # right (most pages), a quarter degree off can close a narrow column gutter over a tall page.
-    return best if best_score >= _PROFILE_GAIN * sharpness(theta) else theta
+    return best if best_score >= _PROFILE_GAIN * at_median else theta
 
 
 # How much sharper (sum of squared bin counts) the centres' profile must be at another angle than at
