@@ -675,7 +675,7 @@ def _lengthen(quad: Quad, pad: float) -> Quad:
 
 
 def adopt_words(detected: Region, recognized: Region) -> Region:
-    """A recognized line of :func:`lines_for_recognition`, back in the page's terms.
+    """A recognized line of :func:`lines_for_recognition`, back in the page's terms (any other region is returned as it is).
 
     Its quad becomes the union of the detector's words again (without the ends added for reading).
     When the recognizer returned word children with text, they keep their text and, where they match
@@ -690,6 +690,8 @@ def adopt_words(detected: Region, recognized: Region) -> Region:
     """
     if not detected.attributes.get("grouped"):
         return recognized
+    # The marker is this module's own: it does not leave the recognition step.
+    recognized = recognized.with_(attributes={k: v for k, v in recognized.attributes.items() if k != "grouped"})
     originals = [c for c in detected.children if c.level == "word"]
     if originals:  # the line's own quad: its words' union, without the ends added for reading
         quads = np.asarray([w.quad for w in originals], dtype=np.float64)

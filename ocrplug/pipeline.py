@@ -288,13 +288,7 @@ class Pipeline:
             raise OcrplugError(
                 f"recognizer returned {len(recognized)} regions for {len(units)} (it must keep the count)"
             )
-        out = []
-        for unit, region in zip(units, recognized, strict=True):
-            if unit.attributes.get("grouped"):
-                region = adopt_words(unit, region)
-                region = region.with_(attributes={k: v for k, v in region.attributes.items() if k != "grouped"})
-            out.append(region)
-        return out
+        return [adopt_words(unit, region) for unit, region in zip(units, recognized, strict=True)]
 
     # -- running ------------------------------------------------------------------------------
 
