@@ -14,7 +14,7 @@ from ocrplug.components import Detector, Options
 from ocrplug.errors import InputError, WeightsError
 from ocrplug.model import PageImage, Region
 from ocrplug_db.postprocess import DbBox, DbParams, boxes_from_prob
-from ocrplug_db.preprocess import STRIDE, Tile, pad_size, plan_tiles, resize_page, target_size, to_batch
+from ocrplug_db.preprocess import STRIDE, Tile, add_margin, pad_size, plan_tiles, resize_page, target_size, to_batch
 
 __all__ = ["DbDetector", "DbOptions"]
 
@@ -37,6 +37,20 @@ class DbOptions(Options):
         "min",
         description="'min': enlarge pages whose shorter side is below limit_side_len; "
         "'max': shrink pages whose longer side is above it.",
+    )
+    max_scale: float = Field(
+        4.0,
+        ge=1.0,
+        le=100.0,
+        description="Largest enlargement of a page before detection: limit_type 'min' would blow a 16 px word "
+        "crop up 46 times, to text far larger than DB was trained on (measured on icdar2015_words, docs/db.md).",
+    )
+    margin: int = Field(
+        16,
+        ge=0,
+        le=1024,
+        description="Blank border (page pixels, the page's own background colour, at most half its shorter side) "
+        "added around the page before detection: text touching the frame, as in a cropped word, is found.",
     )
     max_side: int = Field(
         2000,
@@ -153,15 +167,25 @@ class DbDetector(Detector):
     def probability_maps(self, pages: Sequence[PageImage]) -> list[np.ndarray]:
         """The network's text-probability map of each page, at the resized page's resolution.
 
-        Pages (or tiles) with the same padded size share one network call of up to ``batch_size``.
+        The network sees each page inside a blank ``margin`` (see :func:`add_margin`); the returned map
+        covers the page alone. Pages (or tiles) with the same padded size share one network call of up
+        to ``batch_size``.
         """
         o = self.options
         resized: list[np.ndarray] = []
         maps: list[np.ndarray | None] = []
         work: dict[tuple[int, int], list[tuple[int, Tile | None]]] = defaultdict(list)
+        margins: list[int] = []
         for i, page in enumerate(pages):
             img = _as_rgb(page)
-            size = target_size(img.shape[0], img.shape[1], o.limit_side_len, o.limit_type, o.max_side)
+            # The scale is the page's own (the margin does not change it); the margin is scaled with it.
+            th, tw = target_size(img.shape[0], img.shape[1], o.limit_side_len, o.limit_type, o.max_side, o.max_scale)
+            # Only a small image gets the margin (one that limit_type 'min' would enlarge more than max_scale
+            # times: a crop, not a page): the network's map of a whole page changes with its canvas size.
+            small = o.limit_type == "min" and min(img.shape[:2]) * o.max_scale < o.limit_side_len
+            img, m = add_margin(img, o.margin if small else 0)
+            margins.append(m)
+            size = (round(img.shape[0] * th / page.height), round(img.shape[1] * tw / page.width))
             resized.append(resize_page(img, size))
             if o.tile_size and max(size) > o.tile_size:
                 maps.append(np.zeros(size, dtype=np.float32))
@@ -186,7 +210,16 @@ class DbDetector(Detector):
                             tile.keep_y0 - tile.y0 : tile.keep_y1 - tile.y0,
                             tile.keep_x0 - tile.x0 : tile.keep_x1 - tile.x0,
                         ]
-        return [m for m in maps if m is not None]
+        out = []
+        for page, prob, m in zip(pages, maps, margins, strict=True):
+            assert prob is not None
+            if m:  # the margin's part of the map is cut off again: the map covers the page itself
+                sy = prob.shape[0] / (page.height + 2 * m)
+                sx = prob.shape[1] / (page.width + 2 * m)
+                y0, x0 = round(m * sy), round(m * sx)
+                prob = np.ascontiguousarray(prob[y0 : y0 + round(page.height * sy), x0 : x0 + round(page.width * sx)])
+            out.append(prob)
+        return out
 
     def detect_batch(self, pages: Sequence[PageImage]) -> list[list[Region]]:
         """Detect on several pages; same-size pages (or tiles) are batched through the network."""

@@ -18,6 +18,7 @@ import numpy as np
 __all__ = [
     "STRIDE",
     "Tile",
+    "add_margin",
     "pad_size",
     "plan_tiles",
     "resize_page",
@@ -31,11 +32,19 @@ STRIDE = 32
 LimitType = Literal["min", "max"]
 
 
-def target_size(height: int, width: int, limit_side_len: int, limit_type: LimitType, max_side: int) -> tuple[int, int]:
+def target_size(
+    height: int,
+    width: int,
+    limit_side_len: int,
+    limit_type: LimitType,
+    max_side: int,
+    max_scale: float | None = None,
+) -> tuple[int, int]:
     """Size ``(h, w)`` the page is resized to before detection, aspect ratio kept.
 
     ``limit_type='min'`` enlarges pages whose shorter side is below ``limit_side_len`` (PP-OCR's
-    default: small text gets enough pixels); ``'max'`` shrinks pages whose longer side is above it.
+    default: small text gets enough pixels), but at most ``max_scale`` times when given (a word crop
+    16 px high would otherwise be enlarged 46 times); ``'max'`` shrinks pages whose longer side is above it.
     Then the longer side is capped at ``max_side`` whatever the limit type, which bounds the work and
     the memory for huge scans. Sides never drop below one stride.
     """
@@ -45,11 +54,28 @@ def target_size(height: int, width: int, limit_side_len: int, limit_type: LimitT
     if limit_type == "min":
         if min(height, width) < limit_side_len:
             scale = limit_side_len / min(height, width)
+        if max_scale is not None:
+            scale = min(scale, max(max_scale, 1.0))
     elif max(height, width) > limit_side_len:
         scale = limit_side_len / max(height, width)
     if max(height, width) * scale > max_side:
         scale = max_side / max(height, width)
     return max(round(height * scale), STRIDE), max(round(width * scale), STRIDE)
+
+
+def add_margin(image: np.ndarray, margin: int) -> tuple[np.ndarray, int]:
+    """``image`` (H x W x 3 uint8) inside a border of ``margin`` pixels, at most half its shorter side.
+
+    The border takes the median colour of the image's outermost pixels (the paper, for a crop of a
+    page): DB finds text by its shrunk kernel surrounded by background, so text that touches the frame
+    (a cropped word) is missed without it. Returns the new image and the margin used (pixels per side).
+    """
+    m = int(min(margin, min(image.shape[:2]) // 2))
+    if m <= 0:
+        return image, 0
+    edge = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
+    color = tuple(int(c) for c in np.median(edge, axis=0))
+    return cv2.copyMakeBorder(image, m, m, m, m, cv2.BORDER_CONSTANT, value=color), m
 
 
 def pad_size(size: int) -> int:

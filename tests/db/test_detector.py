@@ -325,3 +325,39 @@ def test_odd_page_shapes_stay_inside_the_page(detector) -> None:
             q = np.asarray(region.quad)
             assert (q >= 0).all() and (q[:, 0] <= w).all() and (q[:, 1] <= h).all()
     assert len(detector.detect(_page(strip))) == 1
+
+
+
+@needs_model
+def test_cropped_photo_words_are_found(spec) -> None:
+    """icdar2015_words: word crops cut at the ink from street photos (13-84 px high).
+
+    PP-OCR's 736 px minimum side enlarged a 16 px crop 46 times, and text touching the frame has no
+    background around its kernel: the first 40 crops gave a region on 21 before ``max_scale`` and
+    ``margin`` (measured 40 of 40 after, docs/db.md "Small images").
+    """
+    from ocrplug.evaluation.dataset import load_dataset
+
+    gts = load_dataset(shared_path("eval", "icdar2015_words"), limit=40)
+    found = {}
+    for kw in ({}, {"margin": 0, "max_scale": 100.0}):
+        d = spec.build(spec.options(threads=1, **kw))
+        found[bool(kw)] = sum(
+            bool(d.detect(_page(cv2.cvtColor(cv2.imread(str(gt.image_path)), cv2.COLOR_BGR2RGB)))) for gt in gts
+        )
+    assert found[False] >= 38
+    assert found[True] <= 30  # the old behaviour, kept as a check that this test can fail
+
+
+@needs_model
+def test_pages_are_detected_exactly_as_without_the_margin(detector, spec) -> None:
+    """Only small images (crops) get the margin: PP-OCRv6's map of a whole page changes with its canvas
+    size (ICDAR 2015 word H-mean 0.878 -> 0.761 on 15 photos with a 16 px margin), so pages must not."""
+    image, _ = render_page()
+    plain = spec.build(spec.options(threads=1, margin=0)).probability_maps([_page(image)])[0]
+    assert np.array_equal(detector.probability_maps([_page(image)])[0], plain)
+    crop = np.ascontiguousarray(image[20:70, 30:400])  # 50 px high: enlarged more than max_scale allows
+    with_margin = detector.probability_maps([_page(crop)])[0]
+    without = spec.build(spec.options(threads=1, margin=0)).probability_maps([_page(crop)])[0]
+    assert with_margin.shape == without.shape == (200, 1480)  # the map covers the crop alone, at 4x
+    assert not np.array_equal(with_margin, without)

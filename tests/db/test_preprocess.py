@@ -65,3 +65,25 @@ def test_resize_keeps_the_image_when_the_size_is_unchanged() -> None:
     img = np.zeros((10, 20, 3), np.uint8)
     assert resize_page(img, (10, 20)) is img
     assert resize_page(img, (5, 10)).shape == (5, 10, 3)
+
+
+def test_max_scale_caps_the_enlargement_of_small_images() -> None:
+    # A 16 x 25 px word crop: limit_type 'min' alone would make it 736 x 1150 (46x).
+    assert target_size(16, 25, 736, "min", 2000) == (736, 1150)
+    assert target_size(16, 25, 736, "min", 2000, max_scale=4.0) == (64, 100)
+    # Pages that need less than max_scale are unchanged; 'max' never enlarges.
+    assert target_size(368, 500, 736, "min", 2000, max_scale=4.0) == (736, 1000)
+    assert target_size(500, 300, 960, "max", 4000, max_scale=4.0) == (500, 300)
+
+
+def test_margin_is_the_background_colour_and_at_most_half_the_shorter_side() -> None:
+    from ocrplug_db.preprocess import add_margin
+
+    page = np.full((20, 60, 3), (200, 190, 180), np.uint8)
+    page[5:15, 0:60] = 10  # dark text touching the left and right edges
+    out, m = add_margin(page, 16)
+    assert m == 10 and out.shape == (40, 80, 3)  # half of 20
+    assert (out[:m] == (200, 190, 180)).all() and (out[:, :m] == (200, 190, 180)).all()
+    assert (out[m : m + 20, m : m + 60] == page).all()
+    same, none = add_margin(page, 0)
+    assert none == 0 and same is page
