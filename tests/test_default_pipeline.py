@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ocrplug import Pipeline
 from ocrplug.config import DEFAULT_CONFIG
+from ocrplug.presets import preset_config
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sample.pdf"
@@ -38,10 +39,16 @@ def test_default_pipeline_reads_a_rendered_page(page: np.ndarray, tmp_path: Path
     assert "quick brown fox" in text and text.index("quick") < text.index("lazy") < text.index("river")
 
 
-def test_default_pipeline_reads_word_detector_lines_whole(tmp_path: Path) -> None:
-    # The default detector (craft) finds words; read line by line, the period of "318.40" and the
-    # sentence-final periods (outside every word box) are read, and the words keep their own boxes.
-    config = dict(DEFAULT_CONFIG, output={"dir": str(tmp_path)})
+def test_default_pipeline_reads_the_sample_with_its_spaces(tmp_path: Path) -> None:
+    page = Pipeline.from_dict(dict(DEFAULT_CONFIG, output={"dir": str(tmp_path)})).run(SAMPLE).pages[0]
+    assert "Invoice 2041 total 318.40 EUR" in page.text
+    assert "Order spare filters for the east station." in page.text
+
+
+def test_accurate_preset_reads_word_detector_lines_whole(tmp_path: Path) -> None:
+    # The accurate preset's detector (craft) finds words; read line by line, the period of "318.40" and
+    # the sentence-final periods (outside every word box) are read, and the words keep their own boxes.
+    config = dict(preset_config("accurate"), output={"dir": str(tmp_path)})
     page = Pipeline.from_dict(config).run(SAMPLE).pages[0]
     assert "Invoice 2041 total 318.40 EUR" in page.text
     assert "Order spare filters for the east station." in page.text
