@@ -5,12 +5,18 @@ Detection uses only the pipeline's own detector and recognizer (plugin-neutral, 
 1. The detector's regions on the page as given tell the axis: when most of the largest regions are
    taller than wide, the text runs vertically and the page is turned by 90 or 270 degrees; else it
    is upright or upside down (0 or 180).
-2. The largest regions (``sample`` of them) are turned into each of the two candidate frames and read
-   by the recognizer; the frame whose readings have the higher mean confidence (weighted by the
-   number of characters read) wins. An upside-down line reads as low-confidence garbage.
+2. Each of the largest regions (``sample`` of them) is cut to a window of at most ``WINDOW`` line
+   heights at its centre (:func:`window_region`), so a long line costs the recognizer like a word.
+3. The windows are turned into the first candidate frame (0, or 90 for vertical text) and read by the
+   recognizer. When the readings are confident (:func:`is_confident`: enough windows read with high
+   confidence), that frame wins and the second is never read (the cascade).
+4. Else they are read in the second frame (180 or 270) too, and the frame whose readings have the
+   higher mean confidence (weighted by the number of characters read, :func:`frame_score`) wins. An
+   upside-down line reads as low-confidence garbage.
 
-Measured against Tesseract's OSD and against the rapidocr wheel's 0/180 line classifier on the four
-rotations of 20 FUNSD pages in ``benchmarks/orientation.py`` (figures in docs/benchmarks.md, issue 14).
+The constants were chosen on FUNSD training pages (``benchmarks/orientation.py --tune``) and measured
+against Tesseract's OSD and the rapidocr wheel's 0/180 line classifier on the four rotations of 20
+FUNSD test pages (``benchmarks/orientation.py``; figures in docs/benchmarks.md, "Page orientation").
 
 Frames: ``angle`` is the clockwise rotation that makes the page upright. :func:`to_upright` maps page
 points of the original image into the rotated (upright) image; :func:`to_original` maps them back.
@@ -38,6 +44,7 @@ __all__ = [
     "frame_score",
     "is_confident",
     "map_regions",
+    "read_frame",
     "rotate_image",
     "rotate_page",
     "sample_lines",
@@ -63,7 +70,7 @@ WINDOW = 4.0
 #: train pages with ``benchmarks/orientation.py --tune``; an upside-down window reads as low-confidence
 #: garbage).
 CONFIDENT_READING = 0.85
-CONFIDENT_SHARE = 0.5
+CONFIDENT_SHARE = 0.625
 CONFIDENT_MIN = 4
 
 _CV2_ROTATE = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
@@ -211,8 +218,11 @@ def sample_lines(regions: Sequence[Region], sample: int = 8) -> tuple[list[Regio
     return picked, tall > len(picked) / 2
 
 
-def _read_frame(page: PageImage, samples: Sequence[Region], angle: int, read: ReadFn) -> list[Region]:
-    """``samples`` (original frame) read by ``read`` on the page turned by ``angle``."""
+def read_frame(page: PageImage, samples: Sequence[Region], angle: int, read: ReadFn) -> list[Region]:
+    """``samples`` (regions in the original frame) read by ``read`` on the page turned clockwise by ``angle``.
+
+    The readings come back in the turned frame, one per sample, in order.
+    """
 
     def fn(p: np.ndarray) -> np.ndarray:
         return to_upright(p, angle, page.width, page.height)
@@ -266,7 +276,7 @@ def detect_orientation(
     candidates = (90, 270) if vertical else (0, 180)
     scores: dict[int, float] = {}
     for angle in candidates:
-        readings = _read_frame(page, samples, angle, read)
+        readings = read_frame(page, samples, angle, read)
         scores[angle] = frame_score(readings)
         if cascade and angle == candidates[0] and is_confident(readings):
             return OrientationResult(angle, scores)
