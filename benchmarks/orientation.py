@@ -1,7 +1,7 @@
 """Page orientation (issues 14, 16): which method is right more often, and what it costs per page.
 
 Usage: python benchmarks/orientation.py [--shared ../shared] [--pages 20] [--detectors db,craft]
-                                        [--skip-tesseract] [--skip-cls] [--tune]
+                                        [--window 4] [--skip-tesseract] [--skip-cls] [--tune]
 
 Each of the first N FUNSD test pages is turned by 0, 90, 180 and 270 degrees; every method must give
 the clockwise angle that makes it upright again. For each detector (``db``: the ``fast`` preset's;
@@ -10,7 +10,7 @@ variants of ``ocrplug.orientation.detect_orientation`` (axis from the shape of t
 sense from the recognizer's confidence):
 
 - ``whole lines, both frames``: the 8 largest regions read whole in both candidate frames (before);
-- ``windows, both frames``: each read through its centre ``WINDOW`` line heights only;
+- ``windows, both frames``: each read through its centre ``--window`` line heights only (``WINDOW``);
 - ``whole lines, cascade``: the second frame read only when the first does not read confidently;
 - ``windows + cascade``: both (the pipeline's default).
 
@@ -116,11 +116,11 @@ DETECTORS = {
     "db": {"name": "db"},
     "craft": {"name": "craft", "options": {"weights": "craft_mlt_25k", "backend": "onnx", "precision": "int8"}},
 }
-VARIANTS = {
+VARIANTS = {  # window None: whole regions; True: --window (default WINDOW)
     "whole lines, both frames": {"window": None, "cascade": False},
-    "windows, both frames": {"window": WINDOW, "cascade": False},
+    "windows, both frames": {"window": True, "cascade": False},
     "whole lines, cascade": {"window": None, "cascade": True},
-    "windows + cascade": {"window": WINDOW, "cascade": True},
+    "windows + cascade": {"window": True, "cascade": True},
 }
 # Tune grid: a window counts as confident at this reading confidence or more ...
 TUNE_READING = (0.8, 0.85, 0.9)
@@ -147,7 +147,7 @@ def children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def compare(images: list[Path], detectors: list[str], skip_tesseract: bool, skip_cls: bool) -> None:
+def compare(images: list[Path], detectors: list[str], window: float, skip_tesseract: bool, skip_cls: bool) -> None:
     cls = None if skip_cls else LineClassifier()
     n = len(images)
     print(f"orientation on {n} FUNSD test pages x 4 turns ({4 * n} pages): right, CPU s per page (all / upright)")
@@ -164,7 +164,14 @@ def compare(images: list[Path], detectors: list[str], skip_tesseract: bool, skip
             for m in methods:
                 t, tc = time.process_time(), children_cpu()
                 if m in VARIANTS:
-                    result = detect_orientation(page, regions, pipe.recognizer.recognize, **VARIANTS[m])
+                    v = VARIANTS[m]
+                    result = detect_orientation(
+                        page,
+                        regions,
+                        pipe.recognizer.recognize,
+                        window=window if v["window"] else None,
+                        cascade=v["cascade"],
+                    )
                     got = result.angle
                     frames[m] += len(result.scores)
                 elif m == "tesseract-osd":
@@ -185,9 +192,9 @@ def compare(images: list[Path], detectors: list[str], skip_tesseract: bool, skip
             )
 
 
-def tune(images: list[Path], detectors: list[str]) -> None:
+def tune(images: list[Path], detectors: list[str], window: float) -> None:
     n = len(images)
-    print(f"cascade tuning on {n} FUNSD training pages x 4 turns ({4 * n} pages), windows of {WINDOW} line heights")
+    print(f"cascade tuning on {n} FUNSD training pages x 4 turns ({4 * n} pages), windows of {window} line heights")
     for det in detectors:
         pipe = build(det)
         # Per page: the confidences of the first frame's window readings, and whether that frame is right.
@@ -197,7 +204,7 @@ def tune(images: list[Path], detectors: list[str]) -> None:
             if not picked:
                 continue
             first = 90 if vertical else 0
-            windows = [window_region(r, WINDOW) for r in picked]
+            windows = [window_region(r, window) for r in picked]
             readings = read_frame(page, windows, first, pipe.recognizer.recognize)
             confs = [(r.confidence or 0.0) if (r.text or "").strip() else 0.0 for r in readings]
             pages.append((confs, first == truth))
@@ -221,6 +228,7 @@ def main() -> int:
     ap.add_argument("--detectors", default="db,craft", help="comma-separated: db, craft")
     ap.add_argument("--skip-tesseract", action="store_true")
     ap.add_argument("--skip-cls", action="store_true")
+    ap.add_argument("--window", type=float, default=WINDOW, help=f"window length in line heights (default {WINDOW})")
     ap.add_argument("--tune", action="store_true", help="choose the cascade's constants on FUNSD training pages")
     args = ap.parse_args()
     detectors = [d.strip() for d in args.detectors.split(",") if d.strip()]
@@ -233,9 +241,9 @@ def main() -> int:
         print(f"skipped: no {split} images under", args.shared)
         return 0
     if args.tune:
-        tune(images, detectors)
+        tune(images, detectors, args.window)
     else:
-        compare(images, detectors, args.skip_tesseract, args.skip_cls)
+        compare(images, detectors, args.window, args.skip_tesseract, args.skip_cls)
     return 0
 
 

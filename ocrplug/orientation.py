@@ -61,16 +61,19 @@ ReadFn = Callable[[PageImage, Sequence[Region]], Sequence[Region]]
 # A region counts as vertical text when it is this many times taller than wide.
 _VERTICAL_RATIO = 1.5
 
-#: Each sampled region is read through a window of at most this many line heights, centred on it: a
-#: 460 px FUNSD line 13 px high then costs the recognizer like a short word (chosen on FUNSD train
-#: pages, ``benchmarks/orientation.py --tune``; figures in docs/benchmarks.md "Page orientation").
+#: Each sampled region is read through a window of at most this many line heights, centred on it, so a
+#: 460 px FUNSD line 13 px high costs the recognizer like a short word. 3, 4 and 6 were compared on 60
+#: FUNSD training pages x 4 turns (one-off, with an earlier sample that still held cross-axis regions):
+#: at the cascade rule below none let a wrong first frame through; 4 reads 6-8 characters a window.
 WINDOW = 4.0
 #: The cascade: the first frame read wins alone when at least ``CONFIDENT_MIN`` windows were read and
-#: at least ``CONFIDENT_SHARE`` of them read with confidence >= ``CONFIDENT_READING`` (chosen on FUNSD
-#: train pages with ``benchmarks/orientation.py --tune``; an upside-down window reads as low-confidence
-#: garbage).
+#: at least ``CONFIDENT_SHARE`` of them read non-empty with confidence >= ``CONFIDENT_READING`` (an
+#: upside-down window reads as low-confidence garbage). Chosen on 60 FUNSD training pages x 4 turns,
+#: ``db`` and ``craft`` regions (``benchmarks/orientation.py --tune``): at 0.85 the loosest share that
+#: let no wrong first frame through was 0.375 (``craft``), and 0.5 keeps one step of margin; 117 of
+#: 118 right first frames (``craft``) and 120 of 120 (``db``) still skip the second read.
 CONFIDENT_READING = 0.85
-CONFIDENT_SHARE = 0.625
+CONFIDENT_SHARE = 0.5
 CONFIDENT_MIN = 4
 
 _CV2_ROTATE = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
@@ -206,16 +209,27 @@ def _size(r: Region) -> tuple[float, float]:
 
 
 def sample_lines(regions: Sequence[Region], sample: int = 8) -> tuple[list[Region], bool]:
-    """The ``sample`` largest lines (or words) of a detector's output, and whether most run vertically.
+    """The ``sample`` largest lines (or words) of a detector's output along the text's axis, and that axis.
 
-    Vertical: taller than ``_VERTICAL_RATIO`` times their width on the page as given, i.e. the page is
-    turned by 90 or 270 degrees. Regions under 4 pixels across are left out.
+    Axis: vertical (the page turned by 90 or 270 degrees) when most of the ``sample`` largest regions
+    are taller than ``_VERTICAL_RATIO`` times their width on the page as given. The sample is then the
+    ``sample`` largest regions that do not run across that axis (taller than ``_VERTICAL_RATIO`` times
+    their width on a horizontal page, wider than that times their height on a vertical one): a
+    recognizer turns such crops itself before reading them (:class:`ocrplug.crops.CropOptions`
+    ``"auto"``), so they read alike in both candidate frames, tell nothing and cost it several reads
+    (on FUNSD, the form ID printed up the margin). Regions under 4 pixels across are left out.
     """
     leaves = [r for r in _leaves(regions) if min(_size(r)) >= 4]
     leaves.sort(key=lambda r: -_size(r)[0] * _size(r)[1])
-    picked = leaves[:sample]
-    tall = sum(1 for r in picked if _size(r)[1] > _VERTICAL_RATIO * _size(r)[0])
-    return picked, tall > len(picked) / 2
+    top = leaves[:sample]
+    tall = sum(1 for r in top if _size(r)[1] > _VERTICAL_RATIO * _size(r)[0])
+    vertical = tall > len(top) / 2
+
+    def across(r: Region) -> bool:
+        w, h = _size(r)
+        return w > _VERTICAL_RATIO * h if vertical else h > _VERTICAL_RATIO * w
+
+    return [r for r in leaves if not across(r)][:sample], vertical
 
 
 def read_frame(page: PageImage, samples: Sequence[Region], angle: int, read: ReadFn) -> list[Region]:
