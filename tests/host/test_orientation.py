@@ -17,6 +17,7 @@ from ocrplug.orientation import (
     detect_orientation,
     map_regions,
     rotate_image,
+    sample_lines,
     to_original,
     to_upright,
     window_region,
@@ -143,3 +144,21 @@ def test_quads_mapped_back_keep_the_text_corner_first(angle: int) -> None:
     assert np.allclose(to_upright(np.asarray(back.quad), angle, w, h), quad)
     assert 0 <= min(x for x, _ in back.quad) and max(x for x, _ in back.quad) <= w
     assert (turned_w, turned_h) == rotate_image(np.zeros((h, w, 3), np.uint8), angle).shape[1::-1]
+
+
+@pytest.mark.parametrize("turn", [0, 90])
+def test_the_sample_leaves_out_regions_across_the_text_axis(turn: int) -> None:
+    # A big region running across the text (like FUNSD's form ID up the margin) is the largest on the
+    # page, but the recognizer would turn it itself: it is not sampled, and the axis still comes out right.
+    img, regions = _upright_page()
+    margin_id = Region.from_box(5, 20, 30, 290, level="word")  # 25 x 270, taller than any line is long
+    h, w = img.shape[:2]
+    found = map_regions([*regions, margin_id], lambda p: to_upright(p, turn, w, h), reorder=True)
+    picked, vertical = sample_lines(found)
+    assert vertical == (turn == 90)
+    assert len(picked) == len(regions)
+    assert all(r.quad != found[-1].quad for r in picked)
+    page = PageImage(image=rotate_image(img, turn), index=0, source="t")
+    reader = FakeReader()
+    assert detect_orientation(page, found, reader).angle == (360 - turn) % 360
+    assert len(reader.widths) == len(regions) * reader.calls  # only the lines were read, in each frame
