@@ -5,8 +5,9 @@ Detection uses only the pipeline's own detector and recognizer (plugin-neutral, 
 1. The detector's regions on the page as given tell the axis: when most of the largest regions are
    taller than wide, the text runs vertically and the page is turned by 90 or 270 degrees; else it
    is upright or upside down (0 or 180).
-2. Each of the largest regions (``sample`` of them) is cut to a window of at most ``WINDOW`` line
-   heights at its centre (:func:`window_region`), so a long line costs the recognizer like a word.
+2. The largest regions that run along that axis (``sample`` of them, :func:`sample_lines`) are each
+   cut to a window of at most ``WINDOW`` line heights at its centre (:func:`window_region`), so a
+   long line costs the recognizer like a word.
 3. The windows are turned into the first candidate frame (0, or 90 for vertical text) and read by the
    recognizer. When the readings are confident (:func:`is_confident`: enough windows read with high
    confidence), that frame wins and the second is never read (the cascade).
