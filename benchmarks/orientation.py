@@ -1,18 +1,32 @@
-"""Page orientation (issue 14): which detector is right more often, and what it costs per page.
+"""Page orientation (issues 14, 16): which method is right more often, and what it costs per page.
 
-Usage: python benchmarks/orientation.py [--shared ../shared] [--pages 20] [--skip-tesseract] [--skip-cls]
+Usage: python benchmarks/orientation.py [--shared ../shared] [--pages 20] [--detectors db,craft]
+                                        [--window 4] [--skip-tesseract] [--skip-cls] [--tune]
 
 Each of the first N FUNSD test pages is turned by 0, 90, 180 and 270 degrees; every method must give
-the clockwise angle that makes it upright again. Methods:
+the clockwise angle that makes it upright again. For each detector (``db``: the ``fast`` preset's;
+``craft``: the ``accurate`` preset's CRAFT int8) with the ``ppocr`` recognizer (one thread), the
+variants of ``ocrplug.orientation.detect_orientation`` (axis from the shape of the 8 largest regions,
+sense from the recognizer's confidence):
 
-- ``ocrplug`` (the one the pipeline uses, ``ocrplug.orientation.detect_orientation``): axis from the
-  shape of the ``db`` regions, sense from the ``ppocr`` recognizer's confidence on the 8 largest.
-- ``tesseract-osd``: Tesseract's orientation and script detection (``tesseract IMAGE - --psm 0``,
-  its "Rotate:" line; the program, since the tesserocr wheel aborts in OSD with Debian's osd model).
-- ``db+cls``: the same axis rule, then the 0/180 text-line classifier shipped in the rapidocr wheel
-  (``ch_ppocr_mobile_v2.0_cls_mobile.onnx``, PaddleOCR's 48x192 input) votes on the 8 largest crops.
+- ``whole lines, both frames``: the 8 largest regions read whole in both candidate frames (before);
+- ``windows, both frames``: each read through its centre ``--window`` line heights only (``WINDOW``);
+- ``whole lines, cascade``: the second frame read only when the first does not read confidently;
+- ``windows + cascade``: both (the pipeline's default).
 
-Seconds per page exclude the detection the pipeline runs anyway (ocrplug and db+cls reuse its regions).
+With ``db`` also: ``tesseract-osd``, Tesseract's orientation and script detection (``tesseract IMAGE -
+--psm 0``, its "Rotate:" line; the program, since the tesserocr wheel aborts in OSD with Debian's osd
+model), and ``db+cls``, the same axis rule, then the 0/180 text-line classifier shipped in the rapidocr
+wheel (``ch_ppocr_mobile_v2.0_cls_mobile.onnx``, PaddleOCR's 48x192 input) voting on the 8 largest crops.
+
+Cost: CPU seconds of the orientation call per page (Tesseract: of its process), over all 4N pages and
+over the N upright pages alone; the detection the pipeline runs anyway is left out (ocrplug and db+cls
+reuse its regions).
+
+``--tune`` runs instead on the first N pages of FUNSD's *training* split (``eval/funsd_train``) and
+prints what chose the cascade's constants: for the first candidate frame read through windows, how
+many pages each (reading confidence, share of windows) rule lets skip the second frame, when the first
+frame is right (wanted) and when it is wrong (errors; must be 0).
 """
 
 from __future__ import annotations
@@ -20,6 +34,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -33,12 +48,16 @@ from ocrplug import Pipeline
 from ocrplug.crops import CropOptions, crop_regions
 from ocrplug.model import PageImage
 from ocrplug.orientation import (
+    CONFIDENT_MIN,
+    WINDOW,
     detect_orientation,
     map_regions,
+    read_frame,
     rotate_image,
     rotate_page,
     sample_lines,
     to_upright,
+    window_region,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,45 +112,138 @@ def cls_orientation(page: PageImage, regions: list, cls: LineClassifier, sample:
     return (base + 180) % 360 if float(np.mean(votes)) > 0.5 else base
 
 
+DETECTORS = {
+    "db": {"name": "db"},
+    "craft": {"name": "craft", "options": {"weights": "craft_mlt_25k", "backend": "onnx", "precision": "int8"}},
+}
+VARIANTS = {  # window None: whole regions; True: --window (default WINDOW)
+    "whole lines, both frames": {"window": None, "cascade": False},
+    "windows, both frames": {"window": True, "cascade": False},
+    "whole lines, cascade": {"window": None, "cascade": True},
+    "windows + cascade": {"window": True, "cascade": True},
+}
+# Tune grid: a window counts as confident at this reading confidence or more ...
+TUNE_READING = (0.8, 0.85, 0.9)
+# ... and the first frame settles the page when this share of its windows or more are confident.
+TUNE_SHARE = (0.25, 0.375, 0.5, 0.625, 0.75)
+
+
+def turned_pages(images: list[Path]):
+    """(name, turn, page turned clockwise by turn, the clockwise angle that makes it upright)."""
+    for path in images:
+        upright = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+        for turn in (0, 90, 180, 270):
+            page = PageImage(image=np.ascontiguousarray(rotate_image(upright, turn)), index=0, source=path.name)
+            yield path.name, turn, page, (360 - turn) % 360
+
+
+def build(detector: str) -> Pipeline:
+    config = {"detector": DETECTORS[detector], "recognizer": {"name": "ppocr", "options": {"threads": 1}}}
+    return Pipeline.from_dict(config).build()
+
+
+def children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def compare(images: list[Path], detectors: list[str], window: float, skip_tesseract: bool, skip_cls: bool) -> None:
+    cls = None if skip_cls else LineClassifier()
+    n = len(images)
+    print(f"orientation on {n} FUNSD test pages x 4 turns ({4 * n} pages): right, CPU s per page (all / upright)")
+    for det in detectors:
+        pipe = build(det)
+        methods = list(VARIANTS)
+        if det == "db":
+            methods += ([] if skip_tesseract else ["tesseract-osd"]) + ([] if cls is None else ["db+cls"])
+        right = dict.fromkeys(methods, 0)
+        cpu = {m: [0.0, 0.0] for m in methods}  # all pages, upright pages
+        frames = dict.fromkeys(VARIANTS, 0)
+        for _name, turn, page, truth in turned_pages(images):
+            regions = pipe.detector.detect(page)
+            for m in methods:
+                t, tc = time.process_time(), children_cpu()
+                if m in VARIANTS:
+                    v = VARIANTS[m]
+                    result = detect_orientation(
+                        page,
+                        regions,
+                        pipe.recognizer.recognize,
+                        window=window if v["window"] else None,
+                        cascade=v["cascade"],
+                    )
+                    got = result.angle
+                    frames[m] += len(result.scores)
+                elif m == "tesseract-osd":
+                    got = tesseract_osd(page.image)
+                else:
+                    got = cls_orientation(page, regions, cls)  # type: ignore[arg-type]
+                spent = time.process_time() - t + children_cpu() - tc
+                cpu[m][0] += spent
+                cpu[m][1] += spent if turn == 0 else 0.0
+                right[m] += got == truth
+        base = cpu["whole lines, both frames"]
+        print(f"detector {det} + ppocr:")
+        for m in methods:
+            extra = f", frames read {frames[m] / (4 * n):.2f}" if m in VARIANTS else ""
+            ratio = f" ({base[0] / cpu[m][0]:.1f}x / {base[1] / cpu[m][1]:.1f}x cheaper)" if m in VARIANTS else ""
+            print(
+                f"  {m}: {right[m]}/{4 * n}, {cpu[m][0] / (4 * n):.3f} / {cpu[m][1] / n:.3f} CPU s/page{ratio}{extra}"
+            )
+
+
+def tune(images: list[Path], detectors: list[str], window: float) -> None:
+    n = len(images)
+    print(f"cascade tuning on {n} FUNSD training pages x 4 turns ({4 * n} pages), windows of {window} line heights")
+    for det in detectors:
+        pipe = build(det)
+        # Per page: the confidences of the first frame's window readings, and whether that frame is right.
+        pages: list[tuple[list[float], bool]] = []
+        for _name, _turn, page, truth in turned_pages(images):
+            picked, vertical = sample_lines(pipe.detector.detect(page))
+            if not picked:
+                continue
+            first = 90 if vertical else 0
+            windows = [window_region(r, window) for r in picked]
+            readings = read_frame(page, windows, first, pipe.recognizer.recognize)
+            confs = [(r.confidence or 0.0) if (r.text or "").strip() else 0.0 for r in readings]
+            pages.append((confs, first == truth))
+        ok = sum(1 for _, right in pages if right)
+        print(f"detector {det}: first frame right on {ok} pages, wrong on {len(pages) - ok}")
+        print("  reading >= | share >= | skips when right | skips when wrong (errors)")
+        for thr in TUNE_READING:
+            for share in TUNE_SHARE:
+                skips = [
+                    right
+                    for confs, right in pages
+                    if len(confs) >= CONFIDENT_MIN and sum(c >= thr for c in confs) >= share * len(confs)
+                ]
+                print(f"  {thr:.2f} | {share:.3f} | {sum(skips)}/{ok} | {len(skips) - sum(skips)}/{len(pages) - ok}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=Path(os.environ.get("OCRPLUG_SHARED", ROOT.parent / "shared")))
     ap.add_argument("--pages", type=int, default=20)
+    ap.add_argument("--detectors", default="db,craft", help="comma-separated: db, craft")
     ap.add_argument("--skip-tesseract", action="store_true")
     ap.add_argument("--skip-cls", action="store_true")
+    ap.add_argument("--window", type=float, default=WINDOW, help=f"window length in line heights (default {WINDOW})")
+    ap.add_argument("--tune", action="store_true", help="choose the cascade's constants on FUNSD training pages")
     args = ap.parse_args()
-    images = sorted((args.shared / "eval" / "funsd" / "images").glob("*.png"))[: args.pages]
+    detectors = [d.strip() for d in args.detectors.split(",") if d.strip()]
+    unknown = [d for d in detectors if d not in DETECTORS]
+    if unknown:
+        ap.error(f"unknown detector(s) {', '.join(unknown)}; known: {', '.join(DETECTORS)}")
+    split = "funsd_train" if args.tune else "funsd"
+    images = sorted((args.shared / "eval" / split / "images").glob("*.png"))[: args.pages]
     if not images:
-        print("skipped: no FUNSD images under", args.shared)
+        print(f"skipped: no {split} images under", args.shared)
         return 0
-    pipe = Pipeline.from_dict({"detector": "db", "recognizer": "ppocr"}).build()
-    cls = None if args.skip_cls else LineClassifier()
-    methods = ["ocrplug"] + ([] if args.skip_tesseract else ["tesseract-osd"]) + ([] if cls is None else ["db+cls"])
-    right = dict.fromkeys(methods, 0)
-    seconds = dict.fromkeys(methods, 0.0)
-    total = 0
-    for path in images:
-        upright = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
-        for turn in (0, 90, 180, 270):
-            truth = (360 - turn) % 360
-            page = PageImage(image=np.ascontiguousarray(rotate_image(upright, turn)), index=0, source=path.name)
-            regions = pipe.detector.detect(page)
-            t = time.perf_counter()
-            got = detect_orientation(page, regions, pipe.recognizer.recognize).angle
-            seconds["ocrplug"] += time.perf_counter() - t
-            right["ocrplug"] += got == truth
-            if "tesseract-osd" in methods:
-                t = time.perf_counter()
-                right["tesseract-osd"] += tesseract_osd(page.image) == truth
-                seconds["tesseract-osd"] += time.perf_counter() - t
-            if cls is not None:
-                t = time.perf_counter()
-                right["db+cls"] += cls_orientation(page, regions, cls) == truth
-                seconds["db+cls"] += time.perf_counter() - t
-            total += 1
-    print(f"orientation on {len(images)} FUNSD pages x 4 turns ({total} pages): accuracy, seconds per page")
-    for m in methods:
-        print(f"  {m}: {right[m] / total:.3f} ({right[m]}/{total}), {seconds[m] / total:.3f} s/page")
+    if args.tune:
+        tune(images, detectors, args.window)
+    else:
+        compare(images, detectors, args.window, args.skip_tesseract, args.skip_cls)
     return 0
 
 

@@ -5,12 +5,19 @@ Detection uses only the pipeline's own detector and recognizer (plugin-neutral, 
 1. The detector's regions on the page as given tell the axis: when most of the largest regions are
    taller than wide, the text runs vertically and the page is turned by 90 or 270 degrees; else it
    is upright or upside down (0 or 180).
-2. The largest regions (``sample`` of them) are turned into each of the two candidate frames and read
-   by the recognizer; the frame whose readings have the higher mean confidence (weighted by the
-   number of characters read) wins. An upside-down line reads as low-confidence garbage.
+2. The largest regions that run along that axis (``sample`` of them, :func:`sample_lines`) are each
+   cut to a window of at most ``WINDOW`` line heights at its centre (:func:`window_region`), so a
+   long line costs the recognizer like a word.
+3. The windows are turned into the first candidate frame (0, or 90 for vertical text) and read by the
+   recognizer. When the readings are confident (:func:`is_confident`: enough windows read with high
+   confidence), that frame wins and the second is never read (the cascade).
+4. Else they are read in the second frame (180 or 270) too, and the frame whose readings have the
+   higher mean confidence (weighted by the number of characters read, :func:`frame_score`) wins. An
+   upside-down line reads as low-confidence garbage.
 
-Measured against Tesseract's OSD and against the rapidocr wheel's 0/180 line classifier on the four
-rotations of 20 FUNSD pages in ``benchmarks/orientation.py`` (figures in docs/benchmarks.md, issue 14).
+The constants were chosen on FUNSD training pages (``benchmarks/orientation.py --tune``) and measured
+against Tesseract's OSD and the rapidocr wheel's 0/180 line classifier on the four rotations of 20
+FUNSD test pages (``benchmarks/orientation.py``; figures in docs/benchmarks.md, "Page orientation").
 
 Frames: ``angle`` is the clockwise rotation that makes the page upright. :func:`to_upright` maps page
 points of the original image into the rotated (upright) image; :func:`to_original` maps them back.
@@ -29,14 +36,22 @@ from ocrplug.model import PageImage, Region
 
 __all__ = [
     "ANGLES",
+    "CONFIDENT_MIN",
+    "CONFIDENT_READING",
+    "CONFIDENT_SHARE",
+    "WINDOW",
     "OrientationResult",
     "detect_orientation",
+    "frame_score",
+    "is_confident",
     "map_regions",
+    "read_frame",
     "rotate_image",
     "rotate_page",
     "sample_lines",
     "to_original",
     "to_upright",
+    "window_region",
 ]
 
 ANGLES: tuple[int, ...] = (0, 90, 180, 270)
@@ -47,12 +62,30 @@ ReadFn = Callable[[PageImage, Sequence[Region]], Sequence[Region]]
 # A region counts as vertical text when it is this many times taller than wide.
 _VERTICAL_RATIO = 1.5
 
+#: Each sampled region is read through a window of at most this many line heights, centred on it, so a
+#: 460 px FUNSD line 13 px high costs the recognizer like a short word. 3, 4 and 6 were compared on 60
+#: FUNSD training pages x 4 turns (one-off, with an earlier sample that still held cross-axis regions):
+#: at the cascade rule below none let a wrong first frame through; 4 reads 6-8 characters a window.
+WINDOW = 4.0
+#: The cascade: the first frame read wins alone when at least ``CONFIDENT_MIN`` windows were read and
+#: at least ``CONFIDENT_SHARE`` of them read non-empty with confidence >= ``CONFIDENT_READING`` (an
+#: upside-down window reads as low-confidence garbage). Chosen on 60 FUNSD training pages x 4 turns,
+#: ``db`` and ``craft`` regions (``benchmarks/orientation.py --tune``): at 0.85 the loosest share that
+#: let no wrong first frame through was 0.375 (``craft``), and 0.5 keeps one step of margin; 117 of
+#: 118 right first frames (``craft``) and 120 of 120 (``db``) still skip the second read.
+CONFIDENT_READING = 0.85
+CONFIDENT_SHARE = 0.5
+CONFIDENT_MIN = 4
+
 _CV2_ROTATE = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 
 @dataclass(frozen=True)
 class OrientationResult:
-    """The chosen clockwise ``angle`` and the score of every candidate tried (mean confidence)."""
+    """The chosen clockwise ``angle`` and the :func:`frame_score` of every candidate frame read.
+
+    ``scores`` has one entry when the cascade settled the orientation on the first frame.
+    """
 
     angle: int
     scores: dict[int, float]
@@ -142,45 +175,125 @@ def _leaves(regions: Sequence[Region]) -> list[Region]:
     return out
 
 
+def window_region(region: Region, window: float) -> Region:
+    """The centre part of a region's quad, at most ``window`` times its height long; no children, no polygon.
+
+    Height and length are the quad's shorter and longer side pairs (mean of each pair, page pixels), so
+    the window runs along the text whichever way the quad lies; the corner order is kept. A region
+    already shorter than ``window`` heights is returned with only its children and polygon dropped.
+    The window is centred so that it covers the same pixels in both candidate frames of a page turned
+    by 180 degrees.
+    """
+    q = np.asarray(region.quad, dtype=np.float64)
+    top, right, bottom, left = (float(np.linalg.norm(q[(i + 1) % 4] - q[i])) for i in range(4))
+    along, across = (top + bottom) / 2, (left + right) / 2
+    if along < across:  # the text runs along q0 -> q3
+        q = q[[1, 2, 3, 0]]  # now it runs along q0 -> q1; rolled back below
+        along, across = across, along
+        roll = True
+    else:
+        roll = False
+    if along <= window * across or along <= 0:
+        return region.with_(children=(), polygon=None)
+    t0 = 0.5 - window * across / (2 * along)
+    t1 = 1.0 - t0
+    a, b, c, d = q
+    out = np.array([a + t0 * (b - a), a + t1 * (b - a), d + t1 * (c - d), d + t0 * (c - d)])
+    if roll:
+        out = out[[3, 0, 1, 2]]
+    return region.with_(quad=out, children=(), polygon=None)
+
+
 def _size(r: Region) -> tuple[float, float]:
     x0, y0, x1, y1 = r.bbox
     return x1 - x0, y1 - y0
 
 
 def sample_lines(regions: Sequence[Region], sample: int = 8) -> tuple[list[Region], bool]:
-    """The ``sample`` largest lines (or words) of a detector's output, and whether most run vertically.
+    """The ``sample`` largest lines (or words) of a detector's output along the text's axis, and that axis.
 
-    Vertical: taller than ``_VERTICAL_RATIO`` times their width on the page as given, i.e. the page is
-    turned by 90 or 270 degrees. Regions under 4 pixels across are left out.
+    Axis: vertical (the page turned by 90 or 270 degrees) when most of the ``sample`` largest regions
+    are taller than ``_VERTICAL_RATIO`` times their width on the page as given. The sample is then the
+    ``sample`` largest regions that do not run across that axis (taller than ``_VERTICAL_RATIO`` times
+    their width on a horizontal page, wider than that times their height on a vertical one): a
+    recognizer turns such crops itself before reading them (:class:`ocrplug.crops.CropOptions`
+    ``"auto"``), so they read alike in both candidate frames, tell nothing and cost it several reads
+    (on FUNSD, the form ID printed up the margin). Regions under 4 pixels across are left out.
     """
     leaves = [r for r in _leaves(regions) if min(_size(r)) >= 4]
     leaves.sort(key=lambda r: -_size(r)[0] * _size(r)[1])
-    picked = leaves[:sample]
-    tall = sum(1 for r in picked if _size(r)[1] > _VERTICAL_RATIO * _size(r)[0])
-    return picked, tall > len(picked) / 2
+    top = leaves[:sample]
+    tall = sum(1 for r in top if _size(r)[1] > _VERTICAL_RATIO * _size(r)[0])
+    vertical = tall > len(top) / 2
+
+    def across(r: Region) -> bool:
+        w, h = _size(r)
+        return w > _VERTICAL_RATIO * h if vertical else h > _VERTICAL_RATIO * w
+
+    return [r for r in leaves if not across(r)][:sample], vertical
 
 
-def detect_orientation(page: PageImage, regions: Sequence[Region], read: ReadFn, sample: int = 8) -> OrientationResult:
+def read_frame(page: PageImage, samples: Sequence[Region], angle: int, read: ReadFn) -> list[Region]:
+    """``samples`` (regions in the original frame) read by ``read`` on the page turned clockwise by ``angle``.
+
+    The readings come back in the turned frame, one per sample, in order.
+    """
+
+    def fn(p: np.ndarray) -> np.ndarray:
+        return to_upright(p, angle, page.width, page.height)
+
+    return list(read(rotate_page(page, angle), map_regions(samples, fn, reorder=True)))
+
+
+def frame_score(readings: Sequence[Region]) -> float:
+    """Mean confidence of ``readings``, weighted by the number of characters each read (0 when none)."""
+    chars = [len((r.text or "").strip()) for r in readings]
+    total = sum(chars)
+    if not total:
+        return 0.0
+    return float(sum((r.confidence or 0.0) * n for r, n in zip(readings, chars, strict=True)) / total)
+
+
+def is_confident(readings: Sequence[Region]) -> bool:
+    """Whether one frame's readings settle the orientation alone (the cascade's rule, constants above).
+
+    At least ``CONFIDENT_MIN`` readings, and at least ``CONFIDENT_SHARE`` of them non-empty with
+    confidence >= ``CONFIDENT_READING``.
+    """
+    if len(readings) < CONFIDENT_MIN:
+        return False
+    sure = sum(1 for r in readings if (r.text or "").strip() and (r.confidence or 0.0) >= CONFIDENT_READING)
+    return sure >= CONFIDENT_SHARE * len(readings)
+
+
+def detect_orientation(
+    page: PageImage,
+    regions: Sequence[Region],
+    read: ReadFn,
+    sample: int = 8,
+    window: float | None = WINDOW,
+    cascade: bool = True,
+) -> OrientationResult:
     """The clockwise angle that makes ``page`` upright, from its detected ``regions`` (original frame).
 
-    ``read`` is the pipeline recognizer's ``recognize``; ``sample`` regions (the largest) are read in
-    each of the two candidate frames. Returns angle 0 when there is nothing to read.
+    ``read`` is the pipeline recognizer's ``recognize``. The ``sample`` largest regions give the axis
+    (:func:`sample_lines`); each is cut to its centre ``window`` line heights (:func:`window_region`;
+    ``None`` reads whole regions). The windows are read in the first candidate frame (0, or 90 for
+    vertical text); with ``cascade`` that frame wins at once when its readings are confident
+    (:func:`is_confident`), else the windows are read in the second frame (180 or 270) too and the
+    frame with the higher :func:`frame_score` wins (ties: the smaller angle). ``scores`` holds the
+    frames read. Returns angle 0 with no scores when there is nothing to read.
     """
     picked, vertical = sample_lines(regions, sample)
     if not picked:
         return OrientationResult(0, {})
+    samples = picked if window is None else [window_region(r, window) for r in picked]
     candidates = (90, 270) if vertical else (0, 180)
     scores: dict[int, float] = {}
     for angle in candidates:
-        turned = rotate_page(page, angle)
-
-        def fn(p: np.ndarray, a: int = angle) -> np.ndarray:
-            return to_upright(p, a, page.width, page.height)
-
-        read_back = read(turned, map_regions(picked, fn, reorder=True))
-        chars = [len((r.text or "").strip()) for r in read_back]
-        confs = [r.confidence or 0.0 for r in read_back]
-        total = sum(chars)
-        scores[angle] = float(sum(c * n for c, n in zip(confs, chars, strict=True)) / total) if total else 0.0
+        readings = read_frame(page, samples, angle, read)
+        scores[angle] = frame_score(readings)
+        if cascade and angle == candidates[0] and is_confident(readings):
+            return OrientationResult(angle, scores)
     best = max(candidates, key=lambda a: (scores[a], -a))
     return OrientationResult(best, scores)

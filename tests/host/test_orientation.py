@@ -1,4 +1,4 @@
-"""Page orientation without models: a fake reader that is confident only on upright 'lines'."""
+"""Page orientation without models: a fake reader that is confident only on upright 'lines' and counts calls."""
 
 from __future__ import annotations
 
@@ -10,48 +10,127 @@ import pytest
 from ocrplug.crops import CropOptions, crop_regions
 from ocrplug.geometry import order_quad
 from ocrplug.model import PageImage, Region
-from ocrplug.orientation import detect_orientation, map_regions, rotate_image, to_original, to_upright
+from ocrplug.orientation import (
+    CONFIDENT_MIN,
+    CONFIDENT_READING,
+    WINDOW,
+    detect_orientation,
+    map_regions,
+    rotate_image,
+    sample_lines,
+    to_original,
+    to_upright,
+    window_region,
+)
 
 
-def _upright_page() -> tuple[np.ndarray, list[Region]]:
-    """White page with 5 'lines': a dark head at the left end (where reading starts) and a lighter tail."""
-    img = np.full((300, 400, 3), 255, np.uint8)
+def _upright_page(length: int = 300) -> tuple[np.ndarray, list[Region]]:
+    """White page with 5 'lines' of ``length`` px, 20 px high: 'glyphs' that each fade from black to
+    light grey left to right (reading direction), so any window of a line shows which way it runs."""
+    img = np.full((300, 40 + length + 60, 3), 255, np.uint8)
+    glyph = np.linspace(0, 200, 20).astype(np.uint8)
     regions = []
     for k in range(5):
         y = 30 + 50 * k
-        img[y : y + 20, 40:80] = 0  # head
-        img[y + 8 : y + 12, 80:340] = 90  # tail
-        regions.append(Region.from_box(40, y, 340, y + 20, level="line"))
+        img[y : y + 20, 40 : 40 + length] = np.tile(glyph, length // 20 + 1)[:length][None, :, None]
+        regions.append(Region.from_box(40, y, 40 + length, y + 20, level="line"))
     return img, regions
 
 
-def _fake_read(page: PageImage, regions: Sequence[Region]) -> list[Region]:
-    """Confidence 0.9 when a crop's darkest end is on the left (upright), 0.2 otherwise."""
-    crops = crop_regions(page, regions, CropOptions(margin=0.0, orientation="quad"))
-    out = []
-    for r, c in zip(regions, crops, strict=True):
-        w = c.image.shape[1]
-        left, right = c.image[:, : w // 5].mean(), c.image[:, -w // 5 :].mean()
-        out.append(r.with_(text="abcdef", confidence=0.9 if left < right else 0.2))
-    return out
+class FakeReader:
+    """Reads 'abcdef' with ``upright`` confidence when a crop's glyphs fade left to right, else 0.2.
+
+    Counts its calls and keeps the width (pixels) of every crop it was given.
+    """
+
+    def __init__(self, upright: float = 0.95) -> None:
+        self.upright = upright
+        self.calls = 0
+        self.widths: list[int] = []
+
+    def __call__(self, page: PageImage, regions: Sequence[Region]) -> list[Region]:
+        self.calls += 1
+        crops = crop_regions(page, regions, CropOptions(margin=0.0, orientation="quad"))
+        out = []
+        for r, c in zip(regions, crops, strict=True):
+            self.widths.append(c.image.shape[1])
+            profile = c.image.astype(np.float64).mean(axis=(0, 2))
+            rising = np.sign(np.diff(profile)).sum() > 0
+            out.append(r.with_(text="abcdef", confidence=self.upright if rising else 0.2))
+        return out
+
+
+def _turned(turn: int, length: int = 300) -> tuple[PageImage, list[Region]]:
+    """The test page turned clockwise by ``turn``, with the regions a detector would find on it."""
+    img, regions = _upright_page(length)
+    h, w = img.shape[:2]
+    # What a detector would return on the turned page: the same boxes, geometric corner order.
+    found = map_regions(regions, lambda p: to_upright(p, turn, w, h), reorder=True)
+    return PageImage(image=rotate_image(img, turn), index=0, source="t"), found
 
 
 @pytest.mark.parametrize("turn", [0, 90, 180, 270])
-def test_detects_the_angle_that_makes_the_page_upright(turn: int) -> None:
-    img, regions = _upright_page()
-    h, w = img.shape[:2]
-    turned = rotate_image(img, turn)
-    # What a detector would return on the turned page: the same boxes, geometric corner order.
-    found = map_regions(regions, lambda p: to_upright(p, turn, w, h), reorder=True)
-    page = PageImage(image=turned, index=0, source="t")
-    result = detect_orientation(page, found, _fake_read)
+@pytest.mark.parametrize("cascade", [True, False])
+@pytest.mark.parametrize("window", [WINDOW, None])
+def test_detects_the_angle_that_makes_the_page_upright(turn: int, window: float | None, cascade: bool) -> None:
+    page, found = _turned(turn)
+    result = detect_orientation(page, found, FakeReader(), window=window, cascade=cascade)
     assert result.angle == (360 - turn) % 360
     assert result.scores[result.angle] > 0.5
 
 
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_cascade_reads_the_second_frame_only_when_the_first_is_not_confident(turn: int) -> None:
+    # First frames: 0 for text running across the page, 90 for text running down it.
+    page, found = _turned(turn)
+    reader = FakeReader()
+    result = detect_orientation(page, found, reader)
+    first_is_right = turn in (0, 270)
+    assert reader.calls == (1 if first_is_right else 2)
+    assert len(result.scores) == reader.calls
+    # Readings right side up but below CONFIDENT_READING: both frames are always read, and still compared.
+    unsure = FakeReader(upright=CONFIDENT_READING - 0.1)
+    assert detect_orientation(page, found, unsure).angle == (360 - turn) % 360
+    assert unsure.calls == 2
+    # Without the cascade both frames are read even when the first is confident.
+    both = FakeReader()
+    detect_orientation(page, found, both, cascade=False)
+    assert both.calls == 2
+
+
+def test_cascade_needs_enough_readings() -> None:
+    # Fewer than CONFIDENT_MIN lines: one confident reading does not settle the page alone.
+    page, found = _turned(0)
+    reader = FakeReader()
+    assert detect_orientation(page, found[: CONFIDENT_MIN - 1], reader).angle == 0
+    assert reader.calls == 2
+
+
+@pytest.mark.parametrize("turn", [0, 90])
+def test_a_long_line_is_read_through_a_window(turn: int) -> None:
+    page, found = _turned(turn, length=1500)
+    reader = FakeReader()
+    assert detect_orientation(page, found, reader).angle == (360 - turn) % 360
+    # 20 px high lines: each crop is WINDOW line heights long, whatever the line's 1500 px.
+    assert reader.widths and all(abs(w - WINDOW * 20) <= 2 for w in reader.widths)
+    whole = FakeReader()
+    detect_orientation(page, found, whole, window=None)
+    assert all(w >= 1499 for w in whole.widths)
+
+
+def test_window_region_keeps_short_regions_and_the_corner_order() -> None:
+    word = Region.from_box(10, 10, 60, 30, level="word", children=(Region.from_box(10, 10, 30, 30),))
+    assert window_region(word, 4.0).quad == word.quad and window_region(word, 4.0).children == ()
+    # A line running down the page (corners from its own top-left, i.e. turned 90 degrees clockwise).
+    down = Region(quad=((30, 0), (30, 400), (10, 400), (10, 0)), level="line")
+    assert window_region(down, 4.0).quad == ((30, 160), (30, 240), (10, 240), (10, 160))
+    across = Region(quad=((0, 0), (20, 0), (20, 400), (0, 400)), level="line")  # top edge is the short one
+    assert window_region(across, 4.0).quad == ((0, 160), (20, 160), (20, 240), (0, 240))
+
+
 def test_nothing_to_read_is_upright() -> None:
     page = PageImage(image=np.full((10, 10, 3), 255, np.uint8), index=0, source="t")
-    assert detect_orientation(page, [], _fake_read).angle == 0
+    assert detect_orientation(page, [], FakeReader()).angle == 0
 
 
 @pytest.mark.parametrize("angle", [0, 90, 180, 270])
@@ -65,3 +144,21 @@ def test_quads_mapped_back_keep_the_text_corner_first(angle: int) -> None:
     assert np.allclose(to_upright(np.asarray(back.quad), angle, w, h), quad)
     assert 0 <= min(x for x, _ in back.quad) and max(x for x, _ in back.quad) <= w
     assert (turned_w, turned_h) == rotate_image(np.zeros((h, w, 3), np.uint8), angle).shape[1::-1]
+
+
+@pytest.mark.parametrize("turn", [0, 90])
+def test_the_sample_leaves_out_regions_across_the_text_axis(turn: int) -> None:
+    # A big region running across the text (like FUNSD's form ID up the margin) is the largest on the
+    # page, but the recognizer would turn it itself: it is not sampled, and the axis still comes out right.
+    img, regions = _upright_page()
+    margin_id = Region.from_box(5, 20, 30, 290, level="word")  # 25 x 270, taller than any line is long
+    h, w = img.shape[:2]
+    found = map_regions([*regions, margin_id], lambda p: to_upright(p, turn, w, h), reorder=True)
+    picked, vertical = sample_lines(found)
+    assert vertical == (turn == 90)
+    assert len(picked) == len(regions)
+    assert all(r.quad != found[-1].quad for r in picked)
+    page = PageImage(image=rotate_image(img, turn), index=0, source="t")
+    reader = FakeReader()
+    assert detect_orientation(page, found, reader).angle == (360 - turn) % 360
+    assert len(reader.widths) == len(regions) * reader.calls  # only the lines were read, in each frame

@@ -178,9 +178,9 @@ class OcrplugEngine(OcrEngine):
 
         ``--ocrplug-orientation ocrplug``: the pipeline's detector and recognizer decide
         (:func:`ocrplug.orientation.detect_orientation`: the axis from the detected boxes, the sense
-        from the recognizer's confidence on the largest ones read both ways). OCRmyPDF's angle is the
-        counter-clockwise turn that makes the page upright, ocrplug's the clockwise one, so it is
-        negated. The confidence is on OCRmyPDF's scale for ``--rotate-pages-threshold`` (default 14):
+        from the recognizer's confidence on windows of the largest ones, always read both ways, no
+        cascade). OCRmyPDF's angle is the counter-clockwise turn that makes the page upright, ocrplug's
+        the clockwise one, so it is negated. The confidence is on OCRmyPDF's scale for ``--rotate-pages-threshold`` (default 14):
         100 x the margin between the two senses' mean recognizer confidence (see
         :data:`ORIENTATION_CONFIDENCE_SCALE`). A page without text, a pipeline without a detector or
         recognizer, or a failure gives angle 0 with confidence 0 (the page is left as it is).
@@ -292,7 +292,8 @@ def _ocrplug_orientation(input_file: Path, options: Any) -> OrientationConfidenc
         if pipeline.detector is None or pipeline.recognizer is None:
             return OrientationConfidence(angle=0, confidence=0.0)
         regions = pipeline.detector.detect(page_image)
-        result = detect_orientation(page_image, regions, pipeline.recognizer.recognize)
+        # Both senses are always read (no cascade): the confidence below is the margin between them.
+        result = detect_orientation(page_image, regions, pipeline.recognizer.recognize, cascade=False)
         _limit_torch(worker.threads)
     others = [score for angle, score in result.scores.items() if angle != result.angle]
     if not others:
