@@ -54,7 +54,7 @@ PRESET_SUMMARIES = {
 #: The preset the built-in default pipeline is (``ocrplug.config.DEFAULT_CONFIG``), chosen by the rule of
 #: the module doc on every shared evaluation set (docs/benchmarks.md, "Default pipeline choice, presets"):
 #: ``fast`` has the lower mean page CER since ``db`` reads cropped word images (``max_scale``, ``margin``:
-#: 0.194 vs 0.226) and is the faster one. ``accurate`` was the default from issue 15 until then.
+#: 0.194 vs 0.213) and is the faster one. ``accurate`` was the default from issue 15 until then.
 DEFAULT_PRESET = "fast"
 
 
