@@ -63,6 +63,14 @@ class PPOCRRecognizerOptions(Options):
         "text: barcodes, logos, stains); 0 keeps every reading. RapidOCR uses 0.5 (its text_score); here 0.5 "
         "cost handwriting more than it saved on receipts, so the default keeps everything.",
     )
+    charset: str = Field(
+        "all",
+        min_length=1,
+        description="Characters the decoder may emit: 'all' (the model's whole table: PP-OCRv6 reads ~18.7k "
+        "characters of many scripts), 'latin' (Latin letters of U+0000-U+024F, digits, punctuation and common "
+        "typographic signs: English and other Latin-script text, no CJK look-alikes), or the allowed "
+        "characters themselves as one string.",
+    )
     margin: float = Field(0.05, ge=0.0, le=2.0, description="Context kept around each region, times its height.")
     orientation: Literal["auto", "quad", "try-all"] = Field(
         "auto",

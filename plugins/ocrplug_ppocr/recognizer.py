@@ -28,8 +28,10 @@ from .options import PPOCRRecognizerOptions
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "LATIN_EXTRA",
     "CTCResult",
     "PPOCRRecognizer",
+    "charset_mask",
     "chunk_spans",
     "ctc_greedy",
     "default_model_path",
@@ -93,12 +95,47 @@ class CTCResult:
         return float(np.mean(self.probs)) if self.probs else 0.0
 
 
-def ctc_greedy(probs: np.ndarray, table: Sequence[str], lengths: Sequence[int] | None = None) -> list[CTCResult]:
+#: Signs outside U+0000-U+024F that the ``latin`` charset keeps (currency, quotes, dashes, bullets, marks).
+LATIN_EXTRA = "€£¥°–—‘’‚“”„…•·×÷±§¶©®™†‡‰′″"
+
+
+def charset_mask(table: Sequence[str], charset: str) -> np.ndarray | None:
+    """Boolean mask over the classes of ``table`` that ``charset`` allows (blank and space always); None for 'all'.
+
+    ``charset``: ``"all"``, ``"latin"`` (code points below U+0250 and :data:`LATIN_EXTRA`), or the allowed
+    characters as a string. Raises :class:`~ocrplug.errors.ConfigError` when no character of the table is allowed.
+    """
+    if charset == "all":
+        return None
+    if charset == "latin":
+        allowed = set(LATIN_EXTRA)
+
+        def ok(c: str) -> bool:
+            return len(c) == 1 and (ord(c) < 0x250 or c in allowed)
+    else:
+        chars = set(charset)
+
+        def ok(c: str) -> bool:
+            return c in chars
+
+    mask = np.array([i == 0 or c == " " or ok(c) for i, c in enumerate(table)], dtype=bool)
+    if mask.sum() <= 1 + (" " in table):
+        raise ConfigError(f"ppocr option 'charset': none of {charset!r} is in the model's character table")
+    return mask
+
+
+def ctc_greedy(
+    probs: np.ndarray, table: Sequence[str], lengths: Sequence[int] | None = None, mask: np.ndarray | None = None
+) -> list[CTCResult]:
     """Best-path CTC decoding of ``(batch, time, classes)`` probabilities (class 0 = blank).
 
     ``lengths`` limits each row to its real (unpadded) number of time steps. The space class is the
-    table's last entry (PaddleOCR's convention, see :func:`load_characters`).
+    table's last entry (PaddleOCR's convention, see :func:`load_characters`). ``mask`` (one bool per
+    class, :func:`charset_mask`) restricts the best path to the allowed classes: a disallowed class's
+    probability counts as 0, so the best allowed class (often the look-alike: "O" for a CJK ring) wins.
     """
+    if mask is not None:
+        probs = np.where(mask, probs, np.zeros((), dtype=probs.dtype))
     best = probs.argmax(axis=2)
     best_p = probs.max(axis=2)
     space = len(table) - 1 if table and table[-1] == " " else None
@@ -195,6 +232,7 @@ class PPOCRRecognizer(Recognizer):
             options.dict_path,
             out_classes if isinstance(out_classes, int) else None,
         )
+        self.mask = charset_mask(self.table, options.charset)
         self.crop_options = CropOptions(margin=options.margin, orientation=options.orientation)
 
     # ------------------------------------------------------------------ model
@@ -241,7 +279,7 @@ class PPOCRRecognizer(Recognizer):
             probs = self.session.run(None, {self.input_name: batch})[0]
             steps_per_px = probs.shape[1] / width
             lengths = [max(1, round(resized[i].shape[1] * steps_per_px)) for i in idx]
-            for i, res in zip(idx, ctc_greedy(probs, self.table, lengths), strict=True):
+            for i, res in zip(idx, ctc_greedy(probs, self.table, lengths, self.mask), strict=True):
                 px_per_step = (images[i].shape[1] / resized[i].shape[1]) / steps_per_px
                 results[i] = (res, px_per_step)
         return [r for r in results if r is not None]

@@ -220,8 +220,14 @@ def test_flags_replace_components_and_languages_reach_a_recognizer_with_lang(tmp
     job.write_text("detector: db\nrecognizer: {name: tesseract, options: {lang: deu}}\nrenderers: [text]\n")
     config = engine.pipeline_config(engine.OcrplugOptions(config=str(job)), ["eng"])
     assert config["recognizer"]["options"]["lang"] == "deu" and "renderers" not in config
-    # ppocr has no language option: nothing is added.
-    assert "options" not in engine.pipeline_config(engine.OcrplugOptions(recognizer="ppocr"), ["eng"])["recognizer"]
+    # ppocr has no language option but a charset: Latin-script languages restrict it to Latin letters.
+    latin = engine.pipeline_config(engine.OcrplugOptions(recognizer="ppocr"), ["eng", "deu"])
+    assert latin["recognizer"] == {"name": "ppocr", "options": {"charset": "latin"}}
+    mixed = engine.pipeline_config(engine.OcrplugOptions(recognizer="ppocr"), ["eng", "chi_sim"])
+    assert "options" not in mixed["recognizer"]
+    # A charset the job sets itself wins.
+    own = engine.OcrplugOptions(recognizer="ppocr", overrides=["recognizer.options.charset=all"])
+    assert engine.pipeline_config(own, ["eng"])["recognizer"]["options"] == {"charset": "all"}
 
 
 def test_a_bad_job_names_the_file_and_key(tmp_path: Path) -> None:

@@ -203,3 +203,38 @@ def test_min_confidence_empties_low_confidence_reads(ppocr):
     strict = PPOCRRecognizer(PPOCRRecognizerOptions(threads=1, min_confidence=min(1.0, read.confidence + 0.01)))
     out = strict.recognize(_page(canvas), [line])[0]
     assert out.text == "" and out.children == () and out.confidence == pytest.approx(read.confidence, abs=1e-3)
+
+
+def test_charset_mask_keeps_the_allowed_classes_blank_and_space():
+    from ocrplug_ppocr.recognizer import charset_mask
+
+    table = ["", "a", "门", "é", "€", "1", " "]
+    assert charset_mask(table, "all") is None
+    assert charset_mask(table, "latin").tolist() == [True, True, False, True, True, True, True]
+    assert charset_mask(table, "1a").tolist() == [True, True, False, False, False, True, True]
+    with pytest.raises(ConfigError, match="charset"):
+        charset_mask(table, "xyz")
+
+
+def test_ctc_greedy_with_a_mask_takes_the_best_allowed_class():
+    from ocrplug_ppocr.recognizer import ctc_greedy
+
+    table = ["", "O", "口", " "]
+    probs = np.array([[[0.05, 0.30, 0.60, 0.05], [0.9, 0.04, 0.03, 0.03]]], np.float32)
+    assert ctc_greedy(probs, table)[0].text == "口"
+    (latin,) = ctc_greedy(probs, table, mask=np.array([True, True, False, True]))
+    assert latin.text == "O" and latin.confidence == pytest.approx(0.30)
+
+
+def test_charset_option_restricts_what_a_real_page_reads(ppocr):
+    from ocrplug_ppocr.options import PPOCRRecognizerOptions
+    from ocrplug_ppocr.recognizer import PPOCRRecognizer
+
+    canvas = np.full((120, 700, 3), 255, np.uint8)
+    quad = paste_rotated(canvas, draw_line("Invoice total 42.50"), (350, 60), 0)
+    line = Region(quad=quad, level="line")
+    latin = PPOCRRecognizer(PPOCRRecognizerOptions(threads=1, charset="latin"))
+    assert latin.recognize(_page(canvas), [line])[0].text == "Invoice total 42.50"
+    digits = PPOCRRecognizer(PPOCRRecognizerOptions(threads=1, charset="0123456789."))
+    text = digits.recognize(_page(canvas), [line])[0].text
+    assert "42.50" in text and set(text) <= set("0123456789. ")

@@ -125,6 +125,14 @@ def selected(options: Any, claim_auto: bool) -> bool:
 # -- configuration ------------------------------------------------------------------------------------
 
 
+#: Tesseract language codes (ISO 639-2) written in the Latin letters of U+0000-U+024F: with only these
+#: in OCRmyPDF's ``-l``, a recognizer with a ``charset`` option (``ppocr``) gets ``charset: latin``.
+LATIN_LANGUAGES = frozenset(
+    "afr bos cat ces cym dan deu eng epo est eus fin fra frk gle glg hrv hun ind isl ita lat lav lit "
+    "ltz mlt msa nld nor oci pol por ron slk slv spa sqi swa swe tgl tur uzb".split()
+)
+
+
 def pipeline_config(
     opts: OcrplugOptions,
     languages: Sequence[str] = (),
@@ -142,7 +150,9 @@ def pipeline_config(
     ``rotate_pages`` (OCRmyPDF's ``--rotate-pages``: OCRmyPDF asked the engine and turned the page
     already, so it is not turned twice) and the pipeline's ``auto`` without (a turned page is read
     upright in place; measured cheaper than reading it as given, see docs/ocrmypdf.md). OCRmyPDF's ``-l`` languages (ISO 639-2, joined by ``+``) become
-    the recognizer's ``lang`` option when its options model has one and the job does not set it;
+    the recognizer's ``lang`` option when its options model has one and the job does not set it; with
+    only Latin-script languages (:data:`LATIN_LANGUAGES`, OCRmyPDF's default ``eng`` among them) a
+    recognizer with a ``charset`` option and none set gets ``charset: latin``;
     ``threads`` (the worker's share of the cores) becomes the ``threads`` option of every component
     that has one and is not given one. Raises one :class:`~ocrplug.errors.ConfigError` listing every
     error of the job and flags, each prefixed with its source (the job file, the ``--ocrplug-*`` flag,
@@ -189,6 +199,8 @@ def pipeline_config(
         if role == "recognizer" and languages and "lang" not in options:
             if "lang" in fields:
                 options["lang"] = "+".join(languages)
+            elif "charset" in fields and "charset" not in options and set(languages) <= LATIN_LANGUAGES:
+                options["charset"] = "latin"  # e.g. ppocr: no CJK look-alikes on an English page
             elif any(lang != "eng" for lang in languages):
                 log.warning("ocrplug recognizer %r has no language option; -l %s is not passed to it",
                             component.name, "+".join(languages))
