@@ -134,10 +134,15 @@ def ctc_greedy(
     class, :func:`charset_mask`) restricts the best path to the allowed classes: a disallowed class's
     probability counts as 0, so the best allowed class (often the look-alike: "O" for a CJK ring) wins.
     """
-    if mask is not None:
-        probs = np.where(mask, probs, np.zeros((), dtype=probs.dtype))
     best = probs.argmax(axis=2)
     best_p = probs.max(axis=2)
+    if mask is not None:
+        # Only the time steps whose best class is disallowed are decided again (few: no full-size copy).
+        bad = ~mask[best]
+        if bad.any():
+            allowed = np.where(mask, probs[bad], np.zeros((), dtype=probs.dtype))
+            best[bad] = allowed.argmax(axis=1)
+            best_p[bad] = allowed.max(axis=1)
     space = len(table) - 1 if table and table[-1] == " " else None
     out = []
     for b in range(best.shape[0]):
