@@ -49,8 +49,9 @@ class DbOptions(Options):
         16,
         ge=0,
         le=1024,
-        description="Blank border (page pixels, the page's own background colour, at most half its shorter side) "
-        "added around the page before detection: text touching the frame, as in a cropped word, is found.",
+        description="Blank border (pixels, the image's own background colour, at most half its shorter side) "
+        "added around a small image (one limit_type 'min' would enlarge more than max_scale times: a crop, not "
+        "a page) before detection: text touching the frame, as in a cropped word, is found. Pages never get it.",
     )
     max_side: int = Field(
         2000,
@@ -167,8 +168,8 @@ class DbDetector(Detector):
     def probability_maps(self, pages: Sequence[PageImage]) -> list[np.ndarray]:
         """The network's text-probability map of each page, at the resized page's resolution.
 
-        The network sees each page inside a blank ``margin`` (see :func:`add_margin`); the returned map
-        covers the page alone. Pages (or tiles) with the same padded size share one network call of up
+        A small image (a crop, see the ``margin`` option) is seen by the network inside a blank margin
+        (:func:`~ocrplug_db.preprocess.add_margin`); the returned map covers the image alone. Pages (or tiles) with the same padded size share one network call of up
         to ``batch_size``.
         """
         o = self.options
