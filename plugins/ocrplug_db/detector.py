@@ -49,8 +49,9 @@ class DbOptions(Options):
         16,
         ge=0,
         le=1024,
-        description="Blank border (page pixels, the page's own background colour, at most half its shorter side) "
-        "added around the page before detection: text touching the frame, as in a cropped word, is found.",
+        description="Blank border (page pixels, the image's own background colour, at most half its shorter side) "
+        "added before detection around a small image only (one limit_type 'min' would enlarge more than max_scale "
+        "times: a crop, not a page), so text touching the frame, as in a cropped word, is found; pages never get it.",
     )
     max_side: int = Field(
         2000,
