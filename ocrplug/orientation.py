@@ -2,9 +2,9 @@
 
 Detection uses only the pipeline's own detector and recognizer (plugin-neutral, no extra model):
 
-1. The detector's regions on the page as given tell the axis: when most of the largest regions are
-   taller than wide, the text runs vertically and the page is turned by 90 or 270 degrees; else it
-   is upright or upside down (0 or 180).
+1. The detector's regions on the page as given tell the axis: when more of the largest regions are
+   clearly taller than wide than the other way round (near-square ones do not vote), the text runs
+   vertically and the page is turned by 90 or 270 degrees; else it is upright or upside down (0 or 180).
 2. The largest regions that run along that axis (``sample`` of them, :func:`sample_lines`) are each
    cut to a window of at most ``WINDOW`` line heights at its centre (:func:`window_region`), so a
    long line costs the recognizer like a word.
@@ -212,8 +212,9 @@ def _size(r: Region) -> tuple[float, float]:
 def sample_lines(regions: Sequence[Region], sample: int = 8) -> tuple[list[Region], bool]:
     """The ``sample`` largest lines (or words) of a detector's output along the text's axis, and that axis.
 
-    Axis: vertical (the page turned by 90 or 270 degrees) when most of the ``sample`` largest regions
-    are taller than ``_VERTICAL_RATIO`` times their width on the page as given. The sample is then the
+    Axis: vertical (the page turned by 90 or 270 degrees) when more of the ``sample`` largest regions
+    are taller than ``_VERTICAL_RATIO`` times their width than wider than that times their height, on
+    the page as given (near-square regions, such as single characters, do not vote). The sample is then the
     ``sample`` largest regions that do not run across that axis (taller than ``_VERTICAL_RATIO`` times
     their width on a horizontal page, wider than that times their height on a vertical one): a
     recognizer turns such crops itself before reading them (:class:`ocrplug.crops.CropOptions`
@@ -224,7 +225,10 @@ def sample_lines(regions: Sequence[Region], sample: int = 8) -> tuple[list[Regio
     leaves.sort(key=lambda r: -_size(r)[0] * _size(r)[1])
     top = leaves[:sample]
     tall = sum(1 for r in top if _size(r)[1] > _VERTICAL_RATIO * _size(r)[0])
-    vertical = tall > len(top) / 2
+    wide = sum(1 for r in top if _size(r)[0] > _VERTICAL_RATIO * _size(r)[1])
+    # Near-square regions (a single character, a short number) run neither way and do not vote: on a
+    # turned page of a few words, "J." beside "Smith" must not outvote the one word that shows the axis.
+    vertical = tall > wide
 
     def across(r: Region) -> bool:
         w, h = _size(r)

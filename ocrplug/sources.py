@@ -34,7 +34,7 @@ ARRAY_LABEL = "<array>"
 
 def to_rgb_array(image: Any) -> np.ndarray:
     """An H x W x 3 RGB uint8 array from a numpy array (gray, RGB, RGBA; uint8, uint16 or float in
-    [0, 1] / [0, 255]) or a Pillow image (any mode; alpha composited on white).
+    [0, 1] / [0, 255]) or a Pillow image (any mode); alpha is composited on white in both.
 
     Raises :class:`~ocrplug.errors.InputError` for any other shape or type.
     """
@@ -47,11 +47,14 @@ def to_rgb_array(image: Any) -> np.ndarray:
         arr = np.repeat(arr[:, :, None], 3, axis=2)
     if arr.ndim != 3 or arr.shape[2] not in (3, 4):
         raise InputError(f"{ARRAY_LABEL}: expected an H x W, H x W x 3 (RGB) or H x W x 4 image, got shape {arr.shape}")
-    if arr.shape[2] == 4:
-        arr = arr[:, :, :3]
     if arr.dtype != np.uint8:
         top = 65535.0 if arr.dtype == np.uint16 else (1.0 if arr.max() <= 1.0 else 255.0)
         arr = np.clip(arr.astype(np.float64) / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    if arr.shape[2] == 4:
+        # Composited on white, as image files and Pillow images are: transparent pixels of an RGBA
+        # array are often black, and dropping alpha would turn the page black.
+        alpha = arr[:, :, 3:].astype(np.float64) / 255.0
+        arr = np.clip(arr[:, :, :3] * alpha + 255.0 * (1.0 - alpha) + 0.5, 0, 255).astype(np.uint8)
     return np.ascontiguousarray(arr)
 
 

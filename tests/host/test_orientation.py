@@ -162,3 +162,18 @@ def test_the_sample_leaves_out_regions_across_the_text_axis(turn: int) -> None:
     reader = FakeReader()
     assert detect_orientation(page, found, reader).angle == (360 - turn) % 360
     assert len(reader.widths) == len(regions) * reader.calls  # only the lines were read, in each frame
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+def test_near_square_regions_do_not_outvote_the_axis(turn: int) -> None:
+    """A turned page of few words: 'J.' beside 'Smith' (or 'B' and '4' beside two words) is near-square;
+    only the words that run one way show the axis (before: a tie of 1 tall to 1 square read as 0/180)."""
+    img, regions = _upright_page()
+    words = regions[:2] + [Region.from_box(40, 280, 62, 298, level="word")] * 2  # two lines, two squares
+    h, w = img.shape[:2]
+    turned = map_regions(words, lambda p: to_upright(p, turn, w, h), reorder=True)
+    picked, vertical = sample_lines(turned)
+    assert len(picked) == 4  # the squares are sampled too (they run across neither axis)
+    assert vertical
+    page = PageImage(image=rotate_image(img, turn), index=0, source="t")
+    assert detect_orientation(page, turned, FakeReader()).angle == (360 - turn) % 360

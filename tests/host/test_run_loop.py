@@ -327,3 +327,22 @@ def test_host_normalizes_pillow_images_like_the_image_rasterizer(mode: str) -> N
     img = Image.new(mode, (5, 4))
     assert np.array_equal(to_rgb_array(img), normalize_image(img))
     assert to_rgb_array(np.zeros((4, 5), dtype=np.uint16)).shape == (4, 5, 3)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "uint16", "float"])
+def test_rgba_arrays_are_composited_on_white_like_files(dtype: str) -> None:
+    """Black text on a transparent black background (what many tools write): dropping alpha gave an all-black page."""
+    import numpy as np
+    from ocrplug_inputs.images import normalize_image
+
+    from ocrplug.sources import to_rgb_array
+
+    rgba = np.zeros((4, 5, 4), dtype=np.uint8)
+    rgba[1:3, 1:4, 3] = 255  # opaque black 'ink'; the rest is transparent black
+    rgba[0, 0, 3] = 128  # half-transparent black
+    want = normalize_image(Image.fromarray(rgba, "RGBA"))  # what an RGBA PNG of it gives
+    top = {"uint8": 255, "uint16": 65535, "float": 1.0}[dtype]
+    arr = (rgba.astype(np.float64) / 255 * top).astype(np.float32 if dtype == "float" else dtype)
+    got = to_rgb_array(arr)
+    assert got[3, 4].tolist() == [255, 255, 255] and got[1, 1].tolist() == [0, 0, 0]
+    assert np.abs(got.astype(int) - want.astype(int)).max() <= 1
