@@ -22,6 +22,10 @@ __all__ = ["DbDetector", "DbOptions"]
 KERNEL_MIN_SIZE = 3.0
 
 
+#: Fewer regions than this on a page make it sparse (see ``DbOptions.sparse_side``).
+SPARSE_REGIONS = 3
+
+
 class DbOptions(Options):
     """Options of the ``db`` detector (names follow PP-OCR's ``det_db_*`` settings where they exist)."""
 
@@ -52,6 +56,14 @@ class DbOptions(Options):
         description="Blank border (pixels, the image's own background colour, at most half its shorter side) "
         "added around a small image (one limit_type 'min' would enlarge more than max_scale times: a crop, not "
         "a page) before detection: text touching the frame, as in a cropped word, is found. Pages never get it.",
+    )
+    sparse_side: int = Field(
+        800,
+        ge=0,
+        le=32768,
+        description="A page on which fewer than 3 regions were found, seen by the network with a longer side "
+        "above this, is detected again at this longer side and the pass with more regions is kept (PP-OCRv6 "
+        "misses the only line of a mostly blank large page); 0: never.",
     )
     max_side: int = Field(
         2000,
@@ -165,14 +177,16 @@ class DbDetector(Detector):
         """Line regions of one page, in page pixels (ordered later by the host layout), scored by mean probability."""
         return self.detect_batch([page])[0]
 
-    def probability_maps(self, pages: Sequence[PageImage]) -> list[np.ndarray]:
+    def probability_maps(self, pages: Sequence[PageImage], max_side: int | None = None) -> list[np.ndarray]:
         """The network's text-probability map of each page, at the resized page's resolution.
 
         A small image (a crop, see the ``margin`` option) is seen by the network inside a blank margin
-        (:func:`~ocrplug_db.preprocess.add_margin`); the returned map covers the image alone. Pages (or tiles) with the same padded size share one network call of up
-        to ``batch_size``.
+        (:func:`~ocrplug_db.preprocess.add_margin`); the returned map covers the image alone. Pages (or
+        tiles) with the same padded size share one network call of up to ``batch_size``. ``max_side``
+        replaces the option of that name (the sparse-page retry of :meth:`detect_batch`).
         """
         o = self.options
+        max_side = max_side or o.max_side
         resized: list[np.ndarray] = []
         maps: list[np.ndarray | None] = []
         work: dict[tuple[int, int], list[tuple[int, Tile | None]]] = defaultdict(list)
@@ -180,7 +194,7 @@ class DbDetector(Detector):
         for i, page in enumerate(pages):
             img = _as_rgb(page)
             # The scale is the page's own (the margin does not change it); the margin is scaled with it.
-            th, tw = target_size(img.shape[0], img.shape[1], o.limit_side_len, o.limit_type, o.max_side, o.max_scale)
+            th, tw = target_size(img.shape[0], img.shape[1], o.limit_side_len, o.limit_type, max_side, o.max_scale)
             # Only a small image gets the margin (one that limit_type 'min' would enlarge more than max_scale
             # times: a crop, not a page): the network's map of a whole page changes with its canvas size.
             small = o.limit_type == "min" and min(img.shape[:2]) * o.max_scale < o.limit_side_len
@@ -223,11 +237,31 @@ class DbDetector(Detector):
         return out
 
     def detect_batch(self, pages: Sequence[PageImage]) -> list[list[Region]]:
-        """Detect on several pages; same-size pages (or tiles) are batched through the network."""
+        """Detect on several pages; same-size pages (or tiles) are batched through the network.
+
+        A sparse page (fewer than :data:`SPARSE_REGIONS` regions found) that the network saw with a
+        longer side above ``sparse_side`` is detected again at ``sparse_side``, and the pass with more
+        regions is kept: PP-OCRv6's detector responds to the whole canvas, and on a mostly blank page
+        seen large it misses the few lines there are (one 40 px line on an A4 page at 300 dpi: none found
+        at 2000 px, found at 800; docs/db.md, "Sparse pages").
+        """
         if not pages:
             return []
+        o = self.options
         maps = self.probability_maps(pages)
-        return [self._regions(page, prob) for page, prob in zip(pages, maps, strict=True)]
+        found = [self._regions(page, prob) for page, prob in zip(pages, maps, strict=True)]
+        retry = [
+            i
+            for i, (regions, prob) in enumerate(zip(found, maps, strict=True))
+            if o.sparse_side and len(regions) < SPARSE_REGIONS and max(prob.shape) > o.sparse_side
+        ]
+        if retry:
+            again = self.probability_maps([pages[i] for i in retry], max_side=o.sparse_side)
+            for i, prob in zip(retry, again, strict=True):
+                regions = self._regions(pages[i], prob)
+                if len(regions) > len(found[i]):
+                    found[i] = regions
+        return found
 
     def _regions(self, page: PageImage, prob: np.ndarray) -> list[Region]:
         sy, sx = prob.shape[0] / page.height, prob.shape[1] / page.width

@@ -361,3 +361,14 @@ def test_pages_are_detected_exactly_as_without_the_margin(detector, spec) -> Non
     without = spec.build(spec.options(threads=1, margin=0)).probability_maps([_page(crop)])[0]
     assert with_margin.shape == without.shape == (200, 1480)  # the map covers the crop alone, at 4x
     assert not np.array_equal(with_margin, without)
+
+
+@needs_model
+def test_a_sparse_page_is_detected_again_smaller(spec) -> None:
+    """One printed line on an otherwise blank A4 page at 300 dpi (a tester's finding): PP-OCRv6 seen at
+    2000 px finds nothing; the retry at ``sparse_side`` finds the line."""
+    image, gt = render_page(size=(2480, 3508), font_px=40, lines=["Total due 12.50 EUR"])
+    off = spec.build(spec.options(threads=1, sparse_side=0)).detect(_page(image))
+    regions = spec.build(spec.options(threads=1)).detect(_page(image))
+    assert off == []  # the behaviour before the retry, kept so this test can fail
+    assert len(regions) == 1 and recall(gt, regions) == 1.0
