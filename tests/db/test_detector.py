@@ -340,7 +340,7 @@ def test_cropped_photo_words_are_found(spec) -> None:
 
     gts = load_dataset(shared_path("eval", "icdar2015_words"), limit=40)
     found = {}
-    for kw in ({}, {"margin": 0, "max_scale": 100.0}):
+    for kw in ({}, {"margin": 0, "max_scale": 100.0, "sparse_side": 0}):
         d = spec.build(spec.options(threads=1, **kw))
         found[bool(kw)] = sum(
             bool(d.detect(_page(cv2.cvtColor(cv2.imread(str(gt.image_path)), cv2.COLOR_BGR2RGB)))) for gt in gts
