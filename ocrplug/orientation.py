@@ -261,12 +261,16 @@ def frame_score(readings: Sequence[Region]) -> float:
 def is_confident(readings: Sequence[Region]) -> bool:
     """Whether one frame's readings settle the orientation alone (the cascade's rule, constants above).
 
-    At least ``CONFIDENT_MIN`` readings, and at least ``CONFIDENT_SHARE`` of them non-empty with
-    confidence >= ``CONFIDENT_READING``.
+    At least ``CONFIDENT_MIN`` readings, and at least ``CONFIDENT_SHARE`` of them confident: with
+    confidence >= ``CONFIDENT_READING`` and at least one letter. A window of digits and signs alone never
+    counts: "0", "1", "6", "8", "9" read as digits upside down too (a tester's page of numbers turned by
+    180 degrees was settled at 0 by the cascade); such pages are decided by reading both frames.
     """
     if len(readings) < CONFIDENT_MIN:
         return False
-    sure = sum(1 for r in readings if (r.text or "").strip() and (r.confidence or 0.0) >= CONFIDENT_READING)
+    sure = sum(
+        1 for r in readings if any(c.isalpha() for c in (r.text or "")) and (r.confidence or 0.0) >= CONFIDENT_READING
+    )
     return sure >= CONFIDENT_SHARE * len(readings)
 
 

@@ -43,8 +43,9 @@ class FakeReader:
     Counts its calls and keeps the width (pixels) of every crop it was given.
     """
 
-    def __init__(self, upright: float = 0.95) -> None:
+    def __init__(self, upright: float = 0.95, text: str = "abcdef") -> None:
         self.upright = upright
+        self.text = text
         self.calls = 0
         self.widths: list[int] = []
 
@@ -56,7 +57,7 @@ class FakeReader:
             self.widths.append(c.image.shape[1])
             profile = c.image.astype(np.float64).mean(axis=(0, 2))
             rising = np.sign(np.diff(profile)).sum() > 0
-            out.append(r.with_(text="abcdef", confidence=self.upright if rising else 0.2))
+            out.append(r.with_(text=self.text, confidence=self.upright if rising else 0.2))
         return out
 
 
@@ -96,6 +97,17 @@ def test_cascade_reads_the_second_frame_only_when_the_first_is_not_confident(tur
     both = FakeReader()
     detect_orientation(page, found, both, cascade=False)
     assert both.calls == 2
+
+
+def test_windows_of_digits_alone_never_settle_the_page() -> None:
+    # "0 1 6 8 9" read as digits upside down too: numbers only make both frames be read (tester's finding).
+    page, found = _turned(0)
+    digits = FakeReader(text="60 8190")
+    assert detect_orientation(page, found, digits).angle == 0
+    assert digits.calls == 2
+    words = FakeReader(text="Total 60")
+    detect_orientation(page, found, words)
+    assert words.calls == 1
 
 
 def test_cascade_needs_enough_readings() -> None:
