@@ -31,6 +31,7 @@ __all__ = [
     "CropOptions",
     "Orientation",
     "Scorer",
+    "add_background_margin",
     "choose_orientation",
     "crop_region",
     "crop_regions",
@@ -267,3 +268,19 @@ def to_gray(image: np.ndarray) -> np.ndarray:
     if image.shape[2] == 1:
         return image[:, :, 0]
     return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+
+
+def add_background_margin(image: np.ndarray, margin: int) -> tuple[np.ndarray, int]:
+    """``image`` (H x W or H x W x C) inside a border of ``margin`` pixels, at most half its shorter side.
+
+    The border takes the median colour of the image's outermost pixels (the paper, for a crop of a
+    page). Detectors use it on small images (a cropped word): text that touches the frame has no
+    background around it, and the ``db`` and ``craft`` detectors then miss it (docs/db.md, "Small
+    images"). Returns the new image and the margin used (pixels per side; 0 returns ``image`` itself).
+    """
+    m = int(min(margin, min(image.shape[:2]) // 2))
+    if m <= 0:
+        return image, 0
+    edge = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
+    color = [int(c) for c in np.atleast_1d(np.median(edge, axis=0))]
+    return cv2.copyMakeBorder(image, m, m, m, m, cv2.BORDER_CONSTANT, value=color), m

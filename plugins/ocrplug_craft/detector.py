@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import Field
 
 from ocrplug.components import Detector, Options, require
+from ocrplug.crops import add_background_margin
 from ocrplug.model import PageImage, Region
 from ocrplug_craft.postprocess import Detections, adjust_coordinates, get_det_boxes
 from ocrplug_craft.preprocess import Canvas, resize_aspect_ratio, to_batch
@@ -284,14 +285,8 @@ SMALL_SIDE = 128
 
 
 def _with_margin(page: PageImage, margin: int) -> PageImage:
-    """``page`` inside a border of ``margin`` pixels of its background (median of its outermost pixels)."""
-    import cv2
-
-    img = np.asarray(page.image)
-    edge = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]])
-    color = np.median(edge, axis=0)
-    value = [int(c) for c in np.atleast_1d(color)]
-    padded = cv2.copyMakeBorder(img, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=value)
+    """``page`` inside a border of ``margin`` pixels of its background (:func:`ocrplug.crops.add_background_margin`)."""
+    padded, _ = add_background_margin(np.asarray(page.image), margin)
     return PageImage(image=padded, index=page.index, source=page.source, dpi=page.dpi)
 
 

@@ -15,6 +15,8 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from ocrplug.crops import add_background_margin as add_margin
+
 __all__ = [
     "STRIDE",
     "Tile",
@@ -61,21 +63,6 @@ def target_size(
     if max(height, width) * scale > max_side:
         scale = max_side / max(height, width)
     return max(round(height * scale), STRIDE), max(round(width * scale), STRIDE)
-
-
-def add_margin(image: np.ndarray, margin: int) -> tuple[np.ndarray, int]:
-    """``image`` (H x W x 3 uint8) inside a border of ``margin`` pixels, at most half its shorter side.
-
-    The border takes the median colour of the image's outermost pixels (the paper, for a crop of a
-    page): DB finds text by its shrunk kernel surrounded by background, so text that touches the frame
-    (a cropped word) is missed without it. Returns the new image and the margin used (pixels per side).
-    """
-    m = int(min(margin, min(image.shape[:2]) // 2))
-    if m <= 0:
-        return image, 0
-    edge = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
-    color = tuple(int(c) for c in np.median(edge, axis=0))
-    return cv2.copyMakeBorder(image, m, m, m, m, cv2.BORDER_CONSTANT, value=color), m
 
 
 def pad_size(size: int) -> int:
