@@ -396,7 +396,9 @@ def folder_lock(out_dir: Path) -> Iterator[bool]:
     """Hold ``<out_dir>/.ocrplug/lock``; yields False when another live run holds it (POSIX only)."""
     lock_dir = Path(out_dir) / MANIFEST_DIR
     lock_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_dir / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+    # Read-only: flock needs no write access, and a descriptor open for writing would keep the file
+    # system from being remounted read-only while the run holds the lock.
+    fd = os.open(lock_dir / "lock", os.O_RDONLY | os.O_CREAT, 0o644)
     try:
         try:
             import fcntl

@@ -442,8 +442,8 @@ class DocumentWriter:
     def break_off(self, error: str) -> None:
         """Fail the document because its files cannot be written (``error`` says why); idempotent.
 
-        Its render sessions are aborted (their temporaries removed, freeing the space they took),
-        journaling stops; later pages are counted but not written.
+        Its render sessions are aborted and its page journal removed (freeing the space they took);
+        later pages are counted but not written.
         """
         if self.broken is not None:
             return
@@ -453,6 +453,8 @@ class DocumentWriter:
             with confine(self.folder.path):
                 _safe(session.abort)
         self._sessions = []
+        if self.journal is not None:  # its pages are redone: the space it takes matters more on a full disk
+            self.journal.close(remove=True)
         self.journal = None
 
     def _write_failed(self, exc: OSError) -> None:
