@@ -160,7 +160,7 @@ def test_two_live_runs_in_nested_folders_both_complete(tmp_path: Path) -> None:
                              "--no-progress"], tmp_path)
         assert outer.returncode == 0, outer.stderr
         assert inner.poll() is None, "the inner run finished before the outer one started: nothing was tested"
-        stdout, stderr = inner.communicate(timeout=180)
+        _, stderr = inner.communicate(timeout=180)
     finally:
         if inner.poll() is None:
             inner.kill()

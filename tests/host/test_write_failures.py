@@ -143,7 +143,7 @@ def test_a_file_system_turned_read_only_mid_run_fails_the_rest_by_name(tmp_path:
                     break
             else:
                 pytest.fail("could not remount the tmpfs read-only")
-            stdout, stderr = proc.communicate(timeout=300)
+            _, stderr = proc.communicate(timeout=300)
         finally:
             if proc.poll() is None:
                 proc.kill()
