@@ -598,8 +598,9 @@ class DocumentWriter:
                 )
             except OSError as exc:  # the outputs are in place; the rerun redoes the document
                 failure = PageFailure(self.info.source, None, f"{self.info.source}: cannot write: {os_reason(exc)}")
-                self.failures.append(failure)
-                report.failures.append(failure)
+                if self.broken is None:  # a broken document is named once
+                    self.failures.append(failure)
+                    report.failures.append(failure)
             if done and manifest.persist:
                 self._remove_stale(earlier, rels)
         if self.folder.on_output is not None:
