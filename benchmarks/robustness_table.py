@@ -257,7 +257,8 @@ def fault_cases() -> list[Fault]:
                 code2, _ = _ocrplug(args, tmp)
                 readable = "manifest readable" if not (out / ".ocrplug" / "manifest.json").exists() or json.loads(
                     (out / ".ocrplug" / "manifest.json").read_text()) else ""
-                return code, err, f"whole run {seconds:.1f} s, every input tried; {readable}; rerun after the fault exit {code2}"
+                what = "refused before any page" if code == 2 else "every input tried"
+                return code, err, f"whole run {seconds:.1f} s, {what}; {readable}; rerun after the fault exit {code2}"
             finally:
                 if inject is None:
                     subprocess.run(["umount", "-l", str(mount)], capture_output=True)
