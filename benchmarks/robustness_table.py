@@ -60,11 +60,13 @@ def _page(path: Path, size: tuple[int, int] = (300, 80), **save) -> Path:
     return path
 
 
-def _message(stderr: str, tmp: Path, quiet: bool = False) -> str:
+def _message(stderr: str, tmp: Path, quiet: bool = False, stale: bool = False) -> str:
     lines = [ln.strip() for ln in stderr.splitlines()]
+    if not stale:  # the input and config rows share one output folder: leave out its stale-output notes
+        lines = [ln for ln in lines if "of an earlier config" not in ln]
     if quiet:  # the input rows switch recognition off on purpose: leave out that warning
         lines = [ln for ln in lines if "no text will be read" not in ln]
-    picked = [ln for ln in lines if ln.startswith(("ocrplug: error", "ocrplug: warning")) or "earlier config" in ln
+    picked = [ln for ln in lines if ln.startswith(("ocrplug: error", "ocrplug: warning")) or "of an earlier config" in ln
               or (ln and not ln[0].isdigit() and ": " in ln and "failure(s)" not in ln and "good.png" not in ln)]
     text = " / ".join(picked) if picked else "(nothing on stderr)"
     text = text.replace(str(tmp) + "/", "").replace(str(tmp), "")
@@ -342,7 +344,7 @@ def faults(base: Path) -> None:
         tmp = base / f"fault{i}"
         tmp.mkdir()
         code, err, held = case(tmp)
-        shown = err if code == -1 else _message(err, tmp, quiet=True)
+        shown = err if code == -1 else _message(err, tmp, quiet=True, stale=True)
         shown = re.sub(r"\d+ page\(s\) processed; outputs written for \d+ document\(s\)", "", shown)
         print(f"| {title} | {shown} | {'-' if code == -1 else code} | {held} |")
 

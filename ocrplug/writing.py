@@ -130,7 +130,7 @@ def check_output_dir(path: Path) -> Path:
     return path.resolve()
 
 
-def os_reason(exc: BaseException) -> str:
+def _os_reason(exc: BaseException) -> str:
     """An error as users read it: ``No space left on device: /out/a.txt`` for an OSError with a path."""
     if isinstance(exc, OSError) and exc.strerror:
         return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
@@ -261,7 +261,7 @@ class OutputFolder:
                 except OSError as error:  # the old manifest.json stays whole; the log keeps the updates
                     self.report.failures.append(PageFailure(
                         str(self.manifest.path), None,
-                        f"{self.manifest.path}: cannot save the resume manifest ({os_reason(error)}); "
+                        f"{self.manifest.path}: cannot save the resume manifest ({_os_reason(error)}); "
                         f"{self.manifest.log_path.name} keeps what a rerun needs",
                     ))
         finally:
@@ -373,7 +373,7 @@ class OutputFolder:
             try:
                 self.manifest.update(key, status="failed", error=error, config=self.config_hash)
             except OSError as exc:  # a failed input stays failed; a rerun retries it anyway
-                log.warning("cannot record the failure of %s in the manifest (%s)", label, os_reason(exc))
+                log.warning("cannot record the failure of %s in the manifest (%s)", label, _os_reason(exc))
 
     # -- documents ----------------------------------------------------------------------------------
 
@@ -391,7 +391,7 @@ class OutputFolder:
             try:
                 signature = self._signature(key)
             except OSError as exc:
-                broken = f"{file.label}: cannot read the input ({os_reason(exc)})"
+                broken = f"{file.label}: cannot read the input ({_os_reason(exc)})"
             else:
                 header = {"input": key, "config": self.config_hash, **signature}
                 journal = PageJournal(self.manifest.journal_path(name), header, resume=self.resume)
@@ -401,7 +401,7 @@ class OutputFolder:
                         sha256=signature.get("sha256"), **{k: v for k, v in signature.items() if k != "sha256"},
                     )
                 except OSError as exc:
-                    broken = f"{file.label}: cannot write: {os_reason(exc)}"
+                    broken = f"{file.label}: cannot write: {_os_reason(exc)}"
         writer = DocumentWriter(self, info, key, journal)
         if broken is not None:
             writer.break_off(broken)
@@ -458,7 +458,7 @@ class DocumentWriter:
         self.journal = None
 
     def _write_failed(self, exc: OSError) -> None:
-        self.break_off(f"{self.info.source}: cannot write: {os_reason(exc)}")
+        self.break_off(f"{self.info.source}: cannot write: {_os_reason(exc)}")
 
     @property
     def needs_images(self) -> bool:
@@ -481,7 +481,7 @@ class DocumentWriter:
                         self._sessions.append((nr.label, nr.renderer.open(self.info)))
                 except Exception as exc:
                     self.failures.append(PageFailure(
-                        self.info.source, None, f"renderer {nr.label!r} failed to start: {os_reason(exc)}"
+                        self.info.source, None, f"renderer {nr.label!r} failed to start: {_os_reason(exc)}"
                     ))
             for failure in self._pending_failures:
                 self._tell(failure)
@@ -521,7 +521,7 @@ class DocumentWriter:
                     session.add_page(result, image if self._needs_image[label] else None)
             except Exception as exc:
                 log.debug("renderer failed: %s", traceback.format_exc())
-                self.failures.append(PageFailure(result.source, result.index, f"renderer {label!r} failed: {os_reason(exc)}"))
+                self.failures.append(PageFailure(result.source, result.index, f"renderer {label!r} failed: {_os_reason(exc)}"))
                 with confine(self.folder.path):
                     _safe(session.abort)
                 self._sessions.remove((label, session))  # type: ignore[union-attr]
@@ -573,7 +573,7 @@ class DocumentWriter:
                     written.extend(Path(p) for p in session.close())
             except Exception as exc:
                 log.debug("renderer close failed: %s", traceback.format_exc())
-                self.failures.append(PageFailure(self.info.source, None, f"renderer {label!r} failed: {os_reason(exc)}"))
+                self.failures.append(PageFailure(self.info.source, None, f"renderer {label!r} failed: {_os_reason(exc)}"))
                 with confine(self.folder.path):
                     _safe(session.abort)
         rels = self._record(written)  # files a renderer did not plan: recorded now
@@ -597,7 +597,7 @@ class DocumentWriter:
                     outputs=rels,
                 )
             except OSError as exc:  # the outputs are in place; the rerun redoes the document
-                failure = PageFailure(self.info.source, None, f"{self.info.source}: cannot write: {os_reason(exc)}")
+                failure = PageFailure(self.info.source, None, f"{self.info.source}: cannot write: {_os_reason(exc)}")
                 if self.broken is None:  # a broken document is named once
                     self.failures.append(failure)
                     report.failures.append(failure)
@@ -623,7 +623,7 @@ class DocumentWriter:
                 if remove_output(path, self.folder.path):
                     report.removed.append(path)
             except (OSError, OcrplugError) as exc:
-                report.left_over.append(f"{path} ({os_reason(exc)})")
+                report.left_over.append(f"{path} ({_os_reason(exc)})")
 
     def abort(self) -> None:
         """Drop this document's temporary outputs (interrupt); its journal stays for the next run."""
