@@ -143,12 +143,12 @@ def test_two_live_runs_in_nested_folders_both_complete(tmp_path: Path) -> None:
     inner_in, outer_in = tmp_path / "inner", tmp_path / "outer"
     inner_in.mkdir()
     outer_in.mkdir()
-    _tif(inner_in / "long.tif", 12)
+    _tif(inner_in / "long.tif", 40)
     _png(outer_in / "b.png")
     out = tmp_path / "out"
     sub = out / "sub"
     slow = tmp_path / "slow.yaml"
-    slow.write_text(PLUGINS + "renderers: [text, fake-lines]\ndetector: {name: fake-box, options: {delay_s: 0.4}}\n")
+    slow.write_text(PLUGINS + "renderers: [text, fake-lines]\ndetector: {name: fake-box, options: {delay_s: 0.3}}\n")
     inner = subprocess.Popen([sys.executable, "-m", "ocrplug.cli", "run", str(inner_in), "-c", str(slow), "-o", str(sub),
                               "--no-progress"], cwd=REPO, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -165,7 +165,7 @@ def test_two_live_runs_in_nested_folders_both_complete(tmp_path: Path) -> None:
         if inner.poll() is None:
             inner.kill()
     assert inner.returncode == 0, stderr
-    assert (sub / "long.txt").read_text().count("page") == 12 and (sub / "long.lines").is_file()
+    assert (sub / "long.txt").read_text().count("page") == 40 and (sub / "long.lines").is_file()
     assert (out / "b.txt").is_file()
     assert not _all_files(out) & {"long.txt", "long.lines"}
 
