@@ -269,9 +269,9 @@ def fault_cases() -> list[Fault]:
     def nested(tmp: Path) -> tuple[int, str, str]:
         (tmp / "inner").mkdir()
         (tmp / "outer").mkdir()
-        _tif(tmp / "inner" / "long.tif", 12)
+        _tif(tmp / "inner" / "long.tif", 40)
         _page(tmp / "outer" / "b.png")
-        slow = _yaml(tmp / "slow.yaml", FAKE + "detector: {name: fake-box, options: {delay_s: 0.4}}\nrenderers: [text]\n")
+        slow = _yaml(tmp / "slow.yaml", FAKE + "detector: {name: fake-box, options: {delay_s: 0.3}}\nrenderers: [text]\n")
         fast = _yaml(tmp / "fast.yaml", FAKE + "detector: fake-box\nrenderers: [text]\n")
         sub = tmp / "out" / "sub"
         inner = subprocess.Popen([sys.executable, "-m", "ocrplug.cli", "run", str(tmp / "inner"), "-c", slow, "-o", str(sub),
@@ -279,8 +279,10 @@ def fault_cases() -> list[Fault]:
         while inner.poll() is None and not list(sub.glob(".*part*")):
             time.sleep(0.05)
         code, err = _ocrplug(["run", str(tmp / "outer"), "-c", fast, "-o", str(tmp / "out"), "--no-progress"], tmp)
+        overlapped = inner.poll() is None
         _, inner_err = inner.communicate()
-        return code, err + inner_err, f"outer exit {code}, inner exit {inner.returncode}"
+        return code, err + inner_err, (f"outer exit {code}, inner exit {inner.returncode}"
+                                       + ("" if overlapped else " (NOT OVERLAPPED: rerun on a quieter machine)"))
 
     def own_outputs(tmp: Path) -> tuple[int, str, str]:
         folder = tmp / "dir"
