@@ -90,6 +90,33 @@ def test_masters_that_answer_pass_the_checks(monkeypatch: pytest.MonkeyPatch, tm
             check_master(master, probe_seconds=2)
 
 
+def test_start_failures_are_translated_to_the_jvms_reason() -> None:
+    """What Spark printed while it failed (held back, not shown) gives the reason where the exception has
+    none: spark-submit's uncaught exception, and the reason Spark logged for stopping its context."""
+    from ocrplug.spark.session import _start_failure
+
+    submit = (
+        "WARNING: Using incubator modules: jdk.incubator.vector\n"
+        "26/12/06 08:54:19 WARN Utils: Set SPARK_LOCAL_IP if you need to bind to another address\n"
+        'Exception in thread "main" org.apache.spark.SparkException: When running with master \'yarn\' either '
+        "HADOOP_CONF_DIR or YARN_CONF_DIR must be set in the environment.\n"
+        "\tat org.apache.spark.deploy.SparkSubmitArguments.error(SparkSubmitArguments.scala:670)\n"
+    )
+    exited = RuntimeError("[JAVA_GATEWAY_EXITED] Java gateway process exited before sending its port number.")
+    assert _start_failure(exited, submit) == (
+        "When running with master 'yarn' either HADOOP_CONF_DIR or YARN_CONF_DIR must be set in the environment."
+    )
+    assert _start_failure(exited, "").startswith("the Java gateway exited before it started, with no message")
+    stopped = RuntimeError("java.lang.IllegalStateException: Cannot call methods on a stopped SparkContext.")
+    log = (
+        "26/12/06 08:54:02 WARN StandaloneSchedulerBackend: Application ID is not initialized yet.\n"
+        "26/12/06 08:54:02 ERROR StandaloneSchedulerBackend: Application has been killed. Reason: All masters "
+        "are unresponsive! Giving up.\n"
+    )
+    assert _start_failure(stopped, log) == "All masters are unresponsive! Giving up."
+    assert _start_failure(stopped, "") == "Cannot call methods on a stopped SparkContext."
+
+
 def test_cli_refuses_each_bad_master_in_one_line(
     tmp_path: Path, closed_port: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
