@@ -6,7 +6,8 @@ connection within :data:`PROBE_SECONDS`), then starts the JVM with its stderr re
 while Spark starts, the JVM's output is held back; on success it is passed on to ours, on failure it
 is searched for the reason, which becomes one :class:`~ocrplug.errors.ConfigError` line naming the
 master (the held output is logged at DEBUG level, ``ocrplug -vv``). Why a probe: Spark's standalone
-client retries an unreachable master 3 times 20 s and then reports only that its context is stopped.
+client (``StandaloneAppClient``: ``REGISTRATION_RETRIES`` 3 x ``REGISTRATION_TIMEOUT_SECONDS`` 20, fixed
+in Spark's code) retries an unreachable master for 60 s, then reports only that its context is stopped.
 """
 
 from __future__ import annotations
