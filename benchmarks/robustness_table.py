@@ -1,7 +1,7 @@
 """Print the table of docs/robustness.md: every bad input and config mistake, what `ocrplug run` says,
 and its exit code; then the fuzz figures (files, read, named as failed, tracebacks).
 
-usage: python benchmarks/robustness_table.py [--fuzz N] [--seed S] [--only-faults]
+usage: python benchmarks/robustness_table.py [--fuzz N] [--seed S] [--only-faults] [--only-startup]
 
 The third table (issue 23: outputs confined to -o, write failures, runs side by side, own outputs,
 stale outputs, --resume-check) needs root for its tmpfs rows (mount); without it they say skipped.
@@ -349,6 +349,41 @@ def faults(base: Path) -> None:
         shown = err if code == -1 else _message(err, tmp, quiet=True, stale=True)
         shown = re.sub(r"\d+ page\(s\) processed; outputs written for \d+ document\(s\)", "", shown)
         print(f"| {title} | {shown} | {'-' if code == -1 else code} | {held} |")
+def startup_and_password_rows(tmp: Path) -> list[str]:
+    """Issue 23's Spark start-up and owner-password rows: what each prints, its exit code, its time."""
+    import time
+
+    import pikepdf
+
+    image = str(_page(tmp / "spark.png"))
+    no_hadoop = {k: v for k, v in _env().items() if k not in ("HADOOP_CONF_DIR", "YARN_CONF_DIR")}
+    Image.open(image).save(tmp / "owner-plain.pdf", resolution=150)
+    with pikepdf.open(tmp / "owner-plain.pdf") as pdf:
+        pdf.save(tmp / "owner.pdf", encryption=pikepdf.Encryption(owner="x", user=""))
+        pdf.save(tmp / "both.pdf", encryption=pikepdf.Encryption(owner="x", user="secret"))
+    spark = ["spark", "run", image, "-o", str(tmp / "spark-out"), *PLAIN, "--master"]
+    read = ["run", "-o", str(tmp / "pw-out"), "--no-progress", *PLAIN]
+    cases = [
+        ("`ocrplug spark run --master local[0]`", [*spark, "local[0]"]),
+        ("`ocrplug spark run --master spark://127.0.0.1:1` (nothing listens)", [*spark, "spark://127.0.0.1:1"]),
+        ("`ocrplug spark run --master yarn`, no HADOOP_CONF_DIR / YARN_CONF_DIR", [*spark, "yarn"]),
+        ("`ocrplug spark run --master k8s://https://127.0.0.1:1`", [*spark, "k8s://https://127.0.0.1:1"]),
+        ("`ocrplug spark run --master spark` (a JVM starts, Spark refuses)", [*spark, "spark"]),
+        ("PDF with only an owner password, that password given", [*read, str(tmp / "owner.pdf"),
+                                                                  "--set", "input.options.password=x"]),
+        ("PDF with only an owner password, another password given", [*read, str(tmp / "owner.pdf"),
+                                                                     "--set", "input.options.password=guess"]),
+        ("PDF with a user and an owner password, the owner password given",
+         [*read, str(tmp / "both.pdf"), "--set", "input.options.password=x"]),
+    ]
+    rows = ["| case | what `ocrplug` prints (stderr) | exit code | seconds |", "|---|---|---|---|"]
+    for title, argv in cases:
+        started = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "ocrplug.cli", *argv], capture_output=True, text=True,
+                              errors="backslashreplace", env=no_hadoop, cwd=tmp, timeout=600)
+        seconds = time.perf_counter() - started
+        rows.append(f"| {title} | {_message(proc.stderr, tmp, quiet=True)} | {proc.returncode} | {seconds:.1f} |")
+    return rows
 
 
 def fuzz(tmp: Path, count: int, seed: int) -> str:
@@ -372,11 +407,15 @@ def main() -> int:
     parser.add_argument("--fuzz", type=int, default=400)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--only-faults", action="store_true", help="print only the issue-23 fault table")
+    parser.add_argument("--only-startup", action="store_true", help="only the Spark start-up and PDF password rows")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         if args.only_faults:
             faults(tmp)
+            return 0
+        if args.only_startup:
+            print("\n".join(startup_and_password_rows(tmp)))
             return 0
         good = _page(tmp / "good.png")
         print("| bad input | what `ocrplug run` prints (stderr) | exit code |")
@@ -394,6 +433,8 @@ def main() -> int:
             print(f"| {title} | {_message(err, tmp)} | {code} |")
         print()
         faults(tmp)
+        print()
+        print("\n".join(startup_and_password_rows(tmp)))
         print()
         print(fuzz(tmp, args.fuzz, args.seed))
     return 0

@@ -10,7 +10,8 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -191,17 +192,25 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise _Terminated
 
 
-def _run_with_progress(pipeline: Any, args: argparse.Namespace, show: bool) -> Any:
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """Within the block, SIGTERM raises :class:`_Terminated` (``main`` prints the interrupted message
+    and returns 143), unless the program (an embedding caller) already handles SIGTERM itself."""
     import signal
 
     previous = signal.getsignal(signal.SIGTERM)
-    if previous is not signal.SIG_DFL:
-        return _run(pipeline, args, show)
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    if previous is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        return _run(pipeline, args, show)
+        yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if previous is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run_with_progress(pipeline: Any, args: argparse.Namespace, show: bool) -> Any:
+    with _sigterm_interrupts():
+        return _run(pipeline, args, show)
 
 
 def _print_output(path: Path) -> None:
@@ -376,10 +385,11 @@ def _cmd_spark(args: argparse.Namespace) -> int:
     from ocrplug.spark.job import run_spark_job
 
     data, source = _load_config(args)
-    job = run_spark_job(
-        args.inputs, data, args.output, source=source, master=args.master,
-        resume=not args.no_resume, partitions=args.partitions, on_output=_print_output,
-    )
+    with _sigterm_interrupts():
+        job = run_spark_job(
+            args.inputs, data, args.output, source=source, master=args.master,
+            resume=not args.no_resume, partitions=args.partitions, on_output=_print_output,
+        )
     report = job.run
     if report.skipped:
         print(f"{len(report.skipped)} document(s) skipped, already done (--no-resume redoes them)", file=sys.stderr)
@@ -395,6 +405,12 @@ def _cmd_spark(args: argparse.Namespace) -> int:
             print(f"  {where}{failure.error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _not_an_interrupt(record: logging.LogRecord) -> bool:
+    """Drop a logged traceback of an interrupt (Py4J logs the KeyboardInterrupt a Ctrl-C or SIGTERM
+    raises inside its calls): ``main`` reports the interrupt once, in one line."""
+    return not (record.exc_info and isinstance(record.exc_info[1], KeyboardInterrupt))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -415,6 +431,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_not_an_interrupt)
     handlers = {"run": _cmd_run, "plugins": _cmd_plugins, "config": _cmd_config, "eval": _cmd_eval, "spark": _cmd_spark}
     try:
         if getattr(args, "_plugin_run", None) is not None:
