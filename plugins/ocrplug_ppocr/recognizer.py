@@ -18,10 +18,18 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ocrplug.components import Recognizer, require
-from ocrplug.crops import Crop, CropOptions, crop_regions, with_rotation
-from ocrplug.errors import ConfigError, WeightsError
-from ocrplug.model import PageImage, Region
+from ocrplug.api import (
+    ConfigError,
+    Crop,
+    CropOptions,
+    PageImage,
+    Recognizer,
+    Region,
+    WeightsError,
+    crop_regions,
+    require,
+    with_rotation,
+)
 
 from .options import PPOCRRecognizerOptions
 
@@ -207,7 +215,7 @@ class PPOCRRecognizer(Recognizer):
         path = Path(options.model).expanduser() if options.model else default_model_path()
         if not path.is_file():
             raise ConfigError(f"ppocr option 'model': {path} does not exist")
-        from ocrplug.runtime import onnx_session
+        from ocrplug.api import onnx_session
 
         # threads None: a share of the cores inside a --jobs worker (see ocrplug.runtime.onnx_session).
         def load(model: Path) -> object:

@@ -16,10 +16,8 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-import ocrplug
-from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
-from ocrplug.layout import is_rtl
-from ocrplug.model import Page, PageImage, Point
+from ocrplug.api import DocumentInfo, Options, Page, PageImage, Point, Renderer, RenderSession, is_rtl
+from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
     StreamedFile,
@@ -194,7 +192,7 @@ def _header(info: DocumentInfo, options: AltoOptions) -> str:
     ET.SubElement(proc, "processingDateTime").text = utc_timestamp()
     soft = ET.SubElement(proc, "processingSoftware")
     ET.SubElement(soft, "softwareName").text = "ocrplug"
-    ET.SubElement(soft, "softwareVersion").text = ocrplug.__version__
+    ET.SubElement(soft, "softwareVersion").text = ocrplug_version
     ET.indent(desc, space=" ", level=1)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

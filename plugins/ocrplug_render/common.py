@@ -17,10 +17,21 @@ from typing import IO
 
 import numpy as np
 
-from ocrplug.components import DocumentInfo, RenderSession
-from ocrplug.io.atomic import atomic_path, atomic_write
-from ocrplug.layout import LayoutOptions, is_laid_out, layout_page, synthesize_words
-from ocrplug.model import Page, PageFailure, Point, Quad, Region
+from ocrplug.api import (
+    DocumentInfo,
+    LayoutOptions,
+    Page,
+    PageFailure,
+    Point,
+    Quad,
+    Region,
+    RenderSession,
+    atomic_path,
+    atomic_write,
+    is_laid_out,
+    layout_page,
+    synthesize_words,
+)
 
 __all__ = [
     "LayoutBlock",

@@ -16,11 +16,19 @@ from typing import Any
 
 from pydantic import Field
 
-import ocrplug
-from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
-from ocrplug.errors import InputError
-from ocrplug.layout import is_rtl
-from ocrplug.model import Document, Page, PageImage, Region
+from ocrplug.api import (
+    Document,
+    DocumentInfo,
+    InputError,
+    Options,
+    Page,
+    PageImage,
+    Region,
+    Renderer,
+    RenderSession,
+    is_rtl,
+)
+from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
     LayoutLine,
@@ -154,7 +162,7 @@ def _header(lang: str | None) -> str:
         " <head>\n"
         "  <title></title>\n"
         '  <meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>\n'
-        f'  <meta name="ocr-system" content="ocrplug {ocrplug.__version__}"/>\n'
+        f'  <meta name="ocr-system" content="ocrplug {ocrplug_version}"/>\n'
         f'  <meta name="ocr-capabilities" content="{CAPABILITIES}"/>\n'
         f'  <meta name="ocr-number-of-pages" content="{{pages}}"/>\n'
         " </head>\n"

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
-from ocrplug.model import SCHEMA_VERSION, Page, PageFailure, PageImage
+from ocrplug.api import SCHEMA_VERSION, DocumentInfo, Options, Page, PageFailure, PageImage, Renderer, RenderSession
 from ocrplug_render.common import StreamedFile, output_path
 
 __all__ = ["JsonOptions", "JsonRenderer"]

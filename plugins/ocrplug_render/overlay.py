@@ -12,9 +12,7 @@ import numpy as np
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 from pydantic import Field, field_validator
 
-from ocrplug.components import DocumentInfo, Options, Renderer
-from ocrplug.errors import ConfigError, PluginError
-from ocrplug.model import Page, PageImage, Region
+from ocrplug.api import ConfigError, DocumentInfo, Options, Page, PageImage, PluginError, Region, Renderer
 from ocrplug_render.common import PerPageFilesSession
 
 __all__ = ["OverlayOptions", "OverlayRenderer", "draw_overlay", "parse_color"]

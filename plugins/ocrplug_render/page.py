@@ -15,11 +15,8 @@ from pathlib import Path
 import numpy as np
 from pydantic import Field
 
-import ocrplug
-from ocrplug.components import DocumentInfo, Options, Renderer
-from ocrplug.errors import ConfigError
-from ocrplug.layout import is_rtl
-from ocrplug.model import Page, PageImage, Point
+from ocrplug.api import ConfigError, DocumentInfo, Options, Page, PageImage, Point, Renderer, is_rtl
+from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
     PerPageFilesSession,
@@ -87,7 +84,7 @@ def render_page_xml(page: Page, info: DocumentInfo, options: PageXmlOptions | No
         "pcGtsId": f"pc_p{page.index + 1}",  # an xsd:ID; the stem may not be a valid one
     })
     meta = ET.SubElement(root, "Metadata")
-    ET.SubElement(meta, "Creator").text = f"ocrplug {ocrplug.__version__}"
+    ET.SubElement(meta, "Creator").text = f"ocrplug {ocrplug_version}"
     ET.SubElement(meta, "Created").text = now
     ET.SubElement(meta, "LastChange").text = now
     pg = ET.SubElement(root, "Page", {"imageFilename": xml_safe(image_name), "imageWidth": str(W), "imageHeight": str(H)})

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
-from ocrplug.model import Page, PageFailure, PageImage
+from ocrplug.api import DocumentInfo, Options, Page, PageFailure, PageImage, Renderer, RenderSession
 from ocrplug_render.common import DEFAULT_PARAGRAPH_GAP, StreamedFile, failure_note, output_path, page_layout
 
 __all__ = ["TextOptions", "TextRenderer", "page_text"]

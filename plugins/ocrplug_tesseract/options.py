@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ocrplug.components import Options
+from ocrplug.api import Options
 
 __all__ = ["TesseractLayoutOptions", "TesseractRecognizerOptions"]
 

@@ -9,9 +9,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ocrplug.components import Recognizer
-from ocrplug.crops import Crop, CropOptions, crop_regions, to_gray, with_rotation
-from ocrplug.model import PageImage, Region
+from ocrplug.api import Crop, CropOptions, PageImage, Recognizer, Region, crop_regions, to_gray, with_rotation
 
 from .engine import TesseractEngine, TessLine, parse_config
 from .options import TesseractRecognizerOptions
@@ -139,7 +137,7 @@ class TesseractRecognizer(Recognizer):
 
 
 def _is_setup_error(exc: Exception) -> bool:
-    from ocrplug.errors import OcrplugError
+    from ocrplug.api import OcrplugError
 
     return isinstance(exc, OcrplugError)
 

@@ -14,10 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ocrplug.components import Recognizer, require
-from ocrplug.crops import CropOptions, crop_regions, with_rotation
-from ocrplug.errors import ConfigError
-from ocrplug.model import PageImage, Region
+from ocrplug.api import ConfigError, CropOptions, PageImage, Recognizer, Region, crop_regions, require, with_rotation
 
 from .loading import load_model, load_processor, resolve_device
 from .options import TrOCRRecognizerOptions
@@ -47,7 +44,7 @@ class TrOCRRecognizer(Recognizer):
         self.onnx = None
         if options.threads:
             torch.set_num_threads(options.threads)
-        from ocrplug.threads import safe_torch_threads
+        from ocrplug.api import safe_torch_threads
 
         safe_torch_threads()  # OMP_THREAD_LIMIT below torch's threads gives wrong results
         self.device = resolve_device(options.device)

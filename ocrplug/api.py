@@ -1,0 +1,133 @@
+"""The plugin API: everything a plugin may import from the host, and nothing else.
+
+A plugin (built-in or third-party) imports host names only from this module::
+
+    from ocrplug.api import ComponentSpec, Detector, Options, PageImage, Region, hookimpl
+
+Every other ``ocrplug`` module (the run loop, executors, sources, writing, the manifest, config
+resolution, the CLI) is internal and may change without notice; ``tests/host/test_boundaries.py``
+fails when a built-in plugin imports anything else. The names come in groups:
+
+- hooks and components: :func:`hookimpl`, :class:`ComponentSpec`, :class:`Options`, the role bases
+  (:class:`Rasterizer`, :class:`Detector`, :class:`Recognizer` and :class:`CropRecognizer`,
+  :class:`Renderer` and :class:`RenderSession`), :class:`DocumentInfo`, :class:`PageRange`,
+  :func:`require`, :class:`CliCommand`;
+- data: :class:`PageImage` (in), :class:`Region`, :class:`Page`, :class:`PageFailure`,
+  :class:`Document` (out), ``Point`` / ``Quad`` (page pixels, origin top-left), ``SCHEMA_VERSION``;
+- errors: the exception tree of :mod:`ocrplug.errors` and :class:`ExitCode` (plugin sub-commands
+  return one);
+- helpers: crops (:func:`crop_regions`, :class:`CropOptions`, ...), layout helpers, runtime helpers
+  (devices, ONNX Runtime sessions, hashes, files shipped in wheels), thread limits, atomic writes.
+
+The list is sorted and explicit (the pattern of pluggy's ``__init__.py``). No host module imports this
+one, so importing it cannot start an import circle.
+"""
+
+from __future__ import annotations
+
+from ocrplug import __version__
+from ocrplug.commands import CliCommand
+from ocrplug.components import (
+    ComponentSpec,
+    Detector,
+    DocumentInfo,
+    Options,
+    PageRange,
+    Rasterizer,
+    Recognizer,
+    Renderer,
+    RenderSession,
+    require,
+)
+from ocrplug.config import load_yaml
+from ocrplug.crops import Crop, CropOptions, add_background_margin, crop_regions, to_gray, with_rotation
+from ocrplug.errors import (
+    ConfigError,
+    ExitCode,
+    InputError,
+    MissingExtraError,
+    OcrplugError,
+    OutputError,
+    PageError,
+    PageReadError,
+    PluginError,
+    WeightsError,
+)
+from ocrplug.hookspecs import hookimpl
+from ocrplug.io.atomic import atomic_path, atomic_write, temporary_dir, write_bytes_atomic, write_text_atomic
+from ocrplug.layout import LayoutOptions, is_laid_out, is_rtl, layout_page, synthesize_words
+from ocrplug.model import SCHEMA_VERSION, Document, Page, PageFailure, PageImage, Point, Quad, Region
+from ocrplug.runtime import (
+    cache_home,
+    file_sha256,
+    load_derived_model,
+    onnx_providers,
+    onnx_session,
+    package_file,
+    select_torch_device,
+    torch_bf16_supported,
+    verify_sha256,
+)
+from ocrplug.threads import default_threads, safe_torch_threads
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CliCommand",
+    "ComponentSpec",
+    "ConfigError",
+    "Crop",
+    "CropOptions",
+    "Detector",
+    "Document",
+    "DocumentInfo",
+    "ExitCode",
+    "InputError",
+    "LayoutOptions",
+    "MissingExtraError",
+    "OcrplugError",
+    "Options",
+    "OutputError",
+    "Page",
+    "PageError",
+    "PageFailure",
+    "PageImage",
+    "PageRange",
+    "PageReadError",
+    "PluginError",
+    "Point",
+    "Quad",
+    "Rasterizer",
+    "Recognizer",
+    "Region",
+    "RenderSession",
+    "Renderer",
+    "WeightsError",
+    "__version__",
+    "add_background_margin",
+    "atomic_path",
+    "atomic_write",
+    "cache_home",
+    "crop_regions",
+    "default_threads",
+    "file_sha256",
+    "hookimpl",
+    "is_laid_out",
+    "is_rtl",
+    "layout_page",
+    "load_derived_model",
+    "load_yaml",
+    "onnx_providers",
+    "onnx_session",
+    "package_file",
+    "require",
+    "safe_torch_threads",
+    "select_torch_device",
+    "synthesize_words",
+    "temporary_dir",
+    "to_gray",
+    "torch_bf16_supported",
+    "verify_sha256",
+    "with_rotation",
+    "write_bytes_atomic",
+    "write_text_atomic",
+]
