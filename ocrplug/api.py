@@ -20,10 +20,14 @@ fails when a built-in plugin imports anything else. The names come in groups:
   (devices, ONNX Runtime sessions, hashes, files shipped in wheels), thread limits, atomic writes.
 
 The list is sorted and explicit (the pattern of pluggy's ``__init__.py``). No host module imports this
-one, so importing it cannot start an import circle.
+one, so importing it cannot start an import circle. The helpers that pull in OpenCV or the config
+machinery are imported on first use (``_LAZY``), so loading plugins for ``ocrplug --help`` stays cheap.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from ocrplug import __version__
 from ocrplug.commands import CliCommand
@@ -39,8 +43,6 @@ from ocrplug.components import (
     RenderSession,
     require,
 )
-from ocrplug.config import load_yaml
-from ocrplug.crops import Crop, CropOptions, add_background_margin, crop_regions, to_gray, with_rotation
 from ocrplug.errors import (
     ConfigError,
     ExitCode,
@@ -54,21 +56,25 @@ from ocrplug.errors import (
     WeightsError,
 )
 from ocrplug.hookspecs import hookimpl
-from ocrplug.io.atomic import atomic_path, atomic_write, temporary_dir, write_bytes_atomic, write_text_atomic
-from ocrplug.layout import LayoutOptions, is_laid_out, is_rtl, layout_page, synthesize_words
 from ocrplug.model import SCHEMA_VERSION, Document, Page, PageFailure, PageImage, Point, Quad, Region
-from ocrplug.runtime import (
-    cache_home,
-    file_sha256,
-    load_derived_model,
-    onnx_providers,
-    onnx_session,
-    package_file,
-    select_torch_device,
-    torch_bf16_supported,
-    verify_sha256,
-)
-from ocrplug.threads import default_threads, safe_torch_threads
+
+if TYPE_CHECKING:
+    from ocrplug.config import load_yaml
+    from ocrplug.crops import Crop, CropOptions, add_background_margin, crop_regions, to_gray, with_rotation
+    from ocrplug.io.atomic import atomic_path, atomic_write, temporary_dir, write_bytes_atomic, write_text_atomic
+    from ocrplug.layout import LayoutOptions, is_laid_out, is_rtl, layout_page, synthesize_words
+    from ocrplug.runtime import (
+        cache_home,
+        file_sha256,
+        load_derived_model,
+        onnx_providers,
+        onnx_session,
+        package_file,
+        select_torch_device,
+        torch_bf16_supported,
+        verify_sha256,
+    )
+    from ocrplug.threads import default_threads, safe_torch_threads
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -131,3 +137,35 @@ __all__ = [
     "write_bytes_atomic",
     "write_text_atomic",
 ]
+
+# Name -> host module, imported on first access (PEP 562): crops need OpenCV, config pulls in the
+# plugin manager and YAML; neither is needed to register a plugin.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(("Crop", "CropOptions", "add_background_margin", "crop_regions", "to_gray", "with_rotation"), "ocrplug.crops"),
+    **dict.fromkeys(("LayoutOptions", "is_laid_out", "is_rtl", "layout_page", "synthesize_words"), "ocrplug.layout"),
+    **dict.fromkeys(
+        ("atomic_path", "atomic_write", "temporary_dir", "write_bytes_atomic", "write_text_atomic"), "ocrplug.io.atomic"
+    ),
+    **dict.fromkeys(
+        (
+            "cache_home", "file_sha256", "load_derived_model", "onnx_providers", "onnx_session", "package_file",
+            "select_torch_device", "torch_bf16_supported", "verify_sha256",
+        ),
+        "ocrplug.runtime",
+    ),
+    **dict.fromkeys(("default_threads", "safe_torch_threads"), "ocrplug.threads"),
+    "load_yaml": "ocrplug.config",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ocrplug.api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
