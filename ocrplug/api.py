@@ -9,8 +9,8 @@ resolution, the CLI) is internal and may change without notice; ``tests/host/tes
 fails when a built-in plugin imports anything else. The names come in groups:
 
 - hooks and components: :func:`hookimpl`, :class:`ComponentSpec`, :class:`Options`, the role bases
-  (:class:`Rasterizer`, :class:`Detector`, :class:`Recognizer` and :class:`CropRecognizer`,
-  :class:`Renderer` and :class:`RenderSession`), :class:`DocumentInfo`, :class:`PageRange`,
+  (:class:`Rasterizer`, :class:`Detector`, :class:`Recognizer` and :class:`CropRecognizer` with
+  :class:`CropReaderOptions`, :class:`Renderer`, :class:`SessionRenderer` and :class:`RenderSession`), :class:`DocumentInfo`, :class:`PageRange`,
   :func:`require`, :class:`CliCommand`;
 - data: :class:`PageImage` (in), :class:`Region`, :class:`Page`, :class:`PageFailure`,
   :class:`Document` (out), ``Point`` / ``Quad`` (page pixels, origin top-left), ``SCHEMA_VERSION``;
@@ -33,6 +33,8 @@ from ocrplug import __version__
 from ocrplug.commands import CliCommand
 from ocrplug.components import (
     ComponentSpec,
+    CropOptions,
+    CropReaderOptions,
     Detector,
     DocumentInfo,
     Options,
@@ -41,6 +43,7 @@ from ocrplug.components import (
     Recognizer,
     Renderer,
     RenderSession,
+    SessionRenderer,
     require,
 )
 from ocrplug.errors import (
@@ -60,9 +63,10 @@ from ocrplug.model import SCHEMA_VERSION, Document, Page, PageFailure, PageImage
 
 if TYPE_CHECKING:
     from ocrplug.config import load_yaml
-    from ocrplug.crops import Crop, CropOptions, add_background_margin, crop_regions, to_gray, with_rotation
+    from ocrplug.crops import Crop, add_background_margin, crop_regions, to_gray, with_rotation
     from ocrplug.io.atomic import atomic_path, atomic_write, temporary_dir, write_bytes_atomic, write_text_atomic
     from ocrplug.layout import LayoutOptions, is_laid_out, is_rtl, layout_page, synthesize_words
+    from ocrplug.recognition import CropRecognizer
     from ocrplug.runtime import (
         cache_home,
         file_sha256,
@@ -83,6 +87,8 @@ __all__ = [
     "ConfigError",
     "Crop",
     "CropOptions",
+    "CropReaderOptions",
+    "CropRecognizer",
     "Detector",
     "Document",
     "DocumentInfo",
@@ -107,6 +113,7 @@ __all__ = [
     "Region",
     "RenderSession",
     "Renderer",
+    "SessionRenderer",
     "WeightsError",
     "__version__",
     "add_background_margin",
@@ -141,7 +148,8 @@ __all__ = [
 # Name -> host module, imported on first access (PEP 562): crops need OpenCV, config pulls in the
 # plugin manager and YAML; neither is needed to register a plugin.
 _LAZY: dict[str, str] = {
-    **dict.fromkeys(("Crop", "CropOptions", "add_background_margin", "crop_regions", "to_gray", "with_rotation"), "ocrplug.crops"),
+    "CropRecognizer": "ocrplug.recognition",
+    **dict.fromkeys(("Crop", "add_background_margin", "crop_regions", "to_gray", "with_rotation"), "ocrplug.crops"),
     **dict.fromkeys(("LayoutOptions", "is_laid_out", "is_rtl", "layout_page", "synthesize_words"), "ocrplug.layout"),
     **dict.fromkeys(
         ("atomic_path", "atomic_write", "temporary_dir", "write_bytes_atomic", "write_text_atomic"), "ocrplug.io.atomic"

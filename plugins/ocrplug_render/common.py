@@ -26,6 +26,7 @@ from ocrplug.api import (
     Quad,
     Region,
     RenderSession,
+    SessionRenderer,
     atomic_path,
     atomic_write,
     is_laid_out,
@@ -34,6 +35,7 @@ from ocrplug.api import (
 )
 
 __all__ = [
+    "DocumentFileRenderer",
     "LayoutBlock",
     "LayoutLine",
     "StreamedFile",
@@ -74,6 +76,14 @@ def failure_note(failure: PageFailure) -> str:
 def output_path(info: DocumentInfo, suffix: str) -> Path:
     """``<out_dir>/<stem><suffix>`` for a document (the host makes stems unique)."""
     return Path(info.out_dir) / f"{info.stem}{suffix}"
+
+
+class DocumentFileRenderer(SessionRenderer):
+    """A renderer that writes one file per document, ``<stem><options.suffix>`` (text, json, hocr, alto, pdf)."""
+
+    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
+        """The one file ``open(info)`` writes."""
+        return [output_path(info, self.options.suffix)]
 
 
 class _AtomicOutput:

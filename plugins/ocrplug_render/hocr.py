@@ -24,13 +24,13 @@ from ocrplug.api import (
     Page,
     PageImage,
     Region,
-    Renderer,
     RenderSession,
     is_rtl,
 )
 from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
+    DocumentFileRenderer,
     LayoutLine,
     StreamedFile,
     baseline_points,
@@ -201,22 +201,11 @@ class HocrSession(RenderSession):
         self.file.discard()
 
 
-class HocrRenderer(Renderer):
+class HocrRenderer(DocumentFileRenderer):
     """hOCR 1.2, one file per document."""
 
-    needs_image = False
-
-    def __init__(self, options: HocrOptions | None = None) -> None:
-        """Keep the validated options."""
-        self.options = options or HocrOptions()
-
-    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
-        """The one file ``open(info)`` writes."""
-        return [output_path(info, self.options.suffix)]
-
-    def open(self, info: DocumentInfo) -> HocrSession:
-        """Start the ``<stem>.hocr`` output of one document."""
-        return HocrSession(info, self.options)
+    options_model = HocrOptions
+    session_class = HocrSession
 
 
 # --------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import Field
 
-from ocrplug.api import ConfigError, DocumentInfo, Options, Page, PageImage, Point, Renderer, is_rtl
+from ocrplug.api import ConfigError, DocumentInfo, Options, Page, PageImage, Point, SessionRenderer, is_rtl
 from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
@@ -145,20 +145,14 @@ class PageXmlSession(PerPageFilesSession):
             tmp.write_text(text, encoding="utf-8")
 
 
-class PageXmlRenderer(Renderer):
+class PageXmlRenderer(SessionRenderer):
     """PAGE XML 2019, one file per page."""
 
-    needs_image = False
-
-    def __init__(self, options: PageXmlOptions | None = None) -> None:
-        """Keep the validated options."""
-        self.options = options or PageXmlOptions()
+    options_model = PageXmlOptions
+    session_class = PageXmlSession
+    options: PageXmlOptions
 
     def planned_outputs(self, info: DocumentInfo) -> list[Path]:
         """The PAGE files ``open(info)`` writes (pages 1..page_count)."""
         session = PageXmlSession(info, self.options)
         return [session.path_for(Page(index=i, width=1, height=1, source=info.source)) for i in range(info.page_count)]
-
-    def open(self, info: DocumentInfo) -> PageXmlSession:
-        """Start writing the PAGE files of one document."""
-        return PageXmlSession(info, self.options)

@@ -33,7 +33,6 @@ from ocrplug.api import (
     PageImage,
     PluginError,
     Region,
-    Renderer,
     RenderSession,
     is_rtl,
     require,
@@ -42,6 +41,7 @@ from ocrplug.api import (
 from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
+    DocumentFileRenderer,
     StreamedPath,
     escape_surrogates,
     failure_note,
@@ -373,19 +373,9 @@ class PdfSession(RenderSession):
             shutil.rmtree(self.workdir)
 
 
-class PdfRenderer(Renderer):
+class PdfRenderer(DocumentFileRenderer):
     """Searchable PDF: page images with an invisible, positioned text layer."""
 
     needs_image = True
-
-    def __init__(self, options: PdfOptions | None = None) -> None:
-        """Keep the validated options."""
-        self.options = options or PdfOptions()
-
-    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
-        """The one PDF ``open(info)`` writes."""
-        return [output_path(info, self.options.suffix)]
-
-    def open(self, info: DocumentInfo) -> PdfSession:
-        """Start the ``<stem>.pdf`` output of one document."""
-        return PdfSession(info, self.options)
+    options_model = PdfOptions
+    session_class = PdfSession
