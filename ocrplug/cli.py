@@ -30,7 +30,7 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY.PATH=VALUE",
-        help="override a config value, e.g. --set detector.options.text_threshold=0.6 (repeatable)",
+        help="override a config value, e.g. --set detector.options.box_thresh=0.7 (repeatable)",
     )
     parser.add_argument(
         "--preset", help="start from a named pipeline (fast, accurate) instead of the default; see README"
