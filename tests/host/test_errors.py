@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import pickle
+import re
 
 import pytest
 
@@ -63,3 +64,13 @@ class _PluginSpecific(errors.PluginError):
     def __init__(self, message: str, detail: int) -> None:
         super().__init__(f"{message} ({detail})")
         self.detail = detail
+
+
+def test_docs_name_every_exit_code() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+    paragraph = text.split("Exit codes of `run`:", 1)[1].split("\n\n", 1)[0]
+    for code in ExitCode:
+        assert f"`{code.name}`" in paragraph, code
+        assert re.search(rf"\b{int(code)}\b", paragraph), code
