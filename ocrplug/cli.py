@@ -80,6 +80,13 @@ def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser
         action="store_true",
         help="redo every input, even those an earlier run into the same output folder finished",
     )
+    run.add_argument(
+        "--resume-check",
+        choices=("size-mtime", "hash"),
+        default="size-mtime",
+        help="what tells an input is unchanged since an earlier run: its size and modification time "
+        "(default) or a sha256 of its content (hash; reads each input once more)",
+    )
 
     plugins = sub.add_parser("plugins", help="list installed plugins, components and options")
     plugins.add_argument("--json", action="store_true", help="machine-readable output")
@@ -154,6 +161,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         )
     if report.pages_resumed:
         print(f"{report.pages_resumed} page(s) taken from an interrupted earlier run", file=sys.stderr)
+    if report.removed:
+        names = ", ".join(str(p) for p in report.removed[:5]) + (" ..." if len(report.removed) > 5 else "")
+        print(f"{len(report.removed)} output(s) of an earlier config removed: {names}", file=sys.stderr)
+    for left in report.left_over:
+        print(f"output of an earlier config left over: {left}", file=sys.stderr)
     if report.failures:
         print(f"\n{len(report.failures)} failure(s):", file=sys.stderr)
         for failure in report.failures:
@@ -200,7 +212,7 @@ def _print_output(path: Path) -> None:
 def _run(pipeline: Any, args: argparse.Namespace, show: bool) -> Any:
     options = {
         "out_dir": args.output, "jobs": args.jobs, "resume": not args.no_resume, "keep_pages": False,
-        "on_output": _print_output,
+        "on_output": _print_output, "resume_check": args.resume_check,
     }
     if not show:
         return pipeline.run_many(args.inputs, **options)
