@@ -461,7 +461,11 @@ def test_documented_example_runs(snippet: Snippet, workspace: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("snippet", _SLOW, ids=_ids(_SLOW))
 def test_documented_slow_example_runs(snippet: Snippet, workspace: Path) -> None:
-    if "spark" in snippet.body and shutil.which("java") is None:
-        pytest.skip("Spark needs Java 17")
+    if "ocrplug.spark" in snippet.body:
+        pytest.importorskip("pyspark", reason="the [spark] extra is not installed")
+        if shutil.which("java") is None:
+            pytest.skip("Spark needs Java 17")
+    if "ocrmypdf " in snippet.body:
+        pytest.importorskip("ocrmypdf", reason="the [ocrmypdf] extra is not installed")
     with _distributions_of(snippet, workspace):
         _check(snippet)
