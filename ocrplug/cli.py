@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ocrplug import __version__
-from ocrplug.errors import OcrplugError
+from ocrplug.errors import ExitCode, OcrplugError
 
 __all__ = ["build_parser", "main"]
 
@@ -31,7 +31,7 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY.PATH=VALUE",
-        help="override a config value, e.g. --set detector.options.text_threshold=0.6 (repeatable)",
+        help="override a config value, e.g. --set detector.options.box_thresh=0.7 (repeatable)",
     )
     parser.add_argument(
         "--preset", help="start from a named pipeline (fast, accurate) instead of the default; see README"
@@ -179,13 +179,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if not report.failures:
-        return 0
+        return ExitCode.ok
     nothing_read = not report.documents and not report.skipped
-    return 3 if nothing_read else 1
+    return ExitCode.input_error if nothing_read else ExitCode.failures
 
 
 class _Terminated(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C (finished documents kept) but exiting with 143."""
+    """SIGTERM, handled like Ctrl-C (finished documents kept) but exiting with ``ExitCode.terminated`` (143)."""
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
@@ -270,7 +270,7 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
             }
     if args.json:
         print(json.dumps(listing, indent=2, default=str))
-        return 0
+        return ExitCode.ok
     print("plugins: " + ", ".join(listing["plugins"]))
     for role in ROLES:
         comps = listing["components"].get(role, {})
@@ -280,7 +280,7 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
             for key, opt in comp["options"].items():
                 bounds = f" {opt['bounds']}" if opt["bounds"] else ""
                 print(f"      {key}: {opt['type']} = {opt['default']!r}{bounds}  {opt['description']}")
-    return 0
+    return ExitCode.ok
 
 
 def _type_name(annotation: Any) -> str:
@@ -329,7 +329,7 @@ def _cmd_config(args: argparse.Namespace) -> int:
 
     if args.default and args.config is None and not args.overrides and not args.preset:
         print(default_config_yaml(), end="")
-        return 0
+        return ExitCode.ok
     loaded = _loaded_config(args)
     effective = loaded.config.model_dump(exclude_none=False)
     print(yaml.safe_dump(effective, sort_keys=False), end="")
@@ -340,7 +340,7 @@ def _cmd_config(args: argparse.Namespace) -> int:
     reason = no_text_reason(loaded.config)
     if reason:
         print(f"ocrplug: warning: {reason}", file=sys.stderr)
-    return 0
+    return ExitCode.ok
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -403,8 +403,8 @@ def _cmd_spark(args: argparse.Namespace) -> int:
         for failure in report.failures:
             where = "" if failure.source in failure.error else f"{failure.source}: "
             print(f"  {where}{failure.error}", file=sys.stderr)
-        return 1
-    return 0
+        return ExitCode.failures
+    return ExitCode.ok
 
 
 def _not_an_interrupt(record: logging.LogRecord) -> bool:
@@ -439,7 +439,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(args._plugin_run(args))
         if args.command is None:
             parser.print_help()
-            return 0
+            return ExitCode.ok
         return handlers[args.command](args)
     except OcrplugError as exc:
         print(f"ocrplug: error: {exc}", file=sys.stderr)
@@ -450,7 +450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(run the same command again to resume)",
             file=sys.stderr,
         )
-        return 143 if isinstance(exc, _Terminated) else 130
+        return ExitCode.terminated if isinstance(exc, _Terminated) else ExitCode.interrupted
 
 
 if __name__ == "__main__":

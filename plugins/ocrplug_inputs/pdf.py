@@ -17,9 +17,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import Field
 
-from ocrplug.components import Options, PageRange, Rasterizer
-from ocrplug.errors import InputError, PageReadError
-from ocrplug.model import PageImage
+from ocrplug.api import InputError, Options, PageImage, PageRange, PageReadError, Rasterizer
 
 from .images import normalize_image
 

@@ -6,13 +6,13 @@ from typing import Literal
 
 from pydantic import Field
 
-from ocrplug.components import Options
+from ocrplug.api import CropReaderOptions
 
 __all__ = ["PPOCRRecognizerOptions"]
 
 
-class PPOCRRecognizerOptions(Options):
-    """Options of the ``ppocr`` recognizer."""
+class PPOCRRecognizerOptions(CropReaderOptions):
+    """Options of the ``ppocr`` recognizer. ``margin`` and ``orientation`` come from the host's ``CropReaderOptions``."""
 
     model: str | None = Field(
         None,
@@ -70,12 +70,6 @@ class PPOCRRecognizerOptions(Options):
         "characters of many scripts), 'latin' (Latin letters of U+0000-U+024F, digits, punctuation and common "
         "typographic signs: English and other Latin-script text, no CJK look-alikes), or the allowed "
         "characters themselves as one string.",
-    )
-    margin: float = Field(0.05, ge=0.0, le=2.0, description="Context kept around each region, times its height.")
-    orientation: Literal["auto", "quad", "try-all"] = Field(
-        "auto",
-        description="'quad' trusts the quad's corner order; 'auto' turns tall crops by 90 degrees and "
-        "lets the model's confidence pick the sense; 'try-all' also tries every crop upside down.",
     )
     device: Literal["cpu", "cuda", "auto"] = Field(
         "cpu", description="ONNX Runtime device: cpu, cuda, or auto (cuda when available)."
