@@ -22,6 +22,7 @@ key path and, for typos, the closest valid name; all errors of a config are repo
 from __future__ import annotations
 
 import copy
+import importlib.metadata
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ocrplug.components import DEFAULT_MAX_PIXELS, ComponentSpec, Options, PageRange, Role
 from ocrplug.errors import ConfigError
 from ocrplug.layout import LayoutOptions
-from ocrplug.manager import PluginHost, closest
+from ocrplug.manager import ENTRY_POINT_GROUP, PluginHost, closest
 from ocrplug.presets import DEFAULT_PRESET, PRESET_SUMMARIES, preset_config
 
 __all__ = [
@@ -345,7 +346,7 @@ def resolve_component(
 
 # One plugin host per process and plugin list: discovering entry points and registering plugins is done
 # once, however many doors (CLI, Pipeline, workers) ask.
-_HOSTS: dict[tuple[str, ...], PluginHost] = {}
+_HOSTS: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], PluginHost] = {}
 
 
 def plugin_host(plugins: Sequence[str] = ()) -> PluginHost:
@@ -353,10 +354,12 @@ def plugin_host(plugins: Sequence[str] = ()) -> PluginHost:
 
     Raises :class:`~ocrplug.errors.PluginError` naming a module of ``plugins`` that cannot be imported.
     """
-    key = tuple(plugins)
+    # Keyed by the installed entry points too: a plugin installed while the process runs is seen.
+    installed = tuple(sorted((ep.name, ep.value) for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)))
+    key = (tuple(plugins), installed)
     host = _HOSTS.get(key)
     if host is None:
-        host = _HOSTS[key] = PluginHost(extra_plugins=list(key))
+        host = _HOSTS[key] = PluginHost(extra_plugins=list(plugins))
     return host
 
 
