@@ -400,9 +400,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.reconfigure(errors="surrogateescape")
     plugin_commands: list[Any] = []
     try:
-        from ocrplug.manager import PluginHost
+        # A built-in command needs no plugin's command: the run builds the one host its config needs.
+        if not (argv and argv[0] in BUILTIN_COMMANDS):
+            from ocrplug.config import plugin_host
 
-        plugin_commands = PluginHost().cli_commands()
+            plugin_commands = plugin_host().cli_commands()
     except OcrplugError as exc:
         print(f"ocrplug: warning: {exc}", file=sys.stderr)
     parser = build_parser(plugin_commands)
