@@ -162,14 +162,16 @@ def bytes_suffix(content: bytes) -> str:
 
 
 @contextlib.contextmanager
-def bytes_input(content: bytes, label: str = BYTES_LABEL, suffix: str | None = None) -> Iterator[InputFile]:
+def bytes_input(
+    content: bytes, label: str = BYTES_LABEL, suffix: str | None = None, prefix: str = "ocrplug-"
+) -> Iterator[InputFile]:
     """A temporary file holding ``content`` (suffix ``suffix``; None: sniffed by :func:`bytes_suffix`), as
     an :class:`InputFile` whose output name is ``label``'s stem; the file is removed on leaving the block.
 
     The file's ``label`` is the temporary path (rasterizers read it): callers replace it with their
     own name in results and messages.
     """
-    fd, name = tempfile.mkstemp(prefix="ocrplug-", suffix=bytes_suffix(content) if suffix is None else suffix)
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=bytes_suffix(content) if suffix is None else suffix)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)

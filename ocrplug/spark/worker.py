@@ -133,7 +133,7 @@ def iter_file(
     """
     name = _file_name(path)
     sources = pipeline.sources
-    with bytes_input(content or b"", label=name, suffix=Path(name).suffix) as file:
+    with bytes_input(content or b"", label=name, suffix=Path(name).suffix, prefix="ocrplug-spark-") as file:
 
         def clean(message: str) -> str:
             return message.replace(file.label, path)
