@@ -98,7 +98,8 @@ def run_counts(repo: Path, image: Path) -> dict[str, object]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(repo), str(repo / "plugins")]))
     with tempfile.TemporaryDirectory(prefix="ocrplug-one-path-") as out:
         proc = subprocess.run(
-            [sys.executable, "-c", _COUNT, str(image), out], env=env, capture_output=True, text=True, check=False
+            [sys.executable, "-c", _COUNT, str(image), out], env=env, capture_output=True, text=True, check=False,
+            cwd=out,  # not this checkout: `python -c` puts the working folder first on sys.path
         )
     if proc.returncode != 0:
         raise SystemExit(proc.stderr)

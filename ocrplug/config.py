@@ -48,7 +48,6 @@ __all__ = [
     "PipelineConfig",
     "ResolvedComponent",
     "apply_overrides",
-    "check_components",
     "default_config_yaml",
     "layer_config",
     "load_config",
@@ -673,16 +672,6 @@ def _raise_all(items: Sequence[tuple[str, str, str]], source_of: Any) -> None:
         raise ConfigError(lines[0])
     more = f"\n  ... and {len(items) - MAX_ERRORS} more" if len(items) > MAX_ERRORS else ""
     raise ConfigError(f"{len(items)} configuration errors:\n  " + "\n  ".join(lines) + more)
-
-
-def check_components(host: PluginHost, config: PipelineConfig | Mapping[str, Any], source: str = "<config>") -> None:
-    """Check every component a config names (detector, recognizer, renderers, PDF rasterizer) at once.
-
-    Raises one :class:`ConfigError` listing every unknown name and invalid option (up to
-    :data:`MAX_ERRORS`), each with its dotted key path, prefixed with ``source``.
-    """
-    data = config.model_dump() if isinstance(config, PipelineConfig) else copy.deepcopy(dict(config))
-    _raise_all(_component_items(host, data, {}), lambda key: source)
 
 
 def load_config(

@@ -29,7 +29,7 @@ from ocrplug.runner import ProgressCallback, run_inputs
 from ocrplug.sources import InputFile, Sources
 from ocrplug.writing import RunReport
 
-__all__ = ["UNSET", "Pipeline", "RunReport", "find_inputs"]
+__all__ = ["UNSET", "Pipeline", "RunReport"]
 
 
 class _Unset(enum.Enum):
@@ -376,13 +376,8 @@ class Pipeline:
 
 
 def _writes(loaded: LoadedConfig) -> bool:
-    """Whether the config's own keys (not the base's) set ``output.dir``."""
-    return "output.dir" in loaded.sources and loaded.source_of("output.dir") not in (DEFAULT_SOURCE,) and not (
-        loaded.source_of("output.dir").startswith("preset ")
-    )
-
-
-def find_inputs(folder: Path, extensions: Sequence[str]) -> list[Path]:
-    """Every file of ``folder`` (not recursive, hidden files skipped) with a supported suffix, sorted."""
-    wanted = {e.lower() for e in extensions}
-    return sorted(p for p in Path(folder).iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in wanted)
+    """Whether the config's own keys (not the default's or a preset's) set ``output.dir``."""
+    if "output.dir" not in loaded.sources:
+        return False
+    where = loaded.source_of("output.dir")
+    return where != DEFAULT_SOURCE and not where.startswith("preset ")
