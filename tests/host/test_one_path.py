@@ -155,3 +155,15 @@ def test_an_unreadable_middle_page_is_its_own_failure_through_every_python_door(
     assert main(["run", str(CORRUPT), "-o", str(out), "--no-progress", "--set", "plugins=[tests.fakes.fault_plugin]",
                  "--set", "detector=fake-box", "--set", "recognizer=fake-echo", "--set", "renderers=[fake-lines]"]) == 1
     assert [line.split()[0] for line in (out / "corrupt_middle.lines").read_text().splitlines()] == ["0", "2"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_worker_build_error_keeps_its_type(tmp_path: Path, jobs: int) -> None:
+    from ocrplug.errors import WeightsError
+
+    detector = {"name": "fake-box", "options": {"weights_error": "fake.pth is missing"}}
+    pipe = Pipeline.from_dict(_fakes(detector=detector, jobs=jobs, renderers=["fake-lines"]))
+    image = tmp_path / "a.png"
+    _image(image)
+    with pytest.raises(WeightsError, match="fake.pth is missing"):
+        pipe.run_many([image, image.with_name("b.png")], out_dir=tmp_path / "out")
