@@ -41,33 +41,34 @@ def host_lines(repo: Path) -> int:
     )
 
 
+def _calls(node: ast.AST) -> set[str]:
+    return {n.func.attr for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+
+
+def _functions(node: ast.AST, cls: str | None = None) -> list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str | None]]:
+    """Every function under ``node`` with the class it is defined in (None outside classes)."""
+    found = []
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.ClassDef):
+            found += _functions(child, child.name)
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found.append((child, cls))
+            found += _functions(child, cls)
+        else:
+            found += _functions(child, cls)
+    return found
+
+
 def page_loops(repo: Path) -> list[str]:
     """``module:function`` of every innermost function that reads a document's pages itself."""
     found: list[str] = []
     root = repo / "ocrplug"
     for path in sorted(root.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-
-        def visit(node: ast.AST, owner: str | None, cls: str | None) -> None:
-            for child in ast.iter_child_nodes(node):
-                if isinstance(child, ast.ClassDef):
-                    visit(child, owner, child.name)
-                elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    visit(child, child.name, cls)
-                    calls = {
-                        n.func.attr
-                        for n in ast.walk(child)
-                        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-                    }
-                    nested = any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n is not child
-                                 and LOOP_CALLS & {c.func.attr for c in ast.walk(n) if isinstance(c, ast.Call)
-                                                   and isinstance(c.func, ast.Attribute)} for n in ast.walk(child))
-                    if cls != "Sources" and LOOP_CALLS & calls and not nested:
-                        found.append(f"{path.relative_to(repo).with_suffix('')}:{child.name}")
-                else:
-                    visit(child, owner, cls)
-
-        visit(tree, None, None)
+        module = path.relative_to(repo).with_suffix("")
+        for function, cls in _functions(ast.parse(path.read_text(encoding="utf-8"))):
+            inner = [f for f, _ in _functions(function) if LOOP_CALLS & _calls(f)]
+            if cls != "Sources" and LOOP_CALLS & _calls(function) and not inner:
+                found.append(f"{module}:{function.name}")
     return found
 
 

@@ -293,11 +293,12 @@ def worker_processor(
     """
     from ocrplug.config import load_config
 
-    if not isinstance(config, PipelineConfig):
-        config = load_config(data=config, base_source=source, components=False).config
-    key = json.dumps([config.model_dump(mode="json"), threads], sort_keys=True, default=str)
+    given = config.model_dump(mode="json") if isinstance(config, PipelineConfig) else dict(config)
+    key = json.dumps([given, isinstance(config, PipelineConfig), threads], sort_keys=True, default=str)
     processor = _PROCESSORS.get(key)
     if processor is None:
+        if not isinstance(config, PipelineConfig):  # validated once per process and config
+            config = load_config(data=config, source=source, components=False).config
         if threads is not None:
             os.environ[WORKER_THREADS_ENV] = str(threads)
             os.environ.setdefault("OMP_NUM_THREADS", str(threads))

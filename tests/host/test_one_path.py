@@ -165,5 +165,5 @@ def test_a_worker_build_error_keeps_its_type(tmp_path: Path, jobs: int) -> None:
     pipe = Pipeline.from_dict(_fakes(detector=detector, jobs=jobs, renderers=["fake-lines"]))
     image = tmp_path / "a.png"
     _image(image)
-    with pytest.raises(WeightsError, match="fake.pth is missing"):
+    with pytest.raises(WeightsError, match=r"fake\.pth is missing"):
         pipe.run_many([image, image.with_name("b.png")], out_dir=tmp_path / "out")
