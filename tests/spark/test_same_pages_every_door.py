@@ -117,3 +117,19 @@ def _save_png(image: PageImage, path: Path) -> None:
 
     dpi = image.dpi or 72.0
     Image.fromarray(image.image).save(path, dpi=(dpi, image.dpi_y or dpi))
+
+
+def test_stages_orient_and_clip_as_the_pipeline_does(spark) -> None:
+    """rasterize -> detect -> recognize on a page turned 90 degrees gives ``ocr_dataframe``'s page."""
+    from ocrplug.spark import detect, ocr_dataframe, rasterize, recognize
+    from ocrplug.spark.rows import regions_from_rows
+
+    turned = shared_path("cases", "page_rot90.png")
+    files = spark.read.format("binaryFile").load(str(turned))
+    staged = recognize(detect(rasterize(files, CONFIG), CONFIG), CONFIG).collect()[0].asDict(recursive=True)
+    whole = ocr_dataframe(files, CONFIG).collect()[0].asDict(recursive=True)
+    local = Pipeline.from_dict(CONFIG).run(turned).pages[0]
+    assert local.orientation != 0 and local.text.strip()
+    assert staged["error"] is None and staged["text"] == whole["text"] == local.text
+    boxes = [tuple(round(v) for v in r.bbox) for r in regions_from_rows(staged["text_regions"])]
+    assert boxes == [tuple(round(v) for v in r.bbox) for r in regions_from_rows(whole["regions"])]
