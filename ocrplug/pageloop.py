@@ -15,7 +15,6 @@ never appears in results or errors.
 from __future__ import annotations
 
 import contextlib
-import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -166,17 +165,15 @@ def bytes_input(
     content: bytes, label: str = BYTES_LABEL, suffix: str | None = None, prefix: str = "ocrplug-"
 ) -> Iterator[InputFile]:
     """A temporary file holding ``content`` (suffix ``suffix``; None: sniffed by :func:`bytes_suffix`), as
-    an :class:`InputFile` whose output name is ``label``'s stem; the file is removed on leaving the block.
+    an :class:`InputFile`; the file is removed on leaving the block.
 
-    The file's ``label`` is the temporary path (rasterizers read it): callers replace it with their
-    own name in results and messages.
+    The file is named after ``label``'s stem (``bytes`` for :data:`BYTES_LABEL`), so outputs written
+    for it carry that name. Its ``label`` is the temporary path (rasterizers read it): callers replace
+    it with their own name in results and messages.
     """
-    fd, name = tempfile.mkstemp(prefix=prefix, suffix=bytes_suffix(content) if suffix is None else suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-        path = Path(name)
-        yield InputFile(label=name, path=path, name=Path(label).stem or "page")
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
+    ext = bytes_suffix(content) if suffix is None else suffix
+    stem = "bytes" if label == BYTES_LABEL else (Path(label).stem or "bytes")
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        path = Path(folder) / f"{stem}{ext}"
+        path.write_bytes(content)
+        yield InputFile(label=str(path), path=path, name=stem)

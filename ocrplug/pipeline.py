@@ -326,9 +326,15 @@ class Pipeline:
         an unreadable input raises its :class:`InputError`.
         """
         if out_dir is not None or (self._writes and self.config.output.dir and self.config.renderers):
-            if isinstance(source, _BYTES):
+            if isinstance(source, _BYTES):  # written as bytes.<suffix>; returned under BYTES_LABEL
                 with bytes_input(bytes(source)) as file:
-                    return self.run(file.path, out_dir)
+                    doc = self.run(file.path, out_dir)
+                return Document(
+                    source=BYTES_LABEL,
+                    pages=tuple(p.with_(source=BYTES_LABEL) for p in doc.pages),
+                    failures=tuple(PageFailure(BYTES_LABEL, f.index, f.error.replace(file.label, BYTES_LABEL))
+                                   for f in doc.failures),
+                )
             report = self.run_many([source], out_dir=out_dir)
             if not report.documents:
                 raise InputError(report.failures[0].error) if report.failures else InputError(f"{source}: no pages")

@@ -76,8 +76,11 @@ def test_a_python_run_writes_nothing_unless_asked(tmp_path: Path, monkeypatch: p
     assert doc.pages[0].text == "page0"
     assert not (tmp_path / "ocrplug-out").exists()  # the default's output.dir is not the user's
     pipe = Pipeline.from_dict(_fakes(renderers=["fake-lines"], output={"dir": str(tmp_path / "mine")}))
-    pipe.run(_image(tmp_path / "a.png"))
-    assert (tmp_path / "mine").is_dir()
+    _image(tmp_path / "a.png")
+    pipe.run(tmp_path / "a.png")
+    assert (tmp_path / "mine" / "a.lines").exists()  # written to your own output.dir
+    doc = pipe.run(_image(), out_dir=tmp_path / "asked")
+    assert doc.source == "<bytes>" and (tmp_path / "asked" / "bytes.lines").read_text() == "0 1 True\n"
 
 
 def test_processor_pickles_as_its_config() -> None:
