@@ -19,10 +19,10 @@ from ocrplug.executors import Executor, make_executor
 from ocrplug.model import Page, PageImage
 from ocrplug.pageloop import run_documents
 from ocrplug.processing import PageProcessor
-from ocrplug.sources import InputDocument
+from ocrplug.sources import InputDocument, InputFile, Sources
 from ocrplug.writing import DocumentWriter, OutputFolder, RunReport
 
-__all__ = ["ProgressCallback", "run_inputs"]
+__all__ = ["ProgressCallback", "pending_inputs", "run_inputs"]
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +58,10 @@ def run_inputs(
     )
     with folder:
         sources = pipeline.sources
-        files, missing = sources.discover(inputs, exclude=folder.earlier_outputs())
-        for failure in missing:
-            folder.fail_input(failure.source, failure.error)
+        files, todo = pending_inputs(folder, sources, inputs)
         documents: list[InputDocument] = []
         counts: dict[str, int] = {}
-        for file in files:
-            if folder.is_done(file):
-                folder.skip(file)
-                continue
+        for file in todo:
             try:
                 document = sources.open(file)
             except OcrplugError as exc:
@@ -115,6 +110,24 @@ def run_inputs(
         if progress is not None and total == 0:
             progress("", 0, 0)
     return folder.report
+
+
+def pending_inputs(folder: OutputFolder, sources: Sources, inputs: Sequence[Any]) -> tuple[list[InputFile], list[InputFile]]:
+    """The input files of ``inputs`` (earlier outputs in ``folder`` left out) and those still to do.
+
+    Inputs that do not exist are recorded in ``folder`` as failed, documents an earlier run finished
+    as skipped (resume). Shared by ``ocrplug run`` and ``ocrplug spark run``.
+    """
+    files, missing = sources.discover(inputs, exclude=folder.earlier_outputs())
+    for failure in missing:
+        folder.fail_input(failure.source, failure.error)
+    todo = []
+    for file in files:
+        if folder.is_done(file):
+            folder.skip(file)
+        else:
+            todo.append(file)
+    return files, todo
 
 
 def _tell(progress: ProgressCallback | None, writer: DocumentWriter, report: RunReport, total: int) -> None:

@@ -30,6 +30,7 @@ from ocrplug.errors import InputError, OcrplugError
 from ocrplug.model import PageFailure, PageImage
 from ocrplug.pageloop import read_pages
 from ocrplug.pipeline import Pipeline
+from ocrplug.runner import pending_inputs
 from ocrplug.sources import InputFile
 from ocrplug.spark.rows import PAGE_SCHEMA, page_from_row
 from ocrplug.spark.worker import local_path
@@ -169,17 +170,9 @@ def run_spark_job(
     )
     with folder:
         report.run = folder.report
-        files, missing = pipeline.sources.discover(list(inputs), exclude=folder.earlier_outputs())
-        for failure in missing:
-            folder.fail_input(failure.source, failure.error)
-        if not files and missing:
-            raise InputError("; ".join(f.error for f in missing))
-        todo = []
-        for file in files:
-            if folder.is_done(file):
-                folder.skip(file)
-            else:
-                todo.append(file)
+        files, todo = pending_inputs(folder, pipeline.sources, list(inputs))
+        if not files and folder.report.failures:
+            raise InputError("; ".join(f.error for f in folder.report.failures))
         folder.plan(files)
         if not todo:
             return report
