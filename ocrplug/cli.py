@@ -126,13 +126,19 @@ def _load_config(args: argparse.Namespace, warn: bool = True) -> tuple[dict[str,
     Every config error is raised at once (ConfigError, exit code 2); with ``warn``, a config that will
     read no text says so on stderr. ``--preset NAME`` replaces the default pipeline as the base.
     """
+    loaded = _checked_config(args, warn)
+    return loaded.data, loaded.label
+
+
+def _checked_config(args: argparse.Namespace, warn: bool = True) -> Any:
+    """:func:`_load_config`'s ``LoadedConfig`` (validated once: ``ocrplug run`` builds from it)."""
     from ocrplug.config import no_text_reason
 
     loaded = _loaded_config(args)
     reason = no_text_reason(loaded.config)
     if warn and reason:
         print(f"ocrplug: warning: {reason}", file=sys.stderr)
-    return loaded.data, loaded.label
+    return loaded
 
 
 def _loaded_config(args: argparse.Namespace) -> Any:
@@ -150,8 +156,8 @@ def _loaded_config(args: argparse.Namespace) -> Any:
 def _cmd_run(args: argparse.Namespace) -> int:
     from ocrplug.pipeline import Pipeline
 
-    data, source = _load_config(args)
-    pipeline = Pipeline.from_dict(data, source=source)
+    loaded = _checked_config(args)
+    pipeline = Pipeline.from_config(loaded.config, source=loaded.label)
     if not pipeline.config.renderers:
         print("warning: the pipeline has no renderers, so nothing will be written", file=sys.stderr)
     show = not args.no_progress and sys.stderr.isatty()
@@ -422,9 +428,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.reconfigure(errors="surrogateescape")
     plugin_commands: list[Any] = []
     try:
-        from ocrplug.manager import PluginHost
+        # A built-in command needs no plugin's command: the run builds the one host its config needs.
+        if not (argv and argv[0] in BUILTIN_COMMANDS):
+            from ocrplug.config import plugin_host
 
-        plugin_commands = PluginHost().cli_commands()
+            plugin_commands = plugin_host().cli_commands()
     except OcrplugError as exc:
         print(f"ocrplug: warning: {exc}", file=sys.stderr)
     parser = build_parser(plugin_commands)

@@ -70,7 +70,7 @@ def _build_pipeline(config: Any, source: str | None) -> PipelineLike:
     # Resolve the whole config first (a typo in a renderer name is still an error; nothing is built
     # yet), then drop renderers and output: evaluation only needs the pages and writes no files.
     checked = Pipeline.from_dict(data, source=source)
-    data = {k: v for k, v in data.items() if k not in ("renderers", "output")}
+    data = {k: v for k, v in data.items() if k not in ("renderers", "output")} | {"renderers": []}
     return Pipeline.from_dict(data, source=source, host=checked.host)
 
 

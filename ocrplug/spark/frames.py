@@ -171,13 +171,15 @@ def recognize(
 ) -> DataFrame:
     """Recognizer stage: regions column in, the same regions with text and confidence, and ``text_col``.
 
-    Uses ``config["recognizer"]``. The regions are written back to ``output_regions_col`` (default:
+    Uses ``config["recognizer"]`` and, for turned pages (``input.orientation: auto``), ``config["detector"]``
+    to detect the page again upright, as a whole pipeline does. The regions are written back to ``output_regions_col`` (default:
     ``regions_col`` itself); ``text_col`` is the page text in reading order. Rows with no regions get
     empty text.
     """
     _check_columns(df, image_col, regions_col)
     out_regions = output_regions_col or regions_col
-    cfg = _validated(worker.stage_config(config, "recognizer"))
+    # The detector comes along for page orientation (a turned page is detected again upright).
+    cfg = _validated(worker.stage_config(config, "recognizer", "detector"))
     body = functools.partial(
         worker.recognize_batches, config=cfg, image_col=image_col, regions_col=regions_col,
         output_regions_col=out_regions, text_col=text_col, batch_size=batch_size,

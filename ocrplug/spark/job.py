@@ -26,9 +26,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ocrplug.errors import InputError, OcrplugError, PageReadError
+from ocrplug.errors import InputError, OcrplugError
 from ocrplug.model import PageFailure, PageImage
+from ocrplug.pageloop import read_pages
 from ocrplug.pipeline import Pipeline
+from ocrplug.runner import pending_inputs
 from ocrplug.sources import InputFile
 from ocrplug.spark.rows import PAGE_SCHEMA, page_from_row
 from ocrplug.spark.worker import local_path
@@ -55,21 +57,15 @@ class SparkJobReport:
 
 
 def _readable_pages(pipeline: Pipeline, file: InputFile) -> Iterator[PageImage]:
-    """The driver's page images of ``file`` for renderers that need them, past pages it cannot decode."""
+    """The driver's page images of ``file`` for renderers that need them, past pages it cannot decode
+    (the host's page loop, :func:`ocrplug.pageloop.read_pages`)."""
     try:
-        pages = pipeline.sources.open(file).pages()
-        failed = -1
-        while True:
-            try:
-                yield from pages
-                return
-            except PageReadError as exc:
-                if exc.index <= failed:
-                    return
-                failed = exc.index
-                pages = pipeline.sources.reopen_after(file, exc.index)
+        document = pipeline.sources.open(file)
     except OcrplugError:  # the executors' rows already name the error; these pages get no image
         return
+    for item in read_pages(document, pipeline.sources):
+        if isinstance(item, PageImage):
+            yield item
 
 
 def _utf8(text: str) -> bool:
@@ -184,17 +180,9 @@ def run_spark_job(
     )
     with folder:
         report.run = folder.report
-        files, missing = pipeline.sources.discover(list(inputs), exclude=folder.earlier_outputs())
-        for failure in missing:
-            folder.fail_input(failure.source, failure.error)
-        if not files and missing:
-            raise InputError("; ".join(f.error for f in missing))
-        todo = []
-        for file in files:
-            if folder.is_done(file):
-                folder.skip(file)
-            else:
-                todo.append(file)
+        files, todo = pending_inputs(folder, pipeline.sources, list(inputs))
+        if not files and folder.report.failures:
+            raise InputError("; ".join(f.error for f in folder.report.failures))
         folder.plan(files)
         if not todo:
             return report

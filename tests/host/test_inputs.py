@@ -92,7 +92,7 @@ def test_folder_input_sorted(tmp_path: Path, host: PluginHost) -> None:
     folder.mkdir()
     for name in ("b.png", "a.jpg", "c.txt", "d.tif"):
         (_rgb().save(folder / name) if not name.endswith(".txt") else (folder / name).write_text("x"))
-    pipe = Pipeline.from_dict({"detector": "fake-box", "renderers": ["fake-lines"]}, host=host)
+    pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "renderers": ["fake-lines"]}, host=host)
     report = pipe.run_many([folder], out_dir=tmp_path / "out")
     assert [Path(d.source).name for d in report.documents] == ["a.jpg", "b.png", "d.tif"]
     assert report.ok
@@ -118,7 +118,7 @@ def test_pdf_pages_are_streamed_one_at_a_time(tmp_path: Path, host: PluginHost, 
         return real(*args, **kwargs)
 
     monkeypatch.setattr(pdf2image, "convert_from_path", spy)
-    pipe = Pipeline.from_dict({"detector": "fake-box", "input": {"dpi": 72}}, host=host)
+    pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "input": {"dpi": 72}}, host=host)
     seen = []
     for page in pipe.iter_pages(pdf):
         seen.append(page.index)
@@ -135,7 +135,7 @@ def test_pdf_pages_are_streamed_one_at_a_time(tmp_path: Path, host: PluginHost, 
 
 def test_pdf_page_range(tmp_path: Path, host: PluginHost) -> None:
     pdf = _pdf(tmp_path / "three.pdf", 3)
-    doc = Pipeline.from_dict({"detector": "fake-box", "input": {"dpi": 50, "pages": "2-3"}}, host=host).run(pdf)
+    doc = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "input": {"dpi": 50, "pages": "2-3"}}, host=host).run(pdf)
     assert [p.index for p in doc.pages] == [1, 2]
 
 
@@ -159,7 +159,7 @@ def test_bad_inputs_fail_clearly_and_others_are_written(tmp_path: Path, host: Pl
     bad = _bad_inputs(tmp_path)
     good = tmp_path / "good.png"
     _rgb().save(good)
-    pipe = Pipeline.from_dict({"detector": "fake-box", "renderers": ["fake-lines"], "input": {"dpi": 50}}, host=host)
+    pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "renderers": ["fake-lines"], "input": {"dpi": 50}}, host=host)
     out = tmp_path / "out"
     report = pipe.run_many([bad["corrupt"], good, bad["empty"], bad["truncated"], bad["locked"]], out_dir=out)
     assert (out / "good.lines").read_text() == "0 1 True\n"
@@ -181,7 +181,7 @@ def test_password_option_opens_encrypted_pdf(tmp_path: Path, host: PluginHost) -
 
 def test_single_run_of_unreadable_input_raises(tmp_path: Path, host: PluginHost) -> None:
     bad = _bad_inputs(tmp_path)
-    pipe = Pipeline.from_dict({"detector": "fake-box"}, host=host)
+    pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None}, host=host)
     with pytest.raises(InputError, match="empty"):
         pipe.run(bad["empty"])
     with pytest.raises(InputError, match=r"unsupported file type '\.txt'"):
@@ -232,7 +232,7 @@ def test_special_files_and_broken_symlinks_are_named_failures(tmp_path: Path, ho
     sock = socket.socket(socket.AF_UNIX)
     sock.bind(str(tmp_path / "s.png"))
     try:
-        pipe = Pipeline.from_dict({"detector": "fake-box", "renderers": ["fake-lines"]}, host=host)
+        pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "renderers": ["fake-lines"]}, host=host)
         inputs = [folder, tmp_path / "pipe.jpg", tmp_path / "s.png", Path(os.devnull), tmp_path / "nope.png"]
         report = pipe.run_many(inputs, out_dir=tmp_path / "out")
     finally:

@@ -106,7 +106,7 @@ def test_broken_plugin_is_named_and_does_not_break_others(tmp_path: Path, monkey
 
 def test_plugin_module_from_config(tmp_path: Path) -> None:
     host = PluginHost()
-    pipe = Pipeline.from_dict({"detector": "fake-box", "plugins": ["tests.fakes.fault_plugin"]}, host=host)
+    pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "plugins": ["tests.fakes.fault_plugin"]}, host=host)
     assert pipe.host.owner("detector", "fake-box") == "tests.fakes.fault_plugin"
     with pytest.raises(PluginError, match='error importing plugin "no_such_module_xyz"'):
         Pipeline.from_dict({"plugins": ["no_such_module_xyz"]})
