@@ -21,7 +21,7 @@ from ocrplug.components import Options, PageRange, Rasterizer
 from ocrplug.errors import InputError, PageReadError
 from ocrplug.model import PageImage
 
-from .images import normalize_image
+from .images import decoding, normalize_image
 
 __all__ = ["Pdf2ImageOptions", "Pdf2ImageRasterizer"]
 
@@ -139,20 +139,22 @@ class Pdf2ImageRasterizer(Rasterizer):
         for index in pages.indices(count):
             page_dpi = self._fit_dpi(path, index, dpi, sizes.get(index))
             try:
-                images = convert_from_path(
-                    str(path),
-                    dpi=page_dpi,
-                    first_page=index + 1,
-                    last_page=index + 1,
-                    userpw=self.options.password,
-                    use_pdftocairo=self.options.use_pdftocairo,
-                    use_cropbox=True,
-                    grayscale=self.options.grayscale,
-                    timeout=self.options.timeout,
-                )
+                # Pillow's decompression-bomb warning is ours to give: the page fits input.max_pixels (above).
+                with decoding(path, self.max_pixels):
+                    images = convert_from_path(
+                        str(path),
+                        dpi=page_dpi,
+                        first_page=index + 1,
+                        last_page=index + 1,
+                        userpw=self.options.password,
+                        use_pdftocairo=self.options.use_pdftocairo,
+                        use_cropbox=True,
+                        grayscale=self.options.grayscale,
+                        timeout=self.options.timeout,
+                    )
                 if not images:
                     raise PageReadError(f"{path}: page {index + 1} could not be rendered", index)
-                with images[0] as img:
+                with images[0] as img, decoding(path, self.max_pixels):
                     array = normalize_image(img)
             except InputError:
                 raise

@@ -39,6 +39,7 @@ class TesseractLayout(Detector):
             dpi=dpi,
             tessdata=options.tessdata,
             backend=options.backend,
+            option="tesseract-layout option 'lang'",
         )
 
     def _keep(self, box: tuple[float, float, float, float], s: float) -> bool:
