@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 #: Peak memory (bytes) detecting one page adds: MEMORY_BASE + MEMORY_PER_PIXEL x canvas pixels of the largest
 #: network call. Least-squares fit of measured peak RSS (torch backend, default options) on page sizes apart
 #: from the ones it is checked on: ``benchmarks/memory_estimate.py --fit`` (docs/benchmarks.md).
-MEMORY_BASE = 0
-MEMORY_PER_PIXEL = 0.0
+MEMORY_BASE = 20_082_676
+MEMORY_PER_PIXEL = 661.2
 
 
 class CraftOptions(Options):

@@ -34,8 +34,8 @@ def _overlap(a: Region, b: Region) -> float:
 #: Peak memory (bytes) detecting one page adds: MEMORY_BASE + MEMORY_PER_PIXEL x network input pixels of one
 #: call (+ MEMORY_PER_MAP_PIXEL x resized page pixels when tiled). Least-squares fit of measured peak RSS on
 #: page sizes apart from the ones it is checked on: ``benchmarks/memory_estimate.py --fit`` (docs/benchmarks.md).
-MEMORY_BASE = 0
-MEMORY_PER_PIXEL = 0.0
+MEMORY_BASE = 92_870_699
+MEMORY_PER_PIXEL = 140.4
 #: Tiled pages keep the stitched map (float32), the resized page (RGB) and post-processing masks (not fitted).
 MEMORY_PER_MAP_PIXEL = 16.0
 

@@ -22,8 +22,8 @@ __all__ = ["TesseractLayout"]
 #: Peak memory (bytes) reading one page adds: MEMORY_BASE + MEMORY_PER_PIXEL x pixels Tesseract sees (after
 #: ``max_side``). Least-squares fit of measured peak RSS (tesserocr, eng, psm 3) on page sizes apart from the
 #: ones it is checked on: ``benchmarks/memory_estimate.py --fit`` (docs/benchmarks.md).
-MEMORY_BASE = 0
-MEMORY_PER_PIXEL = 0.0
+MEMORY_BASE = 7_962_193
+MEMORY_PER_PIXEL = 3.8
 
 
 def _box_quad(box: tuple[float, float, float, float], s: float) -> tuple:
