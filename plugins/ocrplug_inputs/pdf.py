@@ -115,6 +115,9 @@ class Pdf2ImageRasterizer(Rasterizer):
         if w_px * h_px <= self.max_pixels:
             return dpi
         fitted = math.floor(dpi * math.sqrt(self.max_pixels / (w_px * h_px)) * 100) / 100
+        # poppler rounds each side up: step down until the rendered page fits too (48737 x 2052 was over).
+        while fitted >= 1 and math.ceil(size[0] * fitted / 72) * math.ceil(size[1] * fitted / 72) > self.max_pixels:
+            fitted = round(fitted - 0.01, 2)
         if fitted < 1:
             raise InputError(
                 f"{path}: page {index + 1} of {size[0]:.0f} x {size[1]:.0f} pt cannot be rendered within "
