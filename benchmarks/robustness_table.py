@@ -2,6 +2,7 @@
 and its exit code; then the fuzz figures (files, read, named as failed, tracebacks).
 
 usage: python benchmarks/robustness_table.py [--fuzz N] [--seed S]
+       python benchmarks/robustness_table.py --bad-values    # only the "Bad option values" block (issue 23)
 
 Each bad input runs next to a good file (so the exit code is that of a partly failed run); every
 case is generated here, in a temporary folder, and the commands run offline (the trocr row needs no
@@ -154,6 +155,47 @@ def config_cases(tmp: Path) -> list[tuple[str, list[str]]]:
     ]
 
 
+def bad_value_cases(tmp: Path) -> list[tuple[str, list[str], Path | None]]:
+    """Issue 23, bad values of component options and huge pages: (title, argv, output text file to show)."""
+    import pikepdf
+
+    a4 = tmp / "a4.png"
+    Image.new("RGB", (2480, 3508), "white").save(a4)
+    image = str(_page(tmp / "val.png"))
+    wide = tmp / "wide.pdf"
+    pdf = pikepdf.Pdf.new()
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    content = b"BT /F1 48 Tf 100 400 Td (Invoice number 4711 paid in full) Tj ET"
+    pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 20000, 842], Contents=pikepdf.Stream(pdf, content),
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+    )))
+    pdf.save(wide)
+    tess = ["--set", "detector=null", "--set", "recognizer=tesseract"]
+    return [
+        ("`db` options `max_side: 32768, limit_side_len: 16384` on an A4 page at 300 dpi (`input.max_memory_mb: 8192`)",
+         [str(a4), image, "--set", "detector.options.max_side=32768", "--set", "detector.options.limit_side_len=16384",
+          "--set", "input.max_memory_mb=8192", "--set", "recognizer=null", "--set", "renderers=[json]"], None),
+        ("`--set recognizer.options.charset=Latin`", [image, "--set", "recognizer.options.charset=Latin"], None),
+        ("tesseract `lang: english`", [image, *tess, "--set", "recognizer.options.lang=english"], None),
+        ("tesseract `lang: eng+fr`", [image, *tess, "--set", "recognizer.options.lang=eng+fr"], None),
+        ("tesseract-layout `lang: english`", [image, "--set", "detector=tesseract-layout",
+                                              "--set", "detector.options.lang=english"], None),
+        ("a 20000 x 842 pt PDF page (default pipeline)", [str(wide), "--set", "renderers=[text]"], Path("wide.txt")),
+    ]
+
+
+def bad_values(tmp: Path) -> None:
+    """Print the issue-23 block of docs/robustness.md (its own table, for its own section)."""
+    print("| bad value | what `ocrplug run` prints (stderr) | exit code | text written |")
+    print("|---|---|---|---|")
+    for title, argv, text in bad_value_cases(tmp):
+        out = tmp / "val-out"
+        code, err = _ocrplug(["run", *argv, "-o", str(out), "--no-progress"], tmp)
+        shown = " ".join((out / text).read_text().split()) if text and (out / text).is_file() else "-"
+        print(f"| {title} | {_message(err, tmp, quiet=True)} | {code} | {shown} |")
+
+
 def fuzz(tmp: Path, count: int, seed: int) -> str:
     sys.path.insert(0, str(ROOT))
     from tests.test_fuzz_inputs import make_corpus
@@ -174,9 +216,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fuzz", type=int, default=400)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--bad-values", action="store_true", help="print only the issue-23 bad-value block")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
+        if args.bad_values:
+            bad_values(tmp)
+            return 0
         good = _page(tmp / "good.png")
         print("| bad input | what `ocrplug run` prints (stderr) | exit code |")
         print("|---|---|---|")
