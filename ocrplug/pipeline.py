@@ -395,6 +395,7 @@ class Pipeline:
         resume: bool = False,
         keep_pages: bool = True,
         on_output: Callable[[Path], None] | None = None,
+        resume_check: str = "size-mtime",
     ) -> RunReport:
         """Process many inputs (files, folders, arrays), write renderer outputs, never stop on a failure.
 
@@ -403,11 +404,16 @@ class Pipeline:
         journaled (what ``ocrplug run`` does; see :mod:`ocrplug.manifest`).
         ``keep_pages``: keep every page in ``report.documents`` (False keeps memory flat).
         ``on_output(path)`` is called for each file written, as soon as its document is committed.
-        Raises :class:`~ocrplug.errors.OutputError` before any page for an unusable output folder.
+        ``resume_check``: what tells an input is unchanged since the earlier run, ``"size-mtime"``
+        (default) or ``"hash"`` (sha256 of the content; reads every input once more).
+        Raises :class:`~ocrplug.errors.OutputError` before any page for an unusable output folder or
+        an output that would land outside it (naming the config key), ConfigError for another
+        ``resume_check``. A write that fails (full disk) is that document's failure in the report.
         """
         target = out_dir or self.config.output.dir or "ocrplug-out"
         return run_inputs(
-            self, inputs, target, jobs=jobs, progress=progress, resume=resume, keep_pages=keep_pages, on_output=on_output
+            self, inputs, target, jobs=jobs, progress=progress, resume=resume, keep_pages=keep_pages, on_output=on_output,
+            resume_check=resume_check,
         )
 
 

@@ -49,17 +49,20 @@ def run_inputs(
     keep_pages: bool = True,
     executor: Executor | None = None,
     on_output: Callable[[Path], None] | None = None,
+    resume_check: str = "size-mtime",
 ) -> RunReport:
     """OCR ``inputs`` (files, folders, arrays) into ``out_dir``; never stops on a failed input or page.
 
     ``progress(source, pages_done, total_pages)`` is called after each page. ``executor`` replaces the
     one chosen from ``jobs``. ``on_output(path)`` is called for each file written, as soon as its document is
-    committed (so an interrupted run has already reported every finished file). Raises :class:`~ocrplug.errors.OutputError` (before any page) for an
+    committed (so an interrupted run has already reported every finished file). ``resume_check``:
+    ``"size-mtime"`` or ``"hash"``, what tells an input is unchanged (see :class:`OutputFolder`). Raises :class:`~ocrplug.errors.OutputError` (before any page) for an
     unusable output folder or an output that would replace an input; ``KeyboardInterrupt`` propagates
     after the unfinished document's temporary files are removed.
     """
     folder = OutputFolder(
-        out_dir, pipeline.named_renderers(), pipeline.config, resume=resume, keep_pages=keep_pages, on_output=on_output
+        out_dir, pipeline.named_renderers(), pipeline.config, resume=resume, keep_pages=keep_pages, on_output=on_output,
+        resume_check=resume_check,
     )
     with folder:
         sources = pipeline.sources

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ocrplug.errors import ExitCode
 from ocrplug.evaluation.dataset import GroundTruth, GtRegion, load_annotation, load_dataset, normalize_text
 from ocrplug.evaluation.metrics import (
     LevelScores,
@@ -92,4 +93,4 @@ def run_eval(
     pipeline = _build_pipeline(config, source)
     report = evaluate(pipeline, dataset_dir, limit=limit, progress=progress)
     text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if as_json else report.render_text()
-    return text, 1 if report.failures else 0
+    return text, ExitCode.failures if report.failures else ExitCode.ok

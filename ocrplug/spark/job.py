@@ -86,6 +86,16 @@ def _byte_uri(path: Path | None) -> str:
     return "file:" + quote(os.fsencode(str(path)), safe="/")
 
 
+def _result(future: Future[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """``future.result()`` in short waits: a signal delivered to another thread (the JVM's reader,
+    Py4J's) runs its Python handler (SIGTERM: the CLI's interrupt) only when this thread wakes."""
+    while True:
+        try:
+            return future.result(timeout=0.5)
+        except TimeoutError:
+            continue
+
+
 def _waves(files: Sequence[InputFile], size: int) -> Iterator[list[InputFile]]:
     for start in range(0, len(files), size):
         yield list(files[start : start + size])
@@ -191,7 +201,7 @@ def run_spark_job(
 
         started = time.perf_counter()
         if spark is None:
-            from ocrplug.spark.frames import spark_session
+            from ocrplug.spark.session import spark_session
 
             spark = spark_session(master, app_name="ocrplug spark run")
         report.startup_seconds = time.perf_counter() - started
@@ -234,7 +244,7 @@ def run_spark_job(
                 while pending:
                     chunk, future = pending.popleft()
                     waited = time.perf_counter()
-                    rows = future.result()
+                    rows = _result(future)
                     report.spark_seconds += time.perf_counter() - waited
                     following = next(waves, None)
                     if following:

@@ -15,9 +15,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from ocrplug.components import Detector, Options, require
-from ocrplug.crops import add_background_margin
-from ocrplug.model import PageImage, Region
+from ocrplug.api import Detector, Options, PageImage, Region, add_background_margin, require
 from ocrplug_craft.postprocess import Detections, adjust_coordinates, get_det_boxes
 from ocrplug_craft.preprocess import Canvas, resize_aspect_ratio, to_batch
 
@@ -393,8 +391,7 @@ def _int8_backend(craft_path: Path, craft_sha: str, device: str, threads: int | 
     """
     import tempfile
 
-    from ocrplug.errors import WeightsError
-    from ocrplug.runtime import load_derived_model
+    from ocrplug.api import WeightsError, load_derived_model
     from ocrplug_craft.backends import OnnxBackend, export_onnx, fuse_conv_bn
     from ocrplug_craft.net import load_checkpoint
     from ocrplug_craft.quantize import quantize_int8, shipped_calibration
@@ -423,7 +420,7 @@ def _int8_backend(craft_path: Path, craft_sha: str, device: str, threads: int | 
 def _fp32_backend(craft_path: Path, refiner_path: Path | None, path: Path, device: str, threads: int | None) -> object:
     """ONNX Runtime backend of the fp32 export cached at ``path`` (exported once, again when it does not
     load, or for this process only when the cache folder cannot be written)."""
-    from ocrplug.runtime import load_derived_model
+    from ocrplug.api import load_derived_model
     from ocrplug_craft.backends import OnnxBackend, export_onnx
     from ocrplug_craft.net import load_checkpoint
     from ocrplug_craft.refiner import load_refiner_checkpoint
@@ -450,7 +447,7 @@ def auto_precision(device: str, backend: str, int8_ready: bool) -> str:
         return "fp16"
     if backend == "onnx":
         return "int8" if int8_ready else "fp32"
-    from ocrplug.runtime import torch_bf16_supported
+    from ocrplug.api import torch_bf16_supported
 
     return "bf16" if torch_bf16_supported() else "fp32"
 
@@ -462,7 +459,7 @@ def build_detector(options: CraftOptions) -> CraftDetector:
     ``fp16`` run on torch. Raises :class:`ConfigError` for other combinations, :class:`WeightsError` for
     missing or corrupt weights.
     """
-    from ocrplug.errors import ConfigError
+    from ocrplug.api import ConfigError
     from ocrplug_craft.quantize import shipped_calibration
     from ocrplug_craft.weights import resolve_weights
 
@@ -481,7 +478,7 @@ def build_detector(options: CraftOptions) -> CraftDetector:
     require("torch", "craft", "craft")
     import torch
 
-    from ocrplug.runtime import select_torch_device
+    from ocrplug.api import select_torch_device
     from ocrplug_craft.backends import TorchBackend
     from ocrplug_craft.net import load_checkpoint
     from ocrplug_craft.refiner import load_refiner_checkpoint
@@ -498,7 +495,7 @@ def build_detector(options: CraftOptions) -> CraftDetector:
         if precision == "auto":
             device = "cuda" if options.device.startswith("cuda") else "cpu"
             if options.device == "auto":
-                from ocrplug.runtime import onnx_providers
+                from ocrplug.api import onnx_providers
 
                 device = "cuda" if onnx_providers("auto")[0].startswith("CUDA") else "cpu"
             ready = refiner_w is None and (

@@ -10,9 +10,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from ocrplug.components import Detector, Options
-from ocrplug.errors import InputError, WeightsError
-from ocrplug.model import PageImage, Region
+from ocrplug.api import Detector, InputError, Options, PageImage, Region, WeightsError
 from ocrplug_db.postprocess import DbBox, DbParams, boxes_from_prob
 from ocrplug_db.preprocess import STRIDE, Tile, add_margin, pad_size, plan_tiles, resize_page, target_size, to_batch
 

@@ -15,7 +15,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from ocrplug.crops import add_background_margin as add_margin
+from ocrplug.api import add_background_margin as add_margin
 
 __all__ = [
     "ELONGATED",

@@ -26,9 +26,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ocrplug.components import Options, PageRange, Rasterizer
-from ocrplug.errors import InputError, PageReadError
-from ocrplug.model import PageImage
+from ocrplug.api import InputError, Options, PageImage, PageRange, PageReadError, Rasterizer
 
 __all__ = ["ImageOptions", "ImageRasterizer", "decoding", "normalize_image", "resolution"]
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from ocrplug.components import Options
+from ocrplug.api import CropReaderOptions
 
 __all__ = ["CHARSET_NAMES", "PPOCRRecognizerOptions"]
 
@@ -14,8 +14,8 @@ __all__ = ["CHARSET_NAMES", "PPOCRRecognizerOptions"]
 CHARSET_NAMES = ("all", "latin")
 
 
-class PPOCRRecognizerOptions(Options):
-    """Options of the ``ppocr`` recognizer."""
+class PPOCRRecognizerOptions(CropReaderOptions):
+    """Options of the ``ppocr`` recognizer. ``margin`` and ``orientation`` come from the host's ``CropReaderOptions``."""
 
     model: str | None = Field(
         None,
@@ -74,12 +74,6 @@ class PPOCRRecognizerOptions(Options):
         "typographic signs: English and other Latin-script text, no CJK look-alikes), or the allowed "
         "characters themselves as one string. Names are lower case: 'Latin' or 'ALL' is refused (it would "
         "allow only those letters); to allow just such letters, give them in another order.",
-    )
-    margin: float = Field(0.05, ge=0.0, le=2.0, description="Context kept around each region, times its height.")
-    orientation: Literal["auto", "quad", "try-all"] = Field(
-        "auto",
-        description="'quad' trusts the quad's corner order; 'auto' turns tall crops by 90 degrees and "
-        "lets the model's confidence pick the sense; 'try-all' also tries every crop upside down.",
     )
     device: Literal["cpu", "cuda", "auto"] = Field(
         "cpu", description="ONNX Runtime device: cpu, cuda, or auto (cuda when available)."

@@ -16,12 +16,11 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-import ocrplug
-from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
-from ocrplug.layout import is_rtl
-from ocrplug.model import Page, PageImage, Point
+from ocrplug.api import DocumentInfo, Options, Page, PageImage, Point, RenderSession, is_rtl
+from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
+    DocumentFileRenderer,
     StreamedFile,
     baseline_points,
     bbox_of,
@@ -194,7 +193,7 @@ def _header(info: DocumentInfo, options: AltoOptions) -> str:
     ET.SubElement(proc, "processingDateTime").text = utc_timestamp()
     soft = ET.SubElement(proc, "processingSoftware")
     ET.SubElement(soft, "softwareName").text = "ocrplug"
-    ET.SubElement(soft, "softwareVersion").text = ocrplug.__version__
+    ET.SubElement(soft, "softwareVersion").text = ocrplug_version
     ET.indent(desc, space=" ", level=1)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -231,19 +230,8 @@ class AltoSession(RenderSession):
         self.file.discard()
 
 
-class AltoRenderer(Renderer):
+class AltoRenderer(DocumentFileRenderer):
     """ALTO XML v4, one file per document."""
 
-    needs_image = False
-
-    def __init__(self, options: AltoOptions | None = None) -> None:
-        """Keep the validated options."""
-        self.options = options or AltoOptions()
-
-    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
-        """The one file ``open(info)`` writes."""
-        return [output_path(info, self.options.suffix)]
-
-    def open(self, info: DocumentInfo) -> AltoSession:
-        """Start the ``<stem>.alto.xml`` output of one document."""
-        return AltoSession(info, self.options)
+    options_model = AltoOptions
+    session_class = AltoSession

@@ -17,12 +17,25 @@ from typing import IO
 
 import numpy as np
 
-from ocrplug.components import DocumentInfo, RenderSession
-from ocrplug.io.atomic import atomic_path, atomic_write
-from ocrplug.layout import LayoutOptions, is_laid_out, layout_page, synthesize_words
-from ocrplug.model import Page, PageFailure, Point, Quad, Region
+from ocrplug.api import (
+    DocumentInfo,
+    LayoutOptions,
+    Page,
+    PageFailure,
+    Point,
+    Quad,
+    Region,
+    RenderSession,
+    SessionRenderer,
+    atomic_path,
+    atomic_write,
+    is_laid_out,
+    layout_page,
+    synthesize_words,
+)
 
 __all__ = [
+    "DocumentFileRenderer",
     "LayoutBlock",
     "LayoutLine",
     "StreamedFile",
@@ -63,6 +76,14 @@ def failure_note(failure: PageFailure) -> str:
 def output_path(info: DocumentInfo, suffix: str) -> Path:
     """``<out_dir>/<stem><suffix>`` for a document (the host makes stems unique)."""
     return Path(info.out_dir) / f"{info.stem}{suffix}"
+
+
+class DocumentFileRenderer(SessionRenderer):
+    """A renderer that writes one file per document, ``<stem><options.suffix>`` (text, json, hocr, alto, pdf)."""
+
+    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
+        """The one file ``open(info)`` writes."""
+        return [output_path(info, self.options.suffix)]
 
 
 class _AtomicOutput:

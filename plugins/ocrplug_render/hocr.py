@@ -16,13 +16,21 @@ from typing import Any
 
 from pydantic import Field
 
-import ocrplug
-from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
-from ocrplug.errors import InputError
-from ocrplug.layout import is_rtl
-from ocrplug.model import Document, Page, PageImage, Region
+from ocrplug.api import (
+    Document,
+    DocumentInfo,
+    InputError,
+    Options,
+    Page,
+    PageImage,
+    Region,
+    RenderSession,
+    is_rtl,
+)
+from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
+    DocumentFileRenderer,
     LayoutLine,
     StreamedFile,
     baseline_points,
@@ -154,7 +162,7 @@ def _header(lang: str | None) -> str:
         " <head>\n"
         "  <title></title>\n"
         '  <meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>\n'
-        f'  <meta name="ocr-system" content="ocrplug {ocrplug.__version__}"/>\n'
+        f'  <meta name="ocr-system" content="ocrplug {ocrplug_version}"/>\n'
         f'  <meta name="ocr-capabilities" content="{CAPABILITIES}"/>\n'
         f'  <meta name="ocr-number-of-pages" content="{{pages}}"/>\n'
         " </head>\n"
@@ -193,22 +201,11 @@ class HocrSession(RenderSession):
         self.file.discard()
 
 
-class HocrRenderer(Renderer):
+class HocrRenderer(DocumentFileRenderer):
     """hOCR 1.2, one file per document."""
 
-    needs_image = False
-
-    def __init__(self, options: HocrOptions | None = None) -> None:
-        """Keep the validated options."""
-        self.options = options or HocrOptions()
-
-    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
-        """The one file ``open(info)`` writes."""
-        return [output_path(info, self.options.suffix)]
-
-    def open(self, info: DocumentInfo) -> HocrSession:
-        """Start the ``<stem>.hocr`` output of one document."""
-        return HocrSession(info, self.options)
+    options_model = HocrOptions
+    session_class = HocrSession
 
 
 # --------------------------------------------------------------------------------------------------

@@ -15,11 +15,8 @@ from pathlib import Path
 import numpy as np
 from pydantic import Field
 
-import ocrplug
-from ocrplug.components import DocumentInfo, Options, Renderer
-from ocrplug.errors import ConfigError
-from ocrplug.layout import is_rtl
-from ocrplug.model import Page, PageImage, Point
+from ocrplug.api import ConfigError, DocumentInfo, Options, Page, PageImage, Point, SessionRenderer, is_rtl
+from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
     PerPageFilesSession,
@@ -87,7 +84,7 @@ def render_page_xml(page: Page, info: DocumentInfo, options: PageXmlOptions | No
         "pcGtsId": f"pc_p{page.index + 1}",  # an xsd:ID; the stem may not be a valid one
     })
     meta = ET.SubElement(root, "Metadata")
-    ET.SubElement(meta, "Creator").text = f"ocrplug {ocrplug.__version__}"
+    ET.SubElement(meta, "Creator").text = f"ocrplug {ocrplug_version}"
     ET.SubElement(meta, "Created").text = now
     ET.SubElement(meta, "LastChange").text = now
     pg = ET.SubElement(root, "Page", {"imageFilename": xml_safe(image_name), "imageWidth": str(W), "imageHeight": str(H)})
@@ -148,20 +145,14 @@ class PageXmlSession(PerPageFilesSession):
             tmp.write_text(text, encoding="utf-8")
 
 
-class PageXmlRenderer(Renderer):
+class PageXmlRenderer(SessionRenderer):
     """PAGE XML 2019, one file per page."""
 
-    needs_image = False
-
-    def __init__(self, options: PageXmlOptions | None = None) -> None:
-        """Keep the validated options."""
-        self.options = options or PageXmlOptions()
+    options_model = PageXmlOptions
+    session_class = PageXmlSession
+    options: PageXmlOptions
 
     def planned_outputs(self, info: DocumentInfo) -> list[Path]:
         """The PAGE files ``open(info)`` writes (pages 1..page_count)."""
         session = PageXmlSession(info, self.options)
         return [session.path_for(Page(index=i, width=1, height=1, source=info.source)) for i in range(info.page_count)]
-
-    def open(self, info: DocumentInfo) -> PageXmlSession:
-        """Start writing the PAGE files of one document."""
-        return PageXmlSession(info, self.options)

@@ -25,14 +25,23 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
-import ocrplug
-from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession, require
-from ocrplug.errors import PluginError
-from ocrplug.io.atomic import temporary_dir
-from ocrplug.layout import is_rtl
-from ocrplug.model import Page, PageFailure, PageImage, Region
+from ocrplug.api import (
+    DocumentInfo,
+    Options,
+    Page,
+    PageFailure,
+    PageImage,
+    PluginError,
+    Region,
+    RenderSession,
+    is_rtl,
+    require,
+    temporary_dir,
+)
+from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
     DEFAULT_PARAGRAPH_GAP,
+    DocumentFileRenderer,
     StreamedPath,
     escape_surrogates,
     failure_note,
@@ -320,8 +329,8 @@ class PdfSession(RenderSession):
                     else:
                         pg.Resources.Font = pikepdf.Dictionary(F1=shared)
                 with out.open_metadata(set_pikepdf_as_editor=False) as meta:
-                    meta["xmp:CreatorTool"] = f"ocrplug {ocrplug.__version__}"
-                out.docinfo[pikepdf.Name.Creator] = f"ocrplug {ocrplug.__version__}"
+                    meta["xmp:CreatorTool"] = f"ocrplug {ocrplug_version}"
+                out.docinfo[pikepdf.Name.Creator] = f"ocrplug {ocrplug_version}"
                 out.docinfo[pikepdf.Name.Title] = escape_surrogates(Path(self.info.source).name)
             # Streams are read from the (still open) source files while saving.
             out.save(target)
@@ -364,19 +373,9 @@ class PdfSession(RenderSession):
             shutil.rmtree(self.workdir)
 
 
-class PdfRenderer(Renderer):
+class PdfRenderer(DocumentFileRenderer):
     """Searchable PDF: page images with an invisible, positioned text layer."""
 
     needs_image = True
-
-    def __init__(self, options: PdfOptions | None = None) -> None:
-        """Keep the validated options."""
-        self.options = options or PdfOptions()
-
-    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
-        """The one PDF ``open(info)`` writes."""
-        return [output_path(info, self.options.suffix)]
-
-    def open(self, info: DocumentInfo) -> PdfSession:
-        """Start the ``<stem>.pdf`` output of one document."""
-        return PdfSession(info, self.options)
+    options_model = PdfOptions
+    session_class = PdfSession

@@ -6,9 +6,15 @@ from pathlib import Path
 
 from pydantic import Field
 
-from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
-from ocrplug.model import Page, PageFailure, PageImage
-from ocrplug_render.common import DEFAULT_PARAGRAPH_GAP, StreamedFile, failure_note, output_path, page_layout
+from ocrplug.api import DocumentInfo, Options, Page, PageFailure, PageImage, RenderSession
+from ocrplug_render.common import (
+    DEFAULT_PARAGRAPH_GAP,
+    DocumentFileRenderer,
+    StreamedFile,
+    failure_note,
+    output_path,
+    page_layout,
+)
 
 __all__ = ["TextOptions", "TextRenderer", "page_text"]
 
@@ -78,19 +84,8 @@ class TextSession(RenderSession):
         self.file.discard()
 
 
-class TextRenderer(Renderer):
+class TextRenderer(DocumentFileRenderer):
     """Plain text in reading order; lines kept, paragraphs separated by blank lines."""
 
-    needs_image = False
-
-    def __init__(self, options: TextOptions | None = None) -> None:
-        """Keep the validated options."""
-        self.options = options or TextOptions()
-
-    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
-        """The one file ``open(info)`` writes."""
-        return [output_path(info, self.options.suffix)]
-
-    def open(self, info: DocumentInfo) -> TextSession:
-        """Start the ``<stem>.txt`` output of one document."""
-        return TextSession(info, self.options)
+    options_model = TextOptions
+    session_class = TextSession

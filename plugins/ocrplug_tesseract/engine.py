@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ocrplug.errors import ConfigError, MissingExtraError, PluginError, WeightsError
+from ocrplug.api import ConfigError, MissingExtraError, PluginError, WeightsError
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ocrplug.components import Detector
-from ocrplug.crops import to_gray
-from ocrplug.model import PageImage, Region
+from ocrplug.api import Detector, PageImage, Region, to_gray
 
 from .engine import TesseractEngine, TessLine, TessWord, parse_config
 from .options import TesseractLayoutOptions

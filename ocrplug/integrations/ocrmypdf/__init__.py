@@ -10,7 +10,7 @@ OCRmyPDF's own fpdf2 renderer turns into the text layer. Modules: :mod:`.options
 
 Two ways to load it (see ``docs/ocrmypdf.md``):
 
-- Installed (``pip install 'ocrplug[ocrmypdf]'``): OCRmyPDF loads every plugin of its ``ocrmypdf``
+- Installed (``pip install -e '.[ocrmypdf]'`` in the checkout): OCRmyPDF loads every plugin of its ``ocrmypdf``
   entry-point group, so this package's :data:`installed` hooks are always present but stay passive
   until the user chooses ``--ocr-engine ocrplug``; Tesseract remains OCRmyPDF's ``auto`` engine.
 - Named: ``ocrmypdf --plugin ocrplug.integrations.ocrmypdf`` registers this package itself, and then
