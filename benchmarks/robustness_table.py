@@ -2,6 +2,7 @@
 and its exit code; then the fuzz figures (files, read, named as failed, tracebacks).
 
 usage: python benchmarks/robustness_table.py [--fuzz N] [--seed S] [--only-faults] [--only-startup]
+       python benchmarks/robustness_table.py --bad-values    # only the "Bad option values" block (issue 23)
 
 The third table (issue 23: outputs confined to -o, write failures, runs side by side, own outputs,
 stale outputs, --resume-check) needs root for its tmpfs rows (mount); without it they say skipped.
@@ -160,6 +161,47 @@ def config_cases(tmp: Path) -> list[tuple[str, list[str]]]:
         ("empty output folder `-o ''`", [image, *PLAIN, "-o", ""]),
         ("trocr model not cached, hub unreachable", [image, "--set", "recognizer=trocr", "--set", "renderers=[json]"]),
     ]
+
+
+def bad_value_cases(tmp: Path) -> list[tuple[str, list[str], Path | None]]:
+    """Issue 23, bad values of component options and huge pages: (title, argv, output text file to show)."""
+    import pikepdf
+
+    a4 = tmp / "a4.png"
+    Image.new("RGB", (2480, 3508), "white").save(a4)
+    image = str(_page(tmp / "val.png"))
+    wide = tmp / "wide.pdf"
+    pdf = pikepdf.Pdf.new()
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    content = b"BT /F1 48 Tf 100 400 Td (Invoice number 4711 paid in full) Tj ET"
+    pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 20000, 842], Contents=pikepdf.Stream(pdf, content),
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+    )))
+    pdf.save(wide)
+    tess = ["--set", "detector=null", "--set", "recognizer=tesseract"]
+    return [
+        ("`db` options `max_side: 32768, limit_side_len: 16384` on an A4 page at 300 dpi (`input.max_memory_mb: 8192`)",
+         [str(a4), image, "--set", "detector.options.max_side=32768", "--set", "detector.options.limit_side_len=16384",
+          "--set", "input.max_memory_mb=8192", "--set", "recognizer=null", "--set", "renderers=[json]"], None),
+        ("`--set recognizer.options.charset=Latin`", [image, "--set", "recognizer.options.charset=Latin"], None),
+        ("tesseract `lang: english`", [image, *tess, "--set", "recognizer.options.lang=english"], None),
+        ("tesseract `lang: eng+fr`", [image, *tess, "--set", "recognizer.options.lang=eng+fr"], None),
+        ("tesseract-layout `lang: english`", [image, "--set", "detector=tesseract-layout",
+                                              "--set", "detector.options.lang=english"], None),
+        ("a 20000 x 842 pt PDF page (default pipeline)", [str(wide), "--set", "renderers=[text]"], Path("wide.txt")),
+    ]
+
+
+def bad_values(tmp: Path) -> None:
+    """Print the issue-23 block of docs/robustness.md (its own table, for its own section)."""
+    print("| bad value | what `ocrplug run` prints (stderr) | exit code | text written |")
+    print("|---|---|---|---|")
+    for title, argv, text in bad_value_cases(tmp):
+        out = tmp / "val-out"
+        code, err = _ocrplug(["run", *argv, "-o", str(out), "--no-progress"], tmp)
+        shown = " ".join((out / text).read_text().split()) if text and (out / text).is_file() else "-"
+        print(f"| {title} | {_message(err, tmp, quiet=True)} | {code} | {shown} |")
 
 
 FAKE = "plugins: [tests.fakes.fault_plugin, tests.fakes.escape_plugin]\nrecognizer: fake-echo\n"
@@ -406,6 +448,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fuzz", type=int, default=400)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--bad-values", action="store_true", help="print only the issue-23 bad-value block")
     parser.add_argument("--only-faults", action="store_true", help="print only the issue-23 fault table")
     parser.add_argument("--only-startup", action="store_true", help="only the Spark start-up and PDF password rows")
     args = parser.parse_args()
@@ -416,6 +459,9 @@ def main() -> int:
             return 0
         if args.only_startup:
             print("\n".join(startup_and_password_rows(tmp)))
+            return 0
+        if args.bad_values:
+            bad_values(tmp)
             return 0
         good = _page(tmp / "good.png")
         print("| bad input | what `ocrplug run` prints (stderr) | exit code |")

@@ -165,6 +165,16 @@ class Detector(ABC):
         """Detect on several pages; override to batch same-size pages through a model."""
         return [self.detect(p) for p in pages]
 
+    def estimate_memory(self, width: int, height: int) -> int | None:
+        """Bytes of memory that detecting one ``width`` x ``height`` page (RGB, page pixels) will add at
+        its peak, estimated before anything is allocated; None when unknown (the default: no check).
+
+        The host compares it with ``input.max_memory_mb`` before each page and fails that page with a
+        :class:`~ocrplug.errors.ConfigError` naming the options set when it is over. An estimate should be
+        fitted to measured peak RSS (``benchmarks/memory_estimate.py``) and cost nothing to compute.
+        """
+        return None
+
 
 class Recognizer(ABC):
     """Reads the text of regions a detector found."""

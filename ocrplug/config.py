@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import importlib.metadata
+import os
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +100,14 @@ class InputConfig(_Strict):
         "error, larger PDF pages are rendered at a lower dpi. Default 100 million (about 300 MB as RGB).",
     )
 
+    max_memory_mb: int | None = Field(
+        None,
+        ge=1,
+        description="Most memory (MiB) the detector may add to read one page, as the detector estimates it "
+        "before allocating (db, craft and tesseract-layout do): a page over it fails with an error naming the "
+        "detector options set, and the other pages go on. Default: half of the machine's physical memory.",
+    )
+
     @field_validator("pages", mode="before")
     @classmethod
     def _page_number(cls, value: Any) -> Any:
@@ -115,6 +124,15 @@ class InputConfig(_Strict):
     @classmethod
     def _check_pages(cls, value: str | None) -> str | None:
         return PageRange.validate_spec(value) if value else value
+
+    def memory_limit(self) -> int | None:
+        """``max_memory_mb`` in bytes; by default half the physical memory (None where it cannot be read)."""
+        if self.max_memory_mb is not None:
+            return self.max_memory_mb * 2**20
+        try:
+            return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+        except (AttributeError, ValueError, OSError):  # no sysconf (Windows) or no such name
+            return None
 
 
 class OutputConfig(_Strict):

@@ -174,12 +174,41 @@ class PageProcessor:
         """
         self.build()
         if self.detector is not None:
+            for image in images:
+                self.check_memory(image)
             found = self.detector.detect_batch(list(images))
             if len(found) != len(images):
                 raise OcrplugError(f"detector returned {len(found)} pages of regions for {len(images)} pages")
         else:
             found = [self._whole_page(image) for image in images]
         return [self.finish(image, list(regions)) for image, regions in zip(images, found, strict=True)]
+
+    def check_memory(self, image: PageImage) -> None:
+        """Refuse a page the detector estimates to need more than ``input.max_memory_mb`` for
+        (:meth:`Detector.estimate_memory`), before it allocates anything.
+
+        Raises :class:`~ocrplug.errors.ConfigError` naming the page, the estimate and the detector
+        options that were set (issue 23); a detector without an estimate is never refused.
+        """
+        self.build()
+        if self.detector is None:
+            return
+        need = self.detector.estimate_memory(image.width, image.height)
+        limit = self.config.input.memory_limit()
+        if need is None or limit is None or need <= limit:
+            return
+        options = self._det.options if self._det is not None else None
+        chosen = ", ".join(
+            f"detector.options.{k}={getattr(options, k)!r}" for k in sorted(options.model_fields_set)
+        ) if options else ""
+        name = self.config.detector.name if self.config.detector is not None else type(self.detector).__name__
+        where = "" if self.config.input.max_memory_mb else ", by default half of the physical memory"
+        raise ConfigError(
+            f"{image.source} page {image.index + 1} ({image.width} x {image.height} px): detector {name!r} "
+            f"would need about {need / 2**30:.1f} GiB for it ({chosen or 'its default options'}), more than "
+            f"input.max_memory_mb ({limit // 2**20:,} MiB{where}); lower those options (see the detector's docs) "
+            "or raise input.max_memory_mb"
+        )
 
     def process_page(self, page_image: PageImage) -> Page:
         """Detect, orient, recognize and lay out one page image; exceptions propagate."""

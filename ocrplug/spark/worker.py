@@ -296,6 +296,7 @@ def detect_batches(
     detector = pipeline.detector
 
     def work(image: PageImage) -> Row:
+        pipeline.check_memory(image)
         return {output_col: regions_to_rows(detector.detect(image))}
 
     fields = [(output_col, REGIONS_TYPE), ("error", pa.string())]

@@ -24,6 +24,13 @@ __all__ = ["CraftDetector", "CraftOptions", "build_detector", "regions_from_maps
 log = logging.getLogger(__name__)
 
 
+#: Peak memory (bytes) detecting one page adds: MEMORY_BASE + MEMORY_PER_PIXEL x canvas pixels of the largest
+#: network call. Least-squares fit of measured peak RSS (torch backend, default options) on page sizes apart
+#: from the ones it is checked on: ``benchmarks/memory_estimate.py --fit`` (docs/benchmarks.md).
+MEMORY_BASE = 20_082_676
+MEMORY_PER_PIXEL = 661.2
+
+
 class CraftOptions(Options):
     """Options of the ``craft`` detector (official names and defaults where the official code has them)."""
 
@@ -177,6 +184,33 @@ class CraftDetector(Detector):
         self.backend = backend
         if options.refiner and not getattr(backend, "has_refiner", False):
             raise ValueError("refiner: true needs a backend with the link refiner loaded")
+
+    def memory_pixels(self, width: int, height: int) -> int:
+        """Canvas pixels of the largest network call for a ``width`` x ``height`` page (tiles of an
+        elongated page go through in batches of ``batch_size``)."""
+        o = self.options
+        short = min(width, height)
+        if short < SMALL_SIDE:
+            m = min(o.margin, short // 2)
+            width, height = width + 2 * m, height + 2 * m
+        long_side, short_side = max(width, height), max(1, min(width, height))
+        count = 1
+        if o.tile_aspect and long_side / short_side >= o.tile_aspect and long_side * o.mag_ratio > o.canvas_size:
+            length = max(int(o.canvas_size / o.mag_ratio), 2 * short_side)
+            overlap = min(length // 2, max(4 * short_side, length // 4))
+            count = min(o.batch_size, max(1, -(-(long_side - overlap) // (length - overlap))))
+            long_side = min(long_side, length)
+            width, height = (long_side, short_side) if width >= height else (short_side, long_side)
+        longest = max(width, height)
+        target = o.width / width * longest if o.width is not None else o.mag_ratio * longest
+        ratio = min(target, o.canvas_size) / longest
+        h, w = max(int(height * ratio), 1), max(int(width * ratio), 1)
+        return count * (-(-h // 32) * 32) * (-(-w // 32) * 32)
+
+    def estimate_memory(self, width: int, height: int) -> int:
+        """Peak bytes detecting one ``width`` x ``height`` page adds: fitted on the torch backend
+        (:data:`MEMORY_PER_PIXEL`); the refiner and the ONNX backends are estimated with the same fit."""
+        return round(MEMORY_BASE + MEMORY_PER_PIXEL * self.memory_pixels(width, height))
 
     def _canvas(self, page: PageImage) -> Canvas:
         o = self.options

@@ -19,7 +19,7 @@ from pydantic import Field
 
 from ocrplug.api import InputError, Options, PageImage, PageRange, PageReadError, Rasterizer
 
-from .images import normalize_image
+from .images import decoding, normalize_image
 
 __all__ = ["Pdf2ImageOptions", "Pdf2ImageRasterizer"]
 
@@ -148,6 +148,9 @@ class Pdf2ImageRasterizer(Rasterizer):
         if w_px * h_px <= self.max_pixels:
             return dpi
         fitted = math.floor(dpi * math.sqrt(self.max_pixels / (w_px * h_px)) * 100) / 100
+        # poppler rounds each side up: step down until the rendered page fits too (48737 x 2052 was over).
+        while fitted >= 1 and math.ceil(size[0] * fitted / 72) * math.ceil(size[1] * fitted / 72) > self.max_pixels:
+            fitted = round(fitted - 0.01, 2)
         if fitted < 1:
             raise InputError(
                 f"{path}: page {index + 1} of {size[0]:.0f} x {size[1]:.0f} pt cannot be rendered within "
@@ -173,21 +176,23 @@ class Pdf2ImageRasterizer(Rasterizer):
         for index in pages.indices(count):
             page_dpi = self._fit_dpi(path, index, dpi, sizes.get(index))
             try:
-                images = convert_from_path(
-                    str(path),
-                    dpi=page_dpi,
-                    first_page=index + 1,
-                    last_page=index + 1,
-                    userpw=password,
-                    ownerpw=password,
-                    use_pdftocairo=self.options.use_pdftocairo,
-                    use_cropbox=True,
-                    grayscale=self.options.grayscale,
-                    timeout=self.options.timeout,
-                )
+                # Pillow's decompression-bomb warning is ours to give: the page fits input.max_pixels (above).
+                with decoding(path, self.max_pixels):
+                    images = convert_from_path(
+                        str(path),
+                        dpi=page_dpi,
+                        first_page=index + 1,
+                        last_page=index + 1,
+                        userpw=password,
+                        ownerpw=password,
+                        use_pdftocairo=self.options.use_pdftocairo,
+                        use_cropbox=True,
+                        grayscale=self.options.grayscale,
+                        timeout=self.options.timeout,
+                    )
                 if not images:
                     raise PageReadError(f"{path}: page {index + 1} could not be rendered", index)
-                with images[0] as img:
+                with images[0] as img, decoding(path, self.max_pixels):
                     array = normalize_image(img)
             except InputError:
                 raise

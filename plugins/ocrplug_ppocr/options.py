@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ocrplug.api import CropReaderOptions
 
-__all__ = ["PPOCRRecognizerOptions"]
+__all__ = ["CHARSET_NAMES", "PPOCRRecognizerOptions"]
+
+#: The named character sets of the ``charset`` option; any other value is the allowed characters themselves.
+CHARSET_NAMES = ("all", "latin")
 
 
 class PPOCRRecognizerOptions(CropReaderOptions):
@@ -69,7 +72,8 @@ class PPOCRRecognizerOptions(CropReaderOptions):
         description="Characters the decoder may emit: 'all' (the model's whole table: PP-OCRv6 reads ~18.7k "
         "characters of many scripts), 'latin' (Latin letters of U+0000-U+024F, digits, punctuation and common "
         "typographic signs: English and other Latin-script text, no CJK look-alikes), or the allowed "
-        "characters themselves as one string.",
+        "characters themselves as one string. Names are lower case: 'Latin' or 'ALL' is refused (it would "
+        "allow only those letters); to allow just such letters, give them in another order.",
     )
     device: Literal["cpu", "cuda", "auto"] = Field(
         "cpu", description="ONNX Runtime device: cpu, cuda, or auto (cuda when available)."
@@ -81,3 +85,15 @@ class PPOCRRecognizerOptions(CropReaderOptions):
         description="ONNX Runtime intra-op threads (0: the worker's share of the cores inside "
         "a --jobs / OCRmyPDF worker, else ONNX Runtime's default).",
     )
+
+    @field_validator("charset")
+    @classmethod
+    def _named_charset_case(cls, value: str) -> str:
+        # `charset: Latin` meant the Latin set, and as a character list it reads text with 5 letters only.
+        if value not in CHARSET_NAMES and value.strip().lower() in CHARSET_NAMES:
+            name = value.strip().lower()
+            raise ValueError(
+                f"{value!r} is the character set name {name!r} in another case; names are lower case: "
+                f"write charset: {name} (to allow only the characters {sorted(set(value))}, give them in another order)"
+            )
+        return value

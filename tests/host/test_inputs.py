@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -268,3 +269,50 @@ def test_libtiff_messages_are_logged_naming_the_file(
     messages = [r.getMessage() for r in caplog.records]
     assert any(m.startswith(f"{path}: Fax4Decode: ") for m in messages), messages
     assert "Fax4Decode" not in capfd.readouterr().err
+
+
+def _wide_pdf(path: Path) -> Path:
+    """One 20000 x 842 pt page with a 48 pt line near each end (issue 23)."""
+    import pikepdf
+
+    pdf = pikepdf.Pdf.new()
+    content = (b"BT /F1 48 Tf 100 400 Td (Invoice number 4711 paid in full) Tj ET "
+               b"BT /F1 48 Tf 9000 300 Td (Second text far right side) Tj ET")
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 20000, 842], Contents=pikepdf.Stream(pdf, content),
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    pdf.save(path)
+    return path
+
+
+def test_very_wide_pdf_page_gives_one_warning_with_the_dpi_used(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import warnings
+
+    from ocrplug_inputs.pdf import Pdf2ImageOptions, Pdf2ImageRasterizer
+
+    path = _wide_pdf(tmp_path / "wide.pdf")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        (page,) = list(Pdf2ImageRasterizer(Pdf2ImageOptions()).iter_pages(path, PageRange(), 300))
+    assert not [w for w in caught if "DecompressionBomb" in type(w.message).__name__], [str(w.message) for w in caught]
+    ours = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(ours) == 1 and "wide.pdf" in ours[0].getMessage()
+    used = float(ours[0].getMessage().split("rendered at ")[1].split(" dpi")[0])
+    assert 175 < used < 175.5 and page.dpi == used and page.width * page.height <= 100_000_000
+
+
+def test_very_wide_pdf_page_text_is_read(tmp_path: Path) -> None:
+    pytest.importorskip("rapidocr")
+    path = _wide_pdf(tmp_path / "wide.pdf")
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "ocrplug.cli", "run", str(path), "-o", str(out), "--set", "renderers=[text]"],
+        capture_output=True, text=True, env=dict(os.environ), timeout=600, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "DecompressionBombWarning" not in proc.stderr and "wide.pdf: page 1 (20000 x 842 pt) at 300 dpi exceeds input.max_pixels" in proc.stderr
+    text = (out / "wide.txt").read_text()
+    assert "4711" in text and "Invoice" in text and "right side" in text

@@ -277,6 +277,7 @@ def _ocrplug_orientation(input_file: Path, options: Any) -> OrientationConfidenc
         pipeline = worker.pipeline.build()
         if pipeline.detector is None or pipeline.recognizer is None:
             return OrientationConfidence(angle=0, confidence=0.0)
+        pipeline.check_memory(page_image)
         regions = pipeline.detector.detect(page_image)
         # Both senses are always read (no cascade): the confidence below is the margin between them.
         result = detect_orientation(page_image, regions, pipeline.recognizer.recognize, cascade=False)
