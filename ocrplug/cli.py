@@ -390,10 +390,10 @@ def _add_spark_command(sub: Any) -> None:
 def _cmd_spark(args: argparse.Namespace) -> int:
     from ocrplug.spark.job import run_spark_job
 
-    data, source = _load_config(args)
+    loaded = _checked_config(args)
     with _sigterm_interrupts():
         job = run_spark_job(
-            args.inputs, data, args.output, source=source, master=args.master,
+            args.inputs, loaded.config, args.output, source=loaded.label, master=args.master,
             resume=not args.no_resume, partitions=args.partitions, on_output=_print_output,
         )
     report = job.run
