@@ -25,7 +25,8 @@ from ocrplug.evaluation import (
     score_page,
     word_error_rate,
 )
-from ocrplug.layout import LayoutOptions, layout_regions, order_regions
+from ocrplug.evaluation.reference import geometric_order
+from ocrplug.layout import LayoutOptions, layout_regions
 from ocrplug.model import Document, Page, PageFailure, Region
 from tests.conftest import shared_path
 
@@ -350,9 +351,12 @@ class OraclePipeline:
             Region(quad=r.quad, level="line", text=r.text if r.has_text else None)  # type: ignore[arg-type]
             for r in gt.lines
         ]
-        words = [Region(quad=r.quad, text=r.text if r.has_text else None) for r in gt.words]  # type: ignore[arg-type]
-        # Keep the ground truth's own order (a perfect detector that also orders perfectly).
-        regions = layout_regions([*regions, *order_regions(words)], LayoutOptions(reading_order="detector"))
+        # A perfect detector that also orders its words as the reference does (the evaluation's own
+        # frozen geometric order; don't-care words, which carry no text, go last).
+        read = [r for r in gt.words if r.has_text]
+        read = [read[i] for i in geometric_order([r.quad for r in read])] + [r for r in gt.words if not r.has_text]
+        words = [Region(quad=r.quad, text=r.text if r.has_text else None) for r in read]  # type: ignore[arg-type]
+        regions = layout_regions([*regions, *words], LayoutOptions(reading_order="detector"))
         page = Page(index=0, width=gt.width or 1, height=gt.height or 1, source=str(path), regions=regions)
         return Document(source=str(path), pages=(page,))
 
@@ -368,6 +372,8 @@ def test_oracle_pipeline_scores_perfectly_on_real_set(name: str, level: str) -> 
     assert (overall.precision, overall.recall, overall.hmean) == (1.0, 1.0, 1.0)
     assert overall.region_cer == 0.0
     assert report.overall_text is not None and report.overall_text.cer == 0.0
+    assert report.overall_bag is not None and (report.overall_bag.cer, report.overall_bag.wer) == (0.0, 0.0)
+    assert overall.e2e_f1 == 1.0 and overall.e2e_f1_nocase == 1.0
     if name == "icdar2015":
         assert report.overall[level].gt_dont_care > 0  # the don't-care path is exercised on real data
 
