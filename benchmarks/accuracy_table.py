@@ -3,7 +3,8 @@
 Usage (one command, from the repository root):
 
     python benchmarks/accuracy_table.py [--shared ../shared] [--cache DIR] [--json table.json]
-        [--systems fast,accurate,tesseract,rapidocr] [--sets funsd,icdar2015,...] [--limit N] [--no-choice]
+        [--systems fast,accurate,tesseract,rapidocr] [--sets funsd,icdar2015,...] [--limit N|SET=N,...]
+        [--no-choice]
 
 Systems: ``NAME`` or ``NAME@KEY=VALUE@...`` for a preset of ``ocrplug.presets`` (with ``--set``-style
 overrides), ``tesseract`` (the ``tesseract`` program as a new user runs it: ``tesseract IMAGE stdout
@@ -259,8 +260,16 @@ def choice(rows: dict[tuple[str, str], dict[str, Any]], presets: list[str]) -> s
         return sum(values) / len(values) if values else float("inf")
 
     ranked = sorted(presets, key=lambda p: (mean(p, "bag_cer"), -mean(p, "e2e_f1")))
+
+    def per_set(system: str) -> str:
+        return ", ".join(
+            f"{s} {rows[(s, system)]['bag_cer']:.4f}"
+            for s in VALIDATION_SETS
+            if (s, system) in rows and rows[(s, system)]["bag_cer"] is not None
+        )
+
     lines = [
-        f"{p}: mean order-free CER {mean(p, 'bag_cer'):.4f}, mean e2e F1 {mean(p, 'e2e_f1'):.4f}, "
+        f"{p}: mean order-free CER {mean(p, 'bag_cer'):.4f} ({per_set(p)}), mean e2e F1 {mean(p, 'e2e_f1'):.4f}, "
         f"mean H-mean {mean(p, 'hmean'):.4f}, {mean(p, 's_per_page'):.2f} s/page"
         for p in ranked
     ]
@@ -286,7 +295,9 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, help="page cache folder (default .bench-logs/accuracy/<commit>)")
     parser.add_argument("--systems", default=",".join([*PRESETS, *BASELINES]))
     parser.add_argument("--sets", default=",".join(TABLE_SETS))
-    parser.add_argument("--limit", type=int, help="first N images of each set (estimates)")
+    parser.add_argument(
+        "--limit", help="first N images of each set (estimates), or per set: icdar2015_val=60,funsd_train=20"
+    )
     parser.add_argument("--no-choice", action="store_true", help="skip the presets on funsd_train and the choice")
     parser.add_argument("--json", type=Path, help="write every row as JSON here")
     args = parser.parse_args()
@@ -301,9 +312,14 @@ def main() -> int:
     if not args.no_choice:
         jobs += [(d, s) for d in VALIDATION_SETS for s in presets if (d, s) not in jobs]
     print(f"commit {_commit()}, cache {cache}", flush=True)
+    limits: dict[str, int | None] = {}
+    if args.limit and "=" in args.limit:
+        limits = {k: int(v) for k, v in (item.split("=", 1) for item in args.limit.split(","))}
+    elif args.limit:
+        limits = {d: int(args.limit) for d, _ in jobs}
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for dataset, system in jobs:
-        gts = load_dataset(eval_dir / dataset, args.limit)
+        gts = load_dataset(eval_dir / dataset, limits.get(dataset))
         folder = cache / _slug(system) / dataset
         runs = run_cached(system, gts, folder)
         report = score(eval_dir / dataset, gts, runs)
