@@ -57,9 +57,9 @@ PRESET_SUMMARIES = {
 
 #: The preset the built-in default pipeline is (``ocrplug.config.DEFAULT_CONFIG``). ``fast`` was chosen on
 #: the shared *test* sets (mean page CER 0.194 vs 0.213; docs/benchmarks.md, "Default pipeline choice,
-#: presets"). Re-measured on validation data in issue 28 (80 ``icdar2015_val`` images, 30 ``funsd_train``
-#: forms), the rule of the module doc leans to ``accurate`` by a small margin (mean order-free CER 0.245
-#: vs 0.268; ICDAR prefers ``accurate``, FUNSD and the end-to-end F1 prefer ``fast``; 1.98x slower under
+#: presets"). Re-measured on validation data in issue 28 (100 ``icdar2015_val`` images, 30 ``funsd_train``
+#: forms), the rule of the module doc leans to ``accurate`` by a small margin (mean order-free CER 0.240
+#: vs 0.263; ICDAR prefers ``accurate``, FUNSD prefers ``fast``, end-to-end F1 ties; 1.97x slower under
 #: load, 1.38x idle). The default is not flipped on that subset: ``python benchmarks/accuracy_table.py`` prints the choice on the whole
 #: validation sets, which decides (docs/eval.md, "Tuned constants").
 DEFAULT_PRESET = "fast"
