@@ -44,7 +44,10 @@ class CraftOptions(Options):
     refiner: bool = Field(False, description="run the link refiner: output lines with their words as children")
     weights: str = Field("craft_mlt_25k", description="CRAFT weights: a known name or a file path")
     refiner_weights: str = Field(
-        "craft_refiner_CTW1500", description="link refiner weights: a known name or a file path"
+        "craft-refiner-synth",
+        description="link refiner weights: a known name or a file path; the default ships with ocrplug "
+        "(trained here on synthetic data for craft_mlt_25k, see docs/model-card-craft-refiner.md); the "
+        "official one is craft_refiner_CTW1500 (a download)",
     )
     backend: Literal["torch", "onnx"] = Field("torch", description="inference backend")
     onnx_model: str | None = Field(
