@@ -150,9 +150,10 @@ class CachedMaps:
 
     has_refiner = True
 
-    def __init__(self, inner: Any, folder: Path) -> None:
-        """Wrap the detector's :class:`~ocrplug_craft.backends.TorchBackend`."""
-        self.inner, self.folder = inner, folder
+    def __init__(self, inner: Any, folder: Path, union: bool = False) -> None:
+        """Wrap the detector's :class:`~ocrplug_craft.backends.TorchBackend`; ``union``: the link map is the
+        larger of the refined map and the affinity (an experiment: lines then never split a word)."""
+        self.inner, self.folder, self.union = inner, folder, union
         self.key, self.calls = "", 0
         folder.mkdir(parents=True, exist_ok=True)
 
@@ -179,6 +180,8 @@ class CachedMaps:
                 np.savez(fh, y=y, feature=feature.astype(np.float16))
         with torch.inference_mode():
             refined = self.inner.refiner(torch.from_numpy(y), torch.from_numpy(feature))[..., 0].float().numpy()
+        if self.union:
+            refined = np.maximum(refined, y[..., 1])
         return Maps(np.ascontiguousarray(y[..., 0]), np.ascontiguousarray(y[..., 1]), refined)
 
 
@@ -187,9 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", default="sroie,funsd,curved")
     parser.add_argument("--limit", type=int, default=None, help="first N images of each set")
+    parser.add_argument("--start", type=int, default=0, help="skip the first N of those (to fill --maps-cache in parallel)")
     parser.add_argument("--refiner-weights", default="craft-refiner-synth")
     parser.add_argument("--precision", default="fp32", help="craft precision (fp32 gives the official words)")
     parser.add_argument("--no-db", action="store_true", help="leave the db detector out")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads of the craft detector")
+    parser.add_argument("--union", action="store_true", help="with --maps-cache: link map = max(refined, affinity)")
+    parser.add_argument("--cached-only", action="store_true", help="with --maps-cache: only the pages whose maps are there")
     parser.add_argument("--maps-cache", help="keep the frozen CRAFT's maps here (torch fp32) and replay them "
                         "on a rerun: only the refiner runs again")
     parser.add_argument("--json", help="write the figures to this file")
@@ -197,15 +204,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from ocrplug.evaluation.metrics import score_detection
     from ocrplug.manager import PluginHost
-    from ocrplug.model import PageImage
+    from ocrplug.model import PageImage, Region
 
     components = PluginHost().components("detector")
     spec = components["craft"]
     craft = spec.build(spec.options(refiner=True, refiner_weights=args.refiner_weights, precision=args.precision,
-                                    device="cpu"))
+                                    device="cpu", threads=args.threads))
     cached = None
     if args.maps_cache:
-        cached = CachedMaps(craft.backend, Path(args.maps_cache))
+        cached = CachedMaps(craft.backend, Path(args.maps_cache), union=args.union)
         craft.backend = cached
     db = None if args.no_db else components["db"].build()
     results = []
@@ -215,19 +222,32 @@ def main(argv: list[str] | None = None) -> int:
             continue
         counts: dict[str, np.ndarray] = {}
         seconds: dict[str, float] = {}
-        for name, image, gt in load_set(set_name, args.limit):
+        images = 0
+        for name, image, gt in load_set(set_name, args.limit)[args.start:]:
             page = PageImage(image=image, index=0, source=name)
+            if args.cached_only and not (Path(args.maps_cache) / f"{set_name}-{name}-0.npz").is_file():
+                continue
             if cached is not None:
                 cached.start(f"{set_name}-{name}")
+            images += 1
             t = time.perf_counter()
             found = craft.detect(page)
             seconds["craft+refiner"] = seconds.get("craft+refiner", 0.0) + time.perf_counter() - t
             lines, layout_lines = _lines_and_layout(found)
             runs = {"craft+refiner": lines, "craft+layout": layout_lines}
             if db is not None:
-                t = time.perf_counter()
-                runs["db"] = [r for r in db.detect(page)]
-                seconds["db"] = seconds.get("db", 0.0) + time.perf_counter() - t
+                stored = Path(args.maps_cache) / f"{set_name}-{name}-db.json" if args.maps_cache else None
+                if stored is not None and stored.is_file():
+                    runs["db"] = [Region(quad=tuple(map(tuple, r["quad"])), level="line",
+                                         polygon=tuple(map(tuple, r["polygon"])) if r["polygon"] else None)
+                                  for r in json.loads(stored.read_text(encoding="utf-8"))]
+                else:
+                    t = time.perf_counter()
+                    runs["db"] = [r for r in db.detect(page)]
+                    seconds["db"] = seconds.get("db", 0.0) + time.perf_counter() - t
+                    if stored is not None:
+                        stored.write_text(json.dumps([{"quad": r.quad, "polygon": r.polygon} for r in runs["db"]]),
+                                          encoding="utf-8")
             for label, dets in runs.items():
                 if set_name == "curved":
                     c = np.asarray(polygon_counts(gt, dets))
@@ -239,15 +259,16 @@ def main(argv: list[str] | None = None) -> int:
         for label, (m, g, d) in counts.items():
             p = m / d if d else 1.0
             r = m / g if g else 1.0
-            row = {"set": set_name, "contender": label, "matched": int(m), "gt": int(g), "detections": int(d),
+            row = {"set": set_name, "contender": label, "images": images, "matched": int(m), "gt": int(g),
+                   "detections": int(d),
                    "precision": round(p, 4), "recall": round(r, 4), "hmean": round(2 * p * r / (p + r) if p + r else 0.0, 4),
                    "wall_s": round(seconds.get(label, 0.0), 1)}
             results.append(row)
             print(json.dumps(row), flush=True)
     print()
-    print(f"{'set':8} {'contender':14} {'P':>6} {'R':>6} {'H':>6}")
+    print(f"{'set':8} {'images':>6} {'contender':14} {'P':>6} {'R':>6} {'H':>6}")
     for r in results:
-        print(f"{r['set']:8} {r['contender']:14} {r['precision']:6.3f} {r['recall']:6.3f} {r['hmean']:6.3f}")
+        print(f"{r['set']:8} {r['images']:6d} {r['contender']:14} {r['precision']:6.3f} {r['recall']:6.3f} {r['hmean']:6.3f}")
     if args.json:
         from ocrplug.io.atomic import write_text_atomic
 

@@ -79,6 +79,9 @@ class RefinerTrainConfig(BaseModel):
     val_every: int = Field(0, ge=0, description="validate every N steps (0: only at the end)")
     val_pages: int = Field(12, ge=0, description="held-out synthetic pages for the validation line H-mean")
     max_minutes: float = Field(0.0, ge=0.0, description="stop cleanly after this many minutes of training (0: no limit)")
+    stop_after: int = Field(
+        0, ge=0, description="stop cleanly after this many steps without changing the schedule of `steps` (0: at `steps`)"
+    )
     export_fp16: bool = Field(True, description="write weights.pt in float16")
     progress: bool = Field(True, description="show a progress bar")
 
@@ -319,7 +322,7 @@ def train_refiner(cfg: RefinerTrainConfig, resume: bool = True,
     progress = _progress(cfg.progress)
     with progress:
         task = progress.add_task("training the refiner", total=cfg.steps, completed=step, loss=math.nan)
-        while step < cfg.steps:
+        while step < min(cfg.steps, cfg.stop_after or cfg.steps):
             lr = _lr_at(cfg, step)
             for group in optimizer.param_groups:
                 group["lr"] = lr
@@ -346,6 +349,9 @@ def train_refiner(cfg: RefinerTrainConfig, resume: bool = True,
                 v = validate_refiner(net, val_paths)
                 _log(log_path, {"step": step, "val": v, "elapsed_s": round(elapsed, 1)})
                 progress.console.log(f"step {step}: val line H-mean {v['hmean']:.3f}")
+            if cfg.stop_after and step >= cfg.stop_after:
+                _log(log_path, {"event": "stop_after", "step": step})
+                break
             if cfg.max_minutes and elapsed >= cfg.max_minutes * 60:
                 _log(log_path, {"event": "time_limit", "step": step, "elapsed_s": round(elapsed, 1)})
                 break
