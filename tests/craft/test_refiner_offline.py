@@ -73,8 +73,8 @@ def test_int8_keeps_the_refiner_in_float32_inside_the_model(plugin_host, tmp_pat
     without the refiner) fit, the refiner's convolutions stay float32, and the refined map is there."""
     pytest.importorskip("onnxruntime")
     pytest.importorskip("onnx")
-    import onnx
     import ocrplug_craft.quantize as quantize
+    import onnx
     from ocrplug_craft.backends import export_onnx, fuse_conv_bn
     from ocrplug_craft.net import load_checkpoint
 
