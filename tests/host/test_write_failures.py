@@ -155,3 +155,13 @@ def test_a_file_system_turned_read_only_mid_run_fails_the_rest_by_name(tmp_path:
         subprocess.run(["mount", "-o", "remount,rw", str(disk)], check=True)
         assert main(["run", *map(str, inputs), "-c", str(_job(tmp_path)), "-o", str(out), "--no-progress"]) == 0
         assert _visible(out) == sorted(f"{p.stem}.{ext}" for p in inputs for ext in ("json", "lines"))
+
+
+def test_a_write_error_carrying_an_open_file_names_its_path(tmp_path: Path) -> None:
+    """pikepdf raises ENOSPC with the open file object as ``filename``: the message shows the path, not
+    ``<_io.BufferedRandom name=...>`` (found by tester T1 on a 200 KB tmpfs with the pdf renderer)."""
+    from ocrplug.writing import _os_reason
+
+    with open(tmp_path / "x.pdf", "wb") as handle:
+        error = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), handle)
+    assert _os_reason(error) == f"No space left on device: {tmp_path / 'x.pdf'}"
