@@ -133,8 +133,9 @@ def check_output_dir(path: Path) -> Path:
 def _os_reason(exc: BaseException) -> str:
     """An error as users read it: ``No space left on device: /out/a.txt`` for an OSError with a path."""
     if isinstance(exc, OSError) and exc.strerror:
-        # Some libraries (pikepdf) put the open file object in ``filename``: show its path.
-        filename = getattr(exc.filename, "name", exc.filename)
+        # Some libraries (pikepdf) put the open file object in ``filename``: show its path. A failed
+        # rename (os.replace of a temporary) names its target, the file the user knows.
+        filename = exc.filename2 or getattr(exc.filename, "name", exc.filename)
         return f"{exc.strerror}: {filename}" if filename else exc.strerror
     return str(exc)
 
