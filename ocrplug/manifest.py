@@ -22,6 +22,8 @@ It lives in ``<out>/.ocrplug/``:
   line, the path relative to the folder), appended before a document's files are renamed into place
   and never rewritten. Whatever the config history, those files are never taken as inputs
   (:func:`read_ledger`) and only they are ever removed as stale outputs of an earlier config.
+  A document entry's ``superseded`` lists outputs of an earlier config that a failed redo left in
+  place; they are removed (if in the ledger) when a redo of the document completes.
 
 A document counts as done when its input is unchanged (size and mtime, or with
 ``resume_check="hash"`` the sha256 of its content, stored as ``sha256``), the config hash is unchanged
@@ -72,7 +74,7 @@ log = logging.getLogger(__name__)
 _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "name": (str,), "size": (int,), "mtime_ns": (int,), "config": (str,), "status": (str,),
     "page_count": (int, type(None)), "pages_done": (int,), "error": (str,), "failed_pages": (list,), "outputs": (list,),
-    "sha256": (str, type(None)),
+    "sha256": (str, type(None)), "superseded": (list,),
 }
 
 
@@ -84,7 +86,7 @@ def _check_entry(key: str, entry: Any) -> None:
         value = entry.get(name)
         if name in entry and (not isinstance(value, types) or isinstance(value, bool)):
             raise ValueError(f"{key!r}: {name} is {type(value).__name__}")
-    if not all(isinstance(x, str) for x in entry.get("outputs", [])):
+    if not all(isinstance(x, str) for x in [*entry.get("outputs", []), *entry.get("superseded", [])]):
         raise ValueError(f"{key!r}: outputs are not all strings")
     if not all(isinstance(x, int) for x in entry.get("failed_pages", [])):
         raise ValueError(f"{key!r}: failed_pages are not all integers")

@@ -133,7 +133,10 @@ def check_output_dir(path: Path) -> Path:
 def _os_reason(exc: BaseException) -> str:
     """An error as users read it: ``No space left on device: /out/a.txt`` for an OSError with a path."""
     if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+        # Some libraries (pikepdf) put the open file object in ``filename``: show its path. A failed
+        # rename (os.replace of a temporary) names its target, the file the user knows.
+        filename = exc.filename2 or getattr(exc.filename, "name", exc.filename)
+        return f"{exc.strerror}: {filename}" if filename else exc.strerror
     return str(exc)
 
 
@@ -587,7 +590,16 @@ class DocumentWriter:
             self.journal.close(remove=done)
         manifest = self.folder.manifest
         if self.key is not None and manifest is not None:
-            earlier = [str(r) for r in manifest.documents.get(self.key, {}).get("outputs", [])]
+            entry = manifest.documents.get(self.key, {})
+            earlier = [str(r) for r in entry.get("outputs", [])]
+            # Outputs of an earlier config that a failed redo did not replace stay listed (as
+            # ``superseded``) until a redo completes, so a failed run in between never hides them.
+            pending = [str(r) for r in entry.get("superseded", [])]
+            fields: dict[str, Any] = {}
+            if done and pending:
+                fields["superseded"] = []
+            elif not done and (pending or set(earlier) - set(rels)):
+                fields["superseded"] = sorted({*earlier, *pending} - set(rels))
             try:
                 manifest.update(
                     self.key,
@@ -595,6 +607,7 @@ class DocumentWriter:
                     pages_done=self.pages_ok,
                     failed_pages=[f.index for f in self.failures if f.index is not None],
                     outputs=rels,
+                    **fields,
                 )
             except OSError as exc:  # the outputs are in place; the rerun redoes the document
                 failure = PageFailure(self.info.source, None, f"{self.info.source}: cannot write: {_os_reason(exc)}")
@@ -602,7 +615,7 @@ class DocumentWriter:
                     self.failures.append(failure)
                     report.failures.append(failure)
             if done and manifest.persist:
-                self._remove_stale(earlier, rels)
+                self._remove_stale(earlier + [r for r in pending if r not in earlier], rels)
         if self.folder.on_output is not None:
             for path in written:
                 self.folder.on_output(path)

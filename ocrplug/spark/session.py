@@ -99,7 +99,7 @@ def check_master(master: str, probe_seconds: float = PROBE_SECONDS) -> None:
         )
     if re.fullmatch(r"local\[0+(\s*,\s*[0-9]+)?\]", master):
         raise ConfigError(f"Spark master {master!r} asks for 0 worker threads; use local[N] with N >= 1, or local[*]")
-    if master == "yarn" and "HADOOP_CONF_DIR" not in os.environ and "YARN_CONF_DIR" not in os.environ:
+    if master == "yarn" and not os.environ.get("HADOOP_CONF_DIR") and not os.environ.get("YARN_CONF_DIR"):
         raise ConfigError(
             "Spark master 'yarn' needs HADOOP_CONF_DIR or YARN_CONF_DIR set in the environment (the folder "
             "of the cluster's yarn-site.xml and core-site.xml)"

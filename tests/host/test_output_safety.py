@@ -247,3 +247,21 @@ def test_resume_check_hash_sees_a_content_change_with_the_same_size_and_mtime(tm
         pipe.run_many([image], out, resume=True, resume_check="md5")
     manifest = json.loads((out / ".ocrplug" / "manifest.json").read_text())
     assert len(next(iter(manifest["documents"].values()))["sha256"]) == 64
+
+
+def test_stale_outputs_are_still_removed_after_a_failed_run_in_between(tmp_path: Path, capsys) -> None:
+    """json, then a run that fails the document with another config, then text: b.json is an output of
+    an earlier config and must go (it used to be forgotten by the failed run's manifest entry)."""
+    folder = tmp_path / "in"
+    _png(folder / "b.png")
+    out = tmp_path / "out"
+    assert main(["run", str(folder), "-c", str(_job(tmp_path, "[json]", "one.yaml")), "-o", str(out), "--no-progress"]) == 0
+    failing = tmp_path / "failing.yaml"
+    failing.write_text(PLUGINS + "renderers: [hocr]\ndetector: {name: fake-box, options: {fail_on_pages: [0]}}\n")
+    assert main(["run", str(folder), "-c", str(failing), "-o", str(out), "--no-progress"]) in (1, 3)
+    assert "b.json" in _visible(out)  # a failed redo removes nothing
+    capsys.readouterr()
+    assert main(["run", str(folder), "-c", str(_job(tmp_path, "[text]", "two.yaml")), "-o", str(out), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert _visible(out) == ["b.txt"]
+    assert "output(s) of an earlier config removed" in err and "b.json" in err

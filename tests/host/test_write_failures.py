@@ -155,3 +155,26 @@ def test_a_file_system_turned_read_only_mid_run_fails_the_rest_by_name(tmp_path:
         subprocess.run(["mount", "-o", "remount,rw", str(disk)], check=True)
         assert main(["run", *map(str, inputs), "-c", str(_job(tmp_path)), "-o", str(out), "--no-progress"]) == 0
         assert _visible(out) == sorted(f"{p.stem}.{ext}" for p in inputs for ext in ("json", "lines"))
+
+
+def test_a_write_error_carrying_an_open_file_names_its_path(tmp_path: Path) -> None:
+    """pikepdf raises ENOSPC with the open file object as ``filename``: the message shows the path, not
+    ``<_io.BufferedRandom name=...>`` (found by tester T1 on a 200 KB tmpfs with the pdf renderer)."""
+    from ocrplug.writing import _os_reason
+
+    with open(tmp_path / "x.pdf", "wb") as handle:
+        error = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), handle)
+    assert _os_reason(error) == f"No space left on device: {tmp_path / 'x.pdf'}"
+
+
+def test_a_rename_onto_a_folder_names_the_output_not_the_temporary(tmp_path: Path, capsys) -> None:
+    """A folder where a.txt should go: the failure names out/a.txt, not the hidden ``.a.XXXX.part.txt``."""
+    from ocrplug.cli import main
+    from tests.host.test_run_loop import _png
+
+    _png(tmp_path / "in" / "a.png")
+    (tmp_path / "out" / "a.txt").mkdir(parents=True)
+    assert main(["run", str(tmp_path / "in" / "a.png"), "-o", str(tmp_path / "out"), "--no-progress",
+                 "--set", "detector=null", "--set", "recognizer=null", "--set", "renderers=[text]"]) in (1, 3)
+    err = capsys.readouterr().err
+    assert f"Is a directory: {(tmp_path / 'out').resolve() / 'a.txt'}" in err and ".part" not in err

@@ -212,3 +212,13 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_yarn_with_an_empty_conf_dir_variable_is_refused_like_an_unset_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`HADOOP_CONF_DIR=` (set but empty) names no folder: spark-submit would go on and the JVM would
+    wait on a ResourceManager at 0.0.0.0:8032 for minutes (found by tester T1)."""
+    monkeypatch.setenv("HADOOP_CONF_DIR", "")
+    monkeypatch.setenv("YARN_CONF_DIR", "")
+    with pytest.raises(ConfigError) as caught:
+        check_master("yarn", probe_seconds=2)
+    assert "needs HADOOP_CONF_DIR or YARN_CONF_DIR" in str(caught.value)
