@@ -253,6 +253,8 @@ class _Stage(Transformer, DefaultParamsReadable, DefaultParamsWritable):
         self._error_column(dataset.schema)
         body, schema = self._body(dataset.schema)
         plan = dataset.__dict__.get(_PLAN)
+        if plan is not None and dataset.__dict__.get("is_cached"):
+            plan = None  # the user cached that stage's output: read the cache, do not recompute it
         if plan is not None:  # the input is another ocrplug stage's output: one mapInArrow for both
             source, before = plan
             body = ml_arrow.Chain([*before.bodies, body])
@@ -490,15 +492,30 @@ class ImageTextDetector(_ModelStage, HasInputCol, HasOutputCol):
     def _transform(self, dataset: DataFrame) -> DataFrame:
         component = self.component()
         if component["options"].get("refiner") and self._local_master(dataset):
-            config = self._config(detector=component)
-            try:
-                worker.worker_pipeline(config)  # builds (loads) the detector, once per process
-            except WeightsError as exc:
-                raise WeightsError(
-                    f"ImageTextDetector: withRefiner=True needs the CRAFT link refiner (craft option "
-                    f"refiner: true), which cannot be loaded here: {exc}"
-                ) from exc
+            _check_builds(self._config(detector=component), "withRefiner=True needs the CRAFT link refiner "
+                          "(craft option refiner: true), which cannot be loaded here")
         return super()._transform(dataset)
+
+
+_BUILT: set[str] = set()  # configs already built once on this driver
+
+
+def _check_builds(config: dict[str, Any], why: str) -> None:
+    """Build ``config``'s components once on the driver (then drop them): a WeightsError says ``why``.
+
+    A plain ``Pipeline`` build, not the worker's cached set-up, so the driver's thread settings and
+    memory are left as they were.
+    """
+    key = json.dumps(config, sort_keys=True, default=str)
+    if key in _BUILT:
+        return
+    from ocrplug.pipeline import Pipeline
+
+    try:
+        Pipeline.from_dict(config, source="<ImageTextDetector>").build()
+    except WeightsError as exc:
+        raise WeightsError(f"ImageTextDetector: {why}: {exc}") from exc
+    _BUILT.add(key)
 
 
 @_accessors

@@ -122,6 +122,31 @@ def test_a_failed_page_is_an_error_row_in_every_stage(files, spark_inputs):
     assert rows[(path, 2)]["image_with_regions"] is not None
 
 
+def test_pdf_only_gray_images_sparks_image_source_and_whole_image_reading(spark, files, spark_inputs):
+    from ocrplug.spark.ml import ImageTextDetector, ImageToText, ImageType, PdfToImage
+    from ocrplug.spark.rows import image_from_struct
+
+    pages = PdfToImage(resolution=72, imageType=ImageType.TYPE_BYTE_GRAY).transform(files)
+    rows = _rows(ImageTextDetector(detector="fake-box", plugins=PLUGINS).transform(pages))
+    pdf = str(spark_inputs / "doc.pdf")
+    assert {k for k, r in rows.items() if r["error"] is None} == {(pdf, 0), (pdf, 1), (pdf, 2)}
+    assert "PdfToImage reads PDF files only" in rows[(str(spark_inputs / "a.png"), None)]["error"]
+    first = rows[(pdf, 0)]
+    assert (first["image"]["nChannels"], first["image"]["mode"], first["page_count"]) == (1, 0, 3)
+    assert first["image"]["resolution"] == 72.0 and first["text_regions"][0]["x"] == 10.0
+    # Spark's own image source feeds the detector (no pagenum: page null); groupImages=False reads
+    # each image whole, as one line.
+    images = spark.read.format("image").load(str(spark_inputs / "a.png"))
+    read = ImageToText(recognizer="fake-echo", groupImages=False, plugins=PLUGINS).transform(
+        ImageTextDetector(detector="fake-box", plugins=PLUGINS).transform(images)
+    ).collect()[0].asDict(recursive=True)
+    assert read["error"] is None and read["text_regions"][0]["page"] is None
+    assert read["text"] == "page0"
+    line = next(r for r in read["regions"] if r["level"] == "line")
+    height, width = image_from_struct(read["image"]).image.shape[:2]
+    assert (line["level"], line["x"], line["y"], line["width"], line["height"]) == ("line", 0.0, 0.0, width, height)
+
+
 def test_wrong_column_types_fail_at_transform_before_any_task(spark, files):
     from ocrplug.spark.ml import BinaryToImage, ImageDrawRegions, ImageTextDetector, ImageToText
 
