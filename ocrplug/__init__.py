@@ -1,4 +1,9 @@
-"""ocrplug: a pluggy host for OCR pipelines (detectors, recognizers, renderers, rasterizers)."""
+"""ocrplug: a pluggy host for OCR pipelines (detectors, recognizers, renderers, rasterizers).
+
+This package exports what users of the Python API need (:class:`Pipeline`, the data model, the errors).
+Plugins import from :mod:`ocrplug.api`, the one list of host names a plugin may use; every other module
+under ``ocrplug/`` is internal.
+"""
 
 from __future__ import annotations
 

@@ -10,12 +10,13 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ocrplug import __version__
-from ocrplug.errors import OcrplugError
+from ocrplug.errors import ExitCode, OcrplugError
 
 __all__ = ["build_parser", "main"]
 
@@ -30,7 +31,7 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY.PATH=VALUE",
-        help="override a config value, e.g. --set detector.options.text_threshold=0.6 (repeatable)",
+        help="override a config value, e.g. --set detector.options.box_thresh=0.7 (repeatable)",
     )
     parser.add_argument(
         "--preset", help="start from a named pipeline (fast, accurate) instead of the default; see README"
@@ -80,6 +81,13 @@ def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser
         action="store_true",
         help="redo every input, even those an earlier run into the same output folder finished",
     )
+    run.add_argument(
+        "--resume-check",
+        choices=("size-mtime", "hash"),
+        default="size-mtime",
+        help="what tells an input is unchanged since an earlier run: its size and modification time "
+        "(default) or a sha256 of its content (hash; reads each input once more)",
+    )
 
     plugins = sub.add_parser("plugins", help="list installed plugins, components and options")
     plugins.add_argument("--json", action="store_true", help="machine-readable output")
@@ -118,13 +126,19 @@ def _load_config(args: argparse.Namespace, warn: bool = True) -> tuple[dict[str,
     Every config error is raised at once (ConfigError, exit code 2); with ``warn``, a config that will
     read no text says so on stderr. ``--preset NAME`` replaces the default pipeline as the base.
     """
+    loaded = _checked_config(args, warn)
+    return loaded.data, loaded.label
+
+
+def _checked_config(args: argparse.Namespace, warn: bool = True) -> Any:
+    """:func:`_load_config`'s ``LoadedConfig`` (validated once: ``ocrplug run`` builds from it)."""
     from ocrplug.config import no_text_reason
 
     loaded = _loaded_config(args)
     reason = no_text_reason(loaded.config)
     if warn and reason:
         print(f"ocrplug: warning: {reason}", file=sys.stderr)
-    return loaded.data, loaded.label
+    return loaded
 
 
 def _loaded_config(args: argparse.Namespace) -> Any:
@@ -142,8 +156,8 @@ def _loaded_config(args: argparse.Namespace) -> Any:
 def _cmd_run(args: argparse.Namespace) -> int:
     from ocrplug.pipeline import Pipeline
 
-    data, source = _load_config(args)
-    pipeline = Pipeline.from_dict(data, source=source)
+    loaded = _checked_config(args)
+    pipeline = Pipeline.from_config(loaded.config, source=loaded.label)
     if not pipeline.config.renderers:
         print("warning: the pipeline has no renderers, so nothing will be written", file=sys.stderr)
     show = not args.no_progress and sys.stderr.isatty()
@@ -154,6 +168,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         )
     if report.pages_resumed:
         print(f"{report.pages_resumed} page(s) taken from an interrupted earlier run", file=sys.stderr)
+    if report.removed:
+        names = ", ".join(str(p) for p in report.removed[:5]) + (" ..." if len(report.removed) > 5 else "")
+        print(f"{len(report.removed)} output(s) of an earlier config removed: {names}", file=sys.stderr)
+    for left in report.left_over:
+        print(f"output of an earlier config left over: {left}", file=sys.stderr)
     if report.failures:
         print(f"\n{len(report.failures)} failure(s):", file=sys.stderr)
         for failure in report.failures:
@@ -166,30 +185,38 @@ def _cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if not report.failures:
-        return 0
+        return ExitCode.ok
     nothing_read = not report.documents and not report.skipped
-    return 3 if nothing_read else 1
+    return ExitCode.input_error if nothing_read else ExitCode.failures
 
 
 class _Terminated(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C (finished documents kept) but exiting with 143."""
+    """SIGTERM, handled like Ctrl-C (finished documents kept) but exiting with ``ExitCode.terminated`` (143)."""
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
     raise _Terminated
 
 
-def _run_with_progress(pipeline: Any, args: argparse.Namespace, show: bool) -> Any:
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """Within the block, SIGTERM raises :class:`_Terminated` (``main`` prints the interrupted message
+    and returns 143), unless the program (an embedding caller) already handles SIGTERM itself."""
     import signal
 
     previous = signal.getsignal(signal.SIGTERM)
-    if previous is not signal.SIG_DFL:
-        return _run(pipeline, args, show)
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    if previous is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        return _run(pipeline, args, show)
+        yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if previous is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run_with_progress(pipeline: Any, args: argparse.Namespace, show: bool) -> Any:
+    with _sigterm_interrupts():
+        return _run(pipeline, args, show)
 
 
 def _print_output(path: Path) -> None:
@@ -200,7 +227,7 @@ def _print_output(path: Path) -> None:
 def _run(pipeline: Any, args: argparse.Namespace, show: bool) -> Any:
     options = {
         "out_dir": args.output, "jobs": args.jobs, "resume": not args.no_resume, "keep_pages": False,
-        "on_output": _print_output,
+        "on_output": _print_output, "resume_check": args.resume_check,
     }
     if not show:
         return pipeline.run_many(args.inputs, **options)
@@ -249,7 +276,7 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
             }
     if args.json:
         print(json.dumps(listing, indent=2, default=str))
-        return 0
+        return ExitCode.ok
     print("plugins: " + ", ".join(listing["plugins"]))
     for role in ROLES:
         comps = listing["components"].get(role, {})
@@ -259,7 +286,7 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
             for key, opt in comp["options"].items():
                 bounds = f" {opt['bounds']}" if opt["bounds"] else ""
                 print(f"      {key}: {opt['type']} = {opt['default']!r}{bounds}  {opt['description']}")
-    return 0
+    return ExitCode.ok
 
 
 def _type_name(annotation: Any) -> str:
@@ -308,7 +335,7 @@ def _cmd_config(args: argparse.Namespace) -> int:
 
     if args.default and args.config is None and not args.overrides and not args.preset:
         print(default_config_yaml(), end="")
-        return 0
+        return ExitCode.ok
     loaded = _loaded_config(args)
     effective = loaded.config.model_dump(exclude_none=False)
     print(yaml.safe_dump(effective, sort_keys=False), end="")
@@ -319,7 +346,7 @@ def _cmd_config(args: argparse.Namespace) -> int:
     reason = no_text_reason(loaded.config)
     if reason:
         print(f"ocrplug: warning: {reason}", file=sys.stderr)
-    return 0
+    return ExitCode.ok
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -363,11 +390,12 @@ def _add_spark_command(sub: Any) -> None:
 def _cmd_spark(args: argparse.Namespace) -> int:
     from ocrplug.spark.job import run_spark_job
 
-    data, source = _load_config(args)
-    job = run_spark_job(
-        args.inputs, data, args.output, source=source, master=args.master,
-        resume=not args.no_resume, partitions=args.partitions, on_output=_print_output,
-    )
+    loaded = _checked_config(args)
+    with _sigterm_interrupts():
+        job = run_spark_job(
+            args.inputs, loaded.config, args.output, source=loaded.label, master=args.master,
+            resume=not args.no_resume, partitions=args.partitions, on_output=_print_output,
+        )
     report = job.run
     if report.skipped:
         print(f"{len(report.skipped)} document(s) skipped, already done (--no-resume redoes them)", file=sys.stderr)
@@ -381,8 +409,14 @@ def _cmd_spark(args: argparse.Namespace) -> int:
         for failure in report.failures:
             where = "" if failure.source in failure.error else f"{failure.source}: "
             print(f"  {where}{failure.error}", file=sys.stderr)
-        return 1
-    return 0
+        return ExitCode.failures
+    return ExitCode.ok
+
+
+def _not_an_interrupt(record: logging.LogRecord) -> bool:
+    """Drop a logged traceback of an interrupt (Py4J logs the KeyboardInterrupt a Ctrl-C or SIGTERM
+    raises inside its calls): ``main`` reports the interrupt once, in one line."""
+    return not (record.exc_info and isinstance(record.exc_info[1], KeyboardInterrupt))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -394,22 +428,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.reconfigure(errors="surrogateescape")
     plugin_commands: list[Any] = []
     try:
-        from ocrplug.manager import PluginHost
+        # A built-in command needs no plugin's command: the run builds the one host its config needs.
+        if not (argv and argv[0] in BUILTIN_COMMANDS):
+            from ocrplug.config import plugin_host
 
-        plugin_commands = PluginHost().cli_commands()
+            plugin_commands = plugin_host().cli_commands()
     except OcrplugError as exc:
         print(f"ocrplug: warning: {exc}", file=sys.stderr)
     parser = build_parser(plugin_commands)
     args = parser.parse_args(argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_not_an_interrupt)
     handlers = {"run": _cmd_run, "plugins": _cmd_plugins, "config": _cmd_config, "eval": _cmd_eval, "spark": _cmd_spark}
     try:
         if getattr(args, "_plugin_run", None) is not None:
             return int(args._plugin_run(args))
         if args.command is None:
             parser.print_help()
-            return 0
+            return ExitCode.ok
         return handlers[args.command](args)
     except OcrplugError as exc:
         print(f"ocrplug: error: {exc}", file=sys.stderr)
@@ -420,7 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(run the same command again to resume)",
             file=sys.stderr,
         )
-        return 143 if isinstance(exc, _Terminated) else 130
+        return ExitCode.terminated if isinstance(exc, _Terminated) else ExitCode.interrupted
 
 
 if __name__ == "__main__":

@@ -17,15 +17,19 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ocrplug.errors import MissingExtraError
 from ocrplug.model import Page, PageFailure, PageImage, Region
 
 __all__ = [
+    "DEFAULT_MARGIN",
     "DEFAULT_MAX_PIXELS",
+    "ORIENTATIONS",
     "ROLES",
     "ComponentSpec",
+    "CropOptions",
+    "CropReaderOptions",
     "Detector",
     "DocumentInfo",
     "Options",
@@ -35,6 +39,7 @@ __all__ = [
     "RenderSession",
     "Renderer",
     "Role",
+    "SessionRenderer",
     "require",
 ]
 
@@ -160,6 +165,16 @@ class Detector(ABC):
         """Detect on several pages; override to batch same-size pages through a model."""
         return [self.detect(p) for p in pages]
 
+    def estimate_memory(self, width: int, height: int) -> int | None:
+        """Bytes of memory that detecting one ``width`` x ``height`` page (RGB, page pixels) will add at
+        its peak, estimated before anything is allocated; None when unknown (the default: no check).
+
+        The host compares it with ``input.max_memory_mb`` before each page and fails that page with a
+        :class:`~ocrplug.errors.ConfigError` naming the options set when it is over. An estimate should be
+        fitted to measured peak RSS (``benchmarks/memory_estimate.py``) and cost nothing to compute.
+        """
+        return None
+
 
 class Recognizer(ABC):
     """Reads the text of regions a detector found."""
@@ -217,3 +232,81 @@ class Renderer(ABC):
         your renderer (writes through :mod:`ocrplug.io.atomic` are refused at write time anyway).
         """
         return None
+
+
+class SessionRenderer(Renderer):
+    """A renderer whose work is all in its per-document session (the common case); subclass it.
+
+    A subclass sets ``options_model`` (its :class:`Options` subclass) and ``session_class`` (called as
+    ``session_class(info, options)`` for each document), and overrides :meth:`planned_outputs` when it
+    knows its files in advance. The factory may pass the validated options or None (all defaults).
+    """
+
+    options_model: ClassVar[type[Options]] = Options
+    session_class: ClassVar[Callable[[DocumentInfo, Any], RenderSession]]
+
+    def __init__(self, options: Options | None = None) -> None:
+        """Keep the validated options (``options_model()`` when None)."""
+        self.options: Any = options if options is not None else self.options_model()
+
+    def open(self, info: DocumentInfo) -> RenderSession:
+        """Start writing the outputs of one document: ``session_class(info, self.options)``."""
+        return type(self).session_class(info, self.options)
+
+
+# -- cropping regions for recognizers: one options model, one margin meaning ----------------------
+
+Orientation = Literal["auto", "quad", "try-all"]
+ORIENTATIONS: tuple[str, ...] = ("auto", "quad", "try-all")
+
+#: Context kept around a region's quad on every side, as a fraction of its text height (the quad's shorter
+#: side): the default of :attr:`CropOptions.margin` and of every recognizer's ``margin`` option. 0.05 is the
+#: recognizers' own default before the host owned it (the value behind their figures in docs/benchmarks.md);
+#: larger margins let neighbouring lines into the crop (Tesseract test pages: CER 0.077 at 0.05, 0.25 at 0.3).
+DEFAULT_MARGIN = 0.05
+
+
+@dataclass(frozen=True)
+class CropOptions:
+    """How regions are cut out of the page.
+
+    ``margin``: extra context around the quad on every side, as a fraction of the text height (the
+    quad's shorter side, so a vertical line gets a margin from its real text height); default
+    :data:`DEFAULT_MARGIN`. The detectors' pixel ``margin`` option (craft, db) is another thing: a
+    border added around small images (:func:`ocrplug.crops.add_background_margin`).
+    ``orientation``: ``"quad"`` trusts the corner order as given; ``"auto"`` turns crops taller than
+    ``vertical_ratio`` times their width by 90 degrees (the sense picked by the scorer when there is
+    one, else counter-clockwise: text running top to bottom); ``"try-all"`` also scores every crop
+    upside down and keeps the better reading.
+    ``vertical_ratio``: height/width above which a crop counts as vertical text (words use twice this,
+    since a single letter like "I" is tall on its own).
+    ``max_height``: crops taller than this (pixels) are scaled down, keeping the aspect ratio; 0 = never.
+    """
+
+    margin: float = DEFAULT_MARGIN
+    orientation: Orientation = "auto"
+    vertical_ratio: float = 1.5
+    max_height: int = 0
+
+
+
+class CropReaderOptions(Options):
+    """The crop options of every recognizer that reads crops (``margin``, ``orientation``); subclass it.
+
+    ``margin`` has the meaning, unit and default of :attr:`CropOptions.margin`. It is not the detectors'
+    ``margin`` (craft, db), a border in pixels added around small images before detection.
+    """
+
+    margin: float = Field(
+        DEFAULT_MARGIN, ge=0.0, le=2.0,
+        description="Context kept around each region on every side, as a fraction of its text height.",
+    )
+    orientation: Orientation = Field(
+        "auto",
+        description="'quad' trusts the quad's corner order; 'auto' turns tall crops by 90 degrees and lets the "
+        "recognizer's confidence pick the sense; 'try-all' also tries every crop upside down.",
+    )
+
+    def crop_options(self) -> CropOptions:
+        """These options as the :class:`CropOptions` that :func:`ocrplug.crops.crop_regions` takes."""
+        return CropOptions(margin=self.margin, orientation=self.orientation)

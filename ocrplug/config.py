@@ -22,7 +22,9 @@ key path and, for typos, the closest valid name; all errors of a config are repo
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping, Sequence
+import importlib.metadata
+import os
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -33,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ocrplug.components import DEFAULT_MAX_PIXELS, ComponentSpec, Options, PageRange, Role
 from ocrplug.errors import ConfigError
 from ocrplug.layout import LayoutOptions
-from ocrplug.manager import PluginHost, closest
+from ocrplug.manager import ENTRY_POINT_GROUP, PluginHost, closest
 from ocrplug.presets import DEFAULT_PRESET, PRESET_SUMMARIES, preset_config
 
 __all__ = [
@@ -47,13 +49,14 @@ __all__ = [
     "PipelineConfig",
     "ResolvedComponent",
     "apply_overrides",
-    "check_components",
     "default_config_yaml",
     "layer_config",
     "load_config",
     "load_yaml",
     "no_text_reason",
+    "plugin_host",
     "resolve_component",
+    "resolve_components",
     "validate_config",
 ]
 
@@ -97,6 +100,14 @@ class InputConfig(_Strict):
         "error, larger PDF pages are rendered at a lower dpi. Default 100 million (about 300 MB as RGB).",
     )
 
+    max_memory_mb: int | None = Field(
+        None,
+        ge=1,
+        description="Most memory (MiB) the detector may add to read one page, as the detector estimates it "
+        "before allocating (db, craft and tesseract-layout do): a page over it fails with an error naming the "
+        "detector options set, and the other pages go on. Default: half of the machine's physical memory.",
+    )
+
     @field_validator("pages", mode="before")
     @classmethod
     def _page_number(cls, value: Any) -> Any:
@@ -113,6 +124,15 @@ class InputConfig(_Strict):
     @classmethod
     def _check_pages(cls, value: str | None) -> str | None:
         return PageRange.validate_spec(value) if value else value
+
+    def memory_limit(self) -> int | None:
+        """``max_memory_mb`` in bytes; by default half the physical memory (None where it cannot be read)."""
+        if self.max_memory_mb is not None:
+            return self.max_memory_mb * 2**20
+        try:
+            return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+        except (AttributeError, ValueError, OSError):  # no sysconf (Windows) or no such name
+            return None
 
 
 class OutputConfig(_Strict):
@@ -339,6 +359,54 @@ def resolve_component(
     except ValidationError as exc:
         raise _format_errors(exc, spec.options, source, prefix=f"{key}.options") from None
     return ResolvedComponent(spec=spec, options=options, key=key)
+
+
+# One plugin host per process and plugin list: discovering entry points and registering plugins is done
+# once, however many doors (CLI, Pipeline, workers) ask.
+_HOSTS: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], PluginHost] = {}
+
+
+def plugin_host(plugins: Sequence[str] = ()) -> PluginHost:
+    """This process's plugin host for the installed plugins plus the modules ``plugins`` (made once).
+
+    Raises :class:`~ocrplug.errors.PluginError` naming a module of ``plugins`` that cannot be imported.
+    """
+    # Keyed by the installed entry points too: a plugin installed while the process runs is seen.
+    installed = tuple(sorted((ep.name, ep.value) for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)))
+    key = (tuple(plugins), installed)
+    host = _HOSTS.get(key)
+    if host is None:
+        host = _HOSTS[key] = PluginHost(extra_plugins=list(plugins))
+    return host
+
+
+def resolve_components(
+    host: PluginHost, config: PipelineConfig, source: str = "<config>", skip: Collection[str] = ()
+) -> dict[str, ResolvedComponent]:
+    """Every component ``config`` names (``detector``, ``recognizer``, ``renderers.N``), with validated
+    options, by config key; keys in ``skip`` (components given as objects) are left out.
+
+    Raises one :class:`ConfigError` listing every unknown name and invalid option (up to
+    :data:`MAX_ERRORS`, the PDF rasterizer's options included), each with its dotted key path and
+    prefixed with ``source``.
+    """
+    data = config.model_dump()
+    for key in skip:
+        if key.startswith("renderers."):
+            data["renderers"][int(key.split(".")[1])] = None
+        else:
+            data[key] = None
+    _raise_all(_component_items(host, data, {}), lambda key: source)
+    wanted: list[tuple[Role, str, ComponentConfig | None]] = [
+        ("detector", "detector", config.detector),
+        ("recognizer", "recognizer", config.recognizer),
+    ]
+    wanted += [("renderer", f"renderers.{i}", rc) for i, rc in enumerate(config.renderers)]
+    return {
+        key: resolve_component(host, role, rc, key, source)
+        for role, key, rc in wanted
+        if rc is not None and key not in skip
+    }
 
 
 def default_config_yaml() -> str:
@@ -624,41 +692,43 @@ def _raise_all(items: Sequence[tuple[str, str, str]], source_of: Any) -> None:
     raise ConfigError(f"{len(items)} configuration errors:\n  " + "\n  ".join(lines) + more)
 
 
-def check_components(host: PluginHost, config: PipelineConfig | Mapping[str, Any], source: str = "<config>") -> None:
-    """Check every component a config names (detector, recognizer, renderers, PDF rasterizer) at once.
-
-    Raises one :class:`ConfigError` listing every unknown name and invalid option (up to
-    :data:`MAX_ERRORS`), each with its dotted key path, prefixed with ``source``.
-    """
-    data = config.model_dump() if isinstance(config, PipelineConfig) else copy.deepcopy(dict(config))
-    _raise_all(_component_items(host, data, {}), lambda key: source)
-
-
 def load_config(
     path: str | Path | None = None,
     overrides: Sequence[str] = (),
     *,
+    data: Mapping[str, Any] | None = None,
+    source: str = "<config>",
     base: Mapping[str, Any] | None = None,
     base_source: str = DEFAULT_SOURCE,
     host: PluginHost | None = None,
     components: bool = True,
 ) -> LoadedConfig:
     """The effective config: ``base`` (default: :data:`DEFAULT_CONFIG`), then the YAML file at
-    ``path`` layered over it, then the ``--set`` style ``overrides``.
+    ``path`` layered over it, then ``data`` (a config mapping given in Python, layered the same way:
+    ``None`` switches a stage off; its keys are named ``source`` in errors), then the ``--set`` style
+    ``overrides``. Every door (``ocrplug run``,
+    :class:`~ocrplug.pipeline.Pipeline`, Spark, OCRmyPDF) resolves its config here, once per process.
 
     Validates the structure and (with ``components``) every component's name and options, with the
     plugins the config names (``host`` is built when not given). Raises one :class:`ConfigError` with
     every error found (up to :data:`MAX_ERRORS`), each prefixed with where its key came from. A preset
     is another ``base`` (with its name as ``base_source``).
     """
+    given = data
     base = DEFAULT_CONFIG if base is None else base
     sources: dict[str, str] = {}
     _record_all(base, sources, base_source, "")
-    data = copy.deepcopy(dict(base))
+    layered = copy.deepcopy(dict(base))
     label = base_source
     if path is not None:
         label = str(path)
-        data = _layer(data, load_yaml(path), sources, label, "")
+        layered = _layer(layered, load_yaml(path), sources, label, "")
+    if given is not None:
+        if not isinstance(given, Mapping):
+            raise ConfigError(f"{source}: the top level of a config must be a mapping, got {type(given).__name__}")
+        label = source
+        layered = _layer(layered, given, sources, source, "")
+    data = layered
     raw: dict[str, str] = {}
     items: list[tuple[str, str, str]] = []
     for item in overrides:
@@ -679,12 +749,28 @@ def load_config(
     items.extend(found)
     if components:
         plugins = data.get("plugins") if isinstance(data.get("plugins"), list) else []
-        host = host or PluginHost(extra_plugins=[p for p in plugins if isinstance(p, str)])
+        host = host or plugin_host([p for p in plugins if isinstance(p, str)])
         items.extend(_component_items(host, data, raw))
     _raise_all(items, lambda key: _source_of(sources, key, label))
-    # Validate again: component options may have taken `--set` numbers as text.
-    config = PipelineConfig.model_validate(data)
+    if config is None or _options_changed(config, data):
+        # Component options took `--set` numbers as text: validate the changed data once more.
+        config = PipelineConfig.model_validate(data)
     return LoadedConfig(data=data, config=config, sources=sources, label=label)
+
+
+def _options_changed(config: PipelineConfig, data: Mapping[str, Any]) -> bool:
+    """Whether the component options in ``data`` differ from the validated ``config``'s."""
+    for key in _COMPONENT_KEYS:
+        component, raw = getattr(config, key), data.get(key)
+        if component is not None and isinstance(raw, Mapping) and dict(raw.get("options") or {}) != component.options:
+            return True
+    renderers = data.get("renderers")
+    if isinstance(renderers, list):
+        for rc, raw in zip(config.renderers, renderers, strict=False):
+            if isinstance(raw, Mapping) and dict(raw.get("options") or {}) != rc.options:
+                return True
+    inp = data.get("input")
+    return isinstance(inp, Mapping) and dict(inp.get("options") or {}) != config.input.options
 
 
 def no_text_reason(config: PipelineConfig) -> str | None:

@@ -18,14 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
 
 import cv2
 import numpy as np
 
+from ocrplug.components import DEFAULT_MARGIN, ORIENTATIONS, CropOptions, Orientation
 from ocrplug.model import PageImage, Quad, Region
 
 __all__ = [
+    "DEFAULT_MARGIN",
     "ORIENTATIONS",
     "Crop",
     "CropOptions",
@@ -41,31 +42,8 @@ __all__ = [
     "with_rotation",
 ]
 
-Orientation = Literal["auto", "quad", "try-all"]
-ORIENTATIONS: tuple[str, ...] = ("auto", "quad", "try-all")
-
 #: Reads a batch of candidate crop images and returns one confidence (any scale, higher is better) each.
 Scorer = Callable[[Sequence[np.ndarray]], Sequence[float]]
-
-
-@dataclass(frozen=True)
-class CropOptions:
-    """How regions are cut out of the page.
-
-    ``margin``: extra context around the quad on every side, as a fraction of the text height.
-    ``orientation``: ``"quad"`` trusts the corner order as given; ``"auto"`` turns crops taller than
-    ``vertical_ratio`` times their width by 90 degrees (the sense picked by the scorer when there is
-    one, else counter-clockwise: text running top to bottom); ``"try-all"`` also scores every crop
-    upside down and keeps the better reading.
-    ``vertical_ratio``: height/width above which a crop counts as vertical text (words use twice this,
-    since a single letter like "I" is tall on its own).
-    ``max_height``: crops taller than this (pixels) are scaled down, keeping the aspect ratio; 0 = never.
-    """
-
-    margin: float = 0.1
-    orientation: Orientation = "auto"
-    vertical_ratio: float = 1.5
-    max_height: int = 0
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,20 @@
 """Executors: where page work runs (this process, a pool of worker processes, or another engine).
 
 The unit of work is a :class:`PageBatch`: consecutive page images of one document, processed together
-so a detector's ``detect_batch`` sees several pages at once. An :class:`Executor` turns an iterable of
-batches into ``(batch, results)`` pairs **in the order given**, lazily, with a bounded number of
+so a detector's ``detect_batch`` sees several pages at once. The one page loop
+(:func:`ocrplug.pageloop.run_documents`) makes the batches and hands them to an :class:`Executor`, which
+turns them into ``(batch, results)`` pairs **in the order given**, lazily, with a bounded number of
 batches in flight (so memory stays flat whatever the document length). ``results`` has one
 :class:`~ocrplug.model.Page` or :class:`~ocrplug.model.PageFailure` per image, in order; an executor
 never raises for a failed page.
 
-Batches carry an opaque ``document`` handle, a ``last`` flag and an optional ``error`` that executors
-pass back untouched: the run loop uses them to open and commit each document's outputs in order.
-Only the page images travel to workers, so handles need not be picklable.
+Batches carry an opaque ``document`` handle, a ``last`` flag, an optional ``error`` and the page
+failure or cached page the loop placed in order; executors pass them back untouched. Only the page
+images travel to workers, so handles need not be picklable.
 
-Another engine (Spark, OCRmyPDF's workers) plugs in by implementing :class:`Executor`; the page work
-itself is :func:`process_batch` (picklable inputs and outputs: :class:`PageImage` in, ``Page`` or
-``PageFailure`` out).
+Another engine plugs in by implementing :class:`Executor`; the page work itself is
+:func:`ocrplug.processing.process_batch` (picklable inputs and outputs: :class:`PageImage` in, ``Page``
+or ``PageFailure`` out), and every worker sets itself up with :func:`ocrplug.processing.worker_processor`.
 """
 
 from __future__ import annotations
@@ -25,21 +26,17 @@ import signal
 import sys
 import threading
 import time
-import traceback
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import ProcessPoolExecutor as _Pool
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from ocrplug.model import Page, PageFailure, PageImage
-from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
-
-if TYPE_CHECKING:
-    from ocrplug.config import PipelineConfig
-    from ocrplug.pipeline import Pipeline
+from ocrplug.config import PipelineConfig
+from ocrplug.model import PageFailure, PageImage
+from ocrplug.processing import PageResult, PageWork, process_batch, worker_processor
 
 __all__ = [
     "Executor",
@@ -53,9 +50,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-PageResult = Page | PageFailure
-
-
 @dataclass(frozen=True)
 class PageBatch:
     """Consecutive pages of one document, the unit of work handed to an executor.
@@ -64,46 +58,18 @@ class PageBatch:
     ``document``: the caller's handle for the document, returned untouched, never pickled.
     ``last``: True on the last batch of its document.
     ``error``: set when reading the document stopped after these pages (the rasterizer raised); the
-    message names the file.
+    message names the file; ``error_index``: the 0-based page where it stopped (None before any page).
+    ``failure``: a page the rasterizer could not decode (this batch holds no image; the document goes on).
+    ``cached``: ``(result, image)`` of a page whose result is already known (not processed again).
     """
 
     images: tuple[PageImage, ...]
     document: Any = None
     last: bool = False
     error: str | None = None
-
-
-def process_batch(pipeline: Pipeline, images: Sequence[PageImage]) -> list[PageResult]:
-    """Run ``pipeline`` on ``images``; one ``Page`` or ``PageFailure`` per image.
-
-    A failed page never raises; a pipeline whose components cannot be built raises that error
-    (:class:`~ocrplug.errors.WeightsError`, :class:`~ocrplug.errors.PluginError`), since no page could succeed.
-
-    Uses :meth:`Pipeline.process_batch` (so detectors batch); when the batch as a whole fails, each page
-    is retried alone so one bad page costs only itself.
-    """
-    if not images:
-        return []
-    pipeline.build()  # a component that cannot be built (weights, extras) fails the run, not each page
-    try:
-        return list(pipeline.process_batch(images))
-    except Exception:
-        if len(images) == 1:
-            return [_failed(images[0])]
-        log.debug("batch failed, retrying page by page: %s", traceback.format_exc())
-    out: list[PageResult] = []
-    for image in images:
-        try:
-            out.append(pipeline.process_page(image))
-        except Exception:
-            out.append(_failed(image))
-    return out
-
-
-def _failed(image: PageImage) -> PageFailure:
-    exc = sys.exc_info()[1]
-    log.debug("page failed: %s", traceback.format_exc())
-    return PageFailure(source=image.source, index=image.index, error=f"{type(exc).__name__}: {exc}")
+    error_index: int | None = None
+    failure: PageFailure | None = None
+    cached: tuple[Any, PageImage] | None = None
 
 
 class Executor(ABC):
@@ -133,14 +99,14 @@ class Executor(ABC):
 class InProcessExecutor(Executor):
     """Runs every batch in this process, one after the other (``jobs: 1``)."""
 
-    def __init__(self, pipeline: Pipeline) -> None:
-        """Use ``pipeline`` (already built or built on first page)."""
-        self.pipeline = pipeline
+    def __init__(self, work: PageWork) -> None:
+        """Use ``work`` (a :class:`~ocrplug.processing.PageProcessor` or a pipeline; built on first page)."""
+        self.work = work
 
     def map(self, batches: Iterable[PageBatch]) -> Iterator[tuple[PageBatch, list[PageResult]]]:
         """Process each batch as it is read and yield its results."""
         for batch in batches:
-            yield batch, process_batch(self.pipeline, batch.images)
+            yield batch, process_batch(self.work, batch.images)
 
 
 class ProcessExecutor(Executor):
@@ -203,12 +169,18 @@ class ProcessExecutor(Executor):
                 proc.join(5)
 
 
-def make_executor(pipeline: Pipeline, jobs: int | None = None) -> Executor:
-    """The executor for ``jobs`` (default: the pipeline's config): in-process for 1, else a pool."""
-    jobs = jobs or pipeline.config.jobs
+class _Configured(PageWork, Protocol):
+    config: PipelineConfig
+    source: str
+
+
+def make_executor(work: _Configured, jobs: int | None = None) -> Executor:
+    """The executor for ``jobs`` (default: ``work``'s config): in-process for 1, else a pool that
+    rebuilds the page work from the config in each worker."""
+    jobs = jobs or work.config.jobs
     if jobs <= 1:
-        return InProcessExecutor(pipeline)
-    return ProcessExecutor(pipeline.config, jobs, source=pipeline.source)
+        return InProcessExecutor(work)
+    return ProcessExecutor(work.config, jobs, source=work.source)
 
 
 def _done(future: Future[Any] | None) -> bool:
@@ -221,31 +193,26 @@ def _collect(batch: PageBatch, future: Future[list[PageResult]] | None) -> tuple
     try:
         return batch, future.result()
     except _BuildFailed as exc:  # the worker could not build the pipeline: every page would fail alike
-        raise exc.error() from None
+        raise exc.error from None
     except Exception as exc:  # the worker died (killed, out of memory) or a result could not be pickled
         return batch, [PageFailure(i.source, i.index, f"worker failed: {exc!r}") for i in batch.images]
 
 
 # -- worker side ---------------------------------------------------------------------------------
 
-_WORKER: Pipeline | None = None
-_BUILD_ERROR: tuple[str, str] | None = None
+_THREADS: int | None = None
+_CONFIG: tuple[PipelineConfig, str] | None = None
 
 
 class _BuildFailed(Exception):
-    """Raised in a worker whose pipeline could not be built; picklable (two strings)."""
+    """Raised in a worker whose pipeline could not be built; carries the original error, which
+    crosses back to the parent with its type (every :class:`~ocrplug.errors.OcrplugError` pickles)."""
 
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(kind, message)
-        self.kind, self.message = kind, message
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(error)
+        self.error = error
 
-    def error(self) -> Exception:
-        from ocrplug import errors
 
-        cls = getattr(errors, self.kind, None)
-        if self.kind == "MissingExtraError" or not (isinstance(cls, type) and issubclass(cls, errors.OcrplugError)):
-            cls = errors.PluginError if self.kind == "MissingExtraError" else errors.OcrplugError
-        return cls(self.message)
 _PR_SET_PDEATHSIG = 1
 
 
@@ -267,24 +234,16 @@ def _die_with_parent(parent_pid: int) -> None:
 
 
 def _init_worker(config: PipelineConfig, source: str, threads: int, parent_pid: int) -> None:
-    global _WORKER, _BUILD_ERROR
+    global _THREADS, _CONFIG
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ[WORKER_THREADS_ENV] = str(threads)
-    from ocrplug.pipeline import Pipeline
-
-    try:
-        _WORKER = Pipeline.from_config(config, source=source).build()
-    except Exception as exc:  # reported by the parent as the run's error (see _collect)
-        _BUILD_ERROR = (type(exc).__name__, str(exc))
-        return
-    if "torch" in sys.modules:  # loaded by a component: share the cores between workers
-        sys.modules["torch"].set_num_threads(threads)
-        safe_torch_threads()
+    _THREADS, _CONFIG = threads, (config, source)
 
 
 def _run_in_worker(images: tuple[PageImage, ...]) -> list[PageResult]:
-    if _BUILD_ERROR is not None:
-        raise _BuildFailed(*_BUILD_ERROR)
-    assert _WORKER is not None, "worker not initialised"
-    return process_batch(_WORKER, images)
+    assert _CONFIG is not None, "worker not initialised"
+    try:
+        processor = worker_processor(_CONFIG[0], threads=_THREADS, source=_CONFIG[1])
+    except Exception as exc:  # reported by the parent as the run's error (see _collect)
+        raise _BuildFailed(exc) from None
+    return process_batch(processor, images)

@@ -1,7 +1,11 @@
 """The plugin host: discovers plugins and collects their components by role.
 
-Plugins come from the ``ocrplug`` entry-point group (built-in and third-party alike) and from modules
-named in a pipeline config (``plugins:``). Each :class:`PluginHost` owns its own pluggy manager: there
+Plugins come from the ``ocrplug`` entry-point group and from modules named in a pipeline config
+(``plugins:``). The built-in plugins (:data:`BUILTIN_PLUGINS`, the ``ocrplug_*`` packages of this
+repository) are essential: one that fails to import is a :class:`PluginError` naming it, as pytest treats
+its essential plugins. A third-party plugin that fails to import only warns and is left out; a
+``plugins:`` module that fails to import (an exception or ``sys.exit()`` at import) is a
+:class:`PluginError`. Each :class:`PluginHost` owns its own pluggy manager: there
 is no module-global registry, so tests and worker processes build exactly what they need.
 """
 
@@ -22,9 +26,20 @@ from ocrplug.commands import CliCommand
 from ocrplug.components import ROLES, ComponentSpec, Role
 from ocrplug.errors import ConfigError, PluginError
 
-__all__ = ["ENTRY_POINT_GROUP", "PluginHost", "closest"]
+__all__ = ["BUILTIN_PLUGINS", "ENTRY_POINT_GROUP", "PluginHost", "closest"]
 
 ENTRY_POINT_GROUP = "ocrplug"
+
+#: The built-in plugins: entry-point name -> module (pyproject.toml, ``[project.entry-points.ocrplug]``).
+BUILTIN_PLUGINS: dict[str, str] = {
+    "craft": "ocrplug_craft.plugin",
+    "db": "ocrplug_db.plugin",
+    "inputs": "ocrplug_inputs.plugin",
+    "ppocr": "ocrplug_ppocr.plugin",
+    "render": "ocrplug_render.plugin",
+    "tesseract": "ocrplug_tesseract.plugin",
+    "trocr": "ocrplug_trocr.plugin",
+}
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +60,13 @@ def _warn_once(message: str) -> None:
     if message not in _WARNED:
         _WARNED.add(message)
         log.warning("%s", message)
+
+
+def _import_failure(exc: BaseException, repr_: bool = True) -> str:
+    """What went wrong importing a plugin; ``sys.exit()`` at import is named as such (its own message is empty)."""
+    if isinstance(exc, SystemExit):
+        return f"the module called sys.exit({exc.code!r}) while being imported"
+    return repr(exc) if repr_ else str(exc)
 
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:
@@ -83,11 +105,14 @@ class PluginHost:
                 continue
             try:
                 plugin = ep.load()
-            except Exception as exc:
-                # One broken plugin must not take down pipelines that do not use it: remember it,
-                # warn, and name it when a component cannot be found.
-                self.broken[ep.name] = f'error importing plugin "{ep.name}" ({ep.value}): {exc!r}'
-                _warn_once(self.broken[ep.name])
+            except (Exception, SystemExit) as exc:
+                message = f'error importing plugin "{ep.name}" ({ep.value}): {_import_failure(exc)}'
+                if BUILTIN_PLUGINS.get(ep.name) == ep.value:
+                    raise PluginError(f"built-in {message} (the ocrplug installation is broken)") from exc
+                # One broken third-party plugin must not take down pipelines that do not use it:
+                # remember it, warn, and name it when a component cannot be found.
+                self.broken[ep.name] = message
+                _warn_once(message)
                 continue
             self.pm.register(plugin, name=ep.name)
 
@@ -98,8 +123,8 @@ class PluginHost:
                 return
             try:
                 module = importlib.import_module(plugin)
-            except Exception as exc:
-                raise PluginError(f'error importing plugin "{plugin}": {exc}') from exc
+            except (Exception, SystemExit) as exc:
+                raise PluginError(f'error importing plugin "{plugin}": {_import_failure(exc, repr_=False)}') from exc
             name, plugin = plugin, module
         if self.pm.is_registered(plugin):
             return

@@ -18,14 +18,24 @@ It lives in ``<out>/.ocrplug/``:
   size and mtime) then one :meth:`~ocrplug.model.Page.to_dict` line per finished page. After a crash the
   rerun takes journaled pages as done and runs OCR only on the others. Removed when the document is done.
 - ``lock``: held (``flock``) while a run writes into the folder; the kernel releases it when the run dies.
+- ``outputs``: the ledger of every file any ocrplug run wrote into this folder (one JSON string per
+  line, the path relative to the folder), appended before a document's files are renamed into place
+  and never rewritten. Whatever the config history, those files are never taken as inputs
+  (:func:`read_ledger`) and only they are ever removed as stale outputs of an earlier config.
 
-A document counts as done when its input's size and mtime and the config hash are unchanged and its
-outputs exist. Failed documents and pages are retried.
+A document counts as done when its input is unchanged (size and mtime, or with
+``resume_check="hash"`` the sha256 of its content, stored as ``sha256``), the config hash is unchanged
+and its outputs exist. Failed documents and pages are retried.
+
+Every append (log, journal, ledger) is one ``write`` on an ``O_APPEND`` descriptor; when it fails
+(a full disk), the file is cut back to its previous length, so it never ends in half a line, and the
+``OSError`` (with the file's path) goes to the caller, who makes it that document's failure.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
@@ -33,23 +43,36 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from ocrplug.config import PipelineConfig
 from ocrplug.errors import OutputError
 from ocrplug.io.atomic import write_text_atomic
 from ocrplug.model import Page
 
-__all__ = ["MANIFEST_DIR", "Manifest", "PageJournal", "config_hash", "input_signature"]
+__all__ = [
+    "MANIFEST_DIR",
+    "RESUME_CHECKS",
+    "Ledger",
+    "Manifest",
+    "PageJournal",
+    "config_hash",
+    "input_signature",
+    "read_ledger",
+    "safe_relative",
+]
 
 MANIFEST_DIR = ".ocrplug"
 SCHEMA = "ocrplug-manifest/1"
+LEDGER = "outputs"
+RESUME_CHECKS = ("size-mtime", "hash")
 
 log = logging.getLogger(__name__)
 
 _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "name": (str,), "size": (int,), "mtime_ns": (int,), "config": (str,), "status": (str,),
     "page_count": (int, type(None)), "pages_done": (int,), "error": (str,), "failed_pages": (list,), "outputs": (list,),
+    "sha256": (str, type(None)),
 }
 
 
@@ -87,10 +110,88 @@ def config_hash(config: PipelineConfig) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def input_signature(path: Path) -> dict[str, int]:
-    """``{"size": bytes, "mtime_ns": ...}`` of an input file: a change means its outputs are stale."""
+def input_signature(path: Path, check: str = "size-mtime") -> dict[str, Any]:
+    """``{"size": bytes, "mtime_ns": ...}`` of an input file, plus ``"sha256"`` (hex digest of the
+    content) when ``check`` is ``"hash"``: a change means its outputs are stale. Raises OSError."""
     st = path.stat()
-    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    signature: dict[str, Any] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    if check == "hash":
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        signature["sha256"] = digest.hexdigest()
+    return signature
+
+
+def safe_relative(name: str) -> bool:
+    """Whether ``name`` is a relative path that stays below its folder (no ``..``, not absolute, no NUL)."""
+    if not name or "\0" in name or os.path.isabs(name) or name.startswith(("/", "\\")):
+        return False
+    return ".." not in Path(name.replace("\\", "/")).parts
+
+
+def _append_line(path: Path, line: str) -> None:
+    """Append ``line`` (one ``write``); on failure cut the file back and raise OSError naming ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = line.encode("utf-8", "surrogatepass")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        start = os.lseek(fd, 0, os.SEEK_END)
+        try:
+            written = os.write(fd, data)
+            if written != len(data):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, start)
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+    finally:
+        os.close(fd)
+
+
+def read_ledger(folder: Path) -> set[Path]:
+    """Resolved paths of the files ocrplug runs recorded writing into ``folder`` (its
+    ``.ocrplug/outputs`` ledger); empty when there is none or it cannot be read."""
+    found: set[Path] = set()
+    root = Path(folder).resolve()
+    with contextlib.suppress(OSError):
+        with open(root / MANIFEST_DIR / LEDGER, encoding="utf-8", errors="surrogateescape") as fh:
+            for line in fh:
+                try:
+                    rel = json.loads(line)
+                except ValueError:
+                    continue  # a line cut short: the others still count
+                if isinstance(rel, str) and safe_relative(rel):
+                    found.add((root / rel).resolve())
+    return found
+
+
+class Ledger:
+    """The ``.ocrplug/outputs`` ledger of one output folder (see the module docstring)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        """Load the paths recorded so far (relative to ``out_dir``)."""
+        self.out_dir = Path(out_dir)
+        self.path = self.out_dir / MANIFEST_DIR / LEDGER
+        root = self.out_dir.resolve()
+        self._known = {p.relative_to(root).as_posix() for p in read_ledger(self.out_dir) if p.is_relative_to(root)}
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._known
+
+    @property
+    def paths(self) -> set[str]:
+        """The recorded paths, relative to the folder."""
+        return set(self._known)
+
+    def record(self, rels: list[str]) -> None:
+        """Append the paths not recorded yet (one write); raises OSError naming the ledger."""
+        new = [r for r in dict.fromkeys(rels) if r not in self._known]
+        if not new:
+            return
+        _append_line(self.path, "".join(json.dumps(r) + "\n" for r in new))
+        self._known.update(new)
 
 
 class Manifest:
@@ -112,7 +213,6 @@ class Manifest:
         self.log_path = self.dir / "manifest.log"
         self.documents: dict[str, dict[str, Any]] = {}
         self.names: dict[str, str] = {}
-        self._log: IO[str] | None = None
         self.changed = False
         if not persist:
             return
@@ -120,7 +220,7 @@ class Manifest:
             raise OutputError(f"{self.path}: the resume manifest is a folder, not a file; move it away or use --no-resume")
         if self.path.exists():
             try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
+                data = json.loads(self.path.read_text(encoding="utf-8", errors="surrogateescape"))
                 documents, names = _checked(data)
             except (OSError, ValueError) as exc:
                 self._set_aside(self.path, exc)
@@ -163,18 +263,14 @@ class Manifest:
             return
         self.dir.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"schema": SCHEMA, "documents": self.documents, "names": self.names}, indent=1)
+        # Atomic: on a full disk the old manifest.json stays as it was, and the log (not removed
+        # then) still holds this run's updates for the next run to replay.
         write_text_atomic(self.path, text + "\n")
-        if self._log is not None:
-            self._log.close()
-            self._log = None
         with contextlib.suppress(FileNotFoundError):
             self.log_path.unlink()
 
     def close(self) -> None:
-        """Close the update log without folding it (``save`` does both)."""
-        if self._log is not None:
-            self._log.close()
-            self._log = None
+        """Nothing to release (each update opens and closes the log); kept for callers."""
 
     def claim_name(self, key: str | None, wanted: str, taken: set[str]) -> str:
         """A stable output name for input ``key``: the one it had before, else ``wanted`` or
@@ -183,6 +279,8 @@ class Manifest:
         ``key`` None (an in-memory array) is never recorded.
         """
         earlier = self.documents.get(key, {}).get("name") if key is not None else None
+        if earlier is not None and not safe_relative(str(earlier)):
+            earlier = None  # a tampered manifest never places an output outside the folder
         if earlier and earlier not in taken and self.names.get(earlier) in (None, key):
             name = str(earlier)
         else:
@@ -193,12 +291,19 @@ class Manifest:
             self.names[name] = key
         return name
 
-    def is_done(self, key: str, signature: dict[str, int], config: str) -> bool:
-        """Whether input ``key`` finished with this config and unchanged input, outputs still present."""
+    def is_done(self, key: str, signature: dict[str, Any], config: str) -> bool:
+        """Whether input ``key`` finished with this config and unchanged input, outputs still present.
+
+        ``signature`` from :func:`input_signature`: its ``sha256``, when present, must equal the one
+        stored (an entry without one is not done); else size and mtime must.
+        """
         entry = self.documents.get(key)
         if not entry or entry.get("status") != "done" or entry.get("config") != config:
             return False
-        if entry.get("size") != signature["size"] or entry.get("mtime_ns") != signature["mtime_ns"]:
+        if "sha256" in signature:
+            if entry.get("sha256") != signature["sha256"]:
+                return False
+        elif entry.get("size") != signature["size"] or entry.get("mtime_ns") != signature["mtime_ns"]:
             return False
         return all((self.out_dir / rel).exists() for rel in entry.get("outputs", []))
 
@@ -207,16 +312,14 @@ class Manifest:
 
         Appending keeps each update O(1) on runs of many documents, and a killed run loses none of them
         (the next run replays the log); :meth:`save` folds the log into ``manifest.json``.
+        Raises OSError naming the log when it cannot be written (the update stays in memory for
+        :meth:`save`; the log never keeps half a line).
         """
         self._apply(key, fields)
         if not self.persist:
             return
         self.changed = True
-        if self._log is None:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            self._log = open(self.log_path, "a", encoding="utf-8")
-        self._log.write(json.dumps({"key": key, "fields": fields}) + "\n")
-        self._log.flush()
+        _append_line(self.log_path, json.dumps({"key": key, "fields": fields}) + "\n")
 
     def journal_path(self, name: str) -> Path:
         """Where the page journal of the document named ``name`` lives."""
@@ -233,7 +336,7 @@ class PageJournal:
         self._done: dict[int, str] = {}
         if resume:
             self._load()
-        self._fh: IO[str] | None = None
+        self._started = False
 
     def _load(self) -> None:
         with contextlib.suppress(OSError):
@@ -261,27 +364,31 @@ class PageJournal:
         return None if line is None else Page.from_dict(json.loads(line))
 
     def append(self, page: Page) -> None:
-        """Record a finished page (flushed, so it survives the process being killed)."""
-        if self._fh is None:
+        """Record a finished page (written at once, so it survives the process being killed).
+
+        Raises OSError naming the journal when it cannot be written (a full disk); the journal then
+        holds whole lines only.
+        """
+        if not self._started:
+            keep = "".join(line if line.endswith("\n") else line + "\n" for line in self._done.values())
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            keep = dict(self._done)
-            self._fh = open(self.path, "w", encoding="utf-8")
-            self._fh.write(json.dumps(self.header) + "\n")
-            for line in keep.values():
-                self._fh.write(line if line.endswith("\n") else line + "\n")
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()  # a journal of another config or input: start it afresh
+            _append_line(self.path, json.dumps(self.header) + "\n" + keep)
+            self._started = True
         if page.index in self._done:
             return
-        self._fh.write(json.dumps(page.to_dict()) + "\n")
-        self._fh.flush()
+        _append_line(self.path, json.dumps(page.to_dict()) + "\n")
 
     def close(self, remove: bool = False) -> None:
-        """Close the file; ``remove`` deletes it (the document is done)."""
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
+        """Finish; ``remove`` deletes the file (the document is done). Never raises."""
         if remove:
-            with contextlib.suppress(FileNotFoundError):
+            try:
                 self.path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:  # a read-only file system: the next run ignores a done document's journal
+                log.warning("cannot remove the page journal %s (%s)", self.path, exc.strerror or exc)
 
 
 @contextlib.contextmanager
@@ -289,7 +396,9 @@ def folder_lock(out_dir: Path) -> Iterator[bool]:
     """Hold ``<out_dir>/.ocrplug/lock``; yields False when another live run holds it (POSIX only)."""
     lock_dir = Path(out_dir) / MANIFEST_DIR
     lock_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_dir / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+    # Read-only: flock needs no write access, and a descriptor open for writing would keep the file
+    # system from being remounted read-only while the run holds the lock.
+    fd = os.open(lock_dir / "lock", os.O_RDONLY | os.O_CREAT, 0o644)
     try:
         try:
             import fcntl

@@ -245,14 +245,28 @@ class Page:
 
     @property
     def text(self) -> str:
-        """Page text in reading order, one line per line region of the layout (:mod:`ocrplug.layout`).
+        """Page text in reading order, one line per line region.
 
-        Pipelines lay pages out already; a page built by hand is laid out here with default options.
+        The lines are the layout step's (:mod:`ocrplug.layout`, run once per page by every pipeline);
+        the page only reads them. On a page built by hand and not laid out, a region with text that is
+        not inside a line (a loose word, a block without lines) gives a line of its own, in the order
+        given: lay such a page out first (``ocrplug.layout.layout_page(page).text``) to group its
+        words into lines.
         """
-        from ocrplug.layout import is_laid_out, layout_page
+        units: list[Region] = []
 
-        page = self if is_laid_out(self) else layout_page(self)
-        return "\n".join(_region_text(r) for r in page.lines)
+        def visit(region: Region) -> None:
+            if region.level == "line":
+                units.append(region)
+            elif region.children:
+                for child in region.children:
+                    visit(child)
+            elif region.text:
+                units.append(region)
+
+        for region in self.regions:
+            visit(region)
+        return "\n".join(_region_text(r) for r in units)
 
     def with_(self, **changes: Any) -> Page:
         """A copy with some fields changed (pages are frozen)."""

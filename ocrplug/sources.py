@@ -25,6 +25,7 @@ from ocrplug.components import PageRange, Rasterizer
 from ocrplug.config import ComponentConfig, PipelineConfig, resolve_component
 from ocrplug.errors import ConfigError, InputError, OcrplugError
 from ocrplug.manager import PluginHost
+from ocrplug.manifest import read_ledger
 from ocrplug.model import PageFailure, PageImage
 
 __all__ = ["ARRAY_LABEL", "InputDocument", "InputFile", "PagesAfter", "Sources", "to_rgb_array"]
@@ -195,8 +196,10 @@ class Sources:
         """Expand ``inputs`` (files, folders, arrays) into input files, and the inputs that do not exist.
 
         Folders are read one level deep, files sorted by name, keeping only supported suffixes; hidden
-        files and the resolved paths in ``exclude`` (outputs of earlier runs, e.g. overlay images when
-        the output folder is the input folder) are skipped. Each input file appears once.
+        files, the resolved paths in ``exclude`` and the files any ocrplug run recorded writing into
+        the folder (its ``.ocrplug/outputs`` ledger, :func:`~ocrplug.manifest.read_ledger`: e.g. overlay
+        images when the output folder is the input folder, whatever renderers wrote them) are skipped.
+        A file named directly is always taken. Each input file appears once.
         """
         found: list[InputFile] = []
         failures: list[PageFailure] = []
@@ -209,7 +212,8 @@ class Sources:
             given = Path(item)
             if given.is_dir():
                 entries, unreadable = self._folder(given)
-                files = [f for f in entries if f.resolve() not in skip]
+                own = read_ledger(given)
+                files = [f for f in entries if f.resolve() not in skip and f.resolve() not in own]
                 failures += [PageFailure(str(f), None, f"{f}: {reason}") for f, reason in unreadable]
                 if not files and not unreadable:
                     failures.append(PageFailure(str(item), None, f"{item}: folder holds no supported files"))

@@ -16,11 +16,25 @@ engine (``ocrplug spark run``)::
     report = folder.report
 
 Guarantees: an unusable output folder raises :class:`~ocrplug.errors.OutputError` (exit 2, naming the
-path) in :meth:`OutputFolder.__enter__`, before any page; an output that would replace an input file
-is refused in :meth:`OutputFolder.plan` (and by :func:`ocrplug.io.atomic.protect` at write time);
+path) in :meth:`OutputFolder.__enter__`, before any page; an output that would replace an input file,
+or land outside the output folder (``..``, an absolute path, a symlink inside it pointing out, a NUL
+byte), is refused in :meth:`OutputFolder.plan` naming the config key (and at write time every
+renderer call runs under :func:`ocrplug.io.atomic.protect` and :func:`ocrplug.io.atomic.confine`);
 render sessions are opened lazily at a document's first page, so a failed input leaves nothing
 behind; :meth:`DocumentWriter.abort` removes only this run's temporary files, never files an earlier
 run completed; the report counts only files really written.
+
+Write failures cost one document: an ``OSError`` from any write (page journal, manifest log, ledger,
+temporaries, renames, a renderer's close) becomes that document's failure naming the OS reason and
+the path (``No space left on device: /out/a.txt``); its temporary files are removed and the run goes
+on with the next input. A manifest that cannot be saved at the end is a failure of the run (the old
+``manifest.json`` stays whole, the update log keeps this run's records).
+
+Start-up clean-up stops at sub-folders that hold another run's ``.ocrplug/``. Every file written is
+recorded in the folder's ledger (:class:`~ocrplug.manifest.Ledger`): such files are never inputs
+(:meth:`OutputFolder.earlier_outputs`), and when a document is redone with another config its outputs
+of the earlier config that the new one does not write are removed (only ledger files; listed in
+:attr:`RunReport.removed`).
 """
 
 from __future__ import annotations
@@ -38,9 +52,19 @@ from typing import Any
 
 from ocrplug.components import DocumentInfo, Renderer, RenderSession
 from ocrplug.config import PipelineConfig
-from ocrplug.errors import OutputError
-from ocrplug.io.atomic import protect, remove_stale_temporaries
-from ocrplug.manifest import MANIFEST_DIR, Manifest, PageJournal, config_hash, folder_lock, input_signature
+from ocrplug.errors import ConfigError, OcrplugError, OutputError
+from ocrplug.io.atomic import confine, inside, protect, remove_output, remove_stale_temporaries
+from ocrplug.manifest import (
+    MANIFEST_DIR,
+    RESUME_CHECKS,
+    Ledger,
+    Manifest,
+    PageJournal,
+    config_hash,
+    folder_lock,
+    input_signature,
+    safe_relative,
+)
 from ocrplug.model import Document, Page, PageFailure, PageImage
 from ocrplug.sources import InputFile
 
@@ -56,7 +80,9 @@ class RunReport:
     ``documents``: one :class:`Document` per input processed (with its pages only when the run keeps
     them); ``outputs``: files really written; ``failures``: failed inputs (``index`` None) and pages;
     ``skipped``: inputs finished by an earlier run (resume); ``pages_done``: pages processed, failed
-    ones included; ``pages_resumed``: pages taken from an interrupted run's journal instead of OCR.
+    ones included; ``pages_resumed``: pages taken from an interrupted run's journal instead of OCR;
+    ``removed``: outputs of an earlier config removed because a redone document no longer writes
+    them; ``left_over``: such outputs that could not be removed (with why).
     """
 
     documents: list[Document] = field(default_factory=list)
@@ -67,6 +93,8 @@ class RunReport:
     skipped: list[str] = field(default_factory=list)
     pages_resumed: int = 0
     documents_written: int = 0
+    removed: list[Path] = field(default_factory=list)
+    left_over: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -102,10 +130,33 @@ def check_output_dir(path: Path) -> Path:
     return path.resolve()
 
 
+def _os_reason(exc: BaseException) -> str:
+    """An error as users read it: ``No space left on device: /out/a.txt`` for an OSError with a path."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    return str(exc)
+
+
 @dataclass(frozen=True)
 class _NamedRenderer:
     label: str
     renderer: Renderer
+    index: int
+
+
+def _suspicious(value: str) -> bool:
+    """Whether an option value can move a file: a path separator, ``..`` or a NUL byte."""
+    return "/" in value or os.sep in value or ".." in value or "\0" in value
+
+
+def _option_key(nr: _NamedRenderer, out: str) -> str:
+    """The config key that placed ``out``: the renderer option whose text is in it, else the renderer."""
+    options = getattr(nr.renderer, "options", None)
+    if options is not None and hasattr(options, "model_dump"):
+        for name, value in options.model_dump().items():
+            if isinstance(value, str) and value and _suspicious(value) and value in out:
+                return f"renderers.{nr.index}.options.{name}"
+    return f"renderers.{nr.index}"
 
 
 class OutputFolder:
@@ -116,6 +167,8 @@ class OutputFolder:
     ``resume``: skip documents an earlier run finished and reuse journaled pages (``ocrplug run`` does
     by default; ``--no-resume`` turns it off). ``keep_pages``: keep each document's
     pages in :attr:`report` (the Python API default); False keeps memory flat on long runs.
+    ``resume_check``: what decides that an input is unchanged, ``"size-mtime"`` (default) or
+    ``"hash"`` (sha256 of the content, stored in the manifest); ConfigError for another value.
     """
 
     def __init__(
@@ -126,15 +179,21 @@ class OutputFolder:
         resume: bool = False,
         keep_pages: bool = True,
         on_output: Callable[[Path], None] | None = None,
+        resume_check: str = "size-mtime",
     ) -> None:
         """Remember the settings; nothing touches the disk before ``__enter__``.
 
         ``on_output(path)`` is called for each file written, as soon as its document is committed.
         """
+        if resume_check not in RESUME_CHECKS:
+            raise ConfigError(f"resume check {resume_check!r} is not one of {', '.join(RESUME_CHECKS)}")
         self.path = Path(path)
-        self.renderers = [_NamedRenderer(label, r) for label, r in renderers]
+        self.renderers = [_NamedRenderer(label, r, i) for i, (label, r) in enumerate(renderers)]
         self.config_hash = config_hash(config)
         self.resume = resume
+        self.resume_check = resume_check
+        self.ledger: Ledger | None = None
+        self._signatures: dict[str, dict[str, Any]] = {}
         self.keep_pages = keep_pages
         self.on_output = on_output
         self.report = RunReport()
@@ -163,13 +222,15 @@ class OutputFolder:
         if not locked:
             self._stack.close()
             raise OutputError(f"{self.path}: another ocrplug run is writing into this output folder")
-        stale = remove_stale_temporaries(self.path)
+        # Sub-folders holding another run's .ocrplug/ are that run's, live or not: never cleaned here.
+        stale = remove_stale_temporaries(self.path, boundary=MANIFEST_DIR)
         if stale:
             log.info("removed %d temporary file(s) left by an interrupted run in %s", len(stale), self.path)
         if fresh:  # runs before the lock is released: a refused run leaves no empty .ocrplug/ behind
             self._stack.callback(self._drop_unused_state_dir, state_dir)
         try:
             self.manifest = Manifest(self.path)
+            self.ledger = Ledger(self.path)
         except BaseException:
             self._stack.close()
             raise
@@ -195,7 +256,14 @@ class OutputFolder:
         self._refused = isinstance(exc, OutputError)
         try:
             if self.manifest is not None and not self._refused:
-                self.manifest.save()
+                try:
+                    self.manifest.save()
+                except OSError as error:  # the old manifest.json stays whole; the log keeps the updates
+                    self.report.failures.append(PageFailure(
+                        str(self.manifest.path), None,
+                        f"{self.manifest.path}: cannot save the resume manifest ({_os_reason(error)}); "
+                        f"{self.manifest.log_path.name} keeps what a rerun needs",
+                    ))
         finally:
             self._stack.close()
 
@@ -205,9 +273,12 @@ class OutputFolder:
         """Give each input its output name (stable and distinct, see docs/cli.md) and check that no
         planned output is an input file; returns ``{label: name}``.
 
-        Raises :class:`OutputError` naming both paths when an output would replace an input, and naming
-        both writers when two renderers (or two documents) would write the same file. From here
-        on, writing onto any input through :mod:`ocrplug.io.atomic` is refused too.
+        Raises :class:`OutputError` (a :class:`~ocrplug.errors.ConfigError`, exit 2) naming both paths
+        when an output would replace an input, naming both writers when two renderers (or two
+        documents) would write the same file, and naming the config key (``renderers.0.options.suffix``)
+        when an output would land outside the output folder (resolved, symlinks followed) or its name
+        holds a NUL byte. From here on, writing onto any input through :mod:`ocrplug.io.atomic` is
+        refused too.
         """
         assert self.manifest is not None, "use OutputFolder as a context manager"
         inputs = {os.path.normcase(str(f.path)): f for f in files if f.path is not None}
@@ -222,6 +293,7 @@ class OutputFolder:
             for nr in self.renderers:
                 planned = getattr(nr.renderer, "planned_outputs", None)
                 for out in (planned(info) if planned else None) or ():
+                    self._check_confined(nr, out)
                     who = f"renderer {nr.label!r} for {f.label}"
                     earlier = planned_by.setdefault(os.path.normcase(os.path.abspath(out)), who)
                     if earlier != who:
@@ -238,15 +310,35 @@ class OutputFolder:
         self._stack.enter_context(protect(f.path for f in files if f.path is not None))
         return dict(self._names)
 
+    def _check_confined(self, nr: _NamedRenderer, out: str | os.PathLike[str]) -> None:
+        """OutputError naming the config key when ``out`` has a NUL byte or resolves outside the folder."""
+        text = os.fspath(out)
+        if "\0" in text:
+            raise OutputError(
+                f"{_option_key(nr, text)}: renderer {nr.label!r} would write a file name holding a NUL byte "
+                f"({text!r}); remove it from the option"
+            )
+        if not inside(text, self.path):
+            raise OutputError(
+                f"{_option_key(nr, text)}: renderer {nr.label!r} would write {text}, outside the output "
+                f"folder {self.path} (it resolves to {os.path.realpath(text)}); an output name must stay "
+                "inside -o: no '..', absolute path or symlink pointing out"
+            )
+
     def earlier_outputs(self) -> set[Path]:
-        """Resolved paths of the files earlier runs wrote here (never taken as inputs from a folder)."""
+        """Resolved paths of the files ocrplug runs wrote here (never taken as inputs from a folder):
+        the folder's ledger, whatever the config history, and the manifest's outputs."""
         if self.manifest is None:
             return set()
-        return {
+        found = {
             (self.path / rel).resolve()
             for entry in self.manifest.documents.values()
             for rel in entry.get("outputs", [])
+            if safe_relative(rel)
         }
+        if self.ledger is not None:
+            found |= {(self.path / rel).resolve() for rel in self.ledger.paths}
+        return found
 
     def name_of(self, file: InputFile) -> str:
         """The output name :meth:`plan` gave ``file``."""
@@ -258,10 +350,16 @@ class OutputFolder:
         if not self.resume or key is None or self.manifest is None:
             return False
         try:
-            signature = input_signature(Path(key))
+            signature = self._signature(key)
         except OSError:
             return False
         return self.manifest.is_done(key, signature, self.config_hash)
+
+    def _signature(self, key: str) -> dict[str, Any]:
+        """The input's signature for :attr:`resume_check`, computed once per run (a hash reads the file)."""
+        if key not in self._signatures:
+            self._signatures[key] = input_signature(Path(key), self.resume_check)
+        return self._signatures[key]
 
     def skip(self, file: InputFile) -> None:
         """Record that ``file`` was skipped because it is already done."""
@@ -272,7 +370,10 @@ class OutputFolder:
         self.report.failures.append(PageFailure(label, None, error))
         key = os.path.normcase(os.path.realpath(label)) if label and os.path.exists(label) else None
         if key is not None and self.manifest is not None:
-            self.manifest.update(key, status="failed", error=error, config=self.config_hash)
+            try:
+                self.manifest.update(key, status="failed", error=error, config=self.config_hash)
+            except OSError as exc:  # a failed input stays failed; a rerun retries it anyway
+                log.warning("cannot record the failure of %s in the manifest (%s)", label, _os_reason(exc))
 
     # -- documents ----------------------------------------------------------------------------------
 
@@ -284,15 +385,27 @@ class OutputFolder:
         name = self._names[file.label]
         key = _key(file)
         journal = None
-        if key is not None and self.manifest.persist:
-            signature = input_signature(Path(key))
-            header = {"input": key, "config": self.config_hash, **signature}
-            journal = PageJournal(self.manifest.journal_path(name), header, resume=self.resume)
-            self.manifest.update(
-                key, name=name, status="running", config=self.config_hash, page_count=page_count, **signature
-            )
+        broken: str | None = None
         info = DocumentInfo(source=file.label, page_count=page_count, out_dir=self.path, stem=name)
-        return DocumentWriter(self, info, key, journal)
+        if key is not None and self.manifest.persist:
+            try:
+                signature = self._signature(key)
+            except OSError as exc:
+                broken = f"{file.label}: cannot read the input ({_os_reason(exc)})"
+            else:
+                header = {"input": key, "config": self.config_hash, **signature}
+                journal = PageJournal(self.manifest.journal_path(name), header, resume=self.resume)
+                try:
+                    self.manifest.update(
+                        key, name=name, status="running", config=self.config_hash, page_count=page_count,
+                        sha256=signature.get("sha256"), **{k: v for k, v in signature.items() if k != "sha256"},
+                    )
+                except OSError as exc:
+                    broken = f"{file.label}: cannot write: {_os_reason(exc)}"
+        writer = DocumentWriter(self, info, key, journal)
+        if broken is not None:
+            writer.break_off(broken)
+        return writer
 
 
 def _key(file: InputFile) -> str | None:
@@ -305,6 +418,10 @@ class DocumentWriter:
     Get one from :meth:`OutputFolder.document`. Pages and page failures go in through :meth:`add`;
     :meth:`commit` finishes the outputs atomically and records the document in the manifest;
     :meth:`abort` drops this document's temporary files (earlier outputs stay untouched).
+
+    A write that fails (``OSError``: full disk, quota, read-only file system) breaks the document off
+    (:meth:`break_off`): its failure names the reason and path, its temporary files are removed, and
+    the pages still fed are counted but not written; nothing raises, so the run goes on.
     """
 
     def __init__(self, folder: OutputFolder, info: DocumentInfo, key: str | None, journal: PageJournal | None) -> None:
@@ -320,6 +437,28 @@ class DocumentWriter:
         self._sessions: list[tuple[str, RenderSession]] | None = None
         self._needs_image = {nr.label: bool(getattr(nr.renderer, "needs_image", False)) for nr in folder.renderers}
         self._closed = False
+        self.broken: str | None = None
+
+    def break_off(self, error: str) -> None:
+        """Fail the document because its files cannot be written (``error`` says why); idempotent.
+
+        Its render sessions are aborted and its page journal removed (freeing the space they took);
+        later pages are counted but not written.
+        """
+        if self.broken is not None:
+            return
+        self.broken = error
+        self.failures.append(PageFailure(self.info.source, None, error))
+        for _, session in self._sessions or ():
+            with confine(self.folder.path):
+                _safe(session.abort)
+        self._sessions = []
+        if self.journal is not None:  # its pages are redone: the space it takes matters more on a full disk
+            self.journal.close(remove=True)
+        self.journal = None
+
+    def _write_failed(self, exc: OSError) -> None:
+        self.break_off(f"{self.info.source}: cannot write: {_os_reason(exc)}")
 
     @property
     def needs_images(self) -> bool:
@@ -333,11 +472,17 @@ class DocumentWriter:
     def _open(self) -> list[tuple[str, RenderSession]]:
         if self._sessions is None:
             self._sessions = []
+            self._record(self._planned())
+            if self.broken is not None:
+                return self._sessions
             for nr in self.folder.renderers:
                 try:
-                    self._sessions.append((nr.label, nr.renderer.open(self.info)))
+                    with confine(self.folder.path):
+                        self._sessions.append((nr.label, nr.renderer.open(self.info)))
                 except Exception as exc:
-                    self.failures.append(PageFailure(self.info.source, None, f"renderer {nr.label!r} failed to start: {exc}"))
+                    self.failures.append(PageFailure(
+                        self.info.source, None, f"renderer {nr.label!r} failed to start: {_os_reason(exc)}"
+                    ))
             for failure in self._pending_failures:
                 self._tell(failure)
             self._pending_failures.clear()
@@ -357,26 +502,56 @@ class DocumentWriter:
             else:
                 self._tell(result)
             return
+        if self.broken is not None:
+            return
         if from_journal:
             report.pages_resumed += 1
         elif self.journal is not None:
-            self.journal.append(result)
+            try:
+                self.journal.append(result)
+            except OSError as exc:
+                self._write_failed(exc)
+                return
         self.pages_ok += 1
         if self.folder.keep_pages:
             self.pages.append(result)
         for label, session in list(self._open()):
             try:
-                session.add_page(result, image if self._needs_image[label] else None)
+                with confine(self.folder.path):
+                    session.add_page(result, image if self._needs_image[label] else None)
             except Exception as exc:
                 log.debug("renderer failed: %s", traceback.format_exc())
-                self.failures.append(PageFailure(result.source, result.index, f"renderer {label!r} failed: {exc}"))
-                _safe(session.abort)
+                self.failures.append(PageFailure(result.source, result.index, f"renderer {label!r} failed: {_os_reason(exc)}"))
+                with confine(self.folder.path):
+                    _safe(session.abort)
                 self._sessions.remove((label, session))  # type: ignore[union-attr]
+
+    def _planned(self) -> list[Path]:
+        planned: list[Path] = []
+        for nr in self.folder.renderers:
+            with contextlib.suppress(Exception):  # a renderer that cannot say is recorded at commit
+                planned += [Path(p) for p in (nr.renderer.planned_outputs(self.info) or ())]
+        return planned
+
+    def _record(self, paths: Sequence[Path]) -> list[str]:
+        """Add ``paths`` (inside the folder) to the ledger before they appear; returns them relative."""
+        rels: list[str] = []
+        for p in paths:
+            with contextlib.suppress(ValueError, OSError):
+                rels.append(Path(os.path.realpath(p)).relative_to(self.folder.path).as_posix())
+        ledger = self.folder.ledger
+        if ledger is not None and rels and self.folder.manifest is not None and self.folder.manifest.persist:
+            try:
+                ledger.record(rels)
+            except OSError as exc:
+                self._write_failed(exc)
+        return rels
 
     def _tell(self, failure: PageFailure) -> None:
         for _, session in self._sessions or ():
             try:
-                session.add_failure(failure)
+                with confine(self.folder.path):
+                    session.add_failure(failure)
             except Exception:  # a renderer's bookkeeping must not hide the page's own error
                 log.debug("renderer add_failure failed: %s", traceback.format_exc())
 
@@ -394,11 +569,14 @@ class DocumentWriter:
         written: list[Path] = []
         for label, session in self._sessions or ():
             try:
-                written.extend(Path(p) for p in session.close())
+                with confine(self.folder.path):
+                    written.extend(Path(p) for p in session.close())
             except Exception as exc:
                 log.debug("renderer close failed: %s", traceback.format_exc())
-                self.failures.append(PageFailure(self.info.source, None, f"renderer {label!r} failed: {exc}"))
-                _safe(session.abort)
+                self.failures.append(PageFailure(self.info.source, None, f"renderer {label!r} failed: {_os_reason(exc)}"))
+                with confine(self.folder.path):
+                    _safe(session.abort)
+        rels = self._record(written)  # files a renderer did not plan: recorded now
         report.outputs.extend(written)
         if written:
             report.documents_written += 1
@@ -407,22 +585,45 @@ class DocumentWriter:
         done = not self.failures and (self.pages_ok > 0 or not self.folder.renderers)
         if self.journal is not None:
             self.journal.close(remove=done)
-        if self.key is not None and self.folder.manifest is not None:
-            rels = []
-            for p in written:
-                with contextlib.suppress(ValueError):
-                    rels.append(str(p.resolve().relative_to(self.folder.path)))
-            self.folder.manifest.update(
-                self.key,
-                status="done" if done else "failed",
-                pages_done=self.pages_ok,
-                failed_pages=[f.index for f in self.failures if f.index is not None],
-                outputs=rels,
-            )
+        manifest = self.folder.manifest
+        if self.key is not None and manifest is not None:
+            earlier = [str(r) for r in manifest.documents.get(self.key, {}).get("outputs", [])]
+            try:
+                manifest.update(
+                    self.key,
+                    status="done" if done else "failed",
+                    pages_done=self.pages_ok,
+                    failed_pages=[f.index for f in self.failures if f.index is not None],
+                    outputs=rels,
+                )
+            except OSError as exc:  # the outputs are in place; the rerun redoes the document
+                failure = PageFailure(self.info.source, None, f"{self.info.source}: cannot write: {_os_reason(exc)}")
+                if self.broken is None:  # a broken document is named once
+                    self.failures.append(failure)
+                    report.failures.append(failure)
+            if done and manifest.persist:
+                self._remove_stale(earlier, rels)
         if self.folder.on_output is not None:
             for path in written:
                 self.folder.on_output(path)
         return written
+
+    def _remove_stale(self, earlier: list[str], current: list[str]) -> None:
+        """Remove this input's outputs of an earlier config that this run did not write again (only
+        files the ledger says ocrplug wrote, inside the folder, not written by this run)."""
+        report, ledger = self.folder.report, self.folder.ledger
+        written_now = {os.path.realpath(p) for p in report.outputs}
+        for rel in earlier:
+            if rel in current or ledger is None or rel not in ledger or not safe_relative(rel):
+                continue
+            path = self.folder.path / rel
+            if os.path.realpath(path) in written_now or not os.path.lexists(path):
+                continue
+            try:
+                if remove_output(path, self.folder.path):
+                    report.removed.append(path)
+            except (OSError, OcrplugError) as exc:
+                report.left_over.append(f"{path} ({_os_reason(exc)})")
 
     def abort(self) -> None:
         """Drop this document's temporary outputs (interrupt); its journal stays for the next run."""
@@ -430,7 +631,8 @@ class DocumentWriter:
             return
         self._closed = True
         for _, session in self._sessions or ():
-            _safe(session.abort)
+            with confine(self.folder.path):
+                _safe(session.abort)
         if self.journal is not None:
             self.journal.close()
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ocrplug.errors import ExitCode
 from ocrplug.evaluation.dataset import GroundTruth, GtRegion, load_annotation, load_dataset, normalize_text
 from ocrplug.evaluation.metrics import (
     LevelScores,
@@ -69,7 +70,7 @@ def _build_pipeline(config: Any, source: str | None) -> PipelineLike:
     # Resolve the whole config first (a typo in a renderer name is still an error; nothing is built
     # yet), then drop renderers and output: evaluation only needs the pages and writes no files.
     checked = Pipeline.from_dict(data, source=source)
-    data = {k: v for k, v in data.items() if k not in ("renderers", "output")}
+    data = {k: v for k, v in data.items() if k not in ("renderers", "output")} | {"renderers": []}
     return Pipeline.from_dict(data, source=source, host=checked.host)
 
 
@@ -92,4 +93,4 @@ def run_eval(
     pipeline = _build_pipeline(config, source)
     report = evaluate(pipeline, dataset_dir, limit=limit, progress=progress)
     text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if as_json else report.render_text()
-    return text, 1 if report.failures else 0
+    return text, ExitCode.failures if report.failures else ExitCode.ok

@@ -11,10 +11,6 @@ built once per Python worker, and pages travel in Arrow batches (``mapInArrow``)
 from __future__ import annotations
 
 import functools
-import os
-import re
-import sys
-import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +23,7 @@ from ocrplug.spark.rows import IMAGE_TYPE, PAGE_SCHEMA, REGIONS_TYPE
 
 require("pyspark", "spark", "spark")
 
-from pyspark.sql import DataFrame, SparkSession  # noqa: E402 - after the extra check
+from pyspark.sql import DataFrame  # noqa: E402 - after the extra check
 from pyspark.sql.pandas.types import from_arrow_schema, from_arrow_type  # noqa: E402
 from pyspark.sql.types import StructField, StructType  # noqa: E402
 
@@ -42,88 +38,10 @@ __all__ = [
     "page_schema",
     "rasterize",
     "recognize",
-    "spark_session",
 ]
 
 DEFAULT_BATCH_SIZE = 8
 """Pages per Arrow batch a worker sends back (small: page images are megabytes each)."""
-
-
-def spark_session(master: str | None = None, app_name: str = "ocrplug", **conf: str) -> SparkSession:
-    """A Spark session whose Python workers run this interpreter (so they see ocrplug and its plugins).
-
-    ``master`` (e.g. ``local[2]``, ``spark://host:7077``) defaults to what ``spark-submit`` set, else
-    ``local[*]``. ``conf`` adds Spark settings; Arrow batches default to 16 records, since ocrplug rows
-    hold whole files or page images. Raises :class:`~ocrplug.errors.ConfigError` naming the master when
-    it is not a Spark master URL or Spark cannot start with it (one line, not the JVM's traceback).
-
-    pyspark 4.3 warns on every pandas-backed call that it "does not yet fully support pandas >= 3.0.0"
-    (a ``FutureWarning``); ocrplug moves pages in Arrow batches, so exactly that warning is filtered here.
-    """
-    from pyspark import SparkConf
-
-    from ocrplug.errors import ConfigError
-
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    warnings.filterwarnings(
-        "ignore", message=r"PySpark does not yet fully support pandas >= 3", category=FutureWarning,
-        module=r"pyspark(\.|$)",
-    )
-    if master is not None:
-        _check_master(master)
-    effective = master or SparkConf().get("spark.master", None) or "local[*]"
-    builder = SparkSession.builder.appName(app_name).master(effective)
-    settings = {"spark.sql.execution.arrow.maxRecordsPerBatch": "16"} | dict(conf)
-    for key, value in settings.items():
-        builder = builder.config(key, value)
-    try:
-        return builder.getOrCreate()
-    except Exception as exc:  # Py4JJavaError, PySparkRuntimeError: the JVM's reason is in the message
-        raise ConfigError(f"Spark could not start with master {effective!r}: {_start_failure(exc)}") from exc
-
-
-# The local master forms SparkContext accepts (its LOCAL_N, LOCAL_N_FAILURES and LOCAL_CLUSTER patterns).
-_LOCAL_MASTER = re.compile(
-    r"local|local\[([0-9]+|\*)\]|local\[([0-9]+|\*)\s*,\s*[0-9]+\]"
-    r"|local-cluster\[\s*[0-9]+\s*,\s*[0-9]+\s*,\s*[0-9]+\s*\]"
-)
-
-
-def _check_master(master: str) -> None:
-    """The rule ``spark-submit`` applies to a master URL (``yarn``, or starting with ``spark``, ``k8s``
-    or ``local``; Spark 4 has no Mesos) and SparkContext's patterns for the ``local`` forms, checked
-    before a JVM starts and prints its own stack trace."""
-    from ocrplug.errors import ConfigError
-
-    known = master == "yarn" or master.startswith(("spark", "k8s"))
-    if not known and not (master.startswith("local") and _LOCAL_MASTER.fullmatch(master)):
-        raise ConfigError(
-            f"Spark master {master!r} is not a master URL (use local[N], local[*], spark://HOST:PORT, "
-            "k8s://https://HOST:PORT or yarn)"
-        )
-
-
-def _start_failure(exc: BaseException) -> str:
-    """Why Spark failed to start, in one line: the Java exception's message (without its class name)
-    and, when it has causes, the innermost one (e.g. ``java.net.UnknownHostException: nohost``)."""
-    java = getattr(exc, "java_exception", None)
-    first = _first_line(str(java) if java is not None else str(exc)) or type(exc).__name__
-    if "JAVA_GATEWAY_EXITED" in first:
-        return "the Java gateway exited before it started (see the JVM's message above; Java 17 is needed)"
-    if ": " in first and first.split(": ", 1)[0].replace(".", "").replace("$", "").isalnum():
-        first = first.split(": ", 1)[1]  # "org.apache.spark.SparkException: Could not parse ..." -> the reason
-    try:
-        root = java
-        while root is not None and root.getCause() is not None:
-            root = root.getCause()
-        cause = _first_line(str(root)) if root is not None and root is not java else ""
-    except Exception:  # the JVM went away: the top message is all there is
-        cause = ""
-    return f"{first} (caused by {cause})" if cause and cause not in first else first
-
-
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
 
 def page_schema() -> StructType:
@@ -253,13 +171,15 @@ def recognize(
 ) -> DataFrame:
     """Recognizer stage: regions column in, the same regions with text and confidence, and ``text_col``.
 
-    Uses ``config["recognizer"]``. The regions are written back to ``output_regions_col`` (default:
+    Uses ``config["recognizer"]`` and, for turned pages (``input.orientation: auto``), ``config["detector"]``
+    to detect the page again upright, as a whole pipeline does. The regions are written back to ``output_regions_col`` (default:
     ``regions_col`` itself); ``text_col`` is the page text in reading order. Rows with no regions get
     empty text.
     """
     _check_columns(df, image_col, regions_col)
     out_regions = output_regions_col or regions_col
-    cfg = _validated(worker.stage_config(config, "recognizer"))
+    # The detector comes along for page orientation (a turned page is detected again upright).
+    cfg = _validated(worker.stage_config(config, "recognizer", "detector"))
     body = functools.partial(
         worker.recognize_batches, config=cfg, image_col=image_col, regions_col=regions_col,
         output_regions_col=out_regions, text_col=text_col, batch_size=batch_size,

@@ -26,9 +26,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ocrplug.errors import InputError, OcrplugError, PageReadError
+from ocrplug.config import PipelineConfig
+from ocrplug.errors import InputError, OcrplugError
 from ocrplug.model import PageFailure, PageImage
+from ocrplug.pageloop import read_pages
 from ocrplug.pipeline import Pipeline
+from ocrplug.runner import pending_inputs
 from ocrplug.sources import InputFile
 from ocrplug.spark.rows import PAGE_SCHEMA, page_from_row
 from ocrplug.spark.worker import local_path
@@ -55,21 +58,15 @@ class SparkJobReport:
 
 
 def _readable_pages(pipeline: Pipeline, file: InputFile) -> Iterator[PageImage]:
-    """The driver's page images of ``file`` for renderers that need them, past pages it cannot decode."""
+    """The driver's page images of ``file`` for renderers that need them, past pages it cannot decode
+    (the host's page loop, :func:`ocrplug.pageloop.read_pages`)."""
     try:
-        pages = pipeline.sources.open(file).pages()
-        failed = -1
-        while True:
-            try:
-                yield from pages
-                return
-            except PageReadError as exc:
-                if exc.index <= failed:
-                    return
-                failed = exc.index
-                pages = pipeline.sources.reopen_after(file, exc.index)
+        document = pipeline.sources.open(file)
     except OcrplugError:  # the executors' rows already name the error; these pages get no image
         return
+    for item in read_pages(document, pipeline.sources):
+        if isinstance(item, PageImage):
+            yield item
 
 
 def _utf8(text: str) -> bool:
@@ -84,6 +81,16 @@ def _utf8(text: str) -> bool:
 def _byte_uri(path: Path | None) -> str:
     """A ``file:`` URI of ``path`` with every byte that is not ASCII-safe percent-encoded."""
     return "file:" + quote(os.fsencode(str(path)), safe="/")
+
+
+def _result(future: Future[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """``future.result()`` in short waits: a signal delivered to another thread (the JVM's reader,
+    Py4J's) runs its Python handler (SIGTERM: the CLI's interrupt) only when this thread wakes."""
+    while True:
+        try:
+            return future.result(timeout=0.5)
+        except TimeoutError:
+            continue
 
 
 def _waves(files: Sequence[InputFile], size: int) -> Iterator[list[InputFile]]:
@@ -144,7 +151,7 @@ def _write_document(
 
 def run_spark_job(
     inputs: Sequence[Any],
-    config: Mapping[str, Any],
+    config: Mapping[str, Any] | PipelineConfig,
     out_dir: str | Path | None = None,
     *,
     source: str = "<config>",
@@ -162,10 +169,15 @@ def run_spark_job(
     an earlier run (``ocrplug run`` or this) finished with the same config. ``wave``: documents per
     Spark job (default 8 per core); ``partitions``: tasks per wave (default one per document).
     ``on_output(path)`` is called for each file written, as soon as its document is committed.
+    ``config``: a dict (layered over the default pipeline and validated, as ``Pipeline.from_dict``) or
+    a validated :class:`~ocrplug.config.PipelineConfig` (used as it is).
     Raises ConfigError/OutputError before Spark starts for a bad config or output folder, and
     InputError when no input exists; page and file failures are in the report.
     """
-    pipeline = Pipeline.from_dict(config, source=source)
+    if isinstance(config, PipelineConfig):  # validated already (the CLI): not validated again
+        pipeline = Pipeline.from_config(config, source=source)
+    else:
+        pipeline = Pipeline.from_dict(config, source=source)
     page_config = pipeline.to_dict() | {"renderers": []}
     target = Path(out_dir or pipeline.config.output.dir or "ocrplug-out")
     report = SparkJobReport()
@@ -174,24 +186,16 @@ def run_spark_job(
     )
     with folder:
         report.run = folder.report
-        files, missing = pipeline.sources.discover(list(inputs), exclude=folder.earlier_outputs())
-        for failure in missing:
-            folder.fail_input(failure.source, failure.error)
-        if not files and missing:
-            raise InputError("; ".join(f.error for f in missing))
-        todo = []
-        for file in files:
-            if folder.is_done(file):
-                folder.skip(file)
-            else:
-                todo.append(file)
+        files, todo = pending_inputs(folder, pipeline.sources, list(inputs))
+        if not files and folder.report.failures:
+            raise InputError("; ".join(f.error for f in folder.report.failures))
         folder.plan(files)
         if not todo:
             return report
 
         started = time.perf_counter()
         if spark is None:
-            from ocrplug.spark.frames import spark_session
+            from ocrplug.spark.session import spark_session
 
             spark = spark_session(master, app_name="ocrplug spark run")
         report.startup_seconds = time.perf_counter() - started
@@ -234,7 +238,7 @@ def run_spark_job(
                 while pending:
                     chunk, future = pending.popleft()
                     waited = time.perf_counter()
-                    rows = future.result()
+                    rows = _result(future)
                     report.spark_seconds += time.perf_counter() - waited
                     following = next(waves, None)
                     if following:

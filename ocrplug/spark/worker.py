@@ -1,9 +1,12 @@
 """What runs inside Spark's Python workers: the per-worker pipeline, files -> pages, and Arrow batches.
 
 Spark reuses each Python worker process for many tasks (``spark.python.worker.reuse``, on by default),
-so the pipeline is built once per worker and per config (:func:`worker_pipeline`) and kept in a module
-cache; every function here takes and yields Arrow record batches (``mapInArrow``), never one row at a
-time. Nothing here imports pyspark at module level, so it can be unit-tested without a JVM.
+so the page processor is built once per worker and per config (:func:`worker_pipeline`, the host's one
+worker set-up :func:`ocrplug.processing.worker_processor`); every function here takes and yields Arrow
+record batches (``mapInArrow``), never one row at a time. Nothing here imports pyspark at module level,
+so it can be unit-tested without a JVM. Pages go through the host's one page loop
+(:mod:`ocrplug.pageloop`) and page work (:class:`~ocrplug.processing.PageProcessor`), so a Spark row
+holds the page ``Pipeline.run`` gives.
 
 File bytes from ``binaryFile`` rows are written to a temporary file (with the original suffix) for the
 rasterizers, which read files by path; the temporary name never appears in results or errors.
@@ -11,11 +14,8 @@ rasterizers, which read files by path; the temporary name never appears in resul
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import json
 import os
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -26,12 +26,13 @@ from urllib.parse import unquote, urlparse
 import numpy as np
 import pyarrow as pa
 
-from ocrplug.components import DocumentInfo, PageRange, Renderer
-from ocrplug.errors import OcrplugError, PageReadError
-from ocrplug.layout import layout_regions
+from ocrplug.components import DocumentInfo, Renderer
+from ocrplug.errors import OcrplugError
+from ocrplug.executors import InProcessExecutor
 from ocrplug.model import Page, PageImage
-from ocrplug.pipeline import Pipeline
-from ocrplug.sources import PagesAfter
+from ocrplug.pageloop import bytes_input, read_pages, run_documents
+from ocrplug.processing import PageProcessor, PageWork, worker_processor
+from ocrplug.sources import Sources
 from ocrplug.spark.rows import (
     IMAGE_TYPE,
     PAGE_SCHEMA,
@@ -43,7 +44,7 @@ from ocrplug.spark.rows import (
     regions_from_rows,
     regions_to_rows,
 )
-from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
+from ocrplug.threads import WORKER_THREADS_ENV
 
 __all__ = [
     "detect_batches",
@@ -58,9 +59,6 @@ __all__ = [
 ]
 
 Row = dict[str, Any]
-
-_PIPELINES: dict[str, Pipeline] = {}
-
 
 def stage_config(config: Mapping[str, Any], *keep: str) -> dict[str, Any]:
     """``config`` with only the ``input``/``plugins`` sections and the component keys in ``keep``.
@@ -86,23 +84,15 @@ def _task_cpus() -> int:
         return 1
 
 
-def worker_pipeline(config: Mapping[str, Any]) -> Pipeline:
-    """The pipeline for ``config``, built (models loaded) once per Python worker process.
+def worker_pipeline(config: Mapping[str, Any]) -> PageProcessor:
+    """The page processor for ``config``, built (models loaded) once per Python worker process.
 
-    Components size their thread pools by ``OCRPLUG_WORKER_THREADS``; it is set to the cores Spark gives
-    a task (``spark.task.cpus``) unless already set, so C concurrent tasks on a C-core executor do not
-    each start C threads.
+    Components size their thread pools by ``OCRPLUG_WORKER_THREADS``: the cores Spark gives a task
+    (``spark.task.cpus``) unless already set, so C concurrent tasks on a C-core executor do not each
+    start C threads (:func:`ocrplug.processing.worker_processor` does the set-up).
     """
-    key = json.dumps(config, sort_keys=True, default=str)
-    pipeline = _PIPELINES.get(key)
-    if pipeline is None:
-        threads = os.environ.setdefault(WORKER_THREADS_ENV, str(_task_cpus()))
-        pipeline = Pipeline.from_dict(config, source="<spark job>").build()
-        if "torch" in sys.modules:  # loaded by a component: keep it to the task's cores
-            sys.modules["torch"].set_num_threads(int(threads))
-            safe_torch_threads()
-        _PIPELINES[key] = pipeline
-    return pipeline
+    threads = int(os.environ.get(WORKER_THREADS_ENV, "").strip() or _task_cpus())
+    return worker_processor(config, threads=threads, source="<spark job>")
 
 
 def _file_name(path: str) -> str:
@@ -117,99 +107,73 @@ def local_path(path: str) -> str:
     return unquote(parsed.path) if parsed.scheme == "file" else path
 
 
-@contextlib.contextmanager
-def _temporary_file(content: bytes, suffix: str) -> Iterator[Path]:
-    fd, name = tempfile.mkstemp(prefix="ocrplug-spark-", suffix=suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-        yield Path(name)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
+class _Work(PageWork):
+    config: Any
+    sources: Sources
+
+    def batch_size(self, jobs: int | None = None) -> int:
+        """Pages per batch."""
 
 
 def iter_file(
-    pipeline: Pipeline, path: str, content: bytes | None, process: bool = True
+    pipeline: _Work, path: str, content: bytes | None, process: bool = True
 ) -> Iterator[tuple[Row, Page | None, PageImage | None]]:
     """Rasterize one file's bytes and yield ``(row, page, image)`` per selected page, in page order.
 
-    ``row`` is a ``PAGE_SCHEMA`` row; ``page`` is None for a failed page (its error is in the row);
-    with ``process=False`` pages are only rasterized (``page`` None, ``row`` without results). Pages go
-    through :func:`ocrplug.executors.process_batch` in batches of ``pipeline.batch_size(1)`` (several
-    pages when the detector has its own ``detect_batch``). A file that cannot be read at all yields one
-    error row with ``page_index`` None; a page the rasterizer cannot decode (``PageReadError``) is an
-    error row for that page (``width`` null) and the pages after it are still read; reading that stops
-    mid-document otherwise yields the pages read, then an error row for the next page. Never raises for bad input: every error becomes a row, with the
-    temporary file's name replaced by ``path``.
+    ``pipeline``: a :class:`~ocrplug.processing.PageProcessor` (or a pipeline). ``row`` is a
+    ``PAGE_SCHEMA`` row; ``page`` is None for a failed page (its error is in the row); with
+    ``process=False`` pages are only rasterized (``page`` None, ``row`` without results). Pages go
+    through the host's page loop (:func:`ocrplug.pageloop.run_documents`) in batches of
+    ``pipeline.batch_size(1)`` (several pages when the detector has its own ``detect_batch``). A file
+    that cannot be read at all yields one error row with ``page_index`` None; a page the rasterizer
+    cannot decode is an error row for that page (``width`` null) and the pages after it are still read;
+    reading that stops mid-document otherwise yields the pages read, then an error row for the next
+    page. Never raises for bad input: every error becomes a row, with the temporary file's name
+    replaced by ``path``.
     """
     name = _file_name(path)
-    try:
-        rasterizer = pipeline.rasterizer_for(Path(name))
-    except OcrplugError as exc:
-        yield error_row(path, str(exc).replace(name, path, 1)), None, None
-        return
-    index = -1
-    count: int | None = None
-    size = pipeline.batch_size(1) if process else 1
-    batch: list[PageImage] = []
-    with _temporary_file(content or b"", Path(name).suffix) as tmp:
+    sources = pipeline.sources
+    with bytes_input(content or b"", label=name, suffix=Path(name).suffix, prefix="ocrplug-spark-") as file:
 
         def clean(message: str) -> str:
-            return message.replace(str(tmp), path)
+            return message.replace(file.label, path)
 
-        error: str | None = None
         try:
-            selection = PageRange(pipeline.config.input.pages)
-            count = len(selection.indices(rasterizer.page_count(tmp)))
-            pages: Iterator[PageImage] | None = rasterizer.iter_pages(tmp, selection, pipeline.config.input.dpi)
-            while pages is not None:
-                try:
-                    for image in pages:
-                        image = dataclasses.replace(image, source=path)
-                        index = image.index
-                        if not process:
-                            yield error_row(path, "", index, count, image) | {"error": None}, None, image
-                            continue
-                        batch.append(image)
-                        if len(batch) >= size:
-                            yield from _processed(pipeline, batch, path, count, clean)
-                            batch = []
-                    pages = None
-                except PageReadError as exc:  # this page only: go on after it
-                    if exc.index <= index:
-                        raise
-                    if batch:
-                        yield from _processed(pipeline, batch, path, count, clean)
-                        batch = []
-                    yield error_row(path, clean(str(exc)), exc.index, count), None, None
-                    index = exc.index
-                    after = PagesAfter(pipeline.config.input.pages, exc.index)
-                    pages = rasterizer.iter_pages(tmp, after, pipeline.config.input.dpi)
+            document = sources.open(file)
         except OcrplugError as exc:
-            error = clean(str(exc))
+            yield error_row(path, clean(str(exc))), None, None
+            return
         except Exception as exc:  # a rasterizer bug must not lose the other files
-            error = clean(f"rasterizer failed: {type(exc).__name__}: {exc}")
-        if batch:
-            yield from _processed(pipeline, batch, path, count, clean)
-        if error is not None:
-            yield error_row(path, error, None if index < 0 else index + 1, count), None, None
-
-
-def _processed(
-    pipeline: Pipeline, images: list[PageImage], path: str, count: int | None, clean: Callable[[str], str]
-) -> Iterator[tuple[Row, Page | None, PageImage | None]]:
-    """Rows of one batch of pages; a failed page is its own error row (the others go on)."""
-    from ocrplug.executors import process_batch
-
-    started = time.perf_counter()
-    results = process_batch(pipeline, images)
-    each = (time.perf_counter() - started) / len(images)
-    for image, result in zip(images, results, strict=True):
-        if isinstance(result, Page):
-            yield page_to_row(result.with_(source=path), path, count, each), result, image
-        else:
-            yield error_row(path, clean(result.error), image.index, count, image), None, image
+            yield error_row(path, clean(f"rasterizer failed: {type(exc).__name__}: {exc}")), None, None
+            return
+        count = document.page_count
+        if not process:
+            for item in read_pages(document, sources):
+                if isinstance(item, PageImage):
+                    image = dataclasses.replace(item, source=path)
+                    yield error_row(path, "", image.index, count, image) | {"error": None}, None, image
+                else:
+                    yield error_row(path, clean(item.error), item.index, count), None, None
+            return
+        batches = run_documents([document], sources, InProcessExecutor(pipeline), pipeline.batch_size(1))
+        while True:
+            started = time.perf_counter()
+            try:
+                batch, results = next(batches)
+            except StopIteration:
+                return
+            each = (time.perf_counter() - started) / max(1, len(results))
+            if batch.failure is not None:
+                yield error_row(path, clean(batch.failure.error), batch.failure.index, count), None, None
+            for image, result in zip(batch.images, results, strict=True):
+                image = dataclasses.replace(image, source=path)
+                if isinstance(result, Page):
+                    page = result.with_(source=path)
+                    yield page_to_row(page, path, count, each), page, image
+                else:
+                    yield error_row(path, clean(result.error), image.index, count, image), None, image
+            if batch.error is not None:
+                yield error_row(path, clean(batch.error), batch.error_index, count), None, None
 
 
 def _chunks(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.RecordBatch]:
@@ -332,6 +296,7 @@ def detect_batches(
     detector = pipeline.detector
 
     def work(image: PageImage) -> Row:
+        pipeline.check_memory(image)
         return {output_col: regions_to_rows(detector.detect(image))}
 
     fields = [(output_col, REGIONS_TYPE), ("error", pa.string())]
@@ -349,23 +314,21 @@ def recognize_batches(
 ) -> Iterator[pa.RecordBatch]:
     """``mapInArrow`` body of the recognizer stage: image + regions in, regions with text + page text out.
 
-    After recognition the regions go through the host layout step (``config["layout"]``), as in a whole
-    pipeline; page orientation is not detected in the stages (it needs the detector and the recognizer
-    together: use :func:`ocrplug.spark.ocr_dataframe` for turned pages).
+    The page goes through the same page work as in a whole pipeline
+    (:meth:`ocrplug.processing.PageProcessor.finish`): orientation (with ``input.orientation: auto``
+    the stage also loads the config's detector, to detect a turned page again upright), recognition,
+    the host layout step (``config["layout"]``) and clipping to the page, so the stages give the
+    pages ``ocr_dataframe`` and ``Pipeline.run`` give.
     """
-    pipeline = worker_pipeline(stage_config(config, "recognizer"))
+    orient = (config.get("input") or {}).get("orientation", "auto") == "auto" and config.get("detector") is not None
+    pipeline = worker_pipeline(stage_config(config, "recognizer", *(("detector",) if orient else ())))
     if pipeline.recognizer is None:
         raise OcrplugError("the recognizer stage needs a config with a recognizer")
     outputs = [output_regions_col, text_col]
 
     def work_for(row: Row) -> Callable[[PageImage], Row]:
         def work(image: PageImage) -> Row:
-            regions = regions_from_rows(row.get(regions_col))
-            if regions:  # loose words are read as lines, as in a whole pipeline (layout.read_lines)
-                regions = tuple(pipeline.recognize(image, regions))
-            # The host layout step, as in Pipeline.process_page: blocks -> lines -> words in reading order.
-            regions = tuple(layout_regions(list(regions), pipeline.config.layout))
-            page = image.empty_page().with_(regions=regions)
+            page = pipeline.finish(image, regions_from_rows(row.get(regions_col)))
             return {output_regions_col: regions_to_rows(page.regions), text_col: page.text}
 
         return work

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ocrplug.errors import ConfigError
+from ocrplug.api import ConfigError
 
 __all__ = ["Backend", "Maps", "OnnxBackend", "TorchBackend", "export_onnx", "fuse_conv_bn"]
 
@@ -83,7 +83,7 @@ class TorchBackend:
         """
         import torch
 
-        from ocrplug.threads import safe_torch_threads
+        from ocrplug.api import safe_torch_threads
 
         safe_torch_threads()  # OMP_THREAD_LIMIT below torch's threads gives wrong maps
         self.device = torch.device(device)
@@ -149,7 +149,7 @@ def export_onnx(craft: Any, refiner: Any | None, path: str | Path, opset: int = 
     """
     import torch
 
-    from ocrplug.io.atomic import atomic_path
+    from ocrplug.api import atomic_path
 
     module = _ExportModule.build(craft.float().eval(), None if refiner is None else refiner.float().eval())
     outputs = ["scores"] if refiner is None else ["scores", "refined"]
@@ -187,7 +187,7 @@ class OnnxBackend:
         ``what`` names the model in the :class:`~ocrplug.errors.WeightsError` raised when it cannot be
         loaded. The model is read whole: the file may be removed afterwards.
         """
-        from ocrplug.runtime import onnx_session
+        from ocrplug.api import onnx_session
 
         self.session = onnx_session(path, device=device, threads=threads, what=what)
         self.outputs = [o.name for o in self.session.get_outputs()]

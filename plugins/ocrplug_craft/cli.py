@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ocrplug.errors import WeightsError
+from ocrplug.api import ExitCode, WeightsError
 
 __all__ = ["configure", "info", "run"]
 
@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
             for name, spec in report["known"].items():
                 print(f"  {name:<24} {spec['kind']:<8} {spec['file']:<28} {spec['description']}")
                 print(f"  {'':<24} from: {spec['source']}")
-        return 0 if report["weights"]["status"].startswith("ok") else 5
+        return ExitCode.ok if report["weights"]["status"].startswith("ok") else ExitCode.weights_error
     if args.craft_command == "export-onnx":
         from ocrplug_craft.backends import export_onnx
         from ocrplug_craft.net import load_checkpoint
@@ -142,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
             refiner = load_refiner_checkpoint(refiner_w.path)
         path = export_onnx(load_checkpoint(craft_w.path), refiner, args.output, opset=args.opset)
         print(f"wrote {path}")
-        return 0
+        return ExitCode.ok
     if args.craft_command == "quantize":
         return _quantize(args)
     raise AssertionError(f"unknown craft command {args.craft_command!r}")
@@ -170,4 +170,4 @@ def _quantize(args: argparse.Namespace) -> int:
         fp32 = export_onnx(fuse_conv_bn(load_checkpoint(craft_w.path)), None, Path(tmp) / "craft.onnx")
         quantize_int8(fp32, output, calibration_cache=cache, pages=pages, canvas_size=args.canvas_size)
     print(f"wrote {output}" + (f" (calibrated on {len(pages)} pages)" if pages else " (shipped activation ranges)"))
-    return 0
+    return ExitCode.ok

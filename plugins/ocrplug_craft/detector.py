@@ -15,15 +15,20 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from ocrplug.components import Detector, Options, require
-from ocrplug.crops import add_background_margin
-from ocrplug.model import PageImage, Region
+from ocrplug.api import Detector, Options, PageImage, Region, add_background_margin, require
 from ocrplug_craft.postprocess import Detections, adjust_coordinates, get_det_boxes
 from ocrplug_craft.preprocess import Canvas, resize_aspect_ratio, to_batch
 
 __all__ = ["CraftDetector", "CraftOptions", "build_detector", "regions_from_maps"]
 
 log = logging.getLogger(__name__)
+
+
+#: Peak memory (bytes) detecting one page adds: MEMORY_BASE + MEMORY_PER_PIXEL x canvas pixels of the largest
+#: network call. Least-squares fit of measured peak RSS (torch backend, default options) on page sizes apart
+#: from the ones it is checked on: ``benchmarks/memory_estimate.py --fit`` (docs/benchmarks.md).
+MEMORY_BASE = 20_082_676
+MEMORY_PER_PIXEL = 661.2
 
 
 class CraftOptions(Options):
@@ -179,6 +184,33 @@ class CraftDetector(Detector):
         self.backend = backend
         if options.refiner and not getattr(backend, "has_refiner", False):
             raise ValueError("refiner: true needs a backend with the link refiner loaded")
+
+    def memory_pixels(self, width: int, height: int) -> int:
+        """Canvas pixels of the largest network call for a ``width`` x ``height`` page (tiles of an
+        elongated page go through in batches of ``batch_size``)."""
+        o = self.options
+        short = min(width, height)
+        if short < SMALL_SIDE:
+            m = min(o.margin, short // 2)
+            width, height = width + 2 * m, height + 2 * m
+        long_side, short_side = max(width, height), max(1, min(width, height))
+        count = 1
+        if o.tile_aspect and long_side / short_side >= o.tile_aspect and long_side * o.mag_ratio > o.canvas_size:
+            length = max(int(o.canvas_size / o.mag_ratio), 2 * short_side)
+            overlap = min(length // 2, max(4 * short_side, length // 4))
+            count = min(o.batch_size, max(1, -(-(long_side - overlap) // (length - overlap))))
+            long_side = min(long_side, length)
+            width, height = (long_side, short_side) if width >= height else (short_side, long_side)
+        longest = max(width, height)
+        target = o.width / width * longest if o.width is not None else o.mag_ratio * longest
+        ratio = min(target, o.canvas_size) / longest
+        h, w = max(int(height * ratio), 1), max(int(width * ratio), 1)
+        return count * (-(-h // 32) * 32) * (-(-w // 32) * 32)
+
+    def estimate_memory(self, width: int, height: int) -> int:
+        """Peak bytes detecting one ``width`` x ``height`` page adds: fitted on the torch backend
+        (:data:`MEMORY_PER_PIXEL`); the refiner and the ONNX backends are estimated with the same fit."""
+        return round(MEMORY_BASE + MEMORY_PER_PIXEL * self.memory_pixels(width, height))
 
     def _canvas(self, page: PageImage) -> Canvas:
         o = self.options
@@ -359,8 +391,7 @@ def _int8_backend(craft_path: Path, craft_sha: str, device: str, threads: int | 
     """
     import tempfile
 
-    from ocrplug.errors import WeightsError
-    from ocrplug.runtime import load_derived_model
+    from ocrplug.api import WeightsError, load_derived_model
     from ocrplug_craft.backends import OnnxBackend, export_onnx, fuse_conv_bn
     from ocrplug_craft.net import load_checkpoint
     from ocrplug_craft.quantize import quantize_int8, shipped_calibration
@@ -389,7 +420,7 @@ def _int8_backend(craft_path: Path, craft_sha: str, device: str, threads: int | 
 def _fp32_backend(craft_path: Path, refiner_path: Path | None, path: Path, device: str, threads: int | None) -> object:
     """ONNX Runtime backend of the fp32 export cached at ``path`` (exported once, again when it does not
     load, or for this process only when the cache folder cannot be written)."""
-    from ocrplug.runtime import load_derived_model
+    from ocrplug.api import load_derived_model
     from ocrplug_craft.backends import OnnxBackend, export_onnx
     from ocrplug_craft.net import load_checkpoint
     from ocrplug_craft.refiner import load_refiner_checkpoint
@@ -416,7 +447,7 @@ def auto_precision(device: str, backend: str, int8_ready: bool) -> str:
         return "fp16"
     if backend == "onnx":
         return "int8" if int8_ready else "fp32"
-    from ocrplug.runtime import torch_bf16_supported
+    from ocrplug.api import torch_bf16_supported
 
     return "bf16" if torch_bf16_supported() else "fp32"
 
@@ -428,7 +459,7 @@ def build_detector(options: CraftOptions) -> CraftDetector:
     ``fp16`` run on torch. Raises :class:`ConfigError` for other combinations, :class:`WeightsError` for
     missing or corrupt weights.
     """
-    from ocrplug.errors import ConfigError
+    from ocrplug.api import ConfigError
     from ocrplug_craft.quantize import shipped_calibration
     from ocrplug_craft.weights import resolve_weights
 
@@ -447,7 +478,7 @@ def build_detector(options: CraftOptions) -> CraftDetector:
     require("torch", "craft", "craft")
     import torch
 
-    from ocrplug.runtime import select_torch_device
+    from ocrplug.api import select_torch_device
     from ocrplug_craft.backends import TorchBackend
     from ocrplug_craft.net import load_checkpoint
     from ocrplug_craft.refiner import load_refiner_checkpoint
@@ -464,7 +495,7 @@ def build_detector(options: CraftOptions) -> CraftDetector:
         if precision == "auto":
             device = "cuda" if options.device.startswith("cuda") else "cpu"
             if options.device == "auto":
-                from ocrplug.runtime import onnx_providers
+                from ocrplug.api import onnx_providers
 
                 device = "cuda" if onnx_providers("auto")[0].startswith("CUDA") else "cpu"
             ready = refiner_w is None and (

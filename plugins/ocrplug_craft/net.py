@@ -25,7 +25,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ocrplug.errors import WeightsError
+from ocrplug.api import WeightsError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ocrplug import CliCommand, ComponentSpec, hookimpl
+from ocrplug.api import CliCommand, ComponentSpec, hookimpl
 from ocrplug_craft.detector import CraftOptions
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ocrplug.errors import WeightsError
+from ocrplug.api import WeightsError
 from ocrplug_craft.preprocess import resize_aspect_ratio, to_batch
 
 __all__ = ["SHIPPED_CALIBRATION", "calibration_pages", "quantize_int8", "shipped_calibration"]
@@ -99,7 +99,7 @@ def quantize_int8(
     import onnx
     from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
 
-    from ocrplug.io.atomic import atomic_path
+    from ocrplug.api import atomic_path
 
     cache = None if calibration_cache is None else Path(calibration_cache)
     pages = list(pages)

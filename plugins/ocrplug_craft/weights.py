@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ocrplug.errors import WeightsError
-from ocrplug.runtime import file_sha256, package_file, verify_sha256
+from ocrplug.api import WeightsError, file_sha256, package_file, verify_sha256
 
 __all__ = [
     "CRAFT_MLT_25K_SHA256",

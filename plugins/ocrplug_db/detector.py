@@ -10,9 +10,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from ocrplug.components import Detector, Options
-from ocrplug.errors import InputError, WeightsError
-from ocrplug.model import PageImage, Region
+from ocrplug.api import Detector, InputError, Options, PageImage, Region, WeightsError
 from ocrplug_db.postprocess import DbBox, DbParams, boxes_from_prob
 from ocrplug_db.preprocess import STRIDE, Tile, add_margin, pad_size, plan_tiles, resize_page, target_size, to_batch
 
@@ -30,6 +28,14 @@ def _overlap(a: Region, b: Region) -> float:
     area = max((ax1 - ax0) * (ay1 - ay0), 1e-9)
     return inter / area
 
+
+#: Peak memory (bytes) detecting one page adds: MEMORY_BASE + MEMORY_PER_PIXEL x network input pixels of one
+#: call (+ MEMORY_PER_MAP_PIXEL x resized page pixels when tiled). Least-squares fit of measured peak RSS on
+#: page sizes apart from the ones it is checked on: ``benchmarks/memory_estimate.py --fit`` (docs/benchmarks.md).
+MEMORY_BASE = 92_870_699
+MEMORY_PER_PIXEL = 140.4
+#: Tiled pages keep the stitched map (float32), the resized page (RGB) and post-processing masks (not fitted).
+MEMORY_PER_MAP_PIXEL = 16.0
 
 #: Fewer regions than this on a page make it sparse (see ``DbOptions.sparse_side``).
 SPARSE_REGIONS = 3
@@ -156,6 +162,16 @@ def _as_rgb(page: PageImage) -> np.ndarray:
     raise InputError(f"{page.source} page {page.index + 1}: expected an H x W x 3 image, got shape {img.shape}")
 
 
+def _tiling(o: DbOptions, max_side: int, size: tuple[int, int]) -> tuple[int, int]:
+    """``(tile_size, overlap)`` for a page resized to ``size``: the options', else, for an elongated page
+    longer than ``max_side`` (see :func:`~ocrplug_db.preprocess.target_size`), tiles of ``max_side``: seen
+    whole (9746 x 410 px) the network found no line of a 20000 pt wide PDF page, in such tiles it found them."""
+    if o.tile_size or max(size) <= max_side:
+        return o.tile_size, o.tile_overlap
+    tile = max(pad_size(max_side), 4 * STRIDE)
+    return tile, min(o.tile_overlap, tile // 2 - 1)
+
+
 class DbDetector(Detector):
     """Differentiable-Binarization text detector (line level) on onnxruntime."""
 
@@ -167,6 +183,21 @@ class DbDetector(Detector):
         if options.model is not None and not Path(options.model).expanduser().is_file():
             raise WeightsError(f"DB detection model not found: {options.model} (option 'model')")
         self.model = model if model is not None else load_model(options.model, threads=options.threads)
+
+    def memory_pixels(self, width: int, height: int) -> tuple[int, int]:
+        """``(network input pixels of the largest call, resized page pixels)`` for a ``width`` x ``height`` page."""
+        o = self.options
+        th, tw = target_size(height, width, o.limit_side_len, o.limit_type, o.max_side, o.max_scale)
+        tile_size, overlap = _tiling(o, o.max_side, (th, tw))
+        if tile_size and max(th, tw) > tile_size:
+            tiles = len(plan_tiles(th, tw, tile_size, overlap))
+            return min(tiles, o.batch_size) * pad_size(min(tile_size, th)) * pad_size(min(tile_size, tw)), th * tw
+        return pad_size(th) * pad_size(tw), 0
+
+    def estimate_memory(self, width: int, height: int) -> int:
+        """Peak bytes detecting one ``width`` x ``height`` page adds (fitted, see :data:`MEMORY_PER_PIXEL`)."""
+        network, tiled = self.memory_pixels(width, height)
+        return round(MEMORY_BASE + MEMORY_PER_PIXEL * network + MEMORY_PER_MAP_PIXEL * tiled)
 
     def _params(self, scale: float) -> DbParams:
         o = self.options
@@ -211,9 +242,10 @@ class DbDetector(Detector):
             margins.append(m)
             size = (round(img.shape[0] * th / page.height), round(img.shape[1] * tw / page.width))
             resized.append(resize_page(img, size))
-            if o.tile_size and max(size) > o.tile_size:
+            tile_size, overlap = _tiling(o, max_side, size)
+            if tile_size and max(size) > tile_size:
                 maps.append(np.zeros(size, dtype=np.float32))
-                for tile in plan_tiles(size[0], size[1], o.tile_size, o.tile_overlap):
+                for tile in plan_tiles(size[0], size[1], tile_size, overlap):
                     work[(pad_size(tile.y1 - tile.y0), pad_size(tile.x1 - tile.x0))].append((i, tile))
             else:
                 maps.append(None)

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ocrplug.components import require
-from ocrplug.errors import WeightsError
-from ocrplug.runtime import onnx_session, package_file, verify_sha256
+from ocrplug.api import WeightsError, onnx_session, package_file, require, verify_sha256
 
 __all__ = [
     "DEFAULT_MODEL_NAME",

@@ -26,11 +26,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ocrplug.components import Options, PageRange, Rasterizer
-from ocrplug.errors import InputError, PageReadError
-from ocrplug.model import PageImage
+from ocrplug.api import InputError, Options, PageImage, PageRange, PageReadError, Rasterizer
 
-__all__ = ["ImageOptions", "ImageRasterizer", "normalize_image", "resolution"]
+__all__ = ["ImageOptions", "ImageRasterizer", "decoding", "normalize_image", "resolution"]
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +141,7 @@ def _native_stderr(path: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _decoding(path: Path, max_pixels: int) -> Iterator[None]:
+def decoding(path: Path, max_pixels: int) -> Iterator[None]:
     """Let Pillow open images up to ``max_pixels`` (our check replaces its decompression-bomb check),
     and turn its warnings about ``path`` (corrupt EXIF, odd TIFF tags) and libtiff's own messages
     (:func:`_native_stderr`) into log lines naming the file."""
@@ -180,7 +178,7 @@ class ImageRasterizer(Rasterizer):
         if path.stat().st_size == 0:
             raise InputError(f"{path}: file is empty (0 bytes)")
         try:
-            with _decoding(path, self.max_pixels):
+            with decoding(path, self.max_pixels):
                 img = Image.open(path)
         except Image.DecompressionBombError as exc:
             found = re.search(r"\((\d+) pixels\)", str(exc))
@@ -214,7 +212,7 @@ class ImageRasterizer(Rasterizer):
         """Number of frames (pages) in the image file; InputError when it cannot be read."""
         with self._open(path) as img:
             try:
-                with _decoding(path, self.max_pixels):
+                with decoding(path, self.max_pixels):
                     return max(1, int(getattr(img, "n_frames", 1)))
             except Exception as exc:  # n_frames walks the file (TIFF, GIF) and meets its corruption
                 raise InputError(f"{path}: not a readable image (corrupt frame list: {exc})") from exc
@@ -229,7 +227,7 @@ class ImageRasterizer(Rasterizer):
         with self._open(path) as img:
             for index in pages.indices(count):
                 try:
-                    with _decoding(path, self.max_pixels):
+                    with decoding(path, self.max_pixels):
                         img.seek(index)
                         self._check_size(path, img, index)
                         frame = ImageOps.exif_transpose(img)

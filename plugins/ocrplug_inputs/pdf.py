@@ -17,11 +17,9 @@ from pathlib import Path
 import numpy as np
 from pydantic import Field
 
-from ocrplug.components import Options, PageRange, Rasterizer
-from ocrplug.errors import InputError, PageReadError
-from ocrplug.model import PageImage
+from ocrplug.api import InputError, Options, PageImage, PageRange, PageReadError, Rasterizer
 
-from .images import normalize_image
+from .images import decoding, normalize_image
 
 __all__ = ["Pdf2ImageOptions", "Pdf2ImageRasterizer"]
 
@@ -33,10 +31,16 @@ _PAGE_SIZE = re.compile(r"^Page\s+(\d+)\s+size$")
 class Pdf2ImageOptions(Options):
     """Options of the pdf2image rasterizer."""
 
-    password: str | None = Field(None, description="Password of an encrypted PDF.")
+    password: str | None = Field(
+        None, description="Password of an encrypted PDF: its user (open) or owner (permissions) password."
+    )
     use_pdftocairo: bool = Field(False, description="Render with pdftocairo instead of pdftoppm.")
     grayscale: bool = Field(False, description="Render pages in grayscale (smaller, often as good for OCR).")
     timeout: float = Field(600, gt=0, description="Seconds allowed for poppler to render one page.")
+
+
+class _WrongPassword(InputError):
+    """The password given does not open the PDF (neither its user nor its owner password)."""
 
 
 def _explain(path: Path, message: str, password: str | None) -> InputError:
@@ -50,7 +54,7 @@ def _explain(path: Path, message: str, password: str | None) -> InputError:
             return InputError(
                 f"{path}: PDF is password-protected; set input.options.password (--set input.options.password=...)"
             )
-        return InputError(f"{path}: wrong password for this PDF (input.options.password)")
+        return _WrongPassword(f"{path}: wrong password for this PDF (input.options.password)")
     if "page count 0" in low or "can not be after the last page (0)" in low:
         return InputError(f"{path}: PDF has no pages")
     if "no such file" in low:
@@ -68,8 +72,9 @@ class Pdf2ImageRasterizer(Rasterizer):
     def __init__(self, options: Pdf2ImageOptions) -> None:
         """Keep the options; poppler is looked up when the first file is read."""
         self.options = options
+        self._read_without_password: set[Path] = set()  # warned about once each
 
-    def _info(self, path: Path, first: int | None = None, last: int | None = None) -> dict:
+    def _info(self, path: Path, first: int | None = None, last: int | None = None, *, password: str | None) -> dict:
         from pdf2image import pdfinfo_from_path
         from pdf2image.exceptions import PDFInfoNotInstalledError
 
@@ -79,16 +84,44 @@ class Pdf2ImageRasterizer(Rasterizer):
             raise InputError(f"{path}: file is empty (0 bytes)")
         try:
             return pdfinfo_from_path(
-                str(path), userpw=self.options.password, timeout=self.options.timeout, first_page=first, last_page=last
+                str(path), userpw=password, ownerpw=password, timeout=self.options.timeout,
+                first_page=first, last_page=last,
             )
         except PDFInfoNotInstalledError as exc:
             raise InputError("poppler is not installed (pdfinfo not found); install it with: apt-get install poppler-utils") from exc
         except Exception as exc:  # PDFPageCountError, PDFSyntaxError, timeouts, undecodable output
-            raise _explain(path, str(exc), self.options.password) from exc
+            raise _explain(path, str(exc), password) from exc
+
+    def _password(self, path: Path) -> str | None:
+        """The password poppler gets for ``path``: ``input.options.password``, given as both the user and
+        the owner password (poppler opens the file with either). None without one, and when it is neither
+        but the file opens without a password: a PDF with only an owner password (it restricts copying or
+        printing) is readable by anyone, so it is read, with a warning. Raises InputError otherwise."""
+        password = self.options.password
+        if password is None:
+            return None
+        try:
+            self._info(path, password=password)
+            return password
+        except _WrongPassword as wrong:
+            try:
+                self._info(path, password=None)
+            except InputError:
+                raise wrong from None
+        if path not in self._read_without_password:
+            self._read_without_password.add(path)
+            log.warning(
+                "%s: input.options.password is not this PDF's password, but the PDF needs none to be read "
+                "(it has only an owner password); read without it", path,
+            )
+        return None
 
     def page_count(self, path: Path) -> int:
         """Number of pages (poppler's pdfinfo); InputError for corrupt, encrypted or empty files."""
-        info = self._info(path)
+        return self._page_count(path, self._password(path))
+
+    def _page_count(self, path: Path, password: str | None) -> int:
+        info = self._info(path, password=password)
         try:
             count = int(info["Pages"])
         except (KeyError, TypeError, ValueError) as exc:
@@ -97,10 +130,10 @@ class Pdf2ImageRasterizer(Rasterizer):
             raise InputError(f"{path}: PDF has no pages")
         return count
 
-    def _page_sizes(self, path: Path, count: int) -> dict[int, tuple[float, float]]:
+    def _page_sizes(self, path: Path, count: int, password: str | None) -> dict[int, tuple[float, float]]:
         """CropBox sizes in points by 0-based page index (pdfinfo's ``Page N size`` lines)."""
         sizes: dict[int, tuple[float, float]] = {}
-        for key, value in self._info(path, 1, count).items():
+        for key, value in self._info(path, 1, count, password=password).items():
             match = _PAGE_SIZE.match(key.strip())
             nums = re.findall(r"[\d.]+", str(value))
             if match and len(nums) >= 2:
@@ -115,6 +148,9 @@ class Pdf2ImageRasterizer(Rasterizer):
         if w_px * h_px <= self.max_pixels:
             return dpi
         fitted = math.floor(dpi * math.sqrt(self.max_pixels / (w_px * h_px)) * 100) / 100
+        # poppler rounds each side up: step down until the rendered page fits too (48737 x 2052 was over).
+        while fitted >= 1 and math.ceil(size[0] * fitted / 72) * math.ceil(size[1] * fitted / 72) > self.max_pixels:
+            fitted = round(fitted - 0.01, 2)
         if fitted < 1:
             raise InputError(
                 f"{path}: page {index + 1} of {size[0]:.0f} x {size[1]:.0f} pt cannot be rendered within "
@@ -134,29 +170,33 @@ class Pdf2ImageRasterizer(Rasterizer):
         """
         from pdf2image import convert_from_path
 
-        count = self.page_count(path)
-        sizes = self._page_sizes(path, count)
+        password = self._password(path)
+        count = self._page_count(path, password)
+        sizes = self._page_sizes(path, count, password)
         for index in pages.indices(count):
             page_dpi = self._fit_dpi(path, index, dpi, sizes.get(index))
             try:
-                images = convert_from_path(
-                    str(path),
-                    dpi=page_dpi,
-                    first_page=index + 1,
-                    last_page=index + 1,
-                    userpw=self.options.password,
-                    use_pdftocairo=self.options.use_pdftocairo,
-                    use_cropbox=True,
-                    grayscale=self.options.grayscale,
-                    timeout=self.options.timeout,
-                )
+                # Pillow's decompression-bomb warning is ours to give: the page fits input.max_pixels (above).
+                with decoding(path, self.max_pixels):
+                    images = convert_from_path(
+                        str(path),
+                        dpi=page_dpi,
+                        first_page=index + 1,
+                        last_page=index + 1,
+                        userpw=password,
+                        ownerpw=password,
+                        use_pdftocairo=self.options.use_pdftocairo,
+                        use_cropbox=True,
+                        grayscale=self.options.grayscale,
+                        timeout=self.options.timeout,
+                    )
                 if not images:
                     raise PageReadError(f"{path}: page {index + 1} could not be rendered", index)
-                with images[0] as img:
+                with images[0] as img, decoding(path, self.max_pixels):
                     array = normalize_image(img)
             except InputError:
                 raise
             except Exception as exc:  # poppler errors, timeouts, unreadable renderer output
-                error = _explain(path, str(exc) or type(exc).__name__, self.options.password)
+                error = _explain(path, str(exc) or type(exc).__name__, password)
                 raise PageReadError(f"{error} (page {index + 1})", index) from exc
             yield PageImage(image=np.ascontiguousarray(array), index=index, source=str(path), dpi=float(page_dpi))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ocrplug import ComponentSpec, hookimpl
+from ocrplug.api import ComponentSpec, hookimpl
 
 
 def _image(options: object) -> object:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from ocrplug.components import Options
+from ocrplug.api import CropReaderOptions
 
-__all__ = ["PPOCRRecognizerOptions"]
+__all__ = ["CHARSET_NAMES", "PPOCRRecognizerOptions"]
+
+#: The named character sets of the ``charset`` option; any other value is the allowed characters themselves.
+CHARSET_NAMES = ("all", "latin")
 
 
-class PPOCRRecognizerOptions(Options):
-    """Options of the ``ppocr`` recognizer."""
+class PPOCRRecognizerOptions(CropReaderOptions):
+    """Options of the ``ppocr`` recognizer. ``margin`` and ``orientation`` come from the host's ``CropReaderOptions``."""
 
     model: str | None = Field(
         None,
@@ -69,13 +72,8 @@ class PPOCRRecognizerOptions(Options):
         description="Characters the decoder may emit: 'all' (the model's whole table: PP-OCRv6 reads ~18.7k "
         "characters of many scripts), 'latin' (Latin letters of U+0000-U+024F, digits, punctuation and common "
         "typographic signs: English and other Latin-script text, no CJK look-alikes), or the allowed "
-        "characters themselves as one string.",
-    )
-    margin: float = Field(0.05, ge=0.0, le=2.0, description="Context kept around each region, times its height.")
-    orientation: Literal["auto", "quad", "try-all"] = Field(
-        "auto",
-        description="'quad' trusts the quad's corner order; 'auto' turns tall crops by 90 degrees and "
-        "lets the model's confidence pick the sense; 'try-all' also tries every crop upside down.",
+        "characters themselves as one string. Names are lower case: 'Latin' or 'ALL' is refused (it would "
+        "allow only those letters); to allow just such letters, give them in another order.",
     )
     device: Literal["cpu", "cuda", "auto"] = Field(
         "cpu", description="ONNX Runtime device: cpu, cuda, or auto (cuda when available)."
@@ -87,3 +85,15 @@ class PPOCRRecognizerOptions(Options):
         description="ONNX Runtime intra-op threads (0: the worker's share of the cores inside "
         "a --jobs / OCRmyPDF worker, else ONNX Runtime's default).",
     )
+
+    @field_validator("charset")
+    @classmethod
+    def _named_charset_case(cls, value: str) -> str:
+        # `charset: Latin` meant the Latin set, and as a character list it reads text with 5 letters only.
+        if value not in CHARSET_NAMES and value.strip().lower() in CHARSET_NAMES:
+            name = value.strip().lower()
+            raise ValueError(
+                f"{value!r} is the character set name {name!r} in another case; names are lower case: "
+                f"write charset: {name} (to allow only the characters {sorted(set(value))}, give them in another order)"
+            )
+        return value

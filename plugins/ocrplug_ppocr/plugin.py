@@ -5,8 +5,7 @@ Module imports stay light; onnxruntime and the model are loaded by the factory.
 
 from __future__ import annotations
 
-from ocrplug import ComponentSpec, hookimpl
-from ocrplug.components import Options
+from ocrplug.api import ComponentSpec, Options, hookimpl
 
 from .options import PPOCRRecognizerOptions
 

@@ -21,8 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from ocrplug.components import require
-from ocrplug.errors import WeightsError
+from ocrplug.api import WeightsError, require
 
 __all__ = ["INT8_OP_TYPES", "int8_cache_path", "load_int8_model", "quantize_int8"]
 
@@ -38,7 +37,7 @@ _RECIPE = "int8-dyn-matmul-v1"
 
 def int8_cache_path(source_sha256: str, stem: str) -> Path:
     """Where the int8 model of the source model with this SHA-256 (file stem ``stem``) is cached."""
-    from ocrplug.runtime import cache_home
+    from ocrplug.api import cache_home
 
     return cache_home() / "weights" / "onnx" / f"{stem}-{source_sha256[:16]}-{_RECIPE}.onnx"
 
@@ -53,7 +52,7 @@ def quantize_int8(source: str | Path, output: str | Path) -> Path:
     require("onnx", "ppocr", "ppocr")  # onnxruntime's quantization tools read the graph with it
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from ocrplug.io.atomic import atomic_path
+    from ocrplug.api import atomic_path
 
     output = Path(output)
     with atomic_path(output) as tmp, _quiet_preprocessing_hint():
@@ -93,7 +92,7 @@ def load_int8_model(source: str | Path, load: Callable[[Path], T]) -> T:
     folder for this process only (``load`` must read it whole). Raises :class:`WeightsError` naming
     ``source`` when it cannot be quantized, or naming the cached file when it still does not load.
     """
-    from ocrplug.runtime import file_sha256, load_derived_model
+    from ocrplug.api import file_sha256, load_derived_model
 
     source = Path(source)
     path = int8_cache_path(file_sha256(source), source.stem)

@@ -9,23 +9,17 @@ decoding are done here.
 from __future__ import annotations
 
 import importlib.util
-import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from ocrplug.components import Recognizer, require
-from ocrplug.crops import Crop, CropOptions, crop_regions, with_rotation
-from ocrplug.errors import ConfigError, WeightsError
-from ocrplug.model import PageImage, Region
+from ocrplug.api import ConfigError, Crop, CropRecognizer, Region, WeightsError, require
 
 from .options import PPOCRRecognizerOptions
-
-log = logging.getLogger(__name__)
 
 __all__ = [
     "LATIN_EXTRA",
@@ -197,7 +191,7 @@ def chunk_spans(width: int, height: int, max_ratio: float) -> list[tuple[int, in
     return spans
 
 
-class PPOCRRecognizer(Recognizer):
+class PPOCRRecognizer(CropRecognizer):
     """PP-OCR recognition: crops resized to the model height, sorted by width, batched, CTC-decoded."""
 
     def __init__(self, options: PPOCRRecognizerOptions) -> None:
@@ -207,7 +201,7 @@ class PPOCRRecognizer(Recognizer):
         path = Path(options.model).expanduser() if options.model else default_model_path()
         if not path.is_file():
             raise ConfigError(f"ppocr option 'model': {path} does not exist")
-        from ocrplug.runtime import onnx_session
+        from ocrplug.api import onnx_session
 
         # threads None: a share of the cores inside a --jobs worker (see ocrplug.runtime.onnx_session).
         def load(model: Path) -> object:
@@ -238,7 +232,7 @@ class PPOCRRecognizer(Recognizer):
             out_classes if isinstance(out_classes, int) else None,
         )
         self.mask = charset_mask(self.table, options.charset)
-        self.crop_options = CropOptions(margin=options.margin, orientation=options.orientation)
+        self.crop_options = options.crop_options()
 
     # ------------------------------------------------------------------ model
     def _resize(self, image: np.ndarray) -> np.ndarray:
@@ -293,20 +287,14 @@ class PPOCRRecognizer(Recognizer):
         """Confidence of the model's reading of each crop (the orientation scorer)."""
         return [res.confidence * min(1.0, len(res.text) / 2) for res, _ in self.read(images)]
 
-    def recognize(self, page: PageImage, regions: Sequence[Region]) -> list[Region]:
-        """Fill text and confidence; line regions get word children from the CTC time steps."""
-        if not regions:
-            return []
-        try:
-            crops = crop_regions(page, regions, self.crop_options, scorer=self.score)
-            reads = self.read([c.image for c in crops])
-        except Exception as exc:  # one bad page must not lose the others; setup errors surface in __init__
-            log.warning("ppocr failed on %s: %s", page.source, exc)
-            return [r.with_(text="", confidence=0.0) for r in regions]
-        return [
-            with_rotation(_fill(region, crop, res, px, self.options), crop)
-            for region, crop, (res, px) in zip(regions, crops, reads, strict=True)
-        ]
+    def scorer(self, regions: Sequence[Region]) -> Callable[[Sequence[np.ndarray]], list[float]]:
+        """The model's confidence picks the sense of vertical crops."""
+        return self.score
+
+    def read_crops(self, crops: Sequence[Crop], regions: Sequence[Region]) -> list[Region]:
+        """Text and confidence of ``regions``; line regions get word children from the CTC time steps."""
+        reads = self.read([c.image for c in crops])
+        return [_fill(r, c, res, px, self.options) for r, c, (res, px) in zip(regions, crops, reads, strict=True)]
 
 
 def _join_chunks(parts: list[tuple[_Piece, CTCResult, float]]) -> tuple[CTCResult, float]:

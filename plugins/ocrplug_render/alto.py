@@ -16,12 +16,10 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-import ocrplug
-from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
-from ocrplug.layout import is_rtl
-from ocrplug.model import Page, PageImage, Point
+from ocrplug.api import DocumentInfo, Options, Page, PageImage, Point, RenderSession, is_rtl
+from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
-    DEFAULT_PARAGRAPH_GAP,
+    DocumentFileRenderer,
     StreamedFile,
     baseline_points,
     bbox_of,
@@ -47,12 +45,6 @@ class AltoOptions(Options):
     )
     dpi: float = Field(
         300.0, gt=0, description="resolution assumed for mm10/inch1200 when a page does not state its dpi"
-    )
-    paragraph_gap: float = Field(
-        DEFAULT_PARAGRAPH_GAP,
-        ge=0,
-        description="when the recognizer gives no blocks, start a new block where the vertical gap "
-        "between lines exceeds this many line heights (0: never split)",
     )
     min_angle: float = Field(
         0.5, ge=0, le=45, description="write ROTATION and Shape polygons for text rotated by more than this many degrees"
@@ -134,7 +126,7 @@ def render_alto_page(page: Page, options: AltoOptions | None = None) -> ET.Eleme
         counts[kind] += 1
         return f"p{n}_{kind}_{counts[kind]}"
 
-    for block in page_layout(page, opts.paragraph_gap):
+    for block in page_layout(page):
         attrs = {"ID": next_id("block"), **units.box(bounds([ln.quad for ln in block.lines]
                                                             + ([block.region.outline] if block.region else [])))}
         angle = median_angle_deg([ln.quad for ln in block.lines])
@@ -194,7 +186,7 @@ def _header(info: DocumentInfo, options: AltoOptions) -> str:
     ET.SubElement(proc, "processingDateTime").text = utc_timestamp()
     soft = ET.SubElement(proc, "processingSoftware")
     ET.SubElement(soft, "softwareName").text = "ocrplug"
-    ET.SubElement(soft, "softwareVersion").text = ocrplug.__version__
+    ET.SubElement(soft, "softwareVersion").text = ocrplug_version
     ET.indent(desc, space=" ", level=1)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -231,19 +223,8 @@ class AltoSession(RenderSession):
         self.file.discard()
 
 
-class AltoRenderer(Renderer):
+class AltoRenderer(DocumentFileRenderer):
     """ALTO XML v4, one file per document."""
 
-    needs_image = False
-
-    def __init__(self, options: AltoOptions | None = None) -> None:
-        """Keep the validated options."""
-        self.options = options or AltoOptions()
-
-    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
-        """The one file ``open(info)`` writes."""
-        return [output_path(info, self.options.suffix)]
-
-    def open(self, info: DocumentInfo) -> AltoSession:
-        """Start the ``<stem>.alto.xml`` output of one document."""
-        return AltoSession(info, self.options)
+    options_model = AltoOptions
+    session_class = AltoSession

@@ -16,13 +16,20 @@ from typing import Any
 
 from pydantic import Field
 
-import ocrplug
-from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
-from ocrplug.errors import InputError
-from ocrplug.layout import is_rtl
-from ocrplug.model import Document, Page, PageImage, Region
+from ocrplug.api import (
+    Document,
+    DocumentInfo,
+    InputError,
+    Options,
+    Page,
+    PageImage,
+    Region,
+    RenderSession,
+    is_rtl,
+)
+from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
-    DEFAULT_PARAGRAPH_GAP,
+    DocumentFileRenderer,
     LayoutLine,
     StreamedFile,
     baseline_points,
@@ -43,12 +50,6 @@ class HocrOptions(Options):
 
     lang: str | None = Field(
         None, description="language tag written as the document's lang (e.g. 'en', 'deu'); null to omit"
-    )
-    paragraph_gap: float = Field(
-        DEFAULT_PARAGRAPH_GAP,
-        ge=0,
-        description="when the recognizer gives no blocks, start a new paragraph where the vertical gap "
-        "between lines exceeds this many line heights (0: never split)",
     )
     min_angle: float = Field(
         0.5, ge=0, le=45, description="write textangle on lines rotated by more than this many degrees"
@@ -107,7 +108,7 @@ def render_hocr_page(page: Page, options: HocrOptions | None = None) -> ET.Eleme
         counters[kind] += 1
         return f"{kind}_{n}_{counters[kind]}"
 
-    for block in page_layout(page, opts.paragraph_gap):
+    for block in page_layout(page):
         bbox = int_box(block.bbox, W, H)
         carea = ET.SubElement(root, "div", {"class": "ocr_carea", "id": next_id("block"), "title": _title(bbox=bbox)})
         par_attrs = {"class": "ocr_par", "id": next_id("par"), "title": _title(bbox=bbox)}
@@ -154,7 +155,7 @@ def _header(lang: str | None) -> str:
         " <head>\n"
         "  <title></title>\n"
         '  <meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>\n'
-        f'  <meta name="ocr-system" content="ocrplug {ocrplug.__version__}"/>\n'
+        f'  <meta name="ocr-system" content="ocrplug {ocrplug_version}"/>\n'
         f'  <meta name="ocr-capabilities" content="{CAPABILITIES}"/>\n'
         f'  <meta name="ocr-number-of-pages" content="{{pages}}"/>\n'
         " </head>\n"
@@ -193,22 +194,11 @@ class HocrSession(RenderSession):
         self.file.discard()
 
 
-class HocrRenderer(Renderer):
+class HocrRenderer(DocumentFileRenderer):
     """hOCR 1.2, one file per document."""
 
-    needs_image = False
-
-    def __init__(self, options: HocrOptions | None = None) -> None:
-        """Keep the validated options."""
-        self.options = options or HocrOptions()
-
-    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
-        """The one file ``open(info)`` writes."""
-        return [output_path(info, self.options.suffix)]
-
-    def open(self, info: DocumentInfo) -> HocrSession:
-        """Start the ``<stem>.hocr`` output of one document."""
-        return HocrSession(info, self.options)
+    options_model = HocrOptions
+    session_class = HocrSession
 
 
 # --------------------------------------------------------------------------------------------------

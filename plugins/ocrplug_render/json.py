@@ -9,9 +9,8 @@ from pathlib import Path
 
 from pydantic import Field
 
-from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
-from ocrplug.model import SCHEMA_VERSION, Page, PageFailure, PageImage
-from ocrplug_render.common import StreamedFile, output_path
+from ocrplug.api import SCHEMA_VERSION, DocumentInfo, Options, Page, PageFailure, PageImage, RenderSession
+from ocrplug_render.common import DocumentFileRenderer, StreamedFile, output_path
 
 __all__ = ["JsonOptions", "JsonRenderer"]
 
@@ -96,19 +95,8 @@ def _json_surrogates(text: str) -> str:
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-class JsonRenderer(Renderer):
+class JsonRenderer(DocumentFileRenderer):
     """The full page model as JSON, one file per document."""
 
-    needs_image = False
-
-    def __init__(self, options: JsonOptions | None = None) -> None:
-        """Keep the validated options."""
-        self.options = options or JsonOptions()
-
-    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
-        """The one file ``open(info)`` writes."""
-        return [output_path(info, self.options.suffix)]
-
-    def open(self, info: DocumentInfo) -> JsonSession:
-        """Start the ``<stem>.json`` output of one document."""
-        return JsonSession(info, self.options)
+    options_model = JsonOptions
+    session_class = JsonSession

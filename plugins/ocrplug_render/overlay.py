@@ -12,9 +12,7 @@ import numpy as np
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 from pydantic import Field, field_validator
 
-from ocrplug.components import DocumentInfo, Options, Renderer
-from ocrplug.errors import ConfigError, PluginError
-from ocrplug.model import Page, PageImage, Region
+from ocrplug.api import ConfigError, DocumentInfo, Options, Page, PageImage, PluginError, Region, SessionRenderer
 from ocrplug_render.common import PerPageFilesSession
 
 __all__ = ["OverlayOptions", "OverlayRenderer", "draw_overlay", "parse_color"]
@@ -214,19 +212,14 @@ class OverlaySession(PerPageFilesSession):
                 pil.save(tmp, format="PNG")
 
 
-class OverlayRenderer(Renderer):
+class OverlayRenderer(SessionRenderer):
     """Page images with the detected regions drawn (outlines, optional fill and labels)."""
 
     needs_image = True
-
-    def __init__(self, options: OverlayOptions | None = None) -> None:
-        """Keep the validated options."""
-        self.options = options or OverlayOptions()
+    options_model = OverlayOptions
+    session_class = OverlaySession
+    options: OverlayOptions
 
     def planned_outputs(self, info: DocumentInfo) -> list[Path]:
         """The page images ``open(info)`` writes (pages 1..page_count)."""
         return [Path(info.out_dir) / page_file_name(info.stem, i, self.options.suffix) for i in range(info.page_count)]
-
-    def open(self, info: DocumentInfo) -> OverlaySession:
-        """Start writing ``<stem>_p<NNNN>.png`` (or ``.jpg``) files for one document."""
-        return OverlaySession(info, self.options)

@@ -15,13 +15,9 @@ from pathlib import Path
 import numpy as np
 from pydantic import Field
 
-import ocrplug
-from ocrplug.components import DocumentInfo, Options, Renderer
-from ocrplug.errors import ConfigError
-from ocrplug.layout import is_rtl
-from ocrplug.model import Page, PageImage, Point
+from ocrplug.api import ConfigError, DocumentInfo, Options, Page, PageImage, Point, SessionRenderer, is_rtl
+from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
-    DEFAULT_PARAGRAPH_GAP,
     PerPageFilesSession,
     baseline_points,
     median_angle_deg,
@@ -44,12 +40,6 @@ class PageXmlOptions(Options):
         "{name}",
         description="value of Page/@imageFilename; placeholders: {name} (file name of the input), "
         "{stem} (document stem), {page} (1-based page number, 4 digits)",
-    )
-    paragraph_gap: float = Field(
-        DEFAULT_PARAGRAPH_GAP,
-        ge=0,
-        description="when the recognizer gives no blocks, start a new TextRegion where the vertical gap "
-        "between lines exceeds this many line heights (0: never split)",
     )
     min_angle: float = Field(
         0.5, ge=0, le=45, description="write the orientation of regions rotated by more than this many degrees"
@@ -87,11 +77,11 @@ def render_page_xml(page: Page, info: DocumentInfo, options: PageXmlOptions | No
         "pcGtsId": f"pc_p{page.index + 1}",  # an xsd:ID; the stem may not be a valid one
     })
     meta = ET.SubElement(root, "Metadata")
-    ET.SubElement(meta, "Creator").text = f"ocrplug {ocrplug.__version__}"
+    ET.SubElement(meta, "Creator").text = f"ocrplug {ocrplug_version}"
     ET.SubElement(meta, "Created").text = now
     ET.SubElement(meta, "LastChange").text = now
     pg = ET.SubElement(root, "Page", {"imageFilename": xml_safe(image_name), "imageWidth": str(W), "imageHeight": str(H)})
-    blocks = page_layout(page, opts.paragraph_gap)
+    blocks = page_layout(page)
     if blocks:
         ro = ET.SubElement(pg, "ReadingOrder")
         group = ET.SubElement(ro, "OrderedGroup", {"id": "ro_1"})
@@ -148,20 +138,14 @@ class PageXmlSession(PerPageFilesSession):
             tmp.write_text(text, encoding="utf-8")
 
 
-class PageXmlRenderer(Renderer):
+class PageXmlRenderer(SessionRenderer):
     """PAGE XML 2019, one file per page."""
 
-    needs_image = False
-
-    def __init__(self, options: PageXmlOptions | None = None) -> None:
-        """Keep the validated options."""
-        self.options = options or PageXmlOptions()
+    options_model = PageXmlOptions
+    session_class = PageXmlSession
+    options: PageXmlOptions
 
     def planned_outputs(self, info: DocumentInfo) -> list[Path]:
         """The PAGE files ``open(info)`` writes (pages 1..page_count)."""
         session = PageXmlSession(info, self.options)
         return [session.path_for(Page(index=i, width=1, height=1, source=info.source)) for i in range(info.page_count)]
-
-    def open(self, info: DocumentInfo) -> PageXmlSession:
-        """Start writing the PAGE files of one document."""
-        return PageXmlSession(info, self.options)

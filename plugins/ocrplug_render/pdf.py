@@ -25,14 +25,22 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
-import ocrplug
-from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession, require
-from ocrplug.errors import PluginError
-from ocrplug.io.atomic import temporary_dir
-from ocrplug.layout import is_rtl
-from ocrplug.model import Page, PageFailure, PageImage, Region
+from ocrplug.api import (
+    DocumentInfo,
+    Options,
+    Page,
+    PageFailure,
+    PageImage,
+    PluginError,
+    Region,
+    RenderSession,
+    is_rtl,
+    require,
+    temporary_dir,
+)
+from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
-    DEFAULT_PARAGRAPH_GAP,
+    DocumentFileRenderer,
     StreamedPath,
     escape_surrogates,
     failure_note,
@@ -61,9 +69,6 @@ class PdfOptions(Options):
     grayscale: bool = Field(False, description="store page images in grayscale (smaller files)")
     dpi: float = Field(
         300.0, gt=0, description="resolution used for the page size when a page does not state its dpi"
-    )
-    paragraph_gap: float = Field(
-        DEFAULT_PARAGRAPH_GAP, ge=0, description="paragraph grouping of lines without blocks (affects text order only)"
     )
     suffix: str = Field(".pdf", description="file name suffix of the output, after the document stem")
 
@@ -242,7 +247,7 @@ class PdfSession(RenderSession):
             ([], pikepdf.Operator("BT")),
             ([3], pikepdf.Operator("Tr")),
         ]
-        for _, _, word in iter_words(page_layout(page, self.options.paragraph_gap)):
+        for _, _, word in iter_words(page_layout(page)):
             text = (word.text or "").strip()
             if not text:
                 continue
@@ -320,8 +325,8 @@ class PdfSession(RenderSession):
                     else:
                         pg.Resources.Font = pikepdf.Dictionary(F1=shared)
                 with out.open_metadata(set_pikepdf_as_editor=False) as meta:
-                    meta["xmp:CreatorTool"] = f"ocrplug {ocrplug.__version__}"
-                out.docinfo[pikepdf.Name.Creator] = f"ocrplug {ocrplug.__version__}"
+                    meta["xmp:CreatorTool"] = f"ocrplug {ocrplug_version}"
+                out.docinfo[pikepdf.Name.Creator] = f"ocrplug {ocrplug_version}"
                 out.docinfo[pikepdf.Name.Title] = escape_surrogates(Path(self.info.source).name)
             # Streams are read from the (still open) source files while saving.
             out.save(target)
@@ -364,19 +369,9 @@ class PdfSession(RenderSession):
             shutil.rmtree(self.workdir)
 
 
-class PdfRenderer(Renderer):
+class PdfRenderer(DocumentFileRenderer):
     """Searchable PDF: page images with an invisible, positioned text layer."""
 
     needs_image = True
-
-    def __init__(self, options: PdfOptions | None = None) -> None:
-        """Keep the validated options."""
-        self.options = options or PdfOptions()
-
-    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
-        """The one PDF ``open(info)`` writes."""
-        return [output_path(info, self.options.suffix)]
-
-    def open(self, info: DocumentInfo) -> PdfSession:
-        """Start the ``<stem>.pdf`` output of one document."""
-        return PdfSession(info, self.options)
+    options_model = PdfOptions
+    session_class = PdfSession

@@ -10,7 +10,7 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from ocrplug import ComponentSpec, hookimpl
+from ocrplug.api import ComponentSpec, hookimpl
 
 # (name, module, options class, renderer class, extra or None, description)
 _RENDERERS: tuple[tuple[str, str, str, str, str | None, str], ...] = (

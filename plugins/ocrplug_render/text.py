@@ -6,9 +6,14 @@ from pathlib import Path
 
 from pydantic import Field
 
-from ocrplug.components import DocumentInfo, Options, Renderer, RenderSession
-from ocrplug.model import Page, PageFailure, PageImage
-from ocrplug_render.common import DEFAULT_PARAGRAPH_GAP, StreamedFile, failure_note, output_path, page_layout
+from ocrplug.api import DocumentInfo, Options, Page, PageFailure, PageImage, RenderSession
+from ocrplug_render.common import (
+    DocumentFileRenderer,
+    StreamedFile,
+    failure_note,
+    output_path,
+    page_layout,
+)
 
 __all__ = ["TextOptions", "TextRenderer", "page_text"]
 
@@ -20,12 +25,6 @@ class TextOptions(Options):
         "\f",
         description="string written between pages (default: form feed, as pdftotext does); '' for none",
     )
-    paragraph_gap: float = Field(
-        DEFAULT_PARAGRAPH_GAP,
-        ge=0,
-        description="when the recognizer gives no blocks, start a new paragraph where the vertical gap "
-        "between lines exceeds this many line heights (0: never split)",
-    )
     skip_empty_lines: bool = Field(
         True, description="leave out lines without text (e.g. regions of a detector-only pipeline)"
     )
@@ -36,7 +35,7 @@ def page_text(page: Page, options: TextOptions | None = None) -> str:
     """The text of one page: lines separated by newlines, blocks (paragraphs) by a blank line."""
     opts = options or TextOptions()
     paragraphs: list[str] = []
-    for block in page_layout(page, opts.paragraph_gap):
+    for block in page_layout(page):
         lines = [ln.text for ln in block.lines if ln.text.strip() or not opts.skip_empty_lines]
         if lines:
             paragraphs.append("\n".join(lines))
@@ -78,19 +77,8 @@ class TextSession(RenderSession):
         self.file.discard()
 
 
-class TextRenderer(Renderer):
+class TextRenderer(DocumentFileRenderer):
     """Plain text in reading order; lines kept, paragraphs separated by blank lines."""
 
-    needs_image = False
-
-    def __init__(self, options: TextOptions | None = None) -> None:
-        """Keep the validated options."""
-        self.options = options or TextOptions()
-
-    def planned_outputs(self, info: DocumentInfo) -> list[Path]:
-        """The one file ``open(info)`` writes."""
-        return [output_path(info, self.options.suffix)]
-
-    def open(self, info: DocumentInfo) -> TextSession:
-        """Start the ``<stem>.txt`` output of one document."""
-        return TextSession(info, self.options)
+    options_model = TextOptions
+    session_class = TextSession

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ocrplug.errors import ConfigError, MissingExtraError, PluginError, WeightsError
+from ocrplug.api import ConfigError, MissingExtraError, PluginError, WeightsError
 
 log = logging.getLogger(__name__)
 
@@ -104,20 +104,80 @@ def find_tessdata(explicit: str | None = None) -> Path | None:
     return None
 
 
-def check_languages(lang: str, tessdata: Path | None) -> None:
-    """Raise :class:`WeightsError` naming the package to install when a language file is missing."""
-    names = [part.lstrip("~") for part in lang.split("+") if part.strip()]
+#: Language and script codes of Tesseract's trained data (the ``tessdata``/``tessdata_fast``/``tessdata_best``
+#: repositories of tesseract-ocr, 4.x and 5.x): the names ``lang`` takes. ``script/...`` models are codes too.
+TESSERACT_CODES = frozenset(
+    """afr amh ara asm aze aze_cyrl bel ben bod bos bre bul cat ceb ces chi_sim chi_sim_vert chi_tra chi_tra_vert
+    chr cos cym dan deu deu_latf div dzo ell eng enm epo equ est eus fao fas fil fin fra frk frm fry gla gle glg
+    grc guj hat heb hin hrv hun hye iku ind isl ita ita_old jav jpn jpn_vert kan kat kat_old kaz khm kir kmr kor
+    kor_vert kur lao lat lav lit ltz mal mar mkd mlt mon mri msa mya nep nld nor oci ori osd pan pol por pus que
+    ron rus san sin slk slv snd spa spa_old sqi srp srp_latn sun swa swe syr tam tat tel tgk tgl tha tir ton tur
+    uig ukr urd uzb uzb_cyrl vie yid yor""".split()
+)
+
+
+def is_tesseract_code(name: str) -> bool:
+    """Whether ``name`` is a language or script code of Tesseract's trained data (see :data:`TESSERACT_CODES`)."""
+    return name in TESSERACT_CODES or name.startswith("script/")
+
+
+def suggest_code(name: str, installed: Sequence[str] = ()) -> str | None:
+    """The Tesseract code ``name`` probably means: ``english`` / ``en`` / ``fre`` -> ``eng`` / ``eng`` /
+    ``fra`` (ISO 639 names and codes looked up with pycountry; Tesseract uses ISO 639-2/T codes), ``chi`` ->
+    ``chi_sim``; else the closest installed or known code by spelling (``eng `` typo'd as ``enf``); None."""
+    import difflib
+
+    import pycountry
+
+    try:
+        language = pycountry.languages.lookup(name.strip())
+    except LookupError:
+        language = None
+    if language is not None:
+        for code in (getattr(language, "alpha_3", None), getattr(language, "bibliographic", None)):
+            if code in TESSERACT_CODES:
+                return code
+            # Chinese (zho / chi) comes as chi_sim and chi_tra: the installed one first.
+            variants = sorted(c for c in TESSERACT_CODES if code and c.startswith(code + "_"))
+            variants = [c for c in variants if c in installed] + variants
+            if variants:
+                return variants[0]
+    near = difflib.get_close_matches(name.lower(), [*installed, *sorted(TESSERACT_CODES)], n=1, cutoff=0.6)
+    return near[0] if near else None
+
+
+def check_languages(lang: str, tessdata: Path | None, option: str = "tesseract option 'lang'") -> None:
+    """Check every ``+``-joined name of ``lang`` before Tesseract is set up.
+
+    Raises :class:`ConfigError` naming ``option`` for a name that is not a Tesseract language code
+    (``english``, ``fr``: "did you mean 'eng' / 'fra'?", with the installed codes), and
+    :class:`WeightsError` naming the Debian package to install for a real code whose data is missing.
+    A custom model (any name) is accepted once its ``.traineddata`` is in the tessdata folder.
+    """
+    names = [part.strip().lstrip("~") for part in lang.split("+") if part.strip()]
     if not names:
-        raise ConfigError("tesseract option 'lang' is empty (use e.g. 'eng' or 'eng+deu')")
+        raise ConfigError(f"{option} is empty (use e.g. 'eng' or 'eng+deu')")
+    have = sorted(p.stem for p in tessdata.glob("*.traineddata")) if tessdata is not None else []
+    missing = [n for n in names if n not in have]
+    unknown = [n for n in missing if not is_tesseract_code(n)]
+    if unknown:
+        hints = []
+        for name in unknown:
+            guess = suggest_code(name, have)
+            hints.append(f"{name!r} is not a Tesseract language code" + (f"; did you mean {guess!r}?" if guess else ""))
+        where = f" in {tessdata}" if tessdata is not None else ""
+        raise ConfigError(
+            f"{option} {lang!r}: " + "; ".join(hints) + f" (installed{where}: {', '.join(have) or 'none'}; codes "
+            "are ISO 639-2 like 'eng', 'fra', 'deu', joined by '+'; a custom model is used once its "
+            "<name>.traineddata is in the tessdata folder)"
+        )
     if tessdata is None:
         raise WeightsError(
             "no Tesseract language data (tessdata) found; "
             f"{INSTALL_HINT}, plus `apt-get install {' '.join(apt_package(n) for n in names)}`, "
             "or set TESSDATA_PREFIX / the 'tessdata' option to the folder holding *.traineddata"
         )
-    missing = [n for n in names if not (tessdata / f"{n}.traineddata").is_file()]
     if missing:
-        have = sorted(p.stem for p in tessdata.glob("*.traineddata"))
         raise WeightsError(
             f"Tesseract language(s) {', '.join(missing)} not installed in {tessdata} "
             f"(installed: {', '.join(have) or 'none'}); install with "
@@ -175,8 +235,13 @@ class TesseractEngine:
         tessdata: str | None = None,
         backend: str = "auto",
         threads: int = 1,
+        option: str = "tesseract option 'lang'",
     ) -> None:
-        """Check the installation and languages, then set up the backend (APIs are built lazily)."""
+        """Check the installation and languages, then set up the backend (APIs are built lazily).
+
+        ``option`` names the ``lang`` option in errors (the component's). Raises :class:`ConfigError` for
+        a name that is not a Tesseract language code, :class:`WeightsError` for missing language data.
+        """
         self.lang = lang
         self.oem = oem
         self.variables = dict(variables or {})
@@ -184,7 +249,7 @@ class TesseractEngine:
         self.threads = max(1, threads)
         self.backend = self._pick_backend(backend)
         self.tessdata = find_tessdata(tessdata)
-        check_languages(lang, self.tessdata)
+        check_languages(lang, self.tessdata, option)
         self._pool: queue.Queue[Any] = queue.Queue()
         self._built = 0
         if self.backend == "tesserocr":

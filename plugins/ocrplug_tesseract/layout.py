@@ -10,14 +10,18 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ocrplug.components import Detector
-from ocrplug.crops import to_gray
-from ocrplug.model import PageImage, Region
+from ocrplug.api import Detector, PageImage, Region, to_gray
 
 from .engine import TesseractEngine, TessLine, TessWord, parse_config
 from .options import TesseractLayoutOptions
 
 __all__ = ["TesseractLayout"]
+
+#: Peak memory (bytes) reading one page adds: MEMORY_BASE + MEMORY_PER_PIXEL x pixels Tesseract sees (after
+#: ``max_side``). Least-squares fit of measured peak RSS (tesserocr, eng, psm 3) on page sizes apart from the
+#: ones it is checked on: ``benchmarks/memory_estimate.py --fit`` (docs/benchmarks.md).
+MEMORY_BASE = 7_962_193
+MEMORY_PER_PIXEL = 3.8
 
 
 def _box_quad(box: tuple[float, float, float, float], s: float) -> tuple:
@@ -39,7 +43,18 @@ class TesseractLayout(Detector):
             dpi=dpi,
             tessdata=options.tessdata,
             backend=options.backend,
+            option="tesseract-layout option 'lang'",
         )
+
+    def memory_pixels(self, width: int, height: int) -> int:
+        """Pixels of the grayscale image Tesseract analyses for a ``width`` x ``height`` page."""
+        longest = max(width, height)
+        s = self.options.max_side / longest if self.options.max_side and longest > self.options.max_side else 1.0
+        return round(width * s) * round(height * s)
+
+    def estimate_memory(self, width: int, height: int) -> int:
+        """Peak bytes reading one ``width`` x ``height`` page adds (fitted, see :data:`MEMORY_PER_PIXEL`)."""
+        return round(MEMORY_BASE + MEMORY_PER_PIXEL * self.memory_pixels(width, height))
 
     def _keep(self, box: tuple[float, float, float, float], s: float) -> bool:
         w, h = (box[2] - box[0]) / s, (box[3] - box[1]) / s

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ocrplug.components import Options
+from ocrplug.api import CropReaderOptions, Options
 
 __all__ = ["TesseractLayoutOptions", "TesseractRecognizerOptions"]
 
@@ -38,8 +38,8 @@ class TesseractLayoutOptions(Options):
     )
 
 
-class TesseractRecognizerOptions(Options):
-    """Options of the ``tesseract`` recognizer."""
+class TesseractRecognizerOptions(CropReaderOptions):
+    """Options of the ``tesseract`` recognizer. ``margin`` and ``orientation`` come from the host's ``CropReaderOptions``."""
 
     lang: str = Field("eng", description="Tesseract language(s), several joined by '+', e.g. 'eng+deu'.")
     psm: int | None = Field(
@@ -52,14 +52,6 @@ class TesseractRecognizerOptions(Options):
     oem: int = Field(3, ge=0, le=3, description="OCR engine mode: 0 legacy, 1 LSTM, 2 both, 3 default.")
     config: str = Field("", description="Extra Tesseract flags: '-c name=value' variables and '--dpi N'.")
     whitelist: str = Field("", description="Only these characters may be recognized (empty: all).")
-    # Small on purpose: detector boxes of neighbouring lines are close, and text from the next line in
-    # the crop costs more than a tight crop (Tesseract test pages: CER 0.077 at 0.05, 0.25 at 0.3).
-    margin: float = Field(0.05, ge=0.0, le=2.0, description="Context kept around each region, times its height.")
-    orientation: Literal["auto", "quad", "try-all"] = Field(
-        "auto",
-        description="'quad' trusts the quad's corner order; 'auto' turns tall crops by 90 degrees and "
-        "lets Tesseract's confidence pick the sense; 'try-all' also tries every crop upside down.",
-    )
     # Upscaling blurs; only really small crops gain from it (ICDAR 2015 words: CER 0.34 at 24, 0.37 at 40).
     min_height: int = Field(24, ge=8, le=400, description="Crops lower than this (pixels) are upscaled before reading.")
     max_height: int = Field(

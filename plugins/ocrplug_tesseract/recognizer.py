@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from ocrplug.components import Recognizer
-from ocrplug.crops import Crop, CropOptions, crop_regions, to_gray, with_rotation
-from ocrplug.model import PageImage, Region
+from ocrplug.api import Crop, CropRecognizer, Region, to_gray
 
 from .engine import TesseractEngine, TessLine, parse_config
 from .options import TesseractRecognizerOptions
-
-log = logging.getLogger(__name__)
 
 __all__ = ["TesseractRecognizer", "prepare_crop"]
 
@@ -64,7 +59,7 @@ def prepare_crop(gray: np.ndarray, min_height: int, max_height: int | None) -> _
     return _Prepared(img, scale, pad)
 
 
-class TesseractRecognizer(Recognizer):
+class TesseractRecognizer(CropRecognizer):
     """Reads every region of a page through one shared Tesseract setup, without a process per region."""
 
     def __init__(self, options: TesseractRecognizerOptions) -> None:
@@ -82,7 +77,7 @@ class TesseractRecognizer(Recognizer):
             backend=options.backend,
             threads=options.threads,
         )
-        self.crop_options = CropOptions(margin=options.margin, orientation=options.orientation)
+        self.crop_options = options.crop_options()
 
     def _psm(self, region: Region) -> int:
         return self.options.psm if self.options.psm is not None else _PSM_FOR_LEVEL[region.level]
@@ -111,37 +106,20 @@ class TesseractRecognizer(Recognizer):
             scores.append(sum(w.confidence * len(w.text) for w in words) / n if n else 0.0)
         return scores
 
-    def recognize(self, page: PageImage, regions: Sequence[Region]) -> list[Region]:
-        """Fill text, confidence and word children of ``regions`` (same order and count)."""
-        if not regions:
-            return []
-        out: list[Region | None] = [None] * len(regions)
-        # Regions sharing a segmentation mode are read in one engine call.
-        groups: dict[int, list[int]] = {}
-        for i, region in enumerate(regions):
-            groups.setdefault(self._psm(region), []).append(i)
-        for psm, idx in groups.items():
-            subset = [regions[i] for i in idx]
-            try:
-                crops = crop_regions(page, subset, self.crop_options, scorer=lambda ims, p=psm: self.score(ims, p))
-                prepared = [self._prepare(c, r.level) for c, r in zip(crops, subset, strict=True)]
-                results = self._read(prepared, psm)
-            except Exception as exc:
-                if _is_setup_error(exc):
-                    raise
-                log.warning("tesseract failed on %d regions of %s: %s", len(idx), page.source, exc)
-                for i in idx:
-                    out[i] = regions[i].with_(text="", confidence=0.0, children=())
-                continue
-            for i, crop, prep, lines in zip(idx, crops, prepared, results, strict=True):
-                out[i] = with_rotation(_fill(regions[i], crop, prep, lines), crop)
-        return [r for r in out if r is not None]
+    def group_key(self, region: Region) -> int:
+        """Regions sharing a segmentation mode are cropped and read in one engine call."""
+        return self._psm(region)
 
+    def scorer(self, regions: Sequence[Region]) -> Callable[[Sequence[np.ndarray]], list[float]]:
+        """Tesseract's confidence in the group's segmentation mode picks the sense of vertical crops."""
+        psm = self._psm(regions[0])
+        return lambda images: self.score(images, psm)
 
-def _is_setup_error(exc: Exception) -> bool:
-    from ocrplug.errors import OcrplugError
-
-    return isinstance(exc, OcrplugError)
+    def read_crops(self, crops: Sequence[Crop], regions: Sequence[Region]) -> list[Region]:
+        """Text, confidence and word (and line) children of ``regions``, read from their crops in one engine call."""
+        prepared = [self._prepare(c, r.level) for c, r in zip(crops, regions, strict=True)]
+        results = self._read(prepared, self._psm(regions[0]))
+        return [_fill(r, c, p, lines) for r, c, p, lines in zip(regions, crops, prepared, results, strict=True)]
 
 
 def _to_page(crop: Crop, prep: _Prepared, box: tuple[float, float, float, float]) -> tuple:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ocrplug.api import ExitCode
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the ``export-onnx`` sub-command."""
@@ -16,7 +18,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the export; returns 0 on success (errors are raised as ocrplug errors)."""
+    """Run the export; returns ``ExitCode.ok`` (errors are raised as ocrplug errors)."""
     import logging
 
     from .onnx_export import export_onnx
@@ -24,4 +26,4 @@ def run(args: argparse.Namespace) -> int:
     result = export_onnx(args.model, args.out_dir, opset=args.opset, check=not args.no_check)
     logging.getLogger(__name__).info("wrote %s", result)
     print(f"wrote ONNX TrOCR to {result}; use it with recognizer 'trocr' option onnx: {result}")
-    return 0
+    return ExitCode.ok

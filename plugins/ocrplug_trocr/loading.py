@@ -16,8 +16,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from ocrplug.components import require
-from ocrplug.errors import WeightsError
+from ocrplug.api import WeightsError, require
 
 __all__ = ["load_model", "load_processor", "resolve_device"]
 
@@ -137,7 +136,7 @@ def _fix_sinusoidal_positions(net: Any) -> None:
 def resolve_device(device: str) -> str:
     """``cpu``/``cuda`` from the option (``auto``: cuda when torch sees one); see
     :func:`ocrplug.runtime.select_torch_device`."""
-    from ocrplug.runtime import select_torch_device
+    from ocrplug.api import select_torch_device
 
     return select_torch_device(device, "trocr option 'device'")
 

@@ -19,9 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ocrplug.components import require
-from ocrplug.errors import ConfigError, WeightsError
-from ocrplug.io.atomic import write_text_atomic
+from ocrplug.api import ConfigError, WeightsError, require, write_text_atomic
 
 log = logging.getLogger(__name__)
 
@@ -234,7 +232,7 @@ class OnnxTrOCR:
                 "`ocrplug trocr export-onnx MODEL DIR`"
             )
         self.settings = json.loads(manifest.read_text(encoding="utf-8"))
-        from ocrplug.runtime import onnx_session
+        from ocrplug.api import onnx_session
 
         def session(part: str) -> Any:
             path = self.directory / f"{part}.onnx"

@@ -6,13 +6,13 @@ from typing import Literal
 
 from pydantic import Field
 
-from ocrplug.components import Options
+from ocrplug.api import CropReaderOptions
 
 __all__ = ["TrOCRRecognizerOptions"]
 
 
-class TrOCRRecognizerOptions(Options):
-    """Options of the ``trocr`` recognizer."""
+class TrOCRRecognizerOptions(CropReaderOptions):
+    """Options of the ``trocr`` recognizer. ``margin`` and ``orientation`` come from the host's ``CropReaderOptions``."""
 
     model: str = Field(
         "microsoft/trocr-small-printed",
@@ -30,10 +30,4 @@ class TrOCRRecognizerOptions(Options):
     batch_size: int = Field(8, ge=1, le=512, description="Crops per model call (batches sorted by crop width).")
     num_beams: int = Field(1, ge=1, le=32, description="Beam search width (1: greedy; the ONNX path is greedy).")
     max_length: int = Field(64, ge=2, le=1024, description="Longest output in tokens, start token included.")
-    margin: float = Field(0.05, ge=0.0, le=2.0, description="Context kept around each region, times its height.")
-    orientation: Literal["auto", "quad", "try-all"] = Field(
-        "auto",
-        description="'quad' trusts the quad's corner order; 'auto' turns tall crops by 90 degrees and "
-        "lets the model's confidence pick the sense; 'try-all' also tries every crop upside down.",
-    )
     threads: int = Field(0, ge=0, le=256, description="CPU threads for torch / ONNX Runtime (0: library default).")

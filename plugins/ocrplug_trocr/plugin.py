@@ -5,8 +5,7 @@ Module imports stay light; torch, transformers and onnxruntime are loaded by the
 
 from __future__ import annotations
 
-from ocrplug import CliCommand, ComponentSpec, hookimpl
-from ocrplug.components import Options
+from ocrplug.api import CliCommand, ComponentSpec, Options, hookimpl
 
 from .cli import configure, run
 from .options import TrOCRRecognizerOptions

@@ -8,32 +8,26 @@ before batching, and results are put back in the regions' order.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from ocrplug.components import Recognizer, require
-from ocrplug.crops import CropOptions, crop_regions, with_rotation
-from ocrplug.errors import ConfigError
-from ocrplug.model import PageImage, Region
+from ocrplug.api import ConfigError, Crop, CropRecognizer, Region, require
 
 from .loading import load_model, load_processor, resolve_device
 from .options import TrOCRRecognizerOptions
 
-log = logging.getLogger(__name__)
-
 __all__ = ["TrOCRRecognizer"]
 
 
-class TrOCRRecognizer(Recognizer):
+class TrOCRRecognizer(CropRecognizer):
     """Reads crops with a TrOCR ``VisionEncoderDecoderModel`` (or its ONNX export)."""
 
     def __init__(self, options: TrOCRRecognizerOptions) -> None:
         """Load the processor and the model (torch) or the ONNX sessions."""
         self.options = options
-        self.crop_options = CropOptions(margin=options.margin, orientation=options.orientation)
+        self.crop_options = options.crop_options()
         if options.onnx:
             from .onnx_export import OnnxTrOCR
 
@@ -47,7 +41,7 @@ class TrOCRRecognizer(Recognizer):
         self.onnx = None
         if options.threads:
             torch.set_num_threads(options.threads)
-        from ocrplug.threads import safe_torch_threads
+        from ocrplug.api import safe_torch_threads
 
         safe_torch_threads()  # OMP_THREAD_LIMIT below torch's threads gives wrong results
         self.device = resolve_device(options.device)
@@ -110,21 +104,16 @@ class TrOCRRecognizer(Recognizer):
         """Confidence of the model's reading of each crop (the orientation scorer)."""
         return [conf for _, conf in self.read(images)]
 
-    def recognize(self, page: PageImage, regions: Sequence[Region]) -> list[Region]:
-        """Fill text and confidence of every region (same order and count)."""
-        if not regions:
-            return []
-        try:
-            crops = crop_regions(page, regions, self.crop_options, scorer=self.score)
-            reads = self.read([c.image for c in crops])
-        except Exception as exc:  # keep the page: unreadable regions read as empty
-            if isinstance(exc, ConfigError):
-                raise
-            log.warning("trocr failed on %s: %s", page.source, exc)
-            return [r.with_(text="", confidence=0.0) for r in regions]
+    def scorer(self, regions: Sequence[Region]) -> Callable[[Sequence[np.ndarray]], list[float]]:
+        """The model's confidence picks the sense of vertical crops."""
+        return self.score
+
+    def read_crops(self, crops: Sequence[Crop], regions: Sequence[Region]) -> list[Region]:
+        """Text and confidence (clipped to [0, 1]) of ``regions``, read from their crops."""
+        reads = self.read([c.image for c in crops])
         return [
-            with_rotation(region.with_(text=text, confidence=float(min(max(conf, 0.0), 1.0))), crop)
-            for region, crop, (text, conf) in zip(regions, crops, reads, strict=True)
+            region.with_(text=text, confidence=float(min(max(conf, 0.0), 1.0)))
+            for region, (text, conf) in zip(regions, reads, strict=True)
         ]
 
 

@@ -24,7 +24,7 @@ def test_pipeline_with_craft_and_refiner_gives_lines_with_words(tmp_path) -> Non
         "canvas_size": 224,
         "device": "cpu",
     }
-    pipeline = Pipeline.from_dict({"detector": {"name": "craft", "options": options}})
+    pipeline = Pipeline.from_dict({"detector": {"name": "craft", "options": options}, "recognizer": None})
     image = cv2.cvtColor(cv2.imread(str(vectors.vector_path("img_small_300x200.png"))), cv2.COLOR_BGR2RGB)
     document = pipeline.run(image)
     page = document.pages[0]
@@ -40,6 +40,6 @@ def test_pipeline_reports_missing_weights_and_unknown_options(tmp_path, monkeypa
     # Components are built where pages are processed; missing weights stop the run with their error
     # (no page could succeed), which names the file to put in place.
     with pytest.raises(WeightsError, match=r"craft_mlt_25k\.pth"):
-        Pipeline.from_dict({"detector": {"name": "craft"}}).run(np.zeros((40, 60, 3), np.uint8))
+        Pipeline.from_dict({"detector": {"name": "craft"}, "recognizer": None}).run(np.zeros((40, 60, 3), np.uint8))
     with pytest.raises(OcrplugError, match="text_treshold"):
         Pipeline.from_dict({"detector": {"name": "craft", "options": {"text_treshold": 0.5}}})

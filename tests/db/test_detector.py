@@ -285,6 +285,7 @@ def test_pipeline_runs_db_end_to_end(tmp_path: Path) -> None:
     pipeline = Pipeline.from_dict(
         {
             "detector": {"name": "db", "options": {"threads": 1}},
+            "recognizer": None,
             "renderers": [{"name": "json"}],
             "output": {"dir": str(tmp_path / "out")},
         }

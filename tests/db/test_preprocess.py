@@ -11,8 +11,20 @@ def test_min_limit_enlarges_small_pages_and_max_side_caps_large_ones() -> None:
     assert target_size(368, 500, 736, "min", 2000) == (736, 1000)
     assert target_size(1000, 800, 736, "min", 2000) == (1000, 800)
     assert target_size(7016, 4961, 736, "min", 2000) == (2000, 1414)
-    # An elongated strip: enlarged for its short side, then capped by max_side.
+    # An elongated strip: enlarged for its short side, then capped by max_side (enlarged images keep that cap).
     assert target_size(100, 3000, 736, "min", 2560) == (85, 2560)
+
+def test_elongated_pages_are_capped_by_pixels_and_ordinary_pages_as_before() -> None:
+    # Pages up to 4:1 keep the longer-side cap (A4, letter, a 4:1 strip).
+    assert target_size(3508, 2480, 736, "min", 2000) == (2000, 1414)
+    assert target_size(1000, 4000, 736, "min", 2000, 4.0) == (500, 2000)
+    # 8:1: the longer side may grow with the aspect (2000 * 8 / 4); 40:1: at most max_side ** 2 pixels.
+    assert target_size(1000, 8000, 736, "min", 2000, 4.0) == (500, 4000)
+    h, w = target_size(2052, 48735, 736, "min", 2000, 4.0)  # 20000 x 842 pt at 175 dpi
+    assert h * w <= 2000**2 * 1.01 and h >= 400  # 48 pt text stays ~23 px high (was 5 px)
+    # Continuous at the 4:1 threshold: no jump in scale.
+    a, b = target_size(1000, 4000, 736, "min", 2000), target_size(1000, 4040, 736, "min", 2000)
+    assert abs(a[0] - b[0]) <= 1
 
 
 def test_max_limit_shrinks_only_large_pages() -> None:

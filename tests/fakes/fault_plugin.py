@@ -17,12 +17,17 @@ class BoxOptions(Options):
     fail_on_pages: list[int] = Field(default_factory=list, description="0-based page indices that raise.")
     text_threshold: float = Field(0.7, ge=0, le=1, description="Unused threshold (for typo tests).")
     delay_s: float = Field(0.0, ge=0, description="Seconds to sleep per page (slow runs for kill tests).")
+    weights_error: str | None = Field(None, description="Raise WeightsError with this message when built.")
 
 
 class BoxDetector(Detector):
     """One region per page: the bounding box of the dark pixels."""
 
     def __init__(self, options: BoxOptions) -> None:
+        if options.weights_error:
+            from ocrplug import WeightsError
+
+            raise WeightsError(options.weights_error)
         self.options = options
 
     def detect(self, page):

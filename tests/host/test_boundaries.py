@@ -1,5 +1,5 @@
 """Architecture boundaries: the host never imports a plugin, and the built-in plugins import only the
-host modules documented as public (docs/plugin-guide.md, "Public host modules")."""
+plugin API, ``ocrplug.api`` (docs/plugin-guide.md, "The plugin API")."""
 
 from __future__ import annotations
 
@@ -25,10 +25,16 @@ def _imports(path: Path) -> list[tuple[str, list[str], int]]:
     return found
 
 
-def _public_modules() -> set[str]:
+def _documented_api_names() -> set[str]:
     text = (REPO / "docs" / "plugin-guide.md").read_text(encoding="utf-8")
-    block = text.split("<!-- public-modules: the test reads this list -->", 1)[1].split("<!-- /public-modules -->", 1)[0]
-    return set(re.findall(r"^- `([a-z_.]+)`", block, flags=re.M))
+    block = text.split("<!-- plugin-api: the test reads this list -->", 1)[1].split("<!-- /plugin-api -->", 1)[0]
+    return set(re.findall(r"`([A-Za-z_][A-Za-z0-9_]*)`", block))
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    # ruff's RUF022 order: SCREAMING_CASE, then CamelCase, then the rest, each alphabetical.
+    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+    return kind, name
 
 
 def test_host_never_imports_a_plugin() -> None:
@@ -41,27 +47,41 @@ def test_host_never_imports_a_plugin() -> None:
     assert offenders == []
 
 
-def test_builtin_plugins_use_only_public_host_modules() -> None:
-    public = _public_modules()
-    assert {"ocrplug", "ocrplug.components", "ocrplug.writing", "ocrplug.executors"} <= public
-    top_level = set(importlib.import_module("ocrplug").__all__)
+def test_builtin_plugins_import_only_the_plugin_api() -> None:
+    api = set(importlib.import_module("ocrplug.api").__all__)
     offenders: list[str] = []
     for path in sorted(PLUGINS.rglob("*.py")):
         where = path.relative_to(REPO)
         for module, names, line in _imports(path):
-            if module == "ocrplug":
-                offenders += [f"{where}:{line} ocrplug.{n} (not in ocrplug.__all__)" for n in names if n not in top_level]
-            elif module.startswith("ocrplug.") and module not in public:
-                offenders.append(f"{where}:{line} imports {module} (not a public host module)")
-            elif module.startswith("ocrplug.") and names:
-                exported = set(getattr(importlib.import_module(module), "__all__", ()))
-                offenders += [f"{where}:{line} {module}.{n} (not in its __all__)" for n in names if n not in exported]
+            if module == "ocrplug.api":
+                offenders += [f"{where}:{line} ocrplug.api.{n} (not in ocrplug.api.__all__)" for n in names if n not in api]
+            elif module.split(".")[0] == "ocrplug":
+                offenders.append(f"{where}:{line} imports {module} (plugins import only ocrplug.api)")
     assert offenders == []
 
 
-def test_public_modules_declare_all() -> None:
-    for module in _public_modules():
-        assert isinstance(getattr(importlib.import_module(module), "__all__", None), list), module
+def test_the_plugin_api_is_explicit_sorted_and_documented() -> None:
+    api = importlib.import_module("ocrplug.api")
+    names = list(api.__all__)
+    assert names == sorted(names, key=_isort_key)
+    assert len(set(names)) == len(names)
+    assert all(hasattr(api, n) for n in names)
+    # The user-facing package re-exports a subset (plus the Pipeline facade).
+    assert set(importlib.import_module("ocrplug").__all__) - {"Pipeline"} <= set(names)
+    # docs/plugin-guide.md lists exactly these names.
+    assert _documented_api_names() == set(names)
+
+
+def test_no_host_module_imports_the_plugin_api() -> None:
+    # ocrplug.api only re-exports: a host module importing it would make it part of an import circle.
+    offenders = [
+        f"{path.relative_to(REPO)}:{line}"
+        for path in sorted(HOST.rglob("*.py"))
+        if path.name != "api.py"
+        for module, _, line in _imports(path)
+        if module == "ocrplug.api"
+    ]
+    assert offenders == []
 
 
 def test_the_check_catches_a_host_import_of_a_plugin(tmp_path: Path) -> None:

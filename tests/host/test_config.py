@@ -66,14 +66,14 @@ def test_validation_happens_before_any_page(host: PluginHost, monkeypatch: pytes
     calls: list[int] = []
     monkeypatch.setattr(fault_plugin.BoxDetector, "detect", lambda self, page: calls.append(1) or [])
     with pytest.raises(ConfigError):
-        Pipeline.from_dict({"detector": "fake-box", "renderers": [{"name": "fake-lines", "options": {"x": 1}}]}, host=host)
+        Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "renderers": [{"name": "fake-lines", "options": {"x": 1}}]}, host=host)
     assert calls == []
 
 
 def test_detector_only_pipeline_gives_regions_without_text(host: PluginHost) -> None:
     image = np.full((40, 60, 3), 255, np.uint8)
     image[10:20, 5:50] = 0
-    doc = Pipeline.from_dict({"detector": "fake-box"}, host=host).run(image)
+    doc = Pipeline.from_dict({"detector": "fake-box", "recognizer": None}, host=host).run(image)
     (region,) = doc.pages[0].regions
     assert region.text is None and region.bbox == (5.0, 10.0, 49.0, 19.0)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -92,7 +93,7 @@ def test_folder_input_sorted(tmp_path: Path, host: PluginHost) -> None:
     folder.mkdir()
     for name in ("b.png", "a.jpg", "c.txt", "d.tif"):
         (_rgb().save(folder / name) if not name.endswith(".txt") else (folder / name).write_text("x"))
-    pipe = Pipeline.from_dict({"detector": "fake-box", "renderers": ["fake-lines"]}, host=host)
+    pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "renderers": ["fake-lines"]}, host=host)
     report = pipe.run_many([folder], out_dir=tmp_path / "out")
     assert [Path(d.source).name for d in report.documents] == ["a.jpg", "b.png", "d.tif"]
     assert report.ok
@@ -118,7 +119,7 @@ def test_pdf_pages_are_streamed_one_at_a_time(tmp_path: Path, host: PluginHost, 
         return real(*args, **kwargs)
 
     monkeypatch.setattr(pdf2image, "convert_from_path", spy)
-    pipe = Pipeline.from_dict({"detector": "fake-box", "input": {"dpi": 72}}, host=host)
+    pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "input": {"dpi": 72}}, host=host)
     seen = []
     for page in pipe.iter_pages(pdf):
         seen.append(page.index)
@@ -135,7 +136,7 @@ def test_pdf_pages_are_streamed_one_at_a_time(tmp_path: Path, host: PluginHost, 
 
 def test_pdf_page_range(tmp_path: Path, host: PluginHost) -> None:
     pdf = _pdf(tmp_path / "three.pdf", 3)
-    doc = Pipeline.from_dict({"detector": "fake-box", "input": {"dpi": 50, "pages": "2-3"}}, host=host).run(pdf)
+    doc = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "input": {"dpi": 50, "pages": "2-3"}}, host=host).run(pdf)
     assert [p.index for p in doc.pages] == [1, 2]
 
 
@@ -159,7 +160,7 @@ def test_bad_inputs_fail_clearly_and_others_are_written(tmp_path: Path, host: Pl
     bad = _bad_inputs(tmp_path)
     good = tmp_path / "good.png"
     _rgb().save(good)
-    pipe = Pipeline.from_dict({"detector": "fake-box", "renderers": ["fake-lines"], "input": {"dpi": 50}}, host=host)
+    pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "renderers": ["fake-lines"], "input": {"dpi": 50}}, host=host)
     out = tmp_path / "out"
     report = pipe.run_many([bad["corrupt"], good, bad["empty"], bad["truncated"], bad["locked"]], out_dir=out)
     assert (out / "good.lines").read_text() == "0 1 True\n"
@@ -181,7 +182,7 @@ def test_password_option_opens_encrypted_pdf(tmp_path: Path, host: PluginHost) -
 
 def test_single_run_of_unreadable_input_raises(tmp_path: Path, host: PluginHost) -> None:
     bad = _bad_inputs(tmp_path)
-    pipe = Pipeline.from_dict({"detector": "fake-box"}, host=host)
+    pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None}, host=host)
     with pytest.raises(InputError, match="empty"):
         pipe.run(bad["empty"])
     with pytest.raises(InputError, match=r"unsupported file type '\.txt'"):
@@ -232,7 +233,7 @@ def test_special_files_and_broken_symlinks_are_named_failures(tmp_path: Path, ho
     sock = socket.socket(socket.AF_UNIX)
     sock.bind(str(tmp_path / "s.png"))
     try:
-        pipe = Pipeline.from_dict({"detector": "fake-box", "renderers": ["fake-lines"]}, host=host)
+        pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "renderers": ["fake-lines"]}, host=host)
         inputs = [folder, tmp_path / "pipe.jpg", tmp_path / "s.png", Path(os.devnull), tmp_path / "nope.png"]
         report = pipe.run_many(inputs, out_dir=tmp_path / "out")
     finally:
@@ -268,3 +269,50 @@ def test_libtiff_messages_are_logged_naming_the_file(
     messages = [r.getMessage() for r in caplog.records]
     assert any(m.startswith(f"{path}: Fax4Decode: ") for m in messages), messages
     assert "Fax4Decode" not in capfd.readouterr().err
+
+
+def _wide_pdf(path: Path) -> Path:
+    """One 20000 x 842 pt page with a 48 pt line near each end (issue 23)."""
+    import pikepdf
+
+    pdf = pikepdf.Pdf.new()
+    content = (b"BT /F1 48 Tf 100 400 Td (Invoice number 4711 paid in full) Tj ET "
+               b"BT /F1 48 Tf 9000 300 Td (Second text far right side) Tj ET")
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 20000, 842], Contents=pikepdf.Stream(pdf, content),
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    pdf.save(path)
+    return path
+
+
+def test_very_wide_pdf_page_gives_one_warning_with_the_dpi_used(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import warnings
+
+    from ocrplug_inputs.pdf import Pdf2ImageOptions, Pdf2ImageRasterizer
+
+    path = _wide_pdf(tmp_path / "wide.pdf")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        (page,) = list(Pdf2ImageRasterizer(Pdf2ImageOptions()).iter_pages(path, PageRange(), 300))
+    assert not [w for w in caught if "DecompressionBomb" in type(w.message).__name__], [str(w.message) for w in caught]
+    ours = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(ours) == 1 and "wide.pdf" in ours[0].getMessage()
+    used = float(ours[0].getMessage().split("rendered at ")[1].split(" dpi")[0])
+    assert 175 < used < 175.5 and page.dpi == used and page.width * page.height <= 100_000_000
+
+
+def test_very_wide_pdf_page_text_is_read(tmp_path: Path) -> None:
+    pytest.importorskip("rapidocr")
+    path = _wide_pdf(tmp_path / "wide.pdf")
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "ocrplug.cli", "run", str(path), "-o", str(out), "--set", "renderers=[text]"],
+        capture_output=True, text=True, env=dict(os.environ), timeout=600, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "DecompressionBombWarning" not in proc.stderr and "wide.pdf: page 1 (20000 x 842 pt) at 300 dpi exceeds input.max_pixels" in proc.stderr
+    text = (out / "wide.txt").read_text()
+    assert "4711" in text and "Invoice" in text and "right side" in text

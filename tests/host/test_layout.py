@@ -135,7 +135,9 @@ def test_page_text_and_json_round_trip_keep_the_layout() -> None:
     regions = [_box(70, 12, 120, 30, "b"), _box(0, 10, 50, 28, "a"), _box(0, 50, 40, 70, "c")]
     page = _page(regions)
     assert not is_laid_out(page)
-    assert page.text == "a b\nc"
+    # Issue 22: Page.text reads the layout, it does not lay a hand-built page out (one layout call).
+    assert page.text == "b\na\nc"
+    assert layout_page(page).text == "a b\nc"
     laid = layout_page(page).with_(orientation=180)
     assert is_laid_out(laid)
     doc = Document(source="t", pages=(laid,))

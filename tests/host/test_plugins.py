@@ -106,7 +106,7 @@ def test_broken_plugin_is_named_and_does_not_break_others(tmp_path: Path, monkey
 
 def test_plugin_module_from_config(tmp_path: Path) -> None:
     host = PluginHost()
-    pipe = Pipeline.from_dict({"detector": "fake-box", "plugins": ["tests.fakes.fault_plugin"]}, host=host)
+    pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "plugins": ["tests.fakes.fault_plugin"]}, host=host)
     assert pipe.host.owner("detector", "fake-box") == "tests.fakes.fault_plugin"
     with pytest.raises(PluginError, match='error importing plugin "no_such_module_xyz"'):
         Pipeline.from_dict({"plugins": ["no_such_module_xyz"]})
@@ -198,3 +198,42 @@ def test_missing_extra_names_the_pip_extra() -> None:
     with pytest.raises(MissingExtraError, match=r"pip install 'ocrplug\[craft\]'") as err:
         require("surely_not_installed_pkg.sub", "craft", "craft")
     assert err.value.missing == "surely_not_installed_pkg"
+
+
+def test_builtin_plugin_that_fails_to_import_is_an_error_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ocrplug.manager import BUILTIN_PLUGINS
+
+    # A None entry in sys.modules makes the import raise ImportError, as a broken installation would.
+    monkeypatch.setitem(sys.modules, BUILTIN_PLUGINS["db"], None)
+    with pytest.raises(PluginError, match=r'built-in error importing plugin "db" \(ocrplug_db\.plugin\)') as err:
+        PluginHost()
+    assert err.value.exit_code == 4
+
+
+def test_builtin_plugins_table_matches_the_entry_points() -> None:
+    import importlib.metadata
+
+    from ocrplug.manager import BUILTIN_PLUGINS
+
+    declared = {ep.name: ep.value for ep in importlib.metadata.entry_points(group="ocrplug") if ep.name in BUILTIN_PLUGINS}
+    assert declared == BUILTIN_PLUGINS
+
+
+def test_plugins_module_calling_sys_exit_at_import_is_a_named_plugin_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ocrplug.cli import main
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "exiting_plugin.py").write_text("import sys\nsys.exit(0)\n")
+    monkeypatch.syspath_prepend(str(site))
+    image = tmp_path / "blank.png"
+    Image.new("RGB", (20, 10), "white").save(image)
+    cfg = tmp_path / "job.yaml"
+    cfg.write_text("plugins: [exiting_plugin]\ndetector: null\nrecognizer: null\nrenderers: [json]\n")
+    code = main(["run", str(image), "-c", str(cfg), "-o", str(tmp_path / "out"), "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 4, err
+    assert 'error importing plugin "exiting_plugin": the module called sys.exit(0) while being imported' in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -238,3 +238,28 @@ def test_charset_option_restricts_what_a_real_page_reads(ppocr):
     digits = PPOCRRecognizer(PPOCRRecognizerOptions(threads=1, charset="0123456789."))
     text = digits.recognize(_page(canvas), [line])[0].text
     assert "42.50" in text and set(text) <= set("0123456789. ")
+
+
+@pytest.mark.parametrize("value", ["Latin", "LATIN", "All", " latin"])
+def test_charset_name_in_another_case_is_refused(value: str) -> None:
+    from ocrplug_ppocr.options import PPOCRRecognizerOptions
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=r"names are lower case: write charset: (latin|all)"):
+        PPOCRRecognizerOptions(charset=value)
+    # The names themselves, and letters given in another order, are accepted.
+    assert PPOCRRecognizerOptions(charset="latin").charset == "latin"
+    assert PPOCRRecognizerOptions(charset="Lanti").charset == "Lanti"
+
+
+def test_charset_latin_typo_through_ocrplug_run_is_exit_2(tmp_path, capsys) -> None:
+    from PIL import Image
+
+    from ocrplug.cli import main
+
+    image = tmp_path / "a.png"
+    Image.new("RGB", (60, 30), "white").save(image)
+    code = main(["run", str(image), "-o", str(tmp_path / "out"), "--set", "recognizer.options.charset=Latin"])
+    err = capsys.readouterr().err
+    assert code == 2 and "recognizer.options.charset" in err and "write charset: latin" in err
+    assert not (tmp_path / "out" / "a.txt").exists()

@@ -138,8 +138,41 @@ def test_pytesseract_backend_reads_stacked_crops(plugin_host):
 def test_missing_language_says_how_to_install(plugin_host):
     with pytest.raises(WeightsError, match=r"apt-get install tesseract-ocr-chi-sim"):
         _build(plugin_host, "recognizer", "tesseract", lang="eng+chi_sim")
-    with pytest.raises(WeightsError, match=r"tesseract-ocr-xyz"):
+    # 'xyz' is no Tesseract code: no apt package to suggest (issue 23), but the installed codes.
+    with pytest.raises(ConfigError, match=r"'xyz' is not a Tesseract language code.*installed in .*eng") as info:
         _build(plugin_host, "detector", "tesseract-layout", lang="xyz")
+    assert "apt-get" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("role", "name", "option"),
+    [("recognizer", "tesseract", "tesseract option 'lang'"), ("detector", "tesseract-layout", "tesseract-layout option 'lang'")],
+)
+def test_language_names_that_are_not_codes_get_did_you_mean(plugin_host, role, name, option):
+    with pytest.raises(ConfigError) as info:
+        _build(plugin_host, role, name, lang="english")
+    message = str(info.value)
+    assert option in message and "'english' is not a Tesseract language code; did you mean 'eng'?" in message
+    assert "eng" in message.split("installed")[1] and "apt-get" not in message
+    with pytest.raises(ConfigError, match=r"'fr' is not a Tesseract language code; did you mean 'fra'\?") as info:
+        _build(plugin_host, role, name, lang="eng+fr")
+    assert "tesseract-ocr-fr" not in str(info.value)
+    # A real code that is not installed keeps the package hint.
+    with pytest.raises(WeightsError, match=r"apt-get install tesseract-ocr-fra"):
+        _build(plugin_host, role, name, lang="eng+fra")
+
+
+def test_bad_language_through_ocrplug_run_is_exit_2(tmp_path, capsys):
+    from PIL import Image
+
+    from ocrplug.cli import main
+
+    image = tmp_path / "a.png"
+    Image.new("RGB", (60, 30), "white").save(image)
+    code = main(["run", str(image), "-o", str(tmp_path / "out"), "--set", "detector=null",
+                 "--set", "recognizer=tesseract", "--set", "recognizer.options.lang=english"])
+    err = capsys.readouterr().err
+    assert code == 2 and "did you mean 'eng'?" in err and "tesseract-ocr-english" not in err
 
 
 def test_bad_config_flags_are_config_errors(plugin_host):

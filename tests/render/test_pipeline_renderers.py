@@ -68,6 +68,8 @@ def test_from_dict_config_with_options(tmp_path: Path) -> None:
     if not sample.exists():
         pytest.skip("examples/sample.png is missing")
     pipeline = Pipeline.from_dict({
+        "detector": None,
+        "recognizer": None,
         "renderers": [{"name": "text", "options": {"page_separator": "--"}},
                       {"name": "json", "options": {"indent": 2}}],
         "output": {"dir": str(tmp_path)},

@@ -42,7 +42,7 @@ def test_pages_of_a_file_reach_detect_batch_together():
     from ocrplug.spark.worker import iter_file
 
     detector = BatchRecorder()
-    pipeline = Pipeline(detector=detector, input={"dpi": 72}, batch_pages=4)
+    pipeline = Pipeline(detector=detector, recognizer=None, input={"dpi": 72}, batch_pages=4)
     rows = [row for row, _, _ in iter_file(pipeline, "file:/data/scan.pdf", _pdf(6))]
     assert detector.sizes == [4, 2]
     assert [(r["page_index"], r["page_count"], r["error"]) for r in rows] == [(i, 6, None) for i in range(6)]
@@ -53,7 +53,7 @@ def test_pages_of_a_file_reach_detect_batch_together():
 def test_unreadable_bytes_and_unknown_types_are_error_rows_naming_the_path():
     from ocrplug.spark.worker import iter_file
 
-    pipeline = Pipeline(detector=BatchRecorder(), input={"dpi": 72})
+    pipeline = Pipeline(detector=BatchRecorder(), recognizer=None, input={"dpi": 72})
     (bad, _, _), = iter_file(pipeline, "s3a://bucket/broken.pdf", b"%PDF-1.4 not really")
     assert bad["page_index"] is None and bad["error"].startswith("s3a://bucket/broken.pdf")
     assert "ocrplug-spark-" not in bad["error"]

@@ -10,7 +10,7 @@ OCRmyPDF's own fpdf2 renderer turns into the text layer. Modules: :mod:`.options
 
 Two ways to load it (see ``docs/ocrmypdf.md``):
 
-- Installed (``pip install 'ocrplug[ocrmypdf]'``): OCRmyPDF loads every plugin of its ``ocrmypdf``
+- Installed (``pip install -e '.[ocrmypdf]'`` in the checkout): OCRmyPDF loads every plugin of its ``ocrmypdf``
   entry-point group, so this package's :data:`installed` hooks are always present but stay passive
   until the user chooses ``--ocr-engine ocrplug``; Tesseract remains OCRmyPDF's ``auto`` engine.
 - Named: ``ocrmypdf --plugin ocrplug.integrations.ocrmypdf`` registers this package itself, and then
@@ -74,11 +74,14 @@ def _check_options(options: Any, claim_auto: bool) -> None:
         raise BadArgsError("--pdf-renderer sandwich is not supported by the ocrplug engine; use the default (auto)")
     try:
         # Validates the job and every component's options (no model is loaded yet).
-        from ocrplug.pipeline import Pipeline
+        from ocrplug.config import validate_config
+        from ocrplug.processing import PageProcessor
 
         opts = plugin_options(options)
-        Pipeline.from_dict(pipeline_config(opts, list(getattr(options, "languages", None) or ())),
-                           source=opts.config or "<ocrplug default pipeline>")
+        source = opts.config or "<ocrplug default pipeline>"
+        # The job is layered already (pipeline_config): a stage it leaves out is off, not the default's.
+        PageProcessor(validate_config(pipeline_config(opts, list(getattr(options, "languages", None) or ())), source),
+                      source=source)
     except OcrplugError as exc:
         raise BadArgsError(f"ocrplug: {exc}") from exc
     except ValidationError as exc:  # an --ocrplug-* value out of range (e.g. --ocrplug-threads 0)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import shutil
-import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,24 +14,25 @@ from typing import Any
 from ocrmypdf import BoundingBox, OcrClass, OcrElement, OcrEngine, OrientationConfidence
 from ocrmypdf.exceptions import SubprocessOutputError
 
+from ocrplug.config import validate_config
 from ocrplug.errors import OcrplugError
 from ocrplug.geometry import quad_angle
 from ocrplug.integrations.ocrmypdf.options import pipeline_config, plugin_options, worker_threads
 from ocrplug.integrations.ocrmypdf.tree import page_to_ocr_tree, separate_words, tree_text
 from ocrplug.model import Page, PageImage
-from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
+from ocrplug.processing import PageProcessor, limit_torch_threads, worker_processor
 
 __all__ = ["OcrplugEngine"]
 
 log = logging.getLogger(__name__)
 
 
-# One pipeline per process and set of options (the job file is read once): OCRmyPDF calls the engine
-# from worker processes (or threads with --use-threads), and loading models per page would cost more
-# than the OCR itself.
+# One page processor per process and set of options (the job file is read once): OCRmyPDF calls the
+# engine from worker processes (or threads with --use-threads), and loading models per page would cost
+# more than the OCR itself. The set-up is the host's one worker set-up (worker_processor).
 @dataclass
 class _Worker:
-    pipeline: Any
+    pipeline: PageProcessor
     threads: int
     plugins: list[str]
     hocr: Any = None
@@ -44,9 +43,7 @@ _LOCK = threading.Lock()
 
 
 def _worker(options: Any) -> _Worker:
-    """The process's pipeline for these options; components load on its first page. Call under _LOCK."""
-    from ocrplug.pipeline import Pipeline
-
+    """The process's page processor for these options (models loaded once). Call under _LOCK."""
     opts = plugin_options(options)
     languages = list(getattr(options, "languages", None) or ())
     rotate_pages = bool(getattr(options, "rotate_pages", False))
@@ -56,21 +53,12 @@ def _worker(options: Any) -> _Worker:
     if worker is None:
         threads = worker_threads(opts, options)
         # Components with a `threads` option get the share explicitly: some read "0" as "every core".
-        config = pipeline_config(opts, languages, threads=threads, rotate_pages=rotate_pages)
-        os.environ[WORKER_THREADS_ENV] = str(threads)  # ONNX Runtime components read it when they load
-        # torch sizes its pool from OMP_NUM_THREADS when first imported (by a component, on the first
-        # page); torch components already loaded are clamped after each page by _limit_torch.
-        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-        pipeline = Pipeline.from_dict(config, source=opts.config or "<ocrplug default pipeline>")
-        worker = _WORKERS[key] = _Worker(pipeline, threads, list(config.get("plugins", [])))
+        source = opts.config or "<ocrplug default pipeline>"
+        # The job is layered already (pipeline_config): a stage it leaves out is off, not the default's.
+        config = validate_config(pipeline_config(opts, languages, threads=threads, rotate_pages=rotate_pages), source)
+        processor = worker_processor(config, threads=threads, source=source)
+        worker = _WORKERS[key] = _Worker(processor, threads, list(config.plugins))
     return worker
-
-
-def _limit_torch(threads: int) -> None:
-    torch = sys.modules.get("torch")
-    if torch is not None and torch.get_num_threads() > threads:  # a component loaded torch: keep to our share
-        torch.set_num_threads(threads)
-    safe_torch_threads()
 
 
 def _read_page(input_file: Path, page_number: int) -> PageImage:
@@ -92,7 +80,7 @@ def _ocr_page(input_file: Path, options: Any, page_number: int) -> Page | None:
         with _LOCK:
             worker = _worker(options)
             page = worker.pipeline.process_page(page_image)
-            _limit_torch(worker.threads)
+            limit_torch_threads(worker.threads)
             return page
     except OcrplugError as exc:
         error = str(exc)
@@ -256,9 +244,7 @@ class OcrplugEngine(OcrEngine):
         with _LOCK:
             worker = _worker(options)
             if worker.hocr is None:
-                from ocrplug.manager import PluginHost
-
-                spec = PluginHost(extra_plugins=worker.plugins).component("renderer", "hocr", source="ocrplug engine")
+                spec = worker.pipeline.host.component("renderer", "hocr", source="ocrplug engine")
                 worker.hocr = spec.build()
             renderer = worker.hocr
         with tempfile.TemporaryDirectory(prefix="ocrplug-hocr-") as tmp:
@@ -291,10 +277,11 @@ def _ocrplug_orientation(input_file: Path, options: Any) -> OrientationConfidenc
         pipeline = worker.pipeline.build()
         if pipeline.detector is None or pipeline.recognizer is None:
             return OrientationConfidence(angle=0, confidence=0.0)
+        pipeline.check_memory(page_image)
         regions = pipeline.detector.detect(page_image)
         # Both senses are always read (no cascade): the confidence below is the margin between them.
         result = detect_orientation(page_image, regions, pipeline.recognizer.recognize, cascade=False)
-        _limit_torch(worker.threads)
+        limit_torch_threads(worker.threads)
     others = [score for angle, score in result.scores.items() if angle != result.angle]
     if not others:
         return OrientationConfidence(angle=0, confidence=0.0)

@@ -93,7 +93,7 @@ def add_arguments(parser: ArgumentParser) -> None:
     group.add_argument("--ocrplug-recognizer", metavar="NAME", dest="ocrplug_recognizer",
                        help="ocrplug recognizer component; replaces the job's recognizer")
     group.add_argument("--ocrplug-set", metavar="KEY.PATH=VALUE", action="append", default=[], dest="ocrplug_overrides",
-                       help="override one key of the job, e.g. detector.options.text_threshold=0.6 (repeatable)")
+                       help="override one key of the job, e.g. detector.options.box_thresh=0.7 (repeatable)")
     group.add_argument("--ocrplug-on-error", choices=["fail", "skip"], default="fail", dest="ocrplug_on_error",
                        help="a page ocrplug fails on: stop with an error (fail, default) or leave it without text (skip)")
     group.add_argument("--ocrplug-threads", type=int, metavar="N", dest="ocrplug_threads",

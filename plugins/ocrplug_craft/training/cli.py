@@ -12,6 +12,8 @@ import json
 import logging
 from typing import Any
 
+from ocrplug.api import ExitCode
+
 log = logging.getLogger(__name__)
 
 __all__ = ["add_train_command", "main", "run_train"]
@@ -63,12 +65,12 @@ def run_train(args: argparse.Namespace) -> int:
         if i < len(chain):
             log.info("stage %d/%d finished: %s", i, len(chain), json.dumps(summary))
     print(json.dumps(summary, indent=2))
-    return 0
+    return ExitCode.ok
 
 
 def main(argv: list[str] | None = None) -> int:
     """Stand-alone entry point: ``python -m ocrplug_craft.training.cli train --config ...``."""
-    from ocrplug.errors import OcrplugError
+    from ocrplug.api import OcrplugError
 
     parser = argparse.ArgumentParser(prog="ocrplug-craft-train")
     add_train_command(parser.add_subparsers(dest="command", required=True))

@@ -696,6 +696,6 @@ def save_preview(sample: SynthSample, path: str | Path) -> None:
     cv2.polylines(vis, [q.astype(np.int32) for q in sample.word_quads], True, (255, 0, 0), 1)
     buf = io.BytesIO()
     Image.fromarray(vis).save(buf, format="PNG")
-    from ocrplug.io.atomic import write_bytes_atomic
+    from ocrplug.api import write_bytes_atomic
 
     write_bytes_atomic(path, buf.getvalue())

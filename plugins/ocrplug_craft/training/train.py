@@ -23,9 +23,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ocrplug.config import load_yaml
-from ocrplug.errors import ConfigError
-from ocrplug.io.atomic import atomic_path, write_text_atomic
+from ocrplug.api import ConfigError, atomic_path, load_yaml, write_text_atomic
 
 __all__ = [
     "TrainConfig",

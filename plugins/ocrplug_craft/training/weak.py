@@ -24,7 +24,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ocrplug.errors import InputError
+from ocrplug.api import InputError
 
 __all__ = [
     "CharEstimate",

@@ -1,0 +1,179 @@
+"""The plugin API: everything a plugin may import from the host, and nothing else.
+
+A plugin (built-in or third-party) imports host names only from this module::
+
+    from ocrplug.api import ComponentSpec, Detector, Options, PageImage, Region, hookimpl
+
+Every other ``ocrplug`` module (the run loop, executors, sources, writing, the manifest, config
+resolution, the CLI) is internal and may change without notice; ``tests/host/test_boundaries.py``
+fails when a built-in plugin imports anything else. The names come in groups:
+
+- hooks and components: :func:`hookimpl`, :class:`ComponentSpec`, :class:`Options`, the role bases
+  (:class:`Rasterizer`, :class:`Detector`, :class:`Recognizer` and :class:`CropRecognizer` with
+  :class:`CropReaderOptions`, :class:`Renderer`, :class:`SessionRenderer` and :class:`RenderSession`), :class:`DocumentInfo`, :class:`PageRange`,
+  :func:`require`, :class:`CliCommand`;
+- data: :class:`PageImage` (in), :class:`Region`, :class:`Page`, :class:`PageFailure`,
+  :class:`Document` (out), ``Point`` / ``Quad`` (page pixels, origin top-left), ``SCHEMA_VERSION``;
+- errors: the exception tree of :mod:`ocrplug.errors` and :class:`ExitCode` (plugin sub-commands
+  return one);
+- helpers: crops (:func:`crop_regions`, :class:`CropOptions`, ...), layout helpers, runtime helpers
+  (devices, ONNX Runtime sessions, hashes, files shipped in wheels), thread limits, atomic writes.
+
+The list is sorted and explicit (the pattern of pluggy's ``__init__.py``). No host module imports this
+one, so importing it cannot start an import circle. The helpers that pull in OpenCV or the config
+machinery are imported on first use (``_LAZY``), so loading plugins for ``ocrplug --help`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ocrplug import __version__
+from ocrplug.commands import CliCommand
+from ocrplug.components import (
+    ComponentSpec,
+    CropOptions,
+    CropReaderOptions,
+    Detector,
+    DocumentInfo,
+    Options,
+    PageRange,
+    Rasterizer,
+    Recognizer,
+    Renderer,
+    RenderSession,
+    SessionRenderer,
+    require,
+)
+from ocrplug.errors import (
+    ConfigError,
+    ExitCode,
+    InputError,
+    MissingExtraError,
+    OcrplugError,
+    OutputError,
+    PageError,
+    PageReadError,
+    PluginError,
+    WeightsError,
+)
+from ocrplug.hookspecs import hookimpl
+from ocrplug.model import SCHEMA_VERSION, Document, Page, PageFailure, PageImage, Point, Quad, Region
+
+if TYPE_CHECKING:
+    from ocrplug.config import load_yaml
+    from ocrplug.crops import Crop, add_background_margin, crop_regions, to_gray, with_rotation
+    from ocrplug.io.atomic import atomic_path, atomic_write, temporary_dir, write_bytes_atomic, write_text_atomic
+    from ocrplug.layout import LayoutOptions, is_laid_out, is_rtl, layout_page, synthesize_words
+    from ocrplug.recognition import CropRecognizer
+    from ocrplug.runtime import (
+        cache_home,
+        file_sha256,
+        load_derived_model,
+        onnx_providers,
+        onnx_session,
+        package_file,
+        select_torch_device,
+        torch_bf16_supported,
+        verify_sha256,
+    )
+    from ocrplug.threads import default_threads, safe_torch_threads
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CliCommand",
+    "ComponentSpec",
+    "ConfigError",
+    "Crop",
+    "CropOptions",
+    "CropReaderOptions",
+    "CropRecognizer",
+    "Detector",
+    "Document",
+    "DocumentInfo",
+    "ExitCode",
+    "InputError",
+    "LayoutOptions",
+    "MissingExtraError",
+    "OcrplugError",
+    "Options",
+    "OutputError",
+    "Page",
+    "PageError",
+    "PageFailure",
+    "PageImage",
+    "PageRange",
+    "PageReadError",
+    "PluginError",
+    "Point",
+    "Quad",
+    "Rasterizer",
+    "Recognizer",
+    "Region",
+    "RenderSession",
+    "Renderer",
+    "SessionRenderer",
+    "WeightsError",
+    "__version__",
+    "add_background_margin",
+    "atomic_path",
+    "atomic_write",
+    "cache_home",
+    "crop_regions",
+    "default_threads",
+    "file_sha256",
+    "hookimpl",
+    "is_laid_out",
+    "is_rtl",
+    "layout_page",
+    "load_derived_model",
+    "load_yaml",
+    "onnx_providers",
+    "onnx_session",
+    "package_file",
+    "require",
+    "safe_torch_threads",
+    "select_torch_device",
+    "synthesize_words",
+    "temporary_dir",
+    "to_gray",
+    "torch_bf16_supported",
+    "verify_sha256",
+    "with_rotation",
+    "write_bytes_atomic",
+    "write_text_atomic",
+]
+
+# Name -> host module, imported on first access (PEP 562): crops need OpenCV, config pulls in the
+# plugin manager and YAML; neither is needed to register a plugin.
+_LAZY: dict[str, str] = {
+    "CropRecognizer": "ocrplug.recognition",
+    **dict.fromkeys(("Crop", "add_background_margin", "crop_regions", "to_gray", "with_rotation"), "ocrplug.crops"),
+    **dict.fromkeys(("LayoutOptions", "is_laid_out", "is_rtl", "layout_page", "synthesize_words"), "ocrplug.layout"),
+    **dict.fromkeys(
+        ("atomic_path", "atomic_write", "temporary_dir", "write_bytes_atomic", "write_text_atomic"), "ocrplug.io.atomic"
+    ),
+    **dict.fromkeys(
+        (
+            "cache_home", "file_sha256", "load_derived_model", "onnx_providers", "onnx_session", "package_file",
+            "select_torch_device", "torch_bf16_supported", "verify_sha256",
+        ),
+        "ocrplug.runtime",
+    ),
+    **dict.fromkeys(("default_threads", "safe_torch_threads"), "ocrplug.threads"),
+    "load_yaml": "ocrplug.config",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ocrplug.api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

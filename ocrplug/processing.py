@@ -1,0 +1,345 @@
+"""The page work, apart from any orchestration: one object that holds the built components.
+
+A :class:`PageProcessor` is made from a resolved :class:`~ocrplug.config.PipelineConfig` in whatever
+process does the work (the caller's, a ``--jobs`` worker, a Spark worker, an OCRmyPDF worker). It
+resolves every component of the config at once (one :class:`~ocrplug.errors.ConfigError` listing every
+unknown name and bad option), builds the detector and recognizer on first use, and turns page images
+into pages: detect (one ``detect_batch`` call per batch), orientation, recognize, layout, clipping.
+It pickles as its config, so it can be handed to another process and rebuilt there.
+
+:func:`process_batch` is the page work that never raises for a page (a failed page becomes its
+:class:`~ocrplug.model.PageFailure`); :func:`worker_processor` is the one per-process worker set-up
+(processor cache, thread share, torch thread limit) every executor and front end uses.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from ocrplug.components import Detector, Recognizer, Renderer
+from ocrplug.config import PipelineConfig, ResolvedComponent, plugin_host, resolve_components
+from ocrplug.errors import ConfigError, OcrplugError
+from ocrplug.layout import adopt_words, layout_regions, lines_for_recognition
+from ocrplug.manager import PluginHost
+from ocrplug.model import Page, PageFailure, PageImage, Region
+from ocrplug.orientation import detect_orientation, map_regions, rotate_page, to_original
+from ocrplug.sources import Sources
+from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
+
+__all__ = [
+    "DEFAULT_BATCH_PAGES",
+    "PageProcessor",
+    "PageResult",
+    "PageWork",
+    "limit_torch_threads",
+    "process_batch",
+    "worker_processor",
+]
+
+log = logging.getLogger(__name__)
+
+PageResult = Page | PageFailure
+
+#: Consecutive pages of one document handed to a detector's ``detect_batch`` at once (or to a worker).
+DEFAULT_BATCH_PAGES = 4
+
+
+class PageWork(Protocol):
+    """What :func:`process_batch` needs: a :class:`PageProcessor` or a :class:`~ocrplug.pipeline.Pipeline`."""
+
+    def build(self) -> Any:
+        """Load the detector and recognizer now."""
+
+    def process_batch(self, images: Sequence[PageImage]) -> list[Page]:
+        """Pages for ``images``; raises on failure."""
+
+    def process_page(self, page_image: PageImage) -> Page:
+        """The page for one image; raises on failure."""
+
+
+class PageProcessor:
+    """Detect, orient, recognize and lay out pages with the components of one resolved config.
+
+    ``config``: the validated :class:`PipelineConfig`; ``host``: the plugin host that names its
+    components (default: this process's host for ``config.plugins``, :func:`ocrplug.config.plugin_host`);
+    ``instances``: components given as ready-made objects, by config key (``detector``,
+    ``recognizer``, ``renderers.N``), which are used instead of the key's config (a processor holding
+    them cannot be pickled). Raises :class:`ConfigError` listing every unknown component and invalid
+    option of ``config`` at once, each with its dotted key path and prefixed with ``source``.
+    """
+
+    def __init__(
+        self,
+        config: PipelineConfig,
+        host: PluginHost | None = None,
+        *,
+        source: str = "<pipeline>",
+        instances: Mapping[str, Any] | None = None,
+        batch_pages: int = DEFAULT_BATCH_PAGES,
+    ) -> None:
+        """Resolve the components of ``config`` (nothing is loaded yet); see the class docstring."""
+        self.config = config
+        self.source = source
+        self.batch_pages = max(1, batch_pages)
+        self.host = host if host is not None else plugin_host(config.plugins)
+        self._instances = dict(instances or {})
+        resolved = resolve_components(self.host, config, source, skip=self._instances)
+        self._det: ResolvedComponent | None = resolved.get("detector")
+        self._rec: ResolvedComponent | None = resolved.get("recognizer")
+        self._ren = [resolved.get(f"renderers.{i}") for i in range(len(config.renderers))]
+        self._sources: Sources | None = None
+        self._renderers: list[Renderer] | None = None
+        self._built = False
+        self.detector: Detector | None = None
+        self.recognizer: Recognizer | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as its config: the receiving process resolves and builds its own components.
+        if self._instances:
+            raise ConfigError(f"{self.source}: components given as Python objects cannot go to another process")
+        return (_rebuild, (self.config, self.source, self.batch_pages))
+
+    # -- components ---------------------------------------------------------------------------
+
+    @property
+    def instances(self) -> Mapping[str, Any]:
+        """Components given as Python objects, by config key."""
+        return self._instances
+
+    def build(self) -> PageProcessor:
+        """Build (load) the detector and recognizer now instead of on the first page; returns self.
+
+        Raises what a component factory raises (:class:`~ocrplug.errors.WeightsError`,
+        :class:`~ocrplug.errors.MissingExtraError`, ...).
+        """
+        if self._built:
+            return self
+        self.detector = self._instances.get("detector") or (self._det.spec.build(self._det.options) if self._det else None)
+        self.recognizer = self._instances.get("recognizer") or (
+            self._rec.spec.build(self._rec.options) if self._rec else None
+        )
+        safe_torch_threads()
+        self._built = True
+        return self
+
+    @property
+    def renderers(self) -> list[Renderer]:
+        """The renderers, built on first use (the detector and recognizer are not needed for them)."""
+        if self._renderers is None:
+            self._renderers = [
+                self._instances[f"renderers.{i}"] if rc is None else rc.spec.build(rc.options)
+                for i, rc in enumerate(self._ren)
+            ]
+        return self._renderers
+
+    def named_renderers(self) -> list[tuple[str, Renderer]]:
+        """``(label, renderer)`` pairs, labels like ``"text#0"`` for messages."""
+        return [(f"{rc.name}#{i}", r) for i, (rc, r) in enumerate(zip(self.config.renderers, self.renderers, strict=True))]
+
+    @property
+    def sources(self) -> Sources:
+        """How inputs become documents and page images (rasterizers chosen by suffix), made on first use."""
+        if self._sources is None:
+            self._sources = Sources(self.host, self.config, self.source)
+        return self._sources
+
+    def batch_size(self, jobs: int | None = None) -> int:
+        """Pages per batch: ``batch_pages`` when pages go to workers (``jobs`` > 1) or the detector
+        batches (overrides ``detect_batch``), else 1 (so pages stream one at a time).
+
+        With one job the components are built here: missing weights or extras fail the run before
+        any page (no page could succeed).
+        """
+        if (jobs or self.config.jobs) > 1:
+            return self.batch_pages
+        self.build()
+        own = self.detector is not None and type(self.detector).detect_batch is not Detector.detect_batch
+        return self.batch_pages if own else 1
+
+    # -- per page -----------------------------------------------------------------------------
+
+    def process_batch(self, images: Sequence[PageImage]) -> list[Page]:
+        """Detect (one ``detect_batch`` call), orient, recognize and lay out several pages of one document.
+
+        Returns one :class:`Page` per image, in order, coordinates in each image's own frame.
+        Exceptions propagate; :func:`process_batch` (the module function) turns them into page failures.
+        """
+        self.build()
+        if self.detector is not None:
+            for image in images:
+                self.check_memory(image)
+            found = self.detector.detect_batch(list(images))
+            if len(found) != len(images):
+                raise OcrplugError(f"detector returned {len(found)} pages of regions for {len(images)} pages")
+        else:
+            found = [self._whole_page(image) for image in images]
+        return [self.finish(image, list(regions)) for image, regions in zip(images, found, strict=True)]
+
+    def check_memory(self, image: PageImage) -> None:
+        """Refuse a page the detector estimates to need more than ``input.max_memory_mb`` for
+        (:meth:`Detector.estimate_memory`), before it allocates anything.
+
+        Raises :class:`~ocrplug.errors.ConfigError` naming the page, the estimate and the detector
+        options that were set (issue 23); a detector without an estimate is never refused.
+        """
+        self.build()
+        if self.detector is None:
+            return
+        need = self.detector.estimate_memory(image.width, image.height)
+        limit = self.config.input.memory_limit()
+        if need is None or limit is None or need <= limit:
+            return
+        options = self._det.options if self._det is not None else None
+        chosen = ", ".join(
+            f"detector.options.{k}={getattr(options, k)!r}" for k in sorted(options.model_fields_set)
+        ) if options else ""
+        name = self.config.detector.name if self.config.detector is not None else type(self.detector).__name__
+        where = "" if self.config.input.max_memory_mb else ", by default half of the physical memory"
+        raise ConfigError(
+            f"{image.source} page {image.index + 1} ({image.width} x {image.height} px): detector {name!r} "
+            f"would need about {need / 2**30:.1f} GiB for it ({chosen or 'its default options'}), more than "
+            f"input.max_memory_mb ({limit // 2**20:,} MiB{where}); lower those options (see the detector's docs) "
+            "or raise input.max_memory_mb"
+        )
+
+    def process_page(self, page_image: PageImage) -> Page:
+        """Detect, orient, recognize and lay out one page image; exceptions propagate."""
+        return self.process_batch([page_image])[0]
+
+    def _whole_page(self, image: PageImage) -> list[Region]:
+        # Recognizer-only pipeline: the whole image is one line (e.g. pre-cropped line images).
+        if self.recognizer is None:
+            return []
+        return [Region.from_box(0, 0, image.width, image.height, level="line")]
+
+    def finish(self, image: PageImage, regions: Sequence[Region], orient: bool = True) -> Page:
+        """Orientation, recognition, layout and clipping of one page whose regions were detected.
+
+        The one layout call of a page: :attr:`Page.text` and every renderer use its result. With
+        ``orient`` (and ``input.orientation: auto``, a detector and a recognizer) a turned page is
+        detected again upright (issue 14). Coordinates of the result are in the frame of ``image``
+        as given, whatever its orientation, and inside it.
+        """
+        self.build()
+        upright, angle, found = image, 0, list(regions)
+        if orient and self.config.input.orientation == "auto" and self.detector is not None and self.recognizer is not None:
+            angle = detect_orientation(image, found, self.recognizer.recognize).angle
+            if angle:
+                upright = rotate_page(image, angle)
+                found = list(self.detector.detect(upright))
+        found = self.recognize(upright, found)
+        # Layout (issue 14): blocks -> lines -> words in reading order, in the upright frame.
+        found = layout_regions(found, self.config.layout)
+        # Every coordinate inside the page: lines read with lengthened ends and boxes of text that
+        # touches the edge can reach a pixel or two past it.
+        bound = np.array([upright.width, upright.height], dtype=np.float64)
+        found = map_regions(found, lambda p: np.clip(p, 0.0, bound), reorder=False)
+        if angle:
+            w, h = image.width, image.height
+            found = map_regions(found, lambda p: to_original(p, angle, w, h), reorder=False)
+        return image.empty_page().with_(regions=tuple(found), orientation=angle)
+
+    def recognize(self, image: PageImage, regions: Sequence[Region]) -> list[Region]:
+        """Recognize the detected ``regions`` of one page image (page pixels); no layout step yet.
+
+        Loose words are first joined into lines and read whole when ``layout.read_lines`` is on
+        (:func:`ocrplug.layout.lines_for_recognition`), so the result may hold fewer, line-level
+        regions than ``regions``. Raises :class:`~ocrplug.errors.OcrplugError` when the recognizer
+        does not return one region per region it was given.
+        """
+        self.build()
+        if self.recognizer is None or not regions:
+            return list(regions)
+        units = lines_for_recognition(regions, self.config.layout)
+        recognized = list(self.recognizer.recognize(image, units))
+        if len(recognized) != len(units):
+            raise OcrplugError(
+                f"recognizer returned {len(recognized)} regions for {len(units)} (it must keep the count)"
+            )
+        return [adopt_words(unit, region) for unit, region in zip(units, recognized, strict=True)]
+
+
+def _rebuild(config: PipelineConfig, source: str, batch_pages: int) -> PageProcessor:
+    return PageProcessor(config, source=source, batch_pages=batch_pages)
+
+
+def process_batch(work: PageWork, images: Sequence[PageImage]) -> list[PageResult]:
+    """Run ``work`` on ``images``; one ``Page`` or ``PageFailure`` per image, in order.
+
+    A failed page never raises; components that cannot be built raise that error
+    (:class:`~ocrplug.errors.WeightsError`, :class:`~ocrplug.errors.PluginError`), since no page could
+    succeed. When the batch as a whole fails, each page is retried alone so one bad page costs only itself.
+    """
+    if not images:
+        return []
+    work.build()  # a component that cannot be built (weights, extras) fails the run, not each page
+    try:
+        return list(work.process_batch(images))
+    except Exception:
+        if len(images) == 1:
+            return [_failed(images[0])]
+        log.debug("batch failed, retrying page by page: %s", traceback.format_exc())
+    out: list[PageResult] = []
+    for image in images:
+        try:
+            out.append(work.process_page(image))
+        except Exception:
+            out.append(_failed(image))
+    return out
+
+
+def _failed(image: PageImage) -> PageFailure:
+    exc = sys.exc_info()[1]
+    log.debug("page failed: %s", traceback.format_exc())
+    return PageFailure(source=image.source, index=image.index, error=f"{type(exc).__name__}: {exc}")
+
+
+# -- the one worker set-up -----------------------------------------------------------------------
+
+_PROCESSORS: dict[str, PageProcessor] = {}
+
+
+def worker_processor(
+    config: PipelineConfig | Mapping[str, Any], *, threads: int | None = None, source: str = "<worker>"
+) -> PageProcessor:
+    """This process's built processor for ``config``, made once per process and config.
+
+    Every worker (``--jobs`` pool, Spark Python worker, OCRmyPDF worker) sets itself up here:
+    ``threads`` is the worker's share of the cores; it becomes ``OCRPLUG_WORKER_THREADS`` (read by
+    components whose thread option says "decide", :func:`ocrplug.threads.default_threads`) and the
+    default ``OMP_NUM_THREADS`` (read by torch when a component first imports it), and torch, when a
+    component loaded it, is kept to it (and to ``OMP_THREAD_LIMIT``, :func:`safe_torch_threads`).
+    A mapping ``config`` is layered over the default pipeline like every other door
+    (:func:`ocrplug.config.load_config`). Raises what resolving or building the components raises.
+    """
+    from ocrplug.config import load_config
+
+    given = config.model_dump(mode="json") if isinstance(config, PipelineConfig) else dict(config)
+    key = json.dumps([given, isinstance(config, PipelineConfig), threads], sort_keys=True, default=str)
+    processor = _PROCESSORS.get(key)
+    if processor is None:
+        if not isinstance(config, PipelineConfig):  # validated once per process and config
+            config = load_config(data=config, source=source, components=False).config
+        if threads is not None:
+            os.environ[WORKER_THREADS_ENV] = str(threads)
+            os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+        processor = PageProcessor(config, source=source).build()
+        _PROCESSORS[key] = processor
+    limit_torch_threads(threads)
+    return processor
+
+
+def limit_torch_threads(threads: int | None) -> None:
+    """Keep torch, when a component loaded it, to ``threads`` and to ``OMP_THREAD_LIMIT``."""
+    torch = sys.modules.get("torch")
+    if torch is not None and threads is not None and torch.get_num_threads() > threads:
+        torch.set_num_threads(threads)
+    safe_torch_threads()
