@@ -122,6 +122,7 @@ def main() -> None:
                 df = run(files())
                 df.write.format("noop").mode("overwrite").save()
                 times[name].append(time.perf_counter() - start)
+                print(f"  {name}: {times[name][-1]:.1f} s", flush=True)  # a run cut short keeps its figures
         errors = variants["ML 3 stages (same work)"](files()).where("error is not null").count()
         assert errors == 0, f"{errors} pages failed"
         spark.stop()
