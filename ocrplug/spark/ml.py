@@ -428,9 +428,10 @@ class ImageTextDetector(_ModelStage, HasInputCol, HasOutputCol):
     them; default: ocrplug's default detector). The seeds' CRAFT parameters (:data:`CRAFT_PARAMS`), when
     set, become the ``craft`` options they mean; set on another detector they are a ConfigError. Out:
     ``outputCol`` (:data:`~ocrplug.spark.ml_arrow.ML_REGIONS_TYPE`, no text yet) and ``error``.
-    ``withRefiner=True`` needs the CRAFT link refiner weights; in local mode the detector is built on
-    the driver at ``transform`` so a missing refiner is a :class:`~ocrplug.errors.WeightsError` naming it
-    there (on a cluster, the executors' task fails with that error).
+    ``withRefiner=True`` needs the CRAFT link refiner's weights (craft ``refiner_weights``); in local mode
+    the detector is built once on the driver at ``transform``, so weights that cannot be loaded are a
+    :class:`~ocrplug.errors.WeightsError` naming ``withRefiner`` there (on a cluster, the executors' task
+    fails with that error).
     """
 
     _role: ClassVar[ModelRole] = "detector"

@@ -231,13 +231,7 @@ def test_the_issues_visual_nlp_pipeline_runs_with_only_its_imports_changed(spark
     pipeline = PipelineModel(stages=[binary_to_image, text_detector, ocr, draw_regions])
     # -- end of the issue's pipeline --
     files = spark.read.format("binaryFile").load(path)
-    try:
-        result = pipeline.transform(files)
-    except WeightsError as exc:  # no link refiner weights here: a clear error naming it, not ignored
-        assert "withRefiner=True" in str(exc) and "craft_refiner_CTW1500" in str(exc)
-        text_detector.setWithRefiner(False)
-        result = pipeline.transform(files)
-    rows = _rows(result)
+    rows = _rows(pipeline.transform(files))  # withRefiner: craft's shipped refiner (craft-refiner-synth)
     assert len(rows) == 2 and all(r["error"] is None for r in rows.values())
     detector = text_detector.component()
     assert detector == {
@@ -253,5 +247,17 @@ def test_the_issues_visual_nlp_pipeline_runs_with_only_its_imports_changed(spark
         assert [r["text"] for r in row["regions"] if r["level"] == "word"] == [w.text for w in page.words]
         assert np.allclose([r["quad"] for r in row["regions"]], [r.quad for r, _ in page.walk()], atol=1e-6)
         assert all(r["width"] > 0 and r["height"] > 0 and 0 <= r["x"] < 360 for r in row["text_regions"])
+    assert {r["level"] for r in rows[(str(tmp_path / "hello.png"), 0)]["text_regions"]} == {"line", "word"}
     assert "HELLO" in rows[(str(tmp_path / "hello.png"), 0)]["text"]
     assert "Invoice" in rows[(str(tmp_path / "invoice.png"), 0)]["text"]
+
+
+@pytest.mark.slow
+def test_a_refiner_that_cannot_load_is_an_error_at_transform_naming_with_refiner(spark, files):
+    pytest.importorskip("torch")
+    from ocrplug.spark.ml import BinaryToImage, ImageTextDetector
+
+    detector = ImageTextDetector(detector="craft", detectorOptions={"refiner_weights": "craft_refiner_CTW1500"})
+    images = BinaryToImage(resolution=72).transform(files)
+    with pytest.raises(WeightsError, match=r"withRefiner=True needs the CRAFT link refiner.*craft_refiner_CTW1500"):
+        detector.setWithRefiner(True).transform(images)
