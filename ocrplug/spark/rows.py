@@ -227,16 +227,31 @@ def page_from_row(row: Mapping[str, Any]) -> Page:
     )
 
 
-def image_struct(image: PageImage, origin: str | None = None) -> dict[str, Any]:
-    """Spark's image struct for a page image (RGB in memory, BGR bytes in the struct)."""
-    bgr = np.ascontiguousarray(image.image[:, :, ::-1])
+def image_struct(image: PageImage, origin: str | None = None, channels: int = 3) -> dict[str, Any]:
+    """Spark's image struct for a page image (RGB in memory; BGR bytes in the struct).
+
+    ``channels``: 3 (BGR, the default), 1 (8-bit gray, ITU-R 601 luma as Pillow's ``L`` conversion
+    computes it) or 4 (BGRA, opaque), the three layouts of Spark's image source. ``ValueError`` otherwise.
+    """
+    if channels == 3:
+        pixels = np.ascontiguousarray(image.image[:, :, ::-1])
+    elif channels == 1:
+        from PIL import Image
+
+        pixels = np.asarray(Image.fromarray(np.ascontiguousarray(image.image[:, :, :3])).convert("L"))
+    elif channels == 4:
+        pixels = np.empty((image.height, image.width, 4), dtype=np.uint8)
+        pixels[:, :, :3] = image.image[:, :, 2::-1]
+        pixels[:, :, 3] = 255
+    else:
+        raise ValueError(f"image struct channels must be 1, 3 or 4, not {channels}")
     return {
         "origin": origin if origin is not None else image.source,
         "height": image.height,
         "width": image.width,
-        "nChannels": 3,
-        "mode": _OCV_TYPES[3],
-        "data": bgr.tobytes(),
+        "nChannels": channels,
+        "mode": _OCV_TYPES[channels],
+        "data": pixels.tobytes(),
     }
 
 

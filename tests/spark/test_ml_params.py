@@ -1,0 +1,88 @@
+"""The ML stages' Params without a JVM: defaults, set/get, copy, the seeds' CRAFT names, pretrained()."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocrplug.config import DEFAULT_CONFIG
+from ocrplug.errors import ConfigError
+
+pytest.importorskip("pyspark", reason="pyspark not installed (pip install 'ocrplug[spark]')")
+
+from ocrplug.spark.ml import (
+    CRAFT_PARAMS,
+    BinaryToImage,
+    Color,
+    ImageDrawRegions,
+    ImageTextDetector,
+    ImageTextDetectorV2,
+    ImageToText,
+    ImageToTextV2,
+    ImageToTextV2Opt,
+    ImageType,
+    PdfToImage,
+)
+
+
+def test_defaults_setters_getters_and_copy():
+    stage = BinaryToImage()
+    assert (stage.getInputCol(), stage.getOutputCol(), stage.getPathCol()) == ("content", "image", "path")
+    assert stage.getImageType() == "TYPE_3BYTE_BGR" and stage.getResolution() == DEFAULT_CONFIG["input"]["dpi"]
+    assert stage.setImageType(ImageType.TYPE_BYTE_GRAY) is stage and stage.getImageType() == "TYPE_BYTE_GRAY"
+    with pytest.raises(TypeError, match="TYPE_3BYTE_BGR"):
+        stage.setImageType("RGB")
+    copy = stage.copy({stage.resolution: 150.0})
+    assert copy.getResolution() == 150.0 and stage.getResolution() == DEFAULT_CONFIG["input"]["dpi"]
+    assert copy.uid == stage.uid and copy.getImageType() == "TYPE_BYTE_GRAY"
+    assert PdfToImage(resolution=200).getResolution() == 200.0
+    text = ImageToText()
+    assert (text.getOutputCol(), text.getGroupImages(), text.getRegionsColumn(), text.getOutputRegionsCol()) == (
+        "text", True, "", "regions",
+    )
+    assert text.getRecognizer() == DEFAULT_CONFIG["recognizer"]["name"]
+    assert ImageTextDetector().getDetector() == DEFAULT_CONFIG["detector"]["name"]
+    assert ImageTextDetectorV2 is ImageTextDetector and ImageToTextV2 is ImageToTextV2Opt is ImageToText
+
+
+def test_seed_craft_params_become_the_craft_options_they_mean():
+    stage = ImageTextDetector(detector="craft").setScoreThreshold(0.5).setTextThreshold(0.2) \
+        .setLinkThreshold(0.3).setSizeThreshold(10).setWidth(500).setWithRefiner(True)
+    assert stage.component() == {
+        "name": "craft",
+        "options": {"text_threshold": 0.5, "low_text": 0.2, "link_threshold": 0.3, "min_size": 10, "width": 500,
+                    "refiner": True},
+    }
+    assert set(CRAFT_PARAMS) == {"scoreThreshold", "textThreshold", "linkThreshold", "sizeThreshold", "width",
+                                 "withRefiner"}
+    # Defaults are the craft defaults, and only set values are passed on.
+    fresh = ImageTextDetector(detector="craft")
+    assert (fresh.getScoreThreshold(), fresh.getTextThreshold(), fresh.getLinkThreshold()) == (0.7, 0.4, 0.4)
+    assert fresh.component() == {"name": "craft", "options": {}}
+    with pytest.raises(ConfigError, match=r"scoreThreshold is a CRAFT parameter \(craft option text_threshold\)"):
+        ImageTextDetector(detector="db").setScoreThreshold(0.5).component()
+
+
+def test_pretrained_gives_local_models_and_lists_them_for_an_unknown_name():
+    assert ImageTextDetector.pretrained().component() == DEFAULT_CONFIG["detector"] | {"options": {}}
+    seed = ImageTextDetectorV2.pretrained("image_text_detector_v2", "en", "clinical/ocr")
+    assert isinstance(seed, ImageTextDetector)
+    assert seed.component() == {"name": "craft", "options": {"weights": "craft_mlt_25k"}}
+    ocr = ImageToTextV2Opt.pretrained("ocr_base_handwritten_v2_opt", "en", "clinical/ocr")
+    assert ocr.component()["name"] == DEFAULT_CONFIG["recognizer"]["name"]
+    assert ImageToText.pretrained("tesseract", "de").component() == {"name": "tesseract", "options": {"lang": "deu"}}
+    with pytest.raises(ConfigError, match=r"no local detector model 'nope'.*local models: db \(default\); craft_mlt_25k"):
+        ImageTextDetector.pretrained("nope")
+    with pytest.raises(ConfigError, match=r"local models: ppocr \(default\) \(for ocr_base_handwritten_v2_opt"):
+        ImageToText.pretrained("ocr_large_printed_v9")
+
+
+def test_draw_params_are_overlay_options():
+    stage = ImageDrawRegions().setRectColor(Color.green).setRotated(True).setFilledRect(True).setLineWidth(3)
+    assert stage.component() == {
+        "name": "overlay",
+        "options": {"color": "green", "line_width": 3, "shape": "quad", "fill_opacity": 1.0},
+    }
+    # rendererOptions add overlay options; the seed params set explicitly win over them.
+    other = ImageDrawRegions(rendererOptions={"levels": ["word"], "color": "blue"})
+    assert other.component()["options"] == {"color": "blue", "line_width": 2, "shape": "box", "levels": ["word"]}
+    assert other.setRectColor("#ff00ff").component()["options"]["color"] == "#ff00ff"
