@@ -31,6 +31,7 @@ from ocrplug.layout import adopt_words, layout_regions, lines_for_recognition
 from ocrplug.manager import PluginHost
 from ocrplug.model import Page, PageFailure, PageImage, Region
 from ocrplug.orientation import detect_orientation, map_regions, rotate_page, to_original
+from ocrplug.profile import count_pages, stage
 from ocrplug.sources import Sources
 from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
 
@@ -122,13 +123,17 @@ class PageProcessor:
         """
         if self._built:
             return self
+        with stage("model loading"):
+            self._load()
+        return self
+
+    def _load(self) -> None:
         self.detector = self._instances.get("detector") or (self._det.spec.build(self._det.options) if self._det else None)
         self.recognizer = self._instances.get("recognizer") or (
             self._rec.spec.build(self._rec.options) if self._rec else None
         )
         safe_torch_threads()
         self._built = True
-        return self
 
     @property
     def renderers(self) -> list[Renderer]:
@@ -176,7 +181,8 @@ class PageProcessor:
         if self.detector is not None:
             for image in images:
                 self.check_memory(image)
-            found = self.detector.detect_batch(list(images))
+            with stage("detect"):
+                found = self.detector.detect_batch(list(images))
             if len(found) != len(images):
                 raise OcrplugError(f"detector returned {len(found)} pages of regions for {len(images)} pages")
         else:
@@ -229,15 +235,18 @@ class PageProcessor:
         as given, whatever its orientation, and inside it.
         """
         self.build()
+        count_pages(1)
         upright, angle, found = image, 0, list(regions)
         if orient and self.config.input.orientation == "auto" and self.detector is not None and self.recognizer is not None:
-            angle = detect_orientation(image, found, self.recognizer.recognize).angle
-            if angle:
-                upright = rotate_page(image, angle)
-                found = list(self.detector.detect(upright))
+            with stage("orientation"):  # the re-detection of a turned page is orientation's cost too
+                angle = detect_orientation(image, found, self.recognizer.recognize).angle
+                if angle:
+                    upright = rotate_page(image, angle)
+                    found = list(self.detector.detect(upright))
         found = self.recognize(upright, found)
         # Layout (issue 14): blocks -> lines -> words in reading order, in the upright frame.
-        found = layout_regions(found, self.config.layout)
+        with stage("layout"):
+            found = layout_regions(found, self.config.layout)
         # Every coordinate inside the page: lines read with lengthened ends and boxes of text that
         # touches the edge can reach a pixel or two past it.
         bound = np.array([upright.width, upright.height], dtype=np.float64)
@@ -258,8 +267,10 @@ class PageProcessor:
         self.build()
         if self.recognizer is None or not regions:
             return list(regions)
-        units = lines_for_recognition(regions, self.config.layout)
-        recognized = list(self.recognizer.recognize(image, units))
+        with stage("layout"):
+            units = lines_for_recognition(regions, self.config.layout)
+        with stage("recognize"):  # a CropRecognizer's cropping is the nested "crop" stage
+            recognized = list(self.recognizer.recognize(image, units))
         if len(recognized) != len(units):
             raise OcrplugError(
                 f"recognizer returned {len(recognized)} regions for {len(units)} (it must keep the count)"
