@@ -45,7 +45,6 @@ def test_run_profile_prints_every_page_stage(tmp_path: Path, capsys: pytest.Capt
     import cv2
 
     from ocrplug.cli import main
-
     from tests.recognizers.conftest import draw_line
 
     line = draw_line("Profile me 2026", height=40)
