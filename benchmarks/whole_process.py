@@ -92,7 +92,7 @@ def accuracy(out: Path, gts: list) -> dict[str, float]:
 
     scores, hit, ref_n, hyp_n = [], 0, 0, 0
     for gt in gts:
-        path = out / (Path(gt.image).stem + ".txt")
+        path = out / (Path(gt.image_path).stem + ".txt")
         hyp = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
         ref = gt.page_text
         scores.append(TextScores.of(hyp, ref))
@@ -140,14 +140,14 @@ def main() -> None:
         count = f"pages of {len(pages)} scanned PDFs ({', '.join(p.name for p in pages)})"
     else:
         gts = load_dataset(args.shared / "eval" / "funsd", limit=args.pages)
-        pages = [Path(gt.image) for gt in gts]
+        pages = [Path(gt.image_path) for gt in gts]
         n_pages = len(pages)
         count = "FUNSD pages"
     if not pages:
         raise SystemExit(f"no inputs under {args.shared / 'eval'}")
     figures: dict[str, list[tuple[float, float, float]]] = {n: [] for n in names}
     with tempfile.TemporaryDirectory(prefix="whole-process-") as tmp:
-        small = small_image(Path(load_dataset(args.shared / "eval" / "funsd", limit=1)[0].image), Path(tmp))
+        small = small_image(Path(load_dataset(args.shared / "eval" / "funsd", limit=1)[0].image_path), Path(tmp))
         outs = {n: Path(tmp) / n for n in names}
         for _ in range(args.repeat):
             for n in names:
