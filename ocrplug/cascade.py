@@ -57,11 +57,11 @@ class CascadeOptions(Options):
         ReaderChoice(name="ppocr"), description="The stronger recognizer that re-reads the doubtful regions."
     )
     threshold: float = Field(
-        0.88,
+        0.90,
         ge=0.0,
         le=1.0,
         description="Regions the first reader reads with a confidence below this go to the second "
-        "(0: only regions it reads as nothing, 1: all); 0.88 was chosen on FUNSD's training split for tesseract "
+        "(0: only regions it reads as nothing, 1: all); 0.90 was chosen on FUNSD's training split for tesseract "
         "then ppocr (the lowest threshold keeping the CER within 10 % of ppocr alone, benchmarks/cascade.py).",
     )
 
