@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
@@ -316,12 +317,16 @@ def _failed(image: PageImage) -> PageFailure:
 # -- the one worker set-up -----------------------------------------------------------------------
 
 _PROCESSORS: dict[str, PageProcessor] = {}
+# Page workers may be threads of one process (OCRmyPDF's default): they share one processor, so the
+# models load once per process, not once per thread that asks first.
+_PROCESSORS_LOCK = threading.Lock()
 
 
 def worker_processor(
     config: PipelineConfig | Mapping[str, Any], *, threads: int | None = None, source: str = "<worker>"
 ) -> PageProcessor:
-    """This process's built processor for ``config``, made once per process and config.
+    """This process's built processor for ``config``, made once per process and config (threads asking
+    at once wait for the one build and share it).
 
     Every worker (``--jobs`` pool, Spark Python worker, OCRmyPDF worker) sets itself up here:
     ``threads`` is the worker's share of the cores; it becomes ``OCRPLUG_WORKER_THREADS`` (read by
@@ -335,15 +340,16 @@ def worker_processor(
 
     given = config.model_dump(mode="json") if isinstance(config, PipelineConfig) else dict(config)
     key = json.dumps([given, isinstance(config, PipelineConfig), threads], sort_keys=True, default=str)
-    processor = _PROCESSORS.get(key)
-    if processor is None:
-        if not isinstance(config, PipelineConfig):  # validated once per process and config
-            config = load_config(data=config, source=source, components=False).config
-        if threads is not None:
-            os.environ[WORKER_THREADS_ENV] = str(threads)
-            os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-        processor = PageProcessor(config, source=source).build()
-        _PROCESSORS[key] = processor
+    with _PROCESSORS_LOCK:
+        processor = _PROCESSORS.get(key)
+        if processor is None:
+            if not isinstance(config, PipelineConfig):  # validated once per process and config
+                config = load_config(data=config, source=source, components=False).config
+            if threads is not None:
+                os.environ[WORKER_THREADS_ENV] = str(threads)
+                os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+            processor = PageProcessor(config, source=source).build()
+            _PROCESSORS[key] = processor
     limit_torch_threads(threads)
     return processor
 
