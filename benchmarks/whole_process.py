@@ -154,6 +154,8 @@ def main() -> None:
                 outs[n].mkdir(exist_ok=True)
                 argv, env = command(n, [small] if n == "startup" else pages, outs[n])
                 figures[n].append(run_once(argv, env))
+                cpu, wall, rss = figures[n][-1]
+                print(f"run {n}: CPU {cpu:.2f} s, wall {wall:.2f} s, peak RSS {rss:.0f} MiB", file=sys.stderr, flush=True)
         per = {n: 1 if n == "startup" else n_pages for n in names}
         print(f"{n_pages} {count}, {args.repeat} run(s) each, interleaved; medians; cpus {os.cpu_count()}")
         print("| command | CPU s / page | wall s / page | peak RSS MiB | page CER | word recall | word H-mean |")
