@@ -51,10 +51,10 @@ class CascadeOptions(Options):
     """Options of the ``cascade`` recognizer."""
 
     first: ReaderChoice = Field(
-        ReaderChoice(name="tesseract"), description="The cheap recognizer that reads every region."
+        {"name": "tesseract"}, description="The cheap recognizer that reads every region."
     )
     second: ReaderChoice = Field(
-        ReaderChoice(name="ppocr"), description="The stronger recognizer that re-reads the doubtful regions."
+        {"name": "ppocr"}, description="The stronger recognizer that re-reads the doubtful regions."
     )
     threshold: float = Field(
         0.90,
