@@ -17,13 +17,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "info", help="show where CRAFT weights are looked for, which would be used, and their sha256"
     )
     info_p.add_argument("--weights", default="craft_mlt_25k", help="weights name or path (default: %(default)s)")
-    info_p.add_argument("--refiner-weights", default="craft_refiner_CTW1500", help="refiner weights name or path")
+    info_p.add_argument("--refiner-weights", default="craft-refiner-synth", help="refiner weights name or path")
     info_p.add_argument("--json", action="store_true", help="print JSON instead of text")
     export = sub.add_parser("export-onnx", help="export CRAFT (and the link refiner) to ONNX")
     export.add_argument("output", help="the .onnx file to write")
     export.add_argument("--weights", default="craft_mlt_25k", help="weights name or path (default: %(default)s)")
     export.add_argument("--refiner", action="store_true", help="include the link refiner (output 'refined')")
-    export.add_argument("--refiner-weights", default="craft_refiner_CTW1500", help="refiner weights name or path")
+    export.add_argument("--refiner-weights", default="craft-refiner-synth", help="refiner weights name or path")
     export.add_argument("--opset", type=int, default=17, help="ONNX opset (default: %(default)s)")
     quant = sub.add_parser(
         "quantize", help="make the int8 ONNX model (precision: int8), calibrating on a folder of pages"

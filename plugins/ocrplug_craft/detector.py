@@ -49,7 +49,10 @@ class CraftOptions(Options):
     refiner: bool = Field(False, description="run the link refiner: output lines with their words as children")
     weights: str = Field("craft_mlt_25k", description="CRAFT weights: a known name or a file path")
     refiner_weights: str = Field(
-        "craft_refiner_CTW1500", description="link refiner weights: a known name or a file path"
+        "craft-refiner-synth",
+        description="link refiner weights: a known name or a file path; the default ships with ocrplug "
+        "(trained here on synthetic data for craft_mlt_25k, see docs/model-card-craft-refiner.md); the "
+        "official one is craft_refiner_CTW1500 (a download)",
     )
     backend: Literal["torch", "onnx"] = Field("torch", description="inference backend")
     onnx_model: str | None = Field(
@@ -377,15 +380,20 @@ def _onnx_cache_path(craft_sha: str, refiner_sha: str | None, suffix: str = "") 
     return weights_home() / "onnx" / name
 
 
-def int8_cache_path(craft_sha: str) -> Path:
-    """Where the int8 model of the CRAFT weights with this SHA-256 is kept (made once, see quantize.py)."""
-    return _onnx_cache_path(craft_sha, None, "-int8")
+def int8_cache_path(craft_sha: str, refiner_sha: str | None = None) -> Path:
+    """Where the int8 model of the CRAFT weights with this SHA-256 is kept (made once, see quantize.py);
+    with ``refiner_sha``, the int8 CRAFT with that link refiner kept in float32."""
+    return _onnx_cache_path(craft_sha, refiner_sha, "-int8")
 
 
-def _int8_backend(craft_path: Path, craft_sha: str, device: str, threads: int | None) -> object:
+def _int8_backend(craft_path: Path, craft_sha: str, device: str, threads: int | None,
+                  refiner_path: Path | None = None, refiner_sha: str | None = None,
+                  options: CraftOptions | None = None) -> object:
     """ONNX Runtime backend of the int8 model of these weights: cached, or quantized now with the shipped
     ranges (once; a cached file that does not load is quantized again, and when the cache folder cannot
     be written it is quantized for this process only, see :func:`ocrplug.runtime.load_derived_model`).
+    With ``refiner_path`` the link refiner is part of the model and stays in float32 (it is small: its
+    share of the time is measured in docs/benchmarks.md, "CRAFT link refiner (issue 27)").
 
     Raises :class:`WeightsError` when no activation ranges exist for these weights and nothing is cached.
     """
@@ -395,8 +403,9 @@ def _int8_backend(craft_path: Path, craft_sha: str, device: str, threads: int | 
     from ocrplug_craft.backends import OnnxBackend, export_onnx, fuse_conv_bn
     from ocrplug_craft.net import load_checkpoint
     from ocrplug_craft.quantize import quantize_int8, shipped_calibration
+    from ocrplug_craft.refiner import load_refiner_checkpoint
 
-    path = int8_cache_path(craft_sha)
+    path = int8_cache_path(craft_sha, refiner_sha)
     ranges = shipped_calibration(craft_sha)
 
     def make(output: Path) -> None:
@@ -407,9 +416,15 @@ def _int8_backend(craft_path: Path, craft_sha: str, device: str, threads: int | 
                 f"with DIR a folder of representative pages; it writes {path}"
             )
         require("onnx", "craft", "onnx")  # onnxruntime's quantization tools read the graph with it
+        craft = load_checkpoint(craft_path)
+        refiner = load_refiner_checkpoint(refiner_path) if refiner_path else None
+        if options is not None:
+            _check_refiner_fits(craft, refiner, options)
         with tempfile.TemporaryDirectory(prefix="ocrplug-craft-") as tmp:
-            fp32 = export_onnx(fuse_conv_bn(load_checkpoint(craft_path)), None, Path(tmp) / "craft.onnx")
-            quantize_int8(fp32, output, calibration_cache=ranges)
+            fp32 = export_onnx(fuse_conv_bn(craft), None if refiner is None else fuse_conv_bn(refiner),
+                               Path(tmp) / "craft.onnx")
+            quantize_int8(fp32, output, calibration_cache=ranges,
+                          keep_fp32_prefix="/refiner/" if refiner is not None else None)
 
     def load(model: Path) -> OnnxBackend:
         return OnnxBackend(model, device, threads, what="int8 CRAFT model")
@@ -417,7 +432,8 @@ def _int8_backend(craft_path: Path, craft_sha: str, device: str, threads: int | 
     return load_derived_model(path, make, load, "int8 CRAFT model")
 
 
-def _fp32_backend(craft_path: Path, refiner_path: Path | None, path: Path, device: str, threads: int | None) -> object:
+def _fp32_backend(craft_path: Path, refiner_path: Path | None, path: Path, device: str, threads: int | None,
+                  options: CraftOptions) -> object:
     """ONNX Runtime backend of the fp32 export cached at ``path`` (exported once, again when it does not
     load, or for this process only when the cache folder cannot be written)."""
     from ocrplug.api import load_derived_model
@@ -426,8 +442,10 @@ def _fp32_backend(craft_path: Path, refiner_path: Path | None, path: Path, devic
     from ocrplug_craft.refiner import load_refiner_checkpoint
 
     def make(output: Path) -> None:
+        craft = load_checkpoint(craft_path)
         refiner = load_refiner_checkpoint(refiner_path) if refiner_path else None
-        export_onnx(load_checkpoint(craft_path), refiner, output)
+        _check_refiner_fits(craft, refiner, options)
+        export_onnx(craft, refiner, output)
 
     def load(model: Path) -> OnnxBackend:
         return OnnxBackend(model, device, threads, what="exported CRAFT model")
@@ -452,10 +470,27 @@ def auto_precision(device: str, backend: str, int8_ready: bool) -> str:
     return "bf16" if torch_bf16_supported() else "fp32"
 
 
+def _check_refiner_fits(craft: object, refiner: object | None, options: CraftOptions) -> None:
+    """Refuse a refiner trained on another CRAFT's features (the feature channel counts differ)."""
+    from ocrplug.api import WeightsError
+
+    if refiner is None:
+        return
+    wanted = int(refiner.last_conv[0].in_channels) - 2  # type: ignore[attr-defined]
+    have = int(craft.feature_channels)  # type: ignore[attr-defined]
+    if wanted != have:
+        raise WeightsError(
+            f"refiner_weights {options.refiner_weights!r} read {wanted} CRAFT feature channels, but weights "
+            f"{options.weights!r} give {have}: a link refiner works only with the CRAFT model it was trained on "
+            "(craft-refiner-synth: craft_mlt_25k)"
+        )
+
+
 def build_detector(options: CraftOptions) -> CraftDetector:
     """Factory of the ``craft`` component: resolve weights, load the networks, pick the backend.
 
-    ``precision: int8`` runs on ONNX Runtime (``backend: onnx``) without the refiner; ``bf16`` and
+    ``precision: int8`` runs on ONNX Runtime (``backend: onnx``; the link refiner, when on, stays float32
+    inside the int8 model); ``bf16`` and
     ``fp16`` run on torch. Raises :class:`ConfigError` for other combinations, :class:`WeightsError` for
     missing or corrupt weights.
     """
@@ -463,9 +498,10 @@ def build_detector(options: CraftOptions) -> CraftDetector:
     from ocrplug_craft.quantize import shipped_calibration
     from ocrplug_craft.weights import resolve_weights
 
-    if options.precision == "int8" and (options.backend != "onnx" or options.refiner):
+    if options.precision == "int8" and options.backend != "onnx":
         raise ConfigError(
-            "precision: 'int8' runs on ONNX Runtime without the refiner: set backend: onnx, refiner: false"
+            f"precision: 'int8' runs on ONNX Runtime: set backend: onnx (backend {options.backend!r}"
+            f"{', refiner: true' if options.refiner else ''} with int8 does not exist)"
         )
     if options.precision in ("bf16", "fp16") and options.backend == "onnx":
         raise ConfigError(f"precision: {options.precision!r} runs on torch: set backend: torch (or precision: int8)")
@@ -503,13 +539,16 @@ def build_detector(options: CraftOptions) -> CraftDetector:
             )
             precision = "fp32" if device == "cuda" else auto_precision(device, "onnx", ready)
         if precision == "int8":
-            return CraftDetector(options, _int8_backend(craft_w.path, craft_sha, options.device, options.threads))
+            backend = _int8_backend(craft_w.path, craft_sha, options.device, options.threads,
+                                    refiner_w.path if refiner_w else None, refiner_sha, options)
+            return CraftDetector(options, backend)
         path = _onnx_cache_path(craft_sha, refiner_sha)
         refiner_path = refiner_w.path if refiner_w else None
-        backend = _fp32_backend(craft_w.path, refiner_path, path, options.device, options.threads)
+        backend = _fp32_backend(craft_w.path, refiner_path, path, options.device, options.threads, options)
         return CraftDetector(options, backend)
     craft = load_checkpoint(craft_w.path)
     refiner = load_refiner_checkpoint(refiner_w.path) if refiner_w else None
+    _check_refiner_fits(craft, refiner, options)
     device = select_torch_device(options.device)
     precision = auto_precision(device, "torch", False) if options.precision == "auto" else options.precision
     return CraftDetector(options, TorchBackend(craft, refiner, device, precision))

@@ -87,12 +87,15 @@ def quantize_int8(
     pages: Iterable[Path] = (),
     canvas_size: int = 1280,
     mag_ratio: float = 1.5,
+    keep_fp32_prefix: str | None = None,
 ) -> Path:
     """Write the int8 (QDQ) version of the exported CRAFT model ``fp32_model`` to ``output``.
 
     The activation ranges come from ``calibration_cache`` when that file exists (no inference at all);
     otherwise they are computed on ``pages`` (image files, pre-processed with ``canvas_size`` and
-    ``mag_ratio`` as in detection) and, when ``calibration_cache`` is given, saved there. Raises
+    ``mag_ratio`` as in detection) and, when ``calibration_cache`` is given, saved there. Nodes whose name
+    starts with ``keep_fp32_prefix`` stay in float32 (the link refiner of an export with ``--refiner``:
+    ``"/refiner/"``; CRAFT's ranges, tensor for tensor the same as in the export without it, then fit). Raises
     :class:`WeightsError` when neither is available or the cache does not fit the model. The output is
     written atomically.
     """
@@ -108,8 +111,10 @@ def quantize_int8(
             "int8 quantization needs calibration pages (`ocrplug craft quantize --calibration DIR`) or a "
             "calibration cache file"
         )
+    model = onnx.load(str(fp32_model), load_external_data=False)
+    excluded = [n.name for n in model.graph.node if keep_fp32_prefix and n.name.startswith(keep_fp32_prefix)]
     if cache is not None and cache.is_file():
-        _check_cache_fits(cache, onnx.load(str(fp32_model), load_external_data=False))
+        _check_cache_fits(cache, model, set(excluded))
     output = Path(output)
     with atomic_path(output) as tmp:
         quantize_static(
@@ -121,6 +126,7 @@ def quantize_int8(
             activation_type=QuantType.QUInt8,
             weight_type=QuantType.QInt8,
             calibrate_method=CalibrationMethod.MinMax,
+            nodes_to_exclude=excluded or None,
             # (No CalibMaxIntermediateOutputs: onnxruntime 1.32 drops the collected ranges when it is set;
             # the calibration graph outputs only per-tensor minima and maxima anyway.)
             calibration_cache_path=None if cache is None else str(cache),
@@ -128,14 +134,16 @@ def quantize_int8(
     return output
 
 
-def _check_cache_fits(cache: Path, model: Any) -> None:
-    """Refuse a calibration cache that lacks ranges for the model's activations (another export)."""
+def _check_cache_fits(cache: Path, model: Any, excluded: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    """Refuse a calibration cache that lacks ranges for the model's activations (another export).
+
+    Convolutions named in ``excluded`` stay in float32 and need no range."""
     try:
         raw = json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise WeightsError(f"calibration cache {cache} is not readable JSON: {exc}") from exc
     names = set(_range_names(raw))
-    conv_inputs = {n.input[0] for n in model.graph.node if n.op_type == "Conv"}
+    conv_inputs = {n.input[0] for n in model.graph.node if n.op_type == "Conv" and n.name not in excluded}
     missing = sorted(conv_inputs - names)
     if not names or missing:
         raise WeightsError(

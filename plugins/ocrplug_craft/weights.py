@@ -34,6 +34,7 @@ __all__ = [
     "OFFICIAL_SOURCE",
     "PERMISSIVE_OFFLINE",
     "REGISTRY",
+    "SHIPPED_REFINER",
     "ResolvedWeights",
     "WeightsSpec",
     "file_sha256",
@@ -54,6 +55,9 @@ Origin = Literal["path", "shipped", "wheel", "cache"]
 CRAFT_MLT_25K_SHA256 = "4a5efbfb48b4081100544e75e1e2b57f8de3d84f213004b14b85fd4b3748db17"
 #: The shipped weights to suggest when official ones are missing: permissive licence, no download.
 PERMISSIVE_OFFLINE = "craft-lite-synth"
+#: The shipped link refiner (trained here on synthetic data for ``craft_mlt_25k``; the default
+#: ``refiner_weights``): see docs/model-card-craft-refiner.md.
+SHIPPED_REFINER = "craft-refiner-synth"
 
 OFFICIAL_SOURCE = (
     "https://github.com/clovaai/CRAFT-pytorch#test-instruction-using-pretrained-model "
@@ -223,7 +227,8 @@ def missing_message(spec: WeightsSpec, option: str, path: Path) -> str:
     if spec.kind == "refiner":
         return (
             f"{option}: {spec.name!r} not found. No offline copy of the official link refiner exists (no "
-            f"package ships it): download {spec.filename} from {spec.source}, then {where}."
+            f"package ships it): download {spec.filename} from {spec.source}, then {where}. The link refiner "
+            f"trained here ships with ocrplug (no download): `{option}: {SHIPPED_REFINER}` (the default)."
         )
     fetch = f"download {spec.filename} from {spec.source}, then {where}"
     if spec.package:

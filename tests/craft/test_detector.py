@@ -72,10 +72,12 @@ def test_missing_refiner_weights_say_no_offline_copy_exists(plugin_host, tmp_pat
     monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))
     spec = plugin_host.components("detector")["craft"]
     with pytest.raises(WeightsError) as err:
-        spec.build(CraftOptions(weights=str(lite[0]), refiner=True, device="cpu"))
+        spec.build(CraftOptions(weights=str(lite[0]), refiner=True, refiner_weights="craft_refiner_CTW1500", device="cpu"))
     message = str(err.value)
     assert "No offline copy of the official link refiner exists" in message
     assert "refiner_weights: /path/to/craft_refiner_CTW1500.pth" in message
+    # ... and names the refiner that ships with ocrplug (the default since issue 27).
+    assert "refiner_weights: craft-refiner-synth" in message
 
 
 def test_named_weights_are_found_in_the_cache_and_hash_checked(plugin_host, tmp_path, monkeypatch, lite) -> None:

@@ -23,10 +23,11 @@ def add_train_command(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``train`` to an ``argparse`` sub-parsers object and return its parser."""
     p = subparsers.add_parser(
         "train",
-        help="train a CRAFT model on synthetic documents (+ weak supervision on real word boxes)",
+        help="train a CRAFT model on synthetic documents (+ weak supervision on real word boxes), or its link refiner",
         description="Train CRAFT as configured in a YAML file (see docs/model-card-craft-lite.md). "
         "A run resumes from OUTPUT_DIR/last.pt when present. A config with previous_stage runs that stage "
-        "first (a finished stage is not trained again), so the last stage's config reproduces a whole recipe.",
+        "first (a finished stage is not trained again), so the last stage's config reproduces a whole recipe. "
+        "A config with stage: refiner trains the link refiner on a frozen CRAFT model (docs/model-card-craft-refiner.md).",
     )
     p.add_argument("--config", required=True, help="training config (YAML)")
     p.add_argument("--output-dir", help="override output_dir of the config (not of its previous stages)")
@@ -44,6 +45,7 @@ def run_train(args: argparse.Namespace) -> int:
 
     Prints the last stage's summary as JSON (earlier stages' summaries are logged); exit code 0.
     """
+    from ocrplug_craft.training.refiner_train import is_refiner_config, load_refiner_config, train_refiner
     from ocrplug_craft.training.train import load_chain, train
 
     overrides: dict[str, Any] = {}
@@ -56,6 +58,10 @@ def run_train(args: argparse.Namespace) -> int:
     if args.init_weights:
         overrides["init_weights"] = args.init_weights
     shared = {"progress": False} if args.no_progress else {}
+    if is_refiner_config(args.config):
+        summary = train_refiner(load_refiner_config(args.config, {**overrides, **shared}), resume=not args.no_resume)
+        print(json.dumps(summary, indent=2))
+        return 0
     chain = load_chain(args.config, overrides, shared)
     summary: dict[str, Any] = {}
     for i, cfg in enumerate(chain, 1):

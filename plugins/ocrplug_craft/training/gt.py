@@ -21,6 +21,7 @@ __all__ = [
     "DEFAULT_EDGE_VALUE",
     "affinity_quads",
     "gaussian_template",
+    "line_link_map",
     "render_score_map",
     "score_maps",
 ]
@@ -131,3 +132,22 @@ def score_maps(
     region = render_score_map(out_shape, quads, edge_value)
     affinity = render_score_map(out_shape, affinity_quads(quads, char_word), edge_value)
     return region, affinity
+
+
+def line_link_map(
+    shape: tuple[int, int],
+    char_quads: np.ndarray,
+    char_line: np.ndarray,
+    scale: float = 0.5,
+    edge_value: float = DEFAULT_EDGE_VALUE,
+) -> np.ndarray:
+    """The link refiner's target: affinity between consecutive characters of the same *line*.
+
+    Like the affinity map of :func:`score_maps`, but characters are grouped by line (``char_line``, (N,))
+    instead of by word, so the affinity boxes also span the gaps between the words of a line and the
+    post-processing's text mask (region or link) joins a whole line. Characters must be listed in reading
+    order within each line. Returns float32 (round(H * scale), round(W * scale)).
+    """
+    out_shape = (round(shape[0] * scale), round(shape[1] * scale))
+    quads = np.asarray(char_quads, np.float32).reshape(-1, 4, 2) * scale
+    return render_score_map(out_shape, affinity_quads(quads, char_line), edge_value)

@@ -273,4 +273,5 @@ def generate_scene(
         char_word=np.asarray(c.char_word, np.int32),
         words=tuple(c.words),
         word_quads=_warp_quads(_boxes_to_quads(c.word_boxes), h),
+        char_line=c.char_line(),
     )

@@ -75,6 +75,11 @@ class SynthSample:
     top-left corner of the glyph as read. ``char_word``: (N,) index into ``words`` of each character.
     ``word_quads``: (M, 4, 2) float32, one quad per word (same corner order). Characters are listed word
     by word, in reading order inside each word, which is what the affinity ground truth relies on.
+    ``char_line``: (N,) index of the text line of each character (line ids increase in drawing order): a
+    line is a run of words of one row with ordinary word spacing; a table cell, a form label and its value,
+    a receipt's price are lines of their own. The link refiner's ground truth joins consecutive characters
+    of a line (:func:`ocrplug_craft.training.gt.line_link_map`). ``line_polygons``: one outline per line,
+    (K, 2) float32 points, the characters' top corners in reading order then their bottom corners back.
     """
 
     image: np.ndarray
@@ -82,6 +87,19 @@ class SynthSample:
     char_word: np.ndarray
     words: tuple[str, ...]
     word_quads: np.ndarray
+    char_line: np.ndarray | None = None
+
+    def line_polygons(self) -> list[np.ndarray]:
+        """The outline of every line (characters' top corners, then bottom corners reversed), in line order."""
+        if self.char_line is None or not len(self.char_line):
+            return []
+        out = []
+        for line in np.unique(self.char_line):
+            q = self.char_quads[self.char_line == line]
+            top = q[:, :2].reshape(-1, 2)
+            bottom = q[:, [3, 2]].reshape(-1, 2)[::-1]
+            out.append(np.concatenate([top, bottom]).astype(np.float32))
+        return out
 
 
 def available_fonts(dirs: Sequence[str] = FONT_DIRS, *, handwriting: bool = True,
@@ -290,6 +308,50 @@ class _Canvas:
         self.char_word: list[int] = []
         self.words: list[str] = []
         self.word_boxes: list[tuple[float, float, float, float]] = []
+        self.word_line: list[int] = []
+        # Exact quads of rotated characters / words (curved lines), by index; others are their boxes.
+        self.char_quad_override: dict[int, np.ndarray] = {}
+        self.word_quad_override: dict[int, np.ndarray] = {}
+        self._last: tuple[float, float, float] | None = None  # right edge, top, size of the last word
+        self._n_lines = 0
+
+    def break_line(self) -> None:
+        """The next word starts a new line (a table cell, a form value, a price column)."""
+        self._last = None
+
+    def _line_of(self, x0: float, y: float, size: float) -> int:
+        """Line id of a word drawn at ``y`` whose ink starts at ``x0``: the last word's line when it sits
+        on the same row at ordinary word spacing (gap at most 1.2 font sizes), else a new line."""
+        last = self._last
+        if last is None or abs(y - last[1]) > 0.5 * size or not -0.2 * size <= x0 - last[0] <= 1.2 * size \
+                or abs(size - last[2]) > 0.3 * size:
+            self._n_lines += 1
+        return self._n_lines - 1
+
+    def new_line_id(self) -> int:
+        """A fresh line id (for layouts that place words themselves, e.g. curved lines)."""
+        self._last = None
+        self._n_lines += 1
+        return self._n_lines - 1
+
+    def char_quads(self) -> np.ndarray:
+        """(N, 4, 2) quads of the characters drawn so far (exact for rotated ones)."""
+        quads = _boxes_to_quads(self.char_boxes)
+        for i, q in self.char_quad_override.items():
+            quads[i] = q
+        return quads
+
+    def word_quads(self) -> np.ndarray:
+        """(M, 4, 2) quads of the words drawn so far (reading-order quads for rotated ones)."""
+        quads = _boxes_to_quads(self.word_boxes)
+        for i, q in self.word_quad_override.items():
+            quads[i] = q
+        return quads
+
+    def char_line(self) -> np.ndarray:
+        """(N,) line id of every character drawn so far."""
+        lines = np.asarray(self.word_line, np.int32)
+        return lines[np.asarray(self.char_word, np.int64)] if len(self.char_word) else np.zeros(0, np.int32)
 
     def draw_word(
         self, x: float, y: float, word: str, font: ImageFont.FreeTypeFont, rng: np.random.Generator | None = None
@@ -335,6 +397,9 @@ class _Canvas:
         index = len(self.words)
         self.words.append(word)
         self.word_boxes.append((x0, y0, x1, y1))
+        size = float(font.size)
+        self.word_line.append(self._line_of(x0, y, size))
+        self._last = (x1, y, size)
         for b in boxes:
             self.char_boxes.append(b[:4])
             self.char_word.append(index)
@@ -403,6 +468,7 @@ def _layout_form(c: _Canvas, rng: np.random.Generator, fonts: Sequence[FontFace]
         lf, vf = _font(label_face.path, s), _font(value_face.path, s)
         x = rng.uniform(0.01, 0.1) * c.width
         for _col in range(int(rng.integers(1, 4))):
+            c.break_line()  # each field's label is a line of its own
             label = " ".join(_random_word(rng) for _ in range(int(rng.integers(1, 4)))) + ":"
             for i, w in enumerate(label.split(" ")):
                 x += c.draw_word(x, y, w, lf) + (lf.getlength(" ") if i < len(label.split(" ")) - 1 else s * 0.6)
@@ -413,6 +479,7 @@ def _layout_form(c: _Canvas, rng: np.random.Generator, fonts: Sequence[FontFace]
                 c.rule_draw.line([(x, base), (x + field_w, base)], fill=int(rng.integers(150, 256)), width=max(1, s // 12))
             elif style < 0.7:
                 c.rule_draw.rectangle([x - 3, y - s * 0.25, x + field_w, base + 2], outline=int(rng.integers(150, 256)), width=1)
+            c.break_line()  # and so is its value
             if rng.random() < 0.75:
                 vx = x + s * 0.3
                 for _ in range(int(rng.integers(1, 4))):
@@ -453,6 +520,7 @@ def _layout_table(c: _Canvas, rng: np.random.Generator, fonts: Sequence[FontFace
             total = sum(font.getlength(w) for w in words) + font.getlength(" ") * max(0, n_words - 1)
             if right_align:
                 cx = xs[j + 1] - size * 0.3 - total
+            c.break_line()  # a table cell never merges with its neighbour
             for w in words:
                 if cx + font.getlength(w) > xs[j + 1] - 2:
                     break
@@ -493,6 +561,7 @@ def _layout_receipt(c: _Canvas, rng: np.random.Generator, fonts: Sequence[FontFa
                 w = _random_word(rng)
                 x += c.draw_word(x, y, w, font) + space
             price = f"{rng.integers(0, 999)}.{rng.integers(0, 100):02d}"
+            c.break_line()  # the price column is a segment of its own (as in SROIE's ground truth)
             c.draw_word(right - font.getlength(price), y, price, font)
         y += size * rng.uniform(1.2, 1.8)
 
@@ -508,6 +577,121 @@ def _layout_sparse(c: _Canvas, rng: np.random.Generator, fonts: Sequence[FontFac
         for _ in range(int(rng.integers(1, 4))):
             w = _random_word(rng)
             x += c.draw_word(x, y, w, font, rng if face.italic and rng.random() < 0.4 else None) + font.getlength(" ") * 1.5
+
+
+def _polyline(kind: str, rng: np.random.Generator, c: _Canvas, size: float, length: float) -> np.ndarray | None:
+    """A dense centre line (M, 2) of ``length`` pixels or more for a line of ``kind``, inside the canvas."""
+    for _ in range(8):
+        x0, y0 = rng.uniform(0.05, 0.95) * c.width, rng.uniform(0.05, 0.95) * c.height
+        if kind == "arc":
+            radius = rng.uniform(2.5, 10.0) * size
+            sweep = length / radius
+            start = rng.uniform(0, 2 * np.pi)
+            sign = 1.0 if rng.random() < 0.5 else -1.0  # text on the outside or the inside of the circle
+            t = start + sign * np.linspace(0.0, sweep, 200)
+            pts = np.stack([x0 + radius * np.cos(t), y0 + radius * np.sin(t)], 1)
+        elif kind == "wave":
+            amp, period = rng.uniform(0.3, 1.5) * size, rng.uniform(6.0, 20.0) * size
+            angle = np.deg2rad(rng.normal(0.0, 10.0))
+            u = np.linspace(0.0, length * 1.3, 300)
+            v = amp * np.sin(2 * np.pi * u / period + rng.uniform(0, 2 * np.pi))
+            pts = np.stack([x0 + u * np.cos(angle) - v * np.sin(angle), y0 + u * np.sin(angle) + v * np.cos(angle)], 1)
+        else:  # a straight line at any angle; a quarter of them vertical (reading up or down)
+            angle = rng.choice([-90.0, 90.0]) if rng.random() < 0.25 else rng.uniform(-75.0, 75.0)
+            a = np.deg2rad(angle)
+            u = np.linspace(0.0, length, 50)
+            pts = np.stack([x0 + u * np.cos(a), y0 + u * np.sin(a)], 1)
+        margin = 1.2 * size
+        if (pts.min(0) > margin).all() and (pts.max(0) < np.array([c.width, c.height]) - margin).all():
+            return pts
+    return None
+
+
+def _layout_curved(c: _Canvas, rng: np.random.Generator, fonts: Sequence[FontFace], size_range: tuple[float, float]) -> None:
+    """1-4 lines of 1-5 words on arcs, sine waves or straight lines at any angle (vertical included).
+
+    Each character is drawn upright relative to the line: rotated by the line's direction at its centre,
+    so its quad is exact. A word that leaves the canvas or crosses an earlier line is left out.
+    """
+    text = np.asarray(c.text).copy()
+    taken = np.zeros(text.shape, bool)
+    for _ in range(int(rng.integers(1, 5))):
+        size = _font_size(rng, max(size_range[0], 10.0), size_range[1] * 1.5)
+        font = _font(_pick_font(rng, fonts, italic=False).path, size)
+        kind = ("arc", "wave", "straight")[int(rng.choice(3, p=[0.4, 0.3, 0.3]))]
+        words = [_random_word(rng) for _ in range(int(rng.integers(1, 6)))]
+        space = font.getlength(" ") * rng.uniform(1.0, 1.8)
+        total = sum(font.getlength(w) for w in words) + space * (len(words) - 1)
+        pts = _polyline(kind, rng, c, size, total)
+        if pts is None:
+            continue
+        seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
+        arc = np.concatenate([[0.0], np.cumsum(seg)])
+        ascent, descent = font.getmetrics()
+        mid = (ascent + descent) / 2.0  # the centre line runs at half the text height
+        line = c.new_line_id()
+        s = 0.0
+        for word in words:
+            placed = _place_curved_word(c, text, taken, font, word, pts, arc, s, mid, line)
+            s += font.getlength(word) + space
+            if not placed:
+                c.break_line()
+                line = c.new_line_id()  # a gap in the line: the rest is another line
+    c.text = Image.fromarray(text)
+    c.text_draw = ImageDraw.Draw(c.text)
+
+
+def _place_curved_word(c: _Canvas, text: np.ndarray, taken: np.ndarray, font: ImageFont.FreeTypeFont, word: str,
+                       pts: np.ndarray, arc: np.ndarray, start: float, mid: float, line: int) -> bool:
+    """Draw ``word`` along the centre line from arc length ``start``; record its characters. False if left out."""
+    quads, patches = [], []
+    for i, ch in enumerate(word):
+        left, top, right, bottom = font.getbbox(ch)
+        if right <= left or bottom <= top:
+            continue
+        off = font.getlength(word[:i])
+        centre_s = start + off + font.getlength(ch) / 2.0
+        if centre_s > arc[-1]:
+            return False
+        j = int(np.clip(np.searchsorted(arc, centre_s), 1, len(arc) - 1))
+        f = (centre_s - arc[j - 1]) / max(arc[j] - arc[j - 1], 1e-9)
+        point = pts[j - 1] + f * (pts[j] - pts[j - 1])
+        d = pts[j] - pts[j - 1]
+        cos, sin = d / max(np.linalg.norm(d), 1e-9)
+        rot = np.array([[cos, -sin], [sin, cos]])
+        ref = np.array([off + font.getlength(ch) / 2.0, mid])  # in the word's own drawing frame
+        corners = np.array([[off + left, top], [off + right, top], [off + right, bottom], [off + left, bottom]], float)
+        quad = (corners - ref) @ rot.T + point
+        # Render the glyph upright in a small patch, then map it onto the page with the same rotation.
+        pad = 2
+        pw, ph = int(np.ceil(right - left)) + 2 * pad, int(np.ceil(bottom - top)) + 2 * pad
+        patch = Image.new("L", (pw, ph), 0)
+        ImageDraw.Draw(patch).text((pad - left, pad - top), ch, font=font, fill=255)
+        origin = np.array([off + left - pad, top - pad])  # patch pixel (0, 0) in the word frame
+        affine = np.hstack([rot, (rot @ (origin - ref) + point)[:, None]])
+        quads.append(quad)
+        patches.append((np.asarray(patch), affine))
+    if not quads:
+        return False
+    allq = np.concatenate(quads)
+    x0, y0 = np.floor(allq.min(0)).astype(int)
+    x1, y1 = np.ceil(allq.max(0)).astype(int)
+    if x0 < 1 or y0 < 1 or x1 > c.width - 1 or y1 > c.height - 1 or taken[y0:y1, x0:x1].any():
+        return False
+    taken[y0:y1, x0:x1] = True
+    for patch, affine in patches:
+        warped = cv2.warpAffine(patch, affine, (c.width, c.height), flags=cv2.INTER_LINEAR)
+        np.maximum(text, warped, out=text)
+    index = len(c.words)
+    c.words.append(word)
+    c.word_boxes.append((float(allq[:, 0].min()), float(allq[:, 1].min()), float(allq[:, 0].max()), float(allq[:, 1].max())))
+    c.word_line.append(line)
+    c.word_quad_override[index] = np.array([quads[0][0], quads[-1][1], quads[-1][2], quads[0][3]], np.float32)
+    for q in quads:
+        c.char_quad_override[len(c.char_boxes)] = q.astype(np.float32)
+        c.char_boxes.append((float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())))
+        c.char_word.append(index)
+    return True
 
 
 _LAYOUTS = (
@@ -581,28 +765,39 @@ def generate_page(
     max_angle: float = 12.0,
     perspective: float = 0.03,
     degrade: bool = True,
+    curved: float = 0.0,
 ) -> SynthSample:
     """Generate one synthetic document image of ``width`` x ``height`` pixels.
 
     ``size_range``: font sizes in pixels (log-uniform). ``max_angle``: largest page rotation in degrees
     (most pages get only ~1.5 degrees). ``perspective``: corner jitter as a fraction of the page size.
-    ``degrade``: add blur, noise and JPEG artefacts. Raises ValueError when no font is found.
+    ``degrade``: add blur, noise and JPEG artefacts. ``curved``: share of pages that hold lines on arcs,
+    waves and straight lines at any angle (vertical included, see :func:`_layout_curved`), alone or next to
+    an ordinary block; with 0 (the default) no random number is drawn for it, so every page is exactly what
+    it was before curved lines existed. Raises ValueError when no font is found.
     """
     fonts = list(fonts) if fonts is not None else available_fonts()
     if not fonts:
         raise ValueError(f"no usable TrueType font found under {', '.join(FONT_DIRS)}")
     c = _Canvas(width, height)
     probs = np.array([p for _, p in _LAYOUTS])
-    n_blocks = 1 if rng.random() < 0.6 else 2
+    if curved > 0.0 and rng.random() < curved:
+        _layout_curved(c, rng, fonts, size_range)
+        n_blocks = 1 if rng.random() < 0.5 else 0  # an ordinary block next to the curved lines
+    else:
+        n_blocks = 1 if rng.random() < 0.6 else 2
     for _ in range(n_blocks):
         layout = _LAYOUTS[int(rng.choice(len(_LAYOUTS), p=probs / probs.sum()))][0]
         layout(c, rng, fonts, size_range)
     # A second block may overdraw the first: overlapping words are erased and dropped from the GT.
-    char_quads = _boxes_to_quads(c.char_boxes)
-    word_quads = _boxes_to_quads(c.word_boxes)
+    char_quads = c.char_quads()
+    word_quads = c.word_quads()
     char_word = np.asarray(c.char_word, np.int32)
+    char_line = c.char_line()
     words = tuple(c.words)
-    char_quads, word_quads, char_word, words = _drop_overlaps(char_quads, word_quads, char_word, words, c)
+    char_quads, word_quads, char_word, words, char_line = _drop_overlaps(
+        char_quads, word_quads, char_word, words, c, char_line
+    )
 
     text = np.asarray(c.text, np.float32) / 255.0
     rules = np.asarray(c.rules, np.float32) / 255.0
@@ -624,19 +819,23 @@ def generate_page(
     if degrade:
         img = _degrade(rng, img)
     image = np.clip(img, 0, 255).astype(np.uint8)
-    return SynthSample(image=image, char_quads=char_quads, char_word=char_word, words=words, word_quads=word_quads)
+    return SynthSample(image=image, char_quads=char_quads, char_word=char_word, words=words, word_quads=word_quads,
+                       char_line=char_line)
 
 
 def _drop_overlaps(char_quads: np.ndarray, word_quads: np.ndarray, char_word: np.ndarray, words: tuple[str, ...],
-                   c: _Canvas) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]:
+                   c: _Canvas, char_line: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...], np.ndarray]:
     """Remove words whose box overlaps an earlier word (second layout blocks may overdraw the first).
 
     The ink of a dropped word stays on the page, so the word is erased from the text layer as well to
-    keep image and ground truth consistent.
+    keep image and ground truth consistent. ``char_line`` (line id per character) is filtered alike.
     """
+    if char_line is None:
+        char_line = np.zeros(len(char_word), np.int32)
     n = len(word_quads)
     if n < 2:
-        return char_quads, word_quads, char_word, words
+        return char_quads, word_quads, char_word, words, char_line
     b = np.asarray(c.word_boxes, np.float32)
     keep = np.ones(n, bool)
     # Pairwise intersection test; pages hold at most a few hundred words, so n^2 booleans are cheap.
@@ -648,7 +847,7 @@ def _drop_overlaps(char_quads: np.ndarray, word_quads: np.ndarray, char_word: np
         if keep[i] and hit[i, :i][keep[:i]].any():
             keep[i] = False
     if keep.all():
-        return char_quads, word_quads, char_word, words
+        return char_quads, word_quads, char_word, words, char_line
     draw = c.text_draw
     for i in np.flatnonzero(~keep):
         x0, y0, x1, y1 = b[i]
@@ -662,11 +861,20 @@ def _drop_overlaps(char_quads: np.ndarray, word_quads: np.ndarray, char_word: np
         draw.rectangle([x0, y0, x1, y1], fill=0)
     new_index = np.cumsum(keep) - 1
     char_keep = keep[char_word]
+    # A line that lost a word in its middle is two lines now (never linked across the erased gap).
+    word_line = np.zeros(n, np.int64)
+    word_line[char_word] = char_line
+    dropped_before = np.zeros(n, np.int64)
+    for i in np.flatnonzero(~keep):
+        dropped_before[i + 1:] += word_line[i + 1:] == word_line[i]
+    split = word_line * (n + 1) + dropped_before
+    _, line_ids = np.unique(split[char_word[char_keep]], return_inverse=True)
     return (
         char_quads[char_keep],
         word_quads[keep],
         new_index[char_word[char_keep]].astype(np.int32),
         tuple(w for w, k in zip(words, keep, strict=True) if k),
+        line_ids.astype(np.int32).reshape(-1),
     )
 
 
