@@ -48,8 +48,10 @@ ENGINES = {
     "ocrplug-hocr": ["--plugin", "ocrplug.integrations.ocrmypdf", "--ocr-engine", "ocrplug", "--ocrplug-output", "hocr"],
     # The `accurate` preset (craft int8 + ppocr) instead of the default pipeline (`fast`).
     "ocrplug-accurate": ["--plugin", "ocrplug.integrations.ocrmypdf", "--ocr-engine", "ocrplug", "--ocrplug-preset", "accurate"],
+    # The `swift` preset (issue 25: db at a small input size + the tesseract/ppocr cascade).
+    "ocrplug-swift": ["--plugin", "ocrplug.integrations.ocrmypdf", "--ocr-engine", "ocrplug", "--ocrplug-preset", "swift"],
 }
-TIMED_ON_SCANNED = ("tesseract", "ocrplug", "ocrplug-accurate")
+TIMED_ON_SCANNED = ("tesseract", "ocrplug", "ocrplug-accurate", "ocrplug-swift")
 COMMON = ["--force-ocr", "--output-type", "pdf", "--optimize", "0", "-q"]
 
 
@@ -213,7 +215,12 @@ def main() -> int:
     parser.add_argument("--profile", type=int, metavar="N", help="split the ocrplug engine's cost on N FUNSD pages")
     parser.add_argument("--profile-pdf", type=Path, metavar="PDF", help="with --profile: this PDF instead of FUNSD")
     parser.add_argument("extra", nargs="*", help="with --profile: --ocrplug-NAME=VALUE items (after --)")
+    parser.add_argument("--engines", help=f"comma-separated subset of {', '.join(ENGINES)} (tesseract is always run)")
     args = parser.parse_args()
+    if args.engines:
+        keep = {"tesseract", *(e.strip() for e in args.engines.split(","))}
+        for engine in [e for e in ENGINES if e not in keep]:
+            del ENGINES[engine]
     pdfs, funsd = args.shared / "eval" / "pdfs", args.shared / "eval" / "funsd"
     if args.profile:
         if not funsd.is_dir():
@@ -234,7 +241,7 @@ def main() -> int:
         work = Path(tmp)
         gts = funsd_pdf(funsd, args.funsd_pages, work / "funsd.pdf")
         for src, pages in scanned:
-            for engine in TIMED_ON_SCANNED:
+            for engine in (e for e in TIMED_ON_SCANNED if e in ENGINES):
                 wall, cpu = run_ocrmypdf(engine, src, work / f"{engine}-{src.name}", work / f"{engine}-{src.stem}.txt")
                 row = results[engine]["scanned"]
                 row["pages"] += pages
@@ -262,7 +269,7 @@ def main() -> int:
               f"| {f['pdftotext']['word_recall']:.3f} / {f['sidecar']['word_recall']:.3f} "
               f"| {f['pdftotext']['page_cer']:.3f} / {f['sidecar']['page_cer']:.3f} |")
     t = results["tesseract"]
-    for name in ("ocrplug", "ocrplug-accurate"):
+    for name in (e for e in ("ocrplug", "ocrplug-accurate", "ocrplug-swift") if e in ENGINES):
         o = results[name]
         for part in ("scanned", "funsd"):
             ratio = (o[part]["wall"] / o[part]["pages"]) / (t[part]["wall"] / t[part]["pages"])

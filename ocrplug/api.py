@@ -62,6 +62,7 @@ from ocrplug.hookspecs import hookimpl
 from ocrplug.model import SCHEMA_VERSION, Document, Page, PageFailure, PageImage, Point, Quad, Region
 
 if TYPE_CHECKING:
+    from ocrplug.cascade import CascadeOptions, CascadeRecognizer
     from ocrplug.config import load_yaml
     from ocrplug.crops import Crop, add_background_margin, crop_regions, to_gray, with_rotation
     from ocrplug.io.atomic import atomic_path, atomic_write, temporary_dir, write_bytes_atomic, write_text_atomic
@@ -82,6 +83,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SCHEMA_VERSION",
+    "CascadeOptions",
+    "CascadeRecognizer",
     "CliCommand",
     "ComponentSpec",
     "ConfigError",
@@ -149,6 +152,7 @@ __all__ = [
 # plugin manager and YAML; neither is needed to register a plugin.
 _LAZY: dict[str, str] = {
     "CropRecognizer": "ocrplug.recognition",
+    **dict.fromkeys(("CascadeOptions", "CascadeRecognizer"), "ocrplug.cascade"),
     **dict.fromkeys(("Crop", "add_background_margin", "crop_regions", "to_gray", "with_rotation"), "ocrplug.crops"),
     **dict.fromkeys(("LayoutOptions", "is_laid_out", "is_rtl", "layout_page", "synthesize_words"), "ocrplug.layout"),
     **dict.fromkeys(

@@ -77,6 +77,10 @@ def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser
     run.add_argument("-j", "--jobs", type=_jobs, help="worker processes for pages (default: config jobs or 1)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.add_argument(
+        "--profile", action="store_true",
+        help="print CPU and wall seconds per stage and per page on stderr at the end (docs/benchmarks.md)",
+    )
+    run.add_argument(
         "--no-resume",
         action="store_true",
         help="redo every input, even those an earlier run into the same output folder finished",
@@ -161,14 +165,38 @@ def _loaded_config(args: argparse.Namespace) -> Any:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from ocrplug.pipeline import Pipeline
+    from ocrplug import profile
 
-    loaded = _checked_config(args)
-    pipeline = Pipeline.from_config(loaded.config, source=loaded.label)
+    if args.profile:
+        cpu, wall = profile.process_start_seconds()
+        profile.start().add("import", cpu, wall if wall is not None else cpu)
+    jobs = [args.jobs or 1]
+    try:
+        report = _run_command(args, jobs)
+    finally:
+        done = profile.stop() if args.profile else None
+        if done is not None:
+            print(profile.format_profile(done, jobs=jobs[0]), file=sys.stderr)
+    return _run_report(report)
+
+
+def _run_command(args: argparse.Namespace, jobs: list[int]) -> Any:
+    """Load the config and run it; ``jobs[0]`` is set to the worker count the run uses."""
+    from ocrplug.pipeline import Pipeline
+    from ocrplug.profile import stage
+
+    with stage("config"):
+        loaded = _checked_config(args)
+        pipeline = Pipeline.from_config(loaded.config, source=loaded.label)
     if not pipeline.config.renderers:
         print("warning: the pipeline has no renderers, so nothing will be written", file=sys.stderr)
     show = not args.no_progress and sys.stderr.isatty()
-    report = _run_with_progress(pipeline, args, show)  # prints each output path as its document commits
+    jobs[0] = args.jobs or pipeline.config.jobs
+    return _run_with_progress(pipeline, args, show)  # prints each output path as its document commits
+
+
+def _run_report(report: Any) -> int:
+    """Print what the run's report says beyond the outputs; the exit code."""
     if report.skipped:
         print(
             f"{len(report.skipped)} document(s) skipped, already done (--no-resume redoes them)", file=sys.stderr

@@ -376,7 +376,10 @@ def plugin_host(plugins: Sequence[str] = ()) -> PluginHost:
     key = (tuple(plugins), installed)
     host = _HOSTS.get(key)
     if host is None:
-        host = _HOSTS[key] = PluginHost(extra_plugins=list(plugins))
+        from ocrplug.profile import stage
+
+        with stage("plugin discovery"):
+            host = _HOSTS[key] = PluginHost(extra_plugins=list(plugins))
     return host
 
 

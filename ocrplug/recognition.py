@@ -31,6 +31,7 @@ from ocrplug.components import CropOptions, Recognizer
 from ocrplug.crops import Crop, Scorer, crop_regions, with_rotation
 from ocrplug.errors import OcrplugError, PluginError
 from ocrplug.model import PageImage, Region
+from ocrplug.profile import stage
 
 __all__ = ["CropRecognizer"]
 
@@ -71,7 +72,8 @@ class CropRecognizer(Recognizer):
         for idx in groups.values():
             subset = [regions[i] for i in idx]
             try:
-                crops = crop_regions(page, subset, self.crop_options, scorer=self.scorer(subset))
+                with stage("crop"):
+                    crops = crop_regions(page, subset, self.crop_options, scorer=self.scorer(subset))
                 filled = self.read_crops(crops, subset)
             except OcrplugError:
                 raise

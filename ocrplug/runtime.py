@@ -29,11 +29,19 @@ __all__ = [
     "load_derived_model",
     "onnx_providers",
     "onnx_session",
+    "onnx_thread_settings",
     "package_file",
     "select_torch_device",
     "torch_bf16_supported",
     "verify_sha256",
 ]
+
+
+#: Set to ``1`` to let ONNX Runtime's intra-op threads spin between kernels (off by default, see
+#: :func:`onnx_session`).
+ORT_SPINNING_ENV = "OCRPLUG_ORT_SPINNING"
+
+_SESSION_SETTINGS: dict[str, str] = {}
 
 
 def select_torch_device(device: str, option: str = "device") -> str:
@@ -122,6 +130,15 @@ def onnx_session(
         options.intra_op_num_threads = int(threads)
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
+    # Intra-op threads that finish a kernel early spin (busy-wait) for the next one by default: on a
+    # shared or oversubscribed CPU that burns CPU time other processes (and our own threads) need.
+    # ONNX Runtime's documented switch ("session.intra_op.allow_spinning", onnxruntime
+    # docs/performance/tune-performance/threading) turns it off; OCRPLUG_ORT_SPINNING=1 turns it on again.
+    spinning = os.environ.get(ORT_SPINNING_ENV, "0").strip() == "1"
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
+    _SESSION_SETTINGS.update(
+        intra_op=str(threads or "library default"), inter_op="1", spinning="on" if spinning else "off"
+    )
     if release_memory:
         options.enable_cpu_mem_arena = False
     providers = onnx_providers(device, option)
@@ -129,6 +146,13 @@ def onnx_session(
         return ort.InferenceSession(str(path), sess_options=options, providers=providers)
     except Exception as exc:  # onnxruntime raises its own types for unreadable graphs or opsets
         raise WeightsError(f"cannot load {what} {path}: {exc}") from exc
+
+
+def onnx_thread_settings() -> str:
+    """The thread settings of the last ONNX Runtime session :func:`onnx_session` made (for profiles)."""
+    if not _SESSION_SETTINGS:
+        return "no session made"
+    return ", ".join(f"{k} {v}" for k, v in _SESSION_SETTINGS.items())
 
 
 def cache_home() -> Path:

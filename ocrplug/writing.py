@@ -66,6 +66,7 @@ from ocrplug.manifest import (
     safe_relative,
 )
 from ocrplug.model import Document, Page, PageFailure, PageImage
+from ocrplug.profile import stage
 from ocrplug.sources import InputFile
 
 __all__ = ["DocumentWriter", "OutputFolder", "RunReport", "check_output_dir"]
@@ -520,7 +521,7 @@ class DocumentWriter:
             self.pages.append(result)
         for label, session in list(self._open()):
             try:
-                with confine(self.folder.path):
+                with confine(self.folder.path), stage("render"):
                     session.add_page(result, image if self._needs_image[label] else None)
             except Exception as exc:
                 log.debug("renderer failed: %s", traceback.format_exc())
@@ -572,7 +573,7 @@ class DocumentWriter:
         written: list[Path] = []
         for label, session in self._sessions or ():
             try:
-                with confine(self.folder.path):
+                with confine(self.folder.path), stage("write"):
                     written.extend(Path(p) for p in session.close())
             except Exception as exc:
                 log.debug("renderer close failed: %s", traceback.format_exc())

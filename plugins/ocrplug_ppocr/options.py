@@ -26,7 +26,13 @@ class PPOCRRecognizerOptions(CropReaderOptions):
         description="Character dictionary (one character per line); default: the list stored in the "
         "model's ONNX metadata ('character').",
     )
-    batch_size: int = Field(8, ge=1, le=256, description="Crops per ONNX Runtime call (sorted by width).")
+    batch_size: int | None = Field(
+        None,
+        ge=1,
+        le=256,
+        description="Crops per ONNX Runtime call (sorted by width); default: 1 on CPU (on 2 cores 29 % less CPU, "
+        "half the peak memory and a lower CER than 8: docs/benchmarks.md), 8 with the CUDA execution provider.",
+    )
     min_ratio: float = Field(
         0.0,
         ge=0.0,

@@ -5,7 +5,7 @@ Module imports stay light; onnxruntime and the model are loaded by the factory.
 
 from __future__ import annotations
 
-from ocrplug.api import ComponentSpec, Options, hookimpl
+from ocrplug.api import CascadeOptions, CascadeRecognizer, ComponentSpec, Options, hookimpl
 
 from .options import PPOCRRecognizerOptions
 
@@ -28,5 +28,14 @@ def ocrplug_register_recognizers() -> list[ComponentSpec]:
             options=PPOCRRecognizerOptions,
             description="PP-OCR CRNN/SVTR recognition ONNX model (shipped in rapidocr), CTC greedy, batched by width.",
             extra="ppocr",
-        )
+        ),
+        # The host's composite (ocrplug.cascade); offered here because its default pair ends in ppocr.
+        ComponentSpec(
+            name="cascade",
+            role="recognizer",
+            factory=CascadeRecognizer,
+            options=CascadeOptions,
+            description="A cheap recognizer reads every region, a stronger one re-reads those it reads "
+            "with low confidence (default: tesseract, then ppocr).",
+        ),
     ]

@@ -232,6 +232,9 @@ class PPOCRRecognizer(CropRecognizer):
             out_classes if isinstance(out_classes, int) else None,
         )
         self.mask = charset_mask(self.table, options.charset)
+        #: Crops per model call: the option, else 1 on CPU and 8 on CUDA (see the option's description).
+        on_gpu = self.session.get_providers()[0] == "CUDAExecutionProvider"
+        self.batch_size = options.batch_size or (8 if on_gpu else 1)
         self.crop_options = options.crop_options()
 
     # ------------------------------------------------------------------ model
@@ -264,7 +267,7 @@ class PPOCRRecognizer(CropRecognizer):
         resized = [self._resize(img) for img in images]
         # Sorting by width keeps crops of similar width together, so little of each batch is padding.
         order = sorted(range(len(images)), key=lambda i: resized[i].shape[1])
-        bs = self.options.batch_size
+        bs = self.batch_size
         for start in range(0, len(order), bs):
             idx = order[start : start + bs]
             # Padded to the batch's widest crop, or to min_ratio x height if wider (0 by default: a short

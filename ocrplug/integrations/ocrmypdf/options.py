@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ocrplug.config import DEFAULT_CONFIG, DEFAULT_SOURCE, load_config, validate_config
 from ocrplug.errors import ConfigError
-from ocrplug.presets import preset_config
+from ocrplug.presets import PRESETS, preset_config
 
 __all__ = [
     "ENGINE_NAME",
@@ -86,8 +86,9 @@ def add_arguments(parser: ArgumentParser) -> None:
     group.add_argument("--ocrplug-config", metavar="JOB.yaml", dest="ocrplug_config",
                        help="ocrplug YAML job giving detector, recognizer and plugins (default: ocrplug's default pipeline)")
     group.add_argument("--ocrplug-preset", metavar="NAME", dest="ocrplug_preset",
-                       help="start from this ocrplug preset (fast, accurate) instead of the default pipeline; "
-                       "--ocrplug-config, -detector, -recognizer and -set apply on top of it")
+                       help=f"start from this ocrplug preset ({', '.join(PRESETS)}; swift: nearest Tesseract's "
+                       "cost) instead of the default pipeline; --ocrplug-config, -detector, -recognizer and -set "
+                       "apply on top of it")
     group.add_argument("--ocrplug-detector", metavar="NAME", dest="ocrplug_detector",
                        help="ocrplug detector component (see `ocrplug plugins`); replaces the job's detector")
     group.add_argument("--ocrplug-recognizer", metavar="NAME", dest="ocrplug_recognizer",

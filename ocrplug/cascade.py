@@ -1,0 +1,128 @@
+"""A confidence cascade: a cheap recognizer reads every region, a stronger one re-reads the doubtful ones.
+
+:class:`CascadeRecognizer` is a composite recognizer built from two configured recognizers (any pair the
+installed plugins offer: ``tesseract`` then ``ppocr``, ``ppocr`` then ``trocr``, ...). The ``first``
+reads every region; the regions it reads with a confidence below ``threshold`` (and those it reads as
+nothing) go to the ``second``, whose reading replaces the first's, unless the second reads nothing
+there. Each region the cascade returns carries ``attributes["reader"]``: the name of the recognizer whose
+reading was kept, and ``attributes["first_confidence"]`` when the second reader was asked; the JSON
+renderer writes them per line.
+
+The idea is the classic classifier cascade (Viola and Jones, "Rapid object detection using a boosted
+cascade of simple features", CVPR 2001): spend the expensive model only where the cheap one is unsure.
+The threshold of the ``swift`` preset was chosen on FUNSD's training split by
+``benchmarks/cascade.py --choose`` (docs/benchmarks.md, "Stage profile, cascade and the swift preset").
+
+The two recognizers are found by name in this process's plugin host (the installed plugins,
+:func:`ocrplug.config.plugin_host`) and built once, when the cascade is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ocrplug.components import Options, Recognizer
+from ocrplug.model import PageImage, Region
+from ocrplug.profile import stage
+
+__all__ = ["CascadeOptions", "CascadeRecognizer", "ReaderChoice"]
+
+
+class ReaderChoice(BaseModel):
+    """One recognizer of the cascade: its name (as ``ocrplug plugins`` lists it) and its options."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="Recognizer name, as listed by `ocrplug plugins`.")
+    options: dict[str, Any] = Field(default_factory=dict, description="That recognizer's options.")
+
+    @field_validator("name")
+    @classmethod
+    def _not_a_cascade(cls, value: str) -> str:
+        if value == "cascade":
+            raise ValueError("a cascade's reader cannot be another cascade")
+        return value
+
+
+class CascadeOptions(Options):
+    """Options of the ``cascade`` recognizer."""
+
+    first: ReaderChoice = Field(
+        {"name": "tesseract"}, description="The cheap recognizer that reads every region."
+    )
+    second: ReaderChoice = Field(
+        {"name": "ppocr"}, description="The stronger recognizer that re-reads the doubtful regions."
+    )
+    threshold: float = Field(
+        0.90,
+        ge=0.0,
+        le=1.0,
+        description="Regions the first reader reads with a confidence below this go to the second "
+        "(0: only regions it reads as nothing, 1: all); 0.90 was chosen on FUNSD's training split for tesseract "
+        "then ppocr (the lowest threshold keeping the CER within 10 % of ppocr alone, benchmarks/cascade.py).",
+    )
+
+    @field_validator("first", "second", mode="before")
+    @classmethod
+    def _from_name(cls, value: Any) -> Any:
+        # `first: tesseract` is shorthand for `first: {name: tesseract}`, as for `recognizer:`.
+        return {"name": value} if isinstance(value, str) else value
+
+
+class CascadeRecognizer(Recognizer):
+    """The first recognizer reads every region; the second re-reads those read with confidence < threshold.
+
+    ``recognize(page, regions)`` returns the regions in the same order and count, each with
+    ``attributes["reader"]`` (who was kept). Building raises what resolving the two recognizers raises:
+    :class:`~ocrplug.errors.ConfigError` naming ``recognizer.options.first`` / ``.second`` for an
+    unknown name or a bad option, and what their factories raise (``WeightsError``, ``MissingExtraError``).
+    """
+
+    def __init__(self, options: CascadeOptions) -> None:
+        """Resolve and build both recognizers now (models load once, here)."""
+        from ocrplug.config import ComponentConfig, plugin_host, resolve_component
+
+        self.options = options
+        host = plugin_host()
+        built: list[Recognizer] = []
+        for key, choice in (("first", options.first), ("second", options.second)):
+            resolved = resolve_component(
+                host, "recognizer", ComponentConfig(name=choice.name, options=choice.options),
+                f"recognizer.options.{key}", "cascade",
+            )
+            built.append(resolved.spec.build(resolved.options))
+        self.first, self.second = built
+        self.names = (options.first.name, options.second.name)
+
+    def recognize(self, page: PageImage, regions: Sequence[Region]) -> list[Region]:
+        """Read ``regions`` of ``page`` with the first recognizer, then the doubtful ones with the second."""
+        if not regions:
+            return []
+        first = self.first.recognize(page, regions)
+        t = self.options.threshold
+        doubtful = [i for i, r in enumerate(first) if t >= 1.0 or not (r.text or "").strip() or (r.confidence or 0.0) < t]
+        again: dict[int, Region] = {}
+        if doubtful:
+            with stage("recognize again"):
+                reread = self.second.recognize(page, [regions[i] for i in doubtful])
+            again = dict(zip(doubtful, reread, strict=True))
+        out = []
+        for i, region in enumerate(first):
+            second = again.get(i)
+            if second is None:
+                out.append(_marked(region, self.names[0]))
+            elif (second.text or "").strip() or not (region.text or "").strip():
+                out.append(_marked(second, self.names[1], region.confidence))
+            else:  # the second reader read nothing where the first read something: keep the first
+                out.append(_marked(region, self.names[0], region.confidence))
+        return out
+
+
+def _marked(region: Region, reader: str, first_confidence: float | None = None) -> Region:
+    attributes = dict(region.attributes, reader=reader)
+    if first_confidence is not None:
+        attributes["first_confidence"] = round(float(first_confidence), 4)
+    return region.with_(attributes=attributes)

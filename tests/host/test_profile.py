@@ -1,0 +1,74 @@
+"""The stage profile: exclusive stage times, the no-op without a profile, `ocrplug run --profile`."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ocrplug import profile
+
+
+def _busy(seconds: float) -> None:
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+
+
+def test_nested_stages_are_counted_once() -> None:
+    p = profile.start()
+    try:
+        with profile.stage("recognize"):
+            _busy(0.05)
+            with profile.stage("crop"):
+                _busy(0.05)
+        profile.count_pages(2)
+    finally:
+        assert profile.stop() is p
+    outer, inner = p.totals["recognize"], p.totals["crop"]
+    assert inner.cpu >= 0.045 and 0.045 <= outer.cpu < 0.09  # the crop's time is not recognize's
+    assert outer.calls == inner.calls == 1 and p.pages == 2
+    table = profile.format_profile(p)
+    assert "2 page(s)" in table and "recognize" in table and "crop" in table and "threads:" in table
+
+
+def test_without_a_profile_stages_cost_nothing_and_record_nothing() -> None:
+    assert profile.active() is None
+    with profile.stage("detect"):
+        pass
+    assert profile.active() is None
+
+
+def test_run_profile_prints_every_page_stage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import cv2
+
+    from ocrplug.cli import main
+    from tests.recognizers.conftest import draw_line
+
+    line = draw_line("Profile me 2026", height=40)
+    canvas = np.full((line.shape[0] + 60, line.shape[1] + 60, 3), 255, np.uint8)
+    canvas[30 : 30 + line.shape[0], 30 : 30 + line.shape[1]] = line
+    image = tmp_path / "small.png"
+    cv2.imwrite(str(image), canvas)
+    assert main(["run", "--profile", "--no-progress", "-o", str(tmp_path / "out"), str(image)]) == 0
+    err = capsys.readouterr().err
+    assert "stage profile: 1 page(s)" in err
+    for name in ("import", "model loading", "rasterize", "detect", "recognize", "layout", "render", "write", "total"):
+        assert f"\n{name} " in err, name
+    assert "spinning off" in err  # ONNX Runtime's intra-op spinning is off by default
+    assert profile.active() is None
+
+
+def test_onnx_sessions_do_not_spin_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("onnxruntime")
+    from ocrplug.runtime import ORT_SPINNING_ENV, onnx_session, package_file
+
+    model = package_file("rapidocr", "models/*rec*.onnx")
+    if model is None:
+        pytest.skip("the rapidocr wheel (its ONNX models) is not installed")
+    key = "session.intra_op.allow_spinning"
+    assert onnx_session(model).get_session_options().get_session_config_entry(key) == "0"
+    monkeypatch.setenv(ORT_SPINNING_ENV, "1")
+    assert onnx_session(model).get_session_options().get_session_config_entry(key) == "1"
