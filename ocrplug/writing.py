@@ -153,6 +153,28 @@ def _suspicious(value: str) -> bool:
     return "/" in value or os.sep in value or ".." in value or "\0" in value
 
 
+# Bytes the writing layer's temporary name adds to an output's name (``.<name>.<8 random>.part``, see
+# ocrplug.io.atomic.atomic_path): an output name is refused up front when that would not fit NAME_MAX.
+TEMPORARY_NAME_EXTRA = 16
+
+
+def _name_max(folder: Path) -> int:
+    """The longest file name, in bytes, the file system of ``folder`` takes (POSIX NAME_MAX; 255 if unknown)."""
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):
+        return 255
+
+
+def _longest_option(nr: _NamedRenderer, name: str) -> str | None:
+    """The config key of the longest string option of ``nr`` found in file name ``name``, or None."""
+    options = getattr(nr.renderer, "options", None)
+    if options is None or not hasattr(options, "model_dump"):
+        return None
+    found = [(len(v), k) for k, v in options.model_dump().items() if isinstance(v, str) and v and v in name]
+    return f"renderers.{nr.index}.options.{max(found)[1]}" if found else None
+
+
 def _option_key(nr: _NamedRenderer, out: str) -> str:
     """The config key that placed ``out``: the renderer option whose text is in it, else the renderer."""
     options = getattr(nr.renderer, "options", None)
@@ -327,6 +349,15 @@ class OutputFolder:
                 f"{_option_key(nr, text)}: renderer {nr.label!r} would write {text}, outside the output "
                 f"folder {self.path} (it resolves to {os.path.realpath(text)}); an output name must stay "
                 "inside -o: no '..', absolute path or symlink pointing out"
+            )
+        name = os.path.basename(text)
+        limit = _name_max(self.path) - TEMPORARY_NAME_EXTRA
+        if len(os.fsencode(name)) > limit:
+            longest = _longest_option(nr, name)
+            raise OutputError(
+                f"{longest or _option_key(nr, text)}: renderer {nr.label!r} would write a file name of "
+                f"{len(os.fsencode(name))} bytes ({name[:40]}...), longer than this file system allows for an "
+                f"output ({limit} bytes, its temporary name included); shorten it"
             )
 
     def earlier_outputs(self) -> set[Path]:

@@ -91,6 +91,18 @@ def test_the_python_api_refuses_an_escaping_suffix_naming_the_key(tmp_path: Path
         nul.run_many([image], tmp_path / "out2")
 
 
+def test_an_output_name_too_long_for_the_file_system_is_refused_before_any_work(tmp_path: Path, capsys) -> None:
+    # A tester's finding: a 400-byte suffix failed each document with "File name too long" after its OCR.
+    image = _png(tmp_path / "a.png")
+    out = tmp_path / "out"
+    code = main(["run", str(image), "-o", str(out), "--no-progress", "--set", "detector=null", "--set",
+                 "recognizer=null", "--set", 'renderers=[{name: text, options: {suffix: "' + "é" * 200 + '"}}]'])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "renderers.0.options.suffix" in err and "longer than this file system allows" in err
+    assert not out.exists() or not any(p.suffix != ".ocrplug" and p.name != ".ocrplug" for p in out.iterdir())
+
+
 def test_a_renderer_without_planned_outputs_is_stopped_at_write_time(tmp_path: Path, capsys) -> None:
     """Defence in depth: a third-party renderer that computes a path outside -o fails that document
     (named, exit 1); the other renderers' files are written and nothing lands outside."""
