@@ -18,14 +18,15 @@ torch.set_num_threads(2)
 
 
 def test_auto_precision_picks_the_fast_path_per_device_and_backend(monkeypatch) -> None:
-    import ocrplug.runtime as runtime
+    import ocrplug.api as api
 
     assert auto_precision("cuda:0", "torch", False) == "fp16"
     assert auto_precision("cpu", "onnx", True) == "int8"
     assert auto_precision("cpu", "onnx", False) == "fp32"
-    monkeypatch.setattr(runtime, "torch_bf16_supported", lambda: True)
+    # Plugins read the host through ocrplug.api (which caches what it resolved lazily): patch it there.
+    monkeypatch.setattr(api, "torch_bf16_supported", lambda: True, raising=False)
     assert auto_precision("cpu", "torch", False) == "bf16"
-    monkeypatch.setattr(runtime, "torch_bf16_supported", lambda: False)
+    monkeypatch.setattr(api, "torch_bf16_supported", lambda: False, raising=False)
     assert auto_precision("cpu", "torch", False) == "fp32"
 
 
