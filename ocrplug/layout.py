@@ -49,6 +49,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from ocrplug.geometry import quad_angle
 from ocrplug.model import Page, Quad, Region
 
 __all__ = [
@@ -463,7 +464,45 @@ def _join(words: Sequence[Region]) -> str | None:
     return " ".join(w.text for w in words if w.text)
 
 
+# A region whose own direction is off the page's text direction by so little that its far end moves by
+# at most this share of its height (and by at most _MAX_LEVEL_DEG) is jitter of its box, not a tilt:
+# its quad is replaced by its box in the page's text frame. On the first 12 pages of funsd_train (level
+# forms, 702 ``db`` lines) the 99th percentile of that share is 0.28, and a short level word such as
+# ``City:`` got an angle of -6.63 degrees (``benchmarks/read_page.py``, docs/benchmarks.md "Reading what
+# is on the page").
+_LEVEL_SLACK = 0.3
+_MAX_LEVEL_DEG = 10.0
+
+
+def _frame_angle(rot: np.ndarray) -> float:
+    """The text angle (radians, y down) whose frame :func:`_frame` gave ``rot``."""
+    return -math.atan2(float(rot[1, 0]), float(rot[0, 0]))
+
+
+def _level(region: Region, rot: np.ndarray) -> Region:
+    """``region`` (and its word children) with near-level quads turned to the text frame ``rot``."""
+    q = np.asarray(region.quad, dtype=np.float64)
+    along = (q[1] - q[0]) + (q[2] - q[3])
+    side = (q[3] - q[0]) + (q[2] - q[1])
+    length, height = float(np.linalg.norm(along)), float(np.linalg.norm(side))
+    if length == 0 or height == 0:
+        return region
+    dev = math.atan2(along[1], along[0]) - _frame_angle(rot)
+    dev = abs((dev + math.pi) % (2 * math.pi) - math.pi)
+    kids = region.children
+    if any(c.level == "word" for c in kids):
+        kids = tuple(_level(c, rot) if c.level == "word" else c for c in kids)
+    if 0 < dev <= math.radians(_MAX_LEVEL_DEG) and length * math.tan(dev) <= _LEVEL_SLACK * height:
+        return region.with_(quad=_union_quad([region], rot), children=kids)
+    return region.with_(children=kids) if kids is not region.children else region
+
+
 def _make_line(units: list[_Unit], lines: list[Region], rot: np.ndarray) -> Region:
+    """One line of ``units`` (see :func:`_leaf_lines`), its near-level quads levelled (:func:`_level`)."""
+    return _level(_build_line(units, lines, rot), rot)
+
+
+def _build_line(units: list[_Unit], lines: list[Region], rot: np.ndarray) -> Region:
     source = units[0].source
     words = [u.region for u in units]
     if source >= 0:
@@ -661,16 +700,32 @@ def lines_for_recognition(regions: Sequence[Region], options: LayoutOptions | No
 _LINE_END_PAD = 0.3
 
 
+# A grouped line taller than this many times its length is vertical text: the recognizer's crop step
+# turns it by 90 degrees (``CropOptions.vertical_ratio``, 1.5 for lines), so it is lengthened along
+# its long side. Padding it sideways by its (long) height made a vertical word look square, and it was
+# then read unturned ("20", "HAH", "121" for the margin label of shared/cases/vertical_label.png).
+_VERTICAL_RATIO = 1.5
+
+
 def _lengthen(quad: Quad, pad: float) -> Quad:
-    """``quad`` (corners tl, tr, br, bl) made longer by ``pad`` x its height at both ends of its text direction."""
+    """``quad`` (corners tl, tr, br, bl) made longer by ``pad`` x its height at both ends of its text direction.
+
+    The text direction is the top edge, or the left edge for a quad more than ``_VERTICAL_RATIO``
+    times taller than long (vertical text; its "height" is then its width).
+    """
     q = np.asarray(quad, dtype=np.float64)
     along = (q[1] - q[0]) + (q[2] - q[3])
+    side = (q[3] - q[0]) + (q[2] - q[1])
     length = float(np.linalg.norm(along))
+    height = float(np.linalg.norm(side))
     if length == 0 or pad <= 0:
         return quad
-    height = float(np.linalg.norm((q[3] - q[0]) + (q[2] - q[1]))) / 2
-    d = along / length * pad * height
-    out = q + np.array([-d, d, d, -d])
+    if height > _VERTICAL_RATIO * length:
+        d = side / height * pad * length / 2
+        out = q + np.array([-d, -d, d, d])
+    else:
+        d = along / length * pad * height / 2
+        out = q + np.array([-d, d, d, -d])
     return tuple((float(x), float(y)) for x, y in out)  # type: ignore[return-value]
 
 
@@ -694,8 +749,9 @@ def adopt_words(detected: Region, recognized: Region) -> Region:
     recognized = recognized.with_(attributes={k: v for k, v in recognized.attributes.items() if k != "grouped"})
     originals = [c for c in detected.children if c.level == "word"]
     if originals:  # the line's own quad: its words' union, without the ends added for reading
-        quads = np.asarray([w.quad for w in originals], dtype=np.float64)
-        recognized = recognized.with_(quad=_union_quad(originals, _frame(_text_angle(quads))))
+        # In the frame of the recognized line's own direction: a line whose crop was turned (vertical
+        # text, :func:`ocrplug.crops.with_rotation`) keeps its quad starting at the text's top-left.
+        recognized = recognized.with_(quad=_union_quad(originals, _frame(quad_angle(recognized.quad))))
     words = [c for c in recognized.children if c.level == "word"]
     if words and any(w.text is not None for w in words):
         return recognized.with_(children=_matched_words(words, originals)) if originals else recognized
@@ -711,7 +767,9 @@ def adopt_words(detected: Region, recognized: Region) -> Region:
 
 def _matched_words(read: Sequence[Region], found: Sequence[Region]) -> tuple[Region, ...]:
     """The recognizer's words of one line with the detector's boxes where they match (see :func:`adopt_words`)."""
-    quads = np.asarray([w.quad for w in found], dtype=np.float64)
+    # The recognizer's words run in the text's reading direction (a turned crop's too); the detector's
+    # words of vertical text are in page order, so the frame is taken from the recognizer's.
+    quads = np.asarray([w.quad for w in read], dtype=np.float64)
     rot = _frame(_text_angle(quads))
     rb = [_box(w, rot) for w in read]
     fb = [_box(w, rot) for w in found]

@@ -285,6 +285,16 @@ def utc_timestamp() -> str:
     return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def turn_angle_deg(angle: float) -> float:
+    """A counter-clockwise text angle (degrees) in ``(-45, 315]``: skews signed, turns as 90 / 180 / 270.
+
+    Tesseract writes a turned line's hOCR ``textangle`` as 90, 180 or 270 and OCRmyPDF reads it that
+    way; a slightly skewed line keeps its small signed angle.
+    """
+    a = angle % 360.0
+    return a - 360.0 if a > 315.0 else a
+
+
 def median_angle_deg(quads: Sequence[Quad]) -> float:
     """The median text direction of several quads, in degrees counter-clockwise."""
     if not quads:
