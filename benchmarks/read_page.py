@@ -1,7 +1,7 @@
 """Issue 24 (part A) figures: H-mean, precision, page CER, word-box ink coverage, blank-noise regions.
 
-usage: python benchmarks/read_page.py [--preset fast] [--sets funsd,sroie,icdar2015,tesseract_testing]
-                                      [--limit N] [--json OUT]
+usage: python benchmarks/read_page.py [--preset fast] [--sets funsd:15,sroie:8,icdar2015:20,tesseract_testing]
+                                      [--json OUT]
 
 Runs a preset (default: the default pipeline) over the shared evaluation sets with the ``ocrplug eval``
 engine (``ocrplug.evaluation.evaluate``, ICDAR 2015 protocol at IoU 0.5) and prints per set:
@@ -127,8 +127,8 @@ def run_set(pipeline: Pipeline, name: str, limit: int | None) -> dict[str, Any]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--preset", default=None, help="preset name (default: the default pipeline)")
-    ap.add_argument("--sets", default="funsd,sroie,icdar2015,tesseract_testing")
-    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--sets", default="funsd,sroie,icdar2015,tesseract_testing",
+                    help="comma-separated sets, each optionally NAME:N for its first N images")
     ap.add_argument("--set", dest="overrides", action="append", default=[], help="KEY.PATH=VALUE override")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     args = ap.parse_args()
@@ -140,11 +140,13 @@ def main() -> int:
 
         pipeline = Pipeline.from_preset(DEFAULT_PRESET, overrides)
     results = []
-    for name in args.sets.split(","):
+    for item in args.sets.split(","):
+        name, _, count = item.partition(":")
+        limit = int(count) if count else None
         if not (SHARED / "eval" / name).is_dir():
             print(f"skip {name}: {SHARED / 'eval' / name} not found", file=sys.stderr)
             continue
-        res = run_set(pipeline, name, args.limit)
+        res = run_set(pipeline, name, limit)
         results.append(res)
         cells = [f"{lv} P/R/H {res[lv]['P']:.3f}/{res[lv]['R']:.3f}/{res[lv]['H']:.3f}" for lv in ("word", "line") if lv in res]
         cer = f"page CER {res['page_cer']:.4f}" if res["page_cer"] is not None else "page CER -"

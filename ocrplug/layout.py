@@ -479,16 +479,20 @@ def _frame_angle(rot: np.ndarray) -> float:
     return -math.atan2(float(rot[1, 0]), float(rot[0, 0]))
 
 
-def _level(region: Region, rot: np.ndarray) -> Region:
-    """``region`` (and its word children) with near-level quads turned to the text frame ``rot``."""
-    q = np.asarray(region.quad, dtype=np.float64)
+def _deviation(quad: Quad, rot: np.ndarray) -> tuple[float, float, float]:
+    """(|angle between the quad's direction and the frame's| in radians, its length, its height)."""
+    q = np.asarray(quad, dtype=np.float64)
     along = (q[1] - q[0]) + (q[2] - q[3])
     side = (q[3] - q[0]) + (q[2] - q[1])
-    length, height = float(np.linalg.norm(along)), float(np.linalg.norm(side))
+    dev = math.atan2(along[1], along[0]) - _frame_angle(rot)
+    return abs((dev + math.pi) % (2 * math.pi) - math.pi), float(np.linalg.norm(along)), float(np.linalg.norm(side))
+
+
+def _level(region: Region, rot: np.ndarray) -> Region:
+    """``region`` (and its word children) with near-level quads turned to the text frame ``rot``."""
+    dev, length, height = _deviation(region.quad, rot)
     if length == 0 or height == 0:
         return region
-    dev = math.atan2(along[1], along[0]) - _frame_angle(rot)
-    dev = abs((dev + math.pi) % (2 * math.pi) - math.pi)
     kids = region.children
     if any(c.level == "word" for c in kids):
         kids = tuple(_level(c, rot) if c.level == "word" else c for c in kids)
@@ -497,9 +501,45 @@ def _level(region: Region, rot: np.ndarray) -> Region:
     return region.with_(children=kids) if kids is not region.children else region
 
 
+# A word box cut from a recognizer's time steps (PP-OCR's CTC columns are a sixth of the text height
+# apart) can end inside its first or last letter ("Quarterly", "Actions", "Order" on the sample's
+# overlay). Each end of a word is moved out by this share of the line height, never past the line's
+# box and never by more than a third of the gap to the next word, so words stay apart. Measured with
+# the word-box ink coverage of benchmarks/read_page.py on FUNSD (docs/benchmarks.md "Reading what is on
+# the page").
+_WORD_END_PAD = 0.2
+
+
+def _widen_words(line: Region, rot: np.ndarray) -> Region:
+    """``line`` with its word children widened along the text to hold their end letters (see above)."""
+    slots = [k for k, c in enumerate(line.children) if c.level == "word"]
+    if not slots or _deviation(line.quad, rot)[0] > 1e-3:  # tilted or turned lines keep their words
+        return line
+    lb = _box(line, rot)
+    pad = _WORD_END_PAD * float(lb[3] - lb[1])
+    words = [line.children[k] for k in slots]
+    boxes = [_box(w, rot) for w in words]
+    order = sorted(range(len(words)), key=lambda i: float(boxes[i][0]))
+    kids = list(line.children)
+    for pos, i in enumerate(order):
+        x0, y0, x1, y1 = (float(v) for v in boxes[i])
+        prev_end = float(boxes[order[pos - 1]][2]) if pos > 0 else None
+        next_start = float(boxes[order[pos + 1]][0]) if pos + 1 < len(order) else None
+        left = x0 - (pad if prev_end is None else min(pad, max(x0 - prev_end, 0.0) / 3))
+        right = x1 + (pad if next_start is None else min(pad, max(next_start - x1, 0.0) / 3))
+        left, right = max(left, min(float(lb[0]), x0)), min(right, max(float(lb[2]), x1))
+        if left >= x0 and right <= x1:
+            continue
+        corners = np.array([[left, y0], [right, y0], [right, y1], [left, y1]]) @ rot
+        quad = tuple((float(x), float(y)) for x, y in corners)
+        kids[slots[i]] = words[i].with_(quad=quad)  # type: ignore[arg-type]
+    return line.with_(children=tuple(kids))
+
+
 def _make_line(units: list[_Unit], lines: list[Region], rot: np.ndarray) -> Region:
-    """One line of ``units`` (see :func:`_leaf_lines`), its near-level quads levelled (:func:`_level`)."""
-    return _level(_build_line(units, lines, rot), rot)
+    """One line of ``units`` (see :func:`_leaf_lines`): near-level quads levelled (:func:`_level`) and
+    word boxes widened to hold their end letters (:func:`_widen_words`)."""
+    return _widen_words(_level(_build_line(units, lines, rot), rot), rot)
 
 
 def _build_line(units: list[_Unit], lines: list[Region], rot: np.ndarray) -> Region:
