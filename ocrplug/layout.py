@@ -537,9 +537,8 @@ def _widen_words(line: Region, rot: np.ndarray) -> Region:
 
 
 def _make_line(units: list[_Unit], lines: list[Region], rot: np.ndarray) -> Region:
-    """One line of ``units`` (see :func:`_leaf_lines`): near-level quads levelled (:func:`_level`) and
-    word boxes widened to hold their end letters (:func:`_widen_words`)."""
-    return _widen_words(_level(_build_line(units, lines, rot), rot), rot)
+    """One line of ``units`` (see :func:`_leaf_lines`), near-level quads levelled (:func:`_level`)."""
+    return _level(_build_line(units, lines, rot), rot)
 
 
 def _build_line(units: list[_Unit], lines: list[Region], rot: np.ndarray) -> Region:
@@ -690,6 +689,39 @@ def layout_regions(regions: Sequence[Region], options: LayoutOptions | None = No
     lines, loose = _flatten(regions)
     all_quads = np.asarray([r.quad for r in [*lines, *loose]], dtype=np.float64)
     rot = _frame(_text_angle(all_quads))
+    # Turned lines (vertical text, read from a turned crop: their quads start at the text's own top-left)
+    # are blocks of their own, so each block has one text direction (ALTO ROTATION, PAGE orientation).
+    turned = [ln for ln in lines if _deviation(ln.quad, rot)[0] > math.pi / 4]
+    if turned:
+        lines = [ln for ln in lines if _deviation(ln.quad, rot)[0] <= math.pi / 4]
+    blocks = _level_blocks(lines, loose, rot, opts) if lines or loose else []
+    # Each direction's turned lines are laid out in their own frame (their words joined into lines in
+    # reading order: the three words of a margin label read bottom to top become one line).
+    by_turn: dict[int, list[Region]] = {}
+    for line in turned:
+        turn = round((quad_angle(line.quad) - _frame_angle(rot)) / (math.pi / 2)) % 4
+        by_turn.setdefault(turn, []).append(line)
+    for turn, group in sorted(by_turn.items()):
+        frame = _frame(_frame_angle(rot) + turn * math.pi / 2)
+        pieces = [w for ln in group for w in (_line_words(ln) or [ln])]
+        for block in _level_blocks([], pieces, frame, opts):
+            blocks = _insert_turned(blocks, block, rot)
+    return [b.with_(order=k) for k, b in enumerate(blocks)]
+
+
+def _insert_turned(blocks: list[Region], block: Region, rot: np.ndarray) -> list[Region]:
+    """``blocks`` with a turned line's ``block`` before the first block it lies left of or above."""
+    _, y0, x1, y1 = _box(block, rot)
+    for k, other in enumerate(blocks):
+        ox0, oy0, _, oy1 = _box(other, rot)
+        beside = x1 <= ox0 and min(y1, oy1) > max(y0, oy0)
+        if beside or y1 <= oy0:
+            return [*blocks[:k], block, *blocks[k:]]
+    return [*blocks, block]
+
+
+def _level_blocks(lines: list[Region], loose: list[Region], rot: np.ndarray, opts: LayoutOptions) -> list[Region]:
+    """Blocks of the lines and loose words that run in the page's text direction, in reading order."""
     units: list[_Unit] = []
     for k, line in enumerate(lines):
         words = _line_words(line)
@@ -904,5 +936,15 @@ def is_laid_out(page: Page) -> bool:
 
 
 def layout_page(page: Page, options: LayoutOptions | None = None) -> Page:
-    """The page with its regions replaced by :func:`layout_regions`'s blocks (other fields kept)."""
-    return page.with_(regions=tuple(layout_regions(page.regions, options)))
+    """The page with its regions replaced by :func:`layout_regions`'s blocks (other fields kept).
+
+    Each line's word boxes are then widened along the line to hold their end letters (up to
+    ``_WORD_END_PAD`` line heights, within the line and a third of the gap to the next word).
+    """
+    blocks = layout_regions(page.regions, options)
+    blocks = [
+        b.with_(children=tuple(_widen_words(ln, _frame(quad_angle(ln.quad))) if ln.level == "line" else ln
+                               for ln in b.children))
+        for b in blocks
+    ]
+    return page.with_(regions=tuple(blocks))
