@@ -33,8 +33,14 @@ at every wide gutter even where rows pair up; ``detector`` keeps the detector's 
 (Tesseract's own page analysis, for instance) and only fills in missing lines, words and blocks.
 With ``auto``, a detector that already returned blocks (``tesseract-layout``) keeps its order.
 
-Coordinates are never changed: regions keep the page pixels their detector gave. A line that was
-split gets the union of its words' quads (axis-aligned in the text frame) and its words' joined text.
+Coordinates change in three ways only. A line that was split gets the union of its words' quads
+(axis-aligned in the text frame) and its words' joined text. A line or word whose quad is off the
+page's text direction by mere box jitter (its far end within half its height, at most 10 degrees) is
+levelled: its quad becomes its box in the text frame, so a short level word such as ``City:`` gets no
+false tilt. Word boxes are widened along their line by ``word_end_pad`` to hold their end letters.
+Lines turned against the page (vertical text: quads starting at the text's own top-left, see
+:func:`ocrplug.crops.with_rotation`) are laid out in their own frame and form blocks of their own,
+placed before the first block they lie left of or above.
 """
 
 from __future__ import annotations
@@ -112,6 +118,16 @@ class LayoutOptions(BaseModel):
         True,
         description="Loose words (a word detector such as craft) are joined into lines before recognition "
         "and each line is read whole; false: each word is read alone.",
+    )
+    word_end_pad: float = Field(
+        0.2,
+        ge=0,
+        le=2,
+        description="Word boxes a recognizer cut from a line (no detector score) are widened along the line "
+        "by up to this many line heights at each end "
+        "(never past the line's box, never by more than a quarter of the gap to the next word), so they "
+        "hold their first and last letters (recognizer word boxes cut from time steps end inside them); "
+        "0: boxes as given. Measured on FUNSD, docs/benchmarks.md 'Reading what is on the page'.",
     )
 
 
@@ -467,10 +483,10 @@ def _join(words: Sequence[Region]) -> str | None:
 # A region whose own direction is off the page's text direction by so little that its far end moves by
 # at most this share of its height (and by at most _MAX_LEVEL_DEG) is jitter of its box, not a tilt:
 # its quad is replaced by its box in the page's text frame. On the first 12 pages of funsd_train (level
-# forms, 702 ``db`` lines) the 99th percentile of that share is 0.28, and a short level word such as
-# ``City:`` got an angle of -6.63 degrees (``benchmarks/read_page.py``, docs/benchmarks.md "Reading what
-# is on the page").
-_LEVEL_SLACK = 0.3
+# forms, 702 ``db`` lines) that share has a 99th percentile of 0.28 and a maximum of 0.74 (two lines
+# over 0.5); a short level word such as ``City:`` (52 x 20 px at -6.63 degrees) has 0.30
+# (docs/benchmarks.md "Reading what is on the page").
+_LEVEL_SLACK = 0.5
 _MAX_LEVEL_DEG = 10.0
 
 
@@ -503,31 +519,34 @@ def _level(region: Region, rot: np.ndarray) -> Region:
 
 # A word box cut from a recognizer's time steps (PP-OCR's CTC columns are a sixth of the text height
 # apart) can end inside its first or last letter ("Quarterly", "Actions", "Order" on the sample's
-# overlay). Each end of a word is moved out by this share of the line height, never past the line's
-# box and never by more than a third of the gap to the next word, so words stay apart. Measured with
-# the word-box ink coverage of benchmarks/read_page.py on FUNSD (docs/benchmarks.md "Reading what is on
-# the page").
-_WORD_END_PAD = 0.2
+# overlay): ``LayoutOptions.word_end_pad``. Words stay apart by half their gap (pdftotext breaks words
+# at gaps over a tenth of the font size).
 
 
-def _widen_words(line: Region, rot: np.ndarray) -> Region:
-    """``line`` with its word children widened along the text to hold their end letters (see above)."""
+def _widen_words(line: Region, rot: np.ndarray, end_pad: float) -> Region:
+    """``line`` with its recognizer-cut words (no detector ``score``) widened along the text to hold their
+    end letters (see above); a detector's word boxes are kept as found."""
     slots = [k for k, c in enumerate(line.children) if c.level == "word"]
     if not slots or _deviation(line.quad, rot)[0] > 1e-3:  # tilted or turned lines keep their words
         return line
     lb = _box(line, rot)
-    pad = _WORD_END_PAD * float(lb[3] - lb[1])
+    pad = end_pad * float(lb[3] - lb[1])
     words = [line.children[k] for k in slots]
     boxes = [_box(w, rot) for w in words]
     order = sorted(range(len(words)), key=lambda i: float(boxes[i][0]))
     kids = list(line.children)
     for pos, i in enumerate(order):
+        if words[i].score is not None:  # a detector's box (it has a detector score): kept as found
+            continue
         x0, y0, x1, y1 = (float(v) for v in boxes[i])
         prev_end = float(boxes[order[pos - 1]][2]) if pos > 0 else None
         next_start = float(boxes[order[pos + 1]][0]) if pos + 1 < len(order) else None
-        left = x0 - (pad if prev_end is None else min(pad, max(x0 - prev_end, 0.0) / 3))
-        right = x1 + (pad if next_start is None else min(pad, max(next_start - x1, 0.0) / 3))
-        left, right = max(left, min(float(lb[0]), x0)), min(right, max(float(lb[2]), x1))
+        # Limits: the line's ends, or a quarter of the gap to the neighbour (half the gap stays free).
+        lo = min(float(lb[0]), x0) if prev_end is None else x0 - max(x0 - prev_end, 0.0) / 4
+        hi = max(float(lb[2]), x1) if next_start is None else x1 + max(next_start - x1, 0.0) / 4
+        # Whole pixels outwards where the limits allow, as renderers round boxes.
+        left = max(math.floor(x0 - pad + 1e-6), lo)
+        right = min(math.ceil(x1 + pad - 1e-6), hi)
         if left >= x0 and right <= x1:
             continue
         corners = np.array([[left, y0], [right, y0], [right, y1], [left, y1]]) @ rot
@@ -706,6 +725,14 @@ def layout_regions(regions: Sequence[Region], options: LayoutOptions | None = No
         pieces = [w for ln in group for w in (_line_words(ln) or [ln])]
         for block in _level_blocks([], pieces, frame, opts):
             blocks = _insert_turned(blocks, block, rot)
+    if opts.word_end_pad > 0:
+        blocks = [
+            b.with_(children=tuple(
+                _widen_words(ln, _frame(quad_angle(ln.quad)), opts.word_end_pad) if ln.level == "line" else ln
+                for ln in b.children
+            ))
+            for b in blocks
+        ]
     return [b.with_(order=k) for k, b in enumerate(blocks)]
 
 
@@ -760,7 +787,8 @@ def lines_for_recognition(regions: Sequence[Region], options: LayoutOptions | No
     kept = [r for r in regions if r.level in ("line", "block")]
     grouped = [
         line.with_(quad=_lengthen(line.quad, _LINE_END_PAD), attributes={**line.attributes, "grouped": True}, text=None)
-        for block in layout_regions(loose, opts)
+        # The detector's word boxes as found (adopt_words hands them back), not widened for display.
+        for block in layout_regions(loose, opts.model_copy(update={"word_end_pad": 0.0}))
         for line in block.children
     ]
     return [*kept, *grouped]
@@ -936,15 +964,5 @@ def is_laid_out(page: Page) -> bool:
 
 
 def layout_page(page: Page, options: LayoutOptions | None = None) -> Page:
-    """The page with its regions replaced by :func:`layout_regions`'s blocks (other fields kept).
-
-    Each line's word boxes are then widened along the line to hold their end letters (up to
-    ``_WORD_END_PAD`` line heights, within the line and a third of the gap to the next word).
-    """
-    blocks = layout_regions(page.regions, options)
-    blocks = [
-        b.with_(children=tuple(_widen_words(ln, _frame(quad_angle(ln.quad))) if ln.level == "line" else ln
-                               for ln in b.children))
-        for b in blocks
-    ]
-    return page.with_(regions=tuple(blocks))
+    """The page with its regions replaced by :func:`layout_regions`'s blocks (other fields kept)."""
+    return page.with_(regions=tuple(layout_regions(page.regions, options)))

@@ -238,7 +238,7 @@ def page_layout(page: Page, paragraph_gap: float = DEFAULT_PARAGRAPH_GAP) -> lis
     back from JSON of an older version) is laid out with default options and ``paragraph_gap``.
     """
     if not is_laid_out(page):
-        page = layout_page(page, LayoutOptions(paragraph_gap=paragraph_gap))
+        page = layout_page(page, LayoutOptions(paragraph_gap=paragraph_gap, word_end_pad=0))
     return [LayoutBlock(lines=[_line(ln) for ln in block.children], region=block) for block in page.regions]
 
 
