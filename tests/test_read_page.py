@@ -6,6 +6,7 @@ the form of one-character answers is generated here.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -82,6 +83,12 @@ def test_vertical_label_keeps_its_direction_in_every_output(tmp_path: Path) -> N
     data = json.loads((tmp_path / "vertical_label.json").read_text())
     first = data["pages"][0]["regions"][0]["children"][0]
     assert first["text"] == "CONFIDENTIAL DRAFT 2026" and first["quad"][0] == pytest.approx([x0, y1], abs=2)
+    if importlib.util.find_spec("ocrmypdf") is not None:  # the OCRmyPDF engine's tree states the turn too
+        from ocrplug.integrations import ocrmypdf as engine
+
+        turned = [ln for ln in engine.page_to_ocr_tree(page, 72, 0).lines if ln.textangle]
+        assert [round(ln.textangle) for ln in turned] == [90]
+        assert [w.text for w in turned[0].children] == ["CONFIDENTIAL", "DRAFT", "2026"]
 
 
 def test_accurate_reads_vertical_words_turned_not_padded_square(tmp_path: Path) -> None:
