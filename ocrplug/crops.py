@@ -36,6 +36,7 @@ __all__ = [
     "choose_orientation",
     "crop_region",
     "crop_regions",
+    "erase_neighbour_ink",
     "quad_of_region",
     "rotate_crop",
     "to_gray",
@@ -143,7 +144,70 @@ def _warp(image: np.ndarray, quad: np.ndarray, margin: float, max_height: int) -
         inside = cv2.warpPerspective(np.full((h, w), 255, np.uint8), page_to_crop, (out_w, out_h)) > 127
         if inside.any() and not inside.all():
             crop[~inside] = np.median(crop[inside], axis=0).astype(crop.dtype)
+    if p > 0:
+        crop = erase_neighbour_ink(crop, (p, p, out_w - p, out_h - p))
     return Crop(image=crop, to_page=to_page)
+
+
+# Contrast (1st to 99th percentile of gray levels) below which a crop is taken to hold no ink at all.
+_MIN_CONTRAST = 24
+
+
+def erase_neighbour_ink(crop: np.ndarray, inner: tuple[float, float, float, float]) -> np.ndarray:
+    """``crop`` (H x W or H x W x C, uint8) with the ink of neighbours painted over in its background colour.
+
+    ``inner``: the region's own box inside the crop (left, top, right, bottom, crop pixels); the rest
+    is the margin. Ink is measured, not assumed: the crop is binarised (Otsu's threshold, dark or light
+    text after the colour of the crop's border) and each 8-connected ink component is judged by where it lies:
+
+    - a component that touches the crop's frame and has less than half of its extent (rows for the top
+      and bottom edges, columns for the left and right) inside ``inner`` belongs to a neighbour: the
+      next or previous line, the next word;
+    - a component that reaches both the top and the bottom of the crop and passes ``inner`` on both
+      sides is a ruling line (or a frame): no glyph of the region is taller than the region itself.
+
+    Text of the region itself never lies mostly in the margin, so it is kept; when erasing would leave
+    no ink at all the crop is returned unchanged (a lone ``1`` in a tight box). A flat crop is returned
+    as it is. Returns a new array (or ``crop`` itself when nothing is erased).
+    """
+    gray = to_gray(crop)
+    h, w = gray.shape
+    if h < 3 or w < 3:
+        return crop
+    lo, hi = np.percentile(gray, (1, 99))
+    if hi - lo < _MIN_CONTRAST:
+        return crop
+    # The paper is what most of a text crop shows (its frame may be a rule, so it cannot tell).
+    light_paper = float(np.median(gray)) >= (float(lo) + float(hi)) / 2
+    mode = cv2.THRESH_BINARY_INV if light_paper else cv2.THRESH_BINARY
+    _, ink = cv2.threshold(gray, 0, 1, mode | cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return crop
+    x0, y0, x1, y1 = inner
+    drop = []
+    for k in range(1, n):
+        left, top, cw, ch = (int(v) for v in stats[k, :4])
+        right, bottom = left + cw, top + ch
+        rows_in = max(0.0, min(bottom, y1) - max(top, y0))
+        cols_in = max(0.0, min(right, x1) - max(left, x0))
+        at_top, at_bottom = top == 0, bottom == h
+        at_left, at_right = left == 0, right == w
+        neighbour = ((at_top or at_bottom) and rows_in < ch / 2) or ((at_left or at_right) and cols_in < cw / 2)
+        rule = at_top and at_bottom and top < y0 and bottom > y1
+        if neighbour or rule:
+            drop.append(k)
+    if not drop:
+        return crop
+    erase = np.isin(labels, drop)
+    if erase.sum() >= ink.sum():
+        return crop
+    # Take in the anti-aliased rim of the erased strokes too.
+    erase = cv2.dilate(erase.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    paper = ink == 0
+    out = crop.copy()
+    out[erase] = np.median(crop[paper & ~erase], axis=0).astype(crop.dtype) if (paper & ~erase).any() else out[erase]
+    return out
 
 
 def rotate_crop(crop: Crop, degrees: int) -> Crop:
