@@ -1,8 +1,10 @@
 """The ``pdf`` renderer: a searchable PDF, each page's image under an invisible text layer.
 
-Every word is written with text render mode 3 (invisible) in a glyphless font, its text matrix
-rotated to the word's direction and scaled (font size to the word's height, horizontal scaling to its
-width) so that selecting, searching and ``pdftotext -bbox`` land on the word in the image. Text is
+Every word is written with text render mode 3 (invisible) in a glyphless font. A line's words sit on
+one baseline fitted through the line, its direction snapped to the nearest right angle when within
+:data:`SNAP_DEG` (a skewed scan's lines become level runs), font size the line's height, each word
+horizontally scaled to its own extent along the line; so ``pdftotext`` and a viewer's selection give
+whole words in reading order, and searching lands on the word in the image (docs/renderers.md). Text is
 encoded through a per-document ToUnicode map, so any Unicode text (accents, CJK, right-to-left)
 extracts as recognized.
 
@@ -45,12 +47,11 @@ from ocrplug_render.common import (
     StreamedPath,
     escape_surrogates,
     failure_note,
-    iter_words,
     output_path,
     page_layout,
 )
 
-__all__ = ["PdfOptions", "PdfRenderer", "glyphless_font"]
+__all__ = ["SNAP_DEG", "PdfOptions", "PdfRenderer", "glyphless_font", "line_frame"]
 
 FONT_NAME = "OcrplugGlyphless"
 # Font metrics in 1/1000 em: ascent + |descent| = 1 em, so a font size equal to the word's height
@@ -149,35 +150,72 @@ def _font_object(pdf: Any, chars: dict[str, int]) -> Any:
     ))
 
 
-def _word_ops(word: Region, text_codes: bytes, n_codes: int, scale: tuple[float, float], height_pt: float,
-              pikepdf: Any) -> list[tuple[list[Any], Any]]:
-    """Text operators placing one word over its quad (page pixels -> PDF points, y up).
+#: Lines whose text direction lies within this many degrees of a right angle are written exactly at that
+#: right angle (a skewed scan's lines as level runs). PDF text extractors build lines only along the four
+#: axis directions: poppler's pdftotext (TextOutputDev.cc) sorts each character into one of four
+#: rotations and breaks a word where its baseline drifts, so words drawn at 2 degrees came out cut
+#: ("composit" / "ion") and lines interleaved (skew.pdf, docs/benchmarks.md "Text layers on skewed
+#: pages"). 10 degrees covers scanner skew; steeper text keeps its own direction.
+SNAP_DEG = 10.0
 
-    ``scale`` is points per pixel along x and y.
+
+def line_frame(quad: Any) -> tuple[float, float, float]:
+    """The run a line's text is written along, in PDF points (y up): ``(angle, centre_v, height)``.
+
+    ``quad``: the line's corners (tl, tr, br, bl) in points, y up, as a (4, 2) array. ``angle``
+    (radians, counter-clockwise) is the line's direction, snapped to the nearest multiple of 90
+    degrees when within :data:`SNAP_DEG`; ``centre_v`` the line's centre measured across that
+    direction and ``height`` its height across its own direction (the skew does not inflate it).
     """
-    q = np.asarray(word.quad, dtype=np.float64) * np.asarray(scale, dtype=np.float64)
-    q[:, 1] = height_pt - q[:, 1]  # PDF y grows upwards
+    q = np.asarray(quad, dtype=np.float64)
     tl, tr, br, bl = q
-    direction = ((tr - tl) + (br - bl)) / 2
-    width = float(np.linalg.norm(direction))
+    d = (tr - tl) + (br - bl)
+    angle = math.atan2(d[1], d[0])
+    right = round(angle / (math.pi / 2)) * (math.pi / 2)
+    if abs(math.degrees(angle - right)) <= SNAP_DEG:
+        angle = right
     height = float((np.linalg.norm(tl - bl) + np.linalg.norm(tr - br)) / 2)
-    if width <= 0 or height <= 0:
+    v = np.array([-math.sin(angle), math.cos(angle)])
+    return angle, float((q @ v).mean()), height
+
+
+def _line_ops(line_quad: Any, words: list[tuple[Region, bytes, int]], scale: tuple[float, float],
+              height_pt: float, pikepdf: Any) -> list[tuple[list[Any], Any]]:
+    """Text operators writing one line's words as one run along the line (page pixels -> PDF points, y up).
+
+    The run's direction is the line's, snapped by :func:`line_frame`; every word keeps its own extent
+    along the run (font size the line's height, horizontal scaling to the word's length) and all sit
+    on one baseline, so extractors see one straight line of whole words. ``words``: (word, its text
+    codes, number of codes). ``scale`` is points per pixel along x and y.
+    """
+
+    def to_pt(quad: Any) -> np.ndarray:
+        q = np.asarray(quad, dtype=np.float64) * np.asarray(scale, dtype=np.float64)
+        q[:, 1] = height_pt - q[:, 1]  # PDF y grows upwards
+        return q
+
+    angle, centre, height = line_frame(to_pt(line_quad))
+    if height <= 0:
         return []
-    angle = math.atan2(direction[1], direction[0])
-    # Baseline origin: up from the bottom-left corner by the descent, so the glyph box fills the quad.
-    up = (tl - bl) / max(float(np.linalg.norm(tl - bl)), 1e-9)
-    origin = bl + up * height * (-DESCENT / 1000)
-    size = height
-    natural = n_codes * size * ADVANCE / 1000
     c, s = math.cos(angle), math.sin(angle)
+    u, v = np.array([c, s]), np.array([-s, c])
+    base = centre - height / 2 + height * (-DESCENT / 1000)  # glyph box from descent to ascent fills the line
     op = pikepdf.Operator
-    return [
-        ([pikepdf.Name("/F1"), round(size, 3)], op("Tf")),
-        ([round(100 * width / natural, 3)], op("Tz")),
-        ([round(c, 6), round(s, 6), round(-s, 6), round(c, 6), round(float(origin[0]), 3),
-          round(float(origin[1]), 3)], op("Tm")),
-        ([pikepdf.String(text_codes)], op("Tj")),
-    ]
+    ops: list[tuple[list[Any], Any]] = [([pikepdf.Name("/F1"), round(height, 3)], op("Tf"))]
+    for word, codes, n_codes in words:
+        along = to_pt(word.quad) @ u
+        start, width = float(along.min()), float(along.max() - along.min())
+        if width <= 0 or n_codes == 0:
+            continue
+        natural = n_codes * height * ADVANCE / 1000
+        origin = start * u + base * v
+        ops += [
+            ([round(100 * width / natural, 3)], op("Tz")),
+            ([round(c, 6), round(s, 6), round(-s, 6), round(c, 6), round(float(origin[0]), 3),
+              round(float(origin[1]), 3)], op("Tm")),
+            ([pikepdf.String(codes)], op("Tj")),
+        ]
+    return ops
 
 
 class PdfSession(RenderSession):
@@ -251,16 +289,21 @@ class PdfSession(RenderSession):
             ([], pikepdf.Operator("BT")),
             ([3], pikepdf.Operator("Tr")),
         ]
-        for _, _, word in iter_words(page_layout(page, self.options.paragraph_gap)):
-            text = (word.text or "").strip()
-            if not text:
-                continue
-            if is_rtl(text):
-                # Readers assume right-to-left glyphs are drawn in visual order (right to left
-                # means reversed when laid out left to right) and reverse them back on extraction.
-                text = text[::-1]
-            codes = self._encode(text)
-            ops.extend(_word_ops(word, codes, len(codes) // 2, scale, h_pt, pikepdf))
+        for block in page_layout(page, self.options.paragraph_gap):
+            for line in block.lines:
+                words = []
+                for word in line.words:
+                    text = (word.text or "").strip()
+                    if not text:
+                        continue
+                    if is_rtl(text):
+                        # Readers assume right-to-left glyphs are drawn in visual order (right to left
+                        # means reversed when laid out left to right) and reverse them back on extraction.
+                        text = text[::-1]
+                    codes = self._encode(text)
+                    words.append((word, codes, len(codes) // 2))
+                if words:
+                    ops.extend(_line_ops(line.quad, words, scale, h_pt, pikepdf))
         ops.append(([], pikepdf.Operator("ET")))
         content = pikepdf.Stream(pdf, pikepdf.unparse_content_stream(ops))
         pdf_page = pikepdf.Dictionary(
