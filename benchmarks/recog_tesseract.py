@@ -1,7 +1,11 @@
 """Tesseract on 300 line crops: one pytesseract process per crop (reference) vs the ``tesseract`` recognizer.
 
 Usage: python benchmarks/recog_tesseract.py [--lines 300] [--threads 1]
-       python benchmarks/recog_tesseract.py --gt funsd_train|funsd|sroie [--limit 400] [--margins 0,0.05,0.1]
+       python benchmarks/recog_tesseract.py --gt funsd_train|funsd|sroie [--limit 400] [--margins 0,0.05,0.1] [--psms 7]
+
+``--gt SET``: ground-truth line crops of a shared eval set (FUNSD: entities whose words share one row;
+SROIE: its line quads), read by plain tesserocr psm 7 on the exact box and by the ``tesseract``
+recognizer at each margin and page segmentation mode; CER against the ground truth.
 
 The lines are drawn with a real font on one page (fixed seed); both sides read the same crops with
 page segmentation mode 7 (single line). Prints seconds, lines/s, the speed-up and how much the two
@@ -153,6 +157,7 @@ def gt_main() -> None:
     parser.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
     parser.add_argument("--limit", type=int, default=400)
     parser.add_argument("--margins", default="0,0.05,0.1")
+    parser.add_argument("--psms", default="7", help="page segmentation modes to try, e.g. 7,13")
     args = parser.parse_args()
     items = gt_lines(args.shared, args.gt, args.limit)
     truth = [t for _, _, t in items]
@@ -168,15 +173,16 @@ def gt_main() -> None:
                 plain[k] = api.GetUTF8Text().strip()
     print(f"{args.gt}: {len(items)} ground-truth line crops (first {len(pages)} pages)")
     print(f"  plain tesserocr psm 7 on the exact box: CER {cer(plain, truth):.4f}")
-    for m in (float(v) for v in args.margins.split(",")):
-        rec = TesseractRecognizer(TesseractRecognizerOptions(margin=m))
+    settings = [(float(m), int(p)) for p in args.psms.split(",") for m in args.margins.split(",")]
+    for m, psm in settings:
+        rec = TesseractRecognizer(TesseractRecognizerOptions(margin=m, psm=psm))
         got = [""] * len(items)
         for img, idx in pages.items():
             arr = cv2.cvtColor(cv2.imread(img), cv2.COLOR_BGR2RGB)
             regions = [Region.from_box(*items[k][1], level="line") for k in idx]
             for k, r in zip(idx, rec.recognize(PageImage(arr, 0, img), regions), strict=True):
                 got[k] = r.text or ""
-        print(f"  tesseract recognizer, margin {m:.2f}:       CER {cer(got, truth):.4f}")
+        print(f"  tesseract recognizer, margin {m:.2f}, psm {psm:2d}: CER {cer(got, truth):.4f}")
 
 
 if __name__ == "__main__":

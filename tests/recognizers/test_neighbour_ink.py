@@ -26,7 +26,7 @@ def test_rule_beside_the_text_is_painted_over() -> None:
     page = np.full((120, 300), 255, np.uint8)
     cv2.putText(page, "Item", (60, 75), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
     page[10:110, 52:55] = 0  # the cell's left rule, 5 px from the text
-    x0, y0, x1, y1 = 57, 50, 130, 82
+    y0, x1, y1 = 50, 130, 82
     # The region reaches over the rule (a detector's box lengthened for reading): the rule is inside it.
     crop = crop_regions(page, [Region.from_box(45, y0, x1, y1, level="line")], CropOptions(margin=0.1))[0]
     rule_cols = _ink(crop.image).mean(axis=0) > 0.9
@@ -37,7 +37,6 @@ def test_rule_beside_the_text_is_painted_over() -> None:
     clean[10:110, 52:55] = 255
     same = crop_regions(clean, [Region.from_box(45, y0, x1, y1, level="line")], CropOptions(margin=0.1))[0]
     assert np.array_equal(_ink(same.image), _ink(crop.image))
-    del x0
 
 
 def test_next_line_in_the_margin_is_painted_over() -> None:

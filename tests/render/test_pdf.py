@@ -83,7 +83,7 @@ def test_rotated_words_are_found_where_they_are(info) -> None:
     # and its centre; the box is as high as the line (30 px), not as the skewed word's bounding box.
     for word in line_words(regions[2]):
         x0, y0, x1, y1 = got[word.text]
-        wx0, wy0, wx1, wy1 = word.bbox
+        wx0, _, wx1, _ = word.bbox
         assert abs(x0 - wx0) < 3 and abs(x1 - wx1) < 3, (word.text, got[word.text], word.bbox)
         assert abs((y0 + y1) / 2 - 240) < 3 and abs((y1 - y0) - 30) < 2, (word.text, got[word.text])
 
