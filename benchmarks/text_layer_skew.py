@@ -59,11 +59,16 @@ def main() -> None:
         stem = args.pdf.stem
         rows = [("ocrplug pdf renderer", (work / "own" / f"{stem}.txt").read_text(), pdftotext(work / "own" / f"{stem}.pdf"))]
         common = ["--force-ocr", "--output-type", "pdf", "--optimize", "0", "-q"]
-        for name, engine in (("OCRmyPDF + ocrplug", ["--plugin", "ocrplug.integrations.ocrmypdf", "--ocr-engine", "ocrplug"]),
-                             ("OCRmyPDF + Tesseract", [])):
+        # Tesseract's own page timeout (180 s) skips the page on a busy machine; one OpenMP thread for
+        # the tesseract program only (several threads per page slow a shared machine down).
+        tess_env = {**env, "OMP_THREAD_LIMIT": "1"}
+        for name, engine, run_env in (
+            ("OCRmyPDF + ocrplug", ["--plugin", "ocrplug.integrations.ocrmypdf", "--ocr-engine", "ocrplug"], env),
+            ("OCRmyPDF + Tesseract", ["--tesseract-timeout", "3000"], tess_env),
+        ):
             out, side = work / f"{len(rows)}.pdf", work / f"{len(rows)}.txt"
             subprocess.run([str(bindir / "ocrmypdf"), *engine, *common, "--sidecar", str(side), str(args.pdf), str(out)],
-                           check=True, env=env, capture_output=True)
+                           check=True, env=run_env, capture_output=True)
             rows.append((name, side.read_text(), pdftotext(out)))
     print(f"{args.pdf.name}: share of the recognized text's words (4+ letters) that pdftotext gives")
     for name, reference, layer in rows:

@@ -84,8 +84,8 @@ def _textangle(line: Region) -> float:
     return angle if abs(angle) >= MIN_TEXTANGLE_DEG else 0.0
 
 
-# Lines within this many degrees of level are written as level runs (textangle 0) on a band fitted
-# through the line: poppler's pdftotext builds lines only along the axes and cut words drawn at a
+# Lines within this many degrees of level are written as level runs (textangle 0) on a band as high
+# as the line, through the middle of its starting edge: poppler's pdftotext builds lines only along the axes and cut words drawn at a
 # 2-degree skew ("composit" / "ion"); the same rule as the pdf renderer's SNAP_DEG (docs/ocrmypdf.md).
 LEVEL_SNAP_DEG = 10.0
 
@@ -95,15 +95,17 @@ def _is_near_level(line: Region) -> bool:
 
 
 def _level_band(line: Region, width: int, height: int) -> BoundingBox:
-    """A level box through the middle of a (slightly skewed) line, as high as the line itself.
+    """A level box as high as a (slightly skewed) line, centred where its text starts.
 
     OCRmyPDF sizes the font from the line box and sets the baseline at its bottom; the axis-aligned
     box of a skewed line is taller than its text by length x sin(skew) and would overlap the next line.
+    Centred on the middle of the line's starting edge, as the pdf renderer's run: the lines of a
+    paragraph start together and keep their true spacing there.
     """
     box = _bbox(line.outline, width, height)
     q = line.quad
     text_h = (math.dist(q[0], q[3]) + math.dist(q[1], q[2])) / 2
-    middle = sum(p[1] for p in q) / 4
+    middle = (q[0][1] + q[3][1]) / 2
     top, bottom = max(box.top, middle - text_h / 2), min(box.bottom, middle + text_h / 2)
     return BoundingBox(left=box.left, top=top, right=box.right, bottom=max(bottom, top + 1))
 
