@@ -97,3 +97,26 @@ def test_table_grid_reads_cells_without_rules(name: str) -> None:
     got = re.sub(r"\s+", " ", page.text).strip()
     want = re.sub(r"\s+", " ", (CASES / "table_grid.expected.txt").read_text()).strip()
     assert got == want
+
+
+def test_tesseract_reads_a_tight_line_box_beside_the_next_line() -> None:
+    """Issue 24, item 6: ink of the next line 2 px below a ground-truth-tight box no longer blanks the line."""
+    pytest.importorskip("tesserocr")
+    from ocrplug_tesseract.options import TesseractRecognizerOptions
+    from ocrplug_tesseract.recognizer import TesseractRecognizer
+
+    from ocrplug.model import PageImage
+
+    page = np.full((110, 420, 3), 255, np.uint8)
+    cv2.putText(page, "Invoice total 345", (10, 40), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    cv2.putText(page, "Hlkdbf tall ascenders", (10, 64), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    ink = np.argwhere(page[:50, :, 0] < 128)
+    (y0, x0), (y1, x1) = ink.min(axis=0), ink.max(axis=0) + 1
+    below = np.argwhere(page[50:, :, 0] < 128)[:, 0].min() + 50
+    assert below - y1 <= 4  # the next line's ascenders sit just below the box
+    rec = TesseractRecognizer(TesseractRecognizerOptions())
+    assert rec.options.margin == 0.0
+    for margin in (0.0, 0.3):  # with a margin that reaches the next line, its ink is painted over
+        rec.crop_options = TesseractRecognizerOptions(margin=margin).crop_options()
+        (got,) = rec.recognize(PageImage(page, 0, "two-lines"), [Region.from_box(x0, y0, x1, y1, level="line")])
+        assert got.text == "Invoice total 345", margin
