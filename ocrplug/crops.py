@@ -157,8 +157,8 @@ def erase_neighbour_ink(crop: np.ndarray, inner: tuple[float, float, float, floa
     """``crop`` (H x W or H x W x C, uint8) with the ink of neighbours painted over in its background colour.
 
     ``inner``: the region's own box inside the crop (left, top, right, bottom, crop pixels); the rest
-    is the margin. Ink is measured, not assumed: the crop is binarised (Otsu's threshold, dark or light
-    text after the colour of the crop's border) and each 8-connected ink component is judged by where it lies:
+    is the margin. Ink is measured, not assumed: the crop is binarised (Otsu's threshold; dark or light
+    text after the crop's median, the paper) and each 8-connected ink component is judged by where it lies:
 
     - a component that touches the crop's frame and has less than half of its extent (rows for the top
       and bottom edges, columns for the left and right) inside ``inner`` belongs to a neighbour: the
