@@ -103,11 +103,18 @@ def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser
     _add_config_args(config)
 
     ev = sub.add_parser("eval", help="score a pipeline on a dataset folder (images/ + annotations/)")
-    ev.add_argument("dataset", type=Path, metavar="DATASET_DIR")
+    ev.add_argument("dataset", type=Path, metavar="DATASET_DIR", nargs="?")
     _add_config_args(ev)
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.add_argument("--limit", type=int, help="evaluate only the first N images")
     ev.add_argument("-j", "--jobs", type=_jobs, help="worker processes")
+    ev.add_argument(
+        "--compare",
+        nargs=2,
+        type=Path,
+        metavar=("A.json", "B.json"),
+        help="per-image differences between two --json reports (biggest first, wins and losses); runs no OCR",
+    )
 
     _add_spark_command(sub)
 
@@ -350,8 +357,17 @@ def _cmd_config(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from ocrplug.evaluation import run_eval
+    from ocrplug.errors import ConfigError
+    from ocrplug.evaluation import run_compare, run_eval
 
+    if args.compare:
+        if args.dataset is not None:
+            raise ConfigError("ocrplug eval: give either DATASET_DIR or --compare A.json B.json, not both")
+        text, code = run_compare(*args.compare, as_json=args.json)
+        print(text)
+        return code
+    if args.dataset is None:
+        raise ConfigError("ocrplug eval: DATASET_DIR is required (or --compare A.json B.json)")
     data, source = _load_config(args)
     if args.jobs:
         data["jobs"] = args.jobs
@@ -390,10 +406,10 @@ def _add_spark_command(sub: Any) -> None:
 def _cmd_spark(args: argparse.Namespace) -> int:
     from ocrplug.spark.job import run_spark_job
 
-    data, source = _load_config(args)
+    loaded = _checked_config(args)
     with _sigterm_interrupts():
         job = run_spark_job(
-            args.inputs, data, args.output, source=source, master=args.master,
+            args.inputs, loaded.config, args.output, source=loaded.label, master=args.master,
             resume=not args.no_resume, partitions=args.partitions, on_output=_print_output,
         )
     report = job.run

@@ -15,6 +15,7 @@ import pytest
 
 from ocrplug.errors import ConfigError, InputError
 from ocrplug.evaluation import (
+    BagScores,
     GtRegion,
     char_error_rate,
     evaluate,
@@ -25,7 +26,8 @@ from ocrplug.evaluation import (
     score_page,
     word_error_rate,
 )
-from ocrplug.layout import LayoutOptions, layout_regions, order_regions
+from ocrplug.evaluation.reference import geometric_order
+from ocrplug.layout import LayoutOptions, layout_regions
 from ocrplug.model import Document, Page, PageFailure, Region
 from tests.conftest import shared_path
 
@@ -172,6 +174,87 @@ def test_score_page_word_level_with_dont_care_and_rotated_quad(tiny_set: Path) -
     assert scores.text is not None
     assert scores.text.cer == pytest.approx(2 / 15)
     assert scores.text.wer == pytest.approx(2 / 3)
+    assert scores.reference == "geometric"  # word-only GT: the evaluation's own frozen order
+
+
+def test_order_free_and_end_to_end_scores_by_hand(tiny_set: Path) -> None:
+    gt = next(g for g in load_dataset(tiny_set) if g.name == "shapes")
+    scores = score_page(gt, shapes_prediction())
+    # Bags: hypothesis {hello, wrld, rat}, reference {hello, world, rot} ('###' left out).
+    # "hello" matches; the rest pair nearest first: world~wrld (1 edit), rot~rat (1 edit).
+    bag = scores.bag
+    assert bag is not None
+    assert (bag.word_matched, bag.word_ref, bag.word_hyp, bag.word_errors) == (1, 3, 3, 2)
+    assert (bag.char_edits, bag.char_ref) == (2, 13)  # spaces are not characters of a bag
+    assert bag.cer == pytest.approx(2 / 13) and bag.wer == pytest.approx(2 / 3)
+    assert bag.f1 == pytest.approx(1 / 3)
+    # End to end: of the 2 IoU matches only "hello" reads right; P 1/4 (4 cared-for detections),
+    # R 1/3 (3 cared-for GT words), F1 2 * (1/12) / (7/12) = 2/7.
+    word = scores.levels["word"]
+    assert (word.e2e_exact, word.e2e_nocase) == (1, 1)
+    assert word.e2e_f1 == pytest.approx(2 / 7)
+    # Reading the page in another order moves the ordered CER, never the order-free scores.
+    shuffled = shapes_prediction()
+    shuffled = shuffled.with_(regions=tuple(reversed(shuffled.regions)))
+    again = score_page(
+        gt,
+        Page(
+            index=0,
+            width=200,
+            height=100,
+            source="s",
+            regions=tuple(
+                Region.from_box(*r.bbox, level="line", text=r.text, order=i)
+                for i, r in enumerate(shuffled.regions)
+                if r.text
+            ),
+        ),
+    )
+    assert again.bag is not None and (again.bag.char_edits, again.bag.word_errors) == (2, 2)
+
+
+def test_order_free_scores_of_word_bags() -> None:
+    same = BagScores.of(["b", "a", "c", "a"], ["a", "a", "b", "c"])
+    assert (same.cer, same.wer, same.f1) == (0.0, 0.0, 1.0)
+    extra = BagScores.of(["a", "b", "zz"], ["a", "b"])  # one inserted word: its length in characters
+    assert (extra.char_edits, extra.word_errors, extra.wer) == (2, 1, 0.5)
+    missed = BagScores.of([], ["abc", "de"])
+    assert (missed.cer, missed.wer, missed.recall) == (1.0, 1.0, 0.0)
+    # A split word: "318.40" pairs with "318.40EUR" (3 edits) and "EUR" is left over (3 more): a split
+    # costs the short part twice, where an ordered CER charges one space.
+    split = BagScores.of(["318.40", "EUR"], ["318.40EUR"])
+    assert (split.char_edits, split.word_errors) == (6, 2)
+    # Nearest pairs first: "cat" pairs with "cut" (1 edit), not with "dog".
+    assert BagScores.of(["dog", "cut"], ["cat", "dig"]).char_edits == 2
+    total = BagScores.total([same, extra])
+    assert total.char_ref == same.char_ref + extra.char_ref and total.word_errors == 1
+
+
+def test_end_to_end_match_needs_overlap_and_text() -> None:
+    gt = [
+        GtRegion(quad=((0, 0), (50, 0), (50, 20), (0, 20)), text="Hello"),
+        GtRegion(quad=((60, 0), (110, 0), (110, 20), (60, 20)), text="World"),
+        GtRegion(quad=((0, 40), (50, 40), (50, 60), (0, 60)), text="###"),
+    ]
+    dets = [
+        Region.from_box(0, 0, 50, 20, text="HELLO"),  # right place, right word but for case
+        Region.from_box(60, 0, 110, 20, text="World"),  # exact
+        Region.from_box(0, 100, 50, 120, text="Hello"),  # right word, wrong place: no match
+        Region.from_box(0, 40, 50, 60, text="blur"),  # inside the don't-care region: not counted
+    ]
+    s = score_detection(gt, dets, recognition=True)
+    assert (s.e2e_exact, s.e2e_nocase, s.det_care, s.gt_care) == (1, 2, 3, 2)
+    assert s.e2e_f1 == pytest.approx(2 * (1 / 3) * (1 / 2) / (1 / 3 + 1 / 2))
+    assert s.e2e_f1_nocase == pytest.approx(2 * (2 / 3) * 1 / (2 / 3 + 1))
+
+
+def test_words_read_in_dont_care_regions_are_not_charged_to_the_bag(tiny_set: Path) -> None:
+    gt = next(g for g in load_dataset(tiny_set) if g.name == "shapes")
+    page = shapes_prediction()
+    regions = list(page.regions)
+    regions[3] = regions[3].with_(text="blur")  # p4 lies inside the don't-care D
+    scores = score_page(gt, page.with_(regions=tuple(regions)))
+    assert scores.bag is not None and scores.bag.word_hyp == 3 and scores.bag.char_edits == 2
 
 
 def test_detection_in_dont_care_region_is_neither_rewarded_nor_penalised() -> None:
@@ -350,9 +433,12 @@ class OraclePipeline:
             Region(quad=r.quad, level="line", text=r.text if r.has_text else None)  # type: ignore[arg-type]
             for r in gt.lines
         ]
-        words = [Region(quad=r.quad, text=r.text if r.has_text else None) for r in gt.words]  # type: ignore[arg-type]
-        # Keep the ground truth's own order (a perfect detector that also orders perfectly).
-        regions = layout_regions([*regions, *order_regions(words)], LayoutOptions(reading_order="detector"))
+        # A perfect detector that also orders its words as the reference does (the evaluation's own
+        # frozen geometric order; don't-care words, which carry no text, go last).
+        read = [r for r in gt.words if r.has_text]
+        read = [read[i] for i in geometric_order([r.quad for r in read])] + [r for r in gt.words if not r.has_text]
+        words = [Region(quad=r.quad, text=r.text if r.has_text else None) for r in read]  # type: ignore[arg-type]
+        regions = layout_regions([*regions, *words], LayoutOptions(reading_order="detector"))
         page = Page(index=0, width=gt.width or 1, height=gt.height or 1, source=str(path), regions=regions)
         return Document(source=str(path), pages=(page,))
 
@@ -368,6 +454,8 @@ def test_oracle_pipeline_scores_perfectly_on_real_set(name: str, level: str) -> 
     assert (overall.precision, overall.recall, overall.hmean) == (1.0, 1.0, 1.0)
     assert overall.region_cer == 0.0
     assert report.overall_text is not None and report.overall_text.cer == 0.0
+    assert report.overall_bag is not None and (report.overall_bag.cer, report.overall_bag.wer) == (0.0, 0.0)
+    assert overall.e2e_f1 == 1.0 and overall.e2e_f1_nocase == 1.0
     if name == "icdar2015":
         assert report.overall[level].gt_dont_care > 0  # the don't-care path is exercised on real data
 

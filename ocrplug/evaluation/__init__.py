@@ -1,7 +1,9 @@
 """Score an OCR pipeline on a folder of images with ground truth (``ocrplug eval``).
 
 Detection: precision, recall and H-mean under the ICDAR 2015 protocol at word and line level.
-Recognition: CER and WER of the page text and mean CER of matched regions. See ``docs/eval.md``.
+Recognition: order-free CER/WER (bags of words), end-to-end F1 of matched regions (exact and ignoring
+case), and the ordered page CER/WER against the dataset's own reading order (a frozen geometric order
+where the set has none). ``compare_reports`` sets two runs side by side. See ``docs/eval.md``.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from ocrplug.errors import ExitCode
+from ocrplug.evaluation.compare import Comparison, ImageDelta, compare_reports
 from ocrplug.evaluation.dataset import GroundTruth, GtRegion, load_annotation, load_dataset, normalize_text
 from ocrplug.evaluation.metrics import (
+    BagScores,
     LevelScores,
     Match,
     PageScores,
@@ -29,9 +33,12 @@ from ocrplug.evaluation.report import EvalReport, ImageResult
 from ocrplug.evaluation.runner import PipelineLike, ProgressFn, evaluate
 
 __all__ = [
+    "BagScores",
+    "Comparison",
     "EvalReport",
     "GroundTruth",
     "GtRegion",
+    "ImageDelta",
     "ImageResult",
     "LevelScores",
     "Match",
@@ -40,12 +47,14 @@ __all__ = [
     "ProgressFn",
     "TextScores",
     "char_error_rate",
+    "compare_reports",
     "edit_distance",
     "evaluate",
     "load_annotation",
     "load_dataset",
     "normalize_text",
     "polygon_iou",
+    "run_compare",
     "run_eval",
     "score_detection",
     "score_page",
@@ -94,3 +103,15 @@ def run_eval(
     report = evaluate(pipeline, dataset_dir, limit=limit, progress=progress)
     text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if as_json else report.render_text()
     return text, ExitCode.failures if report.failures else ExitCode.ok
+
+
+def run_compare(a: str | Path, b: str | Path, as_json: bool = False) -> tuple[str, int]:
+    """What ``ocrplug eval --compare A B`` does: per-image differences of two ``--json`` reports.
+
+    Returns ``(text, ExitCode.ok)``: a table (or JSON with ``as_json``) of every image in both reports, biggest
+    change of the primary figure first, with wins / losses / ties of B against A. Raises
+    :class:`ocrplug.InputError` naming a file that is not a report.
+    """
+    comparison = compare_reports(a, b)
+    text = json.dumps(comparison.to_dict(), indent=2) if as_json else comparison.render_text()
+    return text, ExitCode.ok

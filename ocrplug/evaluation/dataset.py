@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from ocrplug.errors import ConfigError, InputError
-from ocrplug.layout import order_regions
-from ocrplug.model import Point, Region
+from ocrplug.evaluation.reference import geometric_order
+from ocrplug.model import Point
 
 __all__ = [
     "DONT_CARE_TEXT",
+    "REFERENCE_KINDS",
     "GroundTruth",
     "GtRegion",
     "load_annotation",
@@ -32,6 +33,10 @@ __all__ = [
 
 DONT_CARE_TEXT = "###"
 GT_LEVELS: tuple[str, ...] = ("word", "line")
+#: Where a page's reference text comes from: the dataset's own order (``text``: the annotation's page
+#: text; ``lines``: GT lines in file order) or, for word-only sets, the evaluation's frozen geometric
+#: rule (``geometric``, :mod:`ocrplug.evaluation.reference`); ``words``: GT words without quads, in file order.
+REFERENCE_KINDS: tuple[str, ...] = ("text", "lines", "words", "geometric")
 _WS = re.compile(r"\s+")
 
 
@@ -86,24 +91,42 @@ class GroundTruth:
         return bool(regions) and all(r.quad is not None for r in regions)
 
     @property
+    def reference_kind(self) -> str | None:
+        """Where :attr:`page_text` comes from (one of :data:`REFERENCE_KINDS`), None when there is no text.
+
+        ``text`` and ``lines`` are orders the dataset defines; ``geometric`` is the evaluation's frozen
+        rule, used only where the set defines no order (FUNSD, ICDAR 2015).
+        """
+        if self.text is not None:
+            return "text"
+        if any(r.has_text for r in self.lines):
+            return "lines"
+        if any(r.has_text for r in self.words):
+            return "geometric" if all(r.quad is not None for r in self.words) else "words"
+        return None
+
+    @property
     def page_text(self) -> str:
         """Reference page text in reading order (newlines between lines; not yet normalized).
 
         The ``text`` key when present; else the GT lines in file order (the sets list lines in
-        reading order); else the GT words sorted into reading order (ICDAR 2015 lists words in no
-        particular order). Don't-care and empty regions are left out.
+        reading order); else the GT words in the evaluation's frozen geometric order
+        (:func:`ocrplug.evaluation.reference.geometric_order`, never ocrplug's layout code: ICDAR 2015
+        and FUNSD list words in no reading order). Don't-care and empty regions are left out.
         """
         if self.text is not None:
             return self.text
-        if self.lines:
+        if any(r.has_text for r in self.lines):
             return "\n".join(r.text for r in self.lines if r.has_text and r.text)
-        words = list(self.words)
+        words = [r for r in self.words if r.has_text]
         if words and all(r.quad is not None for r in words):
-            # Order the whole layout (don't-care words included, so rows group the same way as for a
-            # page that detected every word), then keep the words with text.
-            regions = [Region(quad=r.quad, attributes={"gt": i}) for i, r in enumerate(words)]  # type: ignore[arg-type]
-            words = [words[r.attributes["gt"]] for r in order_regions(regions)]
-        return " ".join(r.text for r in words if r.has_text and r.text)
+            words = [words[i] for i in geometric_order([r.quad for r in words])]  # type: ignore[misc]
+        return " ".join(r.text for r in words if r.text)
+
+    @property
+    def reference_words(self) -> list[str]:
+        """The reference as a bag of words (whitespace-separated tokens of :attr:`page_text`, NFC)."""
+        return normalize_text(self.page_text).split()
 
 
 def _natural_key(path: Path) -> list[Any]:

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ocrplug.evaluation.metrics import DONT_CARE_AREA, IOU_THRESHOLD, LevelScores, PageScores, TextScores
+from ocrplug.evaluation.metrics import (
+    DONT_CARE_AREA,
+    IOU_THRESHOLD,
+    BagScores,
+    LevelScores,
+    PageScores,
+    TextScores,
+)
 
 __all__ = ["EvalReport", "ImageResult"]
 
@@ -23,17 +30,31 @@ class ImageResult:
     scores: PageScores
     error: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready row."""
+    def to_dict(self, recognition: bool = True) -> dict[str, Any]:
+        """JSON-ready row (end-to-end figures only with ``recognition``)."""
+        text = self.scores.text
         return {
             "name": self.name,
             "image": self.image,
             "seconds": self.seconds,
             "error": self.error,
-            "detection": {lv: s.to_dict() for lv, s in self.scores.levels.items()},
-            "text": self.scores.text.to_dict() if self.scores.text else None,
+            "detection": {lv: s.to_dict(recognition) for lv, s in self.scores.levels.items()},
+            "text": {**text.to_dict(), "reference": self.scores.reference} if text else None,
+            "bag": self.scores.bag.to_dict() if self.scores.bag else None,
             "notes": list(self.scores.notes),
         }
+
+
+_REFERENCE_NOTES = {
+    "text": "CER/WER: page text against the dataset's own page text (its reading order).",
+    "lines": "CER/WER: page text against the GT lines in the dataset's order.",
+    "words": "CER/WER: page text against the GT words in file order.",
+    "geometric": (
+        "CER/WER: this set defines no reading order; the reference is its words in the evaluation's frozen "
+        "geometric order (secondary figure): compare on bag CER/WER and e2e F1 (order-free)."
+    ),
+    "mixed": "CER/WER: references of several kinds (see --json, text.reference per image).",
+}
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
@@ -71,6 +92,18 @@ class EvalReport:
         return TextScores.total(items) if items else None
 
     @property
+    def overall_bag(self) -> BagScores | None:
+        """Order-free text scores from counts summed over images (None when text is unscored)."""
+        items = [r.scores.bag for r in self.images if r.scores.bag is not None]
+        return BagScores.total(items) if items else None
+
+    @property
+    def reference(self) -> str | None:
+        """Where the page references came from: one reference kind, ``mixed``, or None (no text scored)."""
+        kinds = {r.scores.reference for r in self.images if r.scores.reference}
+        return kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else None)
+
+    @property
     def seconds(self) -> float:
         """Seconds the pipeline spent on all images (scoring excluded)."""
         return sum(r.seconds for r in self.images)
@@ -87,7 +120,7 @@ class EvalReport:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready report for ``ocrplug eval --json``."""
-        text = self.overall_text
+        text, bag = self.overall_text, self.overall_bag
         return {
             "dataset": self.dataset,
             "protocol": {
@@ -102,10 +135,11 @@ class EvalReport:
             "seconds": self.seconds,
             "pages_per_second": self.pages_per_second,
             "overall": {
-                "detection": {lv: s.to_dict() for lv, s in self.overall.items()},
-                "text": text.to_dict() if text else None,
+                "detection": {lv: s.to_dict(self.recognition) for lv, s in self.overall.items()},
+                "text": {**text.to_dict(), "reference": self.reference} if text else None,
+                "bag": bag.to_dict() if bag else None,
             },
-            "images": [r.to_dict() for r in self.images],
+            "images": [r.to_dict(self.recognition) for r in self.images],
         }
 
     def _columns(self) -> list[str]:
@@ -113,17 +147,25 @@ class EvalReport:
         for lv in self.levels:
             cols += [f"{lv} P", f"{lv} R", f"{lv} H"]
         if self.recognition:
+            cols += ["bag CER", "bag WER"] + [f"{lv} e2e F1" for lv in self.levels]
             cols += ["CER", "WER"] + [f"{lv} rCER" for lv in self.levels]
         return cols
 
     def _cells(
-        self, name: str, seconds: float | None, levels: dict[str, LevelScores], text: TextScores | None
+        self,
+        name: str,
+        seconds: float | None,
+        levels: dict[str, LevelScores],
+        text: TextScores | None,
+        bag: BagScores | None,
     ) -> list[str]:
         cells = [name, _fmt(seconds, 2)]
         for lv in self.levels:
             s = levels.get(lv)
             cells += [_fmt(s.precision), _fmt(s.recall), _fmt(s.hmean)] if s else ["-", "-", "-"]
         if self.recognition:
+            cells += [_fmt(bag.cer if bag else None), _fmt(bag.wer if bag else None)]
+            cells += [_fmt(levels[lv].e2e_f1 if lv in levels else None) for lv in self.levels]
             cells += [_fmt(text.cer if text else None), _fmt(text.wer if text else None)]
             cells += [_fmt(levels[lv].region_cer if lv in levels else None) for lv in self.levels]
         return cells
@@ -133,8 +175,8 @@ class EvalReport:
         out = []
         for r in self.images:
             name = r.name if r.error is None else f"{r.name} (failed)"
-            out.append(self._cells(name, r.seconds, dict(r.scores.levels), r.scores.text))
-        out.append(self._cells("overall", self.seconds, self.overall, self.overall_text))
+            out.append(self._cells(name, r.seconds, dict(r.scores.levels), r.scores.text, r.scores.bag))
+        out.append(self._cells("overall", self.seconds, self.overall, self.overall_text, self.overall_bag))
         return out
 
     def summary(self) -> str:
@@ -170,6 +212,8 @@ class EvalReport:
         console.print(self.summary(), markup=False, highlight=False)
         for r in self.failures:
             console.print(f"failed: {r.name} ({r.image}): {r.error}", markup=False, highlight=False)
+        if self.recognition and self.reference:
+            console.print(_REFERENCE_NOTES.get(self.reference, ""), markup=False, highlight=False)
         notes = sorted({n for r in self.images for n in r.scores.notes})
         for note in notes:
             console.print(f"note: {note}", markup=False, highlight=False)

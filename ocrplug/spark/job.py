@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from ocrplug.config import PipelineConfig
 from ocrplug.errors import InputError, OcrplugError
 from ocrplug.model import PageFailure, PageImage
 from ocrplug.pageloop import read_pages
@@ -150,7 +151,7 @@ def _write_document(
 
 def run_spark_job(
     inputs: Sequence[Any],
-    config: Mapping[str, Any],
+    config: Mapping[str, Any] | PipelineConfig,
     out_dir: str | Path | None = None,
     *,
     source: str = "<config>",
@@ -168,10 +169,15 @@ def run_spark_job(
     an earlier run (``ocrplug run`` or this) finished with the same config. ``wave``: documents per
     Spark job (default 8 per core); ``partitions``: tasks per wave (default one per document).
     ``on_output(path)`` is called for each file written, as soon as its document is committed.
+    ``config``: a dict (layered over the default pipeline and validated, as ``Pipeline.from_dict``) or
+    a validated :class:`~ocrplug.config.PipelineConfig` (used as it is).
     Raises ConfigError/OutputError before Spark starts for a bad config or output folder, and
     InputError when no input exists; page and file failures are in the report.
     """
-    pipeline = Pipeline.from_dict(config, source=source)
+    if isinstance(config, PipelineConfig):  # validated already (the CLI): not validated again
+        pipeline = Pipeline.from_config(config, source=source)
+    else:
+        pipeline = Pipeline.from_dict(config, source=source)
     page_config = pipeline.to_dict() | {"renderers": []}
     target = Path(out_dir or pipeline.config.output.dir or "ocrplug-out")
     report = SparkJobReport()

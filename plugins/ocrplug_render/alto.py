@@ -19,7 +19,6 @@ from pydantic import Field
 from ocrplug.api import DocumentInfo, Options, Page, PageImage, Point, RenderSession, is_rtl
 from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
-    DEFAULT_PARAGRAPH_GAP,
     DocumentFileRenderer,
     StreamedFile,
     baseline_points,
@@ -46,12 +45,6 @@ class AltoOptions(Options):
     )
     dpi: float = Field(
         300.0, gt=0, description="resolution assumed for mm10/inch1200 when a page does not state its dpi"
-    )
-    paragraph_gap: float = Field(
-        DEFAULT_PARAGRAPH_GAP,
-        ge=0,
-        description="when the recognizer gives no blocks, start a new block where the vertical gap "
-        "between lines exceeds this many line heights (0: never split)",
     )
     min_angle: float = Field(
         0.5, ge=0, le=45, description="write ROTATION and Shape polygons for text rotated by more than this many degrees"
@@ -133,7 +126,7 @@ def render_alto_page(page: Page, options: AltoOptions | None = None) -> ET.Eleme
         counts[kind] += 1
         return f"p{n}_{kind}_{counts[kind]}"
 
-    for block in page_layout(page, opts.paragraph_gap):
+    for block in page_layout(page):
         attrs = {"ID": next_id("block"), **units.box(bounds([ln.quad for ln in block.lines]
                                                             + ([block.region.outline] if block.region else [])))}
         angle = median_angle_deg([ln.quad for ln in block.lines])

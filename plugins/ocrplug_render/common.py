@@ -19,7 +19,6 @@ import numpy as np
 
 from ocrplug.api import (
     DocumentInfo,
-    LayoutOptions,
     Page,
     PageFailure,
     Point,
@@ -49,8 +48,6 @@ __all__ = [
     "union_quad",
 ]
 
-# Paragraph gap (line heights) for pages that did not go through a pipeline's layout step.
-DEFAULT_PARAGRAPH_GAP = 1.0
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -231,14 +228,16 @@ def _line(region: Region) -> LayoutLine:
     return LayoutLine(quad=region.quad, words=words, text=text, region=region, polygon=region.polygon, confidence=conf)
 
 
-def page_layout(page: Page, paragraph_gap: float = DEFAULT_PARAGRAPH_GAP) -> list[LayoutBlock]:
+def page_layout(page: Page) -> list[LayoutBlock]:
     """The host layout's blocks of lines of words (:mod:`ocrplug.layout`), as renderers walk them.
 
-    Pages from a pipeline are laid out already and are only viewed here; a page built by hand (or read
-    back from JSON of an older version) is laid out with default options and ``paragraph_gap``.
+    Renderers format the layout, they never decide it: pages from a pipeline come laid out by its
+    layout step (``layout:`` options) and are only viewed here; a page that is not in that shape (built
+    by hand, or read back from JSON of an older version) goes through the host's one layout function,
+    :func:`~ocrplug.layout.layout_page`, with the host's default ``layout:`` options.
     """
     if not is_laid_out(page):
-        page = layout_page(page, LayoutOptions(paragraph_gap=paragraph_gap))
+        page = layout_page(page)
     return [LayoutBlock(lines=[_line(ln) for ln in block.children], region=block) for block in page.regions]
 
 

@@ -29,7 +29,6 @@ from ocrplug.api import (
 )
 from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
-    DEFAULT_PARAGRAPH_GAP,
     DocumentFileRenderer,
     LayoutLine,
     StreamedFile,
@@ -51,12 +50,6 @@ class HocrOptions(Options):
 
     lang: str | None = Field(
         None, description="language tag written as the document's lang (e.g. 'en', 'deu'); null to omit"
-    )
-    paragraph_gap: float = Field(
-        DEFAULT_PARAGRAPH_GAP,
-        ge=0,
-        description="when the recognizer gives no blocks, start a new paragraph where the vertical gap "
-        "between lines exceeds this many line heights (0: never split)",
     )
     min_angle: float = Field(
         0.5, ge=0, le=45, description="write textangle on lines rotated by more than this many degrees"
@@ -115,7 +108,7 @@ def render_hocr_page(page: Page, options: HocrOptions | None = None) -> ET.Eleme
         counters[kind] += 1
         return f"{kind}_{n}_{counters[kind]}"
 
-    for block in page_layout(page, opts.paragraph_gap):
+    for block in page_layout(page):
         bbox = int_box(block.bbox, W, H)
         carea = ET.SubElement(root, "div", {"class": "ocr_carea", "id": next_id("block"), "title": _title(bbox=bbox)})
         par_attrs = {"class": "ocr_par", "id": next_id("par"), "title": _title(bbox=bbox)}

@@ -18,7 +18,6 @@ from pydantic import Field
 from ocrplug.api import ConfigError, DocumentInfo, Options, Page, PageImage, Point, SessionRenderer, is_rtl
 from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
-    DEFAULT_PARAGRAPH_GAP,
     PerPageFilesSession,
     baseline_points,
     median_angle_deg,
@@ -41,12 +40,6 @@ class PageXmlOptions(Options):
         "{name}",
         description="value of Page/@imageFilename; placeholders: {name} (file name of the input), "
         "{stem} (document stem), {page} (1-based page number, 4 digits)",
-    )
-    paragraph_gap: float = Field(
-        DEFAULT_PARAGRAPH_GAP,
-        ge=0,
-        description="when the recognizer gives no blocks, start a new TextRegion where the vertical gap "
-        "between lines exceeds this many line heights (0: never split)",
     )
     min_angle: float = Field(
         0.5, ge=0, le=45, description="write the orientation of regions rotated by more than this many degrees"
@@ -88,7 +81,7 @@ def render_page_xml(page: Page, info: DocumentInfo, options: PageXmlOptions | No
     ET.SubElement(meta, "Created").text = now
     ET.SubElement(meta, "LastChange").text = now
     pg = ET.SubElement(root, "Page", {"imageFilename": xml_safe(image_name), "imageWidth": str(W), "imageHeight": str(H)})
-    blocks = page_layout(page, opts.paragraph_gap)
+    blocks = page_layout(page)
     if blocks:
         ro = ET.SubElement(pg, "ReadingOrder")
         group = ET.SubElement(ro, "OrderedGroup", {"id": "ro_1"})

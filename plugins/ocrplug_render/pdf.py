@@ -43,7 +43,6 @@ from ocrplug.api import (
 )
 from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
-    DEFAULT_PARAGRAPH_GAP,
     DocumentFileRenderer,
     StreamedPath,
     escape_surrogates,
@@ -72,9 +71,6 @@ class PdfOptions(Options):
     grayscale: bool = Field(False, description="store page images in grayscale (smaller files)")
     dpi: float = Field(
         300.0, gt=0, description="resolution used for the page size when a page does not state its dpi"
-    )
-    paragraph_gap: float = Field(
-        DEFAULT_PARAGRAPH_GAP, ge=0, description="paragraph grouping of lines without blocks (affects text order only)"
     )
     suffix: str = Field(".pdf", description="file name suffix of the output, after the document stem")
 
@@ -320,7 +316,7 @@ class PdfSession(RenderSession):
             ([], pikepdf.Operator("BT")),
             ([3], pikepdf.Operator("Tr")),
         ]
-        for block in page_layout(page, self.options.paragraph_gap):
+        for block in page_layout(page):
             for line in block.lines:
                 words = []
                 for word in line.words:

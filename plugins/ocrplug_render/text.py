@@ -8,7 +8,6 @@ from pydantic import Field
 
 from ocrplug.api import DocumentInfo, Options, Page, PageFailure, PageImage, RenderSession
 from ocrplug_render.common import (
-    DEFAULT_PARAGRAPH_GAP,
     DocumentFileRenderer,
     StreamedFile,
     failure_note,
@@ -26,12 +25,6 @@ class TextOptions(Options):
         "\f",
         description="string written between pages (default: form feed, as pdftotext does); '' for none",
     )
-    paragraph_gap: float = Field(
-        DEFAULT_PARAGRAPH_GAP,
-        ge=0,
-        description="when the recognizer gives no blocks, start a new paragraph where the vertical gap "
-        "between lines exceeds this many line heights (0: never split)",
-    )
     skip_empty_lines: bool = Field(
         True, description="leave out lines without text (e.g. regions of a detector-only pipeline)"
     )
@@ -42,7 +35,7 @@ def page_text(page: Page, options: TextOptions | None = None) -> str:
     """The text of one page: lines separated by newlines, blocks (paragraphs) by a blank line."""
     opts = options or TextOptions()
     paragraphs: list[str] = []
-    for block in page_layout(page, opts.paragraph_gap):
+    for block in page_layout(page):
         lines = [ln.text for ln in block.lines if ln.text.strip() or not opts.skip_empty_lines]
         if lines:
             paragraphs.append("\n".join(lines))

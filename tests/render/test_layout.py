@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from ocrplug_render.common import line_words, page_layout, xml_safe
 
-from ocrplug.layout import is_rtl
+from ocrplug.layout import LayoutOptions, is_rtl, layout_page
 from ocrplug.model import Page, Region
 
 from .samples import rotated_quad, words_line
@@ -36,14 +36,14 @@ def test_rotated_loose_words_group_along_their_direction() -> None:
         cy = 300 - k * 60 * np.sin(np.radians(30))
         words.append(Region(quad=rotated_quad(cx, cy, 50, 20, 30), text=f"w{k}"))
     words.append(Region.from_box(100, 600, 150, 620, text="below"))
-    blocks = page_layout(_page(*words), paragraph_gap=0)
+    blocks = page_layout(layout_page(_page(*words), LayoutOptions(paragraph_gap=0)))
     assert [ln.text for b in blocks for ln in b.lines] == ["w0 w1 w2", "below"]
 
 
 def test_paragraph_gap_splits_top_level_lines() -> None:
     lines = (words_line(["one"], 10, 10), words_line(["two"], 10, 35), words_line(["three"], 10, 200))
     assert [b.text for b in page_layout(_page(*lines))] == ["one\ntwo", "three"]
-    assert [b.text for b in page_layout(_page(*lines), paragraph_gap=0)] == ["one\ntwo\nthree"]
+    assert [b.text for b in page_layout(layout_page(_page(*lines), LayoutOptions(paragraph_gap=0)))] == ["one\ntwo\nthree"]
 
 
 def test_line_words_cut_in_proportion_along_the_quad() -> None:

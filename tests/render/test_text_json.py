@@ -9,6 +9,7 @@ from ocrplug_render.json import JsonOptions, JsonRenderer
 from ocrplug_render.text import TextOptions, TextRenderer
 from pydantic import ValidationError
 
+from ocrplug.layout import LayoutOptions, layout_page
 from ocrplug.model import Document, Page, PageFailure, Region
 
 from .samples import ACCENTED, CJK, RTL, SPECIAL, render, sample_document, sample_page, words_line
@@ -24,8 +25,11 @@ def test_text_keeps_lines_paragraphs_and_pages(info) -> None:
 
 
 def test_text_custom_separator_and_no_paragraph_split(info) -> None:
-    opts = TextOptions(page_separator="\n=====\n", paragraph_gap=0)
-    text = render(TextRenderer(opts), sample_document(2), info)[0].read_text(encoding="utf-8")
+    # Paragraphs are the layout step's decision (layout.paragraph_gap), never a renderer's.
+    opts = TextOptions(page_separator="\n=====\n")
+    doc = sample_document(2)
+    laid_out = Document(source=doc.source, pages=tuple(layout_page(p, LayoutOptions(paragraph_gap=0)) for p in doc.pages))
+    text = render(TextRenderer(opts), laid_out, info)[0].read_text(encoding="utf-8")
     pages = text.split("\n=====\n")
     assert len(pages) == 2
     # With paragraph_gap=0 the top-level lines form one paragraph after the block.
