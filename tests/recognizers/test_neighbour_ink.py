@@ -62,19 +62,34 @@ def test_lone_character_in_a_tight_box_is_kept() -> None:
 def test_flat_and_light_on_dark_crops() -> None:
     flat = np.full((20, 60), 200, np.uint8)
     assert erase_neighbour_ink(flat, (2, 2, 58, 18)) is flat
-    dark = np.zeros((40, 120), np.uint8)
-    cv2.putText(dark, "AB", (20, 30), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 255, 2)
-    dark[0:40, 110:113] = 255  # a light rule on dark paper
-    out = erase_neighbour_ink(dark, (15, 8, 105, 32))
+    view = np.zeros((80, 120), np.uint8)
+    cv2.putText(view, "AB", (20, 50), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 255, 2)
+    view[:, 110:113] = 255  # a light rule on dark paper, running far above and below the text
+    dark = view[20:60].copy()
+    # Rules are told from glyphs on the taller view only: without it the rule stays.
+    assert np.array_equal(erase_neighbour_ink(dark, (15, 8, 105, 32)), dark)
+    out = erase_neighbour_ink(dark, (15, 8, 105, 32), probe=(view, 20))
     assert (out[:, 110:113] < 128).all()
     assert (out[:, 15:105] > 128).sum() > 50
+
+
+def test_capitals_filling_a_tight_box_are_kept() -> None:
+    """Capitals that overflow a tight box at top and bottom are glyphs, not rules (FUNSD form labels)."""
+    page = np.full((60, 400), 255, np.uint8)
+    cv2.putText(page, "MANUFACTURER:", (10, 40), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    ink = np.argwhere(page < 128)
+    (y0, x0), (y1, x1) = ink.min(axis=0), ink.max(axis=0) + 1
+    region = Region.from_box(x0, y0 + 2, x1, y1 - 2, level="line")  # 2 px tighter than the letters
+    crop = crop_regions(page, [region], CropOptions(margin=0.05))[0]
+    cols = _ink(crop.image).any(axis=0)
+    assert cols[: crop.width // 13].any()  # the first "M" is still there (it was erased as a "rule")
+    assert _ink(crop.image).sum() >= 0.9 * _ink(page[y0 + 1 : y1 - 1, x0:x1]).sum()
 
 
 PRESETS = {
     "fast": ({}, "fast"),
     "accurate": ({}, "accurate"),
     "tesseract-layout + tesseract": ({"detector": {"name": "tesseract-layout"}, "recognizer": {"name": "tesseract"}}, "fast"),
-    "db + tesseract": ({"recognizer": {"name": "tesseract"}}, "fast"),
 }
 
 
