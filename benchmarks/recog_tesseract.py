@@ -1,6 +1,11 @@
 """Tesseract on 300 line crops: one pytesseract process per crop (reference) vs the ``tesseract`` recognizer.
 
 Usage: python benchmarks/recog_tesseract.py [--lines 300] [--threads 1]
+       python benchmarks/recog_tesseract.py --gt funsd_train|funsd|sroie [--limit 400] [--margins 0,0.05,0.1] [--psms 7]
+
+``--gt SET``: ground-truth line crops of a shared eval set (FUNSD: entities whose words share one row;
+SROIE: its line quads), read by plain tesserocr psm 7 on the exact box and by the ``tesseract``
+recognizer at each margin and page segmentation mode; CER against the ground truth.
 
 The lines are drawn with a real font on one page (fixed seed); both sides read the same crops with
 page segmentation mode 7 (single line). Prints seconds, lines/s, the speed-up and how much the two
@@ -104,5 +109,83 @@ def main() -> None:
     print(f"speed-up: {t_ref / t_ours:.1f}x   (CER between the two readings: {cer(got, ref):.4f})")
 
 
+
+
+def gt_lines(shared: str, split: str, limit: int) -> list[tuple[str, tuple[int, int, int, int], str]]:
+    """Ground-truth single-line crops: (image path, box, text). FUNSD: entities whose words share one row."""
+    import json
+    from pathlib import Path
+
+    root = Path(shared) / "eval" / split
+    out = []
+    for ann in sorted((root / "annotations").glob("*.json")):
+        data = json.loads(ann.read_text())
+        image = str(root / "images" / data["image"])
+        items = data.get("lines") or []
+        if not items:
+            for ent in data.get("entities", []):
+                ws = [data["words"][i] for i in ent["word_indices"]]
+                ys = [(min(p[1] for p in w["quad"]), max(p[1] for p in w["quad"])) for w in ws]
+                if ws and ent["text"].strip() and max(a for a, _ in ys) < min(b for _, b in ys):
+                    items.append(ent)
+        for it in items:
+            xs, ys = [p[0] for p in it["quad"]], [p[1] for p in it["quad"]]
+            box = (int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys)))
+            if it["text"].strip() and box[2] - box[0] > 2 and box[3] - box[1] > 2:
+                out.append((image, box, it["text"].strip()))
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+def gt_main() -> None:
+    """``--gt SPLIT``: the recognizer at several margins vs plain tesserocr psm 7 on ground-truth line crops."""
+    import argparse
+    from pathlib import Path
+
+    import cv2
+    import tesserocr
+    from ocrplug_tesseract.engine import find_tessdata
+    from ocrplug_tesseract.options import TesseractRecognizerOptions
+    from ocrplug_tesseract.recognizer import TesseractRecognizer
+    from PIL import Image
+
+    from ocrplug.model import PageImage, Region
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--gt", required=True, help="eval set under SHARED/eval: funsd_train, funsd, sroie")
+    parser.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
+    parser.add_argument("--limit", type=int, default=400)
+    parser.add_argument("--margins", default="0,0.05,0.1")
+    parser.add_argument("--psms", default="7", help="page segmentation modes to try, e.g. 7,13")
+    args = parser.parse_args()
+    items = gt_lines(args.shared, args.gt, args.limit)
+    truth = [t for _, _, t in items]
+    pages: dict[str, list[int]] = {}
+    for k, (img, _, _) in enumerate(items):
+        pages.setdefault(img, []).append(k)
+    plain = [""] * len(items)
+    with tesserocr.PyTessBaseAPI(path=str(find_tessdata()), psm=7) as api:
+        for img, idx in pages.items():
+            page = Image.open(img).convert("L")
+            for k in idx:
+                api.SetImage(page.crop(items[k][1]))
+                plain[k] = api.GetUTF8Text().strip()
+    print(f"{args.gt}: {len(items)} ground-truth line crops (first {len(pages)} pages)")
+    print(f"  plain tesserocr psm 7 on the exact box: CER {cer(plain, truth):.4f}")
+    settings = [(float(m), int(p)) for p in args.psms.split(",") for m in args.margins.split(",")]
+    for m, psm in settings:
+        rec = TesseractRecognizer(TesseractRecognizerOptions(margin=m, psm=psm))
+        got = [""] * len(items)
+        for img, idx in pages.items():
+            arr = cv2.cvtColor(cv2.imread(img), cv2.COLOR_BGR2RGB)
+            regions = [Region.from_box(*items[k][1], level="line") for k in idx]
+            for k, r in zip(idx, rec.recognize(PageImage(arr, 0, img), regions), strict=True):
+                got[k] = r.text or ""
+        print(f"  tesseract recognizer, margin {m:.2f}, psm {psm:2d}: CER {cer(got, truth):.4f}")
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    gt_main() if "--gt" in sys.argv else main()

@@ -36,6 +36,7 @@ __all__ = [
     "choose_orientation",
     "crop_region",
     "crop_regions",
+    "erase_neighbour_ink",
     "quad_of_region",
     "rotate_crop",
     "to_gray",
@@ -143,7 +144,119 @@ def _warp(image: np.ndarray, quad: np.ndarray, margin: float, max_height: int) -
         inside = cv2.warpPerspective(np.full((h, w), 255, np.uint8), page_to_crop, (out_w, out_h)) > 127
         if inside.any() and not inside.all():
             crop[~inside] = np.median(crop[inside], axis=0).astype(crop.dtype)
+    # Ink is judged on a taller view of the same place: a ruling line shows there as running far above
+    # and below the text, which no glyph of a tight box does (capitals fill a tight box to its edges),
+    # and the next line's glyphs show whole, mostly outside the text's rows (even with no margin).
+    extra = max(1, round(_PROBE * (out_h - 2 * p)))
+    shift = np.array([[1, 0, 0], [0, 1, extra], [0, 0, 1]], dtype=np.float64)
+    probe = cv2.warpPerspective(to_gray(image), shift @ page_to_crop.astype(np.float64), (out_w, out_h + 2 * extra),
+                                flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    crop = erase_neighbour_ink(crop, (p, p, out_w - p, out_h - p), probe=(probe, extra))
     return Crop(image=crop, to_page=to_page)
+
+
+# How far (times the text height) above and below a crop its ink is looked at to tell rules from glyphs.
+_PROBE = 0.5
+# A component running this far (times the text height) past the text both above and below is a rule.
+_RULE_OVERRUN = 0.3
+
+
+# Contrast (1st to 99th percentile of gray levels) below which a crop is taken to hold no ink at all.
+_MIN_CONTRAST = 24
+# Share of ink above which a crop is no text on paper (a photo, noise): nothing is erased there.
+_MAX_INK = 0.45
+
+
+def erase_neighbour_ink(
+    crop: np.ndarray,
+    inner: tuple[float, float, float, float],
+    probe: tuple[np.ndarray, int] | None = None,
+) -> np.ndarray:
+    """``crop`` (H x W or H x W x C, uint8) with the ink of neighbours painted over in its background colour.
+
+    ``inner``: the region's own box inside the crop (left, top, right, bottom, crop pixels); the rest
+    is the margin. Ink is measured, not assumed: the crop is binarised (Otsu's threshold; dark or light
+    text after the crop's median, the paper) and each 8-connected ink component is judged by where it lies:
+
+    - a component that touches the crop's frame and has less than half of its extent (rows for the top
+      and bottom edges, columns for the left and right) inside ``inner`` belongs to a neighbour: the
+      next or previous line, the next word;
+    - a component that covers the text's rows and runs past them, on one side by more than 0.3 text
+      heights, holds a ruling line (or a frame): no glyph of a tight region spans it so. Its columns
+      that do so and its ink outside the text's rows are erased (a letter touching the rule keeps
+      its strokes). Seen only
+      with ``probe``: ``(gray view, extra)``, the same warp with ``extra`` more rows above and below
+      (the crop is its rows ``extra`` to ``extra + H``); without it, no rule is found.
+
+    Text of the region itself never lies mostly in the margin, so it is kept; when erasing would leave
+    no ink at all the crop is returned unchanged (a lone ``1`` in a tight box). A flat crop is returned
+    as it is. Returns a new array (or ``crop`` itself when nothing is erased).
+    """
+    gray = to_gray(crop)
+    h, w = gray.shape
+    if h < 3 or w < 3:
+        return crop
+    lo, hi = np.percentile(gray, (1, 99))
+    if hi - lo < _MIN_CONTRAST:
+        return crop
+    # The paper is what most of a text crop shows (its frame may be a rule, so it cannot tell).
+    light_paper = float(np.median(gray)) >= (float(lo) + float(hi)) / 2
+    mode = cv2.THRESH_BINARY_INV if light_paper else cv2.THRESH_BINARY
+    threshold, _ = cv2.threshold(gray, 0, 1, mode | cv2.THRESH_OTSU)
+    view, extra = probe if probe is not None else (gray, 0)
+    _, ink_view = cv2.threshold(view, threshold, 1, mode)
+    n, labels_view, stats, _ = cv2.connectedComponentsWithStats(ink_view, connectivity=8)
+    labels = labels_view[extra : extra + h]
+    ink = ink_view[extra : extra + h]
+    if n <= 1 or not ink.any() or ink.mean() > _MAX_INK:
+        return crop
+    x0, y0, x1, y1 = inner
+    y0, y1 = y0 + extra, y1 + extra  # in the view's rows
+    text_h = y1 - y0
+    drop: list[int] = []
+    rules: list[int] = []
+    for k in range(1, n):
+        left, top, cw, ch = (int(v) for v in stats[k, :4])
+        right, bottom = left + cw, top + ch
+        if bottom <= extra or top >= extra + h:
+            continue  # not in the crop
+        rows_in = max(0.0, min(bottom, y1) - max(top, y0))
+        cols_in = max(0.0, min(right, x1) - max(left, x0))
+        at_top, at_bottom = top <= extra, bottom >= extra + h
+        at_left, at_right = left == 0, right == w
+        neighbour = ((at_top or at_bottom) and rows_in < ch / 2) or ((at_left or at_right) and cols_in < cw / 2)
+        run = _RULE_OVERRUN * text_h
+        rule = probe is not None and top < y0 and bottom > y1 and (top < y0 - run or bottom > y1 + run)
+        if rule:  # first: a rule's component reaches past the crop's frame too
+            rules.append(k)
+        elif neighbour:
+            drop.append(k)
+    if not drop and not rules:
+        return crop
+    erase = np.isin(labels, drop)
+    for k in rules:
+        # Only the rule itself: its columns that run past the text above and below, and whatever of it
+        # lies outside the text's rows. A letter touching the rule (a label written against a form's
+        # frame) keeps its own strokes.
+        mine = labels_view == k
+        has = mine.any(axis=0)
+        first = np.where(has, mine.argmax(axis=0), mine.shape[0])
+        last = np.where(has, mine.shape[0] - 1 - mine[::-1].argmax(axis=0), -1)
+        run = _RULE_OVERRUN * text_h
+        spans = (first < y0) & (last >= y1) & ((first < y0 - run) | (last >= y1 + run))
+        rows = np.arange(extra, extra + h)
+        outside = ((rows < y0) | (rows >= y1))[:, None]
+        erase |= mine[extra : extra + h] & (spans[None, :] | outside)
+    if not erase.any():
+        return crop
+    if erase.sum() >= ink.sum():
+        return crop
+    # Take in the anti-aliased rim of the erased strokes too.
+    erase = cv2.dilate(erase.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    paper = ink == 0
+    out = crop.copy()
+    out[erase] = np.median(crop[paper & ~erase], axis=0).astype(crop.dtype) if (paper & ~erase).any() else out[erase]
+    return out
 
 
 def rotate_crop(crop: Crop, degrees: int) -> Crop:

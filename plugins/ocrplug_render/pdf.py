@@ -1,8 +1,10 @@
 """The ``pdf`` renderer: a searchable PDF, each page's image under an invisible text layer.
 
-Every word is written with text render mode 3 (invisible) in a glyphless font, its text matrix
-rotated to the word's direction and scaled (font size to the word's height, horizontal scaling to its
-width) so that selecting, searching and ``pdftotext -bbox`` land on the word in the image. Text is
+Every word is written with text render mode 3 (invisible) in a glyphless font. A line is one
+straight run: its direction snapped to the nearest right angle when within :data:`SNAP_DEG` (a skewed
+scan's lines become level runs), one baseline through the line's starting edge, font size the
+line's height, each word horizontally scaled to its own extent along the line; so ``pdftotext`` and a viewer's selection give
+whole words in reading order, and searching lands on the word in the image (docs/renderers.md). Text is
 encoded through a per-document ToUnicode map, so any Unicode text (accents, CJK, right-to-left)
 extracts as recognized.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import itertools
 import math
 import shutil
 import zlib
@@ -44,12 +47,11 @@ from ocrplug_render.common import (
     StreamedPath,
     escape_surrogates,
     failure_note,
-    iter_words,
     output_path,
     page_layout,
 )
 
-__all__ = ["PdfOptions", "PdfRenderer", "glyphless_font"]
+__all__ = ["SNAP_DEG", "WORD_GAP", "PdfOptions", "PdfRenderer", "glyphless_font", "line_frame"]
 
 FONT_NAME = "OcrplugGlyphless"
 # Font metrics in 1/1000 em: ascent + |descent| = 1 em, so a font size equal to the word's height
@@ -145,35 +147,102 @@ def _font_object(pdf: Any, chars: dict[str, int]) -> Any:
     ))
 
 
-def _word_ops(word: Region, text_codes: bytes, n_codes: int, scale: tuple[float, float], height_pt: float,
-              pikepdf: Any) -> list[tuple[list[Any], Any]]:
-    """Text operators placing one word over its quad (page pixels -> PDF points, y up).
+#: Lines whose text direction lies within this many degrees of a right angle are written exactly at that
+#: right angle (a skewed scan's lines as level runs). PDF text extractors build lines only along the four
+#: axis directions: poppler's pdftotext (TextOutputDev.cc) sorts each character into one of four
+#: rotations and breaks a word where its baseline drifts, so words drawn at 2 degrees came out cut
+#: ("composit" / "ion") and lines interleaved (skew.pdf, docs/benchmarks.md "Text layers on skewed
+#: pages"). 10 degrees covers scanner skew; steeper text keeps its own direction.
+SNAP_DEG = 10.0
 
-    ``scale`` is points per pixel along x and y.
+
+
+
+def line_frame(quad: Any) -> tuple[float, float]:
+    """The direction a line's words are written in and the line's height, in PDF points (y up).
+
+    ``quad``: the line's corners (tl, tr, br, bl) in points, y up, as a (4, 2) array. Returns
+    ``(angle, height)``: ``angle`` (radians, counter-clockwise) is the line's direction, snapped to the
+    nearest multiple of 90 degrees when within :data:`SNAP_DEG`; ``height`` the line's height across
+    its own direction (the skew does not inflate it).
     """
-    q = np.asarray(word.quad, dtype=np.float64) * np.asarray(scale, dtype=np.float64)
-    q[:, 1] = height_pt - q[:, 1]  # PDF y grows upwards
-    tl, tr, br, bl = q
-    direction = ((tr - tl) + (br - bl)) / 2
-    width = float(np.linalg.norm(direction))
-    height = float((np.linalg.norm(tl - bl) + np.linalg.norm(tr - br)) / 2)
-    if width <= 0 or height <= 0:
+    tl, tr, br, bl = np.asarray(quad, dtype=np.float64)
+    d = (tr - tl) + (br - bl)
+    angle = math.atan2(d[1], d[0])
+    right = round(angle / (math.pi / 2)) * (math.pi / 2)
+    if abs(math.degrees(angle - right)) <= SNAP_DEG:
+        angle = right
+    return angle, float((np.linalg.norm(tl - bl) + np.linalg.norm(tr - br)) / 2)
+
+
+#: Least gap between consecutive words of a run, in line heights: twice poppler's word-break threshold
+#: (``minWordBreakSpace``, 0.1 x font size, TextOutputDev.cc), so extractors see the space; word
+#: boxes that touch or overlap (CTC time steps, dilated detector boxes) ran words together ("willplay").
+WORD_GAP = 0.2
+
+
+def _separated(spans: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
+    """Word extents along a run, pulled apart to at least ``gap`` where consecutive ones come closer.
+
+    The boundary moves to the middle of the two words' gap (or overlap) and each side is pulled back by
+    half ``gap``, never by more than half a word. Words running backwards along the run (right-to-left
+    text) are left as they are.
+    """
+    out = [list(s) for s in spans]
+    for a, b in itertools.pairwise(out):
+        if b[0] <= a[0] or b[0] - a[1] >= gap:
+            continue
+        middle = (a[1] + b[0]) / 2
+        a[1] = max(a[0] + (a[1] - a[0]) / 2, middle - gap / 2)
+        b[0] = min(b[0] + (b[1] - b[0]) / 2, middle + gap / 2)
+    return [(s[0], s[1]) for s in out]
+
+
+def _line_ops(line_quad: Any, words: list[tuple[Region, bytes, int]], scale: tuple[float, float],
+              height_pt: float, pikepdf: Any) -> list[tuple[list[Any], Any]]:
+    """Text operators writing one line's words as one straight run (page pixels -> PDF points, y up).
+
+    The run goes in the line's direction snapped by :func:`line_frame` (level on a skewed scan), at the
+    line's height, on one baseline through the middle of the line's starting edge; every word covers
+    its own extent along the line (horizontal scaling to fit), consecutive words at least
+    :data:`WORD_GAP` apart. ``words``: (word, its text codes, number of codes). ``scale`` is points
+    per pixel along x and y.
+    """
+
+    def to_pt(quad: Any) -> np.ndarray:
+        q = np.asarray(quad, dtype=np.float64) * np.asarray(scale, dtype=np.float64)
+        q[:, 1] = height_pt - q[:, 1]  # PDF y grows upwards
+        return q
+
+    line = to_pt(line_quad)
+    angle, height = line_frame(line)
+    if height <= 0:
         return []
-    angle = math.atan2(direction[1], direction[0])
-    # Baseline origin: up from the bottom-left corner by the descent, so the glyph box fills the quad.
-    up = (tl - bl) / max(float(np.linalg.norm(tl - bl)), 1e-9)
-    origin = bl + up * height * (-DESCENT / 1000)
-    size = height
-    natural = n_codes * size * ADVANCE / 1000
     c, s = math.cos(angle), math.sin(angle)
+    u, v = np.array([c, s]), np.array([-s, c])
+    # One baseline for the whole line, through the middle of the edge where its text starts: the lines
+    # of a paragraph start together, so there they keep their true spacing; anchored at the middle of
+    # the line, a long skewed line's run came within half a font size of the next line's and poppler
+    # interleaved the two (skew.pdf: 0.987 of the words whole, 0.996 anchored at the start).
+    start_mid = (line[0] + line[3]) / 2
+    base = float(start_mid @ v) - height / 2 + height * (-DESCENT / 1000)  # glyph box: descent to ascent
     op = pikepdf.Operator
-    return [
-        ([pikepdf.Name("/F1"), round(size, 3)], op("Tf")),
-        ([round(100 * width / natural, 3)], op("Tz")),
-        ([round(c, 6), round(s, 6), round(-s, 6), round(c, 6), round(float(origin[0]), 3),
-          round(float(origin[1]), 3)], op("Tm")),
-        ([pikepdf.String(text_codes)], op("Tj")),
-    ]
+    ops: list[tuple[list[Any], Any]] = [([pikepdf.Name("/F1"), round(height, 3)], op("Tf"))]
+    spans = _separated([(float((to_pt(w.quad) @ u).min()), float((to_pt(w.quad) @ u).max())) for w, _, _ in words],
+                       WORD_GAP * height)
+    for (_, codes, n_codes), (start, end) in zip(words, spans, strict=True):
+        width = end - start
+        if width <= 0 or n_codes == 0:
+            continue
+        natural = n_codes * height * ADVANCE / 1000
+        origin = start * u + base * v
+        ops += [
+            ([round(100 * width / natural, 3)], op("Tz")),
+            ([round(c, 6), round(s, 6), round(-s, 6), round(c, 6), round(float(origin[0]), 3),
+              round(float(origin[1]), 3)], op("Tm")),
+            ([pikepdf.String(codes)], op("Tj")),
+        ]
+    return ops
 
 
 class PdfSession(RenderSession):
@@ -247,16 +316,21 @@ class PdfSession(RenderSession):
             ([], pikepdf.Operator("BT")),
             ([3], pikepdf.Operator("Tr")),
         ]
-        for _, _, word in iter_words(page_layout(page)):
-            text = (word.text or "").strip()
-            if not text:
-                continue
-            if is_rtl(text):
-                # Readers assume right-to-left glyphs are drawn in visual order (right to left
-                # means reversed when laid out left to right) and reverse them back on extraction.
-                text = text[::-1]
-            codes = self._encode(text)
-            ops.extend(_word_ops(word, codes, len(codes) // 2, scale, h_pt, pikepdf))
+        for block in page_layout(page):
+            for line in block.lines:
+                words = []
+                for word in line.words:
+                    text = (word.text or "").strip()
+                    if not text:
+                        continue
+                    if is_rtl(text):
+                        # Readers assume right-to-left glyphs are drawn in visual order (right to left
+                        # means reversed when laid out left to right) and reverse them back on extraction.
+                        text = text[::-1]
+                    codes = self._encode(text)
+                    words.append((word, codes, len(codes) // 2))
+                if words:
+                    ops.extend(_line_ops(line.quad, words, scale, h_pt, pikepdf))
         ops.append(([], pikepdf.Operator("ET")))
         content = pikepdf.Stream(pdf, pikepdf.unparse_content_stream(ops))
         pdf_page = pikepdf.Dictionary(

@@ -49,8 +49,9 @@ def prepare_crop(gray: np.ndarray, min_height: int, max_height: int | None) -> _
     if scale != 1.0:
         interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
         img = cv2.resize(gray, (max(1, round(gray.shape[1] * scale)), max(1, round(h * scale))), interpolation=interp)
-    border = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]])
-    background = float(np.median(border))
+    # The paper is what most of a text crop shows; the crop's frame is no guide (a ruling line or the
+    # next line along one edge turned whole table cells into white-on-black and Tesseract read nothing).
+    background = float(np.median(img))
     if background < 110:  # light text on a dark background: invert
         img = 255 - img
         background = 255 - background

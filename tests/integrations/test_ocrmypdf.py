@@ -6,6 +6,7 @@ and read the output with pikepdf and poppler's `pdftotext`.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -156,9 +157,30 @@ def test_hocr_answer_gets_the_same_word_gaps_as_the_tree() -> None:
     # Whole pixels, rounded inwards: hOCR writes integer boxes rounded outwards.
     assert (a.bbox[2], b.bbox[0]) == (80, 85)
     assert b.bbox[0] - a.bbox[2] >= engine_tree.WORD_GAP * 20
-    # A tilted line (textangle set) keeps its word boxes.
-    tilted = Region(quad=((0, 0), (200, 20), (198, 40), (-2, 20)), level="line", children=line.children)
-    assert engine_tree.separate_line_words(tilted) is tilted
+    # A steeply tilted line (more than LEVEL_SNAP_DEG off level, written along its own direction)
+    # keeps its word boxes; a slightly skewed one (5.7 degrees) is written level, so it is separated.
+    steep = Region(quad=((0, 0), (200, 115), (190, 132), (-10, 17)), level="line", children=line.children)
+    assert engine_tree.separate_line_words(steep) is steep
+    skewed = Region(quad=((0, 0), (200, 20), (198, 40), (-2, 20)), level="line", children=line.children)
+    assert engine_tree.separate_line_words(skewed) is not skewed
+
+
+def test_skewed_line_is_a_level_run_on_a_band_as_high_as_the_line() -> None:
+    # Issue 24: a line skewed by 2 degrees becomes textangle 0 and a level box centred on its starting
+    # edge, as high as the line (30 px), not its axis-aligned box (30 + 1000 x sin 2 degrees = 65 px).
+    a = math.radians(2)
+    c, s = math.cos(a), math.sin(a)
+    tl = (100.0, 200.0)
+    quad = (tl, (tl[0] + 1000 * c, tl[1] - 1000 * s), (tl[0] + 1000 * c + 30 * s, tl[1] - 1000 * s + 30 * c),
+            (tl[0] + 30 * s, tl[1] + 30 * c))
+    line = Region(quad=quad, level="line", text="a skewed line")
+    tree = engine.page_to_ocr_tree(Page(index=0, width=1200, height=400, source="x", regions=(line,)), 72, 0)
+    got = tree.lines[0]
+    assert got.textangle == 0
+    middle = (quad[0][1] + quad[3][1]) / 2
+    assert got.bbox.bottom - got.bbox.top == pytest.approx(30, abs=0.5)
+    assert (got.bbox.top + got.bbox.bottom) / 2 == pytest.approx(middle, abs=0.5)
+    assert [w.text for w in got.words] == ["a", "skewed", "line"]
 
 
 def test_loose_words_on_a_row_become_one_line() -> None:

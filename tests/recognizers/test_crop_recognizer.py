@@ -105,9 +105,12 @@ def test_one_margin_default_everywhere() -> None:
     from ocrplug_trocr.options import TrOCRRecognizerOptions
 
     assert DEFAULT_MARGIN == 0.05 == CropOptions().margin == CropReaderOptions().margin
-    for model in (TesseractRecognizerOptions, PPOCRRecognizerOptions, TrOCRRecognizerOptions):
+    for model in (PPOCRRecognizerOptions, TrOCRRecognizerOptions):
         options = model()
         assert issubclass(model, CropReaderOptions)
         assert options.crop_options() == CropOptions(margin=0.05, orientation="auto")
+    # Issue 24 item 6: Tesseract's margin was chosen by measurement (docs/recognizers.md): 0, same meaning.
+    assert issubclass(TesseractRecognizerOptions, CropReaderOptions)
+    assert TesseractRecognizerOptions().crop_options() == CropOptions(margin=0.0, orientation="auto")
     with pytest.raises(ValueError, match="margin"):
         CropReaderOptions(margin=-1)

@@ -76,9 +76,36 @@ def test_rotated_words_are_found_where_they_are(info) -> None:
     assert set(got) == {"w0a", "w0b", "w1a", "w1b", "w2a", "w2b"}
     from ocrplug_render.common import line_words
 
-    for line in regions:
+    for line in regions[:2]:  # turned by a right angle: each word's box is its own
         for word in line_words(line):
             assert np.allclose(got[word.text], word.bbox, atol=3.0), (word.text, got[word.text], word.bbox)
+    # A small skew (3 degrees) is written level (issue 24): each word keeps its extent along the line;
+    # the box is as high as the line (30 px), centred where the line starts (not the skewed word's box).
+    q = regions[2].quad
+    start_y = (q[0][1] + q[3][1]) / 2
+    for word in line_words(regions[2]):
+        x0, y0, x1, y1 = got[word.text]
+        wx0, _, wx1, _ = word.bbox
+        assert abs(x0 - wx0) < 3 and abs(x1 - wx1) < 3, (word.text, got[word.text], word.bbox)
+        assert abs((y0 + y1) / 2 - start_y) < 2 and abs((y1 - y0) - 30) < 2, (word.text, got[word.text])
+
+
+def test_skewed_page_extracts_whole_lines_in_order(info) -> None:
+    """Long lines skewed by 2 degrees, 40 px apart: pdftotext gives each line whole, in order (issue 24)."""
+    texts = [f"line{k} composition quarterly actions ordering wonderful extraction" for k in range(8)]
+    regions = []
+    for k, text in enumerate(texts):
+        tokens = text.split()
+        quad = rotated_quad(800, 100 + 40 * k, 1400, 26, 2.0)
+        line = Region(quad=quad, level="line", text=text, order=k)
+        from ocrplug_render.common import line_words
+
+        regions.append(line.with_(children=tuple(line_words(line))))
+        assert len(regions[-1].children) == len(tokens)
+    page = Page(index=0, width=1700, height=500, source="s.png", dpi=300.0, regions=tuple(regions))
+    path = render(PdfRenderer(), Document(source="s.png", pages=(page,)), info)[0]
+    lines = [" ".join(ln.split()) for ln in pdftotext(path).splitlines() if ln.strip()]
+    assert lines == texts
 
 
 def test_pdf_structure_font_and_page_size(info) -> None:

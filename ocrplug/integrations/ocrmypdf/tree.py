@@ -12,6 +12,7 @@ from ocrplug.geometry import quad_angle
 from ocrplug.model import Page, Quad, Region
 
 __all__ = [
+    "LEVEL_SNAP_DEG",
     "MIN_TEXTANGLE_DEG",
     "ROW_OVERLAP",
     "WORD_GAP",
@@ -83,12 +84,40 @@ def _textangle(line: Region) -> float:
     return angle if abs(angle) >= MIN_TEXTANGLE_DEG else 0.0
 
 
+# Lines within this many degrees of level are written as level runs (textangle 0) on a band as high
+# as the line, through the middle of its starting edge: poppler's pdftotext builds lines only along the axes and cut words drawn at a
+# 2-degree skew ("composit" / "ion"); the same rule as the pdf renderer's SNAP_DEG (docs/ocrmypdf.md).
+LEVEL_SNAP_DEG = 10.0
+
+
+def _is_near_level(line: Region) -> bool:
+    return abs(math.degrees(quad_angle(line.quad))) <= LEVEL_SNAP_DEG
+
+
+def _level_band(line: Region, width: int, height: int) -> BoundingBox:
+    """A level box as high as a (slightly skewed) line, centred where its text starts.
+
+    OCRmyPDF sizes the font from the line box and sets the baseline at its bottom; the axis-aligned
+    box of a skewed line is taller than its text by length x sin(skew) and would overlap the next line.
+    Centred on the middle of the line's starting edge, as the pdf renderer's run: the lines of a
+    paragraph start together and keep their true spacing there.
+    """
+    box = _bbox(line.outline, width, height)
+    q = line.quad
+    text_h = (math.dist(q[0], q[3]) + math.dist(q[1], q[2])) / 2
+    middle = (q[0][1] + q[3][1]) / 2
+    top, bottom = max(box.top, middle - text_h / 2), min(box.bottom, middle + text_h / 2)
+    return BoundingBox(left=box.left, top=top, right=box.right, bottom=max(bottom, top + 1))
+
+
 def _line_element(line: Region, width: int, height: int) -> OcrElement | None:
     textangle = _textangle(line)
     words = _word_elements(separate_line_words(line), width, height)
     if not words:
         return None
     box = _bbox(line.outline, width, height)
+    if _is_near_level(line):
+        textangle, box = 0.0, _level_band(line, width, height)
     return OcrElement(
         ocr_class=OcrClass.LINE, bbox=box, textangle=textangle, confidence=line.confidence, children=words
     )
@@ -104,9 +133,9 @@ def separate_line_words(line: Region) -> Region:
     to the middle of the two boxes' gap (or overlap) and each side pulled back by half the gap, to
     whole pixels inwards (hOCR rounds boxes outwards), never by more than half a word. A changed
     word's quad becomes its axis-aligned box (what both the element tree and hOCR keep of it). Lines
-    whose text direction is ``MIN_TEXTANGLE_DEG`` or more off level are returned unchanged.
+    whose text direction is more than ``LEVEL_SNAP_DEG`` off level are returned unchanged.
     """
-    if _textangle(line) != 0.0:
+    if not _is_near_level(line):
         return line
     slots = [k for k, w in enumerate(line.children) if w.level == "word" and w.text and w.text.strip()]
     if len(slots) < 2:
