@@ -382,8 +382,13 @@ def _onnx_cache_path(craft_sha: str, refiner_sha: str | None, suffix: str = "") 
 
 def int8_cache_path(craft_sha: str, refiner_sha: str | None = None) -> Path:
     """Where the int8 model of the CRAFT weights with this SHA-256 is kept (made once, see quantize.py);
-    with ``refiner_sha``, the int8 CRAFT with that link refiner kept in float32."""
-    return _onnx_cache_path(craft_sha, refiner_sha, "-int8")
+    with ``refiner_sha``, the int8 CRAFT with that link refiner kept in float32.
+
+    The name holds the quantization recipe (:data:`ocrplug_craft.quantize.INT8_RECIPE`), so that a model
+    made with another recipe (before 2026-12-06: ``...-int8.onnx``, 8-bit weights) is never reused."""
+    from ocrplug_craft.quantize import INT8_RECIPE
+
+    return _onnx_cache_path(craft_sha, refiner_sha, f"-int8-{INT8_RECIPE}")
 
 
 def _int8_backend(craft_path: Path, craft_sha: str, device: str, threads: int | None,

@@ -2,8 +2,15 @@
 
 The exported fp32 model (:func:`ocrplug_craft.backends.export_onnx`) is quantized with ONNX Runtime's
 ``quantize_static`` in the QDQ format (the format its CPU kernels are optimised for): weights int8 per
-output channel, activations uint8 with MinMax ranges. On x86 CPUs with VNNI the convolutions then run as
-integer kernels.
+output channel reduced to 7 bits (``reduce_range``), activations uint8 with MinMax ranges
+(:data:`INT8_RECIPE`). The convolutions then run as integer kernels on every x86 CPU. The 7 bits are for
+CPUs without VNNI (AVX2 only): there ONNX Runtime's u8s8 kernels add pairs of uint8 x int8 products in
+16 bits (``vpmaddubsw``), which saturates with 8-bit weights (255 * 127 * 2 > 32767) and lost 18 % of
+the official boxes; with 7-bit weights (|w| <= 64) it cannot, and the integer results are those a VNNI
+CPU computes. Source: ONNX Runtime 1.32's ``quantize_static`` docstring ("Choosing parameters for CPU
+inference": u8 activations, s8 weights and ``reduce_range=True`` on x86 without VNNI) and its quantization
+guide, https://onnxruntime.ai/docs/performance/model-optimizations/quantization.html; measured with
+``benchmarks/craft_int8.py`` (docs/benchmarks.md, "int8 CRAFT without VNNI").
 
 Calibration (the activation ranges) needs representative pages, run through the same pre-processing as
 detection (:func:`ocrplug_craft.preprocess.resize_aspect_ratio`). The ranges are a small JSON file (ONNX
@@ -17,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +33,8 @@ import numpy as np
 from ocrplug.api import WeightsError
 from ocrplug_craft.preprocess import resize_aspect_ratio, to_batch
 
-__all__ = ["SHIPPED_CALIBRATION", "calibration_pages", "quantize_int8", "shipped_calibration"]
+__all__ = ["INT8_RECIPE", "RECIPES", "SHIPPED_CALIBRATION", "Recipe", "calibration_pages", "quantize_int8",
+           "shipped_calibration"]
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +42,35 @@ log = logging.getLogger(__name__)
 SHIPPED_CALIBRATION = {
     "4a5efbfb48b4081100544e75e1e2b57f8de3d84f213004b14b85fd4b3748db17": "craft_mlt_25k.int8-calibration.json",
 }
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """ONNX Runtime ``quantize_static`` settings (QDQ format, MinMax ranges) of one int8 variant.
+
+    ``activations`` / ``weights`` name :class:`onnxruntime.quantization.QuantType` members;
+    ``reduce_range`` quantizes weights to 7 bits; ``per_channel`` gives each output channel its own scale.
+    """
+
+    activations: str
+    weights: str
+    per_channel: bool
+    reduce_range: bool
+
+
+#: The int8 variants measured by ``benchmarks/craft_int8.py`` (names: activation/weight types, ``7`` for
+#: 7-bit weights, ``-pc`` per output channel).
+RECIPES = {
+    "u8s8-pc": Recipe("QUInt8", "QInt8", per_channel=True, reduce_range=False),
+    "u8s7-pc": Recipe("QUInt8", "QInt8", per_channel=True, reduce_range=True),
+    "u8s8": Recipe("QUInt8", "QInt8", per_channel=False, reduce_range=False),
+    "u8s7": Recipe("QUInt8", "QInt8", per_channel=False, reduce_range=True),
+    "s8s8-pc": Recipe("QInt8", "QInt8", per_channel=True, reduce_range=False),
+    "u8u8-pc": Recipe("QUInt8", "QUInt8", per_channel=True, reduce_range=False),
+}
+#: The variant ``precision: int8`` uses (part of the cached model's file name, see ``int8_cache_path``):
+#: the only one measured that keeps >= 0.95 of the official boxes on a CPU without VNNI at int8 speed.
+INT8_RECIPE = "u8s7-pc"
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
 
 
@@ -88,6 +126,7 @@ def quantize_int8(
     canvas_size: int = 1280,
     mag_ratio: float = 1.5,
     keep_fp32_prefix: str | None = None,
+    recipe: str | None = None,
 ) -> Path:
     """Write the int8 (QDQ) version of the exported CRAFT model ``fp32_model`` to ``output``.
 
@@ -96,9 +135,10 @@ def quantize_int8(
     ``mag_ratio`` as in detection) and, when ``calibration_cache`` is given, saved there. Nodes whose name
     starts with ``keep_fp32_prefix`` stay in float32 (the link refiner of an export with ``--refiner``:
     ``"/refiner/"``; CRAFT's ranges, tensor for tensor the same as in the export without it, then fit). Raises
-    :class:`WeightsError` when neither is available or the cache does not fit the model. The output is
-    written atomically.
+    :class:`WeightsError` when neither is available or the cache does not fit the model. ``recipe`` names
+    the variant of :data:`RECIPES` (default :data:`INT8_RECIPE`). The output is written atomically.
     """
+    settings = RECIPES[recipe or INT8_RECIPE]
     import onnx
     from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
 
@@ -122,9 +162,10 @@ def quantize_int8(
             str(tmp),
             _Reader(pages, canvas_size, mag_ratio) if pages else None,
             quant_format=QuantFormat.QDQ,
-            per_channel=True,
-            activation_type=QuantType.QUInt8,
-            weight_type=QuantType.QInt8,
+            per_channel=settings.per_channel,
+            reduce_range=settings.reduce_range,
+            activation_type=QuantType[settings.activations],
+            weight_type=QuantType[settings.weights],
             calibrate_method=CalibrationMethod.MinMax,
             nodes_to_exclude=excluded or None,
             # (No CalibMaxIntermediateOutputs: onnxruntime 1.32 drops the collected ranges when it is set;

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 import torch
 from ocrplug_craft.detector import CraftOptions, int8_cache_path
@@ -140,3 +141,40 @@ def test_default_pipeline_runs_when_the_cache_folder_cannot_be_written(tmp_path,
     assert main(["run", str(EXAMPLE), "-o", str(out), "--no-resume"]) == 0
     assert (out / "sample.txt").read_text(encoding="utf-8").strip()
     assert blocker.read_text(encoding="utf-8") == "x"
+
+
+def _int8_weights(path: Path) -> list:
+    """The int8 weight tensors (initializers) of a QDQ model."""
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(path))
+    return [numpy_helper.to_array(t) for t in model.graph.initializer if t.data_type == onnx.TensorProto.INT8]
+
+
+def test_int8_uses_7_bit_weights_and_never_reuses_a_model_of_the_old_recipe(
+    plugin_host, int8_options, lite, tmp_path, monkeypatch
+) -> None:
+    # On CPUs without VNNI, ONNX Runtime multiplies uint8 activations by int8 weights with a 16-bit pair sum
+    # (vpmaddubsw) that saturates for 8-bit weights; 7-bit weights (|w| <= 64) cannot saturate it.
+    from ocrplug_craft.backends import export_onnx, fuse_conv_bn
+    from ocrplug_craft.detector import _onnx_cache_path
+    from ocrplug_craft.net import load_checkpoint
+    from ocrplug_craft.quantize import INT8_RECIPE, quantize_int8
+
+    weights, ranges = lite
+    monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path / "home"))
+    sha = file_sha256(weights)
+    # A model of the recipe used before 2026-12-06 (8-bit weights), cached under the old name.
+    legacy = _onnx_cache_path(sha, None, "-int8")
+    legacy.parent.mkdir(parents=True)
+    fp32 = export_onnx(fuse_conv_bn(load_checkpoint(weights)), None, tmp_path / "c.onnx")
+    quantize_int8(fp32, legacy, calibration_cache=ranges, recipe="u8s8-pc")
+    assert max(int(np.abs(w.astype(np.int32)).max()) for w in _int8_weights(legacy)) > 64
+    cached = int8_cache_path(sha)
+    assert cached != legacy and INT8_RECIPE in cached.name and sha[:16] in cached.name
+
+    _detects(plugin_host.components("detector")["craft"].build(int8_options))
+    assert cached.is_file()
+    tensors = _int8_weights(cached)
+    assert tensors and max(int(np.abs(w.astype(np.int32)).max()) for w in tensors) <= 64

@@ -95,7 +95,7 @@ def test_int8_keeps_the_refiner_in_float32_inside_the_model(plugin_host, tmp_pat
     int8 = spec.build(CraftOptions(**common, precision="int8"))
     ref = spec.build(CraftOptions(**common, precision="fp32"))
     assert int8.backend.has_refiner
-    model = onnx.load(str(next((tmp_path / "home" / "weights" / "onnx").glob("*-refiner-*-int8.onnx"))))
+    model = onnx.load(str(next((tmp_path / "home" / "weights" / "onnx").glob("*-refiner-*-int8-*.onnx"))))
     convs = [n for n in model.graph.node if n.op_type == "Conv"]
     dq_inputs = {o for n in model.graph.node if n.op_type == "DequantizeLinear" for o in n.output}
     quantized = {n.name for n in convs if n.input[0] in dq_inputs}
