@@ -97,7 +97,9 @@ def test_default_craft_gives_the_official_boxes_on_real_pages(plugin_host) -> No
 
 @pytest.mark.slow
 @pytest.mark.shared
-@pytest.mark.parametrize("options", [{"precision": "bf16"}, {"backend": "onnx", "precision": "int8"}])
+@pytest.mark.parametrize(
+    "options", [{"precision": "bf16"}, {"backend": "onnx", "precision": "int8"}], ids=["bf16", "int8 onnx"]
+)
 def test_fast_paths_keep_the_official_boxes(plugin_host, options, tmp_path, monkeypatch) -> None:
     """bf16 and int8 move some corners by a pixel or two; almost every official box is still found.
 
