@@ -178,3 +178,12 @@ def test_int8_uses_7_bit_weights_and_never_reuses_a_model_of_the_old_recipe(
     assert cached.is_file()
     tensors = _int8_weights(cached)
     assert tensors and max(int(np.abs(w.astype(np.int32)).max()) for w in tensors) <= 64
+    # The score head (conv_cls) stays float32: its convolutions' weights are float, the others' int8.
+    import onnx
+
+    graph = onnx.load(str(cached)).graph
+    dequantized = {o for n in graph.node if n.op_type == "DequantizeLinear" for o in n.output}
+    convs = [n for n in graph.node if n.op_type == "Conv"]
+    head = [n for n in convs if n.name.startswith("/craft/conv_cls/")]
+    assert head and not any(n.input[1] in dequantized for n in head)
+    assert all(n.input[1] in dequantized for n in convs if n not in head)
