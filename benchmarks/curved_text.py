@@ -109,7 +109,7 @@ def _draw_line(ink: np.ndarray, text: str, centre: np.ndarray, font: Any) -> np.
         point, d = at(start + off + font.getlength(ch) / 2)
         rot = np.array([[d[0], -d[1]], [d[1], d[0]]])
         pad = 2
-        patch = Image.new("L", (int(math.ceil(right - left)) + 2 * pad, int(math.ceil(bottom - top)) + 2 * pad), 0)
+        patch = Image.new("L", (math.ceil(right - left) + 2 * pad, math.ceil(bottom - top) + 2 * pad), 0)
         ImageDraw.Draw(patch).text((pad - left, pad - top), ch, font=font, fill=255)
         ref = np.array([off + font.getlength(ch) / 2, mid])
         origin = np.array([off + left - pad, top - pad])

@@ -39,7 +39,7 @@ def _draw_on_arc(canvas: np.ndarray, text: str, centre: tuple[float, float], rad
         d = np.array([-math.sin(a), math.cos(a)])  # clockwise tangent, y down
         rot = np.array([[d[0], -d[1]], [d[1], d[0]]])
         pad = 2
-        patch = Image.new("L", (int(math.ceil(right - left)) + 2 * pad, int(math.ceil(bottom - top)) + 2 * pad), 0)
+        patch = Image.new("L", (math.ceil(right - left) + 2 * pad, math.ceil(bottom - top) + 2 * pad), 0)
         ImageDraw.Draw(patch).text((pad - left, pad - top), ch, font=font, fill=255)
         ref = np.array([font.getlength(text[:i]) + font.getlength(ch) / 2, mid])
         origin = np.array([font.getlength(text[:i]) + left - pad, top - pad])
