@@ -163,7 +163,7 @@ def _warp(image: np.ndarray, quad: np.ndarray, margin: float, max_height: int) -
 
 def _crop(image: np.ndarray, region: Region, margin: float, max_height: int) -> Crop:
     """A curved line's rectified crop (:func:`ocrplug.rectify.rectify_region`), else the quad's crop."""
-    rect = rectify_region(image, to_gray(image), region, margin, max_height, _PROBE) if region.polygon else None
+    rect = rectify_region(image, region, margin, max_height, _PROBE, to_gray) if region.polygon else None
     if rect is None:
         return _warp(image, quad_of_region(region), margin, max_height)
     cleaned = erase_neighbour_ink(rect.image, rect.inner, probe=(rect.probe, rect.extra))

@@ -24,7 +24,7 @@ the ordinary perspective crop of :mod:`ocrplug.crops`, unchanged. Everything her
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -257,11 +257,16 @@ def curve_of_region(region: Region) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def rectify_region(
-    image: np.ndarray, gray: np.ndarray, region: Region, margin: float, max_height: int, probe: float
+    image: np.ndarray,
+    region: Region,
+    margin: float,
+    max_height: int,
+    probe: float,
+    gray: Callable[[np.ndarray], np.ndarray],
 ) -> Rectified | None:
     """The rectified crop of a curved ``region`` of ``image`` (H x W or H x W x C, uint8), or None when the
-    region is not curved (:func:`curve_of_region`; the caller then uses its quad crop). ``gray``: the
-    page in one 8-bit channel (H x W), for the probe view.
+    region is not curved (:func:`curve_of_region`; the caller then uses its quad crop). ``gray``: turns
+    the page into one 8-bit channel (H x W) for the probe view (called only for a curved region).
 
     ``margin``: context on every side as a fraction of the text height (as :attr:`CropOptions.margin`);
     ``max_height``: crops taller than this many pixels are scaled down (0: never); ``probe``: extra rows of
@@ -292,6 +297,6 @@ def rectify_region(
     inside = (map_x[rows] >= 0) & (map_x[rows] <= w - 1) & (map_y[rows] >= 0) & (map_y[rows] <= h - 1)
     if inside.any() and not inside.all():
         crop[~inside] = np.median(crop[inside], axis=0).astype(crop.dtype)
-    view = cv2.remap(gray, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    view = cv2.remap(gray(image), map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     p = curve.pad
     return Rectified(image=crop, inner=(p, p, out_w - p, out_h - p), probe=view, extra=extra, curve=curve)
