@@ -141,9 +141,12 @@ class RapidOcrSystem:
         result = self.engine(str(path), return_word_box=True)
         lines: list[list[Region]] = []
         for line_words in result.word_results or ():
+            if line_words and isinstance(line_words[0], str):
+                # no text found: rapidocr 3.10 gives ``(("", 1.0, None),)``, one bare item instead of a line of them
+                continue
             words = []
             for item in line_words:
-                if len(item) != 3:  # an empty detection comes back as an empty tuple
+                if not isinstance(item, (tuple, list)) or len(item) != 3:  # an empty detection: an empty tuple
                     continue
                 text, score, quad = item
                 if text and text.strip():

@@ -24,6 +24,7 @@ import numpy as np
 
 from ocrplug.components import DEFAULT_MARGIN, ORIENTATIONS, CropOptions, Orientation
 from ocrplug.model import PageImage, Quad, Region
+from ocrplug.rectify import CurveMap, rectify_region
 
 __all__ = [
     "DEFAULT_MARGIN",
@@ -54,11 +55,15 @@ class Crop:
     ``image``: the crop (same channels as the page image, uint8), text upright, reading left to right.
     ``to_page``: 3x3 homography from crop pixel coordinates to page pixel coordinates.
     ``rotation``: degrees (0, 90, 180, 270, counter-clockwise) the warped quad was turned to be upright.
+    ``curve``: for a curved line read through a rectified crop (:mod:`ocrplug.rectify`), the map from the
+    unturned rectified crop to the page; ``to_page`` then maps this crop's coordinates into that crop's
+    (the identity, or a quarter turn) and :meth:`map_points` goes on through ``curve``. None otherwise.
     """
 
     image: np.ndarray
     to_page: np.ndarray
     rotation: int = 0
+    curve: CurveMap | None = None
 
     @property
     def width(self) -> int:
@@ -74,7 +79,8 @@ class Crop:
         """Map ``(n, 2)`` crop pixel coordinates to page pixel coordinates."""
         pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
         homo = np.hstack([pts, np.ones((len(pts), 1))]) @ self.to_page.T
-        return homo[:, :2] / homo[:, 2:3]
+        out = homo[:, :2] / homo[:, 2:3]
+        return out if self.curve is None else self.curve.map_points(out)
 
     def map_box(self, left: float, top: float, right: float, bottom: float) -> Quad:
         """Page quad of an axis-aligned box inside the crop, clockwise from the text's top-left."""
@@ -153,6 +159,15 @@ def _warp(image: np.ndarray, quad: np.ndarray, margin: float, max_height: int) -
                                 flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     crop = erase_neighbour_ink(crop, (p, p, out_w - p, out_h - p), probe=(probe, extra))
     return Crop(image=crop, to_page=to_page)
+
+
+def _crop(image: np.ndarray, region: Region, margin: float, max_height: int) -> Crop:
+    """A curved line's rectified crop (:func:`ocrplug.rectify.rectify_region`), else the quad's crop."""
+    rect = rectify_region(image, region, margin, max_height, _PROBE, to_gray) if region.polygon else None
+    if rect is None:
+        return _warp(image, quad_of_region(region), margin, max_height)
+    cleaned = erase_neighbour_ink(rect.image, rect.inner, probe=(rect.probe, rect.extra))
+    return Crop(image=cleaned, to_page=np.eye(3), curve=rect.curve)
 
 
 # How far (times the text height) above and below a crop its ink is looked at to tell rules from glyphs.
@@ -273,7 +288,7 @@ def rotate_crop(crop: Crop, degrees: int) -> Crop:
         back = np.array([[-1, 0, w], [0, -1, h], [0, 0, 1]], dtype=np.float64)
     else:  # CW: new (x, y) <- old (y, h - x)
         back = np.array([[0, 1, 0], [-1, 0, h], [0, 0, 1]], dtype=np.float64)
-    return Crop(image=image, to_page=crop.to_page @ back, rotation=(crop.rotation + 90 * k) % 360)
+    return Crop(image=image, to_page=crop.to_page @ back, rotation=(crop.rotation + 90 * k) % 360, curve=crop.curve)
 
 
 def _is_vertical(crop: Crop, level: str, ratio: float) -> bool:
@@ -303,7 +318,7 @@ def crop_regions(
     """
     opts = options or CropOptions()
     page = image.image if isinstance(image, PageImage) else image
-    crops = [_warp(page, quad_of_region(r), opts.margin, opts.max_height) for r in regions]
+    crops = [_crop(page, r, opts.margin, opts.max_height) for r in regions]
     if opts.orientation == "quad":
         return crops
     candidates: list[list[Crop]] = []

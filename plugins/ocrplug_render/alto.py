@@ -156,7 +156,8 @@ def render_alto_page(page: Page, options: AltoOptions | None = None) -> ET.Eleme
                 continue
             prev: tuple[float, float, float, float] | None = None
             for word in words:
-                wbox = bounds([word.quad])
+                woutline = word.polygon or word.quad
+                wbox = bounds([word.quad, woutline])
                 if prev is not None:
                     # The space lies between the two words on screen: after the previous one for
                     # left-to-right text, before it (to its left) for right-to-left text.
@@ -170,8 +171,8 @@ def render_alto_page(page: Page, options: AltoOptions | None = None) -> ET.Eleme
                 if word.confidence is not None:
                     wattrs["WC"] = f"{word.confidence:.3f}".rstrip("0").rstrip(".") or "0"
                 st = ET.SubElement(tl, "String", wattrs)
-                if _needs_shape(word.quad, opts.min_angle):
-                    _shape(st, clipped(word.quad), units)
+                if _needs_shape(woutline, opts.min_angle):
+                    _shape(st, clipped(woutline), units)
                 prev = wbox
     return el
 

@@ -2,7 +2,9 @@
 
 One ``.hocr`` file per document: ``ocr_page`` > ``ocr_carea`` > ``ocr_par`` > ``ocr_line`` >
 ``ocrx_word``, each with its ``bbox``; words carry ``x_wconf`` (0-100), lines ``baseline`` when the
-recognizer gave one and ``textangle`` when the text is rotated. Pages are serialized one at a time.
+recognizer gave one and ``textangle`` when the text is rotated. A line or word with a polygon (a curved
+line) also carries ``poly x1 y1 x2 y2 ...`` (hOCR 1.2's polygonal bounds, capability ``ocrp_poly``; the
+``bbox`` stays, as the specification asks). Pages are serialized one at a time.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,7 @@ from ocrplug.api import (
     Options,
     Page,
     PageImage,
+    Point,
     Region,
     RenderSession,
     is_rtl,
@@ -42,7 +46,7 @@ from ocrplug_render.common import (
 
 __all__ = ["HocrOptions", "HocrRenderer", "read_hocr", "render_hocr_page"]
 
-CAPABILITIES = "ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf ocrp_lang ocrp_dir"
+CAPABILITIES = "ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf ocrp_lang ocrp_dir ocrp_poly"
 
 
 class HocrOptions(Options):
@@ -89,6 +93,16 @@ def _baseline(line: LayoutLine, box: tuple[int, int, int, int]) -> tuple[float, 
     return float(slope), float(by0 + slope * (box[0] - bx0) - box[3])
 
 
+def _poly(points: Sequence[Point] | None, width: int, height: int) -> tuple[int, ...] | None:
+    """hOCR ``poly`` values (integer page pixels, clipped to the page) of a polygon, or None without one."""
+    if not points:
+        return None
+    out: list[int] = []
+    for x, y in points:
+        out += [min(max(round(x), 0), width), min(max(round(y), 0), height)]
+    return tuple(out)
+
+
 def render_hocr_page(page: Page, options: HocrOptions | None = None) -> ET.Element:
     """The ``ocr_page`` element of one page."""
     opts = options or HocrOptions()
@@ -118,7 +132,7 @@ def render_hocr_page(page: Page, options: HocrOptions | None = None) -> ET.Eleme
         for line in block.lines:
             lbox = int_box(line.bbox, W, H)
             angle = quad_angle_deg(line.quad)
-            props: dict[str, Any] = {"bbox": lbox, "baseline": _baseline(line, lbox)}
+            props: dict[str, Any] = {"bbox": lbox, "poly": _poly(line.polygon, W, H), "baseline": _baseline(line, lbox)}
             if abs(angle) > opts.min_angle:
                 props["textangle"] = round(angle, 2)
             props["x_size"] = float(lbox[3] - lbox[1])
@@ -138,7 +152,8 @@ def render_hocr_page(page: Page, options: HocrOptions | None = None) -> ET.Eleme
                 wattrs = {
                     "class": "ocrx_word",
                     "id": next_id("word"),
-                    "title": _title(bbox=wbox, x_wconf=round(conf * 100) if conf is not None else None),
+                    "title": _title(bbox=wbox, poly=_poly(word.polygon, W, H),
+                                    x_wconf=round(conf * 100) if conf is not None else None),
                 }
                 w = ET.SubElement(span, "span", wattrs)
                 w.text = xml_safe(word.text or "")
@@ -296,14 +311,22 @@ def _box_quad(props: dict[str, Any]) -> tuple[tuple[float, float], ...] | None:
     return ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
 
 
+def _poly_points(props: dict[str, Any]) -> tuple[tuple[float, float], ...] | None:
+    poly = props.get("poly")
+    if not isinstance(poly, list) or len(poly) < 6 or len(poly) % 2:
+        return None
+    return tuple(zip(poly[0::2], poly[1::2], strict=True))
+
+
 def _to_region(node: _Node, order: int) -> Region | None:
     quad = _box_quad(node.props)
     if quad is None:
         return None
+    polygon = _poly_points(node.props)
     if node.kind == "word":
         conf = node.props.get("x_wconf")
         text = "".join(node.text).strip()
-        return Region(quad=quad, level="word", text=text,
+        return Region(quad=quad, level="word", text=text, polygon=polygon,
                       confidence=min(max(float(conf) / 100, 0.0), 1.0) if conf is not None else None, order=order)
     children = _regions(node.children)
     if node.kind == "line":
@@ -311,7 +334,8 @@ def _to_region(node: _Node, order: int) -> Region | None:
         if isinstance(node.props.get("baseline"), list):
             attrs["baseline"] = node.props["baseline"]
         text = " ".join(c.text for c in children if c.text) if children else None
-        return Region(quad=quad, level="line", text=text, order=order, children=children, attributes=attrs)
+        return Region(quad=quad, level="line", text=text, order=order, children=children, attributes=attrs,
+                      polygon=polygon)
     # carea holding pars: the model has one block level, so the pars become the blocks.
     if node.kind == "carea" and any(c.kind == "par" for c in node.children):
         return None
