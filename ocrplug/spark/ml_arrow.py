@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 from ocrplug.model import Region
 from ocrplug.spark import worker
 from ocrplug.spark.rows import IMAGE_TYPE, REGION_TYPE, REGIONS_TYPE, error_row, image_struct, regions_to_rows
+from ocrplug.spark.worker import with_columns
 
 __all__ = [
     "ML_IMAGE_TYPE",
@@ -213,23 +214,6 @@ def ml_image(image: pa.Array, pages: pa.Array, dpi: pa.Array) -> pa.StructArray:
         fields=list(ML_IMAGE_TYPE),
         mask=image.is_null(),
     )
-
-
-def with_columns(batch: pa.RecordBatch, columns: Sequence[tuple[str, pa.Array]]) -> pa.RecordBatch:
-    """``batch`` with ``columns`` replacing same-named columns in place, the others appended."""
-    names = list(batch.schema.names)
-    arrays = list(batch.columns)
-    fields = list(batch.schema)
-    for name, array in columns:
-        field = pa.field(name, array.type)
-        if name in names:
-            i = names.index(name)
-            arrays[i], fields[i] = array, field
-        else:
-            names.append(name)
-            arrays.append(array)
-            fields.append(field)
-    return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))
 
 
 # -- stage bodies ------------------------------------------------------------------------------------
