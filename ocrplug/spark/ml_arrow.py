@@ -310,8 +310,8 @@ def draw_stage(
 ) -> Iterator[pa.RecordBatch]:
     """``mapInArrow`` body of ``ImageDrawRegions``: image + regions in, the drawn image out.
 
-    The work is :func:`ocrplug.spark.worker.draw_batches` (``config["renderers"][0]``, e.g. ``overlay``);
-    the drawn image keeps the input's ``pagenum`` and ``resolution``.
+    The work is :func:`ocrplug.spark.worker.draw_batches` (``config["renderers"][0]``, e.g. ``overlay``,
+    drawing in memory on the row's image); the drawn image keeps the input's ``pagenum`` and ``resolution``.
     """
     for batch in _slices(batches, batch_size):
         narrow = _narrow(batch, image_col, worker_regions(batch.column(regions_col)))
