@@ -381,7 +381,7 @@ def _draw_batch(
     """The drawn images (``IMAGE_TYPE``) and the errors of one batch, read from its Arrow columns.
 
     Only each page's pixel buffer (shared with Arrow, never turned into Python bytes) and its regions
-    are read row by row; the drawn pixels are copied once, into the output's data buffer.
+    are read row by row; the drawn pixels are converted to BGR and copied into the output's data buffer.
     """
     n = batch.num_rows
     images = batch.column(image_col)
