@@ -1,6 +1,7 @@
 """The Visual NLP-style ML pipeline (``ocrplug.spark.ml``) versus ``ocr_dataframe`` and ``ocrplug run --jobs N``.
 
 Usage: python benchmarks/spark_ml_throughput.py [--pages 40] [--cores 2] [--dpi 100] [--craft] [--repeats 2]
+       python benchmarks/spark_ml_throughput.py --stage-cpu [--pages 8] [--craft]
 
 Input: ``--pages`` PNG files made from examples/sample.pdf as in ``benchmarks/spark_throughput.py`` (top
 half of each page, gray). Models: ``pretrained()`` defaults (ocrplug's default detector and recognizer),
@@ -17,6 +18,12 @@ the four-stage seed pipeline (+ ImageDrawRegions, which ``ocr_dataframe`` does n
 stages unfused (a ``select("*")`` between stages: page images go to the JVM and back). Then ``ocrplug
 run --jobs N`` (``Pipeline.run_many``, worker start and model loading included, text renderer). Prints
 pages/s of each (best of the repeats) and the ratios to ``ocr_dataframe``.
+
+``--stage-cpu``: no Spark; the four stages' ``mapInArrow`` bodies fused in one process (as a Python worker
+runs them) on ``--pages`` pages, after a warm-up pass (models loaded), and the CPU seconds of each stage
+per page (``time.process_time``: all threads of the process, so the figure hardly depends on the load
+of a shared machine, unlike the wall times above). Uses only functions main had before the in-memory
+drawing, so running it with another checkout first on ``PYTHONPATH`` measures that checkout.
 """
 
 from __future__ import annotations
@@ -63,6 +70,48 @@ def stages(craft: bool) -> tuple[list[Any], dict[str, Any]]:
     return [binary_to_image, detector, ocr, draw], config
 
 
+def stage_cpu(four: list[Any], config: dict[str, Any], folder: Path) -> dict[str, float]:
+    """CPU seconds per page of each of the four stages' bodies, fused in this process (see the docstring)."""
+    import pyarrow as pa
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    from ocrplug.spark import ml_arrow
+
+    paths = sorted(folder.glob("*.png"))
+    files = pa.RecordBatch.from_pydict({"path": [str(p) for p in paths], "content": [p.read_bytes() for p in paths]})
+    names = ["BinaryToImage", "ImageTextDetector", "ImageToText", "ImageDrawRegions"]
+    spent = dict.fromkeys(names, 0.0)
+
+    def timed(name: str, body: Any) -> Any:
+        def run(batches: Any) -> Any:
+            out = body(batches)
+            while True:
+                start = time.process_time()
+                try:
+                    batch = next(out)
+                except StopIteration:
+                    return
+                spent[name] += time.process_time() - start
+                yield batch
+        return run
+
+    schema = from_arrow_schema(files.schema)
+    bodies = []
+    for name, stage in zip(names, four, strict=True):
+        body, schema = stage._body(schema)
+        bodies.append(timed(name, body))
+    chain = ml_arrow.Chain(bodies)
+    list(chain([files]))  # warm-up: models load
+    spent.update(dict.fromkeys(names, 0.0))
+    list(chain([files]))
+    # Each stage's next() pulls the stage before it: its own time is its total less the previous stage's.
+    own, before = {}, 0.0
+    for name in names:
+        own[name] = (spent[name] - before) / len(paths)
+        before = spent[name]
+    return own
+
+
 def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -71,12 +120,25 @@ def main() -> None:
     parser.add_argument("--dpi", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--craft", action="store_true", help="the issue's CRAFT settings instead of the defaults")
+    parser.add_argument("--stage-cpu", action="store_true", help="CPU seconds per page of each stage, no Spark")
     args = parser.parse_args()
     n, cores = args.pages, args.cores
     four, config = stages(args.craft)
     three = four[:3]
     for stage in four[:1]:
         stage.setPartitions(n)  # one task per file, as ocr_dataframe(partitions=n)
+    if args.stage_cpu:
+        with tempfile.TemporaryDirectory() as tmp:
+            make_pages(Path(tmp), n, args.dpi)
+            own = stage_cpu(four, config, Path(tmp))
+        import ocrplug
+
+        print(f"{ocrplug.__file__}: {n} pages, CPU ms per page (process_time, all threads), one process")
+        total = sum(own.values())
+        for name, seconds in own.items():
+            print(f"{name:20s} {1000 * seconds:8.1f} ms/page  {100 * seconds / total:5.1f} %")
+        print(f"{'total':20s} {1000 * total:8.1f} ms/page")
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "pages"

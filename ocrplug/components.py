@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, ClassVar, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from ocrplug.errors import MissingExtraError
@@ -230,6 +231,17 @@ class Renderer(ABC):
 
         The run refuses to start when one of them is an input file; override it so that check covers
         your renderer (writes through :mod:`ocrplug.io.atomic` are refused at write time anyway).
+        """
+        return None
+
+    def draw(self, page: Page, image: PageImage) -> np.ndarray | None:
+        """An image renderer's drawing of ``page`` on ``image``, in memory; None when it draws no image.
+
+        Returns a new RGB uint8 array the size of ``image.image`` (H x W x 3; ``page``'s coordinates are
+        page pixels, scaled to the image when their sizes differ), ``image`` left unchanged. It is what
+        the renderer's page files show, without writing them: Spark's drawing stages (``draw_regions``,
+        ``ImageDrawRegions``) call it for each page. The default returns None (a renderer that writes
+        other files, e.g. text or JSON); the built-in ``overlay`` renderer overrides it.
         """
         return None
 

@@ -595,11 +595,13 @@ class ImageToText(_ModelStage, HasInputCol, HasInputCols, HasOutputCol):
 class ImageDrawRegions(_Stage, HasInputCol, HasOutputCol):
     """The image with regions drawn, by an image renderer (default ``overlay``) through the plugin host.
 
-    ``rectColor`` (a Color, a colour name or ``#rrggbb``), ``lineWidth`` (pixels), ``filledRect`` (fill
-    the regions opaquely) and ``rotated`` (the rotated quad; else the axis-aligned box) are overlay's
-    ``color``, ``line_width``, ``fill_opacity: 1`` and ``shape: quad`` / ``box``; ``rendererOptions`` adds
-    any other overlay option (``levels``, ``labels``...). Out: ``outputCol`` (the image struct with the
-    input's ``pagenum`` / ``resolution``) and ``error``.
+    Each page is drawn in memory on the image the row already holds, by the renderer's
+    :meth:`~ocrplug.components.Renderer.draw` (overlay: the function its page files are drawn with); no
+    file is written. ``rectColor`` (a Color, a colour name or ``#rrggbb``), ``lineWidth`` (pixels),
+    ``filledRect`` (fill the regions opaquely) and ``rotated`` (the rotated quad; else the axis-aligned
+    box) are overlay's ``color``, ``line_width``, ``fill_opacity: 1`` and ``shape: quad`` / ``box``;
+    ``rendererOptions`` adds any other overlay option (``levels``, ``labels``...). Out: ``outputCol`` (the
+    image struct with the input's ``pagenum`` / ``resolution``) and ``error``.
     """
 
     inputRegionsCol = _param("inputRegionsCol", "column of regions to draw", TypeConverters.toString)

@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 from ocrplug.model import Region
 from ocrplug.spark import worker
 from ocrplug.spark.rows import IMAGE_TYPE, REGION_TYPE, REGIONS_TYPE, error_row, image_struct, regions_to_rows
+from ocrplug.spark.worker import with_columns
 
 __all__ = [
     "ML_IMAGE_TYPE",
@@ -215,23 +216,6 @@ def ml_image(image: pa.Array, pages: pa.Array, dpi: pa.Array) -> pa.StructArray:
     )
 
 
-def with_columns(batch: pa.RecordBatch, columns: Sequence[tuple[str, pa.Array]]) -> pa.RecordBatch:
-    """``batch`` with ``columns`` replacing same-named columns in place, the others appended."""
-    names = list(batch.schema.names)
-    arrays = list(batch.columns)
-    fields = list(batch.schema)
-    for name, array in columns:
-        field = pa.field(name, array.type)
-        if name in names:
-            i = names.index(name)
-            arrays[i], fields[i] = array, field
-        else:
-            names.append(name)
-            arrays.append(array)
-            fields.append(field)
-    return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))
-
-
 # -- stage bodies ------------------------------------------------------------------------------------
 
 
@@ -326,8 +310,8 @@ def draw_stage(
 ) -> Iterator[pa.RecordBatch]:
     """``mapInArrow`` body of ``ImageDrawRegions``: image + regions in, the drawn image out.
 
-    The work is :func:`ocrplug.spark.worker.draw_batches` (``config["renderers"][0]``, e.g. ``overlay``);
-    the drawn image keeps the input's ``pagenum`` and ``resolution``.
+    The work is :func:`ocrplug.spark.worker.draw_batches` (``config["renderers"][0]``, e.g. ``overlay``,
+    drawing in memory on the row's image); the drawn image keeps the input's ``pagenum`` and ``resolution``.
     """
     for batch in _slices(batches, batch_size):
         narrow = _narrow(batch, image_col, worker_regions(batch.column(regions_col)))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
@@ -26,7 +25,7 @@ from urllib.parse import unquote, urlparse
 import numpy as np
 import pyarrow as pa
 
-from ocrplug.components import DocumentInfo, Renderer
+from ocrplug.components import Renderer
 from ocrplug.errors import OcrplugError
 from ocrplug.executors import InProcessExecutor
 from ocrplug.model import Page, PageImage
@@ -37,6 +36,7 @@ from ocrplug.spark.rows import (
     IMAGE_TYPE,
     PAGE_SCHEMA,
     REGIONS_TYPE,
+    bgr_pixels,
     error_row,
     image_from_struct,
     image_struct,
@@ -45,6 +45,8 @@ from ocrplug.spark.rows import (
     regions_to_rows,
 )
 from ocrplug.threads import WORKER_THREADS_ENV
+
+_BGR_MODE = 16  # OpenCV's CV_8UC3, the mode of a 3-channel image in Spark's image struct
 
 __all__ = [
     "detect_batches",
@@ -55,6 +57,7 @@ __all__ = [
     "rasterize_batches",
     "recognize_batches",
     "stage_config",
+    "with_columns",
     "worker_pipeline",
 ]
 
@@ -248,21 +251,25 @@ def _map_rows(
     A new field whose name exists in the input replaces that column in place; others are appended.
     """
     for batch in _chunks(batches, batch_size):
-        rows = batch.to_pylist()
-        outs = [fn(row) for row in rows]
-        names = list(batch.schema.names)
-        arrays = list(batch.columns)
-        fields = list(batch.schema)
-        for name, dtype in new_fields:
-            array = pa.array([o.get(name) for o in outs], type=dtype)
-            if name in names:
-                i = names.index(name)
-                arrays[i], fields[i] = array, pa.field(name, dtype)
-            else:
-                names.append(name)
-                arrays.append(array)
-                fields.append(pa.field(name, dtype))
-        yield pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))
+        outs = [fn(row) for row in batch.to_pylist()]
+        yield with_columns(batch, [(name, pa.array([o.get(name) for o in outs], type=dtype)) for name, dtype in new_fields])
+
+
+def with_columns(batch: pa.RecordBatch, columns: Sequence[tuple[str, pa.Array]]) -> pa.RecordBatch:
+    """``batch`` with ``columns`` replacing same-named columns in place, the others appended."""
+    names = list(batch.schema.names)
+    arrays = list(batch.columns)
+    fields = list(batch.schema)
+    for name, array in columns:
+        field = pa.field(name, array.type)
+        if name in names:
+            i = names.index(name)
+            arrays[i], fields[i] = array, field
+        else:
+            names.append(name)
+            arrays.append(array)
+            fields.append(field)
+    return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))
 
 
 def _row_image(row: Row, image_col: str) -> PageImage | None:
@@ -347,38 +354,71 @@ def draw_batches(
 ) -> Iterator[pa.RecordBatch]:
     """``mapInArrow`` body of the drawing stage: image + regions in, the renderer's drawn image out.
 
-    ``config["renderers"][0]`` is a renderer that writes one image file per page (``overlay``); it is
-    run on a one-page document in a temporary folder and its image read back into Spark's image struct.
+    ``config["renderers"][0]`` is an image renderer (``overlay``): each page is drawn in memory by its
+    :meth:`~ocrplug.components.Renderer.draw` on the image the row already holds (no file is written or
+    read back). Out: ``output_col`` (Spark's image struct, 3 channels BGR, the input's ``origin``) and
+    ``error``; rows that arrive with an error keep it (no image), a page that cannot be drawn is an error
+    row and the other pages go on. Other columns pass through as the same Arrow arrays. Raises
+    :class:`~ocrplug.errors.OcrplugError` when the renderer draws no image in memory.
     """
     pipeline = worker_pipeline(stage_config(config, "renderers"))
     if len(pipeline.renderers) != 1:
         raise OcrplugError("the drawing stage needs exactly one renderer (e.g. overlay)")
     renderer = pipeline.renderers[0]
-
-    def work_for(row: Row) -> Callable[[PageImage], Row]:
-        def work(image: PageImage) -> Row:
-            page = image.empty_page().with_(regions=regions_from_rows(row.get(regions_col)))
-            return {output_col: _draw(renderer, page, image, str(row.get("path") or ""))}
-
-        return work
-
-    fields = [(output_col, IMAGE_TYPE), ("error", pa.string())]
-    return _map_rows(batches, lambda r: _stage_row(r, image_col, work_for(r), [output_col]), fields, batch_size)
+    if type(renderer).draw is Renderer.draw:
+        raise OcrplugError(
+            f"the drawing stage's renderer ({type(renderer).__name__}) draws no image in memory "
+            "(Renderer.draw): use an image renderer such as overlay"
+        )
+    for batch in _chunks(batches, batch_size):
+        drawn, errors = _draw_batch(renderer, batch, image_col, regions_col)
+        yield with_columns(batch, [(output_col, drawn), ("error", errors)])
 
 
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
+def _draw_batch(
+    renderer: Renderer, batch: pa.RecordBatch, image_col: str, regions_col: str
+) -> tuple[pa.StructArray, pa.Array]:
+    """The drawn images (``IMAGE_TYPE``) and the errors of one batch, read from its Arrow columns.
 
-
-def _draw(renderer: Renderer, page: Page, image: PageImage, origin: str) -> Row:
-    from PIL import Image
-
-    with tempfile.TemporaryDirectory(prefix="ocrplug-draw-") as folder:
-        info = DocumentInfo(source=origin, page_count=1, out_dir=Path(folder), stem="page")
-        session = renderer.open(info)
-        session.add_page(page, image)
-        written = [p for p in session.close() if Path(p).suffix.lower() in _IMAGE_SUFFIXES]
-        if not written:
-            raise OcrplugError("the drawing stage's renderer wrote no image file (use an image renderer: overlay)")
-        with Image.open(written[0]) as drawn:
-            array = np.asarray(drawn.convert("RGB"))
-    return image_struct(PageImage(image=array, index=page.index, source=origin), origin=origin)
+    Only each page's pixel buffer (shared with Arrow, never turned into Python bytes) and its regions
+    are read row by row; the drawn pixels are converted to BGR and copied into the output's data buffer.
+    """
+    n = batch.num_rows
+    images = batch.column(image_col)
+    given = batch.column("error").to_pylist() if "error" in batch.schema.names else [None] * n
+    origins = images.field("origin").to_pylist()
+    sizes = [images.field(name).fill_null(0).to_numpy(zero_copy_only=False) for name in ("height", "width", "nChannels")]
+    data, regions = images.field("data"), batch.column(regions_col)
+    drawn: list[memoryview | None] = [None] * n
+    errors: list[str | None] = list(given)
+    for i in range(n):
+        if given[i]:
+            continue
+        if not images[i].is_valid or not data[i].is_valid:
+            errors[i] = f"{origins[i] or ''}: no image in column {image_col!r}"
+            continue
+        try:
+            struct = {"origin": origins[i], "height": sizes[0][i], "width": sizes[1][i], "nChannels": sizes[2][i],
+                      "data": data[i].as_buffer()}
+            image = image_from_struct(struct)
+            page = image.empty_page().with_(regions=regions_from_rows(regions[i].as_py()))
+            out = renderer.draw(page, image)
+            if out is None or out.shape[:2] != image.image.shape[:2]:
+                raise OcrplugError(f"the renderer drew no {image.width}x{image.height} image")
+            drawn[i] = memoryview(bgr_pixels(np.asarray(out, dtype=np.uint8))).cast("B")
+        except Exception as exc:  # the page's row carries its error; the other pages go on
+            errors[i] = f"{type(exc).__name__}: {exc}"
+    missing = pa.array([d is None for d in drawn], type=pa.bool_())
+    struct = pa.StructArray.from_arrays(
+        [
+            images.field("origin"),
+            images.field("height"),
+            images.field("width"),
+            pa.array([None if d is None else 3 for d in drawn], type=pa.int32()),
+            pa.array([None if d is None else _BGR_MODE for d in drawn], type=pa.int32()),
+            pa.array(drawn, type=pa.binary()),
+        ],
+        fields=list(IMAGE_TYPE),
+        mask=missing,
+    )
+    return struct, pa.array(errors, type=pa.string())

@@ -223,3 +223,7 @@ class OverlayRenderer(SessionRenderer):
     def planned_outputs(self, info: DocumentInfo) -> list[Path]:
         """The page images ``open(info)`` writes (pages 1..page_count)."""
         return [Path(info.out_dir) / page_file_name(info.stem, i, self.options.suffix) for i in range(info.page_count)]
+
+    def draw(self, page: Page, image: PageImage) -> np.ndarray:
+        """The page's drawing in memory (what ``add_page`` writes): :func:`draw_overlay` on the image."""
+        return draw_overlay(page, image.image, self.options)

@@ -101,3 +101,102 @@ def test_with_columns_replaces_in_place_and_appends():
     out = with_columns(batch, [("error", pa.array([None, "y"])), ("b", pa.array([3.0, 4.0]))])
     assert out.schema.names == ["a", "error", "b"]
     assert out.column("error").to_pylist() == [None, "y"] and out.column("a") is not None
+
+
+# -- the drawing stage, in memory ------------------------------------------------------------------
+
+
+def _page_batch(rgb: np.ndarray, regions: list[Region] | None, error: str | None = None,
+                channels: int = 3) -> pa.RecordBatch:
+    page = PageImage(image=rgb, index=1, source="p.png", dpi=96.0)
+    struct = image_struct(page, channels=channels) | {"pagenum": 1, "resolution": 96.0}
+    flat = _flat([regions])
+    return pa.RecordBatch.from_pydict(
+        {
+            "path": pa.array(["p.png"]),
+            "image": pa.array([struct], type=ML_IMAGE_TYPE),
+            "text_regions": ml_regions(flat, pa.array([1], pa.int32())),
+            "error": pa.array([error], type=pa.string()),
+        }
+    )
+
+
+def _draw(batches: list[pa.RecordBatch], **options) -> list[dict]:
+    from ocrplug.spark.ml_arrow import draw_stage
+
+    config = {"renderers": [{"name": "overlay", "options": options}], "plugins": []}
+    out = draw_stage(batches, config=config, image_col="image", regions_col="text_regions",
+                     output_col="image_with_regions", batch_size=8)
+    return pa.Table.from_batches(list(out)).to_pylist()
+
+
+def test_drawn_image_is_overlays_drawing_of_the_page_and_keeps_page_and_resolution():
+    """The stage's pixels are what the overlay renderer draws (one drawing function), in BGR bytes."""
+    from ocrplug_render.overlay import OverlayOptions, draw_overlay
+
+    rng = np.random.default_rng(3)
+    rgb = rng.integers(0, 255, (60, 90, 3), dtype=np.uint8)
+    word = Region(quad=((10, 12), (50, 8), (52, 30), (12, 34)), level="word", score=0.9)
+    line = Region.from_box(5, 5, 80, 40, level="line").with_(children=(word,))
+    [row] = _draw([_page_batch(rgb, [line])], color="#ff0000", shape="quad", line_width=1)
+    assert row["error"] is None and row["path"] == "p.png"
+    drawn = row["image_with_regions"]
+    assert (drawn["nChannels"], drawn["mode"], drawn["pagenum"], drawn["resolution"]) == (3, 16, 1, 96.0)
+    page = PageImage(image=rgb, index=1, source="p.png").empty_page().with_(regions=(line,))
+    want = draw_overlay(page, rgb, OverlayOptions(color="#ff0000", shape="quad", line_width=1))
+    assert np.array_equal(image_from_struct(drawn).image, want)
+    assert drawn["data"][:3] == bytes(want[0, 0, ::-1])  # Spark's byte order: BGR
+    # The input image column is untouched (the same values).
+    assert row["image"]["data"] == rgb[:, :, ::-1].tobytes()
+
+
+def test_draw_params_change_the_pixels_as_the_seeds_mean_them():
+    """rectColor, lineWidth, filledRect and rotated, through ImageDrawRegions' overlay options."""
+    white = np.full((100, 120, 3), 255, dtype=np.uint8)
+    turned = Region(quad=((30, 40), (80, 20), (90, 45), (40, 65)), level="word")  # tilted ~22 degrees
+    batch = _page_batch(white, [turned])
+
+    def pixels(**options) -> np.ndarray:
+        return image_from_struct(_draw([batch], **options)[0]["image_with_regions"]).image
+
+    green = np.all(pixels(color="green", shape="box", line_width=1) == (0, 128, 0), axis=2)
+    ys, xs = np.nonzero(green)
+    assert (xs.min(), xs.max(), ys.min(), ys.max()) == (30, 90, 20, 65)  # the axis-aligned box
+    assert green[20, 30] and green[65, 90]  # its corners are drawn ...
+    rotated = np.all(pixels(color="green", shape="quad", line_width=1) == (0, 128, 0), axis=2)
+    assert not rotated[20, 30] and not rotated[65, 90] and rotated[40, 30] and rotated[20, 80]  # ... the quad's not
+    thick = np.all(pixels(color="green", shape="box", line_width=5) == (0, 128, 0), axis=2)
+    assert thick.sum() > 3 * green.sum()
+    assert not green[42, 60] and not thick[42, 60]  # outlines only
+    filled = pixels(color="green", shape="quad", fill_opacity=1.0)
+    assert tuple(filled[42, 60]) == (0, 128, 0) and tuple(filled[90, 10]) == (255, 255, 255)
+
+
+def test_draw_stage_rows_with_errors_no_image_or_bad_regions_and_gray_input():
+    white = np.full((40, 50, 3), 255, dtype=np.uint8)
+    box = Region.from_box(5, 5, 30, 20, level="word")
+    good = _page_batch(white, [box])
+    failed = _page_batch(white, None, error="p.png: detection failed")
+    no_image = good.set_column(1, "image", pa.nulls(1, ML_IMAGE_TYPE))
+    bad = _page_batch(white, [box])
+    flat = _flat([[box]]).to_pylist()
+    flat[0][0]["children"] = [7]  # a child that does not exist: this page cannot be drawn
+    bad = bad.set_column(2, "text_regions", ml_regions(pa.array(flat, type=REGIONS_TYPE), pa.array([1], pa.int32())))
+    gray = _page_batch(white, [box], channels=1)
+    rows = _draw([pa.concat_batches([good, failed, no_image, bad, gray])], color="red")
+    assert [r["error"] for r in rows[:2]] == [None, "p.png: detection failed"]
+    assert rows[1]["image_with_regions"] is None
+    assert rows[2]["image_with_regions"] is None and "no image in column 'image'" in rows[2]["error"]
+    assert rows[3]["image_with_regions"] is None and "region id 7 is referenced but missing" in rows[3]["error"]
+    assert rows[4]["error"] is None and rows[4]["image_with_regions"]["nChannels"] == 3  # colour on a gray page
+    assert np.array_equal(image_from_struct(rows[4]["image_with_regions"]).image,
+                          image_from_struct(rows[0]["image_with_regions"]).image)
+
+
+def test_a_renderer_that_draws_no_image_is_an_error_naming_it():
+    from ocrplug.errors import OcrplugError
+    from ocrplug.spark.worker import draw_batches
+
+    batch = _page_batch(np.full((10, 10, 3), 255, dtype=np.uint8), [])
+    with pytest.raises(OcrplugError, match=r"renderer \(TextRenderer\) draws no image in memory"):
+        list(draw_batches([batch], {"renderers": [{"name": "text"}], "plugins": []}, "image", "text_regions", "out", 8))

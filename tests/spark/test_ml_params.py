@@ -86,3 +86,36 @@ def test_draw_params_are_overlay_options():
     other = ImageDrawRegions(rendererOptions={"levels": ["word"], "color": "blue"})
     assert other.component()["options"] == {"color": "blue", "line_width": 2, "shape": "box", "levels": ["word"]}
     assert other.setRectColor("#ff00ff").component()["options"]["color"] == "#ff00ff"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["image_text_detector_v2", "image_text_detector_mem_opt", "image_text_detector_opt",
+     "image_text_detector_open_vino", "text_detection_v1", "text_detection_v2", "text_detection_v4",
+     "craft_text_detector", "craft"],
+)
+def test_visual_nlp_craft_detector_names_give_the_official_craft(name):
+    """The CRAFT detectors of Visual NLP's model cards and release notes (ml_models' docstring cites them)."""
+    assert ImageTextDetector.pretrained(name, "en", "clinical/ocr").component() == {
+        "name": "craft", "options": {"weights": "craft_mlt_25k"},
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ocr_small_printed", "ocr_small_handwritten", "ocr_base_printed", "ocr_base_handwritten",
+     "ocr_base_printed_v2", "ocr_base_printed_v2_opt", "ocr_base_handwritten_v2", "ocr_base_handwritten_v2_opt",
+     "ocr_large_printed_v2", "ocr_large_printed_v2_opt", "ocr_large_handwritten_v2",
+     "ocr_large_handwritten_v2_opt", "trocr_base_printed", "text_recognition_v4"],
+)
+def test_visual_nlp_recognizer_names_give_the_default_recognizer(name):
+    assert ImageToTextV2.pretrained(name, "en", "clinical/ocr").component() == {
+        "name": DEFAULT_CONFIG["recognizer"]["name"], "options": dict(DEFAULT_CONFIG["recognizer"].get("options") or {}),
+    }
+
+
+def test_a_seed_model_with_no_local_counterpart_lists_the_local_models():
+    with pytest.raises(ConfigError, match=r"no local detector model 'image_text_detector_dit'.*local models: db"):
+        ImageTextDetector.pretrained("image_text_detector_dit", "en", "clinical/ocr")
+    with pytest.raises(ConfigError, match=r"no local recognizer model 'text_detection_v1'.*local models: ppocr"):
+        ImageToText.pretrained("text_detection_v1")  # a detector's name is not a recognizer
