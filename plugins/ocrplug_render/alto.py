@@ -27,6 +27,7 @@ from ocrplug_render.common import (
     output_path,
     page_layout,
     quad_angle_deg,
+    turn_angle_deg,
     utc_timestamp,
     xml_safe,
 )
@@ -131,7 +132,7 @@ def render_alto_page(page: Page, options: AltoOptions | None = None) -> ET.Eleme
                                                             + ([block.region.outline] if block.region else [])))}
         angle = median_angle_deg([ln.quad for ln in block.lines])
         if abs(angle) > opts.min_angle:
-            attrs["ROTATION"] = f"{angle:.2f}"
+            attrs["ROTATION"] = f"{turn_angle_deg(angle):.2f}"
         if opts.lang:
             attrs["LANG"] = opts.lang
         if is_rtl(block.text):

@@ -37,6 +37,7 @@ from ocrplug_render.common import (
     output_path,
     page_layout,
     quad_angle_deg,
+    turn_angle_deg,
     xml_safe,
 )
 
@@ -120,7 +121,7 @@ def render_hocr_page(page: Page, options: HocrOptions | None = None) -> ET.Eleme
             angle = quad_angle_deg(line.quad)
             props: dict[str, Any] = {"bbox": lbox, "baseline": _baseline(line, lbox)}
             if abs(angle) > opts.min_angle:
-                props["textangle"] = round(angle, 2)
+                props["textangle"] = round(turn_angle_deg(angle), 2)
             props["x_size"] = float(lbox[3] - lbox[1])
             attrs = {"class": "ocr_line", "id": next_id("line"), "title": _title(**props)}
             if is_rtl(line.text) and "dir" not in par_attrs:

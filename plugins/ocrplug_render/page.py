@@ -92,8 +92,8 @@ def render_page_xml(page: Page, info: DocumentInfo, options: PageXmlOptions | No
         angle = median_angle_deg([ln.quad for ln in block.lines])
         if abs(angle) > opts.min_angle:
             # PAGE: the clockwise rotation that would straighten the region, i.e. the text's
-            # counter-clockwise angle.
-            rattrs["orientation"] = f"{angle:.2f}"
+            # counter-clockwise angle, in the schema's range (-179.999, 180].
+            rattrs["orientation"] = f"{180.0 - (180.0 - angle) % 360.0:.2f}"
         if is_rtl(block.text):
             rattrs["readingDirection"] = "right-to-left"
         region = ET.SubElement(pg, "TextRegion", rattrs)
