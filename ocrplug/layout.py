@@ -480,14 +480,20 @@ def _join(words: Sequence[Region]) -> str | None:
     return " ".join(w.text for w in words if w.text)
 
 
-# A region whose own direction is off the page's text direction by so little that its far end moves by
-# at most this share of its height (and by at most _MAX_LEVEL_DEG) is jitter of its box, not a tilt:
-# its quad is turned about its centre to the page's text frame. On the first 12 pages of funsd_train (level
-# forms, 702 ``db`` lines) that share has a 99th percentile of 0.28 and a maximum of 0.74 (two lines
-# over 0.5); a short level word such as ``City:`` (52 x 20 px at -6.63 degrees) has 0.30
-# (docs/benchmarks.md "Reading what is on the page").
+# Levelling (``_jitter`` / ``_level``). A region whose own direction is off the page's text direction by
+# so little that its far end moves by at most _LEVEL_SLACK of its height (and by at most _MAX_LEVEL_DEG)
+# *may* be box jitter rather than a tilt: on the first 12 pages of funsd_train (level forms, 702 ``db``
+# lines) that share has a 99th percentile of 0.28 and a maximum of 0.74; a short level word such as
+# ``City:`` (52 x 20 px at -6.63 degrees) has 0.30. Scene words tilted 5-10 degrees (ICDAR 2015) fall in
+# the same range, so the size of the tilt alone does not decide: a region is levelled only where the
+# page says its tilt is jitter (see :func:`_jitter`; constants measured by benchmarks/level_tune.py
+# on funsd_train and icdar2015_val, docs/benchmarks.md "Reading what is on the page").
 _LEVEL_SLACK = 0.5
 _MAX_LEVEL_DEG = 10.0
+# A row neighbour counts as level when its own direction is within this many degrees of the page's.
+_NEIGHBOUR_LEVEL_DEG = 1.0
+# A region no longer than this many times its height is too short for its angle to be measured.
+_SHORT_ASPECT = 1.5
 
 
 def _frame_angle(rot: np.ndarray) -> float:
@@ -504,9 +510,43 @@ def _deviation(quad: Quad, rot: np.ndarray) -> tuple[float, float, float]:
     return abs((dev + math.pi) % (2 * math.pi) - math.pi), float(np.linalg.norm(along)), float(np.linalg.norm(side))
 
 
+def _jitter(
+    quads: np.ndarray,
+    rot: np.ndarray,
+    neighbour_level_deg: float = _NEIGHBOUR_LEVEL_DEG,
+    short_aspect: float = _SHORT_ASPECT,
+) -> np.ndarray:
+    """Which of ``quads`` (``(N, 4, 2)``, page pixels) are off the text frame ``rot`` by box jitter only.
+
+    A quad is jitter when its tilt is small (far end within ``_LEVEL_SLACK`` of its height, at most
+    ``_MAX_LEVEL_DEG``) and the page gives evidence that it is level: a longer region on the same row
+    (overlapping by half the smaller height in the frame) runs within ``neighbour_level_deg`` of the
+    frame, or the quad is at most ``short_aspect`` times as long as it is high (too short for its angle
+    to be measured). A scene word tilted like its neighbours, or alone, keeps its tilt.
+    Returns a boolean array of ``N``.
+    """
+    n = len(quads)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    stats = np.array([_deviation(tuple(map(tuple, q)), rot) for q in quads])  # type: ignore[arg-type]
+    dev, length, height = stats[:, 0], stats[:, 1], stats[:, 2]
+    small = (dev > 0) & (dev <= math.radians(_MAX_LEVEL_DEG)) & (length * np.tan(dev) <= _LEVEL_SLACK * height)
+    pts = quads @ rot.T
+    y0, y1 = pts[..., 1].min(axis=1), pts[..., 1].max(axis=1)
+    level = dev <= math.radians(neighbour_level_deg)
+    out = small & (length <= short_aspect * np.maximum(height, 1e-9))
+    for i in np.nonzero(small & ~out)[0]:
+        overlap = np.minimum(y1, y1[i]) - np.maximum(y0, y0[i])
+        h = np.minimum(height, height[i]) / 2
+        row = (overlap >= 0.5 * h) & (length >= length[i]) & level
+        row[i] = False
+        out[i] = bool(row.any())
+    return out
+
+
 def _level(region: Region, rot: np.ndarray) -> Region:
-    """``region`` (and its word children) with near-level quads turned to the text frame ``rot`` about their
-    centres (length and height kept)."""
+    """``region`` (and its word children within the same slack) turned to the text frame ``rot`` about
+    their centres (length and height kept)."""
     dev, length, height = _deviation(region.quad, rot)
     if length == 0 or height == 0:
         return region
@@ -521,6 +561,14 @@ def _level(region: Region, rot: np.ndarray) -> Region:
         quad = tuple((float(x), float(y)) for x, y in corners)
         return region.with_(quad=quad, children=kids)  # type: ignore[arg-type]
     return region.with_(children=kids) if kids is not region.children else region
+
+
+def _level_jitter(regions: list[Region], rot: np.ndarray) -> list[Region]:
+    """``regions`` with those :func:`_jitter` picks levelled (:func:`_level`), the others as given."""
+    if not regions:
+        return regions
+    mask = _jitter(np.asarray([r.quad for r in regions], dtype=np.float64), rot)
+    return [_level(r, rot) if m else r for r, m in zip(regions, mask, strict=True)]
 
 
 # A word box cut from a recognizer's time steps (PP-OCR's CTC columns are a sixth of the text height
@@ -562,11 +610,6 @@ def _widen_words(line: Region, rot: np.ndarray, end_pad: float) -> Region:
 
 
 def _make_line(units: list[_Unit], lines: list[Region], rot: np.ndarray) -> Region:
-    """One line of ``units`` (see :func:`_leaf_lines`), near-level quads levelled (:func:`_level`)."""
-    return _level(_build_line(units, lines, rot), rot)
-
-
-def _build_line(units: list[_Unit], lines: list[Region], rot: np.ndarray) -> Region:
     source = units[0].source
     words = [u.region for u in units]
     if source >= 0:
@@ -719,6 +762,9 @@ def layout_regions(regions: Sequence[Region], options: LayoutOptions | None = No
     turned = [ln for ln in lines if _deviation(ln.quad, rot)[0] > math.pi / 4]
     if turned:
         lines = [ln for ln in lines if _deviation(ln.quad, rot)[0] <= math.pi / 4]
+    # Near-level lines and words whose tilt the page shows to be jitter are levelled (see _jitter).
+    levelled = _level_jitter([*lines, *loose], rot)
+    lines, loose = levelled[: len(lines)], levelled[len(lines) :]
     blocks = _level_blocks(lines, loose, rot, opts) if lines or loose else []
     # Each direction's turned lines are laid out in their own frame (their words joined into lines in
     # reading order: the three words of a margin label read bottom to top become one line).
