@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import Field
 
 from ocrplug.api import (
+    LEVEL_ANGLE_DEG,
     Document,
     DocumentInfo,
     InputError,
@@ -53,7 +54,7 @@ class HocrOptions(Options):
         None, description="language tag written as the document's lang (e.g. 'en', 'deu'); null to omit"
     )
     min_angle: float = Field(
-        0.5, ge=0, le=45, description="write textangle on lines rotated by more than this many degrees"
+        LEVEL_ANGLE_DEG, ge=0, le=45, description="write textangle on lines rotated by more than this many degrees"
     )
     suffix: str = Field(".hocr", description="file name suffix of the output, after the document stem")
 

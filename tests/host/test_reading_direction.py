@@ -68,3 +68,26 @@ def test_recognizer_word_boxes_widen_to_hold_end_letters_and_stay_apart() -> Non
     assert got[2] == pytest.approx(words[2].bbox)  # the detector's box is kept
     (plain,) = layout_regions([line], LayoutOptions(word_end_pad=0))
     assert [w.bbox for w in plain.children[0].children] == [w.bbox for w in words]
+
+
+@pytest.mark.parametrize(("rotation", "textangle"), [(90, 270), (270, 90), (180, 180)])
+def test_ocrmypdf_tree_states_a_turned_line_as_90_180_or_270(rotation: int, textangle: int) -> None:
+    engine = pytest.importorskip("ocrplug.integrations.ocrmypdf", exc_type=ImportError)
+    from ocrplug.model import Page
+
+    line = with_rotation(TALL, _crop(rotation))
+    tree = engine.page_to_ocr_tree(Page(index=0, width=200, height=500, source="x", regions=(line,)), 72, 0)
+    assert tree.lines[0].textangle == pytest.approx(textangle)
+
+
+def test_ocrmypdf_tree_writes_angles_under_the_noise_floor_as_0() -> None:
+    engine = pytest.importorskip("ocrplug.integrations.ocrmypdf", exc_type=ImportError)
+    from ocrplug.layout import LEVEL_ANGLE_DEG
+    from ocrplug.model import Page
+
+    a = np.radians(LEVEL_ANGLE_DEG * 0.8)  # a long level line whose quad is off by quad jitter
+    quad = ((100, 100), (100 + 600 * np.cos(a), 100 - 600 * np.sin(a)),
+            (100 + 600 * np.cos(a), 130 - 600 * np.sin(a)), (100, 130))
+    line = Region(quad=quad, level="line", text="a long level line")
+    tree = engine.page_to_ocr_tree(Page(index=0, width=800, height=300, source="x", regions=(line,)), 72, 0)
+    assert tree.lines[0].textangle == 0
