@@ -99,12 +99,48 @@ def blank_noise_page(path: Path, seed: int = 24) -> None:
     cv2.imwrite(str(path), np.clip(page, 0, 255).astype(np.uint8))
 
 
-def run_set(pipeline: Pipeline, name: str, limit: int | None) -> dict[str, Any]:
+def _widened(region: Any, pad: float) -> Any:
+    """``region`` with the recognizer-cut words of its lines widened by ``pad`` (the layout step's rule)."""
+    from ocrplug.geometry import quad_angle
+    from ocrplug.layout import _frame, _widen_words
+
+    if region.level == "line":
+        return _widen_words(region, _frame(quad_angle(region.quad)), pad) if pad > 0 else region
+    if region.children:
+        return region.with_(children=tuple(_widened(c, pad) for c in region.children))
+    return region
+
+
+class _Replay:
+    """Answers ``evaluate`` with kept documents (run with ``word_end_pad`` 0), their words widened by ``pad``."""
+
+    def __init__(self, docs: dict[str, Document], pad: float) -> None:
+        self.docs, self.pad = docs, pad
+
+    def run(self, path: Any) -> Document:
+        doc = self.docs[str(path)]
+        pages = tuple(p.with_(regions=tuple(_widened(r, self.pad) for r in p.regions)) for p in doc.pages)
+        return Document(**{**doc.__dict__, "pages": pages})
+
+
+def run_set(pipeline: Pipeline, name: str, limit: int | None, pad: float | None = None,
+            kept: dict[str, Document] | None = None) -> dict[str, Any]:
+    """Figures of one set; with ``pad``, the documents in ``kept`` (from a run with ``word_end_pad`` 0,
+    filled on the first call) are scored with their words widened by ``pad`` instead of running again."""
     folder = SHARED / "eval" / name
     keep = _Keep(pipeline)
     start = time.perf_counter()
-    report = evaluate(keep, folder, limit=limit)
+    if pad is None:
+        report = evaluate(keep, folder, limit=limit)
+    else:
+        if not kept:
+            evaluate(keep, folder, limit=limit)
+            kept.update(keep.docs)  # type: ignore[union-attr]
+        keep.docs = {k: _Replay(kept, pad).run(k) for k in kept}  # type: ignore[arg-type]
+        report = evaluate(_Replay(kept, pad), folder, limit=limit)  # type: ignore[arg-type]
     out: dict[str, Any] = {"set": name, "images": len(report.images), "seconds": time.perf_counter() - start}
+    if pad is not None:
+        out["word_end_pad"] = pad
     for level, scores in report.overall.items():
         out[level] = {"P": scores.precision, "R": scores.recall, "H": scores.hmean}
     text = report.overall_text
@@ -124,15 +160,29 @@ def run_set(pipeline: Pipeline, name: str, limit: int | None) -> dict[str, Any]:
     return out
 
 
+def _print(name: str, res: dict[str, Any]) -> None:
+    cells = [f"{lv} P/R/H {res[lv]['P']:.3f}/{res[lv]['R']:.3f}/{res[lv]['H']:.3f}" for lv in ("word", "line") if lv in res]
+    cer = f"page CER {res['page_cer']:.4f}" if res["page_cer"] is not None else "page CER -"
+    ink = f"ink inside {res['ink']['share']:.3f} ({res['ink']['inside']}/{res['ink']['matched']})" if res.get("ink") else ""
+    pad = f" word_end_pad {res['word_end_pad']:.2f}:" if 'word_end_pad' in res else ''
+    print(f"{name} ({res['images']}){pad} {'; '.join(cells)}; {cer}; {ink} [{res['seconds']:.0f} s]", flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--preset", default=None, help="preset name (default: the default pipeline)")
     ap.add_argument("--sets", default="funsd,sroie,icdar2015,tesseract_testing",
                     help="comma-separated sets, each optionally NAME:N for its first N images")
     ap.add_argument("--set", dest="overrides", action="append", default=[], help="KEY.PATH=VALUE override")
+    ap.add_argument("--pad-values", default=None,
+                    help="comma-separated layout.word_end_pad values: run once with 0 and score each value on the "
+                    "same pages (the layout step's own widening applied to them)")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     args = ap.parse_args()
     overrides = [*args.overrides, "renderers=[]"]
+    pads = [float(v) for v in args.pad_values.split(",")] if args.pad_values else [None]
+    if args.pad_values:
+        overrides.append("layout.word_end_pad=0")
     if args.preset:
         pipeline = Pipeline.from_preset(args.preset, overrides)
     else:
@@ -146,12 +196,11 @@ def main() -> int:
         if not (SHARED / "eval" / name).is_dir():
             print(f"skip {name}: {SHARED / 'eval' / name} not found", file=sys.stderr)
             continue
-        res = run_set(pipeline, name, limit)
-        results.append(res)
-        cells = [f"{lv} P/R/H {res[lv]['P']:.3f}/{res[lv]['R']:.3f}/{res[lv]['H']:.3f}" for lv in ("word", "line") if lv in res]
-        cer = f"page CER {res['page_cer']:.4f}" if res["page_cer"] is not None else "page CER -"
-        ink = f"ink inside {res['ink']['share']:.3f} ({res['ink']['inside']}/{res['ink']['matched']})" if res.get("ink") else ""
-        print(f"{name} ({res['images']}): {'; '.join(cells)}; {cer}; {ink} [{res['seconds']:.0f} s]", flush=True)
+        kept: dict[str, Document] = {}
+        for pad in pads:
+            res = run_set(pipeline, name, limit, pad, kept)
+            results.append(res)
+            _print(name, res)
     with tempfile.TemporaryDirectory() as tmp:
         blank = Path(tmp) / "blank_noise.png"
         blank_noise_page(blank)
