@@ -35,9 +35,10 @@ With ``auto``, a detector that already returned blocks (``tesseract-layout``) ke
 
 Coordinates change in three ways only. A line that was split gets the union of its words' quads
 (axis-aligned in the text frame) and its words' joined text. A line or word whose quad is off the
-page's text direction by mere box jitter (its far end within half its height, at most 10 degrees) is
-levelled: its quad is turned about its centre to the text frame, so a short level word such as ``City:`` gets no
-false tilt. Word boxes are widened along their line by ``word_end_pad`` to hold their end letters.
+page's text direction by little (its far end within half its height, at most 10 degrees) is levelled
+-- its quad turned about its centre to the text frame -- where the page shows the tilt is box jitter (a
+level, longer region on its row, or a box too short to measure an angle): a short word such as ``City:``
+beside a level field gets no false tilt, while a scene word tilted like its neighbours, or alone, keeps it. Word boxes are widened along their line by ``word_end_pad`` to hold their end letters.
 Lines turned against the page (vertical text: quads starting at the text's own top-left, see
 :func:`ocrplug.crops.with_rotation`) are laid out in their own frame and form blocks of their own,
 placed before the first block they lie left of or above.
