@@ -66,12 +66,19 @@ def ink_coverage(gt_words: list[Any], predicted: list[Any], ink: np.ndarray) -> 
     """(GT words with a matched prediction, of those the ones whose ink lies inside it)."""
     matched = inside = 0
     quads = [p.quad for p in predicted]
+    arr = np.asarray(quads, np.float64).reshape(-1, 4, 2)
+    lo, hi = arr.min(axis=1), arr.max(axis=1)
     for word in gt_words:
         if word.dont_care or not word.has_text or not quads:
             continue
-        ious = [polygon_iou(word.quad, q) for q in quads]
-        best = int(np.argmax(ious))
-        if ious[best] <= 0.5:
+        g = np.asarray(word.quad, np.float64)
+        # Only predictions whose boxes meet the word's can overlap it (the others have IoU 0).
+        near = np.flatnonzero(np.all(lo <= g.max(axis=0), axis=1) & np.all(hi >= g.min(axis=0), axis=1))
+        if len(near) == 0:
+            continue
+        ious = [polygon_iou(word.quad, quads[k]) for k in near]
+        best = int(near[int(np.argmax(ious))])
+        if max(ious) <= 0.5:
             continue
         gt_ink = ink & _poly_mask(ink.shape, word.quad)
         total = int(gt_ink.sum())

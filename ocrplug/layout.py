@@ -122,14 +122,15 @@ class LayoutOptions(BaseModel):
         "and each line is read whole; false: each word is read alone.",
     )
     word_end_pad: float = Field(
-        0.2,
+        0.15,
         ge=0,
         le=2,
         description="Word boxes a recognizer cut from a line (no detector score) are widened along the line "
         "by up to this many line heights at each end "
         "(never past the line's box, never by more than a quarter of the gap to the next word), so they "
         "hold their first and last letters (recognizer word boxes cut from time steps end inside them); "
-        "0: boxes as given. Measured on FUNSD, docs/benchmarks.md 'Reading what is on the page'.",
+        "0: boxes as given. Chosen on funsd_train and icdar2015_val (best mean word H-mean, "
+        "benchmarks/word_pad_tune.py; docs/eval.md).",
     )
 
 
