@@ -768,9 +768,11 @@ def layout_regions(regions: Sequence[Region], options: LayoutOptions | None = No
     rot = _frame(_text_angle(all_quads))
     # Turned lines (vertical text, read from a turned crop: their quads start at the text's own top-left)
     # are blocks of their own, so each block has one text direction (ALTO ROTATION, PAGE orientation).
-    turned = [ln for ln in lines if _deviation(ln.quad, rot)[0] > math.pi / 4]
+    # Only a line whose crop was turned to be read counts: a scene line tilted past 45 degrees (a slanted
+    # sign) stays with the page's lines (laid out in a turned frame, its words became lines of their own).
+    turned = [ln for ln in lines if ln.attributes.get("rotation") and _deviation(ln.quad, rot)[0] > math.pi / 4]
     if turned:
-        lines = [ln for ln in lines if _deviation(ln.quad, rot)[0] <= math.pi / 4]
+        lines = [ln for ln in lines if not any(ln is t for t in turned)]
     # Near-level lines and words whose tilt the page shows to be jitter are levelled (see _jitter).
     levelled = _level_jitter([*lines, *loose], rot)
     lines, loose = levelled[: len(lines)], levelled[len(lines) :]
@@ -782,7 +784,9 @@ def layout_regions(regions: Sequence[Region], options: LayoutOptions | None = No
         turn = round((quad_angle(line.quad) - _frame_angle(rot)) / (math.pi / 2)) % 4
         by_turn.setdefault(turn, []).append(line)
     for turn, group in sorted(by_turn.items()):
-        frame = _frame(_frame_angle(rot) + turn * math.pi / 2)
+        # The group's own direction, not the page's turned by a right angle: a steep line (a sign at 60
+        # degrees, read from a turned crop) keeps its words on one row in it.
+        frame = _frame(_text_angle(np.asarray([ln.quad for ln in group], dtype=np.float64)))
         pieces = [w for ln in group for w in (_line_words(ln) or [ln])]
         for block in _level_blocks([], pieces, frame, opts):
             blocks = _insert_turned(blocks, block, rot)
