@@ -783,7 +783,7 @@ def layout_regions(regions: Sequence[Region], options: LayoutOptions | None = No
     for line in turned:
         turn = round((quad_angle(line.quad) - _frame_angle(rot)) / (math.pi / 2)) % 4
         by_turn.setdefault(turn, []).append(line)
-    for turn, group in sorted(by_turn.items()):
+    for _turn, group in sorted(by_turn.items()):
         # The group's own direction, not the page's turned by a right angle: a steep line (a sign at 60
         # degrees, read from a turned crop) keeps its words on one row in it.
         frame = _frame(_text_angle(np.asarray([ln.quad for ln in group], dtype=np.float64)))
