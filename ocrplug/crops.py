@@ -336,8 +336,16 @@ def crop_regions(
     return choose_orientation(candidates, scorer)
 
 
+#: A region is read unturned when its unturned crop scores within this share of the best candidate
+#: (positive scores): a lone tall character (``C``, ``1``) is read equally well turned, and turning it
+#: would give its line a false 90-degree text angle.
+KEEP_UPRIGHT = 0.05
+
+
 def choose_orientation(candidates: Sequence[Sequence[Crop]], scorer: Scorer) -> list[Crop]:
     """For each region, keep the candidate crop the scorer rates highest (ties keep the earlier one).
+
+    The unturned crop is kept when it scores within :data:`KEEP_UPRIGHT` of the best (positive scores).
 
     All candidates of all regions are scored in one call so batched recognizers stay batched.
     """
@@ -354,17 +362,30 @@ def choose_orientation(candidates: Sequence[Sequence[Crop]], scorer: Scorer) -> 
         part = scores[k : k + len(cands)]
         k += len(cands)
         best = max(range(len(cands)), key=lambda i: (part[i], -i))
+        unturned = next((i for i, c in enumerate(cands) if c.rotation == 0), None)
+        if unturned is not None and part[best] > 0 and part[unturned] >= (1 - KEEP_UPRIGHT) * part[best]:
+            best = unturned
         chosen.append(cands[best])
     return chosen
 
 
 def with_rotation(region: Region, crop: Crop) -> Region:
-    """Record the rotation a crop needed in the region's attributes (when not 0)."""
+    """``region`` in its text's own reading direction, after its crop was turned by ``crop.rotation``.
+
+    The quad's corners are rolled so that it starts at the text's own top-left (the README's
+    ``Region.quad``: clockwise from the top-left of the text): a crop turned counter-clockwise by 90 degrees was read with
+    the quad's second corner at its top-left, so that corner comes first. Renderers then derive the
+    text angle from the quad alone (hOCR ``textangle``, ALTO ``ROTATION``, PAGE ``orientation``), exact
+    for 90, 180 and 270 degrees. The turn is also recorded in ``attributes["rotation"]`` (degrees
+    counter-clockwise, as :attr:`Crop.rotation`). A crop with rotation 0 returns ``region`` unchanged.
+    """
     if not crop.rotation:
         return region
+    steps = (crop.rotation // 90) % 4
+    quad = tuple(region.quad[(k + steps) % 4] for k in range(4))
     attrs = dict(region.attributes)
     attrs["rotation"] = crop.rotation
-    return replace(region, attributes=attrs)
+    return replace(region, quad=quad, attributes=attrs)
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:

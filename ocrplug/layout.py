@@ -33,8 +33,15 @@ at every wide gutter even where rows pair up; ``detector`` keeps the detector's 
 (Tesseract's own page analysis, for instance) and only fills in missing lines, words and blocks.
 With ``auto``, a detector that already returned blocks (``tesseract-layout``) keeps its order.
 
-Coordinates are never changed: regions keep the page pixels their detector gave. A line that was
-split gets the union of its words' quads (axis-aligned in the text frame) and its words' joined text.
+Coordinates change in three ways only. A line that was split gets the union of its words' quads
+(axis-aligned in the text frame) and its words' joined text. A line or word whose quad is off the
+page's text direction by little (its far end within half its height, at most 10 degrees) is levelled
+-- its quad turned about its centre to the text frame -- where the page shows the tilt is box jitter (a
+level, longer region on its row, or a box too short to measure an angle): a short word such as ``City:``
+beside a level field gets no false tilt, while a scene word tilted like its neighbours, or alone, keeps it. Word boxes are widened along their line by ``word_end_pad`` to hold their end letters.
+Lines turned against the page (vertical text: quads starting at the text's own top-left, see
+:func:`ocrplug.crops.with_rotation`) are laid out in their own frame and form blocks of their own,
+placed before the first block they lie left of or above.
 """
 
 from __future__ import annotations
@@ -49,9 +56,11 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from ocrplug.geometry import quad_angle
 from ocrplug.model import Page, Quad, Region
 
 __all__ = [
+    "LEVEL_ANGLE_DEG",
     "LayoutOptions",
     "ReadingOrder",
     "adopt_words",
@@ -111,6 +120,17 @@ class LayoutOptions(BaseModel):
         True,
         description="Loose words (a word detector such as craft) are joined into lines before recognition "
         "and each line is read whole; false: each word is read alone.",
+    )
+    word_end_pad: float = Field(
+        0.15,
+        ge=0,
+        le=2,
+        description="Word boxes a recognizer cut from a line (no detector score) are widened along the line "
+        "by up to this many line heights at each end "
+        "(never past the line's box, never by more than a quarter of the gap to the next word), so they "
+        "hold their first and last letters (recognizer word boxes cut from time steps end inside them); "
+        "0: boxes as given. Chosen on funsd_train and icdar2015_val (best mean word H-mean, "
+        "benchmarks/word_pad_tune.py; docs/eval.md).",
     )
 
 
@@ -463,6 +483,141 @@ def _join(words: Sequence[Region]) -> str | None:
     return " ".join(w.text for w in words if w.text)
 
 
+# Levelling (``_jitter`` / ``_level``). A region whose own direction is off the page's text direction by
+# so little that its far end moves by at most _LEVEL_SLACK of its height (and by at most _MAX_LEVEL_DEG)
+# *may* be box jitter rather than a tilt: on the first 12 pages of funsd_train (level forms, 702 ``db``
+# lines) that share has a 99th percentile of 0.28 and a maximum of 0.74; a short level word such as
+# ``City:`` (52 x 20 px at -6.63 degrees) has 0.30. Scene words tilted 5-10 degrees (ICDAR 2015) fall in
+# the same range, so the size of the tilt alone does not decide: a region is levelled only where the
+# page says its tilt is jitter (see :func:`_jitter`; constants measured by benchmarks/level_tune.py
+# on funsd_train and icdar2015_val, docs/benchmarks.md "Reading what is on the page").
+_LEVEL_SLACK = 0.5
+_MAX_LEVEL_DEG = 10.0
+#: Text within this many degrees of level is level: the quad-angle noise of level text. The lines at
+#: least 8 heights long of ``db`` on the first 60 pages of funsd_train (level forms, 1135 lines) are off
+#: their page's text frame by 0.07 degrees (median), 0.96 (99th percentile), 1.55 at most
+#: (benchmarks/level_tune.py). A row neighbour within it is level (:func:`_jitter`); renderers and the
+#: OCRmyPDF engine write smaller text angles as 0 (hOCR ``textangle``, ALTO ``ROTATION``, PAGE ``orientation``).
+LEVEL_ANGLE_DEG = 1.0
+# A region no longer than its height (a lone character: ``1``, ``I``, ``x``) is too short for its angle to be
+# measured. On 60 pages each of funsd_train / icdar2015_val, this adds 5 rightly levelled lines on
+# funsd_train and 1 rightly, 2 wrongly on icdar2015_val (1.5 and more: more wrong than right there).
+_SHORT_ASPECT = 1.0
+
+
+def _frame_angle(rot: np.ndarray) -> float:
+    """The text angle (radians, y down) whose frame :func:`_frame` gave ``rot``."""
+    return -math.atan2(float(rot[1, 0]), float(rot[0, 0]))
+
+
+def _deviation(quad: Quad, rot: np.ndarray) -> tuple[float, float, float]:
+    """(|angle between the quad's direction and the frame's| in radians, its length, its height)."""
+    q = np.asarray(quad, dtype=np.float64)
+    along = (q[1] - q[0]) + (q[2] - q[3])
+    side = (q[3] - q[0]) + (q[2] - q[1])
+    dev = math.atan2(along[1], along[0]) - _frame_angle(rot)
+    return abs((dev + math.pi) % (2 * math.pi) - math.pi), float(np.linalg.norm(along)), float(np.linalg.norm(side))
+
+
+def _jitter(
+    quads: np.ndarray,
+    rot: np.ndarray,
+    neighbour_level_deg: float = LEVEL_ANGLE_DEG,
+    short_aspect: float = _SHORT_ASPECT,
+) -> np.ndarray:
+    """Which of ``quads`` (``(N, 4, 2)``, page pixels) are off the text frame ``rot`` by box jitter only.
+
+    A quad is jitter when its tilt is small (far end within ``_LEVEL_SLACK`` of its height, at most
+    ``_MAX_LEVEL_DEG``) and the page gives evidence that it is level: a longer region on the same row
+    (overlapping by half the smaller height in the frame) runs within ``neighbour_level_deg`` of the
+    frame, or the quad is at most ``short_aspect`` times as long as it is high (too short for its angle
+    to be measured). A scene word tilted like its neighbours, or alone, keeps its tilt.
+    Returns a boolean array of ``N``.
+    """
+    n = len(quads)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    stats = np.array([_deviation(tuple(map(tuple, q)), rot) for q in quads])  # type: ignore[arg-type]
+    dev, length, height = stats[:, 0], stats[:, 1], stats[:, 2]
+    small = (dev > 0) & (dev <= math.radians(_MAX_LEVEL_DEG)) & (length * np.tan(dev) <= _LEVEL_SLACK * height)
+    pts = quads @ rot.T
+    y0, y1 = pts[..., 1].min(axis=1), pts[..., 1].max(axis=1)
+    level = dev <= math.radians(neighbour_level_deg)
+    out = small & (length <= short_aspect * np.maximum(height, 1e-9))
+    for i in np.nonzero(small & ~out)[0]:
+        overlap = np.minimum(y1, y1[i]) - np.maximum(y0, y0[i])
+        h = np.minimum(height, height[i]) / 2
+        row = (overlap >= 0.5 * h) & (length >= length[i]) & level
+        row[i] = False
+        out[i] = bool(row.any())
+    return out
+
+
+def _level(region: Region, rot: np.ndarray) -> Region:
+    """``region`` (and its word children within the same slack) turned to the text frame ``rot`` about
+    their centres (length and height kept)."""
+    dev, length, height = _deviation(region.quad, rot)
+    if length == 0 or height == 0:
+        return region
+    kids = region.children
+    if any(c.level == "word" for c in kids):
+        kids = tuple(_level(c, rot) if c.level == "word" else c for c in kids)
+    if 0 < dev <= math.radians(_MAX_LEVEL_DEG) and length * math.tan(dev) <= _LEVEL_SLACK * height:
+        # Turned about its centre, same length and height (its box in the frame would be taller).
+        centre = np.asarray(region.quad, dtype=np.float64).mean(axis=0) @ rot.T
+        half = np.array([[-length, -height], [length, -height], [length, height], [-length, height]]) / 4
+        corners = (centre + half) @ rot
+        quad = tuple((float(x), float(y)) for x, y in corners)
+        return region.with_(quad=quad, children=kids)  # type: ignore[arg-type]
+    return region.with_(children=kids) if kids is not region.children else region
+
+
+def _level_jitter(regions: list[Region], rot: np.ndarray) -> list[Region]:
+    """``regions`` with those :func:`_jitter` picks levelled (:func:`_level`), the others as given."""
+    if not regions:
+        return regions
+    mask = _jitter(np.asarray([r.quad for r in regions], dtype=np.float64), rot)
+    return [_level(r, rot) if m else r for r, m in zip(regions, mask, strict=True)]
+
+
+# A word box cut from a recognizer's time steps (PP-OCR's CTC columns are a sixth of the text height
+# apart) can end inside its first or last letter ("Quarterly", "Actions", "Order" on the sample's
+# overlay): ``LayoutOptions.word_end_pad``. Words stay apart by half their gap (pdftotext breaks words
+# at gaps over a tenth of the font size).
+
+
+def _widen_words(line: Region, rot: np.ndarray, end_pad: float) -> Region:
+    """``line`` with its recognizer-cut words (no detector ``score``) widened along the text to hold their
+    end letters (see above); a detector's word boxes are kept as found."""
+    slots = [k for k, c in enumerate(line.children) if c.level == "word"]
+    if not slots or _deviation(line.quad, rot)[0] > 1e-3:  # tilted or turned lines keep their words
+        return line
+    lb = _box(line, rot)
+    pad = end_pad * float(lb[3] - lb[1])
+    words = [line.children[k] for k in slots]
+    boxes = [_box(w, rot) for w in words]
+    order = sorted(range(len(words)), key=lambda i: float(boxes[i][0]))
+    kids = list(line.children)
+    for pos, i in enumerate(order):
+        if words[i].score is not None:  # a detector's box (it has a detector score): kept as found
+            continue
+        x0, y0, x1, y1 = (float(v) for v in boxes[i])
+        prev_end = float(boxes[order[pos - 1]][2]) if pos > 0 else None
+        next_start = float(boxes[order[pos + 1]][0]) if pos + 1 < len(order) else None
+        # Limits: the line's ends, or a quarter of the gap to the neighbour (half the gap stays free).
+        lo = min(float(lb[0]), x0) if prev_end is None else x0 - max(x0 - prev_end, 0.0) / 4
+        hi = max(float(lb[2]), x1) if next_start is None else x1 + max(next_start - x1, 0.0) / 4
+        # Whole pixels outwards where the limits allow, as renderers round boxes.
+        left = max(math.floor(x0 - pad + 1e-6), lo)
+        right = min(math.ceil(x1 + pad - 1e-6), hi)
+        if left >= x0 and right <= x1:
+            continue
+        corners = np.array([[left, y0], [right, y0], [right, y1], [left, y1]]) @ rot
+        quad = tuple((float(x), float(y)) for x, y in corners)
+        kids[slots[i]] = words[i].with_(quad=quad)  # type: ignore[arg-type]
+    return line.with_(children=tuple(kids))
+
+
 def _make_line(units: list[_Unit], lines: list[Region], rot: np.ndarray) -> Region:
     source = units[0].source
     words = [u.region for u in units]
@@ -611,6 +766,54 @@ def layout_regions(regions: Sequence[Region], options: LayoutOptions | None = No
     lines, loose = _flatten(regions)
     all_quads = np.asarray([r.quad for r in [*lines, *loose]], dtype=np.float64)
     rot = _frame(_text_angle(all_quads))
+    # Turned lines (vertical text, read from a turned crop: their quads start at the text's own top-left)
+    # are blocks of their own, so each block has one text direction (ALTO ROTATION, PAGE orientation).
+    # Only a line whose crop was turned to be read counts: a scene line tilted past 45 degrees (a slanted
+    # sign) stays with the page's lines (laid out in a turned frame, its words became lines of their own).
+    turned = [ln for ln in lines if ln.attributes.get("rotation") and _deviation(ln.quad, rot)[0] > math.pi / 4]
+    if turned:
+        lines = [ln for ln in lines if not any(ln is t for t in turned)]
+    # Near-level lines and words whose tilt the page shows to be jitter are levelled (see _jitter).
+    levelled = _level_jitter([*lines, *loose], rot)
+    lines, loose = levelled[: len(lines)], levelled[len(lines) :]
+    blocks = _level_blocks(lines, loose, rot, opts) if lines or loose else []
+    # Each direction's turned lines are laid out in their own frame (their words joined into lines in
+    # reading order: the three words of a margin label read bottom to top become one line).
+    by_turn: dict[int, list[Region]] = {}
+    for line in turned:
+        turn = round((quad_angle(line.quad) - _frame_angle(rot)) / (math.pi / 2)) % 4
+        by_turn.setdefault(turn, []).append(line)
+    for _turn, group in sorted(by_turn.items()):
+        # The group's own direction, not the page's turned by a right angle: a steep line (a sign at 60
+        # degrees, read from a turned crop) keeps its words on one row in it.
+        frame = _frame(_text_angle(np.asarray([ln.quad for ln in group], dtype=np.float64)))
+        pieces = [w for ln in group for w in (_line_words(ln) or [ln])]
+        for block in _level_blocks([], pieces, frame, opts):
+            blocks = _insert_turned(blocks, block, rot)
+    if opts.word_end_pad > 0:
+        blocks = [
+            b.with_(children=tuple(
+                _widen_words(ln, _frame(quad_angle(ln.quad)), opts.word_end_pad) if ln.level == "line" else ln
+                for ln in b.children
+            ))
+            for b in blocks
+        ]
+    return [b.with_(order=k) for k, b in enumerate(blocks)]
+
+
+def _insert_turned(blocks: list[Region], block: Region, rot: np.ndarray) -> list[Region]:
+    """``blocks`` with a turned line's ``block`` before the first block it lies left of or above."""
+    _, y0, x1, y1 = _box(block, rot)
+    for k, other in enumerate(blocks):
+        ox0, oy0, _, oy1 = _box(other, rot)
+        beside = x1 <= ox0 and min(y1, oy1) > max(y0, oy0)
+        if beside or y1 <= oy0:
+            return [*blocks[:k], block, *blocks[k:]]
+    return [*blocks, block]
+
+
+def _level_blocks(lines: list[Region], loose: list[Region], rot: np.ndarray, opts: LayoutOptions) -> list[Region]:
+    """Blocks of the lines and loose words that run in the page's text direction, in reading order."""
     units: list[_Unit] = []
     for k, line in enumerate(lines):
         words = _line_words(line)
@@ -649,7 +852,8 @@ def lines_for_recognition(regions: Sequence[Region], options: LayoutOptions | No
     kept = [r for r in regions if r.level in ("line", "block")]
     grouped = [
         line.with_(quad=_lengthen(line.quad, _LINE_END_PAD), attributes={**line.attributes, "grouped": True}, text=None)
-        for block in layout_regions(loose, opts)
+        # The detector's word boxes as found (adopt_words hands them back), not widened for display.
+        for block in layout_regions(loose, opts.model_copy(update={"word_end_pad": 0.0}))
         for line in block.children
     ]
     return [*kept, *grouped]
@@ -661,16 +865,32 @@ def lines_for_recognition(regions: Sequence[Region], options: LayoutOptions | No
 _LINE_END_PAD = 0.3
 
 
+# A grouped line taller than this many times its length is vertical text: the recognizer's crop step
+# turns it by 90 degrees (``CropOptions.vertical_ratio``, 1.5 for lines), so it is lengthened along
+# its long side. Padding it sideways by its (long) height made a vertical word look square, and it was
+# then read unturned ("20", "HAH", "121" for the margin label of shared/cases/vertical_label.png).
+_VERTICAL_RATIO = 1.5
+
+
 def _lengthen(quad: Quad, pad: float) -> Quad:
-    """``quad`` (corners tl, tr, br, bl) made longer by ``pad`` x its height at both ends of its text direction."""
+    """``quad`` (corners tl, tr, br, bl) made longer by ``pad`` x its height at both ends of its text direction.
+
+    The text direction is the top edge, or the left edge for a quad more than ``_VERTICAL_RATIO``
+    times taller than long (vertical text; its "height" is then its width).
+    """
     q = np.asarray(quad, dtype=np.float64)
     along = (q[1] - q[0]) + (q[2] - q[3])
+    side = (q[3] - q[0]) + (q[2] - q[1])
     length = float(np.linalg.norm(along))
+    height = float(np.linalg.norm(side))
     if length == 0 or pad <= 0:
         return quad
-    height = float(np.linalg.norm((q[3] - q[0]) + (q[2] - q[1]))) / 2
-    d = along / length * pad * height
-    out = q + np.array([-d, d, d, -d])
+    if height > _VERTICAL_RATIO * length:
+        d = side / height * pad * length / 2
+        out = q + np.array([-d, -d, d, d])
+    else:
+        d = along / length * pad * height / 2
+        out = q + np.array([-d, d, d, -d])
     return tuple((float(x), float(y)) for x, y in out)  # type: ignore[return-value]
 
 
@@ -694,8 +914,9 @@ def adopt_words(detected: Region, recognized: Region) -> Region:
     recognized = recognized.with_(attributes={k: v for k, v in recognized.attributes.items() if k != "grouped"})
     originals = [c for c in detected.children if c.level == "word"]
     if originals:  # the line's own quad: its words' union, without the ends added for reading
-        quads = np.asarray([w.quad for w in originals], dtype=np.float64)
-        recognized = recognized.with_(quad=_union_quad(originals, _frame(_text_angle(quads))))
+        # In the frame of the recognized line's own direction: a line whose crop was turned (vertical
+        # text, :func:`ocrplug.crops.with_rotation`) keeps its quad starting at the text's top-left.
+        recognized = recognized.with_(quad=_union_quad(originals, _frame(quad_angle(recognized.quad))))
     words = [c for c in recognized.children if c.level == "word"]
     if words and any(w.text is not None for w in words):
         return recognized.with_(children=_matched_words(words, originals)) if originals else recognized
@@ -711,7 +932,9 @@ def adopt_words(detected: Region, recognized: Region) -> Region:
 
 def _matched_words(read: Sequence[Region], found: Sequence[Region]) -> tuple[Region, ...]:
     """The recognizer's words of one line with the detector's boxes where they match (see :func:`adopt_words`)."""
-    quads = np.asarray([w.quad for w in found], dtype=np.float64)
+    # The recognizer's words run in the text's reading direction (a turned crop's too); the detector's
+    # words of vertical text are in page order, so the frame is taken from the recognizer's.
+    quads = np.asarray([w.quad for w in read], dtype=np.float64)
     rot = _frame(_text_angle(quads))
     rb = [_box(w, rot) for w in read]
     fb = [_box(w, rot) for w in found]

@@ -16,7 +16,7 @@ import numpy as np
 from pydantic import Field
 
 from ocrplug.api import Detector, Options, PageImage, Region, add_background_margin, require
-from ocrplug_craft.postprocess import Detections, adjust_coordinates, get_det_boxes
+from ocrplug_craft.postprocess import Detections, adjust_coordinates, get_det_boxes, split_stacked
 from ocrplug_craft.preprocess import Canvas, resize_aspect_ratio, to_batch
 
 __all__ = ["CraftDetector", "CraftOptions", "build_detector", "regions_from_maps"]
@@ -143,6 +143,7 @@ def regions_from_maps(
     inv = 1 / canvas.ratio
     o = options
     words = get_det_boxes(score_text, score_link, o.text_threshold, o.link_threshold, o.low_text, o.poly)
+    words = split_stacked(words, score_text, o.low_text)  # characters linked across rows
     word_boxes = adjust_coordinates(words.boxes, inv, inv)
     word_polys = adjust_coordinates(words.polys, inv, inv)
     word_keep = _keep(word_boxes, o.min_size)

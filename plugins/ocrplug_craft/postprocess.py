@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-__all__ = ["Detections", "adjust_coordinates", "get_det_boxes", "poly_for_box"]
+__all__ = ["Detections", "adjust_coordinates", "get_det_boxes", "poly_for_box", "split_stacked"]
 
 # Official getPoly_core constants.
 _NUM_CP = 5
@@ -129,6 +129,80 @@ def get_det_boxes(
         polys = [None] * len(mapper)
     return Detections(
         boxes=boxes, polys=polys, mapper=mapper, scores=comp_mean[mapper], labels=labels, n_labels=int(n_labels)
+    )
+
+
+#: Character blobs of a tall box taller than wide by this range (height / width) are upright characters
+#: stacked by the affinity map across rows (a form's column of one-character answers), not the
+#: characters of vertical text, whose blobs are wider than tall or run together. Measured on the
+#: default ``accurate`` model: stacked ``1``/``I``/``C``/``0`` blobs 1.7-2.9, the turned letters of
+#: shared/cases/vertical_label.png 0.7-1.1 or one long run (tests/craft/test_stacked.py).
+STACKED_BLOB_RATIO = (1.2, 3.5)
+
+
+def split_stacked(det: Detections, textmap: np.ndarray, low_text: float) -> Detections:
+    """``det`` with each box of upright characters stacked from row to row cut into one box per character.
+
+    CRAFT's affinity links two lone characters of consecutive rows (``1`` above ``I`` in a column of
+    answers) as if they were one vertical word; the crop step then turns the tall box and reads "1 I"
+    as one word. A box more than 1.5 times taller than wide whose region-score blobs (``textmap >
+    low_text`` inside its component) number two or more and are each :data:`STACKED_BLOB_RATIO` taller
+    than wide is replaced by one axis-aligned box per blob, grown by the official dilation size of the
+    blob (``niter``), scored by the blob's mean region score, without a polygon. Other boxes are kept
+    unchanged, in order; a split box's pieces share its ``mapper`` label.
+    """
+    if not len(det):
+        return det
+    lo, hi = STACKED_BLOB_RATIO
+    img_h, img_w = textmap.shape
+    boxes: list[np.ndarray] = []
+    polys: list[np.ndarray | None] = []
+    mapper: list[int] = []
+    scores: list[float] = []
+    changed = False
+    for box, poly, k, score in zip(det.boxes, det.polys, det.mapper.tolist(), det.scores.tolist(), strict=True):
+        x0, y0 = np.floor(box.min(axis=0)).astype(int)
+        x1, y1 = np.ceil(box.max(axis=0)).astype(int) + 1
+        pieces: list[tuple[np.ndarray, float]] = []
+        if y1 - y0 > 1.5 * (x1 - x0):
+            x0, y0 = max(x0, 0), max(y0, 0)
+            x1, y1 = min(x1, img_w), min(y1, img_h)
+            window = textmap[y0:y1, x0:x1]
+            chars = ((det.labels[y0:y1, x0:x1] == k) & (window > low_text)).astype(np.uint8)
+            _, lab, stats, _ = cv2.connectedComponentsWithStats(chars, connectivity=4)
+            ids = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= 10)
+            ids = ids[ids > 0]  # label 0: the background
+            ratio = stats[ids, cv2.CC_STAT_HEIGHT] / np.maximum(stats[ids, cv2.CC_STAT_WIDTH], 1)
+            if len(ids) >= 2 and np.all((ratio >= lo) & (ratio <= hi)):
+                for blob_id in ids.tolist():
+                    bx, by, bw, bh, size = stats[blob_id].tolist()
+                    niter = int(math.sqrt(size * min(bw, bh) / (bw * bh)) * 2)
+                    left, top = max(x0 + bx - niter, 0), max(y0 + by - niter, 0)
+                    right, bottom = min(x0 + bx + bw + niter, img_w), min(y0 + by + bh + niter, img_h)
+                    piece = np.array([[left, top], [right, top], [right, bottom], [left, bottom]], dtype=np.float32)
+                    blob = window[by : by + bh, bx : bx + bw][lab[by : by + bh, bx : bx + bw] == blob_id]
+                    pieces.append((piece, float(blob.mean())))
+        if pieces:
+            changed = True
+            for piece, piece_score in sorted(pieces, key=lambda p: float(p[0][0, 1])):
+                boxes.append(piece)
+                polys.append(None)
+                mapper.append(k)
+                scores.append(piece_score)
+        else:
+            boxes.append(box)
+            polys.append(poly)
+            mapper.append(k)
+            scores.append(score)
+    if not changed:
+        return det
+    return Detections(
+        boxes=np.stack(boxes).astype(np.float32),
+        polys=polys,
+        mapper=np.asarray(mapper, dtype=det.mapper.dtype),
+        scores=np.asarray(scores, dtype=det.scores.dtype),
+        labels=det.labels,
+        n_labels=det.n_labels,
     )
 
 

@@ -18,6 +18,9 @@ __all__ = ["DbDetector", "DbOptions"]
 
 #: DB's own kernel-size floor (map pixels): thinner kernels are noise at any resolution.
 KERNEL_MIN_SIZE = 3.0
+#: Default ``lone_aspect``: chosen on ``funsd_train`` and ``icdar2015_val`` (benchmarks/db_lone.py,
+#: docs/db.md "Lone characters").
+LONE_ASPECT = 2.5
 
 
 def _overlap(a: Region, b: Region) -> float:
@@ -125,6 +128,13 @@ class DbOptions(Options):
     min_size: float = Field(
         3.0, ge=0.0, le=10000.0, description="Boxes whose shorter side is below this (page pixels) are dropped."
     )
+    lone_aspect: float = Field(
+        LONE_ASPECT,
+        ge=0.0,
+        le=100.0,
+        description="Kernels at most this many times longer than high (a lone character, a short number) that "
+        "fail box_thresh over their rotated rectangle are scored over their own pixels instead. 0: off (DB's rule).",
+    )
     batch_size: int = Field(
         4, ge=1, le=256, description="Pages (or tiles) of the same size run through the network at once."
     )
@@ -211,6 +221,7 @@ class DbDetector(Detector):
             box_type=o.box_type,
             # DB's noise floor, unless the user asks for boxes smaller than it.
             min_size=min(KERNEL_MIN_SIZE, o.min_size * scale),
+            lone_aspect=o.lone_aspect,
         )
 
     def detect(self, page: PageImage) -> list[Region]:

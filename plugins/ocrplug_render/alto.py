@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from ocrplug.api import DocumentInfo, Options, Page, PageImage, Point, RenderSession, is_rtl
+from ocrplug.api import LEVEL_ANGLE_DEG, DocumentInfo, Options, Page, PageImage, Point, RenderSession, is_rtl
 from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
     DocumentFileRenderer,
@@ -27,6 +27,7 @@ from ocrplug_render.common import (
     output_path,
     page_layout,
     quad_angle_deg,
+    turn_angle_deg,
     utc_timestamp,
     xml_safe,
 )
@@ -47,7 +48,7 @@ class AltoOptions(Options):
         300.0, gt=0, description="resolution assumed for mm10/inch1200 when a page does not state its dpi"
     )
     min_angle: float = Field(
-        0.5, ge=0, le=45, description="write ROTATION and Shape polygons for text rotated by more than this many degrees"
+        LEVEL_ANGLE_DEG, ge=0, le=45, description="write ROTATION and Shape polygons for text rotated by more than this many degrees"
     )
     lang: str | None = Field(None, description="xsd:language tag written on each TextBlock (e.g. 'en'); null to omit")
     suffix: str = Field(".alto.xml", description="file name suffix of the output, after the document stem")
@@ -131,7 +132,7 @@ def render_alto_page(page: Page, options: AltoOptions | None = None) -> ET.Eleme
                                                             + ([block.region.outline] if block.region else [])))}
         angle = median_angle_deg([ln.quad for ln in block.lines])
         if abs(angle) > opts.min_angle:
-            attrs["ROTATION"] = f"{angle:.2f}"
+            attrs["ROTATION"] = f"{turn_angle_deg(angle):.2f}"
         if opts.lang:
             attrs["LANG"] = opts.lang
         if is_rtl(block.text):

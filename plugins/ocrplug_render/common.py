@@ -19,6 +19,7 @@ import numpy as np
 
 from ocrplug.api import (
     DocumentInfo,
+    LayoutOptions,
     Page,
     PageFailure,
     Point,
@@ -234,10 +235,12 @@ def page_layout(page: Page) -> list[LayoutBlock]:
     Renderers format the layout, they never decide it: pages from a pipeline come laid out by its
     layout step (``layout:`` options) and are only viewed here; a page that is not in that shape (built
     by hand, or read back from JSON of an older version) goes through the host's one layout function,
-    :func:`~ocrplug.layout.layout_page`, with the host's default ``layout:`` options.
+    :func:`~ocrplug.layout.layout_page`, with the host's default ``layout:`` options except
+    ``word_end_pad`` 0 (word boxes drawn as given).
     """
     if not is_laid_out(page):
-        page = layout_page(page)
+        # Words as given: renderers never widen boxes (``word_end_pad`` belongs to a pipeline's layout step).
+        page = layout_page(page, LayoutOptions(word_end_pad=0))
     return [LayoutBlock(lines=[_line(ln) for ln in block.children], region=block) for block in page.regions]
 
 
@@ -282,6 +285,16 @@ def utc_timestamp() -> str:
     import datetime as _dt
 
     return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def turn_angle_deg(angle: float) -> float:
+    """A counter-clockwise text angle (degrees) in ``(-45, 315]``: skews signed, turns as 90 / 180 / 270.
+
+    Tesseract writes a turned line's hOCR ``textangle`` as 90, 180 or 270 and OCRmyPDF reads it that
+    way; a slightly skewed line keeps its small signed angle.
+    """
+    a = angle % 360.0
+    return a - 360.0 if a > 315.0 else a
 
 
 def median_angle_deg(quads: Sequence[Quad]) -> float:

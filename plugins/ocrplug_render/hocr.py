@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import Field
 
 from ocrplug.api import (
+    LEVEL_ANGLE_DEG,
     Document,
     DocumentInfo,
     InputError,
@@ -41,6 +42,7 @@ from ocrplug_render.common import (
     output_path,
     page_layout,
     quad_angle_deg,
+    turn_angle_deg,
     xml_safe,
 )
 
@@ -56,7 +58,7 @@ class HocrOptions(Options):
         None, description="language tag written as the document's lang (e.g. 'en', 'deu'); null to omit"
     )
     min_angle: float = Field(
-        0.5, ge=0, le=45, description="write textangle on lines rotated by more than this many degrees"
+        LEVEL_ANGLE_DEG, ge=0, le=45, description="write textangle on lines rotated by more than this many degrees"
     )
     suffix: str = Field(".hocr", description="file name suffix of the output, after the document stem")
 
@@ -134,7 +136,7 @@ def render_hocr_page(page: Page, options: HocrOptions | None = None) -> ET.Eleme
             angle = quad_angle_deg(line.quad)
             props: dict[str, Any] = {"bbox": lbox, "poly": _poly(line.polygon, W, H), "baseline": _baseline(line, lbox)}
             if abs(angle) > opts.min_angle:
-                props["textangle"] = round(angle, 2)
+                props["textangle"] = round(turn_angle_deg(angle), 2)
             props["x_size"] = float(lbox[3] - lbox[1])
             attrs = {"class": "ocr_line", "id": next_id("line"), "title": _title(**props)}
             if is_rtl(line.text) and "dir" not in par_attrs:

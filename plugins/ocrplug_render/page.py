@@ -15,7 +15,17 @@ from pathlib import Path
 import numpy as np
 from pydantic import Field
 
-from ocrplug.api import ConfigError, DocumentInfo, Options, Page, PageImage, Point, SessionRenderer, is_rtl
+from ocrplug.api import (
+    LEVEL_ANGLE_DEG,
+    ConfigError,
+    DocumentInfo,
+    Options,
+    Page,
+    PageImage,
+    Point,
+    SessionRenderer,
+    is_rtl,
+)
 from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
     PerPageFilesSession,
@@ -42,7 +52,7 @@ class PageXmlOptions(Options):
         "{stem} (document stem), {page} (1-based page number, 4 digits)",
     )
     min_angle: float = Field(
-        0.5, ge=0, le=45, description="write the orientation of regions rotated by more than this many degrees"
+        LEVEL_ANGLE_DEG, ge=0, le=45, description="write the orientation of regions rotated by more than this many degrees"
     )
     suffix: str = Field(".page.xml", description="file name suffix of the outputs")
 
@@ -92,8 +102,8 @@ def render_page_xml(page: Page, info: DocumentInfo, options: PageXmlOptions | No
         angle = median_angle_deg([ln.quad for ln in block.lines])
         if abs(angle) > opts.min_angle:
             # PAGE: the clockwise rotation that would straighten the region, i.e. the text's
-            # counter-clockwise angle.
-            rattrs["orientation"] = f"{angle:.2f}"
+            # counter-clockwise angle, in the schema's range (-179.999, 180].
+            rattrs["orientation"] = f"{180.0 - (180.0 - angle) % 360.0:.2f}"
         if is_rtl(block.text):
             rattrs["readingDirection"] = "right-to-left"
         region = ET.SubElement(pg, "TextRegion", rattrs)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from ocrmypdf import BoundingBox, OcrClass, OcrElement
 
 from ocrplug.geometry import quad_angle
+from ocrplug.layout import LEVEL_ANGLE_DEG
 from ocrplug.model import Page, Quad, Region
 
 __all__ = [
@@ -22,9 +23,9 @@ __all__ = [
     "tree_text",
 ]
 
-# Lines whose text direction is within this many degrees of horizontal are rendered unrotated; the
-# same noise floor OCRmyPDF-EasyOCR uses, below which detector quads jitter.
-MIN_TEXTANGLE_DEG = 0.6
+# Lines whose text direction is within this many degrees of horizontal are rendered unrotated: the
+# quad-angle noise of level text, measured on funsd_train (ocrplug.layout.LEVEL_ANGLE_DEG).
+MIN_TEXTANGLE_DEG = LEVEL_ANGLE_DEG
 
 # Gap left between consecutive word boxes of a line, in line heights: twice poppler's word-break
 # threshold (0.1 font size), so text extractors see the space (see separate_line_words).
@@ -78,9 +79,11 @@ def _word_elements(line: Region, width: int, height: int) -> list[OcrElement]:
 
 
 def _textangle(line: Region) -> float:
-    """hOCR's textangle of a line: counter-clockwise degrees, 0 under ``MIN_TEXTANGLE_DEG``."""
+    """hOCR's textangle of a line: counter-clockwise degrees in ``(-45, 315]`` (a skew signed, a turned
+    line 90, 180 or 270, as Tesseract writes them), 0 under ``MIN_TEXTANGLE_DEG``."""
     # quad_angle is clockwise on screen (y grows downwards).
-    angle = -math.degrees(quad_angle(line.quad))
+    angle = -math.degrees(quad_angle(line.quad)) % 360.0
+    angle = angle - 360.0 if angle > 315.0 else angle
     return angle if abs(angle) >= MIN_TEXTANGLE_DEG else 0.0
 
 

@@ -1,0 +1,71 @@
+"""Turned and near-level lines in hOCR / ALTO / PAGE (issue 24: vertical text kept its direction nowhere)."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from ocrplug_render.alto import ALTO_NS, AltoRenderer
+from ocrplug_render.hocr import HocrRenderer
+from ocrplug_render.page import PAGE_NS, PageXmlRenderer
+
+from ocrplug.layout import layout_page
+from ocrplug.model import Document, Page, Region
+
+from .samples import render, rotated_quad, words_line
+
+
+def _page_with(*lines: Region) -> Page:
+    body = [words_line(["Invoice", "4711"], 200, 80 + 60 * k) for k in range(3)]
+    return layout_page(Page(index=0, width=800, height=700, source="v.png", dpi=300.0, regions=(*body, *lines)))
+
+
+@pytest.mark.parametrize(("degrees", "hocr", "page_xml"), [(90, 90, 90), (-90, 270, -90), (180, 180, 180)])
+def test_turned_line_states_its_turn_in_every_format(info, degrees: int, hocr: int, page_xml: int) -> None:
+    turned = Region(quad=rotated_quad(60, 400, 300, 30, degrees), level="line", text="CONFIDENTIAL DRAFT")
+    doc = Document(source="v.png", pages=(_page_with(turned),))
+    raw = render(HocrRenderer(), doc, info)[0].read_text()
+    angles = [float(v) for v in re.findall(r"textangle ([-0-9.]+)", raw)]
+    assert angles == [hocr]  # the turned line, as Tesseract writes it; the level lines carry none
+    alto = ET.parse(render(AltoRenderer(), doc, info)[0]).getroot()
+    rotations = [b.get("ROTATION") for b in alto.iter(f"{{{ALTO_NS}}}TextBlock")]
+    assert sorted(r for r in rotations if r) == [f"{hocr:.2f}"]  # one block per direction
+    page = ET.parse(render(PageXmlRenderer(), doc, info)[0]).getroot()
+    orientations = [r.get("orientation") for r in page.iter(f"{{{PAGE_NS}}}TextRegion")]
+    assert sorted(o for o in orientations if o) == [f"{page_xml:.2f}"]
+
+
+def test_short_level_word_gets_no_false_tilt(info) -> None:
+    # A short word whose detector box is off by 6.6 degrees on a level form ("City:" got textangle -6.63),
+    # next to a longer level field on its row: the row says the tilt is box jitter.
+    city = Region(quad=rotated_quad(500, 400, 52, 20, -6.63), level="line", text="City:")
+    field = words_line(["Springfield", "Illinois", "62701"], 560, 390)
+    tilted = Region(quad=rotated_quad(400, 600, 500, 24, 5.0), level="line", text="a line really at five degrees")
+    doc = Document(source="v.png", pages=(_page_with(city, field),))
+    raw = render(HocrRenderer(), doc, info)[0].read_text()
+    assert "textangle" not in raw
+    doc = Document(source="v.png", pages=(_page_with(tilted),))
+    raw = render(HocrRenderer(), doc, info)[0].read_text()
+    assert "textangle 5" in raw  # a real tilt (its far end 1.8 heights off level) is kept
+
+
+def test_short_word_alone_on_its_row_keeps_its_tilt(info) -> None:
+    # A scene word tilted 6.6 degrees with no level neighbour on its row (ICDAR 2015 signs): nothing on
+    # the page says the tilt is jitter, so it is stated (levelling such words cost ICDAR 2015 H-mean).
+    sign = Region(quad=rotated_quad(500, 400, 52, 20, -6.63), level="line", text="EXIT")
+    doc = Document(source="v.png", pages=(_page_with(sign),))
+    raw = render(HocrRenderer(), doc, info)[0].read_text()
+    assert "textangle -6.63" in raw
+
+
+@pytest.mark.parametrize(("degrees", "stated"), [(0.8, False), (1.5, True), (-2.0, True)])
+def test_angles_under_the_measured_noise_floor_are_written_as_0(info, degrees: float, stated: bool) -> None:
+    # LEVEL_ANGLE_DEG (1.0): the 99th percentile of long level lines' quad angles on funsd_train.
+    long_line = Region(quad=rotated_quad(400, 400, 600, 24, degrees), level="line", text="a long line of the page")
+    doc = Document(source="v.png", pages=(Page(index=0, width=800, height=700, source="v.png", dpi=300.0,
+                                                regions=(long_line,)),))
+    raw = render(HocrRenderer(), doc, info)[0].read_text()
+    assert ("textangle" in raw) is stated
+    alto = render(AltoRenderer(), doc, info)[0].read_text()
+    assert ("ROTATION" in alto) is stated
