@@ -98,8 +98,6 @@ def test_accurate_reads_vertical_words_turned_not_padded_square(tmp_path: Path) 
     assert "HAH" not in page.text and "121" not in page.text
 
 
-@pytest.mark.xfail(strict=True, reason="ppocr's CPU batch_size 1 (main 36b4d75) reads the lone 'I' crop as '1'; "
-                   "with batch_size 8 (crops padded to the batch's widest) it reads 'I'. A recognizer matter, open.")
 @pytest.mark.parametrize("preset", ["fast", "accurate"])
 def test_a_lone_capital_i_is_read_as_i(answers: np.ndarray, tmp_path: Path, preset: str) -> None:
     page = _run(answers, preset, tmp_path)

@@ -12,6 +12,7 @@ Numpy and OpenCV only, so it can be tested on synthetic score maps without any w
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -138,6 +139,11 @@ def get_det_boxes(
 #: default ``accurate`` model: stacked ``1``/``I``/``C``/``0`` blobs 1.7-2.9, the turned letters of
 #: shared/cases/vertical_label.png 0.7-1.1 or one long run (tests/craft/test_stacked.py).
 STACKED_BLOB_RATIO = (1.2, 3.5)
+#: Region-score levels tried after ``low_text`` when a blob is too tall to be one character: with the
+#: fp32 (and 7-bit int8) ``craft_mlt_25k`` maps, the region score between a column's rows (8 px apart at
+#: 30 px type) stays above ``low_text`` 0.4 and three answers form one blob 5.5 times taller than wide;
+#: at 0.5-0.7 they part (tests/test_read_page.py's one-character answers).
+STACKED_SPLIT_LEVELS = (0.5, 0.6, 0.7)
 
 
 def split_stacked(det: Detections, textmap: np.ndarray, low_text: float) -> Detections:
@@ -146,7 +152,8 @@ def split_stacked(det: Detections, textmap: np.ndarray, low_text: float) -> Dete
     CRAFT's affinity links two lone characters of consecutive rows (``1`` above ``I`` in a column of
     answers) as if they were one vertical word; the crop step then turns the tall box and reads "1 I"
     as one word. A box more than 1.5 times taller than wide whose region-score blobs (``textmap >
-    low_text`` inside its component) number two or more and are each :data:`STACKED_BLOB_RATIO` taller
+    low_text`` inside its component, or above the first of :data:`STACKED_SPLIT_LEVELS` that parts a
+    blob too tall to be one character) number two or more and are each :data:`STACKED_BLOB_RATIO` taller
     than wide is replaced by one axis-aligned box per blob, grown by the official dilation size of the
     blob (``niter``), scored by the blob's mean region score, without a polygon. Other boxes are kept
     unchanged, in order; a split box's pieces share its ``mapper`` label.
@@ -168,11 +175,19 @@ def split_stacked(det: Detections, textmap: np.ndarray, low_text: float) -> Dete
             x0, y0 = max(x0, 0), max(y0, 0)
             x1, y1 = min(x1, img_w), min(y1, img_h)
             window = textmap[y0:y1, x0:x1]
-            chars = ((det.labels[y0:y1, x0:x1] == k) & (window > low_text)).astype(np.uint8)
-            _, lab, stats, _ = cv2.connectedComponentsWithStats(chars, connectivity=4)
-            ids = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= 10)
-            ids = ids[ids > 0]  # label 0: the background
-            ratio = stats[ids, cv2.CC_STAT_HEIGHT] / np.maximum(stats[ids, cv2.CC_STAT_WIDTH], 1)
+            own = det.labels[y0:y1, x0:x1] == k
+            for level in (low_text, *(t for t in STACKED_SPLIT_LEVELS if t > low_text)):
+                chars = (own & (window > level)).astype(np.uint8)
+                _, lab, stats, _ = cv2.connectedComponentsWithStats(chars, connectivity=4)
+                ids = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= 10)
+                ids = ids[ids > 0]  # label 0: the background
+                ratio = stats[ids, cv2.CC_STAT_HEIGHT] / np.maximum(stats[ids, cv2.CC_STAT_WIDTH], 1)
+                if len(ids) >= 2 and np.all((ratio >= lo) & (ratio <= hi)):
+                    break
+                if not np.any(ratio > hi):
+                    break  # no blob too tall to be one character: a higher level cannot make this a stack
+            else:
+                ids = ids[:0]
             if len(ids) >= 2 and np.all((ratio >= lo) & (ratio <= hi)):
                 for blob_id in ids.tolist():
                     bx, by, bw, bh, size = stats[blob_id].tolist()
@@ -184,7 +199,15 @@ def split_stacked(det: Detections, textmap: np.ndarray, low_text: float) -> Dete
                     pieces.append((piece, float(blob.mean())))
         if pieces:
             changed = True
-            for piece, piece_score in sorted(pieces, key=lambda p: float(p[0][0, 1])):
+            pieces.sort(key=lambda p: float(p[0][0, 1]))
+            for (upper, _), (lower, _) in itertools.pairwise(pieces):
+                # grown pieces of one stack must not overlap: a crop holding the foot of the character
+                # above reads a lone 'I' as '1'; part them halfway through their overlap
+                if upper[2, 1] > lower[0, 1]:
+                    middle = (upper[2, 1] + lower[0, 1]) / 2
+                    upper[2:, 1] = middle
+                    lower[:2, 1] = middle
+            for piece, piece_score in pieces:
                 boxes.append(piece)
                 polys.append(None)
                 mapper.append(k)
