@@ -391,6 +391,15 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     if args.compare:
         if args.dataset is not None:
             raise ConfigError("ocrplug eval: give either DATASET_DIR or --compare A.json B.json, not both")
+        ignored = [flag for flag, given in (
+            ("-c/--config", args.config), ("--set", args.overrides), ("--preset", args.preset),
+            ("--limit", args.limit is not None), ("-j/--jobs", args.jobs),
+        ) if given]
+        if ignored:
+            raise ConfigError(
+                f"ocrplug eval --compare runs no OCR, so {', '.join(ignored)} would be ignored: give them "
+                "to the runs that made the reports"
+            )
         text, code = run_compare(*args.compare, as_json=args.json)
         print(text)
         return code

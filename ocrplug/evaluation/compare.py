@@ -161,6 +161,12 @@ class Comparison:
         return buffer.getvalue().rstrip("\n")
 
 
+def _set_name(report: Mapping[str, Any]) -> str:
+    """The evaluated set's folder name as the report records it (``?`` when absent)."""
+    dataset = report.get("dataset")
+    return f"set {Path(dataset).name!r}" if isinstance(dataset, str) and dataset else "set ?"
+
+
 def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
@@ -170,7 +176,8 @@ def compare_reports(a_path: str | Path, b_path: str | Path, primary: str | None 
 
     ``primary``: the figure that orders the rows (largest absolute change first) and decides wins and
     losses, one of :data:`METRICS`; default: the first of :data:`PRIMARY_ORDER` both reports have.
-    Raises :class:`InputError` for a file that is not a report, ``ValueError`` for an unknown figure.
+    Raises :class:`InputError` for a file that is not a report, or for two reports with no image in
+    common (reports of different sets), ``ValueError`` for an unknown figure.
     """
     if primary is not None and primary not in METRICS:
         raise ValueError(f"unknown figure {primary!r}; expected one of {', '.join(sorted(METRICS))}")
@@ -180,6 +187,11 @@ def compare_reports(a_path: str | Path, b_path: str | Path, primary: str | None 
     rows_a = {r["name"]: r for r in a["images"]}
     rows_b = {r["name"]: r for r in b["images"]}
     names = [n for n in rows_a if n in rows_b]
+    if not names:
+        raise InputError(
+            f"{a_path} ({_set_name(a)}, {len(rows_a)} images) and {b_path} ({_set_name(b)}, {len(rows_b)} "
+            "images) have no image in common: --compare needs two reports of the same set"
+        )
     deltas = [
         ImageDelta(
             name=n,
