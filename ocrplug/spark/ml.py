@@ -350,6 +350,15 @@ class BinaryToImage(_Stage, HasInputCol, HasOutputCol):
             (output, ml_arrow.ML_IMAGE_TYPE), ("pagenum", pa.int32()), ("page_count", pa.int32()), ("error", pa.string())
         ]
         keep = self.getOrDefault(self.keepInput)
+        # The image would replace the column that names each file (or its bytes, or a page column).
+        taken = {path: "pathCol", "pagenum": "pagenum", "page_count": "page_count", "error": "error"}
+        if keep:
+            taken[content] = "inputCol (keepInput=True)"
+        if output in taken:
+            raise ConfigError(
+                f"{type(self).__name__}: outputCol {output!r} is also its {taken[output]} column; "
+                "give the image column another name"
+            )
         kept = StructType(
             [f for f in schema.fields if f.name not in {n for n, _ in added} and (keep or f.name != content)]
         )
