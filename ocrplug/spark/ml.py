@@ -575,6 +575,10 @@ class ImageToText(_ModelStage, HasInputCol, HasInputCols, HasOutputCol):
 
     def _columns(self) -> tuple[str, str | None]:
         cols = self.getOrDefault(self.inputCols) if self.isDefined(self.inputCols) else []
+        if len(cols) > 2:
+            raise ConfigError(
+                f"ImageToText: inputCols {cols!r} has {len(cols)} columns; it takes [image] or [image, regions]"
+            )
         image = cols[0] if cols else self.getInputCol()
         regions = self.getOrDefault(self.regionsColumn) or (cols[1] if len(cols) > 1 else None)
         return image, regions

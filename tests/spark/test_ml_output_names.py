@@ -1,4 +1,4 @@
-"""BinaryToImage's outputCol may not take the name of a column it also writes or keeps.
+"""Stage column names that used to be taken silently: BinaryToImage's outputCol, ImageToText's inputCols.
 
 `BinaryToImage().setOutputCol("path")` used to replace the file paths with the images silently, so
 every later error row lost the name of its file.
@@ -40,3 +40,13 @@ def test_image_may_replace_the_bytes_it_drops(spark, spark_inputs: Path) -> None
     files = spark.read.format("binaryFile").load(str(spark_inputs / "a.png"))
     rows = BinaryToImage().setOutputCol("content").transform(files).select("path", "content.width", "error").collect()
     assert [(r["path"].endswith("a.png"), r["width"], r["error"]) for r in rows] == [(True, 120, None)]
+
+
+def test_image_to_text_takes_at_most_two_input_cols(spark, spark_inputs: Path) -> None:
+    from ocrplug.spark.ml import ImageTextDetector, ImageToText
+
+    files = spark.read.format("binaryFile").load(str(spark_inputs / "a.png"))
+    pages = ImageTextDetector().transform(BinaryToImage().transform(files))
+    stage = ImageToText().setInputCols(["image", "text_regions", "path"])
+    with pytest.raises(ConfigError, match=re.escape("inputCols ['image', 'text_regions', 'path'] has 3 columns")):
+        stage.transform(pages)
