@@ -534,8 +534,10 @@ class ImageToText(_ModelStage, HasInputCol, HasInputCols, HasOutputCol):
 
     The image column is ``inputCols[0]`` when ``inputCols`` is set, else ``inputCol``; the regions are
     ``regionsColumn`` (or ``inputCols[1]``). ``groupImages=True`` (default): a page's regions are read
-    together (batched by the recognizer) into one text per page; with no regions column each image is
-    read whole as one line. ``groupImages=False``: each row's image is one text line, read whole (the
+    together (batched by the recognizer) into one text per page; with no regions column the page is
+    read whole as Visual NLP's ``BinaryToImage -> ImageToText`` does: its regions are found first by
+    ``pageDetector`` (default: ocrplug's default detector; ``""``: no detection, the image is read as
+    one line) in the same task. ``groupImages=False``: each row's image is one text line, read whole (the
     seeds' mode for images already cut to one region); a regions column is then a ConfigError. Out:
     ``outputCol`` (page text in reading order, one line per line region), ``outputRegionsCol`` (the
     layout's blocks > lines > words with text and confidence, flat) and ``error``. Page orientation is not
@@ -550,19 +552,28 @@ class ImageToText(_ModelStage, HasInputCol, HasInputCols, HasOutputCol):
     groupImages = _param("groupImages", "read a page's regions together into one text (True), or each image whole as one line (False)", TypeConverters.toBoolean)
     outputRegionsCol = _param("outputRegionsCol", "column for the layout's regions with their text", TypeConverters.toString)
     layout = _param("layout", "ocrplug layout options (the config's `layout`, docs/layout.md)", _to_mapping)
+    pageDetector = _param(
+        "pageDetector",
+        "detector that finds the regions when no regions column is given (groupImages=True); empty: read the image as one line",
+        TypeConverters.toString,
+    )
+    pageDetectorOptions = _param("pageDetectorOptions", "pageDetector's options (a dict / JSON object)", _to_mapping)
 
     @keyword_only
     def __init__(self, *, inputCol: str = "image", inputCols: list[str] | None = None, outputCol: str = "text",
                  recognizer: str | None = None, recognizerOptions: dict[str, Any] | None = None,
                  regionsColumn: str = "", groupImages: bool = True, outputRegionsCol: str = "regions",
                  layout: dict[str, Any] | None = None, plugins: list[str] | None = None,
-                 batchSize: int | None = None) -> None:
+                 batchSize: int | None = None, pageDetector: str | None = None,
+                 pageDetectorOptions: dict[str, Any] | None = None) -> None:
         given = self._input_kwargs
         super().__init__()
         self._setDefault(
             inputCol="image", outputCol="text", recognizer=DEFAULT_CONFIG["recognizer"]["name"],
             recognizerOptions=dict(DEFAULT_CONFIG["recognizer"].get("options") or {}), regionsColumn="",
             groupImages=True, outputRegionsCol="regions", layout={},
+            pageDetector=DEFAULT_CONFIG["detector"]["name"],
+            pageDetectorOptions=dict(DEFAULT_CONFIG["detector"].get("options") or {}),
         )
         self._set(**{k: v for k, v in given.items() if v is not None})
 
@@ -594,11 +605,16 @@ class ImageToText(_ModelStage, HasInputCol, HasInputCols, HasOutputCol):
         if regions is not None:
             self._column(schema, regions, _is_regions, _REGIONS_WANTED)
         layout = self.getOrDefault(self.layout)
-        config = self._config(recognizer=self.component(), **({"layout": layout} if layout else {}))
+        sections: dict[str, Any] = {"recognizer": self.component(), **({"layout": layout} if layout else {})}
+        page_detector = self.getOrDefault(self.pageDetector)
+        detect = regions is None and self.getOrDefault(self.groupImages) and bool(page_detector)
+        if detect:
+            sections["detector"] = {"name": page_detector, "options": dict(self.getOrDefault(self.pageDetectorOptions))}
+        config = self._config(**sections)
         text, read = self.getOutputCol(), self.getOrDefault(self.outputRegionsCol)
         body = functools.partial(
             ml_arrow.recognize_stage, config=config, image_col=image, regions_col=regions, text_col=text,
-            output_regions_col=read, batch_size=self.getOrDefault(self.batchSize),
+            output_regions_col=read, batch_size=self.getOrDefault(self.batchSize), detect=detect,
         )
         fields = [(text, pa.string()), (read, ml_arrow.ML_REGIONS_TYPE), ("error", pa.string())]
         return body, _with_fields(schema, fields)

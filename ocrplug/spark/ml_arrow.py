@@ -280,23 +280,36 @@ def recognize_stage(
     text_col: str,
     output_regions_col: str,
     batch_size: int,
+    detect: bool = False,
 ) -> Iterator[pa.RecordBatch]:
     """``mapInArrow`` body of ``ImageToText``: image + regions in, page text + the layout's regions out.
 
     The work is :func:`ocrplug.spark.worker.recognize_batches` (``config["recognizer"]``, then the host
-    layout step). ``regions_col`` None: each image is read whole, as one line.
+    layout step). ``regions_col`` None: with ``detect`` the regions are found first by
+    :func:`ocrplug.spark.worker.detect_batches` (``config["detector"]``; a detection error is the row's
+    error), else each image is read whole, as one line.
     """
     for batch in _slices(batches, batch_size):
         _, _, _, image = worker_image(batch.column(image_col))
-        regions = worker_regions(batch.column(regions_col)) if regions_col else _whole_images(image)
+        found_error = None
+        if regions_col:
+            regions = worker_regions(batch.column(regions_col))
+        elif detect:
+            found = _worker_out(
+                lambda b: worker.detect_batches(b, config, "image", "regions", batch_size), _narrow(batch, image_col)
+            )
+            regions, found_error = worker_regions(found.column("regions")), found.column(_WORKER_ERROR)
+        else:
+            regions = _whole_images(image)
         narrow = _narrow(batch, image_col, regions)
         out = _worker_out(
             lambda b: worker.recognize_batches(b, config, "image", "regions", "read", "text", batch_size), narrow
         )
         read = ml_regions(out.column("read"), narrow.column("page_index"))
-        yield with_columns(
-            batch, [(text_col, out.column("text")), (output_regions_col, read), (_WORKER_ERROR, out.column(_WORKER_ERROR))]
-        )
+        error = out.column(_WORKER_ERROR)
+        if found_error is not None:
+            error = pc.coalesce(found_error, error)
+        yield with_columns(batch, [(text_col, out.column("text")), (output_regions_col, read), (_WORKER_ERROR, error)])
 
 
 def draw_stage(
