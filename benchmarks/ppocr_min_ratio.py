@@ -7,7 +7,8 @@ Reads every ground-truth word crop and single-row line crop of the first pages o
 (Levenshtein / reference length, case-sensitive, summed over items) for all items and for the short
 ones (1-3 characters: lone characters, check marks, quantities), plus the CPU seconds of each run.
 With ``batch_size`` 1 (the CPU default) a crop narrower than ``min_ratio`` x its height is padded on
-the right with the crop's background to that width; wider crops are unchanged.
+the right to that width (with the model's zero input, mid-gray; decoding reads only the crop's own time
+steps); wider crops are unchanged.
 Skips clearly when the shared sets are absent.
 """
 
