@@ -13,37 +13,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from read_page import SHARED, _Keep, ink_coverage, ink_mask
+from read_page import SHARED, _Keep, _Replay, ink_coverage, ink_mask
 
 from ocrplug.evaluation import evaluate, load_dataset
-from ocrplug.geometry import quad_angle
-from ocrplug.layout import _frame, _widen_words
-from ocrplug.model import Document, Region
 from ocrplug.pipeline import Pipeline
 from ocrplug.presets import DEFAULT_PRESET
-
-
-def _widened(region: Region, pad: float) -> Region:
-    if region.level == "line":
-        return _widen_words(region, _frame(quad_angle(region.quad)), pad)
-    if region.children:
-        return region.with_(children=tuple(_widened(c, pad) for c in region.children))
-    return region
-
-
-class _Replay:
-    """Answers ``evaluate`` with the kept documents, their words widened by ``pad``."""
-
-    def __init__(self, docs: dict[str, Document], pad: float) -> None:
-        self.docs, self.pad = docs, pad
-
-    def run(self, path: Any) -> Document:
-        doc = self.docs[str(path)]
-        pages = [p.with_(regions=tuple(_widened(r, self.pad) for r in p.regions)) for p in doc.pages]
-        return doc.with_(pages=tuple(pages)) if hasattr(doc, "with_") else Document(**{**doc.__dict__, "pages": tuple(pages)})
 
 
 def main() -> int:
