@@ -140,6 +140,13 @@ def _to_enum(enum: type[Enum]) -> Callable[[Any], str]:
     return convert
 
 
+def _to_positive_int(value: Any) -> int:
+    number = TypeConverters.toInt(value)
+    if number < 1:
+        raise TypeError(f"expected a whole number >= 1, got {value!r}")
+    return number
+
+
 def _to_color(value: Any) -> str:
     return str(value.value) if isinstance(value, Color) else TypeConverters.toString(value)
 
@@ -221,7 +228,9 @@ class _Stage(Transformer, DefaultParamsReadable, DefaultParamsWritable):
     """What every ocrplug ML stage shares: plugins, Arrow batch size, column checks and fusion."""
 
     plugins = _param("plugins", "extra plugin modules to register (the config's `plugins`)", TypeConverters.toListString)
-    batchSize = _param("batchSize", "pages per Arrow batch a Python worker sends back to Spark", TypeConverters.toInt)
+    batchSize = _param("batchSize", "pages per Arrow batch a Python worker sends back to Spark (>= 1)", _to_positive_int)
+    _seed_keys: ClassVar[Mapping[str, str]] = {}
+    """Config key (dotted, as a ConfigError names it) -> the Param of this stage that sets it."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -269,7 +278,16 @@ class _Stage(Transformer, DefaultParamsReadable, DefaultParamsWritable):
         """A validated config (errors name the key, before any task) with only ``sections``' components."""
         keep = [k for k in ("detector", "recognizer", "renderers") if k in sections]
         config = {"plugins": self.getOrDefault(self.plugins)} | sections
-        return frames._validated(worker.stage_config(config, *keep))
+        try:
+            return frames._validated(worker.stage_config(config, *keep))
+        except ConfigError as exc:
+            raise self._naming_params(exc) from exc
+
+    def _naming_params(self, exc: ConfigError) -> ConfigError:
+        """``exc`` with the stage's Params named beside the config keys they set (the seeds' names)."""
+        text = str(exc)
+        named = [f"{key} is {type(self).__name__}.{param}" for key, param in self._seed_keys.items() if key in text]
+        return ConfigError(f"{text} ({'; '.join(named)})") if named else exc
 
     @staticmethod
     def _local_master(dataset: DataFrame) -> bool:
@@ -300,6 +318,11 @@ class BinaryToImage(_Stage, HasInputCol, HasOutputCol):
     row with a null image and ``pagenum``). ``partitions`` (0: at least Spark's default parallelism)
     spreads the files over tasks before reading, as ``ocr_dataframe`` does.
     """
+
+    _seed_keys: ClassVar[Mapping[str, str]] = {
+        "input.dpi": "resolution", "input.pages": "pages", "input.rasterizer": "rasterizer",
+        "input.options": "rasterizerOptions",
+    }
 
     pathCol = _param("pathCol", "column with each file's path (named in errors and in the image's origin)", TypeConverters.toString)
     imageType = _param("imageType", "pixel layout of the image struct: an ImageType", _to_enum(ImageType))
@@ -437,13 +460,14 @@ class ImageTextDetector(_ModelStage, HasInputCol, HasOutputCol):
     them; default: ocrplug's default detector). The seeds' CRAFT parameters (:data:`CRAFT_PARAMS`), when
     set, become the ``craft`` options they mean; set on another detector they are a ConfigError. Out:
     ``outputCol`` (:data:`~ocrplug.spark.ml_arrow.ML_REGIONS_TYPE`, no text yet) and ``error``.
-    ``withRefiner=True`` needs the CRAFT link refiner's weights (craft ``refiner_weights``); in local mode
-    the detector is built once on the driver at ``transform``, so weights that cannot be loaded are a
-    :class:`~ocrplug.errors.WeightsError` naming ``withRefiner`` there (on a cluster, the executors' task
-    fails with that error).
+    In local mode the detector is built once on the driver at ``transform`` (:func:`_check_builds`), so
+    an option only the detector can judge is a ConfigError there and weights that cannot be loaded a
+    :class:`~ocrplug.errors.WeightsError` (naming ``withRefiner`` when the link refiner's weights, craft
+    ``refiner_weights``, are missing); on a cluster, the executors' task fails with that error.
     """
 
     _role: ClassVar[ModelRole] = "detector"
+    _seed_keys: ClassVar[Mapping[str, str]] = {f"detector.options.{o}": p for p, o in CRAFT_PARAMS.items()}
 
     detector = _param("detector", "ocrplug detector name (ocrplug plugins)", TypeConverters.toString)
     detectorOptions = _param("detectorOptions", "the detector's options (a dict / JSON object)", _to_mapping)
@@ -501,20 +525,23 @@ class ImageTextDetector(_ModelStage, HasInputCol, HasOutputCol):
 
     def _transform(self, dataset: DataFrame) -> DataFrame:
         component = self.component()
-        if component["options"].get("refiner") and self._local_master(dataset):
-            _check_builds(self._config(detector=component), "withRefiner=True needs the CRAFT link refiner "
-                          "(craft option refiner: true), which cannot be loaded here")
+        if self._local_master(dataset):
+            why = ("withRefiner=True needs the CRAFT link refiner (craft option refiner: true), which cannot be "
+                   "loaded here") if component["options"].get("refiner") else ""
+            _check_builds(self._config(detector=component), "ImageTextDetector", why)
         return super()._transform(dataset)
 
 
 _BUILT: set[str] = set()  # configs already built once on this driver
 
 
-def _check_builds(config: dict[str, Any], why: str) -> None:
-    """Build ``config``'s components once on the driver (then drop them): a WeightsError says ``why``.
+def _check_builds(config: dict[str, Any], stage: str, why: str = "") -> None:
+    """Build ``config``'s components once on the driver (then drop them), so an option that only the
+    component's constructor can judge (a Tesseract language, weights that cannot load) fails at
+    ``transform``, before any task: ConfigError / WeightsError prefixed with ``stage`` and ``why``.
 
     A plain ``Pipeline`` build, not the worker's cached set-up, so the driver's thread settings and
-    memory are left as they were.
+    memory are left as they were. Local masters only (the driver is the workers' machine).
     """
     key = json.dumps(config, sort_keys=True, default=str)
     if key in _BUILT:
@@ -522,9 +549,9 @@ def _check_builds(config: dict[str, Any], why: str) -> None:
     from ocrplug.pipeline import Pipeline
 
     try:
-        Pipeline.from_dict(config, source="<ImageTextDetector>").build()
-    except WeightsError as exc:
-        raise WeightsError(f"ImageTextDetector: {why}: {exc}") from exc
+        Pipeline.from_dict(config, source=f"<{stage}>").build()
+    except (ConfigError, WeightsError) as exc:
+        raise type(exc)(f"{stage}: {why + ': ' if why else ''}{exc}") from exc
     _BUILT.add(key)
 
 
@@ -541,7 +568,9 @@ class ImageToText(_ModelStage, HasInputCol, HasInputCols, HasOutputCol):
     seeds' mode for images already cut to one region); a regions column is then a ConfigError. Out:
     ``outputCol`` (page text in reading order, one line per line region), ``outputRegionsCol`` (the
     layout's blocks > lines > words with text and confidence, flat) and ``error``. Page orientation is not
-    detected here (``ocr_dataframe`` does it: it needs the detector too).
+    detected here (``ocr_dataframe`` does it: it needs the detector too). In local mode the recognizer is
+    built once on the driver at ``transform``, so a bad option (a Tesseract ``lang`` that is no language)
+    is a ConfigError before any task.
     """
 
     _role: ClassVar[ModelRole] = "recognizer"
@@ -619,6 +648,11 @@ class ImageToText(_ModelStage, HasInputCol, HasInputCols, HasOutputCol):
         fields = [(text, pa.string()), (read, ml_arrow.ML_REGIONS_TYPE), ("error", pa.string())]
         return body, _with_fields(schema, fields)
 
+    def _transform(self, dataset: DataFrame) -> DataFrame:
+        if self._local_master(dataset):
+            _check_builds(self._config(recognizer=self.component()), "ImageToText")
+        return super()._transform(dataset)
+
 
 @_accessors
 class ImageDrawRegions(_Stage, HasInputCol, HasOutputCol):
@@ -632,6 +666,10 @@ class ImageDrawRegions(_Stage, HasInputCol, HasOutputCol):
     ``rendererOptions`` adds any other overlay option (``levels``, ``labels``...). Out: ``outputCol`` (the
     image struct with the input's ``pagenum`` / ``resolution``) and ``error``.
     """
+
+    _seed_keys: ClassVar[Mapping[str, str]] = {
+        "renderers.0.options.color": "rectColor", "renderers.0.options.line_width": "lineWidth",
+    }
 
     inputRegionsCol = _param("inputRegionsCol", "column of regions to draw", TypeConverters.toString)
     rectColor = _param("rectColor", "outline colour: a Color, a name or #rrggbb (overlay color)", _to_color)

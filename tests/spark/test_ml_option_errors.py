@@ -1,0 +1,57 @@
+"""Bad stage options fail early, in the seeds' terms: before any task, naming the stage's Param.
+
+A fresh user found `setRectColor("blurple")` reported only as `renderers.0.options.color`, `setBatchSize(0)`
+accepted, and `ImageToText.pretrained("tesseract", "xx")` failing inside the Spark task with a worker
+traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pyspark", reason="pyspark not installed (pip install 'ocrplug[spark]')")
+
+from ocrplug.errors import ConfigError
+from ocrplug.spark.ml import BinaryToImage, ImageDrawRegions, ImageTextDetector, ImageToText
+
+
+@pytest.fixture(scope="module")
+def pages(spark, spark_inputs: Path):
+    files = spark.read.format("binaryFile").load(str(spark_inputs / "a.png"))
+    return ImageTextDetector().transform(BinaryToImage().transform(files))
+
+
+@pytest.mark.parametrize(
+    "stage, param, message",
+    [
+        (ImageDrawRegions().setRectColor("blurple"), "ImageDrawRegions.rectColor", "unknown colour 'blurple'"),
+        (ImageDrawRegions().setLineWidth(-3), "ImageDrawRegions.lineWidth", "greater than or equal to 1"),
+        (ImageTextDetector().setDetector("craft").setScoreThreshold(1.5), "ImageTextDetector.scoreThreshold",
+         "text_threshold"),
+    ],
+)
+def test_option_errors_name_the_param(pages, stage, param: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        stage.transform(pages)
+    assert message in str(caught.value)
+    assert f"is {param})" in str(caught.value)
+
+
+@pytest.mark.parametrize("stage", [BinaryToImage, ImageTextDetector, ImageToText, ImageDrawRegions])
+def test_batch_size_below_one_is_refused_by_its_setter(stage) -> None:
+    with pytest.raises(TypeError, match=re.escape("batchSize")):
+        stage().setBatchSize(0)
+    assert stage().setBatchSize(3).getBatchSize() == 3
+
+
+def test_a_recognizer_option_only_its_constructor_judges_fails_at_transform(spark, pages) -> None:
+    # 'xx' passes the options model (any string) and is refused by the Tesseract engine: in local mode
+    # the stage builds the recognizer on the driver at transform, so no task runs.
+    stage = ImageToText.pretrained("tesseract", "xx")
+    jobs_before = len(spark.sparkContext.statusTracker().getJobIdsForGroup())
+    with pytest.raises(ConfigError, match=r"ImageToText: tesseract option 'lang' 'xx': 'xx' is not a Tesseract language"):
+        stage.transform(pages)
+    assert len(spark.sparkContext.statusTracker().getJobIdsForGroup()) == jobs_before
