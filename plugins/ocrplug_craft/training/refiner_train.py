@@ -20,7 +20,6 @@ positive), as in the paper and in CRAFT-pytorch's refiner training.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -30,9 +29,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ocrplug.api import ConfigError, atomic_path, load_yaml, write_text_atomic
+from ocrplug.api import ConfigError, atomic_path, load_yaml
+from ocrplug_craft.training.loop import (
+    CHECKPOINT,
+    finish,
+    load_stage_config,
+    make_progress,
+    open_run,
+    resume_from,
+    run_steps,
+)
 
 __all__ = [
     "RefinerTrainConfig",
@@ -105,14 +113,7 @@ def is_refiner_config(path: str | os.PathLike[str]) -> bool:
 
 def load_refiner_config(path: str | os.PathLike[str], overrides: dict[str, Any] | None = None) -> RefinerTrainConfig:
     """Read and validate a refiner-stage config; raises :class:`ConfigError` naming the file and the key."""
-    data = dict(load_yaml(Path(path)))
-    data.update(overrides or {})
-    try:
-        return RefinerTrainConfig.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"training config {path}: {where}: {first['msg']}") from exc
+    return load_stage_config(RefinerTrainConfig, path, overrides)
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -244,18 +245,6 @@ class _Windows:
 # ---------------------------------------------------------------------------------------------- train
 
 
-def _lr_at(cfg: RefinerTrainConfig, step: int) -> float:
-    warm = min(50, max(1, cfg.steps // 20))
-    if step < warm:
-        return cfg.lr * (step + 1) / warm
-    return cfg.lr * (0.1 if step >= int(cfg.lr_decay_at * cfg.steps) else 1.0)
-
-
-def _log(path: Path, record: dict[str, Any]) -> None:
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record) + "\n")
-
-
 def train_refiner(cfg: RefinerTrainConfig, resume: bool = True,
                   on_step: Callable[[int, float], None] | None = None) -> dict[str, Any]:
     """Run (or resume) the refiner stage as configured; return a summary (steps, seconds, validation).
@@ -267,15 +256,11 @@ def train_refiner(cfg: RefinerTrainConfig, resume: bool = True,
 
     from ocrplug_craft.refiner import RefineNet
     from ocrplug_craft.training.loss import ohem_mse
-    from ocrplug_craft.training.train import _progress, export_weights
 
     if cfg.crop_size > cfg.page_size:
         raise ConfigError(f"refiner stage: crop_size {cfg.crop_size} is larger than page_size {cfg.page_size}")
-    torch.set_num_threads(cfg.threads)
+    logger = open_run(cfg)
     out = cfg.output_dir
-    out.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(out / "config.json", cfg.model_dump_json(indent=2))
-    log_path = out / "log.jsonl"
 
     started = time.monotonic()
     craft = None
@@ -283,7 +268,7 @@ def train_refiner(cfg: RefinerTrainConfig, resume: bool = True,
     missing += [i for i in range(cfg.val_pages) if not (out / "cache" / "val" / f"{i:05d}.npz").is_file()]
     if missing:
         craft = _frozen_craft(cfg)
-    progress = _progress(cfg.progress)
+    progress = make_progress(cfg.progress)
     with progress:
         task = progress.add_task("caching CRAFT maps", total=cfg.pages + cfg.val_pages, loss=math.nan)
         train_paths = build_cache(cfg, out / "cache" / "train", cfg.seed, cfg.pages, craft,
@@ -293,71 +278,27 @@ def train_refiner(cfg: RefinerTrainConfig, resume: bool = True,
     del craft
     cache_s = time.monotonic() - started
     if missing:
-        _log(log_path, {"event": "cache", "pages": len(missing), "elapsed_s": round(cache_s, 1)})
+        logger.write({"event": "cache", "pages": len(missing), "elapsed_s": round(cache_s, 1)})
 
     windows = _Windows(train_paths, cfg.seed, cfg.crop_size // 2)
     torch.manual_seed(cfg.seed)
     # The refiner reads the frozen model's feature channels (32 for the official CRAFT).
     net = RefineNet(feature_channels=windows.maps[0].shape[0] - 2, width=cfg.width).float().train()
     optimizer = torch.optim.Adam(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    step, elapsed_before = 0, 0.0
-    ckpt_path = out / "last.pt"
-    if resume and ckpt_path.is_file():
-        ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=True)
-        net.load_state_dict(ckpt["model"])
-        optimizer.load_state_dict(ckpt["optimizer"])
-        step, elapsed_before = int(ckpt["step"]), float(ckpt.get("elapsed_s", 0.0))
-        _log(log_path, {"event": "resume", "step": step})
+    resumed = resume_from(out / CHECKPOINT, net, optimizer, logger) if resume else None
+    step, elapsed_before = resumed or (0, 0.0)
+    validation = (lambda: validate_refiner(net, val_paths)) if val_paths else None
 
-    def save() -> None:
-        with atomic_path(ckpt_path) as tmp:
-            torch.save({"model": net.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
-                        "elapsed_s": elapsed_before + time.monotonic() - start,
-                        "config": json.loads(cfg.model_dump_json())}, tmp)
+    def loss_of(batch: tuple[Any, Any]) -> Any:
+        maps, target = batch
+        pred = net(maps[:, :2].permute(0, 2, 3, 1), maps[:, 2:])[..., 0]
+        return ohem_mse(pred, target, neg_ratio=cfg.neg_ratio)
 
-    start = time.monotonic()
-    running = math.nan
-    progress = _progress(cfg.progress)
-    with progress:
-        task = progress.add_task("training the refiner", total=cfg.steps, completed=step, loss=math.nan)
-        while step < min(cfg.steps, cfg.stop_after or cfg.steps):
-            lr = _lr_at(cfg, step)
-            for group in optimizer.param_groups:
-                group["lr"] = lr
-            maps, target = windows.batch(step * cfg.batch_size, cfg.batch_size)
-            pred = net(maps[:, :2].permute(0, 2, 3, 1), maps[:, 2:])[..., 0]
-            loss = ohem_mse(pred, target, neg_ratio=cfg.neg_ratio)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if cfg.clip_grad_norm:
-                torch.nn.utils.clip_grad_norm_(net.parameters(), cfg.clip_grad_norm)
-            optimizer.step()
-            step += 1
-            value = float(loss.detach())
-            running = value if math.isnan(running) else 0.9 * running + 0.1 * value
-            progress.update(task, completed=step, loss=running)
-            if on_step is not None:
-                on_step(step, value)
-            elapsed = elapsed_before + time.monotonic() - start
-            if step % cfg.log_every == 0:
-                _log(log_path, {"step": step, "loss": value, "loss_avg": running, "lr": lr, "elapsed_s": round(elapsed, 1)})
-            if step % cfg.checkpoint_every == 0:
-                save()
-            if cfg.val_every and step % cfg.val_every == 0 and step < cfg.steps and val_paths:
-                v = validate_refiner(net, val_paths)
-                _log(log_path, {"step": step, "val": v, "elapsed_s": round(elapsed, 1)})
-                progress.console.log(f"step {step}: val line H-mean {v['hmean']:.3f}")
-            if cfg.stop_after and step >= cfg.stop_after:
-                _log(log_path, {"event": "stop_after", "step": step})
-                break
-            if cfg.max_minutes and elapsed >= cfg.max_minutes * 60:
-                _log(log_path, {"event": "time_limit", "step": step, "elapsed_s": round(elapsed, 1)})
-                break
-    save()
-    export_weights(net.state_dict(), out / "weights.pt", fp16=cfg.export_fp16)
-    summary: dict[str, Any] = {"steps": step, "elapsed_s": round(elapsed_before + time.monotonic() - start, 1),
-                               "cache_s": round(cache_s, 1), "weights": str(out / "weights.pt")}
-    if val_paths:
-        summary["val"] = validate_refiner(net, val_paths)
-    _log(log_path, {"event": "done", **summary})
-    return summary
+    end = min(cfg.steps, cfg.stop_after or cfg.steps)
+    batches = (windows.batch(i * cfg.batch_size, cfg.batch_size) for i in range(step, end))
+    step, elapsed = run_steps(
+        cfg, net, optimizer, batches, loss_of, logger, step=step, elapsed_before=elapsed_before,
+        description="training the refiner", validate=validation, on_step=on_step,
+        val_text=lambda v: f"val line H-mean {v['hmean']:.3f}", stop_after=cfg.stop_after,
+    )
+    return finish(cfg, net, optimizer, step, elapsed, logger, validation, {"cache_s": round(cache_s, 1)})

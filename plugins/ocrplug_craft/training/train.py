@@ -1,4 +1,7 @@
-"""The CRAFT training loop: config, Adam, OHEM loss, checkpoints and resume, progress bar, JSONL log.
+"""The CRAFT stage of ``ocrplug craft train``: config, network initialisation, data, OHEM loss, validation.
+
+The optimiser loop, checkpoints and resume, the progress bar and the JSONL log are the stages' shared
+:mod:`ocrplug_craft.training.loop`.
 
 A run is a pure function of its config: sample ``i`` of the run is generated from ``(seed, i)``, the
 network is initialised from ``seed``, and the step counter is saved with the checkpoint, so resuming
@@ -11,19 +14,26 @@ after an interruption continues the same sample sequence. Outputs under ``output
 
 from __future__ import annotations
 
-import json
 import logging
-import math
 import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ocrplug.api import ConfigError, atomic_path, load_yaml, write_text_atomic
+from ocrplug.api import ConfigError
+from ocrplug_craft.training.loop import (
+    CHECKPOINT,
+    JsonlLog,
+    export_weights,
+    finish,
+    load_stage_config,
+    open_run,
+    resume_from,
+    run_steps,
+)
 
 __all__ = [
     "TrainConfig",
@@ -108,17 +118,7 @@ def load_config(path: str | os.PathLike[str], overrides: dict[str, Any] | None =
 
     Raises :class:`ConfigError` naming the file and the offending key.
     """
-    path = Path(path)
-    # The host's YAML reading: unreadable or non-UTF-8 files, syntax errors, a key given twice and a
-    # top level that is not a mapping are ConfigErrors naming the file.
-    data = dict(load_yaml(path))
-    data.update(overrides or {})
-    try:
-        return TrainConfig.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"training config {path}: {where}: {first['msg']}") from exc
+    return load_stage_config(TrainConfig, Path(path), overrides)
 
 
 def load_chain(path: str | os.PathLike[str], overrides: dict[str, Any] | None = None,
@@ -147,14 +147,6 @@ def load_chain(path: str | os.PathLike[str], overrides: dict[str, Any] | None = 
 # ---------------------------------------------------------------------------------------------- helpers
 
 
-def _lr_at(cfg: TrainConfig, step: int) -> float:
-    # Short linear warm-up (BN statistics of a random net are wild), then a step decay.
-    warm = min(50, max(1, cfg.steps // 20))
-    if step < warm:
-        return cfg.lr * (step + 1) / warm
-    return cfg.lr * (0.1 if step >= int(cfg.lr_decay_at * cfg.steps) else 1.0)
-
-
 def init_weights(net: Any) -> None:
     """Initialise a CRAFT network for training from scratch.
 
@@ -180,48 +172,6 @@ def init_weights(net: Any) -> None:
         nn.init.constant_(m.bias, 0.1)
     nn.init.normal_(convs[-1].weight, std=1e-3)
     nn.init.zeros_(convs[-1].bias)
-
-
-def _save_checkpoint(path: Path, net: Any, optimizer: Any, step: int, cfg: TrainConfig, elapsed: float) -> None:
-    import torch
-
-    with atomic_path(path) as tmp:
-        torch.save(
-            {
-                "model": net.state_dict(),
-                "optimizer": optimizer.state_dict(),
-                "step": step,
-                "elapsed_s": elapsed,
-                "config": json.loads(cfg.model_dump_json()),
-            },
-            tmp,
-        )
-
-
-def export_weights(state_dict: dict[str, Any], path: str | os.PathLike[str], fp16: bool = True) -> Path:
-    """Write a bare state dict (official key names; float tensors in fp16 when asked) atomically."""
-    import torch
-
-    out = {}
-    for k, v in state_dict.items():
-        if k.endswith("num_batches_tracked"):
-            continue  # not needed for inference; keeps the file loadable by the official code's strict=False
-        out[k] = v.half() if fp16 and v.is_floating_point() else v.clone()
-    with atomic_path(path) as tmp:
-        torch.save(out, tmp)
-    return Path(path)
-
-
-class _Logger:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-
-    def write(self, record: dict[str, Any]) -> None:
-        # Appending one line at a time keeps the log readable while training runs; a crash loses at
-        # most the line being written, and resume continues the same file.
-        with self.path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(record) + "\n")
 
 
 def validate(net: Any, cfg: TrainConfig, samples: int | None = None) -> dict[str, float]:
@@ -257,7 +207,7 @@ def _worker_init(_: int) -> None:
     cv2.setNumThreads(1)
 
 
-def _build_dataset(cfg: TrainConfig, net: Any, logger: _Logger | None = None) -> Any:
+def _build_dataset(cfg: TrainConfig, net: Any, logger: JsonlLog | None = None) -> Any:
     from ocrplug_craft.training.dataset import MixedDataset, SynthDataset, WeakDataset
     from ocrplug_craft.training.synth import available_fonts
 
@@ -293,11 +243,7 @@ def train(cfg: TrainConfig, resume: bool = True, on_step: Callable[[int, float],
     from ocrplug_craft.net import CRAFT, infer_width, load_state_dict_checked, read_state_dict
     from ocrplug_craft.training.loss import craft_loss
 
-    torch.set_num_threads(cfg.threads)
-    out = cfg.output_dir
-    out.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(out / "config.json", cfg.model_dump_json(indent=2))
-    logger = _Logger(out / "log.jsonl")
+    logger = open_run(cfg)
 
     torch.manual_seed(cfg.seed)
     np.random.seed(cfg.seed % 2**32)
@@ -311,18 +257,15 @@ def train(cfg: TrainConfig, resume: bool = True, on_step: Callable[[int, float],
     net = net.float().train()
     optimizer = torch.optim.Adam(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
 
-    step, elapsed_before = 0, 0.0
-    ckpt_path = out / "last.pt"
-    if resume and ckpt_path.is_file():
-        ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=True)
-        net.load_state_dict(ckpt["model"])
-        optimizer.load_state_dict(ckpt["optimizer"])
-        step, elapsed_before = int(ckpt["step"]), float(ckpt.get("elapsed_s", 0.0))
+    ckpt_path = cfg.output_dir / CHECKPOINT
+    resumed = resume_from(ckpt_path, net, optimizer, logger) if resume else None
+    step, elapsed_before = resumed or (0, 0.0)
+    if resumed is not None:
         log.info("resumed from %s at step %d", ckpt_path, step)
-        logger.write({"event": "resume", "step": step})
+    validation = (lambda: validate(net, cfg)) if cfg.val_samples else None
 
     if step >= cfg.steps:  # a finished run: nothing to train (a previous stage of a recipe, say)
-        return _finish(cfg, net, optimizer, step, elapsed_before, logger)
+        return finish(cfg, net, optimizer, step, elapsed_before, logger, validation)
     dataset = _build_dataset(cfg, net, logger)
     # Items are addressed by global sample index, so the loader order is the same on resume.
     indices = range(step * cfg.batch_size, cfg.steps * cfg.batch_size)
@@ -339,87 +282,14 @@ def train(cfg: TrainConfig, resume: bool = True, on_step: Callable[[int, float],
         multiprocessing_context="spawn" if cfg.workers else None,
     )
 
-    start = time.monotonic()
-    running = math.nan
-    progress = _progress(cfg.progress)
-    with progress:
-        task = progress.add_task("training", total=cfg.steps, completed=step, loss=math.nan)
-        for image, region, affinity, confidence in loader:
-            lr = _lr_at(cfg, step)
-            for group in optimizer.param_groups:
-                group["lr"] = lr
-            y, _ = net(image)
-            loss = craft_loss(y, region, affinity, confidence, neg_ratio=cfg.neg_ratio)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if cfg.clip_grad_norm:
-                torch.nn.utils.clip_grad_norm_(net.parameters(), cfg.clip_grad_norm)
-            optimizer.step()
-            step += 1
-            value = float(loss.detach())
-            running = value if math.isnan(running) else 0.9 * running + 0.1 * value
-            progress.update(task, completed=step, loss=running)
-            if on_step is not None:
-                on_step(step, value)
-            elapsed = elapsed_before + time.monotonic() - start
-            if step % cfg.log_every == 0:
-                logger.write({"step": step, "loss": value, "loss_avg": running, "lr": lr, "elapsed_s": round(elapsed, 1)})
-            if step % cfg.checkpoint_every == 0:
-                _save_checkpoint(ckpt_path, net, optimizer, step, cfg, elapsed)
-            if cfg.val_every and step % cfg.val_every == 0 and step < cfg.steps and cfg.val_samples:
-                v = validate(net, cfg)
-                logger.write({"step": step, "val": v, "elapsed_s": round(elapsed, 1)})
-                progress.console.log(f"step {step}: val H-mean {v['hmean']:.3f} (P {v['precision']:.3f} R {v['recall']:.3f})")
-            if cfg.max_minutes and elapsed >= cfg.max_minutes * 60:
-                logger.write({"event": "time_limit", "step": step, "elapsed_s": round(elapsed, 1)})
-                break
-    return _finish(cfg, net, optimizer, step, elapsed_before + time.monotonic() - start, logger)
+    def loss_of(batch: Any) -> Any:
+        image, region, affinity, confidence = batch
+        y, _ = net(image)
+        return craft_loss(y, region, affinity, confidence, neg_ratio=cfg.neg_ratio)
 
-
-def _finish(cfg: TrainConfig, net: Any, optimizer: Any, step: int, elapsed: float, logger: _Logger) -> dict[str, Any]:
-    out = cfg.output_dir
-    _save_checkpoint(out / "last.pt", net, optimizer, step, cfg, elapsed)
-    export_weights(net.state_dict(), out / "weights.pt", fp16=cfg.export_fp16)
-    summary: dict[str, Any] = {"steps": step, "elapsed_s": round(elapsed, 1), "weights": str(out / "weights.pt")}
-    if cfg.val_samples:
-        summary["val"] = validate(net, cfg)
-    logger.write({"event": "done", **summary})
-    return summary
-
-
-class _NullProgress:
-    console = type("C", (), {"log": staticmethod(lambda *a, **k: None)})()
-
-    def __enter__(self) -> _NullProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def add_task(self, *a: Any, **k: Any) -> int:
-        return 0
-
-    def update(self, *a: Any, **k: Any) -> None:
-        return None
-
-
-def _progress(enabled: bool) -> Any:
-    if not enabled:
-        return _NullProgress()
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
+    step, elapsed = run_steps(
+        cfg, net, optimizer, loader, loss_of, logger, step=step, elapsed_before=elapsed_before,
+        description="training", validate=validation, on_step=on_step,
+        val_text=lambda v: f"val H-mean {v['hmean']:.3f} (P {v['precision']:.3f} R {v['recall']:.3f})",
     )
-
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("loss {task.fields[loss]:.4f}"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
+    return finish(cfg, net, optimizer, step, elapsed, logger, validation)
