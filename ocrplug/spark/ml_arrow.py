@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 from ocrplug.model import Region
 from ocrplug.spark import worker
 from ocrplug.spark.rows import IMAGE_TYPE, REGION_TYPE, REGIONS_TYPE, error_row, image_struct, regions_to_rows
-from ocrplug.spark.worker import with_columns
+from ocrplug.spark.worker import slices, with_columns
 
 __all__ = [
     "ML_IMAGE_TYPE",
@@ -219,12 +219,6 @@ def ml_image(image: pa.Array, pages: pa.Array, dpi: pa.Array) -> pa.StructArray:
 # -- stage bodies ------------------------------------------------------------------------------------
 
 
-def _slices(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.RecordBatch]:
-    for batch in batches:
-        for offset in range(0, batch.num_rows, size):
-            yield batch.slice(offset, size)
-
-
 def _narrow(batch: pa.RecordBatch, image_col: str, regions: pa.Array | None = None) -> pa.RecordBatch:
     """The worker's view of ``batch``: ``path, page_index, dpi, image, error`` (+ ``regions``)."""
     path, page, dpi, image = worker_image(batch.column(image_col))
@@ -244,6 +238,11 @@ def _worker_out(body: Body, narrow: pa.RecordBatch) -> pa.RecordBatch:
     return pa.Table.from_batches(out).combine_chunks().to_batches()[0]
 
 
+def _detect(narrow: pa.RecordBatch, config: Mapping[str, Any], batch_size: int) -> pa.RecordBatch:
+    """The worker's detector stage on a narrow batch: its flat ``regions`` and ``error`` columns."""
+    return _worker_out(lambda b: worker.detect_batches(b, config, "image", "regions", batch_size), narrow)
+
+
 def detect_stage(
     batches: Iterable[pa.RecordBatch], *, config: Mapping[str, Any], image_col: str, output_col: str, batch_size: int
 ) -> Iterator[pa.RecordBatch]:
@@ -251,11 +250,9 @@ def detect_stage(
 
     The work is :func:`ocrplug.spark.worker.detect_batches` (``config["detector"]``, built once per worker).
     """
-    for batch in _slices(batches, batch_size):
+    for batch in slices(batches, batch_size):
         narrow = _narrow(batch, image_col)
-        out = _worker_out(
-            lambda b: worker.detect_batches(b, config, "image", "regions", batch_size), narrow
-        )
+        out = _detect(narrow, config, batch_size)
         regions = ml_regions(out.column("regions"), narrow.column("page_index"))
         yield with_columns(batch, [(output_col, regions), (_WORKER_ERROR, out.column(_WORKER_ERROR))])
 
@@ -289,15 +286,13 @@ def recognize_stage(
     :func:`ocrplug.spark.worker.detect_batches` (``config["detector"]``; a detection error is the row's
     error), else each image is read whole, as one line.
     """
-    for batch in _slices(batches, batch_size):
+    for batch in slices(batches, batch_size):
         _, _, _, image = worker_image(batch.column(image_col))
         found_error = None
         if regions_col:
             regions = worker_regions(batch.column(regions_col))
         elif detect:
-            found = _worker_out(
-                lambda b: worker.detect_batches(b, config, "image", "regions", batch_size), _narrow(batch, image_col)
-            )
+            found = _detect(_narrow(batch, image_col), config, batch_size)
             regions, found_error = worker_regions(found.column("regions")), found.column(_WORKER_ERROR)
         else:
             regions = _whole_images(image)
@@ -326,7 +321,7 @@ def draw_stage(
     The work is :func:`ocrplug.spark.worker.draw_batches` (``config["renderers"][0]``, e.g. ``overlay``,
     drawing in memory on the row's image); the drawn image keeps the input's ``pagenum`` and ``resolution``.
     """
-    for batch in _slices(batches, batch_size):
+    for batch in slices(batches, batch_size):
         narrow = _narrow(batch, image_col, worker_regions(batch.column(regions_col)))
         out = _worker_out(lambda b: worker.draw_batches(b, config, "image", "regions", "drawn", batch_size), narrow)
         drawn = ml_image(out.column("drawn"), narrow.column("page_index"), narrow.column("dpi"))

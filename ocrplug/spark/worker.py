@@ -56,6 +56,7 @@ __all__ = [
     "ocr_batches",
     "rasterize_batches",
     "recognize_batches",
+    "slices",
     "stage_config",
     "with_columns",
     "worker_pipeline",
@@ -179,7 +180,8 @@ def iter_file(
                 yield error_row(path, clean(batch.error), batch.error_index, count), None, None
 
 
-def _chunks(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.RecordBatch]:
+def slices(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.RecordBatch]:
+    """``batches`` cut into zero-copy slices of at most ``size`` rows, in order."""
     for batch in batches:
         for offset in range(0, batch.num_rows, size):
             yield batch.slice(offset, size)
@@ -190,16 +192,32 @@ def ocr_batches(
 ) -> Iterator[pa.RecordBatch]:
     """``mapInArrow`` body of ``ocr_dataframe``: file rows in, ``PAGE_SCHEMA`` rows (one per page) out."""
     pipeline = worker_pipeline(config)
+    yield from _file_pages(batches, pipeline, content_col, path_col, batch_size, PAGE_SCHEMA, True,
+                           lambda path, row, image: row)
+
+
+def _file_pages(
+    batches: Iterable[pa.RecordBatch],
+    pipeline: _Work,
+    content_col: str,
+    path_col: str,
+    batch_size: int,
+    schema: pa.Schema,
+    process: bool,
+    to_row: Callable[[str, Row, PageImage | None], Row],
+) -> Iterator[pa.RecordBatch]:
+    """Each file row through :func:`iter_file`; ``to_row(path, row, image)`` of every page, ``batch_size``
+    rows of ``schema`` per batch."""
     rows: list[Row] = []
-    for batch in _chunks(batches, 1):
+    for batch in slices(batches, 1):
         path, content = batch.column(path_col)[0].as_py(), batch.column(content_col)[0].as_py()
-        for row, _, _ in iter_file(pipeline, path, content):
-            rows.append(row)
+        for row, _, image in iter_file(pipeline, path, content, process=process):
+            rows.append(to_row(path, row, image))
             if len(rows) >= batch_size:
-                yield pa.RecordBatch.from_pylist(rows, schema=PAGE_SCHEMA)
+                yield pa.RecordBatch.from_pylist(rows, schema=schema)
                 rows = []
     if rows:
-        yield pa.RecordBatch.from_pylist(rows, schema=PAGE_SCHEMA)
+        yield pa.RecordBatch.from_pylist(rows, schema=schema)
 
 
 RASTER_SCHEMA = pa.schema(
@@ -219,25 +237,18 @@ def rasterize_batches(
 ) -> Iterator[pa.RecordBatch]:
     """``mapInArrow`` body of the rasterize stage: file rows in, ``RASTER_SCHEMA`` page rows out."""
     pipeline = worker_pipeline(stage_config(config))
-    rows: list[Row] = []
-    for batch in _chunks(batches, 1):
-        path, content = batch.column(path_col)[0].as_py(), batch.column(content_col)[0].as_py()
-        for row, _, image in iter_file(pipeline, path, content, process=False):
-            rows.append(
-                {
-                    "path": path,
-                    "page_index": row["page_index"],
-                    "page_count": row["page_count"],
-                    "dpi": row["dpi"],
-                    "image": None if image is None else image_struct(image, origin=path),
-                    "error": row["error"],
-                }
-            )
-            if len(rows) >= batch_size:
-                yield pa.RecordBatch.from_pylist(rows, schema=RASTER_SCHEMA)
-                rows = []
-    if rows:
-        yield pa.RecordBatch.from_pylist(rows, schema=RASTER_SCHEMA)
+
+    def raster_row(path: str, row: Row, image: PageImage | None) -> Row:
+        return {
+            "path": path,
+            "page_index": row["page_index"],
+            "page_count": row["page_count"],
+            "dpi": row["dpi"],
+            "image": None if image is None else image_struct(image, origin=path),
+            "error": row["error"],
+        }
+
+    yield from _file_pages(batches, pipeline, content_col, path_col, batch_size, RASTER_SCHEMA, False, raster_row)
 
 
 def _map_rows(
@@ -250,7 +261,7 @@ def _map_rows(
 
     A new field whose name exists in the input replaces that column in place; others are appended.
     """
-    for batch in _chunks(batches, batch_size):
+    for batch in slices(batches, batch_size):
         outs = [fn(row) for row in batch.to_pylist()]
         yield with_columns(batch, [(name, pa.array([o.get(name) for o in outs], type=dtype)) for name, dtype in new_fields])
 
@@ -370,7 +381,7 @@ def draw_batches(
             f"the drawing stage's renderer ({type(renderer).__name__}) draws no image in memory "
             "(Renderer.draw): use an image renderer such as overlay"
         )
-    for batch in _chunks(batches, batch_size):
+    for batch in slices(batches, batch_size):
         drawn, errors = _draw_batch(renderer, batch, image_col, regions_col)
         yield with_columns(batch, [(output_col, drawn), ("error", errors)])
 
