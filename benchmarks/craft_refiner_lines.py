@@ -101,8 +101,12 @@ def load_set(name: str, limit: int | None) -> list[tuple[str, np.ndarray, Any]]:
     return items
 
 
-def polygon_counts(gt_polys: list[np.ndarray], dets: list[Any], iou: float = 0.5) -> tuple[int, int, int]:
-    """(matched, GT, detections) with one-to-one best-IoU-first matching of polygons at IoU > ``iou``."""
+def polygon_pairs(gt_polys: list[np.ndarray], dets: list[Any], iou: float = 0.5) -> list[tuple[int, int]]:
+    """One-to-one best-IoU-first matches ``(GT index, detection index)`` of polygons at IoU > ``iou``.
+
+    A detection's polygon is its ``polygon`` when it has one, else its ``quad``; invalid polygons are
+    repaired with shapely's ``make_valid``.
+    """
     import shapely
     from shapely.validation import make_valid
 
@@ -121,12 +125,20 @@ def polygon_counts(gt_polys: list[np.ndarray], dets: list[Any], iou: float = 0.5
             union = g.area + d.area - inter
             if union > 0 and inter / union > iou:
                 pairs.append((inter / union, i, j))
-    used_g, used_d = set(), set()
+    used_g: set[int] = set()
+    used_d: set[int] = set()
+    out = []
     for _, i, j in sorted(pairs, reverse=True):
         if i not in used_g and j not in used_d:
             used_g.add(i)
             used_d.add(j)
-    return len(used_g), len(gts), len(ds)
+            out.append((i, j))
+    return out
+
+
+def polygon_counts(gt_polys: list[np.ndarray], dets: list[Any], iou: float = 0.5) -> tuple[int, int, int]:
+    """(matched, GT, detections) with :func:`polygon_pairs`' matching at IoU > ``iou``."""
+    return len(polygon_pairs(gt_polys, dets, iou)), len(gt_polys), len(dets)
 
 
 def _lines_and_layout(regions: list[Any]) -> tuple[list[Any], list[Any]]:

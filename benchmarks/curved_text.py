@@ -39,6 +39,7 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from craft_refiner_lines import polygon_pairs
 
 SEED = 27_270_027
 WIDTH, HEIGHT = 480, 360
@@ -162,35 +163,6 @@ def generate(index: int) -> tuple[np.ndarray, list[np.ndarray], list[str]]:
     return np.clip(img, 0, 255).astype(np.uint8), polys, texts
 
 
-def _iou_pairs(gt: list[np.ndarray], dets: list[Any]) -> list[tuple[int, int]]:
-    """One-to-one best-IoU-first matches (GT index, detection index) at polygon IoU > 0.5."""
-    import shapely
-    from shapely.validation import make_valid
-
-    def geom(points: Any) -> Any:
-        g = shapely.Polygon(np.asarray(points, np.float64))
-        return g if g.is_valid else make_valid(g)
-
-    gs = [geom(g) for g in gt]
-    ds = [geom(d.polygon if d.polygon else d.quad) for d in dets]
-    pairs = []
-    for i, g in enumerate(gs):
-        for j, d in enumerate(ds):
-            inter = g.intersection(d).area
-            union = g.area + d.area - inter
-            if inter > 0 and union > 0 and inter / union > 0.5:
-                pairs.append((inter / union, i, j))
-    used_g: set[int] = set()
-    used_d: set[int] = set()
-    out = []
-    for _, i, j in sorted(pairs, reverse=True):
-        if i not in used_g and j not in used_d:
-            used_g.add(i)
-            used_d.add(j)
-            out.append((i, j))
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     """Generate the set, run both detectors, read matched lines both ways, print the table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -242,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         for label in labels:
             dets = found[label]
-            pairs = _iou_pairs(polys, dets)
+            pairs = polygon_pairs(polys, dets)
             counts[label] += (len(pairs), len(polys), len(dets))
             if not pairs:
                 continue

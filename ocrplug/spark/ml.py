@@ -397,17 +397,8 @@ class BinaryToImage(_Stage, HasInputCol, HasOutputCol):
 class PdfToImage(BinaryToImage):
     """``BinaryToImage`` for PDF files only: any other file is a row with its error ("PDF files only")."""
 
+    # BinaryToImage's keyword-only __init__ (same parameters and defaults) serves this class as it is.
     _pdf_only: ClassVar[bool] = True
-
-    @keyword_only
-    def __init__(self, *, inputCol: str = "content", outputCol: str = "image", pathCol: str = "path",
-                 imageType: str = ImageType.TYPE_3BYTE_BGR.value, resolution: float | None = None,
-                 pages: str = "", rasterizer: str = "", rasterizerOptions: dict[str, Any] | None = None,
-                 keepInput: bool = False, partitions: int = 0, plugins: list[str] | None = None,
-                 batchSize: int = frames.DEFAULT_BATCH_SIZE) -> None:
-        given = self._input_kwargs
-        super().__init__()
-        self._set(**{k: v for k, v in given.items() if v is not None})
 
 
 class _ModelStage(_Stage):
