@@ -89,8 +89,8 @@ def cer(pairs) -> float:
 
 def choose(args: argparse.Namespace, shared: Path) -> None:
     pages = funsd_pages(shared / "eval" / "funsd_train", args.pages)
-    first = build(args.first, {}, args.threads)
-    second = build(args.second, {}, args.threads)
+    first = build(args.first, args.first_options, args.threads)
+    second = build(args.second, args.second_options, args.threads)
     a, ta = read_all(first, pages)
     b, tb = read_all(second, pages)
     n = len(a)
@@ -119,9 +119,12 @@ def test_sets(args: argparse.Namespace, shared: Path) -> None:
 
     sets = {"funsd": funsd_pages(shared / "eval" / "funsd", args.pages), "sroie": sroie_pages(shared / "eval" / "sroie", args.pages)}
     extra = {"threshold": args.threshold} if args.threshold is not None else {}
-    cascade = CascadeRecognizer(CascadeOptions(first={"name": args.first, "options": {"threads": args.threads}},
-                                               second={"name": args.second, "options": {"threads": args.threads}}, **extra))
-    readers = {args.first: build(args.first, {}, args.threads), args.second: build(args.second, {}, args.threads), "cascade": cascade}
+    first_options = {"threads": args.threads, **args.first_options}
+    second_options = {"threads": args.threads, **args.second_options}
+    cascade = CascadeRecognizer(CascadeOptions(first={"name": args.first, "options": first_options},
+                                               second={"name": args.second, "options": second_options}, **extra))
+    readers = {args.first: build(args.first, args.first_options, args.threads),
+               args.second: build(args.second, args.second_options, args.threads), "cascade": cascade}
     print(f"cascade threshold {cascade.options.threshold}; {args.first} then {args.second}; {args.threads} thread(s)")
     print("| set | lines | reader | CER | CPU ms/line | share to second |\n|---|---|---|---|---|---|")
     for name, pages in sets.items():
@@ -142,6 +145,9 @@ def main() -> None:
     parser.add_argument("--first", default="tesseract")
     parser.add_argument("--second", default="ppocr")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--first-options", type=json.loads, default={}, help='JSON options of the first reader')
+    parser.add_argument("--second-options", type=json.loads, default={},
+                        help='JSON options of the second reader, e.g. \'{"precision": "int8"}\'')
     args = parser.parse_args()
     if not (args.shared / "eval").is_dir():
         raise SystemExit(f"no shared evaluation sets under {args.shared} (set --shared or OCRPLUG_SHARED)")

@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from ocrplug.api import WeightsError, require
 
-__all__ = ["INT8_OP_TYPES", "int8_cache_path", "load_int8_model", "quantize_int8"]
+__all__ = ["INT8_OP_TYPES", "REDUCE_RANGE", "int8_cache_path", "load_int8_model", "quantize_int8"]
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,10 @@ T = TypeVar("T")
 
 #: Operator types whose weights are quantized (see the module docstring for why not ``Conv``).
 INT8_OP_TYPES = ("MatMul", "Gemm")
-#: Part of the cache file name: a change of recipe must not reuse an old file.
-_RECIPE = "int8-dyn-matmul-v1"
+#: Weights quantized to 7 bits (``reduce_range``): see the module docstring.
+REDUCE_RANGE = True
+#: Part of the cache file name: a change of recipe must not reuse an old file (``v1``: 8-bit weights).
+_RECIPE = "int8-dyn-matmul-s7-v2"
 
 
 def int8_cache_path(source_sha256: str, stem: str) -> Path:
@@ -58,7 +60,9 @@ def quantize_int8(source: str | Path, output: str | Path) -> Path:
     with atomic_path(output) as tmp, _quiet_preprocessing_hint():
         try:
             quantize_dynamic(
-                str(source), str(tmp), op_types_to_quantize=list(INT8_OP_TYPES), weight_type=QuantType.QInt8
+                str(source), str(tmp), op_types_to_quantize=list(INT8_OP_TYPES),
+                weight_type=QuantType.QInt8,
+                reduce_range=REDUCE_RANGE,
             )
         except Exception as exc:  # onnx / onnxruntime raise their own types for graphs they cannot read
             raise WeightsError(f"cannot quantize the ppocr model {source} to int8: {exc}") from exc
