@@ -40,7 +40,7 @@ _OUTPUT: dict[str, Any] = {
 #: ``swift``'s detector input cap (longer side, pixels) and cascade threshold; figures in docs/benchmarks.md,
 #: "Stage profile, cascade and the swift preset (issue 25)".
 SWIFT_MAX_SIDE = 1024
-SWIFT_THRESHOLD = 0.70
+SWIFT_THRESHOLD = 0.75
 
 PRESETS: dict[str, dict[str, Any]] = {
     "fast": {
@@ -60,10 +60,15 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
     "swift": {
         "input": {"dpi": 300},
-        "detector": {"name": "db", "options": {"max_side": SWIFT_MAX_SIDE}},
+        "detector": {"name": "db", "options": {"max_side": SWIFT_MAX_SIDE, "threads": 1}},
         "recognizer": {
             "name": "cascade",
-            "options": {"first": {"name": "tesseract"}, "second": {"name": "ppocr"}, "threshold": SWIFT_THRESHOLD},
+            "options": {
+                "first": {"name": "tesseract"},
+                "second": {"name": "ppocr", "options": {"threads": 1}},
+                "threshold": SWIFT_THRESHOLD,
+                "confidence": "lowest_word",
+            },
         },
         **_OUTPUT,
     },
