@@ -10,8 +10,9 @@ Sets (read-only from ../shared/eval, nothing copied into the repository):
   recognizers once; each candidate threshold is then applied to those readings (a line goes to the
   second reader when the first reads it with confidence below the threshold, or reads nothing; with
   ``--confidence lowest_word``, the lowest confidence of its words). Three thresholds are printed: the
-  lowest whose CER is within 5 % (relative) of the second reader's alone (the ``swift`` preset's, with
-  ``lowest_word``), 10 % (the ``cascade`` component's default) and 25 %.
+  lowest whose CER is within 5 %, 10 % (the ``cascade`` component's default) and 25 % (relative) of the
+  second reader's alone. The ``swift`` preset's threshold is chosen by whole-page word recall instead
+  (``benchmarks/whole_process.py --set funsd_train``); this table gives its line CER and cost.
 * ``funsd`` (test) and ``sroie`` (``lines`` of its annotations): the ``first``, the ``second`` and the
   ``cascade`` recognizer (threshold ``--threshold``, default the option's) each read every line, one
   ``recognize`` call per page as a pipeline does: CER, CPU ms per line (one thread each) and the share

@@ -81,16 +81,15 @@ def test_shipped_ranges_are_for_the_default_model_only() -> None:
 
 @needs_model
 def test_a_model_without_shipped_ranges_is_refused_naming_it(in_home: Path, tmp_path: Path) -> None:
+    import onnx
     from ocrplug_db.detector import DbDetector, DbOptions
     from ocrplug_db.loading import default_model_path
-
-    import onnx
 
     model = onnx.load(str(default_model_path()))
     model.doc_string = "the same graph, another file: no shipped ranges for its SHA-256"
     other = tmp_path / "my-det.onnx"
     onnx.save(model, str(other))
-    with pytest.raises(WeightsError, match="my-det.onnx.*fp32"):
+    with pytest.raises(WeightsError, match=r"my-det\.onnx.*fp32"):
         DbDetector(DbOptions(model=str(other), precision="int8"))
 
 
