@@ -5,7 +5,11 @@ symmetric) and quantizes their activations at run time, so no calibration data i
 ``MatMul``/``Gemm`` are quantized (:data:`INT8_OP_TYPES`): on PP-OCRv6_rec_small that keeps CER within
 0.002 of fp32 on ICDAR 2015 words and FUNSD words and lines, and runs a model call 1.1-1.5x faster, while
 quantizing ``Conv`` too (``ConvInteger``) raised CER by 0.04-0.13 and ran 3-8 times slower than fp32 on
-x86-64 (docs/benchmarks.md, "PP-OCR int8 and padding").
+x86-64 (docs/benchmarks.md, "PP-OCR int8 and padding"). The weights are reduced to 7 bits
+(``reduce_range``, :data:`REDUCE_RANGE`), as int8 CRAFT and DBNet need on CPUs without VNNI, where ONNX
+Runtime's u8s8 kernels add pairs of products in 16 bits and 8-bit weights can saturate them: on FUNSD's
+training line crops CER 0.0539 with 7-bit weights, 0.0537 with 8-bit, 0.0533 in fp32 (one run each,
+``benchmarks/cascade.py --choose --second-options '{"precision": "int8"}'``, docs/benchmarks.md).
 
 The quantized model is cached under :func:`ocrplug.runtime.cache_home` ``/weights/onnx``, named after the
 source model's SHA-256 and the recipe, written atomically; when that folder cannot be written it is
