@@ -41,7 +41,7 @@ _OUTPUT: dict[str, Any] = {
 }
 
 #: ``swift``'s detector input cap (longer side, pixels) and cascade threshold (on the lowest word confidence);
-#: figures in docs/benchmarks.md, "Stage profile, cascade and the swift preset (issue 25)" and its 2nd stop.
+#: figures in docs/benchmarks.md, "Stage profile, cascade and the swift preset (issue 25)", second stop.
 SWIFT_MAX_SIDE = 1024
 SWIFT_THRESHOLD = 0.75
 

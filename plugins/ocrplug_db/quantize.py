@@ -7,7 +7,9 @@ Runtime's u8s8 kernels add pairs of uint8 x int8 products in 16 bits (``vpmaddub
 with 8-bit weights (255 * 127 * 2 > 32767); with 7-bit weights it cannot. Source: ONNX Runtime 1.32's
 ``quantize_static`` docstring ("Choosing parameters for CPU inference") and its quantization guide,
 https://onnxruntime.ai/docs/performance/model-optimizations/quantization.html; measured on this model with
-``benchmarks/db_int8.py`` (docs/benchmarks.md, "int8 DBNet and the swift preset, 2nd stop").
+``benchmarks/db_int8.py`` (docs/benchmarks.md, issue 25's second stop): on a CPU without VNNI it saves no
+CPU over fp32 (this small, mostly depthwise network gains nothing from the integer kernels) and moves a
+sixth of the line boxes, so no preset uses it.
 
 PP-OCRv6's detection model is stored at ONNX opset 11, whose ``DequantizeLinear`` has no ``axis``
 (per-channel weights): it is converted to opset 13 first (:func:`onnx.version_converter.convert_version`).
