@@ -8,9 +8,11 @@ Sets (read-only from ../shared/eval, nothing copied into the repository):
 * ``funsd_train`` (``--choose``): the FUNSD entities that lie on one text line (as in
   ``benchmarks/ppocr_speed.py``) of the first ``--pages`` training pages. Every line is read by both
   recognizers once; each candidate threshold is then applied to those readings (a line goes to the
-  second reader when the first reads it with confidence below the threshold, or reads nothing). Two
-  thresholds are printed: the lowest whose CER is within 10 % (relative) of the second reader's alone
-  (the ``cascade`` component's default, accuracy first) and within 25 % (the ``swift`` preset's, cost first).
+  second reader when the first reads it with confidence below the threshold, or reads nothing; with
+  ``--confidence lowest_word``, the lowest confidence of its words). Three thresholds are printed: the
+  lowest whose CER is within 5 %, 10 % (the ``cascade`` component's default) and 25 % (relative) of the
+  second reader's alone. The ``swift`` preset's threshold is chosen by whole-page word recall instead
+  (``benchmarks/whole_process.py --set funsd_train``); this table gives its line CER and cost.
 * ``funsd`` (test) and ``sroie`` (``lines`` of its annotations): the ``first``, the ``second`` and the
   ``cascade`` recognizer (threshold ``--threshold``, default the option's) each read every line, one
   ``recognize`` call per page as a pipeline does: CER, CPU ms per line (one thread each) and the share
@@ -88,20 +90,23 @@ def cer(pairs) -> float:
 
 
 def choose(args: argparse.Namespace, shared: Path) -> None:
+    from ocrplug.cascade import first_confidence
+
     pages = funsd_pages(shared / "eval" / "funsd_train", args.pages)
-    first = build(args.first, {}, args.threads)
-    second = build(args.second, {}, args.threads)
+    first = build(args.first, args.first_options, args.threads)
+    second = build(args.second, args.second_options, args.threads)
     a, ta = read_all(first, pages)
     b, tb = read_all(second, pages)
     n = len(a)
     print(f"funsd_train: {n} lines of {len(pages)} pages; {args.first} {1000 * ta / n:.1f} ms/line, "
           f"{args.second} {1000 * tb / n:.1f} ms/line")
     print(f"{args.first} alone CER {cer(a):.4f}; {args.second} alone CER {cer(b):.4f}")
+    print(f"confidence compared: {args.confidence}")
     print("| threshold | share to second | CER | est. CPU ms/line |\n|---|---|---|---|")
-    tolerances = (1.10, 1.25)
+    tolerances = (1.05, 1.10, 1.25)
     chosen: dict[float, float | None] = dict.fromkeys(tolerances)
     for t in [0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.96, 0.98, 1.01]:
-        low = [not (ra.text or "").strip() or (ra.confidence or 0.0) < t for ra, _ in a]
+        low = [not (ra.text or "").strip() or first_confidence(ra, args.confidence) < t for ra, _ in a]
         mix = [(rb if lo and ((rb.text or "").strip() or not (ra.text or "").strip()) else ra, tr)
                for (ra, tr), (rb, _), lo in zip(a, b, low, strict=True)]
         share = sum(low) / n
@@ -119,10 +124,14 @@ def test_sets(args: argparse.Namespace, shared: Path) -> None:
 
     sets = {"funsd": funsd_pages(shared / "eval" / "funsd", args.pages), "sroie": sroie_pages(shared / "eval" / "sroie", args.pages)}
     extra = {"threshold": args.threshold} if args.threshold is not None else {}
-    cascade = CascadeRecognizer(CascadeOptions(first={"name": args.first, "options": {"threads": args.threads}},
-                                               second={"name": args.second, "options": {"threads": args.threads}}, **extra))
-    readers = {args.first: build(args.first, {}, args.threads), args.second: build(args.second, {}, args.threads), "cascade": cascade}
-    print(f"cascade threshold {cascade.options.threshold}; {args.first} then {args.second}; {args.threads} thread(s)")
+    extra["confidence"] = args.confidence
+    first_options = {"threads": args.threads, **args.first_options}
+    second_options = {"threads": args.threads, **args.second_options}
+    cascade = CascadeRecognizer(CascadeOptions(first={"name": args.first, "options": first_options},
+                                               second={"name": args.second, "options": second_options}, **extra))
+    readers = {args.first: build(args.first, args.first_options, args.threads),
+               args.second: build(args.second, args.second_options, args.threads), "cascade": cascade}
+    print(f"cascade threshold {cascade.options.threshold} ({args.confidence}); {args.first} then {args.second}; {args.threads} thread(s)")
     print("| set | lines | reader | CER | CPU ms/line | share to second |\n|---|---|---|---|---|---|")
     for name, pages in sets.items():
         for label, rec in readers.items():
@@ -142,6 +151,11 @@ def main() -> None:
     parser.add_argument("--first", default="tesseract")
     parser.add_argument("--second", default="ppocr")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--confidence", default="region", choices=["region", "lowest_word"],
+                        help="the cascade's confidence option (what is compared with the threshold)")
+    parser.add_argument("--first-options", type=json.loads, default={}, help='JSON options of the first reader')
+    parser.add_argument("--second-options", type=json.loads, default={},
+                        help='JSON options of the second reader, e.g. \'{"precision": "int8"}\'')
     args = parser.parse_args()
     if not (args.shared / "eval").is_dir():
         raise SystemExit(f"no shared evaluation sets under {args.shared} (set --shared or OCRPLUG_SHARED)")

@@ -6,7 +6,9 @@ Usage: python benchmarks/whole_process.py [--shared ../shared] [--pages 5] [--re
 Each command is one whole process over the same pages (start-up, model loading and every page):
 
 * ``default``: ``ocrplug run`` with the default pipeline and the ``text`` renderer;
-* ``swift`` (and any other preset name): ``ocrplug run --preset NAME``, ``text`` renderer;
+* ``swift`` (and any other preset name): ``ocrplug run --preset NAME``, ``text`` renderer; a name may
+  carry ``--set`` overrides after colons, e.g. ``swift:recognizer.options.threshold=0.8`` (the command's
+  label is the whole string);
 * ``rapidocr``: ``RapidOCR()`` of the installed rapidocr wheel (the same PP-OCR models), every page in
   one process, texts written one file per page;
 * ``tesseract``: ``tesseract PAGE -`` per page (one thread: ``OMP_THREAD_LIMIT=1`` for that program only),
@@ -19,7 +21,8 @@ system seconds of the process and its children (``os.wait4``), peak RSS the larg
 Accuracy from each command's text, per page against the set's reference page text: page CER (the
 ``ocrplug eval`` definition: ``ocrplug.evaluation.metrics.TextScores``), and bag-of-words recall,
 precision and their H-mean (words as whitespace-separated tokens, multiset intersection): one measure
-for every engine, whatever boxes it reports. ``--pdfs``: the scanned PDFs of ``../shared/eval/pdfs``
+for every engine, whatever boxes it reports. ``--set`` names the annotated set under ``../shared/eval``
+(default ``funsd``, the test split; choose settings on ``funsd_train`` only). ``--pdfs``: the scanned PDFs of ``../shared/eval/pdfs``
 (``files/*.pdf`` that hold no text layer), timed only (no reference text).
 """
 
@@ -66,7 +69,9 @@ def command(name: str, pages: list[Path], out: Path) -> tuple[list[str], dict[st
     if name == "tesseract":
         loop = 'out=$1; shift; for f in "$@"; do b=$(basename "$f"); tesseract "$f" - > "$out/${b%.*}.txt" 2>/dev/null; done'
         return ["sh", "-c", loop, "sh", str(out), *map(str, pages)], {"OMP_THREAD_LIMIT": "1"}
-    return [ocrplug, "run", "--preset", name, *text_only, *map(str, pages)], {}
+    preset, *overrides = name.split(":")
+    sets = [arg for item in overrides for arg in ("--set", item)]
+    return [ocrplug, "run", "--preset", preset, *text_only, *sets, *map(str, pages)], {}
 
 
 def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
@@ -121,6 +126,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--commands", default="default,swift,rapidocr,tesseract")
     parser.add_argument("--pdfs", action="store_true", help="the scanned PDFs of eval/pdfs instead of FUNSD")
+    parser.add_argument("--set", dest="eval_set", default="funsd", help="annotated set under eval/ (funsd, funsd_train)")
     args = parser.parse_args()
     names = [n.strip() for n in args.commands.split(",") if n.strip()]
     from ocrplug.evaluation.dataset import load_dataset
@@ -139,10 +145,10 @@ def main() -> None:
                     n_pages += len(doc.pages)
         count = f"pages of {len(pages)} scanned PDFs ({', '.join(p.name for p in pages)})"
     else:
-        gts = load_dataset(args.shared / "eval" / "funsd", limit=args.pages)
+        gts = load_dataset(args.shared / "eval" / args.eval_set, limit=args.pages)
         pages = [Path(gt.image_path) for gt in gts]
         n_pages = len(pages)
-        count = "FUNSD pages"
+        count = f"{args.eval_set} pages"
     if not pages:
         raise SystemExit(f"no inputs under {args.shared / 'eval'}")
     figures: dict[str, list[tuple[float, float, float]]] = {n: [] for n in names}
@@ -151,7 +157,7 @@ def main() -> None:
         outs = {n: Path(tmp) / n for n in names}
         for _ in range(args.repeat):
             for n in names:
-                outs[n].mkdir(exist_ok=True)
+                outs[n].mkdir(parents=True, exist_ok=True)
                 argv, env = command(n, [small] if n == "startup" else pages, outs[n])
                 figures[n].append(run_once(argv, env))
                 cpu, wall, rss = figures[n][-1]

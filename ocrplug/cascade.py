@@ -4,8 +4,10 @@
 installed plugins offer: ``tesseract`` then ``ppocr``, ``ppocr`` then ``trocr``, ...). The ``first``
 reads every region; the regions it reads with a confidence below ``threshold`` (and those it reads as
 nothing) go to the ``second``, whose reading replaces the first's, unless the second reads nothing
-there. Each region the cascade returns carries ``attributes["reader"]``: the name of the recognizer whose
-reading was kept, and ``attributes["first_confidence"]`` when the second reader was asked; the JSON
+there. The confidence compared is the region's own, or with ``confidence: lowest_word`` the lowest of
+its words' (one doubtful word sends the line). Each region the cascade returns carries
+``attributes["reader"]``: the name of the recognizer whose reading was kept, and
+``attributes["first_confidence"]`` (the compared confidence) when the second reader was asked; the JSON
 renderer writes them per line.
 
 The idea is the classic classifier cascade (Viola and Jones, "Rapid object detection using a boosted
@@ -20,7 +22,7 @@ The two recognizers are found by name in this process's plugin host (the install
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -28,7 +30,7 @@ from ocrplug.components import Options, Recognizer
 from ocrplug.model import PageImage, Region
 from ocrplug.profile import stage
 
-__all__ = ["CascadeOptions", "CascadeRecognizer", "ReaderChoice"]
+__all__ = ["CascadeOptions", "CascadeRecognizer", "ReaderChoice", "first_confidence"]
 
 
 class ReaderChoice(BaseModel):
@@ -63,6 +65,13 @@ class CascadeOptions(Options):
         description="Regions the first reader reads with a confidence below this go to the second "
         "(0: only regions it reads as nothing, 1: all); 0.90 was chosen on FUNSD's training split for tesseract "
         "then ppocr (the lowest threshold keeping the CER within 10 % of ppocr alone, benchmarks/cascade.py).",
+    )
+
+    confidence: Literal["region", "lowest_word"] = Field(
+        "region",
+        description="What is compared with the threshold: 'region', the first reader's confidence of the "
+        "whole region; 'lowest_word', the lowest confidence among its words (the region's own when it has "
+        "none): a line with one doubtful word goes to the second reader even if the rest is sure.",
     )
 
     @field_validator("first", "second", mode="before")
@@ -103,7 +112,11 @@ class CascadeRecognizer(Recognizer):
             return []
         first = self.first.recognize(page, regions)
         t = self.options.threshold
-        doubtful = [i for i, r in enumerate(first) if t >= 1.0 or not (r.text or "").strip() or (r.confidence or 0.0) < t]
+        doubtful = [
+            i
+            for i, r in enumerate(first)
+            if t >= 1.0 or not (r.text or "").strip() or first_confidence(r, self.options.confidence) < t
+        ]
         again: dict[int, Region] = {}
         if doubtful:
             with stage("recognize again"):
@@ -115,10 +128,20 @@ class CascadeRecognizer(Recognizer):
             if second is None:
                 out.append(_marked(region, self.names[0]))
             elif (second.text or "").strip() or not (region.text or "").strip():
-                out.append(_marked(second, self.names[1], region.confidence))
+                out.append(_marked(second, self.names[1], first_confidence(region, self.options.confidence)))
             else:  # the second reader read nothing where the first read something: keep the first
-                out.append(_marked(region, self.names[0], region.confidence))
+                out.append(_marked(region, self.names[0], first_confidence(region, self.options.confidence)))
         return out
+
+
+def first_confidence(region: Region, mode: str) -> float:
+    """The confidence (0 to 1) the cascade compares with its threshold: the region's own (``"region"``),
+    or the lowest of its words' (``"lowest_word"``; the region's own when it has no word children)."""
+    if mode == "lowest_word":
+        words = [c.confidence for c in region.children if c.level == "word" and (c.text or "").strip()]
+        if words:
+            return float(min(c if c is not None else 0.0 for c in words))
+    return float(region.confidence or 0.0)
 
 
 def _marked(region: Region, reader: str, first_confidence: float | None = None) -> Region:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ocrplug.api import WeightsError, onnx_session, package_file, require, verify_sha256
+from ocrplug.api import WeightsError, file_sha256, onnx_session, package_file, require, verify_sha256
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
@@ -65,22 +65,36 @@ class DbModel:
         return out[:, 0] if out.ndim == 4 else out
 
 
-def load_model(path: str | Path | None, threads: int | None = None) -> DbModel:
+def load_model(path: str | Path | None, threads: int | None = None, precision: str = "fp32") -> DbModel:
     """Open the DB model at ``path`` (default: the rapidocr wheel's) with onnxruntime on CPU.
 
-    ``threads`` sets onnxruntime's intra-op threads (None: onnxruntime decides). Raises
-    :class:`WeightsError` naming the path when the file is missing, is not an ONNX model, or does not
-    have the shape of a DB detector; :class:`MissingExtraError` when onnxruntime is not installed.
+    ``threads`` sets onnxruntime's intra-op threads (None: onnxruntime decides). ``precision`` ``"int8"``
+    runs the model's int8 version (:mod:`ocrplug_db.quantize`: made once from the shipped activation
+    ranges, which exist for the default model only, and cached; the source model's SHA-256 is checked
+    first). Raises :class:`WeightsError` naming the path when the file is missing, is not an ONNX model,
+    does not have the shape of a DB detector, or has no shipped ranges for int8;
+    :class:`MissingExtraError` when onnxruntime is not installed.
     """
     require("onnxruntime", COMPONENT, EXTRA)
     model_path = default_model_path() if path is None else Path(path).expanduser()
     if not model_path.is_file():
         raise WeightsError(f"DB detection model not found: {model_path} (option 'model')")
+    sha = None
     if model_path.name == DEFAULT_MODEL_NAME and path is None:
-        verify_sha256(model_path, DEFAULT_MODEL_SHA256, "DB detection model", "reinstall rapidocr")
+        sha = verify_sha256(model_path, DEFAULT_MODEL_SHA256, "DB detection model", "reinstall rapidocr")
+
     # threads None: a share of the cores inside a --jobs worker. Pages vary in size, so the memory arena
     # (which keeps the largest page's peak for the life of the session) is off.
-    session = onnx_session(model_path, threads=threads, what="DB detection model", release_memory=True)
+    def load(file: Path) -> Any:
+        what = "DB detection model" if file == model_path else "int8 DB detection model"
+        return onnx_session(file, threads=threads, what=what, release_memory=True)
+
+    if precision == "int8":
+        from ocrplug_db.quantize import load_int8_model
+
+        session = load_int8_model(model_path, sha or file_sha256(model_path), load)
+    else:
+        session = load(model_path)
     inputs, outputs = session.get_inputs(), session.get_outputs()
     if len(inputs) != 1 or len(outputs) < 1 or len(inputs[0].shape) != 4:
         raise WeightsError(

@@ -5,7 +5,11 @@ symmetric) and quantizes their activations at run time, so no calibration data i
 ``MatMul``/``Gemm`` are quantized (:data:`INT8_OP_TYPES`): on PP-OCRv6_rec_small that keeps CER within
 0.002 of fp32 on ICDAR 2015 words and FUNSD words and lines, and runs a model call 1.1-1.5x faster, while
 quantizing ``Conv`` too (``ConvInteger``) raised CER by 0.04-0.13 and ran 3-8 times slower than fp32 on
-x86-64 (docs/benchmarks.md, "PP-OCR int8 and padding").
+x86-64 (docs/benchmarks.md, "PP-OCR int8 and padding"). The weights are reduced to 7 bits
+(``reduce_range``, :data:`REDUCE_RANGE`), as int8 CRAFT and DBNet need on CPUs without VNNI, where ONNX
+Runtime's u8s8 kernels add pairs of products in 16 bits and 8-bit weights can saturate them: on FUNSD's
+training line crops CER 0.0539 with 7-bit weights, 0.0537 with 8-bit, 0.0533 in fp32 (one run each,
+``benchmarks/cascade.py --choose --second-options '{"precision": "int8"}'``, docs/benchmarks.md).
 
 The quantized model is cached under :func:`ocrplug.runtime.cache_home` ``/weights/onnx``, named after the
 source model's SHA-256 and the recipe, written atomically; when that folder cannot be written it is
@@ -23,7 +27,7 @@ from typing import TypeVar
 
 from ocrplug.api import WeightsError, require
 
-__all__ = ["INT8_OP_TYPES", "int8_cache_path", "load_int8_model", "quantize_int8"]
+__all__ = ["INT8_OP_TYPES", "REDUCE_RANGE", "int8_cache_path", "load_int8_model", "quantize_int8"]
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +35,10 @@ T = TypeVar("T")
 
 #: Operator types whose weights are quantized (see the module docstring for why not ``Conv``).
 INT8_OP_TYPES = ("MatMul", "Gemm")
-#: Part of the cache file name: a change of recipe must not reuse an old file.
-_RECIPE = "int8-dyn-matmul-v1"
+#: Weights quantized to 7 bits (``reduce_range``): see the module docstring.
+REDUCE_RANGE = True
+#: Part of the cache file name: a change of recipe must not reuse an old file (``v1``: 8-bit weights).
+_RECIPE = "int8-dyn-matmul-s7-v2"
 
 
 def int8_cache_path(source_sha256: str, stem: str) -> Path:
@@ -58,7 +64,9 @@ def quantize_int8(source: str | Path, output: str | Path) -> Path:
     with atomic_path(output) as tmp, _quiet_preprocessing_hint():
         try:
             quantize_dynamic(
-                str(source), str(tmp), op_types_to_quantize=list(INT8_OP_TYPES), weight_type=QuantType.QInt8
+                str(source), str(tmp), op_types_to_quantize=list(INT8_OP_TYPES),
+                weight_type=QuantType.QInt8,
+                reduce_range=REDUCE_RANGE,
             )
         except Exception as exc:  # onnx / onnxruntime raise their own types for graphs they cannot read
             raise WeightsError(f"cannot quantize the ppocr model {source} to int8: {exc}") from exc

@@ -15,7 +15,12 @@ def test_swift_resolves_every_component_with_the_chosen_values() -> None:
     options = processor._rec.options  # the validated options of the recognizer the preset names
     assert isinstance(options, CascadeOptions)
     assert (options.first.name, options.second.name, options.threshold) == ("tesseract", "ppocr", SWIFT_THRESHOLD)
+    assert options.confidence == "lowest_word"  # chosen with benchmarks/cascade.py --choose --confidence lowest_word
     assert processor._det.options.max_side == SWIFT_MAX_SIDE
+    # One thread per model, as Tesseract reads: the figure swift aims at is CPU seconds, and two intra-op
+    # threads on 2 cores cost about 10 % more CPU for the same output (docs/benchmarks.md).
+    assert processor._det.options.threads == 1
+    assert options.second.options["threads"] == 1  # Tesseract reads with one thread by default
     assert "swift" in PRESETS
 
 

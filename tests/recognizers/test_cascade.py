@@ -95,3 +95,38 @@ def test_a_cascade_cannot_nest_a_cascade_and_threshold_is_bounded() -> None:
         CascadeOptions(first="cascade")
     with pytest.raises(ValidationError):
         CascadeOptions(threshold=1.5)
+
+
+def test_lowest_word_compares_the_least_sure_word() -> None:
+    from ocrplug.cascade import first_confidence
+
+    words = tuple(
+        Region.from_box(10 * k, 0, 10 * k + 8, 10, level="word", text=t, confidence=c)
+        for k, (t, c) in enumerate([("Total", 0.96), ("4S.90", 0.41), ("EUR", 0.93)])
+    )
+    line = Region.from_box(0, 0, 30, 10, level="line", text="Total 4S.90 EUR", confidence=0.77, children=words)
+    assert first_confidence(line, "region") == pytest.approx(0.77)
+    assert first_confidence(line, "lowest_word") == pytest.approx(0.41)
+    # A region without words (or with empty ones only) is judged by its own confidence.
+    bare = line.with_(children=(words[0].with_(text=" ", confidence=0.1),))
+    assert first_confidence(bare, "lowest_word") == pytest.approx(0.77)
+
+
+def test_lowest_word_sends_a_line_the_region_confidence_keeps() -> None:
+    page, regions = _page()
+    probe = CascadeRecognizer(CascadeOptions(threshold=0.0)).recognize(page, regions[:1])[0]
+    words = [w.confidence for w in probe.children]
+    assert len(words) == 3 and min(words) < probe.confidence  # Tesseract is surer of some words than others
+    between = (min(words) + probe.confidence) / 2
+    by_region = CascadeRecognizer(CascadeOptions(threshold=between)).recognize(page, regions[:1])[0]
+    by_word = CascadeRecognizer(CascadeOptions(threshold=between, confidence="lowest_word")).recognize(page, regions[:1])[0]
+    assert by_region.attributes["reader"] == "tesseract"
+    assert by_word.attributes["reader"] == "ppocr"
+    assert by_word.attributes["first_confidence"] == pytest.approx(min(words), abs=1e-4)
+
+
+def test_an_unknown_confidence_mode_is_refused_naming_the_option() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="confidence"):
+        CascadeOptions(confidence="mean_word")

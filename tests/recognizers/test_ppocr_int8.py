@@ -55,6 +55,13 @@ def test_int8_model_is_made_once_cached_and_reads_lines(tmp_path, monkeypatch):
     ops = {node.op_type for node in onnx.load(str(cached[0])).graph.node}
     assert "DynamicQuantizeMatMul" in ops or "MatMulInteger" in ops
     assert cached[0].stat().st_size < rec.model_path.stat().st_size * 0.8
+    # 7-bit weights (reduce_range: no 16-bit saturation in u8s8 kernels on CPUs without VNNI), and the
+    # recipe is part of the cached file's name, so an 8-bit model cached before is never reused.
+    from onnx import numpy_helper
+
+    weights = [numpy_helper.to_array(t) for t in onnx.load(str(cached[0])).graph.initializer if t.data_type == 3]
+    assert weights and max(int(abs(w.astype(np.int16)).max()) for w in weights) <= 64
+    assert "-s7-" in cached[0].name
 
     page, regions = _lines_page()
     out = rec.recognize(page, regions)
