@@ -379,6 +379,8 @@ LONE_GLYPH_CLEAR = 0.5
 _DOT_SHARE = 0.4
 # Glyphs shorter than this (page pixels) are too small to tell from specks.
 _MIN_GLYPH_PX = 8
+# A page with more ink than this share (Otsu) is a photo or a dark scan, not text on paper: not looked at.
+_MAX_PAGE_INK = 0.12
 # Straight ink runs longer than this many median word heights are ruling lines, not glyphs.
 _RULE_HEIGHTS = 2.5
 
@@ -386,7 +388,8 @@ _RULE_HEIGHTS = 2.5
 def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
     """Boxes (4 x 2, page pixels, clockwise from top-left) of lone thin glyphs beside the found words.
 
-    ``gray``: the page (H x W uint8); ``boxes``: the word boxes found (N x 4 x 2, page pixels). Ink is
+    ``gray``: the page (H x W uint8); ``boxes``: the word boxes found (N x 4 x 2, page pixels). Only
+    text on paper is looked at (at most ``_MAX_PAGE_INK`` of the page is ink; photos return nothing). Ink is
     the pixels darker than the page's Otsu threshold, less straight runs longer than 2.5 median word
     heights (ruling lines: a table cell's frame); a candidate is one 8-connected component that no
     found box holds (its centre outside every box), :data:`LONE_GLYPH_ASPECT` times taller than wide,
@@ -404,6 +407,8 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     if ink.mean() > 127:  # light text on a dark page
         ink = 255 - ink
+    if ink.mean() > _MAX_PAGE_INK * 255:  # a photo, not text on paper: its "ink" is half the scene
+        return []
     lo_b, hi_b = boxes.min(axis=1), boxes.max(axis=1)
     bh = hi_b[:, 1] - lo_b[:, 1]
     # Ruling lines (a table cell's) are taken out of the ink first: runs longer than RULE_HEIGHTS word heights.
