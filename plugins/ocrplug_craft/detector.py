@@ -80,10 +80,10 @@ class CraftOptions(Options):
         "to 8 px high text); 0: never tile",
     )
     lone_glyphs: bool = Field(
-        True,
+        False,
         description="also find lone thin glyphs (a lone I, l, i, !, |) the region score misses, in the page's ink "
         "beside the words found (a component much taller than wide, as tall as a word on its row, with no ink "
-        "around it); false: the official output only",
+        "around it; text on paper only); false (default): the official output only. The accurate preset sets it",
     )
 
 

@@ -42,6 +42,8 @@ def test_nothing_is_found_without_words_or_on_a_table_rule() -> None:
     assert _boxes(page) == []
 
 
-def test_the_look_is_on_by_default_and_can_be_turned_off() -> None:
-    assert CraftOptions().lone_glyphs is True
-    assert CraftOptions(lone_glyphs=False).lone_glyphs is False
+def test_the_look_is_off_by_default_and_on_in_the_accurate_preset() -> None:
+    from ocrplug.presets import preset_config
+
+    assert CraftOptions().lone_glyphs is False  # the official boxes (tests/craft/test_real_weights.py)
+    assert CraftOptions(**preset_config("accurate")["detector"]["options"]).lone_glyphs is True
