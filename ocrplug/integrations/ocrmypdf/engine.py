@@ -68,8 +68,12 @@ def _read_page(input_file: Path, page_number: int) -> PageImage:
     with Image.open(input_file) as im:
         dpi = im.info.get("dpi")
         rgb = np.asarray(im.convert("RGB"))
-    dpi_value = float(dpi[0]) if isinstance(dpi, tuple) and dpi[0] else None
-    return PageImage(image=np.ascontiguousarray(rgb), index=page_number, source=str(input_file), dpi=dpi_value)
+    # Both resolutions: a page image with non-square pixels (a fax) is read on square pixels (processing.py).
+    dpi_x = float(dpi[0]) if isinstance(dpi, tuple) and dpi[0] else None
+    dpi_y = float(dpi[1]) if isinstance(dpi, tuple) and len(dpi) > 1 and dpi[1] and dpi[1] != dpi[0] else None
+    return PageImage(
+        image=np.ascontiguousarray(rgb), index=page_number, source=str(input_file), dpi=dpi_x, dpi_y=dpi_y
+    )
 
 
 def _ocr_page(input_file: Path, options: Any, page_number: int) -> Page | None:
