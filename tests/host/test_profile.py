@@ -61,6 +61,25 @@ def test_run_profile_prints_every_page_stage(tmp_path: Path, capsys: pytest.Capt
     assert profile.active() is None
 
 
+def test_run_profile_with_jobs_counts_the_workers_pages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # With --jobs the page stages run in the workers, but the pages are still the run's: the table
+    # used to say "0 page(s)" and print each main-process stage's total as its per-page figure.
+    from PIL import Image
+
+    from ocrplug.cli import main
+
+    images = []
+    for i in range(3):
+        Image.new("RGB", (60, 40), "white").save(tmp_path / f"w{i}.png")
+        images.append(str(tmp_path / f"w{i}.png"))
+    args = ["run", "--profile", "--no-progress", "--jobs", "2", "--set", "detector=null", "--set", "recognizer=null"]
+    assert main([*args, "-o", str(tmp_path / "out"), *images]) == 0
+    err = capsys.readouterr().err
+    assert "stage profile: 3 page(s)" in err
+    assert "note: with --jobs 2" in err
+    assert profile.active() is None
+
+
 def test_onnx_sessions_do_not_spin_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("onnxruntime")
     from ocrplug.runtime import ORT_SPINNING_ENV, onnx_session, package_file
