@@ -34,6 +34,18 @@ def test_nested_stages_are_counted_once() -> None:
     assert "2 page(s)" in table and "recognize" in table and "crop" in table and "threads:" in table
 
 
+def test_a_profile_without_pages_prints_no_per_page_figures() -> None:
+    # Every input skipped (resume): the per-page columns used to repeat the totals (pages counted as 1).
+    p = profile.start()
+    try:
+        with profile.stage("config"):
+            _busy(0.01)
+    finally:
+        profile.stop()
+    row = next(line for line in profile.format_profile(p).splitlines() if line.startswith("config "))
+    assert row.split()[-2:] == ["-", "-"]
+
+
 def test_without_a_profile_stages_cost_nothing_and_record_nothing() -> None:
     assert profile.active() is None
     with profile.stage("detect"):
