@@ -66,7 +66,15 @@ if TYPE_CHECKING:
     from ocrplug.config import load_yaml
     from ocrplug.crops import Crop, add_background_margin, crop_regions, to_gray, with_rotation
     from ocrplug.io.atomic import atomic_path, atomic_write, temporary_dir, write_bytes_atomic, write_text_atomic
-    from ocrplug.layout import LEVEL_ANGLE_DEG, LayoutOptions, is_laid_out, is_rtl, layout_page, synthesize_words
+    from ocrplug.layout import (
+        INK_ENDS,
+        LEVEL_ANGLE_DEG,
+        LayoutOptions,
+        is_laid_out,
+        is_rtl,
+        layout_page,
+        synthesize_words,
+    )
     from ocrplug.recognition import CropRecognizer
     from ocrplug.runtime import (
         cache_home,
@@ -82,6 +90,7 @@ if TYPE_CHECKING:
     from ocrplug.threads import default_threads, safe_torch_threads
 
 __all__ = [
+    "INK_ENDS",
     "LEVEL_ANGLE_DEG",
     "SCHEMA_VERSION",
     "CascadeOptions",
@@ -155,7 +164,7 @@ _LAZY: dict[str, str] = {
     "CropRecognizer": "ocrplug.recognition",
     **dict.fromkeys(("CascadeOptions", "CascadeRecognizer"), "ocrplug.cascade"),
     **dict.fromkeys(("Crop", "add_background_margin", "crop_regions", "to_gray", "with_rotation"), "ocrplug.crops"),
-    **dict.fromkeys(("LEVEL_ANGLE_DEG", "LayoutOptions", "is_laid_out", "is_rtl", "layout_page", "synthesize_words"), "ocrplug.layout"),
+    **dict.fromkeys(("INK_ENDS", "LEVEL_ANGLE_DEG", "LayoutOptions", "is_laid_out", "is_rtl", "layout_page", "synthesize_words"), "ocrplug.layout"),
     **dict.fromkeys(
         ("atomic_path", "atomic_write", "temporary_dir", "write_bytes_atomic", "write_text_atomic"), "ocrplug.io.atomic"
     ),

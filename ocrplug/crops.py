@@ -38,6 +38,7 @@ __all__ = [
     "crop_region",
     "crop_regions",
     "erase_neighbour_ink",
+    "is_lone_glyph",
     "quad_of_region",
     "rotate_crop",
     "to_gray",
@@ -293,7 +294,40 @@ def rotate_crop(crop: Crop, degrees: int) -> Crop:
 
 def _is_vertical(crop: Crop, level: str, ratio: float) -> bool:
     limit = ratio * (2.0 if level == "word" else 1.0)
-    return crop.height > limit * crop.width
+    return crop.height > limit * crop.width and not is_lone_glyph(crop.image)
+
+
+#: A crop whose largest ink component holds at least this share of its ink is one glyph (the dot of an
+#: ``i`` or ``!`` is a sixth of the glyph's ink; two letters side by side give at most about a half).
+#: Chosen on the generated lone-glyph forms of tests/test_read_page.py and checked on the validation
+#: sets (docs/layout.md "Directions", docs/eval.md).
+LONE_GLYPH_SHARE = 0.7
+# Components smaller than this share of a crop's ink are specks (paper grain, scan dust), not glyphs.
+_SPECK_SHARE = 0.02
+
+
+def is_lone_glyph(image: np.ndarray) -> bool:
+    """Whether a crop (H x W or H x W x C, uint8) holds a single glyph, which must never be turned.
+
+    Ink is the pixels darker than the crop's Otsu threshold; its 8-connected components smaller than
+    ``_SPECK_SHARE`` of the ink are dropped. The crop is one glyph when the largest component holds at
+    least :data:`LONE_GLYPH_SHARE` of the rest: a lone ``I``, ``l``, ``1``, ``|``, ``i`` or ``!`` in a
+    tall narrow box reads as a dash (``-``, ``一``) when turned, and a turned line of two or more
+    characters is two or more components of similar size. A crop without contrast (no ink) is not one
+    glyph. Letters that touch (cursive, smeared scans) make one component too: a turned word written so
+    stays upright (docs/layout.md "Directions").
+    """
+    gray = to_gray(image)
+    lo, hi = np.percentile(gray, (1, 99))
+    if hi - lo < _MIN_CONTRAST:
+        return False
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    areas = np.sort(stats[1:count, cv2.CC_STAT_AREA])[::-1].astype(np.float64)
+    if areas.size == 0:
+        return False
+    areas = areas[areas >= _SPECK_SHARE * areas.sum()]
+    return bool(areas[0] >= LONE_GLYPH_SHARE * areas.sum())
 
 
 def crop_region(

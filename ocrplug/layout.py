@@ -60,6 +60,7 @@ from ocrplug.geometry import quad_angle
 from ocrplug.model import Page, Quad, Region
 
 __all__ = [
+    "INK_ENDS",
     "LEVEL_ANGLE_DEG",
     "LayoutOptions",
     "ReadingOrder",
@@ -586,6 +587,12 @@ def _level_jitter(regions: list[Region], rot: np.ndarray) -> list[Region]:
 # at gaps over a tenth of the font size).
 
 
+#: Attribute ``[left, right]`` (booleans) of a word whose box ends a recognizer took from the ink of its
+#: crop (the ``ppocr`` recognizer's words cut from a line: an end that cut a glyph moved out to the
+#: glyph's end): such an end holds its letter already, and ``word_end_pad`` leaves it as found.
+INK_ENDS = "ink_ends"
+
+
 def _widen_words(line: Region, rot: np.ndarray, end_pad: float) -> Region:
     """``line`` with its recognizer-cut words (no detector ``score``) widened along the text to hold their
     end letters (see above); a detector's word boxes are kept as found."""
@@ -601,6 +608,7 @@ def _widen_words(line: Region, rot: np.ndarray, end_pad: float) -> Region:
     for pos, i in enumerate(order):
         if words[i].score is not None:  # a detector's box (it has a detector score): kept as found
             continue
+        inked = words[i].attributes.get(INK_ENDS) or (False, False)
         x0, y0, x1, y1 = (float(v) for v in boxes[i])
         prev_end = float(boxes[order[pos - 1]][2]) if pos > 0 else None
         next_start = float(boxes[order[pos + 1]][0]) if pos + 1 < len(order) else None
@@ -608,8 +616,8 @@ def _widen_words(line: Region, rot: np.ndarray, end_pad: float) -> Region:
         lo = min(float(lb[0]), x0) if prev_end is None else x0 - max(x0 - prev_end, 0.0) / 4
         hi = max(float(lb[2]), x1) if next_start is None else x1 + max(next_start - x1, 0.0) / 4
         # Whole pixels outwards where the limits allow, as renderers round boxes.
-        left = max(math.floor(x0 - pad + 1e-6), lo)
-        right = min(math.ceil(x1 + pad - 1e-6), hi)
+        left = x0 if inked[0] else max(math.floor(x0 - pad + 1e-6), lo)
+        right = x1 if inked[1] else min(math.ceil(x1 + pad - 1e-6), hi)
         if left >= x0 and right <= x1:
             continue
         corners = np.array([[left, y0], [right, y0], [right, y1], [left, y1]]) @ rot

@@ -56,7 +56,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "input": {"dpi": 300},
         "detector": {
             "name": "craft",
-            "options": {"weights": "craft_mlt_25k", "backend": "onnx", "precision": "int8"},
+            "options": {"weights": "craft_mlt_25k", "backend": "onnx", "precision": "int8", "lone_glyphs": True},
         },
         "recognizer": {"name": "ppocr"},
         **_OUTPUT,

@@ -21,8 +21,10 @@ import sys
 import threading
 import traceback
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
+import cv2
 import numpy as np
 
 from ocrplug.components import Detector, Recognizer, Renderer
@@ -180,15 +182,28 @@ class PageProcessor:
         """
         self.build()
         if self.detector is not None:
-            for image in images:
-                self.check_memory(image)
-            with stage("detect"):
-                found = self.detector.detect_batch(list(images))
-            if len(found) != len(images):
-                raise OcrplugError(f"detector returned {len(found)} pages of regions for {len(images)} pages")
+            found = self.detect_batch(images)
         else:
             found = [self._whole_page(image) for image in images]
         return [self.finish(image, list(regions)) for image, regions in zip(images, found, strict=True)]
+
+    def detect_batch(self, images: Sequence[PageImage]) -> list[list[Region]]:
+        """The detector's regions of each page (one ``detect_batch`` call), in each image's own pixels.
+
+        A page whose pixels are not square (a 204 x 98 dpi fax) is detected on its square-pixel copy
+        (:func:`square_pixels`) and the regions are mapped back. Raises
+        :class:`~ocrplug.errors.OcrplugError` when the detector returns another number of pages.
+        """
+        self.build()
+        assert self.detector is not None
+        squares = [square_pixels(image) for image in images]
+        for square, _ in squares:
+            self.check_memory(square)
+        with stage("detect"):
+            found = self.detector.detect_batch([square for square, _ in squares])
+        if len(found) != len(images):
+            raise OcrplugError(f"detector returned {len(found)} pages of regions for {len(images)} pages")
+        return [_scaled(list(regions), 1 / sx, 1 / sy) for regions, (_, (sx, sy)) in zip(found, squares, strict=True)]
 
     def check_memory(self, image: PageImage) -> None:
         """Refuse a page the detector estimates to need more than ``input.max_memory_mb`` for
@@ -233,9 +248,15 @@ class PageProcessor:
         The one layout call of a page: :attr:`Page.text` and every renderer use its result. With
         ``orient`` (and ``input.orientation: auto``, a detector and a recognizer) a turned page is
         detected again upright (issue 14). Coordinates of the result are in the frame of ``image``
-        as given, whatever its orientation, and inside it.
+        as given, whatever its orientation, and inside it. A page whose pixels are not square is read
+        on its square-pixel copy (:func:`square_pixels`), ``regions`` and the result mapped to and fro.
         """
         self.build()
+        square, (sx, sy) = square_pixels(image)
+        if square is not image:
+            page = self.finish(square, _scaled(list(regions), sx, sy), orient)
+            back = _scaled(list(page.regions), 1 / sx, 1 / sy)
+            return image.empty_page().with_(regions=tuple(back), orientation=page.orientation)
         count_pages(1)
         upright, angle, found = image, 0, list(regions)
         if orient and self.config.input.orientation == "auto" and self.detector is not None and self.recognizer is not None:
@@ -277,6 +298,36 @@ class PageProcessor:
                 f"recognizer returned {len(recognized)} regions for {len(units)} (it must keep the count)"
             )
         return [adopt_words(unit, region) for unit, region in zip(units, recognized, strict=True)]
+
+
+#: Pixels whose two resolutions differ by less than this share are square (no resampling).
+_SQUARE_TOLERANCE = 0.01
+
+
+def square_pixels(image: PageImage) -> tuple[PageImage, tuple[float, float]]:
+    """``image`` with square pixels, and the (x, y) scale from its pixels to the copy's.
+
+    A page scanned at two resolutions (a fax: 204 dpi across, 98 down) shows its text squashed: the
+    detector sees letters half as tall as wide, and the layout measures word gaps against a line height
+    halved, so ``4711`` came out as ``471 1`` (shared/cases/fax_204x98.tif). The coarser axis is
+    resampled (bicubic) up to the finer one's resolution; the copy's ``dpi`` is that resolution and its
+    ``dpi_y`` None. A page with square pixels, or without a resolution, is returned itself, scale (1, 1).
+    """
+    res = image.resolution
+    if res is None or min(res) <= 0 or abs(res[0] - res[1]) <= _SQUARE_TOLERANCE * max(res):
+        return image, (1.0, 1.0)
+    finer = max(res)
+    width, height = round(image.width * finer / res[0]), round(image.height * finer / res[1])
+    array = cv2.resize(image.image, (width, height), interpolation=cv2.INTER_CUBIC)
+    square = replace(image, image=np.ascontiguousarray(array), dpi=finer, dpi_y=None)
+    return square, (width / image.width, height / image.height)
+
+
+def _scaled(regions: list[Region], sx: float, sy: float) -> list[Region]:
+    if sx == sy == 1.0:
+        return regions
+    factor = np.array([sx, sy], dtype=np.float64)
+    return map_regions(regions, lambda p: np.asarray(p, dtype=np.float64) * factor, reorder=False)
 
 
 def _rebuild(config: PipelineConfig, source: str, batch_pages: int) -> PageProcessor:

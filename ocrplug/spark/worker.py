@@ -311,11 +311,9 @@ def detect_batches(
     pipeline = worker_pipeline(stage_config(config, "detector"))
     if pipeline.detector is None:
         raise OcrplugError("the detector stage needs a config with a detector")
-    detector = pipeline.detector
 
-    def work(image: PageImage) -> Row:
-        pipeline.check_memory(image)
-        return {output_col: regions_to_rows(detector.detect(image))}
+    def work(image: PageImage) -> Row:  # the memory check and square pixels as in a whole pipeline
+        return {output_col: regions_to_rows(pipeline.detect_batch([image])[0])}
 
     fields = [(output_col, REGIONS_TYPE), ("error", pa.string())]
     return _map_rows(batches, lambda r: _stage_row(r, image_col, work, [output_col]), fields, batch_size)

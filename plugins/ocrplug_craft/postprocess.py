@@ -365,3 +365,105 @@ def adjust_coordinates(
     return [
         None if p is None else (np.asarray(p, dtype=np.float64) * scale).astype(np.asarray(p).dtype) for p in points
     ]
+
+
+#: A lone thin glyph missed by the region score (a lone ``I``, ``l``, ``1``, ``|``, ``i`` or ``!``: CRAFT's
+#: region score stays near 0 on an isolated stroke, 0.02 for a 30 px DejaVu Sans ``I``) is looked for in
+#: the page's ink, beside the words found: one ink component at least :data:`LONE_GLYPH_ASPECT` times
+#: taller than wide, :data:`LONE_GLYPH_HEIGHTS` times the height of a word on its row, with no other ink
+#: within :data:`LONE_GLYPH_CLEAR` times its height but marks much smaller than it (the dot of an ``i``).
+LONE_GLYPH_ASPECT = 2.0
+LONE_GLYPH_HEIGHTS = (0.7, 1.6)
+LONE_GLYPH_CLEAR = 0.5
+# The dot of an ``i`` or ``!`` is at most this share of the stem's ink.
+_DOT_SHARE = 0.4
+# Glyphs shorter than this (page pixels) are too small to tell from specks.
+_MIN_GLYPH_PX = 8
+# A page with more ink than this share (Otsu) is a photo or a dark scan, not text on paper: not looked at.
+_MAX_PAGE_INK = 0.12
+# Straight ink runs longer than this many median word heights are ruling lines, not glyphs.
+_RULE_HEIGHTS = 2.5
+
+
+def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
+    """Boxes (4 x 2, page pixels, clockwise from top-left) of lone thin glyphs beside the found words.
+
+    ``gray``: the page (H x W uint8); ``boxes``: the word boxes found (N x 4 x 2, page pixels). Only
+    text on paper is looked at (at most ``_MAX_PAGE_INK`` of the page is ink; photos return nothing). Ink is
+    the pixels darker than the page's Otsu threshold, less straight runs longer than 2.5 median word
+    heights (ruling lines: a table cell's frame); a candidate is one 8-connected component that no
+    found box holds (its centre outside every box), :data:`LONE_GLYPH_ASPECT` times taller than wide,
+    whose centre lies in the vertical extent of a found, nearly level word :data:`LONE_GLYPH_HEIGHTS`
+    times as tall (the row evidence of docs/db.md "Lone characters": on the blank-noise page nothing is
+    found, so nothing is added), and around which (:data:`LONE_GLYPH_CLEAR` of its height on every side)
+    there is no other ink but marks under :data:`_DOT_SHARE` of its own; a stroke that touches a ruling
+    line or has another stroke straight above or below it (within 1.5 times its height) is a piece of a
+    rule and is left out. The box is the glyph's
+    (with its dot) grown by a tenth of its height on every side.
+    """
+    if not len(boxes):
+        return []
+    h_img, w_img = gray.shape
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if ink.mean() > 127:  # light text on a dark page
+        ink = 255 - ink
+    if ink.mean() > _MAX_PAGE_INK * 255:  # a photo, not text on paper: its "ink" is half the scene
+        return []
+    lo_b, hi_b = boxes.min(axis=1), boxes.max(axis=1)
+    bh = hi_b[:, 1] - lo_b[:, 1]
+    # Ruling lines (a table cell's) are taken out of the ink first: runs longer than RULE_HEIGHTS word heights.
+    run = max(round(_RULE_HEIGHTS * float(np.median(bh))), _MIN_GLYPH_PX)
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
+    rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, run)))
+    ink = ink & ~rules
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    cand = np.flatnonzero((h >= _MIN_GLYPH_PX) & (h >= LONE_GLYPH_ASPECT * w)) + 1
+    if not len(cand):
+        return []
+    # Every stroke taller than wide (the candidates' possible continuations), by centre.
+    tall_id = np.flatnonzero((h >= _MIN_GLYPH_PX // 2) & (h >= 1.5 * w)) + 1
+    tall_x = stats[tall_id, cv2.CC_STAT_LEFT] + stats[tall_id, cv2.CC_STAT_WIDTH] / 2
+    tall_y = stats[tall_id, cv2.CC_STAT_TOP] + stats[tall_id, cv2.CC_STAT_HEIGHT] / 2
+    # Nearly level words only: their axis-aligned box is not much taller than the rotated one.
+    side = np.linalg.norm(boxes[:, 3] - boxes[:, 0], axis=1)
+    level = bh <= 1.2 * np.maximum(side, 1e-6)
+    lo_h, hi_h = LONE_GLYPH_HEIGHTS
+    out = []
+    for c in cand.tolist():
+        cx0, cy0, cw, ch, carea = (int(v) for v in stats[c])
+        cx, cy = cx0 + cw / 2, cy0 + ch / 2
+        held = (lo_b[:, 0] <= cx) & (cx <= hi_b[:, 0]) & (lo_b[:, 1] <= cy) & (cy <= hi_b[:, 1])
+        if held.any():
+            continue
+        # A stroke that touches a ruling line, or continues in strokes straight above or below it, is a
+        # piece of a (broken) rule: a table's frame, not a glyph.
+        tx0, ty0, tx1, ty1 = max(cx0 - 2, 0), max(cy0 - 2, 0), min(cx0 + cw + 2, w_img), min(cy0 + ch + 2, h_img)
+        if rules[ty0:ty1, tx0:tx1].any():
+            continue
+        col = (np.abs(tall_x - cx) <= cw) & (tall_id != c) & (np.abs(tall_y - cy) <= 1.5 * ch)
+        if col.any():
+            continue
+        pad = round(LONE_GLYPH_CLEAR * ch)
+        ax0, ay0 = max(cx0 - pad, 0), max(cy0 - pad, 0)
+        ax1, ay1 = min(cx0 + cw + pad, w_img), min(cy0 + ch + pad, h_img)
+        others = np.unique(labels[ay0:ay1, ax0:ax1])
+        others = others[(others != 0) & (others != c)]
+        if np.any(stats[others, cv2.CC_STAT_AREA] > _DOT_SHARE * carea):
+            continue
+        # Marks above or below the stem (a dot) join the glyph; specks beside it are left out.
+        gx0, gy0, gx1, gy1 = cx0, cy0, cx0 + cw, cy0 + ch
+        for o in others.tolist():
+            ox, oy, ow, oh = (int(v) for v in stats[o, :4])
+            if ox + ow > cx0 and ox < cx0 + cw:
+                gx0, gy0, gx1, gy1 = min(gx0, ox), min(gy0, oy), max(gx1, ox + ow), max(gy1, oy + oh)
+        gh = gy1 - gy0
+        gcy = (gy0 + gy1) / 2
+        row = level & (lo_b[:, 1] <= gcy) & (gcy <= hi_b[:, 1]) & (bh >= lo_h * gh) & (bh <= hi_h * gh)
+        if not row.any():
+            continue
+        grow = 0.1 * gh
+        box = np.array([[gx0 - grow, gy0 - grow], [gx1 + grow, gy0 - grow], [gx1 + grow, gy1 + grow],
+                        [gx0 - grow, gy1 + grow]], dtype=np.float32)
+        out.append(np.clip(box, 0, [w_img, h_img]))
+    return out

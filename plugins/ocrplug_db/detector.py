@@ -132,7 +132,8 @@ class DbOptions(Options):
         LONE_ASPECT,
         ge=0.0,
         le=100.0,
-        description="Kernels at most this many times longer than high (a lone character, a short number) that "
+        description="Kernels at most this many times wider than high on the page (a lone character, a short number; "
+        "a tall narrow glyph always qualifies) that "
         "fail box_thresh over their rotated rectangle are scored over their own pixels instead. 0: off (DB's rule).",
     )
     batch_size: int = Field(

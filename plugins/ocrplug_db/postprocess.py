@@ -232,11 +232,14 @@ def _lone_scores(prob: np.ndarray, contours: list[np.ndarray], corners: np.ndarr
     characters"). A candidate is a kernel at most ``lone_aspect`` times longer than high that fails
     ``box_thresh``, on the row of a kept box (:data:`LONE_ROW_HEIGHTS`); each costs one window.
     """
-    weak = (sizes.max(axis=1) <= params.lone_aspect * sizes.min(axis=1)) & (scores < params.box_thresh)
+    top, bottom = corners[..., 1].min(axis=1), corners[..., 1].max(axis=1)
+    # Short along the row: a tall narrow kernel (a lone ``I``, ``l``, ``i``, ``!``) is one glyph however
+    # thin, so only the kernel's width on the page counts against ``lone_aspect``.
+    across = corners[..., 0].max(axis=1) - corners[..., 0].min(axis=1)
+    weak = (across <= params.lone_aspect * (bottom - top)) & (scores < params.box_thresh)
     strong = scores >= params.box_thresh
     if not weak.any() or not strong.any():
         return scores
-    top, bottom = corners[..., 1].min(axis=1), corners[..., 1].max(axis=1)
     lo, hi = LONE_ROW_HEIGHTS
     st, sb = top[strong], bottom[strong]
     cand = []

@@ -17,7 +17,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ocrplug.api import ConfigError, Crop, CropRecognizer, Region, WeightsError, require
+from ocrplug.api import INK_ENDS, ConfigError, Crop, CropRecognizer, Region, WeightsError, require
 
 from .options import PPOCRRecognizerOptions
 
@@ -361,6 +361,47 @@ def _trim(columns: np.ndarray, x0: float, x1: float) -> tuple[float, float]:
     return float(a + inked[0]), float(a + inked[-1] + 1)
 
 
+#: The farthest (times the text's ink height) a word's end is moved out to the end of the glyph it cuts:
+#: a CTC span that ends inside a glyph misses at most part of one glyph (``M``, ``W``: about 0.8 height).
+SNAP_REACH = 0.4
+# A crop row inked over more than this share of its width is a rule (an underline), not glyphs.
+_RULE_ROW = 0.75
+
+
+def _glyph_columns(crop: Crop) -> np.ndarray:
+    """Which columns of the crop hold glyph ink: Otsu ink (as :func:`_ink_columns`) without rule rows."""
+    image = crop.image
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if ink.mean() > 0.5:  # light text on a dark ground
+        ink = 1 - ink
+    ink[ink.mean(axis=1) > _RULE_ROW] = 0
+    return ink.any(axis=0)
+
+
+def _snap_to_ink(columns: np.ndarray, spans: list[tuple[float, float]], k: int, height: float) -> tuple[float, float, list[bool]]:
+    """Word ``k``'s span ``spans[k]`` (crop x, pixels) with each end that cuts a glyph moved out to its end.
+
+    An end whose next column outwards is inked (the CTC span ended inside a glyph) moves out over the
+    contiguous inked columns to the first blank one, if that lies within :data:`SNAP_REACH` times
+    ``height`` and not past the neighbouring word's span (or the crop's edge); otherwise it stays.
+    Returns ``(x0, x1, moved)``, ``moved`` saying for the left and right end whether it moved onto the
+    glyph's end (the ink evidence :data:`ocrplug.api.INK_ENDS` records).
+    """
+    x0, x1 = spans[k]
+    reach = SNAP_REACH * height
+    lo = max(spans[k - 1][1] if k > 0 else 0.0, x0 - reach, 0.0)
+    hi = min(spans[k + 1][0] if k + 1 < len(spans) else float(len(columns)), x1 + reach, float(len(columns)))
+    a, b = math.floor(x0), math.ceil(x1)
+    while a - 1 >= lo and columns[a - 1]:
+        a -= 1
+    while b + 1 <= hi and columns[b]:
+        b += 1
+    left = a < math.floor(x0) and a - 1 >= lo and not columns[a - 1]
+    right = b > math.ceil(x1) and b + 1 <= hi and not columns[b]
+    return (float(a) if left else x0), (float(b) if right else x1), [bool(left), bool(right)]
+
+
 def _in_number(text: str, k: int) -> bool:
     """Whether ``text[k]`` continues a number across a separator ("1.32", "2,50", "12:30"): no space there.
 
@@ -407,13 +448,17 @@ def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, option
     if region.level != "line":
         text = " ".join("".join(res.text[k] for k in g) for g in groups)
         return region.with_(text=text, confidence=res.confidence, children=())
-    words: list[Region] = []
+    spans = []
     for group in groups:
         s0, s1 = res.steps[group[0]], res.steps[group[-1]]
         # A character spans about one time step either side of where CTC emitted it; the box is then
         # shrunk to the ink inside, so word boxes (and the column gutters between them) are tight.
         x0, x1 = max(0.0, (s0 - 0.5) * px_per_step), min(crop.width, (s1 + 1.5) * px_per_step)
-        x0, x1 = _trim(columns, x0, x1)
+        spans.append(_trim(columns, x0, x1))
+    glyphs = _glyph_columns(crop)
+    words: list[Region] = []
+    for k, group in enumerate(groups):
+        x0, x1, moved = _snap_to_ink(glyphs, spans, k, ink_height)
         words.append(
             Region(
                 quad=crop.map_box(x0, 0, x1, crop.height),
@@ -421,6 +466,7 @@ def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, option
                 text="".join(res.text[k] for k in group),
                 confidence=float(np.mean([res.probs[k] for k in group])),
                 order=len(words),
+                attributes={INK_ENDS: moved} if any(moved) else {},
             )
         )
     return region.with_(text=" ".join(w.text or "" for w in words), confidence=res.confidence, children=tuple(words))

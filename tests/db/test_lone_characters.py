@@ -60,3 +60,21 @@ def test_blank_page_gets_no_box_from_the_rule() -> None:
 def test_detector_option_defaults_on_and_validates() -> None:
     assert DbOptions().lone_aspect > 0
     assert DbOptions(lone_aspect=0).lone_aspect == 0
+
+
+def _one(prob: np.ndarray, x: int, y: int, value: float = 0.8) -> None:
+    """A tall thin ``1`` (flag, stem, foot): its kernel is over 2.5 times taller than wide."""
+    prob[y : y + 26, x + 3 : x + 6] = value  # the stem
+    prob[y : y + 3, x : x + 3] = value  # the flag
+    prob[y + 24 : y + 26, x - 1 : x + 8] = value  # the foot
+
+
+def test_a_tall_thin_lone_character_is_kept_however_narrow() -> None:
+    prob = np.zeros((240, 320), np.float32)
+    prob[40:66, 20:160] = 0.95  # a text line
+    _one(prob, 260, 40)  # its answer, on the line's row
+    _one(prob, 260, 160)  # the same shape alone on an empty row: a speck, not text
+    boxes = boxes_from_prob(prob, DbParams(lone_aspect=2.5))
+    centres = _centres(boxes)
+    assert len(boxes) == 2, centres
+    assert any(abs(x - 263) < 8 and abs(y - 53) < 8 for x, y in centres)

@@ -91,3 +91,18 @@ def test_ocrmypdf_tree_writes_angles_under_the_noise_floor_as_0() -> None:
     line = Region(quad=quad, level="line", text="a long level line")
     tree = engine.page_to_ocr_tree(Page(index=0, width=800, height=300, source="x", regions=(line,)), 72, 0)
     assert tree.lines[0].textangle == 0
+
+
+def test_word_ends_taken_from_the_ink_are_not_padded() -> None:
+    from ocrplug.layout import INK_ENDS
+
+    # The recognizer moved the first word's left end and the second word's right end out to the ink.
+    words = (
+        Region.from_box(104, 50, 200, 80, level="word", text="Quarterly", attributes={INK_ENDS: [True, False]}),
+        Region.from_box(230, 50, 330, 80, level="word", text="Maintenance", attributes={INK_ENDS: [False, True]}),
+    )
+    line = Region.from_box(100, 48, 400, 82, level="line", text="Quarterly Maintenance", children=words)
+    (block,) = layout_regions([line], LayoutOptions())
+    first, second = (w.bbox for w in block.children[0].children)
+    assert first[0] == pytest.approx(104) and first[2] > 200  # the inked end stays, the other is padded
+    assert second[0] < 230 and second[2] == pytest.approx(330)

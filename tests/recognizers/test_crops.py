@@ -13,9 +13,10 @@ from .conftest import paste_rotated
 
 
 def _patch(h: int = 30, w: int = 120) -> np.ndarray:
-    """A patch with an asymmetric pattern: a dark block on the left and a stripe at the top."""
+    """A patch with an asymmetric pattern: a dark block on the left and a stripe at the top, apart (two
+    shapes, as text is: one shape alone is a lone glyph and never turned, ``crops.is_lone_glyph``)."""
     patch = np.full((h, w, 3), 255, np.uint8)
-    patch[:, : w // 4] = 0
+    patch[h // 5 + 2 :, : w // 4] = 0
     patch[: h // 5, :] = 90
     return patch
 

@@ -263,3 +263,21 @@ def test_charset_latin_typo_through_ocrplug_run_is_exit_2(tmp_path, capsys) -> N
     err = capsys.readouterr().err
     assert code == 2 and "recognizer.options.charset" in err and "write charset: latin" in err
     assert not (tmp_path / "out" / "a.txt").exists()
+
+
+def test_word_ends_that_cut_a_glyph_move_out_to_its_ink() -> None:
+    from ocrplug_ppocr.recognizer import SNAP_REACH, _snap_to_ink
+
+    columns = np.zeros(200, bool)
+    columns[10:40] = True  # word 1: ink 10..40, its span cut at 14..36 (inside its first and last glyphs)
+    columns[60:90] = True  # word 2: ink 60..90, its span 60..90 (clean ends)
+    columns[120:200] = True  # word 3: ink running on to the crop's edge (a rule, dirt): no blank end near
+    spans = [(14.0, 36.0), (60.0, 90.0), (120.0, 150.0)]
+    assert _snap_to_ink(columns, spans, 0, 30) == (10.0, 40.0, [True, True])
+    assert _snap_to_ink(columns, spans, 1, 30) == (60.0, 90.0, [False, False])
+    x0, x1, moved = _snap_to_ink(columns, spans, 2, 30)
+    assert (x0, x1, moved) == (120.0, 150.0, [False, False])  # beyond SNAP_REACH: as cut, padded later
+    assert 150 + SNAP_REACH * 30 < 200
+    # A neighbour's span bounds the move: word 1 cannot run into word 2.
+    columns[40:60] = True
+    assert _snap_to_ink(columns, spans, 0, 30)[1] == 36.0
