@@ -21,12 +21,13 @@ The two recognizers are found by name in this process's plugin host (the install
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ocrplug.components import Options, Recognizer
+from ocrplug.errors import ConfigError
 from ocrplug.model import PageImage, Region
 from ocrplug.profile import stage
 
@@ -78,7 +79,13 @@ class CascadeOptions(Options):
     @classmethod
     def _from_name(cls, value: Any) -> Any:
         # `first: tesseract` is shorthand for `first: {name: tesseract}`, as for `recognizer:`.
-        return {"name": value} if isinstance(value, str) else value
+        if isinstance(value, str):
+            return {"name": value}
+        if not isinstance(value, (Mapping, ReaderChoice)):
+            raise ValueError(
+                "a recognizer name (e.g. tesseract) or a mapping {name: ..., options: {...}} is needed"
+            )
+        return value
 
 
 class CascadeRecognizer(Recognizer):
@@ -102,7 +109,12 @@ class CascadeRecognizer(Recognizer):
                 host, "recognizer", ComponentConfig(name=choice.name, options=choice.options),
                 f"recognizer.options.{key}", "cascade",
             )
-            built.append(resolved.spec.build(resolved.options))
+            try:
+                built.append(resolved.spec.build(resolved.options))
+            except ConfigError as exc:  # an option only the reader's factory judges (a Tesseract lang)
+                if f"recognizer.options.{key}" in str(exc):
+                    raise
+                raise ConfigError(f"recognizer.options.{key} ({choice.name}): {exc}") from exc
         self.first, self.second = built
         self.names = (options.first.name, options.second.name)
 

@@ -33,8 +33,11 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
         metavar="KEY.PATH=VALUE",
         help="override a config value, e.g. --set detector.options.box_thresh=0.7 (repeatable)",
     )
+    from ocrplug.presets import PRESETS
+
     parser.add_argument(
-        "--preset", help="start from a named pipeline (fast, accurate) instead of the default; see README"
+        "--preset",
+        help=f"start from a named pipeline ({', '.join(PRESETS)}) instead of the default; see README",
     )
 
 

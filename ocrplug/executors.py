@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from ocrplug.config import PipelineConfig
 from ocrplug.model import PageFailure, PageImage
 from ocrplug.processing import PageResult, PageWork, process_batch, worker_processor
+from ocrplug.profile import count_pages
 
 __all__ = [
     "Executor",
@@ -147,9 +148,9 @@ class ProcessExecutor(Executor):
         for batch in batches:
             queue.append((batch, pool.submit(_run_in_worker, batch.images) if batch.images else None))
             while queue and (len(queue) > self.window or _done(queue[0][1])):
-                yield _collect(*queue.popleft())
+                yield _counted(_collect(*queue.popleft()))
         while queue:
-            yield _collect(*queue.popleft())
+            yield _counted(_collect(*queue.popleft()))
 
     def close(self, cancel: bool = False) -> None:
         """Stop the workers; with ``cancel`` the running pages are abandoned (workers killed)."""
@@ -185,6 +186,13 @@ def make_executor(work: _Configured, jobs: int | None = None) -> Executor:
 
 def _done(future: Future[Any] | None) -> bool:
     return future is None or future.done()
+
+
+def _counted(item: tuple[PageBatch, list[PageResult]]) -> tuple[PageBatch, list[PageResult]]:
+    # The workers' pages count in this process's profile (`--profile --jobs N`), as in-process pages do
+    # in PageProcessor.finish: the per-page columns of the stages run here then divide by real pages.
+    count_pages(sum(1 for result in item[1] if not isinstance(result, PageFailure)))
+    return item
 
 
 def _collect(batch: PageBatch, future: Future[list[PageResult]] | None) -> tuple[PageBatch, list[PageResult]]:

@@ -166,8 +166,13 @@ def runtime_settings() -> dict[str, str]:
 
 
 def format_profile(profile: Profile, *, jobs: int = 1) -> str:
-    """The profile as a text table: stage, calls, CPU and wall seconds in all and per page."""
-    pages = max(1, profile.pages)
+    """The profile as a text table: stage, calls, CPU and wall seconds in all and per page (``-`` when
+    no page was processed, e.g. every input skipped as already done)."""
+    pages = profile.pages
+
+    def per_page(seconds: float, width: int) -> str:
+        return f"{seconds / pages:>{width}.3f}" if pages else f"{'-':>{width}}"
+
     names = [s for s in STAGES if s in profile.totals] + sorted(set(profile.totals) - set(STAGES))
     lines = [f"stage profile: {profile.pages} page(s)", f"{'stage':<18}{'calls':>7}{'CPU s':>9}{'wall s':>9}{'CPU/page':>10}{'wall/page':>11}"]
     cpu_sum = wall_sum = 0.0
@@ -175,8 +180,8 @@ def format_profile(profile: Profile, *, jobs: int = 1) -> str:
         t = profile.totals[name]
         cpu_sum += t.cpu
         wall_sum += t.wall
-        lines.append(f"{name:<18}{t.calls:>7}{t.cpu:>9.3f}{t.wall:>9.3f}{t.cpu / pages:>10.3f}{t.wall / pages:>11.3f}")
-    lines.append(f"{'total':<18}{'':>7}{cpu_sum:>9.3f}{wall_sum:>9.3f}{cpu_sum / pages:>10.3f}{wall_sum / pages:>11.3f}")
+        lines.append(f"{name:<18}{t.calls:>7}{t.cpu:>9.3f}{t.wall:>9.3f}{per_page(t.cpu, 10)}{per_page(t.wall, 11)}")
+    lines.append(f"{'total':<18}{'':>7}{cpu_sum:>9.3f}{wall_sum:>9.3f}{per_page(cpu_sum, 10)}{per_page(wall_sum, 11)}")
     lines.append("threads: " + ", ".join(f"{k} {v}" for k, v in runtime_settings().items()))
     if jobs > 1:
         lines.append(f"note: with --jobs {jobs} the page stages ran in worker processes and are not in this table")

@@ -147,6 +147,13 @@ def _to_positive_int(value: Any) -> int:
     return number
 
 
+def _to_count(value: Any) -> int:
+    number = TypeConverters.toInt(value)
+    if number < 0:
+        raise TypeError(f"expected a whole number >= 0, got {value!r}")
+    return number
+
+
 def _to_color(value: Any) -> str:
     return str(value.value) if isinstance(value, Color) else TypeConverters.toString(value)
 
@@ -331,7 +338,7 @@ class BinaryToImage(_Stage, HasInputCol, HasOutputCol):
     rasterizer = _param("rasterizer", "rasterizer to prefer (input.rasterizer); empty: by suffix", TypeConverters.toString)
     rasterizerOptions = _param("rasterizerOptions", "options of the PDF rasterizer (input.options)", _to_mapping)
     keepInput = _param("keepInput", "keep the file bytes column on every page row", TypeConverters.toBoolean)
-    partitions = _param("partitions", "tasks that share the files; 0: at least Spark's default parallelism", TypeConverters.toInt)
+    partitions = _param("partitions", "tasks that share the files (>= 0); 0: at least Spark's default parallelism", _to_count)
 
     _pdf_only: ClassVar[bool] = False
 

@@ -22,6 +22,7 @@ machine; other weights are calibrated with ``ocrplug craft quantize --calibratio
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Iterable, Iterator
@@ -163,7 +164,7 @@ def quantize_int8(
     if cache is not None and cache.is_file():
         _check_cache_fits(cache, model, set(excluded))
     output = Path(output)
-    with atomic_path(output) as tmp:
+    with atomic_path(output) as tmp, _quiet_preprocessing_hint():
         quantize_static(
             str(fp32_model),
             str(tmp),
@@ -180,6 +181,25 @@ def quantize_int8(
             calibration_cache_path=None if cache is None else str(cache),
         )
     return output
+
+
+class _PreprocessingHint(logging.Filter):
+    """Drops onnxruntime's "Please consider (to run) pre-processing" hints, logged on the root logger by
+    every ``quantize_static`` call: the first ``--preset accurate`` run printed two such WARNINGs, which
+    only alarm (the shipped ranges fit the model as exported)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Please consider")
+
+
+@contextlib.contextmanager
+def _quiet_preprocessing_hint() -> Iterator[None]:
+    root, hint = logging.getLogger(), _PreprocessingHint()
+    root.addFilter(hint)
+    try:
+        yield
+    finally:
+        root.removeFilter(hint)
 
 
 def _check_cache_fits(cache: Path, model: Any, excluded: set[str] = frozenset()) -> None:  # type: ignore[assignment]

@@ -120,7 +120,8 @@ def quantize_int8(
     they are computed on ``batches`` (network inputs, pre-processed as detection does) and, when
     ``calibration_cache`` is given, saved there. ``recipe`` names a variant of :data:`RECIPES`. Raises
     :class:`WeightsError` naming the file when there are neither ranges nor batches, when the cache does
-    not fit the model, or when ONNX Runtime cannot quantize it; :class:`KeyError` for an unknown recipe.
+    not fit the model, or when ONNX Runtime cannot quantize it; :class:`KeyError` for an unknown recipe;
+    :class:`OSError` when ``output`` cannot be written (nothing is left beside it).
     """
     settings = RECIPES[recipe]
     import onnx
@@ -145,8 +146,8 @@ def quantize_int8(
     output = Path(output)
     with atomic_path(output) as tmp, _quiet_preprocessing_hint():
         converted = tmp.with_name(tmp.name + ".opset.onnx")
-        onnx.save(model, str(converted))
         try:
+            onnx.save(model, str(converted))
             quantize_static(
                 str(converted),
                 str(tmp),
@@ -160,6 +161,8 @@ def quantize_int8(
                 nodes_to_exclude=excluded or None,
                 calibration_cache_path=None if cache is None else str(cache),
             )
+        except OSError:  # the output cannot be written (full disk): the caller falls back to a temporary folder
+            raise
         except Exception as exc:  # onnxruntime raises its own types for graphs it cannot quantize
             raise WeightsError(f"cannot quantize the DB model {source} to int8: {exc}") from exc
         finally:

@@ -68,6 +68,8 @@ def quantize_int8(source: str | Path, output: str | Path) -> Path:
                 weight_type=QuantType.QInt8,
                 reduce_range=REDUCE_RANGE,
             )
+        except OSError:  # the output cannot be written (full disk): the caller falls back to a temporary folder
+            raise
         except Exception as exc:  # onnx / onnxruntime raise their own types for graphs they cannot read
             raise WeightsError(f"cannot quantize the ppocr model {source} to int8: {exc}") from exc
     return output

@@ -75,6 +75,19 @@ def test_int8_with_an_unwritable_cache_is_quantized_for_this_process_only(
     _detects(detector)
 
 
+def test_making_the_int8_model_logs_no_onnxruntime_preprocessing_hint(
+    plugin_host, int8_options, tmp_path, monkeypatch, caplog
+) -> None:
+    # The first `--preset accurate` run printed onnxruntime's two root-logger WARNINGs ("Please consider
+    # (to run) pre-processing before quantization ...") on the user's terminal.
+    monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path / "home"))
+    with caplog.at_level(logging.WARNING):
+        detector = plugin_host.components("detector")["craft"].build(int8_options)
+    assert int8_cache_path(file_sha256(int8_options.weights)).is_file()
+    assert not [r.getMessage() for r in caplog.records if "pre-processing" in r.getMessage()]
+    _detects(detector)
+
+
 def test_a_corrupt_cached_int8_model_is_quantized_again(
     plugin_host, int8_options, tmp_path, monkeypatch, caplog
 ) -> None:

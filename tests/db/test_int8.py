@@ -127,3 +127,50 @@ def test_a_corrupt_cached_model_is_made_again(in_home: Path) -> None:
     assert len(regions) == 1
     assert cached.stat().st_size > 1_000_000
     assert np.isfinite(regions[0].score)
+
+
+@needs_model
+@pytest.mark.parametrize("full_at", ["onnx.save", "quantize_static"])
+def test_a_full_cache_disk_falls_back_to_a_temporary_model_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, full_at: str
+) -> None:
+    # A full disk under $OCRPLUG_HOME used to leave a 100 KB `.part.onnx.opset.onnx` behind (onnx.save
+    # failing) or, failing inside quantize_static, to end the run with WeightsError (exit 5) instead of
+    # quantizing for the process only as an unwritable cache folder does.
+    import errno
+    import logging
+
+    import onnx
+    import onnxruntime.quantization as ortq
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("OCRPLUG_HOME", str(home))
+
+    def in_home(path: object) -> bool:
+        return str(path).startswith(str(home))
+
+    if full_at == "onnx.save":
+        real_save = onnx.save
+
+        def save(model, path, *args, **kwargs):
+            if in_home(path):
+                Path(path).write_bytes(b"x" * 1000)  # the part written before the disk filled
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real_save(model, path, *args, **kwargs)
+
+        monkeypatch.setattr(onnx, "save", save)
+    else:
+        real_quantize = ortq.quantize_static
+
+        def quantize(model_input, model_output, *args, **kwargs):
+            if in_home(model_output):
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real_quantize(model_input, model_output, *args, **kwargs)
+
+        monkeypatch.setattr(ortq, "quantize_static", quantize)
+    with caplog.at_level(logging.WARNING):
+        detector = _detector("int8")
+    assert any("cannot cache the int8 DB model" in r.getMessage() for r in caplog.records)
+    assert not [p for p in home.rglob("*") if p.is_file()]  # no part file left in the cache folder
+    image, _ = render_page(lines=["A full disk is no error"])
+    assert len(detector.detect(PageImage(image=image, index=0, source="test"))) == 1

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 import yaml
 
 from ocrplug.cli import main
@@ -38,3 +41,14 @@ def test_unknown_preset_is_an_error_listing_the_known_ones(capsys) -> None:
     assert main(["config", "--preset", "fastest"]) != 0
     err = capsys.readouterr().err
     assert "unknown preset 'fastest'" in err and "accurate, fast" in err
+
+
+def test_the_preset_option_help_names_every_preset(capsys) -> None:
+    # `ocrplug run --help` said "(fast, accurate)" after `swift` was added.
+    for command in ("run", "config", "eval"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        help_text = " ".join(capsys.readouterr().out.split())  # argparse wraps the help lines
+        named = re.search(r"--preset PRESET start from a named pipeline \(([^)]*)\)", help_text)
+        assert named, help_text
+        assert named.group(1).split(", ") == list(PRESETS), command

@@ -34,6 +34,18 @@ def test_nested_stages_are_counted_once() -> None:
     assert "2 page(s)" in table and "recognize" in table and "crop" in table and "threads:" in table
 
 
+def test_a_profile_without_pages_prints_no_per_page_figures() -> None:
+    # Every input skipped (resume): the per-page columns used to repeat the totals (pages counted as 1).
+    p = profile.start()
+    try:
+        with profile.stage("config"):
+            _busy(0.01)
+    finally:
+        profile.stop()
+    row = next(line for line in profile.format_profile(p).splitlines() if line.startswith("config "))
+    assert row.split()[-2:] == ["-", "-"]
+
+
 def test_without_a_profile_stages_cost_nothing_and_record_nothing() -> None:
     assert profile.active() is None
     with profile.stage("detect"):
@@ -58,6 +70,25 @@ def test_run_profile_prints_every_page_stage(tmp_path: Path, capsys: pytest.Capt
     for name in ("import", "model loading", "rasterize", "detect", "recognize", "layout", "render", "write", "total"):
         assert f"\n{name} " in err, name
     assert "spinning off" in err  # ONNX Runtime's intra-op spinning is off by default
+    assert profile.active() is None
+
+
+def test_run_profile_with_jobs_counts_the_workers_pages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # With --jobs the page stages run in the workers, but the pages are still the run's: the table
+    # used to say "0 page(s)" and print each main-process stage's total as its per-page figure.
+    from PIL import Image
+
+    from ocrplug.cli import main
+
+    images = []
+    for i in range(3):
+        Image.new("RGB", (60, 40), "white").save(tmp_path / f"w{i}.png")
+        images.append(str(tmp_path / f"w{i}.png"))
+    args = ["run", "--profile", "--no-progress", "--jobs", "2", "--set", "detector=null", "--set", "recognizer=null"]
+    assert main([*args, "-o", str(tmp_path / "out"), *images]) == 0
+    err = capsys.readouterr().err
+    assert "stage profile: 3 page(s)" in err
+    assert "note: with --jobs 2" in err
     assert profile.active() is None
 
 

@@ -88,6 +88,22 @@ def test_unknown_reader_and_bad_options_name_the_key() -> None:
         CascadeRecognizer(CascadeOptions(first={"name": "tesseract", "options": {"psm": 99}}))
 
 
+def test_an_option_only_the_readers_factory_judges_names_the_reader_key() -> None:
+    # A Tesseract `lang` that is not installed passes the options model and is refused when the reader is
+    # built: the message named only "tesseract option 'lang'", not which reader of the cascade.
+    with pytest.raises(ConfigError, match=r"^recognizer\.options\.first \(tesseract\): .*'xx'"):
+        CascadeRecognizer(CascadeOptions(first={"name": "tesseract", "options": {"lang": "xx"}}))
+
+
+@pytest.mark.parametrize("value", [5, None, ["tesseract"]])
+def test_a_reader_that_is_neither_a_name_nor_a_mapping_says_what_is_needed(value) -> None:
+    # It said "Input should be a valid dictionary or instance of ReaderChoice" (an internal class name).
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=r"recognizer name .* or a mapping \{name: \.\.\., options"):
+        CascadeOptions(first=value)
+
+
 def test_a_cascade_cannot_nest_a_cascade_and_threshold_is_bounded() -> None:
     from pydantic import ValidationError
 

@@ -91,6 +91,32 @@ def test_unwritable_cache_falls_back_to_a_temporary_model_with_a_warning(tmp_pat
     assert [r.text for r in rec.recognize(page, regions)] == [*TEXTS, "Hello"]
 
 
+def test_a_full_cache_disk_falls_back_to_a_temporary_model_with_a_warning(tmp_path, monkeypatch, caplog):
+    # ONNX Runtime's OSError (ENOSPC) while writing into the cache folder used to be wrapped as a
+    # WeightsError ("cannot quantize the ppocr model ...", exit 5) instead of quantizing for the process only.
+    import errno
+
+    pytest.importorskip("onnxruntime")
+    import onnxruntime.quantization as ortq
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("OCRPLUG_HOME", str(home))
+    real = ortq.quantize_dynamic
+
+    def quantize(model_input, model_output, *args, **kwargs):
+        if str(model_output).startswith(str(home)):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(model_input, model_output, *args, **kwargs)
+
+    monkeypatch.setattr(ortq, "quantize_dynamic", quantize)
+    with caplog.at_level(logging.WARNING):
+        rec = _recognizer(precision="int8")
+    assert any("cannot cache the int8 ppocr model" in r.getMessage() for r in caplog.records)
+    assert not [p for p in home.rglob("*") if p.is_file()]
+    page, regions = _lines_page()
+    assert [r.text for r in rec.recognize(page, regions)] == [*TEXTS, "Hello"]
+
+
 def test_a_corrupt_cached_int8_model_is_quantized_again(tmp_path, monkeypatch, caplog):
     monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))
     pytest.importorskip("rapidocr")

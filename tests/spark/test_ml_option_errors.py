@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("pyspark", reason="pyspark not installed (pip install 'ocrplug[spark]')")
 
 from ocrplug.errors import ConfigError
-from ocrplug.spark.ml import BinaryToImage, ImageDrawRegions, ImageTextDetector, ImageToText
+from ocrplug.spark.ml import BinaryToImage, ImageDrawRegions, ImageTextDetector, ImageToText, PdfToImage
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,18 @@ def test_batch_size_below_one_is_refused_by_its_setter(stage) -> None:
     with pytest.raises(TypeError, match=re.escape("batchSize")):
         stage().setBatchSize(0)
     assert stage().setBatchSize(3).getBatchSize() == 3
+
+
+@pytest.mark.parametrize("stage", [BinaryToImage, PdfToImage])
+def test_negative_partitions_are_refused_by_the_setter(stage) -> None:
+    # -1 used to pass the setter and fail inside Spark's repartition with a JVM IllegalArgumentException
+    # that named neither the stage nor the Param.
+    with pytest.raises(TypeError, match=re.escape("partitions")):
+        stage().setPartitions(-1)
+    with pytest.raises(TypeError, match=re.escape("partitions")):
+        stage(partitions=-2)
+    assert stage().setPartitions(0).getPartitions() == 0
+    assert stage().setPartitions(4).getPartitions() == 4
 
 
 def test_a_recognizer_option_only_its_constructor_judges_fails_at_transform(spark, pages) -> None:
