@@ -98,6 +98,20 @@ def onnx_providers(device: str, option: str = "device") -> list[str]:
     return ["CPUExecutionProvider"]
 
 
+_ON, _OFF = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
+
+
+def _env_switch(name: str) -> bool:
+    """An on/off environment variable: ``1/true/yes/on`` or ``0/false/no/off`` (any case; unset: off).
+
+    Raises :class:`ConfigError` naming the variable for any other value (a typo never silently means off).
+    """
+    value = os.environ.get(name, "").strip().lower()
+    if value not in _ON | _OFF:
+        raise ConfigError(f"environment variable {name}={os.environ[name]!r}: use 1/true/yes/on or 0/false/no/off")
+    return value in _ON
+
+
 def onnx_session(
     path: str | Path,
     *,
@@ -134,7 +148,7 @@ def onnx_session(
     # shared or oversubscribed CPU that burns CPU time other processes (and our own threads) need.
     # ONNX Runtime's documented switch ("session.intra_op.allow_spinning", onnxruntime
     # docs/performance/tune-performance/threading) turns it off; OCRPLUG_ORT_SPINNING=1 turns it on again.
-    spinning = os.environ.get(ORT_SPINNING_ENV, "0").strip() == "1"
+    spinning = _env_switch(ORT_SPINNING_ENV)
     options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
     _SESSION_SETTINGS.update(
         intra_op=str(threads or "library default"), inter_op="1", spinning="on" if spinning else "off"

@@ -103,3 +103,12 @@ def test_onnx_sessions_do_not_spin_unless_asked(monkeypatch: pytest.MonkeyPatch)
     assert onnx_session(model).get_session_options().get_session_config_entry(key) == "0"
     monkeypatch.setenv(ORT_SPINNING_ENV, "1")
     assert onnx_session(model).get_session_options().get_session_config_entry(key) == "1"
+    monkeypatch.setenv(ORT_SPINNING_ENV, "True")  # a fresh user's spelling used to mean off
+    assert onnx_session(model).get_session_options().get_session_config_entry(key) == "1"
+    monkeypatch.setenv(ORT_SPINNING_ENV, "off")
+    assert onnx_session(model).get_session_options().get_session_config_entry(key) == "0"
+    monkeypatch.setenv(ORT_SPINNING_ENV, "maybe")
+    from ocrplug.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=ORT_SPINNING_ENV):
+        onnx_session(model)
