@@ -48,6 +48,14 @@ def _pages() -> list[tuple[dict, PageImage]]:
     return out
 
 
+def _native_bf16() -> bool:
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
 def _pair(expected: np.ndarray, ours: np.ndarray) -> np.ndarray:
     """Per expected box, the largest corner difference to its nearest box of ours (page pixels)."""
     diff = np.abs(expected[:, None] - ours[None]).max(axis=(2, 3))
@@ -109,6 +117,10 @@ def test_fast_paths_keep_the_official_boxes(plugin_host, options, tmp_path, monk
     pytest.importorskip("onnxruntime")
     monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))  # the int8 model is made from the shipped ranges
     pages = _pages()
+    if options.get("precision") == "bf16" and not _native_bf16():
+        # Emulated bf16 takes ~100 s a page on CPUs without AVX512-BF16/AMX (where `auto` never picks it):
+        # the first page (a FUNSD form, 100+ boxes) keeps the suite under its time budget.
+        pages = pages[:1]
     detector = plugin_host.components("detector")["craft"].build(CraftOptions(**options))
     found = total = 0
     for entry, page in pages:
