@@ -83,6 +83,7 @@ if TYPE_CHECKING:
         onnx_providers,
         onnx_session,
         package_file,
+        quiet_quantization_hints,
         select_torch_device,
         torch_bf16_supported,
         verify_sha256,
@@ -145,6 +146,7 @@ __all__ = [
     "onnx_providers",
     "onnx_session",
     "package_file",
+    "quiet_quantization_hints",
     "require",
     "safe_torch_threads",
     "select_torch_device",
@@ -171,7 +173,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(
         (
             "cache_home", "file_sha256", "load_derived_model", "onnx_providers", "onnx_session", "package_file",
-            "select_torch_device", "torch_bf16_supported", "verify_sha256",
+            "quiet_quantization_hints", "select_torch_device", "torch_bf16_supported", "verify_sha256",
         ),
         "ocrplug.runtime",
     ),

@@ -7,13 +7,14 @@ are imported inside the functions that need them (the host works without either)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import logging
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -96,6 +97,29 @@ def onnx_providers(device: str, option: str = "device") -> list[str]:
     if device not in ("auto", "cpu"):
         raise ConfigError(f"{option}: {device!r} is not a device; use 'auto', 'cpu', 'cuda' or 'cuda:N'")
     return ["CPUExecutionProvider"]
+
+
+class _QuantizationHint(logging.Filter):
+    """Drops onnxruntime's "Please consider (to run) pre-processing before quantization" hints."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Please consider")
+
+
+@contextlib.contextmanager
+def quiet_quantization_hints() -> Iterator[None]:
+    """While open, onnxruntime.quantization's "Please consider (to run) pre-processing" hints are dropped.
+
+    ``quantize_static`` / ``quantize_dynamic`` log them on the root logger at every call; for models
+    quantized from ranges that fit them as exported (ocrplug's int8 CRAFT, DBNet and PP-OCR) they only
+    alarm users (a first ``--preset accurate`` run printed two WARNINGs). Other records pass.
+    """
+    root, hint = logging.getLogger(), _QuantizationHint()
+    root.addFilter(hint)
+    try:
+        yield
+    finally:
+        root.removeFilter(hint)
 
 
 _ON, _OFF = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}

@@ -22,7 +22,6 @@ machine; other weights are calibrated with ``ocrplug craft quantize --calibratio
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 from collections.abc import Iterable, Iterator
@@ -32,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from ocrplug.api import WeightsError
+from ocrplug.api import WeightsError, quiet_quantization_hints
 from ocrplug_craft.preprocess import resize_aspect_ratio, to_batch
 
 __all__ = ["INT8_RECIPE", "RECIPES", "SHIPPED_CALIBRATION", "Recipe", "calibration_pages", "quantize_int8",
@@ -164,7 +163,7 @@ def quantize_int8(
     if cache is not None and cache.is_file():
         _check_cache_fits(cache, model, set(excluded))
     output = Path(output)
-    with atomic_path(output) as tmp, _quiet_preprocessing_hint():
+    with atomic_path(output) as tmp, quiet_quantization_hints():
         quantize_static(
             str(fp32_model),
             str(tmp),
@@ -181,25 +180,6 @@ def quantize_int8(
             calibration_cache_path=None if cache is None else str(cache),
         )
     return output
-
-
-class _PreprocessingHint(logging.Filter):
-    """Drops onnxruntime's "Please consider (to run) pre-processing" hints, logged on the root logger by
-    every ``quantize_static`` call: the first ``--preset accurate`` run printed two such WARNINGs, which
-    only alarm (the shipped ranges fit the model as exported)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Please consider")
-
-
-@contextlib.contextmanager
-def _quiet_preprocessing_hint() -> Iterator[None]:
-    root, hint = logging.getLogger(), _PreprocessingHint()
-    root.addFilter(hint)
-    try:
-        yield
-    finally:
-        root.removeFilter(hint)
 
 
 def _check_cache_fits(cache: Path, model: Any, excluded: set[str] = frozenset()) -> None:  # type: ignore[assignment]

@@ -24,7 +24,6 @@ model's SHA-256 and the recipe (:func:`int8_cache_path`): a new model or recipe 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 from collections.abc import Iterable, Iterator
@@ -34,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ocrplug.api import WeightsError
+from ocrplug.api import WeightsError, quiet_quantization_hints
 
 __all__ = [
     "INT8_RECIPE",
@@ -144,7 +143,7 @@ def quantize_int8(
     if cache is not None and cache.is_file():
         _check_cache_fits(cache, model)
     output = Path(output)
-    with atomic_path(output) as tmp, _quiet_preprocessing_hint():
+    with atomic_path(output) as tmp, quiet_quantization_hints():
         converted = tmp.with_name(tmp.name + ".opset.onnx")
         try:
             onnx.save(model, str(converted))
@@ -168,24 +167,6 @@ def quantize_int8(
         finally:
             converted.unlink(missing_ok=True)
     return output
-
-
-class _PreprocessingHint(logging.Filter):
-    """Drops onnxruntime's "Please consider (to run) pre-processing" hint, logged on the root logger by
-    every ``quantize_static`` call: the shipped ranges fit the model as it is, so the hint would only alarm."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Please consider")
-
-
-@contextlib.contextmanager
-def _quiet_preprocessing_hint() -> Iterator[None]:
-    root, hint = logging.getLogger(), _PreprocessingHint()
-    root.addFilter(hint)
-    try:
-        yield
-    finally:
-        root.removeFilter(hint)
 
 
 def _check_cache_fits(cache: Path, model: Any) -> None:

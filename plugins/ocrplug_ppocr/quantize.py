@@ -19,13 +19,12 @@ cached file that does not load is quantized again (:func:`ocrplug.runtime.load_d
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from ocrplug.api import WeightsError, require
+from ocrplug.api import WeightsError, quiet_quantization_hints, require
 
 __all__ = ["INT8_OP_TYPES", "REDUCE_RANGE", "int8_cache_path", "load_int8_model", "quantize_int8"]
 
@@ -61,7 +60,7 @@ def quantize_int8(source: str | Path, output: str | Path) -> Path:
     from ocrplug.api import atomic_path
 
     output = Path(output)
-    with atomic_path(output) as tmp, _quiet_preprocessing_hint():
+    with atomic_path(output) as tmp, quiet_quantization_hints():
         try:
             quantize_dynamic(
                 str(source), str(tmp), op_types_to_quantize=list(INT8_OP_TYPES),
@@ -73,25 +72,6 @@ def quantize_int8(source: str | Path, output: str | Path) -> Path:
         except Exception as exc:  # onnx / onnxruntime raise their own types for graphs they cannot read
             raise WeightsError(f"cannot quantize the ppocr model {source} to int8: {exc}") from exc
     return output
-
-
-class _PreprocessingHint(logging.Filter):
-    """Drops onnxruntime's "Please consider to run pre-processing" hint, logged on the root logger on
-    every call: on PP-OCRv6_rec_small its pre-processing leaves the same 9 of 13 MatMuls quantized (the
-    other 4 multiply two activations, in attention), so the hint would only alarm users."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Please consider to run pre-processing")
-
-
-@contextlib.contextmanager
-def _quiet_preprocessing_hint() -> Iterator[None]:
-    root, hint = logging.getLogger(), _PreprocessingHint()
-    root.addFilter(hint)
-    try:
-        yield
-    finally:
-        root.removeFilter(hint)
 
 
 def load_int8_model(source: str | Path, load: Callable[[Path], T]) -> T:
