@@ -22,13 +22,11 @@ import cv2
 import numpy as np
 
 from ocrplug.crops import to_gray
-from ocrplug.evaluation import load_dataset
 from ocrplug.model import PageImage
 from ocrplug.pipeline import Pipeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from db_lone import _inside
-from read_page import blank_noise_page
+from db_lone import _inside, page_sources
 
 SHARED = Path(os.environ.get("OCRPLUG_SHARED", Path(__file__).resolve().parents[1] / ".." / "shared"))
 
@@ -42,13 +40,7 @@ def main() -> int:
 
     det = Pipeline.from_preset("accurate", ["renderers=[]", "detector.options.lone_glyphs=false"]).detector
     with tempfile.TemporaryDirectory() as tmp:
-        blank = Path(tmp) / "blank_noise.png"
-        blank_noise_page(blank)
-        sources = [("blank_noise", blank, np.zeros((0, 2)))]
-        for name in args.sets.split(","):
-            for gt in load_dataset(SHARED / "eval" / name, args.limit):
-                centres = np.array([np.mean(r.quad, axis=0) for r in gt.regions("word")]).reshape(-1, 2)
-                sources.append((f"{name}/{gt.name}", gt.image_path, centres))
+        sources = page_sources(Path(tmp), args.sets, args.limit)
         added = hits = blank_boxes = 0
         for key, path, centres in sources:
             rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)

@@ -38,6 +38,19 @@ def _inside(points: np.ndarray, quad: np.ndarray) -> np.ndarray:
     return np.array([cv2.pointPolygonTest(contour, (float(x), float(y)), False) >= 0 for x, y in points], bool)
 
 
+def page_sources(tmp: Path, sets: str, limit: int | None) -> list[tuple[str, Path, np.ndarray]]:
+    """``(key, image path, GT word centres (N, 2))``: the blank-noise page (written into ``tmp``, no words)
+    first, then the first ``limit`` images of each comma-separated shared set."""
+    blank = tmp / "blank_noise.png"
+    blank_noise_page(blank)
+    sources = [("blank_noise", blank, np.zeros((0, 2)))]
+    for name in sets.split(","):
+        for gt in load_dataset(SHARED / "eval" / name, limit):
+            centres = np.array([np.mean(r.quad, axis=0) for r in gt.regions("word")]).reshape(-1, 2)
+            sources.append((f"{name}/{gt.name}", gt.image_path, centres))
+    return sources
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sets", default="funsd_train,icdar2015_val")
@@ -54,13 +67,7 @@ def main() -> int:
     values = [float(v) for v in args.values.split(",")]
     items: list[tuple[str, PageImage, np.ndarray, np.ndarray]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        blank = Path(tmp) / "blank_noise.png"
-        blank_noise_page(blank)
-        sources = [("blank_noise", blank, np.zeros((0, 2)))]
-        for name in args.sets.split(","):
-            for gt in load_dataset(SHARED / "eval" / name, args.limit):
-                centres = np.array([np.mean(r.quad, axis=0) for r in gt.regions("word")]).reshape(-1, 2)
-                sources.append((f"{name}/{gt.name}", gt.image_path, centres))
+        sources = page_sources(Path(tmp), args.sets, args.limit)
         for key, path, centres in sources:
             rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
             page = PageImage(image=rgb, index=0, source=str(path))
