@@ -367,39 +367,50 @@ def adjust_coordinates(
     ]
 
 
-#: A lone thin glyph missed by the region score (a lone ``I``, ``l``, ``1``, ``|``, ``i`` or ``!``: CRAFT's
-#: region score stays near 0 on an isolated stroke, 0.02 for a 30 px DejaVu Sans ``I``) is looked for in
-#: the page's ink, beside the words found: one ink component at least :data:`LONE_GLYPH_ASPECT` times
-#: taller than wide, :data:`LONE_GLYPH_HEIGHTS` times the height of a word on its row, with no other ink
-#: within :data:`LONE_GLYPH_CLEAR` times its height but marks much smaller than it (the dot of an ``i``).
-LONE_GLYPH_ASPECT = 2.0
-LONE_GLYPH_HEIGHTS = (0.7, 1.6)
+#: A lone glyph missed by the region score (a lone ``I``, ``l``, ``1``, ``|``, ``i`` or ``!``: CRAFT's region
+#: score stays near 0 on an isolated stroke, 0.02 for a 30 px DejaVu Sans ``I``; a lone ``0``, ``7``, ``x``
+#: or ``y`` right of its label or in a table cell is sometimes missed too) is looked for in the page's ink,
+#: beside the words found: one ink component at most :data:`LONE_GLYPH_WIDTH` times as wide as tall,
+#: :data:`LONE_GLYPH_HEIGHTS` of the height of a word box on its row (an ``x`` is about 0.4 of a label's
+#: box, an ``l`` about 0.8), with no other ink within :data:`LONE_GLYPH_CLEAR` times its height but marks
+#: much smaller than it (the dot of an ``i``). Chosen on the generated pages of benchmarks/lone_answers.py
+#: and checked with benchmarks/craft_lone.py (docs/benchmarks.md "Lone answers (issue 24, last faults)").
+LONE_GLYPH_WIDTH = 1.2
+LONE_GLYPH_HEIGHTS = (0.3, 1.3)
 LONE_GLYPH_CLEAR = 0.5
+# A glyph at least this many times taller than wide is a thin stroke: it could be a piece of a broken
+# rule, so strokes straight above or below it (within 1.5 times its height) rule it out.
+_THIN_ASPECT = 2.0
 # The dot of an ``i`` or ``!`` is at most this share of the stem's ink.
 _DOT_SHARE = 0.4
+# Ink beside a glyph (not above or below it) under this share of its own is a speck; more, another glyph's.
+_SPECK_SHARE = 0.1
 # Glyphs shorter than this (page pixels) are too small to tell from specks.
 _MIN_GLYPH_PX = 8
 # A page with more ink than this share (Otsu) is a photo or a dark scan, not text on paper: not looked at.
 _MAX_PAGE_INK = 0.12
+# Word boxes tilted more than this (degrees) give no row evidence (scene text, turned labels).
+_LEVEL_DEG = 10.0
 # Straight ink runs longer than this many median word heights are ruling lines, not glyphs.
 _RULE_HEIGHTS = 2.5
 
 
 def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
-    """Boxes (4 x 2, page pixels, clockwise from top-left) of lone thin glyphs beside the found words.
+    """Boxes (4 x 2, page pixels, clockwise from top-left) of lone glyphs beside the found words.
 
     ``gray``: the page (H x W uint8); ``boxes``: the word boxes found (N x 4 x 2, page pixels). Only
     text on paper is looked at (at most ``_MAX_PAGE_INK`` of the page is ink; photos return nothing). Ink is
     the pixels darker than the page's Otsu threshold, less straight runs longer than 2.5 median word
-    heights (ruling lines: a table cell's frame); a candidate is one 8-connected component that no
-    found box holds (its centre outside every box), :data:`LONE_GLYPH_ASPECT` times taller than wide,
-    whose centre lies in the vertical extent of a found, nearly level word :data:`LONE_GLYPH_HEIGHTS`
-    times as tall (the row evidence of docs/db.md "Lone characters": on the blank-noise page nothing is
-    found, so nothing is added), and around which (:data:`LONE_GLYPH_CLEAR` of its height on every side)
-    there is no other ink but marks under :data:`_DOT_SHARE` of its own; a stroke that touches a ruling
-    line or has another stroke straight above or below it (within 1.5 times its height) is a piece of a
-    rule and is left out. The box is the glyph's
-    (with its dot) grown by a tenth of its height on every side.
+    heights (ruling lines: a table cell's frame, so an answer in a ruled cell stands alone); a candidate
+    is one 8-connected component that no found box holds (its centre outside every box), at least
+    ``_MIN_GLYPH_PX`` tall and at most :data:`LONE_GLYPH_WIDTH` times as wide as tall (one glyph, not a
+    word), around which (:data:`LONE_GLYPH_CLEAR` of its height on every side) there is no other ink but
+    marks under :data:`_DOT_SHARE` of its own, whose centre lies in the vertical extent of a found,
+    nearly level word whose box it is :data:`LONE_GLYPH_HEIGHTS` as tall as (the row evidence of
+    docs/db.md "Lone characters": on the blank-noise page nothing is found, so nothing is added). A
+    stroke that touches a ruling line, or a thin one (``_THIN_ASPECT`` times taller than wide) with
+    another stroke straight above or below it (within 1.5 times its height), is a piece of a rule and is
+    left out. The box is the glyph's (with its dot) grown by a tenth of its height on every side.
     """
     if not len(boxes):
         return []
@@ -418,16 +429,18 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
     ink = ink & ~rules
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
-    cand = np.flatnonzero((h >= _MIN_GLYPH_PX) & (h >= LONE_GLYPH_ASPECT * w)) + 1
+    cand = np.flatnonzero((h >= _MIN_GLYPH_PX) & (w <= LONE_GLYPH_WIDTH * h)) + 1
     if not len(cand):
         return []
-    # Every stroke taller than wide (the candidates' possible continuations), by centre.
+    # Every stroke taller than wide (a thin candidate's possible continuations), by centre.
     tall_id = np.flatnonzero((h >= _MIN_GLYPH_PX // 2) & (h >= 1.5 * w)) + 1
     tall_x = stats[tall_id, cv2.CC_STAT_LEFT] + stats[tall_id, cv2.CC_STAT_WIDTH] / 2
     tall_y = stats[tall_id, cv2.CC_STAT_TOP] + stats[tall_id, cv2.CC_STAT_HEIGHT] / 2
-    # Nearly level words only: their axis-aligned box is not much taller than the rotated one.
-    side = np.linalg.norm(boxes[:, 3] - boxes[:, 0], axis=1)
-    level = bh <= 1.2 * np.maximum(side, 1e-6)
+    # Nearly level words only: the top edge within _LEVEL_DEG of the page's horizontal (a short word
+    # with a descender, ``Page:``, gets a box tilted by a few degrees).
+    top = boxes[:, 1] - boxes[:, 0]
+    tilt = np.degrees(np.abs(np.arctan2(top[:, 1], top[:, 0])))
+    level = np.minimum(tilt, 180 - tilt) <= _LEVEL_DEG
     lo_h, hi_h = LONE_GLYPH_HEIGHTS
     out = []
     for c in cand.tolist():
@@ -435,15 +448,17 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
         cx, cy = cx0 + cw / 2, cy0 + ch / 2
         held = (lo_b[:, 0] <= cx) & (cx <= hi_b[:, 0]) & (lo_b[:, 1] <= cy) & (cy <= hi_b[:, 1])
         if held.any():
+            if cx0 > 440: print("held", cx0, cy0, np.flatnonzero(held))
             continue
-        # A stroke that touches a ruling line, or continues in strokes straight above or below it, is a
-        # piece of a (broken) rule: a table's frame, not a glyph.
+        # A stroke that touches a ruling line, or a thin one that continues in strokes straight above or
+        # below it, is a piece of a (broken) rule: a table's frame, not a glyph.
         tx0, ty0, tx1, ty1 = max(cx0 - 2, 0), max(cy0 - 2, 0), min(cx0 + cw + 2, w_img), min(cy0 + ch + 2, h_img)
         if rules[ty0:ty1, tx0:tx1].any():
             continue
-        col = (np.abs(tall_x - cx) <= cw) & (tall_id != c) & (np.abs(tall_y - cy) <= 1.5 * ch)
-        if col.any():
-            continue
+        if ch >= _THIN_ASPECT * cw:
+            col = (np.abs(tall_x - cx) <= cw) & (tall_id != c) & (np.abs(tall_y - cy) <= 1.5 * ch)
+            if col.any():
+                continue
         pad = round(LONE_GLYPH_CLEAR * ch)
         ax0, ay0 = max(cx0 - pad, 0), max(cy0 - pad, 0)
         ax1, ay1 = min(cx0 + cw + pad, w_img), min(cy0 + ch + pad, h_img)
@@ -451,15 +466,20 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
         others = others[(others != 0) & (others != c)]
         if np.any(stats[others, cv2.CC_STAT_AREA] > _DOT_SHARE * carea):
             continue
-        # Marks above or below the stem (a dot) join the glyph; specks beside it are left out.
+        # Marks above or below the stem (a dot) join the glyph; specks beside it are left out, but a
+        # mark beside it bigger than a speck (a stroke of the next letter) makes it part of something else.
+        above_below = (stats[others, cv2.CC_STAT_LEFT] + stats[others, cv2.CC_STAT_WIDTH] > cx0) & (
+            stats[others, cv2.CC_STAT_LEFT] < cx0 + cw
+        )
+        if np.any(~above_below & (stats[others, cv2.CC_STAT_AREA] > _SPECK_SHARE * carea)):
+            continue
         gx0, gy0, gx1, gy1 = cx0, cy0, cx0 + cw, cy0 + ch
-        for o in others.tolist():
+        for o in others[above_below].tolist():
             ox, oy, ow, oh = (int(v) for v in stats[o, :4])
-            if ox + ow > cx0 and ox < cx0 + cw:
-                gx0, gy0, gx1, gy1 = min(gx0, ox), min(gy0, oy), max(gx1, ox + ow), max(gy1, oy + oh)
+            gx0, gy0, gx1, gy1 = min(gx0, ox), min(gy0, oy), max(gx1, ox + ow), max(gy1, oy + oh)
         gh = gy1 - gy0
         gcy = (gy0 + gy1) / 2
-        row = level & (lo_b[:, 1] <= gcy) & (gcy <= hi_b[:, 1]) & (bh >= lo_h * gh) & (bh <= hi_h * gh)
+        row = level & (lo_b[:, 1] <= gcy) & (gcy <= hi_b[:, 1]) & (gh >= lo_h * bh) & (gh <= hi_h * bh)
         if not row.any():
             continue
         grow = 0.1 * gh
