@@ -3,7 +3,7 @@
 :class:`CascadeRecognizer` is a composite recognizer built from two configured recognizers (any pair the
 installed plugins offer: ``tesseract`` then ``ppocr``, ``ppocr`` then ``trocr``, ...). The ``first``
 reads every region; the regions it reads with a confidence below ``threshold`` (and those it reads as
-nothing) go to the ``second``, whose reading replaces the first's, unless the second reads nothing
+nothing, as one character, or as rule-like characters only: :func:`unsure_by_kind`) go to the ``second``, whose reading replaces the first's, unless the second reads nothing
 there. The confidence compared is the region's own, or with ``confidence: lowest_word`` the lowest of
 its words' (one doubtful word sends the line). Each region the cascade returns carries
 ``attributes["reader"]``: the name of the recognizer whose reading was kept, and
@@ -30,8 +30,14 @@ from ocrplug.components import Options, Recognizer
 from ocrplug.errors import ConfigError
 from ocrplug.model import PageImage, Region
 from ocrplug.profile import stage
+from ocrplug.recognition import lone_letter_case
 
-__all__ = ["CascadeOptions", "CascadeRecognizer", "ReaderChoice", "first_confidence"]
+__all__ = ["RULE_LIKE", "CascadeOptions", "CascadeRecognizer", "ReaderChoice", "first_confidence", "unsure_by_kind"]
+
+#: Characters a reader gives for a ruling line or a stroke as well as for text (a table's frame, a lone
+#: ``l`` or ``I`` that Tesseract reads as ``|`` with confidence 0.9): a reading made of these only is no
+#: evidence of text, whatever its confidence.
+RULE_LIKE = frozenset("|_-\u2010\u2011\u2012\u2013\u2014\u2015\u00a6")
 
 
 class ReaderChoice(BaseModel):
@@ -64,7 +70,7 @@ class CascadeOptions(Options):
         ge=0.0,
         le=1.0,
         description="Regions the first reader reads with a confidence below this go to the second "
-        "(0: only regions it reads as nothing, 1: all); 0.90 was chosen on FUNSD's training split for tesseract "
+        "(0: only regions it reads as nothing, as one character or as rule-like characters, 1: all); 0.90 was chosen on FUNSD's training split for tesseract "
         "then ppocr (the lowest threshold keeping the CER within 10 % of ppocr alone, benchmarks/cascade.py).",
     )
 
@@ -119,7 +125,8 @@ class CascadeRecognizer(Recognizer):
         self.names = (options.first.name, options.second.name)
 
     def recognize(self, page: PageImage, regions: Sequence[Region]) -> list[Region]:
-        """Read ``regions`` of ``page`` with the first recognizer, then the doubtful ones with the second."""
+        """Read ``regions`` of ``page`` with the first recognizer, then the doubtful ones with the second:
+        those read with confidence below the threshold, and those whose reading :func:`unsure_by_kind` doubts."""
         if not regions:
             return []
         first = self.first.recognize(page, regions)
@@ -127,7 +134,7 @@ class CascadeRecognizer(Recognizer):
         doubtful = [
             i
             for i, r in enumerate(first)
-            if t >= 1.0 or not (r.text or "").strip() or first_confidence(r, self.options.confidence) < t
+            if t >= 1.0 or unsure_by_kind(r.text or "") or first_confidence(r, self.options.confidence) < t
         ]
         again: dict[int, Region] = {}
         if doubtful:
@@ -143,7 +150,18 @@ class CascadeRecognizer(Recognizer):
                 out.append(_marked(second, self.names[1], first_confidence(region, self.options.confidence)))
             else:  # the second reader read nothing where the first read something: keep the first
                 out.append(_marked(region, self.names[0], first_confidence(region, self.options.confidence)))
-        return out
+        # The second reader saw the doubtful regions alone, without their rows: a lone letter's case
+        # comes from the whole page's regions again.
+        return lone_letter_case(page, out) if again else out
+
+
+def unsure_by_kind(text: str) -> bool:
+    """Whether a first reading goes to the second reader whatever its confidence: it is empty, one
+    character (a lone glyph: Tesseract reads a lone ``l`` or ``I`` as ``|``, a lone ``x`` as ``X``, sure of
+    both), or made only of :data:`RULE_LIKE` characters (a rule or a stroke read as ``|``, ``_``, ``--``).
+    Spaces are ignored. A one-character region costs the second reader one small crop."""
+    chars = "".join(text.split())
+    return len(chars) <= 1 or all(c in RULE_LIKE for c in chars)
 
 
 def first_confidence(region: Region, mode: str) -> float:

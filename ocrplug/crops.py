@@ -39,6 +39,7 @@ __all__ = [
     "crop_regions",
     "erase_neighbour_ink",
     "is_lone_glyph",
+    "lone_glyph_case",
     "quad_of_region",
     "rotate_crop",
     "to_gray",
@@ -328,6 +329,95 @@ def is_lone_glyph(image: np.ndarray) -> bool:
         return False
     areas = areas[areas >= _SPECK_SHARE * areas.sum()]
     return bool(areas[0] >= LONE_GLYPH_SHARE * areas.sum())
+
+
+#: Letters whose lower and upper case differ in size only (a lone ``x`` and ``X`` crop alike): their case
+#: is taken from the glyph's height on its row (:func:`lone_glyph_case`).
+SIZE_CASE_PAIRS = frozenset("cCoOsSuUvVwWxXzZ")
+#: A lone glyph at most this share of its row's cap height is lower case, at least
+#: :data:`CAP_HEIGHT_SHARE` upper case (between: no evidence). DejaVu Sans' x-height is 0.75 of its cap
+#: height, DejaVu Serif's 0.71, Times' about 0.66; round letters overshoot by about 3 %. Chosen on the
+#: generated pages of benchmarks/lone_answers.py (docs/benchmarks.md "Lone answers (issue 24, last faults)").
+X_HEIGHT_SHARE = 0.85
+CAP_HEIGHT_SHARE = 0.93
+# Ink components of a row word whose bottom lies within this share of the row's tallest component of
+# the baseline sit on it (descenders, punctuation and specks do not).
+_BASELINE_TOL = 0.1
+
+
+def _ink_boxes(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """(N, 4) left, top, right, bottom (page pixels) of the dark ink components inside ``box`` that are
+    not specks (under ``_SPECK_SHARE`` of the ink), by Otsu's threshold over the box."""
+    x0, y0, x1, y1 = box
+    part = gray[y0:y1, x0:x1]
+    if part.size < 9:
+        return np.zeros((0, 4), dtype=np.int64)
+    lo, hi = np.percentile(part, (1, 99))
+    if hi - lo < _MIN_CONTRAST:
+        return np.zeros((0, 4), dtype=np.int64)
+    _, ink = cv2.threshold(part, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    stats = stats[1:count]
+    stats = stats[stats[:, cv2.CC_STAT_AREA] >= _SPECK_SHARE * max(int(stats[:, cv2.CC_STAT_AREA].sum()), 1)]
+    left, top = stats[:, 0] + x0, stats[:, 1] + y0
+    return np.stack([left, top, left + stats[:, 2], top + stats[:, 3]], axis=1).astype(np.int64)
+
+
+def lone_glyph_case(gray: np.ndarray, glyph: Region, row: Sequence[Region]) -> str | None:
+    """``"lower"``, ``"upper"`` or None: the case a lone glyph's height says, against a word on its row.
+
+    ``gray``: the page (H x W uint8, dark text on light paper); ``glyph``: the region read as one letter;
+    ``row``: the page's other regions (page pixels). The evidence: the nearest level region whose vertical
+    extent holds the glyph's centre and that holds at least three ink components (Otsu, specks dropped)
+    gives the row's baseline (the median bottom of its components) and cap height (from the baseline to
+    the top of its tallest component sitting on it); the glyph's largest component must sit on that
+    baseline too (within a tenth of the cap height). Its height at most :data:`X_HEIGHT_SHARE` of the cap
+    height is lower case, at least :data:`CAP_HEIGHT_SHARE` upper case. None without such a row word,
+    for a glyph off the baseline, or between the two shares. A recognizer reads a crop of one ``x`` alone
+    as ``X`` (or the reverse): the crop has lost its size relative to the text around it.
+    """
+    h_img, w_img = gray.shape[:2]
+
+    def _box(region: Region) -> tuple[int, int, int, int]:
+        x0, y0, x1, y1 = region.bbox
+        return (max(int(np.floor(x0)), 0), max(int(np.floor(y0)), 0),
+                min(int(np.ceil(x1)), w_img), min(int(np.ceil(y1)), h_img))
+
+    gx0, gy0, gx1, gy1 = _box(glyph)
+    own = _ink_boxes(gray, (gx0, gy0, gx1, gy1))
+    if not len(own):
+        return None
+    g = own[np.argmax((own[:, 2] - own[:, 0]) * (own[:, 3] - own[:, 1]))]
+    g_h, g_bottom, g_cy = g[3] - g[1], g[3], (g[1] + g[3]) / 2
+    best: tuple[float, np.ndarray] | None = None
+    for other in row:
+        if other is glyph:
+            continue
+        ox0, oy0, ox1, oy1 = _box(other)
+        quad = np.asarray(other.quad, dtype=np.float64)
+        top = quad[1] - quad[0]
+        if not (oy0 <= g_cy <= oy1) or abs(top[1]) > 0.1 * max(abs(top[0]), 1e-6) or ox1 - ox0 < oy1 - oy0:
+            continue  # not on the glyph's row, not level, or no wider than tall (no word of several letters)
+        distance = float(max(ox0 - gx1, gx0 - ox1, 0))
+        if best is None or distance < best[0]:
+            comps = _ink_boxes(gray, (ox0, oy0, ox1, oy1))
+            if len(comps) >= 3:
+                best = (distance, comps)
+    if best is None:
+        return None
+    comps = best[1]
+    tallest = float((comps[:, 3] - comps[:, 1]).max())
+    baseline = float(np.median(comps[:, 3]))
+    on_line = comps[np.abs(comps[:, 3] - baseline) <= _BASELINE_TOL * tallest]
+    cap = baseline - float(on_line[:, 1].min())
+    if cap <= 0 or abs(g_bottom - baseline) > _BASELINE_TOL * cap:
+        return None
+    share = g_h / cap
+    if share <= X_HEIGHT_SHARE:
+        return "lower"
+    if share >= CAP_HEIGHT_SHARE:
+        return "upper"
+    return None
 
 
 def crop_region(

@@ -19,6 +19,10 @@ Error policy (the same for every recognizer):
   page and the other groups are kept;
 - :meth:`~CropRecognizer.read_crops` returning another number of regions than it was given is a bug
   of the recognizer: a :class:`~ocrplug.errors.PluginError` naming the class.
+
+A region read as one letter whose two cases differ in size only (``x`` / ``X``, ``o`` / ``O``,
+:data:`~ocrplug.crops.SIZE_CASE_PAIRS`) gets the case its height on its row says
+(:func:`~ocrplug.crops.lone_glyph_case`): the crop of one glyph has lost that evidence.
 """
 
 from __future__ import annotations
@@ -28,12 +32,12 @@ from abc import abstractmethod
 from collections.abc import Hashable, Sequence
 
 from ocrplug.components import CropOptions, Recognizer
-from ocrplug.crops import Crop, Scorer, crop_regions, with_rotation
+from ocrplug.crops import SIZE_CASE_PAIRS, Crop, Scorer, crop_regions, lone_glyph_case, to_gray, with_rotation
 from ocrplug.errors import OcrplugError, PluginError
 from ocrplug.model import PageImage, Region
 from ocrplug.profile import stage
 
-__all__ = ["CropRecognizer"]
+__all__ = ["CropRecognizer", "lone_letter_case"]
 
 log = logging.getLogger(__name__)
 
@@ -88,4 +92,31 @@ class CropRecognizer(Recognizer):
                 )
             for i, crop, region in zip(idx, crops, filled, strict=True):
                 out[i] = with_rotation(region, crop)
-        return [r for r in out if r is not None]
+        done = [r for r in out if r is not None]
+        return lone_letter_case(page, done)
+
+
+def lone_letter_case(page: PageImage, regions: Sequence[Region]) -> list[Region]:
+    """``regions`` (read, page pixels; same order and count) with each one-letter reading of
+    :data:`~ocrplug.crops.SIZE_CASE_PAIRS` in the case its height on its row says (its text and its
+    word's; :func:`~ocrplug.crops.lone_glyph_case`), where the page gives that evidence. The other
+    regions of ``regions`` are the row evidence, so pass a page's regions together. Turned regions
+    (``attributes["rotation"]``) are left as they are."""
+    lone = [i for i, r in enumerate(regions)
+            if (r.text or "").strip() in SIZE_CASE_PAIRS and not r.attributes.get("rotation")]
+    if not lone:
+        return list(regions)
+    gray = to_gray(page.image)
+    out = list(regions)
+    for i in lone:
+        region = regions[i]
+        case = lone_glyph_case(gray, region, regions)
+        if case is None:
+            continue
+        text = (region.text or "").strip()
+        fixed = text.lower() if case == "lower" else text.upper()
+        if fixed == text:
+            continue
+        children = tuple(c.with_(text=fixed) if (c.text or "").strip() == text else c for c in region.children)
+        out[i] = region.with_(text=(region.text or "").replace(text, fixed), children=children)
+    return out

@@ -448,7 +448,6 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
         cx, cy = cx0 + cw / 2, cy0 + ch / 2
         held = (lo_b[:, 0] <= cx) & (cx <= hi_b[:, 0]) & (lo_b[:, 1] <= cy) & (cy <= hi_b[:, 1])
         if held.any():
-            if cx0 > 440: print("held", cx0, cy0, np.flatnonzero(held))
             continue
         # A stroke that touches a ruling line, or a thin one that continues in strokes straight above or
         # below it, is a piece of a (broken) rule: a table's frame, not a glyph.
