@@ -389,6 +389,10 @@ _SPECK_SHARE = 0.1
 _MIN_GLYPH_PX = 8
 # A page with more ink than this share (Otsu) is a photo or a dark scan, not text on paper: not looked at.
 _MAX_PAGE_INK = 0.12
+# Gray levels between a glyph's ink and the paper around it (medians) below which it is no print on
+# paper: on the funsd_train forms the lone glyphs found stand 190-249 levels off their paper, the blobs
+# of photos that pass the page's ink gate 72-170 (docs/benchmarks.md "Lone answers").
+_MIN_CONTRAST = 128
 # Word boxes tilted more than this (degrees) give no row evidence (scene text, turned labels).
 _LEVEL_DEG = 10.0
 # Straight ink runs longer than this many median word heights are ruling lines, not glyphs.
@@ -477,6 +481,13 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
             ox, oy, ow, oh = (int(v) for v in stats[o, :4])
             gx0, gy0, gx1, gy1 = min(gx0, ox), min(gy0, oy), max(gx1, ox + ow), max(gy1, oy + oh)
         gh = gy1 - gy0
+        # Dark ink on light paper: a glyph printed on a form stands out from the paper around it by
+        # most of the gray range; a blob in a photo (a window, a shadow) much less.
+        near = gray[max(cy0 - ch, 0):cy0 + 2 * ch, max(cx0 - ch, 0):cx0 + cw + ch]
+        near_ink = ink[max(cy0 - ch, 0):cy0 + 2 * ch, max(cx0 - ch, 0):cx0 + cw + ch] > 0
+        own = gray[cy0:cy0 + ch, cx0:cx0 + cw][labels[cy0:cy0 + ch, cx0:cx0 + cw] == c]
+        if (~near_ink).any() and abs(float(np.median(near[~near_ink])) - float(np.median(own))) < _MIN_CONTRAST:
+            continue
         gcy = (gy0 + gy1) / 2
         row = level & (lo_b[:, 1] <= gcy) & (gcy <= hi_b[:, 1]) & (gh >= lo_h * bh) & (gh <= hi_h * bh)
         if not row.any():
