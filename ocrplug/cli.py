@@ -179,7 +179,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     finally:
         done = profile.stop() if args.profile else None
         if done is not None:
-            print(profile.format_profile(done, jobs=jobs[0]), file=sys.stderr)
+            from ocrplug.executors import worker_threads
+
+            print(profile.format_profile(done, jobs=jobs[0], worker_threads=worker_threads(jobs[0])), file=sys.stderr)
     return _run_report(report)
 
 
