@@ -504,6 +504,13 @@ LEVEL_ANGLE_DEG = 1.0
 # measured. On 60 pages each of funsd_train / icdar2015_val, this adds 5 rightly levelled lines on
 # funsd_train and 1 rightly, 2 wrongly on icdar2015_val (1.5 and more: more wrong than right there).
 _SHORT_ASPECT = 1.0
+# A row neighbour too short to show its own direction (a one-character answer far right of its label)
+# still shows the row's: the line through the two regions' centres. It counts as evidence when the
+# centres lie at least this many of the region's own lengths apart along the frame (a longer baseline
+# than the region's box gives) and that line runs within ``LEVEL_ANGLE_DEG`` of the frame. Chosen by
+# benchmarks/level_tune.py on funsd_train / icdar2015_val (docs/benchmarks.md "Level words and
+# vertical labels").
+_CHORD_REACH = 1.0
 
 
 def _frame_angle(rot: np.ndarray) -> float:
@@ -525,15 +532,19 @@ def _jitter(
     rot: np.ndarray,
     neighbour_level_deg: float = LEVEL_ANGLE_DEG,
     short_aspect: float = _SHORT_ASPECT,
+    chord_reach: float = _CHORD_REACH,
 ) -> np.ndarray:
     """Which of ``quads`` (``(N, 4, 2)``, page pixels) are off the text frame ``rot`` by box jitter only.
 
     A quad is jitter when its tilt is small (far end within ``_LEVEL_SLACK`` of its height, at most
     ``_MAX_LEVEL_DEG``) and the page gives evidence that it is level: a longer region on the same row
     (overlapping by half the smaller height in the frame) runs within ``neighbour_level_deg`` of the
-    frame, or the quad is at most ``short_aspect`` times as long as it is high (too short for its angle
-    to be measured). A scene word tilted like its neighbours, or alone, keeps its tilt.
-    Returns a boolean array of ``N``.
+    frame; or a region on the same row whose centre lies at least ``chord_reach`` times the quad's
+    length away along the frame, the line through the two centres running within
+    ``neighbour_level_deg`` of the frame (a one-glyph answer far right of its label: too short to show
+    its own direction, but the two centres show the row's; ``0`` switches this off); or the quad is at
+    most ``short_aspect`` times as long as it is high (too short for its angle to be measured). A scene
+    word tilted like its neighbours, or alone, keeps its tilt. Returns a boolean array of ``N``.
     """
     n = len(quads)
     if n == 0:
@@ -543,14 +554,22 @@ def _jitter(
     small = (dev > 0) & (dev <= math.radians(_MAX_LEVEL_DEG)) & (length * np.tan(dev) <= _LEVEL_SLACK * height)
     pts = quads @ rot.T
     y0, y1 = pts[..., 1].min(axis=1), pts[..., 1].max(axis=1)
+    centres = pts.mean(axis=1)
     level = dev <= math.radians(neighbour_level_deg)
     out = small & (length <= short_aspect * np.maximum(height, 1e-9))
     for i in np.nonzero(small & ~out)[0]:
         overlap = np.minimum(y1, y1[i]) - np.maximum(y0, y0[i])
         h = np.minimum(height, height[i]) / 2
-        row = (overlap >= 0.5 * h) & (length >= length[i]) & level
-        row[i] = False
-        out[i] = bool(row.any())
+        on_row = overlap >= 0.5 * h
+        on_row[i] = False
+        evidence = on_row & (length >= length[i]) & level
+        if chord_reach > 0 and not evidence.any():
+            # _deviation's length and height are twice the box's (two edges summed).
+            dx = np.abs(centres[:, 0] - centres[i, 0])
+            dy = np.abs(centres[:, 1] - centres[i, 1])
+            far = dx >= chord_reach * length[i] / 2
+            evidence = on_row & far & (np.arctan2(dy, np.maximum(dx, 1e-9)) <= math.radians(neighbour_level_deg))
+        out[i] = bool(evidence.any())
     return out
 
 
@@ -854,17 +873,100 @@ def lines_for_recognition(regions: Sequence[Region], options: LayoutOptions | No
     opts = options or LayoutOptions()
     if not opts.read_lines or not regions:
         return list(regions)
-    loose = [r for r in regions if r.level not in ("line", "block")]
-    if not loose:
+    chains, rest = _vertical_chains(regions)
+    loose = [r for r in rest if r.level not in ("line", "block")]
+    kept = [r for r in rest if r.level in ("line", "block")]
+    if not loose and not chains:
         return list(regions)
-    kept = [r for r in regions if r.level in ("line", "block")]
     grouped = [
         line.with_(quad=_lengthen(line.quad, _LINE_END_PAD), attributes={**line.attributes, "grouped": True}, text=None)
         # The detector's word boxes as found (adopt_words hands them back), not widened for display.
-        for block in layout_regions(loose, opts.model_copy(update={"word_end_pad": 0.0}))
+        for block in (layout_regions(loose, opts.model_copy(update={"word_end_pad": 0.0})) if loose else [])
         for line in block.children
     ]
-    return [*kept, *grouped]
+    return [*kept, *chains, *grouped]
+
+
+# Vertical text is cut by word detectors into pieces of which only the long ones look vertical: in a
+# margin label "Page 12 of 40" running up the page, craft boxes "12", "of", "40" about as tall as wide,
+# and db's lone-character look boxes the last "3" of "Ref 7 No 3" apart from its line. Read alone, such
+# a piece is upright text to the crop step ("zr", "ff", "ω"). A piece joins a vertical region (one the
+# crop step turns: taller than ``_VERTICAL_RATIO`` x its width in the page's frame) when it continues it
+# along its axis: its width (the text's height) within ``_CHAIN_WIDTH`` of the region's, its centre off
+# the region's axis by at most ``_CHAIN_AXIS`` of the wider width, and the gap between them along the
+# axis at most ``_CHAIN_GAP`` of the narrower width (word spaces are a quarter to half of the text
+# height; a column of one-character answers in a form has gaps of about a whole width or more between
+# its rows, and its lone ``I`` is a fraction as wide as an ``x``). Checked on the generated vertical
+# labels of tests/test_vertical_labels.py and the one-character-answer forms of tests/test_read_page.py.
+_CHAIN_WIDTH = 1.5
+_CHAIN_AXIS = 0.25
+_CHAIN_GAP = 0.6
+
+
+def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Region]]:
+    """(lines of vertical text joined from pieces, the other regions as given); see the comment above.
+
+    Each joined line (``level="line"``, ``text=None``, ``attributes["grouped"] = True``) is the union of
+    its pieces' quads in the page's text frame, lengthened for reading like a grouped line, with the
+    pieces' words (a piece without word children is a word itself) as its children, so that
+    :func:`adopt_words` hands the detector's boxes back. Only loose words and lines without a turn
+    already decided take part; blocks pass through.
+    """
+    idx = [k for k, r in enumerate(regions) if r.level != "block" and not r.attributes.get("rotation")]
+    if len(idx) < 2:
+        return [], list(regions)
+    rot = _frame(_text_angle(np.asarray([r.quad for r in regions], dtype=np.float64)))
+    boxes = np.stack([_box(regions[k], rot) for k in idx])
+    width = np.maximum(boxes[:, 2] - boxes[:, 0], 1e-6)
+    height = boxes[:, 3] - boxes[:, 1]
+    axis = (boxes[:, 0] + boxes[:, 2]) / 2
+    member = height > _VERTICAL_RATIO * width  # the anchors
+    if not member.any():
+        return [], list(regions)
+    chain = {int(a): int(a) for a in np.nonzero(member)[0]}
+    frontier = list(chain)
+    while frontier:
+        a = frontier.pop()
+        gap = np.maximum(boxes[:, 1] - boxes[a, 3], boxes[a, 1] - boxes[:, 3])
+        fits = (
+            (np.maximum(width, width[a]) <= _CHAIN_WIDTH * np.minimum(width, width[a]))
+            & (np.abs(axis - axis[a]) <= _CHAIN_AXIS * np.maximum(width, width[a]))
+            & (gap <= _CHAIN_GAP * np.minimum(width, width[a]))
+        )
+        for b in np.nonzero(fits)[0]:
+            b = int(b)
+            if b == a:
+                continue
+            if b not in chain:
+                chain[b] = chain[a]
+                frontier.append(b)
+            elif chain[b] != chain[a]:  # two anchors on one axis: one chain
+                old, new = chain[b], chain[a]
+                for k, v in chain.items():
+                    if v == old:
+                        chain[k] = new
+    groups: dict[int, list[int]] = {}
+    for k, root in chain.items():
+        groups.setdefault(root, []).append(k)
+    joined: list[Region] = []
+    used: set[int] = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda k: float(boxes[k, 1]))
+        pieces = [regions[idx[k]] for k in members]
+        used.update(idx[k] for k in members)
+        words = [w for p in pieces for w in (_line_words(p) or [p])]
+        kids = tuple(w.with_(level="word", order=k, children=()) for k, w in enumerate(words))
+        quad = _union_quad(pieces, rot)
+        joined.append(Region(
+            quad=_lengthen(quad, _LINE_END_PAD),
+            level="line",
+            score=_mean_score(pieces),
+            children=kids,
+            attributes={"grouped": True},
+        ))
+    return joined, [r for k, r in enumerate(regions) if k not in used]
 
 
 # A line read whole is lengthened by this share of its height at both ends: a trailing period or comma
