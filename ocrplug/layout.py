@@ -506,11 +506,12 @@ LEVEL_ANGLE_DEG = 1.0
 _SHORT_ASPECT = 1.0
 # A row neighbour too short to show its own direction (a one-character answer far right of its label)
 # still shows the row's: the line through the two regions' centres. It counts as evidence when the
-# centres lie at least this many of the region's own lengths apart along the frame (a longer baseline
-# than the region's box gives) and that line runs within ``LEVEL_ANGLE_DEG`` of the frame. Chosen by
+# centres lie at least the region's own length and at least this many of its heights apart along the
+# frame (a longer baseline than the region's box gives: a centre a quarter height off moves the line
+# by under 1 degree at 15 heights) and that line runs within ``LEVEL_ANGLE_DEG`` of the frame. Chosen by
 # benchmarks/level_tune.py on funsd_train / icdar2015_val (docs/benchmarks.md "Level words and
 # vertical labels").
-_CHORD_REACH = 1.0
+_CHORD_HEIGHTS = 4.0
 
 
 def _frame_angle(rot: np.ndarray) -> float:
@@ -532,17 +533,17 @@ def _jitter(
     rot: np.ndarray,
     neighbour_level_deg: float = LEVEL_ANGLE_DEG,
     short_aspect: float = _SHORT_ASPECT,
-    chord_reach: float = _CHORD_REACH,
+    chord_heights: float = _CHORD_HEIGHTS,
 ) -> np.ndarray:
     """Which of ``quads`` (``(N, 4, 2)``, page pixels) are off the text frame ``rot`` by box jitter only.
 
     A quad is jitter when its tilt is small (far end within ``_LEVEL_SLACK`` of its height, at most
     ``_MAX_LEVEL_DEG``) and the page gives evidence that it is level: a longer region on the same row
     (overlapping by half the smaller height in the frame) runs within ``neighbour_level_deg`` of the
-    frame; or a region on the same row whose centre lies at least ``chord_reach`` times the quad's
-    length away along the frame, the line through the two centres running within
+    frame; or a region on the same row whose centre lies at least the quad's length and at least
+    ``chord_heights`` times its height away along the frame, the line through the two centres running within
     ``neighbour_level_deg`` of the frame (a one-glyph answer far right of its label: too short to show
-    its own direction, but the two centres show the row's; ``0`` switches this off); or the quad is at
+    its own direction, but the two centres show the row's; a negative value switches this off); or the quad is at
     most ``short_aspect`` times as long as it is high (too short for its angle to be measured). A scene
     word tilted like its neighbours, or alone, keeps its tilt. Returns a boolean array of ``N``.
     """
@@ -563,12 +564,15 @@ def _jitter(
         on_row = overlap >= 0.5 * h
         on_row[i] = False
         evidence = on_row & (length >= length[i]) & level
-        if chord_reach > 0 and not evidence.any():
+        if chord_heights >= 0 and not evidence.any():
             # _deviation's length and height are twice the box's (two edges summed).
             dx = np.abs(centres[:, 0] - centres[i, 0])
             dy = np.abs(centres[:, 1] - centres[i, 1])
-            far = dx >= chord_reach * length[i] / 2
-            evidence = on_row & far & (np.arctan2(dy, np.maximum(dx, 1e-9)) <= math.radians(neighbour_level_deg))
+            far = dx >= max(length[i], chord_heights * height[i]) / 2
+            # The neighbour itself level, or too short to show a direction of its own (a tilted
+            # neighbour on a scene's tilted row says nothing about the frame).
+            plain = level | (length <= short_aspect * np.maximum(height, 1e-9))
+            evidence = on_row & far & plain & (np.arctan2(dy, np.maximum(dx, 1e-9)) <= math.radians(neighbour_level_deg))
         out[i] = bool(evidence.any())
     return out
 
