@@ -894,14 +894,18 @@ def lines_for_recognition(regions: Sequence[Region], options: LayoutOptions | No
 # Vertical text is cut by word detectors into pieces of which only the long ones look vertical: in a
 # margin label "Page 12 of 40" running up the page, craft boxes "12", "of", "40" about as tall as wide,
 # and db's lone-character look boxes the last "3" of "Ref 7 No 3" apart from its line. Read alone, such
-# a piece is upright text to the crop step ("zr", "ff", "ω"). A piece joins a vertical region (one the
-# crop step turns: taller than ``_VERTICAL_RATIO`` x its width in the page's frame) when it continues it
-# along its axis: its width (the text's height) within ``_CHAIN_WIDTH`` of the region's, its centre off
-# the region's axis by at most ``_CHAIN_AXIS`` of the wider width, and the gap between them along the
-# axis at most ``_CHAIN_GAP`` of the narrower width (word spaces are a quarter to half of the text
-# height; a column of one-character answers in a form has gaps of about a whole width or more between
-# its rows, and its lone ``I`` is a fraction as wide as an ``x``). Checked on the generated vertical
-# labels of tests/test_vertical_labels.py and the one-character-answer forms of tests/test_read_page.py.
+# a piece is upright text to the crop step ("zr", "ff", "ω"). A chain starts at a clearly vertical
+# region (in the page's frame at least ``_CHAIN_ANCHOR`` times taller than wide: a word of two or more
+# letters read turned; craft's box of a lone upright character is at most about 1.8 times taller than
+# wide, db's less) and takes in each region that continues it along its axis: its width (the text's
+# height) within ``_CHAIN_WIDTH`` of the anchor's, its centre off the axis by at most ``_CHAIN_AXIS`` of
+# the wider width, and the gap to a member along the axis at most ``_CHAIN_GAP`` of the narrower width
+# (word spaces are a quarter to half of the text height; a column of one-character answers in a form
+# has gaps of about a whole width between its rows, or, in craft's padded boxes, widths that differ
+# from glyph to glyph, and its lone ``I`` is a fraction as wide as an ``x``). Checked on the generated
+# vertical labels of tests/test_vertical_labels.py and the one-character-answer forms of
+# tests/test_read_page.py and tests/test_vertical_labels.py (db and craft).
+_CHAIN_ANCHOR = 2.0
 _CHAIN_WIDTH = 1.5
 _CHAIN_AXIS = 0.25
 _CHAIN_GAP = 0.6
@@ -924,31 +928,28 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
     width = np.maximum(boxes[:, 2] - boxes[:, 0], 1e-6)
     height = boxes[:, 3] - boxes[:, 1]
     axis = (boxes[:, 0] + boxes[:, 2]) / 2
-    member = height > _VERTICAL_RATIO * width  # the anchors
-    if not member.any():
+    anchors = np.nonzero(height >= _CHAIN_ANCHOR * width)[0]
+    if len(anchors) == 0:
         return [], list(regions)
-    chain = {int(a): int(a) for a in np.nonzero(member)[0]}
-    frontier = list(chain)
-    while frontier:
-        a = frontier.pop()
-        gap = np.maximum(boxes[:, 1] - boxes[a, 3], boxes[a, 1] - boxes[:, 3])
-        fits = (
-            (np.maximum(width, width[a]) <= _CHAIN_WIDTH * np.minimum(width, width[a]))
-            & (np.abs(axis - axis[a]) <= _CHAIN_AXIS * np.maximum(width, width[a]))
-            & (gap <= _CHAIN_GAP * np.minimum(width, width[a]))
-        )
-        for b in np.nonzero(fits)[0]:
-            b = int(b)
-            if b == a:
-                continue
-            if b not in chain:
-                chain[b] = chain[a]
-                frontier.append(b)
-            elif chain[b] != chain[a]:  # two anchors on one axis: one chain
-                old, new = chain[b], chain[a]
-                for k, v in chain.items():
-                    if v == old:
-                        chain[k] = new
+    chain: dict[int, int] = {}  # member -> its chain's anchor
+    for root in (int(a) for a in anchors):
+        if root in chain:
+            continue
+        chain[root] = root
+        ref = width[root]
+        frontier = [root]
+        while frontier:
+            a = frontier.pop()
+            gap = np.maximum(boxes[:, 1] - boxes[a, 3], boxes[a, 1] - boxes[:, 3])
+            fits = (
+                (np.maximum(width, ref) <= _CHAIN_WIDTH * np.minimum(width, ref))
+                & (np.abs(axis - axis[a]) <= _CHAIN_AXIS * np.maximum(width, width[a]))
+                & (gap <= _CHAIN_GAP * np.minimum(width, width[a]))
+            )
+            for b in (int(b) for b in np.nonzero(fits)[0]):
+                if b not in chain:
+                    chain[b] = root
+                    frontier.append(b)
     groups: dict[int, list[int]] = {}
     for k, root in chain.items():
         groups.setdefault(root, []).append(k)
