@@ -963,7 +963,13 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
         used.update(idx[k] for k in members)
         words = [w for p in pieces for w in (_line_words(p) or [p])]
         kids = tuple(w.with_(level="word", order=k, children=()) for k, w in enumerate(words))
-        quad = _union_quad(pieces, rot)
+        # In the frame of the chain's own axis (the line through its end pieces' centres): the page's
+        # frame may lean a few degrees where few regions decide it, and a piece's box leans too
+        # (craft's box of "Page"), and the crop would lean with either.
+        ends = [np.asarray(p.quad, dtype=np.float64).mean(axis=0) for p in (pieces[0], pieces[-1])]
+        down = ends[1] - ends[0]
+        theta = math.atan2(float(down[1]), float(down[0])) - math.pi / 2 if down.any() else _frame_angle(rot)
+        quad = _union_quad(pieces, _frame(theta))
         joined.append(Region(
             quad=_lengthen(quad, _LINE_END_PAD),
             level="line",
