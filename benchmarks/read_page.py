@@ -1,7 +1,7 @@
 """Issue 24 (part A) figures: H-mean, precision, page CER, word-box ink coverage, blank-noise regions.
 
 usage: python benchmarks/read_page.py [--preset fast] [--sets funsd:15,sroie:8,icdar2015:20,tesseract_testing]
-                                      [--json OUT]
+                                      [--pad-ink-ends 0.15] [--json OUT]
 
 Runs a preset (default: the default pipeline) over the shared evaluation sets with the ``ocrplug eval``
 engine (``ocrplug.evaluation.evaluate``, ICDAR 2015 protocol at IoU 0.5) and prints per set:
@@ -154,10 +154,37 @@ class _Replay:
         return Document(**{**doc.__dict__, "pages": pages})
 
 
+def _ink_ends_padded(words: list[Any], lines: list[Any], pad: float) -> list[Any]:
+    """``words`` with each end the recognizer took from the ink (``INK_ENDS``) moved out by ``pad`` x its
+    line's height, as ``word_end_pad`` did before such ends were left as found (no neighbour limit)."""
+    from ocrplug.geometry import quad_angle
+    from ocrplug.layout import INK_ENDS, _box, _frame
+
+    height = {}
+    for line in lines:
+        rot = _frame(quad_angle(line.quad))
+        box = _box(line, rot)
+        for w in line.children:
+            height[id(w)] = (rot, float(box[3] - box[1]))
+    out = []
+    for w in words:
+        ends = w.attributes.get(INK_ENDS)
+        if ends and id(w) in height:
+            rot, h = height[id(w)]
+            x0, y0, x1, y1 = (float(v) for v in _box(w, rot))
+            x0 -= pad * h if ends[0] else 0.0
+            x1 += pad * h if ends[1] else 0.0
+            corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]) @ rot
+            w = w.with_(quad=tuple((float(x), float(y)) for x, y in corners))
+        out.append(w)
+    return out
+
+
 def run_set(pipeline: Pipeline, name: str, limit: int | None, pad: float | None = None,
-            kept: dict[str, Document] | None = None) -> dict[str, Any]:
+            kept: dict[str, Document] | None = None, pad_ink_ends: float = 0.0) -> dict[str, Any]:
     """Figures of one set; with ``pad``, the documents in ``kept`` (from a run with ``word_end_pad`` 0,
-    filled on the first call) are scored with their words widened by ``pad`` instead of running again."""
+    filled on the first call) are scored with their words widened by ``pad`` instead of running again.
+    With ``pad_ink_ends``, ink coverage is also scored with the ink ends padded (:func:`_ink_ends_padded`)."""
     folder = SHARED / "eval" / name
     keep = _Keep(pipeline)
     start = time.perf_counter()
@@ -179,6 +206,8 @@ def run_set(pipeline: Pipeline, name: str, limit: int | None, pad: float | None 
     gts = load_dataset(folder, limit)
     if any(gt.has_geometry("word") for gt in gts):
         counts = {"ink": [0, 0], "ink_page_otsu": [0, 0]}
+        if pad_ink_ends > 0:
+            counts.update({"ink_ends_padded": [0, 0], "ink_ends_padded_page_otsu": [0, 0]})
         for gt in gts:
             doc = keep.docs.get(str(gt.image_path))
             if doc is None or not doc.pages:
@@ -186,10 +215,16 @@ def run_set(pipeline: Pipeline, name: str, limit: int | None, pad: float | None 
             words = doc.pages[0].regions_at("word")
             gray = cv2.imread(str(gt.image_path), cv2.IMREAD_GRAYSCALE)
             page_ink = ink_mask(gt.image_path)
-            for key, local in (("ink", gray), ("ink_page_otsu", None)):
-                m, i = ink_coverage(list(gt.regions("word")), words, page_ink, local)
-                counts[key][0] += m
-                counts[key][1] += i
+            variants = [("ink", words)]
+            if pad_ink_ends > 0:
+                variants.append(("ink_ends_padded",
+                                 _ink_ends_padded(words, doc.pages[0].regions_at("line"), pad_ink_ends)))
+            for key, boxes in variants:
+                for suffix, local in (("", gray), ("_page_otsu", None)):
+                    m, i = ink_coverage(list(gt.regions("word")), boxes, page_ink, local)
+                    name_ = "ink_page_otsu" if key == "ink" and suffix else key + suffix
+                    counts[name_][0] += m
+                    counts[name_][1] += i
         for key, (matched, inside) in counts.items():
             out[key] = {"matched": matched, "inside": inside, "share": inside / matched if matched else None}
     return out
@@ -203,6 +238,10 @@ def _print(name: str, res: dict[str, Any]) -> None:
         ink = f"ink inside {res['ink']['share']:.3f} ({res['ink']['inside']}/{res['ink']['matched']})"
         old = res["ink_page_otsu"]
         ink += f", page-Otsu {old['share']:.3f} ({old['inside']}/{old['matched']})"
+    if res.get("ink_ends_padded"):
+        new, old = res["ink_ends_padded"], res["ink_ends_padded_page_otsu"]
+        ink += (f"; ink ends padded: {new['share']:.3f} ({new['inside']}/{new['matched']}), "
+                f"page-Otsu {old['share']:.3f} ({old['inside']}/{old['matched']})")
     pad = f" word_end_pad {res['word_end_pad']:.2f}:" if 'word_end_pad' in res else ''
     print(f"{name} ({res['images']}){pad} {'; '.join(cells)}; {cer}; {ink} [{res['seconds']:.0f} s]", flush=True)
 
@@ -216,6 +255,9 @@ def main() -> int:
     ap.add_argument("--pad-values", default=None,
                     help="comma-separated layout.word_end_pad values: run once with 0 and score each value on the "
                     "same pages (the layout step's own widening applied to them)")
+    ap.add_argument("--pad-ink-ends", type=float, default=0.0,
+                    help="also score ink coverage with the word ends the recognizer took from the ink moved out "
+                    "by this many line heights (0.15: word_end_pad before those ends were left as found)")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     args = ap.parse_args()
     overrides = [*args.overrides, "renderers=[]"]
@@ -237,7 +279,7 @@ def main() -> int:
             continue
         kept: dict[str, Document] = {}
         for pad in pads:
-            res = run_set(pipeline, name, limit, pad, kept)
+            res = run_set(pipeline, name, limit, pad, kept, args.pad_ink_ends)
             results.append(res)
             _print(name, res)
     with tempfile.TemporaryDirectory() as tmp:
