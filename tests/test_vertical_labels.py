@@ -1,5 +1,5 @@
 """Issue 24 (last faults): a margin label of short words and digits running up or down the page is one
-turned line, read whole, with every preset's detector.
+turned line, read whole, with every preset (`fast`, `accurate`, `swift`).
 
 ``accurate`` (craft + ppocr) cut ``Page 12 of 40`` running down the page into ``Page`` and upright
 misreads (``zr``, ``ff``, ``0``): craft boxes ``12``, ``of``, ``40`` about as tall as wide, so only
@@ -48,7 +48,7 @@ def labelled_page(label: str, turn: int) -> np.ndarray:
     return np.asarray(img)
 
 
-@pytest.fixture(scope="module", params=["fast", "accurate"])
+@pytest.fixture(scope="module", params=["fast", "accurate", "swift"])
 def pipeline(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     out = tmp_path_factory.mktemp(request.param)
     return Pipeline.from_dict(dict(preset_config(request.param), output={"dir": str(out)}, renderers=[]))
