@@ -915,7 +915,8 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
     """(lines of vertical text joined from pieces, the other regions as given); see the comment above.
 
     Each joined line (``level="line"``, ``text=None``, ``attributes["grouped"] = True``) is the union of
-    its pieces' quads in the page's text frame, lengthened for reading like a grouped line, with the
+    its pieces' quads (page pixels) in the frame of the chain's own axis (the line through its end pieces'
+    centres), lengthened for reading like a grouped line, with the
     pieces' words (a piece without word children is a word itself) as its children, so that
     :func:`adopt_words` hands the detector's boxes back. Only loose words and lines without a turn
     already decided take part; blocks pass through.
