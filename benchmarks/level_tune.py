@@ -1,7 +1,8 @@
-"""Choose the layout's levelling evidence (``_NEIGHBOUR_LEVEL_DEG``, ``_SHORT_ASPECT``) and the renderers'
-small-angle threshold on the tuning splits.
+"""Choose the layout's levelling evidence (``LEVEL_ANGLE_DEG``, ``_SHORT_ASPECT``, ``_CHORD_HEIGHTS``) and the
+renderers' small-angle threshold on the tuning splits.
 
 usage: python benchmarks/level_tune.py [--sets funsd_train,icdar2015_val] [--limit 40] [--cache DIR]
+                                      [--chords 0,4,8,12,16]
 
 Runs the default detector (``db``) on the first ``--limit`` images of each tuning split (detections
 cached as JSON under ``--cache``), takes the page's text frame as the layout does, and for each
@@ -9,8 +10,8 @@ detected line that is *small-tilted* (the far end within ``_LEVEL_SLACK`` of its
 ``_MAX_LEVEL_DEG``) asks the ground truth whether levelling it is right: the GT words whose centres
 lie in the line give its true direction (FUNSD's boxes are axis-aligned: always level); levelling is
 right when the true direction is nearer the frame than the detected one. For each rule
-(``neighbour_level_deg`` x ``short_aspect``) it prints the lines levelled rightly and wrongly per
-set. It also prints percentiles of the angle of long lines (length >= 8 heights) left unlevelled on
+(``neighbour_level_deg`` x ``short_aspect`` without the centre-line evidence, then the defaults with each
+``chord_heights`` of ``--chords``) it prints the lines levelled rightly and wrongly per set. It also prints percentiles of the angle of long lines (length >= 8 heights) left unlevelled on
 ``funsd_train``: the quad-angle noise of level text, the renderers' small-angle threshold.
 Tuning sets only (``funsd_train``, ``icdar2015_val``); never a test set.
 """
@@ -29,7 +30,17 @@ import cv2
 import numpy as np
 
 from ocrplug.evaluation import load_dataset
-from ocrplug.layout import _LEVEL_SLACK, _MAX_LEVEL_DEG, _deviation, _frame, _frame_angle, _jitter, _text_angle
+from ocrplug.layout import (
+    _LEVEL_SLACK,
+    _MAX_LEVEL_DEG,
+    _SHORT_ASPECT,
+    LEVEL_ANGLE_DEG,
+    _deviation,
+    _frame,
+    _frame_angle,
+    _jitter,
+    _text_angle,
+)
 from ocrplug.model import PageImage
 from ocrplug.pipeline import Pipeline
 
@@ -73,9 +84,12 @@ def main() -> int:
     ap.add_argument("--min-tilt", type=float, default=1.0,
                     help="count only lines tilted at least this many degrees off the frame (smaller tilts move no IoU)")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ocrplug-level-tune")
+    ap.add_argument("--chords", default="0,4,8,12,16",
+                    help="chord_heights values tried with the default level angle and short aspect")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
-    rules = [(d, s) for d in (0.5, 1.0, 1.5, 2.0, 3.0) for s in (0.0, 1.0, 1.5, 2.0, 3.0)]
+    rules = [(d, s, -1.0) for d in (0.5, 1.0, 1.5, 2.0, 3.0) for s in (0.0, 1.0, 1.5, 2.0, 3.0)]
+    rules += [(LEVEL_ANGLE_DEG, _SHORT_ASPECT, float(c)) for c in args.chords.split(",")]
     for name in args.sets.split(","):
         pages = detections(name, args.limit, args.cache)
         right = dict.fromkeys(rules, 0)
@@ -113,7 +127,8 @@ def main() -> int:
         print(f"{name} ({len(pages)} images): {small_total} small-tilted lines (tilt >= {args.min_tilt} deg) holding GT words, "
               f"levelling right for {should}")
         for r in rules:
-            print(f"  neighbour_level_deg {r[0]:.1f} short_aspect {r[1]:.1f}: levelled {right[r]} rightly, {wrong[r]} wrongly")
+            print(f"  neighbour_level_deg {r[0]:.1f} short_aspect {r[1]:.1f} chord_heights {r[2]:.0f}: "
+                  f"levelled {right[r]} rightly, {wrong[r]} wrongly")
         if long_angles:
             p = np.percentile(long_angles, [50, 90, 95, 99, 100])
             print(f"  long lines' |angle| to the frame (deg, {len(long_angles)} lines): p50 {p[0]:.2f} p90 {p[1]:.2f} "

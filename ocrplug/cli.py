@@ -88,13 +88,7 @@ def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser
         action="store_true",
         help="redo every input, even those an earlier run into the same output folder finished",
     )
-    run.add_argument(
-        "--resume-check",
-        choices=("size-mtime", "hash"),
-        default="size-mtime",
-        help="what tells an input is unchanged since an earlier run: its size and modification time "
-        "(default) or a sha256 of its content (hash; reads each input once more)",
-    )
+    _add_resume_check(run)
 
     plugins = sub.add_parser("plugins", help="list installed plugins, components and options")
     plugins.add_argument("--json", action="store_true", help="machine-readable output")
@@ -179,7 +173,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     finally:
         done = profile.stop() if args.profile else None
         if done is not None:
-            print(profile.format_profile(done, jobs=jobs[0]), file=sys.stderr)
+            from ocrplug.executors import worker_threads
+
+            print(profile.format_profile(done, jobs=jobs[0], worker_threads=worker_threads(jobs[0])), file=sys.stderr)
     return _run_report(report)
 
 
@@ -427,6 +423,19 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return code
 
 
+def _add_resume_check(parser: Any) -> None:
+    """``--resume-check``, the same for ``ocrplug run`` and ``ocrplug spark run``."""
+    from ocrplug.manifest import RESUME_CHECKS
+
+    parser.add_argument(
+        "--resume-check",
+        choices=RESUME_CHECKS,
+        default="size-mtime",
+        help="what tells an input is unchanged since an earlier run: its size and modification time "
+        "(default) or a sha256 of its content (hash; reads each input once more)",
+    )
+
+
 def _add_spark_command(sub: Any) -> None:
     """``ocrplug spark run``: the same pipeline on Spark (``ocrplug.spark``, extra ``[spark]``)."""
     spark = sub.add_parser("spark", help="run a pipeline on Spark (needs ocrplug[spark] and Java 17)")
@@ -441,6 +450,7 @@ def _add_spark_command(sub: Any) -> None:
     run.add_argument("--master", help="Spark master, e.g. local[2] (default: spark-submit's, else local[*])")
     run.add_argument("--partitions", type=int, help="Spark tasks per wave of documents (default: one per document)")
     run.add_argument("--no-resume", action="store_true", help="redo documents an earlier run finished")
+    _add_resume_check(run)
 
 
 def _cmd_spark(args: argparse.Namespace) -> int:
@@ -451,6 +461,7 @@ def _cmd_spark(args: argparse.Namespace) -> int:
         job = run_spark_job(
             args.inputs, loaded.config, args.output, source=loaded.label, master=args.master,
             resume=not args.no_resume, partitions=args.partitions, on_output=_print_output,
+            resume_check=args.resume_check,
         )
     report = job.run
     if report.skipped:

@@ -111,10 +111,18 @@ class MissingExtraError(PluginError):
 
     exit_code = ExitCode.plugin_error
 
+    #: Extras that pull torch: pip would take a CUDA build unless the CPU wheel is installed first.
+    TORCH_EXTRAS = frozenset({"craft", "trocr", "ocrmypdf", "all"})
+
     def __init__(self, component: str, extra: str, missing: str) -> None:
+        torch_first = (
+            "; install torch==2.13.0 (the CPU build) first, as scripts/install.sh does"
+            if extra in self.TORCH_EXTRAS else ""
+        )
         super().__init__(
             f"component {component!r} needs the Python package {missing!r}, which is not installed; "
-            f"install it with: pip install 'ocrplug[{extra}]'"
+            f"install it with: pip install 'ocrplug[{extra}]' (from a source checkout: "
+            f"pip install -e '.[{extra}]'{torch_first})"
         )
         self.component = component
         self.extra = extra

@@ -47,9 +47,15 @@ __all__ = [
     "ProcessExecutor",
     "make_executor",
     "process_batch",
+    "worker_threads",
 ]
 
 log = logging.getLogger(__name__)
+
+def worker_threads(jobs: int) -> int:
+    """Threads each of ``jobs`` worker processes runs its models with: the CPUs shared out, at least 1."""
+    return max(1, (os.cpu_count() or 1) // max(1, jobs))
+
 
 @dataclass(frozen=True)
 class PageBatch:
@@ -132,7 +138,7 @@ class ProcessExecutor(Executor):
         if self._pool is None:
             import multiprocessing
 
-            threads = max(1, (os.cpu_count() or 1) // self.jobs)
+            threads = worker_threads(self.jobs)
             self._pool = _Pool(
                 max_workers=self.jobs,
                 mp_context=multiprocessing.get_context("spawn"),

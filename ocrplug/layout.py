@@ -504,6 +504,14 @@ LEVEL_ANGLE_DEG = 1.0
 # measured. On 60 pages each of funsd_train / icdar2015_val, this adds 5 rightly levelled lines on
 # funsd_train and 1 rightly, 2 wrongly on icdar2015_val (1.5 and more: more wrong than right there).
 _SHORT_ASPECT = 1.0
+# A row neighbour too short to show its own direction (a one-character answer far right of its label)
+# still shows the row's: the line through the two regions' centres. It counts as evidence when the
+# centres lie at least the region's own length and at least this many of its heights apart along the
+# frame (a longer baseline than the region's box gives: a centre a quarter height off moves the line
+# by under 1 degree at 15 heights) and that line runs within ``LEVEL_ANGLE_DEG`` of the frame. Chosen by
+# benchmarks/level_tune.py on funsd_train / icdar2015_val (docs/benchmarks.md "Level words and
+# vertical labels").
+_CHORD_HEIGHTS = 4.0
 
 
 def _frame_angle(rot: np.ndarray) -> float:
@@ -525,15 +533,19 @@ def _jitter(
     rot: np.ndarray,
     neighbour_level_deg: float = LEVEL_ANGLE_DEG,
     short_aspect: float = _SHORT_ASPECT,
+    chord_heights: float = _CHORD_HEIGHTS,
 ) -> np.ndarray:
     """Which of ``quads`` (``(N, 4, 2)``, page pixels) are off the text frame ``rot`` by box jitter only.
 
     A quad is jitter when its tilt is small (far end within ``_LEVEL_SLACK`` of its height, at most
     ``_MAX_LEVEL_DEG``) and the page gives evidence that it is level: a longer region on the same row
     (overlapping by half the smaller height in the frame) runs within ``neighbour_level_deg`` of the
-    frame, or the quad is at most ``short_aspect`` times as long as it is high (too short for its angle
-    to be measured). A scene word tilted like its neighbours, or alone, keeps its tilt.
-    Returns a boolean array of ``N``.
+    frame; or a region on the same row whose centre lies at least the quad's length and at least
+    ``chord_heights`` times its height away along the frame, the line through the two centres running within
+    ``neighbour_level_deg`` of the frame (a one-glyph answer far right of its label: too short to show
+    its own direction, but the two centres show the row's; a negative value switches this off); or the quad is at
+    most ``short_aspect`` times as long as it is high (too short for its angle to be measured). A scene
+    word tilted like its neighbours, or alone, keeps its tilt. Returns a boolean array of ``N``.
     """
     n = len(quads)
     if n == 0:
@@ -543,14 +555,25 @@ def _jitter(
     small = (dev > 0) & (dev <= math.radians(_MAX_LEVEL_DEG)) & (length * np.tan(dev) <= _LEVEL_SLACK * height)
     pts = quads @ rot.T
     y0, y1 = pts[..., 1].min(axis=1), pts[..., 1].max(axis=1)
+    centres = pts.mean(axis=1)
     level = dev <= math.radians(neighbour_level_deg)
     out = small & (length <= short_aspect * np.maximum(height, 1e-9))
     for i in np.nonzero(small & ~out)[0]:
         overlap = np.minimum(y1, y1[i]) - np.maximum(y0, y0[i])
         h = np.minimum(height, height[i]) / 2
-        row = (overlap >= 0.5 * h) & (length >= length[i]) & level
-        row[i] = False
-        out[i] = bool(row.any())
+        on_row = overlap >= 0.5 * h
+        on_row[i] = False
+        evidence = on_row & (length >= length[i]) & level
+        if chord_heights >= 0 and not evidence.any():
+            # _deviation's length and height are twice the box's (two edges summed).
+            dx = np.abs(centres[:, 0] - centres[i, 0])
+            dy = np.abs(centres[:, 1] - centres[i, 1])
+            far = dx >= max(length[i], chord_heights * height[i]) / 2
+            # The neighbour itself level, or too short to show a direction of its own (a tilted
+            # neighbour on a scene's tilted row says nothing about the frame).
+            plain = level | (length <= short_aspect * np.maximum(height, 1e-9))
+            evidence = on_row & far & plain & (np.arctan2(dy, np.maximum(dx, 1e-9)) <= math.radians(neighbour_level_deg))
+        out[i] = bool(evidence.any())
     return out
 
 
@@ -854,17 +877,108 @@ def lines_for_recognition(regions: Sequence[Region], options: LayoutOptions | No
     opts = options or LayoutOptions()
     if not opts.read_lines or not regions:
         return list(regions)
-    loose = [r for r in regions if r.level not in ("line", "block")]
-    if not loose:
+    chains, rest = _vertical_chains(regions)
+    loose = [r for r in rest if r.level not in ("line", "block")]
+    kept = [r for r in rest if r.level in ("line", "block")]
+    if not loose and not chains:
         return list(regions)
-    kept = [r for r in regions if r.level in ("line", "block")]
     grouped = [
         line.with_(quad=_lengthen(line.quad, _LINE_END_PAD), attributes={**line.attributes, "grouped": True}, text=None)
         # The detector's word boxes as found (adopt_words hands them back), not widened for display.
-        for block in layout_regions(loose, opts.model_copy(update={"word_end_pad": 0.0}))
+        for block in (layout_regions(loose, opts.model_copy(update={"word_end_pad": 0.0})) if loose else [])
         for line in block.children
     ]
-    return [*kept, *grouped]
+    return [*kept, *chains, *grouped]
+
+
+# Vertical text is cut by word detectors into pieces of which only the long ones look vertical: in a
+# margin label "Page 12 of 40" running up the page, craft boxes "12", "of", "40" about as tall as wide,
+# and db's lone-character look boxes the last "3" of "Ref 7 No 3" apart from its line. Read alone, such
+# a piece is upright text to the crop step ("zr", "ff", "ω"). A chain starts at a clearly vertical
+# region (in the page's frame at least ``_CHAIN_ANCHOR`` times taller than wide: a word of two or more
+# letters read turned; craft's box of a lone upright character is at most about 1.8 times taller than
+# wide, db's less) and takes in each region that continues it along its axis: its width (the text's
+# height) within ``_CHAIN_WIDTH`` of the anchor's, its centre off the axis by at most ``_CHAIN_AXIS`` of
+# the wider width, and the gap to a member along the axis at most ``_CHAIN_GAP`` of the narrower width
+# (word spaces are a quarter to half of the text height; a column of one-character answers in a form
+# has gaps of about a whole width between its rows, or, in craft's padded boxes, widths that differ
+# from glyph to glyph, and its lone ``I`` is a fraction as wide as an ``x``). Checked on the generated
+# vertical labels of tests/test_vertical_labels.py and the one-character-answer forms of
+# tests/test_read_page.py and tests/test_vertical_labels.py (db and craft).
+_CHAIN_ANCHOR = 2.0
+_CHAIN_WIDTH = 1.5
+_CHAIN_AXIS = 0.25
+_CHAIN_GAP = 0.6
+
+
+def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Region]]:
+    """(lines of vertical text joined from pieces, the other regions as given); see the comment above.
+
+    Each joined line (``level="line"``, ``text=None``, ``attributes["grouped"] = True``) is the union of
+    its pieces' quads (page pixels) in the frame of the chain's own axis (the line through its end pieces'
+    centres), lengthened for reading like a grouped line, with the
+    pieces' words (a piece without word children is a word itself) as its children, so that
+    :func:`adopt_words` hands the detector's boxes back. Only loose words and lines without a turn
+    already decided take part; blocks pass through.
+    """
+    idx = [k for k, r in enumerate(regions) if r.level != "block" and not r.attributes.get("rotation")]
+    if len(idx) < 2:
+        return [], list(regions)
+    rot = _frame(_text_angle(np.asarray([r.quad for r in regions], dtype=np.float64)))
+    boxes = np.stack([_box(regions[k], rot) for k in idx])
+    width = np.maximum(boxes[:, 2] - boxes[:, 0], 1e-6)
+    height = boxes[:, 3] - boxes[:, 1]
+    axis = (boxes[:, 0] + boxes[:, 2]) / 2
+    anchors = np.nonzero(height >= _CHAIN_ANCHOR * width)[0]
+    if len(anchors) == 0:
+        return [], list(regions)
+    chain: dict[int, int] = {}  # member -> its chain's anchor
+    for root in (int(a) for a in anchors):
+        if root in chain:
+            continue
+        chain[root] = root
+        ref = width[root]
+        frontier = [root]
+        while frontier:
+            a = frontier.pop()
+            gap = np.maximum(boxes[:, 1] - boxes[a, 3], boxes[a, 1] - boxes[:, 3])
+            fits = (
+                (np.maximum(width, ref) <= _CHAIN_WIDTH * np.minimum(width, ref))
+                & (np.abs(axis - axis[a]) <= _CHAIN_AXIS * np.maximum(width, width[a]))
+                & (gap <= _CHAIN_GAP * np.minimum(width, width[a]))
+            )
+            for b in (int(b) for b in np.nonzero(fits)[0]):
+                if b not in chain:
+                    chain[b] = root
+                    frontier.append(b)
+    groups: dict[int, list[int]] = {}
+    for k, root in chain.items():
+        groups.setdefault(root, []).append(k)
+    joined: list[Region] = []
+    used: set[int] = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda k: float(boxes[k, 1]))
+        pieces = [regions[idx[k]] for k in members]
+        used.update(idx[k] for k in members)
+        words = [w for p in pieces for w in (_line_words(p) or [p])]
+        kids = tuple(w.with_(level="word", order=k, children=()) for k, w in enumerate(words))
+        # In the frame of the chain's own axis (the line through its end pieces' centres): the page's
+        # frame may lean a few degrees where few regions decide it, and a piece's box leans too
+        # (craft's box of "Page"), and the crop would lean with either.
+        ends = [np.asarray(p.quad, dtype=np.float64).mean(axis=0) for p in (pieces[0], pieces[-1])]
+        down = ends[1] - ends[0]
+        theta = math.atan2(float(down[1]), float(down[0])) - math.pi / 2 if down.any() else _frame_angle(rot)
+        quad = _union_quad(pieces, _frame(theta))
+        joined.append(Region(
+            quad=_lengthen(quad, _LINE_END_PAD),
+            level="line",
+            score=_mean_score(pieces),
+            children=kids,
+            attributes={"grouped": True},
+        ))
+    return joined, [r for k, r in enumerate(regions) if k not in used]
 
 
 # A line read whole is lengthened by this share of its height at both ends: a trailing period or comma

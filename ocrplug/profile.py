@@ -165,9 +165,10 @@ def runtime_settings() -> dict[str, str]:
     return out
 
 
-def format_profile(profile: Profile, *, jobs: int = 1) -> str:
+def format_profile(profile: Profile, *, jobs: int = 1, worker_threads: int | None = None) -> str:
     """The profile as a text table: stage, calls, CPU and wall seconds in all and per page (``-`` when
-    no page was processed, e.g. every input skipped as already done)."""
+    no page was processed, e.g. every input skipped as already done). With ``jobs`` > 1 the ``threads``
+    line is the main process's and a ``workers`` line gives the worker processes' ``worker_threads``."""
     pages = profile.pages
 
     def per_page(seconds: float, width: int) -> str:
@@ -182,7 +183,10 @@ def format_profile(profile: Profile, *, jobs: int = 1) -> str:
         wall_sum += t.wall
         lines.append(f"{name:<18}{t.calls:>7}{t.cpu:>9.3f}{t.wall:>9.3f}{per_page(t.cpu, 10)}{per_page(t.wall, 11)}")
     lines.append(f"{'total':<18}{'':>7}{cpu_sum:>9.3f}{wall_sum:>9.3f}{per_page(cpu_sum, 10)}{per_page(wall_sum, 11)}")
-    lines.append("threads: " + ", ".join(f"{k} {v}" for k, v in runtime_settings().items()))
+    where = " (main process)" if jobs > 1 else ""
+    lines.append(f"threads{where}: " + ", ".join(f"{k} {v}" for k, v in runtime_settings().items()))
     if jobs > 1:
+        each = f", {worker_threads} model thread(s) each" if worker_threads else ""
+        lines.append(f"workers: {jobs} processes{each}")
         lines.append(f"note: with --jobs {jobs} the page stages ran in worker processes and are not in this table")
     return "\n".join(lines)

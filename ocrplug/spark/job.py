@@ -161,6 +161,7 @@ def run_spark_job(
     wave: int | None = None,
     spark: Any = None,
     on_output: Callable[[Path], None] | None = None,
+    resume_check: str = "size-mtime",
 ) -> SparkJobReport:
     """Run ``config`` on ``inputs`` (files and folders every executor can read) with Spark.
 
@@ -169,6 +170,8 @@ def run_spark_job(
     an earlier run (``ocrplug run`` or this) finished with the same config. ``wave``: documents per
     Spark job (default 8 per core); ``partitions``: tasks per wave (default one per document).
     ``on_output(path)`` is called for each file written, as soon as its document is committed.
+    ``resume_check``: ``"size-mtime"`` or ``"hash"``, what tells an input is unchanged since the earlier
+    run (as ``ocrplug run``'s; see :class:`~ocrplug.writing.OutputFolder`).
     ``config``: a dict (layered over the default pipeline and validated, as ``Pipeline.from_dict``) or
     a validated :class:`~ocrplug.config.PipelineConfig` (used as it is).
     Raises ConfigError/OutputError before Spark starts for a bad config or output folder, and
@@ -182,7 +185,8 @@ def run_spark_job(
     target = Path(out_dir or pipeline.config.output.dir or "ocrplug-out")
     report = SparkJobReport()
     folder = OutputFolder(
-        target, pipeline.named_renderers(), pipeline.config, resume=resume, keep_pages=False, on_output=on_output
+        target, pipeline.named_renderers(), pipeline.config, resume=resume, keep_pages=False, on_output=on_output,
+        resume_check=resume_check,
     )
     with folder:
         report.run = folder.report

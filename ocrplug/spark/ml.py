@@ -661,8 +661,10 @@ class ImageDrawRegions(_Stage, HasInputCol, HasOutputCol):
     file is written. ``rectColor`` (a Color, a colour name or ``#rrggbb``), ``lineWidth`` (pixels),
     ``filledRect`` (fill the regions opaquely) and ``rotated`` (the rotated quad; else the axis-aligned
     box) are overlay's ``color``, ``line_width``, ``fill_opacity: 1`` and ``shape: quad`` / ``box``;
-    ``rendererOptions`` adds any other overlay option (``levels``, ``labels``...). Out: ``outputCol`` (the
-    image struct with the input's ``pagenum`` / ``resolution``) and ``error``.
+    ``rendererOptions`` adds any other overlay option (``levels``, ``labels``...); another image renderer
+    (``renderer``) gets these four only when they are set. Out: ``outputCol`` (the image struct with the
+    input's ``pagenum`` / ``resolution``) and ``error``. Raises ConfigError at ``transform``, naming
+    ``renderer``, when the renderer draws no image in memory (``text``, ``json``...).
     """
 
     _seed_keys: ClassVar[Mapping[str, str]] = {
@@ -702,8 +704,24 @@ class ImageDrawRegions(_Stage, HasInputCol, HasOutputCol):
         if self.getOrDefault(self.filledRect):
             seeds["fill_opacity"] = 1.0
         given = {k: v for k, v in seeds.items() if self.isSet(self._option_param(k))}
-        options = seeds | dict(self.getOrDefault(self.rendererOptions)) | given
-        return {"name": self.getOrDefault(self.renderer), "options": options}
+        name = self.getOrDefault(self.renderer)
+        # The seeds' Params are overlay's options: another renderer gets them only when they are set.
+        defaults = seeds if name == "overlay" else {}
+        options = defaults | dict(self.getOrDefault(self.rendererOptions)) | given
+        return {"name": name, "options": options}
+
+    def _check_draws(self, config: dict[str, Any]) -> None:
+        """ConfigError naming ``renderer`` when the renderer draws no image in memory (e.g. ``text``).
+
+        Renderers are built on the driver for this (no models: cheap), before any task.
+        """
+        from ocrplug.pipeline import Pipeline
+
+        renderers = Pipeline.from_dict(config, source="<ImageDrawRegions>").renderers
+        try:
+            worker.image_renderer(renderers, ConfigError)
+        except ConfigError as exc:
+            raise ConfigError(f"ImageDrawRegions.renderer: {exc}") from exc
 
     def _option_param(self, option: str) -> Param:
         return {"color": self.rectColor, "line_width": self.lineWidth, "shape": self.rotated,
@@ -714,6 +732,7 @@ class ImageDrawRegions(_Stage, HasInputCol, HasOutputCol):
         self._column(schema, image, _is_image, _IMAGE_WANTED)
         self._column(schema, regions, _is_regions, _REGIONS_WANTED)
         config = self._config(renderers=[self.component()])
+        self._check_draws(config)
         output = self.getOutputCol()
         body = functools.partial(
             ml_arrow.draw_stage, config=config, image_col=image, regions_col=regions, output_col=output,

@@ -99,6 +99,15 @@ def check_master(master: str, probe_seconds: float = PROBE_SECONDS) -> None:
         )
     if re.fullmatch(r"local\[0+(\s*,\s*[0-9]+)?\]", master):
         raise ConfigError(f"Spark master {master!r} asks for 0 worker threads; use local[N] with N >= 1, or local[*]")
+    cluster = re.fullmatch(r"local-cluster\[\s*([0-9]+)\s*,\s*([0-9]+)\s*,\s*([0-9]+)\s*\]", master)
+    if cluster and 0 in [int(n) for n in cluster.groups()]:
+        # Spark starts and then waits for workers that never register (a hang, not an error).
+        raise ConfigError(
+            f"Spark master {master!r} asks for 0 workers, cores or MiB; use local-cluster[WORKERS,CORES,MiB] "
+            "with each at least 1"
+        )
+    if master.startswith("spark://"):
+        _check_standalone(master)
     if master == "yarn" and not os.environ.get("HADOOP_CONF_DIR") and not os.environ.get("YARN_CONF_DIR"):
         raise ConfigError(
             "Spark master 'yarn' needs HADOOP_CONF_DIR or YARN_CONF_DIR set in the environment (the folder "
@@ -115,6 +124,23 @@ def check_master(master: str, probe_seconds: float = PROBE_SECONDS) -> None:
         reasons.append(f"{host}:{port}: {reason}")
     what = "API server" if master.startswith("k8s") else "Spark master"
     raise ConfigError(f"Spark master {master!r} cannot be reached: no {what} answers ({'; '.join(reasons)})")
+
+
+def _check_standalone(master: str) -> None:
+    """ConfigError unless each address of ``spark://H1:P1[,H2:P2...]`` has a host and a port 1-65535
+    (Spark retries a master such as ``spark://:0`` for over a minute before it fails)."""
+    for part in master[len("spark://"):].split(","):
+        try:
+            url = urlsplit("//" + part.strip())
+            port = url.port
+        except ValueError:
+            port = None
+            url = None
+        if url is None or not url.hostname or not port:
+            raise ConfigError(
+                f"Spark master {master!r}: {part.strip() or '(empty)'!s} is not HOST:PORT with a port 1-65535 "
+                "(e.g. spark://spark-master:7077)"
+            )
 
 
 def _addresses(master: str) -> list[tuple[str, int]]:

@@ -51,6 +51,7 @@ _BGR_MODE = 16  # OpenCV's CV_8UC3, the mode of a 3-channel image in Spark's ima
 __all__ = [
     "detect_batches",
     "draw_batches",
+    "image_renderer",
     "iter_file",
     "local_path",
     "ocr_batches",
@@ -370,18 +371,27 @@ def draw_batches(
     row and the other pages go on. Other columns pass through as the same Arrow arrays. Raises
     :class:`~ocrplug.errors.OcrplugError` when the renderer draws no image in memory.
     """
-    pipeline = worker_pipeline(stage_config(config, "renderers"))
-    if len(pipeline.renderers) != 1:
-        raise OcrplugError("the drawing stage needs exactly one renderer (e.g. overlay)")
-    renderer = pipeline.renderers[0]
-    if type(renderer).draw is Renderer.draw:
-        raise OcrplugError(
-            f"the drawing stage's renderer ({type(renderer).__name__}) draws no image in memory "
-            "(Renderer.draw): use an image renderer such as overlay"
-        )
+    renderer = image_renderer(worker_pipeline(stage_config(config, "renderers")).renderers)
     for batch in slices(batches, batch_size):
         drawn, errors = _draw_batch(renderer, batch, image_col, regions_col)
         yield with_columns(batch, [(output_col, drawn), ("error", errors)])
+
+
+def image_renderer(renderers: Sequence[Renderer], error: type[OcrplugError] = OcrplugError) -> Renderer:
+    """The one renderer of a drawing stage, checked to draw in memory (:meth:`Renderer.draw` overridden).
+
+    Raises ``error`` (default :class:`~ocrplug.errors.OcrplugError`) when there is not exactly one
+    renderer or when it draws no image (a renderer that writes text or JSON files).
+    """
+    if len(renderers) != 1:
+        raise error("the drawing stage needs exactly one renderer (e.g. overlay)")
+    renderer = renderers[0]
+    if type(renderer).draw is Renderer.draw:
+        raise error(
+            f"the drawing stage's renderer ({type(renderer).__name__}) draws no image in memory "
+            "(Renderer.draw): use an image renderer such as overlay"
+        )
+    return renderer
 
 
 def _draw_batch(

@@ -198,6 +198,11 @@ def test_missing_extra_names_the_pip_extra() -> None:
     with pytest.raises(MissingExtraError, match=r"pip install 'ocrplug\[craft\]'") as err:
         require("surely_not_installed_pkg.sub", "craft", "craft")
     assert err.value.missing == "surely_not_installed_pkg"
+    # torch extras say to install the CPU torch first (else pip takes a CUDA build); others do not
+    assert "torch==2.13.0" in str(err.value) and "pip install -e '.[craft]'" in str(err.value)
+    with pytest.raises(MissingExtraError) as plain:
+        require("surely_not_installed_pkg", "spark", "spark")
+    assert "torch" not in str(plain.value)
 
 
 def test_builtin_plugin_that_fails_to_import_is_an_error_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -89,6 +89,11 @@ def test_run_profile_with_jobs_counts_the_workers_pages(tmp_path: Path, capsys: 
     err = capsys.readouterr().err
     assert "stage profile: 3 page(s)" in err
     assert "note: with --jobs 2" in err
+    # the thread line is the main process's; the workers' own share is stated (it used to be missing)
+    from ocrplug.executors import worker_threads
+
+    assert "threads (main process): " in err
+    assert f"workers: 2 processes, {worker_threads(2)} model thread(s) each" in err
     assert profile.active() is None
 
 

@@ -82,6 +82,12 @@ def test_spark_run_writes_documents_parquet_and_resumes(spark, spark_inputs, job
     main(["spark", "run", str(spark_inputs / "a.png"), "-c", str(job_yaml), "-o", str(out)])
     assert "1 page(s) in 1 document(s)" in capsys.readouterr().err
     assert (out / "a.txt").stat().st_mtime_ns != before
+    # --resume-check hash (as ocrplug run's): a touched but unchanged input is done once its sha256 is known.
+    main(["spark", "run", str(spark_inputs / "a.png"), "-c", str(job_yaml), "-o", str(out), "--resume-check", "hash"])
+    capsys.readouterr()
+    os.utime(spark_inputs / "a.png")
+    main(["spark", "run", str(spark_inputs / "a.png"), "-c", str(job_yaml), "-o", str(out), "--resume-check", "hash"])
+    assert "1 document(s) skipped, already done" in capsys.readouterr().err
     job_yaml.write_text(yaml.safe_dump(JOB | {"input": {"dpi": 100}}), encoding="utf-8")
     main(["spark", "run", str(spark_inputs), "-c", str(job_yaml), "-o", str(out)])
     err = capsys.readouterr().err

@@ -40,6 +40,24 @@ def test_option_errors_name_the_param(pages, stage, param: str, message: str) ->
     assert f"is {param})" in str(caught.value)
 
 
+@pytest.mark.parametrize("name", ["text", "json"])
+def test_a_renderer_that_draws_no_image_is_named_at_transform(pages, name: str) -> None:
+    # It used to say "unknown key renderers.0.options.color / line_width / shape": overlay's options,
+    # seeded by the stage's defaults, checked against a renderer that has none of them.
+    with pytest.raises(ConfigError) as caught:
+        ImageDrawRegions().setRenderer(name).transform(pages)
+    assert "ImageDrawRegions.renderer" in str(caught.value)
+    assert "draws no image in memory" in str(caught.value)
+    assert "unknown key" not in str(caught.value)
+
+
+def test_overlay_params_still_reach_a_renderer_set_by_name(pages) -> None:
+    stage = ImageDrawRegions().setRenderer("overlay").setRectColor("blue").setLineWidth(3)
+    assert stage.component()["options"] == {"color": "blue", "line_width": 3, "shape": "box"}
+    assert ImageDrawRegions(renderer="text").component()["options"] == {}
+    assert ImageDrawRegions(renderer="text", lineWidth=4).component()["options"] == {"line_width": 4}
+
+
 @pytest.mark.parametrize("stage", [BinaryToImage, ImageTextDetector, ImageToText, ImageDrawRegions])
 def test_batch_size_below_one_is_refused_by_its_setter(stage) -> None:
     with pytest.raises(TypeError, match=re.escape("batchSize")):

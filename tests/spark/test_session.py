@@ -67,6 +67,13 @@ def _env() -> dict[str, str]:
         ("k8s://https://127.0.0.1:{port}", "Spark master 'k8s://https://127.0.0.1:{port}' cannot be reached: no API "
          "server answers (127.0.0.1:{port}: Connection refused)"),
         ("k8s://127.0.0.1:{port}", "no API server answers (127.0.0.1:{port}: Connection refused)"),
+        # these two took Spark 77 s to refuse, and local-cluster with 0 workers hung waiting for them
+        ("spark://:0", "Spark master 'spark://:0': :0 is not HOST:PORT with a port 1-65535"),
+        ("spark://master-host", "master-host is not HOST:PORT"),
+        ("spark://h:99999", "h:99999 is not HOST:PORT"),
+        ("spark://127.0.0.1:{port},", "(empty) is not HOST:PORT"),
+        ("local-cluster[0,1,1024]", "asks for 0 workers, cores or MiB"),
+        ("local-cluster[2, 0, 1024]", "asks for 0 workers, cores or MiB"),
     ],
 )
 def test_masters_spark_would_refuse_or_wait_on_are_refused_first(
