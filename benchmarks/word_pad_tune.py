@@ -5,7 +5,8 @@ usage: python benchmarks/word_pad_tune.py [--sets funsd_train:15,icdar2015_val:4
 Runs the default pipeline once per set with ``word_end_pad`` 0, then widens the recognizer-cut word
 boxes of each laid-out line by each value (the layout's own ``_widen_words``, as the layout step does)
 and scores the result with the ``ocrplug eval`` engine (word P / R / H-mean at IoU 0.5) and the word-box
-ink coverage of benchmarks/read_page.py. Tuning sets only (``funsd_train``, ``icdar2015_val``).
+ink coverage of benchmarks/read_page.py (the word's glyphs; the page-Otsu measure that the recorded
+choice of 2026-12-06 used is printed beside it). Tuning sets only (``funsd_train``, ``icdar2015_val``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+import cv2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from read_page import SHARED, _Keep, _Replay, ink_coverage, ink_mask
@@ -39,13 +42,18 @@ def main() -> int:
             replay = _Replay(keep.docs, value)
             report = evaluate(replay, folder, limit=limit)
             w = report.overall["word"]
-            matched = inside = 0
+            matched = inside = old_matched = old_inside = 0
             for gt in gts:
                 doc = replay.run(gt.image_path)
-                m, i = ink_coverage(list(gt.regions("word")), doc.pages[0].regions_at("word"), ink_mask(gt.image_path))
+                words, found, ink = list(gt.regions("word")), doc.pages[0].regions_at("word"), ink_mask(gt.image_path)
+                gray = cv2.imread(str(gt.image_path), cv2.IMREAD_GRAYSCALE)
+                m, i = ink_coverage(words, found, ink, gray)  # the word's glyphs (read_page.py's measure)
                 matched, inside = matched + m, inside + i
+                m, i = ink_coverage(words, found, ink)  # the page's Otsu ink (the measure of the recorded choice)
+                old_matched, old_inside = old_matched + m, old_inside + i
             print(f"{name} ({len(gts)}) word_end_pad {value:.2f}: word P/R/H {w.precision:.3f}/{w.recall:.3f}/"
-                  f"{w.hmean:.3f}; ink inside {inside / max(matched, 1):.3f} ({inside}/{matched})", flush=True)
+                  f"{w.hmean:.3f}; glyph ink inside {inside / max(matched, 1):.3f} ({inside}/{matched}), "
+                  f"page-Otsu {old_inside / max(old_matched, 1):.3f}", flush=True)
     return 0
 
 
