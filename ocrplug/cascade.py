@@ -113,7 +113,7 @@ class CascadeRecognizer(Recognizer):
         for key, choice in (("first", options.first), ("second", options.second)):
             resolved = resolve_component(
                 host, "recognizer", ComponentConfig(name=choice.name, options=choice.options),
-                f"recognizer.options.{key}", "cascade",
+                f"recognizer.options.{key}", "cascade", exclude=("cascade",),
             )
             try:
                 built.append(resolved.spec.build(resolved.options))

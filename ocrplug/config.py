@@ -350,10 +350,11 @@ def validate_config(data: Mapping[str, Any], source: str = "<config>") -> Pipeli
 
 
 def resolve_component(
-    host: PluginHost, role: Role, config: ComponentConfig, key: str, source: str
+    host: PluginHost, role: Role, config: ComponentConfig, key: str, source: str, exclude: Collection[str] = ()
 ) -> ResolvedComponent:
-    """Find the named component and validate its options against the component's own model."""
-    spec = host.component(role, config.name, key_path=f"{key}.name", source=source)
+    """Find the named component and validate its options against the component's own model;
+    ``exclude``: names that may not be chosen at ``key`` (ConfigError, not listed as available)."""
+    spec = host.component(role, config.name, key_path=f"{key}.name", source=source, exclude=exclude)
     try:
         options = spec.options.model_validate(config.options)
     except ValidationError as exc:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -200,9 +200,13 @@ class PluginHost:
         """Name of the plugin that offers component ``name`` of ``role``."""
         return self._collect().owners[(role, name)]
 
-    def component(self, role: Role, name: str, key_path: str = "", source: str | None = None) -> ComponentSpec:
-        """The component ``name`` of ``role``; a :class:`ConfigError` with a suggestion when unknown."""
-        specs = self.components(role)
+    def component(
+        self, role: Role, name: str, key_path: str = "", source: str | None = None, exclude: Collection[str] = ()
+    ) -> ComponentSpec:
+        """The component ``name`` of ``role``; a :class:`ConfigError` with a suggestion when unknown.
+
+        ``exclude``: names that may not be chosen here (left out of the suggestion and the list)."""
+        specs = {k: v for k, v in self.components(role).items() if k not in exclude}
         if name in specs:
             return specs[name]
         hint = closest(name, specs)

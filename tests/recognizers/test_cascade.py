@@ -82,8 +82,11 @@ def test_the_reader_is_written_per_line_in_the_json(tmp_path: Path) -> None:
 
 
 def test_unknown_reader_and_bad_options_name_the_key() -> None:
-    with pytest.raises(ConfigError, match=r"recognizer\.options\.second"):
+    with pytest.raises(ConfigError, match=r"recognizer\.options\.second") as caught:
         CascadeRecognizer(CascadeOptions(second="no-such-reader"))
+    # the readers it could be: not the cascade itself (a reader cannot be a cascade)
+    available = str(caught.value).split("(available: ")[1]
+    assert "tesseract" in available and "cascade" not in available
     with pytest.raises(ConfigError, match=r"recognizer\.options\.first\.options"):
         CascadeRecognizer(CascadeOptions(first={"name": "tesseract", "options": {"psm": 99}}))
 
