@@ -27,8 +27,8 @@ from ocrplug_render.common import (
     output_path,
     page_layout,
     quad_angle_deg,
-    turn_angle_deg,
     utc_timestamp,
+    written_angle_deg,
     xml_safe,
 )
 
@@ -130,9 +130,9 @@ def render_alto_page(page: Page, options: AltoOptions | None = None) -> ET.Eleme
     for block in page_layout(page):
         attrs = {"ID": next_id("block"), **units.box(bounds([ln.quad for ln in block.lines]
                                                             + ([block.region.outline] if block.region else [])))}
-        angle = median_angle_deg([ln.quad for ln in block.lines])
-        if abs(angle) > opts.min_angle:
-            attrs["ROTATION"] = f"{turn_angle_deg(angle):.2f}"
+        angle = written_angle_deg(median_angle_deg([ln.quad for ln in block.lines]), opts.min_angle)
+        if angle:
+            attrs["ROTATION"] = f"{angle:.2f}"
         if opts.lang:
             attrs["LANG"] = opts.lang
         if is_rtl(block.text):

@@ -297,6 +297,20 @@ def turn_angle_deg(angle: float) -> float:
     return a - 360.0 if a > 315.0 else a
 
 
+def written_angle_deg(angle: float, min_angle: float) -> float:
+    """The text angle a renderer writes for a counter-clockwise ``angle`` (degrees): 0 (level: write
+    none) within ``min_angle`` of level, exactly 90 / 180 / 270 within ``min_angle`` of a turn, else
+    :func:`turn_angle_deg` of it.
+
+    ``min_angle`` is the quad-angle noise of level text (``LEVEL_ANGLE_DEG``, measured on funsd_train,
+    docs/layout.md "Directions"); a turned line's box has the same noise (a vertical label turned
+    exactly 90 degrees got a 90.81-degree box), so the turn is written, as Tesseract writes it.
+    """
+    a = turn_angle_deg(angle)
+    turn = 90.0 * round(a / 90.0)
+    return turn % 360.0 if abs(a - turn) <= min_angle else a
+
+
 def median_angle_deg(quads: Sequence[Quad]) -> float:
     """The median text direction of several quads, in degrees counter-clockwise."""
     if not quads:

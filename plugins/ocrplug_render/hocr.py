@@ -42,7 +42,7 @@ from ocrplug_render.common import (
     output_path,
     page_layout,
     quad_angle_deg,
-    turn_angle_deg,
+    written_angle_deg,
     xml_safe,
 )
 
@@ -133,10 +133,10 @@ def render_hocr_page(page: Page, options: HocrOptions | None = None) -> ET.Eleme
         par = ET.SubElement(carea, "p", par_attrs)
         for line in block.lines:
             lbox = int_box(line.bbox, W, H)
-            angle = quad_angle_deg(line.quad)
+            angle = written_angle_deg(quad_angle_deg(line.quad), opts.min_angle)
             props: dict[str, Any] = {"bbox": lbox, "poly": _poly(line.polygon, W, H), "baseline": _baseline(line, lbox)}
-            if abs(angle) > opts.min_angle:
-                props["textangle"] = round(turn_angle_deg(angle), 2)
+            if angle:
+                props["textangle"] = round(angle, 2)
             props["x_size"] = float(lbox[3] - lbox[1])
             attrs = {"class": "ocr_line", "id": next_id("line"), "title": _title(**props)}
             if is_rtl(line.text) and "dir" not in par_attrs:

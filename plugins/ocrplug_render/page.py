@@ -34,6 +34,7 @@ from ocrplug_render.common import (
     page_layout,
     union_quad,
     utc_timestamp,
+    written_angle_deg,
     xml_safe,
 )
 
@@ -99,8 +100,8 @@ def render_page_xml(page: Page, info: DocumentInfo, options: PageXmlOptions | No
             ET.SubElement(group, "RegionRefIndexed", {"index": str(k), "regionRef": f"r{k + 1}"})
     for k, block in enumerate(blocks, start=1):
         rattrs = {"id": f"r{k}"}
-        angle = median_angle_deg([ln.quad for ln in block.lines])
-        if abs(angle) > opts.min_angle:
+        angle = written_angle_deg(median_angle_deg([ln.quad for ln in block.lines]), opts.min_angle)
+        if angle:
             # PAGE: the clockwise rotation that would straighten the region, i.e. the text's
             # counter-clockwise angle, in the schema's range (-179.999, 180].
             rattrs["orientation"] = f"{180.0 - (180.0 - angle) % 360.0:.2f}"

@@ -205,6 +205,19 @@ def test_rotated_line_gets_a_counter_clockwise_textangle() -> None:
     assert tree.lines[0].textangle == 0
 
 
+
+@pytest.mark.parametrize(("degrees", "want"), [(90.81, 90), (270.95, 270), (180.6, 180), (93.0, 93.0), (268.8, 268.8), (0.5, 0)])
+def test_a_turned_lines_box_noise_is_not_its_textangle(degrees: float, want: float) -> None:
+    # Within MIN_TEXTANGLE_DEG of a turn (a vertical label's box leaning 0.81 degrees), the turn itself,
+    # as around 0; a real skew beside a turn is kept.
+    a = math.radians(degrees)
+    ux, uy = np.array([math.cos(a), -math.sin(a)]), np.array([math.sin(a), math.cos(a)])
+    c = np.array([150.0, 150.0])
+    quad = tuple(tuple(float(v) for v in c + sx * ux * 100 + sy * uy * 10) for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1)))
+    line = Region(quad=quad, level="line", text="Page 12 of 40")
+    tree = engine.page_to_ocr_tree(Page(index=0, width=300, height=300, source="x", regions=(line,)), 72, 0)
+    assert tree.lines[0].textangle == pytest.approx(want, abs=1e-6)
+
 # -- configuration -------------------------------------------------------------------------------------
 
 

@@ -80,11 +80,13 @@ def _word_elements(line: Region, width: int, height: int) -> list[OcrElement]:
 
 def _textangle(line: Region) -> float:
     """hOCR's textangle of a line: counter-clockwise degrees in ``(-45, 315]`` (a skew signed, a turned
-    line 90, 180 or 270, as Tesseract writes them), 0 under ``MIN_TEXTANGLE_DEG``."""
+    line 90, 180 or 270, as Tesseract writes them); under ``MIN_TEXTANGLE_DEG`` off level 0, and off a
+    turn the turn itself (a turned line's box has the noise of a level one)."""
     # quad_angle is clockwise on screen (y grows downwards).
     angle = -math.degrees(quad_angle(line.quad)) % 360.0
     angle = angle - 360.0 if angle > 315.0 else angle
-    return angle if abs(angle) >= MIN_TEXTANGLE_DEG else 0.0
+    turn = 90.0 * round(angle / 90.0)
+    return turn % 360.0 if abs(angle - turn) < MIN_TEXTANGLE_DEG else angle
 
 
 # Lines within this many degrees of level are written as level runs (textangle 0) on a band as high
