@@ -34,6 +34,9 @@ from ocrplug.errors import (
 )
 from ocrplug.hookspecs import hookimpl
 from ocrplug.model import SCHEMA_VERSION, Document, Page, PageFailure, PageImage, Region
+from ocrplug.runtime import disable_onnxruntime_telemetry
+
+disable_onnxruntime_telemetry()  # before any plugin imports onnxruntime
 
 if TYPE_CHECKING:
     from ocrplug.pipeline import Pipeline

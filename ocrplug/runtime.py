@@ -26,6 +26,7 @@ T = TypeVar("T")
 
 __all__ = [
     "cache_home",
+    "disable_onnxruntime_telemetry",
     "file_sha256",
     "load_derived_model",
     "onnx_providers",
@@ -43,6 +44,18 @@ __all__ = [
 ORT_SPINNING_ENV = "OCRPLUG_ORT_SPINNING"
 
 _SESSION_SETTINGS: dict[str, str] = {}
+
+#: ONNX Runtime's opt-out of its telemetry. Since 1.32 importing onnxruntime writes a device id and a queue
+#: of telemetry events (process path, OS, CPU model) under ``~/.cache/Microsoft/DeveloperTools/.onnxruntime``
+#: unless this is set before that import (``onnxruntime.disable_telemetry_events()`` comes too late).
+ORT_TELEMETRY_ENV = "ORT_DISABLE_TELEMETRY"
+
+
+def disable_onnxruntime_telemetry() -> None:
+    """Set ``ORT_DISABLE_TELEMETRY=1`` for this process and its workers unless the user set it: ocrplug
+    writes under the output folder and its weights cache only (docs/cli.md "Nothing escapes ``-o``").
+    Called when :mod:`ocrplug` is imported, before any component imports onnxruntime."""
+    os.environ.setdefault(ORT_TELEMETRY_ENV, "1")
 
 
 def select_torch_device(device: str, option: str = "device") -> str:
