@@ -409,6 +409,8 @@ def lone_glyph_case(gray: np.ndarray, glyph: Region, row: Sequence[Region]) -> s
     tallest = float((comps[:, 3] - comps[:, 1]).max())
     baseline = float(np.median(comps[:, 3]))
     on_line = comps[np.abs(comps[:, 3] - baseline) <= _BASELINE_TOL * tallest]
+    if not len(on_line):  # bottoms in two groups (the median falls between them): no baseline
+        return None
     cap = baseline - float(on_line[:, 1].min())
     if cap <= 0 or abs(g_bottom - baseline) > _BASELINE_TOL * cap:
         return None

@@ -121,6 +121,19 @@ def test_no_case_evidence_without_a_word_on_the_row() -> None:
     assert lone_glyph_case(np.full_like(gray, 255), glyph, [glyph]) is None  # no ink at all
 
 
+def test_a_row_word_without_one_baseline_gives_no_case_and_no_error() -> None:
+    # Four marks of a "word" whose bottoms fall in two groups (10 px tall, bottoms at 40 and 60): the median
+    # bottom lies between them, on no mark. This raised ValueError (an empty minimum) and cost the whole page
+    # (icdar2015_val img_212, funsd_train 0000999294 in the accuracy table of 2026-12-06).
+    gray = np.full((100, 300), 255, np.uint8)
+    for x0, bottom in ((10, 40), (30, 40), (50, 60), (70, 60)):
+        gray[bottom - 10:bottom, x0:x0 + 8] = 0
+    gray[42:50, 200:208] = 0  # the lone glyph, its centre inside the word's rows
+    word = Region.from_box(5, 25, 85, 65, level="line")
+    glyph = Region.from_box(197, 39, 211, 53, level="line", text="x")
+    assert lone_glyph_case(gray, glyph, [word, glyph]) is None
+
+
 def test_craft_finds_a_lone_answer_in_a_ruled_cell_but_not_the_rules() -> None:
     from ocrplug_craft.postprocess import find_lone_glyphs
 
