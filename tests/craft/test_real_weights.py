@@ -20,6 +20,7 @@ from ocrplug_craft.detector import CraftOptions
 from ocrplug.errors import WeightsError
 from ocrplug.model import PageImage
 from tests.conftest import shared_path
+from tests.craft import native_bf16
 
 EXPECTED = Path(__file__).resolve().parents[1] / "fixtures" / "craft" / "official_mlt_25k_boxes.json"
 torch.set_num_threads(2)
@@ -46,14 +47,6 @@ def _pages() -> list[tuple[dict, PageImage]]:
         assert [image.shape[1], image.shape[0]] == entry["size"], f"{path} is not the page the boxes were made on"
         out.append((entry, PageImage(image=image, index=0, source=entry["image"])))
     return out
-
-
-def _native_bf16() -> bool:
-    try:
-        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8")
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def _pair(expected: np.ndarray, ours: np.ndarray) -> np.ndarray:
@@ -117,7 +110,7 @@ def test_fast_paths_keep_the_official_boxes(plugin_host, options, tmp_path, monk
     pytest.importorskip("onnxruntime")
     monkeypatch.setenv("OCRPLUG_HOME", str(tmp_path))  # the int8 model is made from the shipped ranges
     pages = _pages()
-    if options.get("precision") == "bf16" and not _native_bf16():
+    if options.get("precision") == "bf16" and not native_bf16():
         # Emulated bf16 takes ~100 s a page on CPUs without AVX512-BF16/AMX (where `auto` never picks it):
         # the first page (a FUNSD form, 100+ boxes) keeps the suite under its time budget.
         pages = pages[:1]
