@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocrplug.cascade import unsure_by_kind
+from ocrplug.cascade import unsure_by_kind, unsure_by_shape
 from ocrplug.crops import lone_glyph_case
 from ocrplug.model import Region
 from ocrplug.pipeline import Pipeline
@@ -91,6 +91,17 @@ def test_a_lone_l_is_never_read_as_a_rule(readings: tuple) -> None:
 )
 def test_the_cascade_rereads_empty_one_character_and_rule_like_readings(text: str, unsure: bool) -> None:
     assert unsure_by_kind(text) is unsure
+
+
+@pytest.mark.parametrize(
+    ("box", "text", "unsure"),
+    [((10, 10, 40, 42), "xX", True),  # T4: swift's Tesseract read a lone X "xX" (confidence 0.79)
+     ((10, 10, 42, 40), "Il", True), ((10, 10, 36, 40), "x", False),  # one character: unsure_by_kind's
+     ((10, 10, 70, 40), "12", False), ((10, 10, 40, 160), "WORD", False),  # two digits; a vertical word
+     ((10, 10, 40, 42), " ", False)],
+)
+def test_a_glyph_sized_region_read_as_several_characters_is_reread(box: tuple, text: str, unsure: bool) -> None:
+    assert unsure_by_shape(Region.from_box(*box, level="line", text=text)) is unsure
 
 
 def _row(letter: str, font_path: Path, px: int = 30, label: str = "Copies:") -> tuple[np.ndarray, Region, list[Region]]:
