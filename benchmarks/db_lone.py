@@ -43,11 +43,11 @@ def _inside(points: np.ndarray, quad: np.ndarray) -> np.ndarray:
 
 
 def specks_page(path: Path, seed: int = 7) -> None:
-    """A half-letter page at 200 dpi (850 x 1100 px) with 500 ink specks of radius 0-2 px, greys 0-150,
+    """A half-letter page at 200 dpi (850 x 1100 px) with 1500 ink specks of radius 0-2 px, greys 0-150,
     no text (the kind of page T4 found three false regions on, drawn with another seed and count)."""
     rng = np.random.default_rng(seed)
     page = np.full((1100, 850), 255, np.uint8)
-    for _ in range(500):
+    for _ in range(1500):
         x, y, r = int(rng.integers(0, 850)), int(rng.integers(0, 1100)), int(rng.choice([0, 1, 1, 2]))
         cv2.circle(page, (x, y), r, int(rng.integers(0, 150)), -1)
     cv2.imwrite(str(path), page)

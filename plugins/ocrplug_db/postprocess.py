@@ -294,14 +294,18 @@ def _lone_scores(prob: np.ndarray, contours: list[np.ndarray], corners: np.ndarr
     return out, sure
 
 
-def _specks(corners: np.ndarray, kept: np.ndarray, isolation: float) -> np.ndarray:
-    """Which kept kernels (rotated rectangles, n x 4 x 2 map pixels) are specks: no longer than
-    :data:`SPECK_SIDE`, with no larger kept kernel within ``isolation`` times their height and no other
-    small one within :data:`SPECK_GROUP` times it (the gap between page-axis boxes): scattered specks
-    fall, a run of small glyphs (``1 2 3``, ``- 7 -``) stands."""
+def _specks(corners: np.ndarray, kept: np.ndarray, isolation: float, shape: tuple[int, ...]) -> np.ndarray:
+    """Which kept kernels (rotated rectangles, n x 4 x 2 map pixels, on a map of ``shape``) are specks: no
+    longer than :data:`SPECK_SIDE`, their height or more from the map's edge (a word cut by the frame
+    goes on beyond it),
+    with no larger kept kernel within ``isolation`` times their height and no other small one within
+    :data:`SPECK_GROUP` times it (the gap between page-axis boxes): scattered specks fall, a run of small
+    glyphs (``1 2 3``, ``- 7 -``) stands."""
     lo, hi = corners.min(axis=1), corners.max(axis=1)
     extent = hi - lo
-    small = kept & (extent.max(axis=1) <= SPECK_SIDE)
+    margin = extent[:, 1]  # one kernel height from every edge
+    inner = (lo.min(axis=1) > margin) & (hi[:, 0] < shape[1] - margin) & (hi[:, 1] < shape[0] - margin)
+    small = kept & (extent.max(axis=1) <= SPECK_SIDE) & inner
     large = kept & ~small
     out = np.zeros(len(corners), bool)
     for i in np.flatnonzero(small):
@@ -339,7 +343,7 @@ def _quad_boxes(
     # Kernels under DB's size floor were let through for the stroke rule only.
     strong = ((scores >= params.box_thresh) & (sizes.min(axis=1) >= params.min_size)) | sure
     if params.speck_isolation > 0:
-        strong &= ~_specks(corners, strong, params.speck_isolation)
+        strong &= ~_specks(corners, strong, params.speck_isolation, prob.shape)
     sure = sure[strong]
     centres, sizes, angles, scores = centres[strong], sizes[strong], angles[strong], scores[strong]
     if len(centres) == 0:
@@ -351,7 +355,8 @@ def _quad_boxes(
     perimeter = 2 * (sizes[:, 0] + sizes[:, 1])
     distance = area * params.unclip_ratio / np.maximum(perimeter, 1e-6)
     grown = sizes + 2 * distance[:, None]
-    big = (grown.min(axis=1) >= params.min_size + 2) | sure
+    # A kept stroke may stay under DB's final size floor (a 2 px kernel grows to 4-5 px), not under min_size.
+    big = (grown.min(axis=1) >= params.min_size + 2) | (sure & (grown.min(axis=1) >= params.min_size))
     quads = order_quads(rect_corners(centres[big], grown[big], angles[big]))
     return [DbBox(quad=q, polygon=None, score=float(s)) for q, s in zip(quads, scores[big], strict=True)]
 
