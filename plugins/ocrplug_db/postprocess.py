@@ -254,9 +254,11 @@ LONE_ROW_HEIGHTS = (0.6, 2.5)
 
 
 def _lone_scores(prob: np.ndarray, contours: list[np.ndarray], corners: np.ndarray, sizes: np.ndarray,
-                 scores: np.ndarray, params: DbParams) -> tuple[np.ndarray, np.ndarray]:
-    """Rectangle scores, raised to the kernel's own mean for lone characters that fail ``box_thresh``,
-    and which kernels are kept by their shape (thin upright strokes on a text row, :data:`STROKE_ASPECT`).
+                 scores: np.ndarray, params: DbParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rectangle scores, raised to the kernel's own mean for lone characters that fail ``box_thresh``;
+    which kernels are kept by their shape (thin upright strokes on a text row, :data:`STROKE_ASPECT`);
+    and for those, the vertical extent (top, bottom; map pixels, n x 2, NaN for the others) of the
+    nearest kept box on their row.
 
     A thin glyph (``1``, ``I``, ``7``) fills little of its rotated rectangle, and DB's ramp of
     probability at the kernel's edge weighs most in a small rectangle: a lone ``1`` of a table of
@@ -274,24 +276,32 @@ def _lone_scores(prob: np.ndarray, contours: list[np.ndarray], corners: np.ndarr
     weak = (across <= params.lone_aspect * (bottom - top)) & (scores < params.box_thresh)
     strong = scores >= params.box_thresh
     sure = np.zeros(len(scores), bool)
+    rows = np.full((len(scores), 2), np.nan)
     if not weak.any() or not strong.any():
-        return scores, sure
+        return scores, sure, rows
     lo, hi = LONE_ROW_HEIGHTS
     st, sb = top[strong], bottom[strong]
+    sl, sr = corners[strong][..., 0].min(axis=1), corners[strong][..., 0].max(axis=1)
+    left, right = corners[..., 0].min(axis=1), corners[..., 0].max(axis=1)
     cand = []
     for i in np.flatnonzero(weak):
         centre, height = (top[i] + bottom[i]) / 2, max(bottom[i] - top[i], 1e-6)
         ratio = (sb - st) / height
-        if np.any((st <= centre) & (centre <= sb) & (ratio >= lo) & (ratio <= hi)):
+        on_row = (st <= centre) & (centre <= sb) & (ratio >= lo) & (ratio <= hi)
+        if np.any(on_row):
             cand.append(i)
+            gap = np.where(on_row, np.maximum(np.maximum(sl - right[i], left[i] - sr), 0), np.inf)
+            k = int(np.argmin(gap))
+            rows[i] = (st[k], sb[k])
     if not cand:
-        return scores, sure
+        return scores, sure, rows
     own = mean_inside(prob, [contours[i].astype(np.float64) + 0.5 for i in cand])
     out = scores.copy()
     out[cand] = np.maximum(scores[cand], own)
     # The rectangle runs through the outer pixels' centres: one pixel less than the kernel's extent.
     sure[cand] = _stroke_shaped(across[cand] + 1, bottom[cand] - top[cand] + 1, params.min_size)
-    return out, sure
+    rows[~sure] = np.nan
+    return out, sure, rows
 
 
 def _specks(corners: np.ndarray, kept: np.ndarray, isolation: float, shape: tuple[int, ...]) -> np.ndarray:
@@ -337,7 +347,17 @@ def _quad_boxes(
         scores = mean_inside(prob, list(corners))
         if params.lone_aspect > 0:
             kept = [c for c, k in zip(contours, keep, strict=True) if k]
-            scores, sure = _lone_scores(prob, kept, corners, sizes, scores, params)
+            scores, sure, rows = _lone_scores(prob, kept, corners, sizes, scores, params)
+            if sure.any():
+                # A faint stroke's kernel covers the middle of the glyph only (a 300-dpi ``l``: 13 of its
+                # 33 px): its box spans its row's kernel from top to bottom, upright, at its own width.
+                # (The rectangles run through the outer pixels' centres: half a pixel more each side.)
+                x0, x1 = corners[sure][..., 0].min(axis=1) - 0.5, corners[sure][..., 0].max(axis=1) + 0.5
+                y0 = np.minimum(corners[sure][..., 1].min(axis=1), rows[sure, 0])
+                y1 = np.maximum(corners[sure][..., 1].max(axis=1), rows[sure, 1])
+                centres[sure] = np.stack([(x0 + x1) / 2, (y0 + y1) / 2], axis=1)
+                sizes[sure] = np.stack([x1 - x0, y1 - y0], axis=1)
+                angles[sure] = 0.0
     else:
         scores = outline_scores[keep]
     # Kernels under DB's size floor were let through for the stroke rule only.

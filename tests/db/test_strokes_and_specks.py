@@ -37,6 +37,9 @@ def test_a_faint_thin_stroke_on_a_text_row_is_kept(width: int, height: int, valu
     assert _near(boxes, 450 + width / 2, top + height / 2), _centres(boxes)
     assert not _near(boxes, 450 + width / 2, 200 + height / 2, 20), _centres(boxes)
     assert len(boxes) == 2
+    stroke = next(b for b in boxes if b.quad[:, 0].mean() > 400)
+    assert np.ptp(stroke.quad[:, 1]) >= line  # the faint stroke's box spans its row, not its kernel alone
+    assert np.ptp(stroke.quad[:, 0]) <= width + 6
     # DB's rule alone (and main before): the stroke is dropped
     assert len(boxes_from_prob(prob, DbParams())) == 1
 
