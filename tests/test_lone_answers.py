@@ -54,7 +54,7 @@ def test_the_generator_is_deterministic(pages: list) -> None:
     again = lone_answers.make_pages()
     assert [p.name for p in again] == [p.name for p in pages]
     assert all(np.array_equal(a.image, b.image) and a.answers == b.answers for a, b in zip(again, pages, strict=True))
-    assert {a.text for p in pages for a in p.answers} == set(lone_answers.ANSWERS)
+    assert {a.text for p in pages for a in p.answers} >= set(lone_answers.ANSWERS)
 
 
 def test_every_preset_reads_every_answer_but_l(readings: tuple) -> None:
