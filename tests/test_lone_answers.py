@@ -69,8 +69,8 @@ def test_every_preset_reads_every_answer_but_l(readings: tuple) -> None:
 
 
 @pytest.mark.xfail(strict=True, reason="a lone sans l is one vertical stroke like I (4 % taller: not measurable "
-                   "at 150-300 dpi), a lone serif l is read as 1 by PP-OCR, and db misses the 300-dpi one "
-                   "(probability 0.45 over its kernel); docs/recognizers.md 'Lone glyphs'")
+                   "at 150-300 dpi) and a lone serif l is read as 1 by PP-OCR (db finds the 300-dpi one "
+                   "since its stroke rule, docs/db.md); docs/recognizers.md 'Lone glyphs'")
 def test_a_lone_l_is_read_as_l(readings: tuple) -> None:
     _, per_page = readings
     reads = [read for page, rs in per_page for a, read in zip(page.answers, rs, strict=True) if a.text == "l"]
