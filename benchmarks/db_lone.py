@@ -60,14 +60,16 @@ def specks_page(path: Path, seed: int = 8) -> None:
 NO_TEXT = ("blank_noise", "specks")
 
 
-def page_sources(tmp: Path, sets: str, limit: int | None) -> list[tuple[str, Path, np.ndarray]]:
-    """``(key, image path, GT word centres (N, 2))``: the blank-noise page and the specks page (written
-    into ``tmp``, no words) first, then the first ``limit`` images of each comma-separated shared set."""
+def page_sources(tmp: Path, sets: str, limit: int | None, specks: bool = False) -> list[tuple[str, Path, np.ndarray]]:
+    """``(key, image path, GT word centres (N, 2))``: the blank-noise page (and with ``specks`` the
+    specks page; written into ``tmp``, no words) first, then the first ``limit`` images of each
+    comma-separated shared set."""
     blank = tmp / "blank_noise.png"
     blank_noise_page(blank)
-    specks = tmp / "specks.png"
-    specks_page(specks)
-    sources = [("blank_noise", blank, np.zeros((0, 2))), ("specks", specks, np.zeros((0, 2)))]
+    sources = [("blank_noise", blank, np.zeros((0, 2)))]
+    if specks:
+        specks_page(tmp / "specks.png")
+        sources.append(("specks", tmp / "specks.png", np.zeros((0, 2))))
     for name in sets.split(","):
         for gt in load_dataset(SHARED / "eval" / name, limit):
             centres = np.array([np.mean(r.quad, axis=0) for r in gt.regions("word")]).reshape(-1, 2)
@@ -101,7 +103,7 @@ def main() -> int:
     cache.mkdir(parents=True, exist_ok=True)
     items: list[tuple[str, PageImage, np.ndarray, np.ndarray]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        sources = page_sources(Path(tmp), args.sets, args.limit)
+        sources = page_sources(Path(tmp), args.sets, args.limit, specks=True)
         for key, path, centres in sources:
             rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
             page = PageImage(image=rgb, index=0, source=str(path))
