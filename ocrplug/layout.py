@@ -1021,22 +1021,43 @@ def _direction_groups(
         return [lines[i] for i in idx if i < len(lines)], [loose[i - len(lines)] for i in idx if i >= len(lines)]
 
     rest = [i for i in range(len(regions)) if i not in owner]
+    rest_angle, unmeasured = 0.0, False
     if rest:
+        rest_angle = _text_angle(np.asarray([regions[i].quad for i in rest], dtype=np.float64))
+        level = _frame(0.0)
+        if not any(i in measured for i in rest) and all(_within_slack(regions[i].quad, level) for i in rest):
+            # No row of the rest is long enough to show its direction (short labels beside a tilted
+            # paragraph: db boxes ``City: Oslo`` 1.6 degrees off), and each of its boxes is level but
+            # for jitter (far end within _LEVEL_SLACK of its height): the image's axes are its frame
+            # and its boxes are levelled to them.
+            rest_angle, unmeasured = 0.0, True
         # A group runs in a direction of its own only against the rest of the page: one that runs like
         # the rest (a level page's long lines, its short words the rest) goes back to it.
-        rest_angle = _text_angle(np.asarray([regions[i].quad for i in rest], dtype=np.float64))
         for _angle, idx in [g for g in groups if abs(g[0] - rest_angle) <= math.radians(_TILT_SPLIT_DEG)]:
             rest += idx
+            unmeasured = False
         groups = [g for g in groups if abs(g[0] - rest_angle) > math.radians(_TILT_SPLIT_DEG)]
     if not groups or (len(groups) == 1 and not rest):
         return [(rot, lines, loose)]
     out = []
     if rest:
         rest.sort()
-        rest_frame = _frame(_text_angle(np.asarray([regions[i].quad for i in rest], dtype=np.float64)))
-        out.append((rest_frame, *split(rest)))
+        r_lines, r_loose = split(rest)
+        if unmeasured:
+            rest_frame = _frame(0.0)
+            r_lines = [_level(r, rest_frame) for r in r_lines]
+            r_loose = [_level(r, rest_frame) for r in r_loose]
+        else:
+            rest_frame = _frame(_text_angle(np.asarray([regions[i].quad for i in rest], dtype=np.float64)))
+        out.append((rest_frame, r_lines, r_loose))
     out += [(_frame(angle), *split(idx)) for angle, idx in groups]
     return out
+
+
+def _within_slack(quad: Quad, rot: np.ndarray) -> bool:
+    """Whether ``quad`` runs along ``rot`` but for box jitter (see ``_LEVEL_SLACK``, ``_MAX_LEVEL_DEG``)."""
+    dev, length, height = _deviation(quad, rot)
+    return dev <= math.radians(_MAX_LEVEL_DEG) and length * math.tan(dev) <= _LEVEL_SLACK * height
 
 
 def lines_for_recognition(regions: Sequence[Region], options: LayoutOptions | None = None) -> list[Region]:
