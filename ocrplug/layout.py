@@ -849,10 +849,10 @@ def _place(runs: list[list[Region]], blocks: list[Region], rot: np.ndarray) -> l
 
     Boxes are taken in the frame ``rot`` (the first direction group's). The runs *beside* the new run
     are those whose extent down the page overlaps its own. When it lies wholly left of all of them
-    (a margin label in the left margin, a tilted paragraph left of level labels) it is read before the
-    first of them; wholly right of all of them (a right-margin label), after the last of them.
-    Otherwise (no run beside it, or it lies among them: in a gutter) it is read before the first run it
-    lies above or left of, else last.
+    (a label in the left margin, a tilted paragraph left of level labels) it is read before the first
+    of them; wholly right of all of them (a right-margin label), after the last of them. Otherwise (no
+    run beside it, or it lies among them: in a gutter) it is read before the first block it lies above
+    or left of (on the same rows), else last.
     """
     if not blocks:
         return runs
@@ -860,15 +860,16 @@ def _place(runs: list[list[Region]], blocks: list[Region], rot: np.ndarray) -> l
     boxes = [_boxes_union([_box(b, rot) for b in run]) for run in runs]
     beside = [k for k, o in enumerate(boxes) if min(box[3], o[3]) > max(box[1], o[1])]
     if beside and box[2] <= min(boxes[k][0] for k in beside):
-        at = beside[0]
-    elif beside and box[0] >= max(boxes[k][2] for k in beside):
-        at = beside[-1] + 1
-    else:
-        at = next(
-            (k for k, o in enumerate(boxes) if box[3] <= o[1] or (box[2] <= o[0] and k in beside)),
-            len(runs),
-        )
-    return [*runs[:at], list(blocks), *runs[at:]]
+        return [*runs[: beside[0]], list(blocks), *runs[beside[0] :]]
+    if beside and box[0] >= max(boxes[k][2] for k in beside):
+        return [*runs[: beside[-1] + 1], list(blocks), *runs[beside[-1] + 1 :]]
+    for k, run in enumerate(runs):
+        for j, other in enumerate(run):
+            ox0, oy0, _, oy1 = _box(other, rot)
+            if box[3] <= oy0 or (box[2] <= ox0 and min(box[3], oy1) > max(box[1], oy0)):
+                # The run is cut there: its blocks before and after the new one stay in order.
+                return [*runs[:k], *([run[:j]] if j else []), list(blocks), run[j:], *runs[k + 1 :]]
+    return [*runs, list(blocks)]
 
 
 def _boxes_union(boxes: Sequence[np.ndarray]) -> np.ndarray:

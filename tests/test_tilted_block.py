@@ -236,14 +236,16 @@ def test_a_generated_tilted_paragraph_is_read_whole_beside_its_labels(
 
 
 def margin_image(side: str, turn: int) -> np.ndarray:
-    """A body paragraph (30 px DejaVu Sans, one block) with a turned label in the left or right margin."""
+    """A body paragraph (28 px DejaVu Sans, one block) with a turned label in the left or right margin."""
     img = Image.new("RGB", (1100, 600), "white")
     draw = ImageDraw.Draw(img)
     body = _font("sans", 28)
     for i, text in enumerate(BODY):
         draw.text((160, 150 + 40 * i), text, font=body, fill="black")
     label = "Page 12 of 40" if turn == 90 else "Rev. 3"
-    f = _font("serif", 26)
+    # (craft reads a 26 px DejaVu Serif "Rev. 3" turned as upright pieces "e", "V", "3": a vertical-chain
+    # fault, not the order's; the margin labels of tests/test_vertical_labels.py are 28 px DejaVu Sans.)
+    f = _font("sans", 28)
     _, _, right, bottom = f.getbbox(label)
     strip = Image.new("RGB", (right + 20, bottom + 20), "white")
     ImageDraw.Draw(strip).text((10, 10), label, font=f, fill="black")
