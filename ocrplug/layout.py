@@ -41,7 +41,9 @@ level, longer region on its row, or a box too short to measure an angle): a shor
 beside a level field gets no false tilt, while a scene word tilted like its neighbours, or alone, keeps it. Word boxes are widened along their line by ``word_end_pad`` to hold their end letters.
 Lines turned against the page (vertical text: quads starting at the text's own top-left, see
 :func:`ocrplug.crops.with_rotation`) are laid out in their own frame and form blocks of their own,
-placed before the first block they lie left of or above.
+placed by :func:`_place` (a left-margin label before the column pieces beside it, a right-margin
+label after them). A paragraph tilted against the rest of the page (beside level labels) is laid out
+in its own frame too (:func:`_direction_groups`) and placed the same way.
 """
 
 from __future__ import annotations
