@@ -8,9 +8,10 @@ detector's regions (what ``layout.lines_for_recognition`` joins into lines to be
 detector's words) and the recognized regions handed to ``layout.layout_regions``. The before tree's
 ``ocrplug/layout.py`` is loaded as a module of its own and both trees' functions run on the same
 inputs. Printed per set: pages, pages whose lines to read differ (only a word detector: craft), pages
-whose laid-out page (blocks, lines, words, quads to 0.01 px) differs, and over those pages the page
-CER of both trees' page text against the set's reference (``GroundTruth.page_text``, this tree's) and
-the share of the page's lines (text) in a different order. Where no page differs, the preset's
+whose laid-out page (blocks, lines, words, quads to 0.01 px) differs (and of those, where a word's box
+or text differs, not only the order), each such page's page CER before -> after, and the set's pooled
+page CER (``TextScores`` as ``ocrplug eval``) of both trees' page text against the set's reference
+(``GroundTruth.page_text``, this tree's). Where no page differs, the preset's
 figures on the set cannot change (recognition and scoring see the same input); where the lines to
 read differ, the after column already holds the after tree's recognition of them.
 """
@@ -52,7 +53,7 @@ def main() -> int:
 
     import ocrplug.processing as processing
     from ocrplug.evaluation import load_dataset
-    from ocrplug.evaluation.metrics import char_error_rate
+    from ocrplug.evaluation.metrics import TextScores
     from ocrplug.pipeline import Pipeline
     from ocrplug.presets import preset_config
 
@@ -84,39 +85,38 @@ def main() -> int:
         for item in args.sets.split(","):
             name, _, n = item.partition(":")
             gts = load_dataset(eval_root / name, int(n) if n else None)
-            read_diff = layout_diff = 0
-            cer_b: list[float] = []
-            cer_a: list[float] = []
-            moved: list[float] = []
+            read_diff = layout_diff = boxes_diff = 0
+            totals: dict[str, list[Any]] = {"before": [], "after": []}
             for gt in gts:
                 seen.clear()
-                page = pipeline.run(gt.image_path).pages[0]
-                opts = pipeline.config.layout if hasattr(pipeline, "config") else None
+                pipeline.run(gt.image_path)
+                opts = pipeline.config.layout
                 if "detected" in seen and _signature(to_read(seen["detected"], opts)) != _signature(
                     before.lines_for_recognition(seen["detected"], opts)
                 ):
                     read_diff += 1
                 if "recognized" not in seen:
                     continue
-                after_blocks = to_layout(seen["recognized"], opts)
-                before_blocks = before.layout_regions(seen["recognized"], opts)
-                if _signature(after_blocks) == _signature(before_blocks):
+                trees = {"before": before.layout_regions(seen["recognized"], opts),
+                         "after": to_layout(seen["recognized"], opts)}
+                texts = {k: "\n".join(ln.text or "" for b in v for ln in b.children) for k, v in trees.items()}
+                ref = gt.page_text
+                for k in trees:
+                    if ref:
+                        totals[k].append(TextScores.of(texts[k], ref))
+                if _signature(trees["before"]) == _signature(trees["after"]):
                     continue
                 layout_diff += 1
-                ref = gt.page_text
-                texts = []
-                for blocks in (before_blocks, after_blocks):
-                    texts.append("\n".join(ln.text or "" for b in blocks for ln in b.children))
+                words = {k: sorted(_signature(w for b in v for ln in b.children for w in ln.children))
+                         for k, v in trees.items()}
+                boxes_diff += words["before"] != words["after"]
                 if ref:
-                    cer_b.append(char_error_rate(texts[0], ref))
-                    cer_a.append(char_error_rate(texts[1], ref))
-                lb, la = texts[0].split("\n"), texts[1].split("\n")
-                moved.append(sum(x != y for x, y in zip(lb, la, strict=False)) / max(len(lb), 1))
-                print(f"  {gt.image_path.name}: page CER {cer_b[-1] if ref else float('nan'):.4f} -> "
-                      f"{cer_a[-1] if ref else float('nan'):.4f}, lines moved {moved[-1]:.2f}")
-                del page
-            print(f"{name}: {len(gts)} pages; lines to read differ on {read_diff}; layout differs on {layout_diff}"
-                  f"; over those: page CER {_mean(cer_b):.4f} -> {_mean(cer_a):.4f}, lines moved {_mean(moved):.2f}")
+                    print(f"  {gt.image_path.name}: page CER {TextScores.of(texts['before'], ref).cer:.4f} -> "
+                          f"{TextScores.of(texts['after'], ref).cer:.4f}")
+            cer = {k: TextScores.total(v).cer if v else float("nan") for k, v in totals.items()}
+            print(f"{name}: {len(gts)} pages; lines to read differ on {read_diff}; layout differs on "
+                  f"{layout_diff} (word boxes or texts on {boxes_diff}); page CER of the set (pooled, as "
+                  f"ocrplug eval) {cer['before']:.4f} -> {cer['after']:.4f}")
     return 0
 
 

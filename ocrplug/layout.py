@@ -850,7 +850,7 @@ def _place(runs: list[list[Region]], blocks: list[Region], rot: np.ndarray) -> l
     """``runs`` (column pieces: lists of blocks, in reading order) with ``blocks`` placed as a run of their own.
 
     Boxes are taken in the frame ``rot`` (the first direction group's). The runs *beside* the new run
-    are those whose extent down the page overlaps its own. When it lies wholly left of all of them
+    are those with a block whose extent down the page overlaps its own. When it lies wholly left of all of them
     (a label in the left margin, a tilted paragraph left of level labels) it is read before the first
     of them; wholly right of all of them (a right-margin label), after the last of them. Otherwise (no
     run beside it, or it lies among them: in a gutter) it is read before the first block it lies above
@@ -860,7 +860,10 @@ def _place(runs: list[list[Region]], blocks: list[Region], rot: np.ndarray) -> l
         return runs
     box = _boxes_union([_box(b, rot) for b in blocks])
     boxes = [_boxes_union([_box(b, rot) for b in run]) for run in runs]
-    beside = [k for k, o in enumerate(boxes) if min(box[3], o[3]) > max(box[1], o[1])]
+    beside = [
+        k for k, run in enumerate(runs)
+        if any(min(box[3], b[3]) > max(box[1], b[1]) for b in (_box(o, rot) for o in run))
+    ]
     if beside and box[2] <= min(boxes[k][0] for k in beside):
         return [*runs[: beside[0]], list(blocks), *runs[beside[0] :]]
     if beside and box[0] >= max(boxes[k][2] for k in beside):
