@@ -971,11 +971,15 @@ def _direction_groups(
     if len(regions) < 4:
         return [(rot, lines, loose)]
     page = _frame_angle(rot)
-    rows: list[tuple[float, list[int]]] = []  # (angle, member indices into regions)
+
+    def off_page(angle: float, period: float) -> float:  # signed, against the page's frame
+        return (angle - page + period / 2) % period - period / 2
+
+    rows: list[tuple[float, list[int]]] = []  # (angle off the page's frame, member indices into regions)
     for k, line in enumerate(lines):
         dev, length, height = _deviation(line.quad, rot)
         if dev <= math.radians(_TILT_MAX_DEG) and length >= _TILT_MIN_LENGTH * max(height, 1e-9):
-            rows.append((quad_angle(line.quad), [k]))
+            rows.append((off_page(quad_angle(line.quad), 2 * math.pi), [k]))
     if len(loose) >= _TILT_MIN_WORDS:
         boxes = np.stack([_box(w, rot) for w in loose])
         centres = np.asarray([w.quad for w in loose], dtype=np.float64).mean(axis=1)
@@ -985,8 +989,8 @@ def _direction_groups(
                 continue
             c = centres[chain]
             slope = np.polyfit(c[:, 0], c[:, 1], 1)[0] if np.ptp(c[:, 0]) > 0 else 0.0
-            angle = math.atan(float(slope))
-            if abs(angle - page) <= math.radians(_TILT_MAX_DEG):
+            angle = off_page(math.atan(float(slope)), math.pi)
+            if abs(angle) <= math.radians(_TILT_MAX_DEG):
                 rows.append((angle, [len(lines) + i for i in chain]))
     if len(rows) < 2:
         return [(rot, lines, loose)]
@@ -1001,7 +1005,7 @@ def _direction_groups(
         own = [r for r in range(len(rows)) if direction[r] == d]
         if len(own) < 2:
             continue
-        angle = float(np.mean(angles[own]))
+        angle = page + float(np.mean(angles[own]))
         frame = _frame(angle)
         boxes = np.stack([_box(r, frame) for r in regions])
         row_boxes = sorted((_boxes_union(boxes[rows[r][1]]) for r in own), key=lambda b: float(b[1]))
@@ -1039,10 +1043,13 @@ def _direction_groups(
             rest_angle, unmeasured = 0.0, True
         # A group runs in a direction of its own only against the rest of the page: one that runs like
         # the rest (a level page's long lines, its short words the rest) goes back to it.
-        for _angle, idx in [g for g in groups if abs(g[0] - rest_angle) <= math.radians(_TILT_SPLIT_DEG)]:
+        def apart(angle: float) -> bool:
+            return abs((angle - rest_angle + math.pi) % (2 * math.pi) - math.pi) > math.radians(_TILT_SPLIT_DEG)
+
+        for _angle, idx in [g for g in groups if not apart(g[0])]:
             rest += idx
             unmeasured = False
-        groups = [g for g in groups if abs(g[0] - rest_angle) > math.radians(_TILT_SPLIT_DEG)]
+        groups = [g for g in groups if apart(g[0])]
     if not groups or (len(groups) == 1 and not rest):
         return [(rot, lines, loose)]
     out = []
