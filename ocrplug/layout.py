@@ -911,8 +911,9 @@ def _level_runs(
 # moves a chain's angle by about 1 degree, the quad-angle noise of level lines (LEVEL_ANGLE_DEG).
 # Measured rows whose angles, sorted, differ by more than _TILT_SPLIT_DEG fall into separate
 # directions; a direction's rows make a group of their own when there are at least two, each within
-# _TILT_STACK_GAP of its height below the previous one, and no measured row of another direction
-# has its centre inside their box. Rows at most _TILT_MAX_DEG off the page frame take part (a steeper
+# _TILT_STACK_GAP of its height below the previous one, no measured row of another direction
+# has its centre inside their box, and other text shares their rows, all of it clear left or right of
+# the box (a block beside labels; text only above or below is cut by rows in one frame as before). Rows at most _TILT_MAX_DEG off the page frame take part (a steeper
 # scene line keeps its old handling). Checked on tests/test_tilted_block.py's generated pages (2-5
 # degrees) and, for no change, on funsd_train / icdar2015_val (docs/benchmarks.md "Tilted blocks and
 # margin labels").
@@ -1022,6 +1023,15 @@ def _direction_groups(
         if any(inside[i] and direction[measured[i]] != d for i in measured):
             continue  # a row of another direction runs through it: not a block of its own
         taken = [i for i in range(len(regions)) if i not in owner and (i in members or (inside[i] and i not in measured))]
+        # Only a block beside other text needs a frame of its own (one frame pairs its rows with the
+        # others'): something must share its rows, and all that does must lie clear left or right of
+        # it. Text above or below it (a sign's lines curving from 1 to 3 degrees) is cut by rows anyway.
+        rows_shared = [
+            i for i in range(len(regions))
+            if i not in taken and min(boxes[i, 3], box[3]) > max(boxes[i, 1], box[1])
+        ]
+        if not rows_shared or any(boxes[i, 2] > box[0] and boxes[i, 0] < box[2] for i in rows_shared):
+            continue
         owner.update((i, len(groups)) for i in taken)
         groups.append((angle, taken))
     if not groups:
