@@ -530,6 +530,11 @@ _PAGE_MIN_LINES = 3
 _MAX_GLYPH_DEG = 45.0
 
 
+def _wrap(angle: np.ndarray) -> np.ndarray:
+    """Angles (radians) wrapped into [-pi, pi)."""
+    return (angle + math.pi) % (2 * math.pi) - math.pi
+
+
 def _frame_angle(rot: np.ndarray) -> float:
     """The text angle (radians, y down) whose frame :func:`_frame` gave ``rot``."""
     return -math.atan2(float(rot[1, 0]), float(rot[0, 0]))
@@ -572,8 +577,8 @@ def _jitter(
     ``chord_heights`` times its height away along the frame, the line through the two centres running within
     ``neighbour_level_deg`` of the frame (a one-glyph answer far right of its label: too short to show
     its own direction, but the two centres show the row's; a negative value switches this off); or the
-    quad is at most ``page_word_heights`` times as long as high (a short word: its angle is noise) and the
-    page is level (at least ``_PAGE_MIN_LINES`` other quads longer than ``short_aspect`` heights, their
+    quad is at most ``page_word_heights`` times as long as high (a short word: its angle is noise), no row
+    neighbour leans like it, and the page is level (at least ``_PAGE_MIN_LINES`` other quads longer than ``short_aspect`` heights, their
     median tilt within ``neighbour_level_deg``; a negative value switches this off); or the quad is at
     most ``short_aspect`` times as long as it is high and tilted at most ``_MAX_LEVEL_DEG`` (too short for
     its angle to be measured). A scene word tilted like its neighbours, or alone, keeps its tilt.
@@ -592,6 +597,8 @@ def _jitter(
     short = length <= short_aspect * np.maximum(height, 1e-9)
     out = small & short & (dev <= math.radians(_MAX_LEVEL_DEG))
     measurable = ~short & (dev <= math.pi / 4)
+    along = (quads[:, 1] - quads[:, 0]) + (quads[:, 2] - quads[:, 3])
+    tilt = _wrap(np.arctan2(along[:, 1], along[:, 0]) - _frame_angle(rot))  # signed, radians
     for i in np.nonzero(small & ~out)[0]:
         overlap = np.minimum(y1, y1[i]) - np.maximum(y0, y0[i])
         h = np.minimum(height, height[i]) / 2
@@ -613,7 +620,11 @@ def _jitter(
             # levelled one more tilted scene word wrongly on icdar2015_val (benchmarks/level_tune.py).
             others = measurable.copy()
             others[i] = False
-            evidence = np.array([others.sum() >= _PAGE_MIN_LINES and np.median(dev[others]) <= math.radians(neighbour_level_deg)])
+            # A row neighbour that leans like the word (within ``neighbour_level_deg`` of its tilt)
+            # shows a tilted row (two words of a slanted sign), not jitter.
+            alike = on_row & measurable & ~level & (np.abs(_wrap(tilt - tilt[i])) <= math.radians(neighbour_level_deg))
+            evidence = np.array([others.sum() >= _PAGE_MIN_LINES and not alike.any()
+                                 and np.median(dev[others]) <= math.radians(neighbour_level_deg)])
         out[i] = bool(evidence.any())
     return out
 
