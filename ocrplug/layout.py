@@ -961,6 +961,13 @@ _CHAIN_ANCHOR = 2.0
 _CHAIN_WIDTH = 1.5
 _CHAIN_AXIS = 0.25
 _CHAIN_GAP = 0.6
+# Row partners (see :func:`_vertical_chains`): centres within this share of the piece's height.
+_CHAIN_ROW = 0.25
+# Chains without a tall anchor: gaps at most _SQUARE_GAP of the narrower width, at least _SQUARE_PIECES
+# pieces, the whole at least _SQUARE_EXTENT times as tall as its pieces' median width.
+_SQUARE_GAP = 0.2
+_SQUARE_PIECES = 3
+_SQUARE_EXTENT = 3.0
 
 
 def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Region]]:
@@ -981,13 +988,19 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
     width = np.maximum(boxes[:, 2] - boxes[:, 0], 1e-6)
     height = boxes[:, 3] - boxes[:, 1]
     axis = (boxes[:, 0] + boxes[:, 2]) / 2
-    anchors = np.nonzero(height >= _CHAIN_ANCHOR * width)[0]
-    if len(anchors) == 0:
-        return [], list(regions)
-    chain: dict[int, int] = {}  # member -> its chain's anchor
-    for root in (int(a) for a in anchors):
-        if root in chain:
-            continue
+    centre_y = (boxes[:, 1] + boxes[:, 3]) / 2
+    # Row partners in the page's frame: a region off the piece's axis whose centre lies on the piece's
+    # row (within _CHAIN_ROW of the piece's height) and whose height is within _CHAIN_WIDTH of it -- the
+    # item name beside a receipt's quantity, the label beside a form's answer.
+    every = np.stack([_box(r, rot) for r in regions])
+    every_cy, every_h = (every[:, 1] + every[:, 3]) / 2, every[:, 3] - every[:, 1]
+    partnered = np.zeros(len(idx), dtype=bool)
+    for m in range(len(idx)):
+        off_axis = (every[:, 2] < boxes[m, 0]) | (every[:, 0] > boxes[m, 2])
+        alike = (np.maximum(every_h, height[m]) <= _CHAIN_WIDTH * np.minimum(every_h, height[m]))
+        partnered[m] = bool((off_axis & alike & (np.abs(every_cy - centre_y[m]) <= _CHAIN_ROW * height[m])).any())
+
+    def grow(root: int, gap_share: float, chain: dict[int, int]) -> None:
         chain[root] = root
         ref = width[root]
         frontier = [root]
@@ -997,15 +1010,36 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
             fits = (
                 (np.maximum(width, ref) <= _CHAIN_WIDTH * np.minimum(width, ref))
                 & (np.abs(axis - axis[a]) <= _CHAIN_AXIS * np.maximum(width, width[a]))
-                & (gap <= _CHAIN_GAP * np.minimum(width, width[a]))
+                & (gap <= gap_share * np.minimum(width, width[a]))
             )
             for b in (int(b) for b in np.nonzero(fits)[0]):
                 if b not in chain:
                     chain[b] = root
                     frontier.append(b)
+
+    chain: dict[int, int] = {}  # member -> its chain's anchor
+    for root in (int(a) for a in np.nonzero(height >= _CHAIN_ANCHOR * width)[0]):
+        if root not in chain:
+            grow(root, _CHAIN_GAP, chain)
+    # Without a tall anchor (craft boxes every word of ``Page 12 of 40`` at 11 pt, 300 dpi, about square):
+    # at least _SQUARE_PIECES pieces touching along one axis (word spaces inside craft's padded boxes),
+    # together at least _SQUARE_EXTENT times as tall as wide.
+    # Each piece at least as tall as wide (a level word is wider than tall), none in a chain above.
+    square: dict[int, int] = {k: -1 for k in [*np.nonzero(height < width)[0].tolist(), *chain]}
+    for root in range(len(idx)):
+        if root not in square:
+            grow(root, _SQUARE_GAP, square)
     groups: dict[int, list[int]] = {}
     for k, root in chain.items():
         groups.setdefault(root, []).append(k)
+    for root in {r for r in square.values() if r >= 0}:
+        members = [k for k, r in square.items() if r == root]
+        extent = float(boxes[members, 3].max() - boxes[members, 1].min())
+        if len(members) >= _SQUARE_PIECES and extent >= _SQUARE_EXTENT * float(np.median(width[members])):
+            groups[-1 - root] = members
+    # A column whose pieces mostly sit on rows of other text is a column of level words (a receipt's
+    # quantities, a form's answers), however its boxes stack.
+    groups = {r: m for r, m in groups.items() if 2 * int(partnered[m].sum()) <= len(m)}
     joined: list[Region] = []
     used: set[int] = set()
     for members in groups.values():
