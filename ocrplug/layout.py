@@ -961,7 +961,7 @@ _CHAIN_ANCHOR = 2.0
 _CHAIN_WIDTH = 1.5
 _CHAIN_AXIS = 0.25
 _CHAIN_GAP = 0.6
-# Row partners (see :func:`_vertical_chains`): centres within this share of the piece's height.
+# Row partners (see :func:`_vertical_chains`): centres within this share of the smaller height.
 _CHAIN_ROW = 0.25
 # Chains without a tall anchor: gaps at most _SQUARE_GAP of the narrower width, at least _SQUARE_PIECES
 # pieces, the whole at least _SQUARE_EXTENT times as tall as its pieces' median width.
@@ -990,15 +990,15 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
     axis = (boxes[:, 0] + boxes[:, 2]) / 2
     centre_y = (boxes[:, 1] + boxes[:, 3]) / 2
     # Row partners in the page's frame: a region off the piece's axis whose centre lies on the piece's
-    # row (within _CHAIN_ROW of the piece's height) and whose height is within _CHAIN_WIDTH of it -- the
-    # item name beside a receipt's quantity, the label beside a form's answer.
+    # row (within _CHAIN_ROW of the smaller height) -- the item name beside a receipt's quantity, the
+    # label beside a form's answer (craft pads a lone glyph's box to twice the label's height).
     every = np.stack([_box(r, rot) for r in regions])
     every_cy, every_h = (every[:, 1] + every[:, 3]) / 2, every[:, 3] - every[:, 1]
     partnered = np.zeros(len(idx), dtype=bool)
     for m in range(len(idx)):
         off_axis = (every[:, 2] < boxes[m, 0]) | (every[:, 0] > boxes[m, 2])
-        alike = (np.maximum(every_h, height[m]) <= _CHAIN_WIDTH * np.minimum(every_h, height[m]))
-        partnered[m] = bool((off_axis & alike & (np.abs(every_cy - centre_y[m]) <= _CHAIN_ROW * height[m])).any())
+        near = np.abs(every_cy - centre_y[m]) <= _CHAIN_ROW * np.minimum(every_h, height[m])
+        partnered[m] = bool((off_axis & near).any())
 
     def grow(root: int, gap_share: float, chain: dict[int, int]) -> None:
         chain[root] = root

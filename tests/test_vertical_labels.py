@@ -94,3 +94,86 @@ def test_a_column_of_one_character_answers_is_not_joined_into_a_vertical_line(
     assert len(right) == 6, [(ln.text, ln.bbox) for ln in right]
     assert all(abs(quad_angle(ln.quad)) < math.radians(1) for ln in right), [ln.text for ln in right]
     assert all("rotation" not in ln.attributes for ln in right)
+
+
+# Issue 24, T4's fault: at 11 pt and 300 dpi craft boxes every word (or pair of glyphs) of a turned
+# ``Page 12 of 40`` about square (64 x 70 px), so no piece was the tall anchor a chain started from, and
+# ``accurate`` read ``40``, ``df``, ``12``, ``g``, ``Pa`` upright. Pieces touching along one axis that are
+# together clearly taller than wide are a line too (``layout._SQUARE_*``); a column whose pieces sit on
+# rows of other text (a receipt's quantities) is not, anchor or none (``layout._CHAIN_ROW``).
+FONTS = {
+    "dserif": Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"),
+    "freesans": Path("/usr/share/fonts/truetype/freefont/FreeSans.ttf"),
+    "freeserif": Path("/usr/share/fonts/truetype/freefont/FreeSerif.ttf"),
+    "mono": Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"),
+}
+
+
+def _face(name: str, pt: float, dpi: int) -> ImageFont.FreeTypeFont:
+    if not FONTS[name].exists():
+        pytest.skip(f"{FONTS[name]} is not installed")
+    return ImageFont.truetype(str(FONTS[name]), round(pt * dpi / 72))
+
+
+def printed_label_page(label: str, turn: int, font: str, pt: float, dpi: int, at: float) -> np.ndarray:
+    """A 6 x 4.5 inch page at ``dpi``: three body lines and ``label`` turned ``turn`` degrees in a margin,
+    its top ``at`` inches down the page (the same ``font`` and size for both)."""
+    face = _face(font, pt, dpi)
+    img = Image.new("RGB", (6 * dpi, int(4.5 * dpi)), "white")
+    draw = ImageDraw.Draw(img)
+    for i, text in enumerate(BODY[:3]):
+        draw.text((dpi, int((1.0 + 0.4 * i) * dpi)), text, font=face, fill="black")
+    _, _, right, bottom = face.getbbox(label)
+    strip = Image.new("RGB", (right + 4, bottom + 4), "white")
+    ImageDraw.Draw(strip).text((2, 0), label, font=face, fill="black")
+    strip = strip.rotate(turn, expand=True, fillcolor="white")
+    img.paste(strip, (int(0.25 * dpi) if turn == 90 else int(5.5 * dpi), int(at * dpi)))
+    return np.asarray(img)
+
+
+@pytest.mark.parametrize(("label", "turn", "font", "pt", "dpi", "at"), [
+    ("Page 12 of 40", 90, "dserif", 11, 300, 0.8),
+    ("Page 12 of 40", 270, "dserif", 11, 300, 0.5),
+    ("Sheet 3 of 9", 90, "freeserif", 12, 250, 1.1),
+    ("Page 12 of 40", 90, "freesans", 10, 300, 0.9),
+])
+def test_a_vertical_label_of_square_pieces_is_one_turned_line(
+    pipeline: Pipeline, label: str, turn: int, font: str, pt: float, dpi: int, at: float
+) -> None:
+    page = pipeline.run(printed_label_page(label, turn, font, pt, dpi, at)).pages[0]
+    others = [ln for ln in page.lines if ln.text not in BODY]
+    assert [ln.text for ln in others] == [label], [(ln.text, ln.bbox) for ln in page.lines]
+    expected = -math.pi / 2 if turn == 90 else math.pi / 2
+    assert quad_angle(others[0].quad) == pytest.approx(expected, abs=math.radians(2))
+
+
+def stacked_numbers_page(kind: str, font: str, pt: float, dpi: int, leading: float) -> np.ndarray:
+    """Short level words one above another, ``leading`` times the font size apart: ``receipt`` = item
+    names with one-digit quantities in a column far right; ``numbers`` = ``1`` .. ``9`` alone."""
+    face = _face(font, pt, dpi)
+    step = round(leading * pt * dpi / 72)
+    img = Image.new("RGB", (int(3.4 * dpi), step * 11), "white")
+    draw = ImageDraw.Draw(img)
+    items = ["Pen", "Stapler", "Folder", "Ink", "Paper", "Tape", "Clips", "Glue", "Pins"]
+    for k in range(9):
+        y = step + k * step
+        if kind == "receipt":
+            draw.text((int(0.2 * dpi), y), items[k], font=face, fill="black")
+            draw.text((int(2.7 * dpi), y), str((3 * k + 1) % 10), font=face, fill="black")
+        else:
+            draw.text((int(1.5 * dpi), y), str(k + 1), font=face, fill="black")
+    return np.asarray(img)
+
+
+@pytest.mark.parametrize(("kind", "font", "pt", "dpi", "leading"), [
+    ("receipt", "freeserif", 11, 200, 1.4), ("receipt", "dserif", 11, 300, 1.2), ("receipt", "mono", 9, 250, 1.3),
+    ("numbers", "freesans", 11, 300, 1.2), ("numbers", "dserif", 12, 200, 1.5),
+])
+def test_stacked_short_level_words_stay_one_upright_line_each(
+    pipeline: Pipeline, kind: str, font: str, pt: float, dpi: int, leading: float
+) -> None:
+    page = pipeline.run(stacked_numbers_page(kind, font, pt, dpi, leading)).pages[0]
+    column = [ln for ln in page.lines if ln.bbox[0] > (2.5 * dpi if kind == "receipt" else 1.3 * dpi)]
+    assert len(column) == 9, [(ln.text, ln.bbox) for ln in column]
+    assert all(abs(quad_angle(ln.quad)) < math.radians(1) and "rotation" not in ln.attributes for ln in column), \
+        [(ln.text, round(math.degrees(quad_angle(ln.quad)), 2)) for ln in column]
