@@ -963,11 +963,15 @@ _CHAIN_AXIS = 0.25
 _CHAIN_GAP = 0.6
 # Row partners (see :func:`_vertical_chains`): centres within this share of the smaller height.
 _CHAIN_ROW = 0.25
+# ... and heights within this ratio (craft pads a lone glyph's box to up to 2.3 times its label's height;
+# a turned word's piece that is at least 2.5 times as tall is a word).
+_CHAIN_ROW_HEIGHT = 2.5
 # Chains without a tall anchor: gaps at most _SQUARE_GAP of the narrower width, at least _SQUARE_PIECES
 # pieces, the whole at least _SQUARE_EXTENT times as tall as its pieces' median width.
 _SQUARE_GAP = 0.2
 _SQUARE_PIECES = 3
 _SQUARE_EXTENT = 3.0
+_SQUARE_SHAPE = 0.7
 
 
 def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Region]]:
@@ -990,15 +994,16 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
     axis = (boxes[:, 0] + boxes[:, 2]) / 2
     centre_y = (boxes[:, 1] + boxes[:, 3]) / 2
     # Row partners in the page's frame: a region off the piece's axis whose centre lies on the piece's
-    # row (within _CHAIN_ROW of the smaller height) -- the item name beside a receipt's quantity, the
-    # label beside a form's answer (craft pads a lone glyph's box to twice the label's height).
+    # row (within _CHAIN_ROW of the smaller height), of about its height -- the item name beside a
+    # receipt's quantity, the label beside a form's answer.
     every = np.stack([_box(r, rot) for r in regions])
     every_cy, every_h = (every[:, 1] + every[:, 3]) / 2, every[:, 3] - every[:, 1]
     partnered = np.zeros(len(idx), dtype=bool)
     for m in range(len(idx)):
         off_axis = (every[:, 2] < boxes[m, 0]) | (every[:, 0] > boxes[m, 2])
         near = np.abs(every_cy - centre_y[m]) <= _CHAIN_ROW * np.minimum(every_h, height[m])
-        partnered[m] = bool((off_axis & near).any())
+        alike = np.maximum(every_h, height[m]) <= _CHAIN_ROW_HEIGHT * np.minimum(every_h, height[m])
+        partnered[m] = bool((off_axis & near & alike).any())
 
     def grow(root: int, gap_share: float, chain: dict[int, int]) -> None:
         chain[root] = root
@@ -1024,8 +1029,9 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
     # Without a tall anchor (craft boxes every word of ``Page 12 of 40`` at 11 pt, 300 dpi, about square):
     # at least _SQUARE_PIECES pieces touching along one axis (word spaces inside craft's padded boxes),
     # together at least _SQUARE_EXTENT times as tall as wide.
-    # Each piece at least as tall as wide (a level word is wider than tall), none in a chain above.
-    square: dict[int, int] = {k: -1 for k in [*np.nonzero(height < width)[0].tolist(), *chain]}
+    # Each piece at least _SQUARE_SHAPE times as tall as wide (a level word of three or more letters is
+    # wider; a turned ``of`` is 56 x 44 px), none in a chain above.
+    square: dict[int, int] = {k: -1 for k in [*np.nonzero(height < _SQUARE_SHAPE * width)[0].tolist(), *chain]}
     for root in range(len(idx)):
         if root not in square:
             grow(root, _SQUARE_GAP, square)
@@ -1037,9 +1043,10 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
         extent = float(boxes[members, 3].max() - boxes[members, 1].min())
         if len(members) >= _SQUARE_PIECES and extent >= _SQUARE_EXTENT * float(np.median(width[members])):
             groups[-1 - root] = members
-    # A column whose pieces mostly sit on rows of other text is a column of level words (a receipt's
-    # quantities, a form's answers), however its boxes stack.
-    groups = {r: m for r, m in groups.items() if 2 * int(partnered[m].sum()) <= len(m)}
+    # A column whose every piece sits on a row of other text is a column of level words (a receipt's
+    # quantities, a form's answers, in craft's boxes padded until they touch and up to twice as tall as
+    # wide), however its boxes stack; a turned label's pieces meet the body's rows only here and there.
+    groups = {r: m for r, m in groups.items() if not partnered[m].all()}
     joined: list[Region] = []
     used: set[int] = set()
     for members in groups.values():
