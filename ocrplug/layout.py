@@ -1043,10 +1043,16 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
         extent = float(boxes[members, 3].max() - boxes[members, 1].min())
         if len(members) >= _SQUARE_PIECES and extent >= _SQUARE_EXTENT * float(np.median(width[members])):
             groups[-1 - root] = members
-    # A column whose every piece sits on a row of other text is a column of level words (a receipt's
-    # quantities, a form's answers, in craft's boxes padded until they touch and up to twice as tall as
-    # wide), however its boxes stack; a turned label's pieces meet the body's rows only here and there.
-    groups = {r: m for r, m in groups.items() if not partnered[m].all()}
+    # A column of at least three pieces that each sit on a row of other text, or whose pieces other than
+    # its tall anchors (at least two) do, is a column of level words (a receipt's quantities, a form's
+    # answers, in craft's boxes padded until they touch and up to twice as tall as wide), however its
+    # boxes stack; a turned label's pieces meet the body's rows only here and there (a two-piece label's
+    # tall anchor spans several rows: its centre on one says little).
+    def level_column(members: list[int]) -> bool:
+        rest = [k for k in members if height[k] < _CHAIN_ANCHOR * width[k]]
+        return (len(members) >= 3 and bool(partnered[members].all())) or (len(rest) >= 2 and bool(partnered[rest].all()))
+
+    groups = {r: m for r, m in groups.items() if not level_column(m)}
     joined: list[Region] = []
     used: set[int] = set()
     for members in groups.values():
