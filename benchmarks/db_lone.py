@@ -1,14 +1,18 @@
-"""Choose ``db``'s ``lone_aspect`` on the tuning splits: what the lone-character score rule adds.
+"""Choose ``db``'s lone-character rules on the tuning splits: what they add, and what the speck rule drops.
 
 usage: python benchmarks/db_lone.py [--sets funsd_train,icdar2015_val] [--limit 40] [--values 0,2,2.5,3,4]
-                                    [--cache DIR]
+                                    [--specks 0,10,20,30] [--preset fast] [--cache DIR]
 
-Computes the default ``db`` detector's probability map of the first ``--limit`` images of each tuning
-split once (cached as .npy under ``--cache``), then runs the post-processing with each ``lone_aspect``
-value and prints, against ``lone_aspect`` 0 (DB's own rule): the boxes it adds, and how many of them
-hold the centre of a ground-truth word (text or ``###``) -- the added boxes' precision -- plus the GT
-words newly covered (a GT word counts as covered when its centre lies in some box). A blank-noise page
-(benchmarks/read_page.py) is scored the same way: every box there is false. Tuning sets only
+Computes the ``--preset``'s ``db`` detector's probability map of the first ``--limit`` images of each
+tuning split once (cached as .npy under ``--cache``), then runs the post-processing with each setting
+and prints, against DB's own rule (``lone_aspect`` 0, ``speck_isolation`` 0): the boxes it adds, and how
+many of them hold the centre of a ground-truth word (text or ``###``) -- the added boxes' precision --,
+the boxes it drops and how many of those held a GT word, and the GT words newly covered or lost (a GT
+word counts as covered when its centre lies in some box). The settings: each ``lone_aspect`` of
+``--values`` without the stroke rule (``STROKE_ASPECT`` off: main before issue 24's last faults) and
+with it, then each ``speck_isolation`` of ``--specks`` with the default ``lone_aspect``. Two pages
+without text are scored the same way (every box there is false): the blank-noise page
+(benchmarks/read_page.py) and a page of ink specks (:func:`specks_page`). Tuning sets only
 (``funsd_train``, ``icdar2015_val``); never a test set.
 """
 
@@ -38,12 +42,34 @@ def _inside(points: np.ndarray, quad: np.ndarray) -> np.ndarray:
     return np.array([cv2.pointPolygonTest(contour, (float(x), float(y)), False) >= 0 for x, y in points], bool)
 
 
-def page_sources(tmp: Path, sets: str, limit: int | None) -> list[tuple[str, Path, np.ndarray]]:
-    """``(key, image path, GT word centres (N, 2))``: the blank-noise page (written into ``tmp``, no words)
-    first, then the first ``limit`` images of each comma-separated shared set."""
+def specks_page(path: Path, seed: int = 8) -> None:
+    """A half-letter page at 200 dpi (850 x 1100 px), no text: 400 ink specks of radius 0-2 px, greys
+    0-150, a quarter of them with a second speck 4-9 px below (a colon-like pair of dust grains). The kind
+    of page T4 found three false regions on (his ``:``, ``.``, ``:``), drawn by another generator."""
+    rng = np.random.default_rng(seed)
+    page = np.full((1100, 850), 255, np.uint8)
+    for _ in range(400):
+        x, y, r = int(rng.integers(0, 850)), int(rng.integers(0, 1100)), int(rng.choice([0, 1, 1, 2]))
+        grey = int(rng.integers(0, 150))
+        cv2.circle(page, (x, y), r, grey, -1)
+        if rng.random() < 0.25:
+            cv2.circle(page, (x + int(rng.integers(-3, 4)), y + int(rng.integers(4, 10))), r, grey, -1)
+    cv2.imwrite(str(path), page)
+
+
+NO_TEXT = ("blank_noise", "specks")
+
+
+def page_sources(tmp: Path, sets: str, limit: int | None, specks: bool = False) -> list[tuple[str, Path, np.ndarray]]:
+    """``(key, image path, GT word centres (N, 2))``: the blank-noise page (and with ``specks`` the
+    specks page; written into ``tmp``, no words) first, then the first ``limit`` images of each
+    comma-separated shared set."""
     blank = tmp / "blank_noise.png"
     blank_noise_page(blank)
     sources = [("blank_noise", blank, np.zeros((0, 2)))]
+    if specks:
+        specks_page(tmp / "specks.png")
+        sources.append(("specks", tmp / "specks.png", np.zeros((0, 2))))
     for name in sets.split(","):
         for gt in load_dataset(SHARED / "eval" / name, limit):
             centres = np.array([np.mean(r.quad, axis=0) for r in gt.regions("word")]).reshape(-1, 2)
@@ -51,65 +77,87 @@ def page_sources(tmp: Path, sets: str, limit: int | None) -> list[tuple[str, Pat
     return sources
 
 
+def _covered(centres: np.ndarray, boxes: list, scale: np.ndarray) -> np.ndarray:
+    covered = np.zeros(len(centres), bool)
+    for b in boxes:
+        covered |= _inside(centres, b.quad * scale)
+    return covered
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sets", default="funsd_train,icdar2015_val")
     ap.add_argument("--limit", type=int, default=40)
-    ap.add_argument("--values", default="0,2,2.5,3,4")
+    ap.add_argument("--values", default="2.5")
+    ap.add_argument("--specks", default="0,10,20,30")
+    ap.add_argument("--preset", default="fast")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ocrplug-db-lone")
     args = ap.parse_args()
     from dataclasses import replace
 
-    from ocrplug_db.postprocess import boxes_from_prob
+    import ocrplug_db.postprocess as post
+    from ocrplug_db.detector import LONE_ASPECT
 
-    det = Pipeline.from_preset("fast", ["renderers=[]"]).detector
-    args.cache.mkdir(parents=True, exist_ok=True)
-    values = [float(v) for v in args.values.split(",")]
+    det = Pipeline.from_preset(args.preset, ["renderers=[]"]).detector
+    cache = args.cache / args.preset
+    cache.mkdir(parents=True, exist_ok=True)
     items: list[tuple[str, PageImage, np.ndarray, np.ndarray]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        sources = page_sources(Path(tmp), args.sets, args.limit)
+        sources = page_sources(Path(tmp), args.sets, args.limit, specks=True)
         for key, path, centres in sources:
             rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
             page = PageImage(image=rgb, index=0, source=str(path))
-            cached = args.cache / (key.replace("/", "__") + ".npy")
+            cached = cache / (key.replace("/", "__") + ".npy")
             if cached.exists():
                 prob = np.load(cached)
             else:
                 prob = det.probability_maps([page])[0]
                 np.save(cached, prob)
             items.append((key, page, prob, centres))
-    print(f"{len(items)} maps ({args.sets}, first {args.limit} each, + blank-noise page)")
-    for value in values:
-        added = hits = newly = blank_boxes = 0
+    print(f"{len(items)} maps ({args.preset}; {args.sets}, first {args.limit} each, + blank-noise and specks pages)")
+    settings: list[tuple[str, float, float, bool]] = []
+    for value in (float(v) for v in args.values.split(",")):
+        settings.append((f"lone_aspect {value:g}, no stroke rule", value, 0.0, False))
+        settings.append((f"lone_aspect {value:g} + strokes", value, 0.0, True))
+    for isolation in (float(v) for v in args.specks.split(",")):
+        if isolation:
+            settings.append((f"lone_aspect {LONE_ASPECT:g} + strokes, speck_isolation {isolation:g}",
+                             LONE_ASPECT, isolation, True))
+    stroke_aspect = post.STROKE_ASPECT
+    for label, value, isolation, strokes in settings:
+        post.STROKE_ASPECT = stroke_aspect if strokes else float("inf")
+        added = hits = dropped = dropped_hits = newly = lost = 0
+        empty = {}
         for key, page, prob, centres in items:
             sy, sx = prob.shape[0] / page.height, prob.shape[1] / page.width
-            params = replace(det._params(min(sx, sy)), lone_aspect=0.0)
-            base = boxes_from_prob(prob, params)
-            boxes = boxes_from_prob(prob, replace(params, lone_aspect=value)) if value else base
+            params = replace(det._params(min(sx, sy)), lone_aspect=0.0, speck_isolation=0.0)
+            base = post.boxes_from_prob(prob, params)
+            boxes = post.boxes_from_prob(prob, replace(params, lone_aspect=value, speck_isolation=isolation))
             scale = np.array([1 / sx, 1 / sy])
-            if key == "blank_noise":
-                blank_boxes = len(boxes)
+            if key in NO_TEXT:
+                empty[key] = len(boxes)
                 continue
             old = {tuple(np.round(b.quad, 2).ravel()) for b in base}
+            new = {tuple(np.round(b.quad, 2).ravel()) for b in boxes}
             extra = [b for b in boxes if tuple(np.round(b.quad, 2).ravel()) not in old]
+            gone = [b for b in base if tuple(np.round(b.quad, 2).ravel()) not in new]
             added += len(extra)
+            dropped += len(gone)
             if not len(centres):
                 continue
-            covered_before = np.zeros(len(centres), bool)
-            for b in base:
-                covered_before |= _inside(centres, b.quad * scale)
-            covered_after = covered_before.copy()
-            for b in extra:
-                hit = _inside(centres, b.quad * scale)
-                hits += bool(hit.any())
-                covered_after |= hit
-            newly += int(covered_after.sum() - covered_before.sum())
+            hits += sum(bool(_inside(centres, b.quad * scale).any()) for b in extra)
+            dropped_hits += sum(bool(_inside(centres, b.quad * scale).any()) for b in gone)
+            before, after = _covered(centres, base, scale), _covered(centres, boxes, scale)
+            newly += int((after & ~before).sum())
+            lost += int((before & ~after).sum())
         share = f"{hits / added:.3f}" if added else "-"
         print(
-            f"lone_aspect {value:g}: boxes added {added}, holding a GT word {hits} (precision {share}), "
-            f"GT words newly covered {newly}; blank-noise page boxes {blank_boxes}",
+            f"{label}: boxes added {added}, holding a GT word {hits} (precision {share}); boxes dropped "
+            f"{dropped}, holding a GT word {dropped_hits}; GT words newly covered {newly}, lost {lost}; "
+            f"boxes on the blank-noise page {empty.get('blank_noise')}, on the specks page {empty.get('specks')}",
             flush=True,
         )
+    post.STROKE_ASPECT = stroke_aspect
     return 0
 
 

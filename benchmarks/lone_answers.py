@@ -5,7 +5,8 @@ usage: python benchmarks/lone_answers.py [--presets fast,accurate,swift] [--set 
 :func:`make_pages` draws small pages (PIL, DejaVu Sans and Serif from ``fonts-dejavu-core``): labels
 (``Quantity``, ``Class``, ``Mark``, ``Page``, ``Qty``) with a one-character answer (``0``, ``1``, ``7``,
 ``I``, ``l``, ``x``, ``y``) far right of the label, and the same answers in the cells of a ruled table,
-at type sizes of 10-12 pt scanned at 150-300 dpi (21-50 px). Nothing is random: the same pages every
+at type sizes of 10-12 pt scanned at 150-300 dpi (21-50 px); and two label pages in Liberation Sans
+and Serif (``fonts-liberation``) with ``X`` and ``%`` among the answers. Nothing is random: the same pages every
 run. tests/test_lone_answers.py asserts that each preset reads every answer; this script prints, per
 preset and page, each answer and what was read on its place (a word whose centre lies in the answer's
 box grown by half its height), and the count read right.
@@ -23,8 +24,14 @@ from PIL import Image, ImageDraw, ImageFont
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
 SANS, SERIF = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSerif.ttf"
+LIBERATION = Path("/usr/share/fonts/truetype/liberation")
+LIB_SANS, LIB_SERIF = LIBERATION / "LiberationSans-Regular.ttf", LIBERATION / "LiberationSerif-Regular.ttf"
 LABELS = ("Quantity", "Class", "Mark", "Page", "Qty", "Copies", "Grade")
 ANSWERS = ("0", "1", "7", "I", "l", "x", "y")
+#: The Liberation pages' labels (ascenders, capitals and x-height letters side by side) and answers
+#: (capital ``X`` and ``%`` as well: a lone capital beside a word with ascenders, issue 24).
+LIB_LABELS = ("Field", "Batch", "Hold", "Dept", "Kind", "Axis", "Width", "Grid", "Rate")
+LIB_ANSWERS = ("X", "%", "0", "1", "7", "I", "x", "y", "l")
 
 
 @dataclass(frozen=True)
@@ -50,16 +57,17 @@ def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(path), size)
 
 
-def _labels_page(name: str, font_path: Path, px: int, gap: float) -> LonePage:
+def _labels_page(name: str, font_path: Path, px: int, gap: float, labels: tuple[str, ...] = LABELS,
+                 values: tuple[str, ...] = ANSWERS) -> LonePage:
     """Labels in a column, each answer ``gap`` text heights right of the longest label; rows 2.2 heights apart."""
     font = _font(font_path, px)
     width = round(px * (8 + gap + 4))
     step = round(2.2 * px)
-    img = Image.new("RGB", (width, step * len(ANSWERS) + 2 * px), "white")
+    img = Image.new("RGB", (width, step * len(values) + 2 * px), "white")
     draw = ImageDraw.Draw(img)
     x_answer = round(px * (6 + gap))
     answers = []
-    for i, (label, value) in enumerate(zip(LABELS, ANSWERS, strict=False)):
+    for i, (label, value) in enumerate(zip(labels, values, strict=False)):
         y = px + step * i
         draw.text((px, y), f"{label}:", font=font, fill="black")
         draw.text((x_answer, y), value, font=font, fill="black")
@@ -100,15 +108,23 @@ def _table_page(name: str, font_path: Path, px: int) -> LonePage:
 
 
 def make_pages() -> list[LonePage]:
-    """The generated pages, in a fixed order: label pages (sans 150 and 300 dpi, serif 200 dpi) and ruled
-    tables (sans 200 dpi, serif 150 dpi). Raises FileNotFoundError when the DejaVu fonts are missing."""
-    return [
+    """The generated pages, in a fixed order: label pages (DejaVu Sans 150 and 300 dpi, DejaVu Serif 200 dpi),
+    ruled tables (DejaVu Sans 200 dpi, Serif 150 dpi), and, where fonts-liberation is installed, label
+    pages with the answers ``X`` and ``%`` too (Liberation Serif 12 pt at 200 dpi, Liberation Sans 10 pt
+    at 250 dpi). Raises FileNotFoundError when the DejaVu fonts are missing."""
+    pages = [
         _labels_page("labels_sans_150dpi", SANS, 25, 12),
         _labels_page("labels_sans_300dpi", SANS, 48, 10),
         _labels_page("labels_serif_200dpi", SERIF, 33, 14),
         _table_page("table_sans_200dpi", SANS, 33),
         _table_page("table_serif_150dpi", SERIF, 25),
     ]
+    if LIB_SANS.exists() and LIB_SERIF.exists():
+        pages += [
+            _labels_page("labels_libserif_200dpi", LIB_SERIF, 33, 13, LIB_LABELS, LIB_ANSWERS),
+            _labels_page("labels_libsans_250dpi", LIB_SANS, 35, 11, LIB_LABELS, LIB_ANSWERS),
+        ]
+    return pages
 
 
 def read_answers(page: LonePage, words: list[tuple[str, tuple[float, float, float, float]]]) -> list[str]:

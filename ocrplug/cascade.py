@@ -3,7 +3,9 @@
 :class:`CascadeRecognizer` is a composite recognizer built from two configured recognizers (any pair the
 installed plugins offer: ``tesseract`` then ``ppocr``, ``ppocr`` then ``trocr``, ...). The ``first``
 reads every region; the regions it reads with a confidence below ``threshold`` (and those it reads as
-nothing, as one character, or as rule-like characters only: :func:`unsure_by_kind`) go to the ``second``, whose reading replaces the first's, unless the second reads nothing
+nothing, as one character, or as rule-like characters only: :func:`unsure_by_kind`; and a glyph-sized
+region read as several characters: :func:`unsure_by_shape`) go to the ``second``, whose reading replaces
+the first's, unless the second reads nothing
 there. The confidence compared is the region's own, or with ``confidence: lowest_word`` the lowest of
 its words' (one doubtful word sends the line). Each region the cascade returns carries
 ``attributes["reader"]``: the name of the recognizer whose reading was kept, and
@@ -28,16 +30,32 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ocrplug.components import Options, Recognizer
 from ocrplug.errors import ConfigError
+from ocrplug.geometry import quad_height, quad_width
 from ocrplug.model import PageImage, Region
 from ocrplug.profile import stage
 from ocrplug.recognition import lone_letter_case
 
-__all__ = ["RULE_LIKE", "CascadeOptions", "CascadeRecognizer", "ReaderChoice", "first_confidence", "unsure_by_kind"]
+__all__ = [
+    "GLYPH_ASPECT",
+    "RULE_LIKE",
+    "CascadeOptions",
+    "CascadeRecognizer",
+    "ReaderChoice",
+    "first_confidence",
+    "unsure_by_kind",
+    "unsure_by_shape",
+]
 
 #: Characters a reader gives for a ruling line or a stroke as well as for text (a table's frame, a lone
 #: ``l`` or ``I`` that Tesseract reads as ``|`` with confidence 0.9): a reading made of these only is no
 #: evidence of text, whatever its confidence.
 RULE_LIKE = frozenset("|_-\u2010\u2011\u2012\u2013\u2014\u2015\u00a6")
+
+#: A region whose longer side is at most this many times its shorter one holds about one glyph: a
+#: detector's box of a lone letter or digit is 0.8-1.1 times as wide as tall (its kernel grown by the same
+#: margin on every side), of two digits 1.4 or more. Tesseract reads a lone ``X`` as ``xX`` with
+#: confidence 0.79 (T4's label pages, issue 24): several characters there are no reading to keep unchecked.
+GLYPH_ASPECT = 1.25
 
 
 class ReaderChoice(BaseModel):
@@ -126,7 +144,8 @@ class CascadeRecognizer(Recognizer):
 
     def recognize(self, page: PageImage, regions: Sequence[Region]) -> list[Region]:
         """Read ``regions`` of ``page`` with the first recognizer, then the doubtful ones with the second:
-        those read with confidence below the threshold, and those whose reading :func:`unsure_by_kind` doubts."""
+        those read with confidence below the threshold, and those whose reading :func:`unsure_by_kind` or
+        :func:`unsure_by_shape` doubts."""
         if not regions:
             return []
         first = self.first.recognize(page, regions)
@@ -134,7 +153,10 @@ class CascadeRecognizer(Recognizer):
         doubtful = [
             i
             for i, r in enumerate(first)
-            if t >= 1.0 or unsure_by_kind(r.text or "") or first_confidence(r, self.options.confidence) < t
+            if t >= 1.0
+            or unsure_by_kind(r.text or "")
+            or unsure_by_shape(r)
+            or first_confidence(r, self.options.confidence) < t
         ]
         again: dict[int, Region] = {}
         if doubtful:
@@ -162,6 +184,17 @@ def unsure_by_kind(text: str) -> bool:
     Spaces are ignored. A one-character region costs the second reader one small crop."""
     chars = "".join(text.split())
     return len(chars) <= 1 or all(c in RULE_LIKE for c in chars)
+
+
+def unsure_by_shape(region: Region) -> bool:
+    """Whether a first reading goes to the second reader whatever its confidence because the region is
+    glyph-sized (its quad's longer side at most :data:`GLYPH_ASPECT` times its shorter side, any
+    rotation) and yet read as two characters or more (spaces ignored)."""
+    chars = "".join((region.text or "").split())
+    if len(chars) < 2:
+        return False
+    w, h = quad_width(region.quad), quad_height(region.quad)
+    return max(w, h) <= GLYPH_ASPECT * max(min(w, h), 1e-6)
 
 
 def first_confidence(region: Region, mode: str) -> float:

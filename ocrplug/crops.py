@@ -340,6 +340,22 @@ SIZE_CASE_PAIRS = frozenset("cCoOsSuUvVwWxXzZ")
 #: generated pages of benchmarks/lone_answers.py (docs/benchmarks.md "Lone answers (issue 24, last faults)").
 X_HEIGHT_SHARE = 0.85
 CAP_HEIGHT_SHARE = 0.93
+#: Against a row word's x-height letters (its letters on the baseline below the largest step between
+#: their sorted heights, where that step is at least :data:`X_GROUP_GAP`): a lone glyph at most
+#: :data:`X_HEIGHT_RATIO` times their median height is lower case, at least :data:`CAP_HEIGHT_RATIO`
+#: times upper case. ``X`` over ``x`` (ink heights, PIL at 1000 px) is 1.25 in Liberation Mono, 1.30 in
+#: Liberation Sans, 1.33 in DejaVu Sans and Noto Sans, 1.40 in DejaVu Serif, 1.43-1.47 in Liberation
+#: Serif and FreeSerif; a ``t`` stands 1.26 times the x-height in Times, a round letter overshoots it by
+#: about 3 %, and a pixel is 5-10 % of an x-height at 150-300 dpi. Measured on tests/test_lone_answers.py's
+#: rows (Liberation Serif, Sans, Mono, DejaVu Serif, Sans; 19-48 px): lower case at most 1.06 times the
+#: x-height, capitals at least 1.14. A fixed share of the tallest letter does not find the x-height:
+#: it is 0.65-0.72 of an ascender but 0.75-0.80 of a capital, and a Times ``t`` is 0.81 of an ascender.
+X_HEIGHT_RATIO = 1.09
+CAP_HEIGHT_RATIO = 1.13
+X_GROUP_GAP = 1.12
+# Components of a row word shorter than this share of its tallest letter (dots, commas, a colon's dot)
+# are no letters for the scale.
+_LETTER_SHARE = 0.4
 # Ink components of a row word whose bottom lies within this share of the row's tallest component of
 # the baseline sit on it (descenders, punctuation and specks do not).
 _BASELINE_TOL = 0.1
@@ -369,12 +385,17 @@ def lone_glyph_case(gray: np.ndarray, glyph: Region, row: Sequence[Region]) -> s
     ``gray``: the page (H x W uint8, dark text on light paper); ``glyph``: the region read as one letter;
     ``row``: the page's other regions (page pixels). The evidence: the nearest level region whose vertical
     extent holds the glyph's centre and that holds at least three ink components (Otsu, specks dropped)
-    gives the row's baseline (the median bottom of its components) and cap height (from the baseline to
-    the top of its tallest component sitting on it); the glyph's largest component must sit on that
-    baseline too (within a tenth of the cap height). Its height at most :data:`X_HEIGHT_SHARE` of the cap
-    height is lower case, at least :data:`CAP_HEIGHT_SHARE` upper case. None without such a row word,
-    for a glyph off the baseline, or between the two shares. A recognizer reads a crop of one ``x`` alone
-    as ``X`` (or the reverse): the crop has lost its size relative to the text around it.
+    gives the row's baseline (the median bottom of its components); the glyph's largest component must
+    sit on it too (within a tenth of the row's tallest letter). The row word's letters on the baseline
+    (at least :data:`_LETTER_SHARE` of the tallest: no dots or commas) give the scale. Where their sorted
+    heights step up by :data:`X_GROUP_GAP` or more, the median height of those below the largest step
+    (``a``, ``e``, ``r``...) is the x-height, and the glyph at most :data:`X_HEIGHT_RATIO` times it is lower case, at least
+    :data:`CAP_HEIGHT_RATIO` times it upper case: an ascender (``d``, ``l``, taller than the capitals in
+    Times-like faces) does not move the x-height. Where none is (an all-capitals word, ``Qty``), the
+    median letter height is the cap height, and the glyph at most :data:`X_HEIGHT_SHARE` of it is lower
+    case, at least :data:`CAP_HEIGHT_SHARE` upper case. None without such a row word, for a glyph off the
+    baseline, or between the limits. A recognizer reads a crop of one ``x`` alone as ``X`` (or the
+    reverse): the crop has lost its size relative to the text around it.
     """
     h_img, w_img = gray.shape[:2]
 
@@ -411,13 +432,23 @@ def lone_glyph_case(gray: np.ndarray, glyph: Region, row: Sequence[Region]) -> s
     on_line = comps[np.abs(comps[:, 3] - baseline) <= _BASELINE_TOL * tallest]
     if not len(on_line):  # bottoms in two groups (the median falls between them): no baseline
         return None
-    cap = baseline - float(on_line[:, 1].min())
-    if cap <= 0 or abs(g_bottom - baseline) > _BASELINE_TOL * cap:
+    heights = baseline - on_line[:, 1].astype(np.float64)
+    top = float(heights.max())
+    if top <= 0 or abs(g_bottom - baseline) > _BASELINE_TOL * top:
         return None
-    share = g_h / cap
-    if share <= X_HEIGHT_SHARE:
+    letters = np.sort(heights[heights >= _LETTER_SHARE * top])
+    steps = letters[1:] / np.maximum(letters[:-1], 1.0)
+    split = int(np.argmax(steps)) + 1 if len(steps) else 0
+    short = letters[:split] if split and steps[split - 1] >= X_GROUP_GAP else letters[:0]
+    if len(short):  # x-height letters on the row: measure against them
+        ratio = g_h / float(np.median(short))
+        lower, upper = ratio <= X_HEIGHT_RATIO, ratio >= CAP_HEIGHT_RATIO
+    else:  # capitals (and ascenders) only: their median is the cap height
+        share = g_h / float(np.median(letters))
+        lower, upper = share <= X_HEIGHT_SHARE, share >= CAP_HEIGHT_SHARE
+    if lower:
         return "lower"
-    if share >= CAP_HEIGHT_SHARE:
+    if upper:
         return "upper"
     return None
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocrplug.cascade import unsure_by_kind
+from ocrplug.cascade import unsure_by_kind, unsure_by_shape
 from ocrplug.crops import lone_glyph_case
 from ocrplug.model import Region
 from ocrplug.pipeline import Pipeline
@@ -54,7 +54,7 @@ def test_the_generator_is_deterministic(pages: list) -> None:
     again = lone_answers.make_pages()
     assert [p.name for p in again] == [p.name for p in pages]
     assert all(np.array_equal(a.image, b.image) and a.answers == b.answers for a, b in zip(again, pages, strict=True))
-    assert {a.text for p in pages for a in p.answers} == set(lone_answers.ANSWERS)
+    assert {a.text for p in pages for a in p.answers} >= set(lone_answers.ANSWERS)
 
 
 def test_every_preset_reads_every_answer_but_l(readings: tuple) -> None:
@@ -69,8 +69,8 @@ def test_every_preset_reads_every_answer_but_l(readings: tuple) -> None:
 
 
 @pytest.mark.xfail(strict=True, reason="a lone sans l is one vertical stroke like I (4 % taller: not measurable "
-                   "at 150-300 dpi), a lone serif l is read as 1 by PP-OCR, and db misses the 300-dpi one "
-                   "(probability 0.45 over its kernel); docs/recognizers.md 'Lone glyphs'")
+                   "at 150-300 dpi) and a lone serif l is read as 1 by PP-OCR (db finds the 300-dpi one "
+                   "since its stroke rule, docs/db.md); docs/recognizers.md 'Lone glyphs'")
 def test_a_lone_l_is_read_as_l(readings: tuple) -> None:
     _, per_page = readings
     reads = [read for page, rs in per_page for a, read in zip(page.answers, rs, strict=True) if a.text == "l"]
@@ -93,14 +93,25 @@ def test_the_cascade_rereads_empty_one_character_and_rule_like_readings(text: st
     assert unsure_by_kind(text) is unsure
 
 
-def _row(letter: str, font_path: Path, px: int = 30) -> tuple[np.ndarray, Region, list[Region]]:
+@pytest.mark.parametrize(
+    ("box", "text", "unsure"),
+    [((10, 10, 40, 42), "xX", True),  # T4: swift's Tesseract read a lone X "xX" (confidence 0.79)
+     ((10, 10, 42, 40), "Il", True), ((10, 10, 36, 40), "x", False),  # one character: unsure_by_kind's
+     ((10, 10, 70, 40), "12", False), ((10, 10, 40, 160), "WORD", False),  # two digits; a vertical word
+     ((10, 10, 40, 42), " ", False)],
+)
+def test_a_glyph_sized_region_read_as_several_characters_is_reread(box: tuple, text: str, unsure: bool) -> None:
+    assert unsure_by_shape(Region.from_box(*box, level="line", text=text)) is unsure
+
+
+def _row(letter: str, font_path: Path, px: int = 30, label: str = "Copies:") -> tuple[np.ndarray, Region, list[Region]]:
     """A label and a lone ``letter`` on one row; the regions are the drawn ink boxes grown by 3 px."""
     font = ImageFont.truetype(str(font_path), px)
     img = Image.new("L", (20 * px, 3 * px), 255)
     draw = ImageDraw.Draw(img)
-    draw.text((px, px), "Copies:", font=font, fill=0)
+    draw.text((px, px), label, font=font, fill=0)
     draw.text((12 * px, px), letter, font=font, fill=0)
-    lx0, ly0, lx1, ly1 = draw.textbbox((px, px), "Copies:", font=font)
+    lx0, ly0, lx1, ly1 = draw.textbbox((px, px), label, font=font)
     gx0, gy0, gx1, gy1 = draw.textbbox((12 * px, px), letter, font=font)
     label = Region.from_box(lx0 - 3, ly0 - 3, lx1 + 3, ly1 + 3, level="line")
     glyph = Region.from_box(gx0 - 3, gy0 - 3, gx1 + 3, gy1 + 3, level="line")
@@ -113,6 +124,32 @@ def _row(letter: str, font_path: Path, px: int = 30) -> tuple[np.ndarray, Region
 def test_a_lone_letters_case_comes_from_its_height_on_its_row(letter: str, case: str, font: Path) -> None:
     gray, glyph, regions = _row(letter, font)
     assert lone_glyph_case(gray, glyph, regions) == case
+
+
+LIBERATION = Path("/usr/share/fonts/truetype/liberation")
+
+
+@pytest.mark.parametrize("font_name", ["LiberationSerif-Regular.ttf", "LiberationSans-Regular.ttf",
+                                       "LiberationMono-Regular.ttf", "DejaVuSerif.ttf"])
+@pytest.mark.parametrize("px", [21, 25, 31, 46])  # 10-11 pt at 150-300 dpi
+@pytest.mark.parametrize("label", ["Grade:", "Field:", "Hold", "Shape:", "Axis:", "Total"])
+def test_an_ascender_on_the_row_does_not_pass_for_the_cap_height(font_name: str, px: int, label: str) -> None:
+    # T4: "Grade: X" in Liberation Serif at 200 dpi read "x" by fast: the d's ascender (taller than the
+    # capitals in Times-like faces) was taken for the cap height, and the X scored 0.909 of it (no case).
+    # "Axis:" / "Total": a capital and x-height letters (0.77-0.80 of it in Liberation Sans / Mono), a "t"
+    path = (LIBERATION / font_name) if font_name.startswith("Liberation") else lone_answers.FONTS / font_name
+    if not path.exists():
+        pytest.skip(f"{path} not installed (fonts-liberation)")
+    for letter, case in (("X", "upper"), ("x", "lower"), ("O", "upper"), ("o", "lower"), ("W", "upper"),
+                         ("w", "lower"), ("S", "upper"), ("s", "lower")):
+        gray, glyph, regions = _row(letter, path, px, label)
+        assert lone_glyph_case(gray, glyph, regions) == case, (letter, font_name, px, label)
+
+
+def test_an_all_capitals_row_word_gives_the_cap_height() -> None:
+    for letter, case in (("X", "upper"), ("x", "lower")):
+        gray, glyph, regions = _row(letter, lone_answers.SERIF, 31, "TOTAL:")
+        assert lone_glyph_case(gray, glyph, regions) == case
 
 
 def test_no_case_evidence_without_a_word_on_the_row() -> None:

@@ -21,6 +21,9 @@ KERNEL_MIN_SIZE = 3.0
 #: Default ``lone_aspect``: chosen on ``funsd_train`` and ``icdar2015_val`` (benchmarks/db_lone.py,
 #: docs/db.md "Lone characters").
 LONE_ASPECT = 2.5
+#: Default ``speck_isolation``: chosen on ``funsd_train`` and ``icdar2015_val`` with the blank-noise page
+#: and T4's specks page (benchmarks/db_lone.py, docs/db.md "Specks").
+SPECK_ISOLATION = 20.0
 
 
 def _overlap(a: Region, b: Region) -> float:
@@ -136,6 +139,13 @@ class DbOptions(Options):
         "a tall narrow glyph always qualifies) that "
         "fail box_thresh over their rotated rectangle are scored over their own pixels instead. 0: off (DB's rule).",
     )
+    speck_isolation: float = Field(
+        SPECK_ISOLATION,
+        ge=0.0,
+        le=1000.0,
+        description="A kept kernel of at most 12 map pixels (a speck, a dust blob) with no other kept kernel within "
+        "this many times its height is dropped. 0: off (DB's rule).",
+    )
     batch_size: int = Field(
         4, ge=1, le=256, description="Pages (or tiles) of the same size run through the network at once."
     )
@@ -232,6 +242,7 @@ class DbDetector(Detector):
             # DB's noise floor, unless the user asks for boxes smaller than it.
             min_size=min(KERNEL_MIN_SIZE, o.min_size * scale),
             lone_aspect=o.lone_aspect,
+            speck_isolation=o.speck_isolation,
         )
 
     def detect(self, page: PageImage) -> list[Region]:

@@ -43,7 +43,10 @@ class DbParams:
     must be ``min_size + 2`` wide as in DB (the page-pixel filter is applied by the detector).
     ``lone_aspect`` (0: off, as in DB): a kernel whose rectangle is at most this many times longer than
     high (a lone character or a short number) is scored by the larger of its rectangle's mean and the
-    mean over its own pixels, see :func:`boxes_from_prob`.
+    mean over its own pixels, see :func:`boxes_from_prob`; with it on, a thin upright stroke on a text
+    row is kept by its shape (:data:`STROKE_ASPECT`). ``speck_isolation`` (0: off, as in DB): a kept
+    kernel no longer than :data:`SPECK_SIDE` with no other kept kernel within this many times its height
+    is a speck and dropped.
     """
 
     thresh: float = 0.3
@@ -55,6 +58,7 @@ class DbParams:
     box_type: BoxType = "quad"
     min_size: float = 3.0
     lone_aspect: float = 0.0
+    speck_isolation: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -189,7 +193,9 @@ def boxes_from_prob(prob: np.ndarray, params: DbParams) -> list[DbBox]:
     # Cheap vectorised pre-filter before any per-kernel work: a kernel whose bounding box is thinner
     # than min_size is a speck or a thin rule, and its rotated box would fail the same test.
     bounds = np.array([cv2.boundingRect(c) for c in contours]).reshape(-1, 4)
-    idx = np.flatnonzero(np.minimum(bounds[:, 2], bounds[:, 3]) >= params.min_size)
+    # Thin upright strokes (a lone ``l`` whose kernel is 2 px wide) go on to the lone-character rule.
+    idx = np.flatnonzero((np.minimum(bounds[:, 2], bounds[:, 3]) >= params.min_size)
+                         | (_stroke_shaped(bounds[:, 2], bounds[:, 3], params.min_size) & (params.lone_aspect > 0)))
     if len(idx) > params.max_candidates:
         # Keep the largest kernels: specks go first.
         areas = np.array([cv2.contourArea(contours[i]) for i in idx])
@@ -214,6 +220,32 @@ def boxes_from_prob(prob: np.ndarray, params: DbParams) -> list[DbBox]:
     return _poly_boxes(prob, kept, outline_scores, params)
 
 
+#: A kernel at least this many times taller (on the page) than wide is a thin upright stroke: a lone
+#: ``I``, ``l``, ``1``, ``!``. On the row of a text line (:data:`LONE_ROW_HEIGHTS`) it is kept by its
+#: shape, whatever its mean probability: the 300-dpi sans ``l`` of T4's label pages has a 2 x 13 px
+#: kernel at 0.39 (the stroke's probability peaks at 0.45), a lone ``I`` 0.58, ``toc_leaders.png``'s ``1``
+#: at ``max_side`` 1024 0.59, all under ``box_thresh``, while a speck's kernel is round. On
+#: ``funsd_train`` / ``icdar2015_val`` (40 images each) no kernel failing ``box_thresh`` on a text row
+#: was more than 1.8 times taller than wide (benchmarks/db_lone.py).
+STROKE_ASPECT = 2.0
+#: The narrowest stroke kernel kept (map pixels; DB's ``min_size`` floor is 3): a stroke must also be
+#: at least three times ``min_size`` tall.
+STROKE_MIN_WIDTH = 2
+#: The longest side (map pixels, before unclipping) of a kernel the speck rule (``speck_isolation``)
+#: may drop: the specks and dust that ``db`` keeps on T4's specks page and the blank-noise page
+#: (benchmarks/read_page.py) have kernels of 3-9 px, the isolated text kernels of ``funsd_train`` /
+#: ``icdar2015_val`` (40 images each) 22 px or more (benchmarks/db_lone.py).
+SPECK_SIDE = 12.0
+#: Small kernels closer than this many times a small kernel's height to it are a run of glyphs, not
+#: specks (the specks T4's page kept lay 26 or more heights from each other).
+SPECK_GROUP = 3.0
+
+
+def _stroke_shaped(width: np.ndarray, height: np.ndarray, min_size: float) -> np.ndarray:
+    """Whether kernels of these page-axis extents (map pixels) are thin upright strokes."""
+    return (width >= STROKE_MIN_WIDTH) & (height >= STROKE_ASPECT * width) & (height >= 3 * min_size)
+
+
 #: A lone kernel is re-scored only beside a text line: a kept box whose vertical extent holds the
 #: kernel's centre and whose height is between these multiples of the kernel's (map pixels, before
 #: unclipping). On ``funsd_train`` / ``icdar2015_val`` the re-scored kernels without such a neighbour
@@ -222,15 +254,20 @@ LONE_ROW_HEIGHTS = (0.6, 2.5)
 
 
 def _lone_scores(prob: np.ndarray, contours: list[np.ndarray], corners: np.ndarray, sizes: np.ndarray,
-                 scores: np.ndarray, params: DbParams) -> np.ndarray:
-    """Rectangle scores, raised to the kernel's own mean for lone characters that fail ``box_thresh``.
+                 scores: np.ndarray, params: DbParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rectangle scores, raised to the kernel's own mean for lone characters that fail ``box_thresh``;
+    which kernels are kept by their shape (thin upright strokes on a text row, :data:`STROKE_ASPECT`);
+    and for those, the vertical extent (top, bottom; map pixels, n x 2, NaN for the others) of the
+    nearest kept box on their row.
 
     A thin glyph (``1``, ``I``, ``7``) fills little of its rotated rectangle, and DB's ramp of
     probability at the kernel's edge weighs most in a small rectangle: a lone ``1`` of a table of
     contents scores 0.60 and a ``7`` 0.54 over the rectangle, 0.73 and 0.69 over their own pixels, while
     the specks of a noisy page stay at 0.30-0.45 over theirs (default model, docs/db.md "Lone
     characters"). A candidate is a kernel at most ``lone_aspect`` times longer than high that fails
-    ``box_thresh``, on the row of a kept box (:data:`LONE_ROW_HEIGHTS`); each costs one window.
+    ``box_thresh``, on the row of a kept box (:data:`LONE_ROW_HEIGHTS`); each costs one window. A
+    candidate at least :data:`STROKE_ASPECT` times taller than wide is kept whatever its mean (its score
+    is then its own mean, which may be under ``box_thresh``).
     """
     top, bottom = corners[..., 1].min(axis=1), corners[..., 1].max(axis=1)
     # Short along the row: a tall narrow kernel (a lone ``I``, ``l``, ``i``, ``!``) is one glyph however
@@ -238,21 +275,54 @@ def _lone_scores(prob: np.ndarray, contours: list[np.ndarray], corners: np.ndarr
     across = corners[..., 0].max(axis=1) - corners[..., 0].min(axis=1)
     weak = (across <= params.lone_aspect * (bottom - top)) & (scores < params.box_thresh)
     strong = scores >= params.box_thresh
+    sure = np.zeros(len(scores), bool)
+    rows = np.full((len(scores), 2), np.nan)
     if not weak.any() or not strong.any():
-        return scores
+        return scores, sure, rows
     lo, hi = LONE_ROW_HEIGHTS
     st, sb = top[strong], bottom[strong]
+    sl, sr = corners[strong][..., 0].min(axis=1), corners[strong][..., 0].max(axis=1)
+    left, right = corners[..., 0].min(axis=1), corners[..., 0].max(axis=1)
     cand = []
     for i in np.flatnonzero(weak):
         centre, height = (top[i] + bottom[i]) / 2, max(bottom[i] - top[i], 1e-6)
         ratio = (sb - st) / height
-        if np.any((st <= centre) & (centre <= sb) & (ratio >= lo) & (ratio <= hi)):
+        on_row = (st <= centre) & (centre <= sb) & (ratio >= lo) & (ratio <= hi)
+        if np.any(on_row):
             cand.append(i)
+            gap = np.where(on_row, np.maximum(np.maximum(sl - right[i], left[i] - sr), 0), np.inf)
+            k = int(np.argmin(gap))
+            rows[i] = (st[k], sb[k])
     if not cand:
-        return scores
+        return scores, sure, rows
     own = mean_inside(prob, [contours[i].astype(np.float64) + 0.5 for i in cand])
     out = scores.copy()
     out[cand] = np.maximum(scores[cand], own)
+    # The rectangle runs through the outer pixels' centres: one pixel less than the kernel's extent.
+    sure[cand] = _stroke_shaped(across[cand] + 1, bottom[cand] - top[cand] + 1, params.min_size)
+    rows[~sure] = np.nan
+    return out, sure, rows
+
+
+def _specks(corners: np.ndarray, kept: np.ndarray, isolation: float, shape: tuple[int, ...]) -> np.ndarray:
+    """Which kept kernels (rotated rectangles, n x 4 x 2 map pixels, on a map of ``shape``) are specks: no
+    longer than :data:`SPECK_SIDE`, their height or more from the map's edge (a word cut by the frame
+    goes on beyond it),
+    with no larger kept kernel within ``isolation`` times their height and no other small one within
+    :data:`SPECK_GROUP` times it (the gap between page-axis boxes): scattered specks fall, a run of small
+    glyphs (``1 2 3``, ``- 7 -``) stands."""
+    lo, hi = corners.min(axis=1), corners.max(axis=1)
+    extent = hi - lo
+    margin = extent[:, 1]  # one kernel height from every edge
+    inner = (lo.min(axis=1) > margin) & (hi[:, 0] < shape[1] - margin) & (hi[:, 1] < shape[0] - margin)
+    small = kept & (extent.max(axis=1) <= SPECK_SIDE) & inner
+    large = kept & ~small
+    out = np.zeros(len(corners), bool)
+    for i in np.flatnonzero(small):
+        gap = np.maximum(np.maximum(lo - hi[i], lo[i] - hi), 0)
+        distance = np.hypot(gap[:, 0], gap[:, 1]) / max(extent[i, 1], 1.0)
+        distance[i] = np.inf
+        out[i] = not (np.any(large & (distance <= isolation)) or np.any(small & (distance <= SPECK_GROUP)))
     return out
 
 
@@ -265,18 +335,36 @@ def _quad_boxes(
     sizes = np.array([r[1] for r in rects], dtype=np.float64)
     angles = np.array([r[2] for r in rects], dtype=np.float64)
     keep = sizes.min(axis=1) >= params.min_size
+    if params.lone_aspect > 0:
+        bounds = np.array([cv2.boundingRect(c.reshape(-1, 1, 2)) for c in contours]).reshape(-1, 4)
+        keep |= _stroke_shaped(bounds[:, 2], bounds[:, 3], params.min_size)
     centres, sizes, angles = centres[keep], sizes[keep], angles[keep]
     if len(centres) == 0:
         return []
     corners = rect_corners(centres, sizes, angles)
+    sure = np.zeros(len(centres), bool)
     if outline_scores is None:
         scores = mean_inside(prob, list(corners))
         if params.lone_aspect > 0:
             kept = [c for c, k in zip(contours, keep, strict=True) if k]
-            scores = _lone_scores(prob, kept, corners, sizes, scores, params)
+            scores, sure, rows = _lone_scores(prob, kept, corners, sizes, scores, params)
+            if sure.any():
+                # A faint stroke's kernel covers the middle of the glyph only (a 300-dpi ``l``: 13 of its
+                # 33 px): its box spans its row's kernel from top to bottom, upright, at its own width.
+                # (The rectangles run through the outer pixels' centres: half a pixel more each side.)
+                x0, x1 = corners[sure][..., 0].min(axis=1) - 0.5, corners[sure][..., 0].max(axis=1) + 0.5
+                y0 = np.minimum(corners[sure][..., 1].min(axis=1), rows[sure, 0])
+                y1 = np.maximum(corners[sure][..., 1].max(axis=1), rows[sure, 1])
+                centres[sure] = np.stack([(x0 + x1) / 2, (y0 + y1) / 2], axis=1)
+                sizes[sure] = np.stack([x1 - x0, y1 - y0], axis=1)
+                angles[sure] = 0.0
     else:
         scores = outline_scores[keep]
-    strong = scores >= params.box_thresh
+    # Kernels under DB's size floor were let through for the stroke rule only.
+    strong = ((scores >= params.box_thresh) & (sizes.min(axis=1) >= params.min_size)) | sure
+    if params.speck_isolation > 0:
+        strong &= ~_specks(corners, strong, params.speck_isolation, prob.shape)
+    sure = sure[strong]
     centres, sizes, angles, scores = centres[strong], sizes[strong], angles[strong], scores[strong]
     if len(centres) == 0:
         return []
@@ -287,7 +375,8 @@ def _quad_boxes(
     perimeter = 2 * (sizes[:, 0] + sizes[:, 1])
     distance = area * params.unclip_ratio / np.maximum(perimeter, 1e-6)
     grown = sizes + 2 * distance[:, None]
-    big = grown.min(axis=1) >= params.min_size + 2
+    # A kept stroke may stay under DB's final size floor (a 2 px kernel grows to 4-5 px), not under min_size.
+    big = (grown.min(axis=1) >= params.min_size + 2) | (sure & (grown.min(axis=1) >= params.min_size))
     quads = order_quads(rect_corners(centres[big], grown[big], angles[big]))
     return [DbBox(quad=q, polygon=None, score=float(s)) for q, s in zip(quads, scores[big], strict=True)]
 
