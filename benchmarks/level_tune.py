@@ -1,17 +1,18 @@
-"""Choose the layout's levelling evidence (``LEVEL_ANGLE_DEG``, ``_SHORT_ASPECT``, ``_CHORD_HEIGHTS``) and the
-renderers' small-angle threshold on the tuning splits.
+"""Choose the layout's levelling evidence (``LEVEL_ANGLE_DEG``, ``_SHORT_ASPECT``, ``_CHORD_HEIGHTS``,
+``_PAGE_WORD_HEIGHTS``, ``_MAX_GLYPH_DEG``) and the renderers' small-angle threshold on the tuning splits.
 
 usage: python benchmarks/level_tune.py [--sets funsd_train,icdar2015_val] [--limit 40] [--cache DIR]
-                                      [--chords 0,4,8,12,16]
+                                      [--chords 0,4,8,12,16] [--page-words -1,2,3,4,6] [--glyph-deg 10,20,30,45]
 
 Runs the default detector (``db``) on the first ``--limit`` images of each tuning split (detections
 cached as JSON under ``--cache``), takes the page's text frame as the layout does, and for each
 detected line that is *small-tilted* (the far end within ``_LEVEL_SLACK`` of its height, at most
-``_MAX_LEVEL_DEG``) asks the ground truth whether levelling it is right: the GT words whose centres
+``_MAX_LEVEL_DEG``; a one-glyph box at most 45 degrees) asks the ground truth whether levelling it is right: the GT words whose centres
 lie in the line give its true direction (FUNSD's boxes are axis-aligned: always level); levelling is
 right when the true direction is nearer the frame than the detected one. For each rule
 (``neighbour_level_deg`` x ``short_aspect`` without the centre-line evidence, then the defaults with each
-``chord_heights`` of ``--chords``) it prints the lines levelled rightly and wrongly per set. It also prints percentiles of the angle of long lines (length >= 8 heights) left unlevelled on
+``chord_heights`` of ``--chords``, then the defaults with each short-word length ``--page-words`` (the page-level
+evidence; -1 = off) and each one-glyph tilt limit ``--glyph-deg``) it prints the lines levelled rightly and wrongly per set. It also prints percentiles of the angle of long lines (length >= 8 heights) left unlevelled on
 ``funsd_train``: the quad-angle noise of level text, the renderers' small-angle threshold.
 Tuning sets only (``funsd_train``, ``icdar2015_val``); never a test set.
 """
@@ -31,14 +32,16 @@ import numpy as np
 
 from ocrplug.evaluation import load_dataset
 from ocrplug.layout import (
-    _LEVEL_SLACK,
+    _CHORD_HEIGHTS,
     _MAX_LEVEL_DEG,
+    _PAGE_WORD_HEIGHTS,
     _SHORT_ASPECT,
     LEVEL_ANGLE_DEG,
     _deviation,
     _frame,
     _frame_angle,
     _jitter,
+    _small_tilt,
     _text_angle,
 )
 from ocrplug.model import PageImage
@@ -86,10 +89,18 @@ def main() -> int:
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ocrplug-level-tune")
     ap.add_argument("--chords", default="0,4,8,12,16",
                     help="chord_heights values tried with the default level angle and short aspect")
+    ap.add_argument("--page-words", default="-1,2,3,4,6",
+                    help="page_word_heights values tried with the other defaults (-1: no page-level evidence)")
+    ap.add_argument("--glyph-deg", default="10,20,30,45", help="glyph_deg values tried with the other defaults")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
-    rules = [(d, s, -1.0) for d in (0.5, 1.0, 1.5, 2.0, 3.0) for s in (0.0, 1.0, 1.5, 2.0, 3.0)]
-    rules += [(LEVEL_ANGLE_DEG, _SHORT_ASPECT, float(c)) for c in args.chords.split(",")]
+    # (neighbour_level_deg, short_aspect, chord_heights, page_word_heights, glyph_deg)
+    rules = [(d, s, -1.0, -1.0, _MAX_LEVEL_DEG) for d in (0.5, 1.0, 1.5, 2.0, 3.0) for s in (0.0, 1.0, 1.5, 2.0, 3.0)]
+    rules += [(LEVEL_ANGLE_DEG, _SHORT_ASPECT, float(c), -1.0, _MAX_LEVEL_DEG) for c in args.chords.split(",")]
+    rules += [(LEVEL_ANGLE_DEG, _SHORT_ASPECT, _CHORD_HEIGHTS, float(p), _MAX_LEVEL_DEG) for p in args.page_words.split(",")]
+    rules += [(LEVEL_ANGLE_DEG, _SHORT_ASPECT, _CHORD_HEIGHTS, _PAGE_WORD_HEIGHTS, float(g))
+              for g in args.glyph_deg.split(",")]
+    rules = list(dict.fromkeys(rules))
     for name in args.sets.split(","):
         pages = detections(name, args.limit, args.cache)
         right = dict.fromkeys(rules, 0)
@@ -110,7 +121,7 @@ def main() -> int:
                     long_angles.append(abs(math.degrees(_wrap(_angle(q) - frame))))
                 if dev < math.radians(args.min_tilt):
                     continue
-                if not (0 < dev <= math.radians(_MAX_LEVEL_DEG) and length * math.tan(dev) <= _LEVEL_SLACK * height):
+                if not _small_tilt(np.array([dev]), np.array([length]), np.array([height]), 45.0)[0]:
                     continue
                 contour = q.astype(np.float32).reshape(-1, 1, 2)
                 inside = [a for c, a in words if cv2.pointPolygonTest(contour, (float(c[0]), float(c[1])), False) >= 0]
@@ -127,7 +138,8 @@ def main() -> int:
         print(f"{name} ({len(pages)} images): {small_total} small-tilted lines (tilt >= {args.min_tilt} deg) holding GT words, "
               f"levelling right for {should}")
         for r in rules:
-            print(f"  neighbour_level_deg {r[0]:.1f} short_aspect {r[1]:.1f} chord_heights {r[2]:.0f}: "
+            print(f"  neighbour_level_deg {r[0]:.1f} short_aspect {r[1]:.1f} chord_heights {r[2]:.0f} "
+                  f"page_word_heights {r[3]:.0f} glyph_deg {r[4]:.0f}: "
                   f"levelled {right[r]} rightly, {wrong[r]} wrongly")
         if long_angles:
             p = np.percentile(long_angles, [50, 90, 95, 99, 100])

@@ -93,3 +93,92 @@ def test_a_word_tilted_with_its_row_keeps_its_tilt() -> None:
     angles = _angles([*level, *sign, *leaning])
     assert angles["SALE"] == pytest.approx(3.0, abs=0.01)
     assert angles["OPEN"] == pytest.approx(3.0, abs=0.01) and angles["LATE"] == pytest.approx(3.0, abs=0.01)
+
+
+# Issue 24, T4's faults: short header words of a receipt (``Qty`` -7.6, ``Item`` -1.6 degrees) and a lone
+# ``y`` at -11.3 degrees kept db's / craft's box tilts. A short word's own angle is noise; on a level page
+# it is levelled (``layout._PAGE_WORD_HEIGHTS``); a one-glyph box has no direction (``_MAX_GLYPH_DEG``).
+
+
+def test_short_header_words_that_both_lean_on_a_level_page_are_level() -> None:
+    # Item / Qty: both lean (1.6 and 7.6 degrees), so the row shows nothing; the page's item lines are level.
+    header = [_tilted(100, 80, 80, 38, 1.6, "Item"), _tilted(810, 84, 68, 42, 7.6, "Qty")]
+    items = [_tilted(110, 170 + 90 * k, 100 + 6 * k, 38, 0.0, f"Item{k}") for k in range(6)]
+    items += [_tilted(818, 170 + 90 * k, 24, 33, 0.0, str(k)) for k in range(6)]
+    angles = _angles([*header, *items])
+    assert abs(angles["Item"]) < 1e-6 and abs(angles["Qty"]) < 1e-6, angles
+
+
+def test_short_words_leaning_alike_on_their_row_keep_their_tilt() -> None:
+    # Two short words of a slanted sign on a level page: each shows the other's tilt.
+    level = [_tilted(400, 300 + 60 * k, 600, 30, 0.0, f"body{k}") for k in range(4)]
+    a = math.radians(4.0)
+    sign = [_tilted(100, 100, 80, 30, 4.0, "OPEN"), _tilted(100 + 110 * math.cos(a), 100 + 110 * math.sin(a), 80, 30, 4.0,
+                                                             "LATE")]
+    angles = _angles([*level, *sign])
+    assert angles["OPEN"] == pytest.approx(4.0, abs=0.01) and angles["LATE"] == pytest.approx(4.0, abs=0.01)
+
+
+def test_a_short_word_on_a_page_without_a_level_majority_keeps_its_tilt() -> None:
+    # A scene: words tilted every which way; the page shows no level direction for the short one.
+    scene = [_tilted(300, 100 + 120 * k, 400, 40, deg, f"w{k}") for k, deg in enumerate((5.0, -6.0, 8.0, 3.0))]
+    lone = _tilted(900, 700, 90, 40, 6.0, "EXIT")
+    angles = _angles([*scene, lone])
+    assert angles["EXIT"] == pytest.approx(6.0, abs=0.01)
+
+
+def test_a_short_word_with_too_few_other_lines_keeps_its_tilt() -> None:
+    angles = _angles([_tilted(300, 100, 400, 40, 0.0, "body"), _tilted(300, 300, 90, 40, 6.0, "EXIT")])
+    assert angles["EXIT"] == pytest.approx(6.0, abs=0.01)
+
+
+def test_a_lone_glyph_past_ten_degrees_takes_its_rows_direction() -> None:
+    # db's box of a lone "y" leans 11.3 degrees with its tail; its label leans 1.4 degrees with its capital.
+    labels = [_tilted(180, 120 + 135 * k, 130, 52, 1.4, f"Label{k}") for k in range(5)]
+    answers = [_tilted(1300, 120 + 135 * k, 36, 44, 0.0, str(k)) for k in range(4)]
+    answers.append(_tilted(1270, 128 + 135 * 4, 32, 46, 11.31, "y"))
+    angles = _angles([*labels, *answers])
+    assert abs(angles["y"]) < 0.2 and abs(angles["Label4"]) < 0.2, angles
+
+
+def test_a_lone_glyph_past_45_degrees_is_turned_not_levelled() -> None:
+    body = [_tilted(400, 100 + 60 * k, 600, 30, 0.0, f"body{k}") for k in range(3)]
+    angles = _angles([*body, _tilted(1000, 100, 30, 34, 50.0, "x")])
+    assert abs(angles["x"]) > 10, angles
+
+
+RECEIPT_FONTS = {
+    "mono": Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"),
+    "freeserif": Path("/usr/share/fonts/truetype/freefont/FreeSerif.ttf"),
+    "freesans": Path("/usr/share/fonts/truetype/freefont/FreeSans.ttf"),
+}
+RECEIPT = [("Pen", "2"), ("Stapler", "1"), ("Folder", "4"), ("Ink", "9"), ("Paper", "3"), ("Tape", "5")]
+
+
+def receipt_page(font: str, dpi: int, pt: float, left: float) -> np.ndarray:
+    """A receipt strip: ``Item`` / ``Qty`` header, then item names with one-digit quantities in a column."""
+    if not RECEIPT_FONTS[font].exists():
+        pytest.skip(f"{RECEIPT_FONTS[font]} is not installed")
+    face = ImageFont.truetype(str(RECEIPT_FONTS[font]), round(pt * dpi / 72))
+    width, step = int(3.4 * dpi), int(0.28 * dpi)
+    img = Image.new("RGB", (width, step * (len(RECEIPT) + 3)), "white")
+    draw = ImageDraw.Draw(img)
+    x0, xq = int(left * dpi), int(2.7 * dpi)
+    draw.text((x0, step // 2), "Item", font=face, fill="black")
+    draw.text((xq - int(0.1 * dpi), step // 2), "Qty", font=face, fill="black")
+    for k, (item, qty) in enumerate(RECEIPT):
+        y = step // 2 + (k + 1) * step
+        draw.text((x0, y), item, font=face, fill="black")
+        draw.text((xq, y), qty, font=face, fill="black")
+    return np.asarray(img)
+
+
+@pytest.mark.parametrize(("font", "dpi", "pt", "left"), [("mono", 200, 9, 0.2), ("freeserif", 300, 9, 0.3),
+                                                        ("freesans", 250, 10, 0.25), ("freeserif", 200, 11, 0.2)])
+def test_receipt_header_words_are_level(pipeline: Pipeline, font: str, dpi: int, pt: float, left: float) -> None:
+    page = pipeline.run(receipt_page(font, dpi, pt, left)).pages[0]
+    texts = [ln.text for ln in page.lines]
+    assert "Qty" in texts and "Item" in texts, texts
+    tilted = [(ln.text, round(math.degrees(quad_angle(ln.quad)), 2)) for ln in page.lines
+              if abs(math.degrees(quad_angle(ln.quad))) >= LEVEL_ANGLE_DEG]
+    assert not tilted
