@@ -412,6 +412,18 @@ def _in_number(text: str, k: int) -> bool:
     return (text[k - 1] in ".,:" and text[k - 2].isdigit()) or (text[k - 1].isdigit() and text[k - 2] in ".,:")
 
 
+def _closes_word(text: str, k: int) -> bool:
+    """Whether ``text[k]`` is a closing mark (``.,:;!?``) that ends the word before it: no space there.
+
+    Monospaced (receipt, typewriter) fonts centre a period or colon in a whole character cell, so
+    the ink gap before it looks like a word space ("Grade :", "3 .50"). A run of the same mark
+    (leaders "Contents ....... 7", ". . .") is not closing: it may stand apart from the word.
+    """
+    if k < 1 or text[k] not in ".,:;!?" or not text[k - 1].isalnum():
+        return False
+    return text[k + 1 :].lstrip()[:1] != text[k]
+
+
 def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, options: PPOCRRecognizerOptions) -> Region:
     """The region with text and confidence; a line also gets word children with their own boxes.
 
@@ -434,6 +446,7 @@ def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, option
         and not breaks[k - 1]
         and (hints[k] >= options.space_prob or gaps[k] > options.space_gap)
         and not _in_number(res.text, k)
+        and not _closes_word(res.text, k)
         for k in range(len(res.text))
     ]
     groups: list[list[int]] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -281,3 +282,47 @@ def test_word_ends_that_cut_a_glyph_move_out_to_its_ink() -> None:
     # A neighbour's span bounds the move: word 1 cannot run into word 2.
     columns[40:60] = True
     assert _snap_to_ink(columns, spans, 0, 30)[1] == 36.0
+
+
+_MONO_FONTS = (
+    "/usr/share/fonts/opentype/urw-base35/NimbusMonoPS-Regular.otf",
+    "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+    "/usr/share/fonts/truetype/freefont/FreeMono.ttf",
+)
+
+
+def _mono_line(text: str, font: str, height: int) -> np.ndarray:
+    from PIL import Image, ImageDraw, ImageFont
+
+    face = ImageFont.truetype(font, height)
+    left, top, right, bottom = face.getbbox(text)
+    img = Image.new("RGB", (right - left + 20, bottom - top + 20), "white")
+    ImageDraw.Draw(img).text((10 - left, 10 - top), text, fill="black", font=face)
+    return np.asarray(img)
+
+
+def test_closing_marks_stay_with_their_word():
+    from ocrplug_ppocr.recognizer import _closes_word
+
+    assert [k for k, _ in enumerate("Grade: 3.50 x") if _closes_word("Grade: 3.50 x", k)] == [5, 8]
+    # Leaders and ellipses stand apart; a mark after a space or another mark is no closing mark.
+    assert not any(_closes_word("Contents....7", k) for k in range(13))
+    assert not any(_closes_word("Part 1 . . . 7", k) for k in range(14))
+    assert not _closes_word("a :b", 2) and not _closes_word("(:", 1)
+
+
+@pytest.mark.parametrize("font", _MONO_FONTS)
+@pytest.mark.parametrize("height", [21, 30])
+def test_monospaced_periods_and_colons_are_not_word_starts(ppocr, font, height):
+    # A monospaced font centres "." and ":" in a whole cell: the ink gap before them passed space_gap,
+    # so receipts read "3 .50" and labels "Grade :" (NimbusMonoPS 11 pt at 150 dpi, T5's receipt).
+    if not Path(font).is_file():
+        pytest.skip(f"font not installed: {font}")
+    texts = ["Coffee 3.50", "Grade: X", "Total: 12.80"]
+    canvas = np.full((60 + 80 * len(texts), 40 * height, 3), 255, np.uint8)
+    quads = [
+        paste_rotated(canvas, _mono_line(t, font, height), (20 * height, 50 + 80 * k), 0) for k, t in enumerate(texts)
+    ]
+    out = ppocr.recognize(_page(canvas), [Region(quad=q, level="line") for q in quads])
+    assert [[w.text for w in r.children] for r in out] == [t.split() for t in texts]
