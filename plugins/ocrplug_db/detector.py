@@ -45,6 +45,21 @@ MEMORY_PER_MAP_PIXEL = 16.0
 
 #: Fewer regions than this on a page make it sparse (see ``DbOptions.sparse_side``).
 SPARSE_REGIONS = 3
+#: A region whose page pixels span fewer grey levels than this in every channel holds no ink: it is
+#: dropped. PP-OCRv6's detector maps a blank landscape page (1275 x 900 to 2550 x 1800 px of one grey)
+#: seen at ``sparse_side`` as one text box covering the whole page (score 0.62); printed text, even
+#: light grey on white, spans far more than this.
+BLANK_CONTRAST = 8
+
+
+def _holds_ink(page: PageImage, region: Region) -> bool:
+    """Whether the page's pixels inside ``region``'s bounding box span :data:`BLANK_CONTRAST` grey levels."""
+    x0, y0, x1, y1 = (int(v) for v in np.round(region.bbox))
+    patch = page.image[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)]
+    if patch.size == 0:
+        return False
+    patch = patch.reshape(-1, patch.shape[-1]) if patch.ndim == 3 else patch.reshape(-1, 1)
+    return bool((patch.max(axis=0).astype(np.int16) - patch.min(axis=0)).max() >= BLANK_CONTRAST)
 
 
 class DbOptions(Options):
@@ -342,7 +357,8 @@ class DbDetector(Detector):
     def _regions(self, page: PageImage, prob: np.ndarray) -> list[Region]:
         sy, sx = prob.shape[0] / page.height, prob.shape[1] / page.width
         boxes = boxes_from_prob(prob, self._params(min(sx, sy)))
-        return self._to_regions(boxes, sx, sy, page.width, page.height)  # ordered by the host layout step
+        regions = self._to_regions(boxes, sx, sy, page.width, page.height)  # ordered by the host layout step
+        return [r for r in regions if _holds_ink(page, r)]
 
     def _to_regions(self, boxes: list[DbBox], sx: float, sy: float, width: int, height: int) -> list[Region]:
         if not boxes:

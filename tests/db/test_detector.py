@@ -210,6 +210,27 @@ def test_blank_and_grey_pages(detector) -> None:
 
 
 @needs_model
+@pytest.mark.parametrize(("height", "width", "grey"), [(1200, 1700, 255), (1000, 1700, 245), (900, 1275, 255),
+                                                        (1800, 2550, 255), (1200, 1600, 230)])
+def test_a_blank_landscape_page_gives_no_region(detector, height: int, width: int, grey: int) -> None:
+    # The sparse-page retry at 800 px saw these one-grey pages as one text box over the whole page
+    # (written as an empty line in hOCR and ALTO).
+    page = _page(np.full((height, width, 3), grey, np.uint8))
+    assert detector.detect(page) == []
+
+
+@needs_model
+def test_faint_text_on_a_sparse_landscape_page_is_still_found(detector) -> None:
+    img = Image.new("RGB", (1700, 1200), "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 40)
+    draw.text((300, 500), "Received with thanks", fill=(200, 200, 200), font=font)
+    gt = [np.array(draw.textbbox((300, 500), "Received with thanks", font=font), np.float64)]
+    quads = [np.array([[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]]) for b in gt]
+    assert recall(quads, detector.detect(_page(np.asarray(img)))) == 1.0
+
+
+@needs_model
 def test_bad_page_images_are_input_errors(detector) -> None:
     with pytest.raises(InputError, match="uint8"):
         detector.detect(_page(np.zeros((50, 50, 3), np.float32)))
