@@ -309,8 +309,10 @@ def _specks(corners: np.ndarray, kept: np.ndarray, isolation: float, shape: tupl
     longer than :data:`SPECK_SIDE`, their height or more from the map's edge (a word cut by the frame
     goes on beyond it),
     with no larger kept kernel within ``isolation`` times their height and no other small one within
-    :data:`SPECK_GROUP` times it (the gap between page-axis boxes): scattered specks fall, a run of small
-    glyphs (``1 2 3``, ``- 7 -``) stands."""
+    :data:`SPECK_GROUP` times it (the gap between page-axis boxes) and not on the row of a larger one
+    (:data:`LONE_ROW_HEIGHTS`, as for lone characters): scattered specks fall, a run of small glyphs
+    (``1 2 3``, ``- 7 -``) stands, and so does a one-character answer far right of its label (``Rate: %``
+    at 10 pt, 300 dpi, ``max_side`` 1024: a 7-9 px kernel 25-60 heights from ``Rate:``)."""
     lo, hi = corners.min(axis=1), corners.max(axis=1)
     extent = hi - lo
     margin = extent[:, 1]  # one kernel height from every edge
@@ -318,11 +320,16 @@ def _specks(corners: np.ndarray, kept: np.ndarray, isolation: float, shape: tupl
     small = kept & (extent.max(axis=1) <= SPECK_SIDE) & inner
     large = kept & ~small
     out = np.zeros(len(corners), bool)
+    row_lo, row_hi = LONE_ROW_HEIGHTS
     for i in np.flatnonzero(small):
         gap = np.maximum(np.maximum(lo - hi[i], lo[i] - hi), 0)
         distance = np.hypot(gap[:, 0], gap[:, 1]) / max(extent[i, 1], 1.0)
         distance[i] = np.inf
-        out[i] = not (np.any(large & (distance <= isolation)) or np.any(small & (distance <= SPECK_GROUP)))
+        centre, ratio = (lo[i, 1] + hi[i, 1]) / 2, extent[:, 1] / max(extent[i, 1], 1.0)
+        on_row = large & (lo[:, 1] <= centre) & (centre <= hi[:, 1]) & (ratio >= row_lo) & (ratio <= row_hi)
+        out[i] = not (
+            np.any(large & (distance <= isolation)) or np.any(small & (distance <= SPECK_GROUP)) or np.any(on_row)
+        )
     return out
 
 

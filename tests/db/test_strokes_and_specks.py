@@ -3,10 +3,17 @@ isolated specks are dropped (``speck_isolation``). Synthetic probability maps, m
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import pytest
 from ocrplug_db.detector import DbOptions
 from ocrplug_db.postprocess import DbParams, boxes_from_prob
+from PIL import Image, ImageDraw, ImageFont
+
+from ocrplug.manager import PluginHost
+from ocrplug.model import PageImage
 
 ON = DbParams(lone_aspect=2.5, speck_isolation=20.0)
 
@@ -110,3 +117,46 @@ def test_detector_defaults_turn_both_rules_on_and_validate() -> None:
     assert DbOptions(speck_isolation=0).speck_isolation == 0
     with pytest.raises(ValueError, match="speck_isolation"):
         DbOptions(speck_isolation=-1)
+
+
+@pytest.mark.parametrize(("x", "size"), [(380, (9, 8)), (560, (7, 7)), (760, (9, 5))])
+def test_a_small_kernel_far_right_on_a_label_row_is_an_answer_not_a_speck(x: int, size: tuple[int, int]) -> None:
+    # A one-character answer far right of its label (``Rate: %`` at 10 pt, 300 dpi, max_side 1024: the
+    # answer's kernel 7-9 px, 25-60 of its heights from the label's): on the label's row, not a speck.
+    prob = np.zeros((800, 900), np.float32)
+    _line(prob, 100, 40, 150, height=12)  # the label's kernel
+    h, w = size
+    prob[106 - h // 2 : 106 - h // 2 + h, x : x + w] = 0.95
+    prob[500:509, 600:608] = 0.95  # a speck on no text row
+    boxes = boxes_from_prob(prob, ON)
+    assert _near(boxes, x + w / 2, 106 - h // 2 + h / 2), _centres(boxes)
+    assert not _near(boxes, 604, 504.5), _centres(boxes)
+
+
+def test_a_dot_on_a_text_row_much_smaller_than_the_text_is_still_a_speck() -> None:
+    prob = np.zeros((800, 900), np.float32)
+    _line(prob, 100, 40, 300, height=26)
+    prob[110:114, 700:704] = 0.95  # a 4 px dust dot level with the line, 100 heights away
+    assert not _near(boxes_from_prob(prob, ON), 702, 112)
+
+
+@pytest.mark.parametrize("font", ["/usr/share/fonts/opentype/urw-base35/NimbusRoman-Regular.otf",
+                                  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"])
+def test_lone_answers_of_a_300_dpi_label_page_are_found_at_max_side_1024(font: str) -> None:
+    # T5's page through ``swift`` (db at max_side 1024): every far answer was dropped as a speck.
+    if importlib.util.find_spec("onnxruntime") is None or importlib.util.find_spec("rapidocr") is None:
+        pytest.skip("the db extra (onnxruntime, rapidocr) is not installed: pip install 'ocrplug[db]'")
+    if not Path(font).is_file():
+        pytest.skip(f"font not installed: {font}")
+    face = ImageFont.truetype(font, 42)  # 10 pt at 300 dpi
+    img = Image.new("RGB", (2550, 1500), "white")
+    draw = ImageDraw.Draw(img)
+    answers = [("Rate", "%"), ("Grade", "X"), ("Room", "7"), ("Code", "0"), ("Mark", "x")]
+    for k, (label, answer) in enumerate(answers):
+        y = 150 + 240 * k
+        draw.text((180, y), label, fill="black", font=face)
+        draw.text((int((0.35 + 0.12 * k) * 2550), y), answer, fill="black", font=face)
+    spec = PluginHost().components("detector")["db"]
+    detector = spec.build(spec.options(threads=1, max_side=1024))
+    regions = detector.detect(PageImage(image=np.asarray(img), index=0, source="test"))
+    assert len(regions) == 2 * len(answers)
