@@ -326,3 +326,68 @@ def test_monospaced_periods_and_colons_are_not_word_starts(ppocr, font, height):
     ]
     out = ppocr.recognize(_page(canvas), [Region(quad=q, level="line") for q in quads])
     assert [[w.text for w in r.children] for r in out] == [t.split() for t in texts]
+
+
+def _chunk_part(offset: int, width: int, keep_from: float, keep_to: float, text: str, centres: list[float]):
+    from ocrplug_ppocr.recognizer import CTCResult, _Piece
+
+    piece = _Piece(0, np.zeros((10, width, 3), np.uint8), offset, keep_from, keep_to)
+    # 1 crop pixel per time step: a character's centre is offset + step + 0.5.
+    steps = tuple(c - offset - 0.5 for c in centres)
+    return piece, CTCResult(text, (0.9,) * len(text), steps, (0.0,) * len(text)), 1.0
+
+
+def test_a_character_both_chunks_read_at_the_cut_is_kept_once():
+    from ocrplug_ppocr.recognizer import _join_chunks
+
+    # "used" across a cut at 100: the first chunk places the "s" at 99.5, the second chunk the same "s"
+    # at 100.5 (a step apart): each kept it by its own centre ("ussed" before).
+    a = _chunk_part(0, 120, 0.0, 100.0, "us", [90.0, 99.5])
+    b = _chunk_part(80, 120, 100.0, 200.0, "used", [90.5, 100.5, 108.0, 116.0])
+    res, _ = _join_chunks([a, b])
+    assert res.text == "used"
+    # A real double letter at the cut stays double: "class" read whole by both chunks.
+    a = _chunk_part(0, 120, 0.0, 100.0, "class", [70.0, 78.0, 86.0, 94.0, 102.0])
+    b = _chunk_part(80, 120, 100.0, 200.0, "lass", [78.5, 86.5, 94.5, 101.5])
+    assert _join_chunks([a, b])[0].text == "class"
+    # Neither chunk kept a character whose two centres straddle the cut the other way.
+    a = _chunk_part(0, 120, 0.0, 100.0, "ab", [92.0, 100.5])
+    b = _chunk_part(80, 120, 100.0, 200.0, "abc", [91.5, 99.5, 110.0])
+    assert _join_chunks([a, b])[0].text == "abc"
+
+
+_TERMS = (
+    "Terms and conditions apply to every order placed with the company during the period of the offer. Prices "
+    "include value added tax but exclude delivery charges, which are shown at the checkout before payment. Goods "
+    "may be returned within thirty days if they are unused and in their original packaging. Refunds are made to "
+    "the card used for the purchase within ten working days of the return being received at our warehouse."
+)
+
+
+@pytest.mark.parametrize(("font", "pt"), [("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", 7),
+                                          ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 6)])
+def test_small_print_read_in_chunks_doubles_no_letter(font, pt):
+    # T5's page: 7 pt NotoSans at 300 dpi, 2100 px wide; its lines are 55 times as wide as high and read
+    # in chunks (max_ratio 40): "used" and "payment." came back "ussed" and "paayment." where a cut fell.
+    from PIL import Image, ImageDraw, ImageFont
+
+    from ocrplug import Pipeline
+
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("rapidocr")
+    if not Path(font).is_file():
+        pytest.skip(f"font not installed: {font}")
+    face = ImageFont.truetype(font, round(pt * 300 / 72))
+    img = Image.new("RGB", (2100, 1050), "white")
+    draw = ImageDraw.Draw(img)
+    lines: list[list[str]] = [[]]
+    for word in _TERMS.split():
+        if lines[-1] and face.getlength(" ".join([*lines[-1], word])) > 1860:
+            lines.append([])
+        lines[-1].append(word)
+    for k, line in enumerate(lines):
+        draw.text((120, 120 + round(k * 1.25 * face.size)), " ".join(line), fill="black", font=face)
+    pipeline = Pipeline(detector={"name": "db", "options": {"threads": 1}},
+                        recognizer={"name": "ppocr", "options": {"threads": 1}})
+    page = pipeline.run(np.asarray(img)).pages[0]
+    assert [w.text for w in page.words] == _TERMS.split()
