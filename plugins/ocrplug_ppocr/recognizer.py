@@ -443,7 +443,8 @@ def _closes_word(text: str, k: int) -> bool:
 
     Monospaced (receipt, typewriter) fonts centre a period or colon in a whole character cell, so
     the ink gap before it looks like a word space ("Grade :", "3 .50"). A run of the same mark
-    (leaders "Contents ....... 7", ". . .") is not closing: it may stand apart from the word.
+    (leaders "Contents ....... 7", ". . .") is not closing: it may stand apart from the word. The
+    caller also asks that a word start after the mark (:func:`_fill`).
     """
     if k < 1 or text[k] not in ".,:;!?" or not text[k - 1].isalnum():
         return False
@@ -466,13 +467,20 @@ def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, option
     hints = res.space_before or (0.0,) * len(res.text)
     columns, ink_height = _ink_columns(crop)
     gaps = _ink_gaps(columns, ink_height, res, px_per_step) if options.space_gap > 0 else [0.0] * len(res.text)
-    starts = [
+    splits = [
         k > 0
         and not breaks[k]
         and not breaks[k - 1]
         and (hints[k] >= options.space_prob or gaps[k] > options.space_gap)
         and not _in_number(res.text, k)
-        and not _closes_word(res.text, k)
+        for k in range(len(res.text))
+    ]
+    # A closing mark stays with the word before it only where a word starts after it (``Grade: X``); one
+    # between two words with no space after it is a separator sign (``MARINA : SQUARE`` on a sign, read
+    # ``MARINA:SQUARE``): it splits as before.
+    starts = [
+        splits[k]
+        and not (_closes_word(res.text, k) and (k + 1 == len(res.text) or breaks[k + 1] or splits[k + 1]))
         for k in range(len(res.text))
     ]
     groups: list[list[int]] = []
