@@ -475,12 +475,15 @@ def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, option
         and not _in_number(res.text, k)
         for k in range(len(res.text))
     ]
-    # A closing mark stays with the word before it only where a word starts after it (``Grade: X``); one
-    # between two words with no space after it is a separator sign (``MARINA : SQUARE`` on a sign, read
+    # A closing mark stays with the word before it only where a word starts after it (``Grade: X``) or a
+    # number goes on (``3.50``); one between two words with no space after it is a separator sign (``MARINA : SQUARE`` on a sign, read
     # ``MARINA:SQUARE``): it splits as before.
     starts = [
         splits[k]
-        and not (_closes_word(res.text, k) and (k + 1 == len(res.text) or breaks[k + 1] or splits[k + 1]))
+        and not (
+            _closes_word(res.text, k)
+            and (k + 1 == len(res.text) or breaks[k + 1] or splits[k + 1] or _in_number(res.text, k + 1))
+        )
         for k in range(len(res.text))
     ]
     groups: list[list[int]] = []
