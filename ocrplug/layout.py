@@ -152,7 +152,7 @@ class LayoutOptions(BaseModel):
 
 
 # --------------------------------------------------------------------------------------------------
-# Units and frames
+# Units
 
 
 @dataclass
