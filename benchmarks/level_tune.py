@@ -31,18 +31,16 @@ import cv2
 import numpy as np
 
 from ocrplug.evaluation import load_dataset
-from ocrplug.layout import (
+from ocrplug.geometry import _frame, _frame_angle, _text_angle
+from ocrplug.levelling import (
     _CHORD_HEIGHTS,
     _MAX_LEVEL_DEG,
     _PAGE_WORD_HEIGHTS,
     _SHORT_ASPECT,
     LEVEL_ANGLE_DEG,
     _deviation,
-    _frame,
-    _frame_angle,
     _jitter,
     _small_tilt,
-    _text_angle,
 )
 from ocrplug.model import PageImage
 from ocrplug.pipeline import Pipeline

@@ -132,8 +132,8 @@ def blank_noise_page(path: Path, seed: int = 24) -> None:
 
 def _widened(region: Any, pad: float) -> Any:
     """``region`` with the recognizer-cut words of its lines widened by ``pad`` (the layout step's rule)."""
-    from ocrplug.geometry import quad_angle
-    from ocrplug.layout import _frame, _widen_words
+    from ocrplug.geometry import _frame, quad_angle
+    from ocrplug.layout import _widen_words
 
     if region.level == "line":
         return _widen_words(region, _frame(quad_angle(region.quad)), pad) if pad > 0 else region
@@ -157,8 +157,8 @@ class _Replay:
 def _ink_ends_padded(words: list[Any], lines: list[Any], pad: float) -> list[Any]:
     """``words`` with each end the recognizer took from the ink (``INK_ENDS``) moved out by ``pad`` x its
     line's height, as ``word_end_pad`` did before such ends were left as found (no neighbour limit)."""
-    from ocrplug.geometry import quad_angle
-    from ocrplug.layout import INK_ENDS, _box, _frame
+    from ocrplug.geometry import _box, _frame, quad_angle
+    from ocrplug.layout import INK_ENDS
 
     height = {}
     for line in lines:

@@ -1,4 +1,5 @@
-"""Geometry helpers shared by detectors, recognizers, renderers and evaluation.
+"""Geometry helpers shared by detectors, recognizers, renderers and evaluation, and the text-frame helpers
+of the layout step (:mod:`ocrplug.layout`, :mod:`ocrplug.levelling`, :mod:`ocrplug.vertical`).
 
 All coordinates are page pixels, origin top-left, x right, y down; quads are clockwise on screen.
 """
@@ -11,7 +12,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from ocrplug.model import Quad
+from ocrplug.model import Quad, Region
 
 __all__ = [
     "order_quad",
@@ -62,3 +63,132 @@ def scale_quad(quad: Quad, sx: float, sy: float | None = None) -> Quad:
     """Scale a quad's coordinates (e.g. from a resized image back to page pixels)."""
     sy = sx if sy is None else sy
     return tuple((x * sx, y * sy) for x, y in quad)  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------------------------------
+# The page's text frame (shared by ocrplug.layout, ocrplug.levelling and ocrplug.vertical): its angle,
+# the rotation into it, region boxes and unions in it, and lines lengthened for reading.
+
+
+def _text_angle(quads: np.ndarray) -> float:
+    """The page's dominant text direction (radians, image frame: y down), from ``(N, 4, 2)`` quads.
+
+    First the median direction of the quads' top and bottom edges; then, within 6 degrees of it, the
+    direction whose projection profile of the region centres is sharpest (the sum of squared bin
+    counts, bins an eighth of the median height: Postl's projection-profile skew estimate, as in
+    Hull's survey of skew detection, 1998), when it is at least 1.5x sharper than at the median. A single region's own edges can tilt by a few degrees
+    (CRAFT boxes words with descenders slightly rotated), enough to break a 3000 px line into rows;
+    the rows of centres do not tilt. An angle that puts in one bin two regions overlapping along the
+    row (two rows, not one: :func:`_stacked_in_a_bin`) is never taken.
+    """
+    top = (quads[:, 1] - quads[:, 0]) + (quads[:, 2] - quads[:, 3])
+    angles = np.arctan2(top[:, 1], top[:, 0])
+    theta = float(np.arctan2(np.median(np.sin(angles)), np.median(np.cos(angles))))
+    if len(quads) < 3:
+        return theta
+    centres = quads.mean(axis=1)
+    side = (quads[:, 3] - quads[:, 0]) + (quads[:, 2] - quads[:, 1])
+    step = max(float(np.median(np.linalg.norm(side, axis=1))) / 8, 0.5)
+    def sharpness(a: float) -> float:
+        proj = centres @ np.array([-math.sin(a), math.cos(a)])
+        bins = np.floor((proj - proj.min()) / step).astype(np.int64)
+        if a != theta and _stacked_in_a_bin(quads, bins, a):
+            return -1.0
+        counts = np.bincount(bins)
+        return float((counts.astype(np.float64) ** 2).sum())
+
+    at_median = sharpness(theta)
+    best, best_score = theta, at_median
+    for delta in np.radians(np.arange(-6.0, 6.01, 0.25)):
+        score = sharpness(theta + float(delta))
+        if score > best_score:
+            best, best_score = theta + float(delta), score
+    # The edges' median stands unless the profile is clearly sharper elsewhere: where the boxes are
+    # right (most pages), a quarter degree off can close a narrow column gutter over a tall page.
+    return best if best_score >= _PROFILE_GAIN * at_median else theta
+
+
+# How much sharper (sum of squared bin counts) the centres' profile must be at another angle than at
+# the quads' median angle for :func:`_text_angle` to take it.
+_PROFILE_GAIN = 1.5
+
+
+def _stacked_in_a_bin(quads: np.ndarray, bins: np.ndarray, angle: float) -> bool:
+    """Whether two regions whose centres share a profile bin (``bins``, one per quad) overlap along
+    the row direction ``angle`` (radians) by over half the shorter one's length.
+
+    Regions of one row lie side by side; two that overlap along it are on different rows, brought
+    into one bin only by a wrong angle: a page of a few long detector lines of unequal length (the
+    centre of a short last line and of a longer line two rows up align at about 4 degrees), where
+    such a coincidence alone makes the profile 1.5x sharper.
+    """
+    along = quads @ np.array([math.cos(angle), math.sin(angle)])
+    lo, hi = along.min(axis=1), along.max(axis=1)
+    o = np.lexsort((lo, bins))
+    same = bins[o][1:] == bins[o][:-1]
+    overlap = np.minimum(hi[o][1:], hi[o][:-1]) - np.maximum(lo[o][1:], lo[o][:-1])
+    shorter = np.minimum((hi - lo)[o][1:], (hi - lo)[o][:-1])
+    return bool((same & (overlap > 0.5 * shorter)).any())
+
+
+def _frame(angle: float) -> np.ndarray:
+    c, s = math.cos(-angle), math.sin(-angle)
+    return np.array([[c, -s], [s, c]])
+
+
+def _box(region: Region, rot: np.ndarray) -> np.ndarray:
+    pts = np.asarray(region.quad, dtype=np.float64) @ rot.T
+    return np.concatenate([pts.min(axis=0), pts.max(axis=0)])
+
+
+def _heights(boxes: np.ndarray) -> np.ndarray:
+    return np.maximum(boxes[:, 3] - boxes[:, 1], 1.0)
+
+
+def _union_quad(regions: Sequence[Region], rot: np.ndarray) -> Quad:
+    """The quad around several regions, axis-aligned in the text frame, in page pixels."""
+    pts = np.concatenate([np.asarray(r.outline, dtype=np.float64) for r in regions]) @ rot.T
+    x0, y0 = pts.min(axis=0)
+    x1, y1 = pts.max(axis=0)
+    corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]) @ rot  # back to the page frame
+    return tuple((float(x), float(y)) for x, y in corners)  # type: ignore[return-value]
+
+
+def _frame_angle(rot: np.ndarray) -> float:
+    """The text angle (radians, y down) whose frame :func:`_frame` gave ``rot``."""
+    return -math.atan2(float(rot[1, 0]), float(rot[0, 0]))
+
+
+# A line read whole is lengthened by this share of its height at both ends: a trailing period or comma
+# lies outside every CRAFT word box. Measured on examples/sample.pdf, tesseract_testing and SROIE
+# (docs/benchmarks.md, "Word detectors read line by line": 0.3 vs 0 and 0.6).
+_LINE_END_PAD = 0.3
+
+
+# A grouped line taller than this many times its length is vertical text: the recognizer's crop step
+# turns it by 90 degrees (``CropOptions.vertical_ratio``, 1.5 for lines), so it is lengthened along
+# its long side. Padding it sideways by its (long) height made a vertical word look square, and it was
+# then read unturned ("20", "HAH", "121" for the margin label of shared/cases/vertical_label.png).
+_VERTICAL_RATIO = 1.5
+
+
+def _lengthen(quad: Quad, pad: float) -> Quad:
+    """``quad`` (corners tl, tr, br, bl) made longer by ``pad`` x its height at both ends of its text direction.
+
+    The text direction is the top edge, or the left edge for a quad more than ``_VERTICAL_RATIO``
+    times taller than long (vertical text; its "height" is then its width).
+    """
+    q = np.asarray(quad, dtype=np.float64)
+    along = (q[1] - q[0]) + (q[2] - q[3])
+    side = (q[3] - q[0]) + (q[2] - q[1])
+    length = float(np.linalg.norm(along))
+    height = float(np.linalg.norm(side))
+    if length == 0 or pad <= 0:
+        return quad
+    if height > _VERTICAL_RATIO * length:
+        d = side / height * pad * length / 2
+        out = q + np.array([-d, -d, d, d])
+    else:
+        d = along / length * pad * height / 2
+        out = q + np.array([-d, d, d, -d])
+    return tuple((float(x), float(y)) for x, y in out)  # type: ignore[return-value]

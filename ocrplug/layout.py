@@ -36,22 +36,22 @@ With ``auto``, a detector that already returned blocks (``tesseract-layout``) ke
 Coordinates change in three ways only. A line that was split gets the union of its words' quads
 (axis-aligned in the text frame) and its words' joined text. A line or word whose quad is off the
 page's text direction by little (its far end within half its height, at most 10 degrees) is levelled
--- its quad turned about its centre to the text frame -- where the page shows the tilt is box jitter (a
+-- its quad turned about its centre to the text frame (:mod:`ocrplug.levelling`) -- where the page shows the tilt is box jitter (a
 level, longer region on its row, or a box too short to measure an angle): a short word such as ``City:``
 beside a level field gets no false tilt, while a scene word tilted like its neighbours, or alone, keeps it. Word boxes are widened along their line by ``word_end_pad`` to hold their end letters.
 Lines turned against the page (vertical text: quads starting at the text's own top-left, see
 :func:`ocrplug.crops.with_rotation`) are laid out in their own frame and form blocks of their own,
 placed by :func:`_place` (a left-margin label before the column pieces beside it, a right-margin
 label after them). A paragraph tilted against the rest of the page (beside level labels) is laid out
-in its own frame too (:func:`_direction_groups`) and placed the same way.
+in its own frame too (:func:`_direction_groups`) and placed the same way. Pieces of vertical text that a
+word detector cut apart are joined into turned lines before recognition (:func:`lines_for_recognition`,
+:mod:`ocrplug.vertical`); the text-frame helpers shared with those modules are in :mod:`ocrplug.geometry`.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -59,8 +59,21 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from ocrplug.geometry import quad_angle
-from ocrplug.model import Page, Quad, Region
+from ocrplug.geometry import (
+    _LINE_END_PAD,
+    _box,
+    _frame,
+    _frame_angle,
+    _heights,
+    _lengthen,
+    _text_angle,
+    _union_quad,
+    quad_angle,
+)
+from ocrplug.levelling import LEVEL_ANGLE_DEG, _deviation, _level, _level_jitter, _within_slack
+from ocrplug.model import Page, Region
+from ocrplug.vertical import _vertical_chains
+from ocrplug.words import _TOKEN, _line_words, _mean_score, is_rtl, synthesize_words
 
 __all__ = [
     "INK_ENDS",
@@ -139,7 +152,7 @@ class LayoutOptions(BaseModel):
 
 
 # --------------------------------------------------------------------------------------------------
-# Units and frames
+# Units
 
 
 @dataclass
@@ -149,134 +162,6 @@ class _Unit:
     region: Region  # a word (or a whole line / unknown-level region when it has no words)
     source: int  # index of the detector line it came from; -1 for a loose word
     box: np.ndarray
-
-
-def _text_angle(quads: np.ndarray) -> float:
-    """The page's dominant text direction (radians, image frame: y down), from ``(N, 4, 2)`` quads.
-
-    First the median direction of the quads' top and bottom edges; then, within 6 degrees of it, the
-    direction whose projection profile of the region centres is sharpest (the sum of squared bin
-    counts, bins an eighth of the median height: Postl's projection-profile skew estimate, as in
-    Hull's survey of skew detection, 1998), when it is at least 1.5x sharper than at the median. A single region's own edges can tilt by a few degrees
-    (CRAFT boxes words with descenders slightly rotated), enough to break a 3000 px line into rows;
-    the rows of centres do not tilt. An angle that puts in one bin two regions overlapping along the
-    row (two rows, not one: :func:`_stacked_in_a_bin`) is never taken.
-    """
-    top = (quads[:, 1] - quads[:, 0]) + (quads[:, 2] - quads[:, 3])
-    angles = np.arctan2(top[:, 1], top[:, 0])
-    theta = float(np.arctan2(np.median(np.sin(angles)), np.median(np.cos(angles))))
-    if len(quads) < 3:
-        return theta
-    centres = quads.mean(axis=1)
-    side = (quads[:, 3] - quads[:, 0]) + (quads[:, 2] - quads[:, 1])
-    step = max(float(np.median(np.linalg.norm(side, axis=1))) / 8, 0.5)
-    def sharpness(a: float) -> float:
-        proj = centres @ np.array([-math.sin(a), math.cos(a)])
-        bins = np.floor((proj - proj.min()) / step).astype(np.int64)
-        if a != theta and _stacked_in_a_bin(quads, bins, a):
-            return -1.0
-        counts = np.bincount(bins)
-        return float((counts.astype(np.float64) ** 2).sum())
-
-    at_median = sharpness(theta)
-    best, best_score = theta, at_median
-    for delta in np.radians(np.arange(-6.0, 6.01, 0.25)):
-        score = sharpness(theta + float(delta))
-        if score > best_score:
-            best, best_score = theta + float(delta), score
-    # The edges' median stands unless the profile is clearly sharper elsewhere: where the boxes are
-    # right (most pages), a quarter degree off can close a narrow column gutter over a tall page.
-    return best if best_score >= _PROFILE_GAIN * at_median else theta
-
-
-# How much sharper (sum of squared bin counts) the centres' profile must be at another angle than at
-# the quads' median angle for :func:`_text_angle` to take it.
-_PROFILE_GAIN = 1.5
-
-
-def _stacked_in_a_bin(quads: np.ndarray, bins: np.ndarray, angle: float) -> bool:
-    """Whether two regions whose centres share a profile bin (``bins``, one per quad) overlap along
-    the row direction ``angle`` (radians) by over half the shorter one's length.
-
-    Regions of one row lie side by side; two that overlap along it are on different rows, brought
-    into one bin only by a wrong angle: a page of a few long detector lines of unequal length (the
-    centre of a short last line and of a longer line two rows up align at about 4 degrees), where
-    such a coincidence alone makes the profile 1.5x sharper.
-    """
-    along = quads @ np.array([math.cos(angle), math.sin(angle)])
-    lo, hi = along.min(axis=1), along.max(axis=1)
-    o = np.lexsort((lo, bins))
-    same = bins[o][1:] == bins[o][:-1]
-    overlap = np.minimum(hi[o][1:], hi[o][:-1]) - np.maximum(lo[o][1:], lo[o][:-1])
-    shorter = np.minimum((hi - lo)[o][1:], (hi - lo)[o][:-1])
-    return bool((same & (overlap > 0.5 * shorter)).any())
-
-
-def _frame(angle: float) -> np.ndarray:
-    c, s = math.cos(-angle), math.sin(-angle)
-    return np.array([[c, -s], [s, c]])
-
-
-def _box(region: Region, rot: np.ndarray) -> np.ndarray:
-    pts = np.asarray(region.quad, dtype=np.float64) @ rot.T
-    return np.concatenate([pts.min(axis=0), pts.max(axis=0)])
-
-
-def _heights(boxes: np.ndarray) -> np.ndarray:
-    return np.maximum(boxes[:, 3] - boxes[:, 1], 1.0)
-
-
-def synthesize_words(line: Region) -> list[Region]:
-    """Word regions for a line that has text but no word boxes, cut from its quad.
-
-    The quad is cut along its text direction in proportion to each whitespace-separated token's share
-    of the characters (a monospaced approximation; right-to-left text from the right end). The words
-    carry ``attributes["synthetic"] = True``.
-    """
-    text = line.text or ""
-    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    if not tokens:
-        return []
-    q = np.asarray(line.quad, dtype=np.float64)
-    n = len(text)
-    rtl = is_rtl(text)
-    out = []
-    for k, (s, e) in enumerate(tokens):
-        f0, f1 = (1 - e / n, 1 - s / n) if rtl else (s / n, e / n)
-        t0, t1 = q[0] + (q[1] - q[0]) * f0, q[0] + (q[1] - q[0]) * f1
-        b0, b1 = q[3] + (q[2] - q[3]) * f0, q[3] + (q[2] - q[3]) * f1
-        out.append(
-            Region(
-                quad=(tuple(t0), tuple(t1), tuple(b1), tuple(b0)),
-                level="word",
-                text=text[s:e],
-                confidence=line.confidence,
-                order=k,
-                attributes={"synthetic": True},
-            )
-        )
-    return out
-
-
-def is_rtl(text: str) -> bool:
-    """Whether the first strongly directional character of ``text`` is right-to-left (Unicode bidi classes R, AL)."""
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
-
-
-_TOKEN = re.compile(r"\S+")
-
-
-def _line_words(line: Region) -> list[Region]:
-    words = [c for c in line.children if c.level == "word"]
-    if words:
-        return words
-    return synthesize_words(line) if line.text and line.text.strip() else []
 
 
 def _flatten(regions: Sequence[Region]) -> tuple[list[Region], list[Region]]:
@@ -489,15 +374,6 @@ def _stacks(leaves: list[np.ndarray], boxes: np.ndarray) -> list[np.ndarray]:
 # Building lines and blocks
 
 
-def _union_quad(regions: Sequence[Region], rot: np.ndarray) -> Quad:
-    """The quad around several regions, axis-aligned in the text frame, in page pixels."""
-    pts = np.concatenate([np.asarray(r.outline, dtype=np.float64) for r in regions]) @ rot.T
-    x0, y0 = pts.min(axis=0)
-    x1, y1 = pts.max(axis=0)
-    corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]) @ rot  # back to the page frame
-    return tuple((float(x), float(y)) for x, y in corners)  # type: ignore[return-value]
-
-
 def _mean_conf(regions: Sequence[Region]) -> float | None:
     values = [r.confidence for r in regions if r.confidence is not None]
     return float(sum(values) / len(values)) if values else None
@@ -507,178 +383,6 @@ def _join(words: Sequence[Region]) -> str | None:
     if all(w.text is None for w in words):
         return None
     return " ".join(w.text for w in words if w.text)
-
-
-# Levelling (``_jitter`` / ``_level``). A region whose own direction is off the page's text direction by
-# so little that its far end moves by at most _LEVEL_SLACK of its height (and by at most _MAX_LEVEL_DEG)
-# *may* be box jitter rather than a tilt: on the first 12 pages of funsd_train (level forms, 702 ``db``
-# lines) that share has a 99th percentile of 0.28 and a maximum of 0.74; a short level word such as
-# ``City:`` (52 x 20 px at -6.63 degrees) has 0.30. Scene words tilted 5-10 degrees (ICDAR 2015) fall in
-# the same range, so the size of the tilt alone does not decide: a region is levelled only where the
-# page says its tilt is jitter (see :func:`_jitter`; constants measured by benchmarks/level_tune.py
-# on funsd_train and icdar2015_val, docs/benchmarks.md "Reading what is on the page").
-_LEVEL_SLACK = 0.5
-_MAX_LEVEL_DEG = 10.0
-#: Text within this many degrees of level is level: the quad-angle noise of level text. The lines at
-#: least 8 heights long of ``db`` on the first 60 pages of funsd_train (level forms, 1135 lines) are off
-#: their page's text frame by 0.07 degrees (median), 0.96 (99th percentile), 1.55 at most
-#: (benchmarks/level_tune.py). A row neighbour within it is level (:func:`_jitter`); renderers and the
-#: OCRmyPDF engine write smaller text angles as 0 (hOCR ``textangle``, ALTO ``ROTATION``, PAGE ``orientation``).
-LEVEL_ANGLE_DEG = 1.0
-# A region no longer than its height (a lone character: ``1``, ``I``, ``x``) is too short for its angle to be
-# measured. On 60 pages each of funsd_train / icdar2015_val, this adds 5 rightly levelled lines on
-# funsd_train and 1 rightly, 2 wrongly on icdar2015_val (1.5 and more: more wrong than right there).
-_SHORT_ASPECT = 1.0
-# A row neighbour too short to show its own direction (a one-character answer far right of its label)
-# still shows the row's: the line through the two regions' centres. It counts as evidence when the
-# centres lie at least the region's own length and at least this many of its heights apart along the
-# frame (a longer baseline than the region's box gives: a centre a quarter height off moves the line
-# by under 1 degree at 15 heights) and that line runs within ``LEVEL_ANGLE_DEG`` of the frame. Chosen by
-# benchmarks/level_tune.py on funsd_train / icdar2015_val (docs/benchmarks.md "Level words and
-# vertical labels").
-_CHORD_HEIGHTS = 4.0
-# A short word (at most _PAGE_WORD_HEIGHTS times as long as it is high: ``Qty``, ``Item``, ``City:``) has
-# an angle error bound of several degrees (a capital or a descender at one end moves that end's box edge
-# by a fifth of the height: atan(0.2 / 2) = 5.7 degrees at two heights), so its own angle is noise. Where
-# the page itself is level -- at least _PAGE_MIN_LINES other regions long enough to show a direction
-# (longer than ``_SHORT_ASPECT`` heights), their median tilt within ``LEVEL_ANGLE_DEG`` of the frame --
-# such a word within the slack is levelled even when its row gives no evidence (both header words of a
-# receipt lean). Chosen by benchmarks/level_tune.py on funsd_train / icdar2015_val (docs/benchmarks.md
-# "False tilts on short words, square vertical pieces").
-_PAGE_WORD_HEIGHTS = 3.0
-_PAGE_MIN_LINES = 3
-# A region at most ``_SHORT_ASPECT`` times as long as high (one glyph: ``y``, ``1``) has no measurable
-# direction at all: up to this tilt it takes the page's direction like a short word, past
-# ``_MAX_LEVEL_DEG`` (db's box of a lone ``y`` leans 11.3 degrees with its tail). Past 45 degrees a box's
-# long side is its other side: it is turned, not tilted. benchmarks/level_tune.py: 10 -> 20 / 30 / 45
-# adds 1 / 2 / 3 rightly levelled glyphs on funsd_train and none wrongly on either split.
-_MAX_GLYPH_DEG = 45.0
-
-
-def _wrap(angle: np.ndarray) -> np.ndarray:
-    """Angles (radians) wrapped into [-pi, pi)."""
-    return (angle + math.pi) % (2 * math.pi) - math.pi
-
-
-def _frame_angle(rot: np.ndarray) -> float:
-    """The text angle (radians, y down) whose frame :func:`_frame` gave ``rot``."""
-    return -math.atan2(float(rot[1, 0]), float(rot[0, 0]))
-
-
-def _deviation(quad: Quad, rot: np.ndarray) -> tuple[float, float, float]:
-    """(|angle between the quad's direction and the frame's| in radians, its length, its height)."""
-    q = np.asarray(quad, dtype=np.float64)
-    along = (q[1] - q[0]) + (q[2] - q[3])
-    side = (q[3] - q[0]) + (q[2] - q[1])
-    dev = math.atan2(along[1], along[0]) - _frame_angle(rot)
-    return abs((dev + math.pi) % (2 * math.pi) - math.pi), float(np.linalg.norm(along)), float(np.linalg.norm(side))
-
-
-def _small_tilt(dev: np.ndarray, length: np.ndarray, height: np.ndarray, glyph_deg: float = _MAX_GLYPH_DEG) -> np.ndarray:
-    """Which tilts (radians, with :func:`_deviation`'s lengths and heights) may be box jitter: the far end
-    within ``_LEVEL_SLACK`` of the height and at most ``_MAX_LEVEL_DEG``; for a one-glyph region (at most
-    ``_SHORT_ASPECT`` times as long as high) at most ``glyph_deg``."""
-    glyph = length <= _SHORT_ASPECT * np.maximum(height, 1e-9)
-    near = (dev <= math.radians(_MAX_LEVEL_DEG)) & (length * np.tan(np.minimum(dev, 1.5)) <= _LEVEL_SLACK * height)
-    return (dev > 0) & (near | (glyph & (dev <= math.radians(glyph_deg))))
-
-
-def _jitter(
-    quads: np.ndarray,
-    rot: np.ndarray,
-    neighbour_level_deg: float = LEVEL_ANGLE_DEG,
-    short_aspect: float = _SHORT_ASPECT,
-    chord_heights: float = _CHORD_HEIGHTS,
-    page_word_heights: float = _PAGE_WORD_HEIGHTS,
-    glyph_deg: float = _MAX_GLYPH_DEG,
-) -> np.ndarray:
-    """Which of ``quads`` (``(N, 4, 2)``, page pixels) are off the text frame ``rot`` by box jitter only.
-
-    A quad is jitter when its tilt is small (:func:`_small_tilt`: far end within ``_LEVEL_SLACK`` of its
-    height, at most ``_MAX_LEVEL_DEG``; a one-glyph quad at most ``glyph_deg``) and the page gives
-    evidence that it is level: a longer region on the same row
-    (overlapping by half the smaller height in the frame) runs within ``neighbour_level_deg`` of the
-    frame; or a region on the same row whose centre lies at least the quad's length and at least
-    ``chord_heights`` times its height away along the frame, the line through the two centres running within
-    ``neighbour_level_deg`` of the frame (a one-glyph answer far right of its label: too short to show
-    its own direction, but the two centres show the row's; a negative value switches this off); or the
-    quad is at most ``page_word_heights`` times as long as high (a short word: its angle is noise), no row
-    neighbour leans like it, and the page is level (at least ``_PAGE_MIN_LINES`` other quads longer than ``short_aspect`` heights, their
-    median tilt within ``neighbour_level_deg``; a negative value switches this off); or the quad is at
-    most ``short_aspect`` times as long as it is high and tilted at most ``_MAX_LEVEL_DEG`` (too short for
-    its angle to be measured). A scene word tilted like its neighbours, or alone, keeps its tilt.
-    Returns a boolean array of ``N``.
-    """
-    n = len(quads)
-    if n == 0:
-        return np.zeros(0, dtype=bool)
-    stats = np.array([_deviation(tuple(map(tuple, q)), rot) for q in quads])  # type: ignore[arg-type]
-    dev, length, height = stats[:, 0], stats[:, 1], stats[:, 2]
-    small = _small_tilt(dev, length, height, glyph_deg)
-    pts = quads @ rot.T
-    y0, y1 = pts[..., 1].min(axis=1), pts[..., 1].max(axis=1)
-    centres = pts.mean(axis=1)
-    level = dev <= math.radians(neighbour_level_deg)
-    short = length <= short_aspect * np.maximum(height, 1e-9)
-    out = small & short & (dev <= math.radians(_MAX_LEVEL_DEG))
-    measurable = ~short & (dev <= math.pi / 4)
-    along = (quads[:, 1] - quads[:, 0]) + (quads[:, 2] - quads[:, 3])
-    tilt = _wrap(np.arctan2(along[:, 1], along[:, 0]) - _frame_angle(rot))  # signed, radians
-    for i in np.nonzero(small & ~out)[0]:
-        overlap = np.minimum(y1, y1[i]) - np.maximum(y0, y0[i])
-        h = np.minimum(height, height[i]) / 2
-        on_row = overlap >= 0.5 * h
-        on_row[i] = False
-        evidence = on_row & (length >= length[i]) & level
-        if chord_heights >= 0 and not evidence.any():
-            # _deviation's length and height are twice the box's (two edges summed).
-            dx = np.abs(centres[:, 0] - centres[i, 0])
-            dy = np.abs(centres[:, 1] - centres[i, 1])
-            far = dx >= max(length[i], chord_heights * height[i]) / 2
-            # The neighbour itself level, or too short to show a direction of its own (a tilted
-            # neighbour on a scene's tilted row says nothing about the frame). A one-glyph region has
-            # no direction to be tilted like its neighbour's: the centre line is its row's direction.
-            plain = level | short | bool(short[i])
-            evidence = on_row & far & plain & (np.arctan2(dy, np.maximum(dx, 1e-9)) <= math.radians(neighbour_level_deg))
-        if page_word_heights >= 0 and not evidence.any() and length[i] <= page_word_heights * height[i]:
-            # The page's own tilts as found: counting those the row evidence levels as level as well
-            # levelled one more tilted scene word wrongly on icdar2015_val (benchmarks/level_tune.py).
-            others = measurable.copy()
-            others[i] = False
-            # A row neighbour that leans like the word (within ``neighbour_level_deg`` of its tilt)
-            # shows a tilted row (two words of a slanted sign), not jitter.
-            alike = on_row & measurable & ~level & (np.abs(_wrap(tilt - tilt[i])) <= math.radians(neighbour_level_deg))
-            evidence = np.array([others.sum() >= _PAGE_MIN_LINES and not alike.any()
-                                 and np.median(dev[others]) <= math.radians(neighbour_level_deg)])
-        out[i] = bool(evidence.any())
-    return out
-
-
-def _level(region: Region, rot: np.ndarray) -> Region:
-    """``region`` (and its word children within the same slack) turned to the text frame ``rot`` about
-    their centres (length and height kept)."""
-    dev, length, height = _deviation(region.quad, rot)
-    if length == 0 or height == 0:
-        return region
-    kids = region.children
-    if any(c.level == "word" for c in kids):
-        kids = tuple(_level(c, rot) if c.level == "word" else c for c in kids)
-    if _small_tilt(np.array([dev]), np.array([length]), np.array([height]))[0]:
-        # Turned about its centre, same length and height (its box in the frame would be taller).
-        centre = np.asarray(region.quad, dtype=np.float64).mean(axis=0) @ rot.T
-        half = np.array([[-length, -height], [length, -height], [length, height], [-length, height]]) / 4
-        corners = (centre + half) @ rot
-        quad = tuple((float(x), float(y)) for x, y in corners)
-        return region.with_(quad=quad, children=kids)  # type: ignore[arg-type]
-    return region.with_(children=kids) if kids is not region.children else region
-
-
-def _level_jitter(regions: list[Region], rot: np.ndarray) -> list[Region]:
-    """``regions`` with those :func:`_jitter` picks levelled (:func:`_level`), the others as given."""
-    if not regions:
-        return regions
-    mask = _jitter(np.asarray([r.quad for r in regions], dtype=np.float64), rot)
-    return [_level(r, rot) if m else r for r, m in zip(regions, mask, strict=True)]
 
 
 # A word box cut from a recognizer's time steps (PP-OCR's CTC columns are a sixth of the text height
@@ -754,11 +458,6 @@ def _make_line(units: list[_Unit], lines: list[Region], rot: np.ndarray) -> Regi
         confidence=_mean_conf(words),
         children=tuple(w.with_(level="word", order=k, children=()) for k, w in enumerate(words)),
     )
-
-
-def _mean_score(regions: Sequence[Region]) -> float | None:
-    values = [r.score for r in regions if r.score is not None]
-    return float(sum(values) / len(values)) if values else None
 
 
 def _leaf_lines(units: list[_Unit], lines: list[Region], rot: np.ndarray, opts: LayoutOptions) -> list[Region]:
@@ -1151,12 +850,6 @@ def _direction_groups(
     return out
 
 
-def _within_slack(quad: Quad, rot: np.ndarray) -> bool:
-    """Whether ``quad`` runs along ``rot`` but for box jitter (see ``_LEVEL_SLACK``, ``_MAX_LEVEL_DEG``)."""
-    dev, length, height = _deviation(quad, rot)
-    return dev <= math.radians(_MAX_LEVEL_DEG) and length * math.tan(dev) <= _LEVEL_SLACK * height
-
-
 def lines_for_recognition(regions: Sequence[Region], options: LayoutOptions | None = None) -> list[Region]:
     """The regions to recognize: loose words joined into lines, everything else as given.
 
@@ -1185,178 +878,6 @@ def lines_for_recognition(regions: Sequence[Region], options: LayoutOptions | No
         for line in block.children
     ]
     return [*kept, *chains, *grouped]
-
-
-# Vertical text is cut by word detectors into pieces of which only the long ones look vertical: in a
-# margin label "Page 12 of 40" running up the page, craft boxes "12", "of", "40" about as tall as wide,
-# and db's lone-character look boxes the last "3" of "Ref 7 No 3" apart from its line. Read alone, such
-# a piece is upright text to the crop step ("zr", "ff", "ω"). A chain starts at a clearly vertical
-# region (in the page's frame at least ``_CHAIN_ANCHOR`` times taller than wide: a word of two or more
-# letters read turned; craft's box of a lone upright character is at most about 1.8 times taller than
-# wide, db's less) and takes in each region that continues it along its axis: its width (the text's
-# height) within ``_CHAIN_WIDTH`` of the anchor's, its centre off the axis by at most ``_CHAIN_AXIS`` of
-# the wider width, and the gap to a member along the axis at most ``_CHAIN_GAP`` of the narrower width
-# (word spaces are a quarter to half of the text height; a column of one-character answers in a form
-# has gaps of about a whole width between its rows, or, in craft's padded boxes, widths that differ
-# from glyph to glyph, and its lone ``I`` is a fraction as wide as an ``x``). Checked on the generated
-# vertical labels of tests/test_vertical_labels.py and the one-character-answer forms of
-# tests/test_read_page.py and tests/test_vertical_labels.py (db and craft).
-_CHAIN_ANCHOR = 2.0
-_CHAIN_WIDTH = 1.5
-_CHAIN_AXIS = 0.25
-_CHAIN_GAP = 0.6
-# Row partners (see :func:`_vertical_chains`): centres within this share of the smaller height.
-_CHAIN_ROW = 0.25
-# ... and heights within this ratio (craft pads a lone glyph's box to up to 2.3 times its label's height;
-# a turned word's piece that is at least 2.5 times as tall is a word).
-_CHAIN_ROW_HEIGHT = 2.5
-# Chains without a tall anchor: gaps at most _SQUARE_GAP of the narrower width, at least _SQUARE_PIECES
-# pieces, the whole at least _SQUARE_EXTENT times as tall as its pieces' median width.
-_SQUARE_GAP = 0.2
-_SQUARE_PIECES = 3
-_SQUARE_EXTENT = 3.0
-_SQUARE_SHAPE = 0.7
-
-
-def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Region]]:
-    """(lines of vertical text joined from pieces, the other regions as given); see the comment above.
-
-    Each joined line (``level="line"``, ``text=None``, ``attributes["grouped"] = True``) is the union of
-    its pieces' quads (page pixels) in the frame of the chain's own axis (the line through its end pieces'
-    centres), lengthened for reading like a grouped line, with the
-    pieces' words (a piece without word children is a word itself) as its children, so that
-    :func:`adopt_words` hands the detector's boxes back. Only loose words and lines without a turn
-    already decided take part; blocks pass through.
-    """
-    idx = [k for k, r in enumerate(regions) if r.level != "block" and not r.attributes.get("rotation")]
-    if len(idx) < 2:
-        return [], list(regions)
-    rot = _frame(_text_angle(np.asarray([r.quad for r in regions], dtype=np.float64)))
-    boxes = np.stack([_box(regions[k], rot) for k in idx])
-    width = np.maximum(boxes[:, 2] - boxes[:, 0], 1e-6)
-    height = boxes[:, 3] - boxes[:, 1]
-    axis = (boxes[:, 0] + boxes[:, 2]) / 2
-    centre_y = (boxes[:, 1] + boxes[:, 3]) / 2
-    # Row partners in the page's frame: a region off the piece's axis whose centre lies on the piece's
-    # row (within _CHAIN_ROW of the smaller height), of about its height -- the item name beside a
-    # receipt's quantity, the label beside a form's answer.
-    every = np.stack([_box(r, rot) for r in regions])
-    every_cy, every_h = (every[:, 1] + every[:, 3]) / 2, every[:, 3] - every[:, 1]
-    partnered = np.zeros(len(idx), dtype=bool)
-    for m in range(len(idx)):
-        off_axis = (every[:, 2] < boxes[m, 0]) | (every[:, 0] > boxes[m, 2])
-        near = np.abs(every_cy - centre_y[m]) <= _CHAIN_ROW * np.minimum(every_h, height[m])
-        alike = np.maximum(every_h, height[m]) <= _CHAIN_ROW_HEIGHT * np.minimum(every_h, height[m])
-        partnered[m] = bool((off_axis & near & alike).any())
-
-    def grow(root: int, gap_share: float, chain: dict[int, int]) -> None:
-        chain[root] = root
-        ref = width[root]
-        frontier = [root]
-        while frontier:
-            a = frontier.pop()
-            gap = np.maximum(boxes[:, 1] - boxes[a, 3], boxes[a, 1] - boxes[:, 3])
-            fits = (
-                (np.maximum(width, ref) <= _CHAIN_WIDTH * np.minimum(width, ref))
-                & (np.abs(axis - axis[a]) <= _CHAIN_AXIS * np.maximum(width, width[a]))
-                & (gap <= gap_share * np.minimum(width, width[a]))
-            )
-            for b in (int(b) for b in np.nonzero(fits)[0]):
-                if b not in chain:
-                    chain[b] = root
-                    frontier.append(b)
-
-    chain: dict[int, int] = {}  # member -> its chain's anchor
-    for root in (int(a) for a in np.nonzero(height >= _CHAIN_ANCHOR * width)[0]):
-        if root not in chain:
-            grow(root, _CHAIN_GAP, chain)
-    # Without a tall anchor (craft boxes every word of ``Page 12 of 40`` at 11 pt, 300 dpi, about square):
-    # at least _SQUARE_PIECES pieces touching along one axis (word spaces inside craft's padded boxes),
-    # together at least _SQUARE_EXTENT times as tall as wide.
-    # Each piece at least _SQUARE_SHAPE times as tall as wide (a level word of three or more letters is
-    # wider; a turned ``of`` is 56 x 44 px), none in a chain above.
-    square: dict[int, int] = {k: -1 for k in [*np.nonzero(height < _SQUARE_SHAPE * width)[0].tolist(), *chain]}
-    for root in range(len(idx)):
-        if root not in square:
-            grow(root, _SQUARE_GAP, square)
-    groups: dict[int, list[int]] = {}
-    for k, root in chain.items():
-        groups.setdefault(root, []).append(k)
-    for root in {r for r in square.values() if r >= 0}:
-        members = [k for k, r in square.items() if r == root]
-        extent = float(boxes[members, 3].max() - boxes[members, 1].min())
-        if len(members) >= _SQUARE_PIECES and extent >= _SQUARE_EXTENT * float(np.median(width[members])):
-            groups[-1 - root] = members
-    # A column of at least three pieces that each sit on a row of other text, or whose pieces other than
-    # its tall anchors (at least two) do, is a column of level words (a receipt's quantities, a form's
-    # answers, in craft's boxes padded until they touch and up to twice as tall as wide), however its
-    # boxes stack; a turned label's pieces meet the body's rows only here and there (a two-piece label's
-    # tall anchor spans several rows: its centre on one says little).
-    def level_column(members: list[int]) -> bool:
-        rest = [k for k in members if height[k] < _CHAIN_ANCHOR * width[k]]
-        return (len(members) >= 3 and bool(partnered[members].all())) or (len(rest) >= 2 and bool(partnered[rest].all()))
-
-    groups = {r: m for r, m in groups.items() if not level_column(m)}
-    joined: list[Region] = []
-    used: set[int] = set()
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        members.sort(key=lambda k: float(boxes[k, 1]))
-        pieces = [regions[idx[k]] for k in members]
-        used.update(idx[k] for k in members)
-        words = [w for p in pieces for w in (_line_words(p) or [p])]
-        kids = tuple(w.with_(level="word", order=k, children=()) for k, w in enumerate(words))
-        # In the frame of the chain's own axis (the line through its end pieces' centres): the page's
-        # frame may lean a few degrees where few regions decide it, and a piece's box leans too
-        # (craft's box of "Page"), and the crop would lean with either.
-        ends = [np.asarray(p.quad, dtype=np.float64).mean(axis=0) for p in (pieces[0], pieces[-1])]
-        down = ends[1] - ends[0]
-        theta = math.atan2(float(down[1]), float(down[0])) - math.pi / 2 if down.any() else _frame_angle(rot)
-        quad = _union_quad(pieces, _frame(theta))
-        joined.append(Region(
-            quad=_lengthen(quad, _LINE_END_PAD),
-            level="line",
-            score=_mean_score(pieces),
-            children=kids,
-            attributes={"grouped": True},
-        ))
-    return joined, [r for k, r in enumerate(regions) if k not in used]
-
-
-# A line read whole is lengthened by this share of its height at both ends: a trailing period or comma
-# lies outside every CRAFT word box. Measured on examples/sample.pdf, tesseract_testing and SROIE
-# (docs/benchmarks.md, "Word detectors read line by line": 0.3 vs 0 and 0.6).
-_LINE_END_PAD = 0.3
-
-
-# A grouped line taller than this many times its length is vertical text: the recognizer's crop step
-# turns it by 90 degrees (``CropOptions.vertical_ratio``, 1.5 for lines), so it is lengthened along
-# its long side. Padding it sideways by its (long) height made a vertical word look square, and it was
-# then read unturned ("20", "HAH", "121" for the margin label of shared/cases/vertical_label.png).
-_VERTICAL_RATIO = 1.5
-
-
-def _lengthen(quad: Quad, pad: float) -> Quad:
-    """``quad`` (corners tl, tr, br, bl) made longer by ``pad`` x its height at both ends of its text direction.
-
-    The text direction is the top edge, or the left edge for a quad more than ``_VERTICAL_RATIO``
-    times taller than long (vertical text; its "height" is then its width).
-    """
-    q = np.asarray(quad, dtype=np.float64)
-    along = (q[1] - q[0]) + (q[2] - q[3])
-    side = (q[3] - q[0]) + (q[2] - q[1])
-    length = float(np.linalg.norm(along))
-    height = float(np.linalg.norm(side))
-    if length == 0 or pad <= 0:
-        return quad
-    if height > _VERTICAL_RATIO * length:
-        d = side / height * pad * length / 2
-        out = q + np.array([-d, -d, d, d])
-    else:
-        d = along / length * pad * height / 2
-        out = q + np.array([-d, d, d, -d])
-    return tuple((float(x), float(y)) for x, y in out)  # type: ignore[return-value]
 
 
 def adopt_words(detected: Region, recognized: Region) -> Region:

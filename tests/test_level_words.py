@@ -3,7 +3,7 @@
 A label such as ``Quantity`` or ``Mark`` whose only row neighbour is a one-character answer far right of
 it got a 0.8-2.2 degree tilt (hOCR ``textangle -1`` to ``-2.2``): db's box of a word that starts with a
 capital leans with the letters' tops, and levelling asked for a longer level neighbour on the row, which
-a one-glyph answer is not. The row's direction is the line through the two centres (``layout._jitter``).
+a one-glyph answer is not. The row's direction is the line through the two centres (``levelling._jitter``).
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def test_a_word_tilted_with_its_row_keeps_its_tilt() -> None:
 
 # Issue 24, T4's faults: short header words of a receipt (``Qty`` -7.6, ``Item`` -1.6 degrees) and a lone
 # ``y`` at -11.3 degrees kept db's / craft's box tilts. A short word's own angle is noise; on a level page
-# it is levelled (``layout._PAGE_WORD_HEIGHTS``); a one-glyph box has no direction (``_MAX_GLYPH_DEG``).
+# it is levelled (``levelling._PAGE_WORD_HEIGHTS``); a one-glyph box has no direction (``_MAX_GLYPH_DEG``).
 
 
 def test_short_header_words_that_both_lean_on_a_level_page_are_level() -> None:

@@ -101,8 +101,8 @@ def test_a_column_of_one_character_answers_is_not_joined_into_a_vertical_line(
 # Issue 24, T4's fault: at 11 pt and 300 dpi craft boxes every word (or pair of glyphs) of a turned
 # ``Page 12 of 40`` about square (64 x 70 px), so no piece was the tall anchor a chain started from, and
 # ``accurate`` read ``40``, ``df``, ``12``, ``g``, ``Pa`` upright. Pieces touching along one axis that are
-# together clearly taller than wide are a line too (``layout._SQUARE_*``); a column whose pieces sit on
-# rows of other text (a receipt's quantities) is not, anchor or none (``layout._CHAIN_ROW``).
+# together clearly taller than wide are a line too (``vertical._SQUARE_*``); a column whose pieces sit on
+# rows of other text (a receipt's quantities) is not, anchor or none (``vertical._CHAIN_ROW``).
 FONTS = {
     "dserif": Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"),
     "freesans": Path("/usr/share/fonts/truetype/freefont/FreeSans.ttf"),

@@ -1,0 +1,195 @@
+"""Levelling: which small tilts of detected lines and words are box jitter, to be written level.
+
+A detector's quad of level text leans by a degree or so (a capital or a descender moves one end of a
+short word's box), and a scene word is truly tilted by the same few degrees: the size of a tilt alone
+does not tell them apart. :func:`_jitter` decides from the page (a longer level region on the same row,
+the line through two far centres of one row, a level page around a short word), and :func:`_level`
+turns what it picks to the page's text frame about its centre. The layout step
+(:func:`ocrplug.layout.layout_regions`) applies it per text frame; :data:`LEVEL_ANGLE_DEG` is also the
+angle under which renderers and the OCRmyPDF engine write text as level. Angles are radians (y down)
+unless a name says degrees; lengths and heights page pixels. Where each constant was measured is given
+beside it (benchmarks/level_tune.py on funsd_train and icdar2015_val, docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ocrplug.geometry import _frame_angle
+from ocrplug.model import Quad, Region
+
+__all__ = ["LEVEL_ANGLE_DEG"]
+
+# Levelling (``_jitter`` / ``_level``). A region whose own direction is off the page's text direction by
+# so little that its far end moves by at most _LEVEL_SLACK of its height (and by at most _MAX_LEVEL_DEG)
+# *may* be box jitter rather than a tilt: on the first 12 pages of funsd_train (level forms, 702 ``db``
+# lines) that share has a 99th percentile of 0.28 and a maximum of 0.74; a short level word such as
+# ``City:`` (52 x 20 px at -6.63 degrees) has 0.30. Scene words tilted 5-10 degrees (ICDAR 2015) fall in
+# the same range, so the size of the tilt alone does not decide: a region is levelled only where the
+# page says its tilt is jitter (see :func:`_jitter`; constants measured by benchmarks/level_tune.py
+# on funsd_train and icdar2015_val, docs/benchmarks.md "Reading what is on the page").
+_LEVEL_SLACK = 0.5
+_MAX_LEVEL_DEG = 10.0
+#: Text within this many degrees of level is level: the quad-angle noise of level text. The lines at
+#: least 8 heights long of ``db`` on the first 60 pages of funsd_train (level forms, 1135 lines) are off
+#: their page's text frame by 0.07 degrees (median), 0.96 (99th percentile), 1.55 at most
+#: (benchmarks/level_tune.py). A row neighbour within it is level (:func:`_jitter`); renderers and the
+#: OCRmyPDF engine write smaller text angles as 0 (hOCR ``textangle``, ALTO ``ROTATION``, PAGE ``orientation``).
+LEVEL_ANGLE_DEG = 1.0
+# A region no longer than its height (a lone character: ``1``, ``I``, ``x``) is too short for its angle to be
+# measured. On 60 pages each of funsd_train / icdar2015_val, this adds 5 rightly levelled lines on
+# funsd_train and 1 rightly, 2 wrongly on icdar2015_val (1.5 and more: more wrong than right there).
+_SHORT_ASPECT = 1.0
+# A row neighbour too short to show its own direction (a one-character answer far right of its label)
+# still shows the row's: the line through the two regions' centres. It counts as evidence when the
+# centres lie at least the region's own length and at least this many of its heights apart along the
+# frame (a longer baseline than the region's box gives: a centre a quarter height off moves the line
+# by under 1 degree at 15 heights) and that line runs within ``LEVEL_ANGLE_DEG`` of the frame. Chosen by
+# benchmarks/level_tune.py on funsd_train / icdar2015_val (docs/benchmarks.md "Level words and
+# vertical labels").
+_CHORD_HEIGHTS = 4.0
+# A short word (at most _PAGE_WORD_HEIGHTS times as long as it is high: ``Qty``, ``Item``, ``City:``) has
+# an angle error bound of several degrees (a capital or a descender at one end moves that end's box edge
+# by a fifth of the height: atan(0.2 / 2) = 5.7 degrees at two heights), so its own angle is noise. Where
+# the page itself is level -- at least _PAGE_MIN_LINES other regions long enough to show a direction
+# (longer than ``_SHORT_ASPECT`` heights), their median tilt within ``LEVEL_ANGLE_DEG`` of the frame --
+# such a word within the slack is levelled even when its row gives no evidence (both header words of a
+# receipt lean). Chosen by benchmarks/level_tune.py on funsd_train / icdar2015_val (docs/benchmarks.md
+# "False tilts on short words, square vertical pieces").
+_PAGE_WORD_HEIGHTS = 3.0
+_PAGE_MIN_LINES = 3
+# A region at most ``_SHORT_ASPECT`` times as long as high (one glyph: ``y``, ``1``) has no measurable
+# direction at all: up to this tilt it takes the page's direction like a short word, past
+# ``_MAX_LEVEL_DEG`` (db's box of a lone ``y`` leans 11.3 degrees with its tail). Past 45 degrees a box's
+# long side is its other side: it is turned, not tilted. benchmarks/level_tune.py: 10 -> 20 / 30 / 45
+# adds 1 / 2 / 3 rightly levelled glyphs on funsd_train and none wrongly on either split.
+_MAX_GLYPH_DEG = 45.0
+
+
+def _wrap(angle: np.ndarray) -> np.ndarray:
+    """Angles (radians) wrapped into [-pi, pi)."""
+    return (angle + math.pi) % (2 * math.pi) - math.pi
+
+
+def _deviation(quad: Quad, rot: np.ndarray) -> tuple[float, float, float]:
+    """(|angle between the quad's direction and the frame's| in radians, its length, its height)."""
+    q = np.asarray(quad, dtype=np.float64)
+    along = (q[1] - q[0]) + (q[2] - q[3])
+    side = (q[3] - q[0]) + (q[2] - q[1])
+    dev = math.atan2(along[1], along[0]) - _frame_angle(rot)
+    return abs((dev + math.pi) % (2 * math.pi) - math.pi), float(np.linalg.norm(along)), float(np.linalg.norm(side))
+
+
+def _small_tilt(dev: np.ndarray, length: np.ndarray, height: np.ndarray, glyph_deg: float = _MAX_GLYPH_DEG) -> np.ndarray:
+    """Which tilts (radians, with :func:`_deviation`'s lengths and heights) may be box jitter: the far end
+    within ``_LEVEL_SLACK`` of the height and at most ``_MAX_LEVEL_DEG``; for a one-glyph region (at most
+    ``_SHORT_ASPECT`` times as long as high) at most ``glyph_deg``."""
+    glyph = length <= _SHORT_ASPECT * np.maximum(height, 1e-9)
+    near = (dev <= math.radians(_MAX_LEVEL_DEG)) & (length * np.tan(np.minimum(dev, 1.5)) <= _LEVEL_SLACK * height)
+    return (dev > 0) & (near | (glyph & (dev <= math.radians(glyph_deg))))
+
+
+def _jitter(
+    quads: np.ndarray,
+    rot: np.ndarray,
+    neighbour_level_deg: float = LEVEL_ANGLE_DEG,
+    short_aspect: float = _SHORT_ASPECT,
+    chord_heights: float = _CHORD_HEIGHTS,
+    page_word_heights: float = _PAGE_WORD_HEIGHTS,
+    glyph_deg: float = _MAX_GLYPH_DEG,
+) -> np.ndarray:
+    """Which of ``quads`` (``(N, 4, 2)``, page pixels) are off the text frame ``rot`` by box jitter only.
+
+    A quad is jitter when its tilt is small (:func:`_small_tilt`: far end within ``_LEVEL_SLACK`` of its
+    height, at most ``_MAX_LEVEL_DEG``; a one-glyph quad at most ``glyph_deg``) and the page gives
+    evidence that it is level: a longer region on the same row
+    (overlapping by half the smaller height in the frame) runs within ``neighbour_level_deg`` of the
+    frame; or a region on the same row whose centre lies at least the quad's length and at least
+    ``chord_heights`` times its height away along the frame, the line through the two centres running within
+    ``neighbour_level_deg`` of the frame (a one-glyph answer far right of its label: too short to show
+    its own direction, but the two centres show the row's; a negative value switches this off); or the
+    quad is at most ``page_word_heights`` times as long as high (a short word: its angle is noise), no row
+    neighbour leans like it, and the page is level (at least ``_PAGE_MIN_LINES`` other quads longer than ``short_aspect`` heights, their
+    median tilt within ``neighbour_level_deg``; a negative value switches this off); or the quad is at
+    most ``short_aspect`` times as long as it is high and tilted at most ``_MAX_LEVEL_DEG`` (too short for
+    its angle to be measured). A scene word tilted like its neighbours, or alone, keeps its tilt.
+    Returns a boolean array of ``N``.
+    """
+    n = len(quads)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    stats = np.array([_deviation(tuple(map(tuple, q)), rot) for q in quads])  # type: ignore[arg-type]
+    dev, length, height = stats[:, 0], stats[:, 1], stats[:, 2]
+    small = _small_tilt(dev, length, height, glyph_deg)
+    pts = quads @ rot.T
+    y0, y1 = pts[..., 1].min(axis=1), pts[..., 1].max(axis=1)
+    centres = pts.mean(axis=1)
+    level = dev <= math.radians(neighbour_level_deg)
+    short = length <= short_aspect * np.maximum(height, 1e-9)
+    out = small & short & (dev <= math.radians(_MAX_LEVEL_DEG))
+    measurable = ~short & (dev <= math.pi / 4)
+    along = (quads[:, 1] - quads[:, 0]) + (quads[:, 2] - quads[:, 3])
+    tilt = _wrap(np.arctan2(along[:, 1], along[:, 0]) - _frame_angle(rot))  # signed, radians
+    for i in np.nonzero(small & ~out)[0]:
+        overlap = np.minimum(y1, y1[i]) - np.maximum(y0, y0[i])
+        h = np.minimum(height, height[i]) / 2
+        on_row = overlap >= 0.5 * h
+        on_row[i] = False
+        evidence = on_row & (length >= length[i]) & level
+        if chord_heights >= 0 and not evidence.any():
+            # _deviation's length and height are twice the box's (two edges summed).
+            dx = np.abs(centres[:, 0] - centres[i, 0])
+            dy = np.abs(centres[:, 1] - centres[i, 1])
+            far = dx >= max(length[i], chord_heights * height[i]) / 2
+            # The neighbour itself level, or too short to show a direction of its own (a tilted
+            # neighbour on a scene's tilted row says nothing about the frame). A one-glyph region has
+            # no direction to be tilted like its neighbour's: the centre line is its row's direction.
+            plain = level | short | bool(short[i])
+            evidence = on_row & far & plain & (np.arctan2(dy, np.maximum(dx, 1e-9)) <= math.radians(neighbour_level_deg))
+        if page_word_heights >= 0 and not evidence.any() and length[i] <= page_word_heights * height[i]:
+            # The page's own tilts as found: counting those the row evidence levels as level as well
+            # levelled one more tilted scene word wrongly on icdar2015_val (benchmarks/level_tune.py).
+            others = measurable.copy()
+            others[i] = False
+            # A row neighbour that leans like the word (within ``neighbour_level_deg`` of its tilt)
+            # shows a tilted row (two words of a slanted sign), not jitter.
+            alike = on_row & measurable & ~level & (np.abs(_wrap(tilt - tilt[i])) <= math.radians(neighbour_level_deg))
+            evidence = np.array([others.sum() >= _PAGE_MIN_LINES and not alike.any()
+                                 and np.median(dev[others]) <= math.radians(neighbour_level_deg)])
+        out[i] = bool(evidence.any())
+    return out
+
+
+def _level(region: Region, rot: np.ndarray) -> Region:
+    """``region`` (and its word children within the same slack) turned to the text frame ``rot`` about
+    their centres (length and height kept)."""
+    dev, length, height = _deviation(region.quad, rot)
+    if length == 0 or height == 0:
+        return region
+    kids = region.children
+    if any(c.level == "word" for c in kids):
+        kids = tuple(_level(c, rot) if c.level == "word" else c for c in kids)
+    if _small_tilt(np.array([dev]), np.array([length]), np.array([height]))[0]:
+        # Turned about its centre, same length and height (its box in the frame would be taller).
+        centre = np.asarray(region.quad, dtype=np.float64).mean(axis=0) @ rot.T
+        half = np.array([[-length, -height], [length, -height], [length, height], [-length, height]]) / 4
+        corners = (centre + half) @ rot
+        quad = tuple((float(x), float(y)) for x, y in corners)
+        return region.with_(quad=quad, children=kids)  # type: ignore[arg-type]
+    return region.with_(children=kids) if kids is not region.children else region
+
+
+def _level_jitter(regions: list[Region], rot: np.ndarray) -> list[Region]:
+    """``regions`` with those :func:`_jitter` picks levelled (:func:`_level`), the others as given."""
+    if not regions:
+        return regions
+    mask = _jitter(np.asarray([r.quad for r in regions], dtype=np.float64), rot)
+    return [_level(r, rot) if m else r for r, m in zip(regions, mask, strict=True)]
+
+
+def _within_slack(quad: Quad, rot: np.ndarray) -> bool:
+    """Whether ``quad`` runs along ``rot`` but for box jitter (see ``_LEVEL_SLACK``, ``_MAX_LEVEL_DEG``)."""
+    dev, length, height = _deviation(quad, rot)
+    return dev <= math.radians(_MAX_LEVEL_DEG) and length * math.tan(dev) <= _LEVEL_SLACK * height

@@ -1,0 +1,159 @@
+"""Vertical text: pieces of a turned line joined into one line before recognition.
+
+Word detectors cut a line of vertical text (a margin label running up the page) into pieces of which
+only the long ones look vertical; read alone, a short piece is upright text to the crop step.
+:func:`_vertical_chains` joins the pieces that continue a clearly vertical piece (or, without one, a
+run of touching pieces together clearly taller than wide) along its axis into one ``line`` that the
+crop step turns, and leaves columns of level words (a receipt's quantities) alone. It is called by
+:func:`ocrplug.layout.lines_for_recognition`. Boxes are in page pixels, in the page's text frame; the
+constants below say where they were checked.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from ocrplug.geometry import _LINE_END_PAD, _box, _frame, _frame_angle, _lengthen, _text_angle, _union_quad
+from ocrplug.model import Region
+from ocrplug.words import _line_words, _mean_score
+
+__all__: list[str] = []
+
+# Vertical text is cut by word detectors into pieces of which only the long ones look vertical: in a
+# margin label "Page 12 of 40" running up the page, craft boxes "12", "of", "40" about as tall as wide,
+# and db's lone-character look boxes the last "3" of "Ref 7 No 3" apart from its line. Read alone, such
+# a piece is upright text to the crop step ("zr", "ff", "ω"). A chain starts at a clearly vertical
+# region (in the page's frame at least ``_CHAIN_ANCHOR`` times taller than wide: a word of two or more
+# letters read turned; craft's box of a lone upright character is at most about 1.8 times taller than
+# wide, db's less) and takes in each region that continues it along its axis: its width (the text's
+# height) within ``_CHAIN_WIDTH`` of the anchor's, its centre off the axis by at most ``_CHAIN_AXIS`` of
+# the wider width, and the gap to a member along the axis at most ``_CHAIN_GAP`` of the narrower width
+# (word spaces are a quarter to half of the text height; a column of one-character answers in a form
+# has gaps of about a whole width between its rows, or, in craft's padded boxes, widths that differ
+# from glyph to glyph, and its lone ``I`` is a fraction as wide as an ``x``). Checked on the generated
+# vertical labels of tests/test_vertical_labels.py and the one-character-answer forms of
+# tests/test_read_page.py and tests/test_vertical_labels.py (db and craft).
+_CHAIN_ANCHOR = 2.0
+_CHAIN_WIDTH = 1.5
+_CHAIN_AXIS = 0.25
+_CHAIN_GAP = 0.6
+# Row partners (see :func:`_vertical_chains`): centres within this share of the smaller height.
+_CHAIN_ROW = 0.25
+# ... and heights within this ratio (craft pads a lone glyph's box to up to 2.3 times its label's height;
+# a turned word's piece that is at least 2.5 times as tall is a word).
+_CHAIN_ROW_HEIGHT = 2.5
+# Chains without a tall anchor: gaps at most _SQUARE_GAP of the narrower width, at least _SQUARE_PIECES
+# pieces, the whole at least _SQUARE_EXTENT times as tall as its pieces' median width.
+_SQUARE_GAP = 0.2
+_SQUARE_PIECES = 3
+_SQUARE_EXTENT = 3.0
+_SQUARE_SHAPE = 0.7
+
+
+def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Region]]:
+    """(lines of vertical text joined from pieces, the other regions as given); see the comment above.
+
+    Each joined line (``level="line"``, ``text=None``, ``attributes["grouped"] = True``) is the union of
+    its pieces' quads (page pixels) in the frame of the chain's own axis (the line through its end pieces'
+    centres), lengthened for reading like a grouped line, with the
+    pieces' words (a piece without word children is a word itself) as its children, so that
+    :func:`adopt_words` hands the detector's boxes back. Only loose words and lines without a turn
+    already decided take part; blocks pass through.
+    """
+    idx = [k for k, r in enumerate(regions) if r.level != "block" and not r.attributes.get("rotation")]
+    if len(idx) < 2:
+        return [], list(regions)
+    rot = _frame(_text_angle(np.asarray([r.quad for r in regions], dtype=np.float64)))
+    boxes = np.stack([_box(regions[k], rot) for k in idx])
+    width = np.maximum(boxes[:, 2] - boxes[:, 0], 1e-6)
+    height = boxes[:, 3] - boxes[:, 1]
+    axis = (boxes[:, 0] + boxes[:, 2]) / 2
+    centre_y = (boxes[:, 1] + boxes[:, 3]) / 2
+    # Row partners in the page's frame: a region off the piece's axis whose centre lies on the piece's
+    # row (within _CHAIN_ROW of the smaller height), of about its height -- the item name beside a
+    # receipt's quantity, the label beside a form's answer.
+    every = np.stack([_box(r, rot) for r in regions])
+    every_cy, every_h = (every[:, 1] + every[:, 3]) / 2, every[:, 3] - every[:, 1]
+    partnered = np.zeros(len(idx), dtype=bool)
+    for m in range(len(idx)):
+        off_axis = (every[:, 2] < boxes[m, 0]) | (every[:, 0] > boxes[m, 2])
+        near = np.abs(every_cy - centre_y[m]) <= _CHAIN_ROW * np.minimum(every_h, height[m])
+        alike = np.maximum(every_h, height[m]) <= _CHAIN_ROW_HEIGHT * np.minimum(every_h, height[m])
+        partnered[m] = bool((off_axis & near & alike).any())
+
+    def grow(root: int, gap_share: float, chain: dict[int, int]) -> None:
+        chain[root] = root
+        ref = width[root]
+        frontier = [root]
+        while frontier:
+            a = frontier.pop()
+            gap = np.maximum(boxes[:, 1] - boxes[a, 3], boxes[a, 1] - boxes[:, 3])
+            fits = (
+                (np.maximum(width, ref) <= _CHAIN_WIDTH * np.minimum(width, ref))
+                & (np.abs(axis - axis[a]) <= _CHAIN_AXIS * np.maximum(width, width[a]))
+                & (gap <= gap_share * np.minimum(width, width[a]))
+            )
+            for b in (int(b) for b in np.nonzero(fits)[0]):
+                if b not in chain:
+                    chain[b] = root
+                    frontier.append(b)
+
+    chain: dict[int, int] = {}  # member -> its chain's anchor
+    for root in (int(a) for a in np.nonzero(height >= _CHAIN_ANCHOR * width)[0]):
+        if root not in chain:
+            grow(root, _CHAIN_GAP, chain)
+    # Without a tall anchor (craft boxes every word of ``Page 12 of 40`` at 11 pt, 300 dpi, about square):
+    # at least _SQUARE_PIECES pieces touching along one axis (word spaces inside craft's padded boxes),
+    # together at least _SQUARE_EXTENT times as tall as wide.
+    # Each piece at least _SQUARE_SHAPE times as tall as wide (a level word of three or more letters is
+    # wider; a turned ``of`` is 56 x 44 px), none in a chain above.
+    square: dict[int, int] = {k: -1 for k in [*np.nonzero(height < _SQUARE_SHAPE * width)[0].tolist(), *chain]}
+    for root in range(len(idx)):
+        if root not in square:
+            grow(root, _SQUARE_GAP, square)
+    groups: dict[int, list[int]] = {}
+    for k, root in chain.items():
+        groups.setdefault(root, []).append(k)
+    for root in {r for r in square.values() if r >= 0}:
+        members = [k for k, r in square.items() if r == root]
+        extent = float(boxes[members, 3].max() - boxes[members, 1].min())
+        if len(members) >= _SQUARE_PIECES and extent >= _SQUARE_EXTENT * float(np.median(width[members])):
+            groups[-1 - root] = members
+    # A column of at least three pieces that each sit on a row of other text, or whose pieces other than
+    # its tall anchors (at least two) do, is a column of level words (a receipt's quantities, a form's
+    # answers, in craft's boxes padded until they touch and up to twice as tall as wide), however its
+    # boxes stack; a turned label's pieces meet the body's rows only here and there (a two-piece label's
+    # tall anchor spans several rows: its centre on one says little).
+    def level_column(members: list[int]) -> bool:
+        rest = [k for k in members if height[k] < _CHAIN_ANCHOR * width[k]]
+        return (len(members) >= 3 and bool(partnered[members].all())) or (len(rest) >= 2 and bool(partnered[rest].all()))
+
+    groups = {r: m for r, m in groups.items() if not level_column(m)}
+    joined: list[Region] = []
+    used: set[int] = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda k: float(boxes[k, 1]))
+        pieces = [regions[idx[k]] for k in members]
+        used.update(idx[k] for k in members)
+        words = [w for p in pieces for w in (_line_words(p) or [p])]
+        kids = tuple(w.with_(level="word", order=k, children=()) for k, w in enumerate(words))
+        # In the frame of the chain's own axis (the line through its end pieces' centres): the page's
+        # frame may lean a few degrees where few regions decide it, and a piece's box leans too
+        # (craft's box of "Page"), and the crop would lean with either.
+        ends = [np.asarray(p.quad, dtype=np.float64).mean(axis=0) for p in (pieces[0], pieces[-1])]
+        down = ends[1] - ends[0]
+        theta = math.atan2(float(down[1]), float(down[0])) - math.pi / 2 if down.any() else _frame_angle(rot)
+        quad = _union_quad(pieces, _frame(theta))
+        joined.append(Region(
+            quad=_lengthen(quad, _LINE_END_PAD),
+            level="line",
+            score=_mean_score(pieces),
+            children=kids,
+            attributes={"grouped": True},
+        ))
+    return joined, [r for k, r in enumerate(regions) if k not in used]
