@@ -60,6 +60,15 @@ _CHORD_HEIGHTS = 4.0
 # "False tilts on short words, square vertical pieces").
 _PAGE_WORD_HEIGHTS = 3.0
 _PAGE_MIN_LINES = 3
+# A form of labels whose answers are lone glyphs has no long line: db boxes every capital-led label
+# leaning the same 1.4-1.6 degrees, so the labels' median tilt is off the frame and a label whose answer
+# the detector lost had no evidence at all (issue 24: DejaVu Sans labels at 300 dpi, ``Size:`` written at
+# -1.64 degrees). Such a page is level too when its own lines lean alike (every other measurable region,
+# at least _PAGE_MIN_LINES, within ``LEVEL_ANGLE_DEG`` of their median signed tilt, as is the word) and its
+# rows show the frame (more than half of them, at least _PAGE_MIN_LINES, have a far row neighbour on a
+# level centre line, see ``_CHORD_HEIGHTS``): one lean shared by all and level rows is the box jitter of one
+# font, a slanted sign's words lie on a slanted row. Checked by benchmarks/level_tune.py --limit 60
+# (docs/benchmarks.md "Labels that all lean alike").
 # A region at most ``_SHORT_ASPECT`` times as long as high (one glyph: ``y``, ``1``) has no measurable
 # direction at all: up to this tilt it takes the page's direction like a short word, past
 # ``_MAX_LEVEL_DEG`` (db's box of a lone ``y`` leans 11.3 degrees with its tail). Past 45 degrees a box's
@@ -112,7 +121,9 @@ def _jitter(
     its own direction, but the two centres show the row's; a negative value switches this off); or the
     quad is at most ``page_word_heights`` times as long as high (a short word: its angle is noise), no row
     neighbour leans like it, and the page is level (at least ``_PAGE_MIN_LINES`` other quads longer than ``short_aspect`` heights, their
-    median tilt within ``neighbour_level_deg``; a negative value switches this off); or the quad is at
+    median tilt within ``neighbour_level_deg``, or all of them and the quad leaning alike within
+    ``neighbour_level_deg`` of their median while more than half of them, at least ``_PAGE_MIN_LINES``, lie
+    on a level centre line with a far row neighbour; a negative value switches this off); or the quad is at
     most ``short_aspect`` times as long as it is high and tilted at most ``_MAX_LEVEL_DEG`` (too short for
     its angle to be measured). A scene word tilted like its neighbours, or alone, keeps its tilt.
     Returns a boolean array of ``N``.
@@ -132,22 +143,32 @@ def _jitter(
     measurable = ~short & (dev <= math.pi / 4)
     along = (quads[:, 1] - quads[:, 0]) + (quads[:, 2] - quads[:, 3])
     tilt = _wrap(np.arctan2(along[:, 1], along[:, 0]) - _frame_angle(rot))  # signed, radians
-    for i in np.nonzero(small & ~out)[0]:
+    limit = math.radians(neighbour_level_deg)
+
+    def row_of(i: int) -> np.ndarray:
+        """The regions on ``i``'s row (overlapping it by half the smaller height in the frame)."""
         overlap = np.minimum(y1, y1[i]) - np.maximum(y0, y0[i])
-        h = np.minimum(height, height[i]) / 2
-        on_row = overlap >= 0.5 * h
+        on_row = overlap >= 0.5 * np.minimum(height, height[i]) / 2
         on_row[i] = False
+        return on_row
+
+    def level_chord(i: int, on_row: np.ndarray, plain: np.ndarray) -> np.ndarray:
+        """The ``plain`` row neighbours of ``i`` far along the frame on a level centre line with it."""
+        # _deviation's length and height are twice the box's (two edges summed).
+        dx = np.abs(centres[:, 0] - centres[i, 0])
+        dy = np.abs(centres[:, 1] - centres[i, 1])
+        far = dx >= max(length[i], chord_heights * height[i]) / 2
+        return on_row & far & plain & (np.arctan2(dy, np.maximum(dx, 1e-9)) <= limit)
+
+    level_rows: np.ndarray | None = None  # per region: a level centre line with a far row neighbour
+    for i in np.nonzero(small & ~out)[0]:
+        on_row = row_of(i)
         evidence = on_row & (length >= length[i]) & level
         if chord_heights >= 0 and not evidence.any():
-            # _deviation's length and height are twice the box's (two edges summed).
-            dx = np.abs(centres[:, 0] - centres[i, 0])
-            dy = np.abs(centres[:, 1] - centres[i, 1])
-            far = dx >= max(length[i], chord_heights * height[i]) / 2
             # The neighbour itself level, or too short to show a direction of its own (a tilted
             # neighbour on a scene's tilted row says nothing about the frame). A one-glyph region has
             # no direction to be tilted like its neighbour's: the centre line is its row's direction.
-            plain = level | short | bool(short[i])
-            evidence = on_row & far & plain & (np.arctan2(dy, np.maximum(dx, 1e-9)) <= math.radians(neighbour_level_deg))
+            evidence = level_chord(i, on_row, level | short | bool(short[i]))
         if page_word_heights >= 0 and not evidence.any() and length[i] <= page_word_heights * height[i]:
             # The page's own tilts as found: counting those the row evidence levels as level as well
             # levelled one more tilted scene word wrongly on icdar2015_val (benchmarks/level_tune.py).
@@ -155,9 +176,28 @@ def _jitter(
             others[i] = False
             # A row neighbour that leans like the word (within ``neighbour_level_deg`` of its tilt)
             # shows a tilted row (two words of a slanted sign), not jitter.
-            alike = on_row & measurable & ~level & (np.abs(_wrap(tilt - tilt[i])) <= math.radians(neighbour_level_deg))
-            evidence = np.array([others.sum() >= _PAGE_MIN_LINES and not alike.any()
-                                 and np.median(dev[others]) <= math.radians(neighbour_level_deg)])
+            alike = on_row & measurable & ~level & (np.abs(_wrap(tilt - tilt[i])) <= limit)
+            page_level = others.sum() >= _PAGE_MIN_LINES and not alike.any()
+            if page_level and np.median(dev[others]) > limit:
+                # Not level by its median: level still when every line leans alike (box jitter of one
+                # font) and the rows are level (``_PAGE_MIN_LINES``' comment).
+                lean = math.atan2(np.median(np.sin(tilt[others])), np.median(np.cos(tilt[others])))
+                alike_page = bool(
+                    np.all(np.abs(_wrap(tilt[others] - lean)) <= limit)
+                    and abs(_wrap(tilt[i] - lean)) <= limit
+                    and small[others].all()
+                )
+                if alike_page and chord_heights >= 0:
+                    if level_rows is None:
+                        anyone = np.ones(n, dtype=bool)
+                        level_rows = np.array(
+                            [measurable[j] and level_chord(j, row_of(j), anyone).any() for j in range(n)]
+                        )
+                    rows = int(level_rows[others].sum())
+                    page_level = rows >= _PAGE_MIN_LINES and 2 * rows > int(others.sum())
+                else:
+                    page_level = False
+            evidence = np.array([page_level])
         out[i] = bool(evidence.any())
     return out
 
