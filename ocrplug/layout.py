@@ -88,6 +88,7 @@ __all__ = [
     "lines_for_recognition",
     "order_regions",
     "synthesize_words",
+    "text_rows",
 ]
 
 ReadingOrder = Literal["auto", "rows", "columns", "detector"]
@@ -511,17 +512,35 @@ def _leaf_lines(units: list[_Unit], lines: list[Region], rot: np.ndarray, opts: 
 
 
 def _paragraphs(lines: list[Region], rot: np.ndarray, gap: float) -> list[list[Region]]:
+    """A leaf's lines (in reading order: rows top to bottom) split into paragraphs where the blank
+    between two rows exceeds ``gap`` times the smaller row height (``paragraph_gap``; 0: never).
+
+    Rows, not lines, are compared: a line whose centre lies in the band of the row before it is on
+    that row. Measured from the last line alone, a row ending in a lone answer (``Quantity:  1``, a
+    table row's ``x``) looked far from the next row: the gap ran from the digit's baseline, against
+    the digit's (or an x-height letter's) height, so evenly spaced form rows split into a block each
+    or not depending on their last character.
+    """
     if not lines:
         return []
     boxes = np.stack([_box(ln, rot) for ln in lines])
-    groups = [[0]]
+    rows: list[list[int]] = [[0]]
+    bands = [boxes[0, [1, 3]].copy()]
     for i in range(1, len(lines)):
-        prev = groups[-1][-1]
-        h = max(min(boxes[prev, 3] - boxes[prev, 1], boxes[i, 3] - boxes[i, 1]), 1.0)
-        if gap > 0 and boxes[i, 1] - boxes[prev, 3] > gap * h:
-            groups.append([i])
+        if bands[-1][0] <= (boxes[i, 1] + boxes[i, 3]) / 2 <= bands[-1][1]:
+            rows[-1].append(i)
+            bands[-1] = np.array([min(bands[-1][0], boxes[i, 1]), max(bands[-1][1], boxes[i, 3])])
         else:
-            groups[-1].append(i)
+            rows.append([i])
+            bands.append(boxes[i, [1, 3]].copy())
+    groups = [list(rows[0])]
+    for k in range(1, len(rows)):
+        (a0, a1), (b0, b1) = bands[k - 1], bands[k]
+        h = max(min(a1 - a0, b1 - b0), 1.0)
+        if gap > 0 and b0 - a1 > gap * h:
+            groups.append(list(rows[k]))
+        else:
+            groups[-1].extend(rows[k])
     return [[lines[i] for i in g] for g in groups]
 
 
@@ -1017,3 +1036,58 @@ def is_laid_out(page: Page) -> bool:
 def layout_page(page: Page, options: LayoutOptions | None = None) -> Page:
     """The page with its regions replaced by :func:`layout_regions`'s blocks (other fields kept)."""
     return page.with_(regions=tuple(layout_regions(page.regions, options)))
+
+
+def text_rows(blocks: Sequence[Region], line_overlap: float = 0.5) -> list[list[list[Region]]]:
+    """A laid-out page's lines as a reader's text rows: ``[paragraph][row][line]``, in reading order.
+
+    ``blocks``: top-level ``block`` regions of ``line`` regions (:func:`layout_regions`, or a page that
+    :func:`is_laid_out`). The layout keeps pieces of one row apart when a wide gap parts them (``word_gap``:
+    a form's label and its far-right answer, the cells of a table row are lines of their own, and a
+    row of a form may be a block of its own); a plain-text reader wants such a row on one line, as
+    ``pdftotext`` and Tesseract's text output give it. Consecutive lines in reading order share a row
+    when their blocks run in one direction (block angles within :data:`LEVEL_ANGLE_DEG`: a tilted
+    paragraph or a turned margin label never joins level text), their centres across the text
+    direction differ by less than ``line_overlap`` of the smaller height (the layout's row rule,
+    ``LayoutOptions.line_overlap``) and they do not overlap along it. Lines of one block that share a
+    row always join; two blocks join (no paragraph break between them) only where each of them is one
+    row, so the columns of a two-column page (blocks of many rows) stay one after the other.
+    """
+    paragraphs: list[list[list[Region]]] = []
+    prev_rows_block = False  # whether the last block taken was a single row
+    prev: tuple[Region, float] | None = None  # the last line taken and its block's angle
+    for block in blocks:
+        lines = [ln for ln in block.children if ln.level == "line"] or [block]
+        angle = quad_angle(block.quad)
+        rot = _frame(angle)
+        rows: list[list[Region]] = [[lines[0]]]
+        for line in lines[1:]:
+            if _same_row(rows[-1][-1], line, rot, line_overlap):
+                rows[-1].append(line)
+            else:
+                rows.append([line])
+        one_row = len(rows) == 1
+        if (
+            paragraphs
+            and prev is not None
+            and prev_rows_block
+            and one_row
+            and abs((angle - prev[1] + math.pi) % (2 * math.pi) - math.pi) <= math.radians(LEVEL_ANGLE_DEG)
+            and _same_row(prev[0], lines[0], rot, line_overlap)
+        ):
+            paragraphs[-1][-1].extend(rows[0])
+        else:
+            paragraphs.append(rows)
+        prev_rows_block = one_row
+        prev = (lines[-1], angle)
+    return paragraphs
+
+
+def _same_row(a: Region, b: Region, rot: np.ndarray, line_overlap: float) -> bool:
+    """Whether lines ``a`` and ``b`` lie on one row of the frame ``rot``: centres across the row within
+    ``line_overlap`` of the smaller height, and no overlap along it."""
+    ba, bb = _box(a, rot), _box(b, rot)
+    h = min(max(ba[3] - ba[1], 1.0), max(bb[3] - bb[1], 1.0))
+    centres = abs((ba[1] + ba[3]) - (bb[1] + bb[3])) / 2
+    apart = bb[0] >= ba[2] - 0.25 * h or ba[0] >= bb[2] - 0.25 * h
+    return bool(centres < line_overlap * h and apart)

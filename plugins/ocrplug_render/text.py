@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field
 
 from ocrplug.api import DocumentInfo, Options, Page, PageFailure, PageImage, RenderSession
+from ocrplug.layout import text_rows
 from ocrplug_render.common import (
     DocumentFileRenderer,
     StreamedFile,
@@ -29,16 +30,34 @@ class TextOptions(Options):
         True, description="leave out lines without text (e.g. regions of a detector-only pipeline)"
     )
     suffix: str = Field(".txt", description="file name suffix of the output, after the document stem")
+    cell_separator: str = Field(
+        " ",
+        description="string between the lines of one row (a form's label and its far answer, a table "
+        "row's cells), written on one output line; e.g. '\\t' keeps a table's cells apart",
+    )
 
 
 def page_text(page: Page, options: TextOptions | None = None) -> str:
-    """The text of one page: lines separated by newlines, blocks (paragraphs) by a blank line."""
+    """The text of one page: a row per output line, blocks (paragraphs) separated by a blank line.
+
+    Rows are the host's (:func:`ocrplug.layout.text_rows`): the lines of one row that the layout keeps
+    apart (a label and its far-right answer, a table row's cells) are written on one line, joined by
+    ``cell_separator``; a two-column page stays column after column.
+    """
     opts = options or TextOptions()
+    blocks = page_layout(page)
+    texts = {id(ln.region): ln.text for b in blocks for ln in b.lines if ln.region is not None}
+    regions = [b.region for b in blocks if b.region is not None]  # page_layout's blocks all have one
     paragraphs: list[str] = []
-    for block in page_layout(page):
-        lines = [ln.text for ln in block.lines if ln.text.strip() or not opts.skip_empty_lines]
-        if lines:
-            paragraphs.append("\n".join(lines))
+    for para in text_rows(regions):
+        rows = []
+        for row in para:
+            cells = [texts.get(id(ln), ln.text or "") for ln in row]
+            cells = [t for t in cells if t.strip() or not opts.skip_empty_lines]
+            if cells:
+                rows.append(opts.cell_separator.join(cells))
+        if rows:
+            paragraphs.append("\n".join(rows))
     return "\n\n".join(paragraphs)
 
 

@@ -233,3 +233,24 @@ def test_the_centre_profile_of_ragged_lines_at_the_reported_size_keeps_the_page_
         Region.from_box(117, 233, 799, 266, level="line", text="four"),
     ]
     assert _lines(layout_regions(lines)) == ["one", "two", "three", "four"]
+
+
+@pytest.mark.parametrize("answer", ["1", "x"])
+def test_paragraph_gap_is_measured_between_rows_not_from_a_lone_answer(answer: str) -> None:
+    # Issue 24 (L6): evenly spaced form rows, each a label and a far-right one-character answer. The gap
+    # to the next row was measured from the answer's box (a digit ends at the baseline, an ``x`` is
+    # x-height tall) against the answer's height, so rows ending in one split into a block each while
+    # the others did not. Rows are 30 px tall, 24 px apart (0.8 row heights, under paragraph_gap 1.0).
+    top = 8 if answer == "x" else 2  # a digit: cap height over the baseline; an x: x-height
+    regions = []
+    for k, label in enumerate(["Quantity:", "Class:", "Mark:"]):
+        y = 54 * k
+        regions += [
+            Region.from_box(40, y, 160, y + 30, level="line", text=label),
+            Region.from_box(600, y + top, 612, y + 22, level="line", text=answer),
+        ]
+    blocks = layout_regions(regions)
+    assert [_names(list(b.children)) for b in blocks] == [["Quantity:", answer, "Class:", answer, "Mark:", answer]]
+    # Rows 1.5 row heights apart are paragraphs of their own, whatever ends them.
+    wide = [*regions[:2], Region.from_box(40, 75, 160, 105, level="line", text="Class:")]
+    assert [_names(list(b.children)) for b in layout_regions(wide)] == [["Quantity:", answer], ["Class:"]]

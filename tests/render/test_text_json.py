@@ -6,7 +6,7 @@ import json
 
 import pytest
 from ocrplug_render.json import JsonOptions, JsonRenderer
-from ocrplug_render.text import TextOptions, TextRenderer
+from ocrplug_render.text import TextOptions, TextRenderer, page_text
 from pydantic import ValidationError
 
 from ocrplug.layout import LayoutOptions, layout_page
@@ -103,3 +103,51 @@ def test_json_streams_pages(info) -> None:
     assert not any(isinstance(v, Page) for v in vars(session).values())
     session.abort()
     assert list(info.out_dir.iterdir()) == []
+
+
+def _form_and_table_page() -> Page:
+    """A form row (``Quantity:`` and its answer far right), a gap, then a ruled table's rows of cells:
+    each cell a line of its own (the layout keeps pieces a wide gap apart), as db boxes them."""
+    regions = [words_line(["Quantity:"], 40, 40), words_line(["1"], 560, 42, h=16)]
+    for r, row in enumerate([["Sample", "Lot", "Type"], ["Copper", "7", "x"], ["Silver", "1", "y"]]):
+        regions += [words_line([cell], 40 + 200 * c, 160 + 34 * r) for c, cell in enumerate(row)]
+    return Page(index=0, width=800, height=400, source="t", regions=tuple(regions))
+
+
+def _two_column_page() -> Page:
+    """Two columns of four prose lines each (multi-line blocks side by side)."""
+    regions = [
+        words_line([f"{side}{k}", "and", "more", "words"], x, 40 + 30 * k)
+        for side, x in (("left", 40), ("right", 420))
+        for k in range(4)
+    ]
+    return Page(index=0, width=800, height=400, source="t", regions=tuple(regions))
+
+
+def test_text_writes_a_row_of_far_apart_pieces_on_one_line() -> None:
+    # Issue 24 (L6): a form's label and its far-right answer, and a table row's cells, came out one per
+    # line; a reader (pdftotext, Tesseract's text output) has each row on one line.
+    page = layout_page(_form_and_table_page())
+    assert page_text(page) == "Quantity: 1\n\nSample Lot Type\nCopper 7 x\nSilver 1 y"
+    assert page_text(page, TextOptions(cell_separator="\t")).splitlines()[-1] == "Silver\t1\ty"
+
+
+def test_text_keeps_two_columns_one_after_the_other() -> None:
+    text = page_text(layout_page(_two_column_page()))
+    assert text.split("\n\n") == [
+        "\n".join(f"{side}{k} and more words" for k in range(4)) for side in ("left", "right")
+    ]
+
+
+def test_text_joins_one_row_blocks_but_not_other_directions() -> None:
+    # Blocks of one row each on one row (a label and an answer the layout put in blocks of their own)
+    # join; a turned line beside them (a margin label) never does.
+    label = Region.from_box(40, 40, 140, 60, level="line", text="Date:")
+    answer = Region.from_box(500, 40, 540, 60, level="line", text="14")
+    turned = Region(quad=((600, 70), (600, 30), (620, 30), (620, 70)), level="line", text="Ref")
+    blocks = tuple(
+        Region(quad=ln.quad, level="block", order=k, children=(ln.with_(order=0),))
+        for k, ln in enumerate([label, answer, turned])
+    )
+    page = Page(index=0, width=800, height=200, source="t", regions=blocks)
+    assert page_text(page) == "Date: 14\n\nRef"
