@@ -587,3 +587,19 @@ def test_with_two_jobs_each_worker_builds_once_with_its_share_of_the_cores(tmp_p
     # worker processes each get their half.
     cpus = os.cpu_count() or 1
     assert set(builds.values()) == {str(cpus if mode == "--use-threads" else max(1, cpus // 2))}
+
+
+def test_sidecar_writes_a_laid_out_row_on_one_line() -> None:
+    # Issue 24 (L6's rows): a form's label and its far-right answer are two blocks of the layout; the
+    # sidecar writes them on one line as the text renderer does, the next row on the next line.
+    from ocrplug.layout import LayoutOptions, layout_page
+
+    def line(x: float, y: float, text: str) -> Region:
+        w = 14.0 * len(text)
+        return Region(quad=((x, y), (x + w, y), (x + w, y + 30), (x, y + 30)), level="line", text=text)
+
+    regions = (line(50, 40, "Quantity:"), line(900, 40, "1"), line(50, 140, "Class:"), line(900, 140, "I"))
+    page = layout_page(Page(index=0, width=1000, height=300, source="x", regions=regions), LayoutOptions())
+    tree = engine.page_to_ocr_tree(page, 72, 0)
+    assert engine.tree_text(tree).split("\n")[0] != "Quantity: 1"  # the tree alone: one line per line
+    assert engine_tree.sidecar_text(page, tree) == "Quantity: 1\nClass: I\n"

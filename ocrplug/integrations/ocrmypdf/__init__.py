@@ -50,7 +50,7 @@ from ocrplug.integrations.ocrmypdf.options import (
     plugin_options,
     selected,
 )
-from ocrplug.integrations.ocrmypdf.tree import page_to_ocr_tree, tree_text
+from ocrplug.integrations.ocrmypdf.tree import page_to_ocr_tree, sidecar_text, tree_text
 
 __all__ = [
     "ENGINE_NAME",
@@ -63,6 +63,7 @@ __all__ = [
     "page_to_ocr_tree",
     "pipeline_config",
     "register_options",
+    "sidecar_text",
     "tree_text",
 ]
 

@@ -18,7 +18,7 @@ from ocrplug.config import validate_config
 from ocrplug.errors import OcrplugError
 from ocrplug.geometry import quad_angle
 from ocrplug.integrations.ocrmypdf.options import pipeline_config, plugin_options, worker_threads
-from ocrplug.integrations.ocrmypdf.tree import page_to_ocr_tree, separate_words, tree_text
+from ocrplug.integrations.ocrmypdf.tree import page_to_ocr_tree, separate_words, sidecar_text
 from ocrplug.model import Page, PageImage
 from ocrplug.processing import PageProcessor, limit_torch_threads, worker_processor
 
@@ -229,7 +229,7 @@ class OcrplugEngine(OcrEngine):
             return empty, ""
         dpi = page.dpi or 72.0
         tree = page_to_ocr_tree(page, dpi, page_number)
-        return tree, tree_text(tree)
+        return tree, sidecar_text(page, tree)
 
     @staticmethod
     def generate_hocr(input_file: Path, output_hocr: Path, output_text: Path, options: Any) -> None:
@@ -257,7 +257,8 @@ class OcrplugEngine(OcrEngine):
             session.add_page(separate_words(page), None)
             written = [p for p in session.close() if p.suffix == ".hocr"]
             shutil.copyfile(written[0], output_hocr)
-        Path(output_text).write_text(tree_text(page_to_ocr_tree(page, page.dpi or 72.0, page_number)), encoding="utf-8")
+        tree = page_to_ocr_tree(page, page.dpi or 72.0, page_number)
+        Path(output_text).write_text(sidecar_text(page, tree), encoding="utf-8")
 
     @staticmethod
     def generate_pdf(input_file: Path, output_pdf: Path, output_text: Path, options: Any) -> None:

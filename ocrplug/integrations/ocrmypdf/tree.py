@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from ocrmypdf import BoundingBox, OcrClass, OcrElement
 
 from ocrplug.geometry import quad_angle
-from ocrplug.layout import LEVEL_ANGLE_DEG
+from ocrplug.layout import LEVEL_ANGLE_DEG, is_laid_out, text_rows
 from ocrplug.model import Page, Quad, Region
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "page_to_ocr_tree",
     "separate_line_words",
     "separate_words",
+    "sidecar_text",
     "tree_text",
 ]
 
@@ -278,10 +279,30 @@ def page_to_ocr_tree(page: Page, dpi: float, page_number: int) -> OcrElement:
 
 
 def tree_text(tree: OcrElement) -> str:
-    """The sidecar text of a page: one line per text line of ``tree``, words in reading order.
+    """The text of an element tree: one line per text line of ``tree``, words in reading order.
 
-    For a pipeline whose recognizer gives line regions (the default) this is ``Page.text``, ocrplug's
-    own text output; loose words (a word detector) come out in the rows :func:`page_to_ocr_tree` made.
+    Loose words (a word detector) come out in the rows :func:`page_to_ocr_tree` made. The engine's
+    sidecar uses :func:`sidecar_text`, which writes a laid-out page's rows as the ``text`` renderer does.
     """
     lines = [" ".join(w.text for w in line.words) for line in tree.lines]
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def sidecar_text(page: Page, tree: OcrElement) -> str:
+    """The sidecar text of a page: the rows of :func:`ocrplug.layout.text_rows`, one per line.
+
+    A laid-out page (the pipeline's layout step ran) is written row by row as ocrplug's ``text`` renderer
+    writes it (a label and its far answer, a table row's cells on one line, joined by a space), without
+    the blank line between paragraphs (OCRmyPDF's sidecar has none). A page in any other shape falls back
+    to :func:`tree_text` of ``tree``. Lines without text are left out. Returns ``""`` for no text.
+    """
+    if not page.regions or not is_laid_out(page):
+        return tree_text(tree)
+    rows = []
+    for paragraph in text_rows(page.regions):
+        for row in paragraph:
+            cells = [(ln.text if ln.text is not None else " ".join(w.text or "" for w in ln.children)).strip()
+                     for ln in row]
+            if any(cells):
+                rows.append(" ".join(c for c in cells if c))
+    return "\n".join(rows) + "\n" if rows else ""
