@@ -187,3 +187,21 @@ def test_craft_finds_a_lone_answer_in_a_ruled_cell_but_not_the_rules() -> None:
     words = np.array([[[36, 52], [150, 52], [150, 92], [36, 92]]], dtype=np.float64)  # "Washer", as found
     found = sorted(round(float(b[:, 0].min())) for b in find_lone_glyphs(np.asarray(img), words))
     assert len(found) == 2 and 350 <= found[0] <= 365 and 495 <= found[1] <= 505, found
+
+
+_MONO = [Path("/usr/share/fonts/opentype/urw-base35/NimbusMonoPS-Regular.otf"), LIBERATION / "LiberationMono-Regular.ttf",
+         lone_answers.FONTS / "DejaVuSansMono.ttf"]
+
+
+@pytest.mark.parametrize("path", [*_MONO, lone_answers.SANS, lone_answers.SERIF])
+@pytest.mark.parametrize("px", [25, 33, 46])  # 12 pt at 150-275 dpi
+@pytest.mark.parametrize("label", ["Axis:", "Grade:", "Rate:"])
+def test_a_lone_ys_case_comes_from_its_height_above_the_baseline(path: Path, px: int, label: str) -> None:
+    # T5's labels_nimbusmono_200 read by swift: "Axis: y" came back "Axis: Y". A lone "y" hangs below the
+    # row's baseline (its descender), so it gave no case evidence and the recognizer's "Y" stood; its
+    # arms stand at the x-height, a "Y" at the cap height.
+    if not path.exists():
+        pytest.skip(f"{path} not installed")
+    for letter, case in (("y", "lower"), ("Y", "upper")):
+        gray, glyph, regions = _row(letter, path, px, label)
+        assert lone_glyph_case(gray, glyph, regions) == case, (letter, path.name, px, label)
