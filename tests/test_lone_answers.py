@@ -205,3 +205,31 @@ def test_a_lone_ys_case_comes_from_its_height_above_the_baseline(path: Path, px:
     for letter, case in (("y", "lower"), ("Y", "upper")):
         gray, glyph, regions = _row(letter, path, px, label)
         assert lone_glyph_case(gray, glyph, regions) == case, (letter, path.name, px, label)
+
+
+@pytest.mark.parametrize("preset", ["accurate", "swift"])
+def test_monospaced_labels_keep_their_marks_and_answers(preset: str, tmp_path: Path) -> None:
+    # T5's labels_nimbusmono_200 (benchmarks/newuser_pages.py: URW Nimbus Mono 12 pt at 200 dpi, answers
+    # far right): accurate read "Code :" and lost the "%", swift read the "y" as "Y". Every word but the
+    # lone "l" (test_a_lone_l_is_read_as_l) is read, in order.
+    if not _MONO[0].exists():
+        pytest.skip(f"{_MONO[0]} not installed")
+    if preset == "swift":
+        pytest.importorskip("tesserocr")
+    spec = importlib.util.spec_from_file_location(
+        "newuser_pages", Path(__file__).resolve().parents[1] / "benchmarks" / "newuser_pages.py"
+    )
+    assert spec is not None and spec.loader is not None
+    newuser = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(newuser)
+    truth = newuser.make_pages(tmp_path)["labels_nimbusmono_200"]
+    image = np.asarray(Image.open(tmp_path / "labels_nimbusmono_200.png").convert("RGB"))
+    words = [w.text for w in Pipeline.from_preset(preset, ["renderers=[]"]).run(image).pages[0].words]
+    expected = [w for line in truth["lines"] for w in line["words"]]
+    assert "Size:" in words and "Size:" in expected
+
+    def no_l(ws: list[str]) -> list[str]:  # the word read after "Size:" (the lone l, read 1 or I) left out
+        k = ws.index("Size:") + 1
+        return ws[:k] + ws[k + 1 :]
+
+    assert no_l(words) == no_l(expected), words
