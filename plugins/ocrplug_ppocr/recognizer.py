@@ -298,17 +298,19 @@ class PPOCRRecognizer(CropRecognizer):
     def read_crops(self, crops: Sequence[Crop], regions: Sequence[Region]) -> list[Region]:
         """Text and confidence of ``regions``; line regions get word children from the CTC time steps.
 
-        A reading of at most one character under :data:`LONE_REREAD_CONFIDENCE` is read again from the
-        crop cut to its ink (:func:`_ink_crop`), and the more confident reading is kept.
+        A one-character reading under :data:`LONE_REREAD_CONFIDENCE` is read again from the crop cut to
+        its ink (:func:`_ink_crop`); another character read more confidently there replaces it (its word
+        box then comes from the cut crop). An empty reading stays empty: no new words from noise.
         """
         crops = list(crops)
         reads = self.read([c.image for c in crops])
         unsure = [i for i, (res, _) in enumerate(reads)
-                  if len(res.text.strip()) <= 1 and res.confidence < LONE_REREAD_CONFIDENCE]
+                  if len(res.text.strip()) == 1 and res.confidence < LONE_REREAD_CONFIDENCE]
         tight = {i: _ink_crop(crops[i]) for i in unsure}
         tight = {i: c for i, c in tight.items() if c is not None}
         for i, (res, px) in zip(tight, self.read([c.image for c in tight.values()]), strict=True):
-            if len(res.text.strip()) == 1 and res.confidence > reads[i][0].confidence:
+            first = reads[i][0]
+            if len(res.text.strip()) == 1 and res.text.strip() != first.text.strip() and res.confidence > first.confidence:
                 crops[i], reads[i] = tight[i], (res, px)
         return [_fill(r, c, res, px, self.options) for r, c, (res, px) in zip(regions, crops, reads, strict=True)]
 
