@@ -331,9 +331,10 @@ def is_lone_glyph(image: np.ndarray) -> bool:
     return bool(areas[0] >= LONE_GLYPH_SHARE * areas.sum())
 
 
-#: Letters whose lower and upper case differ in size only (a lone ``x`` and ``X`` crop alike): their case
-#: is taken from the glyph's height on its row (:func:`lone_glyph_case`).
-SIZE_CASE_PAIRS = frozenset("cCoOsSuUvVwWxXzZ")
+#: Letters whose lower and upper case differ in size only (a lone ``x`` and ``X`` crop alike), or in size
+#: and place (a monospaced ``y`` is a ``Y`` whose arms stand at the x-height over a descender): their case
+#: is taken from the glyph's height above its row's baseline (:func:`lone_glyph_case`).
+SIZE_CASE_PAIRS = frozenset("cCoOsSuUvVwWxXyYzZ")
 #: A lone glyph at most this share of its row's cap height is lower case, at least
 #: :data:`CAP_HEIGHT_SHARE` upper case (between: no evidence). DejaVu Sans' x-height is 0.75 of its cap
 #: height, DejaVu Serif's 0.71, Times' about 0.66; round letters overshoot by about 3 %. Chosen on the
@@ -359,6 +360,11 @@ _LETTER_SHARE = 0.4
 # Ink components of a row word whose bottom lies within this share of the row's tallest component of
 # the baseline sit on it (descenders, punctuation and specks do not).
 _BASELINE_TOL = 0.1
+#: A lone glyph whose bottom lies below its row's baseline by more than :data:`_BASELINE_TOL` and at most
+#: this share of the row's tallest letter has a descender (``y``, ``g``, ``p``): it is measured from its
+#: top to the baseline. Descenders reach 0.2-0.3 of the em below the baseline, about 0.3-0.45 of a
+#: capital's height (DejaVu, Liberation, URW base35 faces).
+DESCENDER_SHARE = 0.6
 
 
 def _ink_boxes(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
@@ -386,7 +392,9 @@ def lone_glyph_case(gray: np.ndarray, glyph: Region, row: Sequence[Region]) -> s
     ``row``: the page's other regions (page pixels). The evidence: the nearest level region whose vertical
     extent holds the glyph's centre and that holds at least three ink components (Otsu, specks dropped)
     gives the row's baseline (the median bottom of its components); the glyph's largest component must
-    sit on it too (within a tenth of the row's tallest letter). The row word's letters on the baseline
+    sit on it too (within a tenth of the row's tallest letter), or hang below it by at most
+    :data:`DESCENDER_SHARE` of that letter (a descender: its height is then taken from its top down to
+    the baseline, which a ``y``'s arms share with ``x``, not from its whole ink). The row word's letters on the baseline
     (at least :data:`_LETTER_SHARE` of the tallest: no dots or commas) give the scale. Where their sorted
     heights step up by :data:`X_GROUP_GAP` or more, the median height of those below the largest step
     (``a``, ``e``, ``r``...) is the x-height, and the glyph at most :data:`X_HEIGHT_RATIO` times it is lower case, at least
@@ -434,8 +442,10 @@ def lone_glyph_case(gray: np.ndarray, glyph: Region, row: Sequence[Region]) -> s
         return None
     heights = baseline - on_line[:, 1].astype(np.float64)
     top = float(heights.max())
-    if top <= 0 or abs(g_bottom - baseline) > _BASELINE_TOL * top:
+    if top <= 0 or g_bottom - baseline < -_BASELINE_TOL * top or g_bottom - baseline > DESCENDER_SHARE * top:
         return None
+    if g_bottom - baseline > _BASELINE_TOL * top:  # a descender: its height above the baseline
+        g_h = baseline - g[1]
     letters = np.sort(heights[heights >= _LETTER_SHARE * top])
     steps = letters[1:] / np.maximum(letters[:-1], 1.0)
     split = int(np.argmax(steps)) + 1 if len(steps) else 0

@@ -187,3 +187,49 @@ def test_craft_finds_a_lone_answer_in_a_ruled_cell_but_not_the_rules() -> None:
     words = np.array([[[36, 52], [150, 52], [150, 92], [36, 92]]], dtype=np.float64)  # "Washer", as found
     found = sorted(round(float(b[:, 0].min())) for b in find_lone_glyphs(np.asarray(img), words))
     assert len(found) == 2 and 350 <= found[0] <= 365 and 495 <= found[1] <= 505, found
+
+
+_MONO = [Path("/usr/share/fonts/opentype/urw-base35/NimbusMonoPS-Regular.otf"), LIBERATION / "LiberationMono-Regular.ttf",
+         lone_answers.FONTS / "DejaVuSansMono.ttf"]
+
+
+@pytest.mark.parametrize("path", [*_MONO, lone_answers.SANS, lone_answers.SERIF])
+@pytest.mark.parametrize("px", [25, 33, 46])  # 12 pt at 150-275 dpi
+@pytest.mark.parametrize("label", ["Axis:", "Grade:", "Rate:"])
+def test_a_lone_ys_case_comes_from_its_height_above_the_baseline(path: Path, px: int, label: str) -> None:
+    # T5's labels_nimbusmono_200 read by swift: "Axis: y" came back "Axis: Y". A lone "y" hangs below the
+    # row's baseline (its descender), so it gave no case evidence and the recognizer's "Y" stood; its
+    # arms stand at the x-height, a "Y" at the cap height.
+    if not path.exists():
+        pytest.skip(f"{path} not installed")
+    for letter, case in (("y", "lower"), ("Y", "upper")):
+        gray, glyph, regions = _row(letter, path, px, label)
+        assert lone_glyph_case(gray, glyph, regions) == case, (letter, path.name, px, label)
+
+
+@pytest.mark.parametrize("preset", ["accurate", "swift"])
+def test_monospaced_labels_keep_their_marks_and_answers(preset: str, tmp_path: Path) -> None:
+    # T5's labels_nimbusmono_200 (benchmarks/newuser_pages.py: URW Nimbus Mono 12 pt at 200 dpi, answers
+    # far right): accurate read "Code :" and lost the "%", swift read the "y" as "Y". Every word but the
+    # lone "l" (test_a_lone_l_is_read_as_l) is read, in order.
+    if not _MONO[0].exists():
+        pytest.skip(f"{_MONO[0]} not installed")
+    if preset == "swift":
+        pytest.importorskip("tesserocr")
+    spec = importlib.util.spec_from_file_location(
+        "newuser_pages", Path(__file__).resolve().parents[1] / "benchmarks" / "newuser_pages.py"
+    )
+    assert spec is not None and spec.loader is not None
+    newuser = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(newuser)
+    truth = newuser.make_pages(tmp_path)["labels_nimbusmono_200"]
+    image = np.asarray(Image.open(tmp_path / "labels_nimbusmono_200.png").convert("RGB"))
+    words = [w.text for w in Pipeline.from_preset(preset, ["renderers=[]"]).run(image).pages[0].words]
+    expected = [w for line in truth["lines"] for w in line["words"]]
+    assert "Size:" in words and "Size:" in expected
+
+    def no_l(ws: list[str]) -> list[str]:  # the word read after "Size:" (the lone l, read 1 or I) left out
+        k = ws.index("Size:") + 1
+        return ws[:k] + ws[k + 1 :]
+
+    assert no_l(words) == no_l(expected), words

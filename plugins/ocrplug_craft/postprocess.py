@@ -399,6 +399,68 @@ _LEVEL_DEG = 10.0
 _RULE_HEIGHTS = 2.5
 
 
+#: Pieces of one glyph (the rings and bar of a monospaced ``%``, the dots and bar of ``÷``) are at most this
+#: many ink components whose column ranges overlap, each at most :data:`_PIECE_GAP` times the tallest one's
+#: height above or below the next: a glyph of several pieces is found as one (its pieces alone are
+#: too small, or too close to each other to stand clear).
+_MAX_PIECES = 3
+_PIECE_GAP = 0.5
+# More free components than this on a page (a scan's noise): no look for glyphs of several pieces.
+_MAX_FREE = 2000
+
+
+def _union(stats: np.ndarray, members: list[int]) -> tuple[int, int, int, int, int]:
+    """Left, top, width, height and ink area of the components ``members`` together (page pixels)."""
+    part = stats[members]
+    x0, y0 = int(part[:, 0].min()), int(part[:, 1].min())
+    x1, y1 = int((part[:, 0] + part[:, 2]).max()), int((part[:, 1] + part[:, 3]).max())
+    return x0, y0, x1 - x0, y1 - y0, int(part[:, cv2.CC_STAT_AREA].sum())
+
+
+def _glyph_shaped(box: tuple[int, int, int, int, int]) -> bool:
+    return box[3] >= _MIN_GLYPH_PX and box[2] <= LONE_GLYPH_WIDTH * box[3]
+
+
+def _stacked_pieces(stats: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray) -> list[list[int]]:
+    """Groups of 2 to :data:`_MAX_PIECES` components (labels into ``stats``) that no word box holds and
+    that stack into one glyph: each joins one whose column range overlaps its own and whose rows lie
+    within :data:`_PIECE_GAP` times the taller one's height (8-connected ink components, page pixels)."""
+    x, y, w, h = (stats[1:, i].astype(np.int64) for i in range(4))
+    cx, cy = x + w / 2, y + h / 2
+    held = np.zeros(len(x), dtype=bool)
+    for lo, hi in zip(lo_b, hi_b, strict=True):
+        held |= (lo[0] <= cx) & (cx <= hi[0]) & (lo[1] <= cy) & (cy <= hi[1])
+    free = np.flatnonzero(~held & (h >= 2))
+    if len(free) < 2 or len(free) > _MAX_FREE:
+        return []
+    fx0, fx1, fy0, fy1, fh = x[free], x[free] + w[free], y[free], y[free] + h[free], h[free]
+    cols = (fx0[:, None] < fx1[None, :]) & (fx0[None, :] < fx1[:, None])
+    gap = np.maximum(fy0[:, None] - fy1[None, :], fy0[None, :] - fy1[:, None])
+    near = cols & (gap <= _PIECE_GAP * np.maximum(fh[:, None], fh[None, :]))
+    np.fill_diagonal(near, False)
+    group = np.arange(len(free))
+    for i, j in zip(*np.nonzero(near), strict=True):  # union of the pairs: the root label is the smallest
+        a, b = group[i], group[j]
+        while group[a] != a:
+            a = group[a]
+        while group[b] != b:
+            b = group[b]
+        group[max(a, b)] = min(a, b)
+    roots = np.array([_root(group, i) for i in range(len(free))])
+    out = []
+    for r in np.unique(roots):
+        members = free[roots == r] + 1
+        if 2 <= len(members) <= _MAX_PIECES:
+            out.append(members.tolist())
+    return out
+
+
+def _root(group: np.ndarray, i: int) -> int:
+    while group[i] != i:
+        i = group[i]
+    return int(i)
+
+
 def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
     """Boxes (4 x 2, page pixels, clockwise from top-left) of lone glyphs beside the found words.
 
@@ -433,8 +495,10 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
     ink = ink & ~rules
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
-    cand = np.flatnonzero((h >= _MIN_GLYPH_PX) & (w <= LONE_GLYPH_WIDTH * h)) + 1
-    if not len(cand):
+    # Candidates: one component, or the pieces of one glyph stacked in a column (``%``, ``÷``, ``;``).
+    cand = [[c] for c in (np.flatnonzero((h >= _MIN_GLYPH_PX) & (w <= LONE_GLYPH_WIDTH * h)) + 1).tolist()]
+    cand += [g for g in _stacked_pieces(stats, lo_b, hi_b) if _glyph_shaped(_union(stats, g))]
+    if not cand:
         return []
     # Every stroke taller than wide (a thin candidate's possible continuations), by centre.
     tall_id = np.flatnonzero((h >= _MIN_GLYPH_PX // 2) & (h >= 1.5 * w)) + 1
@@ -447,8 +511,11 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
     level = np.minimum(tilt, 180 - tilt) <= _LEVEL_DEG
     lo_h, hi_h = LONE_GLYPH_HEIGHTS
     out = []
-    for c in cand.tolist():
-        cx0, cy0, cw, ch, carea = (int(v) for v in stats[c])
+    taken: set[int] = set()  # components of glyphs found (a stem with its dot is not found again as pieces)
+    for members in cand:
+        if taken.intersection(members):
+            continue
+        cx0, cy0, cw, ch, carea = _union(stats, members)
         cx, cy = cx0 + cw / 2, cy0 + ch / 2
         held = (lo_b[:, 0] <= cx) & (cx <= hi_b[:, 0]) & (lo_b[:, 1] <= cy) & (cy <= hi_b[:, 1])
         if held.any():
@@ -459,14 +526,14 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
         if rules[ty0:ty1, tx0:tx1].any():
             continue
         if ch >= _THIN_ASPECT * cw:
-            col = (np.abs(tall_x - cx) <= cw) & (tall_id != c) & (np.abs(tall_y - cy) <= 1.5 * ch)
+            col = (np.abs(tall_x - cx) <= cw) & ~np.isin(tall_id, members) & (np.abs(tall_y - cy) <= 1.5 * ch)
             if col.any():
                 continue
         pad = round(LONE_GLYPH_CLEAR * ch)
         ax0, ay0 = max(cx0 - pad, 0), max(cy0 - pad, 0)
         ax1, ay1 = min(cx0 + cw + pad, w_img), min(cy0 + ch + pad, h_img)
         others = np.unique(labels[ay0:ay1, ax0:ax1])
-        others = others[(others != 0) & (others != c)]
+        others = others[(others != 0) & ~np.isin(others, members)]
         if np.any(stats[others, cv2.CC_STAT_AREA] > _DOT_SHARE * carea):
             continue
         # Marks above or below the stem (a dot) join the glyph; specks beside it are left out, but a
@@ -485,7 +552,7 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
         # most of the gray range; a blob in a photo (a window, a shadow) much less.
         near = gray[max(cy0 - ch, 0):cy0 + 2 * ch, max(cx0 - ch, 0):cx0 + cw + ch]
         near_ink = ink[max(cy0 - ch, 0):cy0 + 2 * ch, max(cx0 - ch, 0):cx0 + cw + ch] > 0
-        own = gray[cy0:cy0 + ch, cx0:cx0 + cw][labels[cy0:cy0 + ch, cx0:cx0 + cw] == c]
+        own = gray[cy0:cy0 + ch, cx0:cx0 + cw][np.isin(labels[cy0:cy0 + ch, cx0:cx0 + cw], members)]
         if (~near_ink).any() and abs(float(np.median(near[~near_ink])) - float(np.median(own))) < _MIN_CONTRAST:
             continue
         gcy = (gy0 + gy1) / 2
@@ -496,4 +563,6 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
         box = np.array([[gx0 - grow, gy0 - grow], [gx1 + grow, gy0 - grow], [gx1 + grow, gy1 + grow],
                         [gx0 - grow, gy1 + grow]], dtype=np.float32)
         out.append(np.clip(box, 0, [w_img, h_img]))
+        taken.update(members)
+        taken.update(others[above_below].tolist())
     return out

@@ -12,7 +12,7 @@ import difflib
 import importlib.util
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -296,9 +296,70 @@ class PPOCRRecognizer(CropRecognizer):
         return self.score
 
     def read_crops(self, crops: Sequence[Crop], regions: Sequence[Region]) -> list[Region]:
-        """Text and confidence of ``regions``; line regions get word children from the CTC time steps."""
+        """Text and confidence of ``regions``; line regions get word children from the CTC time steps.
+
+        A one-character ASCII reading (a form's lone answer) under :data:`LONE_REREAD_CONFIDENCE` whose ink
+        spans at most :data:`LONE_INK_SHARE` of the crop's width is read again from the crop cut to its ink
+        (:func:`_ink_crop`); another character read more confidently there replaces it (its word box then
+        comes from the cut crop). An empty reading stays empty: no new words from noise.
+        """
+        crops = list(crops)
         reads = self.read([c.image for c in crops])
+        unsure = [i for i, (res, _) in enumerate(reads)
+                  if len(res.text.strip()) == 1 and res.text.strip().isascii() and res.confidence < LONE_REREAD_CONFIDENCE]
+        tight = {i: _ink_crop(crops[i]) for i in unsure}
+        tight = {i: c for i, c in tight.items() if c is not None}
+        for i, (res, px) in zip(tight, self.read([c.image for c in tight.values()]), strict=True):
+            first = reads[i][0]
+            if len(res.text.strip()) == 1 and res.text.strip() != first.text.strip() and res.confidence > first.confidence:
+                crops[i], reads[i] = tight[i], (res, px)
         return [_fill(r, c, res, px, self.options) for r, c, (res, px) in zip(regions, crops, reads, strict=True)]
+
+
+#: A one-character reading under this confidence is read again from its crop cut to the ink: a line
+#: box grown around one small glyph (a monospaced ``%``: two rings and a bar, 20 px tall at 200 dpi)
+#: leaves a small mark in wide paper, which the model reads as ``0`` or ``o`` (0.38); cut to the ink
+#: with :data:`LONE_INK_PAD` of paper around it, it reads ``%``. benchmarks/newuser_pages.py,
+#: ``labels_nimbusmono_200`` (docs/recognizers.md "Lone glyphs").
+LONE_REREAD_CONFIDENCE = 0.5
+#: A lone glyph is re-read only where its ink spans at most this share of its crop's width (a small glyph
+#: in a wide box); scene text cut into one-character pieces fills its crop (icdar2015_val img_116: a
+#: re-read there changed the page's lines, H-mean of the first 40 images 0.674 -> 0.665).
+LONE_INK_SHARE = 0.5
+#: Paper around the ink of a re-read lone glyph (left and right, above and below), times its ink height.
+#: ``python benchmarks/lone_reread.py`` reads a lone ``%``, ``0`` and ``x`` in URW Nimbus Mono, Liberation
+#: Mono, DejaVu Sans Mono and DejaVu Sans at 25-46 px with 0.1-0.6 of paper each way: Nimbus Mono's
+#: ``%`` is read right at every size only with about 0.3 beside it and 0.45 above and below.
+LONE_INK_PAD = (0.3, 0.45)
+
+
+def _ink_crop(crop: Crop) -> Crop | None:
+    """``crop`` cut to its ink's bounding box (Otsu, as :func:`_ink_columns`) with :data:`LONE_INK_PAD`
+    times the ink height of paper (the median of the crop's non-ink pixels) on each side, ``to_page``
+    moved along; None without ink (a crop of one gray level) or where the ink spans more than
+    :data:`LONE_INK_SHARE` of the crop's width."""
+    image = crop.image
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    if int(gray.max()) - int(gray.min()) < 64:
+        return None
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if ink.mean() > 0.5:  # light text on a dark ground
+        ink = 1 - ink
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if cols[-1] - cols[0] + 1 > LONE_INK_SHARE * crop.width:
+        return None
+    height = int(rows[-1] - rows[0] + 1)
+    px, py = (math.ceil(share * height) for share in LONE_INK_PAD)
+    x0, y0 = int(cols[0]) - px, int(rows[0]) - py
+    x1, y1 = int(cols[-1]) + 1 + px, int(rows[-1]) + 1 + py
+    paper = image[ink == 0]
+    fill = np.median(paper, axis=0) if len(paper) else np.full(image.shape[2:], 255)
+    out = np.empty((y1 - y0, x1 - x0, *image.shape[2:]), dtype=image.dtype)
+    out[...] = fill.astype(image.dtype)
+    sx0, sy0, sx1, sy1 = max(x0, 0), max(y0, 0), min(x1, crop.width), min(y1, crop.height)
+    out[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = image[sy0:sy1, sx0:sx1]
+    shift = np.array([[1.0, 0.0, x0], [0.0, 1.0, y0], [0.0, 0.0, 1.0]])
+    return replace(crop, image=out, to_page=crop.to_page @ shift)
 
 
 def _join_chunks(parts: list[tuple[_Piece, CTCResult, float]]) -> tuple[CTCResult, float]:
@@ -438,17 +499,71 @@ def _in_number(text: str, k: int) -> bool:
     return (text[k - 1] in ".,:" and text[k - 2].isdigit()) or (text[k - 1].isdigit() and text[k - 2] in ".,:")
 
 
+#: Marks that close the word before them (``Code:``, ``3.50,``, ``(see p. 4)``, ``50%``).
+CLOSING_MARKS = ".,:;!?)%"
+#: A monospaced word's glyph pitch (ink centre to ink centre) varies by at most this share of its median,
+#: and a closing mark in the next cell sits one pitch (within this share) from the word's last glyph.
+#: Measured by ``python benchmarks/mono_marks.py`` (38 label and receipt words, six marks, Nimbus Mono,
+#: Liberation Mono and DejaVu Sans Mono against DejaVu Sans, Liberation Sans and Serif and Nimbus Sans at
+#: 21-46 px; docs/recognizers.md "Word gaps"): a mark drawn with no space before it passes in 82 % of the
+#: monospaced cases (none after a two-letter word, which gives no pitch), a mark drawn after a space in
+#: none; in proportional print a mark after a real space passes in 4.5 % of the cases, all after words of
+#: three or four letters (0.10: 73 % and 3.9 %).
+MONO_PITCH_TOL = 0.12
+
+
 def _closes_word(text: str, k: int) -> bool:
-    """Whether ``text[k]`` is a closing mark (``.,:;!?``) that ends the word before it: no space there.
+    """Whether ``text[k]`` is a closing mark (:data:`CLOSING_MARKS`) that ends the word before it.
 
     Monospaced (receipt, typewriter) fonts centre a period or colon in a whole character cell, so
     the ink gap before it looks like a word space ("Grade :", "3 .50"). A run of the same mark
     (leaders "Contents ....... 7", ". . .") is not closing: it may stand apart from the word. The
-    caller also asks that a word start after the mark (:func:`_fill`).
+    caller also asks that a word start after the mark or a number go on (:func:`_mark_ends_word`).
     """
-    if k < 1 or text[k] not in ".,:;!?" or not text[k - 1].isalnum():
+    if k < 1 or text[k] not in CLOSING_MARKS or not text[k - 1].isalnum():
         return False
     return text[k + 1 :].lstrip()[:1] != text[k]
+
+
+def _ink_runs(columns: np.ndarray) -> np.ndarray:
+    """(N, 2) first and past-last column of each run of inked columns (a glyph, in most print)."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], columns.astype(np.int8), [0]])))
+    return edges.reshape(-1, 2)
+
+
+def _in_next_cell(runs: np.ndarray, x_mark: float, glyphs: int) -> bool:
+    """Whether the mark whose CTC position is ``x_mark`` (crop x, pixels) sits in the character cell
+    right after a monospaced word of ``glyphs`` characters: no word gap between them, whatever the ink
+    gap looks like.
+
+    ``runs``: the crop's ink runs (:func:`_ink_runs`). The mark's run is the one holding ``x_mark`` (else
+    the nearest by centre); the word's are the ``glyphs`` runs before it. The word is monospaced when it
+    has at least three runs whose centre-to-centre pitches lie within :data:`MONO_PITCH_TOL` of their
+    median, and the mark is in the next cell when its centre is that pitch (within the same share) from
+    the last run's: after a real space it is two pitches away. Touching glyphs (one run for two) fail
+    the test, so the model's space is kept.
+    """
+    if len(runs) < 4 or glyphs < 3:
+        return False
+    centres = runs.mean(axis=1)
+    inside = np.flatnonzero((runs[:, 0] <= x_mark) & (x_mark < runs[:, 1]))
+    m = int(inside[0]) if len(inside) else int(np.argmin(np.abs(centres - x_mark)))
+    word = centres[max(m - glyphs, 0) : m]
+    if len(word) < 3:
+        return False
+    pitches = np.diff(word)
+    pitch = float(np.median(pitches))
+    if pitch <= 0 or np.max(np.abs(pitches / pitch - 1)) > MONO_PITCH_TOL:
+        return False
+    return abs((centres[m] - word[-1]) / pitch - 1) <= MONO_PITCH_TOL
+
+
+def _mark_ends_word(text: str, k: int, gap_after: bool) -> bool:
+    """Whether the closing mark ``text[k]`` ends the word before it where a word starts after it
+    (``gap_after``: a space or a split follows; ``Grade: X``), a number goes on (``3.50``) or the text
+    ends; one between two words with no space after it is a separator sign (``MARINA : SQUARE`` on a
+    sign, read ``MARINA:SQUARE``) and stays apart. The one rule for a closing mark in :func:`_fill`."""
+    return _closes_word(text, k) and (k + 1 == len(text) or gap_after or _in_number(text, k + 1))
 
 
 def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, options: PPOCRRecognizerOptions) -> Region:
@@ -475,19 +590,24 @@ def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, option
         and not _in_number(res.text, k)
         for k in range(len(res.text))
     ]
-    # A closing mark stays with the word before it only where a word starts after it (``Grade: X``) or a
-    # number goes on (``3.50``); one between two words with no space after it is a separator sign (``MARINA : SQUARE`` on a sign, read
-    # ``MARINA:SQUARE``): it splits as before.
-    starts = [
-        splits[k]
-        and not (
-            _closes_word(res.text, k)
-            and (k + 1 == len(res.text) or breaks[k + 1] or splits[k + 1] or _in_number(res.text, k + 1))
-        )
-        for k in range(len(res.text))
-    ]
+    # A closing mark stays with the word before it (:func:`_mark_ends_word`) across an ink gap or a
+    # space hint; across a space the model emitted only where the word is monospaced and the mark sits
+    # in the next cell (``Code :`` read from ``Code:`` in Nimbus Mono; :func:`_in_next_cell`).
+    after = [k + 1 < len(res.text) and (breaks[k + 1] or splits[k + 1]) for k in range(len(res.text))]
+    starts = [splits[k] and not _mark_ends_word(res.text, k, after[k]) for k in range(len(res.text))]
+    dropped: set[int] = set()  # model spaces that are no word gap
+    runs = _ink_runs(_glyph_columns(crop)) if options.space_gap > 0 and " " in res.text else None
+    for k in range(2, len(res.text) if runs is not None else 0):
+        text = res.text[: k - 1] + res.text[k:]  # the mark put right after the word
+        if not breaks[k - 1] or breaks[k - 2] or not _mark_ends_word(text, k - 1, after[k]):
+            continue
+        word = len(res.text[: k - 1].rsplit(" ", 1)[-1])
+        if _in_next_cell(runs, (res.steps[k] + 0.5) * px_per_step, word):
+            dropped.add(k - 1)
     groups: list[list[int]] = []
     for k in range(len(res.text)):
+        if k in dropped:
+            continue
         if breaks[k]:
             groups.append([])
         elif starts[k] or not groups:

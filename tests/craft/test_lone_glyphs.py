@@ -47,3 +47,29 @@ def test_the_look_is_off_by_default_and_on_in_the_accurate_preset() -> None:
 
     assert CraftOptions().lone_glyphs is False  # the official boxes (tests/craft/test_real_weights.py)
     assert CraftOptions(**preset_config("accurate")["detector"]["options"]).lone_glyphs is True
+
+
+def test_a_lone_glyph_of_stacked_pieces_is_found_whole() -> None:
+    # T5's labels_nimbusmono_200: "Rate: %" in URW Nimbus Mono at 200 dpi; the "%" is two 8 px rings and a
+    # bar between them (three ink components). Each piece stood too close to the others to be a lone glyph,
+    # so accurate (CRAFT) lost the answer.
+    from PIL import Image, ImageDraw, ImageFont
+
+    path = "/usr/share/fonts/opentype/urw-base35/NimbusMonoPS-Regular.otf"
+    import pytest
+
+    try:
+        font = ImageFont.truetype(path, 33)
+    except OSError:
+        pytest.skip(f"{path} not installed (fonts-urw-base35)")
+    img = Image.new("L", (1000, 120), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((20, 40), "Rate:", font=font, fill=0)
+    draw.text((700, 40), "%", font=font, fill=0)
+    gx0, gy0, gx1, gy1 = draw.textbbox((700, 40), "%", font=font)
+    lx0, ly0, lx1, ly1 = draw.textbbox((20, 40), "Rate:", font=font)
+    words = np.array([[[lx0, ly0 - 2], [lx1, ly0 - 2], [lx1, ly1 + 2], [lx0, ly1 + 2]]], dtype=np.float64)
+    got = _boxes(np.asarray(img), words)
+    assert len(got) == 1, got
+    x0, y0, x1, y1 = got[0]
+    assert x0 <= gx0 + 1 and x1 >= gx1 - 1 and y0 <= gy0 + 1 and y1 >= gy1 - 1  # all three pieces

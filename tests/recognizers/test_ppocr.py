@@ -391,3 +391,88 @@ def test_small_print_read_in_chunks_doubles_no_letter(font, pt):
                         recognizer={"name": "ppocr", "options": {"threads": 1}})
     page = pipeline.run(np.asarray(img)).pages[0]
     assert [w.text for w in page.words] == _TERMS.split()
+
+
+def _drawn_crop(text: str, font: str, height: int):
+    """A crop (identity map to the page) of ``text`` and each character's ink centre (None for a space)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from ocrplug.crops import Crop
+
+    face = ImageFont.truetype(font, height)
+    img = Image.new("RGB", (round(face.getlength(text)) + 40, 2 * height), "white")
+    ImageDraw.Draw(img).text((20, height // 3), text, fill="black", font=face)
+    centres = []
+    for k, ch in enumerate(text):
+        if ch == " ":
+            centres.append(None)
+            continue
+        x0 = 20 + face.getlength(text[:k])
+        left, _, right, _ = face.getbbox(ch)
+        centres.append(x0 + (left + right) / 2)
+    return Crop(np.asarray(img), np.eye(3)), centres
+
+
+def _read_as(text: str, crop, centres) -> list[str]:
+    """The words :func:`_fill` makes of the reading ``text`` whose characters CTC placed at ``centres``."""
+    from ocrplug_ppocr.options import PPOCRRecognizerOptions
+    from ocrplug_ppocr.recognizer import CTCResult, _fill
+
+    xs = []
+    for k, c in enumerate(centres):  # a space sits halfway between its neighbours
+        xs.append(c if c is not None else (centres[k - 1] + centres[k + 1]) / 2)
+    res = CTCResult(text, (0.95,) * len(text), tuple(x - 0.5 for x in xs), (0.0,) * len(text))
+    region = Region.from_box(0, 0, crop.width, crop.height, level="line")
+    return [w.text for w in _fill(region, crop, res, 1.0, PPOCRRecognizerOptions()).children]
+
+
+@pytest.mark.parametrize("font", _MONO_FONTS[:3])
+@pytest.mark.parametrize("height", [25, 33, 46])
+def test_a_model_space_before_a_mark_in_the_next_monospaced_cell_is_no_word_gap(font, height):
+    # T5's labels_nimbusmono_200 read by accurate: CRAFT's box of "Code:" ends short of the colon, the
+    # line box grown around it puts the colon at the crop's edge, and PP-OCR emits "Code :".
+    if not Path(font).is_file():
+        pytest.skip(f"font not installed: {font}")
+    for label in ("Code:", "Room:", "Total:", "Axis:", "Quantity:"):
+        crop, centres = _drawn_crop(label, font, height)
+        spaced = [*centres[:-1], None, centres[-1]]
+        assert _read_as(label[:-1] + " " + label[-1], crop, spaced) == [label], (label, font, height)
+    # A mark after a real space (a whole empty cell) stays apart: a sign's separator, "Rate : 5".
+    crop, centres = _drawn_crop("MARINA : SQUARE", font, height)
+    assert _read_as("MARINA : SQUARE", crop, centres) == ["MARINA", ":", "SQUARE"]
+    crop, centres = _drawn_crop("Rate : 5", font, height)
+    assert _read_as("Rate : 5", crop, centres) == ["Rate", ":", "5"]
+
+
+@pytest.mark.parametrize("font", ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                                  "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"])
+@pytest.mark.parametrize("height", [25, 33, 46])
+def test_a_space_before_a_mark_stays_in_proportional_print(font, height):
+    # Proportional glyphs have no common pitch: the model's space is kept ("MARINA : SQUARE", "Total :").
+    if not Path(font).is_file():
+        pytest.skip(f"font not installed: {font}")
+    for text in ("MARINA : SQUARE", "Total :", "Amount ;"):
+        crop, centres = _drawn_crop(text, font, height)
+        assert _read_as(text, crop, centres) == text.split(), (text, font, height)
+
+
+def test_a_lone_monospaced_percent_in_a_wide_line_box_is_read_as_percent(ppocr):
+    # T5's labels_nimbusmono_200 (accurate): the lone "%" answer's line box, grown by 0.3 of its height
+    # either side for recognition, left the glyph (two rings and a bar) small in the crop: read "0" (0.38).
+    # A one-character reading under LONE_REREAD_CONFIDENCE is read again cut to its ink.
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = _MONO_FONTS[0]
+    if not Path(font).is_file():
+        pytest.skip(f"font not installed: {font}")
+    face = ImageFont.truetype(font, 33)
+    img = Image.new("RGB", (400, 120), "white")
+    draw = ImageDraw.Draw(img)
+    regions = []
+    for k, x in enumerate((60, 160, 260)):
+        draw.text((x, 40 + k % 2), "%", fill="black", font=face)
+        x0, y0, x1, y1 = draw.textbbox((x, 40 + k % 2), "%", font=face)
+        grow = 0.3 * (y1 - y0 + 4)
+        regions.append(Region.from_box(x0 - 2 - grow, y0 - 2, x1 + 2 + grow, y1 + 2, level="line"))
+    out = ppocr.recognize(_page(np.asarray(img)), regions)
+    assert [r.text for r in out] == ["%"] * 3
