@@ -20,6 +20,7 @@ __all__ = [
     "quad_height",
     "quad_width",
     "scale_quad",
+    "turn_jitter_deg",
 ]
 
 T = TypeVar("T")
@@ -57,6 +58,24 @@ def quad_angle(quad: Quad) -> float:
     q = np.asarray(quad)
     d = (q[1] - q[0]) + (q[2] - q[3])
     return float(math.atan2(d[1], d[0]))
+
+
+# A turned line's box is off its right-angle turn by box jitter: its two ends sit up to this share of
+# the text height apart across the line, so the box leans by ``atan(TURN_JITTER * height / length)``
+# (1 degree for a few-glyph label 5 heights long at 0.09 heights; less the longer the line). Measured
+# with benchmarks/turned_jitter.py (generated margin labels, fast / accurate / swift): see
+# docs/layout.md "Vertical text". A line really tilted 10 degrees off its turn leans 0.18 heights per
+# height of length: over the length of any label it is far past this.
+TURN_JITTER = 0.2
+
+
+def turn_jitter_deg(length: float, height: float) -> float:
+    """Degrees a turned line's box (``length`` along the text, ``height`` across it, pixels) leans off
+    its right-angle turn by box jitter alone: ``atan(TURN_JITTER * height / length)``, 90 for a line
+    without length. Renderers write a turned line within this of 90 / 270 degrees as exactly that turn."""
+    if length <= 0:
+        return 90.0
+    return math.degrees(math.atan2(TURN_JITTER * max(height, 0.0), length))
 
 
 def scale_quad(quad: Quad, sx: float, sy: float | None = None) -> Quad:
