@@ -38,7 +38,9 @@ __all__: list[str] = []
 # region (in the page's frame at least ``_CHAIN_ANCHOR`` times taller than wide: a word of two or more
 # letters read turned; craft's box of a lone upright character is at most about 1.8 times taller than
 # wide, db's less) and takes in each region that continues it along its axis: its width (the text's
-# height) within ``_CHAIN_WIDTH`` of the anchor's, its centre off the axis by at most ``_CHAIN_AXIS`` of
+# height) within ``_CHAIN_WIDTH`` of the member it continues and within ``_CHAIN_WIDTH`` squared of the
+# anchor's (craft boxes ``Sheet`` 37 px across and the last ``9`` of ``Sheet 3 of 9`` 24 px, ``of`` and
+# ``3`` 28 px: URW Bookman, 300 dpi; the anchor's width alone cut the ``9`` off), its centre off the axis by at most ``_CHAIN_AXIS`` of
 # the wider width, and the gap to a member along the axis at most ``_CHAIN_GAP`` of the narrower width
 # (word spaces are a quarter to half of the text height; a column of one-character answers in a form
 # has gaps of about a whole width between its rows, or, in craft's padded boxes, widths that differ
@@ -54,8 +56,11 @@ _CHAIN_ROW = 0.25
 # ... and heights within this ratio (craft pads a lone glyph's box to up to 2.3 times its label's height;
 # a turned word's piece that is at least 2.5 times as tall is a word).
 _CHAIN_ROW_HEIGHT = 2.5
-# Chains without a tall anchor: gaps at most _SQUARE_GAP of the narrower width, at least _SQUARE_PIECES
-# pieces, the whole at least _SQUARE_EXTENT times as tall as its pieces' median width.
+# Chains without a tall anchor: gaps at most _SQUARE_GAP of the narrower width or at most _SQUARE_SPREAD
+# times the widest gap the chain already has (one label's word spaces differ: 5 and 6 px between craft's
+# boxes of ``File No 48``, Noto Sans 200 dpi, 27 px wide; 3 to 8 px in ``Form 7 Rev 2``), at least
+# _SQUARE_PIECES pieces, the whole at least _SQUARE_EXTENT times as tall as its pieces' median width. A
+# stack of lone glyphs so joined is undone by :func:`split_glyph_stacks`, which sees the ink.
 _SQUARE_GAP = 0.2
 _SQUARE_SPREAD = 2.0
 _SQUARE_PIECES = 3
@@ -182,14 +187,18 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
 # ink split it into runs: the letters and words of a turned line (gaps of a letter space, at most a word
 # space: a quarter to a third of an em, under half of the text height the runs span across the region)
 # or the glyph rows of a stack (gaps of line spacing: at 1.2 times the font size a digit's 0.72 em
-# height leaves 0.48 em, four fifths of a digit's width or more). A tall region whose runs (at least
-# two) are all at least ``_STACK_GAP`` of their median width apart is a stack and is split into one
+# height leaves 0.48 em, four fifths of a digit's width or more). A tall region whose
+# runs are all at least ``_STACK_GAP`` of their median width apart is a stack and is split into one
 # level region per run. A region at least ``_STACK_TALL`` times taller than wide is examined (the crop
 # step's ``vertical_ratio`` for lines). Checked on the generated columns of tests/test_vertical_edges.py
 # (DejaVu, Noto, URW fonts, 200-300 dpi, line spacing 1.2-2.0) and the labels of
-# tests/test_vertical_labels.py.
+# tests/test_vertical_labels.py. A stack has at least ``_STACK_ROWS`` runs, none shorter than
+# ``_STACK_ROW_HEIGHT`` of their median height: the dot and stem of a lone ``i``, ``j`` or ``!`` and the
+# two dots of a ``:`` are one glyph, not rows.
 _STACK_GAP = 0.65
 _STACK_TALL = 1.5
+_STACK_ROWS = 3
+_STACK_ROW_HEIGHT = 0.5
 
 
 def _ink_runs(gray: np.ndarray) -> tuple[list[tuple[int, int]], list[int]]:
@@ -248,7 +257,12 @@ def split_glyph_stacks(image: np.ndarray, regions: Sequence[Region]) -> list[Reg
             continue
         runs, widths = _ink_runs(np.ascontiguousarray(image[y0:y1, x0:x1]))
         gaps = [b[0] - a[1] for a, b in itertools.pairwise(runs)]
-        if len(runs) < 2 or min(gaps) < _STACK_GAP * float(np.median(widths)):
+        heights = [b - a for a, b in runs]
+        if (
+            len(runs) < _STACK_ROWS
+            or min(heights) < _STACK_ROW_HEIGHT * float(np.median(heights))
+            or min(gaps) < _STACK_GAP * float(np.median(widths))
+        ):
             out.append(region)
             continue
         if region.children:  # pieces joined by _vertical_chains: the detector's boxes again

@@ -179,3 +179,15 @@ def test_a_tall_region_of_glyph_rows_is_split_and_a_turned_word_is_not() -> None
     assert len(parts) == 6 and parts[-1] is turned
     tops = [p.bbox[1] for p in parts[:5]]
     assert tops == sorted(tops) and all(p.bbox[3] - p.bbox[1] < 48 for p in parts[:5])  # one 37 px row each
+
+
+@pytest.mark.parametrize("glyph", ["i", "j", "!", ":", ";"])
+def test_a_lone_glyph_of_two_parts_is_not_split(glyph: str) -> None:
+    from ocrplug.vertical import split_glyph_stacks
+
+    face = _face(DEJAVU, 40, 72)
+    img = Image.new("L", (60, 90), 255)
+    ImageDraw.Draw(img).text((20, 15), glyph, font=face, fill=0)
+    region = _word(*Image.eval(img, lambda v: 255 - v).getbbox())
+    assert region.bbox[3] - region.bbox[1] >= 1.5 * (region.bbox[2] - region.bbox[0])
+    assert split_glyph_stacks(np.asarray(img), [region]) == [region]
