@@ -45,17 +45,18 @@ def _face(path: Path, pt: float, dpi: int) -> ImageFont.FreeTypeFont:
 def _turned(text: str, face: ImageFont.FreeTypeFont, turn: int) -> Image.Image:
     _, _, right, bottom = face.getbbox(text)
     strip = Image.new("L", (right + 8, bottom + 8), 255)
-    ImageDraw.Draw(strip).text((4, 2), text, font=face, fill=0)
+    ImageDraw.Draw(strip).text((4, 4), text, font=face, fill=0)
     return strip.rotate(turn, expand=True, fillcolor=255)
 
 
 def margin_labels_page(path: Path, pt: float, dpi: int, left: str, right: str) -> np.ndarray:
-    """An 8.5 x 5 inch page: body lines, ``left`` turned 90 in the left margin, ``right`` turned 270 in the right."""
+    """An 8.5 x 5 inch page: body lines, ``left`` turned 90 in the left margin, ``right`` turned 270 in the right
+    (as benchmarks/newuser_pages.py draws its ``vertical_*`` pages)."""
     face = _face(path, pt, dpi)
     img = Image.new("L", (round(8.5 * dpi), 5 * dpi), 255)
     draw = ImageDraw.Draw(img)
     img.paste(_turned(left, face, 90), (round(0.3 * dpi), round(0.6 * dpi)))
-    step = round(1.5 * pt * dpi / 72)
+    step = round(round(pt * dpi / 72) * 1.5)
     for k, text in enumerate(BODY):
         draw.text((round(1.2 * dpi), round(0.8 * dpi) + k * step), text, font=face, fill=0)
     im = _turned(right, face, 270)
