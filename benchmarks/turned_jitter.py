@@ -6,8 +6,9 @@ Draws short margin labels (``File No 48``, ``Sheet 3 of 9``, ...) turned exactly
 four body lines, in DejaVu Sans, Noto Sans, URW Bookman and Nimbus Roman at 200 and 300 dpi, and the same
 labels turned ``90 - tilt`` degrees (really tilted). Each page is read with each preset; for every turned
 line it prints the angle off the nearest right-angle turn and that offset as a lean across the line's
-length in text heights (``tan(off) * length / height``), then per preset the largest and 95th-percentile
-lean of the labels turned exactly and the smallest of the tilted ones. ``ocrplug.geometry.TURN_JITTER``
+length in text heights (``tan(off) * length / height``), then per preset, over the lines that hold the
+whole label, the largest and 95th-percentile lean of the labels turned exactly and the smallest of the
+tilted ones. ``ocrplug.geometry.TURN_JITTER``
 is chosen between the two.
 """
 
@@ -71,7 +72,8 @@ def main() -> None:
                         if round(deg / 90.0) % 2 == 0:
                             continue  # level body text
                         lean = math.tan(math.radians(abs(off))) * quad_width(line.quad) / max(quad_height(line.quad), 1.0)
-                        (tilted if tilt else exact).append(lean)
+                        if line.text == label:  # a piece read alone was turned on its own box's axis
+                            (tilted if tilt else exact).append(lean)
                         print(f"{preset:9} {Path(face).stem:22} {dpi} {label!r:16} turn {base - tilt:5.1f}  "
                               f"read {line.text!r:18} off {off:+6.2f} deg  lean {lean:.3f} heights")
         if exact:
