@@ -62,11 +62,12 @@ def quad_angle(quad: Quad) -> float:
 
 # A turned line's box is off its right-angle turn by box jitter: its two ends sit up to this share of
 # the text height apart across the line, so the box leans by ``atan(TURN_JITTER * height / length)``
-# (1 degree for a few-glyph label 5 heights long at 0.09 heights; less the longer the line). Measured
-# with benchmarks/turned_jitter.py (generated margin labels, fast / accurate / swift): see
-# docs/layout.md "Vertical text". A line really tilted 10 degrees off its turn leans 0.18 heights per
-# height of length: over the length of any label it is far past this.
-TURN_JITTER = 0.2
+# (less the longer the line). Measured with ``python benchmarks/turned_jitter.py`` (6 margin labels in 4
+# fonts at 200 / 300 dpi, turned exactly 90 and 270 and 10 degrees off; lines that hold the whole
+# label): exact turns lean at most 0.080 heights (fast), 0.130 (accurate), 0.192 (swift, ``Page 12 of
+# 40`` 1.64 degrees off); labels tilted 10 degrees at least 0.377 (accurate's chain axis, measured 5.31
+# degrees off), 0.520 (fast), 0.531 (swift). 0.28 lies midway.
+TURN_JITTER = 0.28
 
 
 def turn_jitter_deg(length: float, height: float) -> float:
