@@ -29,7 +29,7 @@ from ocrplug.geometry import (
 from ocrplug.model import Region
 from ocrplug.words import _line_words, _mean_score
 
-__all__: list[str] = []
+__all__ = ["split_glyph_stacks"]
 
 # Vertical text is cut by word detectors into pieces of which only the long ones look vertical: in a
 # margin label "Page 12 of 40" running up the page, craft boxes "12", "of", "40" about as tall as wide,
