@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from ocrplug.cascade import CascadeOptions, CascadeRecognizer
     from ocrplug.config import load_yaml
     from ocrplug.crops import Crop, add_background_margin, crop_regions, to_gray, with_rotation
+    from ocrplug.geometry import turn_jitter_deg
     from ocrplug.io.atomic import atomic_path, atomic_write, temporary_dir, write_bytes_atomic, write_text_atomic
     from ocrplug.layout import (
         INK_ENDS,
@@ -154,6 +155,7 @@ __all__ = [
     "temporary_dir",
     "to_gray",
     "torch_bf16_supported",
+    "turn_jitter_deg",
     "verify_sha256",
     "with_rotation",
     "write_bytes_atomic",
@@ -166,6 +168,7 @@ _LAZY: dict[str, str] = {
     "CropRecognizer": "ocrplug.recognition",
     **dict.fromkeys(("CascadeOptions", "CascadeRecognizer"), "ocrplug.cascade"),
     **dict.fromkeys(("Crop", "add_background_margin", "crop_regions", "to_gray", "with_rotation"), "ocrplug.crops"),
+    "turn_jitter_deg": "ocrplug.geometry",
     **dict.fromkeys(("INK_ENDS", "LEVEL_ANGLE_DEG", "LayoutOptions", "is_laid_out", "is_rtl", "layout_page", "synthesize_words"), "ocrplug.layout"),
     **dict.fromkeys(
         ("atomic_path", "atomic_write", "temporary_dir", "write_bytes_atomic", "write_text_atomic"), "ocrplug.io.atomic"

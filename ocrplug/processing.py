@@ -37,6 +37,7 @@ from ocrplug.orientation import detect_orientation, map_regions, rotate_page, to
 from ocrplug.profile import count_pages, stage
 from ocrplug.sources import Sources
 from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
+from ocrplug.vertical import split_glyph_stacks
 
 __all__ = [
     "DEFAULT_BATCH_PAGES",
@@ -290,7 +291,9 @@ class PageProcessor:
         if self.recognizer is None or not regions:
             return list(regions)
         with stage("layout"):
-            units = lines_for_recognition(regions, self.config.layout)
+            # A tall region or joined column that is a stack of level glyph rows is read row by row.
+            units = lines_for_recognition(split_glyph_stacks(image.image, regions), self.config.layout)
+            units = split_glyph_stacks(image.image, units)
         with stage("recognize"):  # a CropRecognizer's cropping is the nested "crop" stage
             recognized = list(self.recognizer.recognize(image, units))
         if len(recognized) != len(units):

@@ -130,7 +130,11 @@ def render_alto_page(page: Page, options: AltoOptions | None = None) -> ET.Eleme
     for block in page_layout(page):
         attrs = {"ID": next_id("block"), **units.box(bounds([ln.quad for ln in block.lines]
                                                             + ([block.region.outline] if block.region else [])))}
-        angle = written_angle_deg(median_angle_deg([ln.quad for ln in block.lines]), opts.min_angle)
+        angle = written_angle_deg(
+            median_angle_deg([ln.quad for ln in block.lines]), opts.min_angle,
+            # one line's box jitter; a block's median over several lines has less
+            block.lines[0].quad if len(block.lines) == 1 else None,
+        )
         if angle:
             attrs["ROTATION"] = f"{angle:.2f}"
         if opts.lang:

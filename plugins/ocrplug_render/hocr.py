@@ -133,7 +133,7 @@ def render_hocr_page(page: Page, options: HocrOptions | None = None) -> ET.Eleme
         par = ET.SubElement(carea, "p", par_attrs)
         for line in block.lines:
             lbox = int_box(line.bbox, W, H)
-            angle = written_angle_deg(quad_angle_deg(line.quad), opts.min_angle)
+            angle = written_angle_deg(quad_angle_deg(line.quad), opts.min_angle, line.quad)
             props: dict[str, Any] = {"bbox": lbox, "poly": _poly(line.polygon, W, H), "baseline": _baseline(line, lbox)}
             if angle:
                 props["textangle"] = round(angle, 2)

@@ -100,7 +100,11 @@ def render_page_xml(page: Page, info: DocumentInfo, options: PageXmlOptions | No
             ET.SubElement(group, "RegionRefIndexed", {"index": str(k), "regionRef": f"r{k + 1}"})
     for k, block in enumerate(blocks, start=1):
         rattrs = {"id": f"r{k}"}
-        angle = written_angle_deg(median_angle_deg([ln.quad for ln in block.lines]), opts.min_angle)
+        angle = written_angle_deg(
+            median_angle_deg([ln.quad for ln in block.lines]), opts.min_angle,
+            # one line's box jitter; a block's median over several lines has less
+            block.lines[0].quad if len(block.lines) == 1 else None,
+        )
         if angle:
             # PAGE: the clockwise rotation that would straighten the region, i.e. the text's
             # counter-clockwise angle, in the schema's range (-179.999, 180].
