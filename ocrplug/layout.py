@@ -704,16 +704,48 @@ def _level_runs(
 # Measured rows whose angles, sorted, differ by more than _TILT_SPLIT_DEG fall into separate
 # directions; a direction's rows make a group of their own when there are at least two, each within
 # _TILT_STACK_GAP of its height below the previous one, no measured row of another direction
-# has its centre inside their box, and other text shares their rows, all of it clear left or right of
-# the box (a block beside labels; text only above or below is cut by rows in one frame as before). Rows at most _TILT_MAX_DEG off the page frame take part (a steeper
+# has its centre inside their box, and either other text shares their rows, all of it clear left or
+# right of the box (a block beside labels), or nothing does and the rows lie between level rows
+# (_between_level_rows: a paragraph between a level heading and footer, _TILT_BETWEEN_*). Rows at most _TILT_MAX_DEG off the page frame take part (a steeper
 # scene line keeps its old handling). Checked on tests/test_tilted_block.py's generated pages (2-5
-# degrees) and, for no change, on funsd_train / icdar2015_val (docs/benchmarks.md "Tilted blocks and
-# margin labels").
+# degrees) and tests/test_tilted_between_level_text.py's (3-4 degrees), and, for no change, on
+# funsd_train / icdar2015_val (docs/benchmarks.md "Tilted blocks and margin labels", "A tilted
+# paragraph between level lines").
 _TILT_MIN_LENGTH = 6.0
 _TILT_MIN_WORDS = 3
 _TILT_SPLIT_DEG = 1.25
 _TILT_STACK_GAP = 2.0
 _TILT_MAX_DEG = 10.0
+_TILT_BETWEEN_DEG = 2 * LEVEL_ANGLE_DEG
+_TILT_BETWEEN_ROWS = 2
+
+
+def _between_level_rows(own: np.ndarray, others: np.ndarray) -> bool:
+    """Whether rows at angles ``own`` (radians, against the image axes) make a tilted block between level
+    text: a paragraph with level lines only above and below it (a heading, a footer).
+
+    One frame reads such a block's rows as rows (nothing shares them), but its lines then follow the
+    page's one frame: craft's axis-aligned word boxes gave a 3.5 degree paragraph level quads (hOCR
+    ``textangle`` 0, the text layer off the ink) and db's level heading a block turned by the tilted
+    lines' mean. It is a block of its own when at least ``_TILT_BETWEEN_ROWS`` measured rows lie outside
+    it, all of them level (each within ``LEVEL_ANGLE_DEG`` of the image axes, their mean within half
+    that: the rest of the page shows its direction, not a scan skewed 1.5 degrees whose rows jitter
+    apart into 0.9 and 2.3 degrees), and its rows' mean angle is more than
+    ``_TILT_BETWEEN_DEG`` (twice the quad-angle noise of level lines) off level: a level line's craft
+    chain reads up to about 1 degree off by its descenders, so two neighbouring rows of a level page
+    reading 1.5 degrees stay with it. db's quads of a paragraph turned 3 degrees read 2.3-2.6 degrees
+    (tests/test_tilted_between_level_text.py).
+    """
+
+    def off_level(a: np.ndarray) -> np.ndarray:
+        return np.abs((a + math.pi / 2) % math.pi - math.pi / 2)
+
+    if len(own) < 2 or len(others) < _TILT_BETWEEN_ROWS:
+        return False
+    level = math.radians(LEVEL_ANGLE_DEG)
+    if np.any(off_level(others) > level) or off_level(np.array([np.mean(others)]))[0] > level / 2:
+        return False
+    return bool(off_level(np.array([np.mean(own)]))[0] > math.radians(_TILT_BETWEEN_DEG))
 
 
 def _word_chains(boxes: np.ndarray, opts: LayoutOptions) -> list[list[int]]:
@@ -815,14 +847,18 @@ def _direction_groups(
         if any(inside[i] and direction[measured[i]] != d for i in measured):
             continue  # a row of another direction runs through it: not a block of its own
         taken = [i for i in range(len(regions)) if i not in owner and (i in members or (inside[i] and i not in measured))]
-        # Only a block beside other text needs a frame of its own (one frame pairs its rows with the
-        # others'): something must share its rows, and all that does must lie clear left or right of
-        # it. Text above or below it (a sign's lines curving from 1 to 3 degrees) is cut by rows anyway.
+        # A block beside other text needs a frame of its own (one frame pairs its rows with the
+        # others'): all that shares its rows must lie clear left or right of it. With text only above
+        # or below it, one frame cuts its rows right but not its lines' direction: it is a block of its
+        # own only between level rows (:func:`_between_level_rows`).
         rows_shared = [
             i for i in range(len(regions))
             if i not in taken and min(boxes[i, 3], box[3]) > max(boxes[i, 1], box[1])
         ]
-        if not rows_shared or any(boxes[i, 2] > box[0] and boxes[i, 0] < box[2] for i in rows_shared):
+        if rows_shared:
+            if any(boxes[i, 2] > box[0] and boxes[i, 0] < box[2] for i in rows_shared):
+                continue
+        elif not _between_level_rows(page + angles[own], page + angles[direction != d]):
             continue
         owner.update((i, len(groups)) for i in taken)
         groups.append((angle, taken))
