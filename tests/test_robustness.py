@@ -307,17 +307,38 @@ def _page_two_broken(path: Path, how: str) -> Path:
 
 
 @pytest.mark.parametrize("how", ["content", "jpeg"])
-def test_pdf_page_poppler_draws_in_part_is_a_failure_named_by_page(tmp_path: Path, how: str, capsys) -> None:
+def test_pdf_page_poppler_cannot_draw_is_a_failure_named_by_page(tmp_path: Path, how: str, capsys) -> None:
     pdf = _page_two_broken(tmp_path / "broken.pdf", how)
     out = tmp_path / "out"
     assert main(["run", str(pdf), "-o", str(out), *PLAIN, "--set", "renderers=[text, json]"]) == 1
     result = json.loads((out / "broken.json").read_text())
     assert [page["index"] for page in result["pages"]] == [0, 2]  # pages 1 and 3 are kept
     (failure,) = result["failures"]
-    assert failure["index"] == 1 and "broken.pdf: page 2 could not be read whole" in failure["error"]
+    assert failure["index"] == 1 and "broken.pdf: page 2 could not be read (poppler drew nothing)" in failure["error"]
     assert "Syntax Error" in failure["error"]
-    assert "broken.pdf: page 2 could not be read whole" in capsys.readouterr().err
+    assert "broken.pdf: page 2 could not be read (poppler drew nothing)" in capsys.readouterr().err
     assert (out / "broken.txt").read_text().split("\f")[1].startswith("[ocrplug: page 2 not read: ")
+
+
+def test_pdf_page_with_a_recovered_error_is_read_with_a_warning(tmp_path: Path, caplog) -> None:
+    # A stray operator in page 2's content stream: poppler reports a Syntax Error of that page and draws
+    # the rest. The page is read as drawn (failing it would lose its text) and the user is warned.
+    import pikepdf
+
+    source = _three_page_pdf(tmp_path / "whole.pdf")
+    stray = tmp_path / "stray.pdf"
+    with pikepdf.open(source) as pdf:
+        page = pdf.pages[1]
+        page.obj.Contents.write(b"1 0 0 1 0 0 cm notanoperator " + page.obj.Contents.read_bytes())
+        pdf.save(stray)
+    rendered = subprocess.run(["pdftoppm", "-f", "2", "-l", "2", "-r", "20", "-gray", str(stray)],
+                              capture_output=True, check=False)
+    assert b"Syntax Error" in rendered.stderr  # the case this test is about
+    with caplog.at_level("WARNING"):
+        pages = _pdf_pages(stray, dpi=50)
+    assert [page.index for page in pages] == [0, 1, 2]
+    assert (pages[1].image < 128).any()
+    assert "stray.pdf: page 2 may be incomplete" in caplog.text
 
 
 def test_pdf_repaired_on_opening_is_no_page_failure(tmp_path: Path) -> None:

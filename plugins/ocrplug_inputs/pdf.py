@@ -5,11 +5,13 @@ exceed ``max_pixels`` at ``input.dpi`` is rendered at the highest resolution tha
 warning), and its :class:`~ocrplug.model.PageImage` states that resolution, so page sizes stay right.
 Every failure of pdf2image or poppler on one file becomes that file's :class:`~ocrplug.errors.InputError`.
 
-A page poppler draws only in part is that page's :class:`~ocrplug.errors.PageReadError`: pdftoppm
-exits 0 and draws what it could (a blank page for a content stream it cannot inflate, no image for
-JPEG data it cannot find), saying so only on stderr with a ``Syntax Error`` line. Lines that pdfinfo
-prints as well come from opening the file (a repaired cross-reference table) and are not the page's.
-OCRmyPDF likewise stops on a page Ghostscript reports a render error for, unless told to continue.
+pdftoppm exits 0 on a page it cannot draw whole and draws what it could (a blank page for a content
+stream it cannot inflate, no image for JPEG data it cannot find), saying so only on stderr with a
+``Syntax Error`` line. A page with such lines of its own (lines pdfinfo prints as well come from opening
+the file, a repaired cross-reference table, and are not the page's) that comes out blank is that page's
+:class:`~ocrplug.errors.PageReadError` (its content is lost, not white paper); one that shows ink is read
+as drawn with a warning naming the file, the page and poppler's lines (real files often carry errors
+poppler recovers from: failing those pages would lose text that was read).
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ _PAGE_SIZE = re.compile(r"^Page\s+(\d+)\s+size$")
 #: How poppler's error() starts a message of category errSyntaxError (poppler/Error.cc): content it
 #: could not parse or decode, hence not drawn. "Syntax Warning" lines are recovered and not counted.
 _SYNTAX_ERROR = "Syntax Error"
+#: A page drawn with fewer grey levels than this (max - min) after poppler reported errors of its own is
+#: taken as not drawn at all (the same threshold as db's one-grey regions: scan noise spans more).
+_BLANK_LEVELS = 8
 
 
 def _syntax_errors(stderr: str) -> list[str]:
@@ -229,23 +234,28 @@ class Pdf2ImageRasterizer(Rasterizer):
                     )
 
             try:
+                own: list[str] = []
                 try:
                     images = render(strict=True)
                 except PDFSyntaxError as syntax:
                     if opening is None:
                         opening = self._open_errors(path, password)
                     own = [line for line in _syntax_errors(str(syntax)) if line not in opening]
-                    if own:
-                        raise PageReadError(
-                            f"{path}: page {index + 1} could not be read whole (poppler drew it only in part): "
-                            f"{'; '.join(own)[:300]}",
-                            index,
-                        ) from syntax
-                    images = render(strict=False)  # only the file's own repairs: the page is whole
+                    images = render(strict=False)  # draw what poppler can; judged below
                 if not images:
                     raise PageReadError(f"{path}: page {index + 1} could not be rendered", index)
                 with images[0] as img, decoding(path, self.max_pixels):
                     array = normalize_image(img)
+                if own:
+                    errors = "; ".join(own)[:300]
+                    if int(array.max()) - int(array.min()) < _BLANK_LEVELS:
+                        # Nothing drawn: the page's content is lost, not blank paper.
+                        raise PageReadError(
+                            f"{path}: page {index + 1} could not be read (poppler drew nothing): {errors}", index
+                        )
+                    # Real files often carry errors poppler recovers from (a font's weight, one bad
+                    # operator); what it drew is read, and the user is told the page may be incomplete.
+                    log.warning("%s: page %d may be incomplete (poppler: %s); read as drawn", path, index + 1, errors)
             except InputError:
                 raise
             except Exception as exc:  # poppler errors, timeouts, unreadable renderer output
