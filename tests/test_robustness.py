@@ -289,6 +289,83 @@ def test_failed_page_leaves_a_marker_in_text_and_pdf(tmp_path: Path) -> None:
         assert "page 2 not read" in texts[1] and "injected failure" in texts[1]
 
 
+def _page_two_broken(path: Path, how: str) -> Path:
+    """A valid 3-page PDF (PIL: one JPEG per page) whose page 2 poppler can draw only in part: ``content``,
+    its content stream is not Flate data though it says so; ``jpeg``, its image is not JPEG data."""
+    import pikepdf
+
+    source = _three_page_pdf(path.with_name("whole.pdf"))
+    with pikepdf.open(source) as pdf:
+        page = pdf.pages[1]
+        if how == "content":
+            page.obj.Contents.write(b"not deflated at all", filter=pikepdf.Name.FlateDecode)
+        else:
+            (image,) = page.Resources.XObject.values()
+            image.write(b"\0garbage" * 50, filter=pikepdf.Name.DCTDecode)
+        pdf.save(path)
+    return path
+
+
+@pytest.mark.parametrize("how", ["content", "jpeg"])
+def test_pdf_page_poppler_cannot_draw_is_a_failure_named_by_page(tmp_path: Path, how: str, capsys) -> None:
+    pdf = _page_two_broken(tmp_path / "broken.pdf", how)
+    out = tmp_path / "out"
+    assert main(["run", str(pdf), "-o", str(out), *PLAIN, "--set", "renderers=[text, json]"]) == 1
+    result = json.loads((out / "broken.json").read_text())
+    assert [page["index"] for page in result["pages"]] == [0, 2]  # pages 1 and 3 are kept
+    (failure,) = result["failures"]
+    assert failure["index"] == 1 and "broken.pdf: page 2 could not be read (poppler drew nothing)" in failure["error"]
+    assert "Syntax Error" in failure["error"]
+    assert "broken.pdf: page 2 could not be read (poppler drew nothing)" in capsys.readouterr().err
+    assert (out / "broken.txt").read_text().split("\f")[1].startswith("[ocrplug: page 2 not read: ")
+
+
+def test_pdf_page_with_a_recovered_error_is_read_with_a_warning(tmp_path: Path, caplog) -> None:
+    # A stray operator in page 2's content stream: poppler reports a Syntax Error of that page and draws
+    # the rest. The page is read as drawn (failing it would lose its text) and the user is warned.
+    import pikepdf
+
+    source = _three_page_pdf(tmp_path / "whole.pdf")
+    stray = tmp_path / "stray.pdf"
+    with pikepdf.open(source) as pdf:
+        page = pdf.pages[1]
+        page.obj.Contents.write(b"1 0 0 1 0 0 cm notanoperator " + page.obj.Contents.read_bytes())
+        pdf.save(stray)
+    rendered = subprocess.run(["pdftoppm", "-f", "2", "-l", "2", "-r", "20", "-gray", str(stray)],
+                              capture_output=True, check=False)
+    assert b"Syntax Error" in rendered.stderr  # the case this test is about
+    with caplog.at_level("WARNING"):
+        pages = _pdf_pages(stray, dpi=50)
+    assert [page.index for page in pages] == [0, 1, 2]
+    assert (pages[1].image < 128).any()
+    assert "stray.pdf: page 2 may be incomplete" in caplog.text
+
+
+def test_pdf_repaired_on_opening_is_no_page_failure(tmp_path: Path) -> None:
+    # startxref points at junk, not at the xref table: poppler reports a Syntax Error when opening the
+    # file and again at every page, then rebuilds the table and draws every page whole
+    whole = _three_page_pdf(tmp_path / "whole.pdf").read_bytes()
+    repaired = tmp_path / "repaired.pdf"
+    end = whole.rfind(b"startxref")
+    repaired.write_bytes(whole[:end] + b"} }\nstartxref\n%d\n%%%%EOF\n" % end)
+    opened = subprocess.run(["pdfinfo", str(repaired)], capture_output=True, text=True, check=False)
+    assert "Syntax Error" in opened.stderr  # the case this test is about
+    pages = _pdf_pages(repaired, dpi=50)
+    assert [page.index for page in pages] == [0, 1, 2]
+    assert all((page.image < 128).any() for page in pages)
+
+
+@pytest.mark.shared
+def test_shared_eval_pdfs_and_sample_read_without_page_failures() -> None:
+    files = sorted(shared_path("eval", "pdfs", "files").glob("*.pdf"))
+    assert files
+    for path in [*files, Path(__file__).resolve().parents[1] / "examples" / "sample.pdf"]:
+        if "password" in path.name:
+            continue
+        count = Pdf2ImageRasterizer(Pdf2ImageOptions()).page_count(path)
+        assert len(_pdf_pages(path, dpi=20)) == count, path
+
+
 # -- the reported case files (../shared/cases), when present ---------------------------------------
 
 

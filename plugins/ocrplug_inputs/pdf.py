@@ -4,6 +4,14 @@ Pages are rendered inside their CropBox (what viewers show), not the MediaBox. A
 exceed ``max_pixels`` at ``input.dpi`` is rendered at the highest resolution that fits (logged as a
 warning), and its :class:`~ocrplug.model.PageImage` states that resolution, so page sizes stay right.
 Every failure of pdf2image or poppler on one file becomes that file's :class:`~ocrplug.errors.InputError`.
+
+pdftoppm exits 0 on a page it cannot draw whole and draws what it could (a blank page for a content
+stream it cannot inflate, no image for JPEG data it cannot find), saying so only on stderr with a
+``Syntax Error`` line. A page with such lines of its own (lines pdfinfo prints as well come from opening
+the file, a repaired cross-reference table, and are not the page's) that comes out blank is that page's
+:class:`~ocrplug.errors.PageReadError` (its content is lost, not white paper); one that shows ink is read
+as drawn with a warning naming the file, the page and poppler's lines (real files often carry errors
+poppler recovers from: failing those pages would lose text that was read).
 """
 
 from __future__ import annotations
@@ -11,6 +19,8 @@ from __future__ import annotations
 import logging
 import math
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +36,19 @@ __all__ = ["Pdf2ImageOptions", "Pdf2ImageRasterizer"]
 log = logging.getLogger(__name__)
 
 _PAGE_SIZE = re.compile(r"^Page\s+(\d+)\s+size$")
+
+#: How poppler's error() starts a message of category errSyntaxError (poppler/Error.cc): content it
+#: could not parse or decode, hence not drawn. "Syntax Warning" lines are recovered and not counted.
+_SYNTAX_ERROR = "Syntax Error"
+#: A page drawn with fewer grey levels than this (max - min) after poppler reported errors of its own is
+#: taken as not drawn at all (the same threshold as db's one-grey regions: scan noise spans more).
+_BLANK_LEVELS = 8
+
+
+def _syntax_errors(stderr: str) -> list[str]:
+    """The distinct ``Syntax Error`` lines of poppler's ``stderr``, whitespace-collapsed, in order."""
+    lines = (" ".join(line.split()) for line in stderr.splitlines())
+    return list(dict.fromkeys(line for line in lines if line.startswith(_SYNTAX_ERROR)))
 
 
 class Pdf2ImageOptions(Options):
@@ -116,6 +139,21 @@ class Pdf2ImageRasterizer(Rasterizer):
             )
         return None
 
+    def _open_errors(self, path: Path, password: str | None) -> set[str]:
+        """``Syntax Error`` lines poppler prints on merely opening ``path`` (pdfinfo's stderr): repairs
+        of the file's structure that every page's rendering repeats, so none of them marks one page."""
+        pdfinfo = shutil.which("pdfinfo")
+        if pdfinfo is None:
+            return set()
+        command = [pdfinfo, str(path)]
+        if password is not None:
+            command += ["-upw", password, "-opw", password]
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=self.options.timeout, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return set()
+        return set(_syntax_errors(done.stderr.decode("utf-8", "replace")))
+
     def page_count(self, path: Path) -> int:
         """Number of pages (poppler's pdfinfo); InputError for corrupt, encrypted or empty files."""
         return self._page_count(path, self._password(path))
@@ -169,16 +207,19 @@ class Pdf2ImageRasterizer(Rasterizer):
         :class:`InputError`) naming the page for a page poppler cannot render.
         """
         from pdf2image import convert_from_path
+        from pdf2image.exceptions import PDFSyntaxError
 
         password = self._password(path)
         count = self._page_count(path, password)
         sizes = self._page_sizes(path, count, password)
+        opening: set[str] | None = None  # pdfinfo's Syntax Error lines, looked up at the first page that has any
         for index in pages.indices(count):
             page_dpi = self._fit_dpi(path, index, dpi, sizes.get(index))
-            try:
+
+            def render(strict: bool, page_dpi: float = page_dpi, index: int = index) -> list:
                 # Pillow's decompression-bomb warning is ours to give: the page fits input.max_pixels (above).
                 with decoding(path, self.max_pixels):
-                    images = convert_from_path(
+                    return convert_from_path(
                         str(path),
                         dpi=page_dpi,
                         first_page=index + 1,
@@ -189,11 +230,32 @@ class Pdf2ImageRasterizer(Rasterizer):
                         use_cropbox=True,
                         grayscale=self.options.grayscale,
                         timeout=self.options.timeout,
+                        strict=strict,
                     )
+
+            try:
+                own: list[str] = []
+                try:
+                    images = render(strict=True)
+                except PDFSyntaxError as syntax:
+                    if opening is None:
+                        opening = self._open_errors(path, password)
+                    own = [line for line in _syntax_errors(str(syntax)) if line not in opening]
+                    images = render(strict=False)  # draw what poppler can; judged below
                 if not images:
                     raise PageReadError(f"{path}: page {index + 1} could not be rendered", index)
                 with images[0] as img, decoding(path, self.max_pixels):
                     array = normalize_image(img)
+                if own:
+                    errors = "; ".join(own)[:300]
+                    if int(array.max()) - int(array.min()) < _BLANK_LEVELS:
+                        # Nothing drawn: the page's content is lost, not blank paper.
+                        raise PageReadError(
+                            f"{path}: page {index + 1} could not be read (poppler drew nothing): {errors}", index
+                        )
+                    # Real files often carry errors poppler recovers from (a font's weight, one bad
+                    # operator); what it drew is read, and the user is told the page may be incomplete.
+                    log.warning("%s: page %d may be incomplete (poppler: %s); read as drawn", path, index + 1, errors)
             except InputError:
                 raise
             except Exception as exc:  # poppler errors, timeouts, unreadable renderer output

@@ -10,6 +10,7 @@ line) also carries ``poly x1 y1 x2 y2 ...`` (hOCR 1.2's polygonal bounds, capabi
 from __future__ import annotations
 
 import html
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -95,6 +96,15 @@ def _baseline(line: LayoutLine, box: tuple[int, int, int, int]) -> tuple[float, 
     return float(slope), float(by0 + slope * (box[0] - bx0) - box[3])
 
 
+def _x_size(line: LayoutLine) -> float:
+    """hOCR ``x_size`` of a line in page pixels: its text's size across its own direction, the mean of
+    the quad's two sides that cross the text (TL -> BL, TR -> BR). The page box's height would be the
+    line's length for a line turned 90 degrees, and the length times the sine of the skew added for a
+    skewed one."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = line.quad
+    return round((math.hypot(x3 - x0, y3 - y0) + math.hypot(x2 - x1, y2 - y1)) / 2, 1)
+
+
 def _poly(points: Sequence[Point] | None, width: int, height: int) -> tuple[int, ...] | None:
     """hOCR ``poly`` values (integer page pixels, clipped to the page) of a polygon, or None without one."""
     if not points:
@@ -137,7 +147,7 @@ def render_hocr_page(page: Page, options: HocrOptions | None = None) -> ET.Eleme
             props: dict[str, Any] = {"bbox": lbox, "poly": _poly(line.polygon, W, H), "baseline": _baseline(line, lbox)}
             if angle:
                 props["textangle"] = round(angle, 2)
-            props["x_size"] = float(lbox[3] - lbox[1])
+            props["x_size"] = _x_size(line)
             attrs = {"class": "ocr_line", "id": next_id("line"), "title": _title(**props)}
             if is_rtl(line.text) and "dir" not in par_attrs:
                 attrs["dir"] = "rtl"

@@ -105,3 +105,19 @@ def test_angles_under_the_measured_noise_floor_are_written_as_0(info, degrees: f
     assert ("textangle" in raw) is stated
     alto = render(AltoRenderer(), doc, info)[0].read_text()
     assert ("ROTATION" in alto) is stated
+
+
+@pytest.mark.parametrize("degrees", [0.0, 90.0, 180.0, -90.0, 3.0])
+def test_hocr_x_size_is_the_text_size_across_its_direction(info, degrees: float) -> None:
+    # a 300 x 30 px line: x_size is 30 at every turn and skew, never the page box's height (the line's
+    # length 300 at 90 degrees; 30 cos 3 + 300 sin 3 = 45.7 at 3 degrees); the level 20 px lines keep 20
+    line = Region(quad=rotated_quad(400, 400, 300, 30, degrees), level="line", text="CONFIDENTIAL DRAFT")
+    doc = Document(source="v.png", pages=(_page_with(line),))
+    root = ET.parse(render(HocrRenderer(), doc, info)[0]).getroot()
+    sizes = {
+        "".join(span.itertext()).strip(): float(re.search(r"x_size ([0-9.]+)", span.get("title", "")).group(1))
+        for span in root.iter("{http://www.w3.org/1999/xhtml}span")
+        if span.get("class") == "ocr_line"
+    }
+    assert sizes.pop("CONFIDENTIAL DRAFT") == pytest.approx(30, abs=0.5)
+    assert sizes and all(size == pytest.approx(20, abs=0.5) for size in sizes.values())
