@@ -75,6 +75,7 @@ if TYPE_CHECKING:
         is_rtl,
         layout_page,
         synthesize_words,
+        text_rows,
     )
     from ocrplug.recognition import CropRecognizer
     from ocrplug.runtime import (
@@ -153,6 +154,7 @@ __all__ = [
     "select_torch_device",
     "synthesize_words",
     "temporary_dir",
+    "text_rows",
     "to_gray",
     "torch_bf16_supported",
     "turn_jitter_deg",
@@ -169,7 +171,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("CascadeOptions", "CascadeRecognizer"), "ocrplug.cascade"),
     **dict.fromkeys(("Crop", "add_background_margin", "crop_regions", "to_gray", "with_rotation"), "ocrplug.crops"),
     "turn_jitter_deg": "ocrplug.geometry",
-    **dict.fromkeys(("INK_ENDS", "LEVEL_ANGLE_DEG", "LayoutOptions", "is_laid_out", "is_rtl", "layout_page", "synthesize_words"), "ocrplug.layout"),
+    **dict.fromkeys(("INK_ENDS", "LEVEL_ANGLE_DEG", "LayoutOptions", "is_laid_out", "is_rtl", "layout_page", "synthesize_words", "text_rows"), "ocrplug.layout"),
     **dict.fromkeys(
         ("atomic_path", "atomic_write", "temporary_dir", "write_bytes_atomic", "write_text_atomic"), "ocrplug.io.atomic"
     ),

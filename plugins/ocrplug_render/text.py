@@ -6,8 +6,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from ocrplug.api import DocumentInfo, Options, Page, PageFailure, PageImage, RenderSession
-from ocrplug.layout import text_rows
+from ocrplug.api import DocumentInfo, Options, Page, PageFailure, PageImage, RenderSession, text_rows
 from ocrplug_render.common import (
     DocumentFileRenderer,
     StreamedFile,
