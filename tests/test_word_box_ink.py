@@ -105,3 +105,12 @@ def test_ink_far_past_the_box_is_left_out() -> None:
     word = _word(18, 62, 15, 42, "ab")
     (out,) = fit_words_to_ink(gray, [word])
     assert np.asarray(out.quad).tolist() == np.asarray(word.quad).tolist()
+
+
+def test_a_lone_a_starting_a_line_is_kept(tmp_path: Path) -> None:
+    """CRAFT's region score misses a lone ``A`` (FreeSerif 12 pt at 300 dpi); the lone-glyph look in the
+    page's ink found it beside ``note`` only once a found word a word space away stopped counting as its neighbour."""
+    gray = note_page("FreeSerif.ttf", 300)
+    pipeline = Pipeline.from_dict(dict(preset_config("accurate"), output={"dir": str(tmp_path)}, renderers=[]))
+    page = pipeline.run(np.stack([gray] * 3, axis=-1)).pages[0]
+    assert [line.text for line in page.lines][:2] == NOTE[:2]
