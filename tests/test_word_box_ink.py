@@ -114,3 +114,12 @@ def test_a_lone_a_starting_a_line_is_kept(tmp_path: Path) -> None:
     pipeline = Pipeline.from_dict(dict(preset_config("accurate"), output={"dir": str(tmp_path)}, renderers=[]))
     page = pipeline.run(np.stack([gray] * 3, axis=-1)).pages[0]
     assert [line.text for line in page.lines][:2] == NOTE[:2]
+
+
+def test_a_photo_is_left_as_it_is() -> None:
+    gray = np.full((60, 200), 255, dtype=np.uint8)
+    gray[:, :70] = 60  # a third dark: a scene, not text on paper
+    gray[20:40, 80:100] = 0
+    word = _word(58, 86, 15, 45, "4")
+    (out,) = fit_words_to_ink(gray, [word])
+    assert np.asarray(out.quad).tolist() == np.asarray(word.quad).tolist()
