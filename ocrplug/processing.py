@@ -29,6 +29,7 @@ import numpy as np
 
 from ocrplug.components import Detector, Recognizer, Renderer
 from ocrplug.config import PipelineConfig, ResolvedComponent, plugin_host, resolve_components
+from ocrplug.crops import to_gray
 from ocrplug.errors import ConfigError, OcrplugError
 from ocrplug.layout import adopt_words, layout_regions, lines_for_recognition
 from ocrplug.manager import PluginHost
@@ -38,6 +39,7 @@ from ocrplug.profile import count_pages, stage
 from ocrplug.sources import Sources
 from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
 from ocrplug.vertical import split_glyph_stacks
+from ocrplug.words import fit_words_to_ink
 
 __all__ = [
     "DEFAULT_BATCH_PAGES",
@@ -284,7 +286,8 @@ class PageProcessor:
 
         Loose words are first joined into lines and read whole when ``layout.read_lines`` is on
         (:func:`ocrplug.layout.lines_for_recognition`), so the result may hold fewer, line-level
-        regions than ``regions``. Raises :class:`~ocrplug.errors.OcrplugError` when the recognizer
+        regions than ``regions``. Each word box is then grown to hold its glyphs' ink whole
+        (:func:`ocrplug.words.fit_words_to_ink`). Raises :class:`~ocrplug.errors.OcrplugError` when the recognizer
         does not return one region per region it was given.
         """
         self.build()
@@ -300,7 +303,10 @@ class PageProcessor:
             raise OcrplugError(
                 f"recognizer returned {len(recognized)} regions for {len(units)} (it must keep the count)"
             )
-        return [adopt_words(unit, region) for unit, region in zip(units, recognized, strict=True)]
+        lines = [adopt_words(unit, region) for unit, region in zip(units, recognized, strict=True)]
+        # Word boxes come from CTC timing, a reader's own segmentation or the detector's words (just
+        # adopted): whichever it is, each is grown to hold its glyphs whole (issue 24 item 5).
+        return fit_words_to_ink(to_gray(image.image), lines)
 
 
 #: Pixels whose two resolutions differ by less than this share are square (no resampling).

@@ -409,6 +409,32 @@ _PIECE_GAP = 0.5
 _MAX_FREE = 2000
 
 
+#: Ink of a found word beside a candidate glyph, at least this many times the glyph's height away (a word
+#: space: FreeSerif's is 0.3-0.45 of a capital's height, letters of one word stand 0.05-0.1 apart), is that
+#: word's, not the glyph's neighbour: a lone ``A`` starting ``A note to all of us:`` stands alone though
+#: ``note`` is within :data:`LONE_GLYPH_CLEAR` of it (T6, note_freeserif_300, issue 24).
+_WORD_SPACE = 0.2
+
+
+def _found_beside(others: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray, x0: int, x1: int, h: int) -> np.ndarray:
+    """Which of the components ``others`` (``cv2`` stats rows) have their centre in a found word box and
+    lie left or right of the columns ``[x0, x1)`` with a word space (:data:`_WORD_SPACE` times ``h``) between."""
+    if not len(others):
+        return np.zeros(0, dtype=bool)
+    ox0 = others[:, cv2.CC_STAT_LEFT]
+    ox1 = ox0 + others[:, cv2.CC_STAT_WIDTH]
+    ocx = ox0 + others[:, cv2.CC_STAT_WIDTH] / 2
+    ocy = others[:, cv2.CC_STAT_TOP] + others[:, cv2.CC_STAT_HEIGHT] / 2
+    found = (
+        (lo_b[None, :, 0] <= ocx[:, None])
+        & (ocx[:, None] <= hi_b[None, :, 0])
+        & (lo_b[None, :, 1] <= ocy[:, None])
+        & (ocy[:, None] <= hi_b[None, :, 1])
+    ).any(axis=1)
+    space = _WORD_SPACE * h
+    return found & ((ox0 >= x1 + space) | (ox1 <= x0 - space))
+
+
 def _union(stats: np.ndarray, members: list[int]) -> tuple[int, int, int, int, int]:
     """Left, top, width, height and ink area of the components ``members`` together (page pixels)."""
     part = stats[members]
@@ -534,6 +560,7 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
         ax1, ay1 = min(cx0 + cw + pad, w_img), min(cy0 + ch + pad, h_img)
         others = np.unique(labels[ay0:ay1, ax0:ax1])
         others = others[(others != 0) & ~np.isin(others, members)]
+        others = others[~_found_beside(stats[others], lo_b, hi_b, cx0, cx0 + cw, ch)]
         if np.any(stats[others, cv2.CC_STAT_AREA] > _DOT_SHARE * carea):
             continue
         # Marks above or below the stem (a dot) join the glyph; specks beside it are left out, but a
