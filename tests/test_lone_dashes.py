@@ -130,7 +130,8 @@ def test_no_dash_is_made_of_hyphens_underlines_rules_or_minus_signs(readings: tu
         assert "well-known" in texts, (preset, page.name, texts)
         # One dash read per dash drawn: the underline and the table rules give none.
         assert texts.count("-") == len(page.dashes), (preset, page.name, texts)
-        assert _read_at(page.underline, words) in ("Name:", ""), (preset, page.name)
+        # (swift's Tesseract reads a "." at the underline's left end, as before lone dashes: not a dash.)
+        assert "-" not in _read_at(page.underline, words).split(), (preset, page.name)
 
 
 def test_the_dashes_are_found_in_the_ink_beside_the_boxes(pages: list[DashPage]) -> None:
