@@ -64,7 +64,15 @@ from ocrplug.model import SCHEMA_VERSION, Document, Page, PageFailure, PageImage
 if TYPE_CHECKING:
     from ocrplug.cascade import CascadeOptions, CascadeRecognizer
     from ocrplug.config import load_yaml
-    from ocrplug.crops import Crop, add_background_margin, crop_regions, to_gray, with_rotation
+    from ocrplug.crops import (
+        Crop,
+        LoneDash,
+        add_background_margin,
+        crop_regions,
+        find_lone_dashes,
+        to_gray,
+        with_rotation,
+    )
     from ocrplug.geometry import turn_jitter_deg
     from ocrplug.io.atomic import atomic_path, atomic_write, temporary_dir, write_bytes_atomic, write_text_atomic
     from ocrplug.layout import (
@@ -111,6 +119,7 @@ __all__ = [
     "ExitCode",
     "InputError",
     "LayoutOptions",
+    "LoneDash",
     "MissingExtraError",
     "OcrplugError",
     "Options",
@@ -139,6 +148,7 @@ __all__ = [
     "crop_regions",
     "default_threads",
     "file_sha256",
+    "find_lone_dashes",
     "hookimpl",
     "is_laid_out",
     "is_rtl",
@@ -169,7 +179,9 @@ __all__ = [
 _LAZY: dict[str, str] = {
     "CropRecognizer": "ocrplug.recognition",
     **dict.fromkeys(("CascadeOptions", "CascadeRecognizer"), "ocrplug.cascade"),
-    **dict.fromkeys(("Crop", "add_background_margin", "crop_regions", "to_gray", "with_rotation"), "ocrplug.crops"),
+    **dict.fromkeys(
+        ("Crop", "LoneDash", "add_background_margin", "crop_regions", "find_lone_dashes", "to_gray", "with_rotation"), "ocrplug.crops"
+    ),
     "turn_jitter_deg": "ocrplug.geometry",
     **dict.fromkeys(("INK_ENDS", "LEVEL_ANGLE_DEG", "LayoutOptions", "is_laid_out", "is_rtl", "layout_page", "synthesize_words", "text_rows"), "ocrplug.layout"),
     **dict.fromkeys(

@@ -31,6 +31,7 @@ __all__ = [
     "ORIENTATIONS",
     "Crop",
     "CropOptions",
+    "LoneDash",
     "Orientation",
     "Scorer",
     "add_background_margin",
@@ -38,6 +39,7 @@ __all__ = [
     "crop_region",
     "crop_regions",
     "erase_neighbour_ink",
+    "find_lone_dashes",
     "is_lone_glyph",
     "lone_glyph_case",
     "quad_of_region",
@@ -554,6 +556,136 @@ def with_rotation(region: Region, crop: Crop) -> Region:
     attrs["rotation"] = crop.rotation
     return replace(region, quad=quad, attributes=attrs)
 
+
+
+#: A lone dash (``-`` meaning "none" in a table cell or a form's answer) is a short flat bar on a row of
+#: text, which the detectors' maps do not mark at all (``db``'s probability stays under 0.02 over a 3 px
+#: DejaVu Sans Condensed dash at 200 dpi, beside a ``3`` at 1.00): it is looked for in the page's ink
+#: (:func:`find_lone_dashes`). Its thickness is at most :data:`DASH_THICKNESS` of the row box's height, its
+#: length :data:`DASH_LENGTH` of it, and its centre lies :data:`DASH_BAND` of the row box's height below
+#: its top (about the x-height middle; an underscore or an underline sits lower). On T6's dash pages
+#: (DejaVu Sans Condensed, FreeSans, FreeMono, Liberation Sans Narrow, Comic; 150-300 dpi; db line boxes of
+#: 23-57 px) the dashes are 1-4 px thick (0.02-0.1), 8-10 px long (0.17-0.42) and centred 0.43-0.60 down.
+DASH_THICKNESS = 0.2
+DASH_LENGTH = (0.12, 0.8)
+DASH_BAND = (0.35, 0.75)
+#: The dash stands alone: no other ink but specks (components under :data:`_DASH_SPECK` of its own ink)
+#: within this many row heights left and right of it, over the row box's height; that span, with the row
+#: box's top and bottom, is also the dash's box, so that its crop holds it at text scale (a 3 px bar
+#: cropped to its own height is stretched into a black block by the recognizer's 48 px input).
+DASH_CLEAR = 0.3
+DASH_MARGIN = 0.25
+_DASH_SPECK = 0.2
+# A bar shorter than this (page pixels) is a speck; one filling less than this share of its bounding
+# rectangle is no printed bar (a bit of a curve, a dotted line).
+_DASH_MIN_PX = 4
+_DASH_FILL = 0.7
+# Grey levels between a dash's darkest pixel and the paper's median below which it is no print on paper
+# (as craft's lone-glyph search asks of a glyph's median; a 1 px bar is antialiased to mid grey).
+_DASH_CONTRAST = 128
+# Words tilted more than this (degrees) give no row (scene text, turned labels).
+_DASH_LEVEL_DEG = 10.0
+# Ink runs longer than this many row heights (median box height) are ruling lines, not dashes.
+_DASH_RULE_HEIGHTS = 2.5
+
+
+@dataclass(frozen=True)
+class LoneDash:
+    """A lone dash found by :func:`find_lone_dashes`: its ``box`` (4 x 2 page pixels, clockwise from
+    top-left, the row's height) and the indices of the input boxes it replaces (those that held the dash
+    alone, cut to the bar's own few pixels or tilted by them; empty for a dash no box held)."""
+
+    box: np.ndarray
+    replaces: tuple[int, ...]
+
+
+def find_lone_dashes(gray: np.ndarray, boxes: np.ndarray) -> list[LoneDash]:
+    """Lone dashes on the rows of ``boxes``, each with a box of its row's height (:class:`LoneDash`).
+
+    ``gray``: the page (H x W uint8, dark text on light paper; a page with more than half its pixels under
+    Otsu's threshold is read inverted); ``boxes``: the text boxes found (N x 4 x 2, page pixels). Ink is the
+    pixels darker than the page's Otsu threshold, less the straight runs longer than
+    ``_DASH_RULE_HEIGHTS`` median box heights (table rules, underlines). A dash is one 8-connected
+    component, at least ``_DASH_MIN_PX`` long and twice as long as thick, filling ``_DASH_FILL`` of its
+    rectangle, touching no rule, whose centre no box holds (a hyphen inside a word stays in the word)
+    but a box that holds no other ink (the dash's own box: such boxes are no rows, and are replaced), and
+    lies in the vertical extent of a nearly level box (the row; the nearest one along it) whose height H
+    sets the scale: thickness at most :data:`DASH_THICKNESS` H, length :data:`DASH_LENGTH` H, centre
+    :data:`DASH_BAND` H below the row box's top, no ink but specks within :data:`DASH_CLEAR` H left and
+    right of it over the row box's height, and ink at least 128 grey levels darker than the paper around
+    it. Without boxes (a blank or noisy page) nothing is found. The box returned spans the row box's
+    height and the dash's length plus :data:`DASH_MARGIN` H each side.
+    """
+    if not len(boxes):
+        return []
+    h_img, w_img = gray.shape[:2]
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    light = ink.mean() > 127  # light text on a dark page
+    if light:
+        ink = 255 - ink
+    lo_b, hi_b = boxes.min(axis=1), boxes.max(axis=1)
+    bh = hi_b[:, 1] - lo_b[:, 1]
+    run = max(round(_DASH_RULE_HEIGHTS * float(np.median(bh))), 2 * _DASH_MIN_PX)
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
+    rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, run)))
+    ink = ink & ~rules
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    x, y, w, h, area = (stats[:, i].astype(np.int64) for i in range(5))
+    flat = (w >= _DASH_MIN_PX) & (w >= 2 * h) & (area >= _DASH_FILL * w * h)
+    flat[0] = False
+    if not flat.any():
+        return []
+    # Which box holds each component's centre; a box holding one flat bar and specks only is the dash's own.
+    ccx, ccy = x + w / 2, y + h / 2
+    own_box = np.full(len(boxes), -1)
+    for b in range(len(boxes)):
+        inside = np.flatnonzero((lo_b[b, 0] <= ccx) & (ccx <= hi_b[b, 0]) & (lo_b[b, 1] <= ccy) & (ccy <= hi_b[b, 1]))
+        inside = inside[inside != 0]
+        bars = inside[flat[inside]]
+        if len(bars) == 1 and not np.any(area[inside[inside != bars[0]]] > _DASH_SPECK * area[bars[0]]):
+            own_box[b] = bars[0]
+    top = boxes[:, 1] - boxes[:, 0]
+    tilt = np.degrees(np.abs(np.arctan2(top[:, 1], top[:, 0])))
+    level = (np.minimum(tilt, 180 - tilt) <= _DASH_LEVEL_DEG) & (own_box < 0)
+    out = []
+    for c in np.flatnonzero(flat).tolist():
+        cx, cy = ccx[c], ccy[c]
+        held = np.flatnonzero((lo_b[:, 0] <= cx) & (cx <= hi_b[:, 0]) & (lo_b[:, 1] <= cy) & (cy <= hi_b[:, 1]))
+        if np.any(own_box[held] != c):
+            continue
+        row = np.flatnonzero(level & (lo_b[:, 1] <= cy) & (cy <= hi_b[:, 1]))
+        if not len(row):
+            continue
+        gap = np.maximum(np.maximum(lo_b[row, 0] - (x[c] + w[c]), x[c] - hi_b[row, 0]), 0)
+        k = int(row[np.argmin(gap)])
+        r_top, r_bottom, r_h = float(lo_b[k, 1]), float(hi_b[k, 1]), float(bh[k])
+        if not (h[c] <= DASH_THICKNESS * r_h and DASH_LENGTH[0] * r_h <= w[c] <= DASH_LENGTH[1] * r_h):
+            continue
+        if not (DASH_BAND[0] <= (cy - r_top) / r_h <= DASH_BAND[1]):
+            continue
+        tx0, ty0 = max(int(x[c]) - 2, 0), max(int(y[c]) - 2, 0)
+        if rules[ty0 : int(y[c] + h[c]) + 2, tx0 : int(x[c] + w[c]) + 2].any():
+            continue
+        pad = DASH_CLEAR * r_h
+        ax0, ax1 = max(int(np.floor(x[c] - pad)), 0), min(int(np.ceil(x[c] + w[c] + pad)), w_img)
+        ay0, ay1 = max(int(np.floor(r_top)), 0), min(int(np.ceil(r_bottom)), h_img)
+        others = np.unique(labels[ay0:ay1, ax0:ax1])
+        others = others[(others != 0) & (others != c)]
+        if np.any(area[others] > _DASH_SPECK * area[c]):
+            continue
+        # Printed ink on paper, not a shade in a photo: the bar's darkest pixel against the paper's median.
+        patch = gray[ay0:ay1, ax0:ax1]
+        paper = patch[labels[ay0:ay1, ax0:ax1] == 0]
+        own = gray[y[c] : y[c] + h[c], x[c] : x[c] + w[c]][labels[y[c] : y[c] + h[c], x[c] : x[c] + w[c]] == c]
+        darkest = float(own.max() if light else own.min())
+        if not paper.size or abs(float(np.median(paper)) - darkest) < _DASH_CONTRAST:
+            continue
+        margin = DASH_MARGIN * r_h
+        bx0, bx1 = max(x[c] - margin, 0.0), min(x[c] + w[c] + margin, float(w_img))
+        by0, by1 = max(r_top, 0.0), min(r_bottom, float(h_img))
+        box = np.array([[bx0, by0], [bx1, by0], [bx1, by1], [bx0, by1]], dtype=np.float32)
+        out.append(LoneDash(box, tuple(int(b) for b in held)))
+    return out
 
 def to_gray(image: np.ndarray) -> np.ndarray:
     """8-bit single-channel view of a crop (RGB or already gray)."""

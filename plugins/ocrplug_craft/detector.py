@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from ocrplug.api import Detector, Options, PageImage, Region, add_background_margin, require, to_gray
+from ocrplug.api import Detector, Options, PageImage, Region, add_background_margin, find_lone_dashes, require, to_gray
 from ocrplug_craft.postprocess import Detections, adjust_coordinates, find_lone_glyphs, get_det_boxes, split_stacked
 from ocrplug_craft.preprocess import Canvas, resize_aspect_ratio, to_batch
 
@@ -83,7 +83,8 @@ class CraftOptions(Options):
         False,
         description="also find lone thin glyphs (a lone I, l, i, !, |) the region score misses, in the page's ink "
         "beside the words found (a component much taller than wide, as tall as a word on its row, with no ink "
-        "around it; text on paper only); false (default): the official output only. The accurate preset sets it",
+        "around it; text on paper only), and lone dashes (a short flat bar on a word's row, docs/db.md); false "
+        "(default): the official output only. The accurate preset sets it",
     )
 
 
@@ -110,7 +111,11 @@ def _lone_glyph_regions(page: PageImage, regions: list[Region]) -> list[Region]:
     if not words:
         return []
     boxes = np.asarray([w.quad for w in words], dtype=np.float64).reshape(-1, 4, 2)
-    found = find_lone_glyphs(to_gray(page.image), boxes)
+    gray = to_gray(page.image)
+    found = find_lone_glyphs(gray, boxes)
+    # A lone dash is flat, not a glyph the shape rules above take (docs/craft.md "Lone glyphs"); a word box
+    # that held one alone is not replaced here: CRAFT boxes a found dash at the row's scale already.
+    found += [d.box for d in find_lone_dashes(gray, boxes) if not d.replaces]
     level = regions[0].level
     out = []
     for box in found:

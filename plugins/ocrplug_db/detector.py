@@ -10,7 +10,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from ocrplug.api import Detector, InputError, Options, PageImage, Region, WeightsError
+from ocrplug.api import Detector, InputError, Options, PageImage, Region, WeightsError, find_lone_dashes, to_gray
 from ocrplug_db.postprocess import DbBox, DbParams, boxes_from_prob
 from ocrplug_db.preprocess import STRIDE, Tile, add_margin, pad_size, plan_tiles, resize_page, target_size, to_batch
 
@@ -60,6 +60,25 @@ def _holds_ink(page: PageImage, region: Region) -> bool:
         return False
     patch = patch.reshape(-1, patch.shape[-1]) if patch.ndim == 3 else patch.reshape(-1, 1)
     return bool((patch.max(axis=0).astype(np.int16) - patch.min(axis=0)).max() >= BLANK_CONTRAST)
+
+
+def _with_lone_dashes(page: PageImage, regions: list[Region]) -> list[Region]:
+    """``regions`` with the lone dashes on their rows (:func:`~ocrplug.api.find_lone_dashes`): DB's map
+    gives a short flat bar no probability, or at a small ``max_side`` a box of the bar's few pixels, tilted
+    (read as ``1``). A dash's region spans its row's height, upright; its ``score`` is the replaced box's
+    (0 where the map gave none)."""
+    if not regions:
+        return regions
+    boxes = np.asarray([r.quad for r in regions], dtype=np.float64).reshape(-1, 4, 2)
+    dashes = find_lone_dashes(to_gray(page.image), boxes)
+    if not dashes:
+        return regions
+    gone = {i for d in dashes for i in d.replaces}
+    added = [
+        Region(quad=d.box, level="line", score=max((regions[i].score or 0.0 for i in d.replaces), default=0.0))
+        for d in dashes
+    ]
+    return [r for i, r in enumerate(regions) if i not in gone] + added
 
 
 class DbOptions(Options):
@@ -152,7 +171,8 @@ class DbOptions(Options):
         le=100.0,
         description="Kernels at most this many times wider than high on the page (a lone character, a short number; "
         "a tall narrow glyph always qualifies) that "
-        "fail box_thresh over their rotated rectangle are scored over their own pixels instead. 0: off (DB's rule).",
+        "fail box_thresh over their rotated rectangle are scored over their own pixels instead; lone dashes (a short "
+        "flat bar on a box's row, which the map misses) are looked for in the page's ink. 0: off (DB's rule).",
     )
     speck_isolation: float = Field(
         SPECK_ISOLATION,
@@ -352,6 +372,8 @@ class DbDetector(Detector):
                 regions = self._regions(pages[i], prob)
                 # The first pass's regions stay; the retry adds what lies outside them.
                 found[i] += [r for r in regions if not any(_overlap(r, f) > 0.3 for f in found[i])]
+        if o.lone_aspect > 0:
+            found = [_with_lone_dashes(page, regions) for page, regions in zip(pages, found, strict=True)]
         return found
 
     def _regions(self, page: PageImage, prob: np.ndarray) -> list[Region]:

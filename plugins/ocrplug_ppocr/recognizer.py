@@ -245,23 +245,24 @@ class PPOCRRecognizer(CropRecognizer):
         new_w = max(math.ceil(self.height * ratio), 8)
         return cv2.resize(image, (new_w, self.height), interpolation=cv2.INTER_LINEAR)
 
-    def read(self, images: Sequence[np.ndarray]) -> list[tuple[CTCResult, float]]:
+    def read(self, images: Sequence[np.ndarray], mask: np.ndarray | None = None) -> list[tuple[CTCResult, float]]:
         """Read RGB crops; each result comes with the crop-pixels-per-time-step factor (for word boxes).
 
         Crops wider than ``max_ratio`` times their height are read in overlapping chunks and joined
         (:func:`chunk_spans`), never squeezed; steps of a joined result count from the crop's left edge.
+        ``mask`` (one bool per class, :func:`charset_mask`) replaces the ``charset`` option's.
         """
         pieces: list[_Piece] = []
         for i, img in enumerate(images):
             for start, end, keep_from, keep_to in chunk_spans(img.shape[1], img.shape[0], self.options.max_ratio):
                 pieces.append(_Piece(i, img[:, start:end], start, keep_from, keep_to))
-        reads = self._read_pieces([p.image for p in pieces])
+        reads = self._read_pieces([p.image for p in pieces], self.mask if mask is None else mask)
         joined: list[list[tuple[_Piece, CTCResult, float]]] = [[] for _ in images]
         for piece, (res, px) in zip(pieces, reads, strict=True):
             joined[piece.source].append((piece, res, px))
         return [_join_chunks(parts) for parts in joined]
 
-    def _read_pieces(self, images: Sequence[np.ndarray]) -> list[tuple[CTCResult, float]]:
+    def _read_pieces(self, images: Sequence[np.ndarray], mask: np.ndarray | None) -> list[tuple[CTCResult, float]]:
         results: list[tuple[CTCResult, float] | None] = [None] * len(images)
         if not images:
             return []
@@ -282,7 +283,7 @@ class PPOCRRecognizer(CropRecognizer):
             probs = self.session.run(None, {self.input_name: batch})[0]
             steps_per_px = probs.shape[1] / width
             lengths = [max(1, round(resized[i].shape[1] * steps_per_px)) for i in idx]
-            for i, res in zip(idx, ctc_greedy(probs, self.table, lengths, self.mask), strict=True):
+            for i, res in zip(idx, ctc_greedy(probs, self.table, lengths, mask), strict=True):
                 px_per_step = (images[i].shape[1] / resized[i].shape[1]) / steps_per_px
                 results[i] = (res, px_per_step)
         return [r for r in results if r is not None]
@@ -313,7 +314,62 @@ class PPOCRRecognizer(CropRecognizer):
             first = reads[i][0]
             if len(res.text.strip()) == 1 and res.text.strip() != first.text.strip() and res.confidence > first.confidence:
                 crops[i], reads[i] = tight[i], (res, px)
+        self._read_flat_bars(crops, reads)
         return [_fill(r, c, res, px, self.options) for r, c, (res, px) in zip(regions, crops, reads, strict=True)]
+
+
+    def _read_flat_bars(self, crops: list[Crop], reads: list[tuple[CTCResult, float]]) -> None:
+        """Re-read, in place, the one-character readings of flat-bar crops (:func:`_is_flat_bar`) with only
+        :data:`FLAT_GLYPHS` allowed (and ``一`` where another crop of the batch reads a CJK ideograph).
+
+        A lone dash (``-`` for "none" in a table cell) cropped alone is a flat bar in paper, which the
+        model reads as ``一`` (U+4E00) or ``1`` at 0.7-0.8 (T6's FreeMono page at 150 dpi, ``swift``): no
+        digit or letter is one flat bar, so the reading is decided among the glyphs that are."""
+        flat = [i for i, (res, _) in enumerate(reads) if len(res.text.strip()) == 1 and res.text.strip() not in FLAT_GLYPHS
+                and _is_flat_bar(crops[i].image)]
+        if not flat:
+            return
+        cjk = any(any("\u4e00" <= ch <= "\u9fff" for ch in res.text) for k, (res, _) in enumerate(reads) if k not in flat)
+        allowed = FLAT_GLYPHS + ("一" if cjk else "")
+        mask = np.array([i == 0 or c in allowed for i, c in enumerate(self.table)], dtype=bool)
+        if self.mask is not None:
+            mask &= self.mask | (np.arange(len(mask)) == 0)
+        if mask.sum() <= 1:
+            return
+        for i, again in zip(flat, self.read([crops[i].image for i in flat], mask), strict=True):
+            if len(again[0].text.strip()) == 1:
+                reads[i] = again
+
+
+#: The glyphs that are one flat bar (hyphen, dashes, minus, underscore, tilde): what a crop holding one
+#: flat bar of ink may read as (:meth:`PPOCRRecognizer._read_flat_bars`).
+FLAT_GLYPHS = "-‐‑‒–—―−_~"
+#: A crop's ink is one flat bar when its largest component (Otsu; components under :data:`_BAR_SPECK` of
+#: the ink are specks) holds all the rest, is at least :data:`FLAT_BAR_ASPECT` times as wide as tall and
+#: fills :data:`FLAT_BAR_FILL` of its rectangle: a ``-`` is a solid rectangle, ``一``'s brush ends and a
+#: ``~``'s wave fill less, and no digit or Latin letter is flat.
+FLAT_BAR_ASPECT = 2.0
+FLAT_BAR_FILL = 0.7
+_BAR_SPECK = 0.1
+
+
+def _is_flat_bar(image: np.ndarray) -> bool:
+    """Whether the ink of ``image`` (H x W or H x W x 3, uint8) is one flat solid bar (:data:`FLAT_BAR_ASPECT`)."""
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    if int(gray.max()) - int(gray.min()) < 64:
+        return False
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if ink.mean() > 127:  # light text on a dark ground
+        ink = 255 - ink
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    area = stats[1:count, cv2.CC_STAT_AREA]
+    if not len(area):
+        return False
+    k = int(np.argmax(area))
+    if np.any(np.delete(area, k) >= _BAR_SPECK * area[k]):
+        return False
+    _, _, w, h, a = (int(v) for v in stats[k + 1])
+    return w >= FLAT_BAR_ASPECT * h and a >= FLAT_BAR_FILL * w * h
 
 
 #: A one-character reading under this confidence is read again from its crop cut to the ink: a line
@@ -336,8 +392,9 @@ LONE_INK_PAD = (0.3, 0.45)
 def _ink_crop(crop: Crop) -> Crop | None:
     """``crop`` cut to its ink's bounding box (Otsu, as :func:`_ink_columns`) with :data:`LONE_INK_PAD`
     times the ink height of paper (the median of the crop's non-ink pixels) on each side, ``to_page``
-    moved along; None without ink (a crop of one gray level) or where the ink spans more than
-    :data:`LONE_INK_SHARE` of the crop's width."""
+    moved along; None without ink (a crop of one gray level), where the ink spans more than
+    :data:`LONE_INK_SHARE` of the crop's width, or where it is flat (:data:`FLAT_BAR_ASPECT` times wider
+    than tall: a dash, whose height gives no text scale)."""
     image = crop.image
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
     if int(gray.max()) - int(gray.min()) < 64:
@@ -349,6 +406,10 @@ def _ink_crop(crop: Crop) -> Crop | None:
     if cols[-1] - cols[0] + 1 > LONE_INK_SHARE * crop.width:
         return None
     height = int(rows[-1] - rows[0] + 1)
+    if cols[-1] - cols[0] + 1 >= FLAT_BAR_ASPECT * height:
+        # A flat mark (a dash): paper in its own few pixels' height would blow it up into a block, read
+        # as ``_`` or ``–`` (T6's FreeMono dash at 150 dpi, 1 px thick); its crop keeps the row's scale.
+        return None
     px, py = (math.ceil(share * height) for share in LONE_INK_PAD)
     x0, y0 = int(cols[0]) - px, int(rows[0]) - py
     x1, y1 = int(cols[-1]) + 1 + px, int(rows[-1]) + 1 + py
