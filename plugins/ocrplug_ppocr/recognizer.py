@@ -353,14 +353,23 @@ FLAT_BAR_FILL = 0.7
 _BAR_SPECK = 0.1
 
 
-def _is_flat_bar(image: np.ndarray) -> bool:
-    """Whether the ink of ``image`` (H x W or H x W x 3, uint8) is one flat solid bar (:data:`FLAT_BAR_ASPECT`)."""
+def _ink_mask(image: np.ndarray) -> np.ndarray | None:
+    """The ink of a crop (H x W or H x W x 3, uint8) as an H x W uint8 mask, 1 = ink (Otsu; light text on
+    a dark ground inverted); None for a crop spanning under 64 grey levels (no ink to threshold)."""
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
     if int(gray.max()) - int(gray.min()) < 64:
+        return None
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if ink.mean() > 0.5:  # light text on a dark ground
+        ink = 1 - ink
+    return ink
+
+
+def _is_flat_bar(image: np.ndarray) -> bool:
+    """Whether the ink of ``image`` (H x W or H x W x 3, uint8) is one flat solid bar (:data:`FLAT_BAR_ASPECT`)."""
+    ink = _ink_mask(image)
+    if ink is None:
         return False
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    if ink.mean() > 127:  # light text on a dark ground
-        ink = 255 - ink
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     area = stats[1:count, cv2.CC_STAT_AREA]
     if not len(area):
@@ -396,12 +405,9 @@ def _ink_crop(crop: Crop) -> Crop | None:
     :data:`LONE_INK_SHARE` of the crop's width, or where it is flat (:data:`FLAT_BAR_ASPECT` times wider
     than tall: a dash, whose height gives no text scale)."""
     image = crop.image
-    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
-    if int(gray.max()) - int(gray.min()) < 64:
+    ink = _ink_mask(image)
+    if ink is None:
         return None
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    if ink.mean() > 0.5:  # light text on a dark ground
-        ink = 1 - ink
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if cols[-1] - cols[0] + 1 > LONE_INK_SHARE * crop.width:
         return None
