@@ -101,6 +101,9 @@ _MIN_COLUMN_SHARE = 0.25
 _ROW_PAIRING = 0.5
 # The sparser side of a table has few words per row (a price, a value); columns of prose have many.
 _TABLE_WORDS_PER_ROW = 3.0
+# Rows each side must hold over the vertical span both share for the table test to look at that span
+# only (fewer: a lone line beside the other side's run is judged with the whole sides).
+_MIN_SHARED_ROWS = 2
 
 
 class LayoutOptions(BaseModel):
@@ -232,8 +235,20 @@ def _is_column_cut(boxes: np.ndarray, left: np.ndarray, opts: LayoutOptions) -> 
 
 
 def _is_table_cut(boxes: np.ndarray, left: np.ndarray, line_overlap: float) -> bool:
-    """Whether the rows on both sides of a vertical cut pair up (a table, read row by row)."""
+    """Whether the rows on both sides of a vertical cut pair up (a table, read row by row).
+
+    ``boxes``: (n, 4) unit boxes (x0, y0, x1, y1) in the text frame, pixels; ``left``: (n,) booleans,
+    the units on the cut's left. Density and pairing are judged over the rows of the vertical span both
+    sides share (unit centres within it), so prose above or below a table on one side only (a note
+    under the first column) neither thins that side's rows nor leaves them unpaired; when that span holds
+    under ``_MIN_SHARED_ROWS`` rows on a side, the whole sides are judged.
+    """
     sides = [boxes[left], boxes[~left]]
+    top = max(float(b[:, 1].min()) for b in sides)
+    bottom = min(float(b[:, 3].max()) for b in sides)
+    shared = [b[((b[:, 1] + b[:, 3]) / 2 >= top) & ((b[:, 1] + b[:, 3]) / 2 <= bottom)] for b in sides]
+    if all(len(_row_groups(b, line_overlap)) >= _MIN_SHARED_ROWS for b in shared):
+        sides = shared
     rows = [_row_groups(b, line_overlap) for b in sides]
     density = [len(b) / max(len(r), 1) for b, r in zip(sides, rows, strict=True)]
     sparse = int(np.argmin(density))
