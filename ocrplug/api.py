@@ -70,6 +70,7 @@ if TYPE_CHECKING:
         add_background_margin,
         crop_regions,
         find_lone_dashes,
+        paper_ink,
         to_gray,
         with_rotation,
     )
@@ -158,6 +159,7 @@ __all__ = [
     "onnx_providers",
     "onnx_session",
     "package_file",
+    "paper_ink",
     "quiet_quantization_hints",
     "require",
     "safe_torch_threads",
@@ -180,7 +182,8 @@ _LAZY: dict[str, str] = {
     "CropRecognizer": "ocrplug.recognition",
     **dict.fromkeys(("CascadeOptions", "CascadeRecognizer"), "ocrplug.cascade"),
     **dict.fromkeys(
-        ("Crop", "LoneDash", "add_background_margin", "crop_regions", "find_lone_dashes", "to_gray", "with_rotation"), "ocrplug.crops"
+        ("Crop", "LoneDash", "add_background_margin", "crop_regions", "find_lone_dashes", "paper_ink", "to_gray", "with_rotation"),
+        "ocrplug.crops",
     ),
     "turn_jitter_deg": "ocrplug.geometry",
     **dict.fromkeys(("INK_ENDS", "LEVEL_ANGLE_DEG", "LayoutOptions", "is_laid_out", "is_rtl", "layout_page", "synthesize_words", "text_rows"), "ocrplug.layout"),

@@ -29,6 +29,8 @@ from ocrplug.rectify import CurveMap, rectify_region
 __all__ = [
     "DEFAULT_MARGIN",
     "ORIENTATIONS",
+    "PAPER_INK",
+    "PAPER_SPREAD",
     "Crop",
     "CropOptions",
     "LoneDash",
@@ -42,6 +44,7 @@ __all__ = [
     "find_lone_dashes",
     "is_lone_glyph",
     "lone_glyph_case",
+    "paper_ink",
     "quad_of_region",
     "rotate_crop",
     "to_gray",
@@ -599,6 +602,44 @@ class LoneDash:
     replaces: tuple[int, ...]
 
 
+#: Text on paper is at most this share ink (Otsu): a page with more is a photo or a dark scan, whose
+#: Otsu components are scene blobs, not glyphs. Scene text fitted to its ink anyway lost 0.002 H-mean
+#: and 0.007 end-to-end F1 on 40 icdar2015_val images (fast; ``benchmarks/accuracy_table.py --systems
+#: fast --sets icdar2015_val --limit 40 --no-choice``); 143 of the 149 ``funsd_train`` forms are under it.
+PAPER_INK = 0.12
+#: Text on paper has a plain ground: the grey levels of its non-ink pixels span (5th to 95th
+#: percentile) less than this. Measured with ``python benchmarks/paper_pages.py``: the ``funsd_train``
+#: forms under PAPER_INK span 0-34 levels, the 10 ``icdar2015_val`` photos that pass PAPER_INK (a dark
+#: scene whose lit parts Otsu calls ground, a bright sign) span 73-113; a quarter of the grey range
+#: lies between the two.
+PAPER_SPREAD = 64
+
+
+def paper_ink(gray: np.ndarray) -> np.ndarray | None:
+    """The ink of a page of text on paper, or ``None`` when the page is no such page.
+
+    ``gray``: the page (H x W uint8). Ink is the pixels on the dark side of the page's Otsu threshold
+    (the light side when more than half the page is dark: light text on a dark ground). The page is text
+    on paper when at most :data:`PAPER_INK` of it is ink and its ground (the other pixels) spans less
+    than :data:`PAPER_SPREAD` grey levels from its 5th to its 95th percentile; photos (scene text) and
+    dark scans are not, and steps that take the ink's components for glyphs (lone dashes, word boxes
+    fitted to their glyphs, CRAFT's lone glyphs) leave them alone. Returns an H x W uint8 mask (1 = ink);
+    ``None`` also for an empty or flat page (less than 64 grey levels between darkest and lightest).
+    Raises nothing.
+    """
+    if gray.size == 0 or int(gray.max()) - int(gray.min()) < 64:
+        return None
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if ink.mean() > 0.5:  # light text on a dark ground
+        ink = 1 - ink
+    if ink.mean() > PAPER_INK:
+        return None
+    low, high = np.percentile(gray[ink == 0], (5, 95))
+    if high - low >= PAPER_SPREAD:
+        return None
+    return ink
+
+
 def find_lone_dashes(gray: np.ndarray, boxes: np.ndarray) -> list[LoneDash]:
     """Lone dashes on the rows of ``boxes``, each with a box of its row's height (:class:`LoneDash`).
 
@@ -619,10 +660,11 @@ def find_lone_dashes(gray: np.ndarray, boxes: np.ndarray) -> list[LoneDash]:
     if not len(boxes):
         return []
     h_img, w_img = gray.shape[:2]
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    light = ink.mean() > 127  # light text on a dark page
-    if light:
-        ink = 255 - ink
+    page_ink = paper_ink(gray)
+    if page_ink is None:  # a photo or a dark scan: its blobs are no dashes
+        return []
+    ink = page_ink * np.uint8(255)
+    light = bool(gray[page_ink == 1].mean() > gray[page_ink == 0].mean())  # light text on a dark page
     lo_b, hi_b = boxes.min(axis=1), boxes.max(axis=1)
     bh = hi_b[:, 1] - lo_b[:, 1]
     run = max(round(_DASH_RULE_HEIGHTS * float(np.median(bh))), 2 * _DASH_MIN_PX)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from ocrplug.crops import PAPER_INK, paper_ink
 from ocrplug.model import Region
 
 __all__ = ["GLYPH_REACH", "GLYPH_SHARE", "PAPER_INK", "fit_words_to_ink", "is_rtl", "synthesize_words"]
@@ -25,11 +26,6 @@ __all__ = ["GLYPH_REACH", "GLYPH_SHARE", "PAPER_INK", "fit_words_to_ink", "is_rt
 #: lone ``4`` holds 30 % of it and no other box any), a neighbour's glyph it grazes lies mostly in the
 #: neighbour's box.
 GLYPH_SHARE = 0.5
-#: Only text on paper is fitted: a page more than this share ink (Otsu) is a photo or a dark scan, whose
-#: components are scene blobs, not glyphs (the same gate as CRAFT's lone glyphs, docs/craft.md). Scene
-#: text fitted anyway lost 0.002 H-mean and 0.007 end-to-end F1 on 40 icdar2015_val images (fast;
-#: ``benchmarks/accuracy_table.py --systems fast --sets icdar2015_val --limit 40 --no-choice``).
-PAPER_INK = 0.12
 #: The farthest (times the word box's height) a side of a word box is moved out to hold one of its
 #: glyphs; ink that needs more (an underline touching the glyphs, a table rule, a picture) is left out.
 GLYPH_REACH = 0.5
@@ -76,17 +72,13 @@ def fit_words_to_ink(gray: np.ndarray, regions: Sequence[Region]) -> list[Region
     that is at least :data:`GLYPH_SHARE` of them or no other word box holds any. A word box that holds one of its components only
     in part is grown, in its own frame (along its top edge and its left edge, so tilted quads stay
     tilted), to the component's extent, when no side moves more than :data:`GLYPH_REACH` times the
-    box's height. Only a page at most :data:`PAPER_INK` ink is looked at. Boxes are only grown, never shrunk; a region's own quad is left as it is (the
+    box's height. Only text on paper is looked at (:func:`ocrplug.crops.paper_ink`). Boxes are only grown, never shrunk; a region's own quad is left as it is (the
     layout step takes line extents from the words). Raises nothing; a page without ink or words
     comes back unchanged.
     """
     words = [(i, j, w) for i, r in enumerate(regions) for j, w in _own_words(r) if (w.text or "").strip()]
-    if not words or gray.size == 0 or int(gray.max()) - int(gray.min()) < 64:
-        return list(regions)
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    if ink.mean() > 0.5:  # light text on a dark ground
-        ink = 1 - ink
-    if ink.mean() > PAPER_INK:  # a photo or a dark scan: its Otsu components are no glyphs
+    ink = paper_ink(gray) if words else None
+    if ink is None:  # no words, or a photo or a dark scan: its Otsu components are no glyphs
         return list(regions)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     if count < 2:

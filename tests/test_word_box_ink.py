@@ -123,3 +123,28 @@ def test_a_photo_is_left_as_it_is() -> None:
     word = _word(58, 86, 15, 45, "4")
     (out,) = fit_words_to_ink(gray, [word])
     assert np.asarray(out.quad).tolist() == np.asarray(word.quad).tolist()
+
+
+def _dark_scene() -> np.ndarray:
+    """A dark scene (a lit arcade, like ICDAR 2015 test image 27): a ground shading from 20 to 120 grey,
+    a bright sign's letters (under 10 % of the page) at 250; Otsu calls the sign ink, under the 12 % gate."""
+    gray = np.tile(np.linspace(20, 120, 200).astype(np.uint8), (60, 1))
+    gray[20:40, 80:100] = 250
+    gray[22:38, 110:124] = 250
+    return gray
+
+
+def test_a_dark_scene_with_a_bright_sign_is_left_as_it_is() -> None:
+    """Few bright pixels on a dark, shaded ground pass the ink-share gate; the ground's spread tells the
+    photo from paper (:func:`ocrplug.crops.paper_ink`): ICDAR 2015's ``QBHOUSE`` box grew past its sign."""
+    gray = _dark_scene()
+    word = _word(58, 86, 15, 45, "4")
+    (out,) = fit_words_to_ink(gray, [word])
+    assert np.asarray(out.quad).tolist() == np.asarray(word.quad).tolist()
+
+
+def test_light_text_on_a_plain_dark_ground_is_fitted() -> None:
+    gray = np.full((60, 200), 30, dtype=np.uint8)
+    gray[20:40, 80:100] = 250
+    (out,) = fit_words_to_ink(gray, [_word(58, 86, 15, 45, "4")])
+    assert np.asarray(out.quad).max(axis=0).tolist() == [100, 45]

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ocrplug.api import paper_ink
+
 __all__ = ["Detections", "adjust_coordinates", "get_det_boxes", "poly_for_box", "split_stacked"]
 
 # Official getPoly_core constants.
@@ -387,8 +389,6 @@ _DOT_SHARE = 0.4
 _SPECK_SHARE = 0.1
 # Glyphs shorter than this (page pixels) are too small to tell from specks.
 _MIN_GLYPH_PX = 8
-# A page with more ink than this share (Otsu) is a photo or a dark scan, not text on paper: not looked at.
-_MAX_PAGE_INK = 0.12
 # Gray levels between a glyph's ink and the paper around it (medians) below which it is no print on
 # paper: on the funsd_train forms the lone glyphs found stand 190-249 levels off their paper, the blobs
 # of photos that pass the page's ink gate 72-170 (docs/benchmarks.md "Lone answers").
@@ -491,7 +491,7 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
     """Boxes (4 x 2, page pixels, clockwise from top-left) of lone glyphs beside the found words.
 
     ``gray``: the page (H x W uint8); ``boxes``: the word boxes found (N x 4 x 2, page pixels). Only
-    text on paper is looked at (at most ``_MAX_PAGE_INK`` of the page is ink; photos return nothing). Ink is
+    text on paper is looked at (:func:`ocrplug.api.paper_ink`; photos and dark scans return nothing). Ink is
     the pixels darker than the page's Otsu threshold, less straight runs longer than 2.5 median word
     heights (ruling lines: a table cell's frame, so an answer in a ruled cell stands alone); a candidate
     is one 8-connected component that no found box holds (its centre outside every box), at least
@@ -507,11 +507,10 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
     if not len(boxes):
         return []
     h_img, w_img = gray.shape
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    if ink.mean() > 127:  # light text on a dark page
-        ink = 255 - ink
-    if ink.mean() > _MAX_PAGE_INK * 255:  # a photo, not text on paper: its "ink" is half the scene
+    page_ink = paper_ink(gray)
+    if page_ink is None:  # a photo or a dark scan, not text on paper: its "ink" is half the scene
         return []
+    ink = page_ink * np.uint8(255)
     lo_b, hi_b = boxes.min(axis=1), boxes.max(axis=1)
     bh = hi_b[:, 1] - lo_b[:, 1]
     # Ruling lines (a table cell's) are taken out of the ink first: runs longer than RULE_HEIGHTS word heights.
