@@ -31,8 +31,8 @@ log = logging.getLogger(__name__)
 
 #: Default ``min_text_height``: the smallest text of a page (measured by
 #: :func:`~ocrplug_db.preprocess.small_text_height`) is never shrunk below this many pixels at the network
-#: input. Lines are lost below about MIN_TEXT_FOUND px (``benchmarks/db_text_floor.py``, docs/db.md "Large
-#: pages"); the default keeps a margin above it.
+#: input. Lines are still boxed down to about 4 px (``benchmarks/db_text_floor.py``) but cut into pieces there;
+#: T7's A2 page's 8 pt line misread at 4.8 px: twice the boxing limit (docs/db.md "Large pages").
 MIN_TEXT_HEIGHT = 8.0
 #: Tile side (pixels of the resized page) of a page enlarged past ``max_side`` for its small text: the
 #: workaround's 1024 (docs/db.md "Large scans"); a batch of 4 such tiles costs one 2048 px call's memory.
