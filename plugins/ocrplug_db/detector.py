@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,9 +13,30 @@ from pydantic import Field, model_validator
 
 from ocrplug.api import Detector, InputError, Options, PageImage, Region, WeightsError, find_lone_dashes, to_gray
 from ocrplug_db.postprocess import DbBox, DbParams, boxes_from_prob
-from ocrplug_db.preprocess import STRIDE, Tile, add_margin, pad_size, plan_tiles, resize_page, target_size, to_batch
+from ocrplug_db.preprocess import (
+    STRIDE,
+    Tile,
+    add_margin,
+    pad_size,
+    plan_tiles,
+    resize_page,
+    small_text_height,
+    target_size,
+    to_batch,
+)
 
 __all__ = ["DbDetector", "DbOptions"]
+
+log = logging.getLogger(__name__)
+
+#: Default ``min_text_height``: the smallest text of a page (measured by
+#: :func:`~ocrplug_db.preprocess.small_text_height`) is never shrunk below this many pixels at the network
+#: input. Lines are still boxed down to about 4 px (``benchmarks/db_text_floor.py``) but cut into pieces there;
+#: T7's A2 page's 8 pt line misread at 4.8 px: twice the boxing limit (docs/db.md "Large pages").
+MIN_TEXT_HEIGHT = 8.0
+#: Tile side (pixels of the resized page) of a page enlarged past ``max_side`` for its small text: the
+#: workaround's 1024 (docs/db.md "Large scans"); a batch of 4 such tiles costs one 2048 px call's memory.
+TEXT_TILE = 1024
 
 #: DB's own kernel-size floor (map pixels): thinner kernels are noise at any resolution.
 KERNEL_MIN_SIZE = 3.0
@@ -126,6 +148,21 @@ class DbOptions(Options):
         le=32768,
         description="Cap on the longer side (pixels) of the page as the network sees it; larger pages are "
         "scaled down to it. Raise it (with tile_size) for very small text on huge scans.",
+    )
+    min_text_height: float = Field(
+        MIN_TEXT_HEIGHT,
+        ge=0.0,
+        le=1000.0,
+        description="A large page is not shrunk (by max_side) so far that its smallest text, measured on the page's "
+        "ink, is below this many pixels at the network input: it is run at the scale that keeps that text (never "
+        "enlarged, at most max_text_side), in tiles. 0: off (max_side alone decides).",
+    )
+    max_text_side: int = Field(
+        12000,
+        ge=STRIDE,
+        le=32768,
+        description="Cap on the longer side (pixels) of a page enlarged past max_side for min_text_height; a page "
+        "whose small text would need more is run at this size and a warning names it.",
     )
     tile_size: int = Field(
         0,
@@ -249,11 +286,53 @@ class DbDetector(Detector):
             options.model, threads=options.threads, precision=options.precision
         )
 
-    def memory_pixels(self, width: int, height: int) -> tuple[int, int]:
-        """``(network input pixels of the largest call, resized page pixels)`` for a ``width`` x ``height`` page."""
+    def working_size(
+        self, height: int, width: int, max_side: int, image: np.ndarray | None = None, name: str = "page"
+    ) -> tuple[int, int, bool]:
+        """``(h, w, for_text)``: the size the page is resized to before detection, the one place that decides it.
+
+        :func:`~ocrplug_db.preprocess.target_size` (``limit_type``, ``max_side``), then, when that shrinks
+        the page and ``max_side`` is the option's (not the sparse retry's), the floor of ``min_text_height``:
+        the scale is raised to keep the page's smallest text (measured on ``image``, ``H x W x 3`` uint8)
+        that many pixels high, at most to 1 (never enlarged) and to ``max_text_side``; ``for_text`` says it
+        was raised (the page then runs in tiles). Short of the floor at the cap, a warning names the page
+        (``name``) and the option to raise. ``image=None`` (memory estimates, before the page is read): the
+        largest size the floor may give.
+        """
         o = self.options
-        th, tw = target_size(height, width, o.limit_side_len, o.limit_type, o.max_side, o.max_scale)
+        th, tw = target_size(height, width, o.limit_side_len, o.limit_type, max_side, o.max_scale)
+        long_side = max(height, width)
+        scale = max(th, tw) / long_side
+        if not o.min_text_height or max_side != o.max_side or scale >= 1.0:
+            return th, tw, False
+        cap = min(1.0, o.max_text_side / long_side)
+        if image is None:
+            need = cap
+        else:
+            text = small_text_height(to_gray(image))
+            if text is None or text * scale >= o.min_text_height:
+                return th, tw, False
+            need = min(o.min_text_height / text, 1.0)  # small at the page's own resolution: seen there
+            if need > cap:
+                log.warning(
+                    "%s: its smallest text (%.0f px high) is %.1f px at the detector input (%d px long side), "
+                    "below min_text_height %.0f and may be lost; set detector.options.max_text_side=%d to keep it",
+                    name, text, text * cap, round(long_side * cap), o.min_text_height,
+                    min(32768, -(-round(long_side * need) // STRIDE) * STRIDE),
+                )
+            need = min(need, cap)
+        if need <= scale:
+            return th, tw, False
+        return max(round(height * need), STRIDE), max(round(width * need), STRIDE), True
+
+    def memory_pixels(self, width: int, height: int) -> tuple[int, int]:
+        """``(network input pixels of the largest call, resized page pixels)`` for a ``width`` x ``height`` page
+        (at the largest size :meth:`working_size` may give it)."""
+        o = self.options
+        th, tw, for_text = self.working_size(height, width, o.max_side)
         tile_size, overlap = _tiling(o, o.max_side, (th, tw))
+        if for_text and not o.tile_size:
+            tile_size, overlap = TEXT_TILE, min(o.tile_overlap, TEXT_TILE // 2 - 1)
         if tile_size and max(th, tw) > tile_size:
             tiles = len(plan_tiles(th, tw, tile_size, overlap))
             return min(tiles, o.batch_size) * pad_size(min(tile_size, th)) * pad_size(min(tile_size, tw)), th * tw
@@ -301,7 +380,9 @@ class DbDetector(Detector):
         for i, page in enumerate(pages):
             img = _as_rgb(page)
             # The scale is the page's own (the margin does not change it); the margin is scaled with it.
-            th, tw = target_size(img.shape[0], img.shape[1], o.limit_side_len, o.limit_type, max_side, o.max_scale)
+            th, tw, for_text = self.working_size(
+                img.shape[0], img.shape[1], max_side, img, f"{page.source} page {page.index + 1}"
+            )
             # Only a small image gets the margin (one that limit_type 'min' would enlarge more than max_scale
             # times: a crop, not a page): the network's map of a whole page changes with its canvas size.
             small = o.limit_type == "min" and min(img.shape[:2]) * o.max_scale < o.limit_side_len
@@ -310,6 +391,8 @@ class DbDetector(Detector):
             size = (round(img.shape[0] * th / page.height), round(img.shape[1] * tw / page.width))
             resized.append(resize_page(img, size))
             tile_size, overlap = _tiling(o, max_side, size)
+            if for_text and not o.tile_size:
+                tile_size, overlap = TEXT_TILE, min(o.tile_overlap, TEXT_TILE // 2 - 1)
             if tile_size and max(size) > tile_size:
                 maps.append(np.zeros(size, dtype=np.float32))
                 for tile in plan_tiles(size[0], size[1], tile_size, overlap):

@@ -160,3 +160,61 @@ def to_batch(images: Sequence[np.ndarray], height: int, width: int) -> np.ndarra
         np.multiply(chw, 2.0 / 255.0, out=batch[i, :, :h, :w], casting="unsafe")
         batch[i, :, :h, :w] -= 1.0
     return batch
+
+
+#: Components of ink at least this many page pixels high count as possible glyphs in
+#: :func:`small_text_height`: smaller ones are specks, dots and the punctuation of any text size.
+GLYPH_MIN_HEIGHT = 4
+#: A glyph-like component whose box is this close to square and filled more than :data:`BLOB_FILL`
+#: (a dot, a leader, a speck blob) is not counted as a glyph: letters fill at most about 0.65 of their box.
+BLOB_ASPECT = (0.6, 1.6)
+BLOB_FILL = 0.75
+#: The smallest text is the smallest height class (heights within x TEXT_CLASS_SPREAD: x-height to cap
+#: height of one size) holding at least this many glyphs: a word or two, not one stray mark (a 6 pt line of
+#: 29 glyphs on T7's A2 page has only 11 small letters within x 1.3).
+TEXT_CLASS_SPREAD = 1.5
+TEXT_CLASS_MIN = 8
+
+
+def small_text_height(gray: np.ndarray) -> float | None:
+    """Height (page pixels) of the page's smallest text, measured on its ink; None where no text is seen.
+
+    ``gray`` is the ``H x W`` uint8 page. Ink is the darker Otsu class (the lighter one on a mostly dark
+    page); each connected component at least :data:`GLYPH_MIN_HEIGHT` px high, at most 3 times wider than
+    high (not a rule), not a filled dot-like blob, with a neighbour of similar height (x 0.67 to 1.5) on
+    its row within 1.5 heights, is a glyph. The returned height is the median of the smallest height class
+    (heights within x :data:`TEXT_CLASS_SPREAD`) holding :data:`TEXT_CLASS_MIN` glyphs: for mixed-case
+    text between its x-height and its cap height. Cost: about 0.1 s per 10 Mpx.
+    """
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if np.count_nonzero(ink) * 2 > ink.size:
+        ink = cv2.bitwise_not(ink)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    x, y, w, h, area = (stats[1:, k].astype(np.float64) for k in range(5))
+    aspect = w / np.maximum(h, 1)
+    blob = (aspect >= BLOB_ASPECT[0]) & (aspect <= BLOB_ASPECT[1]) & (area > BLOB_FILL * w * h)
+    keep = (h >= GLYPH_MIN_HEIGHT) & (w <= 3 * h) & ~blob
+    x, y, w, h = x[keep], y[keep], w[keep], h[keep]
+    if len(h) < TEXT_CLASS_MIN:
+        return None
+    order = np.argsort(x)
+    x, y, w, h = x[order], y[order], w[order], h[order]
+    cy, x1 = y + h / 2, x + w
+    near = np.zeros(len(h), dtype=bool)
+    for i in range(len(h)):
+        j = np.arange(i + 1, np.searchsorted(x, x1[i] + 2.25 * h[i], side="right"))
+        j = j[(x[j] - x1[i] <= 1.5 * np.maximum(h[i], h[j])) & (h[j] >= 0.67 * h[i]) & (h[j] <= 1.5 * h[i])]
+        j = j[np.abs(cy[j] - cy[i]) <= 0.5 * np.maximum(h[i], h[j])]
+        if len(j):
+            near[i] = True
+            near[j] = True
+    heights = np.sort(h[near])
+    need = TEXT_CLASS_MIN
+    if len(heights) < need:
+        return None
+    ends = np.searchsorted(heights, heights * TEXT_CLASS_SPREAD, side="right")
+    first = np.flatnonzero(ends - np.arange(len(heights)) >= need)
+    if not len(first):
+        return None
+    i = int(first[0])
+    return float(np.median(heights[i : ends[i]]))

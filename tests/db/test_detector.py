@@ -10,6 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from ocrplug_db.preprocess import target_size
 from PIL import Image, ImageDraw, ImageFont
 from pydantic import ValidationError
 from shapely.geometry import Polygon
@@ -166,7 +167,7 @@ def test_tiles_keep_small_text_that_downscaling_loses(spec) -> None:
     # A long strip of small (11 px) text: squeezing it to 512 px makes the text 3 px high.
     words = [f"tiny print line {k} with some words" for k in range(8)]
     image, gt = render_page(size=(1800, 420), font_px=11, lines=words)
-    squeezed = spec.build(spec.options(threads=1, max_side=512, limit_side_len=32))
+    squeezed = spec.build(spec.options(threads=1, max_side=512, limit_side_len=32, min_text_height=0))
     tiled = spec.build(spec.options(threads=1, max_side=1800, tile_size=512, tile_overlap=96, batch_size=2))
     whole = spec.build(spec.options(threads=1, max_side=1800))
     lost = recall(gt, squeezed.detect(_page(image)))
@@ -394,3 +395,49 @@ def test_a_sparse_page_is_detected_again_smaller(spec) -> None:
     regions = spec.build(spec.options(threads=1)).detect(_page(image))
     assert off == []  # the behaviour before the retry, kept so this test can fail
     assert len(regions) == 1 and recall(gt, regions) == 1.0
+
+
+SMALL_PRINT = [f"small print line {k}: total 4{k}.50 due by May" for k in range(6)]
+
+
+@needs_model
+def test_a_large_page_is_not_shrunk_below_its_small_text(spec, caplog) -> None:
+    # A large page with small print, scaled to the test's size: max_side 640 on a 1800 x 1400 page
+    # (scale 0.36) as 2000 on T7's A2 page at 300 dpi (0.29). Shrunk to max_side its 11 px text is
+    # 2-3 px high at the network input and most lines are lost (measured: 0 of 6); the min_text_height
+    # floor keeps the page at full size, in tiles, and finds them.
+    image, gt = render_page(size=(1800, 1400), font_px=11, lines=SMALL_PRINT)
+    before = spec.build(spec.options(threads=1, max_side=640, min_text_height=0))
+    after = spec.build(spec.options(threads=1, max_side=640))
+    assert after.working_size(1400, 1800, 640, image)[2]
+    assert recall(gt, before.detect(_page(image))) <= 0.5
+    found = after.detect(_page(image))
+    assert recall(gt, found) >= 0.85
+    assert len(found) <= len(gt) + 1  # the tile seams neither cut nor double a line
+    # Capped below what the text needs: it still runs (at the cap) and says which page and what to set.
+    capped = spec.build(spec.options(threads=1, max_side=640, max_text_side=900))
+    with caplog.at_level("WARNING", logger="ocrplug_db.detector"):
+        assert capped.working_size(1400, 1800, 640, image, "big.png page 1")[:2] == (700, 900)
+    assert "big.png page 1" in caplog.text and "max_text_side=" in caplog.text
+
+
+@needs_model
+def test_pages_whose_text_survives_the_shrink_keep_their_scale(spec) -> None:
+    # 28 px text (measured height about 16 px) on a page shrunk to 640 px: 5.7 px would be short of the
+    # floor; at max_side 1280 it is 11 px, above it: the page keeps max_side's size and regions.
+    image, _ = render_page(size=(1800, 1400), font_px=28)
+    det = spec.build(spec.options(threads=1, max_side=1280))
+    assert det.working_size(1400, 1800, 1280, image) == (*target_size(1400, 1800, 736, "min", 1280, 4.0), False)
+    assert not spec.build(spec.options(threads=1, max_side=1280, limit_type="max")).working_size(
+        700, 900, 1280, image[:700, :900]
+    )[2]  # not shrunk at all: never measured
+
+
+def test_small_text_height_measures_the_smallest_text() -> None:
+    from ocrplug_db.preprocess import small_text_height
+
+    small, _ = render_page(size=(1800, 1400), font_px=11, lines=SMALL_PRINT)
+    large, _ = render_page(size=(1800, 1400), font_px=40)
+    assert 4 <= small_text_height(small[:, :, 0]) <= 9
+    assert 18 <= small_text_height(large[:, :, 0]) <= 32
+    assert small_text_height(np.full((500, 500), 255, np.uint8)) is None
