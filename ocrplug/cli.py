@@ -207,6 +207,10 @@ def _run_report(report: Any) -> int:
         print(f"{len(report.removed)} output(s) of an earlier config removed: {names}", file=sys.stderr)
     for left in report.left_over:
         print(f"output of an earlier config left over: {left}", file=sys.stderr)
+    if report.warnings:
+        print(f"\n{len(report.warnings)} page(s) read with a warning (may be incomplete):", file=sys.stderr)
+        for warning in report.warnings:
+            print(f"  {warning}", file=sys.stderr)
     if report.failures:
         print(f"\n{len(report.failures)} failure(s):", file=sys.stderr)
         for failure in report.failures:

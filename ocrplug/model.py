@@ -28,7 +28,7 @@ __all__ = [
     "Region",
 ]
 
-SCHEMA_VERSION = "1.1"  # 1.1: Page.orientation
+SCHEMA_VERSION = "1.2"  # 1.1: Page.orientation; 1.2: Page.warnings
 
 Level = Literal["word", "line", "block"]
 LEVELS: tuple[str, ...] = ("word", "line", "block")
@@ -162,7 +162,9 @@ class PageImage:
     """The heavy part of a page: its RGB uint8 image (H x W x 3) and where it came from.
 
     ``index`` is 0-based within ``source``; ``dpi`` is the horizontal resolution (None when unknown)
-    and ``dpi_y`` the vertical one when it differs (a 204 x 98 dpi fax), else None.
+    and ``dpi_y`` the vertical one when it differs (a 204 x 98 dpi fax), else None. ``warnings``: what
+    the rasterizer found wrong with a page it still read (damaged image data, poppler errors on a page
+    that shows ink), each a sentence naming the file and page; they go on to the :class:`Page`.
     """
 
     image: np.ndarray
@@ -170,6 +172,7 @@ class PageImage:
     source: str
     dpi: float | None = None
     dpi_y: float | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def resolution(self) -> tuple[float, float] | None:
@@ -189,7 +192,8 @@ class PageImage:
     def empty_page(self) -> Page:
         """The light result for this image, with no regions yet."""
         return Page(
-            index=self.index, width=self.width, height=self.height, dpi=self.dpi, dpi_y=self.dpi_y, source=self.source
+            index=self.index, width=self.width, height=self.height, dpi=self.dpi, dpi_y=self.dpi_y, source=self.source,
+            warnings=self.warnings,
         )
 
 
@@ -203,6 +207,10 @@ class Page:
     upright before detection (see :mod:`ocrplug.orientation`). Region coordinates are always in the
     frame of the original image (``width`` x ``height`` as given), so overlays and the searchable PDF
     match the input; a region's quad still starts at the top-left corner of the text as read.
+
+    ``warnings``: problems with a page that was still read, and may be incomplete (its image data is
+    damaged: :class:`PageImage` ``warnings``); empty for a sound page. A page that could not be read at
+    all is a :class:`PageFailure` instead.
     """
 
     index: int
@@ -213,9 +221,11 @@ class Page:
     regions: tuple[Region, ...] = ()
     dpi_y: float | None = None
     orientation: int = 0
+    warnings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regions", tuple(self.regions))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
         if self.orientation not in (0, 90, 180, 270):
             raise ValueError(f"orientation must be 0, 90, 180 or 270, got {self.orientation!r}")
 
@@ -273,7 +283,8 @@ class Page:
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict of the page (``dpi_y`` only when the vertical resolution differs)."""
+        """JSON-ready dict of the page (``dpi_y`` only when the vertical resolution differs, ``warnings``
+        only when there are some)."""
         data: dict[str, Any] = {
             "index": self.index,
             "width": self.width,
@@ -285,6 +296,8 @@ class Page:
         }
         if self.dpi_y is not None and self.dpi_y != self.dpi:
             data["dpi_y"] = self.dpi_y
+        if self.warnings:
+            data["warnings"] = list(self.warnings)
         return data
 
     @classmethod
@@ -299,6 +312,7 @@ class Page:
             source=data["source"],
             regions=tuple(Region.from_dict(r) for r in data.get("regions", ())),
             orientation=int(data.get("orientation", 0)),
+            warnings=tuple(data.get("warnings", ())),
         )
 
 

@@ -83,7 +83,9 @@ class RunReport:
     ``skipped``: inputs finished by an earlier run (resume); ``pages_done``: pages processed, failed
     ones included; ``pages_resumed``: pages taken from an interrupted run's journal instead of OCR;
     ``removed``: outputs of an earlier config removed because a redone document no longer writes
-    them; ``left_over``: such outputs that could not be removed (with why).
+    them; ``left_over``: such outputs that could not be removed (with why); ``warnings``: pages read
+    that may be incomplete (``Page.warnings``: damaged image data), each naming its file and page; they
+    do not make the run fail.
     """
 
     documents: list[Document] = field(default_factory=list)
@@ -96,6 +98,7 @@ class RunReport:
     documents_written: int = 0
     removed: list[Path] = field(default_factory=list)
     left_over: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -467,6 +470,7 @@ class DocumentWriter:
         self.journal = journal
         self.pages: list[Page] = []
         self.failures: list[PageFailure] = []
+        self.warned_pages: list[int] = []  # 0-based indices of pages read with warnings (Page.warnings)
         self.pages_ok = 0
         self._pending_failures: list[PageFailure] = []
         self._sessions: list[tuple[str, RenderSession]] | None = None
@@ -548,6 +552,9 @@ class DocumentWriter:
                 self._write_failed(exc)
                 return
         self.pages_ok += 1
+        if result.warnings:
+            report.warnings.extend(result.warnings)
+            self.warned_pages.append(result.index)
         if self.folder.keep_pages:
             self.pages.append(result)
         for label, session in list(self._open()):
@@ -628,6 +635,8 @@ class DocumentWriter:
             # ``superseded``) until a redo completes, so a failed run in between never hides them.
             pending = [str(r) for r in entry.get("superseded", [])]
             fields: dict[str, Any] = {}
+            if self.warned_pages or entry.get("warned_pages"):
+                fields["warned_pages"] = self.warned_pages
             if done and pending:
                 fields["superseded"] = []
             elif not done and (pending or set(earlier) - set(rels)):

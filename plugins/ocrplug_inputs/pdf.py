@@ -12,6 +12,13 @@ the file, a repaired cross-reference table, and are not the page's) that comes o
 :class:`~ocrplug.errors.PageReadError` (its content is lost, not white paper); one that shows ink is read
 as drawn with a warning naming the file, the page and poppler's lines (real files often carry errors
 poppler recovers from: failing those pages would lose text that was read).
+
+Poppler says nothing at all about JPEG image data cut short (``/DCTDecode``): it draws the top of the
+image and exits 0. So each image XObject of a page being read is decoded once with pikepdf and Pillow
+(:func:`_image_problems`; JPEGs at 1/8 scale, which still reads all their data); one whose data does
+not decode makes the page a warned one, read as drawn, like the pages above. Every such warning is also
+kept on the page (``PageImage.warnings``, then ``Page.warnings``) for the run's results. Without pikepdf
+(the ``pdf`` extra) this check is skipped.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +51,44 @@ _SYNTAX_ERROR = "Syntax Error"
 #: A page drawn with fewer grey levels than this (max - min) after poppler reported errors of its own is
 #: taken as not drawn at all (the same threshold as db's one-grey regions: scan noise spans more).
 _BLANK_LEVELS = 8
+
+
+def _image_problems(pdf: object, index: int) -> list[str]:
+    """What is wrong with the data of the image XObjects of page ``index`` (0-based) of the pikepdf
+    ``pdf`` (those of its form
+    XObjects too): one ``image object N G: <error>`` per image whose data does not decode (a JPEG cut
+    short, Flate data that ends early), empty for a sound page.
+
+    An image this check cannot decode for other reasons (JBIG2 without jbig2dec, a colour space
+    Pillow lacks, a malformed image dictionary) is not counted: poppler may still draw it, and a
+    warning would be wrong. JPEGs are decoded with Pillow's 1/8 draft (the DCT scaling still reads
+    every byte of entropy-coded data, so a cut is still found, for about a tenth of the work).
+    """
+    import pikepdf
+    from pikepdf.models.image import ImageDecompressionError
+
+    try:
+        page = pdf.pages[index]  # type: ignore[attr-defined]
+        get = getattr(page, "get_images", None)  # pikepdf >= 9; .images (deprecated since) before
+        images = get() if get is not None else page.images
+        found = list(images.values())
+    except Exception as exc:  # a damaged resource dictionary: poppler reports what it cannot draw
+        log.debug("cannot list the images of a page: %r", exc)
+        return []
+    problems: list[str] = []
+    for obj in found:
+        try:
+            pil = pikepdf.PdfImage(obj).as_pil_image()
+            if pil.format == "JPEG":
+                pil.draft(pil.mode, (max(1, pil.width // 8), max(1, pil.height // 8)))
+            pil.load()
+        except (OSError, ImageDecompressionError) as exc:  # Pillow's decoders / pikepdf's Flate, LZW, ...
+            num, gen = obj.objgen
+            where = f"image object {num} {gen}" if num else "an inline image"
+            problems.append(f"{where}: {type(exc).__name__}: {' '.join(str(exc).split())}"[:200])
+        except Exception as exc:  # cannot be checked here (unsupported, over the pixel limit); not damage
+            log.debug("image %s not checked: %r", getattr(obj, "objgen", "?"), exc)
+    return problems
 
 
 def _syntax_errors(stderr: str) -> list[str]:
@@ -206,12 +252,36 @@ class Pdf2ImageRasterizer(Rasterizer):
         Never holds more than one page. Raises :class:`~ocrplug.errors.PageReadError` (an
         :class:`InputError`) naming the page for a page poppler cannot render.
         """
-        from pdf2image import convert_from_path
-        from pdf2image.exceptions import PDFSyntaxError
-
         password = self._password(path)
         count = self._page_count(path, password)
         sizes = self._page_sizes(path, count, password)
+        with ExitStack() as stack:
+            checked = self._checked_pdf(path, password, stack)
+            yield from self._render_pages(path, pages, dpi, password, count, sizes, checked)
+
+    def _checked_pdf(self, path: Path, password: str | None, stack: ExitStack) -> object | None:
+        """``path`` opened with pikepdf (closed with ``stack``) for :func:`_image_problems`; None
+        without pikepdf or when qpdf cannot open a file poppler reads (nothing is checked then)."""
+        try:
+            import pikepdf
+        except ImportError:
+            log.debug("pikepdf is not installed (ocrplug[pdf]): image data of PDF pages is not checked")
+            return None
+        try:
+            return stack.enter_context(pikepdf.open(path, password=password or ""))
+        except Exception as exc:
+            log.debug("%s: pikepdf cannot open it (%r); image data not checked", path, exc)
+            return None
+
+    def _render_pages(
+        self, path: Path, pages: PageRange, dpi: float, password: str | None, count: int,
+        sizes: dict[int, tuple[float, float]], checked: object | None,
+    ) -> Iterator[PageImage]:
+        """The pages of :meth:`iter_pages`, rendered one by one; ``checked``: the PDF for
+        :func:`_image_problems` (None: not checked)."""
+        from pdf2image import convert_from_path
+        from pdf2image.exceptions import PDFSyntaxError
+
         opening: set[str] | None = None  # pdfinfo's Syntax Error lines, looked up at the first page that has any
         for index in pages.indices(count):
             page_dpi = self._fit_dpi(path, index, dpi, sizes.get(index))
@@ -233,6 +303,8 @@ class Pdf2ImageRasterizer(Rasterizer):
                         strict=strict,
                     )
 
+            warnings: list[str] = []  # the page's, for PageImage.warnings (one sentence per page)
+            reasons: list[str] = []
             try:
                 own: list[str] = []
                 try:
@@ -255,10 +327,21 @@ class Pdf2ImageRasterizer(Rasterizer):
                         )
                     # Real files often carry errors poppler recovers from (a font's weight, one bad
                     # operator); what it drew is read, and the user is told the page may be incomplete.
-                    log.warning("%s: page %d may be incomplete (poppler: %s); read as drawn", path, index + 1, errors)
+                    reasons.append(f"poppler: {errors}")
+                if checked is not None:
+                    with decoding(path, self.max_pixels):
+                        damaged = _image_problems(checked, index)
+                    if damaged:  # poppler drew the image's top part and said nothing (a JPEG cut short)
+                        reasons.append(f"damaged image data: {'; '.join(damaged)[:300]}")
+                if reasons:
+                    warnings.append(f"{path}: page {index + 1} may be incomplete ({'; '.join(reasons)}); read as drawn")
+                    log.warning("%s", warnings[-1])
             except InputError:
                 raise
             except Exception as exc:  # poppler errors, timeouts, unreadable renderer output
                 error = _explain(path, str(exc) or type(exc).__name__, password)
                 raise PageReadError(f"{error} (page {index + 1})", index) from exc
-            yield PageImage(image=np.ascontiguousarray(array), index=index, source=str(path), dpi=float(page_dpi))
+            yield PageImage(
+                image=np.ascontiguousarray(array), index=index, source=str(path), dpi=float(page_dpi),
+                warnings=tuple(warnings),
+            )
