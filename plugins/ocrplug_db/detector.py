@@ -11,7 +11,17 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from ocrplug.api import Detector, InputError, Options, PageImage, Region, WeightsError, find_lone_dashes, to_gray
+from ocrplug.api import (
+    Detector,
+    InputError,
+    Options,
+    PageImage,
+    Region,
+    WeightsError,
+    find_lone_dashes,
+    paper_ink,
+    to_gray,
+)
 from ocrplug_db.postprocess import DbBox, DbParams, boxes_from_prob
 from ocrplug_db.preprocess import (
     STRIDE,
@@ -293,7 +303,8 @@ class DbDetector(Detector):
 
         :func:`~ocrplug_db.preprocess.target_size` (``limit_type``, ``max_side``), then, when that shrinks
         the page and ``max_side`` is the option's (not the sparse retry's), the floor of ``min_text_height``:
-        the scale is raised to keep the page's smallest text (measured on ``image``, ``H x W x 3`` uint8)
+        the scale of a page of text on paper (:func:`~ocrplug.api.paper_ink`; photos keep the shrink) is raised to keep
+        its smallest text (measured on ``image``, ``H x W x 3`` uint8)
         that many pixels high, at most to 1 (never enlarged) and to ``max_text_side``; ``for_text`` says it
         was raised (the page then runs in tiles). Short of the floor at the cap, a warning names the page
         (``name``) and the option to raise. ``image=None`` (memory estimates, before the page is read): the
@@ -309,7 +320,10 @@ class DbDetector(Detector):
         if image is None:
             need = cap
         else:
-            text = small_text_height(to_gray(image))
+            gray = to_gray(image)
+            if paper_ink(gray) is None:  # a photo: its texture gives no text height (scene text keeps its scale)
+                return th, tw, False
+            text = small_text_height(gray)
             if text is None or text * scale >= o.min_text_height:
                 return th, tw, False
             need = min(o.min_text_height / text, 1.0)  # small at the page's own resolution: seen there
