@@ -64,6 +64,8 @@ class GenPage:
     words: list[Word]
     lone: list[Word] = field(default_factory=list)
     turned: str = ""
+    #: Drawn checkboxes: (left, top, right, bottom) of the frame and whether it is ticked.
+    checkboxes: list[tuple[tuple[int, int, int, int], bool]] = field(default_factory=list)
 
 
 def _font(path: Path, px: int) -> ImageFont.FreeTypeFont:
@@ -186,6 +188,7 @@ def checkbox_pages() -> list[GenPage]:
         f = _font(path, px)
         img, d = _letter(dpi, 4.0)
         words: list[Word] = []
+        boxes: list[tuple[tuple[int, int, int, int], bool]] = []
         y = round(0.5 * dpi)
         rows = (("Married:", "Yes", "No"), ("Smoker:", "Yes", "No"), ("Owner:", "On", "Off"),
                 ("Grade:", "O", "D"), ("Code:", "0", "o"))
@@ -195,13 +198,15 @@ def checkbox_pages() -> list[GenPage]:
             for k, answer in enumerate((a, b)):
                 top = y + (px - side) // 2 + px // 6
                 d.rectangle((x, top, x + side, top + side), outline=0, width=1 if side < 14 else 2)
+                boxes.append(((x, top, x + side + 1, top + side + 1), bool((r + k) % 2)))
                 if (r + k) % 2:  # every other box is ticked
                     d.line((x + 3, top + 3, x + side - 3, top + side - 3), fill=0, width=2)
                     d.line((x + 3, top + side - 3, x + side - 3, top + 3), fill=0, width=2)
                 words += _draw_words(img, (x + side + px // 2, y), answer, f)
                 x += round(1.3 * dpi)
             y += round(px * 2.4)
-        pages.append(GenPage(f"checkbox_{side}px_{path.stem.lower()}_{dpi}dpi", np.asarray(img.convert("RGB")), words))
+        pages.append(GenPage(f"checkbox_{side}px_{path.stem.lower()}_{dpi}dpi", np.asarray(img.convert("RGB")), words,
+                             checkboxes=boxes))
     return pages
 
 

@@ -77,3 +77,70 @@ def test_lone_glyphs_is_off_by_default_and_on_in_swift() -> None:
 def test_the_generators_are_deterministic() -> None:
     a, b = swift_lone.lone_pages(), swift_lone.lone_pages()
     assert all(np.array_equal(x.image, y.image) for x, y in zip(a, b, strict=True))
+
+
+# An empty checkbox (issue 24, r7, fault 4): ``accurate`` read the drawn square of ``[ ] Yes`` as ``\u25a1``.
+
+_FACES = ("dejavu/DejaVuSans.ttf", "dejavu/DejaVuSerif.ttf", "liberation/LiberationSans-Regular.ttf",
+          "liberation/LiberationSerif-Regular.ttf", "liberation/LiberationMono-Regular.ttf", "freefont/FreeSerif.ttf")
+
+
+def _glyph_mask(path: Path, px: int, char: str) -> np.ndarray:
+    """The largest ink component of ``char`` drawn at ``px`` pixels, cut to its bounding box."""
+    import cv2
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (3 * px, 3 * px), 255)
+    ImageDraw.Draw(img).text((px, px // 2), char, font=ImageFont.truetype(str(path), px), fill=0)
+    _, ink = cv2.threshold(np.asarray(img), 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    big = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, w, h = (int(v) for v in stats[big, :4])
+    return labels[y : y + h, x : x + w] == big
+
+
+def test_a_drawn_square_is_a_box_frame_and_no_round_letter_is() -> None:
+    from ocrplug.lone_glyphs import is_box_frame
+
+    for side in (8, 12, 14, 16, 20, 24):
+        for width in (1, 2):
+            frame = np.zeros((side + 1, side + 1), bool)
+            frame[:width], frame[-width:], frame[:, :width], frame[:, -width:] = True, True, True, True
+            assert is_box_frame(frame), (side, width)
+    fonts = Path("/usr/share/fonts/truetype")
+    letters = [(f, px, c) for f in _FACES if (fonts / f).exists() for px in (12, 14, 16, 24, 40) for c in "OoD0QCGUBHNpq8#"]
+    assert letters
+    framed = [(f, px, c) for f, px, c in letters if is_box_frame(_glyph_mask(fonts / f, px, c))]
+    assert not framed
+
+
+@pytest.fixture(scope="module")
+def checkbox_page() -> object:
+    """FreeSerif at 200 dpi with 13 px boxes: CRAFT boxes two empty squares itself (cutting a side off)."""
+    return next(p for p in swift_lone.checkbox_pages() if "freeserif" in p.name)
+
+
+def test_empty_checkboxes_are_dropped_before_reading_and_letters_stay(checkbox_page: object) -> None:
+    from ocrplug.crops import to_gray
+    from ocrplug.lone_glyphs import drop_empty_boxes
+    from ocrplug.model import Region
+
+    gray = to_gray(checkbox_page.image)
+    words = [Region.from_box(*w.box, level="word") for w in checkbox_page.words]
+    # Every drawn square's region as a detector boxes it: one pixel short of its left side (CRAFT's).
+    squares = [Region.from_box(x0 + 1, y0, x1, y1, level="word") for (x0, y0, x1, y1), _ in checkbox_page.checkboxes]
+    assert len(squares) == 10
+    kept = drop_empty_boxes(gray, [*words, *squares])
+    assert kept[: len(words)] == words  # no word is dropped, O, D, 0 and o among them
+    assert len(kept) - len(words) == 5  # the five ticked boxes stay (an answer); the five empty ones go
+
+
+def test_accurate_reads_no_empty_checkbox(checkbox_page: object) -> None:
+    pytest.importorskip("onnxruntime")
+    from ocrplug.pipeline import Pipeline
+
+    pipe = Pipeline.from_preset("accurate", ["renderers=[]"])
+    read = [w.text for w in pipe.run(checkbox_page.image).pages[0].words]
+    assert "\u25a1" not in read
+    for letter in ("Yes", "No", "On", "Off", "Grade:", "D"):
+        assert letter in read
