@@ -12,7 +12,7 @@ Pages drawn with PIL in installed fonts (nothing random, the same pages every ru
 * ``ink``: FreeSerif paragraphs at 150 and 200 dpi; the check is, for each word of the page, the share of
   its ink inside the box of the output word read on it (the output word whose box covers most of it).
 * ``checkbox``: forms ``[ ] Yes   [x] No`` with drawn squares of 12-16 px and letters ``O o 0 D``
-  beside them: an empty box is no text (FUNSD does not transcribe checkboxes).
+  beside them: an empty box is no text to a reader (FUNSD's ground truth writes it ``\u2610``, though).
 * ``spaces``: short words with a digit after a space (``Rev 2``, ``61 B``) in Noto Sans and URW Bookman.
 
 Per page it prints the expected words, the words read (in reading order) and, for ``ink``, the lowest
