@@ -4,7 +4,7 @@ usage: python benchmarks/craft_lone.py [--sets funsd_train,icdar2015_val] [--lim
 
 Runs the ``accurate`` preset's detector (craft) with ``lone_glyphs: false`` on the first ``--limit``
 images of each tuning split and on the blank-noise page of benchmarks/read_page.py, then looks for lone
-glyphs beside the words found (``ocrplug_craft.postprocess.find_lone_glyphs``, what ``lone_glyphs:
+glyphs beside the words found (``ocrplug.api.find_lone_glyphs``, what ``lone_glyphs:
 true`` adds) and prints the boxes added, how many hold the centre of a ground-truth word (text or
 ``###``): the added boxes' precision, and the boxes added on the blank-noise page (every one false).
 Tuning sets only (``funsd_train``, ``icdar2015_val``); never a test set.
@@ -36,7 +36,7 @@ def main() -> int:
     ap.add_argument("--sets", default="funsd_train,icdar2015_val")
     ap.add_argument("--limit", type=int, default=15)
     args = ap.parse_args()
-    from ocrplug_craft.postprocess import find_lone_glyphs
+    from ocrplug.api import find_lone_glyphs
 
     det = Pipeline.from_preset("accurate", ["renderers=[]", "detector.options.lone_glyphs=false"]).detector
     with tempfile.TemporaryDirectory() as tmp:

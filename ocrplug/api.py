@@ -86,6 +86,7 @@ if TYPE_CHECKING:
         synthesize_words,
         text_rows,
     )
+    from ocrplug.lone_glyphs import find_lone_glyphs
     from ocrplug.recognition import CropRecognizer
     from ocrplug.runtime import (
         cache_home,
@@ -150,6 +151,7 @@ __all__ = [
     "default_threads",
     "file_sha256",
     "find_lone_dashes",
+    "find_lone_glyphs",
     "hookimpl",
     "is_laid_out",
     "is_rtl",
@@ -186,6 +188,7 @@ _LAZY: dict[str, str] = {
         "ocrplug.crops",
     ),
     "turn_jitter_deg": "ocrplug.geometry",
+    "find_lone_glyphs": "ocrplug.lone_glyphs",
     **dict.fromkeys(("INK_ENDS", "LEVEL_ANGLE_DEG", "LayoutOptions", "is_laid_out", "is_rtl", "layout_page", "synthesize_words", "text_rows"), "ocrplug.layout"),
     **dict.fromkeys(
         ("atomic_path", "atomic_write", "temporary_dir", "write_bytes_atomic", "write_text_atomic"), "ocrplug.io.atomic"

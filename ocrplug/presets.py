@@ -14,7 +14,9 @@ docs/benchmarks.md, "Accuracy table of record (issue 28)"). Until issue 28 it wa
   sets in issue 28 (mean order-free CER 0.259 with it, 0.326 without, on 60 ``icdar2015_val`` images
   and 10 ``funsd_train`` forms; ICDAR alone prefers reading words alone, FUNSD strongly prefers lines);
 * ``swift`` (issue 25): aimed at Tesseract's cost. DBNet detection with the network's input capped at
-  ``SWIFT_MAX_SIDE`` pixels (the smallest size that kept word recall on FUNSD's training split), and the
+  ``SWIFT_MAX_SIDE`` pixels (the smallest size that kept word recall on FUNSD's training split) and ``lone_glyphs`` on (a lone
+  one-character answer that the map misses at that size is found in the page's ink, as ``accurate``'s
+  CRAFT does; issue 24, r7), and the
   confidence ``cascade`` recognizer: Tesseract LSTM (in-process) reads every line, PP-OCR re-reads the
   lines in which Tesseract reads some word with confidence under ``SWIFT_THRESHOLD`` (``confidence:
   lowest_word``; the lowest threshold whose whole-page word recall on 10 ``funsd_train`` pages reaches
@@ -63,7 +65,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
     "swift": {
         "input": {"dpi": 300},
-        "detector": {"name": "db", "options": {"max_side": SWIFT_MAX_SIDE, "threads": 1}},
+        "detector": {"name": "db", "options": {"max_side": SWIFT_MAX_SIDE, "threads": 1, "lone_glyphs": True}},
         "recognizer": {
             "name": "cascade",
             "options": {

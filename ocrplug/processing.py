@@ -32,6 +32,7 @@ from ocrplug.config import PipelineConfig, ResolvedComponent, plugin_host, resol
 from ocrplug.crops import to_gray
 from ocrplug.errors import ConfigError, OcrplugError
 from ocrplug.layout import adopt_words, layout_regions, lines_for_recognition
+from ocrplug.lone_glyphs import drop_empty_boxes
 from ocrplug.manager import PluginHost
 from ocrplug.model import Page, PageFailure, PageImage, Region
 from ocrplug.orientation import detect_orientation, map_regions, rotate_page, to_original
@@ -284,7 +285,8 @@ class PageProcessor:
     def recognize(self, image: PageImage, regions: Sequence[Region]) -> list[Region]:
         """Recognize the detected ``regions`` of one page image (page pixels); no layout step yet.
 
-        Loose words are first joined into lines and read whole when ``layout.read_lines`` is on
+        Empty checkboxes among them are dropped (:func:`ocrplug.lone_glyphs.drop_empty_boxes`). Loose
+        words are then joined into lines and read whole when ``layout.read_lines`` is on
         (:func:`ocrplug.layout.lines_for_recognition`), so the result may hold fewer, line-level
         regions than ``regions``. Each word box is then grown to hold its glyphs' ink whole
         (:func:`ocrplug.words.fit_words_to_ink`). Raises :class:`~ocrplug.errors.OcrplugError` when the recognizer
@@ -293,7 +295,10 @@ class PageProcessor:
         self.build()
         if self.recognizer is None or not regions:
             return list(regions)
+        gray = to_gray(image.image)
         with stage("layout"):
+            # An empty checkbox found as a word is no text: it is not read (issue 24, r7).
+            regions = drop_empty_boxes(gray, regions)
             # A tall region or joined column that is a stack of level glyph rows is read row by row.
             units = lines_for_recognition(split_glyph_stacks(image.image, regions), self.config.layout)
             units = split_glyph_stacks(image.image, units)
@@ -306,7 +311,7 @@ class PageProcessor:
         lines = [adopt_words(unit, region) for unit, region in zip(units, recognized, strict=True)]
         # Word boxes come from CTC timing, a reader's own segmentation or the detector's words (just
         # adopted): whichever it is, each is grown to hold its glyphs whole (issue 24 item 5).
-        return fit_words_to_ink(to_gray(image.image), lines)
+        return fit_words_to_ink(gray, lines)
 
 
 #: Pixels whose two resolutions differ by less than this share are square (no resampling).

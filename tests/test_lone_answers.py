@@ -172,7 +172,7 @@ def test_a_row_word_without_one_baseline_gives_no_case_and_no_error() -> None:
 
 
 def test_craft_finds_a_lone_answer_in_a_ruled_cell_but_not_the_rules() -> None:
-    from ocrplug_craft.postprocess import find_lone_glyphs
+    from ocrplug.api import find_lone_glyphs
 
     font = ImageFont.truetype(str(lone_answers.SANS), 30)
     img = Image.new("L", (600, 200), 255)

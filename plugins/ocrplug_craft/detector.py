@@ -15,8 +15,18 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from ocrplug.api import Detector, Options, PageImage, Region, add_background_margin, find_lone_dashes, require, to_gray
-from ocrplug_craft.postprocess import Detections, adjust_coordinates, find_lone_glyphs, get_det_boxes, split_stacked
+from ocrplug.api import (
+    Detector,
+    Options,
+    PageImage,
+    Region,
+    add_background_margin,
+    find_lone_dashes,
+    find_lone_glyphs,
+    require,
+    to_gray,
+)
+from ocrplug_craft.postprocess import Detections, adjust_coordinates, get_det_boxes, split_stacked
 from ocrplug_craft.preprocess import Canvas, resize_aspect_ratio, to_batch
 
 __all__ = ["CraftDetector", "CraftOptions", "build_detector", "regions_from_maps"]
@@ -104,7 +114,7 @@ def _region(box: np.ndarray, poly: np.ndarray | None, score: float, level: str, 
 
 def _lone_glyph_regions(page: PageImage, regions: list[Region]) -> list[Region]:
     """Word regions (a line holding one word, for line-level output) of the lone thin glyphs beside
-    ``regions`` that the region score missed (:func:`~ocrplug_craft.postprocess.find_lone_glyphs`).
+    ``regions`` that the region score missed (:func:`~ocrplug.api.find_lone_glyphs`).
 
     Their ``score`` is 0: the region score gave them none."""
     words = [w for r in regions for w in (r.children or (r,))]

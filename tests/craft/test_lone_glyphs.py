@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 from ocrplug_craft.detector import CraftOptions
-from ocrplug_craft.postprocess import find_lone_glyphs
+
+from ocrplug.api import find_lone_glyphs
 
 
 def _page() -> np.ndarray:

@@ -1,0 +1,345 @@
+"""Lone glyphs found in a page's ink, beside the text a detector found (issue 24).
+
+A detector's map can miss a one-character answer standing alone right of its label or in a table cell:
+CRAFT's region score stays near 0 on an isolated stroke (a lone ``I``, ``l``, ``1``), and DB's map at a
+small input (the ``swift`` preset's ``max_side`` 1024) gives a 13 px glyph no probability. Both detectors
+look for such glyphs in the page's ink with :func:`find_lone_glyphs` (``craft``'s and ``db``'s
+``lone_glyphs`` option), with the words or lines they found as the row evidence. Numpy and OpenCV only.
+Moved here from ``ocrplug_craft.postprocess`` (issue 24, r7) so both plugins share one rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from ocrplug.crops import paper_ink
+from ocrplug.model import Region
+
+__all__ = ["BOX_FRAME_ASPECT", "BOX_FRAME_SIDES", "LONE_GLYPH_CLEAR", "LONE_GLYPH_HEIGHTS", "LONE_GLYPH_WIDTH",
+           "drop_empty_boxes", "find_lone_glyphs", "is_box_frame"]
+
+
+#: A lone glyph missed by the region score (a lone ``I``, ``l``, ``1``, ``|``, ``i`` or ``!``: CRAFT's region
+#: score stays near 0 on an isolated stroke, 0.02 for a 30 px DejaVu Sans ``I``; a lone ``0``, ``7``, ``x``
+#: or ``y`` right of its label or in a table cell is sometimes missed too) is looked for in the page's ink,
+#: beside the words found: one ink component at most :data:`LONE_GLYPH_WIDTH` times as wide as tall,
+#: :data:`LONE_GLYPH_HEIGHTS` of the height of a word box on its row (an ``x`` is about 0.4 of a label's
+#: box, an ``l`` about 0.8), with no other ink within :data:`LONE_GLYPH_CLEAR` times its height but marks
+#: much smaller than it (the dot of an ``i``). Chosen on the generated pages of benchmarks/lone_answers.py
+#: and checked with benchmarks/craft_lone.py (docs/benchmarks.md "Lone answers (issue 24, last faults)").
+LONE_GLYPH_WIDTH = 1.2
+LONE_GLYPH_HEIGHTS = (0.3, 1.3)
+LONE_GLYPH_CLEAR = 0.5
+# A glyph at least this many times taller than wide is a thin stroke: it could be a piece of a broken
+# rule, so strokes straight above or below it (within 1.5 times its height) rule it out.
+_THIN_ASPECT = 2.0
+# The dot of an ``i`` or ``!`` is at most this share of the stem's ink.
+_DOT_SHARE = 0.4
+# Ink beside a glyph (not above or below it) under this share of its own is a speck; more, another glyph's.
+_SPECK_SHARE = 0.1
+# Glyphs shorter than this (page pixels) are too small to tell from specks.
+_MIN_GLYPH_PX = 8
+# Gray levels between a glyph's ink and the paper around it (medians) below which it is no print on
+# paper: on the funsd_train forms the lone glyphs found stand 190-249 levels off their paper, the blobs
+# of photos that pass the page's ink gate 72-170 (docs/benchmarks.md "Lone answers").
+_MIN_CONTRAST = 128
+# Word boxes tilted more than this (degrees) give no row evidence (scene text, turned labels).
+_LEVEL_DEG = 10.0
+# Straight ink runs longer than this many median word heights are ruling lines, not glyphs.
+_RULE_HEIGHTS = 2.5
+
+
+#: Pieces of one glyph (the rings and bar of a monospaced ``%``, the dots and bar of ``÷``) are at most this
+#: many ink components whose column ranges overlap, each at most :data:`_PIECE_GAP` times the tallest one's
+#: height above or below the next: a glyph of several pieces is found as one (its pieces alone are
+#: too small, or too close to each other to stand clear).
+_MAX_PIECES = 3
+_PIECE_GAP = 0.5
+# More free components than this on a page (a scan's noise): no look for glyphs of several pieces.
+_MAX_FREE = 2000
+
+
+#: Ink of a found word beside a candidate glyph, at least this many times the glyph's height away (a word
+#: space: FreeSerif's is 0.3-0.45 of a capital's height, letters of one word stand 0.05-0.1 apart), is that
+#: word's, not the glyph's neighbour: a lone ``A`` starting ``A note to all of us:`` stands alone though
+#: ``note`` is within :data:`LONE_GLYPH_CLEAR` of it (T6, note_freeserif_300, issue 24).
+_WORD_SPACE = 0.2
+
+
+#: An empty checkbox (a drawn square, ``[ ] Yes   [x] No`` on a form) is no glyph: a user reads no text
+#: there, and PP-OCR reads the square as ``\u25a1`` (issue 24, r7; FUNSD's ground truth does write ``\u2610``
+#: there, 88 words on 27 of the 149 funsd_train pages: docs/layout.md). A candidate is a
+#: box frame when it is about square (the longer side at most :data:`BOX_FRAME_ASPECT` times the
+#: shorter), each of its four sides is a straight run of ink along at least :data:`BOX_FRAME_SIDES` of its
+#: length (the band of the outer fifth of its size), and nothing of it lies in its inner half. Round and
+#: half-round letters fail the sides (a ``D`` has one straight side, ``O``, ``o``, ``0`` none), ``B``,
+#: ``H``, ``8`` and ``#`` the empty inside: no letter of ``O o D 0 Q C G U B H N p q 8 #`` in six faces at
+#: 12-40 px is a frame, every drawn square of 8-24 px with a 1-2 px frame is (tests/test_swift_lone.py).
+BOX_FRAME_ASPECT = 1.3
+BOX_FRAME_SIDES = 0.9
+
+
+def is_box_frame(mask: np.ndarray) -> bool:
+    """Whether ``mask`` (h x w bool, the ink of one glyph candidate cut to its bounding box) is a drawn
+    box frame, not a glyph: about square, four straight sides and an empty inside (:data:`BOX_FRAME_SIDES`)."""
+    h, w = mask.shape
+    if min(h, w) < 4 or max(h, w) > BOX_FRAME_ASPECT * min(h, w):
+        return False
+    band_y, band_x = max(1, round(0.2 * h)), max(1, round(0.2 * w))
+    sides = (
+        mask[:band_y].any(axis=0).mean(),
+        mask[h - band_y:].any(axis=0).mean(),
+        mask[:, :band_x].any(axis=1).mean(),
+        mask[:, w - band_x:].any(axis=1).mean(),
+    )
+    inside = mask[h // 4 : h - h // 4, w // 4 : w - w // 4]
+    return bool(min(sides) >= BOX_FRAME_SIDES and not inside.any())
+
+
+#: A detected region is an empty checkbox when its largest ink component (Otsu over the region's box grown
+#: by :data:`EMPTY_BOX_GROW` of its height: a detector's box can cut a frame's side off; at least 128 grey
+#: levels between paper and ink, print as for :data:`_MIN_CONTRAST`) is a box frame (:func:`is_box_frame`)
+#: spanning at least :data:`EMPTY_BOX_SPAN` of the region's width and height (a region ``[ ] Yes`` holds a
+#: word as well), and all other ink in the region or inside the frame is specks, under ``_SPECK_SHARE`` of
+#: the frame's ink (a tick or a cross inside makes it a ticked box: an answer, left to the reader).
+EMPTY_BOX_SPAN = 0.5
+EMPTY_BOX_GROW = 0.3
+
+
+def _is_empty_box(gray: np.ndarray, region: Region) -> bool:
+    h_img, w_img = gray.shape
+    rx0, ry0, rx1, ry1 = region.bbox
+    pad = EMPTY_BOX_GROW * (ry1 - ry0)
+    x0, y0 = max(int(np.floor(rx0 - pad)), 0), max(int(np.floor(ry0 - pad)), 0)
+    x1, y1 = min(int(np.ceil(rx1 + pad)), w_img), min(int(np.ceil(ry1 + pad)), h_img)
+    crop = gray[y0:y1, x0:x1]
+    if crop.size == 0 or min(crop.shape) < 4 or int(crop.max()) - int(crop.min()) < _MIN_CONTRAST:
+        return False
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    # The region's own box in the crop: the components with ink there are the region's.
+    ix0, iy0 = max(int(rx0) - x0, 0), max(int(ry0) - y0, 0)
+    ix1, iy1 = max(int(np.ceil(rx1)) - x0, ix0 + 1), max(int(np.ceil(ry1)) - y0, iy0 + 1)
+    mine = np.unique(labels[iy0:iy1, ix0:ix1])
+    mine = mine[mine != 0]
+    if not len(mine):
+        return False
+    big = int(mine[np.argmax(stats[mine, cv2.CC_STAT_AREA])])
+    bx, by, bw, bh, area = (int(v) for v in stats[big])
+    if bw < EMPTY_BOX_SPAN * (rx1 - rx0) or bh < EMPTY_BOX_SPAN * (ry1 - ry0):
+        return False
+    cx = stats[:, cv2.CC_STAT_LEFT] + stats[:, cv2.CC_STAT_WIDTH] / 2
+    cy = stats[:, cv2.CC_STAT_TOP] + stats[:, cv2.CC_STAT_HEIGHT] / 2
+    inside = (bx <= cx) & (cx <= bx + bw) & (by <= cy) & (cy <= by + bh)
+    inside[0] = False
+    others = np.union1d(mine, np.flatnonzero(inside))
+    others = others[others != big]
+    if np.any(stats[others, cv2.CC_STAT_AREA] >= _SPECK_SHARE * area):
+        return False
+    return is_box_frame(labels[by:by + bh, bx:bx + bw] == big)
+
+
+def drop_empty_boxes(gray: np.ndarray, regions: Sequence[Region]) -> list[Region]:
+    """``regions`` less the empty checkboxes among them and their word children (:data:`EMPTY_BOX_SPAN`).
+
+    ``gray``: the page (H x W uint8, dark print on light paper); ``regions``: detected regions (page
+    pixels). A drawn square of a form (``[ ] Yes``) is found as a word by CRAFT and by the lone-glyph look
+    and read ``\u25a1`` by PP-OCR; it is no text (issue 24, r7; FUNSD's ground truth writes ``\u2610``, which the reading
+    ``\u25a1`` never matched: docs/layout.md "Empty checkboxes are not read").
+    A region whose word children are all empty boxes is dropped with them; the others keep their order.
+    """
+    out = []
+    for region in regions:
+        if region.children:
+            kept = tuple(c for c in region.children if not _is_empty_box(gray, c))
+            if not kept:
+                continue
+            if len(kept) != len(region.children):
+                region = region.with_(children=kept)
+        elif _is_empty_box(gray, region):
+            continue
+        out.append(region)
+    return out
+
+
+def _found_beside(others: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray, x0: int, x1: int, h: int) -> np.ndarray:
+    """Which of the components ``others`` (``cv2`` stats rows) have their centre in a found word box and
+    lie left or right of the columns ``[x0, x1)`` with a word space (:data:`_WORD_SPACE` times ``h``) between."""
+    if not len(others):
+        return np.zeros(0, dtype=bool)
+    ox0 = others[:, cv2.CC_STAT_LEFT]
+    ox1 = ox0 + others[:, cv2.CC_STAT_WIDTH]
+    ocx = ox0 + others[:, cv2.CC_STAT_WIDTH] / 2
+    ocy = others[:, cv2.CC_STAT_TOP] + others[:, cv2.CC_STAT_HEIGHT] / 2
+    found = (
+        (lo_b[None, :, 0] <= ocx[:, None])
+        & (ocx[:, None] <= hi_b[None, :, 0])
+        & (lo_b[None, :, 1] <= ocy[:, None])
+        & (ocy[:, None] <= hi_b[None, :, 1])
+    ).any(axis=1)
+    space = _WORD_SPACE * h
+    return found & ((ox0 >= x1 + space) | (ox1 <= x0 - space))
+
+
+def _union(stats: np.ndarray, members: list[int]) -> tuple[int, int, int, int, int]:
+    """Left, top, width, height and ink area of the components ``members`` together (page pixels)."""
+    part = stats[members]
+    x0, y0 = int(part[:, 0].min()), int(part[:, 1].min())
+    x1, y1 = int((part[:, 0] + part[:, 2]).max()), int((part[:, 1] + part[:, 3]).max())
+    return x0, y0, x1 - x0, y1 - y0, int(part[:, cv2.CC_STAT_AREA].sum())
+
+
+def _glyph_shaped(box: tuple[int, int, int, int, int]) -> bool:
+    return box[3] >= _MIN_GLYPH_PX and box[2] <= LONE_GLYPH_WIDTH * box[3]
+
+
+def _stacked_pieces(stats: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray) -> list[list[int]]:
+    """Groups of 2 to :data:`_MAX_PIECES` components (labels into ``stats``) that no word box holds and
+    that stack into one glyph: each joins one whose column range overlaps its own and whose rows lie
+    within :data:`_PIECE_GAP` times the taller one's height (8-connected ink components, page pixels)."""
+    x, y, w, h = (stats[1:, i].astype(np.int64) for i in range(4))
+    cx, cy = x + w / 2, y + h / 2
+    held = np.zeros(len(x), dtype=bool)
+    for lo, hi in zip(lo_b, hi_b, strict=True):
+        held |= (lo[0] <= cx) & (cx <= hi[0]) & (lo[1] <= cy) & (cy <= hi[1])
+    free = np.flatnonzero(~held & (h >= 2))
+    if len(free) < 2 or len(free) > _MAX_FREE:
+        return []
+    fx0, fx1, fy0, fy1, fh = x[free], x[free] + w[free], y[free], y[free] + h[free], h[free]
+    cols = (fx0[:, None] < fx1[None, :]) & (fx0[None, :] < fx1[:, None])
+    gap = np.maximum(fy0[:, None] - fy1[None, :], fy0[None, :] - fy1[:, None])
+    near = cols & (gap <= _PIECE_GAP * np.maximum(fh[:, None], fh[None, :]))
+    np.fill_diagonal(near, False)
+    group = np.arange(len(free))
+    for i, j in zip(*np.nonzero(near), strict=True):  # union of the pairs: the root label is the smallest
+        a, b = group[i], group[j]
+        while group[a] != a:
+            a = group[a]
+        while group[b] != b:
+            b = group[b]
+        group[max(a, b)] = min(a, b)
+    roots = np.array([_root(group, i) for i in range(len(free))])
+    out = []
+    for r in np.unique(roots):
+        members = free[roots == r] + 1
+        if 2 <= len(members) <= _MAX_PIECES:
+            out.append(members.tolist())
+    return out
+
+
+def _root(group: np.ndarray, i: int) -> int:
+    while group[i] != i:
+        i = group[i]
+    return int(i)
+
+
+def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
+    """Boxes (4 x 2, page pixels, clockwise from top-left) of lone glyphs beside the found words.
+
+    ``gray``: the page (H x W uint8); ``boxes``: the word boxes found (N x 4 x 2, page pixels). Only
+    text on paper is looked at (:func:`ocrplug.crops.paper_ink`; photos and dark scans return nothing). Ink is
+    the pixels darker than the page's Otsu threshold, less straight runs longer than 2.5 median word
+    heights (ruling lines: a table cell's frame, so an answer in a ruled cell stands alone); a candidate
+    is one 8-connected component that no found box holds (its centre outside every box), at least
+    ``_MIN_GLYPH_PX`` tall and at most :data:`LONE_GLYPH_WIDTH` times as wide as tall (one glyph, not a
+    word), around which (:data:`LONE_GLYPH_CLEAR` of its height on every side) there is no other ink but
+    marks under :data:`_DOT_SHARE` of its own, whose centre lies in the vertical extent of a found,
+    nearly level word whose box it is :data:`LONE_GLYPH_HEIGHTS` as tall as (the row evidence of
+    docs/db.md "Lone characters": on the blank-noise page nothing is found, so nothing is added). A
+    stroke that touches a ruling line, or a thin one (``_THIN_ASPECT`` times taller than wide) with
+    another stroke straight above or below it (within 1.5 times its height), is a piece of a rule and is
+    left out. The box is the glyph's (with its dot) grown by a tenth of its height on every side.
+    """
+    if not len(boxes):
+        return []
+    h_img, w_img = gray.shape
+    page_ink = paper_ink(gray)
+    if page_ink is None:  # a photo or a dark scan, not text on paper: its "ink" is half the scene
+        return []
+    ink = page_ink * np.uint8(255)
+    lo_b, hi_b = boxes.min(axis=1), boxes.max(axis=1)
+    bh = hi_b[:, 1] - lo_b[:, 1]
+    # Ruling lines (a table cell's) are taken out of the ink first: runs longer than RULE_HEIGHTS word heights.
+    run = max(round(_RULE_HEIGHTS * float(np.median(bh))), _MIN_GLYPH_PX)
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
+    rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, run)))
+    ink = ink & ~rules
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    # Candidates: one component, or the pieces of one glyph stacked in a column (``%``, ``÷``, ``;``).
+    cand = [[c] for c in (np.flatnonzero((h >= _MIN_GLYPH_PX) & (w <= LONE_GLYPH_WIDTH * h)) + 1).tolist()]
+    cand += [g for g in _stacked_pieces(stats, lo_b, hi_b) if _glyph_shaped(_union(stats, g))]
+    if not cand:
+        return []
+    # Every stroke taller than wide (a thin candidate's possible continuations), by centre.
+    tall_id = np.flatnonzero((h >= _MIN_GLYPH_PX // 2) & (h >= 1.5 * w)) + 1
+    tall_x = stats[tall_id, cv2.CC_STAT_LEFT] + stats[tall_id, cv2.CC_STAT_WIDTH] / 2
+    tall_y = stats[tall_id, cv2.CC_STAT_TOP] + stats[tall_id, cv2.CC_STAT_HEIGHT] / 2
+    # Nearly level words only: the top edge within _LEVEL_DEG of the page's horizontal (a short word
+    # with a descender, ``Page:``, gets a box tilted by a few degrees).
+    top = boxes[:, 1] - boxes[:, 0]
+    tilt = np.degrees(np.abs(np.arctan2(top[:, 1], top[:, 0])))
+    level = np.minimum(tilt, 180 - tilt) <= _LEVEL_DEG
+    lo_h, hi_h = LONE_GLYPH_HEIGHTS
+    out = []
+    taken: set[int] = set()  # components of glyphs found (a stem with its dot is not found again as pieces)
+    for members in cand:
+        if taken.intersection(members):
+            continue
+        cx0, cy0, cw, ch, carea = _union(stats, members)
+        cx, cy = cx0 + cw / 2, cy0 + ch / 2
+        held = (lo_b[:, 0] <= cx) & (cx <= hi_b[:, 0]) & (lo_b[:, 1] <= cy) & (cy <= hi_b[:, 1])
+        if held.any():
+            continue
+        if is_box_frame(np.isin(labels[cy0:cy0 + ch, cx0:cx0 + cw], members)):  # a checkbox, not a glyph
+            continue
+        # A stroke that touches a ruling line, or a thin one that continues in strokes straight above or
+        # below it, is a piece of a (broken) rule: a table's frame, not a glyph.
+        tx0, ty0, tx1, ty1 = max(cx0 - 2, 0), max(cy0 - 2, 0), min(cx0 + cw + 2, w_img), min(cy0 + ch + 2, h_img)
+        if rules[ty0:ty1, tx0:tx1].any():
+            continue
+        if ch >= _THIN_ASPECT * cw:
+            col = (np.abs(tall_x - cx) <= cw) & ~np.isin(tall_id, members) & (np.abs(tall_y - cy) <= 1.5 * ch)
+            if col.any():
+                continue
+        pad = round(LONE_GLYPH_CLEAR * ch)
+        ax0, ay0 = max(cx0 - pad, 0), max(cy0 - pad, 0)
+        ax1, ay1 = min(cx0 + cw + pad, w_img), min(cy0 + ch + pad, h_img)
+        others = np.unique(labels[ay0:ay1, ax0:ax1])
+        others = others[(others != 0) & ~np.isin(others, members)]
+        others = others[~_found_beside(stats[others], lo_b, hi_b, cx0, cx0 + cw, ch)]
+        if np.any(stats[others, cv2.CC_STAT_AREA] > _DOT_SHARE * carea):
+            continue
+        # Marks above or below the stem (a dot) join the glyph; specks beside it are left out, but a
+        # mark beside it bigger than a speck (a stroke of the next letter) makes it part of something else.
+        above_below = (stats[others, cv2.CC_STAT_LEFT] + stats[others, cv2.CC_STAT_WIDTH] > cx0) & (
+            stats[others, cv2.CC_STAT_LEFT] < cx0 + cw
+        )
+        if np.any(~above_below & (stats[others, cv2.CC_STAT_AREA] > _SPECK_SHARE * carea)):
+            continue
+        gx0, gy0, gx1, gy1 = cx0, cy0, cx0 + cw, cy0 + ch
+        for o in others[above_below].tolist():
+            ox, oy, ow, oh = (int(v) for v in stats[o, :4])
+            gx0, gy0, gx1, gy1 = min(gx0, ox), min(gy0, oy), max(gx1, ox + ow), max(gy1, oy + oh)
+        gh = gy1 - gy0
+        # Dark ink on light paper: a glyph printed on a form stands out from the paper around it by
+        # most of the gray range; a blob in a photo (a window, a shadow) much less.
+        near = gray[max(cy0 - ch, 0):cy0 + 2 * ch, max(cx0 - ch, 0):cx0 + cw + ch]
+        near_ink = ink[max(cy0 - ch, 0):cy0 + 2 * ch, max(cx0 - ch, 0):cx0 + cw + ch] > 0
+        own = gray[cy0:cy0 + ch, cx0:cx0 + cw][np.isin(labels[cy0:cy0 + ch, cx0:cx0 + cw], members)]
+        if (~near_ink).any() and abs(float(np.median(near[~near_ink])) - float(np.median(own))) < _MIN_CONTRAST:
+            continue
+        gcy = (gy0 + gy1) / 2
+        row = level & (lo_b[:, 1] <= gcy) & (gcy <= hi_b[:, 1]) & (gh >= lo_h * bh) & (gh <= hi_h * bh)
+        if not row.any():
+            continue
+        grow = 0.1 * gh
+        box = np.array([[gx0 - grow, gy0 - grow], [gx1 + grow, gy0 - grow], [gx1 + grow, gy1 + grow],
+                        [gx0 - grow, gy1 + grow]], dtype=np.float32)
+        out.append(np.clip(box, 0, [w_img, h_img]))
+        taken.update(members)
+        taken.update(others[above_below].tolist())
+    return out

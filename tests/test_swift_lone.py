@@ -1,0 +1,146 @@
+"""Issue 24 (r7): a fresh user's faults on generated pages (benchmarks/swift_lone.py's generators).
+
+``swift`` dropped a one-digit answer ``7`` right of ``Quantity:`` (Comic Neue 8 pt, a letter page at 150
+dpi): DB at swift's ``max_side`` 1024 sees the page at 0.62 of its size and its map gives the 13 px glyph
+no probability (0.04 at most, 1.00 at 2000 px), so no recognizer ever saw it. ``db``'s ``lone_glyphs``
+(on in swift) looks for it in the page's ink, as ``accurate``'s CRAFT does.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ocrplug.model import PageImage
+from ocrplug.presets import preset_config
+
+_SPEC = importlib.util.spec_from_file_location(
+    "swift_lone", Path(__file__).resolve().parents[1] / "benchmarks" / "swift_lone.py"
+)
+assert _SPEC is not None and _SPEC.loader is not None
+swift_lone = importlib.util.module_from_spec(_SPEC)
+sys.modules["swift_lone"] = swift_lone
+_SPEC.loader.exec_module(swift_lone)
+
+if not swift_lone.COMIC.exists():
+    pytest.skip("fonts-comic-neue is not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def lone_page() -> object:
+    """Comic Neue Light: rows at 8-14 pt, the 8 pt ``7`` and ``1`` missed by DB's map at max_side 1024."""
+    return next(p for p in swift_lone.lone_pages() if "light" in p.name)
+
+
+def _hits(regions: list, box: tuple[int, int, int, int]) -> list:
+    left, top, right, bottom = box
+    return [r for r in regions if r.bbox[0] < right and r.bbox[2] > left and r.bbox[1] < bottom and r.bbox[3] > top]
+
+
+def test_db_at_swift_size_finds_a_lone_digit_its_map_misses(lone_page: object) -> None:
+    pytest.importorskip("onnxruntime")
+    from ocrplug_db.detector import DbDetector, DbOptions
+
+    page = PageImage(image=lone_page.image, index=0, source="lone")
+    small = [a for a in lone_page.lone if a.box[3] - a.box[1] < 16]  # the 8 pt answers
+    assert small
+    options = preset_config("swift")["detector"]["options"]
+    without = DbDetector(DbOptions(**{**options, "lone_glyphs": False})).detect(page)
+    assert any(not _hits(without, a.box) for a in small)  # the map alone misses them
+    regions = DbDetector(DbOptions(**options)).detect(page)
+    assert all(_hits(regions, a.box) for a in lone_page.lone), [a.text for a in lone_page.lone if not _hits(regions, a.box)]
+    assert len(regions) == len(without) + sum(not _hits(without, a.box) for a in lone_page.lone)  # nothing else added
+
+
+def test_swift_reads_every_lone_answer(lone_page: object) -> None:
+    pytest.importorskip("tesserocr")
+    from ocrplug.pipeline import Pipeline
+
+    pipe = Pipeline.from_preset("swift", ["renderers=[]"])
+    words = [(w.text or "", w.bbox) for w in pipe.run(lone_page.image).pages[0].words]
+    read = swift_lone.lone_reads(lone_page, words)
+    assert read == [a.text for a in lone_page.lone]
+
+
+def test_lone_glyphs_is_off_by_default_and_on_in_swift() -> None:
+    pytest.importorskip("onnxruntime")
+    from ocrplug_db.detector import DbOptions
+
+    assert DbOptions().lone_glyphs is False
+    assert DbOptions(**preset_config("swift")["detector"]["options"]).lone_glyphs is True
+
+
+def test_the_generators_are_deterministic() -> None:
+    a, b = swift_lone.lone_pages(), swift_lone.lone_pages()
+    assert all(np.array_equal(x.image, y.image) for x, y in zip(a, b, strict=True))
+
+
+# An empty checkbox (issue 24, r7, fault 4): ``accurate`` read the drawn square of ``[ ] Yes`` as ``\u25a1``.
+
+_FACES = ("dejavu/DejaVuSans.ttf", "dejavu/DejaVuSerif.ttf", "liberation/LiberationSans-Regular.ttf",
+          "liberation/LiberationSerif-Regular.ttf", "liberation/LiberationMono-Regular.ttf", "freefont/FreeSerif.ttf")
+
+
+def _glyph_mask(path: Path, px: int, char: str) -> np.ndarray:
+    """The largest ink component of ``char`` drawn at ``px`` pixels, cut to its bounding box."""
+    import cv2
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (3 * px, 3 * px), 255)
+    ImageDraw.Draw(img).text((px, px // 2), char, font=ImageFont.truetype(str(path), px), fill=0)
+    _, ink = cv2.threshold(np.asarray(img), 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    big = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, w, h = (int(v) for v in stats[big, :4])
+    return labels[y : y + h, x : x + w] == big
+
+
+def test_a_drawn_square_is_a_box_frame_and_no_round_letter_is() -> None:
+    from ocrplug.lone_glyphs import is_box_frame
+
+    for side in (8, 12, 14, 16, 20, 24):
+        for width in (1, 2):
+            frame = np.zeros((side + 1, side + 1), bool)
+            frame[:width], frame[-width:], frame[:, :width], frame[:, -width:] = True, True, True, True
+            assert is_box_frame(frame), (side, width)
+    fonts = Path("/usr/share/fonts/truetype")
+    letters = [(f, px, c) for f in _FACES if (fonts / f).exists() for px in (12, 14, 16, 24, 40) for c in "OoD0QCGUBHNpq8#"]
+    assert letters
+    framed = [(f, px, c) for f, px, c in letters if is_box_frame(_glyph_mask(fonts / f, px, c))]
+    assert not framed
+
+
+@pytest.fixture(scope="module")
+def checkbox_page() -> object:
+    """FreeSerif at 200 dpi with 13 px boxes: CRAFT boxes two empty squares itself (cutting a side off)."""
+    return next(p for p in swift_lone.checkbox_pages() if "freeserif" in p.name)
+
+
+def test_empty_checkboxes_are_dropped_before_reading_and_letters_stay(checkbox_page: object) -> None:
+    from ocrplug.crops import to_gray
+    from ocrplug.lone_glyphs import drop_empty_boxes
+    from ocrplug.model import Region
+
+    gray = to_gray(checkbox_page.image)
+    words = [Region.from_box(*w.box, level="word") for w in checkbox_page.words]
+    # Every drawn square's region as a detector boxes it: one pixel short of its left side (CRAFT's).
+    squares = [Region.from_box(x0 + 1, y0, x1, y1, level="word") for (x0, y0, x1, y1), _ in checkbox_page.checkboxes]
+    assert len(squares) == 10
+    kept = drop_empty_boxes(gray, [*words, *squares])
+    assert kept[: len(words)] == words  # no word is dropped, O, D, 0 and o among them
+    assert len(kept) - len(words) == 5  # the five ticked boxes stay (an answer); the five empty ones go
+
+
+def test_accurate_reads_no_empty_checkbox(checkbox_page: object) -> None:
+    pytest.importorskip("onnxruntime")
+    from ocrplug.pipeline import Pipeline
+
+    pipe = Pipeline.from_preset("accurate", ["renderers=[]"])
+    read = [w.text for w in pipe.run(checkbox_page.image).pages[0].words]
+    assert "\u25a1" not in read
+    for letter in ("Yes", "No", "On", "Off", "Grade:", "D"):
+        assert letter in read
