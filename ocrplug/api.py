@@ -99,6 +99,7 @@ if TYPE_CHECKING:
         verify_sha256,
     )
     from ocrplug.threads import default_threads, safe_torch_threads
+    from ocrplug.words import ink_directions
 
 __all__ = [
     "INK_ENDS",
@@ -150,6 +151,7 @@ __all__ = [
     "file_sha256",
     "find_lone_dashes",
     "hookimpl",
+    "ink_directions",
     "is_laid_out",
     "is_rtl",
     "layout_page",
@@ -196,6 +198,7 @@ _LAZY: dict[str, str] = {
     ),
     **dict.fromkeys(("default_threads", "safe_torch_threads"), "ocrplug.threads"),
     "load_yaml": "ocrplug.config",
+    "ink_directions": "ocrplug.words",
 }
 
 

@@ -10,7 +10,17 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from ocrplug.api import Detector, InputError, Options, PageImage, Region, WeightsError, find_lone_dashes, to_gray
+from ocrplug.api import (
+    Detector,
+    InputError,
+    Options,
+    PageImage,
+    Region,
+    WeightsError,
+    find_lone_dashes,
+    ink_directions,
+    to_gray,
+)
 from ocrplug_db.postprocess import DbBox, DbParams, boxes_from_prob
 from ocrplug_db.preprocess import STRIDE, Tile, add_margin, pad_size, plan_tiles, resize_page, target_size, to_batch
 
@@ -79,6 +89,34 @@ def _with_lone_dashes(page: PageImage, regions: list[Region]) -> list[Region]:
         for d in dashes
     ]
     return [r for i, r in enumerate(regions) if i not in gone] + added
+
+
+def _turned_to_ink(page: PageImage, regions: list[Region]) -> list[Region]:
+    """``regions`` with each box turned about its centre (length and height kept) to the direction of its
+    ink (:func:`~ocrplug.api.ink_directions`; boxes it does not measure stay as they are).
+
+    DB's box is the minimum-area rectangle of a line's kernel in the probability map, and a kernel leans
+    with the glyphs at its ends: a descender or a capital at one end of a heading, the map's coarse pixels
+    at ``max_side`` 1024. On benchmarks/small_skew.py's pages (turned -3..+3 degrees) ``fast``'s heading
+    boxes leaned up to 0.6 degrees off the page's turn and ``swift``'s body lines 0.2 (docs/db.md, "Box
+    direction from the ink"); the layout step's frame and the renderers' text angles follow the boxes.
+    """
+    if not regions:
+        return regions
+    quads = np.asarray([r.quad for r in regions], dtype=np.float64).reshape(-1, 4, 2)
+    angles = ink_directions(to_gray(page.image), quads)
+    out = []
+    for region, quad, angle in zip(regions, quads, angles, strict=True):
+        if np.isnan(angle):
+            out.append(region)
+            continue
+        along = (quad[1] - quad[0]) + (quad[2] - quad[3])
+        turn = float(angle) - float(np.arctan2(along[1], along[0]))
+        c, s = np.cos(turn), np.sin(turn)
+        centre = quad.mean(axis=0)
+        turned = (quad - centre) @ np.array([[c, s], [-s, c]]) + centre
+        out.append(region.with_(quad=tuple((float(x), float(y)) for x, y in turned)))
+    return out
 
 
 class DbOptions(Options):
@@ -372,6 +410,8 @@ class DbDetector(Detector):
                 regions = self._regions(pages[i], prob)
                 # The first pass's regions stay; the retry adds what lies outside them.
                 found[i] += [r for r in regions if not any(_overlap(r, f) > 0.3 for f in found[i])]
+        # Each box's direction is its ink's where the ink shows one (a line on paper, 3 heights long or more).
+        found = [_turned_to_ink(page, regions) for page, regions in zip(pages, found, strict=True)]
         if o.lone_aspect > 0:
             found = [_with_lone_dashes(page, regions) for page, regions in zip(pages, found, strict=True)]
         return found
