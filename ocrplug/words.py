@@ -177,7 +177,13 @@ def _sharpest(ys: np.ndarray, xs: np.ndarray, angles: np.ndarray) -> tuple[int, 
     (centred) make the sharpest rows, and every direction's sharpness: the sum of squared counts of the
     pixels' offsets across the direction (Postl's projection-profile measure), each pixel shared between
     the two nearest one-pixel bins by its distance to them (whole bins made the measure of a 276 px
-    heading flat within 0.25 degrees of its peak)."""
+    heading flat within 0.25 degrees of its peak). Each pixel is first moved by a fixed pseudo-random
+    offset within its own square: along the pixel grid (0 and 90 degrees) every pixel of a row falls in
+    one bin, a peak of the grid rather than of the text, which held the boxes of short words on forms
+    scanned 1-1.4 degrees off (funsd_train) at exactly 0."""
+    rng = np.random.default_rng(0)
+    ys = ys + rng.uniform(-0.5, 0.5, len(ys))
+    xs = xs + rng.uniform(-0.5, 0.5, len(xs))
     scores = np.empty(len(angles))
     for k, a in enumerate(angles):
         across = ys * math.cos(a) - xs * math.sin(a)
