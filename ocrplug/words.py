@@ -203,12 +203,15 @@ def ink_directions(gray: np.ndarray, quads: np.ndarray) -> np.ndarray:
 
     A box's own direction can lean off its text's: ``db``'s minimum-area rectangle of the probability map
     tilts with a descender or a capital at one end (a heading turned -2.5 degrees boxed at -3.09). The ink
-    inside shows the direction itself: among the directions within :data:`INK_DIRECTION_RANGE_DEG` of the
-    box's, the one across which its ink pixels pile up most sharply (baseline and x-height line; the
+    shows the direction itself: the box's glyphs are the page's ink components (8-connected) whose centre
+    lies in the box and which reach no further than half the box's height past its bounds (whole glyphs:
+    pixels cut at the box's edge make a row along the box's own direction, and a neighbouring line's
+    glyphs or a form's rule do not count); among the directions within :data:`INK_DIRECTION_RANGE_DEG` of
+    the box's, the one across which their pixels pile up most sharply (baseline and x-height line; the
     projection-profile measure of Postl, as in Hull's survey of skew detection, 1998), searched by
     ``_INK_COARSE_DEG`` steps, then ``_INK_FINE_DEG``. Only text on paper is measured (:data:`PAPER_INK`),
-    only boxes at least :data:`INK_DIRECTION_LENGTH` times as long as high holding ink, and a best
-    direction at the edge of the range is no peak (NaN).
+    only boxes at least :data:`INK_DIRECTION_LENGTH` times as long as high with at least one glyph pixel
+    per pixel of length, and a best direction at the edge of the range is no peak (NaN).
     """
     out = np.full(len(quads), np.nan)
     if len(quads) == 0:
@@ -216,7 +219,12 @@ def ink_directions(gray: np.ndarray, quads: np.ndarray) -> np.ndarray:
     ink = _paper_ink(gray)
     if ink is None:
         return out
-    height, width = ink.shape
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if count < 2:
+        return out
+    left, top = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
+    right, bottom = left + stats[1:, cv2.CC_STAT_WIDTH], top + stats[1:, cv2.CC_STAT_HEIGHT]
+    centroids = centroids[1:]
     span = math.radians(INK_DIRECTION_RANGE_DEG)
     coarse = np.radians(np.arange(-INK_DIRECTION_RANGE_DEG, INK_DIRECTION_RANGE_DEG + 1e-9, _INK_COARSE_DEG))
     fine = np.radians(np.arange(-_INK_COARSE_DEG, _INK_COARSE_DEG + 1e-9, _INK_FINE_DEG))
@@ -226,18 +234,24 @@ def ink_directions(gray: np.ndarray, quads: np.ndarray) -> np.ndarray:
         length, tall = float(np.linalg.norm(along)) / 2, float(np.linalg.norm(side)) / 2
         if tall < 2 or length < INK_DIRECTION_LENGTH * tall:
             continue
-        x0, y0 = (max(int(np.floor(v)), 0) for v in quad.min(axis=0))
-        x1, y1 = min(int(np.ceil(quad[:, 0].max())), width), min(int(np.ceil(quad[:, 1].max())), height)
-        if x1 <= x0 or y1 <= y0:
-            continue
-        mask = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
-        cv2.fillPoly(mask, [np.round(quad - (x0, y0)).astype(np.int32)], 1)
-        ys, xs = np.nonzero(mask & ink[y0:y1, x0:x1])
-        if len(ys) < length:  # not a pixel of ink per pixel of length: no text to measure
-            continue
-        centre = quad.mean(axis=0) - (x0, y0)
-        ys, xs = ys - centre[1], xs - centre[0]
         own = math.atan2(along[1], along[0])
+        centre = quad.mean(axis=0)
+        rel = centroids - centre
+        u = np.array([math.cos(own), math.sin(own)])
+        lo, hi = quad.min(axis=0) - tall / 2, quad.max(axis=0) + tall / 2
+        ids = np.flatnonzero(
+            (np.abs(rel @ u) <= length / 2)
+            & (np.abs(rel @ np.array([-u[1], u[0]])) <= tall / 2)
+            & (left >= lo[0]) & (top >= lo[1]) & (right <= hi[0]) & (bottom <= hi[1])
+        )
+        if not len(ids):
+            continue
+        x0, y0 = int(left[ids].min()), int(top[ids].min())
+        window = labels[y0 : int(bottom[ids].max()), x0 : int(right[ids].max())]
+        ys, xs = np.nonzero(np.isin(window, ids + 1))
+        if len(ys) < length:  # not a pixel of glyph per pixel of length: no text to measure
+            continue
+        ys, xs = ys + (y0 - centre[1]), xs + (x0 - centre[0])
         k, _ = _sharpest(ys, xs, own + coarse)
         j, _ = _sharpest(ys, xs, own + coarse[k] + fine)
         best = coarse[k] + fine[j]
