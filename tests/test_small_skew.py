@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ocrplug import Pipeline
 from ocrplug.geometry import quad_angle
 from ocrplug.levelling import LEVEL_ANGLE_DEG
-from ocrplug.model import PageImage
+from ocrplug.model import PageImage, Region
 from ocrplug.presets import preset_config
 from ocrplug.words import ink_directions
 
@@ -98,3 +98,36 @@ def test_every_line_of_a_skewed_page_is_written_at_its_angle(fast: Pipeline, deg
         angle = -math.degrees(quad_angle(line.quad))
         written = angle if abs(angle) > LEVEL_ANGLE_DEG else 0.0
         assert written == pytest.approx(want, abs=0.3), (line.text, angle)
+
+
+def _row_boxes(degrees: float, image: np.ndarray) -> np.ndarray:
+    """Boxes around the body rows of :func:`skewed_page` drawn at ``degrees`` (counter-clockwise), as if a
+    detector had found them: the rows' centres found from the ink, each box 1800 x 48 px."""
+    gray = image[..., 0]
+    h, w = gray.shape
+    a = -math.radians(degrees)  # y down
+    u, n = np.array([math.cos(a), math.sin(a)]), np.array([-math.sin(a), math.cos(a)])
+    ys, xs = np.nonzero(gray < 128)
+    across = (np.stack([xs, ys], axis=1) - (w / 2, h / 2)) @ n
+    counts = np.bincount(np.round(across - across.min()).astype(int))
+    rows = [k for k in range(2, len(counts) - 2) if counts[k] == counts[k - 2 : k + 3].max() and counts[k] > 0.5 * counts.max()]
+    centres = [np.array([w / 2, h / 2]) + (k + across.min()) * n for k in rows]
+    return np.array([[c - 900 * u - 24 * n, c + 900 * u - 24 * n, c + 900 * u + 24 * n, c - 900 * u + 24 * n] for c in centres])
+
+
+@pytest.mark.parametrize(("degrees", "turned"), [(-2.5, True), (0.0, False)])
+def test_db_turns_its_boxes_to_the_ink_on_skewed_pages_only(degrees: float, turned: bool) -> None:
+    """Boxes leaning 0.7 degrees off their rows: turned to the ink on a skewed page; on a level page (a
+    form scanned straight) the ink's own noise would only add to the boxes', and they stay as found."""
+    from ocrplug_db.detector import _turned_to_ink
+
+    image = skewed_page(degrees)
+    boxes = _row_boxes(degrees + 0.7, image)
+    assert len(boxes) >= 3
+    regions = [Region(quad=tuple(map(tuple, b)), level="line") for b in boxes]
+    out = _turned_to_ink(PageImage(image=image, index=0, source="skew"), regions)
+    for before, after in zip(regions, out, strict=True):
+        if turned:
+            assert -math.degrees(quad_angle(after.quad)) == pytest.approx(degrees, abs=0.1)
+        else:
+            assert after is before
