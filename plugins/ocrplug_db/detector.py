@@ -120,16 +120,24 @@ def _turned_to_ink(page: PageImage, regions: list[Region]) -> list[Region]:
     if not regions:
         return regions
     quads = np.asarray([r.quad for r in regions], dtype=np.float64).reshape(-1, 4, 2)
-    angles = ink_directions(to_gray(page.image), quads)
     along = (quads[:, 1] - quads[:, 0]) + (quads[:, 2] - quads[:, 3])
     side = (quads[:, 3] - quads[:, 0]) + (quads[:, 2] - quads[:, 1])
-    long = ~np.isnan(angles) & (np.linalg.norm(along, axis=1) >= SKEW_LINE_LENGTH * np.linalg.norm(side, axis=1))
+    long = np.linalg.norm(along, axis=1) >= SKEW_LINE_LENGTH * np.linalg.norm(side, axis=1)
     if long.sum() < SKEW_MIN_LINES:
         return regions
+    # The long lines first (they decide whether the page is skewed); the others only on a skewed page.
+    gray = to_gray(page.image)
+    angles = np.full(len(quads), np.nan)
+    angles[long] = ink_directions(gray, quads[long])
+    measured = long & ~np.isnan(angles)
+    if measured.sum() < SKEW_MIN_LINES:
+        return regions
     quarter = np.pi / 2
-    skew = float(np.median((angles[long] + quarter / 2) % quarter - quarter / 2))  # off the nearest right angle
+    skew = float(np.median((angles[measured] + quarter / 2) % quarter - quarter / 2))  # off the nearest right angle
     if abs(skew) <= np.radians(SKEW_MIN_DEG):
         return regions
+    if (~long).any():
+        angles[~long] = ink_directions(gray, quads[~long])
     out = []
     for region, quad, angle, vec in zip(regions, quads, angles, along, strict=True):
         if np.isnan(angle):
