@@ -16,7 +16,10 @@ network's map gives them, before they are turned to their ink (detections cached
    FUNSD's ground-truth word boxes are axis-aligned, so a line levelled to a skewed page's frame counts as
    wrong whatever the ink says. Printed: how many there are, on which pages (their frame and ink skew),
    and how many of their boxes lie at exactly 0 degrees.
-3. Generated pages (benchmarks/small_skew.py's, 4 per ``--dpi``: -2.5, 1.5, -1.0, 2.0 degrees): the
+3. Lines a renderer writes tilted (``|angle| > LEVEL_ANGLE_DEG`` after :func:`ocrplug.layout.layout_regions`
+   of the boxes) on the level forms (median line angle under 0.5 degrees): boxes as found, every box
+   turned to its ink (``SKEW_MIN_DEG`` off), and as the detector turns them.
+4. Generated pages (benchmarks/small_skew.py's, 4 per ``--dpi``: -2.5, 1.5, -1.0, 2.0 degrees): the
    same errors against the true turn.
 """
 
@@ -34,15 +37,19 @@ import ocrplug_db.detector as db_detector
 
 from ocrplug.crops import to_gray
 from ocrplug.evaluation import load_dataset
-from ocrplug.geometry import _frame, _frame_angle, _text_angle
-from ocrplug.levelling import _deviation, _jitter, _small_tilt
-from ocrplug.model import PageImage
+from ocrplug.geometry import _frame, _frame_angle, _text_angle, quad_angle
+from ocrplug.layout import layout_regions
+from ocrplug.levelling import LEVEL_ANGLE_DEG, _deviation, _jitter, _small_tilt
+from ocrplug.model import PageImage, Region
 from ocrplug.pipeline import Pipeline
 from ocrplug.words import ink_directions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import level_tune
 import small_skew
+
+_TURN = db_detector._turned_to_ink
+_SKEW_MIN_DEG = db_detector.SKEW_MIN_DEG
 
 
 def _raw_boxes() -> None:
@@ -110,6 +117,31 @@ def forms(limit: int, cache: Path) -> None:
         print(f"  {page}: {len(ws)} lines, frame {ws[0][1]:.2f}, ink skew of its long lines {ws[0][2]:.2f}")
 
 
+def written_tilted(limit: int, cache: Path) -> None:
+    pages = level_tune.detections("funsd_train", limit, cache)
+    gts = list(load_dataset(level_tune.SHARED / "eval" / "funsd_train", limit))
+    turn = _TURN
+    counts = {"as found": 0, "all turned": 0, "skewed pages turned": 0}
+    for gt, (quads, _) in zip(gts, pages, strict=True):
+        if not len(quads):
+            continue
+        image = cv2.cvtColor(cv2.imread(str(gt.image_path)), cv2.COLOR_BGR2RGB)
+        found = [Region(quad=tuple(map(tuple, q)), level="line", text="x") for q in quads]
+        page = PageImage(image=image, index=0, source=gt.name)
+        for name, gate in (("as found", None), ("all turned", -1.0), ("skewed pages turned", _SKEW_MIN_DEG)):
+            regions = found
+            if gate is not None:
+                db_detector.SKEW_MIN_DEG = gate
+                regions = turn(page, found)
+            lines = [ln for b in layout_regions(regions) for ln in b.children]
+            angles = np.array([(-math.degrees(quad_angle(ln.quad)) + 180) % 360 - 180 for ln in lines])
+            angles = angles[np.abs(angles) <= 45]
+            if len(angles) and abs(float(np.median(angles))) < 0.5:
+                counts[name] += int((np.abs(angles) > LEVEL_ANGLE_DEG).sum())
+    db_detector.SKEW_MIN_DEG = _SKEW_MIN_DEG
+    print("funsd_train level forms: lines written tilted, " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
 def generated(dpis: list[int]) -> None:
     det = Pipeline.from_preset("fast", ["renderers=[]"]).detector
     rows = []  # (dpi, |box - true|, |ink - true|, length/height)
@@ -141,6 +173,7 @@ def main() -> int:
     args.cache.mkdir(parents=True, exist_ok=True)
     _raw_boxes()
     forms(args.limit, args.cache)
+    written_tilted(args.limit, args.cache)
     generated([int(d) for d in args.dpi.split(",") if d])
     return 0
 

@@ -97,7 +97,8 @@ def _with_lone_dashes(page: PageImage, regions: list[Region]) -> list[Region]:
 #: pages of ``funsd_train`` (validation) the short lines (3-8 heights) of level pages (ink skew under 0.3
 #: degrees) read 0.41 degrees off the page's skew from their ink (median), while 83 % of their boxes lie
 #: exactly level (the minimum-area rectangle of a short kernel snaps to the pixel grid): on a level page the
-#: ink only adds its noise, and levelled lines written tilted rose from 56 to 79. On pages skewed 0.7 degrees
+#: ink only adds its noise: turning every page's boxes raised the lines written tilted on level forms from
+#: 58 to 77. On pages skewed 0.7 degrees
 #: or more the snapped boxes are the worse (0.55 degrees off, median; the ink 0.36). Measured with the
 #: scripts quoted in docs/benchmarks.md, "Small skews written exactly (issue 24, f7)".
 SKEW_MIN_DEG = 0.4
