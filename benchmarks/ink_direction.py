@@ -9,8 +9,8 @@ network's map gives them, before they are turned to their ink (detections cached
 
 1. ``funsd_train`` (validation, first ``--limit`` forms): a page's skew is the median ink direction
    (:func:`ocrplug.words.ink_directions`) of its lines at least 12 heights long (pages with 3 or more).
-   For every other box at least 3 heights long, by length (3-8, 8+ heights) and by page (skew under 0.3
-   degrees: level; 0.7 or more: skewed), the percentiles of ``|box - skew|`` and ``|ink - skew|`` and
+   For every other box at least 3 heights long, by length (3-8, 8+ heights) and by page skew (0-0.3,
+   0.3-0.5, 0.5-0.7, 0.7-1.0 degrees; under 0.3: level, 0.7 or more: skewed), the percentiles of ``|box - skew|`` and ``|ink - skew|`` and
    the share of boxes lying at exactly 0 degrees.
 2. The lines benchmarks/level_tune.py counts as levelled *wrongly* on ``funsd_train`` (default rule):
    FUNSD's ground-truth word boxes are axis-aligned, so a line levelled to a skewed page's frame counts as
@@ -105,7 +105,10 @@ def forms(limit: int, cache: Path) -> None:
                 wrong.append((gt.name, math.degrees(frame), skew, float(box[i])))
     r = np.array(rows)
     print(f"funsd_train ({len(gts)} forms): boxes against their page's ink skew (degrees)")
-    for name, page in (("level pages (|skew| < 0.3)", np.abs(r[:, 0]) < 0.3), ("skewed pages (|skew| >= 0.7)", np.abs(r[:, 0]) >= 0.7)):
+    skew = np.abs(r[:, 0])
+    buckets = [(f"pages skewed {lo}-{hi}", (skew >= lo) & (skew < hi)) for lo, hi in ((0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 1.0))]
+    buckets += [("level pages (|skew| < 0.3)", skew < 0.3), ("skewed pages (|skew| >= 0.7)", skew >= 0.7)]
+    for name, page in buckets:
         for lo, hi in ((3, 8), (8, 1e9)):
             m = page & (r[:, 3] >= lo) & (r[:, 3] < hi)
             label = f"{name}, {lo}-{hi if hi < 1e9 else ''} heights"
