@@ -101,6 +101,7 @@ if TYPE_CHECKING:
         verify_sha256,
     )
     from ocrplug.threads import default_threads, safe_torch_threads
+    from ocrplug.words import ink_directions
 
 __all__ = [
     "INK_ENDS",
@@ -153,6 +154,7 @@ __all__ = [
     "find_lone_dashes",
     "find_lone_glyphs",
     "hookimpl",
+    "ink_directions",
     "is_laid_out",
     "is_rtl",
     "layout_page",
@@ -202,6 +204,7 @@ _LAZY: dict[str, str] = {
     ),
     **dict.fromkeys(("default_threads", "safe_torch_threads"), "ocrplug.threads"),
     "load_yaml": "ocrplug.config",
+    "ink_directions": "ocrplug.words",
 }
 
 
