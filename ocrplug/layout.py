@@ -72,7 +72,7 @@ from ocrplug.geometry import (
 )
 from ocrplug.levelling import LEVEL_ANGLE_DEG, _deviation, _level, _level_jitter, _within_slack
 from ocrplug.model import Page, Region
-from ocrplug.vertical import _vertical_chains
+from ocrplug.vertical import _vertical_chains, split_glyph_stacks
 from ocrplug.words import _TOKEN, _line_words, _mean_score, is_rtl, synthesize_words
 
 __all__ = [
@@ -920,7 +920,9 @@ def _direction_groups(
     return out
 
 
-def lines_for_recognition(regions: Sequence[Region], options: LayoutOptions | None = None) -> list[Region]:
+def lines_for_recognition(
+    regions: Sequence[Region], options: LayoutOptions | None = None, image: np.ndarray | None = None
+) -> list[Region]:
     """The regions to recognize: loose words joined into lines, everything else as given.
 
     A word detector (craft without its refiner) finds words; a line recognizer (ppocr, TrOCR,
@@ -932,11 +934,18 @@ def lines_for_recognition(regions: Sequence[Region], options: LayoutOptions | No
     its words' quads (page pixels, axis-aligned in the text frame) with the detector's words as its
     children (``attributes["grouped"] = True``). Detector lines and blocks pass through unchanged,
     first. With ``read_lines`` false, or without loose words, the regions are returned as given.
+
+    With the page's ``image`` (H x W or H x W x C uint8; the regions' pixels), a stack of level glyph
+    rows is read row by row, whether the detector boxed it as one tall region or the pieces of a column
+    would be joined here as a turned line (one rule: :func:`ocrplug.vertical.split_glyph_stacks`); this
+    also with ``read_lines`` false.
     """
     opts = options or LayoutOptions()
+    if image is not None:
+        regions = split_glyph_stacks(image, regions)
     if not opts.read_lines or not regions:
         return list(regions)
-    chains, rest = _vertical_chains(regions)
+    chains, rest = _vertical_chains(regions, image)
     loose = [r for r in rest if r.level not in ("line", "block")]
     kept = [r for r in rest if r.level in ("line", "block")]
     if not loose and not chains:

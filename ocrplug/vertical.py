@@ -68,7 +68,9 @@ _SQUARE_EXTENT = 3.0
 _SQUARE_SHAPE = 0.7
 
 
-def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Region]]:
+def _vertical_chains(
+    regions: Sequence[Region], image: np.ndarray | None = None
+) -> tuple[list[Region], list[Region]]:
     """(lines of vertical text joined from pieces, the other regions as given); see the comment above.
 
     Each joined line (``level="line"``, ``text=None``, ``attributes["grouped"] = True``) is the union of
@@ -76,7 +78,9 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
     centres), lengthened for reading like a grouped line, with the
     pieces' words (a piece without word children is a word itself) as its children, so that
     :func:`adopt_words` hands the detector's boxes back. Only loose words and lines without a turn
-    already decided take part; blocks pass through.
+    already decided take part; blocks pass through. With the page's ``image`` (H x W or H x W x C
+    uint8), a joined line that is a stack of level glyph rows (:func:`_stack_rows`: a column of lone
+    numbers boxed apart) is not joined: its pieces' words come back in its place, to be read one by one.
     """
     idx = [k for k, r in enumerate(regions) if r.level != "block" and not r.attributes.get("rotation")]
     if len(idx) < 2:
@@ -156,6 +160,7 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
     groups = {r: m for r, m in groups.items() if not level_column(m)}
     joined: list[Region] = []
     used: set[int] = set()
+    gray = None if image is None else _gray(image)
     for members in groups.values():
         if len(members) < 2:
             continue
@@ -171,13 +176,17 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
         down = ends[1] - ends[0]
         theta = math.atan2(float(down[1]), float(down[0])) - math.pi / 2 if down.any() else _frame_angle(rot)
         quad = _union_quad(pieces, _frame(theta))
-        joined.append(Region(
+        line = Region(
             quad=_lengthen(quad, _LINE_END_PAD),
             level="line",
             score=_mean_score(pieces),
             children=kids,
             attributes={"grouped": True},
-        ))
+        )
+        if gray is not None and _stack_rows(gray, line) is not None:
+            joined.extend(kid.with_(order=0) for kid in kids)
+        else:
+            joined.append(line)
     return joined, [r for k, r in enumerate(regions) if k not in used]
 
 
@@ -225,49 +234,66 @@ def _ink_runs(gray: np.ndarray) -> tuple[list[tuple[int, int]], list[int]]:
     return runs, widths
 
 
-def split_glyph_stacks(image: np.ndarray, regions: Sequence[Region]) -> list[Region]:
-    """``regions`` (page pixels of ``image``, H x W or H x W x C uint8) with each tall region that is a
-    stack of level glyph rows split into one region per row (see ``_STACK_GAP``); the others as given.
-
-    Each part keeps the region's level and score and the region's horizontal extent; vertically it spans
-    its ink rows and up to half the gap to the next row (at most the region's own edges). A line joined
-    from pieces by :func:`_vertical_chains` (``attributes["grouped"]``) that is such a stack gives its
-    pieces back instead (read one by one). Other regions with children, a decided turn or
-    ``level="block"`` pass through.
-    """
+def _gray(image: np.ndarray) -> np.ndarray:
+    """A page image (H x W, or H x W x C uint8) as one gray channel (H x W)."""
     if image.ndim == 3:
         import cv2
 
-        image = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.shape[2] == 3 else image[:, :, 0]
+        return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.shape[2] == 3 else image[:, :, 0]
+    return image
+
+
+def _stack_rows(
+    gray: np.ndarray, region: Region, rows: int = _STACK_ROWS
+) -> tuple[int, int, int, int, list[tuple[int, int]]] | None:
+    """The one rule for a glyph stack (see ``_STACK_GAP``): for a tall ``region`` (page pixels of the
+    gray page ``gray``) that is a stack of at least ``rows`` level glyph rows, its pixel box
+    ``(x0, y0, x1, y1)`` clipped to the page and its ink row runs ``[start, end)`` relative to ``y0``;
+    ``None`` for any other region (also a block, a region with a decided turn, or one under 2 pixels
+    wide)."""
+    if region.level == "block" or region.attributes.get("rotation"):
+        return None
+    pts = np.asarray(region.quad, dtype=np.float64)
+    x0, y0 = np.floor(pts.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(pts.max(axis=0)).astype(int)
+    x0, y0 = max(int(x0), 0), max(int(y0), 0)
+    x1, y1 = min(int(x1), gray.shape[1]), min(int(y1), gray.shape[0])
+    if x1 - x0 < 2 or y1 - y0 < _STACK_TALL * (x1 - x0):
+        return None
+    runs, widths = _ink_runs(np.ascontiguousarray(gray[y0:y1, x0:x1]))
+    if len(runs) < max(rows, 2):
+        return None
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(runs)]
+    heights = [b - a for a, b in runs]
+    if (
+        min(heights) < _STACK_ROW_HEIGHT * float(np.median(heights))
+        or min(gaps) < _STACK_GAP * float(np.median(widths))
+    ):
+        return None
+    return x0, y0, x1, y1, runs
+
+
+def split_glyph_stacks(image: np.ndarray, regions: Sequence[Region], rows: int = _STACK_ROWS) -> list[Region]:
+    """``regions`` (page pixels of ``image``, H x W or H x W x C uint8) with each tall region that is a
+    stack of at least ``rows`` level glyph rows split into one region per row (see ``_STACK_GAP``); the
+    others as given. Recognition splits stacks of ``_STACK_ROWS`` rows or more; page orientation, which
+    only asks which regions can be turned lines, splits pairs of rows too (:mod:`ocrplug.orientation`).
+
+    Each part keeps the region's level and score and the region's horizontal extent; vertically it spans
+    its ink rows and up to half the gap to the next row (at most the region's own edges). Regions with
+    children, a decided turn or ``level="block"`` pass through. Lines that :func:`_vertical_chains`
+    joins from pieces are judged by the same rule there (given the page), and such a stack gives its
+    pieces back instead.
+    """
+    gray = _gray(image)
     out: list[Region] = []
     for region in regions:
-        pts = np.asarray(region.quad, dtype=np.float64)
-        x0, y0 = np.floor(pts.min(axis=0)).astype(int)
-        x1, y1 = np.ceil(pts.max(axis=0)).astype(int)
-        x0, y0 = max(int(x0), 0), max(int(y0), 0)
-        x1, y1 = min(int(x1), image.shape[1]), min(int(y1), image.shape[0])
-        if (
-            region.level == "block"
-            or (region.children and not region.attributes.get("grouped"))
-            or region.attributes.get("rotation")
-            or x1 - x0 < 2
-            or y1 - y0 < _STACK_TALL * (x1 - x0)
-        ):
+        found = None if region.children else _stack_rows(gray, region, rows)
+        if found is None:
             out.append(region)
             continue
-        runs, widths = _ink_runs(np.ascontiguousarray(image[y0:y1, x0:x1]))
+        x0, y0, x1, y1, runs = found
         gaps = [b[0] - a[1] for a, b in itertools.pairwise(runs)]
-        heights = [b - a for a, b in runs]
-        if (
-            len(runs) < _STACK_ROWS
-            or min(heights) < _STACK_ROW_HEIGHT * float(np.median(heights))
-            or min(gaps) < _STACK_GAP * float(np.median(widths))
-        ):
-            out.append(region)
-            continue
-        if region.children:  # pieces joined by _vertical_chains: the detector's boxes again
-            out.extend(child.with_(order=0) for child in region.children)
-            continue
         for k, (a, b) in enumerate(runs):
             top = y0 + (a - gaps[k - 1] // 2 if k else 0)
             bottom = y0 + (b + gaps[k] // 2 if k < len(gaps) else y1 - y0)
