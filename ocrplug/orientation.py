@@ -18,6 +18,9 @@ Detection uses only the pipeline's own detector and recognizer (plugin-neutral, 
 4. Else they are read in the second frame (180 or 270) too, and the frame whose readings have the
    higher mean confidence (weighted by the number of characters read, :func:`frame_score`) wins. An
    upside-down line reads as low-confidence garbage.
+5. A turn by 90 or 270 degrees that neither frame read confidently rests on the regions' shapes alone:
+   the regions that run across the page are then read in 0 and 180 too (same cascade), and the page
+   is only turned when a turned frame reads better than the page as given (ties keep it as given).
 
 The constants were chosen on FUNSD training pages (``benchmarks/orientation.py --tune``) and measured
 against Tesseract's OSD and the rapidocr wheel's 0/180 line classifier on the four rotations of 20
@@ -221,7 +224,7 @@ def _size(r: Region) -> tuple[float, float]:
 
 
 def sample_lines(
-    regions: Sequence[Region], sample: int = 8, image: np.ndarray | None = None
+    regions: Sequence[Region], sample: int = 8, image: np.ndarray | None = None, vertical: bool | None = None
 ) -> tuple[list[Region], bool]:
     """The ``sample`` largest lines (or words) of a detector's output along the text's axis, and that axis.
 
@@ -240,7 +243,7 @@ def sample_lines(
     recognition step's own rule), and a region whose box holds one glyph alone
     (:func:`ocrplug.crops.is_lone_glyph`: a ``3``, ``4`` or ``9`` is up to 2.3 times taller than wide in
     db's boxes, DejaVu Sans 11 pt at 200 dpi) votes neither way. Without ``image`` every region votes
-    by its shape.
+    by its shape. ``vertical`` given: that axis, no vote.
     """
     leaves = _leaves(regions)
     if image is not None:
@@ -259,7 +262,8 @@ def sample_lines(
         wide = [r for r in wide if id(r) not in lone]
     # Near-square regions (a single character, a short number) run neither way and do not vote: on a
     # turned page of a few words, "J." beside "Smith" must not outvote the one word that shows the axis.
-    vertical = len(tall) > len(wide)
+    if vertical is None:
+        vertical = len(tall) > len(wide)
 
     def across(r: Region) -> bool:
         w, h = _size(r)
@@ -320,20 +324,37 @@ def detect_orientation(
     centre ``window`` line heights (:func:`window_region`; ``None`` reads whole regions). The windows
     are read in the first candidate frame (0, or 90 for vertical text); with ``cascade`` that frame
     wins at once when its readings are confident (:func:`is_confident`), else the windows are read in
-    the second frame (180 or 270) too and the frame with the higher :func:`frame_score` wins (ties:
-    the smaller angle). ``scores`` holds the
-    frames read. Returns angle 0 with no scores when there is nothing to read.
+    the second frame (180 or 270) too. When neither of 90 and 270 read confidently, a turn rests on
+    the regions' shapes alone: the regions that run across the page are read in 0 and 180 too (the
+    same cascade), and a turn must read better than the page as given. The frame with the
+    higher :func:`frame_score` wins (ties: the smaller angle, so the page as given wins a tie).
+    ``scores`` holds the frames read. Returns angle 0 with no scores when there is nothing to read.
     """
+    scores: dict[int, float] = {}
+    sure: set[int] = set()  # the frames whose readings were confident (is_confident)
+
+    def read_axis(chosen: list[Region], candidates: tuple[int, int]) -> int | None:
+        # Reads the first frame, and the second unless the cascade settles on the first (returned).
+        samples = chosen if window is None else [window_region(r, window) for r in chosen]
+        for angle in candidates:
+            readings = read_frame(page, samples, angle, read)
+            scores[angle] = frame_score(readings)
+            if is_confident(readings):
+                sure.add(angle)
+                if cascade and angle == candidates[0]:
+                    return angle
+        return None
+
     picked, vertical = sample_lines(regions, sample, page.image)
     if not picked:
         return OrientationResult(0, {})
-    samples = picked if window is None else [window_region(r, window) for r in picked]
-    candidates = (90, 270) if vertical else (0, 180)
-    scores: dict[int, float] = {}
-    for angle in candidates:
-        readings = read_frame(page, samples, angle, read)
-        scores[angle] = frame_score(readings)
-        if cascade and angle == candidates[0] and is_confident(readings):
-            return OrientationResult(angle, scores)
-    best = max(candidates, key=lambda a: (scores[a], -a))
+    settled = read_axis(picked, (90, 270) if vertical else (0, 180))
+    if settled is None and vertical and not sure:
+        # Neither turn read confidently (a page of numbers: digits never do) and short regions looked
+        # turned: the page as given is read too, and a turn must read better.
+        level, _ = sample_lines(regions, sample, page.image, vertical=False)
+        settled = read_axis(level, (0, 180)) if level else None
+    if settled is not None:
+        return OrientationResult(settled, scores)
+    best = max(scores, key=lambda a: (scores[a], -a))
     return OrientationResult(best, scores)
