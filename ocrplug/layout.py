@@ -936,16 +936,16 @@ def lines_for_recognition(
     first. With ``read_lines`` false, or without loose words, the regions are returned as given.
 
     With the page's ``image`` (H x W or H x W x C uint8; the regions' pixels), a stack of level glyph
-    rows is read row by row, whether the detector boxed it as one tall region or the pieces of a column
-    would be joined here as a turned line (one rule: :func:`ocrplug.vertical.split_glyph_stacks`); this
-    also with ``read_lines`` false.
+    rows is read row by row, whether the detector boxed it as one tall region (split into its rows,
+    also with ``read_lines`` false) or it is a line joined here (its pieces come back): one rule,
+    :func:`ocrplug.vertical.split_glyph_stacks`, on the detector's regions and on the joined lines.
     """
     opts = options or LayoutOptions()
     if image is not None:
         regions = split_glyph_stacks(image, regions)
     if not opts.read_lines or not regions:
         return list(regions)
-    chains, rest = _vertical_chains(regions, image)
+    chains, rest = _vertical_chains(regions)
     loose = [r for r in rest if r.level not in ("line", "block")]
     kept = [r for r in rest if r.level in ("line", "block")]
     if not loose and not chains:
@@ -956,7 +956,8 @@ def lines_for_recognition(
         for block in (layout_regions(loose, opts.model_copy(update={"word_end_pad": 0.0})) if loose else [])
         for line in block.children
     ]
-    return [*kept, *chains, *grouped]
+    joined = [*chains, *grouped]
+    return [*kept, *(joined if image is None else split_glyph_stacks(image, joined))]
 
 
 def adopt_words(detected: Region, recognized: Region) -> Region:

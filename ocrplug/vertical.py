@@ -68,9 +68,7 @@ _SQUARE_EXTENT = 3.0
 _SQUARE_SHAPE = 0.7
 
 
-def _vertical_chains(
-    regions: Sequence[Region], image: np.ndarray | None = None
-) -> tuple[list[Region], list[Region]]:
+def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Region]]:
     """(lines of vertical text joined from pieces, the other regions as given); see the comment above.
 
     Each joined line (``level="line"``, ``text=None``, ``attributes["grouped"] = True``) is the union of
@@ -78,9 +76,7 @@ def _vertical_chains(
     centres), lengthened for reading like a grouped line, with the
     pieces' words (a piece without word children is a word itself) as its children, so that
     :func:`adopt_words` hands the detector's boxes back. Only loose words and lines without a turn
-    already decided take part; blocks pass through. With the page's ``image`` (H x W or H x W x C
-    uint8), a joined line that is a stack of level glyph rows (:func:`_stack_rows`: a column of lone
-    numbers boxed apart) is not joined: its pieces' words come back in its place, to be read one by one.
+    already decided take part; blocks pass through.
     """
     idx = [k for k, r in enumerate(regions) if r.level != "block" and not r.attributes.get("rotation")]
     if len(idx) < 2:
@@ -160,7 +156,6 @@ def _vertical_chains(
     groups = {r: m for r, m in groups.items() if not level_column(m)}
     joined: list[Region] = []
     used: set[int] = set()
-    gray = None if image is None else _gray(image)
     for members in groups.values():
         if len(members) < 2:
             continue
@@ -176,17 +171,13 @@ def _vertical_chains(
         down = ends[1] - ends[0]
         theta = math.atan2(float(down[1]), float(down[0])) - math.pi / 2 if down.any() else _frame_angle(rot)
         quad = _union_quad(pieces, _frame(theta))
-        line = Region(
+        joined.append(Region(
             quad=_lengthen(quad, _LINE_END_PAD),
             level="line",
             score=_mean_score(pieces),
             children=kids,
             attributes={"grouped": True},
-        )
-        if gray is not None and _stack_rows(gray, line) is not None:
-            joined.extend(kid.with_(order=0) for kid in kids)
-        else:
-            joined.append(line)
+        ))
     return joined, [r for k, r in enumerate(regions) if k not in used]
 
 
@@ -280,17 +271,21 @@ def split_glyph_stacks(image: np.ndarray, regions: Sequence[Region], rows: int =
     only asks which regions can be turned lines, splits pairs of rows too (:mod:`ocrplug.orientation`).
 
     Each part keeps the region's level and score and the region's horizontal extent; vertically it spans
-    its ink rows and up to half the gap to the next row (at most the region's own edges). Regions with
-    children, a decided turn or ``level="block"`` pass through. Lines that :func:`_vertical_chains`
-    joins from pieces are judged by the same rule there (given the page), and such a stack gives its
-    pieces back instead.
+    its ink rows and up to half the gap to the next row (at most the region's own edges). A line joined
+    from pieces (``attributes["grouped"]``: by :func:`_vertical_chains` or from a row of loose words, in
+    :func:`ocrplug.layout.lines_for_recognition`) that is such a stack gives its pieces back instead
+    (read one by one). Other regions with children, a decided turn or ``level="block"`` pass through.
     """
     gray = _gray(image)
     out: list[Region] = []
     for region in regions:
-        found = None if region.children else _stack_rows(gray, region, rows)
+        grouped = bool(region.attributes.get("grouped"))
+        found = None if region.children and not grouped else _stack_rows(gray, region, rows)
         if found is None:
             out.append(region)
+            continue
+        if region.children:  # a joined line: the detector's boxes again
+            out.extend(child.with_(order=0) for child in region.children)
             continue
         x0, y0, x1, y1, runs = found
         gaps = [b[0] - a[1] for a, b in itertools.pairwise(runs)]
