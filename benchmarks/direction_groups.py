@@ -66,9 +66,9 @@ def main() -> int:
     seen: dict[str, Any] = {}
     to_read, to_layout = processing.lines_for_recognition, processing.layout_regions
 
-    def grab_read(regions: Any, opts: Any = None) -> Any:
+    def grab_read(regions: Any, opts: Any = None, image: Any = None) -> Any:
         seen["detected"] = list(regions)
-        return to_read(regions, opts)
+        return to_read(regions, opts, image)
 
     def grab_layout(regions: Any, opts: Any = None) -> Any:
         seen["recognized"] = list(regions)

@@ -1,7 +1,7 @@
 """Page orientation (issues 14, 16): which method is right more often, and what it costs per page.
 
 Usage: python benchmarks/orientation.py [--shared ../shared] [--pages 20] [--detectors db,craft]
-                                        [--window 4] [--skip-tesseract] [--skip-cls] [--tune]
+                                        [--window 4] [--skip-tesseract] [--skip-cls] [--tune] [--numbers]
 
 Each of the first N FUNSD test pages is turned by 0, 90, 180 and 270 degrees; every method must give
 the clockwise angle that makes it upright again. For each detector (``db``: the ``fast`` preset's;
@@ -22,6 +22,13 @@ wheel (``ch_ppocr_mobile_v2.0_cls_mobile.onnx``, PaddleOCR's 48x192 input) votin
 Cost: CPU seconds of the orientation call per page (Tesseract: of its process), over all 4N pages and
 over the N upright pages alone; the detection the pipeline runs anyway is left out (ocrplug and db+cls
 reuse its regions).
+
+``--numbers`` runs instead on generated pages whose only text is numbers (issue 24, o7: such pages
+were turned 90 degrees by the ``fast``, ``accurate`` and ``swift`` presets): a column ``1`` .. ``20``, a
+receipt-like column of prices, a number list beside a short label and a short list, drawn with PIL
+(:func:`number_pages`, also used by tests/test_number_pages.py), each turned by 0, 90, 180 and 270
+degrees, through the ``windows + cascade`` variant of each detector; per page and turn it prints the
+angle found and the one wanted.
 
 ``--tune`` runs instead on the first N pages of FUNSD's *training* split (``eval/funsd_train``) and
 prints what chose the cascade's constants: for the first candidate frame read through windows, how
@@ -192,6 +199,67 @@ def compare(images: list[Path], detectors: list[str], window: float, skip_tesser
             )
 
 
+#: Fonts of the generated number pages (DejaVu and Liberation, Debian's ``fonts-dejavu-core`` and
+#: ``fonts-liberation``).
+FONTS = {
+    "sans": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "serif": "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+    "mono": "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf",
+}
+PRICES = ["12.50", "3.99", "104.00", "7.25", "18.40", "2.10", "45.00", "9.99", "0.75", "61.20"]
+
+
+def number_pages() -> dict[str, np.ndarray]:
+    """Upright pages (H x W x 3 uint8 RGB) whose only text is numbers, one per line in one column.
+
+    ``column``: ``1`` .. ``20`` (DejaVu Sans 11 pt, 200 dpi, lines 1.6 font sizes apart, on a letter page);
+    ``prices``: a receipt-like strip of ten prices right of centre (Liberation Mono 10 pt, 200 dpi);
+    ``labelled``: ``Count`` and ``1`` .. ``12`` in a column beside it (DejaVu Serif 12 pt, 300 dpi);
+    ``short``: ``17 42 308 5 96`` one per line (DejaVu Sans 14 pt, 150 dpi). Raises ``OSError`` when a
+    font is not installed.
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    def draw(size: tuple[float, float], dpi: int, font: str, pt: float, lead: float, x: float,
+             lines: list[str], label: str | None = None) -> np.ndarray:
+        img = Image.new("L", (round(size[0] * dpi), round(size[1] * dpi)), 255)
+        pen = ImageDraw.Draw(img)
+        face = ImageFont.truetype(FONTS[font], round(pt * dpi / 72))
+        top = round(0.75 * dpi)
+        if label:
+            pen.text((round(0.75 * dpi), top), label, font=face, fill=0)
+        for k, text in enumerate(lines):
+            pen.text((round(x * dpi), top + round(k * lead * face.size)), text, font=face, fill=0)
+        return np.asarray(img.convert("RGB"))
+
+    return {
+        "column": draw((8.5, 11), 200, "sans", 11, 1.6, 1.0, [str(k) for k in range(1, 21)]),
+        "prices": draw((3.2, 6), 200, "mono", 10, 1.5, 1.9, PRICES),
+        "labelled": draw((6, 5), 300, "serif", 12, 1.5, 2.0, [str(k) for k in range(1, 13)], label="Count"),
+        "short": draw((5, 5), 150, "sans", 14, 1.5, 1.5, ["17", "42", "308", "5", "96"]),
+    }
+
+
+def numbers(detectors: list[str], window: float) -> None:
+    """Generated pages of numbers, each turned 4 ways, through ``windows + cascade`` per detector."""
+    pages = number_pages()
+    print(f"orientation on {len(pages)} generated pages of numbers x 4 turns: angle found (wanted)")
+    for det in detectors:
+        pipe = build(det)
+        right = {0: 0, 90: 0, 180: 0, 270: 0}
+        for name, upright in pages.items():
+            row = []
+            for turn in (0, 90, 180, 270):
+                page = PageImage(image=np.ascontiguousarray(rotate_image(upright, turn)), index=0, source=name)
+                got = detect_orientation(page, pipe.detector.detect(page), pipe.recognizer.recognize, window=window).angle
+                want = (360 - turn) % 360
+                right[turn] += got == want
+                row.append(f"{got} ({want})")
+            print(f"  {det} {name}: " + ", ".join(row))
+        counts = ", ".join(f"turned {t}: {n}/{len(pages)}" for t, n in right.items())
+        print(f"detector {det} + ppocr: right {sum(right.values())}/{4 * len(pages)} ({counts})")
+
+
 def tune(images: list[Path], detectors: list[str], window: float) -> None:
     n = len(images)
     print(f"cascade tuning on {n} FUNSD training pages x 4 turns ({4 * n} pages), windows of {window} line heights")
@@ -230,11 +298,15 @@ def main() -> int:
     ap.add_argument("--skip-cls", action="store_true")
     ap.add_argument("--window", type=float, default=WINDOW, help=f"window length in line heights (default {WINDOW})")
     ap.add_argument("--tune", action="store_true", help="choose the cascade's constants on FUNSD training pages")
+    ap.add_argument("--numbers", action="store_true", help="generated pages of numbers instead of FUNSD")
     args = ap.parse_args()
     detectors = [d.strip() for d in args.detectors.split(",") if d.strip()]
     unknown = [d for d in detectors if d not in DETECTORS]
     if unknown:
         ap.error(f"unknown detector(s) {', '.join(unknown)}; known: {', '.join(DETECTORS)}")
+    if args.numbers:
+        numbers(detectors, args.window)
+        return 0
     split = "funsd_train" if args.tune else "funsd"
     images = sorted((args.shared / "eval" / split / "images").glob("*.png"))[: args.pages]
     if not images:

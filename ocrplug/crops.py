@@ -333,7 +333,8 @@ def is_lone_glyph(image: np.ndarray) -> bool:
     if areas.size == 0:
         return False
     areas = areas[areas >= _SPECK_SHARE * areas.sum()]
-    return bool(areas[0] >= LONE_GLYPH_SHARE * areas.sum())
+    # Every component a speck: over 50 glyphs of like size (a long line), no one glyph.
+    return bool(areas.size and areas[0] >= LONE_GLYPH_SHARE * areas.sum())
 
 
 #: Letters whose lower and upper case differ in size only (a lone ``x`` and ``X`` crop alike), or in size

@@ -72,7 +72,7 @@ from ocrplug.geometry import (
 )
 from ocrplug.levelling import LEVEL_ANGLE_DEG, _deviation, _level, _level_jitter, _within_slack
 from ocrplug.model import Page, Region
-from ocrplug.vertical import _vertical_chains
+from ocrplug.vertical import _vertical_chains, split_glyph_stacks
 from ocrplug.words import _TOKEN, _line_words, _mean_score, is_rtl, synthesize_words
 
 __all__ = [
@@ -920,7 +920,9 @@ def _direction_groups(
     return out
 
 
-def lines_for_recognition(regions: Sequence[Region], options: LayoutOptions | None = None) -> list[Region]:
+def lines_for_recognition(
+    regions: Sequence[Region], options: LayoutOptions | None = None, image: np.ndarray | None = None
+) -> list[Region]:
     """The regions to recognize: loose words joined into lines, everything else as given.
 
     A word detector (craft without its refiner) finds words; a line recognizer (ppocr, TrOCR,
@@ -932,8 +934,15 @@ def lines_for_recognition(regions: Sequence[Region], options: LayoutOptions | No
     its words' quads (page pixels, axis-aligned in the text frame) with the detector's words as its
     children (``attributes["grouped"] = True``). Detector lines and blocks pass through unchanged,
     first. With ``read_lines`` false, or without loose words, the regions are returned as given.
+
+    With the page's ``image`` (H x W or H x W x C uint8; the regions' pixels), a stack of level glyph
+    rows is read row by row, whether the detector boxed it as one tall region (split into its rows,
+    also with ``read_lines`` false) or it is a line joined here (its pieces come back): one rule,
+    :func:`ocrplug.vertical.split_glyph_stacks`, on the detector's regions and on the joined lines.
     """
     opts = options or LayoutOptions()
+    if image is not None:
+        regions = split_glyph_stacks(image, regions)
     if not opts.read_lines or not regions:
         return list(regions)
     chains, rest = _vertical_chains(regions)
@@ -947,7 +956,8 @@ def lines_for_recognition(regions: Sequence[Region], options: LayoutOptions | No
         for block in (layout_regions(loose, opts.model_copy(update={"word_end_pad": 0.0})) if loose else [])
         for line in block.children
     ]
-    return [*kept, *chains, *grouped]
+    joined = [*chains, *grouped]
+    return [*kept, *(joined if image is None else split_glyph_stacks(image, joined))]
 
 
 def adopt_words(detected: Region, recognized: Region) -> Region:

@@ -3,8 +3,12 @@
 Detection uses only the pipeline's own detector and recognizer (plugin-neutral, no extra model):
 
 1. The detector's regions on the page as given tell the axis: when more of the largest regions are
-   clearly taller than wide than the other way round (near-square ones do not vote), the text runs
-   vertically and the page is turned by 90 or 270 degrees; else it is upright or upside down (0 or 180).
+   clearly taller than wide than the other way round, the text runs vertically and the page is turned
+   by 90 or 270 degrees; else it is upright or upside down (0 or 180). Only regions that can be a line
+   of text vote: near-square ones do not, nor one glyph alone (:func:`ocrplug.crops.is_lone_glyph`: a
+   ``1`` or ``7`` is taller than wide), and a tall region that is a stack of level glyph rows (a column
+   of numbers boxed as one, :func:`ocrplug.vertical.split_glyph_stacks`) is split into its rows first.
+   A page of numbers one per line (``1`` .. ``20``, a receipt's prices) was turned by 90 degrees so.
 2. The largest regions that run along that axis (``sample`` of them, :func:`sample_lines`) are each
    cut to a window of at most ``WINDOW`` line heights at its centre (:func:`window_region`), so a
    long line costs the recognizer like a word.
@@ -14,6 +18,9 @@ Detection uses only the pipeline's own detector and recognizer (plugin-neutral, 
 4. Else they are read in the second frame (180 or 270) too, and the frame whose readings have the
    higher mean confidence (weighted by the number of characters read, :func:`frame_score`) wins. An
    upside-down line reads as low-confidence garbage.
+5. A turn by 90 or 270 degrees that neither frame read confidently rests on the regions' shapes alone:
+   the regions that run across the page are then read in 0 and 180 too (same cascade), and the page
+   is only turned when a turned frame reads better than the page as given (ties keep it as given).
 
 The constants were chosen on FUNSD training pages (``benchmarks/orientation.py --tune``) and measured
 against Tesseract's OSD and the rapidocr wheel's 0/180 line classifier on the four rotations of 20
@@ -31,8 +38,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ocrplug.crops import CropOptions, crop_regions, is_lone_glyph
 from ocrplug.geometry import order_quad
 from ocrplug.model import PageImage, Region
+from ocrplug.vertical import split_glyph_stacks
 
 __all__ = [
     "ANGLES",
@@ -61,6 +70,11 @@ ReadFn = Callable[[PageImage, Sequence[Region]], Sequence[Region]]
 
 # A region counts as vertical text when it is this many times taller than wide.
 _VERTICAL_RATIO = 1.5
+# A tall region of this many level glyph rows or more (ocrplug.vertical's stack rule) is split into its
+# rows before the axis vote: craft boxes ``11`` over ``10`` of a column of numbers as one 44 x 82 px
+# word (DejaVu Sans 11 pt, 200 dpi, the page turned 180), which alone outvoted the near-square rest.
+# Recognition splits three rows or more only; the vote is only spared a region that is no turned line.
+_VOTE_STACK_ROWS = 2
 
 #: Each sampled region is read through a window of at most this many line heights, centred on it, so a
 #: 460 px FUNSD line 13 px high costs the recognizer like a short word. 3, 4 and 6 were compared on 60
@@ -209,7 +223,9 @@ def _size(r: Region) -> tuple[float, float]:
     return x1 - x0, y1 - y0
 
 
-def sample_lines(regions: Sequence[Region], sample: int = 8) -> tuple[list[Region], bool]:
+def sample_lines(
+    regions: Sequence[Region], sample: int = 8, image: np.ndarray | None = None, vertical: bool | None = None
+) -> tuple[list[Region], bool]:
     """The ``sample`` largest lines (or words) of a detector's output along the text's axis, and that axis.
 
     Axis: vertical (the page turned by 90 or 270 degrees) when more of the ``sample`` largest regions
@@ -220,15 +236,34 @@ def sample_lines(regions: Sequence[Region], sample: int = 8) -> tuple[list[Regio
     recognizer turns such crops itself before reading them (:class:`ocrplug.crops.CropOptions`
     ``"auto"``), so they read alike in both candidate frames, tell nothing and cost it several reads
     (on FUNSD, the form ID printed up the margin). Regions under 4 pixels across are left out.
+
+    With the page's ``image`` (H x W or H x W x C uint8, the regions' pixels) only regions that can be
+    a line of text vote: a tall region that is a stack of level glyph rows (two or more,
+    ``_VOTE_STACK_ROWS``) is first split into its rows (:func:`ocrplug.vertical.split_glyph_stacks`, the
+    recognition step's own rule), and a region whose box holds one glyph alone
+    (:func:`ocrplug.crops.is_lone_glyph`: a ``3``, ``4`` or ``9`` is up to 2.3 times taller than wide in
+    db's boxes, DejaVu Sans 11 pt at 200 dpi) votes neither way. Without ``image`` every region votes
+    by its shape. ``vertical`` given: that axis, no vote.
     """
-    leaves = [r for r in _leaves(regions) if min(_size(r)) >= 4]
+    leaves = _leaves(regions)
+    if image is not None:
+        leaves = split_glyph_stacks(image, leaves, _VOTE_STACK_ROWS)
+    leaves = [r for r in leaves if min(_size(r)) >= 4]
     leaves.sort(key=lambda r: -_size(r)[0] * _size(r)[1])
     top = leaves[:sample]
-    tall = sum(1 for r in top if _size(r)[1] > _VERTICAL_RATIO * _size(r)[0])
-    wide = sum(1 for r in top if _size(r)[0] > _VERTICAL_RATIO * _size(r)[1])
+    tall = [r for r in top if _size(r)[1] > _VERTICAL_RATIO * _size(r)[0]]
+    wide = [r for r in top if _size(r)[0] > _VERTICAL_RATIO * _size(r)[1]]
+    if image is not None and (tall or wide):
+        # One glyph is no line: a column of lone numbers must not read as a turned page.
+        shaped = tall + wide
+        crops = crop_regions(image, shaped, CropOptions(margin=0.0, orientation="quad"))
+        lone = {id(r) for r, c in zip(shaped, crops, strict=True) if is_lone_glyph(c.image)}
+        tall = [r for r in tall if id(r) not in lone]
+        wide = [r for r in wide if id(r) not in lone]
     # Near-square regions (a single character, a short number) run neither way and do not vote: on a
     # turned page of a few words, "J." beside "Smith" must not outvote the one word that shows the axis.
-    vertical = tall > wide
+    if vertical is None:
+        vertical = len(tall) > len(wide)
 
     def across(r: Region) -> bool:
         w, h = _size(r)
@@ -284,24 +319,42 @@ def detect_orientation(
 ) -> OrientationResult:
     """The clockwise angle that makes ``page`` upright, from its detected ``regions`` (original frame).
 
-    ``read`` is the pipeline recognizer's ``recognize``. The ``sample`` largest regions give the axis
-    (:func:`sample_lines`); each is cut to its centre ``window`` line heights (:func:`window_region`;
-    ``None`` reads whole regions). The windows are read in the first candidate frame (0, or 90 for
-    vertical text); with ``cascade`` that frame wins at once when its readings are confident
-    (:func:`is_confident`), else the windows are read in the second frame (180 or 270) too and the
-    frame with the higher :func:`frame_score` wins (ties: the smaller angle). ``scores`` holds the
-    frames read. Returns angle 0 with no scores when there is nothing to read.
+    ``read`` is the pipeline recognizer's ``recognize``. The ``sample`` largest regions that can be
+    lines of text give the axis (:func:`sample_lines`, with the page's image); each is cut to its
+    centre ``window`` line heights (:func:`window_region`; ``None`` reads whole regions). The windows
+    are read in the first candidate frame (0, or 90 for vertical text); with ``cascade`` that frame
+    wins at once when its readings are confident (:func:`is_confident`), else the windows are read in
+    the second frame (180 or 270) too. When neither of 90 and 270 read confidently, a turn rests on
+    the regions' shapes alone: the regions that run across the page are read in 0 and 180 too (the
+    same cascade), and a turn must read better than the page as given. The frame with the
+    higher :func:`frame_score` wins (ties: the smaller angle, so the page as given wins a tie).
+    ``scores`` holds the frames read. Returns angle 0 with no scores when there is nothing to read.
     """
-    picked, vertical = sample_lines(regions, sample)
+    scores: dict[int, float] = {}
+    sure: set[int] = set()  # the frames whose readings were confident (is_confident)
+
+    def read_axis(chosen: list[Region], candidates: tuple[int, int]) -> int | None:
+        # Reads the first frame, and the second unless the cascade settles on the first (returned).
+        samples = chosen if window is None else [window_region(r, window) for r in chosen]
+        for angle in candidates:
+            readings = read_frame(page, samples, angle, read)
+            scores[angle] = frame_score(readings)
+            if is_confident(readings):
+                sure.add(angle)
+                if cascade and angle == candidates[0]:
+                    return angle
+        return None
+
+    picked, vertical = sample_lines(regions, sample, page.image)
     if not picked:
         return OrientationResult(0, {})
-    samples = picked if window is None else [window_region(r, window) for r in picked]
-    candidates = (90, 270) if vertical else (0, 180)
-    scores: dict[int, float] = {}
-    for angle in candidates:
-        readings = read_frame(page, samples, angle, read)
-        scores[angle] = frame_score(readings)
-        if cascade and angle == candidates[0] and is_confident(readings):
-            return OrientationResult(angle, scores)
-    best = max(candidates, key=lambda a: (scores[a], -a))
+    settled = read_axis(picked, (90, 270) if vertical else (0, 180))
+    if settled is None and vertical and not sure:
+        # Neither turn read confidently (a page of numbers: digits never do) and short regions looked
+        # turned: the page as given is read too, and a turn must read better.
+        level, _ = sample_lines(regions, sample, page.image, vertical=False)
+        settled = read_axis(level, (0, 180)) if level else None
+    if settled is not None:
+        return OrientationResult(settled, scores)
+    best = max(scores, key=lambda a: (scores[a], -a))
     return OrientationResult(best, scores)

@@ -39,7 +39,6 @@ from ocrplug.orientation import detect_orientation, map_regions, rotate_page, to
 from ocrplug.profile import count_pages, stage
 from ocrplug.sources import Sources
 from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
-from ocrplug.vertical import split_glyph_stacks
 from ocrplug.words import fit_words_to_ink
 
 __all__ = [
@@ -300,8 +299,7 @@ class PageProcessor:
             # An empty checkbox found as a word is no text: it is not read (issue 24, r7).
             regions = drop_empty_boxes(gray, regions)
             # A tall region or joined column that is a stack of level glyph rows is read row by row.
-            units = lines_for_recognition(split_glyph_stacks(image.image, regions), self.config.layout)
-            units = split_glyph_stacks(image.image, units)
+            units = lines_for_recognition(regions, self.config.layout, image.image)
         with stage("recognize"):  # a CropRecognizer's cropping is the nested "crop" stage
             recognized = list(self.recognizer.recognize(image, units))
         if len(recognized) != len(units):

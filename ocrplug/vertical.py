@@ -225,49 +225,70 @@ def _ink_runs(gray: np.ndarray) -> tuple[list[tuple[int, int]], list[int]]:
     return runs, widths
 
 
-def split_glyph_stacks(image: np.ndarray, regions: Sequence[Region]) -> list[Region]:
-    """``regions`` (page pixels of ``image``, H x W or H x W x C uint8) with each tall region that is a
-    stack of level glyph rows split into one region per row (see ``_STACK_GAP``); the others as given.
-
-    Each part keeps the region's level and score and the region's horizontal extent; vertically it spans
-    its ink rows and up to half the gap to the next row (at most the region's own edges). A line joined
-    from pieces by :func:`_vertical_chains` (``attributes["grouped"]``) that is such a stack gives its
-    pieces back instead (read one by one). Other regions with children, a decided turn or
-    ``level="block"`` pass through.
-    """
+def _gray(image: np.ndarray) -> np.ndarray:
+    """A page image (H x W, or H x W x C uint8) as one gray channel (H x W)."""
     if image.ndim == 3:
         import cv2
 
-        image = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.shape[2] == 3 else image[:, :, 0]
+        return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.shape[2] == 3 else image[:, :, 0]
+    return image
+
+
+def _stack_rows(
+    gray: np.ndarray, region: Region, rows: int = _STACK_ROWS
+) -> tuple[int, int, int, int, list[tuple[int, int]]] | None:
+    """The one rule for a glyph stack (see ``_STACK_GAP``): for a tall ``region`` (page pixels of the
+    gray page ``gray``) that is a stack of at least ``rows`` level glyph rows, its pixel box
+    ``(x0, y0, x1, y1)`` clipped to the page and its ink row runs ``[start, end)`` relative to ``y0``;
+    ``None`` for any other region (also a block, a region with a decided turn, or one under 2 pixels
+    wide)."""
+    if region.level == "block" or region.attributes.get("rotation"):
+        return None
+    pts = np.asarray(region.quad, dtype=np.float64)
+    x0, y0 = np.floor(pts.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(pts.max(axis=0)).astype(int)
+    x0, y0 = max(int(x0), 0), max(int(y0), 0)
+    x1, y1 = min(int(x1), gray.shape[1]), min(int(y1), gray.shape[0])
+    if x1 - x0 < 2 or y1 - y0 < _STACK_TALL * (x1 - x0):
+        return None
+    runs, widths = _ink_runs(np.ascontiguousarray(gray[y0:y1, x0:x1]))
+    if len(runs) < max(rows, 2):
+        return None
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(runs)]
+    heights = [b - a for a, b in runs]
+    if (
+        min(heights) < _STACK_ROW_HEIGHT * float(np.median(heights))
+        or min(gaps) < _STACK_GAP * float(np.median(widths))
+    ):
+        return None
+    return x0, y0, x1, y1, runs
+
+
+def split_glyph_stacks(image: np.ndarray, regions: Sequence[Region], rows: int = _STACK_ROWS) -> list[Region]:
+    """``regions`` (page pixels of ``image``, H x W or H x W x C uint8) with each tall region that is a
+    stack of at least ``rows`` level glyph rows split into one region per row (see ``_STACK_GAP``); the
+    others as given. Recognition splits stacks of ``_STACK_ROWS`` rows or more; page orientation, which
+    only asks which regions can be turned lines, splits pairs of rows too (:mod:`ocrplug.orientation`).
+
+    Each part keeps the region's level and score and the region's horizontal extent; vertically it spans
+    its ink rows and up to half the gap to the next row (at most the region's own edges). A line joined
+    from pieces (``attributes["grouped"]``: by :func:`_vertical_chains` or from a row of loose words, in
+    :func:`ocrplug.layout.lines_for_recognition`) that is such a stack gives its pieces back instead
+    (read one by one). Other regions with children, a decided turn or ``level="block"`` pass through.
+    """
+    gray = _gray(image)
     out: list[Region] = []
     for region in regions:
-        pts = np.asarray(region.quad, dtype=np.float64)
-        x0, y0 = np.floor(pts.min(axis=0)).astype(int)
-        x1, y1 = np.ceil(pts.max(axis=0)).astype(int)
-        x0, y0 = max(int(x0), 0), max(int(y0), 0)
-        x1, y1 = min(int(x1), image.shape[1]), min(int(y1), image.shape[0])
-        if (
-            region.level == "block"
-            or (region.children and not region.attributes.get("grouped"))
-            or region.attributes.get("rotation")
-            or x1 - x0 < 2
-            or y1 - y0 < _STACK_TALL * (x1 - x0)
-        ):
+        grouped = bool(region.attributes.get("grouped"))
+        found = None if region.children and not grouped else _stack_rows(gray, region, rows)
+        if found is None:
             out.append(region)
             continue
-        runs, widths = _ink_runs(np.ascontiguousarray(image[y0:y1, x0:x1]))
-        gaps = [b[0] - a[1] for a, b in itertools.pairwise(runs)]
-        heights = [b - a for a, b in runs]
-        if (
-            len(runs) < _STACK_ROWS
-            or min(heights) < _STACK_ROW_HEIGHT * float(np.median(heights))
-            or min(gaps) < _STACK_GAP * float(np.median(widths))
-        ):
-            out.append(region)
-            continue
-        if region.children:  # pieces joined by _vertical_chains: the detector's boxes again
+        if region.children:  # a joined line: the detector's boxes again
             out.extend(child.with_(order=0) for child in region.children)
             continue
+        x0, y0, x1, y1, runs = found
+        gaps = [b[0] - a[1] for a, b in itertools.pairwise(runs)]
         for k, (a, b) in enumerate(runs):
             top = y0 + (a - gaps[k - 1] // 2 if k else 0)
             bottom = y0 + (b + gaps[k] // 2 if k < len(gaps) else y1 - y0)
