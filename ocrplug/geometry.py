@@ -135,23 +135,24 @@ def _text_angle(quads: np.ndarray) -> float:
             best, best_score = theta + float(delta), score
     # The edges' median stands unless the profile is clearly sharper elsewhere: where the boxes are
     # right (most pages), a quarter degree off can close a narrow column gutter over a tall page.
-    angle = best if best_score >= _PROFILE_GAIN * at_median else theta
-    return _row_fit(quads, angle)
+    if best_score >= _PROFILE_GAIN * at_median:
+        return _row_fit(quads, best, 0.0)  # a quarter-degree step of the search: the rows say where in it
+    return _row_fit(quads, theta, _ROW_FIT_MIN_DEG)
 
 
 # Rows of region centres (:func:`_row_fit`). The centres are fitted only where they lie on rows: the
 # residuals' standard deviation at most _ROW_FIT_RESIDUAL of the median region height (scene words at
 # several angles, a form's labels and answers a little apart, make no rows; the page keeps its angle). The
 # fit corrects the angle by at most _ROW_FIT_MAX_DEG (CRAFT boxes the words of pages skewed up to about 3
-# degrees level), and only by at least _ROW_FIT_MIN_DEG (the profile search's step: less is box noise, and
-# where the quads' own median is right it stands exactly). Measured with benchmarks/craft_skew.py
+# degrees level), and the quads' own median only by at least _ROW_FIT_MIN_DEG (the profile search's step:
+# less is box noise, and where the median is right it stands exactly). Measured with benchmarks/craft_skew.py
 # (docs/benchmarks.md "Skewed pages on accurate (issue 24, k8)").
 _ROW_FIT_RESIDUAL = 0.15
 _ROW_FIT_MAX_DEG = 3.0
 _ROW_FIT_MIN_DEG = 0.25
 
 
-def _row_fit(quads: np.ndarray, angle: float) -> float:
+def _row_fit(quads: np.ndarray, angle: float, min_deg: float) -> float:
     """``angle`` (radians, y down) corrected by the slope of the rows of region centres around it.
 
     CRAFT boxes the words of a page skewed by up to about 3 degrees level (the official minimum-area
@@ -161,7 +162,8 @@ def _row_fit(quads: np.ndarray, angle: float) -> float:
     (a gap over half the median height parts two), the slope that all rows of two or more regions share
     (pooled least squares of the offset across the row on the position along it) is the rows' direction.
     Taken when at least two regions share a row, the fit's residuals are small
-    (``_ROW_FIT_RESIDUAL``) and the correction lies within [``_ROW_FIT_MIN_DEG``, ``_ROW_FIT_MAX_DEG``];
+    (``_ROW_FIT_RESIDUAL``) and the correction lies within [``min_deg``, ``_ROW_FIT_MAX_DEG``] (``min_deg``:
+    ``_ROW_FIT_MIN_DEG`` for the quads' own median, 0 for an angle of the profile search's grid);
     fitted twice (the rows at the corrected angle). ``quads``: ``(N, 4, 2)`` page pixels.
     """
     if len(quads) < 3:
@@ -183,19 +185,20 @@ def _row_fit(quads: np.ndarray, angle: float) -> float:
         shared = counts[row] >= 2
         if shared.sum() < 3:
             return fitted
-        u = along[shared] - (np.bincount(row[shared], weights=along[shared]) / np.maximum(counts, 1))[row[shared]]
-        v = across[shared] - (np.bincount(row[shared], weights=across[shared]) / np.maximum(counts, 1))[row[shared]]
+        rows, n_rows = row[shared], len(counts)
+        u = along[shared] - (np.bincount(rows, weights=along[shared], minlength=n_rows) / np.maximum(counts, 1))[rows]
+        v = across[shared] - (np.bincount(rows, weights=across[shared], minlength=n_rows) / np.maximum(counts, 1))[rows]
         suu = float((u * u).sum())
         if suu <= 0:
             return fitted
         slope = float((u * v).sum()) / suu
         residual = v - slope * u
-        dof = max(int(shared.sum()) - int((np.bincount(row[shared]) > 0).sum()) - 1, 1)
+        dof = max(int(shared.sum()) - int((counts >= 2).sum()) - 1, 1)
         if math.sqrt(float((residual**2).sum()) / dof) > _ROW_FIT_RESIDUAL * height:
             return fitted
         fitted += math.atan(slope)
     delta = abs(math.degrees(fitted - angle))
-    return fitted if _ROW_FIT_MIN_DEG <= delta <= _ROW_FIT_MAX_DEG else angle
+    return fitted if min_deg <= delta <= _ROW_FIT_MAX_DEG else angle
 
 
 # How much sharper (sum of squared bin counts) the centres' profile must be at another angle than at
