@@ -58,26 +58,28 @@ def _table(dpi: int, deg: float) -> np.ndarray:
 def _skewed_word_boxes(deg: float) -> np.ndarray:
     """CRAFT-like word boxes of a page skewed ``deg`` ccw: level boxes whose centres lie on the rows."""
     a = math.radians(deg)
+    rng = np.random.default_rng(7)  # centres off by up to a heatmap pixel (4 page pixels at 300 dpi)
     boxes = []
     for row in range(4):
         x = 200.0
         for width in (260, 140, 300, 90, 220, 160, 120):
             cx, cy = x + width / 2, 240 + 135 * row
-            cy -= (cx - 1275) * math.tan(a)  # counter-clockwise: the right end rises
+            cy -= (cx - 1275) * math.tan(a) + rng.uniform(-4, 4)  # counter-clockwise: the right end rises
             boxes.append([[cx - width / 2, cy - 20], [cx + width / 2, cy - 20], [cx + width / 2, cy + 20],
                           [cx - width / 2, cy + 20]])
             x += width + 40
     return np.asarray(boxes, dtype=np.float64)
 
 
-@pytest.mark.parametrize("deg", [1.0, 2.0, 2.7, -2.0])
+@pytest.mark.parametrize("deg", [1.0, 1.1, 2.1, 2.7, -1.9])
 def test_the_text_angle_of_level_word_boxes_follows_the_rows(deg: float) -> None:
-    # Before: 0 for 1.0 degrees (the boxes' median), the first quarter degree of the profile's plateau else.
-    assert -math.degrees(text_angle(_skewed_word_boxes(deg))) == pytest.approx(deg, abs=0.1)
+    # Before: the quarter-degree grid of the profile search (2.5 for 2.7, 1.0 for 1.1; real CRAFT boxes
+    # gave 1.5 for 2.0 and 0 for 1.0: docs/benchmarks.md "Skewed pages on accurate").
+    assert -math.degrees(text_angle(_skewed_word_boxes(deg))) == pytest.approx(deg, abs=0.07)
 
 
 def test_the_text_angle_of_a_level_page_stays_exactly_level() -> None:
-    assert text_angle(_skewed_word_boxes(0.0)) == 0.0
+    assert abs(text_angle(_skewed_word_boxes(0.0))) < math.radians(0.25)
 
 
 def test_a_lone_digit_in_a_skewed_table_cell_is_on_its_row() -> None:
