@@ -22,6 +22,10 @@ from ocrplug.api import text_angle
 SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 if not SANS.exists():
     pytest.skip("fonts-dejavu-core is not installed", allow_module_level=True)
+# The prose of a fresh user's skewed page (issue 24): bold and italic Liberation Sans lines, whose CRAFT
+# boxes stay level (DejaVu Sans at 2 degrees gets enough tilted boxes for the median to be right).
+LIBERATION = Path("/usr/share/fonts/truetype/liberation")
+PROSE_FONTS = [LIBERATION / "LiberationSans-Bold.ttf", LIBERATION / "LiberationSans-Italic.ttf"]
 
 PROSE = ["Quarterly results: revenue rose 8.4% to $3.2 million", "Costs fell to $2,750,000 in Q3 2026",
          "Shipments: 1,450 units of 25 kg each", "Questions? investors@lakeside.example"]
@@ -30,12 +34,14 @@ TABLE = [["Ref", "Item", "Qty", "Amount"], ["A-17", "Drill press", "1", "$149.99
 
 
 def _prose(dpi: int, deg: float) -> np.ndarray:
-    """Four lines of 11 pt prose on a 8.5 x 5.5 inch page turned ``deg`` counter-clockwise."""
+    """Four lines of 12 / 11 pt prose (bold, italic; DejaVu Sans without Liberation) on a 8.5 x 5.5 inch
+    page turned ``deg`` counter-clockwise."""
     img = Image.new("L", (round(8.5 * dpi), round(5.5 * dpi)), 255)
     draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(str(SANS), round(11 * dpi / 72))
+    paths = PROSE_FONTS if all(p.exists() for p in PROSE_FONTS) else [SANS, SANS]
+    fonts = [ImageFont.truetype(str(p), round(pt * dpi / 72)) for p, pt in zip(paths, (12, 11), strict=True)]
     for i, line in enumerate(PROSE):
-        draw.text((0.7 * dpi, (0.8 + 0.45 * i) * dpi), line, font=font, fill=0)
+        draw.text((0.7 * dpi, (0.8 + 0.45 * i) * dpi), line, font=fonts[i % 2], fill=0)
     return np.asarray(img.rotate(deg, resample=Image.BICUBIC, fillcolor=255))
 
 
@@ -119,9 +125,9 @@ def _angles(page) -> list[float]:
     return out
 
 
-@pytest.mark.parametrize("deg", [1.0, 2.0])
+@pytest.mark.parametrize("deg", [1.0, 2.0, 2.7])
 def test_accurate_writes_a_skewed_pages_angle(accurate, deg: float) -> None:
-    """Before: every word at 1.5 degrees on the 2.0-degree page, at 0 on the 1.0-degree page."""
+    """Before: every word at 0 on the 1.0-degree page, 1.5 on the 2.0-degree one, 2.25 at 2.7 degrees."""
     doc = accurate.run(_prose(300, deg))
     angles = _angles(doc.pages[0])
     assert len(angles) >= 20
