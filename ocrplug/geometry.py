@@ -83,8 +83,8 @@ def turn_jitter_deg(length: float, height: float) -> float:
 def text_angle(quads: np.ndarray | Sequence[Quad]) -> float:
     """The dominant text direction of a page's word or line quads (``(N, 4, 2)`` page pixels), in
     radians, y down (0: level rows; a page skewed 2 degrees counter-clockwise gives about -0.035): the
-    layout step's own frame (:func:`_text_angle`), so a plugin that tests rows on a skewed page uses the
-    rows the host will make. 0 for no quads."""
+    layout step's own frame (:func:`_text_angle`), so that a step testing rows on a skewed page (the
+    lone-glyph look, :mod:`ocrplug.lone_glyphs`) uses the rows the layout will make. 0 for no quads."""
     q = np.asarray(quads, dtype=np.float64).reshape(-1, 4, 2)
     return _text_angle(q) if len(q) else 0.0
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ocrplug_craft.postprocess import find_lone_glyphs
 from PIL import Image, ImageDraw, ImageFont
 
-from ocrplug.api import text_angle
+from ocrplug.geometry import text_angle
+from ocrplug.lone_glyphs import find_lone_glyphs
 
 SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 if not SANS.exists():
