@@ -9,56 +9,27 @@ The pages are drawn here (DejaVu Sans), turned with PIL as a scanner's skew.
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
 
 from ocrplug.geometry import text_angle
 from ocrplug.lone_glyphs import find_lone_glyphs
 
-SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-if not SANS.exists():
+_SPEC = importlib.util.spec_from_file_location(
+    "craft_skew", Path(__file__).resolve().parents[2] / "benchmarks" / "craft_skew.py"
+)
+assert _SPEC is not None and _SPEC.loader is not None
+craft_skew = importlib.util.module_from_spec(_SPEC)
+sys.modules["craft_skew"] = craft_skew
+_SPEC.loader.exec_module(craft_skew)
+if not craft_skew.SANS.exists():
     pytest.skip("fonts-dejavu-core is not installed", allow_module_level=True)
-# The prose of a fresh user's skewed page (issue 24): bold and italic Liberation Sans lines, whose CRAFT
-# boxes stay level (DejaVu Sans at 2 degrees gets enough tilted boxes for the median to be right).
-LIBERATION = Path("/usr/share/fonts/truetype/liberation")
-PROSE_FONTS = [LIBERATION / "LiberationSans-Bold.ttf", LIBERATION / "LiberationSans-Italic.ttf"]
-
-PROSE = ["Quarterly results: revenue rose 8.4% to $3.2 million", "Costs fell to $2,750,000 in Q3 2026",
-         "Shipments: 1,450 units of 25 kg each", "Questions? investors@lakeside.example"]
-TABLE = [["Ref", "Item", "Qty", "Amount"], ["A-17", "Drill press", "1", "$149.99"],
-         ["B-220", "Saw blades", "6", "$35.40"], ["C-9", "Gloves large", "12", "$22.80"]]
-
-
-def _prose(dpi: int, deg: float) -> np.ndarray:
-    """Four lines of 12 / 11 pt prose (bold, italic; DejaVu Sans without Liberation) on a 8.5 x 5.5 inch
-    page turned ``deg`` counter-clockwise."""
-    img = Image.new("L", (round(8.5 * dpi), round(5.5 * dpi)), 255)
-    draw = ImageDraw.Draw(img)
-    paths = PROSE_FONTS if all(p.exists() for p in PROSE_FONTS) else [SANS, SANS]
-    fonts = [ImageFont.truetype(str(p), round(pt * dpi / 72)) for p, pt in zip(paths, (12, 11), strict=True)]
-    for i, line in enumerate(PROSE):
-        draw.text((0.7 * dpi, (0.8 + 0.45 * i) * dpi), line, font=fonts[i % 2], fill=0)
-    return np.asarray(img.rotate(deg, resample=Image.BICUBIC, fillcolor=255))
-
-
-def _table(dpi: int, deg: float) -> np.ndarray:
-    """A ruled four-row table (one-digit quantities) on a 8.5 x 3 inch page turned ``deg``."""
-    img = Image.new("L", (round(8.5 * dpi), round(3 * dpi)), 255)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(str(SANS), round(10 * dpi / 72))
-    cols, top, rh = [0.5, 2.0, 4.5, 6.2, 8.0], 0.5, 0.4
-    for r in range(len(TABLE) + 1):
-        draw.line([(cols[0] * dpi, (top + r * rh) * dpi), (cols[-1] * dpi, (top + r * rh) * dpi)], fill=0, width=1)
-    for c in cols:
-        draw.line([(c * dpi, top * dpi), (c * dpi, (top + len(TABLE) * rh) * dpi)], fill=0, width=1)
-    for r, row in enumerate(TABLE):
-        for c, cell in enumerate(row):
-            draw.text(((cols[c] + 0.08) * dpi, (top + r * rh + 0.08) * dpi), cell, font=font, fill=0)
-    return np.asarray(img.rotate(deg, resample=Image.BICUBIC, fillcolor=255))
+_prose, _table = craft_skew.prose_page, craft_skew.table_page
 
 
 def _skewed_word_boxes(deg: float) -> np.ndarray:
