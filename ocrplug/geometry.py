@@ -20,6 +20,7 @@ __all__ = [
     "quad_height",
     "quad_width",
     "scale_quad",
+    "text_angle",
     "turn_jitter_deg",
 ]
 
@@ -79,6 +80,15 @@ def turn_jitter_deg(length: float, height: float) -> float:
     return math.degrees(math.atan2(TURN_JITTER * max(height, 0.0), length))
 
 
+def text_angle(quads: np.ndarray | Sequence[Quad]) -> float:
+    """The dominant text direction of a page's word or line quads (``(N, 4, 2)`` page pixels), in
+    radians, y down (0: level rows; a page skewed 2 degrees counter-clockwise gives about -0.035): the
+    layout step's own frame (:func:`_text_angle`), so that a step testing rows on a skewed page (the
+    lone-glyph look, :mod:`ocrplug.lone_glyphs`) uses the rows the layout will make. 0 for no quads."""
+    q = np.asarray(quads, dtype=np.float64).reshape(-1, 4, 2)
+    return _text_angle(q) if len(q) else 0.0
+
+
 def scale_quad(quad: Quad, sx: float, sy: float | None = None) -> Quad:
     """Scale a quad's coordinates (e.g. from a resized image back to page pixels)."""
     sy = sx if sy is None else sy
@@ -125,7 +135,70 @@ def _text_angle(quads: np.ndarray) -> float:
             best, best_score = theta + float(delta), score
     # The edges' median stands unless the profile is clearly sharper elsewhere: where the boxes are
     # right (most pages), a quarter degree off can close a narrow column gutter over a tall page.
-    return best if best_score >= _PROFILE_GAIN * at_median else theta
+    if best_score >= _PROFILE_GAIN * at_median:
+        return _row_fit(quads, best, 0.0)  # a quarter-degree step of the search: the rows say where in it
+    return _row_fit(quads, theta, _ROW_FIT_MIN_DEG)
+
+
+# Rows of region centres (:func:`_row_fit`). The centres are fitted only where they lie on rows: the
+# residuals' standard deviation at most _ROW_FIT_RESIDUAL of the median region height (scene words at
+# several angles, a form's labels and answers a little apart, make no rows; the page keeps its angle). The
+# fit corrects the angle by at most _ROW_FIT_MAX_DEG (CRAFT boxes the words of pages skewed up to about 3
+# degrees level), and the quads' own median only by at least _ROW_FIT_MIN_DEG (the profile search's step:
+# less is box noise, and where the median is right it stands exactly). Measured with benchmarks/craft_skew.py
+# (docs/benchmarks.md "Skewed pages on accurate (issue 24, k8)").
+_ROW_FIT_RESIDUAL = 0.15
+_ROW_FIT_MAX_DEG = 3.0
+_ROW_FIT_MIN_DEG = 0.25
+
+
+def _row_fit(quads: np.ndarray, angle: float, min_deg: float) -> float:
+    """``angle`` (radians, y down) corrected by the slope of the rows of region centres around it.
+
+    CRAFT boxes the words of a page skewed by up to about 3 degrees level (the official minimum-area
+    rectangle of a word 8 heatmap pixels high), so the quads' median says 0 and the profile search,
+    in quarter degrees over bins a quarter height wide, lands anywhere on a plateau half a degree wide
+    (1.5 for 2.0 degrees). The centres themselves lie on the rows: grouped into rows across ``angle``
+    (a gap over half the median height parts two), the slope that all rows of two or more regions share
+    (pooled least squares of the offset across the row on the position along it) is the rows' direction.
+    Taken when at least two regions share a row, the fit's residuals are small
+    (``_ROW_FIT_RESIDUAL``) and the correction lies within [``min_deg``, ``_ROW_FIT_MAX_DEG``] (``min_deg``:
+    ``_ROW_FIT_MIN_DEG`` for the quads' own median, 0 for an angle of the profile search's grid);
+    fitted twice (the rows at the corrected angle). ``quads``: ``(N, 4, 2)`` page pixels.
+    """
+    if len(quads) < 3:
+        return angle
+    centres = quads.mean(axis=1)
+    side = (quads[:, 3] - quads[:, 0]) + (quads[:, 2] - quads[:, 1])
+    height = float(np.median(np.linalg.norm(side, axis=1))) / 2
+    if height <= 0:
+        return angle
+    fitted = angle
+    for _ in range(2):
+        c, s = math.cos(fitted), math.sin(fitted)
+        along = centres @ np.array([c, s])
+        across = centres @ np.array([-s, c])
+        order = np.argsort(across)
+        row = np.zeros(len(quads), dtype=np.int64)
+        row[order] = np.concatenate([[0], np.cumsum(np.diff(across[order]) > height / 2)])
+        counts = np.bincount(row)
+        shared = counts[row] >= 2
+        if shared.sum() < 3:
+            return fitted
+        rows, n_rows = row[shared], len(counts)
+        u = along[shared] - (np.bincount(rows, weights=along[shared], minlength=n_rows) / np.maximum(counts, 1))[rows]
+        v = across[shared] - (np.bincount(rows, weights=across[shared], minlength=n_rows) / np.maximum(counts, 1))[rows]
+        suu = float((u * u).sum())
+        if suu <= 0:
+            return fitted
+        slope = float((u * v).sum()) / suu
+        residual = v - slope * u
+        dof = max(int(shared.sum()) - int((counts >= 2).sum()) - 1, 1)
+        if math.sqrt(float((residual**2).sum()) / dof) > _ROW_FIT_RESIDUAL * height:
+            return fitted
+        fitted += math.atan(slope)
+    delta = abs(math.degrees(fitted - angle))
+    return fitted if min_deg <= delta <= _ROW_FIT_MAX_DEG else angle
 
 
 # How much sharper (sum of squared bin counts) the centres' profile must be at another angle than at

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from ocrplug.crops import paper_ink
+from ocrplug.geometry import text_angle
 from ocrplug.model import Region
 
 __all__ = ["BOX_FRAME_ASPECT", "BOX_FRAME_SIDES", "LONE_GLYPH_CLEAR", "LONE_GLYPH_HEIGHTS", "LONE_GLYPH_WIDTH",
@@ -236,10 +237,14 @@ def _root(group: np.ndarray, i: int) -> int:
     return int(i)
 
 
-def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
+def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = None) -> list[np.ndarray]:
     """Boxes (4 x 2, page pixels, clockwise from top-left) of lone glyphs beside the found words.
 
-    ``gray``: the page (H x W uint8); ``boxes``: the word boxes found (N x 4 x 2, page pixels). Only
+    ``gray``: the page (H x W uint8); ``boxes``: the word boxes found (N x 4 x 2, page pixels); ``angle``:
+    the page's text direction (radians, y down; None: :func:`ocrplug.geometry.text_angle` of ``boxes``, the
+    layout's own frame). Rows and word tilts are taken in that frame: on a page skewed 3 degrees a lone ``6``
+    two words right of its row's last word box is on that row (in the page's axes its centre lies 13 px
+    below it, issue 24 k8). Only
     text on paper is looked at (:func:`ocrplug.crops.paper_ink`; photos and dark scans return nothing). Ink is
     the pixels darker than the page's Otsu threshold, less straight runs longer than 2.5 median word
     heights (ruling lines: a table cell's frame, so an answer in a ruled cell stands alone); a candidate
@@ -278,11 +283,17 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
     tall_id = np.flatnonzero((h >= _MIN_GLYPH_PX // 2) & (h >= 1.5 * w)) + 1
     tall_x = stats[tall_id, cv2.CC_STAT_LEFT] + stats[tall_id, cv2.CC_STAT_WIDTH] / 2
     tall_y = stats[tall_id, cv2.CC_STAT_TOP] + stats[tall_id, cv2.CC_STAT_HEIGHT] / 2
-    # Nearly level words only: the top edge within _LEVEL_DEG of the page's horizontal (a short word
-    # with a descender, ``Page:``, gets a box tilted by a few degrees).
+    # Nearly level words only: the top edge within _LEVEL_DEG of the page's text direction (a short word
+    # with a descender, ``Page:``, gets a box tilted by a few degrees). Rows are taken across that direction.
+    if angle is None:
+        angle = text_angle(boxes)
     top = boxes[:, 1] - boxes[:, 0]
-    tilt = np.degrees(np.abs(np.arctan2(top[:, 1], top[:, 0])))
+    tilt = np.degrees(np.abs((np.arctan2(top[:, 1], top[:, 0]) - angle + np.pi) % (2 * np.pi) - np.pi))
     level = np.minimum(tilt, 180 - tilt) <= _LEVEL_DEG
+    across = np.array([-np.sin(angle), np.cos(angle)])
+    box_across = boxes @ across  # (N, 4): the corners' offsets across the rows
+    lo_r, hi_r = box_across.min(axis=1), box_across.max(axis=1)
+    bh_r = hi_r - lo_r
     lo_h, hi_h = LONE_GLYPH_HEIGHTS
     out = []
     taken: set[int] = set()  # components of glyphs found (a stem with its dot is not found again as pieces)
@@ -332,8 +343,8 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
         own = gray[cy0:cy0 + ch, cx0:cx0 + cw][np.isin(labels[cy0:cy0 + ch, cx0:cx0 + cw], members)]
         if (~near_ink).any() and abs(float(np.median(near[~near_ink])) - float(np.median(own))) < _MIN_CONTRAST:
             continue
-        gcy = (gy0 + gy1) / 2
-        row = level & (lo_b[:, 1] <= gcy) & (gcy <= hi_b[:, 1]) & (gh >= lo_h * bh) & (gh <= hi_h * bh)
+        g_across = float(np.array([(gx0 + gx1) / 2, (gy0 + gy1) / 2]) @ across)
+        row = level & (lo_r <= g_across) & (g_across <= hi_r) & (gh >= lo_h * bh_r) & (gh <= hi_h * bh_r)
         if not row.any():
             continue
         grow = 0.1 * gh
