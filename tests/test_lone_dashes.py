@@ -188,3 +188,22 @@ def test_a_flat_bar_crop_is_known_from_a_digit_or_an_equals_sign() -> None:
     equals = bar.copy()
     equals[25:27, 8:22] = 0
     assert not _is_flat_bar(equals)
+
+
+def test_a_dashed_rule_is_no_row_of_lone_dashes() -> None:
+    """A receipt's ``- - - - -`` separator under a text row (SROIE receipt 450 gave 25 one-dash lines),
+    beside a cell holding a lone dash a column away: only the cell's dash is found."""
+    from ocrplug.crops import find_lone_dashes
+
+    page = np.full((200, 900), 255, np.uint8)
+    cv2.putText(page, "Total", (20, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    cv2.rectangle(page, (400, 47), (414, 49), 0, -1)  # the cell's lone dash, a column right of "Total"
+    for x in range(20, 860, 32):  # the separator: 14 px dashes 18 px apart, on a row with a word box
+        cv2.rectangle(page, (x, 127), (x + 14, 129), 0, -1)
+    boxes = np.array(
+        [[[15, 35], [120, 35], [120, 68], [15, 68]], [[860, 112], [890, 112], [890, 145], [860, 145]]],
+        dtype=np.float64,
+    )
+    found = find_lone_dashes(page, boxes)
+    centres = [np.asarray(d.box).mean(axis=0) for d in found]
+    assert len(found) == 1 and 395 < centres[0][0] < 420 and centres[0][1] < 80, centres
