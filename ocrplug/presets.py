@@ -65,7 +65,12 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
     "swift": {
         "input": {"dpi": 300},
-        "detector": {"name": "db", "options": {"max_side": SWIFT_MAX_SIDE, "threads": 1, "lone_glyphs": True}},
+        # min_text_height 0: swift keeps its small map's scale (the text-size floor's larger scale changed
+        # Tesseract's word spacing on a turned label, tests/test_vertical_edges.py; large scans: fast).
+        "detector": {
+            "name": "db",
+            "options": {"max_side": SWIFT_MAX_SIDE, "threads": 1, "lone_glyphs": True, "min_text_height": 0},
+        },
         "recognizer": {
             "name": "cascade",
             "options": {
