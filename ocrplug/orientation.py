@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ocrplug.crops import CropOptions, crop_regions, is_lone_glyph
+from ocrplug.crops import CropOptions, crop_regions, is_lone_glyph, paper_ink, to_gray
 from ocrplug.geometry import order_quad
 from ocrplug.model import PageImage, Region
 from ocrplug.vertical import split_glyph_stacks
@@ -320,7 +320,8 @@ def detect_orientation(
     """The clockwise angle that makes ``page`` upright, from its detected ``regions`` (original frame).
 
     ``read`` is the pipeline recognizer's ``recognize``. The ``sample`` largest regions that can be
-    lines of text give the axis (:func:`sample_lines`, with the page's image); each is cut to its
+    lines of text give the axis (:func:`sample_lines`, with the page's image when it is text on paper,
+    :func:`ocrplug.crops.paper_ink`; a photo's regions vote by their shapes alone); each is cut to its
     centre ``window`` line heights (:func:`window_region`; ``None`` reads whole regions). The windows
     are read in the first candidate frame (0, or 90 for vertical text); with ``cascade`` that frame
     wins at once when its readings are confident (:func:`is_confident`), else the windows are read in
@@ -345,14 +346,17 @@ def detect_orientation(
                     return angle
         return None
 
-    picked, vertical = sample_lines(regions, sample, page.image)
+    # The ink tests of the vote (lone glyphs, glyph stacks) read a page's ink components as glyphs: text
+    # on paper only (a photo's turned sign words were taken for lone glyphs: ICDAR 2015 img_20 unturned).
+    ink_page = page.image if paper_ink(to_gray(page.image)) is not None else None
+    picked, vertical = sample_lines(regions, sample, ink_page)
     if not picked:
         return OrientationResult(0, {})
     settled = read_axis(picked, (90, 270) if vertical else (0, 180))
     if settled is None and vertical and not sure:
         # Neither turn read confidently (a page of numbers: digits never do) and short regions looked
         # turned: the page as given is read too, and a turn must read better.
-        level, _ = sample_lines(regions, sample, page.image, vertical=False)
+        level, _ = sample_lines(regions, sample, ink_page, vertical=False)
         settled = read_axis(level, (0, 180)) if level else None
     if settled is not None:
         return OrientationResult(settled, scores)
