@@ -46,6 +46,12 @@ log = logging.getLogger(__name__)
 #: input. Lines are still boxed down to about 4 px (``benchmarks/db_text_floor.py``) but cut into pieces there;
 #: T7's A2 page's 8 pt line misread at 4.8 px: twice the boxing limit (docs/db.md "Large pages").
 MIN_TEXT_HEIGHT = 8.0
+#: Text under this share of the page's shorter side (about 1.5 pt on any page size) is no text but specks or
+#: a scan's grain: the floor is not raised for it. SROIE receipts scanned at 600 dpi on A4 (7016 x 4961)
+#: measured 5 px "text" and were read whole at full size in tiles (specks found as lines: fast's SROIE
+#: line H-mean 0.927 -> 0.918 with receipts 300 and 525); A1's 8 pt (33 px of 7016) and A2's 6 pt
+#: (25 px of 4961) lie far above it.
+MIN_TEXT_SHARE = 1 / 400
 #: Tile side (pixels of the resized page) of a page enlarged past ``max_side`` for its small text: the
 #: workaround's 1024 (docs/db.md "Large scans"); a batch of 4 such tiles costs one 2048 px call's memory.
 TEXT_TILE = 1024
@@ -404,7 +410,7 @@ class DbDetector(Detector):
             if paper_ink(gray) is None:  # a photo: its texture gives no text height (scene text keeps its scale)
                 return th, tw, False
             text = small_text_height(gray)
-            if text is None or text * scale >= o.min_text_height:
+            if text is None or text < MIN_TEXT_SHARE * min(height, width) or text * scale >= o.min_text_height:
                 return th, tw, False
             need = min(o.min_text_height / text, 1.0)  # small at the page's own resolution: seen there
             if need > cap:
