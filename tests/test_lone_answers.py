@@ -8,7 +8,6 @@ preset must read every answer there, on its own place. A lone ``l`` is the excep
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,14 +18,9 @@ from ocrplug.cascade import unsure_by_kind, unsure_by_shape
 from ocrplug.crops import lone_glyph_case
 from ocrplug.model import Region
 from ocrplug.pipeline import Pipeline
+from tests.conftest import load_benchmark
 
-_SPEC = importlib.util.spec_from_file_location(
-    "lone_answers", Path(__file__).resolve().parents[1] / "benchmarks" / "lone_answers.py"
-)
-assert _SPEC is not None and _SPEC.loader is not None
-lone_answers = importlib.util.module_from_spec(_SPEC)
-sys.modules["lone_answers"] = lone_answers
-_SPEC.loader.exec_module(lone_answers)
+lone_answers = load_benchmark("lone_answers")
 
 if not lone_answers.SANS.exists() or not lone_answers.SERIF.exists():
     pytest.skip("fonts-dejavu-core is not installed", allow_module_level=True)

@@ -8,8 +8,6 @@ no probability (0.04 at most, 1.00 at 2000 px), so no recognizer ever saw it. ``
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,14 +15,9 @@ import pytest
 
 from ocrplug.model import PageImage
 from ocrplug.presets import preset_config
+from tests.conftest import load_benchmark
 
-_SPEC = importlib.util.spec_from_file_location(
-    "swift_lone", Path(__file__).resolve().parents[1] / "benchmarks" / "swift_lone.py"
-)
-assert _SPEC is not None and _SPEC.loader is not None
-swift_lone = importlib.util.module_from_spec(_SPEC)
-sys.modules["swift_lone"] = swift_lone
-_SPEC.loader.exec_module(swift_lone)
+swift_lone = load_benchmark("swift_lone")
 
 if not swift_lone.COMIC.exists():
     pytest.skip("fonts-comic-neue is not installed", allow_module_level=True)

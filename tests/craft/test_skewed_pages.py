@@ -9,24 +9,16 @@ The pages are drawn here (DejaVu Sans), turned with PIL as a scanner's skew.
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from ocrplug.geometry import text_angle
 from ocrplug.lone_glyphs import find_lone_glyphs
+from tests.conftest import load_benchmark
 
-_SPEC = importlib.util.spec_from_file_location(
-    "craft_skew", Path(__file__).resolve().parents[2] / "benchmarks" / "craft_skew.py"
-)
-assert _SPEC is not None and _SPEC.loader is not None
-craft_skew = importlib.util.module_from_spec(_SPEC)
-sys.modules["craft_skew"] = craft_skew
-_SPEC.loader.exec_module(craft_skew)
+craft_skew = load_benchmark("craft_skew")
 if not craft_skew.SANS.exists():
     pytest.skip("fonts-dejavu-core is not installed", allow_module_level=True)
 _prose, _table = craft_skew.prose_page, craft_skew.table_page
