@@ -194,6 +194,14 @@ def _run_command(args: argparse.Namespace, jobs: list[int]) -> Any:
     return _run_with_progress(pipeline, args, show)  # prints each output path as its document commits
 
 
+def _print_warnings(report: Any) -> None:
+    """The pages a run read with a warning (``RunReport.warnings``), each naming its file and page."""
+    if report.warnings:
+        print(f"\n{len(report.warnings)} page(s) read with a warning (may be incomplete):", file=sys.stderr)
+        for warning in report.warnings:
+            print(f"  {warning}", file=sys.stderr)
+
+
 def _run_report(report: Any) -> int:
     """Print what the run's report says beyond the outputs; the exit code."""
     if report.skipped:
@@ -207,10 +215,7 @@ def _run_report(report: Any) -> int:
         print(f"{len(report.removed)} output(s) of an earlier config removed: {names}", file=sys.stderr)
     for left in report.left_over:
         print(f"output of an earlier config left over: {left}", file=sys.stderr)
-    if report.warnings:
-        print(f"\n{len(report.warnings)} page(s) read with a warning (may be incomplete):", file=sys.stderr)
-        for warning in report.warnings:
-            print(f"  {warning}", file=sys.stderr)
+    _print_warnings(report)
     if report.failures:
         print(f"\n{len(report.failures)} failure(s):", file=sys.stderr)
         for failure in report.failures:
@@ -224,7 +229,10 @@ def _run_report(report: Any) -> int:
         )
     if not report.failures:
         return ExitCode.ok
-    nothing_read = not report.documents and not report.skipped
+    # No page of any input could be read (every input unreadable, or every page of it: a truncated image
+    # opens but its only page cannot be decoded): the same code whether the header or the pixels were bad.
+    # A page read but failed in processing is a failed run (1).
+    nothing_read = report.pages_read == 0 and not report.skipped
     return ExitCode.input_error if nothing_read else ExitCode.failures
 
 
@@ -475,6 +483,7 @@ def _cmd_spark(args: argparse.Namespace) -> int:
         f"(Spark start-up {job.startup_seconds:.1f} s, writing {job.write_seconds:.1f} s)",
         file=sys.stderr,
     )
+    _print_warnings(report)
     if report.failures:
         print(f"{len(report.failures)} failure(s):", file=sys.stderr)
         for failure in report.failures:

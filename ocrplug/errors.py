@@ -33,7 +33,7 @@ class ExitCode(IntEnum):
     ``ok`` 0: everything asked for was done. ``failures`` 1: the run finished but some pages or
     documents failed (listed on stderr), or an error of no narrower kind. ``config_error`` 2: a usage or
     configuration error (also argparse's own usage errors). ``input_error`` 3: an input cannot be read
-    (for ``ocrplug run``: no document could be read at all). ``plugin_error`` 4: a plugin failed to
+    (for ``ocrplug run``: no page of any input could be read). ``plugin_error`` 4: a plugin failed to
     load or register. ``weights_error`` 5: model weights are missing, corrupt or do not fit.
     ``page_error`` 6: processing a page failed. ``interrupted`` 130 and ``terminated`` 143: stopped by
     SIGINT (Ctrl-C) or SIGTERM, the shell's 128 + signal number.

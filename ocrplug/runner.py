@@ -95,8 +95,8 @@ def run_inputs(
                     if batch.cached is not None:
                         writer.add(batch.cached[0], batch.cached[1], from_journal=True)
                         _tell(progress, writer, folder.report, total)
-                    if batch.failure is not None:
-                        writer.add(batch.failure)
+                    if batch.failure is not None:  # a page the rasterizer could not decode
+                        writer.add(batch.failure, unread=True)
                         _tell(progress, writer, folder.report, total)
                     for image, result in zip(batch.images, results, strict=True):
                         writer.add(result, image)

@@ -81,7 +81,10 @@ class RunReport:
     ``documents``: one :class:`Document` per input processed (with its pages only when the run keeps
     them); ``outputs``: files really written; ``failures``: failed inputs (``index`` None) and pages;
     ``skipped``: inputs finished by an earlier run (resume); ``pages_done``: pages processed, failed
-    ones included; ``pages_resumed``: pages taken from an interrupted run's journal instead of OCR;
+    ones included; ``pages_read``: pages whose image was decoded (read, then processed or failed in
+    processing; resumed pages too), so 0 means no page of any input could be read (a truncated image
+    opens but its only page cannot be decoded); ``pages_resumed``: pages taken from an interrupted run's
+    journal instead of OCR;
     ``removed``: outputs of an earlier config removed because a redone document no longer writes
     them; ``left_over``: such outputs that could not be removed (with why); ``warnings``: pages read
     that may be incomplete (``Page.warnings``: damaged image data), each naming its file and page; they
@@ -92,6 +95,7 @@ class RunReport:
     outputs: list[Path] = field(default_factory=list)
     failures: list[PageFailure] = field(default_factory=list)
     pages_done: int = 0
+    pages_read: int = 0
     seconds: float = 0.0
     skipped: list[str] = field(default_factory=list)
     pages_resumed: int = 0
@@ -527,13 +531,19 @@ class DocumentWriter:
             self._pending_failures.clear()
         return self._sessions
 
-    def add(self, result: Page | PageFailure, image: PageImage | None = None, *, from_journal: bool = False) -> None:
+    def add(
+        self, result: Page | PageFailure, image: PageImage | None = None, *, from_journal: bool = False,
+        unread: bool = False,
+    ) -> None:
         """Add the next page (or its failure), in page order; ``image`` goes to renderers that need it.
 
-        ``from_journal``: the page came from :meth:`cached` (it is not journaled again).
+        ``from_journal``: the page came from :meth:`cached` (it is not journaled again). ``unread``: the
+        failure is the rasterizer's (the page's image could not be decoded), not the page work's.
         """
         report = self.folder.report
         report.pages_done += 1
+        if not unread:
+            report.pages_read += 1
         if isinstance(result, PageFailure):
             self.failures.append(result)
             if self._sessions is None:
@@ -599,7 +609,7 @@ class DocumentWriter:
 
     def fail(self, error: str, index: int | None = None) -> None:
         """Record that reading the document stopped (``index``: the page that could not be read)."""
-        self.add(PageFailure(self.info.source, index, error))
+        self.add(PageFailure(self.info.source, index, error), unread=True)
         self.folder.report.pages_done -= 1  # not a processed page
 
     def commit(self) -> list[Path]:

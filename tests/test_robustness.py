@@ -391,3 +391,17 @@ def test_shared_float_tiff_is_read_by_the_default_pipeline() -> None:
     data = load_config(None, ["renderers=[]"]).data
     text = Pipeline.from_dict(data).run(shared_path("cases", "float01.tif")).text
     assert len(" ".join(text.split())) > 20
+
+
+def test_a_truncated_image_alone_is_no_input_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A truncated PNG opens (its header is sound) but its only page cannot be decoded: given alone, that is
+    "no input could be read" (3) as for an empty file, not a partly failed run (1); next to a good file, 1."""
+    raw = _text_image(tmp_path / "full.png").read_bytes()
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(raw[: len(raw) // 2])
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    for alone in (cut, empty):
+        assert main(["run", str(alone), "-o", str(tmp_path / f"out-{alone.stem}"), *PLAIN]) == 3
+        assert alone.name in capsys.readouterr().err
+    assert main(["run", str(cut), str(tmp_path / "full.png"), "-o", str(tmp_path / "both"), *PLAIN]) == 1

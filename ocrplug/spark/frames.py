@@ -85,7 +85,8 @@ def ocr_dataframe(
 
     ``config`` is a full pipeline config (the YAML structure as a dict). Result columns
     (:func:`page_schema`): ``path, page_index (0-based), page_count, width, height (pixels), dpi,
-    regions (flat array, see ocrplug.spark.rows), text, orientation (degrees or null), error, seconds``.
+    regions (flat array, see ocrplug.spark.rows), text, orientation (degrees or null), error, seconds,
+    dpi_y, warnings``.
     A failed page is a row with ``error`` set; an unreadable or unsupported file is one error row with
     ``page_index`` null; the job itself does not fail for bad input. Renderers in the config are not run
     (use ``ocrplug spark run`` for files). ``partitions``: how many tasks share the files (default: at

@@ -112,9 +112,11 @@ def _write_document(
     for row in rows:
         # Parquet strings are UTF-8: a name's undecodable bytes are written as \xNN escapes.
         row["path"] = os.fsencode(label).decode("utf-8", "backslashreplace")
-        if row["error"]:
-            row["error"] = row["error"].replace(row.get("_spark_path", ""), row["path"])
-        row.pop("_spark_path", None)
+        spark_path = row.pop("_spark_path", "")
+        if row["error"] and spark_path:
+            row["error"] = row["error"].replace(spark_path, row["path"])
+        if row.get("warnings") and spark_path:  # named as the input was given, as errors are
+            row["warnings"] = [w.replace(spark_path, row["path"]) for w in row["warnings"]]
     name = folder.name_of(file)
     with atomic_path(dataset / f"{name.replace('/', '--')}.parquet") as tmp:
         pq.write_table(pa.Table.from_pylist(rows, schema=PAGE_SCHEMA), tmp)
@@ -140,7 +142,7 @@ def _write_document(
             elif row["width"] is not None:  # this page failed; the document goes on
                 writer.add(PageFailure(label, index, row["error"]), image)
             elif row is not rows[-1]:  # a page the rasterizer could not decode; the pages after it were read
-                writer.add(PageFailure(label, index, row["error"]))
+                writer.add(PageFailure(label, index, row["error"]), unread=True)
             else:  # reading the document stopped at this page
                 writer.fail(row["error"], index)
     except BaseException:

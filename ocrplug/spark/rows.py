@@ -101,6 +101,8 @@ PAGE_SCHEMA = pa.schema(
         ("orientation", pa.int32()),
         ("error", pa.string()),
         ("seconds", pa.float64()),
+        ("dpi_y", pa.float64()),
+        ("warnings", pa.list_(pa.string())),
     ]
 )
 """One row per page (``page_index`` 0-based), or per unreadable file (``page_index`` null).
@@ -108,7 +110,10 @@ PAGE_SCHEMA = pa.schema(
 ``width``/``height`` in pixels of the page image, ``dpi`` as rasterized (null when unknown), ``text``
 the page text in reading order (lines joined by newlines), ``orientation`` the page rotation in degrees
 the pipeline reported (null when it reports none), ``error`` null for a good page, ``seconds`` the time
-spent on the page (detector + recognizer, not rasterizing; a batch's time shared among its pages).
+spent on the page (detector + recognizer, not rasterizing; a batch's time shared among its pages),
+``dpi_y`` the vertical resolution where it differs from ``dpi`` (a 204 x 98 dpi fax; else null) and
+``warnings`` what may be incomplete on a page that was read (``Page.warnings``: damaged image data; an
+empty list for a sound page, null on an error row). Appended columns keep older readers' positions.
 """
 
 
@@ -189,6 +194,8 @@ def page_to_row(page: Page, path: str, page_count: int | None, seconds: float | 
         "orientation": page_orientation(page),
         "error": None,
         "seconds": seconds,
+        "dpi_y": page.dpi_y,
+        "warnings": list(page.warnings),
     }
 
 
@@ -209,13 +216,17 @@ def error_row(
         "orientation": None,
         "error": error,
         "seconds": None,
+        "dpi_y": None if image is None else image.dpi_y,
+        "warnings": None,
     }
 
 
 def page_from_row(row: Mapping[str, Any]) -> Page:
     """Rebuild the :class:`~ocrplug.model.Page` of a good ``PAGE_SCHEMA`` row (``source`` = ``path``).
 
-    Raises ``ValueError`` for an error row (it has no page).
+    Every field the row holds comes back (orientation, vertical dpi and warnings included), so a Spark
+    job writes the same JSON, hOCR and manifest as ``ocrplug run``. Rows written before ``dpi_y`` and
+    ``warnings`` existed read as None / none. Raises ``ValueError`` for an error row (it has no page).
     """
     if row.get("error") is not None or row.get("page_index") is None:
         raise ValueError(f"{row.get('path')}: error row has no page: {row.get('error')}")
@@ -226,6 +237,9 @@ def page_from_row(row: Mapping[str, Any]) -> Page:
         source=str(row["path"]),
         dpi=row.get("dpi"),
         regions=regions_from_rows(row.get("regions")),
+        dpi_y=row.get("dpi_y"),
+        orientation=int(row.get("orientation") or 0),
+        warnings=tuple(row.get("warnings") or ()),
     )
 
 

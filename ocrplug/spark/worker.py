@@ -134,7 +134,7 @@ def iter_file(
     cannot decode is an error row for that page (``width`` null) and the pages after it are still read;
     reading that stops mid-document otherwise yields the pages read, then an error row for the next
     page. Never raises for bad input: every error becomes a row, with the temporary file's name
-    replaced by ``path``.
+    replaced by ``path`` (in page warnings too).
     """
     name = _file_name(path)
     sources = pipeline.sources
@@ -173,7 +173,7 @@ def iter_file(
             for image, result in zip(batch.images, results, strict=True):
                 image = dataclasses.replace(image, source=path)
                 if isinstance(result, Page):
-                    page = result.with_(source=path)
+                    page = result.with_(source=path, warnings=tuple(clean(w) for w in result.warnings))
                     yield page_to_row(page, path, count, each), page, image
                 else:
                     yield error_row(path, clean(result.error), image.index, count, image), None, image

@@ -60,3 +60,33 @@ def test_image_struct_is_sparks_bgr_layout():
     assert np.array_equal(image_from_struct(struct).image, rgb)
     with pytest.raises(ValueError, match="bytes"):
         image_from_struct(struct | {"data": b"123"})
+
+
+def test_turned_fax_page_with_warnings_round_trips(tmp_path):
+    """Orientation, the vertical dpi and page warnings survive the row (a Spark job's JSON and manifest
+    are written from it): before, ``page_from_row`` gave back orientation 0, no dpi_y and no warnings."""
+    import dataclasses
+
+    import pyarrow.parquet as pq
+
+    from ocrplug.spark.rows import PAGE_SCHEMA, error_row, page_from_row, page_to_row
+
+    page = dataclasses.replace(
+        _page(), dpi=204.0, dpi_y=98.0, orientation=90,
+        warnings=("x.pdf page 3: image /Im0 could not be decoded",),
+    )
+    rows = [page_to_row(page, "x.pdf", 3, 0.5), error_row("x.pdf", "page 4: broken", 3, 3)]
+    pq.write_table(pa.Table.from_pylist(rows, schema=PAGE_SCHEMA), tmp_path / "p.parquet")
+    back = pq.read_table(tmp_path / "p.parquet").to_pylist()
+    assert (back[0]["orientation"], back[0]["dpi_y"], back[0]["warnings"]) == (90, 98.0, list(page.warnings))
+    assert page_from_row(back[0]) == page
+    assert back[1]["warnings"] is None and back[1]["error"] == "page 4: broken"
+
+
+def test_rows_written_before_the_new_columns_still_read():
+    from ocrplug.spark.rows import page_from_row, page_to_row
+
+    row = page_to_row(_page(), "x.pdf", 3)
+    del row["dpi_y"], row["warnings"]
+    row["orientation"] = None
+    assert page_from_row(row) == _page()
