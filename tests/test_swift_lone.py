@@ -139,3 +139,34 @@ def test_accurate_reads_no_empty_checkbox(checkbox_page: object) -> None:
     assert "\u25a1" not in read
     for letter in ("Yes", "No", "On", "Off", "Grade:", "D"):
         assert letter in read
+
+
+# Words Tesseract joins (issue 24, s9): ``swift`` read ``Lot 4 D`` as ``Lot4D`` and ``A signed`` as
+# ``Asigned`` (Noto Sans 10 pt at 300 dpi), its LSTM sure of them (word confidence over 0.85), so the
+# cascade kept them. A line with a word holding the line's own word gap now goes to PP-OCR.
+
+
+def test_swift_keeps_the_word_spaces_tesseract_joins() -> None:
+    pytest.importorskip("tesserocr")
+    from ocrplug.pipeline import Pipeline
+
+    if not swift_lone.NOTO_SANS.exists():
+        pytest.skip("fonts-noto-core is not installed")
+    page = next(p for p in swift_lone.spaces_pages() if p.name == "spaces_notosans-regular_10pt_300dpi")
+    pipe = Pipeline.from_preset("swift", ["renderers=[]"])
+    read = [w.text for w in pipe.run(page.image).pages[0].words]
+    assert read == [w.text for w in page.words]
+
+
+def test_swift_keeps_real_words_whole() -> None:
+    """Wide glyph gaps inside real words (``111``, ``1,299.00``, ``rn``, ``ff``, a letter-spaced heading)
+    send a line to PP-OCR at most, which reads them whole."""
+    pytest.importorskip("tesserocr")
+    from ocrplug.pipeline import Pipeline
+
+    if not swift_lone.NOTO_SANS.exists():
+        pytest.skip("fonts-noto-core is not installed")
+    page = next(p for p in swift_lone.words_pages() if p.name == "words_notosans-regular_10pt_300dpi")
+    pipe = Pipeline.from_preset("swift", ["renderers=[]"])
+    read = [w.text for w in pipe.run(page.image).pages[0].words]
+    assert read == [w.text for w in page.words]
