@@ -1,6 +1,6 @@
 """A fresh user's faults of issue 24 (r7): generated pages, each printed as expected vs read.
 
-usage: python benchmarks/swift_lone.py [--presets swift,fast,accurate] [--pages lone,turned,ink,checkbox,spaces]
+usage: python benchmarks/swift_lone.py [--presets swift,fast,accurate] [--pages lone,turned,ink,checkbox,spaces,words]
 
 Pages drawn with PIL in installed fonts (nothing random, the same pages every run):
 
@@ -14,15 +14,20 @@ Pages drawn with PIL in installed fonts (nothing random, the same pages every ru
 * ``checkbox``: forms ``[ ] Yes   [x] No`` with drawn squares of 12-16 px and letters ``O o 0 D``
   beside them: an empty box is no text to a reader (FUNSD's ground truth writes it ``\u2610``, though).
 * ``spaces``: short words with a digit after a space (``Rev 2``, ``61 B``) in Noto Sans and URW Bookman.
+* ``words``: real words that must stay whole (issue 24, s9): kerned ``rn`` / ``rm``, ``ff`` / ``fi``, wide
+  ``1``s, ``$1,299.00``, ``12.5``, ``A4``, italic (P052, URW Bookman Italic) and a letter-spaced heading
+  (``ANNUAL REPORT``, a quarter em between its letters), Noto Sans, DejaVu Serif, P052 Italic and URW
+  Bookman Light Italic at 150-300 dpi.
 
-Per page it prints the expected words, the words read (in reading order) and, for ``ink``, the lowest
-ink share of a word and the words under 0.8.
+Per page it prints the expected words, the words read (in reading order), for ``spaces`` and ``words``
+the words matched (multiset) and, for ``ink``, the lowest ink share of a word and the words under 0.8.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +41,9 @@ DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 LIB_SANS = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
 NOTO_SANS = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
 BOOKMAN = Path("/usr/share/fonts/opentype/urw-base35/URWBookman-Light.otf")
+BOOKMAN_ITALIC = Path("/usr/share/fonts/opentype/urw-base35/URWBookman-LightItalic.otf")
+P052_ITALIC = Path("/usr/share/fonts/opentype/urw-base35/P052-Italic.otf")
+DEJAVU_SERIF = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
 
 LABELS = (("Quantity:", "7"), ("Class:", "3"), ("Mark:", "7"), ("Page:", "1"), ("Copies:", "2"), ("Grade:", "9"))
 BODY = (
@@ -228,12 +236,45 @@ def spaces_pages() -> list[GenPage]:
     return pages
 
 
+def words_pages() -> list[GenPage]:
+    """Lines of real words whose glyph gaps are wide (kerned pairs, ``1``, number marks, italic) and a
+    letter-spaced heading: nothing here is to be split."""
+    pages = []
+    lines = ("Modern burn offer affirms", "Total $1,299.00 for 12.5 kg", "Sheet 11 of 111 in A4",
+             "Official staff turnout filed", "Item 1101 fits 17 rooms")
+    faces = ((NOTO_SANS, 11, 150), (NOTO_SANS, 10, 300), (DEJAVU_SERIF, 11, 200), (P052_ITALIC, 12, 150),
+             (BOOKMAN_ITALIC, 10, 200))
+    for path, pt, dpi in faces:
+        px = round(pt * dpi / 72)
+        f = _font(path, px)
+        img, draw = _letter(dpi, 4.5)
+        words: list[Word] = []
+        y = round(0.5 * dpi)
+        # The heading: capitals with a quarter em between letters and a whole em between words.
+        x = round(0.6 * dpi)
+        for text in ("ANNUAL", "REPORT"):
+            left = x
+            for ch in text:
+                draw.text((x, y), ch, font=f, fill=0)
+                x += draw.textlength(ch, font=f) + 0.25 * px
+            top, bottom = draw.textbbox((left, y), text, font=f)[1::2]
+            words.append(Word(text, (left, top, round(x - 0.25 * px), bottom)))
+            x += px
+        y += round(px * 2.0)
+        for line in lines:
+            words += _draw_words(img, (round(0.6 * dpi), y), line, f)
+            y += round(px * 2.0)
+        pages.append(GenPage(f"words_{path.stem.lower()}_{pt}pt_{dpi}dpi", np.asarray(img.convert("RGB")), words))
+    return pages
+
+
 GENERATORS = {
     "lone": lone_pages,
     "turned": turned_pages,
     "ink": ink_pages,
     "checkbox": checkbox_pages,
     "spaces": spaces_pages,
+    "words": words_pages,
 }
 
 
@@ -286,6 +327,9 @@ def main() -> int:
             print(f"{preset:8s} {page.name}", flush=True)
             print(f"    expected: {' '.join(expected)}")
             print(f"    read:     {' '.join(read)}")
+            if page.name.startswith(("spaces", "words")):
+                same = sum((Counter(expected) & Counter(read)).values())
+                print(f"    words matched {same}/{len(expected)}, read {len(read)}")
             if page.lone:
                 got = lone_reads(page, words)
                 right = sum(g == a.text for g, a in zip(got, page.lone, strict=True))

@@ -4,10 +4,11 @@
 installed plugins offer: ``tesseract`` then ``ppocr``, ``ppocr`` then ``trocr``, ...). The ``first``
 reads every region; the regions it reads with a confidence below ``threshold`` (and those it reads as
 nothing, as one character, or as rule-like characters only: :func:`unsure_by_kind`; and a glyph-sized
-region read as several characters: :func:`unsure_by_shape`) go to the ``second``, whose reading replaces
-the first's, unless the second reads nothing
-there. The confidence compared is the region's own, or with ``confidence: lowest_word`` the lowest of
-its words' (one doubtful word sends the line). Each region the cascade returns carries
+region read as several characters: :func:`unsure_by_shape`; and a line one of whose words holds an ink
+gap as wide as the line's own word gaps, a word space the first reader joined: :func:`joined_gap`) go to
+the ``second``, whose reading replaces the first's, unless the second reads nothing there. The
+confidence compared is the region's own, or with ``confidence: lowest_word`` the lowest of its words'
+(one doubtful word sends the line). Each region the cascade returns carries
 ``attributes["reader"]``: the name of the recognizer whose reading was kept, and
 ``attributes["first_confidence"]`` (the compared confidence) when the second reader was asked; the JSON
 renderer writes them per line.
@@ -24,11 +25,15 @@ The two recognizers are found by name in this process's plugin host (the install
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from typing import Any, Literal
 
+import cv2
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ocrplug.components import Options, Recognizer
+from ocrplug.crops import to_gray
 from ocrplug.errors import ConfigError
 from ocrplug.geometry import quad_height, quad_width
 from ocrplug.model import PageImage, Region
@@ -36,12 +41,14 @@ from ocrplug.profile import stage
 from ocrplug.recognition import lone_letter_case
 
 __all__ = [
+    "GAP_SHARE",
     "GLYPH_ASPECT",
     "RULE_LIKE",
     "CascadeOptions",
     "CascadeRecognizer",
     "ReaderChoice",
     "first_confidence",
+    "joined_gap",
     "unsure_by_kind",
     "unsure_by_shape",
 ]
@@ -56,6 +63,12 @@ RULE_LIKE = frozenset("|_-\u2010\u2011\u2012\u2013\u2014\u2015\u00a6")
 #: margin on every side), of two digits 1.4 or more. Tesseract reads a lone ``X`` as ``xX`` with
 #: confidence 0.79 (T4's label pages, issue 24): several characters there are no reading to keep unchecked.
 GLYPH_ASPECT = 1.25
+
+#: A line goes to the second reader when one of the first reader's words holds an ink gap at least this
+#: share of the line's own word gap (the median ink gap between its words; :func:`joined_gap`): Tesseract's
+#: LSTM joins ``Lot 4D``, ``A signed``, ``C and`` (Noto Sans, URW Bookman) with word confidences 0.86-0.96.
+#: Chosen on ``funsd_train`` (docs/benchmarks.md, "Words Tesseract joins").
+GAP_SHARE = 0.8
 
 
 class ReaderChoice(BaseModel):
@@ -97,6 +110,15 @@ class CascadeOptions(Options):
         description="What is compared with the threshold: 'region', the first reader's confidence of the "
         "whole region; 'lowest_word', the lowest confidence among its words (the region's own when it has "
         "none): a line with one doubtful word goes to the second reader even if the rest is sure.",
+    )
+
+    gap_share: float = Field(
+        GAP_SHARE,
+        ge=0.0,
+        le=10.0,
+        description="A line also goes to the second reader when one of the first reader's words holds an "
+        "ink gap at least this share of the line's median gap between its words (a word space the first "
+        "reader joined: 'Lot 4D' read 'Lot4D'); 0: off.",
     )
 
     @field_validator("first", "second", mode="before")
@@ -144,8 +166,8 @@ class CascadeRecognizer(Recognizer):
 
     def recognize(self, page: PageImage, regions: Sequence[Region]) -> list[Region]:
         """Read ``regions`` of ``page`` with the first recognizer, then the doubtful ones with the second:
-        those read with confidence below the threshold, and those whose reading :func:`unsure_by_kind` or
-        :func:`unsure_by_shape` doubts."""
+        those read with confidence below the threshold, those whose reading :func:`unsure_by_kind` or
+        :func:`unsure_by_shape` doubts, and lines with a word holding a word gap (:func:`joined_gap`)."""
         if not regions:
             return []
         first = self.first.recognize(page, regions)
@@ -157,6 +179,7 @@ class CascadeRecognizer(Recognizer):
             or unsure_by_kind(r.text or "")
             or unsure_by_shape(r)
             or first_confidence(r, self.options.confidence) < t
+            or (self.options.gap_share > 0 and joined_gap(page, r) >= self.options.gap_share)
         ]
         again: dict[int, Region] = {}
         if doubtful:
@@ -195,6 +218,70 @@ def unsure_by_shape(region: Region) -> bool:
         return False
     w, h = quad_width(region.quad), quad_height(region.quad)
     return max(w, h) <= GLYPH_ASPECT * max(min(w, h), 1e-6)
+
+
+def joined_gap(page: PageImage, region: Region) -> float:
+    """The widest ink gap inside one of a line's words, as a share of the line's own word gap; 0 when
+    there is nothing to compare (not a line, fewer than two words read, no gap between them).
+
+    The line is warped level from its quad (1:1 pixels, a margin of half its height around it), each word
+    child's quad mapped into it; ink is Otsu's (light text on a dark ground inverted) over the rows the
+    words cover, without rule rows (inked over 3/4 of the width). A word's inner gap is the widest run of
+    ink-free columns between its first and last inked column; the line's word gap is the median over
+    neighbouring words of the widest ink-free run between them (words that overlap give none). A word
+    space the first reader joined (``Lot4D``) measures 0.83-1.0 of the line's word gap on the pages of
+    ``benchmarks/swift_lone.py --pages spaces``; the glyph gaps of real words 0.22-0.75 (``--pages
+    words``), runs of a wide ``1`` up to 1.0 (``111``: a re-read, no harm). The rule-row share is ppocr's
+    (``_RULE_ROW``); the margin only keeps word boxes that stick out of the quad inside the warp. Costs one
+    small warp per line: 0.1-0.2 CPU ms a line on FUNSD forms.
+    """
+    words = [c for c in region.children if c.level == "word" and (c.text or "").strip()]
+    if region.level != "line" or len(words) < 2:
+        return 0.0
+    quad = np.asarray(region.quad, dtype=np.float64)
+    w, h = quad_width(region.quad), quad_height(region.quad)
+    if w < 2 or h < 2:
+        return 0.0
+    pad = 0.5 * h
+    out_w, out_h = round(w + 2 * pad), round(h + 2 * pad)
+    dst = np.array([[pad, pad], [pad + w, pad], [pad + w, pad + h], [pad, pad + h]], dtype=np.float32)
+    to_line = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    boxes = []
+    for word in words:
+        pts = cv2.perspectiveTransform(np.asarray(word.quad, dtype=np.float64).reshape(1, -1, 2), to_line)[0]
+        boxes.append((pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()))
+    boxes.sort()
+    y0 = max(int(min(b[1] for b in boxes)), 0)
+    y1 = min(int(np.ceil(max(b[3] for b in boxes))), out_h)
+    if y1 - y0 < 2:
+        return 0.0
+    # Warped first, then made gray: the page is not converted once per line.
+    gray = to_gray(cv2.warpPerspective(page.image, to_line, (out_w, out_h), flags=cv2.INTER_LINEAR,
+                                       borderMode=cv2.BORDER_REPLICATE)[y0:y1])
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if ink.mean() > 0.5:  # light text on a dark ground
+        ink = 1 - ink
+    ink[ink.mean(axis=1) > 0.75] = 0  # rule rows (an underline, a table's frame)
+    columns = ink.any(axis=0)
+
+    def widest_blank(a: float, b: float, trim: bool) -> int:
+        part = columns[max(int(np.floor(a)), 0) : max(min(int(np.ceil(b)), out_w), 0)]
+        if trim:  # between the first and the last inked column only
+            inked = np.flatnonzero(part)
+            part = part[inked[0] : inked[-1] + 1] if len(inked) else part[:0]
+        blank = ~part
+        if not blank.any():
+            return 0
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], blank.astype(np.int8), [0]])))
+        return int((edges[1::2] - edges[::2]).max())
+
+    # Widened by 2 px: a word box 1 px off its ink (the warp) must not cut the blank run short.
+    between = [widest_blank(a[2] - 2, b[0] + 2, False) for a, b in pairwise(boxes) if b[0] > a[2]]
+    between = [g for g in between if g > 0]
+    if not between:
+        return 0.0
+    inside = max(widest_blank(b[0], b[2], True) for b in boxes)
+    return inside / float(np.median(between))
 
 
 def first_confidence(region: Region, mode: str) -> float:

@@ -139,3 +139,30 @@ def test_accurate_reads_no_empty_checkbox(checkbox_page: object) -> None:
     assert "\u25a1" not in read
     for letter in ("Yes", "No", "On", "Off", "Grade:", "D"):
         assert letter in read
+
+
+# Words Tesseract joins (issue 24, s9): ``swift`` read ``Lot 4 D`` as ``Lot4D`` and ``A signed`` as
+# ``Asigned`` (Noto Sans 10 pt at 300 dpi), its LSTM sure of them (word confidence over 0.85), so the
+# cascade kept them. A line with a word holding the line's own word gap now goes to PP-OCR.
+
+
+@pytest.mark.parametrize(
+    ("pages", "name"),
+    [
+        # Read 'Form 7 Asigned' and 'Lot 12 C and Lot4D' before.
+        ("spaces_pages", "spaces_notosans-regular_10pt_300dpi"),
+        # Wide glyph gaps inside real words ('111', '1,299.00', 'rn', 'ff', a letter-spaced heading) send
+        # a line to PP-OCR at most, which reads them whole (passed before too: no word may be split).
+        ("words_pages", "words_notosans-regular_10pt_300dpi"),
+    ],
+)
+def test_swift_reads_each_word_of_the_spaces_and_words_pages(pages: str, name: str) -> None:
+    pytest.importorskip("tesserocr")
+    from ocrplug.pipeline import Pipeline
+
+    if not swift_lone.NOTO_SANS.exists():
+        pytest.skip("fonts-noto-core is not installed")
+    page = next(p for p in getattr(swift_lone, pages)() if p.name == name)
+    pipe = Pipeline.from_preset("swift", ["renderers=[]"])
+    read = [w.text for w in pipe.run(page.image).pages[0].words]
+    assert read == [w.text for w in page.words]

@@ -11,7 +11,7 @@ from ocrplug.cascade import CascadeOptions, CascadeRecognizer
 from ocrplug.errors import ConfigError
 from ocrplug.model import PageImage, Region
 
-from .conftest import draw_line
+from .conftest import draw_line, font_path
 
 pytest.importorskip("tesserocr")
 
@@ -149,3 +149,85 @@ def test_an_unknown_confidence_mode_is_refused_naming_the_option() -> None:
 
     with pytest.raises(ValidationError, match="confidence"):
         CascadeOptions(confidence="mean_word")
+
+
+# Words the first reader joins (issue 24, s9): Tesseract's LSTM reads ``Lot 4 D`` as ``Lot 4D``, ``A signed``
+# as ``Asigned``, sure of them (word confidence over 0.9), so the confidence never sent the line on.
+
+
+def _drawn_line(words: list[str], px: int = 24) -> tuple[PageImage, list[tuple[int, int, int, int]]]:
+    """A page with ``words`` drawn on one line with the font's own spaces; each word's ink box."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(font_path(), px)
+    img = Image.new("RGB", (40 + len(" ".join(words)) * px, 3 * px), "white")
+    draw = ImageDraw.Draw(img)
+    x, boxes, space = 20.0, [], draw.textlength(" ", font=font)
+    for text in words:
+        draw.text((x, px), text, font=font, fill="black")
+        boxes.append(draw.textbbox((x, px), text, font=font))
+        x += draw.textlength(text, font=font) + space
+    return PageImage(np.asarray(img), 0, "joined"), boxes
+
+
+def _line(boxes: list[tuple[int, int, int, int]], texts: list[str], confidence: float = 0.95) -> Region:
+    words = tuple(
+        Region.from_box(*b, level="word", text=t, confidence=confidence, order=k)
+        for k, (b, t) in enumerate(zip(boxes, texts, strict=True))
+    )
+    box = (min(b[0] for b in boxes) - 4, min(b[1] for b in boxes) - 4, max(b[2] for b in boxes) + 4, max(b[3] for b in boxes) + 4)
+    return Region.from_box(*box, level="line", text=" ".join(texts), confidence=confidence, children=words)
+
+
+def _joined(boxes: list, texts: list[str], k: int) -> tuple[list, list[str]]:
+    """Words ``k`` and ``k + 1`` read as one word (one box over both)."""
+    a, b = boxes[k], boxes[k + 1]
+    box = (a[0], min(a[1], b[1]), b[2], max(a[3], b[3]))
+    return [*boxes[:k], box, *boxes[k + 2:]], [*texts[:k], texts[k] + texts[k + 1], *texts[k + 2:]]
+
+
+def test_a_word_holding_a_word_gap_is_measured_against_the_lines_own_gaps() -> None:
+    from ocrplug.cascade import GAP_SHARE, joined_gap
+
+    texts = ["Lot", "12", "C", "and", "Lot", "4", "D"]
+    page, boxes = _drawn_line(texts)
+    assert joined_gap(page, _line(boxes, texts)) < GAP_SHARE  # read right: glyph gaps only
+    for k in (2, 5):  # "Cand", "4D"
+        assert joined_gap(page, _line(*_joined(boxes, texts, k))) >= GAP_SHARE
+    # A line read as one word, or a word region, gives nothing to compare with.
+    one = _line([(boxes[0][0], boxes[0][1], boxes[-1][2], boxes[-1][3])], ["Lot12CandLot4D"])
+    assert joined_gap(page, one) == 0.0
+    assert joined_gap(page, _line(boxes, texts).with_(level="word")) == 0.0
+
+
+def test_real_words_with_wide_glyph_gaps_stay_under_the_share() -> None:
+    from ocrplug.cascade import GAP_SHARE, joined_gap
+
+    texts = ["Modern", "burn", "offer", "affirms", "$1,299.00", "for", "12.5", "kg"]
+    page, boxes = _drawn_line(texts)
+    assert joined_gap(page, _line(boxes, texts)) < GAP_SHARE
+
+
+class _Reads:
+    """A stand-in reader: returns fixed readings (the cascade's wiring, whatever Tesseract's version reads)."""
+
+    def __init__(self, make) -> None:
+        self.make = make
+        self.calls = 0
+
+    def recognize(self, page, regions):
+        self.calls += 1
+        return [self.make(r) for r in regions]
+
+
+def test_a_sure_line_with_a_joined_word_goes_to_the_second_reader_unless_gap_share_is_0() -> None:
+    texts = ["Lot", "12", "C", "and", "Lot", "4", "D"]
+    page, boxes = _drawn_line(texts)
+    joined = _line(*_joined(boxes, texts, 5), confidence=0.96)  # "Lot 12 C and Lot 4D", sure
+    for share, reader in ((CascadeOptions().gap_share, "ppocr"), (0.0, "tesseract")):
+        cascade = CascadeRecognizer(CascadeOptions(threshold=0.75, confidence="lowest_word", gap_share=share))
+        cascade.first = _Reads(lambda r: joined)
+        cascade.second = _Reads(lambda r: _line(boxes, texts))
+        out = cascade.recognize(page, [joined.with_(text=None, children=())])[0]
+        assert out.attributes["reader"] == reader
+        assert out.text == ("Lot 12 C and Lot 4 D" if reader == "ppocr" else "Lot 12 C and Lot 4D")
