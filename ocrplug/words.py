@@ -20,6 +20,7 @@ from ocrplug.crops import paper_ink
 from ocrplug.model import Region
 
 __all__ = [
+    "GLYPH_GAP",
     "GLYPH_REACH",
     "GLYPH_SHARE",
     "GLYPH_WIDTH",
@@ -40,11 +41,16 @@ GLYPH_SHARE = 0.5
 #: The farthest (times the word box's height) a side of a word box is moved out to hold one of its
 #: glyphs; ink that needs more (an underline touching the glyphs, a table rule, a picture) is left out.
 GLYPH_REACH = 0.5
-#: A component at most this many times the word box's height long (along the line) is a glyph (or a pair
-#: of touching ones): the box's ends are moved out to hold it however far (a bold italic ``E`` of which
-#: Tesseract's box of ``EUR,`` holds nothing, issue 24 T7), while its top and bottom still move at most
-#: :data:`GLYPH_REACH`. An underline or a table rule is longer.
-GLYPH_WIDTH = 1.5
+#: A component no word box holds any of lies beside a word box (and is taken in as its glyph) when the
+#: blank between them along the line is at most this many times the box's height and it is at most
+#: :data:`GLYPH_WIDTH` heights long, on the box's rows: a reader's box that stops short of its first
+#: letter (Tesseract's box of a bold italic ``EUR,`` starts 0.08 heights past the ``E``, issue 24 T7),
+#: not the next word a word space away. Chosen by ``python benchmarks/word_box_fit.py`` on ``funsd_train``
+#: (docs/benchmarks.md "Word boxes that hold every glyph").
+GLYPH_GAP = 0.1
+#: The longest (along the line, times the word box's height) a component beside a box (:data:`GLYPH_GAP`)
+#: is taken in as a glyph; an underline or a table rule is longer. Chosen with :data:`GLYPH_GAP`.
+GLYPH_WIDTH = 1.0
 #: A box's ink direction is measured (:func:`ink_directions`) when the box is at least this many times as
 #: long as high: over a shorter box one pixel across moves the angle by more than the error it corrects.
 #: On the pages of benchmarks/small_skew.py (300 dpi, 10 pt) ``db``'s footer ``Page 3 of 12`` (4.8 times
@@ -102,15 +108,15 @@ def fit_words_to_ink(gray: np.ndarray, regions: Sequence[Region]) -> list[Region
     8-connected components; a component belongs to the word box holding the most of its pixels, if
     that is at least :data:`GLYPH_SHARE` of them or no other word box holds any. A component no word box
     holds any of (a glyph the reader's box stopped short of: Tesseract's boxes of bold italic words start
-    past their first letter's foot) belongs to the word box it lies beside, on that box's rows (its centre
-    between the box's top and bottom edges), when its gap to that box along the line is at most
-    :data:`GLYPH_REACH` times the box's height and smaller than its gap to any other word box on those rows.
+    past their first letter's foot) belongs to the word box it lies beside: on that box's rows (its centre
+    between the box's top and bottom edges), at most :data:`GLYPH_GAP` times the box's height past one of
+    its ends, at most :data:`GLYPH_WIDTH` heights long, and nearer it than any other word box on those rows.
     A word box is grown, in its own frame (along its top edge and its left edge, so tilted quads stay
-    tilted), to the extent of each of its components it does not hold whole, when no side moves more than
-    :data:`GLYPH_REACH` times the box's height, or the component is glyph-sized (at most
-    :data:`GLYPH_WIDTH` heights long) and only the ends move that far. Then an end of a box that runs
-    through a glyph of another word on its rows (a CTC span reaching into the next word's first letter) is
-    drawn back to the middle of the blank between that glyph and the box's own ink (never inside its own
+    tilted), to the extent of each of its components, when its top and bottom move at most
+    :data:`GLYPH_REACH` times the box's height and, for a component it holds in part, its ends too (an
+    underline touching the letters, a table rule, a photo's blobs are left out). Then an end of a box that
+    runs through a glyph of another word on its rows (a CTC span reaching into the next word's first letter)
+    is drawn back to the middle of the blank between that glyph and the box's own ink (never inside its own
     glyphs). Only text on paper is looked at (:func:`ocrplug.crops.paper_ink`). A region's own quad is
     left as it is (the layout step takes line extents from the words). Raises nothing; a page without ink
     or words comes back unchanged.
@@ -152,9 +158,9 @@ def fit_words_to_ink(gray: np.ndarray, regions: Sequence[Region]) -> list[Region
         ids, held = inside[n]
         share = (held >= GLYPH_SHARE * area[ids]) | (holders[ids] == 1)
         mine = ids[(owner[ids] == n) & share & (held < area[ids])]
-        own = ids[(owner[ids] == n) & share]
+        own = np.concatenate([ids[(owner[ids] == n) & share], beside[n]])
         foreign = ids[(owner[ids] >= 0) & (owner[ids] != n)]
-        quad = frames[n].fit(stats[np.concatenate([mine, beside[n]])], stats[np.concatenate([own, beside[n]])], stats[foreign])
+        quad = frames[n].fit(stats[mine], stats[beside[n]], stats[own], stats[foreign])
         if quad is not None:
             grown[(i, j)] = word.with_(quad=quad)
     if not grown:
@@ -196,20 +202,22 @@ class _Frame:
         mid = (ext[:, 2] + ext[:, 3]) / 2
         return (mid >= 0) & (mid <= self.lv)
 
-    def fit(self, grow: np.ndarray, own: np.ndarray, foreign: np.ndarray) -> tuple[tuple[float, float], ...] | None:
-        """The quad grown to hold the components ``grow`` (see :func:`fit_words_to_ink`), then its ends drawn
-        back off the components ``foreign`` (other words' glyphs) they run through, never inside ``own``
-        (its own components); ``cv2`` stats rows. None when nothing moves."""
+    def fit(self, part: np.ndarray, beside: np.ndarray, own: np.ndarray, foreign: np.ndarray) -> tuple[tuple[float, float], ...] | None:
+        """The quad grown to hold the components ``part`` (its own, held in part) and ``beside`` (held by no
+        box, beside it), then its ends drawn back off the components ``foreign`` (other words' glyphs) they
+        run through, never inside ``own`` (its own components); ``cv2`` stats rows (see
+        :func:`fit_words_to_ink`). None when nothing moves."""
         if not self.ok:
             return None
         reach = GLYPH_REACH * self.lv
         lo_u, hi_u, lo_v, hi_v = 0.0, self.lu, 0.0, self.lv
-        for a, b, c, d in self.extents(grow) if len(grow) else ():
-            across = -c <= reach and d - self.lv <= reach
-            near = -a <= reach and b - self.lu <= reach
-            if not across or not (near or b - a <= GLYPH_WIDTH * self.lv):
-                continue
-            lo_u, hi_u, lo_v, hi_v = min(lo_u, a), max(hi_u, b), min(lo_v, c), max(hi_v, d)
+        for kind, boxes in (("part", part), ("beside", beside)):
+            for a, b, c, d in self.extents(boxes) if len(boxes) else ():
+                if -c > reach or d - self.lv > reach:
+                    continue
+                if kind == "part" and (-a > reach or b - self.lu > reach):
+                    continue
+                lo_u, hi_u, lo_v, hi_v = min(lo_u, a), max(hi_u, b), min(lo_v, c), max(hi_v, d)
         if len(own) and len(foreign):
             mine = self.extents(own)
             ink_lo, ink_hi = float(mine[:, 0].min()), float(mine[:, 1].max())
@@ -226,10 +234,11 @@ class _Frame:
         return tuple((float(p[0]), float(p[1])) for p in pts)
 
 
-def _beside(frames: list[_Frame], stats: np.ndarray, holders: np.ndarray) -> list[np.ndarray]:
-    """Per word, the components no word box holds any of that lie beside it on its rows (see
-    :func:`fit_words_to_ink`): at most :data:`GLYPH_REACH` heights past one of its ends along the line and
-    nearer it than any other word box whose rows they lie on."""
+def _beside(frames: list[_Frame], stats: np.ndarray, holders: np.ndarray, most_gap: float = GLYPH_GAP,
+            longest: float = GLYPH_WIDTH) -> list[np.ndarray]:
+    """Per word, the components no word box holds any of that lie beside it (see :func:`fit_words_to_ink`):
+    on its rows, at most ``most_gap`` heights past one of its ends along the line, at most ``longest``
+    heights long, and nearer it than any other word box whose rows they lie on."""
     out = [np.zeros(0, dtype=np.int64) for _ in frames]
     loose = np.flatnonzero(holders == 0)
     loose = loose[loose > 0]  # label 0 is the paper
@@ -241,7 +250,7 @@ def _beside(frames: list[_Frame], stats: np.ndarray, holders: np.ndarray) -> lis
             continue
         ext = f.extents(stats[loose])
         gap = np.maximum(-ext[:, 1], ext[:, 0] - f.lu)  # along the line, past the nearer end (< 0: overlaps)
-        ok = f.on_rows(ext) & (gap >= 0) & (gap <= GLYPH_REACH * f.lv)
+        ok = f.on_rows(ext) & (gap >= 0) & (gap <= most_gap * f.lv) & (ext[:, 1] - ext[:, 0] <= longest * f.lv)
         gaps[n, ok] = gap[ok]
     nearest = np.argmin(gaps, axis=0)
     found = np.isfinite(gaps[nearest, np.arange(len(loose))])
