@@ -49,7 +49,9 @@ GLYPH_REACH = 0.5
 #: (docs/benchmarks.md "Word boxes that hold every glyph").
 GLYPH_GAP = 0.1
 #: The longest (along the line, times the word box's height) a component beside a box (:data:`GLYPH_GAP`)
-#: is taken in as a glyph; an underline or a table rule is longer. Chosen with :data:`GLYPH_GAP`.
+#: is taken in as a glyph; an underline or a table rule is longer. Chosen with :data:`GLYPH_GAP`. Also the
+#: longest other word's component a box's end is drawn back from: letters of two words touching across
+#: the space on a scan (``funsd_train`` 0001438955: one component 3.8 heights long) are no one's glyph.
 GLYPH_WIDTH = 1.0
 #: A box's ink direction is measured (:func:`ink_directions`) when the box is at least this many times as
 #: long as high: over a shorter box one pixel across moves the angle by more than the error it corrects.
@@ -115,8 +117,8 @@ def fit_words_to_ink(gray: np.ndarray, regions: Sequence[Region]) -> list[Region
     tilted), to the extent of each of its components, when its top and bottom move at most
     :data:`GLYPH_REACH` times the box's height and, for a component it holds in part, its ends too (an
     underline touching the letters, a table rule, a photo's blobs are left out). Then an end of a box that
-    runs through a glyph of another word on its rows (a CTC span reaching into the next word's first letter)
-    is drawn back to the middle of the blank between that glyph and the box's own ink (never inside its own
+    runs through a glyph of another word on its rows (at most :data:`GLYPH_WIDTH` heights long; a CTC span
+    reaching into the next word's first letter) is drawn back to the middle of the blank between that glyph and the box's own ink (never inside its own
     glyphs). Only text on paper is looked at (:func:`ocrplug.crops.paper_ink`). A region's own quad is
     left as it is (the layout step takes line extents from the words). Raises nothing; a page without ink
     or words comes back unchanged.
@@ -222,7 +224,8 @@ class _Frame:
             mine = self.extents(own)
             ink_lo, ink_hi = float(mine[:, 0].min()), float(mine[:, 1].max())
             others = self.extents(foreign)
-            for a, b, _, _ in others[self.on_rows(others)]:
+            glyphs = self.on_rows(others) & (others[:, 1] - others[:, 0] <= GLYPH_WIDTH * self.lv)
+            for a, b, _, _ in others[glyphs]:
                 if b > hi_u and a > ink_hi - 1e-6 and a < hi_u:  # the right end runs through it
                     hi_u = max(math.floor((ink_hi + a) / 2), ink_hi)
                 elif a < lo_u and b < ink_lo + 1e-6 and b > lo_u:  # the left end runs through it
