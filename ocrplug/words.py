@@ -20,8 +20,10 @@ from ocrplug.crops import paper_ink
 from ocrplug.model import Region
 
 __all__ = [
+    "GLYPH_GAP",
     "GLYPH_REACH",
     "GLYPH_SHARE",
+    "GLYPH_WIDTH",
     "INK_DIRECTION_LENGTH",
     "fit_words_to_ink",
     "ink_directions",
@@ -39,6 +41,18 @@ GLYPH_SHARE = 0.5
 #: The farthest (times the word box's height) a side of a word box is moved out to hold one of its
 #: glyphs; ink that needs more (an underline touching the glyphs, a table rule, a picture) is left out.
 GLYPH_REACH = 0.5
+#: A component no word box holds any of lies beside a word box (and is taken in as its glyph) when the
+#: blank between them along the line is at most this many times the box's height and it is at most
+#: :data:`GLYPH_WIDTH` heights long, on the box's rows: a reader's box that stops short of its first
+#: letter (Tesseract's box of a bold italic ``EUR,`` starts 0.08 heights past the ``E``, issue 24 T7),
+#: not the next word a word space away. Chosen by ``python benchmarks/word_box_fit.py`` on ``funsd_train``
+#: (docs/benchmarks.md "Word boxes that hold every glyph").
+GLYPH_GAP = 0.1
+#: The longest (along the line, times the word box's height) a component beside a box (:data:`GLYPH_GAP`)
+#: is taken in as a glyph; an underline or a table rule is longer. Chosen with :data:`GLYPH_GAP`. Also the
+#: longest other word's component a box's end is drawn back from: letters of two words touching across
+#: the space on a scan (``funsd_train`` 0001438955: one component 3.8 heights long) are no one's glyph.
+GLYPH_WIDTH = 1.0
 #: A box's ink direction is measured (:func:`ink_directions`) when the box is at least this many times as
 #: long as high: over a shorter box one pixel across moves the angle by more than the error it corrects.
 #: On the pages of benchmarks/small_skew.py (300 dpi, 10 pt) ``db``'s footer ``Page 3 of 12`` (4.8 times
@@ -88,17 +102,26 @@ def synthesize_words(line: Region) -> list[Region]:
 
 
 def fit_words_to_ink(gray: np.ndarray, regions: Sequence[Region]) -> list[Region]:
-    """``regions`` (read, page pixels; same order and count) with each word box grown to hold its glyphs whole.
+    """``regions`` (read, page pixels; same order and count) with each word box fitted to hold its glyphs whole
+    and none of its neighbours'.
 
     ``gray``: the page, uint8 (H, W). The words are the regions' word children and the word-level
     regions themselves. The page's ink (Otsu; light text on a dark ground inverted) is cut into
     8-connected components; a component belongs to the word box holding the most of its pixels, if
-    that is at least :data:`GLYPH_SHARE` of them or no other word box holds any. A word box that holds one of its components only
-    in part is grown, in its own frame (along its top edge and its left edge, so tilted quads stay
-    tilted), to the component's extent, when no side moves more than :data:`GLYPH_REACH` times the
-    box's height. Only text on paper is looked at (:func:`ocrplug.crops.paper_ink`). Boxes are only grown, never shrunk; a region's own quad is left as it is (the
-    layout step takes line extents from the words). Raises nothing; a page without ink or words
-    comes back unchanged.
+    that is at least :data:`GLYPH_SHARE` of them or no other word box holds any. A component no word box
+    holds any of (a glyph the reader's box stopped short of: Tesseract's boxes of bold italic words start
+    past their first letter's foot) belongs to the word box it lies beside: on that box's rows (its centre
+    between the box's top and bottom edges), at most :data:`GLYPH_GAP` times the box's height past one of
+    its ends, at most :data:`GLYPH_WIDTH` heights long, and nearer it than any other word box on those rows.
+    A word box is grown, in its own frame (along its top edge and its left edge, so tilted quads stay
+    tilted), to the extent of each of its components, when its top and bottom move at most
+    :data:`GLYPH_REACH` times the box's height and, for a component it holds in part, its ends too (an
+    underline touching the letters, a table rule, a photo's blobs are left out). Then an end of a box that
+    runs through a glyph of another word on its rows (at most :data:`GLYPH_WIDTH` heights long; a CTC span
+    reaching into the next word's first letter) is drawn back to the middle of the blank between that glyph and the box's own ink (never inside its own
+    glyphs). Only text on paper is looked at (:func:`ocrplug.crops.paper_ink`). A region's own quad is
+    left as it is (the layout step takes line extents from the words). Raises nothing; a page without ink
+    or words comes back unchanged.
     """
     words = [(i, j, w) for i, r in enumerate(regions) for j, w in _own_words(r) if (w.text or "").strip()]
     ink = paper_ink(gray) if words else None
@@ -130,14 +153,16 @@ def fit_words_to_ink(gray: np.ndarray, regions: Sequence[Region]) -> list[Region
         best[ids[better]] = held[ids][better]
         owner[ids[better]] = n
     area = stats[:, cv2.CC_STAT_AREA]
+    frames = [_Frame(np.asarray(w.quad, dtype=np.float64)) for _, _, w in words]
+    beside = _beside(frames, stats, holders)
     grown: dict[tuple[int, int], Region] = {}
     for n, (i, j, word) in enumerate(words):
         ids, held = inside[n]
         share = (held >= GLYPH_SHARE * area[ids]) | (holders[ids] == 1)
         mine = ids[(owner[ids] == n) & share & (held < area[ids])]
-        if not len(mine):
-            continue
-        quad = _grow_quad(np.asarray(word.quad, dtype=np.float64), stats[mine])
+        own = np.concatenate([ids[(owner[ids] == n) & share], beside[n]])
+        foreign = ids[(owner[ids] >= 0) & (owner[ids] != n)]
+        quad = frames[n].fit(stats[mine], stats[beside[n]], stats[own], stats[foreign])
         if quad is not None:
             grown[(i, j)] = word.with_(quad=quad)
     if not grown:
@@ -151,6 +176,89 @@ def fit_words_to_ink(gray: np.ndarray, regions: Sequence[Region]) -> list[Region
             out.append(region.with_(children=kids))
         else:
             out.append(region)
+    return out
+
+
+class _Frame:
+    """A word quad's own frame: ``u`` along its top edge from its top-left corner, ``v`` along its left edge."""
+
+    def __init__(self, q: np.ndarray) -> None:
+        self.q = q
+        u, v = q[1] - q[0], q[3] - q[0]
+        self.lu, self.lv = float(np.hypot(*u)), float(np.hypot(*v))
+        self.ok = self.lu >= 1 and self.lv >= 1
+        self.u = u / max(self.lu, 1e-9)
+        self.v = v / max(self.lv, 1e-9)
+
+    def extents(self, boxes: np.ndarray) -> np.ndarray:
+        """(N, 4) ``u`` min, ``u`` max, ``v`` min, ``v`` max of the axis-aligned ``boxes`` (``cv2`` stats rows)."""
+        x, y = boxes[:, 0].astype(np.float64), boxes[:, 1].astype(np.float64)
+        w, h = boxes[:, 2].astype(np.float64), boxes[:, 3].astype(np.float64)
+        corners = np.stack([np.stack([x, y], 1), np.stack([x + w, y], 1), np.stack([x + w, y + h], 1),
+                            np.stack([x, y + h], 1)], axis=1) - self.q[0]  # (N, 4, 2)
+        pu, pv = corners @ self.u, corners @ self.v
+        return np.stack([pu.min(1), pu.max(1), pv.min(1), pv.max(1)], axis=1)
+
+    def on_rows(self, ext: np.ndarray) -> np.ndarray:
+        """Which extents (:meth:`extents`) have their centre between the box's top and bottom edges."""
+        mid = (ext[:, 2] + ext[:, 3]) / 2
+        return (mid >= 0) & (mid <= self.lv)
+
+    def fit(self, part: np.ndarray, beside: np.ndarray, own: np.ndarray, foreign: np.ndarray) -> tuple[tuple[float, float], ...] | None:
+        """The quad grown to hold the components ``part`` (its own, held in part) and ``beside`` (held by no
+        box, beside it), then its ends drawn back off the components ``foreign`` (other words' glyphs) they
+        run through, never inside ``own`` (its own components); ``cv2`` stats rows (see
+        :func:`fit_words_to_ink`). None when nothing moves."""
+        if not self.ok:
+            return None
+        reach = GLYPH_REACH * self.lv
+        lo_u, hi_u, lo_v, hi_v = 0.0, self.lu, 0.0, self.lv
+        for kind, boxes in (("part", part), ("beside", beside)):
+            for a, b, c, d in self.extents(boxes) if len(boxes) else ():
+                if -c > reach or d - self.lv > reach:
+                    continue
+                if kind == "part" and (-a > reach or b - self.lu > reach):
+                    continue
+                lo_u, hi_u, lo_v, hi_v = min(lo_u, a), max(hi_u, b), min(lo_v, c), max(hi_v, d)
+        if len(own) and len(foreign):
+            mine = self.extents(own)
+            ink_lo, ink_hi = float(mine[:, 0].min()), float(mine[:, 1].max())
+            others = self.extents(foreign)
+            glyphs = self.on_rows(others) & (others[:, 1] - others[:, 0] <= GLYPH_WIDTH * self.lv)
+            for a, b, _, _ in others[glyphs]:
+                if b > hi_u and a > ink_hi - 1e-6 and a < hi_u:  # the right end runs through it
+                    hi_u = max(math.floor((ink_hi + a) / 2), ink_hi)
+                elif a < lo_u and b < ink_lo + 1e-6 and b > lo_u:  # the left end runs through it
+                    lo_u = min(math.ceil((ink_lo + b) / 2), ink_lo)
+        if (lo_u, hi_u, lo_v, hi_v) == (0.0, self.lu, 0.0, self.lv):
+            return None
+        q, u, v = self.q, self.u, self.v
+        pts = [q[0] + u * su + v * sv for su, sv in ((lo_u, lo_v), (hi_u, lo_v), (hi_u, hi_v), (lo_u, hi_v))]
+        return tuple((float(p[0]), float(p[1])) for p in pts)
+
+
+def _beside(frames: list[_Frame], stats: np.ndarray, holders: np.ndarray, most_gap: float = GLYPH_GAP,
+            longest: float = GLYPH_WIDTH) -> list[np.ndarray]:
+    """Per word, the components no word box holds any of that lie beside it (see :func:`fit_words_to_ink`):
+    on its rows, at most ``most_gap`` heights past one of its ends along the line, at most ``longest``
+    heights long, and nearer it than any other word box whose rows they lie on."""
+    out = [np.zeros(0, dtype=np.int64) for _ in frames]
+    loose = np.flatnonzero(holders == 0)
+    loose = loose[loose > 0]  # label 0 is the paper
+    if not len(loose) or not frames:
+        return out
+    gaps = np.full((len(frames), len(loose)), np.inf)
+    for n, f in enumerate(frames):
+        if not f.ok:
+            continue
+        ext = f.extents(stats[loose])
+        gap = np.maximum(-ext[:, 1], ext[:, 0] - f.lu)  # along the line, past the nearer end (< 0: overlaps)
+        ok = f.on_rows(ext) & (gap >= 0) & (gap <= most_gap * f.lv) & (ext[:, 1] - ext[:, 0] <= longest * f.lv)
+        gaps[n, ok] = gap[ok]
+    nearest = np.argmin(gaps, axis=0)
+    found = np.isfinite(gaps[nearest, np.arange(len(loose))])
+    for n in range(len(frames)):
+        out[n] = loose[found & (nearest == n)]
     return out
 
 
@@ -247,30 +355,6 @@ def _own_words(region: Region) -> list[tuple[int, Region]]:
     if region.level == "word":
         return [(-1, region)]
     return [(j, c) for j, c in enumerate(region.children) if c.level == "word"]
-
-
-def _grow_quad(q: np.ndarray, boxes: np.ndarray) -> tuple[tuple[float, float], ...] | None:
-    """Quad ``q`` (4 x 2, clockwise from the text's top-left) grown in its own frame to hold the
-    axis-aligned ``boxes`` (``cv2`` stats rows: x, y, width, height, area); each box that needs a
-    side moved more than :data:`GLYPH_REACH` times the quad's height is left out. None if none fits."""
-    u, v = q[1] - q[0], q[3] - q[0]
-    lu, lv = float(np.hypot(*u)), float(np.hypot(*v))
-    if lu < 1 or lv < 1:
-        return None
-    u, v = u / lu, v / lv
-    reach = GLYPH_REACH * lv
-    lo_u, hi_u, lo_v, hi_v = 0.0, lu, 0.0, lv
-    for x, y, w, h, _ in boxes:
-        corners = np.array([(x, y), (x + w, y), (x + w, y + h), (x, y + h)], dtype=np.float64) - q[0]
-        pu, pv = corners @ u, corners @ v
-        a, b, c, d = float(pu.min()), float(pu.max()), float(pv.min()), float(pv.max())
-        if -a > reach or b - lu > reach or -c > reach or d - lv > reach:
-            continue
-        lo_u, hi_u, lo_v, hi_v = min(lo_u, a), max(hi_u, b), min(lo_v, c), max(hi_v, d)
-    if (lo_u, hi_u, lo_v, hi_v) == (0.0, lu, 0.0, lv):
-        return None
-    pts = [q[0] + u * su + v * sv for su, sv in ((lo_u, lo_v), (hi_u, lo_v), (hi_u, hi_v), (lo_u, hi_v))]
-    return tuple((float(p[0]), float(p[1])) for p in pts)
 
 
 def is_rtl(text: str) -> bool:
