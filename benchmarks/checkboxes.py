@@ -5,7 +5,8 @@ usage: python benchmarks/checkboxes.py [--shared /work/shared] [--presets fast,s
 
 * ``funsd``: the ``funsd_train`` pages (validation split only) whose ground truth has checkbox words,
   ``\u2610`` (88 words on 27 pages) or ``\u2611`` (35), or the first ``--limit`` pages of the set among them.
-  Each preset runs with ``layout.empty_checkboxes`` set to each value of ``--empty`` (pages cached under
+  Each preset runs with ``layout.empty_checkboxes`` set to each value of ``--empty`` (``asis``: not set, for
+  a tree without the option, run with that tree on ``PYTHONPATH``; pages cached under
   ``--cache``, as ``benchmarks/accuracy_table.py`` caches them). Per run: the detection H-mean, e2e F1 and
   order-free CER of those pages (``ocrplug.evaluation.score_page``, as the accuracy table scores them),
   and per checkbox kind how many ground-truth checkbox words an output word stands on (its centre in
@@ -75,7 +76,8 @@ def funsd(args: argparse.Namespace) -> None:
     print(f"funsd_train: {len(gts)} pages with checkbox words (of the first {args.limit or 'all'})", flush=True)
     for preset in args.presets.split(","):
         for empty in args.empty.split(","):
-            spec = f"{preset}@layout.empty_checkboxes={empty}"
+            # "asis": the preset as it is (a tree without the option: main before issue 24 c9).
+            spec = preset if empty == "asis" else f"{preset}@layout.empty_checkboxes={empty}"
             runs = run_cached(spec, gts, args.cache / _slug(spec) / "funsd_train")
             s = summarize(score(root, gts, runs))
             tot = {"found": {EMPTY: 0, TICKED: 0}, "right": {EMPTY: 0, TICKED: 0}, "total": {EMPTY: 0, TICKED: 0}}
@@ -126,13 +128,14 @@ def forms(args: argparse.Namespace) -> None:
     pages = swift_lone.checkbox_pages()
     for preset in args.presets.split(","):
         for empty in args.empty.split(","):
-            pipe = Pipeline.from_preset(preset, ["renderers=[]", f"layout.empty_checkboxes={empty}"])
+            option = [] if empty == "asis" else [f"layout.empty_checkboxes={empty}"]  # asis: against write's rows
+            pipe = Pipeline.from_preset(preset, ["renderers=[]", *option])
             right = total = 0
             for page in pages:
                 result = pipe.run(page.image).pages[0]
                 marks = [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2, TICKED if t else EMPTY) for b, t in page.checkboxes]
                 items = [((w.box[0] + w.box[2]) / 2, (w.box[1] + w.box[3]) / 2, w.text) for w in page.words]
-                items += [m for m in marks if m[2] == TICKED or empty == "write"]
+                items += [m for m in marks if m[2] == TICKED or empty != "drop"]
                 rows: list[list[tuple[float, float, str]]] = []  # items within 20 px of a row's first, by y
                 for x, y, t in sorted(items, key=lambda i: i[1]):
                     if rows and abs(y - rows[-1][0][1]) < 20:
