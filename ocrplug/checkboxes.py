@@ -23,7 +23,7 @@ import numpy as np
 
 from ocrplug.crops import paper_ink
 from ocrplug.geometry import _box, _frame, _union_quad, quad_angle
-from ocrplug.lone_glyphs import BOX_FRAME_ASPECT, BOX_FRAME_SIDES, is_box_frame
+from ocrplug.lone_glyphs import BOX_FRAME_ASPECT, BOX_FRAME_SIDES, frame_sides, is_box_frame
 from ocrplug.model import Region
 
 __all__ = ["CHECKBOX_ATTR", "EMPTY", "TICKED", "EmptyCheckboxes", "TakenBox", "checkbox_state",
@@ -84,15 +84,6 @@ _CUT_GAP = 0.15
 _LEVEL_DEG = 10.0
 
 
-def _closed_ring(mask: np.ndarray) -> bool:
-    """Whether the outermost band of every side of ``mask`` (h x w bool) holds ink along most of it."""
-    h, w = mask.shape
-    by, bx = max(1, round(TICK_RING * h)), max(1, round(TICK_RING * w))
-    sides = (mask[:by].any(axis=0).mean(), mask[h - by:].any(axis=0).mean(),
-             mask[:, :bx].any(axis=1).mean(), mask[:, w - bx:].any(axis=1).mean())
-    return bool(min(sides) >= TICK_RING_SIDES)
-
-
 def _tips(line: np.ndarray) -> bool:
     """Whether an outer row or column ``line`` (bool) holds only tips: ink along under :data:`_TIP_SHARE` of
     it, all within :data:`_TIP_DEPTH` of its ends (a corner's; a letter's bowl bulges in the middle)."""
@@ -128,7 +119,7 @@ def checkbox_state(mask: np.ndarray, inside_ink: float = 0.0) -> Literal["empty"
     with ink along all four sides; it is empty when nothing of it lies in its inner half
     (:func:`~ocrplug.lone_glyphs.is_box_frame`) and the ink inside is specks (under a tenth of its own),
     ticked when the ink inside is more, or when its own ink fills its inside (a mark touching the frame)
-    and its ring is closed (:data:`TICK_RING`).
+    and its ring is closed (:data:`TICK_RING`, :func:`~ocrplug.lone_glyphs.frame_sides`).
     """
     h, w = mask.shape
     if min(h, w) < _MIN_SIDE or max(h, w) > BOX_FRAME_ASPECT * min(h, w):
@@ -137,13 +128,10 @@ def checkbox_state(mask: np.ndarray, inside_ink: float = 0.0) -> Literal["empty"
         return "ticked" if inside_ink >= _SPECK_SHARE else "empty"
     mask = _peeled(mask)
     h, w = mask.shape
-    if min(h, w) < TICK_MIN_SIDE or max(h, w) > BOX_FRAME_ASPECT * min(h, w) or not _closed_ring(mask):
+    if min(h, w) < TICK_MIN_SIDE or max(h, w) > BOX_FRAME_ASPECT * min(h, w):
         return None
-    # The band of is_box_frame too (a ring thin at one corner passes the narrow band but not the wide).
-    band_y, band_x = max(1, round(0.2 * h)), max(1, round(0.2 * w))
-    sides = (mask[:band_y].any(axis=0).mean(), mask[h - band_y:].any(axis=0).mean(),
-             mask[:, :band_x].any(axis=1).mean(), mask[:, w - band_x:].any(axis=1).mean())
-    if min(sides) < BOX_FRAME_SIDES:
+    # A closed ring in the outermost band, and the sides of is_box_frame in its wider band too.
+    if frame_sides(mask, TICK_RING) < TICK_RING_SIDES or frame_sides(mask) < BOX_FRAME_SIDES:
         return None
     # A solid square is a filled box only when it is big enough to tell from a letter blotted solid
     # (a scan's 6-7 px ``e`` or ``B``: funsd_train's ticked frames hold ink on at most 0.56 of their inner half).

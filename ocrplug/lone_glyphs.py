@@ -17,7 +17,7 @@ from ocrplug.crops import paper_ink
 from ocrplug.geometry import text_angle
 
 __all__ = ["BOX_FRAME_ASPECT", "BOX_FRAME_SIDES", "LONE_GLYPH_CLEAR", "LONE_GLYPH_HEIGHTS", "LONE_GLYPH_WIDTH",
-           "find_lone_glyphs", "is_box_frame"]
+           "find_lone_glyphs", "frame_sides", "is_box_frame"]
 
 
 #: A lone glyph missed by the region score (a lone ``I``, ``l``, ``1``, ``|``, ``i`` or ``!``: CRAFT's region
@@ -83,21 +83,27 @@ BOX_FRAME_ASPECT = 1.3
 BOX_FRAME_SIDES = 0.88
 
 
+def frame_sides(mask: np.ndarray, band: float = 0.2) -> float:
+    """The least share of its length along which a side of ``mask`` (h x w bool, cut to its bounding box)
+    holds ink within the outer ``band`` of the size (at least 1 px): 1.0 for a drawn square's frame."""
+    h, w = mask.shape
+    band_y, band_x = max(1, round(band * h)), max(1, round(band * w))
+    return float(min(
+        mask[:band_y].any(axis=0).mean(),
+        mask[h - band_y:].any(axis=0).mean(),
+        mask[:, :band_x].any(axis=1).mean(),
+        mask[:, w - band_x:].any(axis=1).mean(),
+    ))
+
+
 def is_box_frame(mask: np.ndarray) -> bool:
     """Whether ``mask`` (h x w bool, the ink of one glyph candidate cut to its bounding box) is a drawn
     box frame, not a glyph: about square, four straight sides and an empty inside (:data:`BOX_FRAME_SIDES`)."""
     h, w = mask.shape
     if min(h, w) < 4 or max(h, w) > BOX_FRAME_ASPECT * min(h, w):
         return False
-    band_y, band_x = max(1, round(0.2 * h)), max(1, round(0.2 * w))
-    sides = (
-        mask[:band_y].any(axis=0).mean(),
-        mask[h - band_y:].any(axis=0).mean(),
-        mask[:, :band_x].any(axis=1).mean(),
-        mask[:, w - band_x:].any(axis=1).mean(),
-    )
     inside = mask[h // 4 : h - h // 4, w // 4 : w - w // 4]
-    return bool(min(sides) >= BOX_FRAME_SIDES and not inside.any())
+    return bool(frame_sides(mask) >= BOX_FRAME_SIDES and not inside.any())
 
 
 def _found_beside(others: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray, x0: int, x1: int, h: int) -> np.ndarray:
