@@ -142,6 +142,12 @@ class LayoutOptions(BaseModel):
         description="Loose words (a word detector such as craft) are joined into lines before recognition "
         "and each line is read whole; false: each word is read alone.",
     )
+    empty_checkboxes: Literal["write", "drop"] = Field(
+        "write",
+        description="A form's empty checkbox (a drawn square, found from its ink) is written as \u2610 "
+        "(write) or left out (drop); a ticked one is always written \u2611 (ocrplug.checkboxes; chosen on "
+        "funsd_train, docs/benchmarks.md \"Checkboxes\").",
+    )
     word_end_pad: float = Field(
         0.15,
         ge=0,

@@ -27,12 +27,12 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
+from ocrplug.checkboxes import place_checkboxes, take_checkboxes
 from ocrplug.components import Detector, Recognizer, Renderer
 from ocrplug.config import PipelineConfig, ResolvedComponent, plugin_host, resolve_components
 from ocrplug.crops import to_gray
 from ocrplug.errors import ConfigError, OcrplugError
 from ocrplug.layout import adopt_words, layout_regions, lines_for_recognition
-from ocrplug.lone_glyphs import drop_empty_boxes
 from ocrplug.manager import PluginHost
 from ocrplug.model import Page, PageFailure, PageImage, Region
 from ocrplug.orientation import detect_orientation, map_regions, rotate_page, to_original
@@ -284,7 +284,9 @@ class PageProcessor:
     def recognize(self, image: PageImage, regions: Sequence[Region]) -> list[Region]:
         """Recognize the detected ``regions`` of one page image (page pixels); no layout step yet.
 
-        Empty checkboxes among them are dropped (:func:`ocrplug.lone_glyphs.drop_empty_boxes`). Loose
+        Checkboxes among them (or in them: ``□ Yes``) are taken out first and not read
+        (:func:`ocrplug.checkboxes.take_checkboxes`); they come back after recognition as ``☑`` or ``☐``
+        words in their rows' lines (:func:`ocrplug.checkboxes.place_checkboxes`, ``layout.empty_checkboxes``). Loose
         words are then joined into lines and read whole when ``layout.read_lines`` is on
         (:func:`ocrplug.layout.lines_for_recognition`), so the result may hold fewer, line-level
         regions than ``regions``. Each word box is then grown to hold its glyphs' ink whole
@@ -296,8 +298,8 @@ class PageProcessor:
             return list(regions)
         gray = to_gray(image.image)
         with stage("layout"):
-            # An empty checkbox found as a word is no text: it is not read (issue 24, r7).
-            regions = drop_empty_boxes(gray, regions)
+            # A checkbox is written from its own ink, not guessed by the reader (issue 24, c9).
+            regions, boxes = take_checkboxes(gray, regions)
             # A tall region or joined column that is a stack of level glyph rows is read row by row.
             units = lines_for_recognition(regions, self.config.layout, image.image)
         with stage("recognize"):  # a CropRecognizer's cropping is the nested "crop" stage
@@ -309,7 +311,9 @@ class PageProcessor:
         lines = [adopt_words(unit, region) for unit, region in zip(units, recognized, strict=True)]
         # Word boxes come from CTC timing, a reader's own segmentation or the detector's words (just
         # adopted): whichever it is, each is grown to hold its glyphs whole (issue 24 item 5).
-        return fit_words_to_ink(gray, lines)
+        lines = fit_words_to_ink(gray, lines)
+        layout = self.config.layout
+        return place_checkboxes(lines, boxes, layout.empty_checkboxes, layout.word_gap) if boxes else lines
 
 
 #: Pixels whose two resolutions differ by less than this share are square (no resampling).

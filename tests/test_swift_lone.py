@@ -109,38 +109,6 @@ def test_a_drawn_square_is_a_box_frame_and_no_round_letter_is() -> None:
     assert not framed
 
 
-@pytest.fixture(scope="module")
-def checkbox_page() -> object:
-    """FreeSerif at 200 dpi with 13 px boxes: CRAFT boxes two empty squares itself (cutting a side off)."""
-    return next(p for p in swift_lone.checkbox_pages() if "freeserif" in p.name)
-
-
-def test_empty_checkboxes_are_dropped_before_reading_and_letters_stay(checkbox_page: object) -> None:
-    from ocrplug.crops import to_gray
-    from ocrplug.lone_glyphs import drop_empty_boxes
-    from ocrplug.model import Region
-
-    gray = to_gray(checkbox_page.image)
-    words = [Region.from_box(*w.box, level="word") for w in checkbox_page.words]
-    # Every drawn square's region as a detector boxes it: one pixel short of its left side (CRAFT's).
-    squares = [Region.from_box(x0 + 1, y0, x1, y1, level="word") for (x0, y0, x1, y1), _ in checkbox_page.checkboxes]
-    assert len(squares) == 10
-    kept = drop_empty_boxes(gray, [*words, *squares])
-    assert kept[: len(words)] == words  # no word is dropped, O, D, 0 and o among them
-    assert len(kept) - len(words) == 5  # the five ticked boxes stay (an answer); the five empty ones go
-
-
-def test_accurate_reads_no_empty_checkbox(checkbox_page: object) -> None:
-    pytest.importorskip("onnxruntime")
-    from ocrplug.pipeline import Pipeline
-
-    pipe = Pipeline.from_preset("accurate", ["renderers=[]"])
-    read = [w.text for w in pipe.run(checkbox_page.image).pages[0].words]
-    assert "\u25a1" not in read
-    for letter in ("Yes", "No", "On", "Off", "Grade:", "D"):
-        assert letter in read
-
-
 # Words Tesseract joins (issue 24, s9): ``swift`` read ``Lot 4 D`` as ``Lot4D`` and ``A signed`` as
 # ``Asigned`` (Noto Sans 10 pt at 300 dpi), its LSTM sure of them (word confidence over 0.85), so the
 # cascade kept them. A line with a word holding the line's own word gap now goes to PP-OCR.

@@ -1,0 +1,376 @@
+"""Checkboxes on paper, read from their own ink (issue 24, c9).
+
+A form's drawn square (``[ ] Yes   [x] No``) is found by the detectors as a word of its own (CRAFT, the
+lone-glyph look) or inside a line with its word (DB at ``swift``'s 1024 px: ``□ Yes``), and a recognizer
+guesses at it: PP-OCR read an empty square ``□`` and a ticked one ``冈``, the cascade ``ć`` or ``口``, and
+once put the ticked box's guess at the end of its row. FUNSD's ground truth writes checkboxes as ``☐``
+(U+2610) and ``☑`` (U+2611). Before recognition, :func:`take_checkboxes` finds every box frame in the
+detected regions from the page's ink, classifies it (empty, or ticked: a tick, a cross or a fill inside
+the frame), cuts it out of the region it shared with words, and keeps it from the recognizer; after
+recognition, :func:`place_checkboxes` writes it as :data:`TICKED` (or, for an empty box, :data:`EMPTY`
+or nothing, ``layout.empty_checkboxes``) in its row's line, in its place along the row. One host place,
+for every detector and recognizer. Numpy and OpenCV only. Figures: docs/benchmarks.md "Checkboxes".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import cv2
+import numpy as np
+
+from ocrplug.crops import paper_ink
+from ocrplug.geometry import _box, _frame, _union_quad, quad_angle
+from ocrplug.lone_glyphs import BOX_FRAME_ASPECT, BOX_FRAME_SIDES, frame_sides, is_box_frame
+from ocrplug.model import Region
+
+__all__ = ["CHECKBOX_ATTR", "EMPTY", "TICKED", "EmptyCheckboxes", "TakenBox", "checkbox_state",
+           "place_checkboxes", "take_checkboxes"]
+
+#: An empty checkbox is written as this character (U+2610 BALLOT BOX, as FUNSD's ground truth writes it).
+EMPTY = "\u2610"
+#: A ticked checkbox (a tick, a cross or a fill inside the frame) is written as this (U+2611).
+TICKED = "\u2611"
+#: What happens to an empty checkbox: ``write`` it as :data:`EMPTY`, or ``drop`` it (no text).
+EmptyCheckboxes = Literal["write", "drop"]
+#: The attribute a checkbox word carries: ``"empty"`` or ``"ticked"``.
+CHECKBOX_ATTR = "checkbox"
+# The attribute tying the pieces of a region cut around its checkboxes to one another (this module's
+# own: it does not leave the recognition step).
+_PIECE_ATTR = "checkbox_piece"
+
+# Gray levels between a frame's ink and its paper at least (print on paper; lone_glyphs._MIN_CONTRAST).
+_MIN_CONTRAST = 128
+# The region's box is looked at grown by this share of its height (a detector's box can cut a side off).
+_GROW = 0.3
+# Frames shorter than this (page pixels) are too small to tell from a letter's bowl or a speck.
+_MIN_SIDE = 6
+#: A frame in a region of several glyphs (a line ``□ Yes``) is between these shares of the region's
+#: height tall (a frame as tall as a capital; a table cell's frame is taller than its text).
+FRAME_HEIGHTS = (0.2, 1.35)
+#: A box frame has no other ink on its rows within this share of its side left or right of it: funsd_train's
+#: ground-truth boxes stand 0.25-1.2 of their side from their label (55 of 60 frames found; five big boxes
+#: 0.12-0.22 from theirs are lost), the scanned ``O`` and ``D`` of 8-10 px found as frames (``PROGRESS``,
+#: ``DATE:``, ``ON``, ``LOCATION:``, ``INDICATE``) 0.1-0.22 from their next letter.
+FRAME_APART = 0.25
+# Ink inside or beside the frame under this share of the frame's ink is specks (lone_glyphs._SPECK_SHARE).
+_SPECK_SHARE = 0.1
+#: A frame whose own ink reaches into its inner half is ticked only when its ring is closed: every side's
+#: outermost band (:data:`TICK_RING` of the side, at least 1 px) holds ink along :data:`TICK_RING_SIDES` of
+#: it (a letter with four straight-ish sides and ink inside, ``B``, ``8``, ``#``, ``N``, fails a side there;
+#: a bold serif ``H`` at 16 px covers 12 of its 13 top columns, its serifs meeting but for one).
+TICK_RING = 0.12
+TICK_RING_SIDES = 0.95
+#: A frame whose inner half is more than :data:`TICK_SOLID` ink is a filled box only when its shorter side
+#: is at least :data:`SOLID_MIN_SIDE` px (smaller, it is a letter blotted solid by the scan: funsd_train's
+#: ``e`` of ``Chemicals`` and ``B`` of ``BY:``, 6-7 px; its ticked frames hold ink on 0.08-0.56 of it).
+TICK_SOLID = 0.7
+SOLID_MIN_SIDE = 12
+#: A frame with a mark touching it is at least this many pixels a side (funsd_train's scans blot letters
+#: of 6-7 px into closed rings with ink inside; its ticked frames measure 8-19 px).
+TICK_MIN_SIDE = 8
+# The tips of a mark past the frame: outer rows or columns with ink along under this share of them, all
+# of it within this share of their ends, are peeled off (at most _TIP_PEEL of the size deep a side, at
+# least 1 px: a 2 px cross stands 1 px past a 14 px frame; the stems of a handwritten ``#`` stand 3 px
+# past its inner square at 20 px) before the ring is looked at.
+_TIP_SHARE = 0.5
+_TIP_DEPTH = 0.25
+_TIP_PEEL = 0.1
+# Words of a region cut around a frame stand at least this share of the frame's side away from it.
+_CUT_GAP = 0.15
+# Regions tilted more than this (degrees) against the page's axes are not looked at (scene text).
+_LEVEL_DEG = 10.0
+
+
+def _tips(line: np.ndarray) -> bool:
+    """Whether an outer row or column ``line`` (bool) holds only tips: ink along under :data:`_TIP_SHARE` of
+    it, all within :data:`_TIP_DEPTH` of its ends (a corner's; a letter's bowl bulges in the middle)."""
+    ink = np.flatnonzero(line)
+    n = len(line)
+    return bool(len(ink) < _TIP_SHARE * n and np.all((ink < _TIP_DEPTH * n) | (ink >= n - _TIP_DEPTH * n)))
+
+
+def _peeled(mask: np.ndarray) -> np.ndarray:
+    """``mask`` less its outer rows and columns of tips (:func:`_tips`), up to ``_TIP_PEEL`` of its size
+    (at least 1 px) a side: the tips of a cross drawn corner to corner stand past the frame."""
+    h, w = mask.shape
+    t, b, left, r = 0, h, 0, w
+    for _ in range(max(1, round(_TIP_PEEL * h))):
+        if b - t > _MIN_SIDE and _tips(mask[t, left:r]):
+            t += 1
+        if b - t > _MIN_SIDE and _tips(mask[b - 1, left:r]):
+            b -= 1
+    for _ in range(max(1, round(_TIP_PEEL * w))):
+        if r - left > _MIN_SIDE and _tips(mask[t:b, left]):
+            left += 1
+        if r - left > _MIN_SIDE and _tips(mask[t:b, r - 1]):
+            r -= 1
+    return mask[t:b, left:r]
+
+
+def checkbox_state(mask: np.ndarray, inside_ink: float = 0.0) -> Literal["empty", "ticked"] | None:
+    """What the ink component ``mask`` (h x w bool, cut to its bounding box) is: an ``"empty"`` box
+    frame, a ``"ticked"`` one, or None (no frame: a glyph, a rule, a blob).
+
+    ``inside_ink``: the ink of other components lying inside the frame, as a share of the frame's own (a
+    cross or tick drawn apart from the frame). A frame is about square (:data:`~ocrplug.lone_glyphs.BOX_FRAME_ASPECT`)
+    with ink along all four sides; it is empty when nothing of it lies in its inner half
+    (:func:`~ocrplug.lone_glyphs.is_box_frame`) and the ink inside is specks (under a tenth of its own),
+    ticked when the ink inside is more, or when its own ink fills its inside (a mark touching the frame)
+    and its ring is closed (:data:`TICK_RING`, :func:`~ocrplug.lone_glyphs.frame_sides`).
+    """
+    h, w = mask.shape
+    if min(h, w) < _MIN_SIDE or max(h, w) > BOX_FRAME_ASPECT * min(h, w):
+        return None
+    if is_box_frame(mask):
+        return "ticked" if inside_ink >= _SPECK_SHARE else "empty"
+    mask = _peeled(mask)
+    h, w = mask.shape
+    if min(h, w) < TICK_MIN_SIDE or max(h, w) > BOX_FRAME_ASPECT * min(h, w):
+        return None
+    # A closed ring in the outermost band, and the sides of is_box_frame in its wider band too.
+    if frame_sides(mask, TICK_RING) < TICK_RING_SIDES or frame_sides(mask) < BOX_FRAME_SIDES:
+        return None
+    # A solid square is a filled box only when it is big enough to tell from a letter blotted solid
+    # (a scan's 6-7 px ``e`` or ``B``: funsd_train's ticked frames hold ink on at most 0.56 of their inner half).
+    solid = mask[h // 4 : h - h // 4, w // 4 : w - w // 4].mean() > TICK_SOLID
+    return "ticked" if not solid or min(h, w) >= SOLID_MIN_SIDE else None
+
+
+@dataclass(frozen=True)
+class TakenBox:
+    """A checkbox taken out of the detected regions: its ``region`` (a word, page pixels, text not yet
+    written), its ``state`` (``"empty"`` or ``"ticked"``) and ``piece``, the id of the region it was cut
+    from when that region held words as well (-1 when it was a region of its own)."""
+
+    region: Region
+    state: Literal["empty", "ticked"]
+    piece: int = -1
+
+
+def _level(region: Region) -> bool:
+    a = abs(np.degrees(quad_angle(region.quad))) % 180
+    return min(a, 180 - a) <= _LEVEL_DEG
+
+
+def _frames(gray: np.ndarray, region: Region) -> tuple[list[tuple[int, int, int, int, str]], list[tuple[int, int]]] | None:
+    """The checkbox frames in ``region`` ((x0, y0, x1, y1, state), page pixels, left to right) and the
+    column ranges (x0, x1) of the rest of its ink; None when the region is no print on paper."""
+    h_img, w_img = gray.shape
+    rx0, ry0, rx1, ry1 = region.bbox
+    rh = ry1 - ry0
+    if rh < _MIN_SIDE:
+        return None
+    pad = _GROW * rh
+    x0, y0 = max(int(np.floor(rx0 - pad)), 0), max(int(np.floor(ry0 - pad)), 0)
+    x1, y1 = min(int(np.ceil(rx1 + pad)), w_img), min(int(np.ceil(ry1 + pad)), h_img)
+    crop = gray[y0:y1, x0:x1]
+    if crop.size == 0 or min(crop.shape) < 4 or int(crop.max()) - int(crop.min()) < _MIN_CONTRAST:
+        return None
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    # The region's own components: those with ink in its (ungrown) box.
+    ix0, iy0 = max(int(rx0) - x0, 0), max(int(ry0) - y0, 0)
+    ix1, iy1 = max(int(np.ceil(rx1)) - x0, ix0 + 1), max(int(np.ceil(ry1)) - y0, iy0 + 1)
+    mine = np.unique(labels[iy0:iy1, ix0:ix1])
+    mine = mine[mine != 0]
+    if not len(mine):
+        return [], []
+    cx = stats[:, cv2.CC_STAT_LEFT] + stats[:, cv2.CC_STAT_WIDTH] / 2
+    cy = stats[:, cv2.CC_STAT_TOP] + stats[:, cv2.CC_STAT_HEIGHT] / 2
+    lo_h, hi_h = FRAME_HEIGHTS
+    frames: list[tuple[int, int, int, int, str]] = []
+    used: set[int] = set()
+    for c in mine.tolist():
+        bx, by, bw, bh, area = (int(v) for v in stats[c])
+        if bh < _MIN_SIDE or max(bw, bh) > BOX_FRAME_ASPECT * min(bw, bh):
+            continue
+        # A frame is the region itself (a word box around it) or one glyph-high piece of a line.
+        if not (lo_h * rh <= bh <= hi_h * rh):
+            continue
+        inside = (bx < cx) & (cx < bx + bw) & (by < cy) & (cy < by + bh)
+        inside[0] = inside[c] = False
+        inner = np.flatnonzero(inside)
+        state = checkbox_state(labels[by:by + bh, bx:bx + bw] == c, float(stats[inner, cv2.CC_STAT_AREA].sum()) / area)
+        if state is None:
+            continue
+        # A box stands apart from the ink beside it on its rows; a scanned ``O`` or ``D`` of 8-10 px, as
+        # square as a box, has the next letter of its word within a pixel or two.
+        gap = int(np.ceil(FRAME_APART * max(bw, bh)))
+        rows = labels[by:by + bh]
+        beside = np.concatenate([rows[:, max(bx - gap, 0):bx], rows[:, bx + bw:bx + bw + gap]], axis=1)
+        if np.any((beside != 0) & (beside != c) & ~np.isin(beside, inner)):
+            continue
+        frames.append((bx + x0, by + y0, bx + bw + x0, by + bh + y0, state))
+        used.update([c, *inner.tolist()])
+    if not frames:
+        return [], []
+    # The rest of the region's ink bigger than specks, as column ranges (the words beside the frames).
+    smallest = min(f[2] - f[0] for f in frames) * min(f[3] - f[1] for f in frames)
+    rest = [
+        (int(stats[c, 0]) + x0, int(stats[c, 0] + stats[c, 2]) + x0)
+        for c in mine.tolist()
+        if c not in used and stats[c, cv2.CC_STAT_AREA] >= _SPECK_SHARE * 0.5 * smallest
+    ]
+    return sorted(frames), rest
+
+
+def _cut(region: Region, xa: float, xb: float) -> Region:
+    """The part of ``region`` (nearly level) between page columns ``xa`` and ``xb``: a quad whose left and
+    right sides lie on those columns, along its top and bottom edges."""
+    q = np.asarray(region.quad, dtype=np.float64)
+    rx0, _, rx1, _ = region.bbox
+    span = max(rx1 - rx0, 1e-6)
+    ta, tb = (xa - rx0) / span, (xb - rx0) / span
+    top, bottom = (q[0], q[1]), (q[3], q[2])
+    tl, tr = top[0] + ta * (top[1] - top[0]), top[0] + tb * (top[1] - top[0])
+    bl, br = bottom[0] + ta * (bottom[1] - bottom[0]), bottom[0] + tb * (bottom[1] - bottom[0])
+    return region.with_(quad=(tuple(tl), tuple(tr), tuple(br), tuple(bl)), polygon=None)
+
+
+def take_checkboxes(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[Region], list[TakenBox]]:
+    """The detected ``regions`` less their checkboxes, and the checkboxes taken out.
+
+    ``gray``: the page (H x W uint8, dark print on light paper); ``regions``: detected regions (page
+    pixels; lines, words, blocks). Only text on paper is looked at (:func:`ocrplug.crops.paper_ink`: a
+    photo's windows and signs are no checkboxes). In every nearly level region (a line's words are looked at in the
+    line), the ink components (Otsu over the region's box grown by 0.3 of its height, at least 128 grey
+    levels between paper and ink) that are checkbox frames (:func:`checkbox_state`) as tall as
+    :data:`FRAME_HEIGHTS` of the region, with no other ink on their rows within :data:`FRAME_APART` of
+    their side beside them, are taken out: a region that holds nothing else but specks is
+    taken whole; one that holds words beside its frames (``□ Yes``) is cut into the pieces between the
+    frames (each piece the region's quad between the columns of its ink, same level and score, its
+    word children those whose centre lies in it), which stay in the frames' place. Returns the regions
+    to read (in the order given, pieces in place of their region) and the boxes, whose ``piece`` ties
+    them to their region's pieces (:func:`place_checkboxes` puts them back together).
+    """
+    if paper_ink(gray) is None:  # a photo or a dark scan, not a form on paper (as for lone glyphs)
+        return list(regions), []
+    return _take(gray, regions, [0])
+
+
+def _take(gray: np.ndarray, regions: Sequence[Region], count: list[int]) -> tuple[list[Region], list[TakenBox]]:
+    """:func:`take_checkboxes` on ``regions``; ``count``: the next piece id (shared with nested blocks)."""
+    out: list[Region] = []
+    taken: list[TakenBox] = []
+    for region in regions:
+        if region.level == "block" and region.children:
+            kept, boxes = _take(gray, region.children, count)
+            taken += boxes
+            if kept:
+                out.append(region.with_(children=tuple(kept)))
+            continue
+        found = _frames(gray, region) if _level(region) else None
+        if not found or not found[0]:
+            out.append(region)
+            continue
+        frames, rest = found
+        if not rest:  # the region is its checkbox (or several, side by side)
+            for fx0, fy0, fx1, fy1, state in frames:
+                taken.append(TakenBox(Region.from_box(fx0, fy0, fx1, fy1, level="word"), state))  # type: ignore[arg-type]
+            continue
+        # Cut the region between its frames: each piece spans the columns of the ink between two frames.
+        rx0, _, rx1, _ = region.bbox
+        edges = [rx0 - 1.0, *[v for f in frames for v in (f[0], f[2])], rx1 + 1.0]
+        cut: list[Region] = []
+        for k in range(0, len(edges), 2):
+            lo, hi = edges[k], edges[k + 1]
+            cols = [(a, b) for a, b in rest if lo <= (a + b) / 2 <= hi]
+            if not cols:
+                continue
+            # Towards a frame the piece ends a little past its ink; at the region's own ends it keeps them
+            # (the detector's margin: a reader given a crop tight on ``Off`` read ``Of``).
+            side = min(f[3] - f[1] for f in frames)
+            xa = rx0 if k == 0 else max(min(a for a, _ in cols) - _CUT_GAP * side, lo + 1)
+            xb = rx1 if k == len(edges) - 2 else min(max(b for _, b in cols) + _CUT_GAP * side, hi - 1)
+            piece = _cut(region, xa, xb)
+            if region.children:
+                kids = tuple(c for c in region.children if xa <= (c.bbox[0] + c.bbox[2]) / 2 <= xb)
+                piece = piece.with_(children=kids)
+            cut.append(piece.with_(attributes={**region.attributes, _PIECE_ATTR: count[0]}))
+        out += cut
+        for fx0, fy0, fx1, fy1, state in frames:
+            box = Region.from_box(fx0, fy0, fx1, fy1, level="word")
+            taken.append(TakenBox(box, state, count[0] if cut else -1))  # type: ignore[arg-type]
+        count[0] += 1
+    return out, taken
+
+
+def _words_of(line: Region) -> list[Region]:
+    words = [c for c in line.children if c.level == "word"]
+    if words:
+        return words
+    return [line.with_(level="word", children=(), attributes={})] if line.text else []
+
+
+def _joined(parts: Sequence[Region], rot: np.ndarray, like: Region) -> Region:
+    """One line of the words of ``parts`` (lines or words), in order along the frame ``rot``."""
+    words = [w for p in parts for w in (_words_of(p) if p.level == "line" else [p])]
+    words.sort(key=lambda w: float(_box(w, rot)[0]))
+    texts = [w.text for w in words if w.text]
+    confs = [w.confidence for w in words if w.confidence is not None]
+    attrs = {k: v for k, v in like.attributes.items() if k != _PIECE_ATTR}
+    return like.with_(
+        quad=_union_quad(words, rot), polygon=None, level="line",
+        text=" ".join(texts) if texts else None,
+        confidence=float(np.mean(confs)) if confs else like.confidence,
+        children=tuple(w.with_(order=k) for k, w in enumerate(words)), attributes=attrs,
+    )
+
+
+def place_checkboxes(
+    regions: Sequence[Region], taken: Sequence[TakenBox], empty: EmptyCheckboxes = "write", word_gap: float = 1.5
+) -> list[Region]:
+    """The recognized ``regions`` with the checkboxes ``taken`` written back in their rows.
+
+    Each box becomes a word whose text is :data:`TICKED` or :data:`EMPTY` (empty boxes are left out when
+    ``empty`` is ``"drop"``), ``attributes["checkbox"]`` its state, confidence None (no reader read it).
+    A box cut from a region goes back with that region's pieces into one line, its words in order along
+    it; a box that was a region of its own joins the recognized line on its row whose near end lies
+    within ``word_gap`` line heights of it (the layout's ``word_gap``: ``☐ Yes``), else stays a word of
+    its own, which the layout step places in its row. The pieces' and lines' text is their words' joined
+    by spaces. Returns the regions in the order given (joined lines in their first piece's place).
+    """
+    boxes = [
+        t.region.with_(text=TICKED if t.state == "ticked" else EMPTY, attributes={CHECKBOX_ATTR: t.state})
+        for t in taken if t.state == "ticked" or empty == "write"
+    ]
+    pieces = [t.piece for t in taken if t.state == "ticked" or empty == "write"]
+    out: list[Region | None] = list(regions)
+    # Pieces of one cut region, with their boxes, back into one line.
+    by_piece: dict[int, list[int]] = {}
+    for i, r in enumerate(out):
+        if r is not None and _PIECE_ATTR in r.attributes:
+            by_piece.setdefault(int(r.attributes[_PIECE_ATTR]), []).append(i)
+    for pid, idx in by_piece.items():
+        parts: list[Region] = [out[i] for i in idx if out[i] is not None]  # type: ignore[misc]
+        mine = [b for b, p in zip(boxes, pieces, strict=True) if p == pid]
+        rot = _frame(quad_angle(parts[0].quad))
+        out[idx[0]] = _joined([*parts, *mine], rot, parts[0])
+        for i in idx[1:]:
+            out[i] = None
+    loose = [b for b, p in zip(boxes, pieces, strict=True) if p < 0 or p not in by_piece]
+    extra: list[Region] = []
+    for box in loose:
+        best, best_gap = -1, float("inf")
+        for i, r in enumerate(out):
+            if r is None or r.level != "line":
+                continue
+            rot = _frame(quad_angle(r.quad))
+            lb, bb = _box(r, rot), _box(box, rot)
+            lh = max(lb[3] - lb[1], 1.0)
+            centre = ((bb[1] + bb[3]) - (lb[1] + lb[3])) / 2
+            if abs(centre) > 0.5 * min(lh, bb[3] - bb[1]):
+                continue
+            gap = max(lb[0] - bb[2], bb[0] - lb[2])
+            if gap < word_gap * lh and gap < best_gap:
+                best, best_gap = i, gap
+        if best < 0:
+            extra.append(box)
+            continue
+        line = out[best]
+        assert line is not None
+        out[best] = _joined([line, box], _frame(quad_angle(line.quad)), line)
+    return [r for r in out if r is not None] + extra

@@ -1,0 +1,181 @@
+"""Issue 24 (c9): checkboxes read as what they are, from their own ink, in every preset.
+
+A ticked box was read ``冈`` (fast, accurate) or ``ć``, ``□``, ``口`` (swift), an empty one ``□`` or dropped;
+``swift`` once wrote a ticked box's guess at the end of its row. Now every box frame is classified from
+its ink before recognition (``ocrplug.checkboxes``) and written ``☑`` (ticked) or ``☐`` (empty, the
+``layout.empty_checkboxes`` default ``write``) in its place in its row; letters never become boxes.
+Pages: ``benchmarks/swift_lone.py``'s checkbox forms (``Married: [ ] Yes [x] No``, 12-16 px squares).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import load_benchmark
+
+swift_lone = load_benchmark("swift_lone")
+
+EMPTY, TICKED = "\u2610", "\u2611"
+#: The rows of every checkbox page in reading order (every other box ticked; the answers' ``O o 0`` are one
+#: shape at these sizes and read alike).
+ROWS = (f"Married: {EMPTY} Yes {TICKED} No", f"Smoker: {TICKED} Yes {EMPTY} No", f"Owner: {EMPTY} On {TICKED} Off",
+        f"Grade: {TICKED} 0 {EMPTY} D", f"Code: {EMPTY} 0 {TICKED} 0")
+FACES = ("dejavu/DejaVuSans.ttf", "dejavu/DejaVuSerif.ttf", "dejavu/DejaVuSans-Bold.ttf", "dejavu/DejaVuSansMono.ttf",
+         "liberation/LiberationSans-Regular.ttf", "liberation/LiberationSerif-Regular.ttf",
+         "liberation/LiberationMono-Regular.ttf", "freefont/FreeSerif.ttf", "freefont/FreeMonoBold.ttf")
+
+
+def _components(image: np.ndarray) -> list[tuple[np.ndarray, float]]:
+    """Each ink component of ``image`` (gray uint8) cut to its box, with the ink inside it of others (share)."""
+    import cv2
+
+    _, ink = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    cx, cy = stats[:, 0] + stats[:, 2] / 2, stats[:, 1] + stats[:, 3] / 2
+    out = []
+    for k in range(1, n):
+        x, y, w, h, area = (int(v) for v in stats[k])
+        inside = (x < cx) & (cx < x + w) & (y < cy) & (cy < y + h)
+        inside[0] = inside[k] = False
+        out.append((labels[y:y + h, x:x + w] == k, float(stats[inside, cv2.CC_STAT_AREA].sum()) / area))
+    return out
+
+
+def _drawn_box(side: int, width: int, mark: str) -> np.ndarray:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (side + 12, side + 12), 255)
+    d = ImageDraw.Draw(img)
+    d.rectangle((6, 6, 6 + side, 6 + side), outline=0, width=width)
+    if mark == "cross":  # corner to corner, touching the frame (its tips stand past it)
+        d.line((6, 6, 6 + side, 6 + side), fill=0, width=2)
+        d.line((6, 6 + side, 6 + side, 6), fill=0, width=2)
+    elif mark == "tick":
+        d.line((8, 6 + side // 2, 6 + side // 2, 4 + side), fill=0, width=2)
+        d.line((6 + side // 2, 4 + side, 6 + side, 6), fill=0, width=2)
+    elif mark == "apart":  # a thin cross inside, a pixel off the frame
+        a, b = 6 + width + 1, 6 + side - width - 1
+        d.line((a, a, b, b), fill=0, width=1)
+        d.line((a, b, b, a), fill=0, width=1)
+    return np.asarray(img)
+
+
+def test_a_drawn_box_is_empty_or_ticked_from_its_own_ink() -> None:
+    from ocrplug.checkboxes import checkbox_state
+
+    for side in (10, 12, 14, 16, 20, 24):
+        for width in (1, 2):
+            for mark, want in (("none", "empty"), ("cross", "ticked"), ("tick", "ticked"), ("apart", "ticked")):
+                comps = _components(_drawn_box(side, width, mark))
+                frame = max(comps, key=lambda c: c[0].size)
+                assert checkbox_state(*frame) == want, (side, width, mark)
+
+
+def test_no_letter_is_a_checkbox() -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from ocrplug.checkboxes import checkbox_state
+
+    fonts = Path("/usr/share/fonts/truetype")
+    faces = [f for f in FACES if (fonts / f).exists()]
+    assert len(faces) >= 6
+    boxes = []
+    for face in faces:
+        for px in (8, 10, 12, 14, 16, 20, 24, 40):
+            font = ImageFont.truetype(str(fonts / face), px)
+            for char in "OoD0QCGUBHNpq8#":
+                img = Image.new("L", (3 * px, 3 * px), 255)
+                ImageDraw.Draw(img).text((px, px // 2), char, font=font, fill=0)
+                boxes += [(face, px, char) for mask, inside in _components(np.asarray(img)) if checkbox_state(mask, inside)]
+    assert not boxes
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, object]:
+    return {p.name: p for p in swift_lone.checkbox_pages()}
+
+
+def _line_with_box(page: object) -> tuple[list[object], object]:
+    """The page's words as detected regions, the first row's ``[ ] Yes`` as one line region (DB at 1024 px)."""
+    from ocrplug.model import Region
+
+    (x0, y0, _, y1), ticked = page.checkboxes[0]
+    yes = page.words[1]
+    assert yes.text == "Yes" and not ticked
+    line = Region.from_box(x0 - 4, min(y0, yes.box[1]) - 4, yes.box[2] + 4, max(y1, yes.box[3]) + 4, level="line")
+    return [Region.from_box(*w.box, level="word") for w in page.words if w is not yes], line
+
+
+def test_a_box_is_cut_off_its_line_and_written_back_in_place(pages: dict[str, object]) -> None:
+    from ocrplug.checkboxes import place_checkboxes, take_checkboxes
+    from ocrplug.crops import to_gray
+
+    page = pages["checkbox_12px_dejavusans_150dpi"]
+    words, line = _line_with_box(page)
+    kept, taken = take_checkboxes(to_gray(page.image), [*words, line])
+    assert kept[: len(words)] == words  # no word is taken: O, D, 0 and o among them
+    (piece,) = kept[len(words):]  # the line without its box: it starts right of the frame
+    assert piece.bbox[0] > page.checkboxes[0][0][2] and piece.bbox[2] == pytest.approx(line.bbox[2])
+    assert [t.state for t in taken] == ["empty"]
+    read = [*words, piece.with_(text="Yes")]
+    for empty, text in (("write", f"{EMPTY} Yes"), ("drop", "Yes")):
+        (joined,) = place_checkboxes(read, taken, empty)[len(words):]
+        assert joined.level == "line" and joined.text == text
+        assert [w.text for w in joined.children] == text.split()
+
+
+def test_boxes_that_are_regions_of_their_own_join_their_row(pages: dict[str, object]) -> None:
+    from ocrplug.checkboxes import CHECKBOX_ATTR, place_checkboxes, take_checkboxes
+    from ocrplug.crops import to_gray
+    from ocrplug.model import Region
+
+    page = pages["checkbox_13px_freeserif_200dpi"]
+    words = [Region.from_box(*w.box, level="word") for w in page.words]
+    # Every square as a detector boxes it: one pixel short of its left side (CRAFT's boxes of two of them).
+    squares = [Region.from_box(x0 + 1, y0, x1, y1, level="word") for (x0, y0, x1, y1), _ in page.checkboxes]
+    kept, taken = take_checkboxes(to_gray(page.image), [*words, *squares])
+    assert kept == words
+    assert [t.state == "ticked" for t in taken] == [ticked for _, ticked in page.checkboxes]
+    yes = page.words[1]
+    line = Region.from_box(*yes.box, level="line", text="Yes", children=(Region.from_box(*yes.box, text="Yes"),))
+    out = place_checkboxes([line], taken[:1], "write")
+    assert out[0].text == f"{EMPTY} Yes" and out[0].children[0].attributes[CHECKBOX_ATTR] == "empty"
+    assert [r.text for r in out[1:]] == []  # the box joined its row's line, nothing else came back
+
+
+def test_the_default_writes_empty_boxes() -> None:
+    from ocrplug.layout import LayoutOptions
+
+    assert LayoutOptions().empty_checkboxes == "write"
+
+
+def _rows(result: object) -> list[str]:
+    from ocrplug.layout import text_rows
+
+    return [" ".join(ln.text or "" for ln in row) for para in text_rows(result.regions) for row in para]
+
+
+def _alike(text: str) -> str:
+    return text.replace("o", "0").replace("O", "0")
+
+
+@pytest.mark.parametrize(
+    ("preset", "name"),
+    [("fast", "checkbox_16px_dejavusans_200dpi"), ("swift", "checkbox_12px_dejavusans_150dpi"),
+     ("accurate", "checkbox_13px_freeserif_200dpi")],
+)
+def test_every_preset_writes_the_boxes_in_their_rows(preset: str, name: str, pages: dict[str, object]) -> None:
+    """fast: DB lines ``[ ] Yes``; swift: the same at 1024 px (the cascade read ``ć``/``□``); accurate: CRAFT
+    words and the lone-glyph look (``冈``, ``□``, or nothing)."""
+    pytest.importorskip("onnxruntime")
+    if preset == "swift":
+        pytest.importorskip("tesserocr")
+    from ocrplug.pipeline import Pipeline
+
+    result = Pipeline.from_preset(preset, ["renderers=[]"]).run(pages[name].image).pages[0]
+    assert [_alike(r) for r in _rows(result)] == [_alike(r) for r in ROWS]
+    dropped = Pipeline.from_preset(preset, ["renderers=[]", "layout.empty_checkboxes=drop"]).run(pages[name].image)
+    assert [_alike(r) for r in _rows(dropped.pages[0])] == [_alike(" ".join(r.replace(EMPTY, "").split())) for r in ROWS]
