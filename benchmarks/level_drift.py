@@ -4,7 +4,9 @@ usage: python benchmarks/level_drift.py DIR [DIR ...] [--drifts 0.1,0.15,0.2,0.2
                                         [--level-skew 0.3] [--skewed 0.7]
 
 Each DIR holds page JSONs as ``benchmarks/accuracy_table.py`` caches them (``CACHE/<preset>/<set>/*.json``,
-the layout's output: what the renderers write). For every page the lines within 10 degrees of level give
+the layout's output: what the renderers write), or ``db``'s detections as ``benchmarks/level_tune.py``
+caches them (``SET__NAME.json``, a list of quads), which are laid out here
+(:func:`ocrplug.layout.layout_regions`, no text: the lines' quads as ``fast`` lays them out). For every page the lines within 10 degrees of level give
 their angle (degrees counter-clockwise), length and height (mean of the quad's two edges, pixels); a
 page's skew is the median angle of its lines at least 8 heights long (3 or more, else the page is
 skipped). On *level* pages (skew under ``--level-skew``) a written angle is box noise: printed are the
@@ -26,7 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ocrplug.layout import layout_regions
 from ocrplug.levelling import LEVEL_ANGLE_DEG
+from ocrplug.model import Region
 
 
 def _lines(regions: list[dict]) -> list[dict]:
@@ -39,13 +43,23 @@ def _lines(regions: list[dict]) -> list[dict]:
     return out
 
 
+def _laid_out_lines(regions: list[Region]) -> list[Region]:
+    out: list[Region] = []
+    for r in regions:
+        out += [r] if r.level == "line" else _laid_out_lines(list(r.children))
+    return out
+
+
 def page_lines(path: Path) -> np.ndarray:
     """``(N, 3)``: angle (degrees ccw), length, height of the page's lines within 10 degrees of level."""
     data = json.loads(path.read_text())
-    page = data.get("page") or {}
+    if isinstance(data, list):  # level_tune's detections: lay them out
+        regions = [Region(quad=tuple(map(tuple, q)), level="line", text="") for q in data]
+        quads = [np.asarray(ln.quad, dtype=np.float64) for ln in _laid_out_lines(layout_regions(regions))]
+    else:
+        quads = [np.asarray(ln["quad"], dtype=np.float64) for ln in _lines((data.get("page") or {}).get("regions", []))]
     rows = []
-    for ln in _lines(page.get("regions", [])):
-        q = np.asarray(ln["quad"], dtype=np.float64)
+    for q in quads:
         along = (q[1] - q[0]) + (q[2] - q[3])
         side = (q[3] - q[0]) + (q[2] - q[1])
         angle = -math.degrees(math.atan2(along[1], along[0]))
@@ -73,7 +87,7 @@ def main() -> int:
     level, skewed = [], []
     for d in args.dirs:
         for path in sorted(d.glob("*.json")):
-            if path.name.endswith(".report.json"):
+            if path.name.endswith(".report.json") or path.name.startswith("icdar"):
                 continue
             lines = page_lines(path)
             long = lines[lines[:, 1] >= 8 * lines[:, 2]] if len(lines) else lines

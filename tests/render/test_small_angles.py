@@ -28,6 +28,7 @@ from ocrplug.geometry import quad_angle, text_angle
 from ocrplug.layout import layout_page, layout_regions
 from ocrplug.levelling import LEVEL_ANGLE_DEG, level_tolerance_deg, written_angle_deg
 from ocrplug.model import Document, Page, Region
+
 from .samples import render, rotated_quad
 
 # A 300 dpi scan: 10 pt body text is about 45 px high; a line 7 inches long is 2100 px.
