@@ -3,8 +3,8 @@
 usage: python benchmarks/small_skew.py [--presets fast,swift,accurate] [--angles -3:3:0.5] [--fonts 2]
                                        [--work DIR] [--verbose] [--reuse]
 
-Issue 24 item 2: a region's angle is exact for small skews as for turns, and a page whose skew is under
-the renderers' threshold (``LEVEL_ANGLE_DEG``) is written level. Each page is drawn with PIL at 300 dpi
+Issue 24 item 2: a region's angle is exact for small skews as for turns, and a line whose skew is under
+the renderers' threshold (``level_tolerance_deg``: ``LEVEL_ANGLE_DEG``, less for long lines) is written level. Each page is drawn with PIL at 300 dpi
 (8.5 x 6 inches): a heading (16 pt), two columns of 12 body lines (10 pt), a short footer (``Page 3 of
 12``, 10 pt), then turned by the page's angle (counter-clockwise, ``expand``, white fill) as a scan on a
 skewed feeder would be. Each angle of ``--angles`` is drawn in ``--fonts`` of the installed DejaVu Sans,
@@ -13,8 +13,9 @@ angle), with one of four headings (one short). Every page runs through each pres
 the ``json`` and ``hocr`` renderers; for each line the *written* angle is read from both: the json
 renderer's line quad (``quad_angle``, degrees counter-clockwise) and hOCR's ``textangle`` (0 when none
 is written). A line's json error is ``|json - true|``; its hOCR error is against what a renderer should
-write, the true angle past ``LEVEL_ANGLE_DEG`` and 0 under it (at exactly ``LEVEL_ANGLE_DEG`` either
-counts). A page's error is the largest over its lines (heading,
+write, the true angle past the line's level tolerance and 0 under it (at exactly the tolerance either
+counts; :func:`ocrplug.levelling.level_tolerance_deg` of the line's length and height: at most
+``LEVEL_ANGLE_DEG``, less for a long line). A page's error is the largest over its lines (heading,
 body and footer told apart by their place down the turned page). Printed per page: the true angle, the
 heading's and footer's written angles, the body lines' median, the blocks' (json regions') largest
 error and the page's largest line error; per preset the mean and largest error over all lines (json and
@@ -39,7 +40,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ocrplug import Pipeline
 from ocrplug.geometry import quad_angle
-from ocrplug.levelling import LEVEL_ANGLE_DEG
+from ocrplug.levelling import LEVEL_ANGLE_DEG, level_tolerance_deg
 from ocrplug.presets import preset_config
 
 FONTS = {
@@ -130,20 +131,26 @@ def read_angles(out: Path, name: str, degrees: float) -> dict:
     top, bottom = (int(np.argmin(depth)), int(np.argmax(depth))) if lines else (-1, -1)
     for k, ln in enumerate(lines):
         role = "heading" if k == top else "footer" if k == bottom else "body"
+        q = np.asarray(ln["quad"], dtype=np.float64)
         rows.append({
             "role": role,
             "text": ln.get("text") or "",
+            "length": float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2,
+            "height": float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2,
             "json": -math.degrees(quad_angle(tuple(map(tuple, ln["quad"])))),
             "hocr": text_angles[k] if k < len(text_angles) else float("nan"),
         })
     return {"lines": rows, "blocks": blocks}
 
 
-def hocr_error(written: float, degrees: float) -> float:
-    """How far an hOCR ``textangle`` (0 when none) is off what should be written for a line at ``degrees``."""
-    if abs(degrees) > LEVEL_ANGLE_DEG + 1e-9:
+def hocr_error(written: float, degrees: float, length: float = 0.0, height: float = 0.0) -> float:
+    """How far an hOCR ``textangle`` (0 when none) is off what should be written for a line at ``degrees``
+    (``length`` x ``height`` pixels: past :func:`ocrplug.levelling.level_tolerance_deg` of them the true
+    angle, under it 0; without a length, ``LEVEL_ANGLE_DEG``)."""
+    tolerance = level_tolerance_deg(length, height) if length > 0 else LEVEL_ANGLE_DEG
+    if abs(degrees) > tolerance + 1e-9:
         return abs(written - degrees)
-    if abs(degrees) < LEVEL_ANGLE_DEG - 1e-9:
+    if abs(degrees) < tolerance - 1e-9:
         return abs(written)
     return min(abs(written), abs(written - degrees))
 
@@ -182,7 +189,7 @@ def main() -> int:
             got = read_angles(out, name, deg)
             lines = got["lines"]
             ej = [abs(ln["json"] - deg) for ln in lines]
-            eh = [hocr_error(ln["hocr"], deg) for ln in lines]
+            eh = [hocr_error(ln["hocr"], deg, ln["length"], ln["height"]) for ln in lines]
             eb = [abs(b - deg) for b in got["blocks"]]
             errs_json += ej
             errs_hocr += eh

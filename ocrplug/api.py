@@ -86,6 +86,7 @@ if TYPE_CHECKING:
         synthesize_words,
         text_rows,
     )
+    from ocrplug.levelling import LEVEL_DRIFT, level_tolerance_deg, written_angle_deg
     from ocrplug.lone_glyphs import find_lone_glyphs
     from ocrplug.recognition import CropRecognizer
     from ocrplug.runtime import (
@@ -106,6 +107,7 @@ if TYPE_CHECKING:
 __all__ = [
     "INK_ENDS",
     "LEVEL_ANGLE_DEG",
+    "LEVEL_DRIFT",
     "SCHEMA_VERSION",
     "CascadeOptions",
     "CascadeRecognizer",
@@ -158,6 +160,7 @@ __all__ = [
     "is_laid_out",
     "is_rtl",
     "layout_page",
+    "level_tolerance_deg",
     "load_derived_model",
     "load_yaml",
     "onnx_providers",
@@ -178,6 +181,7 @@ __all__ = [
     "with_rotation",
     "write_bytes_atomic",
     "write_text_atomic",
+    "written_angle_deg",
 ]
 
 # Name -> host module, imported on first access (PEP 562): crops need OpenCV, config pulls in the
@@ -191,6 +195,7 @@ _LAZY: dict[str, str] = {
     ),
     "turn_jitter_deg": "ocrplug.geometry",
     "find_lone_glyphs": "ocrplug.lone_glyphs",
+    **dict.fromkeys(("LEVEL_DRIFT", "level_tolerance_deg", "written_angle_deg"), "ocrplug.levelling"),
     **dict.fromkeys(("INK_ENDS", "LEVEL_ANGLE_DEG", "LayoutOptions", "is_laid_out", "is_rtl", "layout_page", "synthesize_words", "text_rows"), "ocrplug.layout"),
     **dict.fromkeys(
         ("atomic_path", "atomic_write", "temporary_dir", "write_bytes_atomic", "write_text_atomic"), "ocrplug.io.atomic"

@@ -17,10 +17,10 @@ import math
 
 import numpy as np
 
-from ocrplug.geometry import _frame_angle
+from ocrplug.geometry import _frame_angle, turn_jitter_deg
 from ocrplug.model import Quad, Region
 
-__all__ = ["LEVEL_ANGLE_DEG"]
+__all__ = ["LEVEL_ANGLE_DEG", "LEVEL_DRIFT", "level_tolerance_deg", "written_angle_deg"]
 
 # Levelling (``_jitter`` / ``_level``). A region whose own direction is off the page's text direction by
 # so little that its far end moves by at most _LEVEL_SLACK of its height (and by at most _MAX_LEVEL_DEG)
@@ -38,6 +38,13 @@ _MAX_LEVEL_DEG = 10.0
 #: (benchmarks/level_tune.py). A row neighbour within it is level (:func:`_jitter`); renderers and the
 #: OCRmyPDF engine write smaller text angles as 0 (hOCR ``textangle``, ALTO ``ROTATION``, PAGE ``orientation``).
 LEVEL_ANGLE_DEG = 1.0
+#: Text is *written* level (:func:`written_angle_deg`) when its angle is within ``LEVEL_ANGLE_DEG`` of level
+#: and its far end drifts by at most this share of its height over its length (``length * tan(angle)``):
+#: a short label stays level, a line 7 inches long at 10 pt keeps a real 1-degree skew (37 px of drift,
+#: 0.9 heights, which a level hOCR / ALTO / PAGE line misses at one end). Measured by
+#: benchmarks/level_drift.py on the layout's lines of ``fast`` on funsd_train (docs/benchmarks.md
+#: "Small angles written right").
+LEVEL_DRIFT = 0.25
 # A region no longer than its height (a lone character: ``1``, ``I``, ``x``) is too short for its angle to be
 # measured. On 60 pages each of funsd_train / icdar2015_val, this adds 5 rightly levelled lines on
 # funsd_train and 1 rightly, 2 wrongly on icdar2015_val (1.5 and more: more wrong than right there).
@@ -233,3 +240,48 @@ def _within_slack(quad: Quad, rot: np.ndarray) -> bool:
     """Whether ``quad`` runs along ``rot`` but for box jitter (see ``_LEVEL_SLACK``, ``_MAX_LEVEL_DEG``)."""
     dev, length, height = _deviation(quad, rot)
     return dev <= math.radians(_MAX_LEVEL_DEG) and length * math.tan(dev) <= _LEVEL_SLACK * height
+
+
+def level_tolerance_deg(length: float, height: float, min_angle: float = LEVEL_ANGLE_DEG) -> float:
+    """Degrees within which text ``length`` long and ``height`` high (pixels, along and across it) is
+    written level: at most ``min_angle`` (default ``LEVEL_ANGLE_DEG``, the quad noise of level text), and
+    at most the angle at which its far end drifts by ``LEVEL_DRIFT`` of its height,
+    ``atan(LEVEL_DRIFT * height / length)`` (0.32 degrees for a line 45 heights long). ``min_angle`` for a
+    region without length."""
+    if length <= 0:
+        return min_angle
+    return min(min_angle, math.degrees(math.atan2(LEVEL_DRIFT * max(height, 0.0), length)))
+
+
+def _extent(quad: Quad) -> tuple[float, float]:
+    """(length along, height across) of ``quad`` (page pixels, starting at the text's top-left)."""
+    q = np.asarray(quad, dtype=np.float64)
+    length = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+    height = float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+    return length, height
+
+
+def written_angle_deg(
+    angle: float, min_angle: float = LEVEL_ANGLE_DEG, quad: Quad | None = None, *, turn_jitter: bool = True
+) -> float:
+    """The text angle written for a counter-clockwise ``angle`` (degrees) by the renderers (hOCR
+    ``textangle``, ALTO ``ROTATION``, PAGE ``orientation``) and the OCRmyPDF engine: 0 (level: write
+    none) within ``min_angle`` of level -- given the text's ``quad`` (page pixels, starting at its
+    top-left), within :func:`level_tolerance_deg` of its length and height, so that a long line keeps a
+    real skew of a degree --; exactly 90 / 180 / 270 within ``min_angle`` of a turn, or, given ``quad``
+    and ``turn_jitter``, within :func:`ocrplug.geometry.turn_jitter_deg` of its length and height when
+    that is more (a vertical label turned exactly 90 degrees got a 90.81-degree box); else the angle in
+    ``(-45, 315]`` (skews signed, turns as Tesseract writes them: 90, 180, 270).
+    """
+    a = angle % 360.0
+    a = a - 360.0 if a > 315.0 else a
+    turn = 90.0 * round(a / 90.0)
+    tolerance = min_angle
+    if quad is not None:
+        length, height = _extent(quad)
+        if turn % 180.0:
+            if turn_jitter:
+                tolerance = max(min_angle, turn_jitter_deg(length, height))
+        elif turn == 0.0:
+            tolerance = level_tolerance_deg(length, height, min_angle)
+    return turn % 360.0 if abs(a - turn) <= tolerance else a

@@ -8,6 +8,7 @@ not an axis-aligned rectangle. Pages are serialized one at a time.
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +17,17 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from ocrplug.api import LEVEL_ANGLE_DEG, DocumentInfo, Options, Page, PageImage, Point, RenderSession, is_rtl
+from ocrplug.api import (
+    LEVEL_ANGLE_DEG,
+    DocumentInfo,
+    Options,
+    Page,
+    PageImage,
+    Point,
+    RenderSession,
+    is_rtl,
+    written_angle_deg,
+)
 from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
     DocumentFileRenderer,
@@ -28,7 +39,6 @@ from ocrplug_render.common import (
     page_layout,
     quad_angle_deg,
     utc_timestamp,
-    written_angle_deg,
     xml_safe,
 )
 
@@ -97,7 +107,8 @@ def _needs_shape(pts: Sequence[Point], min_angle: float) -> bool:
     """Whether an outline is not (close to) an axis-aligned rectangle."""
     if len(pts) != 4:
         return True
-    return abs(quad_angle_deg(tuple(pts))) > min_angle  # type: ignore[arg-type]
+    quad = tuple(pts)
+    return written_angle_deg(quad_angle_deg(quad), min_angle, quad, turn_jitter=False) != 0.0  # type: ignore[arg-type]
 
 
 def render_alto_page(page: Page, options: AltoOptions | None = None) -> ET.Element:
@@ -132,8 +143,10 @@ def render_alto_page(page: Page, options: AltoOptions | None = None) -> ET.Eleme
                                                             + ([block.region.outline] if block.region else [])))}
         angle = written_angle_deg(
             median_angle_deg([ln.quad for ln in block.lines]), opts.min_angle,
-            # one line's box jitter; a block's median over several lines has less
-            block.lines[0].quad if len(block.lines) == 1 else None,
+            # level: the longest line's drift over its length; a turn: one line's box jitter (a block's
+            # median over several lines has less)
+            max((ln.quad for ln in block.lines), key=lambda q: math.dist(q[0], q[1])),
+            turn_jitter=len(block.lines) == 1,
         )
         if angle:
             attrs["ROTATION"] = f"{angle:.2f}"

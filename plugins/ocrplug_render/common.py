@@ -32,7 +32,6 @@ from ocrplug.api import (
     is_laid_out,
     layout_page,
     synthesize_words,
-    turn_jitter_deg,
 )
 
 __all__ = [
@@ -286,39 +285,6 @@ def utc_timestamp() -> str:
     import datetime as _dt
 
     return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def turn_angle_deg(angle: float) -> float:
-    """A counter-clockwise text angle (degrees) in ``(-45, 315]``: skews signed, turns as 90 / 180 / 270.
-
-    Tesseract writes a turned line's hOCR ``textangle`` as 90, 180 or 270 and OCRmyPDF reads it that
-    way; a slightly skewed line keeps its small signed angle.
-    """
-    a = angle % 360.0
-    return a - 360.0 if a > 315.0 else a
-
-
-def written_angle_deg(angle: float, min_angle: float, quad: Quad | None = None) -> float:
-    """The text angle a renderer writes for a counter-clockwise ``angle`` (degrees): 0 (level: write
-    none) within ``min_angle`` of level, exactly 90 / 180 / 270 within ``min_angle`` of a turn -- or,
-    given the line's ``quad`` (page pixels, starting at the text's top-left), within
-    :func:`ocrplug.api.turn_jitter_deg` of its length and height when that is more -- else
-    :func:`turn_angle_deg` of it.
-
-    ``min_angle`` is the quad-angle noise of level text (``LEVEL_ANGLE_DEG``, measured on funsd_train,
-    docs/layout.md "Directions"); a turned line's box has the same noise and more when it is short (a
-    vertical label turned exactly 90 degrees got a 90.81-degree box, ``File No 48`` 271.02), so the turn
-    is written, as Tesseract writes it.
-    """
-    a = turn_angle_deg(angle)
-    turn = 90.0 * round(a / 90.0)
-    tolerance = min_angle
-    if turn % 180.0 and quad is not None:
-        q = np.asarray(quad, dtype=np.float64)
-        length = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
-        height = float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
-        tolerance = max(min_angle, turn_jitter_deg(length, height))
-    return turn % 360.0 if abs(a - turn) <= tolerance else a
 
 
 def median_angle_deg(quads: Sequence[Quad]) -> float:

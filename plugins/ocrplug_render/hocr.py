@@ -32,6 +32,7 @@ from ocrplug.api import (
     Region,
     RenderSession,
     is_rtl,
+    written_angle_deg,
 )
 from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
@@ -43,7 +44,6 @@ from ocrplug_render.common import (
     output_path,
     page_layout,
     quad_angle_deg,
-    written_angle_deg,
     xml_safe,
 )
 

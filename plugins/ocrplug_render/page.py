@@ -8,6 +8,7 @@ as a polygon (the model's polygon or quad, so rotated text keeps its shape), ``T
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +26,7 @@ from ocrplug.api import (
     Point,
     SessionRenderer,
     is_rtl,
+    written_angle_deg,
 )
 from ocrplug.api import __version__ as ocrplug_version
 from ocrplug_render.common import (
@@ -34,7 +36,6 @@ from ocrplug_render.common import (
     page_layout,
     union_quad,
     utc_timestamp,
-    written_angle_deg,
     xml_safe,
 )
 
@@ -102,8 +103,10 @@ def render_page_xml(page: Page, info: DocumentInfo, options: PageXmlOptions | No
         rattrs = {"id": f"r{k}"}
         angle = written_angle_deg(
             median_angle_deg([ln.quad for ln in block.lines]), opts.min_angle,
-            # one line's box jitter; a block's median over several lines has less
-            block.lines[0].quad if len(block.lines) == 1 else None,
+            # level: the longest line's drift over its length; a turn: one line's box jitter (a block's
+            # median over several lines has less)
+            max((ln.quad for ln in block.lines), key=lambda q: math.dist(q[0], q[1])),
+            turn_jitter=len(block.lines) == 1,
         )
         if angle:
             # PAGE: the clockwise rotation that would straighten the region, i.e. the text's

@@ -10,6 +10,7 @@ from ocrmypdf import BoundingBox, OcrClass, OcrElement
 
 from ocrplug.geometry import quad_angle
 from ocrplug.layout import LEVEL_ANGLE_DEG, is_laid_out, text_rows
+from ocrplug.levelling import written_angle_deg
 from ocrplug.model import Page, Quad, Region
 
 __all__ = [
@@ -81,13 +82,14 @@ def _word_elements(line: Region, width: int, height: int) -> list[OcrElement]:
 
 def _textangle(line: Region) -> float:
     """hOCR's textangle of a line: counter-clockwise degrees in ``(-45, 315]`` (a skew signed, a turned
-    line 90, 180 or 270, as Tesseract writes them); under ``MIN_TEXTANGLE_DEG`` off level 0, and off a
-    turn the turn itself (a turned line's box has the noise of a level one)."""
-    # quad_angle is clockwise on screen (y grows downwards).
-    angle = -math.degrees(quad_angle(line.quad)) % 360.0
-    angle = angle - 360.0 if angle > 315.0 else angle
-    turn = 90.0 * round(angle / 90.0)
-    return turn % 360.0 if abs(angle - turn) < MIN_TEXTANGLE_DEG else angle
+    line 90, 180 or 270, as Tesseract writes them); level within
+    :func:`ocrplug.levelling.level_tolerance_deg` of its length and height (at most ``MIN_TEXTANGLE_DEG``),
+    and within ``MIN_TEXTANGLE_DEG`` of a turn the turn itself (a turned line's box has the noise of a
+    level one)."""
+    # quad_angle is clockwise on screen (y grows downwards). The renderers' rule (one place decides
+    # "level": ocrplug.levelling.written_angle_deg), without their turn jitter: OCRmyPDF keeps a turned
+    # line's real skew past MIN_TEXTANGLE_DEG.
+    return written_angle_deg(-math.degrees(quad_angle(line.quad)), MIN_TEXTANGLE_DEG, line.quad, turn_jitter=False)
 
 
 # Lines within this many degrees of level are written as level runs (textangle 0) on a band as high
