@@ -11,8 +11,8 @@ trip does not stop, a footnote; one in a ruled grid with shaded rows at 200 dpi,
 The truth of every page is its rows, each left to right: a table is read row by row (docs/layout.md).
 
 Each preset runs through ``ocrplug run`` (the ``ocrplug`` beside this Python) with the text and JSON renderers.
-Per page it prints the word error rate of the text output against the truth in reading order (WER:
-word-level Levenshtein distance over the truth's word count) and the bag-of-words error rate (words
+Per page it prints the word error rate of the text output against the truth in reading order (WER,
+``ocrplug.evaluation.metrics.word_error_rate``: word-level Levenshtein distance over the truth's word count) and the bag-of-words error rate (words
 missing plus extra, over the truth's word count): a WER far above the bag rate means the words were
 read but put in the wrong order.
 """
@@ -28,6 +28,8 @@ import tempfile
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+from ocrplug.evaluation.metrics import word_error_rate
 
 T = "/usr/share/fonts/truetype/"
 F = {
@@ -182,23 +184,13 @@ def build(out: Path) -> dict[str, list[str]]:
     }
 
 
-def lev(a: list[str], b: list[str]) -> int:
-    prev = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        cur = [i]
-        for j, y in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
-        prev = cur
-    return prev[-1]
-
-
 def scores(truth: list[str], text: str) -> tuple[float, float]:
     """(WER in reading order, bag-of-words error rate) of ``text`` against the truth lines."""
     tw = " ".join(truth).split()
     ow = text.split()
     bt, bo = collections.Counter(tw), collections.Counter(ow)
     bag = (sum((bt - bo).values()) + sum((bo - bt).values())) / max(1, len(tw))
-    return lev(tw, ow) / max(1, len(tw)), bag
+    return word_error_rate(text, " ".join(tw)), bag
 
 
 def main() -> None:
