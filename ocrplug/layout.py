@@ -100,7 +100,10 @@ _MIN_COLUMN_SHARE = 0.25
 # is a table (receipt, form), not a column gutter.
 _ROW_PAIRING = 0.5
 # The sparser side of a table has few words per row (a price, a value); columns of prose have many.
+# A grid (a statement's amounts, a timetable) has few words per cell on both sides (see _is_table_cut).
 _TABLE_WORDS_PER_ROW = 3.0
+# Share of each side's rows that must pair up across a cut for a grid of short cells to be a table.
+_GRID_PAIRING = 0.9
 # Rows each side must hold over the vertical span both share for the table test to look at that span
 # only (fewer: a lone line beside the other side's run is judged with the whole sides).
 _MIN_SHARED_ROWS = 2
@@ -237,14 +240,53 @@ def _is_column_cut(boxes: np.ndarray, left: np.ndarray, opts: LayoutOptions) -> 
     for side in (left, ~left):
         if len(_row_groups(boxes[side], opts.line_overlap)) < 2:
             return False
-    return opts.reading_order != "auto" or not _is_table_cut(boxes, left, opts.line_overlap)
+    return opts.reading_order != "auto" or not _is_table_cut(boxes, left, opts.line_overlap, opts.word_gap)
 
 
-def _is_table_cut(boxes: np.ndarray, left: np.ndarray, line_overlap: float) -> bool:
+def _cells(boxes: np.ndarray, row: list[int], word_gap: float) -> int:
+    """How many cells one row's units (``row``: indices, left to right) make: a new cell starts where
+    the blank before a unit is over ``word_gap`` times the smaller height of it and its left neighbour
+    (the rule that joins loose words into a line, so a cell is what would be read as one line)."""
+    b = boxes[row]
+    h = _heights(b)
+    reach = np.maximum.accumulate(b[:, 2])
+    return 1 + int(np.sum(b[1:, 0] - reach[:-1] > word_gap * np.minimum(h[1:], h[:-1])))
+
+
+def _paired_share(sides: list[np.ndarray], rows: list[list[list[int]]], k: int, line_overlap: float) -> float:
+    """Share of side ``k``'s rows whose centre lies within ``line_overlap`` of the smaller height of a
+    unit of the other side (the two share a baseline)."""
+    other = sides[1 - k]
+    ocy = (other[:, 1] + other[:, 3]) / 2
+    oh = _heights(other)
+    paired = 0
+    for row in rows[k]:
+        b = sides[k][row]
+        cy = float(((b[:, 1] + b[:, 3]) / 2).mean())
+        h = float(_heights(b).min())
+        if np.any(np.abs(ocy - cy) < line_overlap * np.minimum(oh, h)):
+            paired += 1
+    return paired / max(len(rows[k]), 1)
+
+
+def _is_table_cut(boxes: np.ndarray, left: np.ndarray, line_overlap: float, word_gap: float) -> bool:
     """Whether the rows on both sides of a vertical cut pair up (a table, read row by row).
 
     ``boxes``: (n, 4) unit boxes (x0, y0, x1, y1) in the text frame, pixels; ``left``: (n,) booleans,
-    the units on the cut's left. Density and pairing are judged over the rows of the vertical span both
+    the units on the cut's left; ``word_gap``: the blank, in line heights, over which a row's words are
+    two cells (``LayoutOptions.word_gap``, see :func:`_cells`). Two ways make a table:
+
+    - a strip of values: the side with fewer words per row holds at most ``_TABLE_WORDS_PER_ROW`` of
+      them (a receipt's prices, a form's values) and more than ``_ROW_PAIRING`` of its rows share a
+      baseline with a row of the other side;
+    - a grid: both sides hold at most ``_TABLE_WORDS_PER_ROW`` words per *cell* and at least
+      ``_GRID_PAIRING`` of each side's rows pair up. A cut between two columns of a table leaves
+      several cells on each side's rows (a statement's Ref, Debit, Credit, Balance: 3 to 4 words a
+      row, 1 a cell; a timetable's trips: 5 to 10 words a row, 1 a cell), which per row look like
+      prose; a line of a prose column is one cell of many words, and two columns of form fields
+      (label and value on each side) do not pair row for row on both sides.
+
+    Density and pairing are judged over the rows of the vertical span both
     sides share (unit centres within it), so prose above or below a table on one side only (a note
     under the first column) neither thins that side's rows nor leaves them unpaired; when that span holds
     under ``_MIN_SHARED_ROWS`` rows on a side, the whole sides are judged.
@@ -258,19 +300,14 @@ def _is_table_cut(boxes: np.ndarray, left: np.ndarray, line_overlap: float) -> b
     rows = [_row_groups(b, line_overlap) for b in sides]
     density = [len(b) / max(len(r), 1) for b, r in zip(sides, rows, strict=True)]
     sparse = int(np.argmin(density))
-    if density[sparse] > _TABLE_WORDS_PER_ROW:
-        return False
-    other = sides[1 - sparse]
-    ocy = (other[:, 1] + other[:, 3]) / 2
-    oh = _heights(other)
-    paired = 0
-    for row in rows[sparse]:
-        b = sides[sparse][row]
-        cy = float(((b[:, 1] + b[:, 3]) / 2).mean())
-        h = float(_heights(b).min())
-        if np.any(np.abs(ocy - cy) < line_overlap * np.minimum(oh, h)):
-            paired += 1
-    return paired > _ROW_PAIRING * len(rows[sparse])
+    if density[sparse] <= _TABLE_WORDS_PER_ROW and _paired_share(sides, rows, sparse, line_overlap) > _ROW_PAIRING:
+        return True
+    per_cell = [
+        len(b) / max(sum(_cells(b, row, word_gap) for row in r), 1) for b, r in zip(sides, rows, strict=True)
+    ]
+    return max(per_cell) <= _TABLE_WORDS_PER_ROW and all(
+        _paired_share(sides, rows, k, line_overlap) >= _GRID_PAIRING for k in (0, 1)
+    )
 
 
 # A gutter may be bridged by units (a picture's caption or stray marks, a drop cap) over at most this

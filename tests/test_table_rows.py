@@ -50,3 +50,57 @@ def test_two_prose_columns_of_unequal_length_stay_column_after_column() -> None:
             regions += [_word(220 + 36 * k, 30 * i, 256 + 36 * k, f"R{i}" if k == 0 else "w") for k in range(5)]
     out = _lines(regions[::-1])
     assert out == [f"L{i} w w w w" for i in range(8)] + [f"R{i} w w w w" for i in range(4)]
+
+
+def _cells(y: float, cells: list[tuple[float, str]]) -> list[Region]:
+    """Words of one row: each cell (left edge, text) laid out word by word, 8 px apart (0.4 heights)."""
+    out = []
+    for x, text in cells:
+        for w in text.split():
+            out.append(_word(x, y, x + 10 * len(w), w))
+            x += 10 * len(w) + 8
+    return out
+
+
+def test_a_statement_whose_amounts_hold_more_than_three_words_a_row_is_read_row_by_row() -> None:
+    # T9 fault 1: with a 4-word header (Ref Debit Credit Balance) over 3-word rows the amounts' side held
+    # 3.04 words a row, was taken for prose and the page read descriptions, then all the amounts.
+    header = [(20, "Date"), (130, "Description"), (520, "Ref"), (650, "Debit"), (780, "Credit"), (900, "Balance")]
+    rows = [header]
+    for k in range(8):
+        amount = (650, f"{k + 1}.50") if k % 3 else (780, f"{k + 7}.25")
+        rows.append([(20, f"0{k + 1}.10"), (130, f"Card payment SHOP{k}"), (520, f"71{k}"), amount, (900, f"9{k}.00")])
+    regions = _cells(0, [(20, "NORDSTADT SAVINGS BANK")])
+    for i, row in enumerate(rows):
+        regions += _cells(60 + 30 * i, row)
+    regions += _cells(60 + 30 * len(rows) + 30, [(20, "Please check this statement and report any error")])
+    expected = ["NORDSTADT SAVINGS BANK", "Date Description Ref Debit Credit Balance"] + [
+        f"0{k + 1}.10 Card payment SHOP{k} 71{k} " + (f"{k + 1}.50" if k % 3 else f"{k + 7}.25") + f" 9{k}.00"
+        for k in range(8)
+    ] + ["Please check this statement and report any error"]
+    assert _read(regions[::-1]) == " ".join(expected)
+
+
+def test_a_timetable_with_many_cells_a_row_is_read_row_by_row() -> None:
+    # T9 fault 3: every side of a cut between two trip columns holds 5 to 10 words a row, one a cell;
+    # read as prose columns, some trips came column by column.
+    trips = [f"{400 + k}" for k in range(10)]
+    stops = ["Central Station", "Market Square", "Royal Hospital", "Park Road", "Hill Top", "Airport"]
+    table = [["Stop", *trips]] + [[stop, *[f"{6 + k}:{10 + 7 * s:02d}" for k in range(10)]] for s, stop in enumerate(stops)]
+    regions = _cells(0, [(20, "Route 42 Weekday Timetable")])
+    for i, row in enumerate(table):
+        regions += _cells(60 + 40 * i, [(20, row[0])] + [(220 + 90 * k, cell) for k, cell in enumerate(row[1:])])
+    assert _read(regions[::-1]) == " ".join(["Route 42 Weekday Timetable", *(" ".join(row) for row in table)])
+
+
+def test_two_columns_of_form_fields_that_do_not_pair_row_for_row_stay_column_after_column() -> None:
+    # Labels with short values on both sides of the gutter (few words a cell), but the right-hand
+    # fields sit on every other row of the left-hand ones: two field columns, not one table.
+    left = [(f"Length {k}", f"{80 + k} mm") for k in range(8)]
+    right = [(f"Weight {k}", f"{970 + k} mg") for k in range(4)]
+    regions = []
+    for i, (label, value) in enumerate(left):
+        regions += _cells(30 * i, [(20, label), (220, value)])
+    for i, (label, value) in enumerate(right):
+        regions += _cells(60 * i, [(420, label), (620, value)])
+    assert _read(regions[::-1]) == " ".join(f"{a} {b}" for a, b in [*left, *right])
