@@ -21,7 +21,10 @@ How the order is found (``reading_order: auto``), in the frame of the page's dom
    baseline with a row on the other side, the page is a table and is read row by row instead.
    When only row gaps are left (a picture's caption bridges the gutter, so no cut is clean), a
    gutter that few units cover and that units bridge over at most 15% of the height still
-   separates the columns; the bridging units go to the side of their centre.
+   separates the columns; the bridging units go to the side of their centre. Its width is the strip
+   the other units leave clear (word spaces of a few lines that happen to line up are no gutter).
+   Bands of a grid of blocks (a label sheet: at least 3 bands at one pitch sharing a gutter, cells
+   alike of two rows or more, :func:`_grid_cells`) are read cell by cell, each label whole.
 3. Lines: inside each leaf block, units of one detector line stay one line; loose words on one row
    whose gap is under ``word_gap`` line heights join into a line. Lines are read in rows (centres
    within ``line_overlap`` of the smaller height), each row left to right.
@@ -355,6 +358,14 @@ def _crossed_gutters(b: np.ndarray, min_col_gap: float, opts: LayoutOptions) -> 
         bridge = (b[:, 0] < mid) & (b[:, 2] > mid)  # units across the gutter's centre line
         if _covered(b[bridge, 1], b[bridge, 3]) > _GUTTER_BRIDGE * (bottom - top):
             continue
+        # The gutter is what the other units leave clear about that line, not the run where few units
+        # lie: word spaces of a few rows, staggered, make such a run as wide as a gutter around a
+        # clear strip of 2-3 px (issue 24, T9 fault 5).
+        clear_lo = float(b[~bridge & (b[:, 2] <= mid), 2].max(initial=left))
+        clear_hi = float(b[~bridge & (b[:, 0] >= mid), 0].min(initial=right))
+        if clear_hi - clear_lo < min_col_gap:
+            continue
+        g = (clear_lo, clear_hi - clear_lo)
         left_side = centres < g[0] + g[1] / 2
         # Only prose columns (several words a row on both sides): a form's sparse fields are never
         # split by a gutter that something bridges.
@@ -396,14 +407,108 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, min_col_gap: float, opts: Layout
     axis, gaps, best = (0, x_gaps, best_x) if best_x > best_y else (1, y_gaps, best_y)
     cuts = np.asarray(sorted(start + width / 2 for start, width in gaps if width >= 0.5 * best))
     band = np.searchsorted(cuts, (b[:, axis] + b[:, axis + 2]) / 2)
+    pieces = [idx[band == k] for k in range(len(cuts) + 1)]
+    pieces = [m for m in pieces if len(m)]
+    if len(pieces) == 1:
+        return [idx]
+    if axis == 1 and opts.reading_order != "rows":
+        # Bands of a grid of blocks (a label sheet): each band is read cell by cell, left to right.
+        pieces = [cell for piece in _grid_cells(pieces, boxes, min_col_gap, opts) for cell in piece]
     out: list[np.ndarray] = []
-    for k in range(len(cuts) + 1):
-        members = idx[band == k]
-        if len(members) == len(idx):
-            return [idx]
-        if len(members):
-            out.extend(_xy_cut(members, boxes, min_col_gap, opts))
+    for members in pieces:
+        out.extend(_xy_cut(members, boxes, min_col_gap, opts))
     return out
+
+
+# A grid of blocks (a label sheet) is found in at least _GRID_MIN_BANDS bands (rows of labels) whose
+# tops lie at one pitch, each within _GRID_PITCH of the median pitch (a sheet's labels are cut at one
+# pitch: at most 1.7 % off on benchmarks/label_grids.py's sheets, three presets; the forms of funsd_train whose bands
+# share a gutter are 2 bands, or 3 at pitches 45 and 88 px). A cell is at least _GRID_CELL_WIDTH of the
+# widest cell's width: a sheet repeats one label, a table's fields (a date beside a description) differ.
+_GRID_MIN_BANDS = 3
+_GRID_PITCH = 0.1
+_GRID_CELL_WIDTH = 0.5
+
+
+def _grid_cells(
+    bands: list[np.ndarray], boxes: np.ndarray, min_col_gap: float, opts: LayoutOptions
+) -> list[list[np.ndarray]]:
+    """Each band (unit indices, top to bottom) as its cells, left to right, where bands form a grid.
+
+    A grid (a sheet of address labels, cards) is a run of at least ``_GRID_MIN_BANDS`` consecutive
+    bands that share at least one vertical gutter (a whitespace gap of at least ``min_col_gap`` in the
+    run's x profile), every band holding units in two cells or more and every cell two rows or more
+    (a block of lines, not a table row), every cell at least ``_GRID_CELL_WIDTH`` of the widest cell's
+    width (cells alike) and the bands' tops at one pitch (within ``_GRID_PITCH`` of the median).
+    Read row by row, the three labels of a row became one table row per text line; read as a grid,
+    each label is read whole, labels left to right, rows of labels top to bottom. Bands outside a
+    grid come back whole (``[band]``), to be cut as before.
+    """
+    out: list[list[np.ndarray]] = [[band] for band in bands]
+    start = 0
+    while start < len(bands):
+        stop = start + 1  # the run sharing gutters is bands[start:stop]
+        while stop < len(bands) and _shared_gutters(bands[start : stop + 1], boxes, min_col_gap):
+            stop += 1
+        # Its longest stretches of bands that are each cells of blocks (a title or a footer line under
+        # one column shares the gutter but is no row of cells).
+        cuts = np.asarray(_shared_gutters(bands[start:stop], boxes, min_col_gap))
+        ok = [_band_cells(band, boxes, cuts, opts) is not None for band in bands[start:stop]] if len(cuts) else []
+        k = 0
+        while k < len(ok):
+            if not ok[k]:
+                k += 1
+                continue
+            end = k
+            while end < len(ok) and ok[end]:
+                end += 1
+            cells = _run_cells(bands[start + k : start + end], boxes, min_col_gap, opts)
+            if cells is not None:
+                out[start + k : start + end] = cells
+            k = end
+        start = stop
+    return out
+
+
+def _shared_gutters(bands: list[np.ndarray], boxes: np.ndarray, min_col_gap: float) -> list[float]:
+    """Centres of the gutters (x gaps of at least ``min_col_gap``) of the bands' units together."""
+    b = boxes[np.concatenate(bands)]
+    return [start + width / 2 for start, width in _gaps(b[:, 0], b[:, 2]) if width >= min_col_gap]
+
+
+def _band_cells(band: np.ndarray, boxes: np.ndarray, cuts: np.ndarray, opts: LayoutOptions) -> list[np.ndarray] | None:
+    """The band's units cut at ``cuts`` (x), left to right, when they make two cells or more of two
+    rows or more each; else None."""
+    b = boxes[band]
+    col = np.searchsorted(cuts, (b[:, 0] + b[:, 2]) / 2)
+    cells = [band[col == k] for k in range(len(cuts) + 1) if np.any(col == k)]
+    if len(cells) < 2 or any(len(_row_groups(boxes[c], opts.line_overlap)) < 2 for c in cells):
+        return None
+    return cells
+
+
+def _run_cells(
+    bands: list[np.ndarray], boxes: np.ndarray, min_col_gap: float, opts: LayoutOptions
+) -> list[list[np.ndarray]] | None:
+    """The cells of each band of a run cut at the run's shared gutters, or None when it is no grid."""
+    if len(bands) < _GRID_MIN_BANDS:
+        return None
+    cuts = np.asarray(_shared_gutters(bands, boxes, min_col_gap))
+    if not len(cuts):
+        return None
+    cells: list[list[np.ndarray]] = []
+    for band in bands:
+        row = _band_cells(band, boxes, cuts, opts)
+        if row is None:
+            return None
+        cells.append(row)
+    widths = [float(boxes[c][:, 2].max() - boxes[c][:, 0].min()) for row in cells for c in row]
+    if min(widths) < _GRID_CELL_WIDTH * max(widths):
+        return None
+    pitch = np.diff([float(boxes[band][:, 1].min()) for band in bands])
+    if np.abs(pitch - np.median(pitch)).max() > _GRID_PITCH * np.median(pitch):
+        return None
+    return cells
 
 
 def _stacks(leaves: list[np.ndarray], boxes: np.ndarray) -> list[np.ndarray]:

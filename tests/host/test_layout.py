@@ -254,3 +254,90 @@ def test_paragraph_gap_is_measured_between_rows_not_from_a_lone_answer(answer: s
     # Rows 1.5 row heights apart are paragraphs of their own, whatever ends them.
     wide = [*regions[:2], Region.from_box(40, 75, 160, 105, level="line", text="Class:")]
     assert [_names(list(b.children)) for b in layout_regions(wide)] == [["Quantity:", answer], ["Class:"]]
+
+
+def _label_sheet(rows: int, cols: int, pitch_x: float = 780, pitch_y: float = 405) -> tuple[list[Region], list[str]]:
+    """A sheet of 4-line address labels as db finds it: one detector line per label line (words as
+    children), labels ``pitch_x`` x ``pitch_y`` px apart, each label's text about 330 px wide (T9's
+    ``labels.png``, 300 dpi: 42 px tall lines 62 px apart). Returns the regions and the truth lines,
+    label by label, rows of labels top to bottom and each row left to right."""
+    regions, truth = [], []
+    for r in range(rows):
+        for c in range(cols):
+            x, y = 110 + c * pitch_x, 200 + r * pitch_y
+            k = r * cols + c
+            lines = [
+                [(x, x + 110, f"Name{k}"), (x + 125, x + 260, "Smith")],
+                [(x, x + 40, f"{k + 10}"), (x + 55, x + 160, "Station"), (x + 175, x + 330, "Road")],
+                [(x, x + 150, f"Town{k}")],
+                [(x, x + 60, "BS1"), (x + 75, x + 150, "4DJ")],
+            ]
+            for j, words in enumerate(lines):
+                regions.append(_line(words, y + 62 * j, h=42))
+                truth.append(" ".join(t for *_, t in words))
+    return regions, truth
+
+
+@pytest.mark.parametrize("order", ["auto", "columns"])
+@pytest.mark.parametrize(("rows", "cols"), [(8, 3), (7, 2), (3, 3)])
+def test_a_label_sheet_is_read_label_by_label(rows: int, cols: int, order: str) -> None:
+    # Issue 24 (T9 fault 4): the three labels of a row were read as one table row per text line
+    # ("Anna Smith Ben Jones Chloe Patel"), whatever reading_order: each column of labels spans under
+    # a quarter of the width, and the rows of the labels pair up across the gutters like a table's.
+    regions, truth = _label_sheet(rows, cols)
+    blocks = layout_regions(regions[::-1], LayoutOptions(reading_order=order))
+    # Each label is a block of its own, its lines in order.
+    labels = [truth[k : k + 4] for k in range(0, len(truth), 4)]
+    assert sorted(_names(list(b.children)) for b in blocks) == sorted(labels)
+    if order == "auto":  # labels left to right, rows of labels top to bottom
+        assert _lines(blocks) == truth
+
+
+def test_a_table_whose_rows_come_in_groups_is_still_read_row_by_row() -> None:
+    # A statement whose rows are grouped (a blank row between weeks): the bands share the table's
+    # gutters and hold several rows, but a date column and a description column are no repeated cells.
+    regions = []
+    for g in range(3):
+        for j in range(3):
+            y = g * 200 + j * 48
+            regions.append(_line([(150, 285, f"0{g}.{j}.26")], y, h=35))
+            regions.append(_line([(420, 520, "Card"), (530, 660, "payment"), (670, 900, f"SHOP{g}{j}")], y, h=35))
+    out = _lines(layout_regions(regions))
+    assert out == [n for g in range(3) for j in range(3) for n in (f"0{g}.{j}.26", f"Card payment SHOP{g}{j}")]
+
+
+def test_word_spaces_lined_up_in_a_few_lines_are_no_gutter() -> None:
+    # Issue 24 (T9 fault 5): the bank statement's address block as read from its PDF (ppocr's word
+    # boxes, 300 dpi). One word space of each line lies near x 550; the spaces overlap in a strip only
+    # 3 px wide (549-552), but the run where at most two of the three lines have a word was 28 px
+    # (536-564), as wide as a gutter, and nothing crosses x 550: the block was cut into two columns.
+    rows = [
+        (263, 306, [(152, 341, "Statement"), (355, 388, "of"), (398, 549, "Account"), (564, 623, "No."),
+                    (639, 729, "4471"), (744, 834, "0932"), (851, 894, "18")]),
+        (320, 358, [(153, 269, "Period"), (285, 492, "01.10.2026"), (506, 539, "to"), (554, 761, "31.10.2026")]),
+        (373, 418, [(153, 219, "Mrs"), (235, 339, "Helen"), (355, 475, "Carter,"), (494, 536, "12"),
+                    (552, 610, "Mill"), (628, 725, "Lane,"), (745, 854, "Leeds"), (871, 940, "LS6"),
+                    (955, 1034, "2QT")]),
+    ]
+    regions = [_line(words, y0, h=y1 - y0) for y0, y1, words in rows]
+    assert _lines(layout_regions(regions)) == [
+        "Statement of Account No. 4471 0932 18",
+        "Period 01.10.2026 to 31.10.2026",
+        "Mrs Helen Carter, 12 Mill Lane, Leeds LS6 2QT",
+    ]
+
+
+def test_a_gutter_bridged_by_a_caption_still_separates_two_columns() -> None:
+    # The bridged-gutter rule (a picture's caption across the gutter) keeps working with the gutter
+    # measured as the strip the other units leave clear (40 px here). Rows 20 px tall, 28 px apart.
+    regions = []
+    for i in range(10):
+        y = 28 * i
+        regions.append(_line(_prose(0, f"L{i}"), y))
+        regions.append(_line(_prose(214, f"R{i}"), y))
+    regions.append(_line([(100, 300, "caption")], 280))
+    regions += [_line(_prose(0, f"L{i}"), 28 * i) for i in range(11, 14)]
+    regions += [_line(_prose(214, f"R{i}"), 28 * i) for i in range(11, 14)]
+    out = _lines(layout_regions(regions))
+    left = [ln for ln in out if ln.startswith("L")]
+    assert out[: len(left)] == left and len(left) == 13
