@@ -74,6 +74,19 @@ def test_a_drawn_box_is_empty_or_ticked_from_its_own_ink() -> None:
                 assert checkbox_state(*frame) == want, (side, width, mark)
 
 
+def test_a_solid_black_square_is_no_checkbox() -> None:
+    # The suite's Spark fakes: a page holding only a 50 x 40 px black rectangle was written '☑' (a filled
+    # box). A blob has no frame apart from its fill; a box filled inside its frame is still ticked.
+    from ocrplug.checkboxes import checkbox_state
+
+    for h, w in ((40, 50), (12, 12), (20, 20), (60, 60)):
+        assert checkbox_state(np.ones((h, w), dtype=bool)) is None, (h, w)
+    filled = np.zeros((20, 20), dtype=bool)
+    filled[0, :] = filled[-1, :] = filled[:, 0] = filled[:, -1] = True
+    filled[3:17, 3:17] = True  # a fill inside the frame, a white ring between
+    assert checkbox_state(filled) == "ticked"
+
+
 def test_no_letter_is_a_checkbox() -> None:
     from PIL import Image, ImageDraw, ImageFont
 
