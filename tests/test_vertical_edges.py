@@ -104,7 +104,7 @@ def test_a_turned_label_whose_box_leans_by_jitter_gets_its_exact_turn_in_hocr(tm
 ])
 def test_the_turn_snap_is_the_box_jitter_of_the_lines_length(off: float, length: float, height: float,
                                                               written: float | None) -> None:
-    from ocrplug_render.common import written_angle_deg
+    from ocrplug.levelling import written_angle_deg
 
     base = 270.0 if written == 270.0 else 90.0
     a = math.radians(base + off)
