@@ -202,6 +202,24 @@ def _print_warnings(report: Any) -> None:
             print(f"  {warning}", file=sys.stderr)
 
 
+#: How many left-out folder entries ``ocrplug run`` names before "and N more".
+LEFT_OUT_SHOWN = 5
+
+
+def _print_left_out(report: Any) -> None:
+    """The entries of input folders that were not read (``RunReport.left_out_inputs``): other file
+    types and sub-folders, so that no input is passed over without a word."""
+    left = report.left_out_inputs
+    if left:
+        names = ", ".join(left[:LEFT_OUT_SHOWN]) + (f" and {len(left) - LEFT_OUT_SHOWN} more" if len(left) > LEFT_OUT_SHOWN else "")
+        print(
+            f"{len(left)} entr{'y' if len(left) == 1 else 'ies'} of the input folder(s) left out "
+            f"(a type no installed rasterizer reads, or a sub-folder; folders are read one level deep): {names}",
+            file=sys.stderr,
+        )
+
+
+
 def _run_report(report: Any) -> int:
     """Print what the run's report says beyond the outputs; the exit code."""
     if report.skipped:
@@ -215,6 +233,7 @@ def _run_report(report: Any) -> int:
         print(f"{len(report.removed)} output(s) of an earlier config removed: {names}", file=sys.stderr)
     for left in report.left_over:
         print(f"output of an earlier config left over: {left}", file=sys.stderr)
+    _print_left_out(report)
     _print_warnings(report)
     if report.failures:
         print(f"\n{len(report.failures)} failure(s):", file=sys.stderr)
@@ -483,6 +502,7 @@ def _cmd_spark(args: argparse.Namespace) -> int:
         f"(Spark start-up {job.startup_seconds:.1f} s, writing {job.write_seconds:.1f} s)",
         file=sys.stderr,
     )
+    _print_left_out(report)
     _print_warnings(report)
     if report.failures:
         print(f"{len(report.failures)} failure(s):", file=sys.stderr)

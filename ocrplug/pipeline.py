@@ -274,7 +274,7 @@ class Pipeline:
             except InputError as exc:
                 yield PageFailure(BYTES_LABEL, None, str(exc))
             return
-        files, missing = self.sources.discover([source])
+        files, missing, _ = self.sources.discover([source])
         if missing or not files:
             label = str(source)
             yield PageFailure(label, None, missing[0].error if missing else f"{label}: folder holds no supported files")

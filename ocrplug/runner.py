@@ -119,9 +119,11 @@ def pending_inputs(folder: OutputFolder, sources: Sources, inputs: Sequence[Any]
     """The input files of ``inputs`` (earlier outputs in ``folder`` left out) and those still to do.
 
     Inputs that do not exist are recorded in ``folder`` as failed, documents an earlier run finished
-    as skipped (resume). Shared by ``ocrplug run`` and ``ocrplug spark run``.
+    as skipped (resume), and entries of input folders that are no input (other file types, sub-folders)
+    as left out (``RunReport.left_out_inputs``). Shared by ``ocrplug run`` and ``ocrplug spark run``.
     """
-    files, missing = sources.discover(inputs, exclude=folder.earlier_outputs())
+    files, missing, left_out = sources.discover(inputs, exclude=folder.earlier_outputs())
+    folder.report.left_out_inputs += [str(p) for p in left_out]
     for failure in missing:
         folder.fail_input(failure.source, failure.error)
     todo = []

@@ -192,17 +192,21 @@ class Sources:
 
     def discover(
         self, inputs: Sequence[Any], exclude: Collection[Path] = ()
-    ) -> tuple[list[InputFile], list[PageFailure]]:
-        """Expand ``inputs`` (files, folders, arrays) into input files, and the inputs that do not exist.
+    ) -> tuple[list[InputFile], list[PageFailure], list[Path]]:
+        """Expand ``inputs`` (files, folders, arrays) into input files, the inputs that do not exist, and
+        the entries of input folders left out as no input (``left_out``).
 
         Folders are read one level deep, files sorted by name, keeping only supported suffixes; hidden
         files, the resolved paths in ``exclude`` and the files any ocrplug run recorded writing into
         the folder (its ``.ocrplug/outputs`` ledger, :func:`~ocrplug.manifest.read_ledger`: e.g. overlay
-        images when the output folder is the input folder, whatever renderers wrote them) are skipped.
-        A file named directly is always taken. Each input file appears once.
+        images when the output folder is the input folder, whatever renderers wrote them) are skipped
+        silently; the other entries that are not read (a file of a type no installed rasterizer reads, a
+        sub-folder) are returned in ``left_out``, sorted, so that a run can say so. A file named directly
+        is always taken. Each input file appears once.
         """
         found: list[InputFile] = []
         failures: list[PageFailure] = []
+        left_out: list[Path] = []
         seen: set[Path] = set()
         skip = set(exclude)
         for item in inputs:
@@ -211,9 +215,10 @@ class Sources:
                 continue
             given = Path(item)
             if given.is_dir():
-                entries, unreadable = self._folder(given)
+                entries, unreadable, others = self._folder(given)
                 own = read_ledger(given)
                 files = [f for f in entries if f.resolve() not in skip and f.resolve() not in own]
+                left_out += [f for f in others if f.resolve() not in skip and f.resolve() not in own]
                 failures += [PageFailure(str(f), None, f"{f}: {reason}") for f, reason in unreadable]
                 if not files and not unreadable:
                     failures.append(PageFailure(str(item), None, f"{item}: folder holds no supported files"))
@@ -227,23 +232,28 @@ class Sources:
             elif given.resolve() not in seen:
                 seen.add(given.resolve())
                 found.append(InputFile(label=str(item), path=given.resolve(), name=given.stem))
-        return found, failures
+        return found, failures, left_out
 
-    def _folder(self, folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
-        """The readable files of ``folder`` with a supported suffix (not hidden), sorted; and the entries
-        with such a name that are not readable files (broken symlinks, FIFOs, sockets, devices), with why."""
+    def _folder(self, folder: Path) -> tuple[list[Path], list[tuple[Path, str]], list[Path]]:
+        """The readable files of ``folder`` with a supported suffix (not hidden), sorted; the entries
+        with such a name that are not readable files (broken symlinks, FIFOs, sockets, devices), with why;
+        and the other entries not hidden (sub-folders, files of other types), which are not read."""
         wanted = set(self._by_ext)
         files: list[Path] = []
         unreadable: list[tuple[Path, str]] = []
+        others: list[Path] = []
         for p in sorted(folder.iterdir()):
-            if p.name.startswith(".") or p.suffix.lower() not in wanted or p.is_dir():
+            if p.name.startswith("."):
+                continue
+            if p.suffix.lower() not in wanted or p.is_dir():
+                others.append(p)
                 continue
             reason = _not_a_file(p)
             if reason is None:
                 files.append(p)
             else:
                 unreadable.append((p, reason))
-        return files, unreadable
+        return files, unreadable, others
 
     def open(self, item: InputFile) -> InputDocument:
         """Open one input: choose its rasterizer and count its selected pages (once).

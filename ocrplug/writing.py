@@ -88,7 +88,9 @@ class RunReport:
     ``removed``: outputs of an earlier config removed because a redone document no longer writes
     them; ``left_over``: such outputs that could not be removed (with why); ``warnings``: pages read
     that may be incomplete (``Page.warnings``: damaged image data), each naming its file and page; they
-    do not make the run fail.
+    do not make the run fail; ``left_out_inputs``: entries of input folders that were not read because
+    they are no input (a file of a type no installed rasterizer reads, a sub-folder: folders are read one
+    level deep), so that a run can say so; they do not make the run fail.
     """
 
     documents: list[Document] = field(default_factory=list)
@@ -103,6 +105,7 @@ class RunReport:
     removed: list[Path] = field(default_factory=list)
     left_over: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    left_out_inputs: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -405,3 +405,31 @@ def test_a_truncated_image_alone_is_no_input_read(tmp_path: Path, capsys: pytest
         assert main(["run", str(alone), "-o", str(tmp_path / f"out-{alone.stem}"), *PLAIN]) == 3
         assert alone.name in capsys.readouterr().err
     assert main(["run", str(cut), str(tmp_path / "full.png"), "-o", str(tmp_path / "both"), *PLAIN]) == 1
+
+
+def test_a_folders_entries_that_are_no_input_are_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder's files of other types and its sub-folders are not read (one level deep), but the run says
+    so, naming them; files the run itself wrote into the folder (output folder = input folder) are not."""
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    _text_image(scans / "page.png")
+    (scans / "notes.docx").write_bytes(b"PK\x03\x04")
+    (scans / "more").mkdir()
+    _text_image(scans / "more" / "deeper.png")
+    (scans / ".hidden.txt").write_text("x")
+    assert main(["run", str(scans), "-o", str(scans), *PLAIN]) == 0
+    err = capsys.readouterr().err
+    assert "2 entries of the input folder(s) left out" in err
+    assert str(scans / "notes.docx") in err and str(scans / "more") in err
+    assert ".hidden" not in err and "page.png" not in err
+    # Again into the same folder: page.txt (written by the first run) is not named as left out.
+    assert (scans / "page.txt").is_file()
+    assert main(["run", str(scans), "-o", str(scans), "--no-resume", *PLAIN]) == 0
+    err = capsys.readouterr().err
+    assert "2 entries" in err and "page.txt" not in err
+
+    from ocrplug import Pipeline
+    from ocrplug.config import load_config
+
+    report = Pipeline.from_dict(load_config(None, ["detector=null", "recognizer=null"]).data).run_many([scans], tmp_path / "out")
+    assert report.left_out_inputs == [str(scans / "more"), str(scans / "notes.docx")]

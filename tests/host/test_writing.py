@@ -73,7 +73,7 @@ def test_process_batch_keeps_other_pages_when_one_fails(pipe: Pipeline) -> None:
 def test_an_external_engine_writes_through_output_folder_and_resumes(tmp_path: Path, pipe: Pipeline) -> None:
     tif = _tif(tmp_path / "doc.tif", 3)
     out = tmp_path / "out"
-    files, _ = pipe.sources.discover([tif])
+    files, _ = pipe.sources.discover([tif])[:2]
 
     def feed(stop_after: int | None = None) -> OutputFolder:
         with OutputFolder(out, pipe.named_renderers(), pipe.config, resume=True) as folder:
