@@ -27,31 +27,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from drawn_pages import canvas, font
 from lxml import etree
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 OUT = Path(".")
 truth: dict = {}
-F = {
-    "notosans": "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
-    "notoserif": "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf",
-    "nimbusroman": "/usr/share/fonts/opentype/urw-base35/NimbusRoman-Regular.otf",
-    "nimbussans": "/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf",
-    "p052": "/usr/share/fonts/opentype/urw-base35/P052-Roman.otf",
-    "bookman": "/usr/share/fonts/opentype/urw-base35/URWBookman-Light.otf",
-    "nimbusmono": "/usr/share/fonts/opentype/urw-base35/NimbusMonoPS-Regular.otf",
-    "libmono": "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf",
-}
-truth: dict = {}
-
-
-def font(name, pt, dpi):
-    return ImageFont.truetype(F[name], round(pt * dpi / 72))
-
-
 def page(dpi, w_in=8.5, h_in=6.0):
-    img = Image.new("L", (round(w_in * dpi), round(h_in * dpi)), 255)
-    return img, ImageDraw.Draw(img)
+    return canvas(dpi, w_in, h_in)
 
 
 def save(name, img, lines, kind, dpi):

@@ -41,37 +41,8 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
-
-U = "/usr/share/fonts/opentype/urw-base35/"
-T = "/usr/share/fonts/truetype/"
-F = {
-    "gothic": U + "URWGothic-Book.otf",
-    "gothicb": U + "URWGothic-Demi.otf",
-    "c059": U + "C059-Roman.otf",
-    "c059b": U + "C059-Bold.otf",
-    "narrow": U + "NimbusSansNarrow-Regular.otf",
-    "narrowb": U + "NimbusSansNarrow-Bold.otf",
-    "p052i": U + "P052-Italic.otf",
-    "p052b": U + "P052-Bold.otf",
-    "comic": "/usr/share/fonts/opentype/comic-neue/ComicNeue-Regular.otf",
-    "libsb": T + "liberation/LiberationSans-Bold.ttf",
-    "libsi": T + "liberation/LiberationSans-Italic.ttf",
-    "bookd": U + "URWBookman-Demi.otf",
-    "dvsc": T + "dejavu/DejaVuSerifCondensed.ttf",
-    "romanbi": U + "NimbusRoman-BoldItalic.otf",
-    "monob": T + "dejavu/DejaVuSansMono-Bold.ttf",
-    "sansi": U + "NimbusSans-Italic.otf",
-}
-
-
-def font(name: str, pt: float, dpi: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(F[name], round(pt * dpi / 72))
-
-
-def canvas(dpi: int, w_in: float, h_in: float):
-    img = Image.new("L", (round(w_in * dpi), round(h_in * dpi)), 255)
-    return img, ImageDraw.Draw(img)
+from drawn_pages import canvas, font
+from PIL import Image, ImageDraw
 
 
 class Page:
@@ -212,7 +183,7 @@ def margins(dpi=200) -> Page:
 
 def skewed(dpi=300, deg=2.0) -> Page:
     p = Page("skewed", dpi, 8.5, 5.5)
-    fb, fi = font("libsb", 12, dpi), font("libsi", 11, dpi)
+    fb, fi = font("libsansb", 12, dpi), font("libsi", 11, dpi)
     s = ["Quarterly results: revenue rose 8.4% to $3.2 million", "Costs fell to $2,750,000 in Q3 2026",
          "Shipments: 1,450 units of 25 kg each", "Questions? investors@lakeside.example"]
     for i, t in enumerate(s):
@@ -405,7 +376,7 @@ def stamped(dpi=200) -> Page:
     st = Image.new("RGBA", (p.px(2.6), p.px(0.9)), (0, 0, 0, 0))
     sd = ImageDraw.Draw(st)
     sd.rectangle([4, 4, st.width - 5, st.height - 5], outline=(200, 30, 30, 170), width=8)
-    sd.text((p.px(0.35), p.px(0.08)), "PAID", font=font("libsb", 40, dpi), fill=(200, 30, 30, 150))
+    sd.text((p.px(0.35), p.px(0.08)), "PAID", font=font("libsansb", 40, dpi), fill=(200, 30, 30, 150))
     st = st.rotate(20, expand=True)
     img.paste(st, (p.px(4.2), p.px(1.0)), st)
     p.img = img

@@ -27,25 +27,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from drawn_pages import font
+from PIL import Image, ImageDraw
 
 from ocrplug.evaluation.metrics import word_error_rate
-
-T = "/usr/share/fonts/truetype/"
-F = {
-    "libsans": T + "liberation/LiberationSans-Regular.ttf",
-    "libsansb": T + "liberation/LiberationSans-Bold.ttf",
-    "notoserif": T + "noto/NotoSerif-Regular.ttf",
-    "notoserifb": T + "noto/NotoSerif-Bold.ttf",
-    "dejavu": T + "dejavu/DejaVuSans.ttf",
-    "dejavub": T + "dejavu/DejaVuSans-Bold.ttf",
-    "nimbussans": "/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf",
-    "nimbussansb": "/usr/share/fonts/opentype/urw-base35/NimbusSans-Bold.otf",
-}
-
-
-def font(name: str, pt: float, dpi: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(F[name], round(pt * dpi / 72))
 
 
 def money(cents: int) -> str:

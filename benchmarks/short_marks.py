@@ -27,9 +27,9 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from drawn_pages import font
 from PIL import Image, ImageDraw, ImageFont
 
-FONT = Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf")
 ITEMS = [
     ("Return the van by 6 pm on the last day", "1"),
     ("A deposit of 250 pounds is taken at collection", "2"),
@@ -52,7 +52,7 @@ FAX = ["Order 77315 confirmed for delivery at 9 am.", "Forty drums of oil will b
 
 
 def _font(pt: float, dpi: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONT), round(pt * dpi / 72))
+    return font("libserif", pt, dpi)
 
 
 def terms_page() -> tuple[Image.Image, list[str], list[str]]:

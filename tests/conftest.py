@@ -38,7 +38,10 @@ def plugin_host():
 
 def load_benchmark(name: str) -> ModuleType:
     """The module ``benchmarks/<name>.py`` (page generators the tests share with their benchmark), imported
-    by path and registered as ``name`` in ``sys.modules``."""
+    by path and registered as ``name`` in ``sys.modules``; ``benchmarks/`` goes on ``sys.path`` as when a
+    benchmark runs as a script, so its own imports of shared benchmark modules (``drawn_pages``) resolve."""
+    if str(REPO_ROOT / "benchmarks") not in sys.path:
+        sys.path.append(str(REPO_ROOT / "benchmarks"))
     spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "benchmarks" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

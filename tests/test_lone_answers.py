@@ -7,7 +7,6 @@ preset must read every answer there, on its own place. A lone ``l`` is the excep
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -210,12 +209,7 @@ def test_monospaced_labels_keep_their_marks_and_answers(preset: str, tmp_path: P
         pytest.skip(f"{_MONO[0]} not installed")
     if preset == "swift":
         pytest.importorskip("tesserocr")
-    spec = importlib.util.spec_from_file_location(
-        "newuser_pages", Path(__file__).resolve().parents[1] / "benchmarks" / "newuser_pages.py"
-    )
-    assert spec is not None and spec.loader is not None
-    newuser = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(newuser)
+    newuser = load_benchmark("newuser_pages")
     truth = newuser.make_pages(tmp_path)["labels_nimbusmono_200"]
     image = np.asarray(Image.open(tmp_path / "labels_nimbusmono_200.png").convert("RGB"))
     words = [w.text for w in Pipeline.from_preset(preset, ["renderers=[]"]).run(image).pages[0].words]
