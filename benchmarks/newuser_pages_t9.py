@@ -27,8 +27,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from drawn_pages import font
-from PIL import Image, ImageDraw
+from drawn_pages import canvas, font
 
 from ocrplug.evaluation.metrics import word_error_rate
 
@@ -48,9 +47,7 @@ DESCRIPTIONS = [
 def statement(name: str, face: str, dpi: int, rows: int, seed: int, ruled: bool, out: Path) -> list[str]:
     """A bank statement page; returns its truth lines (rows, each left to right)."""
     rng = random.Random(seed)
-    w, h = round(8.27 * dpi), round(7.0 * dpi)
-    img = Image.new("L", (w, h), 255)
-    d = ImageDraw.Draw(img)
+    img, d = canvas(dpi, 8.27, 7.0)
     f, fb, ft = font(face, 10, dpi), font(face + "b", 10, dpi), font(face + "b", 16, dpi)
     px = lambda inch: round(inch * dpi)  # noqa: E731
     lines: list[str] = []
@@ -110,9 +107,7 @@ STOPS = ["Central Station", "Market Square", "Royal Hospital", "Park Road", "Uni
 def timetable(name: str, face: str, dpi: int, trips: int, stops: int, seed: int, grid: bool, out: Path) -> list[str]:
     """A bus timetable page (landscape); returns its truth lines (rows, each left to right)."""
     rng = random.Random(seed)
-    w, h = round(11.0 * dpi), round(6.0 * dpi)
-    img = Image.new("L", (w, h), 255)
-    d = ImageDraw.Draw(img)
+    img, d = canvas(dpi, 11.0, 6.0)
     f, fb, ft = font(face, 10, dpi), font(face + "b", 10, dpi), font(face + "b", 16, dpi)
     px = lambda inch: round(inch * dpi)  # noqa: E731
     route = rng.randint(10, 99)
