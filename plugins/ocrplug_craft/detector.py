@@ -89,6 +89,13 @@ class CraftOptions(Options):
         "detected in overlapping tiles along its long side at mag_ratio (a 4700 x 28 px line is not squeezed "
         "to 8 px high text); 0: never tile",
     )
+    short_words: bool = Field(
+        False,
+        description="also keep the small or faint components the official rule drops (under 10 heatmap pixels, "
+        "or peaking under text_threshold) that stand on a kept word's row: short words such as 'or', '5', a "
+        "list's '1.' on a page the canvas shrinks (docs/craft.md \"Short words\"); false (default): the "
+        "official output only. The accurate preset sets it",
+    )
     lone_glyphs: bool = Field(
         False,
         description="also find lone thin glyphs (a lone I, l, i, !, |) the region score misses, in the page's ink "
@@ -181,7 +188,9 @@ def regions_from_maps(
     # Heatmap pixels are half canvas pixels; the canvas is the page scaled by ``ratio``.
     inv = 1 / canvas.ratio
     o = options
-    words = get_det_boxes(score_text, score_link, o.text_threshold, o.link_threshold, o.low_text, o.poly)
+    words = get_det_boxes(
+        score_text, score_link, o.text_threshold, o.link_threshold, o.low_text, o.poly, short_words=o.short_words
+    )
     words = split_stacked(words, score_text, o.low_text)  # characters linked across rows
     word_boxes = adjust_coordinates(words.boxes, inv, inv)
     word_polys = adjust_coordinates(words.polys, inv, inv)
