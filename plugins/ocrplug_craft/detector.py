@@ -23,6 +23,7 @@ from ocrplug.api import (
     add_background_margin,
     find_lone_dashes,
     find_lone_glyphs,
+    paper_ink,
     require,
     to_gray,
 )
@@ -353,13 +354,18 @@ class CraftDetector(Detector):
                 maps = self.backend.run(to_batch([canvases[i].image for i in chunk]))  # type: ignore[attr-defined]
                 for j, i in enumerate(chunk):
                     refined = maps.refined_link[j] if (self.options.refiner and maps.refined_link is not None) else None
+                    options = self.options
+                    if options.short_words and paper_ink(to_gray(pages[i].image)) is None:
+                        # Short words are looked for on text on paper only: on a photo the small blobs on
+                        # a word's row are mostly scene text too small to read (icdar2015_val, docs/craft.md).
+                        options = options.model_copy(update={"short_words": False})
                     results[i] = regions_from_maps(
                         maps.score_text[j],
                         maps.score_link[j],
                         refined,
                         canvases[i],
                         (pages[i].width, pages[i].height),
-                        self.options,
+                        options,
                     )
         return results
 
