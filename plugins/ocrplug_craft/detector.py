@@ -92,10 +92,10 @@ class CraftOptions(Options):
     )
     short_words: bool = Field(
         False,
-        description="also keep the small or faint components the official rule drops (under 10 heatmap pixels, "
-        "or peaking under text_threshold) that stand on a kept word's row: short words such as 'or', '5', a "
-        "list's '1.' on a page the canvas shrinks (docs/craft.md \"Short words\"); false (default): the "
-        "official output only. The accurate preset sets it",
+        description="on text on paper, a small or faint component the official rule drops (under 10 heatmap "
+        "pixels, or peaking under text_threshold) that stands on a kept word's row joins that word's box: short "
+        "words such as 'or', '5', a list's '1.' on a page the canvas shrinks; no box is added (docs/craft.md "
+        "\"Short words\"); false (default): the official output only. The accurate preset sets it",
     )
     lone_glyphs: bool = Field(
         False,
