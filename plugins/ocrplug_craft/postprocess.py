@@ -67,11 +67,19 @@ def get_det_boxes(
     link_threshold: float,
     low_text: float,
     poly: bool = False,
+    short_words: bool = False,
 ) -> Detections:
-    """Word boxes (and polygons when ``poly``) from the region and affinity maps, as official ``getDetBoxes``."""
+    """Word boxes (and polygons when ``poly``) from the region and affinity maps, as official ``getDetBoxes``.
+
+    With ``short_words`` a component the official rule drops that :func:`_short_words` takes for a short
+    word on a kept word's row joins that word: the word's box is the rotated rectangle around both
+    components' dilated pixels (each dilated by its own official ``niter``) and the short word's pixels
+    are relabelled to the word's label in ``labels``. No box is added or taken away, so the words' number
+    and order are the official ones; without ``short_words`` (or with no such component) every box is
+    official.
+    """
     if textmap.shape != linkmap.shape or textmap.ndim != 2:
         raise ValueError(f"textmap and linkmap must be 2-D maps of one shape, got {textmap.shape} and {linkmap.shape}")
-    img_h, img_w = textmap.shape
     text_score = _threshold(textmap, low_text)
     link_score = _threshold(linkmap, link_threshold)
     link_only = link_score & ~text_score
@@ -91,27 +99,18 @@ def get_det_boxes(
     keep = (areas >= 10) & ~(comp_max < np.asarray(text_threshold, dtype=textmap.dtype))
     keep[0] = False
     mapper = np.flatnonzero(keep)
+    joiners: dict[int, list[int]] = {}
+    if short_words:
+        host = _short_words(stats, comp_max, keep)
+        for j in np.flatnonzero(host >= 0).tolist():
+            joiners.setdefault(int(host[j]), []).append(j)
 
     boxes = np.empty((len(mapper), 4, 2), dtype=np.float32)
     kernels: dict[int, np.ndarray] = {}
     for i, k in enumerate(mapper.tolist()):
-        x, y, w, h, size = (int(v) for v in stats[k])
-        # Python ints: the official int32 product can overflow on huge components; ours cannot.
-        niter = int(math.sqrt(size * min(w, h) / (w * h)) * 2)
-        sx, sy = max(x - niter, 0), max(y - niter, 0)
-        ex, ey = min(x + w + niter + 1, img_w), min(y + h + niter + 1, img_h)
-        window = labels[sy:ey, sx:ex] == k
-        window &= ~link_only[sy:ey, sx:ex]
-        segmap = window.view(np.uint8)
-        if niter > 0:
-            kernel = kernels.get(niter)
-            if kernel is None:
-                kernel = kernels[niter] = cv2.getStructuringElement(cv2.MORPH_RECT, (1 + niter, 1 + niter))
-            segmap = cv2.dilate(segmap, kernel)
-        ys, xs = np.nonzero(segmap)
-        points = np.empty((len(xs), 2), dtype=np.int32)
-        points[:, 0] = xs + sx
-        points[:, 1] = ys + sy
+        parts = [_component_points(labels, stats, k, link_only, kernels)]
+        parts += [_component_points(labels, stats, j, link_only, kernels) for j in joiners.get(k, ())]
+        points = parts[0] if len(parts) == 1 else np.concatenate(parts)
         box = cv2.boxPoints(cv2.minAreaRect(points))
         bw, bh = np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[1] - box[2])
         box_ratio = max(bw, bh) / (min(bw, bh) + 1e-5)
@@ -122,6 +121,11 @@ def get_det_boxes(
             box = np.array([[left, top], [right, top], [right, bottom], [left, bottom]], dtype=np.float32)
         start = int(box.sum(axis=1).argmin())
         boxes[i] = np.roll(box, 4 - start, 0)
+    for k, short in joiners.items():  # the short words' pixels are their words' from here on
+        for j in short:
+            x, y, w, h = (int(v) for v in stats[j, :4])
+            window = labels[y : y + h, x : x + w]
+            window[window == j] = k
 
     polys: list[np.ndarray | None]
     if poly:
@@ -131,6 +135,92 @@ def get_det_boxes(
     return Detections(
         boxes=boxes, polys=polys, mapper=mapper, scores=comp_mean[mapper], labels=labels, n_labels=int(n_labels)
     )
+
+
+#: A short word (``or``, ``5``, a list's ``1.``, the ``1`` of ``1,939.20``) on a page that the 1280 px canvas
+#: shrinks (a 300 dpi A4 page is read at 0.36, its heatmap at 0.18: 8.5 pt text has 3 heatmap px of
+#: x-height) gives a component under the official 10 px area floor, or one whose region score peaks just
+#: under ``text_threshold`` (T9's pages: ``or`` 9 px at 0.95, ``1.`` 9 px at 0.84, ``5.`` 10 px at 0.66, a
+#: caption's ``in`` 8 px at 0.69). Such a component is taken when it has at least :data:`SHORT_MIN_AREA`
+#: pixels and peaks at :data:`SHORT_MIN_SCORE` or more, and stands on the row of a kept component: the
+#: kept one's vertical extent holds its centre, the kept one is :data:`SHORT_ROW_HEIGHTS` times as tall,
+#: and the gap between them is at most :data:`SHORT_REACH` times the kept one's height. It joins the
+#: nearest such kept component (:func:`get_det_boxes`). Area and score chosen on the first 15 images of
+#: ``funsd_train`` and ``icdar2015_val`` and a blank-noise page (``python benchmarks/craft_short.py``,
+#: docs/benchmarks.md "Short words that join their row"); the row rule is ``db``'s ``LONE_ROW_HEIGHTS``.
+SHORT_MIN_AREA = 4
+SHORT_MIN_SCORE = 0.5
+SHORT_ROW_HEIGHTS = (0.6, 2.5)
+SHORT_REACH = 3.0
+#: A mark (a component under :data:`SHORT_MARK_HEIGHT` of the kept one's height, or more than
+#: :data:`SHORT_MARK_ASPECT` times as wide as tall: a full stop, a comma, a dash, a piece of a dotted leader or
+#: a rule) joins a kept component only within :data:`SHORT_MARK_REACH` of its height (the full stop of
+#: ``No.``), never across a word space: on ``funsd_train`` the dashes of ``Written by -- John`` stand 1.2-2.4
+#: heights from their words and, joined, pulled two fields into one line (docs/benchmarks.md "Short words
+#: that join their row").
+SHORT_MARK_HEIGHT = 0.5
+SHORT_MARK_ASPECT = 2.0
+SHORT_MARK_REACH = 0.5
+
+
+def _short_words(stats: np.ndarray, comp_max: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """For each component (``stats`` of ``cv2.connectedComponentsWithStats``, label 0 the background; ``comp_max``
+    its peak region score), the label of the kept component (``keep``) whose short word it is, else -1.
+
+    A component the official rule dropped is a short word under :data:`SHORT_MIN_AREA` and the row rule
+    there (a mark, :data:`SHORT_MARK_HEIGHT`, only within :data:`SHORT_MARK_REACH`); of the kept components
+    on its row it belongs to the nearest (smallest gap, the first label on a tie).
+    """
+    host = np.full(len(keep), -1, dtype=np.int64)
+    areas = stats[:, cv2.CC_STAT_AREA]
+    cand = np.flatnonzero(~keep & (areas >= SHORT_MIN_AREA) & (comp_max >= SHORT_MIN_SCORE))
+    cand = cand[cand > 0]
+    kept = np.flatnonzero(keep)
+    if not len(cand) or not len(kept):
+        return host
+    kx, ky, kw, kh = (stats[kept, c].astype(np.float64) for c in range(4))
+    lo, hi = SHORT_ROW_HEIGHTS
+    for k in cand.tolist():
+        x, y, w, h = (float(v) for v in stats[k, :4])
+        centre = y + h / 2
+        gap = np.maximum(np.maximum(kx - (x + w), x - (kx + kw)), 0)
+        mark = (h < SHORT_MARK_HEIGHT * kh) | (w > SHORT_MARK_ASPECT * h)
+        reach = np.where(mark, SHORT_MARK_REACH, SHORT_REACH) * kh
+        on_row = (ky <= centre) & (centre <= ky + kh) & (kh >= lo * h) & (kh <= hi * h) & (gap <= reach)
+        if on_row.any():
+            host[k] = kept[np.flatnonzero(on_row)[np.argmin(gap[on_row])]]
+    return host
+
+
+def _component_points(
+    labels: np.ndarray,
+    stats: np.ndarray,
+    k: int,
+    link_only: np.ndarray,
+    kernels: dict[int, np.ndarray],
+
+) -> np.ndarray:
+    """(N, 2) int32 ``x, y`` heatmap pixels of component ``k`` of ``labels``, less link-only pixels, dilated
+    by the official ``niter`` of its ``stats`` row (``kernels``: the dilation kernels by size, filled in)."""
+    x, y, w, h, size = (int(v) for v in stats[k])
+    # Python ints: the official int32 product can overflow on huge components; ours cannot.
+    niter = int(math.sqrt(size * min(w, h) / (w * h)) * 2)
+    img_h, img_w = labels.shape
+    sx, sy = max(x - niter, 0), max(y - niter, 0)
+    ex, ey = min(x + w + niter + 1, img_w), min(y + h + niter + 1, img_h)
+    window = labels[sy:ey, sx:ex] == k
+    window &= ~link_only[sy:ey, sx:ex]
+    segmap = window.view(np.uint8)
+    if niter > 0:
+        kernel = kernels.get(niter)
+        if kernel is None:
+            kernel = kernels[niter] = cv2.getStructuringElement(cv2.MORPH_RECT, (1 + niter, 1 + niter))
+        segmap = cv2.dilate(segmap, kernel)
+    ys, xs = np.nonzero(segmap)
+    points = np.empty((len(xs), 2), dtype=np.int32)
+    points[:, 0] = xs + sx
+    points[:, 1] = ys + sy
+    return points
 
 
 #: Character blobs of a tall box taller than wide by this range (height / width) are upright characters
