@@ -3,6 +3,8 @@ their row; no box is added, so the layout's lines, columns and reading order see
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from ocrplug_craft.backends import Maps
@@ -115,7 +117,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict:
     from tests.conftest import load_benchmark
 
     bench = load_benchmark("short_marks")
-    if not bench.FONT.exists():
+    if not Path(load_benchmark("drawn_pages").FONTS["libserif"]).exists():
         pytest.skip("fonts-liberation is not installed")
     return bench.write_pages(tmp_path_factory.mktemp("short_marks"))
 
