@@ -213,24 +213,52 @@ def _gaps(lo: np.ndarray, hi: np.ndarray) -> list[tuple[float, float]]:
 
 
 def _row_groups(boxes: np.ndarray, line_overlap: float) -> list[list[int]]:
-    """Indices grouped into rows by centre height (top to bottom); each row sorted left to right."""
+    """Indices grouped into rows by centre height (top to bottom); each row sorted left to right.
+
+    A box joins the row above when the centres lie within ``line_overlap`` of the smaller height. A
+    mark (a box under :data:`_MARK_SHARE` of the boxes' median height: a lone ``-`` or ``.`` cell, which
+    a recognizer boxes tight around its ink, 3 px tall on a 30 px row) joins within ``line_overlap`` of
+    the row's text height instead, and does not move the row's centre or height; a row that so far holds
+    only marks takes its centre and height from the first text box that joins it. Before, a table row's
+    ``-`` cells were a row of their own and read after the row's other cells (T10's rota with the
+    ``tesseract`` recognizer: ``E E L N N 36 - -`` for ``E E L - N N - 36``; issue 24).
+    """
     if len(boxes) == 0:
         return []
     cy = (boxes[:, 1] + boxes[:, 3]) / 2
     h = _heights(boxes)
+    is_mark = h < _MARK_SHARE * float(np.median(h))
     rows: list[list[int]] = []
-    row_y: list[float] = []
-    row_h: list[float] = []
+    row_y: list[float] = []  # mean centre of the row's text boxes (of its first mark while it has no text)
+    row_h: list[float] = []  # smallest height of the row's text boxes (idem)
+    row_text: list[int] = []  # how many text boxes (not marks) the row holds
     for i in np.argsort(cy, kind="stable"):
-        if rows and abs(cy[i] - row_y[-1]) < line_overlap * min(h[i], row_h[-1]):
-            rows[-1].append(int(i))
-            row_y[-1] += (cy[i] - row_y[-1]) / len(rows[-1])
-            row_h[-1] = min(row_h[-1], float(h[i]))
-        else:
-            rows.append([int(i)])
-            row_y.append(float(cy[i]))
-            row_h.append(float(h[i]))
+        if rows:
+            dy = abs(cy[i] - row_y[-1])
+            if is_mark[i]:
+                joins = dy < line_overlap * max(h[i], row_h[-1]) if row_text[-1] else dy < line_overlap * min(h[i], row_h[-1])
+            else:
+                joins = dy < line_overlap * (h[i] if not row_text[-1] else min(h[i], row_h[-1]))
+            if joins:
+                rows[-1].append(int(i))
+                if not is_mark[i]:
+                    if not row_text[-1]:  # the row held only marks so far: this box is its text
+                        row_y[-1], row_h[-1] = float(cy[i]), float(h[i])
+                    row_text[-1] += 1
+                    row_y[-1] += (cy[i] - row_y[-1]) / row_text[-1]
+                    row_h[-1] = min(row_h[-1], float(h[i]))
+                continue
+        rows.append([int(i)])
+        row_y.append(float(cy[i]))
+        row_h.append(float(h[i]))
+        row_text.append(0 if is_mark[i] else 1)
     return [sorted(row, key=lambda k: boxes[k, 0]) for row in rows]
+
+
+#: A box under this share of the boxes' median height is a mark (a dash, a stop) for :func:`_row_groups`:
+#: a lone ``-`` is 0.1 of a cap height, ``.`` 0.15, ``,`` 0.25; small print beside body text (0.6-0.8) is
+#: not. Chosen between those; T10's rota (``tesseract`` recognizer), guards in docs/benchmarks.md.
+_MARK_SHARE = 0.3
 
 
 def _words_per_row(boxes: np.ndarray, line_overlap: float) -> float:

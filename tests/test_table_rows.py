@@ -104,3 +104,25 @@ def test_two_columns_of_form_fields_that_do_not_pair_row_for_row_stay_column_aft
     for i, (label, value) in enumerate(right):
         regions += _cells(60 * i, [(420, label), (620, value)])
     assert _read(regions[::-1]) == " ".join(f"{a} {b}" for a, b in [*left, *right])
+
+
+def test_a_rows_dash_cells_boxed_tight_are_read_in_their_place() -> None:
+    # T10's rota through the tesseract recognizer: each cell a line whose one word is boxed tight around
+    # its ink, so a "-" cell's word is 3 px tall on a 30 px row (and sits below the row's centre). The
+    # dashes were a row of their own, read after the row's other cells: "E E L N N 36 - -".
+    cells = ["E", "E", "L", "-", "N", "N", "-", "36"]
+    regions = [Region.from_box(134, 530, 228, 560, text="Alice", level="word"),
+               Region.from_box(236, 531, 378, 560, text="Moreno", level="word")]
+    for k, cell in enumerate(cells):
+        x0 = 586 + 130 * k
+        y0, y1 = (545, 548) if cell == "-" else (528, 558)
+        word = Region.from_box(x0, y0, x0 + 30, y1, text=cell, level="word")
+        regions.append(Region.from_box(x0 - 2, 519, x0 + 34, 573, text=cell, level="line", children=(word,)))
+    assert _read(regions) == "Alice Moreno E E L - N N - 36"
+    # A stop alone on the row (a box 0.15 of the row's height at its baseline) stays in its row too,
+    # and a dash alone between two rows joins neither of them.
+    stop = [Region.from_box(400, 554, 404, 558, text=".", level="word")]
+    assert _read(regions[:2] + stop) == "Alice Moreno ."
+    rows = [Region.from_box(20, 0, 120, 30, text="Upper", level="word"), Region.from_box(20, 60, 120, 90, text="Lower", level="word"),
+            Region.from_box(60, 43, 70, 46, text="-", level="word")]
+    assert _lines(rows) == ["Upper", "-", "Lower"]
