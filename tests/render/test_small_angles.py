@@ -80,7 +80,6 @@ def test_renderers_write_a_skewed_scans_long_lines_at_their_angle(info, degrees:
     assert [float(o) if o else None for o in orientations] == [pytest.approx(degrees, abs=0.05), None]
 
 
-@pytest.mark.xfail(strict=True, reason="open (issue 24 item 2): the rule that levelled it (branch a9) cost FUNSD page CER +0.0055")
 def test_a_heading_boxed_a_degree_off_a_page_skewed_half_a_degree_takes_the_pages_frame() -> None:
     # benchmarks/small_skew.py's page turned -0.5 (Noto Sans): db boxed the heading at -1.00, the body at
     # -0.52; the heading was written at -1.00.
@@ -118,13 +117,11 @@ SPARSE = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="open (issue 24 item 2): the tie rule of branch a9 is not merged (its guards did not finish)")
 def test_a_sparse_forms_frame_is_level() -> None:
     # Before: -3.58 degrees (each label lined up with the answer one row up, as sharp a profile as at 0.1).
     assert abs(math.degrees(text_angle(np.asarray(SPARSE)))) < 0.5
 
 
-@pytest.mark.xfail(strict=True, reason="open (issue 24 item 2): the tie rule of branch a9 is not merged (its guards did not finish)")
 def test_a_sparse_form_reads_each_answer_beside_its_label() -> None:
     texts = ["y", "Code:", "7", "Date:", "x", "Name:"]
     regions = [Region(quad=tuple(map(tuple, q)), level="line", text=t) for q, t in zip(SPARSE, texts, strict=True)]
