@@ -25,17 +25,11 @@ import ocrplug.levelling as levelling
 from ocrplug.evaluation import load_dataset, score_page
 from ocrplug.geometry import quad_angle
 from ocrplug.layout import layout_regions
-from ocrplug.model import Page, Region
+from ocrplug.model import Page
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def lines_of(regions: tuple[Region, ...] | list[Region]) -> list[Region]:
-    """The page's lines (and loose words), blocks flattened."""
-    out: list[Region] = []
-    for r in regions:
-        out += lines_of(r.children) if r.level == "block" else [r]
-    return out
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from table_grid_pairing import lines_of  # noqa: E402  (the page's lines, blocks flattened)
 
 
 def laid(page: Page) -> tuple[Page, dict[str, float]]:

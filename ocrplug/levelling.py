@@ -91,6 +91,13 @@ _MAX_GLYPH_DEG = 45.0
 # own quad noise, measured on lines of this length) with no row neighbour leaning like it is jitter.
 # Checked by benchmarks/level_tune.py --limit 60 (docs/benchmarks.md "Small angles written right").
 _PAGE_LINE_HEIGHTS = 8.0
+# Such a line is levelled only where its own angle would be written apart from its page's
+# (:func:`written_angle_deg` of each, with the line's length and height): A9's rule without this levelled two
+# value-less labels boxed at 0.43 / 0.47 degrees on a level FUNSD form (0001456787), written level either
+# way, and the form's label column was then read as one block before its values (``fast`` funsd_train page
+# CER +0.0055). With it, re-laid out cached pages of ``fast`` / ``swift`` on funsd_train and icdar2015_val
+# read the same text in the same order (benchmarks/lone_line_level.py, docs/benchmarks.md "A heading
+# levelled to its page, sparse forms' frame"). ``False``: A9's rule (the benchmark's ``--all-lone``).
 _LONE_WRITTEN_APART = True
 
 
@@ -146,8 +153,10 @@ def _jitter(
     its angle to be measured); or the quad is off the frame by at most ``neighbour_level_deg``, no row
     neighbour leans like it, and at least ``_PAGE_MIN_LINES`` other quads at least ``page_line_heights``
     times as long as high have their median tilt within ``neighbour_level_deg`` (a heading alone on its
-    row on a page of level body lines; a negative value switches this off). A scene word tilted like its
-    neighbours, or alone, keeps its tilt.
+    row on a page of level body lines; a negative value switches this off, None takes
+    ``_PAGE_LINE_HEIGHTS``) and its own angle would be written apart from the frame's
+    (:func:`written_angle_deg` with its length and height; ``_LONE_WRITTEN_APART``). A scene word tilted
+    like its neighbours, or alone, keeps its tilt.
     Returns a boolean array of ``N``.
     """
     n = len(quads)
