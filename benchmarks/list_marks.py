@@ -1,6 +1,7 @@
 """List numbers, page numbers, footnote markers and superscripts on drawn pages, per preset (issue 24, F10).
 
 usage: python benchmarks/list_marks.py [--presets fast,swift] [--dpis 150,200,300] [--out DIR] [--show]
+       python benchmarks/list_marks.py --sets funsd_train,icdar2015_val [--limit 40] [--cache DIR]
 
 Draws one A4 page per resolution of ``--dpis`` and face (Liberation Serif, Liberation Sans; this file's own
 generator, as a word processor sets such a page) holding the short marks T9 found lost (issue 24, T9 fault
@@ -16,7 +17,9 @@ renderer writes them (a row's lines on one line):
 * markers: a line starting with the marker's digit (or its superscript) and the note's first word (3);
 * page number: a line that is the page number (``- 12 -`` or ``12``; ``Page 3``; ``iv``; 1 a page).
 
-Prints a table per page and preset, and a total. Not an evaluation set: generated pages of the kinds T9
+Prints a table per page and preset, and a total. With ``--sets``: what the raised-marks step
+(:mod:`ocrplug.raised_marks`) moves on validation images with each preset's ``db`` regions (lines grown,
+regions merged, marker regions added, each listed), without recognition. Not an evaluation set: generated pages of the kinds T9
 found dropped; the rules' constants are chosen on the validation sets (benchmarks/db_lone.py).
 """
 
@@ -132,13 +135,70 @@ def score(lines: list[str], targets: dict[str, list]) -> dict[str, tuple[int, in
     return out
 
 
+def validation_moves(preset: str, sets: str, limit: int, cache: Path) -> None:
+    """What :func:`ocrplug.raised_marks.attach_raised_marks` does to the ``preset``'s ``db`` regions of the
+    first ``limit`` images of each validation set of ``sets`` and of the blank-noise page: lines grown,
+    regions merged into a line, marker regions added, each listed with its page and box (page pixels).
+    Maps cached as benchmarks/db_lone.py caches them (``cache/preset/set__image.npy``); the detector's
+    regions as ``detect_batch`` gives them but for the sparse-page retry (checkboxes are not taken out first)."""
+    import cv2
+    import numpy as np
+    from db_lone import page_sources
+    from ocrplug_db.detector import _turned_to_ink, _with_lone_dashes, _with_lone_glyphs
+
+    from ocrplug import Pipeline
+    from ocrplug.crops import to_gray
+    from ocrplug.model import PageImage
+    from ocrplug.raised_marks import _attach
+
+    det = Pipeline.from_preset(preset, ["renderers=[]"]).detector
+    folder = cache / preset
+    folder.mkdir(parents=True, exist_ok=True)
+    grown = merged = added = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for key, path, _ in page_sources(Path(tmp), sets, limit):
+            rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+            page = PageImage(image=rgb, index=0, source=str(path))
+            cached = folder / (key.replace("/", "__") + ".npy")
+            if cached.exists():
+                prob = np.load(cached)
+            else:
+                prob = det.probability_maps([page])[0]
+                np.save(cached, prob)
+            regions = _with_lone_dashes(page, _turned_to_ink(page, det._regions(page, prob)))
+            if det.options.lone_glyphs:
+                regions = _with_lone_glyphs(page, regions)
+            out, grew, gone, new = _attach(to_gray(rgb), regions)
+            for i in sorted(grew):
+                print(f"    {key}: line {tuple(round(v) for v in regions[i].bbox)} grown to "
+                      f"{tuple(round(v) for v in out[i].bbox)}")
+            for i in sorted(gone):
+                print(f"    {key}: region {tuple(round(v) for v in regions[i].bbox)} merged into a line")
+            for r in new:
+                print(f"    {key}: marker region added {tuple(round(v) for v in r.bbox)}")
+            grown += len(grew)
+            merged += len(gone)
+            added += len(new)
+    print(f"{preset}: {sets} (first {limit}) + blank-noise page: lines grown {grown}, regions "
+          f"merged {merged}, marker regions added {added}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--presets", default="fast,swift")
     ap.add_argument("--dpis", default="150,200,300")
     ap.add_argument("--out", default=None, help="folder for the pages (default: a temporary one)")
     ap.add_argument("--show", action="store_true", help="print each page's text")
+    ap.add_argument("--sets", default="", help="instead: what the raised-marks step moves on these validation "
+                    "sets (e.g. funsd_train,icdar2015_val) with each preset's db regions, no recognition")
+    ap.add_argument("--limit", type=int, default=40)
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ocrplug-db-lone")
     args = ap.parse_args()
+    if args.sets:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        for preset in args.presets.split(","):
+            validation_moves(preset, args.sets, args.limit, args.cache)
+        return 0
     from ocrplug_render.text import page_text
 
     from ocrplug import Pipeline

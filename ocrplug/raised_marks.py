@@ -50,6 +50,11 @@ _REGION_WIDTH = 3.0
 _LEVEL_DEG = 2.0
 # Marks shorter than this (page pixels) are not told from specks.
 _MIN_MARK_PX = 6
+#: A mark found in the ink stands at least this many grey levels off the paper around it (medians), as
+#: :func:`ocrplug.lone_glyphs.find_lone_glyphs`' glyphs do (printed ink 190-249 levels off its paper): on
+#: ``funsd_train`` the step otherwise took two grains of a shaded form field for marks (a line ``MC-7``
+#: grown over one, a marker region added on another; benchmarks/list_marks.py ``--sets``).
+LONE_GLYPH_CONTRAST = 128
 
 
 def _bounds(region: Region) -> np.ndarray:
@@ -98,7 +103,9 @@ def attach_raised_marks(gray: np.ndarray, regions: Sequence[Region]) -> list[Reg
     2. on text on paper (:func:`~ocrplug.crops.paper_ink`), an ink component (8-connected, at most 1.5
        times as wide as tall, 6 px or taller) that is such a mark, overlaps no other region and either
        reaches above the line's box over it or starts at most :data:`RAISED_GAP` heights after its end
-       (its centre outside every region) is taken into the line's box: a superscript the box cut or missed;
+       (its centre outside every region) is taken into the line's box: a superscript the box cut or missed
+       (a component :data:`LONE_GLYPH_CONTRAST` grey levels off its paper: printed, not a grain of a shaded
+       field);
     3. such a component ending at most :data:`RAISED_GAP` heights before the line's start, its centre
        outside every region, becomes a ``line`` region of its own (score 0, the component's box grown by
        a tenth of its height): a footnote's marker the detector missed.
@@ -106,13 +113,21 @@ def attach_raised_marks(gray: np.ndarray, regions: Sequence[Region]) -> list[Reg
     Regions of other levels (a word detector's words) pass through unchanged and count as holding ink;
     with no level line, the regions are returned as given. Raises nothing.
     """
+    out, _, gone, added = _attach(gray, regions)
+    return [r for i, r in enumerate(out) if i not in gone] + added
+
+
+def _attach(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[Region], set[int], set[int], list[Region]]:
+    """:func:`attach_raised_marks`'s work: ``(regions with lines grown, indices grown, indices merged into a
+    line, regions added)`` (benchmarks/list_marks.py ``--sets`` counts them)."""
     regions = list(regions)
+    before = [r.quad for r in regions]
     lines = [
         i for i, r in enumerate(regions)
         if r.level == "line" and abs(math.remainder(math.degrees(quad_angle(r.quad)), 180.0)) <= _LEVEL_DEG
     ]
     if not lines:
-        return regions
+        return regions, set(), set(), []
     boxes = np.stack([_bounds(r) for r in regions])
     heights = boxes[:, 3] - boxes[:, 1]
     gone: set[int] = set()
@@ -136,17 +151,35 @@ def attach_raised_marks(gray: np.ndarray, regions: Sequence[Region]) -> list[Reg
     ink = paper_ink(gray)
     added: list[Region] = []
     if ink is not None:
-        added = _ink_marks(ink, regions, boxes, [k for k in lines if k not in gone], gone)
-    return [r for i, r in enumerate(regions) if i not in gone] + added
+        added = _ink_marks(gray, ink, regions, boxes, [k for k in lines if k not in gone], gone)
+    grown = {i for i, r in enumerate(regions) if r.quad != before[i]}
+    return regions, grown, gone, added
 
 
-def _ink_marks(ink: np.ndarray, regions: list[Region], boxes: np.ndarray, lines: list[int], gone: set[int]) -> list[Region]:
+def _printed(gray: np.ndarray, ink: np.ndarray, labels: np.ndarray, label: int, box: tuple[int, int, int, int]) -> bool:
+    """Whether the ink component ``label`` (``box``: x0, y0, x1, y1 page pixels) stands :data:`LONE_GLYPH_CONTRAST`
+    grey levels off the paper around it (medians; the paper within its height around it): a printed glyph,
+    not a grain of a shaded form field's halftone."""
+    x0, y0, x1, y1 = box
+    pad = y1 - y0
+    win = (slice(max(y0 - pad, 0), y1 + pad), slice(max(x0 - pad, 0), x1 + pad))
+    paper = gray[win][ink[win] == 0]
+    own = gray[y0:y1, x0:x1][labels[y0:y1, x0:x1] == label]
+    if not paper.size or not own.size:
+        return False
+    return abs(float(np.median(paper)) - float(np.median(own))) >= LONE_GLYPH_CONTRAST
+
+
+def _ink_marks(
+    gray: np.ndarray, ink: np.ndarray, regions: list[Region], boxes: np.ndarray, lines: list[int], gone: set[int]
+) -> list[Region]:
     """Cases 2 and 3 of :func:`attach_raised_marks` (``regions`` and ``boxes`` updated in place for case 2)."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     x0, y0, w, h = (stats[1:, i].astype(np.float64) for i in range(4))
     glyph = (h >= _MIN_MARK_PX) & (w <= _GLYPH_WIDTH * h)
     if not glyph.any():
         return []
+    ids = np.flatnonzero(glyph) + 1
     x0, y0, w, h = x0[glyph], y0[glyph], w[glyph], h[glyph]
     x1, y1 = x0 + w, y0 + h
     cx, cy = x0 + w / 2, y0 + h / 2
@@ -171,6 +204,8 @@ def _ink_marks(ink: np.ndarray, regions: list[Region], boxes: np.ndarray, lines:
             others = [i for i in live if i != k]
             ob = boxes[others] if others else np.zeros((0, 4))
             if np.any((ob[:, 0] < x1[j]) & (x0[j] < ob[:, 2]) & (ob[:, 1] < y1[j]) & (y0[j] < ob[:, 3])):
+                continue
+            if not _printed(gray, ink, labels, ids[j], (int(x0[j]), int(y0[j]), int(x1[j]), int(y1[j]))):
                 continue
             over = (lb[0] <= cx[j] <= lb[2]) and y0[j] < lb[1]
             after = (not held[j]) and lb[2] <= x0[j] <= lb[2] + RAISED_GAP * lh
