@@ -80,6 +80,19 @@ def page_sources(tmp: Path, sets: str, limit: int | None, specks: bool = False) 
     return sources
 
 
+def cached_map(det: object, path: Path, cache: Path, key: str) -> tuple[PageImage, np.ndarray]:
+    """The page of image ``path`` and the detector ``det``'s probability map of it, cached in ``cache`` as
+    ``key`` (``set/image`` -> ``set__image.npy``)."""
+    rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+    page = PageImage(image=rgb, index=0, source=str(path))
+    cached = cache / (key.replace("/", "__") + ".npy")
+    if cached.exists():
+        return page, np.load(cached)
+    prob = det.probability_maps([page])[0]
+    np.save(cached, prob)
+    return page, prob
+
+
 def _covered(centres: np.ndarray, boxes: list, scale: np.ndarray) -> np.ndarray:
     covered = np.zeros(len(centres), bool)
     for b in boxes:
@@ -111,14 +124,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         sources = page_sources(Path(tmp), args.sets, args.limit, specks=True)
         for key, path, centres in sources:
-            rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
-            page = PageImage(image=rgb, index=0, source=str(path))
-            cached = cache / (key.replace("/", "__") + ".npy")
-            if cached.exists():
-                prob = np.load(cached)
-            else:
-                prob = det.probability_maps([page])[0]
-                np.save(cached, prob)
+            page, prob = cached_map(det, path, cache, key)
             items.append((key, page, prob, centres))
     print(f"{len(items)} maps ({args.preset}; {args.sets}, first {args.limit} each, + blank-noise and specks pages)")
     settings: list[tuple[str, float, float, bool]] = []

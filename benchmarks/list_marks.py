@@ -141,14 +141,11 @@ def validation_moves(preset: str, sets: str, limit: int, cache: Path) -> None:
     regions merged into a line, marker regions added, each listed with its page and box (page pixels).
     Maps cached as benchmarks/db_lone.py caches them (``cache/preset/set__image.npy``); the detector's
     regions as ``detect_batch`` gives them but for the sparse-page retry (checkboxes are not taken out first)."""
-    import cv2
-    import numpy as np
-    from db_lone import page_sources
+    from db_lone import cached_map, page_sources
     from ocrplug_db.detector import _turned_to_ink, _with_lone_dashes, _with_lone_glyphs
 
     from ocrplug import Pipeline
     from ocrplug.crops import to_gray
-    from ocrplug.model import PageImage
     from ocrplug.raised_marks import _attach
 
     det = Pipeline.from_preset(preset, ["renderers=[]"]).detector
@@ -157,18 +154,11 @@ def validation_moves(preset: str, sets: str, limit: int, cache: Path) -> None:
     grown = merged = added = 0
     with tempfile.TemporaryDirectory() as tmp:
         for key, path, _ in page_sources(Path(tmp), sets, limit):
-            rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
-            page = PageImage(image=rgb, index=0, source=str(path))
-            cached = folder / (key.replace("/", "__") + ".npy")
-            if cached.exists():
-                prob = np.load(cached)
-            else:
-                prob = det.probability_maps([page])[0]
-                np.save(cached, prob)
+            page, prob = cached_map(det, path, folder, key)
             regions = _with_lone_dashes(page, _turned_to_ink(page, det._regions(page, prob)))
             if det.options.lone_glyphs:
                 regions = _with_lone_glyphs(page, regions)
-            out, grew, gone, new = _attach(to_gray(rgb), regions)
+            out, grew, gone, new = _attach(to_gray(page.image), regions)
             for i in sorted(grew):
                 print(f"    {key}: line {tuple(round(v) for v in regions[i].bbox)} grown to "
                       f"{tuple(round(v) for v in out[i].bbox)}")

@@ -46,6 +46,10 @@ RAISED_GAP = 0.6
 # One glyph (or a separate region of a few): at most this many times as wide as tall.
 _GLYPH_WIDTH = 1.5
 _REGION_WIDTH = 3.0
+# A mark at least this many times taller than wide is a thin stroke; one with other ink straight above or
+# below it (within 1.5 times its height) is a piece of a broken rule, as for ocrplug.lone_glyphs' glyphs
+# (a 1 x 21 px piece of a letterhead's rule on funsd_train 0001129658 was taken into its heading).
+_THIN_ASPECT = 2.0
 # Lines tilted more than this (degrees) are left alone (the rule works in the page's axes).
 _LEVEL_DEG = 2.0
 # Marks shorter than this (page pixels) are not told from specks.
@@ -105,7 +109,7 @@ def attach_raised_marks(gray: np.ndarray, regions: Sequence[Region]) -> list[Reg
        reaches above the line's box over it or starts at most :data:`RAISED_GAP` heights after its end
        (its centre outside every region) is taken into the line's box: a superscript the box cut or missed
        (a component :data:`LONE_GLYPH_CONTRAST` grey levels off its paper: printed, not a grain of a shaded
-       field);
+       field; a thin one with ink straight above or below it is a piece of a broken rule, not a mark);
     3. such a component ending at most :data:`RAISED_GAP` heights before the line's start, its centre
        outside every region, becomes a ``line`` region of its own (score 0, the component's box grown by
        a tenth of its height): a footnote's marker the detector missed.
@@ -180,6 +184,8 @@ def _ink_marks(
     if not glyph.any():
         return []
     ids = np.flatnonzero(glyph) + 1
+    # Every component's centre: a thin mark with ink straight above or below it is a piece of a broken rule.
+    all_cx, all_cy = x0 + w / 2, y0 + h / 2
     x0, y0, w, h = x0[glyph], y0[glyph], w[glyph], h[glyph]
     x1, y1 = x0 + w, y0 + h
     cx, cy = x0 + w / 2, y0 + h / 2
@@ -207,6 +213,11 @@ def _ink_marks(
                 continue
             if not _printed(gray, ink, labels, ids[j], (int(x0[j]), int(y0[j]), int(x1[j]), int(y1[j]))):
                 continue
+            if h[j] >= _THIN_ASPECT * w[j]:
+                column = (np.abs(all_cx - cx[j]) <= w[j]) & (np.abs(all_cy - cy[j]) <= 1.5 * h[j])
+                column[ids[j] - 1] = False
+                if column.any():
+                    continue
             over = (lb[0] <= cx[j] <= lb[2]) and y0[j] < lb[1]
             after = (not held[j]) and lb[2] <= x0[j] <= lb[2] + RAISED_GAP * lh
             before = (not held[j]) and lb[0] - RAISED_GAP * lh <= x1[j] <= lb[0]
