@@ -304,7 +304,7 @@ class PageProcessor:
             # A checkbox is written from its own ink, not guessed by the reader (issue 24, c9).
             regions, boxes = take_checkboxes(gray, regions)
             # A superscript or a footnote's marker is read with its line, once (issue 24, F10).
-            regions = attach_raised_marks(gray, regions)
+            regions = attach_raised_marks(gray, regions, [b.region for b in boxes])
             # A tall region or joined column that is a stack of level glyph rows is read row by row.
             units = lines_for_recognition(regions, self.config.layout, image.image)
         with stage("recognize"):  # a CropRecognizer's cropping is the nested "crop" stage

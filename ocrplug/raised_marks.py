@@ -93,7 +93,7 @@ def _grown(region: Region, box: Sequence[float]) -> Region:
     return region.with_(quad=_union_quad([region, Region.from_box(*box, level="word")], rot))
 
 
-def attach_raised_marks(gray: np.ndarray, regions: Sequence[Region]) -> list[Region]:
+def attach_raised_marks(gray: np.ndarray, regions: Sequence[Region], held: Sequence[Region] = ()) -> list[Region]:
     """``regions`` (a page's detected regions, page pixels) with raised marks put with their lines.
 
     ``gray``: the page (H x W uint8). Only ``line`` regions within 2 degrees of level take marks. A mark
@@ -114,11 +114,13 @@ def attach_raised_marks(gray: np.ndarray, regions: Sequence[Region]) -> list[Reg
        outside every region, becomes a ``line`` region of its own (score 0, the component's box grown by
        a tenth of its height): a footnote's marker the detector missed.
 
-    Regions of other levels (a word detector's words) pass through unchanged and count as holding ink;
-    with no level line, the regions are returned as given. Raises nothing.
+    Regions of other levels (a word detector's words) pass through unchanged and count as holding ink, and
+    so do the ``held`` regions (the checkboxes taken out before recognition,
+    :func:`ocrplug.checkboxes.take_checkboxes`: a frame is no mark), which are not returned; with no level
+    line, the regions are returned as given. Raises nothing.
     """
-    out, _, gone, added = _attach(gray, regions)
-    return [r for i, r in enumerate(out) if i not in gone] + added
+    out, _, gone, added = _attach(gray, [*regions, *(r.with_(level="word") for r in held)])
+    return [r for i, r in enumerate(out[: len(regions)]) if i not in gone] + added
 
 
 def _attach(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[Region], set[int], set[int], list[Region]]:
