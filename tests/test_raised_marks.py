@@ -59,7 +59,7 @@ def test_a_superscript_boxed_alone_joins_its_line() -> None:
     mark = _line(sup[0] - 2, sup[1] - 2, sup[2] + 2, sup[3] + 2)
     out = attach_raised_marks(gray, [line, mark])
     assert len(out) == 1  # read once, in its line
-    x0, y0, x1, y1 = out[0].bbox
+    x0, y0, x1, _ = out[0].bbox
     assert x0 <= sup[0] and y0 <= sup[1] and x1 >= sup[2]
 
 
@@ -131,9 +131,10 @@ def test_a_list_number_whose_box_reaches_into_its_item_shares_its_row() -> None:
 def fast_terms(tmp_path_factory: pytest.TempPathFactory) -> str:
     pytest.importorskip("onnxruntime")
     pytest.importorskip("rapidocr")
+    from ocrplug_render.text import page_text
+
     from ocrplug import Pipeline
     from ocrplug.presets import preset_config
-    from ocrplug_render.text import page_text
 
     try:
         im, _, _ = load_benchmark("short_marks").terms_page()
