@@ -1,7 +1,8 @@
 """Choose ``db``'s lone-character rules on the tuning splits: what they add, and what the speck rule drops.
 
 usage: python benchmarks/db_lone.py [--sets funsd_train,icdar2015_val] [--limit 40] [--values 0,2,2.5,3,4]
-                                    [--specks 0,10,20,30] [--preset fast] [--cache DIR]
+                                    [--specks 0,10,20,30] [--preset fast] [--cache DIR] [--alone]
+                                    [--aspect 3.5] [--glyphs]
 
 Computes the ``--preset``'s ``db`` detector's probability map of the first ``--limit`` images of each
 tuning split once (cached as .npy under ``--cache``), then runs the post-processing with each setting
@@ -13,7 +14,9 @@ word counts as covered when its centre lies in some box). The settings: each ``l
 with it, then each ``speck_isolation`` of ``--specks`` with the default ``lone_aspect``. Two pages
 without text are scored the same way (every box there is false): the blank-noise page
 (benchmarks/read_page.py) and a page of ink specks (:func:`specks_page`). Tuning sets only
-(``funsd_train``, ``icdar2015_val``); never a test set.
+(``funsd_train``, ``icdar2015_val``); never a test set. ``--alone``: also every box a short kernel alone
+on the page's first or last row adds (``DbParams.alone_rows``, issue 24, F10), listed one by one;
+``--glyphs``: the boxes the ``lone_glyphs`` option (the ink look for glyphs the map missed) adds.
 """
 
 from __future__ import annotations
@@ -77,6 +80,19 @@ def page_sources(tmp: Path, sets: str, limit: int | None, specks: bool = False) 
     return sources
 
 
+def cached_map(det: object, path: Path, cache: Path, key: str) -> tuple[PageImage, np.ndarray]:
+    """The page of image ``path`` and the detector ``det``'s probability map of it, cached in ``cache`` as
+    ``key`` (``set/image`` -> ``set__image.npy``)."""
+    rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+    page = PageImage(image=rgb, index=0, source=str(path))
+    cached = cache / (key.replace("/", "__") + ".npy")
+    if cached.exists():
+        return page, np.load(cached)
+    prob = det.probability_maps([page])[0]
+    np.save(cached, prob)
+    return page, prob
+
+
 def _covered(centres: np.ndarray, boxes: list, scale: np.ndarray) -> np.ndarray:
     covered = np.zeros(len(centres), bool)
     for b in boxes:
@@ -91,6 +107,9 @@ def main() -> int:
     ap.add_argument("--values", default="2.5")
     ap.add_argument("--specks", default="0,10,20,30")
     ap.add_argument("--preset", default="fast")
+    ap.add_argument("--alone", action="store_true", help="list the boxes alone_rows adds (against it off)")
+    ap.add_argument("--glyphs", action="store_true", help="list the boxes the lone_glyphs option adds")
+    ap.add_argument("--aspect", default="", help="lone_aspect for --alone (default: LONE_ASPECT)")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ocrplug-db-lone")
     args = ap.parse_args()
     from dataclasses import replace
@@ -105,14 +124,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         sources = page_sources(Path(tmp), args.sets, args.limit, specks=True)
         for key, path, centres in sources:
-            rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
-            page = PageImage(image=rgb, index=0, source=str(path))
-            cached = cache / (key.replace("/", "__") + ".npy")
-            if cached.exists():
-                prob = np.load(cached)
-            else:
-                prob = det.probability_maps([page])[0]
-                np.save(cached, prob)
+            page, prob = cached_map(det, path, cache, key)
             items.append((key, page, prob, centres))
     print(f"{len(items)} maps ({args.preset}; {args.sets}, first {args.limit} each, + blank-noise and specks pages)")
     settings: list[tuple[str, float, float, bool]] = []
@@ -158,7 +170,64 @@ def main() -> int:
             flush=True,
         )
     post.STROKE_ASPECT = stroke_aspect
+    if args.alone:
+        _alone_rows(items, det, float(args.aspect or LONE_ASPECT))
+    if args.glyphs:
+        _lone_glyph_boxes(items, det)
     return 0
+
+
+def _alone_rows(items: list, det: object, aspect: float) -> None:
+    """Against ``alone_rows`` off (the default rules otherwise, ``lone_aspect`` ``aspect``): the boxes the
+    rule adds on every page (a short kernel alone on the page's first or last row, re-scored over its own
+    pixels), each listed with its page, map position, score, whether it holds a GT word's centre and
+    whether the page is text on paper (the detector turns the rule on there only)."""
+    from dataclasses import replace
+
+    import ocrplug_db.postprocess as post
+
+    from ocrplug.api import paper_ink, to_gray
+
+    added, hits, lines = 0, 0, []
+    for key, page, prob, centres in items:
+        sy, sx = prob.shape[0] / page.height, prob.shape[1] / page.width
+        params = replace(det._params(min(sx, sy)), lone_aspect=aspect)
+        paper = paper_ink(to_gray(page.image)) is not None
+        base = {tuple(np.round(b.quad, 2).ravel()) for b in post.boxes_from_prob(prob, replace(params, alone_rows=False))}
+        ruled = post.boxes_from_prob(prob, replace(params, alone_rows=True))
+        extra = [b for b in ruled if tuple(np.round(b.quad, 2).ravel()) not in base]
+        scale = np.array([1 / sx, 1 / sy])
+        for b in extra:
+            hit = bool(len(centres) and _inside(centres, b.quad * scale).any())
+            added += 1
+            hits += hit
+            (x0, y0), (x1, y1) = b.quad.min(axis=0), b.quad.max(axis=0)
+            lines.append(f"    {key} map ({x0:.0f},{y0:.0f})-({x1:.0f},{y1:.0f}) score {b.score:.2f} GT word {hit} "
+                         f"paper {paper}")
+    print(f"lone_aspect {aspect:g}, short kernels alone on the first or last row (every page): boxes added "
+          f"{added}, holding a GT word {hits}", flush=True)
+    print("\n".join(lines))
+
+
+def _lone_glyph_boxes(items: list, det: object) -> None:
+    """The boxes ``lone_glyphs`` adds with the preset's maps (the look in the page's ink for glyphs the map
+    missed, :func:`ocrplug.api.find_lone_glyphs`), each listed with its page, page position and whether it
+    holds a GT word's centre (issue 24, F10: what it would cost ``fast``)."""
+    from ocrplug_db.detector import _turned_to_ink, _with_lone_dashes, _with_lone_glyphs
+
+    added, hits, lines = 0, 0, []
+    for key, page, prob, centres in items:
+        found = _with_lone_dashes(page, _turned_to_ink(page, det._regions(page, prob)))
+        extra = _with_lone_glyphs(page, found)[len(found):]
+        for r in extra:
+            quad = np.asarray(r.quad, dtype=np.float64)
+            hit = bool(len(centres) and _inside(centres, quad).any())
+            added += 1
+            hits += hit
+            (x0, y0), (x1, y1) = quad.min(axis=0), quad.max(axis=0)
+            lines.append(f"    {key} page ({x0:.0f},{y0:.0f})-({x1:.0f},{y1:.0f}) GT word {hit}")
+    print(f"lone_glyphs on: boxes added {added}, holding a GT word {hits}", flush=True)
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -75,6 +75,7 @@ from ocrplug.geometry import (
 )
 from ocrplug.levelling import LEVEL_ANGLE_DEG, _deviation, _level, _level_jitter, _within_slack
 from ocrplug.model import Page, Region
+from ocrplug.raised_marks import is_raised
 from ocrplug.vertical import _vertical_chains, split_glyph_stacks
 from ocrplug.words import _TOKEN, _line_words, _mean_score, is_rtl, synthesize_words
 
@@ -1322,9 +1323,24 @@ def text_rows(blocks: Sequence[Region], line_overlap: float = 0.5) -> list[list[
 
 def _same_row(a: Region, b: Region, rot: np.ndarray, line_overlap: float) -> bool:
     """Whether lines ``a`` and ``b`` lie on one row of the frame ``rot``: centres across the row within
-    ``line_overlap`` of the smaller height, and no overlap along it."""
+    ``line_overlap`` of the smaller height (or one is a raised mark on the other's row,
+    :func:`ocrplug.raised_marks.is_raised`: a footnote's marker), and no overlap along it. Along the row a line spans its words
+    where it has them (their boxes hold the ink read): a detector's box of a short line reaches past its
+    ink (T9's list number ``6.``: DB's kernel takes in the gap after the digit, and its box reached 13 px
+    into the item's line; issue 24, F10)."""
     ba, bb = _box(a, rot), _box(b, rot)
     h = min(max(ba[3] - ba[1], 1.0), max(bb[3] - bb[1], 1.0))
     centres = abs((ba[1] + ba[3]) - (bb[1] + bb[3])) / 2
-    apart = bb[0] >= ba[2] - 0.25 * h or ba[0] >= bb[2] - 0.25 * h
-    return bool(centres < line_overlap * h and apart)
+    ea, eb = _along(a, rot, ba), _along(b, rot, bb)
+    apart = eb[0] >= ea[1] - 0.25 * h or ea[0] >= eb[1] - 0.25 * h
+    # A raised mark (a footnote's marker before its note) sits above the row's centre line.
+    raised = is_raised(ba, bb) or is_raised(bb, ba)
+    return bool((centres < line_overlap * h or raised) and apart)
+
+
+def _along(line: Region, rot: np.ndarray, box: np.ndarray) -> tuple[float, float]:
+    """The extent of ``line`` along the row of the frame ``rot``: its words' (page pixels), else its ``box``'s."""
+    words = [_box(w, rot) for w in line.children if w.level == "word"]
+    if not words:
+        return float(box[0]), float(box[2])
+    return float(min(w[0] for w in words)), float(max(w[2] for w in words))

@@ -37,6 +37,7 @@ from ocrplug.manager import PluginHost
 from ocrplug.model import Page, PageFailure, PageImage, Region
 from ocrplug.orientation import detect_orientation, map_regions, rotate_page, to_original
 from ocrplug.profile import count_pages, stage
+from ocrplug.raised_marks import attach_raised_marks
 from ocrplug.sources import Sources
 from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
 from ocrplug.words import fit_words_to_ink
@@ -286,7 +287,9 @@ class PageProcessor:
 
         Checkboxes among them (or in them: ``□ Yes``) are taken out first and not read
         (:func:`ocrplug.checkboxes.take_checkboxes`); they come back after recognition as ``☑`` or ``☐``
-        words in their rows' lines (:func:`ocrplug.checkboxes.place_checkboxes`, ``layout.empty_checkboxes``). Loose
+        words in their rows' lines (:func:`ocrplug.checkboxes.place_checkboxes`, ``layout.empty_checkboxes``).
+        Superscripts and footnote markers are put with their lines (:func:`ocrplug.raised_marks.attach_raised_marks`:
+        a line's box may grow to hold one, and a missed marker becomes a region of its own). Loose
         words are then joined into lines and read whole when ``layout.read_lines`` is on
         (:func:`ocrplug.layout.lines_for_recognition`), so the result may hold fewer, line-level
         regions than ``regions``. Each word box is then grown to hold its glyphs' ink whole
@@ -300,6 +303,8 @@ class PageProcessor:
         with stage("layout"):
             # A checkbox is written from its own ink, not guessed by the reader (issue 24, c9).
             regions, boxes = take_checkboxes(gray, regions)
+            # A superscript or a footnote's marker is read with its line, once (issue 24, F10).
+            regions = attach_raised_marks(gray, regions, [b.region for b in boxes])
             # A tall region or joined column that is a stack of level glyph rows is read row by row.
             units = lines_for_recognition(regions, self.config.layout, image.image)
         with stage("recognize"):  # a CropRecognizer's cropping is the nested "crop" stage

@@ -60,7 +60,7 @@ TEXT_TILE = 1024
 KERNEL_MIN_SIZE = 3.0
 #: Default ``lone_aspect``: chosen on ``funsd_train`` and ``icdar2015_val`` (benchmarks/db_lone.py,
 #: docs/db.md "Lone characters").
-LONE_ASPECT = 2.5
+LONE_ASPECT = 3.5
 #: Default ``speck_isolation``: chosen on ``funsd_train`` and ``icdar2015_val`` with the blank-noise page
 #: and T4's specks page (benchmarks/db_lone.py, docs/db.md "Specks").
 SPECK_ISOLATION = 20.0
@@ -443,7 +443,9 @@ class DbDetector(Detector):
         network, tiled = self.memory_pixels(width, height)
         return round(MEMORY_BASE + MEMORY_PER_PIXEL * network + MEMORY_PER_MAP_PIXEL * tiled)
 
-    def _params(self, scale: float) -> DbParams:
+    def _params(self, scale: float, paper: bool = False) -> DbParams:
+        """Post-processing settings for a map ``scale`` times the page's size; ``paper``: the page is text on
+        paper (:func:`~ocrplug.api.paper_ink`), where a page number alone on its row is looked for."""
         o = self.options
         return DbParams(
             thresh=o.thresh,
@@ -457,6 +459,7 @@ class DbDetector(Detector):
             min_size=min(KERNEL_MIN_SIZE, o.min_size * scale),
             lone_aspect=o.lone_aspect,
             speck_isolation=o.speck_isolation,
+            alone_rows=paper and o.lone_aspect > 0,
         )
 
     def detect(self, page: PageImage) -> list[Region]:
@@ -565,7 +568,8 @@ class DbDetector(Detector):
 
     def _regions(self, page: PageImage, prob: np.ndarray) -> list[Region]:
         sy, sx = prob.shape[0] / page.height, prob.shape[1] / page.width
-        boxes = boxes_from_prob(prob, self._params(min(sx, sy)))
+        paper = paper_ink(to_gray(page.image)) is not None
+        boxes = boxes_from_prob(prob, self._params(min(sx, sy), paper))
         regions = self._to_regions(boxes, sx, sy, page.width, page.height)  # ordered by the host layout step
         return [r for r in regions if _holds_ink(page, r)]
 

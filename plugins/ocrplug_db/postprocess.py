@@ -46,7 +46,9 @@ class DbParams:
     mean over its own pixels, see :func:`boxes_from_prob`; with it on, a thin upright stroke on a text
     row is kept by its shape (:data:`STROKE_ASPECT`). ``speck_isolation`` (0: off, as in DB): a kept
     kernel no longer than :data:`SPECK_SIDE` with no other kept kernel within this many times its height
-    is a speck and dropped.
+    is a speck and dropped. ``alone_rows`` (False: off, as in DB; the detector sets it on text on paper):
+    with ``lone_aspect``, a short kernel alone on the page's first or last row at the page's text height
+    (a page number) is re-scored as one on a text row is, and is no speck.
     """
 
     thresh: float = 0.3
@@ -59,6 +61,7 @@ class DbParams:
     min_size: float = 3.0
     lone_aspect: float = 0.0
     speck_isolation: float = 0.0
+    alone_rows: bool = False
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,10 @@ SPECK_SIDE = 12.0
 #: Small kernels closer than this many times a small kernel's height to it are a run of glyphs, not
 #: specks (the specks T4's page kept lay 26 or more heights from each other).
 SPECK_GROUP = 3.0
+#: A small kernel on the page's first or last row, as high as the page's text, is no speck once the page
+#: has at least this many larger kept kernels (text to measure against; the blank-noise and specks pages
+#: have none), with ``DbParams.alone_rows``.
+SPECK_TEXT_BOXES = 3
 
 
 def _stroke_shaped(width: np.ndarray, height: np.ndarray, min_size: float) -> np.ndarray:
@@ -251,6 +258,16 @@ def _stroke_shaped(width: np.ndarray, height: np.ndarray, min_size: float) -> np
 #: unclipping). On ``funsd_train`` / ``icdar2015_val`` the re-scored kernels without such a neighbour
 #: were specks, stamps and dust, and on the blank-noise page every one was (benchmarks/db_lone.py).
 LONE_ROW_HEIGHTS = (0.6, 2.5)
+#: With ``DbParams.alone_rows`` (the detector sets it on text on paper) a short kernel alone on the page's
+#: first or last row (no kept box's vertical extent holds its centre and every kept box lies below, or
+#: every one above it: a page number ``- 2 -`` centred at a page's foot) is re-scored too when its
+#: height is text's: the page's median kept box is :data:`LONE_ROW_HEIGHTS` times as high as it. T9's
+#: ``- 2 -`` (8.5 pt, 300 dpi, ``max_side`` 2000) scores 0.57 over its rectangle and 0.67 over its own
+#: pixels. On ``funsd_train`` / ``icdar2015_val`` (40 images each) the rule adds no box on a form and none
+#: on the blank-noise and specks pages; on the scene photos of ``icdar2015_val`` (no paper: the detector
+#: leaves it off there) it would add 3 with ``fast``'s maps (1 false) and 4 with ``swift``'s (3 false);
+#: a kernel alone on any row instead: 11 with ``fast``'s, 4 on GT words (benchmarks/db_lone.py
+#: ``--alone``; docs/benchmarks.md "List numbers, page numbers and superscripts (issue 24, F10)").
 
 
 def _lone_scores(prob: np.ndarray, contours: list[np.ndarray], corners: np.ndarray, sizes: np.ndarray,
@@ -283,16 +300,22 @@ def _lone_scores(prob: np.ndarray, contours: list[np.ndarray], corners: np.ndarr
     st, sb = top[strong], bottom[strong]
     sl, sr = corners[strong][..., 0].min(axis=1), corners[strong][..., 0].max(axis=1)
     left, right = corners[..., 0].min(axis=1), corners[..., 0].max(axis=1)
-    cand = []
+    text_height = float(np.median(sb - st))
+    cand, alone = [], []
     for i in np.flatnonzero(weak):
         centre, height = (top[i] + bottom[i]) / 2, max(bottom[i] - top[i], 1e-6)
         ratio = (sb - st) / height
-        on_row = (st <= centre) & (centre <= sb) & (ratio >= lo) & (ratio <= hi)
+        crossing = (st <= centre) & (centre <= sb)
+        on_row = crossing & (ratio >= lo) & (ratio <= hi)
         if np.any(on_row):
             cand.append(i)
             gap = np.where(on_row, np.maximum(np.maximum(sl - right[i], left[i] - sr), 0), np.inf)
             k = int(np.argmin(gap))
             rows[i] = (st[k], sb[k])
+        elif (params.alone_rows and not crossing.any() and lo <= text_height / height <= hi
+              and (centre > sb.max() or centre < st.min())):
+            cand.append(i)
+            alone.append(len(cand) - 1)
     if not cand:
         return scores, sure, rows
     own = mean_inside(prob, [contours[i].astype(np.float64) + 0.5 for i in cand])
@@ -300,11 +323,14 @@ def _lone_scores(prob: np.ndarray, contours: list[np.ndarray], corners: np.ndarr
     out[cand] = np.maximum(scores[cand], own)
     # The rectangle runs through the outer pixels' centres: one pixel less than the kernel's extent.
     sure[cand] = _stroke_shaped(across[cand] + 1, bottom[cand] - top[cand] + 1, params.min_size)
+    sure[[cand[j] for j in alone]] = False  # a stroke's shape is evidence on a text row only
     rows[~sure] = np.nan
     return out, sure, rows
 
 
-def _specks(corners: np.ndarray, kept: np.ndarray, isolation: float, shape: tuple[int, ...]) -> np.ndarray:
+def _specks(
+    corners: np.ndarray, kept: np.ndarray, isolation: float, shape: tuple[int, ...], alone_rows: bool = False
+) -> np.ndarray:
     """Which kept kernels (rotated rectangles, n x 4 x 2 map pixels, on a map of ``shape``) are specks: no
     longer than :data:`SPECK_SIDE`, their height or more from the map's edge (a word cut by the frame
     goes on beyond it),
@@ -312,7 +338,9 @@ def _specks(corners: np.ndarray, kept: np.ndarray, isolation: float, shape: tupl
     :data:`SPECK_GROUP` times it (the gap between page-axis boxes) and not on the row of a larger one
     (:data:`LONE_ROW_HEIGHTS`, as for lone characters): scattered specks fall, a run of small glyphs
     (``1 2 3``, ``- 7 -``) stands, and so does a one-character answer far right of its label (``Rate: %``
-    at 10 pt, 300 dpi, ``max_side`` 1024: a 7-9 px kernel 25-60 heights from ``Rate:``)."""
+    at 10 pt, 300 dpi, ``max_side`` 1024: a 7-9 px kernel 25-60 heights from ``Rate:``), and so does a
+    kernel below (or above) every larger one, as high as they are (median, :data:`LONE_ROW_HEIGHTS`), on a
+    page with :data:`SPECK_TEXT_BOXES` or more of them, with ``alone_rows``: a page number (:data:`LONE_ROW_HEIGHTS`)."""
     lo, hi = corners.min(axis=1), corners.max(axis=1)
     extent = hi - lo
     margin = extent[:, 1]  # one kernel height from every edge
@@ -321,6 +349,13 @@ def _specks(corners: np.ndarray, kept: np.ndarray, isolation: float, shape: tupl
     large = kept & ~small
     out = np.zeros(len(corners), bool)
     row_lo, row_hi = LONE_ROW_HEIGHTS
+    # The page's first or last row, text-high (alone_rows): a page number, not a speck (swift's map of T9's
+    # ``- 2 -`` at max_side 1024: a 12 x 5 px kernel scoring 0.71, 60 of its heights below the notes).
+    edge = np.zeros(len(corners), bool)
+    if alone_rows and large.sum() >= SPECK_TEXT_BOXES:
+        centre = (lo[:, 1] + hi[:, 1]) / 2
+        ratio = float(np.median(extent[large, 1])) / np.maximum(extent[:, 1], 1.0)
+        edge = ((centre > hi[large, 1].max()) | (centre < lo[large, 1].min())) & (ratio >= row_lo) & (ratio <= row_hi)
     for i in np.flatnonzero(small):
         gap = np.maximum(np.maximum(lo - hi[i], lo[i] - hi), 0)
         distance = np.hypot(gap[:, 0], gap[:, 1]) / max(extent[i, 1], 1.0)
@@ -329,6 +364,7 @@ def _specks(corners: np.ndarray, kept: np.ndarray, isolation: float, shape: tupl
         on_row = large & (lo[:, 1] <= centre) & (centre <= hi[:, 1]) & (ratio >= row_lo) & (ratio <= row_hi)
         out[i] = not (
             np.any(large & (distance <= isolation)) or np.any(small & (distance <= SPECK_GROUP)) or np.any(on_row)
+            or edge[i]
         )
     return out
 
@@ -370,7 +406,7 @@ def _quad_boxes(
     # Kernels under DB's size floor were let through for the stroke rule only.
     strong = ((scores >= params.box_thresh) & (sizes.min(axis=1) >= params.min_size)) | sure
     if params.speck_isolation > 0:
-        strong &= ~_specks(corners, strong, params.speck_isolation, prob.shape)
+        strong &= ~_specks(corners, strong, params.speck_isolation, prob.shape, params.alone_rows)
     sure = sure[strong]
     centres, sizes, angles, scores = centres[strong], sizes[strong], angles[strong], scores[strong]
     if len(centres) == 0:
