@@ -21,6 +21,8 @@ Detection uses only the pipeline's own detector and recognizer (plugin-neutral, 
 5. A turn by 90 or 270 degrees that neither frame read confidently rests on the regions' shapes alone:
    the regions that run across the page are then read in 0 and 180 too (same cascade), and the page
    is only turned when a turned frame reads better than the page as given (ties keep it as given).
+6. The sense found is the page's. On a page turned by 90 or 270 degrees the pipeline reads each row of
+   level lines upside down too (:func:`read_both_senses`): spines of both senses on one shelf.
 
 The constants were chosen on FUNSD training pages (``benchmarks/orientation.py --tune``) and measured
 against Tesseract's OSD and the rapidocr wheel's 0/180 line classifier on the four rotations of 20
@@ -39,6 +41,7 @@ import cv2
 import numpy as np
 
 from ocrplug.crops import CropOptions, crop_regions, is_lone_glyph, paper_ink, to_gray
+from ocrplug.errors import OcrplugError
 from ocrplug.geometry import order_quad
 from ocrplug.model import PageImage, Region
 from ocrplug.vertical import split_glyph_stacks
@@ -48,16 +51,20 @@ __all__ = [
     "CONFIDENT_MIN",
     "CONFIDENT_READING",
     "CONFIDENT_SHARE",
+    "SENSE_MARGIN",
     "WINDOW",
     "OrientationResult",
     "detect_orientation",
     "frame_score",
     "is_confident",
     "map_regions",
+    "read_both_senses",
     "read_frame",
     "rotate_image",
     "rotate_page",
     "sample_lines",
+    "sense_gain",
+    "sense_rows",
     "to_original",
     "to_upright",
     "window_region",
@@ -362,3 +369,96 @@ def detect_orientation(
         return OrientationResult(settled, scores)
     best = max(scores, key=lambda a: (scores[a], -a))
     return OrientationResult(best, scores)
+
+
+#: On a page turned by 90 or 270 degrees, each row of level lines in the upright frame (a spine's title
+#: and author) is read upside down too (:func:`read_both_senses`), and those readings replace the first
+#: only when their confidence, averaged over the row by characters, is higher by more than this: a row
+#: whose two readings are close keeps the page's sense. Chosen with ``python
+#: benchmarks/vertical_senses.py`` (docs/eval.md, table of constants).
+SENSE_MARGIN = 0.01
+
+
+def sense_rows(quads: Sequence[Sequence[Sequence[float]]], overlap: float = 0.5) -> list[list[int]]:
+    """Rows of level quads (upright frame, page pixels): groups of indices into ``quads``, in input order.
+
+    Two quads share a row when their extents down the page overlap by at least ``overlap`` of the lower
+    one's height (``layout.line_overlap``); rows are the connected groups of that relation. On a turned
+    shelf a row is one spine (its title and author); a page's lines one above another are rows of one.
+    """
+    spans = [(min(p[1] for p in q), max(p[1] for p in q)) for q in quads]
+    parent = list(range(len(spans)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (a0, a1) in enumerate(spans):
+        for j in range(i):
+            b0, b1 = spans[j]
+            if min(a1, b1) - max(a0, b0) >= overlap * max(min(a1 - a0, b1 - b0), 1e-9):
+                parent[root(i)] = root(j)
+    rows: dict[int, list[int]] = {}
+    for i in range(len(spans)):
+        rows.setdefault(root(i), []).append(i)
+    return list(rows.values())
+
+
+def sense_gain(kept: Sequence[Region], flipped: Sequence[Region]) -> float:
+    """How much better a row reads upside down: the confidence gain of each line's upside-down reading
+    over its first, averaged with weights the characters of the longer of its two readings (0 when
+    none read anything)."""
+    weights = [max(len((a.text or "").strip()), len((b.text or "").strip())) for a, b in zip(kept, flipped, strict=True)]
+    if not sum(weights):
+        return 0.0
+    gains = [(b.confidence or 0.0) - (a.confidence or 0.0) for a, b in zip(kept, flipped, strict=True)]
+    return float(sum(w * g for w, g in zip(weights, gains, strict=True)) / sum(weights))
+
+
+def read_both_senses(
+    page: PageImage,
+    regions: Sequence[Region],
+    readings: Sequence[Region],
+    read: ReadFn,
+    margin: float = SENSE_MARGIN,
+    overlap: float = 0.5,
+) -> list[Region]:
+    """``readings`` with each row of level lines read upside down as well, the better-scored sense kept.
+
+    For a page turned by 90 or 270 degrees (:func:`detect_orientation` chooses the sense once for the
+    page): book spines on one shelf read top to bottom and bottom to top, so the lines whose sense is
+    not the page's are upside down in the upright frame and read as garbage ("Kitchen Chemistry" as
+    "Kitssn cstry"). ``page``: the upright page; ``regions``: what was read (page pixels), ``readings``
+    the recognizer's results for them (same order and count), ``read`` the recognizer's ``recognize``.
+    Each region that was read unturned with some text (no ``attributes["rotation"]``; no polygon: a
+    curved line is read from its own rectified strip) is read again from its quad's corners rolled by
+    two (the crop turned by 180 degrees, :func:`ocrplug.crops.crop_regions` honours the corner order),
+    all in one ``read`` call. The sense is chosen per row (:func:`sense_rows` with ``overlap``: a spine's
+    title and author): its lines' second readings replace the first when the row's :func:`sense_gain`
+    exceeds ``margin`` (:data:`SENSE_MARGIN`), so a word that reads about as well both ways ("VOSS"
+    upside down reads "SSOA") follows its title. A replaced line is marked ``attributes["rotation"] =
+    180`` as :func:`ocrplug.crops.with_rotation` marks a turned crop, its quads starting at the text's
+    own top-left, so renderers write its own text angle (90 where the page's lines say 270). Returns a
+    new list (same order and count). Raises :class:`~ocrplug.errors.OcrplugError` when ``read``
+    returns another count of regions than it was given.
+    """
+    out = list(readings)
+    todo = [
+        i for i, (r, got) in enumerate(zip(regions, readings, strict=True))
+        if not got.attributes.get("rotation") and r.polygon is None and (got.text or "").strip()
+    ]
+    if not todo:
+        return out
+    flipped = [regions[i].with_(quad=tuple(regions[i].quad[(k + 2) % 4] for k in range(4))) for i in todo]
+    again = list(read(page, flipped))
+    if len(again) != len(flipped):
+        raise OcrplugError(f"recognizer returned {len(again)} regions for {len(flipped)} (it must keep the count)")
+    for row in sense_rows([regions[i].quad for i in todo], overlap):
+        if sense_gain([readings[todo[k]] for k in row], [again[k] for k in row]) <= margin:
+            continue
+        for k in row:
+            if (again[k].text or "").strip():
+                out[todo[k]] = again[k].with_(attributes={**again[k].attributes, "rotation": 180})
+    return out

@@ -35,7 +35,7 @@ from ocrplug.errors import ConfigError, OcrplugError
 from ocrplug.layout import adopt_words, layout_regions, lines_for_recognition
 from ocrplug.manager import PluginHost
 from ocrplug.model import Page, PageFailure, PageImage, Region
-from ocrplug.orientation import detect_orientation, map_regions, rotate_page, to_original
+from ocrplug.orientation import detect_orientation, map_regions, read_both_senses, rotate_page, to_original
 from ocrplug.profile import count_pages, stage
 from ocrplug.raised_marks import attach_raised_marks
 from ocrplug.sources import Sources
@@ -269,7 +269,7 @@ class PageProcessor:
                 if angle:
                     upright = rotate_page(image, angle)
                     found = list(self.detector.detect(upright))
-        found = self.recognize(upright, found)
+        found = self.recognize(upright, found, both_senses=angle in (90, 270))
         # Layout (issue 14): blocks -> lines -> words in reading order, in the upright frame.
         with stage("layout"):
             found = layout_regions(found, self.config.layout)
@@ -282,7 +282,7 @@ class PageProcessor:
             found = map_regions(found, lambda p: to_original(p, angle, w, h), reorder=False)
         return image.empty_page().with_(regions=tuple(found), orientation=angle)
 
-    def recognize(self, image: PageImage, regions: Sequence[Region]) -> list[Region]:
+    def recognize(self, image: PageImage, regions: Sequence[Region], both_senses: bool = False) -> list[Region]:
         """Recognize the detected ``regions`` of one page image (page pixels); no layout step yet.
 
         Checkboxes among them (or in them: ``□ Yes``) are taken out first and not read
@@ -293,8 +293,11 @@ class PageProcessor:
         words are then joined into lines and read whole when ``layout.read_lines`` is on
         (:func:`ocrplug.layout.lines_for_recognition`), so the result may hold fewer, line-level
         regions than ``regions``. Each word box is then grown to hold its glyphs' ink whole
-        (:func:`ocrplug.words.fit_words_to_ink`). Raises :class:`~ocrplug.errors.OcrplugError` when the recognizer
-        does not return one region per region it was given.
+        (:func:`ocrplug.words.fit_words_to_ink`). With ``both_senses`` (a page turned by 90 or 270 degrees
+        in :meth:`finish`) each line read level is read upside down too and the better-scored sense kept
+        (:func:`ocrplug.orientation.read_both_senses`: spines of both senses on one shelf). Raises
+        :class:`~ocrplug.errors.OcrplugError` when the recognizer does not return one region per region it
+        was given.
         """
         self.build()
         if self.recognizer is None or not regions:
@@ -309,6 +312,10 @@ class PageProcessor:
             units = lines_for_recognition(regions, self.config.layout, image.image)
         with stage("recognize"):  # a CropRecognizer's cropping is the nested "crop" stage
             recognized = list(self.recognizer.recognize(image, units))
+            if both_senses and len(recognized) == len(units):
+                recognized = read_both_senses(
+                    image, units, recognized, self.recognizer.recognize, overlap=self.config.layout.line_overlap
+                )
         if len(recognized) != len(units):
             raise OcrplugError(
                 f"recognizer returned {len(recognized)} regions for {len(units)} (it must keep the count)"

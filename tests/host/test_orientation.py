@@ -16,6 +16,7 @@ from ocrplug.orientation import (
     WINDOW,
     detect_orientation,
     map_regions,
+    read_both_senses,
     rotate_image,
     sample_lines,
     to_original,
@@ -189,3 +190,81 @@ def test_near_square_regions_do_not_outvote_the_axis(turn: int) -> None:
     assert vertical
     page = PageImage(image=rotate_image(img, turn), index=0, source="t")
     assert detect_orientation(page, turned, FakeReader()).angle == (360 - turn) % 360
+
+
+def _shelf(flipped: set[int]) -> tuple[PageImage, list[Region]]:
+    """The upright test page with the lines in ``flipped`` turned 180 degrees in place (upside down)."""
+    img, regions = _upright_page()
+    for k in flipped:
+        (x0, y0), _, (x1, y1), _ = regions[k].quad
+        img[int(y0) : int(y1), int(x0) : int(x1)] = img[int(y0) : int(y1), int(x0) : int(x1)][::-1, ::-1]
+    return PageImage(image=img, index=0, source="t"), regions
+
+
+def test_each_level_line_of_a_turned_page_keeps_its_better_read_sense() -> None:
+    # Issue 24 item 2: spines of both senses on one shelf; the page's sense read two of them upside down.
+    page, regions = _shelf({1, 3})
+    read = FakeReader()
+    first = read(page, regions)
+    out = read_both_senses(page, regions, first, read)
+    assert read.calls == 2  # one extra call for all the lines
+    assert [r.attributes.get("rotation") for r in out] == [None, 180, None, 180, None]
+    assert [r.confidence for r in out] == [0.95] * 5
+    # A flipped line's quad starts at its own text's top-left: the page box's bottom-right corner.
+    x0, x1, y1 = 40, 340, 100
+    assert out[1].quad[0] == pytest.approx((x1, y1)) and out[1].quad[1] == pytest.approx((x0, y1))
+    assert out[0].quad == regions[0].quad
+
+
+def test_a_line_whose_two_readings_are_close_keeps_the_page_sense() -> None:
+    page, regions = _shelf({2})
+    read = FakeReader(upright=0.22)  # upside down reads 0.2: within the margin
+    out = read_both_senses(page, regions, read(page, regions), read, margin=0.05)
+    assert not any(r.attributes.get("rotation") for r in out)
+    out = read_both_senses(page, regions, read(page, regions), read, margin=0.0)
+    assert [bool(r.attributes.get("rotation")) for r in out] == [False, False, True, False, False]
+
+
+def test_lines_already_turned_by_their_crop_or_empty_are_not_read_again() -> None:
+    page, regions = _shelf({0, 1})
+    read = FakeReader()
+    first = read(page, regions)
+    first[0] = first[0].with_(attributes={"rotation": 90})
+    first[1] = first[1].with_(text="")
+    out = read_both_senses(page, regions, first, read)
+    assert out[:2] == first[:2]
+    assert read.widths[5:] == read.widths[2:5]  # only lines 2-4 were read again
+
+
+class ListedReader:
+    """Reads each region (keyed by its box's top-left corner) with the confidences listed for its two senses."""
+
+    def __init__(self, conf: dict[tuple[int, int], tuple[float, float]]) -> None:
+        self.conf = conf
+
+    def __call__(self, page: PageImage, regions: Sequence[Region]) -> list[Region]:
+        out = []
+        for r in regions:
+            q = np.asarray(r.quad)
+            upside_down = q[0][0] > q[2][0]  # corners rolled by two: the text's top-left is on the right
+            as_read, turned = self.conf[round(float(q[:, 0].min())), round(float(q[:, 1].min()))]
+            out.append(r.with_(text="ab" if upside_down else "abcd", confidence=turned if upside_down else as_read))
+        return out
+
+
+def test_a_spine_title_and_author_on_one_row_turn_together() -> None:
+    # T10's shelf: "VOSS" reads "SSOA" upside down slightly more confidently than as read, but its title
+    # (on the same row of the upright frame) reads far better in the page's sense: the row keeps both.
+    # Another spine's title reads far better upside down: its author turns with it.
+    page = PageImage(image=np.full((200, 600, 3), 255, np.uint8), index=0, source="t")
+    regions = [
+        Region.from_box(10, 20, 300, 60, level="line"),  # title
+        Region.from_box(400, 28, 480, 52, level="line"),  # author, same row
+        Region.from_box(10, 120, 300, 160, level="line"),  # another spine's title, upside down
+        Region.from_box(400, 128, 480, 152, level="line"),  # its author
+    ]
+    read = ListedReader({(10, 20): (0.99, 0.70), (400, 28): (0.90, 0.95),
+                         (10, 120): (0.70, 0.99), (400, 128): (0.90, 0.88)})
+    out = read_both_senses(page, regions, read(page, regions), read)
+    assert [r.attributes.get("rotation") for r in out] == [None, None, 180, 180]
+    assert [r.confidence for r in out] == [0.99, 0.90, 0.99, 0.88]
