@@ -10,6 +10,12 @@ the frame), cuts it out of the region it shared with words, and keeps it from th
 recognition, :func:`place_checkboxes` writes it as :data:`TICKED` (or, for an empty box, :data:`EMPTY`
 or nothing, ``layout.empty_checkboxes``) in its row's line, in its place along the row. One host place,
 for every detector and recognizer. Numpy and OpenCV only. Figures: docs/benchmarks.md "Checkboxes".
+
+A list item's solid round bullet is the same kind of mark (issue 24 item 1, T9 fault 7): the readers read
+it ``●``, ``0``, ``e``, ``O`` (on a line of its own) or not at all. The same step finds it from its ink
+(:func:`is_bullet_disc`: a solid disc at a line's start, about as tall as its text's x-height, clear of
+ink to its left) in a region or just left of one, takes it out, and :func:`place_checkboxes` writes it
+:data:`BULLET` at the start of its item's line. Figures: docs/benchmarks.md "Bullets, final stops, specks".
 """
 
 from __future__ import annotations
@@ -21,13 +27,13 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from ocrplug.crops import paper_ink
+from ocrplug.crops import PAPER_SPREAD, paper_ink
 from ocrplug.geometry import _box, _frame, _union_quad, quad_angle
 from ocrplug.lone_glyphs import BOX_FRAME_ASPECT, BOX_FRAME_SIDES, frame_sides, is_box_frame
 from ocrplug.model import Region
 
-__all__ = ["CHECKBOX_ATTR", "EMPTY", "TICKED", "EmptyCheckboxes", "TakenBox", "checkbox_state",
-           "place_checkboxes", "take_checkboxes"]
+__all__ = ["BULLET", "BULLET_ATTR", "CHECKBOX_ATTR", "EMPTY", "TICKED", "EmptyCheckboxes", "TakenBox",
+           "checkbox_state", "is_bullet_disc", "place_checkboxes", "take_checkboxes"]
 
 #: An empty checkbox is written as this character (U+2610 BALLOT BOX, as FUNSD's ground truth writes it).
 EMPTY = "\u2610"
@@ -37,6 +43,10 @@ TICKED = "\u2611"
 EmptyCheckboxes = Literal["write", "drop"]
 #: The attribute a checkbox word carries: ``"empty"`` or ``"ticked"``.
 CHECKBOX_ATTR = "checkbox"
+#: A list item's solid round bullet is written as this character (U+2022 BULLET) in every preset.
+BULLET = "\u2022"
+#: The attribute a bullet word carries (value ``True``).
+BULLET_ATTR = "bullet"
 # The attribute tying the pieces of a region cut around its checkboxes to one another (this module's
 # own: it does not leave the recognition step).
 _PIECE_ATTR = "checkbox_piece"
@@ -152,7 +162,7 @@ class TakenBox:
     from when that region held words as well (-1 when it was a region of its own)."""
 
     region: Region
-    state: Literal["empty", "ticked"]
+    state: Literal["empty", "ticked", "bullet"]
     piece: int = -1
 
 
@@ -223,6 +233,126 @@ def _frames(gray: np.ndarray, region: Region) -> tuple[list[tuple[int, int, int,
     return sorted(frames), rest
 
 
+#: A list item's bullet is a solid disc: its bounding box about square (longer side at most
+#: :data:`BULLET_ASPECT` times the shorter), at least :data:`BULLET_MIN_SIDE` px a side, between
+#: :data:`BULLET_FILL` of it ink (a disc fills pi/4 = 0.785 of its box; pixels at 5-8 px make it 0.7-0.9),
+#: with no hole (``o``, ``O``, ``0``, ``e``, a ring, a checkbox frame have one; a solid square ``■`` fills
+#: its box whole).
+BULLET_ASPECT = 1.25
+BULLET_MIN_SIDE = 4
+BULLET_FILL = (0.6, 0.92)
+#: And convex: its ink at least this share of its convex hull's pixels (the hull's area on pixel centres,
+#: plus half its perimeter and one: the pixels it covers). A drawn disc, and a face's ``•`` and ``●``,
+#: hold 0.9-1.0; ``funsd_train``'s blotted ``x`` marks and ``m`` at 100 dpi less.
+BULLET_SOLIDITY = 0.9
+#: A bullet is between these shares of its item's text height tall (the tallest of the first glyphs
+#: right of it, a capital or an ascender): a stop or an i's dot is smaller, a lone ``●`` glyph no taller.
+BULLET_HEIGHTS = (0.22, 1.0)
+#: Its centre stands between these shares of the text height above the text's baseline (the median
+#: bottom of those glyphs): about the x-height's middle; a stop sits on the baseline, an i's dot above the x-height.
+BULLET_RAISE = (0.15, 0.75)
+#: It starts a line: no ink on its row within :data:`BULLET_CLEAR` text heights left of it (an inline
+#: separator ``Home • About`` has a word there), and its text begins between :data:`BULLET_GAP` and
+#: :data:`BULLET_REACH` text heights right of it (a blotted ``o`` touches the next letter of its word).
+BULLET_CLEAR = 1.0
+BULLET_GAP = 0.6
+BULLET_REACH = 3.0
+# The text right of a bullet that sets its height and baseline: its glyphs within this many region heights.
+_BULLET_TEXT = 4.0
+
+
+def is_bullet_disc(mask: np.ndarray) -> bool:
+    """Whether the ink component ``mask`` (h x w bool, cut to its bounding box) is a solid disc: about
+    square (:data:`BULLET_ASPECT`), at least :data:`BULLET_MIN_SIDE` px, :data:`BULLET_FILL` of its box
+    ink, no hole (its background, 4-connected, in one piece with the box's outside)."""
+    h, w = mask.shape
+    if min(h, w) < BULLET_MIN_SIDE or max(h, w) > BULLET_ASPECT * min(h, w):
+        return False
+    if not BULLET_FILL[0] <= float(mask.mean()) <= BULLET_FILL[1]:
+        return False
+    ground = np.pad(~mask, 1, constant_values=True).astype(np.uint8)
+    count, _ = cv2.connectedComponents(ground, connectivity=4)
+    if count != 2:  # the label 0 (ink) and the one background: a hole
+        return False
+    # Convex: a scan's blotted ``x`` or ``m`` of 6-9 px is as solid, but notched.
+    points = cv2.findNonZero(mask.astype(np.uint8))
+    hull = cv2.convexHull(points)
+    return float(mask.sum()) >= BULLET_SOLIDITY * max(cv2.contourArea(hull) + 0.5 * cv2.arcLength(hull, True) + 1.0, 1.0)
+
+
+def _paper_here(crop: np.ndarray, ink: np.ndarray) -> bool:
+    """Whether ``crop`` is print on paper (as :func:`ocrplug.crops.paper_ink` asks of a page, here of the
+    neighbourhood: a slide's white body under a coloured title band): at most half of it ink, its ground
+    spanning less than :data:`~ocrplug.crops.PAPER_SPREAD` grey levels from its 5th to 95th percentile."""
+    ground = crop[ink == 0]
+    if ink.mean() > 0.5 or ground.size == 0:
+        return False
+    low, high = np.percentile(ground, (5, 95))
+    return bool(high - low < PAPER_SPREAD)
+
+
+def _bullet(gray: np.ndarray, region: Region) -> tuple[tuple[int, int, int, int], bool, list[tuple[int, int]]] | None:
+    """The bullet at the start of ``region`` or just left of it: its box (page pixels), whether it lies
+    in the region, and the column ranges of the region's other ink (as :func:`_frames`); None when none."""
+    h_img, w_img = gray.shape
+    rx0, ry0, rx1, ry1 = region.bbox
+    rh = ry1 - ry0
+    if rh < BULLET_MIN_SIDE:
+        return None
+    x0 = max(int(np.floor(rx0 - (BULLET_REACH + BULLET_CLEAR + 1) * rh)), 0)
+    x1 = min(int(np.ceil(max(rx1, rx0 + _BULLET_TEXT * rh))), w_img)
+    y0, y1 = max(int(np.floor(ry0 - 0.5 * rh)), 0), min(int(np.ceil(ry1 + 0.5 * rh)), h_img)
+    crop = gray[y0:y1, x0:x1]
+    if crop.size == 0 or min(crop.shape) < 4 or int(crop.max()) - int(crop.min()) < _MIN_CONTRAST:
+        return None
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if not _paper_here(crop, ink):
+        return None
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    bx, by, bw, bh = (stats[:, k].astype(np.int64) for k in range(4))
+    # Region coordinates in the crop.
+    ix0, iy0, ix1, iy1 = rx0 - x0, ry0 - y0, rx1 - x0, ry1 - y0
+    in_region = (bx < ix1) & (bx + bw > ix0) & (by < iy1) & (by + bh > iy0)
+    in_region[0] = False
+    mid = (iy0 + iy1) / 2
+    for c in np.argsort(bx).tolist():
+        if c == 0 or bx[c] > ix0 + rh or bx[c] + bw[c] < ix0 - BULLET_REACH * rh:
+            continue
+        if not by[c] <= mid <= by[c] + bh[c] or not is_bullet_disc(labels[by[c]:by[c] + bh[c], bx[c]:bx[c] + bw[c]] == c):
+            continue
+        cy = by[c] + bh[c] / 2
+        row = (by <= cy) & (by + bh >= cy)
+        row[0] = row[c] = False
+        right = row & (bx >= bx[c] + bw[c]) & (bx < bx[c] + bw[c] + _BULLET_TEXT * max(rh, bh[c]))
+        if not right.any():
+            continue
+        first = int(np.flatnonzero(right)[np.argmin(bx[right])])
+        text = right & (bx < bx[first] + _BULLET_TEXT * max(rh, bh[c]))
+        height = float(bh[text].max())
+        baseline = float(np.median(by[text] + bh[text]))
+        gap = bx[first] - (bx[c] + bw[c])
+        # The blank beside it on its rows, whatever the ink there belongs to (a letter's descender joined
+        # to an underline starts far left).
+        rows = labels[by[c]:by[c] + bh[c]]
+        ahead = rows[:, bx[c] + bw[c]:bx[c] + bw[c] + int(np.ceil(BULLET_GAP * height))]
+        behind = rows[:, max(int(bx[c] - BULLET_CLEAR * height), 0):bx[c]]
+        if (np.any((ahead != 0) & (ahead != c)) or np.any((behind != 0) & (behind != c))
+                or bx[c] - BULLET_CLEAR * height < 0 < x0
+                or not BULLET_GAP * height <= gap <= BULLET_REACH * height
+                or not BULLET_HEIGHTS[0] * height <= bh[c] <= BULLET_HEIGHTS[1] * height
+                or not BULLET_RAISE[0] * height <= baseline - cy <= BULLET_RAISE[1] * height):
+            continue
+        inside = bool(in_region[c])
+        if not inside and not in_region[first]:
+            continue  # the text right of it is another region's
+        box = (int(bx[c]) + x0, int(by[c]) + y0, int(bx[c] + bw[c]) + x0, int(by[c] + bh[c]) + y0)
+        speck = _SPECK_SHARE * 0.5 * int(bw[c]) * int(bh[c])
+        rest = [(int(bx[k]) + x0, int(bx[k] + bw[k]) + x0) for k in np.flatnonzero(in_region).tolist()
+                if k != c and stats[k, cv2.CC_STAT_AREA] >= speck]
+        return box, inside, rest
+    return None
+
+
 def _cut(region: Region, xa: float, xb: float) -> Region:
     """The part of ``region`` (nearly level) between page columns ``xa`` and ``xb``: a quad whose left and
     right sides lie on those columns, along its top and bottom edges."""
@@ -237,7 +367,7 @@ def _cut(region: Region, xa: float, xb: float) -> Region:
 
 
 def take_checkboxes(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[Region], list[TakenBox]]:
-    """The detected ``regions`` less their checkboxes, and the checkboxes taken out.
+    """The detected ``regions`` less their checkboxes and list bullets, and the marks taken out.
 
     ``gray``: the page (H x W uint8, dark print on light paper); ``regions``: detected regions (page
     pixels; lines, words, blocks). Only text on paper is looked at (:func:`ocrplug.crops.paper_ink`: a
@@ -251,24 +381,54 @@ def take_checkboxes(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[R
     word children those whose centre lies in it), which stay in the frames' place. Returns the regions
     to read (in the order given, pieces in place of their region) and the boxes, whose ``piece`` ties
     them to their region's pieces (:func:`place_checkboxes` puts them back together).
+
+    Bullets (state ``"bullet"``) are looked for in every nearly level or about square region where the
+    neighbourhood is print on paper (:func:`_paper_here`; also on a page that as a whole is not, a
+    slide's body under coloured bands): a solid disc (:func:`is_bullet_disc`) at the region's start or
+    up to :data:`BULLET_REACH` text heights left of it, :data:`BULLET_HEIGHTS` of its item's text tall,
+    its centre :data:`BULLET_RAISE` above the text's baseline, no ink :data:`BULLET_CLEAR` left of it,
+    its text :data:`BULLET_GAP` to :data:`BULLET_REACH` right of it. A region holding it and text is cut
+    as around a checkbox, one that is the disc alone is taken whole, and a region that is its item's text
+    alone (the disc left of it) is kept as it is; a disc is taken once.
     """
-    if paper_ink(gray) is None:  # a photo or a dark scan, not a form on paper (as for lone glyphs)
-        return list(regions), []
-    return _take(gray, regions, [0])
+    # A photo or a dark scan is no form on paper (as for lone glyphs): its bullets are looked for where
+    # their own neighbourhood is print on paper (a slide's body under its coloured bands).
+    return _take(gray, regions, [0], paper_ink(gray) is not None, set())
 
 
-def _take(gray: np.ndarray, regions: Sequence[Region], count: list[int]) -> tuple[list[Region], list[TakenBox]]:
-    """:func:`take_checkboxes` on ``regions``; ``count``: the next piece id (shared with nested blocks)."""
+def _take(
+    gray: np.ndarray, regions: Sequence[Region], count: list[int], paper: bool, seen: set[tuple[int, int, int, int]]
+) -> tuple[list[Region], list[TakenBox]]:
+    """:func:`take_checkboxes` on ``regions``; ``count``: the next piece id (shared with nested blocks);
+    ``paper``: whether the page is print on paper (checkboxes are looked for); ``seen``: the bullets
+    taken so far (a bullet found beside one region and inside another is taken once)."""
     out: list[Region] = []
     taken: list[TakenBox] = []
     for region in regions:
         if region.level == "block" and region.children:
-            kept, boxes = _take(gray, region.children, count)
+            kept, boxes = _take(gray, region.children, count, paper, seen)
             taken += boxes
             if kept:
                 out.append(region.with_(children=tuple(kept)))
             continue
-        found = _frames(gray, region) if _level(region) else None
+        level, again = _level(region), False
+        found = _frames(gray, region) if level and paper else None
+        # A region of a lone disc has no direction (its quad's angle is any): it is looked at too.
+        x0, y0, x1, y1 = region.bbox
+        if (not found or not found[0]) and (level or max(x1 - x0, y1 - y0) <= 1.5 * max(min(x1 - x0, y1 - y0), 1)):
+            bullet = _bullet(gray, region)
+            if bullet is not None:
+                box, inside, rest = bullet
+                new = box not in seen
+                seen.add(box)
+                if not inside:  # the region is its item's text; the bullet joins its line afterwards
+                    if new:
+                        taken.append(TakenBox(Region.from_box(*box, level="word"), "bullet"))
+                    out.append(region)
+                    continue
+                if not new and not rest:  # the bullet's own region, the bullet already taken
+                    continue
+                found, again = ([(*box, "bullet")], rest), not new
         if not found or not found[0]:
             out.append(region)
             continue
@@ -297,7 +457,7 @@ def _take(gray: np.ndarray, regions: Sequence[Region], count: list[int]) -> tupl
                 piece = piece.with_(children=kids)
             cut.append(piece.with_(attributes={**region.attributes, _PIECE_ATTR: count[0]}))
         out += cut
-        for fx0, fy0, fx1, fy1, state in frames:
+        for fx0, fy0, fx1, fy1, state in frames if not again else []:
             box = Region.from_box(fx0, fy0, fx1, fy1, level="word")
             taken.append(TakenBox(box, state, count[0] if cut else -1))  # type: ignore[arg-type]
         count[0] += 1
@@ -332,18 +492,21 @@ def place_checkboxes(
     """The recognized ``regions`` with the checkboxes ``taken`` written back in their rows.
 
     Each box becomes a word whose text is :data:`TICKED` or :data:`EMPTY` (empty boxes are left out when
-    ``empty`` is ``"drop"``), ``attributes["checkbox"]`` its state, confidence None (no reader read it).
+    ``empty`` is ``"drop"``), ``attributes["checkbox"]`` its state, confidence None (no reader read it);
+    each bullet a word :data:`BULLET` with ``attributes["bullet"]`` True.
     A box cut from a region goes back with that region's pieces into one line, its words in order along
     it; a box that was a region of its own joins the recognized line on its row whose near end lies
     within ``word_gap`` line heights of it (the layout's ``word_gap``: ``☐ Yes``), else stays a word of
     its own, which the layout step places in its row. The pieces' and lines' text is their words' joined
     by spaces. Returns the regions in the order given (joined lines in their first piece's place).
     """
+    kept = [t for t in taken if t.state != "empty" or empty == "write"]
     boxes = [
-        t.region.with_(text=TICKED if t.state == "ticked" else EMPTY, attributes={CHECKBOX_ATTR: t.state})
-        for t in taken if t.state == "ticked" or empty == "write"
+        t.region.with_(text=BULLET, attributes={BULLET_ATTR: True}) if t.state == "bullet"
+        else t.region.with_(text=TICKED if t.state == "ticked" else EMPTY, attributes={CHECKBOX_ATTR: t.state})
+        for t in kept
     ]
-    pieces = [t.piece for t in taken if t.state == "ticked" or empty == "write"]
+    pieces = [t.piece for t in kept]
     out: list[Region | None] = list(regions)
     # Pieces of one cut region, with their boxes, back into one line.
     by_piece: dict[int, list[int]] = {}

@@ -40,7 +40,7 @@ from ocrplug.profile import count_pages, stage
 from ocrplug.raised_marks import attach_raised_marks
 from ocrplug.sources import Sources
 from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
-from ocrplug.words import fit_words_to_ink
+from ocrplug.words import fit_words_to_ink, reach_line_ends
 
 __all__ = [
     "DEFAULT_BATCH_PAGES",
@@ -246,19 +246,20 @@ class PageProcessor:
             return []
         return [Region.from_box(0, 0, image.width, image.height, level="line")]
 
-    def finish(self, image: PageImage, regions: Sequence[Region], orient: bool = True) -> Page:
+    def finish(self, image: PageImage, regions: Sequence[Region], orient: bool = True, *, squeezed: bool = False) -> Page:
         """Orientation, recognition, layout and clipping of one page whose regions were detected.
 
         The one layout call of a page: :attr:`Page.text` and every renderer use its result. With
         ``orient`` (and ``input.orientation: auto``, a detector and a recognizer) a turned page is
         detected again upright (issue 14). Coordinates of the result are in the frame of ``image``
         as given, whatever its orientation, and inside it. A page whose pixels are not square is read
-        on its square-pixel copy (:func:`square_pixels`), ``regions`` and the result mapped to and fro.
+        on its square-pixel copy (:func:`square_pixels`), ``regions`` and the result mapped to and fro
+        (``squeezed``: ``image`` is such a copy; see :meth:`recognize`).
         """
         self.build()
         square, (sx, sy) = square_pixels(image)
         if square is not image:
-            page = self.finish(square, _scaled(list(regions), sx, sy), orient)
+            page = self.finish(square, _scaled(list(regions), sx, sy), orient, squeezed=True)
             back = _scaled(list(page.regions), 1 / sx, 1 / sy)
             return image.empty_page().with_(regions=tuple(back), orientation=page.orientation)
         count_pages(1)
@@ -269,7 +270,7 @@ class PageProcessor:
                 if angle:
                     upright = rotate_page(image, angle)
                     found = list(self.detector.detect(upright))
-        found = self.recognize(upright, found, both_senses=angle in (90, 270))
+        found = self.recognize(upright, found, both_senses=angle in (90, 270), squeezed=squeezed)
         # Layout (issue 14): blocks -> lines -> words in reading order, in the upright frame.
         with stage("layout"):
             found = layout_regions(found, self.config.layout)
@@ -282,14 +283,21 @@ class PageProcessor:
             found = map_regions(found, lambda p: to_original(p, angle, w, h), reorder=False)
         return image.empty_page().with_(regions=tuple(found), orientation=angle)
 
-    def recognize(self, image: PageImage, regions: Sequence[Region], both_senses: bool = False) -> list[Region]:
+    def recognize(
+        self, image: PageImage, regions: Sequence[Region], both_senses: bool = False, *, squeezed: bool = False
+    ) -> list[Region]:
         """Recognize the detected ``regions`` of one page image (page pixels); no layout step yet.
 
         Checkboxes among them (or in them: ``□ Yes``) are taken out first and not read
         (:func:`ocrplug.checkboxes.take_checkboxes`); they come back after recognition as ``☑`` or ``☐``
-        words in their rows' lines (:func:`ocrplug.checkboxes.place_checkboxes`, ``layout.empty_checkboxes``).
+        words in their rows' lines (:func:`ocrplug.checkboxes.place_checkboxes`, ``layout.empty_checkboxes``);
+        so do list bullets, written ``•`` at the start of their item's line.
         Superscripts and footnote markers are put with their lines (:func:`ocrplug.raised_marks.attach_raised_marks`:
-        a line's box may grow to hold one, and a missed marker becomes a region of its own). Loose
+        a line's box may grow to hold one, and a missed marker becomes a region of its own). On a page read
+        on its square-pixel copy (``squeezed``: a fax, whose stops the squeeze thinned to a row or two and
+        whose specks it stretched) the regions' ends are then moved out to hold a final mark they cut or
+        miss, and specks clear of other ink are painted over in the image the recognizer reads
+        (:func:`ocrplug.words.reach_line_ends`). Loose
         words are then joined into lines and read whole when ``layout.read_lines`` is on
         (:func:`ocrplug.layout.lines_for_recognition`), so the result may hold fewer, line-level
         regions than ``regions``. Each word box is then grown to hold its glyphs' ink whole
@@ -308,6 +316,12 @@ class PageProcessor:
             regions, boxes = take_checkboxes(gray, regions)
             # A superscript or a footnote's marker is read with its line, once (issue 24, F10).
             regions = attach_raised_marks(gray, regions, [b.region for b in boxes])
+            # A fax's final stops are read whole and its specks are not read (issue 24, B10): only there,
+            # as a scan's halftone dots beside its words look like marks too (funsd_train).
+            if squeezed:
+                regions, specks = reach_line_ends(gray, regions)
+                if specks is not None:
+                    image = replace(image, image=_painted(image.image, specks))
             # A tall region or joined column that is a stack of level glyph rows is read row by row.
             units = lines_for_recognition(regions, self.config.layout, image.image)
         with stage("recognize"):  # a CropRecognizer's cropping is the nested "crop" stage
@@ -326,6 +340,17 @@ class PageProcessor:
         lines = fit_words_to_ink(gray, lines)
         layout = self.config.layout
         return place_checkboxes(lines, boxes, layout.empty_checkboxes, layout.word_gap) if boxes else lines
+
+
+def _painted(array: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """A copy of the page ``array`` (H x W or H x W x C) with the pixels of ``mask`` (H x W bool) and those
+    next to them (a speck's grey rim) painted in the page's paper colour (the median of the pixels
+    around them)."""
+    grown = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    ring = cv2.dilate(grown.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & ~grown
+    out = array.copy()
+    out[grown] = np.median(array[ring], axis=0).astype(array.dtype)
+    return out
 
 
 #: Pixels whose two resolutions differ by less than this share are square (no resampling).

@@ -3,7 +3,9 @@
 Shared by the layout step (:mod:`ocrplug.layout`) and the joining of vertical pieces
 (:mod:`ocrplug.vertical`); also the script direction of a text (:func:`is_rtl`) and the fitting of
 recognized word boxes to the page's ink (:func:`fit_words_to_ink`, run by :mod:`ocrplug.processing`) and
-the direction of a line's ink inside its box (:func:`ink_directions`, used by the ``db`` detector).
+the direction of a line's ink inside its box (:func:`ink_directions`, used by the ``db`` detector), and,
+before recognition, detected regions' ends moved clear of their last glyph with the specks in them found
+(:func:`reach_line_ends`, run by :mod:`ocrplug.processing`: a fax's final stops, issue 24).
 """
 
 from __future__ import annotations
@@ -20,14 +22,20 @@ from ocrplug.crops import paper_ink
 from ocrplug.model import Region
 
 __all__ = [
+    "END_MARGIN",
+    "END_MARK",
     "GLYPH_GAP",
     "GLYPH_REACH",
     "GLYPH_SHARE",
     "GLYPH_WIDTH",
     "INK_DIRECTION_LENGTH",
+    "SPECK_AREA",
+    "SPECK_CLEAR",
+    "SPECK_MIN_PX",
     "fit_words_to_ink",
     "ink_directions",
     "is_rtl",
+    "reach_line_ends",
     "synthesize_words",
 ]
 
@@ -177,6 +185,128 @@ def fit_words_to_ink(gray: np.ndarray, regions: Sequence[Region]) -> list[Region
         else:
             out.append(region)
     return out
+
+
+#: Before recognition a detected region's end is moved out to stand :data:`END_MARGIN` of its height past
+#: its outermost glyph when that glyph is a mark at most :data:`END_MARK` of the region's height tall (a
+#: stop is 0.1 of its ``db`` line on T9's 204 x 98 dpi fax, read on its square-pixel copy, a comma about
+#: 0.2, an x-height letter 0.5 or more) and the region cuts or misses it: ``db``'s box there ended before
+#: a final ``.`` or on its last pixel, and PP-OCR read ``am.`` as ``am``, ``questions.`` as ``questions``
+#: (T9, issue 24); held but with no paper after it, PP-OCR still dropped ``Monday.``'s stop. Chosen by
+#: ``python benchmarks/line_ends.py`` (docs/benchmarks.md "Bullets, final stops, specks").
+END_MARGIN = 0.15
+END_MARK = 0.35
+#: A component of at most this share of its region's height squared in pixels, and that at least
+#: :data:`SPECK_MIN_PX`, is a speck, never a glyph (a fax's 1-3 px noise on its square-pixel copy, 0.002 of
+#: a 40 px line's; its stops are 16-18 px, 0.01, the 1-row stops of a squeezed Liberation Sans 6 px, as a
+#: stop or an i's dot at 8-10 pt, 150-300 dpi is about 0.01): a region's end is not moved out for it, and
+#: when it also stands :data:`SPECK_CLEAR` heights (at least 1 px) clear of all other ink it is painted over
+#: before reading (PP-OCR read one between ``1632`` and ``960`` as a stop: ``1632.960``).
+SPECK_AREA = 0.003
+SPECK_CLEAR = 0.0
+#: A component of at most this many pixels is a speck to the end rule whatever the line's height; specks
+#: are painted only where :data:`SPECK_AREA` of the height squared reaches it: on a line under 26 px tall
+#: (``funsd_train``'s 100 dpi scans) a lone pixel may be a broken stroke's piece (painting them, and moving
+#: ends out to 1 px noise, cost fast 0.005 of order-free CER and 0.008 of H-mean there).
+SPECK_MIN_PX = 2.0
+
+
+def reach_line_ends(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[Region], np.ndarray | None]:
+    """``regions`` (detected, not yet read; page pixels; same order and count) with the ends of each line
+    or word region moved out, along its top edge, to stand :data:`END_MARGIN` of its height past its
+    outermost glyph when that glyph is a mark (:data:`END_MARK`: a stop, a comma) that the region cuts or
+    misses (its ink within a pixel of the end or past it), so that the reader sees a final stop whole and
+    with paper after it. Run by :mod:`ocrplug.processing` on pages read on their square-pixel copy only.
+
+    ``gray``: the page, uint8 (H, W). Only text on paper is looked at (:func:`ocrplug.crops.paper_ink`).
+    A region's glyphs are the ink components (8-connected) on its rows (centre between its top and
+    bottom edges) that it holds in part or whole, and those no region holds lying at most :data:`GLYPH_GAP`
+    heights past one of its ends (at most :data:`GLYPH_WIDTH` heights long, not specks: :data:`SPECK_AREA`).
+    An end moves out only (never in), by at most :data:`GLYPH_REACH` heights, and at most to the middle
+    of the blank between its last glyph and the next ink on its rows. Blocks and their children are left
+    as they are. Also returns the specks the regions hold that stand clear of other ink (:data:`SPECK_AREA`,
+    :data:`SPECK_CLEAR`, :data:`SPECK_MIN_PX`) as an H x W bool mask for the caller to paint over before reading (None when
+    there are none). Raises nothing.
+    """
+    ink = paper_ink(gray) if regions else None
+    if ink is None:
+        return list(regions), None
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    if count < 2:
+        return list(regions), None
+    height, width = gray.shape[:2]
+    todo = [i for i, r in enumerate(regions) if r.level in ("line", "word")]
+    holders = np.zeros(count, dtype=np.int64)
+    held: dict[int, np.ndarray] = {}
+    for i in todo:
+        q = np.asarray(regions[i].quad, dtype=np.float64)
+        x0, y0 = (max(int(np.floor(v)), 0) for v in q.min(axis=0))
+        x1, y1 = min(int(np.ceil(q[:, 0].max())), width), min(int(np.ceil(q[:, 1].max())), height)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        mask = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
+        cv2.fillPoly(mask, [np.round(q - (x0, y0)).astype(np.int32)], 1)
+        ids = np.unique(labels[y0:y1, x0:x1][mask > 0])
+        held[i] = ids[ids > 0]
+        holders[held[i]] += 1
+    frames = {i: _Frame(np.asarray(regions[i].quad, dtype=np.float64)) for i in held}
+    order = list(held)
+    beside = _beside([frames[i] for i in order], stats, holders)
+    out = list(regions)
+    area = stats[:, cv2.CC_STAT_AREA]
+    specks: list[int] = []
+    for n, i in enumerate(order):
+        f = frames[i]
+        if not f.ok or f.lv > f.lu:  # text along its top edge only (a vertical line's turned quad is left)
+            continue
+        tiny = max(SPECK_AREA * f.lv * f.lv, SPECK_MIN_PX)
+        near = beside[n][area[beside[n]] > tiny]
+        own = np.concatenate([held[i][area[held[i]] > tiny], near])
+        ext = f.extents(stats[own]) if len(own) else np.zeros((0, 4))
+        ext = ext[f.on_rows(ext)]
+        if not len(ext):
+            continue
+        ink_lo, ink_hi = float(ext[:, 0].min()), float(ext[:, 1].max())
+        margin, reach = END_MARGIN * f.lv, GLYPH_REACH * f.lv
+        # Only an end whose outermost glyph is a mark (a stop, a comma: at most END_MARK heights tall) that
+        # the box cuts or misses (its ink reaching to within a pixel of the end, or past it) moves: a
+        # detector's box holds letters, it is the small marks it stops short of.
+        mark = (ext[:, 3] - ext[:, 2]) <= END_MARK * f.lv
+        first, last = int(np.argmin(ext[:, 0])), int(np.argmax(ext[:, 1]))
+        lo = min(0.0, max(ink_lo - margin, -reach)) if mark[first] and ink_lo <= 1.0 else 0.0
+        hi = max(f.lu, min(ink_hi + margin, f.lu + reach)) if mark[last] and ink_hi >= f.lu - 1.0 else f.lu
+        if (lo, hi) != (0.0, f.lu):
+            # Not into the next ink on its rows (another word, a table rule's end): half the blank at most.
+            others = np.setdiff1d(np.arange(1, count), np.concatenate([own, np.flatnonzero(area <= tiny)]))
+            oext = f.extents(stats[others]) if len(others) else np.zeros((0, 4))
+            oext = oext[f.on_rows(oext)]
+            after = oext[oext[:, 0] >= ink_hi, 0]
+            before = oext[oext[:, 1] <= ink_lo, 1]
+            if len(after):
+                hi = max(f.lu, min(hi, (ink_hi + float(after.min())) / 2))
+            if len(before):
+                lo = min(0.0, max(lo, (ink_lo + float(before.max())) / 2))
+        if (lo, hi) != (0.0, f.lu):
+            q, u, v = f.q, f.u, f.v
+            pts = [q[0] + u * su + v * sv for su, sv in ((lo, 0.0), (hi, 0.0), (hi, f.lv), (lo, f.lv))]
+            out[i] = regions[i].with_(quad=tuple((float(p[0]), float(p[1])) for p in pts), polygon=None)
+        # The specks in the region as it is read (their centre inside it) that stand clear of other ink.
+        small = np.flatnonzero(area <= tiny)
+        small = small[small > 0]
+        if len(small) and SPECK_AREA * f.lv * f.lv >= SPECK_MIN_PX:
+            sext = f.extents(stats[small])
+            cu, cv = (sext[:, 0] + sext[:, 1]) / 2, (sext[:, 2] + sext[:, 3]) / 2
+            small = small[(cu >= lo) & (cu <= hi) & (cv >= 0) & (cv <= f.lv)]
+            specks += [int(k) for k in small if _clear(labels, stats, int(k), SPECK_CLEAR * f.lv)]
+    return out, (np.isin(labels, specks) if specks else None)
+
+
+def _clear(labels: np.ndarray, stats: np.ndarray, k: int, gap: float) -> bool:
+    """Whether component ``k`` has no other ink within ``gap`` pixels of its bounding box."""
+    x, y, w, h = (int(v) for v in stats[k, :4])
+    d = max(1, math.ceil(gap))
+    window = labels[max(y - d, 0):y + h + d, max(x - d, 0):x + w + d]
+    return bool(np.all((window == 0) | (window == k)))
 
 
 class _Frame:
