@@ -1091,6 +1091,7 @@ def lines_for_recognition(
     opts = options or LayoutOptions()
     if image is not None:
         regions = split_glyph_stacks(image, regions)
+    regions = _level_for_reading(regions, opts)
     if not opts.read_lines or not regions:
         return list(regions)
     chains, rest = _vertical_chains(regions)
@@ -1106,6 +1107,35 @@ def lines_for_recognition(
     ]
     joined = [*chains, *grouped]
     return [*kept, *(joined if image is None else split_glyph_stacks(image, joined))]
+
+
+_READ_LEVEL_TAG = "_level_for_reading"
+
+
+def _level_for_reading(regions: Sequence[Region], opts: LayoutOptions) -> list[Region]:
+    """``regions`` with the detector lines and words whose tilt the page shows to be box jitter levelled
+    before they are cropped: the layout step's decision (:func:`ocrplug.levelling._jitter` per text
+    direction group, :func:`_direction_groups`), taken on the detector's quads.
+
+    A short line of a level page boxed 2.4 degrees off (``Hill Top`` beside a table's left rule) was
+    cropped along that tilt, so the rule crossed the crop's edge diagonally and was read as ``|``; the
+    layout step levelled the quad only after recognition (issue 24). Only regions longer than high are
+    levelled here (one taller than long may be a vertical line, read from a turned crop); blocks, and
+    pages whose detector order is kept (where the layout step levels nothing), are returned as given.
+    """
+    if opts.reading_order == "detector" or not regions or any(r.level == "block" for r in regions):
+        return list(regions)
+    tagged = [r.with_(attributes={**r.attributes, _READ_LEVEL_TAG: i}) for i, r in enumerate(regions)]
+    lines, loose = _flatten(tagged)
+    rot = _frame(_text_angle(np.asarray([r.quad for r in [*lines, *loose]], dtype=np.float64)))
+    out = list(regions)
+    for frame, g_lines, g_loose in _direction_groups(lines, loose, rot, opts):
+        for region in _level_jitter([*g_lines, *g_loose], frame):
+            i = region.attributes[_READ_LEVEL_TAG]
+            _dev, length, height = _deviation(regions[i].quad, frame)
+            if region.quad != regions[i].quad and length > height:
+                out[i] = regions[i].with_(quad=region.quad, children=region.children)
+    return out
 
 
 def adopt_words(detected: Region, recognized: Region) -> Region:
