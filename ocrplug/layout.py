@@ -41,7 +41,9 @@ Coordinates change in three ways only. A line that was split gets the union of i
 page's text direction by little (its far end within half its height, at most 10 degrees) is levelled
 -- its quad turned about its centre to the text frame (:mod:`ocrplug.levelling`) -- where the page shows the tilt is box jitter (a
 level, longer region on its row, or a box too short to measure an angle): a short word such as ``City:``
-beside a level field gets no false tilt, while a scene word tilted like its neighbours, or alone, keeps it. Word boxes are widened along their line by ``word_end_pad`` to hold their end letters.
+beside a level field gets no false tilt, while a scene word tilted like its neighbours, or alone, keeps it
+(the same decision levels a detector line before recognition, :func:`lines_for_recognition`, so it is
+cropped level). Word boxes are widened along their line by ``word_end_pad`` to hold their end letters.
 Lines turned against the page (vertical text: quads starting at the text's own top-left, see
 :func:`ocrplug.crops.with_rotation`) are laid out in their own frame and form blocks of their own,
 placed by :func:`_place` (a left-margin label before the column pieces beside it, a right-margin
@@ -1080,8 +1082,10 @@ def lines_for_recognition(
     (column cut, then words of one row closer than ``word_gap`` line heights: see the module doc), so a
     line never crosses a column gutter. Each new line (``level="line"``, ``text=None``) is the union of
     its words' quads (page pixels, axis-aligned in the text frame) with the detector's words as its
-    children (``attributes["grouped"] = True``). Detector lines and blocks pass through unchanged,
-    first. With ``read_lines`` false, or without loose words, the regions are returned as given.
+    children (``attributes["grouped"] = True``). Detector lines and blocks pass through, first. With
+    ``read_lines`` false, or without loose words, the regions are returned as given, but for levelling:
+    a detector line or word whose tilt the page shows to be box jitter comes levelled (the layout
+    step's decision, :func:`_level_for_reading`), so that it is cropped level.
 
     With the page's ``image`` (H x W or H x W x C uint8; the regions' pixels), a stack of level glyph
     rows is read row by row, whether the detector boxed it as one tall region (split into its rows,
