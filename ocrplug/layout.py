@@ -1126,6 +1126,9 @@ def _level_for_reading(regions: Sequence[Region], opts: LayoutOptions) -> list[R
     layout step levelled the quad only after recognition (issue 24). Only regions longer than high are
     levelled here (one taller than long may be a vertical line, read from a turned crop); blocks, and
     pages whose detector order is kept (where the layout step levels nothing), are returned as given.
+    Loose words are levelled only with ``read_lines`` off: with it on they are joined into lines that
+    the layout step levels (:func:`lines_for_recognition`); levelling them first in the whole page's
+    context moved `accurate`'s word joins on icdar2015_val (H-mean 0.762 -> 0.757).
     """
     if opts.reading_order == "detector" or not regions or any(r.level == "block" for r in regions):
         return list(regions)
@@ -1137,7 +1140,7 @@ def _level_for_reading(regions: Sequence[Region], opts: LayoutOptions) -> list[R
         for region in _level_jitter([*g_lines, *g_loose], frame):
             i = region.attributes[_READ_LEVEL_TAG]
             _dev, length, height = _deviation(regions[i].quad, frame)
-            if region.quad != regions[i].quad and length > height:
+            if region.quad != regions[i].quad and length > height and (regions[i].level == "line" or not opts.read_lines):
                 out[i] = regions[i].with_(quad=region.quad, children=region.children)
     return out
 
