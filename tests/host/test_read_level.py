@@ -133,3 +133,18 @@ def test_swift_reads_the_jittered_row_beside_the_rule_without_a_bar() -> None:
                     input={"orientation": "none"}, renderers=[])
     rows = [ln.text for ln in pipe.run(image).pages[0].lines if "Top" in (ln.text or "")]
     assert rows == ["Hill Top"]  # '|Hill Top' when cropped along the box's tilt
+
+
+def test_loose_words_are_levelled_when_read_alone_and_joined_as_found() -> None:
+    _, regions, hill = _table()
+    words = [r.with_(level="word") for r in regions]
+    alone = lines_for_recognition(words, LayoutOptions(read_lines=False))
+    q = np.asarray(alone[hill].quad)
+    assert abs(q[1, 1] - q[0, 1]) < 0.01  # read on its own: cropped level
+    # Joined into lines (read_lines on), they are levelled by the joining layout itself, not before it:
+    # the joined line is level all the same.
+    joined = lines_for_recognition(words, LayoutOptions())
+    centre = np.asarray(words[hill].quad).mean(axis=0)
+    line = next(ln for ln in joined if ln.bbox[0] <= centre[0] <= ln.bbox[2] and ln.bbox[1] <= centre[1] <= ln.bbox[3])
+    q = np.asarray(line.quad)
+    assert abs(q[1, 1] - q[0, 1]) < 0.01
