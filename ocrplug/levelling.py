@@ -5,7 +5,9 @@ short word's box), and a scene word is truly tilted by the same few degrees: the
 does not tell them apart. :func:`_jitter` decides from the page (a longer level region on the same row,
 the line through two far centres of one row, a level page around a short word), and :func:`_level`
 turns what it picks to the page's text frame about its centre. The layout step
-(:func:`ocrplug.layout.layout_regions`) applies it per text frame; :data:`LEVEL_ANGLE_DEG` is also the
+(:func:`ocrplug.layout.layout_regions`) applies it per text frame, and so does
+:func:`ocrplug.layout.lines_for_recognition` before the crops are made (a jittered line is read from a
+level crop); :data:`LEVEL_ANGLE_DEG` is also the
 angle under which renderers and the OCRmyPDF engine write text as level. Angles are radians (y down)
 unless a name says degrees; lengths and heights page pixels. Where each constant was measured is given
 beside it (benchmarks/level_tune.py on funsd_train and icdar2015_val, docs/benchmarks.md).
