@@ -69,13 +69,19 @@ class TessWord:
 
 @dataclass(frozen=True)
 class TessLine:
-    """One text line: its words, box, line confidence in [0, 1], baseline and the block it belongs to."""
+    """One text line: its words, box, line confidence in [0, 1], baseline and the block it belongs to.
+
+    ``reach`` is how far the row's text reaches above and below the baseline, ``(ascent, descent)`` in
+    image pixels, from Tesseract's row attributes (x-height + ascenders, and -descenders); ``None`` where
+    the backend does not give it (pytesseract).
+    """
 
     words: tuple[TessWord, ...]
     box: tuple[float, float, float, float]
     confidence: float
     block: int = 0
     baseline: tuple[tuple[float, float], tuple[float, float]] | None = None
+    reach: tuple[float, float] | None = None
 
     @property
     def text(self) -> str:
@@ -374,11 +380,12 @@ def _read_one(api: Any, image: np.ndarray, psm: int, dpi: int | None) -> list[Te
     line_box: tuple[float, float, float, float] | None = None
     line_conf = 0.0
     baseline = None
+    reach: tuple[float, float] | None = None
     block = -1
 
     def flush() -> None:
         if words and line_box is not None:
-            lines.append(TessLine(tuple(words), line_box, line_conf, block, baseline))
+            lines.append(TessLine(tuple(words), line_box, line_conf, block, baseline, reach))
 
     while True:
         if it.Empty(RIL.WORD):
@@ -393,6 +400,7 @@ def _read_one(api: Any, image: np.ndarray, psm: int, dpi: int | None) -> list[Te
             line_box = it.BoundingBox(RIL.TEXTLINE)
             line_conf = _conf(it.Confidence(RIL.TEXTLINE))
             baseline = it.Baseline(RIL.TEXTLINE)
+            reach = _reach(it.RowAttributes())
         text = (it.GetUTF8Text(RIL.WORD) or "").strip()
         box = it.BoundingBox(RIL.WORD)
         if text and box is not None:
@@ -401,6 +409,17 @@ def _read_one(api: Any, image: np.ndarray, psm: int, dpi: int | None) -> list[Te
             break
     flush()
     return lines
+
+
+def _reach(attrs: dict | None) -> tuple[float, float] | None:
+    """``(ascent, descent)`` above and below the baseline from Tesseract's row attributes, whose
+    ``row_height`` is x-height + ascenders - descenders (``LTRResultIterator::RowAttributes``)."""
+    if not attrs:
+        return None
+    height, desc = float(attrs.get("row_height", 0.0)), float(attrs.get("descenders", 0.0))
+    if not (height > 0 and height == height and desc == desc):
+        return None
+    return height + desc, -desc
 
 
 def _conf(value: float | None) -> float:

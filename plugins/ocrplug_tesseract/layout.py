@@ -23,10 +23,65 @@ __all__ = ["TesseractLayout"]
 MEMORY_BASE = 7_962_193
 MEMORY_PER_PIXEL = 3.8
 
+#: A line is cropped along its baseline when the baseline's rise over the line's width exceeds this share
+#: of the line's text height (its box is then at least 1.5 text heights tall). Chosen on
+#: ``benchmarks/accuracy_table.py`` (icdar2015_val, funsd_train, 20 pages each), T10's 4.5-degree letter
+#: and ``benchmarks/tesseract_layout_skew.py``: 0 (every line along its noisy baseline) cost funsd_train
+#: 0.095 H-mean and 0.25 cost it 0.006; 0.5 gained 0.003 there and read the skewed pages as 1 does; 2
+#: left the 3- and 4.5-degree pages' lines boxed (mean word recall 0.766 against 0.862) (docs/benchmarks.md,
+#: "tesseract-layout on skewed pages").
+SLANT_RISE = 0.5
 
-def _box_quad(box: tuple[float, float, float, float], s: float) -> tuple:
+
+Box = tuple[float, float, float, float]
+
+
+def _box_quad(box: Box, s: float) -> tuple:
     x0, y0, x1, y1 = (v / s for v in box)
     return ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+
+
+def _band(
+    line_box: Box, word_boxes: list[Box], baseline: tuple, reach: tuple[float, float] | None = None
+) -> tuple[float, float, float]:
+    """Slope ``m`` (dy/dx) of a line's baseline and the ink's reach above (``ascent``) and below it.
+
+    Tesseract boxes a slanted line (and each word) by the axis-aligned bounds of its ink, so the box of
+    a line on a page skewed by 4.5 degrees holds half of each neighbouring line; the baseline it fits
+    (``Baseline(RIL.TEXTLINE)``) keeps the slope. Returns ``(m, ascent, descent)`` in the boxes' pixels,
+    measured vertically from the baseline: for each box, the ink's top lies at least ``min(y(x0), y(x1)) -
+    top`` above the baseline over the box's span (``y`` the baseline), its bottom at least ``bottom -
+    max(y(x0), y(x1))`` below; the largest of these over the line's box and its words is kept. These are
+    lower bounds (a word's tallest letter or descender need not stand at its end: a "q" inside a word lost
+    its tail and read "a"), so Tesseract's own row ``reach`` (``(ascent, descent)``, :class:`TessLine`)
+    raises them where it is larger.
+    """
+    (bx0, by0), (bx1, by1) = baseline
+    m = (by1 - by0) / (bx1 - bx0) if bx1 != bx0 else 0.0
+
+    def y(x: float) -> float:
+        return by0 + m * (x - bx0)
+
+    ascent, descent = reach if reach is not None else (0.0, 0.0)
+    for x0, y0, x1, y1 in (line_box, *word_boxes):
+        ascent = max(ascent, min(y(x0), y(x1)) - y0)
+        descent = max(descent, y1 - max(y(x0), y(x1)))
+    return m, ascent, descent
+
+
+def _slanted_quad(x0: float, x1: float, baseline: tuple, m: float, ascent: float, descent: float, s: float) -> tuple:
+    """The rectangle along the baseline (slope ``m``) from ``x0`` to ``x1``, ``ascent`` above to ``descent``
+    below it (vertical pixels, as :func:`_band` gives them), scaled back to page pixels by ``1 / s``.
+    Corners clockwise from the top-left, the first edge along the baseline (the reading direction)."""
+    (bx0, by0), _ = baseline
+    c = 1.0 / np.hypot(1.0, m)  # cos of the baseline's angle
+    nx, ny = -m * c, c  # unit normal pointing down the page
+    pts = []
+    for x, off in ((x0, -ascent), (x1, -ascent), (x1, descent), (x0, descent)):
+        yb = by0 + m * (x - bx0)
+        d = off * c  # a vertical reach of ``off`` is ``off * cos`` across the slanted line
+        pts.append(((x + d * nx) / s, (yb + d * ny) / s))
+    return tuple(pts)
 
 
 class TesseractLayout(Detector):
@@ -97,13 +152,39 @@ class TesseractLayout(Detector):
         return out
 
     def _line(self, line: TessLine, words: list[TessWord], s: float) -> Region:
-        children = tuple(
-            Region(quad=_box_quad(w.box, s), level="word", score=w.confidence, order=k) for k, w in enumerate(words)
-        )
-        attrs = {}
-        if line.baseline is not None:
-            (bx0, by0), (bx1, by1) = line.baseline
+        """The line's region (page pixels) with its words as children.
+
+        A line whose baseline rises or falls over its length by more than :data:`SLANT_RISE` of its text's
+        height (ascent + descent, :func:`_band`) gets a quad along its baseline, and so do its words: its
+        axis-aligned box would hold parts of the lines above and below. Other lines, those without a
+        baseline (pytesseract) and steeper than 45 degrees (vertical text: the host turns those) keep
+        Tesseract's box.
+        """
+        attrs: dict[str, object] = {}
+        base = line.baseline
+        if base is not None:
+            (bx0, by0), (bx1, by1) = base
             attrs["baseline"] = [[bx0 / s, by0 / s], [bx1 / s, by1 / s]]
-        return Region(
-            quad=_box_quad(line.box, s), level="line", score=line.confidence, children=children, attributes=attrs
+        slant = base is not None and abs(base[1][0] - base[0][0]) > abs(base[1][1] - base[0][1])
+        if slant:
+            m, ascent, descent = _band(line.box, [w.box for w in words], base, line.reach)
+            slant = abs(m) * (line.box[2] - line.box[0]) > SLANT_RISE * (ascent + descent)
+        if not slant:
+            children = tuple(
+                Region(quad=_box_quad(w.box, s), level="word", score=w.confidence, order=k)
+                for k, w in enumerate(words)
+            )
+            return Region(
+                quad=_box_quad(line.box, s), level="line", score=line.confidence, children=children, attributes=attrs
+            )
+        children = tuple(
+            Region(
+                quad=_slanted_quad(w.box[0], w.box[2], base, m, ascent, descent, s),
+                level="word",
+                score=w.confidence,
+                order=k,
+            )
+            for k, w in enumerate(words)
         )
+        quad = _slanted_quad(line.box[0], line.box[2], base, m, ascent, descent, s)
+        return Region(quad=quad, level="line", score=line.confidence, children=children, attributes=attrs)

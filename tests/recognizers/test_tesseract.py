@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from ocrplug.errors import ConfigError, WeightsError
-from ocrplug.geometry import order_quad
+from ocrplug.geometry import order_quad, quad_angle
 from ocrplug.model import PageImage, Region
 
 from .conftest import draw_line, paste_rotated
@@ -224,6 +224,49 @@ def test_layout_detector_levels_and_downscaling(plugin_host):
         assert np.allclose(np.asarray(b.bbox), 2 * np.asarray(a.bbox), atol=8)
     none = _build(plugin_host, "detector", "tesseract-layout", min_size=500).detect(_page(canvas))
     assert none == []
+
+
+def _skewed_letter(degrees: float) -> tuple[np.ndarray, list[str]]:
+    """Long lines set close (pitch 1.5 text heights), the page turned ``degrees`` counter-clockwise."""
+    lines = [
+        "Thank you for attending your appointment on Tuesday morning.",
+        "Your blood results came back within the normal range and the",
+        "doctor does not need to see you again before your annual review",
+        "in September. Please continue the current dose of two tablets",
+        "once a day and book your repeat prescription at least five days",
+    ]
+    canvas = np.full((700, 1300, 3), 255, np.uint8)
+    for k, t in enumerate(lines):
+        patch = draw_line(t, 28, pad=4)
+        y = 180 + 42 * k
+        canvas[y : y + patch.shape[0], 80 : 80 + patch.shape[1]] = patch
+    m = cv2.getRotationMatrix2D((650, 350), degrees, 1.0)
+    return cv2.warpAffine(canvas, m, (1300, 700), borderValue=(255, 255, 255)), lines
+
+
+@pytest.mark.parametrize("degrees", [4.5, -3.0])  # at -4.5 Tesseract 5 finds no text at all (psm 3)
+def test_layout_detector_lines_follow_a_skewed_pages_baselines(plugin_host, degrees):
+    # Issue 24 (T10): a line's axis-aligned box on a page skewed 4.5 degrees held halves of the lines
+    # above and below, and the recognizer read "pata Gi cduiiva your appointment on iene".
+    canvas, lines = _skewed_letter(degrees)
+    regions = _build(plugin_host, "detector", "tesseract-layout").detect(_page(canvas))
+    assert len(regions) == len(lines)
+    rec = _build(plugin_host, "recognizer", "tesseract")
+    assert [r.text for r in rec.recognize(_page(canvas), regions)] == lines
+    for r in regions:  # along the text (counter-clockwise on screen is y up: a negative angle)
+        assert abs(-np.degrees(quad_angle(r.quad)) - degrees) < 1.0
+        assert all(abs(-np.degrees(quad_angle(w.quad)) - degrees) < 1.0 for w in r.children)
+
+
+def test_layout_detector_keeps_boxes_on_a_level_page(plugin_host):
+    # Tesseract's baseline of a level line may lean a pixel or two: such a line keeps its box.
+    canvas, lines = _skewed_letter(0.0)
+    regions = _build(plugin_host, "detector", "tesseract-layout").detect(_page(canvas))
+    assert len(regions) == len(lines)
+    for r in regions:
+        x0, y0, x1, y1 = r.bbox
+        assert np.allclose(np.asarray(r.quad), [[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+        assert "baseline" in r.attributes
 
 
 def test_missing_tesseract_program_says_how_to_install(plugin_host, monkeypatch):
