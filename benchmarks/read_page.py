@@ -2,6 +2,8 @@
 
 usage: python benchmarks/read_page.py [--preset fast] [--sets funsd:15,sroie:8,icdar2015:20,tesseract_testing]
                                       [--pad-ink-ends 0.15] [--json OUT]
+       python benchmarks/read_page.py --cache .bench-logs/accuracy/<commit> [--systems fast,swift,accurate]
+                                      [--sets funsd,icdar2015]
 
 Runs a preset (default: the default pipeline) over the shared evaluation sets with the ``ocrplug eval``
 engine (``ocrplug.evaluation.evaluate``, ICDAR 2015 protocol at IoU 0.5) and prints per set:
@@ -18,6 +20,11 @@ over half of 93 of 178 matched GT quads), so it rewards boxes padded past the gl
 specks and dust; no text) is run and the number of regions found is printed (each one a false
 positive). Run it once on main (``PYTHONPATH=/work/main:/work/main/plugins``) and once on a branch to
 get before/after figures; the numbers go to docs/benchmarks.md ("Reading what is on the page").
+
+With ``--cache`` nothing is run: the word-box ink coverage of each system is scored on the pages that
+``benchmarks/accuracy_table.py`` cached there (``<cache>/<system>/<set>/<image>.json``), so the table of
+record's run gives the coverage of every preset at no further cost (sets or images not cached are
+skipped and counted).
 """
 
 from __future__ import annotations
@@ -230,6 +237,35 @@ def run_set(pipeline: Pipeline, name: str, limit: int | None, pad: float | None 
     return out
 
 
+def cached_coverage(cache: Path, system: str, name: str, limit: int | None) -> dict[str, Any]:
+    """Word-box ink coverage of ``system``'s pages cached by ``accuracy_table.py`` under ``cache`` on the
+    set ``name`` (first ``limit`` images): ``{"set", "system", "images", "missing", "ink", "ink_page_otsu"}``
+    with ``{"matched", "inside", "share"}`` as in :func:`run_set`. Images without a cached page (not yet
+    run, or failed) are counted in ``missing``; the page JSON format is ``Page.to_dict``."""
+    from ocrplug.model import Page
+
+    counts = {"ink": [0, 0], "ink_page_otsu": [0, 0]}
+    images = missing = 0
+    for gt in load_dataset(SHARED / "eval" / name, limit):
+        file = cache / system / name / f"{gt.name}.json"
+        data = json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
+        if not data.get("page"):
+            missing += 1
+            continue
+        images += 1
+        words = Page.from_dict(data["page"]).regions_at("word")
+        gray = cv2.imread(str(gt.image_path), cv2.IMREAD_GRAYSCALE)
+        page_ink = ink_mask(gt.image_path)
+        for key, local in (("ink", gray), ("ink_page_otsu", None)):
+            m, i = ink_coverage(list(gt.regions("word")), words, page_ink, local)
+            counts[key][0] += m
+            counts[key][1] += i
+    out: dict[str, Any] = {"set": name, "system": system, "images": images, "missing": missing}
+    for key, (matched, inside) in counts.items():
+        out[key] = {"matched": matched, "inside": inside, "share": inside / matched if matched else None}
+    return out
+
+
 def _print(name: str, res: dict[str, Any]) -> None:
     cells = [f"{lv} P/R/H {res[lv]['P']:.3f}/{res[lv]['R']:.3f}/{res[lv]['H']:.3f}" for lv in ("word", "line") if lv in res]
     cer = f"page CER {res['page_cer']:.4f}" if res["page_cer"] is not None else "page CER -"
@@ -259,7 +295,31 @@ def main() -> int:
                     help="also score ink coverage with the word ends the recognizer took from the ink moved out "
                     "by this many line heights (0.15: word_end_pad before those ends were left as found)")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="score word-box ink coverage on the pages accuracy_table.py cached here; runs nothing")
+    ap.add_argument("--systems", default="fast,swift,accurate", help="with --cache: the cached systems to score")
     args = ap.parse_args()
+    if args.cache:
+        rows = []
+        for item in args.sets.split(","):
+            name, _, count = item.partition(":")
+            if not (SHARED / "eval" / name).is_dir():
+                print(f"skip {name}: {SHARED / 'eval' / name} not found", file=sys.stderr)
+                continue
+            if not load_dataset(SHARED / "eval" / name, 1)[0].has_geometry("word"):
+                continue
+            for system in args.systems.split(","):
+                res = cached_coverage(args.cache, system, name, int(count) if count else None)
+                rows.append(res)
+                ink, old = res["ink"], res["ink_page_otsu"]
+                share = f"{ink['share']:.3f}" if ink["share"] is not None else "-"
+                old_share = f"{old['share']:.3f}" if old["share"] is not None else "-"
+                print(f"{name} ({res['images']} cached, {res['missing']} missing) {system}: ink inside {share} "
+                      f"({ink['inside']}/{ink['matched']}), page-Otsu {old_share} ({old['inside']}/{old['matched']})",
+                      flush=True)
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=2))
+        return 0
     overrides = [*args.overrides, "renderers=[]"]
     pads = [float(v) for v in args.pad_values.split(",")] if args.pad_values else [None]
     if args.pad_values:
