@@ -15,6 +15,8 @@ DEBIAN_PACKAGES=(
 extras="all"
 [[ "${1:-}" == "--test" ]] && extras="all,test"
 
+step() { echo "install.sh: [$1/4] $2" >&2; }
+step 1 "Debian packages (Tesseract, poppler, fonts, Java 17 for Spark)"
 if command -v apt-get >/dev/null 2>&1; then
   SUDO=""
   [[ "$(id -u)" != "0" ]] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
@@ -33,11 +35,14 @@ else
 fi
 
 PYTHON="${PYTHON:-python3}"
+step 2 "virtual environment .venv"
 [[ -x .venv/bin/python ]] || "$PYTHON" -m venv .venv
 export PIP_CONSTRAINT="$PWD/constraints.txt"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 .venv/bin/python -m pip install -q --upgrade pip
+step 3 "torch 2.13.0, the CPU build (about 200 MB; a minute or two)"
 # torch first, pinned: that exact version is the CPU build (no CUDA downloads).
 .venv/bin/python -m pip install -q "torch==2.13.0"
+step 4 "ocrplug[${extras}] and its dependencies (onnxruntime, rapidocr, pyspark, ocrmypdf...; a few minutes)"
 .venv/bin/python -m pip install -q -e ".[${extras}]"
 echo "ocrplug installed in .venv ($(.venv/bin/ocrplug --version))"
