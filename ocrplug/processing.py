@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 
 from ocrplug.checkboxes import place_checkboxes, take_checkboxes
+from ocrplug.combs import join_comb_words, pack_comb_words, take_combs
 from ocrplug.components import Detector, Recognizer, Renderer
 from ocrplug.config import PipelineConfig, ResolvedComponent, plugin_host, resolve_components
 from ocrplug.crops import to_gray
@@ -288,7 +289,11 @@ class PageProcessor:
     ) -> list[Region]:
         """Recognize the detected ``regions`` of one page image (page pixels); no layout step yet.
 
-        Checkboxes among them (or in them: ``□ Yes``) are taken out first and not read
+        A form's combs (one box per letter) are found first (:func:`ocrplug.combs.take_combs`): the regions
+        on them are cut off them, their walls painted over in the image read, and each run of filled cells
+        is read as one word, its glyphs moved together (:func:`ocrplug.combs.pack_comb_words`) and written
+        back in its cells (:func:`ocrplug.combs.join_comb_words`).
+        Checkboxes among the rest (or in them: ``□ Yes``) are taken out and not read
         (:func:`ocrplug.checkboxes.take_checkboxes`); they come back after recognition as ``☑`` or ``☐``
         words in their rows' lines (:func:`ocrplug.checkboxes.place_checkboxes`, ``layout.empty_checkboxes``);
         so do list bullets, written ``•`` at the start of their item's line.
@@ -312,6 +317,11 @@ class PageProcessor:
             return list(regions)
         gray = to_gray(image.image)
         with stage("layout"):
+            # A comb's cells are read as the words they hold, its walls by no one (issue 24, T11 fault 1).
+            regions, combs, walls = take_combs(gray, regions)
+            if walls is not None:
+                image = replace(image, image=_painted(image.image, walls))
+                gray = to_gray(image.image)
             # A checkbox is written from its own ink, not guessed by the reader (issue 24, c9).
             regions, boxes = take_checkboxes(gray, regions)
             # A superscript or a footnote's marker is read with its line, once (issue 24, F10).
@@ -322,19 +332,24 @@ class PageProcessor:
                 regions, specks = reach_line_ends(gray, regions)
                 if specks is not None:
                     image = replace(image, image=_painted(image.image, specks))
+            # A comb's words are read with their glyphs moved together (in the image read only).
+            read = image
+            if combs:
+                packed, combs = pack_comb_words(image.image, combs)
+                read = replace(image, image=packed)
             # A tall region or joined column that is a stack of level glyph rows is read row by row.
-            units = lines_for_recognition(regions, self.config.layout, image.image)
+            units = lines_for_recognition([*regions, *combs], self.config.layout, read.image)
         with stage("recognize"):  # a CropRecognizer's cropping is the nested "crop" stage
-            recognized = list(self.recognizer.recognize(image, units))
+            recognized = list(self.recognizer.recognize(read, units))
             if both_senses and len(recognized) == len(units):
                 recognized = read_both_senses(
-                    image, units, recognized, self.recognizer.recognize, overlap=self.config.layout.line_overlap
+                    read, units, recognized, self.recognizer.recognize, overlap=self.config.layout.line_overlap
                 )
         if len(recognized) != len(units):
             raise OcrplugError(
                 f"recognizer returned {len(recognized)} regions for {len(units)} (it must keep the count)"
             )
-        lines = [adopt_words(unit, region) for unit, region in zip(units, recognized, strict=True)]
+        lines = join_comb_words(units, [adopt_words(unit, region) for unit, region in zip(units, recognized, strict=True)])
         # Word boxes come from CTC timing, a reader's own segmentation or the detector's words (just
         # adopted): whichever it is, each is grown to hold its glyphs whole (issue 24 item 5).
         lines = fit_words_to_ink(gray, lines)
