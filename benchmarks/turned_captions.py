@@ -1,6 +1,6 @@
 """Captions ending in a lone letter, read on a page turned upright: does ``db`` box the last letter apart?
 
-usage: python benchmarks/turned_captions.py [--preset fast]
+usage: python benchmarks/turned_captions.py [--preset fast] [--gaps 0,0.25,0.5]
 
 :func:`make_pages` draws T10's kind of shelf page (issue 24, T10 fault 4): a caption ending in a one-letter
 word (``Shelf 4 - Fiction A to F``) at the foot of a 1700 x 1300 px page on a tinted ground, with vertical
@@ -8,7 +8,9 @@ spine titles above it so that the page is read turned; the page is then turned u
 it (``numpy.rot90``: the caption runs up the page) and the ``--preset``'s ``db`` detector run on it. Faces
 DejaVu Sans / Serif, Liberation Sans / Serif, sizes 28-44 px, four captions (deterministic). Prints per page
 the boxes that hold part of the caption and whether its last letter shares the caption's box, and the
-count of captions boxed whole.
+count of captions boxed whole, for each ``COLUMN_GAP`` of ``--gaps`` (``ocrplug_db.postprocess``: a glyph-sized
+box at a vertical line's end joins it within that many line widths; a large negative value turns the join
+off, as on main before issue 24's T10 work).
 """
 
 from __future__ import annotations
@@ -59,23 +61,35 @@ def make_pages() -> list[tuple[str, np.ndarray, tuple[int, int, int, int], tuple
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--preset", default="fast")
+    ap.add_argument("--gaps", default="-1e9,0,0.25,0.5")
     args = ap.parse_args()
+    import ocrplug_db.postprocess as post
+
     from ocrplug.model import PageImage
     from ocrplug.pipeline import Pipeline
 
     det = Pipeline.from_preset(args.preset, ["renderers=[]"]).detector
-    whole = 0
     pages = make_pages()
-    for name, image, cap, last in pages:
-        regions = det.detect(PageImage(image=image, index=0, source=name, dpi=200))
-        on = [r.bbox for r in regions if r.bbox[0] < cap[2] and r.bbox[2] > cap[0] and r.bbox[1] < cap[3]
-              and r.bbox[3] > cap[1]]
-        cx, cy = (last[0] + last[2]) / 2, (last[1] + last[3]) / 2
-        holder = [b for b in on if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]]
-        joined = len(holder) == 1 and (holder[0][3] - holder[0][1]) > 0.5 * (cap[3] - cap[1])
-        whole += joined
-        print(f"{name:28s} boxes on the caption {len(on)}, last letter in the caption's box {joined}", flush=True)
-    print(f"{args.preset}: {whole}/{len(pages)} captions keep their last letter", flush=True)
+    maps = []
+    for name, image, _, _ in pages:
+        page = PageImage(image=image, index=0, source=name, dpi=200)
+        maps.append((page, det.probability_maps([page])[0]))
+    saved = post.COLUMN_GAP
+    for gap in (float(v) for v in args.gaps.split(",")):
+        post.COLUMN_GAP = gap
+        whole = 0
+        for (name, _, cap, last), (page, prob) in zip(pages, maps, strict=True):
+            regions = det._regions(page, prob)
+            on = [r.bbox for r in regions if r.bbox[0] < cap[2] and r.bbox[2] > cap[0] and r.bbox[1] < cap[3]
+                  and r.bbox[3] > cap[1]]
+            cx, cy = (last[0] + last[2]) / 2, (last[1] + last[3]) / 2
+            holder = [b for b in on if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]]
+            joined = len(holder) == 1 and (holder[0][3] - holder[0][1]) > 0.5 * (cap[3] - cap[1])
+            whole += joined
+            print(f"COLUMN_GAP {gap:g} {name:28s} boxes on the caption {len(on)}, last letter in the caption's box "
+                  f"{joined}", flush=True)
+        print(f"{args.preset}, COLUMN_GAP {gap:g}: {whole}/{len(pages)} captions keep their last letter", flush=True)
+    post.COLUMN_GAP = saved
     return 0
 
 

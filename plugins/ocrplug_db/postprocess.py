@@ -457,9 +457,11 @@ COLUMN_ASPECT = 3.0
 #: trained on level text, bridges a level line's word spaces but not always a turned one's: T10's
 #: ``spines.png`` read upright (turned 270 degrees) boxes the caption ``Shelf 4 - Fiction A to F`` as a
 #: vertical line and its last ``F`` apart (the boxes overlap by 3 px), which was then read alone, out of
-#: its line. Chosen with ``python benchmarks/boxed_answers.py --columns`` (turned captions) and
-#: benchmarks/db_lone.py ``--columns`` on the validation splits (docs/benchmarks.md "Boxed answers,
-#: captions' last letters").
+#: its line. ``python benchmarks/turned_captions.py`` (12 drawn shelf pages turned upright): captions
+#: keeping their last letter 9 with the join off, 11 at 0, 12 at 0.25 and 0.5; ``python
+#: benchmarks/db_lone.py --columns`` (funsd_train / icdar2015_val, 40 images each): no box joined at 0.25,
+#: 0.5 or 1.0. 0.25 is the smallest that holds every drawn caption (docs/db.md "A glyph at a vertical
+#: line's end", docs/benchmarks.md "Boxed answers, captions' last letters").
 COLUMN_GAP = 0.25
 COLUMN_PIECE_LENGTH = 1.5
 
