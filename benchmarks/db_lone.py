@@ -2,7 +2,7 @@
 
 usage: python benchmarks/db_lone.py [--sets funsd_train,icdar2015_val] [--limit 40] [--values 0,2,2.5,3,4]
                                     [--specks 0,10,20,30] [--preset fast] [--cache DIR] [--alone]
-                                    [--aspect 3.5] [--glyphs]
+                                    [--aspect 3.5] [--glyphs] [--tall] [--columns]
 
 Computes the ``--preset``'s ``db`` detector's probability map of the first ``--limit`` images of each
 tuning split once (cached as .npy under ``--cache``), then runs the post-processing with each setting
@@ -17,6 +17,9 @@ without text are scored the same way (every box there is false): the blank-noise
 (``funsd_train``, ``icdar2015_val``); never a test set. ``--alone``: also every box a short kernel alone
 on the page's first or last row adds (``DbParams.alone_rows``, issue 24, F10), listed one by one;
 ``--glyphs``: the boxes the ``lone_glyphs`` option (the ink look for glyphs the map missed) adds.
+``--tall``: every box the taller-glyph rule adds (``LONE_TALL_ROW``, ``LONE_TALL_SCORE``: a lone kernel up to
+2.5 times as tall as its row's text), listed one by one; ``--columns``: every glyph-sized box joined to a
+vertical line's end (``COLUMN_GAP``), listed one by one.
 """
 
 from __future__ import annotations
@@ -110,6 +113,8 @@ def main() -> int:
     ap.add_argument("--alone", action="store_true", help="list the boxes alone_rows adds (against it off)")
     ap.add_argument("--glyphs", action="store_true", help="list the boxes the lone_glyphs option adds")
     ap.add_argument("--aspect", default="", help="lone_aspect for --alone (default: LONE_ASPECT)")
+    ap.add_argument("--tall", action="store_true", help="list the boxes the taller-glyph rule adds")
+    ap.add_argument("--columns", action="store_true", help="list the boxes joined to a vertical line's end")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ocrplug-db-lone")
     args = ap.parse_args()
     from dataclasses import replace
@@ -174,7 +179,45 @@ def main() -> int:
         _alone_rows(items, det, float(args.aspect or LONE_ASPECT))
     if args.glyphs:
         _lone_glyph_boxes(items, det)
+    if args.tall:
+        _rule_boxes(items, det, "LONE_TALL_ROW", 1.0, "taller glyphs beside shorter text")
+    if args.columns:
+        _rule_boxes(items, det, "COLUMN_GAP", -1e9, "glyph-sized boxes joined to a vertical line's end")
     return 0
+
+
+def _rule_boxes(items: list, det: object, name: str, off: float, what: str) -> None:
+    """The boxes that differ between the default rules and the rules with the constant ``name`` of
+    ``ocrplug_db.postprocess`` set to ``off`` (the rule turned off), each listed with its page, map position,
+    score and whether it holds a GT word's centre; the blank-noise and specks pages included."""
+    import ocrplug_db.postprocess as post
+
+    from ocrplug.api import paper_ink, to_gray
+
+    saved = getattr(post, name)
+    changed, hits, lines = 0, 0, []
+    for key, page, prob, centres in items:
+        sy, sx = prob.shape[0] / page.height, prob.shape[1] / page.width
+        paper = paper_ink(to_gray(page.image)) is not None
+        params = det._params(min(sx, sy), paper)
+        setattr(post, name, off)
+        try:
+            base = post.boxes_from_prob(prob, params)
+        finally:
+            setattr(post, name, saved)
+        ruled = post.boxes_from_prob(prob, params)
+        old = {tuple(np.round(b.quad, 2).ravel()) for b in base}
+        extra = [b for b in ruled if tuple(np.round(b.quad, 2).ravel()) not in old]
+        scale = np.array([1 / sx, 1 / sy])
+        for b in extra:
+            hit = bool(len(centres) and _inside(centres, b.quad * scale).any())
+            changed += 1
+            hits += hit
+            (x0, y0), (x1, y1) = b.quad.min(axis=0), b.quad.max(axis=0)
+            lines.append(f"    {key} map ({x0:.0f},{y0:.0f})-({x1:.0f},{y1:.0f}) score {b.score:.2f} GT word {hit} "
+                         f"paper {paper} (boxes {len(base)} -> {len(ruled)})")
+    print(f"{name} ({what}): boxes new or changed {changed}, holding a GT word {hits}", flush=True)
+    print("\n".join(lines))
 
 
 def _alone_rows(items: list, det: object, aspect: float) -> None:

@@ -258,6 +258,23 @@ def _stroke_shaped(width: np.ndarray, height: np.ndarray, min_size: float) -> np
 #: unclipping). On ``funsd_train`` / ``icdar2015_val`` the re-scored kernels without such a neighbour
 #: were specks, stamps and dust, and on the blank-noise page every one was (benchmarks/db_lone.py).
 LONE_ROW_HEIGHTS = (0.6, 2.5)
+#: A lone kernel taller than its row's text (a handwritten capital answer in a box right of a printed
+#: question) is re-scored beside a row down to this many times its height (not ``LONE_ROW_HEIGHTS[0]``)
+#: when it holds the row's band (the band's centre within its extent): DB's kernel of a printed line
+#: spans its x-height band, so T10's boxed ``A`` (Comic Neue 52 px beside DejaVu Sans 32 px) has a 27 map px
+#: kernel centred below a 13 px row, 0.48 (0.59 over its rectangle, 0.86 over its own pixels). Such a glyph
+#: is never kept by its shape (a tall stroke beside small text may be a rule's piece).
+#: ``python benchmarks/boxed_answers.py`` (24 drawn quiz pages, 144 boxed answers, 96 ticks in boxes):
+#: answers boxed 113 with the rule off, 118 at 0.4 and 119 at 0.3 (with :data:`LONE_TALL_SCORE`), ticks
+#: boxed 4 either way; ``python benchmarks/db_lone.py --tall`` (funsd_train / icdar2015_val, 40 images
+#: each, blank-noise and specks pages): 2 boxes added with ``fast``'s maps, 1 with ``swift``'s, each on a GT
+#: word, 0.3 and 0.4 alike; 0.4 is taken (docs/benchmarks.md "Boxed answers, captions' last letters").
+LONE_TALL_ROW = 0.4
+#: Such a taller glyph is kept only when its kernel's own mean reaches this: a check mark drawn in a box
+#: beside a statement is as tall (T10's ticks: 0.68-0.74 over their own pixels) and its box is read as
+#: junk (``\u300d``, ``\u4e2a``, ``L``). On benchmarks/boxed_answers.py's pages 0.7, 0.75, 0.8 and 0.85 box
+#: 121, 118, 118 and 118 answers and 27, 26, 15 and 4 ticks (4 with the rule off).
+LONE_TALL_SCORE = 0.85
 #: With ``DbParams.alone_rows`` (the detector sets it on text on paper) a short kernel alone on the page's
 #: first or last row (no kept box's vertical extent holds its centre and every kept box lies below, or
 #: every one above it: a page number ``- 2 -`` centred at a page's foot) is re-scored too when its
@@ -301,17 +318,21 @@ def _lone_scores(prob: np.ndarray, contours: list[np.ndarray], corners: np.ndarr
     sl, sr = corners[strong][..., 0].min(axis=1), corners[strong][..., 0].max(axis=1)
     left, right = corners[..., 0].min(axis=1), corners[..., 0].max(axis=1)
     text_height = float(np.median(sb - st))
-    cand, alone = [], []
+    cand, alone, taller = [], [], []
     for i in np.flatnonzero(weak):
         centre, height = (top[i] + bottom[i]) / 2, max(bottom[i] - top[i], 1e-6)
         ratio = (sb - st) / height
         crossing = (st <= centre) & (centre <= sb)
-        on_row = crossing & (ratio >= lo) & (ratio <= hi)
+        # A glyph taller than its row's text holds the row's band (the band's centre within its extent).
+        tall = (ratio >= LONE_TALL_ROW) & (ratio < lo) & (top[i] <= (st + sb) / 2) & ((st + sb) / 2 <= bottom[i])
+        on_row = (crossing & (ratio >= lo) & (ratio <= hi)) | tall
         if np.any(on_row):
             cand.append(i)
             gap = np.where(on_row, np.maximum(np.maximum(sl - right[i], left[i] - sr), 0), np.inf)
             k = int(np.argmin(gap))
             rows[i] = (st[k], sb[k])
+            if not np.any(on_row & ~tall):
+                taller.append(len(cand) - 1)
         elif (params.alone_rows and not crossing.any() and lo <= text_height / height <= hi
               and (centre > sb.max() or centre < st.min())):
             cand.append(i)
@@ -321,9 +342,12 @@ def _lone_scores(prob: np.ndarray, contours: list[np.ndarray], corners: np.ndarr
     own = mean_inside(prob, [contours[i].astype(np.float64) + 0.5 for i in cand])
     out = scores.copy()
     out[cand] = np.maximum(scores[cand], own)
+    for j in taller:  # beside shorter text only: its own mean must be a letter's (a tick's is lower)
+        out[cand[j]] = own[j] if own[j] >= LONE_TALL_SCORE else scores[cand[j]]
     # The rectangle runs through the outer pixels' centres: one pixel less than the kernel's extent.
     sure[cand] = _stroke_shaped(across[cand] + 1, bottom[cand] - top[cand] + 1, params.min_size)
-    sure[[cand[j] for j in alone]] = False  # a stroke's shape is evidence on a text row only
+    # A stroke's shape is evidence on a text row of its height only (a tall stroke beside small text may be a rule).
+    sure[[cand[j] for j in alone + taller]] = False
     rows[~sure] = np.nan
     return out, sure, rows
 
@@ -421,7 +445,62 @@ def _quad_boxes(
     # A kept stroke may stay under DB's final size floor (a 2 px kernel grows to 4-5 px), not under min_size.
     big = (grown.min(axis=1) >= params.min_size + 2) | (sure & (grown.min(axis=1) >= params.min_size))
     quads = order_quads(rect_corners(centres[big], grown[big], angles[big]))
-    return [DbBox(quad=q, polygon=None, score=float(s)) for q, s in zip(quads, scores[big], strict=True)]
+    quads, kept_scores = join_column_ends(quads, scores[big])
+    return [DbBox(quad=q, polygon=None, score=float(s)) for q, s in zip(quads, kept_scores, strict=True)]
+
+
+#: A vertical line (a box at least this many times taller than wide, upright on the map) ...
+COLUMN_ASPECT = 3.0
+#: ... takes a glyph-sized box at one of its ends (at most :data:`COLUMN_PIECE_LENGTH` times as tall as
+#: wide, its width 0.5-1.2 of the line's, the two overlapping across by half the piece's width or more)
+#: when the gap between them along the column is at most this many times the line's width. DB's map,
+#: trained on level text, bridges a level line's word spaces but not always a turned one's: T10's
+#: ``spines.png`` read upright (turned 270 degrees) boxes the caption ``Shelf 4 - Fiction A to F`` as a
+#: vertical line and its last ``F`` apart (the boxes overlap by 3 px), which was then read alone, out of
+#: its line. ``python benchmarks/turned_captions.py`` (12 drawn shelf pages turned upright): captions
+#: keeping their last letter 9 with the join off, 11 at 0, 12 at 0.25 and 0.5; ``python
+#: benchmarks/db_lone.py --columns`` (funsd_train / icdar2015_val, 40 images each): no box joined at 0.25,
+#: 0.5 or 1.0. 0.25 is the smallest that holds every drawn caption (docs/db.md "A glyph at a vertical
+#: line's end", docs/benchmarks.md "Boxed answers, captions' last letters").
+COLUMN_GAP = 0.25
+COLUMN_PIECE_LENGTH = 1.5
+
+
+def join_column_ends(quads: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Boxes (n x 4 x 2 map pixels, corners as :func:`order_quads`) and scores with each glyph-sized box at a
+    vertical line's end joined to that line (:data:`COLUMN_ASPECT`, :data:`COLUMN_GAP`): the line's box
+    becomes the upright rectangle around both, the piece's box is dropped. Other boxes are returned as they
+    are, in their order; the line keeps its score."""
+    if len(quads) < 2:
+        return quads, scores
+    lo, hi = quads.min(axis=1), quads.max(axis=1)
+    ext = hi - lo
+    sides = np.linalg.norm(quads - np.roll(quads, -1, axis=1), axis=2)
+    # Upright: the rotated rectangle's own sides are its page-axis extents (within a pixel).
+    upright = np.abs(np.maximum(sides[:, 0], sides[:, 1]) - ext.max(axis=1)) <= 1.0
+    column = upright & (ext[:, 1] >= COLUMN_ASPECT * ext[:, 0])
+    piece = ~column & (ext[:, 1] <= COLUMN_PIECE_LENGTH * ext[:, 0])
+    if not column.any() or not piece.any():
+        return quads, scores
+    lo, hi = lo.copy(), hi.copy()
+    dropped = np.zeros(len(quads), bool)
+    grown = np.zeros(len(quads), bool)
+    for c in np.flatnonzero(column):
+        width = ext[c, 0]
+        for p in np.flatnonzero(piece & ~dropped):
+            across = min(hi[c, 0], hi[p, 0]) - max(lo[c, 0], lo[p, 0])
+            gap = max(lo[c, 1] - hi[p, 1], lo[p, 1] - hi[c, 1])
+            if (0.5 * width <= ext[p, 0] <= 1.2 * width and across >= 0.5 * ext[p, 0]
+                    and gap <= COLUMN_GAP * width and not (lo[p, 1] >= lo[c, 1] and hi[p, 1] <= hi[c, 1])):
+                lo[c], hi[c] = np.minimum(lo[c], lo[p]), np.maximum(hi[c], hi[p])
+                dropped[p], grown[c] = True, True
+    if not dropped.any():
+        return quads, scores
+    out = quads.copy()
+    for c in np.flatnonzero(grown):
+        (x0, y0), (x1, y1) = lo[c], hi[c]
+        out[c] = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+    return out[~dropped], scores[~dropped]
 
 
 def _poly_boxes(
