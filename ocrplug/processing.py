@@ -32,10 +32,18 @@ from ocrplug.components import Detector, Recognizer, Renderer
 from ocrplug.config import PipelineConfig, ResolvedComponent, plugin_host, resolve_components
 from ocrplug.crops import to_gray
 from ocrplug.errors import ConfigError, OcrplugError
+from ocrplug.fills import glyphless, text_height
 from ocrplug.layout import adopt_words, layout_regions, lines_for_recognition
 from ocrplug.manager import PluginHost
 from ocrplug.model import Page, PageFailure, PageImage, Region
-from ocrplug.orientation import detect_orientation, map_regions, read_both_senses, rotate_page, to_original
+from ocrplug.orientation import (
+    detect_orientation,
+    map_regions,
+    read_both_senses,
+    rotate_page,
+    shelf_order,
+    to_original,
+)
 from ocrplug.profile import count_pages, stage
 from ocrplug.raised_marks import attach_raised_marks
 from ocrplug.sources import Sources
@@ -274,6 +282,8 @@ class PageProcessor:
         # Layout (issue 14): blocks -> lines -> words in reading order, in the upright frame.
         with stage("layout"):
             found = layout_regions(found, self.config.layout)
+            # A shelf's spines are read left to right whichever way their titles run (issue 24, T10 4b).
+            found = shelf_order(found, angle, image.width, image.height, overlap=self.config.layout.line_overlap)
         # Every coordinate inside the page: lines read with lengthened ends and boxes of text that
         # touches the edge can reach a pixel or two past it.
         bound = np.array([upright.width, upright.height], dtype=np.float64)
@@ -300,7 +310,10 @@ class PageProcessor:
         (:func:`ocrplug.words.reach_line_ends`). Loose
         words are then joined into lines and read whole when ``layout.read_lines`` is on
         (:func:`ocrplug.layout.lines_for_recognition`), so the result may hold fewer, line-level
-        regions than ``regions``. Each word box is then grown to hold its glyphs' ink whole
+        regions than ``regions``. A region that holds no glyph (:func:`ocrplug.fills.glyphless`: a chart's
+        bar, a box of one fill or of blank paper) is not read and not kept, and neither is a region the
+        recognizer read as empty text (whitespace only; an engine error's regions too, after its
+        warning): an empty line is no line. Each word box is then grown to hold its glyphs' ink whole
         (:func:`ocrplug.words.fit_words_to_ink`). With ``both_senses`` (a page turned by 90 or 270 degrees
         in :meth:`finish`) each line read level is read upside down too and the better-scored sense kept
         (:func:`ocrplug.orientation.read_both_senses`: spines of both senses on one shelf). Raises
@@ -324,6 +337,9 @@ class PageProcessor:
                     image = replace(image, image=_painted(image.image, specks))
             # A tall region or joined column that is a stack of level glyph rows is read row by row.
             units = lines_for_recognition(regions, self.config.layout, image.image)
+            # A chart's bar or a box of one fill holds no glyph: not read, not kept (issue 24, T10 fault 6).
+            height = text_height(units)
+            units = [u for u in units if not glyphless(gray, u, height)]
         with stage("recognize"):  # a CropRecognizer's cropping is the nested "crop" stage
             recognized = list(self.recognizer.recognize(image, units))
             if both_senses and len(recognized) == len(units):
@@ -334,7 +350,13 @@ class PageProcessor:
             raise OcrplugError(
                 f"recognizer returned {len(recognized)} regions for {len(units)} (it must keep the count)"
             )
-        lines = [adopt_words(unit, region) for unit, region in zip(units, recognized, strict=True)]
+        # A line read as nothing is no line (issue 24, T10): a recognizer's empty reading (Tesseract on a
+        # smudge or a rule, an engine error's group) leaves no region in the page.
+        lines = [
+            adopt_words(unit, region)
+            for unit, region in zip(units, recognized, strict=True)
+            if region.text is None or region.text.strip()
+        ]
         # Word boxes come from CTC timing, a reader's own segmentation or the detector's words (just
         # adopted): whichever it is, each is grown to hold its glyphs whole (issue 24 item 5).
         lines = fit_words_to_ink(gray, lines)
