@@ -4,7 +4,8 @@ usage: python benchmarks/solid_fills.py [--preset fast] [--shared /work/shared] 
 
 Draws deterministic pages with PIL (:mod:`drawn_pages` fonts, 150-300 dpi): bar charts (bars 0.3 to 3 of
 their labels' heights wide, blue, black and grey, labels above the bars and some printed white inside
-them) and rows of the glyphs most like a bar (``1 l I | - — _`` alone and in short words, heavy fonts,
+them; and 18 charts drawn in pixels at the scale of T10's ``chart.png``, 1400-1700 px wide, bars 80-140
+px wide, 36 px labels) and rows of the glyphs most like a bar (``1 l I | - — _`` alone and in short words, heavy fonts,
 9-36 pt). Each page and the first ``--limit`` pages of ``funsd_train`` and ``--icdar`` of ``icdar2015_val``
 go once through the preset (``Pipeline.from_preset``) with ``ocrplug.processing.glyphless`` wrapped:
 every unit it is asked about is judged at each candidate ``SOLID_THICK`` (``--thick``) and ``SOLID_SHARE``
@@ -92,6 +93,39 @@ def chart_page(fname: str, pt: float, dpi: int, width: float, fill, inside: bool
     return img, bars, labels
 
 
+# name -> (page width, height px, bar width px, px per unit, label px): charts drawn in pixels, the
+# scale of T10's chart.png (DejaVu Sans labels), where the fast preset boxes bars and reads them.
+CHARTS_PX = {
+    f"bars_px_{w}x{h}_{bw}_{scale}": (w, h, bw, scale, 36)
+    for w, h in ((1700, 1400), (1600, 1300), (1400, 1150))
+    for bw in (80, 100, 140)
+    for scale in (16, 18)
+}
+
+
+def chart_px(w: int, h: int, bar_w: int, scale: int, size: int):
+    """A bar chart in pixels: axis, ticks 0-40, four blue bars, value labels above, quarters below."""
+    from PIL import ImageDraw, ImageFont
+
+    img = Image.new("RGB", (w, h), "white")
+    draw = ImageDraw.Draw(img)
+    f = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", size)
+    draw.text((300, 60), "Units sold per quarter", font=f, fill="black")
+    base = h - 350
+    draw.line((300, base, w - 300, base), fill="black", width=3)
+    draw.line((300, 150, 300, base), fill="black", width=3)
+    for v in (0, 10, 20, 30, 40):
+        draw.text((220, base - v * scale - 20), str(v), font=f, fill="black")
+    bars = []
+    for k, value in enumerate((12, 27, 35, 19)):
+        x, top = 380 + 240 * k, base - value * scale
+        draw.rectangle((x, top, x + bar_w, base - 1), fill=(70, 110, 170))
+        bars.append((x, top, x + bar_w, base))
+        draw.text((x + bar_w // 2 - 20, top - 50), str(value), font=f, fill="black")
+        draw.text((x + bar_w // 2 - 20, base + 20), f"Q{k + 1}", font=f, fill="black")
+    return img, bars
+
+
 def _overlap(quad, box) -> float:
     """Share of the quad's axis-aligned box inside ``box``."""
     q = np.asarray(quad, dtype=np.float64)
@@ -151,9 +185,13 @@ def main() -> int:
     for fname, pt, dpi in GLYPH_FONTS:
         img, truth = glyph_page(fname, pt, dpi)
         pages.append((f"glyphs_{fname}_{pt}pt_{dpi}", img, dpi, truth, []))
+    labels = {"12", "27", "35", "19", "8", "31"}  # a chart's value labels: a unit read as one is text
     for name, spec in CHARTS.items():
         img, bars, _ = chart_page(*spec)
         pages.append((name, img, spec[2], [], bars))
+    for name, spec in CHARTS_PX.items():
+        img, bars = chart_px(*spec)
+        pages.append((name, img, None, [], bars))
     for name, img, dpi, truth, bars in pages:
         asked.clear()
         current["read_all"] = True
@@ -162,6 +200,8 @@ def main() -> int:
         for unit, reading, got in asked:
             on_glyph = [g for g, box in truth if _overlap(unit.quad, box) > 0 or _overlap(box_quad(box), unit_box(unit)) > 0.5]
             on_bar = any(_overlap(unit.quad, b) > 0.5 for b in bars)
+            if bars and (reading.text or "").strip() in labels:
+                on_glyph, on_bar = [reading.text.strip()], False  # a value label (inside a bar or above it)
             if on_bar and (reading.text or "").strip():
                 bars_read += 1
             for c in cands:
