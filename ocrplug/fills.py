@@ -31,7 +31,7 @@ import numpy as np
 from ocrplug.geometry import quad_height, quad_width
 from ocrplug.model import Region
 
-__all__ = ["FLAT_RANGE", "HOLE_SHARE", "SOLID_SHARE", "SOLID_THICK", "fill_share", "glyphless", "text_height"]
+__all__ = ["FLAT_RANGE", "HOLE_SHARE", "MIN_UNITS", "SOLID_SHARE", "SOLID_THICK", "fill_share", "glyphless", "text_height"]
 
 #: A crop whose grey levels span less than this (1st to 99th percentile) holds no ink to read: the
 #: floor ``ocrplug.crops`` takes for a crop without ink (``_MIN_CONTRAST``).
@@ -42,6 +42,9 @@ HOLE_SHARE = 0.002
 SOLID_THICK = 1.0
 #: Share of a crop's ink in solid thick fills at or above which the crop holds no glyphs.
 SOLID_SHARE = 0.9
+#: The host judges a page's regions only when it has at least this many: the text height is their
+#: median, which one bar or box among two regions would set itself (not tuned: the fewest for a median).
+MIN_UNITS = 3
 
 
 def text_height(regions: Sequence[Region]) -> float:

@@ -32,7 +32,7 @@ from ocrplug.components import Detector, Recognizer, Renderer
 from ocrplug.config import PipelineConfig, ResolvedComponent, plugin_host, resolve_components
 from ocrplug.crops import paper_ink, to_gray
 from ocrplug.errors import ConfigError, OcrplugError
-from ocrplug.fills import glyphless, text_height
+from ocrplug.fills import MIN_UNITS, glyphless, text_height
 from ocrplug.layout import adopt_words, layout_regions, lines_for_recognition
 from ocrplug.manager import PluginHost
 from ocrplug.model import Page, PageFailure, PageImage, Region
@@ -343,7 +343,9 @@ class PageProcessor:
             # A chart's bar or a box of one fill holds no glyph: not read, not kept (issue 24, T10 fault 6).
             # Text on paper only: a photo's sign (white letters on a red board) is one fill with glyphs cut
             # out of it that reach its box's edges (ICDAR 2015 "FINAL SALE", "SKINCARE" were lost).
-            if paper_ink(gray) is not None:
+            # The text height is the median of the page's regions: with fewer than three, a bar or a box
+            # would set it itself (a page of one dark box, as the host's test fakes draw, is left alone).
+            if len(units) >= MIN_UNITS and paper_ink(gray) is not None:
                 height = text_height(units)
                 units = [u for u in units if not glyphless(gray, u, height)]
         with stage("recognize"):  # a CropRecognizer's cropping is the nested "crop" stage
