@@ -41,7 +41,7 @@ HOLE_SHARE = 0.002
 #: The side of the opening's square, in text heights: no glyph's stroke is so thick.
 SOLID_THICK = 1.0
 #: Share of a crop's ink in solid thick fills at or above which the crop holds no glyphs.
-SOLID_SHARE = 0.9
+SOLID_SHARE = 0.8
 #: The host judges a page's regions only when it has at least this many: the text height is their
 #: median, which one bar or box among two regions would set itself (not tuned: the fewest for a median).
 MIN_UNITS = 3
