@@ -30,17 +30,11 @@ from pathlib import Path
 
 import numpy as np
 from drawn_pages import canvas, font
-from PIL import Image, ImageDraw
+from PIL import Image
+from vertical_senses import TITLES, _turned
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
-
-TITLES = [
-    ("THE SILENT HARBOR", "OKAFOR"), ("A Field Guide to Moss", "LINDQVIST"), ("NORTHERN LIGHTS", "PARRY"),
-    ("Kitchen Chemistry", "ABARA"), ("THE ORCHARD YEAR", "VOSS"), ("Salt and Stone", "MERCER"),
-    ("Winter Roads", "HALE"), ("The Glass Engine", "MORROW"), ("River of Clocks", "OYELARAN"),
-    ("Paper Birds", "SANTOS"), ("THE LONG TIDE", "BRENNAN"), ("Maps of Nowhere", "KOVAC"),
-]
 
 # name -> (font, title pt, author pt, dpi, pattern: d = top to bottom, u = bottom to top, spine width in,
 # gap between spines in, first title)
@@ -84,14 +78,6 @@ PAGES = {
     for kind, spacing in kinds
     for turn in (90, 270)
 }
-
-
-def _turned(text: str, f, sense: str) -> Image.Image:
-    _, _, x1, y1 = f.getbbox(text)
-    im = Image.new("L", (x1 + 8, y1 + 8), 255)
-    ImageDraw.Draw(im).text((4, 4), text, font=f, fill=0)
-    # PIL turns counter-clockwise: -90 leaves the text running top to bottom, 90 bottom to top.
-    return im.rotate(-90 if sense == "d" else 90, expand=True, fillcolor=255)
 
 
 def shelf(fname: str, tpt: float, apt: float, dpi: int, pattern: str, width: float, gap: float,
