@@ -34,6 +34,7 @@ points of the original image into the rotated (upright) image; :func:`to_origina
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -42,7 +43,7 @@ import numpy as np
 
 from ocrplug.crops import CropOptions, crop_regions, is_lone_glyph, paper_ink, to_gray
 from ocrplug.errors import OcrplugError
-from ocrplug.geometry import order_quad
+from ocrplug.geometry import order_quad, quad_height, quad_width
 from ocrplug.model import PageImage, Region
 from ocrplug.vertical import split_glyph_stacks
 
@@ -52,6 +53,7 @@ __all__ = [
     "CONFIDENT_READING",
     "CONFIDENT_SHARE",
     "SENSE_MARGIN",
+    "SHELF_GAP",
     "WINDOW",
     "OrientationResult",
     "detect_orientation",
@@ -65,6 +67,8 @@ __all__ = [
     "sample_lines",
     "sense_gain",
     "sense_rows",
+    "shelf_order",
+    "shelf_rows",
     "to_original",
     "to_upright",
     "window_region",
@@ -462,3 +466,121 @@ def read_both_senses(
             if (again[k].text or "").strip():
                 out[todo[k]] = again[k].with_(attributes={**again[k].attributes, "rotation": 180})
     return out
+
+
+#: A turned page is a shelf of book spines (read left to right in the page as given, not in the upright
+#: frame's row order) when the rows of its level lines (upright frame; a spine's title and author) all
+#: stand apart by at least this many line heights (the taller of the two rows' lines), half of them
+#: holding two lines or more (:func:`shelf_rows`). Chosen with ``python benchmarks/shelf_order.py``
+#: (drawn shelves, and sideways pages of prose, lists and forms turned both ways): the sideways forms
+#: of labels and values 4 lines apart stand 2.16-2.33 line heights apart, the widest sideways pages; 2.5
+#: keeps every sideways page in its order and still finds the one-sense shelves whose spines are about
+#: three title heights wide or wider (2.72-2.81 of the drawn ones; T10's 2.39-2.91); docs/eval.md.
+SHELF_GAP = 2.5
+
+
+def _run(quad: Sequence[Sequence[float]]) -> np.ndarray:
+    # The direction the text runs (top-left to top-right corner, both edges), page pixels.
+    q = np.asarray(quad, dtype=np.float64)
+    return (q[1] - q[0]) + (q[2] - q[3])
+
+
+def _level(quad: Sequence[Sequence[float]]) -> bool:
+    d = _run(quad)
+    return bool(abs(d[0]) >= abs(d[1]))
+
+
+def _lines_of(region: Region) -> list[Region]:
+    if region.level == "line":
+        return [region]
+    lines = [ln for c in region.children for ln in _lines_of(c)]
+    return lines or ([region] if region.level == "word" else [])
+
+
+def shelf_rows(blocks: Sequence[Region], gap: float = SHELF_GAP, overlap: float = 0.5) -> list[list[int]] | None:
+    """The rows of a turned page's level blocks when the page is a shelf of spines, else None.
+
+    ``blocks``: the laid-out top-level regions of a page turned by 90 or 270 degrees, in the upright
+    frame (page pixels). The blocks whose lines all run level there, one of them at least
+    ``_VERTICAL_RATIO`` times longer than tall (a spine's title and author; a line that runs down the
+    upright page, such as the shelf's own label, and a lone glyph's box are left out), are grouped into rows
+    (:func:`sense_rows` of their lines with ``overlap``). The page is a shelf when there are two rows or
+    more, no block holds lines of two rows (a paragraph), and either some line was read in the other
+    sense (its quad, which starts at the text's own top-left, runs right to left: :func:`read_both_senses`
+    turned it; spines of both senses on one shelf, which no page scanned sideways has) or every two neighbouring rows stand apart by at least
+    ``gap`` times the height of the taller line of the two (:data:`SHELF_GAP`) and at least half the
+    rows hold two lines or more (a spine's title at one end, its author at the other; a sideways list
+    or slide has one line a row). Returns lists of
+    indices into ``blocks``, one a row, rows top to bottom, each in ``blocks`` order.
+    """
+    owners: list[int] = []
+    lines: list[Region] = []
+    for i, block in enumerate(blocks):
+        own = _lines_of(block)
+        # A near-square box (one glyph, "F" cut from a turned label) shows no direction: such a block
+        # keeps its place.
+        long = [ln for ln in own if quad_width(ln.quad) >= _VERTICAL_RATIO * quad_height(ln.quad)]
+        if long and all(_level(ln.quad) for ln in own):
+            owners += [i] * len(own)
+            lines += own
+    if not lines:
+        return None
+    row_of = [0] * len(lines)
+    for r, members in enumerate(sense_rows([ln.quad for ln in lines], overlap)):
+        for k in members:
+            row_of[k] = r
+    rows: dict[int, set[int]] = {}
+    for k, i in enumerate(owners):
+        rows.setdefault(i, set()).add(row_of[k])
+    if any(len(r) > 1 for r in rows.values()):
+        return None  # a block holds two rows: the lines of a paragraph
+    by_row: dict[int, list[int]] = {}
+    for i in sorted(rows):
+        by_row.setdefault(next(iter(rows[i])), []).append(i)
+    if len(by_row) < 2:
+        return None
+    spans = {}
+    for r, members in by_row.items():
+        own = [lines[k] for k in range(len(lines)) if owners[k] in members]
+        top = min(min(p[1] for p in ln.quad) for ln in own)
+        bottom = max(max(p[1] for p in ln.quad) for ln in own)
+        spans[r] = (top, bottom, max(quad_height(ln.quad) for ln in own))
+    order = sorted(by_row, key=lambda r: (spans[r][0] + spans[r][1]) / 2)
+    both = any(_run(ln.quad)[0] < 0 for ln in lines)  # a line that runs right to left: the other sense
+    apart = all(
+        spans[b][0] - spans[a][1] >= gap * max(spans[a][2], spans[b][2]) for a, b in itertools.pairwise(order)
+    )
+    # Title and author: a row of two lines or more (its words more than ``layout.word_gap`` apart).
+    split = sum(1 for r in order if sum(1 for k in range(len(lines)) if owners[k] in by_row[r]) >= 2)
+    return [by_row[r] for r in order] if both or (apart and 2 * split >= len(order)) else None
+
+
+def shelf_order(
+    blocks: Sequence[Region], angle: int, width: int, height: int, gap: float = SHELF_GAP, overlap: float = 0.5
+) -> list[Region]:
+    """A turned page's laid-out ``blocks`` with a shelf's spines in their order on the shelf.
+
+    ``blocks``: top-level regions in reading order, in the frame of the page turned upright by ``angle``
+    (clockwise, 90 or 270; other angles return ``blocks`` as a new list); ``width`` x ``height``: the
+    ORIGINAL image's. When :func:`shelf_rows` finds a shelf, its rows (spines) take the places of its
+    blocks in the reading order sorted by their centres' x in the original image, left to right: a
+    reader lists a shelf's spines left to right whichever way their titles run, while the upright
+    frame's rows top to bottom run right to left on a shelf turned by 270 degrees (titles reading top to
+    bottom, the English way). Other blocks keep their places; ``order`` is renumbered.
+    """
+    out = list(blocks)
+    if angle not in (90, 270):
+        return out
+    rows = shelf_rows(blocks, gap, overlap)
+    if rows is None:
+        return out
+
+    def left(row: list[int]) -> float:
+        centre = np.mean([np.mean(np.asarray(blocks[i].quad, dtype=np.float64), axis=0) for i in row], axis=0)
+        return float(to_original(centre, angle, width, height)[0, 0])
+
+    slots = sorted(i for row in rows for i in row)
+    placed = [i for row in sorted(rows, key=left) for i in row]
+    for slot, i in zip(slots, placed, strict=True):
+        out[slot] = blocks[i]
+    return [r.with_(order=k) for k, r in enumerate(out)]

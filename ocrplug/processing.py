@@ -31,12 +31,20 @@ from ocrplug.checkboxes import place_checkboxes, take_checkboxes
 from ocrplug.combs import join_comb_words, pack_comb_words, take_combs
 from ocrplug.components import Detector, Recognizer, Renderer
 from ocrplug.config import PipelineConfig, ResolvedComponent, plugin_host, resolve_components
-from ocrplug.crops import to_gray
+from ocrplug.crops import paper_ink, to_gray
 from ocrplug.errors import ConfigError, OcrplugError
+from ocrplug.fills import MIN_UNITS, glyphless, text_height
 from ocrplug.layout import adopt_words, layout_regions, lines_for_recognition
 from ocrplug.manager import PluginHost
 from ocrplug.model import Page, PageFailure, PageImage, Region
-from ocrplug.orientation import detect_orientation, map_regions, read_both_senses, rotate_page, to_original
+from ocrplug.orientation import (
+    detect_orientation,
+    map_regions,
+    read_both_senses,
+    rotate_page,
+    shelf_order,
+    to_original,
+)
 from ocrplug.profile import count_pages, stage
 from ocrplug.raised_marks import attach_raised_marks
 from ocrplug.sources import Sources
@@ -275,6 +283,11 @@ class PageProcessor:
         # Layout (issue 14): blocks -> lines -> words in reading order, in the upright frame.
         with stage("layout"):
             found = layout_regions(found, self.config.layout)
+            # A shelf's spines are read left to right whichever way their titles run (issue 24, T10 4b).
+            found = shelf_order(found, angle, image.width, image.height, overlap=self.config.layout.line_overlap)
+            # A line read as nothing is no line (issue 24, T10): dropped once the page is laid out, so
+            # the layout of the others is what it was with it.
+            found = without_empty_lines(found)
         # Every coordinate inside the page: lines read with lengthened ends and boxes of text that
         # touches the edge can reach a pixel or two past it.
         bound = np.array([upright.width, upright.height], dtype=np.float64)
@@ -305,7 +318,10 @@ class PageProcessor:
         (:func:`ocrplug.words.reach_line_ends`). Loose
         words are then joined into lines and read whole when ``layout.read_lines`` is on
         (:func:`ocrplug.layout.lines_for_recognition`), so the result may hold fewer, line-level
-        regions than ``regions``. Each word box is then grown to hold its glyphs' ink whole
+        regions than ``regions``. On a page of text on paper (:func:`ocrplug.crops.paper_ink`) a region that
+        holds no glyph (:func:`ocrplug.fills.glyphless`: a chart's bar, a box of one fill or of blank
+        paper) is not read and not kept (a line the recognizer reads as empty text is
+        dropped after layout, in :meth:`finish`: :func:`without_empty_lines`). Each word box is then grown to hold its glyphs' ink whole
         (:func:`ocrplug.words.fit_words_to_ink`). With ``both_senses`` (a page turned by 90 or 270 degrees
         in :meth:`finish`) each line read level is read upside down too and the better-scored sense kept
         (:func:`ocrplug.orientation.read_both_senses`: spines of both senses on one shelf). Raises
@@ -339,6 +355,14 @@ class PageProcessor:
                 read = replace(image, image=packed)
             # A tall region or joined column that is a stack of level glyph rows is read row by row.
             units = lines_for_recognition([*regions, *combs], self.config.layout, read.image)
+            # A chart's bar or a box of one fill holds no glyph: not read, not kept (issue 24, T10 fault 6).
+            # Text on paper only: a photo's sign (white letters on a red board) is one fill with glyphs cut
+            # out of it that reach its box's edges (ICDAR 2015 "FINAL SALE", "SKINCARE" were lost).
+            # The text height is the median of the page's regions: with fewer than three, a bar or a box
+            # would set it itself (a page of one dark box, as the host's test fakes draw, is left alone).
+            if len(units) >= MIN_UNITS and paper_ink(gray) is not None:
+                height = text_height(units)
+                units = [u for u in units if not glyphless(gray, u, height)]
         with stage("recognize"):  # a CropRecognizer's cropping is the nested "crop" stage
             recognized = list(self.recognizer.recognize(read, units))
             if both_senses and len(recognized) == len(units):
@@ -355,6 +379,31 @@ class PageProcessor:
         lines = fit_words_to_ink(gray, lines)
         layout = self.config.layout
         return place_checkboxes(lines, boxes, layout.empty_checkboxes, layout.word_gap) if boxes else lines
+
+
+def without_empty_lines(regions: Sequence[Region]) -> list[Region]:
+    """Laid-out ``regions`` without the lines a recognizer read as empty text (whitespace only), nor the
+    blocks left with no line; ``order`` renumbered where something went.
+
+    A line with ``text`` None (a detector-only pipeline's region, never read) is kept. Tesseract reads a
+    smudge, a rule or a box frame as nothing (empty text, confidence 0), and an engine error leaves its
+    group so (after its warning): such a line held no text for any renderer, but ``page.lines`` held it
+    and the hOCR / ALTO / PAGE files wrote an empty line. Raises nothing.
+    """
+    out: list[Region] = []
+    for r in regions:
+        if r.level == "line" and r.text is not None and not r.text.strip():
+            continue
+        if r.children and r.level == "block":
+            kids = without_empty_lines(r.children)
+            if not kids:
+                continue
+            if len(kids) != len(r.children):
+                r = r.with_(children=tuple(k.with_(order=i) for i, k in enumerate(kids)))
+        out.append(r)
+    if len(out) != len(regions):
+        out = [r.with_(order=i) for i, r in enumerate(out)]
+    return out
 
 
 def _painted(array: np.ndarray, mask: np.ndarray) -> np.ndarray:
