@@ -129,6 +129,11 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
         extent = float(boxes[members, 3].max() - boxes[members, 1].min())
         if len(members) >= _SQUARE_PIECES and extent >= _SQUARE_EXTENT * float(np.median(width[members])):
             groups[-1 - root] = members
+        elif len(members) == 2 and extent >= _CHAIN_ANCHOR * float(width[members].max()) and _touching(boxes[members]):
+            # A turned word cut in two (craft's stacked-character split parts ``Friday`` into ``Frid`` and
+            # ``ay``, the pieces meeting halfway): two touching pieces together as tall as an anchor. The
+            # two lone characters of a form's answer column so cut sit on rows of labels (level_column).
+            groups[-1 - root] = members
     # Row partners in the page's frame: a region off the piece's axis whose centre lies on the piece's
     # row (within _CHAIN_ROW of the smaller height), of about its height -- the item name beside a
     # receipt's quantity, the label beside a form's answer -- and not itself a piece of a column joined
@@ -179,6 +184,12 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
             attributes={"grouped": True},
         ))
     return joined, [r for k, r in enumerate(regions) if k not in used]
+
+
+def _touching(boxes: np.ndarray) -> bool:
+    """Whether two boxes (2 x 4: x0, y0, x1, y1) meet or overlap down the page."""
+    upper, lower = sorted(boxes.tolist(), key=lambda b: b[1])
+    return lower[1] <= upper[3]
 
 
 # A stack of level one-glyph lines (a list's numbering ``1`` .. ``9``, a receipt's quantities without
