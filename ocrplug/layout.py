@@ -867,6 +867,8 @@ def _place(runs: list[list[Region]], blocks: list[Region], rot: np.ndarray) -> l
                 # The run is cut there: its blocks before and after the new one stay in order.
                 return [*runs[:k], *([run[:j]] if j else []), list(blocks), run[j:], *runs[k + 1 :]]
             cut = _cell_cut(other, box, rot)
+            if cut == 0:  # a cell of the block's first row, left of all its lines there
+                return [*runs[:k], *([run[:j]] if j else []), list(blocks), run[j:], *runs[k + 1 :]]
             if cut is not None:
                 # A cell inside the block (a table's turned column header): the block is cut there.
                 head, tail = (_block(list(other.children[:cut]), rot, 0), _block(list(other.children[cut:]), rot, 0))
@@ -876,7 +878,8 @@ def _place(runs: list[list[Region]], blocks: list[Region], rot: np.ndarray) -> l
 
 def _cell_cut(block: Region, box: np.ndarray, rot: np.ndarray) -> int | None:
     """Where ``box`` (a turned block's box in the frame ``rot``) is read inside ``block``: the index of
-    the first of its lines that lies below the box or right of it on its rows, when the box is a cell of
+    the first of its lines that lies below the box or right of it on its rows (0: the box comes before the
+    whole block), when the box is a cell of
     the block -- the block reaches past it on both sides along the rows and down the page, and none of its
     lines overlaps it (a table's header row: ``Name`` level, the weekday headers turned beside it, the
     body rows below). ``None`` otherwise: a label in a gutter or margin (the block lies on one side of
@@ -896,7 +899,7 @@ def _cell_cut(block: Region, box: np.ndarray, rot: np.ndarray) -> int | None:
             return None  # a line crosses the box
         if cut is None and (y0 >= box[3] or (on_rows and x0 >= box[2])):
             cut = j
-    return cut if cut else None
+    return cut
 
 
 def _boxes_union(boxes: Sequence[np.ndarray]) -> np.ndarray:
