@@ -878,28 +878,31 @@ def _place(runs: list[list[Region]], blocks: list[Region], rot: np.ndarray) -> l
 
 def _cell_cut(block: Region, box: np.ndarray, rot: np.ndarray) -> int | None:
     """Where ``box`` (a turned block's box in the frame ``rot``) is read inside ``block``: the index of
-    the first of its lines that lies below the box or right of it on its rows (0: the box comes before the
-    whole block), when the box is a cell of
-    the block -- the block reaches past it on both sides along the rows and down the page, and none of its
-    lines overlaps it (a table's header row: ``Name`` level, the weekday headers turned beside it, the
-    body rows below). ``None`` otherwise: a label in a gutter or margin (the block lies on one side of
-    it), a stamp over a paragraph (lines cross it), a block wholly above or below it.
+    the first of its lines that lies below the box or right of it on its rows (0: the box comes before
+    the whole block), when the box heads a column of the block: the block starts left of the box and
+    reaches below it, a line below the box lies under it, and none of its lines overlaps it (a table's
+    header row: ``Name`` level, the weekday headers turned beside it, the body rows below). ``None``
+    otherwise: a label in a gutter or margin (the block lies on one side of it), a stamp over a
+    paragraph (lines cross it), a block wholly above or below it.
     """
     lines = [ln for ln in block.children if ln.level == "line"]
     if len(lines) < 2 or len(lines) != len(block.children):
         return None
     bx0, by0, bx1, by1 = _box(block, rot)
-    if not (bx0 < box[0] and box[2] < bx1 and by0 < box[3] < by1):
+    if not (bx0 < box[0] < bx1 and by0 < box[3] < by1):
         return None
     cut = None
+    column = False  # a line below the box, under it (the column it heads)
     for j, line in enumerate(lines):
         x0, y0, x1, y1 = _box(line, rot)
         on_rows = min(box[3], y1) > max(box[1], y0)
-        if on_rows and min(box[2], x1) > max(box[0], x0):
+        across = min(box[2], x1) > max(box[0], x0)
+        if on_rows and across:
             return None  # a line crosses the box
+        column = column or (y0 >= box[3] and across)
         if cut is None and (y0 >= box[3] or (on_rows and x0 >= box[2])):
             cut = j
-    return cut
+    return cut if column else None
 
 
 def _boxes_union(boxes: Sequence[np.ndarray]) -> np.ndarray:
