@@ -150,3 +150,12 @@ def test_fast_reads_a_drawn_rota_header_row_in_place(variant: int, tmp_path: Pat
 def _headers(variant: int) -> list[str]:
     _face, _bold, _pt, _turn, kind, cols, _rows, total = rotated_headers.VARIANTS[variant]
     return rotated_headers.HEADERS[kind][:cols] + (["Total"] if total else [])
+
+
+def test_two_overlapping_detector_lines_are_not_joined_as_a_split_word() -> None:
+    # db's lines of a road sign (icdar2015_val img_104): a big ``2`` over ``SPEED``, overlapping.
+    lines = [
+        Region.from_box(31, 104, 183, 436, level="line"),
+        Region.from_box(37, 362, 191, 502, level="line"),
+    ]
+    assert len(lines_for_recognition(lines)) == 2
