@@ -155,7 +155,7 @@ def _headers(variant: int) -> list[str]:
 def test_two_overlapping_detector_lines_are_not_joined_as_a_split_word() -> None:
     # db's lines of a road sign (icdar2015_val img_104): a big ``2`` over ``SPEED``, overlapping.
     lines = [
-        Region.from_box(31, 104, 183, 436, level="line"),
-        Region.from_box(37, 362, 191, 502, level="line"),
+        Region(quad=((38, 421), (149, 363), (192, 444), (80, 502)), level="line"),
+        Region(quad=((31, 115), (157, 104), (183, 426), (57, 436)), level="line"),
     ]
     assert len(lines_for_recognition(lines)) == 2
