@@ -78,7 +78,7 @@ from ocrplug.geometry import (
 from ocrplug.levelling import LEVEL_ANGLE_DEG, _deviation, _level, _level_jitter, _within_slack
 from ocrplug.model import Page, Region
 from ocrplug.raised_marks import is_raised
-from ocrplug.vertical import _vertical_chains, split_glyph_stacks
+from ocrplug.vertical import _CHAIN_ANCHOR, _vertical_chains, split_glyph_stacks
 from ocrplug.words import _TOKEN, _line_words, _mean_score, is_rtl, synthesize_words
 
 __all__ = [
@@ -659,6 +659,7 @@ def _leaf_lines(units: list[_Unit], lines: list[Region], rot: np.ndarray, opts: 
     """The lines of one leaf block in reading order (rows top to bottom, each left to right)."""
     # Pieces: consecutive units of one detector line, or loose words chained along a row.
     boxes = np.stack([u.box for u in units])
+    turned = (boxes[:, 3] - boxes[:, 1]) >= _CHAIN_ANCHOR * (boxes[:, 2] - boxes[:, 0])
     pieces: list[list[int]] = []
     for row in _row_groups(boxes, opts.line_overlap):
         current: list[int] = []
@@ -671,10 +672,15 @@ def _leaf_lines(units: list[_Unit], lines: list[Region], rot: np.ndarray, opts: 
                 a, b = boxes[current[-1]], boxes[i]
                 hs = _heights(boxes[[current[-1], i]])
                 # Loose words join when close along the row, of like height, and overlapping across it
-                # by half the smaller height (a tall mark or a word of the next row never joins).
+                # by half the smaller height (a tall mark or a word of the next row never joins). Two
+                # words each at least _CHAIN_ANCHOR times taller than wide are turned words side by side
+                # (a table's rotated column headers, book spines), never one level line: their box
+                # heights are text lengths, under which the gap between two columns looked like a word
+                # space (T10's rota with ``accurate``: ``Monday`` .. ``Thursday`` read ``111``).
                 near = (
                     u.source < 0
                     and prev.source < 0
+                    and not (turned[i] and turned[current[-1]])
                     and b[0] - a[2] < opts.word_gap * h
                     and hs.max() <= 2 * hs.min()
                     and min(a[3], b[3]) - max(a[1], b[1]) >= 0.5 * h
@@ -860,7 +866,43 @@ def _place(runs: list[list[Region]], blocks: list[Region], rot: np.ndarray) -> l
             if box[3] <= oy0 or (box[2] <= ox0 and min(box[3], oy1) > max(box[1], oy0)):
                 # The run is cut there: its blocks before and after the new one stay in order.
                 return [*runs[:k], *([run[:j]] if j else []), list(blocks), run[j:], *runs[k + 1 :]]
+            cut = _cell_cut(other, box, rot)
+            if cut == 0:  # a cell of the block's first row, left of all its lines there
+                return [*runs[:k], *([run[:j]] if j else []), list(blocks), run[j:], *runs[k + 1 :]]
+            if cut is not None:
+                # A cell inside the block (a table's turned column header): the block is cut there.
+                head, tail = (_block(list(other.children[:cut]), rot, 0), _block(list(other.children[cut:]), rot, 0))
+                return [*runs[:k], [*run[:j], head], list(blocks), [tail, *run[j + 1 :]], *runs[k + 1 :]]
     return [*runs, list(blocks)]
+
+
+def _cell_cut(block: Region, box: np.ndarray, rot: np.ndarray) -> int | None:
+    """Where ``box`` (a turned block's box in the frame ``rot``) is read inside ``block``: the index of
+    the first of its lines that lies below the box or right of it on its rows (0: the box comes before
+    the whole block), when the box heads a column of the block: the block starts left of the box and
+    reaches below it, a line below the box lies under it, and none of its lines overlaps it (a table's
+    header row: ``Name`` level, the weekday headers turned beside it, the body rows below). ``None``
+    otherwise: a label in a gutter or margin (the block lies on one side of it), a stamp over a
+    paragraph (lines cross it), a block wholly above or below it.
+    """
+    lines = [ln for ln in block.children if ln.level == "line"]
+    if len(lines) < 2 or len(lines) != len(block.children):
+        return None
+    bx0, by0, bx1, by1 = _box(block, rot)
+    if not (bx0 < box[0] < bx1 and by0 < box[3] < by1):
+        return None
+    cut = None
+    column = False  # a line below the box, under it (the column it heads)
+    for j, line in enumerate(lines):
+        x0, y0, x1, y1 = _box(line, rot)
+        on_rows = min(box[3], y1) > max(box[1], y0)
+        across = min(box[2], x1) > max(box[0], x0)
+        if on_rows and across:
+            return None  # a line crosses the box
+        column = column or (y0 >= box[3] and across)
+        if cut is None and (y0 >= box[3] or (on_rows and x0 >= box[2])):
+            cut = j
+    return cut if column else None
 
 
 def _boxes_union(boxes: Sequence[np.ndarray]) -> np.ndarray:

@@ -129,6 +129,18 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
         extent = float(boxes[members, 3].max() - boxes[members, 1].min())
         if len(members) >= _SQUARE_PIECES and extent >= _SQUARE_EXTENT * float(np.median(width[members])):
             groups[-1 - root] = members
+        elif (
+            len(members) == 2
+            and all(regions[idx[k]].level == "word" for k in members)
+            and extent >= _CHAIN_ANCHOR * float(width[members].max())
+            and _meeting(boxes[members])
+        ):
+            # A turned word cut in two (craft's stacked-character split parts ``Friday`` into ``Frid`` and
+            # ``ay``, parted at one shared edge): two loose words that meet there, together as tall as an
+            # anchor. The two lone characters of a form's answer column so cut sit on rows of labels
+            # (level_column); a detector's lines that overlap (db's big ``2`` over ``SPEED`` on a road
+            # sign, icdar2015_val img_104) are not such a split.
+            groups[-1 - root] = members
     # Row partners in the page's frame: a region off the piece's axis whose centre lies on the piece's
     # row (within _CHAIN_ROW of the smaller height), of about its height -- the item name beside a
     # receipt's quantity, the label beside a form's answer -- and not itself a piece of a column joined
@@ -179,6 +191,14 @@ def _vertical_chains(regions: Sequence[Region]) -> tuple[list[Region], list[Regi
             attributes={"grouped": True},
         ))
     return joined, [r for k, r in enumerate(regions) if k not in used]
+
+
+def _meeting(boxes: np.ndarray) -> bool:
+    """Whether two boxes (2 x 4: x0, y0, x1, y1, page pixels) meet at one edge down the page, within a
+    pixel (the shared edge of :func:`ocrplug_craft.postprocess.split_stacked`'s pieces), neither apart
+    nor overlapping."""
+    upper, lower = sorted(boxes.tolist(), key=lambda b: b[1])
+    return abs(lower[1] - upper[3]) <= 1.0
 
 
 # A stack of level one-glyph lines (a list's numbering ``1`` .. ``9``, a receipt's quantities without
