@@ -24,8 +24,11 @@ from ocrplug.model import Region
 __all__ = [
     "END_MARGIN",
     "END_MARK",
+    "GLYPH_BAND",
     "GLYPH_GAP",
     "GLYPH_REACH",
+    "GLYPH_SAME_GAP",
+    "GLYPH_SAME_HEIGHT",
     "GLYPH_SHARE",
     "GLYPH_WIDTH",
     "INK_DIRECTION_LENGTH",
@@ -61,6 +64,17 @@ GLYPH_GAP = 0.1
 #: longest other word's component a box's end is drawn back from: letters of two words touching across
 #: the space on a scan (``funsd_train`` 0001438955: one component 3.8 heights long) are no one's glyph.
 GLYPH_WIDTH = 1.0
+#: A component no word box holds, beside a box but past :data:`GLYPH_GAP`, is still taken in as the box's
+#: glyph when it is a letter of the box's own letters' line: at most this many times the box's height past
+#: both the box's end and its own ink along the line, at least :data:`GLYPH_SAME_HEIGHT` of its own ink's
+#: height tall, and its top and bottom within :data:`GLYPH_BAND` heights of that ink's (same baseline band).
+#: Tesseract's boxes of T7's bold italic ``EUR,`` and ``19%`` start 0.105 and 0.12 heights past their
+#: first glyph (issue 24 item 5), its word spaces there are 0.37-0.48 heights. Chosen by ``python
+#: benchmarks/word_box_fit.py --same`` on ``funsd_train`` and the generated italic and bold words of
+#: ``benchmarks/word_box_gap.py`` (docs/benchmarks.md "Word boxes that cut glyphs (issue 24 item 5, W11)").
+GLYPH_SAME_GAP = 0.2
+GLYPH_SAME_HEIGHT = 0.5
+GLYPH_BAND = 0.1
 #: A box's ink direction is measured (:func:`ink_directions`) when the box is at least this many times as
 #: long as high: over a shorter box one pixel across moves the angle by more than the error it corrects.
 #: On the pages of benchmarks/small_skew.py (300 dpi, 10 pt) ``db``'s footer ``Page 3 of 12`` (4.8 times
@@ -120,11 +134,17 @@ def fit_words_to_ink(gray: np.ndarray, regions: Sequence[Region]) -> list[Region
     holds any of (a glyph the reader's box stopped short of: Tesseract's boxes of bold italic words start
     past their first letter's foot) belongs to the word box it lies beside: on that box's rows (its centre
     between the box's top and bottom edges), at most :data:`GLYPH_GAP` times the box's height past one of
-    its ends, at most :data:`GLYPH_WIDTH` heights long, and nearer it than any other word box on those rows.
+    its ends, at most :data:`GLYPH_WIDTH` heights long, and nearer it than any other word box on those rows;
+    or, up to :data:`GLYPH_SAME_GAP` heights past both the box's end and its own components' ink, when it
+    is a letter of that ink's line (:data:`GLYPH_SAME_HEIGHT` of its height tall, top and bottom within
+    :data:`GLYPH_BAND` heights of the ink's: Tesseract's boxes of T7's bold italic ``EUR,`` and ``19%``).
     A word box is grown, in its own frame (along its top edge and its left edge, so tilted quads stay
     tilted), to the extent of each of its components, when its top and bottom move at most
     :data:`GLYPH_REACH` times the box's height and, for a component it holds in part, its ends too (an
-    underline touching the letters, a table rule, a photo's blobs are left out). Then an end of a box that
+    underline touching the letters, a table rule, a photo's blobs are left out); a one-character word
+    whose box holds part of one component and no other ink (Tesseract's 3 px box on the edge of an ``a``,
+    T10's quiz) is grown to that glyph's ends past :data:`GLYPH_REACH` when it is at most
+    :data:`GLYPH_WIDTH` heights long. Then an end of a box that
     runs through a glyph of another word on its rows (at most :data:`GLYPH_WIDTH` heights long; a CTC span
     reaching into the next word's first letter) is drawn back to the middle of the blank between that glyph and the box's own ink (never inside its own
     glyphs). Only text on paper is looked at (:func:`ocrplug.crops.paper_ink`). A region's own quad is
@@ -163,6 +183,15 @@ def fit_words_to_ink(gray: np.ndarray, regions: Sequence[Region]) -> list[Region
     area = stats[:, cv2.CC_STAT_AREA]
     frames = [_Frame(np.asarray(w.quad, dtype=np.float64)) for _, _, w in words]
     beside = _beside(frames, stats, holders)
+    wide = _beside(frames, stats, holders, GLYPH_SAME_GAP)
+    taken = np.concatenate(beside) if beside else np.zeros(0, dtype=np.int64)
+    for n in range(len(words)):
+        extra = np.setdiff1d(wide[n], taken)
+        if len(extra):
+            ids, held = inside[n]
+            share = (held >= GLYPH_SHARE * area[ids]) | (holders[ids] == 1)
+            extra = _same_line(frames[n], stats, ids[(owner[ids] == n) & share], extra)
+            beside[n] = np.concatenate([beside[n], extra])
     grown: dict[tuple[int, int], Region] = {}
     for n, (i, j, word) in enumerate(words):
         ids, held = inside[n]
@@ -170,7 +199,9 @@ def fit_words_to_ink(gray: np.ndarray, regions: Sequence[Region]) -> list[Region
         mine = ids[(owner[ids] == n) & share & (held < area[ids])]
         own = np.concatenate([ids[(owner[ids] == n) & share], beside[n]])
         foreign = ids[(owner[ids] >= 0) & (owner[ids] != n)]
-        quad = frames[n].fit(stats[mine], stats[beside[n]], stats[own], stats[foreign])
+        # A one-character word whose box holds part of one component and nothing else: that is its glyph.
+        lone = len((word.text or "").strip()) == 1 and len(mine) == 1 and len(own) == 1
+        quad = frames[n].fit(stats[mine], stats[beside[n]], stats[own], stats[foreign], lone=lone)
         if quad is not None:
             grown[(i, j)] = word.with_(quad=quad)
     if not grown:
@@ -334,7 +365,8 @@ class _Frame:
         mid = (ext[:, 2] + ext[:, 3]) / 2
         return (mid >= 0) & (mid <= self.lv)
 
-    def fit(self, part: np.ndarray, beside: np.ndarray, own: np.ndarray, foreign: np.ndarray) -> tuple[tuple[float, float], ...] | None:
+    def fit(self, part: np.ndarray, beside: np.ndarray, own: np.ndarray, foreign: np.ndarray,
+            lone: bool = False) -> tuple[tuple[float, float], ...] | None:
         """The quad grown to hold the components ``part`` (its own, held in part) and ``beside`` (held by no
         box, beside it), then its ends drawn back off the components ``foreign`` (other words' glyphs) they
         run through, never inside ``own`` (its own components); ``cv2`` stats rows (see
@@ -348,7 +380,8 @@ class _Frame:
                 if -c > reach or d - self.lv > reach:
                     continue
                 if kind == "part" and (-a > reach or b - self.lu > reach):
-                    continue
+                    if not (lone and b - a <= GLYPH_WIDTH * self.lv):  # a lone glyph's box holds it whole
+                        continue
                 lo_u, hi_u, lo_v, hi_v = min(lo_u, a), max(hi_u, b), min(lo_v, c), max(hi_v, d)
         if len(own) and len(foreign):
             mine = self.extents(own)
@@ -365,6 +398,30 @@ class _Frame:
         q, u, v = self.q, self.u, self.v
         pts = [q[0] + u * su + v * sv for su, sv in ((lo_u, lo_v), (hi_u, lo_v), (hi_u, hi_v), (lo_u, hi_v))]
         return tuple((float(p[0]), float(p[1])) for p in pts)
+
+
+def _same_line(f: _Frame, stats: np.ndarray, own: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    """Of the components ``cand`` beside the box ``f`` (``cv2`` stats rows' indices), those that are letters
+    of the line of its own components ``own`` (see :data:`GLYPH_SAME_GAP`): at most :data:`GLYPH_SAME_GAP`
+    heights past the ink of ``own`` on the box's rows along the line, at least :data:`GLYPH_SAME_HEIGHT` of
+    its height tall, top and bottom within :data:`GLYPH_BAND` heights of its top and bottom."""
+    if not f.ok or not len(own) or not len(cand):
+        return np.zeros(0, dtype=np.int64)
+    mine = f.extents(stats[own])
+    mine = mine[f.on_rows(mine)]
+    if not len(mine):
+        return np.zeros(0, dtype=np.int64)
+    lo_u, hi_u, lo_v, hi_v = mine[:, 0].min(), mine[:, 1].max(), mine[:, 2].min(), mine[:, 3].max()
+    ext = f.extents(stats[cand])
+    gap = np.maximum(lo_u - ext[:, 1], ext[:, 0] - hi_u)  # past the own ink's nearer end (< 0: overlaps)
+    band = GLYPH_BAND * f.lv
+    ok = (
+        (gap <= GLYPH_SAME_GAP * f.lv)
+        & (ext[:, 3] - ext[:, 2] >= GLYPH_SAME_HEIGHT * (hi_v - lo_v))
+        & (ext[:, 2] >= lo_v - band)
+        & (ext[:, 3] <= hi_v + band)
+    )
+    return cand[ok]
 
 
 def _beside(frames: list[_Frame], stats: np.ndarray, holders: np.ndarray, most_gap: float = GLYPH_GAP,

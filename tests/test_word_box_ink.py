@@ -201,6 +201,7 @@ def test_a_rule_beside_a_word_is_not_taken_in() -> None:
     [
         ("swift", "invoice", None, ["Bill", "to:"]),
         ("swift", "small", (1.3, 1.7), ["EUR,", "19%"]),
+        ("swift", "small", None, ["EUR,", "19%"]),
         ("fast", "symbols", None, ["Müller,", "Zoë"]),
     ],
 )
@@ -209,8 +210,9 @@ def test_t7_words_are_not_cut(preset: str, page: str, band: tuple[float, float] 
     """T7's pages (benchmarks/newuser_pages_t7.py, 300 dpi; the bold italic line on a strip of its page, top
     and bottom in inches): no level word box's left or right edge runs through a glyph (the benchmark's
     ``cut`` test; each failed before, cut at ``Bill``, ``EUR,`` and ``Müller,``). On the whole ``small`` page
-    Tesseract's ``EUR,`` box lies 0.105 heights past the ``E``, beyond ``GLYPH_GAP``: still cut there
-    (docs/benchmarks.md "Word boxes that hold every glyph")."""
+    Tesseract's ``EUR,`` and ``19%`` boxes lie 0.105 and 0.12 heights past their first glyph, beyond
+    ``GLYPH_GAP``: taken in as letters of the word's own band since W11 (``GLYPH_SAME_GAP``; cut before,
+    docs/benchmarks.md "Word boxes that cut glyphs (issue 24 item 5, W11)")."""
     t7 = load_benchmark("newuser_pages_t7")
     drawn = getattr(t7, page)()
     gray = np.asarray(drawn.img)
@@ -221,3 +223,65 @@ def test_t7_words_are_not_cut(preset: str, page: str, band: tuple[float, float] 
     assert all(w in texts for w in words), texts
     boxes = [{"text": w.text, "quad": [list(p) for p in w.quad]} for w in found]
     assert t7.cuts(gray, boxes) == []
+
+
+def _line_of(gray_width: int, words: list[Region]) -> Region:
+    return Region(quad=((0, 10), (gray_width, 10), (gray_width, 50), (0, 50)), level="line",
+                  text=" ".join(w.text or "" for w in words), children=tuple(words))
+
+
+def test_a_first_letter_past_the_gap_on_the_words_band_is_taken_in() -> None:
+    """T7's whole ``small`` page (W11): Tesseract's box of a bold italic ``EUR,`` starts 0.105 of its height
+    past the ``E`` (past ``GLYPH_GAP``); a letter as tall as the word's own ink, on its band, at most
+    ``GLYPH_SAME_GAP`` heights from that ink, is the word's. A word space away it is not."""
+    gray = np.full((60, 600), 255, dtype=np.uint8)  # text on paper: under 12 % ink
+    gray[20:40, 20:50] = 0  # ``in``, 0.47 heights before the ``E``
+    gray[20:40, 64:92] = 0  # the ``E``: 5 px = 0.17 heights before ``EUR``'s box and its ink
+    gray[20:40, 97:150] = 0  # ``UR,``
+    line = _line_of(600, [_word(18, 52, 15, 45, "in"), _word(97, 152, 15, 45, "EUR,")])
+    (out,) = fit_words_to_ink(gray, [line])
+    first, second = (np.asarray(w.quad) for w in out.children)
+    assert first.min(axis=0).tolist() == [18, 15] and first.max(axis=0).tolist() == [52, 45]
+    assert second.min(axis=0).tolist() == [64, 15] and second.max(axis=0).tolist() == [152, 45]
+
+
+@pytest.mark.parametrize(
+    ("rows", "cols"),
+    [
+        ((36, 40), (88, 92)),  # a stop-sized mark (under half the word's ink height)
+        ((8, 28), (64, 92)),  # a glyph of another band (its top 12 px above the word's ink)
+        ((20, 40), (54, 82)),  # a glyph a word space (0.5 heights) before the box
+    ],
+)
+def test_ink_past_the_gap_that_is_no_letter_of_the_word_is_left_out(rows: tuple[int, int],
+                                                                    cols: tuple[int, int]) -> None:
+    gray = np.full((60, 600), 255, dtype=np.uint8)  # text on paper: under 12 % ink
+    gray[20:40, 97:150] = 0  # the word's ink
+    gray[rows[0]:rows[1], cols[0]:cols[1]] = 0
+    word = _word(97, 152, 15, 45, "UR,")
+    (out,) = fit_words_to_ink(gray, [word])
+    assert np.asarray(out.quad).tolist() == np.asarray(word.quad).tolist()
+
+
+def test_a_one_letter_words_sliver_of_a_box_holds_its_glyph() -> None:
+    """T10's quiz on ``swift``: Tesseract's box of ``a`` in ``Which is a mammal?`` is 3 px wide, on the
+    glyph's right edge (12 px of the 15 px ``a`` lie left of it, past ``GLYPH_REACH``): a one-character
+    word whose box holds part of one component and nothing else is boxed to that glyph, when it is at most
+    ``GLYPH_WIDTH`` heights long."""
+    gray = np.full((60, 400), 255, dtype=np.uint8)  # text on paper: under 12 % ink
+    gray[20:38, 80:95] = 0  # the ``a``, 15 x 18
+    gray[20:38, 110:180] = 0  # the next word, a word space away
+    line = _line_of(400, [_word(92, 95, 19.5, 38.5, "a"), _word(108, 182, 15, 45, "mammal?")])
+    (out,) = fit_words_to_ink(gray, [line])
+    lone, nxt = (np.asarray(w.quad) for w in out.children)
+    assert lone.min(axis=0).tolist() == [80, 19.5] and lone.max(axis=0).tolist() == [95, 38.5]
+    assert nxt.min(axis=0).tolist() == [108, 15] and nxt.max(axis=0).tolist() == [182, 45]
+
+
+def test_a_longer_word_keeps_its_reach() -> None:
+    """The same sliver under a word of two letters is no lone glyph's box: ``GLYPH_REACH`` holds."""
+    gray = np.full((60, 400), 255, dtype=np.uint8)  # text on paper: under 12 % ink
+    gray[20:38, 80:95] = 0
+    word = _word(92, 95, 19.5, 38.5, "ab")
+    (out,) = fit_words_to_ink(gray, [word])
+    assert np.asarray(out.quad).tolist() == np.asarray(word.quad).tolist()
