@@ -1,7 +1,7 @@
 """Tick boxes drawn on generated pages (issue 24 item 1, c11; T10's quiz pages, fault 1).
 
-usage: python benchmarks/tick_boxes.py [--presets fast,swift,accurate] [--pages 4] [--parts boxes,letters,bare]
-    [--seed 11] [--show]
+usage: python benchmarks/tick_boxes.py [--presets fast,swift,accurate] [--pages 4]
+    [--parts boxes,letters,bare,glyphs] [--seed 11] [--show]
 
 * ``boxes``: ``--pages`` pages (1700 x 2200 px, 200 dpi letter) of eight quiz rows each: a question in one
   of seven faces at 24-40 px, then two drawn squares of 20-80 px with 1-4 px frames, one of them marked
@@ -14,6 +14,9 @@ usage: python benchmarks/tick_boxes.py [--presets fast,swift,accurate] [--pages 
   Per preset: checkbox words written there (false), answer letters read right.
 * ``bare``: one page of rows ending in a bare tick (``✓`` of three faces at 28-60 px, or two strokes):
   what each tick is read as (the words centred on it).
+* ``glyphs`` (no pipeline): every installed face at 16, 24 and 40 px, the letters, digits and ``#&@%?!``
+  it holds (a glyph drawn as the face's missing-glyph box is skipped): how many are taken for a box's
+  mark (``ocrplug.checkboxes.is_mark``) or a tick (``is_tick``), and how many of its ``x X ✓ ✔ ✗ ✘`` are.
 """
 
 from __future__ import annotations
@@ -178,6 +181,55 @@ def _on(word: tuple[str, tuple[float, float, float, float]], box: tuple[int, int
     return x0 - grow <= (a + c) / 2 <= x1 + grow and y0 - grow <= (b + e) / 2 <= y1 + grow
 
 
+def _glyph(font: ImageFont.FreeTypeFont, px: int, ch: str) -> object:
+    import numpy as np
+
+    img = Image.new("L", (3 * px, 3 * px), 255)
+    ImageDraw.Draw(img).text((px, px // 2), ch, font=font, fill=0)
+    ink = np.asarray(img) < 128
+    if not ink.any():
+        return None
+    ys, xs = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return ink[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1]
+
+
+def glyphs() -> None:
+    import glob
+
+    import numpy as np
+
+    from ocrplug.checkboxes import is_mark, is_tick
+
+    faces = sorted(glob.glob(FONTS + "truetype/**/*.ttf", recursive=True) + glob.glob(FONTS + "opentype/**/*.otf", recursive=True))
+    letters = 0
+    as_mark: Counter[str] = Counter()
+    as_tick: Counter[str] = Counter()
+    marks: dict[str, list[int]] = {}
+    for path in faces:
+        for px in (16, 24, 40):
+            try:
+                font = ImageFont.truetype(path, px)
+            except OSError:
+                continue
+            missing = _glyph(font, px, "\U0010fffd")
+            for ch in "ABCDEFGHIJKLMNOPQRSTUVWYZabcdefghijklmnopqrstuvwyz0123456789#&@%?!xX\u2713\u2714\u2717\u2718":
+                g = _glyph(font, px, ch)
+                if g is None or (missing is not None and g.shape == missing.shape and np.array_equal(g, missing)):
+                    continue
+                if ch in "xX\u2713\u2714\u2717\u2718":
+                    marks.setdefault(ch, [0, 0, 0])
+                    marks[ch][0] += is_mark(g)
+                    marks[ch][1] += is_tick(g)
+                    marks[ch][2] += 1
+                    continue
+                letters += 1
+                as_mark[ch] += is_mark(g)
+                as_tick[ch] += is_tick(g)
+    print(f"glyphs: {len(faces)} faces, {letters} letters/digits/signs: {sum(as_mark.values())} taken for a mark "
+          f"{dict(as_mark.most_common(12))}, {sum(as_tick.values())} for a tick {dict(as_tick.most_common(12))}")
+    print("    marks (is_mark / is_tick / of): " + ", ".join(f"{k} {a}/{b}/{c}" for k, (a, b, c) in marks.items()))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--presets", default="fast,swift,accurate")
@@ -189,9 +241,11 @@ def main() -> int:
     from ocrplug.pipeline import Pipeline
 
     parts = args.parts.split(",")
+    if "glyphs" in parts:
+        glyphs()
     pages = (box_pages(args.pages, args.seed) if "boxes" in parts else []) + ([letter_page()] if "letters" in parts else [])
     pages += [bare_page(args.seed)] if "bare" in parts else []
-    for preset in args.presets.split(","):
+    for preset in [p for p in args.presets.split(",") if p and set(parts) - {"glyphs"}]:
         pipe = Pipeline.from_preset(preset, ["renderers=[]", "layout.empty_checkboxes=write"])
         found: Counter[str] = Counter()
         right: Counter[str] = Counter()

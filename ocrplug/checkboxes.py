@@ -636,7 +636,8 @@ def _take(
                 if not new and not rest:  # the bullet's own region, the bullet already taken
                     continue
                 found, again = ([(*box, "bullet")], rest), not new
-        if (not found or not found[0]) and level and paper:
+        # A tick's region, about square, has no direction either (DB's quad on it may stand on its side).
+        if (not found or not found[0]) and paper and (level or max(x1 - x0, y1 - y0) <= 1.5 * max(min(x1 - x0, y1 - y0), 1)):
             tick = _lone_tick(gray, region)
             if tick is not None:  # a bare tick the detector boxed alone: written, not read
                 taken.append(TakenBox(Region.from_box(*tick, level="word"), "tick"))
