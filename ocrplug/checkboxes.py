@@ -116,6 +116,7 @@ MARK_TICK_RISE = 0.35
 MARK_TICK_ASPECT = 0.75
 MARK_TICK_START = (0.2, 0.7)
 MARK_TICK_RIGHT = 0.5
+MARK_TICK_FOOT = 0.65
 MARK_CROSS_SIDE = 0.7
 # Regions tilted more than this (degrees) against the page's axes are not looked at (scene text).
 _LEVEL_DEG = 10.0
@@ -210,7 +211,7 @@ def is_tick(mask: np.ndarray) -> bool:
     letter: at least :data:`MARK_TICK_ASPECT` as wide as tall, no hole, its left end's ink (the outer
     :data:`MARK_BAND` of its width) beginning :data:`MARK_TICK_START` of its height down, its right end's
     reaching the top half of :data:`MARK_TICK_TOP` and ending above :data:`MARK_TICK_RIGHT`, its foot
-    (the ink of its bottom half-band) left of :data:`MARK_TICK_RIGHT` of its width, and its left end's ink
+    (the ink of its bottom half-band) left of :data:`MARK_TICK_FOOT` of its width (T10's drawn tick: 0.6), and its left end's ink
     centred :data:`MARK_TICK_RISE` of its height lower than its right end's (an italic ``J``'s hook begins
     lower, ``f`` is narrow, ``r`` and ``y`` have ink at their top left, ``v`` a foot in its middle).
     The 362 installed faces at 16, 24, 40 px: every ``✓`` and ``✔`` they hold but two, and 0.45% of their
@@ -227,7 +228,7 @@ def is_tick(mask: np.ndarray) -> bool:
     foot = np.flatnonzero(mask[-max(1, round(MARK_BAND * h / 2)):].any(axis=0)) / w
     lo, hi = MARK_TICK_START
     return bool(lo <= ly.min() <= hi and ry.min() <= MARK_TICK_TOP / 2 and ry.max() <= MARK_TICK_RIGHT
-                and foot.max() <= MARK_TICK_RIGHT and ly.mean() - ry.mean() >= MARK_TICK_RISE)
+                and foot.max() <= MARK_TICK_FOOT and ly.mean() - ry.mean() >= MARK_TICK_RISE)
 
 
 @dataclass(frozen=True)

@@ -297,3 +297,24 @@ def test_a_tick_boxed_alone_inside_its_box_is_the_box_s_mark() -> None:
     _, taken = take_checkboxes(gray, [*regions, tick])
     near = [t.state for t in taken if t.region.bbox[0] >= x0 - 2 and t.region.bbox[2] <= x1 + 2 and abs(t.region.bbox[1] - y0) < x1 - x0]
     assert near == ["ticked"]
+
+
+def test_t10s_drawn_tick_inside_its_box_is_ticked() -> None:
+    # T10's quiz_inside.png: a 60 px box, a 5 px tick of two strokes inside it (its foot at 0.6 of its
+    # width), beside a question DB boxes; the box next to it is empty.
+    from PIL import Image, ImageDraw, ImageFont
+
+    from ocrplug.checkboxes import take_checkboxes
+    from ocrplug.model import Region
+
+    img = Image.new("RGB", (900, 160), "white")
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(tick_boxes.FONTS + "truetype/dejavu/DejaVuSans.ttf", 32)
+    d.text((20, 50), "7. The Sun is a star.", font=font, fill="black")
+    line = Region.from_box(*d.textbbox((20, 50), "7. The Sun is a star.", font=font), level="line")
+    for x in (500, 650):
+        d.rectangle((x, 44, x + 60, 104), outline="black", width=3)
+    d.line((512, 74, 526, 90), fill=(20, 30, 140), width=5)
+    d.line((526, 90, 548, 56), fill=(20, 30, 140), width=5)
+    _, taken = take_checkboxes(np.asarray(img.convert("L")), [line])
+    assert sorted((round(t.region.bbox[0]), t.state) for t in taken) == [(500, "ticked"), (650, "empty")]
