@@ -101,13 +101,16 @@ _TIP_DEPTH = 0.25
 _TIP_PEEL = 0.1
 # Words of a region cut around a frame stand at least this share of the frame's side away from it.
 _CUT_GAP = 0.15
-#: A frame no detected region holds (:func:`_page_frames`) is looked for on the row of a region whose
-#: height is between these shares of the frame's side: T10's quiz has 60 px boxes beside text 30-35 px tall.
+#: A frame no detected region holds (:func:`_page_frames`) is looked for on the row of a region, its side
+#: between these multiples of that region's height: T10's quiz has 60 px boxes beside text 30-35 px tall,
+#: ``benchmarks/tick_boxes.py`` 80 px boxes beside 24 px text (4.4 line heights).
 PAGE_FRAME_HEIGHTS = (0.5, 5.0)
-#: A mark apart from such a frame (:func:`is_mark`): its sides at least 0.5 of each other; ends and corners
-#: its outer 0.25; a tick's right end reaches its top 0.175 and ends above its bottom 0.35, its left end
-#: is centred 0.25 of its height lower; a cross's end columns are inked along under 0.7 of its height.
-#: Chosen on the 362 installed faces at 16, 24 and 40 px (``benchmarks/tick_boxes.py --parts glyphs``).
+#: A mark apart from such a frame (:func:`is_mark`, :func:`is_tick`): its sides at least 0.5 of each other
+#: (a tick's width 0.75 of its height); ends and corners its outer 0.25; a fill over 0.9 ink; a tick's
+#: left end begins 0.2-0.7 of its height down, its right end reaches its top 0.175 and ends above 0.5, its
+#: foot left of 0.65 of its width, its left end centred 0.35 of its height lower than its right end; a
+#: cross's end columns are inked along under 0.7 of its height. Chosen on the 362 installed faces at 16,
+#: 24 and 40 px (``benchmarks/tick_boxes.py --parts glyphs``) and T10's drawn tick (foot at 0.6).
 MARK_BAND = 0.25
 MARK_ASPECT = 0.5
 MARK_FILL = 0.9
@@ -214,8 +217,9 @@ def is_tick(mask: np.ndarray) -> bool:
     (the ink of its bottom half-band) left of :data:`MARK_TICK_FOOT` of its width (T10's drawn tick: 0.6), and its left end's ink
     centred :data:`MARK_TICK_RISE` of its height lower than its right end's (an italic ``J``'s hook begins
     lower, ``f`` is narrow, ``r`` and ``y`` have ink at their top left, ``v`` a foot in its middle).
-    The 362 installed faces at 16, 24, 40 px: every ``✓`` and ``✔`` they hold but two, and 0.45% of their
-    letters (italic ``F``, ``r``, ``J`` mostly) are ticks or crosses (:func:`is_mark`)."""
+    The 362 installed faces at 16, 24, 40 px: every ``✓`` and ``✔`` they hold but two is a tick, and 152
+    of their 24,763 letters, digits and signs (italic ``J``, ``F``, ``r`` mostly) pass for a mark
+    (:func:`is_mark`; ``benchmarks/tick_boxes.py --parts glyphs``)."""
     h, w = mask.shape
     if min(h, w) < 3 or w < MARK_TICK_ASPECT * h:
         return False
@@ -432,8 +436,9 @@ def _bullet(gray: np.ndarray, region: Region) -> tuple[tuple[int, int, int, int]
 def _lone_tick(gray: np.ndarray, region: Region) -> tuple[int, int, int, int] | None:
     """The box (page pixels) of the tick that is ``region``'s whole ink, or None: one ink component (Otsu
     over the region's box grown by :data:`_GROW` of its height, print on paper) with ink in the region,
-    at least :data:`TICK_MIN_SIDE` px tall, shaped as a tick (:func:`is_tick`), the others specks (under
-    :data:`_SPECK_SHARE` of its ink) and none touching the grown box's edge (a word cut by the region)."""
+    at least :data:`TICK_MIN_SIDE` px tall, at least half the region's width and height, shaped as a tick
+    (:func:`is_tick`), the others specks (together under :data:`_SPECK_SHARE` of its ink), and not
+    touching the grown box's edge (a word cut by the region)."""
     h_img, w_img = gray.shape
     rx0, ry0, rx1, ry1 = region.bbox
     pad = _GROW * (ry1 - ry0)
@@ -450,6 +455,10 @@ def _lone_tick(gray: np.ndarray, region: Region) -> tuple[int, int, int, int] | 
     bx, by, bw, bh, area = (int(v) for v in stats[big])
     others = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= _SPECK_SHARE * area)
     if len(others) != 2 or bh < TICK_MIN_SIDE:  # the ground and the tick
+        return None
+    # The tick is the region: it spans most of the region's box (a line of words over a long underline
+    # has the underline for its biggest component, its letters smaller than a tenth of it).
+    if bw < 0.5 * (rx1 - rx0) or bh < 0.5 * (ry1 - ry0) or stats[1:, cv2.CC_STAT_AREA].sum() - area >= _SPECK_SHARE * area:
         return None
     if bx == 0 or by == 0 or bx + bw == crop.shape[1] or by + bh == crop.shape[0]:
         return None

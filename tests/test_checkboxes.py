@@ -269,8 +269,12 @@ def test_a_bare_tick_is_written_as_a_tick() -> None:
     from ocrplug.model import Region
 
     page = tick_boxes.bare_page(11)
-    regions = [Region.from_box(x0 - 4, y0 - 4, x1 + 4, y1 + 4, level="line") for x0, y0, x1, y1, _ in page.spots]
-    kept, taken = take_checkboxes(_gray(page), regions)
+    gray = _gray(page)
+    regions = []
+    for x0, y0, x1, y1, _ in page.spots:  # a detector's box: the tick's ink and a few pixels round it
+        ys, xs = np.nonzero(gray[y0 - 8:y1 + 8, x0 - 8:x1 + 8] < 128)
+        regions.append(Region.from_box(x0 - 11 + xs.min(), y0 - 11 + ys.min(), x0 - 5 + xs.max(), y0 - 5 + ys.max(), level="line"))
+    kept, taken = take_checkboxes(gray, regions)
     assert not kept and [t.state for t in taken] == ["tick"] * len(regions)
     assert {w.text for w in place_checkboxes([], taken)} == {TICK}
     img = Image.new("L", (900, 120), 255)
