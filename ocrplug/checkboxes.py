@@ -105,6 +105,10 @@ _CUT_GAP = 0.15
 #: between these multiples of that region's height: T10's quiz has 60 px boxes beside text 30-35 px tall,
 #: ``benchmarks/tick_boxes.py`` 80 px boxes beside 24 px text (4.4 line heights).
 PAGE_FRAME_HEIGHTS = (0.5, 5.0)
+#: Such a frame whose own ink crosses its inner half along this share of a row or column (wall to wall)
+#: is cells of a grid, not a ticked box (funsd_train 91315069_91315070: two stacked cells written ``☑``).
+#: Not tuned: a tick or cross touching the frame runs slantwise.
+PAGE_FRAME_WALL = 0.9
 #: A mark apart from such a frame (:func:`is_mark`, :func:`is_tick`): its sides at least 0.5 of each other
 #: (a tick's width 0.75 of its height); ends and corners its outer 0.25; a fill over 0.9 ink; a tick's
 #: left end begins 0.2-0.7 of its height down, its right end reaches its top 0.175 and ends above 0.5, its
@@ -593,6 +597,10 @@ def _page_frames(
         state = checkbox_state(own, float(sa[inner].sum()) / max(int(sa[c]), 1))
         if state is None:
             continue
+        if state == "ticked" and not is_box_frame(own) and (
+                (own[bh // 4 : bh - bh // 4].mean(axis=1) >= PAGE_FRAME_WALL).any()
+                or (own[:, bw // 4 : bw - bw // 4].mean(axis=0) >= PAGE_FRAME_WALL).any()):
+            continue  # ink inside it from wall to wall: two cells of a grid (funsd_train 91315069), no tick
         if state == "ticked" and len(inner) and is_box_frame(own):
             # Ticked by ink apart from its frame: a mark (a tick, a cross, a fill), not a letter in a box
             # (an answer box's ``A`` the detector missed).

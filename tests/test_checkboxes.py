@@ -322,3 +322,23 @@ def test_t10s_drawn_tick_inside_its_box_is_ticked() -> None:
     d.line((526, 90, 548, 56), fill=(20, 30, 140), width=5)
     _, taken = take_checkboxes(np.asarray(img.convert("L")), [line])
     assert sorted((round(t.region.bbox[0]), t.state) for t in taken) == [(500, "ticked"), (650, "empty")]
+
+
+def test_two_stacked_cells_are_no_ticked_box() -> None:
+    # funsd_train 91315069_91315070: two cells of a grid, one ink component about square with a divider
+    # across its middle, no region on them, were written '☑'.
+    from PIL import Image, ImageDraw, ImageFont
+
+    from ocrplug.checkboxes import take_checkboxes
+    from ocrplug.model import Region
+
+    img = Image.new("L", (600, 200), 255)
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(tick_boxes.FONTS + "truetype/dejavu/DejaVuSans.ttf", 20)
+    d.text((20, 62), "OCT 3", font=font, fill=0)
+    d.text((20, 92), "OCT 31", font=font, fill=0)
+    d.rectangle((150, 55, 200, 115), outline=0, width=2)
+    d.line((150, 85, 200, 85), fill=0, width=2)
+    lines = [Region.from_box(*d.textbbox((20, y), t, font=font), level="line") for y, t in ((62, "OCT 3"), (92, "OCT 31"))]
+    _, taken = take_checkboxes(np.asarray(img), lines)
+    assert not taken
