@@ -32,8 +32,8 @@ from ocrplug.geometry import _box, _frame, _union_quad, quad_angle
 from ocrplug.lone_glyphs import BOX_FRAME_ASPECT, BOX_FRAME_SIDES, frame_sides, is_box_frame
 from ocrplug.model import Region
 
-__all__ = ["BULLET", "BULLET_ATTR", "CHECKBOX_ATTR", "EMPTY", "TICKED", "EmptyCheckboxes", "TakenBox",
-           "checkbox_state", "is_bullet_disc", "place_checkboxes", "take_checkboxes"]
+__all__ = ["BULLET", "BULLET_ATTR", "CHECKBOX_ATTR", "EMPTY", "TICK", "TICKED", "TICK_ATTR", "EmptyCheckboxes",
+           "TakenBox", "checkbox_state", "is_bullet_disc", "is_mark", "is_tick", "place_checkboxes", "take_checkboxes"]
 
 #: An empty checkbox is written as this character (U+2610 BALLOT BOX, as FUNSD's ground truth writes it).
 EMPTY = "\u2610"
@@ -47,6 +47,11 @@ CHECKBOX_ATTR = "checkbox"
 BULLET = "\u2022"
 #: The attribute a bullet word carries (value ``True``).
 BULLET_ATTR = "bullet"
+#: A bare tick (no box round it) is written as this character (U+2713 CHECK MARK) in every preset: the
+#: readers read it ``J``, ``」``, ``L`` (``fast``) or ``√`` (``swift``, ``accurate``).
+TICK = "\u2713"
+#: The attribute a bare tick's word carries (value ``True``).
+TICK_ATTR = "tick"
 # The attribute tying the pieces of a region cut around its checkboxes to one another (this module's
 # own: it does not leave the recognition step).
 _PIECE_ATTR = "checkbox_piece"
@@ -96,6 +101,30 @@ _TIP_DEPTH = 0.25
 _TIP_PEEL = 0.1
 # Words of a region cut around a frame stand at least this share of the frame's side away from it.
 _CUT_GAP = 0.15
+#: A frame no detected region holds (:func:`_page_frames`) is looked for on the row of a region, its side
+#: between these multiples of that region's height: T10's quiz has 60 px boxes beside text 30-35 px tall,
+#: ``benchmarks/tick_boxes.py`` 80 px boxes beside 24 px text (4.4 line heights).
+PAGE_FRAME_HEIGHTS = (0.5, 5.0)
+#: Such a frame whose own ink crosses its inner half along this share of a row or column (wall to wall)
+#: is cells of a grid, not a ticked box (funsd_train 91315069_91315070: two stacked cells written ``☑``).
+#: Not tuned: a tick or cross touching the frame runs slantwise.
+PAGE_FRAME_WALL = 0.9
+#: A mark apart from such a frame (:func:`is_mark`, :func:`is_tick`): its sides at least 0.5 of each other
+#: (a tick's width 0.75 of its height); ends and corners its outer 0.25; a fill over 0.9 ink; a tick's
+#: left end begins 0.2-0.7 of its height down, its right end reaches its top 0.175 and ends above 0.5, its
+#: foot left of 0.65 of its width, its left end centred 0.35 of its height lower than its right end; a
+#: cross's end columns are inked along under 0.7 of its height. Chosen on the 362 installed faces at 16,
+#: 24 and 40 px (``benchmarks/tick_boxes.py --parts glyphs``) and T10's drawn tick (foot at 0.6).
+MARK_BAND = 0.25
+MARK_ASPECT = 0.5
+MARK_FILL = 0.9
+MARK_TICK_TOP = 0.35
+MARK_TICK_RISE = 0.35
+MARK_TICK_ASPECT = 0.75
+MARK_TICK_START = (0.2, 0.7)
+MARK_TICK_RIGHT = 0.5
+MARK_TICK_FOOT = 0.65
+MARK_CROSS_SIDE = 0.7
 # Regions tilted more than this (degrees) against the page's axes are not looked at (scene text).
 _LEVEL_DEG = 10.0
 
@@ -155,14 +184,69 @@ def checkbox_state(mask: np.ndarray, inside_ink: float = 0.0) -> Literal["empty"
     return "ticked" if not solid or min(h, w) >= SOLID_MIN_SIDE else None
 
 
+def is_mark(mask: np.ndarray) -> bool:
+    """Whether ``mask`` (h x w bool, the ink inside a box frame cut to its bounding box) is a checkbox's
+    mark, not a letter: at least :data:`MARK_ASPECT` as wide as tall and as tall as wide (``! l i I``
+    are not), and a fill (more than :data:`MARK_FILL` of it ink: a bold 16 px ``B`` is 0.7-0.8), or with no hole (``A B D O P R a
+    b d e o 0 4 6 8 9`` have one) a tick (:func:`is_tick`) or a cross (ink in its four corners and its middle, none in the middle third of its top and
+    bottom half-bands, each end's column inked along under :data:`MARK_CROSS_SIDE` of its height: ``x``,
+    ``X``, ``✗``; ``H K M N`` have a stem there, ``S Z`` a bar between the arms). Ends and
+    corners: the outer :data:`MARK_BAND` of the width or size."""
+    h, w = mask.shape
+    if min(h, w) < 3 or min(h, w) < MARK_ASPECT * max(h, w):
+        return False
+    if mask.mean() > MARK_FILL:
+        return True
+    ground = np.pad(~mask, 1, constant_values=True).astype(np.uint8)
+    if cv2.connectedComponents(ground, connectivity=4)[0] != 2:  # a hole: ink (0) and more than one ground
+        return False
+    if is_tick(mask):
+        return True
+    band = max(1, round(MARK_BAND * w))
+    left, right = mask[:, :band].any(axis=1), mask[:, w - band:].any(axis=1)
+    q, r = max(1, round(MARK_BAND * h)), max(1, round(MARK_BAND * w))
+    corners = mask[:q, :r].any() and mask[:q, -r:].any() and mask[-q:, :r].any() and mask[-q:, -r:].any()
+    middle = mask[h // 3 : h - h // 3, w // 3 : w - w // 3].any()
+    # Between its arms: no ink in the middle third of its top and bottom bands (``S``, ``Z``, ``I`` have).
+    t = max(1, round(MARK_BAND * h / 2))
+    between = not mask[:t, w // 3 : w - w // 3].any() and not mask[-t:, w // 3 : w - w // 3].any()
+    return bool(corners and middle and between and left.mean() < MARK_CROSS_SIDE and right.mean() < MARK_CROSS_SIDE)
+
+
+def is_tick(mask: np.ndarray) -> bool:
+    """Whether ``mask`` (h x w bool, ink cut to its bounding box) is a tick (``✓``, a drawn tick), not a
+    letter: at least :data:`MARK_TICK_ASPECT` as wide as tall, no hole, its left end's ink (the outer
+    :data:`MARK_BAND` of its width) beginning :data:`MARK_TICK_START` of its height down, its right end's
+    reaching the top half of :data:`MARK_TICK_TOP` and ending above :data:`MARK_TICK_RIGHT`, its foot
+    (the ink of its bottom half-band) left of :data:`MARK_TICK_FOOT` of its width (T10's drawn tick: 0.6), and its left end's ink
+    centred :data:`MARK_TICK_RISE` of its height lower than its right end's (an italic ``J``'s hook begins
+    lower, ``f`` is narrow, ``r`` and ``y`` have ink at their top left, ``v`` a foot in its middle).
+    The 362 installed faces at 16, 24, 40 px: every ``✓`` and ``✔`` they hold but two is a tick, and 152
+    of their 24,763 letters, digits and signs (italic ``J``, ``F``, ``r`` mostly) pass for a mark
+    (:func:`is_mark`; ``benchmarks/tick_boxes.py --parts glyphs``)."""
+    h, w = mask.shape
+    if min(h, w) < 3 or w < MARK_TICK_ASPECT * h:
+        return False
+    ground = np.pad(~mask, 1, constant_values=True).astype(np.uint8)
+    if cv2.connectedComponents(ground, connectivity=4)[0] != 2:  # a hole: ink (0) and more than one ground
+        return False
+    band = max(1, round(MARK_BAND * w))
+    ly = np.flatnonzero(mask[:, :band].any(axis=1)) / h
+    ry = np.flatnonzero(mask[:, w - band:].any(axis=1)) / h
+    foot = np.flatnonzero(mask[-max(1, round(MARK_BAND * h / 2)):].any(axis=0)) / w
+    lo, hi = MARK_TICK_START
+    return bool(lo <= ly.min() <= hi and ry.min() <= MARK_TICK_TOP / 2 and ry.max() <= MARK_TICK_RIGHT
+                and foot.max() <= MARK_TICK_FOOT and ly.mean() - ry.mean() >= MARK_TICK_RISE)
+
+
 @dataclass(frozen=True)
 class TakenBox:
     """A checkbox taken out of the detected regions: its ``region`` (a word, page pixels, text not yet
-    written), its ``state`` (``"empty"`` or ``"ticked"``) and ``piece``, the id of the region it was cut
+    written), its ``state`` (``"empty"`` or ``"ticked"``; ``"bullet"``, ``"tick"`` for a bare mark) and ``piece``, the id of the region it was cut
     from when that region held words as well (-1 when it was a region of its own)."""
 
     region: Region
-    state: Literal["empty", "ticked", "bullet"]
+    state: Literal["empty", "ticked", "bullet", "tick"]
     piece: int = -1
 
 
@@ -353,6 +437,40 @@ def _bullet(gray: np.ndarray, region: Region) -> tuple[tuple[int, int, int, int]
     return None
 
 
+def _lone_tick(gray: np.ndarray, region: Region) -> tuple[int, int, int, int] | None:
+    """The box (page pixels) of the tick that is ``region``'s whole ink, or None: one ink component (Otsu
+    over the region's box grown by :data:`_GROW` of its height, print on paper) with ink in the region,
+    at least :data:`TICK_MIN_SIDE` px tall, at least half the region's width and height, shaped as a tick
+    (:func:`is_tick`), the others specks (together under :data:`_SPECK_SHARE` of its ink), and not
+    touching the grown box's edge (a word cut by the region)."""
+    h_img, w_img = gray.shape
+    rx0, ry0, rx1, ry1 = region.bbox
+    pad = _GROW * (ry1 - ry0)
+    x0, y0 = max(int(np.floor(rx0 - pad)), 0), max(int(np.floor(ry0 - pad)), 0)
+    x1, y1 = min(int(np.ceil(rx1 + pad)), w_img), min(int(np.ceil(ry1 + pad)), h_img)
+    crop = gray[y0:y1, x0:x1]
+    if crop.size == 0 or min(crop.shape) < 4 or int(crop.max()) - int(crop.min()) < _MIN_CONTRAST:
+        return None
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n < 2:
+        return None
+    big = int(np.argmax(stats[1:, cv2.CC_STAT_AREA])) + 1
+    bx, by, bw, bh, area = (int(v) for v in stats[big])
+    others = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= _SPECK_SHARE * area)
+    if len(others) != 2 or bh < TICK_MIN_SIDE:  # the ground and the tick
+        return None
+    # The tick is the region: it spans most of the region's box (a line of words over a long underline
+    # has the underline for its biggest component, its letters smaller than a tenth of it).
+    if bw < 0.5 * (rx1 - rx0) or bh < 0.5 * (ry1 - ry0) or stats[1:, cv2.CC_STAT_AREA].sum() - area >= _SPECK_SHARE * area:
+        return None
+    if bx == 0 or by == 0 or bx + bw == crop.shape[1] or by + bh == crop.shape[0]:
+        return None
+    if not is_tick(labels[by:by + bh, bx:bx + bw] == big):
+        return None
+    return bx + x0, by + y0, bx + bw + x0, by + bh + y0
+
+
 def _cut(region: Region, xa: float, xb: float) -> Region:
     """The part of ``region`` (nearly level) between page columns ``xa`` and ``xb``: a quad whose left and
     right sides lie on those columns, along its top and bottom edges."""
@@ -393,7 +511,114 @@ def take_checkboxes(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[R
     """
     # A photo or a dark scan is no form on paper (as for lone glyphs): its bullets are looked for where
     # their own neighbourhood is print on paper (a slide's body under its coloured bands).
-    return _take(gray, regions, [0], paper_ink(gray) is not None, set())
+    ink = paper_ink(gray)
+    kept, taken = _take(gray, regions, [0], ink is not None, set())
+    if ink is None:
+        return kept, taken
+    # Frames the detectors boxed no region on (an empty square, a tick drawn inside it: T10's quiz).
+    boxes, marks = _page_frames(ink, kept, [t.region.bbox for t in taken if t.state != "tick"])
+    if marks:
+        kept = _without(kept, marks)
+    # A tick the detector boxed alone inside a frame found here is that box's mark.
+    inside = [t for t in taken if t.state == "tick" and any(
+        b[0] <= t.region.bbox[0] and t.region.bbox[2] <= b[2] and b[1] <= t.region.bbox[1] and t.region.bbox[3] <= b[3]
+        for b in boxes)]
+    taken = [t for t in taken if t not in inside]
+    return kept, taken + [TakenBox(Region.from_box(*b, level="word"), state) for *b, state in boxes]
+
+
+def _leaves(regions: Sequence[Region]) -> list[Region]:
+    """The regions that are read (lines and words; blocks opened)."""
+    out: list[Region] = []
+    for r in regions:
+        out += _leaves(r.children) if r.level == "block" and r.children else [r]
+    return out
+
+
+def _without(regions: Sequence[Region], drop: set[int]) -> list[Region]:
+    """``regions`` less those whose ``id`` is in ``drop`` (in blocks too; a block left empty goes)."""
+    out: list[Region] = []
+    for r in regions:
+        if r.level == "block" and r.children:
+            kids = _without(r.children, drop)
+            if kids:
+                out.append(r.with_(children=tuple(kids)))
+        elif id(r) not in drop:
+            out.append(r)
+    return out
+
+
+def _page_frames(
+    ink: np.ndarray, regions: Sequence[Region], taken: Sequence[tuple[float, float, float, float]]
+) -> tuple[list[tuple[int, int, int, int, str]], set[int]]:
+    """Checkbox frames in the page's ``ink`` (H x W, 1 = ink, :func:`ocrplug.crops.paper_ink`) that no
+    detected region holds: the detectors box no region on an empty square, nor on one with a tick drawn
+    inside it (T10's quiz: 60 px boxes beside 32 px text). Returns the frames ((x0, y0, x1, y1, state),
+    page pixels) and the ``id`` of the regions lying inside them that are pieces of their mark (a tick's
+    tip boxed alone and read ``v``).
+
+    A frame here is an ink component classified a box (:func:`checkbox_state`, its inside ink the
+    components centred in it), at least :data:`TICK_MIN_SIDE` px a side, with no other ink on its rows
+    within :data:`FRAME_APART` of its side beside it, on the row of a detected region (its vertical
+    centre within the frame's rows) whose height is :data:`PAGE_FRAME_HEIGHTS` of the frame's side,
+    touching no region (``regions``' leaves) but ones lying inside it; when ticked by ink apart from the
+    frame, that ink is a mark (:func:`is_mark`: a letter written in a box, an answer box's ``C``, is
+    text, and the box is left alone). Frames overlapping the boxes ``taken`` are skipped.
+    """
+    leaves = _leaves(regions)
+    if not leaves:
+        return [], set()
+    boxes = np.asarray([r.bbox for r in leaves], dtype=np.float64)
+    level = np.asarray([_level(r) for r in leaves], dtype=bool)
+    heights = boxes[:, 3] - boxes[:, 1]
+    mids = (boxes[:, 1] + boxes[:, 3]) / 2
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    sx, sy, sw, sh, sa = (stats[:, k].astype(np.int64) for k in range(5))
+    cx, cy = sx + sw / 2, sy + sh / 2
+    lo_h, hi_h = PAGE_FRAME_HEIGHTS
+    cand = (np.minimum(sw, sh) >= TICK_MIN_SIDE) & (np.maximum(sw, sh) <= BOX_FRAME_ASPECT * np.minimum(sw, sh))
+    cand[0] = False
+    frames: list[tuple[int, int, int, int, str]] = []
+    marks: set[int] = set()
+    for c in np.flatnonzero(cand).tolist():
+        bx, by, bw, bh = int(sx[c]), int(sy[c]), int(sw[c]), int(sh[c])
+        side = max(bw, bh)
+        if any(bx < t[2] and t[0] < bx + bw and by < t[3] and t[1] < by + bh for t in taken):
+            continue
+        row = level & (by <= mids) & (mids <= by + bh) & (lo_h * heights <= side) & (side <= hi_h * heights)
+        touch = (boxes[:, 0] < bx + bw) & (bx < boxes[:, 2]) & (boxes[:, 1] < by + bh) & (by < boxes[:, 3])
+        within = touch & (boxes[:, 0] >= bx - 1) & (boxes[:, 2] <= bx + bw + 1) & (boxes[:, 1] >= by - 1) & (boxes[:, 3] <= by + bh + 1)
+        if not np.any(row & ~touch) or np.any(touch & ~within):
+            continue
+        inside = (bx < cx) & (cx < bx + bw) & (by < cy) & (cy < by + bh)
+        inside[0] = inside[c] = False
+        inner = np.flatnonzero(inside)
+        own = labels[by:by + bh, bx:bx + bw] == c
+        state = checkbox_state(own, float(sa[inner].sum()) / max(int(sa[c]), 1))
+        if state is None:
+            continue
+        if state == "ticked" and not is_box_frame(own) and (
+                (own[bh // 4 : bh - bh // 4].mean(axis=1) >= PAGE_FRAME_WALL).any()
+                or (own[:, bw // 4 : bw - bw // 4].mean(axis=0) >= PAGE_FRAME_WALL).any()):
+            continue  # ink inside it from wall to wall: two cells of a grid (funsd_train 91315069), no tick
+        if state == "ticked" and len(inner) and is_box_frame(own):
+            # Ticked by ink apart from its frame: a mark (a tick, a cross, a fill), not a letter in a box
+            # (an answer box's ``A`` the detector missed).
+            ix0, iy0 = sx[inner].min(), sy[inner].min()
+            ix1, iy1 = (sx[inner] + sw[inner]).max(), (sy[inner] + sh[inner]).max()
+            if not is_mark(np.isin(labels[iy0:iy1, ix0:ix1], inner)):
+                continue
+        gap = int(np.ceil(FRAME_APART * side))
+        near = labels[by:by + bh]
+        beside = np.concatenate([near[:, max(bx - gap, 0):bx], near[:, bx + bw:bx + bw + gap]], axis=1)
+        if np.any((beside != 0) & (beside != c) & ~np.isin(beside, inner)):
+            continue
+        # Regions inside the frame are its mark's (a tick's tip boxed alone, read ``v``): a word written
+        # in a box (an answer box's letter) is no mark, and the frame was left alone above.
+        ids = np.flatnonzero(within).tolist()
+        frames.append((bx, by, bx + bw, by + bh, state))
+        marks.update(id(leaves[k]) for k in ids)
+    return frames, marks
 
 
 def _take(
@@ -429,6 +654,12 @@ def _take(
                 if not new and not rest:  # the bullet's own region, the bullet already taken
                     continue
                 found, again = ([(*box, "bullet")], rest), not new
+        # A tick's region, about square, has no direction either (DB's quad on it may stand on its side).
+        if (not found or not found[0]) and paper and (level or max(x1 - x0, y1 - y0) <= 1.5 * max(min(x1 - x0, y1 - y0), 1)):
+            tick = _lone_tick(gray, region)
+            if tick is not None:  # a bare tick the detector boxed alone: written, not read
+                taken.append(TakenBox(Region.from_box(*tick, level="word"), "tick"))
+                continue
         if not found or not found[0]:
             out.append(region)
             continue
@@ -493,7 +724,8 @@ def place_checkboxes(
 
     Each box becomes a word whose text is :data:`TICKED` or :data:`EMPTY` (empty boxes are left out when
     ``empty`` is ``"drop"``), ``attributes["checkbox"]`` its state, confidence None (no reader read it);
-    each bullet a word :data:`BULLET` with ``attributes["bullet"]`` True.
+    each bullet a word :data:`BULLET` with ``attributes["bullet"]`` True, each bare tick a word :data:`TICK`
+    with ``attributes["tick"]`` True.
     A box cut from a region goes back with that region's pieces into one line, its words in order along
     it; a box that was a region of its own joins the recognized line on its row whose near end lies
     within ``word_gap`` line heights of it (the layout's ``word_gap``: ``☐ Yes``), else stays a word of
@@ -503,6 +735,7 @@ def place_checkboxes(
     kept = [t for t in taken if t.state != "empty" or empty == "write"]
     boxes = [
         t.region.with_(text=BULLET, attributes={BULLET_ATTR: True}) if t.state == "bullet"
+        else t.region.with_(text=TICK, attributes={TICK_ATTR: True}) if t.state == "tick"
         else t.region.with_(text=TICKED if t.state == "ticked" else EMPTY, attributes={CHECKBOX_ATTR: t.state})
         for t in kept
     ]
