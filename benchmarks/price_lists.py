@@ -1,6 +1,6 @@
 """Two-column price lists against tables: the layout's column-or-table decision (issue 24 item 2, T11 fault 8).
 
-usage: python benchmarks/price_lists.py [--pages 48] [--seed 11]
+usage: python benchmarks/price_lists.py [--pages 48] [--seed 11] [--body-share 0.8] [--width 0.15]
        python benchmarks/price_lists.py --cache DIR [--shared ../shared] [--systems fast,swift]
            [--sets funsd_train,icdar2015_val] [--limit 40]
 
@@ -196,7 +196,13 @@ def main() -> int:
     ap.add_argument("--systems", default="fast,swift")
     ap.add_argument("--sets", default="funsd_train,icdar2015_val")
     ap.add_argument("--limit", type=int, default=40)
+    ap.add_argument("--body-share", type=float, help="layout._LIST_BODY_SHARE for this run")
+    ap.add_argument("--width", type=float, help="layout._LIST_WIDTH for this run")
     args = ap.parse_args()
+    if args.body_share is not None:
+        layout._LIST_BODY_SHARE = args.body_share
+    if args.width is not None:
+        layout._LIST_WIDTH = args.width
     if args.cache is None:
         generated(args.pages, args.seed)
     else:

@@ -283,7 +283,7 @@ def _is_column_cut(boxes: np.ndarray, left: np.ndarray, opts: LayoutOptions) -> 
 # number of cells (at least 2: a dish and its price), in at least _LIST_BODY_SHARE of them, and the two
 # sides are alike in width (within _LIST_WIDTH of the wider). Measured by benchmarks/price_lists.py
 # (generated menus and price lists) and, for tables read row by row, on its statements / timetables and
-# funsd_train (docs/benchmarks.md "Two-column price lists").
+# funsd_train (docs/benchmarks.md "Lines of different directions kept apart; a two-column menu's order").
 _LIST_BODY_SHARE = 0.8
 _LIST_WIDTH = 0.15
 
@@ -958,7 +958,7 @@ def _by_direction(lines: list[Region], rot: np.ndarray) -> list[tuple[list[Regio
     of ``rot`` (within the same tolerance) keeps ``rot``; another gets its lines' own frame
     (:func:`ocrplug.geometry._text_angle`), so its block's quad runs along its text (a lone steep line's block had a level quad, and
     :func:`text_rows` joined it to a level row beside it). On the fast / swift / accurate pages of funsd_train and icdar2015_val
-    (docs/benchmarks.md "Lines of different directions kept apart") 450 of 53668 line pairs in one
+    (docs/benchmarks.md "Lines of different directions kept apart; a two-column menu's order") 450 of 53668 line pairs in one
     block differed by more than 10 degrees: 152 on icdar2015_val's scene pages, 298 on five funsd_train
     forms (stamps, handwritten marks and dates at 12-18 degrees beside typed lines).
     """
