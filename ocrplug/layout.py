@@ -274,7 +274,58 @@ def _is_column_cut(boxes: np.ndarray, left: np.ndarray, opts: LayoutOptions) -> 
     for side in (left, ~left):
         if len(_row_groups(boxes[side], opts.line_overlap)) < 2:
             return False
-    return opts.reading_order != "auto" or not _is_table_cut(boxes, left, opts.line_overlap, opts.word_gap)
+    if opts.reading_order != "auto":
+        return True
+    return _repeated_lists(boxes, left, opts) or not _is_table_cut(boxes, left, opts.line_overlap, opts.word_gap)
+
+
+# A two-column price list (:func:`_repeated_lists`): each side's rows under a heading hold the same
+# number of cells (at least 2: a dish and its price), in at least _LIST_BODY_SHARE of them, and the two
+# sides are alike in width (within _LIST_WIDTH of the wider). Measured by benchmarks/price_lists.py
+# (generated menus and price lists) and, for tables read row by row, on its statements / timetables and
+# funsd_train (docs/benchmarks.md "Lines of different directions kept apart; a two-column menu's order").
+_LIST_BODY_SHARE = 0.8
+_LIST_WIDTH = 0.15
+
+
+def _row_cells(b: np.ndarray, row: list[int], word_gap: float) -> list[tuple[float, float]]:
+    """The cells ``(x0, x1)`` of one row's units (``row``: indices left to right), split as :func:`_cells`."""
+    r = b[row]
+    h = _heights(r)
+    reach = np.maximum.accumulate(r[:, 2])
+    starts = [0, *(k for k in range(1, len(r)) if r[k, 0] - reach[k - 1] > word_gap * min(h[k], h[k - 1]))]
+    ends = [*starts[1:], len(r)]
+    return [(float(r[a:e, 0].min()), float(r[a:e, 2].max())) for a, e in zip(starts, ends, strict=True)]
+
+
+def _repeated_lists(boxes: np.ndarray, left: np.ndarray, opts: LayoutOptions) -> bool:
+    """Whether a vertical cut parts two lists of one make (a menu's two columns), read one after the other.
+
+    ``boxes``: (n, 4) unit boxes in the text frame (pixels); ``left``: the units on the cut's left. Row by
+    row such a cut looks like a table's (:func:`_is_table_cut`: a dish and its price on each side, rows
+    paired across), and T11's two-column menu was read across (``Minestrone soup 7 Diavola 11.50``). A
+    list of its own is told by a heading per column: on both sides the top row is one cell starting at
+    the side's left edge (``Starters``, ``Pizza``) while the other rows, bar headings, hold one number of
+    cells, at least 2, the same on both sides; and the sides are alike in width. A table's header names
+    each of its columns (``Date Description`` over ``Ref Debit Credit Balance``, a timetable's stops and
+    trips), so its top row on a side holds as many cells as the rows under it.
+    """
+    shape = []
+    for side in (left, ~left):
+        b = boxes[side]
+        rows = [_row_cells(b, row, opts.word_gap) for row in _row_groups(b, opts.line_overlap)]
+        h = float(np.median(_heights(b)))
+        x0 = float(b[:, 0].min())
+        if len(rows) < 3 or len(rows[0]) != 1 or rows[0][0][0] - x0 > h:
+            return False
+        body = [len(r) for r in rows[1:] if len(r) > 1 or r[0][0] - x0 > h]  # headings: one cell at the edge
+        counts = np.bincount(body) if body else np.zeros(1, dtype=np.int64)
+        cells = int(np.argmax(counts))
+        if cells < 2 or counts[cells] < _LIST_BODY_SHARE * len(body):
+            return False
+        shape.append((cells, float(b[:, 2].max()) - x0))
+    (c0, w0), (c1, w1) = shape
+    return c0 == c1 and abs(w0 - w1) <= _LIST_WIDTH * max(w0, w1)
 
 
 def _cells(boxes: np.ndarray, row: list[int], word_gap: float) -> int:
@@ -928,8 +979,48 @@ def _level_runs(
     runs: list[list[Region]] = []
     for leaf in _stacks(_xy_cut(np.arange(len(units)), boxes, min_gap, opts), boxes):
         leaf_lines = _leaf_lines([units[int(i)] for i in leaf], lines, rot, opts)
-        runs.append([_block(para, rot, 0) for para in _paragraphs(leaf_lines, rot, opts.paragraph_gap)])
+        paras = _paragraphs(leaf_lines, rot, opts.paragraph_gap)
+        runs.append([_block(part, frame, 0) for para in paras for part, frame in _by_direction(para, rot)])
     return [run for run in runs if run]
+
+
+def _by_direction(lines: list[Region], rot: np.ndarray) -> list[tuple[list[Region], np.ndarray]]:
+    """A paragraph's ``lines`` (reading order) split by text direction: ``[(lines, frame), ...]``.
+
+    Each block has one text direction (ALTO ``ROTATION``, PAGE ``orientation``, :func:`text_rows`'
+    block angle). Steep lines of a poster (+30, -41 and +44 degrees: T11's ``poster.png``) or a postmark
+    stamped at 20 degrees beside a level address (``envelope.png``) fell in one XY-cut leaf with the
+    level text and were one block written at their median angle. A line joins the group before it when
+    that group's first line runs within ``_TILT_MAX_DEG`` of its own direction (signed, modulo a full
+    turn: upside-down text is another direction), else starts a group: the reading order of the lines is
+    kept (a handwritten ``2nd`` at 16 degrees inside a typed sentence of funsd_train stays where it is
+    read, a block between the sentence's pieces). Smaller
+    differences are left to :func:`_direction_groups` (tilted paragraphs, 1.25-10 degrees) and to the
+    quad-angle noise of one direction (a curved scene line's pieces). A group that runs in the direction
+    of ``rot`` (within the same tolerance) keeps ``rot``; another gets its lines' own frame
+    (:func:`ocrplug.geometry._text_angle`), so its block's quad runs along its text (a lone steep line's block had a level quad, and
+    :func:`text_rows` joined it to a level row beside it). On the fast / swift / accurate pages of funsd_train and icdar2015_val
+    (docs/benchmarks.md "Lines of different directions kept apart; a two-column menu's order") 450 of 53668 line pairs in one
+    block differed by more than 10 degrees: 152 on icdar2015_val's scene pages, 298 on five funsd_train
+    forms (stamps, handwritten marks and dates at 12-18 degrees beside typed lines).
+    """
+    tol = math.radians(_TILT_MAX_DEG)
+
+    def apart(a: float, b: float) -> bool:
+        return abs((a - b + math.pi) % (2 * math.pi) - math.pi) > tol
+
+    page = _frame_angle(rot)
+    groups: list[tuple[float, list[Region]]] = []
+    for line in lines:
+        angle = quad_angle(line.quad) if line.level == "line" else page
+        if groups and not apart(groups[-1][0], angle):
+            groups[-1][1].append(line)
+        else:
+            groups.append((angle, [line]))
+    return [
+        (members, rot if not apart(first, page) else _frame(_text_angle(np.asarray([m.quad for m in members]))))
+        for first, members in groups
+    ]
 
 
 # Direction groups (:func:`_direction_groups`). A row's direction is measured when the row is at least
@@ -1364,7 +1455,8 @@ def text_rows(blocks: Sequence[Region], line_overlap: float = 0.5) -> list[list[
     row of a form may be a block of its own); a plain-text reader wants such a row on one line, as
     ``pdftotext`` and Tesseract's text output give it. Consecutive lines in reading order share a row
     when their blocks run in one direction (block angles within :data:`LEVEL_ANGLE_DEG`: a tilted
-    paragraph or a turned margin label never joins level text), their centres across the text
+    paragraph or a turned margin label never joins level text) and so do the two lines (within
+    ``_TILT_MAX_DEG``, :func:`_one_direction`: a stamped postmark never joins a level row), their centres across the text
     direction differ by less than ``line_overlap`` of the smaller height (the layout's row rule,
     ``LayoutOptions.line_overlap``) and they do not overlap along it. Lines of one block that share a
     row always join; two blocks join (no paragraph break between them) only where each of them is one
@@ -1390,6 +1482,7 @@ def text_rows(blocks: Sequence[Region], line_overlap: float = 0.5) -> list[list[
             and prev_rows_block
             and one_row
             and abs((angle - prev[1] + math.pi) % (2 * math.pi) - math.pi) <= math.radians(LEVEL_ANGLE_DEG)
+            and _one_direction(prev[0], lines[0])
             and _same_row(prev[0], lines[0], rot, line_overlap)
         ):
             paragraphs[-1][-1].extend(rows[0])
@@ -1398,6 +1491,16 @@ def text_rows(blocks: Sequence[Region], line_overlap: float = 0.5) -> list[list[
         prev_rows_block = one_row
         prev = (lines[-1], angle)
     return paragraphs
+
+
+def _one_direction(a: Region, b: Region) -> bool:
+    """Whether lines ``a`` and ``b`` run within ``_TILT_MAX_DEG`` of one direction (the tolerance of
+    :func:`_by_direction`). Two blocks' quads may run alike where their lines do not: a postmark at 20
+    degrees and a stamp's level value ``1,20`` beside it, laid out in one direction group's frame (their
+    mean, 10 degrees), were joined into one text row (issue 24, T11's ``envelope.png``)."""
+    return abs((quad_angle(a.quad) - quad_angle(b.quad) + math.pi) % (2 * math.pi) - math.pi) <= math.radians(
+        _TILT_MAX_DEG
+    )
 
 
 def _same_row(a: Region, b: Region, rot: np.ndarray, line_overlap: float) -> bool:
