@@ -460,9 +460,13 @@ COLUMN_ASPECT = 3.0
 #: its line. ``python benchmarks/turned_captions.py`` (12 drawn shelf pages turned upright): captions
 #: keeping their last letter 9 with the join off, 11 at 0, 12 at 0.25 and 0.5; ``python
 #: benchmarks/db_lone.py --columns`` (funsd_train / icdar2015_val, 40 images each): no box joined at 0.25,
-#: 0.5 or 1.0. 0.25 is the smallest that holds every drawn caption (docs/db.md "A glyph at a vertical
-#: line's end", docs/benchmarks.md "Boxed answers, captions' last letters").
-COLUMN_GAP = 0.25
+#: 0.5 or 1.0. 0.25 held every drawn caption but joined a bar chart's value and category labels to their
+#: bars (a bar is a box 3+ times taller than wide too; its labels stand 0.1-0.2 bar widths off it in
+#: ``tests/test_solid_fills.py``'s charts), and the bar and its label were then dropped together as a
+#: solid fill: 0 (the boxes touch or overlap, as a line's own pieces do) keeps 11 of 12 captions and every
+#: label set off its bar (docs/db.md "A glyph at a vertical line's end", docs/benchmarks.md "Boxed
+#: answers, captions' last letters" and "Session 11's merges together").
+COLUMN_GAP = 0.0
 COLUMN_PIECE_LENGTH = 1.5
 
 
