@@ -86,16 +86,16 @@ def coverage(rp: Any, pages: list[tuple[Any, Page]]) -> tuple[int, int]:
     return matched, inside
 
 
-def long_candidates(gt: Any, page: Page) -> list[tuple[str, bool, float, str, float]]:
-    """(kind, within reach, length / box height, where, gap / box height) of the components a box owns and holds in part
-    (kind ``part``) or lies beside (``beside``), whose top and bottom lie within reach (see above);
-    ``where``: ``glyph`` (90 % inside the GT word of highest IoU with the box), ``neighbour`` (inside
-    another GT word) or ``none``."""
+def _ownership(gt: Any, page: Page) -> tuple[Any, ...] | None:
+    """The page's ink components and which read word holds each: ``(gray, words, labels, stats, area,
+    held_by, holders, owner, frames)`` (``held_by[n]``: component ids and pixel counts in word ``n``;
+    ``holders``: how many words hold each component; ``owner``: the word holding most of it, -1 none);
+    None when the page is no print on paper or has no read word."""
     gray = cv2.imread(str(gt.image_path), cv2.IMREAD_GRAYSCALE)
     ink = paper_ink(gray)
     words = [w for w in page.regions_at("word") if (w.text or "").strip()]
     if ink is None or not words:
-        return []
+        return None
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     area = stats[:, cv2.CC_STAT_AREA]
     held_by: list[tuple[np.ndarray, np.ndarray]] = []
@@ -113,6 +113,18 @@ def long_candidates(gt: Any, page: Page) -> list[tuple[str, bool, float, str, fl
         better = held[ids] > best[ids]
         best[ids[better]], owner[ids[better]] = held[ids][better], n
     frames = [_Frame(np.asarray(w.quad, dtype=np.float64)) for w in words]
+    return gray, words, labels, stats, area, held_by, holders, owner, frames
+
+
+def long_candidates(gt: Any, page: Page) -> list[tuple[str, bool, float, str, float]]:
+    """(kind, within reach, length / box height, where, gap / box height) of the components a box owns and holds in part
+    (kind ``part``) or lies beside (``beside``), whose top and bottom lie within reach (see above);
+    ``where``: ``glyph`` (90 % inside the GT word of highest IoU with the box), ``neighbour`` (inside
+    another GT word) or ``none``."""
+    owned = _ownership(gt, page)
+    if owned is None:
+        return []
+    gray, _words, labels, stats, area, held_by, holders, owner, frames = owned
     beside = _beside(frames, stats, holders, GLYPH_REACH, np.inf)
     gt_quads = [np.asarray(g.quad, dtype=np.float64) for g in gt.regions("word")]
     gt_masks = []
@@ -154,28 +166,10 @@ def same_line_candidates(gt: Any, page: Page) -> list[tuple[str, float, float, s
     components of section 3 of the module's docstring, ``kind`` ``same`` (beside, a letter of the box's
     ink's line at any gap up to half a height) or ``lone`` (a one-character word's only ink, past reach;
     gaps 0); ``where`` as in :func:`long_candidates`."""
-    gray = cv2.imread(str(gt.image_path), cv2.IMREAD_GRAYSCALE)
-    ink = paper_ink(gray)
-    words = [w for w in page.regions_at("word") if (w.text or "").strip()]
-    if ink is None or not words:
+    owned = _ownership(gt, page)
+    if owned is None:
         return []
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    area = stats[:, cv2.CC_STAT_AREA]
-    held_by: list[tuple[np.ndarray, np.ndarray]] = []
-    holders = np.zeros(count, dtype=np.int64)
-    best = np.zeros(count, dtype=np.int64)
-    owner = np.full(count, -1, dtype=np.int64)
-    for n, w in enumerate(words):
-        mask = np.zeros(gray.shape, np.uint8)
-        cv2.fillPoly(mask, [np.round(np.asarray(w.quad)).astype(np.int32)], 1)
-        held = np.bincount(labels[mask > 0], minlength=count)
-        held[0] = 0
-        ids = np.flatnonzero(held)
-        held_by.append((ids, held[ids]))
-        holders[ids] += 1
-        better = held[ids] > best[ids]
-        best[ids[better]], owner[ids[better]] = held[ids][better], n
-    frames = [_Frame(np.asarray(w.quad, dtype=np.float64)) for w in words]
+    gray, words, labels, stats, area, held_by, holders, owner, frames = owned
     beside = _beside(frames, stats, holders, 0.5, GLYPH_WIDTH)
     gt_quads = [np.asarray(g.quad, dtype=np.float64) for g in gt.regions("word")]
     gt_masks = []
