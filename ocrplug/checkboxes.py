@@ -255,21 +255,34 @@ def _level(region: Region) -> bool:
     return min(a, 180 - a) <= _LEVEL_DEG
 
 
-def _frames(gray: np.ndarray, region: Region) -> tuple[list[tuple[int, int, int, int, str]], list[tuple[int, int]]] | None:
-    """The checkbox frames in ``region`` ((x0, y0, x1, y1, state), page pixels, left to right) and the
-    column ranges (x0, x1) of the rest of its ink; None when the region is no print on paper."""
+def _grown_ink(gray: np.ndarray, region: Region) -> tuple[int, int, np.ndarray] | None:
+    """``(x0, y0, ink)``: the Otsu ink mask (uint8, 255 = ink) of ``region``'s box grown by :data:`_GROW` of
+    its height on each side (clipped to the page ``gray``, H x W uint8) and the page position of its
+    top-left pixel; None when that crop is empty, under 4 px on a side or of contrast under
+    :data:`_MIN_CONTRAST` (no print on paper)."""
     h_img, w_img = gray.shape
     rx0, ry0, rx1, ry1 = region.bbox
-    rh = ry1 - ry0
-    if rh < _MIN_SIDE:
-        return None
-    pad = _GROW * rh
+    pad = _GROW * (ry1 - ry0)
     x0, y0 = max(int(np.floor(rx0 - pad)), 0), max(int(np.floor(ry0 - pad)), 0)
     x1, y1 = min(int(np.ceil(rx1 + pad)), w_img), min(int(np.ceil(ry1 + pad)), h_img)
     crop = gray[y0:y1, x0:x1]
     if crop.size == 0 or min(crop.shape) < 4 or int(crop.max()) - int(crop.min()) < _MIN_CONTRAST:
         return None
     _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return x0, y0, ink
+
+
+def _frames(gray: np.ndarray, region: Region) -> tuple[list[tuple[int, int, int, int, str]], list[tuple[int, int]]] | None:
+    """The checkbox frames in ``region`` ((x0, y0, x1, y1, state), page pixels, left to right) and the
+    column ranges (x0, x1) of the rest of its ink; None when the region is no print on paper."""
+    rx0, ry0, rx1, ry1 = region.bbox
+    rh = ry1 - ry0
+    if rh < _MIN_SIDE:
+        return None
+    grown = _grown_ink(gray, region)
+    if grown is None:
+        return None
+    x0, y0, ink = grown
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     # The region's own components: those with ink in its (ungrown) box.
     ix0, iy0 = max(int(rx0) - x0, 0), max(int(ry0) - y0, 0)
@@ -443,15 +456,11 @@ def _lone_tick(gray: np.ndarray, region: Region) -> tuple[int, int, int, int] | 
     at least :data:`TICK_MIN_SIDE` px tall, at least half the region's width and height, shaped as a tick
     (:func:`is_tick`), the others specks (together under :data:`_SPECK_SHARE` of its ink), and not
     touching the grown box's edge (a word cut by the region)."""
-    h_img, w_img = gray.shape
     rx0, ry0, rx1, ry1 = region.bbox
-    pad = _GROW * (ry1 - ry0)
-    x0, y0 = max(int(np.floor(rx0 - pad)), 0), max(int(np.floor(ry0 - pad)), 0)
-    x1, y1 = min(int(np.ceil(rx1 + pad)), w_img), min(int(np.ceil(ry1 + pad)), h_img)
-    crop = gray[y0:y1, x0:x1]
-    if crop.size == 0 or min(crop.shape) < 4 or int(crop.max()) - int(crop.min()) < _MIN_CONTRAST:
+    grown = _grown_ink(gray, region)
+    if grown is None:
         return None
-    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    x0, y0, ink = grown
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if n < 2:
         return None
@@ -464,7 +473,7 @@ def _lone_tick(gray: np.ndarray, region: Region) -> tuple[int, int, int, int] | 
     # has the underline for its biggest component, its letters smaller than a tenth of it).
     if bw < 0.5 * (rx1 - rx0) or bh < 0.5 * (ry1 - ry0) or stats[1:, cv2.CC_STAT_AREA].sum() - area >= _SPECK_SHARE * area:
         return None
-    if bx == 0 or by == 0 or bx + bw == crop.shape[1] or by + bh == crop.shape[0]:
+    if bx == 0 or by == 0 or bx + bw == ink.shape[1] or by + bh == ink.shape[0]:
         return None
     if not is_tick(labels[by:by + bh, bx:bx + bw] == big):
         return None
