@@ -23,8 +23,12 @@ Each page goes through each preset by the public API (``Pipeline.from_preset(pre
 order-free CER (``BagScores``, the words as bags), and the pages read column by column: the anchors
 (each column's first and last line of 3+ words, each table row) found in the page text in truth order.
 A line is found at the window of the page's words that holds most of its words (at least 60 %); a line
-not found (misread) is left out of the check. Failing pages are listed with the first pair of anchors
-out of order. ``--out DIR`` writes ``NAME.png`` and ``NAME.truth.txt`` and each preset's
+not found (misread) is left out of the check. Per page it also prints two kinds of failure apart: the
+**column runs** (body lines of 3+ words found, taken in the order read: how often the column changes, plus
+one; as many as columns when read column by column, about one a line when read row by row across the
+columns) and the **lines joining columns** (a line of the page text holding 2+ words found only in one
+column and 2+ only in another: a line box drawn across a gutter). Failing pages are listed with the first
+pair of anchors out of order. ``--out DIR`` writes ``NAME.png`` and ``NAME.truth.txt`` and each preset's
 ``PRESET/NAME.txt``.
 """
 
@@ -482,6 +486,32 @@ def column_order(truth: list[Line], text: str) -> tuple[bool, str]:
     return True, ""
 
 
+def column_runs(truth: list[Line], text: str) -> tuple[int, int]:
+    """(runs of one column among the body lines of 3+ words found in ``text``, taken in the order read;
+    columns): as many runs as columns when read column by column, about one per line when read across."""
+    words = _tokens(text)
+    found = sorted((pos, ln.col) for ln in truth if ln.kind == "body" and len(ln.text.split()) >= 3
+                   and (pos := locate(ln.text, words)) is not None)
+    cols = [c for _, c in found]
+    runs = sum(1 for a, b in itertools.pairwise(cols) if a != b) + (1 if cols else 0)
+    return runs, len({ln.col for ln in truth if ln.col >= 0})
+
+
+def joined_lines(truth: list[Line], text: str) -> int:
+    """Lines of ``text`` that join two columns: 2+ words found in one column's body only and 2+ in another's
+    (a line box drawn across a gutter)."""
+    owner: dict[str, set[int]] = {}
+    for ln in truth:
+        for w in _tokens(ln.text):
+            owner.setdefault(w, set()).add(ln.col if ln.kind == "body" else -1)
+    joined = 0
+    for line in text.splitlines():
+        cols = [next(iter(owner[w])) for w in _tokens(line) if len(owner.get(w, ())) == 1]
+        if sum(1 for c in set(cols) if c >= 0 and cols.count(c) >= 2) >= 2:
+            joined += 1
+    return joined
+
+
 def score(truth: list[Line], text: str) -> dict:
     """Page CER, order-free CER and the column check of one page's text."""
     from ocrplug.evaluation.metrics import BagScores, TextScores
@@ -489,7 +519,7 @@ def score(truth: list[Line], text: str) -> dict:
     ref = "\n".join(ln.text for ln in truth)
     ok, why = column_order(truth, text)
     return {"text": TextScores.of(text, ref), "bag": BagScores.of(text.split(), ref.split()), "ok": ok,
-            "why": why}
+            "why": why, "runs": column_runs(truth, text), "joined": joined_lines(truth, text)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -530,17 +560,20 @@ def main(argv: list[str] | None = None) -> int:
             s = score(truth, text)
             rows.append((spec.name, s))
             print(f"{preset} {spec.name}: page CER {s['text'].cer:.3f}, order-free CER {s['bag'].cer:.3f}, "
+                  f"column runs {s['runs'][0]} for {s['runs'][1]} columns, lines joining columns {s['joined']}, "
                   f"{'column by column' if s['ok'] else 'OUT OF ORDER: ' + s['why']}", flush=True)
         seconds = time.perf_counter() - start
         text_total = TextScores.total(s["text"] for _, s in rows)
         bag_total = BagScores.total(s["bag"] for _, s in rows)
         good = sum(1 for _, s in rows if s["ok"])
-        summary.append((preset, text_total.cer, bag_total.cer, good, len(rows), seconds,
+        joined = sum(1 for _, s in rows if s["joined"])
+        summary.append((preset, text_total.cer, bag_total.cer, good, joined, len(rows), seconds,
                         [n for n, s in rows if not s["ok"]]))
-    print("\n| preset | page CER | order-free CER | pages read column by column | s/page | failing pages |")
-    print("|---|---|---|---|---|---|")
-    for preset, cer, bag, good, n, seconds, failing in summary:
-        print(f"| {preset} | {cer:.3f} | {bag:.3f} | {good} of {n} | {seconds / max(n, 1):.1f} | "
+    print("\n| preset | page CER | order-free CER | pages read column by column | pages with lines joining "
+          "columns | s/page | failing pages |")
+    print("|---|---|---|---|---|---|---|")
+    for preset, cer, bag, good, joined, n, seconds, failing in summary:
+        print(f"| {preset} | {cer:.3f} | {bag:.3f} | {good} of {n} | {joined} of {n} | {seconds / max(n, 1):.1f} | "
               f"{', '.join(failing) or '-'} |")
     tmp.cleanup()
     return 0

@@ -64,10 +64,15 @@ def test_the_truth_passes_the_column_check_and_a_reading_across_the_columns_fail
         text = "\n".join(ln.text for ln in truth)
         s = multi_column.score(truth, text)
         assert s["ok"] and s["text"].cer == 0 and s["bag"].cer == 0, spec.name
+        assert s["runs"] == (spec.cols, spec.cols) and s["joined"] == 0, spec.name
         cols = _columns(truth)
         across = [cols[k][i] for i in range(max(map(len, cols.values()))) for k in sorted(cols) if i < len(cols[k])]
         s = multi_column.score(truth, "\n".join(across))
         assert not s["ok"] and "before" in s["why"], spec.name
+        assert s["runs"][0] > 5 * spec.cols and s["joined"] == 0, spec.name
+        # The same rows, each one line across the gutters: rows of full lines join columns.
+        rows = [" ".join(cols[k][i] for k in sorted(cols)) for i in range(min(map(len, cols.values())))]
+        assert multi_column.score(truth, "\n".join(rows))["joined"] >= len(rows) // 2, spec.name  # short lines: not
         assert s["text"].cer > s["bag"].cer + 0.2, spec.name  # the page CER sees the order, the bag does not
 
 
