@@ -127,8 +127,9 @@ STANDFIRSTS = ["A year in the life of a small fishing town, told by the people w
                "From the moor to the sea: a walk along the river and the stories it carries."]
 HEADINGS = ["Morning", "The Market", "The Storm", "The Wall", "The Museum", "The River", "The Ferry",
             "The Regatta", "Fishing Today", "New Homes", "The School", "The Seals", "Visitors", "Work"]
-QUOTES = ["Nobody spoke much at that hour", "The sea broke through the dunes",
-          "He never missed a crossing", "The water is cleaner now", "It still stands today"]
+# Pull quotes: words of their own (a quote repeating a body line would be found in place of that line).
+QUOTES = ["Every boat came home that night", "The sea gives and the sea takes",
+          "Ask the tide, not the clock", "Nothing here stays the same for long", "We kept our harbour alive"]
 CAPTIONS = ["The quay at low tide, about 1910.", "Sandbags along the church lane after the storm.",
             "The mill wheel after its restoration.", "Seal pups on the shingle below the headland."]
 TABLE_HEADER = ["Year", "Boats", "Crew", "Catch (t)", "Main species"]
