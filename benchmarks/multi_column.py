@@ -29,13 +29,14 @@ one; as many as columns when read column by column, about one a line when read r
 columns) and the **lines joining columns** (a line of the page text holding 2+ words found only in one
 column and 2+ only in another: a line box drawn across a gutter). Failing pages are listed with the first
 pair of anchors out of order. ``--out DIR`` writes ``NAME.png`` and ``NAME.truth.txt`` and each preset's
-``PRESET/NAME.txt``.
+``PRESET/NAME.txt`` and ``PRESET/NAME.json`` (``Page.to_dict``: lay a page out again without OCR).
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import random
 import re
 import sys
@@ -554,10 +555,12 @@ def main(argv: list[str] | None = None) -> int:
         pipeline = Pipeline.from_preset(preset, ["renderers=[]"])
         rows, start = [], time.perf_counter()
         for (spec, _, truth), path in zip(pages, paths, strict=True):
-            text = pipeline.run(path).pages[0].text
+            page = pipeline.run(path).pages[0]
+            text = page.text
             if args.out:
                 (folder / preset).mkdir(exist_ok=True)
                 (folder / preset / f"{spec.name}.txt").write_text(text, encoding="utf-8")
+                (folder / preset / f"{spec.name}.json").write_text(json.dumps(page.to_dict()), encoding="utf-8")
             s = score(truth, text)
             rows.append((spec.name, s))
             print(f"{preset} {spec.name}: page CER {s['text'].cer:.3f}, order-free CER {s['bag'].cer:.3f}, "
