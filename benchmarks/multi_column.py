@@ -7,15 +7,16 @@ Session 11 found two reading-order regressions on multi-column magazine pages of
 test set) that no guard caught: the guard sets (``icdar2015_val``, ``funsd_train``) hold no multi-column
 page. This draws deterministic pages with PIL (:mod:`drawn_pages` fonts, seeded per page, letter width at
 200 or 300 dpi): 2 or 3 columns of prose, justified or ragged, paragraphs indented or spaced; a title and
-often a standfirst spanning the columns; column headings; a letter-spaced pull quote (between rules,
-inside one column, or over the gutter between the first two columns, both columns leaving its band
-clear); a figure box with a caption in a column's flow; vertical rules in wide gutters; gutters narrow
+often a standfirst spanning the columns; column headings; a letter-spaced pull quote between rules,
+in one column's flow or in an inset over the gutter between the first two columns; or there a photo
+with a caption of letter-spaced capitals (as on the UNLV magazine page 8087_054.3B): the lines of both
+columns beside an inset run on, shortened; a figure box with a caption in a column's flow; vertical rules in wide gutters; gutters narrow
 (12-25 px at 300 dpi, scaled by dpi / 300) or wide (0.2-0.4 in); serif and sans fonts of 9-12 pt; a
 footer line; and on some pages a table below the prose (a header and 4-6 rows, ruled or not).
 
 Truth is the text in reading order: title, standfirst, column one top to bottom, column two, ...,
 the table row by row (cells left to right), the footer. A pull quote inside a column is read where it
-stands in that column; one over a gutter right after the first column's lines above it.
+stands in that column; an inset over a gutter (quote or caption) after the first column.
 
 Each page goes through each preset by the public API (``Pipeline.from_preset(preset,
 ["renderers=[]"]).run(png)``, as tests/test_magazine_order.py does). Per preset it prints the page CER
@@ -171,7 +172,7 @@ class Spec:
     gutter: int
     rules: bool
     headings: bool
-    quote: str  # "", "column", "between"
+    quote: str  # "", "column" (in a column), "inset" (over a gutter), "photo" (a photo and caption there)
     figure: bool
     table: bool
     table_rules: bool
@@ -189,7 +190,7 @@ def page_spec(seed: int, index: int) -> Spec:
     family = rng.choice(FAMILIES)
     pt = rng.choice([9, 9.5, 10, 10.5]) if cols == 3 else rng.choice([10, 10.5, 11, 12])
     justify = rng.random() < 0.5
-    quote = rng.choice(["", "column", "between"])
+    quote = rng.choice(["", "column", "inset", "photo"])
     name = (f"p{index:02d}_{cols}col_{'narrow' if narrow else 'wide'}{gutter}_{family[0]}_{pt:g}pt_{dpi}"
             f"_{'just' if justify else 'rag'}{'_q' + quote if quote else ''}")
     spec = Spec(
@@ -248,6 +249,18 @@ def _spaced_width(text: str, f: ImageFont.FreeTypeFont, track: float) -> float:
     return sum(f.getlength(ch) + (3 * track if ch == " " else track) for ch in text) - track
 
 
+def _spaced_lines(text: str, f: ImageFont.FreeTypeFont, track: float, width: float) -> list[str]:
+    """``text`` broken into lines of at most ``width`` px letter-spaced by ``track`` (a word may overrun)."""
+    lines, cur = [], ""
+    for word in text.split():
+        if cur and _spaced_width(cur + " " + word, f, track) > width:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = f"{cur} {word}".strip()
+    return [*lines, cur] if cur else lines
+
+
 def draw_page(spec: Spec) -> tuple[Image.Image, list[Line]]:
     """The page of ``spec`` (grey ``L``, white) and its truth lines in reading order."""
     rng: random.Random = spec.extra["rng"]
@@ -285,26 +298,20 @@ def draw_page(spec: Spec) -> tuple[Image.Image, list[Line]]:
     top = y + round(0.15 * dpi)
     bottom = top + body_h
 
-    # The pull quote over the gutter between the first two columns: a band both columns leave clear.
-    band: tuple[int, int] | None = None
+    # A letter-spaced pull quote: in a column's flow between two rules, or in an inset over the gutter
+    # between the first two columns (as a magazine sets a photo and its caption), both columns' lines
+    # running on beside it, shortened.
     quote_lines: list[str] = []
     qf = font(ital, spec.pt * rng.choice([1.4, 1.6]), dpi)
     track = qf.size * rng.uniform(0.12, 0.3)
+    inset: tuple[int, int, int, int] | None = None  # x0, y0, x1, y1
+    inset_lines: list[str] = []
+    pad = round(0.12 * dpi)
     if spec.quote:
-        qwidth = colw * (1.2 if spec.quote == "between" else 0.95)
-        words, quote_lines, cur = rng.choice(QUOTES).split(), [], ""
-        for word in words:
-            if cur and _spaced_width(cur + " " + word, qf, track) > qwidth:
-                quote_lines.append(cur)
-                cur = word
-            else:
-                cur = f"{cur} {word}".strip()
-        quote_lines.append(cur)
+        qwidth = colw * (0.95 if spec.quote == "column" else 0.7)
+        quote_lines = _spaced_lines(rng.choice(QUOTES), qf, track, qwidth)
     qpitch = round(qf.size * 1.4)
     qheight = len(quote_lines) * qpitch + round(0.2 * dpi)
-    if spec.quote == "between":
-        b0 = top + round(rng.uniform(0.3, 0.55) * body_h)
-        band = (b0, b0 + qheight + round(0.1 * dpi))
 
     def draw_quote(x0: float, x1: float, y0: int) -> None:
         draw.line((x0, y0, x1, y0), fill=0, width=max(2, dpi // 150))
@@ -315,19 +322,42 @@ def draw_page(spec: Spec) -> tuple[Image.Image, list[Line]]:
             yy += qpitch
         draw.line((x0, yy, x1, yy), fill=0, width=max(2, dpi // 150))
 
-    # Prose flowed column by column.
+    if spec.quote in ("inset", "photo"):
+        share = rng.uniform(0.3, 0.42)  # of each column's width under the inset
+        x0, x1 = round(xs[0] + colw * (1 - share)), round(xs[1] + colw * share)
+        y0 = top + round(rng.uniform(0.2, 0.45) * body_h)
+        if spec.quote == "inset":
+            draw_quote(x0, x1, y0)
+            inset_lines, y1 = quote_lines, y0 + qheight
+        else:  # a photo over the gutter, its caption letter-spaced capitals below it
+            fh = round((x1 - x0) * rng.uniform(0.6, 0.9))
+            draw.rectangle((x0, y0, x1, y0 + fh), fill=rng.choice([90, 150, 200]))
+            draw.line((x0, y0, x1, y0 + fh), fill=255, width=3)
+            capf = font(reg, spec.pt * 0.8, dpi)
+            ctrack = capf.size * rng.uniform(0.15, 0.35)
+            inset_lines = _spaced_lines(rng.choice(CAPTIONS).upper(), capf, ctrack, x1 - x0)
+            yy = y0 + fh + round(0.08 * dpi)
+            for ln in inset_lines:
+                _spaced(draw, (x0 + x1 - _spaced_width(ln, capf, ctrack)) / 2, yy, ln, capf, ctrack)
+                yy += round(capf.size * 1.5)
+            y1 = yy
+        inset = (x0, y0, x1, y1)
+
+    # Prose flowed column by column, a paragraph carried on into the next column.
     sentences = rng.sample(SENTENCES, len(SENTENCES))
     quote_col = rng.randrange(spec.cols) if spec.quote == "column" else -1
     figure_col = rng.randrange(spec.cols) if spec.figure else -1
     cf = font(ital, spec.pt * 0.9, dpi)
     hf = font(bold, spec.pt * rng.choice([1.2, 1.4]), dpi)
-    pending: list[str] = []  # lines of the paragraph being set
+    pending: list[str] = []  # words of the paragraph being set
     first_of_para = False
     para_gap = 0 if spec.indent else pitch // 2
     indent = round(spec.pt * dpi / 72) if spec.indent else 0
     heads = rng.sample(HEADINGS, spec.cols)
     for k in range(spec.cols):
         x, yc = xs[k], top
+        if k == 1 and inset_lines:  # the inset is read after the first column
+            truth.extend(Line(q, -1, "quote") for q in inset_lines)
         if spec.headings:
             draw.text((x, yc), heads[k], font=hf, fill=0)
             truth.append(Line(heads[k], k, "heading"))
@@ -337,11 +367,6 @@ def draw_page(spec: Spec) -> tuple[Image.Image, list[Line]]:
         if figure_at is not None and quote_at is not None and abs(figure_at - quote_at) < 0.3 * body_h:
             figure_at = None
         while True:
-            if band and k < 2 and band[0] - pitch < yc < band[1]:
-                if k == 0:  # read right after the first column's lines above it
-                    truth.extend(Line(q, -1, "quote") for q in quote_lines)
-                    draw_quote(xs[0] + colw * 0.4, xs[1] + colw * 0.6, band[0])
-                yc = band[1] + round(0.1 * dpi)
             if quote_at is not None and yc >= quote_at:
                 draw_quote(x, x + colw, yc)
                 truth.extend(Line(q, k, "quote") for q in quote_lines)
@@ -349,8 +374,9 @@ def draw_page(spec: Spec) -> tuple[Image.Image, list[Line]]:
                 quote_at = None
             fh = round(colw * rng.uniform(0.5, 0.75))
             fig_end = yc + fh + round(0.06 * dpi) + 2 * round(cf.size * 1.3) + round(0.1 * dpi)
-            if figure_at is not None and yc >= figure_at and band and k < 2 and yc < band[1] and fig_end > band[0]:
-                figure_at = band[1]  # not over the pull quote's band: below it
+            if (figure_at is not None and yc >= figure_at and inset and k < 2 and yc < inset[3] + pitch
+                    and fig_end > inset[1] - pitch):
+                figure_at = inset[3] + pitch  # not beside the inset: below it
             elif figure_at is not None and yc >= figure_at and fig_end + pitch > bottom:
                 figure_at = None  # no room left in the column
             elif figure_at is not None and yc >= figure_at:
@@ -372,24 +398,30 @@ def draw_page(spec: Spec) -> tuple[Image.Image, list[Line]]:
                     break
                 count = rng.randint(2, 4)
                 para, sentences = sentences[:count], sentences[count:]
-                pending = _wrap(" ".join(para).split(), body, colw, indent)
+                pending = " ".join(para).split()
                 first_of_para = True
                 if yc > top and para_gap:
                     yc += para_gap
                     continue
-            line = pending.pop(0)
+            lx, lw = x, colw  # this line's start and width: shortened beside the inset
+            if inset and k < 2 and yc + pitch > inset[1] - pad // 2 and yc < inset[3] + pad // 2:
+                lx, lw = (x, inset[0] - pad - x) if k == 0 else (inset[2] + pad, x + colw - inset[2] - pad)
             lead = indent if first_of_para else 0
+            n = 1
+            while n < len(pending) and body.getlength(" ".join(pending[: n + 1])) <= lw - lead:
+                n += 1
+            line, pending = " ".join(pending[:n]), pending[n:]
             last = not pending
-            _draw_line(draw, x + lead, yc, line, body, None if last or not spec.justify else colw - lead)
+            _draw_line(draw, lx + lead, yc, line, body, None if last or not spec.justify else lw - lead)
             truth.append(Line(line, k, "body"))
             first_of_para = False
             yc += pitch
     if spec.rules:
         for k in range(spec.cols - 1):
             gx = round(xs[k] + colw + spec.gutter / 2)
-            if band and k == 0:
-                draw.line((gx, top, gx, band[0] - 4), fill=0, width=2)
-                draw.line((gx, band[1] + 4, gx, bottom), fill=0, width=2)
+            if inset and k == 0:
+                draw.line((gx, top, gx, inset[1] - pad), fill=0, width=2)
+                draw.line((gx, inset[3] + pad, gx, bottom), fill=0, width=2)
             else:
                 draw.line((gx, top, gx, bottom), fill=0, width=2)
     y = bottom + round(0.2 * dpi)
