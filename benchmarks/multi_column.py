@@ -7,12 +7,12 @@ Session 11 found two reading-order regressions on multi-column magazine pages of
 test set) that no guard caught: the guard sets (``icdar2015_val``, ``funsd_train``) hold no multi-column
 page. This draws deterministic pages with PIL (:mod:`drawn_pages` fonts, seeded per page, letter width at
 200 or 300 dpi): 2 or 3 columns of prose, justified or ragged, paragraphs indented or spaced; a title and
-often a standfirst spanning the columns; column headings; a letter-spaced pull quote between rules,
-in one column's flow or in an inset over the gutter between the first two columns; or there a photo
-with a caption of letter-spaced capitals (as on the UNLV magazine page 8087_054.3B): the lines of both
-columns beside an inset run on, shortened; a figure box with a caption in a column's flow; vertical rules in wide gutters; gutters narrow
-(12-25 px at 300 dpi, scaled by dpi / 300) or wide (0.2-0.4 in); serif and sans fonts of 9-12 pt; a
-footer line; and on some pages a table below the prose (a header and 4-6 rows, ruled or not).
+often a standfirst spanning the columns; column headings; a letter-spaced pull quote between rules, in one
+column's flow or in an inset over the gutter between the first two columns; or there a photo with a caption
+of letter-spaced capitals (as on the UNLV magazine page 8087_054.3B): the lines of both columns beside an
+inset run on, shortened; a figure box with a caption in a column's flow; vertical rules in wide gutters;
+gutters narrow (12-25 px at 300 dpi, scaled by dpi / 300) or wide (0.2-0.4 in); serif and sans fonts of 9-12
+pt; a footer line; and on some pages a table below the prose (a header and 4-6 rows, ruled or not).
 
 Truth is the text in reading order: title, standfirst, column one top to bottom, column two, ...,
 the table row by row (cells left to right), the footer. A pull quote inside a column is read where it
