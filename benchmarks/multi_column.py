@@ -325,17 +325,20 @@ def draw_page(spec: Spec) -> tuple[Image.Image, list[Line]]:
     if spec.quote in ("inset", "photo"):
         share = rng.uniform(0.3, 0.42)  # of each column's width under the inset
         x0, x1 = round(xs[0] + colw * (1 - share)), round(xs[1] + colw * share)
-        y0 = top + round(rng.uniform(0.2, 0.45) * body_h)
+        at = rng.uniform(0.2, 0.45)  # of the body's height left above the inset
         if spec.quote == "inset":
+            y0 = top + round(at * (body_h - qheight - 2 * pitch))  # the inset ends 2 lines above the body's end
             draw_quote(x0, x1, y0)
             inset_lines, y1 = quote_lines, y0 + qheight
         else:  # a photo over the gutter, its caption letter-spaced capitals below it
             fh = round((x1 - x0) * rng.uniform(0.6, 0.9))
-            draw.rectangle((x0, y0, x1, y0 + fh), fill=rng.choice([90, 150, 200]))
-            draw.line((x0, y0, x1, y0 + fh), fill=255, width=3)
             capf = font(reg, spec.pt * 0.8, dpi)
             ctrack = capf.size * rng.uniform(0.15, 0.35)
             inset_lines = _spaced_lines(rng.choice(CAPTIONS).upper(), capf, ctrack, x1 - x0)
+            cap_h = round(0.08 * dpi) + len(inset_lines) * round(capf.size * 1.5)
+            y0 = top + max(round(at * (body_h - fh - cap_h - 2 * pitch)), 0)
+            draw.rectangle((x0, y0, x1, y0 + fh), fill=rng.choice([90, 150, 200]))
+            draw.line((x0, y0, x1, y0 + fh), fill=255, width=3)
             yy = y0 + fh + round(0.08 * dpi)
             for ln in inset_lines:
                 _spaced(draw, (x0 + x1 - _spaced_width(ln, capf, ctrack)) / 2, yy, ln, capf, ctrack)
