@@ -94,15 +94,18 @@ _DESCENDERS = frozenset("gjpqy")
 # long side is its other side: it is turned, not tilted. benchmarks/level_tune.py: 10 -> 20 / 30 / 45
 # adds 1 / 2 / 3 rightly levelled glyphs on funsd_train and none wrongly on either split.
 _MAX_GLYPH_DEG = 45.0
-# Only a box about as high as long is such a glyph past ``_MAX_LEVEL_DEG``: a box more than _TURNED_ASPECT
-# times as high as long has a direction, its long side, and is a word whose corners start on its short side.
-# A detector gives a word's corners in screen order (``cv2.boxPoints``), so at about 45 degrees either side
-# may come first: craft's ``games`` of T11's poster (45 degrees, 49 x 158 px) came starting on its short
-# side and was levelled into a 49 x 158 px upright box, read turned (``ndme``, hOCR ``textangle 90``).
-# Glyph boxes are at most about 1.5 times as high as long (db's lone ``y``, 32 x 46 px); craft's short
-# steep words starting on their short side 2.3 and more (benchmarks/steep_lines.py, docs/benchmarks.md
-# "Steep lines keep their direction").
-_TURNED_ASPECT = 2.0
+# Past _GLYPH_SLANT_DEG only a box about as high as long is such a glyph: a box more than _TURNED_ASPECT
+# times as high as long has a direction, its long side, and one that far off upright is no glyph standing
+# in a level row (the most slanted of the 52 installed italic and oblique faces lean 16.3 degrees, their
+# ``post`` table's ``italicAngle``): it is a steep word whose corners the detector gave starting on its short
+# side (``cv2.boxPoints`` order: a word standing more than 45 degrees steep, or about 45 either way). Craft's
+# ``games`` on T11's poster (45 degrees, 49 x 158 px) was levelled into an upright box and read turned
+# (``ndme``, hOCR ``textangle 90``). benchmarks/steep_lines.py (lines at 15-60 degrees): craft's boxes of
+# steep words starting on their short side are 1.6-4.4 times as high as long, 22-45 degrees off level;
+# glyph boxes about 1-1.5 (db's lone ``y``, 32 x 46 px) (docs/benchmarks.md "Steep words keep their
+# direction; level words with descenders").
+_GLYPH_SLANT_DEG = 20.0
+_TURNED_ASPECT = 1.5
 # A line alone on its row, longer than a short word (a heading, a footer), has no row evidence, and its box
 # leans with a capital or a descender at one end: on benchmarks/small_skew.py's page turned -0.5 degrees
 # (under db's SKEW_MIN_DEG, so the boxes stay as db made them) the heading ``Minutes of the March Meeting``
@@ -139,12 +142,12 @@ def _deviation(quad: Quad, rot: np.ndarray) -> tuple[float, float, float]:
 def _small_tilt(dev: np.ndarray, length: np.ndarray, height: np.ndarray, glyph_deg: float = _MAX_GLYPH_DEG) -> np.ndarray:
     """Which tilts (radians, with :func:`_deviation`'s lengths and heights) may be box jitter: the far end
     within ``_LEVEL_SLACK`` of the height and at most ``_MAX_LEVEL_DEG``; for a one-glyph region (at most
-    ``_SHORT_ASPECT`` times as long as high) at most ``glyph_deg``, past ``_MAX_LEVEL_DEG`` only when it is at
-    most ``_TURNED_ASPECT`` times as high as long (a taller box is a steep word starting on its short side)."""
+    ``_SHORT_ASPECT`` times as long as high) at most ``glyph_deg``, past ``_GLYPH_SLANT_DEG`` only when it is
+    at most ``_TURNED_ASPECT`` times as high as long (a taller box is a steep word starting on its short side)."""
     glyph = length <= _SHORT_ASPECT * np.maximum(height, 1e-9)
     near = (dev <= math.radians(_MAX_LEVEL_DEG)) & (length * np.tan(np.minimum(dev, 1.5)) <= _LEVEL_SLACK * height)
-    # Past _MAX_LEVEL_DEG only a box about as high as long (``_TURNED_ASPECT``): a taller one is a steep word.
-    square = (dev <= math.radians(_MAX_LEVEL_DEG)) | (height <= _TURNED_ASPECT * length)
+    # Past _GLYPH_SLANT_DEG only a box about as high as long (``_TURNED_ASPECT``): a taller one is a steep word.
+    square = (dev <= math.radians(_GLYPH_SLANT_DEG)) | (height <= _TURNED_ASPECT * length)
     return (dev > 0) & (near | (glyph & square & (dev <= math.radians(glyph_deg))))
 
 
