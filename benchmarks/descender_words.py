@@ -34,6 +34,9 @@ from ocrplug.geometry import quad_angle
 from ocrplug.levelling import written_angle_deg
 from ocrplug.presets import preset_config
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from small_skew import _lines
+
 TT = "/usr/share/fonts/truetype/"
 FONTS = [
     TT + "dejavu/DejaVuSans.ttf",
@@ -82,16 +85,6 @@ def draw_pages(count: int, work: Path) -> list[dict]:
         name = f"desc{p:02d}"
         img.save(work / f"{name}.png", dpi=(DPI, DPI))
         out.append({"name": name, "labels": labels})
-    return out
-
-
-def _lines(regions: list[dict]) -> list[dict]:
-    out = []
-    for r in regions:
-        if r["level"] == "line":
-            out.append(r)
-        else:
-            out += _lines(r.get("children", []))
     return out
 
 

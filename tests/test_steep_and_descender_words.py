@@ -21,26 +21,13 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ocrplug import Pipeline
 from ocrplug.geometry import quad_angle
-from ocrplug.layout import layout_regions
 from ocrplug.levelling import written_angle_deg
 from ocrplug.model import Region
 from ocrplug.presets import preset_config
+from tests.test_level_words import _angles, _tilted
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/")
 NOTO = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
-
-
-def _tilted(cx: float, cy: float, w: float, h: float, deg: float, text: str) -> Region:
-    """A line ``w`` x ``h`` px centred at (cx, cy) whose first edge runs at ``deg`` (y down, clockwise)."""
-    a = math.radians(deg)
-    c, s = math.cos(a), math.sin(a)
-    corners = [(cx + c * x - s * y, cy + s * x + c * y) for x, y in ((-w / 2, -h / 2), (w / 2, -h / 2),
-                                                                    (w / 2, h / 2), (-w / 2, h / 2))]
-    return Region(quad=tuple(corners), level="line", text=text)  # type: ignore[arg-type]
-
-
-def _angles(regions: list[Region]) -> dict[str, float]:
-    return {ln.text or "": math.degrees(quad_angle(ln.quad)) for b in layout_regions(regions) for ln in b.children}
 
 
 def _written(line: Region) -> float:
