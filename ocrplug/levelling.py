@@ -69,6 +69,16 @@ _CHORD_HEIGHTS = 4.0
 # "False tilts on short words, square vertical pieces").
 _PAGE_WORD_HEIGHTS = 3.0
 _PAGE_MIN_LINES = 3
+# A read word with a descender (``g j p q y``: ``Signature``, ``Energy``) longer than that leans by its box
+# too: the descender moves that end's bottom edge down, and craft's box of a lone ``Energy`` (16 pt, 300 dpi)
+# leaned 4.1 degrees, its far end 0.28 of its height off. Once its text is known (the layout step, after
+# recognition) a single word with a descender whose far end lies within _DESCENDER_DRIFT of its height of the
+# frame is a short word to the page evidence above, whatever its length: on T11's ``comb_form.png``
+# ``Signature`` (4.2 heights, 1.43 degrees, 0.10). benchmarks/descender_words.py: the far ends of 12 such
+# labels of 32 (``accurate``) lay 0.09-0.28 heights off; 0.3 holds them, half ``_LEVEL_SLACK`` (docs/benchmarks.md
+# "Steep lines keep their direction; level words with descenders").
+_DESCENDER_DRIFT = 0.3
+_DESCENDERS = frozenset("gjpqy")
 # A form of labels whose answers are lone glyphs has no long line: db boxes every capital-led label
 # leaning the same 1.4-1.6 degrees, so the labels' median tilt is off the frame and a label whose answer
 # the detector lost had no evidence at all (issue 24: DejaVu Sans labels at 300 dpi, ``Size:`` written at
@@ -84,6 +94,18 @@ _PAGE_MIN_LINES = 3
 # long side is its other side: it is turned, not tilted. benchmarks/level_tune.py: 10 -> 20 / 30 / 45
 # adds 1 / 2 / 3 rightly levelled glyphs on funsd_train and none wrongly on either split.
 _MAX_GLYPH_DEG = 45.0
+# Past _GLYPH_SLANT_DEG only a box about as high as long is such a glyph: a box more than _TURNED_ASPECT
+# times as high as long has a direction, its long side, and one that far off upright is no glyph standing
+# in a level row (the most slanted of the 52 installed italic and oblique faces lean 16.3 degrees, their
+# ``post`` table's ``italicAngle``): it is a steep word whose corners the detector gave starting on its short
+# side (``cv2.boxPoints`` order: a word standing more than 45 degrees steep, or about 45 either way). Craft's
+# ``games`` on T11's poster (45 degrees, 49 x 158 px) was levelled into an upright box and read turned
+# (``ndme``, hOCR ``textangle 90``). benchmarks/steep_lines.py (lines at 15-60 degrees): craft's boxes of
+# steep words starting on their short side are 1.6-4.4 times as high as long, 22-45 degrees off level;
+# glyph boxes about 1-1.5 (db's lone ``y``, 32 x 46 px) (docs/benchmarks.md "Steep words keep their
+# direction; level words with descenders").
+_GLYPH_SLANT_DEG = 20.0
+_TURNED_ASPECT = 1.5
 # A line alone on its row, longer than a short word (a heading, a footer), has no row evidence, and its box
 # leans with a capital or a descender at one end: on benchmarks/small_skew.py's page turned -0.5 degrees
 # (under db's SKEW_MIN_DEG, so the boxes stay as db made them) the heading ``Minutes of the March Meeting``
@@ -120,10 +142,13 @@ def _deviation(quad: Quad, rot: np.ndarray) -> tuple[float, float, float]:
 def _small_tilt(dev: np.ndarray, length: np.ndarray, height: np.ndarray, glyph_deg: float = _MAX_GLYPH_DEG) -> np.ndarray:
     """Which tilts (radians, with :func:`_deviation`'s lengths and heights) may be box jitter: the far end
     within ``_LEVEL_SLACK`` of the height and at most ``_MAX_LEVEL_DEG``; for a one-glyph region (at most
-    ``_SHORT_ASPECT`` times as long as high) at most ``glyph_deg``."""
+    ``_SHORT_ASPECT`` times as long as high) at most ``glyph_deg``, past ``_GLYPH_SLANT_DEG`` only when it is
+    at most ``_TURNED_ASPECT`` times as high as long (a taller box is a steep word starting on its short side)."""
     glyph = length <= _SHORT_ASPECT * np.maximum(height, 1e-9)
     near = (dev <= math.radians(_MAX_LEVEL_DEG)) & (length * np.tan(np.minimum(dev, 1.5)) <= _LEVEL_SLACK * height)
-    return (dev > 0) & (near | (glyph & (dev <= math.radians(glyph_deg))))
+    # Past _GLYPH_SLANT_DEG only a box about as high as long (``_TURNED_ASPECT``): a taller one is a steep word.
+    square = (dev <= math.radians(_GLYPH_SLANT_DEG)) | (height <= _TURNED_ASPECT * length)
+    return (dev > 0) & (near | (glyph & square & (dev <= math.radians(glyph_deg))))
 
 
 def _jitter(
@@ -135,6 +160,7 @@ def _jitter(
     page_word_heights: float = _PAGE_WORD_HEIGHTS,
     glyph_deg: float = _MAX_GLYPH_DEG,
     page_line_heights: float | None = None,
+    descender: np.ndarray | None = None,
 ) -> np.ndarray:
     """Which of ``quads`` (``(N, 4, 2)``, page pixels) are off the text frame ``rot`` by box jitter only.
 
@@ -146,7 +172,9 @@ def _jitter(
     ``chord_heights`` times its height away along the frame, the line through the two centres running within
     ``neighbour_level_deg`` of the frame (a one-glyph answer far right of its label: too short to show
     its own direction, but the two centres show the row's; a negative value switches this off); or the
-    quad is at most ``page_word_heights`` times as long as high (a short word: its angle is noise), no row
+    quad is at most ``page_word_heights`` times as long as high (a short word: its angle is noise; so is a
+    word flagged in ``descender``, ``N`` booleans, whose far end lies within ``_DESCENDER_DRIFT`` of its height
+    of the frame), no row
     neighbour leans like it, and the page is level (at least ``_PAGE_MIN_LINES`` other quads longer than ``short_aspect`` heights, their
     median tilt within ``neighbour_level_deg``, or all of them and the quad leaning alike within
     ``neighbour_level_deg`` of their median while more than half of them, at least ``_PAGE_MIN_LINES``, lie
@@ -195,6 +223,13 @@ def _jitter(
         far = dx >= max(length[i], chord_heights * height[i]) / 2
         return on_row & far & plain & (np.arctan2(dy, np.maximum(dx, 1e-9)) <= limit)
 
+    def written_apart(i: int) -> bool:
+        """Whether ``i``'s own angle would be written apart from the frame's (:func:`written_angle_deg`)."""
+        q = tuple(map(tuple, quads[i]))
+        own = -math.degrees(math.atan2(along[i, 1], along[i, 0]))
+        frame = -math.degrees(_frame_angle(rot))
+        return written_angle_deg(own, quad=q) != written_angle_deg(frame, quad=q)  # type: ignore[arg-type]
+
     level_rows: np.ndarray | None = None  # per region: a level centre line with a far row neighbour
     for i in np.nonzero(small & ~out)[0]:
         on_row = row_of(i)
@@ -204,7 +239,15 @@ def _jitter(
             # neighbour on a scene's tilted row says nothing about the frame). A one-glyph region has
             # no direction to be tilted like its neighbour's: the centre line is its row's direction.
             evidence = level_chord(i, on_row, level | short | bool(short[i]))
-        if page_word_heights >= 0 and not evidence.any() and length[i] <= page_word_heights * height[i]:
+        # A word with a descender is short to the page evidence only where its own angle would be written
+        # (levelling one written level anyway can move a form's reading order, ``_LONE_WRITTEN_APART``).
+        short_word = length[i] <= page_word_heights * height[i] or (
+            descender is not None
+            and bool(descender[i])
+            and length[i] * math.tan(dev[i]) <= _DESCENDER_DRIFT * height[i]
+            and written_apart(i)
+        )
+        if page_word_heights >= 0 and not evidence.any() and short_word:
             # The page's own tilts as found: counting those the row evidence levels as level as well
             # levelled one more tilted scene word wrongly on icdar2015_val (benchmarks/level_tune.py).
             others = measurable.copy()
@@ -244,10 +287,7 @@ def _jitter(
             if page_level and _LONE_WRITTEN_APART:
                 # Only where its own angle would be written apart from its page's: levelling a lone label
                 # written level anyway changed nothing written but moved a form's reading order.
-                q = tuple(map(tuple, quads[i]))
-                own = -math.degrees(math.atan2(along[i, 1], along[i, 0]))
-                frame = -math.degrees(_frame_angle(rot))
-                page_level = written_angle_deg(own, quad=q) != written_angle_deg(frame, quad=q)  # type: ignore[arg-type]
+                page_level = written_apart(i)
             evidence = np.array([page_level])
         out[i] = bool(evidence.any())
     return out
@@ -273,11 +313,21 @@ def _level(region: Region, rot: np.ndarray) -> Region:
 
 
 def _level_jitter(regions: list[Region], rot: np.ndarray) -> list[Region]:
-    """``regions`` with those :func:`_jitter` picks levelled (:func:`_level`), the others as given."""
+    """``regions`` with those :func:`_jitter` picks levelled (:func:`_level`), the others as given; a read
+    word with a descender (:func:`_has_descender` of its text) is flagged to it as ``descender``."""
     if not regions:
         return regions
-    mask = _jitter(np.asarray([r.quad for r in regions], dtype=np.float64), rot)
+    descender = np.array([_has_descender(r.text) for r in regions], dtype=bool)
+    mask = _jitter(np.asarray([r.quad for r in regions], dtype=np.float64), rot, descender=descender)
     return [_level(r, rot) if m else r for r, m in zip(regions, mask, strict=True)]
+
+
+def _has_descender(text: str | None) -> bool:
+    """Whether ``text`` is one word (no white space) with a descender letter (``_DESCENDERS``)."""
+    if not text:
+        return False
+    word = text.strip()
+    return bool(word) and not any(c.isspace() for c in word) and any(c in _DESCENDERS for c in word)
 
 
 def _within_slack(quad: Quad, rot: np.ndarray) -> bool:
