@@ -51,7 +51,8 @@ _RULE_HEIGHTS = 2.5
 
 
 #: A glyph alone on its row (no found word there) is found when the page has at least
-#: :data:`LONE_PAGE_WORDS` level words, it is :data:`LONE_GLYPH_HEIGHTS` as tall as their median box, and
+#: :data:`LONE_PAGE_WORDS` level words, it is :data:`LONE_GLYPH_HEIGHTS` as tall as their median box,
+#: :data:`LONE_EDGE_HEIGHTS` from the image's edges, and
 #: either it stands in a ruled cell (ruling lines on its four sides within :data:`LONE_CELL_REACH` times its
 #: height: a crossword's clue number in its cell's corner, a table's lone digit) or it lies below or above
 #: every level word (a page number). Chosen on the generated pages of benchmarks/lone_cells.py and
@@ -59,6 +60,10 @@ _RULE_HEIGHTS = 2.5
 #: "Lone glyphs in cells and on empty rows (issue 24, G12)").
 LONE_PAGE_WORDS = 3
 LONE_CELL_REACH = 8.0
+#: ... and stands at least this many times its height from the image's edges: a scan's edge marks (a
+#: binder hole, noise along the top) lie on no row and below or above every word too (the first version
+#: added 4 such boxes on funsd_train's first 40 forms with ``swift``'s lines, each 0.3-1.8 heights in).
+LONE_EDGE_HEIGHTS = 2.0
 #: ... or another such glyph stands on its row (its centre within half the shorter one's height across the
 #: rows), at most this many times taller or shorter than it: a row of single letters or digits.
 LONE_ROW_MATES = 1.5
@@ -336,7 +341,8 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
                                 [gx0 - grow, gy1 + grow]], dtype=np.float32), 0, [w_img, h_img])
         mine = [*members, *others[above_below].tolist()]
         if not row.any():
-            if not (text_h and lo_h * text_h <= gh <= hi_h * text_h):
+            margin = min(gx0, gy0, w_img - gx1, h_img - gy1)
+            if not (text_h and lo_h * text_h <= gh <= hi_h * text_h and margin >= LONE_EDGE_HEIGHTS * gh):
                 continue
             if not (_in_cell(rules, gx0, gy0, gx1, gy1) or g_across > edge_hi or g_across < edge_lo
                     or _in_column(lo_b[level], hi_b[level], gx0, gy0, gx1, gy1)):
