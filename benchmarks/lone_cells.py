@@ -104,9 +104,9 @@ def axis_page(name: str, face: str, pt: float, dpi: int) -> Page:
         words.append(box)
     for i, (q, v) in enumerate((("Q1", 12), ("Q2", 27), ("Q3", 35), ("Q4", 19))):
         x = ox + round((0.3 + i * 1.05) * dpi)
-        d.rectangle((x, oy - v / 40 * hgt, x + round(0.6 * dpi), oy), fill=150)
-        words.append(_text(d, (x + round(0.3 * dpi), oy - v / 40 * hgt - 8), str(v), f, anchor="md"))
-        words.append(_text(d, (x + round(0.3 * dpi), oy + 10), q, f, anchor="ma"))
+        d.rectangle((x, oy - v / 40 * hgt, x + round(0.35 * dpi), oy), fill=150)
+        words.append(_text(d, (x + round(0.175 * dpi), oy - v / 40 * hgt - 8), str(v), f, anchor="md"))
+        words.append(_text(d, (x + round(0.175 * dpi), oy + 10), q, f, anchor="ma"))
     words.append(_text(d, (round(0.6 * dpi), round(3.8 * dpi)), "Figure 2. Units sold in 2025.", f))
     return Page(name, "axis", np.asarray(img.convert("RGB")), glyphs, words)
 
