@@ -240,7 +240,11 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
     word), around which (:data:`LONE_GLYPH_CLEAR` of its height on every side) there is no other ink but
     marks under :data:`_DOT_SHARE` of its own, whose centre lies in the vertical extent of a found,
     nearly level word whose box it is :data:`LONE_GLYPH_HEIGHTS` as tall as (the row evidence of
-    docs/db.md "Lone characters": on the blank-noise page nothing is found, so nothing is added). A
+    docs/db.md "Lone characters": on the blank-noise page nothing is found, so nothing is added), or,
+    with no word on its row, that is :data:`LONE_GLYPH_HEIGHTS` as tall as the page's median level word
+    (:data:`LONE_PAGE_WORDS` of them at least) and :data:`LONE_EDGE_HEIGHTS` from the image's edges, in a
+    ruled cell, below or above every level word, in a column of aligned words (:data:`LONE_CELL_REACH`), or
+    with another such glyph on its row (:data:`LONE_ROW_MATES`; issue 24, G12). A
     stroke that touches a ruling line, or a thin one (``_THIN_ASPECT`` times taller than wide) with
     another stroke straight above or below it (within 1.5 times its height), is a piece of a rule and is
     left out. The box is the glyph's (with its dot) grown by a tenth of its height on every side.
