@@ -50,6 +50,25 @@ _LEVEL_DEG = 10.0
 _RULE_HEIGHTS = 2.5
 
 
+#: A glyph alone on its row (no found word there) is found when the page has at least
+#: :data:`LONE_PAGE_WORDS` level words, it is :data:`LONE_GLYPH_HEIGHTS` as tall as their median box,
+#: :data:`LONE_EDGE_HEIGHTS` from the image's edges, and
+#: either it stands in a ruled cell (ruling lines on its four sides within :data:`LONE_CELL_REACH` times its
+#: height: a crossword's clue number in its cell's corner, a table's lone digit) or it lies below or above
+#: every level word (a page number). Chosen on the generated pages of benchmarks/lone_cells.py and
+#: checked with benchmarks/db_lone.py ``--glyphs`` and benchmarks/craft_lone.py (docs/benchmarks.md
+#: "Lone glyphs in cells and on empty rows (issue 24, G12)").
+LONE_PAGE_WORDS = 3
+LONE_CELL_REACH = 8.0
+#: ... and stands at least this many times its height from the image's edges: a scan's edge marks (a
+#: binder hole, noise along the top) lie on no row and below or above every word too (the first version
+#: added 4 such boxes on funsd_train's first 40 forms with ``swift``'s lines, each 0.3-1.8 heights in).
+LONE_EDGE_HEIGHTS = 2.0
+#: ... or another such glyph stands on its row (its centre within half the shorter one's height across the
+#: rows), at most this many times taller or shorter than it: a row of single letters or digits.
+LONE_ROW_MATES = 1.5
+
+
 #: Pieces of one glyph (the rings and bar of a monospaced ``%``, the dots and bar of ``÷``) are at most this
 #: many ink components whose column ranges overlap, each at most :data:`_PIECE_GAP` times the tallest one's
 #: height above or below the next: a glyph of several pieces is found as one (its pieces alone are
@@ -177,6 +196,34 @@ def _root(group: np.ndarray, i: int) -> int:
     return int(i)
 
 
+def _in_cell(rules: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> bool:
+    """Whether the box ``[x0, x1) x [y0, y1)`` (page pixels) stands in a ruled cell: ruling-line ink
+    (``rules``, H x W uint8) on each of its four sides within :data:`LONE_CELL_REACH` times its height,
+    across its own rows (left, right) or columns (above, below)."""
+    h_img, w_img = rules.shape
+    reach = max(round(LONE_CELL_REACH * (y1 - y0)), 1)
+    return bool(
+        rules[y0:y1, max(x0 - reach, 0):x0].any() and rules[y0:y1, x1:min(x1 + reach, w_img)].any()
+        and rules[max(y0 - reach, 0):y0, x0:x1].any() and rules[y1:min(y1 + reach, h_img), x0:x1].any()
+    )
+
+
+def _in_column(lo_b: np.ndarray, hi_b: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> bool:
+    """Whether a word box (corners ``lo_b``, ``hi_b``: N x 2, page pixels) stands above or below the box
+    ``[x0, x1) x [y0, y1)`` within :data:`LONE_CELL_REACH` times its height, :data:`LONE_GLYPH_HEIGHTS` as
+    tall as it, with its left or its right edge within half its height of the box's: a column of numbers
+    (an axis's ticks, a table's column) or of list labels, aligned left or right."""
+    if not len(lo_b):
+        return False
+    h = y1 - y0
+    reach, slack = LONE_CELL_REACH * h, 0.5 * h
+    gap = np.maximum(lo_b[:, 1] - y1, y0 - hi_b[:, 1])
+    ratio = h / np.maximum(hi_b[:, 1] - lo_b[:, 1], 1e-6)
+    aligned = (np.abs(lo_b[:, 0] - x0) <= slack) | (np.abs(hi_b[:, 0] - x1) <= slack)
+    lo_h, hi_h = LONE_GLYPH_HEIGHTS
+    return bool(np.any((gap >= 0) & (gap <= reach) & aligned & (ratio >= lo_h) & (ratio <= hi_h)))
+
+
 def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = None) -> list[np.ndarray]:
     """Boxes (4 x 2, page pixels, clockwise from top-left) of lone glyphs beside the found words.
 
@@ -193,7 +240,11 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
     word), around which (:data:`LONE_GLYPH_CLEAR` of its height on every side) there is no other ink but
     marks under :data:`_DOT_SHARE` of its own, whose centre lies in the vertical extent of a found,
     nearly level word whose box it is :data:`LONE_GLYPH_HEIGHTS` as tall as (the row evidence of
-    docs/db.md "Lone characters": on the blank-noise page nothing is found, so nothing is added). A
+    docs/db.md "Lone characters": on the blank-noise page nothing is found, so nothing is added), or,
+    with no word on its row, that is :data:`LONE_GLYPH_HEIGHTS` as tall as the page's median level word
+    (:data:`LONE_PAGE_WORDS` of them at least) and :data:`LONE_EDGE_HEIGHTS` from the image's edges, in a
+    ruled cell, below or above every level word, in a column of aligned words (:data:`LONE_CELL_REACH`), or
+    with another such glyph on its row (:data:`LONE_ROW_MATES`; issue 24, G12). A
     stroke that touches a ruling line, or a thin one (``_THIN_ASPECT`` times taller than wide) with
     another stroke straight above or below it (within 1.5 times its height), is a piece of a rule and is
     left out. The box is the glyph's (with its dot) grown by a tenth of its height on every side.
@@ -235,7 +286,13 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
     lo_r, hi_r = box_across.min(axis=1), box_across.max(axis=1)
     bh_r = hi_r - lo_r
     lo_h, hi_h = LONE_GLYPH_HEIGHTS
+    # Evidence for a glyph alone on its row: the page's text height (the median level word box) and the
+    # extent of its level rows (a page number below or above every one of them), or a ruled cell around it.
+    text_h = float(np.median(bh_r[level])) if level.sum() >= LONE_PAGE_WORDS else 0.0
+    edge_lo = float(lo_r[level].min()) if level.any() else -np.inf
+    edge_hi = float(hi_r[level].max()) if level.any() else np.inf
     out = []
+    pending: list[tuple[np.ndarray, float, float, list[int]]] = []  # glyphs alone on their rows, so far
     taken: set[int] = set()  # components of glyphs found (a stem with its dot is not found again as pieces)
     for members in cand:
         if taken.intersection(members):
@@ -283,12 +340,28 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
             continue
         g_across = float(np.array([(gx0 + gx1) / 2, (gy0 + gy1) / 2]) @ across)
         row = level & (lo_r <= g_across) & (g_across <= hi_r) & (gh >= lo_h * bh_r) & (gh <= hi_h * bh_r)
-        if not row.any():
-            continue
         grow = 0.1 * gh
-        box = np.array([[gx0 - grow, gy0 - grow], [gx1 + grow, gy0 - grow], [gx1 + grow, gy1 + grow],
-                        [gx0 - grow, gy1 + grow]], dtype=np.float32)
-        out.append(np.clip(box, 0, [w_img, h_img]))
-        taken.update(members)
-        taken.update(others[above_below].tolist())
+        box = np.clip(np.array([[gx0 - grow, gy0 - grow], [gx1 + grow, gy0 - grow], [gx1 + grow, gy1 + grow],
+                                [gx0 - grow, gy1 + grow]], dtype=np.float32), 0, [w_img, h_img])
+        mine = [*members, *others[above_below].tolist()]
+        if not row.any():
+            margin = min(gx0, gy0, w_img - gx1, h_img - gy1)
+            if not (text_h and lo_h * text_h <= gh <= hi_h * text_h and margin >= LONE_EDGE_HEIGHTS * gh):
+                continue
+            if not (_in_cell(rules, gx0, gy0, gx1, gy1) or g_across > edge_hi or g_across < edge_lo
+                    or _in_column(lo_b[level], hi_b[level], gx0, gy0, gx1, gy1)):
+                pending.append((box, g_across, gh, mine))  # found if another such glyph shares its row
+                continue
+        out.append(box)
+        taken.update(mine)
+    # A row of lone glyphs with no word on it (``T  F`` over a column of tick boxes, a chess board's files
+    # ``a``..``h``): each is found when another one of like height (LONE_ROW_MATES) stands on its row.
+    for i, (box, g_across, gh, mine) in enumerate(pending):
+        if taken.intersection(mine):
+            continue
+        mates = [j for j, (_, a, h, _) in enumerate(pending) if j != i and abs(a - g_across) <= 0.5 * min(h, gh)
+                 and max(h, gh) <= LONE_ROW_MATES * min(h, gh)]
+        if mates:
+            out.append(box)
+            taken.update(mine)
     return out

@@ -1,0 +1,216 @@
+"""Lone glyphs with no word on their row: clue numbers in grid cells, an axis's ticks, a page number.
+
+usage: python benchmarks/lone_cells.py [--presets fast,swift,accurate] [--kinds grid,axis,foot,row] [--set KEY=VALUE]
+
+Draws pages of the kinds T11 and T10 found lost (issue 24, G12): a crossword-like grid (2 px rules,
+some cells filled black) with a number or a letter (``1 l I 0 O 7 x``...) in the top-left corner of some
+cells at 6-14 pt beside a list of clues; a bar chart's y axis whose ticks (``0``..``40``) are numbers
+right-aligned in a column, each alone on its row; a page of body text with its page number alone at
+the foot; a board's files (``a``..``h``, a row of single letters or digits with no word on it). Fonts from benchmarks/drawn_pages.py, 150-300 dpi. Each expected glyph counts as found when a
+word's centre lies in its box grown by half its height, read right when the words there read exactly
+it. Prints per preset and kind: glyphs found / read right / expected, and false words (words read
+where nothing is drawn, outside every drawn word's box). Generated pages only: no data set is read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from drawn_pages import font
+
+CLUES = ["ACROSS", "Pet that purrs (3)", "Loyal friend (3)", "Black bird (5)", "DOWN", "Automobile (3)",
+         "Tree or deer (3)", "Opposite of off (2)"]
+BODY = ["The committee met on Tuesday to review the", "budget for the coming year and agreed to",
+        "publish the figures with the next report.", "Members asked for a summary of the changes."]
+
+
+@dataclass
+class Glyph:
+    text: str
+    box: tuple[float, float, float, float]
+
+
+@dataclass
+class Page:
+    name: str
+    kind: str
+    image: np.ndarray
+    glyphs: list[Glyph]
+    words: list[tuple[float, float, float, float]] = field(default_factory=list)  # every drawn text's box
+
+
+def _text(d: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, f, anchor: str = "la") -> tuple:
+    d.text(xy, text, font=f, fill=0, anchor=anchor)
+    return d.textbbox(xy, text, font=f, anchor=anchor)
+
+
+def grid_page(name: str, face: str, pt: float, dpi: int, marks: str, seed: int) -> Page:
+    """A 6 x 5 grid of cells 0.4 in wide, a third of them black, a mark of ``marks`` (space-separated) in the top-left corner
+    of most white cells (``pt`` points), and clues at 12 pt right of the grid."""
+    rng = np.random.default_rng(seed)
+    cell = round(0.4 * dpi)
+    w, h = round(7.2 * dpi), round(3.0 * dpi)
+    img = Image.new("L", (w, h), 255)
+    d = ImageDraw.Draw(img)
+    gx, gy = round(0.3 * dpi), round(0.4 * dpi)
+    f = font(face, pt, dpi)
+    glyphs, words = [], []
+    k = 0
+    for r in range(5):
+        for c in range(6):
+            x, y = gx + c * cell, gy + r * cell
+            if rng.random() < 0.3:
+                d.rectangle([x, y, x + cell, y + cell], fill=0)
+                continue
+            d.rectangle([x, y, x + cell, y + cell], outline=0, width=2)
+            if rng.random() < 0.55:
+                mark = marks.split()[k % len(marks.split())]
+                k += 1
+                box = _text(d, (x + max(3, cell // 16), y + max(3, cell // 20)), mark, f)
+                glyphs.append(Glyph(mark, box))
+    cf = font("dejavu", 12, dpi)
+    y = gy
+    for clue in CLUES:
+        words.append(_text(d, (gx + 6 * cell + round(0.4 * dpi), y), clue, cf))
+        y += round(12 * dpi / 72 * 1.6)
+    return Page(name, "grid", np.asarray(img.convert("RGB")), glyphs, words + [g.box for g in glyphs])
+
+
+def axis_page(name: str, face: str, pt: float, dpi: int) -> Page:
+    """A bar chart: a title, a y axis with ticks ``0``..``40`` right-aligned left of it (``pt`` points), bars
+    with their values above them and quarter labels below the x axis, a caption."""
+    w, h = round(6.0 * dpi), round(4.2 * dpi)
+    img = Image.new("L", (w, h), 255)
+    d = ImageDraw.Draw(img)
+    f = font(face, pt, dpi)
+    words = [_text(d, (round(1.2 * dpi), round(0.2 * dpi)), "Units sold per quarter", font(face, pt * 1.3, dpi))]
+    ox, oy, hgt = round(1.2 * dpi), round(3.2 * dpi), round(2.4 * dpi)
+    d.line((ox, oy, ox, oy - hgt - 10), fill=0, width=3)
+    d.line((ox, oy, ox + round(4.4 * dpi), oy), fill=0, width=3)
+    glyphs = []
+    for v in (0, 10, 20, 30, 40):
+        y = oy - v / 40 * hgt
+        d.line((ox - 12, y, ox, y), fill=0, width=3)
+        box = _text(d, (ox - round(0.15 * dpi), y), str(v), f, anchor="rm")
+        if v == 0:
+            glyphs.append(Glyph("0", box))
+        words.append(box)
+    for i, (q, v) in enumerate((("Q1", 12), ("Q2", 27), ("Q3", 35), ("Q4", 19))):
+        x = ox + round((0.3 + i * 1.05) * dpi)
+        d.rectangle((x, oy - v / 40 * hgt, x + round(0.35 * dpi), oy), fill=150)
+        words.append(_text(d, (x + round(0.175 * dpi), oy - v / 40 * hgt - 8), str(v), f, anchor="md"))
+        words.append(_text(d, (x + round(0.175 * dpi), oy + 10), q, f, anchor="ma"))
+    words.append(_text(d, (round(0.6 * dpi), round(3.8 * dpi)), "Figure 2. Units sold in 2025.", f))
+    return Page(name, "axis", np.asarray(img.convert("RGB")), glyphs, words)
+
+
+def foot_page(name: str, face: str, pt: float, dpi: int, number: str) -> Page:
+    """Four lines of body text at 11 pt and the page number ``number`` (``pt`` points) centred at the foot."""
+    w, h = round(5.5 * dpi), round(4.0 * dpi)
+    img = Image.new("L", (w, h), 255)
+    d = ImageDraw.Draw(img)
+    f = font(face, 11, dpi)
+    words, y = [], round(0.5 * dpi)
+    for line in BODY:
+        words.append(_text(d, (round(0.5 * dpi), y), line, f))
+        y += round(11 * dpi / 72 * 1.5)
+    box = _text(d, (w // 2, round(3.5 * dpi)), number, font(face, pt, dpi), anchor="ma")
+    return Page(name, "foot", np.asarray(img.convert("RGB")), [Glyph(number, box)], [*words, box])
+
+
+def row_page(name: str, face: str, pt: float, dpi: int, letters: str) -> Page:
+    """A board (a ruled square of 8 x 8 cells, 0.45 in each, every other one shaded light) with the letters
+    ``letters`` (``pt`` points) one under each column, and a caption of 12 pt below."""
+    cell = round(0.45 * dpi)
+    x0, y0 = round(0.6 * dpi), round(0.3 * dpi)
+    w, h = x0 * 2 + 8 * cell, y0 + 8 * cell + round(1.2 * dpi)
+    img = Image.new("L", (w, h), 255)
+    d = ImageDraw.Draw(img)
+    for r in range(8):
+        for c in range(8):
+            if (r + c) % 2:
+                d.rectangle([x0 + c * cell, y0 + r * cell, x0 + (c + 1) * cell, y0 + (r + 1) * cell], fill=225)
+    d.rectangle([x0, y0, x0 + 8 * cell, y0 + 8 * cell], outline=0, width=3)
+    f = font(face, pt, dpi)
+    glyphs = [Glyph(ch, _text(d, (x0 + c * cell + cell // 2, y0 + 8 * cell + round(0.15 * dpi)), ch, f, anchor="ma"))
+              for c, ch in enumerate(letters)]
+    words = [_text(d, (w // 2, y0 + 8 * cell + round(0.6 * dpi)), "White to play and win", font(face, 12, dpi),
+                   anchor="ma")]
+    return Page(name, "row", np.asarray(img.convert("RGB")), glyphs, words + [g.box for g in glyphs])
+
+
+def make_pages(kinds: set[str]) -> list[Page]:
+    """The generated pages of the kinds asked for (``grid``, ``axis``, ``foot``, ``row``)."""
+    pages = []
+    if "grid" in kinds:
+        for i, (face, pt, dpi, marks) in enumerate([
+            ("dejavu", 7, 150, "1 2 3 4 5 6 7 8"), ("dejavu", 6, 300, "9 10 11 12"), ("libserif", 8, 150, "1 l 0 O 7"),
+            ("libsans", 10, 200, "I l O 0 x"), ("nimbussans", 7, 200, "3 4 5 6 7"), ("notoserif", 9, 300, "1 I 0 O l"),
+            ("libsansb", 12, 150, "2 4 6 8"), ("p052", 14, 200, "1 3 5 7"),
+        ]):
+            pages.append(grid_page(f"grid_{face}_{pt}pt_{dpi}", face, pt, dpi, marks, seed=i))
+    if "axis" in kinds:
+        for face, pt, dpi in [("libsans", 12, 200), ("dejavu", 10, 150), ("libserif", 14, 300), ("notosans", 9, 200)]:
+            pages.append(axis_page(f"axis_{face}_{pt}pt_{dpi}", face, pt, dpi))
+    if "foot" in kinds:
+        for face, pt, dpi, number in [("libserif", 12, 200, "4"), ("dejavu", 9, 150, "7"), ("libsans", 10, 300, "1"),
+                                      ("notoserif", 8, 200, "12")]:
+            pages.append(foot_page(f"foot_{face}_{pt}pt_{dpi}", face, pt, dpi, number))
+    if "row" in kinds:
+        for face, pt, dpi, letters in [("dejavu", 12, 150, "abcdefgh"), ("libserif", 10, 200, "abcdefgh"),
+                                       ("libsans", 9, 300, "ABCDEFGH"), ("notosans", 11, 200, "12345678")]:
+            pages.append(row_page(f"row_{face}_{pt}pt_{dpi}", face, pt, dpi, letters))
+    return pages
+
+
+def score(page: Page, words: list[tuple[str, tuple[float, float, float, float]]]) -> tuple[int, int, int]:
+    """(found, read right, false words) of ``page`` given the words read (``(text, bbox)``)."""
+    found = right = 0
+    for g in page.glyphs:
+        x0, y0, x1, y1 = g.box
+        grow = (y1 - y0) / 2
+        here = [t for t, (a, b, c, e) in words
+                if x0 - grow <= (a + c) / 2 <= x1 + grow and y0 - grow <= (b + e) / 2 <= y1 + grow]
+        found += bool(here)
+        right += " ".join(here) == g.text
+    false = 0
+    for _t, (a, b, c, e) in words:
+        cx, cy = (a + c) / 2, (b + e) / 2
+        false += not any(x0 - 4 <= cx <= x1 + 4 and y0 - 4 <= cy <= y1 + 4 for x0, y0, x1, y1 in page.words)
+    return found, right, false
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--presets", default="fast,swift,accurate")
+    ap.add_argument("--kinds", default="grid,axis,foot,row")
+    ap.add_argument("--set", action="append", default=[], help="config override KEY=VALUE (every preset)")
+    args = ap.parse_args()
+    from ocrplug.pipeline import Pipeline
+
+    pages = make_pages(set(args.kinds.split(",")))
+    for preset in args.presets.split(","):
+        pipe = Pipeline.from_preset(preset, ["renderers=[]", *args.set])
+        totals: dict[str, list[int]] = {}
+        for page in pages:
+            result = pipe.run(page.image).pages[0]
+            words = [(w.text or "", w.bbox) for w in result.words]
+            found, right, false = score(page, words)
+            t = totals.setdefault(page.kind, [0, 0, 0, 0])
+            for j, v in enumerate((found, right, len(page.glyphs), false)):
+                t[j] += v
+            print(f"{preset:8s} {page.name:28s} found {found}/{len(page.glyphs)} right {right} false {false}", flush=True)
+        for kind, (found, right, total, false) in totals.items():
+            print(f"{preset}: {kind}: found {found}/{total}, read right {right}/{total}, false words {false}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

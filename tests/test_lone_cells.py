@@ -1,0 +1,104 @@
+"""Lone glyphs with no word on their row (issue 24, G12: T11's crossword clue numbers and chess files, T10's
+quiz page number, ``T  F`` header and chart axis ``0``): :func:`ocrplug.api.find_lone_glyphs` finds a glyph
+alone on its row in a ruled cell, below or above every word, under or over an aligned word of a column, or
+beside another such glyph on its row; a glyph with none of that evidence is still left out."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ocrplug.api import find_lone_glyphs
+
+SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def _font(px: int) -> ImageFont.FreeTypeFont:
+    try:
+        return ImageFont.truetype(SANS, px)
+    except OSError:
+        pytest.skip("DejaVu Sans is not installed")
+
+
+def _quad(box: tuple[float, float, float, float], pad: float = 3) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    return np.array([[x0 - pad, y0 - pad], [x1 + pad, y0 - pad], [x1 + pad, y1 + pad], [x0 - pad, y1 + pad]])
+
+
+def _page(draw_more) -> tuple[np.ndarray, np.ndarray, list[tuple[float, float, float, float]]]:
+    """A 1000 x 700 page with three lines of 24 px words on its right half (found, their boxes returned),
+    and what ``draw_more(draw)`` draws: the glyphs it returns are the ones to find (their ink boxes)."""
+    img = Image.new("L", (1000, 700), 255)
+    d = ImageDraw.Draw(img)
+    words = []
+    for i, line in enumerate(["ACROSS clues here", "Pet that purrs (3)", "Loyal friend (3)"]):
+        x = 560
+        for word in line.split():
+            box = d.textbbox((x, 60 + 40 * i), word, font=_font(24))
+            d.text((x, 60 + 40 * i), word, font=_font(24), fill=0)
+            words.append(_quad(box))
+            x = box[2] + 12
+    glyphs = draw_more(d)
+    return np.asarray(img), np.array(words, dtype=np.float64), glyphs
+
+
+def _found(gray: np.ndarray, words: np.ndarray, glyph: tuple[float, float, float, float]) -> bool:
+    cx, cy = (glyph[0] + glyph[2]) / 2, (glyph[1] + glyph[3]) / 2
+    return any(b[:, 0].min() <= cx <= b[:, 0].max() and b[:, 1].min() <= cy <= b[:, 1].max()
+               for b in find_lone_glyphs(gray, words))
+
+
+def _text(d: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, px: int, anchor: str = "la") -> tuple:
+    d.text(xy, text, font=_font(px), fill=0, anchor=anchor)
+    return d.textbbox(xy, text, font=_font(px), anchor=anchor)
+
+
+def test_a_clue_number_in_a_grid_cell_corner_is_found() -> None:
+    # T11's crossword: 15 px DejaVu Sans numbers in the corners of 70 px cells (2 px rules), rows of the grid
+    # with no word on them; the numbers of the grid's lower rows were lost by every preset.
+    def grid(d):
+        for r in range(4):
+            for c in range(5):
+                d.rectangle([60 + 70 * c, 200 + 70 * r, 130 + 70 * c, 270 + 70 * r], outline=0, width=2)
+        d.rectangle([60, 270, 200, 340], fill=0)  # black cells above the 7
+        return [_text(d, (64, 342), "7", 15), _text(d, (204, 482), "8", 15)]
+
+    gray, words, glyphs = _page(grid)
+    assert all(_found(gray, words, g) for g in glyphs)
+
+
+def test_a_page_number_alone_below_the_text_is_found() -> None:
+    gray, words, glyphs = _page(lambda d: [_text(d, (700, 640), "4", 22)])
+    assert _found(gray, words, glyphs[0])
+
+
+def test_an_axis_zero_under_its_column_of_ticks_is_found() -> None:
+    # T10's chart: the ticks right-aligned left of the axis, the 0 alone on its row (found by no detector)
+    def axis(d):
+        d.line((300, 200, 300, 600), fill=0, width=3)
+        d.line((300, 600, 900, 600), fill=0, width=3)
+        for v, y in ((30, 300), (20, 400), (10, 500)):
+            words_here.append(_quad(_text(d, (280, y), str(v), 24, anchor="rm")))
+        caption.append(_quad(_text(d, (400, 650), "Figure 2.", 24)))
+        return [_text(d, (280, 600), "0", 24, anchor="rm")]
+
+    words_here: list[np.ndarray] = []
+    caption: list[np.ndarray] = []
+    gray, words, glyphs = _page(axis)
+    words = np.concatenate([words, np.array(caption)])  # a caption below: the 0 is on no edge row
+    assert _found(gray, np.concatenate([words, np.array(words_here)]), glyphs[0])
+    assert not _found(gray, words, glyphs[0])  # without the column of ticks found, no evidence
+
+
+def test_a_row_of_single_letters_is_found() -> None:
+    # T10's quiz header "T   F" over the tick boxes; T11's chess files a..h under the board
+    gray, words, glyphs = _page(lambda d: [_text(d, (100 + 80 * i, 420), ch, 22) for i, ch in enumerate("abcdefgh")])
+    assert all(_found(gray, words, g) for g in glyphs)
+
+
+def test_a_glyph_with_no_evidence_is_still_left_out() -> None:
+    # alone on its row between text rows, in no cell, under no aligned word, with no other glyph on its row
+    gray, words, glyphs = _page(lambda d: [_text(d, (250, 200), "7", 20), _text(d, (400, 300), "x", 20)])
+    words = np.concatenate([words, [_quad((100, 500, 200, 524)), _quad((300, 560, 420, 584))]])
+    assert not any(_found(gray, words, g) for g in glyphs)
