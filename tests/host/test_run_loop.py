@@ -346,3 +346,18 @@ def test_rgba_arrays_are_composited_on_white_like_files(dtype: str) -> None:
     got = to_rgb_array(arr)
     assert got[3, 4].tolist() == [255, 255, 255] and got[1, 1].tolist() == [0, 0, 0]
     assert np.abs(got.astype(int) - want.astype(int)).max() <= 1
+
+
+def test_the_progress_total_is_known_before_the_first_page(tmp_path: Path) -> None:
+    """Tester T12 (issue 24): a 22-page PDF showed ``0/?`` until its first page was done (minutes on a
+    loaded machine); the page counts are known when the inputs are opened, so the total comes first."""
+    from ocrplug.manager import PluginHost
+    from ocrplug.pipeline import Pipeline
+
+    tif, png = _tif(tmp_path / "long.tif", 5), _png(tmp_path / "one.png")
+    pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": "fake-echo", "renderers": ["fake-lines"]},
+                              host=PluginHost(extra_plugins=["tests.fakes.fault_plugin"]))
+    calls: list[tuple[int, int | None]] = []
+    pipe.run_many([tif, png], out_dir=tmp_path / "out", progress=lambda source, done, total: calls.append((done, total)))
+    assert calls[0] == (0, 6), calls  # before any page: 0 of 6
+    assert calls[-1] == (6, 6)
