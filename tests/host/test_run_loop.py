@@ -361,3 +361,19 @@ def test_the_progress_total_is_known_before_the_first_page(tmp_path: Path) -> No
     pipe.run_many([tif, png], out_dir=tmp_path / "out", progress=lambda source, done, total: calls.append((done, total)))
     assert calls[0] == (0, 6), calls  # before any page: 0 of 6
     assert calls[-1] == (6, 6)
+
+
+def test_output_paths_with_a_newline_stay_one_per_line_or_nul_terminated(tmp_path: Path, capsys) -> None:
+    """Tester T12 (issue 24): ``new\\nline.png`` printed its output on two stdout lines. By default such a
+    path is C-quoted as git does; ``--print0`` prints every path raw, NUL-terminated (xargs -0)."""
+    src = _png(tmp_path / "in" / "new\nline.png")
+    args = ["run", str(src), "-o", str(tmp_path / "out"), "--no-progress", "--no-resume", "--set", "detector=null",
+            "--set", "recognizer=null", "--set", "renderers=[text]"]
+    assert main(args) == 0
+    out = (tmp_path / "out").resolve()
+    assert capsys.readouterr().out == f'"{out}/new\\nline.txt"\n'
+    assert main([*args, "--print0"]) == 0
+    printed = capsys.readouterr().out
+    assert printed == f"{out}/new\nline.txt\0" and Path(printed[:-1]).is_file()
+    assert main([*args[:-1], "renderers=[text, json]", "-z"]) == 0
+    assert capsys.readouterr().out.split("\0") == [f"{out}/new\nline.txt", f"{out}/new\nline.json", ""]
