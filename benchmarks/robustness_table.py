@@ -157,6 +157,7 @@ def config_cases(tmp: Path) -> list[tuple[str, list[str]]]:
         ("reversed page range `5-2`", [image, "--set", "input.pages=5-2"]),
         ("page selection that matches no page", [image, *PLAIN, "--set", "input.pages=2-3"]),
         ("two renderers writing one file", [image, "--set", "renderers=[text, text]"]),
+        ("overlay `font` that is no font file", [image, "--set", "renderers=[text, {name: overlay, options: {font: /etc/passwd}}]"]),
         ("`--jobs 0`", [image, "--jobs", "0"]),
         ("empty output folder `-o ''`", [image, *PLAIN, "-o", ""]),
         ("trocr model not cached, hub unreachable", [image, "--set", "recognizer=trocr", "--set", "renderers=[json]"]),
@@ -476,7 +477,10 @@ def main() -> int:
         for title, argv in config_cases(tmp):
             out = [] if "-o" in argv else ["-o", str(tmp / "cfg-out")]
             code, err = _ocrplug(["run", *argv, *out, "--no-progress"], tmp)
-            print(f"| {title} | {_message(err, tmp)} | {code} |")
+            # Rows that switch detection and recognition off only to be quick leave out the warning
+            # that causes (it is the harness's, not the mistake's: tester T12, issue 24).
+            quiet = "detector=null" in argv and "recognizer=null" in argv
+            print(f"| {title} | {_message(err, tmp, quiet=quiet)} | {code} |")
         print()
         faults(tmp)
         print()

@@ -7,6 +7,7 @@ works without torch.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import sys
@@ -79,6 +80,7 @@ def build_parser(plugin_commands: Sequence[Any] = ()) -> argparse.ArgumentParser
     run.add_argument("-o", "--output", type=_output_dir, help="output folder (default: output.dir or ./ocrplug-out)")
     run.add_argument("-j", "--jobs", type=_jobs, help="worker processes for pages (default: config jobs or 1)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_print0(run)
     run.add_argument(
         "--profile", action="store_true",
         help="print CPU and wall seconds per stage and per page on stderr at the end (docs/benchmarks.md)",
@@ -284,15 +286,43 @@ def _run_with_progress(pipeline: Any, args: argparse.Namespace, show: bool) -> A
         return _run(pipeline, args, show)
 
 
-def _print_output(path: Path) -> None:
-    """Print a written file's path on stdout at once (scripts read them even from an interrupted run)."""
-    print(path, flush=True)
+_C_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\\": "\\\\", '"': '\\"'}
+
+
+def quote_path(path: str) -> str:
+    """``path`` as one line: unchanged unless it holds a control character (a newline in a file
+    name), then C-quoted the way ``git`` quotes such names (``"out/new\\nline.txt"``: ``\\n``, ``\\t``,
+    ``\\r``, ``\\\\``, ``\\"``, other control characters as 3-digit octal)."""
+    if not any(ord(c) < 32 or ord(c) == 127 for c in path):
+        return path
+    return '"' + "".join(
+        _C_ESCAPES.get(c) or (f"\\{ord(c):03o}" if ord(c) < 32 or ord(c) == 127 else c) for c in path
+    ) + '"'
+
+
+def _print_output(path: Path, nul: bool = False) -> None:
+    """Print a written file's path on stdout at once (scripts read them even from an interrupted run):
+    NUL-terminated and raw with ``nul`` (``--print0``), else one line, C-quoted when it holds a
+    control character (:func:`quote_path`)."""
+    if nul:
+        sys.stdout.write(f"{path}\0")
+        sys.stdout.flush()
+    else:
+        print(quote_path(str(path)), flush=True)
+
+
+def _add_print0(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-z", "--print0", action="store_true",
+        help="end each output path printed with a NUL byte instead of a newline, unquoted (for xargs -0); "
+        "without it a path holding a newline or other control character is printed C-quoted, as git does",
+    )
 
 
 def _run(pipeline: Any, args: argparse.Namespace, show: bool) -> Any:
     options = {
         "out_dir": args.output, "jobs": args.jobs, "resume": not args.no_resume, "keep_pages": False,
-        "on_output": _print_output, "resume_check": args.resume_check,
+        "on_output": functools.partial(_print_output, nul=args.print0), "resume_check": args.resume_check,
     }
     if not show:
         return pipeline.run_many(args.inputs, **options)
@@ -482,6 +512,7 @@ def _add_spark_command(sub: Any) -> None:
     run.add_argument("--partitions", type=int, help="Spark tasks per wave of documents (default: one per document)")
     run.add_argument("--no-resume", action="store_true", help="redo documents an earlier run finished")
     _add_resume_check(run)
+    _add_print0(run)
 
 
 def _cmd_spark(args: argparse.Namespace) -> int:
@@ -491,7 +522,8 @@ def _cmd_spark(args: argparse.Namespace) -> int:
     with _sigterm_interrupts():
         job = run_spark_job(
             args.inputs, loaded.config, args.output, source=loaded.label, master=args.master,
-            resume=not args.no_resume, partitions=args.partitions, on_output=_print_output,
+            resume=not args.no_resume, partitions=args.partitions,
+            on_output=functools.partial(_print_output, nul=args.print0),
             resume_check=args.resume_check,
         )
     report = job.run

@@ -48,7 +48,8 @@ def run_inputs(
     :class:`~ocrplug.pipeline.Pipeline`, which offers the same). Pages go through the one page loop
     (:func:`ocrplug.pageloop.run_documents`): a page the rasterizer cannot decode is that page's failure.
 
-    ``progress(source, pages_done, total_pages)`` is called after each page. ``executor`` replaces the
+    ``progress(source, pages_done, total_pages)`` is called once with 0 pages done as soon as every
+    input is opened (the total known), then after each page. ``executor`` replaces the
     one chosen from ``jobs``. ``on_output(path)`` is called for each file written, as soon as its document is
     committed (so an interrupted run has already reported every finished file). ``resume_check``:
     ``"size-mtime"`` or ``"hash"``, what tells an input is unchanged (see :class:`OutputFolder`). Raises :class:`~ocrplug.errors.OutputError` (before any page) for an
@@ -77,6 +78,10 @@ def run_inputs(
             counts[file.label] = document.page_count
         folder.plan(files, counts)
         total = sum(counts.values())
+        if progress is not None and documents:
+            # The page count of every input is known once it is opened: show the total now, not after
+            # the first page (which can take minutes on a loaded machine, model loading included).
+            progress(documents[0].file.label, 0, total)
         open_writers: list[DocumentWriter] = []
 
         def start(document: InputDocument) -> DocumentWriter:

@@ -90,7 +90,8 @@ class RunReport:
     that may be incomplete (``Page.warnings``: damaged image data), each naming its file and page; they
     do not make the run fail; ``left_out_inputs``: entries of input folders that were not read because
     they are no input (a file of a type no installed rasterizer reads, a sub-folder: folders are read one
-    level deep), so that a run can say so; they do not make the run fail.
+    level deep), so that a run can say so; they do not make the run fail; ``pages_unwritten``: pages
+    read and processed whose document was broken off (a write failed), so nothing of them was written.
     """
 
     documents: list[Document] = field(default_factory=list)
@@ -106,6 +107,7 @@ class RunReport:
     left_over: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     left_out_inputs: list[str] = field(default_factory=list)
+    pages_unwritten: int = 0
 
     @property
     def ok(self) -> bool:
@@ -114,9 +116,11 @@ class RunReport:
 
     @property
     def pages_ok(self) -> int:
-        """Pages that came through without failure."""
-        failed = sum(1 for f in self.failures if f.index is not None)
-        return self.pages_done - failed
+        """Pages that came through without failure and were written (each failed page counted once)."""
+        # One page can fail more than once (two renderers, or a renderer after the page's own failure):
+        # count each failed page once.
+        failed = {(f.source, f.index) for f in self.failures if f.index is not None}
+        return max(self.pages_done - len(failed) - self.pages_unwritten, 0)
 
 
 def check_output_dir(path: Path) -> Path:
@@ -149,6 +153,22 @@ def _os_reason(exc: BaseException) -> str:
         filename = exc.filename2 or getattr(exc.filename, "name", exc.filename)
         return f"{exc.strerror}: {filename}" if filename else exc.strerror
     return str(exc)
+
+
+def _is_temporary(name: str) -> bool:
+    """Whether ``name`` is a writing temporary (``.x.RANDOM.part...`` or inside a ``.partdir``)."""
+    return any(part.startswith(".") and ".part" in part for part in Path(name).parts)
+
+
+def _write_reason(exc: BaseException, outputs: Sequence[Path]) -> str:
+    """``_os_reason`` naming the output file the user would get: when ``exc`` names a temporary (or
+    no file at all), the first of ``outputs`` (the renderer's planned files for that page) is named."""
+    if isinstance(exc, OSError) and exc.strerror:
+        filename = exc.filename2 or getattr(exc.filename, "name", exc.filename)
+        if (filename is None or _is_temporary(os.fspath(filename))) and outputs:
+            filename = outputs[0]
+        return f"{exc.strerror}: {filename}" if filename else exc.strerror
+    return _os_reason(exc)
 
 
 @dataclass(frozen=True)
@@ -495,6 +515,8 @@ class DocumentWriter:
             return
         self.broken = error
         self.failures.append(PageFailure(self.info.source, None, error))
+        self.folder.report.pages_unwritten += self.pages_ok  # all or none: none of them is written
+        self.pages_ok = 0
         for _, session in self._sessions or ():
             with confine(self.folder.path):
                 _safe(session.abort)
@@ -555,6 +577,7 @@ class DocumentWriter:
                 self._tell(result)
             return
         if self.broken is not None:
+            report.pages_unwritten += 1
             return
         if from_journal:
             report.pages_resumed += 1
@@ -575,11 +598,34 @@ class DocumentWriter:
                 with confine(self.folder.path), stage("render"):
                     session.add_page(result, image if self._needs_image[label] else None)
             except Exception as exc:
+                # A document's outputs are committed all or none: one renderer failing costs the whole
+                # document (every session aborted, its temporaries removed), never half of its files.
                 log.debug("renderer failed: %s", traceback.format_exc())
-                self.failures.append(PageFailure(result.source, result.index, f"renderer {label!r} failed: {_os_reason(exc)}"))
-                with confine(self.folder.path):
-                    _safe(session.abort)
-                self._sessions.remove((label, session))  # type: ignore[union-attr]
+                self._renderer_failed(label, exc, result.index)
+                return
+
+    def _outputs_of(self, label: str, index: int | None = None) -> list[Path]:
+        """The files renderer ``label`` plans for this document (page ``index``'s first when it
+        writes one file per page), for messages; empty when it cannot say."""
+        for nr in self.folder.renderers:
+            if nr.label == label:
+                try:
+                    planned = [Path(p) for p in (nr.renderer.planned_outputs(self.info) or ())]
+                except Exception:
+                    return []
+                if index is not None and len(planned) == self.info.page_count > 1 and 0 <= index < len(planned):
+                    return [planned[index]]
+                return planned
+        return []
+
+    def _renderer_failed(self, label: str, exc: BaseException, index: int | None) -> None:
+        """Break the document off for renderer ``label``'s error (a write error in the documented
+        ``<input>: cannot write: <reason>: <output>`` form)."""
+        where = "" if index is None else f" page {index + 1}"
+        if isinstance(exc, OSError) and exc.strerror:
+            self.break_off(f"{self.info.source}{where}: cannot write: {_write_reason(exc, self._outputs_of(label, index))}")
+        else:
+            self.break_off(f"{self.info.source}{where}: renderer {label!r} failed: {_os_reason(exc)}")
 
     def _planned(self) -> list[Path]:
         planned: list[Path] = []
@@ -621,16 +667,7 @@ class DocumentWriter:
             return []
         self._closed = True
         report = self.folder.report
-        written: list[Path] = []
-        for label, session in self._sessions or ():
-            try:
-                with confine(self.folder.path), stage("write"):
-                    written.extend(Path(p) for p in session.close())
-            except Exception as exc:
-                log.debug("renderer close failed: %s", traceback.format_exc())
-                self.failures.append(PageFailure(self.info.source, None, f"renderer {label!r} failed: {_os_reason(exc)}"))
-                with confine(self.folder.path):
-                    _safe(session.abort)
+        written = self._close_all()
         rels = self._record(written)  # files a renderer did not plan: recorded now
         report.outputs.extend(written)
         if written:
@@ -674,6 +711,58 @@ class DocumentWriter:
             for path in written:
                 self.folder.on_output(path)
         return written
+
+    def _close_all(self) -> list[Path]:
+        """Close every session, all or none: returns the files written, or [] after a failure.
+
+        The files a session's ``close`` would replace are first hard-linked to hidden backups (no data
+        is copied); when a later session's ``close`` fails, the files the earlier ones put in place are
+        removed and the backups put back, so the document's earlier outputs (or none) stay, never a mix.
+        """
+        sessions = list(self._sessions or ())
+        if not sessions:
+            return []
+        backups: list[tuple[Path, Path]] = []  # (output, its hidden hard link)
+        for path in self._planned():
+            if path.is_file() and not path.is_symlink():
+                backup = path.parent / f".{path.name}.{os.urandom(5).hex()}.part.bak"
+                with contextlib.suppress(OSError):
+                    os.link(path, backup)
+                    backups.append((path, backup))
+        written: list[Path] = []
+        try:
+            for i, (label, session) in enumerate(sessions):
+                try:
+                    with confine(self.folder.path), stage("write"):
+                        written.extend(Path(p) for p in session.close())
+                except Exception as exc:
+                    log.debug("renderer close failed: %s", traceback.format_exc())
+                    for _, rest in sessions[i + 1:]:
+                        with confine(self.folder.path):
+                            _safe(rest.abort)
+                    self._sessions = []
+                    self._undo(written, backups)
+                    backups = []
+                    self._renderer_failed(label, exc, None)
+                    return []
+            return written
+        finally:
+            for _, backup in backups:
+                with contextlib.suppress(OSError):
+                    backup.unlink()
+
+    def _undo(self, written: list[Path], backups: list[tuple[Path, Path]]) -> None:
+        """Remove ``written`` (files this commit put in place) and restore the earlier ``backups``."""
+        restore = dict(backups)
+        for path in written:
+            with contextlib.suppress(OSError, OcrplugError):
+                if path in restore:
+                    os.replace(restore.pop(path), path)
+                else:
+                    remove_output(path, self.folder.path)
+        for _, backup in restore.items():
+            with contextlib.suppress(OSError):
+                backup.unlink()
 
     def _remove_stale(self, earlier: list[str], current: list[str]) -> None:
         """Remove this input's outputs of an earlier config that this run did not write again (only

@@ -81,6 +81,18 @@ class OverlayOptions(Options):
             parse_color(value)
         return value
 
+    @field_validator("font")
+    @classmethod
+    def _check_font(cls, value: str | None) -> str | None:
+        """Load the font now, so a file that is missing or no font is a config error (exit 2, naming
+        ``renderers.N.options.font``) before any page is read, not a failure of every document."""
+        if value is not None:
+            try:
+                ImageFont.truetype(value, 14)
+            except OSError as exc:
+                raise ValueError(f"cannot load font file {value!r} ({exc}): give a TrueType/OpenType font") from exc
+        return value
+
     @property
     def suffix(self) -> str:
         """File suffix of the chosen format."""

@@ -346,3 +346,34 @@ def test_rgba_arrays_are_composited_on_white_like_files(dtype: str) -> None:
     got = to_rgb_array(arr)
     assert got[3, 4].tolist() == [255, 255, 255] and got[1, 1].tolist() == [0, 0, 0]
     assert np.abs(got.astype(int) - want.astype(int)).max() <= 1
+
+
+def test_the_progress_total_is_known_before_the_first_page(tmp_path: Path) -> None:
+    """Tester T12 (issue 24): a 22-page PDF showed ``0/?`` until its first page was done (minutes on a
+    loaded machine); the page counts are known when the inputs are opened, so the total comes first."""
+    from ocrplug.manager import PluginHost
+    from ocrplug.pipeline import Pipeline
+
+    tif, png = _tif(tmp_path / "long.tif", 5), _png(tmp_path / "one.png")
+    pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": "fake-echo", "renderers": ["fake-lines"]},
+                              host=PluginHost(extra_plugins=["tests.fakes.fault_plugin"]))
+    calls: list[tuple[int, int | None]] = []
+    pipe.run_many([tif, png], out_dir=tmp_path / "out", progress=lambda source, done, total: calls.append((done, total)))
+    assert calls[0] == (0, 6), calls  # before any page: 0 of 6
+    assert calls[-1] == (6, 6)
+
+
+def test_output_paths_with_a_newline_stay_one_per_line_or_nul_terminated(tmp_path: Path, capsys) -> None:
+    """Tester T12 (issue 24): ``new\\nline.png`` printed its output on two stdout lines. By default such a
+    path is C-quoted as git does; ``--print0`` prints every path raw, NUL-terminated (xargs -0)."""
+    src = _png(tmp_path / "in" / "new\nline.png")
+    args = ["run", str(src), "-o", str(tmp_path / "out"), "--no-progress", "--no-resume", "--set", "detector=null",
+            "--set", "recognizer=null", "--set", "renderers=[text]"]
+    assert main(args) == 0
+    out = (tmp_path / "out").resolve()
+    assert capsys.readouterr().out == f'"{out}/new\\nline.txt"\n'
+    assert main([*args, "--print0"]) == 0
+    printed = capsys.readouterr().out
+    assert printed == f"{out}/new\nline.txt\0" and Path(printed[:-1]).is_file()
+    assert main([*args[:-1], "renderers=[text, json]", "-z"]) == 0
+    assert capsys.readouterr().out.split("\0") == [f"{out}/new\nline.txt", f"{out}/new\nline.json", ""]

@@ -178,3 +178,76 @@ def test_a_rename_onto_a_folder_names_the_output_not_the_temporary(tmp_path: Pat
                  "--set", "detector=null", "--set", "recognizer=null", "--set", "renderers=[text]"]) in (1, 3)
     err = capsys.readouterr().err
     assert f"Is a directory: {(tmp_path / 'out').resolve() / 'a.txt'}" in err and ".part" not in err
+
+
+def _noise(path: Path, seed: int) -> Path:
+    """A 400x400 page of noise: its PDF and overlay image take ~0.1-0.5 MB, its text and JSON < 1 KB."""
+    import numpy as np
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.random.default_rng(seed).integers(0, 256, (400, 400, 3), dtype=np.uint8)).save(path)
+    return path
+
+
+def test_a_full_disk_with_four_renderers_delivers_each_document_whole_or_not_at_all(tmp_path: Path, capsys) -> None:
+    """Tester T12 (issue 24): with text+json+pdf+overlay and ~150 KB free, the small .txt/.json were
+    committed while the .pdf/.png failed (half-delivered documents), the summary said "-1 page(s)
+    processed" (two renderers failing on one page counted twice) and the messages named a Python file
+    object in a hidden temporary folder, or no path at all."""
+    inputs = [_png(tmp_path / "in" / "a.png"), _noise(tmp_path / "in" / "b.png", 1), _noise(tmp_path / "in" / "c.png", 2)]
+    job = tmp_path / "job4.yaml"
+    job.write_text("plugins: [tests.fakes.fault_plugin]\nrecognizer: fake-echo\ndetector: fake-box\n"
+                   "renderers: [text, json, pdf, overlay]\n")
+    args = ["run", *map(str, inputs), "-c", str(job), "-o", "OUT", "--no-progress"]
+    with _tmpfs(tmp_path / "disk", "4m") as disk:
+        out = disk / "out"
+        out.mkdir()
+        filler = _fill(disk, 150 * 1024)
+        code = main([str(out) if a == "OUT" else a for a in args])
+        captured = capsys.readouterr()
+        assert code == 1 and "Traceback" not in captured.err, captured.err
+        expected = {p.stem: {f"{p.stem}.txt", f"{p.stem}.json", f"{p.stem}.pdf", f"{p.stem}_p0001.png"} for p in inputs}
+        present = set(_visible(out))
+        for stem, files in expected.items():  # all or none of each document's files
+            assert files <= present or not files & present, (stem, sorted(present))
+        assert expected["a"] <= present and not expected["b"] & present and not expected["c"] & present, sorted(present)
+        assert sorted(Path(p).name for p in captured.out.split()) == sorted(expected["a"])  # printed = delivered
+        failed = [ln.strip() for ln in captured.err.splitlines() if "No space left on device" in ln]
+        assert len(failed) == 2, captured.err  # one failure per document
+        for line, stem in zip(failed, ("b", "c"), strict=True):
+            assert line.startswith(f"{inputs[1 if stem == 'b' else 2]}") and ": cannot write: No space left on device: " in line
+            named = Path(line.rsplit(": ", 1)[1])
+            assert named.parent == out.resolve() and named.name in expected[stem], line  # the user's file
+        assert "1 page(s) processed; outputs written for 1 document(s)" in captured.err
+        assert not [p for p in out.rglob(".*part*")]
+        filler.unlink()  # space freed: the rerun completes every document
+        assert main([str(out) if a == "OUT" else a for a in args]) == 0
+        assert set(_visible(out)) == set().union(*expected.values())
+
+
+def test_a_renderer_failing_while_files_are_put_in_place_leaves_the_earlier_outputs(tmp_path: Path, monkeypatch, capsys) -> None:
+    """text and json are renamed into place before the pdf is joined: when the join fails, both are
+    taken back and the earlier run's files are what the folder holds (all or none, issue 24)."""
+    from ocrplug_render import pdf
+
+    page = _png(tmp_path / "in" / "a.png")
+    args = ["run", str(page), "-o", str(tmp_path / "out"), "--no-progress", "--no-resume", "--set", "detector=null",
+            "--set", "recognizer=null", "--set", "renderers=[text, json, pdf]"]
+    assert main(args) == 0
+    out = tmp_path / "out"
+    earlier = {name: (out / name).read_bytes() for name in ("a.txt", "a.json", "a.pdf")}
+    (out / "a.txt").write_text("EARLIER")
+    earlier["a.txt"] = b"EARLIER"
+    capsys.readouterr()
+
+    def full(self, files, target, finish=False):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+    monkeypatch.setattr(pdf.PdfSession, "_join", full)
+    assert main(args) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing printed as written
+    assert f"{page}: cannot write: No space left on device: {out.resolve() / 'a.pdf'}" in captured.err, captured.err
+    assert {name: (out / name).read_bytes() for name in earlier} == earlier  # the earlier files, whole
+    assert _visible(out) == ["a.json", "a.pdf", "a.txt"] and not [p for p in out.rglob(".*part*")]

@@ -165,3 +165,22 @@ def test_single_colour_overrides_levels() -> None:
     line = Region.from_box(50, 50, 300, 90, level="line", children=(word,))
     out = draw_overlay(_page(line), _white(), OverlayOptions(color="green"))
     assert tuple(out[50, 200]) == (0, 128, 0) and tuple(out[60, 80]) == (0, 128, 0)
+
+
+def test_a_font_that_is_no_font_stops_the_run_before_any_page(tmp_path, capsys) -> None:
+    """Tester T12 (issue 24): ``font: /etc/passwd`` was only tried when the first page was drawn, so
+    the whole OCR ran and every document failed; now it is a config error naming the key (exit 2)."""
+    from ocrplug.cli import main
+
+    not_a_font = tmp_path / "notes.ttf"
+    not_a_font.write_text("not a font\n")
+    with pytest.raises(ValidationError, match="cannot load font file"):
+        OverlayOptions(font=str(not_a_font))
+    Image.new("RGB", (40, 20), "white").save(tmp_path / "a.png")
+    for font in (str(not_a_font), str(tmp_path / "missing.ttf")):
+        code = main(["run", str(tmp_path / "a.png"), "-o", str(tmp_path / "out"), "--no-progress",
+                     "--set", "detector=null", "--set", "recognizer=null",
+                     "--set", f"renderers=[{{name: text}}, {{name: overlay, options: {{font: '{font}'}}}}]"])
+        err = capsys.readouterr().err
+        assert code == 2 and "renderers.1.options.font" in err and font in err, err
+        assert not (tmp_path / "out").exists()  # nothing read, nothing written
