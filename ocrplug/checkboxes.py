@@ -32,8 +32,9 @@ from ocrplug.geometry import _box, _frame, _union_quad, quad_angle
 from ocrplug.lone_glyphs import BOX_FRAME_ASPECT, BOX_FRAME_SIDES, frame_sides, is_box_frame
 from ocrplug.model import Region
 
-__all__ = ["BULLET", "BULLET_ATTR", "CHECKBOX_ATTR", "EMPTY", "TICK", "TICKED", "TICK_ATTR", "EmptyCheckboxes",
-           "TakenBox", "checkbox_state", "is_bullet_disc", "is_mark", "is_tick", "place_checkboxes", "take_checkboxes"]
+__all__ = ["BULLET", "BULLET_ATTR", "CHECKBOX_ATTR", "DASH", "DASH_ATTR", "EMPTY", "TICK", "TICKED", "TICK_ATTR",
+           "EmptyCheckboxes", "TakenBox", "checkbox_state", "is_bullet_disc", "is_dash", "is_mark", "is_tick",
+           "place_checkboxes", "take_checkboxes"]
 
 #: An empty checkbox is written as this character (U+2610 BALLOT BOX, as FUNSD's ground truth writes it).
 EMPTY = "\u2610"
@@ -52,6 +53,12 @@ BULLET_ATTR = "bullet"
 TICK = "\u2713"
 #: The attribute a bare tick's word carries (value ``True``).
 TICK_ATTR = "tick"
+#: A dash the detector boxed alone (a region whose whole ink is a short solid bar, :func:`is_dash`) is
+#: written as this character (U+002D HYPHEN-MINUS) in every preset: PP-OCR read a bold title's dash cropped
+#: alone ``■`` (T10's ``rota.png`` in ``accurate``: ``Ward 6 Staff Rota ■ Week 14``; c12).
+DASH = "-"
+#: The attribute a lone dash's word carries (value ``True``).
+DASH_ATTR = "dash"
 # The attribute tying the pieces of a region cut around its checkboxes to one another (this module's
 # own: it does not leave the recognition step).
 _PIECE_ATTR = "checkbox_piece"
@@ -125,6 +132,23 @@ MARK_TICK_START = (0.2, 0.7)
 MARK_TICK_RIGHT = 0.5
 MARK_TICK_FOOT = 0.65
 MARK_CROSS_SIDE = 0.7
+#: A cross of any face (serifs on its ends, ``✗``'s short arm: c12) is also told by a ring: an ellipse
+#: round the mark's middle at one of :data:`MARK_CROSS_RING` of its width and height crosses its ink in
+#: four runs, one in each quadrant, each at least :data:`MARK_CROSS_AXIS` degrees off the axes (a ``+``
+#: is on them), opposite runs within :data:`MARK_CROSS_OPPOSITE` degrees of a straight line through the
+#: middle; its end bands (:data:`MARK_BAND` of its width) hold ink on under :data:`MARK_CROSS_STEM` of
+#: their middle rows (all but the outer :data:`MARK_CROSS_MID` of its height: ``K k H N`` have a stem
+#: there), and its top and bottom :data:`MARK_CROSS_BAR` of its height ink no bar across its middle
+#: third of columns (``Z z``). Chosen on the 362 installed faces at 16, 24 and 40 px (c12's sweep,
+#: ``benchmarks/tick_boxes.py --parts glyphs`` the figures): ``x`` 67 -> 290 of 342 marks, ``X`` 79 -> 311,
+#: ``✗`` 0 -> 32 of 36; letters taken for a mark 152 -> 188 of 24,763 (the ring's own 45: ``k`` 9, ``g`` 5;
+#: with the old end-column rule instead 167, without the bar rule 87, a stem as any ink there: ``✗`` 10).
+MARK_CROSS_RING = (0.3, 0.35, 0.4)
+MARK_CROSS_AXIS = 15.0
+MARK_CROSS_OPPOSITE = 35.0
+MARK_CROSS_MID = 0.4
+MARK_CROSS_STEM = 0.5
+MARK_CROSS_BAR = 0.15
 # Regions tilted more than this (degrees) against the page's axes are not looked at (scene text).
 _LEVEL_DEG = 10.0
 
@@ -190,8 +214,9 @@ def is_mark(mask: np.ndarray) -> bool:
     are not), and a fill (more than :data:`MARK_FILL` of it ink: a bold 16 px ``B`` is 0.7-0.8), or with no hole (``A B D O P R a
     b d e o 0 4 6 8 9`` have one) a tick (:func:`is_tick`) or a cross (ink in its four corners and its middle, none in the middle third of its top and
     bottom half-bands, each end's column inked along under :data:`MARK_CROSS_SIDE` of its height: ``x``,
-    ``X``, ``✗``; ``H K M N`` have a stem there, ``S Z`` a bar between the arms). Ends and
-    corners: the outer :data:`MARK_BAND` of the width or size."""
+    ``X``; ``H K M N`` have a stem there, ``S Z`` a bar between the arms), or a cross by its ring
+    (:data:`MARK_CROSS_RING`: a serif ``x``, ``✗``). Ends and corners: the outer :data:`MARK_BAND` of
+    the width or size."""
     h, w = mask.shape
     if min(h, w) < 3 or min(h, w) < MARK_ASPECT * max(h, w):
         return False
@@ -210,7 +235,49 @@ def is_mark(mask: np.ndarray) -> bool:
     # Between its arms: no ink in the middle third of its top and bottom bands (``S``, ``Z``, ``I`` have).
     t = max(1, round(MARK_BAND * h / 2))
     between = not mask[:t, w // 3 : w - w // 3].any() and not mask[-t:, w // 3 : w - w // 3].any()
-    return bool(corners and middle and between and left.mean() < MARK_CROSS_SIDE and right.mean() < MARK_CROSS_SIDE)
+    if corners and middle and between and left.mean() < MARK_CROSS_SIDE and right.mean() < MARK_CROSS_SIDE:
+        return True
+    return _ringed_cross(mask)
+
+
+def _ring_runs(mask: np.ndarray, r: float, n: int = 720) -> list[float]:
+    """The angles (degrees, counter-clockwise from the right, 0-360) of the middles of the ink runs that
+    an ellipse round the middle of ``mask`` (h x w bool), its half-axes ``r`` of its width and height,
+    crosses (``n`` points along it); [] when it crosses none or only ink."""
+    h, w = mask.shape
+    t = np.arange(n) * 2 * np.pi / n
+    ys = np.clip(np.round((h - 1) / 2 - r * h * np.sin(t)).astype(int), 0, h - 1)
+    xs = np.clip(np.round((w - 1) / 2 + r * w * np.cos(t)).astype(int), 0, w - 1)
+    on = mask[ys, xs]
+    if on.all() or not on.any():
+        return []
+    start = int(np.argmin(on))  # from a point off the ink, so no run wraps round
+    on = np.roll(on, -start)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], on.astype(np.int8), [0]])))
+    return [float(np.degrees(((a + b - 1) / 2 + start) * 2 * np.pi / n) % 360) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _ringed_cross(mask: np.ndarray) -> bool:
+    """Whether ``mask`` (h x w bool, no hole) is a cross by its ring (:data:`MARK_CROSS_RING`): two
+    strokes crossing in its middle, their four arms each in a quadrant, off the axes, opposite arms in
+    line, no stem down either end band's middle rows (:data:`MARK_CROSS_STEM`), no bar along its top or
+    bottom (:data:`MARK_CROSS_BAR`)."""
+    h, w = mask.shape
+    band, mid, bar = max(1, round(MARK_BAND * w)), int(MARK_CROSS_MID * h), max(1, round(MARK_CROSS_BAR * h))
+    middle = mask[mid:h - mid]
+    if middle[:, :band].any(axis=1).mean() >= MARK_CROSS_STEM or middle[:, w - band:].any(axis=1).mean() >= MARK_CROSS_STEM:
+        return False
+    if mask[:bar, w // 3:w - w // 3].any(axis=0).all() or mask[-bar:, w // 3:w - w // 3].any(axis=0).all():
+        return False
+    for r in MARK_CROSS_RING:
+        arms = sorted(_ring_runs(mask, r))
+        if len(arms) != 4 or sorted(int(a // 90) for a in arms) != [0, 1, 2, 3]:
+            continue
+        if min(min(a % 90, 90 - a % 90) for a in arms) < MARK_CROSS_AXIS:
+            continue
+        if max(abs((arms[2] - arms[0]) % 360 - 180), abs((arms[3] - arms[1]) % 360 - 180)) <= MARK_CROSS_OPPOSITE:
+            return True
+    return False
 
 
 def is_tick(mask: np.ndarray) -> bool:
@@ -242,11 +309,11 @@ def is_tick(mask: np.ndarray) -> bool:
 @dataclass(frozen=True)
 class TakenBox:
     """A checkbox taken out of the detected regions: its ``region`` (a word, page pixels, text not yet
-    written), its ``state`` (``"empty"`` or ``"ticked"``; ``"bullet"``, ``"tick"`` for a bare mark) and ``piece``, the id of the region it was cut
+    written), its ``state`` (``"empty"`` or ``"ticked"``; ``"bullet"``, ``"tick"``, ``"dash"`` for a bare mark) and ``piece``, the id of the region it was cut
     from when that region held words as well (-1 when it was a region of its own)."""
 
     region: Region
-    state: Literal["empty", "ticked", "bullet", "tick"]
+    state: Literal["empty", "ticked", "bullet", "tick", "dash"]
     piece: int = -1
 
 
@@ -450,13 +517,14 @@ def _bullet(gray: np.ndarray, region: Region) -> tuple[tuple[int, int, int, int]
     return None
 
 
-def _lone_tick(gray: np.ndarray, region: Region) -> tuple[int, int, int, int] | None:
-    """The box (page pixels) of the tick that is ``region``'s whole ink, or None: one ink component (Otsu
-    over the region's box grown by :data:`_GROW` of its height, print on paper) with ink in the region,
-    at least :data:`TICK_MIN_SIDE` px tall, at least half the region's width and height, shaped as a tick
-    (:func:`is_tick`), the others specks (together under :data:`_SPECK_SHARE` of its ink), and not
-    touching the grown box's edge (a word cut by the region)."""
-    rx0, ry0, rx1, ry1 = region.bbox
+def _lone_ink(gray: np.ndarray, region: Region) -> tuple[int, int, int, int, np.ndarray] | None:
+    """The one ink component that is ``region``'s whole ink: its box (page pixels) and mask (h x w bool),
+    or None. Otsu over the region's box grown by :data:`_GROW` of its height (print on paper); the
+    biggest component, the others specks (together under :data:`_SPECK_SHARE` of its ink), spanning at
+    least half the region's width (a line of words over a long underline has the underline for its
+    biggest component, its letters smaller than a tenth of it), not touching the grown box's edge (a
+    word cut by the region)."""
+    rx0, _, rx1, _ = region.bbox
     grown = _grown_ink(gray, region)
     if grown is None:
         return None
@@ -466,18 +534,45 @@ def _lone_tick(gray: np.ndarray, region: Region) -> tuple[int, int, int, int] | 
         return None
     big = int(np.argmax(stats[1:, cv2.CC_STAT_AREA])) + 1
     bx, by, bw, bh, area = (int(v) for v in stats[big])
-    others = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= _SPECK_SHARE * area)
-    if len(others) != 2 or bh < TICK_MIN_SIDE:  # the ground and the tick
-        return None
-    # The tick is the region: it spans most of the region's box (a line of words over a long underline
-    # has the underline for its biggest component, its letters smaller than a tenth of it).
-    if bw < 0.5 * (rx1 - rx0) or bh < 0.5 * (ry1 - ry0) or stats[1:, cv2.CC_STAT_AREA].sum() - area >= _SPECK_SHARE * area:
+    if bw < 0.5 * (rx1 - rx0) or stats[1:, cv2.CC_STAT_AREA].sum() - area >= _SPECK_SHARE * area:
         return None
     if bx == 0 or by == 0 or bx + bw == ink.shape[1] or by + bh == ink.shape[0]:
         return None
-    if not is_tick(labels[by:by + bh, bx:bx + bw] == big):
+    return bx + x0, by + y0, bx + bw + x0, by + bh + y0, labels[by:by + bh, bx:bx + bw] == big
+
+
+def _lone_mark(gray: np.ndarray, region: Region) -> tuple[tuple[int, int, int, int], Literal["tick", "dash"]] | None:
+    """The bare mark that is ``region``'s whole ink (:func:`_lone_ink`): its box (page pixels) and kind, or
+    None. A ``"tick"`` is at least :data:`TICK_MIN_SIDE` px tall and half the region's height, shaped as a
+    tick (:func:`is_tick`); a ``"dash"`` a solid bar (:func:`is_dash`) at most :data:`DASH_HEIGHT` of the
+    region's height."""
+    lone = _lone_ink(gray, region)
+    if lone is None:
         return None
-    return bx + x0, by + y0, bx + bw + x0, by + bh + y0
+    *box, mask = lone
+    bh, rh = mask.shape[0], region.bbox[3] - region.bbox[1]
+    if bh >= TICK_MIN_SIDE and bh >= 0.5 * rh and is_tick(mask):
+        return (box[0], box[1], box[2], box[3]), "tick"
+    if bh <= DASH_HEIGHT * rh and is_dash(mask):
+        return (box[0], box[1], box[2], box[3]), "dash"
+    return None
+
+
+#: A dash is a solid bar: between :data:`DASH_ASPECT` times as wide as tall (a bold hyphen 2:1, an en dash
+#: 3.4:1; ``■``, ``.`` are square, an underline longer), at least :data:`DASH_MIN_HEIGHT` px tall, more than
+#: :data:`MARK_FILL` of its box ink, and at most :data:`DASH_HEIGHT` of its region's height (the
+#: detector's box round a glyph: T10's dash 14 x 7 px in a 16 px region; a region as tall as its ink is a
+#: rule's or a bar's of a chart). Not tuned beyond T10's page and the shapes named.
+DASH_ASPECT = (1.5, 5.0)
+DASH_MIN_HEIGHT = 2
+DASH_HEIGHT = 0.6
+
+
+def is_dash(mask: np.ndarray) -> bool:
+    """Whether ``mask`` (h x w bool, ink cut to its bounding box) is a dash: a solid bar
+    (:data:`DASH_ASPECT`, :data:`DASH_MIN_HEIGHT`, :data:`MARK_FILL`)."""
+    h, w = mask.shape
+    return bool(h >= DASH_MIN_HEIGHT and DASH_ASPECT[0] * h <= w <= DASH_ASPECT[1] * h and mask.mean() > MARK_FILL)
 
 
 def _cut(region: Region, xa: float, xb: float) -> Region:
@@ -525,15 +620,18 @@ def take_checkboxes(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[R
     if ink is None:
         return kept, taken
     # Frames the detectors boxed no region on (an empty square, a tick drawn inside it: T10's quiz).
-    boxes, marks = _page_frames(ink, kept, [t.region.bbox for t in taken if t.state != "tick"])
+    boxes, marks = _page_frames(ink, kept, [t.region.bbox for t in taken if t.state not in ("tick", "dash")])
     if marks:
         kept = _without(kept, marks)
     # A tick the detector boxed alone inside a frame found here is that box's mark.
-    inside = [t for t in taken if t.state == "tick" and any(
+    inside = [t for t in taken if t.state in ("tick", "dash") and any(
         b[0] <= t.region.bbox[0] and t.region.bbox[2] <= b[2] and b[1] <= t.region.bbox[1] and t.region.bbox[3] <= b[3]
         for b in boxes)]
     taken = [t for t in taken if t not in inside]
-    return kept, taken + [TakenBox(Region.from_box(*b, level="word"), state) for *b, state in boxes]
+    taken += [TakenBox(Region.from_box(*b, level="word"), state) for *b, state in boxes]
+    # Bare ticks the detectors boxed no region on (DB at ``fast`` misses 7 of 12 drawn beside text: c12).
+    ticks = _page_ticks(ink, kept, [t.region.bbox for t in taken])
+    return kept, taken + [TakenBox(Region.from_box(*b, level="word"), "tick") for b in ticks]
 
 
 def _leaves(regions: Sequence[Region]) -> list[Region]:
@@ -554,6 +652,59 @@ def _without(regions: Sequence[Region], drop: set[int]) -> list[Region]:
                 out.append(r.with_(children=tuple(kids)))
         elif id(r) not in drop:
             out.append(r)
+    return out
+
+
+#: A bare tick no detected region holds (:func:`_page_ticks`) is looked for on the row of a region (their
+#: rows overlapping by at least :data:`PAGE_TICK_OVERLAP` of the shorter's height), its longer side
+#: between :data:`PAGE_TICK_HEIGHTS` of that region's height: ``benchmarks/tick_boxes.py``'s bare ticks are
+#: 19-43 px of ink beside 18-38 px lines of ink (0.73-1.61 line heights), overlapping them 0.41-1.0 of the
+#: shorter (a ``✓`` of DejaVu Sans drawn from a 60 px top stands above its line). Not tuned further.
+PAGE_TICK_HEIGHTS = (0.6, 3.0)
+PAGE_TICK_OVERLAP = 0.33
+
+
+def _page_ticks(
+    ink: np.ndarray, regions: Sequence[Region], taken: Sequence[tuple[float, float, float, float]]
+) -> list[tuple[int, int, int, int]]:
+    """Bare ticks in the page's ``ink`` (H x W, 1 = ink, :func:`ocrplug.crops.paper_ink`) that no detected
+    region holds ((x0, y0, x1, y1), page pixels): an ink component at least :data:`TICK_MIN_SIDE` px tall,
+    shaped as a tick (:func:`is_tick`), on the row of a nearly level region (:data:`PAGE_TICK_OVERLAP`)
+    :data:`PAGE_TICK_HEIGHTS` of whose height its longer side is, touching no region
+    (``regions``' leaves) nor the boxes ``taken``, with no other ink on its rows within
+    :data:`FRAME_APART` of its side beside it (a letter the detector missed has its word's next letter
+    there; a tick inside a box its frame)."""
+    leaves = [r for r in _leaves(regions) if _level(r)]
+    if not leaves:
+        return []
+    boxes = np.asarray([r.bbox for r in _leaves(regions)], dtype=np.float64)
+    level = np.asarray([r.bbox for r in leaves], dtype=np.float64)
+    heights = level[:, 3] - level[:, 1]
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    sx, sy, sw, sh = (stats[:, k].astype(np.int64) for k in range(4))
+    lo_h, hi_h = PAGE_TICK_HEIGHTS
+    cand = (sh >= TICK_MIN_SIDE) & (sw >= MARK_TICK_ASPECT * sh)
+    cand[0] = False
+    out: list[tuple[int, int, int, int]] = []
+    for c in np.flatnonzero(cand).tolist():
+        bx, by, bw, bh = int(sx[c]), int(sy[c]), int(sw[c]), int(sh[c])
+        side = max(bw, bh)
+        over = np.minimum(level[:, 3], by + bh) - np.maximum(level[:, 1], by)
+        row = (over >= PAGE_TICK_OVERLAP * np.minimum(heights, bh)) & (lo_h * heights <= side) & (side <= hi_h * heights)
+        if not row.any():
+            continue
+        if np.any((boxes[:, 0] < bx + bw) & (bx < boxes[:, 2]) & (boxes[:, 1] < by + bh) & (by < boxes[:, 3])):
+            continue
+        if any(bx < t[2] and t[0] < bx + bw and by < t[3] and t[1] < by + bh for t in taken):
+            continue
+        if not is_tick(labels[by:by + bh, bx:bx + bw] == c):
+            continue
+        gap = int(np.ceil(FRAME_APART * side))
+        near = labels[by:by + bh]
+        beside = np.concatenate([near[:, max(bx - gap, 0):bx], near[:, bx + bw:bx + bw + gap]], axis=1)
+        if np.any((beside != 0) & (beside != c)):
+            continue
+        out.append((bx, by, bx + bw, by + bh))
     return out
 
 
@@ -665,9 +816,9 @@ def _take(
                 found, again = ([(*box, "bullet")], rest), not new
         # A tick's region, about square, has no direction either (DB's quad on it may stand on its side).
         if (not found or not found[0]) and paper and (level or max(x1 - x0, y1 - y0) <= 1.5 * max(min(x1 - x0, y1 - y0), 1)):
-            tick = _lone_tick(gray, region)
-            if tick is not None:  # a bare tick the detector boxed alone: written, not read
-                taken.append(TakenBox(Region.from_box(*tick, level="word"), "tick"))
+            mark = _lone_mark(gray, region)
+            if mark is not None:  # a bare tick or a dash the detector boxed alone: written, not read
+                taken.append(TakenBox(Region.from_box(*mark[0], level="word"), mark[1]))
                 continue
         if not found or not found[0]:
             out.append(region)
@@ -726,6 +877,13 @@ def _joined(parts: Sequence[Region], rot: np.ndarray, like: Region) -> Region:
     )
 
 
+def _covers(word: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> bool:
+    """Whether the box ``word`` holds more than half of ``box`` (both (x0, y0, x1, y1), page pixels)."""
+    w = min(word[2], box[2]) - max(word[0], box[0])
+    h = min(word[3], box[3]) - max(word[1], box[1])
+    return w > 0 and h > 0 and w * h > 0.5 * (box[2] - box[0]) * (box[3] - box[1])
+
+
 def place_checkboxes(
     regions: Sequence[Region], taken: Sequence[TakenBox], empty: EmptyCheckboxes = "write", word_gap: float = 1.5
 ) -> list[Region]:
@@ -734,7 +892,8 @@ def place_checkboxes(
     Each box becomes a word whose text is :data:`TICKED` or :data:`EMPTY` (empty boxes are left out when
     ``empty`` is ``"drop"``), ``attributes["checkbox"]`` its state, confidence None (no reader read it);
     each bullet a word :data:`BULLET` with ``attributes["bullet"]`` True, each bare tick a word :data:`TICK`
-    with ``attributes["tick"]`` True.
+    with ``attributes["tick"]`` True, each lone dash a word :data:`DASH` with ``attributes["dash"]`` True
+    (left out when a recognized word holds more than half of it: its row's reader read it).
     A box cut from a region goes back with that region's pieces into one line, its words in order along
     it; a box that was a region of its own joins the recognized line on its row whose near end lies
     within ``word_gap`` line heights of it (the layout's ``word_gap``: ``☐ Yes``), else stays a word of
@@ -745,6 +904,7 @@ def place_checkboxes(
     boxes = [
         t.region.with_(text=BULLET, attributes={BULLET_ATTR: True}) if t.state == "bullet"
         else t.region.with_(text=TICK, attributes={TICK_ATTR: True}) if t.state == "tick"
+        else t.region.with_(text=DASH, attributes={DASH_ATTR: True}) if t.state == "dash"
         else t.region.with_(text=TICKED if t.state == "ticked" else EMPTY, attributes={CHECKBOX_ATTR: t.state})
         for t in kept
     ]
@@ -763,6 +923,10 @@ def place_checkboxes(
         for i in idx[1:]:
             out[i] = None
     loose = [b for b, p in zip(boxes, pieces, strict=True) if p < 0 or p not in by_piece]
+    # A dash taken alone may have been read with its row after all (the reader's line crop joins the words
+    # either side of it and holds its ink: T10's ``Rota - Week`` in ``accurate``): written once.
+    read = [w.bbox for r in out if r is not None for w in ([r] if r.level == "word" else _words_of(r))]
+    loose = [b for b in loose if DASH_ATTR not in b.attributes or not any(_covers(w, b.bbox) for w in read)]
     extra: list[Region] = []
     for box in loose:
         best, best_gap = -1, float("inf")
