@@ -22,7 +22,9 @@ How the order is found (``reading_order: auto``), in the frame of the page's dom
    When only row gaps are left (a picture's caption bridges the gutter, so no cut is clean), a
    gutter that few units cover and that units bridge over at most 15% of the height still
    separates the columns; the bridging units go to the side of their centre. Its width is the strip
-   the other units leave clear (word spaces of a few lines that happen to line up are no gutter).
+   the other units leave clear (word spaces of a few lines that happen to line up are no gutter); when
+   that is too narrow, the widest strip that units bridge over at most 15% of the height, between prose
+   columns only (a letter-spaced caption's pieces or a hyphen that end inside the gutter bridge it too).
    Bands of a grid of blocks (a label sheet: at least 3 bands at one pitch sharing a gutter, cells
    alike of two rows or more, :func:`_grid_cells`) are read cell by cell, each label whole.
 3. Lines: inside each leaf block, units of one detector line stay one line; loose words on one row
