@@ -22,7 +22,9 @@ How the order is found (``reading_order: auto``), in the frame of the page's dom
    When only row gaps are left (a picture's caption bridges the gutter, so no cut is clean), a
    gutter that few units cover and that units bridge over at most 15% of the height still
    separates the columns; the bridging units go to the side of their centre. Its width is the strip
-   the other units leave clear (word spaces of a few lines that happen to line up are no gutter).
+   the other units leave clear (word spaces of a few lines that happen to line up are no gutter); when
+   that is too narrow, the widest strip that units bridge over at most 15% of the height, between prose
+   columns only (a letter-spaced caption's pieces or a hyphen that end inside the gutter bridge it too).
    Bands of a grid of blocks (a label sheet: at least 3 bands at one pitch sharing a gutter, cells
    alike of two rows or more, :func:`_grid_cells`) are read cell by cell, each label whole.
 3. Lines: inside each leaf block, units of one detector line stay one line; loose words on one row
@@ -338,6 +340,16 @@ def _cells(boxes: np.ndarray, row: list[int], word_gap: float) -> int:
     return 1 + int(np.sum(b[1:, 0] - reach[:-1] > word_gap * np.minimum(h[1:], h[:-1])))
 
 
+def _per_cell(boxes: np.ndarray, rows: list[list[int]], word_gap: float) -> float:
+    """Mean units per cell over ``rows`` (row groups of ``boxes``; cells as :func:`_cells` splits them)."""
+    return len(boxes) / max(sum(_cells(boxes, row, word_gap) for row in rows), 1)
+
+
+def _words_per_cell(boxes: np.ndarray, opts: LayoutOptions) -> float:
+    """Mean units per cell of ``boxes`` (n, 4): a line of prose is one cell of many words, a table's cell 1-3."""
+    return _per_cell(boxes, _row_groups(boxes, opts.line_overlap), opts.word_gap)
+
+
 def _paired_share(sides: list[np.ndarray], rows: list[list[list[int]]], k: int, line_overlap: float) -> float:
     """Share of side ``k``'s rows whose centre lies within ``line_overlap`` of the smaller height of a
     unit of the other side (the two share a baseline)."""
@@ -387,9 +399,7 @@ def _is_table_cut(boxes: np.ndarray, left: np.ndarray, line_overlap: float, word
     sparse = int(np.argmin(density))
     if density[sparse] <= _TABLE_WORDS_PER_ROW and _paired_share(sides, rows, sparse, line_overlap) > _ROW_PAIRING:
         return True
-    per_cell = [
-        len(b) / max(sum(_cells(b, row, word_gap) for row in r), 1) for b, r in zip(sides, rows, strict=True)
-    ]
+    per_cell = [_per_cell(b, r, word_gap) for b, r in zip(sides, rows, strict=True)]
     return max(per_cell) <= _TABLE_WORDS_PER_ROW and all(
         _paired_share(sides, rows, k, line_overlap) >= _GRID_PAIRING for k in (0, 1)
     )
@@ -445,18 +455,55 @@ def _crossed_gutters(b: np.ndarray, min_col_gap: float, opts: LayoutOptions) -> 
         # clear strip of 2-3 px (issue 24, T9 fault 5).
         clear_lo = float(b[~bridge & (b[:, 2] <= mid), 2].max(initial=left))
         clear_hi = float(b[~bridge & (b[:, 0] >= mid), 0].min(initial=right))
-        if clear_hi - clear_lo < min_col_gap:
-            continue
+        widened = clear_hi - clear_lo < min_col_gap
+        if widened:
+            # Units that bridge the gutter need not cross its centre line: a caption set across it in
+            # letter-spaced capitals (a word a letter or two, their spaces lined up with the gutter) or
+            # a column's hyphen reaching into it. The gutter is then the widest strip of the run that
+            # units bridge over at most _GUTTER_BRIDGE of the height (issue 24, UNLV 8087 / 8071).
+            clear_lo, clear_hi = _bridged_strip(b, g, (clear_lo, clear_hi), _GUTTER_BRIDGE * (bottom - top))
+            if clear_hi - clear_lo < min_col_gap:
+                continue
         g = (clear_lo, clear_hi - clear_lo)
         left_side = centres < g[0] + g[1] / 2
         # Only prose columns (several words a row on both sides): a form's sparse fields are never
-        # split by a gutter that something bridges.
+        # split by a gutter that something bridges. A widened strip also needs several words a cell
+        # (lines of prose, not a grid of numbers a few pixels apart: funsd_train 0000999294's table).
         dense = all(
-            _words_per_row(b[side], opts.line_overlap) > _TABLE_WORDS_PER_ROW for side in (left_side, ~left_side)
+            _words_per_row(b[side], opts.line_overlap) > _TABLE_WORDS_PER_ROW
+            and (not widened or _words_per_cell(b[side], opts) > _TABLE_WORDS_PER_ROW)
+            for side in (left_side, ~left_side)
         )
         if dense and _is_column_cut(b, left_side, opts):
             out.append(g)
     return out
+
+
+def _bridged_strip(
+    b: np.ndarray, run: tuple[float, float], clear: tuple[float, float], limit: float
+) -> tuple[float, float]:
+    """The widest strip ``(x0, x1)`` about a gutter's centre line that units bridge over at most ``limit``.
+
+    ``b``: (n, 4) unit boxes (x0, y0, x1, y1), text frame, pixels; ``run``: ``(start, width)``, the x range
+    where few units lie (the strip stays inside it); ``clear``: the strip left clear by the units that do not
+    cross the centre line (it is returned when no wider strip qualifies); ``limit``: the most height, in
+    pixels, that the units overlapping the strip may cover together (their y intervals' union, the units
+    across the centre line included). Each edge is tried at the clear strip's, at every unit edge between it and the run's end,
+    and at the run's end; n is the units near one gutter, so the pairs are few.
+    """
+    start, end = run[0], run[0] + run[1]
+    los = sorted({clear[0], min(start, clear[0]), *(float(x) for x in b[:, 2] if start < x < clear[0])}, reverse=True)
+    his = sorted({clear[1], max(end, clear[1]), *(float(x) for x in b[:, 0] if clear[1] < x < end)})
+    best = clear
+    for lo in los:
+        for hi in his:
+            if hi - lo <= best[1] - best[0]:
+                continue
+            over = (b[:, 0] < hi) & (b[:, 2] > lo)
+            if _covered(b[over, 1], b[over, 3]) > limit:
+                break  # a wider strip on this side overlaps these units too
+            best = (lo, hi)
+    return best
 
 
 def _xy_cut(idx: np.ndarray, boxes: np.ndarray, min_col_gap: float, opts: LayoutOptions) -> list[np.ndarray]:

@@ -341,3 +341,80 @@ def test_a_gutter_bridged_by_a_caption_still_separates_two_columns() -> None:
     out = _lines(layout_regions(regions))
     left = [ln for ln in out if ln.startswith("L")]
     assert out[: len(left)] == left and len(left) == 13
+
+
+def _wrapped_columns(caption: list[list[tuple[float, float, str]]]) -> list[Region]:
+    """Two prose columns (0-174 and 214-388, rows 20 px tall at a 21 px pitch: no row gap to cut at)
+    of 12 rows, then rows narrowed to 0-66 and 322-388 beside ``caption`` (one list of pieces a row, set
+    across the gutter), then 12 full rows: a magazine page's columns wrapped around a figure's caption."""
+    regions: list[Region] = []
+    for i in range(24 + len(caption)):
+        y = 21 * i
+        beside = 12 <= i < 12 + len(caption)
+        regions.append(_line(_prose(0, f"l{i}", 2 if beside else 5), y))
+        regions.append(_line(_prose(322 if beside else 214, f"r{i}", 2 if beside else 5), y))
+        if beside:
+            regions.append(_line(caption[i - 12], y))
+    return regions
+
+
+def _left_column_first(lines: list[str], rows: int) -> bool:
+    left = [k for k, ln in enumerate(lines) if ln.startswith("l")]
+    right = [k for k, ln in enumerate(lines) if ln.startswith("r")]
+    return len(left) == rows and max(left) < min(right)
+
+
+def test_a_letter_spaced_caption_across_the_gutter_leaves_it_a_gutter() -> None:
+    # Issue 24 (UNLV 8087_054.3B, fast since L10 and accurate since G9): a caption in letter-spaced
+    # capitals under a picture, centred on the gutter; its pieces (``RE S TO RED``) end and start a few
+    # px either side of the gutter's centre line, so the strip they leave clear there (192-197) is under
+    # `column_gap`, and the page was read row by row across both columns. Only ``TERRA-COTTA`` crosses
+    # the centre line; the four caption rows are 80 px of the 587 px page (at most 15% may bridge).
+    caption = [
+        [(110, 140, "THE"), (150, 258, "TERRA-COTTA")],
+        [(130, 190, "ROOF"), (199, 207, "S"), (222, 240, "OF")],
+        [(110, 192, "DAMAGED"), (205, 290, "DURING")],
+        [(120, 140, "RE"), (146, 154, "S"), (160, 191, "TO"), (197, 225, "RED"), (236, 252, "NO"), (258, 280, "W.")],
+    ]
+    lines = _lines(layout_regions(_wrapped_columns(caption)))
+    assert _left_column_first(lines, 28), lines
+
+
+def test_a_hyphen_reaching_into_a_narrow_gutter_leaves_it_a_gutter() -> None:
+    # Issue 24 (UNLV 8071_093.3B, accurate since G9): justified columns whose gutter (40 px) two lines'
+    # ends reach into (a hyphen to x 190, a line starting at x 198): the strip left clear is 8 px, under
+    # `column_gap` (12 px here); the lines reaching in cover 40 px of the 503 px page.
+    regions = []
+    for i in range(24):
+        y = 21 * i
+        left = _prose(0, f"l{i}")
+        if i == 3:
+            left.append((180, 190, "-"))
+        right = _prose(214, f"r{i}")
+        if i == 20:
+            right[0] = (198, 244, f"r{i}")
+        regions += [_line(left, y), _line(right, y)]
+    lines = _lines(layout_regions(regions))
+    assert _left_column_first(lines, 24), lines
+
+
+def test_a_grid_of_numbers_is_no_gutter_for_a_cell_reaching_into_its_gap() -> None:
+    # funsd_train 0000999294 (swift): a table of numbers (rows 12 px tall: a gutter is 7.2 px), its cells
+    # 24 px apart in some rows and 6 px in others (no clean cut between them), 12 px between its halves
+    # but one row's cell reaching to 7 px of the right half, label sub-rows under the first rows on the
+    # left only (its rows do not all pair: no grid to the table test). A strip widened past a unit that
+    # ends inside it is taken only between prose columns (several words a cell); the rows stay whole.
+    regions = []
+    y = 0
+    for i in range(10):
+        cells = []
+        for k in range(10):
+            x0 = 60 * k + (6 if k >= 5 else 0)
+            cells.append((x0, x0 + (59 if (i, k) == (7, 4) else 54 if i % 2 else 36), f"c{i}.{k}"))
+        regions.append(_line(cells, y, h=12))
+        y += 14
+        if i < 5:
+            regions.append(_line([(0, 40, f"(sub{i})")], y, h=12))
+            y += 14
+    lines = _lines(layout_regions(regions))
+    assert [ln for ln in lines if ln.startswith("c")] == [" ".join(f"c{i}.{k}" for k in range(10)) for i in range(10)]
