@@ -31,14 +31,16 @@ __all__ = ["DROP_CAP_GAP", "DROP_CAP_LINES", "DROP_CAP_MAX", "DROP_CAP_MIN", "DR
 
 #: A drop cap is at least this many, at most :data:`DROP_CAP_MAX` times as tall as the median height of the
 #: lines beside it (their boxes: ``db``'s hold ascenders and descenders with a margin, Tesseract's the ink
-#: only). Chosen by ``python benchmarks/drop_caps.py`` (2-4 line caps on 10-11 pt serif and sans pages:
-#: 1.9-3.6 times ``db``'s lines, 2.6-5.2 Tesseract's) and T11's ``newspaper`` (a 3-line ``H``: 2.5 and 4.0).
+#: only). Measured on the pages of ``python benchmarks/drop_caps.py`` (2-4 line caps, 6 faces, the
+#: detectors' own boxes, no reading): 1.87-4.71 times ``db``'s lines, 2.10-5.0 Tesseract's; T11's
+#: ``newspaper`` (a 3-line ``H``): 2.79 and 3.09.
 DROP_CAP_MIN = 1.6
 DROP_CAP_MAX = 6.5
 #: The lines beside a drop cap start at most this many of their heights right of its ink's right end.
 DROP_CAP_GAP = 1.0
 #: The first line beside a drop cap has its top within this many of its heights of the cap's top (the cap
-#: stands on the paragraph's first line, its top level with that line's capitals).
+#: stands on the paragraph's first line, its top level with that line's capitals): 0.0-0.18 on the pages of
+#: ``benchmarks/drop_caps.py``, 0.6 for ``db``'s box of T11's first line (its margin and ascenders).
 DROP_CAP_TOP = 1.0
 #: At least this many lines start beside a drop cap (their centres beside it): a big
 #: letter with one line beside it is a heading or a logo, not a drop cap.

@@ -37,10 +37,10 @@ SLANT_RISE = 0.5
 
 #: A line's first word at least this many times as tall as the median of its other words is a drop cap
 #: Tesseract's layout put in the line beside it (T11's ``newspaper``: a 3-line ``H``, 68 px, boxed with
-#: the second line's 22 px words, and that line, read in one crop, was lost): it is split off into a line
+#: the second line's 17-22 px words, and that line, read in one crop, was lost): it is split off into a line
 #: of its own (the host joins it to its word: :mod:`ocrplug.drop_caps`). Chosen with the host's
-#: ``DROP_CAP_MIN`` by ``python benchmarks/drop_caps.py --systems tlayout`` (2-4 line caps: 2.6 times or
-#: more; a capital beside lower-case letters is at most 1.5).
+#: ``DROP_CAP_MIN`` (1.6, ``benchmarks/drop_caps.py``); T11's ``H`` is 4.0 times its line's other words,
+#: a word with a capital and a descender beside x-height words (T11's ``Tuesday``) 1.3.
 DROP_CAP_HEIGHT = 1.6
 #: The split-off cap's box stands this share of its height clear of its ink each way: Tesseract's box is
 #: the ink's own, and its line mode read T11's ``H`` cropped so as nothing (at 68 and 96 px tall), with a
