@@ -100,14 +100,16 @@ def find_drop_caps(gray: np.ndarray, regions: Sequence[Region]) -> list[Region]:
 
     ``gray``: the page, uint8 (H, W). Only text on paper is looked at (:func:`ocrplug.crops.paper_ink`). A
     glyph is an ink component (8-connected) that no region's box meets, at most twice as wide as tall; it is
-    a drop cap when lines lie beside it (:func:`_beside_lines`). Each comes back as a ``line`` region (read
+    a drop cap when detected lines (``line`` regions, not words) lie beside it (:func:`_beside_lines`). Each comes back as a ``line`` region (read
     alone, never chained with the words beside it), its box a tenth of its height wider each way, with
     ``attributes["drop_cap"] = True``. Raises nothing; ``[]``
     when there is none.
     """
     if not ENABLED:
         return []
-    lines = [b for _, b in _text_boxes(regions)]
+    # Detected lines only: a detector's words (``swift``'s db at 1024 px) beside a form's logo letter on
+    # two rows looked like lines beside a cap (4 of 40 ``funsd_train`` forms got a ``Y`` or a ``重``).
+    lines = [b for k, b in _text_boxes(regions) if regions[k].level == "line"]
     if len(lines) < DROP_CAP_LINES:
         return []
     ink = paper_ink(gray)
@@ -143,7 +145,9 @@ def join_drop_caps(regions: Sequence[Region]) -> list[Region]:
     """``regions`` (read, page pixels) with each drop cap joined to the first line beside it.
 
     A drop cap is a region whose text is one letter (a line of one word, or a word) with lines beside it
-    (:func:`_beside_lines`, against the other line and word regions). It is taken out; the top line beside
+    (:func:`_beside_lines`, against the other line and word regions). It is taken out; a region that
+    :func:`find_drop_caps` boxed is dropped instead when it was read as no letter or the first word beside it
+    does not go on in lower case (a logo beside a letterhead, not read before either); the top line beside
     it (a line with word children, or a word) gets the letter at its start: joined to its first word when
     that word starts with a lower-case letter, else as a word of its own before it. That word's box, and
     the line's, reach left to the cap's left end on the line's own rows (so rows and reading order stay
@@ -159,6 +163,8 @@ def join_drop_caps(regions: Sequence[Region]) -> list[Region]:
     for k, r in enumerate(regions):
         letter = (r.text or "").strip()
         if r.level not in ("line", "word") or len(letter) != 1 or not letter.isalpha():
+            if r.attributes.get("drop_cap") is True:  # boxed by find_drop_caps, read as no letter: dropped
+                gone.add(k)
             continue
         cap = _box(r)
         skip = next((n for n, (i, _) in enumerate(indexed) if i == k), -1)
@@ -166,12 +172,24 @@ def join_drop_caps(regions: Sequence[Region]) -> list[Region]:
         if not near:
             continue
         target = indexed[near[0]][0]
+        found = r.attributes.get("drop_cap") is True  # read only because find_drop_caps boxed it
+        if found and not _goes_on_lower(out[target]):
+            # A glyph no detector boxed, before a capitalised word: a form's logo or seal beside its
+            # letterhead (swift on 3 of 40 funsd_train forms: ``Y HAZLETON``), not read, as before.
+            gone.add(k)
+            continue
         joined = _with_cap(out[target], letter, cap)
         if joined is None:
             continue
         out[target] = joined
         gone.add(k)
     return [r for k, r in enumerate(out) if k not in gone]
+
+
+def _goes_on_lower(line: Region) -> bool:
+    """Whether the first word of ``line`` (a line with word children, or a word) starts in lower case."""
+    words = [c for c in line.children if c.level == "word"] if line.level == "line" else [line]
+    return bool(words) and (min(words, key=lambda w: _box(w)[0]).text or "")[:1].islower()
 
 
 def _with_cap(line: Region, letter: str, cap: Box) -> Region | None:
