@@ -623,12 +623,13 @@ PAPER_INK = 0.12
 PAPER_SPREAD = 64
 
 
-def paper_ink(gray: np.ndarray) -> np.ndarray | None:
+def paper_ink(gray: np.ndarray, most_ink: float = PAPER_INK) -> np.ndarray | None:
     """The ink of a page of text on paper, or ``None`` when the page is no such page.
 
     ``gray``: the page (H x W uint8). Ink is the pixels on the dark side of the page's Otsu threshold
     (the light side when more than half the page is dark: light text on a dark ground). The page is text
-    on paper when at most :data:`PAPER_INK` of it is ink and its ground (the other pixels) spans less
+    on paper when at most ``most_ink`` (by default :data:`PAPER_INK`; a caller may allow more, as the word
+    box fit does for display type: :data:`ocrplug.words.FIT_PAPER_INK`) of it is ink and its ground (the other pixels) spans less
     than :data:`PAPER_SPREAD` grey levels from its 5th to its 95th percentile; photos (scene text) and
     dark scans are not, and steps that take the ink's components for glyphs (lone dashes, word boxes
     fitted to their glyphs, CRAFT's lone glyphs) leave them alone. Returns an H x W uint8 mask (1 = ink);
@@ -640,7 +641,7 @@ def paper_ink(gray: np.ndarray) -> np.ndarray | None:
     _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     if ink.mean() > 0.5:  # light text on a dark ground
         ink = 1 - ink
-    if ink.mean() > PAPER_INK:
+    if ink.mean() > most_ink:
         return None
     low, high = np.percentile(gray[ink == 0], (5, 95))
     if high - low >= PAPER_SPREAD:

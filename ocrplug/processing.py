@@ -32,6 +32,7 @@ from ocrplug.combs import join_comb_words, pack_comb_words, take_combs
 from ocrplug.components import Detector, Recognizer, Renderer
 from ocrplug.config import PipelineConfig, ResolvedComponent, plugin_host, resolve_components
 from ocrplug.crops import paper_ink, to_gray
+from ocrplug.drop_caps import find_drop_caps, join_drop_caps
 from ocrplug.errors import ConfigError, OcrplugError
 from ocrplug.fills import MIN_UNITS, glyphless, text_height
 from ocrplug.layout import adopt_words, layout_regions, lines_for_recognition
@@ -321,7 +322,9 @@ class PageProcessor:
         regions than ``regions``. On a page of text on paper (:func:`ocrplug.crops.paper_ink`) a region that
         holds no glyph (:func:`ocrplug.fills.glyphless`: a chart's bar, a box of one fill or of blank
         paper) is not read and not kept (a line the recognizer reads as empty text is
-        dropped after layout, in :meth:`finish`: :func:`without_empty_lines`). Each word box is then grown to hold its glyphs' ink whole
+        dropped after layout, in :meth:`finish`: :func:`without_empty_lines`). A drop cap no region holds is
+        read alone (:func:`ocrplug.drop_caps.find_drop_caps`) and, read, joined to the word it begins on the
+        first line beside it (:func:`ocrplug.drop_caps.join_drop_caps`). Each word box is then grown to hold its glyphs' ink whole
         (:func:`ocrplug.words.fit_words_to_ink`). With ``both_senses`` (a page turned by 90 or 270 degrees
         in :meth:`finish`) each line read level is read upside down too and the better-scored sense kept
         (:func:`ocrplug.orientation.read_both_senses`: spines of both senses on one shelf). Raises
@@ -348,6 +351,8 @@ class PageProcessor:
                 regions, specks = reach_line_ends(gray, regions)
                 if specks is not None:
                     image = replace(image, image=_painted(image.image, specks))
+            # A drop cap no region holds is read alone, then joined to its word (issue 24, D12).
+            regions = [*regions, *find_drop_caps(gray, regions)]
             # A comb's words are read with their glyphs moved together (in the image read only).
             read = image
             if combs:
@@ -374,6 +379,8 @@ class PageProcessor:
                 f"recognizer returned {len(recognized)} regions for {len(units)} (it must keep the count)"
             )
         lines = join_comb_words(units, [adopt_words(unit, region) for unit, region in zip(units, recognized, strict=True)])
+        # A drop cap read as a letter of its own goes to the start of the first line beside it.
+        lines = join_drop_caps(lines)
         # Word boxes come from CTC timing, a reader's own segmentation or the detector's words (just
         # adopted): whichever it is, each is grown to hold its glyphs whole (issue 24 item 5).
         lines = fit_words_to_ink(gray, lines)

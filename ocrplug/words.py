@@ -24,6 +24,7 @@ from ocrplug.model import Region
 __all__ = [
     "END_MARGIN",
     "END_MARK",
+    "FIT_PAPER_INK",
     "GLYPH_BAND",
     "GLYPH_GAP",
     "GLYPH_REACH",
@@ -42,6 +43,15 @@ __all__ = [
     "synthesize_words",
 ]
 
+#: Word boxes are fitted to the ink (:func:`fit_words_to_ink`) on a page with at most this share of ink
+#: (instead of :data:`ocrplug.crops.PAPER_INK`) whose ground is as plain as paper's
+#: (:data:`ocrplug.crops.PAPER_SPREAD`): display type (a shelf label's or a poster's price a third of the
+#: page tall) is ink; T11's ``shelf_label`` is 12.2 % ink, and PP-OCR's boxes of its ``Oat`` and ``Art.``
+#: stood 12 and 7 px past their first letter's ink, unfitted (issue 24 item 5). Measured with ``python
+#: benchmarks/paper_pages.py --fit``: the ``funsd_train`` forms over PAPER_INK with a plain ground hold
+#: 12-13.5 % (and two 26 % and 31 %), the ``icdar2015_val`` photos with a ground that plain hold 22 % or
+#: more; this lies between (docs/benchmarks.md "Display type and first letters (issue 24, D12)").
+FIT_PAPER_INK = 0.18
 #: A word box holds an ink component (a glyph, or touching glyphs) as its own when no other word box
 #: holds more of its pixels and either no other word box holds any of it or at least this share of its
 #: pixels lie inside: a box from CTC timing or a detector's tight edge cuts the glyph it starts or ends
@@ -147,12 +157,13 @@ def fit_words_to_ink(gray: np.ndarray, regions: Sequence[Region]) -> list[Region
     :data:`GLYPH_WIDTH` heights long. Then an end of a box that
     runs through a glyph of another word on its rows (at most :data:`GLYPH_WIDTH` heights long; a CTC span
     reaching into the next word's first letter) is drawn back to the middle of the blank between that glyph and the box's own ink (never inside its own
-    glyphs). Only text on paper is looked at (:func:`ocrplug.crops.paper_ink`). A region's own quad is
+    glyphs). Only text on paper is looked at (:func:`ocrplug.crops.paper_ink`, with up to
+    :data:`FIT_PAPER_INK` of the page ink: display type). A region's own quad is
     left as it is (the layout step takes line extents from the words). Raises nothing; a page without ink
     or words comes back unchanged.
     """
     words = [(i, j, w) for i, r in enumerate(regions) for j, w in _own_words(r) if (w.text or "").strip()]
-    ink = paper_ink(gray) if words else None
+    ink = paper_ink(gray, FIT_PAPER_INK) if words else None
     if ink is None:  # no words, or a photo or a dark scan: its Otsu components are no glyphs
         return list(regions)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)

@@ -285,3 +285,28 @@ def test_a_longer_word_keeps_its_reach() -> None:
     word = _word(92, 95, 19.5, 38.5, "ab")
     (out,) = fit_words_to_ink(gray, [word])
     assert np.asarray(out.quad).tolist() == np.asarray(word.quad).tolist()
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_a_labels_first_letters_are_not_cut_beside_display_type(seed: int, tmp_path: Path) -> None:
+    """A shelf label whose price a third of the label tall makes 12-18 % of the page ink is still text on
+    paper to the fit (:data:`ocrplug.words.FIT_PAPER_INK`): T11's ``shelf_label`` (12.2 %) kept PP-OCR's
+    boxes of ``Oat`` and ``Art.`` 12 and 7 px short of their first letter (issue 24, D12)."""
+    labels = load_benchmark("display_labels")
+    gray, truth = labels.label_page(seed)
+    assert labels.ink_share(gray) > 0.12
+    words = page_words("fast", gray, tmp_path)
+    assert sum(w.text in truth for w in words) >= len(truth) - 1, [w.text for w in words]
+    boxes = [(np.asarray(w.quad).min(axis=0), np.asarray(w.quad).max(axis=0), w.text or "") for w in words]
+    assert labels.cut_glyphs(gray, boxes) == []
+
+
+def test_a_photo_with_a_plain_ground_over_the_fit_limit_is_left_as_it_is() -> None:
+    """Over :data:`ocrplug.words.FIT_PAPER_INK` of ink (the ``icdar2015_val`` photos whose ground is plain
+    hold 22 % or more) a page is no text on paper to the fit, whatever its ground."""
+    gray = np.full((60, 200), 255, dtype=np.uint8)
+    gray[:, :50] = 0  # a quarter of the page dark
+    gray[20:40, 80:100] = 0
+    word = _word(84, 100, 15, 45, "4")
+    (out,) = fit_words_to_ink(gray, [word])
+    assert np.asarray(out.quad).tolist() == np.asarray(word.quad).tolist()
