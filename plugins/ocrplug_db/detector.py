@@ -56,6 +56,13 @@ MIN_TEXT_SHARE = 1 / 400
 #: workaround's 1024 (docs/db.md "Large scans"); a batch of 4 such tiles costs one 2048 px call's memory.
 TEXT_TILE = 1024
 
+#: A page that ``max_side`` would shrink by a factor of this or more (not below it) is seen at its own size
+#: instead: a mild shrink of a thresholded fax's thin strokes lost whole lines that its own size and a
+#: stronger shrink keep (T12's 100 dpi letter fax, 1100 px long: 8 of 8 lines at 1100 and 700-880 px,
+#: 4-8 at 960-1064 px as the page moves by a few pixels; on 40 generated 100-110 dpi faxes
+#: 281/320 lines at 1024 px, 295 at their own size; ``benchmarks/low_dpi_lines.py``, docs/db.md).
+MILD_SHRINK = 0.85
+
 #: DB's own kernel-size floor (map pixels): thinner kernels are noise at any resolution.
 KERNEL_MIN_SIZE = 3.0
 #: Default ``lone_aspect``: chosen on ``funsd_train`` and ``icdar2015_val`` (benchmarks/db_lone.py,
@@ -400,6 +407,8 @@ class DbDetector(Detector):
         th, tw = target_size(height, width, o.limit_side_len, o.limit_type, max_side, o.max_scale)
         long_side = max(height, width)
         scale = max(th, tw) / long_side
+        if self._mild_shrink(height, width, max_side):
+            return height, width, False
         if not o.min_text_height or max_side != o.max_side or scale >= 1.0:
             return th, tw, False
         cap = min(1.0, o.max_text_side / long_side)
@@ -425,12 +434,23 @@ class DbDetector(Detector):
             return th, tw, False
         return max(round(height * need), STRIDE), max(round(width * need), STRIDE), True
 
+    def _mild_shrink(self, height: int, width: int, max_side: int) -> bool:
+        """Whether the option's ``max_side`` (not the sparse retry's) would shrink a ``height`` x ``width``
+        page (``limit_type`` 'min') by a factor of :data:`MILD_SHRINK` or more but below 1: such a page is
+        seen at its own size, whole (not in ``max_side`` tiles)."""
+        o = self.options
+        if max_side != o.max_side or o.limit_type != "min":
+            return False
+        th, tw = target_size(height, width, o.limit_side_len, o.limit_type, max_side, o.max_scale)
+        return MILD_SHRINK <= max(th, tw) / max(height, width) < 1.0
+
     def memory_pixels(self, width: int, height: int) -> tuple[int, int]:
         """``(network input pixels of the largest call, resized page pixels)`` for a ``width`` x ``height`` page
         (at the largest size :meth:`working_size` may give it)."""
         o = self.options
         th, tw, for_text = self.working_size(height, width, o.max_side)
-        tile_size, overlap = _tiling(o, o.max_side, (th, tw))
+        whole = max(o.max_side, th, tw) if self._mild_shrink(height, width, o.max_side) else o.max_side
+        tile_size, overlap = _tiling(o, whole, (th, tw))
         if for_text and not o.tile_size:
             tile_size, overlap = TEXT_TILE, min(o.tile_overlap, TEXT_TILE // 2 - 1)
         if tile_size and max(th, tw) > tile_size:
@@ -493,7 +513,8 @@ class DbDetector(Detector):
             margins.append(m)
             size = (round(img.shape[0] * th / page.height), round(img.shape[1] * tw / page.width))
             resized.append(resize_page(img, size))
-            tile_size, overlap = _tiling(o, max_side, size)
+            whole = max(max_side, *size) if self._mild_shrink(page.height, page.width, max_side) else max_side
+            tile_size, overlap = _tiling(o, whole, size)
             if for_text and not o.tile_size:
                 tile_size, overlap = TEXT_TILE, min(o.tile_overlap, TEXT_TILE // 2 - 1)
             if tile_size and max(size) > tile_size:

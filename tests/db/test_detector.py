@@ -441,3 +441,36 @@ def test_small_text_height_measures_the_smallest_text() -> None:
     assert 4 <= small_text_height(small[:, :, 0]) <= 9
     assert 18 <= small_text_height(large[:, :, 0]) <= 32
     assert small_text_height(np.full((500, 500), 255, np.uint8)) is None
+
+
+def _fax_page(seed: int) -> np.ndarray:
+    """A 100 dpi letter fax (850 x 1100 px) as T12's ``fax100.jpg``: 8 lines of 11 pt serif text, noise,
+    thresholded, speckled, turned 0.8 degrees, JPEG quality 25."""
+    import io
+
+    rng = np.random.default_rng(seed)
+    img = Image.new("L", (850, 1100), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf", 15)
+    words = "fax clinic records office please find below results patient reference 0161 496 28 November".split()
+    for k in range(8):
+        draw.text((70, 110 + 32 * k), " ".join(rng.choice(words, 8)), font=font, fill=0)
+    a = np.asarray(img, dtype=np.float32) + rng.normal(0, 25, (1100, 850))
+    a = np.where(a > 150, 255, 0).astype(np.uint8)
+    a[rng.random(a.shape) < 0.002] = 0
+    buf = io.BytesIO()
+    Image.fromarray(a).rotate(0.8, fillcolor=255).convert("RGB").save(buf, "JPEG", quality=25)
+    return np.asarray(Image.open(buf).convert("RGB"))
+
+
+@needs_model
+def test_a_page_just_over_max_side_is_seen_at_its_own_size(spec) -> None:
+    # swift's max_side 1024 on a 100 dpi letter fax (1100 px) is a 0.93 shrink, which lost whole lines
+    # that the page's own size keeps (T12's fax100: 6 of 8 lines; issue 24, F12): the page runs whole at
+    # its own size. A stronger shrink (icdar2015's 1280 px at 1024: 0.8) keeps max_side's size.
+    det = spec.build(spec.options(threads=1, max_side=1024, min_text_height=0))
+    assert det.working_size(1100, 850, 1024) == (1100, 850, False)
+    assert det.working_size(720, 1280, 1024) == (576, 1024, False)
+    assert det.memory_pixels(850, 1100) == (1120 * 864, 0)  # whole, not in tiles of 1024
+    lines = [len(det.detect(_page(_fax_page(seed)))) for seed in range(3)]
+    assert lines == [8, 8, 8]
