@@ -22,22 +22,40 @@ Error policy (the same for every recognizer):
 
 A region read as one letter whose two cases differ in size only (``x`` / ``X``, ``o`` / ``O``,
 :data:`~ocrplug.crops.SIZE_CASE_PAIRS`) gets the case its height on its row says
-(:func:`~ocrplug.crops.lone_glyph_case`): the crop of one glyph has lost that evidence.
+(:func:`~ocrplug.crops.lone_glyph_case`): the crop of one glyph has lost that evidence. So does a
+one-letter word of such a letter inside a line (``s = 0`` read ``S = 0``) where the line's other words
+measure the cap height or the x-height (:func:`in_line_letter_case`).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from abc import abstractmethod
 from collections.abc import Hashable, Sequence
 
+import numpy as np
+
 from ocrplug.components import CropOptions, Recognizer
-from ocrplug.crops import SIZE_CASE_PAIRS, Crop, Scorer, crop_regions, lone_glyph_case, to_gray, with_rotation
+from ocrplug.crops import (
+    CAP_HEIGHT_RATIO,
+    CAP_HEIGHT_SHARE,
+    SIZE_CASE_PAIRS,
+    X_HEIGHT_RATIO,
+    X_HEIGHT_SHARE,
+    Crop,
+    Scorer,
+    _ink_boxes,
+    crop_regions,
+    lone_glyph_case,
+    to_gray,
+    with_rotation,
+)
 from ocrplug.errors import OcrplugError, PluginError
 from ocrplug.model import PageImage, Region
 from ocrplug.profile import stage
 
-__all__ = ["CropRecognizer", "lone_letter_case"]
+__all__ = ["CAP_TALL", "X_SHORT", "CropRecognizer", "in_line_letter_case", "lone_letter_case"]
 
 log = logging.getLogger(__name__)
 
@@ -104,10 +122,15 @@ def lone_letter_case(page: PageImage, regions: Sequence[Region]) -> list[Region]
     (``attributes["rotation"]``) are left as they are."""
     lone = [i for i, r in enumerate(regions)
             if (r.text or "").strip() in SIZE_CASE_PAIRS and not r.attributes.get("rotation")]
-    if not lone:
+    in_line = [i for i, r in enumerate(regions)
+               if r.level == "line" and not r.attributes.get("rotation") and len(r.children) > 1
+               and any((w.text or "") in _IN_LINE_PAIRS for w in r.children)]
+    if not lone and not in_line:
         return list(regions)
     gray = to_gray(page.image)
     out = list(regions)
+    for i in in_line:
+        out[i] = in_line_letter_case(gray, regions[i])
     for i in lone:
         region = regions[i]
         case = lone_glyph_case(gray, region, regions)
@@ -120,3 +143,83 @@ def lone_letter_case(page: PageImage, regions: Sequence[Region]) -> list[Region]
         children = tuple(c.with_(text=fixed) if (c.text or "").strip() == text else c for c in region.children)
         out[i] = region.with_(text=(region.text or "").replace(text, fixed), children=children)
     return out
+
+
+#: Characters whose ink stands at the cap height in common print faces (lining figures, capitals that
+#: are not :data:`~ocrplug.crops.SIZE_CASE_PAIRS` and neither descend nor overshoot much: no ``J``, ``Q``).
+CAP_TALL = frozenset("0123456789ABDEFGHIKLMNPRT")
+#: Letters at the x-height with neither ascender nor descender nor dot, that are no size-case pair.
+X_SHORT = frozenset("aemnr")
+# The one-letter words in_line_letter_case decides: the size-case pairs less y / Y (a y's descender
+# makes its ink as tall as a capital's).
+_IN_LINE_PAIRS = SIZE_CASE_PAIRS - {"y", "Y"}
+# Marks after a word that stand no higher than its letters (``1,``, ``12.``).
+_LOW_MARKS = ".,:;"
+
+
+def _tallest(gray: np.ndarray, region: Region) -> float | None:
+    """Ink height (pixels) of the tallest dark component inside ``region``'s box (specks dropped)."""
+    h, w = gray.shape[:2]
+    x0, y0, x1, y1 = region.bbox
+    box = (max(int(np.floor(x0)), 0), max(int(np.floor(y0)), 0), min(int(np.ceil(x1)), w), min(int(np.ceil(y1)), h))
+    comps = _ink_boxes(gray, box)
+    if not len(comps):
+        return None
+    return float((comps[:, 3] - comps[:, 1]).max())
+
+
+def in_line_letter_case(gray: np.ndarray, line: Region) -> Region:
+    """``line`` (read, page pixels) with each one-letter word of a size-case pair (``s``, ``x``, ``o``...;
+    not ``y``) in the case its ink height says against the line's other words, where they say it.
+
+    ``gray``: the page (H x W uint8, dark text on light paper). The evidence: the other words made only
+    of :data:`CAP_TALL` characters, a ``.,:;`` after them allowed (``0``, ``12,``, ``R``: their tallest
+    component is the cap height) and
+    those made only of :data:`X_SHORT` letters (``a``, ``name``: the x-height). Against the cap height a
+    letter at most :data:`~ocrplug.crops.X_HEIGHT_SHARE` of it is lower case, at least
+    :data:`~ocrplug.crops.CAP_HEIGHT_SHARE` upper case; against the x-height at most
+    :data:`~ocrplug.crops.X_HEIGHT_RATIO` times it lower case, at least
+    :data:`~ocrplug.crops.CAP_HEIGHT_RATIO` upper (the constants and their measurement are those of
+    :func:`~ocrplug.crops.lone_glyph_case`). Where both kinds of word are there and disagree, or none is,
+    the word is left as read. PP-OCR reads ``s = 0`` in DejaVu Sans Mono as ``S = 0``: the model does not
+    weigh the ``s`` against the ``0`` beside it (docs/benchmarks.md "Monospaced code listings").
+    """
+    words = list(line.children)
+    targets = [k for k, w in enumerate(words) if (w.text or "") in _IN_LINE_PAIRS]
+    if not targets:
+        return line
+    caps = [t for w in words if (w.text or "").rstrip(_LOW_MARKS) and set((w.text or "").rstrip(_LOW_MARKS)) <= CAP_TALL
+            and (t := _tallest(gray, w)) is not None]
+    xs = [t for w in words if (w.text or "") and set(w.text or "") <= X_SHORT and (t := _tallest(gray, w)) is not None]
+    if not caps and not xs:
+        return line
+    changed = False
+    for k in targets:
+        h = _tallest(gray, words[k])
+        if h is None:
+            continue
+        votes = set()
+        if caps:
+            share = h / float(np.median(caps))
+            votes.add("lower" if share <= X_HEIGHT_SHARE else "upper" if share >= CAP_HEIGHT_SHARE else None)
+        if xs:
+            ratio = h / float(np.median(xs))
+            votes.add("lower" if ratio <= X_HEIGHT_RATIO else "upper" if ratio >= CAP_HEIGHT_RATIO else None)
+        if len(votes) != 1 or None in votes:
+            continue
+        text = words[k].text or ""
+        fixed = text.lower() if votes == {"lower"} else text.upper()
+        if fixed != text:
+            words[k] = words[k].with_(text=fixed)
+            changed = True
+    if not changed:
+        return line
+    # The line's own spacing is kept (a monospaced line's runs of spaces): its tokens are its words.
+    parts = re.split(r"(\s+)", (line.text or "").strip())
+    tokens = parts[::2]
+    if [t for t in tokens if t] == [w.text or "" for w in line.children]:
+        parts[::2] = [w.text or "" for w in words]
+        text = "".join(parts)
+    else:
+        text = " ".join(w.text or "" for w in words)
+    return line.with_(text=text, children=tuple(words))

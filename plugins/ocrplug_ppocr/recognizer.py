@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+import itertools
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,14 +25,23 @@ from ocrplug.api import INK_ENDS, ConfigError, Crop, CropRecognizer, Region, Wei
 from .options import PPOCRRecognizerOptions
 
 __all__ = [
+    "CELL_LEFT",
+    "GREEK_MU",
     "LATIN_EXTRA",
+    "MICRO_SIGN",
+    "PITCH",
     "CTCResult",
     "PPOCRRecognizer",
     "charset_mask",
     "chunk_spans",
     "ctc_greedy",
     "default_model_path",
+    "glyph_cells",
     "load_characters",
+    "micro_signs",
+    "mono_pitch",
+    "page_pitches",
+    "split_wide",
 ]
 
 
@@ -315,7 +326,20 @@ class PPOCRRecognizer(CropRecognizer):
             if len(res.text.strip()) == 1 and res.text.strip() != first.text.strip() and res.confidence > first.confidence:
                 crops[i], reads[i] = tight[i], (res, px)
         self._read_flat_bars(crops, reads)
-        return [_fill(r, c, res, px, self.options) for r, c, (res, px) in zip(regions, crops, reads, strict=True)]
+        cells: list[np.ndarray | None] = [None] * len(crops)
+        heights = [0.0] * len(crops)
+        for i, (region, crop, (res, _)) in enumerate(zip(regions, crops, reads, strict=True)):
+            if self.options.space_gap > 0 and region.level == "line" and res.text.strip():
+                cells[i] = glyph_cells(_ink_runs(_glyph_columns(crop)))
+                heights[i] = float(crop.height)
+        pitches = page_pitches(cells, heights)
+        for i, pitch in enumerate(pitches):
+            if pitch is not None and not _cells_agree(cells[i], pitch, reads[i][0].text):
+                pitches[i] = None
+        return [
+            _fill(r, c, res, px, self.options, pitch)
+            for r, c, (res, px), pitch in zip(regions, crops, reads, pitches, strict=True)
+        ]
 
 
     def _read_flat_bars(self, crops: list[Crop], reads: list[tuple[CTCResult, float]]) -> None:
@@ -625,6 +649,134 @@ def _in_next_cell(runs: np.ndarray, x_mark: float, glyphs: int) -> bool:
     return abs((centres[m] - word[-1]) / pitch - 1) <= MONO_PITCH_TOL
 
 
+#: A line is monospaced when at least :data:`MONO_MIN_STEPS` centre-to-centre distances between its
+#: neighbouring ink runs (glyphs) lie within :data:`MONO_FIT_TOL` of a whole number of its pitch (the
+#: median distance) and at least :data:`MONO_FIT_SHARE` of them do. Measured by
+#: ``python benchmarks/code_listings.py`` (docs/benchmarks.md "Monospaced code listings"): DejaVu Sans
+#: Mono and Liberation Mono code lines pass, proportional prose lines (DejaVu Sans, Liberation Sans and
+#: Serif) do not.
+MONO_MIN_STEPS = 6
+MONO_FIT_TOL = 0.25
+MONO_FIT_SHARE = 0.9
+#: On a monospaced line, two glyphs whose ink centres lie at most this many pitches apart sit in
+#: neighbouring cells (no space between them, whatever the ink gap or the model says); at least
+#: ``2 - MONO_ONE_CELL + 1`` pitches apart, an empty cell (a space) lies between them.
+MONO_ONE_CELL = 1.3
+#: A short line (at least this many glyph distances) takes the pitch of a monospaced line on its page
+#: whose crop height is within this share of its own (:func:`page_pitches`).
+MONO_SHORT_STEPS = 2
+MONO_SAME_HEIGHT = 0.25
+#: A monospaced line spans at most this share of its characters more cells than it has characters
+#: (runs of spaces the model wrote as one): ``_cells_agree``.
+MONO_CELL_SLACK = 0.2
+#: The line attribute holding a monospaced line's character pitch (page pixels per cell): the ``text``
+#: renderer indents the line by it (docs/renderers.md).
+PITCH = "pitch"
+#: The line attribute holding the page x of the left edge of a monospaced line's first character cell.
+CELL_LEFT = "cell_left"
+
+
+def glyph_cells(runs: np.ndarray) -> np.ndarray:
+    """(N, 2) extents of a line's glyphs from its ink runs (:func:`_ink_runs`): runs whose centres lie
+    closer than half the median centre distance are strokes of one glyph (``"``, ``%``) and are joined."""
+    if len(runs) < 3:
+        return runs
+    first = float(np.median(np.diff(runs.mean(axis=1))))
+    out = [list(runs[0])]
+    for a, b in runs[1:]:
+        if (a + b) / 2 - (out[-1][0] + out[-1][1]) / 2 < 0.5 * first:
+            out[-1][1] = b
+        else:
+            out.append([a, b])
+    return np.asarray(out, dtype=runs.dtype)
+
+
+def split_wide(cells: np.ndarray, pitch: float) -> np.ndarray:
+    """``cells`` (glyph extents, :func:`glyph_cells`) with each run at least 1.3 ``pitch`` wide taken as
+    ``n = round(width / pitch + 0.3)`` glyphs one pitch apart about its centre: monospaced glyphs that
+    touch (``+=``, ``rn``, ``if``) are one ink run, whose centre lies between their cells."""
+    out = []
+    for a, b in cells:
+        n = max(1, round((b - a) / pitch + 0.3)) if b - a >= 1.3 * pitch else 1
+        mid, half = (a + b) / 2, (b - a) / (2 * n)
+        out.extend((mid + (k - (n - 1) / 2) * pitch - half, mid + (k - (n - 1) / 2) * pitch + half) for k in range(n))
+    return np.asarray(out, dtype=np.float64).reshape(-1, 2)
+
+
+def _fits(d: np.ndarray, pitch: float) -> np.ndarray:
+    cells = np.round(d / pitch)
+    return (cells >= 1) & (np.abs(d / pitch - cells) <= MONO_FIT_TOL)
+
+
+def mono_pitch(cells: np.ndarray) -> float | None:
+    """The character pitch (pixels) of a monospaced line from its glyphs (:func:`glyph_cells`), or None.
+
+    The pitch is the median of the centre-to-centre distances of neighbouring glyphs that lie within a
+    quarter of their median. The line is monospaced when at least :data:`MONO_MIN_STEPS` of the
+    distances are one pitch and at least :data:`MONO_FIT_SHARE` of them lie within :data:`MONO_FIT_TOL`
+    pitch of a whole number of pitches (a space is one more).
+    """
+    if len(cells) < MONO_MIN_STEPS + 1:
+        return None
+    d = np.diff(cells.mean(axis=1))
+    first = float(np.median(d))
+    if first <= 0:
+        return None
+    near = d[np.abs(d / first - 1) <= 0.25]
+    if len(near) < MONO_MIN_STEPS:
+        return None
+    pitch = float(np.median(near))
+    fit = _fits(d, pitch)
+    if fit.mean() < MONO_FIT_SHARE or int((fit & (np.round(d / pitch) == 1)).sum()) < MONO_MIN_STEPS:
+        return None
+    return pitch
+
+
+def _cells_agree(cells: np.ndarray | None, pitch: float, text: str) -> bool:
+    """Whether the cells a monospaced line spans (first glyph to last, at ``pitch``) hold the characters
+    the model read there: at least as many as its non-space characters and at most as many as all of
+    them with :data:`MONO_CELL_SLACK` more (a missed second space). A scan's touching glyphs (two or three
+    to an ink run) give a pitch of two or three cells, and the line then spans too few cells."""
+    if cells is None or not len(cells):
+        return False
+    centres = split_wide(cells, pitch).mean(axis=1)
+    span = round(float(centres[-1] - centres[0]) / pitch) + 1
+    body = text.strip()
+    return len(body.replace(" ", "")) <= span <= len(body) + max(2, round(MONO_CELL_SLACK * len(body)))
+
+
+def page_pitches(cells: Sequence[np.ndarray | None], heights: Sequence[float]) -> list[float | None]:
+    """The pitch of each line of a page (:func:`mono_pitch`), short lines included: a line with too few
+    glyphs to show a pitch of its own takes that of a monospaced line of the same height (``heights``: the
+    crops', within :data:`MONO_SAME_HEIGHT`) when at least :data:`MONO_SHORT_STEPS` distances between its glyphs are
+    there and every one lies within :data:`MONO_FIT_TOL` of a whole number of that pitch."""
+    own = [mono_pitch(c) if c is not None else None for c in cells]
+    known = [(p, h) for p, h in zip(own, heights, strict=True) if p is not None]
+    out = list(own)
+    for i, (c, h) in enumerate(zip(cells, heights, strict=True)):
+        if out[i] is not None or c is None or len(c) < MONO_SHORT_STEPS + 1 or not known:
+            continue
+        for p, kh in known:
+            d = np.diff(split_wide(c, p).mean(axis=1))
+            if abs(h / kh - 1) <= MONO_SAME_HEIGHT and _fits(d, p).all():
+                out[i] = p
+                break
+    return out
+
+
+def _cells_between(runs: np.ndarray, x0: float, x1: float, pitch: float) -> float:
+    """Pitches between the two glyphs either side of the blank between two characters the model placed
+    at crop x ``x0`` and ``x1`` (their ink runs' centres); 0 when no blank lies there (touching glyphs or
+    one glyph). Of the blanks that reach into ``[x0, x1)`` the one whose middle lies nearest the middle of
+    the two is taken: a CTC position may fall past its glyph, over the blank beyond it."""
+    starts, ends = runs[1:, 0], runs[:-1, 1]  # the blank before run j + 1 is [ends[j], starts[j])
+    inside = np.flatnonzero((np.minimum(starts, x1) - np.maximum(ends, x0) > 0) & (starts > ends))
+    if not len(inside):
+        return 0.0
+    j = int(inside[np.argmin(np.abs((starts[inside] + ends[inside]) / 2 - (x0 + x1) / 2))])
+    return float((runs[j + 1].mean() - runs[j].mean()) / pitch)
+
+
 def _mark_ends_word(text: str, k: int, gap_after: bool) -> bool:
     """Whether the closing mark ``text[k]`` ends the word before it where a word starts after it
     (``gap_after``: a space or a split follows; ``Grade: X``), a number goes on (``3.50``) or the text
@@ -633,7 +785,36 @@ def _mark_ends_word(text: str, k: int, gap_after: bool) -> bool:
     return _closes_word(text, k) and (k + 1 == len(text) or gap_after or _in_number(text, k + 1))
 
 
-def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, options: PPOCRRecognizerOptions) -> Region:
+#: Greek small mu (U+03BC) and the micro sign (U+00B5): one glyph in print faces (NFKC makes the micro
+#: sign the Greek letter), two characters. PP-OCR emits either for the same ink.
+GREEK_MU, MICRO_SIGN = "\u03bc", "\u00b5"
+
+
+def micro_signs(text: str) -> str:
+    """``text`` with each Greek mu that a Latin letter follows, in a word holding no other Greek
+    character, made the micro sign, the character a unit prefix is written with (``µm``, ``2 µF``,
+    ``120µg``; the same length, character for character). A mu among other Greek letters (``μέσα``) or
+    alone (``μ = 0.5``, a variable) stays Greek. The unit is the reading a Latin
+    page means, and the one keyboards and Latin-1 text carry (docs/benchmarks.md "Unit signs and
+    fractions": the model wrote the Greek letter for 50 of 60 drawn ``µ``)."""
+    if GREEK_MU not in text:
+        return text
+    out = []
+    for word in re.split(r"(\s+)", text):
+        if not any("\u0370" <= c <= "\u03ff" and c != GREEK_MU for c in word):
+            word = re.sub(GREEK_MU + "(?=[A-Za-z])", MICRO_SIGN, word)
+        out.append(word)
+    return "".join(out)
+
+
+def _fill(
+    region: Region,
+    crop: Crop,
+    res: CTCResult,
+    px_per_step: float,
+    options: PPOCRRecognizerOptions,
+    pitch: float | None = None,
+) -> Region:
     """The region with text and confidence; a line also gets word children with their own boxes.
 
     A reading whose mean character probability is under ``min_confidence`` gives empty text (as
@@ -643,6 +824,7 @@ def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, option
     """
     if not res.text.strip():
         return region.with_(text="", confidence=0.0, children=())
+    res = replace(res, text=micro_signs(res.text))
     if res.confidence < options.min_confidence:  # noise read as text (RapidOCR drops these too)
         return region.with_(text="", confidence=res.confidence, children=())
     breaks = [ch.isspace() for ch in res.text]
@@ -663,7 +845,25 @@ def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, option
     after = [k + 1 < len(res.text) and (breaks[k + 1] or splits[k + 1]) for k in range(len(res.text))]
     starts = [splits[k] and not _mark_ends_word(res.text, k, after[k]) for k in range(len(res.text))]
     dropped: set[int] = set()  # model spaces that are no word gap
-    runs = _ink_runs(_glyph_columns(crop)) if options.space_gap > 0 and " " in res.text else None
+    glyph_runs = split_wide(glyph_cells(_ink_runs(_glyph_columns(crop))), pitch) if pitch is not None else None
+    if glyph_runs is not None and pitch is not None:
+        # A monospaced line (a code listing, a typewritten form): a space is an empty character cell. The
+        # model's spaces and the gap splits between a mark and a glyph in the neighbouring cell go
+        # (``enumerate(xs):``, ``"b":``, ``x["b"][0]``). Before a letter or digit the model's word gaps stay:
+        # on typewritten scans at 100 dpi (FUNSD) the cells put ``Dr. A. W.`` and ``May 1, 1985`` together.
+        prev = -1
+        for k, ch in enumerate(res.text):
+            if ch.isspace():
+                continue
+            if prev >= 0:
+                x0 = (res.steps[prev] + 0.5) * px_per_step
+                x1 = (res.steps[k] + 0.5) * px_per_step
+                cells = _cells_between(glyph_runs, x0, x1, pitch)
+                if cells <= MONO_ONE_CELL and not res.text[k].isalnum():
+                    dropped.update(range(prev + 1, k))
+                    starts[k] = False
+            prev = k
+    runs = _ink_runs(_glyph_columns(crop)) if options.space_gap > 0 and " " in res.text and pitch is None else None
     for k in range(2, len(res.text) if runs is not None else 0):
         text = res.text[: k - 1] + res.text[k:]  # the mark put right after the word
         if not breaks[k - 1] or breaks[k - 2] or not _mark_ends_word(text, k - 1, after[k]):
@@ -706,4 +906,31 @@ def _fill(region: Region, crop: Crop, res: CTCResult, px_per_step: float, option
                 attributes={INK_ENDS: moved} if any(moved) else {},
             )
         )
-    return region.with_(text=" ".join(w.text or "" for w in words), confidence=res.confidence, children=tuple(words))
+    attributes = region.attributes
+    text = " ".join(w.text or "" for w in words)
+    if pitch is not None and glyph_runs is not None and len(glyph_runs):
+        # The spaces between the words of a monospaced line are its empty cells (``4.0))  # note``).
+        seps = []
+        for a, b in itertools.pairwise(groups):
+            cells = _cells_between(glyph_runs, (res.steps[a[-1]] + 0.5) * px_per_step, (res.steps[b[0]] + 0.5) * px_per_step, pitch)
+            seps.append(" " * max(1, round(cells) - 1))
+        text = "".join(w.text + sep for w, sep in zip(words, [*seps, ""], strict=True))
+        # The cell grid: each glyph's cell counted from the first by whole pitches, then the pitch and
+        # the first cell's centre fitted to the glyph centres by least squares (a pitch off by 3 % from
+        # the median distance puts a long line's far end a cell off); its first cell's left edge goes out.
+        centres = glyph_runs.mean(axis=1)
+        index = np.concatenate([[0.0], np.cumsum(np.maximum(np.round(np.diff(centres) / pitch), 1))])
+        if index[-1] > 0:
+            slope, start = np.polyfit(index, centres, 1)
+            if abs(slope / pitch - 1) <= MONO_FIT_TOL:
+                pitch = float(slope)
+        start = float(np.median(centres - index * pitch))
+        left = start - pitch / 2
+        a, b, c = crop.map_points([[0.0, 0.0], [pitch, 0.0], [left, crop.height / 2]])
+        attributes = {**attributes, PITCH: round(float(np.hypot(*(b - a))), 2), CELL_LEFT: round(float(c[0]), 1)}
+    return region.with_(
+        text=text,
+        confidence=res.confidence,
+        children=tuple(words),
+        attributes=attributes,
+    )

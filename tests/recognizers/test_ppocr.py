@@ -476,3 +476,80 @@ def test_a_lone_monospaced_percent_in_a_wide_line_box_is_read_as_percent(ppocr):
         regions.append(Region.from_box(x0 - 2 - grow, y0 - 2, x1 + 2 + grow, y1 + 2, level="line"))
     out = ppocr.recognize(_page(np.asarray(img)), regions)
     assert [r.text for r in out] == ["%"] * 3
+
+
+_CODE = ['def mean(xs):', 'x = {"a": 1, "b": [2, 3]}', 'y = x["b"][0] + 7', 'for i, x in enumerate(xs):',
+         'print(mean([3, 4]))  # 4.0', 's += x * 1']
+
+
+@pytest.mark.parametrize("font", _MONO_FONTS[1:3])
+@pytest.mark.parametrize("height", [19, 26])
+def test_a_monospaced_code_line_keeps_the_spaces_of_its_cells(ppocr, font, height):
+    # Issue 24 (T11 code.png): a code listing read "enumerate(xs) :", '"b" :', 'x["b"] [0]' (ink gaps inside
+    # a cell taken for word spaces) and "# 4.0" after one space where the page has two.
+    from PIL import ImageFont
+
+    if not Path(font).is_file():
+        pytest.skip(f"font not installed: {font}")
+    canvas = np.full((60 + 70 * len(_CODE), 30 * height, 3), 255, np.uint8)
+    quads = [paste_rotated(canvas, _mono_line(t, font, height), (15 * height, 40 + 70 * k), 0) for k, t in enumerate(_CODE)]
+    out = ppocr.recognize(_page(canvas), [Region(quad=q, level="line") for q in quads])
+    assert [r.text for r in out] == _CODE
+    advance = ImageFont.truetype(font, height).getlength("0")
+    assert all(abs(r.attributes["pitch"] / advance - 1) < 0.03 for r in out)
+
+
+@pytest.mark.parametrize("font", ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                                  "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"])
+def test_proportional_lines_get_no_pitch(ppocr, font):
+    if not Path(font).is_file():
+        pytest.skip(f"font not installed: {font}")
+    texts = ["The committee met on Tuesday to review the budget.", "Add 1111 to 2222 and then 3333", "minimum"]
+    canvas = np.full((60 + 70 * len(texts), 900, 3), 255, np.uint8)
+    quads = [paste_rotated(canvas, _mono_line(t, font, 26), (450, 40 + 70 * k), 0) for k, t in enumerate(texts)]
+    out = ppocr.recognize(_page(canvas), [Region(quad=q, level="line") for q in quads])
+    assert [r.text for r in out] == texts
+    assert not any("pitch" in r.attributes for r in out)
+
+
+@pytest.mark.parametrize("drawn", ["s = 0", "S = 0", "x = 12,", "X = 12,"])
+def test_a_lone_letter_inside_a_line_takes_the_case_its_height_says(drawn):
+    # Issue 24 (T11 code.png): PP-OCR read "s = 0" in DejaVu Sans Mono 26 px as "S = 0" (0.98); the figures
+    # beside the letter give the cap height. The line below is as misread (the other case), words boxed
+    # on their ink.
+    from PIL import Image, ImageDraw, ImageFont
+
+    from ocrplug.recognition import in_line_letter_case
+
+    face = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 26)
+    img = Image.new("L", (400, 80), 255)
+    ImageDraw.Draw(img).text((20, 20), drawn, font=face, fill=0)
+    words, x = [], 20.0
+    for token in drawn.split(" "):
+        left, top, right, bottom = face.getbbox(token)
+        words.append(Region.from_box(x + left, 20 + top, x + right, 20 + bottom, level="word", text=token,
+                                     order=len(words)))
+        x += face.getlength(token + " ")
+    misread = drawn[0].swapcase()
+    words[0] = words[0].with_(text=misread)
+    line = Region.from_box(15, 15, 300, 60, level="line", text=" ".join(w.text for w in words), children=tuple(words))
+    out = in_line_letter_case(np.asarray(img), line)
+    assert out.text == drawn and [w.text for w in out.children] == drawn.split(" ")
+
+
+def test_a_unit_prefix_mu_is_the_micro_sign():
+    from ocrplug_ppocr.recognizer import micro_signs
+
+    assert micro_signs("Film 50 \u03bcm, 2\u03bcF") == "Film 50 \u00b5m, 2\u00b5F"
+    # Greek text and a lone mu (a variable) stay Greek.
+    assert micro_signs("\u03bc\u03ad\u03c3\u03b1 \u03bc = 0.5") == "\u03bc\u03ad\u03c3\u03b1 \u03bc = 0.5"
+
+
+def test_a_drawn_micro_sign_is_read_as_the_micro_sign(ppocr):
+    # Issue 24: PP-OCR wrote the Greek letter (U+03BC) for most drawn micro signs (U+00B5) in "50 µm".
+    font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    texts = ["Film 50 \u00b5m thick", "Each tablet holds 120 \u00b5g of iodine"]
+    canvas = np.full((60 + 70 * len(texts), 700, 3), 255, np.uint8)
+    quads = [paste_rotated(canvas, _mono_line(t, font, 28), (350, 40 + 70 * k), 0) for k, t in enumerate(texts)]
+    out = ppocr.recognize(_page(canvas), [Region(quad=q, level="line") for q in quads])
+    assert [r.text for r in out] == texts
