@@ -77,7 +77,7 @@ from ocrplug.geometry import (
     _union_quad,
     quad_angle,
 )
-from ocrplug.levelling import LEVEL_ANGLE_DEG, _deviation, _level, _level_jitter, _within_slack
+from ocrplug.levelling import _TURNED_ASPECT, LEVEL_ANGLE_DEG, _deviation, _level, _level_jitter, _within_slack
 from ocrplug.model import Page, Quad, Region
 from ocrplug.raised_marks import is_raised
 from ocrplug.vertical import _CHAIN_ANCHOR, _vertical_chains, split_glyph_stacks
@@ -948,9 +948,6 @@ def layout_regions(regions: Sequence[Region], options: LayoutOptions | None = No
     return [b.with_(order=k) for k, b in enumerate(blocks)]
 
 
-_STEEP_ASPECT = 1.5
-
-
 def _long_angle(quad: Quad, page: float) -> float:
     """The direction (radians, y down) of ``quad``'s long side, the sense nearer the page's ``page`` angle."""
     q = np.asarray(quad, dtype=np.float64)
@@ -964,9 +961,16 @@ def _long_angle(quad: Quad, page: float) -> float:
 
 
 def _steep_groups(loose: list[Region], rot: np.ndarray) -> list[list[Region]]:
-    """Loose words whose long side runs more than ``_TILT_MAX_DEG`` off the page's frame and off its right
-    angles, at least ``_STEEP_ASPECT`` times as long as high, grouped by direction (sorted angles split
-    where they differ by more than ``_TILT_MAX_DEG``)."""
+    """Loose words (word detector boxes no line holds) that run steeply across the page, grouped by direction.
+
+    A word counts when its long side runs more than ``_TILT_MAX_DEG`` (10 degrees) off the page's frame
+    (``rot``, 2 x 2) and off its right angles, and the long side is at least ``levelling._TURNED_ASPECT``
+    (1.5) times the short one (a glyph-sized box has no direction of its own: the same limit the levelling
+    uses to tell a steep word from a tilted glyph, measured there on ``benchmarks/steep_lines.py``). The
+    words, sorted by angle, are split into groups where neighbouring angles differ by more than
+    ``_TILT_MAX_DEG``; each group is laid out in its own frame by :func:`layout_regions`. Issue 24 item 2
+    (A12, T11's poster: in the page's frame a steep line's words sat on different rows).
+    """
     page = _frame_angle(rot)
     tol = math.radians(_TILT_MAX_DEG)
     found = []
@@ -974,7 +978,7 @@ def _steep_groups(loose: list[Region], rot: np.ndarray) -> list[list[Region]]:
         q = np.asarray(w.quad, dtype=np.float64)
         a_len = np.linalg.norm((q[1] - q[0]) + (q[2] - q[3]))
         s_len = np.linalg.norm((q[3] - q[0]) + (q[2] - q[1]))
-        if max(a_len, s_len) < _STEEP_ASPECT * max(min(a_len, s_len), 1e-9):
+        if max(a_len, s_len) < _TURNED_ASPECT * max(min(a_len, s_len), 1e-9):
             continue
         off = (_long_angle(w.quad, page) - page + math.pi) % (2 * math.pi) - math.pi
         if tol < abs(off) < math.pi / 2 - tol:
