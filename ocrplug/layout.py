@@ -77,8 +77,8 @@ from ocrplug.geometry import (
     _union_quad,
     quad_angle,
 )
-from ocrplug.levelling import LEVEL_ANGLE_DEG, _deviation, _level, _level_jitter, _within_slack
-from ocrplug.model import Page, Region
+from ocrplug.levelling import _TURNED_ASPECT, LEVEL_ANGLE_DEG, _deviation, _level, _level_jitter, _within_slack
+from ocrplug.model import Page, Quad, Region
 from ocrplug.raised_marks import is_raised
 from ocrplug.vertical import _CHAIN_ANCHOR, _vertical_chains, split_glyph_stacks
 from ocrplug.words import _TOKEN, _line_words, _mean_score, is_rtl, synthesize_words
@@ -897,6 +897,12 @@ def layout_regions(regions: Sequence[Region], options: LayoutOptions | None = No
     turned = [ln for ln in lines if ln.attributes.get("rotation") and _deviation(ln.quad, rot)[0] > math.pi / 4]
     if turned:
         lines = [ln for ln in lines if not any(ln is t for t in turned)]
+    # Steep loose words (a poster's words at 15-60 degrees, which a word detector boxes one by one) are
+    # laid out in their own direction: in the page's frame their boxes' rows paired words of other lines.
+    steep_groups = _steep_groups(loose, rot)
+    if steep_groups:
+        taken = {id(w) for g in steep_groups for w in g}
+        loose = [w for w in loose if id(w) not in taken]
     # A block of lines tilted against the rest of the page (a pasted or stamped paragraph beside level
     # labels) is laid out in its own frame; each direction group's runs (column pieces) are placed by
     # :func:`_place`. Pages of one direction (nearly all) are one group in the page's frame.
@@ -910,6 +916,12 @@ def layout_regions(regions: Sequence[Region], options: LayoutOptions | None = No
             runs, base = group, frame
         else:
             runs = _place(runs, [b for run in group for b in run], base)
+    for group in steep_groups:
+        frame = _frame(_long_angle(group[0].quad, _frame_angle(rot)) if len(group) == 1 else float(
+            np.angle(np.mean([np.exp(1j * _long_angle(w.quad, _frame_angle(rot))) for w in group]))))
+        for run in _level_runs([], group, frame, opts):
+            for block in run:
+                runs = _place(runs, [block], base) if runs else [[block]]
     # Each direction's turned lines are laid out in their own frame (their words joined into lines in
     # reading order: the three words of a margin label read bottom to top become one line).
     by_turn: dict[int, list[Region]] = {}
@@ -934,6 +946,52 @@ def layout_regions(regions: Sequence[Region], options: LayoutOptions | None = No
             for b in blocks
         ]
     return [b.with_(order=k) for k, b in enumerate(blocks)]
+
+
+def _long_angle(quad: Quad, page: float) -> float:
+    """The direction (radians, y down) of ``quad``'s long side, the sense nearer the page's ``page`` angle."""
+    q = np.asarray(quad, dtype=np.float64)
+    along = (q[1] - q[0]) + (q[2] - q[3])
+    side = (q[3] - q[0]) + (q[2] - q[1])
+    v = along if np.linalg.norm(along) >= np.linalg.norm(side) else side
+    a = math.atan2(v[1], v[0])
+    if abs((a - page + math.pi) % (2 * math.pi) - math.pi) > math.pi / 2:
+        a = (a + 2 * math.pi) % (2 * math.pi) - math.pi
+    return a
+
+
+def _steep_groups(loose: list[Region], rot: np.ndarray) -> list[list[Region]]:
+    """Loose words (word detector boxes no line holds) that run steeply across the page, grouped by direction.
+
+    A word counts when its long side runs more than ``_TILT_MAX_DEG`` (10 degrees) off the page's frame
+    (``rot``, 2 x 2) and off its right angles, and the long side is at least ``levelling._TURNED_ASPECT``
+    (1.5) times the short one (a glyph-sized box has no direction of its own: the same limit the levelling
+    uses to tell a steep word from a tilted glyph, measured there on ``benchmarks/steep_lines.py``). The
+    words, sorted by angle, are split into groups where neighbouring angles differ by more than
+    ``_TILT_MAX_DEG``; each group is laid out in its own frame by :func:`layout_regions`. Issue 24 item 2
+    (A12, T11's poster: in the page's frame a steep line's words sat on different rows).
+    """
+    page = _frame_angle(rot)
+    tol = math.radians(_TILT_MAX_DEG)
+    found = []
+    for w in loose:
+        q = np.asarray(w.quad, dtype=np.float64)
+        a_len = np.linalg.norm((q[1] - q[0]) + (q[2] - q[3]))
+        s_len = np.linalg.norm((q[3] - q[0]) + (q[2] - q[1]))
+        if max(a_len, s_len) < _TURNED_ASPECT * max(min(a_len, s_len), 1e-9):
+            continue
+        off = (_long_angle(w.quad, page) - page + math.pi) % (2 * math.pi) - math.pi
+        if tol < abs(off) < math.pi / 2 - tol:
+            found.append((off, w))
+    found.sort(key=lambda t: t[0])
+    groups: list[list[Region]] = []
+    last = None
+    for off, w in found:
+        if last is None or off - last > tol:
+            groups.append([])
+        groups[-1].append(w)
+        last = off
+    return groups
 
 
 def _place(runs: list[list[Region]], blocks: list[Region], rot: np.ndarray) -> list[list[Region]]:

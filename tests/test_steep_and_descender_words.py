@@ -143,3 +143,17 @@ def test_accurate_reads_words_at_45_degrees_along_their_direction(accurate: Pipe
     # Not 90 (read turned): 45 give or take craft's box of the word (``games`` leans 4 degrees more with its g).
     for text in ("stall", "games"):
         assert _written(lines[text]) == pytest.approx(45.0, abs=5.0), (text, _written(lines[text]))
+
+
+def test_accurate_joins_a_steep_lines_words_in_its_own_direction(accurate: Pipeline, tmp_path: Path) -> None:
+    # benchmarks/steep_lines.py's first page (four lines at 15-60 degrees between a level heading and footer):
+    # laid out in the page's frame, a steep line's words sat on different rows and were never joined, and words
+    # of two lines turned opposite ways shared a row (T11 poster: ``EENTRY Live``). Laid out in their own
+    # direction, each line is one line of its own words.
+    from benchmarks.steep_lines import draw_pages, score_page
+
+    page = draw_pages(1, tmp_path)[0]
+    pipeline = Pipeline.from_dict(dict(preset_config("accurate"), output={"dir": str(tmp_path)}, renderers=[{"name": "json"}]))
+    pipeline.run(tmp_path / f"{page['name']}.png", tmp_path / "out")
+    rows = score_page(tmp_path / "out" / f"{page['name']}.json", page["lines"])
+    assert sum(r["read"] for r in rows) >= 3, [(r["text"], r["degrees"], r["texts"]) for r in rows]
