@@ -72,7 +72,10 @@ PRESETS: dict[str, dict[str, Any]] = {
         # Tesseract's word spacing on a turned label, tests/test_vertical_edges.py; large scans: fast).
         "detector": {
             "name": "db",
-            "options": {"max_side": SWIFT_MAX_SIDE, "threads": 1, "lone_glyphs": True, "min_text_height": 0},
+            "options": {
+                "max_side": SWIFT_MAX_SIDE, "threads": 1, "lone_glyphs": True, "min_text_height": 0,
+                "mild_shrink": 0.85,  # docs/db.md "Pages just over max_side" (T12's 100 dpi fax)
+            },
         },
         "recognizer": {
             "name": "cascade",

@@ -56,8 +56,8 @@ MIN_TEXT_SHARE = 1 / 400
 #: workaround's 1024 (docs/db.md "Large scans"); a batch of 4 such tiles costs one 2048 px call's memory.
 TEXT_TILE = 1024
 
-#: A page that ``max_side`` would shrink by a factor of this or more (not below it) is seen at its own size
-#: instead: a mild shrink of a thresholded fax's thin strokes lost whole lines that its own size and a
+#: ``mild_shrink`` as ``swift`` sets it (the option's default is 0: off). A page that ``max_side`` would shrink by
+#: a factor of this or more (not below it) is seen at its own size instead: a mild shrink of a thresholded fax's thin strokes lost whole lines that its own size and a
 #: stronger shrink keep (T12's 100 dpi letter fax, 1100 px long: 8 of 8 lines at 1100 and 700-880 px,
 #: 4-8 at 960-1064 px as the page moves by a few pixels; on 40 generated 100-110 dpi faxes
 #: 281/320 lines at 1024 px, 295 at their own size; ``benchmarks/low_dpi_lines.py``, docs/db.md).
@@ -245,6 +245,14 @@ class DbOptions(Options):
         le=32768,
         description="Cap on the longer side (pixels) of the page as the network sees it; larger pages are "
         "scaled down to it. Raise it (with tile_size) for very small text on huge scans.",
+    )
+    mild_shrink: float = Field(
+        0.0,
+        ge=0.0,
+        lt=1.0,
+        description="A page that max_side would shrink by this factor or more (below 1) is seen at its own size, "
+        "whole (swift: 0.85, for thresholded low-dpi faxes whose lines a 0.87-0.97 shrink lost). 0: off (at "
+        "fast's max_side 2000 a 200 dpi letter page at its own size boxes ticks in boxes as junk).",
     )
     min_text_height: float = Field(
         MIN_TEXT_HEIGHT,
@@ -436,13 +444,13 @@ class DbDetector(Detector):
 
     def _mild_shrink(self, height: int, width: int, max_side: int) -> bool:
         """Whether the option's ``max_side`` (not the sparse retry's) would shrink a ``height`` x ``width``
-        page (``limit_type`` 'min') by a factor of :data:`MILD_SHRINK` or more but below 1: such a page is
-        seen at its own size, whole (not in ``max_side`` tiles)."""
+        page (``limit_type`` 'min') by a factor of the ``mild_shrink`` option or more but below 1 (0: never;
+        ``swift`` sets :data:`MILD_SHRINK`): such a page is seen at its own size, whole (not in ``max_side`` tiles)."""
         o = self.options
-        if max_side != o.max_side or o.limit_type != "min":
+        if not o.mild_shrink or max_side != o.max_side or o.limit_type != "min":
             return False
         th, tw = target_size(height, width, o.limit_side_len, o.limit_type, max_side, o.max_scale)
-        return MILD_SHRINK <= max(th, tw) / max(height, width) < 1.0
+        return o.mild_shrink <= max(th, tw) / max(height, width) < 1.0
 
     def memory_pixels(self, width: int, height: int) -> tuple[int, int]:
         """``(network input pixels of the largest call, resized page pixels)`` for a ``width`` x ``height`` page

@@ -468,9 +468,13 @@ def test_a_page_just_over_max_side_is_seen_at_its_own_size(spec) -> None:
     # swift's max_side 1024 on a 100 dpi letter fax (1100 px) is a 0.93 shrink, which lost whole lines
     # that the page's own size keeps (T12's fax100: 6 of 8 lines; issue 24, F12): the page runs whole at
     # its own size. A stronger shrink (icdar2015's 1280 px at 1024: 0.8) keeps max_side's size.
-    det = spec.build(spec.options(threads=1, max_side=1024, min_text_height=0))
+    det = spec.build(spec.options(threads=1, max_side=1024, min_text_height=0, mild_shrink=0.85))  # swift's
     assert det.working_size(1100, 850, 1024) == (1100, 850, False)
     assert det.working_size(720, 1280, 1024) == (576, 1024, False)
     assert det.memory_pixels(850, 1100) == (1120 * 864, 0)  # whole, not in tiles of 1024
     lines = [len(det.detect(_page(_fax_page(seed)))) for seed in range(3)]
     assert lines == [8, 8, 8]
+    # Off by default (fast's max_side 2000): a 200 dpi letter page (2200 px) is shrunk as before.
+    default = spec.build(spec.options(threads=1, min_text_height=0))
+    assert default.working_size(2200, 1700, 2000)[:2] != (2200, 1700)
+    assert det.working_size(2200, 1700, 2000)[:2] != (2200, 1700)  # not the option's max_side: not mild
