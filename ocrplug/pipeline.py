@@ -368,7 +368,8 @@ class Pipeline:
     ) -> RunReport:
         """Process many inputs (files, folders, arrays), write renderer outputs, never stop on a failure.
 
-        ``progress(source, pages_done, total_pages)`` is called after each page. ``resume``: skip
+        ``progress(source, pages_done, total_pages)`` is called once with 0 pages done when
+        every input is open, then after each page. ``resume``: skip
         documents an earlier run into the same folder finished and reuse the pages a killed run
         journaled (what ``ocrplug run`` does; see :mod:`ocrplug.manifest`).
         ``keep_pages``: keep every page in ``report.documents`` (False keeps memory flat).
