@@ -564,7 +564,8 @@ def _error_items(exc: ValidationError, model: type[BaseModel], prefix: str = "")
                 msg += f" (valid keys here: {', '.join(valid)})"
         else:
             got = err.get("input")
-            shown = "" if isinstance(got, (dict, list)) else f" (got {got!r})"
+            shown = repr(got)
+            shown = f" (got {shown[:57] + '...' if len(shown) > 60 else shown})"
             msg = f"{key}: {err['msg']}{shown}"
         items.append((key, msg, err["type"]))
     return items

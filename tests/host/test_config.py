@@ -53,6 +53,16 @@ def test_wrong_type_and_out_of_range(host: PluginHost) -> None:
         Pipeline.from_dict({"input": {"pages": "1-x"}}, host=host)
 
 
+def test_wrong_type_shows_the_value_given_also_for_lists(host: PluginHost) -> None:
+    """A list or mapping where a number belongs is shown too (T13: ``box_thresh: [0.5]`` said only "valid number"),
+    cut to 60 characters so a long value never floods the message."""
+    with pytest.raises(ConfigError, match=r"detector\.options\.text_threshold: .*\(got \[0\.5\]\)"):
+        Pipeline.from_dict({"detector": {"name": "fake-box", "options": {"text_threshold": [0.5]}}}, host=host)
+    with pytest.raises(ConfigError) as err:
+        Pipeline.from_dict({"detector": {"name": "fake-box", "options": {"text_threshold": list(range(100))}}}, host=host)
+    assert "(got [0, 1, 2," in str(err.value) and "...)" in str(err.value) and "99" not in str(err.value)
+
+
 def test_unknown_component_suggests_closest(host: PluginHost) -> None:
     with pytest.raises(ConfigError, match=r"unknown detector 'fake-bx'.*did you mean 'fake-box'"):
         Pipeline.from_dict({"detector": "fake-bx"}, host=host)
