@@ -104,7 +104,7 @@ def main() -> None:
         if n:
             print(f"| mean of {n} pages, 300 / auto | | | {totals['b'] / n:.4f} / {totals['a'] / n:.4f} |")
     files = Path(args.shared) / "eval" / "pdfs" / "files"
-    print("\n| PDF | dpi before -> after (per page) | s/page before -> after | words read before -> after |")
+    print("\n| PDF (pages) | dpi 300 -> auto (per page) | CPU s/page 300 -> auto | words read 300 -> auto |")
     print("|---|---|---|---|")
     for item in (i for i in args.pdfs.split(",") if i):
         name, _, pages = item.partition(":")

@@ -86,7 +86,7 @@ class ComponentConfig(_Strict):
 #: The dpi of ``input.dpi: auto`` for a page that is not one scanned image (vector or born-digital
 #: pages), and for a scan of a higher resolution: the value the presets had before ``auto``
 #: (docs/configuration.md "PDF pages: resolution and file types"; a 400 dpi scan read at its own
-#: resolution took 1.8x the time for the same CER, docs/benchmarks.md).
+#: resolution took 1.5x the CPU for the same CER, docs/benchmarks.md).
 AUTO_DPI = 300.0
 
 

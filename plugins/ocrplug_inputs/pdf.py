@@ -9,7 +9,7 @@ With ``image_dpi`` set (``input.dpi: auto``, the presets' setting), a page that 
 (an image covering the page, no visible text; :func:`scan_dpi`) is rendered at its image's own
 resolution when that is lower than ``dpi``, as OCRmyPDF does: a 200 dpi scan is not up-sampled to 300 dpi
 (slower, and no more detail). A scan of a higher resolution is rendered at ``dpi`` as before (read at
-400 dpi it took 1.8x the time for the same CER: docs/benchmarks.md "Scans in PDFs at their own
+400 dpi it took 1.5x the CPU for the same CER: docs/benchmarks.md "Scans in PDFs at their own
 resolution"). Other pages, and every page without pikepdf (the ``pdf`` extra), are rendered at ``dpi``.
 
 pdftoppm exits 0 on a page it cannot draw whole and draws what it could (a blank page for a content
