@@ -11,6 +11,7 @@ import functools
 import json
 import logging
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -332,18 +333,26 @@ def _run(pipeline: Any, args: argparse.Namespace, show: bool) -> Any:
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]} pages/s"),
+        TextColumn("{task.fields[unit]}"),
+        TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
     ]
     with Progress(*columns, transient=False) as bar:
-        task = bar.add_task("pages", total=None, rate="-")
+        # Two bars: documents finished of those opened (written or failed), then pages of all of them.
+        docs = bar.add_task("documents", total=None, unit="documents", rate="")
+        task = bar.add_task("pages", total=None, unit="pages", rate="- pages/s")
+
+        started = time.monotonic()
 
         def update(source: str, done: int, total: int | None) -> None:
-            elapsed = bar.tasks[0].elapsed or 0.0
+            elapsed = time.monotonic() - started
             rate = f"{done / elapsed:.2f}" if elapsed > 0 else "-"
-            bar.update(task, completed=done, total=total, rate=rate, description=Path(source).name[:30])
+            bar.update(task, completed=done, total=total, rate=f"{rate} pages/s", description=Path(source).name[:30])
 
-        return pipeline.run_many(args.inputs, progress=update, **options)
+        def documents(done: int, total: int) -> None:
+            bar.update(docs, completed=done, total=total)
+
+        return pipeline.run_many(args.inputs, progress=update, on_document=documents, **options)
 
 
 def _cmd_plugins(args: argparse.Namespace) -> int:

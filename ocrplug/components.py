@@ -137,10 +137,14 @@ class Rasterizer(ABC):
     ``max_pixels``: the most pixels (width x height) one page may decode to; the pipeline sets it from
     ``input.max_pixels``. A page above it is refused with an :class:`~ocrplug.errors.InputError` (image
     files) or rendered at a lower resolution (vector pages), never decoded whole.
+    ``image_dpi``: set by the pipeline when ``input.dpi`` is ``auto``: a document page that is one scanned
+    image may then be rasterized at that image's own resolution when it is lower than ``dpi`` (the PDF
+    rasterizer does); the :class:`PageImage` states the resolution used.
     """
 
     extensions: ClassVar[tuple[str, ...]] = ()
     max_pixels: int = DEFAULT_MAX_PIXELS
+    image_dpi: bool = False
 
     @abstractmethod
     def page_count(self, path: Path) -> int:

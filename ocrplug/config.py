@@ -27,7 +27,7 @@ import os
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -39,6 +39,7 @@ from ocrplug.manager import ENTRY_POINT_GROUP, PluginHost, closest
 from ocrplug.presets import DEFAULT_PRESET, PRESET_SUMMARIES, preset_config
 
 __all__ = [
+    "AUTO_DPI",
     "DEFAULT_CONFIG",
     "DEFAULT_SOURCE",
     "MAX_ERRORS",
@@ -82,10 +83,21 @@ class ComponentConfig(_Strict):
         return {"name": value} if isinstance(value, str) else value
 
 
+#: The dpi of ``input.dpi: auto`` for a page that is not one scanned image (vector or born-digital
+#: pages), and for a scan of a higher resolution: the value the presets had before ``auto``
+#: (docs/configuration.md "PDF pages: resolution and file types"; a 400 dpi scan read at its own
+#: resolution took 1.5x the CPU for the same CER, docs/benchmarks.md).
+AUTO_DPI = 300.0
+
+
 class InputConfig(_Strict):
     """How input files become page images."""
 
-    dpi: float = Field(200, gt=0, le=2400, description="Resolution at which PDF pages are rasterized.")
+    dpi: Annotated[float, Field(gt=0, le=2400)] | Literal["auto"] = Field(
+        200,
+        description="Resolution at which PDF pages are rasterized, for every page; `auto` (the presets'): "
+        f"{AUTO_DPI:g}, but a page that is one scanned image of a lower resolution at that resolution.",
+    )
     pages: str | None = Field(None, description="1-based page selection, e.g. '1-5,8'; all pages when empty.")
     rasterizer: str | None = Field(
         None,
@@ -124,6 +136,10 @@ class InputConfig(_Strict):
     @classmethod
     def _check_pages(cls, value: str | None) -> str | None:
         return PageRange.validate_spec(value) if value else value
+
+    def render_dpi(self) -> float:
+        """The dpi rasterizers get for ``iter_pages``: ``dpi``, or :data:`AUTO_DPI` for ``auto``."""
+        return AUTO_DPI if self.dpi == "auto" else float(self.dpi)
 
     def memory_limit(self) -> int | None:
         """``max_memory_mb`` in bytes; by default half the physical memory (None where it cannot be read)."""

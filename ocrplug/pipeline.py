@@ -365,11 +365,13 @@ class Pipeline:
         keep_pages: bool = True,
         on_output: Callable[[Path], None] | None = None,
         resume_check: str = "size-mtime",
+        on_document: Callable[[int, int], None] | None = None,
     ) -> RunReport:
         """Process many inputs (files, folders, arrays), write renderer outputs, never stop on a failure.
 
         ``progress(source, pages_done, total_pages)`` is called once with 0 pages done when
-        every input is open, then after each page. ``resume``: skip
+        every input is open, then after each page; ``on_document(documents_done, documents_total)``
+        likewise for the documents opened, then as each is finished. ``resume``: skip
         documents an earlier run into the same folder finished and reuse the pages a killed run
         journaled (what ``ocrplug run`` does; see :mod:`ocrplug.manifest`).
         ``keep_pages``: keep every page in ``report.documents`` (False keeps memory flat).
@@ -383,7 +385,7 @@ class Pipeline:
         target = out_dir or self.config.output.dir or "ocrplug-out"
         return run_inputs(
             self.processor, inputs, target, jobs=jobs, progress=progress, resume=resume, keep_pages=keep_pages,
-            on_output=on_output, resume_check=resume_check,
+            on_output=on_output, resume_check=resume_check, on_document=on_document,
         )
 
 

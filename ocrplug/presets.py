@@ -51,13 +51,13 @@ SWIFT_THRESHOLD = 0.75
 
 PRESETS: dict[str, dict[str, Any]] = {
     "fast": {
-        "input": {"dpi": 300},
+        "input": {"dpi": "auto"},  # a scan in a PDF at its own resolution; other pages at config.AUTO_DPI
         "detector": {"name": "db"},
         "recognizer": {"name": "ppocr"},
         **_OUTPUT,
     },
     "accurate": {
-        "input": {"dpi": 300},
+        "input": {"dpi": "auto"},  # a scan in a PDF at its own resolution; other pages at config.AUTO_DPI
         "detector": {
             "name": "craft",
             "options": {"weights": "craft_mlt_25k", "backend": "onnx", "precision": "int8", "lone_glyphs": True,
@@ -67,7 +67,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         **_OUTPUT,
     },
     "swift": {
-        "input": {"dpi": 300},
+        "input": {"dpi": "auto"},  # a scan in a PDF at its own resolution; other pages at config.AUTO_DPI
         # min_text_height 0: swift keeps its small map's scale (the text-size floor's larger scale changed
         # Tesseract's word spacing on a turned label, tests/test_vertical_edges.py; large scans: fast).
         "detector": {

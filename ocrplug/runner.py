@@ -22,11 +22,13 @@ from ocrplug.processing import PageProcessor
 from ocrplug.sources import InputDocument, InputFile, Sources
 from ocrplug.writing import DocumentWriter, OutputFolder, RunReport
 
-__all__ = ["ProgressCallback", "pending_inputs", "run_inputs"]
+__all__ = ["DocumentCallback", "ProgressCallback", "pending_inputs", "run_inputs"]
 
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[str, int, int | None], None]
+#: ``on_document(documents_done, documents_total)``: see :func:`run_inputs`.
+DocumentCallback = Callable[[int, int], None]
 
 
 def run_inputs(
@@ -41,6 +43,7 @@ def run_inputs(
     executor: Executor | None = None,
     on_output: Callable[[Path], None] | None = None,
     resume_check: str = "size-mtime",
+    on_document: DocumentCallback | None = None,
 ) -> RunReport:
     """OCR ``inputs`` (files, folders, arrays) into ``out_dir``; never stops on a failed input or page.
 
@@ -49,7 +52,9 @@ def run_inputs(
     (:func:`ocrplug.pageloop.run_documents`): a page the rasterizer cannot decode is that page's failure.
 
     ``progress(source, pages_done, total_pages)`` is called once with 0 pages done as soon as every
-    input is opened (the total known), then after each page. ``executor`` replaces the
+    input is opened (the total known), then after each page. ``on_document(done, total)``: the same for
+    documents (the inputs opened; those that cannot be opened are failures, not counted), called once
+    with 0 done when every input is opened, then as each document is finished (written or failed). ``executor`` replaces the
     one chosen from ``jobs``. ``on_output(path)`` is called for each file written, as soon as its document is
     committed (so an interrupted run has already reported every finished file). ``resume_check``:
     ``"size-mtime"`` or ``"hash"``, what tells an input is unchanged (see :class:`OutputFolder`). Raises :class:`~ocrplug.errors.OutputError` (before any page) for an
@@ -82,6 +87,9 @@ def run_inputs(
             # The page count of every input is known once it is opened: show the total now, not after
             # the first page (which can take minutes on a loaded machine, model loading included).
             progress(documents[0].file.label, 0, total)
+        finished = 0
+        if on_document is not None and documents:
+            on_document(0, len(documents))
         open_writers: list[DocumentWriter] = []
 
         def start(document: InputDocument) -> DocumentWriter:
@@ -111,6 +119,9 @@ def run_inputs(
                     if batch.last:
                         writer.commit()
                         open_writers.remove(writer)
+                        finished += 1
+                        if on_document is not None:
+                            on_document(finished, len(documents))
         except BaseException:
             for writer in open_writers:
                 writer.abort()

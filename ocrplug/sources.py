@@ -7,11 +7,17 @@ rasterizer registered for it; ``input.rasterizer`` overrides it for the suffixes
 model accepts them (e.g. ``password`` to the PDF rasterizer); options no rasterizer accepts are a
 :class:`~ocrplug.errors.ConfigError`.
 
+A file is routed by its content, not only its name (:func:`sniff_type`): the first bytes say whether it
+is a PDF, PNG, JPEG, TIFF, BMP or WebP, and the rasterizer for that type reads it, with a warning naming
+the file when its suffix says otherwise (a PNG named ``.pdf``). A file whose content is none of these is
+routed by its suffix, so a damaged file gets its type's own error (``not a readable PDF``, naming the file).
+
 Page counts are computed once, when a document is opened (:meth:`Sources.open`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from collections.abc import Collection, Iterator, Sequence
@@ -28,9 +34,58 @@ from ocrplug.manager import PluginHost
 from ocrplug.manifest import read_ledger
 from ocrplug.model import PageFailure, PageImage
 
-__all__ = ["ARRAY_LABEL", "InputDocument", "InputFile", "PagesAfter", "Sources", "to_rgb_array"]
+__all__ = ["ARRAY_LABEL", "InputDocument", "InputFile", "PagesAfter", "Sources", "sniff_type", "to_rgb_array"]
+
+log = logging.getLogger(__name__)
 
 ARRAY_LABEL = "<array>"
+
+#: Signatures (offset, bytes) of the file types the built-in rasterizers read, and the suffix each is
+#: routed as. Sources: the PDF reference (``%PDF-`` header; readers such as poppler accept it anywhere
+#: in the first 1024 bytes, see :data:`_PDF_WINDOW`), the PNG specification (8-byte signature), JPEG/JFIF
+#: (SOI marker ``FF D8`` then a marker ``FF``), TIFF 6.0 and BigTIFF (``II*\0``, ``MM\0*``, ``II+\0``,
+#: ``MM\0+``), BMP (``BM``), WebP (RIFF container, form type ``WEBP`` at offset 8).
+_SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"\x89PNG\r\n\x1a\n", ".png"),
+    (0, b"\xff\xd8\xff", ".jpg"),
+    (0, b"II*\x00", ".tif"),
+    (0, b"MM\x00*", ".tif"),
+    (0, b"II+\x00", ".tif"),
+    (0, b"MM\x00+", ".tif"),
+    (0, b"BM", ".bmp"),
+    (8, b"WEBP", ".webp"),
+)
+#: How far into a file ``%PDF-`` may start (PDF 1.7 reference, implementation note 13: readers accept the
+#: header anywhere in the first 1024 bytes; poppler and pdf.js do).
+_PDF_WINDOW = 1024
+#: Sizes of the BMP info headers (BITMAPCOREHEADER 12, BITMAPINFOHEADER 40, its V2/V3 52/56, OS/2 64,
+#: V4 108, V5 124), the 4 bytes at offset 14 of a BMP file.
+_BMP_HEADERS = frozenset({12, 40, 52, 56, 64, 108, 124})
+#: Suffixes that name the same type.
+_SAME_TYPE = {".jpeg": ".jpg", ".tiff": ".tif"}
+
+
+def sniff_type(path: Path) -> str | None:
+    """The type of ``path`` by its first bytes, as the suffix it is routed as (``.pdf``, ``.png``,
+    ``.jpg``, ``.tif``, ``.bmp``, ``.webp``), or None when its content is none of these or the file cannot
+    be read (the rasterizer chosen by suffix then reports it). Reads at most 1024 bytes; raises nothing."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(_PDF_WINDOW)
+    except OSError:
+        return None
+    for offset, magic, suffix in _SIGNATURES:
+        if head[offset:offset + len(magic)] != magic:
+            continue
+        if suffix == ".webp" and head[:4] != b"RIFF":
+            continue
+        # "BM" alone is too common a start (text files): also the size of a known BMP info header.
+        if suffix == ".bmp" and int.from_bytes(head[14:18], "little") not in _BMP_HEADERS:
+            continue
+        return suffix
+    if b"%PDF-" in head:
+        return ".pdf"
+    return None
 
 
 def to_rgb_array(image: Any) -> np.ndarray:
@@ -172,7 +227,9 @@ class Sources:
         by_ext.update(preferred)
         for rasterizer in by_ext.values():
             rasterizer.max_pixels = config.input.max_pixels
+            rasterizer.image_dpi = config.input.dpi == "auto"
         self._by_ext = by_ext
+        self._misnamed: set[Path] = set()  # files whose suffix and content disagree, warned about once each
         self._pages = PageRange(config.input.pages)
 
     @property
@@ -181,8 +238,18 @@ class Sources:
         return sorted(self._by_ext)
 
     def rasterizer_for(self, path: Path) -> Rasterizer:
-        """The rasterizer that reads ``path`` (by suffix); InputError for an unsupported type."""
+        """The rasterizer that reads ``path``: by its content (:func:`sniff_type`) when that is a type an
+        installed rasterizer reads, with a warning naming the file when its suffix says another type (once
+        per file); else by its suffix. InputError for an unsupported type."""
         ext = path.suffix.lower()
+        content = sniff_type(path)
+        if content is not None and content in self._by_ext:
+            if _SAME_TYPE.get(ext, ext) != content and path not in self._misnamed:
+                self._misnamed.add(path)
+                named = f"its suffix is {ext}" if ext else "its name has no suffix"
+                kind = content[1:].upper()
+                log.warning("%s: the content is %s but %s; read as %s", path, kind, named, kind)
+            return self._by_ext[content]
         if ext not in self._by_ext:
             missing = f"; not available: {'; '.join(self._unavailable)}" if self._unavailable else ""
             raise InputError(
@@ -270,14 +337,14 @@ class Sources:
         count = len(self._pages.indices(total))
         if count == 0:
             raise InputError(f"{path}: input.pages {self._pages.spec!r} selects no page of its {total} page(s)")
-        return InputDocument(item, count, rasterizer.iter_pages(path, self._pages, self.config.input.dpi))
+        return InputDocument(item, count, rasterizer.iter_pages(path, self._pages, self.config.input.render_dpi()))
 
     def reopen_after(self, item: InputFile, index: int) -> Iterator[PageImage]:
         """The selected pages of file ``item`` after page ``index`` (0-based), read afresh: how the run
         loop goes on past a page the rasterizer could not decode. Raises InputError like :meth:`open`."""
         path = Path(item.label)
         after = PagesAfter(self._pages.spec, index)
-        return self.rasterizer_for(path).iter_pages(path, after, self.config.input.dpi)
+        return self.rasterizer_for(path).iter_pages(path, after, self.config.input.render_dpi())
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 import pyarrow as pa
 
 from ocrplug.components import require
-from ocrplug.config import DEFAULT_CONFIG
+from ocrplug.config import DEFAULT_CONFIG, InputConfig
 from ocrplug.errors import ConfigError, WeightsError
 from ocrplug.spark import frames, ml_arrow, worker
 from ocrplug.spark.ml_models import ModelRole, local_model
@@ -352,7 +352,7 @@ class BinaryToImage(_Stage, HasInputCol, HasOutputCol):
         super().__init__()
         self._setDefault(
             inputCol="content", outputCol="image", pathCol="path", imageType=ImageType.TYPE_3BYTE_BGR.value,
-            resolution=float(DEFAULT_CONFIG["input"]["dpi"]), pages="", rasterizer="", rasterizerOptions={},
+            resolution=InputConfig.model_validate(DEFAULT_CONFIG["input"]).render_dpi(), pages="", rasterizer="", rasterizerOptions={},
             keepInput=False, partitions=0,
         )
         self._set(**{k: v for k, v in given.items() if v is not None})

@@ -5,6 +5,13 @@ exceed ``max_pixels`` at ``input.dpi`` is rendered at the highest resolution tha
 warning), and its :class:`~ocrplug.model.PageImage` states that resolution, so page sizes stay right.
 Every failure of pdf2image or poppler on one file becomes that file's :class:`~ocrplug.errors.InputError`.
 
+With ``image_dpi`` set (``input.dpi: auto``, the presets' setting), a page that is a scan wrapped in a PDF
+(an image covering the page, no visible text; :func:`scan_dpi`) is rendered at its image's own
+resolution when that is lower than ``dpi``, as OCRmyPDF does: a 200 dpi scan is not up-sampled to 300 dpi
+(slower, and no more detail). A scan of a higher resolution is rendered at ``dpi`` as before (read at
+400 dpi it took 1.5x the CPU for the same CER: docs/benchmarks.md "Scans in PDFs at their own
+resolution"). Other pages, and every page without pikepdf (the ``pdf`` extra), are rendered at ``dpi``.
+
 pdftoppm exits 0 on a page it cannot draw whole and draws what it could (a blank page for a content
 stream it cannot inflate, no image for JPEG data it cannot find), saying so only on stderr with a
 ``Syntax Error`` line. A page with such lines of its own (lines pdfinfo prints as well come from opening
@@ -39,7 +46,7 @@ from ocrplug.api import InputError, Options, PageImage, PageRange, PageReadError
 
 from .images import decoding, normalize_image
 
-__all__ = ["Pdf2ImageOptions", "Pdf2ImageRasterizer"]
+__all__ = ["SCAN_COVER", "Pdf2ImageOptions", "Pdf2ImageRasterizer", "scan_dpi"]
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +96,81 @@ def _image_problems(pdf: object, index: int) -> list[str]:
         except Exception as exc:  # cannot be checked here (unsupported, over the pixel limit); not damage
             log.debug("image %s not checked: %r", getattr(obj, "objgen", "?"), exc)
     return problems
+
+
+#: Fraction of the page's CropBox area an image must cover to be the page's scan (:func:`scan_dpi`). Scans
+#: wrapped by img2pdf, Pillow, OCRmyPDF or a scanner cover the whole page (1.0); 0.9 leaves room for a
+#: scan placed inside a margin a few points wide (generated pages, docs/benchmarks.md "Scans in PDFs at
+#: their own resolution").
+SCAN_COVER = 0.9
+
+_TEXT_SHOWING = frozenset({"Tj", "TJ", "'", '"'})
+
+
+def _multiply(m: list[float], n: list[float]) -> list[float]:
+    """The PDF matrix product ``m x n`` of two ``[a b c d e f]`` matrices (PDF 1.7, 8.3.4)."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return [a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2]
+
+
+def scan_dpi(pdf: object, index: int, size: tuple[float, float] | None) -> float | None:
+    """The resolution (dpi) of the scan that page ``index`` (0-based) of the pikepdf ``pdf`` is, or None
+    when the page is not one: its content stream draws no image that covers at least :data:`SCAN_COVER`
+    of ``size`` (the CropBox, points), or it shows text that is not invisible (text render mode 3, the
+    text layer of an earlier OCR, does not count), or it cannot be parsed.
+
+    The resolution of an image is its pixels over its drawn size (the current transformation matrix at
+    its ``Do``, PDF 1.7 8.3.4), on the axis where it is highest (a 204 x 98 dpi fax gives 204), as
+    OCRmyPDF chooses; with several such images (a mixed-raster page: a 300 dpi text mask over a 100 dpi
+    background) the highest. Images inside form XObjects are not looked into (None). Raises nothing.
+    """
+    if size is None or size[0] <= 0 or size[1] <= 0:
+        return None
+    try:
+        import pikepdf
+
+        page = pdf.pages[index]  # type: ignore[attr-defined]
+        xobjects = page.resources.get("/XObject", {})
+        ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+        stack: list[tuple[list[float], int]] = []
+        render_mode = 0
+        best: float | None = None
+        for operands, operator in pikepdf.parse_content_stream(page):
+            op = str(operator)
+            if op == "q":
+                stack.append((ctm, render_mode))
+            elif op == "Q" and stack:
+                ctm, render_mode = stack.pop()
+            elif op == "cm" and len(operands) == 6:
+                ctm = _multiply([float(v) for v in operands], ctm)
+            elif op == "Tr" and operands:
+                render_mode = int(operands[0])
+            elif op in _TEXT_SHOWING and render_mode != 3:
+                return None  # visible text: a born-digital page (or a scan with text added) keeps dpi
+            elif op in ("Do", "INLINE IMAGE"):
+                if op == "Do":
+                    xobj = xobjects.get(operands[0]) if operands else None
+                    if xobj is None or xobj.get("/Subtype") != "/Image":
+                        if xobj is not None and xobj.get("/Subtype") == "/Form":
+                            return None
+                        continue
+                    width, height = int(xobj.get("/Width", 0)), int(xobj.get("/Height", 0))
+                else:
+                    width, height = int(operands[0].width), int(operands[0].height)
+                a, b, c, d = ctm[:4]
+                drawn_w, drawn_h = math.hypot(a, b), math.hypot(c, d)
+                if width <= 0 or height <= 0 or drawn_w <= 0 or drawn_h <= 0:
+                    continue
+                if abs(a * d - b * c) < SCAN_COVER * size[0] * size[1]:
+                    continue
+                dpi = max(width * 72.0 / drawn_w, height * 72.0 / drawn_h)
+                best = dpi if best is None else max(best, dpi)
+        return None if best is None else round(best, 2)
+    except Exception as exc:  # an unparsable content stream: poppler reports what it cannot draw
+        log.debug("page %d: cannot tell whether it is a scan: %r", index + 1, exc)
+        return None
 
 
 def _syntax_errors(stderr: str) -> list[str]:
@@ -247,7 +329,8 @@ class Pdf2ImageRasterizer(Rasterizer):
         return fitted
 
     def iter_pages(self, path: Path, pages: PageRange, dpi: float) -> Iterator[PageImage]:
-        """Render the selected pages one by one at ``dpi`` (lower if a page exceeds ``max_pixels``).
+        """Render the selected pages one by one at ``dpi`` (lower if a page exceeds ``max_pixels``); with
+        ``image_dpi``, a scanned page at its image's own resolution when lower (:func:`scan_dpi`).
 
         Never holds more than one page. Raises :class:`~ocrplug.errors.PageReadError` (an
         :class:`InputError`) naming the page for a page poppler cannot render.
@@ -260,7 +343,8 @@ class Pdf2ImageRasterizer(Rasterizer):
             yield from self._render_pages(path, pages, dpi, password, count, sizes, checked)
 
     def _checked_pdf(self, path: Path, password: str | None, stack: ExitStack) -> object | None:
-        """``path`` opened with pikepdf (closed with ``stack``) for :func:`_image_problems`; None
+        """``path`` opened with pikepdf (closed with ``stack``) for :func:`_image_problems` and
+        :func:`scan_dpi`; None
         without pikepdf or when qpdf cannot open a file poppler reads (nothing is checked then)."""
         try:
             import pikepdf
@@ -284,7 +368,8 @@ class Pdf2ImageRasterizer(Rasterizer):
 
         opening: set[str] | None = None  # pdfinfo's Syntax Error lines, looked up at the first page that has any
         for index in pages.indices(count):
-            page_dpi = self._fit_dpi(path, index, dpi, sizes.get(index))
+            own_dpi = scan_dpi(checked, index, sizes.get(index)) if self.image_dpi and checked is not None else None
+            page_dpi = self._fit_dpi(path, index, min(own_dpi or dpi, dpi), sizes.get(index))
 
             def render(strict: bool, page_dpi: float = page_dpi, index: int = index) -> list:
                 # Pillow's decompression-bomb warning is ours to give: the page fits input.max_pixels (above).

@@ -36,7 +36,8 @@ def ocrplug_register_rasterizers() -> list[ComponentSpec]:
             role="rasterizer",
             factory=_pdf,
             options=Pdf2ImageOptions,
-            description="PDF pages rendered one at a time by poppler (pdf2image) at input.dpi.",
+            description="PDF pages rendered one at a time by poppler (pdf2image) at input.dpi (auto: a scanned page at "
+            "its own resolution when lower than 300).",
             extra="pdf",
         ),
     ]

@@ -124,3 +124,32 @@ def test_empty_config_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
         main(["config", "--show", "-c", ""])
     assert exc.value.code == 2
     assert "argument -c/--config: empty config path" in capsys.readouterr().err
+
+
+def test_progress_counts_documents_as_well_as_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 24 (T12): the progress display showed pages only; it counts documents finished of the
+    documents opened too (a file that cannot be opened is a failure, not a document to wait for)."""
+    import io
+    import sys
+
+    import rich.progress
+    from rich.console import Console
+
+    screen = io.StringIO()
+    real = rich.progress.Progress
+
+    class Shown(real):  # type: ignore[misc, valid-type]
+        def __init__(self, *columns, **kwargs) -> None:
+            super().__init__(*columns, console=Console(file=screen, width=160, force_terminal=False), **kwargs)
+
+    monkeypatch.setattr(rich.progress, "Progress", Shown)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    for name in ("a.png", "b.png", "c.png"):
+        Image.new("RGB", (30, 20), "white").save(tmp_path / name)
+    (tmp_path / "bad.jpg").write_bytes(b"not a jpeg")
+    inputs = [str(tmp_path / n) for n in ("a.png", "bad.jpg", "b.png", "c.png")]
+    code = main(["run", *inputs, "-c", str(_job(tmp_path)), "-o", str(tmp_path / "out")])
+    assert code == 1  # bad.jpg
+    final = screen.getvalue().splitlines()[-2:]  # the two bars as last drawn
+    assert "documents" in final[0] and "3/3" in final[0]
+    assert "3/3" in final[1] and "pages" in final[1]

@@ -316,3 +316,111 @@ def test_very_wide_pdf_page_text_is_read(tmp_path: Path) -> None:
     assert "DecompressionBombWarning" not in proc.stderr and "wide.pdf: page 1 (20000 x 842 pt) at 300 dpi exceeds input.max_pixels" in proc.stderr
     text = (out / "wide.txt").read_text()
     assert "4711" in text and "Invoice" in text and "right side" in text
+
+
+# -- file type from content (issue 24, T12): a PNG named .pdf is read as a PNG, with a warning --
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("scan.pdf", "PNG"), ("scan.png", "JPEG"), ("scan.jpg", "PDF"), ("scan", "TIFF"), ("scan.tif", "BMP"),
+     ("scan.bmp", "WEBP")],
+)
+def test_file_type_comes_from_content(
+    tmp_path: Path, host: PluginHost, caplog: pytest.LogCaptureFixture, name: str, fmt: str
+) -> None:
+    path = tmp_path / name
+    _rgb(200, 100).save(path, format=fmt, **({"resolution": 50} if fmt == "PDF" else {}))
+    pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "input": {"dpi": 50}}, host=host)
+    with caplog.at_level("WARNING", logger="ocrplug.sources"):
+        doc = pipe.run(path)
+    (page,) = doc.pages
+    assert (page.width, page.height) == (200, 100)
+    kind = {"JPEG": "JPG", "TIFF": "TIF"}.get(fmt, fmt)
+    warned = [r.getMessage() for r in caplog.records if "the content is" in r.getMessage()]
+    assert warned == [f"{path}: the content is {kind} but "
+                      f"{'its suffix is ' + path.suffix if path.suffix else 'its name has no suffix'}; read as {kind}"]
+
+
+@pytest.mark.parametrize("name", ["a.png", "b.jpeg", "c.tiff", "d.pdf"])
+def test_matching_content_and_suffix_give_no_warning(
+    tmp_path: Path, host: PluginHost, caplog: pytest.LogCaptureFixture, name: str
+) -> None:
+    path = tmp_path / name
+    _rgb(200, 100).save(path, **({"resolution": 50} if name.endswith(".pdf") else {}))
+    pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "input": {"dpi": 50}}, host=host)
+    with caplog.at_level("WARNING", logger="ocrplug.sources"):
+        assert len(pipe.run(path).pages) == 1
+    assert not [r for r in caplog.records if "the content is" in r.getMessage()]
+
+
+def test_unknown_content_keeps_the_suffix_error_naming_the_file(tmp_path: Path, host: PluginHost) -> None:
+    pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None}, host=host)
+    junk = tmp_path / "letter.pdf"
+    junk.write_bytes(b"PK\x03\x04 a zip file, not a PDF" * 20)
+    with pytest.raises(InputError, match=r"letter\.pdf: not a readable PDF"):
+        pipe.run(junk)
+    text = tmp_path / "notes"
+    text.write_text("BM is not enough to be a bitmap\n" * 5)
+    with pytest.raises(InputError, match=r"notes: unsupported file type '\(no suffix\)'"):
+        pipe.run(text)
+
+
+# -- a scan wrapped in a PDF is read at its own resolution (issue 24, T12) ------------------------
+
+
+def _scan_pdf(path: Path, pages: list[tuple[int, str]]) -> Path:
+    """A PDF of letter pages (612 x 792 pt), each ``(dpi, extra)``: a grey image of the page at ``dpi``
+    drawn over the whole page (``dpi`` 0: no image), then the content ``extra`` (a text operator...)."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    for dpi, extra in pages:
+        page = pdf.add_blank_page(page_size=(612, 792))
+        resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        content = ""
+        if dpi:
+            w, h = round(8.5 * dpi), round(11 * dpi)
+            pixels = bytearray([255]) * (w * h)
+            pixels[w * h // 2: w * h // 2 + w] = bytes(w)  # one black row: not a blank page
+            image = pikepdf.Stream(pdf, bytes(pixels), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                                   Width=w, Height=h, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8)
+            resources.XObject = pikepdf.Dictionary(Im0=image)
+            content = "q 612 0 0 792 0 0 cm /Im0 Do Q\n"
+        page.obj.Resources = resources
+        page.obj.Contents = pdf.make_stream((content + extra).encode())
+    pdf.save(path)
+    return path
+
+
+VISIBLE = "BT /F1 12 Tf 72 700 Td (Born digital) Tj ET\n"
+INVISIBLE = "BT 3 Tr /F1 12 Tf 72 700 Td (Earlier OCR) Tj ET\n"
+HALF = "q 300 0 0 400 0 0 cm /Im0 Do Q\n"
+
+
+def test_scanned_pdf_pages_are_read_at_their_own_resolution(tmp_path: Path, host: PluginHost) -> None:
+    """T12: a 200 dpi scan wrapped in a PDF was rasterized at 300 dpi (up-sampled: slower, no more
+    detail). With ``input.dpi: auto`` (the presets') each scanned page keeps its image's resolution; a
+    page with visible text, or no full-page image, is rendered at 300, and so is a scan above 300 dpi (its
+    own resolution costs time for no better text); a number is kept for every page."""
+    pdf = _scan_pdf(tmp_path / "mixed.pdf", [(200, ""), (0, VISIBLE), (150, INVISIBLE), (120, VISIBLE), (80, ""), (400, "")])
+    auto = Pipeline.from_dict({"detector": "fake-box", "recognizer": None}, host=host, preset="fast")
+    assert auto.config.input.dpi == "auto"
+    pages = list(auto.iter_pages(pdf))
+    assert [p.dpi for p in pages] == [200, 300, 150, 300, 80, 300]
+    assert (pages[0].width, pages[0].height, pages[4].width, pages[4].height) == (1700, 2200, 680, 880)
+    fixed = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "input": {"dpi": 300}}, host=host)
+    assert [p.dpi for p in fixed.iter_pages(pdf)] == [300] * 6
+
+
+def test_a_small_image_does_not_set_the_page_resolution(tmp_path: Path, host: PluginHost) -> None:
+    pdf = _scan_pdf(tmp_path / "half.pdf", [(100, "")])
+    import pikepdf
+
+    with pikepdf.open(pdf, allow_overwriting_input=True) as doc:  # the image drawn on a quarter of the page
+        doc.pages[0].obj.Contents = doc.make_stream(HALF.encode())
+        doc.save(pdf)
+    auto = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "input": {"dpi": "auto"}}, host=host)
+    assert [p.dpi for p in auto.iter_pages(pdf)] == [300]
