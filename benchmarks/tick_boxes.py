@@ -1,7 +1,7 @@
 """Tick boxes drawn on generated pages (issue 24 item 1, c11; T10's quiz pages, fault 1).
 
 usage: python benchmarks/tick_boxes.py [--presets fast,swift,accurate] [--pages 4]
-    [--parts boxes,letters,bare,glyphs] [--seed 11] [--show]
+    [--parts boxes,letters,bare,scanned,glyphs] [--seed 11] [--show]
 
 * ``boxes``: ``--pages`` pages (1700 x 2200 px, 200 dpi letter) of eight quiz rows each: a question in one
   of seven faces at 24-40 px, then two drawn squares of 20-80 px with 1-4 px frames, one of them marked
@@ -14,6 +14,9 @@ usage: python benchmarks/tick_boxes.py [--presets fast,swift,accurate] [--pages 
   Per preset: checkbox words written there (false), answer letters read right.
 * ``bare``: one page of rows ending in a bare tick (``✓`` of three faces at 28-60 px, or two strokes):
   what each tick is read as (the words centred on it).
+* ``scanned`` (not in the default parts; k13): ``--pages`` pages like funsd_train's forms at about 100 dpi,
+  rows of labels beside 10-24 px boxes with 1-2 px frames broken by 0-3 gaps of 1-2 px, a typed ``X`` of six
+  faces touching the frame in 60% of them, blurred and thresholded: boxes found / written right as above.
 * ``glyphs`` (no pipeline): every installed face at 16, 24 and 40 px, the letters, digits and ``#&@%?!``
   it holds (a glyph drawn as the face's missing-glyph box is skipped): how many are taken for a box's
   mark (``ocrplug.checkboxes.is_mark``) or a tick (``is_tick``), and how many of its ``x X ✓ ✔ ✗ ✘`` are.
@@ -26,7 +29,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 FONTS = "/usr/share/fonts/"
 FACES = ("truetype/dejavu/DejaVuSans.ttf", "truetype/dejavu/DejaVuSerif.ttf", "truetype/liberation/LiberationSans-Regular.ttf",
@@ -112,6 +115,59 @@ def box_pages(n: int, seed: int) -> list[Page]:
                 page.marks.append(_mark(d, bx, by, side, kind, colour, rng) if ticked else "none")
                 page.boxes.append((bx, by, bx + side, by + side, "ticked" if ticked else "empty"))
             y += max(side, size) + 100
+        pages.append(page)
+    return pages
+
+
+LABELS = ("REFRIGERATOR", "PREMIUMS ONLY", "Contribution", "DESSICATOR", "FREEZER", "OFFICIAL", "Yes", "No",
+          "STORE IN DARK", "OTHER")
+
+
+def scanned_pages(n: int, seed: int) -> list[Page]:
+    """``n`` pages like funsd_train's forms at about 100 dpi (k13): rows of a 14-20 px label beside a box of
+    10-24 px, 1-2 px frame with 0-3 gaps of 1-2 px (a scanned thin line), a typed ``X`` (six faces, 1.0-1.25
+    of the box, centred: it touches the frame) or nothing in it, a label 0.3-1 of the box's side right of it;
+    two boxes a row, the page then blurred a little and thresholded as a scan is (Otsu) and saved as grey."""
+    import numpy as np
+
+    rng = random.Random(seed)
+    faces = ("truetype/dejavu/DejaVuSans.ttf", "truetype/dejavu/DejaVuSans-Bold.ttf",
+             "truetype/liberation/LiberationSans-Regular.ttf", "truetype/liberation/LiberationSerif-Regular.ttf",
+             "truetype/liberation/LiberationMono-Regular.ttf", "truetype/freefont/FreeSerif.ttf")
+    pages = []
+    for p in range(n):
+        img = Image.new("L", (850, 1100), 255)
+        d = ImageDraw.Draw(img)
+        page = Page(f"scanned{p}", img)
+        y = 60
+        while y < 1000:
+            size = rng.choice((14, 16, 18, 20))
+            f = _font(rng.choice(FACES[:4]), size)
+            x = 60
+            for _ in range(2):
+                side = rng.choice((10, 12, 14, 16, 18, 20, 24))
+                width = 1 if side < 16 else rng.randint(1, 2)
+                by = round(y + size * 0.55 - side / 2)
+                d.rectangle((x, by, x + side, by + side), outline=0, width=width)
+                for _ in range(rng.randint(0, 3)):  # gaps in the frame
+                    g, t, k = rng.randint(1, 2), rng.randint(2, max(2, side - 4)), rng.randint(0, 3)
+                    gx, gy = (x + t, by) if k == 0 else (x + t, by + side - width + 1) if k == 1 else \
+                        (x, by + t) if k == 2 else (x + side - width + 1, by + t)
+                    d.rectangle((gx, gy, gx + (g if k < 2 else width) - 1, gy + (width if k < 2 else g) - 1), fill=255)
+                ticked = rng.random() < 0.6
+                if ticked:
+                    fx = _font(rng.choice(faces), max(8, round(side * rng.uniform(1.0, 1.25))))
+                    b = fx.getbbox("X")
+                    d.text((x + (side - b[2] + b[0]) / 2 - b[0], by + (side - b[3] + b[1]) / 2 - b[1]), "X", font=fx, fill=0)
+                page.marks.append("x_glyph X" if ticked else "none")
+                page.boxes.append((x, by, x + side, by + side, "ticked" if ticked else "empty"))
+                lx = x + side + max(4, round(side * rng.uniform(0.3, 1.0)))
+                label = rng.choice(LABELS)
+                d.text((lx, y), label, font=f, fill=0)
+                x = lx + round(d.textlength(label, font=f)) + rng.randint(60, 160)
+            y += rng.randint(40, 60)
+        a = np.asarray(img.filter(ImageFilter.GaussianBlur(0.5)))
+        page.image = Image.fromarray(np.where(a < 150, 20, 235).astype(np.uint8)).convert("RGB")
         pages.append(page)
     return pages
 
@@ -245,6 +301,7 @@ def main() -> int:
         glyphs()
     pages = (box_pages(args.pages, args.seed) if "boxes" in parts else []) + ([letter_page()] if "letters" in parts else [])
     pages += [bare_page(args.seed)] if "bare" in parts else []
+    pages += scanned_pages(args.pages, args.seed) if "scanned" in parts else []
     for preset in [p for p in args.presets.split(",") if p and set(parts) - {"glyphs"}]:
         pipe = Pipeline.from_preset(preset, ["renderers=[]", "layout.empty_checkboxes=write"])
         found: Counter[str] = Counter()

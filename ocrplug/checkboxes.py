@@ -27,6 +27,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from ocrplug.combs import cut_between, map_leaves
 from ocrplug.crops import PAPER_SPREAD, paper_ink
 from ocrplug.geometry import _box, _frame, _union_quad, quad_angle
 from ocrplug.lone_glyphs import BOX_FRAME_ASPECT, BOX_FRAME_SIDES, frame_sides, is_box_frame
@@ -85,6 +86,13 @@ _SPECK_SHARE = 0.1
 #: a bold serif ``H`` at 16 px covers 12 of its 13 top columns, its serifs meeting but for one).
 TICK_RING = 0.12
 TICK_RING_SIDES = 0.95
+#: A frame whose ring is broken (a thin scanned line with gaps, a typed ``X`` whose strokes touch it) is
+#: ticked too when its ring holds ink along :data:`TICK_RING_BROKEN` of every side and its ink inside the
+#: outer :data:`TICK_INNER_BAND` of its size is a mark, not a fill (:func:`is_mark`: a cross or a tick;
+#: a bold ``H``'s bar, a blotted letter's bowl are not). Chosen on funsd_train's components and the
+#: installed faces' letters (``benchmarks/broken_boxes.py``, docs/benchmarks.md, issue 24 k13).
+TICK_RING_BROKEN = 0.7
+TICK_INNER_BAND = 0.15
 #: A frame whose inner half is more than :data:`TICK_SOLID` ink is a filled box only when its shorter side
 #: is at least :data:`SOLID_MIN_SIDE` px (smaller, it is a letter blotted solid by the scan: funsd_train's
 #: ``e`` of ``Chemicals`` and ``B`` of ``BY:``, 6-7 px; its ticked frames hold ink on 0.08-0.56 of it).
@@ -199,13 +207,31 @@ def checkbox_state(mask: np.ndarray, inside_ink: float = 0.0) -> Literal["empty"
     h, w = mask.shape
     if min(h, w) < TICK_MIN_SIDE or max(h, w) > BOX_FRAME_ASPECT * min(h, w) or mask.mean() > BLOB_SHARE:
         return None
-    # A closed ring in the outermost band, and the sides of is_box_frame in its wider band too.
-    if frame_sides(mask, TICK_RING) < TICK_RING_SIDES or frame_sides(mask) < BOX_FRAME_SIDES:
+    # A closed ring in the outermost band (or a broken one round a mark), and the sides of is_box_frame
+    # in its wider band too.
+    ring = frame_sides(mask, TICK_RING)
+    if ring < TICK_RING_SIDES and not (ring >= TICK_RING_BROKEN and _marked_inside(mask)):
+        return None
+    if frame_sides(mask) < BOX_FRAME_SIDES:
         return None
     # A solid square is a filled box only when it is big enough to tell from a letter blotted solid
     # (a scan's 6-7 px ``e`` or ``B``: funsd_train's ticked frames hold ink on at most 0.56 of their inner half).
     solid = mask[h // 4 : h - h // 4, w // 4 : w - w // 4].mean() > TICK_SOLID
     return "ticked" if not solid or min(h, w) >= SOLID_MIN_SIDE else None
+
+
+def _marked_inside(mask: np.ndarray) -> bool:
+    """Whether the ink of ``mask`` (h x w bool, a frame and the mark touching it) inside its outer
+    :data:`TICK_INNER_BAND` of the size (at least 1 px), cut to its bounding box, is a mark (:func:`is_mark`)
+    other than a fill."""
+    h, w = mask.shape
+    by, bx = max(1, round(TICK_INNER_BAND * h)), max(1, round(TICK_INNER_BAND * w))
+    inner = mask[by:h - by, bx:w - bx]
+    ys, xs = np.nonzero(inner)
+    if not len(ys):
+        return False
+    inner = inner[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    return bool(inner.mean() <= MARK_FILL and is_mark(inner))
 
 
 def is_mark(mask: np.ndarray) -> bool:
@@ -575,19 +601,6 @@ def is_dash(mask: np.ndarray) -> bool:
     return bool(h >= DASH_MIN_HEIGHT and DASH_ASPECT[0] * h <= w <= DASH_ASPECT[1] * h and mask.mean() > MARK_FILL)
 
 
-def _cut(region: Region, xa: float, xb: float) -> Region:
-    """The part of ``region`` (nearly level) between page columns ``xa`` and ``xb``: a quad whose left and
-    right sides lie on those columns, along its top and bottom edges."""
-    q = np.asarray(region.quad, dtype=np.float64)
-    rx0, _, rx1, _ = region.bbox
-    span = max(rx1 - rx0, 1e-6)
-    ta, tb = (xa - rx0) / span, (xb - rx0) / span
-    top, bottom = (q[0], q[1]), (q[3], q[2])
-    tl, tr = top[0] + ta * (top[1] - top[0]), top[0] + tb * (top[1] - top[0])
-    bl, br = bottom[0] + ta * (bottom[1] - bottom[0]), bottom[0] + tb * (bottom[1] - bottom[0])
-    return region.with_(quad=(tuple(tl), tuple(tr), tuple(br), tuple(bl)), polygon=None)
-
-
 def take_checkboxes(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[Region], list[TakenBox]]:
     """The detected ``regions`` less their checkboxes and list bullets, and the marks taken out.
 
@@ -616,7 +629,7 @@ def take_checkboxes(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[R
     # A photo or a dark scan is no form on paper (as for lone glyphs): its bullets are looked for where
     # their own neighbourhood is print on paper (a slide's body under its coloured bands).
     ink = paper_ink(gray)
-    kept, taken = _take(gray, regions, [0], ink is not None, set())
+    kept, taken = _take(gray, regions, ink is not None)
     if ink is None:
         return kept, taken
     # Frames the detectors boxed no region on (an empty square, a tick drawn inside it: T10's quiz).
@@ -644,15 +657,7 @@ def _leaves(regions: Sequence[Region]) -> list[Region]:
 
 def _without(regions: Sequence[Region], drop: set[int]) -> list[Region]:
     """``regions`` less those whose ``id`` is in ``drop`` (in blocks too; a block left empty goes)."""
-    out: list[Region] = []
-    for r in regions:
-        if r.level == "block" and r.children:
-            kids = _without(r.children, drop)
-            if kids:
-                out.append(r.with_(children=tuple(kids)))
-        elif id(r) not in drop:
-            out.append(r)
-    return out
+    return map_leaves(regions, lambda r: [] if id(r) in drop else [r])
 
 
 #: A bare tick no detected region holds (:func:`_page_ticks`) is looked for on the row of a region (their
@@ -781,21 +786,15 @@ def _page_frames(
     return frames, marks
 
 
-def _take(
-    gray: np.ndarray, regions: Sequence[Region], count: list[int], paper: bool, seen: set[tuple[int, int, int, int]]
-) -> tuple[list[Region], list[TakenBox]]:
-    """:func:`take_checkboxes` on ``regions``; ``count``: the next piece id (shared with nested blocks);
-    ``paper``: whether the page is print on paper (checkboxes are looked for); ``seen``: the bullets
-    taken so far (a bullet found beside one region and inside another is taken once)."""
-    out: list[Region] = []
+def _take(gray: np.ndarray, regions: Sequence[Region], paper: bool) -> tuple[list[Region], list[TakenBox]]:
+    """:func:`take_checkboxes` on ``regions`` (blocks opened by :func:`ocrplug.combs.map_leaves`); ``paper``:
+    whether the page is print on paper (checkboxes are looked for). The pieces cut from one region share an
+    id (counted over the whole tree); a bullet found beside one region and inside another is taken once."""
+    count = [0]
+    seen: set[tuple[int, int, int, int]] = set()
     taken: list[TakenBox] = []
-    for region in regions:
-        if region.level == "block" and region.children:
-            kept, boxes = _take(gray, region.children, count, paper, seen)
-            taken += boxes
-            if kept:
-                out.append(region.with_(children=tuple(kept)))
-            continue
+
+    def leaf(region: Region) -> list[Region]:
         level, again = _level(region), False
         found = _frames(gray, region) if level and paper else None
         # A region of a lone disc has no direction (its quad's angle is any): it is looked at too.
@@ -809,25 +808,23 @@ def _take(
                 if not inside:  # the region is its item's text; the bullet joins its line afterwards
                     if new:
                         taken.append(TakenBox(Region.from_box(*box, level="word"), "bullet"))
-                    out.append(region)
-                    continue
+                    return [region]
                 if not new and not rest:  # the bullet's own region, the bullet already taken
-                    continue
+                    return []
                 found, again = ([(*box, "bullet")], rest), not new
         # A tick's region, about square, has no direction either (DB's quad on it may stand on its side).
         if (not found or not found[0]) and paper and (level or max(x1 - x0, y1 - y0) <= 1.5 * max(min(x1 - x0, y1 - y0), 1)):
             mark = _lone_mark(gray, region)
             if mark is not None:  # a bare tick or a dash the detector boxed alone: written, not read
                 taken.append(TakenBox(Region.from_box(*mark[0], level="word"), mark[1]))
-                continue
+                return []
         if not found or not found[0]:
-            out.append(region)
-            continue
+            return [region]
         frames, rest = found
         if not rest:  # the region is its checkbox (or several, side by side)
             for fx0, fy0, fx1, fy1, state in frames:
                 taken.append(TakenBox(Region.from_box(fx0, fy0, fx1, fy1, level="word"), state))  # type: ignore[arg-type]
-            continue
+            return []
         # Cut the region between its frames: each piece spans the columns of the ink between two frames.
         rx0, _, rx1, _ = region.bbox
         edges = [rx0 - 1.0, *[v for f in frames for v in (f[0], f[2])], rx1 + 1.0]
@@ -842,17 +839,15 @@ def _take(
             side = min(f[3] - f[1] for f in frames)
             xa = rx0 if k == 0 else max(min(a for a, _ in cols) - _CUT_GAP * side, lo + 1)
             xb = rx1 if k == len(edges) - 2 else min(max(b for _, b in cols) + _CUT_GAP * side, hi - 1)
-            piece = _cut(region, xa, xb)
-            if region.children:
-                kids = tuple(c for c in region.children if xa <= (c.bbox[0] + c.bbox[2]) / 2 <= xb)
-                piece = piece.with_(children=kids)
+            piece = cut_between(region, xa, xb)
             cut.append(piece.with_(attributes={**region.attributes, _PIECE_ATTR: count[0]}))
-        out += cut
         for fx0, fy0, fx1, fy1, state in frames if not again else []:
             box = Region.from_box(fx0, fy0, fx1, fy1, level="word")
             taken.append(TakenBox(box, state, count[0] if cut else -1))  # type: ignore[arg-type]
         count[0] += 1
-    return out, taken
+        return cut
+
+    return map_leaves(regions, leaf), taken
 
 
 def _words_of(line: Region) -> list[Region]:

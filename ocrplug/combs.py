@@ -29,7 +29,7 @@ Numpy and OpenCV only. Figures: docs/benchmarks.md "Comb fields" (``benchmarks/c
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -39,7 +39,10 @@ import numpy as np
 from ocrplug.crops import paper_ink
 from ocrplug.model import Region
 
-__all__ = ["COMB_ATTR", "PACK_GAP", "Comb", "find_combs", "join_comb_words", "pack_comb_words", "take_combs"]
+__all__ = [
+    "COMB_ATTR", "PACK_GAP", "Comb", "cut_between", "find_combs", "join_comb_words", "map_leaves", "pack_comb_words",
+    "take_combs",
+]
 
 #: The attribute of a comb word's line region while it is read (dropped by :func:`join_comb_words`).
 COMB_ATTR = "comb"
@@ -167,9 +170,11 @@ def find_combs(gray: np.ndarray) -> list[Comb]:
     return sorted(out, key=lambda comb: (comb.box[1], comb.box[0]))
 
 
-def _cut(region: Region, xa: float, xb: float) -> Region:
-    """The part of ``region`` (nearly level) between page columns ``xa`` and ``xb``, along its top and
-    bottom edges; its word children those whose centre lies in it."""
+def cut_between(region: Region, xa: float, xb: float) -> Region:
+    """The part of ``region`` (nearly level) between page columns ``xa`` and ``xb``: a quad whose left and
+    right sides lie on those columns, along its top and bottom edges (no polygon), its word children those
+    whose centre lies in it. Shared by the comb and checkbox steps (:mod:`ocrplug.checkboxes` cuts a
+    region between its frames the same way). Raises nothing (a region of zero width is taken as 1e-6 px)."""
     q = np.asarray(region.quad, dtype=np.float64)
     rx0, _, rx1, _ = region.bbox
     span = max(rx1 - rx0, 1e-6)
@@ -180,14 +185,25 @@ def _cut(region: Region, xa: float, xb: float) -> Region:
     return region.with_(quad=(tuple(tl), tuple(tr), tuple(br), tuple(bl)), polygon=None, children=kids)
 
 
-def _off_combs(regions: Sequence[Region], combs: Sequence[Comb]) -> list[Region]:
+def map_leaves(regions: Sequence[Region], leaf: Callable[[Region], Sequence[Region]]) -> list[Region]:
+    """The region tree ``regions`` with each leaf (a line or word; a block without children) replaced by
+    ``leaf(region)`` (none, itself, or its pieces), in order; a block is opened and kept with its new
+    children, or dropped when none is left. The one walk of the region tree the comb and checkbox steps
+    share (``leaf`` may keep state of its own, called leaf by leaf in reading order). Raises what ``leaf``
+    raises."""
     out: list[Region] = []
-    for region in regions:
-        if region.level == "block" and region.children:
-            kept = _off_combs(region.children, combs)
-            if kept:
-                out.append(region.with_(children=tuple(kept)))
-            continue
+    for r in regions:
+        if r.level == "block" and r.children:
+            kids = map_leaves(r.children, leaf)
+            if kids:
+                out.append(r.with_(children=tuple(kids)))
+        else:
+            out += leaf(r)
+    return out
+
+
+def _off_combs(regions: Sequence[Region], combs: Sequence[Comb]) -> list[Region]:
+    def off(region: Region) -> list[Region]:
         rx0, ry0, rx1, ry1 = region.bbox
         rh = max(ry1 - ry0, 1.0)
         spans = [(rx0, rx1)]
@@ -200,10 +216,10 @@ def _off_combs(regions: Sequence[Region], combs: Sequence[Comb]) -> list[Region]
         # What is left of it must be a glyph wide at least (the label beside the comb).
         spans = [(a, b) for a, b in spans if b - a >= 0.3 * rh]
         if spans == [(rx0, rx1)]:
-            out.append(region)
-        else:
-            out += [_cut(region, a, b) for a, b in spans]
-    return out
+            return [region]
+        return [cut_between(region, a, b) for a, b in spans]
+
+    return map_leaves(regions, off)
 
 
 #: In the image read, a comb word's glyphs stand this share of their tallest one apart (packed from the

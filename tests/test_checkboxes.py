@@ -74,6 +74,30 @@ def test_a_drawn_box_is_empty_or_ticked_from_its_own_ink() -> None:
                 assert checkbox_state(*frame) == want, (side, width, mark)
 
 
+def test_a_crossed_box_with_gaps_in_its_frame_is_ticked_and_an_empty_one_is_not() -> None:
+    # funsd_train's scanned thin frames break in places (a gap of a pixel or two in a side) where a typed
+    # ``X`` touches them: the ring was no longer closed and the box was read ``x``, ``#``, ``区`` (issue 24, k13).
+    from PIL import Image, ImageDraw
+
+    from ocrplug.checkboxes import checkbox_state
+
+    for side in (20, 24, 32):
+        for width in (1, 2):
+            for mark in ("cross", "none"):
+                img = Image.new("L", (side + 12, side + 12), 255)
+                d = ImageDraw.Draw(img)
+                d.rectangle((6, 6, 6 + side, 6 + side), outline=0, width=width)
+                if mark == "cross":
+                    d.line((6, 6, 6 + side, 6 + side), fill=0, width=width)
+                    d.line((6, 6 + side, 6 + side, 6), fill=0, width=width)
+                # two 2 px gaps, in the top and the left side
+                d.rectangle((6 + side // 3, 6, 7 + side // 3, 5 + width), fill=255)
+                d.rectangle((6, 6 + side // 2, 5 + width, 7 + side // 2), fill=255)
+                frame = max(_components(np.asarray(img)), key=lambda c: c[0].size)
+                got = checkbox_state(*frame)
+                assert got == ("ticked" if mark == "cross" else None), (side, width, mark, got)
+
+
 def test_a_solid_black_square_is_no_checkbox() -> None:
     # The suite's Spark fakes: a page holding only a 50 x 40 px black rectangle was written '☑' (a filled
     # box). A blob has no frame apart from its fill; a box filled inside its frame is still ticked.
