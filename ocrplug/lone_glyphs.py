@@ -71,10 +71,11 @@ LONE_CELL_REACH = 8.0
 #: ... and stands at least this many times its height from the image's edges: a scan's edge marks (a
 #: binder hole, noise along the top) lie on no row and below or above every word too (the first version
 #: added 4 such boxes on funsd_train's first 40 forms with ``swift``'s lines, each 0.3-1.8 heights in).
-#: Since issue 24 L13 every glyph, on a word's row or not, keeps this margin (binder holes beside a row:
-#: ``fast``'s words gave 5 such false boxes 0.3-1.3 heights in on funsd_train's first 40 forms, and one
-#: with ``swift``'s), counted to the nearest edge with no drawn frame between (T11 ``shelf_label``'s ``6``
-#: stands 1.2 heights above the image's foot, inside the label's frame).
+#: Since issue 24 L13 a glyph on a word's row keeps it from the left and right edges too on a page of
+#: :data:`LONE_PAGE_WORDS` level words or more (binder holes beside a row: ``fast``'s words gave 5 such
+#: false boxes 0.3-1.3 heights in on funsd_train's first 40 forms, and one with ``swift``'s; a crop of a
+#: line or two keeps its glyphs), every margin counted to the nearest edge with no drawn frame between
+#: (T11 ``shelf_label``'s ``6`` stands 1.2 heights above the image's foot, inside the label's frame).
 LONE_EDGE_HEIGHTS = 2.0
 #: ... or another such glyph stands on its row (its centre within half the shorter one's height across the
 #: rows), at most this many times taller or shorter than it: a row of single letters or digits.
@@ -220,17 +221,16 @@ def _in_cell(rules: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> bool:
     )
 
 
-def _edge_margin(rules: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> float:
+def _edge_margin(rules: np.ndarray, x0: int, y0: int, x1: int, y1: int, across: bool = True) -> float:
     """The distance (page pixels) from the box ``[x0, x1) x [y0, y1)`` to the nearest image edge that no ruling
     line (``rules``, H x W uint8) stands between it and the box, across the box's rows or columns: a glyph
     inside a drawn frame (a shelf label's border, T11 ``shelf_label``'s ``6`` 28 px above the image's foot,
     inside its 4 px frame) is no scan's edge mark (:data:`LONE_EDGE_HEIGHTS`); ``inf`` when a frame stands
-    on all four sides."""
+    on all four sides. ``across`` False: the left and right edges only."""
     h_img, w_img = rules.shape
-    sides = (
-        (x0, rules[y0:y1, :x0]), (y0, rules[:y0, x0:x1]),
-        (w_img - x1, rules[y0:y1, x1:]), (h_img - y1, rules[y1:, x0:x1]),
-    )
+    sides = [(x0, rules[y0:y1, :x0]), (w_img - x1, rules[y0:y1, x1:])]
+    if across:
+        sides += [(y0, rules[:y0, x0:x1]), (h_img - y1, rules[y1:, x0:x1])]
     return float(min((d for d, band in sides if not band.any()), default=np.inf))
 
 
@@ -259,8 +259,9 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
     two words right of its row's last word box is on that row (in the page's axes its centre lies 13 px
     below it, issue 24 k8). Only
     text on paper is looked at (:func:`ocrplug.crops.paper_ink` with at most :data:`LONE_PAPER_INK` of ink;
-    photos and dark scans return nothing). Every glyph stands :data:`LONE_EDGE_HEIGHTS` of its height from
-    the image's edges, but edges with a drawn frame between (a scan's edge marks are no glyphs). Ink is
+    photos and dark scans return nothing). A glyph alone on its row stands :data:`LONE_EDGE_HEIGHTS` of its
+    height from the image's edges, one on a word's row from its left and right edges (on a page of
+    :data:`LONE_PAGE_WORDS` level words), edges with a drawn frame between not counted. Ink is
     the pixels darker than the page's Otsu threshold, less straight runs longer than 2.5 median word
     heights (ruling lines: a table cell's frame, so an answer in a ruled cell stands alone); a candidate
     is one 8-connected component that no found box holds (its centre outside every box), at least
@@ -372,11 +373,15 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
         box = np.clip(np.array([[gx0 - grow, gy0 - grow], [gx1 + grow, gy0 - grow], [gx1 + grow, gy1 + grow],
                                 [gx0 - grow, gy1 + grow]], dtype=np.float32), 0, [w_img, h_img])
         mine = [*members, *others[above_below].tolist()]
-        if _edge_margin(rules, gx0, gy0, gx1, gy1) < LONE_EDGE_HEIGHTS * gh:
-            continue  # a scan's edge mark (a binder hole), on a row or not
-        if not row.any():
-            if not (text_h and lo_h * text_h <= gh <= hi_h * text_h):
+        margin = _edge_margin(rules, gx0, gy0, gx1, gy1)
+        if row.any():
+            # On a page of text (LONE_PAGE_WORDS level words), a mark near the left or right edge is a scan's
+            # edge mark (a binder hole on a row of text), not a glyph; on a crop (fewer words) it stays.
+            if text_h and _edge_margin(rules, gx0, gy0, gx1, gy1, across=False) < LONE_EDGE_HEIGHTS * gh:
                 continue
+        elif not (text_h and lo_h * text_h <= gh <= hi_h * text_h and margin >= LONE_EDGE_HEIGHTS * gh):
+            continue
+        if not row.any():
             if not (_in_cell(rules, gx0, gy0, gx1, gy1) or g_across > edge_hi or g_across < edge_lo
                     or _in_column(lo_b[level], hi_b[level], gx0, gy0, gx1, gy1)):
                 pending.append((box, g_across, gh, mine))  # found if another such glyph shares its row
