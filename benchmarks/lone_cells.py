@@ -1,12 +1,15 @@
 """Lone glyphs with no word on their row: clue numbers in grid cells, an axis's ticks, a page number.
 
-usage: python benchmarks/lone_cells.py [--presets fast,swift,accurate] [--kinds grid,axis,foot,row] [--set KEY=VALUE]
+usage: python benchmarks/lone_cells.py [--presets fast,swift,accurate] [--kinds grid,axis,foot,row,label]
+                                      [--set KEY=VALUE]
 
 Draws pages of the kinds T11 and T10 found lost (issue 24, G12): a crossword-like grid (2 px rules,
 some cells filled black) with a number or a letter (``1 l I 0 O 7 x``...) in the top-left corner of some
 cells at 6-14 pt beside a list of clues; a bar chart's y axis whose ticks (``0``..``40``) are numbers
 right-aligned in a column, each alone on its row; a page of body text with its page number alone at
-the foot; a board's files (``a``..``h``, a row of single letters or digits with no word on it). Fonts from benchmarks/drawn_pages.py, 150-300 dpi. Each expected glyph counts as found when a
+the foot; a board's files (``a``..``h``, a row of single letters or digits with no word on it); with
+``--kinds ...,label`` (issue 24, L13) shelf labels of display type (10-17 % ink) with a lone digit or
+letter in a corner inside the label's frame, near the image's edge. Fonts from benchmarks/drawn_pages.py, 150-300 dpi. Each expected glyph counts as found when a
 word's centre lies in its box grown by half its height, read right when the words there read exactly
 it. Prints per preset and kind: glyphs found / read right / expected, and false words (words read
 where nothing is drawn, outside every drawn word's box). Generated pages only: no data set is read.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,8 +150,27 @@ def row_page(name: str, face: str, pt: float, dpi: int, letters: str) -> Page:
     return Page(name, "row", np.asarray(img.convert("RGB")), glyphs, words + [g.box for g in glyphs])
 
 
+def label_page(name: str, face: str, bold: str, pt: float, dpi: int, mark: str, corner: str, price: float) -> Page:
+    """A shelf label (3 x 1.5 in, a 4 px frame 5 px in from the image's edges): a name line at 10 pt bold, an
+    article number at 6 pt, a price in ``bold`` at ``price`` points (48-60: the page 11-17 % ink), a unit price
+    line at 6 pt, and the lone ``mark`` (``pt`` points, ``bold``) in the label's bottom-right or bottom-left
+    ``corner`` 0.1 in inside the frame: T11's ``shelf_label.png`` (its ``6``), as a kind."""
+    w, h = round(3.0 * dpi), round(1.5 * dpi)
+    img = Image.new("L", (w, h), 255)
+    d = ImageDraw.Draw(img)
+    d.rectangle([5, 5, w - 6, h - 6], outline=0, width=4)
+    m = round(0.1 * dpi)
+    words = [_text(d, (m, m), "Oat Drink Barista 1 L", font(bold, 10, dpi)),
+             _text(d, (m, round(0.3 * dpi)), "Art. 208815", font(face, 6, dpi)),
+             _text(d, (w - m - 10, round(0.3 * dpi)), "1.89", font(bold, price, dpi), anchor="ra"),
+             _text(d, (m, h - m - 10), "1.89 per 1 L", font(face, 6, dpi), anchor="ld")]
+    x = w - m - 10 if corner == "right" else round(0.45 * w)
+    box = _text(d, (x, h - m - 10), mark, font(bold, pt, dpi), anchor="rd" if corner == "right" else "ld")
+    return Page(name, "label", np.asarray(img.convert("RGB")), [Glyph(mark, box)], [*words, box])
+
+
 def make_pages(kinds: set[str]) -> list[Page]:
-    """The generated pages of the kinds asked for (``grid``, ``axis``, ``foot``, ``row``)."""
+    """The generated pages of the kinds asked for (``grid``, ``axis``, ``foot``, ``row``, ``label``)."""
     pages = []
     if "grid" in kinds:
         for i, (face, pt, dpi, marks) in enumerate([
@@ -167,6 +190,14 @@ def make_pages(kinds: set[str]) -> list[Page]:
         for face, pt, dpi, letters in [("dejavu", 12, 150, "abcdefgh"), ("libserif", 10, 200, "abcdefgh"),
                                        ("libsans", 9, 300, "ABCDEFGH"), ("notosans", 11, 200, "12345678")]:
             pages.append(row_page(f"row_{face}_{pt}pt_{dpi}", face, pt, dpi, letters))
+    if "label" in kinds:
+        for face, bold, pt, dpi, mark, corner, price in [
+            ("dejavu", "dejavub", 8, 300, "6", "right", 48), ("libsans", "libsansb", 10, 300, "1", "right", 56),
+            ("notosans", "notoserifb", 9, 200, "0", "right", 52), ("nimbussans", "nimbussansb", 12, 200, "O", "left", 60),
+            ("libserif", "c059b", 8, 300, "l", "right", 56), ("dejavu", "dejavub", 14, 150, "I", "right", 50),
+            ("libsans", "libsansb", 7, 300, "7", "left", 60), ("gothic", "gothicb", 11, 200, "x", "right", 54),
+        ]:
+            pages.append(label_page(f"label_{bold}_{pt}pt_{dpi}_{mark}", face, bold, pt, dpi, mark, corner, price))
     return pages
 
 
@@ -199,6 +230,7 @@ def main() -> int:
     for preset in args.presets.split(","):
         pipe = Pipeline.from_preset(preset, ["renderers=[]", *args.set])
         totals: dict[str, list[int]] = {}
+        started = time.perf_counter()
         for page in pages:
             result = pipe.run(page.image).pages[0]
             words = [(w.text or "", w.bbox) for w in result.words]
@@ -209,6 +241,7 @@ def main() -> int:
             print(f"{preset:8s} {page.name:28s} found {found}/{len(page.glyphs)} right {right} false {false}", flush=True)
         for kind, (found, right, total, false) in totals.items():
             print(f"{preset}: {kind}: found {found}/{total}, read right {right}/{total}, false words {false}", flush=True)
+        print(f"{preset}: {(time.perf_counter() - started) / max(len(pages), 1):.2f} s per page (wall)", flush=True)
     return 0
 
 

@@ -8,7 +8,8 @@ For each of the first ``--limit`` images of each set, takes the word boxes of th
 words that system read, the lone glyphs it found among them) and runs ``ocrplug.lone_glyphs.find_lone_glyphs``
 of ``--before-tree`` (a checkout of the base commit) and of this tree on the page with those boxes. A page
 whose boxes are the same both ways is not moved by the change (the detector's words and everything after
-them are as before); the pages listed are, with the boxes only the new rule adds. Tuning sets only.
+them are as before); the pages listed are, with the boxes only the new rule finds (``+``) and only the old
+one (``-``), each with whether it holds a ground-truth word's centre. Tuning sets only.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ def _words(node: dict) -> list[list[list[float]]]:
     return [q for child in node.get("children") or [] for q in _words(child)]
 
 
+def _inside(points: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    contour = quad.astype(np.float32).reshape(-1, 1, 2)
+    return np.array([cv2.pointPolygonTest(contour, (float(x), float(y)), False) >= 0 for x, y in points], bool)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--before-tree", type=Path, required=True)
@@ -47,22 +53,33 @@ def main() -> int:
     before = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(before)
     for system in args.systems.split(","):
-        moved = added = 0
+        moved = added = dropped = 0
+        hits = {"+": 0, "-": 0}
         for name in args.sets.split(","):
             for gt in load_dataset(SHARED / "eval" / name, args.limit):
                 page = json.loads((args.cache / system / name / f"{gt.name}.json").read_text())["page"]
                 quads = [q for r in page["regions"] for q in _words(r)]
                 boxes = np.asarray(quads, dtype=np.float64).reshape(-1, 4, 2)
                 gray = cv2.imread(str(gt.image_path), cv2.IMREAD_GRAYSCALE)
-                old = {tuple(np.round(b, 1).ravel()) for b in before.find_lone_glyphs(gray, boxes)}
-                new = [b for b in find_lone_glyphs(gray, boxes) if tuple(np.round(b, 1).ravel()) not in old]
-                if new:
+                olds = before.find_lone_glyphs(gray, boxes)
+                news = find_lone_glyphs(gray, boxes)
+                old = {tuple(np.round(b, 1).ravel()) for b in olds}
+                kept = {tuple(np.round(b, 1).ravel()) for b in news}
+                new = [b for b in news if tuple(np.round(b, 1).ravel()) not in old]
+                gone = [b for b in olds if tuple(np.round(b, 1).ravel()) not in kept]
+                if new or gone:
                     moved += 1
                     added += len(new)
-                    shown = ", ".join(f"({b[:, 0].min():.0f},{b[:, 1].min():.0f})-({b[:, 0].max():.0f},{b[:, 1].max():.0f})"
-                                      for b in new)
-                    print(f"  {system} {name}/{gt.name}: {shown}", flush=True)
-        print(f"{system}: {moved} pages with boxes only the new rule adds ({added} boxes)", flush=True)
+                    dropped += len(gone)
+                    centres = np.array([np.mean(r.quad, axis=0) for r in gt.regions("word")]).reshape(-1, 2)
+                    for sign, some in (("+", new), ("-", gone)):
+                        for b in some:
+                            hit = bool(len(centres) and _inside(centres, b).any())
+                            hits[sign] += hit
+                            print(f"  {system} {name}/{gt.name}: {sign} ({b[:, 0].min():.0f},{b[:, 1].min():.0f})-"
+                                  f"({b[:, 0].max():.0f},{b[:, 1].max():.0f}) GT word {hit}", flush=True)
+        print(f"{system}: {moved} pages moved: {added} boxes only the new rule finds ({hits['+']} on a GT word), "
+              f"{dropped} only the old one ({hits['-']} on a GT word)", flush=True)
     return 0
 
 

@@ -15,9 +15,10 @@ import numpy as np
 
 from ocrplug.crops import paper_ink
 from ocrplug.geometry import text_angle
+from ocrplug.words import FIT_PAPER_INK
 
 __all__ = ["BOX_FRAME_ASPECT", "BOX_FRAME_SIDES", "LONE_GLYPH_CLEAR", "LONE_GLYPH_HEIGHTS", "LONE_GLYPH_WIDTH",
-           "find_lone_glyphs", "frame_sides", "is_box_frame"]
+           "LONE_PAPER_INK", "find_lone_glyphs", "frame_sides", "is_box_frame"]
 
 
 #: A lone glyph missed by the region score (a lone ``I``, ``l``, ``1``, ``|``, ``i`` or ``!``: CRAFT's region
@@ -48,13 +49,20 @@ _MIN_CONTRAST = 128
 _LEVEL_DEG = 10.0
 # Straight ink runs longer than this many median word heights are ruling lines, not glyphs.
 _RULE_HEIGHTS = 2.5
+#: The ink look runs on a page with at most this share of ink whose ground is as plain as paper's
+#: (:func:`ocrplug.crops.paper_ink`): the word box fit's bound for display type
+#: (:data:`ocrplug.words.FIT_PAPER_INK`, 0.18, between the ``funsd_train`` forms' 12-13.5 % and the
+#: ``icdar2015_val`` photos' 22 % or more), not :data:`ocrplug.crops.PAPER_INK` (0.12): T11's
+#: ``shelf_label`` is 12.15 % ink (its 200 px price), and its lone ``6`` was never looked for (issue 24,
+#: L13; ``python benchmarks/lone_glyph_diff.py``, docs/benchmarks.md "Lone glyphs in ``fast``, display
+#: type and coloured panels (issue 24 item 1, L13)").
+LONE_PAPER_INK = FIT_PAPER_INK
 
 
 #: A glyph alone on its row (no found word there) is found when the page has at least
 #: :data:`LONE_PAGE_WORDS` level words, it is :data:`LONE_GLYPH_HEIGHTS` as tall as their median box,
-#: :data:`LONE_EDGE_HEIGHTS` from the image's edges, and
-#: either it stands in a ruled cell (ruling lines on its four sides within :data:`LONE_CELL_REACH` times its
-#: height: a crossword's clue number in its cell's corner, a table's lone digit) or it lies below or above
+#: and either it stands in a ruled cell (ruling lines on its four sides within :data:`LONE_CELL_REACH` times
+#: its height: a crossword's clue number in its cell's corner, a table's lone digit) or it lies below or above
 #: every level word (a page number). Chosen on the generated pages of benchmarks/lone_cells.py and
 #: checked with benchmarks/db_lone.py ``--glyphs`` and benchmarks/craft_lone.py (docs/benchmarks.md
 #: "Lone glyphs in cells and on empty rows (issue 24, G12)").
@@ -63,6 +71,11 @@ LONE_CELL_REACH = 8.0
 #: ... and stands at least this many times its height from the image's edges: a scan's edge marks (a
 #: binder hole, noise along the top) lie on no row and below or above every word too (the first version
 #: added 4 such boxes on funsd_train's first 40 forms with ``swift``'s lines, each 0.3-1.8 heights in).
+#: Since issue 24 L13 a glyph on a word's row keeps it from the left and right edges too on a page of
+#: :data:`LONE_PAGE_WORDS` level words or more (binder holes beside a row: ``fast``'s words gave 5 such
+#: false boxes 0.3-1.3 heights in on funsd_train's first 40 forms, and one with ``swift``'s; a crop of a
+#: line or two keeps its glyphs), every margin counted to the nearest edge with no drawn frame between
+#: (T11 ``shelf_label``'s ``6`` stands 1.2 heights above the image's foot, inside the label's frame).
 LONE_EDGE_HEIGHTS = 2.0
 #: ... or another such glyph stands on its row (its centre within half the shorter one's height across the
 #: rows), at most this many times taller or shorter than it: a row of single letters or digits.
@@ -208,6 +221,19 @@ def _in_cell(rules: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> bool:
     )
 
 
+def _edge_margin(rules: np.ndarray, x0: int, y0: int, x1: int, y1: int, across: bool = True) -> float:
+    """The distance (page pixels) from the box ``[x0, x1) x [y0, y1)`` to the nearest image edge that no ruling
+    line (``rules``, H x W uint8) stands between it and the box, across the box's rows or columns: a glyph
+    inside a drawn frame (a shelf label's border, T11 ``shelf_label``'s ``6`` 28 px above the image's foot,
+    inside its 4 px frame) is no scan's edge mark (:data:`LONE_EDGE_HEIGHTS`); ``inf`` when a frame stands
+    on all four sides. ``across`` False: the left and right edges only."""
+    h_img, w_img = rules.shape
+    sides = [(x0, rules[y0:y1, :x0]), (w_img - x1, rules[y0:y1, x1:])]
+    if across:
+        sides += [(y0, rules[:y0, x0:x1]), (h_img - y1, rules[y1:, x0:x1])]
+    return float(min((d for d, band in sides if not band.any()), default=np.inf))
+
+
 def _in_column(lo_b: np.ndarray, hi_b: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> bool:
     """Whether a word box (corners ``lo_b``, ``hi_b``: N x 2, page pixels) stands above or below the box
     ``[x0, x1) x [y0, y1)`` within :data:`LONE_CELL_REACH` times its height, :data:`LONE_GLYPH_HEIGHTS` as
@@ -232,7 +258,10 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
     layout's own frame). Rows and word tilts are taken in that frame: on a page skewed 3 degrees a lone ``6``
     two words right of its row's last word box is on that row (in the page's axes its centre lies 13 px
     below it, issue 24 k8). Only
-    text on paper is looked at (:func:`ocrplug.crops.paper_ink`; photos and dark scans return nothing). Ink is
+    text on paper is looked at (:func:`ocrplug.crops.paper_ink` with at most :data:`LONE_PAPER_INK` of ink;
+    photos and dark scans return nothing). A glyph alone on its row stands :data:`LONE_EDGE_HEIGHTS` of its
+    height from the image's edges, one on a word's row from its left and right edges (on a page of
+    :data:`LONE_PAGE_WORDS` level words), edges with a drawn frame between not counted. Ink is
     the pixels darker than the page's Otsu threshold, less straight runs longer than 2.5 median word
     heights (ruling lines: a table cell's frame, so an answer in a ruled cell stands alone); a candidate
     is one 8-connected component that no found box holds (its centre outside every box), at least
@@ -242,7 +271,7 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
     nearly level word whose box it is :data:`LONE_GLYPH_HEIGHTS` as tall as (the row evidence of
     docs/db.md "Lone characters": on the blank-noise page nothing is found, so nothing is added), or,
     with no word on its row, that is :data:`LONE_GLYPH_HEIGHTS` as tall as the page's median level word
-    (:data:`LONE_PAGE_WORDS` of them at least) and :data:`LONE_EDGE_HEIGHTS` from the image's edges, in a
+    (:data:`LONE_PAGE_WORDS` of them at least), in a
     ruled cell, below or above every level word, in a column of aligned words (:data:`LONE_CELL_REACH`), or
     with another such glyph on its row (:data:`LONE_ROW_MATES`; issue 24, G12). A
     stroke that touches a ruling line, or a thin one (``_THIN_ASPECT`` times taller than wide) with
@@ -252,7 +281,7 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
     if not len(boxes):
         return []
     h_img, w_img = gray.shape
-    page_ink = paper_ink(gray)
+    page_ink = paper_ink(gray, LONE_PAPER_INK)
     if page_ink is None:  # a photo or a dark scan, not text on paper: its "ink" is half the scene
         return []
     ink = page_ink * np.uint8(255)
@@ -344,10 +373,15 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
         box = np.clip(np.array([[gx0 - grow, gy0 - grow], [gx1 + grow, gy0 - grow], [gx1 + grow, gy1 + grow],
                                 [gx0 - grow, gy1 + grow]], dtype=np.float32), 0, [w_img, h_img])
         mine = [*members, *others[above_below].tolist()]
-        if not row.any():
-            margin = min(gx0, gy0, w_img - gx1, h_img - gy1)
-            if not (text_h and lo_h * text_h <= gh <= hi_h * text_h and margin >= LONE_EDGE_HEIGHTS * gh):
+        margin = _edge_margin(rules, gx0, gy0, gx1, gy1)
+        if row.any():
+            # On a page of text (LONE_PAGE_WORDS level words), a mark near the left or right edge is a scan's
+            # edge mark (a binder hole on a row of text), not a glyph; on a crop (fewer words) it stays.
+            if text_h and _edge_margin(rules, gx0, gy0, gx1, gy1, across=False) < LONE_EDGE_HEIGHTS * gh:
                 continue
+        elif not (text_h and lo_h * text_h <= gh <= hi_h * text_h and margin >= LONE_EDGE_HEIGHTS * gh):
+            continue
+        if not row.any():
             if not (_in_cell(rules, gx0, gy0, gx1, gy1) or g_across > edge_hi or g_across < edge_lo
                     or _in_column(lo_b[level], hi_b[level], gx0, gy0, gx1, gy1)):
                 pending.append((box, g_across, gh, mine))  # found if another such glyph shares its row

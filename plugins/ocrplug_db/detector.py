@@ -26,6 +26,7 @@ from ocrplug.api import (
 )
 from ocrplug_db.postprocess import DbBox, DbParams, boxes_from_prob
 from ocrplug_db.preprocess import (
+    ELONGATED,
     STRIDE,
     Tile,
     add_margin,
@@ -405,8 +406,9 @@ class DbDetector(Detector):
         :func:`~ocrplug_db.preprocess.target_size` (``limit_type``, ``max_side``), then, when that shrinks
         the page and ``max_side`` is the option's (not the sparse retry's), the floor of ``min_text_height``:
         the scale of a page of text on paper (:func:`~ocrplug.api.paper_ink`; photos keep the shrink) is raised to keep
-        its smallest text (measured on ``image``, ``H x W x 3`` uint8)
-        that many pixels high, at most to 1 (never enlarged) and to ``max_text_side``; ``for_text`` says it
+        its smallest text (measured on ``image``, ``H x W x 3`` uint8; on a page more than
+        :data:`~ocrplug_db.preprocess.ELONGATED` times taller than wide whose rows show none, across: a strip
+        of text turned upright, issue 24, L13) that many pixels high, at most to 1 (never enlarged) and to ``max_text_side``; ``for_text`` says it
         was raised (the page then runs in tiles). Short of the floor at the cap, a warning names the page
         (``name``) and the option to raise. ``image=None`` (memory estimates, before the page is read): the
         largest size the floor may give.
@@ -427,6 +429,8 @@ class DbDetector(Detector):
             if paper_ink(gray) is None:  # a photo: its texture gives no text height (scene text keeps its scale)
                 return th, tw, False
             text = small_text_height(gray)
+            if text is None and height > ELONGATED * width:  # a strip of text turned upright: its glyphs in columns
+                text = small_text_height(np.ascontiguousarray(gray.T))
             if text is None or text < MIN_TEXT_SHARE * min(height, width) or text * scale >= o.min_text_height:
                 return th, tw, False
             need = min(o.min_text_height / text, 1.0)  # small at the page's own resolution: seen there

@@ -478,3 +478,26 @@ def test_a_page_just_over_max_side_is_seen_at_its_own_size(spec) -> None:
     default = spec.build(spec.options(threads=1, min_text_height=0))
     assert default.working_size(2200, 1700, 2000)[:2] != (2200, 1700)
     assert det.working_size(2200, 1700, 2000)[:2] != (2200, 1700)  # not the option's max_side: not mild
+
+
+@needs_model
+def test_a_strip_of_text_turned_upright_is_found(spec) -> None:
+    # A strip of one line turned 90 degrees (A12's check: 20000 x 150 px, DejaVu Sans 60 px; here 10000 x 100,
+    # 30 px; issue 24, L13): its glyphs stand in a column, so the page's text height was measured as none and
+    # the page was shrunk to max_side (its text 6 px wide): fast found no region on it at all. Measured across
+    # (the page turned back), its text keeps min_text_height and the line is found whole.
+    try:
+        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 30)
+    except OSError:
+        pytest.skip("DejaVu Sans is not installed")
+    strip = Image.new("L", (10000, 100), 255)
+    draw = ImageDraw.Draw(strip)
+    draw.text((30, 30), " ".join(["the quick brown fox jumps over a lazy dog"] * 13), font=font, fill=0)
+    length = draw.textbbox((30, 30), " ".join(["the quick brown fox jumps over a lazy dog"] * 13), font=font)[2] - 30
+    upright = np.asarray(strip.rotate(90, expand=True).convert("RGB"))
+    det = spec.build(spec.options(threads=1))
+    assert det.working_size(10000, 100, det.options.max_side, upright)[2]
+    found = det.detect(_page(upright))
+    assert found
+    ys = np.concatenate([np.asarray(r.quad)[:, 1] for r in found])
+    assert ys.max() - ys.min() >= 0.8 * length  # the line's length, not a piece of it
