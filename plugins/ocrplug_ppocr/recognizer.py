@@ -22,6 +22,7 @@ import numpy as np
 
 from ocrplug.api import INK_ENDS, ConfigError, Crop, CropRecognizer, Region, WeightsError, require
 
+from .letter_spacing import tracked_splits
 from .options import PPOCRRecognizerOptions
 
 __all__ = [
@@ -831,11 +832,13 @@ def _fill(
     hints = res.space_before or (0.0,) * len(res.text)
     columns, ink_height = _ink_columns(crop)
     gaps = _ink_gaps(columns, ink_height, res, px_per_step) if options.space_gap > 0 else [0.0] * len(res.text)
+    # Letter-spaced display text: every letter gap is wide, so only clearly wider gaps split (issue 24).
+    tracked = tracked_splits(res.text, res.steps, columns, ink_height, px_per_step, options.space_gap)
     splits = [
         k > 0
         and not breaks[k]
         and not breaks[k - 1]
-        and (hints[k] >= options.space_prob or gaps[k] > options.space_gap)
+        and ((hints[k] >= options.space_prob or gaps[k] > options.space_gap) if tracked is None else tracked[k])
         and not _in_number(res.text, k)
         for k in range(len(res.text))
     ]

@@ -553,3 +553,63 @@ def test_a_drawn_micro_sign_is_read_as_the_micro_sign(ppocr):
     quads = [paste_rotated(canvas, _mono_line(t, font, 28), (350, 40 + 70 * k), 0) for k, t in enumerate(texts)]
     out = ppocr.recognize(_page(canvas), [Region(quad=q, level="line") for q in quads])
     assert [r.text for r in out] == texts
+
+
+def _tracked_line(text: str, font: str, height: int, track: int, ratio: float = 2.0) -> np.ndarray:
+    """``text`` drawn letter by letter with ``track`` px after each letter and a word gap of
+    ``max(space, ratio * track)`` px (as benchmarks/letter_spacing.py draws)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    face = ImageFont.truetype(font, height)
+    img = Image.new("RGB", (40 * height + 40 * track, 2 * height), "white")
+    d = ImageDraw.Draw(img)
+    x = 10.0
+    for ch in text:
+        if ch == " ":
+            x += max(d.textlength(" ", font=face), ratio * track)
+            continue
+        d.text((x, height // 3), ch, font=face, fill="black")
+        x += d.textlength(ch, font=face) + track
+    ink = np.flatnonzero((np.asarray(img.convert("L")) < 128).any(axis=0))
+    return np.asarray(img)[:, : ink[-1] + 12]
+
+
+@pytest.mark.parametrize(("text", "track"), [("GRAND OPENING", 28), ("Saturday the ninth", 12),
+                                             ("Tracking makes open headings", 10)])
+def test_letter_spaced_words_are_not_split_into_letters(ppocr, text, track):
+    # Issue 24 (T13's letterspaced.png): every letter gap of a tracked line passed the ink-gap split, so
+    # fast and accurate wrote "S a t u r d a y t h e n i n t h" although the word gaps were twice as wide.
+    font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    canvas = np.full((200, 1800, 3), 255, np.uint8)
+    quad = paste_rotated(canvas, _tracked_line(text, font, 30, track), (900, 100), 0)
+    (out,) = ppocr.recognize(_page(canvas), [Region(quad=quad, level="line")])
+    assert [w.text for w in out.children] == text.split()
+
+
+def test_tracked_splits_keeps_ordinary_and_short_lines_and_splits_only_wide_gaps():
+    from ocrplug_ppocr.letter_spacing import tracked_splits
+
+    def line(text: str, gaps: list[int]) -> tuple[str, list[float], np.ndarray]:
+        # 10 px glyphs, ``gaps[k]`` blank columns before character k (a space sits in the gap before it).
+        cols, steps = [], []
+        chars = [c for c in text if c != " "]
+        for k, _ in enumerate(chars):
+            cols += [False] * (gaps[k] if k else 0) + [True] * 10
+            steps.append(len(cols) - 5.5)
+        out, j = [], 0
+        for c in text:
+            out.append(steps[j] if c != " " else steps[j] - 1)
+            j += c != " "
+        return text, out, np.array(cols)
+
+    def splits(text, gaps):
+        t, steps, cols = line(text, gaps)
+        return tracked_splits(t, steps, cols, 20.0, 1.0, 0.45)
+
+    assert splits("Invoice2041", [2] * 11) is None  # ordinary print: gaps a tenth of the height
+    assert splits("A4B", [20] * 3) is None  # too few gaps to tell
+    got = splits("GRANDOPEN", [0, 20, 18, 22, 20, 44, 20, 19, 21])
+    assert got == [k == 5 for k in range(9)]
+    # Single-letter words after a model space: word gaps outnumber letter gaps, and still split.
+    got = splits("CODE A1B2", [0, 20, 20, 20, 60, 60, 60, 60])
+    assert got[1:4] == [False] * 3 and got[6:] == [True] * 3

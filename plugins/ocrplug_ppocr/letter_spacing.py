@@ -1,0 +1,67 @@
+"""Word splits in letter-spaced (tracked) display text: ``G R A N D  O P E N I N G`` read as two words.
+
+The recognizer splits a word where the ink gap between two characters exceeds ``space_gap`` times the
+text height or where the model's space class hints at a space (:func:`ocrplug_ppocr.recognizer._fill`).
+In a line drawn with extra letter spacing every letter gap passes that test, so the line came out one
+letter a word (issue 24: ``S a t u r d a y``), although the model's own spaces were right and the word
+gaps stayed about twice as wide as the letter gaps. Here a line whose gaps between neighbouring characters
+are mostly wide (their lower quartile, the line's letter gap, at least :data:`TRACK_LETTER` times
+``space_gap``) is a tracked line: there a split needs a gap :data:`TRACK_WIDE` times that letter gap,
+whatever the space hint. The model's emitted spaces are never touched. The lower quartile, not the
+median, is the letter gap so that a line of single-letter words (``C O D E  A 1 B 2``, word gaps
+outnumbering letter gaps) still splits.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+
+#: A line is tracked only when it has at least this many gaps between neighbouring characters (a two- or
+#: three-letter code such as ``A4B`` stays as before) ...
+TRACK_MIN_GAPS = 4
+#: ... and the lower quartile of those gaps (the line's letter gap) is at least this share of ``space_gap``
+#: (ordinary print: about a quarter; three quarters of the gaps must be wide).
+TRACK_LETTER = 0.75
+#: In a tracked line, a split needs an ink gap at least this many times the line's letter gap. Chosen by
+#: ``python benchmarks/letter_spacing.py`` (docs/benchmarks.md "Letter-spaced display text").
+TRACK_WIDE = 1.4
+
+
+def _widest_blank(columns: np.ndarray, x0: int, x1: int) -> int:
+    blank = ~columns[max(x0, 0) : max(min(x1, len(columns)), 0)]
+    if not blank.any():
+        return 0
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], blank.astype(np.int8), [0]])))
+    return int((edges[1::2] - edges[::2]).max())
+
+
+def tracked_splits(
+    text: str, steps: Sequence[float], columns: np.ndarray, height: float, px_per_step: float, space_gap: float
+) -> list[bool] | None:
+    """Where a tracked line may be split, or None when the line is not tracked.
+
+    ``text``: the model's reading (its spaces are word breaks); ``steps``: the CTC time step of each of
+    its characters; ``columns``: which crop columns hold ink (bool, crop width); ``height``: the text's
+    ink height (pixels); ``px_per_step``: crop pixels per time step; ``space_gap``: the recognizer's
+    ink-gap split threshold (share of ``height``). The gap between two neighbouring non-space characters
+    is the widest ink-free run between their step centres, across any space between them. Returns one
+    flag per character: True where the gap before it is at least :data:`TRACK_WIDE` times the line's
+    letter gap (and wider than ``space_gap``). Raises nothing.
+    """
+    if space_gap <= 0 or height <= 0:
+        return None
+    chars = [k for k, ch in enumerate(text) if not ch.isspace()]
+    gap = {
+        k: _widest_blank(columns, int((steps[j] + 0.5) * px_per_step), int((steps[k] + 0.5) * px_per_step)) / height
+        for j, k in itertools.pairwise(chars)
+    }
+    if len(gap) < TRACK_MIN_GAPS:
+        return None
+    letter = float(np.percentile(list(gap.values()), 25))
+    if letter < TRACK_LETTER * space_gap:
+        return None
+    wide = max(space_gap, TRACK_WIDE * letter)
+    return [gap.get(k, 0.0) >= wide for k in range(len(text))]
