@@ -1,16 +1,19 @@
 """Drop caps (issue 24, D12): the cap joined to its word, and no line beside it lost.
 
-usage: python benchmarks/drop_caps.py [--systems fast,swift,accurate,tlayout] [--count 12] [--before]
+usage: python benchmarks/drop_caps.py [--systems fast,swift,accurate,tlayout] [--count 12] [--before] [--indents]
 
 T11's ``newspaper``: a paragraph opens with an ``H`` three lines tall, ``arbour officials said on`` beside
 its top. ``fast`` lost the ``H``, ``swift`` read it as a word of its own after the line, and the
 ``tesseract-layout`` detector (``tlayout``: with the ``tesseract`` recognizer) boxed the ``H`` with the
 second line beside it, which was then lost. This draws ``--count`` pages (:func:`drop_cap_page`: one or two
 columns of a 10-11 pt serif or sans paragraph at 150 dpi, a bold cap 2, 3 or 4 lines tall; a quarter of
-them open with a one-letter word, ``A``), runs each system and prints per system: the pages whose cap is
+them open with a one-letter word, ``A`` or ``I``, set as publishers set it with a word space after the cap on
+its first line only), runs each system and prints per system: the pages whose cap is
 joined (:func:`scores`: the output's words hold the paragraph's first two words in a row, the first
 whole) and the lines kept (every word of a line, in its order, among the output's words), and with
-``--before`` the same with ``ocrplug.drop_caps`` switched off (the tree as it was). No shared data.
+``--before`` the same with ``ocrplug.drop_caps`` switched off (the tree as it was); ``--indents`` prints
+each joined cap's first-line indent (:func:`ocrplug.drop_caps.first_line_indent`, what
+:data:`~ocrplug.drop_caps.DROP_CAP_WORD_GAP` is chosen from). No shared data.
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ def drop_cap_page(seed: int) -> tuple[np.ndarray, list[list[str]], list[int]]:
     for c in range(columns):
         left, top = margin + c * (width + gutter), 90 + rnd.randint(0, 20)
         rows = 2 + (seed // 2 + c) % 3  # the cap is 2, 3 or 4 lines tall
-        opener = "A" if (seed + c) % 4 == 3 else rnd.choice(OPENERS)
+        opener = ("A" if seed % 8 < 4 else "I") if (seed + c) % 4 == 3 else rnd.choice(OPENERS)
         words = [opener, *rnd.choices(WORDS, k=90)]
         cap_text, first = opener[0], opener[1:]
         # The cap spans its rows' cap height: from the first row's cap top to the last row's baseline.
@@ -86,6 +89,8 @@ def drop_cap_page(seed: int) -> tuple[np.ndarray, list[list[str]], list[int]]:
         lead = not first  # a one-letter opener: the cap is a word of its own
         while k < len(words) and row < rows + 5:
             x0 = cap_right if row < rows else left
+            if row == 0 and lead:  # a cap that is a word: a word space after it on its line (as InDesign sets it)
+                x0 += round(draw.textlength(" ", font=face))
             line: list[str] = []
             while k < len(words):
                 trial = " ".join([*line, words[k]])
@@ -126,6 +131,8 @@ def main() -> int:
     parser.add_argument("--systems", default="fast,swift,accurate,tlayout")
     parser.add_argument("--count", type=int, default=12)
     parser.add_argument("--before", action="store_true", help="also with ocrplug.drop_caps switched off")
+    parser.add_argument("--indents", action="store_true",
+                        help="print the first line's indent (drop_caps.first_line_indent) of each cap joined")
     parser.add_argument("--save", type=Path, help="write the pages as PNG into this folder")
     args = parser.parse_args()
     from ocrplug import Pipeline
@@ -153,9 +160,15 @@ def main() -> int:
             for on in modes:
                 drop_caps.ENABLED = on
                 totals = np.zeros(4, dtype=np.int64)
-                for gray, truth, firsts in pages:
+                for n, (gray, truth, firsts) in enumerate(pages):
+                    drop_caps._DEBUG = [] if args.indents else None
                     page = pipeline.run(np.stack([gray] * 3, axis=-1)).pages[0]
                     totals += scores(truth, firsts, page.text or "")
+                    if args.indents:
+                        for letter, indent in drop_caps._DEBUG:
+                            word = any(len(truth[i]) and truth[i][0] == letter for i in firsts)
+                            print(f"  page {n} cap {letter} ({'word' if word else 'letter'}): indent "
+                                  f"{'-' if indent is None else f'{indent:.3f}'}")
                 print(f"{name:9s} drop caps {'on ' if on else 'off'}: caps joined {totals[0]}/{totals[1]}, "
                       f"lines kept {totals[2]}/{totals[3]}")
     return 0

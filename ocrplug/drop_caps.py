@@ -10,8 +10,8 @@ then the line beside it was read whole). Two steps, run by :mod:`ocrplug.process
    :func:`_beside_lines`) gets a region of its own to be read;
 2. after recognition, :func:`join_drop_caps`: a region read as one letter that is a drop cap is taken out
    and its letter put at the start of the first line beside it: joined to that line's first word when the
-   word goes on in lower case (``Harbour``), else a word of its own (``A`` + ``council report``); the
-   word's box (and the line's) reaches left to the cap, on the line's own rows.
+   word goes on in lower case (``Harbour``) on a line set flush with the lines under it, else a word of its
+   own (``A`` + ``Council report``, or ``A`` + ``council`` set with a word space after the cap); the word's box (and the line's) reaches left to the cap, on the line's own rows.
 
 Numpy and OpenCV only; no plugin is imported.
 """
@@ -26,8 +26,8 @@ import numpy as np
 from ocrplug.crops import paper_ink
 from ocrplug.model import Region
 
-__all__ = ["DROP_CAP_GAP", "DROP_CAP_LINES", "DROP_CAP_MAX", "DROP_CAP_MIN", "DROP_CAP_TOP", "find_drop_caps",
-           "join_drop_caps"]
+__all__ = ["DROP_CAP_GAP", "DROP_CAP_LINES", "DROP_CAP_MAX", "DROP_CAP_MIN", "DROP_CAP_TOP", "DROP_CAP_WORD_GAP",
+           "find_drop_caps", "first_line_indent", "join_drop_caps"]
 
 #: A drop cap is at least this many, at most :data:`DROP_CAP_MAX` times as tall as the median height of the
 #: lines beside it (their boxes: ``db``'s hold ascenders and descenders with a margin, Tesseract's the ink
@@ -45,10 +45,17 @@ DROP_CAP_TOP = 1.0
 #: At least this many lines start beside a drop cap (their centres beside it): a big
 #: letter with one line beside it is a heading or a logo, not a drop cap.
 DROP_CAP_LINES = 2
+#: A drop cap that is a word of its own (``A`` + ``council``) is followed by a word space on its first line
+#: only: that line's first word starts at least this many of the lines' median heights right of where the
+#: other lines beside the cap start (the cap's letter joined to a word is set with its kerning, the lines
+#: beside it flush). Measured with ``python benchmarks/drop_caps.py --indents`` (docs/benchmarks.md).
+DROP_CAP_WORD_GAP = 0.12
 #: Switched off by ``benchmarks/drop_caps.py --before`` only (the figures without the two steps).
 ENABLED = True
 
 Box = tuple[float, float, float, float]
+#: Set to a list by ``benchmarks/drop_caps.py --indents``: (letter, indent) of each cap joined.
+_DEBUG: list[tuple[str, float | None]] | None = None
 
 
 def _box(region: Region) -> Box:
@@ -149,7 +156,9 @@ def join_drop_caps(regions: Sequence[Region]) -> list[Region]:
     :func:`find_drop_caps` boxed is dropped instead when it was read as no letter or the first word beside it
     does not go on in lower case (a logo beside a letterhead, not read before either); the top line beside
     it (a line with word children, or a word) gets the letter at its start: joined to its first word when
-    that word starts with a lower-case letter, else as a word of its own before it. That word's box, and
+    that word starts with a lower-case letter and its line starts flush with the other lines beside the
+    cap (:func:`first_line_indent` under :data:`DROP_CAP_WORD_GAP`), else as a word of its own before it (a
+    cap that is a word, ``A`` + ``council``, is set with a word space on its first line only). That word's box, and
     the line's, reach left to the cap's left end on the line's own rows (so rows and reading order stay
     the line's); the word carries ``attributes["drop_cap"]``: the cap's box ``[x0, y0, x1, y1]``. Raises
     nothing; without a drop cap ``regions`` come back as they are (a new list).
@@ -178,7 +187,10 @@ def join_drop_caps(regions: Sequence[Region]) -> list[Region]:
             # letterhead (swift on 3 of 40 funsd_train forms: ``Y HAZLETON``), not read, as before.
             gone.add(k)
             continue
-        joined = _with_cap(out[target], letter, cap)
+        indent = first_line_indent([out[indexed[m][0]] for m in near])
+        if _DEBUG is not None:  # benchmarks/drop_caps.py --indents
+            _DEBUG.append((letter, indent))
+        joined = _with_cap(out[target], letter, cap, word=indent is not None and indent >= DROP_CAP_WORD_GAP)
         if joined is None:
             continue
         out[target] = joined
@@ -192,8 +204,28 @@ def _goes_on_lower(line: Region) -> bool:
     return bool(words) and (min(words, key=lambda w: _box(w)[0]).text or "")[:1].islower()
 
 
-def _with_cap(line: Region, letter: str, cap: Box) -> Region | None:
-    """``line`` (a line with word children, or a word) with ``letter`` at its start (see :func:`join_drop_caps`)."""
+def first_line_indent(lines: Sequence[Region]) -> float | None:
+    """How far right of the other lines' start the first of ``lines`` starts, in their median heights.
+
+    ``lines``: the lines beside a drop cap, top first (line regions with word children, or words; page
+    pixels). A line starts at its leftmost word's left end (the recognizer's word boxes are cut to the
+    ink); the others' start is the leftmost of theirs. None with fewer than two lines. A cap that is a word
+    of its own is followed by a word space on its first line only (:data:`DROP_CAP_WORD_GAP`)."""
+    if len(lines) < 2:
+        return None
+    starts = []
+    for line in lines:
+        words = [c for c in line.children if c.level == "word"] if line.level == "line" else [line]
+        starts.append(min(_box(w)[0] for w in words) if words else _box(line)[0])
+    height = float(np.median([_box(r)[3] - _box(r)[1] for r in lines]))
+    if height <= 0:
+        return None
+    return (starts[0] - min(starts[1:])) / height
+
+
+def _with_cap(line: Region, letter: str, cap: Box, word: bool = False) -> Region | None:
+    """``line`` (a line with word children, or a word) with ``letter`` at its start (see :func:`join_drop_caps`);
+    ``word``: the cap is a word of its own even before a lower-case word."""
     words = [c for c in line.children if c.level == "word"] if line.level == "line" else [line]
     if not words or not (line.text or "").strip():
         return None
@@ -202,7 +234,7 @@ def _with_cap(line: Region, letter: str, cap: Box) -> Region | None:
     attrs = dict(first.attributes)
     attrs["drop_cap"] = [round(v, 1) for v in cap]
     _fx0, fy0, fx1, fy1 = _box(first)
-    if text[:1].islower():
+    if text[:1].islower() and not word:
         grown = first.with_(text=letter + text, quad=((cap[0], fy0), (fx1, fy0), (fx1, fy1), (cap[0], fy1)),
                             attributes=attrs)
         new_words = [grown if w is first else w for w in words]

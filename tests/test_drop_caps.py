@@ -62,6 +62,18 @@ def test_a_cap_before_a_capitalised_word_stays_a_word_of_its_own() -> None:
     assert [w.text for w in out[0].children][:2] == ["A", "Council"]
 
 
+def test_a_one_letter_word_cap_set_with_a_word_space_stays_a_word() -> None:
+    """``A`` + ``council``: a cap that is a word is followed by a word space on its first line only (its
+    first word starts 8 px, a third of the line height, right of the lines under it), so it is no letter
+    of ``council``; a cap set flush with its lines (``H`` + ``arbour``) is still joined."""
+    regions = _paragraph("A", "council report found the")
+    regions[1] = _line(150, 212, 369, 237, "council report found the")
+    out = join_drop_caps(regions)
+    assert out[0].text == "A council report found the"
+    assert [w.text for w in out[0].children][:2] == ["A", "council"]
+    assert join_drop_caps(_paragraph("A", "gain the council said"))[0].text.startswith("Again the")
+
+
 @pytest.mark.parametrize(
     "regions",
     [

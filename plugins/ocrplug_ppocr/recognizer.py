@@ -26,13 +26,20 @@ from .letter_spacing import tracked_splits
 from .options import PPOCRRecognizerOptions
 
 __all__ = [
+    "APOSTROPHES",
+    "CARON_CONTEXT",
+    "CARON_LETTERS",
+    "CARON_MIN",
     "CELL_LEFT",
+    "CZECH_SLOVAK_ONLY",
+    "ENGLISH_ENDINGS",
     "GREEK_MU",
     "LATIN_EXTRA",
     "MICRO_SIGN",
     "PITCH",
     "CTCResult",
     "PPOCRRecognizer",
+    "caron_letters",
     "charset_mask",
     "chunk_spans",
     "ctc_greedy",
@@ -89,12 +96,16 @@ class CTCResult:
     ``steps``: the time step at which each character was emitted (fractional after chunks are joined).
     ``space_before``: the highest probability of the space class between the previous emitted
     character and this one (0 for the first), the model's own hint of a word gap it did not emit.
+    ``caron``: for an emitted ``t``, ``d``, ``l`` or ``L``, the highest probability of its caron letter
+    (:data:`CARON_LETTERS`) or an apostrophe from its own time step up to the next emitted character's
+    (0 for other characters; :func:`caron_letters` reads it).
     """
 
     text: str
     probs: tuple[float, ...]
     steps: tuple[float, ...]
     space_before: tuple[float, ...] = ()
+    caron: tuple[float, ...] = ()
 
     @property
     def confidence(self) -> float:
@@ -151,6 +162,7 @@ def ctc_greedy(
             best[bad] = allowed.argmax(axis=1)
             best_p[bad] = allowed.max(axis=1)
     space = len(table) - 1 if table and table[-1] == " " else None
+    caron_classes = _caron_classes(table)
     out = []
     for b in range(best.shape[0]):
         n = best.shape[1] if lengths is None else int(lengths[b])
@@ -160,12 +172,103 @@ def ctc_greedy(
         steps = np.flatnonzero(keep)
         text = "".join(table[i] for i in idx[steps])
         hints = [0.0] * len(steps)
+        carons = [0.0] * len(steps)
+        for k, s in enumerate(steps):
+            looks = caron_classes.get(text[k])
+            if looks:
+                end = int(steps[k + 1]) if k + 1 < len(steps) else n
+                carons[k] = float(probs[b, s:max(end, s + 1)][:, looks].max())
         if space is not None:
             sp = probs[b, :n, space]
             for k in range(1, len(steps)):
                 hints[k] = float(sp[steps[k - 1] + 1 : steps[k] + 1].max())
-        out.append(CTCResult(text, tuple(float(v) for v in p[steps]), tuple(float(s) for s in steps), tuple(hints)))
+        out.append(CTCResult(text, tuple(float(v) for v in p[steps]), tuple(float(s) for s in steps), tuple(hints),
+                             tuple(carons)))
     return out
+
+
+#: The letters whose caron most faces print as an apostrophe after the letter (Czech and Slovak ``ť``,
+#: ``ď``, ``ľ``, ``Ľ``): PP-OCRv6 reads them as ``t``, ``d’``, ``d'``, ``l'`` or drops the mark (issue 24,
+#: T12's ``žluťoučký``, ``ďábelské``). ``Ť`` and ``Ď`` carry a true caron above and are not here.
+CARON_LETTERS = {"t": "ť", "d": "ď", "l": "ľ", "L": "Ľ"}
+#: The apostrophes the model reads such a caron as.
+APOSTROPHES = "'’"
+#: Letters only Czech or Slovak use among the languages that write with a Latin alphabet (no elision
+#: apostrophe: French, Italian, Catalan, English ``d'``, ``l'``, ``O'``): a reading holding one is read as
+#: Czech or Slovak by :func:`caron_letters`.
+CARON_CONTEXT = "ěřůňťďľĺŕšžčýĚŘŮŇŤĎĽĹŔŠŽČÝ"
+#: The letters of :data:`CARON_CONTEXT` no other language uses (Croatian and Serbian write ``š ž č`` with
+#: ``đ``): with one of them in a reading, a ``đ`` the model read is a ``ď`` (Liberation Serif's ``ďábelské``).
+CZECH_SLOVAK_ONLY = "ěřůňťďľĺŕĚŘŮŇŤĎĽĹŔ"
+#: What follows an apostrophe in English contractions and possessives (``it's``, ``can't``, ``we'll``,
+#: ``they're``, ``I've``, ``he'd``, ``I'm``): an apostrophe before one of these stays in :func:`caron_letters`.
+ENGLISH_ENDINGS = ("s", "t", "ll", "re", "ve", "d", "m")
+#: A ``t``, ``d``, ``l`` or ``L`` in a Czech or Slovak reading becomes its caron letter when the model gave
+#: the caron letter or an apostrophe at least this probability between it and the next character
+#: (:attr:`CTCResult.caron`). ``python benchmarks/caron_letters.py --evidence``: ...
+CARON_MIN = 0.005
+
+
+def _caron_classes(table: Sequence[str]) -> dict[str, list[int]]:
+    """For each letter of :data:`CARON_LETTERS`, the classes of ``table`` that are its caron look-alikes."""
+    index = {c: i for i, c in enumerate(table)}
+    out = {}
+    for plain, caron in CARON_LETTERS.items():
+        looks = [index[c] for c in (caron, *APOSTROPHES) if c in index]
+        if looks:
+            out[plain] = looks
+    return out
+
+
+def caron_letters(res: CTCResult) -> CTCResult:
+    """``res`` with the apostrophe-shaped carons of a Czech or Slovak reading put back (issue 24).
+
+    Only a reading holding a letter of :data:`CARON_CONTEXT` is changed: there a ``t``, ``d``, ``l`` or
+    ``L`` (:data:`CARON_LETTERS`) right after a letter or at a word's start becomes ``ť``, ``ď``, ``ľ``,
+    ``Ľ`` when the model read an apostrophe right after it that is followed by a lower-case letter or
+    ends the word (the apostrophe goes: ``d’ábelské`` -> ``ďábelské``), or when it read no mark there but
+    gave the caron letter or an apostrophe at least :data:`CARON_MIN` (``žlutoučký`` -> ``žluťoučký``); an
+    apostrophe the model read after a caron letter it did read goes too, and with a letter of
+    :data:`CZECH_SLOVAK_ONLY` in the reading a ``đ`` is a ``ď``. An apostrophe before a capital
+    (``d'Artagnan``, ``O'Brien``) or an English ending (:data:`ENGLISH_ENDINGS`: ``it's``, ``we'll``) stays,
+    and readings without such a letter (``don't``, ``l'eau``) are left as they are.
+    """
+    text = res.text
+    if not any(c in CARON_CONTEXT for c in text):
+        return res
+    carons = res.caron or (0.0,) * len(text)
+    keep = [True] * len(text)
+    chars = list(text)
+    stroke = any(c in CZECH_SLOVAK_ONLY for c in text)
+    for k, c in enumerate(text):
+        if c == "đ" and stroke and keep[k]:
+            c = chars[k] = "ď"
+        if not keep[k] or (c not in CARON_LETTERS and c not in CARON_LETTERS.values()):
+            continue
+        if k > 0 and not (text[k - 1].isalpha() or text[k - 1].isspace() or text[k - 1] in "„‚\"(«"):
+            continue
+        nxt = text[k + 1] if k + 1 < len(text) else ""
+        apostrophe = bool(nxt) and nxt in APOSTROPHES
+        rest = re.match(r"\w*", text[k + 1 + apostrophe :])
+        if rest is None or rest.group(0).lower() in ENGLISH_ENDINGS:  # it's, O'Neill's (its mark dropped)
+            continue
+        if apostrophe:
+            after = text[k + 2] if k + 2 < len(text) else ""
+            ends = not after or after.isspace() or after in ",.;:!?)"
+            if after.islower() or (ends and k > 0 and text[k - 1].isalpha()):
+                chars[k] = CARON_LETTERS.get(c, c)
+                keep[k + 1] = False
+        elif c in CARON_LETTERS and carons[k] >= CARON_MIN:
+            chars[k] = CARON_LETTERS[c]
+    if chars == list(text):
+        return res
+    idx = [k for k in range(len(text)) if keep[k]]
+
+    def pick(values: tuple[float, ...]) -> tuple[float, ...]:
+        return tuple(values[k] for k in idx) if values else values
+
+    return CTCResult("".join(chars[k] for k in idx), pick(res.probs), pick(res.steps), pick(res.space_before),
+                     pick(res.caron))
 
 
 @dataclass(frozen=True)
@@ -489,6 +592,7 @@ def _join_chunks(parts: list[tuple[_Piece, CTCResult, float]]) -> tuple[CTCResul
     probs: list[float] = []
     steps: list[float] = []
     hints: list[float] = []
+    carons: list[float] = []
     for (_, res, _), cs, ks in zip(parts, centres, keep, strict=True):
         for k, ch in enumerate(res.text):
             if ks[k]:
@@ -496,7 +600,8 @@ def _join_chunks(parts: list[tuple[_Piece, CTCResult, float]]) -> tuple[CTCResul
                 probs.append(res.probs[k])
                 steps.append(cs[k] / px - 0.5)
                 hints.append(res.space_before[k] if res.space_before else 0.0)
-    return CTCResult("".join(text), tuple(probs), tuple(steps), tuple(hints)), px
+                carons.append(res.caron[k] if res.caron else 0.0)
+    return CTCResult("".join(text), tuple(probs), tuple(steps), tuple(hints), tuple(carons)), px
 
 
 def _ink_columns(crop: Crop) -> tuple[np.ndarray, float]:
@@ -825,7 +930,7 @@ def _fill(
     """
     if not res.text.strip():
         return region.with_(text="", confidence=0.0, children=())
-    res = replace(res, text=micro_signs(res.text))
+    res = caron_letters(replace(res, text=micro_signs(res.text)))
     if res.confidence < options.min_confidence:  # noise read as text (RapidOCR drops these too)
         return region.with_(text="", confidence=res.confidence, children=())
     breaks = [ch.isspace() for ch in res.text]
@@ -840,6 +945,9 @@ def _fill(
         and not breaks[k - 1]
         and ((hints[k] >= options.space_prob or gaps[k] > options.space_gap) if tracked is None else tracked[k])
         and not _in_number(res.text, k)
+        # The ink gap after a caron's apostrophe-shaped mark, or the space the model hinted at its
+        # apostrophe, is inside the word (T12 ``žluť oučký``, accurate): ``caron_letters`` put the letter back.
+        and not (res.text[k - 1] in CARON_LETTERS.values() and res.text[k].islower())
         for k in range(len(res.text))
     ]
     # A closing mark stays with the word before it (:func:`_mark_ends_word`) across an ink gap or a

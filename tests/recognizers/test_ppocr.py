@@ -613,3 +613,36 @@ def test_tracked_splits_keeps_ordinary_and_short_lines_and_splits_only_wide_gaps
     # Single-letter words after a model space: word gaps outnumber letter gaps, and still split.
     got = splits("CODE A1B2", [0, 20, 20, 20, 60, 60, 60, 60])
     assert got[1:4] == [False] * 3 and got[6:] == [True] * 3
+def _caron_res(text: str, caron: dict[int, float] | None = None) -> object:
+    from ocrplug_ppocr.recognizer import CTCResult
+
+    evidence = tuple((caron or {}).get(k, 0.0) for k in range(len(text)))
+    return CTCResult(text, (0.9,) * len(text), tuple(float(2 * k) for k in range(len(text))), (0.0,) * len(text), evidence)
+
+
+def test_an_apostrophe_shaped_caron_in_czech_text_is_its_letter() -> None:
+    # Issue 24 (T12): PP-OCRv6 reads ď as d’ and drops ť's mark; a Czech reading gets the letters back.
+    from ocrplug_ppocr.recognizer import caron_letters
+
+    assert caron_letters(_caron_res("Příliš kůň úpěl d’ábelské ódy")).text == "Příliš kůň úpěl ďábelské ódy"
+    assert caron_letters(_caron_res("Ľudia l'úbia ťažké dalšie", {19: 0.02})).text == "Ľudia ľúbia ťažké ďalšie"
+    out = caron_letters(_caron_res("žlutoučký kůň", {3: 0.05}))
+    assert out.text == "žluťoučký kůň" and len(out.steps) == len(out.probs) == len(out.text)
+    assert caron_letters(_caron_res("tento potok", {0: 0.001})).text == "tento potok"  # under CARON_MIN
+    # Real apostrophes stay: no Czech letter on the line, or an English ending, or a capital after it.
+    for text in ["I don't think it's O'Brien's", "L'eau d'abord, puis l'été", "Řekl: don't worry, it's O'Neill's",
+                 "Čtěte l'Équipe a d'Artagnan"]:
+        assert caron_letters(_caron_res(text)).text == text
+    # A Croatian đ stays; in a Czech reading it is a misread ď.
+    assert caron_letters(_caron_res("đak čita ščepac")).text == "đak čita ščepac"
+    assert caron_letters(_caron_res("úpěl đ'ábelské")).text == "úpěl ďábelské"
+
+
+@pytest.mark.parametrize("font", ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                                  "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"])
+def test_drawn_czech_caron_letters_are_read(ppocr, font) -> None:
+    texts = ["Příliš žluťoučký kůň úpěl ďábelské ódy", "I don't think it's O'Brien's car"]
+    canvas = np.full((60 + 70 * len(texts), 900, 3), 255, np.uint8)
+    quads = [paste_rotated(canvas, _mono_line(t, font, 28), (450, 40 + 70 * k), 0) for k, t in enumerate(texts)]
+    out = ppocr.recognize(_page(canvas), [Region(quad=q, level="line") for q in quads])
+    assert [r.text for r in out] == texts
