@@ -24,7 +24,9 @@ from ocrplug.crops import paper_ink
 from ocrplug.geometry import _frame, _union_quad, quad_angle
 from ocrplug.model import Region
 
-__all__ = ["RAISED_BOTTOM", "RAISED_GAP", "RAISED_HEIGHTS", "RAISED_ROW", "RAISED_TOP", "attach_raised_marks", "is_raised"]
+__all__ = [
+    "RAISED_BOTTOM", "RAISED_GAP", "RAISED_HEIGHTS", "RAISED_ROW", "RAISED_TOP", "STACK_GAP", "attach_raised_marks", "is_raised",
+]
 
 #: A raised mark is this share of its line's box height tall (min, max): T9's 7 pt superscripts beside
 #: 11 pt text are 0.35 of the line box (19 of 55 px), its 7 pt footnote markers beside 8.5 pt notes 0.5;
@@ -43,6 +45,10 @@ RAISED_ROW = 0.1
 #: after its word) or from its start (a footnote's marker: 0.4-0.45 of the note's box on T9's page and
 #: benchmarks/list_marks.py's).
 RAISED_GAP = 0.6
+#: A region of case 1 with another region straight above or below it, at most this many of its own heights
+#: away and beside its line rather than over it, is a line of a stack (a sign's small last line), never a
+#: mark (:func:`_stacked`; ICDAR 2015 img_29's ``here`` under ``available``: the two boxes overlap by 5 px).
+STACK_GAP = 1.0
 # One glyph (or a separate region of a few): at most this many times as wide as tall.
 _GLYPH_WIDTH = 1.5
 _REGION_WIDTH = 3.0
@@ -149,6 +155,8 @@ def _attach(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[Region], 
                 continue
             if not _raised(sb[1:2], sb[3:4], lb)[0]:
                 continue
+            if _stacked(boxes, s, k, gone):
+                continue
             if lb[0] + h <= sb[0] <= lb[2] + RAISED_GAP * h:
                 regions[k] = _grown(regions[k], sb)
                 boxes[k] = _bounds(regions[k])
@@ -160,6 +168,29 @@ def _attach(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[Region], 
         added = _ink_marks(gray, ink, regions, boxes, [k for k in lines if k not in gone], gone)
     grown = {i for i, r in enumerate(regions) if r.quad != before[i]}
     return regions, grown, gone, added
+
+
+def _stacked(boxes: np.ndarray, s: int, k: int, gone: set[int]) -> bool:
+    """Whether region ``s`` is a line of a stack of lines beside line ``k`` (``boxes``: x0, y0, x1, y1 page
+    pixels per region; ``gone`` regions skipped): another region stands straight above or below it (sharing
+    at most :data:`STACK_GAP` of ``s``'s height of white between them, overlapping ``s`` across by half the
+    narrower one's width, its centre off ``s``'s rows) and lies beside ``k``, not over or under it (at most
+    half its own width within ``k``'s x-span). A sign's small last line ``here`` under ``available`` beside
+    a large ``Atm`` (ICDAR 2015 img_29) is such a line, not a superscript of ``Atm``; a superscript's line
+    above or below in its paragraph runs over its own line."""
+    sb, kb = boxes[s], boxes[k]
+    sh, sw = sb[3] - sb[1], sb[2] - sb[0]
+    for t, tb in enumerate(boxes):
+        if t in (s, k) or t in gone:
+            continue
+        tw = tb[2] - tb[0]
+        across = min(sb[2], tb[2]) - max(sb[0], tb[0])
+        gap = max(tb[1] - sb[3], sb[1] - tb[3])
+        off_rows = not sb[1] <= (tb[1] + tb[3]) / 2 <= sb[3]
+        beside = min(kb[2], tb[2]) - max(kb[0], tb[0]) <= 0.5 * tw
+        if across >= 0.5 * min(sw, tw) and gap <= STACK_GAP * sh and off_rows and beside:
+            return True
+    return False
 
 
 def _printed(gray: np.ndarray, ink: np.ndarray, labels: np.ndarray, label: int, box: tuple[int, int, int, int]) -> bool:

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ocrplug.layout import text_rows
 from ocrplug.model import PageImage, Region
-from ocrplug.raised_marks import attach_raised_marks
+from ocrplug.raised_marks import attach_raised_marks, is_raised
 from tests.conftest import load_benchmark
 
 SERIF = Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf")
@@ -114,6 +114,27 @@ def test_a_photo_is_left_alone() -> None:
     out = attach_raised_marks(gray, regions)
     # the separate raised region still joins (geometry alone); no ink is looked at on a photo
     assert len(out) == 1 and out[0].bbox == (50.0, 95.0, 440.0, 150.0)
+
+
+def test_a_small_last_line_of_a_stack_beside_a_large_word_is_no_mark() -> None:
+    # ICDAR 2015 img_29: a sign's stack ``Only / $50 notes / available / here`` set beside a large ``Atm``;
+    # DB boxes each line alone, and the last line stands raised on ``Atm``'s row (before: merged into it,
+    # the ``Atm`` line grew over ``here`` and neither word box matched its word)
+    im = Image.new("L", (900, 400), 255)
+    d = ImageDraw.Draw(im)
+    d.text((100, 300), "Atm", font=_font(80), fill=0, anchor="ls")
+    x = 100 + d.textlength("Atm", font=_font(80)) + 30
+    words = ["Only", "$50 notes", "available", "here"]
+    for k, word in enumerate(words):
+        d.text((x, 170 + 30 * k), word, font=_font(30), fill=0, anchor="ls")
+    gray = np.asarray(im)
+    atm = _ink_box(gray, 90, 200, int(x) - 10, 330)
+    rows = [_ink_box(gray, int(x) - 5, 170 + 30 * k - 26, 880, 170 + 30 * k + 4) for k in range(len(words))]
+    line = _line(atm[0] - 4, atm[1] - 6, atm[2] + 4, atm[3] + 6)
+    stack = [_line(b[0] - 2, b[1] - 2, b[2] + 2, b[3] + 2) for b in rows]
+    assert is_raised(stack[-1].bbox, line.bbox)  # ``here`` alone would pass for a superscript of ``Atm``
+    out = attach_raised_marks(gray, [line, *stack])
+    assert [r.bbox for r in out] == [line.bbox, *(r.bbox for r in stack)]
 
 
 def test_a_list_number_whose_box_reaches_into_its_item_shares_its_row() -> None:

@@ -148,3 +148,28 @@ def test_loose_words_are_levelled_when_read_alone_and_joined_as_found() -> None:
     line = next(ln for ln in joined if ln.bbox[0] <= centre[0] <= ln.bbox[2] and ln.bbox[1] <= centre[1] <= ln.bbox[3])
     q = np.asarray(line.quad)
     assert abs(q[1, 1] - q[0, 1]) < 0.01
+
+
+def _page_turned(regions: list[Region], degrees: float, about: tuple[float, float] = (600.0, 340.0)) -> list[Region]:
+    """``regions`` turned together by ``degrees`` (clockwise on screen, y down) about the point ``about``."""
+    a = math.radians(degrees)
+    rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+    c = np.asarray(about)
+    return [r.with_(quad=tuple((float(x), float(y)) for x, y in (np.asarray(r.quad) - c) @ rot.T + c)) for r in regions]
+
+
+def test_a_jittered_line_of_a_tilted_page_is_read_as_boxed_and_laid_out_level() -> None:
+    # ICDAR 2015 img_47 / img_31 (issue 24, S13): on a photographed page whose frame is tilted, a line's crop
+    # is warped either way; turned to the frame it read `wALE` for `GALE`, `An` + `t` for `Ant`.
+    from ocrplug.geometry import _frame
+    from ocrplug.levelling import _level_jitter
+
+    _, regions, hill = _table()
+    tilted = _page_turned(regions, -6.0)  # the whole table photographed 6 degrees off; Hill Top 2.4 more
+    given = lines_for_recognition(tilted, LayoutOptions())
+    assert given[hill].quad == tilted[hill].quad  # cropped as boxed (before: turned to the frame, -6 degrees)
+    # Once read, the layout step levels it to the frame as before (its box is written along the page).
+    read = [r.with_(text="Hill Top" if i == hill else "x") for i, r in enumerate(tilted)]
+    laid = _level_jitter(read, _frame(math.radians(-6.0)))
+    q = np.asarray(laid[hill].quad)
+    assert abs(math.degrees(math.atan2(q[1, 1] - q[0, 1], q[1, 0] - q[0, 0])) + 6.0) < 0.01
