@@ -527,8 +527,9 @@ def _is_river(b: np.ndarray, left: np.ndarray, gap: tuple[float, float], opts: L
     and in at least ``_RIVER_EDGE`` of those rows the first unit right of the gap starts, or the last unit
     left of it ends, within ``_RIVER_ALIGN`` median line heights of that side's median edge.
     """
+    tol = _RIVER_ALIGN * float(np.median(_heights(b)))
     for side in (left, ~left):
-        if _words_per_row(b[side], opts.line_overlap) <= _TABLE_WORDS_PER_ROW:
+        if _words_per_row(b[side], opts.line_overlap) <= _TABLE_WORDS_PER_ROW or _is_grid(b[side], tol, opts):
             return False
     lo, hi = gap[0], gap[0] + gap[1]
     starts, ends = [], []
@@ -539,10 +540,26 @@ def _is_river(b: np.ndarray, left: np.ndarray, gap: tuple[float, float], opts: L
             starts.append(float(r[r[:, 0] >= hi, 0].min()))
     if len(starts) < _RIVER_ROWS:
         return False
-    tol = _RIVER_ALIGN * float(np.median(_heights(b)))
     return any(
         np.mean(np.abs(np.asarray(e) - np.median(e)) <= tol) >= _RIVER_EDGE for e in (starts, ends)
     )
+
+
+def _is_grid(b: np.ndarray, tol: float, opts: LayoutOptions) -> bool:
+    """Whether units ``b`` (n, 4) stand in columns of their own: most units that do not start a row start
+    within ``tol`` pixels of a unit's start in at least half of the rows (a table of numbers, whose cells a
+    few pixels apart join into long cells; a prose line's words start where its words' lengths put them).
+    A grid's own gaps line up like a narrow gutter: funsd_train 0000999294's table, 7 px between halves."""
+    rows = _row_groups(b, opts.line_overlap)
+    row_of = np.empty(len(b), dtype=np.int64)
+    for k, row in enumerate(rows):
+        row_of[row] = k
+    inner = np.asarray([i for row in rows for i in row[1:]], dtype=np.int64)
+    if len(inner) == 0:
+        return False
+    near = np.abs(b[inner, 0][:, None] - b[:, 0][None, :]) <= tol
+    counts = np.asarray([len(np.unique(row_of[m])) for m in near])
+    return bool(np.median(counts) >= 0.5 * len(rows))
 
 
 def _inside_a_line(b: np.ndarray, src: np.ndarray | None, gap: tuple[float, float], column_gap: float) -> bool:
