@@ -444,7 +444,7 @@ def _crossed_gutters(b: np.ndarray, min_col_gap: float, opts: LayoutOptions) -> 
     out = []
     for start, end in zip(edges[::2], edges[1::2], strict=True):
         g = (left + float(start), float(end - start))
-        if g[1] < min_col_gap or g[0] - left < min_side or right - (g[0] + g[1]) < min_side:
+        if g[0] - left < min_side or right - (g[0] + g[1]) < min_side:
             continue
         mid = g[0] + g[1] / 2
         bridge = (b[:, 0] < mid) & (b[:, 2] > mid)  # units across the gutter's centre line
@@ -461,8 +461,14 @@ def _crossed_gutters(b: np.ndarray, min_col_gap: float, opts: LayoutOptions) -> 
             # letter-spaced capitals (a word a letter or two, their spaces lined up with the gutter) or
             # a column's hyphen reaching into it. The gutter is then the widest strip of the run that
             # units bridge over at most _GUTTER_BRIDGE of the height (issue 24, UNLV 8087 / 8071).
-            clear_lo, clear_hi = _bridged_strip(b, g, (clear_lo, clear_hi), _GUTTER_BRIDGE * (bottom - top))
-            if clear_hi - clear_lo < min_col_gap:
+            strip = _bridged_strip(b, g, (clear_lo, clear_hi), _GUTTER_BRIDGE * (bottom - top))
+            if strip[1] - strip[0] >= min_col_gap:
+                clear_lo, clear_hi = strip
+            elif clear_hi <= clear_lo or not _is_river(
+                b[~bridge], centres[~bridge] < mid, (clear_lo, clear_hi - clear_lo), opts
+            ):
+                # Narrower: a gutter only as a long aligned river of the units that do not bridge it
+                # (a newspaper's narrow gutter that one of db's lines across it, read as a word, bridges).
                 continue
         g = (clear_lo, clear_hi - clear_lo)
         left_side = centres < g[0] + g[1] / 2
@@ -619,7 +625,7 @@ def _xy_cut(
             weights.append(max(g[1], min_col_gap))
     best_y = max((w for _, w in y_gaps), default=0.0)
     best_x = max(weights, default=0.0)
-    if opts.reading_order != "rows" and best_x <= 0 and best_y < 0.5 * float(np.median(_heights(b))):
+    if opts.reading_order != "rows" and best_x <= 0 and best_y < min_col_gap:
         # Only row gaps are left, but a picture or a stray mark may bridge the gutter of two columns:
         # look again for a gutter that at most a few units cross (they go to the side of their centre).
         x_gaps = _crossed_gutters(b, min_col_gap, opts)

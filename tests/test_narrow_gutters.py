@@ -79,4 +79,5 @@ def test_a_tall_title_is_not_cut_at_its_word_space() -> None:
     unit = _line([(32, 80, "1.89"), (85, 126, "per"), (130, 145, "1"), (150, 164, "L")], 380, 27)
     count = _line([(831, 848, "6")], 399, 24)
     blocks = layout_regions([count, unit, price, art, title])
-    assert [ln.text for b in blocks for ln in b.children][0] == "Oat Drink Barista 1 L"
+    assert [ln.text for b in blocks for ln in b.children] == ["Oat Drink Barista 1 L", "Art. 208815", "1.89",
+                                                              "1.89 per 1 L", "6"]
