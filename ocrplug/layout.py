@@ -25,6 +25,9 @@ How the order is found (``reading_order: auto``), in the frame of the page's dom
    the other units leave clear (word spaces of a few lines that happen to line up are no gutter); when
    that is too narrow, the widest strip that units bridge over at most 15% of the height, between prose
    columns only (a letter-spaced caption's pieces or a hyphen that end inside the gutter bridge it too).
+   A narrower clear gap is a gutter when it is a long aligned river between prose columns (at least
+   six rows beside it, one side's edge straight: :func:`_is_river`); a gap inside one detector line is
+   its word space unless ``column_gap`` times that line's height wide (:func:`_inside_a_line`).
    Bands of a grid of blocks (a label sheet: at least 3 bands at one pitch sharing a gutter, cells
    alike of two rows or more, :func:`_grid_cells`) are read cell by cell, each label whole.
 3. Lines: inside each leaf block, units of one detector line stay one line; loose words on one row
@@ -568,6 +571,17 @@ def _is_grid(b: np.ndarray, tol: float, opts: LayoutOptions) -> bool:
     return bool(np.median(counts) >= 0.5 * len(rows))
 
 
+def _lines_across(b: np.ndarray, src: np.ndarray | None, gap: tuple[float, float]) -> int:
+    """How many detector lines (``src``: each unit's, -1 loose; None: none known) have units on both sides of
+    the clear x gap ``gap`` (start, width): a river that most rows' own lines cross is their word spaces
+    (typewriter text, whose words start on a character grid: funsd_train 00093726), not a gutter."""
+    if src is None:
+        return 0
+    lo, hi = gap[0], gap[0] + gap[1]
+    left = set(src[(src >= 0) & (b[:, 2] <= lo)].tolist())
+    return len(left & set(src[(src >= 0) & (b[:, 0] >= hi)].tolist()))
+
+
 def _inside_a_line(b: np.ndarray, src: np.ndarray | None, gap: tuple[float, float], column_gap: float) -> bool:
     """Whether a clear x gap is a word space of a detector line that crosses it.
 
@@ -617,7 +631,7 @@ def _xy_cut(
             if g[1] >= min_col_gap:
                 if _inside_a_line(b, src, g, opts.column_gap) or not _is_column_cut(b, on_left, opts):
                     continue
-            elif not (
+            elif _lines_across(b, src, g) > _RIVER_EDGE * len(_row_groups(b, opts.line_overlap)) or not (
                 _is_river(b, on_left, g, opts) and _is_column_cut(b, on_left, opts)
             ):
                 continue
