@@ -25,6 +25,9 @@ How the order is found (``reading_order: auto``), in the frame of the page's dom
    the other units leave clear (word spaces of a few lines that happen to line up are no gutter); when
    that is too narrow, the widest strip that units bridge over at most 15% of the height, between prose
    columns only (a letter-spaced caption's pieces or a hyphen that end inside the gutter bridge it too).
+   A narrower clear gap is a gutter when it is a long aligned river between prose columns (at least
+   six rows beside it, one side's edge straight: :func:`_is_river`); a gap inside one detector line is
+   its word space unless ``column_gap`` times that line's height wide (:func:`_inside_a_line`).
    Bands of a grid of blocks (a label sheet: at least 3 bands at one pitch sharing a gutter, cells
    alike of two rows or more, :func:`_grid_cells`) are read cell by cell, each label whole.
 3. Lines: inside each leaf block, units of one detector line stay one line; loose words on one row
@@ -444,7 +447,7 @@ def _crossed_gutters(b: np.ndarray, min_col_gap: float, opts: LayoutOptions) -> 
     out = []
     for start, end in zip(edges[::2], edges[1::2], strict=True):
         g = (left + float(start), float(end - start))
-        if g[1] < min_col_gap or g[0] - left < min_side or right - (g[0] + g[1]) < min_side:
+        if g[0] - left < min_side or right - (g[0] + g[1]) < min_side:
             continue
         mid = g[0] + g[1] / 2
         bridge = (b[:, 0] < mid) & (b[:, 2] > mid)  # units across the gutter's centre line
@@ -461,8 +464,14 @@ def _crossed_gutters(b: np.ndarray, min_col_gap: float, opts: LayoutOptions) -> 
             # letter-spaced capitals (a word a letter or two, their spaces lined up with the gutter) or
             # a column's hyphen reaching into it. The gutter is then the widest strip of the run that
             # units bridge over at most _GUTTER_BRIDGE of the height (issue 24, UNLV 8087 / 8071).
-            clear_lo, clear_hi = _bridged_strip(b, g, (clear_lo, clear_hi), _GUTTER_BRIDGE * (bottom - top))
-            if clear_hi - clear_lo < min_col_gap:
+            strip = _bridged_strip(b, g, (clear_lo, clear_hi), _GUTTER_BRIDGE * (bottom - top))
+            if strip[1] - strip[0] >= min_col_gap:
+                clear_lo, clear_hi = strip
+            elif clear_hi <= clear_lo or not _is_river(
+                b[~bridge], centres[~bridge] < mid, (clear_lo, clear_hi - clear_lo), opts
+            ):
+                # Narrower: a gutter only as a long aligned river of the units that do not bridge it
+                # (a newspaper's narrow gutter that one of db's lines across it, read as a word, bridges).
                 continue
         g = (clear_lo, clear_hi - clear_lo)
         left_side = centres < g[0] + g[1] / 2
@@ -506,35 +515,145 @@ def _bridged_strip(
     return best
 
 
-def _xy_cut(idx: np.ndarray, boxes: np.ndarray, min_col_gap: float, opts: LayoutOptions) -> list[np.ndarray]:
-    """Leaf blocks (arrays of unit indices) in reading order."""
+# A narrow gutter (a newspaper's, under ``column_gap`` line heights, often narrower than the word spaces
+# that a recognizer's tight word boxes leave) is told from word spaces by its length and its edge, not its
+# width (:func:`_is_river`): it is clear over at least _RIVER_ROWS rows that hold words on both sides, and
+# in at least _RIVER_EDGE of those rows the words beside it start (or end) within _RIVER_ALIGN line heights
+# of one x -- a column's aligned edge. Word spaces that happen to line up over that many rows start their
+# next words a word space apart. Measured on benchmarks/multi_column.py's pages (docs/benchmarks.md
+# "Narrow gutters and split titles").
+_RIVER_ROWS = 6
+_RIVER_ALIGN = 0.1
+_RIVER_EDGE = 0.5
+
+
+def _is_river(b: np.ndarray, left: np.ndarray, gap: tuple[float, float], opts: LayoutOptions) -> bool:
+    """Whether a clear x gap narrower than ``column_gap`` is a column gutter (a long aligned river).
+
+    ``b``: (n, 4) unit boxes (x0, y0, x1, y1) in the text frame, pixels; ``left``: (n,) booleans, the units
+    left of the gap; ``gap``: ``(start, width)`` in pixels, clear of every unit. True when both sides are prose
+    (more than ``_TABLE_WORDS_PER_ROW`` words a row), at least ``_RIVER_ROWS`` rows hold units on both sides,
+    and in at least ``_RIVER_EDGE`` of those rows the first unit right of the gap starts, or the last unit
+    left of it ends, within ``_RIVER_ALIGN`` median line heights of that side's median edge.
+    """
+    tol = _RIVER_ALIGN * float(np.median(_heights(b)))
+    for side in (left, ~left):
+        if _words_per_row(b[side], opts.line_overlap) <= _TABLE_WORDS_PER_ROW or _is_grid(b[side], tol, opts):
+            return False
+    lo, hi = gap[0], gap[0] + gap[1]
+    starts, ends = [], []
+    for row in _row_groups(b, opts.line_overlap):
+        r = b[row]
+        if np.any(r[:, 2] <= lo) and np.any(r[:, 0] >= hi):
+            ends.append(float(r[r[:, 2] <= lo, 2].max()))
+            starts.append(float(r[r[:, 0] >= hi, 0].min()))
+    if len(starts) < _RIVER_ROWS:
+        return False
+    return any(
+        np.mean(np.abs(np.asarray(e) - np.median(e)) <= tol) >= _RIVER_EDGE for e in (starts, ends)
+    )
+
+
+def _is_grid(b: np.ndarray, tol: float, opts: LayoutOptions) -> bool:
+    """Whether units ``b`` (n, 4) stand in columns of their own: most units that do not start a row start
+    within ``tol`` pixels of a unit's start in at least half of the rows (a table of numbers, whose cells a
+    few pixels apart join into long cells; a prose line's words start where its words' lengths put them).
+    A grid's own gaps line up like a narrow gutter: funsd_train 0000999294's table, 7 px between halves."""
+    rows = _row_groups(b, opts.line_overlap)
+    row_of = np.empty(len(b), dtype=np.int64)
+    for k, row in enumerate(rows):
+        row_of[row] = k
+    inner = np.asarray([i for row in rows for i in row[1:]], dtype=np.int64)
+    if len(inner) == 0:
+        return False
+    near = np.abs(b[inner, 0][:, None] - b[:, 0][None, :]) <= tol
+    counts = np.asarray([len(np.unique(row_of[m])) for m in near])
+    return bool(np.median(counts) >= 0.5 * len(rows))
+
+
+def _lines_across(b: np.ndarray, src: np.ndarray | None, gap: tuple[float, float]) -> int:
+    """How many detector lines (``src``: each unit's, -1 loose; None: none known) have units on both sides of
+    the clear x gap ``gap`` (start, width): a river that most rows' own lines cross is their word spaces
+    (typewriter text, whose words start on a character grid: funsd_train 00093726), not a gutter."""
+    if src is None:
+        return 0
+    lo, hi = gap[0], gap[0] + gap[1]
+    left = set(src[(src >= 0) & (b[:, 2] <= lo)].tolist())
+    return len(left & set(src[(src >= 0) & (b[:, 0] >= hi)].tolist()))
+
+
+def _inside_a_line(b: np.ndarray, src: np.ndarray | None, gap: tuple[float, float], column_gap: float) -> bool:
+    """Whether a clear x gap is a word space of a detector line that crosses it.
+
+    ``src``: (n,) the detector line of each unit of ``b`` (-1: a loose word) or None (no lines known). A gap
+    that the units of one detector line lie on both sides of is that line's word space when it is narrower
+    than ``column_gap`` times the line's height (the median height of its units): T11's shelf label read
+    its 44 px title ``Oat Drink Barista 1 L`` as two columns at an 18 px space that the page's smaller lines
+    made wider than ``column_gap`` median heights (issue 24, D12's diagnosis, session 12).
+    """
+    if src is None:
+        return False
+    lo, hi = gap[0], gap[0] + gap[1]
+    h = _heights(b)
+    for k in np.unique(src[(src >= 0) & (b[:, 2] <= lo)]):
+        own = src == k
+        if np.any(own & (b[:, 0] >= hi)) and gap[1] < column_gap * float(np.median(h[own])):
+            return True
+    return False
+
+
+def _xy_cut(
+    idx: np.ndarray, boxes: np.ndarray, min_col_gap: float, opts: LayoutOptions, sources: np.ndarray | None = None
+) -> list[np.ndarray]:
+    """Leaf blocks (arrays of unit indices) in reading order.
+
+    ``boxes``: (n, 4) unit boxes in the text frame, pixels; ``idx``: the units to cut; ``min_col_gap``: the
+    narrowest column gutter in pixels (``column_gap`` median line heights); ``sources``: (n,) each unit's
+    detector line (-1: loose), or None. A clear x gap at least ``min_col_gap`` wide is a gutter unless a
+    detector line's word space (:func:`_inside_a_line`); a narrower one when it is a long aligned river
+    (:func:`_is_river`), weighed then as ``min_col_gap`` wide against the row gaps.
+    """
     if len(idx) <= 1:
         return [idx]
     b = boxes[idx]
+    src = sources[idx] if sources is not None else None
     y_gaps = _gaps(b[:, 1], b[:, 3])
     x_gaps: list[tuple[float, float]] = []
+    weights: list[float] = []
     if opts.reading_order != "rows":
         left, right = float(b[:, 0].min()), float(b[:, 2].max())
         min_side = _MIN_COLUMN_SHARE * (right - left)
-        x_gaps = [
-            g
-            for g in _gaps(b[:, 0], b[:, 2])
-            if g[1] >= min_col_gap and g[0] - left >= min_side and right - (g[0] + g[1]) >= min_side
-        ]
         centres = (b[:, 0] + b[:, 2]) / 2
-        x_gaps = [g for g in x_gaps if _is_column_cut(b, centres < g[0] + g[1] / 2, opts)]
+        for g in _gaps(b[:, 0], b[:, 2]):
+            if g[0] - left < min_side or right - (g[0] + g[1]) < min_side:
+                continue
+            on_left = centres < g[0] + g[1] / 2
+            if g[1] >= min_col_gap:
+                if _inside_a_line(b, src, g, opts.column_gap) or not _is_column_cut(b, on_left, opts):
+                    continue
+            elif _lines_across(b, src, g) > _RIVER_EDGE * len(_row_groups(b, opts.line_overlap)) or not (
+                _is_river(b, on_left, g, opts) and _is_column_cut(b, on_left, opts)
+            ):
+                continue
+            x_gaps.append(g)
+            weights.append(max(g[1], min_col_gap))
     best_y = max((w for _, w in y_gaps), default=0.0)
-    best_x = max((w for _, w in x_gaps), default=0.0)
-    if opts.reading_order != "rows" and best_x <= 0 and best_y < 0.5 * float(np.median(_heights(b))):
+    best_x = max(weights, default=0.0)
+    if opts.reading_order != "rows" and best_x <= 0 and best_y < min_col_gap:
         # Only row gaps are left, but a picture or a stray mark may bridge the gutter of two columns:
         # look again for a gutter that at most a few units cross (they go to the side of their centre).
         x_gaps = _crossed_gutters(b, min_col_gap, opts)
-        best_x = max((w for _, w in x_gaps), default=0.0)
+        weights = [w for _, w in x_gaps]
+        best_x = max(weights, default=0.0)
     if best_y <= 0 and best_x <= 0:
         return [idx]
     # Cut along the axis with the widest gap, at every gap nearly as wide, so recursions stay shallow.
-    axis, gaps, best = (0, x_gaps, best_x) if best_x > best_y else (1, y_gaps, best_y)
-    cuts = np.asarray(sorted(start + width / 2 for start, width in gaps if width >= 0.5 * best))
+    if best_x > best_y:
+        axis, gaps = 0, [(s, w, v) for (s, w), v in zip(x_gaps, weights, strict=True)]
+    else:
+        axis, gaps = 1, [(s, w, w) for s, w in y_gaps]
+    best = max(best_x, best_y)
+    cuts = np.asarray(sorted(start + width / 2 for start, width, weight in gaps if weight >= 0.5 * best))
     band = np.searchsorted(cuts, (b[:, axis] + b[:, axis + 2]) / 2)
     pieces = [idx[band == k] for k in range(len(cuts) + 1)]
     pieces = [m for m in pieces if len(m)]
@@ -545,7 +664,7 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, min_col_gap: float, opts: Layout
         pieces = [cell for piece in _grid_cells(pieces, boxes, min_col_gap, opts) for cell in piece]
     out: list[np.ndarray] = []
     for members in pieces:
-        out.extend(_xy_cut(members, boxes, min_col_gap, opts))
+        out.extend(_xy_cut(members, boxes, min_col_gap, opts, sources))
     return out
 
 
@@ -1082,7 +1201,8 @@ def _level_runs(
     boxes = np.stack([u.box for u in units])
     min_gap = opts.column_gap * float(np.median(_heights(boxes)))
     runs: list[list[Region]] = []
-    for leaf in _stacks(_xy_cut(np.arange(len(units)), boxes, min_gap, opts), boxes):
+    sources = np.asarray([u.source for u in units])
+    for leaf in _stacks(_xy_cut(np.arange(len(units)), boxes, min_gap, opts, sources), boxes):
         leaf_lines = _leaf_lines([units[int(i)] for i in leaf], lines, rot, opts)
         paras = _paragraphs(leaf_lines, rot, opts.paragraph_gap)
         runs.append([_block(part, frame, 0) for para in paras for part, frame in _by_direction(para, rot)])
