@@ -109,10 +109,10 @@ def _text_angle(quads: np.ndarray) -> float:
     Hull's survey of skew detection, 1998), when it is at least 1.5x sharper than at the median. A single region's own edges can tilt by a few degrees
     (CRAFT boxes words with descenders slightly rotated), enough to break a 3000 px line into rows;
     the rows of centres do not tilt. An angle that puts in one bin two regions overlapping along the
-    row (two rows, not one: :func:`_stacked_in_a_bin`) is never taken, nor one at which no two regions
-    sharing a bin lie within ``_ROW_GAP_MAX`` heights of each other along the row (:func:`_row_gap`: far-apart
-    regions, an envelope's price and return address, line up by chance; a skewed page's words sit a
-    space apart on their rows). Issue 24 item 2 (E13).
+    row (two rows, not one: :func:`_stacked_in_a_bin`) is never taken, nor one further from the image axes
+    than the median at which no two regions sharing a bin lie within ``_ROW_GAP_MAX`` heights of each
+    other along the row (:func:`_row_gap`: far-apart regions, an envelope's price and return address,
+    line up by chance; a skewed page's words sit a space apart on their rows). Issue 24 item 2 (E13).
     """
     top = (quads[:, 1] - quads[:, 0]) + (quads[:, 2] - quads[:, 3])
     angles = np.arctan2(top[:, 1], top[:, 0])
@@ -147,7 +147,10 @@ def _text_angle(quads: np.ndarray) -> float:
             best, best_score = angle, score
     # The edges' median stands unless the profile is clearly sharper elsewhere: where the boxes are
     # right (most pages), a quarter degree off can close a narrow column gutter over a tall page.
-    if best_score >= _PROFILE_GAIN * at_median and _row_gap(quads, best, step) <= _ROW_GAP_MAX:
+    # An angle further from the image axes than the boxes' own needs a row of neighbours (far-apart regions
+    # line up by chance); one nearer them (a sparse form's labels and far answers on level rows) does not.
+    away = abs(_signed_off_axes(best)) > abs(_signed_off_axes(theta))
+    if best_score >= _PROFILE_GAIN * at_median and not (away and _row_gap(quads, best, step) > _ROW_GAP_MAX):
         return _row_fit(quads, best, 0.0)  # a quarter-degree step of the search: the rows say where in it
     return _row_fit(quads, theta, _ROW_FIT_MIN_DEG)
 
