@@ -20,7 +20,6 @@ Generated pages only; not an evaluation set.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 import tempfile
@@ -29,23 +28,12 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ocrplug import Pipeline
-from ocrplug.geometry import quad_angle
-from ocrplug.levelling import written_angle_deg
-from ocrplug.presets import preset_config
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from small_skew import _lines
+from drawn_angles import faces, json_lines, written_deg
 
-TT = "/usr/share/fonts/truetype/"
-FONTS = [
-    TT + "dejavu/DejaVuSans.ttf",
-    TT + "liberation/LiberationSerif-Regular.ttf",
-    TT + "freefont/FreeSans.ttf",
-    TT + "noto/NotoSans-Regular.ttf",
-    TT + "dejavu/DejaVuSerif.ttf",
-    TT + "liberation/LiberationSans-Regular.ttf",
-]
+FONTS = faces(
+    "DejaVuSans", "LiberationSerif-Regular", "FreeSans", "NotoSans-Regular", "DejaVuSerif", "LiberationSans-Regular"
+)
 LABELS = [
     "Signature", "Mortgage", "Employer", "Display", "Shipping", "Jogging", "Equipment", "Property",
     "Yearly", "Apology", "Category", "Typing", "Quietly", "Paying", "Spring", "Energy",
@@ -101,14 +89,11 @@ def main() -> int:
     todo = draw_pages(args.pages, work)
     print(f"{len(todo)} pages, {sum(len(p['labels']) for p in todo)} labels under {work}")
     for preset in args.presets.split(","):
-        out = work / preset
-        pipeline = Pipeline.from_dict(dict(preset_config(preset), renderers=[{"name": "json"}]))
         t0 = time.perf_counter()
         found = level = total = 0
-        for page in todo:
-            if not (args.reuse and (out / f"{page['name']}.json").is_file()):
-                pipeline.run(work / f"{page['name']}.png", out)
-            lines = _lines(json.loads((out / f"{page['name']}.json").read_text())["pages"][0]["regions"])
+        pages = {page["name"]: page for page in todo}
+        for name, lines in json_lines(preset, list(pages), work, args.reuse):
+            page = pages[name]
             for label in page["labels"]:
                 total += 1
                 match = [ln for ln in lines if (ln.get("text") or "").strip() == label["text"]]
@@ -117,8 +102,7 @@ def main() -> int:
                     continue
                 found += 1
                 q = tuple(map(tuple, match[0]["quad"]))
-                written = written_angle_deg(math.degrees(-quad_angle(q)), quad=q)
-                written = written - 360.0 if written > 180.0 else written
+                written = written_deg(q)
                 level += written == 0.0
                 if args.verbose or written != 0.0:
                     corners = [complex(*c) for c in q]

@@ -23,7 +23,6 @@ Generated pages only; not an evaluation set.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import random
 import sys
@@ -34,25 +33,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ocrplug import Pipeline
-from ocrplug.geometry import quad_angle
-from ocrplug.levelling import written_angle_deg
-from ocrplug.presets import preset_config
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from small_skew import _lines
+from drawn_angles import faces, json_lines, written_deg
 
-TT = "/usr/share/fonts/truetype/"
-FONTS = [
-    TT + "dejavu/DejaVuSans.ttf",
-    TT + "liberation/LiberationSerif-Regular.ttf",
-    TT + "freefont/FreeSans.ttf",
-    TT + "noto/NotoSans-Bold.ttf",
-    TT + "dejavu/DejaVuSerif.ttf",
-    TT + "liberation/LiberationSans-Bold.ttf",
-    TT + "noto/NotoSans-Regular.ttf",
-    TT + "dejavu/DejaVuSans-Bold.ttf",
-]
+FONTS = faces(
+    "DejaVuSans", "LiberationSerif-Regular", "FreeSans", "NotoSans-Bold",
+    "DejaVuSerif", "LiberationSans-Bold", "NotoSans-Regular", "DejaVuSans-Bold",
+)
 PHRASES = [
     "FREE ENTRY", "Live music", "Cake stall and games", "Grand Opening", "SALE", "Today only",
     "Open 9 to 5", "Fresh bread daily", "Jumble sale", "Quiz night", "Pay here", "New season",
@@ -129,21 +116,16 @@ def _inside(point: np.ndarray, box: np.ndarray, grow: float) -> bool:
     return -gu <= u <= 1 + gu and -gv <= v <= 1 + gv
 
 
-def score_page(json_path: Path, truth: list[dict]) -> list[dict]:
-    """Per steep line: how it was read (texts of the page's lines inside its box) and the written angle."""
-    page = json.loads(json_path.read_text())["pages"][0]
-    found = _lines(page["regions"])
+def score_page(found: list[dict], truth: list[dict]) -> list[dict]:
+    """Per steep line: how it was read (texts of the page's json lines ``found`` inside its box) and the
+    written angle."""
     rows = []
     for t in truth:
         box = np.asarray(t["box"], dtype=np.float64)
         height = float(np.linalg.norm(box[3] - box[0]))
         inside = [ln for ln in found if _inside(np.asarray(ln["quad"], dtype=np.float64).mean(axis=0), box, height / 5)]
         texts = [ln.get("text") or "" for ln in inside]
-        written = [
-            written_angle_deg(math.degrees(-quad_angle(tuple(map(tuple, ln["quad"])))), quad=tuple(map(tuple, ln["quad"])))
-            for ln in inside
-        ]
-        written = [w - 360.0 if w > 180.0 else w for w in written]
+        written = [written_deg(ln["quad"]) for ln in inside]
         read = len(inside) == 1 and texts[0] == t["text"]
         angle = len(inside) == 1 and abs(written[0] - t["degrees"]) <= TOLERANCE
         rows.append({**t, "texts": texts, "written": written, "read": read, "angle": angle})
@@ -163,14 +145,12 @@ def main() -> int:
     todo = draw_pages(args.pages, work)
     print(f"{len(todo)} pages, {4 * len(todo)} steep lines under {work}")
     for preset in args.presets.split(","):
-        out = work / preset
-        pipeline = Pipeline.from_dict(dict(preset_config(preset), renderers=[{"name": "json"}]))
         t0 = time.perf_counter()
         rows = []
-        for page in todo:
-            if not (args.reuse and (out / f"{page['name']}.json").is_file()):
-                pipeline.run(work / f"{page['name']}.png", out)
-            for row in score_page(out / f"{page['name']}.json", page["lines"]):
+        pages = {page["name"]: page for page in todo}
+        for name, found in json_lines(preset, list(pages), work, args.reuse):
+            page = pages[name]
+            for row in score_page(found, page["lines"]):
                 rows.append(row)
                 if args.verbose or not (row["read"] and row["angle"]):
                     got = " | ".join(f"{t!r} {w:.1f}" for t, w in zip(row["texts"], row["written"], strict=True))

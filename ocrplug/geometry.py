@@ -109,7 +109,10 @@ def _text_angle(quads: np.ndarray) -> float:
     Hull's survey of skew detection, 1998), when it is at least 1.5x sharper than at the median. A single region's own edges can tilt by a few degrees
     (CRAFT boxes words with descenders slightly rotated), enough to break a 3000 px line into rows;
     the rows of centres do not tilt. An angle that puts in one bin two regions overlapping along the
-    row (two rows, not one: :func:`_stacked_in_a_bin`) is never taken.
+    row (two rows, not one: :func:`_stacked_in_a_bin`) is never taken, nor one further from the image axes
+    than the median at which no two regions sharing a bin lie within ``_ROW_GAP_MAX`` heights of each
+    other along the row (:func:`_row_gap`: far-apart regions, an envelope's price and return address,
+    line up by chance; a skewed page's words sit a space apart on their rows). Issue 24 item 2 (E13).
     """
     top = (quads[:, 1] - quads[:, 0]) + (quads[:, 2] - quads[:, 3])
     angles = np.arctan2(top[:, 1], top[:, 0])
@@ -144,9 +147,31 @@ def _text_angle(quads: np.ndarray) -> float:
             best, best_score = angle, score
     # The edges' median stands unless the profile is clearly sharper elsewhere: where the boxes are
     # right (most pages), a quarter degree off can close a narrow column gutter over a tall page.
-    if best_score >= _PROFILE_GAIN * at_median:
+    # An angle further from the image axes than the boxes' own needs a row of neighbours (far-apart regions
+    # line up by chance); one nearer them (a sparse form's labels and far answers on level rows) does not.
+    away = abs(_signed_off_axes(best)) > abs(_signed_off_axes(theta))
+    if best_score >= _PROFILE_GAIN * at_median and not (away and _row_gap(quads, best, step) > _ROW_GAP_MAX):
         return _row_fit(quads, best, 0.0)  # a quarter-degree step of the search: the rows say where in it
     return _row_fit(quads, theta, _ROW_FIT_MIN_DEG)
+
+
+def _row_gap(quads: np.ndarray, angle: float, step: float) -> float:
+    """The smallest gap along the rows at ``angle`` (radians, y down) between two regions whose centres
+    share a profile bin (``step`` px across the rows, as :func:`_text_angle` bins them), in median region
+    heights; infinite when no two share a bin. ``quads``: ``(N, 4, 2)`` page pixels."""
+    centres = quads.mean(axis=1)
+    proj = centres @ np.array([-math.sin(angle), math.cos(angle)])
+    bins = np.floor((proj - proj.min()) / step).astype(np.int64)
+    along = quads @ np.array([math.cos(angle), math.sin(angle)])
+    lo, hi = along.min(axis=1), along.max(axis=1)
+    o = np.lexsort((lo, bins))
+    same = bins[o][1:] == bins[o][:-1]
+    if not same.any():
+        return math.inf
+    side = (quads[:, 3] - quads[:, 0]) + (quads[:, 2] - quads[:, 1])
+    height = max(float(np.median(np.linalg.norm(side, axis=1))) / 2, 1e-9)
+    gaps = lo[o][1:] - hi[o][:-1]
+    return float(gaps[same].min()) / height
 
 
 def _signed_off_axes(angle: float) -> float:
@@ -219,6 +244,15 @@ def _row_fit(quads: np.ndarray, angle: float, min_deg: float) -> float:
 # How much sharper (sum of squared bin counts) the centres' profile must be at another angle than at
 # the quads' median angle for :func:`_text_angle` to take it.
 _PROFILE_GAIN = 1.5
+
+# The profile search's angle stands only where it puts two regions of a row within this many median region
+# heights of each other (:func:`_row_gap`): a skewed page's words are a space apart along their rows; three
+# pairs of an envelope's regions 14.8 heights and more apart (T11's price box beside its return address)
+# made the profile 1.55x sharper at 2.8 degrees though every level box said 0. Measured with
+# benchmarks/craft_skew.py (the supporting pairs of the prose pages skewed 1-2.7 degrees on ``accurate``
+# overlap: gap -0.21 .. -0.10) and benchmarks/envelope_frame.py (docs/benchmarks.md, "Far-apart regions
+# and steep lines' angles").
+_ROW_GAP_MAX = 4.0
 
 
 def _stacked_in_a_bin(quads: np.ndarray, bins: np.ndarray, angle: float) -> bool:
@@ -300,3 +334,62 @@ def _lengthen(quad: Quad, pad: float) -> Quad:
         d = along / length * pad * height / 2
         out = q + np.array([-d, d, d, -d])
     return tuple((float(x), float(y)) for x, y in out)  # type: ignore[return-value]
+
+
+# Words of one steep line (:func:`_steep_lines`): a word joins another when its centre lies within
+# _STEEP_ACROSS of the other's height across the other's direction and their ends are at most
+# _STEEP_GAP heights apart along it (word spaces are about a third of a height; the lines of
+# benchmarks/steep_lines.py lie 600 px and more apart).
+_STEEP_ACROSS = 0.5
+_STEEP_GAP = 2.0
+
+
+def _steep_lines(quads: np.ndarray, angles: np.ndarray) -> list[tuple[list[int], float]]:
+    """The lines among steep words of one direction group, each with its direction.
+
+    ``quads``: ``(N, 4, 2)`` page pixels; ``angles``: ``(N,)`` each word's long-side direction (radians,
+    y down, in one sense). Words are joined end to end (``_STEEP_ACROSS``, ``_STEEP_GAP``; transitively).
+    A line's direction is the mean of its words' directions. (The principal axis of the words' centres,
+    tried for lines of two or more words, stated more of benchmarks/steep_lines.py's lines right but
+    moved ICDAR 2015 scene signs off their words' own boxes: ``CHAT CHAK`` at -17.6 instead of -14.6
+    degrees was re-read letter by letter; docs/benchmarks.md "Far-apart regions and steep lines'
+    angles".) Returns ``(indices into quads, angle)`` per line, in order of their first word.
+    """
+    n = len(quads)
+    centres = quads.mean(axis=1)
+    long_side = np.maximum(
+        np.linalg.norm((quads[:, 1] - quads[:, 0]) + (quads[:, 2] - quads[:, 3]), axis=1),
+        np.linalg.norm((quads[:, 3] - quads[:, 0]) + (quads[:, 2] - quads[:, 1]), axis=1),
+    ) / 2
+    short_side = np.minimum(
+        np.linalg.norm((quads[:, 1] - quads[:, 0]) + (quads[:, 2] - quads[:, 3]), axis=1),
+        np.linalg.norm((quads[:, 3] - quads[:, 0]) + (quads[:, 2] - quads[:, 1]), axis=1),
+    ) / 2
+    parent = list(range(n))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for i in range(n):
+        along = np.array([math.cos(angles[i]), math.sin(angles[i])])
+        across = np.array([-along[1], along[0]])
+        for j in range(n):
+            if i == j:
+                continue
+            d = centres[j] - centres[i]
+            gap = abs(float(d @ along)) - (long_side[i] + long_side[j]) / 2
+            if abs(float(d @ across)) <= _STEEP_ACROSS * short_side[i] and gap <= _STEEP_GAP * max(
+                short_side[i], short_side[j]
+            ):
+                parent[root(j)] = root(i)
+    lines: dict[int, list[int]] = {}
+    for k in range(n):
+        lines.setdefault(root(k), []).append(k)
+    out = []
+    for idx in lines.values():
+        mean = complex(np.mean(np.exp(1j * angles[idx])))
+        out.append((idx, math.atan2(mean.imag, mean.real)))
+    return out

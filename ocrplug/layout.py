@@ -76,6 +76,7 @@ from ocrplug.geometry import (
     _frame_angle,
     _heights,
     _lengthen,
+    _steep_lines,
     _text_angle,
     _union_quad,
     quad_angle,
@@ -1020,7 +1021,7 @@ def layout_regions(regions: Sequence[Region], options: LayoutOptions | None = No
     # laid out in their own direction: in the page's frame their boxes' rows paired words of other lines.
     steep_groups = _steep_groups(loose, rot)
     if steep_groups:
-        taken = {id(w) for g in steep_groups for w in g}
+        taken = {id(w) for _, g in steep_groups for w in g}
         loose = [w for w in loose if id(w) not in taken]
     # A block of lines tilted against the rest of the page (a pasted or stamped paragraph beside level
     # labels) is laid out in its own frame; each direction group's runs (column pieces) are placed by
@@ -1035,9 +1036,8 @@ def layout_regions(regions: Sequence[Region], options: LayoutOptions | None = No
             runs, base = group, frame
         else:
             runs = _place(runs, [b for run in group for b in run], base)
-    for group in steep_groups:
-        frame = _frame(_long_angle(group[0].quad, _frame_angle(rot)) if len(group) == 1 else float(
-            np.angle(np.mean([np.exp(1j * _long_angle(w.quad, _frame_angle(rot))) for w in group]))))
+    for angle, group in steep_groups:
+        frame = _frame(angle)
         for run in _level_runs([], group, frame, opts):
             for block in run:
                 runs = _place(runs, [block], base) if runs else [[block]]
@@ -1079,16 +1079,21 @@ def _long_angle(quad: Quad, page: float) -> float:
     return a
 
 
-def _steep_groups(loose: list[Region], rot: np.ndarray) -> list[list[Region]]:
-    """Loose words (word detector boxes no line holds) that run steeply across the page, grouped by direction.
+def _steep_groups(loose: list[Region], rot: np.ndarray) -> list[tuple[float, list[Region]]]:
+    """Loose words (word detector boxes no line holds) that run steeply across the page, grouped by line,
+    each with its line's direction (radians, y down).
 
     A word counts when its long side runs more than ``_TILT_MAX_DEG`` (10 degrees) off the page's frame
     (``rot``, 2 x 2) and off its right angles, and the long side is at least ``levelling._TURNED_ASPECT``
     (1.5) times the short one (a glyph-sized box has no direction of its own: the same limit the levelling
     uses to tell a steep word from a tilted glyph, measured there on ``benchmarks/steep_lines.py``). The
-    words, sorted by angle, are split into groups where neighbouring angles differ by more than
-    ``_TILT_MAX_DEG``; each group is laid out in its own frame by :func:`layout_regions`. Issue 24 item 2
-    (A12, T11's poster: in the page's frame a steep line's words sat on different rows).
+    words, sorted by angle, are split into direction groups where neighbouring angles differ by more than
+    ``_TILT_MAX_DEG``, and each direction group into lines (:func:`ocrplug.geometry._steep_lines`: words
+    end to end along their own direction; two lines 5 degrees apart fall in one direction group), each
+    line with the mean of its words' directions. Each line is laid out in its own frame by
+    :func:`layout_regions`. Issue 24 item 2 (A12, T11's poster: in the page's frame a steep line's words
+    sat on different rows; E13: in one frame per direction group two lines 5 degrees apart were both
+    stated at their mean).
     """
     page = _frame_angle(rot)
     tol = math.radians(_TILT_MAX_DEG)
@@ -1110,7 +1115,13 @@ def _steep_groups(loose: list[Region], rot: np.ndarray) -> list[list[Region]]:
             groups.append([])
         groups[-1].append(w)
         last = off
-    return groups
+    out: list[tuple[float, list[Region]]] = []
+    for group in groups:
+        angles = np.array([_long_angle(w.quad, page) for w in group])
+        quads = np.asarray([w.quad for w in group], dtype=np.float64)
+        for idx, angle in _steep_lines(quads, angles):
+            out.append((angle, [group[k] for k in idx]))
+    return out
 
 
 def _place(runs: list[list[Region]], blocks: list[Region], rot: np.ndarray) -> list[list[Region]]:
