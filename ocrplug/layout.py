@@ -81,7 +81,15 @@ from ocrplug.geometry import (
     _union_quad,
     quad_angle,
 )
-from ocrplug.levelling import _TURNED_ASPECT, LEVEL_ANGLE_DEG, _deviation, _level, _level_jitter, _within_slack
+from ocrplug.levelling import (
+    _READ_LEVEL_TAG,
+    _TURNED_ASPECT,
+    LEVEL_ANGLE_DEG,
+    _deviation,
+    _level,
+    _level_jitter,
+    _within_slack,
+)
 from ocrplug.model import Page, Quad, Region
 from ocrplug.raised_marks import is_raised
 from ocrplug.vertical import _CHAIN_ANCHOR, _vertical_chains, split_glyph_stacks
@@ -1509,9 +1517,6 @@ def lines_for_recognition(
     ]
     joined = [*chains, *grouped]
     return [*kept, *(joined if image is None else split_glyph_stacks(image, joined))]
-
-
-_READ_LEVEL_TAG = "_level_for_reading"
 
 
 def _level_for_reading(regions: Sequence[Region], opts: LayoutOptions) -> list[Region]:

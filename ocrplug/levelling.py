@@ -315,6 +315,11 @@ def _level(region: Region, rot: np.ndarray) -> Region:
     return region.with_(children=kids) if kids is not region.children else region
 
 
+#: The attribute :func:`ocrplug.layout._level_for_reading` tags the regions it levels for their crops with
+#: (their index in its input); :func:`_level_jitter` levels such a region only on a level frame.
+_READ_LEVEL_TAG = "_level_for_reading"
+
+
 def _level_jitter(regions: list[Region], rot: np.ndarray) -> list[Region]:
     """``regions`` with those :func:`_jitter` picks levelled (:func:`_level`), the others as given; a read
     word with a descender (:func:`_has_descender` of its text) is flagged to it as ``descender``.
@@ -336,8 +341,6 @@ def _level_jitter(regions: list[Region], rot: np.ndarray) -> list[Region]:
     descender = np.array([_has_descender(r.text) for r in regions], dtype=bool)
     mask = _jitter(np.asarray([r.quad for r in regions], dtype=np.float64), rot, descender=descender)
     if _READ_LEVEL_FRAME_ONLY and not _level_frame(rot):
-        from ocrplug.layout import _READ_LEVEL_TAG  # layout imports this module
-
         mask &= np.array([_READ_LEVEL_TAG not in r.attributes for r in regions], dtype=bool)
     return [_level(r, rot) if m else r for r, m in zip(regions, mask, strict=True)]
 
