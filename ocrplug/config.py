@@ -120,6 +120,26 @@ class InputConfig(_Strict):
         "detector options set, and the other pages go on. Default: half of the machine's physical memory.",
     )
 
+    @field_validator("dpi", mode="before")
+    @classmethod
+    def _dpi_value(cls, value: Any) -> Any:
+        # One message for every bad value (V13: `true` was taken as 1 dpi; `0`, `Auto`, `300dpi` gave the
+        # union's two internal messages); `auto` in any case and with spaces, a number in a string taken.
+        message = "must be 'auto' or a number of dots per inch in (0, 2400]"
+        if isinstance(value, bool) or value is None:
+            raise ValueError(message)
+        if isinstance(value, str):
+            text = value.strip().lower()
+            if text == "auto":
+                return "auto"
+            try:
+                value = float(text)
+            except ValueError:
+                raise ValueError(message) from None
+        if isinstance(value, (int, float)) and not 0 < value <= 2400:
+            raise ValueError(message)
+        return value
+
     @field_validator("pages", mode="before")
     @classmethod
     def _page_number(cls, value: Any) -> Any:

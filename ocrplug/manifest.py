@@ -276,18 +276,30 @@ class Manifest:
 
     def claim_name(self, key: str | None, wanted: str, taken: set[str]) -> str:
         """A stable output name for input ``key``: the one it had before, else ``wanted`` or
-        ``wanted-2``, ``wanted-3``... avoiding names owned by other inputs and names in ``taken``.
+        ``wanted-2``, ``wanted-3``... avoiding names owned by other inputs and names in ``taken``, in any
+        case (``Scan`` and ``scan`` are one file on a case-insensitive disk).
 
         ``key`` None (an in-memory array) is never recorded.
         """
+        # Names that differ only in case are one file on a case-insensitive disk (macOS, Windows, a
+        # mounted share): `UPPER.PNG` and `upper.pdf` would overwrite each other's outputs (V13).
+        folded_taken = {t.casefold() for t in taken}
+        owners: dict[str, set[str]] = {}
+        for owned, owner in self.names.items():
+            owners.setdefault(owned.casefold(), set()).add(owner)
+
+        def free(candidate: str) -> bool:
+            folded = candidate.casefold()
+            return folded not in folded_taken and owners.get(folded, set()) <= {key}
+
         earlier = self.documents.get(key, {}).get("name") if key is not None else None
         if earlier is not None and not safe_relative(str(earlier)):
             earlier = None  # a tampered manifest never places an output outside the folder
-        if earlier and earlier not in taken and self.names.get(earlier) in (None, key):
+        if earlier and free(str(earlier)):
             name = str(earlier)
         else:
             name, n = wanted, 2
-            while name in taken or (self.names.get(name) not in (None, key)):
+            while not free(name):
                 name, n = f"{wanted}-{n}", n + 1
         if key is not None:
             self.names[name] = key

@@ -25,7 +25,7 @@ from ocrplug.errors import InputError, OcrplugError, PageReadError
 from ocrplug.executors import Executor, PageBatch, PageResult
 from ocrplug.model import PageFailure, PageImage
 from ocrplug.profile import stage
-from ocrplug.sources import InputDocument, InputFile, Sources
+from ocrplug.sources import InputDocument, InputFile, Sources, sniff_bytes
 
 __all__ = ["BYTES_LABEL", "ReadStop", "bytes_input", "bytes_suffix", "page_batches", "read_pages", "run_documents"]
 
@@ -136,32 +136,16 @@ def run_documents(
     return executor.map(page_batches(documents, sources, size, start=start, cached=cached))
 
 
-_MAGIC = (
-    (b"%PDF", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", ".png"),
-    (b"\xff\xd8\xff", ".jpg"),
-    (b"II*\x00", ".tif"),
-    (b"MM\x00*", ".tif"),
-    (b"GIF8", ".gif"),
-    (b"BM", ".bmp"),
-)
-
-
 def bytes_suffix(content: bytes) -> str:
     """The file suffix of an image or PDF file's bytes (PNG, JPEG, TIFF, PDF, GIF, BMP, WebP), by its
-    magic number (``%PDF`` may follow a few bytes of junk, as PDF readers allow).
+    signature (:func:`ocrplug.sources.sniff_bytes`; ``%PDF-`` may follow some junk, as PDF readers allow).
 
     Raises :class:`~ocrplug.errors.InputError` for anything else.
     """
-    head = bytes(content[:1024])
-    for magic, suffix in _MAGIC:
-        if head.startswith(magic):
-            return suffix
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return ".webp"
-    if b"%PDF" in head:
-        return ".pdf"
-    raise InputError(f"{BYTES_LABEL}: not the bytes of a PNG, JPEG, TIFF, PDF, GIF, BMP or WebP file")
+    suffix = sniff_bytes(content[:1024])
+    if suffix is None:
+        raise InputError(f"{BYTES_LABEL}: not the bytes of a PNG, JPEG, TIFF, PDF, GIF, BMP or WebP file")
+    return suffix
 
 
 @contextlib.contextmanager

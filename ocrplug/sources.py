@@ -34,7 +34,7 @@ from ocrplug.manager import PluginHost
 from ocrplug.manifest import read_ledger
 from ocrplug.model import PageFailure, PageImage
 
-__all__ = ["ARRAY_LABEL", "InputDocument", "InputFile", "PagesAfter", "Sources", "sniff_type", "to_rgb_array"]
+__all__ = ["ARRAY_LABEL", "InputDocument", "InputFile", "PagesAfter", "Sources", "sniff_bytes", "sniff_type", "to_rgb_array"]
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,8 @@ _SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
     (0, b"MM\x00*", ".tif"),
     (0, b"II+\x00", ".tif"),
     (0, b"MM\x00+", ".tif"),
+    (0, b"GIF87a", ".gif"),
+    (0, b"GIF89a", ".gif"),
     (0, b"BM", ".bmp"),
     (8, b"WEBP", ".webp"),
 )
@@ -65,15 +67,12 @@ _BMP_HEADERS = frozenset({12, 40, 52, 56, 64, 108, 124})
 _SAME_TYPE = {".jpeg": ".jpg", ".tiff": ".tif"}
 
 
-def sniff_type(path: Path) -> str | None:
-    """The type of ``path`` by its first bytes, as the suffix it is routed as (``.pdf``, ``.png``,
-    ``.jpg``, ``.tif``, ``.bmp``, ``.webp``), or None when its content is none of these or the file cannot
-    be read (the rasterizer chosen by suffix then reports it). Reads at most 1024 bytes; raises nothing."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(_PDF_WINDOW)
-    except OSError:
-        return None
+def sniff_bytes(head: bytes) -> str | None:
+    """The type of a file by its first bytes ``head`` (at least the first 1024 where the file is longer),
+    as the suffix it is routed as (``.pdf``, ``.png``, ``.jpg``, ``.tif``, ``.gif``, ``.bmp``, ``.webp``),
+    or None when it is none of these: the one table of signatures for files (:func:`sniff_type`) and for
+    bytes handed in (:func:`ocrplug.pageloop.bytes_suffix`). Raises nothing."""
+    head = bytes(head[:_PDF_WINDOW])
     for offset, magic, suffix in _SIGNATURES:
         if head[offset:offset + len(magic)] != magic:
             continue
@@ -86,6 +85,18 @@ def sniff_type(path: Path) -> str | None:
     if b"%PDF-" in head:
         return ".pdf"
     return None
+
+
+def sniff_type(path: Path) -> str | None:
+    """The type of ``path`` by its first bytes (:func:`sniff_bytes`), or None when its content is none of
+    the known types or the file cannot be read (the rasterizer chosen by suffix then reports it). Reads at
+    most 1024 bytes; raises nothing."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(_PDF_WINDOW)
+    except OSError:
+        return None
+    return sniff_bytes(head)
 
 
 def to_rgb_array(image: Any) -> np.ndarray:

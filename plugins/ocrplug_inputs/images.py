@@ -32,7 +32,7 @@ __all__ = ["ImageOptions", "ImageRasterizer", "decoding", "normalize_image", "re
 
 log = logging.getLogger(__name__)
 
-IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".webp")
 
 # Integer and float modes Pillow gives for 16-bit, 32-bit and floating-point images.
 _WIDE_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")

@@ -206,7 +206,13 @@ def _explain(path: Path, message: str, password: str | None) -> InputError:
                 f"{path}: PDF is password-protected; set input.options.password (--set input.options.password=...)"
             )
         return _WrongPassword(f"{path}: wrong password for this PDF (input.options.password)")
-    if "page count 0" in low or "can not be after the last page (0)" in low:
+    # A truncated file also ends in "page count 0" (V13): it has no pages only when poppler found nothing
+    # else wrong (no broken cross-reference or object besides the count).
+    damaged = any(
+        ("syntax error" in line or "internal error" in line or "couldn't" in line) and "page count 0" not in line
+        for line in low.splitlines()
+    )
+    if ("page count 0" in low or "can not be after the last page (0)" in low) and not damaged:
         return InputError(f"{path}: PDF has no pages")
     if "no such file" in low:
         return InputError(f"{path}: no such file")

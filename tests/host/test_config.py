@@ -63,6 +63,20 @@ def test_wrong_type_shows_the_value_given_also_for_lists(host: PluginHost) -> No
     assert "(got [0, 1, 2," in str(err.value) and "...)" in str(err.value) and "99" not in str(err.value)
 
 
+@pytest.mark.parametrize("bad", [True, 0, -5, "300dpi", None, "", 2401])
+def test_a_bad_dpi_is_one_clear_error_and_auto_is_taken_in_any_case(host: PluginHost, bad: object) -> None:
+    """V13: ``input.dpi: true`` was read as 1 dpi (an empty page, exit 0); other bad values gave the
+    number-or-auto union's two internal messages."""
+    with pytest.raises(ConfigError) as err:
+        Pipeline.from_dict({"input": {"dpi": bad}}, host=host)
+    msg = str(err.value)
+    assert "input.dpi: " in msg and "must be 'auto' or a number of dots per inch" in msg, msg
+    assert "constrained-float" not in msg and "literal" not in msg and msg.count("input.dpi") == 1, msg
+    for given in ("Auto", " auto ", "AUTO"):
+        assert Pipeline.from_dict({"input": {"dpi": given}}, host=host).config.input.dpi == "auto"
+    assert Pipeline.from_dict({"input": {"dpi": "150"}}, host=host).config.input.dpi == 150
+
+
 def test_unknown_component_suggests_closest(host: PluginHost) -> None:
     with pytest.raises(ConfigError, match=r"unknown detector 'fake-bx'.*did you mean 'fake-box'"):
         Pipeline.from_dict({"detector": "fake-bx"}, host=host)

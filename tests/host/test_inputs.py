@@ -34,7 +34,7 @@ def _rgb(w: int = 40, h: int = 30) -> Image.Image:
     return img
 
 
-@pytest.mark.parametrize("ext", [".png", ".jpg", ".bmp", ".webp", ".tif"])
+@pytest.mark.parametrize("ext", [".png", ".jpg", ".bmp", ".webp", ".tif", ".gif"])
 def test_formats_read_as_rgb(tmp_path: Path, ext: str) -> None:
     path = tmp_path / f"x{ext}"
     _rgb().save(path)
@@ -51,6 +51,21 @@ def test_multipage_tiff_and_page_range(tmp_path: Path) -> None:
     assert [p.index for p in pages] == [0, 1, 2]
     assert [int(p.image[0, 0, 0]) for p in pages] == [0, 100, 200]
     assert [p.index for p in _pages(path, "2-3")] == [1, 2]
+
+
+def test_gif_frames_are_pages_and_a_gif_by_any_name_is_read_as_gif(tmp_path: Path) -> None:
+    """A ``.gif`` was refused as an unsupported type while a GIF named ``.png`` was read (V13): GIF is read
+    by name and by content, every frame a page as in a multi-page TIFF."""
+    from ocrplug.pageloop import bytes_suffix
+    from ocrplug.sources import sniff_type
+
+    path = tmp_path / "anim.gif"
+    frames = [Image.new("L", (20, 10), v) for v in (0, 100, 200)]
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    assert [int(p.image[0, 0, 0]) for p in _pages(path)] == [0, 100, 200]
+    misnamed = tmp_path / "anim.png"
+    misnamed.write_bytes(path.read_bytes())
+    assert sniff_type(misnamed) == ".gif" and bytes_suffix(path.read_bytes()) == ".gif"
 
 
 def test_exif_orientation_is_honoured(tmp_path: Path) -> None:
@@ -151,9 +166,17 @@ def _bad_inputs(tmp_path: Path) -> dict[str, Path]:
     locked = tmp_path / "locked.pdf"
     import pikepdf
 
+    # a linearized PDF cut at three quarters: poppler also reports "page count 0", which was read as
+    # "PDF has no pages" (V13)
+    linear = tmp_path / "linear.pdf"
+    with pikepdf.open(good_pdf) as pdf:
+        pdf.save(linear, linearize=True)
+    three_quarters = tmp_path / "three_quarters.pdf"
+    three_quarters.write_bytes(linear.read_bytes()[: linear.stat().st_size * 3 // 4])
+
     with pikepdf.open(good_pdf) as pdf:
         pdf.save(locked, encryption=pikepdf.Encryption(user="secret", owner="owner"))
-    return {"corrupt": corrupt, "empty": empty, "truncated": truncated, "locked": locked}
+    return {"corrupt": corrupt, "empty": empty, "truncated": truncated, "locked": locked, "three_quarters": three_quarters}
 
 
 def test_bad_inputs_fail_clearly_and_others_are_written(tmp_path: Path, host: PluginHost) -> None:
@@ -162,14 +185,15 @@ def test_bad_inputs_fail_clearly_and_others_are_written(tmp_path: Path, host: Pl
     _rgb().save(good)
     pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "renderers": ["fake-lines"], "input": {"dpi": 50}}, host=host)
     out = tmp_path / "out"
-    report = pipe.run_many([bad["corrupt"], good, bad["empty"], bad["truncated"], bad["locked"]], out_dir=out)
+    report = pipe.run_many([bad["corrupt"], good, bad["empty"], bad["truncated"], bad["locked"], bad["three_quarters"]], out_dir=out)
     assert (out / "good.lines").read_text() == "0 1 True\n"
     errors = {Path(f.source).name: f.error for f in report.failures}
     assert "corrupt" in errors["corrupt.png"] and "corrupt.png" in errors["corrupt.png"]
     assert "empty" in errors["empty.jpg"]
     assert "corrupt or truncated" in errors["truncated.pdf"]
     assert "password" in errors["locked.pdf"]
-    assert len(report.failures) == 4
+    assert "corrupt or truncated" in errors["three_quarters.pdf"], errors["three_quarters.pdf"]
+    assert len(report.failures) == 5
 
 
 def test_password_option_opens_encrypted_pdf(tmp_path: Path, host: PluginHost) -> None:

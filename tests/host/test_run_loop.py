@@ -188,6 +188,21 @@ def test_output_names_are_distinct_across_runs(tmp_path: Path) -> None:
     assert (out / "scan-2.lines").read_text() == "0 0 True\n"
 
 
+def test_output_names_differing_only_in_case_are_distinct(tmp_path: Path) -> None:
+    """``Scan.png`` and ``scan.png`` (two folders) would be one output file on a case-insensitive disk
+    (macOS, Windows, a share): the second gets ``-2`` as an equal name does, in one run or across runs (V13)."""
+    a = _png(tmp_path / "A" / "Scan.png")
+    b = _png(tmp_path / "B" / "scan.png", dark=False)
+    out = tmp_path / "out"
+    job = str(_job(tmp_path))
+    assert main(["run", str(a), str(b), "-c", job, "-o", str(out)]) == 0
+    assert _visible(out) == ["Scan.lines", "scan-2.lines"]
+    out2 = tmp_path / "out2"
+    assert main(["run", str(a), "-c", job, "-o", str(out2)]) == 0
+    assert main(["run", str(b), "-c", job, "-o", str(out2)]) == 0
+    assert _visible(out2) == ["Scan.lines", "scan-2.lines"]
+
+
 def _cli(args: list[str], **kwargs) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(REPO / "plugins"), os.environ.get("PYTHONPATH", "")]))
     return subprocess.Popen([sys.executable, "-m", "ocrplug.cli", *args], cwd=REPO, env=env,
