@@ -419,7 +419,7 @@ class PPOCRRecognizer(CropRecognizer):
         (:func:`_ink_crop`); another character read more confidently there replaces it (its word box then
         comes from the cut crop). An empty reading stays empty: no new words from noise.
         """
-        crops = list(crops)
+        crops = [_flat_crop(c) for c in crops]
         reads = self.read([c.image for c in crops])
         unsure = [i for i, (res, _) in enumerate(reads)
                   if len(res.text.strip()) == 1 and res.text.strip().isascii() and res.confidence < LONE_REREAD_CONFIDENCE]
@@ -602,6 +602,65 @@ def _join_chunks(parts: list[tuple[_Piece, CTCResult, float]]) -> tuple[CTCResul
                 hints.append(res.space_before[k] if res.space_before else 0.0)
                 carons.append(res.caron[k] if res.caron else 0.0)
     return CTCResult("".join(text), tuple(probs), tuple(steps), tuple(hints), tuple(carons)), px
+
+
+#: Closing kernel side for a crop's background, as a share of the crop's height: wider than a glyph's
+#: stroke (about 0.1-0.2 of the crop height), narrower than a word.
+TONE_KERNEL = 0.5
+#: A crop's background has a tone step when its column levels (5th to 95th percentile) differ by more
+#: than this many grey levels: the darkest band ``benchmarks/tone_step.py`` draws that glues words is 20
+#: levels under the paper. The next three constants keep ordinary crops (a form's box edges, a photo's
+#: shading) unflattened: see :func:`flatten_tone_step` and docs/benchmarks.md.
+TONE_STEP = 16
+#: At most this share of the columns lies between the two levels (a step, not a gradient): highlighted
+#: lines have at most 0.01, photo crops mostly 0.1 or more.
+TONE_MID = 0.05
+#: The darker level spans a run of at least this many crop heights (a band over a word or more).
+TONE_RUN = 1.5
+#: Both levels are at least this light (grey level): dark text stays readable on the band only then.
+TONE_LIGHT = 128
+
+
+def flatten_tone_step(image: np.ndarray) -> np.ndarray:
+    """``image`` (H x W x 3 RGB or H x W uint8, dark text on a light ground) with its background
+    divided out, as a grey image of the same shape, when the background has a tone step; else
+    ``image`` itself (the same object, so ordinary crops cost one closing and are read as before).
+
+    A translucent band over some words of a line (a highlighter, issue 24) leaves the model no space at
+    the band's edges and the ink-gap word split no blank columns there. The background is the grey
+    closing (dilate then erode, a square of :data:`TONE_KERNEL` times the crop height) of the crop's
+    luma, which removes strokes and keeps the band; its column profile (median over rows) has a tone
+    step when its levels differ by more than :data:`TONE_STEP`, at most :data:`TONE_MID` of the columns
+    lie between them, the darker level runs at least :data:`TONE_RUN` crop heights and both levels are
+    at least :data:`TONE_LIGHT`. Dividing the luma by the background turns band and paper white.
+    Diagnosis and the page-level version of the remedy: W13's probe of T13's highlighter page. Raises
+    nothing.
+    """
+    h, w = image.shape[:2]
+    if h < 8 or w < TONE_RUN * h:
+        return image
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    side = max(3, round(TONE_KERNEL * h) | 1)
+    ground = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (side, side)))
+    profile = np.median(ground, axis=0)
+    low, high = np.percentile(profile, (5, 95))
+    step = high - low
+    if step <= TONE_STEP or low < TONE_LIGHT:
+        return image
+    if np.mean((profile > low + step / 4) & (profile < high - step / 4)) > TONE_MID:
+        return image
+    dark = np.concatenate([[0], (profile <= low + step / 4).astype(np.int8), [0]])
+    edges = np.flatnonzero(np.diff(dark))
+    if (edges[1::2] - edges[::2]).max(initial=0) < TONE_RUN * h:
+        return image
+    flat = np.clip(gray.astype(np.float32) * 255.0 / np.maximum(ground, 1).astype(np.float32), 0, 255)
+    flat = flat.astype(np.uint8)
+    return cv2.cvtColor(flat, cv2.COLOR_GRAY2RGB) if image.ndim == 3 else flat
+
+
+def _flat_crop(crop: Crop) -> Crop:
+    image = flatten_tone_step(crop.image)
+    return crop if image is crop.image else replace(crop, image=image)
 
 
 def _ink_columns(crop: Crop) -> tuple[np.ndarray, float]:

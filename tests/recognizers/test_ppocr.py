@@ -646,3 +646,63 @@ def test_drawn_czech_caron_letters_are_read(ppocr, font) -> None:
     quads = [paste_rotated(canvas, _mono_line(t, font, 28), (450, 40 + 70 * k), 0) for k, t in enumerate(texts)]
     out = ppocr.recognize(_page(canvas), [Region(quad=q, level="line") for q in quads])
     assert [r.text for r in out] == texts
+
+
+def _banded_line(text: str, first: int, last: int, colour: tuple[int, int, int], alpha: float) -> np.ndarray:
+    """A line of dark text (Liberation Sans 39 px) with a translucent band over words ``first``..``last``
+    reaching half-way into the word spaces at its edges (a highlighter)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from .conftest import font_path
+
+    font = ImageFont.truetype(font_path(), 39)
+    words = text.split()
+    width = round(font.getlength(text)) + 40
+    img = Image.new("RGB", (width, 80), "white")
+    space = font.getlength(" ")
+    left = 20 + font.getlength(" ".join(words[:first]) + " ") - space / 2
+    right = 20 + font.getlength(" ".join(words[: last + 1])) + space / 2
+    band = np.asarray(img).astype(np.float32)
+    band[8:72, round(left):round(right)] = (1 - alpha) * 255 + alpha * np.asarray(colour, np.float32)
+    img = Image.fromarray(band.astype(np.uint8))
+    ImageDraw.Draw(img).text((20, 20), text, fill=(20, 20, 20), font=font)
+    return np.asarray(img)
+
+
+def test_words_at_a_highlighter_bands_edges_stay_apart(ppocr):
+    # Issue 24 (T13 highlighter page): the model emitted no space at either edge of a translucent band
+    # and the ink gap there is under space_gap, so "the signed" and "lab closes" were read as one word.
+    lines = [("Bring the signed consent form on Tuesday", 2, 3, (170, 170, 170), 0.6),
+             ("The lab closes early on Friday at two", 1, 2, (120, 230, 120), 0.6),
+             ("Submit the essay draft by the twelfth", 2, 4, (255, 170, 60), 0.6)]
+    canvas = np.full((110 * len(lines), 900, 3), 255, np.uint8)
+    regions = []
+    for k, (text, first, last, colour, alpha) in enumerate(lines):
+        patch = _banded_line(text, first, last, colour, alpha)
+        canvas[110 * k + 10 : 110 * k + 10 + patch.shape[0], 10 : 10 + patch.shape[1]] = patch
+        ink = np.argwhere(patch.min(axis=2) < 100)
+        (y0, x0), (y1, x1) = ink.min(axis=0), ink.max(axis=0)
+        pad = 0.1 * (y1 - y0)
+        regions.append(Region.from_box(10 + x0 - pad, 110 * k + 10 + y0 - pad, 10 + x1 + pad,
+                                       110 * k + 10 + y1 + pad, level="line"))
+    out = ppocr.recognize(_page(canvas), regions)
+    assert [r.text for r in out] == [t for t, *_ in lines]
+    assert [[w.text for w in r.children] for r in out] == [t.split() for t, *_ in lines]
+
+
+def test_tone_step_flattening_leaves_ordinary_crops_alone():
+    from ocrplug_ppocr.recognizer import flatten_tone_step
+
+    from .conftest import draw_line
+
+    plain = draw_line("Invoice total 42.50", 32)
+    assert flatten_tone_step(plain) is plain
+    shaded = (plain.astype(np.float32) * 0.8).astype(np.uint8)  # a shaded table row: one tone throughout
+    assert flatten_tone_step(shaded) is shaded
+    dark = 255 - plain  # light text on a dark bar
+    assert flatten_tone_step(dark) is dark
+    banded = _banded_line("Bring the signed consent form", 2, 3, (170, 170, 170), 0.6)
+    flat = flatten_tone_step(banded)
+    assert flat is not banded and flat.shape == banded.shape
+    # The band turns paper-white; the ink stays dark.
+    assert flat[10, banded.shape[1] // 2].min() > 245 and flat.min() < 60
