@@ -94,7 +94,7 @@ class InputConfig(_Strict):
     """How input files become page images."""
 
     dpi: Annotated[float, Field(gt=0, le=2400)] | Literal["auto"] = Field(
-        200,
+        200.0,
         description="Resolution at which PDF pages are rasterized, for every page; `auto` (the presets'): "
         f"{AUTO_DPI:g}, but a page that is one scanned image of a lower resolution at that resolution.",
     )
@@ -136,8 +136,10 @@ class InputConfig(_Strict):
                 value = float(text)
             except ValueError:
                 raise ValueError(message) from None
-        if isinstance(value, (int, float)) and not 0 < value <= 2400:
-            raise ValueError(message)
+        if isinstance(value, (int, float)):
+            if not 0 < value <= 2400:
+                raise ValueError(message)
+            return float(value)  # stored as a float: the union's serializer warned on an int
         return value
 
     @field_validator("pages", mode="before")

@@ -150,10 +150,10 @@ def test_accurate_joins_a_steep_lines_words_in_its_own_direction(accurate: Pipel
     # laid out in the page's frame, a steep line's words sat on different rows and were never joined, and words
     # of two lines turned opposite ways shared a row (T11 poster: ``EENTRY Live``). Laid out in their own
     # direction, each line is one line of its own words.
+    from benchmarks.drawn_angles import json_lines
     from benchmarks.steep_lines import draw_pages, score_page
 
     page = draw_pages(1, tmp_path)[0]
-    pipeline = Pipeline.from_dict(dict(preset_config("accurate"), output={"dir": str(tmp_path)}, renderers=[{"name": "json"}]))
-    pipeline.run(tmp_path / f"{page['name']}.png", tmp_path / "out")
-    rows = score_page(tmp_path / "out" / f"{page['name']}.json", page["lines"])
+    ((_name, found),) = json_lines("accurate", [page["name"]], tmp_path)
+    rows = score_page(found, page["lines"])
     assert sum(r["read"] for r in rows) >= 3, [(r["text"], r["degrees"], r["texts"]) for r in rows]

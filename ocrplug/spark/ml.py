@@ -301,6 +301,16 @@ class _Stage(Transformer, DefaultParamsReadable, DefaultParamsWritable):
         return str(dataset.sparkSession.sparkContext.master).startswith("local")
 
 
+def _options_of(stage: Params, name: Param, options: Param, role: str) -> dict[str, Any]:
+    """``options``' value, where the stage's default options (the default config's for ``role``) hold
+    only while the component named by ``name`` is the default one: ``setDetector("craft")`` alone runs
+    craft with its own defaults, not with db's options of the fast preset (``lone_glyphs``)."""
+    default = DEFAULT_CONFIG[role]
+    if not stage.isSet(options) and stage.getOrDefault(name) != default["name"]:
+        return {}
+    return dict(stage.getOrDefault(options))
+
+
 def _with_fields(schema: StructType, fields: list[tuple[str, pa.DataType]]) -> StructType:
     """``schema`` with ``fields`` replacing same-named columns in place, the others appended."""
     out: list[StructField] = list(schema.fields)
@@ -498,7 +508,7 @@ class ImageTextDetector(_ModelStage, HasInputCol, HasOutputCol):
     def component(self) -> dict[str, Any]:
         """The detector config this stage runs: ``{"name": ..., "options": {...}}`` (seed params applied)."""
         name = self.getOrDefault(self.detector)
-        options = dict(self.getOrDefault(self.detectorOptions))
+        options = _options_of(self, self.detector, self.detectorOptions, "detector")
         for seed, option in CRAFT_PARAMS.items():
             if not self.isSet(seed):
                 continue
@@ -609,7 +619,8 @@ class ImageToText(_ModelStage, HasInputCol, HasInputCols, HasOutputCol):
 
     def component(self) -> dict[str, Any]:
         """The recognizer config this stage runs: ``{"name": ..., "options": {...}}``."""
-        return {"name": self.getOrDefault(self.recognizer), "options": dict(self.getOrDefault(self.recognizerOptions))}
+        return {"name": self.getOrDefault(self.recognizer),
+                "options": _options_of(self, self.recognizer, self.recognizerOptions, "recognizer")}
 
     def _columns(self) -> tuple[str, str | None]:
         cols = self.getOrDefault(self.inputCols) if self.isDefined(self.inputCols) else []
@@ -636,7 +647,9 @@ class ImageToText(_ModelStage, HasInputCol, HasInputCols, HasOutputCol):
         page_detector = self.getOrDefault(self.pageDetector)
         detect = regions is None and self.getOrDefault(self.groupImages) and bool(page_detector)
         if detect:
-            sections["detector"] = {"name": page_detector, "options": dict(self.getOrDefault(self.pageDetectorOptions))}
+            sections["detector"] = {
+                "name": page_detector, "options": _options_of(self, self.pageDetector, self.pageDetectorOptions, "detector"),
+            }
         config = self._config(**sections)
         text, read = self.getOutputCol(), self.getOrDefault(self.outputRegionsCol)
         body = functools.partial(

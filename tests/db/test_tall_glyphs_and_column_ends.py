@@ -107,16 +107,28 @@ def _held(regions: list, box: tuple[int, int, int, int]) -> bool:
     return any(r.bbox[0] <= cx <= r.bbox[2] and r.bbox[1] <= cy <= r.bbox[3] for r in regions)
 
 
-def test_boxed_handwritten_answers_are_found_and_ticks_are_not(detector) -> None:
+def test_boxed_handwritten_answers_are_found_and_ticks_are_not() -> None:
     from boxed_answers import make_pages
 
     from ocrplug.model import PageImage
+    from ocrplug.pipeline import Pipeline
 
     # Comic Neue Bold 52 px answers beside DejaVu Sans 40 px questions: main boxed 5 of the 6 answers.
+    # The map's own lone rules (fast's db without its ink look) box every answer and no tick ...
     page = next(p for p in make_pages() if p.name == "DejaVuSans_ComicNeue-Bold_40_1.3")
-    regions = detector.detect(PageImage(image=page.image, index=0, source=page.name, dpi=200))
+    pipeline = Pipeline.from_preset("fast", ["renderers=[]", "detector.options.lone_glyphs=false"])
+    regions = pipeline.detector.detect(PageImage(image=page.image, index=0, source=page.name, dpi=200))
     assert all(_held(regions, a) for a in page.answers), [_held(regions, a) for a in page.answers]
     assert not any(_held(regions, t) for t in page.ticks)
+    # ... and the whole fast pipeline, whose ink look also boxes the ticks (L13), writes each ticked box as
+    # ticked and each other box as empty, with no junk read from a tick.
+    text = Pipeline.from_preset("fast", ["renderers=[]"]).run(page.image).text
+    words = text.split()
+    boxes = [w for w in words if w in ("\u2610", "\u2611")]
+    left = min(t[0] for t in page.ticks)  # the tick is in the left or the right of its row's two boxes
+    expected = [b for t in page.ticks for b in (("\u2611", "\u2610") if t[0] == left else ("\u2610", "\u2611"))]
+    assert boxes == expected, text
+    assert [w for w in words if len(w) == 1 and w.isupper()] == list("ACDBAD"), text
 
 
 def test_a_turned_captions_last_letter_stays_in_its_line(detector) -> None:

@@ -248,7 +248,10 @@ def test_components_with_a_threads_option_get_the_workers_share() -> None:
 def test_flags_replace_components_and_languages_reach_a_recognizer_with_lang(tmp_path: Path) -> None:
     opts = engine.OcrplugOptions(detector="db", recognizer="tesseract", overrides=["detector.options.box_thresh=0.6"])
     config = engine.pipeline_config(opts, ["eng", "deu"])
-    assert config["detector"] == {"name": "db", "options": {"box_thresh": 0.6}}  # the default's options dropped
+    # the default's own detector named again keeps its options (as `--set detector.name=db` does); another drops them
+    assert config["detector"] == {"name": "db", "options": {**DEFAULT_CONFIG["detector"].get("options", {}), "box_thresh": 0.6}}
+    other = engine.pipeline_config(engine.OcrplugOptions(detector="craft"), ["eng"])
+    assert other["detector"] == {"name": "craft"}
     assert config["recognizer"] == {"name": "tesseract", "options": {"lang": "eng+deu"}}
     # A language the job sets itself wins over -l.
     job = tmp_path / "job.yaml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocrplug.config import DEFAULT_CONFIG
+from ocrplug.config import DEFAULT_CONFIG, InputConfig
 from ocrplug.errors import ConfigError
 
 pytest.importorskip("pyspark", reason="pyspark not installed (pip install 'ocrplug[spark]')")
@@ -27,12 +27,12 @@ from ocrplug.spark.ml import (
 def test_defaults_setters_getters_and_copy():
     stage = BinaryToImage()
     assert (stage.getInputCol(), stage.getOutputCol(), stage.getPathCol()) == ("content", "image", "path")
-    assert stage.getImageType() == "TYPE_3BYTE_BGR" and stage.getResolution() == DEFAULT_CONFIG["input"]["dpi"]
+    assert stage.getImageType() == "TYPE_3BYTE_BGR" and stage.getResolution() == InputConfig.model_validate(DEFAULT_CONFIG["input"]).render_dpi()
     assert stage.setImageType(ImageType.TYPE_BYTE_GRAY) is stage and stage.getImageType() == "TYPE_BYTE_GRAY"
     with pytest.raises(TypeError, match="TYPE_3BYTE_BGR"):
         stage.setImageType("RGB")
     copy = stage.copy({stage.resolution: 150.0})
-    assert copy.getResolution() == 150.0 and stage.getResolution() == DEFAULT_CONFIG["input"]["dpi"]
+    assert copy.getResolution() == 150.0 and stage.getResolution() == InputConfig.model_validate(DEFAULT_CONFIG["input"]).render_dpi()
     assert copy.uid == stage.uid and copy.getImageType() == "TYPE_BYTE_GRAY"
     assert PdfToImage(resolution=200).getResolution() == 200.0
     text = ImageToText()
@@ -62,8 +62,19 @@ def test_seed_craft_params_become_the_craft_options_they_mean():
         ImageTextDetector(detector="db").setScoreThreshold(0.5).component()
 
 
+def test_the_default_detectors_options_stay_with_it():
+    """The default stage carries the default config's detector options (fast: db's ``lone_glyphs``); naming
+    another detector (or page detector) without options gives that detector's own defaults, and options
+    set by hand are kept whatever the detector."""
+    assert ImageTextDetector().component() == {"options": {}} | DEFAULT_CONFIG["detector"]
+    assert ImageTextDetector(detector="craft").component() == {"name": "craft", "options": {}}
+    assert ImageTextDetector().setDetector("fake-box").component() == {"name": "fake-box", "options": {}}
+    assert ImageTextDetector(detector="craft", detectorOptions={"width": 640}).component()["options"] == {"width": 640}
+    assert ImageToText(recognizer="tesseract").component() == {"name": "tesseract", "options": {}}
+
+
 def test_pretrained_gives_local_models_and_lists_them_for_an_unknown_name():
-    assert ImageTextDetector.pretrained().component() == DEFAULT_CONFIG["detector"] | {"options": {}}
+    assert ImageTextDetector.pretrained().component() == {"options": {}} | DEFAULT_CONFIG["detector"]
     seed = ImageTextDetectorV2.pretrained("image_text_detector_v2", "en", "clinical/ocr")
     assert isinstance(seed, ImageTextDetector)
     assert seed.component() == {"name": "craft", "options": {"weights": "craft_mlt_25k"}}
