@@ -31,9 +31,12 @@ TRACK_WIDE = 1.4
 
 
 def _widest_blank(columns: np.ndarray, x0: int, x1: int) -> int:
+    """The longest run of ink-free columns (``columns`` False) in ``[x0, x1)``, in pixels (0 for none); the
+    recognizer's word splits use it too."""
     blank = ~columns[max(x0, 0) : max(min(x1, len(columns)), 0)]
     if not blank.any():
         return 0
+    # Lengths of runs of True: differences between the edges of the padded run mask.
     edges = np.flatnonzero(np.diff(np.concatenate([[0], blank.astype(np.int8), [0]])))
     return int((edges[1::2] - edges[::2]).max())
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from ocrplug.api import INK_ENDS, ConfigError, Crop, CropRecognizer, Region, WeightsError, require
 
-from .letter_spacing import tracked_splits
+from .letter_spacing import _widest_blank, tracked_splits
 from .options import PPOCRRecognizerOptions
 
 __all__ = [
@@ -673,15 +673,6 @@ def _ink_columns(crop: Crop) -> tuple[np.ndarray, float]:
     rows = np.flatnonzero(ink.any(axis=1))
     height = float(rows[-1] - rows[0] + 1) if len(rows) else float(crop.height)
     return ink.any(axis=0), height
-
-
-def _widest_blank(columns: np.ndarray, x0: int, x1: int) -> int:
-    blank = ~columns[max(x0, 0) : max(min(x1, len(columns)), 0)]
-    if not blank.any():
-        return 0
-    # Lengths of runs of True: differences between the edges of the padded run mask.
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], blank.astype(np.int8), [0]])))
-    return int((edges[1::2] - edges[::2]).max())
 
 
 def _ink_gaps(columns: np.ndarray, height: float, res: CTCResult, px_per_step: float) -> list[float]:
