@@ -78,13 +78,14 @@ def ink_share(gray: np.ndarray) -> float:
     return float(ink.mean())
 
 
-def cut_glyphs(gray: np.ndarray, boxes: list[tuple[np.ndarray, np.ndarray, str]]) -> list[str]:
+def cut_glyphs(gray: np.ndarray, boxes: list[tuple[np.ndarray, np.ndarray, str]], widest: float = 0.5) -> list[str]:
     """Ink components (8-connected, under 128, at least 4 px) whose centre lies in a word box ``(lo, hi,
-    text)`` but which reach more than a pixel past it (the frame, longer than half the page, is left out)."""
+    text)`` but which reach more than a pixel past it, as ``"text: box ... ink ..."``; components wider than
+    ``widest`` of the page (a label's frame) are left out. tests/test_word_box_ink.py uses it too."""
     count, _, stats, _ = cv2.connectedComponentsWithStats((gray < 128).astype(np.uint8), connectivity=8)
     bad = []
     for x, y, w, h, area in stats[1:count]:
-        if area < 4 or w > gray.shape[1] / 2:
+        if area < 4 or w > gray.shape[1] * widest:
             continue
         cx, cy = x + w / 2, y + h / 2
         for lo, hi, text in boxes:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -46,20 +45,12 @@ def note_page(font: str, dpi: int) -> np.ndarray:
 
 def cut_glyphs(gray: np.ndarray, words: list[Region]) -> list[str]:
     """Ink components (8-connected, under 128) whose centre lies in a word's box but which reach more
-    than a pixel past it: ``"word: box ... ink ..."``."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats((gray < 128).astype(np.uint8), connectivity=8)
+    than a pixel past it: ``"word: box ... ink ..."`` (benchmarks/display_labels.py's check, no component
+    left out for its width)."""
+    from benchmarks.display_labels import cut_glyphs as cut
+
     boxes = [(np.asarray(w.quad).min(axis=0), np.asarray(w.quad).max(axis=0), w.text) for w in words]
-    bad = []
-    for x, y, w, h, area in stats[1:count]:
-        if area < 4:
-            continue
-        cx, cy = x + w / 2, y + h / 2
-        for lo, hi, text in boxes:
-            if lo[0] <= cx <= hi[0] and lo[1] <= cy <= hi[1]:
-                if x < lo[0] - 1 or y < lo[1] - 1 or x + w > hi[0] + 1 or y + h > hi[1] + 1:
-                    bad.append(f"{text}: box {lo.round().tolist()}-{hi.round().tolist()} ink {[x, y, x + w, y + h]}")
-                break
-    return bad
+    return cut(gray, boxes, widest=1.0)
 
 
 def page_words(preset: str, gray: np.ndarray, tmp_path: Path) -> list[Region]:
