@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import importlib.metadata
+import logging
 import os
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ from ocrplug.errors import ConfigError
 from ocrplug.layout import LayoutOptions
 from ocrplug.manager import ENTRY_POINT_GROUP, PluginHost, closest
 from ocrplug.presets import DEFAULT_PRESET, PRESET_SUMMARIES, preset_config
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "AUTO_DPI",
@@ -307,8 +310,10 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
     try:
         data = _safe_load_unique(text, str(p))
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{p}: invalid YAML: {exc}") from exc
+        tabs = " (YAML indents with spaces: a tab cannot start a key)" if "'\\t'" in str(exc) else ""
+        raise ConfigError(f"{p}: invalid YAML{tabs}: {exc}") from exc
     if data is None:
+        log.warning("%s: the config file holds no keys (empty or comments only): the default pipeline runs", p)
         return {}
     if not isinstance(data, dict):
         raise ConfigError(f"{p}: the top level of a config must be a mapping, got {type(data).__name__}")
@@ -598,6 +603,8 @@ def _error_items(exc: ValidationError, model: type[BaseModel], prefix: str = "")
             hint = closest(str(loc[-1]), valid) if loc else None
             msg = f"unknown key {key!r}"
             msg += f"; did you mean {hint!r}?" if hint else ""
+            if key == "preset":
+                msg += "; a preset is chosen with `--preset NAME` or `Pipeline.from_preset(NAME)`, not in the config"
             if valid:
                 msg += f" (valid keys here: {', '.join(valid)})"
         else:

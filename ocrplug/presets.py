@@ -38,6 +38,7 @@ import copy
 from typing import Any
 
 from ocrplug.errors import ConfigError
+from ocrplug.manager import closest
 
 __all__ = ["DEFAULT_PRESET", "PRESETS", "PRESET_SUMMARIES", "SWIFT_MAX_SIDE", "SWIFT_THRESHOLD", "preset_config"]
 
@@ -111,7 +112,11 @@ DEFAULT_PRESET = "fast"
 
 
 def preset_config(name: str) -> dict[str, Any]:
-    """A fresh copy of the configuration of preset ``name``; :class:`ConfigError` lists the known ones."""
-    if name not in PRESETS:
-        raise ConfigError(f"unknown preset {name!r}; known presets: {', '.join(sorted(PRESETS))}")
-    return copy.deepcopy(PRESETS[name])
+    """A fresh copy of the configuration of preset ``name`` (any letter case: ``FAST`` is ``fast``);
+    :class:`ConfigError` lists the known ones and suggests the closest to a misspelt name."""
+    key = name if name in PRESETS else str(name).lower()
+    if key not in PRESETS:
+        hint = closest(key, PRESETS)
+        mean = f"; did you mean {hint!r}?" if hint else ""
+        raise ConfigError(f"unknown preset {name!r}; known presets: {', '.join(sorted(PRESETS))}{mean}")
+    return copy.deepcopy(PRESETS[key])

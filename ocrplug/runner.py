@@ -138,7 +138,7 @@ def pending_inputs(folder: OutputFolder, sources: Sources, inputs: Sequence[Any]
     as skipped (resume), and entries of input folders that are no input (other file types, sub-folders)
     as left out (``RunReport.left_out_inputs``). Shared by ``ocrplug run`` and ``ocrplug spark run``.
     """
-    files, missing, left_out = sources.discover(inputs, exclude=folder.earlier_outputs())
+    files, missing, left_out = sources.discover(inputs, exclude=folder.earlier_outputs() | {folder.path.resolve()})
     folder.report.left_out_inputs += [str(p) for p in left_out]
     for failure in missing:
         folder.fail_input(failure.source, failure.error)

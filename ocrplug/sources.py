@@ -287,6 +287,9 @@ class Sources:
         left_out: list[Path] = []
         seen: set[Path] = set()
         skip = set(exclude)
+        # A folder named as an input itself (or excluded, as the output folder is) is read or skipped
+        # on its own account: it is never "left out" of another input folder that holds it.
+        named = {Path(i).resolve() for i in inputs if isinstance(i, (str, os.PathLike))}
         for item in inputs:
             if not isinstance(item, (str, os.PathLike)):
                 found.append(InputFile(label=ARRAY_LABEL, path=None, name="page", array=item))
@@ -296,7 +299,8 @@ class Sources:
                 entries, unreadable, others = self._folder(given)
                 own = read_ledger(given)
                 files = [f for f in entries if f.resolve() not in skip and f.resolve() not in own]
-                left_out += [f for f in others if f.resolve() not in skip and f.resolve() not in own]
+                quiet = skip | own | named
+                left_out += [f for f in others if f.resolve() not in quiet]
                 failures += [PageFailure(str(f), None, f"{f}: {reason}") for f, reason in unreadable]
                 if not files and not unreadable:
                     failures.append(PageFailure(str(item), None, f"{item}: folder holds no supported files"))

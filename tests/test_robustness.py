@@ -433,3 +433,10 @@ def test_a_folders_entries_that_are_no_input_are_named(tmp_path: Path, capsys: p
 
     report = Pipeline.from_dict(load_config(None, ["detector=null", "recognizer=null"]).data).run_many([scans], tmp_path / "out")
     assert report.left_out_inputs == [str(scans / "more"), str(scans / "notes.docx")]
+    # A sub-folder named as an input of its own, or the output folder inside the input folder, is not
+    # "left out" (T14): the first is read, the second holds this run's outputs.
+    (scans / "more").rename(scans / "sub")
+    assert main(["run", str(scans), str(scans / "sub"), "-o", str(scans / "out"), "--no-resume", *PLAIN]) == 0
+    err = capsys.readouterr().err
+    assert "1 entry of the input folder(s) left out" in err and str(scans / "notes.docx") in err
+    assert (scans / "out" / "deeper.txt").is_file()

@@ -130,6 +130,28 @@ def test_bad_yaml_names_file(tmp_path: Path) -> None:
         load_yaml(tmp_path / "missing.yaml")
 
 
+def test_config_file_mistakes_get_hints(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A new user's config mistakes (T14): tab indentation, a `preset:` key, an empty file, a misspelt or
+    upper-case preset name each get a message that says what to do."""
+    from ocrplug.config import load_config
+    from ocrplug.presets import preset_config
+
+    tabs = _yaml(tmp_path, "detector:\n\tname: db\n")
+    with pytest.raises(ConfigError, match="a tab cannot start a key") as err:
+        load_yaml(tabs)
+    assert str(tabs) in str(err.value)
+    with pytest.raises(ConfigError, match=r"unknown key 'preset'.*--preset NAME"):
+        load_config(_yaml(tmp_path, "preset: accurate\n"), [])
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("# nothing yet\n")
+    with caplog.at_level("WARNING", logger="ocrplug.config"):
+        assert load_yaml(empty) == {}
+    assert f"{empty}: the config file holds no keys" in caplog.text
+    with pytest.raises(ConfigError, match=r"unknown preset 'acurate'; known presets: .*did you mean 'accurate'\?"):
+        preset_config("acurate")
+    assert preset_config("FAST") == preset_config("fast")
+
+
 def test_duplicate_yaml_keys_are_errors_naming_file_key_and_lines(tmp_path, capsys):
     from ocrplug.cli import main
 
