@@ -180,8 +180,8 @@ class InputConfig(_Strict):
     # -- issue 24 (U14): pages that already hold text
     text_pages: Literal["ocr", "skip", "text-layer"] = Field(
         "ocr",
-        description="A PDF page that already holds text (a text layer of at least 0.3 characters per square inch, "
-        "an earlier OCR's invisible layer included): `ocr` reads it like any page "
+        description="A PDF page that already holds text (a text layer on a page that is no scan, or of at least 0.3 "
+        "characters per square inch on a scan, an earlier OCR's invisible layer included): `ocr` reads it like any page "
         "(the default); `skip` does not read it (no words; its JSON says `text_source: skipped`, the `pdf` "
         "renderer keeps the page as it is); `text-layer` takes its words and boxes from that layer "
         "(pdftotext) through the same layout and renderers. Other pages, and image files, are read.",

@@ -159,6 +159,28 @@ def test_a_turned_page_is_read_not_taken_from_its_layer(mixed: Path, tmp_path: P
         assert image.text_source == expected and image.text_layer == ()
 
 
+def test_a_born_digital_page_with_a_few_words_holds_text(tmp_path: Path) -> None:
+    # A page of two short lines (OCRmyPDF's tagged.pdf page 2: "Page 2 Heading / Body text.", 0.22
+    # characters per square inch) is no scan: any text layer makes it a page with text. The same density
+    # under a full-page image (a scan with a stamp) is read (test_text_layer_takes_words_...).
+    from ocrplug_inputs.pdf import TEXT_CHARS_PER_SQIN, Pdf2ImageOptions, Pdf2ImageRasterizer, text_layer
+
+    from ocrplug.api import PageRange
+
+    pdf = fpdf.FPDF(format="letter", unit="pt")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=14)
+    pdf.text(72, 90, "Page 2 Heading")
+    pdf.text(72, 120, "Body text.")
+    pdf.output(str(tmp_path / "sparse.pdf"))
+    assert 0 < text_layer(tmp_path / "sparse.pdf", 0, None).density < TEXT_CHARS_PER_SQIN
+    rasterizer = Pdf2ImageRasterizer(Pdf2ImageOptions())
+    rasterizer.text_pages = "text-layer"
+    (image,) = rasterizer.iter_pages(tmp_path / "sparse.pdf", PageRange(None), 72)
+    assert image.text_source == "text-layer"
+    assert [w.text for line in image.text_layer for w in line.children] == ["Page", "2", "Heading", "Body", "text."]
+
+
 def test_text_pages_is_checked() -> None:
     with pytest.raises(ConfigError, match="text_pages"):
         Pipeline.from_dict({"input": {"text_pages": "redo"}})
