@@ -26,6 +26,12 @@ image and exits 0. So each image XObject of a page being read is decoded once wi
 not decode makes the page a warned one, read as drawn, like the pages above. Every such warning is also
 kept on the page (``PageImage.warnings``, then ``Page.warnings``) for the run's results. Without pikepdf
 (the ``pdf`` extra) this check is skipped.
+
+With ``text_pages`` (``input.text_pages``) ``skip`` or ``text-layer``, each page's text layer is read with
+``pdftotext -bbox-layout`` (:func:`text_layer`); a page that already holds text (any layer on a page that
+is no scan, :func:`scanned_under`; at least :data:`TEXT_CHARS_PER_SQIN` under a full-page image) is still
+rendered, and its :class:`~ocrplug.model.PageImage` says ``text_source`` ``skipped``, or ``text-layer`` with
+the layer's lines and words in page pixels (``text_layer``), which the page work lays out instead of reading.
 """
 
 from __future__ import annotations
@@ -49,7 +55,8 @@ from ocrplug.api import InputError, Options, PageImage, PageRange, PageReadError
 from .images import decoding, normalize_image
 
 __all__ = [
-    "SCAN_COVER", "TEXT_CHARS_PER_SQIN", "Pdf2ImageOptions", "Pdf2ImageRasterizer", "TextLayer", "scan_dpi", "text_layer",
+    "SCAN_COVER", "TEXT_CHARS_PER_SQIN", "Pdf2ImageOptions", "Pdf2ImageRasterizer", "TextLayer", "scan_dpi", "scanned_under",
+    "text_layer",
 ]
 
 log = logging.getLogger(__name__)
