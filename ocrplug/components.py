@@ -140,11 +140,16 @@ class Rasterizer(ABC):
     ``image_dpi``: set by the pipeline when ``input.dpi`` is ``auto``: a document page that is one scanned
     image may then be rasterized at that image's own resolution when it is lower than ``dpi`` (the PDF
     rasterizer does); the :class:`PageImage` states the resolution used.
+    ``text_pages``: ``input.text_pages`` (``ocr``, ``skip`` or ``text-layer``), set by the pipeline: a
+    rasterizer of documents that carry text (PDF) marks a page that already holds text with
+    :attr:`PageImage.text_source` ``skipped`` or ``text-layer`` (then with its words in
+    :attr:`PageImage.text_layer`); a rasterizer of images ignores it.
     """
 
     extensions: ClassVar[tuple[str, ...]] = ()
     max_pixels: int = DEFAULT_MAX_PIXELS
     image_dpi: bool = False
+    text_pages: str = "ocr"
 
     @abstractmethod
     def page_count(self, path: Path) -> int:

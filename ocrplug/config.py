@@ -45,7 +45,10 @@ __all__ = [
     "AUTO_DPI",
     "DEFAULT_CONFIG",
     "DEFAULT_SOURCE",
+    "LOW_DPI",
+    "MAX_DPI",
     "MAX_ERRORS",
+    "MIN_DPI",
     "ComponentConfig",
     "InputConfig",
     "LoadedConfig",
@@ -91,12 +94,26 @@ class ComponentConfig(_Strict):
 #: (docs/configuration.md "PDF pages: resolution and file types"; a 400 dpi scan read at its own
 #: resolution took 1.5x the CPU for the same CER, docs/benchmarks.md).
 AUTO_DPI = 300.0
+#: The lowest ``input.dpi`` accepted: below it 10-12 pt text no longer reads (``fast``, born-digital pages,
+#: mean CER 0.92 at 20 dpi, 0.56 at 30, 0.15 at 40, 0.02 at 50, 0 from 72: benchmarks/text_pages.py dpi,
+#: docs/benchmarks.md "Pages that already hold text"), so a lower value is a slip (``1``, ``true`` read as
+#: 1, a missing zero). pdftoppm itself renders any positive dpi.
+MIN_DPI = 30.0
+#: Below this ``input.dpi`` is accepted with a warning (small print reads worse: Courier 10 pt CER 0.05 at
+#: 50 dpi, 0 at 72): Tesseract's lowest credible resolution (``kMinCredibleResolution``, 70; a lower one is
+#: replaced by 70 there).
+LOW_DPI = 70.0
+#: The highest ``input.dpi`` accepted (Tesseract's ``kMaxCredibleResolution``).
+MAX_DPI = 2400.0
+
+log = logging.getLogger(__name__)
+_warned_dpi: set[float] = set()  # low dpi values warned about in this process (configs are validated often)
 
 
 class InputConfig(_Strict):
     """How input files become page images."""
 
-    dpi: Annotated[float, Field(gt=0, le=2400)] | Literal["auto"] = Field(
+    dpi: Annotated[float, Field(ge=MIN_DPI, le=MAX_DPI)] | Literal["auto"] = Field(
         200.0,
         description="Resolution at which PDF pages are rasterized, for every page; `auto` (the presets'): "
         f"{AUTO_DPI:g}, but a page that is one scanned image of a lower resolution at that resolution.",
@@ -128,7 +145,7 @@ class InputConfig(_Strict):
     def _dpi_value(cls, value: Any) -> Any:
         # One message for every bad value (V13: `true` was taken as 1 dpi; `0`, `Auto`, `300dpi` gave the
         # union's two internal messages); `auto` in any case and with spaces, a number in a string taken.
-        message = "must be 'auto' or a number of dots per inch in (0, 2400]"
+        message = f"must be 'auto' or a number of dots per inch in [{MIN_DPI:g}, {MAX_DPI:g}]"
         if isinstance(value, bool) or value is None:
             raise ValueError(message)
         if isinstance(value, str):
@@ -140,8 +157,20 @@ class InputConfig(_Strict):
             except ValueError:
                 raise ValueError(message) from None
         if isinstance(value, (int, float)):
-            if not 0 < value <= 2400:
+            if 0 < value < MIN_DPI:
+                raise ValueError(
+                    f"{message}: at {value:g} dpi text does not read (10-12 pt text: CER 0.92 at 20 dpi, 0.56 at 30; "
+                    f"{LOW_DPI:g} or more reads small print, 'auto' reads a PDF at {AUTO_DPI:g} or a scan at its own)"
+                )
+            if not 0 < value <= MAX_DPI:
                 raise ValueError(message)
+            if value < LOW_DPI and float(value) not in _warned_dpi:
+                _warned_dpi.add(float(value))
+                log.warning(
+                    "input.dpi %g is below %g dpi: small print reads worse (10 pt text: CER 0.05 at 50 dpi, 0 at 72; "
+                    "docs/configuration.md); 'auto' reads a PDF at %g dpi, a scan at its own resolution",
+                    value, LOW_DPI, AUTO_DPI,
+                )
             return float(value)  # stored as a float: the union's serializer warned on an int
         return value
 
@@ -150,6 +179,15 @@ class InputConfig(_Strict):
     def _page_number(cls, value: Any) -> Any:
         # `pages: 3` in YAML is the integer 3: one page, as the text "3" would be.
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    # -- issue 24 (U14): pages that already hold text
+    text_pages: Literal["ocr", "skip", "text-layer"] = Field(
+        "ocr",
+        description="A PDF page that already holds text (a text layer on a page that is no scan, or of at least 0.3 "
+        "characters per square inch on a scan, an earlier OCR's invisible layer included): `ocr` reads it like any page "
+        "(the default); `skip` does not read it (no words; its JSON says `text_source: skipped`, the `pdf` "
+        "renderer keeps the page as it is); `text-layer` takes its words and boxes from that layer "
+        "(pdftotext) through the same layout and renderers. Other pages, and image files, are read.",
+    )
     # -- issue 14: page orientation
     orientation: Literal["auto", "none"] = Field(
         "auto",

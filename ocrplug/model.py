@@ -28,9 +28,11 @@ __all__ = [
     "Region",
 ]
 
-SCHEMA_VERSION = "1.2"  # 1.1: Page.orientation; 1.2: Page.warnings
+SCHEMA_VERSION = "1.3"  # 1.1: Page.orientation; 1.2: Page.warnings; 1.3: Page.text_source
 
 Level = Literal["word", "line", "block"]
+#: Where a page's words come from (:attr:`Page.text_source`, ``input.text_pages``).
+TextSource = Literal["ocr", "skipped", "text-layer"]
 LEVELS: tuple[str, ...] = ("word", "line", "block")
 Point = tuple[float, float]
 Quad = tuple[Point, Point, Point, Point]
@@ -165,6 +167,12 @@ class PageImage:
     and ``dpi_y`` the vertical one when it differs (a 204 x 98 dpi fax), else None. ``warnings``: what
     the rasterizer found wrong with a page it still read (damaged image data, poppler errors on a page
     that shows ink), each a sentence naming the file and page; they go on to the :class:`Page`.
+
+    ``text_source``: how the page's words are to be found (``input.text_pages``, set by the rasterizer):
+    ``ocr`` (detected and recognized, every page by default), ``skipped`` (the page already holds text
+    and is not read: no regions) or ``text-layer`` (its words are the document's own text layer,
+    ``text_layer``: line regions with word children, page pixels, confidence 1.0, laid out like
+    recognized lines). See :class:`Page`.
     """
 
     image: np.ndarray
@@ -173,6 +181,8 @@ class PageImage:
     dpi: float | None = None
     dpi_y: float | None = None
     warnings: tuple[str, ...] = ()
+    text_source: TextSource = "ocr"
+    text_layer: tuple[Region, ...] = ()
 
     @property
     def resolution(self) -> tuple[float, float] | None:
@@ -193,7 +203,7 @@ class PageImage:
         """The light result for this image, with no regions yet."""
         return Page(
             index=self.index, width=self.width, height=self.height, dpi=self.dpi, dpi_y=self.dpi_y, source=self.source,
-            warnings=self.warnings,
+            warnings=self.warnings, text_source=self.text_source,
         )
 
 
@@ -211,6 +221,11 @@ class Page:
     ``warnings``: problems with a page that was still read, and may be incomplete (its image data is
     damaged: :class:`PageImage` ``warnings``); empty for a sound page. A page that could not be read at
     all is a :class:`PageFailure` instead.
+
+    ``text_source``: where the words came from: ``ocr`` (the detector and recognizer), ``text-layer``
+    (the PDF page's own text layer, ``input.text_pages: text-layer``) or ``skipped`` (the page already
+    holds text and was not read, ``input.text_pages: skip``: no regions). The JSON has the key only for
+    the last two.
     """
 
     index: int
@@ -222,6 +237,7 @@ class Page:
     dpi_y: float | None = None
     orientation: int = 0
     warnings: tuple[str, ...] = ()
+    text_source: TextSource = "ocr"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regions", tuple(self.regions))
@@ -298,6 +314,8 @@ class Page:
             data["dpi_y"] = self.dpi_y
         if self.warnings:
             data["warnings"] = list(self.warnings)
+        if self.text_source != "ocr":
+            data["text_source"] = self.text_source
         return data
 
     @classmethod
@@ -313,6 +331,7 @@ class Page:
             regions=tuple(Region.from_dict(r) for r in data.get("regions", ())),
             orientation=int(data.get("orientation", 0)),
             warnings=tuple(data.get("warnings", ())),
+            text_source=data.get("text_source", "ocr"),
         )
 
 

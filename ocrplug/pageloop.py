@@ -7,6 +7,13 @@ workers, the Spark job's driver): a page the rasterizer cannot decode
 after it; any other error ends the document, after the pages read before it. The loop is handed its
 executor (:mod:`ocrplug.executors`), which does the page work wherever it runs.
 
+What travels to the page work is the :class:`~ocrplug.model.PageImage` alone (picklable: the image, its
+source, dpi, warnings). A PDF page that already holds text (``input.text_pages``) is decided by the
+rasterizer here, in the reading process: under ``text-layer`` its words (a few hundred small line and
+word regions, ``PageImage.text_layer``) go with the image, under ``skip`` only its ``text_source``; the
+worker then lays them out (:meth:`ocrplug.processing.PageProcessor.text_layer_page`) and never needs the
+PDF file itself, so the same pages come from every executor (threads, processes, Spark).
+
 Inputs given as bytes (``Pipeline.run(b"...")``, Spark's ``binaryFile`` rows) are written to a
 temporary file for the rasterizers, which read files by path (:func:`bytes_input`); the temporary name
 never appears in results or errors.

@@ -191,15 +191,33 @@ class PageProcessor:
     def process_batch(self, images: Sequence[PageImage]) -> list[Page]:
         """Detect (one ``detect_batch`` call), orient, recognize and lay out several pages of one document.
 
-        Returns one :class:`Page` per image, in order, coordinates in each image's own frame.
-        Exceptions propagate; :func:`process_batch` (the module function) turns them into page failures.
+        Returns one :class:`Page` per image, in order, coordinates in each image's own frame. A page that
+        already holds text (``PageImage.text_source`` ``skipped`` or ``text-layer``, ``input.text_pages``)
+        is not detected nor recognized: :meth:`text_layer_page`. Exceptions propagate;
+        :func:`process_batch` (the module function) turns them into page failures.
         """
         self.build()
-        if self.detector is not None:
-            found = self.detect_batch(images)
+        todo = [image for image in images if image.text_source == "ocr"]
+        if not todo:
+            found: list[list[Region]] = []
+        elif self.detector is not None:
+            found = self.detect_batch(todo)
         else:
-            found = [self._whole_page(image) for image in images]
-        return [self.finish(image, list(regions)) for image, regions in zip(images, found, strict=True)]
+            found = [self._whole_page(image) for image in todo]
+        read = iter([self.finish(image, list(regions)) for image, regions in zip(todo, found, strict=True)])
+        return [next(read) if image.text_source == "ocr" else self.text_layer_page(image) for image in images]
+
+    def text_layer_page(self, image: PageImage) -> Page:
+        """The page of an image whose words are not to be read (``input.text_pages``): for ``text-layer``
+        its layer's lines (``PageImage.text_layer``, page pixels) laid out like recognized lines (the same
+        layout step, so every renderer gets blocks, lines and words); for ``skipped`` no regions. The
+        page's ``text_source`` says which; ``orientation`` is 0 (the layer's boxes are the page's own)."""
+        page = image.empty_page()
+        if image.text_source != "text-layer" or not image.text_layer:
+            return page
+        with stage("layout"):
+            found = without_empty_lines(layout_regions(list(image.text_layer), self.config.layout))
+        return page.with_(regions=tuple(found))
 
     def detect_batch(self, images: Sequence[PageImage]) -> list[list[Region]]:
         """The detector's regions of each page (one ``detect_batch`` call), in each image's own pixels.

@@ -239,6 +239,7 @@ class Sources:
         for rasterizer in by_ext.values():
             rasterizer.max_pixels = config.input.max_pixels
             rasterizer.image_dpi = config.input.dpi == "auto"
+            rasterizer.text_pages = config.input.text_pages
         self._by_ext = by_ext
         self._misnamed: set[Path] = set()  # files whose suffix and content disagree, warned about once each
         self._pages = PageRange(config.input.pages)

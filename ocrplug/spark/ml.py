@@ -147,6 +147,18 @@ def _to_positive_int(value: Any) -> int:
     return number
 
 
+def _to_dpi(value: Any) -> float | str:
+    """``resolution``: ``"auto"`` or a number of dots per inch, checked by ``input.dpi``'s own rule
+    (:class:`~ocrplug.config.InputConfig`, so the stage and a config accept the same values). TypeError
+    (pyspark's converters' error) for any other value."""
+    try:
+        return InputConfig.model_validate({"dpi": value}).dpi
+    except ValueError as exc:
+        errors = getattr(exc, "errors", None)
+        reason = errors()[0]["msg"].removeprefix("Value error, ") if callable(errors) else str(exc)
+        raise TypeError(f"resolution (input.dpi) {reason}, got {value!r}") from None
+
+
 def _to_count(value: Any) -> int:
     number = TypeConverters.toInt(value)
     if number < 0:
@@ -328,7 +340,9 @@ def _with_fields(schema: StructType, fields: list[tuple[str, pa.DataType]]) -> S
 class BinaryToImage(_Stage, HasInputCol, HasOutputCol):
     """Files (``spark.read.format("binaryFile")`` rows) -> one row per page with its image.
 
-    Images, PDFs (rasterized by the configured rasterizer at ``resolution`` dpi) and multi-page TIFFs.
+    Images, PDFs (rasterized by the configured rasterizer at ``resolution`` dpi; ``"auto"``, the default as in
+    the default pipeline: a page that is one scanned image below 300 dpi at its own resolution, the same rule
+    as ``input.dpi: auto``, decided by the rasterizer) and multi-page TIFFs.
     Out: the file row's other columns (``inputCol`` dropped unless ``keepInput``), ``outputCol`` (Spark's
     image struct + ``pagenum``, ``resolution``: :data:`~ocrplug.spark.ml_arrow.ML_IMAGE_TYPE`), ``pagenum``
     (0-based), ``page_count`` and ``error`` (null, or why the page / file failed: an unreadable file is one
@@ -343,7 +357,10 @@ class BinaryToImage(_Stage, HasInputCol, HasOutputCol):
 
     pathCol = _param("pathCol", "column with each file's path (named in errors and in the image's origin)", TypeConverters.toString)
     imageType = _param("imageType", "pixel layout of the image struct: an ImageType", _to_enum(ImageType))
-    resolution = _param("resolution", "dpi at which PDF pages are rasterized (the config's input.dpi)", TypeConverters.toFloat)
+    resolution = _param(
+        "resolution", "dpi at which PDF pages are rasterized (the config's input.dpi): a number, or 'auto' (the "
+        "default pipeline's): 300, but a scanned page of a lower resolution at its own", _to_dpi,
+    )
     pages = _param("pages", "1-based page selection, e.g. '1-5,8' (input.pages); empty: all", TypeConverters.toString)
     rasterizer = _param("rasterizer", "rasterizer to prefer (input.rasterizer); empty: by suffix", TypeConverters.toString)
     rasterizerOptions = _param("rasterizerOptions", "options of the PDF rasterizer (input.options)", _to_mapping)
@@ -354,7 +371,7 @@ class BinaryToImage(_Stage, HasInputCol, HasOutputCol):
 
     @keyword_only
     def __init__(self, *, inputCol: str = "content", outputCol: str = "image", pathCol: str = "path",
-                 imageType: str = ImageType.TYPE_3BYTE_BGR.value, resolution: float | None = None,
+                 imageType: str = ImageType.TYPE_3BYTE_BGR.value, resolution: float | str | None = None,
                  pages: str = "", rasterizer: str = "", rasterizerOptions: dict[str, Any] | None = None,
                  keepInput: bool = False, partitions: int = 0, plugins: list[str] | None = None,
                  batchSize: int = frames.DEFAULT_BATCH_SIZE) -> None:
@@ -362,7 +379,7 @@ class BinaryToImage(_Stage, HasInputCol, HasOutputCol):
         super().__init__()
         self._setDefault(
             inputCol="content", outputCol="image", pathCol="path", imageType=ImageType.TYPE_3BYTE_BGR.value,
-            resolution=InputConfig.model_validate(DEFAULT_CONFIG["input"]).render_dpi(), pages="", rasterizer="", rasterizerOptions={},
+            resolution=InputConfig.model_validate(DEFAULT_CONFIG["input"]).dpi, pages="", rasterizer="", rasterizerOptions={},
             keepInput=False, partitions=0,
         )
         self._set(**{k: v for k, v in given.items() if v is not None})

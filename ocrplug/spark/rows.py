@@ -103,6 +103,7 @@ PAGE_SCHEMA = pa.schema(
         ("seconds", pa.float64()),
         ("dpi_y", pa.float64()),
         ("warnings", pa.list_(pa.string())),
+        ("text_source", pa.string()),
     ]
 )
 """One row per page (``page_index`` 0-based), or per unreadable file (``page_index`` null).
@@ -113,7 +114,9 @@ the pipeline reported (null when it reports none), ``error`` null for a good pag
 spent on the page (detector + recognizer, not rasterizing; a batch's time shared among its pages),
 ``dpi_y`` the vertical resolution where it differs from ``dpi`` (a 204 x 98 dpi fax; else null) and
 ``warnings`` what may be incomplete on a page that was read (``Page.warnings``: damaged image data; an
-empty list for a sound page, null on an error row). Appended columns keep older readers' positions.
+empty list for a sound page, null on an error row), ``text_source`` where the words came from
+(``Page.text_source``: ``ocr``, or for a PDF page that already held text under ``input.text_pages``
+``skipped`` / ``text-layer``; null on an error row). Appended columns keep older readers' positions.
 """
 
 
@@ -196,6 +199,7 @@ def page_to_row(page: Page, path: str, page_count: int | None, seconds: float | 
         "seconds": seconds,
         "dpi_y": page.dpi_y,
         "warnings": list(page.warnings),
+        "text_source": page.text_source,
     }
 
 
@@ -218,6 +222,7 @@ def error_row(
         "seconds": None,
         "dpi_y": None if image is None else image.dpi_y,
         "warnings": None,
+        "text_source": None,
     }
 
 
@@ -225,8 +230,8 @@ def page_from_row(row: Mapping[str, Any]) -> Page:
     """Rebuild the :class:`~ocrplug.model.Page` of a good ``PAGE_SCHEMA`` row (``source`` = ``path``).
 
     Every field the row holds comes back (orientation, vertical dpi and warnings included), so a Spark
-    job writes the same JSON, hOCR and manifest as ``ocrplug run``. Rows written before ``dpi_y`` and
-    ``warnings`` existed read as None / none. Raises ``ValueError`` for an error row (it has no page).
+    job writes the same JSON, hOCR and manifest as ``ocrplug run``. Rows written before ``dpi_y``,
+    ``warnings`` and ``text_source`` existed read as None / none / ``ocr``. Raises ``ValueError`` for an error row (it has no page).
     """
     if row.get("error") is not None or row.get("page_index") is None:
         raise ValueError(f"{row.get('path')}: error row has no page: {row.get('error')}")
@@ -240,6 +245,7 @@ def page_from_row(row: Mapping[str, Any]) -> Page:
         dpi_y=row.get("dpi_y"),
         orientation=int(row.get("orientation") or 0),
         warnings=tuple(row.get("warnings") or ()),
+        text_source=row.get("text_source") or "ocr",
     )
 
 

@@ -26,6 +26,12 @@ image and exits 0. So each image XObject of a page being read is decoded once wi
 not decode makes the page a warned one, read as drawn, like the pages above. Every such warning is also
 kept on the page (``PageImage.warnings``, then ``Page.warnings``) for the run's results. Without pikepdf
 (the ``pdf`` extra) this check is skipped.
+
+With ``text_pages`` (``input.text_pages``) ``skip`` or ``text-layer``, each page's text layer is read with
+``pdftotext -bbox-layout`` (:func:`text_layer`); a page that already holds text (any layer on a page that
+is no scan, :func:`scanned_under`; at least :data:`TEXT_CHARS_PER_SQIN` under a full-page image) is still
+rendered, and its :class:`~ocrplug.model.PageImage` says ``text_source`` ``skipped``, or ``text-layer`` with
+the layer's lines and words in page pixels (``text_layer``), which the page work lays out instead of reading.
 """
 
 from __future__ import annotations
@@ -37,16 +43,21 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 from pydantic import Field
 
-from ocrplug.api import InputError, Options, PageImage, PageRange, PageReadError, Rasterizer
+from ocrplug.api import InputError, Options, PageImage, PageRange, PageReadError, Rasterizer, Region
 
 from .images import decoding, normalize_image
 
-__all__ = ["SCAN_COVER", "Pdf2ImageOptions", "Pdf2ImageRasterizer", "scan_dpi"]
+__all__ = [
+    "SCAN_COVER", "TEXT_CHARS_PER_SQIN", "Pdf2ImageOptions", "Pdf2ImageRasterizer", "TextLayer", "scan_dpi", "scanned_under",
+    "text_layer",
+]
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +126,54 @@ def _multiply(m: list[float], n: list[float]) -> list[float]:
             e * a2 + f * c2 + e2, e * b2 + f * d2 + f2]
 
 
+def _drawn(pdf: object, index: int) -> Iterator[tuple[str, tuple[int, int, list[float]] | None]]:
+    """What the content stream of page ``index`` (0-based) of the pikepdf ``pdf`` draws, in order:
+    ``("text", None)`` for text that is not invisible (text render mode 3, the layer of an earlier OCR, is
+    left out), ``("form", None)`` for a form XObject (not looked into), ``("image", (width, height, ctm))``
+    for an image (pixels, and the current transformation matrix at its ``Do``, PDF 1.7 8.3.4). Raises
+    what pikepdf raises for a content stream it cannot parse."""
+    import pikepdf
+
+    page = pdf.pages[index]  # type: ignore[attr-defined]
+    xobjects = page.resources.get("/XObject", {})
+    ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+    stack: list[tuple[list[float], int]] = []
+    render_mode = 0
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "q":
+            stack.append((ctm, render_mode))
+        elif op == "Q" and stack:
+            ctm, render_mode = stack.pop()
+        elif op == "cm" and len(operands) == 6:
+            ctm = _multiply([float(v) for v in operands], ctm)
+        elif op == "Tr" and operands:
+            render_mode = int(operands[0])
+        elif op in _TEXT_SHOWING and render_mode != 3:
+            yield "text", None
+        elif op == "Do":
+            xobj = xobjects.get(operands[0]) if operands else None
+            if xobj is not None and xobj.get("/Subtype") == "/Form":
+                yield "form", None
+            elif xobj is not None and xobj.get("/Subtype") == "/Image":
+                yield "image", (int(xobj.get("/Width", 0)), int(xobj.get("/Height", 0)), ctm)
+        elif op == "INLINE IMAGE":
+            yield "image", (int(operands[0].width), int(operands[0].height), ctm)
+
+
+def _cover_dpi(drawn: tuple[int, int, list[float]], size: tuple[float, float]) -> float | None:
+    """The resolution of a drawn image (:func:`_drawn`) that covers at least :data:`SCAN_COVER` of ``size``
+    (points), on the axis where it is highest; None for a smaller or degenerate one."""
+    width, height, ctm = drawn
+    a, b, c, d = ctm[:4]
+    drawn_w, drawn_h = math.hypot(a, b), math.hypot(c, d)
+    if width <= 0 or height <= 0 or drawn_w <= 0 or drawn_h <= 0:
+        return None
+    if abs(a * d - b * c) < SCAN_COVER * size[0] * size[1]:
+        return None
+    return max(width * 72.0 / drawn_w, height * 72.0 / drawn_h)
+
+
 def scan_dpi(pdf: object, index: int, size: tuple[float, float] | None) -> float | None:
     """The resolution (dpi) of the scan that page ``index`` (0-based) of the pikepdf ``pdf`` is, or None
     when the page is not one: its content stream draws no image that covers at least :data:`SCAN_COVER`
@@ -129,48 +188,139 @@ def scan_dpi(pdf: object, index: int, size: tuple[float, float] | None) -> float
     if size is None or size[0] <= 0 or size[1] <= 0:
         return None
     try:
-        import pikepdf
-
-        page = pdf.pages[index]  # type: ignore[attr-defined]
-        xobjects = page.resources.get("/XObject", {})
-        ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
-        stack: list[tuple[list[float], int]] = []
-        render_mode = 0
         best: float | None = None
-        for operands, operator in pikepdf.parse_content_stream(page):
-            op = str(operator)
-            if op == "q":
-                stack.append((ctm, render_mode))
-            elif op == "Q" and stack:
-                ctm, render_mode = stack.pop()
-            elif op == "cm" and len(operands) == 6:
-                ctm = _multiply([float(v) for v in operands], ctm)
-            elif op == "Tr" and operands:
-                render_mode = int(operands[0])
-            elif op in _TEXT_SHOWING and render_mode != 3:
-                return None  # visible text: a born-digital page (or a scan with text added) keeps dpi
-            elif op in ("Do", "INLINE IMAGE"):
-                if op == "Do":
-                    xobj = xobjects.get(operands[0]) if operands else None
-                    if xobj is None or xobj.get("/Subtype") != "/Image":
-                        if xobj is not None and xobj.get("/Subtype") == "/Form":
-                            return None
-                        continue
-                    width, height = int(xobj.get("/Width", 0)), int(xobj.get("/Height", 0))
-                else:
-                    width, height = int(operands[0].width), int(operands[0].height)
-                a, b, c, d = ctm[:4]
-                drawn_w, drawn_h = math.hypot(a, b), math.hypot(c, d)
-                if width <= 0 or height <= 0 or drawn_w <= 0 or drawn_h <= 0:
-                    continue
-                if abs(a * d - b * c) < SCAN_COVER * size[0] * size[1]:
-                    continue
-                dpi = max(width * 72.0 / drawn_w, height * 72.0 / drawn_h)
+        for kind, drawn in _drawn(pdf, index):
+            if kind != "image":
+                return None  # visible text (a born-digital page, or a scan with text added) or a form
+            dpi = _cover_dpi(drawn, size)  # type: ignore[arg-type]
+            if dpi is not None:
                 best = dpi if best is None else max(best, dpi)
         return None if best is None else round(best, 2)
     except Exception as exc:  # an unparsable content stream: poppler reports what it cannot draw
         log.debug("page %d: cannot tell whether it is a scan: %r", index + 1, exc)
         return None
+
+
+def scanned_under(pdf: object, index: int, size: tuple[float, float] | None) -> bool:
+    """Whether page ``index`` (0-based) of the pikepdf ``pdf`` may be a scan under whatever text it shows:
+    it draws an image covering at least :data:`SCAN_COVER` of ``size`` (points), or a form XObject
+    (not looked into), or cannot be parsed or sized (True: not known not to be one). A page of text and
+    vectors, with at most smaller images, is False. Raises nothing."""
+    if size is None or size[0] <= 0 or size[1] <= 0:
+        return True
+    try:
+        return any(
+            kind == "form" or (kind == "image" and _cover_dpi(drawn, size) is not None)  # type: ignore[arg-type]
+            for kind, drawn in _drawn(pdf, index)
+        )
+    except Exception as exc:
+        log.debug("page %d: cannot tell whether it is a scan: %r", index + 1, exc)
+        return True
+
+
+#: Characters of a page's text layer per square inch of its CropBox from which a page under a full-page
+#: image (a scan, :func:`scanned_under`) "already holds text" (``input.text_pages: skip | text-layer``); a
+#: page that is no scan holds text with any layer. Measured on generated A4 pages (benchmarks/text_pages.py
+#: density, docs/benchmarks.md "Pages that already hold text"): a scan with the stamp ``ACME-000123`` added
+#: as text 0.11, with a page number 0.02; a scan with an earlier OCR's invisible layer as much as its text
+#: (a paragraph 3.4, a full page 22.6); a born-digital lone 19-20 pt heading 0.41-0.48. 0.3 lies between:
+#: a scan whose only text is a stamp or a page number is read (skipping it would lose the scan's words),
+#: one OCRed before is not; on A4 it means about 29 characters.
+TEXT_CHARS_PER_SQIN = 0.3
+
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+
+#: One word of a text layer: its text and its box (left, top, right, bottom) in points from the
+#: CropBox's top-left corner, y down.
+LayerWord = tuple[str, float, float, float, float]
+
+
+@dataclass(frozen=True)
+class TextLayer:
+    """The text layer of one PDF page as ``pdftotext -bbox-layout -cropbox`` (poppler) gives it: ``lines``
+    of words (:data:`LayerWord`, points, top-left origin, y down) in poppler's reading order, and the
+    page's displayed ``width`` x ``height`` in points (its CropBox, turned by ``/Rotate``)."""
+
+    lines: tuple[tuple[LayerWord, ...], ...] = ()
+    width: float = 0.0
+    height: float = 0.0
+
+    @property
+    def chars(self) -> int:
+        """Characters of the layer's words (spaces not counted)."""
+        return sum(len(word[0]) for line in self.lines for word in line)
+
+    @property
+    def density(self) -> float:
+        """Characters per square inch of the page (0 for a page of no size)."""
+        area = self.width * self.height / (72.0 * 72.0)
+        return self.chars / area if area > 0 else 0.0
+
+    @property
+    def upright(self) -> bool:
+        """Whether the layer's text runs left to right on the page as shown: no more than half of its
+        characters are in lines (of two characters or more) whose box is taller than wide (a page turned
+        by ``/Rotate``, whose words pdftotext gives in the shown frame, or vertical text). Boxes carry no
+        direction, so only upright text can become regions whose quads start at the text's top-left."""
+        standing = sum(
+            sum(len(w[0]) for w in line) for line in self.lines
+            if sum(len(w[0]) for w in line) > 1
+            and max(w[4] for w in line) - min(w[2] for w in line) > max(w[3] for w in line) - min(w[1] for w in line)
+        )
+        return 2 * standing <= self.chars
+
+    def regions(self, scale: float) -> tuple[Region, ...]:
+        """The layer as line regions with word children in page pixels (``scale``: pixels per point, the
+        rendering's dpi / 72), text as the layer holds it, confidence 1.0."""
+        out: list[Region] = []
+        for line in self.lines:
+            words = [
+                Region.from_box(x0 * scale, y0 * scale, x1 * scale, y1 * scale, level="word", text=text, confidence=1.0)
+                for text, x0, y0, x1, y1 in line
+            ]
+            if not words:
+                continue
+            box = [min(w[1] for w in line), min(w[2] for w in line), max(w[3] for w in line), max(w[4] for w in line)]
+            out.append(Region.from_box(
+                *(v * scale for v in box), level="line", text=" ".join(w[0] for w in line), confidence=1.0,
+                children=tuple(words),
+            ))
+        return tuple(out)
+
+
+def text_layer(path: Path, index: int, password: str | None, timeout: float = 60.0) -> TextLayer:
+    """The text layer of page ``index`` (0-based) of the PDF at ``path`` (:class:`TextLayer`), read with
+    poppler's ``pdftotext -bbox-layout -cropbox`` (poppler-utils, which the rasterizer needs anyway). Text
+    drawn invisibly (render mode 3, an earlier OCR's layer) is part of it. An empty layer when the page has
+    none, and when pdftotext is missing or fails (logged): the page is then read like any other. Raises
+    nothing."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        log.warning("pdftotext (poppler-utils) not found: the text layer of %s is not read", path)
+        return TextLayer()
+    command = [pdftotext, "-bbox-layout", "-cropbox", "-q", "-f", str(index + 1), "-l", str(index + 1)]
+    if password is not None:
+        command += ["-upw", password, "-opw", password]
+    try:
+        done = subprocess.run([*command, str(path), "-"], capture_output=True, timeout=timeout, check=True)
+        root = ElementTree.fromstring(done.stdout)
+    except (OSError, subprocess.SubprocessError, ElementTree.ParseError) as exc:
+        log.warning("%s: page %d: cannot read its text layer (%r); the page is read", path, index + 1, exc)
+        return TextLayer()
+    page = root.find(f".//{_XHTML}page")
+    if page is None:
+        return TextLayer()
+    lines: list[tuple[LayerWord, ...]] = []
+    for line in page.iter(f"{_XHTML}line"):
+        words = tuple(
+            (" ".join((w.text or "").split()), float(w.get("xMin", 0)), float(w.get("yMin", 0)),
+             float(w.get("xMax", 0)), float(w.get("yMax", 0)))
+            for w in line.iter(f"{_XHTML}word")
+        )
+        words = tuple(w for w in words if w[0] and w[3] > w[1] and w[4] > w[2])
+        if words:
+            lines.append(words)
+    return TextLayer(tuple(lines), float(page.get("width", 0)), float(page.get("height", 0)))
 
 
 def _syntax_errors(stderr: str) -> list[str]:
@@ -432,7 +582,32 @@ class Pdf2ImageRasterizer(Rasterizer):
             except Exception as exc:  # poppler errors, timeouts, unreadable renderer output
                 error = _explain(path, str(exc) or type(exc).__name__, password)
                 raise PageReadError(f"{error} (page {index + 1})", index) from exc
+            source, layer = self._text_source(path, index, password, float(page_dpi), checked, sizes.get(index))
             yield PageImage(
                 image=np.ascontiguousarray(array), index=index, source=str(path), dpi=float(page_dpi),
-                warnings=tuple(warnings),
+                warnings=tuple(warnings), text_source=source, text_layer=layer,
             )
+
+    def _text_source(
+        self, path: Path, index: int, password: str | None, dpi: float, checked: object | None,
+        size: tuple[float, float] | None,
+    ) -> tuple[str, tuple[Region, ...]]:
+        """How page ``index`` is read under ``text_pages`` (:attr:`PageImage.text_source`) and its text
+        layer's regions at ``dpi`` when they are its words: ``("ocr", ())`` unless the page already holds
+        text: a layer of at least :data:`TEXT_CHARS_PER_SQIN`, or any layer on a page that is no scan
+        (:func:`scanned_under` of ``checked``, the pikepdf PDF; without it only the density counts)."""
+        if self.text_pages not in ("skip", "text-layer"):
+            return "ocr", ()
+        layer = text_layer(path, index, password, self.options.timeout)
+        if not layer.chars:
+            return "ocr", ()
+        if layer.density < TEXT_CHARS_PER_SQIN and (checked is None or scanned_under(checked, index, size)):
+            return "ocr", ()  # a scan with a page number or a stamp as text: its words are in the image
+        if self.text_pages == "skip":
+            log.info("%s: page %d holds text (%d characters): not read (input.text_pages: skip)", path, index + 1, layer.chars)
+            return "skipped", ()
+        if not layer.upright:
+            log.info("%s: page %d: its text layer does not run left to right (a turned page or vertical text); "
+                     "the page is read (input.text_pages: text-layer)", path, index + 1)
+            return "ocr", ()
+        return "text-layer", layer.regions(dpi / 72.0)

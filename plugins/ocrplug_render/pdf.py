@@ -19,6 +19,7 @@ import contextlib
 import functools
 import io
 import itertools
+import logging
 import math
 import shutil
 import zlib
@@ -50,6 +51,8 @@ from ocrplug_render.common import (
     output_path,
     page_layout,
 )
+
+log = logging.getLogger(__name__)
 
 __all__ = ["SNAP_DEG", "WORD_GAP", "PdfOptions", "PdfRenderer", "glyphless_font", "line_frame"]
 
@@ -263,6 +266,7 @@ class PdfSession(RenderSession):
         self.chunk_files: list[Path] = []
         # Character -> 2-byte code shared by every page; written as the font's ToUnicode map at close.
         self.codes: dict[str, int] = {}
+        self.kept: set[int] = set()  # 0-based output pages copied from the source PDF (their fonts are theirs)
 
     def _encode(self, text: str) -> bytes:
         out = bytearray()
@@ -300,9 +304,14 @@ class PdfSession(RenderSession):
         return stream
 
     def add_page(self, page: Page, image: PageImage | None) -> None:
-        """Write the page (image and invisible words) to its temporary PDF."""
+        """Write the page (image and invisible words) to its temporary PDF; a page that already held text
+        (``page.text_source`` ``skipped`` or ``text-layer``, ``input.text_pages``) is the source PDF's
+        page copied as it is (its own text layer, never doubled), or, when that file cannot be opened
+        again (an encrypted PDF), its image with the words as any page."""
         if image is None:
             raise PluginError(f"pdf renderer: page {page.index + 1} of {page.source} came without its image")
+        if page.text_source != "ocr" and self._copy_original(page, image):
+            return
         pikepdf = self.pikepdf
         dpi_x, dpi_y = page.resolution or image.resolution or (self.options.dpi, self.options.dpi)
         scale = (72.0 / dpi_x, 72.0 / dpi_y)  # a fax is 204 x 98 dpi: each axis has its own
@@ -343,8 +352,31 @@ class PdfSession(RenderSession):
         self.pages_read += 1
         self.last_size = (w_pt, h_pt)
 
+    def _copy_original(self, page: Page, image: PageImage) -> bool:
+        """Copy page ``page.index`` of the PDF ``image.source`` into the output; False (nothing written)
+        when that file cannot be opened or has no such page."""
+        try:
+            source = self.pikepdf.open(image.source)
+        except Exception as exc:  # an encrypted or vanished file: the page is written from its image
+            log.debug("pdf renderer: %s cannot be opened again (%r): page %d written from its image",
+                      image.source, exc, page.index + 1)
+            return False
+        with source:
+            if not 0 <= page.index < len(source.pages):
+                return False
+            pdf = self.pikepdf.Pdf.new()
+            pdf.pages.append(source.pages[page.index])
+            box = [float(v) for v in pdf.pages[0].trimbox]
+            self.kept.add(len(self.page_files) + len(self.chunk_files) * _CHUNK)
+            self._save_page(pdf, None)
+        self.pages_read += 1
+        self.last_size = (abs(box[2] - box[0]), abs(box[3] - box[1]))
+        return True
+
     def _save_page(self, pdf: Any, pdf_page: Any) -> None:
-        pdf.pages.append(self.pikepdf.Page(pdf_page))
+        """Save ``pdf`` with ``pdf_page`` appended (None: it holds its page already) as the next page file."""
+        if pdf_page is not None:
+            pdf.pages.append(self.pikepdf.Page(pdf_page))
         path = self.workdir / f"page{len(self.page_files) + len(self.chunk_files) * _CHUNK:06d}.pdf"
         pdf.save(path)
         pdf.close()
@@ -393,7 +425,9 @@ class PdfSession(RenderSession):
                 out.pages.extend(src.pages)
             if finish:
                 shared = _font_object(out, self.codes)
-                for pg in out.pages:
+                for number, pg in enumerate(out.pages):
+                    if number in self.kept:  # a source page copied as it is keeps its own fonts
+                        continue
                     if pikepdf.Name.Font in pg.Resources:  # a failure note page keeps its Helvetica
                         pg.Resources.Font.F1 = shared
                     else:

@@ -77,6 +77,31 @@ def test_a_bad_dpi_is_one_clear_error_and_auto_is_taken_in_any_case(host: Plugin
     assert Pipeline.from_dict({"input": {"dpi": "150"}}, host=host).config.input.dpi == 150
 
 
+@pytest.mark.parametrize("low", [1, 5, 29.9, "12"])
+def test_a_dpi_too_low_to_read_is_refused_naming_the_key(host: PluginHost, low: object) -> None:
+    """Issue 24 (U14): ``input.dpi: 1`` was taken without a word (a page of a few pixels, nothing read).
+    Below MIN_DPI (30; 10-12 pt text: CER 0.92 at 20 dpi, benchmarks/text_pages.py dpi) it is refused."""
+    with pytest.raises(ConfigError) as err:
+        Pipeline.from_dict({"input": {"dpi": low}}, host=host)
+    msg = str(err.value)
+    assert "input.dpi: " in msg and "in [30, 2400]" in msg and "does not read" in msg and "'auto'" in msg, msg
+
+
+def test_a_low_dpi_that_still_reads_is_taken_with_a_warning(host: PluginHost, caplog: pytest.LogCaptureFixture) -> None:
+    """From 30 to below LOW_DPI (70, Tesseract's lowest credible resolution) the value is kept, with one
+    warning naming the key per value; 70 and more say nothing."""
+    import ocrplug.config as config
+
+    config._warned_dpi.clear()
+    with caplog.at_level("WARNING", logger="ocrplug.config"):
+        assert Pipeline.from_dict({"input": {"dpi": 30}}, host=host).config.input.dpi == 30
+        Pipeline.from_dict({"input": {"dpi": 30}}, host=host)
+        assert Pipeline.from_dict({"input": {"dpi": 69}}, host=host).config.input.dpi == 69
+        Pipeline.from_dict({"input": {"dpi": 70}}, host=host)
+    warned = [r.getMessage() for r in caplog.records if r.name == "ocrplug.config"]
+    assert len(warned) == 2 and warned[0].startswith("input.dpi 30 is below 70 dpi") and "input.dpi 69" in warned[1]
+
+
 def test_unknown_component_suggests_closest(host: PluginHost) -> None:
     with pytest.raises(ConfigError, match=r"unknown detector 'fake-bx'.*did you mean 'fake-box'"):
         Pipeline.from_dict({"detector": "fake-bx"}, host=host)

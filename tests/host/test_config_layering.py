@@ -65,7 +65,7 @@ def test_every_error_at_once_with_its_source(tmp_path: Path) -> None:
     assert f"{path}: unknown key 'input.options.pasword'; did you mean 'password'?" in body
     assert f"{path}: unknown renderer 'fake-line' at 'renderers.0.name'; did you mean 'fake-lines'?" in body
     assert "--set detector.options.text_threshold: detector.options.text_threshold: Input should be less than or equal to 1" in body
-    assert "--set input.dpi: input.dpi: Value error, must be 'auto' or a number of dots per inch in (0, 2400] (got -5)" in body
+    assert "--set input.dpi: input.dpi: Value error, must be 'auto' or a number of dots per inch in [30, 2400] (got -5)" in body
 
 
 def test_errors_in_the_base_are_blamed_on_it() -> None:

@@ -261,3 +261,15 @@ def test_a_refiner_that_cannot_load_is_an_error_at_transform_naming_with_refiner
     images = BinaryToImage(resolution=72).transform(files)
     with pytest.raises(WeightsError, match=r"withRefiner=True needs the CRAFT link refiner.*craft_refiner_CTW1500"):
         detector.setWithRefiner(True).transform(images)
+
+
+def test_pdf_to_image_auto_reads_a_scan_at_its_own_resolution(spark, files, spark_inputs):
+    # Issue 24 (U14): PdfToImage rendered every page at 300 dpi; `auto` (now its default, as the default
+    # pipeline's input.dpi) renders doc.pdf, a 72 dpi scan of 144 x 144 px, at 72 dpi, as Pipeline.run does.
+    from ocrplug.spark.ml import PdfToImage
+
+    pdf = str(spark_inputs / "doc.pdf")
+    auto = _rows(PdfToImage().transform(files))[(pdf, 0)]["image"]
+    fixed = _rows(PdfToImage(resolution=300).transform(files))[(pdf, 0)]["image"]
+    assert (auto["resolution"], auto["width"], auto["height"]) == (72.0, 144, 144)
+    assert (fixed["resolution"], fixed["width"]) == (300.0, 600)

@@ -27,14 +27,27 @@ from ocrplug.spark.ml import (
 def test_defaults_setters_getters_and_copy():
     stage = BinaryToImage()
     assert (stage.getInputCol(), stage.getOutputCol(), stage.getPathCol()) == ("content", "image", "path")
-    assert stage.getImageType() == "TYPE_3BYTE_BGR" and stage.getResolution() == InputConfig.model_validate(DEFAULT_CONFIG["input"]).render_dpi()
+    assert stage.getImageType() == "TYPE_3BYTE_BGR" and stage.getResolution() == InputConfig.model_validate(DEFAULT_CONFIG["input"]).dpi
     assert stage.setImageType(ImageType.TYPE_BYTE_GRAY) is stage and stage.getImageType() == "TYPE_BYTE_GRAY"
     with pytest.raises(TypeError, match="TYPE_3BYTE_BGR"):
         stage.setImageType("RGB")
     copy = stage.copy({stage.resolution: 150.0})
-    assert copy.getResolution() == 150.0 and stage.getResolution() == InputConfig.model_validate(DEFAULT_CONFIG["input"]).render_dpi()
+    assert copy.getResolution() == 150.0 and stage.getResolution() == InputConfig.model_validate(DEFAULT_CONFIG["input"]).dpi
     assert copy.uid == stage.uid and copy.getImageType() == "TYPE_BYTE_GRAY"
     assert PdfToImage(resolution=200).getResolution() == 200.0
+
+
+def test_resolution_offers_auto_with_input_dpis_rule():
+    # Issue 24 (U14): the stages kept 300 dpi; `auto` (the default pipeline's input.dpi) is offered, checked
+    # by input.dpi's own validator, and is the default as in the default pipeline.
+    assert DEFAULT_CONFIG["input"]["dpi"] == "auto"
+    assert PdfToImage().getResolution() == "auto" and BinaryToImage().getResolution() == "auto"
+    assert PdfToImage(resolution=" Auto ").getResolution() == "auto"
+    assert PdfToImage(resolution="150").getResolution() == 150.0
+    assert PdfToImage()._input_config() == {"dpi": "auto"}
+    for bad in ("300dpi", 0, True, 5000, 1):
+        with pytest.raises(TypeError, match=r"resolution \(input.dpi\) must be 'auto' or a number"):
+            PdfToImage(resolution=bad)
     text = ImageToText()
     assert (text.getOutputCol(), text.getGroupImages(), text.getRegionsColumn(), text.getOutputRegionsCol()) == (
         "text", True, "", "regions",

@@ -90,3 +90,23 @@ def test_rows_written_before_the_new_columns_still_read():
     del row["dpi_y"], row["warnings"]
     row["orientation"] = None
     assert page_from_row(row) == _page()
+
+
+def test_text_source_round_trips(tmp_path):
+    """Issue 24 (U14): a page that already held text says so in its row (``text_source``), and a Spark job's
+    JSON written from the row keeps it; rows without the column read as ``ocr``."""
+    import dataclasses
+
+    import pyarrow.parquet as pq
+
+    from ocrplug.spark.rows import PAGE_SCHEMA, error_row, page_from_row, page_to_row
+
+    page = dataclasses.replace(_page(), regions=(), text_source="skipped")
+    rows = [page_to_row(page, "x.pdf", 3), page_to_row(_page(), "x.pdf", 3), error_row("x.pdf", "bad", 2, 3)]
+    pq.write_table(pa.Table.from_pylist(rows, schema=PAGE_SCHEMA), tmp_path / "p.parquet")
+    back = pq.read_table(tmp_path / "p.parquet").to_pylist()
+    assert [r["text_source"] for r in back] == ["skipped", "ocr", None]
+    assert page_from_row(back[0]) == page and page_from_row(back[0]).to_dict()["text_source"] == "skipped"
+    old = dict(back[1])
+    del old["text_source"]
+    assert page_from_row(old) == _page()
