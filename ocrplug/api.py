@@ -88,6 +88,7 @@ if TYPE_CHECKING:
     )
     from ocrplug.levelling import LEVEL_DRIFT, level_tolerance_deg, written_angle_deg
     from ocrplug.lone_glyphs import find_lone_glyphs
+    from ocrplug.pixels import pixels_to_uint8
     from ocrplug.recognition import CropRecognizer
     from ocrplug.runtime import (
         cache_home,
@@ -167,6 +168,7 @@ __all__ = [
     "onnx_session",
     "package_file",
     "paper_ink",
+    "pixels_to_uint8",
     "quiet_quantization_hints",
     "require",
     "safe_torch_threads",
@@ -195,6 +197,7 @@ _LAZY: dict[str, str] = {
     ),
     "turn_jitter_deg": "ocrplug.geometry",
     "find_lone_glyphs": "ocrplug.lone_glyphs",
+    "pixels_to_uint8": "ocrplug.pixels",
     **dict.fromkeys(("LEVEL_DRIFT", "level_tolerance_deg", "written_angle_deg"), "ocrplug.levelling"),
     **dict.fromkeys(("INK_ENDS", "LEVEL_ANGLE_DEG", "LayoutOptions", "is_laid_out", "is_rtl", "layout_page", "synthesize_words", "text_rows"), "ocrplug.layout"),
     **dict.fromkeys(

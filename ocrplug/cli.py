@@ -327,6 +327,7 @@ def _run(pipeline: Any, args: argparse.Namespace, show: bool) -> Any:
     }
     if not show:
         return pipeline.run_many(args.inputs, **options)
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = [
@@ -337,7 +338,10 @@ def _run(pipeline: Any, args: argparse.Namespace, show: bool) -> Any:
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
     ]
-    with Progress(*columns, transient=False) as bar:
+    # The bar is drawn on stderr (the terminal it was shown for): stdout carries only the output paths,
+    # straight to a file or pipe (rich would move them above the bar, onto stderr, if it redirected them).
+    console = Console(stderr=True)
+    with Progress(*columns, console=console, transient=False, redirect_stdout=sys.stdout.isatty()) as bar:
         # Two bars: documents finished of those opened (written or failed), then pages of all of them.
         docs = bar.add_task("documents", total=None, unit="documents", rate="")
         task = bar.add_task("pages", total=None, unit="pages", rate="- pages/s")
@@ -480,9 +484,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     if args.json or not sys.stderr.isatty():
         text, code = run_eval(data, args.dataset, limit=args.limit, as_json=args.json, source=source)
     else:
+        from rich.console import Console
         from rich.progress import Progress
 
-        with Progress(transient=True) as bar:
+        with Progress(console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("images", total=None)
 
             def update(done: int, total: int, name: str) -> None:

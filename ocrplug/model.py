@@ -273,6 +273,9 @@ class Page:
     def text(self) -> str:
         """Page text in reading order, one line per line region.
 
+        Not the ``text`` renderer's output: that joins the lines of one reader's row (a table row's
+        cells, a label and its far answer) on one line (``ocrplug_render.text.page_text``; docs/layout.md).
+
         The lines are the layout step's (:mod:`ocrplug.layout`, run once per page by every pipeline);
         the page only reads them. On a page built by hand and not laid out, a region with text that is
         not inside a line (a loose word, a block without lines) gives a line of its own, in the order

@@ -33,6 +33,7 @@ from ocrplug.errors import ConfigError, InputError, OcrplugError
 from ocrplug.manager import PluginHost
 from ocrplug.manifest import read_ledger
 from ocrplug.model import PageFailure, PageImage
+from ocrplug.pixels import pixels_to_uint8
 
 __all__ = ["ARRAY_LABEL", "InputDocument", "InputFile", "PagesAfter", "Sources", "sniff_bytes", "sniff_type", "to_rgb_array"]
 
@@ -110,19 +111,39 @@ def to_rgb_array(image: Any) -> np.ndarray:
             raise InputError(f"{ARRAY_LABEL}: expected a numpy array or a Pillow image, got {type(image).__name__}")
         image = _pil_to_array(image)
     arr = image
-    if arr.ndim == 2:
-        arr = np.repeat(arr[:, :, None], 3, axis=2)
-    if arr.ndim != 3 or arr.shape[2] not in (3, 4):
-        raise InputError(f"{ARRAY_LABEL}: expected an H x W, H x W x 3 (RGB) or H x W x 4 image, got shape {arr.shape}")
+    gray = arr.ndim == 2
+    if gray:
+        arr = arr[:, :, None]
+    if arr.ndim != 3 or arr.shape[2] not in ((1,) if gray else (3, 4)):
+        raise InputError(f"{ARRAY_LABEL}: expected an H x W, H x W x 3 (RGB) or H x W x 4 image, got shape {image.shape}")
     if arr.dtype != np.uint8:
-        top = 65535.0 if arr.dtype == np.uint16 else (1.0 if arr.max() <= 1.0 else 255.0)
-        arr = np.clip(arr.astype(np.float64) / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating) or arr.dtype == bool):
+            raise InputError(f"{ARRAY_LABEL}: expected real pixel values, got dtype {arr.dtype}")
+        if arr.dtype == bool:
+            arr = arr.astype(np.uint8) * 255
+        elif arr.shape[2] == 4:  # alpha scaled on its own: a transparent page must not set the colours' range
+            arr = np.concatenate([pixels_to_uint8(arr[:, :, :3], label=ARRAY_LABEL), _alpha_to_uint8(arr)], axis=2)
+        else:
+            arr = pixels_to_uint8(arr, label=ARRAY_LABEL)
+    if gray:
+        arr = np.repeat(arr, 3, axis=2)
     if arr.shape[2] == 4:
         # Composited on white, as image files and Pillow images are: transparent pixels of an RGBA
         # array are often black, and dropping alpha would turn the page black.
         alpha = arr[:, :, 3:].astype(np.float64) / 255.0
         arr = np.clip(arr[:, :, :3] * alpha + 255.0 * (1.0 - alpha) + 0.5, 0, 255).astype(np.uint8)
     return np.ascontiguousarray(arr)
+
+
+def _alpha_to_uint8(rgba: np.ndarray) -> np.ndarray:
+    """The alpha channel (H x W x 1) of a wide RGBA array as uint8: 16-bit by 65535, floats by 1 when
+    they are at most 1 (else 255), non-finite as opaque."""
+    alpha = rgba[:, :, 3:]
+    if rgba.dtype == np.uint16:
+        return pixels_to_uint8(alpha, top=65535.0)
+    finite = alpha[np.isfinite(alpha)] if np.issubdtype(alpha.dtype, np.floating) else alpha
+    top = 1.0 if np.issubdtype(alpha.dtype, np.floating) and (finite.size == 0 or finite.max() <= 1.0) else 255.0
+    return pixels_to_uint8(alpha, top=top)
 
 
 def _pil_to_array(img: Any) -> np.ndarray:
@@ -132,9 +153,7 @@ def _pil_to_array(img: Any) -> np.ndarray:
     if mode.startswith("I;16"):
         return np.asarray(img, dtype=np.uint16)
     if mode in ("I", "F"):
-        arr = np.asarray(img, dtype=np.float64)
-        top = 255.0 if arr.max() <= 255 else max(float(arr.max()), 1.0)
-        return np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        return pixels_to_uint8(np.asarray(img), label=ARRAY_LABEL)
     if mode in ("P", "PA", "RGBA", "LA", "RGBa", "La"):
         rgba = img.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))

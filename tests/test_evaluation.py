@@ -394,6 +394,16 @@ def test_malformed_annotation_names_file_and_key(tmp_path: Path, change: Any, ke
     assert "shapes.json" in str(info.value) and repr(key) in str(info.value)
 
 
+def test_a_key_given_twice_in_an_annotation_is_named(tmp_path: Path) -> None:
+    """T14: `"words"` given twice kept the last list silently (JSON parsers do); it is refused, named."""
+    root = write_dataset(tmp_path / "dup", {"shapes": SHAPES_GT})
+    text = json.dumps(SHAPES_GT)
+    twice = text[:-1] + ', "words": []}'
+    (root / "annotations" / "shapes.json").write_text(twice, encoding="utf-8")
+    with pytest.raises(InputError, match=r"shapes\.json: malformed annotation at key 'words': given twice"):
+        load_dataset(root)
+
+
 def test_dataset_folder_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         load_dataset(tmp_path / "nope")

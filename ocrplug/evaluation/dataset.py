@@ -190,19 +190,32 @@ def _optional_size(data: dict[str, Any], key: str, path: Path) -> int | None:
     return value
 
 
+def _unique_keys(pairs: list[tuple[str, Any]], path: Path) -> dict[str, Any]:
+    """A JSON object's members as a dict; a key given twice is an :class:`InputError` naming it (JSON
+    parsers silently keep the last one: half an annotation's words would be dropped unseen)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _fail(path, key, "given twice in one object; keep one")
+        out[key] = value
+    return out
+
+
 def load_annotation(path: str | Path, images_dir: str | Path) -> GroundTruth:
-    """Read one annotation JSON; raise :class:`InputError` naming the file and key when malformed."""
+    """Read one annotation JSON; raise :class:`InputError` naming the file and key when malformed (a key
+    given twice in one object included). The whole set is checked before any OCR runs
+    (:func:`ocrplug.evaluation.evaluate`), so one malformed file stops an evaluation at once, named."""
     path = Path(path)
     images_dir = Path(images_dir)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=lambda pairs: _unique_keys(pairs, path))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: cannot read annotation: {exc}") from exc
     if not isinstance(data, dict):
         raise InputError(f"{path}: malformed annotation: expected a JSON object, got {type(data).__name__}")
     image = data.get("image")
     if not isinstance(image, str) or not image:
-        raise _fail(path, "image", "missing or not a file name (PDF annotation sets are not supported)")
+        raise _fail(path, "image", "missing or not a file name (the page image it annotates, in the set's images/)")
     image_path = images_dir / image
     if not image_path.is_file():
         raise _fail(path, "image", f"image file {image_path} does not exist")

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ocrplug.api import InputError, Options, PageImage, PageRange, PageReadError, Rasterizer
+from ocrplug.api import InputError, Options, PageImage, PageRange, PageReadError, Rasterizer, pixels_to_uint8
 
 __all__ = ["ImageOptions", "ImageRasterizer", "decoding", "normalize_image", "resolution"]
 
@@ -42,35 +42,23 @@ class ImageOptions(Options):
     """The image rasterizer has no options: image files keep their own pixels."""
 
 
-def _wide_to_gray(img: Image.Image) -> np.ndarray:
-    """16/32-bit integer or float pixels -> uint8 gray, by the range the values are in.
-
-    Float images in 0..1 (the convention of scientific and HDR tools) are scaled by 255; values up to
-    255 are taken as 8-bit, up to 65535 as 16-bit; anything else is stretched from its min to its max.
-    """
-    arr = np.nan_to_num(np.asarray(img, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
-    lo, hi = (float(arr.min()), float(arr.max())) if arr.size else (0.0, 0.0)
-    if img.mode.startswith("I;16"):
-        low, top = 0.0, 65535.0
-    elif lo >= 0.0 and hi <= 1.0 and img.mode == "F":
-        low, top = 0.0, 1.0
-    elif lo >= 0.0 and hi <= 255.0:
-        low, top = 0.0, 255.0
-    elif lo >= 0.0 and hi <= 65535.0:
-        low, top = 0.0, 65535.0
-    else:
-        low, top = lo, max(hi, lo + 1e-9)
-    return np.clip((arr - low) / (top - low) * 255.0 + 0.5, 0, 255).astype(np.uint8)
+def _wide_to_gray(img: Image.Image, label: str = "image") -> np.ndarray:
+    """16/32-bit integer or float pixels -> uint8 gray, by the range the values are in: the host's one
+    rule, :func:`ocrplug.api.pixels_to_uint8` (16-bit modes by 65535; floats mostly in 0..1 by 1, with
+    the few over it clipped; values up to 255 as 8-bit, up to 65535 as 16-bit; else min..max stretched;
+    NaN as paper, with a warning naming ``label``)."""
+    top = 65535.0 if img.mode.startswith("I;16") else None
+    return pixels_to_uint8(np.asarray(img), top=top, label=label)
 
 
-def normalize_image(img: Image.Image) -> np.ndarray:
+def normalize_image(img: Image.Image, label: str = "image") -> np.ndarray:
     """Convert any Pillow image to an RGB uint8 array (H x W x 3), transparency onto white.
 
     Orientation is applied by the caller. Raises what Pillow raises for an undecodable image.
     """
     mode = img.mode
     if mode in _WIDE_MODES:
-        gray = _wide_to_gray(img)
+        gray = _wide_to_gray(img, label)
         return np.repeat(gray[:, :, None], 3, axis=2)
     if mode in ("P", "PA") or (mode in ("RGB", "L", "1") and "transparency" in img.info):
         # A palette with transparent entries, or a tRNS colour key: Pillow turns both into alpha.
@@ -232,7 +220,7 @@ class ImageRasterizer(Rasterizer):
                         self._check_size(path, img, index)
                         frame = ImageOps.exif_transpose(img)
                         frame.load()
-                        array = normalize_image(frame)
+                        array = normalize_image(frame, f"{path} page {index + 1}")
                     x_dpi, y_dpi = resolution(img.info)
                     if y_dpi is not None and _turns_quarter(img):
                         x_dpi, y_dpi = y_dpi, x_dpi

@@ -140,6 +140,7 @@ def test_progress_counts_documents_as_well_as_pages(tmp_path: Path, monkeypatch:
 
     class Shown(real):  # type: ignore[misc, valid-type]
         def __init__(self, *columns, **kwargs) -> None:
+            kwargs.pop("console", None)
             super().__init__(*columns, console=Console(file=screen, width=160, force_terminal=False), **kwargs)
 
     monkeypatch.setattr(rich.progress, "Progress", Shown)
@@ -153,3 +154,21 @@ def test_progress_counts_documents_as_well_as_pages(tmp_path: Path, monkeypatch:
     final = screen.getvalue().splitlines()[-2:]  # the two bars as last drawn
     assert "documents" in final[0] and "3/3" in final[0]
     assert "3/3" in final[1] and "pages" in final[1]
+
+
+def test_progress_is_drawn_on_stderr_never_among_the_output_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """T14: the bar was drawn on rich's default console, stdout, so `ocrplug run ... > paths.txt` (stderr a
+    terminal) got bar lines among the paths and `-z | xargs -0` a bogus name. stdout holds the paths only."""
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    for name in ("a.png", "b.png"):
+        Image.new("RGB", (30, 20), "white").save(tmp_path / name)
+    inputs = [str(tmp_path / n) for n in ("a.png", "b.png")]
+    assert main(["run", *inputs, "-c", str(_job(tmp_path)), "-o", str(tmp_path / "out")]) == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines and all(Path(line).is_file() for line in lines), lines
+    assert "documents" in err and "pages" in err

@@ -363,6 +363,37 @@ def test_rgba_arrays_are_composited_on_white_like_files(dtype: str) -> None:
     assert np.abs(got.astype(int) - want.astype(int)).max() <= 1
 
 
+def test_float_pages_with_a_few_pixels_over_one_or_nan_keep_their_ink(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """T14: a float page in 0..1 with one pixel at 1.02 was scaled as 0..255 (an all-black page, empty text,
+    exit 0), and NaN pixels gave numpy's cast warning and black specks. Arrays and float TIFF files share
+    one rule (ocrplug.pixels): the outlier is clipped, NaN is paper with a warning naming the input."""
+    import numpy as np
+    from ocrplug_inputs.images import normalize_image
+
+    from ocrplug.sources import to_rgb_array
+
+    page = np.ones((20, 30), dtype=np.float32)
+    page[5:15, 5:25] = 0.1  # ink
+    page[0, 0] = 1.02
+    page[1, 1] = np.nan
+    with caplog.at_level("WARNING", logger="ocrplug.pixels"):
+        got = to_rgb_array(page)
+    assert got[10, 10].tolist() == [26, 26, 26] and got[0, 5].tolist() == [255, 255, 255]
+    assert got[0, 0].tolist() == [255, 255, 255] and got[1, 1].tolist() == [255, 255, 255]
+    assert "1 pixel(s) are not finite" in caplog.text
+    tif = tmp_path / "float.tif"
+    Image.fromarray(page, "F").save(tif)
+    with Image.open(tif) as img:
+        assert np.array_equal(normalize_image(img, str(tif)), got)
+    assert f"{tif}: 1 pixel(s)" in caplog.text
+    from ocrplug.errors import InputError
+
+    with pytest.raises(InputError, match="expected real pixel values"):
+        to_rgb_array(np.zeros((4, 5), dtype=complex))
+
+
 def test_the_progress_total_is_known_before_the_first_page(tmp_path: Path) -> None:
     """Tester T12 (issue 24): a 22-page PDF showed ``0/?`` until its first page was done (minutes on a
     loaded machine); the page counts are known when the inputs are opened, so the total comes first."""

@@ -278,6 +278,7 @@ def make_progress(enabled: bool) -> Any:
     """A rich progress bar with a ``loss`` field (give ``loss=`` to ``add_task``), or a silent stand-in."""
     if not enabled:
         return _NullProgress()
+    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -294,4 +295,5 @@ def make_progress(enabled: bool) -> Any:
         TextColumn("loss {task.fields[loss]:.4f}"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
+        console=Console(stderr=True),
     )
