@@ -2,6 +2,7 @@
 
 usage: python benchmarks/lone_cells.py [--presets fast,swift,accurate]
                                       [--kinds grid,axis,foot,row,label,board,panel]
+       python benchmarks/lone_cells.py --tints icdar2015_val,funsd_train [--limit 40]
                                       [--set KEY=VALUE]
 
 Draws pages of the kinds T11 and T10 found lost (issue 24, G12): a crossword-like grid (2 px rules,
@@ -284,12 +285,63 @@ def score(page: Page, words: list[tuple[str, tuple[float, float, float, float]]]
     return found, right, false
 
 
+def tint_cover(gray: np.ndarray, spread: int) -> float:
+    """The share of ``gray`` (H x W uint8) the :data:`ocrplug.lone_glyphs.TINT_COUNT` largest bands of
+    ``2 * spread + 1`` grey levels hold (each holding :data:`ocrplug.lone_glyphs.TINT_SHARE` or more), as
+    :func:`ocrplug.lone_glyphs.tint_ink` takes them."""
+    from ocrplug.lone_glyphs import TINT_COUNT, TINT_SHARE
+
+    hist = np.bincount(gray.ravel(), minlength=256) / gray.size
+    band = np.convolve(hist, np.ones(2 * spread + 1), mode="same")
+    ground = np.zeros(256, dtype=bool)
+    for _ in range(TINT_COUNT):
+        free = np.where(ground, 0.0, band)
+        level = int(np.argmax(free))
+        if free[level] < TINT_SHARE:
+            break
+        ground[max(level - spread, 0):level + spread + 1] = True
+    return float(hist[ground].sum())
+
+
+def print_tints(sets: str, limit: int) -> None:
+    """``--tints``: the least and most :func:`tint_cover` at spreads 2, 4, 8 of the pages that are no text on
+    paper (:func:`ocrplug.crops.paper_ink` at :data:`ocrplug.lone_glyphs.LONE_PAPER_INK`) in the first
+    ``limit`` images of each set (validation sets only), and of the ``board`` and ``panel`` pages."""
+    import os
+
+    import cv2
+
+    from ocrplug.crops import paper_ink
+    from ocrplug.evaluation import load_dataset
+    from ocrplug.lone_glyphs import LONE_PAPER_INK
+
+    shared = Path(os.environ.get("OCRPLUG_SHARED", "/work/shared"))
+    groups: dict[str, list[list[float]]] = {}
+    for name in sets.split(","):
+        for gt in load_dataset(shared / "eval" / name, limit):
+            gray = cv2.imread(str(gt.image_path), cv2.IMREAD_GRAYSCALE)
+            if paper_ink(gray, LONE_PAPER_INK) is None:
+                groups.setdefault(name, []).append([tint_cover(gray, s) for s in (2, 4, 8)])
+    for page in make_pages({"board", "panel"}):
+        gray = cv2.cvtColor(page.image, cv2.COLOR_RGB2GRAY)
+        groups.setdefault("drawn board/panel", []).append([tint_cover(gray, s) for s in (2, 4, 8)])
+    for name, rows in groups.items():
+        v = np.array(rows)
+        print(f"{name}: {len(v)} pages no paper; covered at spread 2/4/8: least {v.min(0).round(3).tolist()}, "
+              f"most {v.max(0).round(3).tolist()} (tint_ink needs {1 - LONE_PAPER_INK:.2f})")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tints", default="", help="sets (e.g. icdar2015_val,funsd_train): print tint_cover, run nothing")
+    ap.add_argument("--limit", type=int, default=40, help="images of each --tints set")
     ap.add_argument("--presets", default="fast,swift,accurate")
     ap.add_argument("--kinds", default="grid,axis,foot,row")
     ap.add_argument("--set", action="append", default=[], help="config override KEY=VALUE (every preset)")
     args = ap.parse_args()
+    if args.tints:
+        print_tints(args.tints, args.limit)
+        return 0
     from ocrplug.pipeline import Pipeline
 
     pages = make_pages(set(args.kinds.split(",")))
