@@ -286,20 +286,11 @@ def score(page: Page, words: list[tuple[str, tuple[float, float, float, float]]]
 
 
 def tint_cover(gray: np.ndarray, spread: int) -> float:
-    """The share of ``gray`` (H x W uint8) the :data:`ocrplug.lone_glyphs.TINT_COUNT` largest bands of
-    ``2 * spread + 1`` grey levels hold (each holding :data:`ocrplug.lone_glyphs.TINT_SHARE` or more), as
-    :func:`ocrplug.lone_glyphs.tint_ink` takes them."""
-    from ocrplug.lone_glyphs import TINT_COUNT, TINT_SHARE
+    """The share of ``gray`` (H x W uint8) in the ground bands of ``2 * spread + 1`` grey levels that
+    :func:`ocrplug.lone_glyphs.tint_ink` takes (:func:`ocrplug.lone_glyphs.tint_levels`)."""
+    from ocrplug.lone_glyphs import tint_levels
 
-    hist = np.bincount(gray.ravel(), minlength=256) / gray.size
-    band = np.convolve(hist, np.ones(2 * spread + 1), mode="same")
-    ground = np.zeros(256, dtype=bool)
-    for _ in range(TINT_COUNT):
-        free = np.where(ground, 0.0, band)
-        level = int(np.argmax(free))
-        if free[level] < TINT_SHARE:
-            break
-        ground[max(level - spread, 0):level + spread + 1] = True
+    hist, ground = tint_levels(gray, spread)
     return float(hist[ground].sum())
 
 

@@ -19,7 +19,7 @@ from ocrplug.words import FIT_PAPER_INK
 
 __all__ = ["BOX_FRAME_ASPECT", "BOX_FRAME_SIDES", "LONE_GLYPH_CLEAR", "LONE_GLYPH_HEIGHTS", "LONE_GLYPH_WIDTH",
            "LONE_PAPER_INK", "TINT_COUNT", "TINT_SHARE", "TINT_SPREAD", "find_lone_glyphs", "frame_sides",
-           "is_box_frame", "tint_ink"]
+           "is_box_frame", "tint_ink", "tint_levels"]
 
 
 #: A lone glyph missed by the region score (a lone ``I``, ``l``, ``1``, ``|``, ``i`` or ``!``: CRAFT's region
@@ -160,18 +160,26 @@ def tint_ink(gray: np.ndarray, most_ink: float = LONE_PAPER_INK) -> np.ndarray |
     """
     if gray.size == 0:
         return None
+    hist, ground = tint_levels(gray)
+    if hist[ground].sum() < 1.0 - most_ink:
+        return None
+    return (~ground[gray]).astype(np.uint8)
+
+
+def tint_levels(gray: np.ndarray, spread: int = TINT_SPREAD) -> tuple[np.ndarray, np.ndarray]:
+    """``(hist, ground)``: the share of ``gray`` (H x W uint8, not empty) at each of the 256 grey levels, and
+    which levels lie in the :data:`TINT_COUNT` bands of ``2 * spread + 1`` levels that :func:`tint_ink` takes
+    for the ground (greedily the fullest, each holding :data:`TINT_SHARE` or more)."""
     hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64) / gray.size
-    band = np.convolve(hist, np.ones(2 * TINT_SPREAD + 1), mode="same")
+    band = np.convolve(hist, np.ones(2 * spread + 1), mode="same")
     ground = np.zeros(256, dtype=bool)
     for _ in range(TINT_COUNT):
         free = np.where(ground, 0.0, band)
         level = int(np.argmax(free))
         if free[level] < TINT_SHARE:
             break
-        ground[max(level - TINT_SPREAD, 0):level + TINT_SPREAD + 1] = True
-    if hist[ground].sum() < 1.0 - most_ink:
-        return None
-    return (~ground[gray]).astype(np.uint8)
+        ground[max(level - spread, 0):level + spread + 1] = True
+    return hist, ground
 
 
 def _found_beside(others: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray, x0: int, x1: int, h: int) -> np.ndarray:
