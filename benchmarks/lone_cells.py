@@ -1,6 +1,8 @@
 """Lone glyphs with no word on their row: clue numbers in grid cells, an axis's ticks, a page number.
 
-usage: python benchmarks/lone_cells.py [--presets fast,swift,accurate] [--kinds grid,axis,foot,row,label]
+usage: python benchmarks/lone_cells.py [--presets fast,swift,accurate]
+                                      [--kinds grid,axis,foot,row,label,board,panel]
+       python benchmarks/lone_cells.py --tints icdar2015_val,funsd_train [--limit 40]
                                       [--set KEY=VALUE]
 
 Draws pages of the kinds T11 and T10 found lost (issue 24, G12): a crossword-like grid (2 px rules,
@@ -9,7 +11,9 @@ cells at 6-14 pt beside a list of clues; a bar chart's y axis whose ticks (``0``
 right-aligned in a column, each alone on its row; a page of body text with its page number alone at
 the foot; a board's files (``a``..``h``, a row of single letters or digits with no word on it); with
 ``--kinds ...,label`` (issue 24, L13) shelf labels of display type (10-17 % ink) with a lone digit or
-letter in a corner inside the label's frame, near the image's edge. Fonts from benchmarks/drawn_pages.py, 150-300 dpi. Each expected glyph counts as found when a
+letter in a corner inside the label's frame, near the image's edge; with ``board`` and ``panel`` (issue 24, L14) chess boards with flat grey squares (a
+third of the page, level 140-200) with their files and ranks, and forms whose lone answers stand on a flat
+grey panel (level 150-200). Fonts from benchmarks/drawn_pages.py, 150-300 dpi. Each expected glyph counts as found when a
 word's centre lies in its box grown by half its height, read right when the words there read exactly
 it. Prints per preset and kind: glyphs found / read right / expected, and false words (words read
 where nothing is drawn, outside every drawn word's box). Generated pages only: no data set is read.
@@ -150,6 +154,54 @@ def row_page(name: str, face: str, pt: float, dpi: int, letters: str) -> Page:
     return Page(name, "row", np.asarray(img.convert("RGB")), glyphs, words + [g.box for g in glyphs])
 
 
+def board_page(name: str, face: str, pt: float, dpi: int, shade: int, files: str) -> Page:
+    """A chess board (8 x 8 cells of 0.6 in, every other one a flat grey of level ``shade``: 130-200, a third
+    of the page or more, the ground spread over paper's) with the ranks ``8``..``1`` left of its rows and
+    the files ``files`` under its columns (``pt`` points), and a caption of 12 pt below: T11's
+    ``chess.png`` as a kind (issue 24, L14)."""
+    cell = round(0.6 * dpi)
+    x0, y0 = round(0.6 * dpi), round(0.4 * dpi)
+    w, h = x0 + 8 * cell + round(0.4 * dpi), y0 + 8 * cell + round(1.0 * dpi)
+    img = Image.new("L", (w, h), 255)
+    d = ImageDraw.Draw(img)
+    for r in range(8):
+        for c in range(8):
+            if (r + c) % 2:
+                d.rectangle([x0 + c * cell, y0 + r * cell, x0 + (c + 1) * cell - 1, y0 + (r + 1) * cell - 1],
+                            fill=shade)
+    d.rectangle([x0, y0, x0 + 8 * cell, y0 + 8 * cell], outline=0, width=3)
+    f = font(face, pt, dpi)
+    glyphs = [Glyph(ch, _text(d, (x0 + c * cell + cell // 2, y0 + 8 * cell + round(0.12 * dpi)), ch, f, anchor="ma"))
+              for c, ch in enumerate(files)]
+    glyphs += [Glyph(str(8 - r), _text(d, (x0 - round(0.2 * dpi), y0 + r * cell + cell // 2), str(8 - r), f,
+                                       anchor="mm")) for r in range(8)]
+    words = [_text(d, (x0 + 4 * cell, y0 + 8 * cell + round(0.55 * dpi)), "White to play and win",
+                   font(face, 12, dpi), anchor="ma")]
+    return Page(name, "board", np.asarray(img.convert("RGB")), glyphs, words + [g.box for g in glyphs])
+
+
+def panel_page(name: str, face: str, pt: float, dpi: int, shade: int, marks: str) -> Page:
+    """A form of two parts: four lines of body text (``pt`` points) on white, then a flat grey panel (level
+    ``shade``, 0.45 of the page) with a row ``Item N`` + a lone glyph of ``marks`` 2.5 in right of it per
+    mark, and a ``Total`` row of two words: lone answers on a grey panel (issue 24, L14)."""
+    w, h = round(6.0 * dpi), round(4.0 * dpi)
+    img = Image.new("L", (w, h), 255)
+    d = ImageDraw.Draw(img)
+    f = font(face, pt, dpi)
+    m = round(0.4 * dpi)
+    words = [_text(d, (m, m + k * round(pt * dpi / 72 * 1.6)), line, f) for k, line in enumerate(BODY)]
+    top = round(0.55 * h)
+    d.rectangle([0, top, w - 1, h - 1], fill=shade)
+    glyphs = []
+    step = round(pt * dpi / 72 * 1.9)
+    for k, mark in enumerate(marks.split()):
+        y = top + round(0.15 * dpi) + k * step
+        words.append(_text(d, (m, y), f"Item {k + 1}", f))
+        glyphs.append(Glyph(mark, _text(d, (m + round(2.5 * dpi), y), mark, f)))
+    words.append(_text(d, (m, top + round(0.15 * dpi) + len(glyphs) * step), "Total items", f))
+    return Page(name, "panel", np.asarray(img.convert("RGB")), glyphs, words + [g.box for g in glyphs])
+
+
 def label_page(name: str, face: str, bold: str, pt: float, dpi: int, mark: str, corner: str, price: float) -> Page:
     """A shelf label (3 x 1.5 in, a 4 px frame 5 px in from the image's edges): a name line at 10 pt bold, an
     article number at 6 pt, a price in ``bold`` at ``price`` points (48-60: the page 11-17 % ink), a unit price
@@ -170,7 +222,8 @@ def label_page(name: str, face: str, bold: str, pt: float, dpi: int, mark: str, 
 
 
 def make_pages(kinds: set[str]) -> list[Page]:
-    """The generated pages of the kinds asked for (``grid``, ``axis``, ``foot``, ``row``, ``label``)."""
+    """The generated pages of the kinds asked for (``grid``, ``axis``, ``foot``, ``row``, ``label``, ``board``,
+    ``panel``)."""
     pages = []
     if "grid" in kinds:
         for i, (face, pt, dpi, marks) in enumerate([
@@ -190,6 +243,20 @@ def make_pages(kinds: set[str]) -> list[Page]:
         for face, pt, dpi, letters in [("dejavu", 12, 150, "abcdefgh"), ("libserif", 10, 200, "abcdefgh"),
                                        ("libsans", 9, 300, "ABCDEFGH"), ("notosans", 11, 200, "12345678")]:
             pages.append(row_page(f"row_{face}_{pt}pt_{dpi}", face, pt, dpi, letters))
+    if "board" in kinds:
+        for face, pt, dpi, shade, files in [
+            ("dejavu", 12, 150, 170, "abcdefgh"), ("libserif", 10, 200, 150, "abcdefgh"),
+            ("libsans", 9, 300, 190, "ABCDEFGH"), ("notosans", 11, 200, 140, "abcdefgh"),
+            ("nimbussans", 8, 300, 180, "abcdefgh"), ("p052", 14, 150, 200, "abcdefgh"),
+        ]:
+            pages.append(board_page(f"board_{face}_{pt}pt_{dpi}_{shade}", face, pt, dpi, shade, files))
+    if "panel" in kinds:
+        for face, pt, dpi, shade, marks in [
+            ("dejavu", 10, 150, 190, "1 l I 0"), ("libserif", 12, 200, 170, "O c 7 x"),
+            ("libsans", 9, 300, 200, "I 1 c O"), ("notosans", 14, 150, 160, "0 l x I"),
+            ("nimbussans", 8, 300, 180, "c 1 O 7"), ("libsansb", 11, 200, 150, "l I 0 c"),
+        ]:
+            pages.append(panel_page(f"panel_{face}_{pt}pt_{dpi}_{shade}", face, pt, dpi, shade, marks))
     if "label" in kinds:
         for face, bold, pt, dpi, mark, corner, price in [
             ("dejavu", "dejavub", 8, 300, "6", "right", 48), ("libsans", "libsansb", 10, 300, "1", "right", 56),
@@ -218,12 +285,54 @@ def score(page: Page, words: list[tuple[str, tuple[float, float, float, float]]]
     return found, right, false
 
 
+def tint_cover(gray: np.ndarray, spread: int) -> float:
+    """The share of ``gray`` (H x W uint8) in the ground bands of ``2 * spread + 1`` grey levels that
+    :func:`ocrplug.lone_glyphs.tint_ink` takes (:func:`ocrplug.lone_glyphs.tint_levels`)."""
+    from ocrplug.lone_glyphs import tint_levels
+
+    hist, ground = tint_levels(gray, spread)
+    return float(hist[ground].sum())
+
+
+def print_tints(sets: str, limit: int) -> None:
+    """``--tints``: the least and most :func:`tint_cover` at spreads 2, 4, 8 of the pages that are no text on
+    paper (:func:`ocrplug.crops.paper_ink` at :data:`ocrplug.lone_glyphs.LONE_PAPER_INK`) in the first
+    ``limit`` images of each set (validation sets only), and of the ``board`` and ``panel`` pages."""
+    import os
+
+    import cv2
+
+    from ocrplug.crops import paper_ink
+    from ocrplug.evaluation import load_dataset
+    from ocrplug.lone_glyphs import LONE_PAPER_INK
+
+    shared = Path(os.environ.get("OCRPLUG_SHARED", "/work/shared"))
+    groups: dict[str, list[list[float]]] = {}
+    for name in sets.split(","):
+        for gt in load_dataset(shared / "eval" / name, limit):
+            gray = cv2.imread(str(gt.image_path), cv2.IMREAD_GRAYSCALE)
+            if paper_ink(gray, LONE_PAPER_INK) is None:
+                groups.setdefault(name, []).append([tint_cover(gray, s) for s in (2, 4, 8)])
+    for page in make_pages({"board", "panel"}):
+        gray = cv2.cvtColor(page.image, cv2.COLOR_RGB2GRAY)
+        groups.setdefault("drawn board/panel", []).append([tint_cover(gray, s) for s in (2, 4, 8)])
+    for name, rows in groups.items():
+        v = np.array(rows)
+        print(f"{name}: {len(v)} pages no paper; covered at spread 2/4/8: least {v.min(0).round(3).tolist()}, "
+              f"most {v.max(0).round(3).tolist()} (tint_ink needs {1 - LONE_PAPER_INK:.2f})")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tints", default="", help="sets (e.g. icdar2015_val,funsd_train): print tint_cover, run nothing")
+    ap.add_argument("--limit", type=int, default=40, help="images of each --tints set")
     ap.add_argument("--presets", default="fast,swift,accurate")
     ap.add_argument("--kinds", default="grid,axis,foot,row")
     ap.add_argument("--set", action="append", default=[], help="config override KEY=VALUE (every preset)")
     args = ap.parse_args()
+    if args.tints:
+        print_tints(args.tints, args.limit)
+        return 0
     from ocrplug.pipeline import Pipeline
 
     pages = make_pages(set(args.kinds.split(",")))

@@ -18,7 +18,8 @@ from ocrplug.geometry import text_angle
 from ocrplug.words import FIT_PAPER_INK
 
 __all__ = ["BOX_FRAME_ASPECT", "BOX_FRAME_SIDES", "LONE_GLYPH_CLEAR", "LONE_GLYPH_HEIGHTS", "LONE_GLYPH_WIDTH",
-           "LONE_PAPER_INK", "find_lone_glyphs", "frame_sides", "is_box_frame"]
+           "LONE_PAPER_INK", "TINT_COUNT", "TINT_SHARE", "TINT_SPREAD", "find_lone_glyphs", "frame_sides",
+           "is_box_frame", "tint_ink", "tint_levels"]
 
 
 #: A lone glyph missed by the region score (a lone ``I``, ``l``, ``1``, ``|``, ``i`` or ``!``: CRAFT's region
@@ -57,6 +58,16 @@ _RULE_HEIGHTS = 2.5
 #: L13; ``python benchmarks/lone_glyph_diff.py``, docs/benchmarks.md "Lone glyphs in ``fast``, display
 #: type and coloured panels (issue 24 item 1, L13)").
 LONE_PAPER_INK = FIT_PAPER_INK
+#: A page that is no text on paper by :func:`ocrplug.crops.paper_ink` (its ground spread over grey levels or
+#: its dark side over :data:`LONE_PAPER_INK`) is still looked at when its ground is a few flat tints: at most
+#: :data:`TINT_COUNT` grey levels, each within :data:`TINT_SPREAD` levels of which lies at least
+#: :data:`TINT_SHARE` of the page, together all of the page but :data:`LONE_PAPER_INK` (a chess board's grey
+#: squares, a form's grey panels: T11 ``chess.png``, 67 % white and 32 % grey, lost ``a c e f`` with
+#: ``accurate``; issue 24, L14). Its ink is every pixel off those tints. A photo's ground spreads over many
+#: levels (no ``icdar2015_val`` image of the guards' 40 passes; ``python benchmarks/lone_glyph_diff.py``).
+TINT_COUNT = 3
+TINT_SPREAD = 4
+TINT_SHARE = 0.05
 
 
 #: A glyph alone on its row (no found word there) is found when the page has at least
@@ -136,6 +147,39 @@ def is_box_frame(mask: np.ndarray) -> bool:
         return False
     inside = mask[h // 4 : h - h // 4, w // 4 : w - w // 4]
     return bool(frame_sides(mask) >= BOX_FRAME_SIDES and not inside.any())
+
+
+def tint_ink(gray: np.ndarray, most_ink: float = LONE_PAPER_INK) -> np.ndarray | None:
+    """The ink of a page whose ground is a few flat tints (:data:`TINT_COUNT`), or ``None``.
+
+    ``gray``: the page (H x W uint8). The tints are found greedily: the grey level with the most pixels
+    within :data:`TINT_SPREAD` levels of it, then the next among the rest, while such a band holds at least
+    :data:`TINT_SHARE` of the page. The page qualifies when the bands together hold all of it but
+    ``most_ink``; its ink (H x W uint8, 1 = ink) is then every pixel in no band: dark print on white and on
+    grey alike (light print on a dark tint is ground). Raises nothing.
+    """
+    if gray.size == 0:
+        return None
+    hist, ground = tint_levels(gray)
+    if hist[ground].sum() < 1.0 - most_ink:
+        return None
+    return (~ground[gray]).astype(np.uint8)
+
+
+def tint_levels(gray: np.ndarray, spread: int = TINT_SPREAD) -> tuple[np.ndarray, np.ndarray]:
+    """``(hist, ground)``: the share of ``gray`` (H x W uint8, not empty) at each of the 256 grey levels, and
+    which levels lie in the :data:`TINT_COUNT` bands of ``2 * spread + 1`` levels that :func:`tint_ink` takes
+    for the ground (greedily the fullest, each holding :data:`TINT_SHARE` or more)."""
+    hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64) / gray.size
+    band = np.convolve(hist, np.ones(2 * spread + 1), mode="same")
+    ground = np.zeros(256, dtype=bool)
+    for _ in range(TINT_COUNT):
+        free = np.where(ground, 0.0, band)
+        level = int(np.argmax(free))
+        if free[level] < TINT_SHARE:
+            break
+        ground[max(level - spread, 0):level + spread + 1] = True
+    return hist, ground
 
 
 def _found_beside(others: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray, x0: int, x1: int, h: int) -> np.ndarray:
@@ -282,6 +326,8 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
         return []
     h_img, w_img = gray.shape
     page_ink = paper_ink(gray, LONE_PAPER_INK)
+    if page_ink is None:  # flat tinted grounds (a board's grey squares), or a photo, a dark scan: no paper
+        page_ink = tint_ink(gray)
     if page_ink is None:  # a photo or a dark scan, not text on paper: its "ink" is half the scene
         return []
     ink = page_ink * np.uint8(255)

@@ -184,3 +184,36 @@ def test_fast_finds_the_clue_numbers_its_map_misses() -> None:
         return any(q[:, 0].min() <= cx <= q[:, 0].max() and q[:, 1].min() <= cy <= q[:, 1].max() for q in quads)
 
     assert all(found(g.box) for g in page.glyphs), [g.text for g in page.glyphs if not found(g.box)]
+
+
+def _board(shade: int) -> tuple[np.ndarray, np.ndarray, list[tuple[float, float, float, float]]]:
+    """T11's chess page as drawn (900 x 900): a board of 8 x 8 cells of 90 px, every other one flat grey
+    ``shade`` (a third of the page), its files ``a``..``h`` (28 px) under it and a caption below; the word
+    boxes are those ``accurate`` found there (the caption and the files ``b d g h``)."""
+    img = Image.new("L", (900, 900), 255)
+    d = ImageDraw.Draw(img)
+    for r in range(8):
+        for c in range(8):
+            if (r + c) % 2:
+                d.rectangle([90 + 90 * c, 60 + 90 * r, 179 + 90 * c, 149 + 90 * r], fill=shade)
+    d.rectangle([90, 60, 810, 780], outline=0, width=3)
+    files = [_text(d, (135 + 90 * c, 810), ch, 28, anchor="mm") for c, ch in enumerate("abcdefgh")]
+    words = [_quad(_text(d, (450, 870), "White to play and win", 28, anchor="mm"))]
+    words += [_quad(files[c]) for c in (1, 3, 6, 7)]
+    return np.asarray(img), np.array(words, dtype=np.float64), [files[c] for c in (0, 2, 4, 5)]
+
+
+def test_files_under_a_board_of_flat_grey_squares_are_found() -> None:
+    # T11 chess.png: the grey squares (level 170, 32 % of the page) spread the ground over paper's, so the ink
+    # look never ran and accurate lost a c e f (issue 24, L14). Its ground is two flat tints: ink is off both.
+    for shade in (170, 140, 200):
+        gray, words, missed = _board(shade)
+        assert all(_found(gray, words, g) for g in missed), shade
+
+
+def test_a_photo_like_ground_is_still_no_paper() -> None:
+    # A ground of many levels (a photo's) is neither paper nor flat tints: nothing is looked for.
+    gray, words, _ = _board(170)
+    rng = np.random.default_rng(24)
+    noisy = np.clip(gray.astype(np.int16) + rng.integers(-40, 41, gray.shape), 0, 255).astype(np.uint8)
+    assert not find_lone_glyphs(noisy, words)

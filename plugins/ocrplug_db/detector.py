@@ -110,6 +110,26 @@ def _holds_ink(page: PageImage, region: Region) -> bool:
     return bool((patch.max(axis=0).astype(np.int16) - patch.min(axis=0)).max() >= BLANK_CONTRAST)
 
 
+#: A region at most this many times wider than high (a lone character's, :data:`LONE_ASPECT`) that holds no
+#: pixel of a paper page's ink (:func:`~ocrplug.api.paper_ink`) is dropped: the map's blob in a word space
+#: (T13 ``thermal.png``: an 11 x 6 px box between ``APPLES`` and ``1.2KG``, kept by the lone-character rule
+#: at 0.61 over its own pixels, read ``1``; issue 24, L14). On the first 40 ``funsd_train`` forms no region
+#: of ``fast``'s or ``swift``'s holds no ink (``python benchmarks/db_lone.py --blank``); a line of faint text
+#: lighter than the page's Otsu threshold is longer than this and kept.
+BLANK_ASPECT = LONE_ASPECT
+
+
+def _short_and_blank(region: Region, ink: np.ndarray | None) -> bool:
+    """Whether ``region`` is no wider than :data:`BLANK_ASPECT` times its height and holds no pixel of ``ink``
+    (H x W uint8, 1 = ink, :func:`~ocrplug.api.paper_ink`; ``None``: no paper page, never blank)."""
+    if ink is None:
+        return False
+    x0, y0, x1, y1 = (int(v) for v in np.round(region.bbox))
+    if x1 - x0 > BLANK_ASPECT * max(y1 - y0, 1):
+        return False
+    return not ink[max(y0, 0):max(y1, 0), max(x0, 0):max(x1, 0)].any()
+
+
 def _with_lone_dashes(page: PageImage, regions: list[Region]) -> list[Region]:
     """``regions`` with the lone dashes on their rows (:func:`~ocrplug.api.find_lone_dashes`): DB's map
     gives a short flat bar no probability, or at a small ``max_side`` a box of the bar's few pixels, tilted
@@ -601,10 +621,10 @@ class DbDetector(Detector):
 
     def _regions(self, page: PageImage, prob: np.ndarray) -> list[Region]:
         sy, sx = prob.shape[0] / page.height, prob.shape[1] / page.width
-        paper = paper_ink(to_gray(page.image)) is not None
-        boxes = boxes_from_prob(prob, self._params(min(sx, sy), paper))
+        ink = paper_ink(to_gray(page.image))
+        boxes = boxes_from_prob(prob, self._params(min(sx, sy), ink is not None))
         regions = self._to_regions(boxes, sx, sy, page.width, page.height)  # ordered by the host layout step
-        return [r for r in regions if _holds_ink(page, r)]
+        return [r for r in regions if _holds_ink(page, r) and not _short_and_blank(r, ink)]
 
     def _to_regions(self, boxes: list[DbBox], sx: float, sy: float, width: int, height: int) -> list[Region]:
         if not boxes:

@@ -54,7 +54,7 @@ def target_size(
     16 px high would otherwise be enlarged 46 times); ``'max'`` shrinks pages whose longer side is above it.
     Then the longer side is capped at ``max_side`` whatever the limit type, which bounds the work and
     the memory for huge scans, except on an elongated page that is not enlarged (longer side more than
-    :data:`ELONGATED` times the shorter): its longer side may reach ``max_side * aspect / ELONGATED``, and its pixels at
+    :data:`ELONGATED` times the shorter; one whose longer side exceeds ``ELONGATED * max_side`` is never enlarged): its longer side may reach ``max_side * aspect / ELONGATED``, and its pixels at
     most ``max_side ** 2`` (the budget of a square page at the cap). Capping the longer side of a
     20000 x 842 pt PDF page to 2000 px left its 48 pt text 5 px high and unread; now 23 px.
     Sides never drop below one stride.
@@ -71,6 +71,11 @@ def target_size(
         scale = limit_side_len / max(height, width)
     long_side, short_side = max(height, width), min(height, width)
     aspect = long_side / short_side
+    if long_side > ELONGATED * max_side and aspect > ELONGATED:
+        # Shrunk more than ELONGATED times by the plain cap whatever the enlargement: a page being shrunk, not
+        # enlarged (a 150 x 20000 strip of 60 px text turned upright, enlarged 4 times for its short side, was
+        # capped to 32 x 1024 by swift's max_side: 3 px text, no region; issue 24, L14).
+        scale = min(scale, 1.0)
     cap = float(max_side)
     if scale <= 1.0:  # a large page being shrunk, not a small image being enlarged (a crop keeps the old cap)
         cap = min(max_side * max(1.0, aspect / ELONGATED), max_side * math.sqrt(aspect))  # sqrt: max_side**2 px

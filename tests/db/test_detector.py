@@ -496,8 +496,33 @@ def test_a_strip_of_text_turned_upright_is_found(spec) -> None:
     length = draw.textbbox((30, 30), " ".join(["the quick brown fox jumps over a lazy dog"] * 13), font=font)[2] - 30
     upright = np.asarray(strip.rotate(90, expand=True).convert("RGB"))
     det = spec.build(spec.options(threads=1))
-    assert det.working_size(10000, 100, det.options.max_side, upright)[2]
+    # Its 30 px text keeps min_text_height at the input (since L14 by the elongated cap: the page, 5 times
+    # longer than max_side, is not enlarged first; before, by the text-size floor measured across).
+    assert min(det.working_size(10000, 100, det.options.max_side, upright)[:2]) * 30 / 100 >= det.options.min_text_height
     found = det.detect(_page(upright))
     assert found
     ys = np.concatenate([np.asarray(r.quad)[:, 1] for r in found])
     assert ys.max() - ys.min() >= 0.8 * length  # the line's length, not a piece of it
+
+
+@needs_model
+def test_a_strip_turned_upright_is_found_at_swifts_max_side(spec) -> None:
+    # A12's strip itself (20000 x 150 px, 60 px text) with swift's detector options (max_side 1024, no
+    # min_text_height floor; issue 24, L14): limit_type 'min' enlarged its 150 px side 4 times and the max_side
+    # cap then shrank it to 32 x 1024 (its text 3 px wide): no region. A page more than ELONGATED times longer than max_side is not enlarged
+    # first: it gets the elongated page's cap (at most max_side ** 2 pixels) and the line is found whole.
+    try:
+        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 60)
+    except OSError:
+        pytest.skip("DejaVu Sans is not installed")
+    text = " ".join(["the quick brown fox jumps over a lazy dog"] * 12)
+    strip = Image.new("L", (20000, 150), 255)
+    draw = ImageDraw.Draw(strip)
+    draw.text((30, 40), text, font=font, fill=0)
+    length = draw.textbbox((30, 40), text, font=font)[2] - 30
+    upright = np.asarray(strip.rotate(90, expand=True).convert("RGB"))
+    det = spec.build(spec.options(threads=1, max_side=1024, min_text_height=0, mild_shrink=0.85))
+    found = det.detect(_page(upright))
+    assert found
+    ys = np.concatenate([np.asarray(r.quad)[:, 1] for r in found])
+    assert ys.max() - ys.min() >= 0.8 * length

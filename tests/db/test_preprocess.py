@@ -99,3 +99,15 @@ def test_margin_is_the_background_colour_and_at_most_half_the_shorter_side() -> 
     assert (out[m : m + 20, m : m + 60] == page).all()
     same, none = add_margin(page, 0)
     assert none == 0 and same is page
+
+
+def test_an_upright_strip_longer_than_max_side_is_not_enlarged_before_its_cap() -> None:
+    # A 20000 x 150 line of 60 px text turned upright (issue 24, L14): 'min' enlarged its 150 px side 4 times,
+    # then the plain max_side cap gave 32 x 1024 (swift's max_side): 3 px text, no region. Never enlarged,
+    # it gets the elongated cap (at most max_side ** 2 pixels): 89 x 11824, its text 35 px.
+    h, w = target_size(20000, 150, 736, "min", 1024, 4.0)
+    assert h * w <= 1024**2 * 1.01 and w >= 80, (h, w)
+    # Not elongated, or shrunk less than 4 times by the plain cap: enlarged and capped as before.
+    assert target_size(3000, 1000, 736, "min", 1024, 4.0) == (1024, 341)
+    assert target_size(100, 400, 736, "min", 2000, 4.0) == (400, 1600)
+    assert target_size(100, 3000, 736, "min", 2560) == (85, 2560)
