@@ -28,8 +28,6 @@ from ocrplug.rectify import CurveMap, rectify_region
 
 __all__ = [
     "DEFAULT_MARGIN",
-    "MARK_GAP",
-    "MARK_HEIGHT",
     "ORIENTATIONS",
     "PAPER_INK",
     "PAPER_SPREAD",
@@ -190,15 +188,6 @@ _RULE_OVERRUN = 0.3
 _MIN_CONTRAST = 24
 # Share of ink above which a crop is no text on paper (a photo, noise): nothing is erased there.
 _MAX_INK = 0.45
-#: A mark above a capital (the dots of ``Ü``, the acute of ``É``, the ring of ``Å``) is at most this share
-#: of the capital's height tall, and its lowest ink at most :data:`MARK_GAP` of that height above the
-#: capital's top. ``python benchmarks/capital_accents.py --marks`` (every face of ``drawn_pages.FONTS`` x 28
-#: capitals with a separate mark above, 100 px per em; 768 marks): heights 0.122-0.321 of the capital,
-#: gaps 0.014-0.161. The line above's descenders, seen whole, are about a capital tall, and its baseline
-#: (its periods) stands 0.28 em (0.39 of a capital) above a set-solid line's capitals (R14, issue 24).
-MARK_HEIGHT = 0.4
-#: See :data:`MARK_HEIGHT`.
-MARK_GAP = 0.2
 
 
 def erase_neighbour_ink(
@@ -221,13 +210,6 @@ def erase_neighbour_ink(
       its strokes). Seen only
       with ``probe``: ``(gray view, extra)``, the same warp with ``extra`` more rows above and below
       (the crop is its rows ``extra`` to ``extra + H``); without it, no rule is found.
-
-    A component of the first kind at the top edge is the region's own mark, kept, when the probe shows it
-    whole (it ends inside the taller view), it stands over one of the region's own glyphs (its middle
-    column inside that glyph's columns) and it is at most :data:`MARK_HEIGHT` of that glyph's height
-    tall, with at most :data:`MARK_GAP` of it between them: the dots of a capital ``Ü`` starting a line
-    whose box top cuts them (T12's ``Ümit``, R14). The bottom edge has no such rule: the next line's
-    marks stand there.
 
     Text of the region itself never lies mostly in the margin, so it is kept; when erasing would leave
     no ink at all the crop is returned unchanged (a lone ``1`` in a tight box). A flat crop is returned
@@ -256,8 +238,6 @@ def erase_neighbour_ink(
     text_h = y1 - y0
     drop: list[int] = []
     rules: list[int] = []
-    own: list[int] = []
-    marks: list[int] = []
     for k in range(1, n):
         left, top, cw, ch = (int(v) for v in stats[k, :4])
         right, bottom = left + cw, top + ch
@@ -274,19 +254,6 @@ def erase_neighbour_ink(
             rules.append(k)
         elif neighbour:
             drop.append(k)
-            if probe is not None and at_top and not at_bottom and top > 0:
-                marks.append(k)  # seen whole, mostly above the text's rows: perhaps a capital's mark
-        elif rows_in >= ch / 2:
-            own.append(k)
-    for k in marks:
-        middle = stats[k, 0] + stats[k, 2] / 2
-        top, bottom = stats[k, 1], stats[k, 1] + stats[k, 3]
-        for g in own:
-            g_left, g_top, g_w, g_h = (int(v) for v in stats[g, :4])
-            if (g_left <= middle <= g_left + g_w and stats[k, 3] <= MARK_HEIGHT * g_h
-                    and bottom <= g_top <= bottom + MARK_GAP * g_h):
-                drop.remove(k)
-                break
     if not drop and not rules:
         return crop
     erase = np.isin(labels, drop)
@@ -413,8 +380,8 @@ def ink_boxes(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     ``gray``) that are not specks (under 0.02 of the box's ink area), by Otsu's threshold over the box.
 
     ``gray``: the page (H x W uint8, dark text on light paper). Empty (0 x 4) for a box under 9 pixels or
-    one whose 1st-99th percentile contrast is under 24 gray levels (blank paper). Used by :func:`lone_glyph_case` and
-    :func:`ocrplug.recognition.in_line_letter_case`."""
+    one whose 1st-99th percentile contrast is under 24 gray levels (blank paper). Used by
+    :func:`lone_glyph_case` and :func:`ocrplug.recognition.in_line_letter_case`."""
     x0, y0, x1, y1 = box
     part = gray[y0:y1, x0:x1]
     if part.size < 9:

@@ -135,38 +135,3 @@ def test_tesseract_reads_a_tight_line_box_beside_the_next_line() -> None:
         rec.crop_options = TesseractRecognizerOptions(margin=margin).crop_options()
         (got,) = rec.recognize(PageImage(page, 0, "two-lines"), [Region.from_box(x0, y0, x1, y1, level="line")])
         assert got.text == "Invoice total 345", margin
-
-
-def _marked_line(leading: float) -> tuple[np.ndarray, Region]:
-    """A page: ``Ümit fährt`` under ``gypsy jogging``, baselines ``leading`` em apart, and a line box whose
-    top cuts the Ü's dots one row above their bottom (as ``db`` boxed T12's line: dots on rows 600-603,
-    box from 602.4)."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    face = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 40)
-    img = Image.new("L", (520, 200), 255)
-    draw = ImageDraw.Draw(img)
-    draw.text((20, 80), "gypsy jogging", font=face, fill=0, anchor="ls")
-    base = 80 + round(40 * leading)
-    draw.text((20, base), "Ümit fährt", font=face, fill=0, anchor="ls")
-    page = np.asarray(img)
-    body_top = base + face.getbbox("U", anchor="ls")[1]  # the capital's top, under its dots
-    dot_rows = np.flatnonzero((page[body_top - 12 : body_top, 25:45] < 128).any(axis=1)) + body_top - 12
-    return page, Region.from_box(15, int(dot_rows.max()), 230, base + 10, level="line")
-
-
-def test_a_capitals_mark_cut_by_the_line_box_is_kept() -> None:
-    """Issue 24 (T12 ``Ümit`` read ``Umit``): the dots above a capital that starts a line, cut by its box,
-    are the line's own ink and stay in the crop; the line above's descenders, cut the same way, still go."""
-    for leading in (1.15, 1.2, 1.3):  # set solid (1.0), the g's tail touches the dots: one component
-        page, region = _marked_line(leading)
-        x0, y0, _, y1 = region.bbox
-        crop = crop_regions(page, [region], CropOptions(margin=0.05))[0]
-        pad = round(0.05 * (y1 - y0))
-        top = _ink(crop.image[: pad + 1])
-        u_cols = slice(round(20 - x0) + pad, round(50 - x0) + pad)  # the Ü's columns in the crop
-        assert top[:, u_cols].sum() >= 4, leading  # the dots' rows inside the crop are kept
-        rest = top.copy()
-        rest[:, u_cols] = False
-        # Before the fix the dots went too; the descenders (g, y, p, j) of the line above always go.
-        assert not rest.any(), leading
