@@ -1,6 +1,7 @@
 """Czech and Slovak ``ť ď ľ Ľ`` read right, real apostrophes kept (issue 24, R13).
 
 usage: python benchmarks/caron_letters.py [--evidence] [--fonts dejavu,libsans,...] [--sizes 20,28,40]
+       [--kinds caron,plain,apostrophe,slovak,elision]
 
 Most faces print the caron of ``ť``, ``ď``, ``ľ`` and ``Ľ`` as an apostrophe after the letter; PP-OCRv6
 reads ``žluťoučký`` as ``žlutoučký`` and ``ďábelské`` as ``d’ábelské`` (T12's ``diacritics`` page). This
@@ -10,7 +11,10 @@ draws lines of words with such letters (Czech and Slovak sentences) and lines wi
 per kind, the words read right (as a bag, per line) with the raw reading (``before``) and after
 :func:`ocrplug_ppocr.recognizer.caron_letters` (``after``). ``--evidence`` prints instead the caron
 evidence (:attr:`CTCResult.caron`) the model gives plain ``t``/``d``/``l`` and the caron letters (the
-figures :data:`CARON_MIN` is chosen from). Recognizer only: no detector, no shared data.
+figures :data:`CARON_MIN` is chosen from) and, per letter, the caron letter's own probability
+(:attr:`CTCResult.caron_own`) over a letter and the apostrophe read after it, for caron letters and real
+apostrophes (R14: Slovak lines with no other Czech/Slovak letter, ``slovak``, and French, Italian and
+English apostrophes on lines with none, ``elision``). Recognizer only: no detector, no shared data.
 """
 
 from __future__ import annotations
@@ -56,7 +60,18 @@ APOSTROPHE_LINES = [
     "Řekl: don't worry, it's O'Neill's dog",
     "Čtěte l'Équipe a d'Artagnan večer",
 ]
-KINDS = {"caron": CARON_LINES, "plain": PLAIN_LINES, "apostrophe": APOSTROPHE_LINES}
+SLOVAK_LINES = [  # R14: no other Czech/Slovak letter on the line (V13's carons2 and more)
+    "ťava a ľad", "Daj mu ten ľad", "Otec ťahal voz", "Ľudia idú domov", "Koľko to stojí",
+    "Vlak ťahá lokomotíva", "Dávid a ďateľ", "Kúpil som ťavu", "Ďakujem ti veľmi", "Ťahaj to dole",
+    "Kde je ľavá ruka", "Hoci ďaleko od mesta",
+]
+ELISION_LINES = [  # R14: real apostrophes after t, d, l, L on lines with no Czech/Slovak letter
+    "Je t'aime et l'amour d'avril", "L'arbre de l'abbé", "Nell'acqua all'alba quell'uomo",
+    "D'accord, l'idée t'amuse", "dall'inizio sull'isola dell'anno", "L'Oréal et l'hôtel",
+    "Lloyd's and Ford's world", "Il n'y a pas d'eau à l'est",
+]
+KINDS = {"caron": CARON_LINES, "plain": PLAIN_LINES, "apostrophe": APOSTROPHE_LINES, "slovak": SLOVAK_LINES,
+         "elision": ELISION_LINES}
 DEFAULT_FONTS = "dejavu,libsans,libserif,notosans,notoserif,nimbusroman,nimbussans,p052,c059,bookman"
 
 
@@ -79,18 +94,22 @@ def main() -> int:
     parser.add_argument("--fonts", default=DEFAULT_FONTS)
     parser.add_argument("--sizes", default="20,28,40")
     parser.add_argument("--evidence", action="store_true")
+    parser.add_argument("--kinds", default=",".join(KINDS))
     parser.add_argument("--show", action="store_true", help="print every line read wrong after")
     args = parser.parse_args()
     from ocrplug_ppocr.options import PPOCRRecognizerOptions
-    from ocrplug_ppocr.recognizer import CARON_LETTERS, PPOCRRecognizer, caron_letters, micro_signs
+    from ocrplug_ppocr.recognizer import APOSTROPHES, CARON_LETTERS, PPOCRRecognizer, caron_letters, micro_signs
 
     rec = PPOCRRecognizer(PPOCRRecognizerOptions())
-    totals = {kind: np.zeros(3, dtype=np.int64) for kind in KINDS}
+    totals = {kind: np.zeros(3, dtype=np.int64) for kind in args.kinds.split(",")}
     evidence: dict[str, list[float]] = {"plain": [], "caron": []}
+    # R14: the caron letter's own probability over a t/d/l/L and the apostrophe read after it, per letter.
+    own: dict[str, dict[str, list[float]]] = {"real": {}, "caron": {}}
     for name in args.fonts.split(","):
         for px in (int(v) for v in args.sizes.split(",")):
             face = ImageFont.truetype(FONTS[name], px)
-            for kind, lines in KINDS.items():
+            for kind in args.kinds.split(","):
+                lines = KINDS[kind]
                 reads = rec.read([line_image(t, face) for t in lines])
                 for truth, (res, _) in zip(lines, reads, strict=True):
                     res = replace(res, text=micro_signs(res.text))
@@ -98,6 +117,11 @@ def main() -> int:
                     totals[kind] += (right(truth, res.text), right(truth, after), len(truth.split()))
                     if args.show and after != truth:
                         print(f"{name:11s} {px:3d} {kind:10s} {after!r}")
+                    if args.evidence and res.caron_own:
+                        for k, c in enumerate(res.text[:-1]):
+                            if c in CARON_LETTERS and res.text[k + 1] in APOSTROPHES:
+                                side = "caron" if kind in ("caron", "slovak") and CARON_LETTERS[c] in truth else "real"
+                                own[side].setdefault(c, []).append(res.caron_own[k])
                     if args.evidence and kind in ("caron", "plain") and res.caron:
                         # Each t/d/l read with no apostrophe after it, matched to the truth with caron letters
                         # written plain: evidence of a plain letter or of a caron letter whose mark was dropped.
@@ -115,6 +139,11 @@ def main() -> int:
             print(f"{kind:6s} n={len(v)} quantiles 0/5/25/50/75/95/100 %: " + " ".join(f"{x:.4f}" for x in q))
             for t in (0.001, 0.002, 0.003, 0.005, 0.01):
                 print(f"   >= {t}: {int((v >= t).sum())}")
+        for side, letters in own.items():
+            for c, values in sorted(letters.items()):
+                v = np.asarray(values)
+                print(f"own evidence after {c}' ({side}): n={len(v)} max {v.max():.4f}, "
+                      + ", ".join(f">= {t}: {int((v >= t).sum())}" for t in (0.001, 0.003, 0.005, 0.01)))
     for kind, (before, after, n) in totals.items():
         print(f"{kind:10s} words read right: before {before}/{n} ({before / n:.3f}) -> after {after}/{n} ({after / n:.3f})")
     return 0

@@ -42,6 +42,7 @@ __all__ = [
     "crop_regions",
     "erase_neighbour_ink",
     "find_lone_dashes",
+    "ink_boxes",
     "is_lone_glyph",
     "lone_glyph_case",
     "paper_ink",
@@ -373,9 +374,14 @@ _BASELINE_TOL = 0.1
 DESCENDER_SHARE = 0.6
 
 
-def _ink_boxes(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-    """(N, 4) left, top, right, bottom (page pixels) of the dark ink components inside ``box`` that are
-    not specks (under ``_SPECK_SHARE`` of the ink), by Otsu's threshold over the box."""
+def ink_boxes(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """(N, 4) int64 left, top, right, bottom (page pixels, right and bottom exclusive) of the dark ink
+    components (8-connected) inside ``box`` (left, top, right, bottom; page pixels, already clipped to
+    ``gray``) that are not specks (under 0.02 of the box's ink area), by Otsu's threshold over the box.
+
+    ``gray``: the page (H x W uint8, dark text on light paper). Empty (0 x 4) for a box under 9 pixels or
+    one whose 1st-99th percentile contrast is under 24 gray levels (blank paper). Used by
+    :func:`lone_glyph_case` and :func:`ocrplug.recognition.in_line_letter_case`."""
     x0, y0, x1, y1 = box
     part = gray[y0:y1, x0:x1]
     if part.size < 9:
@@ -419,7 +425,7 @@ def lone_glyph_case(gray: np.ndarray, glyph: Region, row: Sequence[Region]) -> s
                 min(int(np.ceil(x1)), w_img), min(int(np.ceil(y1)), h_img))
 
     gx0, gy0, gx1, gy1 = _box(glyph)
-    own = _ink_boxes(gray, (gx0, gy0, gx1, gy1))
+    own = ink_boxes(gray, (gx0, gy0, gx1, gy1))
     if not len(own):
         return None
     g = own[np.argmax((own[:, 2] - own[:, 0]) * (own[:, 3] - own[:, 1]))]
@@ -435,7 +441,7 @@ def lone_glyph_case(gray: np.ndarray, glyph: Region, row: Sequence[Region]) -> s
             continue  # not on the glyph's row, not level, or no wider than tall (no word of several letters)
         distance = float(max(ox0 - gx1, gx0 - ox1, 0))
         if best is None or distance < best[0]:
-            comps = _ink_boxes(gray, (ox0, oy0, ox1, oy1))
+            comps = ink_boxes(gray, (ox0, oy0, ox1, oy1))
             if len(comps) >= 3:
                 best = (distance, comps)
     if best is None:

@@ -45,8 +45,8 @@ from ocrplug.crops import (
     X_HEIGHT_SHARE,
     Crop,
     Scorer,
-    _ink_boxes,
     crop_regions,
+    ink_boxes,
     lone_glyph_case,
     to_gray,
     with_rotation,
@@ -162,7 +162,7 @@ def _tallest(gray: np.ndarray, region: Region) -> float | None:
     h, w = gray.shape[:2]
     x0, y0, x1, y1 = region.bbox
     box = (max(int(np.floor(x0)), 0), max(int(np.floor(y0)), 0), min(int(np.ceil(x1)), w), min(int(np.ceil(y1)), h))
-    comps = _ink_boxes(gray, box)
+    comps = ink_boxes(gray, box)
     if not len(comps):
         return None
     return float((comps[:, 3] - comps[:, 1]).max())

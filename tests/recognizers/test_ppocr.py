@@ -613,11 +613,13 @@ def test_tracked_splits_keeps_ordinary_and_short_lines_and_splits_only_wide_gaps
     # Single-letter words after a model space: word gaps outnumber letter gaps, and still split.
     got = splits("CODE A1B2", [0, 20, 20, 20, 60, 60, 60, 60])
     assert got[1:4] == [False] * 3 and got[6:] == [True] * 3
-def _caron_res(text: str, caron: dict[int, float] | None = None) -> object:
+def _caron_res(text: str, caron: dict[int, float] | None = None, own: dict[int, float] | None = None) -> object:
     from ocrplug_ppocr.recognizer import CTCResult
 
     evidence = tuple((caron or {}).get(k, 0.0) for k in range(len(text)))
-    return CTCResult(text, (0.9,) * len(text), tuple(float(2 * k) for k in range(len(text))), (0.0,) * len(text), evidence)
+    mine = tuple((own or {}).get(k, 0.0) for k in range(len(text)))
+    return CTCResult(text, (0.9,) * len(text), tuple(float(2 * k) for k in range(len(text))), (0.0,) * len(text),
+                     evidence, mine)
 
 
 def test_an_apostrophe_shaped_caron_in_czech_text_is_its_letter() -> None:
@@ -636,6 +638,31 @@ def test_an_apostrophe_shaped_caron_in_czech_text_is_its_letter() -> None:
     # A Croatian đ stays; in a Czech reading it is a misread ď.
     assert caron_letters(_caron_res("đak čita ščepac")).text == "đak čita ščepac"
     assert caron_letters(_caron_res("úpěl đ'ábelské")).text == "úpěl ďábelské"
+
+
+def test_a_caron_on_a_line_with_no_other_slovak_letter_comes_from_the_models_own_evidence() -> None:
+    # Issue 24 (V13 carons2, R14): "Koľko to stojí" has no other Czech/Slovak letter; the model read
+    # "Kol'ko" but gave ľ itself 0.0024 at most for real apostrophes, more for a caron.
+    from ocrplug_ppocr.recognizer import caron_letters
+
+    assert caron_letters(_caron_res("Kol'ko to stojí", own={2: 0.03})).text == "Koľko to stojí"
+    # One caron letter on the model's evidence makes the line Slovak: the rest as with a context letter.
+    assert caron_letters(_caron_res("Dávid a d’atel'", own={13: 0.2})).text == "Dávid a ďateľ"
+    # No evidence, or too little, or a real apostrophe's place (an English ending, a capital after it).
+    for text, own in [("Kol'ko to stojí", {2: 0.004}), ("L'eau d'abord", {}), ("Je t'aime", {3: 0.0024}),
+                      ("it'll do, don't", {2: 0.3, 12: 0.3}), ("l'Équipe", {0: 0.3})]:
+        assert caron_letters(_caron_res(text, own=own)).text == text
+
+
+@pytest.mark.parametrize("font", ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                                  "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"])
+def test_drawn_slovak_caron_without_context_is_read(ppocr, font) -> None:
+    # Liberation Serif's "Koľko" is read "Kolko" (no mark at all): without a context letter that stays.
+    texts = ["Koľko to stojí", "Je t'aime et l'amour d'avril"]
+    canvas = np.full((60 + 70 * len(texts), 900, 3), 255, np.uint8)
+    quads = [paste_rotated(canvas, _mono_line(t, font, 28), (450, 40 + 70 * k), 0) for k, t in enumerate(texts)]
+    out = ppocr.recognize(_page(canvas), [Region(quad=q, level="line") for q in quads])
+    assert [r.text for r in out] == texts
 
 
 @pytest.mark.parametrize("font", ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
