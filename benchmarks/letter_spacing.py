@@ -101,6 +101,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--words", action="store_true", help="read each word's own box, not the line's")
     args = ap.parse_args()
+    import ocrplug_ppocr.letter_spacing as ls
     import ocrplug_ppocr.recognizer as rec
     from ocrplug_ppocr.options import PPOCRRecognizerOptions
 
@@ -108,7 +109,8 @@ def main() -> int:
 
     rules = {name: getattr(rec, name) for name in ("tracked_splits", "tracked_spaces", "small_caps_case")}
     off = {
-        "tracked_splits": lambda *a: rules["tracked_splits"](*a[:6]),  # no one-word crops
+        # W13's rule alone: no one-word crops
+        "tracked_splits": lambda *a: None if ls._line_gaps(*a) is None else rules["tracked_splits"](*a),
         "tracked_spaces": lambda *a: set(),
         "small_caps_case": lambda text, *a: text,
     }

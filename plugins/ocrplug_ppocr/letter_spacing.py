@@ -28,10 +28,13 @@ TRACK_LETTER = 0.75
 #: In a tracked line, a split needs an ink gap at least this many times the line's letter gap. Chosen by
 #: ``python benchmarks/letter_spacing.py`` (docs/benchmarks.md "Letter-spaced display text").
 TRACK_WIDE = 1.4
-#: A short crop of evenly spaced letters is one tracked word only when the model's space probability
-#: stays under this between all of them (it hints 0.1-0.25 inside a tracked word, above 0.5 at the
-#: spaces of ``I A M``). Chosen by ``python benchmarks/letter_spacing.py`` (word boxes).
-TRACK_WORD_HINT = 0.5
+#: A short crop of evenly spaced letters is one tracked word only when its narrowest gap is at least this
+#: many text heights: one-letter words at ordinary spacing that the model reads with no space (``A B C``
+#: read ``ABC``) have 0.35-0.76 (0.6-0.76 only for x-height letters, ``s o u``), one word tracked by 25-40 px
+#: 0.75-1.3, by 16-20 px 0.5-1.3. ``python benchmarks/letter_spacing_evidence.py --hints`` (the model's
+#: space hints do not tell them apart: up to 0.48 and 0.50); docs/benchmarks.md "Tracked words and small
+#: capitals".
+TRACK_WORD_GAP = 0.8
 
 
 def _widest_blank(columns: np.ndarray, x0: int, x1: int) -> int:
@@ -66,8 +69,7 @@ def _line_gaps(
 
 
 def tracked_splits(
-    text: str, steps: Sequence[float], columns: np.ndarray, height: float, px_per_step: float, space_gap: float,
-    hints: Sequence[float] | None = None,
+    text: str, steps: Sequence[float], columns: np.ndarray, height: float, px_per_step: float, space_gap: float
 ) -> list[bool] | None:
     """Where a tracked line may be split, or None when the line is not tracked.
 
@@ -77,36 +79,31 @@ def tracked_splits(
     ink-gap split threshold (share of ``height``). The gap between two neighbouring non-space characters
     is the widest ink-free run between their step centres, across any space between them. Returns one
     flag per character: True where the gap before it is at least :data:`TRACK_WIDE` times the line's
-    letter gap (and wider than ``space_gap``). With ``hints`` (the model's space probability before each
-    character) a crop too short to be a tracked line may be one tracked word (:func:`_tracked_word`): all
-    False. Raises nothing.
+    letter gap (and wider than ``space_gap``). A crop too short to show a tracked line may be one tracked
+    word (:func:`_tracked_word`): all False. Raises nothing.
     """
     line = _line_gaps(text, steps, columns, height, px_per_step, space_gap)
     if line is None:
-        return _tracked_word(text, steps, columns, height, px_per_step, space_gap, hints)
+        return _tracked_word(text, steps, columns, height, px_per_step, space_gap)
     gap, letter = line
     wide = max(space_gap, TRACK_WIDE * letter)
     return [gap.get(k, 0.0) >= wide for k in range(len(text))]
 
 
 def _tracked_word(
-    text: str, steps: Sequence[float], columns: np.ndarray, height: float, px_per_step: float, space_gap: float,
-    hints: Sequence[float] | None,
+    text: str, steps: Sequence[float], columns: np.ndarray, height: float, px_per_step: float, space_gap: float
 ) -> list[bool] | None:
     """No split in a short crop that is one tracked word (the detector often boxes each word of a tracked
     line alone: ``ROOM`` read as ``R O O M``), else None: 3 or 4 letters (fewer gaps than
-    :data:`TRACK_MIN_GAPS`), no space
-    emitted, every gap at least :data:`TRACK_LETTER` times ``space_gap`` and under :data:`TRACK_WIDE` times
-    the narrowest, no space hint reaching :data:`TRACK_WORD_HINT`. Digits or marks (``A4B``) leave it."""
-    if space_gap <= 0 or height <= 0 or hints is None or not text.isalpha() or len(text) < 3:
+    :data:`TRACK_MIN_GAPS`), no space emitted, every gap at least :data:`TRACK_WORD_GAP` text heights and
+    under :data:`TRACK_WIDE` times the narrowest. Digits or marks (``A4B``) leave it."""
+    if space_gap <= 0 or height <= 0 or not text.isalpha() or len(text) < 3:
         return None
     gap = [
         _widest_blank(columns, int((steps[k - 1] + 0.5) * px_per_step), int((steps[k] + 0.5) * px_per_step)) / height
         for k in range(1, len(text))
     ]
-    if min(gap) < TRACK_LETTER * space_gap or max(gap) >= TRACK_WIDE * min(gap):
-        return None
-    if max(hints[1:], default=0.0) >= TRACK_WORD_HINT:
+    if min(gap) < max(TRACK_WORD_GAP, space_gap) or max(gap) >= TRACK_WIDE * min(gap):
         return None
     return [False] * len(text)
 

@@ -990,7 +990,7 @@ def _fill(
     columns, ink_height = _ink_columns(crop)
     gaps = _ink_gaps(columns, ink_height, res, px_per_step) if options.space_gap > 0 else [0.0] * len(res.text)
     # Letter-spaced display text: every letter gap is wide, so only clearly wider gaps split (issue 24).
-    tracked = tracked_splits(res.text, res.steps, columns, ink_height, px_per_step, options.space_gap, hints)
+    tracked = tracked_splits(res.text, res.steps, columns, ink_height, px_per_step, options.space_gap)
     splits = [
         k > 0
         and not breaks[k]

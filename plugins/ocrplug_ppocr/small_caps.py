@@ -28,23 +28,24 @@ SMALL_CAP_HEIGHT = 0.9
 
 
 def _heights(image: np.ndarray, xs: Sequence[float]) -> list[float]:
-    """Ink height (pixels) of the run of inked columns at (or nearest to) each crop x in ``xs``."""
+    """Ink height (pixels) of the glyph at each crop x in ``xs``: of the connected ink components (Otsu
+    ink, 8-connected) whose columns hold x, the one whose centre lies nearest to x (else the nearest of
+    all); kerned pairs (``Vo``) share columns but not components. 0 where the crop holds no ink."""
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
     _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     if ink.mean() > 0.5:  # light text on a dark ground
         ink = 1 - ink
-    columns = ink.any(axis=0)
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], columns.astype(np.int8), [0]])))
-    runs = edges.reshape(-1, 2)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    stats = stats[1:]
+    if not len(stats):
+        return [0.0] * len(xs)
+    left, width, height = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    centre = left + width / 2
     out = []
     for x in xs:
-        if not len(runs):
-            out.append(0.0)
-            continue
-        inside = (runs[:, 0] <= x) & (x < runs[:, 1])
-        k = int(np.flatnonzero(inside)[0]) if inside.any() else int(np.argmin(np.abs(runs.mean(axis=1) - x)))
-        rows = np.flatnonzero(ink[:, runs[k, 0] : runs[k, 1]].any(axis=1))
-        out.append(float(rows[-1] - rows[0] + 1) if len(rows) else 0.0)
+        inside = (left <= x) & (x < left + width)
+        pool = np.flatnonzero(inside) if inside.any() else np.arange(len(stats))
+        out.append(float(height[pool[np.argmin(np.abs(centre[pool] - x))]]))
     return out
 
 
@@ -53,7 +54,7 @@ def small_caps_case(text: str, steps: Sequence[float], image: np.ndarray, px_per
     read lower case put in upper case; same length.
 
     ``steps``: the CTC time step of each character; ``px_per_step``: crop pixels per time step. Each
-    character's glyph is the run of inked columns (Otsu ink) holding its step centre. Only runs of letters
+    character's glyph is the ink component at its step centre (:func:`_heights`). Only runs of letters
     with a lower-case :data:`SMALL_CAP_LETTERS` letter and at least one capital after their first letter
     are looked at (no ink is measured otherwise). Raises nothing.
     """
