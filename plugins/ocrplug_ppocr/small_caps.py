@@ -6,7 +6,8 @@ dictionary page: ``RAIsE``, ``ccoUNT``). Here a run of letters that holds capita
 letter gets a lower-case size-case letter (:data:`SMALL_CAP_LETTERS`) in upper case when its ink is as
 tall as those capitals' (at least :data:`SMALL_CAP_HEIGHT` of their median ink height): a true lower-case
 letter among full capitals (``McDONALD``) stands at the x-height, well under that. The first letter is
-no evidence (in small caps it is often a full capital).
+no evidence (in small caps it is often a full capital), nor are capitals of size-case pairs (``cC:``
+read from a typed ``cc:``); a run's final ``s`` stays (an acronym's plural: ``PPs``, ``CEOs``).
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def small_caps_case(text: str, steps: Sequence[float], image: np.ndarray, px_per
     ``steps``: the CTC time step of each character; ``px_per_step``: crop pixels per time step. Each
     character's glyph is the ink component at its step centre (:func:`_heights`). Only runs of letters
     with a lower-case :data:`SMALL_CAP_LETTERS` letter and at least one capital after their first letter
-    are looked at (no ink is measured otherwise). Raises nothing.
+    are looked at (no ink is measured otherwise); those capitals exclude ``C O S U V W X Z``, and a run's
+    final ``s`` is left. Raises nothing.
     """
     if not any(ch in SMALL_CAP_LETTERS for ch in text):
         return text
@@ -70,8 +72,10 @@ def small_caps_case(text: str, steps: Sequence[float], image: np.ndarray, px_per
         while end < len(text) and text[end].isalpha():
             end += 1
         run = range(k, end)
-        caps = [i for i in run if i > k and text[i].isupper()]
-        small = [i for i in run if text[i] in SMALL_CAP_LETTERS]
+        # Reference capitals are those of no size-case pair (a ``C`` may be a misread ``c``: ``cC:``); a
+        # final ``s`` is an acronym's plural (``PPs``, ``CEOs``), left as read.
+        caps = [i for i in run if i > k and text[i].isupper() and text[i].lower() not in SMALL_CAP_LETTERS]
+        small = [i for i in run if text[i] in SMALL_CAP_LETTERS and not (i == end - 1 and text[i] == "s")]
         if caps and small and all(text[i].isupper() or text[i] in SMALL_CAP_LETTERS for i in run[1:]):
             hs = _heights(image, [(steps[i] + 0.5) * px_per_step for i in caps + small])
             ref = float(np.median(hs[: len(caps)]))
