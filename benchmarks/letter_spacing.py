@@ -1,16 +1,20 @@
-"""Letter-spaced (tracked) display text: words read right before -> after the tracked-line split rule.
+"""Letter-spaced (tracked) display text and small capitals: words read right before -> after the rules.
 
 Issue 24: ``fast`` and ``accurate`` read ``GRAND OPENING`` drawn with wide letter spacing as ``G R A N D O P
-E N I N G``: every letter gap passed the ink-gap word split (:mod:`ocrplug_ppocr.letter_spacing`). This
-draws short lines (6 fonts at 18-34 pt, 100 dpi; every text at extra letter spacing 0-30 px, in lower case
-and in caps, the word gaps 1.5, 2 or 3 times the letter spacing but at least a space; single-letter
-words, initials and letter-digit codes among the texts), reads each line box with the ppocr recognizer
-(the step ``fast`` and ``accurate`` share; the model reads each crop once) and splits the reading with
-the rule off (``before``) and on (``after``). Prints the truth words read right (bags of words per line)
-and the lines whose words changed, by tracking; the changed lines go to stderr. Lines at tracking 0 are
-ordinary print: they must not change.
+E N I N G``: every letter gap passed the ink-gap word split (:mod:`ocrplug_ppocr.letter_spacing`); past
+about 20 px the model itself emits those spaces; small capitals came back ``PRAIsE``
+(:mod:`ocrplug_ppocr.small_caps`). This draws short lines (6 fonts at 18-34 pt, 100 dpi; every text at
+extra letter spacing 0-40 px, in lower case, in caps and in small caps (a full capital, then capitals at
+0.72 of the size on the same baseline), the word gaps 1.5, 2 or 3 times the letter spacing but at least
+a space; single-letter words, initials and letter-digit codes among the texts), reads each line box
+with the ppocr recognizer (the step ``fast`` and ``accurate`` share; the model reads each crop once)
+and splits the reading with the rules off (``before``: main at 98bb29c, W13's tracked-line split only)
+and on (``after``). With ``--words`` each word's own box is read instead (the detector often boxes the
+words of a tracked line alone). Prints the truth words read right (bags of words per line, case
+kept) and the lines whose words changed, by tracking; the changed lines go to stderr. Lines at tracking
+0 are ordinary print.
 
-    PYTHONPATH=.:plugins python benchmarks/letter_spacing.py
+    PYTHONPATH=.:plugins python benchmarks/letter_spacing.py [--words]
 """
 
 from __future__ import annotations
@@ -35,59 +39,81 @@ TEXTS = [
     "I am here now",
     "Fresh bread daily",
 ]
-TRACKING = [0, 4, 8, 10, 12, 16, 20, 25, 30]
+TRACKING = [0, 4, 8, 10, 12, 16, 20, 25, 30, 35, 40]
+STYLES = ("lower", "caps", "small")
+SMALL = 0.72  # small capitals' size, share of the font size (their cap height about the x-height)
 RATIOS = [1.5, 2.0, 3.0]
 FONTS = [("dejavu", 22), ("libserif", 30), ("nimbussansb", 22), ("gothic", 30), ("notoserif", 18), ("libsans", 34)]
 DPI = 100
 
 
-def draw_line(d: ImageDraw.ImageDraw, x: float, y: float, text: str, f, track: int, ratio: float) -> float:
-    """Draw ``text`` letter by letter from ``(x, y)``: ``track`` px after each letter, a word gap of
-    ``max(space, ratio * track)`` px; returns the right end."""
+def draw_line(
+    d: ImageDraw.ImageDraw, x: float, y: float, text: str, f, track: int, ratio: float, small=None
+) -> tuple[float, list[tuple[float, float]]]:
+    """Draw ``text`` letter by letter on the baseline ``y`` from ``x``: ``track`` px after each letter, a
+    word gap of ``max(space, ratio * track)`` px; with ``small`` (a smaller font) every letter but a word's
+    first is drawn in it, upper case. Returns the right end and each word's ``(x0, x1)``."""
     space = d.textlength(" ", font=f)
-    for ch in text:
+    spans = []
+    start = x
+    for k, ch in enumerate(text):
         if ch == " ":
+            spans.append((start, x - track))
             x += max(space, ratio * track)
+            start = x
             continue
-        d.text((x, y), ch, font=f, fill=0)
-        x += d.textlength(ch, font=f) + track
-    return x
+        g = small if small is not None and k > 0 and text[k - 1] != " " else f
+        ch = ch.upper() if small is not None else ch
+        d.text((x, y), ch, font=g, fill=0, anchor="ls")
+        x += d.textlength(ch, font=g) + track
+    spans.append((start, x - track))
+    return x, spans
 
 
-def lines() -> list[tuple[str, int, str, int, float]]:
-    """(font key, pixel size, text, tracking px, word-gap ratio) of every drawn line."""
+def lines() -> list[tuple[str, int, str, int, float, str]]:
+    """(font key, pixel size, text, tracking px, word-gap ratio, style) of every drawn line."""
     out = []
     for n, (name, pt) in enumerate(FONTS):
         texts = TEXTS[n % 3 :: 3]  # three texts a font, each text in two fonts
         k = 0
         for track in TRACKING:
-            for caps in (False, True):
+            for style in STYLES:
                 for t in texts:
-                    out.append((name, pt, t.upper() if caps else t, track, RATIOS[k % len(RATIOS)]))
+                    out.append((name, pt, t.upper() if style == "caps" else t, track, RATIOS[k % len(RATIOS)], style))
                     k += 1
     return out
 
 
-def line_image(name: str, pt: int, text: str, track: int, ratio: float) -> np.ndarray:
-    """RGB image of one drawn line, 8 px of paper around the ink."""
+def line_image(name: str, pt: int, text: str, track: int, ratio: float, style: str, word: int | None = None) -> np.ndarray:
+    """RGB image of one drawn line (or of its word ``word`` alone), 8 px of paper around the ink."""
     f = font(name, pt, DPI)
-    img = Image.new("L", (40 * pt + 40 * track, 3 * pt), 255)
-    right = draw_line(ImageDraw.Draw(img), 8, pt, text, f, track, ratio)
+    small = font(name, pt * SMALL, DPI) if style == "small" else None
+    img = Image.new("L", (40 * pt + 50 * track, 3 * pt), 255)
+    right, spans = draw_line(ImageDraw.Draw(img), 8, 2 * pt, text, f, track, ratio, small)
     a = np.asarray(img)
     rows = np.flatnonzero((a < 128).any(axis=1))
-    a = a[max(rows[0] - 8, 0) : rows[-1] + 9, : int(right) + 8]
+    x0, x1 = (0, int(right) + 8) if word is None else (max(int(spans[word][0]) - 8, 0), int(spans[word][1]) + 9)
+    a = a[max(rows[0] - 8, 0) : rows[-1] + 9, x0:x1]
     return np.repeat(a[:, :, None], 3, axis=2)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.parse_args()
+    ap.add_argument("--words", action="store_true", help="read each word's own box, not the line's")
+    args = ap.parse_args()
+    import ocrplug_ppocr.letter_spacing as ls
     import ocrplug_ppocr.recognizer as rec
     from ocrplug_ppocr.options import PPOCRRecognizerOptions
 
     from ocrplug.model import PageImage, Region
 
-    rule = rec.tracked_splits
+    rules = {name: getattr(rec, name) for name in ("tracked_splits", "tracked_spaces", "small_caps_case")}
+    off = {
+        # W13's rule alone: no one-word crops
+        "tracked_splits": lambda *a: None if ls._line_gaps(*a) is None else rules["tracked_splits"](*a),
+        "tracked_spaces": lambda *a: set(),
+        "small_caps_case": lambda text, *a: text,
+    }
     ppocr = rec.PPOCRRecognizer(PPOCRRecognizerOptions(threads=1))
     cache: dict[bytes, list] = {}
     read = ppocr.read
@@ -100,27 +126,32 @@ def main() -> int:
 
     ppocr.read = cached
     tally: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for name, pt, text, track, ratio in lines():
-        image = line_image(name, pt, text, track, ratio)
-        h, w = image.shape[:2]
-        page = PageImage(image=image, index=0, source="drawn")
-        region = Region(quad=((0, 0), (w, 0), (w, h), (0, h)), level="line")
-        got = {}
-        for label, fn in (("before", lambda *a: None), ("after", rule)):
-            rec.tracked_splits = fn
-            (out,) = ppocr.recognize(page, [region])
-            got[label] = [c.text for c in out.children]
-        rec.tracked_splits = rule
-        want = Counter(text.split())
-        t = tally[track]
-        t[0] += sum(want.values())
-        for j, label in enumerate(("before", "after")):
-            have = Counter(got[label])
-            t[1 + j] += sum(min(n, have[x]) for x, n in want.items())
-        if got["before"] != got["after"]:
-            t[3] += 1
-            print(f"  {name} {pt}pt t={track} r={ratio}: {' '.join(got['before'])!r} -> {' '.join(got['after'])!r}",
-                  file=sys.stderr)
+    by_style: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for name, pt, text, track, ratio, style in lines():
+        truth = text.upper() if style == "small" else text
+        for w, want_text in enumerate(truth.split()) if args.words else [(None, truth)]:
+            image = line_image(name, pt, text, track, ratio, style, w)
+            h, wd = image.shape[:2]
+            page = PageImage(image=image, index=0, source="drawn")
+            region = Region(quad=((0, 0), (wd, 0), (wd, h), (0, h)), level="line")
+            got = {}
+            for label, fns in (("before", off), ("after", rules)):
+                for fn_name, fn in fns.items():
+                    setattr(rec, fn_name, fn)
+                (out,) = ppocr.recognize(page, [region])
+                got[label] = [c.text for c in out.children]
+            for fn_name, fn in rules.items():
+                setattr(rec, fn_name, fn)
+            want = Counter(want_text.split())
+            right = [sum(min(n, Counter(got[label])[x]) for x, n in want.items()) for label in ("before", "after")]
+            for t in (tally[track], by_style[style]):
+                t[0] += sum(want.values())
+                t[1] += right[0]
+                t[2] += right[1]
+                t[3] += got["before"] != got["after"]
+            if got["before"] != got["after"]:
+                print(f"  {name} {pt}pt t={track} r={ratio} {style}: {' '.join(got['before'])!r} -> {' '.join(got['after'])!r}"
+                      f"  (truth {want_text!r})", file=sys.stderr)
     print("| tracking px | truth words | right before | right after | lines changed |")
     print("|---|---|---|---|---|")
     total = [0, 0, 0, 0]
@@ -129,6 +160,12 @@ def main() -> int:
         total = [a + b for a, b in zip(total, t, strict=True)]
         print(f"| {track} | {t[0]} | {t[1]} | {t[2]} | {t[3]} |")
     print(f"| all | {total[0]} | {total[1]} | {total[2]} | {total[3]} |")
+    print()
+    print("| style | truth words | right before | right after | lines changed |")
+    print("|---|---|---|---|---|")
+    for style in STYLES:
+        t = by_style[style]
+        print(f"| {style} | {t[0]} | {t[1]} | {t[2]} | {t[3]} |")
     return 0
 
 

@@ -22,8 +22,9 @@ import numpy as np
 
 from ocrplug.api import INK_ENDS, ConfigError, Crop, CropRecognizer, Region, WeightsError, require
 
-from .letter_spacing import _widest_blank, tracked_splits
+from .letter_spacing import _widest_blank, tracked_spaces, tracked_splits
 from .options import PPOCRRecognizerOptions
+from .small_caps import small_caps_case
 
 __all__ = [
     "APOSTROPHES",
@@ -1013,6 +1014,7 @@ def _fill(
     res = caron_letters(replace(res, text=micro_signs(res.text)))
     if res.confidence < options.min_confidence:  # noise read as text (RapidOCR drops these too)
         return region.with_(text="", confidence=res.confidence, children=())
+    res = replace(res, text=small_caps_case(res.text, res.steps, crop.image, px_per_step))  # issue 24
     breaks = [ch.isspace() for ch in res.text]
     hints = res.space_before or (0.0,) * len(res.text)
     columns, ink_height = _ink_columns(crop)
@@ -1035,7 +1037,8 @@ def _fill(
     # in the next cell (``Code :`` read from ``Code:`` in Nimbus Mono; :func:`_in_next_cell`).
     after = [k + 1 < len(res.text) and (breaks[k + 1] or splits[k + 1]) for k in range(len(res.text))]
     starts = [splits[k] and not _mark_ends_word(res.text, k, after[k]) for k in range(len(res.text))]
-    dropped: set[int] = set()  # model spaces that are no word gap
+    # model spaces that are no word gap; on a tracked line, the model's spaces between its letters (issue 24)
+    dropped = tracked_spaces(res.text, res.steps, columns, ink_height, px_per_step, options.space_gap)
     glyph_runs = split_wide(glyph_cells(_ink_runs(_glyph_columns(crop))), pitch) if pitch is not None else None
     if glyph_runs is not None and pitch is not None:
         # A monospaced line (a code listing, a typewritten form): a space is an empty character cell. The

@@ -733,3 +733,59 @@ def test_tone_step_flattening_leaves_ordinary_crops_alone():
     assert flat is not banded and flat.shape == banded.shape
     # The band turns paper-white; the ink stays dark.
     assert flat[10, banded.shape[1] // 2].min() > 245 and flat.min() < 60
+
+
+@pytest.mark.parametrize(("text", "track"), [("ROOM A 4 B 7", 30), ("plan a route home", 30), ("I AM HERE NOW", 36),
+                                             ("CODE A 1 B 2", 40)])
+def test_widely_tracked_words_come_back_whole_and_one_letter_words_stay(ppocr, text, track):
+    # Issue 24 (V13 spaced.png, spaced2.png): past about 20 px of tracking the model itself emits a space
+    # between the letters (``R O O M A 4 B 7``); the word gaps, wider still, keep one-letter words and codes.
+    font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    canvas = np.full((200, 2000, 3), 255, np.uint8)
+    quad = paste_rotated(canvas, _tracked_line(text, font, 30, track), (1000, 100), 0)
+    (out,) = ppocr.recognize(_page(canvas), [Region(quad=quad, level="line")])
+    assert [w.text for w in out.children] == text.split()
+
+
+@pytest.mark.parametrize(("text", "track", "want"), [("ROOM", 24, ["ROOM"]), ("vie", 20, ["vie"]), ("Gate", 30, ["Gate"]),
+                                                     ("A 4 B", 0, ["A", "4", "B"])])
+def test_a_tracked_word_boxed_alone_is_one_word(ppocr, text, track, want):
+    # Issue 24 (V13 spaced2.png): the detector boxed each word of a tracked line alone, too few gaps to
+    # show a tracked line, so ``ROOM`` came back ``R O O M``; a code boxed alone stays apart.
+    font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    canvas = np.full((200, 800, 3), 255, np.uint8)
+    quad = paste_rotated(canvas, _tracked_line(text, font, 36, track), (400, 100), 0)
+    (out,) = ppocr.recognize(_page(canvas), [Region(quad=quad, level="line")])
+    assert [w.text for w in out.children] == want
+
+
+def _small_caps_line(words: list[str], font: str, height: int) -> np.ndarray:
+    """Each word's first letter at ``height`` px, its others capitals at 0.72 of it on one baseline."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    big, small = ImageFont.truetype(font, height), ImageFont.truetype(font, round(0.72 * height))
+    img = Image.new("RGB", (30 * height, 2 * height), "white")
+    d = ImageDraw.Draw(img)
+    x = 10.0
+    for word in words:
+        for k, ch in enumerate(word):
+            face = big if k == 0 else small
+            d.text((x, 1.4 * height), ch.upper(), font=face, fill="black", anchor="ls")
+            x += d.textlength(ch.upper(), font=face)
+        x += d.textlength(" ", font=big)
+    ink = np.flatnonzero((np.asarray(img.convert("L")) < 128).any(axis=0))
+    return np.asarray(img)[:, : ink[-1] + 12]
+
+
+@pytest.mark.parametrize("font", ["/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+                                  "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"])
+def test_small_capitals_keep_their_case(ppocr, font):
+    # Issue 24 (T13 dictionary.png): the small C O S read as lower case among small capitals
+    # (``PRAIsE``, ``AccoUNT``); a lower-case letter among full capitals stays (``McDONALD``, ``CEOs``).
+    words = ["Praise", "Account", "Music", "Coffee"]
+    canvas = np.full((200, 1400, 3), 255, np.uint8)
+    quad = paste_rotated(canvas, _small_caps_line(words, font, 40), (700, 100), 0)
+    plain = paste_rotated(canvas, draw_line("McDONALD and CEOs", 36), (500, 160), 0)
+    out = ppocr.recognize(_page(canvas), [Region(quad=quad, level="line"), Region(quad=plain, level="line")])
+    assert [w.text for w in out[0].children] == [w.upper() for w in words]
+    assert out[1].text == "McDONALD and CEOs"
