@@ -1,6 +1,7 @@
 """Drop caps (issue 24, D12): the cap joined to its word, and no line beside it lost.
 
 usage: python benchmarks/drop_caps.py [--systems fast,swift,accurate,tlayout] [--count 12] [--before] [--indents]
+                                     [--indented]
 
 T11's ``newspaper``: a paragraph opens with an ``H`` three lines tall, ``arbour officials said on`` beside
 its top. ``fast`` lost the ``H``, ``swift`` read it as a word of its own after the line, and the
@@ -13,7 +14,11 @@ joined (:func:`scores`: the output's words hold the paragraph's first two words 
 whole) and the lines kept (every word of a line, in its order, among the output's words), and with
 ``--before`` the same with ``ocrplug.drop_caps`` switched off (the tree as it was); ``--indents`` prints
 each joined cap's first-line indent (:func:`ocrplug.drop_caps.first_line_indent`, what
-:data:`~ocrplug.drop_caps.DROP_CAP_WORD_GAP` is chosen from). No shared data.
+:data:`~ocrplug.drop_caps.DROP_CAP_WORD_GAP` is chosen from). ``--indented`` (issue 24, K14: V13's
+``dropcapA_indent``, an ``A`` whose first line ``long time ago ...`` starts 14 px right of the lines under
+it, went to the second line in ``accurate``) draws every paragraph instead opening on a one-letter word
+(``A``, ``I``) whose first line is indented by a further 0.2-0.8 of the font's size after the word space.
+No shared data.
 """
 
 from __future__ import annotations
@@ -51,11 +56,13 @@ SYSTEMS: dict[str, dict[str, Any]] = {
 }
 
 
-def drop_cap_page(seed: int) -> tuple[np.ndarray, list[list[str]], list[int]]:
+def drop_cap_page(seed: int, indented: bool = False) -> tuple[np.ndarray, list[list[str]], list[int]]:
     """A 150 dpi page (gray uint8) with one paragraph per column opening on a drop cap, its lines' words
     (the first line's first word whole, the cap's letter joined to it) and the indices of the lines that
-    open a paragraph."""
+    open a paragraph. ``indented``: every paragraph opens on a one-letter word whose first line is indented
+    by 0.2-0.8 of the font's size besides its word space (the other draws are the same as without)."""
     rnd = random.Random(seed)
+    extra = random.Random(1000 + seed)
     dpi = 150
     body, bold = BODY[seed % len(BODY)]
     pt = rnd.choice([10, 11])
@@ -71,6 +78,9 @@ def drop_cap_page(seed: int) -> tuple[np.ndarray, list[list[str]], list[int]]:
         left, top = margin + c * (width + gutter), 90 + rnd.randint(0, 20)
         rows = 2 + (seed // 2 + c) % 3  # the cap is 2, 3 or 4 lines tall
         opener = ("A" if seed % 8 < 4 else "I") if (seed + c) % 4 == 3 else rnd.choice(OPENERS)
+        if indented:
+            opener = "A" if (seed + c) % 2 == 0 else "I"
+        indent = round(extra.uniform(0.2, 0.8) * face.size) if indented else 0
         words = [opener, *rnd.choices(WORDS, k=90)]
         cap_text, first = opener[0], opener[1:]
         # The cap spans its rows' cap height: from the first row's cap top to the last row's baseline.
@@ -90,7 +100,7 @@ def drop_cap_page(seed: int) -> tuple[np.ndarray, list[list[str]], list[int]]:
         while k < len(words) and row < rows + 5:
             x0 = cap_right if row < rows else left
             if row == 0 and lead:  # a cap that is a word: a word space after it on its line (as InDesign sets it)
-                x0 += round(draw.textlength(" ", font=face))
+                x0 += round(draw.textlength(" ", font=face)) + indent
             line: list[str] = []
             while k < len(words):
                 trial = " ".join([*line, words[k]])
@@ -133,12 +143,14 @@ def main() -> int:
     parser.add_argument("--before", action="store_true", help="also with ocrplug.drop_caps switched off")
     parser.add_argument("--indents", action="store_true",
                         help="print the first line's indent (drop_caps.first_line_indent) of each cap joined")
+    parser.add_argument("--indented", action="store_true",
+                        help="every paragraph opens on a one-letter word, its first line indented further")
     parser.add_argument("--save", type=Path, help="write the pages as PNG into this folder")
     args = parser.parse_args()
     from ocrplug import Pipeline
     from ocrplug.presets import preset_config
 
-    pages = [drop_cap_page(seed) for seed in range(args.count)]
+    pages = [drop_cap_page(seed, args.indented) for seed in range(args.count)]
     if args.save:
         from PIL import Image
 

@@ -93,6 +93,18 @@ TICK_RING_SIDES = 0.95
 #: installed faces' letters (``benchmarks/broken_boxes.py``, docs/benchmarks.md, issue 24 k13).
 TICK_RING_BROKEN = 0.7
 TICK_INNER_BAND = 0.15
+#: The ink inside such a frame is also read with the frame's own lines stripped (:func:`_inside_frame`):
+#: from each side, the outer rows or columns inked along at least :data:`FRAME_LINE` of them, at most
+#: :data:`FRAME_LINE_DEPTH` of the size deep (a 3 px frame of a 10 px box). A typed ``x`` that touches the
+#: frame near its corner starts inside :data:`TICK_INNER_BAND` and was cut to no cross (funsd_train's
+#: ``0060036622`` ``[x] Contribution``; issue 24, K14).
+FRAME_LINE = 0.5
+FRAME_LINE_DEPTH = 0.3
+#: A frame wider than square (:data:`~ocrplug.lone_glyphs.BOX_FRAME_ASPECT`) up to this many times its
+#: height is a ticked box when it holds a mark (:func:`is_mark`; never an empty one: a table cell, a
+#: field's box): funsd_train's typed ``X`` in 1.5:1 and 1.8:1 frames (``00851879``, ``81619511``), chosen
+#: with ``benchmarks/broken_boxes.py --wide`` (docs/benchmarks.md, issue 24 K14).
+WIDE_FRAME_ASPECT = 2.2
 #: A frame whose inner half is more than :data:`TICK_SOLID` ink is a filled box only when its shorter side
 #: is at least :data:`SOLID_MIN_SIDE` px (smaller, it is a letter blotted solid by the scan: funsd_train's
 #: ``e`` of ``Chemicals`` and ``B`` of ``BY:``, 6-7 px; its ticked frames hold ink on 0.08-0.56 of it).
@@ -187,7 +199,9 @@ def _peeled(mask: np.ndarray) -> np.ndarray:
     return mask[t:b, left:r]
 
 
-def checkbox_state(mask: np.ndarray, inside_ink: float = 0.0) -> Literal["empty", "ticked"] | None:
+def checkbox_state(
+    mask: np.ndarray, inside_ink: float = 0.0, inside: np.ndarray | None = None
+) -> Literal["empty", "ticked"] | None:
     """What the ink component ``mask`` (h x w bool, cut to its bounding box) is: an ``"empty"`` box
     frame, a ``"ticked"`` one, or None (no frame: a glyph, a rule, a blob).
 
@@ -197,10 +211,15 @@ def checkbox_state(mask: np.ndarray, inside_ink: float = 0.0) -> Literal["empty"
     (:func:`~ocrplug.lone_glyphs.is_box_frame`) and the ink inside is specks (under a tenth of its own),
     ticked when the ink inside is more, or when its own ink fills its inside (a mark touching the frame)
     and its ring is closed (:data:`TICK_RING`, :func:`~ocrplug.lone_glyphs.frame_sides`).
+
+    ``inside``: that ink (bool, cut to its bounding box), or None. A frame wider than square, up to
+    :data:`WIDE_FRAME_ASPECT`, is only ever ``"ticked"`` (:func:`_wide_ticked`).
     """
     h, w = mask.shape
-    if min(h, w) < _MIN_SIDE or max(h, w) > BOX_FRAME_ASPECT * min(h, w):
+    if min(h, w) < _MIN_SIDE:
         return None
+    if max(h, w) > BOX_FRAME_ASPECT * min(h, w):
+        return "ticked" if _wide_ticked(mask, inside_ink, inside) else None
     if is_box_frame(mask):
         return "ticked" if inside_ink >= _SPECK_SHARE else "empty"
     mask = _peeled(mask)
@@ -222,11 +241,76 @@ def checkbox_state(mask: np.ndarray, inside_ink: float = 0.0) -> Literal["empty"
 
 def _marked_inside(mask: np.ndarray) -> bool:
     """Whether the ink of ``mask`` (h x w bool, a frame and the mark touching it) inside its outer
-    :data:`TICK_INNER_BAND` of the size (at least 1 px), cut to its bounding box, is a mark (:func:`is_mark`)
-    other than a fill."""
+    :data:`TICK_INNER_BAND` of the size (at least 1 px), or inside its own lines (:func:`_inside_frame`),
+    cut to its bounding box, is a mark (:func:`is_mark`) other than a fill."""
     h, w = mask.shape
     by, bx = max(1, round(TICK_INNER_BAND * h)), max(1, round(TICK_INNER_BAND * w))
-    inner = mask[by:h - by, bx:w - bx]
+    for inner in (mask[by:h - by, bx:w - bx], _inside_frame(mask)):
+        ys, xs = np.nonzero(inner)
+        if not len(ys):
+            continue
+        inner = inner[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+        if inner.mean() <= MARK_FILL and is_mark(inner):
+            return True
+    return False
+
+
+def _inside_frame(mask: np.ndarray) -> np.ndarray:
+    """``mask`` (h x w bool, a frame and what touches it) less its frame's lines: on each side, up to the
+    innermost of its outer :data:`FRAME_LINE_DEPTH` of rows (columns) inked along at least :data:`FRAME_LINE`
+    of them (a mark's tips past the frame stand outside it), less the ink components under
+    :data:`_SPECK_SHARE` of what is left (the frame's corners along the cut). An empty (0 x 0) array when
+    a side has no such line (no frame) or nothing is left."""
+    h, w = mask.shape
+    t, b = _line_ends(mask.mean(axis=1) >= FRAME_LINE, max(1, int(FRAME_LINE_DEPTH * h)))
+    if t >= b:
+        return np.zeros((0, 0), dtype=bool)
+    band = mask[t:b]
+    left, right = _line_ends(band.mean(axis=0) >= FRAME_LINE, max(1, int(FRAME_LINE_DEPTH * w)))
+    if left >= right:
+        return np.zeros((0, 0), dtype=bool)
+    inner = band[:, left:right]
+    # The frame's corners and ragged edges left along the cut: specks beside the mark.
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(inner.astype(np.uint8), connectivity=8)
+    if count < 3:
+        return inner
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    return np.isin(labels, 1 + np.flatnonzero(areas >= _SPECK_SHARE * areas.sum()))
+
+
+def _line_ends(dense: np.ndarray, depth: int) -> tuple[int, int]:
+    """Where the inside starts and ends along ``dense`` (bool per row or column: inked along
+    :data:`FRAME_LINE` of it): past the first run of dense ones from each end that begins within ``depth``
+    of it; ``(0, 0)`` when an end has none."""
+    n = len(dense)
+    start = next((k for k in range(min(depth, n)) if dense[k]), None)
+    stop = next((k for k in range(n - 1, max(n - 1 - depth, -1), -1) if dense[k]), None)
+    if start is None or stop is None:
+        return 0, 0
+    while start < n and dense[start]:
+        start += 1
+    while stop >= 0 and dense[stop]:
+        stop -= 1
+    return start, stop + 1
+
+
+def _wide_ticked(mask: np.ndarray, inside_ink: float, inside: np.ndarray | None) -> bool:
+    """Whether ``mask`` (h x w bool, an ink component cut to its bounding box) is a frame wider than square
+    (:data:`~ocrplug.lone_glyphs.BOX_FRAME_ASPECT` to :data:`WIDE_FRAME_ASPECT` times as wide as tall, at
+    least :data:`TICK_MIN_SIDE` px tall) holding a mark: its ring (tips peeled) inked along
+    :data:`TICK_RING_BROKEN` of every side in its outer :data:`TICK_RING` and
+    :data:`~ocrplug.lone_glyphs.BOX_FRAME_SIDES` in the wider band, and either the ink ``inside`` it apart
+    from it (``inside_ink`` of its own at least a speck's share) or its own ink within its lines
+    (:func:`_inside_frame`) a mark (:func:`is_mark`, not a fill)."""
+    mask = _peeled(mask)
+    h, w = mask.shape
+    if h < TICK_MIN_SIDE or not BOX_FRAME_ASPECT * h < w <= WIDE_FRAME_ASPECT * h or mask.mean() > BLOB_SHARE:
+        return False
+    if frame_sides(mask, TICK_RING) < TICK_RING_BROKEN or frame_sides(mask) < BOX_FRAME_SIDES:
+        return False
+    if inside is not None and inside_ink >= _SPECK_SHARE and inside.size and is_mark(inside):
+        return inside.mean() <= MARK_FILL
+    inner = _inside_frame(mask)
     ys, xs = np.nonzero(inner)
     if not len(ys):
         return False
@@ -391,7 +475,7 @@ def _frames(gray: np.ndarray, region: Region) -> tuple[list[tuple[int, int, int,
     used: set[int] = set()
     for c in mine.tolist():
         bx, by, bw, bh, area = (int(v) for v in stats[c])
-        if bh < _MIN_SIDE or max(bw, bh) > BOX_FRAME_ASPECT * min(bw, bh):
+        if bh < _MIN_SIDE or max(bw, bh) > WIDE_FRAME_ASPECT * min(bw, bh):
             continue
         # A frame is the region itself (a word box around it) or one glyph-high piece of a line.
         if not (lo_h * rh <= bh <= hi_h * rh):
@@ -399,7 +483,8 @@ def _frames(gray: np.ndarray, region: Region) -> tuple[list[tuple[int, int, int,
         inside = (bx < cx) & (cx < bx + bw) & (by < cy) & (cy < by + bh)
         inside[0] = inside[c] = False
         inner = np.flatnonzero(inside)
-        state = checkbox_state(labels[by:by + bh, bx:bx + bw] == c, float(stats[inner, cv2.CC_STAT_AREA].sum()) / area)
+        state = checkbox_state(labels[by:by + bh, bx:bx + bw] == c, float(stats[inner, cv2.CC_STAT_AREA].sum()) / area,
+                               _inside_mask(labels, stats, inner))
         if state is None:
             continue
         # A box stands apart from the ink beside it on its rows; a scanned ``O`` or ``D`` of 8-10 px, as
@@ -647,6 +732,16 @@ def take_checkboxes(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[R
     return kept, taken + [TakenBox(Region.from_box(*b, level="word"), "tick") for b in ticks]
 
 
+def _inside_mask(labels: np.ndarray, stats: np.ndarray, inner: np.ndarray) -> np.ndarray | None:
+    """The ink of the components ``inner`` (indices into ``cv2`` ``labels`` and ``stats``) cut to their
+    bounding box (bool); None when there are none."""
+    if not len(inner):
+        return None
+    x0, y0 = int(stats[inner, 0].min()), int(stats[inner, 1].min())
+    x1, y1 = int((stats[inner, 0] + stats[inner, 2]).max()), int((stats[inner, 1] + stats[inner, 3]).max())
+    return np.isin(labels[y0:y1, x0:x1], inner)
+
+
 def _leaves(regions: Sequence[Region]) -> list[Region]:
     """The regions that are read (lines and words; blocks opened)."""
     out: list[Region] = []
@@ -741,7 +836,7 @@ def _page_frames(
     sx, sy, sw, sh, sa = (stats[:, k].astype(np.int64) for k in range(5))
     cx, cy = sx + sw / 2, sy + sh / 2
     lo_h, hi_h = PAGE_FRAME_HEIGHTS
-    cand = (np.minimum(sw, sh) >= TICK_MIN_SIDE) & (np.maximum(sw, sh) <= BOX_FRAME_ASPECT * np.minimum(sw, sh))
+    cand = (np.minimum(sw, sh) >= TICK_MIN_SIDE) & (np.maximum(sw, sh) <= WIDE_FRAME_ASPECT * np.minimum(sw, sh))
     cand[0] = False
     frames: list[tuple[int, int, int, int, str]] = []
     marks: set[int] = set()
@@ -759,7 +854,7 @@ def _page_frames(
         inside[0] = inside[c] = False
         inner = np.flatnonzero(inside)
         own = labels[by:by + bh, bx:bx + bw] == c
-        state = checkbox_state(own, float(sa[inner].sum()) / max(int(sa[c]), 1))
+        state = checkbox_state(own, float(sa[inner].sum()) / max(int(sa[c]), 1), _inside_mask(labels, stats, inner))
         if state is None:
             continue
         if state == "ticked" and not is_box_frame(own) and (

@@ -82,6 +82,7 @@ def _beside_lines(cap: Box, boxes: Sequence[Box], skip: int = -1) -> list[int]:
     if len(near) < DROP_CAP_LINES:
         return []
     near.sort(key=lambda k: boxes[k][1])
+    near = _indented_first(cap, boxes, near, skip)
     height = float(np.median([boxes[k][3] - boxes[k][1] for k in near]))
     if not DROP_CAP_MIN * height <= y1 - y0 <= DROP_CAP_MAX * height:
         return []
@@ -89,6 +90,30 @@ def _beside_lines(cap: Box, boxes: Sequence[Box], skip: int = -1) -> list[int]:
     if abs(top[1] - y0) > DROP_CAP_TOP * (top[3] - top[1]):
         return []
     return near
+
+
+def _indented_first(cap: Box, boxes: Sequence[Box], near: list[int], skip: int) -> list[int]:
+    """``near`` (lines beside ``cap``, top first) with the line above them put first when it is the cap's
+    indented first line: its centre beside the cap (as in :func:`_beside_lines`) and above the top of
+    ``near``, its left end right of the cap's middle and at most :data:`DROP_CAP_GAP` of its height right
+    of where the lines of ``near`` start (their leftmost left end), though further than that right of the
+    cap's box. A one-letter word cap is set with a word space, and often a paragraph indent, on its first
+    line only; with a detector's box of the cap narrower than its ink (CRAFT's ``A``: 0.79 of it, V13's
+    ``dropcapA_indent``) that line fell outside the gap and the cap went to the second line."""
+    x0, y0, x1, _y1 = cap
+    start = min(boxes[k][0] for k in near)
+    top = boxes[near[0]][1]
+    above = []
+    for k, (bx0, by0, _bx1, by1) in enumerate(boxes):
+        h = by1 - by0
+        if k == skip or k in near or h <= 0:
+            continue
+        centre = (by0 + by1) / 2
+        if y0 - h / 2 <= centre < top and (x0 + x1) / 2 < bx0 <= max(x1, start) + DROP_CAP_GAP * h:
+            above.append(k)
+    if not above:
+        return near
+    return [max(above, key=lambda k: boxes[k][1]), *near]
 
 
 def _text_boxes(regions: Sequence[Region]) -> list[tuple[int, Box]]:

@@ -449,3 +449,83 @@ def test_a_bare_tick_no_region_holds_is_found_on_its_row() -> None:
     assert len(kept) == len(lines)
     got = sorted(t.region.bbox[1] for t in taken if t.state == "tick")
     assert len(got) == len(page.spots) and [t.state for t in taken] == ["tick"] * len(taken)
+
+
+def _frame_and_inside(image: np.ndarray) -> tuple[np.ndarray, float, np.ndarray | None]:
+    """The biggest ink component of ``image`` (gray uint8) cut to its box, the ink of the others centred in
+    it (share of its own) and that ink cut to its box (None when there is none), as ``ocrplug.checkboxes``
+    passes them to ``checkbox_state``."""
+    import cv2
+
+    ink = (image < 128).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, w, h, area = (int(v) for v in stats[k])
+    cx, cy = stats[:, 0] + stats[:, 2] / 2, stats[:, 1] + stats[:, 3] / 2
+    inside = (x < cx) & (cx < x + w) & (y < cy) & (cy < y + h)
+    inside[0] = inside[k] = False
+    inner = np.flatnonzero(inside)
+    mask = None
+    if len(inner):
+        x0, y0 = stats[inner, 0].min(), stats[inner, 1].min()
+        x1, y1 = (stats[inner, 0] + stats[inner, 2]).max(), (stats[inner, 1] + stats[inner, 3]).max()
+        mask = np.isin(labels[y0:y1, x0:x1], inner)
+    return labels[y:y + h, x:x + w] == k, float(stats[inside, cv2.CC_STAT_AREA].sum()) / area, mask
+
+
+def test_a_typed_x_touching_a_broken_frame_near_its_corner_is_ticked() -> None:
+    # funsd_train 0060036622's ``[x] Contribution``: a thin scanned frame with a gap, a typed ``x`` touching
+    # it at a corner. The ink inside the frame's outer band was cut through the ``x`` (no cross to
+    # ``is_mark``); with the frame's lines stripped instead it is whole (issue 24, K14). Before: 65 of the
+    # 173 boxes here ticked.
+    from PIL import Image, ImageDraw, ImageFont
+
+    from ocrplug.checkboxes import checkbox_state
+
+    fonts = Path("/usr/share/fonts/truetype")
+    faces = [f for f in FACES if (fonts / f).exists() and "Bold" not in f]
+    ticked = total = 0
+    for face in faces:
+        for side in (14, 16, 18, 20, 24):
+            for scale in (0.7, 0.9, 1.1):
+                for corner in ("bl", "tl", "br", "tr"):
+                    img = Image.new("L", (side + 12, side + 12), 255)
+                    d = ImageDraw.Draw(img)
+                    d.rectangle((6, 6, 6 + side, 6 + side), outline=0, width=1)
+                    d.rectangle((6 + side // 2, 6, 7 + side // 2, 6), fill=255)  # a 2 px gap in the top side
+                    font = ImageFont.truetype(str(fonts / face), round(side * scale))
+                    left, top, right, bottom = d.textbbox((0, 0), "x", font=font)
+                    x = 7 - left if corner[1] == "l" else 5 + side - right
+                    y = 7 - top if corner[0] == "t" else 5 + side - bottom
+                    d.text((x, y), "x", font=font, fill=0)
+                    mask, share, _ = _frame_and_inside(np.asarray(img))
+                    if share:  # the x apart from the frame: not this case
+                        continue
+                    total += 1
+                    ticked += checkbox_state(mask, share) == "ticked"
+    assert total >= 150 and ticked >= 0.8 * total, (ticked, total)
+
+
+def test_a_wide_frame_holding_a_typed_x_is_ticked_and_one_holding_a_letter_or_nothing_is_not() -> None:
+    # funsd_train's typed ``X`` in 1.5:1 and 1.8:1 frames (00851879, 81619511) were no box at all: a frame
+    # was at most 1.3:1. A wide frame is only ever a ticked box (an empty one is a cell or a field box).
+    from PIL import Image, ImageDraw, ImageFont
+
+    from ocrplug.checkboxes import checkbox_state
+
+    fonts = Path("/usr/share/fonts/truetype")
+    font_face = fonts / "dejavu/DejaVuSans.ttf"
+    for height in (14, 16, 20, 24):
+        for aspect in (1.5, 1.8, 2.1):
+            width = round(aspect * height)
+            for mark, want in (("X", "ticked"), ("", None), ("O", None), ("0", None),
+                               ("D", None), ("8", None), ("-", None)):
+                img = Image.new("L", (width + 2 * height, 3 * height), 255)
+                d = ImageDraw.Draw(img)
+                d.rectangle((height, height, height + width - 1, 2 * height - 1), outline=0, width=2)
+                if mark:
+                    font = ImageFont.truetype(str(font_face), round(0.8 * height))
+                    left, top, right, bottom = d.textbbox((0, 0), mark, font=font)
+                    d.text((height + (width - right - left) / 2, 1.5 * height - (top + bottom) / 2), mark, font=font, fill=0)
+                got = checkbox_state(*_frame_and_inside(np.asarray(img)))
+                assert got == want, (height, aspect, mark, got)

@@ -74,6 +74,29 @@ def test_a_one_letter_word_cap_set_with_a_word_space_stays_a_word() -> None:
     assert join_drop_caps(_paragraph("A", "gain the council said"))[0].text.startswith("Again the")
 
 
+def test_a_word_cap_whose_first_line_is_indented_goes_to_that_line() -> None:
+    """V13's ``dropcapA_indent`` as ``accurate`` boxed it: CRAFT's box of the ``A`` ends 20 px left of its ink,
+    and the first line, indented 14 px after its word space, starts 52 px right of that box (1.3 of its
+    height), past the gap the other lines are held by; the cap went to the second line (``Aruled``; issue
+    24, K14). The first line beside the cap is the one above the others that starts within that gap of
+    where they start."""
+    regions = [
+        Region.from_box(64.7, 73.1, 157.5, 177.2, level="line", text="A"),
+        _line(210.0, 53.4, 745.3, 94.7, "long time ago there lived a king who"),
+        _line(195.0, 106.9, 720.0, 146.2, "ruled a small country by the sea and"),
+        _line(195.0, 157.5, 715.1, 196.9, "loved his daughters more than gold."),
+    ]
+    out = join_drop_caps(regions)
+    assert [r.text for r in out] == [
+        "A long time ago there lived a king who", "ruled a small country by the sea and",
+        "loved his daughters more than gold.",
+    ]
+    assert out[0].children[0].text == "A" and out[0].bbox[0] == 64.7
+    # A line far right of the lines' start above them (another column's) is no first line.
+    regions[1] = _line(420.0, 53.4, 745.3, 94.7, "long time ago there lived a king who")
+    assert join_drop_caps(regions)[0].text != "A long time ago there lived a king who"
+
+
 @pytest.mark.parametrize(
     "regions",
     [
