@@ -342,12 +342,13 @@ def _lengthen(quad: Quad, pad: float) -> Quad:
 # benchmarks/steep_lines.py lie 600 px and more apart).
 _STEEP_ACROSS = 0.5
 _STEEP_GAP = 2.0
-# A steep line's words of one size (heights within _STEEP_SIZE_RATIO of each other: one font, the heights
+# A steep line's two words of one size (heights within _STEEP_SIZE_RATIO of each other: one font, the heights
 # moved only by ascenders, descenders and the detector's padding) give the line's direction by their centres
 # (:func:`_centre_line`): craft's box of a word leans with a descender or a capital at one end (``Quiz``,
 # ``Pay``: 5-10 degrees apart within one line), which turns the box about its centre and leaves the centre
 # where it was. Words of different sizes (a scene sign's large and small words, ``CHAT CHAK``: 25 and 38 px)
-# need not share a centre line: they keep their own directions' mean. benchmarks/steep_lines.py's lines of
+# need not share a centre line: they keep their own directions' mean. So do lines of three or more words
+# (the guard's ``BY MARC JACOBS``, turned 1.4 degrees by its centres, was re-read letter by letter). benchmarks/steep_lines.py's lines of
 # two or more words: heights at most 1.26 apart (``Grand Opening``, 53 / 67 px); the guard's ICDAR 2015
 # scene lines of several sizes 1.47 and more (docs/benchmarks.md, "Steep lines' angles from their words'
 # centres ...", E14).
@@ -359,12 +360,14 @@ def _steep_lines(quads: np.ndarray, angles: np.ndarray) -> list[tuple[list[int],
 
     ``quads``: ``(N, 4, 2)`` page pixels; ``angles``: ``(N,)`` each word's long-side direction (radians,
     y down, in one sense). Words are joined end to end (``_STEEP_ACROSS``, ``_STEEP_GAP``; transitively).
-    A line's direction is the least-squares line through its words' centres (:func:`_centre_line`) when it
-    has two or more words of one size (heights within ``_STEEP_SIZE_RATIO``: a word's box leans with its
-    descenders about its centre), else the mean of its words' directions. (The centres' line for every
-    line, E13's first try, moved ICDAR 2015 scene signs of large and small words off their words' own
-    boxes: ``CHAT CHAK`` at -17.6 instead of -14.6 degrees was re-read letter by letter; docs/benchmarks.md
-    "Far-apart regions and steep lines' angles".) Returns ``(indices into quads, angle)`` per line, in
+    A line of two words of one size (heights within ``_STEEP_SIZE_RATIO``) runs through their centres
+    (:func:`_centre_line`): a word's box leans with a descender or a capital about its centre, and the mean
+    of two words' directions carries half of one word's lean. Any other line takes the mean of its words'
+    directions. (The centres' line for every line, E13's first try, moved ICDAR 2015 scene signs of large
+    and small words off their words' own boxes: ``CHAT CHAK`` at -17.6 instead of -14.6 degrees was re-read
+    letter by letter; for three words of one size, E14's, ``BY MARC JACOBS`` at -24.9 instead of -23.5
+    was read ``B Y M ARC JACOBS``; docs/benchmarks.md "Far-apart regions and steep lines' angles", "Steep
+    lines' angles from their words' centres ...".) Returns ``(indices into quads, angle)`` per line, in
     order of their first word.
     """
     n = len(quads)
@@ -405,7 +408,7 @@ def _steep_lines(quads: np.ndarray, angles: np.ndarray) -> list[tuple[list[int],
         mean = complex(np.mean(np.exp(1j * angles[idx])))
         angle = math.atan2(mean.imag, mean.real)
         sizes = short_side[idx]
-        if len(idx) >= 2 and sizes.max() <= _STEEP_SIZE_RATIO * sizes.min():
+        if len(idx) == 2 and sizes.max() <= _STEEP_SIZE_RATIO * sizes.min():
             angle = _centre_line(centres[idx], angle)
         out.append((idx, angle))
     return out
