@@ -1,14 +1,14 @@
 """Lines at 15-60 degrees on a level page: read right, and their angle stated right, per preset.
 
-usage: python benchmarks/steep_lines.py [--presets fast,swift,accurate] [--pages 8] [--work DIR] [--reuse]
-                                        [--verbose]
+usage: python benchmarks/steep_lines.py [--presets fast,swift,accurate] [--pages 8] [--angles 15:60:5]
+                                        [--work DIR] [--reuse] [--verbose]
 
 Issue 24 item 2 (T11's ``poster.png``: ``accurate`` read ``FREE ENTRY`` at 30 degrees as ``FREE`` and
 ``EENTRY`` and wrote ``games`` at 45 degrees with a 90-degree angle). Each page (200 dpi, 8 x 8 inches,
 8-bit grey, PIL drawn) holds a level heading and footer (so that the page's own frame is level, as a
 poster's is) and four lines of one to four words in a 2 x 2 grid, each drawn level in its own font and
 size (36-60 px) and turned about its centre by an angle of +-15 .. +-60 degrees (counter-clockwise
-positive; both signs, every 5 degrees, in turn), as ``/work/t11/gen_pages.py``'s ``paste_rotated`` does.
+positive; both signs, every 5 degrees, in turn; ``--angles LO:HI:STEP`` another range, e.g. 15:75:5), as ``/work/t11/gen_pages.py``'s ``paste_rotated`` does.
 Fonts cycle through DejaVu Sans / Serif, Liberation Sans / Serif, FreeSans and Noto Sans (bold and
 regular). Every page runs through each preset in this process with the ``json`` renderer.
 
@@ -51,10 +51,10 @@ SIZE = 1600
 TOLERANCE = 3.0  # degrees
 
 
-def angles() -> list[float]:
-    """+-15 .. +-60 degrees every 5, alternating signs."""
+def angles(lo: int = 15, hi: int = 60, step: int = 5) -> list[float]:
+    """+-``lo`` .. +-``hi`` degrees every ``step`` (default +-15 .. +-60 every 5), alternating signs."""
     out: list[float] = []
-    for a in range(15, 65, 5):
+    for a in range(lo, hi + 1, step):
         out += [float(a), -float(a)]
     return out
 
@@ -76,10 +76,11 @@ def paste_rotated(page: Image.Image, text: str, font: ImageFont.FreeTypeFont, ce
     return np.array([c + sx * w / 2 * along + sy * h / 2 * down for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1))])
 
 
-def draw_pages(count: int, work: Path) -> list[dict]:
-    """Draw ``count`` pages under ``work``; per page its name and steep lines (text, degrees, box)."""
+def draw_pages(count: int, work: Path, degrees: tuple[int, int, int] = (15, 60, 5)) -> list[dict]:
+    """Draw ``count`` pages under ``work``; per page its name and steep lines (text, degrees, box);
+    ``degrees``: the angles' range (lo, hi, step) for :func:`angles`."""
     rng = random.Random(24)
-    todo = angles()
+    todo = angles(*degrees)
     heading = ImageFont.truetype(FONTS[0], 56)
     small = ImageFont.truetype(FONTS[0], 32)
     out = []
@@ -136,13 +137,15 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--presets", default="fast,swift,accurate")
     ap.add_argument("--pages", type=int, default=8, help="pages of four steep lines each")
+    ap.add_argument("--angles", default="15:60:5", help="LO:HI:STEP degrees (both signs)")
     ap.add_argument("--work", type=Path, default=None)
     ap.add_argument("--reuse", action="store_true", help="score the json already under --work instead of running again")
     ap.add_argument("--verbose", action="store_true", help="print every steep line")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ocrplug-steep-"))
     work.mkdir(parents=True, exist_ok=True)
-    todo = draw_pages(args.pages, work)
+    lo, hi, step = (int(v) for v in args.angles.split(":"))
+    todo = draw_pages(args.pages, work, (lo, hi, step))
     print(f"{len(todo)} pages, {4 * len(todo)} steep lines under {work}")
     for preset in args.presets.split(","):
         t0 = time.perf_counter()

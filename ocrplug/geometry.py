@@ -342,6 +342,17 @@ def _lengthen(quad: Quad, pad: float) -> Quad:
 # benchmarks/steep_lines.py lie 600 px and more apart).
 _STEEP_ACROSS = 0.5
 _STEEP_GAP = 2.0
+# A steep line's two words of one size (heights within _STEEP_SIZE_RATIO of each other: one font, the heights
+# moved only by ascenders, descenders and the detector's padding) give the line's direction by their centres
+# (:func:`_centre_line`): craft's box of a word leans with a descender or a capital at one end (``Quiz``,
+# ``Pay``: 5-10 degrees apart within one line), which turns the box about its centre and leaves the centre
+# where it was. Words of different sizes (a scene sign's large and small words, ``CHAT CHAK``: 25 and 38 px)
+# need not share a centre line: they keep their own directions' mean. So do lines of three or more words
+# (the guard's ``BY MARC JACOBS``, turned 1.4 degrees by its centres, was re-read letter by letter). benchmarks/steep_lines.py's lines of
+# two or more words: heights at most 1.26 apart (``Grand Opening``, 53 / 67 px); the guard's ICDAR 2015
+# scene lines of several sizes 1.47 and more (docs/benchmarks.md, "Steep lines' angles from their words'
+# centres ...", E14).
+_STEEP_SIZE_RATIO = 1.36
 
 
 def _steep_lines(quads: np.ndarray, angles: np.ndarray) -> list[tuple[list[int], float]]:
@@ -349,11 +360,15 @@ def _steep_lines(quads: np.ndarray, angles: np.ndarray) -> list[tuple[list[int],
 
     ``quads``: ``(N, 4, 2)`` page pixels; ``angles``: ``(N,)`` each word's long-side direction (radians,
     y down, in one sense). Words are joined end to end (``_STEEP_ACROSS``, ``_STEEP_GAP``; transitively).
-    A line's direction is the mean of its words' directions. (The principal axis of the words' centres,
-    tried for lines of two or more words, stated more of benchmarks/steep_lines.py's lines right but
-    moved ICDAR 2015 scene signs off their words' own boxes: ``CHAT CHAK`` at -17.6 instead of -14.6
-    degrees was re-read letter by letter; docs/benchmarks.md "Far-apart regions and steep lines'
-    angles".) Returns ``(indices into quads, angle)`` per line, in order of their first word.
+    A line of two words of one size (heights within ``_STEEP_SIZE_RATIO``) runs through their centres
+    (:func:`_centre_line`): a word's box leans with a descender or a capital about its centre, and the mean
+    of two words' directions carries half of one word's lean. Any other line takes the mean of its words'
+    directions. (The centres' line for every line, E13's first try, moved ICDAR 2015 scene signs of large
+    and small words off their words' own boxes: ``CHAT CHAK`` at -17.6 instead of -14.6 degrees was re-read
+    letter by letter; for three words of one size, E14's, ``BY MARC JACOBS`` at -24.9 instead of -23.5
+    was read ``B Y M ARC JACOBS``; docs/benchmarks.md "Far-apart regions and steep lines' angles", "Steep
+    lines' angles from their words' centres ...".) Returns ``(indices into quads, angle)`` per line, in
+    order of their first word.
     """
     n = len(quads)
     centres = quads.mean(axis=1)
@@ -391,5 +406,63 @@ def _steep_lines(quads: np.ndarray, angles: np.ndarray) -> list[tuple[list[int],
     out = []
     for idx in lines.values():
         mean = complex(np.mean(np.exp(1j * angles[idx])))
-        out.append((idx, math.atan2(mean.imag, mean.real)))
+        angle = math.atan2(mean.imag, mean.real)
+        sizes = short_side[idx]
+        if len(idx) == 2 and sizes.max() <= _STEEP_SIZE_RATIO * sizes.min():
+            angle = _centre_line(centres[idx], angle)
+        out.append((idx, angle))
     return out
+
+
+def _centre_line(centres: np.ndarray, angle: float) -> float:
+    """The direction (radians, y down, the sense of ``angle``) of the least-squares line through ``centres``
+    (``(N, 2)`` page pixels, N >= 2), fitted across ``angle`` (the words' own mean direction): the
+    offset across it regressed on the position along it. ``angle`` when the centres do not spread along it."""
+    c, s = math.cos(angle), math.sin(angle)
+    u = centres @ np.array([c, s])
+    v = centres @ np.array([-s, c])
+    u, v = u - u.mean(), v - v.mean()
+    suu = float((u * u).sum())
+    if suu <= 0:
+        return angle
+    return angle + math.atan(float((u * v).sum()) / suu)
+
+
+def _near_groups(quads: np.ndarray, gap: float = _STEEP_GAP) -> list[list[int]]:
+    """Turned lines that lie near one another, grouped (transitively), in order of their first member.
+
+    ``quads``: ``(N, 4, 2)`` page pixels, each starting at its text's top-left (a line read from a turned
+    crop). Two lines are near when, in the first one's own direction, the white between their boxes is at
+    most ``gap`` times the smaller one's height both along the text and across it: the words of one margin
+    label (a detector line per word) and the lines of one turned paragraph are near; steep lines of a
+    poster, each at its own angle, lie many heights apart. ``gap``: ``_STEEP_GAP`` (word spaces are about a
+    third of a height, line gaps under one). Each group is laid out in its own frame
+    (:func:`ocrplug.layout.layout_regions`): in one frame per right-angle turn, db's lines at -55 and
+    -60 degrees (quad angles 55.0 and 61.2, ``benchmarks/steep_lines.py``'s ``steep04``) were both written
+    at 58.1. Issue 24 item 2 (E14).
+    """
+    n = len(quads)
+    parent = list(range(n))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    along = (quads[:, 1] - quads[:, 0]) + (quads[:, 2] - quads[:, 3])
+    side = (quads[:, 3] - quads[:, 0]) + (quads[:, 2] - quads[:, 1])
+    height = np.linalg.norm(side, axis=1) / 2
+    for i in range(n):
+        a = math.atan2(float(along[i, 1]), float(along[i, 0]))
+        axes = np.array([[math.cos(a), math.sin(a)], [-math.sin(a), math.cos(a)]])
+        pts = quads @ axes.T  # (N, 4, 2): along, across in i's direction
+        lo, hi = pts.min(axis=1), pts.max(axis=1)
+        for j in range(i + 1, n):
+            white = np.maximum(lo[j] - hi[i], lo[i] - hi[j])  # (2,): along, across; negative where they overlap
+            if float(white.max()) <= gap * min(float(height[i]), float(height[j])):
+                parent[root(j)] = root(i)
+    groups: dict[int, list[int]] = {}
+    for k in range(n):
+        groups.setdefault(root(k), []).append(k)
+    return list(groups.values())

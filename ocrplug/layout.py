@@ -76,6 +76,7 @@ from ocrplug.geometry import (
     _frame_angle,
     _heights,
     _lengthen,
+    _near_groups,
     _steep_lines,
     _text_angle,
     _union_quad,
@@ -1055,14 +1056,18 @@ def layout_regions(regions: Sequence[Region], options: LayoutOptions | None = No
     for line in turned:
         turn = round((quad_angle(line.quad) - _frame_angle(rot)) / (math.pi / 2)) % 4
         by_turn.setdefault(turn, []).append(line)
-    for _turn, group_lines in sorted(by_turn.items()):
+    for _turn, turn_lines in sorted(by_turn.items()):
         # The group's own direction, not the page's turned by a right angle: a steep line (a sign at 60
-        # degrees, read from a turned crop) keeps its words on one row in it.
-        frame = _frame(_text_angle(np.asarray([ln.quad for ln in group_lines], dtype=np.float64)))
-        pieces = [w for ln in group_lines for w in (_line_words(ln) or [ln])]
-        for run in _level_runs([], pieces, frame, opts):
-            for block in run:  # each turned block is placed on its own (a margin label)
-                runs = _place(runs, [block], base)
+        # degrees, read from a turned crop) keeps its words on one row in it. Lines far apart (a poster's
+        # steep lines at -55 and -60 degrees) each keep their own (geometry._near_groups).
+        quads = np.asarray([ln.quad for ln in turn_lines], dtype=np.float64)
+        for near in _near_groups(quads):
+            group_lines = [turn_lines[k] for k in near]
+            frame = _frame(_text_angle(quads[near]))
+            pieces = [w for ln in group_lines for w in (_line_words(ln) or [ln])]
+            for run in _level_runs([], pieces, frame, opts):
+                for block in run:  # each turned block is placed on its own (a margin label)
+                    runs = _place(runs, [block], base)
     blocks = [b for run in runs for b in run]
     if opts.word_end_pad > 0:
         blocks = [
