@@ -290,7 +290,41 @@ def _is_column_cut(boxes: np.ndarray, left: np.ndarray, opts: LayoutOptions) -> 
             return False
     if opts.reading_order != "auto":
         return True
-    return _repeated_lists(boxes, left, opts) or not _is_table_cut(boxes, left, opts.line_overlap, opts.word_gap)
+    return _repeated_lists(boxes, left, opts) or not (
+        _is_table_cut(boxes, left, opts.line_overlap, opts.word_gap) or _is_line_table(boxes, left, opts)
+    )
+
+
+# A table whose cells are one line of several words each (a ruled table of descriptions) looks like
+# columns of prose row by row; what tells it is its rows' spacing: the median blank between a side's rows
+# (their units' extents) over _LINE_TABLE_GAP row heights, on both sides, at least _LINE_TABLE_ROWS rows
+# each, and _GRID_PAIRING of each side's rows share a baseline with the other's. Measured with ``fast``:
+# 0.79-1.10 on V13's ruled 3x9 tables and benchmarks/column_variants.py's tables (a side's median), at most
+# 0.70 on V13's 2-3 column pages and the variants' columns (line pitch 1.5-1.8 times the type size);
+# docs/benchmarks.md "Narrow justified gutters, joined columns and tables of one-line cells".
+_LINE_TABLE_GAP = 0.75
+_LINE_TABLE_ROWS = 3
+
+
+def _is_line_table(boxes: np.ndarray, left: np.ndarray, opts: LayoutOptions) -> bool:
+    """Whether the two sides of a vertical cut are a table of one-line cells (read row by row).
+
+    ``boxes``: (n, 4) unit boxes (x0, y0, x1, y1) in the text frame, pixels; ``left``: (n,) the units left
+    of the cut. True when each side holds at least ``_LINE_TABLE_ROWS`` rows, the median blank between a
+    side's consecutive rows (their units' extents) exceeds ``_LINE_TABLE_GAP`` times the median row height,
+    and at least ``_GRID_PAIRING`` of each side's rows share a baseline with the other side (issue 24:
+    V13's ruled 3x9 table with 12 px cell padding was read column by column).
+    """
+    sides = [boxes[left], boxes[~left]]
+    rows = [_row_groups(b, opts.line_overlap) for b in sides]
+    for b, side_rows in zip(sides, rows, strict=True):
+        if len(side_rows) < _LINE_TABLE_ROWS:
+            return False
+        ext = np.asarray(sorted((float(b[r, 1].min()), float(b[r, 3].max())) for r in side_rows))
+        blanks = ext[1:, 0] - ext[:-1, 1]
+        if float(np.median(blanks)) <= _LINE_TABLE_GAP * float(np.median(ext[:, 1] - ext[:, 0])):
+            return False
+    return all(_paired_share(sides, rows, k, opts.line_overlap) >= _GRID_PAIRING for k in (0, 1))
 
 
 # A two-column price list (:func:`_repeated_lists`): each side's rows under a heading hold the same
@@ -534,16 +568,28 @@ def _bridged_strip(
 _RIVER_ROWS = 6
 _RIVER_ALIGN = 0.1
 _RIVER_EDGE = 0.5
+# Row gaps of one leading (text set on one line pitch: the gaps vary with ascenders and descenders) lie
+# within _LEADING_SPREAD times their median; a river outweighs them in the XY-cut, a wider row gap (an
+# article's end, a heading's space) is cut first. The widest row gap of benchmarks/column_variants.py's
+# pages (``fast``) is 1.02-1.26 times the median; 1.5 is a margin over that, under a blank line's gap
+# (about twice a row gap). docs/benchmarks.md "Narrow justified gutters, joined columns and tables of
+# one-line cells" (issue 24, N14).
+_LEADING_SPREAD = 1.5
 
 
-def _is_river(b: np.ndarray, left: np.ndarray, gap: tuple[float, float], opts: LayoutOptions) -> bool:
+def _is_river(
+    b: np.ndarray, left: np.ndarray, gap: tuple[float, float], opts: LayoutOptions, both_edges: bool = False
+) -> bool:
     """Whether a clear x gap narrower than ``column_gap`` is a column gutter (a long aligned river).
 
     ``b``: (n, 4) unit boxes (x0, y0, x1, y1) in the text frame, pixels; ``left``: (n,) booleans, the units
     left of the gap; ``gap``: ``(start, width)`` in pixels, clear of every unit. True when both sides are prose
     (more than ``_TABLE_WORDS_PER_ROW`` words a row), at least ``_RIVER_ROWS`` rows hold units on both sides,
     and in at least ``_RIVER_EDGE`` of those rows the first unit right of the gap starts, or the last unit
-    left of it ends, within ``_RIVER_ALIGN`` median line heights of that side's median edge.
+    left of it ends, within ``_RIVER_ALIGN`` median line heights of that side's median edge; with
+    ``both_edges``, when both sides' edges are so straight (justified columns: a gutter that the detector's
+    lines cross, joined across it, while a typewriter's word spaces lined up over many rows have one
+    straight edge at most, the next words' starts on its character grid; issue 24, N14).
     """
     tol = _RIVER_ALIGN * float(np.median(_heights(b)))
     for side in (left, ~left):
@@ -558,9 +604,8 @@ def _is_river(b: np.ndarray, left: np.ndarray, gap: tuple[float, float], opts: L
             starts.append(float(r[r[:, 0] >= hi, 0].min()))
     if len(starts) < _RIVER_ROWS:
         return False
-    return any(
-        np.mean(np.abs(np.asarray(e) - np.median(e)) <= tol) >= _RIVER_EDGE for e in (starts, ends)
-    )
+    straight = [np.mean(np.abs(np.asarray(e) - np.median(e)) <= tol) >= _RIVER_EDGE for e in (starts, ends)]
+    return all(straight) if both_edges else any(straight)
 
 
 def _is_grid(b: np.ndarray, tol: float, opts: LayoutOptions) -> bool:
@@ -629,6 +674,7 @@ def _xy_cut(
     y_gaps = _gaps(b[:, 1], b[:, 3])
     x_gaps: list[tuple[float, float]] = []
     weights: list[float] = []
+    narrow: list[bool] = []  # the gap is a river (narrower than min_col_gap)
     if opts.reading_order != "rows":
         left, right = float(b[:, 0].min()), float(b[:, 2].max())
         min_side = _MIN_COLUMN_SHARE * (right - left)
@@ -638,14 +684,26 @@ def _xy_cut(
                 continue
             on_left = centres < g[0] + g[1] / 2
             if g[1] >= min_col_gap:
-                if _inside_a_line(b, src, g, opts.column_gap) or not _is_column_cut(b, on_left, opts):
+                if not _is_column_cut(b, on_left, opts) or (
+                    _inside_a_line(b, src, g, opts.column_gap) and not _is_river(b, on_left, g, opts, both_edges=True)
+                ):
                     continue
-            elif _lines_across(b, src, g) > _RIVER_EDGE * len(_row_groups(b, opts.line_overlap)) or not (
-                _is_river(b, on_left, g, opts) and _is_column_cut(b, on_left, opts)
+            elif not (_is_river(b, on_left, g, opts) and _is_column_cut(b, on_left, opts)) or (
+                _lines_across(b, src, g) > _RIVER_EDGE * len(_row_groups(b, opts.line_overlap))
+                and not _is_river(b, on_left, g, opts, both_edges=True)
             ):
                 continue
             x_gaps.append(g)
             weights.append(max(g[1], min_col_gap))
+            narrow.append(g[1] < min_col_gap)
+    if any(narrow) and y_gaps:
+        # A river outweighs the rows' leading (columns set on one leading leave row gaps as wide as
+        # ``column_gap`` line heights across the page: cut there first, the columns were read across);
+        # only a row gap clearly wider than the leading (an article's end) is cut before it.
+        lead = _LEADING_SPREAD * float(np.median([w for _, w in y_gaps]))
+        leading = max((w for _, w in y_gaps if w <= lead), default=0.0)
+        weights = [max(w, leading * (1 + 1e-6)) if n else w for w, n in zip(weights, narrow, strict=True)]
+        y_gaps = [(s, w) for s, w in y_gaps if w > max(weights)]
     best_y = max((w for _, w in y_gaps), default=0.0)
     best_x = max(weights, default=0.0)
     if opts.reading_order != "rows" and best_x <= 0 and best_y < min_col_gap:
