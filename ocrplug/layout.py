@@ -27,7 +27,9 @@ How the order is found (``reading_order: auto``), in the frame of the page's dom
    columns only (a letter-spaced caption's pieces or a hyphen that end inside the gutter bridge it too).
    A narrower clear gap is a gutter when it is a long aligned river between prose columns (at least
    six rows beside it, one side's edge straight: :func:`_is_river`); a gap inside one detector line is
-   its word space unless ``column_gap`` times that line's height wide (:func:`_inside_a_line`).
+   its word space unless ``column_gap`` times that line's height wide (:func:`_inside_a_line`), or a
+   river with both edges straight (justified columns whose rows db joined across the gutter). A river
+   outweighs row gaps of one leading when the rows are tight or its edges both straight.
    Bands of a grid of blocks (a label sheet: at least 3 bands at one pitch sharing a gutter, cells
    alike of two rows or more, :func:`_grid_cells`) are read cell by cell, each label whole.
 3. Lines: inside each leaf block, units of one detector line stay one line; loose words on one row
@@ -290,41 +292,7 @@ def _is_column_cut(boxes: np.ndarray, left: np.ndarray, opts: LayoutOptions) -> 
             return False
     if opts.reading_order != "auto":
         return True
-    return _repeated_lists(boxes, left, opts) or not (
-        _is_table_cut(boxes, left, opts.line_overlap, opts.word_gap) or _is_line_table(boxes, left, opts)
-    )
-
-
-# A table whose cells are one line of several words each (a ruled table of descriptions) looks like
-# columns of prose row by row; what tells it is its rows' spacing: the median blank between a side's rows
-# (their units' extents) over _LINE_TABLE_GAP row heights, on both sides, at least _LINE_TABLE_ROWS rows
-# each, and _GRID_PAIRING of each side's rows share a baseline with the other's. Measured with ``fast``:
-# 0.79-1.10 on V13's ruled 3x9 tables and benchmarks/column_variants.py's tables (a side's median), at most
-# 0.70 on V13's 2-3 column pages and the variants' columns (line pitch 1.5-1.8 times the type size);
-# docs/benchmarks.md "Narrow justified gutters, joined columns and tables of one-line cells".
-_LINE_TABLE_GAP = 0.75
-_LINE_TABLE_ROWS = 3
-
-
-def _is_line_table(boxes: np.ndarray, left: np.ndarray, opts: LayoutOptions) -> bool:
-    """Whether the two sides of a vertical cut are a table of one-line cells (read row by row).
-
-    ``boxes``: (n, 4) unit boxes (x0, y0, x1, y1) in the text frame, pixels; ``left``: (n,) the units left
-    of the cut. True when each side holds at least ``_LINE_TABLE_ROWS`` rows, the median blank between a
-    side's consecutive rows (their units' extents) exceeds ``_LINE_TABLE_GAP`` times the median row height,
-    and at least ``_GRID_PAIRING`` of each side's rows share a baseline with the other side (issue 24:
-    V13's ruled 3x9 table with 12 px cell padding was read column by column).
-    """
-    sides = [boxes[left], boxes[~left]]
-    rows = [_row_groups(b, opts.line_overlap) for b in sides]
-    for b, side_rows in zip(sides, rows, strict=True):
-        if len(side_rows) < _LINE_TABLE_ROWS:
-            return False
-        ext = np.asarray(sorted((float(b[r, 1].min()), float(b[r, 3].max())) for r in side_rows))
-        blanks = ext[1:, 0] - ext[:-1, 1]
-        if float(np.median(blanks)) <= _LINE_TABLE_GAP * float(np.median(ext[:, 1] - ext[:, 0])):
-            return False
-    return all(_paired_share(sides, rows, k, opts.line_overlap) >= _GRID_PAIRING for k in (0, 1))
+    return _repeated_lists(boxes, left, opts) or not _is_table_cut(boxes, left, opts.line_overlap, opts.word_gap)
 
 
 # A two-column price list (:func:`_repeated_lists`): each side's rows under a heading hold the same
@@ -575,6 +543,11 @@ _RIVER_EDGE = 0.5
 # (about twice a row gap). docs/benchmarks.md "Narrow justified gutters, joined columns and tables of
 # one-line cells" (issue 24, N14).
 _LEADING_SPREAD = 1.5
+# ... but only where the rows are tight (median row gap at most _LEADING_TIGHT median unit heights: 0.55-0.70
+# on V13's and benchmarks/column_variants.py's column pages with ``fast``'s word boxes, 0.79-1.17 on their
+# ruled tables of one-line cells) or the river's both edges are straight (justified columns). ``swift``'s
+# ink-tight word boxes make every page's rows look wide: its ragged columns keep main's order.
+_LEADING_TIGHT = 0.75
 
 
 def _is_river(
@@ -696,10 +669,16 @@ def _xy_cut(
             x_gaps.append(g)
             weights.append(max(g[1], min_col_gap))
             narrow.append(g[1] < min_col_gap)
-    if any(narrow) and y_gaps:
+    if any(narrow) and y_gaps and (
+        float(np.median([w for _, w in y_gaps])) <= _LEADING_TIGHT * float(np.median(_heights(b)))
+        or any(_is_river(b, centres < s + w / 2, (s, w), opts, both_edges=True)
+               for (s, w), n in zip(x_gaps, narrow, strict=True) if n)
+    ):
         # A river outweighs the rows' leading (columns set on one leading leave row gaps as wide as
         # ``column_gap`` line heights across the page: cut there first, the columns were read across);
-        # only a row gap clearly wider than the leading (an article's end) is cut before it.
+        # only a row gap clearly wider than the leading (an article's end) is cut before it. Rows set
+        # wider apart than _LEADING_TIGHT line heights are a table's (a ruled table of one-line cells, its
+        # cells' left edges straight) unless the river is justified columns' (both edges straight).
         lead = _LEADING_SPREAD * float(np.median([w for _, w in y_gaps]))
         leading = max((w for _, w in y_gaps if w <= lead), default=0.0)
         weights = [max(w, leading * (1 + 1e-6)) if n else w for w, n in zip(weights, narrow, strict=True)]

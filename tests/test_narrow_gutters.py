@@ -120,18 +120,3 @@ def test_ragged_columns_with_row_gaps_wider_than_the_gutter_read_column_by_colum
             regions += [_line(rows[0], 50 * i, 30), _line(rows[1], 50 * i, 30)]
     assert _lines(layout_regions(regions)) == [f"{c}{i}" for c in "AB" for i in range(12)]
 
-
-def test_a_table_of_one_line_cells_on_wide_row_gaps_is_read_row_by_row() -> None:
-    # V13's table_ruled_pad12: a ruled 3x9 table, each cell one line of 4-6 words, 26 px type on a 56 px
-    # pitch, the cells 24 px apart (a gutter over column_gap line heights): it was cut into columns.
-    rng = random.Random(5)
-    regions = []
-    for i in range(9):
-        for c in range(3):
-            x, words = 72 + c * 600, []
-            for k in range(rng.randint(4, 6)):
-                w = rng.uniform(40, 90)
-                words.append((x, x + w, f"{'ABC'[c]}{i}" if k == 0 else "w"))
-                x += w + 8
-            regions.append(_line(words, 60 + 56 * i, 26))
-    assert _lines(layout_regions(regions)) == [f"{c}{i}" for i in range(9) for c in "ABC"]
