@@ -543,10 +543,11 @@ _RIVER_EDGE = 0.5
 # (about twice a row gap). docs/benchmarks.md "Narrow justified gutters, joined columns and tables of
 # one-line cells" (issue 24, N14).
 _LEADING_SPREAD = 1.5
-# ... but only where the rows are tight (median row gap at most _LEADING_TIGHT median unit heights: 0.55-0.70
-# on V13's and benchmarks/column_variants.py's column pages with ``fast``'s word boxes, 0.79-1.17 on their
-# ruled tables of one-line cells) or the river's both edges are straight (justified columns). ``swift``'s
-# ink-tight word boxes make every page's rows look wide: its ragged columns keep main's order.
+# ... but only where the rows are tight (median row gap at most _LEADING_TIGHT median unit heights: 0.23-0.68
+# on benchmarks/column_variants.py's column pages with ``fast``'s word boxes, 0.71 on V13's cols3_g14,
+# 0.81-1.19 on the variants' ruled tables of one-line cells) or the river's both edges are straight
+# (justified columns). ``swift``'s ink-tight word boxes make every page's rows look wide (0.90-1.08 on V13's
+# column pages): its ragged columns keep main's order.
 _LEADING_TIGHT = 0.75
 
 
@@ -647,7 +648,6 @@ def _xy_cut(
     y_gaps = _gaps(b[:, 1], b[:, 3])
     x_gaps: list[tuple[float, float]] = []
     weights: list[float] = []
-    narrow: list[bool] = []  # the gap is a river (narrower than min_col_gap)
     if opts.reading_order != "rows":
         left, right = float(b[:, 0].min()), float(b[:, 2].max())
         min_side = _MIN_COLUMN_SHARE * (right - left)
@@ -668,11 +668,9 @@ def _xy_cut(
                 continue
             x_gaps.append(g)
             weights.append(max(g[1], min_col_gap))
-            narrow.append(g[1] < min_col_gap)
-    if any(narrow) and y_gaps and (
+    if x_gaps and y_gaps and (
         float(np.median([w for _, w in y_gaps])) <= _LEADING_TIGHT * float(np.median(_heights(b)))
-        or any(_is_river(b, centres < s + w / 2, (s, w), opts, both_edges=True)
-               for (s, w), n in zip(x_gaps, narrow, strict=True) if n)
+        or any(_is_river(b, centres < s + w / 2, (s, w), opts, both_edges=True) for s, w in x_gaps)
     ):
         # A river outweighs the rows' leading (columns set on one leading leave row gaps as wide as
         # ``column_gap`` line heights across the page: cut there first, the columns were read across);
@@ -681,7 +679,7 @@ def _xy_cut(
         # cells' left edges straight) unless the river is justified columns' (both edges straight).
         lead = _LEADING_SPREAD * float(np.median([w for _, w in y_gaps]))
         leading = max((w for _, w in y_gaps if w <= lead), default=0.0)
-        weights = [max(w, leading * (1 + 1e-6)) if n else w for w, n in zip(weights, narrow, strict=True)]
+        weights = [max(w, leading * (1 + 1e-6)) for w in weights]
         y_gaps = [(s, w) for s, w in y_gaps if w > max(weights)]
     best_y = max((w for _, w in y_gaps), default=0.0)
     best_x = max(weights, default=0.0)
