@@ -28,8 +28,8 @@ How the order is found (``reading_order: auto``), in the frame of the page's dom
    A narrower clear gap is a gutter when it is a long aligned river between prose columns (at least
    six rows beside it, one side's edge straight: :func:`_is_river`); a gap inside one detector line is
    its word space unless ``column_gap`` times that line's height wide (:func:`_inside_a_line`), or a
-   river with both edges straight (justified columns whose rows db joined across the gutter). A river
-   outweighs row gaps of one leading when the rows are tight or its edges both straight.
+   river with both edges straight (justified columns whose rows db joined across the gutter). A gutter
+   outweighs row gaps of one leading when the rows are tight or a river's edges are both straight.
    Bands of a grid of blocks (a label sheet: at least 3 bands at one pitch sharing a gutter, cells
    alike of two rows or more, :func:`_grid_cells`) are read cell by cell, each label whole.
 3. Lines: inside each leaf block, units of one detector line stay one line; loose words on one row
@@ -672,11 +672,11 @@ def _xy_cut(
         float(np.median([w for _, w in y_gaps])) <= _LEADING_TIGHT * float(np.median(_heights(b)))
         or any(_is_river(b, centres < s + w / 2, (s, w), opts, both_edges=True) for s, w in x_gaps)
     ):
-        # A river outweighs the rows' leading (columns set on one leading leave row gaps as wide as
-        # ``column_gap`` line heights across the page: cut there first, the columns were read across);
-        # only a row gap clearly wider than the leading (an article's end) is cut before it. Rows set
-        # wider apart than _LEADING_TIGHT line heights are a table's (a ruled table of one-line cells, its
-        # cells' left edges straight) unless the river is justified columns' (both edges straight).
+        # A gutter outweighs the rows' leading (columns set on one leading leave row gaps as wide as
+        # ``column_gap`` line heights, or as the gutter, across the page: cut there first, the columns
+        # were read across); only a row gap clearly wider than the leading (an article's end) is cut
+        # before it. Rows set wider apart than _LEADING_TIGHT line heights are a table's (a ruled table of
+        # one-line cells, its cells' left edges straight) unless a river has both edges straight.
         lead = _LEADING_SPREAD * float(np.median([w for _, w in y_gaps]))
         leading = max((w for _, w in y_gaps if w <= lead), default=0.0)
         weights = [max(w, leading * (1 + 1e-6)) for w in weights]
