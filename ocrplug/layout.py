@@ -543,6 +543,11 @@ _RIVER_EDGE = 0.5
 # (about twice a row gap). docs/benchmarks.md "Narrow justified gutters, joined columns and tables of
 # one-line cells" (issue 24, N14).
 _LEADING_SPREAD = 1.5
+# A river with both edges straight is a gutter even where the rows' detector lines cross it only when at least
+# _JUSTIFIED_GUTTER median line heights wide: justified columns' gutters are 0.34-1.16 (benchmarks/
+# column_variants.py's pages with ``fast``, V13's with ``swift``), the 1 px strip between a typewritten
+# paragraph's words on a character grid 0.06 (funsd_train 00093726, ``fast``: cut into columns without it).
+_JUSTIFIED_GUTTER = 0.2
 # ... but only where the rows are tight (median row gap at most _LEADING_TIGHT median unit heights: 0.23-0.68
 # on benchmarks/column_variants.py's column pages with ``fast``'s word boxes, 0.71 on V13's cols3_g14,
 # 0.81-1.19 on the variants' ruled tables of one-line cells) or the river's both edges are straight
@@ -561,7 +566,8 @@ def _is_river(
     (more than ``_TABLE_WORDS_PER_ROW`` words a row), at least ``_RIVER_ROWS`` rows hold units on both sides,
     and in at least ``_RIVER_EDGE`` of those rows the first unit right of the gap starts, or the last unit
     left of it ends, within ``_RIVER_ALIGN`` median line heights of that side's median edge; with
-    ``both_edges``, when both sides' edges are so straight (justified columns: a gutter that the detector's
+    ``both_edges``, when both sides' edges are so straight and the gap is at least ``_JUSTIFIED_GUTTER``
+    median line heights wide (justified columns: a gutter that the detector's
     lines cross, joined across it, while a typewriter's word spaces lined up over many rows have one
     straight edge at most, the next words' starts on its character grid; issue 24, N14).
     """
@@ -579,7 +585,9 @@ def _is_river(
     if len(starts) < _RIVER_ROWS:
         return False
     straight = [np.mean(np.abs(np.asarray(e) - np.median(e)) <= tol) >= _RIVER_EDGE for e in (starts, ends)]
-    return all(straight) if both_edges else any(straight)
+    if both_edges:
+        return all(straight) and gap[1] >= _JUSTIFIED_GUTTER * tol / _RIVER_ALIGN
+    return any(straight)
 
 
 def _is_grid(b: np.ndarray, tol: float, opts: LayoutOptions) -> bool:

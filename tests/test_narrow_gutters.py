@@ -120,3 +120,4 @@ def test_ragged_columns_with_row_gaps_wider_than_the_gutter_read_column_by_colum
             regions += [_line(rows[0], 50 * i, 30), _line(rows[1], 50 * i, 30)]
     assert _lines(layout_regions(regions)) == [f"{c}{i}" for c in "AB" for i in range(12)]
 
+
