@@ -27,7 +27,9 @@ How the order is found (``reading_order: auto``), in the frame of the page's dom
    columns only (a letter-spaced caption's pieces or a hyphen that end inside the gutter bridge it too).
    A narrower clear gap is a gutter when it is a long aligned river between prose columns (at least
    six rows beside it, one side's edge straight: :func:`_is_river`); a gap inside one detector line is
-   its word space unless ``column_gap`` times that line's height wide (:func:`_inside_a_line`).
+   its word space unless ``column_gap`` times that line's height wide (:func:`_inside_a_line`), or a
+   river with both edges straight (justified columns whose rows db joined across the gutter). A gutter
+   outweighs row gaps of one leading when the rows are tight or a river's edges are both straight.
    Bands of a grid of blocks (a label sheet: at least 3 bands at one pitch sharing a gutter, cells
    alike of two rows or more, :func:`_grid_cells`) are read cell by cell, each label whole.
 3. Lines: inside each leaf block, units of one detector line stay one line; loose words on one row
@@ -535,16 +537,40 @@ def _bridged_strip(
 _RIVER_ROWS = 6
 _RIVER_ALIGN = 0.1
 _RIVER_EDGE = 0.5
+# Row gaps of one leading (text set on one line pitch: the gaps vary with ascenders and descenders) lie
+# within _LEADING_SPREAD times their median; a river outweighs them in the XY-cut, a wider row gap (an
+# article's end, a heading's space) is cut first. The widest row gap of benchmarks/column_variants.py's
+# pages (``fast``) is 1.02-1.26 times the median; 1.5 is a margin over that, under a blank line's gap
+# (about twice a row gap). docs/benchmarks.md "Narrow justified gutters, joined columns and tables of
+# one-line cells" (issue 24, N14).
+_LEADING_SPREAD = 1.5
+# A river with both edges straight is a gutter even where the rows' detector lines cross it only when at least
+# _JUSTIFIED_GUTTER median line heights wide: justified columns' gutters are 0.34-1.16 (benchmarks/
+# column_variants.py's pages with ``fast``, V13's with ``swift``), the 1 px strip between a typewritten
+# paragraph's words on a character grid 0.06 (funsd_train 00093726, ``fast``: cut into columns without it).
+_JUSTIFIED_GUTTER = 0.2
+# ... but only where the rows are tight (median row gap at most _LEADING_TIGHT median unit heights: 0.23-0.68
+# on benchmarks/column_variants.py's column pages with ``fast``'s word boxes, 0.71 on V13's cols3_g14,
+# 0.81-1.19 on the variants' ruled tables of one-line cells) or the river's both edges are straight
+# (justified columns). ``swift``'s ink-tight word boxes make every page's rows look wide (0.90-1.08 on V13's
+# column pages): its ragged columns keep main's order.
+_LEADING_TIGHT = 0.75
 
 
-def _is_river(b: np.ndarray, left: np.ndarray, gap: tuple[float, float], opts: LayoutOptions) -> bool:
+def _is_river(
+    b: np.ndarray, left: np.ndarray, gap: tuple[float, float], opts: LayoutOptions, both_edges: bool = False
+) -> bool:
     """Whether a clear x gap narrower than ``column_gap`` is a column gutter (a long aligned river).
 
     ``b``: (n, 4) unit boxes (x0, y0, x1, y1) in the text frame, pixels; ``left``: (n,) booleans, the units
     left of the gap; ``gap``: ``(start, width)`` in pixels, clear of every unit. True when both sides are prose
     (more than ``_TABLE_WORDS_PER_ROW`` words a row), at least ``_RIVER_ROWS`` rows hold units on both sides,
     and in at least ``_RIVER_EDGE`` of those rows the first unit right of the gap starts, or the last unit
-    left of it ends, within ``_RIVER_ALIGN`` median line heights of that side's median edge.
+    left of it ends, within ``_RIVER_ALIGN`` median line heights of that side's median edge; with
+    ``both_edges``, when both sides' edges are so straight and the gap is at least ``_JUSTIFIED_GUTTER``
+    median line heights wide (justified columns: a gutter that the detector's
+    lines cross, joined across it, while a typewriter's word spaces lined up over many rows have one
+    straight edge at most, the next words' starts on its character grid; issue 24, N14).
     """
     tol = _RIVER_ALIGN * float(np.median(_heights(b)))
     for side in (left, ~left):
@@ -559,9 +585,10 @@ def _is_river(b: np.ndarray, left: np.ndarray, gap: tuple[float, float], opts: L
             starts.append(float(r[r[:, 0] >= hi, 0].min()))
     if len(starts) < _RIVER_ROWS:
         return False
-    return any(
-        np.mean(np.abs(np.asarray(e) - np.median(e)) <= tol) >= _RIVER_EDGE for e in (starts, ends)
-    )
+    straight = [np.mean(np.abs(np.asarray(e) - np.median(e)) <= tol) >= _RIVER_EDGE for e in (starts, ends)]
+    if both_edges:
+        return all(straight) and gap[1] >= _JUSTIFIED_GUTTER * tol / _RIVER_ALIGN
+    return any(straight)
 
 
 def _is_grid(b: np.ndarray, tol: float, opts: LayoutOptions) -> bool:
@@ -639,14 +666,30 @@ def _xy_cut(
                 continue
             on_left = centres < g[0] + g[1] / 2
             if g[1] >= min_col_gap:
-                if _inside_a_line(b, src, g, opts.column_gap) or not _is_column_cut(b, on_left, opts):
+                if not _is_column_cut(b, on_left, opts) or (
+                    _inside_a_line(b, src, g, opts.column_gap) and not _is_river(b, on_left, g, opts, both_edges=True)
+                ):
                     continue
-            elif _lines_across(b, src, g) > _RIVER_EDGE * len(_row_groups(b, opts.line_overlap)) or not (
-                _is_river(b, on_left, g, opts) and _is_column_cut(b, on_left, opts)
+            elif not (_is_river(b, on_left, g, opts) and _is_column_cut(b, on_left, opts)) or (
+                _lines_across(b, src, g) > _RIVER_EDGE * len(_row_groups(b, opts.line_overlap))
+                and not _is_river(b, on_left, g, opts, both_edges=True)
             ):
                 continue
             x_gaps.append(g)
             weights.append(max(g[1], min_col_gap))
+    if x_gaps and y_gaps and (
+        float(np.median([w for _, w in y_gaps])) <= _LEADING_TIGHT * float(np.median(_heights(b)))
+        or any(_is_river(b, centres < s + w / 2, (s, w), opts, both_edges=True) for s, w in x_gaps)
+    ):
+        # A gutter outweighs the rows' leading (columns set on one leading leave row gaps as wide as
+        # ``column_gap`` line heights, or as the gutter, across the page: cut there first, the columns
+        # were read across); only a row gap clearly wider than the leading (an article's end) is cut
+        # before it. Rows set wider apart than _LEADING_TIGHT line heights are a table's (a ruled table of
+        # one-line cells, its cells' left edges straight) unless a river has both edges straight.
+        lead = _LEADING_SPREAD * float(np.median([w for _, w in y_gaps]))
+        leading = max((w for _, w in y_gaps if w <= lead), default=0.0)
+        weights = [max(w, leading * (1 + 1e-6)) for w in weights]
+        y_gaps = [(s, w) for s, w in y_gaps if w > max(weights)]
     best_y = max((w for _, w in y_gaps), default=0.0)
     best_x = max(weights, default=0.0)
     if opts.reading_order != "rows" and best_x <= 0 and best_y < min_col_gap:

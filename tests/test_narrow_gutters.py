@@ -81,3 +81,43 @@ def test_a_tall_title_is_not_cut_at_its_word_space() -> None:
     blocks = layout_regions([count, unit, price, art, title])
     assert [ln.text for b in blocks for ln in b.children] == ["Oat Drink Barista 1 L", "Art. 208815", "1.89",
                                                               "1.89 per 1 L", "6"]
+
+
+def test_justified_columns_whose_every_line_the_detector_joined_across_the_gutters_read_column_by_column() -> None:
+    # V13's j3_g12 (issue 24, N14): three justified columns of 30 px type, 12 px gutters, 48 px pitch (row
+    # gaps 18 px, over column_gap line heights); db drew each row as ONE line across the page. Both edges
+    # of each gutter are straight: a river, not the lines' word spaces, though every row's line crosses it.
+    rng = random.Random(14)
+    regions = []
+    for i in range(14):
+        cols = [_justified(60 + c * 572, 620 + c * 572, f"{'ABC'[c]}{i}", rng) for c in range(3)]
+        regions.append(_line(cols[0] + cols[1] + cols[2], 48 * i, 30))
+    blocks = layout_regions(regions)
+    assert _lines(blocks) == [f"{c}{i}" for c in "ABC" for i in range(14)]
+
+
+def test_ragged_columns_with_row_gaps_wider_than_the_gutter_read_column_by_column() -> None:
+    # V13's cols3_g14: ragged columns (straight left edges only), a 14 px gutter, 30 px type on a 50 px
+    # pitch (row gaps 20 px, wider than column_gap line heights); db joined the first two columns' lines on
+    # some rows. The rows' leading no longer outweighs the river: it was read row by row across columns 1-2.
+    rng = random.Random(3)
+    regions = []
+    for i in range(12):
+        rows = []
+        for c in range(2):
+            x, words = 60 + c * 560, []
+            end = 60 + c * 560 + rng.uniform(430, 540)
+            k = 0
+            while x < end:
+                w = rng.uniform(50, 100)
+                words.append((x, x + w, f"{'AB'[c]}{i}" if k == 0 else "w"))
+                x += w + 9
+                k += 1
+            rows.append(words)
+        if i % 3 == 0:
+            regions.append(_line(rows[0] + rows[1], 50 * i, 30))
+        else:
+            regions += [_line(rows[0], 50 * i, 30), _line(rows[1], 50 * i, 30)]
+    assert _lines(layout_regions(regions)) == [f"{c}{i}" for c in "AB" for i in range(12)]
+
+
