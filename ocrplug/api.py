@@ -63,7 +63,7 @@ from ocrplug.model import SCHEMA_VERSION, Document, Page, PageFailure, PageImage
 
 if TYPE_CHECKING:
     from ocrplug.cascade import CascadeOptions, CascadeRecognizer
-    from ocrplug.config import load_yaml
+    from ocrplug.config import LOW_DPI, load_yaml
     from ocrplug.crops import (
         Crop,
         LoneDash,
@@ -109,6 +109,7 @@ __all__ = [
     "INK_ENDS",
     "LEVEL_ANGLE_DEG",
     "LEVEL_DRIFT",
+    "LOW_DPI",
     "SCHEMA_VERSION",
     "CascadeOptions",
     "CascadeRecognizer",
@@ -211,7 +212,7 @@ _LAZY: dict[str, str] = {
         "ocrplug.runtime",
     ),
     **dict.fromkeys(("default_threads", "safe_torch_threads"), "ocrplug.threads"),
-    "load_yaml": "ocrplug.config",
+    **dict.fromkeys(("LOW_DPI", "load_yaml"), "ocrplug.config"),
     "ink_directions": "ocrplug.words",
 }
 

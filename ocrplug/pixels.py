@@ -18,14 +18,18 @@ log = logging.getLogger(__name__)
 #: pixels over 1.0 (a filter's overshoot, 1.02) are clipped instead of turning the whole page into
 #: 0..255 values, i.e. black (T14, session 14).
 UNIT_RANGE_SHARE = 0.99
+#: How far past 0 and 1 a 0..1 page's values may reach and still count as in range: sharpening overshoots
+#: (V14's sharpened page: 4.7 % of its pixels over 1, up to 1.71, its 99th percentile 1.24); such values
+#: are clipped. A 0..255 page's paper lies far above 1.5.
+UNIT_SLACK = 0.5
 
 
 def pixels_to_uint8(values: np.ndarray, *, top: float | None = None, label: str = "image") -> np.ndarray:
     """``values`` (any shape, any real dtype) scaled to uint8 by the range the values are in.
 
     ``top`` given (e.g. 65535 for 16-bit files): ``0..top`` is the range. Else unsigned 16-bit is
-    ``0..65535``; a float array is ``0..1`` when :data:`UNIT_RANGE_SHARE` of its finite values lie there
-    (others clipped); values up to 255 are 8-bit, up to 65535 16-bit; anything else (negative values,
+    ``0..65535``; a float array is ``0..1`` when :data:`UNIT_RANGE_SHARE` of its finite values lie within
+    :data:`UNIT_SLACK` of it (the rest clipped); values up to 255 are 8-bit, up to 65535 16-bit; anything else (negative values,
     larger ones) is stretched from its minimum to its maximum. Non-finite pixels (NaN, inf) are taken as
     paper: set to the range's top, with a warning naming ``label``; an image with no finite pixel is blank
     paper. Returns a new uint8 array of the same shape; raises nothing for real dtypes.
@@ -42,8 +46,8 @@ def pixels_to_uint8(values: np.ndarray, *, top: float | None = None, label: str 
         low, high = 0.0, 1.0
     else:
         lo, hi = float(seen.min()), float(seen.max())
-        unit = np.count_nonzero((seen >= 0.0) & (seen <= 1.0)) >= UNIT_RANGE_SHARE * seen.size
-        if np.issubdtype(values.dtype, np.floating) and lo >= 0.0 and unit:
+        unit = np.count_nonzero((seen >= -UNIT_SLACK) & (seen <= 1.0 + UNIT_SLACK)) >= UNIT_RANGE_SHARE * seen.size
+        if np.issubdtype(values.dtype, np.floating) and unit:
             low, high = 0.0, 1.0
         elif lo >= 0.0 and hi <= 255.0:
             low, high = 0.0, 255.0

@@ -111,6 +111,8 @@ def to_rgb_array(image: Any) -> np.ndarray:
             raise InputError(f"{ARRAY_LABEL}: expected a numpy array or a Pillow image, got {type(image).__name__}")
         image = _pil_to_array(image)
     arr = image
+    if arr.ndim in (2, 3) and 0 in arr.shape[:2]:
+        raise InputError(f"{ARRAY_LABEL}: empty image (shape {arr.shape}): no pixels to read")
     gray = arr.ndim == 2
     if gray:
         arr = arr[:, :, None]

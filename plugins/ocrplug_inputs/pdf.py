@@ -10,7 +10,9 @@ With ``image_dpi`` set (``input.dpi: auto``, the presets' setting), a page that 
 resolution when that is lower than ``dpi``, as OCRmyPDF does: a 200 dpi scan is not up-sampled to 300 dpi
 (slower, and no more detail). A scan of a higher resolution is rendered at ``dpi`` as before (read at
 400 dpi it took 1.5x the CPU for the same CER: docs/benchmarks.md "Scans in PDFs at their own
-resolution"). Other pages, and every page without pikepdf (the ``pdf`` extra), are rendered at ``dpi``.
+resolution"). An image under ``LOW_DPI`` (70) is no scan to read at its own resolution (a background
+fill stretched over the page, a thumbnail): that page is rendered at ``dpi``. Other pages, and every
+page without pikepdf (the ``pdf`` extra), are rendered at ``dpi``.
 
 pdftoppm exits 0 on a page it cannot draw whole and draws what it could (a blank page for a content
 stream it cannot inflate, no image for JPEG data it cannot find), saying so only on stderr with a
@@ -50,7 +52,7 @@ from xml.etree import ElementTree
 import numpy as np
 from pydantic import Field
 
-from ocrplug.api import InputError, Options, PageImage, PageRange, PageReadError, Rasterizer, Region
+from ocrplug.api import LOW_DPI, InputError, Options, PageImage, PageRange, PageReadError, Rasterizer, Region
 
 from .images import decoding, normalize_image
 
@@ -525,6 +527,10 @@ class Pdf2ImageRasterizer(Rasterizer):
         opening: set[str] | None = None  # pdfinfo's Syntax Error lines, looked up at the first page that has any
         for index in pages.indices(count):
             own_dpi = scan_dpi(checked, index, sizes.get(index)) if self.image_dpi and checked is not None else None
+            if own_dpi is not None and own_dpi < LOW_DPI:
+                # The image that covers the page is no scan of its text (a 1 x 1 px background stretched
+                # over it, V14: 0.55 dpi and an empty page) or too coarse to read at its own: ``dpi``.
+                own_dpi = None
             page_dpi = self._fit_dpi(path, index, min(own_dpi or dpi, dpi), sizes.get(index))
 
             def render(strict: bool, page_dpi: float = page_dpi, index: int = index) -> list:

@@ -439,6 +439,15 @@ def test_scanned_pdf_pages_are_read_at_their_own_resolution(tmp_path: Path, host
     assert [p.dpi for p in fixed.iter_pages(pdf)] == [300] * 6
 
 
+def test_a_coarse_background_image_does_not_set_the_page_resolution(tmp_path: Path, host: PluginHost) -> None:
+    """V14: a page-sized background fill (here 10 x 13 px over the page: 1.2 dpi; V14's was 1 x 1 px,
+    0.55 dpi) drawn under a scan that covers less of the page was taken for the scan, and the page was
+    rendered at 1.2 dpi: an empty page, exit 0. Auto never picks a resolution under LOW_DPI (70)."""
+    pdf = _scan_pdf(tmp_path / "fill.pdf", [(1.2, ""), (69, ""), (70, "")])
+    auto = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "input": {"dpi": "auto"}}, host=host)
+    assert [p.dpi for p in auto.iter_pages(pdf)] == [300, 300, 70]
+
+
 def test_a_small_image_does_not_set_the_page_resolution(tmp_path: Path, host: PluginHost) -> None:
     pdf = _scan_pdf(tmp_path / "half.pdf", [(100, "")])
     import pikepdf

@@ -392,6 +392,13 @@ def test_float_pages_with_a_few_pixels_over_one_or_nan_keep_their_ink(
 
     with pytest.raises(InputError, match="expected real pixel values"):
         to_rgb_array(np.zeros((4, 5), dtype=complex))
+    with pytest.raises(InputError, match="empty image"):  # V14: OpenCV's assertion came through
+        to_rgb_array(np.zeros((0, 0), dtype=np.uint8))
+    # V14: a sharpened 0..1 page overshoots (4.7 % of its pixels over 1, up to 1.7; here 10 % at 1.3): 0..1, clipped.
+    sharp = np.where(page > 0.5, 1.0, 0.1).astype(np.float32)
+    sharp[:, :3] = 1.3
+    sharp[0, 5] = 1.7
+    assert to_rgb_array(sharp)[10, 10].tolist() == [26, 26, 26]
 
 
 def test_the_progress_total_is_known_before_the_first_page(tmp_path: Path) -> None:
