@@ -101,6 +101,7 @@ if TYPE_CHECKING:
         torch_bf16_supported,
         verify_sha256,
     )
+    from ocrplug.stamps import ColourViews, colour_views
     from ocrplug.threads import default_threads, safe_torch_threads
     from ocrplug.words import ink_directions
 
@@ -112,6 +113,7 @@ __all__ = [
     "CascadeOptions",
     "CascadeRecognizer",
     "CliCommand",
+    "ColourViews",
     "ComponentSpec",
     "ConfigError",
     "Crop",
@@ -150,6 +152,7 @@ __all__ = [
     "atomic_path",
     "atomic_write",
     "cache_home",
+    "colour_views",
     "crop_regions",
     "default_threads",
     "file_sha256",
@@ -195,6 +198,7 @@ _LAZY: dict[str, str] = {
     ),
     "turn_jitter_deg": "ocrplug.geometry",
     "find_lone_glyphs": "ocrplug.lone_glyphs",
+    **dict.fromkeys(("ColourViews", "colour_views"), "ocrplug.stamps"),
     **dict.fromkeys(("LEVEL_DRIFT", "level_tolerance_deg", "written_angle_deg"), "ocrplug.levelling"),
     **dict.fromkeys(("INK_ENDS", "LEVEL_ANGLE_DEG", "LayoutOptions", "is_laid_out", "is_rtl", "layout_page", "synthesize_words", "text_rows"), "ocrplug.layout"),
     **dict.fromkeys(

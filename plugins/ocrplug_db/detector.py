@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
+import cv2
 import numpy as np
 from pydantic import Field, model_validator
 
@@ -18,13 +19,14 @@ from ocrplug.api import (
     PageImage,
     Region,
     WeightsError,
+    colour_views,
     find_lone_dashes,
     find_lone_glyphs,
     ink_directions,
     paper_ink,
     to_gray,
 )
-from ocrplug_db.postprocess import DbBox, DbParams, boxes_from_prob
+from ocrplug_db.postprocess import DbBox, DbParams, binarize, boxes_from_prob
 from ocrplug_db.preprocess import (
     ELONGATED,
     STRIDE,
@@ -138,6 +140,38 @@ def _with_lone_glyphs(page: PageImage, regions: list[Region]) -> list[Region]:
         return regions
     boxes = np.asarray([r.quad for r in regions], dtype=np.float64).reshape(-1, 4, 2)
     return regions + [Region(quad=box, level="line", score=0.0) for box in find_lone_glyphs(to_gray(page.image), boxes)]
+
+
+#: A kernel of the map at least this many times as tall as the page's median kept line, whose pixels the
+#: kept regions cover less than half of, is text the map fused and lost (a stamp over lines; issue 24,
+#: :mod:`ocrplug.stamps`). ``benchmarks/stamped_pages.py`` (docs/benchmarks.md "Stamps over text").
+FUSED_HEIGHT = 2.5
+
+
+def _lost_kernels(prob: np.ndarray, regions: list[Region], sx: float, sy: float, thresh: float) -> list[tuple[float, ...]]:
+    """Page-pixel boxes ``(x0, y0, x1, y1)`` of the map's kernels (``prob`` H x W, thresholded at ``thresh``)
+    that are :data:`FUSED_HEIGHT` times as tall as the median region or more and that ``regions`` cover
+    less than half of: text whose fused kernel failed the box score. Empty without regions."""
+    if not regions:
+        return []
+    quads = np.asarray([r.quad for r in regions], dtype=np.float64).reshape(-1, 4, 2)
+    sides = np.linalg.norm(quads - np.roll(quads, -1, axis=1), axis=2)
+    line = float(np.median(np.minimum(sides[:, 0], sides[:, 1]))) * sy
+    mask = binarize(prob, thresh, False)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    tall = [i for i in range(1, count) if stats[i, cv2.CC_STAT_HEIGHT] >= FUSED_HEIGHT * line]
+    if not tall:
+        return []
+    covered = np.zeros(mask.shape, np.uint8)
+    scale = np.array([sx, sy])
+    cv2.fillPoly(covered, list(np.round(quads * scale).astype(np.int32)), 1)
+    lost = []
+    for i in tall:
+        own = labels == i
+        if covered[own].mean() < 0.5:
+            x, y, w, h = stats[i, :4]
+            lost.append((x / sx, y / sy, (x + w) / sx, (y + h) / sy))
+    return lost
 
 
 #: A page is skewed, and its boxes are turned to their ink (:func:`_turned_to_ink`), when the median ink
@@ -591,6 +625,7 @@ class DbDetector(Detector):
                 regions = self._regions(pages[i], prob)
                 # The first pass's regions stay; the retry adds what lies outside them.
                 found[i] += [r for r in regions if not any(_overlap(r, f) > 0.3 for f in found[i])]
+        found = [self._under_stamps(page, regions, prob) for page, regions, prob in zip(pages, found, maps, strict=True)]
         # Each box's direction is its ink's where the ink shows one (a line on paper, 3 heights long or more).
         found = [_turned_to_ink(page, regions) for page, regions in zip(pages, found, strict=True)]
         if o.lone_aspect > 0:
@@ -598,6 +633,29 @@ class DbDetector(Detector):
         if o.lone_glyphs:
             found = [_with_lone_glyphs(page, regions) for page, regions in zip(pages, found, strict=True)]
         return found
+
+    def _under_stamps(self, page: PageImage, regions: list[Region], prob: np.ndarray) -> list[Region]:
+        """``regions`` with the lines the map lost under a coloured stamp or signature (issue 24): where a
+        fused kernel was lost (:func:`_lost_kernels`) on a page with coloured ink (:func:`~ocrplug.api.colour_views`),
+        the colour-dropped view and the colour layer are detected too, and their regions centred in a lost
+        kernel that no region already covers (30 % of their box) are added. Other pages cost one labelling."""
+        sy, sx = prob.shape[0] / page.height, prob.shape[1] / page.width
+        lost = _lost_kernels(prob, regions, sx, sy, self.options.thresh)
+        if not lost:
+            return regions
+        views = colour_views(page.image)
+        if views is None:
+            return regions
+        looks = [PageImage(image=view, index=page.index, source=page.source, dpi=page.dpi, dpi_y=page.dpi_y)
+                 for view in (views.dropped, views.layer)]
+        out = list(regions)
+        for look, look_prob in zip(looks, self.probability_maps(looks), strict=True):
+            for r in self._regions(look, look_prob):
+                cx, cy = np.asarray(r.quad).mean(axis=0)
+                inside = any(x0 <= cx <= x1 and y0 <= cy <= y1 for x0, y0, x1, y1 in lost)
+                if inside and _holds_ink(page, r) and not any(_overlap(r, f) > 0.3 for f in out):
+                    out.append(r)
+        return out
 
     def _regions(self, page: PageImage, prob: np.ndarray) -> list[Region]:
         sy, sx = prob.shape[0] / page.height, prob.shape[1] / page.width
