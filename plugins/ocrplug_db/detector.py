@@ -142,36 +142,42 @@ def _with_lone_glyphs(page: PageImage, regions: list[Region]) -> list[Region]:
     return regions + [Region(quad=box, level="line", score=0.0) for box in find_lone_glyphs(to_gray(page.image), boxes)]
 
 
-#: A kernel of the map at least this many times as tall as the page's median kept line, whose pixels the
-#: kept regions cover less than half of, is text the map fused and lost (a stamp over lines; issue 24,
-#: :mod:`ocrplug.stamps`). ``benchmarks/stamped_pages.py`` (docs/benchmarks.md "Stamps over text").
-FUSED_HEIGHT = 2.5
+#: A kernel of the map at least this many times as tall as the page's median kept kernel (one the regions
+#: cover), mostly uncovered by the regions though its own pixels' mean probability passes ``box_thresh``, is
+#: text the map fused with something and lost: T14's ``stamp.png`` (issue 24) has 14 px line kernels and
+#: lost kernels 25-101 px tall, a line and a stamp's lettering or several lines. Its minimum-area rectangle
+#: failed the box score. ``benchmarks/stamped_pages.py`` (docs/benchmarks.md "Stamps over text").
+FUSED_HEIGHT = 1.5
 
 
-def _lost_kernels(prob: np.ndarray, regions: list[Region], sx: float, sy: float, thresh: float) -> list[tuple[float, ...]]:
-    """Page-pixel boxes ``(x0, y0, x1, y1)`` of the map's kernels (``prob`` H x W, thresholded at ``thresh``)
-    that are :data:`FUSED_HEIGHT` times as tall as the median region or more and that ``regions`` cover
-    less than half of: text whose fused kernel failed the box score. Empty without regions."""
+def _lost_kernels(
+    prob: np.ndarray, regions: list[Region], sx: float, sy: float, thresh: float, box_thresh: float
+) -> list[tuple[float, float, float, float]]:
+    """Page-pixel boxes ``(x0, y0, x1, y1)`` of the map's kernels (``prob`` H x W, thresholded at ``thresh``;
+    the map ``sx`` x ``sy`` times the page's size) that ``regions`` cover less than half of, whose own mean
+    probability is ``box_thresh`` or more and that are :data:`FUSED_HEIGHT` times as tall as the median
+    covered kernel or more: text whose fused kernel failed the box score. Empty without regions."""
     if not regions:
         return []
     quads = np.asarray([r.quad for r in regions], dtype=np.float64).reshape(-1, 4, 2)
-    sides = np.linalg.norm(quads - np.roll(quads, -1, axis=1), axis=2)
-    line = float(np.median(np.minimum(sides[:, 0], sides[:, 1]))) * sy
     mask = binarize(prob, thresh, False)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    tall = [i for i in range(1, count) if stats[i, cv2.CC_STAT_HEIGHT] >= FUSED_HEIGHT * line]
-    if not tall:
-        return []
     covered = np.zeros(mask.shape, np.uint8)
-    scale = np.array([sx, sy])
-    cv2.fillPoly(covered, list(np.round(quads * scale).astype(np.int32)), 1)
-    lost = []
-    for i in tall:
-        own = labels == i
-        if covered[own].mean() < 0.5:
-            x, y, w, h = stats[i, :4]
-            lost.append((x / sx, y / sy, (x + w) / sx, (y + h) / sy))
-    return lost
+    cv2.fillPoly(covered, list(np.round(quads * np.array([sx, sy])).astype(np.int32)), 1)
+    sizes = np.bincount(labels.ravel(), minlength=count).astype(np.float64)
+    share = np.bincount(labels.ravel(), weights=covered.ravel(), minlength=count) / np.maximum(sizes, 1)
+    mean = np.bincount(labels.ravel(), weights=prob.ravel(), minlength=count) / np.maximum(sizes, 1)
+    heights = stats[:, cv2.CC_STAT_HEIGHT]
+    kept = np.flatnonzero(share[1:] >= 0.5) + 1
+    if len(kept) == 0:
+        return []
+    line = float(np.median(heights[kept]))
+    lost = np.flatnonzero((share < 0.5) & (mean >= box_thresh) & (heights >= FUSED_HEIGHT * line))
+    lost = lost[lost > 0]
+    return [
+        (stats[i, 0] / sx, stats[i, 1] / sy, (stats[i, 0] + stats[i, 2]) / sx, (stats[i, 1] + stats[i, 3]) / sy)
+        for i in lost
+    ]
 
 
 #: A page is skewed, and its boxes are turned to their ink (:func:`_turned_to_ink`), when the median ink
@@ -640,7 +646,7 @@ class DbDetector(Detector):
         the colour-dropped view and the colour layer are detected too, and their regions centred in a lost
         kernel that no region already covers (30 % of their box) are added. Other pages cost one labelling."""
         sy, sx = prob.shape[0] / page.height, prob.shape[1] / page.width
-        lost = _lost_kernels(prob, regions, sx, sy, self.options.thresh)
+        lost = _lost_kernels(prob, regions, sx, sy, self.options.thresh, self.options.box_thresh)
         if not lost:
             return regions
         views = colour_views(page.image)
