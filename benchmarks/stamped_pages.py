@@ -1,6 +1,7 @@
 """Text lines under a coloured rubber stamp or ink signature, per preset (issue 24, T14 fault 2).
 
 usage: python benchmarks/stamped_pages.py [--presets fast,swift] [--pages 24] [--seed 14] [--out DIR] [--show]
+       python benchmarks/stamped_pages.py --sweep off,SATURATION=50,FUSED_HEIGHT=2 [--presets fast,swift]
 
 Draws ``--pages`` paragraphs of eight lines (Liberation Serif or Sans, 24-34 px, on a 1275 x 900 page, this
 file's own generator) and lays over each a translucent stamp (two out of three pages: ``RECEIVED`` /
@@ -88,14 +89,17 @@ def stamp(label: str, date: str, colour: tuple[int, int, int], alpha: int, angle
     return st.rotate(angle, expand=True, resample=Image.BICUBIC)
 
 
-def draw_page(rng: random.Random, kind: str) -> tuple[Image.Image, list[str], list[str], str]:
-    """One page: the image, its paragraph lines, the stamp's words and a one-line description."""
+def draw_page(rng: random.Random, kind: str) -> tuple[Image.Image, list[str], list[str], str, list[tuple[int, int, int, int]]]:
+    """One page: the image, its paragraph lines, the stamp's words, a one-line description and the lines'
+    ink boxes ``(x0, y0, x1, y1)``."""
     face = rng.choice(sorted(FONTS))
     size = rng.randint(24, 34)
     start = rng.randrange(len(PROSE) - 8)
     lines = PROSE[start : start + 8]
     x0, y0 = rng.randint(60, 160), rng.randint(80, 200)
     img, font, step = paragraph(lines, face, size, x0, y0)
+    boxes = [font.getbbox(line) for line in lines]
+    boxes = [(x0 + b[0], y0 + i * step + b[1], x0 + b[2], y0 + i * step + b[3]) for i, b in enumerate(boxes)]
     first = rng.randint(0, 6)
     if kind == "stamp":
         colour = rng.choice(sorted(COLOURS))
@@ -125,7 +129,7 @@ def draw_page(rng: random.Random, kind: str) -> tuple[Image.Image, list[str], li
         sd.line(pts, fill=(*INKS[ink], 255), width=rng.randint(3, 5), joint="curve")
         desc = f"signature {ink} over {across} from {first + 1} ({face} {size})"
         stamp_words = []
-    return img.convert("RGB"), lines, stamp_words, desc
+    return img.convert("RGB"), lines, stamp_words, desc, boxes
 
 
 def score(text: str, lines: list[str], stamp_words: list[str]) -> tuple[int, int, int]:
@@ -141,6 +145,66 @@ def score(text: str, lines: list[str], stamp_words: list[str]) -> tuple[int, int
     return kept, found, sum(1 for w in stamp_words if w in bag)
 
 
+def covered_lines(regions: list, boxes: list[tuple[int, int, int, int]]) -> int:
+    """Lines of ``boxes`` whose length is 90 % covered by regions holding the line's middle row and at most
+    twice its height (a region fused over several lines does not count)."""
+    found = 0
+    for x0, y0, x1, y1 in boxes:
+        mid = (y0 + y1) / 2
+        spans = sorted((r.bbox[0], r.bbox[2]) for r in regions
+                       if r.bbox[1] <= mid <= r.bbox[3] and r.bbox[3] - r.bbox[1] <= 2 * (y1 - y0))
+        cover, end = 0.0, x0
+        for a, b in spans:
+            a, b = max(a, end), min(b, x1)
+            if b > a:
+                cover += b - a
+                end = b
+        found += cover >= 0.9 * (x1 - x0)
+    return found
+
+
+def sweep(presets: list[str], pages: int, seed: int, values: list[str]) -> None:
+    """Detection only (``db`` with each preset's options): lines covered (:func:`covered_lines`) and regions
+    on the blank-noise page for each ``NAME=VALUE`` setting of :mod:`ocrplug.stamps` or the ``db``
+    detector module (``off`` turns the second look off)."""
+    import numpy as np
+    import ocrplug_db.detector as db
+    from read_page import blank_noise_page
+
+    import ocrplug.stamps as stamps
+    from ocrplug.model import PageImage
+    from ocrplug.presets import preset_config
+
+    rng = random.Random(seed)
+    drawn = [draw_page(rng, "signature" if i % 3 == 2 else "stamp") for i in range(pages)]
+    with tempfile.TemporaryDirectory() as tmp:
+        blank_noise_page(Path(tmp) / "blank.png")
+        blank = np.asarray(Image.open(Path(tmp) / "blank.png").convert("RGB"))
+    look = db.DbDetector._under_stamps
+    print("| preset | setting | lines covered | blank-noise regions |")
+    print("|---|---|---|---|")
+    for preset in presets:
+        det = db.DbDetector(db.DbOptions(**preset_config(preset)["detector"]["options"]))
+        for value in values:
+            saved = {}
+            if value == "off":
+                db.DbDetector._under_stamps = lambda self, page, regions, prob: regions
+            else:
+                name, number = value.split("=")
+                module = stamps if hasattr(stamps, name) else db
+                saved = {name: (module, getattr(module, name))}
+                setattr(module, name, type(getattr(module, name))(float(number)))
+            lines = total = 0
+            for img, _, _, _, boxes in drawn:
+                lines += covered_lines(det.detect(PageImage(image=np.asarray(img), index=0, source="s")), boxes)
+                total += len(boxes)
+            noise = len(det.detect(PageImage(image=blank, index=0, source="blank")))
+            db.DbDetector._under_stamps = look
+            for name, (module, old) in saved.items():
+                setattr(module, name, old)
+            print(f"| {preset} | {value} | {lines}/{total} | {noise} |", flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--presets", default="fast,swift")
@@ -148,8 +212,12 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--out", default=None)
     ap.add_argument("--show", action="store_true")
+    ap.add_argument("--sweep", default=None, help="comma-separated NAME=VALUE settings (or off): detection only")
     args = ap.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))
+    if args.sweep:
+        sweep(args.presets.split(","), args.pages, args.seed, args.sweep.split(","))
+        return 0
     from ocrplug_render.text import page_text
     from read_page import blank_noise_page
 
@@ -161,7 +229,7 @@ def main() -> int:
     rng = random.Random(args.seed)
     drawn = []
     for i in range(args.pages):
-        img, lines, stamp_words, desc = draw_page(rng, "signature" if i % 3 == 2 else "stamp")
+        img, lines, stamp_words, desc, _ = draw_page(rng, "signature" if i % 3 == 2 else "stamp")
         path = folder / f"page{i:02d}.png"
         img.save(path)
         drawn.append((path, lines, stamp_words, desc))
