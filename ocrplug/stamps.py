@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: A pixel whose channels spread this many grey levels or more (max - min, 0-255) is coloured ink. A red
-#: stamp (200, 30, 40) at alpha 120-220 over paper spreads 80-150, over black text 55-130; grey and black
-#: text and paper spread under 10, JPEG fringes of black print under 40. ``benchmarks/stamped_pages.py``
-#: (docs/benchmarks.md "Stamps over text"): lines kept the same at 50-70.
-SATURATION = 60
+#: A pixel whose channels spread this many grey levels or more (max - min, 0-255) is coloured ink. Stamps
+#: composited at alpha 120-220 spread (over paper and over black text alike): red and blue (200, 30, 40) /
+#: (30, 60, 200) 80-147, green (20, 140, 60) 57-104; black and grey print and paper spread 0. 50 lies
+#: under the faintest (green at alpha 120); checked on ``benchmarks/stamped_pages.py`` (docs/benchmarks.md
+#: "Stamps over text").
+SATURATION = 50
 #: Share of the page's pixels that must be coloured for the views to be made (fewer: no stamp).
 MIN_COLOUR_SHARE = 0.002
 #: The stamp's brightness on paper is this percentile of the coloured pixels' brightest channel; coloured
