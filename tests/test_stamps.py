@@ -22,7 +22,7 @@ stamped = load_benchmark("stamped_pages")
 def _t14_page() -> tuple[np.ndarray, list[tuple[int, int, int]]]:
     """The page and each line's left end ``(x, y_top, y_bottom)``, left of the stamp."""
     lines = stamped.PROSE[:8]
-    img, font, step = stamped.paragraph(lines, "serif", 30, 110, 120)
+    img, _font, step = stamped.paragraph(lines, "serif", 30, 110, 120)
     st = stamped.stamp("RECEIVED", "12 NOV 2026", stamped.COLOURS["red"], 170, 12, 90)
     img.alpha_composite(st, (330, 200))
     ends = [(130, 120 + i * step, 120 + i * step + 30) for i in range(len(lines))]
