@@ -102,6 +102,7 @@ if TYPE_CHECKING:
         torch_bf16_supported,
         verify_sha256,
     )
+    from ocrplug.stamps import ColourViews, colour_views
     from ocrplug.threads import default_threads, safe_torch_threads
     from ocrplug.words import ink_directions
 
@@ -114,6 +115,7 @@ __all__ = [
     "CascadeOptions",
     "CascadeRecognizer",
     "CliCommand",
+    "ColourViews",
     "ComponentSpec",
     "ConfigError",
     "Crop",
@@ -152,6 +154,7 @@ __all__ = [
     "atomic_path",
     "atomic_write",
     "cache_home",
+    "colour_views",
     "crop_regions",
     "default_threads",
     "file_sha256",
@@ -199,6 +202,7 @@ _LAZY: dict[str, str] = {
     "turn_jitter_deg": "ocrplug.geometry",
     "find_lone_glyphs": "ocrplug.lone_glyphs",
     "pixels_to_uint8": "ocrplug.pixels",
+    **dict.fromkeys(("ColourViews", "colour_views"), "ocrplug.stamps"),
     **dict.fromkeys(("LEVEL_DRIFT", "level_tolerance_deg", "written_angle_deg"), "ocrplug.levelling"),
     **dict.fromkeys(("INK_ENDS", "LEVEL_ANGLE_DEG", "LayoutOptions", "is_laid_out", "is_rtl", "layout_page", "synthesize_words", "text_rows"), "ocrplug.layout"),
     **dict.fromkeys(
