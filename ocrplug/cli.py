@@ -39,8 +39,16 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument(
         "--preset",
+        type=_preset_name,
         help=f"start from a named pipeline ({', '.join(PRESETS)}) instead of the default; see README",
     )
+
+
+def _preset_name(text: str) -> str:
+    """``--preset``: a name; an empty one is a usage error (exit 2), not the default pipeline (V14)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("empty preset name (give one of the presets, or leave --preset out)")
+    return text
 
 
 def _jobs(text: str) -> int:

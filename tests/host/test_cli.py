@@ -124,6 +124,10 @@ def test_empty_config_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
         main(["config", "--show", "-c", ""])
     assert exc.value.code == 2
     assert "argument -c/--config: empty config path" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:  # V14: `--preset ''` ran the default pipeline
+        main(["config", "--preset", ""])
+    assert exc.value.code == 2
+    assert "argument --preset: empty preset name" in capsys.readouterr().err
 
 
 def test_progress_counts_documents_as_well_as_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

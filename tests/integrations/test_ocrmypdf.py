@@ -235,6 +235,22 @@ def test_default_job_is_ocrplugs_default_pipeline_without_the_sections_ocrmypdf_
     assert engine.pipeline_config(opts, rotate_pages=True).get("input", {}).get("orientation", "auto") == "auto"
 
 
+def test_input_keys_ocrmypdf_owns_are_named_when_given(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """V14: `--ocrplug-set input.text_pages=skip` was dropped without a word (OCRmyPDF renders the pages
+    and chooses which to read); such keys, from the job or a flag, are named in one warning."""
+    job = tmp_path / "job.yaml"
+    job.write_text("input: {dpi: 200, orientation: none}\n")
+    opts = engine.OcrplugOptions(config=str(job), overrides=["input.text_pages=skip", "input.orientation=auto"])
+    with caplog.at_level("WARNING"):
+        engine.pipeline_config(opts)
+    assert "input.dpi, input.text_pages: not used under OCRmyPDF" in caplog.text
+    assert "input.orientation" not in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        engine.pipeline_config(engine.OcrplugOptions(overrides=["input.orientation=auto"]))
+    assert "not used under OCRmyPDF" not in caplog.text
+
+
 def test_components_with_a_threads_option_get_the_workers_share() -> None:
     config = engine.pipeline_config(engine.OcrplugOptions(), threads=1)
     # ppocr reads threads 0 (its default) as "every core": the share must be given explicitly.

@@ -181,6 +181,7 @@ def pipeline_config(
     except ConfigError as exc:
         raise ConfigError(_flag_sources(str(exc), flags)) from None
     data = copy.deepcopy(loaded.data)
+    _warn_unused_input(opts)
     orientation = (data.get("input") or {}).get("orientation")
     for key in _IGNORED_SECTIONS:
         data.pop(key, None)
@@ -207,6 +208,24 @@ def pipeline_config(
                             component.name, "+".join(languages))
         data[role] = {"name": component.name, "options": options}
     return validate_config(data, loaded.label).model_dump(exclude_defaults=True)
+
+
+def _warn_unused_input(opts: Any) -> None:
+    """One warning naming the ``input`` keys other than ``orientation`` that the job file or an
+    ``--ocrplug-set`` gives: OCRmyPDF rasterizes the pages and decides which to read itself (V14: an
+    ``--ocrplug-set input.text_pages=skip`` was dropped without a word)."""
+    from ocrplug.config import load_yaml
+
+    keys = [o.split("=", 1)[0] for o in opts.overrides if o.startswith("input.")]
+    if opts.config:
+        job_input = load_yaml(opts.config).get("input")
+        keys += [f"input.{k}" for k in (job_input if isinstance(job_input, dict) else {})]
+    unused = sorted({k for k in keys if k != "input.orientation"})
+    if unused:
+        log.warning(
+            "%s: not used under OCRmyPDF, which renders the pages and chooses which to read itself (its own "
+            "--skip-text, --redo-ocr, --force-ocr, --image-dpi, --pages)", ", ".join(unused),
+        )
 
 
 def _flag_sources(message: str, flags: Mapping[str, str]) -> str:
