@@ -355,6 +355,15 @@ _STEEP_GAP = 2.0
 _STEEP_SIZE_RATIO = 1.36
 
 
+def _root(parent: list[int], k: int) -> int:
+    """The representative of ``k`` in the union-find forest ``parent`` (path halving; shared by the
+    steep-line and near-line groupings)."""
+    while parent[k] != k:
+        parent[k] = parent[parent[k]]
+        k = parent[k]
+    return k
+
+
 def _steep_lines(quads: np.ndarray, angles: np.ndarray) -> list[tuple[list[int], float]]:
     """The lines among steep words of one direction group, each with its direction.
 
@@ -382,12 +391,6 @@ def _steep_lines(quads: np.ndarray, angles: np.ndarray) -> list[tuple[list[int],
     ) / 2
     parent = list(range(n))
 
-    def root(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
     for i in range(n):
         along = np.array([math.cos(angles[i]), math.sin(angles[i])])
         across = np.array([-along[1], along[0]])
@@ -399,10 +402,10 @@ def _steep_lines(quads: np.ndarray, angles: np.ndarray) -> list[tuple[list[int],
             if abs(float(d @ across)) <= _STEEP_ACROSS * short_side[i] and gap <= _STEEP_GAP * max(
                 short_side[i], short_side[j]
             ):
-                parent[root(j)] = root(i)
+                parent[_root(parent, j)] = _root(parent, i)
     lines: dict[int, list[int]] = {}
     for k in range(n):
-        lines.setdefault(root(k), []).append(k)
+        lines.setdefault(_root(parent, k), []).append(k)
     out = []
     for idx in lines.values():
         mean = complex(np.mean(np.exp(1j * angles[idx])))
@@ -444,12 +447,6 @@ def _near_groups(quads: np.ndarray, gap: float = _STEEP_GAP) -> list[list[int]]:
     n = len(quads)
     parent = list(range(n))
 
-    def root(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
     along = (quads[:, 1] - quads[:, 0]) + (quads[:, 2] - quads[:, 3])
     side = (quads[:, 3] - quads[:, 0]) + (quads[:, 2] - quads[:, 1])
     height = np.linalg.norm(side, axis=1) / 2
@@ -461,8 +458,8 @@ def _near_groups(quads: np.ndarray, gap: float = _STEEP_GAP) -> list[list[int]]:
         for j in range(i + 1, n):
             white = np.maximum(lo[j] - hi[i], lo[i] - hi[j])  # (2,): along, across; negative where they overlap
             if float(white.max()) <= gap * min(float(height[i]), float(height[j])):
-                parent[root(j)] = root(i)
+                parent[_root(parent, j)] = _root(parent, i)
     groups: dict[int, list[int]] = {}
     for k in range(n):
-        groups.setdefault(root(k), []).append(k)
+        groups.setdefault(_root(parent, k), []).append(k)
     return list(groups.values())
