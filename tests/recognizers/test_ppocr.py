@@ -499,15 +499,21 @@ def test_a_monospaced_code_line_keeps_the_spaces_of_its_cells(ppocr, font, heigh
     assert all(abs(r.attributes["pitch"] / advance - 1) < 0.03 for r in out)
 
 
+def _read_drawn_lines(ppocr, texts: list[str], font: str, size: int) -> list[Region]:
+    """``texts`` drawn level in ``font`` at ``size`` px, one line each 70 px apart on a 900 px page, read
+    by ``ppocr`` from their line regions."""
+    canvas = np.full((60 + 70 * len(texts), 900, 3), 255, np.uint8)
+    quads = [paste_rotated(canvas, _mono_line(t, font, size), (450, 40 + 70 * k), 0) for k, t in enumerate(texts)]
+    return ppocr.recognize(_page(canvas), [Region(quad=q, level="line") for q in quads])
+
+
 @pytest.mark.parametrize("font", ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
                                   "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"])
 def test_proportional_lines_get_no_pitch(ppocr, font):
     if not Path(font).is_file():
         pytest.skip(f"font not installed: {font}")
     texts = ["The committee met on Tuesday to review the budget.", "Add 1111 to 2222 and then 3333", "minimum"]
-    canvas = np.full((60 + 70 * len(texts), 900, 3), 255, np.uint8)
-    quads = [paste_rotated(canvas, _mono_line(t, font, 26), (450, 40 + 70 * k), 0) for k, t in enumerate(texts)]
-    out = ppocr.recognize(_page(canvas), [Region(quad=q, level="line") for q in quads])
+    out = _read_drawn_lines(ppocr, texts, font, 26)
     assert [r.text for r in out] == texts
     assert not any("pitch" in r.attributes for r in out)
 
@@ -659,9 +665,7 @@ def test_a_caron_on_a_line_with_no_other_slovak_letter_comes_from_the_models_own
 def test_drawn_slovak_caron_without_context_is_read(ppocr, font) -> None:
     # Liberation Serif's "Koľko" is read "Kolko" (no mark at all): without a context letter that stays.
     texts = ["Koľko to stojí", "Je t'aime et l'amour d'avril"]
-    canvas = np.full((60 + 70 * len(texts), 900, 3), 255, np.uint8)
-    quads = [paste_rotated(canvas, _mono_line(t, font, 28), (450, 40 + 70 * k), 0) for k, t in enumerate(texts)]
-    out = ppocr.recognize(_page(canvas), [Region(quad=q, level="line") for q in quads])
+    out = _read_drawn_lines(ppocr, texts, font, 28)
     assert [r.text for r in out] == texts
 
 
@@ -669,9 +673,7 @@ def test_drawn_slovak_caron_without_context_is_read(ppocr, font) -> None:
                                   "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"])
 def test_drawn_czech_caron_letters_are_read(ppocr, font) -> None:
     texts = ["Příliš žluťoučký kůň úpěl ďábelské ódy", "I don't think it's O'Brien's car"]
-    canvas = np.full((60 + 70 * len(texts), 900, 3), 255, np.uint8)
-    quads = [paste_rotated(canvas, _mono_line(t, font, 28), (450, 40 + 70 * k), 0) for k, t in enumerate(texts)]
-    out = ppocr.recognize(_page(canvas), [Region(quad=q, level="line") for q in quads])
+    out = _read_drawn_lines(ppocr, texts, font, 28)
     assert [r.text for r in out] == texts
 
 
