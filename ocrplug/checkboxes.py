@@ -960,7 +960,7 @@ def _joined(parts: Sequence[Region], rot: np.ndarray, like: Region) -> Region:
     confs = [w.confidence for w in words if w.confidence is not None]
     attrs = {k: v for k, v in like.attributes.items() if k != _PIECE_ATTR}
     return like.with_(
-        quad=_union_quad(words, rot), polygon=None, level="line",
+        quad=_union_quad(words or parts, rot), polygon=None, level="line",  # no words: the parts' outline
         text=" ".join(texts) if texts else None,
         confidence=float(np.mean(confs)) if confs else like.confidence,
         children=tuple(w.with_(order=k) for k, w in enumerate(words)), attributes=attrs,

@@ -477,7 +477,7 @@ def _crossed_gutters(b: np.ndarray, min_col_gap: float, opts: LayoutOptions) -> 
             # a column's hyphen reaching into it. The gutter is then the widest strip of the run that
             # units bridge over at most _GUTTER_BRIDGE of the height (issue 24, UNLV 8087 / 8071).
             strip = _bridged_strip(b, g, (clear_lo, clear_hi), _GUTTER_BRIDGE * (bottom - top))
-            if strip[1] - strip[0] >= min_col_gap:
+            if strip[1] - strip[0] >= min_col_gap and _both_sides_long(b, (strip[0] + strip[1]) / 2, bottom - top):
                 clear_lo, clear_hi = strip
             elif clear_hi <= clear_lo or not _is_river(
                 b[~bridge], centres[~bridge] < mid, (clear_lo, clear_hi - clear_lo), opts
@@ -498,6 +498,21 @@ def _crossed_gutters(b: np.ndarray, min_col_gap: float, opts: LayoutOptions) -> 
         if dense and _is_column_cut(b, left_side, opts):
             out.append(g)
     return out
+
+
+# A strip widened past units that reach into it (:func:`_bridged_strip`) is a gutter only between two columns
+# that each run down at least _WIDENED_SIDE_SHARE of the height being cut: a caption or a hyphen narrows a
+# real gutter between long columns, while gaps that faded print leaves in a few rows of a form's field
+# (FUNSD 87594142_87594144, ``fast``: ``TELA HONE NUN | ER OF NDIVIDUAL`` over 4 of the block's rows, 0.40
+# of its height) line up into a strip of the same width with nothing beside it below.
+_WIDENED_SIDE_SHARE = 0.5
+
+
+def _both_sides_long(b: np.ndarray, mid: float, height: float) -> bool:
+    """Whether the units wholly left and wholly right of the x line ``mid`` each cover (union of their y
+    intervals) at least ``_WIDENED_SIDE_SHARE`` of ``height`` pixels; ``b``: (n, 4) unit boxes, text frame."""
+    sides = (b[:, 2] <= mid, b[:, 0] >= mid)
+    return all(_covered(b[s, 1], b[s, 3]) >= _WIDENED_SIDE_SHARE * height for s in sides)
 
 
 def _bridged_strip(

@@ -72,6 +72,11 @@ class Pipeline:
     :class:`Renderer` objects (then ``jobs`` must stay 1, since workers rebuild from config).
     ``batch_pages``: how many consecutive pages of a document go to the detector's ``detect_batch``
     at once. Raises :class:`ConfigError` listing every error of the config at once.
+
+    A pipeline pickles as its config (``multiprocessing`` pools, ``pool.map(pipeline.run, files)``): the
+    receiving process resolves its components from its own plugin host (entry points and the config's
+    ``plugins``) and loads them on first use; pickling one that holds components given as Python objects
+    raises :class:`ConfigError`.
     """
 
     def __init__(
@@ -140,6 +145,11 @@ class Pipeline:
             config, host, source=source, instances=instances, batch_pages=batch_pages or DEFAULT_BATCH_PAGES
         )
         self.host = self.processor.host
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # As its page processor (which pickles as its config) and what the facade adds; the plugin host
+        # (modules) stays behind: the receiving process has its own.
+        return (_rebuilt, (self.processor, self.source, self._writes))
 
     # -- construction -------------------------------------------------------------------------
 
@@ -387,6 +397,14 @@ class Pipeline:
             self.processor, inputs, target, jobs=jobs, progress=progress, resume=resume, keep_pages=keep_pages,
             on_output=on_output, resume_check=resume_check, on_document=on_document,
         )
+
+
+def _rebuilt(processor: PageProcessor, source: str, writes: bool) -> Pipeline:
+    """A pipeline around a processor rebuilt in this process (:meth:`Pipeline.__reduce__`)."""
+    pipeline = Pipeline.__new__(Pipeline)
+    pipeline.source, pipeline.config, pipeline._writes = source, processor.config, writes
+    pipeline.processor, pipeline.host = processor, processor.host
+    return pipeline
 
 
 def _writes(loaded: LoadedConfig) -> bool:

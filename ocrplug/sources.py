@@ -163,6 +163,16 @@ def _pil_to_array(img: Any) -> np.ndarray:
     return np.asarray(img if mode == "RGB" else img.convert("RGB"))
 
 
+def _resolve(path: Path) -> Path:
+    """``path`` resolved (symlinks followed), or made absolute where it cannot be: a symlink loop (``a -> a``,
+    ``a -> b -> a``) makes :meth:`Path.resolve` raise RuntimeError (Python 3.11) or OSError (ELOOP, 3.13),
+    and such an entry must fail alone (it is read as a broken link), never the whole run (T15)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return path.absolute()
+
+
 def _not_a_file(path: Path) -> str | None:
     """Why ``path`` cannot be read as an input file (missing, a broken symlink, a FIFO, socket or
     device), or None for a regular file (symlinks followed). Folders are the caller's business."""
@@ -311,7 +321,7 @@ class Sources:
         skip = set(exclude)
         # A folder named as an input itself (or excluded, as the output folder is) is read or skipped
         # on its own account: it is never "left out" of another input folder that holds it.
-        named = {Path(i).resolve() for i in inputs if isinstance(i, (str, os.PathLike))}
+        named = {_resolve(Path(i)) for i in inputs if isinstance(i, (str, os.PathLike))}
         for item in inputs:
             if not isinstance(item, (str, os.PathLike)):
                 found.append(InputFile(label=ARRAY_LABEL, path=None, name="page", array=item))
@@ -320,22 +330,22 @@ class Sources:
             if given.is_dir():
                 entries, unreadable, others = self._folder(given)
                 own = read_ledger(given)
-                files = [f for f in entries if f.resolve() not in skip and f.resolve() not in own]
+                files = [f for f in entries if _resolve(f) not in skip and _resolve(f) not in own]
                 quiet = skip | own | named
-                left_out += [f for f in others if f.resolve() not in quiet]
+                left_out += [f for f in others if _resolve(f) not in quiet]
                 failures += [PageFailure(str(f), None, f"{f}: {reason}") for f, reason in unreadable]
                 if not files and not unreadable:
                     failures.append(PageFailure(str(item), None, f"{item}: folder holds no supported files"))
                 for f in files:
                     rel = PurePosixPath(f.relative_to(given).as_posix())
-                    if f.resolve() not in seen:
-                        seen.add(f.resolve())
-                        found.append(InputFile(label=str(f), path=f.resolve(), name=str(rel.with_suffix(""))))
+                    if _resolve(f) not in seen:
+                        seen.add(_resolve(f))
+                        found.append(InputFile(label=str(f), path=_resolve(f), name=str(rel.with_suffix(""))))
             elif (reason := _not_a_file(given)) is not None:
                 failures.append(PageFailure(str(item), None, f"{item}: {reason}"))
-            elif given.resolve() not in seen:
-                seen.add(given.resolve())
-                found.append(InputFile(label=str(item), path=given.resolve(), name=given.stem))
+            elif _resolve(given) not in seen:
+                seen.add(_resolve(given))
+                found.append(InputFile(label=str(item), path=_resolve(given), name=given.stem))
         return found, failures, left_out
 
     def _folder(self, folder: Path) -> tuple[list[Path], list[tuple[Path, str]], list[Path]]:

@@ -276,6 +276,27 @@ def test_special_files_and_broken_symlinks_are_named_failures(tmp_path: Path, ho
     }
 
 
+def test_symlink_loops_fail_alone(tmp_path: Path, host: PluginHost) -> None:
+    # T15 (session 15): a link to itself in an input folder made Path.resolve raise RuntimeError and the
+    # whole run stopped before any page; named directly, it raised instead of an InputError.
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    _rgb().save(folder / "real.png")
+    (folder / "loopme").symlink_to(folder / "loopme")  # no image suffix: left out, never read
+    (folder / "loop.png").symlink_to(folder / "loop.png")
+    (folder / "a.png").symlink_to(folder / "b.png")
+    (folder / "b.png").symlink_to(folder / "a.png")
+    pipe = Pipeline.from_dict({"detector": "fake-box", "recognizer": None, "renderers": ["fake-lines"]}, host=host)
+    report = pipe.run_many([folder, folder / "loopme"], out_dir=tmp_path / "out")
+    assert [Path(d.source).name for d in report.documents] == ["real.png"]
+    assert (tmp_path / "out" / "real.lines").is_file()
+    errors = {Path(f.source).name: f.error for f in report.failures}
+    assert set(errors) == {"a.png", "b.png", "loop.png", "loopme"}
+    assert all("broken symbolic link" in e and "symbolic links" in e for e in errors.values()), errors
+    with pytest.raises(InputError, match=r"loop\.png"):
+        pipe.run(folder / "loop.png")
+
+
 def test_libtiff_messages_are_logged_naming_the_file(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
 ) -> None:

@@ -89,6 +89,33 @@ def test_processor_pickles_as_its_config() -> None:
     assert back.config == processor.config and back.detector is None  # rebuilt, nothing loaded yet
 
 
+def test_a_pipeline_pickles_and_runs_in_a_process_pool(tmp_path: Path) -> None:
+    # T15 (session 15): pickle.dumps(Pipeline()) raised "cannot pickle 'module' object" (its plugin host),
+    # so pool.map(pipeline.run, files) failed; the brief's "built from its config in any process".
+    import multiprocessing
+
+    pipe = Pipeline.from_dict(_fakes(output={"dir": str(tmp_path / "out")}, renderers=["fake-lines"]))
+    back = pickle.loads(pickle.dumps(pipe))
+    assert back.to_dict() == pipe.to_dict() and back.source == pipe.source
+    files = []
+    for k in range(3):
+        path = tmp_path / f"p{k}.png"
+        path.write_bytes(_image())
+        files.append(str(path))
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        docs = pool.map(pipe.run, files)
+    assert [Path(d.source).name for d in docs] == ["p0.png", "p1.png", "p2.png"]
+    assert all(len(d.pages) == 1 for d in docs)
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.lines")) == ["p0.lines", "p1.lines", "p2.lines"]
+
+
+def test_a_pipeline_holding_python_components_refuses_to_pickle() -> None:
+    pipe = Pipeline.from_dict(_fakes())
+    held = Pipeline(detector=pipe.detector, recognizer=None, renderers=[], plugins=FAKES)
+    with pytest.raises(ConfigError, match="Python objects"):
+        pickle.dumps(held)
+
+
 def test_one_ocrplug_run_validates_the_config_once_and_builds_one_plugin_host(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
