@@ -8,6 +8,8 @@ Three measurements, each printed as a markdown table (docs/benchmarks.md "Pages 
              layer (written by ocrplug's ``pdf`` renderer): what chose ``TEXT_CHARS_PER_SQIN``.
 ``cost``     CPU seconds per page and CER of ``input.text_pages: text-layer`` against OCR (``ocr``, the
              default) on born-digital pages, ``fast`` preset, ``input.dpi: auto``.
+``size``     bytes of the ``pdf`` renderer's output against its input when every page is kept (``skip``,
+             ``text-layer``): 20 pages sharing one embedded font, and PDFs given with ``--pdf``.
 ``dpi``      CER of OCR at 20 / 30 / 40 / 50 / 72 / 100 dpi on the same born-digital pages (``input.dpi`` set):
              what chose ``MIN_DPI`` in ``ocrplug/config.py``.
 
@@ -15,7 +17,7 @@ Pages are made with fpdf2 (core fonts Helvetica / Times / Courier, text drawn fr
 seeded generator, so truth is exact); a scan of a page is that page rendered by pdftoppm at 200 dpi, slightly
 blurred, wrapped as an image-only PDF by Pillow. Usage::
 
-    PYTHONPATH=.:plugins python benchmarks/text_pages.py density|cost|dpi [--pages 6]
+    PYTHONPATH=.:plugins python benchmarks/text_pages.py density|cost|dpi|size [--pages 6] [--pdf FILE]
 """
 
 from __future__ import annotations
@@ -169,6 +171,38 @@ def cost(folder: Path, count: int) -> None:
         print(f"| {mode} | {len(pages)} | {seconds:.2f} | {cer:.4f} |")
 
 
+def size(folder: Path, count: int, extra: list[Path]) -> None:
+    """Output size of the ``pdf`` renderer against its input when no page is read (``skip``, ``text-layer``):
+    a generated PDF of 20 pages sharing one embedded DejaVu Sans font, and each PDF of ``extra``."""
+    import pikepdf
+    from fpdf import FPDF
+
+    from ocrplug import Pipeline
+
+    made = folder / "embedded.pdf"
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", fname="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.set_font("DejaVu", size=11)
+    for n in range(20):
+        pdf.add_page()
+        for k, line in enumerate(text_lines(n, 30)):
+            pdf.text(20, 20 + 6 * k, line)
+    pdf.output(str(made))
+    print("| input | pages | input bytes | mode | output bytes | output / input | font objects |")
+    print("|---|---|---|---|---|---|---|")
+    for path in [made, *extra]:
+        for mode in ("skip", "text-layer"):
+            out = folder / f"out-{mode}"
+            Pipeline.from_dict({"input": {"text_pages": mode, "dpi": 72}, "renderers": ["pdf"],
+                                "output": {"dir": str(out)}}, preset="fast").run(path)
+            result = out / f"{path.stem}.pdf"
+            with pikepdf.open(result) as done:
+                pages = len(done.pages)
+                fonts = sum(1 for o in done.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/Font")
+            a, b = path.stat().st_size, result.stat().st_size
+            print(f"| {path.name} | {pages} | {a:,} | {mode} | {b:,} | {b / a:.2f} | {fonts} |")
+
+
 DPIS = (20, 30, 40, 50, 72, 100)
 
 
@@ -188,11 +222,16 @@ def dpi(folder: Path, count: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("measure", choices=("density", "cost", "dpi"))
+    ap.add_argument("measure", choices=("density", "cost", "dpi", "size"))
+    ap.add_argument("--pdf", type=Path, action="append", default=[], help="size: a PDF of your own to measure too")
     ap.add_argument("--pages", type=int, default=len(FACES), help=f"pages per kind (1-{len(FACES)})")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        {"density": density, "cost": cost, "dpi": dpi}[args.measure](Path(tmp), max(1, min(args.pages, len(FACES))))
+        count = max(1, min(args.pages, len(FACES)))
+        if args.measure == "size":
+            size(Path(tmp), count, args.pdf)
+        else:
+            {"density": density, "cost": cost, "dpi": dpi}[args.measure](Path(tmp), count)
 
 
 if __name__ == "__main__":
