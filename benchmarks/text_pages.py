@@ -326,9 +326,15 @@ def main() -> None:
     ap.add_argument("measure", choices=("density", "cost", "dpi", "size", "ink"))
     ap.add_argument("--pdf", type=Path, action="append", default=[], help="size, ink: a PDF of your own to measure too")
     ap.add_argument("--pages", type=int, default=len(FACES), help=f"pages per kind (1-{len(FACES)})")
+    ap.add_argument("--contrast", type=int, help="ink: grey levels from which a pixel is ink (_INK_CONTRAST)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         count = max(1, min(args.pages, len(FACES)))
+        if args.contrast is not None:
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
+            import ocrplug_inputs.pdf
+
+            ocrplug_inputs.pdf._INK_CONTRAST = args.contrast
         if args.measure in ("size", "ink"):
             {"size": size, "ink": ink}[args.measure](Path(tmp), count, args.pdf)
         else:
