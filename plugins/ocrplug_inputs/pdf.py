@@ -130,6 +130,30 @@ def _multiply(m: list[float], n: list[float]) -> list[float]:
             e * a2 + f * c2 + e2, e * b2 + f * d2 + f2]
 
 
+class _GraphicsState:
+    """The parts of a content stream's graphics state that pages are judged by: the current transformation
+    matrix (PDF 1.7 8.3.4) and the text render mode (9.3.6), saved and restored by ``q`` / ``Q``."""
+
+    def __init__(self) -> None:
+        self.ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+        self.render_mode = 0
+        self._stack: list[tuple[list[float], int]] = []
+
+    def apply(self, op: str, operands: list) -> bool:
+        """Follow operator ``op``; True when it was one of ``q``, ``Q``, ``cm``, ``Tr`` (and well formed)."""
+        if op == "q":
+            self._stack.append((self.ctm, self.render_mode))
+        elif op == "Q" and self._stack:
+            self.ctm, self.render_mode = self._stack.pop()
+        elif op == "cm" and len(operands) == 6:
+            self.ctm = _multiply([float(v) for v in operands], self.ctm)
+        elif op == "Tr" and operands:
+            self.render_mode = int(operands[0])
+        else:
+            return False
+        return True
+
+
 def _drawn(pdf: object, index: int) -> Iterator[tuple[str, tuple[int, int, list[float]] | None]]:
     """What the content stream of page ``index`` (0-based) of the pikepdf ``pdf`` draws, in order:
     ``("text", None)`` for text that is not invisible (text render mode 3, the layer of an earlier OCR, is
@@ -140,29 +164,21 @@ def _drawn(pdf: object, index: int) -> Iterator[tuple[str, tuple[int, int, list[
 
     page = pdf.pages[index]  # type: ignore[attr-defined]
     xobjects = page.resources.get("/XObject", {})
-    ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
-    stack: list[tuple[list[float], int]] = []
-    render_mode = 0
+    state = _GraphicsState()
     for operands, operator in pikepdf.parse_content_stream(page):
         op = str(operator)
-        if op == "q":
-            stack.append((ctm, render_mode))
-        elif op == "Q" and stack:
-            ctm, render_mode = stack.pop()
-        elif op == "cm" and len(operands) == 6:
-            ctm = _multiply([float(v) for v in operands], ctm)
-        elif op == "Tr" and operands:
-            render_mode = int(operands[0])
-        elif op in _TEXT_SHOWING and render_mode != 3:
+        if state.apply(op, operands):
+            continue
+        if op in _TEXT_SHOWING and state.render_mode != 3:
             yield "text", None
         elif op == "Do":
             xobj = xobjects.get(operands[0]) if operands else None
             if xobj is not None and xobj.get("/Subtype") == "/Form":
                 yield "form", None
             elif xobj is not None and xobj.get("/Subtype") == "/Image":
-                yield "image", (int(xobj.get("/Width", 0)), int(xobj.get("/Height", 0)), ctm)
+                yield "image", (int(xobj.get("/Width", 0)), int(xobj.get("/Height", 0)), state.ctm)
         elif op == "INLINE IMAGE":
-            yield "image", (int(operands[0].width), int(operands[0].height), ctm)
+            yield "image", (int(operands[0].width), int(operands[0].height), state.ctm)
 
 
 def _cover_dpi(drawn: tuple[int, int, list[float]], size: tuple[float, float]) -> float | None:
@@ -256,23 +272,15 @@ def text_drawing(pdf: object, index: int) -> TextDrawing:
         page = pdf.pages[index]  # type: ignore[attr-defined]
         fonts = page.resources.get("/Font", {})
         rotate = int(page.obj.get("/Rotate", 0)) % 360
-        ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
-        stack: list[tuple[list[float], int]] = []
+        state = _GraphicsState()
         tm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
         type3 = False
-        render_mode = 0
         chars = level = in_type3 = hidden = 0
         for operands, operator in pikepdf.parse_content_stream(page):
             op = str(operator)
-            if op == "q":
-                stack.append((ctm, render_mode))
-            elif op == "Q" and stack:
-                ctm, render_mode = stack.pop()
-            elif op == "cm" and len(operands) == 6:
-                ctm = _multiply([float(v) for v in operands], ctm)
-            elif op == "Tr" and operands:
-                render_mode = int(operands[0])
-            elif op == "BT":
+            if state.apply(op, operands):
+                continue
+            if op == "BT":
                 tm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
             elif op == "Tm" and len(operands) == 6:
                 tm = [float(v) for v in operands]
@@ -283,12 +291,12 @@ def text_drawing(pdf: object, index: int) -> TextDrawing:
                 shown = operands[-1]
                 items = list(shown) if isinstance(shown, pikepdf.Array) else [shown]
                 count = sum(len(bytes(item)) for item in items if isinstance(item, pikepdf.String))
-                m = _multiply(tm, ctm)
+                m = _multiply(tm, state.ctm)
                 angle = (math.degrees(math.atan2(m[1], m[0])) - rotate) % 360  # counter-clockwise, y up
                 chars += count
                 level += count if (angle <= 45 or angle >= 315) else 0
                 in_type3 += count if type3 else 0
-                hidden += count if render_mode == 3 else 0
+                hidden += count if state.render_mode == 3 else 0
         return TextDrawing(chars, level, in_type3, hidden)
     except Exception as exc:  # an unparsable content stream: nothing is known
         log.debug("page %d: cannot follow its text: %r", index + 1, exc)
