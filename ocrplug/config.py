@@ -182,12 +182,29 @@ class InputConfig(_Strict):
     # -- issue 24 (U14): pages that already hold text
     text_pages: Literal["ocr", "skip", "text-layer"] = Field(
         "ocr",
-        description="A PDF page that already holds text (a text layer on a page that is no scan, or of at least 0.3 "
-        "characters per square inch on a scan, an earlier OCR's invisible layer included): `ocr` reads it like any page "
+        description="A PDF page that already holds text (a text layer on a page that is no scan; on a scan, visible "
+        "text holding most of the page's ink, or an earlier OCR's invisible layer of at least 0.3 characters per square "
+        "inch): `ocr` reads it like any page "
         "(the default); `skip` does not read it (no words; its JSON says `text_source: skipped`, the `pdf` "
         "renderer keeps the page as it is); `text-layer` takes its words and boxes from that layer "
         "(pdftotext) through the same layout and renderers. Other pages, and image files, are read.",
     )
+
+    @field_validator("text_pages", mode="before")
+    @classmethod
+    def _text_pages_value(cls, value: Any) -> Any:
+        """``Skip``, ``TEXT-LAYER`` and ``text_layer`` are the values they spell (as ``input.dpi: AUTO`` and
+        ``--preset FAST`` are taken); anything else is refused naming the nearest value."""
+        if not isinstance(value, str):
+            return value
+        folded = value.strip().lower().replace("_", "-")
+        if folded in ("ocr", "skip", "text-layer"):
+            return folded
+        import difflib
+
+        near = difflib.get_close_matches(folded, ["ocr", "skip", "text-layer"], n=1, cutoff=0.5)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise ValueError(f"must be 'ocr', 'skip' or 'text-layer'{hint}")
     # -- issue 14: page orientation
     orientation: Literal["auto", "none"] = Field(
         "auto",

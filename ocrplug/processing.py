@@ -212,6 +212,7 @@ class PageProcessor:
         its layer's lines (``PageImage.text_layer``, page pixels) laid out like recognized lines (the same
         layout step, so every renderer gets blocks, lines and words); for ``skipped`` no regions. The
         page's ``text_source`` says which; ``orientation`` is 0 (the layer's boxes are the page's own)."""
+        count_pages(1)  # a page of the run's stage profile (--profile), though not read
         page = image.empty_page()
         if image.text_source != "text-layer" or not image.text_layer:
             return page

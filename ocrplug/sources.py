@@ -68,6 +68,19 @@ _BMP_HEADERS = frozenset({12, 40, 52, 56, 64, 108, 124})
 _SAME_TYPE = {".jpeg": ".jpg", ".tiff": ".tif"}
 
 
+def pages_beyond(spec: str | None, count: int) -> str:
+    """The pages a selection ``spec`` (``input.pages``, 1-based, checked syntax) names past a document's
+    ``count`` pages, as written (``"5"``, ``"4-9"``); empty when every page it names is there. Open
+    ranges (``"3-"``) name no page past the end."""
+    beyond = []
+    for part in (spec or "").split(","):
+        bits = [b.strip() for b in part.split("-", 1)]
+        numbers = [int(b) for b in bits if b.isdigit()]
+        if numbers and max(numbers) > count and (len(bits) == 1 or bits[1]):
+            beyond.append(part.strip())
+    return ", ".join(beyond)
+
+
 def sniff_bytes(head: bytes) -> str | None:
     """The type of a file by its first bytes ``head`` (at least the first 1024 where the file is longer),
     as the suffix it is routed as (``.pdf``, ``.png``, ``.jpg``, ``.tif``, ``.gif``, ``.bmp``, ``.webp``),
@@ -384,6 +397,10 @@ class Sources:
         count = len(self._pages.indices(total))
         if count == 0:
             raise InputError(f"{path}: input.pages {self._pages.spec!r} selects no page of its {total} page(s)")
+        missing = pages_beyond(self._pages.spec, total)
+        if missing:
+            log.warning("%s: input.pages %r names page(s) %s, past its last page (%d); the others are read",
+                        path, self._pages.spec, missing, total)
         return InputDocument(item, count, rasterizer.iter_pages(path, self._pages, self.config.input.render_dpi()))
 
     def reopen_after(self, item: InputFile, index: int) -> Iterator[PageImage]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from ocrplug import Pipeline
 from ocrplug.errors import ConfigError
@@ -33,22 +33,37 @@ def _born_digital(path: Path) -> None:
 
 
 def _scan(path: Path, stamp: str = "", invisible: list[str] | None = None) -> None:
-    """A 100 dpi letter-size image-only page (one dark bar), with ``stamp`` added as visible text and
-    ``invisible`` lines as an invisible (render mode 3) text layer, as an earlier OCR writes it."""
-    img = Image.new("L", (850, 1100), 255)
-    ImageDraw.Draw(img).rectangle((100, 140, 600, 170), fill=0)
+    """A 100 dpi letter-size image-only page (:data:`LINES` printed, rendered by pdftoppm: the scan holds the
+    ink), with ``stamp`` added as visible text and ``invisible`` lines as an invisible (render mode 3) text
+    layer where the scan shows its lines, as an earlier OCR writes it."""
+    printed = path.with_name(path.stem + "-printed.pdf")
+    _page_with(printed, "BT /FS 12 Tf 14 TL 72 680 Td " + " T* ".join(f"({line}) Tj" for line in LINES) + " ET")
+    subprocess.run(["pdftoppm", "-r", "100", "-gray", "-png", "-singlefile", str(printed), str(path.with_suffix(""))],
+                   check=True)
+    img = Image.open(path.with_suffix(".png"))
     img.save(path, resolution=100)
     if not (stamp or invisible):
         return
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        page = pdf.pages[0]
-        font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
-        page.add_resource(font, pikepdf.Name.Font, pikepdf.Name.FS)
-        ops = f"BT /FS 9 Tf 500 20 Td ({stamp}) Tj ET " if stamp else ""
-        if invisible:
-            ops += "BT 3 Tr /FS 12 Tf 14 TL 72 680 Td " + " T* ".join(f"({line}) Tj" for line in invisible) + " ET"
-        page.contents_add(pdf.make_stream(ops.encode()))
+        _add_text(pdf, pdf.pages[0], (f"BT /FS 9 Tf 500 20 Td ({stamp}) Tj ET " if stamp else "") + (
+            "BT 3 Tr /FS 12 Tf 14 TL 72 680 Td " + " T* ".join(f"({line}) Tj" for line in invisible) + " ET"
+            if invisible else ""))
         pdf.save(path)
+
+
+def _add_text(pdf: object, page: object, ops: str) -> None:
+    """Append content ``ops`` to ``page``, with Helvetica as font ``/FS``."""
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    page.add_resource(font, pikepdf.Name.Font, pikepdf.Name.FS)
+    page.contents_add(pdf.make_stream(ops.encode()))
+
+
+def _page_with(path: Path, ops: str, size: tuple[float, float] = (612, 792)) -> None:
+    """A one-page PDF of ``size`` points drawing content ``ops`` (Helvetica as ``/FS``)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=size)
+    _add_text(pdf, pdf.pages[0], ops)
+    pdf.save(path)
 
 
 @pytest.fixture(scope="module")
@@ -161,9 +176,9 @@ def test_a_turned_page_is_read_not_taken_from_its_layer(mixed: Path, tmp_path: P
 
 def test_a_born_digital_page_with_a_few_words_holds_text(tmp_path: Path) -> None:
     # A page of two short lines (OCRmyPDF's tagged.pdf page 2: "Page 2 Heading / Body text.", 0.22
-    # characters per square inch) is no scan: any text layer makes it a page with text. The same density
-    # under a full-page image (a scan with a stamp) is read (test_text_layer_takes_words_...).
-    from ocrplug_inputs.pdf import TEXT_CHARS_PER_SQIN, Pdf2ImageOptions, Pdf2ImageRasterizer, text_layer
+    # characters per square inch) is no scan: any text layer makes it a page with text. A stamp under a
+    # full-page image holding the ink (a scan) is read (test_text_layer_takes_words_...).
+    from ocrplug_inputs.pdf import Pdf2ImageOptions, Pdf2ImageRasterizer, text_layer
 
     from ocrplug.api import PageRange
 
@@ -173,7 +188,7 @@ def test_a_born_digital_page_with_a_few_words_holds_text(tmp_path: Path) -> None
     pdf.text(72, 90, "Page 2 Heading")
     pdf.text(72, 120, "Body text.")
     pdf.output(str(tmp_path / "sparse.pdf"))
-    assert 0 < text_layer(tmp_path / "sparse.pdf", 0, None).density < TEXT_CHARS_PER_SQIN
+    assert 0 < text_layer(tmp_path / "sparse.pdf", 0, None).density < 0.3
     rasterizer = Pdf2ImageRasterizer(Pdf2ImageOptions())
     rasterizer.text_pages = "text-layer"
     (image,) = rasterizer.iter_pages(tmp_path / "sparse.pdf", PageRange(None), 72)

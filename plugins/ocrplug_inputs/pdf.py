@@ -31,7 +31,9 @@ kept on the page (``PageImage.warnings``, then ``Page.warnings``) for the run's 
 
 With ``text_pages`` (``input.text_pages``) ``skip`` or ``text-layer``, each page's text layer is read with
 ``pdftotext -bbox-layout`` (:func:`text_layer`); a page that already holds text (any layer on a page that
-is no scan, :func:`scanned_under`; at least :data:`TEXT_CHARS_PER_SQIN` under a full-page image) is still
+is no scan, :func:`scanned_under`; under a full-page image, an earlier OCR's invisible layer of at least
+:data:`TEXT_CHARS_PER_SQIN`, or visible text whose words hold the page's ink, :data:`INK_OUTSIDE_LAYER`;
+words that show no ink do not count) is still
 rendered, and its :class:`~ocrplug.model.PageImage` says ``text_source`` ``skipped``, or ``text-layer`` with
 the layer's lines and words in page pixels (``text_layer``), which the page work lays out instead of reading.
 """
@@ -57,8 +59,8 @@ from ocrplug.api import LOW_DPI, InputError, Options, PageImage, PageRange, Page
 from .images import decoding, normalize_image
 
 __all__ = [
-    "SCAN_COVER", "TEXT_CHARS_PER_SQIN", "Pdf2ImageOptions", "Pdf2ImageRasterizer", "TextLayer", "scan_dpi", "scanned_under",
-    "text_layer",
+    "INK_OUTSIDE_LAYER", "SCAN_COVER", "TEXT_CHARS_PER_SQIN", "Pdf2ImageOptions", "Pdf2ImageRasterizer", "TextDrawing", "TextLayer", "ink_map",
+    "scan_dpi", "scanned_under", "text_drawing", "text_layer",
 ]
 
 log = logging.getLogger(__name__)
@@ -128,6 +130,30 @@ def _multiply(m: list[float], n: list[float]) -> list[float]:
             e * a2 + f * c2 + e2, e * b2 + f * d2 + f2]
 
 
+class _GraphicsState:
+    """The parts of a content stream's graphics state that pages are judged by: the current transformation
+    matrix (PDF 1.7 8.3.4) and the text render mode (9.3.6), saved and restored by ``q`` / ``Q``."""
+
+    def __init__(self) -> None:
+        self.ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+        self.render_mode = 0
+        self._stack: list[tuple[list[float], int]] = []
+
+    def apply(self, op: str, operands: list) -> bool:
+        """Follow operator ``op``; True when it was one of ``q``, ``Q``, ``cm``, ``Tr`` (and well formed)."""
+        if op == "q":
+            self._stack.append((self.ctm, self.render_mode))
+        elif op == "Q" and self._stack:
+            self.ctm, self.render_mode = self._stack.pop()
+        elif op == "cm" and len(operands) == 6:
+            self.ctm = _multiply([float(v) for v in operands], self.ctm)
+        elif op == "Tr" and operands:
+            self.render_mode = int(operands[0])
+        else:
+            return False
+        return True
+
+
 def _drawn(pdf: object, index: int) -> Iterator[tuple[str, tuple[int, int, list[float]] | None]]:
     """What the content stream of page ``index`` (0-based) of the pikepdf ``pdf`` draws, in order:
     ``("text", None)`` for text that is not invisible (text render mode 3, the layer of an earlier OCR, is
@@ -138,29 +164,21 @@ def _drawn(pdf: object, index: int) -> Iterator[tuple[str, tuple[int, int, list[
 
     page = pdf.pages[index]  # type: ignore[attr-defined]
     xobjects = page.resources.get("/XObject", {})
-    ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
-    stack: list[tuple[list[float], int]] = []
-    render_mode = 0
+    state = _GraphicsState()
     for operands, operator in pikepdf.parse_content_stream(page):
         op = str(operator)
-        if op == "q":
-            stack.append((ctm, render_mode))
-        elif op == "Q" and stack:
-            ctm, render_mode = stack.pop()
-        elif op == "cm" and len(operands) == 6:
-            ctm = _multiply([float(v) for v in operands], ctm)
-        elif op == "Tr" and operands:
-            render_mode = int(operands[0])
-        elif op in _TEXT_SHOWING and render_mode != 3:
+        if state.apply(op, operands):
+            continue
+        if op in _TEXT_SHOWING and state.render_mode != 3:
             yield "text", None
         elif op == "Do":
             xobj = xobjects.get(operands[0]) if operands else None
             if xobj is not None and xobj.get("/Subtype") == "/Form":
                 yield "form", None
             elif xobj is not None and xobj.get("/Subtype") == "/Image":
-                yield "image", (int(xobj.get("/Width", 0)), int(xobj.get("/Height", 0)), ctm)
+                yield "image", (int(xobj.get("/Width", 0)), int(xobj.get("/Height", 0)), state.ctm)
         elif op == "INLINE IMAGE":
-            yield "image", (int(operands[0].width), int(operands[0].height), ctm)
+            yield "image", (int(operands[0].width), int(operands[0].height), state.ctm)
 
 
 def _cover_dpi(drawn: tuple[int, int, list[float]], size: tuple[float, float]) -> float | None:
@@ -220,15 +238,116 @@ def scanned_under(pdf: object, index: int, size: tuple[float, float] | None) -> 
         return True
 
 
+@dataclass(frozen=True)
+class TextDrawing:
+    """How page text is drawn, from the content stream (:func:`text_drawing`): characters (string bytes
+    shown, visible or not) by the direction they run in as the page is displayed (``/Rotate`` applied),
+    and those shown in a Type3 font (glyphs drawn by the PDF itself, whose boxes poppler takes from the
+    font's matrix and bounding box, often far from the ink: V14's type3.pdf, boxes 3.5x as tall)."""
+
+    chars: int = 0
+    level: int = 0  # running left to right, within 45 degrees
+    type3: int = 0
+    hidden: int = 0  # drawn invisible (text render mode 3: an earlier OCR's layer)
+
+    @property
+    def ocr_layer(self) -> bool:
+        """Whether most of the characters are drawn invisible (the text layer of an earlier OCR)."""
+        return 2 * self.hidden > self.chars
+
+    @property
+    def turned(self) -> bool:
+        """Whether more than half of the characters do not run left to right (upside down, standing)."""
+        return 2 * self.level < self.chars
+
+
+def text_drawing(pdf: object, index: int) -> TextDrawing:
+    """The :class:`TextDrawing` of page ``index`` (0-based) of the pikepdf ``pdf``: for every text-showing
+    operator, its bytes counted at the direction of the text space's x axis (text matrix times the current
+    transformation matrix, PDF 1.7 9.4.2), turned clockwise by the page's ``/Rotate``. Text inside form
+    XObjects is not looked into. An empty one when the stream cannot be parsed. Raises nothing."""
+    import pikepdf
+
+    try:
+        page = pdf.pages[index]  # type: ignore[attr-defined]
+        fonts = page.resources.get("/Font", {})
+        rotate = int(page.obj.get("/Rotate", 0)) % 360
+        state = _GraphicsState()
+        tm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+        type3 = False
+        chars = level = in_type3 = hidden = 0
+        for operands, operator in pikepdf.parse_content_stream(page):
+            op = str(operator)
+            if state.apply(op, operands):
+                continue
+            if op == "BT":
+                tm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+            elif op == "Tm" and len(operands) == 6:
+                tm = [float(v) for v in operands]
+            elif op == "Tf" and operands:
+                font = fonts.get(operands[0]) if isinstance(operands[0], pikepdf.Name) else None
+                type3 = font is not None and font.get("/Subtype") == "/Type3"
+            elif op in _TEXT_SHOWING and operands:
+                shown = operands[-1]
+                items = list(shown) if isinstance(shown, pikepdf.Array) else [shown]
+                count = sum(len(bytes(item)) for item in items if isinstance(item, pikepdf.String))
+                m = _multiply(tm, state.ctm)
+                angle = (math.degrees(math.atan2(m[1], m[0])) - rotate) % 360  # counter-clockwise, y up
+                chars += count
+                level += count if (angle <= 45 or angle >= 315) else 0
+                in_type3 += count if type3 else 0
+                hidden += count if state.render_mode == 3 else 0
+        return TextDrawing(chars, level, in_type3, hidden)
+    except Exception as exc:  # an unparsable content stream: nothing is known
+        log.debug("page %d: cannot follow its text: %r", index + 1, exc)
+        return TextDrawing()
+
+
 #: Characters of a page's text layer per square inch of its CropBox from which a page under a full-page
-#: image (a scan, :func:`scanned_under`) "already holds text" (``input.text_pages: skip | text-layer``); a
-#: page that is no scan holds text with any layer. Measured on generated A4 pages (benchmarks/text_pages.py
-#: density, docs/benchmarks.md "Pages that already hold text"): a scan with the stamp ``ACME-000123`` added
-#: as text 0.11, with a page number 0.02; a scan with an earlier OCR's invisible layer as much as its text
-#: (a paragraph 3.4, a full page 22.6); a born-digital lone 19-20 pt heading 0.41-0.48. 0.3 lies between:
-#: a scan whose only text is a stamp or a page number is read (skipping it would lose the scan's words),
-#: one OCRed before is not; on A4 it means about 29 characters.
+#: image (a scan, :func:`scanned_under`) whose layer is invisible (text render mode 3: an earlier OCR's)
+#: "already holds text" (``input.text_pages: skip | text-layer``); visible text there is judged by its ink
+#: (:data:`INK_OUTSIDE_LAYER`). Measured on generated A4 pages (benchmarks/text_pages.py density,
+#: docs/benchmarks.md "Pages that already hold text"): a scan with an earlier OCR's invisible layer has as
+#: much as its text (a paragraph 3.4, a full page 22.6), a stamp 0.11, a page number 0.02. A scan OCRed
+#: before is not read again, even when most of its ink lies outside the layer's words (a chart whose labels
+#: the earlier OCR missed: /work/shared/eval/pdfs multipage.pdf page 4, 1.85 and 0.90 of its ink outside).
 TEXT_CHARS_PER_SQIN = 0.3
+
+#: Share of the rendered page's ink (:func:`ink_map`) lying outside the text layer's word boxes above which
+#: a page under a full-page image is a scan whose words are in the image, whatever its layer's density: a
+#: scan with a stamp or a page number added as text (V14: A6 with ``ACME-000123`` 0.93, ``p. 7`` 0.97;
+#: generated A4 scans with a stamp or page number 0.99+), against 0.00-0.13 on pages whose layer is their
+#: text (a slide's title over a full-page picture 0.001, scans OCRed before 0.02-0.13, born-digital pages
+#: 0.02-0.03). Measured by ``benchmarks/text_pages.py ink`` (docs/benchmarks.md "Kept pages written once,
+#: and other text-page fixes").
+INK_OUTSIDE_LAYER = 0.5
+
+#: Resolution (dpi) the page is looked at for its ink (:func:`ink_map`): strokes of 8 pt text are still
+#: 1-2 px, and an A4 page is 0.9 Mpx.
+_INK_DPI = 100.0
+#: Least difference (grey levels) from the local background (morphological closing / opening over
+#: 9 x 9 px at :data:`_INK_DPI`, about 2.3 mm) for a pixel to be ink: text, dark or light, differs by far
+#: more; a smooth background picture (a gradient) and paper grain by less.
+_INK_CONTRAST = 40
+
+
+def ink_map(image: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
+    """Where a rendered page (``image``: H x W or H x W x 3, uint8, at ``dpi``) has ink: pixels darker or
+    lighter than their surroundings by :data:`_INK_CONTRAST` (black-hat and top-hat transforms), looked at
+    :data:`_INK_DPI` (the page is shrunk by area averaging when finer). Returns the boolean map and its
+    scale (map pixels per page pixel, <= 1)."""
+    import cv2
+
+    gray = image if image.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2GRAY)
+    scale = min(1.0, _INK_DPI / dpi) if dpi > 0 else 1.0
+    if scale < 1.0:
+        size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
+        gray = cv2.resize(np.ascontiguousarray(gray), size, interpolation=cv2.INTER_AREA)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
+    dark = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, kernel)
+    light = cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, kernel)
+    return np.maximum(dark, light) > _INK_CONTRAST, scale
+
 
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 
@@ -271,11 +390,45 @@ class TextLayer:
         )
         return 2 * standing <= self.chars
 
+    def _boxes(self, scale: float, shape: tuple[int, ...]) -> Iterator[tuple[int, int, int, int]]:
+        """Each word's box in a map of ``shape`` at ``scale`` pixels per point, grown by one pixel, clipped."""
+        h, w = shape[:2]
+        for line in self.lines:
+            for _, x0, y0, x1, y1 in line:
+                yield (max(0, math.floor(x0 * scale) - 1), max(0, math.floor(y0 * scale) - 1),
+                       min(w, math.ceil(x1 * scale) + 1), min(h, math.ceil(y1 * scale) + 1))
+
+    def visible(self, ink: np.ndarray, scale: float) -> TextLayer:
+        """The layer without its words that show no ink on the rendered page (``ink``: :func:`ink_map` of
+        it, ``scale`` its pixels per point): white text on white paper, text under a picture, which no
+        reader sees (V14's tricks.pdf, ``hidden white keywords spam``). Invisible text (render mode 3)
+        over a scan keeps the scan's ink in its box and stays."""
+        boxes = iter(list(self._boxes(scale, ink.shape)))
+        lines = []
+        for line in self.lines:
+            kept = tuple(word for word in line if (box := next(boxes)) and ink[box[1]:box[3], box[0]:box[2]].any())
+            if kept:
+                lines.append(kept)
+        return TextLayer(tuple(lines), self.width, self.height)
+
+    def ink_outside(self, ink: np.ndarray, scale: float) -> float:
+        """Share of the page's ink (``ink``, :func:`ink_map`; ``scale`` its pixels per point) outside the
+        layer's word boxes: near 0 when the layer is the page's text, near 1 for a scan with a stamp."""
+        inside = np.zeros(ink.shape[:2], dtype=bool)
+        for x0, y0, x1, y1 in self._boxes(scale, ink.shape):
+            inside[y0:y1, x0:x1] = True
+        total = int(ink.sum())
+        return float((ink & ~inside).sum() / total) if total else 0.0
+
     def regions(self, scale: float) -> tuple[Region, ...]:
         """The layer as line regions with word children in page pixels (``scale``: pixels per point, the
         rendering's dpi / 72), text as the layer holds it, confidence 1.0."""
         out: list[Region] = []
         for line in self.lines:
+            # Boxes are clipped to the page: a glyph's box may reach past its edge (a Type3 font's bounding box).
+            line = tuple((text, max(0.0, x0), max(0.0, y0), min(self.width or x1, x1), min(self.height or y1, y1))
+                         for text, x0, y0, x1, y1 in line)
+            line = tuple(w for w in line if w[3] > w[1] and w[4] > w[2])
             words = [
                 Region.from_box(x0 * scale, y0 * scale, x1 * scale, y1 * scale, level="word", text=text, confidence=1.0)
                 for text, x0, y0, x1, y1 in line
@@ -382,6 +535,7 @@ class Pdf2ImageRasterizer(Rasterizer):
         """Keep the options; poppler is looked up when the first file is read."""
         self.options = options
         self._read_without_password: set[Path] = set()  # warned about once each
+        self._warned_extract: set[Path] = set()  # encrypted PDFs denying extraction, warned about once each
 
     def _info(self, path: Path, first: int | None = None, last: int | None = None, *, password: str | None) -> dict:
         from pdf2image import pdfinfo_from_path
@@ -588,7 +742,7 @@ class Pdf2ImageRasterizer(Rasterizer):
             except Exception as exc:  # poppler errors, timeouts, unreadable renderer output
                 error = _explain(path, str(exc) or type(exc).__name__, password)
                 raise PageReadError(f"{error} (page {index + 1})", index) from exc
-            source, layer = self._text_source(path, index, password, float(page_dpi), checked, sizes.get(index))
+            source, layer = self._text_source(path, index, password, float(page_dpi), checked, sizes.get(index), array)
             yield PageImage(
                 image=np.ascontiguousarray(array), index=index, source=str(path), dpi=float(page_dpi),
                 warnings=tuple(warnings), text_source=source, text_layer=layer,
@@ -596,24 +750,59 @@ class Pdf2ImageRasterizer(Rasterizer):
 
     def _text_source(
         self, path: Path, index: int, password: str | None, dpi: float, checked: object | None,
-        size: tuple[float, float] | None,
+        size: tuple[float, float] | None, image: np.ndarray,
     ) -> tuple[str, tuple[Region, ...]]:
         """How page ``index`` is read under ``text_pages`` (:attr:`PageImage.text_source`) and its text
         layer's regions at ``dpi`` when they are its words: ``("ocr", ())`` unless the page already holds
-        text: a layer of at least :data:`TEXT_CHARS_PER_SQIN`, or any layer on a page that is no scan
-        (:func:`scanned_under` of ``checked``, the pikepdf PDF; without it only the density counts)."""
+        text. The layer's words that show no ink on the rendered page (``image``, :meth:`TextLayer.visible`)
+        are left out; the page holds text when words remain and either it is no scan (:func:`scanned_under`
+        of ``checked``, the pikepdf PDF; without it every page may be one) or, under a full-page image, its
+        layer is an earlier OCR's (invisible, :attr:`TextDrawing.ocr_layer`) of at least
+        :data:`TEXT_CHARS_PER_SQIN`, or its text is visible and at most :data:`INK_OUTSIDE_LAYER` of the
+        page's ink lies outside their boxes (a scan with a stamp as text is read; a slide's title over a
+        picture is text).
+        Under ``text-layer`` a page whose text does not run left to right (:func:`text_drawing`, or boxes
+        taller than wide) or is drawn in Type3 fonts is read too."""
         if self.text_pages not in ("skip", "text-layer"):
             return "ocr", ()
         layer = text_layer(path, index, password, self.options.timeout)
         if not layer.chars:
             return "ocr", ()
-        if layer.density < TEXT_CHARS_PER_SQIN and (checked is None or scanned_under(checked, index, size)):
-            return "ocr", ()  # a scan with a page number or a stamp as text: its words are in the image
+        ink, shrink = ink_map(image, dpi)
+        per_point = shrink * dpi / 72.0
+        seen = layer.visible(ink, per_point)
+        if seen.chars < layer.chars:
+            log.info("%s: page %d: %d of the text layer's %d characters show no ink (hidden text): left out",
+                     path, index + 1, layer.chars - seen.chars, layer.chars)
+        if not seen.chars:
+            return "ocr", ()
+        drawing = text_drawing(checked, index) if checked is not None else TextDrawing()
+        if checked is None or scanned_under(checked, index, size):
+            if drawing.ocr_layer:
+                if seen.density < TEXT_CHARS_PER_SQIN:
+                    return "ocr", ()  # a scan with a few words of an earlier OCR
+            elif seen.ink_outside(ink, per_point) > INK_OUTSIDE_LAYER:
+                return "ocr", ()  # a scan with a page number or a stamp as text: its words are in the image
         if self.text_pages == "skip":
-            log.info("%s: page %d holds text (%d characters): not read (input.text_pages: skip)", path, index + 1, layer.chars)
+            log.info("%s: page %d holds text (%d characters): not read (input.text_pages: skip)", path, index + 1, seen.chars)
             return "skipped", ()
-        if not layer.upright:
+        if not seen.upright or drawing.turned:
             log.info("%s: page %d: its text layer does not run left to right (a turned page or vertical text); "
                      "the page is read (input.text_pages: text-layer)", path, index + 1)
             return "ocr", ()
-        return "text-layer", layer.regions(dpi / 72.0)
+        if 2 * drawing.type3 > drawing.chars:
+            log.info("%s: page %d: its text is drawn in Type3 fonts (word boxes from the fonts' matrices, not "
+                     "the ink); the page is read (input.text_pages: text-layer)", path, index + 1)
+            return "ocr", ()
+        self._warn_no_extract(path, checked)
+        return "text-layer", seen.regions(dpi / 72.0)
+
+    def _warn_no_extract(self, path: Path, checked: object | None) -> None:
+        """Warn once per file when an encrypted PDF's permissions deny extracting its text, which
+        ``text-layer`` does (the owner's restriction is not enforced by poppler, nor here)."""
+        if checked is None or path in self._warned_extract or not getattr(checked, "is_encrypted", False):
+            return
+        self._warned_extract.add(path)
+        if not getattr(checked.allow, "extract", True):  # type: ignore[attr-defined]
+            log.warning("%s: the PDF's permissions deny extracting its text; its text layer is used anyway "
+                        "(input.text_pages: text-layer)", path)

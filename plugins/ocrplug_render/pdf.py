@@ -248,6 +248,56 @@ def _line_ops(line_quad: Any, words: list[tuple[Region, bytes, int]], scale: tup
     return ops
 
 
+#: Document-level entries of the catalog (PDF 1.7, 7.7.2) carried from the source when every page of the
+#: output is its page kept as it is, in its order: they point into those pages (form fields' widgets,
+#: bookmarks' and named destinations) or are about the whole document.
+WHOLE_DOCUMENT_KEYS = ("/AcroForm", "/Outlines", "/Names", "/Dests", "/ViewerPreferences", "/PageMode",
+                       "/PageLayout", "/Lang")
+#: Entries of the document information dictionary carried from the source whenever a page is kept.
+INFO_KEYS = ("/Title", "/Author", "/Subject", "/Keywords", "/CreationDate")
+
+
+def carry_document(out: Any, source: Any, origin: list[int | None], kept: set[int]) -> list[str]:
+    """Carry the source PDF's document-level entries into the output ``out`` (both pikepdf PDFs, the pages
+    already in ``out``): its information (:data:`INFO_KEYS`, the title instead of the file name); its page
+    labels when the output holds every page of the source in order (``origin``: each output page's
+    0-based source page); :data:`WHOLE_DOCUMENT_KEYS` when moreover every page was kept as it is
+    (``kept``: those output pages). Returns the names of the source's entries left out, after warning
+    once naming them (a page was OCRed or left out: the form, bookmarks and destinations point into
+    pages the output does not hold as they were)."""
+    pikepdf = require("pikepdf", "pdf", "render")
+
+    def copy(obj: Any) -> Any:
+        if isinstance(obj, pikepdf.Object) and not obj.is_indirect and isinstance(obj, pikepdf.Dictionary | pikepdf.Array):
+            obj = source.make_indirect(obj)
+        return out.copy_foreign(obj) if isinstance(obj, pikepdf.Object) and obj.is_indirect else obj
+
+    for key in INFO_KEYS:
+        if key in source.docinfo:
+            out.docinfo[key] = source.docinfo[key]
+    whole = origin == list(range(len(source.pages)))
+    every_kept = whole and len(kept) == len(origin)
+    dropped: list[str] = []
+    root = source.Root
+    if "/PageLabels" in root:
+        if whole:
+            out.Root.PageLabels = copy(root.PageLabels)
+        else:
+            dropped.append("/PageLabels")
+    for key in WHOLE_DOCUMENT_KEYS:
+        if key not in root:
+            continue
+        if every_kept:
+            out.Root[key] = copy(root[key])
+        else:
+            dropped.append(key)
+    if dropped:
+        log.warning("pdf renderer: %s: the output PDF leaves out the source's %s (they point into pages that "
+                    "were OCRed or not selected)", Path(source.filename).name,
+                    ", ".join(k.lstrip("/") for k in dropped))
+    return dropped
+
+
 class PdfSession(RenderSession):
     """Writes each page to a temporary one-page PDF; ``close`` joins them into the output."""
 
@@ -260,13 +310,19 @@ class PdfSession(RenderSession):
         self.path = output_path(info, options.suffix)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.workdir = temporary_dir(self.path.parent, info.stem)
-        self.page_files: list[Path] = []
+        # The output's pages in order, each (file, 0-based page in it): a temporary one-page file, a chunk
+        # of them, or the source PDF itself for a page kept as it is (copied from there at close, all in
+        # one output, so the objects they share -- fonts, images, forms -- are written once).
+        self.entries: list[tuple[Path, int]] = []
+        self.page_files: list[Path] = []  # temporary one-page files not yet joined into a chunk
         self.pages_read = 0  # pages with an image (failure notes alone make no PDF)
         self.last_size: tuple[float, float] | None = None  # points, for the size of a failure note
         self.chunk_files: list[Path] = []
         # Character -> 2-byte code shared by every page; written as the font's ToUnicode map at close.
         self.codes: dict[str, int] = {}
         self.kept: set[int] = set()  # 0-based output pages copied from the source PDF (their fonts are theirs)
+        self.sources: dict[Path, bool] = {}  # source PDFs looked at: whether pikepdf opens them
+        self.origin: list[int | None] = []  # each output page's 0-based page of the input (parallel to entries)
 
     def _encode(self, text: str) -> bytes:
         out = bytearray()
@@ -349,37 +405,56 @@ class PdfSession(RenderSession):
             Contents=content,
         )
         self._save_page(pdf, pdf_page)
+        self.origin.append(page.index)
         self.pages_read += 1
         self.last_size = (w_pt, h_pt)
 
     def _copy_original(self, page: Page, image: PageImage) -> bool:
-        """Copy page ``page.index`` of the PDF ``image.source`` into the output; False (nothing written)
-        when that file cannot be opened or has no such page."""
+        """Put page ``page.index`` of the PDF ``image.source`` in the output as it is (copied at close); False
+        (nothing written) when that file cannot be opened or has no such page."""
+        source = Path(image.source)
         try:
-            source = self.pikepdf.open(image.source)
+            with self.pikepdf.open(source) as pdf:
+                if not 0 <= page.index < len(pdf.pages):
+                    return False
+                box = [float(v) for v in pdf.pages[page.index].trimbox]
+                if source not in self.sources:
+                    self.sources[source] = True
+                    self._warn_encrypted(source, pdf)
         except Exception as exc:  # an encrypted or vanished file: the page is written from its image
-            log.debug("pdf renderer: %s cannot be opened again (%r): page %d written from its image",
-                      image.source, exc, page.index + 1)
+            if self.sources.get(source) is not False:
+                log.warning("pdf renderer: %s cannot be opened again (%s); its pages that held text are written "
+                            "from their images with their words as invisible text, and the output is not "
+                            "encrypted", source, type(exc).__name__)
+            self.sources[source] = False
             return False
-        with source:
-            if not 0 <= page.index < len(source.pages):
-                return False
-            pdf = self.pikepdf.Pdf.new()
-            pdf.pages.append(source.pages[page.index])
-            box = [float(v) for v in pdf.pages[0].trimbox]
-            self.kept.add(len(self.page_files) + len(self.chunk_files) * _CHUNK)
-            self._save_page(pdf, None)
+        self.kept.add(len(self.entries))
+        self.entries.append((source, page.index))
+        self.origin.append(page.index)
         self.pages_read += 1
         self.last_size = (abs(box[2] - box[0]), abs(box[3] - box[1]))
         return True
 
+    @staticmethod
+    def _warn_encrypted(source: Path, pdf: Any) -> None:
+        """Warn that the output of an encrypted ``source`` (pikepdf ``pdf``) is written unencrypted, naming the
+        permissions it restricted (OCRmyPDF refuses such input; ocrplug reads it and says so)."""
+        if not pdf.is_encrypted:
+            return
+        allow = pdf.allow
+        denied = [name for name in ("extract", "modify_other", "print_highres", "modify_form", "modify_annotation",
+                                    "modify_assembly", "accessibility")
+                  if not getattr(allow, name, True)]
+        log.warning("pdf renderer: %s is encrypted%s; the output PDF is written without encryption or "
+                    "permissions", source, f" (it denies: {', '.join(denied)})" if denied else "")
+
     def _save_page(self, pdf: Any, pdf_page: Any) -> None:
-        """Save ``pdf`` with ``pdf_page`` appended (None: it holds its page already) as the next page file."""
-        if pdf_page is not None:
-            pdf.pages.append(self.pikepdf.Page(pdf_page))
-        path = self.workdir / f"page{len(self.page_files) + len(self.chunk_files) * _CHUNK:06d}.pdf"
+        """Save ``pdf`` with ``pdf_page`` appended as the next page file."""
+        pdf.pages.append(self.pikepdf.Page(pdf_page))
+        path = self.workdir / f"page{len(self.entries):06d}.pdf"
         pdf.save(path)
         pdf.close()
+        self.entries.append((path, 0))
         self.page_files.append(path)
         if len(self.page_files) >= _CHUNK:
             self._compact()
@@ -413,16 +488,20 @@ class PdfSession(RenderSession):
             Contents=pikepdf.Stream(pdf, pikepdf.unparse_content_stream(ops)),
         )
         self._save_page(pdf, pdf_page)
+        self.origin.append(failure.index)
 
-    def _join(self, files: list[Path], target: Path, font: Any | None = None, finish: bool = False) -> None:
+    def _join(self, entries: list[tuple[Path, int]], target: Path, finish: bool = False) -> None:
+        """Write the pages ``entries`` ((file, 0-based page)) in order into ``target``; each file is opened
+        once, so what its pages share is copied once. ``finish``: the final output (shared font, metadata,
+        the source's document-level entries)."""
         pikepdf = self.pikepdf
         out = pikepdf.Pdf.new()
-        sources = []
+        opened: dict[Path, Any] = {}
         try:
-            for path in files:
-                src = pikepdf.Pdf.open(path)
-                sources.append(src)
-                out.pages.extend(src.pages)
+            for path, number in entries:
+                if path not in opened:
+                    opened[path] = pikepdf.Pdf.open(path)
+                out.pages.append(opened[path].pages[number])
             if finish:
                 shared = _font_object(out, self.codes)
                 for number, pg in enumerate(out.pages):
@@ -436,16 +515,21 @@ class PdfSession(RenderSession):
                     meta["xmp:CreatorTool"] = f"ocrplug {ocrplug_version}"
                 out.docinfo[pikepdf.Name.Creator] = f"ocrplug {ocrplug_version}"
                 out.docinfo[pikepdf.Name.Title] = escape_surrogates(Path(self.info.source).name)
+                if self.kept:
+                    carry_document(out, opened[entries[min(self.kept)][0]], self.origin, self.kept)
             # Streams are read from the (still open) source files while saving.
             out.save(target)
         finally:
             out.close()
-            for src in sources:
+            for src in opened.values():
                 src.close()
 
     def _compact(self) -> None:
         chunk = self.workdir / f"chunk{len(self.chunk_files):06d}.pdf"
-        self._join(self.page_files, chunk)
+        self._join([(path, 0) for path in self.page_files], chunk)
+        where = {path: (chunk, number) for number, path in enumerate(self.page_files)}
+        self.entries = [where.get(path, (path, number)) if number == 0 else (path, number)
+                        for path, number in self.entries]
         for path in self.page_files:
             path.unlink()
         self.page_files = []
@@ -462,7 +546,7 @@ class PdfSession(RenderSession):
         try:
             target = StreamedPath(self.path)
             try:
-                self._join(self.chunk_files + self.page_files, target.tmp, finish=True)
+                self._join(self.entries, target.tmp, finish=True)
             except BaseException:
                 target.discard()
                 raise
