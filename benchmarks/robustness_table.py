@@ -101,8 +101,19 @@ def input_cases(tmp: Path) -> list[tuple[str, Path | None, list[str]]]:
     _page(linked / "fine.png")
     (linked / "dangling.png").symlink_to(tmp / "gone.png")
     cases.append(("broken symlink inside an input folder", linked, []))
+    looped = tmp / "looped"
+    looped.mkdir()
+    _page(looped / "fine.png")
+    (looped / "self.png").symlink_to(looped / "self.png")
+    cases.append(("symlink loop inside an input folder (`self.png -> self.png`)", looped, []))
     pikepdf.Pdf.new().save(tmp / "no_pages.pdf")
     cases.append(("PDF with 0 pages", tmp / "no_pages.pdf", []))
+    with pikepdf.Pdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.add_blank_page()
+        pdf.pages[0].MediaBox = [0, 0, 612, 0]
+        pdf.save(tmp / "flat.pdf")
+    cases.append(("PDF whose page 1 has a `[0 0 612 0]` MediaBox (page 2 is read)", tmp / "flat.pdf", []))
     with pikepdf.Pdf.new() as pdf:
         pdf.add_blank_page()
         pdf.save(tmp / "locked.pdf", encryption=pikepdf.Encryption(user="secret", owner="o"))

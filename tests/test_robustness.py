@@ -440,3 +440,24 @@ def test_a_folders_entries_that_are_no_input_are_named(tmp_path: Path, capsys: p
     err = capsys.readouterr().err
     assert "1 entry of the input folder(s) left out" in err and str(scans / "notes.docx") in err
     assert (scans / "out" / "deeper.txt").is_file()
+
+
+def test_a_page_with_an_empty_mediabox_is_that_pages_failure(tmp_path: Path) -> None:
+    # T15 (session 15): a [0 0 612 0] MediaBox was rendered as a 2550 x 1 px page and read as empty text,
+    # exit 0, no word said; it is now that page's failure, and the next page is read.
+    import pikepdf
+
+    from ocrplug import Pipeline
+
+    path = tmp_path / "line.pdf"
+    pdf = pikepdf.Pdf.new()
+    for box in ([0, 0, 612, 0], [0, 0, 612, 792]):
+        content = pikepdf.Stream(pdf, b"0 g 100 100 200 50 re f")
+        pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
+            Type=pikepdf.Name.Page, MediaBox=box, Contents=content, Resources=pikepdf.Dictionary(),
+        )))
+    pdf.save(path)
+    doc = Pipeline(detector=None, recognizer=None, renderers=[]).run(path)
+    assert [p.index for p in doc.pages] == [1]
+    assert [f.index for f in doc.failures] == [0]
+    assert "page 1 is 612 x 0 pt" in doc.failures[0].error and "line.pdf" in doc.failures[0].error

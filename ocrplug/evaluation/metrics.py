@@ -436,7 +436,9 @@ class PageScores:
     """Everything measured on one page: detection per GT level, page text, and notes.
 
     ``text``: ordered page CER/WER against the reference in ``reference`` order (a
-    :data:`~ocrplug.evaluation.dataset.REFERENCE_KINDS` value); ``bag``: the order-free scores.
+    :data:`~ocrplug.evaluation.dataset.REFERENCE_KINDS` value); ``bag``: the order-free scores. Both are
+    None when recognition is not scored or the truth holds no readable text (every word don't-care, as
+    on ICDAR 2015 ``img_1``'s ``###`` words).
     """
 
     levels: Mapping[str, LevelScores] = field(default_factory=dict)

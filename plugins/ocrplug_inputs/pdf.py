@@ -66,6 +66,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _PAGE_SIZE = re.compile(r"^Page\s+(\d+)\s+size$")
+#: A page whose CropBox (poppler's page size) is under this many points on a side holds nothing to read
+#: (a ``[0 0 612 0]`` MediaBox: T15, session 15); it is that page's :class:`PageReadError`.
+MIN_PAGE_POINTS = 1.0
 
 #: How poppler's error() starts a message of category errSyntaxError (poppler/Error.cc): content it
 #: could not parse or decode, hence not drawn. "Syntax Warning" lines are recovered and not counted.
@@ -680,6 +683,13 @@ class Pdf2ImageRasterizer(Rasterizer):
 
         opening: set[str] | None = None  # pdfinfo's Syntax Error lines, looked up at the first page that has any
         for index in pages.indices(count):
+            size = sizes.get(index)
+            if size is not None and min(size) < MIN_PAGE_POINTS:
+                # pdftoppm draws a 612 x 0 pt box as a 2550 x 1 px strip: an empty page, read without a word.
+                raise PageReadError(
+                    f"{path}: page {index + 1} is {size[0]:g} x {size[1]:g} pt (its CropBox or MediaBox is "
+                    "empty): nothing to render", index,
+                )
             own_dpi = scan_dpi(checked, index, sizes.get(index)) if self.image_dpi and checked is not None else None
             if own_dpi is not None and own_dpi < LOW_DPI:
                 # The image that covers the page is no scan of its text (a 1 x 1 px background stretched
