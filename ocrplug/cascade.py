@@ -330,7 +330,7 @@ _ACCENT_MARKS = frozenset("\u0301\u0300\u0302\u0303\u0304\u0306\u030a\u030b\u030
 #: superscripts. Each stands for one mark of either kind, a double quote (:data:`_DOUBLE_SIGNS`) for two.
 _HIGH_SIGNS = frozenset("'\"`\u00b4\u2018\u2019\u201a\u201b\u201c\u201d\u2032\u2033^~*%\u00b0\u00aa\u00ba\u00b9\u00b2\u00b3\u2122\u00ae\u00a9\u2020\u2021")
 
-_DOUBLE_SIGNS = frozenset('"\u201c\u201d\u2033')
+_DOUBLE_SIGNS = frozenset('"%\u201c\u201d\u2033')
 
 
 def _written_marks(text: str) -> tuple[int, int, int]:
