@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -94,6 +95,7 @@ def measure(fonts: list[str], sizes: list[int], dot_sizes: list[float]) -> None:
     for ds in dot_sizes:
         sent: Counter = Counter()
         total: Counter = Counter()
+        cpu = 0.0
         missed: list[str] = []
         wrong: list[str] = []
         for name in fonts:
@@ -104,7 +106,10 @@ def measure(fonts: list[str], sizes: list[int], dot_sizes: list[float]) -> None:
                         page = PageImage(image, 0, "marks")
                         readings = [("stripped", plain(text)), ("right", text)] if kind == "accent" else [("right", text)]
                         for how, reading in readings:
-                            n = unwritten_marks(page, line_region(boxes, reading.split()), dot_size=ds)
+                            region = line_region(boxes, reading.split())
+                            t0 = time.process_time()
+                            n = unwritten_marks(page, region, dot_size=ds)
+                            cpu += time.process_time() - t0
                             key = f"{kind} read {how}"
                             total[key] += 1
                             sent[key] += n > 0
@@ -112,7 +117,8 @@ def measure(fonts: list[str], sizes: list[int], dot_sizes: list[float]) -> None:
                                 missed.append(f"{name}/{px}: {text}")
                             if how == "right" and n > 0:
                                 wrong.append(f"{name}/{px}: {reading} ({n})")
-        print(f"dot_size {ds}: " + ", ".join(f"{k} {sent[k]}/{total[k]} sent" for k in sorted(total)))
+        print(f"dot_size {ds}: " + ", ".join(f"{k} {sent[k]}/{total[k]} sent" for k in sorted(total))
+              + f"; {1000 * cpu / sum(total.values()):.2f} CPU ms a line")
         for m in missed:
             print("   kept (stripped):", m)
         for m in wrong:

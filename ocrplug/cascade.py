@@ -5,8 +5,9 @@ installed plugins offer: ``tesseract`` then ``ppocr``, ``ppocr`` then ``trocr``,
 reads every region; the regions it reads with a confidence below ``threshold`` (and those it reads as
 nothing, as one character, or as rule-like characters only: :func:`unsure_by_kind`; and a glyph-sized
 region read as several characters: :func:`unsure_by_shape`; and a line one of whose words holds an ink
-gap as wide as the line's own word gaps, a word space the first reader joined: :func:`joined_gap`) go to
-the ``second``, whose reading replaces the first's, unless the second reads nothing there. The
+gap as wide as the line's own word gaps, a word space the first reader joined: :func:`joined_gap`; and a
+line whose ink shows marks above the x-height that its reading does not write, ``Tomás`` read ``Tomas``:
+:func:`unwritten_marks`) go to the ``second``, whose reading replaces the first's, unless the second reads nothing there. The
 confidence compared is the region's own, or with ``confidence: lowest_word`` the lowest of its words'
 (one doubtful word sends the line). Each region the cascade returns carries
 ``attributes["reader"]``: the name of the recognizer whose reading was kept, and
@@ -74,7 +75,10 @@ GLYPH_ASPECT = 1.25
 GAP_SHARE = 0.8
 
 #: A mark above the x-height is a dot (an ``i``'s, a diaeresis') when neither side is over this many stroke
-#: widths, an accent otherwise (:func:`unwritten_marks`). Chosen on drawn words (benchmarks/accent_marks.py).
+#: widths, an accent otherwise (:func:`unwritten_marks`). Chosen on drawn lines (``python
+#: benchmarks/accent_marks.py --dot-size 1.6,2.0,2.5``, 10 faces at 14-40 px per em): 1.6 sends 37 of 720
+#: lines read right (a thin face's dots count as accents), 2.0 sends 3, 2.5 sends 2; lines read with their
+#: marks stripped sent 335, 318, 317 of 400.
 DOT_SIZE = 2.0
 
 
@@ -181,7 +185,8 @@ class CascadeRecognizer(Recognizer):
     def recognize(self, page: PageImage, regions: Sequence[Region]) -> list[Region]:
         """Read ``regions`` of ``page`` with the first recognizer, then the doubtful ones with the second:
         those read with confidence below the threshold, those whose reading :func:`unsure_by_kind` or
-        :func:`unsure_by_shape` doubts, and lines with a word holding a word gap (:func:`joined_gap`)."""
+        :func:`unsure_by_shape` doubts, lines with a word holding a word gap (:func:`joined_gap`) and lines
+        with marks their reading does not write (:func:`unwritten_marks`)."""
         if not regions:
             return []
         first = self.first.recognize(page, regions)
@@ -330,6 +335,15 @@ _ACCENT_MARKS = frozenset("\u0301\u0300\u0302\u0303\u0304\u0306\u030a\u030b\u030
 #: superscripts. Each stands for one mark of either kind, a double quote (:data:`_DOUBLE_SIGNS`) for two.
 _HIGH_SIGNS = frozenset("'\"`\u00b4\u2018\u2019\u201a\u201b\u201c\u201d\u2032\u2033^~*%\u00b0\u00aa\u00ba\u00b9\u00b2\u00b3\u2122\u00ae\u00a9\u2020\u2021")
 
+#: A mark starts at least this share of the x-height band above the band's top row and ends at most
+#: :data:`_SINK` of it below that row (:func:`unwritten_marks`). Chosen on the lines Tesseract kept on the
+#: first 40 pages of ``funsd_train`` and ``icdar2015_val`` (main's swift pages; docs/benchmarks.md, "Marks
+#: Tesseract does not write"): an end 0.4 into the band sent 65 of 1071 such lines (broken letters of
+#: typewritten capitals), 0.1 sent 8, 0.0 8; a start 0.2 above the band 7 (0.0: 8, 0.3: 6), while the drawn
+#: lines read with marks stripped went from 318 to 317 of 400 (0.3: 311).
+_RISE = 0.2
+#: See :data:`_RISE`.
+_SINK = 0.1
 _DOUBLE_SIGNS = frozenset('"%\u201c\u201d\u2033')
 
 
@@ -360,13 +374,14 @@ def unwritten_marks(page: PageImage, region: Region, dot_size: float = DOT_SIZE)
     The line is warped level as for :func:`joined_gap` (rows of its quad and of its words). The x-height
     band is the longest run of rows crossed by at least half the most ink runs any row holds (strokes of
     lower-case bodies; a capital's bar is one run). A mark is a connected ink component (8-neighbours)
-    that starts above the band and ends above its upper 2/5, does not touch the crop's top row (the line
-    above), is at least 2 px on each side, and has ink in the band under its columns (a letter's body:
+    that starts at least :data:`_RISE` of the band's height above it and ends at most :data:`_SINK` of it
+    below its top, does not touch the crop's top row (the line above), is at least 2 px on each side,
+    and has ink in the band under its columns (a letter's body:
     quotes and the degree sign have none). It is a dot when neither side is over ``dot_size`` times the
     stroke width (the median horizontal ink run in the band), an accent otherwise. The reading accounts
     for marks by :func:`_written_marks`; the result is the larger excess, of accents over accents
-    written, and of all marks over all written (signs such as quotes count for either kind). About 0.2 CPU
-    ms a line (one warp and one labelling).
+    written, and of all marks over all written (signs such as quotes count for either kind). One warp and
+    one labelling a line: about 1 CPU ms on drawn lines of 14-40 px per em (benchmarks/accent_marks.py).
     """
     text = region.text or ""
     if region.level != "line" or not text.strip():
@@ -392,7 +407,7 @@ def unwritten_marks(page: PageImage, region: Region, dot_size: float = DOT_SIZE)
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink[:top + (bottom - top) // 2], connectivity=8)
     dots = accents = 0
     for x, y, w, h, _area in stats[1:n]:
-        if y == 0 or y >= top or y + h > top + 0.4 * (bottom - top) or w < 2 or h < 2:
+        if y == 0 or y > top - _RISE * (bottom - top) or y + h > top + _SINK * (bottom - top) or w < 2 or h < 2:
             continue
         if not band[:, x:x + w].any():
             continue
