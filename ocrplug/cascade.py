@@ -5,8 +5,9 @@ installed plugins offer: ``tesseract`` then ``ppocr``, ``ppocr`` then ``trocr``,
 reads every region; the regions it reads with a confidence below ``threshold`` (and those it reads as
 nothing, as one character, or as rule-like characters only: :func:`unsure_by_kind`; and a glyph-sized
 region read as several characters: :func:`unsure_by_shape`; and a line one of whose words holds an ink
-gap as wide as the line's own word gaps, a word space the first reader joined: :func:`joined_gap`) go to
-the ``second``, whose reading replaces the first's, unless the second reads nothing there. The
+gap as wide as the line's own word gaps, a word space the first reader joined: :func:`joined_gap`; and a
+line whose ink shows marks above the x-height that its reading does not write, ``Tomás`` read ``Tomas``:
+:func:`unwritten_marks`) go to the ``second``, whose reading replaces the first's, unless the second reads nothing there. The
 confidence compared is the region's own, or with ``confidence: lowest_word`` the lowest of its words'
 (one doubtful word sends the line). Each region the cascade returns carries
 ``attributes["reader"]``: the name of the recognizer whose reading was kept, and
@@ -24,6 +25,7 @@ The two recognizers are found by name in this process's plugin host (the install
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
 from typing import Any, Literal
@@ -41,6 +43,7 @@ from ocrplug.profile import stage
 from ocrplug.recognition import lone_letter_case
 
 __all__ = [
+    "DOT_SIZE",
     "GAP_SHARE",
     "GLYPH_ASPECT",
     "RULE_LIKE",
@@ -51,6 +54,7 @@ __all__ = [
     "joined_gap",
     "unsure_by_kind",
     "unsure_by_shape",
+    "unwritten_marks",
 ]
 
 #: Characters a reader gives for a ruling line or a stroke as well as for text (a table's frame, a lone
@@ -69,6 +73,13 @@ GLYPH_ASPECT = 1.25
 #: LSTM joins ``Lot 4D``, ``A signed``, ``C and`` (Noto Sans, URW Bookman) with word confidences 0.86-0.96.
 #: Chosen on ``funsd_train`` (docs/benchmarks.md, "Words Tesseract joins").
 GAP_SHARE = 0.8
+
+#: A mark above the x-height is a dot (an ``i``'s, a diaeresis') when neither side is over this many stroke
+#: widths, an accent otherwise (:func:`unwritten_marks`). Chosen on drawn lines (``python
+#: benchmarks/accent_marks.py --dot-size 1.6,2.0,2.5``, 10 faces at 14-40 px per em): 1.6 sends 34 of 720
+#: lines read right (a thin face's dots count as accents), 2.0 sends 3, 2.5 sends 2; lines read with their
+#: marks stripped sent 334, 317, 316 of 400.
+DOT_SIZE = 2.0
 
 
 class ReaderChoice(BaseModel):
@@ -121,6 +132,13 @@ class CascadeOptions(Options):
         "reader joined: 'Lot 4D' read 'Lot4D'); 0: off.",
     )
 
+    marks: bool = Field(
+        True,
+        description="A line also goes to the second reader when it shows more marks above the x-height "
+        "over its letters (accents, dots) than the first reading has characters for ('Tomás' read "
+        "'Tomas' by Tesseract's eng model; ocrplug.cascade.unwritten_marks); false: off.",
+    )
+
     @field_validator("first", "second", mode="before")
     @classmethod
     def _from_name(cls, value: Any) -> Any:
@@ -167,7 +185,8 @@ class CascadeRecognizer(Recognizer):
     def recognize(self, page: PageImage, regions: Sequence[Region]) -> list[Region]:
         """Read ``regions`` of ``page`` with the first recognizer, then the doubtful ones with the second:
         those read with confidence below the threshold, those whose reading :func:`unsure_by_kind` or
-        :func:`unsure_by_shape` doubts, and lines with a word holding a word gap (:func:`joined_gap`)."""
+        :func:`unsure_by_shape` doubts, lines with a word holding a word gap (:func:`joined_gap`) and lines
+        with marks their reading does not write (:func:`unwritten_marks`)."""
         if not regions:
             return []
         first = self.first.recognize(page, regions)
@@ -180,6 +199,7 @@ class CascadeRecognizer(Recognizer):
             or unsure_by_shape(r)
             or first_confidence(r, self.options.confidence) < t
             or (self.options.gap_share > 0 and joined_gap(page, r) >= self.options.gap_share)
+            or (self.options.marks and unwritten_marks(page, r) > 0)
         ]
         again: dict[int, Region] = {}
         if doubtful:
@@ -238,30 +258,11 @@ def joined_gap(page: PageImage, region: Region) -> float:
     words = [c for c in region.children if c.level == "word" and (c.text or "").strip()]
     if region.level != "line" or len(words) < 2:
         return 0.0
-    quad = np.asarray(region.quad, dtype=np.float64)
-    w, h = quad_width(region.quad), quad_height(region.quad)
-    if w < 2 or h < 2:
+    level = _level_ink(page, region, words, quad_rows=False)
+    if level is None:
         return 0.0
-    pad = 0.5 * h
-    out_w, out_h = round(w + 2 * pad), round(h + 2 * pad)
-    dst = np.array([[pad, pad], [pad + w, pad], [pad + w, pad + h], [pad, pad + h]], dtype=np.float32)
-    to_line = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
-    boxes = []
-    for word in words:
-        pts = cv2.perspectiveTransform(np.asarray(word.quad, dtype=np.float64).reshape(1, -1, 2), to_line)[0]
-        boxes.append((pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()))
-    boxes.sort()
-    y0 = max(int(min(b[1] for b in boxes)), 0)
-    y1 = min(int(np.ceil(max(b[3] for b in boxes))), out_h)
-    if y1 - y0 < 2:
-        return 0.0
-    # Warped first, then made gray: the page is not converted once per line.
-    gray = to_gray(cv2.warpPerspective(page.image, to_line, (out_w, out_h), flags=cv2.INTER_LINEAR,
-                                       borderMode=cv2.BORDER_REPLICATE)[y0:y1])
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    if ink.mean() > 0.5:  # light text on a dark ground
-        ink = 1 - ink
-    ink[ink.mean(axis=1) > 0.75] = 0  # rule rows (an underline, a table's frame)
+    ink, boxes = level
+    out_w = ink.shape[1]
     columns = ink.any(axis=0)
 
     def widest_blank(a: float, b: float, trim: bool) -> int:
@@ -282,6 +283,140 @@ def joined_gap(page: PageImage, region: Region) -> float:
         return 0.0
     inside = max(widest_blank(b[0], b[2], True) for b in boxes)
     return inside / float(np.median(between))
+
+
+Box = tuple[float, float, float, float]
+
+
+def _level_ink(page: PageImage, region: Region, words: Sequence[Region], quad_rows: bool) -> tuple[np.ndarray, list[Box]] | None:
+    """The ink (0/1, ``uint8``, rows x columns) of ``region`` warped level from its quad (1:1 pixels, a margin
+    of half its height around it) and the boxes ``(x0, y0, x1, y1)`` of ``words`` in it, sorted left to
+    right; ``None`` when the quad or the rows are under 2 px. The rows kept are those ``words`` cover, with
+    ``quad_rows`` also those of the quad. Ink is Otsu's, light text on a dark ground inverted, without rule
+    rows (inked over 3/4 of the width: an underline, a table's frame; ppocr's ``_RULE_ROW``); the box rows
+    are relative to the rows kept."""
+    quad = np.asarray(region.quad, dtype=np.float64)
+    w, h = quad_width(region.quad), quad_height(region.quad)
+    if w < 2 or h < 2:
+        return None
+    pad = 0.5 * h
+    out_w, out_h = round(w + 2 * pad), round(h + 2 * pad)
+    dst = np.array([[pad, pad], [pad + w, pad], [pad + w, pad + h], [pad, pad + h]], dtype=np.float32)
+    to_line = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    boxes = []
+    for word in words:
+        pts = cv2.perspectiveTransform(np.asarray(word.quad, dtype=np.float64).reshape(1, -1, 2), to_line)[0]
+        boxes.append((pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()))
+    boxes.sort()
+    tops = [b[1] for b in boxes] + ([pad] if quad_rows else [])
+    bottoms = [b[3] for b in boxes] + ([pad + h] if quad_rows else [])
+    if not tops:
+        return None
+    y0 = max(int(min(tops)), 0)
+    y1 = min(int(np.ceil(max(bottoms))), out_h)
+    if y1 - y0 < 2:
+        return None
+    # Warped first, then made gray: the page is not converted once per line.
+    gray = to_gray(cv2.warpPerspective(page.image, to_line, (out_w, out_h), flags=cv2.INTER_LINEAR,
+                                       borderMode=cv2.BORDER_REPLICATE)[y0:y1])
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if ink.mean() > 0.5:  # light text on a dark ground
+        ink = 1 - ink
+    ink[ink.mean(axis=1) > 0.75] = 0  # rule rows (an underline, a table's frame)
+    return ink, [(b[0], b[1] - y0, b[2], b[3] - y0) for b in boxes]
+
+
+#: Combining marks drawn above a letter as a dot (NFD): a diaeresis is two, a dot above one.
+_DOT_MARKS = {"\u0308": 2, "\u0307": 1}
+#: Combining marks drawn above a letter as an accent (NFD): acute, grave, circumflex, tilde, macron, breve,
+#: ring, double acute, caron (also the apostrophe-like caron of ``ď ť ľ``).
+_ACCENT_MARKS = frozenset("\u0301\u0300\u0302\u0303\u0304\u0306\u030a\u030b\u030c")
+#: Characters drawn above the x-height without a letter's body: quotes, the degree sign, ``^ ~ * %``,
+#: superscripts. Each stands for one mark of either kind, a double quote (:data:`_DOUBLE_SIGNS`) for two.
+_HIGH_SIGNS = frozenset("'\"`\u00b4\u2018\u2019\u201a\u201b\u201c\u201d\u2032\u2033^~*%\u00b0\u00aa\u00ba\u00b9\u00b2\u00b3\u2122\u00ae\u00a9\u2020\u2021")
+
+#: A mark starts at least this share of the x-height band above the band's top row and ends at most
+#: :data:`_SINK` of it below that row (:func:`unwritten_marks`). Chosen on the lines Tesseract kept on the
+#: first 40 pages of ``funsd_train`` and ``icdar2015_val`` (main's swift pages; docs/benchmarks.md, "Marks
+#: Tesseract does not write"): an end 0.4 into the band sent 65 of 1071 such lines (broken letters of
+#: typewritten capitals), 0.1 sent 8, 0.0 8; a start 0.2 above the band 7 (0.0: 8, 0.3: 6), while the drawn
+#: lines read with marks stripped went from 318 to 317 of 400 (0.3: 311).
+_RISE = 0.2
+#: See :data:`_RISE`.
+_SINK = 0.1
+_DOUBLE_SIGNS = frozenset('"%\u201c\u201d\u2033')
+
+
+def _written_marks(text: str) -> tuple[int, int, int]:
+    """Marks above the x-height that ``text`` accounts for: (dots, accents, either), from its NFD letters:
+    ``i j`` and dot marks give dots (an ``i`` with an accent gives its accent only), accent marks accents,
+    :data:`_HIGH_SIGNS` one of either kind each (a double quote two)."""
+    dots = accents = either = 0
+    chars = unicodedata.normalize("NFD", text)
+    for k, c in enumerate(chars):
+        marked = k + 1 < len(chars) and unicodedata.combining(chars[k + 1])
+        if c in "ij" and not marked:
+            dots += 1
+        elif c in _DOT_MARKS:
+            dots += _DOT_MARKS[c]
+        elif c in _ACCENT_MARKS:
+            accents += 1
+        elif c in _HIGH_SIGNS:
+            either += 2 if c in _DOUBLE_SIGNS else 1
+    return dots, accents, either
+
+
+def unwritten_marks(page: PageImage, region: Region, dot_size: float = DOT_SIZE) -> int:
+    """How many marks above the x-height over a letter the first reading of line ``region`` has no
+    character for (0 when nothing is measured): Tesseract's ``eng`` model writes ``Tomas`` for ``Tomás``,
+    ``fraiche`` for ``fraîche``, ``Umit`` for ``Ümit``, sure of each (word confidence 0.92-0.97).
+
+    The line is warped level as for :func:`joined_gap` (rows of its quad and of its words). The x-height
+    band is the longest run of rows crossed by at least half the most ink runs any row holds (strokes of
+    lower-case bodies; a capital's bar is one run). A mark is a connected ink component (8-neighbours)
+    that starts at least :data:`_RISE` of the band's height above it and ends at most :data:`_SINK` of it
+    below its top, does not touch the crop's top row (the line above), is at least 2 px on each side,
+    and has ink in the band under its columns (a letter's body:
+    quotes and the degree sign have none). It is a dot when neither side is over ``dot_size`` times the
+    stroke width (the median horizontal ink run in the band), an accent otherwise. The reading accounts
+    for marks by :func:`_written_marks`; the result is the larger excess, of accents over accents
+    written, and of all marks over all written (signs such as quotes count for either kind). One warp and
+    one labelling a line: about 1 CPU ms on drawn lines of 14-40 px per em (benchmarks/accent_marks.py).
+    """
+    text = region.text or ""
+    if region.level != "line" or not text.strip():
+        return 0
+    words = [c for c in region.children if c.level == "word" and (c.text or "").strip()]
+    level = _level_ink(page, region, words, quad_rows=True)
+    if level is None:
+        return 0
+    ink = level[0]
+    edges = np.diff(ink.astype(np.int8), axis=1, prepend=0)
+    runs = (edges == 1).sum(axis=1)
+    if runs.max() < 2:
+        return 0
+    strong = np.concatenate([[False], runs >= 0.5 * runs.max(), [False]]).astype(np.int8)
+    starts, ends = np.flatnonzero(np.diff(strong) == 1), np.flatnonzero(np.diff(strong) == -1)
+    k = int(np.argmax(ends - starts))
+    top, bottom = int(starts[k]), int(ends[k])  # band rows [top, bottom)
+    band = ink[top:bottom]
+    if bottom - top < 4 or top < 2:
+        return 0
+    lengths = np.diff(np.flatnonzero(np.diff(np.pad(band, ((0, 0), (1, 1))).ravel().astype(np.int8)))).astype(float)
+    stroke = float(np.median(lengths[::2])) if len(lengths) else 1.0
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink[:top + (bottom - top) // 2], connectivity=8)
+    dots = accents = 0
+    for x, y, w, h, _area in stats[1:n]:
+        if y == 0 or y > top - _RISE * (bottom - top) or y + h > top + _SINK * (bottom - top) or w < 2 or h < 2:
+            continue
+        if not band[:, x:x + w].any():
+            continue
+        if max(w, h) <= dot_size * stroke:
+            dots += 1
+        else:
+            accents += 1
+    want_dots, want_accents, either = _written_marks(text)
+    return max(accents - want_accents - either, dots + accents - want_dots - want_accents - either, 0)
 
 
 def first_confidence(region: Region, mode: str) -> float:

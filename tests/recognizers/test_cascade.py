@@ -231,3 +231,39 @@ def test_a_sure_line_with_a_joined_word_goes_to_the_second_reader_unless_gap_sha
         out = cascade.recognize(page, [joined.with_(text=None, children=())])[0]
         assert out.attributes["reader"] == reader
         assert out.text == ("Lot 12 C and Lot 4 D" if reader == "ppocr" else "Lot 12 C and Lot 4D")
+
+
+# Marks the first reader does not write (issue 24, R15): Tesseract's ``eng`` model writes ``Tomas`` for
+# ``Tomás``, ``fraiche`` for ``fraîche``, ``Umit`` for ``Ümit``, sure of each (word confidence 0.92-0.97).
+
+
+@pytest.mark.parametrize(
+    ("drawn", "stripped"),
+    [("Tomás Ruiz sent the slides", "Tomas Ruiz sent the slides"), ("la crème fraîche", "la creme fraiche"),
+     ("Ümit wohnt in Köln", "Umit wohnt in Koln")],
+)
+def test_marks_above_the_x_height_the_reading_lacks_are_counted(drawn: str, stripped: str) -> None:
+    from ocrplug.cascade import unwritten_marks
+
+    page, boxes = _drawn_line(drawn.split(), px=32)
+    assert unwritten_marks(page, _line(boxes, stripped.split())) > 0
+    assert unwritten_marks(page, _line(boxes, drawn.split())) == 0  # read right: every mark written
+
+
+def test_dots_quotes_and_capitals_of_plain_text_are_no_unwritten_marks() -> None:
+    from ocrplug.cascade import unwritten_marks
+
+    for text in ("It's jelly in July", "Invoice 2041: 15% off", 'Main St. "Quoted" item'):
+        page, boxes = _drawn_line(text.split(), px=32)
+        assert unwritten_marks(page, _line(boxes, text.split())) == 0, text
+
+
+def test_a_confident_line_with_an_unwritten_accent_goes_to_the_second_reader() -> None:
+    words = ["Tomás", "Ruiz", "sent", "the", "slides"]
+    page, boxes = _drawn_line(words, px=32)
+    line = _line(boxes, words).with_(text="", children=())
+    options = {"threshold": 0.75, "confidence": "lowest_word"}  # the swift preset's
+    off = CascadeRecognizer(CascadeOptions(**options, marks=False)).recognize(page, [line])[0]
+    assert off.attributes["reader"] == "tesseract" and "Tomas" in off.text  # the fault: sure of it
+    on = CascadeRecognizer(CascadeOptions(**options)).recognize(page, [line])[0]
+    assert on.attributes["reader"] == "ppocr" and "Tomás" in on.text
