@@ -27,6 +27,7 @@ import argparse
 import hashlib
 import itertools
 import sys
+import unicodedata
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -144,7 +145,8 @@ def row_main() -> int:
             near = [max(own[0][0] - ls._span(w)[1], ls._span(w)[0] - own[-1][1])
                     for o in regions if o is not r for w in o.children]
             if min(gaps) > 0 and near:
-                key = "one word" if "".join(texts) in truth.split() else "words"
+                joined = unicodedata.normalize("NFKC", "".join(texts)).lower()
+                key = "one word" if joined in truth.lower().split() else "words"
                 ratios[key + ": row gap / widest letter gap"].append(min(near) / max(gaps))
                 ratios[key + ": widest / narrowest letter gap"].append(max(gaps) / min(gaps))
 
