@@ -10,18 +10,24 @@ a space; single-letter words, initials and letter-digit codes among the texts), 
 with the ppocr recognizer (the step ``fast`` and ``accurate`` share; the model reads each crop once)
 and splits the reading with the rules off (``before``: main at 98bb29c, W13's tracked-line split only)
 and on (``after``). With ``--words`` each word's own box is read instead (the detector often boxes the
-words of a tracked line alone). Prints the truth words read right (bags of words per line, case
+words of a tracked line alone). With ``--row`` the words' boxes of a line are read together, as the
+detector's boxes of one page (consecutive one-character words share one box, as the detector boxes
+``A 4 B 7``), two more texts of one-letter words among them, and ``before`` is every rule but the row
+context (:func:`ocrplug_ppocr.letter_spacing.join_tracked_words`, W15); the ratios that rule tests are
+printed too. Prints the truth words read right (bags of words per line, case
 kept) and the lines whose words changed, by tracking; the changed lines go to stderr. Lines at tracking
 0 are ordinary print.
 
-    PYTHONPATH=.:plugins python benchmarks/letter_spacing.py [--words]
+    PYTHONPATH=.:plugins python benchmarks/letter_spacing.py [--words | --row]
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import sys
+import unicodedata
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -39,6 +45,8 @@ TEXTS = [
     "I am here now",
     "Fresh bread daily",
 ]
+#: ``--row`` only: one-letter words in one box between words boxed alone (they must stay apart).
+ROW_TEXTS = ["Seats A B C left", "Tick a b c or d"]
 TRACKING = [0, 4, 8, 10, 12, 16, 20, 25, 30, 35, 40]
 STYLES = ("lower", "caps", "small")
 SMALL = 0.72  # small capitals' size, share of the font size (their cap height about the x-height)
@@ -70,11 +78,12 @@ def draw_line(
     return x, spans
 
 
-def lines() -> list[tuple[str, int, str, int, float, str]]:
-    """(font key, pixel size, text, tracking px, word-gap ratio, style) of every drawn line."""
+def lines(extra: list[str] | None = None) -> list[tuple[str, int, str, int, float, str]]:
+    """(font key, pixel size, text, tracking px, word-gap ratio, style) of every drawn line; ``extra``
+    texts are drawn in every font besides."""
     out = []
     for n, (name, pt) in enumerate(FONTS):
-        texts = TEXTS[n % 3 :: 3]  # three texts a font, each text in two fonts
+        texts = TEXTS[n % 3 :: 3] + (extra or [])  # three texts a font, each text in two fonts
         k = 0
         for track in TRACKING:
             for style in STYLES:
@@ -97,10 +106,109 @@ def line_image(name: str, pt: int, text: str, track: int, ratio: float, style: s
     return np.repeat(a[:, :, None], 3, axis=2)
 
 
+def row_page(name: str, pt: int, text: str, track: int, ratio: float, style: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """RGB image of one drawn line and the ``(x0, x1)`` of each box a detector would give (a word's span
+    4 px wider each side; consecutive one-character words in one box)."""
+    f = font(name, pt, DPI)
+    small = font(name, pt * SMALL, DPI) if style == "small" else None
+    img = Image.new("L", (40 * pt + 50 * track, 3 * pt), 255)
+    _, spans = draw_line(ImageDraw.Draw(img), 8, 2 * pt, text, f, track, ratio, small)
+    boxes: list[tuple[float, float]] = []
+    words = text.split()
+    for k, (a, b) in enumerate(spans):
+        if boxes and len(words[k]) == 1 and len(words[k - 1]) == 1:
+            boxes[-1] = (boxes[-1][0], b)
+        else:
+            boxes.append((a, b))
+    a = np.asarray(img)
+    return np.repeat(a[:, :, None], 3, axis=2), [(max(int(x0) - 4, 0), int(x1) + 5) for x0, x1 in boxes]
+
+
+def row_main() -> int:
+    """``--row``: every box of a line read together, the row context off (before) and on (after)."""
+    import ocrplug_ppocr.letter_spacing as ls
+    import ocrplug_ppocr.recognizer as rec
+    from ocrplug_ppocr.options import PPOCRRecognizerOptions
+
+    from ocrplug.model import PageImage, Region
+
+    join = rec.join_tracked_words
+    ratios: dict[str, list[float]] = defaultdict(list)
+
+    def measure(regions, truth: str) -> None:  # the ratios the rule tests, for boxes read as letters
+        for r in regions:
+            texts = [w.text for w in r.children]
+            if len(texts) < 2 or not all(t.isalpha() and len(t) <= 2 for t in texts):
+                continue
+            own = [ls._span(w) for w in r.children]
+            gaps = [b[0] - a[1] for a, b in itertools.pairwise(own)]
+            near = [max(own[0][0] - ls._span(w)[1], ls._span(w)[0] - own[-1][1])
+                    for o in regions if o is not r for w in o.children]
+            if min(gaps) > 0 and near:
+                joined = unicodedata.normalize("NFKC", "".join(texts)).lower()
+                key = "one word" if joined in truth.lower().split() else "words"
+                ratios[key + ": row gap / widest letter gap"].append(min(near) / max(gaps))
+                ratios[key + ": widest / narrowest letter gap"].append(max(gaps) / min(gaps))
+
+    ppocr = rec.PPOCRRecognizer(PPOCRRecognizerOptions(threads=1))
+    tally: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    by_style: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for name, pt, text, track, ratio, style in lines(ROW_TEXTS):
+        truth = text.upper() if style == "small" else text
+        image, boxes = row_page(name, pt, text, track, ratio, style)
+        h = image.shape[0]
+        page = PageImage(image=image, index=0, source="drawn")
+        regions = [Region(quad=((x0, 0), (x1, 0), (x1, h), (x0, h)), level="line") for x0, x1 in boxes]
+        rec.join_tracked_words = list
+        before = ppocr.recognize(page, regions)
+        rec.join_tracked_words = join
+        after = join(before)  # the same reading, the row context on
+        if track > 0:
+            measure(before, truth)
+        got = {label: [c.text for r in out for c in r.children] for label, out in (("before", before), ("after", after))}
+        want = Counter(truth.split())
+        right = [sum(min(n, Counter(got[label])[x]) for x, n in want.items()) for label in ("before", "after")]
+        for t in (tally[track], by_style[style]):
+            t[0] += sum(want.values())
+            t[1] += right[0]
+            t[2] += right[1]
+            t[3] += got["before"] != got["after"]
+        if got["before"] != got["after"]:
+            print(f"  {name} {pt}pt t={track} r={ratio} {style}: {' '.join(got['before'])!r} -> {' '.join(got['after'])!r}"
+                  f"  (truth {truth!r})", file=sys.stderr)
+    _table(tally, by_style)
+    print()
+    for key, values in sorted(ratios.items()):
+        q = np.percentile(values, [0, 5, 50, 95, 100])
+        print(f"{key}: n={len(values)} min/5%/median/95%/max " + " ".join(f"{v:.2f}" for v in q))
+    return 0
+
+
+def _table(tally: dict[int, list[int]], by_style: dict[str, list[int]]) -> None:
+    """Print the tables of truth words read right and lines changed, by tracking and by style."""
+    print("| tracking px | truth words | right before | right after | lines changed |")
+    print("|---|---|---|---|---|")
+    total = [0, 0, 0, 0]
+    for track in TRACKING:
+        t = tally[track]
+        total = [a + b for a, b in zip(total, t, strict=True)]
+        print(f"| {track} | {t[0]} | {t[1]} | {t[2]} | {t[3]} |")
+    print(f"| all | {total[0]} | {total[1]} | {total[2]} | {total[3]} |")
+    print()
+    print("| style | truth words | right before | right after | lines changed |")
+    print("|---|---|---|---|---|")
+    for style in STYLES:
+        t = by_style[style]
+        print(f"| {style} | {t[0]} | {t[1]} | {t[2]} | {t[3]} |")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--words", action="store_true", help="read each word's own box, not the line's")
+    ap.add_argument("--row", action="store_true", help="read a line's word boxes together (the row context)")
     args = ap.parse_args()
+    if args.row:
+        return row_main()
     import ocrplug_ppocr.letter_spacing as ls
     import ocrplug_ppocr.recognizer as rec
     from ocrplug_ppocr.options import PPOCRRecognizerOptions
@@ -152,20 +260,7 @@ def main() -> int:
             if got["before"] != got["after"]:
                 print(f"  {name} {pt}pt t={track} r={ratio} {style}: {' '.join(got['before'])!r} -> {' '.join(got['after'])!r}"
                       f"  (truth {want_text!r})", file=sys.stderr)
-    print("| tracking px | truth words | right before | right after | lines changed |")
-    print("|---|---|---|---|---|")
-    total = [0, 0, 0, 0]
-    for track in TRACKING:
-        t = tally[track]
-        total = [a + b for a, b in zip(total, t, strict=True)]
-        print(f"| {track} | {t[0]} | {t[1]} | {t[2]} | {t[3]} |")
-    print(f"| all | {total[0]} | {total[1]} | {total[2]} | {total[3]} |")
-    print()
-    print("| style | truth words | right before | right after | lines changed |")
-    print("|---|---|---|---|---|")
-    for style in STYLES:
-        t = by_style[style]
-        print(f"| {style} | {t[0]} | {t[1]} | {t[2]} | {t[3]} |")
+    _table(tally, by_style)
     return 0
 
 

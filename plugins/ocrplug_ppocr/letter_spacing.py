@@ -10,6 +10,11 @@ are mostly wide (their lower quartile, the line's letter gap, at least :data:`TR
 whatever the space hint. The model's emitted spaces are never touched. The lower quartile, not the
 median, is the letter gap so that a line of single-letter words (``C O D E  A 1 B 2``, word gaps
 outnumbering letter gaps) still splits.
+
+The detector often boxes each word of a tracked line alone; a crop of one tracked word then shows no word
+gap to compare its letter gaps with. :func:`join_tracked_words` takes that word gap from the crop's
+neighbours on its row, after reading: a box read as single letters (``R O O M``) whose letter gaps are
+even and all well under the gap to the nearest word beside it on the row is one word (issue 24).
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import itertools
 from collections.abc import Sequence
 
 import numpy as np
+
+from ocrplug.api import INK_ENDS, Region
 
 #: A line is tracked only when it has at least this many gaps between neighbouring characters (a two- or
 #: three-letter code such as ``A4B`` stays as before) ...
@@ -135,4 +142,96 @@ def tracked_spaces(
         a, b = text[j], text[k]
         if k - j > 1 and gap[k] < wide and a.isalnum() and b.isalnum() and not (a.isdigit() and b.isdigit()):
             out.update(range(j + 1, k))
+    return out
+
+
+#: A box read as single letters is one tracked word (:func:`join_tracked_words`) when the gap to the nearest
+#: word beside it on its row is at least this many times its widest letter gap (the same evidence as
+#: :data:`TRACK_WIDE`: a tracked line's word gaps against its letter gaps) ...
+ROW_WIDE = TRACK_WIDE
+#: ... and at most this many times: a table's next column or a form's next field is farther. Tracked
+#: lines drawn with word gaps of a space plus 1.5-3 times the tracking measure 1.9-5.3 (letters with wide
+#: side bearings, ``to`` at 20 px); ``python benchmarks/letter_spacing.py --words``.
+ROW_FAR = 6.0
+#: ... and its letter gaps are even: the widest at most this many times the narrowest (tracked letters:
+#: 1.0-1.8 between word boxes cut to the ink; ``v i e`` at 16 px: 1.5).
+ROW_EVEN = 2.0
+
+
+def _span(region: Region) -> tuple[float, float, float, float]:
+    """``(x0, x1, y0, y1)``: the page-pixel extent of a region's quad."""
+    xs = [p[0] for p in region.quad]
+    ys = [p[1] for p in region.quad]
+    return min(xs), max(xs), min(ys), max(ys)
+
+
+def _same_row(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Whether two word extents lie on one text row of one size: they overlap by at least half the lower
+    one's height and their heights differ by less than half."""
+    ha, hb = a[3] - a[2], b[3] - b[2]
+    if ha <= 0 or hb <= 0 or max(ha, hb) > 1.5 * min(ha, hb):
+        return False
+    return min(a[3], b[3]) - max(a[2], b[2]) >= 0.5 * min(ha, hb)
+
+
+def join_tracked_words(regions: Sequence[Region]) -> list[Region]:
+    """``regions`` (read line regions of one page, page pixels; same order and count) with each box read as
+    single letters of one tracked word made that one word.
+
+    A line region qualifies when it has at least two words, all letters, at most one of them two letters
+    long and the rest one letter (``R O O M``, ``w el c o m e``), unturned (no ``rotation`` attribute),
+    the words left to right with even gaps between their boxes (:data:`ROW_EVEN`), and the nearest word of
+    another region beside it on its row (:func:`_same_row`, not overlapping it) lies between
+    :data:`ROW_WIDE` and :data:`ROW_FAR` times its widest letter gap away on the nearer side. Its words
+    are then one word: their text joined, the box from the first word's left edge to the last word's right
+    edge, the mean confidence; the region's text becomes that word. Digits or marks (``A 4 B 7``, ``J. R.``)
+    and a box with no word beside it (``O P E N`` alone on its line: one-letter words ``A B C D`` look the
+    same) leave it. Raises nothing.
+    """
+    spans = [
+        [_span(w) for w in r.children if w.text] if r.level == "line" and not r.attributes.get("rotation") else []
+        for r in regions
+    ]
+    out = list(regions)
+    for i, region in enumerate(regions):
+        words = [w for w in region.children if w.text]
+        texts = [w.text or "" for w in words]
+        if (
+            len(words) < 2
+            or len(words) != len(region.children)
+            or not spans[i]
+            or not all(t.isalpha() for t in texts)
+            or sum(len(t) > 1 for t in texts) > 1
+            or max(len(t) for t in texts) > 2
+        ):
+            continue
+        own = spans[i]
+        gaps = [b[0] - a[1] for a, b in itertools.pairwise(own)]
+        if min(gaps) <= 0 or max(gaps) > ROW_EVEN * min(gaps):
+            continue
+        x0, x1 = own[0][0], own[-1][1]
+        band = (x0, x1, min(s[2] for s in own), max(s[3] for s in own))
+        near = [
+            max(x0 - s[1], s[0] - x1)
+            for j, other in enumerate(spans)
+            if j != i
+            for s in other
+            if (s[1] <= x0 or s[0] >= x1) and _same_row(band, s)
+        ]
+        if not near or not ROW_WIDE * max(gaps) <= min(near) <= ROW_FAR * max(gaps):
+            continue
+        first, last = words[0], words[-1]
+        ends = [
+            bool(first.attributes.get(INK_ENDS, (False, False))[0]),
+            bool(last.attributes.get(INK_ENDS, (False, False))[1]),
+        ]
+        word = Region(
+            quad=(first.quad[0], last.quad[1], last.quad[2], first.quad[3]),
+            level="word",
+            text="".join(texts),
+            confidence=float(np.mean([w.confidence or 0.0 for w in words])),
+            order=0,
+            attributes={INK_ENDS: ends} if any(ends) else {},
+        )
+        out[i] = region.with_(text=word.text, children=(word,))
     return out

@@ -22,7 +22,7 @@ import numpy as np
 
 from ocrplug.api import INK_ENDS, ConfigError, Crop, CropRecognizer, Region, WeightsError, require
 
-from .letter_spacing import _widest_blank, tracked_spaces, tracked_splits
+from .letter_spacing import _widest_blank, join_tracked_words, tracked_spaces, tracked_splits
 from .options import PPOCRRecognizerOptions
 from .small_caps import small_caps_case
 
@@ -469,10 +469,10 @@ class PPOCRRecognizer(CropRecognizer):
         for i, pitch in enumerate(pitches):
             if pitch is not None and not _cells_agree(cells[i], pitch, reads[i][0].text):
                 pitches[i] = None
-        return [
+        return join_tracked_words([  # a box of one tracked word read as letters (issue 24)
             _fill(r, c, res, px, self.options, pitch)
             for r, c, (res, px), pitch in zip(regions, crops, reads, pitches, strict=True)
-        ]
+        ])
 
 
     def _read_flat_bars(self, crops: list[Crop], reads: list[tuple[CTCResult, float]]) -> None:

@@ -761,6 +761,70 @@ def test_a_tracked_word_boxed_alone_is_one_word(ppocr, text, track, want):
     assert [w.text for w in out.children] == want
 
 
+def _tracked_boxes(text: str, height: int, track: int) -> tuple[np.ndarray, list[Region]]:
+    """A page with ``text`` drawn tracked (word gap ``space + 2.5 * track``, as V13's spaced pages) and a
+    line region a detector would give for each word (4 px past its ink; consecutive one-character words
+    in one box, as the detector boxed ``A 4 B 7``)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    face = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", height)
+    img = Image.new("RGB", (60 * height, 3 * height), "white")
+    d = ImageDraw.Draw(img)
+    x, spans = 20.0, []
+    for word in text.split():
+        start = x
+        for ch in word:
+            d.text((x, height), ch, font=face, fill="black")
+            x += d.textlength(ch, font=face) + track
+        spans.append((start, x - track))
+        x += d.textlength(" ", font=face) + 2.5 * track
+    boxes: list[list[float]] = []
+    words = text.split()
+    for k, (x0, x1) in enumerate(spans):
+        if boxes and len(words[k]) == 1 and len(words[k - 1]) == 1:
+            boxes[-1][1] = x1
+        else:
+            boxes.append([x0, x1])
+    y0, y1 = 0.8 * height, 2.2 * height
+    return np.asarray(img), [Region(quad=((a - 4, y0), (b + 4, y0), (b + 4, y1), (a - 4, y1)), level="line") for a, b in boxes]
+
+
+@pytest.mark.parametrize(("text", "track"), [("ROOM A 4 B 7", 18), ("I AM HERE AT A SHOP", 15), ("THE END", 25),
+                                             ("welcome to a quiet town", 20), ("Seats A B C left", 20),
+                                             ("Code A 1 B 2", 30)])
+def test_a_tracked_line_boxed_word_by_word_keeps_its_words(ppocr, text, track):
+    # Issue 24 (V13 spaced.png, spaced2.png, W15): the detector boxes each word of a tracked line alone;
+    # the model or the ink-gap split read ``ROOM`` at 18 px of tracking as ``R O O M`` (its gaps, 0.75
+    # heights, too narrow to call one word on their own). The word gap to the next box on the row says
+    # they are letters; one-letter words and codes in one box stay apart (their gaps are word gaps).
+    image, regions = _tracked_boxes(text, 36, track)
+    out = ppocr.recognize(_page(image), regions)
+    assert [w.text for r in out for w in r.children] == text.split()
+
+
+def test_join_tracked_words_needs_a_word_gap_beside_on_the_row():
+    from ocrplug_ppocr.letter_spacing import join_tracked_words
+
+    def line(*words: tuple[str, float, float], y: float = 0.0) -> Region:
+        kids = [Region.from_box(x0, y, x1, y + 30, level="word", text=t, confidence=0.9) for t, x0, x1 in words]
+        return Region.from_box(words[0][1], y, words[-1][2], y + 30, level="line", text=" ".join(w[0] for w in words), children=kids)
+
+    room = line(("R", 0, 20), ("O", 40, 62), ("O", 82, 104), ("M", 124, 150))  # letter gaps 20 px
+
+    def read(*others: Region) -> list[str]:
+        return [w.text or "" for w in join_tracked_words([room, *others])[0].children]
+
+    assert read(line(("A", 210, 230))) == ["ROOM"]  # a word gap 3 letter gaps away
+    assert read() == ["R", "O", "O", "M"]  # nothing beside it on the row
+    assert read(line(("A", 170, 190))) == ["R", "O", "O", "M"]  # the gap beside no wider: one-letter words
+    assert read(line(("Total", 400, 500))) == ["R", "O", "O", "M"]  # a table's next column, 12 letter gaps away
+    assert read(line(("A", 210, 230), y=100)) == ["R", "O", "O", "M"]  # another row
+    (joined,) = join_tracked_words([room, line(("A", 210, 230))])[:1]
+    assert joined.text == "ROOM" and joined.children[0].quad[0] == (0, 0) and joined.children[0].quad[1] == (150, 0)
+    code = line(("A", 0, 20), ("4", 40, 62), ("B", 82, 104))
+    assert [w.text for w in join_tracked_words([code, line(("x", 210, 230))])[0].children] == ["A", "4", "B"]
+
+
 def _small_caps_line(words: list[str], font: str, height: int) -> np.ndarray:
     """Each word's first letter at ``height`` px, its others capitals at 0.72 of it on one baseline."""
     from PIL import Image, ImageDraw, ImageFont
