@@ -94,7 +94,9 @@ def test_a_pipeline_pickles_and_runs_in_a_process_pool(tmp_path: Path) -> None:
     # so pool.map(pipeline.run, files) failed; the brief's "built from its config in any process".
     import multiprocessing
 
-    pipe = Pipeline.from_dict(_fakes(output={"dir": str(tmp_path / "out")}, renderers=["fake-lines"]))
+    # No output folder: processes writing into one folder at once are refused (its lock); run_many with
+    # jobs is the way to write one folder from several processes.
+    pipe = Pipeline.from_dict(_fakes())
     back = pickle.loads(pickle.dumps(pipe))
     assert back.to_dict() == pipe.to_dict() and back.source == pipe.source
     files = []
@@ -105,8 +107,7 @@ def test_a_pipeline_pickles_and_runs_in_a_process_pool(tmp_path: Path) -> None:
     with multiprocessing.get_context("spawn").Pool(2) as pool:
         docs = pool.map(pipe.run, files)
     assert [Path(d.source).name for d in docs] == ["p0.png", "p1.png", "p2.png"]
-    assert all(len(d.pages) == 1 for d in docs)
-    assert sorted(p.name for p in (tmp_path / "out").glob("*.lines")) == ["p0.lines", "p1.lines", "p2.lines"]
+    assert all(len(d.pages) == 1 and d.pages[0].regions for d in docs)
 
 
 def test_a_pipeline_holding_python_components_refuses_to_pickle() -> None:
