@@ -56,13 +56,13 @@ class Page:
 def _icon(d: ImageDraw.ImageDraw, x: int, y: int, s: int, lw: int, colour: tuple[int, int, int], inner: str,
           font: ImageFont.FreeTypeFont) -> None:
     d.rectangle((x, y, x + s - 1, y + s - 1), outline=colour, width=lw)
-    m, c = s // 4, s // 2
+    m, c = max(s // 4, 2 * lw), s // 2  # the drawing stands apart from the frame
     if inner == "plus":
         d.line((x + c, y + m, x + c, y + s - m), fill=colour, width=lw)
         d.line((x + m, y + c, x + s - m, y + c), fill=colour, width=lw)
     elif inner == "bars":
-        for k in (1, 2, 3):
-            yy = y + k * s // 4
+        for k in (0, 1, 2):
+            yy = y + m + k * (s - 2 * m) // 2
             d.line((x + m, yy, x + s - m, yy), fill=colour, width=lw)
     elif inner == "ring":
         d.ellipse((x + m, y + m, x + s - m, y + s - m), outline=colour, width=lw)
@@ -181,7 +181,8 @@ def main() -> int:
             signs = [(w.text or "", w.bbox) for w in result.words if (w.text or "").strip() in SIGNS]
             for x0, y0, x1, y1, kind in page.nots:
                 nots[kind] += 1
-                on = [s for s, b in signs if _on(b, (x0, y0, x1, y1), 0.25 * (x1 - x0))]
+                # Grown by at most 8 px: a big diamond's quarter would reach the form's boxes under it.
+                on = [s for s, b in signs if _on(b, (x0, y0, x1, y1), min(0.25 * (x1 - x0), 8))]
                 false[kind] += bool(on)
                 if on and args.show:
                     print(f"    {preset} {page.name} {kind} {x1 - x0} px at {x0},{y0}: {on}")

@@ -589,3 +589,24 @@ def test_box_signs_on_icons_over_captions_and_on_turned_squares_are_dropped() ->
         row = _line_of(_quad_word((icon[0] + icon[2]) / 2, (icon[1] + icon[3]) / 2, side, 0.0, EMPTY),
                        Region.from_box(icon[2] + 6, icon[1], icon[2] + 80, icon[3], level="word", text="Home"))
         assert [r.text for r in without_icon_boxes([row])] == [f"{EMPTY} Home"]
+
+
+def test_an_outline_icon_holding_a_drawing_is_no_ticked_box() -> None:
+    # A phone's or a web page's outline icon (a square frame round a plus, bars, a ring, a dot, a letter)
+    # was written '☑': ink apart from a frame ticked it whatever it was (issue 24, K15). A cross or a tick
+    # drawn apart from the frame still ticks it.
+    from PIL import Image, ImageDraw, ImageFont
+
+    from ocrplug.checkboxes import checkbox_state
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 16)
+    for side in (18, 24, 30, 40):
+        for width in (1, 2, 3) if side >= 24 else (1, 2):  # 3 px bars in an 18 px frame run into a fill
+            for inner in ("plus", "bars", "ring", "dot", "letter"):
+                img = Image.new("RGB", (side + 12, side + 12), (255, 255, 255))
+                icon_boxes._icon(ImageDraw.Draw(img), 6, 6, side, width, (0, 0, 0), inner, font)
+                got = checkbox_state(*_frame_and_inside(np.asarray(img.convert("L"))))
+                # None (no box); a small letter's ink under a tenth of the frame's is specks ("empty").
+                assert got != "ticked", (side, width, inner, got)
+            apart = _drawn_box(side, width, "apart")
+            assert checkbox_state(*_frame_and_inside(apart)) == "ticked", (side, width)
