@@ -21,12 +21,17 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-FONTS = "/usr/share/fonts/"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tick_boxes import _font
+
 FACES = ("truetype/dejavu/DejaVuSans.ttf", "truetype/liberation/LiberationSans-Regular.ttf",
          "truetype/noto/NotoSans-Regular.ttf", "truetype/dejavu/DejaVuSerif.ttf")
 SIGNS = ("\u2610", "\u2611", "\u2612", "\u25a1")
@@ -37,10 +42,6 @@ LINES = ("Keep away from heat and open flames.", "Store in a cool, well ventilat
          "Wear protective gloves and eye protection.", "Reminder: meeting Thursday at 3 PM",
          "Please tick the boxes that apply to you.", "Net volume 2.5 L  Batch 24-0917-B")
 LABELS = ("Yes", "No", "Married", "Single", "Approved", "Rejected", "Other", "Pending review")
-
-
-def _font(path: str, px: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(FONTS + path, px)
 
 
 @dataclass
