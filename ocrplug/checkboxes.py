@@ -33,9 +33,9 @@ from ocrplug.geometry import _box, _frame, _union_quad, quad_angle
 from ocrplug.lone_glyphs import BOX_FRAME_ASPECT, BOX_FRAME_SIDES, frame_sides, is_box_frame
 from ocrplug.model import Region
 
-__all__ = ["BULLET", "BULLET_ATTR", "CHECKBOX_ATTR", "DASH", "DASH_ATTR", "EMPTY", "TICK", "TICKED", "TICK_ATTR",
-           "EmptyCheckboxes", "TakenBox", "checkbox_state", "is_bullet_disc", "is_dash", "is_mark", "is_tick",
-           "place_checkboxes", "take_checkboxes"]
+__all__ = ["BOX_SIGNS", "BULLET", "BULLET_ATTR", "CHECKBOX_ATTR", "DASH", "DASH_ATTR", "EMPTY", "TICK", "TICKED", "TICK_ATTR",
+           "EmptyCheckboxes", "TakenBox", "checkbox_state", "is_bullet_disc", "is_dash", "is_mark",
+           "is_tick", "place_checkboxes", "take_checkboxes", "without_icon_boxes"]
 
 #: An empty checkbox is written as this character (U+2610 BALLOT BOX, as FUNSD's ground truth writes it).
 EMPTY = "\u2610"
@@ -209,8 +209,10 @@ def checkbox_state(
     cross or tick drawn apart from the frame). A frame is about square (:data:`~ocrplug.lone_glyphs.BOX_FRAME_ASPECT`)
     with ink along all four sides; it is empty when nothing of it lies in its inner half
     (:func:`~ocrplug.lone_glyphs.is_box_frame`) and the ink inside is specks (under a tenth of its own),
-    ticked when the ink inside is more, or when its own ink fills its inside (a mark touching the frame)
-    and its ring is closed (:data:`TICK_RING`, :func:`~ocrplug.lone_glyphs.frame_sides`).
+    ticked when the ink inside is more and, given as ``inside``, is a mark (:func:`is_mark`: an outline
+    icon's drawing, a plus, bars, a ring, a dot, or a boxed letter is none, and the frame is then no box),
+    or when its own ink fills its inside (a mark touching the frame) and its ring is closed
+    (:data:`TICK_RING`, :func:`~ocrplug.lone_glyphs.frame_sides`).
 
     ``inside``: that ink (bool, cut to its bounding box), or None. A frame wider than square, up to
     :data:`WIDE_FRAME_ASPECT`, is only ever ``"ticked"`` (:func:`_wide_ticked`).
@@ -221,7 +223,11 @@ def checkbox_state(
     if max(h, w) > BOX_FRAME_ASPECT * min(h, w):
         return "ticked" if _wide_ticked(mask, inside_ink, inside) else None
     if is_box_frame(mask):
-        return "ticked" if inside_ink >= _SPECK_SHARE else "empty"
+        if inside_ink < _SPECK_SHARE:
+            return "empty"
+        # Ink apart from the frame ticks it when it is a mark (a tick, a cross, a fill): an outline icon's
+        # drawing (a plus, bars, a ring, a dot) or a boxed letter is none (issue 24, K15).
+        return "ticked" if inside is None or is_mark(inside) else None
     mask = _peeled(mask)
     h, w = mask.shape
     if min(h, w) < TICK_MIN_SIDE or max(h, w) > BOX_FRAME_ASPECT * min(h, w) or mask.mean() > BLOB_SHARE:
@@ -861,13 +867,6 @@ def _page_frames(
                 (own[bh // 4 : bh - bh // 4].mean(axis=1) >= PAGE_FRAME_WALL).any()
                 or (own[:, bw // 4 : bw - bw // 4].mean(axis=0) >= PAGE_FRAME_WALL).any()):
             continue  # ink inside it from wall to wall: two cells of a grid (funsd_train 91315069), no tick
-        if state == "ticked" and len(inner) and is_box_frame(own):
-            # Ticked by ink apart from its frame: a mark (a tick, a cross, a fill), not a letter in a box
-            # (an answer box's ``A`` the detector missed).
-            ix0, iy0 = sx[inner].min(), sy[inner].min()
-            ix1, iy1 = (sx[inner] + sw[inner]).max(), (sy[inner] + sh[inner]).max()
-            if not is_mark(np.isin(labels[iy0:iy1, ix0:ix1], inner)):
-                continue
         gap = int(np.ceil(FRAME_APART * side))
         near = labels[by:by + bh]
         beside = np.concatenate([near[:, max(bx - gap, 0):bx], near[:, bx + bw:bx + bw + gap]], axis=1)
@@ -1039,3 +1038,61 @@ def place_checkboxes(
         assert line is not None
         out[best] = _joined([line, box], _frame(quad_angle(line.quad)), line)
     return [r for r in out if r is not None] + extra
+
+
+#: The signs a recognizer reads a drawn square as, and this step writes (PP-OCR read T13's outline icons
+#: ``□`` and T14's hazard diamond ``☑``).
+BOX_SIGNS = frozenset("\u2610\u2611\u2612\u25a1")
+#: A box sign with nothing beside it on its row (within ``word_gap`` line heights) whose row under it, at
+#: most this many of its sides below it, holds a line centred under it (its centre within the box's
+#: columns) is an icon over its caption (a phone's tab bar: T13's ``phone_dark.png``), not a check box: a
+#: form's box stands beside its label. Chosen with ``benchmarks/icon_boxes.py`` (docs/benchmarks.md,
+#: issue 24 K15): captions stand 0.1-0.6 of the icon's side under it there.
+ICON_CAPTION_GAP = 1.0
+
+
+def _turned(region: Region) -> bool:
+    """Whether ``region``'s quad is turned more than ``_LEVEL_DEG`` off both page axes (a square word's quad
+    may stand on its side: 90 degrees is level here)."""
+    a = abs(np.degrees(quad_angle(region.quad))) % 90
+    return min(a, 90 - a) > _LEVEL_DEG
+
+
+def without_icon_boxes(regions: Sequence[Region], word_gap: float = 1.5) -> list[Region]:
+    """The recognized ``regions`` (lines and words, page pixels, after :func:`place_checkboxes`) less the
+    box-sign words (:data:`BOX_SIGNS`, a recognizer's or this step's) that are no check box:
+
+    * a word whose quad is turned more than 10 degrees off the page's axes: a square turned on its
+      corner, a hazard pictogram's diamond (T14's ``chem_label.png``: PP-OCR read it ``☑`` at 0.57; the
+      step that finds check boxes looks at level regions only, so a recognizer wrote it);
+    * an icon over its caption: no other word on its row within ``word_gap`` of the taller one's height
+      beside it, a line under it (its top at most :data:`ICON_CAPTION_GAP` of the box's height below the
+      box's bottom) whose centre lies within the box's columns (T13's ``phone_dark.png`` tab bar: ``□ □ □``
+      over ``Chats Calls Settings``).
+
+    A line left with no word is dropped; one left with words has its text and box remade from them.
+    Returns the regions in the order given."""
+    leaves = [(r, _words_of(r) if r.level == "line" else [r]) for r in regions]
+    text = [w.bbox for _, ws in leaves for w in ws if (w.text or "").strip() and (w.text or "").strip() not in BOX_SIGNS]
+    lines = [r.bbox for r, ws in leaves if any((w.text or "").strip() not in BOX_SIGNS for w in ws)]
+
+    def icon(word: Region) -> bool:
+        if _turned(word):
+            return True
+        x0, y0, x1, y1 = word.bbox
+        h, cy = y1 - y0, (y0 + y1) / 2
+        for t in text:
+            th = t[3] - t[1]
+            if abs((t[1] + t[3]) / 2 - cy) <= 0.5 * max(th, h) and max(t[0] - x1, x0 - t[2]) < word_gap * max(th, h):
+                return False  # a label beside it: a form's box
+        return any(cy <= t[1] <= y1 + ICON_CAPTION_GAP * h and x0 <= (t[0] + t[2]) / 2 <= x1 for t in lines)
+
+    out: list[Region] = []
+    for region, words in leaves:
+        drop = [w for w in words if (w.text or "").strip() in BOX_SIGNS and icon(w)]
+        if not drop:
+            out.append(region)
+        elif len(drop) < len(words) and region.level == "line":
+            kept = [w for w in words if not any(w is d for d in drop)]
+            out.append(_joined(kept, _frame(quad_angle(region.quad)), region))
+    return out

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
-from ocrplug.checkboxes import place_checkboxes, take_checkboxes
+from ocrplug.checkboxes import place_checkboxes, take_checkboxes, without_icon_boxes
 from ocrplug.combs import join_comb_words, pack_comb_words, take_combs
 from ocrplug.components import Detector, Recognizer, Renderer
 from ocrplug.config import PipelineConfig, ResolvedComponent, plugin_host, resolve_components
@@ -329,7 +329,8 @@ class PageProcessor:
         Checkboxes among the rest (or in them: ``□ Yes``) are taken out and not read
         (:func:`ocrplug.checkboxes.take_checkboxes`); they come back after recognition as ``☑`` or ``☐``
         words in their rows' lines (:func:`ocrplug.checkboxes.place_checkboxes`, ``layout.empty_checkboxes``);
-        so do list bullets, written ``•`` at the start of their item's line.
+        so do list bullets, written ``•`` at the start of their item's line. A box sign (``☐ ☑ □``) on a
+        turned square or on an icon over its caption is then dropped (:func:`ocrplug.checkboxes.without_icon_boxes`).
         Superscripts and footnote markers are put with their lines (:func:`ocrplug.raised_marks.attach_raised_marks`:
         a line's box may grow to hold one, and a missed marker becomes a region of its own). On a page read
         on its square-pixel copy (``squeezed``: a fax, whose stops the squeeze thinned to a row or two and
@@ -404,7 +405,10 @@ class PageProcessor:
         # adopted): whichever it is, each is grown to hold its glyphs whole (issue 24 item 5).
         lines = fit_words_to_ink(gray, lines)
         layout = self.config.layout
-        return place_checkboxes(lines, boxes, layout.empty_checkboxes, layout.word_gap) if boxes else lines
+        lines = place_checkboxes(lines, boxes, layout.empty_checkboxes, layout.word_gap) if boxes else lines
+        # A box sign read on a turned square (a hazard diamond) or on an icon over its caption is no check
+        # box, whoever wrote it (issue 24, K15).
+        return without_icon_boxes(lines, layout.word_gap)
 
 
 def without_empty_lines(regions: Sequence[Region]) -> list[Region]:

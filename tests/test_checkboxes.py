@@ -529,3 +529,84 @@ def test_a_wide_frame_holding_a_typed_x_is_ticked_and_one_holding_a_letter_or_no
                     d.text((height + (width - right - left) / 2, 1.5 * height - (top + bottom) / 2), mark, font=font, fill=0)
                 got = checkbox_state(*_frame_and_inside(np.asarray(img)))
                 assert got == want, (height, aspect, mark, got)
+
+
+icon_boxes = load_benchmark("icon_boxes")
+
+
+def _quad_word(cx: float, cy: float, side: float, degrees: float, text: str) -> object:
+    import math
+
+    from ocrplug.model import Region
+
+    a, r = math.radians(degrees), side / 2
+    corners = [(-r, -r), (r, -r), (r, r), (-r, r)]
+    quad = tuple((cx + x * math.cos(a) - y * math.sin(a), cy + x * math.sin(a) + y * math.cos(a)) for x, y in corners)
+    return Region(quad=quad, level="word", text=text)
+
+
+def _line_of(*words: object) -> object:
+    from ocrplug.model import Region
+
+    x0 = min(w.bbox[0] for w in words)
+    y0 = min(w.bbox[1] for w in words)
+    x1 = max(w.bbox[2] for w in words)
+    y1 = max(w.bbox[3] for w in words)
+    return Region.from_box(x0, y0, x1, y1, level="line", text=" ".join(w.text for w in words), children=tuple(words))
+
+
+def test_box_signs_on_icons_over_captions_and_on_turned_squares_are_dropped() -> None:
+    # T13's phone_dark: a tab bar's outline icons read '□ □ □' over 'Chats Calls Settings'; T14's
+    # chem_label: a hazard diamond (a square on its corner) read '☑' by PP-OCR. A form's box beside its
+    # label stays, and so does a square word whose quad stands on its side (90 degrees: level).
+    from ocrplug.checkboxes import without_icon_boxes
+    from ocrplug.model import Region
+
+    for page in icon_boxes.pages(4, 15):
+        regions: list[object] = []
+        for x0, y0, x1, y1, kind in page.nots:
+            cx, cy, side = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0
+            if kind == "diamond":
+                regions.append(_line_of(_quad_word(cx, cy, side / 1.42, 41.0, TICKED)))
+            else:
+                regions.append(_line_of(_quad_word(cx, cy, side, 0.0, "\u25a1")))
+                caption = Region.from_box(cx - 30, y1 + 6, cx + 26, y1 + 24, level="word", text="Chats")
+                regions.append(_line_of(caption))
+        form = []
+        for x0, y0, x1, y1, state in page.boxes:
+            side = x1 - x0
+            box = _quad_word((x0 + x1) / 2, (y0 + y1) / 2, side, 90.0 if state == "empty" else 0.0,
+                             TICKED if state == "ticked" else EMPTY)
+            label = Region.from_box(x1 + 8, y0, x1 + 90, y1, level="word", text="Yes")
+            form.append(_line_of(box, label))
+        out = without_icon_boxes([*regions, *form])
+        texts = [r.text for r in out]
+        assert texts == ["Chats"] * sum(k == "icon" for *_, k in page.nots) + [r.text for r in form], page.name
+        # A line holding a box sign and a word beside it loses nothing; one holding an icon and its
+        # caption on one row is a label beside it, kept.
+        icon = next(b for b in page.nots if b[4] == "icon")
+        side = icon[2] - icon[0]
+        row = _line_of(_quad_word((icon[0] + icon[2]) / 2, (icon[1] + icon[3]) / 2, side, 0.0, EMPTY),
+                       Region.from_box(icon[2] + 6, icon[1], icon[2] + 80, icon[3], level="word", text="Home"))
+        assert [r.text for r in without_icon_boxes([row])] == [f"{EMPTY} Home"]
+
+
+def test_an_outline_icon_holding_a_drawing_is_no_ticked_box() -> None:
+    # A phone's or a web page's outline icon (a square frame round a plus, bars, a ring, a dot, a letter)
+    # was written '☑': ink apart from a frame ticked it whatever it was (issue 24, K15). A cross or a tick
+    # drawn apart from the frame still ticks it.
+    from PIL import Image, ImageDraw, ImageFont
+
+    from ocrplug.checkboxes import checkbox_state
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 16)
+    for side in (18, 24, 30, 40):
+        for width in (1, 2, 3) if side >= 24 else (1, 2):  # 3 px bars in an 18 px frame run into a fill
+            for inner in ("plus", "bars", "ring", "dot", "letter"):
+                img = Image.new("RGB", (side + 12, side + 12), (255, 255, 255))
+                icon_boxes._icon(ImageDraw.Draw(img), 6, 6, side, width, (0, 0, 0), inner, font)
+                got = checkbox_state(*_frame_and_inside(np.asarray(img.convert("L"))))
+                # None (no box); a small letter's ink under a tenth of the frame's is specks ("empty").
+                assert got != "ticked", (side, width, inner, got)
+            apart = _drawn_box(side, width, "apart")
+            assert checkbox_state(*_frame_and_inside(apart)) == "ticked", (side, width)
