@@ -639,6 +639,55 @@ def _inside_a_line(b: np.ndarray, src: np.ndarray | None, gap: tuple[float, floa
     return False
 
 
+# A heading over columns (:func:`_head_cut`) is parted from what follows by a row gap wider than
+# _LEADING_SPREAD times the median row gap (a title's or a display line's space, not a row of the leading).
+
+
+def _head_cut(b: np.ndarray, cuts: np.ndarray, y_gaps: list[tuple[float, float]], opts: LayoutOptions) -> float | None:
+    """Where to cut a heading over columns off before the columns (a y position), or None.
+
+    ``b``: (n, 4) unit boxes (x0, y0, x1, y1) in the text frame, pixels; ``cuts``: the x positions of the
+    column cut about to be made; ``y_gaps``: every clear row gap ``(start, width)`` of ``b``. The XY-cut reads
+    its first column whole before the next; a title centred over two narrow columns, clear of the first
+    column's lines (T14's ``science_2col``: a 1700 px page whose columns fill a quarter of it each), fell to
+    the second column's side of the gutter and was read after the whole first column (issue 24, N15). A head
+    is a row with no unit in the first column whose cell (:func:`_row_cells`) is off its own column: it
+    starts more than a median line height left of the median start of its column's rows (it reaches into
+    the gutter) and crosses the centre line of ``b`` (a display line), or it lies above every unit of the
+    first column and does either (a title, an author line). The cut is the first row gap under the head
+    that is wider than ``_LEADING_SPREAD`` times the median row gap and has units of the first column
+    below it (otherwise the orders agree). A column's own lines start on its edge: never a head.
+    """
+    if not len(y_gaps) or not len(cuts):
+        return None
+    band = np.searchsorted(cuts, (b[:, 0] + b[:, 2]) / 2)
+    first = band == 0
+    h = float(np.median(_heights(b)))
+    centre = (float(b[:, 0].min()) + float(b[:, 2].max())) / 2
+    first_top = float(b[first, 1].min())
+    wide = _LEADING_SPREAD * float(np.median([w for _, w in y_gaps]))
+    cy = (b[:, 1] + b[:, 3]) / 2
+    starts: dict[int, float] = {}
+    for k in np.unique(band[~first]):
+        piece = b[band == k]
+        starts[int(k)] = float(np.median([piece[row, 0].min() for row in _row_groups(piece, opts.line_overlap)]))
+    for row in _row_groups(b, opts.line_overlap):
+        if np.any(first[row]):
+            continue
+        above = float(b[row, 3].max()) <= first_top
+        column_start = starts[int(band[row[0]])]
+        cells = [(x0 < column_start - h, x0 < centre < x1) for x0, x1 in _row_cells(b, row, opts.word_gap)]
+        if not any((out or across) if above else (out and across) for out, across in cells):
+            continue
+        bottom = float(b[row, 3].max())
+        for start, width in sorted(y_gaps):
+            mid = start + width / 2
+            if start >= bottom - 1e-6 and width > wide and np.any(first & (cy > mid)):
+                return mid
+        return None
+    return None
+
+
 def _xy_cut(
     idx: np.ndarray, boxes: np.ndarray, min_col_gap: float, opts: LayoutOptions, sources: np.ndarray | None = None
 ) -> list[np.ndarray]:
@@ -655,6 +704,7 @@ def _xy_cut(
     b = boxes[idx]
     src = sources[idx] if sources is not None else None
     y_gaps = _gaps(b[:, 1], b[:, 3])
+    all_y_gaps = list(y_gaps)
     x_gaps: list[tuple[float, float]] = []
     weights: list[float] = []
     if opts.reading_order != "rows":
@@ -707,6 +757,10 @@ def _xy_cut(
         axis, gaps = 1, [(s, w, w) for s, w in y_gaps]
     best = max(best_x, best_y)
     cuts = np.asarray(sorted(start + width / 2 for start, width, weight in gaps if weight >= 0.5 * best))
+    if axis == 0 and opts.reading_order == "auto":
+        head = _head_cut(b, cuts, all_y_gaps, opts)
+        if head is not None:  # a title or a display line over the columns: cut it off above them first
+            axis, cuts = 1, np.asarray([head])
     band = np.searchsorted(cuts, (b[:, axis] + b[:, axis + 2]) / 2)
     pieces = [idx[band == k] for k in range(len(cuts) + 1)]
     pieces = [m for m in pieces if len(m)]
