@@ -1,7 +1,8 @@
 """Columns with narrow gutters and tables of one-line cells, generated variants: read in the right order (issue 24).
 
 usage: python benchmarks/column_variants.py --out DIR [--presets fast,swift] [--pages 24] [--seed 14]
-       python benchmarks/column_variants.py --relayout DIR [--presets fast,swift]
+       python benchmarks/column_variants.py --relayout DIR [--presets fast,swift] [--head-outset 0.5,1,off]
+       (both: [--kind columns|titled]; a --relayout takes the --kind, --pages and --seed of its --out)
 
 V13's pages (``/work/v13/read2``: 3 justified columns of 30 px type with 12-18 px gutters, read across the
 columns by ``fast`` and ``swift``; ``read``: ragged columns whose first two joined; ``read5``: a ruled 3x9
@@ -10,8 +11,9 @@ gutters 10-30 px, type 16-36 px (Liberation Serif or DejaVu Sans), lines justifi
 column's width) or ragged, line pitch 1.5-1.8 times the type size, 10-14 lines a column; and ruled tables of
 3-4 columns and 6-9 rows whose cells each hold one line of words (padding 8-16 px, row pitch 2.1-2.3 times
 the type size), which must be read row by row. Words are drawn from a short list (as V13's), so the scorer
-is word order: the share of the truth's words matched in order (``difflib.SequenceMatcher``), a page is
-read right at 0.98 or more.
+is word order (``--kind titled``: :func:`titled_page`'s headings over columns instead; ``--head-outset``
+scores the relayout at each value of ``layout._HEAD_OUTSET``): the share of the truth's words matched in
+order (``difflib.SequenceMatcher``), a page is read right at 0.98 or more.
 
 ``--out DIR`` writes ``NAME.png``, ``NAME.truth.txt`` and each preset's ``PRESET/NAME.json`` (``{"page":
 Page.to_dict, "layout_input": [Region.to_dict, ...]}``: the regions ``layout_regions`` was given, before it
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import itertools
 import json
 import random
 import re
@@ -119,7 +122,7 @@ def titled_page(rng: random.Random) -> tuple[Image.Image, list[str], str]:
 
     The title (2-7 words, 1.3-2 times the body's size) and an author line (half the pages) are centred on the
     page; under them either 2-3 columns of 6-9 lines (each line 13-17 type sizes wide, 4-6 words, filling
-    45-100 % of its column's share of the page, ragged or justified), or T14's paper: a narrow first column whose paragraphs a centred display line
+    30-100 % of its column's share of the page, ragged or justified), or T14's paper: a narrow first column whose paragraphs a centred display line
     (an equation, its number at the right margin on half of them) parts, then 2 columns of 4 lines. Truth
     order: title, author, then each column top to bottom (the display line between its paragraphs).
     """
@@ -129,9 +132,9 @@ def titled_page(rng: random.Random) -> tuple[Image.Image, list[str], str]:
     pitch, margin = round(size * rng.uniform(1.4, 1.8)), rng.randint(60, 120)
     paper = rng.random() < 0.4
     if paper:
-        ncol, share, justified, rows = 2, rng.uniform(0.4, 0.7), False, 4
+        ncol, share, justified, rows = 2, rng.uniform(0.3, 0.7), False, 4
     else:
-        ncol, share, justified, rows = rng.choice((2, 3)), rng.uniform(0.45, 1.0), rng.random() < 0.4, rng.randint(6, 9)
+        ncol, share, justified, rows = rng.choice((2, 3)), rng.uniform(0.3, 1.0), rng.random() < 0.4, rng.randint(6, 9)
     gutter = rng.randint(30, 60)
     measure = round(size * rng.uniform(13, 17))  # a column's width: 4-6 words of prose (shorter lines pair like a table's)
     width = 2 * margin + ncol * round(measure / share) + (ncol - 1) * gutter
@@ -214,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--kind", choices=("columns", "titled"), default="columns",
                     help="columns: column pages and ruled tables; titled: a centred title over columns")
+    ap.add_argument("--head-outset", default="",
+                    help="with --relayout: comma-separated values of layout._HEAD_OUTSET to score, 'off' for no "
+                    "heading cut (main's order before N15)")
     args = ap.parse_args(argv)
     from ocrplug import layout, processing
     from ocrplug.model import Page, Region
@@ -238,7 +244,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.out:
             img.save(folder / f"{name}.png")
             (folder / f"{name}.truth.txt").write_text("\n".join(truth) + "\n", encoding="utf-8")
-    for preset in args.presets.split(","):
+    head_cut = layout._head_cut
+    for setting, preset in itertools.product(args.head_outset.split(",") if args.relayout else [""],
+                                             args.presets.split(",")):
+        if setting == "off":
+            layout._head_cut = lambda *a, **k: None
+        elif setting:
+            layout._head_cut, layout._HEAD_OUTSET = head_cut, float(setting)
         if args.out:
             pipeline = Pipeline.from_preset(preset, ["renderers=[]"])
         right = {"columns": [0, 0], "table": [0, 0]}  # titled pages count as column pages
@@ -262,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
             tally[0] += score >= 0.98
             tally[1] += 1
             print(f"{preset} {name} ({kind}): word order {score:.3f}", flush=True)
-        print(f"{preset}: column pages read right {right['columns'][0]} of {right['columns'][1]}, "
+        print(f"{preset}{' _HEAD_OUTSET ' + setting if setting else ''}: column pages read right {right['columns'][0]} of {right['columns'][1]}, "
               f"tables read row by row {right['table'][0]} of {right['table'][1]}", flush=True)
     return 0
 

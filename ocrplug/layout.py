@@ -30,6 +30,8 @@ How the order is found (``reading_order: auto``), in the frame of the page's dom
    its word space unless ``column_gap`` times that line's height wide (:func:`_inside_a_line`), or a
    river with both edges straight (justified columns whose rows db joined across the gutter). A gutter
    outweighs row gaps of one leading when the rows are tight or a river's edges are both straight.
+   A heading over columns (a title centred over narrow columns, clear of the first column's lines; a
+   display line between two paragraphs of the first column) is cut off above them first (:func:`_head_cut`).
    Bands of a grid of blocks (a label sheet: at least 3 bands at one pitch sharing a gutter, cells
    alike of two rows or more, :func:`_grid_cells`) are read cell by cell, each label whole.
 3. Lines: inside each leaf block, units of one detector line stay one line; loose words on one row
@@ -640,7 +642,12 @@ def _inside_a_line(b: np.ndarray, src: np.ndarray | None, gap: tuple[float, floa
 
 
 # A heading over columns (:func:`_head_cut`) is parted from what follows by a row gap wider than
-# _LEADING_SPREAD times the median row gap (a title's or a display line's space, not a row of the leading).
+# _LEADING_SPREAD times the median row gap (a title's or a display line's space, not a row of the leading),
+# and is off its column: it starts more than _HEAD_OUTSET median line heights left of the column's rows
+# (a column's lines start on its edge, within a few pixels; a display line or a title centred over narrow
+# columns starts a gutter or more left of it). Swept on benchmarks/column_variants.py --kind titled and the
+# accuracy table's cached pages (docs/benchmarks.md "Headings over columns").
+_HEAD_OUTSET = 1.0
 
 
 def _head_cut(b: np.ndarray, cuts: np.ndarray, y_gaps: list[tuple[float, float]], opts: LayoutOptions) -> float | None:
@@ -652,9 +659,10 @@ def _head_cut(b: np.ndarray, cuts: np.ndarray, y_gaps: list[tuple[float, float]]
     column's lines (T14's ``science_2col``: a 1700 px page whose columns fill a quarter of it each), fell to
     the second column's side of the gutter and was read after the whole first column (issue 24, N15). A head
     is a row with no unit in the first column whose cell (:func:`_row_cells`) is off its own column: it
-    starts more than a median line height left of the median start of its column's rows (it reaches into
-    the gutter) and crosses the centre line of ``b`` (a display line), or it lies above every unit of the
-    first column and does either (a title, an author line). The cut is the first row gap under the head
+    starts more than ``_HEAD_OUTSET`` median line heights left of the median start of its column's rows (it reaches into
+    the gutter) and crosses the centre line of ``b`` or its column's start (a display line centred on the
+    page: not a mark hung in the gutter), or it lies above every unit of the first column and starts so or
+    crosses the centre line (a title, an author line). The cut is the first row gap under the head
     that is wider than ``_LEADING_SPREAD`` times the median row gap and has units of the first column
     below it (otherwise the orders agree). A column's own lines start on its edge: never a head.
     """
@@ -676,8 +684,11 @@ def _head_cut(b: np.ndarray, cuts: np.ndarray, y_gaps: list[tuple[float, float]]
             continue
         above = float(b[row, 3].max()) <= first_top
         column_start = starts[int(band[row[0]])]
-        cells = [(x0 < column_start - h, x0 < centre < x1) for x0, x1 in _row_cells(b, row, opts.word_gap)]
-        if not any((out or across) if above else (out and across) for out, across in cells):
+        cells = [
+            (x0 < column_start - _HEAD_OUTSET * h, x0 < centre < x1, x1 > column_start)
+            for x0, x1 in _row_cells(b, row, opts.word_gap)
+        ]
+        if not any((out or across) if above else (out and (across or spans)) for out, across, spans in cells):
             continue
         bottom = float(b[row, 3].max())
         for start, width in sorted(y_gaps):
