@@ -659,12 +659,16 @@ def _head_cut(b: np.ndarray, cuts: np.ndarray, y_gaps: list[tuple[float, float]]
     column's lines (T14's ``science_2col``: a 1700 px page whose columns fill a quarter of it each), fell to
     the second column's side of the gutter and was read after the whole first column (issue 24, N15). A head
     is a row with no unit in the first column whose cell (:func:`_row_cells`) is off its own column: it
-    starts more than ``_HEAD_OUTSET`` median line heights left of the median start of its column's rows (it reaches into
-    the gutter) and crosses the centre line of ``b`` or its column's start (a display line centred on the
-    page: not a mark hung in the gutter), or it lies above every unit of the first column and starts so or
-    crosses the centre line (a title, an author line). The cut is the first row gap under the head
-    that is wider than ``_LEADING_SPREAD`` times the median row gap and has units of the first column
-    below it (otherwise the orders agree). A column's own lines start on its edge: never a head.
+    starts more than ``_HEAD_OUTSET`` median line heights left of the median start of its column's rows
+    (it reaches into the gutter) and crosses the centre line of ``b`` -- or, when it is the row's only cell
+    and row gaps wider than ``_LEADING_SPREAD`` times the median part it from the rows above and below, its
+    column's start (a display line, when the page's text ends short of the right margin: ``accurate`` missed
+    the equation's number ``(1)``) -- or it lies above every unit of the first column and starts so or
+    crosses the centre line (a title, an author line). The cut is the first row gap under the head that is
+    wider than ``_LEADING_SPREAD`` times the median row gap and has units of the first column below it
+    (otherwise the orders agree). A column's own lines start on its edge: never a head. Without the spacing
+    and one-cell conditions a display line crossing its column's start moved 4 of 572 cached pages of the
+    accuracy table (a magazine column's line beside a caption, scene words).
     """
     if not len(y_gaps) or not len(cuts):
         return None
@@ -684,13 +688,18 @@ def _head_cut(b: np.ndarray, cuts: np.ndarray, y_gaps: list[tuple[float, float]]
             continue
         above = float(b[row, 3].max()) <= first_top
         column_start = starts[int(band[row[0]])]
+        top, bottom = float(b[row, 1].min()), float(b[row, 3].max())
+        spaced = sum(
+            width > wide and (abs(start + width - top) < 1 or abs(start - bottom) < 1) for start, width in y_gaps
+        ) == 2
+        row_cells = _row_cells(b, row, opts.word_gap)
+        display = spaced and len(row_cells) == 1
         cells = [
-            (x0 < column_start - _HEAD_OUTSET * h, x0 < centre < x1, x1 > column_start)
-            for x0, x1 in _row_cells(b, row, opts.word_gap)
+            (x0 < column_start - _HEAD_OUTSET * h, x0 < centre < x1 or (display and x1 > column_start))
+            for x0, x1 in row_cells
         ]
-        if not any((out or across) if above else (out and (across or spans)) for out, across, spans in cells):
+        if not any((out or across) if above else (out and across) for out, across in cells):
             continue
-        bottom = float(b[row, 3].max())
         for start, width in sorted(y_gaps):
             mid = start + width / 2
             if start >= bottom - 1e-6 and width > wide and np.any(first & (cy > mid)):

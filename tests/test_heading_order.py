@@ -36,8 +36,9 @@ def _column(x0: float, widths: list[float], y: float, name: str) -> list[Region]
 
 @pytest.mark.parametrize("number", [True, False])
 def test_a_centred_title_and_a_display_line_over_narrow_columns_come_in_reading_order(number: bool) -> None:
-    # Without the equation's number at the right margin the page's words end at x 1250: the equation (752-948)
-    # no longer crosses their centre line (675), but it crosses the second column's start (900).
+    # Without the equation's number at the right margin (``accurate`` missed it) the page's words end at x
+    # 1250: the equation (752-948) no longer crosses their centre line (675), but it crosses the second
+    # column's start (900), alone on its row between wide row gaps.
     regions = [_line(573, 1126, 60, "Title", h=45), _line(694, 1005, 125, "Author", words=4)]
     regions += _column(100, [356, 356, 341, 357, 356, 327, 336], 225, "P")  # first paragraph
     regions += [_line(752, 948, 560, "Eq", words=4)] + ([_line(1520, 1553, 560, "(1)", words=1)] if number else [])
