@@ -30,6 +30,8 @@ How the order is found (``reading_order: auto``), in the frame of the page's dom
    its word space unless ``column_gap`` times that line's height wide (:func:`_inside_a_line`), or a
    river with both edges straight (justified columns whose rows db joined across the gutter). A gutter
    outweighs row gaps of one leading when the rows are tight or a river's edges are both straight.
+   A heading over columns (a title centred over narrow columns, clear of the first column's lines; a
+   display line between two paragraphs of the first column) is cut off above them first (:func:`_head_cut`).
    Bands of a grid of blocks (a label sheet: at least 3 bands at one pitch sharing a gutter, cells
    alike of two rows or more, :func:`_grid_cells`) are read cell by cell, each label whole.
 3. Lines: inside each leaf block, units of one detector line stay one line; loose words on one row
@@ -654,6 +656,73 @@ def _inside_a_line(b: np.ndarray, src: np.ndarray | None, gap: tuple[float, floa
     return False
 
 
+# A heading over columns (:func:`_head_cut`) is parted from what follows by a row gap wider than
+# _LEADING_SPREAD times the median row gap (a title's or a display line's space, not a row of the leading),
+# and is off its column: it starts more than _HEAD_OUTSET median line heights left of the column's rows
+# (a column's lines start on its edge, within a few pixels; a display line or a title centred over narrow
+# columns starts a gutter or more left of it). Swept on benchmarks/column_variants.py --kind titled and the
+# accuracy table's cached pages (docs/benchmarks.md "Headings over columns").
+_HEAD_OUTSET = 1.0
+
+
+def _head_cut(b: np.ndarray, cuts: np.ndarray, y_gaps: list[tuple[float, float]], opts: LayoutOptions) -> float | None:
+    """Where to cut a heading over columns off before the columns (a y position), or None.
+
+    ``b``: (n, 4) unit boxes (x0, y0, x1, y1) in the text frame, pixels; ``cuts``: the x positions of the
+    column cut about to be made; ``y_gaps``: every clear row gap ``(start, width)`` of ``b``. The XY-cut reads
+    its first column whole before the next; a title centred over two narrow columns, clear of the first
+    column's lines (T14's ``science_2col``: a 1700 px page whose columns fill a quarter of it each), fell to
+    the second column's side of the gutter and was read after the whole first column (issue 24, N15). A head
+    is a row with no unit in the first column whose cell (:func:`_row_cells`) is off its own column: it
+    starts more than ``_HEAD_OUTSET`` median line heights left of the median start of its column's rows
+    (it reaches into the gutter) and crosses the centre line of ``b`` -- or, when it is the row's only cell
+    and row gaps wider than ``_LEADING_SPREAD`` times the median part it from the rows above and below, its
+    column's start (a display line, when the page's text ends short of the right margin: ``accurate`` missed
+    the equation's number ``(1)``) -- or it lies above every unit of the first column and starts so or
+    crosses the centre line (a title, an author line). The cut is the first row gap under the head that is
+    wider than ``_LEADING_SPREAD`` times the median row gap and has units of the first column below it
+    (otherwise the orders agree). A column's own lines start on its edge: never a head. Without the spacing
+    and one-cell conditions a display line crossing its column's start moved 4 of 572 cached pages of the
+    accuracy table (a magazine column's line beside a caption, scene words).
+    """
+    if not len(y_gaps) or not len(cuts):
+        return None
+    band = np.searchsorted(cuts, (b[:, 0] + b[:, 2]) / 2)
+    first = band == 0
+    h = float(np.median(_heights(b)))
+    centre = (float(b[:, 0].min()) + float(b[:, 2].max())) / 2
+    first_top = float(b[first, 1].min())
+    wide = _LEADING_SPREAD * float(np.median([w for _, w in y_gaps]))
+    cy = (b[:, 1] + b[:, 3]) / 2
+    starts: dict[int, float] = {}
+    for k in np.unique(band[~first]):
+        piece = b[band == k]
+        starts[int(k)] = float(np.median([piece[row, 0].min() for row in _row_groups(piece, opts.line_overlap)]))
+    for row in _row_groups(b, opts.line_overlap):
+        if np.any(first[row]):
+            continue
+        above = float(b[row, 3].max()) <= first_top
+        column_start = starts[int(band[row[0]])]
+        top, bottom = float(b[row, 1].min()), float(b[row, 3].max())
+        spaced = sum(
+            width > wide and (abs(start + width - top) < 1 or abs(start - bottom) < 1) for start, width in y_gaps
+        ) == 2
+        row_cells = _row_cells(b, row, opts.word_gap)
+        display = spaced and len(row_cells) == 1
+        cells = [
+            (x0 < column_start - _HEAD_OUTSET * h, x0 < centre < x1 or (display and x1 > column_start))
+            for x0, x1 in row_cells
+        ]
+        if not any((out or across) if above else (out and across) for out, across in cells):
+            continue
+        for start, width in sorted(y_gaps):
+            mid = start + width / 2
+            if start >= bottom - 1e-6 and width > wide and np.any(first & (cy > mid)):
+                return mid
+        return None
+    return None
+
+
 def _xy_cut(
     idx: np.ndarray, boxes: np.ndarray, min_col_gap: float, opts: LayoutOptions, sources: np.ndarray | None = None
 ) -> list[np.ndarray]:
@@ -670,6 +739,7 @@ def _xy_cut(
     b = boxes[idx]
     src = sources[idx] if sources is not None else None
     y_gaps = _gaps(b[:, 1], b[:, 3])
+    all_y_gaps = list(y_gaps)
     x_gaps: list[tuple[float, float]] = []
     weights: list[float] = []
     if opts.reading_order != "rows":
@@ -722,6 +792,10 @@ def _xy_cut(
         axis, gaps = 1, [(s, w, w) for s, w in y_gaps]
     best = max(best_x, best_y)
     cuts = np.asarray(sorted(start + width / 2 for start, width, weight in gaps if weight >= 0.5 * best))
+    if axis == 0 and opts.reading_order == "auto":
+        head = _head_cut(b, cuts, all_y_gaps, opts)
+        if head is not None:  # a title or a display line over the columns: cut it off above them first
+            axis, cuts = 1, np.asarray([head])
     band = np.searchsorted(cuts, (b[:, axis] + b[:, axis + 2]) / 2)
     pieces = [idx[band == k] for k in range(len(cuts) + 1)]
     pieces = [m for m in pieces if len(m)]
