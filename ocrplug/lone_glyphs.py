@@ -18,8 +18,8 @@ from ocrplug.geometry import text_angle
 from ocrplug.words import FIT_PAPER_INK
 
 __all__ = ["BOX_FRAME_ASPECT", "BOX_FRAME_SIDES", "LONE_GLYPH_CLEAR", "LONE_GLYPH_HEIGHTS", "LONE_GLYPH_WIDTH",
-           "LONE_PAPER_INK", "TINT_COUNT", "TINT_SHARE", "TINT_SPREAD", "find_lone_glyphs", "frame_sides",
-           "is_box_frame", "tint_ink", "tint_levels"]
+           "LONE_PAPER_INK", "MARK_HIGH", "MARK_LOW", "MARK_REACH", "TINT_COUNT", "TINT_SHARE", "TINT_SPREAD",
+           "find_lone_glyphs", "frame_sides", "is_box_frame", "tint_ink", "tint_levels"]
 
 
 #: A lone glyph missed by the region score (a lone ``I``, ``l``, ``1``, ``|``, ``i`` or ``!``: CRAFT's region
@@ -294,6 +294,51 @@ def _in_column(lo_b: np.ndarray, hi_b: np.ndarray, x0: int, y0: int, x1: int, y1
     return bool(np.any((gap >= 0) & (gap <= reach) & aligned & (ratio >= lo_h) & (ratio <= hi_h)))
 
 
+#: A candidate on a word's row whose ink lies wholly in the lower part of the nearest such word's box (its
+#: top at least :data:`MARK_LOW` of the box's height below the box's top: a comma or full stop at the
+#: baseline) or wholly in its upper part (its foot at most :data:`MARK_HIGH` of the height below the top: a
+#: quote mark or an apostrophe at cap height) is punctuation of that line, not a lone glyph: a letter or
+#: digit spans the line's middle (an ``x`` beside a capitals label starts 0.2-0.45 of the box down). T14
+#: ``legal_mono_caps.png``: the commas of ``ASSIGN,`` and ``CONSENT,`` (tops 0.69 down) were read ``1``
+#: (issue 24, L15; ``python benchmarks/lone_marks.py``, docs/benchmarks.md "Marks of a line are not lone
+#: glyphs (issue 24, L15)").
+MARK_LOW = 0.5
+MARK_HIGH = 0.5
+#: ... and its centre lies within this many times that word's height of the word's box (a mark hugs its word:
+#: the commas' centres stand 0.15 of ``ASSIGN``'s height right of its box): a clue number in a grid's corner
+#: far left of a clue on its row is no mark of that clue (benchmarks/lone_cells.py's grid pages).
+MARK_REACH = 0.5
+
+
+def _line_mark(row_across: np.ndarray, glyph_across: np.ndarray, gx: float, row_x: np.ndarray) -> bool:
+    """Whether a glyph (``glyph_across``: its ink's two corners' offsets across the rows, page pixels; ``gx``:
+    its centre's x) lies wholly in the lower or upper band of the nearest row word (``row_across``: N x 4
+    corner offsets across the rows; ``row_x``: N x 4 corner x) by :data:`MARK_LOW` / :data:`MARK_HIGH`, its
+    centre within :data:`MARK_REACH` of that word's height from the word's box."""
+    gap = np.maximum(row_x.min(axis=1) - gx, gx - row_x.max(axis=1))
+    i = int(np.argmin(gap))
+    near = row_across[i]
+    top, height = float(near.min()), max(float(near.max() - near.min()), 1e-6)
+    if gap[i] > MARK_REACH * height:  # far along the row: no mark of that word (a clue number in a grid)
+        return False
+    g_top, g_foot = (float(glyph_across.min()) - top) / height, (float(glyph_across.max()) - top) / height
+    return g_top >= MARK_LOW or g_foot <= MARK_HIGH
+
+
+def _bullet_of_row(mask: np.ndarray, pieces: int, right: float, row_x0: np.ndarray, row_h: np.ndarray) -> bool:
+    """Whether a candidate (``mask``: its one ink component cut to its box, bool; ``pieces``: its component
+    count; ``right``: its right edge, page x) is a list's bullet: a solid disc
+    (:func:`ocrplug.checkboxes.is_bullet_disc`) with a word of its row (``row_x0``: their left x; ``row_h``:
+    their heights, px) starting right of it within :data:`ocrplug.checkboxes.BULLET_REACH` of that word's
+    height (the bullet step's own reach)."""
+    from ocrplug.checkboxes import BULLET_REACH, is_bullet_disc  # checkboxes imports this module
+
+    if pieces != 1 or not is_bullet_disc(mask):
+        return False
+    gap = row_x0 - right
+    return bool(np.any((gap >= 0) & (gap <= BULLET_REACH * row_h)))
+
+
 def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = None) -> list[np.ndarray]:
     """Boxes (4 x 2, page pixels, clockwise from top-left) of lone glyphs beside the found words.
 
@@ -420,6 +465,19 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
                                 [gx0 - grow, gy1 + grow]], dtype=np.float32), 0, [w_img, h_img])
         mine = [*members, *others[above_below].tolist()]
         margin = _edge_margin(rules, gx0, gy0, gx1, gy1)
+        # A solid disc left of its row's words (any height: a bullet is 0.22-1.0 of its item's text) is a list's
+        # bullet: the host's bullet step writes it (ocrplug.checkboxes), and a glyph box on it was read a second
+        # time (T14 ``lists.png``, ``accurate``: ``● • Passport``; issue 24, L15).
+        band = level & (lo_r <= g_across) & (g_across <= hi_r)
+        # A mark in the height band of its row's line beside one of its words (a comma or full stop on the
+        # baseline, a quote mark or apostrophe at cap height) is that line's punctuation: a glyph spans the
+        # row's middle. Any height: the words of a row of small marks (``"quarterly",``) are 3 times taller.
+        if band.any() and _line_mark(boxes[band] @ across, np.array([[gx0, gy0], [gx1, gy1]]) @ across,
+                                     0.5 * (gx0 + gx1), boxes[band, :, 0]):
+            continue
+        if band.any() and _bullet_of_row(labels[cy0:cy0 + ch, cx0:cx0 + cw] == members[0], len(members), cx0 + cw,
+                                         lo_b[band, 0], bh[band]):
+            continue
         if row.any():
             # On a page of text (LONE_PAGE_WORDS level words), a mark near the left or right edge is a scan's
             # edge mark (a binder hole on a row of text), not a glyph; on a crop (fewer words) it stays.

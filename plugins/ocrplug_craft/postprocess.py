@@ -74,9 +74,10 @@ def get_det_boxes(
     With ``short_words`` a component the official rule drops that :func:`_short_words` takes for a short
     word on a kept word's row joins that word: the word's box is the rotated rectangle around both
     components' dilated pixels (each dilated by its own official ``niter``) and the short word's pixels
-    are relabelled to the word's label in ``labels``. No box is added or taken away, so the words' number
-    and order are the official ones; without ``short_words`` (or with no such component) every box is
-    official.
+    are relabelled to the word's label in ``labels``. A kept component that :func:`_high_marks` takes for a
+    quote mark at the cap height of a kept word joins that word the same way, and is no box of its own. No
+    other box is added or taken away, so the words' order is the official one; without ``short_words`` (or
+    with no such component) every box is official.
     """
     if textmap.shape != linkmap.shape or textmap.ndim != 2:
         raise ValueError(f"textmap and linkmap must be 2-D maps of one shape, got {textmap.shape} and {linkmap.shape}")
@@ -102,6 +103,10 @@ def get_det_boxes(
     joiners: dict[int, list[int]] = {}
     if short_words:
         host = _short_words(stats, comp_max, keep)
+        marks = _high_marks(stats, keep)  # kept quote marks at the cap height of a kept word: that word's
+        keep[marks >= 0] = False
+        mapper = np.flatnonzero(keep)
+        host = np.where(marks >= 0, marks, host)
         for j in np.flatnonzero(host >= 0).tolist():
             joiners.setdefault(int(host[j]), []).append(j)
 
@@ -189,6 +194,38 @@ def _short_words(stats: np.ndarray, comp_max: np.ndarray, keep: np.ndarray) -> n
         on_row = (ky <= centre) & (centre <= ky + kh) & (kh >= lo * h) & (kh <= hi * h) & (gap <= reach)
         if on_row.any():
             host[k] = kept[np.flatnonzero(on_row)[np.argmin(gap[on_row])]]
+    return host
+
+
+#: A kept component at most :data:`SHORT_MARK_HEIGHT` of a kept neighbour's height, whose foot lies at most
+#: :data:`HIGH_MARK_FOOT` of the neighbour's height below its top (it sits wholly in the upper half of the
+#: line: an opening or closing quote mark, an apostrophe, a degree sign; a letter or digit reaches the
+#: baseline), its centre within the neighbour's vertical extent and at most :data:`SHORT_MARK_REACH` of its
+#: height away, is that word's mark, not a word: it joins the word's box (:func:`get_det_boxes` with
+#: ``short_words``). T14 ``legal_mono_caps.png`` (``accurate``): the opening ``"`` of ``("LESSOR")`` (a
+#: 6 x 4 heatmap px component 2 px left of ``LESSOR``, its foot 0.4 of the word's height down) was a word of
+#: its own, read ``II`` as a line of its own (issue 24, L15; ``python benchmarks/lone_marks.py``).
+HIGH_MARK_FOOT = 0.5
+
+
+def _high_marks(stats: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """For each component (``stats`` as in :func:`_short_words`), the label of the kept component whose high
+    mark (:data:`HIGH_MARK_FOOT`) it is, else -1. Only kept components are marks, only kept components that
+    are no marks themselves are hosts; a mark joins the nearest host (smallest gap)."""
+    host = np.full(len(keep), -1, dtype=np.int64)
+    kept = np.flatnonzero(keep)
+    if len(kept) < 2:
+        return host
+    kx, ky, kw, kh = (stats[kept, c].astype(np.float64) for c in range(4))
+    for i, k in enumerate(kept.tolist()):
+        x, y, w, h = kx[i], ky[i], kw[i], kh[i]
+        gap = np.maximum(np.maximum(kx - (x + w), x - (kx + kw)), 0)
+        ok = ((h < SHORT_MARK_HEIGHT * kh) & (ky <= y + h / 2) & (y + h / 2 <= ky + kh)
+              & (y + h - ky <= HIGH_MARK_FOOT * kh) & (gap <= SHORT_MARK_REACH * kh))
+        ok[i] = False
+        if ok.any():
+            host[k] = kept[np.flatnonzero(ok)[np.argmin(gap[ok])]]
+    host[np.isin(host, np.flatnonzero(host >= 0))] = -1  # a mark's host is no mark itself
     return host
 
 
