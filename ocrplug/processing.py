@@ -36,6 +36,7 @@ from ocrplug.drop_caps import find_drop_caps, join_drop_caps
 from ocrplug.errors import ConfigError, OcrplugError
 from ocrplug.fills import MIN_UNITS, glyphless, text_height
 from ocrplug.layout import adopt_words, layout_regions, lines_for_recognition
+from ocrplug.levelling import fit_steep_lines
 from ocrplug.manager import PluginHost
 from ocrplug.model import Page, PageFailure, PageImage, Region
 from ocrplug.orientation import (
@@ -307,6 +308,9 @@ class PageProcessor:
             # A line read as nothing is no line (issue 24, T10): dropped once the page is laid out, so
             # the layout of the others is what it was with it.
             found = without_empty_lines(found)
+            # A steep line's box leans with its ascenders and descenders: turned to its ink's direction
+            # (issue 24 item 2, E15: a one-word line has no other word to set it).
+            found = fit_steep_lines(to_gray(upright.image), found)
         # Every coordinate inside the page: lines read with lengthened ends and boxes of text that
         # touches the edge can reach a pixel or two past it.
         bound = np.array([upright.width, upright.height], dtype=np.float64)
