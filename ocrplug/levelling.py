@@ -436,14 +436,14 @@ def written_angle_deg(
 
 
 # Steep lines' angles from their ink (issue 24 item 2, E15). A steep word's box leans with its ascenders
-# and descenders (craft's one-word ``Parking`` drawn at +50 degrees boxed at 45.8; db's words past 45
-# degrees likewise), and a line of one word has no other word to set its direction. A line counts as
+# and descenders (craft's one-word ``Parking`` drawn at +50 degrees boxed at 45.8), and a line of one
+# word has no other word to set its direction. A line counts as
 # steep when its direction is more than _INK_FIT_MIN_DEG off the image axes (the layout's own limit for a
 # steep word, ``layout._TILT_MAX_DEG``); its ink's direction is searched within _INK_FIT_SPAN_DEG of the
 # box's, every _INK_FIT_STEP_DEG. benchmarks/steep_lines.py's boxes lean at most 4.4 degrees from the
 # drawn angle (accurate, before this fit), twice that is searched; the fit from 60 drawn lines at 15-75
-# degrees started 5 degrees off was 0.11 degrees off on average, 0.45 at most (benchmarks/ink_angles.py,
-# docs/benchmarks.md "Steep lines' angles from their ink").
+# degrees, boxes leaning up to 5 degrees, was 0.15 degrees off on average, 0.40 at most (benchmarks/ink_angles.py,
+# docs/benchmarks.md "Mirrored pages and steep lines' angles from their ink").
 _INK_FIT_MIN_DEG = 10.0
 _INK_FIT_SPAN_DEG = 8.0
 _INK_FIT_STEP_DEG = 0.25

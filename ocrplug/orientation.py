@@ -353,9 +353,10 @@ def detect_orientation(
     confident (:func:`is_confident`, the cascade's own rule) and score higher than either frame: a
     mirrored page's windows read as garbage of middling confidence both ways up. No new constant; no
     cost on a page whose first frame reads confidently, nor where no window read a letter (digits
-    read as digits mirrored too), nor with fewer than ``CONFIDENT_MIN`` windows (``benchmarks/mirrored_pages.py``: no
-    mirrored page among the first 40 pages of funsd_train and of icdar2015_val, every page of them
-    mirrored found; docs/benchmarks.md "Mirrored pages").
+    read as digits mirrored too), nor with fewer than ``CONFIDENT_MIN`` windows (``benchmarks/mirrored_pages.py``, ``fast``: none of the
+    first 40 pages of funsd_train called mirrored, all 40 of them mirrored found; the regression guard's
+    pages of every preset carry no warning; docs/benchmarks.md "Mirrored pages and steep lines' angles
+    from their ink").
     """
     scores: dict[int, float] = {}
     sure: set[int] = set()  # the frames whose readings were confident (is_confident)

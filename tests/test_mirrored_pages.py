@@ -3,7 +3,7 @@
 Every preset read T14's mirrored page as confident-looking garbage (bag recall 0.02-0.03) with no warning.
 :func:`ocrplug.orientation.detect_orientation` now reads a page of level text that neither 0 nor 180
 read confidently once more mirrored; the pipeline then reads it mirrored back and warns, naming the page.
-Figures in docs/benchmarks.md ("Mirrored pages").
+Figures in docs/benchmarks.md ("Mirrored pages and steep lines' angles from their ink").
 """
 
 from __future__ import annotations

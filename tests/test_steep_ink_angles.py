@@ -4,7 +4,7 @@
 (``benchmarks/steep_lines.py``) at 45.8: craft's box of a word leans with its ascenders and descenders
 (``P``, ``k`` at one end, ``g`` at the other), and a line of one word has no other word to set its
 direction. :func:`ocrplug.levelling.fit_steep_lines` turns each steep line's box to its ink's direction
-after layout. Figures in docs/benchmarks.md ("Steep lines' angles from their ink").
+after layout. Figures in docs/benchmarks.md ("Mirrored pages and steep lines' angles from their ink").
 """
 
 from __future__ import annotations
