@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -60,6 +60,8 @@ __all__ = [
     "frame_score",
     "is_confident",
     "map_regions",
+    "mirror_page",
+    "mirror_points",
     "read_both_senses",
     "read_frame",
     "rotate_image",
@@ -109,11 +111,14 @@ _CV2_ROTATE = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE
 class OrientationResult:
     """The chosen clockwise ``angle`` and the :func:`frame_score` of every candidate frame read.
 
-    ``scores`` has one entry when the cascade settled the orientation on the first frame.
+    ``scores`` has one entry when the cascade settled the orientation on the first frame. ``mirrored``:
+    the page reads as its mirror image (left and right swapped, :func:`detect_orientation`); ``angle`` is
+    then 0.
     """
 
     angle: int
     scores: dict[int, float]
+    mirrored: bool = False
 
 
 def rotate_image(image: np.ndarray, angle: int) -> np.ndarray:
@@ -327,6 +332,7 @@ def detect_orientation(
     sample: int = 8,
     window: float | None = WINDOW,
     cascade: bool = True,
+    mirror: bool = True,
 ) -> OrientationResult:
     """The clockwise angle that makes ``page`` upright, from its detected ``regions`` (original frame).
 
@@ -341,9 +347,20 @@ def detect_orientation(
     same cascade), and a turn must read better than the page as given. The frame with the
     higher :func:`frame_score` wins (ties: the smaller angle, so the page as given wins a tie).
     ``scores`` holds the frames read. Returns angle 0 with no scores when there is nothing to read.
+
+    With ``mirror``, a page of level text whose windows read confidently in neither 0 nor 180 is read
+    once more mirrored left to right (:func:`mirror_page`), and is ``mirrored`` when those readings are
+    confident (:func:`is_confident`, the cascade's own rule) and score higher than either frame: a
+    mirrored page's windows read as garbage of middling confidence both ways up. No new constant; no
+    cost on a page whose first frame reads confidently, nor where no window read a letter (digits
+    read as digits mirrored too), nor with fewer than ``CONFIDENT_MIN`` windows (``benchmarks/mirrored_pages.py``, ``fast``: none of the
+    first 40 pages of funsd_train called mirrored, all 40 of them mirrored found; the regression guard's
+    pages of every preset carry no warning; docs/benchmarks.md "Mirrored pages and steep lines' angles
+    from their ink").
     """
     scores: dict[int, float] = {}
     sure: set[int] = set()  # the frames whose readings were confident (is_confident)
+    lettered: set[int] = set()  # the frames with a letter read (a mirrored page of digits never reads confidently)
 
     def read_axis(chosen: list[Region], candidates: tuple[int, int]) -> int | None:
         # Reads the first frame, and the second unless the cascade settles on the first (returned).
@@ -351,6 +368,8 @@ def detect_orientation(
         for angle in candidates:
             readings = read_frame(page, samples, angle, read)
             scores[angle] = frame_score(readings)
+            if any(c.isalpha() for r in readings for c in (r.text or "")):
+                lettered.add(angle)
             if is_confident(readings):
                 sure.add(angle)
                 if cascade and angle == candidates[0]:
@@ -372,7 +391,25 @@ def detect_orientation(
     if settled is not None:
         return OrientationResult(settled, scores)
     best = max(scores, key=lambda a: (scores[a], -a))
+    if mirror and not vertical and not sure and lettered and len(picked) >= CONFIDENT_MIN:
+        # Neither 0 nor 180 read confidently: a page printed or scanned mirrored (T14's mirrored_lr.png
+        # read as confident-looking garbage) reads confidently as its mirror image.
+        samples = picked if window is None else [window_region(r, window) for r in picked]
+        readings = list(read(mirror_page(page), map_regions(samples, lambda p: mirror_points(p, page.width), reorder=True)))
+        if is_confident(readings) and frame_score(readings) > scores[best]:
+            return OrientationResult(0, scores, mirrored=True)
     return OrientationResult(best, scores)
+
+
+def mirror_page(page: PageImage) -> PageImage:
+    """``page`` with its image mirrored left to right (a mirrored page's text then reads as printed)."""
+    return replace(page, image=np.ascontiguousarray(page.image[:, ::-1]))
+
+
+def mirror_points(points: np.ndarray, width: int) -> np.ndarray:
+    """Page points (N x 2, x y) of an image ``width`` pixels wide in its left-right mirror image (and back)."""
+    p = np.asarray(points, dtype=np.float64)
+    return np.stack([width - p[:, 0], p[:, 1]], axis=1)
 
 
 #: On a page turned by 90 or 270 degrees, each row of level lines in the upright frame (a spine's title

@@ -36,11 +36,14 @@ from ocrplug.drop_caps import find_drop_caps, join_drop_caps
 from ocrplug.errors import ConfigError, OcrplugError
 from ocrplug.fills import MIN_UNITS, glyphless, text_height
 from ocrplug.layout import adopt_words, layout_regions, lines_for_recognition
+from ocrplug.levelling import fit_steep_lines
 from ocrplug.manager import PluginHost
 from ocrplug.model import Page, PageFailure, PageImage, Region
 from ocrplug.orientation import (
     detect_orientation,
     map_regions,
+    mirror_page,
+    mirror_points,
     read_both_senses,
     rotate_page,
     shelf_order,
@@ -290,14 +293,18 @@ class PageProcessor:
         if square is not image:
             page = self.finish(square, _scaled(list(regions), sx, sy), orient, squeezed=True)
             back = _scaled(list(page.regions), 1 / sx, 1 / sy)
-            return image.empty_page().with_(regions=tuple(back), orientation=page.orientation)
+            return image.empty_page().with_(regions=tuple(back), orientation=page.orientation, warnings=page.warnings)
         count_pages(1)
-        upright, angle, found = image, 0, list(regions)
+        upright, angle, found, mirrored = image, 0, list(regions), False
         if orient and self.config.input.orientation == "auto" and self.detector is not None and self.recognizer is not None:
             with stage("orientation"):  # the re-detection of a turned page is orientation's cost too
-                angle = detect_orientation(image, found, self.recognizer.recognize).angle
+                result = detect_orientation(image, found, self.recognizer.recognize)
+                angle, mirrored = result.angle, result.mirrored
                 if angle:
                     upright = rotate_page(image, angle)
+                    found = list(self.detector.detect(upright))
+                elif mirrored:  # read as its mirror image, the boxes mirrored back (issue 24, E15)
+                    upright = mirror_page(image)
                     found = list(self.detector.detect(upright))
         found = self.recognize(upright, found, both_senses=angle in (90, 270), squeezed=squeezed)
         # Layout (issue 14): blocks -> lines -> words in reading order, in the upright frame.
@@ -308,6 +315,9 @@ class PageProcessor:
             # A line read as nothing is no line (issue 24, T10): dropped once the page is laid out, so
             # the layout of the others is what it was with it.
             found = without_empty_lines(found)
+            # A steep line's box leans with its ascenders and descenders: turned to its ink's direction
+            # (issue 24 item 2, E15: a one-word line has no other word to set it).
+            found = fit_steep_lines(to_gray(upright.image), found)
         # Every coordinate inside the page: lines read with lengthened ends and boxes of text that
         # touches the edge can reach a pixel or two past it.
         bound = np.array([upright.width, upright.height], dtype=np.float64)
@@ -315,7 +325,15 @@ class PageProcessor:
         if angle:
             w, h = image.width, image.height
             found = map_regions(found, lambda p: to_original(p, angle, w, h), reorder=False)
-        return image.empty_page().with_(regions=tuple(found), orientation=angle)
+        page = image.empty_page().with_(regions=tuple(found), orientation=angle)
+        if mirrored:
+            # Boxes re-sorted from the top-left: a mirror is no turn, its text is written level.
+            found = map_regions(found, lambda p: mirror_points(p, image.width), reorder=True)
+            scores = ", ".join(f"{a}: {v:.2f}" for a, v in sorted(result.scores.items()))
+            warning = (f"{image.source}: page {image.index + 1} reads as a mirror image (left and right swapped): "
+                       f"read mirrored back (the recognizer's confidence as given {scores})")
+            page = page.with_(regions=tuple(found), warnings=(*page.warnings, warning))
+        return page
 
     def recognize(
         self, image: PageImage, regions: Sequence[Region], both_senses: bool = False, *, squeezed: bool = False

@@ -93,7 +93,11 @@ def test_cascade_reads_the_second_frame_only_when_the_first_is_not_confident(tur
     # Readings right side up but below CONFIDENT_READING: both frames are always read, and still compared.
     unsure = FakeReader(upright=CONFIDENT_READING - 0.1)
     assert detect_orientation(page, found, unsure).angle == (360 - turn) % 360
-    assert unsure.calls == 2
+    # ... and a page of level text that neither frame read confidently once more mirrored (not mirrored here).
+    assert unsure.calls == (3 if turn in (0, 180) else 2)
+    unmirrored = FakeReader(upright=CONFIDENT_READING - 0.1)
+    assert detect_orientation(page, found, unmirrored, mirror=False).mirrored is False
+    assert unmirrored.calls == 2
     # Without the cascade both frames are read even when the first is confident.
     both = FakeReader()
     detect_orientation(page, found, both, cascade=False)
@@ -268,3 +272,57 @@ def test_a_spine_title_and_author_on_one_row_turn_together() -> None:
     out = read_both_senses(page, regions, read(page, regions), read)
     assert [r.attributes.get("rotation") for r in out] == [None, None, 180, 180]
     assert [r.confidence for r in out] == [0.99, 0.90, 0.99, 0.88]
+
+
+class ShapeReader(FakeReader):
+    """Confident only where a crop's top half is darker than its bottom half and fades left to right: tells
+    the page as given (top dark, rising) from turned by 180 (bottom dark) and from mirrored (falling)."""
+
+    def __call__(self, page: PageImage, regions: Sequence[Region]) -> list[Region]:
+        self.calls += 1
+        crops = crop_regions(page, regions, CropOptions(margin=0.0, orientation="quad"))
+        out = []
+        for r, c in zip(regions, crops, strict=True):
+            img = c.image.astype(np.float64).mean(axis=2)
+            top, bottom = img[: img.shape[0] // 2], img[img.shape[0] // 2 :]
+            rising = np.sign(np.diff(top.mean(axis=0))).sum() > 0
+            ok = rising and top.mean() < bottom.mean()
+            out.append(r.with_(text=self.text, confidence=self.upright if ok else 0.6))
+        return out
+
+
+def _shaped_page(mirrored: bool) -> tuple[PageImage, list[Region]]:
+    """Five 300 x 20 px 'lines' whose top half fades black to grey left to right (bottom half light grey);
+    ``mirrored``: the page mirrored left to right."""
+    img, regions = _upright_page()
+    for r in regions:
+        x0, y0, x1, y1 = (int(v) for v in r.bbox)
+        img[y0 + 10 : y1, x0:x1] = 230
+    if mirrored:
+        img = np.ascontiguousarray(img[:, ::-1])
+        w = img.shape[1]
+        regions = map_regions(regions, lambda p: np.stack([w - p[:, 0], p[:, 1]], axis=1), reorder=True)
+    return PageImage(image=img, index=0, source="m"), regions
+
+
+def test_a_mirrored_page_is_found_mirrored_and_a_page_as_given_is_not() -> None:
+    # T14's mirrored_lr.png: read in 0 and 180 as garbage of middling confidence (0.65 / 0.56), mirrored 0.997.
+    page, found = _shaped_page(mirrored=True)
+    reader = ShapeReader()
+    result = detect_orientation(page, found, reader)
+    assert (result.angle, result.mirrored) == (0, True)
+    assert reader.calls == 3
+    # Without the mirror read it is called upright, as on main.
+    assert detect_orientation(page, found, ShapeReader(), mirror=False).mirrored is False
+    # The page as given settles in its first frame: no mirror read.
+    page, found = _shaped_page(mirrored=False)
+    reader = ShapeReader()
+    result = detect_orientation(page, found, reader)
+    assert (result.angle, result.mirrored, reader.calls) == (0, False, 1)
+    # Turned by 180: its second frame reads confidently, no mirror read either.
+    upside = PageImage(image=rotate_image(page.image, 180), index=0, source="u")
+    h, w = page.image.shape[:2]
+    turned = map_regions(found, lambda p: to_upright(p, 180, w, h), reorder=True)
+    reader = ShapeReader()
+    result = detect_orientation(upside, turned, reader)
+    assert (result.angle, result.mirrored, reader.calls) == (180, False, 2)
