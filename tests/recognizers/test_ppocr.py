@@ -791,3 +791,45 @@ def test_small_capitals_keep_their_case(ppocr, font):
     out = ppocr.recognize(_page(canvas), [Region(quad=quad, level="line"), Region(quad=plain, level="line")])
     assert [w.text for w in out[0].children] == [w.upper() for w in words]
     assert out[1].text == "McDONALD and CEOs"
+
+
+def test_ctc_greedy_puts_back_the_letter_a_ligature_hid():
+    """fi/fl ligature (issue 24, T15's ``Certificate`` read ``Certifcate``): the second letter won no step."""
+    from ocrplug_ppocr.recognizer import ctc_greedy
+
+    table = ["", "f", "i", "l", "c", " "]
+
+    def row(*cols: dict[int, float]) -> np.ndarray:
+        out = np.zeros((len(cols), len(table)), np.float32)
+        for t, col in enumerate(cols):
+            for c, p in col.items():
+                out[t, c] = p
+            out[t, 0] += 1 - sum(col.values())
+        return out
+
+    fic = row({1: 0.66}, {2: 0.39}, {4: 1.0})  # f, blank 0.61 over i 0.39, c
+    assert ctc_greedy(fic[None], table)[0].text == "fic"
+    assert ctc_greedy(fic[None], table, ligature_min=2.0)[0].text == "fc"
+    lower = row({1: 0.42}, {3: 0.9})  # the f of an fl lost at the start of a word
+    assert ctc_greedy(lower[None], table)[0].text == "fl"
+    faint = row({1: 0.9}, {2: 0.05}, {4: 1.0})  # little evidence: nothing added
+    assert ctc_greedy(faint[None], table)[0].text == "fc"
+    double = row({1: 0.9}, {1: 0.4}, {3: 0.9})  # never a second f beside the one read
+    assert ctc_greedy(double[None], table)[0].text == "fl"
+    other = row({4: 0.9}, {2: 0.4}, {4: 0.9})  # only after an f
+    assert ctc_greedy(other[None], table)[0].text == "cc"
+
+
+def test_script_fi_ligature_reads_as_two_letters(ppocr):
+    """URW Z003's ``fi`` ligature (one glyph, PIL with raqm) at 110 px: T15's certificate heading."""
+    from PIL import Image, ImageDraw, ImageFont, features
+
+    path = Path("/usr/share/fonts/opentype/urw-base35/Z003-MediumItalic.otf")
+    if not features.check("raqm") or not path.exists():
+        pytest.skip("needs raqm and URW Z003")
+    face = ImageFont.truetype(str(path), 110, layout_engine=ImageFont.Layout.RAQM)
+    _, top, right, bottom = face.getbbox("Certificate", features=["liga"])
+    img = Image.new("RGB", (right + 110, bottom - top + 55), "white")
+    ImageDraw.Draw(img).text((55, 27 - top), "Certificate", font=face, fill="black", features=["liga"])
+    ((res, _),) = ppocr.read([np.asarray(img)])
+    assert res.text == "Certificate"
