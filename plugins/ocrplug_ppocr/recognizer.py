@@ -236,8 +236,10 @@ def ligature_letters(
     only at steps where the blank wins too, with 0.22-0.48 of the probability. Between an emitted ``f`` and
     the next emitted character, the blank-won step where ``i``, ``l`` or ``f`` is likeliest gives that letter
     back; between an emitted character (or the start) and an emitted ``i``, ``l`` or ``f``, the blank-won step
-    where ``f`` is likeliest gives an ``f`` back; each when its probability is at least ``floor``. The gap must
-    hold only blank steps (and repeats of the character before it). Returns ``(step, class)`` pairs.
+    where ``f`` is likeliest gives an ``f`` back; between other characters, an ``f`` and, at a later step,
+    an ``i`` or ``l`` give both back (the whole glyph lost: T15's page crop read ``Certicate``, ``f`` 0.46 then
+    ``i`` 0.30); each letter when its probability is at least ``floor``. The gap must hold only blank steps
+    (and repeats of the character before it). Returns ``(step, class)`` pairs in time order.
     """
     f, seconds = classes
     emitted = np.flatnonzero(keep)
@@ -258,10 +260,22 @@ def ligature_letters(
             if sub[t, c] >= floor:
                 out.append((lo + int(t), cand[int(c)]))
                 continue
-        if z < len(idx) and idx[z] in seconds and (a < 0 or idx[a] != f):
-            t = int(gap[:, f].argmax())
-            if gap[t, f] >= floor:
-                out.append((lo + t, f))
+        if a >= 0 and idx[a] == f:
+            continue
+        t = int(gap[:, f].argmax())
+        if gap[t, f] < floor:
+            continue
+        if z < len(idx) and idx[z] in seconds:
+            out.append((lo + t, f))
+            continue
+        # The whole ligature lost: an f, then its second letter at a later blank-won step.
+        nxt = idx[z] if z < len(idx) else -1
+        cand = [c for c in seconds if c != nxt]
+        if cand and t + 1 < len(gap):
+            sub = gap[t + 1 :, cand]
+            u, c = np.unravel_index(int(sub.argmax()), sub.shape)
+            if sub[u, c] >= floor:
+                out += [(lo + t, f), (lo + t + 1 + int(u), cand[int(c)])]
     return out
 
 
