@@ -16,12 +16,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "plugins"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from caron_letters import line_image  # noqa: E402
 
 FACES = {
     "dejavu": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -36,15 +38,6 @@ FACES = {
 TEMPLATES = ["1 {f} cups plain flour", "{f} tsp salt", "1{f} lb apples", "Slice {f} inch thick"]
 FRACTIONS = "½¼¾⅓⅔⅛"
 CONTROLS = ["Cut 1/4 inch strips", "Add 3/4 cup milk", "Bake 2½ hours at 350°F", "Version 1/2 of 3"]
-
-
-def line_image(text: str, face: ImageFont.FreeTypeFont) -> np.ndarray:
-    """``text`` black on white (RGB uint8), a quarter em above and below, half an em beside."""
-    em = face.size
-    _, top, right, bottom = face.getbbox(text)
-    img = Image.new("RGB", (right + em, bottom - top + em // 2), "white")
-    ImageDraw.Draw(img).text((em // 2, em // 4 - top), text, font=face, fill="black")
-    return np.asarray(img)
 
 
 def main() -> int:
