@@ -46,11 +46,13 @@ __all__ = [
     "ctc_greedy",
     "default_model_path",
     "glyph_cells",
+    "ligature_letters",
     "load_characters",
     "micro_signs",
     "mono_pitch",
     "page_pitches",
     "split_wide",
+    "vulgar_fractions",
 ]
 
 
@@ -147,7 +149,11 @@ def charset_mask(table: Sequence[str], charset: str) -> np.ndarray | None:
 
 
 def ctc_greedy(
-    probs: np.ndarray, table: Sequence[str], lengths: Sequence[int] | None = None, mask: np.ndarray | None = None
+    probs: np.ndarray,
+    table: Sequence[str],
+    lengths: Sequence[int] | None = None,
+    mask: np.ndarray | None = None,
+    ligature_min: float | None = None,
 ) -> list[CTCResult]:
     """Best-path CTC decoding of ``(batch, time, classes)`` probabilities (class 0 = blank).
 
@@ -155,7 +161,11 @@ def ctc_greedy(
     table's last entry (PaddleOCR's convention, see :func:`load_characters`). ``mask`` (one bool per
     class, :func:`charset_mask`) restricts the best path to the allowed classes: a disallowed class's
     probability counts as 0, so the best allowed class (often the look-alike: "O" for a CJK ring) wins.
+    A letter of an ``fi``/``fl``/``ff`` ligature the best path dropped is put back by
+    :func:`ligature_letters` (``ligature_min``: its threshold, default :data:`LIGATURE_MIN`; above 1 turns it off).
     """
+    if ligature_min is None:
+        ligature_min = LIGATURE_MIN
     best = probs.argmax(axis=2)
     best_p = probs.max(axis=2)
     if mask is not None:
@@ -167,12 +177,16 @@ def ctc_greedy(
             best_p[bad] = allowed.max(axis=1)
     space = len(table) - 1 if table and table[-1] == " " else None
     caron_classes = _caron_classes(table)
+    liga = _ligature_classes(table) if ligature_min <= 1.0 else None
     out = []
     for b in range(best.shape[0]):
         n = best.shape[1] if lengths is None else int(lengths[b])
         idx, p = best[b, :n], best_p[b, :n]
         keep = idx != 0
         keep[1:] &= idx[1:] != idx[:-1]  # collapse repeats
+        if liga is not None:
+            for s, c in ligature_letters(probs[b, :n], idx, keep, liga, ligature_min):
+                keep[s], idx[s], p[s] = True, c, probs[b, s, c]
         steps = np.flatnonzero(keep)
         text = "".join(table[i] for i in idx[steps])
         hints = [0.0] * len(steps)
@@ -192,6 +206,76 @@ def ctc_greedy(
                 hints[k] = float(sp[steps[k - 1] + 1 : steps[k] + 1].max())
         out.append(CTCResult(text, tuple(float(v) for v in p[steps]), tuple(float(s) for s in steps), tuple(hints),
                              tuple(carons), tuple(own)))
+    return out
+
+
+#: The letters a Latin ligature joins to the ``f`` before them (``fi``, ``fl``, ``ffi``, ``ffl``). Not ``f``:
+#: a put-back ``f`` beside an ``f`` read doubles it more often than it mends an ``ff`` (``benchmarks/ligatures.py``).
+LIGATURE_SECONDS = "il"
+#: A letter of :func:`ligature_letters` is put back when the model gave it at least this probability at a
+#: time step the blank won. ``python benchmarks/ligatures.py --evidence``: see docs/benchmarks.md (G15).
+LIGATURE_MIN = 0.2
+
+
+def _ligature_classes(table: Sequence[str]) -> tuple[int, list[int]] | None:
+    """The class of ``f`` in ``table`` and those of :data:`LIGATURE_SECONDS` (None without an ``f``)."""
+    index = {c: i for i, c in enumerate(table)}
+    if "f" not in index:
+        return None
+    return index["f"], [index[c] for c in LIGATURE_SECONDS if c in index]
+
+
+def ligature_letters(
+    probs: np.ndarray, idx: np.ndarray, keep: np.ndarray, classes: tuple[int, list[int]], floor: float
+) -> list[tuple[int, int]]:
+    """Time steps and classes of the ligature letters the best path dropped in one row of probabilities.
+
+    ``probs``: ``(time, classes)``; ``idx``: the best class per step; ``keep``: the steps emitted (repeats
+    collapsed). A script face's ``fi``/``fl`` ligature (one glyph; URW Z003's ``Certificate`` read
+    ``Certifcate``, ``flower`` read ``lower``, T15) leaves the best path with one letter: the other wins
+    only at steps where the blank wins too, with 0.22-0.48 of the probability. Between an emitted ``f`` and
+    the next emitted character, the blank-won step where ``i``, ``l`` or ``f`` is likeliest gives that letter
+    back; between an emitted character (or the start) and an emitted ``i``, ``l`` or ``f``, the blank-won step
+    where ``f`` is likeliest gives an ``f`` back; between other characters, an ``f`` and, at a later step,
+    an ``i`` or ``l`` give both back (the whole glyph lost: T15's page crop read ``Certicate``, ``f`` 0.46 then
+    ``i`` 0.30); each letter when its probability is at least ``floor``. The gap must hold only blank steps
+    (and repeats of the character before it). Returns ``(step, class)`` pairs in time order.
+    """
+    f, seconds = classes
+    emitted = np.flatnonzero(keep)
+    out: list[tuple[int, int]] = []
+    bounds = [-1, *emitted.tolist(), len(idx)]
+    for a, z in itertools.pairwise(bounds):
+        lo = a + 1
+        while a >= 0 and lo < z and idx[lo] == idx[a]:
+            lo += 1
+        if lo >= z or (idx[lo:z] != 0).any():
+            continue
+        gap = probs[lo:z]
+        if a >= 0 and idx[a] == f:
+            nxt = idx[z] if z < len(idx) else -1
+            cand = [c for c in seconds if c != nxt]  # never a doubled letter beside the one read
+            sub = gap[:, cand] if cand else np.zeros((len(gap), 1), dtype=gap.dtype)
+            t, c = np.unravel_index(int(sub.argmax()), sub.shape)
+            if sub[t, c] >= floor:
+                out.append((lo + int(t), cand[int(c)]))
+                continue
+        if a >= 0 and idx[a] == f:
+            continue
+        t = int(gap[:, f].argmax())
+        if gap[t, f] < floor:
+            continue
+        if z < len(idx) and idx[z] in seconds:
+            out.append((lo + t, f))
+            continue
+        # The whole ligature lost: an f, then its second letter at a later blank-won step.
+        nxt = idx[z] if z < len(idx) else -1
+        cand = [c for c in seconds if c != nxt]
+        if cand and t + 1 < len(gap):
+            sub = gap[t + 1 :, cand]
+            u, c = np.unravel_index(int(sub.argmax()), sub.shape)
+            if sub[u, c] >= floor:
+                out += [(lo + t, f), (lo + t + 1 + int(u), cand[int(c)])]
     return out
 
 
@@ -994,6 +1078,40 @@ def micro_signs(text: str) -> str:
     return "".join(out)
 
 
+#: Vulgar fractions by denominator, as :func:`vulgar_fractions` writes them (the two the model's table holds
+#: with a numerator of 1: ``⅓``, ``⅛`` are not in PP-OCRv6's dictionary).
+HALF_DENOMINATORS = {"2": "½", "4": "¼"}
+
+
+def vulgar_fractions(res: CTCResult) -> CTCResult:
+    """``res`` with a ``½`` followed at once by a digit (``½4``, ``½2``) or by a slash and a digit (``½/4``)
+    made the one vulgar fraction the glyph is: PP-OCRv6 writes ``½`` for the numerator and bar of ``¼``
+    (and of ``½`` itself) and then reads the denominator again (T15's recipe: ``¼ tsp`` read ``½4 tsp``).
+    No text writes a digit or a slash right after ``½``. Only denominators of :data:`HALF_DENOMINATORS`
+    change (the fraction ``½`` + ``3`` would be ``⅓``, not in the model's table: left as read); the
+    fraction takes the ``½``'s probability and time step. ``python benchmarks/fraction_lines.py``."""
+    text = res.text
+    if "½" not in text:
+        return res
+    drop: set[int] = set()
+    chars = list(text)
+    for m in re.finditer(r"½(/?)(\d)(?!\d)", text):
+        frac = HALF_DENOMINATORS.get(m.group(2))
+        if frac is None:
+            continue
+        chars[m.start()] = frac
+        drop.update(range(m.start() + 1, m.end()))
+    if not drop:
+        return res
+    idx = [k for k in range(len(text)) if k not in drop]
+
+    def pick(values: tuple[float, ...]) -> tuple[float, ...]:
+        return tuple(values[k] for k in idx) if values else values
+
+    return CTCResult("".join(chars[k] for k in idx), pick(res.probs), pick(res.steps), pick(res.space_before),
+                     pick(res.caron), pick(res.caron_own))
+
+
 def _fill(
     region: Region,
     crop: Crop,
@@ -1011,7 +1129,7 @@ def _fill(
     """
     if not res.text.strip():
         return region.with_(text="", confidence=0.0, children=())
-    res = caron_letters(replace(res, text=micro_signs(res.text)))
+    res = vulgar_fractions(caron_letters(replace(res, text=micro_signs(res.text))))
     if res.confidence < options.min_confidence:  # noise read as text (RapidOCR drops these too)
         return region.with_(text="", confidence=res.confidence, children=())
     res = replace(res, text=small_caps_case(res.text, res.steps, crop.image, px_per_step))  # issue 24

@@ -855,3 +855,84 @@ def test_small_capitals_keep_their_case(ppocr, font):
     out = ppocr.recognize(_page(canvas), [Region(quad=quad, level="line"), Region(quad=plain, level="line")])
     assert [w.text for w in out[0].children] == [w.upper() for w in words]
     assert out[1].text == "McDONALD and CEOs"
+
+
+def test_ctc_greedy_puts_back_the_letter_a_ligature_hid():
+    """fi/fl ligature (issue 24, T15's ``Certificate`` read ``Certifcate``): the second letter won no step."""
+    from ocrplug_ppocr.recognizer import ctc_greedy
+
+    table = ["", "f", "i", "l", "c", " "]
+
+    def row(*cols: dict[int, float]) -> np.ndarray:
+        out = np.zeros((len(cols), len(table)), np.float32)
+        for t, col in enumerate(cols):
+            for c, p in col.items():
+                out[t, c] = p
+            out[t, 0] += 1 - sum(col.values())
+        return out
+
+    fic = row({1: 0.66}, {2: 0.39}, {4: 1.0})  # f, blank 0.61 over i 0.39, c
+    assert ctc_greedy(fic[None], table)[0].text == "fic"
+    assert ctc_greedy(fic[None], table, ligature_min=2.0)[0].text == "fc"
+    lower = row({1: 0.42}, {3: 0.9})  # the f of an fl lost at the start of a word
+    assert ctc_greedy(lower[None], table)[0].text == "fl"
+    faint = row({1: 0.9}, {2: 0.05}, {4: 1.0})  # little evidence: nothing added
+    assert ctc_greedy(faint[None], table)[0].text == "fc"
+    double = row({1: 0.9}, {1: 0.4}, {3: 0.9})  # never a second f beside the one read
+    assert ctc_greedy(double[None], table)[0].text == "fl"
+    other = row({4: 0.9}, {2: 0.4}, {4: 0.9})  # only after an f
+    assert ctc_greedy(other[None], table)[0].text == "cc"
+    whole = row({4: 0.9}, {1: 0.46}, {}, {2: 0.3}, {4: 0.9})  # the whole fi glyph lost (T15's page crop)
+    assert ctc_greedy(whole[None], table)[0].text == "cfic"
+    lone_f = row({4: 0.9}, {1: 0.46}, {}, {4: 0.9})  # an f alone between others: not a ligature's evidence
+    assert ctc_greedy(lone_f[None], table)[0].text == "cc"
+
+
+def test_script_fi_ligature_reads_as_two_letters(ppocr):
+    """URW Z003's ``fi`` ligature (one glyph, PIL with raqm) at 110 px: T15's certificate heading."""
+    from PIL import Image, ImageDraw, ImageFont, features
+
+    path = Path("/usr/share/fonts/opentype/urw-base35/Z003-MediumItalic.otf")
+    if not features.check("raqm") or not path.exists():
+        pytest.skip("needs raqm and URW Z003")
+    face = ImageFont.truetype(str(path), 110, layout_engine=ImageFont.Layout.RAQM)
+    _, top, right, bottom = face.getbbox("Certificate", features=["liga"])
+    img = Image.new("RGB", (right + 110, bottom - top + 55), "white")
+    ImageDraw.Draw(img).text((55, 27 - top), "Certificate", font=face, fill="black", features=["liga"])
+    ((res, _),) = ppocr.read([np.asarray(img)])
+    assert res.text == "Certificate"
+
+
+def test_half_sign_then_a_denominator_is_one_fraction():
+    """PP-OCRv6 reads ``¼`` as ``½4`` or ``½/4`` (issue 24, T15's recipe); ``½2`` is its ``½`` read twice."""
+    from ocrplug_ppocr.recognizer import CTCResult, vulgar_fractions
+
+    def fix(text: str) -> CTCResult:
+        return vulgar_fractions(CTCResult(text, tuple(0.9 - 0.01 * k for k in range(len(text))),
+                                          tuple(float(k) for k in range(len(text))), (0.0,) * len(text)))
+
+    quarter = fix("½4 tsp")
+    assert quarter.text == "¼ tsp" and len(quarter.probs) == len(quarter.steps) == 5
+    assert quarter.steps[:2] == (0.0, 2.0)
+    assert fix("1 ½/4 cups").text == "1 ¼ cups"
+    assert fix("½2 cup").text == "½ cup"
+    for kept in ("½3 cup", "1/4 inch", "2½ hours", "½ 4 cups", "½42"):  # no fraction the table holds
+        assert fix(kept).text == kept
+
+
+def test_quarter_drawn_in_dejavu_serif_reads_as_the_fraction(ppocr):
+    """DejaVu Serif's ``¼`` at 40 px, read ``½4 tsp salt`` by the model, comes out as drawn."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+    if not path.exists():
+        pytest.skip("needs DejaVu Serif")
+    face = ImageFont.truetype(str(path), 40)
+    _, top, right, bottom = face.getbbox("¼ tsp salt")
+    img = Image.new("RGB", (right + 40, bottom - top + 20), "white")
+    ImageDraw.Draw(img).text((20, 10 - top), "¼ tsp salt", font=face, fill="black")
+    canvas = np.asarray(img).copy()
+    h, w = canvas.shape[:2]
+    region = Region(quad=np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32), level="line")
+    (out,) = ppocr.recognize(_page(canvas), [region])
+    assert out.text == "¼ tsp salt"
