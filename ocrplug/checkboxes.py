@@ -29,6 +29,7 @@ import numpy as np
 
 from ocrplug.combs import cut_between, map_leaves
 from ocrplug.crops import PAPER_SPREAD, paper_ink
+from ocrplug.discs import BULLET_MIN_SIDE, BULLET_REACH, is_bullet_disc
 from ocrplug.geometry import _box, _frame, _union_quad, quad_angle
 from ocrplug.lone_glyphs import BOX_FRAME_ASPECT, BOX_FRAME_SIDES, frame_sides, is_box_frame
 from ocrplug.model import Region
@@ -514,18 +515,6 @@ def _frames(gray: np.ndarray, region: Region) -> tuple[list[tuple[int, int, int,
     return sorted(frames), rest
 
 
-#: A list item's bullet is a solid disc: its bounding box about square (longer side at most
-#: :data:`BULLET_ASPECT` times the shorter), at least :data:`BULLET_MIN_SIDE` px a side, between
-#: :data:`BULLET_FILL` of it ink (a disc fills pi/4 = 0.785 of its box; pixels at 5-8 px make it 0.7-0.9),
-#: with no hole (``o``, ``O``, ``0``, ``e``, a ring, a checkbox frame have one; a solid square ``■`` fills
-#: its box whole).
-BULLET_ASPECT = 1.25
-BULLET_MIN_SIDE = 4
-BULLET_FILL = (0.6, 0.92)
-#: And convex: its ink at least this share of its convex hull's pixels (the hull's area on pixel centres,
-#: plus half its perimeter and one: the pixels it covers). A drawn disc, and a face's ``•`` and ``●``,
-#: hold 0.9-1.0; ``funsd_train``'s blotted ``x`` marks and ``m`` at 100 dpi less.
-BULLET_SOLIDITY = 0.9
 #: A bullet is between these shares of its item's text height tall (the tallest of the first glyphs
 #: right of it, a capital or an ascender): a stop or an i's dot is smaller, a lone ``●`` glyph no taller.
 BULLET_HEIGHTS = (0.22, 1.0)
@@ -534,31 +523,12 @@ BULLET_HEIGHTS = (0.22, 1.0)
 BULLET_RAISE = (0.15, 0.75)
 #: It starts a line: no ink on its row within :data:`BULLET_CLEAR` text heights left of it (an inline
 #: separator ``Home • About`` has a word there), and its text begins between :data:`BULLET_GAP` and
-#: :data:`BULLET_REACH` text heights right of it (a blotted ``o`` touches the next letter of its word).
+#: :data:`~ocrplug.discs.BULLET_REACH` text heights right of it (a blotted ``o`` touches the next letter of
+#: its word).
 BULLET_CLEAR = 1.0
 BULLET_GAP = 0.6
-BULLET_REACH = 3.0
 # The text right of a bullet that sets its height and baseline: its glyphs within this many region heights.
 _BULLET_TEXT = 4.0
-
-
-def is_bullet_disc(mask: np.ndarray) -> bool:
-    """Whether the ink component ``mask`` (h x w bool, cut to its bounding box) is a solid disc: about
-    square (:data:`BULLET_ASPECT`), at least :data:`BULLET_MIN_SIDE` px, :data:`BULLET_FILL` of its box
-    ink, no hole (its background, 4-connected, in one piece with the box's outside)."""
-    h, w = mask.shape
-    if min(h, w) < BULLET_MIN_SIDE or max(h, w) > BULLET_ASPECT * min(h, w):
-        return False
-    if not BULLET_FILL[0] <= float(mask.mean()) <= BULLET_FILL[1]:
-        return False
-    ground = np.pad(~mask, 1, constant_values=True).astype(np.uint8)
-    count, _ = cv2.connectedComponents(ground, connectivity=4)
-    if count != 2:  # the label 0 (ink) and the one background: a hole
-        return False
-    # Convex: a scan's blotted ``x`` or ``m`` of 6-9 px is as solid, but notched.
-    points = cv2.findNonZero(mask.astype(np.uint8))
-    hull = cv2.convexHull(points)
-    return float(mask.sum()) >= BULLET_SOLIDITY * max(cv2.contourArea(hull) + 0.5 * cv2.arcLength(hull, True) + 1.0, 1.0)
 
 
 def _paper_here(crop: np.ndarray, ink: np.ndarray) -> bool:

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from ocrplug.crops import paper_ink
+from ocrplug.discs import BULLET_REACH, is_bullet_disc
 from ocrplug.geometry import text_angle
 from ocrplug.words import FIT_PAPER_INK
 
@@ -328,11 +329,9 @@ def _line_mark(row_across: np.ndarray, glyph_across: np.ndarray, gx: float, row_
 def _bullet_of_row(mask: np.ndarray, pieces: int, right: float, row_x0: np.ndarray, row_h: np.ndarray) -> bool:
     """Whether a candidate (``mask``: its one ink component cut to its box, bool; ``pieces``: its component
     count; ``right``: its right edge, page x) is a list's bullet: a solid disc
-    (:func:`ocrplug.checkboxes.is_bullet_disc`) with a word of its row (``row_x0``: their left x; ``row_h``:
-    their heights, px) starting right of it within :data:`ocrplug.checkboxes.BULLET_REACH` of that word's
+    (:func:`ocrplug.discs.is_bullet_disc`) with a word of its row (``row_x0``: their left x; ``row_h``:
+    their heights, px) starting right of it within :data:`ocrplug.discs.BULLET_REACH` of that word's
     height (the bullet step's own reach)."""
-    from ocrplug.checkboxes import BULLET_REACH, is_bullet_disc  # checkboxes imports this module
-
     if pieces != 1 or not is_bullet_disc(mask):
         return False
     gap = row_x0 - right
