@@ -58,6 +58,28 @@ def _fill(draw: ImageDraw.ImageDraw, f: ImageFont.FreeTypeFont, width: float, rn
         line.append(w)
 
 
+def _column_rows(
+    draw: ImageDraw.ImageDraw, f: ImageFont.FreeTypeFont, at: tuple[int, int, int], rows: int, pitch: int,
+    justified: bool, rng: random.Random, truth: list[str],
+) -> int:
+    """Draw ``rows`` lines of prose in a column (``at``: its left x, first line's top y, width, px), justified
+    or ragged, appending each line to ``truth``; returns the y below the last line."""
+    x0, y, cw = at
+    for _ in range(rows):
+        line = _fill(draw, f, cw, rng)
+        if justified:
+            gap = (cw - sum(draw.textlength(w, font=f) for w in line)) / (len(line) - 1)
+            x = float(x0)
+            for w in line:
+                draw.text((x, y), w, font=f, fill=0)
+                x += draw.textlength(w, font=f) + gap
+        else:
+            draw.text((x0, y), " ".join(line), font=f, fill=0)
+        truth.append(" ".join(line))
+        y += pitch
+    return y
+
+
 def column_page(rng: random.Random) -> tuple[Image.Image, list[str], str]:
     """Columns of prose: ``(image, truth lines in reading order, description)``."""
     ncol, gutter, size = rng.choice((2, 3, 3, 4)), rng.randint(10, 30), rng.randint(16, 36)
@@ -68,21 +90,9 @@ def column_page(rng: random.Random) -> tuple[Image.Image, list[str], str]:
     cw = (width - 2 * margin - (ncol - 1) * gutter) // ncol
     img = Image.new("L", (width, rows * pitch + 2 * margin), 255)
     draw = ImageDraw.Draw(img)
-    truth = []
+    truth: list[str] = []
     for c in range(ncol):
-        x0, y = margin + c * (cw + gutter), margin
-        for _ in range(rows):
-            line = _fill(draw, f, cw, rng)
-            if justified:
-                gap = (cw - sum(draw.textlength(w, font=f) for w in line)) / (len(line) - 1)
-                x = float(x0)
-                for w in line:
-                    draw.text((x, y), w, font=f, fill=0)
-                    x += draw.textlength(w, font=f) + gap
-            else:
-                draw.text((x0, y), " ".join(line), font=f, fill=0)
-            truth.append(" ".join(line))
-            y += pitch
+        _column_rows(draw, f, (margin + c * (cw + gutter), margin, cw), rows, pitch, justified, rng, truth)
     kind = f"{ncol} columns, gutter {gutter} px, {size} px {'justified' if justified else 'ragged'}"
     return img, truth, kind
 
@@ -154,19 +164,7 @@ def titled_page(rng: random.Random) -> tuple[Image.Image, list[str], str]:
     y += round(pitch * rng.uniform(1.0, 2.0))
 
     def column(x0: int, cw: int, y: int, rows: int, justified: bool) -> int:
-        for _ in range(rows):
-            line = _fill(draw, f, cw, rng)
-            if justified:
-                gap = (cw - sum(draw.textlength(w, font=f) for w in line)) / (len(line) - 1)
-                x = float(x0)
-                for w in line:
-                    draw.text((x, y), w, font=f, fill=0)
-                    x += draw.textlength(w, font=f) + gap
-            else:
-                draw.text((x0, y), " ".join(line), font=f, fill=0)
-            truth.append(" ".join(line))
-            y += pitch
-        return y
+        return _column_rows(draw, f, (x0, y, cw), rows, pitch, justified, rng, truth)
 
     if paper:
         cw = measure
