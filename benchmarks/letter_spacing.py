@@ -166,22 +166,27 @@ def row_main() -> int:
         if track > 0:
             measure(before, truth)
         got = {label: [c.text for r in out for c in r.children] for label, out in (("before", before), ("after", after))}
-        want = Counter(truth.split())
-        right = [sum(min(n, Counter(got[label])[x]) for x, n in want.items()) for label in ("before", "after")]
-        for t in (tally[track], by_style[style]):
-            t[0] += sum(want.values())
-            t[1] += right[0]
-            t[2] += right[1]
-            t[3] += got["before"] != got["after"]
-        if got["before"] != got["after"]:
-            print(f"  {name} {pt}pt t={track} r={ratio} {style}: {' '.join(got['before'])!r} -> {' '.join(got['after'])!r}"
-                  f"  (truth {truth!r})", file=sys.stderr)
+        _count(got, truth, (tally[track], by_style[style]), f"{name} {pt}pt t={track} r={ratio} {style}")
     _table(tally, by_style)
     print()
     for key, values in sorted(ratios.items()):
         q = np.percentile(values, [0, 5, 50, 95, 100])
         print(f"{key}: n={len(values)} min/5%/median/95%/max " + " ".join(f"{v:.2f}" for v in q))
     return 0
+
+
+def _count(got: dict[str, list[str]], truth: str, tallies: tuple[list[int], ...], label: str) -> None:
+    """Add one line's words (``got``: ``before`` / ``after`` word lists) to each tally (truth words, right
+    before, right after, lines changed) and print a changed line to stderr."""
+    want = Counter(truth.split())
+    right = [sum(min(n, Counter(got[k])[x]) for x, n in want.items()) for k in ("before", "after")]
+    for t in tallies:
+        t[0] += sum(want.values())
+        t[1] += right[0]
+        t[2] += right[1]
+        t[3] += got["before"] != got["after"]
+    if got["before"] != got["after"]:
+        print(f"  {label}: {' '.join(got['before'])!r} -> {' '.join(got['after'])!r}  (truth {truth!r})", file=sys.stderr)
 
 
 def _table(tally: dict[int, list[int]], by_style: dict[str, list[int]]) -> None:
@@ -250,16 +255,7 @@ def main() -> int:
                 got[label] = [c.text for c in out.children]
             for fn_name, fn in rules.items():
                 setattr(rec, fn_name, fn)
-            want = Counter(want_text.split())
-            right = [sum(min(n, Counter(got[label])[x]) for x, n in want.items()) for label in ("before", "after")]
-            for t in (tally[track], by_style[style]):
-                t[0] += sum(want.values())
-                t[1] += right[0]
-                t[2] += right[1]
-                t[3] += got["before"] != got["after"]
-            if got["before"] != got["after"]:
-                print(f"  {name} {pt}pt t={track} r={ratio} {style}: {' '.join(got['before'])!r} -> {' '.join(got['after'])!r}"
-                      f"  (truth {want_text!r})", file=sys.stderr)
+            _count(got, want_text, (tally[track], by_style[style]), f"{name} {pt}pt t={track} r={ratio} {style}")
     _table(tally, by_style)
     return 0
 
