@@ -40,6 +40,7 @@ of the earlier config that the new one does not write are removed (only ledger f
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import tempfile
@@ -186,6 +187,32 @@ def _suspicious(value: str) -> bool:
 # Bytes the writing layer's temporary name adds to an output's name (``.<name>.<8 random>.part``, see
 # ocrplug.io.atomic.atomic_path): an output name is refused up front when that would not fit NAME_MAX.
 TEMPORARY_NAME_EXTRA = 16
+
+
+# Room kept in a shortened stem for claim_name's ``-2``, ``-3``... when two inputs share a name.
+_COLLISION_ROOM = 4
+# Hex digits of the input name's SHA-1 that end a shortened stem, so two long names cut to the same
+# prefix keep apart across runs (resume finds the same name again).
+_SHORT_STEM_HASH = 8
+
+
+def shortened_stem(stem: str, budget: int) -> str:
+    """``stem`` cut to at most ``budget`` bytes (file-system encoding, whole characters) ending in
+    ``-`` and the first 8 hex digits of the whole name's SHA-1, so it stays stable and distinct (T16: one input whose
+    name was 255 bytes refused the whole run, as an over-long output name). ``stem`` as is when it fits.
+
+    Raises ValueError when ``budget`` cannot hold the hash (9 bytes) and one character more.
+    """
+    raw = os.fsencode(stem)
+    if len(raw) <= budget:
+        return stem
+    if budget < _SHORT_STEM_HASH + 2:
+        raise ValueError(f"no room for a shortened name in {budget} bytes")
+    digest = hashlib.sha1(raw).hexdigest()[:_SHORT_STEM_HASH]
+    head = stem
+    while len(os.fsencode(head)) > budget - _SHORT_STEM_HASH - 1:
+        head = head[:-1]
+    return f"{head}-{digest}"
 
 
 def _name_max(folder: Path) -> int:
@@ -340,8 +367,17 @@ class OutputFolder:
         inputs = {os.path.normcase(str(f.path)): f for f in files if f.path is not None}
         taken: set[str] = set()
         planned_by: dict[str, str] = {}  # planned output -> who writes it, to catch two writers of one file
+        limit = _name_max(self.path) - TEMPORARY_NAME_EXTRA
         for f in files:
-            name = self.manifest.claim_name(_key(f), f.name, taken)
+            wanted = f.name
+            budget = limit - self._longest_addition(f, (page_counts or {}).get(f.label, 1)) - _COLLISION_ROOM
+            if len(os.fsencode(wanted)) > budget > _SHORT_STEM_HASH + 8:
+                wanted = shortened_stem(wanted, budget)
+                log.warning(
+                    "%s: its name is too long for output names on this file system; its outputs are "
+                    "named %s.*", f.label, wanted,
+                )
+            name = self.manifest.claim_name(_key(f), wanted, taken)
             taken.add(name)
             self._names[f.label] = name
             count = (page_counts or {}).get(f.label, 1)
@@ -365,6 +401,18 @@ class OutputFolder:
                         )
         self._stack.enter_context(protect(f.path for f in files if f.path is not None))
         return dict(self._names)
+
+    def _longest_addition(self, file: InputFile, page_count: int) -> int:
+        """Bytes the renderers add to an output stem (suffix, page number, extension): the most any of
+        ``file``'s planned outputs adds, from a probe stem."""
+        probe = "x"
+        info = DocumentInfo(source=file.label, page_count=page_count, out_dir=self.path, stem=probe)
+        most = 0
+        for nr in self.renderers:
+            planned = getattr(nr.renderer, "planned_outputs", None)
+            for out in (planned(info) if planned else None) or ():
+                most = max(most, len(os.fsencode(os.path.basename(os.fspath(out)))) - len(probe))
+        return most
 
     def _check_confined(self, nr: _NamedRenderer, out: str | os.PathLike[str]) -> None:
         """OutputError naming the config key when ``out`` has a NUL byte or resolves outside the folder."""

@@ -278,3 +278,33 @@ def test_stale_outputs_are_still_removed_after_a_failed_run_in_between(tmp_path:
     err = capsys.readouterr().err
     assert _visible(out) == ["b.txt"]
     assert "output(s) of an earlier config removed" in err and "b.json" in err
+
+
+def test_an_input_name_too_long_for_its_outputs_is_shortened_and_the_run_goes_on(tmp_path: Path, capsys, caplog) -> None:
+    # T16: one input named with 251 + 4 bytes (legal on ext4) refused the whole run, blamed on
+    # `renderers.0.options.suffix`; now its outputs get a shortened, stable name and the others are read.
+    long_stem = "L" * 251
+    try:
+        long_image = _png(tmp_path / "in" / f"{long_stem}.png")
+    except OSError:
+        pytest.skip("this file system does not take 255-byte names")
+    _png(tmp_path / "in" / "short.png")
+    accented = "é" * 120  # 240 bytes: cut on a character, never inside one
+    _png(tmp_path / "in" / f"{accented}.png")
+    out = tmp_path / "out"
+    args = ["run", str(tmp_path / "in"), "-o", str(out), "--no-progress", "--set", "detector=null", "--set",
+            "recognizer=null", "--set", "renderers=[{name: text}, {name: json}]"]
+    code = main(args)
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert (out / "short.txt").exists() and (out / "short.json").exists()
+    names = sorted(p.name for p in out.iterdir() if p.name.startswith("L"))
+    assert len(names) == 2 and all(len(os.fsencode(n)) <= 255 - 16 for n in names)
+    assert names[0][:-5] == names[1][:-4]  # one stem for both renderers
+    assert "too long for output names" in caplog.text and long_image.name[:20] in caplog.text
+    accented_out = [p.name for p in out.iterdir() if p.name.startswith("é")]
+    assert len(accented_out) == 2 and all(n.encode().decode() == n for n in accented_out)
+    # A rerun finds the same names: the long input is done, nothing new written.
+    before = sorted(p.name for p in out.iterdir())
+    assert main(args) == 0
+    assert sorted(p.name for p in out.iterdir()) == before
