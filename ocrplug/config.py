@@ -348,6 +348,33 @@ def _safe_load_unique(text: str, source: str) -> Any:
         loader.dispose()
 
 
+def _load_tolerating_trailing_tabs(text: str, p: Path) -> Any:
+    """Parse ``text``; a tab PyYAML (YAML 1.1) refuses where YAML 1.2 takes it as white space, after a
+    line's content (``dpi: 300<TAB># note``, ``- text<TAB>``: invisible in an editor, T16), is read as a
+    space. A tab in a line's indentation stays an error, said plainly.
+
+    Raises :class:`ConfigError` naming the file, line and column.
+    """
+    lines = text.split("\n")
+    for _ in range(64):  # each pass mends one tab; a file with more is refused as it stands
+        try:
+            return _safe_load_unique("\n".join(lines), str(p))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            if "'\\t'" in str(exc) and mark is not None and mark.line < len(lines):
+                line = lines[mark.line]
+                col = mark.column
+                if col < len(line) and line[col] == "\t" and line[:col].strip():
+                    lines[mark.line] = line[:col] + " " + line[col + 1:]
+                    continue
+                raise ConfigError(
+                    f"{p}: invalid YAML (line {mark.line + 1}: YAML indents with spaces: a tab cannot "
+                    f"start a key): {exc}"
+                ) from exc
+            raise ConfigError(f"{p}: invalid YAML: {exc}") from exc
+    raise ConfigError(f"{p}: invalid YAML: too many tabs where YAML takes spaces; use spaces")
+
+
 def load_yaml(path: str | Path) -> dict[str, Any]:
     """Read a YAML config file into a dict; errors name the file (and line for syntax errors).
 
@@ -362,11 +389,7 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
         raise ConfigError(
             f"{p}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); save it as UTF-8"
         ) from None
-    try:
-        data = _safe_load_unique(text, str(p))
-    except yaml.YAMLError as exc:
-        tabs = " (YAML indents with spaces: a tab cannot start a key)" if "'\\t'" in str(exc) else ""
-        raise ConfigError(f"{p}: invalid YAML{tabs}: {exc}") from exc
+    data = _load_tolerating_trailing_tabs(text, p)
     if data is None:
         log.warning("%s: the config file holds no keys (empty or comments only): the default pipeline runs", p)
         return {}

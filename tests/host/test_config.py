@@ -164,7 +164,12 @@ def test_config_file_mistakes_get_hints(tmp_path: Path, caplog: pytest.LogCaptur
     tabs = _yaml(tmp_path, "detector:\n\tname: db\n")
     with pytest.raises(ConfigError, match="a tab cannot start a key") as err:
         load_yaml(tabs)
-    assert str(tabs) in str(err.value)
+    assert str(tabs) in str(err.value) and "line 2" in str(err.value)
+    # A tab after a line's content is white space (YAML 1.2; T16's invisible trailing tabs), not an error.
+    trailing = _yaml(tmp_path, "input: {dpi: 300}\t# note\nrenderers:\n  - text\t\n  - json\t\t# two\n")
+    assert load_yaml(trailing) == {"input": {"dpi": 300}, "renderers": ["text", "json"]}
+    quoted = _yaml(tmp_path, 'renderers:\n  - name: text\n    options: {suffix: "a\tb.txt"}\t\n')
+    assert load_yaml(quoted)["renderers"][0]["options"]["suffix"] == "a\tb.txt"
     with pytest.raises(ConfigError, match=r"unknown key 'preset'.*--preset NAME"):
         load_config(_yaml(tmp_path, "preset: accurate\n"), [])
     empty = tmp_path / "empty.yaml"
