@@ -581,3 +581,30 @@ def test_word_detector_is_scored_at_line_level_through_the_layout() -> None:
     report = evaluate(Pipeline(detector=detector, recognizer=None), root, limit=3)
     line = report.overall_level("line")
     assert line.hmean >= 0.8, line
+
+
+def test_images_without_an_annotation_are_named_not_silently_left_out(tiny_set: Path) -> None:
+    # T16: an image whose annotation was lost was skipped without a word; the rest scored clean.
+    import shutil
+
+    shutil.copy(tiny_set / "images" / "lines.png", tiny_set / "images" / "orphan.png")
+    (tiny_set / "images" / ".hidden.png").write_bytes(b"")
+    pipeline = FakePipeline({"shapes.png": shapes_prediction(), "lines.png": lines_prediction()})
+    report = evaluate(pipeline, tiny_set)
+    assert [r.name for r in report.images] == ["lines", "shapes"]
+    assert report.unannotated == ("orphan.png",)
+    assert "1 image(s) in images/ have no annotation and were not scored: orphan.png" in report.render_text()
+    assert json.loads(json.dumps(report.to_dict()))["unannotated"] == ["orphan.png"]
+    # With --limit the images past it are not "unannotated".
+    assert evaluate(FakePipeline({"lines.png": lines_prediction()}), tiny_set, limit=1).unannotated == ()
+
+
+def test_a_note_names_the_images_it_is_about(tiny_set: Path) -> None:
+    page = lines_prediction()
+    doubled = page.with_(
+        width=400,
+        height=200,
+        regions=tuple(r.with_(quad=tuple((2 * x, 2 * y) for x, y in r.quad)) for r in page.regions),
+    )
+    report = evaluate(FakePipeline({"shapes.png": shapes_prediction(), "lines.png": doubled}), tiny_set)
+    assert "scaled to the annotation's 200x100 (lines)" in report.render_text()

@@ -29,6 +29,7 @@ __all__ = [
     "load_annotation",
     "load_dataset",
     "normalize_text",
+    "unannotated_images",
 ]
 
 DONT_CARE_TEXT = "###"
@@ -251,3 +252,14 @@ def load_dataset(dataset_dir: str | Path, limit: int | None = None) -> list[Grou
     if limit is not None:
         files = files[:limit]
     return [load_annotation(f, images) for f in files]
+
+
+def unannotated_images(dataset_dir: str | Path, gts: Sequence[GroundTruth]) -> list[str]:
+    """Names of the files in the set's ``images/`` that no annotation of the whole set names (they are
+    not scored: a set whose annotations lost files would otherwise report a clean score on the rest,
+    T16). Hidden files and sub-folders are not counted; ``gts`` from :func:`load_dataset` without a
+    ``limit`` (with one, the images past it would all be named)."""
+    root = Path(dataset_dir)
+    named = {g.image_path.name for g in gts}
+    found = [p for p in (root / "images").iterdir() if p.is_file() and not p.name.startswith(".")]
+    return [p.name for p in sorted(found, key=_natural_key) if p.name not in named]

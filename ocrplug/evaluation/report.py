@@ -75,6 +75,7 @@ class EvalReport:
     recognition: bool
     iou_threshold: float = IOU_THRESHOLD
     dont_care_area: float = DONT_CARE_AREA
+    unannotated: tuple[str, ...] = ()  # files in the set's images/ no annotation names: not scored
 
     def overall_level(self, level: str) -> LevelScores:
         """Detection scores of ``level`` from the counts summed over every image."""
@@ -132,6 +133,7 @@ class EvalReport:
             "recognition": self.recognition,
             "pages": len(self.images),
             "failed": len(self.failures),
+            "unannotated": list(self.unannotated),
             "seconds": self.seconds,
             "pages_per_second": self.pages_per_second,
             "overall": {
@@ -214,9 +216,20 @@ class EvalReport:
             console.print(f"failed: {r.name} ({r.image}): {r.error}", markup=False, highlight=False)
         if self.recognition and self.reference:
             console.print(_REFERENCE_NOTES.get(self.reference, ""), markup=False, highlight=False)
-        notes = sorted({n for r in self.images for n in r.scores.notes})
-        for note in notes:
-            console.print(f"note: {note}", markup=False, highlight=False)
+        if self.unannotated:
+            shown = ", ".join(self.unannotated[:5]) + (f", +{len(self.unannotated) - 5} more" if len(self.unannotated) > 5 else "")
+            console.print(
+                f"note: {len(self.unannotated)} image(s) in images/ have no annotation and were not scored: {shown}",
+                markup=False, highlight=False,
+            )
+        by_note: dict[str, list[str]] = {}
+        for r in self.images:
+            for n in r.scores.notes:
+                by_note.setdefault(n, []).append(r.name)
+        for note in sorted(by_note):
+            names = by_note[note]
+            shown = ", ".join(names[:3]) + (f", +{len(names) - 3} more" if len(names) > 3 else "")
+            console.print(f"note: {note} ({shown})", markup=False, highlight=False)
         return buffer.getvalue().rstrip("\n")
 
 

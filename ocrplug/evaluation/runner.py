@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ocrplug.errors import OcrplugError
-from ocrplug.evaluation.dataset import GT_LEVELS, GroundTruth, load_dataset
+from ocrplug.evaluation.dataset import GT_LEVELS, GroundTruth, load_dataset, unannotated_images
 from ocrplug.evaluation.metrics import DONT_CARE_AREA, IOU_THRESHOLD, score_page
 from ocrplug.evaluation.report import EvalReport, ImageResult
 from ocrplug.model import Document, Page
@@ -139,4 +139,5 @@ def evaluate(
         recognition=recognition,
         iou_threshold=iou_threshold,
         dont_care_area=dont_care_area,
+        unannotated=tuple(unannotated_images(dataset_dir, gts)) if limit is None else (),
     )
