@@ -69,6 +69,21 @@ def _import_failure(exc: BaseException, repr_: bool = True) -> str:
     return repr(exc) if repr_ else str(exc)
 
 
+def _broken_install_reason() -> str:
+    """Why a built-in plugin cannot import: most often a folder named ``ocrplug`` (a checkout) in the
+    working directory, which Python (and Spark's Python workers, which put the working directory on
+    ``sys.path``) imports as a namespace package in place of the installed one (T16)."""
+    import ocrplug
+
+    if getattr(ocrplug, "__file__", None) is None:
+        where = ", ".join(str(p) for p in getattr(ocrplug, "__path__", [])) or "?"
+        return (
+            f"'ocrplug' was imported as a namespace package from {where}: a folder named ocrplug there "
+            "shadows the installed package; run from another folder"
+        )
+    return "the ocrplug installation is broken"
+
+
 def closest(name: str, candidates: Iterable[str]) -> str | None:
     """The candidate most similar to ``name`` (for "did you mean" hints), or None."""
     import difflib
@@ -108,7 +123,7 @@ class PluginHost:
             except (Exception, SystemExit) as exc:
                 message = f'error importing plugin "{ep.name}" ({ep.value}): {_import_failure(exc)}'
                 if BUILTIN_PLUGINS.get(ep.name) == ep.value:
-                    raise PluginError(f"built-in {message} (the ocrplug installation is broken)") from exc
+                    raise PluginError(f"built-in {message} ({_broken_install_reason()})") from exc
                 # One broken third-party plugin must not take down pipelines that do not use it:
                 # remember it, warn, and name it when a component cannot be found.
                 self.broken[ep.name] = message

@@ -242,3 +242,16 @@ def test_plugins_module_calling_sys_exit_at_import_is_a_named_plugin_error(
     assert code == 4, err
     assert 'error importing plugin "exiting_plugin": the module called sys.exit(0) while being imported' in err
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_checkout_shadowing_the_package_is_named_not_called_a_broken_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    # T16: Spark's Python workers put the working directory on sys.path; a checkout folder named
+    # `ocrplug` there is imported as a namespace package and every built-in plugin then fails to import.
+    import ocrplug
+    from ocrplug.manager import _broken_install_reason
+
+    assert _broken_install_reason() == "the ocrplug installation is broken"
+    monkeypatch.setattr(ocrplug, "__file__", None)
+    monkeypatch.setattr(ocrplug, "__path__", ["/work/jobs/ocrplug"])
+    reason = _broken_install_reason()
+    assert "namespace package from /work/jobs/ocrplug" in reason and "run from another folder" in reason
