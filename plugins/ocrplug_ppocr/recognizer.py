@@ -24,6 +24,7 @@ from ocrplug.api import INK_ENDS, ConfigError, Crop, CropRecognizer, Region, Wei
 
 from .letter_spacing import _widest_blank, join_tracked_words, tracked_spaces, tracked_splits
 from .options import PPOCRRecognizerOptions
+from .punctuation import latin_punctuation
 from .small_caps import small_caps_case
 
 __all__ = [
@@ -1129,7 +1130,7 @@ def _fill(
     """
     if not res.text.strip():
         return region.with_(text="", confidence=0.0, children=())
-    res = vulgar_fractions(caron_letters(replace(res, text=micro_signs(res.text))))
+    res = vulgar_fractions(caron_letters(replace(res, text=micro_signs(latin_punctuation(res.text)))))
     if res.confidence < options.min_confidence:  # noise read as text (RapidOCR drops these too)
         return region.with_(text="", confidence=res.confidence, children=())
     res = replace(res, text=small_caps_case(res.text, res.steps, crop.image, px_per_step))  # issue 24
