@@ -39,6 +39,7 @@ from ocrplug.layout import adopt_words, layout_regions, lines_for_recognition
 from ocrplug.levelling import fit_steep_lines
 from ocrplug.manager import PluginHost
 from ocrplug.model import Page, PageFailure, PageImage, Region
+from ocrplug.mrz import read_mrz
 from ocrplug.orientation import (
     detect_orientation,
     map_regions,
@@ -362,7 +363,8 @@ class PageProcessor:
         paper) is not read and not kept (a line the recognizer reads as empty text is
         dropped after layout, in :meth:`finish`: :func:`without_empty_lines`). A drop cap no region holds is
         read alone (:func:`ocrplug.drop_caps.find_drop_caps`) and, read, joined to the word it begins on the
-        first line beside it (:func:`ocrplug.drop_caps.join_drop_caps`). Each word box is then grown to hold its glyphs' ink whole
+        first line beside it (:func:`ocrplug.drop_caps.join_drop_caps`). A machine-readable zone's lines
+        (passports, ID cards) are read by their layout (:func:`ocrplug.mrz.read_mrz`). Each word box is then grown to hold its glyphs' ink whole
         (:func:`ocrplug.words.fit_words_to_ink`). With ``both_senses`` (a page turned by 90 or 270 degrees
         in :meth:`finish`) each line read level is read upside down too and the better-scored sense kept
         (:func:`ocrplug.orientation.read_both_senses`: spines of both senses on one shelf). Raises
@@ -419,6 +421,8 @@ class PageProcessor:
         lines = join_comb_words(units, [adopt_words(unit, region) for unit, region in zip(units, recognized, strict=True)])
         # A drop cap read as a letter of its own goes to the start of the first line beside it.
         lines = join_drop_caps(lines)
+        # A passport's machine-readable zone is read by its layout: letters where letters go (T16: J0HN).
+        lines = read_mrz(lines)
         # Word boxes come from CTC timing, a reader's own segmentation or the detector's words (just
         # adopted): whichever it is, each is grown to hold its glyphs whole (issue 24 item 5).
         lines = fit_words_to_ink(gray, lines)
