@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import logging
+import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -73,9 +74,8 @@ def _broken_install_reason() -> str:
     """Why a built-in plugin cannot import: most often a folder named ``ocrplug`` (a checkout) in the
     working directory, which Python (and Spark's Python workers, which put the working directory on
     ``sys.path``) imports as a namespace package in place of the installed one (T16)."""
-    import ocrplug
-
-    if getattr(ocrplug, "__file__", None) is None:
+    ocrplug = sys.modules.get("ocrplug")  # the package as imported (not re-imported: no import circle)
+    if ocrplug is not None and getattr(ocrplug, "__file__", None) is None:
         where = ", ".join(str(p) for p in getattr(ocrplug, "__path__", [])) or "?"
         return (
             f"'ocrplug' was imported as a namespace package from {where}: a folder named ocrplug there "
