@@ -67,7 +67,7 @@ RULE_LIKE = frozenset("|_-\u2010\u2011\u2012\u2013\u2014\u2015\u00a6")
 #: sure of it, T15's recipe) holds a garbled vulgar fraction (:func:`unsure_by_kind`).
 MEASURES = frozenset(
     "cup cups tsp tbsp teaspoon teaspoons tablespoon tablespoons lb lbs Ib Ibs oz pint pints quart quarts "
-    "inch inches in mile miles hour hours kg g ml l litre litres liter liters".split()
+    "inch inches kg g ml litre litres liter liters".split()
 )
 _FRACTION_LIKE = re.compile(r"[%¥]\S*\s+(\S+)")
 

@@ -1140,6 +1140,9 @@ def micro_signs(text: str) -> str:
 #: Vulgar fractions by denominator, as :func:`vulgar_fractions` writes them (the two the model's table holds
 #: with a numerator of 1: ``⅓``, ``⅛`` are not in PP-OCRv6's dictionary).
 HALF_DENOMINATORS = {"2": "½", "4": "¼"}
+#: Denominators of the vulgar fractions the model's table lacks (``⅓``, ``⅛``), which it reads ``½3``, ``½8``:
+#: :func:`vulgar_fractions` writes them as ``1/3``, ``1/8`` (ASCII, after a digit with a space: ``1 1/3``).
+SLASH_DENOMINATORS = "38"
 
 
 def vulgar_fractions(res: CTCResult) -> CTCResult:
@@ -1147,28 +1150,39 @@ def vulgar_fractions(res: CTCResult) -> CTCResult:
     made the one vulgar fraction the glyph is: PP-OCRv6 writes ``½`` for the numerator and bar of ``¼``
     (and of ``½`` itself) and then reads the denominator again (T15's recipe: ``¼ tsp`` read ``½4 tsp``).
     No text writes a digit or a slash right after ``½``. A ``¾`` that :func:`fraction_glyphs` made of such
-    a ``½`` (``¾4``, ``¾/4``) loses its ``4`` the same way. Only denominators of :data:`HALF_DENOMINATORS`
-    change (the fraction ``½`` + ``3`` would be ``⅓``, not in the model's table: left as read); the
-    fraction takes the ``½``'s probability and time step. ``python benchmarks/fraction_lines.py``."""
+    a ``½`` (``¾4``, ``¾/4``) loses its ``4`` the same way. Denominators of :data:`HALF_DENOMINATORS` give
+    that fraction; those of :data:`SLASH_DENOMINATORS` (``⅓``, ``⅛``: not in the model's table) are written
+    ``1/3``, ``1/8``, with a space before after a digit (``1½3`` -> ``1 1/3``, the ASCII way to write a
+    mixed number); others are left as read. The fraction takes the ``½``'s probability and time step
+    (each character written for it too). ``python benchmarks/fraction_lines.py`` (G15, H16)."""
     text = res.text
     if "½" not in text and "¾" not in text:
         return res
-    drop: set[int] = set()
+    # Each character of ``text`` becomes a string (the ``½`` of a slash fraction "1/" or " 1/", the
+    # digit a HALF_DENOMINATORS fraction takes in "").
     chars = list(text)
     for m in re.finditer(r"([½¾])(/?)(\d)(?!\d)", text):
-        frac = HALF_DENOMINATORS.get(m.group(3)) if m.group(1) == "½" else "¾" if m.group(3) == "4" else None
+        digit = m.group(3)
+        if m.group(1) == "½" and digit in SLASH_DENOMINATORS:
+            lead = " " if m.start() > 0 and text[m.start() - 1].isdigit() else ""
+            chars[m.start()] = lead + "1/"
+            if m.group(2):
+                chars[m.start() + 1] = ""
+            continue
+        frac = HALF_DENOMINATORS.get(digit) if m.group(1) == "½" else "¾" if digit == "4" else None
         if frac is None:
             continue
         chars[m.start()] = frac
-        drop.update(range(m.start() + 1, m.end()))
-    if not drop:
+        for k in range(m.start() + 1, m.end()):
+            chars[k] = ""
+    if chars == list(text):
         return res
-    idx = [k for k in range(len(text)) if k not in drop]
+    idx = [k for k, c in enumerate(chars) for _ in c]
 
     def pick(values: tuple[float, ...]) -> tuple[float, ...]:
         return tuple(values[k] for k in idx) if values else values
 
-    return CTCResult("".join(chars[k] for k in idx), pick(res.probs), pick(res.steps), pick(res.space_before),
+    return CTCResult("".join(chars), pick(res.probs), pick(res.steps), pick(res.space_before),
                      pick(res.caron), pick(res.caron_own))
 
 
