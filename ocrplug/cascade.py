@@ -25,6 +25,7 @@ The two recognizers are found by name in this process's plugin host (the install
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
@@ -61,6 +62,14 @@ __all__ = [
 #: ``l`` or ``I`` that Tesseract reads as ``|`` with confidence 0.9): a reading made of these only is no
 #: evidence of text, whatever its confidence.
 RULE_LIKE = frozenset("|_-\u2010\u2011\u2012\u2013\u2014\u2015\u00a6")
+#: Measures a quantity of a recipe or a list is written in: a reading with a ``%`` or ``¥`` just before
+#: one (``1% lb``, ``1 Y% cups``, ``¥2 tsp``: Tesseract's ``eng`` has no ``½``/``¼`` and reads them so,
+#: sure of it, T15's recipe) holds a garbled vulgar fraction (:func:`unsure_by_kind`).
+MEASURES = frozenset(
+    "cup cups tsp tbsp teaspoon teaspoons tablespoon tablespoons lb lbs Ib Ibs oz pint pints quart quarts "
+    "inch inches kg g ml litre litres liter liters".split()
+)
+_FRACTION_LIKE = re.compile(r"[%¥]\S*\s+(\S+)")
 
 #: A region whose longer side is at most this many times its shorter one holds about one glyph: a
 #: detector's box of a lone letter or digit is 0.8-1.1 times as wide as tall (its kernel grown by the same
@@ -223,10 +232,14 @@ class CascadeRecognizer(Recognizer):
 def unsure_by_kind(text: str) -> bool:
     """Whether a first reading goes to the second reader whatever its confidence: it is empty, one
     character (a lone glyph: Tesseract reads a lone ``l`` or ``I`` as ``|``, a lone ``x`` as ``X``, sure of
-    both), or made only of :data:`RULE_LIKE` characters (a rule or a stroke read as ``|``, ``_``, ``--``).
+    both), or made only of :data:`RULE_LIKE` characters (a rule or a stroke read as ``|``, ``_``, ``--``),
+    or holding a word with ``%`` or ``¥`` right before a measure of :data:`MEASURES` (a vulgar fraction
+    Tesseract garbled: ``1% lb``, ``¥2 tsp``; a share or a price is not followed by a measure).
     Spaces are ignored. A one-character region costs the second reader one small crop."""
     chars = "".join(text.split())
-    return len(chars) <= 1 or all(c in RULE_LIKE for c in chars)
+    if len(chars) <= 1 or all(c in RULE_LIKE for c in chars):
+        return True
+    return any(m.group(1).rstrip(".,;:") in MEASURES for m in _FRACTION_LIKE.finditer(text))
 
 
 def unsure_by_shape(region: Region) -> bool:

@@ -55,7 +55,7 @@ from ocrplug.errors import OcrplugError, PluginError
 from ocrplug.model import PageImage, Region
 from ocrplug.profile import stage
 
-__all__ = ["CAP_TALL", "X_SHORT", "CropRecognizer", "in_line_letter_case", "lone_letter_case"]
+__all__ = ["CAP_TALL", "UNITS", "X_SHORT", "CropRecognizer", "digit_units", "in_line_letter_case", "lone_letter_case", "unit_letters"]
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +110,68 @@ class CropRecognizer(Recognizer):
                 )
             for i, crop, region in zip(idx, crops, filled, strict=True):
                 out[i] = with_rotation(region, crop)
-        done = [r for r in out if r is not None]
+        done = [unit_letters(r) for r in out if r is not None]
         return lone_letter_case(page, done)
+
+
+#: Units written after a number (mass, volume, length, energy, share) whose number a reader may write
+#: with an ``O`` for a ``0`` (Tesseract: ``Trans Fat Og``, ``Cholesterol Omg``, T15's nutrition label).
+#: Lower-case only as written on labels: ``OG``, ``OMG`` and ``Om`` are words and stay.
+UNITS = ("g", "mg", "mcg", "µg", "kg", "ml", "mL", "cl", "dl", "cm", "mm", "km", "kcal", "kJ", "lb", "lbs", "oz", "%")
+_UNIT = "(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")"
+#: A number holding an ``O`` (with digits, or alone) glued to a unit: ``Og``, ``1Og``, ``O.5mg``, ``2O%``.
+_O_NUMBER = re.compile(r"^([(\[]?)([0-9O]+(?:[.,][0-9O]+)?)(" + _UNIT + r")([).,;:\]]*)$")
+#: ``Ib``/``Ibs`` (a capital I for the ``l`` of the pound sign), glued to a number or alone.
+_I_POUND = re.compile(r"^([(\[]?[0-9.,]*[0-9½¼¾⅓⅔⅛]?)Ib(s?)([).,;:\]]*)$")
+_NUMBER_END = re.compile(r"[0-9½¼¾⅓⅔⅛]$")
+
+
+def digit_units(text: str) -> str:
+    """``text`` with the letters a reader wrote in a number's unit or for its digits put right, by the
+    words around them (issue 24, T15): ``Ib``/``Ibs`` after a number (``1½ Ib`` -> ``1½ lb``, ``2Ibs``
+    -> ``2lbs``; PP-OCR's and Tesseract's reading of the ``l``) and an ``O`` in a number glued to a
+    unit of :data:`UNITS` (``Og`` -> ``0g``, ``Omg`` -> ``0mg``, ``1O%`` -> ``10%``). Same length, character
+    for character; whitespace kept. A lone ``Ib`` with no number before it stays (``ib.``-like
+    abbreviations), as does any word of capitals (``OG``). Measured on drawn nutrition and recipe lines and
+    on the validation sets' words (``python benchmarks/unit_letters.py``; docs/benchmarks.md, H16)."""
+    if "O" not in text and "Ib" not in text:
+        return text
+    parts = re.split(r"(\s+)", text)
+    prev = ""
+    for k in range(0, len(parts), 2):
+        word = parts[k]
+        if not word:
+            continue
+        m = _I_POUND.match(word)
+        if m and (_NUMBER_END.search(m.group(1)) or (not m.group(1) and _NUMBER_END.search(prev))):
+            word = m.group(1) + "lb" + m.group(2) + m.group(3)
+        m = _O_NUMBER.match(word)
+        if m and "O" in m.group(2):
+            word = m.group(1) + m.group(2).replace("O", "0") + m.group(3) + m.group(4)
+        parts[k] = word
+        prev = word
+    return "".join(parts)
+
+
+def unit_letters(region: Region) -> Region:
+    """``region`` (read) with :func:`digit_units` applied to its text and to each child's, a child in the
+    context of the sibling before it (so a line and its words agree)."""
+    text = region.text or ""
+    if "O" not in text and "Ib" not in text:
+        return region
+    children = []
+    prev = ""
+    for child in region.children:
+        fixed = unit_letters(child)
+        own = fixed.text or ""
+        if own and prev:
+            own = digit_units(prev + " " + own)[len(prev) + 1 :]
+        children.append(fixed.with_(text=own) if own != (fixed.text or "") else fixed)
+        prev = (child.text or "").split()[-1] if (child.text or "").split() else prev
+    new = digit_units(text)
+    if new == text and all(a is b for a, b in zip(children, region.children, strict=True)):
+        return region
+    return region.with_(text=new, children=tuple(children))
 
 
 def lone_letter_case(page: PageImage, regions: Sequence[Region]) -> list[Region]:

@@ -46,6 +46,7 @@ __all__ = [
     "chunk_spans",
     "ctc_greedy",
     "default_model_path",
+    "fraction_glyphs",
     "glyph_cells",
     "ligature_letters",
     "load_characters",
@@ -179,6 +180,7 @@ def ctc_greedy(
     space = len(table) - 1 if table and table[-1] == " " else None
     caron_classes = _caron_classes(table)
     liga = _ligature_classes(table) if ligature_min <= 1.0 else None
+    fractions = _fraction_classes(table, mask)
     out = []
     for b in range(best.shape[0]):
         n = best.shape[1] if lengths is None else int(lengths[b])
@@ -188,6 +190,9 @@ def ctc_greedy(
         if liga is not None:
             for s, c in ligature_letters(probs[b, :n], idx, keep, liga, ligature_min):
                 keep[s], idx[s], p[s] = True, c, probs[b, s, c]
+        if fractions is not None:
+            for s, c in fraction_glyphs(probs[b, :n], idx, keep, fractions):
+                idx[s] = c  # its probability stays the ½'s: the glyph's (the model gave ¼ and ¾ next to nothing)
         steps = np.flatnonzero(keep)
         text = "".join(table[i] for i in idx[steps])
         hints = [0.0] * len(steps)
@@ -277,6 +282,60 @@ def ligature_letters(
             u, c = np.unravel_index(int(sub.argmax()), sub.shape)
             if sub[u, c] >= floor:
                 out += [(lo + t, f), (lo + t + 1 + int(u), cand[int(c)])]
+    return out
+
+
+#: A ``½`` the best path emitted is a ``¼`` when the model gave ``4`` at least this probability at the
+#: blank-won steps after it (the denominator it did not emit). ``python benchmarks/fraction_lines.py
+#: --evidence`` (H16): ``¼`` read ``½`` 0.025-0.481, ``½`` read right at most 0.004.
+QUARTER_MIN = 0.01
+#: A ``½`` (or the ``½`` of ``½4``) is a ``¾`` when the model gave ``¾`` at least this probability from its
+#: step up to the next character emitted: ``¾`` read so 0.057-0.225, ``¼`` read so at most 0.025 (H16).
+THREE_QUARTERS_MIN = 0.04
+
+
+_FractionClasses = tuple[int, int, int, int, frozenset[int]]
+
+
+def _fraction_classes(table: Sequence[str], mask: np.ndarray | None) -> _FractionClasses | None:
+    """The classes of ``½``, ``¼``, ``¾`` and ``4`` in ``table`` and those of the digits and ``/`` (None
+    without all four, or when ``mask`` disallows one)."""
+    index = {c: i for i, c in enumerate(table)}
+    if any(c not in index for c in "½¼¾4"):
+        return None
+    if mask is not None and not all(mask[index[c]] for c in "½¼¾"):
+        return None
+    return index["½"], index["¼"], index["¾"], index["4"], frozenset(index[c] for c in "0123456789/" if c in index)
+
+
+def fraction_glyphs(
+    probs: np.ndarray, idx: np.ndarray, keep: np.ndarray, classes: _FractionClasses
+) -> list[tuple[int, int]]:
+    """Time steps and new classes of the ``½`` the best path emitted for a ``¼`` or ``¾`` in one row.
+
+    ``probs``: ``(time, classes)``; ``idx``: the best class per step; ``keep``: the steps emitted;
+    ``classes``: those of ``½``, ``¼``, ``¾``, ``4`` and of the digits and ``/`` (:func:`_fraction_classes`). PP-OCRv6 writes ``½``
+    for the numerator and bar of ``¼`` and ``¾`` (its ``¼``/``¾`` classes get next to nothing) and then
+    either reads the denominator as a ``4`` (``½4``: :func:`vulgar_fractions` mends it) or loses it under
+    the blank (T15's recipe ``1 ¼ cups`` read ``1 ½ cups``). From an emitted ``½`` up to the next emitted
+    character: ``¾`` at least :data:`THREE_QUARTERS_MIN` makes it ``¾``; else, where no digit or ``/``
+    comes next, ``4`` at least :data:`QUARTER_MIN` makes it ``¼``. Measured on drawn recipe lines in 8
+    faces at 20-64 px (``python benchmarks/fraction_lines.py --evidence``, docs/benchmarks.md, H16)."""
+    half, quarter, three, four, digits = classes
+    emitted = np.flatnonzero(keep)
+    out: list[tuple[int, int]] = []
+    for k, s in enumerate(emitted.tolist()):
+        if idx[s] != half:
+            continue
+        end = int(emitted[k + 1]) if k + 1 < len(emitted) else len(idx)
+        span = probs[s:end]
+        if float(span[:, three].max()) >= THREE_QUARTERS_MIN:
+            out.append((s, three))
+            continue
+        if end < len(idx) and int(idx[end]) in digits:
+            continue
+        if float(span[:, four].max()) >= QUARTER_MIN:
+            out.append((s, quarter))
     return out
 
 
@@ -1082,34 +1141,49 @@ def micro_signs(text: str) -> str:
 #: Vulgar fractions by denominator, as :func:`vulgar_fractions` writes them (the two the model's table holds
 #: with a numerator of 1: ``⅓``, ``⅛`` are not in PP-OCRv6's dictionary).
 HALF_DENOMINATORS = {"2": "½", "4": "¼"}
+#: Denominators of the vulgar fractions the model's table lacks (``⅓``, ``⅛``), which it reads ``½3``, ``½8``:
+#: :func:`vulgar_fractions` writes them as ``1/3``, ``1/8`` (ASCII, after a digit with a space: ``1 1/3``).
+SLASH_DENOMINATORS = "38"
 
 
 def vulgar_fractions(res: CTCResult) -> CTCResult:
     """``res`` with a ``½`` followed at once by a digit (``½4``, ``½2``) or by a slash and a digit (``½/4``)
     made the one vulgar fraction the glyph is: PP-OCRv6 writes ``½`` for the numerator and bar of ``¼``
     (and of ``½`` itself) and then reads the denominator again (T15's recipe: ``¼ tsp`` read ``½4 tsp``).
-    No text writes a digit or a slash right after ``½``. Only denominators of :data:`HALF_DENOMINATORS`
-    change (the fraction ``½`` + ``3`` would be ``⅓``, not in the model's table: left as read); the
-    fraction takes the ``½``'s probability and time step. ``python benchmarks/fraction_lines.py``."""
+    No text writes a digit or a slash right after ``½``. A ``¾`` that :func:`fraction_glyphs` made of such
+    a ``½`` (``¾4``, ``¾/4``) loses its ``4`` the same way. Denominators of :data:`HALF_DENOMINATORS` give
+    that fraction; those of :data:`SLASH_DENOMINATORS` (``⅓``, ``⅛``: not in the model's table) are written
+    ``1/3``, ``1/8``, with a space before after a digit (``1½3`` -> ``1 1/3``, the ASCII way to write a
+    mixed number); others are left as read. The fraction takes the ``½``'s probability and time step
+    (each character written for it too). ``python benchmarks/fraction_lines.py`` (G15, H16)."""
     text = res.text
-    if "½" not in text:
+    if "½" not in text and "¾" not in text:
         return res
-    drop: set[int] = set()
+    # Each character of ``text`` becomes a string (the ``½`` of a slash fraction "1/" or " 1/", the
+    # digit a HALF_DENOMINATORS fraction takes in "").
     chars = list(text)
-    for m in re.finditer(r"½(/?)(\d)(?!\d)", text):
-        frac = HALF_DENOMINATORS.get(m.group(2))
+    for m in re.finditer(r"([½¾])(/?)(\d)(?!\d)", text):
+        digit = m.group(3)
+        if m.group(1) == "½" and digit in SLASH_DENOMINATORS:
+            lead = " " if m.start() > 0 and text[m.start() - 1].isdigit() else ""
+            chars[m.start()] = lead + "1/"
+            if m.group(2):
+                chars[m.start() + 1] = ""
+            continue
+        frac = HALF_DENOMINATORS.get(digit) if m.group(1) == "½" else "¾" if digit == "4" else None
         if frac is None:
             continue
         chars[m.start()] = frac
-        drop.update(range(m.start() + 1, m.end()))
-    if not drop:
+        for k in range(m.start() + 1, m.end()):
+            chars[k] = ""
+    if chars == list(text):
         return res
-    idx = [k for k in range(len(text)) if k not in drop]
+    idx = [k for k, c in enumerate(chars) for _ in c]
 
     def pick(values: tuple[float, ...]) -> tuple[float, ...]:
         return tuple(values[k] for k in idx) if values else values
 
-    return CTCResult("".join(chars[k] for k in idx), pick(res.probs), pick(res.steps), pick(res.space_before),
+    return CTCResult("".join(chars), pick(res.probs), pick(res.steps), pick(res.space_before),
                      pick(res.caron), pick(res.caron_own))
 
 

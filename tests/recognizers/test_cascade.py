@@ -267,3 +267,16 @@ def test_a_confident_line_with_an_unwritten_accent_goes_to_the_second_reader() -
     assert off.attributes["reader"] == "tesseract" and "Tomas" in off.text  # the fault: sure of it
     on = CascadeRecognizer(CascadeOptions(**options)).recognize(page, [line])[0]
     assert on.attributes["reader"] == "ppocr" and "Tomás" in on.text
+
+
+@pytest.mark.parametrize(
+    ("text", "unsure"),
+    [("• 1% lb cooking apples", True), ("• 1 Y% cups plain flour", True), ("• ¥2 tsp ground cinnamon", True),
+     ("Add ¥2 Tsp.", False), ("Save 15% off", False), ("2% milk, 1 cup", False), ("¥200 each", False),
+     ("Total Fat 8g 10%", False), ("rose 5% in May", False), ("Slice ¥ inch thick", True)],
+)
+def test_a_share_or_yen_sign_before_a_measure_is_a_garbled_fraction(text: str, unsure: bool) -> None:
+    """Tesseract's ``eng`` reads ``1½ lb`` as ``1% lb``, sure of it (issue 24, H16: T15's recipe)."""
+    from ocrplug.cascade import unsure_by_kind
+
+    assert unsure_by_kind(text) is unsure

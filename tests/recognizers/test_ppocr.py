@@ -916,7 +916,11 @@ def test_half_sign_then_a_denominator_is_one_fraction():
     assert quarter.steps[:2] == (0.0, 2.0)
     assert fix("1 ½/4 cups").text == "1 ¼ cups"
     assert fix("½2 cup").text == "½ cup"
-    for kept in ("½3 cup", "1/4 inch", "2½ hours", "½ 4 cups", "½42"):  # no fraction the table holds
+    # ⅓ and ⅛ are not in the table: written as ASCII fractions, a mixed number with a space (H16)
+    third = fix("1½3 lb")
+    assert third.text == "1 1/3 lb" and len(third.probs) == len(third.steps) == len(third.text)
+    assert fix("½/8 inch").text == "1/8 inch"
+    for kept in ("½9 cup", "1/4 inch", "2½ hours", "½ 4 cups", "½42"):  # no fraction to write
         assert fix(kept).text == kept
 
 
@@ -936,3 +940,52 @@ def test_quarter_drawn_in_dejavu_serif_reads_as_the_fraction(ppocr):
     region = Region(quad=np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32), level="line")
     (out,) = ppocr.recognize(_page(canvas), [region])
     assert out.text == "¼ tsp salt"
+
+
+def test_a_half_sign_with_the_models_four_or_three_quarters_is_that_fraction():
+    """PP-OCRv6 writes ``½`` for the numerator and bar of ``¼``/``¾`` and may lose the denominator under the
+    blank (issue 24, H16: T15's ``1 ¼ cups`` read ``1 ½ cups``): its own ``4``/``¾`` evidence decides."""
+    from ocrplug_ppocr.recognizer import ctc_greedy, vulgar_fractions
+
+    table = ["", "½", "¼", "¾", "4", "2", "/", "c", " "]
+
+    def read(*cols: dict[int, float]) -> str:
+        out = np.zeros((len(cols), len(table)), np.float32)
+        for t, col in enumerate(cols):
+            for c, p in col.items():
+                out[t, c] = p
+            out[t, 0] += 1 - sum(col.values())
+        return vulgar_fractions(ctc_greedy(out[None], table)[0]).text
+
+    assert read({1: 0.97}, {4: 0.3}, {7: 0.9}) == "¼c"  # the 4 under the blank (0.025-0.48 measured)
+    assert read({1: 0.97}, {4: 0.003}, {7: 0.9}) == "½c"  # a true ½: at most 0.004
+    assert read({1: 0.97}, {5: 0.3}, {7: 0.9}) == "½c"  # a 2 is the ½'s own denominator
+    assert read({1: 0.6, 3: 0.2}, {4: 0.35}, {7: 0.9}) == "¾c"  # ¾ evidence at the glyph
+    assert read({1: 0.6, 3: 0.06}, {}, {4: 0.9}, {7: 0.9}) == "¾c"  # ¾ read ½4
+    assert read({1: 0.97}, {}, {4: 0.9}, {7: 0.9}) == "¼c"  # ½4 (G15's rule)
+    assert read({1: 0.97}, {4: 0.3}, {6: 0.9}, {7: 0.9}) == "½/c"  # a slash next: vulgar_fractions' case
+
+
+@pytest.mark.parametrize(
+    ("face", "size", "text"),
+    [("DejaVuSerif", 30, "Slice ¼ inch thick"), ("DejaVuSans", 40, "Slice ¼ inch thick"),
+     ("DejaVuSerif", 40, "Slice ¾ inch thick"), ("DejaVuSerif", 40, "Add ¾ cup sugar"),
+     ("DejaVuSerif", 24, "1¾ lb apples"), ("DejaVuSans", 24, "1½ lb apples")],
+)
+def test_drawn_quarters_and_pounds_read_as_drawn(ppocr, face: str, size: int, text: str):
+    """Drawn recipe lines the model read ``½`` (its ``4`` lost), ``¾4``, ``¾/4`` or ``Ib`` (issue 24, H16)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    path = Path(f"/usr/share/fonts/truetype/dejavu/{face}.ttf")
+    if not path.exists():
+        pytest.skip(f"needs {face}")
+    font = ImageFont.truetype(str(path), size)
+    _, top, right, bottom = font.getbbox(text)
+    img = Image.new("RGB", (right + size, bottom - top + size // 2), "white")
+    ImageDraw.Draw(img).text((size // 2, size // 4 - top), text, font=font, fill="black")
+    canvas = np.asarray(img).copy()
+    h, w = canvas.shape[:2]
+    region = Region(quad=np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32), level="line")
+    (out,) = ppocr.recognize(_page(canvas), [region])
+    assert out.text == text
+    assert " ".join(word.text for word in out.children) == text
