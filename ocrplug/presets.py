@@ -65,7 +65,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "detector": {
             "name": "craft",
             "options": {"weights": "craft_mlt_25k", "backend": "onnx", "precision": "int8", "lone_glyphs": True,
-                        "short_words": True},
+                        "short_words": True, "steep_words": True},
         },
         "recognizer": {"name": "ppocr"},
         **_OUTPUT,
