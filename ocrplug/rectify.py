@@ -316,7 +316,7 @@ def rectify_region(
 # chord by ``_ARC_MIN_BEND`` sizes or more is a curved line. Where it turns through at most
 # ``_ARC_MAX_TURN_DEG`` it is read as one line along the arc (an outline polygon for
 # :func:`rectify_region`), left to right; a group that turns further is reported and not read. Measured by
-# benchmarks/arched_text.py (docs/benchmarks.md "Steep and arched lines", A16).
+# benchmarks/arched_text.py (docs/benchmarks.md "Steep lines in one box; arched lines found in the ink", A16).
 _ARC_COVERED = 0.2
 _ARC_MIN_SIZE = 8
 _ARC_MAX_ASPECT = 4.0

@@ -178,7 +178,7 @@ def get_det_boxes(
 #: which one runs along it, is a steep line and one box along the chain's direction (the recognizer reads it
 #: whole and its spaces part the words: the white between two words and between two pieces of one word, along
 #: the line, overlap on these pages, -0.12..0.21 and -0.09..0.29 heights). Constants measured on
-#: benchmarks/steep_lines.py's pages (docs/benchmarks.md "Steep words in one piece along their line", A16).
+#: benchmarks/steep_lines.py's pages (docs/benchmarks.md "Steep lines in one box; arched lines found in the ink", A16).
 STEEP_MIN_DEG = 10.0
 STEEP_HEIGHT_RATIO = 1.6
 STEEP_ASPECT = 1.3
