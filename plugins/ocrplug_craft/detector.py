@@ -97,6 +97,13 @@ class CraftOptions(Options):
         "words such as 'or', '5', a list's '1.' on a page the canvas shrinks; no box is added (docs/craft.md "
         "\"Short words\"); false (default): the official output only. The accurate preset sets it",
     )
+    steep_words: bool = Field(
+        False,
+        description="on text on paper, the components that lie one after another along a line 10-80 degrees off "
+        "level are one line: a word the affinity map breaks into pieces is one box, and each of its words is boxed "
+        "along the line, not level (docs/craft.md \"Steep words\"); false (default): the official output only. "
+        "The accurate preset sets it",
+    )
     lone_glyphs: bool = Field(
         False,
         description="also find lone thin glyphs (a lone I, l, i, !, |) the region score misses, in the page's ink "
@@ -190,7 +197,8 @@ def regions_from_maps(
     inv = 1 / canvas.ratio
     o = options
     words = get_det_boxes(
-        score_text, score_link, o.text_threshold, o.link_threshold, o.low_text, o.poly, short_words=o.short_words
+        score_text, score_link, o.text_threshold, o.link_threshold, o.low_text, o.poly, short_words=o.short_words,
+        steep_words=o.steep_words,
     )
     words = split_stacked(words, score_text, o.low_text)  # characters linked across rows
     word_boxes = adjust_coordinates(words.boxes, inv, inv)
@@ -355,10 +363,11 @@ class CraftDetector(Detector):
                 for j, i in enumerate(chunk):
                     refined = maps.refined_link[j] if (self.options.refiner and maps.refined_link is not None) else None
                     options = self.options
-                    if options.short_words and paper_ink(to_gray(pages[i].image)) is None:
+                    if (options.short_words or options.steep_words) and paper_ink(to_gray(pages[i].image)) is None:
                         # Short words are looked for on text on paper only: on a photo the small blobs on
-                        # a word's row are mostly scene text too small to read (icdar2015_val, docs/craft.md).
-                        options = options.model_copy(update={"short_words": False})
+                        # a word's row are mostly scene text too small to read (icdar2015_val, docs/craft.md);
+                        # steep words too (a scene's clutter of blobs lines up at any angle).
+                        options = options.model_copy(update={"short_words": False, "steep_words": False})
                     results[i] = regions_from_maps(
                         maps.score_text[j],
                         maps.score_link[j],

@@ -68,6 +68,7 @@ def get_det_boxes(
     low_text: float,
     poly: bool = False,
     short_words: bool = False,
+    steep_words: bool = False,
 ) -> Detections:
     """Word boxes (and polygons when ``poly``) from the region and affinity maps, as official ``getDetBoxes``.
 
@@ -110,12 +111,33 @@ def get_det_boxes(
         for j in np.flatnonzero(host >= 0).tolist():
             joiners.setdefault(int(host[j]), []).append(j)
 
-    boxes = np.empty((len(mapper), 4, 2), dtype=np.float32)
     kernels: dict[int, np.ndarray] = {}
+    along: dict[int, np.ndarray] = {}  # host label -> the unit direction of its steep line
+    if steep_words:
+        pieces = {
+            k: np.concatenate([_component_points(labels, stats, j, link_only, kernels) for j in (k, *joiners.get(k, ()))])
+            for k in mapper.tolist()
+        }
+        for line in _steep_chains({k: p for k, p in pieces.items() if _may_be_steep(p)}):
+            _, gu, _, _ = _rect_stats(np.concatenate([pieces[k] for k in line]))
+            host = min(line)  # the official order of the line's first component
+            along[host] = gu
+            for j in line:
+                if j != host:
+                    keep[j] = False
+                    joiners.setdefault(host, []).extend([j, *joiners.pop(j, [])])
+        mapper = np.flatnonzero(keep)
+
+    boxes = np.empty((len(mapper), 4, 2), dtype=np.float32)
     for i, k in enumerate(mapper.tolist()):
         parts = [_component_points(labels, stats, k, link_only, kernels)]
         parts += [_component_points(labels, stats, j, link_only, kernels) for j in joiners.get(k, ())]
         points = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        if k in along:
+            box = _along_box(points, along[k])
+            start = int(box.sum(axis=1).argmin())
+            boxes[i] = np.roll(box, 4 - start, 0)
+            continue
         box = cv2.boxPoints(cv2.minAreaRect(points))
         bw, bh = np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[1] - box[2])
         box_ratio = max(bw, bh) / (min(bw, bh) + 1e-5)
@@ -140,6 +162,126 @@ def get_det_boxes(
     return Detections(
         boxes=boxes, polys=polys, mapper=mapper, scores=comp_mean[mapper], labels=labels, n_labels=int(n_labels)
     )
+
+
+#: Steep lines (issue 24, A16). On a line drawn 15-75 degrees off level the affinity map links some of a
+#: word's glyphs and not others, so the official rule boxes the word in pieces (``Jumble`` +70 as three
+#: blobs of two glyphs each); a piece or a one-glyph word (the ``9`` of ``Open 9 to 5``) is near square, and
+#: the official rule then boxes it level (its pixels' axis-aligned extremes). Read level, such pieces lose the
+#: line's direction before any later step can fit it. With ``steep_words`` the kept components that lie one
+#: after another along a steep direction are chained (:func:`_steep_chains`): two components pair when the line
+#: through their centres runs at least :data:`STEEP_MIN_DEG` off the map's axes, their heights (the shorter sides
+#: of their rectangles) lie within :data:`STEEP_HEIGHT_RATIO` of each other, each one longer than
+#: :data:`STEEP_ASPECT` times its height runs within :data:`STEEP_AXIS_DEG` of that line, and the white between them
+#: along it is at most :data:`STEEP_REACH` of their mean height; a chain stays one when all its pixels lie in a band
+#: at most :data:`STEEP_BAND` of its tallest member's height high. A chain of three components, or of two of
+#: which one runs along it, is a steep line and one box along the chain's direction (the recognizer reads it
+#: whole and its spaces part the words: the white between two words and between two pieces of one word, along
+#: the line, overlap on these pages, -0.12..0.21 and -0.09..0.29 heights). Constants measured on
+#: benchmarks/steep_lines.py's pages (docs/benchmarks.md "Steep lines in one box; arched lines found in the ink", A16).
+STEEP_MIN_DEG = 10.0
+STEEP_HEIGHT_RATIO = 1.6
+STEEP_ASPECT = 1.3
+STEEP_AXIS_DEG = 12.0
+STEEP_REACH = 1.2
+STEEP_BAND = 1.4
+
+
+def _rect_stats(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """(centre, unit long axis, length, height) of the minimum-area rectangle of ``points`` (N x 2)."""
+    (cx, cy), (w, h), a = cv2.minAreaRect(points)
+    t = math.radians(a)
+    u = np.array([math.cos(t), math.sin(t)])
+    if h > w:
+        u = np.array([-u[1], u[0]])
+        w, h = h, w
+    return np.array([cx, cy]), u, float(w), float(h)
+
+
+def _along_box(points: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The rectangle (4 x 2 float32, clockwise) of ``points`` (N x 2) with its long sides along the unit ``u``."""
+    n = np.array([-u[1], u[0]])
+    pts = points.astype(np.float64)
+    a, b = pts @ u, pts @ n
+    a0, a1, b0, b1 = a.min(), a.max() + 1, b.min(), b.max() + 1
+    return np.array([a0 * u + b0 * n, a1 * u + b0 * n, a1 * u + b1 * n, a0 * u + b1 * n], dtype=np.float32)
+
+
+def _may_be_steep(points: np.ndarray) -> bool:
+    """Whether a component of heatmap ``points`` (N x 2) may lie on a steep line: near square (no direction of
+    its own), or longer than :data:`STEEP_ASPECT` times its height and running at least half
+    :data:`STEEP_MIN_DEG` off the axes (a word's box leans off its line: T15's ``maplabels.png`` ``Lane``, drawn
+    with ``Church`` 12 degrees off upright, is boxed 9.3 off; a level word is left out of the pairs at once)."""
+    _, u, length, height = _rect_stats(points)
+    if length < STEEP_ASPECT * max(height, 1.0):
+        return True
+    return abs((math.degrees(math.atan2(u[1], u[0])) + 45.0) % 90.0 - 45.0) >= STEEP_MIN_DEG / 2
+
+
+def _steep_chains(points: dict[int, np.ndarray]) -> list[list[int]]:
+    """Steep lines among the kept components ``points`` (label -> its dilated heatmap pixels): per line the labels
+    of its components (see :data:`STEEP_MIN_DEG`). Raises nothing."""
+    ks = list(points)
+    if len(ks) < 2:
+        return []
+    rects = [_rect_stats(points[k]) for k in ks]
+    c = np.array([r[0] for r in rects])
+    u = np.array([r[1] for r in rects])
+    length = np.array([r[2] for r in rects])
+    height = np.maximum(np.array([r[3] for r in rects]), 1.0)
+    d = c[None, :, :] - c[:, None, :]
+    dist = np.linalg.norm(d, axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        du = d / dist[:, :, None]
+    ang = np.degrees(np.arctan2(du[..., 1], du[..., 0]))
+    off_axes = np.abs((ang + 45.0) % 90.0 - 45.0)
+    ratio = np.maximum(height[:, None], height[None, :]) / np.minimum(height[:, None], height[None, :])
+    # A component longer than STEEP_ASPECT heights shows its own direction: it must be the pair's.
+    cos_axis = math.cos(math.radians(STEEP_AXIS_DEG))
+    along_i = np.abs(np.einsum("ijk,ik->ij", du, u)) >= cos_axis
+    along_j = np.abs(np.einsum("ijk,jk->ij", du, u)) >= cos_axis
+    long_i = (length / height >= STEEP_ASPECT)[:, None]
+    long_j = (length / height >= STEEP_ASPECT)[None, :]
+    # Half extents along the pair's line (projections of each rectangle onto it).
+    half_i = 0.5 * (length[:, None] * np.abs(np.einsum("ijk,ik->ij", du, u))
+                    + height[:, None] * np.abs(np.einsum("ijk,ik->ij", du, u[:, ::-1] * [-1, 1])))
+    half_j = 0.5 * (length[None, :] * np.abs(np.einsum("ijk,jk->ij", du, u))
+                    + height[None, :] * np.abs(np.einsum("ijk,jk->ij", du, u[:, ::-1] * [-1, 1])))
+    gap = dist - half_i - half_j
+    mean_h = 0.5 * (height[:, None] + height[None, :])
+    ok = (
+        (off_axes >= STEEP_MIN_DEG) & (ratio <= STEEP_HEIGHT_RATIO) & (~long_i | along_i) & (~long_j | along_j)
+        & (gap <= STEEP_REACH * mean_h) & np.triu(np.ones_like(dist, dtype=bool), 1)
+    )
+    parent = list(range(len(ks)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    members = {i: [i] for i in range(len(ks))}
+    pi, pj = np.nonzero(ok)
+    for o in np.argsort(gap[pi, pj], kind="stable").tolist():
+        a, b = root(int(pi[o])), root(int(pj[o]))
+        if a == b:
+            continue
+        group = members[a] + members[b]
+        _, gu, _, gh = _rect_stats(np.concatenate([points[ks[g]] for g in group]))
+        g_off = abs((math.degrees(math.atan2(gu[1], gu[0])) + 45.0) % 90.0 - 45.0)
+        if gh > STEEP_BAND * float(height[group].max()) or g_off < STEEP_MIN_DEG:
+            continue
+        parent[b] = a
+        members[a] = group
+        del members[b]
+    lines = []
+    for group in members.values():
+        elongated = [g for g in group if length[g] / height[g] >= STEEP_ASPECT]
+        if len(group) < 2 or (len(group) < 3 and not elongated):
+            continue
+        lines.append([ks[g] for g in group])
+    return lines
 
 
 #: A short word (``or``, ``5``, a list's ``1.``, the ``1`` of ``1,939.20``) on a page that the 1280 px canvas
