@@ -301,22 +301,25 @@ def _root(group: np.ndarray, i: int) -> int:
 #: (at least :data:`_SIDE_GLYPH_WIDTH` and at most :data:`LONE_GLYPH_WIDTH` times as wide as tall, its ink
 #: :data:`_SIDE_GLYPH_FILL` of its box) is that glyph's side, not a ruling line: the upright sides of an LCD's
 #: ``8`` (T15 ``meter7seg.png``: 111 px, 3.4 times the page's median word box) were taken out as rules and the
-#: ``8`` never looked at. A box frame's ink fills under 0.3 of its box (an outline), a solid block (a code's
-#: square, a redaction bar) over 0.8, a stroke of a rule is narrow: each stays a rule (issue 24, D16;
+#: ``8`` never looked at. The component is at most :data:`LONE_GLYPH_HEIGHTS` (its upper bound) times the
+#: tallest found box high: a crossword's grid, its frame and black squares one component filling 0.3-0.8 of
+#: its box, is far taller (tests/test_lone_cells.py). A box frame's ink fills under 0.3 of its box (an
+#: outline), a solid block (a code's square, a redaction bar) over 0.8, a stroke of a rule is narrow: each
+#: stays a rule (issue 24, D16;
 #: ``python benchmarks/segment_digits.py``).
 _SIDE_GLYPH_WIDTH = 0.3
 _SIDE_GLYPH_FILL = (0.3, 0.8)
 
 
-def _glyph_sides_kept(ink: np.ndarray, rules: np.ndarray, run: int) -> np.ndarray:
+def _glyph_sides_kept(ink: np.ndarray, rules: np.ndarray, run: int, tallest: float) -> np.ndarray:
     """``rules`` (H x W uint8, 255 = ruling-line ink) less the runs inside big glyph-shaped components of ``ink``
-    (H x W uint8, 255 = ink) at least ``run`` px tall or wide (:data:`_SIDE_GLYPH_FILL`)."""
+    (H x W uint8, 255 = ink) at least ``run`` and at most ``tallest`` px tall (:data:`_SIDE_GLYPH_FILL`)."""
     if not rules.any():
         return rules
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     w, h, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
     lo, hi = _SIDE_GLYPH_FILL
-    glyph = ((h >= run) & (w >= _SIDE_GLYPH_WIDTH * h) & (w <= LONE_GLYPH_WIDTH * h)
+    glyph = ((h >= run) & (h <= tallest) & (w >= _SIDE_GLYPH_WIDTH * h) & (w <= LONE_GLYPH_WIDTH * h)
              & (area >= lo * w * h) & (area <= hi * w * h))
     if not glyph.any():
         return rules
@@ -332,9 +335,10 @@ def _glyph_sides_kept(ink: np.ndarray, rules: np.ndarray, run: int) -> np.ndarra
 
 #: A candidate of solid rectangles (each component's ink at least :data:`CODE_MODULE_FILL` of its box: a
 #: module or a bar of modules) with ink over :data:`CODE_INK_SHARE` of the pixels within :data:`CODE_REACH`
-#: times its longer side around it (outside the found boxes) is a piece of a 2D code (DataMatrix, QR), not a
-#: glyph: T15 ``address_label.png``'s code gave two lone modules on its top row, read ``■ ■`` at the end of
-#: the addressee's line (every preset; issue 24, D16; ``python benchmarks/code_blocks.py``).
+#: times its longer side around it (outside the found boxes; ruling lines counted: a code's finder bars) is a
+#: piece of a 2D code (DataMatrix, QR), not a glyph: T15 ``address_label.png``'s code gave two lone modules on
+#: its top row, read ``■ ■`` at the end of the addressee's line (every preset; issue 24, D16;
+#: ``python benchmarks/code_blocks.py``).
 CODE_MODULE_FILL = 0.85
 CODE_REACH = 3.0
 CODE_INK_SHARE = 0.15
@@ -481,7 +485,7 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
     run = max(round(_RULE_HEIGHTS * float(np.median(bh))), _MIN_GLYPH_PX)
     rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
     rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, run)))
-    rules = _glyph_sides_kept(ink, rules, run)
+    rules = _glyph_sides_kept(ink, rules, run, LONE_GLYPH_HEIGHTS[1] * float(bh.max()))
     ink = ink & ~rules
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
@@ -549,7 +553,7 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
         )
         if np.any(~above_below & (stats[others, cv2.CC_STAT_AREA] > _SPECK_SHARE * carea)):
             continue
-        if _code_module(stats, members, ink, found_mask):
+        if _code_module(stats, members, page_ink, found_mask):
             continue
         gx0, gy0, gx1, gy1 = cx0, cy0, cx0 + cw, cy0 + ch
         for o in others[above_below].tolist():
