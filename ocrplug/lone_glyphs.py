@@ -248,10 +248,114 @@ def _stacked_pieces(stats: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray) -> li
     return out
 
 
+#: The segments of a seven-segment display's digit (an LCD meter's ``8``: seven bars a few pixels apart) are
+#: one glyph: up to :data:`_MAX_SEGMENTS` solid bars (at least :data:`_SEGMENT_ASPECT` times longer than
+#: thick, :data:`_SEGMENT_FILL` of their box inked) that no word box holds, each within :data:`_SEGMENT_GAP`
+#: times the longer bar's length of the next (box to box). T15 ``meter7seg.png``: the ``8`` of ``0472918``
+#: (110 px, segments 4-6 px apart, the digits 30 px or more) had no kernel above ``box_thresh`` and 7
+#: components; ``python benchmarks/segment_digits.py`` (issue 24, D16).
+_MAX_SEGMENTS = 7
+_SEGMENT_ASPECT = 2.5
+_SEGMENT_FILL = 0.6
+_SEGMENT_GAP = 0.25
+
+
+def _segment_groups(stats: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray) -> list[list[int]]:
+    """Groups of 2 to :data:`_MAX_SEGMENTS` components (labels into ``stats``) that are the bars of one
+    seven-segment digit (:data:`_SEGMENT_GAP`); 8-connected ink components, page pixels."""
+    x, y, w, h, area = (stats[1:, i].astype(np.int64) for i in range(5))
+    cx, cy = x + w / 2, y + h / 2
+    held = np.zeros(len(x), dtype=bool)
+    for lo, hi in zip(lo_b, hi_b, strict=True):
+        held |= (lo[0] <= cx) & (cx <= hi[0]) & (lo[1] <= cy) & (cy <= hi[1])
+    long, short = np.maximum(w, h), np.minimum(w, h)
+    bar = ~held & (long >= _MIN_GLYPH_PX // 2) & (long >= _SEGMENT_ASPECT * short) & (area >= _SEGMENT_FILL * w * h)
+    free = np.flatnonzero(bar)
+    if len(free) < 2 or len(free) > _MAX_FREE:
+        return []
+    fx0, fx1, fy0, fy1, fl = x[free], x[free] + w[free], y[free], y[free] + h[free], long[free]
+    gap = np.maximum(np.maximum(fx0[:, None] - fx1[None, :], fx0[None, :] - fx1[:, None]),
+                     np.maximum(fy0[:, None] - fy1[None, :], fy0[None, :] - fy1[:, None]))
+    near = gap <= _SEGMENT_GAP * np.maximum(fl[:, None], fl[None, :])
+    np.fill_diagonal(near, False)
+    group = np.arange(len(free))
+    for i, j in zip(*np.nonzero(near), strict=True):
+        a, b = _root(group, i), _root(group, j)
+        group[max(a, b)] = min(a, b)
+    roots = np.array([_root(group, i) for i in range(len(free))])
+    out = []
+    for r in np.unique(roots):
+        members = free[roots == r] + 1
+        if 2 <= len(members) <= _MAX_SEGMENTS:
+            out.append(members.tolist())
+    return out
+
+
 def _root(group: np.ndarray, i: int) -> int:
     while group[i] != i:
         i = group[i]
     return int(i)
+
+
+#: A straight run of ink longer than the rule length that lies in one ink component shaped like a big glyph
+#: (at least :data:`_SIDE_GLYPH_WIDTH` and at most :data:`LONE_GLYPH_WIDTH` times as wide as tall, its ink
+#: :data:`_SIDE_GLYPH_FILL` of its box) is that glyph's side, not a ruling line: the upright sides of an LCD's
+#: ``8`` (T15 ``meter7seg.png``: 111 px, 3.4 times the page's median word box) were taken out as rules and the
+#: ``8`` never looked at. The component is at most :data:`LONE_GLYPH_HEIGHTS` (its upper bound) times the
+#: tallest found box high: a crossword's grid, its frame and black squares one component filling 0.3-0.8 of
+#: its box, is far taller (tests/test_lone_cells.py). A box frame's ink fills under 0.3 of its box (an
+#: outline), a solid block (a code's square, a redaction bar) over 0.8, a stroke of a rule is narrow: each
+#: stays a rule (issue 24, D16;
+#: ``python benchmarks/segment_digits.py``).
+_SIDE_GLYPH_WIDTH = 0.3
+_SIDE_GLYPH_FILL = (0.3, 0.8)
+
+
+def _glyph_sides_kept(ink: np.ndarray, rules: np.ndarray, run: int, tallest: float) -> np.ndarray:
+    """``rules`` (H x W uint8, 255 = ruling-line ink) less the runs inside big glyph-shaped components of ``ink``
+    (H x W uint8, 255 = ink) at least ``run`` and at most ``tallest`` px tall (:data:`_SIDE_GLYPH_FILL`)."""
+    if not rules.any():
+        return rules
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    w, h, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
+    lo, hi = _SIDE_GLYPH_FILL
+    glyph = ((h >= run) & (h <= tallest) & (w >= _SIDE_GLYPH_WIDTH * h) & (w <= LONE_GLYPH_WIDTH * h)
+             & (area >= lo * w * h) & (area <= hi * w * h))
+    if not glyph.any():
+        return rules
+    out = rules.copy()
+    for i in np.flatnonzero(glyph) + 1:
+        # A pixel around the box too: an opening by an even-length line shifts its runs by one pixel.
+        x0, y0 = max(int(stats[i, 0]) - 1, 0), max(int(stats[i, 1]) - 1, 0)
+        x1, y1 = int(stats[i, 0] + stats[i, 2]) + 1, int(stats[i, 1] + stats[i, 3]) + 1
+        part = labels[y0:y1, x0:x1]
+        out[y0:y1, x0:x1][(part == i) | (part == 0)] = 0
+    return out
+
+
+#: A candidate of solid rectangles (each component's ink at least :data:`CODE_MODULE_FILL` of its box: a
+#: module or a bar of modules) with ink over :data:`CODE_INK_SHARE` of the pixels within :data:`CODE_REACH`
+#: times its longer side around it (outside the found boxes; ruling lines counted: a code's finder bars) is a
+#: piece of a 2D code (DataMatrix, QR), not a glyph: T15 ``address_label.png``'s code gave two lone modules on
+#: its top row, read ``■ ■`` at the end of the addressee's line (every preset; issue 24, D16;
+#: ``python benchmarks/code_blocks.py``).
+CODE_MODULE_FILL = 0.85
+CODE_REACH = 3.0
+CODE_INK_SHARE = 0.15
+
+
+def _code_module(stats: np.ndarray, members: list[int], ink: np.ndarray, found: np.ndarray) -> bool:
+    """Whether the candidate of components ``members`` (labels into ``stats``, ``cv2`` stats rows of the page's
+    ink components, page pixels) is made of a 2D code's modules (:data:`CODE_MODULE_FILL`); ``ink`` and
+    ``found`` (the found boxes' pixels): H x W uint8, non-zero = set."""
+    part = stats[members]
+    if np.any(part[:, cv2.CC_STAT_AREA] < CODE_MODULE_FILL * part[:, cv2.CC_STAT_WIDTH] * part[:, cv2.CC_STAT_HEIGHT]):
+        return False
+    x, y, w, h, area = _union(stats, members)
+    reach = round(CODE_REACH * max(w, h))
+    y0, x0 = max(y - reach, 0), max(x - reach, 0)
+    near = (ink[y0:y + h + reach, x0:x + w + reach] > 0) & (found[y0:y + h + reach, x0:x + w + reach] == 0)
+    return bool(near.size and near.sum() - area >= CODE_INK_SHARE * near.size)
 
 
 def _in_cell(rules: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> bool:
@@ -381,12 +485,14 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
     run = max(round(_RULE_HEIGHTS * float(np.median(bh))), _MIN_GLYPH_PX)
     rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
     rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, run)))
+    rules = _glyph_sides_kept(ink, rules, run, LONE_GLYPH_HEIGHTS[1] * float(bh.max()))
     ink = ink & ~rules
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     # Candidates: one component, or the pieces of one glyph stacked in a column (``%``, ``÷``, ``;``).
     cand = [[c] for c in (np.flatnonzero((h >= _MIN_GLYPH_PX) & (w <= LONE_GLYPH_WIDTH * h)) + 1).tolist()]
     cand += [g for g in _stacked_pieces(stats, lo_b, hi_b) if _glyph_shaped(_union(stats, g))]
+    cand += [g for g in _segment_groups(stats, lo_b, hi_b) if _glyph_shaped(_union(stats, g))]
     if not cand:
         return []
     # Every stroke taller than wide (a thin candidate's possible continuations), by centre.
@@ -410,6 +516,8 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
     text_h = float(np.median(bh_r[level])) if level.sum() >= LONE_PAGE_WORDS else 0.0
     edge_lo = float(lo_r[level].min()) if level.any() else -np.inf
     edge_hi = float(hi_r[level].max()) if level.any() else np.inf
+    found_mask = np.zeros_like(ink)  # the found boxes' pixels: a 2D code's ink around a candidate is counted outside them
+    cv2.fillPoly(found_mask, list(np.round(boxes).astype(np.int32)), 255)
     out = []
     pending: list[tuple[np.ndarray, float, float, list[int]]] = []  # glyphs alone on their rows, so far
     taken: set[int] = set()  # components of glyphs found (a stem with its dot is not found again as pieces)
@@ -444,6 +552,8 @@ def find_lone_glyphs(gray: np.ndarray, boxes: np.ndarray, angle: float | None = 
             stats[others, cv2.CC_STAT_LEFT] < cx0 + cw
         )
         if np.any(~above_below & (stats[others, cv2.CC_STAT_AREA] > _SPECK_SHARE * carea)):
+            continue
+        if _code_module(stats, members, page_ink, found_mask):
             continue
         gx0, gy0, gx1, gy1 = cx0, cy0, cx0 + cw, cy0 + ch
         for o in others[above_below].tolist():

@@ -132,6 +132,44 @@ def _short_and_blank(region: Region, ink: np.ndarray | None) -> bool:
     return not ink[max(y0, 0):max(y1, 0), max(x0, 0):max(x1, 0)].any()
 
 
+#: Default ``big_glyph_side``: a big glyph (a shop price's 300 px ``4``) is looked for again with the page
+#: shrunk so that its ink is this many pixels high at the network input. PP-OCRv6's map fades on glyphs far
+#: taller than the text it was trained on: T15 ``price_tag.png``'s ``4`` (230 px, 282 px at the input) has a
+#: kernel of 0.58 mean over a third of the glyph, and no box; at 205 px it scores 0.88. On the 24 drawn pages
+#: of ``python benchmarks/big_glyphs.py`` (glyphs 150-400 px, 8 bold faces) retries making the glyph 60, 90,
+#: 120, 150, 180 and 220 px high at the input found 27, 27, 27, 29, 28 and 26 of the 30 big glyphs.
+BIG_GLYPH_SIDE = 150
+#: A big glyph is an ink component of a page of text on paper (:func:`~ocrplug.api.paper_ink`) whose centre
+#: no region holds, taller at the network input than ``big_glyph_side`` (the retry would shrink it), at
+#: least this many times the page's median region height (display type beside text) and at most
+#: :data:`BIG_GLYPH_WIDTH` times as wide as high, its ink at least :data:`BIG_GLYPH_FILL` of its bounding
+#: box (a table's frame or a ruled box is a big component too, almost empty).
+BIG_GLYPH_TEXT = 3.0
+BIG_GLYPH_WIDTH = 2.5
+BIG_GLYPH_FILL = 0.15
+
+
+def _big_glyphs(ink: np.ndarray | None, regions: list[Region], scale: float, side: int) -> list[tuple[int, int, int, int]]:
+    """Page-pixel boxes ``(x0, y0, x1, y1)`` of the big glyphs the regions missed (:data:`BIG_GLYPH_TEXT`):
+    ``ink`` (H x W uint8, 1 = ink, ``None``: no paper page, none), the map ``scale`` times the page's size,
+    ``side``: the ``big_glyph_side`` option (map pixels). One labelling of the ink."""
+    if ink is None or side <= 0:
+        return []
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    x, y, w, h, area = (stats[1:, i] for i in range(5))
+    big = (h * scale > side) & (w <= BIG_GLYPH_WIDTH * h) & (area >= BIG_GLYPH_FILL * w * h)
+    if regions:
+        boxes = np.array([r.bbox for r in regions], dtype=np.float64)
+        big &= h >= BIG_GLYPH_TEXT * float(np.median(boxes[:, 3] - boxes[:, 1]))
+    out = []
+    for i in np.flatnonzero(big):
+        cx, cy = x[i] + w[i] / 2, y[i] + h[i] / 2
+        if regions and np.any((boxes[:, 0] <= cx) & (cx <= boxes[:, 2]) & (boxes[:, 1] <= cy) & (cy <= boxes[:, 3])):
+            continue
+        out.append((int(x[i]), int(y[i]), int(x[i] + w[i]), int(y[i] + h[i])))
+    return out
+
+
 def _with_lone_dashes(page: PageImage, regions: list[Region]) -> list[Region]:
     """``regions`` with the lone dashes on their rows (:func:`~ocrplug.api.find_lone_dashes`): DB's map
     gives a short flat bar no probability, or at a small ``max_side`` a box of the bar's few pixels, tilted
@@ -376,6 +414,14 @@ class DbOptions(Options):
         "a tall narrow glyph always qualifies) that "
         "fail box_thresh over their rotated rectangle are scored over their own pixels instead; lone dashes (a short "
         "flat bar on a box's row, which the map misses) are looked for in the page's ink. 0: off (DB's rule).",
+    )
+    big_glyph_side: int = Field(
+        BIG_GLYPH_SIDE,
+        ge=0,
+        le=4096,
+        description="A glyph of a page of text on paper that no region holds, over 3 times the page's text height "
+        "and taller than this many pixels at the network input (a shop price's 300 px digit, which the map fades "
+        "on), is looked for again with the page shrunk to make it this tall, and boxed when that finds it. 0: off.",
     )
     lone_glyphs: bool = Field(
         False,
@@ -651,6 +697,7 @@ class DbDetector(Detector):
                 regions = self._regions(pages[i], prob)
                 # The first pass's regions stay; the retry adds what lies outside them.
                 found[i] += [r for r in regions if not any(_overlap(r, f) > 0.3 for f in found[i])]
+        found = [self._with_big_glyphs(page, regions, prob) for page, regions, prob in zip(pages, found, maps, strict=True)]
         found = [self._under_stamps(page, regions, prob) for page, regions, prob in zip(pages, found, maps, strict=True)]
         # Each box's direction is its ink's where the ink shows one (a line on paper, 3 heights long or more).
         found = [_turned_to_ink(page, regions) for page, regions in zip(pages, found, strict=True)]
@@ -659,6 +706,42 @@ class DbDetector(Detector):
         if o.lone_glyphs:
             found = [_with_lone_glyphs(page, regions) for page, regions in zip(pages, found, strict=True)]
         return found
+
+    def _with_big_glyphs(self, page: PageImage, regions: list[Region], prob: np.ndarray) -> list[Region]:
+        """``regions`` with the big glyphs the map faded on (:func:`_big_glyphs`, option ``big_glyph_side``): the
+        page is detected again shrunk so that they are ``big_glyph_side`` pixels high at the network input, and
+        each glyph that a region of that look holds (its centre) gets the box of its ink grown by a tenth of its
+        height; glyphs of one row at most half their height apart share one box (a two-digit price). Pages
+        with no such glyph cost one labelling of their ink."""
+        side = self.options.big_glyph_side
+        scale = min(prob.shape[0] / page.height, prob.shape[1] / page.width)
+        glyphs = _big_glyphs(paper_ink(to_gray(page.image)), regions, scale, side)
+        if not glyphs:
+            return regions
+        again = side / float(np.median([y1 - y0 for _, y0, _, y1 in glyphs]))
+        long_side = max(page.height, page.width)
+        look = self._regions(page, self.probability_maps([page], max_side=max(STRIDE, round(long_side * again)))[0])
+        held = []
+        for g in sorted(glyphs):
+            cx, cy = (g[0] + g[2]) / 2, (g[1] + g[3]) / 2
+            scores = [r.score or 0.0 for r in look if r.bbox[0] <= cx <= r.bbox[2] and r.bbox[1] <= cy <= r.bbox[3]]
+            if scores:
+                held.append([*g, max(scores)])
+        boxes: list[list[float]] = []
+        for x0, y0, x1, y1, score in held:
+            last = boxes[-1] if boxes else None
+            h = y1 - y0
+            if last and x0 - last[2] <= 0.5 * h and min(last[3], y1) - max(last[1], y0) >= 0.5 * min(h, last[3] - last[1]):
+                last[:] = [last[0], min(last[1], y0), max(last[2], x1), max(last[3], y1), max(last[4], score)]
+            else:
+                boxes.append([x0, y0, x1, y1, score])
+        out = list(regions)
+        for x0, y0, x1, y1, score in boxes:
+            grow = 0.1 * (y1 - y0)
+            x0, y0 = max(x0 - grow, 0.0), max(y0 - grow, 0.0)
+            x1, y1 = min(x1 + grow, float(page.width)), min(y1 + grow, float(page.height))
+            out.append(Region(quad=((x0, y0), (x1, y0), (x1, y1), (x0, y1)), level="line", score=float(score)))
+        return out
 
     def _under_stamps(self, page: PageImage, regions: list[Region], prob: np.ndarray) -> list[Region]:
         """``regions`` with the lines the map lost under a coloured stamp or signature (issue 24): where a
