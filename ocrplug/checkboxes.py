@@ -667,7 +667,8 @@ def take_checkboxes(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[R
 
     ``gray``: the page (H x W uint8, dark print on light paper); ``regions``: detected regions (page
     pixels; lines, words, blocks). Only text on paper is looked at (:func:`ocrplug.crops.paper_ink`: a
-    photo's windows and signs are no checkboxes). In every nearly level region (a line's words are looked at in the
+    photo's windows and signs are no checkboxes); light print on a plain dark ground (a dark-mode form,
+    :func:`_light_print`) is read inverted, as print on paper. In every nearly level region (a line's words are looked at in the
     line), the ink components (Otsu over the region's box grown by 0.3 of its height, at least 128 grey
     levels between paper and ink) that are checkbox frames (:func:`checkbox_state`) as tall as
     :data:`FRAME_HEIGHTS` of the region, with no other ink on their rows within :data:`FRAME_APART` of
@@ -690,6 +691,8 @@ def take_checkboxes(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[R
     # A photo or a dark scan is no form on paper (as for lone glyphs): its bullets are looked for where
     # their own neighbourhood is print on paper (a slide's body under its coloured bands).
     ink = paper_ink(gray)
+    if ink is not None and _light_print(gray, ink):
+        gray = cv2.bitwise_not(gray)  # light print on a dark ground (dark mode): read as print on paper
     kept, taken = _take(gray, regions, ink is not None)
     if ink is None:
         return kept, taken
@@ -706,6 +709,19 @@ def take_checkboxes(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[R
     # Bare ticks the detectors boxed no region on (DB at ``fast`` misses 7 of 12 drawn beside text: c12).
     ticks = _page_ticks(ink, kept, [t.region.bbox for t in taken])
     return kept, taken + [TakenBox(Region.from_box(*b, level="word"), "tick") for b in ticks]
+
+
+def _light_print(gray: np.ndarray, ink: np.ndarray) -> bool:
+    """Whether the page ``gray`` (H x W uint8) is light print on a dark ground (a dark-mode screen, a
+    negative): its ``ink`` (H x W, nonzero = ink, :func:`ocrplug.crops.paper_ink`, which takes the light
+    side of Otsu's threshold for ink when more than half the page is dark) is lighter on average than the
+    rest. The checkbox step reads such a page inverted, so its frames, marks and bullets are found as on
+    paper (b16: T13's ``phone_dark.png``; every crop's Otsu ink there had been the dark ground).
+    Raises nothing (an all-ink or ink-free mask is no light print)."""
+    on = ink != 0
+    if not on.any() or on.all():
+        return False
+    return bool(gray[on].mean() > gray[~on].mean())
 
 
 def _inside_mask(labels: np.ndarray, stats: np.ndarray, inner: np.ndarray) -> np.ndarray | None:

@@ -610,3 +610,23 @@ def test_an_outline_icon_holding_a_drawing_is_no_ticked_box() -> None:
                 assert got != "ticked", (side, width, inner, got)
             apart = _drawn_box(side, width, "apart")
             assert checkbox_state(*_frame_and_inside(apart)) == "ticked", (side, width)
+
+
+def test_boxes_on_a_dark_mode_page_read_as_on_the_light_page(pages: dict[str, object]) -> None:
+    # b16 (issue 24): light boxes and labels on a dark ground (a dark-mode form, T13's phone_dark) were
+    # never taken: every crop's Otsu ink was the dark ground. The page inverted reads as the light one:
+    # every square a detector boxed alone, each in its state, and the words left as they are.
+    from ocrplug.checkboxes import take_checkboxes
+    from ocrplug.crops import to_gray
+    from ocrplug.model import Region
+
+    for name in ("checkbox_13px_freeserif_200dpi", "checkbox_12px_dejavusans_150dpi"):
+        page = pages[name]
+        words = [Region.from_box(*w.box, level="word") for w in page.words]
+        squares = [Region.from_box(x0 + 1, y0, x1, y1, level="word") for (x0, y0, x1, y1), _ in page.checkboxes]
+        gray = to_gray(page.image)
+        light = take_checkboxes(gray, [*words, *squares])
+        dark = take_checkboxes(255 - gray, [*words, *squares])
+        assert dark[0] == light[0] == words, name
+        assert [t.state for t in dark[1]] == [t.state for t in light[1]], name
+        assert [t.state == "ticked" for t in dark[1]] == [ticked for _, ticked in page.checkboxes], name
