@@ -630,3 +630,26 @@ def test_boxes_on_a_dark_mode_page_read_as_on_the_light_page(pages: dict[str, ob
         assert dark[0] == light[0] == words, name
         assert [t.state for t in dark[1]] == [t.state for t in light[1]], name
         assert [t.state == "ticked" for t in dark[1]] == [ticked for _, ticked in page.checkboxes], name
+
+
+def test_a_frame_with_a_pinhole_round_a_scanned_x_broken_into_strokes_is_ticked() -> None:
+    # b16 (issue 24): a scanned thin frame with one pixel missing (its ring inked along 0.91-0.94 of every
+    # side, under the closed ring's 0.95) round a faint typed ``X`` that the scan broke into a stem and
+    # two arms (no cross to ``is_mark``: funsd_train 91856041's ``[X] # OF BOOTHS``) was no box; the same
+    # frame empty stays empty.
+    from ocrplug.checkboxes import checkbox_state, is_mark
+
+    for side in (11, 12, 14, 16):
+        frame = np.zeros((side, side), dtype=bool)
+        frame[0, :] = frame[-1, :] = frame[:, 0] = frame[:, -1] = True
+        frame[0, side // 2 + 2] = False
+        marked = frame.copy()
+        stem = side // 3
+        marked[1:-1, stem] = True
+        for i in range(1, side // 2):
+            marked[side // 2 - i, stem + i] = marked[side // 2 + i - 1, stem + i] = True
+        inner = marked[1:-1, 1:-1]
+        ys, xs = np.nonzero(inner)
+        assert not is_mark(inner[ys.min():ys.max() + 1, xs.min():xs.max() + 1])
+        assert checkbox_state(marked) == "ticked", side
+        assert checkbox_state(frame) == "empty", side
