@@ -1,13 +1,15 @@
 """Ticked boxes with broken rings: scanned thin frames with gaps, typed ``X`` touching them (issue 24, k13).
 
 usage: python benchmarks/broken_boxes.py [--shared /work/shared] [--parts funsd,drawn,glyphs,wide]
-    [--broken 0.7] [--bands 0.15] [--wide 1.3,2.2] [--lines 1.01,0.5]
+    [--broken 0.7] [--bands 0.15] [--wide 1.3,2.2] [--lines 1.01,0.5] [--closed 0.9] [--inked 0.1]
 
 No pipeline: :func:`ocrplug.checkboxes.checkbox_state` on ink components (``ocrplug.crops.paper_ink``,
 8-connected, up to 2.5:1), with ``TICK_RING_BROKEN`` set to each of ``--broken`` (0.95, the closed ring's
 ``TICK_RING_SIDES``, is the rule off), ``TICK_INNER_BAND`` to each of ``--bands``, ``WIDE_FRAME_ASPECT``
 to each of ``--wide`` (1.3, ``BOX_FRAME_ASPECT``, is wide frames off) and ``FRAME_LINE`` to each of
-``--lines`` (1.01 is the frame-stripped look at a touching mark off; K14). k13's sweep:
+``--lines`` (1.01 is the frame-stripped look at a touching mark off; K14), ``TICK_RING_NEAR`` to each of
+``--closed`` (0.95, the closed ring's, is the all-but-closed ring off; b16) and ``TICK_NEAR_INK`` to each
+of ``--inked``. k13's sweep:
 ``--broken 0.95,0.85,0.8,0.7,0.6 --bands 0.1,0.15,0.2 --wide 1.3 --lines 1.01``.
 
 * ``funsd``: every about-square component (6-80 px) of the 149 ``funsd_train`` pages (validation split): how
@@ -71,20 +73,22 @@ def _components(gray: np.ndarray, ink: np.ndarray | None = None) -> list[Compone
     return out
 
 
-Setting = tuple[float, float, float, float]
+Setting = tuple[float, float, float, float, float, float]
 
 
 def _settings(args: argparse.Namespace) -> list[Setting]:
-    return [(b, t, a, f) for b in map(float, args.broken.split(",")) for t in map(float, args.bands.split(","))
-            for a in map(float, args.wide.split(",")) for f in map(float, args.lines.split(","))]
+    return [(b, t, a, f, c, i) for b in map(float, args.broken.split(",")) for t in map(float, args.bands.split(","))
+            for a in map(float, args.wide.split(",")) for f in map(float, args.lines.split(","))
+            for c in map(float, args.closed.split(",")) for i in map(float, args.inked.split(","))]
 
 
 def _name(setting: Setting) -> str:
-    return f"broken={setting[0]} band={setting[1]} wide={setting[2]} lines={setting[3]}"
+    return (f"broken={setting[0]} band={setting[1]} wide={setting[2]} lines={setting[3]} closed={setting[4]} "
+            f"inked={setting[5]}")
 
 
 def _state(mask: np.ndarray, inside: float, setting: Setting, inner: np.ndarray | None = None) -> str | None:
-    cb.TICK_RING_BROKEN, cb.TICK_INNER_BAND, cb.WIDE_FRAME_ASPECT, cb.FRAME_LINE = setting
+    cb.TICK_RING_BROKEN, cb.TICK_INNER_BAND, cb.WIDE_FRAME_ASPECT, cb.FRAME_LINE, cb.TICK_RING_NEAR, cb.TICK_NEAR_INK = setting
     return cb.checkbox_state(mask, inside, inner)
 
 
@@ -255,6 +259,8 @@ def main() -> int:
     ap.add_argument("--bands", default="0.15")
     ap.add_argument("--wide", default="1.3,2.2")
     ap.add_argument("--lines", default="1.01,0.5")
+    ap.add_argument("--closed", default="0.9")
+    ap.add_argument("--inked", default="0.1")
     args = ap.parse_args()
     for part in args.parts.split(","):
         {"funsd": funsd, "drawn": drawn, "glyphs": glyphs, "wide": wide}[part](args)

@@ -1,7 +1,7 @@
 """Tick boxes drawn on generated pages (issue 24 item 1, c11; T10's quiz pages, fault 1).
 
 usage: python benchmarks/tick_boxes.py [--presets fast,swift,accurate] [--pages 4]
-    [--parts boxes,letters,bare,scanned,glyphs] [--seed 11] [--show]
+    [--parts boxes,letters,bare,scanned,glyphs] [--seed 11] [--show] [--dark]
 
 * ``boxes``: ``--pages`` pages (1700 x 2200 px, 200 dpi letter) of eight quiz rows each: a question in one
   of seven faces at 24-40 px, then two drawn squares of 20-80 px with 1-4 px frames, one of them marked
@@ -20,6 +20,9 @@ usage: python benchmarks/tick_boxes.py [--presets fast,swift,accurate] [--pages 
 * ``glyphs`` (no pipeline): every installed face at 16, 24 and 40 px, the letters, digits and ``#&@%?!``
   it holds (a glyph drawn as the face's missing-glyph box is skipped): how many are taken for a box's
   mark (``ocrplug.checkboxes.is_mark``) or a tick (``is_tick``), and how many of its ``x X ✓ ✔ ✗ ✘`` are.
+
+``--dark`` (b16) reads every page with its colours inverted (light print on a dark ground, a dark-mode
+form): the same boxes, letters and ticks should read as on the light page.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 FONTS = "/usr/share/fonts/"
 FACES = ("truetype/dejavu/DejaVuSans.ttf", "truetype/dejavu/DejaVuSerif.ttf", "truetype/liberation/LiberationSans-Regular.ttf",
@@ -293,6 +296,7 @@ def main() -> int:
     ap.add_argument("--parts", default="boxes,letters,bare")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--show", action="store_true", help="print each box missed or written wrong")
+    ap.add_argument("--dark", action="store_true", help="invert every page (light print on a dark ground)")
     args = ap.parse_args()
     from ocrplug.pipeline import Pipeline
 
@@ -311,7 +315,8 @@ def main() -> int:
         false = letters = letters_right = 0
         bare: Counter[str] = Counter()
         for page in pages:
-            result = pipe.run(page.image).pages[0]
+            image = ImageOps.invert(page.image.convert("RGB")) if args.dark else page.image
+            result = pipe.run(image).pages[0]
             words = [(w.text or "", w.bbox) for w in result.words]
             boxed = [w for w in words if w[0] in (EMPTY, TICKED)]
             for (x0, y0, x1, y1, state), mark in zip(page.boxes, page.marks or ["none"] * len(page.boxes), strict=True):

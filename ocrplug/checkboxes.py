@@ -93,6 +93,15 @@ TICK_RING_SIDES = 0.95
 #: a bold ``H``'s bar, a blotted letter's bowl are not). Chosen on funsd_train's components and the
 #: installed faces' letters (``benchmarks/broken_boxes.py``, docs/benchmarks.md, issue 24 k13).
 TICK_RING_BROKEN = 0.7
+#: A ring all but closed (every side's outermost band inked along :data:`TICK_RING_NEAR` of it: a scan's
+#: pinhole in a thin frame) is ticked by any ink of its own inside its lines that covers
+#: :data:`TICK_NEAR_INK` of that inside (after specks), mark or not: a faint typed ``X`` broken by the
+#: scan into a ``K``-like pair of strokes (funsd_train 91856041's ``[X] # OF BOOTHS``); an empty
+#: frame with a gap stays no box. Chosen with ``python benchmarks/broken_boxes.py --closed
+#: 0.95,0.9,0.85,0.8 --inked 0.05,0.1,0.2`` (docs/benchmarks.md, issue 24 b16): at 0.85 a bold ``H``
+#: (FreeMono, Noto Serif, 40 px) passes for a box; an inside share of 0.2 loses 91856041's box.
+TICK_RING_NEAR = 0.9
+TICK_NEAR_INK = 0.1
 TICK_INNER_BAND = 0.15
 #: The ink inside such a frame is also read with the frame's own lines stripped (:func:`_inside_frame`):
 #: from each side, the outer rows or columns inked along at least :data:`FRAME_LINE` of them, at most
@@ -213,7 +222,8 @@ def checkbox_state(
     ticked when the ink inside is more and, given as ``inside``, is a mark (:func:`is_mark`: an outline
     icon's drawing, a plus, bars, a ring, a dot, or a boxed letter is none, and the frame is then no box),
     or when its own ink fills its inside (a mark touching the frame) and its ring is closed
-    (:data:`TICK_RING`, :func:`~ocrplug.lone_glyphs.frame_sides`).
+    (:data:`TICK_RING`, :func:`~ocrplug.lone_glyphs.frame_sides`), or all but closed
+    (:data:`TICK_RING_NEAR`) round ink of its own inside its lines (:data:`TICK_NEAR_INK`).
 
     ``inside``: that ink (bool, cut to its bounding box), or None. A frame wider than square, up to
     :data:`WIDE_FRAME_ASPECT`, is only ever ``"ticked"`` (:func:`_wide_ticked`).
@@ -236,7 +246,8 @@ def checkbox_state(
     # A closed ring in the outermost band (or a broken one round a mark), and the sides of is_box_frame
     # in its wider band too.
     ring = frame_sides(mask, TICK_RING)
-    if ring < TICK_RING_SIDES and not (ring >= TICK_RING_BROKEN and _marked_inside(mask)):
+    if ring < TICK_RING_SIDES and not (ring >= TICK_RING_BROKEN and _marked_inside(mask)) and not (
+            ring >= TICK_RING_NEAR and _inked_inside(mask)):
         return None
     if frame_sides(mask) < BOX_FRAME_SIDES:
         return None
@@ -244,6 +255,13 @@ def checkbox_state(
     # (a scan's 6-7 px ``e`` or ``B``: funsd_train's ticked frames hold ink on at most 0.56 of their inner half).
     solid = mask[h // 4 : h - h // 4, w // 4 : w - w // 4].mean() > TICK_SOLID
     return "ticked" if not solid or min(h, w) >= SOLID_MIN_SIDE else None
+
+
+def _inked_inside(mask: np.ndarray) -> bool:
+    """Whether the ink of ``mask`` (h x w bool, a frame and what touches it) inside its own lines
+    (:func:`_inside_frame`, specks dropped) covers at least :data:`TICK_NEAR_INK` of that inside."""
+    inner = _inside_frame(mask)
+    return bool(inner.size and inner.mean() >= TICK_NEAR_INK)
 
 
 def _marked_inside(mask: np.ndarray) -> bool:
@@ -667,7 +685,8 @@ def take_checkboxes(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[R
 
     ``gray``: the page (H x W uint8, dark print on light paper); ``regions``: detected regions (page
     pixels; lines, words, blocks). Only text on paper is looked at (:func:`ocrplug.crops.paper_ink`: a
-    photo's windows and signs are no checkboxes). In every nearly level region (a line's words are looked at in the
+    photo's windows and signs are no checkboxes); light print on a plain dark ground (a dark-mode form,
+    :func:`_light_print`) is read inverted, as print on paper. In every nearly level region (a line's words are looked at in the
     line), the ink components (Otsu over the region's box grown by 0.3 of its height, at least 128 grey
     levels between paper and ink) that are checkbox frames (:func:`checkbox_state`) as tall as
     :data:`FRAME_HEIGHTS` of the region, with no other ink on their rows within :data:`FRAME_APART` of
@@ -690,6 +709,8 @@ def take_checkboxes(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[R
     # A photo or a dark scan is no form on paper (as for lone glyphs): its bullets are looked for where
     # their own neighbourhood is print on paper (a slide's body under its coloured bands).
     ink = paper_ink(gray)
+    if ink is not None and _light_print(gray, ink):
+        gray = cv2.bitwise_not(gray)  # light print on a dark ground (dark mode): read as print on paper
     kept, taken = _take(gray, regions, ink is not None)
     if ink is None:
         return kept, taken
@@ -706,6 +727,19 @@ def take_checkboxes(gray: np.ndarray, regions: Sequence[Region]) -> tuple[list[R
     # Bare ticks the detectors boxed no region on (DB at ``fast`` misses 7 of 12 drawn beside text: c12).
     ticks = _page_ticks(ink, kept, [t.region.bbox for t in taken])
     return kept, taken + [TakenBox(Region.from_box(*b, level="word"), "tick") for b in ticks]
+
+
+def _light_print(gray: np.ndarray, ink: np.ndarray) -> bool:
+    """Whether the page ``gray`` (H x W uint8) is light print on a dark ground (a dark-mode screen, a
+    negative): its ``ink`` (H x W, nonzero = ink, :func:`ocrplug.crops.paper_ink`, which takes the light
+    side of Otsu's threshold for ink when more than half the page is dark) is lighter on average than the
+    rest. The checkbox step reads such a page inverted, so its frames, marks and bullets are found as on
+    paper (b16: T13's ``phone_dark.png``; every crop's Otsu ink there had been the dark ground).
+    Raises nothing (an all-ink or ink-free mask is no light print)."""
+    on = ink != 0
+    if not on.any() or on.all():
+        return False
+    return bool(gray[on].mean() > gray[~on].mean())
 
 
 def _inside_mask(labels: np.ndarray, stats: np.ndarray, inner: np.ndarray) -> np.ndarray | None:

@@ -610,3 +610,46 @@ def test_an_outline_icon_holding_a_drawing_is_no_ticked_box() -> None:
                 assert got != "ticked", (side, width, inner, got)
             apart = _drawn_box(side, width, "apart")
             assert checkbox_state(*_frame_and_inside(apart)) == "ticked", (side, width)
+
+
+def test_boxes_on_a_dark_mode_page_read_as_on_the_light_page(pages: dict[str, object]) -> None:
+    # b16 (issue 24): light boxes and labels on a dark ground (a dark-mode form, T13's phone_dark) were
+    # never taken: every crop's Otsu ink was the dark ground. The page inverted reads as the light one:
+    # every square a detector boxed alone, each in its state, and the words left as they are.
+    from ocrplug.checkboxes import take_checkboxes
+    from ocrplug.crops import to_gray
+    from ocrplug.model import Region
+
+    for name in ("checkbox_13px_freeserif_200dpi", "checkbox_12px_dejavusans_150dpi"):
+        page = pages[name]
+        words = [Region.from_box(*w.box, level="word") for w in page.words]
+        squares = [Region.from_box(x0 + 1, y0, x1, y1, level="word") for (x0, y0, x1, y1), _ in page.checkboxes]
+        gray = to_gray(page.image)
+        light = take_checkboxes(gray, [*words, *squares])
+        dark = take_checkboxes(255 - gray, [*words, *squares])
+        assert dark[0] == light[0] == words, name
+        assert [t.state for t in dark[1]] == [t.state for t in light[1]], name
+        assert [t.state == "ticked" for t in dark[1]] == [ticked for _, ticked in page.checkboxes], name
+
+
+def test_a_frame_with_a_pinhole_round_a_scanned_x_broken_into_strokes_is_ticked() -> None:
+    # b16 (issue 24): a scanned thin frame with one pixel missing (its ring inked along 0.91-0.94 of every
+    # side, under the closed ring's 0.95) round a faint typed ``X`` that the scan broke into a stem and
+    # two arms (no cross to ``is_mark``: funsd_train 91856041's ``[X] # OF BOOTHS``) was no box; the same
+    # frame empty stays empty.
+    from ocrplug.checkboxes import checkbox_state, is_mark
+
+    for side in (11, 12, 14, 16):
+        frame = np.zeros((side, side), dtype=bool)
+        frame[0, :] = frame[-1, :] = frame[:, 0] = frame[:, -1] = True
+        frame[0, side // 2 + 2] = False
+        marked = frame.copy()
+        stem = side // 3
+        marked[1:-1, stem] = True
+        for i in range(1, side // 2):
+            marked[side // 2 - i, stem + i] = marked[side // 2 + i - 1, stem + i] = True
+        inner = marked[1:-1, 1:-1]
+        ys, xs = np.nonzero(inner)
+        assert not is_mark(inner[ys.min():ys.max() + 1, xs.min():xs.max() + 1])
+        assert checkbox_state(marked) == "ticked", side
+        assert checkbox_state(frame) == "empty", side
