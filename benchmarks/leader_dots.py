@@ -15,7 +15,11 @@ and :func:`ocrplug.fills.off_staves` replaced by no-ops) and on (``after``). Pri
 words read right (bags of words, case kept; a truth word made of stops only is left out), the junk
 words (read words in no truth bag) and the stops-only words read, then each page whose reading changed.
 
-    PYTHONPATH=.:plugins python benchmarks/leader_dots.py [--preset fast] [--kinds form,toc,song,table]
+With ``--sweep`` nothing is read: the leader dots found on the form and contents pages against the dots
+drawn (and the text components taken for leader dots) for candidate constants of :mod:`ocrplug.leaders`,
+and the staves found on the song and table pages.
+
+    PYTHONPATH=.:plugins python benchmarks/leader_dots.py [--preset fast] [--kinds form,toc,song,table] [--sweep]
 """
 
 from __future__ import annotations
@@ -40,11 +44,16 @@ LYRICS = ["Down by the roll- ing riv- er", "where the wil- lows bend so low", "s
           "home a- gain at last to- night"]
 
 
+#: ``--sweep``: a second drawing of each page's leader dots alone (set while a page is drawn).
+MASK: list = []
+
+
 def dotted(d: ImageDraw.ImageDraw, x0: float, x1: float, y: float, size: int, pitch: float) -> None:
     """A dotted fill-in line of square dots ``size`` px, ``pitch`` px apart, from ``x0`` to ``x1`` on ``y``."""
     x = x0
     while x + size <= x1:
-        d.ellipse((x, y - size, x + size, y), fill=0) if size > 1 else d.point((x, y), fill=0)
+        for g in (d, *MASK):
+            g.ellipse((x, y - size, x + size, y), fill=0) if size > 1 else g.point((x, y), fill=0)
         x += pitch
 
 
@@ -85,7 +94,8 @@ def toc_page(k: int, rng: random.Random) -> tuple[np.ndarray, int, list[str]]:
         x = dpi * 0.6 + d.textlength(title, font=f) + 6
         stop = right - d.textlength(num, font=f) - 6
         dots = "." * int((stop - x) / d.textlength(". ", font=f))
-        d.text((x, y), " ".join(dots), font=f, fill=0, anchor="ls") if dots else None
+        for g in (d, *MASK):
+            g.text((x, y), " ".join(dots), font=f, fill=0, anchor="ls") if dots else None
         truth.append(f"{title} {num}")
         y += dpi * 0.55
         page += rng.randint(2, 14)
@@ -147,11 +157,61 @@ def stops_only(w: str) -> bool:
     return bool(w) and not w.strip(".·…")
 
 
+def sweep() -> int:
+    """No reading: the leader dots :func:`ocrplug.leaders.leader_dots` finds on the form and contents pages
+    against the dots drawn, and the staves :func:`ocrplug.fills.staves` finds on every kind, per candidate
+    constants (the text height: the font's pixel size times 1.2, about a line box's short side)."""
+    import itertools
+
+    import cv2
+    from PIL import Image
+
+    import ocrplug.leaders as leaders
+    from ocrplug.crops import paper_ink
+    from ocrplug.fills import staves
+
+    pages = []
+    for kind in ("form", "toc"):
+        make, n = KINDS[kind]
+        for k in range(n):
+            arr, dpi, _ = make(k, random.Random(k))
+            mask = Image.new("L", (arr.shape[1], arr.shape[0]), 255)
+            MASK[:] = [ImageDraw.Draw(mask)]
+            arr, dpi, _ = make(k, random.Random(k))
+            MASK.clear()
+            pt = FORM_FONTS[k % len(FORM_FONTS)][2] if kind == "form" else 11 + k % 4
+            ink = paper_ink(cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY))
+            pages.append((f"{kind}{k}", ink, np.asarray(mask) < 128, pt * dpi / 72 * 1.2))
+    print("| DOT_SIZE | DOT_PITCH | LEADER_DOTS | PITCH_EVEN | drawn leader dots | found | text components taken |")
+    print("|---|---|---|---|---|---|---|")
+    for size, pitch, least, even in itertools.product((0.2, 0.3, 0.4), (0.8, 1.2, 1.6), (4, 5, 6), (0.2, 0.35, 0.5)):
+        leaders.DOT_SIZE, leaders.DOT_PITCH, leaders.LEADER_DOTS, leaders.PITCH_EVEN = size, pitch, least, even
+        drawn = found = wrong = 0
+        for _, ink, mask, height in pages:
+            stats, _, leader = leaders.leader_dots(ink, height)
+            cx = (stats[:, 0] + stats[:, 2] // 2).clip(0, ink.shape[1] - 1)
+            cy = (stats[:, 1] + stats[:, 3] // 2).clip(0, ink.shape[0] - 1)
+            on_mask = mask[cy, cx]
+            on_mask[0] = False
+            drawn += int(on_mask.sum())
+            found += int((leader & on_mask).sum())
+            wrong += int((leader & ~on_mask).sum())
+        print(f"| {size} | {pitch} | {least} | {even} | {drawn} | {found} | {wrong} |", flush=True)
+    for kind in ("song", "table"):
+        make, n = KINDS[kind]
+        got = [len(staves(paper_ink(cv2.cvtColor(make(k, random.Random(k))[0], cv2.COLOR_RGB2GRAY)))) for k in range(n)]
+        print(f"staves found on the {kind} pages: {got}")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--preset", default="fast")
     ap.add_argument("--kinds", default="form,toc,song,table")
+    ap.add_argument("--sweep", action="store_true", help="no reading: leader dots and staves found, per candidate")
     args = ap.parse_args()
+    if args.sweep:
+        return sweep()
 
     import ocrplug.processing as processing
     from ocrplug.model import PageImage
