@@ -34,8 +34,9 @@ from ocrplug.config import PipelineConfig, ResolvedComponent, plugin_host, resol
 from ocrplug.crops import paper_ink, to_gray
 from ocrplug.drop_caps import find_drop_caps, join_drop_caps
 from ocrplug.errors import ConfigError, OcrplugError
-from ocrplug.fills import MIN_UNITS, glyphless, text_height
+from ocrplug.fills import MIN_UNITS, glyphless, off_staves, text_height
 from ocrplug.layout import adopt_words, layout_regions, lines_for_recognition
+from ocrplug.leaders import drop_leader_dots
 from ocrplug.levelling import fit_steep_lines
 from ocrplug.manager import PluginHost
 from ocrplug.model import Page, PageFailure, PageImage, Region
@@ -416,6 +417,8 @@ class PageProcessor:
             if len(units) >= MIN_UNITS and paper_ink(gray) is not None:
                 height = text_height(units)
                 units = [u for u in units if not glyphless(gray, u, height)]
+                # Notes on a staff are a drawing, not text (issue 24, S16: a song sheet's heads read ``Q 0 0 2 2``).
+                units = off_staves(gray, units)
         with stage("recognize"):  # a CropRecognizer's cropping is the nested "crop" stage
             recognized = list(self.recognizer.recognize(read, units))
             if both_senses and len(recognized) == len(units):
@@ -434,6 +437,8 @@ class PageProcessor:
         # Word boxes come from CTC timing, a reader's own segmentation or the detector's words (just
         # adopted): whichever it is, each is grown to hold its glyphs whole (issue 24 item 5).
         lines = fit_words_to_ink(gray, lines)
+        # A dotted fill-in line or a contents page's leader is read as no stops (issue 24, S16).
+        lines = drop_leader_dots(gray, lines)
         layout = self.config.layout
         lines = place_checkboxes(lines, boxes, layout.empty_checkboxes, layout.word_gap) if boxes else lines
         # A box sign read on a turned square (a hazard diamond) or on an icon over its caption is no check
