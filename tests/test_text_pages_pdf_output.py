@@ -294,3 +294,19 @@ def test_the_password_is_not_shown_in_a_page_image(tmp_path: Path) -> None:
 
     page = PageImage(image=np.zeros((2, 2, 3), np.uint8), index=0, source="a.pdf", password="secret")
     assert "secret" not in repr(page) and page == PageImage(image=page.image, index=0, source="a.pdf")
+
+
+def test_an_input_that_cannot_be_the_base_gives_a_new_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    import ocrplug_render.pdf as renderer
+
+    def broken(*_: object) -> None:
+        raise pikepdf.PdfError("damaged page tree")
+
+    monkeypatch.setattr(renderer, "graft_page", broken)
+    _mixed_form(tmp_path / "form.pdf")
+    with caplog.at_level(logging.WARNING):
+        out = _run(tmp_path / "form.pdf", tmp_path / "out", "skip")
+    with pikepdf.open(out) as pdf:
+        assert len(pdf.pages) == 3 and "/AcroForm" not in pdf.Root
+    assert any("cannot be the output's base" in r.message and "damaged page tree" in r.message for r in caplog.records)

@@ -374,6 +374,7 @@ class PdfSession(RenderSession):
         # Each output page's source file (None for a failure note) and the password it was read with.
         self.page_sources: list[str | None] = []
         self.passwords: dict[str, str | None] = {}
+        self.based = False  # whether the last join used the input PDF as the output's base
 
     def _encode(self, text: str) -> bytes:
         out = bytearray()
@@ -548,14 +549,16 @@ class PdfSession(RenderSession):
         self.origin.append(failure.index)
         self.page_sources.append(None)
 
-    def _join(self, entries: list[tuple[Path, int]], target: Path, finish: bool = False) -> None:
+    def _join(self, entries: list[tuple[Path, int]], target: Path, finish: bool = False, based: bool = True) -> None:
         """Write the pages ``entries`` ((file, 0-based page)) in order into ``target``; each file is opened
         once, so what its pages share is copied once. ``finish``: the final output (shared font, metadata,
         the source's document-level entries). When the output holds every page of one input PDF in its
         order (:meth:`_whole_source`), that PDF is the output's base and each page read is grafted onto its
-        own page (:func:`graft_page`): its form, bookmarks, links and other annotations stay as they were."""
+        own page (:func:`graft_page`): its form, bookmarks, links and other annotations stay as they were
+        (``based`` False: never)."""
         pikepdf = self.pikepdf
-        base = self._whole_source() if finish else None
+        base = self._whole_source() if finish and based else None
+        self.based = base is not None
         out = base if base is not None else pikepdf.Pdf.new()
         opened: dict[Path, Any] = {}
         dropped: list[str] = []
@@ -658,7 +661,16 @@ class PdfSession(RenderSession):
         try:
             target = StreamedPath(self.path)
             try:
-                self._join(self.entries, target.tmp, finish=True)
+                try:
+                    self._join(self.entries, target.tmp, finish=True)
+                except Exception as exc:
+                    if not self.based:
+                        raise
+                    # A damaged input pikepdf opens but cannot write back: the pages as a new PDF, as before.
+                    log.warning("pdf renderer: %s cannot be the output's base (%s: %s); the output is a new PDF of "
+                                "its pages, without its form, bookmarks or the annotations of pages read",
+                                Path(self.info.source).name, type(exc).__name__, exc)
+                    self._join(self.entries, target.tmp, finish=True, based=False)
             except BaseException:
                 target.discard()
                 raise
