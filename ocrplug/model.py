@@ -173,6 +173,10 @@ class PageImage:
     and is not read: no regions) or ``text-layer`` (its words are the document's own text layer,
     ``text_layer``: line regions with word children, page pixels, confidence 1.0, laid out like
     recognized lines). See :class:`Page`.
+
+    ``password``: the password the rasterizer opened ``source`` with (``input.options.password`` of an
+    encrypted PDF), so that a renderer reading the source again (the ``pdf`` renderer copies kept pages
+    and the document from it) can open it; None when none was needed. Never shown (not in the repr).
     """
 
     image: np.ndarray
@@ -183,6 +187,7 @@ class PageImage:
     warnings: tuple[str, ...] = ()
     text_source: TextSource = "ocr"
     text_layer: tuple[Region, ...] = ()
+    password: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def resolution(self) -> tuple[float, float] | None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from collections.abc import Callable, Mapping
 from enum import Enum, StrEnum
 from typing import Any, ClassVar
@@ -57,6 +58,8 @@ from pyspark.sql.types import (  # noqa: E402
     StructField,
     StructType,
 )
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "CRAFT_PARAMS",
@@ -147,16 +150,38 @@ def _to_positive_int(value: Any) -> int:
     return number
 
 
+class _DpiWarning(logging.Filter):
+    """Holds back the config's low-``input.dpi`` warning, to be said again naming the stage's parameter."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: list[logging.LogRecord] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("input.dpi"):
+            self.held.append(record)
+            return False
+        return True
+
+
 def _to_dpi(value: Any) -> float | str:
     """``resolution``: ``"auto"`` or a number of dots per inch, checked by ``input.dpi``'s own rule
     (:class:`~ocrplug.config.InputConfig`, so the stage and a config accept the same values). TypeError
-    (pyspark's converters' error) for any other value."""
+    (pyspark's converters' error) for any other value. The rule's warning for a low dpi names
+    ``resolution``, the parameter a Spark user set (issue 24: it named ``input.dpi``)."""
+    config_log = logging.getLogger(InputConfig.__module__)
+    held = _DpiWarning()
+    config_log.addFilter(held)
     try:
         return InputConfig.model_validate({"dpi": value}).dpi
     except ValueError as exc:
         errors = getattr(exc, "errors", None)
         reason = errors()[0]["msg"].removeprefix("Value error, ") if callable(errors) else str(exc)
         raise TypeError(f"resolution (input.dpi) {reason}, got {value!r}") from None
+    finally:
+        config_log.removeFilter(held)
+        for record in held.held:
+            log.warning("%s", record.getMessage().replace("input.dpi", "resolution", 1))
 
 
 def _to_count(value: Any) -> int:

@@ -755,7 +755,7 @@ class Pdf2ImageRasterizer(Rasterizer):
             source, layer = self._text_source(path, index, password, float(page_dpi), checked, sizes.get(index), array)
             yield PageImage(
                 image=np.ascontiguousarray(array), index=index, source=str(path), dpi=float(page_dpi),
-                warnings=tuple(warnings), text_source=source, text_layer=layer,
+                warnings=tuple(warnings), text_source=source, text_layer=layer, password=password,
             )
 
     def _text_source(

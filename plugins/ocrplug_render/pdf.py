@@ -22,6 +22,7 @@ import itertools
 import logging
 import math
 import shutil
+import warnings
 import zlib
 from pathlib import Path
 from typing import Any, Literal
@@ -298,6 +299,53 @@ def carry_document(out: Any, source: Any, origin: list[int | None], kept: set[in
     return dropped
 
 
+
+def _inherited(page: Any, key: str) -> Any:
+    """A page attribute, looked up through the page tree (PDF 1.7, 7.7.3.4: /Rotate is inheritable)."""
+    node = page
+    for _ in range(64):
+        if node is None:
+            return None
+        if key in node:
+            return node[key]
+        node = node.get("/Parent")
+    return None
+
+
+def graft_page(out: Any, number: int, page: Any) -> None:
+    """Put the content and resources of ``page`` (a page of another pikepdf PDF: an image with its invisible
+    words, drawn upright in ``[0 0 w h]``) on page ``number`` of ``out`` in place of that page's own, keeping
+    the page object and what points to it: its annotations (links, form widgets), bookmarks, destinations.
+
+    The page keeps its boxes and ``/Rotate``: the new content is scaled onto the CropBox as displayed
+    (the rasterizer renders the CropBox turned by ``/Rotate``, docs/inputs) and turned back, so the image
+    covers what the page showed and annotations stay over the same place. Its thumbnail is dropped (stale).
+    """
+    pikepdf = require("pikepdf", "pdf", "render")
+    out.pages.append(page)  # copies the page's objects into ``out``
+    copied = out.pages[-1]
+    contents, resources = copied.obj.Contents, copied.obj.Resources
+    w, h = (float(v) for v in (copied.mediabox[2], copied.mediabox[3]))
+    del out.pages[-1]
+    target = out.pages[number]
+    x0, y0, x1, y1 = (float(v) for v in target.cropbox)
+    x0, x1, y0, y1 = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+    rotate = int(_inherited(target.obj, "/Rotate") or 0) % 360
+    shown_w, shown_h = (x1 - x0, y1 - y0) if rotate in (0, 180) else (y1 - y0, x1 - x0)
+    # Displayed coordinates (X, Y), origin at the displayed bottom-left -> the page's user space.
+    turn = {0: (1, 0, 0, 1, x0, y0), 90: (0, 1, -1, 0, x1, y0), 180: (-1, 0, 0, -1, x1, y1),
+            270: (0, -1, 1, 0, x0, y1)}.get(rotate, (1, 0, 0, 1, x0, y0))
+    scale = (shown_w / w if w > 0 else 1.0, 0, 0, shown_h / h if h > 0 else 1.0, 0, 0)
+    op = pikepdf.Operator
+    head = pikepdf.unparse_content_stream([([], op("q")), ([round(v, 6) for v in turn], op("cm")),
+                                            ([round(v, 6) for v in scale], op("cm"))])
+    parts = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    target.obj.Contents = pikepdf.Array([out.make_stream(head + b"\n"), *parts, out.make_stream(b"\nQ\n")])
+    target.obj.Resources = resources
+    if "/Thumb" in target.obj:
+        del target.obj.Thumb
+
+
 class PdfSession(RenderSession):
     """Writes each page to a temporary one-page PDF; ``close`` joins them into the output."""
 
@@ -323,6 +371,10 @@ class PdfSession(RenderSession):
         self.kept: set[int] = set()  # 0-based output pages copied from the source PDF (their fonts are theirs)
         self.sources: dict[Path, bool] = {}  # source PDFs looked at: whether pikepdf opens them
         self.origin: list[int | None] = []  # each output page's 0-based page of the input (parallel to entries)
+        # Each output page's source file (None for a failure note) and the password it was read with.
+        self.page_sources: list[str | None] = []
+        self.passwords: dict[str, str | None] = {}
+        self.based = False  # whether the last join used the input PDF as the output's base
 
     def _encode(self, text: str) -> bytes:
         out = bytearray()
@@ -406,15 +458,20 @@ class PdfSession(RenderSession):
         )
         self._save_page(pdf, pdf_page)
         self.origin.append(page.index)
+        self._note_source(image)
         self.pages_read += 1
         self.last_size = (w_pt, h_pt)
+
+    def _note_source(self, image: PageImage) -> None:
+        self.page_sources.append(str(image.source))
+        self.passwords.setdefault(str(image.source), image.password)
 
     def _copy_original(self, page: Page, image: PageImage) -> bool:
         """Put page ``page.index`` of the PDF ``image.source`` in the output as it is (copied at close); False
         (nothing written) when that file cannot be opened or has no such page."""
         source = Path(image.source)
         try:
-            with self.pikepdf.open(source) as pdf:
+            with self.pikepdf.open(source, password=image.password or "") as pdf:
                 if not 0 <= page.index < len(pdf.pages):
                     return False
                 box = [float(v) for v in pdf.pages[page.index].trimbox]
@@ -431,6 +488,7 @@ class PdfSession(RenderSession):
         self.kept.add(len(self.entries))
         self.entries.append((source, page.index))
         self.origin.append(page.index)
+        self._note_source(image)
         self.pages_read += 1
         self.last_size = (abs(box[2] - box[0]), abs(box[3] - box[1]))
         return True
@@ -489,19 +547,31 @@ class PdfSession(RenderSession):
         )
         self._save_page(pdf, pdf_page)
         self.origin.append(failure.index)
+        self.page_sources.append(None)
 
-    def _join(self, entries: list[tuple[Path, int]], target: Path, finish: bool = False) -> None:
+    def _join(self, entries: list[tuple[Path, int]], target: Path, finish: bool = False, based: bool = True) -> None:
         """Write the pages ``entries`` ((file, 0-based page)) in order into ``target``; each file is opened
         once, so what its pages share is copied once. ``finish``: the final output (shared font, metadata,
-        the source's document-level entries)."""
+        the source's document-level entries). When the output holds every page of one input PDF in its
+        order (:meth:`_whole_source`), that PDF is the output's base and each page read is grafted onto its
+        own page (:func:`graft_page`): its form, bookmarks, links and other annotations stay as they were
+        (``based`` False: never)."""
         pikepdf = self.pikepdf
-        out = pikepdf.Pdf.new()
+        base = self._whole_source() if finish and based else None
+        self.based = base is not None
+        out = base if base is not None else pikepdf.Pdf.new()
         opened: dict[Path, Any] = {}
+        dropped: list[str] = []
         try:
-            for path, number in entries:
+            for number_out, (path, number) in enumerate(entries):
+                if base is not None and number_out in self.kept:
+                    continue  # the base's own page, as it is
                 if path not in opened:
-                    opened[path] = pikepdf.Pdf.open(path)
-                out.pages.append(opened[path].pages[number])
+                    opened[path] = pikepdf.Pdf.open(path, password=self.passwords.get(str(path)) or "")
+                if base is not None:
+                    graft_page(base, number_out, opened[path].pages[number])
+                else:
+                    out.pages.append(opened[path].pages[number])
             if finish:
                 shared = _font_object(out, self.codes)
                 for number, pg in enumerate(out.pages):
@@ -511,18 +581,63 @@ class PdfSession(RenderSession):
                         pg.Resources.Font.F1 = shared
                     else:
                         pg.Resources.Font = pikepdf.Dictionary(F1=shared)
-                with out.open_metadata(set_pikepdf_as_editor=False) as meta:
+                read = len(self.kept) < len(out.pages)
+                with out.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
                     meta["xmp:CreatorTool"] = f"ocrplug {ocrplug_version}"
+                    if base is not None and read and meta.get("pdfaid:part"):
+                        # Pages were replaced by images and text no validator has checked: claim no PDF/A.
+                        log.warning("pdf renderer: %s claims PDF/A-%s%s; the output, with pages replaced by their "
+                                    "images, does not claim it (it is not checked for PDF/A)",
+                                    Path(str(base.filename)).name, meta.get("pdfaid:part"),
+                                    str(meta.get("pdfaid:conformance") or "").lower())
+                        for key in ("pdfaid:part", "pdfaid:conformance", "pdfaid:amd"):
+                            if key in meta:
+                                del meta[key]
                 out.docinfo[pikepdf.Name.Creator] = f"ocrplug {ocrplug_version}"
-                out.docinfo[pikepdf.Name.Title] = escape_surrogates(Path(self.info.source).name)
-                if self.kept:
-                    carry_document(out, opened[entries[min(self.kept)][0]], self.origin, self.kept)
-            # Streams are read from the (still open) source files while saving.
-            out.save(target)
+                if base is None or pikepdf.Name.Title not in out.docinfo:
+                    out.docinfo[pikepdf.Name.Title] = escape_surrogates(Path(self.info.source).name)
+                if self.kept and base is None:
+                    dropped = carry_document(out, opened[entries[min(self.kept)][0]], self.origin, self.kept)
+            # Streams are read from the (still open) source files while saving. Pages copied into a new PDF
+            # without their document's /AcroForm make pikepdf warn with advice to its own callers; the
+            # renderer says it once in its own words (or carry_document already named the form left out).
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", pikepdf.PageCopyWarning)
+                out.save(target)
+            for warning in caught:
+                if not issubclass(warning.category, pikepdf.PageCopyWarning):
+                    warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+                elif finish and "/AcroForm" not in dropped:
+                    dropped.append("/AcroForm")
+                    log.warning("pdf renderer: %s: form fields of the input's pages are written as plain annotations "
+                                "(the input's form, /AcroForm, is not carried when only some of its pages are in "
+                                "the output)", Path(self.info.source).name)
         finally:
             out.close()
             for src in opened.values():
                 src.close()
+
+    def _whole_source(self) -> Any | None:
+        """The input PDF (opened with pikepdf) when the output's pages are each of its pages once, in its order
+        (read, kept or failed); None otherwise (pages of several inputs, a selection, an image input)."""
+        names = {name for name in self.page_sources if name is not None}
+        if len(names) != 1 or self.origin != list(range(len(self.origin))):
+            return None
+        (name,) = names
+        try:
+            with open(name, "rb") as handle:
+                if b"%PDF-" not in handle.read(1024):
+                    return None
+            pdf = self.pikepdf.open(name, password=self.passwords.get(name) or "")
+        except Exception:  # not a PDF pikepdf opens: the output is built anew
+            return None
+        if len(pdf.pages) != len(self.origin):
+            pdf.close()
+            return None
+        if Path(name) not in self.sources:  # not warned about by a kept page
+            self.sources[Path(name)] = True
+            self._warn_encrypted(Path(name), pdf)
+        return pdf
 
     def _compact(self) -> None:
         chunk = self.workdir / f"chunk{len(self.chunk_files):06d}.pdf"
@@ -546,7 +661,16 @@ class PdfSession(RenderSession):
         try:
             target = StreamedPath(self.path)
             try:
-                self._join(self.entries, target.tmp, finish=True)
+                try:
+                    self._join(self.entries, target.tmp, finish=True)
+                except Exception as exc:
+                    if not self.based:
+                        raise
+                    # A damaged input pikepdf opens but cannot write back: the pages as a new PDF, as before.
+                    log.warning("pdf renderer: %s cannot be the output's base (%s: %s); the output is a new PDF of "
+                                "its pages, without its form, bookmarks or the annotations of pages read",
+                                Path(self.info.source).name, type(exc).__name__, exc)
+                    self._join(self.entries, target.tmp, finish=True, based=False)
             except BaseException:
                 target.discard()
                 raise

@@ -85,3 +85,13 @@ def test_a_recognizer_option_only_its_constructor_judges_fails_at_transform(spar
     with pytest.raises(ConfigError, match=r"ImageToText: tesseract option 'lang' 'xx': 'xx' is not a Tesseract language"):
         stage.transform(pages)
     assert len(spark.sparkContext.statusTracker().getJobIdsForGroup()) == jobs_before
+
+
+@pytest.mark.parametrize("stage", [PdfToImage, BinaryToImage])
+def test_a_low_resolution_warning_names_resolution(stage, caplog: pytest.LogCaptureFixture) -> None:
+    # Issue 24 (V14 finding 13): the stage warned about `input.dpi`, a key the Spark user never set.
+    dpi = 40.25 if stage is PdfToImage else 40.75  # the config warns once per value and process
+    with caplog.at_level("WARNING"):
+        stage(resolution=dpi)
+    said = [r.getMessage() for r in caplog.records if "below" in r.getMessage()]
+    assert said and all(m.startswith(f"resolution {dpi:g} is below") and "input.dpi" not in m for m in said)
