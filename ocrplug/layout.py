@@ -295,7 +295,9 @@ def _is_column_cut(boxes: np.ndarray, left: np.ndarray, opts: LayoutOptions) -> 
             return False
     if opts.reading_order != "auto":
         return True
-    return _repeated_lists(boxes, left, opts) or not _is_table_cut(boxes, left, opts.line_overlap, opts.word_gap)
+    return _repeated_lists(boxes, left, opts) or not _is_table_cut(
+        boxes, left, opts.line_overlap, opts.word_gap, opts.column_gap
+    )
 
 
 # A two-column price list (:func:`_repeated_lists`): each side's rows under a heading hold the same
@@ -383,7 +385,9 @@ def _paired_share(sides: list[np.ndarray], rows: list[list[list[int]]], k: int, 
     return paired / max(len(rows[k]), 1)
 
 
-def _is_table_cut(boxes: np.ndarray, left: np.ndarray, line_overlap: float, word_gap: float) -> bool:
+def _is_table_cut(
+    boxes: np.ndarray, left: np.ndarray, line_overlap: float, word_gap: float, column_gap: float = 0.6
+) -> bool:
     """Whether the rows on both sides of a vertical cut pair up (a table, read row by row).
 
     ``boxes``: (n, 4) unit boxes (x0, y0, x1, y1) in the text frame, pixels; ``left``: (n,) booleans,
@@ -398,7 +402,10 @@ def _is_table_cut(boxes: np.ndarray, left: np.ndarray, line_overlap: float, word
       several cells on each side's rows (a statement's Ref, Debit, Credit, Balance: 3 to 4 words a
       row, 1 a cell; a timetable's trips: 5 to 10 words a row, 1 a cell), which per row look like
       prose; a line of a prose column is one cell of many words, and two columns of form fields
-      (label and value on each side) do not pair row for row on both sides.
+      (label and value on each side) do not pair row for row on both sides. A side whose cells hold
+      more words passes when it is a spaced grid (:func:`_spaced_grid`, ``column_gap``: as
+      ``LayoutOptions.column_gap``): a timetable's times in tall word boxes (``fast``) lie less than
+      ``word_gap`` line heights apart and join into one cell a row (issue 24, C16).
 
     Density and pairing are judged over the rows of the vertical span both
     sides share (unit centres within it), so prose above or below a table on one side only (a note
@@ -417,9 +424,26 @@ def _is_table_cut(boxes: np.ndarray, left: np.ndarray, line_overlap: float, word
     if density[sparse] <= _TABLE_WORDS_PER_ROW and _paired_share(sides, rows, sparse, line_overlap) > _ROW_PAIRING:
         return True
     per_cell = [_per_cell(b, r, word_gap) for b, r in zip(sides, rows, strict=True)]
-    return max(per_cell) <= _TABLE_WORDS_PER_ROW and all(
+    return all(
+        c <= _TABLE_WORDS_PER_ROW or _spaced_grid(b, r, line_overlap, column_gap)
+        for b, r, c in zip(sides, rows, per_cell, strict=True)
+    ) and all(
         _paired_share(sides, rows, k, line_overlap) >= _GRID_PAIRING for k in (0, 1)
     )
+
+
+def _spaced_grid(b: np.ndarray, rows: list[list[int]], line_overlap: float, column_gap: float) -> bool:
+    """Whether units ``b`` (n, 4), rows ``rows`` (their :func:`_row_groups`), are a grid of short cells that
+    the word-gap rule joins into long ones: they stand in columns of their own (:func:`_is_grid`, within
+    ``_RIVER_ALIGN`` median line heights) and the median blank between neighbours on a row is at least
+    ``column_gap`` median line heights (a table's column spacing, not a word space). T15's timetable with
+    ``fast``: 15 px digits in 27 px word boxes 30 px apart, whose row of times made one cell of 5 to 11 words.
+    """
+    h = float(np.median(_heights(b)))
+    blanks = [float(g) for row in rows for g in b[row[1:], 0] - b[row[:-1], 2]]
+    if not blanks or float(np.median(blanks)) < column_gap * h:
+        return False
+    return _is_grid(b, _RIVER_ALIGN * h, line_overlap)
 
 
 # A gutter may be bridged by units (a picture's caption or stray marks, a drop cap) over at most this
@@ -591,7 +615,7 @@ def _is_river(
     """
     tol = _RIVER_ALIGN * float(np.median(_heights(b)))
     for side in (left, ~left):
-        if _words_per_row(b[side], opts.line_overlap) <= _TABLE_WORDS_PER_ROW or _is_grid(b[side], tol, opts):
+        if _words_per_row(b[side], opts.line_overlap) <= _TABLE_WORDS_PER_ROW or _is_grid(b[side], tol, opts.line_overlap):
             return False
     lo, hi = gap[0], gap[0] + gap[1]
     starts, ends = [], []
@@ -608,12 +632,13 @@ def _is_river(
     return any(straight)
 
 
-def _is_grid(b: np.ndarray, tol: float, opts: LayoutOptions) -> bool:
+def _is_grid(b: np.ndarray, tol: float, line_overlap: float) -> bool:
     """Whether units ``b`` (n, 4) stand in columns of their own: most units that do not start a row start
     within ``tol`` pixels of a unit's start in at least half of the rows (a table of numbers, whose cells a
     few pixels apart join into long cells; a prose line's words start where its words' lengths put them).
-    A grid's own gaps line up like a narrow gutter: funsd_train 0000999294's table, 7 px between halves."""
-    rows = _row_groups(b, opts.line_overlap)
+    A grid's own gaps line up like a narrow gutter: funsd_train 0000999294's table, 7 px between halves.
+    ``line_overlap``: as ``LayoutOptions.line_overlap`` (rows of :func:`_row_groups`)."""
+    rows = _row_groups(b, line_overlap)
     row_of = np.empty(len(b), dtype=np.int64)
     for k, row in enumerate(rows):
         row_of[row] = k
