@@ -15,7 +15,7 @@ regular). Every page runs through each preset in this process with the ``json`` 
 An arc is *read in order* when the page's text holds the phrase's words one after another, in order, on one
 line (spaces as drawn, case as drawn); *found* when every one of its words is somewhere in the page's text;
 *warned* when the page carries a warning that names text on an arc. A page whose arc turns more than
-``ocrplug.rectify._ARC_MAX_TURN_DEG`` should be read in order or warned. Generated pages only; not an
+``ocrplug.arcs._ARC_MAX_TURN_DEG`` should be read in order or warned. Generated pages only; not an
 evaluation set.
 """
 

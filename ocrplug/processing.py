@@ -27,6 +27,7 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
+from ocrplug.arcs import ARCHED_TAG, arched_lines
 from ocrplug.checkboxes import place_checkboxes, take_checkboxes, without_icon_boxes
 from ocrplug.combs import join_comb_words, pack_comb_words, take_combs
 from ocrplug.components import Detector, Recognizer, Renderer
@@ -53,7 +54,6 @@ from ocrplug.orientation import (
 )
 from ocrplug.profile import count_pages, stage
 from ocrplug.raised_marks import attach_raised_marks
-from ocrplug.rectify import ARCHED_TAG, arched_lines
 from ocrplug.sources import Sources
 from ocrplug.threads import WORKER_THREADS_ENV, safe_torch_threads
 from ocrplug.words import fit_words_to_ink, reach_line_ends

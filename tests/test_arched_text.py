@@ -9,9 +9,9 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ocrplug import Pipeline
+from ocrplug.arcs import ARCHED_TAG, arched_lines
 from ocrplug.model import Region
 from ocrplug.presets import preset_config
-from ocrplug.rectify import ARCHED_TAG, arched_lines
 from tests.conftest import load_benchmark
 
 arcs = load_benchmark("arched_text")
