@@ -335,7 +335,8 @@ class PageProcessor:
         if angle:
             w, h = image.width, image.height
             found = map_regions(found, lambda p: to_original(p, angle, w, h), reorder=False)
-        page = image.empty_page().with_(regions=tuple(found), orientation=angle, warnings=tuple(warnings))
+        page = image.empty_page()  # it carries the rasterizer's warnings (a damaged page): kept, ours after
+        page = page.with_(regions=tuple(found), orientation=angle, warnings=(*page.warnings, *warnings))
         if mirrored:
             # Boxes re-sorted from the top-left: a mirror is no turn, its text is written level.
             found = map_regions(found, lambda p: mirror_points(p, image.width), reorder=True)
