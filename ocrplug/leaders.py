@@ -39,7 +39,7 @@ DOT_PITCH = 1.2
 #: A leader has at least this many dots in its row (an ellipsis has three).
 LEADER_DOTS = 5
 #: Every pitch of a leader's row lies within this share of the row's median pitch.
-PITCH_EVEN = 0.35
+PITCH_EVEN = 0.2
 #: The characters a recognizer writes for a leader dot.
 _STOPS = ".·…"
 
