@@ -206,6 +206,24 @@ def order_score(truth: str, text: str) -> float:
     return sum(b.size for b in sm.get_matching_blocks()) / max(1, len(t))
 
 
+def record_layout_inputs() -> list[list[dict]]:
+    """Keep the layout's input of each page the pipeline reads from now on (the recognized lines and words as
+    dicts, before the layout widens word boxes), so a page can be laid out again exactly as in the run: the
+    list returned grows by one entry a page."""
+    from ocrplug import layout, processing
+    from ocrplug.model import Region
+
+    seen: list[list[dict]] = []
+    laid_out = processing.layout_regions
+
+    def recording(regions: list[Region], options: layout.LayoutOptions | None = None) -> list[Region]:
+        seen.append([r.to_dict() for r in regions])
+        return laid_out(regions, options)
+
+    processing.layout_regions = recording
+    return seen
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, help="write pages and each preset's page JSON here, and score")
@@ -223,16 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     from ocrplug.model import Page, Region
     from ocrplug.pipeline import Pipeline
 
-    # The layout's input of each page (the recognized lines and words, before the layout widens word boxes)
-    # is kept, so a page is laid out again exactly as in the run.
-    seen: list[list[dict]] = []
-    laid_out = processing.layout_regions
-
-    def recording(regions: list[Region], options: layout.LayoutOptions | None = None) -> list[Region]:
-        seen.append([r.to_dict() for r in regions])
-        return laid_out(regions, options)
-
-    processing.layout_regions = recording
+    seen = record_layout_inputs()
     pages = make_pages(args.seed, args.pages, args.kind)
     folder = args.out or args.relayout
     if folder is None:

@@ -32,7 +32,7 @@ from PIL import Image, ImageDraw, ImageFont
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins"), str(ROOT / "benchmarks")]
 
-from column_variants import order_score  # noqa: E402
+from column_variants import order_score, record_layout_inputs  # noqa: E402
 
 FONTS = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -113,14 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     from ocrplug.model import Page, Region
     from ocrplug.pipeline import Pipeline
 
-    seen: list[list[dict]] = []
-    laid_out = processing.layout_regions
-
-    def recording(regions: list[Region], options: layout.LayoutOptions | None = None) -> list[Region]:
-        seen.append([r.to_dict() for r in regions])
-        return laid_out(regions, options)
-
-    processing.layout_regions = recording
+    seen = record_layout_inputs()
     folder = args.out or args.relayout
     if folder is None:
         ap.error("--out or --relayout")
