@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from drawn_pages import font
+from drawn_pages import font, save_pages
 
 LINES = ["DELIVER TO:", "Ms Aisha Rahman", "Flat 3B, 71 Kingsway", "Manchester", "M19 2LL", "UNITED KINGDOM"]
 FACES = ["libsansb", "dejavub", "nimbussansb", "notoserifb"]
@@ -81,10 +81,7 @@ def main() -> int:
     from ocrplug.pipeline import Pipeline
 
     pages = make_pages()
-    if args.save:
-        Path(args.save).mkdir(parents=True, exist_ok=True)
-        for name, image, _, _ in pages:
-            Image.fromarray(image).save(Path(args.save) / f"{name}.png")
+    save_pages(args.save, pages)
     for preset in args.presets.split(","):
         pipe = Pipeline.from_preset(preset, ["renderers=[]", *args.set])
         false = found = total = 0

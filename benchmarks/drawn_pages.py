@@ -9,6 +9,8 @@ dots per inch, as a word processor sets it (``pt * dpi / 72`` pixels for the em)
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PIL import Image, ImageDraw, ImageFont
 
 URW = "/usr/share/fonts/opentype/urw-base35/"
@@ -53,6 +55,16 @@ def font(name: str, pt: float, dpi: int) -> ImageFont.FreeTypeFont:
     """The font ``FONTS[name]`` at ``pt`` points on a page of ``dpi``; KeyError for an unknown key, OSError
     when its file is not installed."""
     return ImageFont.truetype(FONTS[name], round(pt * dpi / 72))
+
+
+def save_pages(folder: str, pages: list) -> None:
+    """Write each page's image (the second item of each tuple, an H x W (x 3) uint8 array) to
+    ``folder/<name>.png`` (the first item); nothing when ``folder`` is empty (a ``--save`` option unset)."""
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for name, image, *_ in pages:
+        Image.fromarray(image).save(Path(folder) / f"{name}.png")
 
 
 def canvas(dpi: int, w_in: float, h_in: float) -> tuple[Image.Image, ImageDraw.ImageDraw]:

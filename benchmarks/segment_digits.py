@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from drawn_pages import font
+from drawn_pages import font, save_pages
 
 #: Segments lit for each digit (a top, b upper right, c lower right, d bottom, e lower left, f upper left, g middle).
 DIGITS = {"0": "abcdef", "1": "bc", "2": "abged", "3": "abgcd", "4": "fgbc", "5": "afgcd", "6": "afgedc",
@@ -109,10 +109,7 @@ def main() -> int:
     from ocrplug.pipeline import Pipeline
 
     pages = make_pages()[args.start:]
-    if args.save:
-        Path(args.save).mkdir(parents=True, exist_ok=True)
-        for name, image, _, _ in pages:
-            Image.fromarray(image).save(Path(args.save) / f"{name}.png")
+    save_pages(args.save, pages)
     for preset in args.presets.split(","):
         pipe = Pipeline.from_preset(preset, ["renderers=[]", *args.set])
         digits = total = whole = 0
