@@ -11,20 +11,14 @@ import pytest
 from ocrplug_db.detector import _big_glyphs
 
 from ocrplug.api import PageImage, Region
+from tests.db.conftest import held
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 
 @pytest.fixture(scope="module")
-def detector():
-    from ocrplug.pipeline import Pipeline
-
-    return Pipeline.from_preset("fast", ["renderers=[]"]).detector
-
-
-def _held(regions: list, box: tuple[int, int, int, int]) -> bool:
-    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return any(r.bbox[0] <= cx <= r.bbox[2] and r.bbox[1] <= cy <= r.bbox[3] for r in regions)
+def detector(fast_detector):
+    return fast_detector
 
 
 @pytest.mark.parametrize("name", ["tag02_nimbussansb_250", "alone03_narrowb_300", "alone05_libsansb_400"])
@@ -37,10 +31,10 @@ def test_a_big_digit_on_a_sparse_page_gets_a_region(detector, name: str) -> None
     page = pages[name]
     regions = detector.detect(PageImage(image=page.image, index=0, source=name))
     for _, box in page.glyphs:
-        assert _held(regions, box), f"{name}: no region on the big glyph {box}"
+        assert held(regions, box), f"{name}: no region on the big glyph {box}"
     # Every drawn text keeps its region, and no region lies off the drawn text.
     for box in page.texts:
-        assert _held(regions, box)
+        assert held(regions, box)
 
 
 def test_only_big_solid_glyph_shapes_are_looked_at_again() -> None:

@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 from ocrplug_db.postprocess import DbParams, boxes_from_prob, join_column_ends
 
+from tests.db.conftest import held
+
 PARAMS = DbParams(lone_aspect=3.5, speck_isolation=20.0, alone_rows=True)
 
 
@@ -96,15 +98,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 
 @pytest.fixture(scope="module")
-def detector():
-    from ocrplug.pipeline import Pipeline
-
-    return Pipeline.from_preset("fast", ["renderers=[]"]).detector
-
-
-def _held(regions: list, box: tuple[int, int, int, int]) -> bool:
-    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return any(r.bbox[0] <= cx <= r.bbox[2] and r.bbox[1] <= cy <= r.bbox[3] for r in regions)
+def detector(fast_detector):
+    return fast_detector
 
 
 def test_boxed_handwritten_answers_are_found_and_ticks_are_not() -> None:
@@ -118,8 +113,8 @@ def test_boxed_handwritten_answers_are_found_and_ticks_are_not() -> None:
     page = next(p for p in make_pages() if p.name == "DejaVuSans_ComicNeue-Bold_40_1.3")
     pipeline = Pipeline.from_preset("fast", ["renderers=[]", "detector.options.lone_glyphs=false"])
     regions = pipeline.detector.detect(PageImage(image=page.image, index=0, source=page.name, dpi=200))
-    assert all(_held(regions, a) for a in page.answers), [_held(regions, a) for a in page.answers]
-    assert not any(_held(regions, t) for t in page.ticks)
+    assert all(held(regions, a) for a in page.answers), [held(regions, a) for a in page.answers]
+    assert not any(held(regions, t) for t in page.ticks)
     # ... and the whole fast pipeline, whose ink look also boxes the ticks (L13), writes each ticked box as
     # ticked and each other box as empty, with no junk read from a tick.
     text = Pipeline.from_preset("fast", ["renderers=[]"]).run(page.image).text
